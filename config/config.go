@@ -1,0 +1,398 @@
+// Package config reads bot.yaml, the one configuration file of proceedings,
+// and checks it strictly.
+//
+// The file is decoded into a yaml.Node tree and walked by hand into raw
+// structs (raw.go, decode.go), then validated into the typed Config with every
+// default filled in (validate.go). Every problem names its key path and line,
+// e.g. "bot.yaml:12: channels[1].nmae: unknown key (did you mean "name"?)",
+// and all of them are reported at once through *Error. List indexes in key
+// paths count from 0.
+//
+// Secrets (server, SASL and NickServ passwords, channel keys) never appear
+// in the file or in Config: the file names an environment variable
+// (password_env) or a file (password_file), and SecretRef.Value reads it when
+// the bot needs it.
+//
+// The package knows nothing of IRC connections, the archive or HTML; it only
+// describes what the other packages are asked to do.
+package config
+
+import (
+	"cmp"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/url"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"text/template"
+	"time"
+	// Embed the time zone database so that site.timezone means the same on
+	// every machine, with or without /usr/share/zoneinfo.
+	_ "time/tzdata"
+)
+
+// Config is a validated bot.yaml with every default filled in.
+type Config struct {
+	Path     string    // absolute path of the file ("" for Default)
+	Networks []Network // always populated by Load; the single-network form becomes one Network
+	Bridges  []Bridge
+	Archive  string // absolute path of the SQLite archive
+	Site     Site
+	Feeds    []Feed
+	Commands Commands
+	Admins   []string // "account:NAME" or a hostmask "nick!user@host" with * and ? wildcards
+	OptOut   []string // nicks or accounts whose lines are never recorded
+	// NoLogPrefix: lines starting with it are not recorded; "" disables it.
+	NoLogPrefix string
+	Series      []Series
+	Titles      Titles
+	Log         LogConfig
+	StatusAddr  string // host:port of the status HTTP endpoint; "" disables it
+}
+
+// Network is one IRC network the bot connects to.
+type Network struct {
+	Name     string // as used in the archive and in bridges ("libera")
+	Server   Server
+	Nick     string
+	AltNicks []string // tried in order when Nick is taken
+	User     string
+	RealName string
+	SASL     *SASL      // nil: no SASL
+	NickServ *SecretRef // nil: no NickServ IDENTIFY
+	Channels []Channel
+	Relays   []Relay
+}
+
+// Server says how to reach a network.
+type Server struct {
+	Host        string
+	Port        int
+	TLS         bool
+	TLSInsecure bool       // skip certificate verification
+	Password    *SecretRef // server password (PASS); nil: none
+	ClientCert  string     // absolute path of a PEM certificate; "" for none
+	ClientKey   string     // absolute path of its PEM key (ClientCert when both are in one file)
+}
+
+// SASL authentication.
+type SASL struct {
+	Mechanism string     // "PLAIN" or "EXTERNAL"
+	User      string     // account name (PLAIN); defaults to the nick
+	Password  *SecretRef // PLAIN only
+}
+
+// Channel is one channel the bot joins and records.
+type Channel struct {
+	Name         string
+	Key          *SecretRef // channel key (+k); nil: none
+	Public       bool       // logs are published on the site (otherwise recorded only)
+	Announce     bool       // feed posts are announced here
+	AnnounceLogs bool       // links to newly published log days are announced here
+	Titles       bool       // titles of pasted URLs are printed
+	NoIndex      bool       // pages carry robots noindex
+	Description  string
+}
+
+// Relay describes a relay bot whose lines carry another person's words.
+type Relay struct {
+	Nick    string
+	Pattern *regexp.Regexp // has the named groups "nick" and "text"
+}
+
+// ChannelRef names a channel on a network.
+type ChannelRef struct {
+	Network, Channel string
+}
+
+// String returns "network/#channel".
+func (r ChannelRef) String() string { return r.Network + "/" + r.Channel }
+
+// Bridge relays lines between channels, possibly on different networks.
+type Bridge struct {
+	Name     string
+	Channels []ChannelRef // two or more, each defined under a network
+	Window   time.Duration
+}
+
+// Site configures the rendered archive.
+type Site struct {
+	Out            string   // absolute output directory
+	BaseURL        *url.URL // absolute http(s) URL whose path ends in "/"
+	Title          string
+	Location       *time.Location // the site's days are calendar days here
+	Content        string         // absolute directory of Markdown pages
+	RenderInterval time.Duration
+}
+
+// Feed is a site feed whose new posts are recorded and announced.
+type Feed struct {
+	URL      string // http, https or file URL
+	Interval time.Duration
+	// Channels holds the channel names announced to, in Targets order; use
+	// Targets when more than one network is configured.
+	Channels        []string
+	Targets         []ChannelRef
+	Format          *template.Template
+	FormatText      string
+	AnnounceBacklog int // posts already in the feed at start to announce
+	MaxBurst        int // most announcements in one poll
+}
+
+// Rate is N events per Per.
+type Rate struct {
+	N   int
+	Per time.Duration
+}
+
+func (r Rate) String() string { return fmt.Sprintf("%d/%s", r.N, r.Per) }
+
+// Commands configures the command router.
+type Commands struct {
+	Prefix        string
+	PerUser       Rate
+	PerChannel    Rate
+	SearchResults int
+}
+
+// Series is a named series of posts, for !part and !series.
+type Series struct {
+	Name  string
+	Parts []SeriesPart
+}
+
+// SeriesPart is one part of a Series.
+type SeriesPart struct {
+	N          int
+	Title, URL string
+}
+
+// Titles configures URL title fetching.
+type Titles struct {
+	Timeout      time.Duration
+	MaxBytes     int
+	BlockedHosts []string // host names, IP addresses or CIDR prefixes never fetched
+	AllowHosts   []string // exempt from the private-address refusal (tests use loopback)
+}
+
+// LogConfig configures the process log.
+type LogConfig struct {
+	Format string     // "text" or "json"
+	Level  slog.Level // debug, info, warn or error
+}
+
+// Defaults, shared by Parse and Default and documented in bot.yaml.
+const (
+	DefaultRealName       = "proceedings IRC logger"
+	DefaultNoLogPrefix    = "[off]"
+	DefaultPrefix         = "!"
+	DefaultSearchResults  = 3
+	DefaultTitle          = "IRC Proceedings"
+	DefaultOut            = "public"
+	DefaultContent        = "content"
+	DefaultRenderInterval = 5 * time.Minute
+	DefaultFeedInterval   = 5 * time.Minute
+	DefaultFeedFormat     = "{{.Title}} — {{.Link}}"
+	DefaultMaxBurst       = 3
+	DefaultBridgeWindow   = 10 * time.Second
+	DefaultTitleTimeout   = 5 * time.Second
+	DefaultTitleMaxBytes  = 512 << 10
+)
+
+var (
+	DefaultPerUser    = Rate{N: 3, Per: 10 * time.Second}
+	DefaultPerChannel = Rate{N: 10, Per: 10 * time.Second}
+)
+
+// Load reads and validates the configuration file at path.
+func Load(path string) (*Config, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("read config: %w (copy the documented sample bot.yaml to start)", err)
+	}
+	return Parse(data, path)
+}
+
+// Parse validates configuration data. path names the file in problems and
+// is the base of relative paths in it (the current directory when "").
+// A problem with the file is returned as *Error.
+func Parse(data []byte, path string) (*Config, error) {
+	abs := ""
+	if path != "" {
+		var err error
+		if abs, err = filepath.Abs(path); err != nil {
+			return nil, fmt.Errorf("config path %s: %w", path, err)
+		}
+	}
+	dir := filepath.Dir(abs)
+	if abs == "" {
+		wd, err := os.Getwd()
+		if err != nil {
+			return nil, fmt.Errorf("config: find the current directory: %w", err)
+		}
+		dir = wd
+	}
+	var probs problems
+	var raw rawConfig
+	decodeFile(data, &raw, &probs)
+	v := &validator{probs: &probs, dir: dir}
+	c := v.config(&raw)
+	c.Path = abs
+	if err := probs.err(cmp.Or(path, "config")); err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+// Default returns the configuration used without a file (by demo): no
+// networks, no feeds, and every other default filled in. Archive, Site.Out,
+// Site.Content and Site.BaseURL are left for the caller to set.
+func Default() *Config {
+	return &Config{
+		Site: Site{
+			Title:          DefaultTitle,
+			Location:       time.UTC,
+			RenderInterval: DefaultRenderInterval,
+		},
+		Commands: Commands{
+			Prefix:        DefaultPrefix,
+			PerUser:       DefaultPerUser,
+			PerChannel:    DefaultPerChannel,
+			SearchResults: DefaultSearchResults,
+		},
+		NoLogPrefix: DefaultNoLogPrefix,
+		Titles:      Titles{Timeout: DefaultTitleTimeout, MaxBytes: DefaultTitleMaxBytes},
+		Log:         LogConfig{Format: "text", Level: slog.LevelInfo},
+	}
+}
+
+// Channel finds a configured channel. Network names match case-insensitively,
+// channel names by IRC (rfc1459) case mapping; network "" matches when only
+// one network is configured.
+func (c *Config) Channel(network, name string) (Channel, bool) {
+	for _, n := range c.Networks {
+		if !strings.EqualFold(n.Name, network) && (network != "" || len(c.Networks) != 1) {
+			continue
+		}
+		for _, ch := range n.Channels {
+			if FoldName(ch.Name) == FoldName(name) {
+				return ch, true
+			}
+		}
+	}
+	return Channel{}, false
+}
+
+// PublicChannels lists the channels whose logs are published, in file order.
+func (c *Config) PublicChannels() []ChannelRef {
+	var out []ChannelRef
+	for _, n := range c.Networks {
+		for _, ch := range n.Channels {
+			if ch.Public {
+				out = append(out, ChannelRef{Network: n.Name, Channel: ch.Name})
+			}
+		}
+	}
+	return out
+}
+
+// FoldName folds an IRC nick or channel name by the rfc1459 case mapping, for
+// comparisons: A–Z and []\~ become a–z and {}|^.
+func FoldName(s string) string {
+	b := []byte(s)
+	for i, c := range b {
+		switch {
+		case c >= 'A' && c <= 'Z':
+			b[i] = c + 'a' - 'A'
+		case c == '[':
+			b[i] = '{'
+		case c == ']':
+			b[i] = '}'
+		case c == '\\':
+			b[i] = '|'
+		case c == '~':
+			b[i] = '^'
+		}
+	}
+	return string(b)
+}
+
+// SecretRef says where a secret is kept: in an environment variable (Env) or
+// a file (File, an absolute path). It never holds the secret itself.
+type SecretRef struct {
+	Env, File string
+	key       string // config key, for messages
+}
+
+// Value reads the secret. It fails, naming the variable or file, when the
+// variable is unset or empty, or the file is unreadable or empty. A trailing
+// newline in a file is not part of the secret.
+func (s *SecretRef) Value() (string, error) {
+	what := "secret"
+	if s.key != "" {
+		what = s.key
+	}
+	switch {
+	case s.Env != "":
+		v, ok := os.LookupEnv(s.Env)
+		if !ok {
+			return "", fmt.Errorf("%s: environment variable %s is not set; export it before starting proceedings", what, s.Env)
+		}
+		if v == "" {
+			return "", fmt.Errorf("%s: environment variable %s is empty; set it to the secret", what, s.Env)
+		}
+		return v, nil
+	case s.File != "":
+		b, err := os.ReadFile(s.File)
+		if err != nil {
+			return "", fmt.Errorf("%s: read secret file: %w", what, err)
+		}
+		v := strings.TrimRight(string(b), "\r\n")
+		if v == "" {
+			return "", fmt.Errorf("%s: secret file %s is empty", what, s.File)
+		}
+		return v, nil
+	}
+	return "", fmt.Errorf("%s: neither an environment variable nor a file is named", what)
+}
+
+// String describes where the secret is kept, never its value.
+func (s *SecretRef) String() string {
+	if s.Env != "" {
+		return "$" + s.Env
+	}
+	return s.File
+}
+
+// CheckSecrets tries to read every secret and returns one error per secret
+// that cannot be read. The errors name variables and files, never values.
+func (c *Config) CheckSecrets() error {
+	var errs []error
+	for _, n := range c.Networks {
+		for _, s := range []*SecretRef{n.Server.Password, saslPassword(n.SASL), n.NickServ} {
+			if s != nil {
+				if _, err := s.Value(); err != nil {
+					errs = append(errs, err)
+				}
+			}
+		}
+		for _, ch := range n.Channels {
+			if ch.Key != nil {
+				if _, err := ch.Key.Value(); err != nil {
+					errs = append(errs, err)
+				}
+			}
+		}
+	}
+	return errors.Join(errs...)
+}
+
+func saslPassword(s *SASL) *SecretRef {
+	if s == nil {
+		return nil
+	}
+	return s.Password
+}
