@@ -1,0 +1,330 @@
+package archive
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// ErrQueueFull is returned by AppendAsync when more events wait for the disk
+// than the queue holds (the disk is full or far too slow).
+var ErrQueueFull = errors.New("archive write queue is full: events are arriving faster than the disk takes them")
+
+// ErrClosed is returned by appends after Close.
+var ErrClosed = errors.New("the archive is closed")
+
+const maxBatch = 4096
+
+// pending is one event waiting for the writer, with whom to tell.
+type pending struct {
+	ev    Event
+	done  func(id int64, err error)
+	flush chan struct{} // a Flush marker instead of an event
+}
+
+// writer is the group-commit loop: it takes whatever events are waiting,
+// writes them in one transaction with one fsync, and then acknowledges
+// each. Under load batches grow by themselves; an idle archive commits a
+// single event at once, so there is no artificial delay.
+type writer struct {
+	db     *DB
+	queue  chan pending
+	stop   chan struct{}
+	done   chan struct{}
+	closed atomic.Bool
+	mu     sync.RWMutex // held for reading while enqueuing, for writing by close
+
+	committed atomic.Int64 // events written since Open
+	failures  atomic.Int64 // commits that failed and were retried
+}
+
+func startWriter(db *DB, size int) *writer {
+	w := &writer{db: db, queue: make(chan pending, size), stop: make(chan struct{}), done: make(chan struct{})}
+	go w.loop()
+	return w
+}
+
+// Append stores ev and returns once it is durably committed, with the id it
+// was given.
+func (db *DB) Append(ctx context.Context, ev Event) (int64, error) {
+	type result struct {
+		id  int64
+		err error
+	}
+	ch := make(chan result, 1)
+	if err := db.AppendAsync(ev, func(id int64, err error) { ch <- result{id, err} }); err != nil {
+		return 0, err
+	}
+	select {
+	case r := <-ch:
+		return r.id, r.err
+	case <-ctx.Done():
+		return 0, fmt.Errorf("append to the archive: %w (the event is still queued)", ctx.Err())
+	}
+}
+
+// AppendAsync queues ev behind every event queued before it and returns at
+// once. done, if not nil, is called from the writer goroutine after the
+// event is durably committed (err nil) or refused (err says why); it must
+// not block. Events are stored in the order they were queued.
+func (db *DB) AppendAsync(ev Event, done func(id int64, err error)) error {
+	if db.w == nil {
+		return db.writable()
+	}
+	if err := ev.Validate(); err != nil {
+		return fmt.Errorf("append to the archive: %w", err)
+	}
+	w := db.w
+	w.mu.RLock()
+	defer w.mu.RUnlock()
+	if w.closed.Load() {
+		return ErrClosed
+	}
+	select {
+	case w.queue <- pending{ev: ev, done: done}:
+		return nil
+	default:
+		return ErrQueueFull
+	}
+}
+
+// Flush waits until every event queued before it is committed.
+func (db *DB) Flush(ctx context.Context) error {
+	if db.w == nil {
+		return nil
+	}
+	w := db.w
+	marker := make(chan struct{})
+	w.mu.RLock()
+	if w.closed.Load() {
+		w.mu.RUnlock()
+		return nil
+	}
+	select {
+	case w.queue <- pending{flush: marker}:
+	case <-ctx.Done():
+		w.mu.RUnlock()
+		return ctx.Err()
+	}
+	w.mu.RUnlock()
+	select {
+	case <-marker:
+		return nil
+	case <-ctx.Done():
+		return fmt.Errorf("flush the archive: %w", ctx.Err())
+	}
+}
+
+// QueueDepth is how many events wait to be written.
+func (db *DB) QueueDepth() int {
+	if db.w == nil {
+		return 0
+	}
+	return len(db.w.queue)
+}
+
+// Committed is how many events were written since Open.
+func (db *DB) Committed() int64 {
+	if db.w == nil {
+		return 0
+	}
+	return db.w.committed.Load()
+}
+
+func (w *writer) close() error {
+	w.mu.Lock()
+	if w.closed.Swap(true) {
+		w.mu.Unlock()
+		<-w.done
+		return nil
+	}
+	close(w.stop)
+	w.mu.Unlock()
+	<-w.done
+	return nil
+}
+
+func (w *writer) loop() {
+	defer close(w.done)
+	batch := make([]pending, 0, maxBatch)
+	for {
+		batch = batch[:0]
+		select {
+		case p := <-w.queue:
+			batch = append(batch, p)
+		case <-w.stop:
+			// Drain what was queued before close.
+			for {
+				select {
+				case p := <-w.queue:
+					batch = append(batch, p)
+					if len(batch) == maxBatch {
+						w.commitRetrying(batch, true)
+						batch = batch[:0]
+					}
+				default:
+					w.commitRetrying(batch, true)
+					return
+				}
+			}
+		}
+	fill:
+		for len(batch) < maxBatch {
+			select {
+			case p := <-w.queue:
+				batch = append(batch, p)
+			default:
+				break fill
+			}
+		}
+		w.commitRetrying(batch, false)
+	}
+}
+
+// commitRetrying writes a batch, retrying with backoff while the disk
+// refuses (full, locked, read-only). Events stay queued in order meanwhile;
+// when closing it gives up after a few tries and reports the error.
+func (w *writer) commitRetrying(batch []pending, closing bool) {
+	backoff := 50 * time.Millisecond
+	for attempt := 1; ; attempt++ {
+		ids, err := w.commit(batch)
+		if err == nil {
+			for i, p := range batch {
+				if p.flush != nil {
+					close(p.flush)
+				} else if p.done != nil {
+					p.done(ids[i], nil)
+				}
+			}
+			return
+		}
+		w.failures.Add(1)
+		w.db.log.Error("writing to the archive failed; keeping the events and retrying", "events", len(batch), "attempt", attempt, "err", err)
+		stopping := closing
+		if !stopping {
+			select {
+			case <-w.stop:
+				stopping = true
+			default:
+			}
+		}
+		if stopping && attempt >= 3 {
+			for _, p := range batch {
+				if p.flush != nil {
+					close(p.flush)
+				} else if p.done != nil {
+					p.done(0, err)
+				}
+			}
+			return
+		}
+		time.Sleep(backoff)
+		backoff = min(backoff*2, 5*time.Second)
+	}
+}
+
+func (w *writer) commit(batch []pending) ([]int64, error) {
+	ctx, cancel := context.WithTimeout(context.Background(), queryTimeout)
+	defer cancel()
+	evs := make([]Event, 0, len(batch))
+	for _, p := range batch {
+		if p.flush == nil {
+			evs = append(evs, p.ev)
+		}
+	}
+	ids := make([]int64, len(batch))
+	if len(evs) == 0 {
+		return ids, nil
+	}
+	got, err := w.db.insert(ctx, evs)
+	if err != nil {
+		return nil, err
+	}
+	j := 0
+	for i, p := range batch {
+		if p.flush == nil {
+			ids[i] = got[j]
+			j++
+		}
+	}
+	w.committed.Add(int64(len(evs)))
+	return ids, nil
+}
+
+// insert writes events in one transaction and returns their ids.
+func (db *DB) insert(ctx context.Context, evs []Event) ([]int64, error) {
+	tx, err := db.rw.BeginTx(ctx, nil)
+	if err != nil {
+		return nil, fmt.Errorf("begin: %w", err)
+	}
+	defer tx.Rollback()
+	ids, newChans, err := db.insertTx(ctx, tx, evs)
+	if err != nil {
+		return nil, err
+	}
+	if err := tx.Commit(); err != nil {
+		return nil, fmt.Errorf("commit: %w", err)
+	}
+	for _, c := range newChans {
+		db.cacheChannel(c.network, c.name, c.id)
+	}
+	return ids, nil
+}
+
+type newChan struct {
+	network, name string
+	id            int64
+}
+
+func (db *DB) insertTx(ctx context.Context, tx *sql.Tx, evs []Event) ([]int64, []newChan, error) {
+	stmt, err := tx.PrepareContext(ctx, `INSERT INTO events(channel, ts, kind, nick, text, target, userhost, account, msgid, via, flags)
+		VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+	if err != nil {
+		return nil, nil, fmt.Errorf("prepare insert: %w", err)
+	}
+	defer stmt.Close()
+	ids := make([]int64, len(evs))
+	agg := newDayAgg(db.loc)
+	var created []newChan
+	local := map[chanKey]int64{}
+	for i, ev := range evs {
+		k := chanKey{ev.Network, FoldChannel(ev.Channel)}
+		ch, ok := local[k]
+		if !ok {
+			ch, err = db.channelID(ctx, tx, ev.Network, ev.Channel)
+			if err != nil {
+				return nil, nil, err
+			}
+			local[k] = ch
+			created = append(created, newChan{ev.Network, ev.Channel, ch})
+		}
+		res, err := stmt.ExecContext(ctx, ch, ms(ev.Time), int64(ev.Kind), ev.Nick, ev.Text,
+			nullable(ev.Target), nullable(ev.UserHost), nullable(ev.Account), nullable(ev.MsgID), nullable(ev.Via), int64(ev.Flags))
+		if err != nil {
+			return nil, nil, fmt.Errorf("insert %s event: %w", ev.Kind, err)
+		}
+		if ids[i], err = res.LastInsertId(); err != nil {
+			return nil, nil, err
+		}
+		agg.add(ch, ev.Time, ev.Kind, ids[i])
+	}
+	rev, err := nextRev(ctx, tx)
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := agg.flush(ctx, tx, rev); err != nil {
+		return nil, nil, err
+	}
+	return ids, created, nil
+}
+
+func nullable(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
+}

@@ -1,0 +1,546 @@
+package archive
+
+import (
+	"bufio"
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+)
+
+func openTest(t *testing.T, opt Options) *DB {
+	t.Helper()
+	db, err := Open(context.Background(), filepath.Join(t.TempDir(), "a.db"), opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	return db
+}
+
+var t0 = time.Date(2026, 2, 2, 14, 3, 11, 0, time.UTC)
+
+func msg(ch, nick, text string, at time.Time) Event {
+	return Event{Network: "net", Channel: ch, Time: at, Kind: KindMessage, Nick: nick, Text: text}
+}
+
+func mustAppend(t *testing.T, db *DB, evs ...Event) []int64 {
+	t.Helper()
+	ids := make([]int64, len(evs))
+	for i, ev := range evs {
+		id, err := db.Append(context.Background(), ev)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ids[i] = id
+	}
+	return ids
+}
+
+func channelID(t *testing.T, db *DB, name string) int64 {
+	t.Helper()
+	c, err := db.FindChannel(context.Background(), "", name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c.ID
+}
+
+func TestAppendKeepsEveryFieldAndOrder(t *testing.T) {
+	db := openTest(t, Options{})
+	ctx := context.Background()
+	evs := []Event{
+		{Network: "net", Channel: "#Chan", Time: t0, Kind: KindJoin, Nick: "alice", UserHost: "~a@host", Account: "alice"},
+		{Network: "net", Channel: "#chan", Time: t0.Add(time.Second), Kind: KindMessage, Nick: "alice", Text: "hello \x02bold\x02", MsgID: "abc"},
+		{Network: "net", Channel: "#CHAN", Time: t0.Add(2 * time.Second), Kind: KindAction, Nick: "alice", Text: "waves"},
+		{Network: "net", Channel: "#chan", Time: t0.Add(3 * time.Second), Kind: KindKick, Nick: "op", Target: "bob", Text: "spam"},
+		{Network: "net", Channel: "#chan", Time: t0.Add(4 * time.Second), Kind: KindNick, Nick: "alice", Target: "alice2"},
+		{Network: "net", Channel: "#chan", Time: t0.Add(5 * time.Second), Kind: KindTopic, Nick: "op", Text: "new topic"},
+		{Network: "net", Channel: "#chan", Time: t0.Add(6 * time.Second), Kind: KindMode, Nick: "op", Text: "+o alice2"},
+		{Network: "net", Channel: "#chan", Time: t0.Add(7 * time.Second), Kind: KindGap, Text: t0.Add(-time.Hour).Format(time.RFC3339Nano)},
+		{Network: "net", Channel: "#chan", Time: t0.Add(8 * time.Second), Kind: KindMessage, Nick: "carol", Text: "relayed", Via: "libera", Flags: FlagRelayed},
+		{Network: "net", Channel: "#chan", Time: t0.Add(9*time.Second + 123*time.Millisecond), Kind: KindQuit, Nick: "carol", Text: "bye"},
+	}
+	ids := mustAppend(t, db, evs...)
+	for i := 1; i < len(ids); i++ {
+		if ids[i] <= ids[i-1] {
+			t.Fatalf("ids not increasing: %v", ids)
+		}
+	}
+	got, err := db.Day(ctx, channelID(t, db, "#chan"), Date{2026, 2, 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != len(evs) {
+		t.Fatalf("got %d events, want %d", len(got), len(evs))
+	}
+	for i, ev := range evs {
+		ev.ID = ids[i]
+		ev.Channel = "#Chan" // the name as first seen
+		if got[i] != ev {
+			t.Errorf("event %d:\n got %+v\nwant %+v", i, got[i], ev)
+		}
+	}
+	if start, ok := got[7].GapStart(); !ok || !start.Equal(t0.Add(-time.Hour)) {
+		t.Errorf("gap start = %v %v", start, ok)
+	}
+}
+
+func TestAppendRejectsInvalidEvents(t *testing.T) {
+	db := openTest(t, Options{})
+	for _, ev := range []Event{
+		{Channel: "#c", Time: t0, Nick: "a"},                 // no kind
+		{Kind: KindMessage, Time: t0, Nick: "a"},             // no channel
+		{Kind: KindMessage, Channel: "#c", Nick: "a"},        // no time
+		{Kind: KindMessage, Channel: "#c", Time: t0},         // no nick
+		{Kind: Kind(200), Channel: "#c", Time: t0, Nick: "a"}, // unknown kind
+	} {
+		if _, err := db.Append(context.Background(), ev); err == nil {
+			t.Errorf("Append(%+v) accepted an invalid event", ev)
+		}
+	}
+}
+
+func TestDaysFollowTheSiteTimezone(t *testing.T) {
+	london, err := time.LoadLocation("Europe/London")
+	if err != nil {
+		t.Fatal(err)
+	}
+	db := openTest(t, Options{Location: london})
+	ctx := context.Background()
+	// 2026-03-29 is the spring DST change in London: the day has 23 hours.
+	mustAppend(t, db,
+		msg("#c", "a", "late on the 28th", time.Date(2026, 3, 28, 23, 59, 0, 0, time.UTC)),
+		msg("#c", "a", "just after midnight", time.Date(2026, 3, 29, 0, 0, 1, 0, time.UTC)),
+		msg("#c", "a", "23:30 BST on the 29th", time.Date(2026, 3, 29, 22, 30, 0, 0, time.UTC)),
+		msg("#c", "a", "00:30 BST on the 30th", time.Date(2026, 3, 29, 23, 30, 0, 0, time.UTC)),
+		Event{Network: "net", Channel: "#c", Time: time.Date(2026, 3, 29, 23, 31, 0, 0, time.UTC), Kind: KindJoin, Nick: "b"},
+	)
+	id := channelID(t, db, "#c")
+	cal, err := db.Calendar(ctx, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []struct {
+		day           string
+		events, lines int
+	}{{"2026-03-28", 1, 1}, {"2026-03-29", 2, 2}, {"2026-03-30", 2, 1}}
+	if len(cal) != len(want) {
+		t.Fatalf("calendar = %+v", cal)
+	}
+	for i, w := range want {
+		if cal[i].Day.String() != w.day || cal[i].Events != w.events || cal[i].Lines != w.lines {
+			t.Errorf("day %d = %+v, want %+v", i, cal[i], w)
+		}
+	}
+	day, err := db.Day(ctx, id, Date{2026, 3, 29})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(day) != 2 || day[0].Text != "just after midnight" || day[1].Text != "23:30 BST on the 29th" {
+		t.Errorf("day 29 = %+v", day)
+	}
+
+	// Reopening in another zone recounts the days.
+	path := db.Path()
+	db.Close()
+	db2, err := Open(ctx, path, Options{Location: time.FixedZone("UTC+2", 2*3600)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db2.Close()
+	cal, err = db2.Calendar(ctx, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(cal) != 2 || cal[0].Day.String() != "2026-03-29" || cal[0].Events != 2 || cal[1].Day.String() != "2026-03-30" || cal[1].Events != 3 {
+		t.Errorf("calendar after the zone change = %+v", cal)
+	}
+}
+
+func TestChannelNamesFoldLikeIRC(t *testing.T) {
+	db := openTest(t, Options{})
+	mustAppend(t, db, msg("#Foo[1]", "a", "x", t0), msg("#foo{1}", "a", "y", t0.Add(time.Second)))
+	chans, err := db.Channels(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(chans) != 1 || chans[0].Events != 2 || chans[0].Lines != 2 {
+		t.Fatalf("channels = %+v", chans)
+	}
+	if FoldChannel("#A[]\\~") != "#a{}|^" {
+		t.Errorf("FoldChannel = %q", FoldChannel("#A[]\\~"))
+	}
+}
+
+func TestChangedDaysTracksRevisions(t *testing.T) {
+	db := openTest(t, Options{})
+	ctx := context.Background()
+	mustAppend(t, db, msg("#c", "a", "one", t0), msg("#c", "a", "two", t0.AddDate(0, 0, 1)))
+	_, rev, err := db.ChangedDays(ctx, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	mustAppend(t, db, msg("#c", "a", "three", t0.AddDate(0, 0, 1).Add(time.Minute)))
+	days, rev2, err := db.ChangedDays(ctx, rev)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rev2 <= rev || len(days) != 1 || days[0].Day.String() != "2026-02-03" || days[0].Events != 2 {
+		t.Fatalf("changed since %d: %+v (rev %d)", rev, days, rev2)
+	}
+}
+
+func TestSearch(t *testing.T) {
+	db := openTest(t, Options{})
+	ctx := context.Background()
+	mustAppend(t, db,
+		msg("#pub", "alice", "Minsk is the capital of Belarus", t0),
+		msg("#pub", "bob", "I went to minsk in 2020", t0.Add(time.Minute)),
+		msg("#priv", "carol", "secret minsk plans", t0.Add(2*time.Minute)),
+		msg("#pub", "dave", `he said "no-go zone" twice`, t0.Add(3*time.Minute)),
+		Event{Network: "net", Channel: "#pub", Time: t0.Add(4 * time.Minute), Kind: KindQuit, Nick: "erin", Text: "minsk quit reason"},
+	)
+	if err := db.SetPublic(ctx, "net", "#pub", true); err != nil {
+		t.Fatal(err)
+	}
+	res, err := db.Search(ctx, SearchQuery{Text: "minsk", PublicOnly: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Total != 2 || len(res.Hits) != 2 || res.Hits[0].Nick != "bob" || res.Hits[1].Nick != "alice" {
+		t.Fatalf("minsk in public channels: %+v", res)
+	}
+	var matched []string
+	for _, s := range res.Hits[1].Snippet {
+		if s.Match {
+			matched = append(matched, s.Text)
+		}
+	}
+	if fmt.Sprint(matched) != "[Minsk]" {
+		t.Errorf("snippet spans = %+v", res.Hits[1].Snippet)
+	}
+	res, err = db.Search(ctx, SearchQuery{Text: "minsk"})
+	if err != nil || res.Total != 3 {
+		t.Fatalf("minsk everywhere: %+v %v", res, err)
+	}
+	res, err = db.Search(ctx, SearchQuery{Text: "minsk", Nick: "ALICE"})
+	if err != nil || res.Total != 1 || res.Hits[0].Nick != "alice" {
+		t.Fatalf("minsk by alice: %+v %v", res, err)
+	}
+	res, err = db.Search(ctx, SearchQuery{Text: `"no-go zone"`, Order: Relevance})
+	if err != nil || res.Total != 1 || res.Hits[0].Nick != "dave" {
+		t.Fatalf("phrase: %+v %v", res, err)
+	}
+	res, err = db.Search(ctx, SearchQuery{Text: "minsk", From: t0.Add(30 * time.Second), To: t0.Add(90 * time.Second)})
+	if err != nil || res.Total != 1 || res.Hits[0].Nick != "bob" {
+		t.Fatalf("date range: %+v %v", res, err)
+	}
+	// Whatever a user types is searched for as words, never run as syntax.
+	for _, q := range []string{`minsk"`, `NEAR(minsk`, `minsk*`, `text:minsk`, `minsk OR`, `'; DROP TABLE events; --`, `(`, `^minsk`, `AND`} {
+		if _, err := db.Search(ctx, SearchQuery{Text: q}); err != nil && !errors.Is(err, ErrBadQuery) {
+			t.Errorf("query %q: unexpected error %v", q, err)
+		}
+	}
+	for _, q := range []string{"", "   ", "***", strings.Repeat("a", MaxQueryLen+1)} {
+		if _, err := db.Search(ctx, SearchQuery{Text: q}); !errors.Is(err, ErrBadQuery) {
+			t.Errorf("query %q: want ErrBadQuery, got %v", q, err)
+		}
+	}
+	if _, err := db.Search(ctx, SearchQuery{Text: `minsk AND (`, Raw: true}); !errors.Is(err, ErrBadQuery) {
+		t.Errorf("raw syntax error: want ErrBadQuery, got %v", err)
+	}
+	if n, err := db.Search(ctx, SearchQuery{Text: "minsk OR capital", Raw: true}); err != nil || n.Total != 3 {
+		t.Errorf("raw OR query: %+v %v", n, err)
+	}
+	// The table is still there after the injection attempt.
+	if _, err := db.Day(ctx, channelID(t, db, "#pub"), Date{2026, 2, 2}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestSeen(t *testing.T) {
+	db := openTest(t, Options{})
+	ctx := context.Background()
+	mustAppend(t, db,
+		msg("#a", "Alice", "first", t0),
+		msg("#b", "alice", "second", t0.Add(time.Minute)),
+		Event{Network: "net", Channel: "#a", Time: t0.Add(2 * time.Minute), Kind: KindQuit, Nick: "alice", Text: "bye"},
+	)
+	ev, ok, err := db.Seen(ctx, "ALICE", nil)
+	if err != nil || !ok || ev.Text != "second" {
+		t.Fatalf("seen = %+v %v %v", ev, ok, err)
+	}
+	ev, ok, err = db.Seen(ctx, "alice", []int64{channelID(t, db, "#a")})
+	if err != nil || !ok || ev.Text != "first" {
+		t.Fatalf("seen in #a = %+v %v %v", ev, ok, err)
+	}
+	if _, ok, err := db.Seen(ctx, "nobody", nil); ok || err != nil {
+		t.Fatalf("nobody seen: %v %v", ok, err)
+	}
+}
+
+func TestPostsAndSeries(t *testing.T) {
+	db := openTest(t, Options{})
+	ctx := context.Background()
+	p10 := Post{GUID: "g10", Link: "https://example.org/p10", Title: "From Belarus With Love — Part X: Sub", Series: "From Belarus With Love", Part: 10, Numeral: "X", Feed: "f", Published: t0}
+	stored, isNew, err := db.SavePost(ctx, p10)
+	if err != nil || !isNew || stored.Part != 10 || stored.Series != "From Belarus With Love" {
+		t.Fatalf("save = %+v %v %v", stored, isNew, err)
+	}
+	if err := db.MarkAnnounced(ctx, stored.ID, t0); err != nil {
+		t.Fatal(err)
+	}
+	// Same GUID, new title: not new, title updated, still announced.
+	p10.Title = "From Belarus With Love — Part X: Sub (updated)"
+	stored, isNew, err = db.SavePost(ctx, p10)
+	if err != nil || isNew || stored.Title != p10.Title || stored.Announced.IsZero() {
+		t.Fatalf("resave = %+v %v %v", stored, isNew, err)
+	}
+	// The same part declared by hand, with another URL: one part.
+	_, isNew, err = db.SavePost(ctx, Post{Link: "https://example.org/other", Title: "Part X", Series: "from belarus with love", Part: 10})
+	if err != nil || isNew {
+		t.Fatalf("hand-declared duplicate part: new=%v err=%v", isNew, err)
+	}
+	if _, _, err := db.SavePost(ctx, Post{GUID: "g9", Link: "https://example.org/p9", Title: "Part IX", Series: "From Belarus With Love", Part: 9, Published: t0.Add(-time.Hour)}); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := db.SavePost(ctx, Post{GUID: "links", Link: "https://example.org/links", Title: "Links 02/02/2026", Published: t0.Add(time.Hour)}); err != nil {
+		t.Fatal(err)
+	}
+	parts, err := db.SeriesParts(ctx, "FROM BELARUS WITH LOVE")
+	if err != nil || len(parts) != 2 || parts[0].Part != 9 || parts[1].Part != 10 || parts[1].Link != "https://example.org/p10" {
+		t.Fatalf("parts = %+v %v", parts, err)
+	}
+	series, err := db.Series(ctx)
+	if err != nil || len(series) != 1 || series[0].Parts != 2 || series[0].Newest.Part != 10 {
+		t.Fatalf("series = %+v %v", series, err)
+	}
+	latest, err := db.LatestPosts(ctx, 2)
+	if err != nil || len(latest) != 2 || latest[0].GUID != "links" || latest[1].GUID != "g10" {
+		t.Fatalf("latest = %+v %v", latest, err)
+	}
+}
+
+func TestOptOutAndMeta(t *testing.T) {
+	db := openTest(t, Options{})
+	ctx := context.Background()
+	if err := db.OptOut(ctx, "Alice", true); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.OptOut(ctx, "bob", true); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.OptOut(ctx, "BOB", false); err != nil {
+		t.Fatal(err)
+	}
+	keys, err := db.OptOuts(ctx)
+	if err != nil || fmt.Sprint(keys) != "[alice]" {
+		t.Fatalf("optouts = %v %v", keys, err)
+	}
+	if _, ok, _ := db.Meta(ctx, "x"); ok {
+		t.Fatal("meta x exists before it was set")
+	}
+	if err := db.SetMeta(ctx, "x", "1"); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.SetMeta(ctx, "x", "2"); err != nil {
+		t.Fatal(err)
+	}
+	if v, ok, err := db.Meta(ctx, "x"); v != "2" || !ok || err != nil {
+		t.Fatalf("meta = %q %v %v", v, ok, err)
+	}
+}
+
+func TestMigrationsKeepDataAndRefuseNewerSchemas(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "a.db")
+	db, err := Open(ctx, path, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	mustAppend(t, db, msg("#c", "a", "kept across the migration", t0))
+	db.Close()
+
+	// A later binary with one more migration opens the old file.
+	saved := migrations
+	migrations = append(append([]string(nil), saved...), "ALTER TABLE events ADD COLUMN extra TEXT; CREATE TABLE newer(x);")
+	db, err = Open(ctx, path, Options{})
+	if err != nil {
+		migrations = saved
+		t.Fatal(err)
+	}
+	evs, err := db.Day(ctx, channelID(t, db, "#c"), Date{2026, 2, 2})
+	db.Close()
+	migrations = saved
+	if err != nil || len(evs) != 1 || evs[0].Text != "kept across the migration" {
+		t.Fatalf("after migration: %+v %v", evs, err)
+	}
+	// Now the file is newer than this binary: refused, clearly.
+	_, err = Open(ctx, path, Options{})
+	if !errors.Is(err, ErrNewerSchema) || !strings.Contains(err.Error(), "upgrade proceedings") {
+		t.Fatalf("newer schema: %v", err)
+	}
+	_, err = Open(ctx, path, Options{ReadOnly: true})
+	if !errors.Is(err, ErrNewerSchema) {
+		t.Fatalf("newer schema, read-only: %v", err)
+	}
+}
+
+func TestNotAnArchive(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "junk.db")
+	if err := os.WriteFile(path, []byte("this is not sqlite at all, just text\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Open(context.Background(), path, Options{}); err == nil || !strings.Contains(err.Error(), path) {
+		t.Fatalf("opening junk: %v", err)
+	}
+	if _, err := Open(context.Background(), filepath.Join(t.TempDir(), "missing.db"), Options{ReadOnly: true}); err == nil {
+		t.Fatal("read-only open of a missing archive succeeded")
+	}
+}
+
+func TestConcurrentAppendersKeepQueueOrderPerCaller(t *testing.T) {
+	db := openTest(t, Options{})
+	ctx := context.Background()
+	const writers, each = 4, 250
+	var wg sync.WaitGroup
+	for w := 0; w < writers; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := 0; i < each; i++ {
+				ev := msg(fmt.Sprintf("#w%d", w), "n", strconv.Itoa(i), t0.Add(time.Duration(i)*time.Millisecond))
+				if err := db.AppendAsync(ev, nil); err != nil {
+					t.Error(err)
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	if err := db.Flush(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if got := db.Committed(); got != writers*each {
+		t.Fatalf("committed %d, want %d", got, writers*each)
+	}
+	for w := 0; w < writers; w++ {
+		evs, err := db.Day(ctx, channelID(t, db, fmt.Sprintf("#w%d", w)), Date{2026, 2, 2})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i, ev := range evs {
+			if ev.Text != strconv.Itoa(i) {
+				t.Fatalf("#w%d event %d = %q", w, i, ev.Text)
+			}
+		}
+	}
+}
+
+func TestReadOnlyWhileWriting(t *testing.T) {
+	db := openTest(t, Options{})
+	ctx := context.Background()
+	mustAppend(t, db, msg("#c", "a", "hello", t0))
+	ro, err := Open(ctx, db.Path(), Options{ReadOnly: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ro.Close()
+	mustAppend(t, db, msg("#c", "a", "world", t0.Add(time.Second)))
+	res, err := ro.Search(ctx, SearchQuery{Text: "world"})
+	if err != nil || res.Total != 1 {
+		t.Fatalf("read-only search = %+v %v", res, err)
+	}
+	if _, err := ro.Append(ctx, msg("#c", "a", "x", t0)); err == nil {
+		t.Fatal("append to a read-only archive succeeded")
+	}
+}
+
+// TestAcknowledgedEventsSurviveKill9 runs a child process that appends as
+// fast as it can and prints every acknowledged id; the parent kills it with
+// SIGKILL mid-stream and checks that every acknowledged event is there.
+func TestAcknowledgedEventsSurviveKill9(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "kill.db")
+	for round := 0; round < 3; round++ {
+		cmd := exec.Command(os.Args[0], "-test.run=^TestHelperAppender$")
+		cmd.Env = append(os.Environ(), "ARCHIVE_HELPER_DB="+path, "ARCHIVE_HELPER_ROUND="+strconv.Itoa(round))
+		out, err := cmd.StdoutPipe()
+		if err != nil {
+			t.Fatal(err)
+		}
+		cmd.Stderr = os.Stderr
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		sc := bufio.NewScanner(out)
+		var acked []int64
+		for sc.Scan() {
+			id, err := strconv.ParseInt(sc.Text(), 10, 64)
+			if err != nil {
+				continue
+			}
+			acked = append(acked, id)
+			if len(acked) == 300+round*200 {
+				cmd.Process.Signal(syscall.SIGKILL)
+				break
+			}
+		}
+		cmd.Wait()
+		if len(acked) < 300 {
+			t.Fatalf("round %d: child acknowledged only %d events before exiting", round, len(acked))
+		}
+		db, err := Open(context.Background(), path, Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := db.IntegrityCheck(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		for _, id := range acked {
+			if _, err := db.Event(context.Background(), id); err != nil {
+				t.Fatalf("round %d: acknowledged event %d lost: %v", round, id, err)
+			}
+		}
+		db.Close()
+	}
+}
+
+func TestHelperAppender(t *testing.T) {
+	path := os.Getenv("ARCHIVE_HELPER_DB")
+	if path == "" {
+		return // only runs as the child of TestAcknowledgedEventsSurviveKill9
+	}
+	db, err := Open(context.Background(), path, Options{})
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(2)
+	}
+	w := bufio.NewWriter(os.Stdout)
+	var mu sync.Mutex
+	for i := 0; ; i++ {
+		ev := msg("#kill", "n", "line "+strconv.Itoa(i), time.Now())
+		err := db.AppendAsync(ev, func(id int64, err error) {
+			if err == nil {
+				mu.Lock()
+				fmt.Fprintln(w, id)
+				w.Flush()
+				mu.Unlock()
+			}
+		})
+		if errors.Is(err, ErrQueueFull) {
+			time.Sleep(time.Millisecond)
+		}
+	}
+}
+
+var _ = sql.ErrNoRows

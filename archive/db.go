@@ -1,0 +1,229 @@
+package archive
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/url"
+	"os"
+	"path/filepath"
+	"sync"
+	"time"
+
+	_ "modernc.org/sqlite" // registers the "sqlite" driver
+)
+
+// queryTimeout bounds every single query so a wedged disk or a runaway
+// search cannot hang a caller forever.
+const queryTimeout = 30 * time.Second
+
+// ErrNewerSchema is returned by Open for a database written by a newer
+// version of proceedings.
+var ErrNewerSchema = errors.New("the archive was written by a newer version of proceedings")
+
+// Options tune Open.
+type Options struct {
+	// Location is the site's timezone: the archive keeps per-day line
+	// counts in it. Nil means UTC. Opening with another zone than last time
+	// recounts the days once.
+	Location *time.Location
+	// ReadOnly opens for queries only (serve, search, render): no writer
+	// goroutine is started and every write method fails.
+	ReadOnly bool
+	// QueueSize bounds how many appended events may wait for the disk
+	// (default 65536). Past it, AppendAsync reports ErrQueueFull.
+	QueueSize int
+	// Logger receives warnings (write errors that are being retried).
+	Logger *slog.Logger
+}
+
+// DB is an open archive. It is safe for concurrent use.
+type DB struct {
+	path string
+	loc  *time.Location
+	log  *slog.Logger
+	rw   *sql.DB // one connection: every write goes through it
+	ro   *sql.DB // a pool of read-only connections
+
+	mu       sync.Mutex
+	channels map[chanKey]int64 // network + folded name → channel id
+
+	w *writer // nil when read-only
+}
+
+type chanKey struct{ network, folded string }
+
+// Open opens (creating when needed) the archive at path, applies pending
+// migrations and starts the group-commit writer.
+func Open(ctx context.Context, path string, opt Options) (*DB, error) {
+	if opt.Location == nil {
+		opt.Location = time.UTC
+	}
+	if opt.Logger == nil {
+		opt.Logger = slog.Default()
+	}
+	if opt.QueueSize <= 0 {
+		opt.QueueSize = 1 << 16
+	}
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return nil, fmt.Errorf("open archive %s: %w", path, err)
+	}
+	if opt.ReadOnly {
+		if _, err := os.Stat(abs); err != nil {
+			return nil, fmt.Errorf("open archive %s: %w (has the bot or an import created it yet?)", path, err)
+		}
+	} else if err := os.MkdirAll(filepath.Dir(abs), 0o755); err != nil {
+		return nil, fmt.Errorf("open archive %s: create its directory: %w", path, err)
+	}
+	db := &DB{path: abs, loc: opt.Location, log: opt.Logger.With("component", "archive"), channels: map[chanKey]int64{}}
+
+	if !opt.ReadOnly {
+		db.rw, err = sql.Open("sqlite", dsn(abs, false))
+		if err != nil {
+			return nil, fmt.Errorf("open archive %s: %w", path, err)
+		}
+		db.rw.SetMaxOpenConns(1)
+		db.rw.SetConnMaxIdleTime(0)
+		db.rw.SetConnMaxLifetime(0)
+		if err := db.migrate(ctx); err != nil {
+			db.rw.Close()
+			return nil, fmt.Errorf("open archive %s: %w", path, err)
+		}
+	}
+	db.ro, err = sql.Open("sqlite", dsn(abs, true))
+	if err != nil {
+		db.closeHandles()
+		return nil, fmt.Errorf("open archive %s: %w", path, err)
+	}
+	db.ro.SetMaxOpenConns(8)
+	if opt.ReadOnly {
+		if err := db.checkVersion(ctx); err != nil {
+			db.closeHandles()
+			return nil, fmt.Errorf("open archive %s: %w", path, err)
+		}
+	} else {
+		if err := db.syncTimezone(ctx); err != nil {
+			db.closeHandles()
+			return nil, fmt.Errorf("open archive %s: %w", path, err)
+		}
+		db.w = startWriter(db, opt.QueueSize)
+	}
+	if err := db.loadChannels(ctx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("open archive %s: %w", path, err)
+	}
+	return db, nil
+}
+
+func dsn(path string, readOnly bool) string {
+	q := url.Values{}
+	q.Add("_pragma", "busy_timeout(10000)")
+	q.Add("_pragma", "foreign_keys(1)")
+	if readOnly {
+		q.Add("_pragma", "query_only(1)")
+	} else {
+		q.Add("_pragma", "journal_mode(WAL)")
+		// FULL: a commit is on disk before Append returns, so an
+		// acknowledged event survives a crash of the machine, not only of
+		// the process.
+		q.Add("_pragma", "synchronous(FULL)")
+		q.Add("_txlock", "immediate")
+	}
+	return "file:" + (&url.URL{Path: path}).EscapedPath() + "?" + q.Encode()
+}
+
+// Path is the archive file's absolute path.
+func (db *DB) Path() string { return db.path }
+
+// Location is the timezone days are counted in.
+func (db *DB) Location() *time.Location { return db.loc }
+
+// Close flushes pending events and closes the database.
+func (db *DB) Close() error {
+	var err error
+	if db.w != nil {
+		err = db.w.close()
+	}
+	return errors.Join(err, db.closeHandles())
+}
+
+func (db *DB) closeHandles() error {
+	var errs []error
+	if db.ro != nil {
+		errs = append(errs, db.ro.Close())
+	}
+	if db.rw != nil {
+		errs = append(errs, db.rw.Close())
+	}
+	return errors.Join(errs...)
+}
+
+func (db *DB) writable() error {
+	if db.rw == nil {
+		return errors.New("the archive was opened read-only")
+	}
+	return nil
+}
+
+// IntegrityCheck runs PRAGMA integrity_check and returns its findings as an
+// error ("ok" means nil).
+func (db *DB) IntegrityCheck(ctx context.Context) error {
+	rows, err := db.ro.QueryContext(ctx, "PRAGMA integrity_check")
+	if err != nil {
+		return fmt.Errorf("integrity check: %w", err)
+	}
+	defer rows.Close()
+	var problems []string
+	for rows.Next() {
+		var s string
+		if err := rows.Scan(&s); err != nil {
+			return err
+		}
+		if s != "ok" {
+			problems = append(problems, s)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	if len(problems) > 0 {
+		return fmt.Errorf("integrity check failed: %v", problems)
+	}
+	return nil
+}
+
+// Meta returns a value the application stored with SetMeta.
+func (db *DB) Meta(ctx context.Context, key string) (string, bool, error) {
+	ctx, cancel := context.WithTimeout(ctx, queryTimeout)
+	defer cancel()
+	var v string
+	err := db.ro.QueryRowContext(ctx, "SELECT value FROM meta WHERE key = ?", "app."+key).Scan(&v)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", false, nil
+	}
+	if err != nil {
+		return "", false, fmt.Errorf("read %s from the archive: %w", key, err)
+	}
+	return v, true, nil
+}
+
+// SetMeta stores a small application value (feed state, what was announced).
+func (db *DB) SetMeta(ctx context.Context, key, value string) error {
+	if err := db.writable(); err != nil {
+		return err
+	}
+	ctx, cancel := context.WithTimeout(ctx, queryTimeout)
+	defer cancel()
+	_, err := db.rw.ExecContext(ctx, "INSERT INTO meta(key, value) VALUES(?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value", "app."+key, value)
+	if err != nil {
+		return fmt.Errorf("store %s in the archive: %w", key, err)
+	}
+	return nil
+}
+
+func ms(t time.Time) int64 { return t.UnixMilli() }
+
+func fromMS(v int64) time.Time { return time.UnixMilli(v).UTC() }

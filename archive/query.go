@@ -1,0 +1,291 @@
+package archive
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+)
+
+// ErrNoChannel is returned when a channel is not in the archive.
+var ErrNoChannel = errors.New("no such channel in the archive")
+
+// Channel is a channel log kept in the archive.
+type Channel struct {
+	ID      int64
+	Network string
+	Name    string
+	Public  bool // published on the site and searchable by everyone
+	Events  int64
+	Lines   int64 // messages, actions and notices
+	Days    int   // days with at least one event
+	First   Date  // first and last day with events (zero when none)
+	Last    Date
+}
+
+// Channels lists every channel log, sorted by network and name.
+func (db *DB) Channels(ctx context.Context) ([]Channel, error) {
+	ctx, cancel := context.WithTimeout(ctx, queryTimeout)
+	defer cancel()
+	rows, err := db.ro.QueryContext(ctx, `SELECT c.id, c.network, c.name, c.public,
+		coalesce(sum(d.events), 0), coalesce(sum(d.lines), 0), count(d.day), coalesce(min(d.day), ''), coalesce(max(d.day), '')
+		FROM channels c LEFT JOIN days d ON d.channel = c.id GROUP BY c.id ORDER BY c.network, c.folded`)
+	if err != nil {
+		return nil, fmt.Errorf("list channels: %w", err)
+	}
+	defer rows.Close()
+	var out []Channel
+	for rows.Next() {
+		var c Channel
+		var first, last string
+		if err := rows.Scan(&c.ID, &c.Network, &c.Name, &c.Public, &c.Events, &c.Lines, &c.Days, &first, &last); err != nil {
+			return nil, fmt.Errorf("list channels: %w", err)
+		}
+		c.First, _ = ParseDate(first)
+		c.Last, _ = ParseDate(last)
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}
+
+// FindChannel finds a channel log by name (IRC case-insensitive). An empty
+// network matches any network, as long as only one has that channel.
+func (db *DB) FindChannel(ctx context.Context, network, name string) (Channel, error) {
+	all, err := db.Channels(ctx)
+	if err != nil {
+		return Channel{}, err
+	}
+	folded := FoldChannel(name)
+	var found []Channel
+	for _, c := range all {
+		if FoldChannel(c.Name) == folded && (network == "" || c.Network == network) {
+			found = append(found, c)
+		}
+	}
+	switch len(found) {
+	case 0:
+		return Channel{}, fmt.Errorf("%w: %s", ErrNoChannel, name)
+	case 1:
+		return found[0], nil
+	}
+	nets := make([]string, len(found))
+	for i, c := range found {
+		nets[i] = c.Network
+	}
+	return Channel{}, fmt.Errorf("channel %s is in the archive for several networks (%s): name one", name, strings.Join(nets, ", "))
+}
+
+// SetPublic records whether a channel's log is published, adding the
+// channel when it is new. The configuration is the source of this flag;
+// callers sync it at start.
+func (db *DB) SetPublic(ctx context.Context, network, name string, public bool) error {
+	if err := db.writable(); err != nil {
+		return err
+	}
+	ctx, cancel := context.WithTimeout(ctx, queryTimeout)
+	defer cancel()
+	var id int64
+	err := db.rw.QueryRowContext(ctx, `INSERT INTO channels(network, name, folded, public) VALUES(?, ?, ?, ?)
+		ON CONFLICT(network, folded) DO UPDATE SET public = excluded.public RETURNING id`,
+		network, name, FoldChannel(name), public).Scan(&id)
+	if err != nil {
+		return fmt.Errorf("mark channel %s: %w", name, err)
+	}
+	db.cacheChannel(network, name, id)
+	return nil
+}
+
+// SetPublicOnly marks the listed channels public and every other channel
+// private, in one transaction: what the configuration says is published.
+func (db *DB) SetPublicOnly(ctx context.Context, public []ChannelRef) error {
+	if err := db.writable(); err != nil {
+		return err
+	}
+	ctx, cancel := context.WithTimeout(ctx, queryTimeout)
+	defer cancel()
+	tx, err := db.rw.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("mark public channels: %w", err)
+	}
+	defer tx.Rollback()
+	if _, err := tx.ExecContext(ctx, "UPDATE channels SET public = 0"); err != nil {
+		return fmt.Errorf("mark public channels: %w", err)
+	}
+	var created []newChan
+	for _, c := range public {
+		var id int64
+		err := tx.QueryRowContext(ctx, `INSERT INTO channels(network, name, folded, public) VALUES(?, ?, ?, 1)
+			ON CONFLICT(network, folded) DO UPDATE SET public = 1 RETURNING id`, c.Network, c.Name, FoldChannel(c.Name)).Scan(&id)
+		if err != nil {
+			return fmt.Errorf("mark channel %s public: %w", c.Name, err)
+		}
+		created = append(created, newChan{c.Network, c.Name, id})
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("mark public channels: %w", err)
+	}
+	for _, c := range created {
+		db.cacheChannel(c.network, c.name, c.id)
+	}
+	return nil
+}
+
+// ChannelRef names a channel log.
+type ChannelRef struct{ Network, Name string }
+
+const eventColumns = `e.id, c.network, c.name, e.ts, e.kind, e.nick, e.text, coalesce(e.target, ''),
+	coalesce(e.userhost, ''), coalesce(e.account, ''), coalesce(e.msgid, ''), coalesce(e.via, ''), e.flags`
+
+func scanEvent(s interface{ Scan(...any) error }, ev *Event) error {
+	var ts int64
+	if err := s.Scan(&ev.ID, &ev.Network, &ev.Channel, &ts, &ev.Kind, &ev.Nick, &ev.Text, &ev.Target,
+		&ev.UserHost, &ev.Account, &ev.MsgID, &ev.Via, &ev.Flags); err != nil {
+		return err
+	}
+	ev.Time = fromMS(ts)
+	return nil
+}
+
+// Range returns the events of a channel from (inclusive) to (exclusive),
+// in arrival order, calling fn for each. It streams: memory stays flat
+// whatever the range.
+func (db *DB) Range(ctx context.Context, channelID int64, from, to time.Time, fn func(Event) error) error {
+	rows, err := db.ro.QueryContext(ctx, `SELECT `+eventColumns+` FROM events e JOIN channels c ON c.id = e.channel
+		WHERE e.channel = ? AND e.ts >= ? AND e.ts < ? ORDER BY e.ts, e.id`, channelID, ms(from), ms(to))
+	if err != nil {
+		return fmt.Errorf("read events: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var ev Event
+		if err := scanEvent(rows, &ev); err != nil {
+			return fmt.Errorf("read events: %w", err)
+		}
+		if err := fn(ev); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}
+
+// Day returns the events of one channel on one local day, in order.
+func (db *DB) Day(ctx context.Context, channelID int64, day Date) ([]Event, error) {
+	ctx, cancel := context.WithTimeout(ctx, queryTimeout)
+	defer cancel()
+	start, end := day.Bounds(db.loc)
+	var out []Event
+	err := db.Range(ctx, channelID, start, end, func(ev Event) error {
+		out = append(out, ev)
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("read %s: %w", day, err)
+	}
+	return out, nil
+}
+
+// DayInfo is one day of a channel's calendar.
+type DayInfo struct {
+	Channel int64
+	Day     Date
+	Events  int   // every event
+	Lines   int   // messages, actions and notices
+	Rev     int64 // the archive revision that last changed the day
+}
+
+// Calendar lists the days with events of a channel, oldest first.
+func (db *DB) Calendar(ctx context.Context, channelID int64) ([]DayInfo, error) {
+	return db.days(ctx, "WHERE channel = ? ORDER BY day", channelID)
+}
+
+// ChangedDays lists the days of every channel that changed after revision
+// since, and the archive's current revision.
+func (db *DB) ChangedDays(ctx context.Context, since int64) ([]DayInfo, int64, error) {
+	rev, err := db.Revision(ctx)
+	if err != nil {
+		return nil, 0, err
+	}
+	days, err := db.days(ctx, "WHERE rev > ? ORDER BY channel, day", since)
+	return days, rev, err
+}
+
+// AllDays lists the days of every channel, by channel then day.
+func (db *DB) AllDays(ctx context.Context) ([]DayInfo, error) {
+	return db.days(ctx, "ORDER BY channel, day")
+}
+
+func (db *DB) days(ctx context.Context, where string, args ...any) ([]DayInfo, error) {
+	ctx, cancel := context.WithTimeout(ctx, queryTimeout)
+	defer cancel()
+	rows, err := db.ro.QueryContext(ctx, "SELECT channel, day, events, lines, rev FROM days "+where, args...)
+	if err != nil {
+		return nil, fmt.Errorf("read the calendar: %w", err)
+	}
+	defer rows.Close()
+	var out []DayInfo
+	for rows.Next() {
+		var d DayInfo
+		var day string
+		if err := rows.Scan(&d.Channel, &day, &d.Events, &d.Lines, &d.Rev); err != nil {
+			return nil, fmt.Errorf("read the calendar: %w", err)
+		}
+		if d.Day, err = ParseDate(day); err != nil {
+			return nil, fmt.Errorf("read the calendar: %w", err)
+		}
+		out = append(out, d)
+	}
+	return out, rows.Err()
+}
+
+// Revision is the archive's change counter: it grows with every commit.
+func (db *DB) Revision(ctx context.Context) (int64, error) {
+	var rev int64
+	err := db.ro.QueryRowContext(ctx, "SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'rev'").Scan(&rev)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, nil
+	}
+	if err != nil {
+		return 0, fmt.Errorf("read the archive revision: %w", err)
+	}
+	return rev, nil
+}
+
+// Seen returns the last thing nick said (message, action or notice) in the
+// given channels (all channels when none are given).
+func (db *DB) Seen(ctx context.Context, nick string, channelIDs []int64) (Event, bool, error) {
+	ctx, cancel := context.WithTimeout(ctx, queryTimeout)
+	defer cancel()
+	q := `SELECT ` + eventColumns + ` FROM events e INDEXED BY events_nick_ts JOIN channels c ON c.id = e.channel
+		WHERE e.nick = ? COLLATE NOCASE AND e.kind IN (1, 2, 3)`
+	args := []any{nick}
+	if len(channelIDs) > 0 {
+		q += " AND e.channel IN (" + placeholders(len(channelIDs)) + ")"
+		for _, id := range channelIDs {
+			args = append(args, id)
+		}
+	}
+	q += " ORDER BY e.nick COLLATE NOCASE DESC, e.ts DESC LIMIT 1"
+	var ev Event
+	err := scanEvent(db.ro.QueryRowContext(ctx, q, args...), &ev)
+	if errors.Is(err, sql.ErrNoRows) {
+		return Event{}, false, nil
+	}
+	if err != nil {
+		return Event{}, false, fmt.Errorf("look up %s: %w", nick, err)
+	}
+	return ev, true, nil
+}
+
+// Event returns one event by id.
+func (db *DB) Event(ctx context.Context, id int64) (Event, error) {
+	ctx, cancel := context.WithTimeout(ctx, queryTimeout)
+	defer cancel()
+	var ev Event
+	err := scanEvent(db.ro.QueryRowContext(ctx, `SELECT `+eventColumns+` FROM events e JOIN channels c ON c.id = e.channel WHERE e.id = ?`, id), &ev)
+	if err != nil {
+		return Event{}, fmt.Errorf("read event %d: %w", id, err)
+	}
+	return ev, nil
+}

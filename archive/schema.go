@@ -1,0 +1,357 @@
+package archive
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strings"
+	"time"
+)
+
+// migrations are applied in order; PRAGMA user_version holds how many have
+// been applied. Never edit a released migration: append a new one.
+var migrations = []string{
+	// 1: events, channels, per-day counts, full-text index, posts and series.
+	`
+CREATE TABLE meta (
+	key   TEXT PRIMARY KEY,
+	value TEXT NOT NULL
+) WITHOUT ROWID;
+
+CREATE TABLE channels (
+	id      INTEGER PRIMARY KEY,
+	network TEXT NOT NULL,
+	name    TEXT NOT NULL,
+	folded  TEXT NOT NULL,
+	public  INTEGER NOT NULL DEFAULT 0,
+	UNIQUE (network, folded)
+);
+
+CREATE TABLE events (
+	id       INTEGER PRIMARY KEY,
+	channel  INTEGER NOT NULL REFERENCES channels(id),
+	ts       INTEGER NOT NULL,
+	kind     INTEGER NOT NULL,
+	nick     TEXT NOT NULL,
+	text     TEXT NOT NULL,
+	target   TEXT,
+	userhost TEXT,
+	account  TEXT,
+	msgid    TEXT,
+	via      TEXT,
+	flags    INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX events_channel_ts ON events (channel, ts);
+CREATE INDEX events_nick_ts ON events (nick COLLATE NOCASE, ts);
+
+CREATE VIRTUAL TABLE events_fts USING fts5 (
+	text,
+	content = 'events',
+	content_rowid = 'id',
+	tokenize = 'unicode61 remove_diacritics 2'
+);
+CREATE TRIGGER events_fts_insert AFTER INSERT ON events BEGIN
+	INSERT INTO events_fts (rowid, text) VALUES (new.id, new.text);
+END;
+CREATE TRIGGER events_fts_delete AFTER DELETE ON events BEGIN
+	INSERT INTO events_fts (events_fts, rowid, text) VALUES ('delete', old.id, old.text);
+END;
+
+CREATE TABLE days (
+	channel  INTEGER NOT NULL REFERENCES channels(id),
+	day      TEXT NOT NULL,
+	events   INTEGER NOT NULL,
+	lines    INTEGER NOT NULL,
+	first_id INTEGER NOT NULL,
+	last_id  INTEGER NOT NULL,
+	rev      INTEGER NOT NULL,
+	PRIMARY KEY (channel, day)
+) WITHOUT ROWID;
+
+CREATE TABLE series (
+	id     INTEGER PRIMARY KEY,
+	name   TEXT NOT NULL,
+	folded TEXT NOT NULL UNIQUE
+);
+
+CREATE TABLE posts (
+	id         INTEGER PRIMARY KEY,
+	guid       TEXT NOT NULL UNIQUE,
+	link       TEXT NOT NULL,
+	title      TEXT NOT NULL,
+	published  INTEGER,
+	first_seen INTEGER NOT NULL,
+	feed       TEXT NOT NULL DEFAULT '',
+	series     INTEGER REFERENCES series(id),
+	part       INTEGER,
+	part_of    INTEGER,
+	subtitle   TEXT NOT NULL DEFAULT '',
+	numeral    TEXT NOT NULL DEFAULT '',
+	announced  INTEGER
+);
+CREATE UNIQUE INDEX posts_series_part ON posts (series, part) WHERE series IS NOT NULL;
+CREATE INDEX posts_published ON posts (published);
+
+CREATE TABLE optout (
+	key TEXT PRIMARY KEY
+) WITHOUT ROWID;
+
+CREATE TABLE audit (
+	id     INTEGER PRIMARY KEY,
+	ts     INTEGER NOT NULL,
+	actor  TEXT NOT NULL,
+	action TEXT NOT NULL,
+	detail TEXT NOT NULL,
+	count  INTEGER NOT NULL
+);
+`,
+}
+
+// SchemaVersion is the number of migrations this binary knows.
+func SchemaVersion() int { return len(migrations) }
+
+func (db *DB) migrate(ctx context.Context) error {
+	ctx, cancel := context.WithTimeout(ctx, 10*time.Minute)
+	defer cancel()
+	tx, err := db.rw.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("begin migration: %w", err)
+	}
+	defer tx.Rollback()
+	var version int
+	if err := tx.QueryRowContext(ctx, "PRAGMA user_version").Scan(&version); err != nil {
+		return fmt.Errorf("read schema version: %w (is this an SQLite file?)", err)
+	}
+	if version > len(migrations) {
+		return fmt.Errorf("%w: schema version %d, this binary knows up to %d; upgrade proceedings", ErrNewerSchema, version, len(migrations))
+	}
+	if version == len(migrations) {
+		return nil
+	}
+	for i := version; i < len(migrations); i++ {
+		if _, err := tx.ExecContext(ctx, migrations[i]); err != nil {
+			return fmt.Errorf("apply migration %d: %w", i+1, err)
+		}
+	}
+	if _, err := tx.ExecContext(ctx, fmt.Sprintf("PRAGMA user_version = %d", len(migrations))); err != nil {
+		return fmt.Errorf("record schema version: %w", err)
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("commit migrations: %w", err)
+	}
+	db.log.Info("archive schema migrated", "from", version, "to", len(migrations))
+	return nil
+}
+
+func (db *DB) checkVersion(ctx context.Context) error {
+	var version int
+	if err := db.ro.QueryRowContext(ctx, "PRAGMA user_version").Scan(&version); err != nil {
+		return fmt.Errorf("read schema version: %w (is this an SQLite file?)", err)
+	}
+	switch {
+	case version > len(migrations):
+		return fmt.Errorf("%w: schema version %d, this binary knows up to %d; upgrade proceedings", ErrNewerSchema, version, len(migrations))
+	case version < len(migrations):
+		return fmt.Errorf("the archive has schema version %d and needs %d: open it once read-write (proceedings check or run) to migrate it", version, len(migrations))
+	}
+	return nil
+}
+
+// syncTimezone recounts the days table when the archive is opened with
+// another timezone than the one the counts were made in.
+func (db *DB) syncTimezone(ctx context.Context) error {
+	var have string
+	err := db.rw.QueryRowContext(ctx, "SELECT value FROM meta WHERE key = 'timezone'").Scan(&have)
+	if err != nil && err != sql.ErrNoRows {
+		return fmt.Errorf("read the archive's timezone: %w", err)
+	}
+	want := db.loc.String()
+	if have == want {
+		return nil
+	}
+	start := time.Now()
+	if err := db.recountDays(ctx); err != nil {
+		return err
+	}
+	if _, err := db.rw.ExecContext(ctx, "INSERT INTO meta(key, value) VALUES('timezone', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value", want); err != nil {
+		return fmt.Errorf("record the archive's timezone: %w", err)
+	}
+	if have != "" {
+		db.log.Info("recounted days for a new timezone", "from", have, "to", want, "took", time.Since(start))
+	}
+	return nil
+}
+
+// recountDays rebuilds the days table from the events table.
+func (db *DB) recountDays(ctx context.Context) error {
+	tx, err := db.rw.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("recount days: %w", err)
+	}
+	defer tx.Rollback()
+	if _, err := tx.ExecContext(ctx, "DELETE FROM days"); err != nil {
+		return fmt.Errorf("recount days: %w", err)
+	}
+	rows, err := tx.QueryContext(ctx, "SELECT id, channel, ts, kind FROM events ORDER BY id")
+	if err != nil {
+		return fmt.Errorf("recount days: %w", err)
+	}
+	agg := newDayAgg(db.loc)
+	for rows.Next() {
+		var id, ch, ts int64
+		var kind Kind
+		if err := rows.Scan(&id, &ch, &ts, &kind); err != nil {
+			rows.Close()
+			return fmt.Errorf("recount days: %w", err)
+		}
+		agg.add(ch, fromMS(ts), kind, id)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("recount days: %w", err)
+	}
+	rev, err := nextRev(ctx, tx)
+	if err != nil {
+		return err
+	}
+	if err := agg.flush(ctx, tx, rev); err != nil {
+		return err
+	}
+	return tx.Commit()
+}
+
+// nextRev bumps and returns the archive's change counter. Every day touched
+// by a commit is stamped with it, so a renderer can ask what changed since
+// the revision it last saw.
+func nextRev(ctx context.Context, tx *sql.Tx) (int64, error) {
+	var rev int64
+	err := tx.QueryRowContext(ctx, `INSERT INTO meta(key, value) VALUES('rev', '1')
+		ON CONFLICT(key) DO UPDATE SET value = CAST(value AS INTEGER) + 1 RETURNING CAST(value AS INTEGER)`).Scan(&rev)
+	if err != nil {
+		return 0, fmt.Errorf("bump the archive revision: %w", err)
+	}
+	return rev, nil
+}
+
+// dayAgg accumulates per-(channel, local day) counts for one commit.
+type dayAgg struct {
+	loc  *time.Location
+	days map[dayKey]*dayCount
+	// cache of the last local-day computation: consecutive events are
+	// nearly always on the same day.
+	lastStart, lastEnd int64
+	lastDay            string
+}
+
+type dayKey struct {
+	channel int64
+	day     string
+}
+
+type dayCount struct {
+	events, lines  int64
+	firstID, lastID int64
+}
+
+func newDayAgg(loc *time.Location) *dayAgg {
+	return &dayAgg{loc: loc, days: map[dayKey]*dayCount{}, lastStart: 1, lastEnd: 0}
+}
+
+func (a *dayAgg) dayOf(t time.Time) string {
+	v := ms(t)
+	if v >= a.lastStart && v < a.lastEnd {
+		return a.lastDay
+	}
+	d := DateOf(t, a.loc)
+	start, end := d.Bounds(a.loc)
+	a.lastStart, a.lastEnd, a.lastDay = ms(start), ms(end), d.String()
+	return a.lastDay
+}
+
+func (a *dayAgg) add(channel int64, t time.Time, kind Kind, id int64) {
+	k := dayKey{channel, a.dayOf(t)}
+	c := a.days[k]
+	if c == nil {
+		c = &dayCount{firstID: id}
+		a.days[k] = c
+	}
+	c.events++
+	if kind.IsSpeech() {
+		c.lines++
+	}
+	if id < c.firstID {
+		c.firstID = id
+	}
+	if id > c.lastID {
+		c.lastID = id
+	}
+}
+
+func (a *dayAgg) flush(ctx context.Context, tx *sql.Tx, rev int64) error {
+	if len(a.days) == 0 {
+		return nil
+	}
+	stmt, err := tx.PrepareContext(ctx, `INSERT INTO days(channel, day, events, lines, first_id, last_id, rev) VALUES(?, ?, ?, ?, ?, ?, ?)
+		ON CONFLICT(channel, day) DO UPDATE SET events = events + excluded.events, lines = lines + excluded.lines,
+		first_id = min(first_id, excluded.first_id), last_id = max(last_id, excluded.last_id), rev = excluded.rev`)
+	if err != nil {
+		return fmt.Errorf("count days: %w", err)
+	}
+	defer stmt.Close()
+	for k, c := range a.days {
+		if _, err := stmt.ExecContext(ctx, k.channel, k.day, c.events, c.lines, c.firstID, c.lastID, rev); err != nil {
+			return fmt.Errorf("count day %s: %w", k.day, err)
+		}
+	}
+	clear(a.days)
+	return nil
+}
+
+// loadChannels fills the channel-id cache.
+func (db *DB) loadChannels(ctx context.Context) error {
+	rows, err := db.ro.QueryContext(ctx, "SELECT id, network, folded FROM channels")
+	if err != nil {
+		return fmt.Errorf("read channels: %w", err)
+	}
+	defer rows.Close()
+	db.mu.Lock()
+	defer db.mu.Unlock()
+	for rows.Next() {
+		var id int64
+		var k chanKey
+		if err := rows.Scan(&id, &k.network, &k.folded); err != nil {
+			return fmt.Errorf("read channels: %w", err)
+		}
+		db.channels[k] = id
+	}
+	return rows.Err()
+}
+
+// channelID returns the id of a channel, creating it inside tx when new.
+func (db *DB) channelID(ctx context.Context, tx *sql.Tx, network, name string) (int64, error) {
+	k := chanKey{network, FoldChannel(name)}
+	db.mu.Lock()
+	id, ok := db.channels[k]
+	db.mu.Unlock()
+	if ok {
+		return id, nil
+	}
+	err := tx.QueryRowContext(ctx, `INSERT INTO channels(network, name, folded) VALUES(?, ?, ?)
+		ON CONFLICT(network, folded) DO UPDATE SET name = name RETURNING id`, network, name, k.folded).Scan(&id)
+	if err != nil {
+		return 0, fmt.Errorf("add channel %s: %w", name, err)
+	}
+	// Cached only after the transaction commits: see writer.commit.
+	return id, nil
+}
+
+func (db *DB) cacheChannel(network, name string, id int64) {
+	db.mu.Lock()
+	db.channels[chanKey{network, FoldChannel(name)}] = id
+	db.mu.Unlock()
+}
+
+// placeholders returns "?, ?, ?" for n parameters.
+func placeholders(n int) string {
+	return strings.TrimSuffix(strings.Repeat("?, ", n), ", ")
+}

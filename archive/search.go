@@ -1,0 +1,254 @@
+package archive
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+	"unicode"
+	"unicode/utf8"
+)
+
+// ErrBadQuery wraps every search the full-text engine cannot run; the
+// message says why in words a user understands.
+var ErrBadQuery = errors.New("bad search")
+
+// Order is how search hits are sorted.
+type Order int
+
+const (
+	// Newest puts the most recent lines first (fast on any archive).
+	Newest Order = iota
+	// Relevance ranks by bm25 among the newest RelevanceWindow matches, so
+	// that a common word still answers quickly on a 20-year archive.
+	Relevance
+)
+
+// RelevanceWindow bounds how many matches are ranked by relevance.
+const RelevanceWindow = 5000
+
+// countCap bounds counting: past it the total is reported as "at least".
+const countCap = 10000
+
+// MaxQueryLen is the longest search query accepted, in bytes.
+const MaxQueryLen = 256
+
+// SearchQuery says what to look for.
+type SearchQuery struct {
+	Text       string    // words and "quoted phrases"; every word must match
+	Raw        bool      // Text is FTS5 syntax, passed through (syntax errors become ErrBadQuery)
+	ChannelIDs []int64   // only these channels (all when empty; see PublicOnly)
+	PublicOnly bool      // only channels marked public
+	Nick       string    // only lines by this nick (case-insensitive)
+	From, To   time.Time // only lines in [From, To) when set
+	Limit      int       // hits per page (default 20, at most 100)
+	Offset     int
+	Order      Order
+}
+
+// Span is a piece of a snippet; Match marks the words that matched.
+type Span struct {
+	Text  string
+	Match bool
+}
+
+// Hit is one matching event with a snippet of its text.
+type Hit struct {
+	Event
+	Snippet []Span
+}
+
+// SearchResult is one page of hits.
+type SearchResult struct {
+	Total     int  // matches in all (at most countCap when TotalMore)
+	TotalMore bool // there are more than Total matches
+	Hits      []Hit
+}
+
+// snippet markers: private-use code points that are most unlikely in chat.
+const (
+	markOpen  = "\ue000"
+	markClose = "\ue001"
+)
+
+// MatchExpr turns what a user typed into an FTS5 expression that cannot be
+// misread as syntax: each word and each "quoted phrase" becomes a quoted
+// string, all of which must match.
+func MatchExpr(q string) (string, error) {
+	if len(q) > MaxQueryLen {
+		return "", fmt.Errorf("%w: the query is %d bytes long; at most %d please", ErrBadQuery, len(q), MaxQueryLen)
+	}
+	if !utf8.ValidString(q) {
+		q = strings.ToValidUTF8(q, "")
+	}
+	var terms []string
+	for rest := q; ; {
+		rest = strings.TrimLeftFunc(rest, isSep)
+		if rest == "" {
+			break
+		}
+		var term string
+		if rest[0] == '"' {
+			end := strings.IndexByte(rest[1:], '"')
+			if end < 0 {
+				term, rest = rest[1:], ""
+			} else {
+				term, rest = rest[1:1+end], rest[2+end:]
+			}
+		} else {
+			end := strings.IndexFunc(rest, isSep)
+			if end < 0 {
+				end = len(rest)
+			}
+			term, rest = rest[:end], rest[end:]
+		}
+		if !strings.ContainsFunc(term, func(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }) {
+			continue // punctuation alone matches nothing in the index
+		}
+		terms = append(terms, `"`+strings.ReplaceAll(term, `"`, `""`)+`"`)
+	}
+	if len(terms) == 0 {
+		return "", fmt.Errorf("%w: type at least one word to search for", ErrBadQuery)
+	}
+	return strings.Join(terms, " "), nil
+}
+
+func isSep(r rune) bool { return unicode.IsSpace(r) || unicode.IsControl(r) }
+
+// Search runs a full-text query over message text.
+func (db *DB) Search(ctx context.Context, q SearchQuery) (SearchResult, error) {
+	ctx, cancel := context.WithTimeout(ctx, queryTimeout)
+	defer cancel()
+	expr := q.Text
+	if q.Raw {
+		if strings.TrimSpace(expr) == "" {
+			return SearchResult{}, fmt.Errorf("%w: type at least one word to search for", ErrBadQuery)
+		}
+		if len(expr) > MaxQueryLen {
+			return SearchResult{}, fmt.Errorf("%w: the query is %d bytes long; at most %d please", ErrBadQuery, len(expr), MaxQueryLen)
+		}
+	} else {
+		var err error
+		if expr, err = MatchExpr(q.Text); err != nil {
+			return SearchResult{}, err
+		}
+	}
+	if q.Limit <= 0 {
+		q.Limit = 20
+	}
+	q.Limit = min(q.Limit, 100)
+	q.Offset = max(q.Offset, 0)
+
+	where := "events_fts MATCH ? AND e.kind IN (1, 2, 3, 9)"
+	args := []any{expr}
+	if len(q.ChannelIDs) > 0 {
+		where += " AND e.channel IN (" + placeholders(len(q.ChannelIDs)) + ")"
+		for _, id := range q.ChannelIDs {
+			args = append(args, id)
+		}
+	}
+	if q.PublicOnly {
+		where += " AND c.public = 1"
+	}
+	if q.Nick != "" {
+		where += " AND e.nick = ? COLLATE NOCASE"
+		args = append(args, q.Nick)
+	}
+	if !q.From.IsZero() {
+		where += " AND e.ts >= ?"
+		args = append(args, ms(q.From))
+	}
+	if !q.To.IsZero() {
+		where += " AND e.ts < ?"
+		args = append(args, ms(q.To))
+	}
+	from := " FROM events_fts JOIN events e ON e.id = events_fts.rowid JOIN channels c ON c.id = e.channel WHERE " + where
+
+	var res SearchResult
+	err := db.ro.QueryRowContext(ctx, "SELECT count(*) FROM (SELECT 1"+from+" LIMIT ?)", append(args, countCap+1)...).Scan(&res.Total)
+	if err != nil {
+		return SearchResult{}, ftsError(err)
+	}
+	if res.Total > countCap {
+		res.Total, res.TotalMore = countCap, true
+	}
+	if res.Total == 0 {
+		return res, nil
+	}
+	cols := eventColumns + `, snippet(events_fts, 0, '` + markOpen + `', '` + markClose + `', '…', 24)`
+	var query string
+	switch q.Order {
+	case Relevance:
+		query = "SELECT " + cols + from + " AND events_fts.rowid IN (SELECT events_fts.rowid" + from +
+			" ORDER BY events_fts.rowid DESC LIMIT ?) ORDER BY bm25(events_fts), e.id DESC LIMIT ? OFFSET ?"
+		args = append(append(args, args...), RelevanceWindow, q.Limit, q.Offset)
+	default:
+		query = "SELECT " + cols + from + " ORDER BY events_fts.rowid DESC LIMIT ? OFFSET ?"
+		args = append(args, q.Limit, q.Offset)
+	}
+	rows, err := db.ro.QueryContext(ctx, query, args...)
+	if err != nil {
+		return SearchResult{}, ftsError(err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var h Hit
+		var ts int64
+		var snip string
+		if err := rows.Scan(&h.ID, &h.Network, &h.Channel, &ts, &h.Kind, &h.Nick, &h.Text, &h.Target,
+			&h.UserHost, &h.Account, &h.MsgID, &h.Via, &h.Flags, &snip); err != nil {
+			return SearchResult{}, ftsError(err)
+		}
+		h.Time = fromMS(ts)
+		h.Snippet = splitSnippet(snip)
+		res.Hits = append(res.Hits, h)
+	}
+	if err := rows.Err(); err != nil {
+		return SearchResult{}, ftsError(err)
+	}
+	return res, nil
+}
+
+func ftsError(err error) error {
+	msg := err.Error()
+	for _, hint := range []string{"fts5: syntax error", "unterminated string", "no such column", "unknown special query", "fts5:"} {
+		if strings.Contains(msg, hint) {
+			return fmt.Errorf("%w: the search engine could not read the query (%s); put phrases in double quotes and leave out * ( ) : ^", ErrBadQuery, cleanFTSMessage(msg))
+		}
+	}
+	return fmt.Errorf("search: %w", err)
+}
+
+func cleanFTSMessage(msg string) string {
+	if i := strings.LastIndex(msg, ": "); i >= 0 && i+2 < len(msg) {
+		msg = msg[i+2:]
+	}
+	if len(msg) > 120 {
+		msg = msg[:120]
+	}
+	return strings.ToValidUTF8(msg, "")
+}
+
+func splitSnippet(s string) []Span {
+	var out []Span
+	for s != "" {
+		i := strings.Index(s, markOpen)
+		if i < 0 {
+			out = append(out, Span{Text: s})
+			break
+		}
+		if i > 0 {
+			out = append(out, Span{Text: s[:i]})
+		}
+		s = s[i+len(markOpen):]
+		j := strings.Index(s, markClose)
+		if j < 0 {
+			out = append(out, Span{Text: s, Match: true})
+			break
+		}
+		out = append(out, Span{Text: s[:j], Match: true})
+		s = s[j+len(markClose):]
+	}
+	return out
+}
