@@ -1,0 +1,344 @@
+package ircserver
+
+import (
+	"errors"
+	"fmt"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// Kind names an IRC server implementation.
+type Kind string
+
+// The supported servers.
+const (
+	InspIRCd Kind = "inspircd"
+	NgIRCd   Kind = "ngircd"
+)
+
+// Options choose the server to start.
+type Options struct {
+	// Kind is the server implementation; the zero value means NgIRCd.
+	Kind Kind
+	// Name is the server name, "irc.test" when empty. It must contain a dot.
+	Name string
+}
+
+// Timeouts. Generous: they only bound failures, a healthy start takes
+// milliseconds.
+const (
+	startTimeout = 15 * time.Second
+	stopTimeout  = 10 * time.Second
+	// startAttempts bounds retries when the chosen port was taken between
+	// choosing it and the server binding it.
+	startAttempts = 5
+	// outputLimit caps the server output kept for error messages.
+	outputLimit = 1 << 20
+)
+
+// Server is a running IRC server process listening on Host:Port.
+type Server struct {
+	Kind Kind
+	Host string
+	Port int
+	Name string
+	// Dir holds the server's config and files; it is under t.TempDir().
+	Dir string
+
+	mu   sync.Mutex
+	proc *process // nil when stopped
+}
+
+// Start starts an IRC server of opts.Kind on a free loopback port, waits
+// until it accepts connections, and stops it when the test ends. It calls
+// t.Fatal, with the server's output, when the server cannot be started.
+func Start(t testing.TB, opts Options) *Server {
+	t.Helper()
+	if opts.Kind == "" {
+		opts.Kind = NgIRCd
+	}
+	if opts.Name == "" {
+		opts.Name = "irc.test"
+	}
+	if opts.Kind != InspIRCd && opts.Kind != NgIRCd {
+		t.Fatalf("ircserver: unknown server kind %q: use ircserver.InspIRCd or ircserver.NgIRCd", opts.Kind)
+	}
+	s := &Server{Kind: opts.Kind, Host: "127.0.0.1", Name: opts.Name, Dir: t.TempDir()}
+	t.Cleanup(s.Stop)
+	var lastErr error
+	for range startAttempts {
+		port, err := freePort(s.Host)
+		if err != nil {
+			t.Fatalf("ircserver: %v", err)
+		}
+		err = s.launch(port)
+		if err == nil {
+			return s
+		}
+		lastErr = err
+		if !errors.Is(err, errPortInUse) {
+			break
+		}
+	}
+	t.Fatalf("ircserver: start %s: %v", s.Kind, lastErr)
+	return nil
+}
+
+// Addr returns the server's address, "127.0.0.1:PORT".
+func (s *Server) Addr() string {
+	return net.JoinHostPort(s.Host, strconv.Itoa(s.Port))
+}
+
+// Stop terminates the server (SIGTERM, then SIGKILL if it has not exited
+// within 10 s) and waits for it to exit. Calling it again does nothing.
+func (s *Server) Stop() {
+	s.mu.Lock()
+	p := s.proc
+	s.proc = nil
+	s.mu.Unlock()
+	if p != nil {
+		p.stop()
+	}
+}
+
+// Restart stops the server and starts it again on the same port, waiting
+// until it accepts connections. Clients connected before are disconnected.
+func (s *Server) Restart(t testing.TB) {
+	t.Helper()
+	s.Stop()
+	var err error
+	for attempt := range startAttempts {
+		if attempt > 0 {
+			// Another process took our port while it was free; give it a
+			// moment to go away. There is no event to wait for here.
+			time.Sleep(200 * time.Millisecond)
+		}
+		err = s.launch(s.Port)
+		if err == nil || !errors.Is(err, errPortInUse) {
+			break
+		}
+	}
+	if err != nil {
+		t.Fatalf("ircserver: restart %s on port %d: %v", s.Kind, s.Port, err)
+	}
+}
+
+// Output returns what the server process has printed so far (the last
+// megabyte), for diagnostics.
+func (s *Server) Output() string {
+	s.mu.Lock()
+	p := s.proc
+	s.mu.Unlock()
+	if p == nil {
+		return ""
+	}
+	return p.out.String()
+}
+
+var errPortInUse = errors.New("port already in use")
+
+// freePort asks the kernel for a free port on host and releases it.
+func freePort(host string) (int, error) {
+	l, err := net.Listen("tcp", net.JoinHostPort(host, "0"))
+	if err != nil {
+		return 0, fmt.Errorf("find a free port on %s: %w", host, err)
+	}
+	defer l.Close()
+	return l.Addr().(*net.TCPAddr).Port, nil
+}
+
+// launch writes the config for port, starts the process and waits until it
+// reports that it listens. It returns an error wrapping errPortInUse when
+// the port was taken.
+func (s *Server) launch(port int) error {
+	var (
+		name  string
+		args  []string
+		ready string // printed once the server accepts clients
+		clash string // printed when the port cannot be bound
+	)
+	addr := net.JoinHostPort(s.Host, strconv.Itoa(port))
+	switch s.Kind {
+	case InspIRCd:
+		conf := filepath.Join(s.Dir, "inspircd.conf")
+		if err := writeFiles(s.Dir, map[string]string{
+			"inspircd.conf": inspircdConfig(s.Name, s.Host, port, s.Dir),
+			"motd.txt":      "Test server of proceedings.\n",
+		}); err != nil {
+			return err
+		}
+		name = "/usr/sbin/inspircd"
+		args = []string{"--config", conf, "--nofork", "--nopid"}
+		if os.Geteuid() == 0 {
+			args = append(args, "--runasroot")
+		}
+		ready = "Startup complete"
+		clash = "Failed to listen on " + addr
+	case NgIRCd:
+		conf := filepath.Join(s.Dir, "ngircd.conf")
+		if err := writeFiles(s.Dir, map[string]string{
+			"ngircd.conf": ngircdConfig(s.Name, s.Host, port),
+		}); err != nil {
+			return err
+		}
+		name = "/usr/sbin/ngircd"
+		args = []string{"-f", conf, "-n"}
+		ready = "Now listening on [" + s.Host + "]:" + strconv.Itoa(port)
+		clash = "Can't bind socket to address " + addr
+	}
+	if _, err := os.Stat(name); err != nil {
+		return fmt.Errorf("%s is not installed (apt-get install %s): %w", name, s.Kind, err)
+	}
+
+	p := &process{out: newOutput(), exited: make(chan struct{})}
+	if s.Kind == InspIRCd {
+		p.wake = addr
+	}
+	p.cmd = exec.Command(name, args...)
+	p.cmd.Dir = s.Dir
+	p.cmd.Stdout = p.out
+	p.cmd.Stderr = p.out
+	// The server dies with the test process, even on a crash or kill -9.
+	p.cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGTERM}
+	if err := p.cmd.Start(); err != nil {
+		return fmt.Errorf("run %s: %w", name, err)
+	}
+	go func() {
+		p.waitErr = p.cmd.Wait()
+		close(p.exited)
+	}()
+
+	timeout := time.NewTimer(startTimeout)
+	defer timeout.Stop()
+	for {
+		out := p.out.String()
+		switch {
+		case strings.Contains(out, clash):
+			// InspIRCd keeps running without its port; no need to be
+			// gentle with it.
+			_ = p.cmd.Process.Kill()
+			p.stop()
+			return fmt.Errorf("listen on %s: %w; server output:\n%s", addr, errPortInUse, tail(p.out.String()))
+		case strings.Contains(out, ready):
+			// The process says it listens; make sure the port is ours and
+			// accepting before handing it out.
+			conn, err := net.DialTimeout("tcp", addr, startTimeout)
+			if err != nil {
+				p.stop()
+				return fmt.Errorf("server reported ready but %s refuses connections: %w; server output:\n%s", addr, err, tail(p.out.String()))
+			}
+			conn.Close()
+			s.mu.Lock()
+			s.Port = port
+			s.proc = p
+			s.mu.Unlock()
+			return nil
+		}
+		select {
+		case <-p.out.changed:
+		case <-p.exited:
+			// Take the last output written before the exit.
+			out := p.out.String()
+			if strings.Contains(out, clash) {
+				return fmt.Errorf("listen on %s: %w; server output:\n%s", addr, errPortInUse, tail(out))
+			}
+			return fmt.Errorf("%s exited during start (%v); server output:\n%s", name, p.waitErr, tail(out))
+		case <-timeout.C:
+			p.stop()
+			return fmt.Errorf("%s did not report %q within %v; server output:\n%s", name, ready, startTimeout, tail(p.out.String()))
+		}
+	}
+}
+
+func writeFiles(dir string, files map[string]string) error {
+	for name, content := range files {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(content), 0o644); err != nil {
+			return fmt.Errorf("write server config: %w", err)
+		}
+	}
+	return nil
+}
+
+// process is one run of a server.
+type process struct {
+	cmd     *exec.Cmd
+	out     *output
+	exited  chan struct{} // closed after Wait returned
+	waitErr error         // valid after exited is closed
+
+	// wake, when set, is dialled after SIGTERM: InspIRCd notices the
+	// signal only when its event loop wakes up, which otherwise takes up
+	// to a second.
+	wake string
+
+	stopOnce sync.Once
+}
+
+// stop sends SIGTERM, then SIGKILL after stopTimeout, and waits for the exit.
+func (p *process) stop() {
+	p.stopOnce.Do(func() {
+		_ = p.cmd.Process.Signal(syscall.SIGTERM)
+		if p.wake != "" {
+			if conn, err := net.DialTimeout("tcp", p.wake, time.Second); err == nil {
+				conn.Close()
+			}
+		}
+		select {
+		case <-p.exited:
+			return
+		case <-time.After(stopTimeout):
+		}
+		_ = p.cmd.Process.Kill()
+		<-p.exited
+	})
+}
+
+// output collects a process's output, keeping the last outputLimit bytes,
+// and signals every write on changed.
+type output struct {
+	mu      sync.Mutex
+	buf     []byte
+	changed chan struct{} // capacity 1: "something was written"
+}
+
+func newOutput() *output {
+	return &output{changed: make(chan struct{}, 1)}
+}
+
+func (o *output) Write(p []byte) (int, error) {
+	o.mu.Lock()
+	o.buf = append(o.buf, p...)
+	if over := len(o.buf) - outputLimit; over > 0 {
+		o.buf = append(o.buf[:0], o.buf[over:]...)
+	}
+	o.mu.Unlock()
+	select {
+	case o.changed <- struct{}{}:
+	default:
+	}
+	return len(p), nil
+}
+
+func (o *output) String() string {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	return string(o.buf)
+}
+
+// tail returns the end of a server's output, short enough for a test
+// failure message.
+func tail(out string) string {
+	const max = 8 << 10
+	if len(out) <= max {
+		return out
+	}
+	return "…" + out[len(out)-max:]
+}
