@@ -28,7 +28,9 @@ const (
 
 // Client is a minimal raw-line IRC client for scripting users in tests. It
 // answers PING by itself and reads the socket continuously into an
-// unbounded queue, so a burst from the server never blocks it.
+// unbounded queue, so a burst from the server never blocks it. Its methods
+// report failures with t.Fatal on the test given to Dial, so call them from
+// that test's goroutine.
 type Client struct {
 	Nick string
 
