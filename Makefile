@@ -1,0 +1,45 @@
+# make test   installs what the tests need (Debian packages), then vets and runs every test with -race.
+# make bench  measures everything the issues name and writes docs/BENCHMARKS.md (BENCH_SIZE=small for a quick run).
+# make fuzz   runs every fuzz test for FUZZTIME each.
+
+GO        ?= go
+DEBS      := inspircd ngircd chromium irclog2html pisg
+BENCH_SIZE ?= full
+FUZZTIME  ?= 60s
+
+.PHONY: test deps vet bench fuzz fixtures build demo
+
+build:
+	$(GO) build -o proceedings ./cmd/proceedings
+
+# deps installs the Debian packages the tests start for real (IRC servers,
+# Chromium, the reference tools), after one apt-get update, only when missing.
+deps:
+	@missing=""; for p in $(DEBS); do dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "ok installed" || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+		echo "installing:$$missing"; \
+		SUDO=""; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
+		$$SUDO apt-get -o DPkg::Lock::Timeout=600 update -qq && \
+		DEBIAN_FRONTEND=noninteractive $$SUDO apt-get -o DPkg::Lock::Timeout=600 install -y -qq --no-install-recommends $$missing >/dev/null; \
+	fi
+
+vet:
+	@unformatted=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
+	if [ -n "$$unformatted" ]; then echo "gofmt would change: $$unformatted"; exit 1; fi
+	$(GO) vet ./...
+
+test: deps vet
+	$(GO) test -race -timeout 20m ./...
+
+bench: deps
+	$(GO) run ./bench -size $(BENCH_SIZE) -out docs/BENCHMARKS.md
+
+fuzz:
+	@for pkg in $$($(GO) list ./...); do \
+		for f in $$($(GO) test -list 'Fuzz.*' $$pkg 2>/dev/null | grep '^Fuzz'); do \
+			echo "== $$pkg $$f"; $(GO) test -run '^$$' -fuzz "^$$f$$" -fuzztime $(FUZZTIME) $$pkg || exit 1; \
+		done; \
+	done
+
+demo:
+	$(GO) run ./cmd/proceedings demo
