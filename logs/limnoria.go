@@ -1,0 +1,112 @@
+package logs
+
+import (
+	"strings"
+	"time"
+
+	"proceedings/archive"
+)
+
+// Limnoria's ChannelLogger (plugins/ChannelLogger/plugin.py) writes the
+// time in supybot.log.timestampFormat (default "%Y-%m-%dT%H:%M:%S"), two
+// spaces, and then:
+//
+//	<alice> hello
+//	* alice waves
+//	-bob- a notice
+//	*** carol <carol!~c@h> has joined #chan
+//	*** carol <carol!~c@h> has left #chan (reason)      (no "(reason)" when none)
+//	*** dave <dave!~d@h> has quit IRC (reason)
+//	*** bob was kicked by alice (reason)
+//	*** alice is now known as al
+//	*** alice sets mode: +o bob
+//	*** alice changes topic to "new"
+//	*** alice <alice!~a@h> invited bob to #chan          (skipped)
+func parseLimnoria(s *state, line string) (lineResult, string) {
+	y, mo, d, ok := ymd(line, 0)
+	if !ok || len(line) < 21 || line[10] != 'T' || line[19] != ' ' || line[20] != ' ' {
+		return resBad, reasonBadTime
+	}
+	h, mi, sec, ok := hms(line, 11)
+	if !ok {
+		return resBad, reasonBadTime
+	}
+	t := s.clk.full(y, mo, d, h, mi, sec)
+	body := line[21:]
+	if x, ok := strings.CutPrefix(body, "*** "); ok {
+		return limnoriaStatus(s, t, x)
+	}
+	return parseSpeech(s, t, body)
+}
+
+// limnoriaUserHost takes user@host from a nick!user@host prefix.
+func limnoriaUserHost(prefix string) string {
+	_, uh, _ := strings.Cut(prefix, "!")
+	return uh
+}
+
+func limnoriaStatus(s *state, t time.Time, x string) (lineResult, string) {
+	nick, rest := cut(x, ' ')
+	if nick == "" {
+		return resNoise, ""
+	}
+	if strings.HasPrefix(rest, "<") {
+		j := strings.Index(rest, "> ")
+		if j < 0 {
+			return resNoise, ""
+		}
+		uh, r := limnoriaUserHost(rest[1:j]), rest[j+2:]
+		switch {
+		case strings.HasPrefix(r, "has joined "):
+			ev := s.add(archive.KindJoin, t, nick)
+			ev.UserHost = uh
+			return resEvent, ""
+		case strings.HasPrefix(r, "has left "):
+			_, reason := cut(r[len("has left "):], ' ')
+			ev := s.add(archive.KindPart, t, nick)
+			ev.UserHost = uh
+			ev.Text = reasonOf(reason, '(', ')')
+			return resEvent, ""
+		case r == "has quit IRC" || strings.HasPrefix(r, "has quit IRC "):
+			ev := s.add(archive.KindQuit, t, nick)
+			ev.UserHost = uh
+			if len(r) > len("has quit IRC ") {
+				ev.Text = reasonOf(r[len("has quit IRC "):], '(', ')')
+			}
+			return resEvent, ""
+		}
+		return resNoise, "" // invites
+	}
+	switch {
+	case strings.HasPrefix(rest, "is now known as "):
+		to := rest[len("is now known as "):]
+		if to == "" {
+			return resBad, "nick change without the new nick"
+		}
+		ev := s.add(archive.KindNick, t, nick)
+		ev.Target = to
+		return resEvent, ""
+	case strings.HasPrefix(rest, "was kicked by "):
+		by, reason := cut(rest[len("was kicked by "):], ' ')
+		if by == "" {
+			return resBad, "kick without the nick who kicked"
+		}
+		ev := s.add(archive.KindKick, t, by)
+		ev.Target = nick
+		ev.Text = reasonOf(reason, '(', ')')
+		return resEvent, ""
+	case strings.HasPrefix(rest, "sets mode: "):
+		ev := s.add(archive.KindMode, t, nick)
+		ev.Text = strings.TrimRight(rest[len("sets mode: "):], " ")
+		return resEvent, ""
+	case strings.HasPrefix(rest, "changes topic to "):
+		text := rest[len("changes topic to "):]
+		if in, ok := enclosed(text, '"', '"'); ok {
+			text = in
+		}
+		ev := s.add(archive.KindTopic, t, nick)
+		ev.Text = text
+		return resEvent, ""
+	}
+	return resNoise, ""
+}

@@ -1,0 +1,321 @@
+package logs
+
+import (
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	"proceedings/archive"
+)
+
+const (
+	dayTitleLayout = "Monday, January 02, 2006"
+	ownDayPrefix   = "--- IRC logs for "
+	ownZoneMarker  = " (times are "
+)
+
+// DayTitle names a day the way page titles and our own log headers do:
+// "Monday, February 02, 2026". The day is taken in its own location.
+func DayTitle(day time.Time) string { return day.Format(dayTitleLayout) }
+
+// Writer writes events in our own format. It writes each line with one call
+// to the underlying writer; give it a *bufio.Writer for speed, and call
+// Flush at the end (which flushes the underlying writer when it can).
+type Writer struct {
+	w        io.Writer
+	loc      *time.Location
+	buf      []byte
+	network  string
+	channel  string
+	day      time.Time // local midnight of the day being written, zero before the first
+	haveHead bool
+}
+
+var _ EventWriter = (*Writer)(nil)
+
+// NewWriter returns a Writer of our own format with times in loc (UTC when nil).
+func NewWriter(w io.Writer, loc *time.Location) *Writer {
+	if loc == nil {
+		loc = time.UTC
+	}
+	return &Writer{w: w, loc: loc}
+}
+
+// Header writes the two header lines for one channel and one local day; day
+// is any time in that day.
+func (w *Writer) Header(network, channel string, day time.Time) error {
+	d := day.In(w.loc)
+	w.network, w.channel, w.haveHead = network, channel, true
+	w.day = startOfDay(d)
+	b := w.buf[:0]
+	b = append(b, ownDayPrefix...)
+	b = d.AppendFormat(b, dayTitleLayout)
+	b = append(b, "\n--- "...)
+	b = appendClean(b, channel)
+	if network != "" {
+		b = append(b, " on "...)
+		b = appendClean(b, network)
+	}
+	b = append(b, ownZoneMarker...)
+	b = append(b, w.loc.String()...)
+	b = append(b, ")\n"...)
+	w.buf = b
+	_, err := w.w.Write(b)
+	return err
+}
+
+// Write writes one event. Before the first event without a Header, and
+// before the first event of each new day, it writes the day's header line.
+func (w *Writer) Write(ev archive.Event) error {
+	local := ev.Time.In(w.loc)
+	if !w.haveHead {
+		if err := w.Header(ev.Network, ev.Channel, local); err != nil {
+			return err
+		}
+	} else if day := startOfDay(local); !day.Equal(w.day) {
+		w.day = day
+		b := append(w.buf[:0], ownDayPrefix...)
+		b = local.AppendFormat(b, dayTitleLayout)
+		w.buf = append(b, '\n')
+		if _, err := w.w.Write(w.buf); err != nil {
+			return err
+		}
+	}
+	if ev.Channel == "" {
+		ev.Channel = w.channel
+	}
+	w.buf = appendOwn(w.buf[:0], ev, w.loc)
+	w.buf = append(w.buf, '\n')
+	_, err := w.w.Write(w.buf)
+	return err
+}
+
+// Flush flushes the underlying writer if it has a Flush method.
+func (w *Writer) Flush() error { return flush(w.w) }
+
+func flush(w io.Writer) error {
+	if f, ok := w.(interface{ Flush() error }); ok {
+		return f.Flush()
+	}
+	return nil
+}
+
+func startOfDay(t time.Time) time.Time {
+	y, m, d := t.Date()
+	return time.Date(y, m, d, 0, 0, 0, 0, t.Location())
+}
+
+// FormatLine returns one event as a line of our own format, without the
+// newline, with its time in loc (UTC when nil).
+func FormatLine(ev archive.Event, loc *time.Location) string {
+	if loc == nil {
+		loc = time.UTC
+	}
+	var a [160]byte
+	return string(appendOwn(a[:0], ev, loc))
+}
+
+// appendClean appends s with CR, LF and NUL turned into spaces.
+func appendClean(b []byte, s string) []byte {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c == '\n' || c == '\r' || c == 0 {
+			start := len(b)
+			b = append(b, s...)
+			for j := start + i; j < len(b); j++ {
+				if c := b[j]; c == '\n' || c == '\r' || c == 0 {
+					b[j] = ' '
+				}
+			}
+			return b
+		}
+	}
+	return append(b, s...)
+}
+
+func append2(b []byte, n int) []byte {
+	return append(b, byte('0'+n/10), byte('0'+n%10))
+}
+
+func appendClock(b []byte, t time.Time) []byte {
+	h, m, s := t.Clock()
+	b = append2(b, h)
+	b = append(b, ':')
+	b = append2(b, m)
+	b = append(b, ':')
+	return append2(b, s)
+}
+
+func appendDate(b []byte, t time.Time) []byte {
+	y, m, d := t.Date()
+	b = append2(b, y/100)
+	b = append2(b, y%100)
+	b = append(b, '-')
+	b = append2(b, int(m))
+	b = append(b, '-')
+	return append2(b, d)
+}
+
+// appendOwn appends the line of our own format for ev.
+func appendOwn(b []byte, ev archive.Event, loc *time.Location) []byte {
+	local := ev.Time.In(loc)
+	b = append(b, '[')
+	b = appendClock(b, local)
+	b = append(b, "] "...)
+	switch ev.Kind {
+	case archive.KindMessage:
+		b = append(b, '<')
+		b = appendClean(b, ev.Nick)
+		b = append(b, "> "...)
+		return appendClean(b, ev.Text)
+	case archive.KindAction:
+		b = append(b, "* "...)
+		b = appendClean(b, ev.Nick)
+		b = append(b, ' ')
+		return appendClean(b, ev.Text)
+	case archive.KindNotice:
+		b = append(b, '-')
+		b = appendClean(b, ev.Nick)
+		b = append(b, "- "...)
+		return appendClean(b, ev.Text)
+	}
+	b = append(b, "-!- "...)
+	switch ev.Kind {
+	case archive.KindJoin, archive.KindPart, archive.KindQuit:
+		b = appendClean(b, ev.Nick)
+		if ev.UserHost != "" {
+			b = append(b, " ["...)
+			b = appendClean(b, ev.UserHost)
+			b = append(b, ']')
+		}
+		switch ev.Kind {
+		case archive.KindJoin:
+			b = append(b, " has joined "...)
+			return appendClean(b, ev.Channel)
+		case archive.KindPart:
+			b = append(b, " has left "...)
+			b = appendClean(b, ev.Channel)
+		default:
+			b = append(b, " has quit"...)
+		}
+		return appendReason(b, ev.Text, '[', ']')
+	case archive.KindKick:
+		b = appendClean(b, ev.Target)
+		b = append(b, " was kicked from "...)
+		b = appendClean(b, ev.Channel)
+		b = append(b, " by "...)
+		b = appendClean(b, ev.Nick)
+		return appendReason(b, ev.Text, '[', ']')
+	case archive.KindNick:
+		b = appendClean(b, ev.Nick)
+		b = append(b, " is now known as "...)
+		return appendClean(b, ev.Target)
+	case archive.KindTopic:
+		switch {
+		case ev.Flags&archive.FlagTopicOnJoin != 0:
+			b = append(b, "Topic for "...)
+			b = appendClean(b, ev.Channel)
+			b = append(b, ": "...)
+		case ev.Nick == "":
+			b = append(b, "Topic of "...)
+			b = appendClean(b, ev.Channel)
+			b = append(b, " changed to: "...)
+		default:
+			b = appendClean(b, ev.Nick)
+			b = append(b, " changed the topic of "...)
+			b = appendClean(b, ev.Channel)
+			b = append(b, " to: "...)
+		}
+		return appendClean(b, ev.Text)
+	case archive.KindMode:
+		b = append(b, "mode/"...)
+		b = appendClean(b, ev.Channel)
+		b = append(b, " ["...)
+		b = appendClean(b, ev.Text)
+		b = append(b, ']')
+		if ev.Nick != "" {
+			b = append(b, " by "...)
+			b = appendClean(b, ev.Nick)
+		}
+		return b
+	case archive.KindGap:
+		return appendGapText(b, ev, local)
+	}
+	return appendOther(b, ev)
+}
+
+func appendReason(b []byte, reason string, open, close byte) []byte {
+	if reason == "" {
+		return b
+	}
+	b = append(b, ' ', open)
+	b = appendClean(b, reason)
+	return append(b, close)
+}
+
+// parseOwn reads one line of our own format.
+func parseOwn(s *state, line string) (lineResult, string) {
+	if line[0] == '-' && strings.HasPrefix(line, "--- ") {
+		return parseOwnHeader(s, line)
+	}
+	h, m, sec, ok := hms(line, 1)
+	if !ok || line[0] != '[' || len(line) < 11 || line[9] != ']' || line[10] != ' ' {
+		return resBad, reasonBadTime
+	}
+	t, ok := s.clk.tod(h, m, sec)
+	if !ok {
+		return resBad, reasonNoDate
+	}
+	body := line[11:]
+	if x, ok := strings.CutPrefix(body, "-!- "); ok {
+		return parseBang(s, t, x, true)
+	}
+	return parseSpeech(s, t, body)
+}
+
+// noticeNick reads "-nick- text" (or "-nick-" with an empty text).
+func noticeNick(body string) (nick, text string, ok bool) {
+	if j := strings.Index(body[1:], "- "); j > 0 {
+		return body[1 : 1+j], body[j+3:], true
+	}
+	if len(body) > 2 && body[len(body)-1] == '-' && strings.IndexByte(body, ' ') < 0 {
+		return body[1 : len(body)-1], "", true
+	}
+	return "", "", false
+}
+
+// parseOwnHeader reads our two header lines.
+func parseOwnHeader(s *state, line string) (lineResult, string) {
+	if day, ok := strings.CutPrefix(line, ownDayPrefix); ok {
+		d, err := time.Parse(dayTitleLayout, day)
+		if err != nil {
+			return resBad, "header with a day that is not like " + dayTitleLayout
+		}
+		s.clk.setDate(d.Date())
+		s.sawHeader = true
+		return resMarker, ""
+	}
+	rest := line[len("--- "):]
+	i := strings.LastIndex(rest, ownZoneMarker)
+	if i < 0 || !strings.HasSuffix(rest, ")") {
+		return resBad, "header line of an unknown kind"
+	}
+	zone := rest[i+len(ownZoneMarker) : len(rest)-1]
+	ch, network, _ := strings.Cut(rest[:i], " on ")
+	if ch == "" || strings.IndexByte(ch, ' ') >= 0 {
+		return resBad, "header without a channel"
+	}
+	if s.optChannel == "" {
+		s.channel = ch
+	}
+	if s.optNetwork == "" {
+		s.network = network
+	}
+	s.sawHeader = true
+	loc, err := time.LoadLocation(zone)
+	if err != nil {
+		return resBad, fmt.Sprintf("unknown time zone %q in the header: times read in %s", zone, s.clk.loc)
+	}
+	s.clk.setLocation(loc)
+	return resMarker, ""
+}

@@ -1,0 +1,291 @@
+package logs
+
+import (
+	"bufio"
+	"bytes"
+	"fmt"
+	"io"
+	"strings"
+	"testing"
+	"time"
+
+	"proceedings/archive"
+)
+
+func mustZone(t testing.TB, name string) *time.Location {
+	t.Helper()
+	loc, err := time.LoadLocation(name)
+	if err != nil {
+		t.Fatalf("load zone %s: %v", name, err)
+	}
+	return loc
+}
+
+// show renders an event compactly for comparisons in tests.
+func show(ev archive.Event) string {
+	return fmt.Sprintf("%s %s n=%q uh=%q acct=%q tg=%q tx=%q f=%d ch=%s net=%s",
+		ev.Time.UTC().Format(time.RFC3339), ev.Kind, ev.Nick, ev.UserHost, ev.Account,
+		ev.Target, ev.Text, ev.Flags, ev.Channel, ev.Network)
+}
+
+// readAll reads every event of a log with opt, failing the test on errors.
+func readAll(t testing.TB, text string, opt Options) ([]archive.Event, *Reader) {
+	t.Helper()
+	r, err := NewReader(strings.NewReader(text), opt)
+	if err != nil {
+		t.Fatalf("NewReader: %v", err)
+	}
+	var evs []archive.Event
+	for {
+		ev, err := r.Next()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			t.Fatalf("Next: %v", err)
+		}
+		if err := ev.Validate(); err != nil {
+			t.Errorf("invalid event %s: %v", show(ev), err)
+		}
+		if ev.Time.Location() != time.UTC {
+			t.Errorf("event time not in UTC: %s", ev.Time)
+		}
+		if ev.Flags&archive.FlagImported == 0 {
+			t.Errorf("event without FlagImported: %s", show(ev))
+		}
+		evs = append(evs, ev)
+	}
+	return evs, r
+}
+
+func TestDayTitle(t *testing.T) {
+	day := time.Date(2026, 2, 2, 23, 30, 0, 0, time.UTC)
+	if got, want := DayTitle(day), "Monday, February 02, 2026"; got != want {
+		t.Errorf("DayTitle = %q, want %q", got, want)
+	}
+}
+
+func TestFormatLine(t *testing.T) {
+	london := mustZone(t, "Europe/London")
+	// 14:03:11 in London on 2 February is 14:03:11 UTC (GMT).
+	at := func(hms string) time.Time {
+		tt, err := time.ParseInLocation("2006-01-02 15:04:05", "2026-02-02 "+hms, london)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return tt.UTC()
+	}
+	ch := "#techrights"
+	tests := []struct {
+		name string
+		ev   archive.Event
+		want string
+	}{
+		{"message", archive.Event{Time: at("14:03:11"), Kind: archive.KindMessage, Nick: "alice", Text: "hello there"},
+			"[14:03:11] <alice> hello there"},
+		{"action", archive.Event{Time: at("14:03:15"), Kind: archive.KindAction, Nick: "alice", Text: "waves"},
+			"[14:03:15] * alice waves"},
+		{"notice", archive.Event{Time: at("14:03:20"), Kind: archive.KindNotice, Nick: "bob", Text: "a notice"},
+			"[14:03:20] -bob- a notice"},
+		{"join", archive.Event{Time: at("14:04:00"), Kind: archive.KindJoin, Nick: "carol", UserHost: "~carol@host.example"},
+			"[14:04:00] -!- carol [~carol@host.example] has joined #techrights"},
+		{"join without host", archive.Event{Time: at("14:04:00"), Kind: archive.KindJoin, Nick: "carol"},
+			"[14:04:00] -!- carol has joined #techrights"},
+		{"part", archive.Event{Time: at("14:05:00"), Kind: archive.KindPart, Nick: "carol", UserHost: "~carol@host.example", Text: "bye"},
+			"[14:05:00] -!- carol [~carol@host.example] has left #techrights [bye]"},
+		{"part without reason", archive.Event{Time: at("14:05:00"), Kind: archive.KindPart, Nick: "carol", UserHost: "~carol@host.example"},
+			"[14:05:00] -!- carol [~carol@host.example] has left #techrights"},
+		{"quit", archive.Event{Time: at("14:06:00"), Kind: archive.KindQuit, Nick: "dave", UserHost: "~d@h", Text: "Ping timeout"},
+			"[14:06:00] -!- dave [~d@h] has quit [Ping timeout]"},
+		{"kick", archive.Event{Time: at("14:07:00"), Kind: archive.KindKick, Nick: "alice", Target: "erin", Text: "spam"},
+			"[14:07:00] -!- erin was kicked from #techrights by alice [spam]"},
+		{"nick", archive.Event{Time: at("14:08:00"), Kind: archive.KindNick, Nick: "frank", Target: "frankie"},
+			"[14:08:00] -!- frank is now known as frankie"},
+		{"topic", archive.Event{Time: at("14:09:00"), Kind: archive.KindTopic, Nick: "alice", Text: "new topic"},
+			"[14:09:00] -!- alice changed the topic of #techrights to: new topic"},
+		{"topic on join", archive.Event{Time: at("14:09:01"), Kind: archive.KindTopic, Text: "topic seen on join", Flags: archive.FlagTopicOnJoin},
+			"[14:09:01] -!- Topic for #techrights: topic seen on join"},
+		{"topic without nick", archive.Event{Time: at("14:09:02"), Kind: archive.KindTopic, Text: "t"},
+			"[14:09:02] -!- Topic of #techrights changed to: t"},
+		{"mode", archive.Event{Time: at("14:10:00"), Kind: archive.KindMode, Nick: "alice", Text: "+o bob"},
+			"[14:10:00] -!- mode/#techrights [+o bob] by alice"},
+		{"mode by server", archive.Event{Time: at("14:10:00"), Kind: archive.KindMode, Text: "+nt"},
+			"[14:10:00] -!- mode/#techrights [+nt]"},
+		{"gap", archive.Event{Time: at("14:11:00"), Kind: archive.KindGap, Text: at("13:50:02").Format(time.RFC3339Nano)},
+			"[14:11:00] -!- recording gap: nothing was recorded from 13:50:02 to 14:11:00"},
+		{"gap from another day", archive.Event{Time: at("00:11:00"), Kind: archive.KindGap, Text: "2026-01-30T23:50:02Z"},
+			"[00:11:00] -!- recording gap: nothing was recorded from 2026-01-30 23:50:02 to 00:11:00"},
+		{"gap without start", archive.Event{Time: at("00:11:00"), Kind: archive.KindGap, Text: "?"},
+			"[00:11:00] -!- recording gap: nothing was recorded before 00:11:00"},
+		{"line breaks and NUL become spaces", archive.Event{Time: at("14:12:00"), Kind: archive.KindMessage, Nick: "x", Text: "a\r\nb\x00c"},
+			"[14:12:00] <x> a  b c"},
+		{"mIRC codes kept", archive.Event{Time: at("14:12:00"), Kind: archive.KindMessage, Nick: "x", Text: "\x0312blue\x03 \x02bold"},
+			"[14:12:00] <x> \x0312blue\x03 \x02bold"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			tt.ev.Channel = ch
+			if got := FormatLine(tt.ev, london); got != tt.want {
+				t.Errorf("FormatLine =\n %q\nwant\n %q", got, tt.want)
+			}
+		})
+	}
+	// Summer time: 13:03:11 UTC is 14:03:11 BST.
+	ev := archive.Event{Time: time.Date(2026, 7, 1, 13, 3, 11, 0, time.UTC), Kind: archive.KindMessage, Nick: "a", Text: "b", Channel: ch}
+	if got, want := FormatLine(ev, london), "[14:03:11] <a> b"; got != want {
+		t.Errorf("summer time: FormatLine = %q, want %q", got, want)
+	}
+	if got, want := FormatLine(ev, nil), "[13:03:11] <a> b"; got != want {
+		t.Errorf("nil location: FormatLine = %q, want %q", got, want)
+	}
+}
+
+func TestWriterHeader(t *testing.T) {
+	london := mustZone(t, "Europe/London")
+	day := time.Date(2026, 2, 2, 12, 0, 0, 0, time.UTC)
+	tests := []struct {
+		network string
+		want    string
+	}{
+		{"techrights", "--- IRC logs for Monday, February 02, 2026\n--- #techrights on techrights (times are Europe/London)\n"},
+		{"", "--- IRC logs for Monday, February 02, 2026\n--- #techrights (times are Europe/London)\n"},
+	}
+	for _, tt := range tests {
+		t.Run("network="+tt.network, func(t *testing.T) {
+			var b bytes.Buffer
+			w := NewWriter(&b, london)
+			if err := w.Header(tt.network, "#techrights", day); err != nil {
+				t.Fatal(err)
+			}
+			if b.String() != tt.want {
+				t.Errorf("header =\n%q\nwant\n%q", b.String(), tt.want)
+			}
+		})
+	}
+}
+
+// everyKind returns events of every kind, in time order, over two London
+// days, with the corner cases of each kind.
+func everyKind(t testing.TB) []archive.Event {
+	london := mustZone(t, "Europe/London")
+	base := time.Date(2026, 3, 28, 23, 50, 0, 0, london) // the next day is the spring change
+	n := 0
+	ev := func(kind archive.Kind, nick, uh, target, text string, flags archive.Flags) archive.Event {
+		n++
+		return archive.Event{
+			Network: "techrights", Channel: "#techrights",
+			Time: base.Add(time.Duration(n) * 97 * time.Second).UTC(),
+			Kind: kind, Nick: nick, UserHost: uh, Target: target, Text: text,
+			Flags: flags | archive.FlagImported,
+		}
+	}
+	evs := []archive.Event{
+		ev(archive.KindMessage, "alice", "", "", "hello there", 0),
+		ev(archive.KindMessage, "bob[m]", "", "", "", 0),
+		ev(archive.KindMessage, "carol", "", "", "  spaced  text with <angles> and [brackets] and -!- ", 0),
+		ev(archive.KindMessage, "dave", "", "", "\x0304red\x03 \x02bold\x02 ünïcödé 日本", 0),
+		ev(archive.KindAction, "alice", "", "", "waves", 0),
+		ev(archive.KindAction, "alice", "", "", "", 0),
+		ev(archive.KindNotice, "bob", "", "", "a notice", 0),
+		ev(archive.KindNotice, "foo-", "", "", "nick ends in a dash", 0),
+		ev(archive.KindNotice, "ChanServ", "", "", "", 0),
+		ev(archive.KindJoin, "carol", "~carol@host.example", "", "", 0),
+		ev(archive.KindJoin, "erin", "", "", "", 0),
+		ev(archive.KindPart, "carol", "~carol@host.example", "", "bye [for now]", 0),
+		ev(archive.KindPart, "erin", "", "", "", 0),
+		ev(archive.KindQuit, "dave", "~d@h", "", "Ping timeout: 240 seconds", 0),
+		ev(archive.KindQuit, "dave", "~d@h", "", "", 0),
+		ev(archive.KindKick, "alice", "", "erin", "spam", 0),
+		ev(archive.KindKick, "alice", "", "erin", "", 0),
+		ev(archive.KindNick, "frank", "", "frankie", "", 0),
+		ev(archive.KindTopic, "alice", "", "", "new topic: with colons", 0),
+		ev(archive.KindTopic, "alice", "", "", "", 0),
+		ev(archive.KindTopic, "", "", "", "topic seen on join", archive.FlagTopicOnJoin),
+		ev(archive.KindTopic, "", "", "", "set by the server", 0),
+		ev(archive.KindMode, "alice", "", "", "+o bob", 0),
+		ev(archive.KindMode, "alice", "", "", "+b *!*@[::1]", 0),
+		ev(archive.KindMode, "", "", "", "+nt", 0),
+	}
+	gapEnd := base.Add(time.Duration(n+1) * 97 * time.Second)
+	n++
+	evs = append(evs, archive.Event{
+		Network: "techrights", Channel: "#techrights", Time: gapEnd.UTC(), Kind: archive.KindGap,
+		Text: gapEnd.Add(-5 * time.Minute).UTC().Format(time.RFC3339), Flags: archive.FlagImported,
+	})
+	// a gap that started the day before
+	n++
+	late := base.Add(time.Duration(n)*97*time.Second + 26*time.Hour)
+	evs = append(evs, archive.Event{
+		Network: "techrights", Channel: "#techrights", Time: late.UTC(), Kind: archive.KindGap,
+		Text: late.Add(-25 * time.Hour).UTC().Format(time.RFC3339), Flags: archive.FlagImported,
+	})
+	evs = append(evs, archive.Event{
+		Network: "techrights", Channel: "#techrights", Time: late.Add(time.Second).UTC(),
+		Kind: archive.KindMessage, Nick: "alice", Text: "back", Flags: archive.FlagImported,
+	})
+	return evs
+}
+
+func TestOwnRoundTrip(t *testing.T) {
+	for _, zone := range []string{"UTC", "Europe/London", "America/New_York"} {
+		t.Run(zone, func(t *testing.T) {
+			loc := mustZone(t, zone)
+			evs := everyKind(t)
+			seen := map[archive.Kind]bool{}
+			for _, ev := range evs {
+				seen[ev.Kind] = true
+			}
+			for _, k := range archive.Kinds() {
+				if !seen[k] {
+					t.Fatalf("test data lacks kind %s", k)
+				}
+			}
+			var b bytes.Buffer
+			bw := bufio.NewWriter(&b)
+			w := NewWriter(bw, loc)
+			if err := w.Header("techrights", "#techrights", evs[0].Time); err != nil {
+				t.Fatal(err)
+			}
+			for _, ev := range evs {
+				if err := w.Write(ev); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if err := w.Flush(); err != nil {
+				t.Fatal(err)
+			}
+			// The reader takes the zone and the channel from the header.
+			got, r := readAll(t, b.String(), Options{})
+			if r.Format() != "own" {
+				t.Errorf("format = %s, want own", r.Format())
+			}
+			if len(r.Warnings()) > 0 {
+				t.Errorf("warnings: %v", r.Warnings())
+			}
+			if len(got) != len(evs) {
+				t.Fatalf("read %d events, wrote %d\n%s", len(got), len(evs), b.String())
+			}
+			for i := range evs {
+				if show(got[i]) != show(evs[i]) {
+					t.Errorf("event %d:\n got %s\nwant %s", i, show(got[i]), show(evs[i]))
+				}
+			}
+			if strings.Count(b.String(), ownDayPrefix) < 2 {
+				t.Errorf("a stream over several days should repeat the day header:\n%s", b.String())
+			}
+		})
+	}
+}
+
+func TestWriterWithoutHeader(t *testing.T) {
+	var b bytes.Buffer
+	w := NewWriter(&b, nil)
+	ev := archive.Event{Network: "n", Channel: "#c", Time: time.Date(2026, 2, 2, 1, 2, 3, 0, time.UTC), Kind: archive.KindMessage, Nick: "a", Text: "b"}
+	if err := w.Write(ev); err != nil {
+		t.Fatal(err)
+	}
+	want := "--- IRC logs for Monday, February 02, 2026\n--- #c on n (times are UTC)\n[01:02:03] <a> b\n"
+	if b.String() != want {
+		t.Errorf("got\n%q\nwant\n%q", b.String(), want)
+	}
+}

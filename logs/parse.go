@@ -1,0 +1,349 @@
+package logs
+
+import (
+	"strings"
+	"time"
+
+	"proceedings/archive"
+)
+
+// parseLine runs a format's parser on one line and refuses events that
+// would have no channel.
+func parseLine(f *formatSpec, s *state, line string) (lineResult, string) {
+	res, reason := f.parse(s, line)
+	if res == resEvent && s.channel == "" {
+		s.evs = s.evs[:0]
+		return resBad, reasonNoChannel
+	}
+	return res, reason
+}
+
+// cut splits s at the first sep: the part before, and the part after.
+func cut(s string, sep byte) (string, string) {
+	if i := strings.IndexByte(s, sep); i >= 0 {
+		return s[:i], s[i+1:]
+	}
+	return s, ""
+}
+
+// enclosed returns the inside of s when s is open+inside+close.
+func enclosed(s string, open, close byte) (string, bool) {
+	if len(s) >= 2 && s[0] == open && s[len(s)-1] == close {
+		return s[1 : len(s)-1], true
+	}
+	return "", false
+}
+
+// reasonOf reads an optional trailing reason: "", "[reason]" or "(reason)".
+func reasonOf(s string, open, close byte) string {
+	if in, ok := enclosed(s, open, close); ok {
+		return in
+	}
+	return s
+}
+
+// stripMode removes the channel-mode prefix a client shows before a nick.
+func stripMode(nick string) string {
+	for len(nick) > 0 {
+		switch nick[0] {
+		case '@', '+', '%', '~', '&', ' ':
+			nick = nick[1:]
+		default:
+			return nick
+		}
+	}
+	return nick
+}
+
+// d2 reads two digits at s[i:].
+func d2(s string, i int) (int, bool) {
+	if i+2 > len(s) || !isDigit(s[i]) || !isDigit(s[i+1]) {
+		return 0, false
+	}
+	return int(s[i]-'0')*10 + int(s[i+1]-'0'), true
+}
+
+// hms reads "HH:MM:SS" at s[i:].
+func hms(s string, i int) (h, m, sec int, ok bool) {
+	if i+8 > len(s) || s[i+2] != ':' || s[i+5] != ':' {
+		return 0, 0, 0, false
+	}
+	h, ok1 := d2(s, i)
+	m, ok2 := d2(s, i+3)
+	sec, ok3 := d2(s, i+6)
+	if !ok1 || !ok2 || !ok3 || h > 23 || m > 59 || sec > 59 {
+		return 0, 0, 0, false
+	}
+	return h, m, sec, true
+}
+
+// ymd reads "YYYY-MM-DD" at s[i:].
+func ymd(s string, i int) (y int, m time.Month, d int, ok bool) {
+	if i+10 > len(s) || s[i+4] != '-' || s[i+7] != '-' || !allDigits(s[i:i+4]) {
+		return 0, 0, 0, false
+	}
+	mm, ok1 := d2(s, i+5)
+	dd, ok2 := d2(s, i+8)
+	if !ok1 || !ok2 {
+		return 0, 0, 0, false
+	}
+	y, m, d, ok = checkDate(atoi(s[i:i+4]), mm, dd)
+	return y, m, d, ok
+}
+
+var monthNames = [...]string{"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"}
+
+func parseMonth(s string) (time.Month, bool) {
+	for i, n := range monthNames {
+		if s == n {
+			return time.Month(i + 1), true
+		}
+	}
+	return 0, false
+}
+
+// ctimeDate reads the date of "Mon Feb 02 14:00:00 2026" or
+// "Mon Feb 02 2026" (irssi markers, xchat's ctime-style stamps).
+func ctimeDate(s string) (int, time.Month, int, bool) {
+	f := strings.Fields(s)
+	if len(f) < 4 {
+		return 0, 0, 0, false
+	}
+	m, ok := parseMonth(f[1])
+	if !ok || !allDigits(f[2]) || len(f[2]) > 2 {
+		return 0, 0, 0, false
+	}
+	year := f[len(f)-1]
+	if !allDigits(year) || len(year) != 4 {
+		return 0, 0, 0, false
+	}
+	y, mm, d, ok := checkDate(atoi(year), int(m), atoi(f[2]))
+	return y, mm, d, ok
+}
+
+// parseBang reads the body of an irssi-style status line (after "-!- "),
+// as irssi's default theme and our own format write them. own selects the
+// few places where the two differ.
+func parseBang(s *state, t time.Time, body string, own bool) (lineResult, string) {
+	first, rest := cut(body, ' ')
+	if first == "" {
+		return resBad, "status line without a subject"
+	}
+	if ch, ok := strings.CutPrefix(first, "mode/"); ok {
+		return parseBangMode(s, t, ch, rest, own)
+	}
+	if ch, ok := strings.CutPrefix(first, "ServerMode/"); ok {
+		return parseBangMode(s, t, ch, rest, own)
+	}
+
+	uh, r := "", rest
+	if strings.HasPrefix(r, "[") {
+		if j := strings.Index(r, "] "); j > 0 {
+			uh, r = r[1:j], r[j+2:]
+		}
+	}
+	switch {
+	case strings.HasPrefix(r, "has joined "):
+		ev := s.add(archive.KindJoin, t, first)
+		ev.UserHost = uh
+		return resEvent, ""
+	case strings.HasPrefix(r, "has left "):
+		_, reason := cut(r[len("has left "):], ' ')
+		ev := s.add(archive.KindPart, t, first)
+		ev.UserHost = uh
+		ev.Text = reasonOf(reason, '[', ']')
+		return resEvent, ""
+	case r == "has quit" || strings.HasPrefix(r, "has quit "):
+		ev := s.add(archive.KindQuit, t, first)
+		ev.UserHost = uh
+		if len(r) > len("has quit ") {
+			ev.Text = reasonOf(r[len("has quit "):], '[', ']')
+		}
+		return resEvent, ""
+	}
+	if r != rest {
+		// "nick [user@host] …" that is none of the above
+		return resNoise, ""
+	}
+
+	switch {
+	case strings.HasPrefix(rest, "was kicked from "):
+		_, x := cut(rest[len("was kicked from "):], ' ')
+		x, ok := strings.CutPrefix(x, "by ")
+		if !ok {
+			return resBad, "kick without the nick who kicked"
+		}
+		by, reason := cut(x, ' ')
+		if by == "" {
+			return resBad, "kick without the nick who kicked"
+		}
+		ev := s.add(archive.KindKick, t, by)
+		ev.Target = first
+		ev.Text = reasonOf(reason, '[', ']')
+		return resEvent, ""
+	case strings.HasPrefix(rest, "is now known as "):
+		to := rest[len("is now known as "):]
+		if to == "" || strings.IndexByte(to, ' ') >= 0 {
+			return resBad, "nick change without one new nick"
+		}
+		ev := s.add(archive.KindNick, t, first)
+		ev.Target = to
+		return resEvent, ""
+	case strings.HasPrefix(rest, "changed the topic of "):
+		_, x := cut(rest[len("changed the topic of "):], ' ')
+		text, ok := topicText(x, "to:")
+		if !ok {
+			return resBad, "topic change without its text"
+		}
+		ev := s.add(archive.KindTopic, t, first)
+		ev.Text = text
+		return resEvent, ""
+	}
+
+	switch first {
+	case "Topic":
+		switch {
+		case strings.HasPrefix(rest, "for "):
+			x := rest[len("for "):]
+			ch, text, ok := strings.Cut(x, ": ")
+			if !ok {
+				ch, ok = strings.CutSuffix(x, ":")
+			}
+			if !ok || ch == "" || strings.IndexByte(ch, ' ') >= 0 {
+				return resBad, "topic line without its text"
+			}
+			ev := s.add(archive.KindTopic, t, "")
+			ev.Text = text
+			ev.Flags |= archive.FlagTopicOnJoin
+			return resEvent, ""
+		case strings.HasPrefix(rest, "of ") && own:
+			_, x := cut(rest[len("of "):], ' ')
+			text, ok := topicText(x, "changed to:")
+			if !ok {
+				return resBad, "topic change without its text"
+			}
+			ev := s.add(archive.KindTopic, t, "")
+			ev.Text = text
+			return resEvent, ""
+		case strings.HasPrefix(rest, "unset by "):
+			nick, _ := cut(rest[len("unset by "):], ' ')
+			if nick == "" {
+				return resNoise, ""
+			}
+			s.add(archive.KindTopic, t, nick)
+			return resEvent, ""
+		}
+	case "recording":
+		if x, ok := strings.CutPrefix(rest, "gap: nothing was recorded "); ok && own {
+			return parseGap(s, t, x)
+		}
+	case "Netsplit":
+		return parseNetsplit(s, t, rest)
+	}
+	return resNoise, ""
+}
+
+// topicText reads "to: TEXT" (or "to:" with an empty text after an editor
+// trimmed the line).
+func topicText(x, lead string) (string, bool) {
+	x, ok := strings.CutPrefix(x, lead)
+	if !ok {
+		return "", false
+	}
+	if len(x) > 0 && x[0] == ' ' {
+		x = x[1:]
+	}
+	return x, true
+}
+
+// parseBangMode reads "[+o bob] by alice" after "mode/#chan".
+func parseBangMode(s *state, t time.Time, _ string, rest string, own bool) (lineResult, string) {
+	if i := strings.LastIndex(rest, "] by "); i > 0 && rest[0] == '[' {
+		by := rest[i+len("] by "):]
+		if by != "" && strings.IndexByte(by, ' ') < 0 {
+			ev := s.add(archive.KindMode, t, by)
+			ev.Text = rest[1:i]
+			return resEvent, ""
+		}
+	}
+	modes, ok := enclosed(rest, '[', ']')
+	if !ok {
+		return resBad, "mode change without its modes in brackets"
+	}
+	if !own {
+		// irssi's "mode/#chan [+nt]" reports the modes on join, not a change
+		return resNoise, ""
+	}
+	ev := s.add(archive.KindMode, t, "")
+	ev.Text = modes
+	return resEvent, ""
+}
+
+// parseGap reads what follows "recording gap: nothing was recorded ":
+// "from [YYYY-MM-DD ]HH:MM:SS to HH:MM:SS" or "before HH:MM:SS".
+func parseGap(s *state, t time.Time, x string) (lineResult, string) {
+	if strings.HasPrefix(x, "before ") {
+		s.add(archive.KindGap, t, "")
+		return resEvent, ""
+	}
+	x, ok := strings.CutPrefix(x, "from ")
+	if !ok {
+		return resBad, "recording gap without its start"
+	}
+	local := t.In(s.clk.loc)
+	y, m, d := local.Date()
+	explicitDate := false
+	if yy, mm, dd, ok := ymd(x, 0); ok && len(x) > 11 && x[10] == ' ' {
+		y, m, d, explicitDate = yy, mm, dd, true
+		x = x[11:]
+	}
+	h, mi, sec, ok := hms(x, 0)
+	if !ok {
+		return resBad, "recording gap without its start time"
+	}
+	start := time.Date(y, m, d, h, mi, sec, 0, s.clk.loc)
+	if !explicitDate && start.After(t) {
+		start = time.Date(y, m, d-1, h, mi, sec, 0, s.clk.loc)
+	}
+	ev := s.add(archive.KindGap, t, "")
+	ev.Text = start.UTC().Format(time.RFC3339)
+	return resEvent, ""
+}
+
+// parseNetsplit reads irssi's netsplit summaries, which stand for one quit
+// (or join) per nick: "a.net <-> b.net quits: n1, n2" and "over, joins: n1".
+func parseNetsplit(s *state, t time.Time, rest string) (lineResult, string) {
+	kind, reason := archive.KindQuit, ""
+	var list string
+	if x, ok := strings.CutPrefix(rest, "over, joins: "); ok {
+		kind, list = archive.KindJoin, x
+	} else if i := strings.Index(rest, " quits: "); i > 0 {
+		servers := rest[:i]
+		a, b, ok := strings.Cut(servers, " <-> ")
+		if !ok {
+			return resNoise, ""
+		}
+		reason, list = a+" "+b, rest[i+len(" quits: "):]
+	} else {
+		return resNoise, ""
+	}
+	if i := strings.Index(list, " (+"); i >= 0 {
+		list = list[:i]
+	}
+	n := 0
+	for list != "" {
+		var nick string
+		nick, list, _ = strings.Cut(list, ", ")
+		nick = stripMode(strings.TrimSpace(nick))
+		if nick == "" {
+			continue
+		}
+		ev := s.add(kind, t, nick)
+		ev.Text = reason
+		n++
+	}
+	if n == 0 {
+		return resNoise, ""
+	}
+	return resEvent, ""
+}

@@ -1,0 +1,273 @@
+package logs
+
+import (
+	"strings"
+	"time"
+
+	"proceedings/archive"
+)
+
+// xchat 2 and HexChat write "**** BEGIN LOGGING AT Mon Feb  2 14:00:00 2026",
+// then lines stamped "%b %d %H:%M:%S " (no year) whose text event has a left
+// column and a right column separated by a tab (src/common/textevents.in):
+//
+//	Feb 02 14:03:11 <alice>	hello                      (HexChat: <@alice>)
+//	Feb 02 14:03:15 *	alice waves
+//	Feb 02 14:03:20 -bob/#chan-	a notice
+//	Feb 02 14:04:00 -->	carol (~c@h) has joined #chan  (HexChat: "*	carol (~c@h) has joined")
+//	Feb 02 14:05:00 <--	carol (~c@h) has left #chan (bye)
+//	Feb 02 14:06:00 <--	dave has quit (Ping timeout)
+//	Feb 02 14:07:00 <--	alice has kicked erin from #chan (spam)
+//	Feb 02 14:08:00 ---	frank is now known as frankie
+//	Feb 02 14:09:00 ---	alice has changed the topic to: new topic
+//	Feb 02 14:09:01 ---	Topic for #chan is topic   (HexChat: "Topic for #chan is: topic")
+//	Feb 02 14:10:00 ---	alice gives channel operator status to bob
+//
+// HexChat writes "*" in the left column for all of these, so an action that
+// reads like one of them ("* dave has quit (…)") is taken for it.
+func parseXchat(s *state, line string) (lineResult, string) {
+	if x, ok := strings.CutPrefix(line, "**** "); ok {
+		if i := strings.Index(x, " LOGGING AT "); i >= 0 {
+			if y, m, d, ok := ctimeDate(x[i+len(" LOGGING AT "):]); ok {
+				if strings.HasPrefix(x, "BEGIN") {
+					s.clk.setDate(y, m, d)
+				}
+				return resMarker, ""
+			}
+		}
+		return resNoise, ""
+	}
+	if len(line) < 17 || line[3] != ' ' || line[6] != ' ' || line[15] != ' ' {
+		return resBad, reasonBadTime
+	}
+	mo, ok := parseMonth(line[:3])
+	if !ok {
+		return resBad, reasonBadTime
+	}
+	day, ok := d2(line, 4)
+	if !ok && line[4] == ' ' && isDigit(line[5]) {
+		day, ok = int(line[5]-'0'), true
+	}
+	h, mi, sec, ok2 := hms(line, 7)
+	if !ok || !ok2 || day < 1 || day > 31 {
+		return resBad, reasonBadTime
+	}
+	if !s.clk.haveDate {
+		return resBad, reasonNoDate
+	}
+	y := s.clk.y
+	if mo < s.clk.m && s.clk.m-mo >= 6 {
+		y++ // December to January
+	}
+	if _, _, _, ok := checkDate(y, int(mo), day); !ok {
+		return resBad, "no such day"
+	}
+	t := s.clk.full(y, mo, day, h, mi, sec)
+
+	left, msg, ok := strings.Cut(line[16:], "\t")
+	if !ok {
+		return resBad, "line without a tab between its two columns"
+	}
+	left = stripCodes(left)
+	switch left {
+	case "*", "-->", "<--", "---", "-", "--", "-->>", "<<--":
+		if res, reason := xchatEvent(s, t, msg); res != resNoise || left != "*" {
+			return res, reason
+		}
+		nick, text := cut(msg, ' ')
+		nick = stripMode(stripCodes(nick))
+		if nick == "" {
+			return resNoise, ""
+		}
+		ev := s.add(archive.KindAction, t, nick)
+		ev.Text = text
+		return resEvent, ""
+	}
+	if in, ok := enclosed(left, '<', '>'); ok {
+		nick := stripMode(in)
+		if nick == "" {
+			return resBad, "message without a nick"
+		}
+		ev := s.add(archive.KindMessage, t, nick)
+		ev.Text = msg
+		return resEvent, ""
+	}
+	if in, ok := enclosed(left, '-', '-'); ok {
+		nick, _ := cut(in, '/')
+		if nick == "" {
+			return resNoise, ""
+		}
+		ev := s.add(archive.KindNotice, t, nick)
+		ev.Text = msg
+		return resEvent, ""
+	}
+	return resNoise, "" // ">nick<" (messages you sent elsewhere), "**", …
+}
+
+// xchatModes maps xchat's mode sentences to mode letters.
+var xchatModes = [...]struct{ phrase, mode string }{
+	{"gives channel operator status to ", "+o"},
+	{"removes channel operator status from ", "-o"},
+	{"gives channel half-operator status to ", "+h"},
+	{"removes channel half-operator status from ", "-h"},
+	{"gives voice to ", "+v"},
+	{"removes voice from ", "-v"},
+	{"sets ban on ", "+b"},
+	{"removes ban on ", "-b"},
+	{"sets exempt on ", "+e"},
+	{"removes exempt on ", "-e"},
+	{"sets invite exempt on ", "+I"},
+	{"removes invite exempt on ", "-I"},
+	{"sets invite on ", "+I"},
+	{"removes invite on ", "-I"},
+	{"sets quiet on ", "+q"},
+	{"removes quiet on ", "-q"},
+	{"sets channel keyword to ", "+k"},
+	{"sets channel limit to ", "+l"},
+}
+
+// xchatEvent reads the right column of a join, part, quit, kick, nick,
+// topic or mode line; resNoise when it is none of them.
+func xchatEvent(s *state, t time.Time, msg string) (lineResult, string) {
+	nick, rest := cut(msg, ' ')
+	nick = stripCodes(nick)
+	if nick == "" {
+		return resNoise, ""
+	}
+	uh, r := "", rest
+	if strings.HasPrefix(r, "(") {
+		if j := strings.Index(r, ") "); j > 0 {
+			uh, r = r[1:j], r[j+2:]
+		}
+	}
+	switch {
+	case r == "has joined" || strings.HasPrefix(r, "has joined "):
+		if uh == "" && r == rest {
+			break
+		}
+		ev := s.add(archive.KindJoin, t, nick)
+		ev.UserHost = uh
+		return resEvent, ""
+	case r == "has left" || strings.HasPrefix(r, "has left "):
+		if uh == "" && r == rest {
+			break
+		}
+		x := strings.TrimPrefix(r[len("has left"):], " ")
+		if x != "" && x[0] != '(' {
+			_, x = cut(x, ' ') // xchat 2 names the channel
+		}
+		ev := s.add(archive.KindPart, t, nick)
+		ev.UserHost = uh
+		ev.Text = reasonOf(x, '(', ')')
+		return resEvent, ""
+	}
+	if r != rest {
+		return resNoise, ""
+	}
+	switch {
+	case rest == "has quit" || strings.HasPrefix(rest, "has quit ("):
+		ev := s.add(archive.KindQuit, t, nick)
+		if len(rest) > len("has quit ") {
+			ev.Text = reasonOf(rest[len("has quit "):], '(', ')')
+		}
+		return resEvent, ""
+	case strings.HasPrefix(rest, "has kicked "):
+		target, x := cut(rest[len("has kicked "):], ' ')
+		x, ok := strings.CutPrefix(x, "from ")
+		if !ok || target == "" {
+			return resNoise, ""
+		}
+		_, reason := cut(x, ' ')
+		ev := s.add(archive.KindKick, t, nick)
+		ev.Target = stripCodes(target)
+		ev.Text = reasonOf(reason, '(', ')')
+		return resEvent, ""
+	case strings.HasPrefix(rest, "is now known as "):
+		to := stripCodes(rest[len("is now known as "):])
+		if to == "" || strings.IndexByte(to, ' ') >= 0 {
+			return resNoise, ""
+		}
+		ev := s.add(archive.KindNick, t, nick)
+		ev.Target = to
+		return resEvent, ""
+	case strings.HasPrefix(rest, "has changed the topic to: "):
+		ev := s.add(archive.KindTopic, t, nick)
+		ev.Text = rest[len("has changed the topic to: "):]
+		return resEvent, ""
+	case nick == "Topic" && strings.HasPrefix(rest, "for "):
+		_, x := cut(rest[len("for "):], ' ')
+		text, ok := strings.CutPrefix(x, "is: ") // HexChat
+		if !ok {
+			if text, ok = strings.CutPrefix(x, "is "); !ok { // xchat 2
+				return resNoise, "" // "Topic for #chan set by …"
+			}
+		}
+		ev := s.add(archive.KindTopic, t, "")
+		ev.Text = text
+		ev.Flags |= archive.FlagTopicOnJoin
+		return resEvent, ""
+	case strings.HasPrefix(rest, "sets mode "):
+		m, _ := cut(rest[len("sets mode "):], ' ')
+		if m == "" {
+			return resNoise, ""
+		}
+		ev := s.add(archive.KindMode, t, nick)
+		ev.Text = m
+		return resEvent, ""
+	case strings.HasPrefix(rest, "sets modes ["):
+		m := strings.TrimSuffix(rest[len("sets modes ["):], "]")
+		ev := s.add(archive.KindMode, t, nick)
+		ev.Text = m
+		return resEvent, ""
+	case rest == "removes channel keyword" || rest == "removes user limit":
+		ev := s.add(archive.KindMode, t, nick)
+		ev.Text = "-k"
+		if rest == "removes user limit" {
+			ev.Text = "-l"
+		}
+		return resEvent, ""
+	}
+	for _, xm := range xchatModes {
+		if arg, ok := strings.CutPrefix(rest, xm.phrase); ok && arg != "" {
+			ev := s.add(archive.KindMode, t, nick)
+			ev.Text = xm.mode + " " + stripCodes(arg)
+			return resEvent, ""
+		}
+	}
+	return resNoise, ""
+}
+
+// stripCodes removes mIRC formatting codes from a nick or column; message
+// texts keep theirs.
+func stripCodes(s string) string {
+	clean := true
+	for i := 0; i < len(s); i++ {
+		if s[i] < 0x20 {
+			clean = false
+			break
+		}
+	}
+	if clean {
+		return s
+	}
+	b := make([]byte, 0, len(s))
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c == 0x03:
+			for n := 0; n < 2 && i+1 < len(s) && isDigit(s[i+1]); n++ {
+				i++
+			}
+			if i+2 < len(s) && s[i+1] == ',' && isDigit(s[i+2]) {
+				i += 2
+				if i+1 < len(s) && isDigit(s[i+1]) {
+					i++
+				}
+			}
+		case c < 0x20:
+		default:
+			b = append(b, c)
+		}
+	}
+	return string(b)
+}

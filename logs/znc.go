@@ -1,0 +1,160 @@
+package logs
+
+import (
+	"strings"
+	"time"
+
+	"proceedings/archive"
+)
+
+// ZNC's log module (modules/log.cpp) writes "[%H:%M:%S] " and then:
+//
+//	<alice> hello
+//	* alice waves
+//	-bob- a notice
+//	*** Joins: carol (~c@h)
+//	*** Parts: carol (~c@h) (reason)
+//	*** Quits: dave (~d@h) (reason)
+//	*** alice is now known as al
+//	*** bob was kicked by alice (reason)
+//	*** alice changes topic to 'new'
+//	*** alice sets mode: +o bob
+//
+// One file per day, named YYYY-MM-DD.log by default.
+func parseZNC(s *state, line string) (lineResult, string) {
+	h, m, sec, ok := hms(line, 1)
+	if !ok || line[0] != '[' || len(line) < 11 || line[9] != ']' || line[10] != ' ' {
+		return resBad, reasonBadTime
+	}
+	t, ok := s.clk.tod(h, m, sec)
+	if !ok {
+		return resBad, reasonNoDate
+	}
+	body := line[11:]
+	if x, ok := strings.CutPrefix(body, "*** "); ok {
+		return zncStatus(s, t, x)
+	}
+	if strings.HasPrefix(body, "Connected to IRC") || strings.HasPrefix(body, "Disconnected from IRC") ||
+		strings.HasPrefix(body, "Broadcast: ") {
+		return resNoise, ""
+	}
+	return parseSpeech(s, t, body)
+}
+
+// parseSpeech reads "<nick> text", "* nick text" and "-nick- text", the
+// lines ZNC and Limnoria write alike.
+func parseSpeech(s *state, t time.Time, body string) (lineResult, string) {
+	if body == "" {
+		return resBad, "time stamp without an event"
+	}
+	switch body[0] {
+	case '<':
+		nick, text, ok := strings.Cut(body[1:], ">")
+		if !ok || nick == "" {
+			return resBad, "message without a nick"
+		}
+		if len(text) > 0 && text[0] == ' ' {
+			text = text[1:]
+		}
+		ev := s.add(archive.KindMessage, t, nick)
+		ev.Text = text
+		return resEvent, ""
+	case '*':
+		if len(body) < 2 || body[1] != ' ' {
+			break
+		}
+		nick, text := cut(body[2:], ' ')
+		if nick == "" {
+			return resBad, "action without a nick"
+		}
+		ev := s.add(archive.KindAction, t, nick)
+		ev.Text = text
+		return resEvent, ""
+	case '-':
+		nick, text, ok := noticeNick(body)
+		if !ok {
+			return resBad, "notice without a nick"
+		}
+		ev := s.add(archive.KindNotice, t, nick)
+		ev.Text = text
+		return resEvent, ""
+	}
+	return resBad, "not a message, action or notice"
+}
+
+// zncUserHost reads "(ident@host)"; ZNC writes "(@)" when it knows neither.
+func zncUserHost(s string) string {
+	in, _ := enclosed(s, '(', ')')
+	if in == "@" {
+		return ""
+	}
+	return in
+}
+
+func zncStatus(s *state, t time.Time, x string) (lineResult, string) {
+	for _, k := range [...]struct {
+		prefix string
+		kind   archive.Kind
+	}{{"Joins: ", archive.KindJoin}, {"Parts: ", archive.KindPart}, {"Quits: ", archive.KindQuit}} {
+		rest, ok := strings.CutPrefix(x, k.prefix)
+		if !ok {
+			continue
+		}
+		nick, rest := cut(rest, ' ')
+		if nick == "" {
+			return resBad, "join, part or quit without a nick"
+		}
+		ev := s.add(k.kind, t, nick)
+		if j := strings.Index(rest, ") ("); j >= 0 && k.kind != archive.KindJoin {
+			ev.UserHost = zncUserHost(rest[:j+1])
+			ev.Text, _ = enclosed(rest[j+2:], '(', ')')
+		} else {
+			ev.UserHost = zncUserHost(rest)
+		}
+		return resEvent, ""
+	}
+	if rest, ok := strings.CutPrefix(x, "Topic for "); ok { // written by our ZNC writer
+		_, rest = cut(rest, ' ')
+		if text, ok := strings.CutPrefix(rest, "is '"); ok && strings.HasSuffix(text, "'") {
+			ev := s.add(archive.KindTopic, t, "")
+			ev.Text = text[:len(text)-1]
+			ev.Flags |= archive.FlagTopicOnJoin
+			return resEvent, ""
+		}
+		return resNoise, ""
+	}
+	nick, rest := cut(x, ' ')
+	if nick == "" {
+		return resNoise, ""
+	}
+	switch {
+	case strings.HasPrefix(rest, "is now known as "):
+		to := rest[len("is now known as "):]
+		if to == "" {
+			return resBad, "nick change without the new nick"
+		}
+		ev := s.add(archive.KindNick, t, nick)
+		ev.Target = to
+		return resEvent, ""
+	case strings.HasPrefix(rest, "was kicked by "):
+		by, reason := cut(rest[len("was kicked by "):], ' ')
+		if by == "" {
+			return resBad, "kick without the nick who kicked"
+		}
+		ev := s.add(archive.KindKick, t, by)
+		ev.Target = nick
+		ev.Text = reasonOf(reason, '(', ')')
+		return resEvent, ""
+	case strings.HasPrefix(rest, "changes topic to '"):
+		text := rest[len("changes topic to '"):]
+		text = strings.TrimSuffix(text, "'")
+		ev := s.add(archive.KindTopic, t, nick)
+		ev.Text = text
+		return resEvent, ""
+	case strings.HasPrefix(rest, "sets mode: "):
+		ev := s.add(archive.KindMode, t, nick)
+		ev.Text = strings.TrimRight(rest[len("sets mode: "):], " ")
+		return resEvent, ""
+	}
+	return resNoise, ""
+}
