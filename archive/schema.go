@@ -50,9 +50,7 @@ CREATE VIRTUAL TABLE events_fts USING fts5 (
 	content_rowid = 'id',
 	tokenize = 'unicode61 remove_diacritics 2'
 );
-CREATE TRIGGER events_fts_insert AFTER INSERT ON events BEGIN
-	INSERT INTO events_fts (rowid, text) VALUES (new.id, new.text);
-END;
+` + triggerInsertSQL + `;
 CREATE TRIGGER events_fts_delete AFTER DELETE ON events BEGIN
 	INSERT INTO events_fts (events_fts, rowid, text) VALUES ('delete', old.id, old.text);
 END;
@@ -105,6 +103,17 @@ CREATE TABLE audit (
 	count  INTEGER NOT NULL
 );
 `,
+}
+
+// triggerInsertSQL keeps the search index in step with live appends. The
+// importer drops it inside its transactions and puts it back (import.go).
+const triggerInsertSQL = `CREATE TRIGGER events_fts_insert AFTER INSERT ON events BEGIN
+	INSERT INTO events_fts (rowid, text) VALUES (new.id, new.text);
+END`
+
+// queryer is what both *sql.DB and *sql.Tx offer for reads.
+type queryer interface {
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
 }
 
 // SchemaVersion is the number of migrations this binary knows.

@@ -1,0 +1,203 @@
+package archive
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"time"
+)
+
+// importBatch is how many events one import transaction holds.
+const importBatch = 50000
+
+// ImportOptions tune an Importer.
+type ImportOptions struct {
+	// Tolerance is how far apart in time an imported event and a stored one
+	// with the same channel, kind, nick and text may be and still be taken
+	// as the same event: a second for logs with seconds, a minute for logs
+	// that only write HH:MM (irssi's default). Default: one second.
+	Tolerance time.Duration
+}
+
+// ImportStats counts what an Importer did.
+type ImportStats struct {
+	Added      int64 // new events stored
+	Duplicates int64 // events already in the archive, skipped
+}
+
+// Importer bulk-loads events read from old logs. Events already in the
+// archive (recorded live, or imported before) are skipped, so importing the
+// same file twice adds nothing. It writes in large transactions and fills
+// the search index in bulk; an interrupted import leaves the archive
+// consistent, and running it again completes it. Use one Importer per
+// source file, from one goroutine.
+type Importer struct {
+	db    *DB
+	opt   ImportOptions
+	buf   []Event
+	known map[dayKey]*dayEvents // what is stored, per channel-day, loaded on first use
+	stats ImportStats
+}
+
+type dupKey struct {
+	kind       Kind
+	nick, text string
+}
+
+// dayEvents holds the stored events of one channel-day by content, each with
+// whether this import already matched it.
+type dayEvents struct {
+	byKey map[dupKey][]stamp
+}
+
+type stamp struct {
+	ts   int64
+	used bool
+}
+
+// NewImporter starts a bulk import.
+func (db *DB) NewImporter(opt ImportOptions) (*Importer, error) {
+	if err := db.writable(); err != nil {
+		return nil, err
+	}
+	if opt.Tolerance <= 0 {
+		opt.Tolerance = time.Second
+	}
+	return &Importer{db: db, opt: opt, known: map[dayKey]*dayEvents{}}, nil
+}
+
+// Add queues one event; full batches are written as they fill.
+func (im *Importer) Add(ctx context.Context, ev Event) error {
+	if err := ev.Validate(); err != nil {
+		return fmt.Errorf("import: %w", err)
+	}
+	im.buf = append(im.buf, ev)
+	if len(im.buf) >= importBatch {
+		return im.Flush(ctx)
+	}
+	return nil
+}
+
+// Stats says what was added and skipped so far.
+func (im *Importer) Stats() ImportStats { return im.stats }
+
+// Flush writes the queued events. Call it at the end of each file.
+func (im *Importer) Flush(ctx context.Context) error {
+	if len(im.buf) == 0 {
+		return nil
+	}
+	err := im.write(ctx, im.buf)
+	im.buf = im.buf[:0]
+	// Forget the per-day index when it grows large; it is reloaded from
+	// the archive (which now holds what was written) when needed again.
+	if len(im.known) > 512 {
+		clear(im.known)
+	}
+	return err
+}
+
+func (im *Importer) write(ctx context.Context, evs []Event) error {
+	db := im.db
+	ctx, cancel := context.WithTimeout(ctx, 10*time.Minute)
+	defer cancel()
+	tx, err := db.rw.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("import: begin: %w", err)
+	}
+	defer tx.Rollback()
+
+	fresh := make([]Event, 0, len(evs))
+	agg := newDayAgg(db.loc)
+	tol := im.opt.Tolerance.Milliseconds()
+	for _, ev := range evs {
+		ch, err := db.channelID(ctx, tx, ev.Network, ev.Channel)
+		if err != nil {
+			return err
+		}
+		dk := dayKey{ch, agg.dayOf(ev.Time)}
+		known := im.known[dk]
+		if known == nil {
+			if known, err = im.load(ctx, tx, ch, ev.Time); err != nil {
+				return err
+			}
+			im.known[dk] = known
+		}
+		k := dupKey{ev.Kind, ev.Nick, ev.Text}
+		ts := ms(ev.Time)
+		stamps := known.byKey[k]
+		dup := false
+		for i := range stamps {
+			if !stamps[i].used && abs(stamps[i].ts-ts) <= tol {
+				stamps[i].used, dup = true, true
+				break
+			}
+		}
+		if dup {
+			im.stats.Duplicates++
+			continue
+		}
+		// Remember it as stored and already matched: a second identical
+		// line in this same file is a real second line.
+		known.byKey[k] = append(stamps, stamp{ts, true})
+		fresh = append(fresh, ev)
+	}
+	if len(fresh) == 0 {
+		return tx.Commit()
+	}
+	// The per-row index trigger is ~10× slower than filling the index in
+	// bulk. Inside this transaction (which holds the write lock, so no
+	// other writer can slip in) the trigger is dropped, rows are inserted,
+	// their index entries are added with one statement, and the trigger
+	// is put back before commit.
+	if _, err := tx.ExecContext(ctx, "DROP TRIGGER events_fts_insert"); err != nil {
+		return fmt.Errorf("import: %w", err)
+	}
+	ids, created, err := db.insertTx(ctx, tx, fresh)
+	if err != nil {
+		return fmt.Errorf("import: %w", err)
+	}
+	if _, err := tx.ExecContext(ctx, "INSERT INTO events_fts(rowid, text) SELECT id, text FROM events WHERE id >= ? AND id <= ?",
+		slices.Min(ids), slices.Max(ids)); err != nil {
+		return fmt.Errorf("import: index the new lines: %w", err)
+	}
+	if _, err := tx.ExecContext(ctx, triggerInsertSQL); err != nil {
+		return fmt.Errorf("import: %w", err)
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("import: commit: %w", err)
+	}
+	for _, c := range created {
+		db.cacheChannel(c.network, c.name, c.id)
+	}
+	im.stats.Added += int64(len(fresh))
+	return nil
+}
+
+// load reads what is stored for the channel on the local day of t.
+func (im *Importer) load(ctx context.Context, tx queryer, channel int64, t time.Time) (*dayEvents, error) {
+	start, end := DateOf(t, im.db.loc).Bounds(im.db.loc)
+	tol := im.opt.Tolerance
+	rows, err := tx.QueryContext(ctx, "SELECT ts, kind, nick, text FROM events WHERE channel = ? AND ts >= ? AND ts < ?",
+		channel, ms(start.Add(-tol)), ms(end.Add(tol)))
+	if err != nil {
+		return nil, fmt.Errorf("import: read stored events: %w", err)
+	}
+	defer rows.Close()
+	d := &dayEvents{byKey: map[dupKey][]stamp{}}
+	for rows.Next() {
+		var k dupKey
+		var ts int64
+		if err := rows.Scan(&ts, &k.kind, &k.nick, &k.text); err != nil {
+			return nil, fmt.Errorf("import: read stored events: %w", err)
+		}
+		d.byKey[k] = append(d.byKey[k], stamp{ts: ts})
+	}
+	return d, rows.Err()
+}
+
+func abs(v int64) int64 {
+	if v < 0 {
+		return -v
+	}
+	return v
+}

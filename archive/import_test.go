@@ -1,0 +1,91 @@
+package archive
+
+import (
+	"context"
+	"testing"
+	"time"
+)
+
+func importAll(t *testing.T, db *DB, opt ImportOptions, evs []Event) ImportStats {
+	t.Helper()
+	ctx := context.Background()
+	im, err := db.NewImporter(opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, ev := range evs {
+		if err := im.Add(ctx, ev); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := im.Flush(ctx); err != nil {
+		t.Fatal(err)
+	}
+	return im.Stats()
+}
+
+func TestImportIsIdempotentAndSearchable(t *testing.T) {
+	db := openTest(t, Options{})
+	ctx := context.Background()
+	var evs []Event
+	for i := 0; i < 300; i++ {
+		evs = append(evs, msg("#imp", "alice", "imported line about belarus", t0.Add(time.Duration(i)*time.Minute)))
+	}
+	// The same line twice in the same second is two real lines.
+	evs = append(evs, msg("#imp", "bob", "twice", t0.Add(time.Hour)), msg("#imp", "bob", "twice", t0.Add(time.Hour)))
+	if st := importAll(t, db, ImportOptions{}, evs); st.Added != 302 || st.Duplicates != 0 {
+		t.Fatalf("first import: %+v", st)
+	}
+	if st := importAll(t, db, ImportOptions{}, evs); st.Added != 0 || st.Duplicates != 302 {
+		t.Fatalf("second import: %+v", st)
+	}
+	// An overlapping file: half old lines, half new.
+	more := append([]Event{}, evs[150:300]...)
+	for i := 300; i < 350; i++ {
+		more = append(more, msg("#imp", "alice", "imported line about belarus", t0.Add(time.Duration(i)*time.Minute)))
+	}
+	if st := importAll(t, db, ImportOptions{}, more); st.Added != 50 || st.Duplicates != 150 {
+		t.Fatalf("overlapping import: %+v", st)
+	}
+	res, err := db.Search(ctx, SearchQuery{Text: "belarus"})
+	if err != nil || res.Total != 350 {
+		t.Fatalf("search after import: total %d, %v", res.Total, err)
+	}
+	// The live path indexes again after an import put its trigger back.
+	mustAppend(t, db, msg("#imp", "carol", "live zebra", t0.Add(48*time.Hour)))
+	if res, err := db.Search(ctx, SearchQuery{Text: "zebra"}); err != nil || res.Total != 1 {
+		t.Fatalf("live search after import: %+v %v", res, err)
+	}
+	cal, err := db.Calendar(ctx, channelID(t, db, "#imp"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	total := 0
+	for _, d := range cal {
+		total += d.Events
+	}
+	if total != 353 {
+		t.Fatalf("calendar counts %d events, want 353: %+v", total, cal)
+	}
+	if err := db.IntegrityCheck(ctx); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestImportSkipsWhatWasRecordedLive(t *testing.T) {
+	db := openTest(t, Options{})
+	// Recorded live with milliseconds.
+	live := msg("#c", "alice", "hello world", t0.Add(1234*time.Millisecond))
+	mustAppend(t, db, live)
+	// An irssi log only has HH:MM.
+	imported := msg("#c", "alice", "hello world", t0.Truncate(time.Minute))
+	imported.Flags = FlagImported
+	if st := importAll(t, db, ImportOptions{Tolerance: time.Minute}, []Event{imported}); st.Added != 0 || st.Duplicates != 1 {
+		t.Fatalf("import over live lines: %+v", st)
+	}
+	// With second precision, the same line a minute earlier is another line.
+	other := msg("#c", "alice", "hello world", t0.Add(-time.Minute))
+	if st := importAll(t, db, ImportOptions{}, []Event{other}); st.Added != 1 {
+		t.Fatalf("import of a different line: %+v", st)
+	}
+}
