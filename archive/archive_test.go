@@ -98,10 +98,10 @@ func TestAppendKeepsEveryFieldAndOrder(t *testing.T) {
 func TestAppendRejectsInvalidEvents(t *testing.T) {
 	db := openTest(t, Options{})
 	for _, ev := range []Event{
-		{Channel: "#c", Time: t0, Nick: "a"},                 // no kind
-		{Kind: KindMessage, Time: t0, Nick: "a"},             // no channel
-		{Kind: KindMessage, Channel: "#c", Nick: "a"},        // no time
-		{Kind: KindMessage, Channel: "#c", Time: t0},         // no nick
+		{Channel: "#c", Time: t0, Nick: "a"},                  // no kind
+		{Kind: KindMessage, Time: t0, Nick: "a"},              // no channel
+		{Kind: KindMessage, Channel: "#c", Nick: "a"},         // no time
+		{Kind: KindMessage, Channel: "#c", Time: t0},          // no nick
 		{Kind: Kind(200), Channel: "#c", Time: t0, Nick: "a"}, // unknown kind
 	} {
 		if _, err := db.Append(context.Background(), ev); err == nil {

@@ -258,7 +258,7 @@ type dayKey struct {
 }
 
 type dayCount struct {
-	events, lines  int64
+	events, lines   int64
 	firstID, lastID int64
 }
 
