@@ -1,0 +1,42 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"proceedings/config"
+)
+
+func init() {
+	rootCmd.AddCommand(&cobra.Command{
+		Use:   "check",
+		Short: "Validate the configuration file and print ok or every problem with its line",
+		Long: `check reads the configuration (-c, default ./bot.yaml) strictly and prints
+"ok", or every problem it finds, one per line, as FILE:LINE: KEY: MESSAGE.
+It also tries every secret the file names (password_env, password_file) and
+warns, on standard error, about each one that cannot be read here (run needs
+them); it never prints a secret's value.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			cfg, err := config.Load(flagConfig)
+			var cerr *config.Error
+			if errors.As(err, &cerr) {
+				fmt.Fprintln(cmd.OutOrStdout(), cerr.Error())
+				return exitError{code: 1, msg: fmt.Sprintf("%s has %d problem(s)", flagConfig, len(cerr.Problems()))}
+			}
+			if err != nil {
+				return err
+			}
+			if err := cfg.CheckSecrets(); err != nil {
+				for _, line := range strings.Split(err.Error(), "\n") {
+					fmt.Fprintln(cmd.ErrOrStderr(), "warning:", line)
+				}
+			}
+			fmt.Fprintln(cmd.OutOrStdout(), "ok")
+			return nil
+		},
+	})
+}

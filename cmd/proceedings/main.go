@@ -1,0 +1,132 @@
+// Command proceedings is the one binary of the project: the IRC bot, the
+// site renderer and server, and the archive's command-line tools. Each
+// subcommand only wires the configuration to the packages that do the work.
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"github.com/mattn/go-isatty"
+	"github.com/spf13/cobra"
+
+	"proceedings/archive"
+	"proceedings/config"
+)
+
+var rootCmd = &cobra.Command{
+	Use:   "proceedings",
+	Short: "An IRC bot that records channels and publishes them as dated log pages",
+	Long: `proceedings records IRC channels into a SQLite archive, announces a site's
+new posts, answers commands such as !part 10, and publishes every day of
+every public channel as an "IRC Proceedings" page with plain-text and
+Gemini twins.
+
+Start with:  proceedings demo`,
+	SilenceUsage:  true,
+	SilenceErrors: true,
+}
+
+var (
+	flagConfig    string
+	flagLogFormat string
+	flagLogLevel  string
+)
+
+func init() {
+	rootCmd.PersistentFlags().StringVarP(&flagConfig, "config", "c", "bot.yaml", "the configuration file")
+	rootCmd.PersistentFlags().StringVar(&flagLogFormat, "log-format", "", "log format: text or json (default: the config's log.format; text on a terminal)")
+	rootCmd.PersistentFlags().StringVar(&flagLogLevel, "log-level", "", "log level: debug, info, warn or error (default: the config's log.level)")
+}
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := rootCmd.ExecuteContext(ctx); err != nil {
+		fmt.Fprintln(os.Stderr, "proceedings:", err)
+		var ee exitError
+		if errors.As(err, &ee) {
+			os.Exit(ee.code)
+		}
+		os.Exit(1)
+	}
+}
+
+// loadConfig reads the file named by --config and sets up logging from it.
+func loadConfig(cmd *cobra.Command) (*config.Config, error) {
+	cfg, err := config.Load(flagConfig)
+	if err != nil {
+		return nil, err
+	}
+	setupLogging(cmd.ErrOrStderr(), cfg.Log)
+	return cfg, nil
+}
+
+// setupLogging installs the process logger: text on a terminal, JSON when
+// asked (flag first, then the config).
+func setupLogging(w io.Writer, lc config.LogConfig) {
+	format := lc.Format
+	if flagLogFormat != "" {
+		format = flagLogFormat
+	}
+	level := lc.Level
+	if flagLogLevel != "" {
+		if err := level.UnmarshalText([]byte(flagLogLevel)); err != nil {
+			fmt.Fprintf(w, "proceedings: --log-level %q: %v; using %s\n", flagLogLevel, err, lc.Level)
+			level = lc.Level
+		}
+	}
+	opts := &slog.HandlerOptions{Level: level}
+	var h slog.Handler
+	if format == "json" {
+		h = slog.NewJSONHandler(w, opts)
+	} else {
+		h = slog.NewTextHandler(w, opts)
+	}
+	slog.SetDefault(slog.New(h))
+}
+
+// isTerminal reports whether w is a terminal (for progress bars and colour).
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	return ok && (isatty.IsTerminal(f.Fd()) || isatty.IsCygwinTerminal(f.Fd()))
+}
+
+// openArchive opens the configured archive in the site's timezone. Opened
+// for writing, it first records which channels the configuration publishes.
+func openArchive(ctx context.Context, cfg *config.Config, readOnly bool) (*archive.DB, error) {
+	db, err := archive.Open(ctx, cfg.Archive, archive.Options{Location: cfg.Site.Location, ReadOnly: readOnly})
+	if err != nil {
+		return nil, err
+	}
+	if !readOnly {
+		if err := db.SetPublicOnly(ctx, publicRefs(cfg)); err != nil {
+			db.Close()
+			return nil, err
+		}
+	}
+	return db, nil
+}
+
+// publicRefs lists the channel logs the configuration publishes.
+func publicRefs(cfg *config.Config) []archive.ChannelRef {
+	var refs []archive.ChannelRef
+	for _, c := range cfg.PublicChannels() {
+		refs = append(refs, archive.ChannelRef{Network: c.Network, Name: c.Channel})
+	}
+	return refs
+}
+
+// exitError ends the program with a status and a short message.
+type exitError struct {
+	code int
+	msg  string
+}
+
+func (e exitError) Error() string { return e.msg }
