@@ -1,0 +1,181 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"proceedings/archive"
+)
+
+// binary is the proceedings command built once for these end-to-end tests.
+var binary string
+
+func TestMain(m *testing.M) {
+	dir, err := os.MkdirTemp("", "proceedings-bin")
+	if err != nil {
+		panic(err)
+	}
+	binary = filepath.Join(dir, "proceedings")
+	build := exec.Command("go", "build", "-o", binary, ".")
+	build.Stderr = os.Stderr
+	if err := build.Run(); err != nil {
+		panic("build proceedings: " + err.Error())
+	}
+	code := m.Run()
+	os.RemoveAll(dir)
+	os.Exit(code)
+}
+
+// run runs the binary and returns its stdout, stderr and exit code.
+func run(t *testing.T, dir string, args ...string) (string, string, int) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, binary, args...)
+	cmd.Dir = dir
+	var out, errb bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &errb
+	err := cmd.Run()
+	code := 0
+	if ee, ok := err.(*exec.ExitError); ok {
+		code = ee.ExitCode()
+	} else if err != nil {
+		t.Fatal(err)
+	}
+	return out.String(), errb.String(), code
+}
+
+const minimalConfig = `nick: proceedings
+server: {host: 127.0.0.1, port: 6667, tls: false}
+network: testnet
+channels:
+  - name: "#techrights"
+    public: true
+archive: data/archive.db
+site:
+  base_url: "https://irc.example.org/"
+  timezone: Europe/London
+`
+
+func writeConfig(t *testing.T, body string) string {
+	t.Helper()
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "bot.yaml"), []byte(body), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return dir
+}
+
+func TestCheck(t *testing.T) {
+	dir := writeConfig(t, minimalConfig)
+	out, _, code := run(t, dir, "check")
+	if code != 0 || strings.TrimSpace(out) != "ok" {
+		t.Fatalf("check of a good file: code %d, out %q", code, out)
+	}
+	bad := strings.Replace(minimalConfig, "public: true", "pubilc: true", 1)
+	bad = strings.Replace(bad, "timezone: Europe/London", "timezone: Europe/Londn", 1)
+	dir = writeConfig(t, bad)
+	out, errOut, code := run(t, dir, "check", "-c", "bot.yaml")
+	if code != 1 {
+		t.Fatalf("check of a bad file exited %d", code)
+	}
+	for _, want := range []string{
+		`bot.yaml:6: channels[0].pubilc: unknown key (did you mean "public"?)`,
+		`bot.yaml:10: site.timezone: unknown time zone "Europe/Londn"`,
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("check output lacks %q:\n%s", want, out)
+		}
+	}
+	if !strings.Contains(errOut, "2 problem(s)") {
+		t.Errorf("stderr = %q", errOut)
+	}
+	// The shipped sample is valid.
+	out, _, code = run(t, "../..", "check", "-c", "bot.yaml")
+	if code != 0 || !strings.Contains(out, "ok") {
+		t.Fatalf("check of the shipped bot.yaml: code %d, out %q", code, out)
+	}
+	// Secrets are named, never printed.
+	dir = writeConfig(t, minimalConfig+"sasl: {user: bot, password_env: PROCEEDINGS_TEST_SECRET}\n")
+	cmd := exec.Command(binary, "check")
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), "PROCEEDINGS_TEST_SECRET=hunter2-very-secret")
+	both, err := cmd.CombinedOutput()
+	if err != nil || strings.Contains(string(both), "hunter2") {
+		t.Fatalf("check with a secret: %v\n%s", err, both)
+	}
+}
+
+func TestExportWritesOurFormat(t *testing.T) {
+	dir := writeConfig(t, minimalConfig)
+	london, _ := time.LoadLocation("Europe/London")
+	db, err := archive.Open(context.Background(), filepath.Join(dir, "data/archive.db"), archive.Options{Location: london})
+	if err != nil {
+		t.Fatal(err)
+	}
+	at := time.Date(2026, 2, 2, 14, 3, 11, 0, time.UTC)
+	evs := []archive.Event{
+		{Kind: archive.KindJoin, Nick: "carol", UserHost: "~carol@host.example"},
+		{Kind: archive.KindMessage, Nick: "alice", Text: "hello there"},
+		{Kind: archive.KindAction, Nick: "alice", Text: "waves"},
+		{Kind: archive.KindTopic, Nick: "alice", Text: "new topic"},
+		{Kind: archive.KindMessage, Nick: "bob", Text: "next day", Time: time.Date(2026, 2, 3, 9, 0, 0, 0, time.UTC)},
+	}
+	for i, ev := range evs {
+		ev.Network, ev.Channel = "testnet", "#techrights"
+		if ev.Time.IsZero() {
+			ev.Time = at.Add(time.Duration(i) * time.Second)
+		}
+		if _, err := db.Append(context.Background(), ev); err != nil {
+			t.Fatal(err)
+		}
+	}
+	db.Close()
+
+	out, errOut, code := run(t, dir, "export", "--channel", "#TechRights", "--date", "2026-02-02")
+	want := `--- IRC logs for Monday, February 02, 2026
+--- #techrights on testnet (times are Europe/London)
+[14:03:11] -!- carol [~carol@host.example] has joined #techrights
+[14:03:12] <alice> hello there
+[14:03:13] * alice waves
+[14:03:14] -!- alice changed the topic of #techrights to: new topic
+`
+	if code != 0 || out != want {
+		t.Fatalf("export: code %d, stderr %q\n got:\n%s\nwant:\n%s", code, errOut, out, want)
+	}
+	// A range to a directory: one file per day.
+	outDir := filepath.Join(dir, "out")
+	if _, errOut, code := run(t, dir, "export", "--channel", "#techrights", "--from", "2026-02-01", "--to", "2026-02-03", "--out", outDir); code != 0 {
+		t.Fatalf("export --out: %s", errOut)
+	}
+	day2, err := os.ReadFile(filepath.Join(outDir, "2026-02-03.txt"))
+	if err != nil || !strings.HasSuffix(string(day2), "[09:00:00] <bob> next day\n") {
+		t.Fatalf("second day file: %q %v", day2, err)
+	}
+	if got, _ := os.ReadFile(filepath.Join(outDir, "2026-02-02.txt")); string(got) != want {
+		t.Fatalf("first day file:\n%s", got)
+	}
+	// JSON lines.
+	out, _, code = run(t, dir, "export", "--channel", "#techrights", "--date", "2026-02-03", "--format", "json")
+	if code != 0 || !strings.Contains(out, `"next day"`) {
+		t.Fatalf("json export: %d %q", code, out)
+	}
+	// Mistakes get a clear message.
+	for _, args := range [][]string{
+		{"export", "--channel", "#nosuch", "--date", "2026-02-02"},
+		{"export", "--channel", "#techrights", "--date", "02/02/2026"},
+		{"export", "--channel", "#techrights", "--date", "2025-01-01"},
+		{"export", "--channel", "#techrights", "--format", "pdf"},
+		{"export", "--date", "2026-02-02"},
+	} {
+		if _, errOut, code := run(t, dir, args...); code == 0 || errOut == "" {
+			t.Errorf("%v: code %d, stderr %q", args, code, errOut)
+		}
+	}
+}
