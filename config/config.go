@@ -237,10 +237,12 @@ func Parse(data []byte, path string) (*Config, error) {
 	}
 	var probs problems
 	var raw rawConfig
-	decodeFile(data, &raw, &probs)
-	v := &validator{probs: &probs, dir: dir}
-	c := v.config(&raw)
-	c.Path = abs
+	var c *Config
+	if decodeFile(data, &raw, &probs) {
+		v := &validator{probs: &probs, dir: dir}
+		c = v.config(&raw)
+		c.Path = abs
+	}
 	if err := probs.err(cmp.Or(path, "config")); err != nil {
 		return nil, err
 	}

@@ -28,6 +28,9 @@ type pos struct {
 	Line int    // line of the value; of the enclosing mapping when the key is absent
 	Set  bool   // the key was given with a non-empty value
 	Null bool   // the key was given with no value (or only a comment after it)
+	// Reported: a problem about this key was reported already (a wrong type,
+	// a misspelling of it), so validation should not add "missing".
+	Reported bool
 }
 
 func (p *pos) position() *pos { return p }
@@ -76,7 +79,9 @@ var yamlLine = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
 
 // decodeFile parses data into root (a pointer to a raw struct), recording
 // every problem in probs.
-func decodeFile(data []byte, root positioner, probs *problems) {
+// It reports whether the file was valid YAML at all: if not, there is no point
+// in validating what was decoded.
+func decodeFile(data []byte, root positioner, probs *problems) bool {
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	var doc yaml.Node
 	err := dec.Decode(&doc)
@@ -85,8 +90,8 @@ func decodeFile(data []byte, root positioner, probs *problems) {
 	switch {
 	case errors.Is(err, io.EOF):
 		probs.add(0, "", "the file is empty; start from the documented sample bot.yaml")
-		d.absent(v, "", 1)
-		return
+		d.absent(v, "", 1, true)
+		return true
 	case err != nil:
 		msg := strings.TrimPrefix(err.Error(), "yaml: ")
 		line := 0
@@ -95,7 +100,7 @@ func decodeFile(data []byte, root positioner, probs *problems) {
 			msg = m[2]
 		}
 		probs.add(line, "", "not valid YAML: %s", msg)
-		return
+		return false
 	}
 	var extra yaml.Node
 	if err := dec.Decode(&extra); err == nil {
@@ -105,7 +110,8 @@ func decodeFile(data []byte, root positioner, probs *problems) {
 	if n.Kind == yaml.DocumentNode && len(n.Content) > 0 {
 		n = n.Content[0]
 	}
-	d.value(n, "", v, "", "")
+	d.value(n, "", 0, v, "", "")
+	return true
 }
 
 // spend charges one node against the budget and says whether to go on.
@@ -116,7 +122,7 @@ func (d *decoder) spend(line int) bool {
 	d.budget--
 	if d.budget < 0 {
 		d.broke = true
-		d.probs.add(line, "", "the file expands to more than %d values (through aliases?); simplify it", nodeBudget)
+		d.probs.fatal(line, "", "the file expands to more than %d values (through aliases?); simplify it", nodeBudget)
 		return false
 	}
 	return true
@@ -151,27 +157,33 @@ func describe(n *yaml.Node) string {
 }
 
 // value decodes node n into v, a raw leaf or raw struct, at key path key.
-// want and elem, from a field's `want` and `elem` tags, describe the expected
+// keyLine is the line of the key (0 for list elements and the root); problems
+// with the value are reported there, since a block value starts on the next
+// line. want and elem, from a field's `want` and `elem` tags, describe the expected
 // value (and, for lists, each element) in type errors.
-func (d *decoder) value(n *yaml.Node, key string, v reflect.Value, want, elem string) {
+func (d *decoder) value(n *yaml.Node, key string, keyLine int, v reflect.Value, want, elem string) {
 	n = d.resolve(n)
-	if !d.spend(n.Line) {
+	line := keyLine
+	if line == 0 {
+		line = n.Line
+	}
+	if !d.spend(line) {
 		return
 	}
 	p := v.Addr().Interface().(positioner).position()
-	p.Key, p.Line = key, n.Line
+	p.Key, p.Line = key, line
 	if isNull(n) {
-		p.Null = true
 		if v.Type() != strType && v.Type() != numType && v.Type() != boolType && !isList(v.Type()) {
-			d.absent(v, key, n.Line)
-			p.Key, p.Line, p.Null = key, n.Line, true
+			d.absent(v, key, line, false)
 		}
+		p.Null = true
 		return
 	}
 	switch v.Type() {
 	case strType:
 		if n.Kind != yaml.ScalarNode {
-			d.probs.add(n.Line, key, "want %s, got %s", or(want, "a string"), describe(n))
+			d.probs.add(line, key, "want %s, got %s", or(want, "a string"), describe(n))
+			p.Reported = true
 			return
 		}
 		p.Set = true
@@ -179,7 +191,8 @@ func (d *decoder) value(n *yaml.Node, key string, v reflect.Value, want, elem st
 	case numType:
 		var i int64
 		if n.Kind != yaml.ScalarNode || n.ShortTag() != "!!int" || n.Decode(&i) != nil {
-			d.probs.add(n.Line, key, "want %s, got %s", or(want, "a whole number"), describe(n))
+			d.probs.add(line, key, "want %s, got %s", or(want, "a whole number"), describe(n))
+			p.Reported = true
 			return
 		}
 		p.Set = true
@@ -187,7 +200,8 @@ func (d *decoder) value(n *yaml.Node, key string, v reflect.Value, want, elem st
 	case boolType:
 		var b bool
 		if n.Kind != yaml.ScalarNode || n.ShortTag() != "!!bool" || n.Decode(&b) != nil {
-			d.probs.add(n.Line, key, "want %s, got %s", or(want, "true or false"), describe(n))
+			d.probs.add(line, key, "want %s, got %s", or(want, "true or false"), describe(n))
+			p.Reported = true
 			return
 		}
 		p.Set = true
@@ -216,14 +230,15 @@ func isList(t reflect.Type) bool {
 func (d *decoder) list(n *yaml.Node, key string, v reflect.Value, want, elem string) {
 	p := v.Addr().Interface().(positioner).position()
 	if n.Kind != yaml.SequenceNode {
-		d.probs.add(n.Line, key, "want %s, got %s", or(want, "a list"), describe(n))
+		d.probs.add(p.Line, key, "want %s, got %s", or(want, "a list"), describe(n))
+		p.Reported = true
 		return
 	}
 	p.Set = true
 	s := v.FieldByName("V")
 	s.Set(reflect.MakeSlice(s.Type(), len(n.Content), len(n.Content)))
 	for i, c := range n.Content {
-		d.value(c, fmt.Sprintf("%s[%d]", key, i), s.Index(i), elem, "")
+		d.value(c, fmt.Sprintf("%s[%d]", key, i), 0, s.Index(i), elem, "")
 	}
 }
 
@@ -285,6 +300,9 @@ func (d *decoder) pairs(n *yaml.Node, key string, depth int) []pair {
 			}
 			for _, s := range srcs {
 				s = d.resolve(s)
+				if !d.spend(k.Line) {
+					return out
+				}
 				if s.Kind != yaml.MappingNode {
 					d.probs.add(k.Line, key, "<< must merge a mapping (or a list of mappings), got %s", describe(s))
 					continue
@@ -316,9 +334,9 @@ func (d *decoder) mapping(n *yaml.Node, key string, v reflect.Value, want string
 	p := v.Addr().Interface().(positioner).position()
 	fs := fieldsOf(v.Type())
 	if n.Kind != yaml.MappingNode {
-		d.probs.add(n.Line, key, "want %s, got %s", or(want, "a mapping (key: value lines)"), describe(n))
-		d.absent(v, key, n.Line)
-		p.Key, p.Line = key, n.Line
+		line := p.Line
+		d.probs.add(line, key, "want %s, got %s", or(want, "a mapping (key: value lines)"), describe(n))
+		d.absent(v, key, line, true)
 		return
 	}
 	p.Set = true
@@ -338,7 +356,13 @@ func (d *decoder) mapping(n *yaml.Node, key string, v reflect.Value, want string
 			}
 		}
 		if f == nil {
-			d.probs.add(k.Line, join(key, name), "%s", unknownKey(name, v.Type()))
+			msg, typoOf := unknownKey(name, v.Type())
+			d.probs.add(k.Line, join(key, name), "%s", msg)
+			for _, f := range fs {
+				if f.name == typoOf {
+					v.Field(f.index).Addr().Interface().(positioner).position().Reported = true
+				}
+			}
 			continue
 		}
 		if first, dup := seen[name]; dup {
@@ -348,38 +372,37 @@ func (d *decoder) mapping(n *yaml.Node, key string, v reflect.Value, want string
 			continue
 		}
 		seen[name] = k.Line
-		d.value(pr.value, join(key, name), v.Field(f.index), f.want, f.elem)
-		// A null value has no useful line of its own; point at the key.
-		if fp := v.Field(f.index).Addr().Interface().(positioner).position(); fp.Line == 0 {
-			fp.Line = k.Line
-		}
+		d.value(pr.value, join(key, name), k.Line, v.Field(f.index), f.want, f.elem)
 	}
 	for _, f := range fs {
 		if _, ok := seen[f.name]; !ok {
-			d.absent(v.Field(f.index), join(key, f.name), n.Line)
+			d.absent(v.Field(f.index), join(key, f.name), p.Line, false)
 		}
 	}
 }
 
 // absent fills in positions for a value whose key was not given, so that
-// "missing" problems can name the key and the line of its parent.
-func (d *decoder) absent(v reflect.Value, key string, line int) {
+// "missing" problems can name the key and the line of its parent. reported
+// marks them all as already reported.
+func (d *decoder) absent(v reflect.Value, key string, line int, reported bool) {
 	p := v.Addr().Interface().(positioner).position()
 	p.Key, p.Line = key, line
+	p.Reported = p.Reported || reported
 	t := v.Type()
 	if t == strType || t == numType || t == boolType || isList(t) {
 		return
 	}
 	for _, f := range fieldsOf(t) {
-		d.absent(v.Field(f.index), join(key, f.name), line)
+		d.absent(v.Field(f.index), join(key, f.name), line, reported)
 	}
 }
 
 // secretWords are keys that would put a secret into the file.
 var secretWords = map[string]bool{"password": true, "pass": true, "passwd": true, "secret": true, "token": true}
 
-// unknownKey explains an unknown key in a mapping of type t.
-func unknownKey(name string, t reflect.Type) string {
+// unknownKey explains an unknown key in a mapping of type t. typoOf is the
+// known key it is taken to be a misspelling of, if any.
+func unknownKey(name string, t reflect.Type) (msg, typoOf string) {
 	fs := fieldsOf(t)
 	names := make([]string, len(fs))
 	for i, f := range fs {
@@ -395,19 +418,19 @@ func unknownKey(name string, t reflect.Type) string {
 	}
 	lower := strings.ToLower(name)
 	if secretWords[lower] {
-		return "secrets may not be written in the config file; use password_env: NAME (an environment variable) or password_file: PATH (a file holding only the secret)"
+		return "secrets may not be written in the config file; use password_env: NAME (an environment variable) or password_file: PATH (a file holding only the secret)", "password_env"
 	}
 	if lower == "key" && has("key_env") {
-		return "a channel key may not be written in the config file; use key_env: NAME (an environment variable) or key_file: PATH"
+		return "a channel key may not be written in the config file; use key_env: NAME (an environment variable) or key_file: PATH", "key_env"
 	}
 	if s := closest(name, names); s != "" {
-		return fmt.Sprintf("unknown key (did you mean %q?)", s)
+		return fmt.Sprintf("unknown key (did you mean %q?)", s), s
 	}
 	if where := elsewhere(name); where != "" {
-		return fmt.Sprintf("unknown key here (%s)", where)
+		return fmt.Sprintf("unknown key here (%s)", where), ""
 	}
 	sort.Strings(names)
-	return fmt.Sprintf("unknown key; known keys here: %s", strings.Join(names, ", "))
+	return fmt.Sprintf("unknown key; known keys here: %s", strings.Join(names, ", ")), ""
 }
 
 // closest returns the known key nearest to name by edit distance, or "" if

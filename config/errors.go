@@ -68,6 +68,7 @@ const maxProblems = 200
 type problems struct {
 	list      []Problem
 	truncated bool
+	fatals    []Problem // reported even when the list is full
 }
 
 func (ps *problems) add(line int, key, format string, args ...any) {
@@ -78,16 +79,21 @@ func (ps *problems) add(line int, key, format string, args ...any) {
 	ps.list = append(ps.list, Problem{Line: line, Key: key, Msg: fmt.Sprintf(format, args...)})
 }
 
+// fatal records a problem that stopped the work early; it is always reported.
+func (ps *problems) fatal(line int, key, format string, args ...any) {
+	ps.fatals = append(ps.fatals, Problem{Line: line, Key: key, Msg: fmt.Sprintf(format, args...)})
+}
+
 // at reports a problem at the position of a decoded value.
 func (ps *problems) at(p *pos, format string, args ...any) {
 	ps.add(p.Line, p.Key, format, args...)
 }
 
 func (ps *problems) err(file string) error {
-	if len(ps.list) == 0 {
+	if len(ps.list)+len(ps.fatals) == 0 {
 		return nil
 	}
-	list := append([]Problem(nil), ps.list...)
+	list := append(append([]Problem(nil), ps.fatals...), ps.list...)
 	sort.SliceStable(list, func(i, j int) bool { return list[i].Line < list[j].Line })
 	if ps.truncated {
 		list = append(list, Problem{Msg: fmt.Sprintf("more than %d problems; fix these and run check again", maxProblems)})

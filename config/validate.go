@@ -26,6 +26,14 @@ type validator struct {
 
 func (v *validator) bad(p *pos, format string, args ...any) { v.probs.at(p, format, args...) }
 
+// missing reports a required key that is absent, unless a problem about it
+// was reported already.
+func (v *validator) missing(p *pos, format string, args ...any) {
+	if !p.Reported {
+		v.probs.at(p, format, args...)
+	}
+}
+
 func given(p *pos) bool { return p.Set || p.Null }
 
 func (v *validator) config(raw *rawConfig) *Config {
@@ -36,7 +44,7 @@ func (v *validator) config(raw *rawConfig) *Config {
 	if raw.Archive.Set && raw.Archive.V != "" {
 		c.Archive = v.path(raw.Archive.V)
 	} else {
-		v.bad(&raw.Archive.pos, "missing; the SQLite archive file, e.g. archive: data/archive.db")
+		v.missing(&raw.Archive.pos, "missing; the SQLite archive file, e.g. archive: data/archive.db")
 	}
 	v.site(&raw.Site, &c.Site)
 	for i := range raw.Feeds.V {
@@ -145,6 +153,8 @@ var (
 	hostRE   = regexp.MustCompile(`^[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*\.?$`)
 	maskRE   = regexp.MustCompile(`^[^\s!@]+![^\s!@]+@[^\s!@]+$`)
 	digitsRE = regexp.MustCompile(`^[0-9]+$`)
+	// templatePrefix is the "template: NAME:LINE: " that starts parse errors.
+	templatePrefix = regexp.MustCompile(`^template: .*?:\d+: `)
 )
 
 func (v *validator) nick(s *str, what string) (string, bool) {
@@ -160,7 +170,7 @@ func (v *validator) network(rn *rawNetwork, name *str) Network {
 	rs := &rn.Server
 	// Server.
 	if !rs.Host.Set || rs.Host.V == "" {
-		v.bad(&rs.Host.pos, "missing; the IRC server's host name, e.g. host: irc.libera.chat")
+		v.missing(&rs.Host.pos, "missing; the IRC server's host name, e.g. host: irc.libera.chat")
 	} else if h := rs.Host.V; strings.Contains(h, "://") {
 		v.bad(&rs.Host.pos, "%q: write only the host name, without a scheme (tls and port are separate keys)", h)
 	} else if _, err := netip.ParseAddr(h); err != nil && !hostRE.MatchString(h) {
@@ -213,12 +223,12 @@ func (v *validator) network(rn *rawNetwork, name *str) Network {
 			n.Name = name.V
 		}
 	default:
-		n.Name = n.Server.Host
+		n.Name = rs.Host.V // when the host is bad, that is reported already
 	}
 
 	// Identity.
 	if !rn.Nick.Set || rn.Nick.V == "" {
-		v.bad(&rn.Nick.pos, "missing; the bot's nick, e.g. nick: proceedings")
+		v.missing(&rn.Nick.pos, "missing; the bot's nick, e.g. nick: proceedings")
 	} else if nick, ok := v.nick(&rn.Nick, "nick"); ok {
 		n.Nick = nick
 	}
@@ -331,7 +341,7 @@ func (v *validator) secret(parent *pos, env, file *str, what string, required bo
 			return nil
 		}
 		return &SecretRef{File: v.path(file.V), key: file.Key}
-	case required:
+	case required && !parent.Reported && !env.Reported && !file.Reported:
 		v.bad(parent, "missing %s; give %s_env: NAME (an environment variable) or %s_file: PATH", what, what, what)
 	}
 	return nil
@@ -353,9 +363,9 @@ func (v *validator) channelName(s *str) (string, bool) {
 	switch {
 	case !s.Set:
 		if s.Null {
-			v.bad(&s.pos, "missing; an unquoted # starts a YAML comment, so quote channel names: \"#chan\"")
+			v.missing(&s.pos, "missing; an unquoted # starts a YAML comment, so quote channel names: \"#chan\"")
 		} else {
-			v.bad(&s.pos, "missing; the channel's name, e.g. name: \"#chan\"")
+			v.missing(&s.pos, "missing; the channel's name, e.g. name: \"#chan\"")
 		}
 		return "", false
 	case !validChannel(s.V):
@@ -391,13 +401,13 @@ func (v *validator) relay(rr *rawRelay) (Relay, bool) {
 	r := Relay{}
 	ok := true
 	if !rr.Nick.Set || rr.Nick.V == "" {
-		v.bad(&rr.Nick.pos, "missing; the relay bot's nick")
+		v.missing(&rr.Nick.pos, "missing; the relay bot's nick")
 		ok = false
 	} else if r.Nick, ok = v.nick(&rr.Nick, "nick"); !ok {
 		ok = false
 	}
 	if !rr.Pattern.Set || rr.Pattern.V == "" {
-		v.bad(&rr.Pattern.pos, `missing; a regular expression with the groups (?P<nick>…) and (?P<text>…), e.g. '^<(?P<nick>[^>]+)> (?P<text>.*)$'`)
+		v.missing(&rr.Pattern.pos, `missing; a regular expression with the groups (?P<nick>…) and (?P<text>…), e.g. '^<(?P<nick>[^>]+)> (?P<text>.*)$'`)
 		return r, false
 	}
 	re, err := regexp.Compile(rr.Pattern.V)
@@ -447,7 +457,11 @@ func (v *validator) channelRef(s *str, c *Config) (ChannelRef, bool) {
 				return ChannelRef{Network: n.Name, Channel: ch.Name}, true
 			}
 		}
-		v.bad(&s.pos, "network %s has no channel %s in this file; add it to that network's channels", n.Name, ref.Channel)
+		if len(c.Networks) == 1 {
+			v.bad(&s.pos, "there is no channel %s under channels; add it there", ref.Channel)
+		} else {
+			v.bad(&s.pos, "network %s has no channel %s in this file; add it to that network's channels", n.Name, ref.Channel)
+		}
 		return ref, false
 	}
 	var names []string
@@ -533,7 +547,7 @@ func (v *validator) site(rs *rawSite, s *Site) {
 		s.Title = rs.Title.V
 	}
 	if !rs.BaseURL.Set || rs.BaseURL.V == "" {
-		v.bad(&rs.BaseURL.pos, "missing; the address the site is published at, e.g. base_url: https://irc.example.org/")
+		v.missing(&rs.BaseURL.pos, "missing; the address the site is published at, e.g. base_url: https://irc.example.org/")
 	} else if u, err := url.Parse(rs.BaseURL.V); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.RawQuery != "" || u.Fragment != "" || u.User != nil {
 		v.bad(&rs.BaseURL.pos, "want an absolute http:// or https:// URL without query or fragment, e.g. https://irc.example.org/, got %q", rs.BaseURL.V)
 	} else {
@@ -588,7 +602,7 @@ var zoneNames = sync.OnceValue(func() []string {
 func (v *validator) feed(rf *rawFeed, c *Config) Feed {
 	f := Feed{FormatText: DefaultFeedFormat, MaxBurst: DefaultMaxBurst}
 	if !rf.URL.Set || rf.URL.V == "" {
-		v.bad(&rf.URL.pos, "missing; the feed's address, e.g. url: https://example.org/feed.xml")
+		v.missing(&rf.URL.pos, "missing; the feed's address, e.g. url: https://example.org/feed.xml")
 	} else if u, err := url.Parse(rf.URL.V); err != nil {
 		v.bad(&rf.URL.pos, "not a URL: %v", err)
 	} else {
@@ -652,7 +666,7 @@ func (v *validator) feed(rf *rawFeed, c *Config) Feed {
 	}
 	t, err := template.New(rf.Format.Key).Option("missingkey=error").Parse(f.FormatText)
 	if err != nil {
-		v.bad(&rf.Format.pos, "not a valid template: %s", strings.TrimPrefix(err.Error(), "template: "))
+		v.bad(&rf.Format.pos, "not a valid template: %s", templatePrefix.ReplaceAllString(err.Error(), ""))
 	} else {
 		f.Format = t
 	}
@@ -725,7 +739,7 @@ func (v *validator) series(rs *list[rawSeries]) []Series {
 		r := &rs.V[i]
 		s := Series{Name: r.Name.V}
 		if !r.Name.Set || r.Name.V == "" {
-			v.bad(&r.Name.pos, "missing; the series' title as it appears in post titles")
+			v.missing(&r.Name.pos, "missing; the series' title as it appears in post titles")
 		} else if first, dup := names[strings.ToLower(r.Name.V)]; dup {
 			v.bad(&r.Name.pos, "series %q is listed twice (first on line %d)", r.Name.V, first)
 		} else {
@@ -738,7 +752,7 @@ func (v *validator) series(rs *list[rawSeries]) []Series {
 			ok := true
 			switch {
 			case !rp.N.Set:
-				v.bad(&rp.N.pos, "missing; the part's number, e.g. n: 1")
+				v.missing(&rp.N.pos, "missing; the part's number, e.g. n: 1")
 				ok = false
 			case rp.N.V < 1 || rp.N.V > 1_000_000:
 				v.bad(&rp.N.pos, "want a part number 1 or more, got %d", rp.N.V)
@@ -752,7 +766,7 @@ func (v *validator) series(rs *list[rawSeries]) []Series {
 				p.N = int(rp.N.V)
 			}
 			if !rp.Title.Set || rp.Title.V == "" {
-				v.bad(&rp.Title.pos, "missing; the part's title")
+				v.missing(&rp.Title.pos, "missing; the part's title")
 				ok = false
 			}
 			if rp.URL.Set && rp.URL.V != "" {

@@ -1,0 +1,514 @@
+package config
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+)
+
+// minimal is the smallest valid file; the tests below build on it.
+const minimal = `server:
+  host: irc.example.org
+nick: proceedings
+channels:
+  - name: "#chan"
+archive: data/a.db
+site:
+  base_url: https://irc.example.org/logs
+`
+
+// problemsOf parses data and returns its problems, failing the test when
+// the error is not an *Error.
+func problemsOf(t *testing.T, data string) []Problem {
+	t.Helper()
+	_, err := Parse([]byte(data), "bot.yaml")
+	if err == nil {
+		return nil
+	}
+	var ce *Error
+	if !errors.As(err, &ce) {
+		t.Fatalf("Parse error is %T, want *config.Error: %v", err, err)
+	}
+	return ce.Problems()
+}
+
+func TestShippedSampleLoads(t *testing.T) {
+	c, err := Load("../bot.yaml")
+	if err != nil {
+		t.Fatalf("the sample bot.yaml has problems:\n%v", err)
+	}
+	if len(c.Networks) != 1 || c.Networks[0].Name != "libera" {
+		t.Fatalf("networks = %+v, want one network named libera", c.Networks)
+	}
+	n := c.Networks[0]
+	if n.SASL == nil || n.SASL.Mechanism != "PLAIN" || n.SASL.Password == nil || n.SASL.Password.Env != "PROCEEDINGS_SASL_PASSWORD" {
+		t.Errorf("sasl = %+v, want PLAIN from $PROCEEDINGS_SASL_PASSWORD", n.SASL)
+	}
+	if got := c.PublicChannels(); len(got) != 1 || got[0] != (ChannelRef{"libera", "#techrights"}) {
+		t.Errorf("PublicChannels() = %v, want [libera/#techrights]", got)
+	}
+	if c.Site.Location.String() != "Europe/London" {
+		t.Errorf("timezone = %v, want Europe/London", c.Site.Location)
+	}
+	wantArchive, _ := filepath.Abs("../data/archive.db")
+	if c.Archive != wantArchive {
+		t.Errorf("archive = %q, want %q (relative to the file)", c.Archive, wantArchive)
+	}
+	if len(n.Relays) != 1 || n.Relays[0].Pattern.SubexpIndex("text") < 0 {
+		t.Errorf("relays = %+v", n.Relays)
+	}
+}
+
+// TestSampleDocumentsEveryKey checks that bot.yaml mentions every key the
+// decoder knows, so the documentation cannot fall behind the code.
+func TestSampleDocumentsEveryKey(t *testing.T) {
+	data, err := os.ReadFile("../bot.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for key := range keyHomes() {
+		if !strings.Contains(string(data), key+":") {
+			t.Errorf("bot.yaml does not document the key %q", key)
+		}
+	}
+}
+
+func TestDefaults(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "bot.yaml")
+	if err := os.WriteFile(path, []byte(minimal), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	c, err := Load(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := c.Networks[0]
+	want := Network{
+		Name:     "irc.example.org",
+		Server:   Server{Host: "irc.example.org", Port: 6697, TLS: true},
+		Nick:     "proceedings",
+		AltNicks: []string{"proceedings_", "proceedings__"},
+		User:     "proceedings",
+		RealName: "proceedings IRC logger",
+		Channels: []Channel{{Name: "#chan"}},
+	}
+	if !reflect.DeepEqual(n, want) {
+		t.Errorf("network =\n%+v\nwant\n%+v", n, want)
+	}
+	if c.Path != path {
+		t.Errorf("Path = %q, want %q", c.Path, path)
+	}
+	if c.Archive != filepath.Join(dir, "data/a.db") {
+		t.Errorf("archive = %q, want it relative to the file's directory", c.Archive)
+	}
+	if c.Site.Out != filepath.Join(dir, "public") || c.Site.Content != filepath.Join(dir, "content") {
+		t.Errorf("site out/content = %q, %q", c.Site.Out, c.Site.Content)
+	}
+	if got := c.Site.BaseURL.String(); got != "https://irc.example.org/logs/" {
+		t.Errorf("base_url = %q, want the trailing slash added", got)
+	}
+	if c.Site.Location != time.UTC || c.Site.Title != "IRC Proceedings" || c.Site.RenderInterval != 5*time.Minute {
+		t.Errorf("site = %+v", c.Site)
+	}
+	if c.Commands != (Commands{Prefix: "!", PerUser: Rate{3, 10 * time.Second}, PerChannel: Rate{10, 10 * time.Second}, SearchResults: 3}) {
+		t.Errorf("commands = %+v", c.Commands)
+	}
+	if c.NoLogPrefix != "[off]" || c.Titles.Timeout != 5*time.Second || c.Titles.MaxBytes != 524288 || c.Log.Format != "text" {
+		t.Errorf("nolog %q titles %+v log %+v", c.NoLogPrefix, c.Titles, c.Log)
+	}
+
+	// Default() agrees with what Parse fills in.
+	d := Default()
+	if d.Commands != c.Commands || !reflect.DeepEqual(d.Titles, c.Titles) || d.Log != c.Log || d.NoLogPrefix != c.NoLogPrefix ||
+		d.Site.Title != c.Site.Title || d.Site.Location != c.Site.Location || d.Site.RenderInterval != c.Site.RenderInterval {
+		t.Errorf("Default() = %+v disagrees with the parsed defaults %+v", d, c)
+	}
+
+	// Without TLS the port defaults to 6667; an empty nolog_prefix turns it off.
+	c, err = Parse([]byte(strings.Replace(minimal, "  host: irc.example.org\n", "  host: irc.example.org\n  tls: false\n", 1)+"nolog_prefix: \"\"\n"), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Networks[0].Server.Port != 6667 || c.Networks[0].Server.TLS {
+		t.Errorf("server = %+v, want port 6667 without TLS", c.Networks[0].Server)
+	}
+	if c.NoLogPrefix != "" {
+		t.Errorf("nolog_prefix = %q, want \"\"", c.NoLogPrefix)
+	}
+}
+
+func TestProblems(t *testing.T) {
+	tests := []struct {
+		name string
+		data string
+		line int
+		key  string
+		msg  string // a substring of the message
+	}{
+		{"misspelt key", strings.Replace(minimal, `  - name: "#chan"`, "  - name: \"#chan\"\n  - nmae: \"#other\"", 1), 6, "channels[1].nmae", `unknown key (did you mean "name"?)`},
+		{"misspelt top-level key", "nik: x\n" + minimal, 1, "nik", `did you mean "nick"?`},
+		{"key in the wrong section", minimal + "tls: true\n", 9, "tls", `it belongs under server:`},
+		{"wrong type", strings.Replace(minimal, "host: irc.example.org", "host: irc.example.org\n  port: sixty", 1), 3, "server.port", `want a number 1–65535, got "sixty"`},
+		{"port out of range", strings.Replace(minimal, "host: irc.example.org", "host: irc.example.org\n  port: 70000", 1), 3, "server.port", `want a number 1–65535, got 70000`},
+		{"bool as word", strings.Replace(minimal, `- name: "#chan"`, "- name: \"#chan\"\n    public: yes", 1), 6, "channels[0].public", `want true or false, got "yes"`},
+		{"list instead of mapping", strings.Replace(minimal, "site:\n  base_url: https://irc.example.org/logs\n", "site: [a]\n", 1), 7, "site", `want a mapping`},
+		{"channel as a bare string", strings.Replace(minimal, `  - name: "#chan"`, `  - "#chan"`, 1), 5, "channels[0]", `want a channel like {name: "#chan"}, got "#chan"`},
+		{"missing nick", strings.Replace(minimal, "nick: proceedings\n", "", 1), 1, "nick", "missing; the bot's nick"},
+		{"bad nick", strings.Replace(minimal, "nick: proceedings", "nick: 9lives", 1), 3, "nick", `"9lives" is not a valid nick`},
+		{"missing archive", strings.Replace(minimal, "archive: data/a.db\n", "", 1), 1, "archive", "missing"},
+		{"missing host", strings.Replace(minimal, "  host: irc.example.org\n", "  tls: true\n", 1), 1, "server.host", "missing"},
+		{"host with port", strings.Replace(minimal, "host: irc.example.org", "host: irc.example.org:6697", 1), 2, "server.host", "put the port in server.port"},
+		{"missing base_url", strings.Replace(minimal, "  base_url: https://irc.example.org/logs\n", "  title: x\n", 1), 7, "site.base_url", "missing"},
+		{"missing section", strings.Replace(minimal, "site:\n  base_url: https://irc.example.org/logs\n", "", 1), 1, "site.base_url", "missing"},
+		{"relative base_url", strings.Replace(minimal, "https://irc.example.org/logs", "/logs", 1), 8, "site.base_url", "want an absolute http:// or https:// URL"},
+		{"bad timezone", minimal + "  timezone: Europe/Londn\n", 9, "site.timezone", `unknown time zone "Europe/Londn"`},
+		{"Local timezone", minimal + "  timezone: Local\n", 9, "site.timezone", "rather than Local"},
+		{"duration without unit", minimal + "  render_interval: 300\n", 9, "site.render_interval", "add a unit (s, m or h), e.g. 300s"},
+		{"bad duration", minimal + "  render_interval: five minutes\n", 9, "site.render_interval", `want a duration like 5m (units ms, s, m, h), got "five minutes"`},
+		{"duration too short", minimal + "feeds:\n  - url: https://example.org/feed\n    interval: 10ms\n", 11, "feeds[0].interval", "must be at least 1s"},
+		{"literal password", minimal + "sasl:\n  password: hunter2\n", 10, "sasl.password", "use password_env: NAME"},
+		{"literal channel key", strings.Replace(minimal, `- name: "#chan"`, "- name: \"#chan\"\n    key: sesame", 1), 6, "channels[0].key", "use key_env: NAME"},
+		{"secret in password_env", minimal + "sasl:\n  password_env: hunter2!\n", 10, "sasl.password_env", "not an environment variable name"},
+		{"both env and file", minimal + "nickserv:\n  password_env: NS\n  password_file: ns.txt\n", 11, "nickserv.password_file", "not both"},
+		{"nickserv without a password", minimal + "nickserv: {}\n", 9, "nickserv", "missing password"},
+		{"EXTERNAL without a certificate", minimal + "sasl:\n  mechanism: EXTERNAL\n", 10, "sasl.mechanism", "set server.client_cert"},
+		{"unknown SASL mechanism", minimal + "sasl:\n  mechanism: SCRAM\n  password_env: X\n", 10, "sasl.mechanism", `want PLAIN or EXTERNAL, got "SCRAM"`},
+		{"both forms", minimal + "networks:\n  - name: libera\n", 9, "networks", "cannot be combined with the single-network keys at the top level: server (line 1), nick (line 3), channels (line 4)"},
+		{"bridge to an unknown channel", minimal + "bridges:\n  - channels: [\"#chan\", \"irc.example.org/#nope\"]\n", 10, "bridges[0].channels[1]", "there is no channel #nope under channels"},
+		{"bridge to an unknown network", minimal + "bridges:\n  - channels: [\"#chan\", \"oftc/#chan\"]\n", 10, "bridges[0].channels[1]", `no network named "oftc"`},
+		{"relay pattern without named groups", minimal + "relays:\n  - nick: relaybot\n    pattern: '^<([^>]+)> (.*)$'\n", 11, "relays[0].pattern", "needs the named groups (?P<nick>…) and (?P<text>…)"},
+		{"relay pattern that does not compile", minimal + "relays:\n  - nick: relaybot\n    pattern: '^<(?P<nick>[^>]+'\n", 11, "relays[0].pattern", "not a valid regular expression"},
+		{"bad template", minimal + "feeds:\n  - url: https://example.org/feed\n    format: \"{{.Title\"\n", 11, "feeds[0].format", "not a valid template"},
+		{"feed scheme", minimal + "feeds:\n  - url: ftp://example.org/feed\n", 10, "feeds[0].url", "want an http://, https:// or file: URL"},
+		{"feed to unknown channel", minimal + "feeds:\n  - url: https://example.org/feed\n    channels: [\"#nope\"]\n", 11, "feeds[0].channels[0]", "there is no channel #nope under channels"},
+		{"unquoted channel name", strings.Replace(minimal, `- name: "#chan"`, `- name: #chan`, 1), 5, "channels[0].name", "an unquoted # starts a YAML comment"},
+		{"channel without #", strings.Replace(minimal, `- name: "#chan"`, `- name: chan`, 1), 5, "channels[0].name", `(did you mean "#chan"?)`},
+		{"duplicate channel", strings.Replace(minimal, `  - name: "#chan"`, "  - name: \"#chan\"\n  - name: \"#CHAN\"", 1), 6, "channels[1].name", "listed twice (first on line 5)"},
+		{"duplicate key", "nick: a\n" + minimal, 4, "nick", "given twice (first on line 1)"},
+		{"announce_logs of a private channel", strings.Replace(minimal, `- name: "#chan"`, "- name: \"#chan\"\n    announce_logs: true", 1), 6, "channels[0].announce_logs", "never published"},
+		{"tls_insecure without tls", strings.Replace(minimal, "host: irc.example.org", "host: irc.example.org\n  tls: false\n  tls_insecure: true", 1), 4, "server.tls_insecure", "no effect"},
+		{"bad rate", minimal + "commands:\n  rate:\n    per_user: three\n", 11, "commands.rate.per_user", `want a rate like 3/10s`},
+		{"bad admin", minimal + "admins: [alice]\n", 9, "admins[0]", "neither account:NAME nor a hostmask"},
+		{"bad log level", minimal + "log: {level: loud}\n", 9, "log.level", `got "loud"`},
+		{"bad status_addr", minimal + "status_addr: localhost\n", 9, "status_addr", "want an address like 127.0.0.1:9102"},
+		{"duplicate series part", minimal + "series:\n  - name: S\n    parts:\n      - {n: 1, title: a}\n      - {n: 1, title: b}\n", 13, "series[0].parts[1].n", "part 1 is listed twice"},
+		{"bad allow_hosts", minimal + "titles:\n  allow_hosts: [\"http://x\"]\n", 10, "titles.allow_hosts[0]", "want a host name, IP address or CIDR prefix"},
+		{"second document", minimal + "---\nnick: x\n", 9, "", "a second YAML document"},
+		{"syntax error", "nick: [a\nserver: x\n", 1, "", "not valid YAML"},
+		{"empty file", "", 0, "", "the file is empty"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ps := problemsOf(t, tt.data)
+			for _, p := range ps {
+				if p.Line == tt.line && p.Key == tt.key && strings.Contains(p.Msg, tt.msg) {
+					return
+				}
+			}
+			t.Errorf("want a problem %d: %s: …%s…; got %d problems:", tt.line, tt.key, tt.msg, len(ps))
+			for _, p := range ps {
+				t.Errorf("  %s", p)
+			}
+		})
+	}
+}
+
+// TestSecretValueNotEchoed checks that a secret written where a variable
+// name belongs does not end up in the error message.
+func TestSecretValueNotEchoed(t *testing.T) {
+	_, err := Parse([]byte(minimal+"sasl:\n  password_env: \"correct horse battery staple\"\n"), "bot.yaml")
+	if err == nil {
+		t.Fatal("Parse accepted a password in password_env")
+	}
+	if strings.Contains(err.Error(), "horse") {
+		t.Errorf("the error repeats the secret: %v", err)
+	}
+}
+
+func TestAllProblemsReported(t *testing.T) {
+	data := `server:
+  host: irc.example.org
+  port: sixty
+nick: proceedings
+channels:
+  - name: "#chan"
+    pubic: true
+archive: data/a.db
+site:
+  base_url: https://irc.example.org/
+  timezone: Mars/Olympus
+feeds:
+  - url: https://example.org/feed
+    interval: soon
+`
+	_, err := Parse([]byte(data), "bot.yaml")
+	var ce *Error
+	if !errors.As(err, &ce) {
+		t.Fatalf("err = %v, want *Error", err)
+	}
+	var got []string
+	for _, p := range ce.Problems() {
+		got = append(got, p.Key)
+	}
+	want := []string{"server.port", "channels[0].pubic", "site.timezone", "feeds[0].interval"}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("problem keys = %q, want %q (in line order)", got, want)
+	}
+	lines := strings.Split(err.Error(), "\n")
+	if len(lines) != 4 {
+		t.Fatalf("Error() has %d lines, want 4:\n%s", len(lines), err)
+	}
+	if want := `bot.yaml:3: server.port: want a number 1–65535, got "sixty"`; lines[0] != want {
+		t.Errorf("first line = %q, want %q", lines[0], want)
+	}
+	if want := `bot.yaml:7: channels[0].pubic: unknown key (did you mean "public"?)`; lines[1] != want {
+		t.Errorf("second line = %q, want %q", lines[1], want)
+	}
+}
+
+func TestTimezoneSuggestion(t *testing.T) {
+	if len(zoneNames()) < 100 {
+		// No tzdata.zi to suggest from: the problem is still reported (TestProblems).
+		return
+	}
+	ps := problemsOf(t, minimal+"  timezone: Europe/Londn\n")
+	if len(ps) != 1 || !strings.Contains(ps[0].Msg, `(did you mean "Europe/London"?)`) {
+		t.Errorf("problems = %v, want a suggestion of Europe/London", ps)
+	}
+}
+
+func TestMultiNetwork(t *testing.T) {
+	data := `defaults: &defaults
+networks:
+  - &libera
+    name: libera
+    server: {host: irc.libera.chat}
+    nick: proceedings
+    sasl: {password_env: LIBERA_PW}
+    channels:
+      - {name: "#techrights", public: true, announce: true}
+      - {name: "#Other[x]"}
+  - <<: *libera
+    name: selfhosted
+    server: {host: irc.example.org, tls: false}
+    sasl: {mechanism: EXTERNAL}
+    channels:
+      - {name: "#techrights", announce: true}
+    relays:
+      - {nick: relaybot, pattern: '^<(?P<nick>[^>]+)> (?P<text>.*)$'}
+bridges:
+  - channels: ["selfhosted/#techrights", "libera/#TECHRIGHTS"]
+    window: 2s
+feeds:
+  - url: https://example.org/feed
+  - url: https://example.org/other
+    channels: ["#techrights", "libera/#other{x}"]
+archive: /var/lib/proceedings/a.db
+site: {base_url: "http://localhost:8080"}
+`
+	// "defaults" is not a key: the test first checks it is refused, then
+	// parses the file without it.
+	if ps := problemsOf(t, data); len(ps) != 2 || ps[0].Key != "defaults" || ps[1].Key != "networks[1].sasl.mechanism" {
+		t.Fatalf("problems = %v, want the unknown key defaults and EXTERNAL without a certificate", ps)
+	}
+	data = strings.Replace(data, "defaults: &defaults\n", "", 1)
+	data = strings.Replace(data, "sasl: {mechanism: EXTERNAL}", "sasl: {user: other, password_file: pw.txt}", 1)
+	c, err := Parse([]byte(data), "/etc/proceedings/bot.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(c.Networks) != 2 {
+		t.Fatalf("networks = %+v", c.Networks)
+	}
+	self := c.Networks[1]
+	if self.Name != "selfhosted" || self.Server.Port != 6667 || self.Nick != "proceedings" {
+		t.Errorf("merged network = %+v", self)
+	}
+	if self.SASL == nil || self.SASL.User != "other" || self.SASL.Password.File != "/etc/proceedings/pw.txt" {
+		t.Errorf("sasl = %+v, want the file relative to the config", self.SASL)
+	}
+	if len(self.Channels) != 1 || len(self.Relays) != 1 {
+		t.Errorf("channels %v relays %v: explicit keys should override merged ones", self.Channels, self.Relays)
+	}
+	wantBridge := Bridge{Name: "#techrights", Window: 2 * time.Second,
+		Channels: []ChannelRef{{"selfhosted", "#techrights"}, {"libera", "#techrights"}}}
+	if len(c.Bridges) != 1 || !reflect.DeepEqual(c.Bridges[0], wantBridge) {
+		t.Errorf("bridges = %+v, want %+v", c.Bridges, wantBridge)
+	}
+	if got := c.Feeds[0].Targets; !reflect.DeepEqual(got, []ChannelRef{{"libera", "#techrights"}, {"selfhosted", "#techrights"}}) {
+		t.Errorf("default feed targets = %v, want every announce channel", got)
+	}
+	if got := c.Feeds[1].Targets; !reflect.DeepEqual(got, []ChannelRef{{"libera", "#techrights"}, {"selfhosted", "#techrights"}, {"libera", "#Other[x]"}}) {
+		t.Errorf("feed targets = %v", got)
+	}
+	if ch, ok := c.Channel("LIBERA", "#other{X}"); !ok || ch.Name != "#Other[x]" {
+		t.Errorf("Channel(LIBERA, #other{X}) = %+v, %v; want rfc1459 case-insensitive match", ch, ok)
+	}
+	if _, ok := c.Channel("", "#techrights"); ok {
+		t.Error("Channel with no network matched although two networks are configured")
+	}
+	if got := c.PublicChannels(); !reflect.DeepEqual(got, []ChannelRef{{"libera", "#techrights"}}) {
+		t.Errorf("PublicChannels() = %v", got)
+	}
+	if c.Site.BaseURL.String() != "http://localhost:8080/" {
+		t.Errorf("base_url = %v", c.Site.BaseURL)
+	}
+}
+
+func TestSecrets(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "pw"), []byte("s3cret\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "empty"), []byte("\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	data := minimal + `sasl:
+  password_env: PROCEEDINGS_TEST_SASL
+nickserv:
+  password_file: pw
+`
+	c, err := Parse([]byte(data), filepath.Join(dir, "bot.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := c.Networks[0]
+	if n.SASL.Password.Env != "PROCEEDINGS_TEST_SASL" || n.NickServ.File != filepath.Join(dir, "pw") {
+		t.Fatalf("refs = %+v %+v", n.SASL.Password, n.NickServ)
+	}
+
+	t.Setenv("PROCEEDINGS_TEST_SASL", "")
+	os.Unsetenv("PROCEEDINGS_TEST_SASL")
+	_, err = n.SASL.Password.Value()
+	if err == nil || !strings.Contains(err.Error(), "PROCEEDINGS_TEST_SASL is not set") || !strings.Contains(err.Error(), "sasl.password_env") {
+		t.Errorf("unset variable: err = %v, want it to name the variable and the key", err)
+	}
+	if err := c.CheckSecrets(); err == nil || !strings.Contains(err.Error(), "PROCEEDINGS_TEST_SASL") {
+		t.Errorf("CheckSecrets() = %v, want the unset variable named", err)
+	}
+
+	t.Setenv("PROCEEDINGS_TEST_SASL", "")
+	if _, err := n.SASL.Password.Value(); err == nil || !strings.Contains(err.Error(), "PROCEEDINGS_TEST_SASL is empty") {
+		t.Errorf("empty variable: err = %v", err)
+	}
+
+	t.Setenv("PROCEEDINGS_TEST_SASL", "hunter2")
+	if v, err := n.SASL.Password.Value(); err != nil || v != "hunter2" {
+		t.Errorf("Value() = %q, %v; want hunter2", v, err)
+	}
+	if v, err := n.NickServ.Value(); err != nil || v != "s3cret" {
+		t.Errorf("file Value() = %q, %v; want s3cret without the newline", v, err)
+	}
+	if err := c.CheckSecrets(); err != nil {
+		t.Errorf("CheckSecrets() = %v, want nil", err)
+	}
+	if s := n.SASL.Password.String(); s != "$PROCEEDINGS_TEST_SASL" {
+		t.Errorf("String() = %q", s)
+	}
+
+	empty := &SecretRef{File: filepath.Join(dir, "empty")}
+	if _, err := empty.Value(); err == nil || !strings.Contains(err.Error(), "is empty") {
+		t.Errorf("empty file: err = %v", err)
+	}
+	gone := &SecretRef{File: filepath.Join(dir, "gone")}
+	if _, err := gone.Value(); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("missing file: err = %v, want it to wrap os.ErrNotExist", err)
+	}
+}
+
+// TestAliasBomb feeds files whose aliases describe enormous trees; parsing
+// must stop early with a bounded list of problems.
+func TestAliasBomb(t *testing.T) {
+	tens := func(alias string) string {
+		return strings.TrimSuffix(strings.Repeat(alias+", ", 10), ", ")
+	}
+	// Merge keys nested ten deep: 10^10 merged mappings.
+	var merge strings.Builder
+	merge.WriteString("x:\n  - &m0 {nick: x}\n")
+	for i := 1; i <= 10; i++ {
+		fmt.Fprintf(&merge, "  - &m%d {<<: [%s]}\n", i, tens(fmt.Sprintf("*m%d", i-1)))
+	}
+	merge.WriteString("server:\n  <<: *m10\n")
+	// Lists of aliases to lists: networks × channels × keys.
+	var lists strings.Builder
+	lists.WriteString("x:\n  - &c {name: \"#c\", public: yes}\n  - &cs [")
+	lists.WriteString(strings.TrimSuffix(strings.Repeat("*c, ", 2000), ", "))
+	lists.WriteString("]\n  - &n {name: n, channels: *cs}\nnetworks: [")
+	lists.WriteString(strings.TrimSuffix(strings.Repeat("*n, ", 2000), ", "))
+	lists.WriteString("]\n")
+	for name, data := range map[string]string{"merge": merge.String(), "lists": lists.String()} {
+		t.Run(name, func(t *testing.T) {
+			start := time.Now()
+			ps := problemsOf(t, data)
+			if len(ps) == 0 || len(ps) > maxProblems+2 {
+				t.Fatalf("got %d problems, want between 1 and %d", len(ps), maxProblems+2)
+			}
+			found := false
+			for _, p := range ps {
+				found = found || strings.Contains(p.Msg, "expands to more than")
+			}
+			if !found {
+				t.Errorf("no problem says the file expands too far: %v", ps[:min(len(ps), 5)])
+			}
+			if d := time.Since(start); d > 10*time.Second {
+				t.Errorf("parsing took %v", d)
+			}
+		})
+	}
+}
+
+func TestLoadMissingFile(t *testing.T) {
+	_, err := Load(filepath.Join(t.TempDir(), "nope.yaml"))
+	if !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("err = %v, want it to wrap os.ErrNotExist", err)
+	}
+}
+
+func TestEditDistance(t *testing.T) {
+	tests := []struct {
+		a, b string
+		want int
+	}{
+		{"name", "name", 0},
+		{"nmae", "name", 1},
+		{"nam", "name", 1},
+		{"pubic", "public", 1},
+		{"", "abc", 3},
+		{"kitten", "sitting", 3},
+	}
+	for _, tt := range tests {
+		t.Run(tt.a+"/"+tt.b, func(t *testing.T) {
+			if got := editDistance(tt.a, tt.b); got != tt.want {
+				t.Errorf("editDistance(%q, %q) = %d, want %d", tt.a, tt.b, got, tt.want)
+			}
+		})
+	}
+}
+
+// TestNoCascade checks that one mistake gives one problem: a misspelt or
+// mistyped required key is not reported as missing as well.
+func TestNoCascade(t *testing.T) {
+	tests := []struct {
+		name, data, key string
+	}{
+		{"misspelt required key", strings.Replace(minimal, "nick: proceedings", "nck: proceedings", 1), "nck"},
+		{"mistyped required key", strings.Replace(minimal, "nick: proceedings", "nick: [proceedings]", 1), "nick"},
+		{"section of the wrong type", strings.Replace(minimal, "site:\n  base_url: https://irc.example.org/logs\n", "site: https://irc.example.org/\n", 1), "site"},
+		{"channel of the wrong type", strings.Replace(minimal, `  - name: "#chan"`, `  - "#chan"`, 1), "channels[0]"},
+		{"misspelt secret", minimal + "nickserv:\n  pasword_env: NS\n", "nickserv.pasword_env"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ps := problemsOf(t, tt.data)
+			if len(ps) != 1 || ps[0].Key != tt.key {
+				t.Errorf("problems = %v, want exactly one, about %s", ps, tt.key)
+			}
+		})
+	}
+}
