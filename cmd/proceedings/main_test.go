@@ -179,3 +179,60 @@ func TestExportWritesOurFormat(t *testing.T) {
 		}
 	}
 }
+
+func TestImportIsIdempotentAndRoundTrips(t *testing.T) {
+	dir := writeConfig(t, minimalConfig)
+	irssi := `--- Log opened Mon Feb 02 14:00:00 2026
+14:03 -!- carol [~carol@host.example] has joined #techrights
+14:03 <@alice> hello there, see https://techrights.org/
+14:04  * alice waves
+14:05 -!- bob is now known as bobby
+14:06 <bobby> caf` + "\xe9" + ` in Latin-1
+this line is not irssi at all
+--- Day changed Tue Feb 03 2026
+09:00 <alice> next day
+`
+	logDir := filepath.Join(dir, "old")
+	os.MkdirAll(logDir, 0o755)
+	if err := os.WriteFile(filepath.Join(logDir, "techrights.log"), []byte(irssi), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out, errOut, code := run(t, dir, "import", "--channel", "#techrights", "--timezone", "UTC", logDir)
+	if code != 0 {
+		t.Fatalf("import: %d %s", code, errOut)
+	}
+	for _, want := range []string{"files: 1 (irssi)", "events read: 6, added: 6, already in the archive: 0", "lines skipped or repaired: 1"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("summary lacks %q:\n%s", want, out)
+		}
+	}
+	out, _, code = run(t, dir, "import", "--channel", "#techrights", "--timezone", "UTC", logDir)
+	if code != 0 || !strings.Contains(out, "added: 0, already in the archive: 6") {
+		t.Fatalf("second import: %d\n%s", code, out)
+	}
+	// Strict mode refuses the bad line, naming it.
+	if _, errOut, code := run(t, dir, "import", "--strict", "--channel", "#techrights", logDir); code == 0 || !strings.Contains(errOut, "techrights.log:7") {
+		t.Fatalf("strict import: %d %q", code, errOut)
+	}
+	first, _, code := run(t, dir, "export", "--channel", "#techrights")
+	if code != 0 || !strings.Contains(first, "<bobby> café in Latin-1") {
+		t.Fatalf("export after import: %d\n%s", code, first)
+	}
+	// Export → import into an empty archive → export: identical.
+	if err := os.WriteFile(filepath.Join(dir, "exported.txt"), []byte(first), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	dir2 := writeConfig(t, minimalConfig)
+	if _, errOut, code := run(t, dir2, "import", "--channel", "#techrights", filepath.Join(dir, "exported.txt")); code != 0 {
+		t.Fatalf("re-import: %s", errOut)
+	}
+	second, _, _ := run(t, dir2, "export", "--channel", "#techrights")
+	if second != first {
+		t.Fatalf("round trip differs:\nfirst:\n%s\nsecond:\n%s", first, second)
+	}
+	// A file in no known format is refused with its first lines.
+	os.WriteFile(filepath.Join(dir, "junk.txt"), []byte("hello\nworld\n"), 0o644)
+	if _, errOut, code := run(t, dir, "import", "--channel", "#techrights", filepath.Join(dir, "junk.txt")); code == 0 || !strings.Contains(errOut, "hello") {
+		t.Fatalf("junk import: %d %q", code, errOut)
+	}
+}
