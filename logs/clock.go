@@ -80,18 +80,25 @@ func (c *clock) instant(h, mi, s int) time.Time {
 		t = c.dayStart.Add(time.Duration(h*3600+mi*60+s) * time.Second)
 	} else {
 		t = time.Date(c.y, c.m, c.d, h, mi, s, 0, c.loc).UTC()
-		// When summer time ends a wall-clock hour happens twice; if the
-		// zone's choice puts this line before the previous one, take the
-		// later of the two readings.
-		if !c.prevUTC.IsZero() && t.Before(c.prevUTC) {
-			for _, d := range [...]time.Duration{time.Hour, 30 * time.Minute} {
+		// When summer time ends a wall-clock hour happens twice. Of the
+		// instants that read as this wall-clock time, take the earliest that
+		// does not go back before the previous line (else the latest).
+		if !c.prevUTC.IsZero() {
+			best := t
+			for _, d := range [...]time.Duration{-time.Hour, -30 * time.Minute, 0, 30 * time.Minute, time.Hour} {
 				alt := t.Add(d)
-				ah, am, as := alt.In(c.loc).Clock()
-				if ah == h && am == mi && as == s && !alt.Before(c.prevUTC) {
-					t = alt
-					break
+				if ah, am, as := alt.In(c.loc).Clock(); ah != h || am != mi || as != s {
+					continue
+				}
+				if alt.Before(c.prevUTC) {
+					if best.Before(c.prevUTC) && alt.After(best) {
+						best = alt
+					}
+				} else if best.Before(c.prevUTC) || alt.Before(best) {
+					best = alt
 				}
 			}
+			t = best
 		}
 	}
 	c.prevUTC = t

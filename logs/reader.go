@@ -134,6 +134,9 @@ type state struct {
 	evs        []archive.Event // events of the current line
 	topic      string          // last topic seen (WeeChat shows the old one)
 	sawHeader  bool
+	// dateFromOpt: the current date came from the options or the file name
+	// and no line has used it yet (xchat then takes its year as it is).
+	dateFromOpt bool
 }
 
 // add appends an event of the current line and returns it for filling in.
@@ -231,6 +234,7 @@ func (r *Reader) newState() state {
 	if r.spec.needsDate {
 		if y, m, d, ok := r.startDate(); ok {
 			st.clk.setDate(y, m, d)
+			st.dateFromOpt = true
 		}
 	}
 	return st

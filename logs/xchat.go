@@ -31,6 +31,7 @@ func parseXchat(s *state, line string) (lineResult, string) {
 			if y, m, d, ok := ctimeDate(x[i+len(" LOGGING AT "):]); ok {
 				if strings.HasPrefix(x, "BEGIN") {
 					s.clk.setDate(y, m, d)
+					s.dateFromOpt = false
 				}
 				return resMarker, ""
 			}
@@ -56,9 +57,10 @@ func parseXchat(s *state, line string) (lineResult, string) {
 		return resBad, reasonNoDate
 	}
 	y := s.clk.y
-	if mo < s.clk.m && s.clk.m-mo >= 6 {
+	if mo < s.clk.m && s.clk.m-mo >= 6 && !s.dateFromOpt {
 		y++ // December to January
 	}
+	s.dateFromOpt = false
 	if _, _, _, ok := checkDate(y, int(mo), day); !ok {
 		return resBad, "no such day"
 	}
@@ -73,6 +75,11 @@ func parseXchat(s *state, line string) (lineResult, string) {
 	case "*", "-->", "<--", "---", "-", "--", "-->>", "<<--":
 		if res, reason := xchatEvent(s, t, msg); res != resNoise || left != "*" {
 			return res, reason
+		}
+		for _, p := range hexchatStatus {
+			if strings.HasPrefix(msg, p) {
+				return resNoise, ""
+			}
 		}
 		nick, text := cut(msg, ' ')
 		nick = stripMode(stripCodes(nick))
@@ -102,6 +109,17 @@ func parseXchat(s *state, line string) (lineResult, string) {
 		return resEvent, ""
 	}
 	return resNoise, "" // ">nick<" (messages you sent elsewhere), "**", …
+}
+
+// hexchatStatus starts HexChat's own status lines, which share the "*"
+// column with actions.
+var hexchatStatus = [...]string{
+	"Now talking on ", "You have left channel ", "You are now known as ",
+	"You have been kicked from ", "You have been invited to ", "You've invited ",
+	"Channel #", "Channel &", "Users on ", "Capabilities ", "Looking up ",
+	"Connecting to ", "Connected. ", "Disconnected (", "Cannot join ",
+	"Received a CTCP ", "Ping reply from ", "No ping reply for ", "Notify: ",
+	"Authenticating via SASL ", "Found your IP: ", "Topic for ",
 }
 
 // xchatModes maps xchat's mode sentences to mode letters.

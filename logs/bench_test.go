@@ -1,0 +1,98 @@
+package logs
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"testing"
+	"time"
+
+	"proceedings/archive"
+)
+
+// irssiDay returns an irssi log of n lines: mostly messages, with the
+// actions, joins, quits and nick changes of a busy channel.
+func irssiDay(n int) []byte {
+	var b bytes.Buffer
+	b.WriteString("--- Log opened Mon Feb 02 00:00:00 2026\n")
+	nicks := []string{" alice", "@bob", "+carol", " dave_", " erin|away"}
+	for i := range n {
+		s := i * 86400 / n
+		fmt.Fprintf(&b, "%02d:%02d ", s/3600, s/60%60)
+		nick := nicks[i%len(nicks)]
+		switch i % 20 {
+		case 5:
+			fmt.Fprintf(&b, " * %s looks at the logs again\n", nick[1:])
+		case 9:
+			fmt.Fprintf(&b, "-!- %s [~%s@host-%d.example.net] has joined #techrights\n", nick[1:], nick[1:], i)
+		case 13:
+			fmt.Fprintf(&b, "-!- %s [~%s@host-%d.example.net] has quit [Ping timeout: 240 seconds]\n", nick[1:], nick[1:], i)
+		case 17:
+			fmt.Fprintf(&b, "-!- %s is now known as %s_\n", nick[1:], nick[1:])
+		default:
+			fmt.Fprintf(&b, "<%s> message number %d about the patent office and http://example.com/page/%d\n", nick, i, i)
+		}
+	}
+	return b.Bytes()
+}
+
+func BenchmarkReadIrssi(b *testing.B) {
+	const lines = 200000
+	data := irssiDay(lines)
+	b.SetBytes(int64(len(data)))
+	b.ReportAllocs()
+	for b.Loop() {
+		r, err := NewReader(bytes.NewReader(data), Options{Channel: "#techrights", Location: time.UTC})
+		if err != nil {
+			b.Fatal(err)
+		}
+		n := 0
+		for {
+			_, err := r.Next()
+			if err == io.EOF {
+				break
+			}
+			if err != nil {
+				b.Fatal(err)
+			}
+			n++
+		}
+		if n != lines {
+			b.Fatalf("read %d events, want %d", n, lines)
+		}
+	}
+	b.ReportMetric(float64(lines)*float64(b.N)/b.Elapsed().Seconds(), "lines/s")
+}
+
+func BenchmarkFormatLine(b *testing.B) {
+	london, err := time.LoadLocation("Europe/London")
+	if err != nil {
+		b.Fatal(err)
+	}
+	ev := archive.Event{
+		Network: "techrights", Channel: "#techrights", Time: time.Date(2026, 2, 2, 14, 3, 11, 0, time.UTC),
+		Kind: archive.KindMessage, Nick: "schestowitz", Text: "Links 02/02/2026: patent office news and http://example.com/page",
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		_ = FormatLine(ev, london)
+	}
+}
+
+func BenchmarkWriter(b *testing.B) {
+	london, err := time.LoadLocation("Europe/London")
+	if err != nil {
+		b.Fatal(err)
+	}
+	ev := archive.Event{
+		Network: "techrights", Channel: "#techrights", Time: time.Date(2026, 2, 2, 14, 3, 11, 0, time.UTC),
+		Kind: archive.KindMessage, Nick: "schestowitz", Text: "Links 02/02/2026: patent office news and http://example.com/page",
+	}
+	w := NewWriter(io.Discard, london)
+	b.ReportAllocs()
+	for b.Loop() {
+		if err := w.Write(ev); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -1,0 +1,159 @@
+package logs
+
+import (
+	"bytes"
+	"io"
+	"strings"
+	"testing"
+	"time"
+	"unicode/utf8"
+
+	"proceedings/archive"
+)
+
+// FuzzReader reads arbitrary bytes as each format (0: detect): it must never
+// panic, and every event must be valid, in UTC, imported and UTF-8.
+func FuzzReader(f *testing.F) {
+	for _, tc := range formatCases {
+		f.Add(uint8(0), []byte(tc.input))
+		for i, spec := range formats {
+			if spec.name == tc.format {
+				f.Add(uint8(i+1), []byte(tc.input))
+			}
+		}
+	}
+	f.Add(uint8(0), []byte("[14:03:11] <a\x00> caf\xe9\r\n[14:0"))
+	f.Add(uint8(2), []byte("--- Day changed Tue Feb 03 2026\n00:01 -!- Netsplit a <-> b quits: , ,@,x\n"))
+	f.Add(uint8(3), []byte("2026-02-02 14:09:00\t--\talice has changed topic for #c from \"\" to \"\n"))
+	f.Add(uint8(6), []byte("**** BEGIN LOGGING AT Thu Dec 31 23:00:00 2026\nJan 01 00:00:01 *\t\x03\x02 has quit (x)\n"))
+	f.Add(uint8(1), []byte("--- IRC logs for Sunday, October 25, 2026\n--- #c (times are Europe/London)\n[01:30:00] -!- recording gap: nothing was recorded from 2026-10-24 01:30:00 to 01:30:00\n"))
+
+	london, err := time.LoadLocation("Europe/London")
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Fuzz(func(t *testing.T, format uint8, data []byte) {
+		opt := Options{
+			Channel:  "#c",
+			Network:  "net",
+			Location: london,
+			Date:     time.Date(2026, 10, 25, 0, 0, 0, 0, time.UTC),
+		}
+		if i := int(format) % (len(formats) + 1); i > 0 {
+			opt.Format = formats[i-1].name
+		}
+		r, err := NewReader(bytes.NewReader(data), opt)
+		if err != nil {
+			return
+		}
+		for n := 0; n < 1<<20; n++ {
+			ev, err := r.Next()
+			if err == io.EOF {
+				break
+			}
+			if err != nil {
+				t.Fatalf("Next: %v", err)
+			}
+			if err := ev.Validate(); err != nil {
+				t.Fatalf("invalid event %s: %v", show(ev), err)
+			}
+			if ev.Time.Location() != time.UTC {
+				t.Fatalf("time not in UTC: %v", ev.Time)
+			}
+			if ev.Flags&archive.FlagImported == 0 {
+				t.Fatalf("not marked imported: %s", show(ev))
+			}
+			if ev.Channel != "#c" || ev.Network != "net" {
+				t.Fatalf("channel/network not stamped: %s", show(ev))
+			}
+			for _, s := range []string{ev.Nick, ev.UserHost, ev.Account, ev.Text, ev.Target} {
+				if !utf8.ValidString(s) || strings.IndexByte(s, 0) >= 0 || strings.IndexByte(s, '\n') >= 0 {
+					t.Fatalf("bad string %q in %s", s, show(ev))
+				}
+			}
+		}
+		for _, w := range r.Warnings() {
+			if !utf8.ValidString(w.Text) || len(w.Text) > warnTextLen || w.Line < 1 {
+				t.Fatalf("bad warning %+v", w)
+			}
+		}
+	})
+}
+
+// FuzzOwnRoundTrip writes one event in our own format and reads it back:
+// within the format's rules (nicks without spaces or brackets), what comes
+// back is what went in.
+func FuzzOwnRoundTrip(f *testing.F) {
+	f.Add(uint8(archive.KindMessage), "alice", "~a@h", "bob", "hello there", int64(1770040991), false)
+	f.Add(uint8(archive.KindPart), "carol", "", "", "bye [now]", int64(1770040991), false)
+	f.Add(uint8(archive.KindMode), "", "", "", "+o x] by y", int64(1770040991), false)
+	f.Add(uint8(archive.KindTopic), "Topic", "", "", "for #c: x", int64(1770040991), true)
+	f.Add(uint8(archive.KindKick), "alice", "", "erin", "", int64(1792544400), false)
+	f.Add(uint8(archive.KindGap), "", "", "", "", int64(1792544400), false)
+	london, err := time.LoadLocation("Europe/London")
+	if err != nil {
+		f.Fatal(err)
+	}
+	word := func(s string) bool {
+		return s != "" && utf8.ValidString(s) && !strings.ContainsAny(s, " <>[]\r\n\x00\t") && !strings.HasPrefix(s, "-")
+	}
+	f.Fuzz(func(t *testing.T, kind uint8, nick, uh, target, text string, unix int64, onJoin bool) {
+		k := archive.Kind(kind%uint8(len(archive.Kinds())) + 1)
+		at := time.Unix(1e9+unix%(3e9), 0).UTC()
+		ev := archive.Event{Network: "net", Channel: "#c", Time: at, Kind: k, Nick: nick, UserHost: uh, Target: target,
+			Text: text, Flags: archive.FlagImported}
+		if !utf8.ValidString(text) || (uh != "" && !word(uh)) {
+			return
+		}
+		switch k {
+		case archive.KindGap:
+			ev.Nick, ev.UserHost, ev.Target = "", "", ""
+			ev.Text = at.Add(-time.Duration(unix%1e6) * time.Second).Format(time.RFC3339)
+		case archive.KindTopic:
+			if onJoin {
+				ev.Flags |= archive.FlagTopicOnJoin
+				ev.Nick = ""
+			}
+			if ev.Nick != "" && !word(ev.Nick) {
+				return
+			}
+			ev.UserHost, ev.Target = "", ""
+		case archive.KindMode:
+			if ev.Nick != "" && !word(ev.Nick) || ev.Nick == "" && strings.Contains(strings.NewReplacer("\r", " ", "\n", " ", "\x00", " ").Replace(text), "] by ") {
+				return
+			}
+			ev.UserHost, ev.Target = "", ""
+		default:
+			if !word(nick) {
+				return
+			}
+			if k == archive.KindNick || k == archive.KindKick {
+				if !word(target) {
+					return
+				}
+			} else {
+				ev.Target = ""
+			}
+			if k != archive.KindJoin && k != archive.KindPart && k != archive.KindQuit {
+				ev.UserHost = ""
+			}
+			if k == archive.KindNick || k == archive.KindJoin {
+				ev.Text = ""
+			}
+		}
+		var b bytes.Buffer
+		w := NewWriter(&b, london)
+		if err := w.Write(ev); err != nil {
+			t.Fatal(err)
+		}
+		got, r := readAll(t, b.String(), Options{})
+		if len(got) != 1 {
+			t.Fatalf("read %d events from %q (warnings %v)", len(got), b.String(), r.Warnings())
+		}
+		want := ev
+		want.Text = strings.NewReplacer("\r", " ", "\n", " ", "\x00", " ").Replace(ev.Text)
+		if show(got[0]) != show(want) {
+			t.Fatalf("round trip of %q:\n got %s\nwant %s", b.String(), show(got[0]), show(want))
+		}
+	})
+}

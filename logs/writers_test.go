@@ -1,0 +1,209 @@
+package logs
+
+import (
+	"bytes"
+	"encoding/json"
+	"strings"
+	"testing"
+	"time"
+
+	"proceedings/archive"
+)
+
+// TestFormatWritersRoundTrip writes every kind of event with each format's
+// writer and reads it back with that format's reader: what comes back is
+// what went in, less what the format cannot say.
+func TestFormatWritersRoundTrip(t *testing.T) {
+	tests := []struct {
+		format string
+		zone   string
+		oneDay bool // the format has no day markers
+		// adjust turns a written event into the one expected back; false drops it
+		adjust func(ev archive.Event) (archive.Event, bool)
+	}{
+		{"own", "Europe/London", false, func(ev archive.Event) (archive.Event, bool) { return ev, true }},
+		{"irssi", "Europe/London", false, func(ev archive.Event) (archive.Event, bool) {
+			switch ev.Kind {
+			case archive.KindGap:
+				return ev, false // irssi has no such line
+			case archive.KindTopic, archive.KindMode:
+				if ev.Nick == "" && ev.Flags&archive.FlagTopicOnJoin == 0 {
+					ev.Nick = "server"
+				}
+			}
+			return ev, true
+		}},
+		{"weechat", "America/New_York", false, func(ev archive.Event) (archive.Event, bool) {
+			switch ev.Kind {
+			case archive.KindGap:
+				return ev, false
+			case archive.KindTopic, archive.KindMode:
+				if ev.Nick == "" && ev.Flags&archive.FlagTopicOnJoin == 0 {
+					ev.Nick = "server"
+				}
+			}
+			return ev, true
+		}},
+		{"znc", "Asia/Tokyo", true, func(ev archive.Event) (archive.Event, bool) {
+			switch ev.Kind {
+			case archive.KindGap:
+				return ev, false
+			case archive.KindTopic, archive.KindMode:
+				if ev.Nick == "" && ev.Flags&archive.FlagTopicOnJoin == 0 {
+					ev.Nick = "Server"
+				}
+			}
+			return ev, true
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.format, func(t *testing.T) {
+			loc := mustZone(t, tt.zone)
+			evs := everyKind(t)
+			if tt.oneDay {
+				day := startOfDay(evs[0].Time.In(loc))
+				var same []archive.Event
+				for _, ev := range evs {
+					if startOfDay(ev.Time.In(loc)).Equal(day) {
+						same = append(same, ev)
+					}
+				}
+				evs = same
+			}
+			var b bytes.Buffer
+			w, err := NewFormatWriter(tt.format, &b, loc)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := w.Header("techrights", "#techrights", evs[0].Time); err != nil {
+				t.Fatal(err)
+			}
+			var want []archive.Event
+			for _, ev := range evs {
+				if err := w.Write(ev); err != nil {
+					t.Fatal(err)
+				}
+				if ev, ok := tt.adjust(ev); ok {
+					want = append(want, ev)
+				}
+			}
+			if err := w.Flush(); err != nil {
+				t.Fatal(err)
+			}
+			got, r := readAll(t, b.String(), Options{
+				Channel: "#techrights", Network: "techrights", Location: loc,
+				Date: evs[0].Time.In(loc),
+			})
+			if r.Format() != tt.format {
+				t.Errorf("detected %s, want %s", r.Format(), tt.format)
+			}
+			if len(r.Warnings()) > 0 {
+				t.Errorf("warnings: %v", r.Warnings())
+			}
+			if len(got) != len(want) {
+				t.Fatalf("read %d events, want %d:\n%s", len(got), len(want), b.String())
+			}
+			for i := range want {
+				if show(got[i]) != show(want[i]) {
+					t.Errorf("event %d:\n got %s\nwant %s", i, show(got[i]), show(want[i]))
+				}
+			}
+		})
+	}
+}
+
+func TestFormatWriterLines(t *testing.T) {
+	at := time.Date(2026, 2, 2, 14, 3, 11, 0, time.UTC)
+	msg := archive.Event{Channel: "#c", Time: at, Kind: archive.KindMessage, Nick: "alice", Text: "hi"}
+	part := archive.Event{Channel: "#c", Time: at, Kind: archive.KindPart, Nick: "carol", UserHost: "~c@h", Text: "bye"}
+	tests := []struct {
+		format string
+		evs    []archive.Event
+		want   string
+	}{
+		{"irssi", []archive.Event{msg, part, {Channel: "#c", Time: at.Add(24 * time.Hour), Kind: archive.KindMode, Text: "+nt"}},
+			"--- Log opened Mon Feb 02 00:00:00 2026\n14:03:11 < alice> hi\n14:03:11 -!- carol [~c@h] has left #c [bye]\n" +
+				"--- Day changed Tue Feb 03 2026\n14:03:11 -!- ServerMode/#c [+nt] by server\n"},
+		{"weechat", []archive.Event{msg, part}, "2026-02-02 14:03:11\talice\thi\n2026-02-02 14:03:11\t<--\tcarol (~c@h) has left #c (bye)\n"},
+		{"znc", []archive.Event{msg, part}, "[14:03:11] <alice> hi\n[14:03:11] *** Parts: carol (~c@h) (bye)\n"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.format, func(t *testing.T) {
+			var b bytes.Buffer
+			w, err := NewFormatWriter(tt.format, &b, time.UTC)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := w.Header("net", "#c", time.Date(2026, 2, 2, 0, 0, 0, 0, time.UTC)); err != nil {
+				t.Fatal(err)
+			}
+			for _, ev := range tt.evs {
+				if err := w.Write(ev); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if b.String() != tt.want {
+				t.Errorf("got\n%q\nwant\n%q", b.String(), tt.want)
+			}
+		})
+	}
+}
+
+func TestJSONWriter(t *testing.T) {
+	var b bytes.Buffer
+	w, err := NewFormatWriter("json", &b, mustZone(t, "Europe/London"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ev := archive.Event{
+		ID: 42, Network: "techrights", Channel: "#techrights",
+		Time: time.Date(2026, 7, 1, 13, 3, 11, 250e6, time.UTC), Kind: archive.KindKick,
+		Nick: "alice", UserHost: "~a@h", Account: "alice_acct", Text: "<b>spam</b> & more", Target: "erin",
+		MsgID: "abc", Via: "matrix", Flags: archive.FlagRelayed | archive.FlagImported,
+	}
+	if err := w.Header("techrights", "#techrights", ev.Time); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Write(ev); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Flush(); err != nil {
+		t.Fatal(err)
+	}
+	line := b.String()
+	if strings.Count(line, "\n") != 1 || !strings.HasSuffix(line, "\n") {
+		t.Fatalf("want one line, got %q", line)
+	}
+	if !strings.Contains(line, `"<b>spam</b> & more"`) {
+		t.Errorf("text was escaped for HTML: %s", line)
+	}
+	var got map[string]any
+	if err := json.Unmarshal([]byte(line), &got); err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]any{
+		"id": 42.0, "network": "techrights", "channel": "#techrights", "time": "2026-07-01T14:03:11.250+01:00",
+		"kind": "kick", "nick": "alice", "userhost": "~a@h", "account": "alice_acct", "text": "<b>spam</b> & more",
+		"target": "erin", "msgid": "abc", "via": "matrix", "flags": float64(archive.FlagRelayed | archive.FlagImported),
+	}
+	for k, v := range want {
+		if got[k] != v {
+			t.Errorf("%s = %v, want %v", k, got[k], v)
+		}
+	}
+	if len(got) != len(want) {
+		t.Errorf("fields %v, want %v", got, want)
+	}
+}
+
+func TestNewFormatWriterUnknown(t *testing.T) {
+	_, err := NewFormatWriter("mirc", &bytes.Buffer{}, nil)
+	if err == nil || !strings.Contains(err.Error(), "irssi") {
+		t.Errorf("err = %v, want a list of the formats", err)
+	}
+	for _, f := range WriteFormats() {
+		if _, err := NewFormatWriter(f, &bytes.Buffer{}, nil); err != nil {
+			t.Errorf("%s: %v", f, err)
+		}
+	}
+}
