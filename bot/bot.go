@@ -1,0 +1,476 @@
+// Package bot owns the IRC side of proceedings: the connections to every
+// configured network (github.com/lrstanley/girc), the recorder that turns
+// every public event into an archive.Event in the order the server sent it,
+// relay unwrapping and bridge merging, the paced sending of the bot's own
+// lines, and (in other files of the package) the command router, the feed
+// announcer and series detection.
+//
+// It must not know HTML or how pages are rendered: it hands events to the
+// archive and answers in IRC, nothing else.
+//
+// # Recording
+//
+// girc reads the socket and runs handlers; bot registers one foreground
+// handler for every event (girc.ALL_EVENTS). girc waits for foreground
+// handlers before it takes the next event off the socket, so that handler sees
+// events in the server's order, and it only turns each one into zero or more
+// archive.Event values and queues them with archive.DB.AppendAsync, which
+// never blocks. Listeners (commands, URL titles) get an Incoming afterwards,
+// on their own goroutines, so nothing they do can delay recording.
+//
+// # Where events are stored
+//
+// An event of a channel that is in no bridge is stored under the network's
+// configured name and the channel's name ("libera", "#techrights"), with Via
+// empty unless it was unwrapped from a relay bot.
+//
+// A bridge merges its channels into one log, stored under the network name
+// BridgeNetwork ("bridge") and the bridge's name ("#techrights" for
+// `bridges: [{name: "#techrights", channels: [selfhosted/#techrights,
+// libera/#techrights]}]`). Every event of a bridged channel carries Via = the
+// network it was seen on. The same line (same real author, same text after
+// formatting codes are stripped) seen on two different networks of a bridge
+// within the bridge's window is stored once, as first seen; a person saying
+// the same thing twice on one network is stored twice. A bridged log is
+// published only when every channel of the bridge is public. LogRef and
+// PublicLogs give this mapping to the rest of the program.
+//
+// # What is not recorded
+//
+// Private messages, messages to a status prefix of a channel (@#chan, seen
+// only by operators), CTCP other than ACTION, lines starting with the
+// configured no-log prefix, and every event of a nick or account on the
+// opt-out list (config optout plus the archive's list, re-read every 30 s and
+// by RefreshOptOuts). Channels that are not in the configuration are never
+// recorded, even when the bot is in them.
+package bot
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"proceedings/archive"
+	"proceedings/config"
+)
+
+// BridgeNetwork is the archive network of every bridged (merged) log.
+const BridgeNetwork = "bridge"
+
+// Version is what the bot answers to CTCP VERSION.
+var Version = "proceedings IRC logger"
+
+// Incoming is a PRIVMSG or NOTICE seen by the bot, handed to listeners after
+// it was queued for recording (or decided not to be recorded).
+type Incoming struct {
+	Network  string // the configured network name
+	Channel  string // "" for a private message to the bot
+	Nick     string // the speaker; for a relayed line the real author
+	UserHost string // user@host of the sender (of the relay bot, for a relayed line)
+	Account  string // services account when the server said
+	Text     string // without CTCP ACTION framing
+	Notice   bool
+	Action   bool
+	Time     time.Time
+	Self     bool // the bot's own line
+
+	Relay string // the relay bot's nick when the line was unwrapped from one
+	NoLog bool   // the line was not recorded (no-log prefix or opt-out)
+}
+
+// Listener receives incoming lines. Each listener runs on its own goroutine
+// with a bounded queue; when it falls too far behind, lines are dropped for it
+// (and counted in Status), never delaying recording.
+type Listener interface {
+	Incoming(ctx context.Context, in Incoming)
+}
+
+// Bot is the IRC side of proceedings: one connection per configured network,
+// all recording into one archive.
+type Bot struct {
+	db   *archive.DB
+	log  *slog.Logger
+	opts botOptions
+
+	rules   atomic.Pointer[recRules]
+	optouts atomic.Pointer[map[string]bool] // from the archive, lower-cased
+	nets    []*netConn
+	rec     *recorder
+
+	lmu       sync.Mutex
+	listeners atomic.Pointer[[]*listenerQueue]
+	lctx      context.Context // listeners' context, cancelled when Run ends
+	lcancel   context.CancelFunc
+	lwg       sync.WaitGroup
+	ldrops    atomic.Int64
+
+	running atomic.Bool
+	started time.Time
+}
+
+// botOptions are the timings and hooks New fills with production values;
+// tests in this package shorten them.
+type botOptions struct {
+	backoffBase     time.Duration // first reconnect delay
+	backoffMax      time.Duration // reconnect delays never exceed this
+	stableAfter     time.Duration // a connection that lasted this long resets the backoff
+	dialTimeout     time.Duration
+	regainEvery     time.Duration // try to take the configured nick back this often
+	rejoinBase      time.Duration // first delay before rejoining after a kick or a refused join
+	optOutEvery     time.Duration // re-read the archive's opt-out list this often
+	sendEvery       time.Duration // one line of the bot's own per sendEvery…
+	sendBurst       int           // …after a burst of this many
+	shutdownTimeout time.Duration // how long QUIT and the final flush may take
+	quitMessage     string
+	listenerQueue   int
+	// onRecorded, when set, is called from the archive's writer after each
+	// event is committed (err nil) or refused.
+	onRecorded func(ev archive.Event, id int64, err error)
+}
+
+func defaultOptions() botOptions {
+	return botOptions{
+		backoffBase:     time.Second,
+		backoffMax:      5 * time.Minute,
+		stableAfter:     time.Minute,
+		dialTimeout:     30 * time.Second,
+		regainEvery:     time.Minute,
+		rejoinBase:      10 * time.Second,
+		optOutEvery:     30 * time.Second,
+		sendEvery:       1500 * time.Millisecond,
+		sendBurst:       5,
+		shutdownTimeout: 10 * time.Second,
+		quitMessage:     "proceedings is shutting down",
+		listenerQueue:   1024,
+	}
+}
+
+// New prepares a bot for every network of cfg, recording into db (opened for
+// writing). Nothing connects before Run.
+func New(cfg *config.Config, db *archive.DB, log *slog.Logger) (*Bot, error) {
+	if cfg == nil || db == nil {
+		return nil, errors.New("bot: a configuration and an archive are both needed")
+	}
+	if len(cfg.Networks) == 0 {
+		return nil, errors.New("the configuration names no IRC network: add server, nick and channels to bot.yaml")
+	}
+	if log == nil {
+		log = slog.Default()
+	}
+	b := &Bot{db: db, log: log.With("component", "bot"), opts: defaultOptions(), started: time.Now()}
+	b.rules.Store(buildRules(cfg))
+	empty := map[string]bool{}
+	b.optouts.Store(&empty)
+	b.listeners.Store(&[]*listenerQueue{})
+	b.rec = newRecorder(b)
+	seen := map[string]bool{}
+	for i := range cfg.Networks {
+		nc := cfg.Networks[i]
+		key := strings.ToLower(nc.Name)
+		if seen[key] {
+			return nil, fmt.Errorf("network %q is configured twice: give each network its own name", nc.Name)
+		}
+		seen[key] = true
+		n, err := newNetConn(b, nc)
+		if err != nil {
+			return nil, err
+		}
+		b.nets = append(b.nets, n)
+	}
+	return b, nil
+}
+
+// Run connects every network and records until ctx is done; then it sends
+// QUIT on every connection, waits for the last events to be queued and flushes
+// the archive. It returns nil after a clean shutdown.
+func (b *Bot) Run(ctx context.Context) error {
+	if !b.running.CompareAndSwap(false, true) {
+		return errors.New("bot: Run was called twice")
+	}
+	b.lctx, b.lcancel = context.WithCancel(context.Background())
+	b.startListeners()
+	if err := b.RefreshOptOuts(ctx); err != nil {
+		b.log.Warn("could not read the archive's opt-out list; using the configuration's only", "err", err)
+	}
+	b.rec.loadStartupGaps(ctx)
+
+	var wg sync.WaitGroup
+	for _, n := range b.nets {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			n.run(ctx)
+		}()
+	}
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		b.refreshOptOutsLoop(ctx)
+	}()
+	<-ctx.Done()
+	b.log.Info("shutting down: leaving IRC and flushing the archive")
+
+	done := make(chan struct{})
+	go func() { wg.Wait(); close(done) }()
+	select {
+	case <-done:
+	case <-time.After(b.opts.shutdownTimeout):
+		b.log.Warn("connections did not close in time; flushing what was received", "timeout", b.opts.shutdownTimeout)
+	}
+	b.lcancel()
+	fctx, cancel := context.WithTimeout(context.Background(), b.opts.shutdownTimeout)
+	defer cancel()
+	err := b.rec.flush(fctx)
+	b.lwg.Wait()
+	if err != nil {
+		return fmt.Errorf("flush the archive at shutdown: %w", err)
+	}
+	b.log.Info("stopped", "events_recorded", b.rec.recorded.Load())
+	return nil
+}
+
+// Reload applies a new configuration (SIGHUP): channels added to a network are
+// joined, channels removed are parted, and relays, bridges, the opt-out list
+// and the no-log prefix take effect at once. Changes to a network's server,
+// nick or authentication, and added or removed networks, need a restart; they
+// are logged.
+func (b *Bot) Reload(cfg *config.Config) {
+	old := b.rules.Load()
+	nr := buildRules(cfg)
+	b.rules.Store(nr)
+	for _, n := range b.nets {
+		var nc *config.Network
+		for i := range cfg.Networks {
+			if strings.EqualFold(cfg.Networks[i].Name, n.name) {
+				nc = &cfg.Networks[i]
+			}
+		}
+		if nc == nil {
+			b.log.Warn("network removed from the configuration: it stays connected (and unrecorded) until proceedings restarts", "network", n.name)
+			continue
+		}
+		if needsRestart(n.cfg(), *nc) {
+			b.log.Warn("the server, nick or authentication of a network changed: restart proceedings to apply it", "network", n.name)
+		}
+		n.reload(*nc, old.net(n.name), nr.net(n.name))
+	}
+	for _, nc := range cfg.Networks {
+		if b.netConn(nc.Name) == nil {
+			b.log.Warn("network added to the configuration: restart proceedings to connect to it", "network", nc.Name)
+		}
+	}
+	go func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		if err := b.RefreshOptOuts(ctx); err != nil {
+			b.log.Warn("could not re-read the archive's opt-out list", "err", err)
+		}
+	}()
+	b.log.Info("configuration reloaded", "file", cfg.Path)
+}
+
+func needsRestart(a, b config.Network) bool {
+	if a.Server.Host != b.Server.Host || a.Server.Port != b.Server.Port || a.Server.TLS != b.Server.TLS ||
+		a.Server.TLSInsecure != b.Server.TLSInsecure || a.Nick != b.Nick || a.User != b.User || a.RealName != b.RealName ||
+		a.Server.ClientCert != b.Server.ClientCert || a.Server.ClientKey != b.Server.ClientKey {
+		return true
+	}
+	if (a.SASL == nil) != (b.SASL == nil) || (a.SASL != nil && (a.SASL.Mechanism != b.SASL.Mechanism || a.SASL.User != b.SASL.User)) {
+		return true
+	}
+	return false
+}
+
+// RefreshOptOuts re-reads the archive's opt-out list now (the command that
+// opts a user out calls it so that the change applies to the next line).
+func (b *Bot) RefreshOptOuts(ctx context.Context) error {
+	keys, err := b.db.OptOuts(ctx)
+	if err != nil {
+		return err
+	}
+	m := make(map[string]bool, len(keys))
+	for _, k := range keys {
+		m[strings.ToLower(k)] = true
+		m[config.FoldName(k)] = true
+	}
+	b.optouts.Store(&m)
+	return nil
+}
+
+func (b *Bot) refreshOptOutsLoop(ctx context.Context) {
+	t := time.NewTicker(b.opts.optOutEvery)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			if err := b.RefreshOptOuts(ctx); err != nil && ctx.Err() == nil {
+				b.log.Warn("could not re-read the archive's opt-out list", "err", err)
+			}
+		}
+	}
+}
+
+// optedOut reports whether a nick or account is on an opt-out list.
+func (b *Bot) optedOut(r *recRules, nick, account string) bool {
+	db := *b.optouts.Load()
+	if len(db) == 0 && len(r.optout) == 0 {
+		return false
+	}
+	if nick != "" {
+		f := config.FoldName(nick)
+		if r.optout[f] || db[f] {
+			return true
+		}
+	}
+	if account != "" {
+		a := strings.ToLower(account)
+		if r.optout[a] || db[a] {
+			return true
+		}
+	}
+	return false
+}
+
+// netConn returns the connection of a network by name; "" finds the only
+// network when exactly one is configured.
+func (b *Bot) netConn(name string) *netConn {
+	if name == "" && len(b.nets) == 1 {
+		return b.nets[0]
+	}
+	for _, n := range b.nets {
+		if strings.EqualFold(n.name, name) {
+			return n
+		}
+	}
+	return nil
+}
+
+func (b *Bot) mustNet(name string) (*netConn, error) {
+	n := b.netConn(name)
+	if n == nil {
+		names := make([]string, len(b.nets))
+		for i, n := range b.nets {
+			names[i] = n.name
+		}
+		return nil, fmt.Errorf("no network named %q (configured: %s)", name, strings.Join(names, ", "))
+	}
+	return n, nil
+}
+
+// Say queues a PRIVMSG. Lines are paced (a short burst, then one every
+// 1.5 s) on the network's own sending goroutine, so Say never blocks; a text
+// with newlines is sent as several lines. The bot's channel lines are
+// recorded with archive.FlagSelf: from the server's echo when it offers
+// echo-message, otherwise when they are written to the socket.
+func (b *Bot) Say(network, target, text string) error {
+	n, err := b.mustNet(network)
+	if err != nil {
+		return err
+	}
+	return n.queue("PRIVMSG", target, text)
+}
+
+// Notice queues a NOTICE, paced like Say.
+func (b *Bot) Notice(network, target, text string) error {
+	n, err := b.mustNet(network)
+	if err != nil {
+		return err
+	}
+	return n.queue("NOTICE", target, text)
+}
+
+// Join joins a channel now, with its configured key if it has one. Only
+// configured channels are recorded.
+func (b *Bot) Join(network, channel string) error {
+	n, err := b.mustNet(network)
+	if err != nil {
+		return err
+	}
+	return n.joinNow(channel)
+}
+
+// Part leaves a channel now.
+func (b *Bot) Part(network, channel string) error {
+	n, err := b.mustNet(network)
+	if err != nil {
+		return err
+	}
+	return n.partNow(channel, "")
+}
+
+// AddListener adds a listener for incoming lines. Listeners added after Run
+// started are served too.
+func (b *Bot) AddListener(l Listener) {
+	b.lmu.Lock()
+	defer b.lmu.Unlock()
+	q := &listenerQueue{l: l, ch: make(chan Incoming, b.opts.listenerQueue)}
+	old := *b.listeners.Load()
+	next := append(append([]*listenerQueue(nil), old...), q)
+	b.listeners.Store(&next)
+	if b.lctx != nil {
+		b.startListener(q)
+	}
+}
+
+type listenerQueue struct {
+	l       Listener
+	ch      chan Incoming
+	started bool
+}
+
+func (b *Bot) startListeners() {
+	b.lmu.Lock()
+	defer b.lmu.Unlock()
+	for _, q := range *b.listeners.Load() {
+		b.startListener(q)
+	}
+}
+
+// startListener runs q's goroutine; b.lmu is held.
+func (b *Bot) startListener(q *listenerQueue) {
+	if q.started {
+		return
+	}
+	q.started = true
+	b.lwg.Add(1)
+	go func() {
+		defer b.lwg.Done()
+		for {
+			select {
+			case <-b.lctx.Done():
+				return
+			case in := <-q.ch:
+				b.callListener(q.l, in)
+			}
+		}
+	}()
+}
+
+func (b *Bot) callListener(l Listener, in Incoming) {
+	defer func() {
+		if p := recover(); p != nil {
+			b.log.Error("a listener panicked; it keeps receiving lines", "listener", fmt.Sprintf("%T", l), "panic", p)
+		}
+	}()
+	l.Incoming(b.lctx, in)
+}
+
+// deliver hands in to every listener without blocking.
+func (b *Bot) deliver(in Incoming) {
+	for _, q := range *b.listeners.Load() {
+		select {
+		case q.ch <- in:
+		default:
+			if b.ldrops.Add(1)%100 == 1 {
+				b.log.Warn("a listener is falling behind; lines are dropped for it", "listener", fmt.Sprintf("%T", q.l), "dropped", b.ldrops.Load())
+			}
+		}
+	}
+}

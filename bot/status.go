@@ -1,0 +1,170 @@
+package bot
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Status is the bot's health, for /healthz and /metrics.
+type Status struct {
+	OK             bool            `json:"ok"` // every network connected
+	Started        time.Time       `json:"started"`
+	Networks       []NetworkStatus `json:"networks"`
+	EventsRecorded int64           `json:"events_recorded"`   // committed to the archive since start
+	EventsFailed   int64           `json:"events_failed"`     // refused by the archive
+	EventsDropped  int64           `json:"events_dropped"`    // lost because the archive fell far behind
+	Duplicates     int64           `json:"bridge_duplicates"` // copies of bridged lines not stored again
+	Reconnects     int64           `json:"reconnects"`
+	QueueDepth     int             `json:"queue_depth"` // events waiting for the disk
+	ListenerDrops  int64           `json:"listener_drops"`
+}
+
+// NetworkStatus is one network's connection.
+type NetworkStatus struct {
+	Name           string    `json:"name"`
+	Server         string    `json:"server"`
+	Connected      bool      `json:"connected"`
+	Nick           string    `json:"nick,omitempty"`
+	Channels       []string  `json:"channels"` // joined, sorted
+	ConnectedSince time.Time `json:"connected_since,omitzero"`
+	LastEvent      time.Time `json:"last_event,omitzero"` // last event recorded from this network
+	Reconnects     int64     `json:"reconnects"`
+	LastError      string    `json:"last_error,omitempty"`
+	SendQueue      int       `json:"send_queue"` // the bot's own lines waiting
+}
+
+// Status reports the connections and the recording counters.
+func (b *Bot) Status() Status {
+	s := Status{
+		OK:             true,
+		Started:        b.started,
+		EventsRecorded: b.rec.recorded.Load(),
+		EventsFailed:   b.rec.failed.Load(),
+		EventsDropped:  b.rec.dropped.Load(),
+		Duplicates:     b.rec.duplicates.Load(),
+		QueueDepth:     b.db.QueueDepth() + b.rec.spooled(),
+		ListenerDrops:  b.ldrops.Load(),
+	}
+	for _, n := range b.nets {
+		ns := NetworkStatus{
+			Name:       n.name,
+			Server:     n.addr(),
+			Connected:  n.registered.Load(),
+			Reconnects: n.reconnects.Load(),
+			SendQueue:  len(n.out),
+			Channels:   []string{},
+		}
+		n.mu.Lock()
+		if ns.Connected {
+			ns.Nick = n.nick
+			ns.ConnectedSince = n.connectedAt
+		}
+		for _, name := range n.joined {
+			ns.Channels = append(ns.Channels, name)
+		}
+		ns.LastError = n.lastErr
+		n.mu.Unlock()
+		sort.Strings(ns.Channels)
+		if t := n.lastEvent.Load(); t != 0 {
+			ns.LastEvent = time.Unix(0, t).UTC()
+		}
+		s.Reconnects += ns.Reconnects
+		s.OK = s.OK && ns.Connected
+		s.Networks = append(s.Networks, ns)
+	}
+	return s
+}
+
+// StatusHandler serves /healthz (the Status as JSON; 503 while a network is
+// not connected) and /metrics (Prometheus text format).
+func (b *Bot) StatusHandler() http.Handler {
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
+		s := b.Status()
+		w.Header().Set("Content-Type", "application/json")
+		w.Header().Set("Cache-Control", "no-store")
+		if !s.OK {
+			w.WriteHeader(http.StatusServiceUnavailable)
+		}
+		enc := json.NewEncoder(w)
+		enc.SetIndent("", "  ")
+		_ = enc.Encode(s)
+	})
+	mux.HandleFunc("GET /metrics", func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
+		w.Header().Set("Cache-Control", "no-store")
+		_, _ = w.Write([]byte(b.Status().Metrics()))
+	})
+	return mux
+}
+
+// Metrics renders s in the Prometheus text exposition format.
+func (s Status) Metrics() string {
+	var sb strings.Builder
+	metric := func(name, kind, help string) {
+		fmt.Fprintf(&sb, "# HELP %s %s\n# TYPE %s %s\n", name, help, name, kind)
+	}
+	value := func(name string, labels string, v float64) {
+		if labels != "" {
+			labels = "{" + labels + "}"
+		}
+		fmt.Fprintf(&sb, "%s%s %s\n", name, labels, strconv.FormatFloat(v, 'g', -1, 64))
+	}
+	metric("proceedings_events_recorded_total", "counter", "Events committed to the archive since start.")
+	value("proceedings_events_recorded_total", "", float64(s.EventsRecorded))
+	metric("proceedings_events_failed_total", "counter", "Events the archive refused.")
+	value("proceedings_events_failed_total", "", float64(s.EventsFailed))
+	metric("proceedings_events_dropped_total", "counter", "Events lost because the archive fell far behind.")
+	value("proceedings_events_dropped_total", "", float64(s.EventsDropped))
+	metric("proceedings_bridge_duplicates_total", "counter", "Copies of bridged lines that were not stored again.")
+	value("proceedings_bridge_duplicates_total", "", float64(s.Duplicates))
+	metric("proceedings_archive_queue_depth", "gauge", "Events waiting to be written to the archive.")
+	value("proceedings_archive_queue_depth", "", float64(s.QueueDepth))
+	metric("proceedings_listener_drops_total", "counter", "Incoming lines dropped for a listener that fell behind.")
+	value("proceedings_listener_drops_total", "", float64(s.ListenerDrops))
+	metric("proceedings_uptime_seconds", "gauge", "Seconds since the bot started.")
+	value("proceedings_uptime_seconds", "", time.Since(s.Started).Seconds())
+
+	metric("proceedings_connected", "gauge", "1 when the network's connection is registered.")
+	for _, n := range s.Networks {
+		value("proceedings_connected", label(n.Name), b2f(n.Connected))
+	}
+	metric("proceedings_reconnects_total", "counter", "Reconnections to the network since start.")
+	for _, n := range s.Networks {
+		value("proceedings_reconnects_total", label(n.Name), float64(n.Reconnects))
+	}
+	metric("proceedings_channels_joined", "gauge", "Channels the bot is in.")
+	for _, n := range s.Networks {
+		value("proceedings_channels_joined", label(n.Name), float64(len(n.Channels)))
+	}
+	metric("proceedings_last_event_timestamp_seconds", "gauge", "Unix time of the last event recorded from the network (0: none yet).")
+	for _, n := range s.Networks {
+		t := 0.0
+		if !n.LastEvent.IsZero() {
+			t = float64(n.LastEvent.UnixMilli()) / 1000
+		}
+		value("proceedings_last_event_timestamp_seconds", label(n.Name), t)
+	}
+	metric("proceedings_send_queue", "gauge", "The bot's own lines waiting to be sent.")
+	for _, n := range s.Networks {
+		value("proceedings_send_queue", label(n.Name), float64(n.SendQueue))
+	}
+	return sb.String()
+}
+
+func label(network string) string {
+	r := strings.NewReplacer(`\`, `\\`, `"`, `\"`, "\n", `\n`)
+	return `network="` + r.Replace(network) + `"`
+}
+
+func b2f(b bool) float64 {
+	if b {
+		return 1
+	}
+	return 0
+}
