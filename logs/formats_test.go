@@ -238,6 +238,18 @@ var formatCases = []formatCase{
 		skipped: 1,
 	},
 	{
+		name:   "supybot stamps",
+		format: "limnoria",
+		opt:    Options{Channel: "#chan"},
+		input: `[02-Feb-2004 14:18:55]  <mg> Hello!
+[02-Feb-2004 14:19:00] *** mg is now known as mg_away
+`,
+		want: []string{
+			`02-02 14:18:55 message mg "Hello!"`,
+			`02-02 14:19:00 nick mg >mg_away ""`,
+		},
+	},
+	{
 		name:   "xchat 2",
 		format: "xchat",
 		opt:    Options{Channel: "#chan"},

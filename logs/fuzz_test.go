@@ -95,7 +95,7 @@ func FuzzOwnRoundTrip(f *testing.F) {
 		f.Fatal(err)
 	}
 	word := func(s string) bool {
-		return s != "" && utf8.ValidString(s) && !strings.ContainsAny(s, " <>[]\r\n\x00\t") && !strings.HasPrefix(s, "-")
+		return s != "" && utf8.ValidString(s) && !strings.ContainsAny(s, " <>[]\r\n\x00\t") && !strings.HasPrefix(s, "-") && !strings.HasPrefix(s, "!")
 	}
 	f.Fuzz(func(t *testing.T, kind uint8, nick, uh, target, text string, unix int64, onJoin bool) {
 		k := archive.Kind(kind%uint8(len(archive.Kinds())) + 1)

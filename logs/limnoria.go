@@ -8,8 +8,8 @@ import (
 )
 
 // Limnoria's ChannelLogger (plugins/ChannelLogger/plugin.py) writes the
-// time in supybot.log.timestampFormat (default "%Y-%m-%dT%H:%M:%S"), two
-// spaces, and then:
+// time in supybot.log.timestampFormat (default "%Y-%m-%dT%H:%M:%S"; older
+// Supybot wrote "[%d-%b-%Y %H:%M:%S]"), two spaces, and then:
 //
 //	<alice> hello
 //	* alice waves
@@ -23,20 +23,46 @@ import (
 //	*** alice changes topic to "new"
 //	*** alice <alice!~a@h> invited bob to #chan          (skipped)
 func parseLimnoria(s *state, line string) (lineResult, string) {
-	y, mo, d, ok := ymd(line, 0)
-	if !ok || len(line) < 21 || line[10] != 'T' || line[19] != ' ' || line[20] != ' ' {
-		return resBad, reasonBadTime
+	var t time.Time
+	var body string
+	if line[0] == '[' {
+		// Supybot's older default stamp, "[%d-%b-%Y %H:%M:%S]"
+		d, ok1 := d2(line, 1)
+		mo, ok2 := parseMonth(safeSlice(line, 4, 7))
+		if !ok1 || !ok2 || len(line) < 23 || line[3] != '-' || line[7] != '-' || line[12] != ' ' || line[21] != ']' ||
+			!allDigits(line[8:12]) {
+			return resBad, reasonBadTime
+		}
+		y, m, d, ok := checkDate(atoi(line[8:12]), int(mo), d)
+		h, mi, sec, ok3 := hms(line, 13)
+		if !ok || !ok3 || line[22] != ' ' {
+			return resBad, reasonBadTime
+		}
+		t = s.clk.full(y, m, d, h, mi, sec)
+		body = strings.TrimLeft(line[23:], " ")
+	} else {
+		y, mo, d, ok := ymd(line, 0)
+		if !ok || len(line) < 21 || line[10] != 'T' || line[19] != ' ' || line[20] != ' ' {
+			return resBad, reasonBadTime
+		}
+		h, mi, sec, ok := hms(line, 11)
+		if !ok {
+			return resBad, reasonBadTime
+		}
+		t = s.clk.full(y, mo, d, h, mi, sec)
+		body = line[21:]
 	}
-	h, mi, sec, ok := hms(line, 11)
-	if !ok {
-		return resBad, reasonBadTime
-	}
-	t := s.clk.full(y, mo, d, h, mi, sec)
-	body := line[21:]
 	if x, ok := strings.CutPrefix(body, "*** "); ok {
 		return limnoriaStatus(s, t, x)
 	}
 	return parseSpeech(s, t, body)
+}
+
+func safeSlice(s string, i, j int) string {
+	if j > len(s) {
+		return ""
+	}
+	return s[i:j]
 }
 
 // limnoriaUserHost takes user@host from a nick!user@host prefix.

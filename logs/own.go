@@ -292,7 +292,6 @@ func parseOwnHeader(s *state, line string) (lineResult, string) {
 			return resBad, "header with a day that is not like " + dayTitleLayout
 		}
 		s.clk.setDate(d.Date())
-		s.sawHeader = true
 		return resMarker, ""
 	}
 	rest := line[len("--- "):]
@@ -311,7 +310,6 @@ func parseOwnHeader(s *state, line string) (lineResult, string) {
 	if s.optNetwork == "" {
 		s.network = network
 	}
-	s.sawHeader = true
 	loc, err := time.LoadLocation(zone)
 	if err != nil {
 		return resBad, fmt.Sprintf("unknown time zone %q in the header: times read in %s", zone, s.clk.loc)

@@ -133,7 +133,6 @@ type state struct {
 	optChannel string
 	evs        []archive.Event // events of the current line
 	topic      string          // last topic seen (WeeChat shows the old one)
-	sawHeader  bool
 	// dateFromOpt: the current date came from the options or the file name
 	// and no line has used it yet (xchat then takes its year as it is).
 	dateFromOpt bool
