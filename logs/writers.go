@@ -24,6 +24,12 @@ func WriteFormats() []string { return []string{"own", "irssi", "weechat", "znc",
 
 // NewFormatWriter returns a writer of one of WriteFormats, with times in loc
 // (UTC when nil). Like Writer, it makes one Write call per line on w.
+//
+// "own" and "irssi" mark each new day in the stream, and "weechat" and
+// "json" date every line; "znc" lines carry only a time, as ZNC writes one
+// file per day, so write one day per file in that format. Lines the target
+// program would never write (recording gaps) are written as status lines
+// its reader skips.
 func NewFormatWriter(format string, w io.Writer, loc *time.Location) (EventWriter, error) {
 	if loc == nil {
 		loc = time.UTC
