@@ -152,6 +152,7 @@ type tracker struct {
 	chantypes atomic.Pointer[string]
 	chans     map[string]*members // folded channel → members
 	topic     *pendingTopic
+	hidden    map[string]bool // folded nicks an opted-out nick changed to, on this connection
 }
 
 type members struct {
@@ -173,6 +174,17 @@ func (t *tracker) reset() {
 	t.chantypes.Store(&ct)
 	t.chans = map[string]*members{}
 	t.topic = nil
+	t.hidden = map[string]bool{}
+}
+
+// optedOut reports whether the events of a nick or account are not
+// recorded: they are on an opt-out list, or the nick was taken by a nick
+// that is (a person who opted out stays out after /nick).
+func (n *netConn) optedOut(r *recRules, nick, account string) bool {
+	if nick != "" && n.tr.hidden[config.FoldName(nick)] {
+		return true
+	}
+	return n.b.optedOut(r, nick, account)
 }
 
 func (t *tracker) isChannelName(s string) bool {
@@ -281,7 +293,7 @@ func (n *netConn) onEvent(_ *girc.Client, e girc.Event) {
 		n.onNick(r, nr, &e)
 	case girc.TOPIC:
 		if len(e.Params) >= 1 && e.Source != nil {
-			if cr := nr.channel(e.Params[0]); cr != nil && !n.b.optedOut(r, e.Source.Name, n.account(&e)) {
+			if cr := nr.channel(e.Params[0]); cr != nil && !n.optedOut(r, e.Source.Name, n.account(&e)) {
 				ev := n.event(&e, archive.KindTopic)
 				if len(e.Params) >= 2 {
 					ev.Text = e.Params[1]
@@ -384,7 +396,7 @@ func (n *netConn) flushTopic() {
 	if p == nil {
 		return
 	}
-	if p.ev.Nick != "" && n.b.optedOut(n.b.rules.Load(), p.ev.Nick, "") {
+	if p.ev.Nick != "" && n.optedOut(n.b.rules.Load(), p.ev.Nick, "") {
 		p.ev.Nick, p.ev.UserHost = "", ""
 	}
 	n.b.rec.record(n, p.rule, p.ev)
@@ -451,7 +463,7 @@ func (n *netConn) onMessage(r *recRules, nr *netRules, e *girc.Event) {
 		in.NoLog = true // not a configured channel
 	case hasNoLogPrefix(ev.Text, r.noLog):
 		in.NoLog = true
-	case n.b.optedOut(r, ev.Nick, ev.Account) || (in.Relay != "" && n.b.optedOut(r, in.Relay, "")):
+	case n.optedOut(r, ev.Nick, ev.Account) || (in.Relay != "" && n.optedOut(r, in.Relay, "")):
 		in.NoLog = true
 	default:
 		n.b.rec.record(n, cr, ev)
@@ -501,7 +513,7 @@ func (n *netConn) onJoin(r *recRules, nr *netRules, e *girc.Event) {
 		}
 	}
 	n.tr.join(channel, ev.Nick)
-	if cr != nil && !n.b.optedOut(r, ev.Nick, ev.Account) {
+	if cr != nil && !n.optedOut(r, ev.Nick, ev.Account) {
 		n.b.rec.record(n, cr, ev)
 	}
 }
@@ -529,7 +541,7 @@ func (n *netConn) onPart(r *recRules, nr *netRules, e *girc.Event) {
 		ev.Text = e.Params[1]
 	}
 	cr := nr.channel(channel)
-	if cr != nil && !n.b.optedOut(r, ev.Nick, ev.Account) {
+	if cr != nil && !n.optedOut(r, ev.Nick, ev.Account) {
 		n.b.rec.record(n, cr, ev)
 	}
 	if ev.Flags&archive.FlagSelf != 0 {
@@ -551,7 +563,7 @@ func (n *netConn) onKick(r *recRules, nr *netRules, e *girc.Event) {
 		ev.Text = e.Params[2]
 	}
 	cr := nr.channel(channel)
-	if cr != nil && !n.b.optedOut(r, ev.Nick, ev.Account) && !n.b.optedOut(r, kicked, "") {
+	if cr != nil && !n.optedOut(r, ev.Nick, ev.Account) && !n.optedOut(r, kicked, "") {
 		n.b.rec.record(n, cr, ev)
 	}
 	if config.FoldName(kicked) == n.tr.me {
@@ -574,13 +586,14 @@ func (n *netConn) onQuit(r *recRules, nr *netRules, e *girc.Event) {
 	if len(e.Params) == 0 {
 		ev.Text = ""
 	}
-	skip := n.b.optedOut(r, ev.Nick, ev.Account)
+	skip := n.optedOut(r, ev.Nick, ev.Account)
 	for _, channel := range n.tr.channelsOf(ev.Nick) {
 		if cr := nr.channel(channel); cr != nil && !skip {
 			n.b.rec.record(n, cr, ev)
 		}
 		n.tr.leave(channel, ev.Nick)
 	}
+	delete(n.tr.hidden, config.FoldName(ev.Nick))
 	n.maybeRegain(ev.Nick)
 }
 
@@ -592,7 +605,11 @@ func (n *netConn) onNick(r *recRules, nr *netRules, e *girc.Event) {
 	old, nick := ev.Nick, e.Params[0]
 	ev.Target = nick
 	self := ev.Flags&archive.FlagSelf != 0
-	skip := n.b.optedOut(r, old, ev.Account) || n.b.optedOut(r, nick, "")
+	skip := n.optedOut(r, old, ev.Account) || n.optedOut(r, nick, "")
+	if n.optedOut(r, old, ev.Account) {
+		n.tr.hidden[config.FoldName(nick)] = true
+	}
+	delete(n.tr.hidden, config.FoldName(old))
 	for _, channel := range n.tr.channelsOf(old) {
 		if cr := nr.channel(channel); cr != nil && !skip {
 			n.b.rec.record(n, cr, ev)
@@ -625,11 +642,11 @@ func (n *netConn) onMode(r *recRules, nr *netRules, e *girc.Event) {
 	}
 	ev := n.event(e, archive.KindMode)
 	ev.Text = strings.Join(e.Params[1:], " ")
-	if n.b.optedOut(r, ev.Nick, ev.Account) {
+	if n.optedOut(r, ev.Nick, ev.Account) {
 		return
 	}
 	for _, arg := range e.Params[2:] {
-		if n.b.optedOut(r, arg, "") {
+		if n.optedOut(r, arg, "") {
 			return
 		}
 	}

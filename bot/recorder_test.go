@@ -1,0 +1,650 @@
+package bot
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/ergochat/irc-go/ircmsg"
+
+	"proceedings/archive"
+	"proceedings/config"
+	"proceedings/internal/ircserver"
+)
+
+// harness runs a Bot against real servers and follows what the archive
+// commits, through the recorder's commit hook.
+type harness struct {
+	t      testing.TB
+	b      *Bot
+	db     *archive.DB
+	cfg    *config.Config
+	cancel context.CancelFunc
+	done   chan error
+
+	mu     sync.Mutex
+	got    []archive.Event // committed, in commit order, with IDs
+	notify chan struct{}
+	lmu    sync.Mutex
+	in     []Incoming // what a listener received
+}
+
+// testOptions are botOptions with test-sized timings.
+func testOptions() botOptions {
+	o := defaultOptions()
+	o.backoffBase = 50 * time.Millisecond
+	o.backoffMax = time.Second
+	o.regainEvery = 200 * time.Millisecond
+	o.rejoinBase = 100 * time.Millisecond
+	o.sendEvery = 5 * time.Millisecond
+	o.sendBurst = 100
+	return o
+}
+
+// testLogger writes the bot's log to the test log when -v is given.
+func testLogger(t testing.TB) *slog.Logger {
+	if !testing.Verbose() {
+		return slog.New(slog.NewTextHandler(io.Discard, nil))
+	}
+	return slog.New(slog.NewTextHandler(tWriter{t}, &slog.HandlerOptions{Level: slog.LevelDebug}))
+}
+
+type tWriter struct{ t testing.TB }
+
+func (w tWriter) Write(p []byte) (int, error) {
+	w.t.Log(strings.TrimRight(string(p), "\n"))
+	return len(p), nil
+}
+
+// parseConfig parses a bot.yaml body; "archive:" and "site:" are added.
+func parseConfig(t testing.TB, dir, body string) *config.Config {
+	t.Helper()
+	y := fmt.Sprintf("archive: %s\nsite: {base_url: \"http://localhost/\"}\n%s", filepath.Join(dir, "archive.db"), body)
+	cfg, err := config.Parse([]byte(y), filepath.Join(dir, "bot.yaml"))
+	if err != nil {
+		t.Fatalf("config: %v\n%s", err, y)
+	}
+	return cfg
+}
+
+// singleNet is the config body of one network "test" on addr.
+func singleNet(addr, nick string, channels ...string) string {
+	host, port, _ := strings.Cut(addr, ":")
+	var sb strings.Builder
+	fmt.Fprintf(&sb, "network: test\nserver: {host: %s, port: %s, tls: false}\nnick: %s\nchannels:\n", host, port, nick)
+	for _, c := range channels {
+		fmt.Fprintf(&sb, "  - {name: %q, public: true}\n", c)
+	}
+	return sb.String()
+}
+
+// startBot opens an archive in dir, starts a bot on cfg and stops it (and
+// checks that Run returned nil) when the test ends.
+func startBot(t testing.TB, cfg *config.Config, tweak func(*botOptions)) *harness {
+	t.Helper()
+	db, err := archive.Open(context.Background(), cfg.Archive, archive.Options{Logger: testLogger(t)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := &harness{t: t, db: db, cfg: cfg, notify: make(chan struct{}, 1), done: make(chan error, 1)}
+	b, err := New(cfg, db, testLogger(t))
+	if err != nil {
+		db.Close()
+		t.Fatal(err)
+	}
+	b.opts = testOptions()
+	if tweak != nil {
+		tweak(&b.opts)
+	}
+	prev := b.opts.onRecorded
+	b.opts.onRecorded = func(ev archive.Event, id int64, err error) {
+		if prev != nil {
+			prev(ev, id, err)
+		}
+		if err != nil {
+			t.Errorf("the archive refused %v: %v", ev, err)
+			return
+		}
+		ev.ID = id
+		h.mu.Lock()
+		h.got = append(h.got, ev)
+		h.mu.Unlock()
+		select {
+		case h.notify <- struct{}{}:
+		default:
+		}
+	}
+	b.AddListener(listenerFunc(func(_ context.Context, in Incoming) {
+		h.lmu.Lock()
+		h.in = append(h.in, in)
+		h.lmu.Unlock()
+	}))
+	h.b = b
+	ctx, cancel := context.WithCancel(context.Background())
+	h.cancel = cancel
+	go func() { h.done <- b.Run(ctx) }()
+	t.Cleanup(func() {
+		if err := h.stop(); err != nil {
+			t.Errorf("Run: %v", err)
+		}
+		if err := db.Close(); err != nil {
+			t.Errorf("close the archive: %v", err)
+		}
+	})
+	return h
+}
+
+type listenerFunc func(context.Context, Incoming)
+
+func (f listenerFunc) Incoming(ctx context.Context, in Incoming) { f(ctx, in) }
+
+// stop ends Run and returns its result; calling it again returns nil.
+func (h *harness) stop() error {
+	if h.cancel == nil {
+		return nil
+	}
+	h.cancel()
+	h.cancel = nil
+	select {
+	case err := <-h.done:
+		return err
+	case <-time.After(30 * time.Second):
+		return fmt.Errorf("Run did not return within 30s of the cancel")
+	}
+}
+
+// committed returns a copy of the events committed so far.
+func (h *harness) committed() []archive.Event {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return append([]archive.Event(nil), h.got...)
+}
+
+// waitFor waits until cond holds for the committed events.
+func (h *harness) waitFor(timeout time.Duration, what string, cond func([]archive.Event) bool) []archive.Event {
+	h.t.Helper()
+	deadline := time.NewTimer(timeout)
+	defer deadline.Stop()
+	for {
+		evs := h.committed()
+		if cond(evs) {
+			return evs
+		}
+		select {
+		case <-h.notify:
+		case <-deadline.C:
+			var tail []string
+			for _, ev := range evs[max(0, len(evs)-20):] {
+				tail = append(tail, describe(ev))
+			}
+			h.t.Fatalf("waited %v for %s; %d events committed, the last:\n%s", timeout, what, len(evs), strings.Join(tail, "\n"))
+		}
+	}
+}
+
+// waitSelfJoins waits until the bot has joined n times (in total) on any
+// channel.
+func (h *harness) waitSelfJoins(n int) {
+	h.t.Helper()
+	h.waitFor(30*time.Second, fmt.Sprintf("%d joins of the bot", n), func(evs []archive.Event) bool {
+		return count(evs, func(ev archive.Event) bool { return ev.Kind == archive.KindJoin && ev.Flags&archive.FlagSelf != 0 }) >= n
+	})
+}
+
+// waitText waits for a committed event with this text.
+func (h *harness) waitText(text string) archive.Event {
+	h.t.Helper()
+	var found archive.Event
+	h.waitFor(30*time.Second, fmt.Sprintf("an event with text %q", text), func(evs []archive.Event) bool {
+		for _, ev := range evs {
+			if ev.Text == text {
+				found = ev
+				return true
+			}
+		}
+		return false
+	})
+	return found
+}
+
+func (h *harness) incoming() []Incoming {
+	h.lmu.Lock()
+	defer h.lmu.Unlock()
+	return append([]Incoming(nil), h.in...)
+}
+
+// archived reads a log back from the archive file.
+func archived(t testing.TB, db *archive.DB, network, channel string) []archive.Event {
+	t.Helper()
+	ctx := context.Background()
+	ch, err := db.FindChannel(ctx, network, channel)
+	if err != nil {
+		t.Fatalf("find %s/%s in the archive: %v", network, channel, err)
+	}
+	var out []archive.Event
+	err = db.Range(ctx, ch.ID, time.Unix(0, 0), time.Now().Add(24*time.Hour), func(ev archive.Event) error {
+		out = append(out, ev)
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Range orders by time, then id; the recording order is the id.
+	sortByID(out)
+	return out
+}
+
+func sortByID(evs []archive.Event) {
+	for i := 1; i < len(evs); i++ {
+		for j := i; j > 0 && evs[j].ID < evs[j-1].ID; j-- {
+			evs[j], evs[j-1] = evs[j-1], evs[j]
+		}
+	}
+}
+
+func count(evs []archive.Event, f func(archive.Event) bool) int {
+	n := 0
+	for _, ev := range evs {
+		if f(ev) {
+			n++
+		}
+	}
+	return n
+}
+
+func describe(ev archive.Event) string {
+	s := fmt.Sprintf("%s/%s %s <%s>", ev.Network, ev.Channel, ev.Kind, ev.Nick)
+	if ev.Target != "" {
+		s += " →" + ev.Target
+	}
+	if ev.Text != "" {
+		s += fmt.Sprintf(" %q", ev.Text)
+	}
+	if ev.Via != "" {
+		s += " via " + ev.Via
+	}
+	if ev.Flags != 0 {
+		s += fmt.Sprintf(" flags=%b", ev.Flags)
+	}
+	return s
+}
+
+// notSelf drops the bot's own events.
+func notSelf(evs []archive.Event) []archive.Event {
+	var out []archive.Event
+	for _, ev := range evs {
+		if ev.Flags&archive.FlagSelf == 0 {
+			out = append(out, ev)
+		}
+	}
+	return out
+}
+
+// want is the part of an event a test checks.
+type want struct {
+	kind               archive.Kind
+	nick, target, text string
+}
+
+func checkEvents(t testing.TB, got []archive.Event, wants []want) {
+	t.Helper()
+	var lines []string
+	for _, ev := range got {
+		lines = append(lines, describe(ev))
+	}
+	if len(got) != len(wants) {
+		t.Fatalf("got %d events, want %d:\n%s", len(got), len(wants), strings.Join(lines, "\n"))
+	}
+	for i, w := range wants {
+		ev := got[i]
+		if ev.Kind != w.kind || ev.Nick != w.nick || ev.Target != w.target || ev.Text != w.text {
+			t.Errorf("event %d = %s, want %s <%s> →%s %q", i, describe(ev), w.kind, w.nick, w.target, w.text)
+		}
+	}
+	if t.Failed() {
+		t.Logf("all events:\n%s", strings.Join(lines, "\n"))
+	}
+}
+
+// TestRecordScripted has a second client join, speak, /me, change nick,
+// get opped, change the topic, get kicked, rejoin, part and quit on
+// InspIRCd (IRCv3: server-time, echo-message, msgid); the archive holds
+// exactly those events, in order, with the right kinds and texts.
+func TestRecordScripted(t *testing.T) {
+	t.Parallel()
+	srv := ircserver.Start(t, ircserver.Options{Kind: ircserver.InspIRCd})
+	op := ircserver.Dial(t, srv.Addr(), "op")
+	op.Join("#chan") // first in: op gets +o
+	dir := t.TempDir()
+	cfg := parseConfig(t, dir, singleNet(srv.Addr(), "logbot", "#chan"))
+	h := startBot(t, cfg, nil)
+	h.waitSelfJoins(1)
+	if !h.b.nets[0].echo.Load() {
+		t.Error("echo-message is not on with InspIRCd")
+	}
+
+	alice := ircserver.Dial(t, srv.Addr(), "alice")
+	steps := []struct {
+		do   func()
+		want want
+	}{
+		{func() { alice.Join("#chan") }, want{archive.KindJoin, "alice", "", ""}},
+		{func() { alice.Send("PRIVMSG #chan :hello world") }, want{archive.KindMessage, "alice", "", "hello world"}},
+		{func() { alice.Send("PRIVMSG #chan :\x01ACTION waves\x01") }, want{archive.KindAction, "alice", "", "waves"}},
+		{func() { alice.Send("PRIVMSG #chan :caf\xe9 cr\xe8me") }, want{archive.KindMessage, "alice", "", "café crème"}},
+		{func() { alice.Send("NICK alice2") }, want{archive.KindNick, "alice", "alice2", ""}},
+		{func() { op.Send("MODE #chan +o alice2") }, want{archive.KindMode, "op", "", "+o alice2"}},
+		{func() { alice.Send("TOPIC #chan :a new topic") }, want{archive.KindTopic, "alice2", "", "a new topic"}},
+		{func() { op.Send("KICK #chan alice2 :behave") }, want{archive.KindKick, "op", "alice2", "behave"}},
+		{func() { alice.Send("JOIN #chan") }, want{archive.KindJoin, "alice2", "", ""}},
+		{func() { alice.Send("PART #chan :bye now") }, want{archive.KindPart, "alice2", "", "bye now"}},
+		{func() { alice.Send("JOIN #chan") }, want{archive.KindJoin, "alice2", "", ""}},
+		{func() { alice.Send("QUIT :gone home") }, want{archive.KindQuit, "alice2", "", "Quit: gone home"}},
+	}
+	var wants []want
+	for i, s := range steps {
+		s.do()
+		wants = append(wants, s.want)
+		// Wait for each step, so that lines of two clients keep the
+		// script's order on the server.
+		h.waitFor(30*time.Second, fmt.Sprintf("step %d (%s)", i, s.want.kind), func(evs []archive.Event) bool {
+			return len(notSelf(evs)) >= len(wants)
+		})
+	}
+	if err := h.b.Say("test", "#chan", "the bot speaks"); err != nil {
+		t.Fatal(err)
+	}
+	own := h.waitText("the bot speaks")
+	op.Send("PRIVMSG #chan :last line")
+	h.waitText("last line")
+	wants = append(wants, want{archive.KindMessage, "op", "", "last line"})
+
+	if err := h.stop(); err != nil {
+		t.Fatal(err)
+	}
+	all := archived(t, h.db, "test", "#chan")
+	checkEvents(t, notSelf(all), wants)
+	if own.Flags&archive.FlagSelf == 0 || own.Nick != "logbot" {
+		t.Errorf("the bot's line = %s, want it from logbot with FlagSelf", describe(own))
+	}
+	if n := count(all, func(ev archive.Event) bool { return ev.Text == "the bot speaks" }); n != 1 {
+		t.Errorf("the bot's line is recorded %d times, want once (echo-message, not also locally)", n)
+	}
+	for _, ev := range all {
+		if ev.Network != "test" || ev.Channel != "#chan" {
+			t.Errorf("event stored under %s/%s, want test/#chan", ev.Network, ev.Channel)
+		}
+		if time.Since(ev.Time) > time.Minute || time.Until(ev.Time) > 5*time.Second {
+			t.Errorf("event time %v is not about now", ev.Time)
+		}
+		if ev.Kind == archive.KindMessage && ev.MsgID == "" {
+			t.Errorf("message %q has no msgid although InspIRCd sends one", ev.Text)
+		}
+		if ev.Kind == archive.KindJoin && ev.UserHost == "" {
+			t.Errorf("join of %s has no user@host", ev.Nick)
+		}
+	}
+	if first := all[0]; first.Kind != archive.KindJoin || first.Flags&archive.FlagSelf == 0 {
+		t.Errorf("first event = %s, want the bot's own join", describe(first))
+	}
+}
+
+// TestRecordBurst has a client send a burst as fast as the server (ngIRCd,
+// flood limits off) lets it; the archive holds every line once, in order.
+func TestRecordBurst(t *testing.T) {
+	t.Parallel()
+	n := burstSize
+	srv := ircserver.Start(t, ircserver.Options{Kind: ircserver.NgIRCd})
+	sender := ircserver.Dial(t, srv.Addr(), "sender")
+	sender.Join("#burst")
+	dir := t.TempDir()
+	cfg := parseConfig(t, dir, singleNet(srv.Addr(), "logbot", "#burst"))
+
+	var last struct {
+		sync.Mutex
+		at, queued time.Time
+	}
+	lastText := fmt.Sprintf("burst line %05d", n-1)
+	h := startBot(t, cfg, func(o *botOptions) {
+		o.onRecorded = func(ev archive.Event, _ int64, err error) {
+			if err == nil && ev.Text == lastText {
+				last.Lock()
+				last.at = time.Now()
+				last.Unlock()
+			}
+		}
+	})
+	// Listeners are called right after a line is queued for the archive.
+	h.b.AddListener(listenerFunc(func(_ context.Context, in Incoming) {
+		if in.Text == lastText {
+			last.Lock()
+			last.queued = time.Now()
+			last.Unlock()
+		}
+	}))
+	h.waitSelfJoins(1)
+	begin := time.Now()
+	for i := range n {
+		sender.Send("PRIVMSG #burst :burst line %05d", i)
+	}
+	sent := time.Now()
+	h.waitFor(2*time.Minute, fmt.Sprintf("%d burst lines", n), func(evs []archive.Event) bool {
+		return count(evs, func(ev archive.Event) bool { return ev.Kind == archive.KindMessage }) >= n
+	})
+	last.Lock()
+	durable := last.at
+	last.Unlock()
+	last.Lock()
+	queued := last.queued
+	last.Unlock()
+	elapsed := durable.Sub(begin)
+	t.Logf("burst of %d lines: sent in %v, all durable after %v (%.0f lines/s); last line queued for the archive %v and durable %v after it was sent",
+		n, sent.Sub(begin).Round(time.Millisecond), elapsed.Round(time.Millisecond), float64(n)/elapsed.Seconds(),
+		queued.Sub(sent).Round(time.Millisecond), durable.Sub(sent).Round(time.Millisecond))
+
+	if err := h.stop(); err != nil {
+		t.Fatal(err)
+	}
+	all := archived(t, h.db, "test", "#burst")
+	i := 0
+	for _, ev := range all {
+		if ev.Kind != archive.KindMessage {
+			continue
+		}
+		if want := fmt.Sprintf("burst line %05d", i); ev.Text != want || ev.Nick != "sender" {
+			t.Fatalf("message %d = %s, want %q from sender", i, describe(ev), want)
+		}
+		i++
+	}
+	if i != n {
+		t.Fatalf("the archive holds %d burst lines, want %d", i, n)
+	}
+	if got := h.b.Status().EventsRecorded; got < int64(n) {
+		t.Errorf("Status().EventsRecorded = %d, want at least %d", got, n)
+	}
+}
+
+// TestReconnectGap restarts the server in the middle of traffic: the bot
+// reconnects, rejoins both channels, writes exactly one gap event in each,
+// and records what follows.
+func TestReconnectGap(t *testing.T) {
+	t.Parallel()
+	srv := ircserver.Start(t, ircserver.Options{Kind: ircserver.NgIRCd})
+	dir := t.TempDir()
+	cfg := parseConfig(t, dir, singleNet(srv.Addr(), "logbot", "#one", "#two"))
+	h := startBot(t, cfg, nil)
+	h.waitSelfJoins(2)
+
+	talker := ircserver.Dial(t, srv.Addr(), "talker")
+	talker.Join("#one")
+	talker.Join("#two")
+	for i := range 50 {
+		talker.Send("PRIVMSG #one :before %d", i)
+		talker.Send("PRIVMSG #two :before %d", i)
+	}
+	h.waitText("before 49")
+	for i := range 200 {
+		talker.Send("PRIVMSG #one :during %d", i)
+	}
+	restarted := time.Now()
+	srv.Restart(t)
+	up := time.Now()
+	h.waitSelfJoins(4)
+	back := time.Now()
+	t.Logf("server down for %v; the bot was back in both channels %v after the server was", up.Sub(restarted).Round(time.Millisecond), back.Sub(up).Round(time.Millisecond))
+
+	talker = ircserver.Dial(t, srv.Addr(), "talker")
+	talker.Join("#one")
+	talker.Join("#two")
+	talker.Send("PRIVMSG #one :after the restart")
+	talker.Send("PRIVMSG #two :after the restart too")
+	h.waitText("after the restart too")
+	if err := h.stop(); err != nil {
+		t.Fatal(err)
+	}
+
+	for _, ch := range []string{"#one", "#two"} {
+		evs := archived(t, h.db, "test", ch)
+		var gaps []archive.Event
+		gapAt, rejoinAt := -1, -1
+		for i, ev := range evs {
+			if ev.Kind == archive.KindGap {
+				gaps = append(gaps, ev)
+				gapAt = i
+			}
+			if ev.Kind == archive.KindJoin && ev.Flags&archive.FlagSelf != 0 {
+				rejoinAt = i
+			}
+		}
+		if len(gaps) != 1 {
+			t.Fatalf("%s: %d gap events, want 1", ch, len(gaps))
+		}
+		g := gaps[0]
+		start, ok := g.GapStart()
+		if !ok {
+			t.Fatalf("%s: gap text %q is not an RFC 3339 time", ch, g.Text)
+		}
+		if start.After(g.Time) || g.Time.Sub(start) > time.Minute {
+			t.Errorf("%s: gap from %v to %v is not the outage", ch, start, g.Time)
+		}
+		// The outage starts when the last line of the old connection was
+		// read: not before the last event recorded from it.
+		if prev := evs[gapAt-1]; start.Before(prev.Time.Truncate(time.Millisecond)) || start.Before(restarted.Add(-5*time.Second)) {
+			t.Errorf("%s: gap starts at %v, before the last event recorded before it (%s at %v)", ch, start, describe(prev), prev.Time)
+		}
+		if gapAt != rejoinAt-1 {
+			t.Errorf("%s: the gap is event %d, the rejoin %d; want the gap right before the rejoin", ch, gapAt, rejoinAt)
+		}
+		if last := evs[len(evs)-1]; !strings.HasPrefix(last.Text, "after the restart") || last.Nick != "talker" {
+			t.Errorf("%s: last event %s, want the line sent after the restart", ch, describe(last))
+		}
+	}
+	if r := h.b.Status().Reconnects; r < 1 {
+		t.Errorf("Status().Reconnects = %d, want at least 1", r)
+	}
+}
+
+// TestPrivacy: a private message to the bot, a line with the no-log prefix,
+// CTCP queries and the lines of opted-out nicks (from the configuration and
+// from the archive's list) leave no trace in the archive. Also on ngIRCd
+// (no echo-message): the bot's own line is recorded once, locally.
+func TestPrivacy(t *testing.T) {
+	t.Parallel()
+	srv := ircserver.Start(t, ircserver.Options{Kind: ircserver.NgIRCd})
+	dir := t.TempDir()
+	cfg := parseConfig(t, dir, singleNet(srv.Addr(), "logbot", "#priv")+"optout: [Mallory]\n")
+	h := startBot(t, cfg, nil)
+	h.waitSelfJoins(1)
+	if err := h.db.OptOut(context.Background(), "eve", true); err != nil {
+		t.Fatal(err)
+	}
+	if err := h.b.RefreshOptOuts(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+
+	alice := ircserver.Dial(t, srv.Addr(), "alice")
+	alice.Join("#priv")
+	alice.Send("PRIVMSG logbot :secret private words")
+	alice.Send("PRIVMSG #priv :[off] secret off-the-record words")
+	alice.Send("PRIVMSG #priv :  [OFF] secret shouted words")
+	alice.Send("PRIVMSG #priv :\x02[off]\x02 secret bold words")
+	alice.Send("PRIVMSG #priv :\x01VERSION\x01")
+	alice.Send("PRIVMSG logbot :\x01VERSION\x01")
+	reply := alice.Expect(10*time.Second, func(l string) bool {
+		m, err := ircmsg.ParseLine(l)
+		return err == nil && m.Command == "NOTICE" && strings.HasPrefix(m.Params[len(m.Params)-1], "\x01VERSION ")
+	})
+	if !strings.Contains(reply, Version) {
+		t.Errorf("CTCP VERSION reply %q does not name %q", reply, Version)
+	}
+	alice.Send("PRIVMSG logbot :\x01PING 12345\x01")
+	alice.Expect(10*time.Second, func(l string) bool { return strings.Contains(l, "\x01PING 12345\x01") })
+	alice.Send("PRIVMSG logbot :\x01FINGER\x01") // unknown here: not answered (no ERRMSG either)
+
+	for _, nick := range []string{"mallory", "eve"} {
+		c := ircserver.Dial(t, srv.Addr(), nick)
+		c.Join("#priv")
+		c.Send("PRIVMSG #priv :secret words of %s", nick)
+		c.Send("PRIVMSG #priv :\x01ACTION secret action of %s\x01", nick)
+		c.Send("NICK %s_away", nick)
+		c.Send("PART #priv :secret reason")
+	}
+	if err := h.b.Say("", "#priv", "the bot speaks"); err != nil {
+		t.Fatal(err)
+	}
+	alice.Expect(10*time.Second, func(l string) bool { return strings.Contains(l, "the bot speaks") })
+	alice.Send("PRIVMSG #priv :the end")
+	h.waitText("the end")
+	if err := h.stop(); err != nil {
+		t.Fatal(err)
+	}
+
+	all := archived(t, h.db, "test", "#priv")
+	for _, ev := range all {
+		if strings.Contains(ev.Text, "secret") || strings.Contains(strings.ToLower(ev.Nick+ev.Target), "mallory") ||
+			strings.Contains(ev.Nick+ev.Target, "eve") || strings.Contains(ev.Text, "VERSION") {
+			t.Errorf("recorded %s", describe(ev))
+		}
+	}
+	checkEvents(t, notSelf(all), []want{
+		{archive.KindJoin, "alice", "", ""},
+		{archive.KindMessage, "alice", "", "the end"},
+	})
+	if n := count(all, func(ev archive.Event) bool {
+		return ev.Text == "the bot speaks" && ev.Flags&archive.FlagSelf != 0 && ev.Nick == "logbot"
+	}); n != 1 {
+		t.Errorf("the bot's own line is recorded %d times, want once", n)
+	}
+	// The search index holds nothing of it either.
+	res, err := h.db.Search(context.Background(), archive.SearchQuery{Text: "secret"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Hits) != 0 {
+		t.Errorf("search for \"secret\" finds %d hits, want none", len(res.Hits))
+	}
+
+	// Listeners still see the private message (commands answer there),
+	// and the no-log lines marked as such.
+	var pm, off bool
+	for _, in := range h.incoming() {
+		if in.Text == "secret private words" && in.Channel == "" && in.Nick == "alice" {
+			pm = true
+		}
+		if strings.Contains(in.Text, "off-the-record") && in.NoLog {
+			off = true
+		}
+		if strings.Contains(in.Text, "VERSION") {
+			t.Errorf("a CTCP query reached the listeners: %+v", in)
+		}
+	}
+	if !pm || !off {
+		t.Errorf("listeners: private message seen %v, [off] line seen with NoLog %v; want both", pm, off)
+	}
+}
