@@ -1,0 +1,169 @@
+package web
+
+import (
+	"context"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+	"unicode"
+	"unicode/utf8"
+
+	"proceedings/archive"
+)
+
+// searchForm is a search as the query string gave it, checked but not yet
+// resolved against the archive. Its fields refill the search form.
+type searchForm struct {
+	Q       string
+	Channel string
+	Network string
+	Nick    string
+	From    string // YYYY-MM-DD, inclusive
+	To      string // YYYY-MM-DD, inclusive
+	Order   string // "newest" or "relevance"
+	Page    int    // from 1
+	Limit   int    // hits per page
+
+	from, to archive.Date
+	order    archive.Order
+}
+
+// param returns the first value of a parameter, made valid UTF-8 and
+// trimmed.
+func param(v url.Values, key string) string {
+	s := v.Get(key)
+	if !utf8.ValidString(s) {
+		s = strings.ToValidUTF8(s, "\uFFFD")
+	}
+	return strings.TrimSpace(s)
+}
+
+// parseSearchForm reads /search and /api/search parameters: q, channel,
+// network, nick, from, to, order, page and limit. Every problem is a
+// *badRequest that says what to change; the form is returned all the same
+// (to refill the search box).
+func parseSearchForm(v url.Values) (searchForm, error) {
+	f := searchForm{
+		Q:       param(v, "q"),
+		Channel: param(v, "channel"),
+		Network: param(v, "network"),
+		Nick:    param(v, "nick"),
+		From:    param(v, "from"),
+		To:      param(v, "to"),
+		Order:   strings.ToLower(param(v, "order")),
+		Page:    1,
+		Limit:   DefaultPageSize,
+	}
+	if len(f.Q) > archive.MaxQueryLen {
+		q := f.Q
+		f.Q = truncateUTF8(f.Q, archive.MaxQueryLen)
+		return f, badf("The search is %d bytes long; at most %d please.", len(q), archive.MaxQueryLen)
+	}
+	for _, p := range []struct{ name, val string }{{"channel", f.Channel}, {"network", f.Network}, {"nick", f.Nick}} {
+		if len(p.val) > MaxParamLen {
+			return f, badf("The %s is too long (at most %d bytes).", p.name, MaxParamLen)
+		}
+		if strings.ContainsFunc(p.val, func(r rune) bool { return unicode.IsControl(r) || unicode.IsSpace(r) }) {
+			return f, badf("A %s has no spaces or control characters in it.", p.name)
+		}
+	}
+	var err error
+	if f.From != "" {
+		if f.from, err = archive.ParseDate(f.From); err != nil {
+			return f, badf("The first day (from) should look like 2026-02-02.")
+		}
+	}
+	if f.To != "" {
+		if f.to, err = archive.ParseDate(f.To); err != nil {
+			return f, badf("The last day (to) should look like 2026-02-02.")
+		}
+	}
+	if !f.from.IsZero() && !f.to.IsZero() && f.to.Before(f.from) {
+		return f, badf("The last day (%s) is before the first (%s).", f.To, f.From)
+	}
+	switch f.Order {
+	case "", "newest":
+		f.Order, f.order = "newest", archive.Newest
+	case "relevance":
+		f.order = archive.Relevance
+	default:
+		f.Order = "newest"
+		return f, badf("Order is newest or relevance.")
+	}
+	if s := param(v, "page"); s != "" {
+		n, err := strconv.Atoi(s)
+		if err != nil || n < 1 {
+			return f, badf("The page is a number from 1.")
+		}
+		if n > MaxPage {
+			return f, badf("Only the first %d pages of hits are shown: add a channel, a nick or dates to narrow the search.", MaxPage)
+		}
+		f.Page = n
+	}
+	if s := param(v, "limit"); s != "" {
+		n, err := strconv.Atoi(s)
+		if err != nil || n < 1 || n > MaxPageSize {
+			return f, badf("The limit is a number of hits per page from 1 to %d.", MaxPageSize)
+		}
+		f.Limit = n
+	}
+	return f, nil
+}
+
+// truncateUTF8 cuts s to at most n bytes without splitting a character.
+func truncateUTF8(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n]
+}
+
+// query resolves the form against the archive: the channel to public
+// channel ids, the days to instants in the site's timezone. Whatever the
+// form says, only public channels are searched.
+func (s *Server) query(ctx context.Context, f searchForm) (archive.SearchQuery, error) {
+	q := archive.SearchQuery{
+		Text:       f.Q,
+		PublicOnly: true,
+		Nick:       f.Nick,
+		Limit:      f.Limit,
+		Offset:     (f.Page - 1) * f.Limit,
+		Order:      f.order,
+	}
+	if !f.from.IsZero() {
+		q.From = f.from.Time(s.loc)
+	}
+	if !f.to.IsZero() {
+		q.To = f.to.AddDays(1).Time(s.loc)
+	}
+	if f.Channel != "" {
+		chans, err := s.findChannels(ctx, f.Network, f.Channel)
+		if err != nil {
+			return q, err
+		}
+		for _, c := range chans {
+			q.ChannelIDs = append(q.ChannelIDs, c.ID)
+		}
+	} else if f.Network != "" {
+		pub, err := s.publicChannels(ctx)
+		if err != nil {
+			return q, err
+		}
+		for _, c := range pub {
+			if c.Network == f.Network {
+				q.ChannelIDs = append(q.ChannelIDs, c.ID)
+			}
+		}
+		if len(q.ChannelIDs) == 0 {
+			return q, badf("There is no public channel on %s in this archive.", f.Network)
+		}
+	}
+	return q, nil
+}
+
+// dayOf is the site day of an instant.
+func (s *Server) dayOf(t time.Time) archive.Date { return archive.DateOf(t, s.loc) }
