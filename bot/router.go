@@ -1,0 +1,538 @@
+package bot
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"runtime/debug"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/ergochat/irc-go/ircfmt"
+
+	"proceedings/archive"
+	"proceedings/config"
+)
+
+// The router's limits on what it says and what it reads.
+const (
+	// MaxReplyBytes is the most text bytes in one reply line: with the
+	// prefix ":nick!user@host PRIVMSG #channel :" a line stays under the
+	// 512 bytes IRC allows.
+	MaxReplyBytes = 400
+	// MaxReplyLines is the most lines one command may answer with.
+	MaxReplyLines = 3
+	// maxArgBytes bounds what a command reads after its name.
+	maxArgBytes = 300
+	// commandTimeout bounds the archive queries of one command.
+	commandTimeout = 10 * time.Second
+)
+
+// Reply is one line the bot says in answer to a command.
+type Reply struct {
+	Network string
+	Target  string // a channel, or a nick for a private reply
+	Text    string // one IRC line: at most MaxReplyBytes, no CR, LF or NUL, no formatting
+	Notice  bool   // send as NOTICE rather than PRIVMSG
+}
+
+// Sender delivers replies; *Bot is one.
+type Sender interface {
+	Say(network, target, text string) error
+	Notice(network, target, text string) error
+}
+
+// Admin carries out the admin commands. The glue between the router and
+// the running bot implements it; without one (proceedings ask) admin
+// commands answer that they need the running bot.
+type Admin interface {
+	Join(network, channel string) error
+	Part(network, channel string) error
+	Say(network, target, text string) error
+	// Reload reads the configuration file again and applies it (to the
+	// bot and, with SetConfig, to the router).
+	Reload(ctx context.Context) error
+	// SetAnnounce turns feed announcements on or off in one channel, or in
+	// every channel of the network when channel is "".
+	SetAnnounce(network, channel string, on bool) error
+}
+
+// RouterOptions are the parts of a Router that come from the running bot.
+type RouterOptions struct {
+	// Nick returns the bot's current nick on a network, for the addressed
+	// form "proceedings: part 10". Nil: only the prefix form works.
+	Nick func(network string) string
+	// Sender delivers the replies of Incoming. Handle does not need it.
+	Sender Sender
+	// Admin carries out admin commands; nil refuses them politely.
+	Admin Admin
+	// OnOptOut is called after !optout (out true) or !optin changed the
+	// archive's opt-out list, so that the recorder can update the list it
+	// honours at once. key is the lower-cased account or nick.
+	OnOptOut func(key string, out bool)
+	// Logger receives errors; default slog.Default().
+	Logger *slog.Logger
+	// Now is the clock (rate limits, "today", "3 hours ago"); default time.Now.
+	Now func() time.Time
+}
+
+var _ Listener = (*Router)(nil)
+
+// Router answers commands said in channels and in private messages. It is
+// safe for concurrent use; Handle does all the work and Incoming hands its
+// replies to the Sender.
+type Router struct {
+	db     *archive.DB
+	opts   RouterOptions
+	log    *slog.Logger
+	cfg    atomic.Pointer[config.Config]
+	limits *rateLimits
+	cache  channelCache
+
+	mu        sync.Mutex
+	announced map[announceKey]string // what series the bot last announced where
+}
+
+type announceKey struct{ network, channel string }
+
+// NewRouter builds a router over an open archive.
+func NewRouter(cfg *config.Config, db *archive.DB, opts RouterOptions) *Router {
+	if opts.Logger == nil {
+		opts.Logger = slog.Default()
+	}
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	r := &Router{
+		db:        db,
+		opts:      opts,
+		log:       opts.Logger.With("component", "commands"),
+		limits:    newRateLimits(cfg.Commands.PerUser, cfg.Commands.PerChannel),
+		announced: map[announceKey]string{},
+	}
+	r.cfg.Store(cfg)
+	return r
+}
+
+// SetConfig applies a reloaded configuration: prefix, rate limits, admins,
+// hand-declared series, site address.
+func (r *Router) SetConfig(cfg *config.Config) {
+	r.cfg.Store(cfg)
+	r.limits.configure(cfg.Commands.PerUser, cfg.Commands.PerChannel)
+	r.cache.invalidate()
+}
+
+// NoteAnnounced tells the router that the bot announced a part of series in
+// a channel, so that "!part N" there without series words means that
+// series. The announcer calls it.
+func (r *Router) NoteAnnounced(network, channel, series string) {
+	if series == "" {
+		return
+	}
+	r.mu.Lock()
+	r.announced[announceKey{network, config.FoldName(channel)}] = series
+	r.mu.Unlock()
+}
+
+func (r *Router) lastAnnounced(network, channel string) string {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.announced[announceKey{network, config.FoldName(channel)}]
+}
+
+// Incoming answers a line through the Sender: the bot's Listener. The bot
+// calls it on the listener's own goroutine, so the archive queries of a
+// command never delay recording.
+func (r *Router) Incoming(ctx context.Context, in Incoming) {
+	for _, rep := range r.Handle(ctx, in) {
+		r.send(rep)
+	}
+}
+
+func (r *Router) send(rep Reply) {
+	if r.opts.Sender == nil {
+		return
+	}
+	var err error
+	if rep.Notice {
+		err = r.opts.Sender.Notice(rep.Network, rep.Target, rep.Text)
+	} else {
+		err = r.opts.Sender.Say(rep.Network, rep.Target, rep.Text)
+	}
+	if err != nil {
+		r.log.Warn("could not send a reply", "network", rep.Network, "target", rep.Target, "err", err)
+	}
+}
+
+// Handle answers one line: the replies the bot would send, none when the
+// line is not a known command, the sender is over a rate limit, or a
+// non-admin tried an admin command. Every reply is one clean IRC line
+// (see Reply). Handle never panics.
+func (r *Router) Handle(ctx context.Context, in Incoming) []Reply {
+	j, ok := r.accept(in)
+	if !ok {
+		return nil
+	}
+	return r.run(ctx, j)
+}
+
+// invocation is one accepted command.
+type invocation struct {
+	in      Incoming
+	cmd     Command
+	def     command
+	cfg     *config.Config
+	admin   bool
+	now     time.Time
+	answers []cmdAnswer
+}
+
+// cmdAnswer is what a command says; private answers go to the nick.
+type cmdAnswer struct {
+	text    string
+	private bool
+}
+
+func (j *invocation) say(format string, args ...any) {
+	j.answers = append(j.answers, cmdAnswer{text: fmt.Sprintf(format, args...)})
+}
+
+func (j *invocation) sayPrivately(format string, args ...any) {
+	j.answers = append(j.answers, cmdAnswer{text: fmt.Sprintf(format, args...), private: true})
+}
+
+// usage answers with the command's usage line.
+func (j *invocation) usage(why string) {
+	u := j.cfg.Commands.Prefix + j.cmd.Name
+	if j.def.usage != "" {
+		u += " " + j.def.usage
+	}
+	say := j.say
+	if j.def.admin {
+		say = j.sayPrivately
+	}
+	if why != "" {
+		say("%s — usage: %s", why, u)
+		return
+	}
+	say("Usage: %s", u)
+}
+
+func (r *Router) accept(in Incoming) (j invocation, ok bool) {
+	defer func() {
+		if p := recover(); p != nil {
+			r.log.Error("command parser panicked", "panic", p, "stack", string(debug.Stack()), "text", in.Text)
+			ok = false
+		}
+	}()
+	if in.Self || in.Notice || in.Action {
+		return invocation{}, false // never answer notices (RFC 2812) nor ourselves
+	}
+	cfg := r.cfg.Load()
+	botNick := ""
+	if r.opts.Nick != nil {
+		botNick = r.opts.Nick(in.Network)
+	}
+	cmd, ok := ParseCommand(in.Text, cfg.Commands.Prefix, botNick, in.Channel == "")
+	if !ok {
+		return invocation{}, false
+	}
+	def, ok := commands[cmd.Name]
+	if !ok {
+		return invocation{}, false
+	}
+	admin := isAdminSender(cfg.Admins, in)
+	if def.admin && !admin {
+		return invocation{}, false
+	}
+	now := r.opts.Now()
+	if !admin && !r.limits.allow(rateUserKey(in), rateChannelKey(in), now) {
+		return invocation{}, false
+	}
+	return invocation{in: in, cmd: cmd, def: def, cfg: cfg, admin: admin, now: now}, true
+}
+
+func (r *Router) run(ctx context.Context, j invocation) (replies []Reply) {
+	defer func() {
+		if p := recover(); p != nil {
+			r.log.Error("command panicked", "command", j.cmd.Name, "panic", p, "stack", string(debug.Stack()), "text", j.in.Text)
+			replies = r.finish(j.in, []cmdAnswer{{text: "Sorry, something went wrong with that command."}})
+		}
+	}()
+	switch {
+	case len(j.cmd.Rest) > maxArgBytes:
+		j.usage("That is too long")
+	case strings.ContainsFunc(j.cmd.Rest, func(c rune) bool { return c != '\t' && unicode.IsControl(c) }) || !utf8.ValidString(j.cmd.Rest):
+		j.usage("That has control characters in it")
+	case len(j.cmd.Args) < j.def.minArgs:
+		j.usage("")
+	default:
+		ctx, cancel := context.WithTimeout(ctx, commandTimeout)
+		defer cancel()
+		j.def.run(ctx, r, &j)
+	}
+	return r.finish(j.in, j.answers)
+}
+
+// finish turns answers into reply lines: the one choke point where text is
+// cleaned and split.
+func (r *Router) finish(in Incoming, answers []cmdAnswer) []Reply {
+	var out []Reply
+	for _, a := range answers {
+		budget := MaxReplyLines - len(out)
+		if budget <= 0 {
+			break
+		}
+		rep := Reply{Network: in.Network, Target: in.Channel}
+		switch {
+		case in.Channel == "":
+			rep.Target = in.Nick
+		case a.private:
+			rep.Target, rep.Notice = in.Nick, true
+		}
+		for _, line := range splitReply(cleanReply(a.text), MaxReplyBytes, budget) {
+			rep.Text = line
+			out = append(out, rep)
+		}
+	}
+	return out
+}
+
+// cleanReply makes text safe for one IRC line: formatting codes stripped,
+// invalid UTF-8 replaced, line breaks and tabs turned into spaces, every
+// other control character (NUL, CTCP's \x01, C1 codes) removed, runs of
+// spaces collapsed.
+func cleanReply(s string) string {
+	s = ircfmt.Strip(strings.ToValidUTF8(s, "\uFFFD"))
+	var b strings.Builder
+	b.Grow(len(s))
+	space := true // trims leading space
+	for _, c := range s {
+		switch {
+		case c == '\r' || c == '\n' || c == '\t' || c == '\u2028' || c == '\u2029' || c == ' ':
+			if !space {
+				b.WriteByte(' ')
+				space = true
+			}
+		case unicode.IsControl(c) || c == '\u200B' || c == '\uFEFF':
+		default:
+			b.WriteRune(c)
+			space = false
+		}
+	}
+	return strings.TrimRight(b.String(), " ")
+}
+
+// splitReply cuts s into lines of at most max bytes on UTF-8 character
+// boundaries, preferring to cut at a space, and into at most lines lines;
+// when the text does not fit, the last line ends in "…".
+func splitReply(s string, max, lines int) []string {
+	var out []string
+	for s != "" && len(out) < lines {
+		if len(s) <= max {
+			out = append(out, s)
+			break
+		}
+		if len(out) == lines-1 {
+			out = append(out, clip(s, max))
+			break
+		}
+		cut := replyCut(s, max)
+		out = append(out, strings.TrimRight(s[:cut], " "))
+		s = strings.TrimLeft(s[cut:], " ")
+	}
+	return out
+}
+
+// replyCut is where to end a line of at most max bytes of s (len(s) > max):
+// after the last space in the second half of the line, else at the last
+// character boundary.
+func replyCut(s string, max int) int {
+	cut := max
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	if sp := strings.LastIndexByte(s[:cut], ' '); sp > max/2 {
+		return sp + 1
+	}
+	if cut == 0 { // cannot happen with valid UTF-8 and max >= 4
+		return max
+	}
+	return cut
+}
+
+// clip shortens s to at most max bytes on a character boundary, ending
+// in "…" when something was cut.
+func clip(s string, max int) string {
+	if len(s) <= max {
+		return s
+	}
+	const ell = "…"
+	cut := max - len(ell)
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	if sp := strings.LastIndexByte(s[:cut], ' '); sp > cut*3/4 {
+		cut = sp
+	}
+	return strings.TrimRight(s[:cut], " ") + ell
+}
+
+// rateUserKey identifies a person for rate limiting: their account when the
+// server told it, else their nick.
+func rateUserKey(in Incoming) string {
+	if in.Account != "" {
+		return in.Network + "\x00a\x00" + strings.ToLower(in.Account)
+	}
+	return in.Network + "\x00n\x00" + config.FoldName(in.Nick)
+}
+
+// rateChannelKey identifies a channel for rate limiting; "" for private
+// messages, which only the per-user limit covers.
+func rateChannelKey(in Incoming) string {
+	if in.Channel == "" {
+		return ""
+	}
+	return in.Network + "\x00" + config.FoldName(in.Channel)
+}
+
+// isAdminSender reports whether the sender matches one of the configured admins:
+// "account:NAME" (the services account the server reported) or a hostmask
+// "nick!user@host" with * and ? wildcards, compared case-insensitively.
+func isAdminSender(admins []string, in Incoming) bool {
+	mask := config.FoldName(in.Nick + "!" + in.UserHost)
+	for _, a := range admins {
+		if name, ok := strings.CutPrefix(a, "account:"); ok {
+			if in.Account != "" && config.FoldName(name) == config.FoldName(in.Account) {
+				return true
+			}
+			continue
+		}
+		if in.UserHost != "" && matchHostmask(config.FoldName(a), mask) {
+			return true
+		}
+	}
+	return false
+}
+
+// matchHostmask matches s against a glob pattern where * is any run of bytes
+// and ? is one character.
+func matchHostmask(pattern, s string) bool {
+	star, resume := -1, 0
+	p, i := 0, 0
+	for i < len(s) {
+		switch {
+		case p < len(pattern) && pattern[p] == '*':
+			star, resume = p, i
+			p++
+		case p < len(pattern) && pattern[p] == '?':
+			_, size := utf8.DecodeRuneInString(s[i:])
+			p++
+			i += size
+		case p < len(pattern) && pattern[p] == s[i]:
+			p++
+			i++
+		case star >= 0:
+			p = star + 1
+			_, size := utf8.DecodeRuneInString(s[resume:])
+			resume += size
+			i = resume
+		default:
+			return false
+		}
+	}
+	for p < len(pattern) && pattern[p] == '*' {
+		p++
+	}
+	return p == len(pattern)
+}
+
+// Command is a parsed command line.
+type Command struct {
+	Name string   // lower case, without the prefix: "part"
+	Args []string // the words after the name
+	Rest string   // everything after the name, trimmed ("#chan hello there" for !say)
+}
+
+// maxCommandName bounds command names (the longest is "part-channel").
+const maxCommandName = 24
+
+// ParseCommand reads a line said in a channel or a private message and
+// reports whether it is a command: "!part 10" with prefix "!", "proceedings:
+// part 10" or "proceedings, !part 10" when botNick is "proceedings", and in a
+// private message (private true) also the bare "part 10". IRC formatting is
+// ignored. The name is ASCII letters, digits and "-", and is returned in
+// lower case; nothing else is checked here.
+func ParseCommand(line, prefix, botNick string, private bool) (Command, bool) {
+	s := strings.TrimSpace(ircfmt.Strip(line))
+	switch {
+	case botNick != "" && len(s) > len(botNick) && (s[len(botNick)] == ':' || s[len(botNick)] == ',') &&
+		config.FoldName(s[:len(botNick)]) == config.FoldName(botNick):
+		s = strings.TrimSpace(s[len(botNick)+1:])
+		if prefix != "" {
+			s = strings.TrimPrefix(s, prefix)
+		}
+	case prefix != "" && strings.HasPrefix(s, prefix):
+		s = s[len(prefix):]
+	case private:
+	default:
+		return Command{}, false
+	}
+	end := strings.IndexFunc(s, unicode.IsSpace)
+	if end < 0 {
+		end = len(s)
+	}
+	name := s[:end]
+	if name == "" || len(name) > maxCommandName {
+		return Command{}, false
+	}
+	lower := []byte(name)
+	for i, c := range lower {
+		switch {
+		case c >= 'A' && c <= 'Z':
+			lower[i] = c + 'a' - 'A'
+		case c >= 'a' && c <= 'z', c >= '0' && c <= '9', c == '-' && i > 0:
+		default:
+			return Command{}, false
+		}
+	}
+	rest := strings.TrimSpace(s[end:])
+	return Command{Name: string(lower), Args: strings.Fields(rest), Rest: rest}, true
+}
+
+// channelCache keeps the archive's channel list (names, ids, whether
+// public) for a minute: !seen and !logs need it on every call, and it only
+// changes when a channel is first recorded or the configuration changes.
+type channelCache struct {
+	mu      sync.Mutex
+	list    []archive.Channel
+	fetched time.Time
+}
+
+const channelCacheTTL = time.Minute
+
+func (c *channelCache) invalidate() {
+	c.mu.Lock()
+	c.list, c.fetched = nil, time.Time{}
+	c.mu.Unlock()
+}
+
+// channels returns the cached list, refreshed when older than the TTL or
+// when fresh is set.
+func (c *channelCache) channels(ctx context.Context, db *archive.DB, now time.Time, fresh bool) ([]archive.Channel, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if !fresh && c.list != nil && now.Sub(c.fetched) < channelCacheTTL && !now.Before(c.fetched) {
+		return c.list, nil
+	}
+	list, err := db.Channels(ctx)
+	if err != nil {
+		return nil, err
+	}
+	c.list, c.fetched = list, now
+	return list, nil
+}

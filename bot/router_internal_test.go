@@ -1,0 +1,141 @@
+package bot
+
+import (
+	"strings"
+	"testing"
+	"unicode/utf8"
+)
+
+func TestCleanReply(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"plain", "plain"},
+		{"\x02bold\x02 \x1ditalic\x1d \x1funder\x1f \x0304,12red\x03 \x16rev\x16 \x0f", "bold italic under red rev"},
+		{"a\r\nPRIVMSG #x :b", "a PRIVMSG #x :b"},
+		{"nul\x00here", "nulhere"},
+		{"\x01ACTION waves\x01", "ACTION waves"},
+		{"tab\there  and\u2028there", "tab here and there"},
+		{"  leading and trailing  ", "leading and trailing"},
+		{"bad \xff utf8", "bad \uFFFD utf8"},
+		{"c1\u0085control", "c1control"},
+		{"“curly” — dash", "“curly” — dash"},
+	}
+	for _, tc := range tests {
+		if got := cleanReply(tc.in); got != tc.want {
+			t.Errorf("cleanReply(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+}
+
+func TestSplitReply(t *testing.T) {
+	words := strings.Repeat("word ", 200) // 1000 bytes
+	tests := []struct {
+		name  string
+		in    string
+		max   int
+		lines int
+		want  []string
+	}{
+		{"short", "hello", 10, 3, []string{"hello"}},
+		{"exact", "0123456789", 10, 3, []string{"0123456789"}},
+		{"at a space", "aaaa bbbb cccc", 10, 3, []string{"aaaa bbbb", "cccc"}},
+		{"no space to cut at", "abcdefghijklmno", 10, 3, []string{"abcdefghij", "klmno"}},
+		{"never inside a character", "ééééééé", 5, 5, []string{"éé", "éé", "éé", "é"}},
+		{"a space too early is not used", "a bcdefghijklmno", 10, 3, []string{"a bcdefghi", "jklmno"}},
+		{"truncated to the line budget", "aaaa bbbb cccc dddd eeee", 10, 2, []string{"aaaa bbbb", "cccc dd…"}},
+		{"long text", words, 400, 3, nil},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			got := splitReply(tc.in, tc.max, tc.lines)
+			if tc.want != nil && strings.Join(got, "|") != strings.Join(tc.want, "|") {
+				t.Errorf("splitReply(%q, %d, %d) = %q, want %q", tc.in, tc.max, tc.lines, got, tc.want)
+			}
+			checkLines(t, got, tc.max, tc.lines)
+		})
+	}
+}
+
+func checkLines(t *testing.T, lines []string, max, n int) {
+	t.Helper()
+	if len(lines) > n {
+		t.Errorf("%d lines, at most %d", len(lines), n)
+	}
+	for _, l := range lines {
+		if len(l) > max || l == "" || !utf8.ValidString(l) {
+			t.Errorf("bad line (%d bytes, max %d): %q", len(l), max, l)
+		}
+	}
+}
+
+func FuzzSplitReply(f *testing.F) {
+	f.Add("aaaa bbbb cccc", 10, 3)
+	f.Add(strings.Repeat("ж ", 500), 400, 3)
+	f.Add("\x02x\x02\r\n\x00", 4, 1)
+	f.Fuzz(func(t *testing.T, s string, max, lines int) {
+		if max < 4 || max > 1000 || lines < 1 || lines > 10 {
+			return
+		}
+		clean := cleanReply(s)
+		for _, c := range clean {
+			if c < ' ' || c == 0x7f || (c >= 0x80 && c <= 0x9f) {
+				t.Fatalf("cleanReply(%q) kept %U", s, c)
+			}
+		}
+		got := splitReply(clean, max, lines)
+		checkLines(t, got, max, lines)
+		// Nothing but spaces at the cuts is lost when it fits.
+		if len(got) > 0 && !strings.HasSuffix(got[len(got)-1], "…") {
+			if strings.Join(strings.Fields(strings.Join(got, "")), "") != strings.Join(strings.Fields(clean), "") {
+				t.Fatalf("text changed: %q → %q", clean, got)
+			}
+		}
+	})
+}
+
+func TestMatchHostmask(t *testing.T) {
+	tests := []struct {
+		pattern, s string
+		want       bool
+	}{
+		{"*!*@trusted.host", "tina!t@trusted.host", true},
+		{"*!*@trusted.host", "tina!t@untrusted.host", false},
+		{"*!*@*.example.org", "a!b@c.example.org", true},
+		{"*!*@*.example.org", "a!b@example.org", false},
+		{"al?ce!*@*", "alice!x@y", true},
+		{"al?ce!*@*", "alce!x@y", false},
+		{"?!*@*", "é!x@y", true},
+		{"alice!*@*", "alice!x@y", true},
+		{"alice!*@*", "alicex!x@y", false},
+		{"*", "", true},
+		{"", "a", false},
+		{"a*b*c", "aXXbYYc", true},
+		{"a*b*c", "aXXbYY", false},
+	}
+	for _, tc := range tests {
+		if got := matchHostmask(tc.pattern, tc.s); got != tc.want {
+			t.Errorf("matchHostmask(%q, %q) = %v, want %v", tc.pattern, tc.s, got, tc.want)
+		}
+	}
+}
+
+func TestIsAdminSender(t *testing.T) {
+	admins := []string{"account:Boss", "*!*@Trusted.Host"}
+	tests := []struct {
+		in   Incoming
+		want bool
+	}{
+		{Incoming{Nick: "x", UserHost: "u@h", Account: "boss"}, true},
+		{Incoming{Nick: "boss", UserHost: "u@h"}, false}, // a nick is not an account
+		{Incoming{Nick: "t", UserHost: "t@trusted.host"}, true},
+		{Incoming{Nick: "t", UserHost: "t@trusted.host.evil"}, false},
+		{Incoming{Nick: "t"}, false}, // unknown host never matches a mask
+	}
+	for _, tc := range tests {
+		if got := isAdminSender(admins, tc.in); got != tc.want {
+			t.Errorf("isAdminSender(%+v) = %v, want %v", tc.in, got, tc.want)
+		}
+	}
+	if isAdminSender([]string{"*!*@*"}, Incoming{Nick: "x"}) {
+		t.Error("a wildcard mask matched a sender without user@host")
+	}
+}
