@@ -535,8 +535,12 @@ func (a *adminLog) note(s string) error {
 	return a.fail
 }
 
-func (a *adminLog) Join(network, channel string) error { return a.note("join " + network + " " + channel) }
-func (a *adminLog) Part(network, channel string) error { return a.note("part " + network + " " + channel) }
+func (a *adminLog) Join(network, channel string) error {
+	return a.note("join " + network + " " + channel)
+}
+func (a *adminLog) Part(network, channel string) error {
+	return a.note("part " + network + " " + channel)
+}
 func (a *adminLog) Say(network, target, text string) error {
 	return a.note("say " + network + " " + target + " " + text)
 }
