@@ -1,0 +1,437 @@
+package render
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"html/template"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/ergochat/irc-go/ircfmt"
+
+	"proceedings/archive"
+	"proceedings/logs"
+)
+
+// feedLinks is how many links a day's feed entry names.
+const feedLinks = 3
+
+// quietGap is the silence after which a day page shows a visible gap.
+const quietGap = time.Hour
+
+// dayJob is one channel-day to render.
+type dayJob struct {
+	ch         *chanInfo
+	info       archive.DayInfo
+	prev, next archive.Date // neighbouring days with events; zero when none
+}
+
+// worker holds the buffers one rendering goroutine reuses from day to day.
+type worker struct {
+	log  []byte
+	page bytes.Buffer
+	txt  bytes.Buffer
+	gmi  []byte
+}
+
+// dayResult is what rendering a day gives back.
+type dayResult struct {
+	agg    dayAgg
+	events int
+}
+
+type speaker struct {
+	ID, Nick, Colour string
+	Lines            int
+}
+
+type navLink struct{ Href, Title string }
+
+type dayData struct {
+	Heading       string
+	Channel       string
+	Network       string
+	Zone          string
+	Lines, Events int
+	Prev, Next    *navLink
+	Calendar      string
+	DailyIndex    string
+	Txt, Gmi      string
+	LinksPage     string
+	LinkCount     int
+	Speakers      []speaker
+	Log           template.HTML
+}
+
+type linkRow struct {
+	Time, Nick, Colour string
+	Href               template.URL // accepted by scanURLs: http, https, gemini or irc
+	Text, Title        string
+	Context            string
+}
+
+type linksData struct {
+	Heading  string
+	Channel  string
+	Network  string
+	DayPage  string
+	Calendar string
+	Links    []linkRow
+}
+
+// dayAggregator collects a day's numbers while its lines are written.
+type dayAggregator struct {
+	agg     dayAgg
+	nicks   map[string]*nickAgg // by nick as written
+	hosts   map[string]int
+	links   map[string]int
+	order   []string // links in order of first appearance
+	rows    []linkRow
+	filters map[uint32]bool
+}
+
+func (r *renderer) renderDay(ctx context.Context, job dayJob, w *worker) (dayResult, error) {
+	ch := job.ch
+	day := job.info.Day
+	events, err := r.db.Day(ctx, ch.ID, day)
+	if err != nil {
+		return dayResult{}, err
+	}
+	base := day.String()
+	a := dayAggregator{
+		agg:   dayAgg{Day: base, Rev: job.info.Rev, Events: len(events)},
+		nicks: map[string]*nickAgg{},
+		hosts: map[string]int{},
+		links: map[string]int{},
+	}
+
+	// The log itself, through the line writer.
+	w.log = w.log[:0]
+	var prev time.Time
+	for i := range events {
+		ev := &events[i]
+		local := ev.Time.In(r.loc)
+		if i > 0 && ev.Time.Sub(prev) > quietGap {
+			w.log = appendQuiet(w.log, ev.Time.Sub(prev))
+		}
+		prev = ev.Time
+		w.log = appendLine(w.log, ev, local)
+		a.add(r, ev, local, base)
+	}
+	if n := len(events); n > 0 {
+		a.agg.Last = events[n-1].Time.UnixMilli()
+	}
+	speakers := a.finish()
+
+	prevLink, nextLink := r.dayNav(job, ".html")
+	data := dayData{
+		Heading:    PageTitle(day),
+		Channel:    ch.Name,
+		Network:    ch.Network,
+		Zone:       r.loc.String(),
+		Lines:      a.agg.Lines,
+		Events:     len(events),
+		Prev:       prevLink,
+		Next:       nextLink,
+		Calendar:   "index.html",
+		DailyIndex: "../../" + DailyIndexPath(day),
+		Txt:        base + ".txt",
+		Gmi:        base + ".gmi",
+		LinksPage:  base + "-links.html",
+		LinkCount:  len(a.rows),
+		Speakers:   speakers,
+		Log:        template.HTML(w.log), // written by the line writer: see line.go
+	}
+	dayPath := ch.dir + base + ".html"
+	pg := r.page(PageTitle(day), 2, dayPath, ch.opts.NoIndex, &data)
+	pg.Styles = []string{base + ".css"}
+	pg.Script = true
+	pg.Prev, pg.Next = prevLink, nextLink
+	pg.Alternates = []alternate{{"text/plain", data.Txt}, {"text/gemini", data.Gmi}}
+	if err := r.execute(&w.page, "day", pg); err != nil {
+		return dayResult{}, err
+	}
+	if err := r.writeFile(dayPath, w.page.Bytes(), true); err != nil {
+		return dayResult{}, err
+	}
+
+	// The nick filter: one rule per speaker, built from hashes only.
+	css := make([]byte, 0, 64*len(speakers))
+	ids := make([]string, 0, len(speakers))
+	for _, s := range speakers {
+		ids = append(ids, s.ID)
+	}
+	sort.Strings(ids)
+	css = append(css, "/* Nick filters of "...)
+	css = append(css, base...)
+	css = append(css, ": #n-HASH in the address shows one person's lines. */\n"...)
+	for _, id := range ids {
+		css = append(css, '#')
+		css = append(css, id...)
+		css = append(css, ":target~.log li:not(."...)
+		css = append(css, id...)
+		css = append(css, "){display:none}\n"...)
+	}
+	if err := r.writeFile(ch.dir+base+".css", css, true); err != nil {
+		return dayResult{}, err
+	}
+
+	// The links of the day.
+	ld := linksData{
+		Heading:  "Links for the day: " + dayTitle(day),
+		Channel:  ch.Name,
+		Network:  ch.Network,
+		DayPage:  base + ".html",
+		Calendar: "index.html",
+		Links:    a.rows,
+	}
+	lp := r.page("Links for the day: "+dayTitle(day)+" — "+ch.Name, 2, ch.dir+base+"-links.html", ch.opts.NoIndex, &ld)
+	lp.Prev, lp.Next = r.dayNav(job, "-links.html")
+	if err := r.execute(&w.page, "links", lp); err != nil {
+		return dayResult{}, err
+	}
+	if err := r.writeFile(ch.dir+base+"-links.html", w.page.Bytes(), true); err != nil {
+		return dayResult{}, err
+	}
+
+	// The plain-text twin is our export format.
+	w.txt.Reset()
+	lw := logs.NewWriter(&w.txt, r.loc)
+	if err := lw.Header(ch.Network, ch.Name, day.Time(r.loc)); err != nil {
+		return dayResult{}, err
+	}
+	for i := range events {
+		if err := lw.Write(events[i]); err != nil {
+			return dayResult{}, err
+		}
+	}
+	if err := r.writeFile(ch.dir+base+".txt", w.txt.Bytes(), true); err != nil {
+		return dayResult{}, err
+	}
+
+	// The Gemini twin.
+	w.gmi = r.appendGemini(w.gmi[:0], job, events)
+	if err := r.writeFile(ch.dir+base+".gmi", w.gmi, true); err != nil {
+		return dayResult{}, err
+	}
+	return dayResult{agg: a.agg, events: len(events)}, nil
+}
+
+// dayNav links a day's neighbours; ext picks the twin (".html", ".gmi", …).
+func (r *renderer) dayNav(job dayJob, ext string) (prev, next *navLink) {
+	if !job.prev.IsZero() {
+		prev = &navLink{job.prev.String() + ext, dayTitle(job.prev)}
+	}
+	if !job.next.IsZero() {
+		next = &navLink{job.next.String() + ext, dayTitle(job.next)}
+	}
+	return prev, next
+}
+
+// appendQuiet writes the visible gap for a quiet stretch of d; only fixed
+// text and numbers.
+func appendQuiet(b []byte, d time.Duration) []byte {
+	h := int(d / time.Hour)
+	m := int((d % time.Hour) / time.Minute)
+	b = append(b, `<li class="quiet"><span>`...)
+	b = strconv.AppendInt(b, int64(h), 10)
+	if h == 1 {
+		b = append(b, " hour"...)
+	} else {
+		b = append(b, " hours"...)
+	}
+	if m > 0 {
+		b = append(b, ' ')
+		b = strconv.AppendInt(b, int64(m), 10)
+		if m == 1 {
+			b = append(b, " minute"...)
+		} else {
+			b = append(b, " minutes"...)
+		}
+	}
+	return append(b, " without a line</span></li>\n"...)
+}
+
+func (a *dayAggregator) add(r *renderer, ev *archive.Event, local time.Time, base string) {
+	speech := ev.Kind.IsSpeech()
+	if speech {
+		a.agg.Lines++
+		a.agg.Hours[local.Hour()]++
+		n := a.nicks[ev.Nick]
+		if n == nil {
+			n = &nickAgg{Nick: ev.Nick}
+			a.nicks[ev.Nick] = n
+		}
+		n.Lines++
+		n.Words += countWords(ev.Text)
+	}
+	if !speech && ev.Kind != archive.KindTopic {
+		return
+	}
+	if !containsSchemeSep(ev.Text) {
+		return
+	}
+	scanURLs(ev.Text, func(start, end int, href string) {
+		if a.links[href] == 0 {
+			a.order = append(a.order, href)
+		}
+		a.links[href]++
+		if h := linkHost(href); h != "" {
+			a.hosts[h]++
+		}
+		a.agg.LinkCount++
+		var clock [8]byte
+		nick := stripNick(ev.Nick)
+		a.rows = append(a.rows, linkRow{
+			Time:    string(appendClock(clock[:0], local)),
+			Nick:    nick,
+			Colour:  colourClass(nickHash(ev.Nick)),
+			Href:    template.URL(href),
+			Text:    sanitizeText(ev.Text[start:end]),
+			Title:   r.postTitle(href),
+			Context: base + ".html#l-" + strconv.FormatInt(ev.ID, 10),
+		})
+	})
+}
+
+// finish folds the per-nick counts, fills the day's aggregate and returns
+// the speakers for the nick filter, most lines first.
+func (a *dayAggregator) finish() []speaker {
+	byKey := map[string]*nickAgg{}
+	// Deterministic: visit nicks in a fixed order, so the spelling kept for
+	// a folded key does not depend on map order.
+	raw := make([]string, 0, len(a.nicks))
+	for n := range a.nicks {
+		raw = append(raw, n)
+	}
+	sort.Strings(raw)
+	for _, n := range raw {
+		c := a.nicks[n]
+		key := archive.FoldChannel(n)
+		if m := byKey[key]; m != nil {
+			m.Lines += c.Lines
+			m.Words += c.Words
+			if c.Lines > m.Lines-c.Lines {
+				m.Nick = c.Nick
+			}
+			continue
+		}
+		byKey[key] = &nickAgg{Key: key, Nick: c.Nick, Lines: c.Lines, Words: c.Words}
+	}
+	speakers := make([]speaker, 0, len(byKey))
+	for _, n := range byKey {
+		a.agg.Nicks = append(a.agg.Nicks, *n)
+		h := nickHash(n.Key)
+		speakers = append(speakers, speaker{ID: nickClass(h), Nick: stripNick(n.Nick), Colour: colourClass(h), Lines: n.Lines})
+	}
+	sort.Slice(a.agg.Nicks, func(i, j int) bool { return a.agg.Nicks[i].Key < a.agg.Nicks[j].Key })
+	sort.Slice(speakers, func(i, j int) bool {
+		if speakers[i].Lines != speakers[j].Lines {
+			return speakers[i].Lines > speakers[j].Lines
+		}
+		return speakers[i].ID < speakers[j].ID
+	})
+	for h, n := range a.hosts {
+		a.agg.Hosts = append(a.agg.Hosts, hostAgg{h, n})
+	}
+	sort.Slice(a.agg.Hosts, func(i, j int) bool { return a.agg.Hosts[i].Host < a.agg.Hosts[j].Host })
+	top := append([]string(nil), a.order...)
+	sort.SliceStable(top, func(i, j int) bool { return a.links[top[i]] > a.links[top[j]] })
+	if len(top) > feedLinks {
+		top = top[:feedLinks]
+	}
+	a.agg.Links = top
+	return speakers
+}
+
+func stripNick(n string) string { return sanitizeText(n) }
+
+func countWords(s string) int {
+	n, in := 0, false
+	for i := 0; i < len(s); i++ {
+		sp := s[i] == ' ' || s[i] == '\t'
+		if !sp && !in {
+			n++
+		}
+		in = !sp
+	}
+	return n
+}
+
+// sanitizeText is text for html/template and plain-text outputs: mIRC
+// formatting removed, control characters and invalid UTF-8 replaced.
+func sanitizeText(s string) string {
+	if hasFormatting(s) {
+		s = ircfmt.Strip(s)
+	}
+	clean := utf8.ValidString(s)
+	for i := 0; clean && i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c == 0x7f {
+			clean = false
+		}
+	}
+	if clean {
+		return s
+	}
+	var b strings.Builder
+	for _, r := range strings.ToValidUTF8(s, "\uFFFD") {
+		switch {
+		case r == '\t':
+			b.WriteByte(' ')
+		case r < 0x20 || r == 0x7f || r >= 0x80 && r < 0xa0:
+			b.WriteRune('\uFFFD')
+		default:
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
+
+// appendGemini writes the day's Gemini twin: the lines of the .txt twin
+// without mIRC formatting, each followed by its links, one per line as
+// text/gemini wants them.
+func (r *renderer) appendGemini(b []byte, job dayJob, events []archive.Event) []byte {
+	ch, day := job.ch, job.info.Day
+	base := day.String()
+	b = append(b, "# "...)
+	b = append(b, PageTitle(day)...)
+	b = append(b, "\n\nChannel "...)
+	b = append(b, sanitizeText(ch.Name)...)
+	b = append(b, " on "...)
+	b = append(b, sanitizeText(ch.Network)...)
+	b = append(b, "; times are "...)
+	b = append(b, r.loc.String()...)
+	b = append(b, ".\n\n"...)
+	if !job.prev.IsZero() {
+		b = append(b, "=> "+job.prev.String()+".gmi Previous day: "+dayTitle(job.prev)+"\n"...)
+	}
+	if !job.next.IsZero() {
+		b = append(b, "=> "+job.next.String()+".gmi Next day: "+dayTitle(job.next)+"\n"...)
+	}
+	b = append(b, "=> "+base+".txt Plain text\n=> "+base+".html Web page\n\n"...)
+	for i := range events {
+		ev := &events[i]
+		b = append(b, sanitizeText(logs.FormatLine(*ev, r.loc))...)
+		b = append(b, '\n')
+		if (ev.Kind.IsSpeech() || ev.Kind == archive.KindTopic) && containsSchemeSep(ev.Text) {
+			scanURLs(ev.Text, func(_, _ int, href string) {
+				b = append(b, "=> "...)
+				b = append(b, href...)
+				b = append(b, '\n')
+			})
+		}
+	}
+	return b
+}
+
+func (r *renderer) execute(buf *bytes.Buffer, name string, data any) error {
+	buf.Reset()
+	if err := r.tmpl.ExecuteTemplate(buf, name, data); err != nil {
+		return fmt.Errorf("render %s page: %w", name, err)
+	}
+	return nil
+}

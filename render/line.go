@@ -1,0 +1,421 @@
+package render
+
+// This file is the line writer: the one piece of code, besides html/template,
+// that turns log text into HTML. It is small on purpose and audited:
+//
+//   - every piece of text from the archive (nicks, user@hosts, messages,
+//     reasons, topics, modes, channel names) goes through appendText or
+//     appendEscaped, which escape & < > " ', replace control characters and
+//     invalid UTF-8 by U+FFFD, and emit no markup of their own;
+//   - the only markup written is fixed: the elements li, a, time and span,
+//     the attributes id, class, href and rel, and class names from a fixed
+//     set (see lineClasses in line_test.go, enforced by FuzzLineWriter);
+//   - links are built only from URLs that scanURLs parsed and accepted
+//     (http, https, gemini, irc), always with rel="nofollow ugc noopener";
+//   - mIRC formatting becomes class names chosen from fixed tables, never
+//     a style attribute.
+//
+// Its output is the only template.HTML the page templates trust.
+
+import (
+	"strconv"
+	"time"
+	"unicode/utf8"
+
+	"github.com/ergochat/irc-go/ircfmt"
+
+	"proceedings/archive"
+)
+
+// paletteSize is the number of nick colours (.c0 … .c15 in style.css).
+const paletteSize = 16
+
+// nickHash identifies a nick on a page (the filter's "n-xxxxxxxx" class) and
+// picks its colour. It is computed on the folded nick, so "Alice" and
+// "alice" are one person.
+func nickHash(nick string) uint32 {
+	// FNV-1a over the bytes archive.FoldChannel would produce, without
+	// building the folded string.
+	h := uint32(2166136261)
+	for i := 0; i < len(nick); i++ {
+		c := nick[i]
+		switch {
+		case c >= 'A' && c <= 'Z':
+			c += 32
+		case c == '[':
+			c = '{'
+		case c == ']':
+			c = '}'
+		case c == '\\':
+			c = '|'
+		case c == '~':
+			c = '^'
+		}
+		h ^= uint32(c)
+		h *= 16777619
+	}
+	return h
+}
+
+func appendHex32(b []byte, v uint32) []byte {
+	for shift := 28; shift >= 0; shift -= 4 {
+		b = append(b, hexDigits[(v>>uint(shift))&15])
+	}
+	return b
+}
+
+// nickClass is the filter class of a nick: "n-" and 8 hex digits.
+func nickClass(h uint32) string { return string(appendHex32([]byte("n-"), h)) }
+
+// colourClass is the nick colour class: "c0" … "c15".
+func colourClass(h uint32) string { return "c" + strconv.Itoa(int(h&(paletteSize-1))) }
+
+func append2(b []byte, n int) []byte { return append(b, byte('0'+n/10), byte('0'+n%10)) }
+
+func appendClock(b []byte, t time.Time) []byte {
+	h, m, s := t.Clock()
+	b = append2(b, h)
+	b = append(b, ':')
+	b = append2(b, m)
+	b = append(b, ':')
+	return append2(b, s)
+}
+
+// kindClass is the class of each kind's line.
+var kindClass = [...]string{
+	archive.KindMessage: "m",
+	archive.KindAction:  "a",
+	archive.KindNotice:  "no",
+	archive.KindJoin:    "j",
+	archive.KindPart:    "p",
+	archive.KindQuit:    "q",
+	archive.KindKick:    "k",
+	archive.KindNick:    "ni",
+	archive.KindTopic:   "tp",
+	archive.KindMode:    "md",
+	archive.KindGap:     "gp",
+}
+
+// isChatter reports the kinds the "hide joins, parts and quits" toggle hides.
+func isChatter(k archive.Kind) bool {
+	return k == archive.KindJoin || k == archive.KindPart || k == archive.KindQuit || k == archive.KindNick
+}
+
+// appendLine appends one event as an <li>. local is the event's time in the
+// site's zone.
+func appendLine(b []byte, ev *archive.Event, local time.Time) []byte {
+	kc := "x"
+	if ev.Kind.Valid() {
+		kc = kindClass[ev.Kind]
+	}
+	h := nickHash(ev.Nick)
+	b = append(b, `<li id="l-`...)
+	b = strconv.AppendInt(b, ev.ID, 10)
+	b = append(b, `" class="`...)
+	b = append(b, kc...)
+	if isChatter(ev.Kind) {
+		b = append(b, " jpq"...)
+	}
+	if ev.Flags&archive.FlagSelf != 0 {
+		b = append(b, " s"...)
+	}
+	if ev.Nick != "" {
+		b = append(b, " n-"...)
+		b = appendHex32(b, h)
+	}
+	b = append(b, `"><a class="t" href="#l-`...)
+	b = strconv.AppendInt(b, ev.ID, 10)
+	b = append(b, `"><time>`...)
+	b = appendClock(b, local)
+	b = append(b, "</time></a> "...)
+
+	switch ev.Kind {
+	case archive.KindMessage, archive.KindAction, archive.KindNotice:
+		open, close := "&lt;", "&gt;"
+		switch ev.Kind {
+		case archive.KindAction:
+			open, close = "* ", ""
+		case archive.KindNotice:
+			open, close = "-", "-"
+		}
+		b = appendNick(b, ev.Nick, h, open, close)
+		b = appendVia(b, ev)
+		b = append(b, ` <span class="tx">`...)
+		b = appendText(b, ev.Text)
+		b = append(b, "</span>"...)
+	case archive.KindJoin, archive.KindPart, archive.KindQuit:
+		b = append(b, `<span class="ev">`...)
+		b = appendNick(b, ev.Nick, h, "", "")
+		if ev.UserHost != "" {
+			b = append(b, ` <span class="uh">(`...)
+			b = appendEscaped(b, ev.UserHost)
+			b = append(b, ")</span>"...)
+		}
+		switch ev.Kind {
+		case archive.KindJoin:
+			b = append(b, " has joined"...)
+		case archive.KindPart:
+			b = append(b, " has left"...)
+		default:
+			b = append(b, " has quit"...)
+		}
+		b = appendReason(b, ev.Text)
+		b = append(b, "</span>"...)
+	case archive.KindKick:
+		b = append(b, `<span class="ev">`...)
+		b = appendNick(b, ev.Target, nickHash(ev.Target), "", "")
+		b = append(b, " was kicked by "...)
+		b = appendNick(b, ev.Nick, h, "", "")
+		b = appendReason(b, ev.Text)
+		b = append(b, "</span>"...)
+	case archive.KindNick:
+		b = append(b, `<span class="ev">`...)
+		b = appendNick(b, ev.Nick, h, "", "")
+		b = append(b, " is now known as "...)
+		b = appendNick(b, ev.Target, nickHash(ev.Target), "", "")
+		b = append(b, "</span>"...)
+	case archive.KindTopic:
+		b = append(b, `<span class="ev">`...)
+		switch {
+		case ev.Flags&archive.FlagTopicOnJoin != 0:
+			b = append(b, "The topic is: "...)
+		case ev.Nick == "":
+			b = append(b, "The topic was changed to: "...)
+		default:
+			b = appendNick(b, ev.Nick, h, "", "")
+			b = append(b, " changed the topic to: "...)
+		}
+		b = append(b, `<span class="tx">`...)
+		b = appendText(b, ev.Text)
+		b = append(b, "</span></span>"...)
+	case archive.KindMode:
+		b = append(b, `<span class="ev">`...)
+		if ev.Nick != "" {
+			b = appendNick(b, ev.Nick, h, "", "")
+			b = append(b, " sets mode "...)
+		} else {
+			b = append(b, "Mode "...)
+		}
+		b = append(b, `<span class="tx">`...)
+		b = appendEscaped(b, ev.Text)
+		b = append(b, "</span></span>"...)
+	case archive.KindGap:
+		b = append(b, `<span class="ev">Recording gap: nothing was recorded`...)
+		if start, ok := ev.GapStart(); ok {
+			ls := start.In(local.Location())
+			b = append(b, " from "...)
+			if y, m, d := ls.Date(); y != local.Year() || m != local.Month() || d != local.Day() {
+				b = ls.AppendFormat(b, "2006-01-02 ")
+			}
+			b = appendClock(b, ls)
+			b = append(b, " to "...)
+			b = appendClock(b, local)
+		}
+		b = append(b, "</span>"...)
+	default:
+		b = append(b, `<span class="ev">`...)
+		b = appendNick(b, ev.Nick, h, "", "")
+		b = append(b, ` <span class="tx">`...)
+		b = appendText(b, ev.Text)
+		b = append(b, "</span></span>"...)
+	}
+	return append(b, "</li>\n"...)
+}
+
+// appendNick writes a nick in its colour, between fixed decorations.
+func appendNick(b []byte, nick string, h uint32, open, close string) []byte {
+	b = append(b, `<span class="nk c`...)
+	b = strconv.AppendUint(b, uint64(h&(paletteSize-1)), 10)
+	b = append(b, `">`...)
+	b = append(b, open...)
+	if hasFormatting(nick) {
+		nick = ircfmt.Strip(nick)
+	}
+	b = appendEscaped(b, nick)
+	b = append(b, close...)
+	return append(b, "</span>"...)
+}
+
+func appendVia(b []byte, ev *archive.Event) []byte {
+	if ev.Via == "" {
+		return b
+	}
+	b = append(b, ` <span class="via">via `...)
+	b = appendEscaped(b, ev.Via)
+	return append(b, "</span>"...)
+}
+
+func appendReason(b []byte, reason string) []byte {
+	if reason == "" {
+		return b
+	}
+	b = append(b, ` (<span class="tx">`...)
+	b = appendText(b, reason)
+	return append(b, "</span>)"...)
+}
+
+// hasFormatting reports whether s holds mIRC formatting bytes.
+func hasFormatting(s string) bool {
+	for i := 0; i < len(s); i++ {
+		switch s[i] {
+		case 0x02, 0x03, 0x0f, 0x11, 0x16, 0x1d, 0x1e, 0x1f:
+			return true
+		}
+	}
+	return false
+}
+
+// appendText writes message text: mIRC formatting as classed spans,
+// accepted URLs as links, everything else escaped.
+func appendText(b []byte, s string) []byte {
+	if !hasFormatting(s) {
+		return appendLinked(b, s)
+	}
+	for _, part := range ircfmt.Split(s) {
+		if !part.IsFormatted() {
+			b = appendLinked(b, part.Content)
+			continue
+		}
+		b = append(b, `<span class="`...)
+		b = appendFormatClasses(b, &part)
+		b = append(b, `">`...)
+		b = appendLinked(b, part.Content)
+		b = append(b, "</span>"...)
+	}
+	return b
+}
+
+// appendFormatClasses writes the classes of one formatted piece; all come
+// from fixed tables. Colours 16–98 (the extended palette) are not shown.
+func appendFormatClasses(b []byte, f *ircfmt.FormattedSubstring) []byte {
+	start := len(b)
+	add := func(c string) {
+		if len(b) > start {
+			b = append(b, ' ')
+		}
+		b = append(b, c...)
+	}
+	if f.Bold {
+		add("bo")
+	}
+	if f.Italic {
+		add("it")
+	}
+	if f.Underline {
+		add("un")
+	}
+	if f.Strikethrough {
+		add("st")
+	}
+	if f.Monospace {
+		add("mo")
+	}
+	if f.ReverseColor {
+		add("rv")
+	}
+	bg := f.BackgroundColor.IsSet && f.BackgroundColor.Value < 16
+	if f.ForegroundColor.IsSet && f.ForegroundColor.Value < 16 {
+		// Without a background of its own, a colour is drawn in a shade
+		// readable on the page (f*); on a background, exactly (F*).
+		if bg {
+			add(exactFG[f.ForegroundColor.Value])
+		} else {
+			add(readableFG[f.ForegroundColor.Value])
+		}
+	}
+	if bg {
+		add(bgClass[f.BackgroundColor.Value])
+	}
+	if len(b) == start {
+		add("fm")
+	}
+	return b
+}
+
+var (
+	readableFG = [16]string{"f0", "f1", "f2", "f3", "f4", "f5", "f6", "f7", "f8", "f9", "f10", "f11", "f12", "f13", "f14", "f15"}
+	exactFG    = [16]string{"F0", "F1", "F2", "F3", "F4", "F5", "F6", "F7", "F8", "F9", "F10", "F11", "F12", "F13", "F14", "F15"}
+	bgClass    = [16]string{"b0", "b1", "b2", "b3", "b4", "b5", "b6", "b7", "b8", "b9", "b10", "b11", "b12", "b13", "b14", "b15"}
+)
+
+// appendLinked writes text with accepted URLs made into links.
+func appendLinked(b []byte, s string) []byte {
+	if !containsSchemeSep(s) {
+		return appendEscaped(b, s)
+	}
+	last := 0
+	scanURLs(s, func(start, end int, href string) {
+		b = appendEscaped(b, s[last:start])
+		b = append(b, `<a href="`...)
+		b = appendEscaped(b, href)
+		b = append(b, `" rel="nofollow ugc noopener">`...)
+		b = appendEscaped(b, s[start:end])
+		b = append(b, "</a>"...)
+		last = end
+	})
+	return appendEscaped(b, s[last:])
+}
+
+func containsSchemeSep(s string) bool {
+	for i := 0; i+2 < len(s); i++ {
+		if s[i] == ':' && s[i+1] == '/' && s[i+2] == '/' {
+			return true
+		}
+	}
+	return false
+}
+
+// appendEscaped writes s as HTML text (also safe inside a quoted
+// attribute): & < > " ' are escaped, control characters other than tab and
+// invalid UTF-8 become U+FFFD, a tab becomes a space.
+func appendEscaped(b []byte, s string) []byte {
+	last := 0
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c >= 0x20 && c < 0x7f {
+			var esc string
+			switch c {
+			case '&':
+				esc = "&amp;"
+			case '<':
+				esc = "&lt;"
+			case '>':
+				esc = "&gt;"
+			case '"':
+				esc = "&#34;"
+			case '\'':
+				esc = "&#39;"
+			default:
+				i++
+				continue
+			}
+			b = append(b, s[last:i]...)
+			b = append(b, esc...)
+			i++
+			last = i
+			continue
+		}
+		if c < 0x80 { // C0 controls and DEL
+			b = append(b, s[last:i]...)
+			if c == '\t' {
+				b = append(b, ' ')
+			} else {
+				b = append(b, "\uFFFD"...)
+			}
+			i++
+			last = i
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && size == 1 || r >= 0x80 && r < 0xa0 {
+			// Invalid UTF-8, or a C1 control.
+			b = append(b, s[last:i]...)
+			b = append(b, "\uFFFD"...)
+			i += size
+			last = i
+			continue
+		}
+		i += size
+	}
+	return append(b, s[last:]...)
+}

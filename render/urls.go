@@ -1,0 +1,119 @@
+package render
+
+import (
+	"net/url"
+	"strings"
+)
+
+// maxURLLen bounds a link: longer candidates stay plain text.
+const maxURLLen = 4096
+
+// scanURLs calls fn for every URL in s that the site turns into a link, in
+// order, with the byte span of its text in s and the href to use. Only URLs
+// that parse, have a host and use http, https, gemini or irc are accepted;
+// the href is net/url's serialisation of the parsed URL, never the raw text.
+func scanURLs(s string, fn func(start, end int, href string)) {
+	i := 0
+	for i < len(s) {
+		j := strings.Index(s[i:], "://")
+		if j < 0 {
+			return
+		}
+		p := i + j
+		start := p
+		for start > 0 && start > p-7 && isSchemeByte(s[start-1]) {
+			start--
+		}
+		if start > 0 && isSchemeByte(s[start-1]) || !acceptedScheme(s[start:p]) {
+			i = p + 3
+			continue
+		}
+		end := p + 3
+		for end < len(s) && !isURLStop(s[end]) {
+			end++
+		}
+		end = trimURLEnd(s, start, end)
+		if end-start > maxURLLen || end <= p+3 {
+			i = max(end, p+3)
+			continue
+		}
+		if href, ok := acceptURL(s[start:end]); ok {
+			fn(start, end, href)
+		}
+		i = end
+	}
+}
+
+func isSchemeByte(c byte) bool {
+	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z'
+}
+
+func acceptedScheme(s string) bool {
+	switch len(s) {
+	case 3:
+		return strings.EqualFold(s, "irc")
+	case 4:
+		return strings.EqualFold(s, "http")
+	case 5:
+		return strings.EqualFold(s, "https")
+	case 6:
+		return strings.EqualFold(s, "gemini")
+	}
+	return false
+}
+
+// isURLStop reports bytes that end a URL in running text: space, controls
+// (mIRC formatting included) and the characters that delimit URLs in prose.
+func isURLStop(c byte) bool {
+	return c <= ' ' || c == 0x7f || c == '<' || c == '>' || c == '"' || c == '`'
+}
+
+// trimURLEnd drops trailing punctuation that belongs to the sentence, not
+// the URL: "see https://a.example/x." and "(https://a.example/x)".
+func trimURLEnd(s string, start, end int) int {
+	for end > start {
+		switch s[end-1] {
+		case '.', ',', ';', ':', '!', '?', '\'', '*':
+			end--
+			continue
+		case ')':
+			if strings.Count(s[start:end], "(") < strings.Count(s[start:end], ")") {
+				end--
+				continue
+			}
+		case ']':
+			if strings.Count(s[start:end], "[") < strings.Count(s[start:end], "]") {
+				end--
+				continue
+			}
+		}
+		return end
+	}
+	return end
+}
+
+// acceptURL parses a candidate and returns the href to link to.
+func acceptURL(raw string) (string, bool) {
+	u, err := url.Parse(raw)
+	if err != nil || u.Opaque != "" || u.Host == "" {
+		return "", false
+	}
+	u.Scheme = strings.ToLower(u.Scheme)
+	if !acceptedScheme(u.Scheme) {
+		return "", false
+	}
+	if h := u.Hostname(); h == "" || strings.ContainsAny(h, " \t\"'<>\\") {
+		return "", false
+	}
+	return u.String(), true
+}
+
+// LinkHost is the host a link is counted under in the stats: lower case,
+// without "www.".
+func linkHost(href string) string {
+	u, err := url.Parse(href)
+	if err != nil {
+		return ""
+	}
+	return strings.TrimPrefix(strings.ToLower(u.Hostname()), "www.")
+}

@@ -1,0 +1,132 @@
+package render
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"sync"
+)
+
+// files tracks what a render wrote and removed.
+type files struct {
+	out     string
+	mu      sync.Mutex
+	dirs    map[string]bool
+	written []string
+	removed []string
+}
+
+// writeFile writes data to rel (a slash-separated path under Out)
+// atomically: into a temporary file in the same directory, then renamed over
+// the old one, so that a web server serves either the old page or the new
+// one, never half of one. listed says whether the file is reported in
+// Stats.Written (bookkeeping files are not).
+func (r *renderer) writeFile(rel string, data []byte, listed bool) error {
+	if !filepath.IsLocal(filepath.FromSlash(rel)) || strings.Contains(rel, "\\") {
+		return fmt.Errorf("render: refusing to write %q outside the output directory", rel)
+	}
+	path := filepath.Join(r.opt.Out, filepath.FromSlash(rel))
+	dir := filepath.Dir(path)
+	if err := r.files.mkdir(dir); err != nil {
+		return err
+	}
+	f, err := os.CreateTemp(dir, ".tmp-*")
+	if err != nil {
+		return fmt.Errorf("write %s: %w", rel, err)
+	}
+	_, err = f.Write(data)
+	if err == nil {
+		err = f.Chmod(0o644)
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Rename(f.Name(), path)
+	}
+	if err != nil {
+		os.Remove(f.Name())
+		return fmt.Errorf("write %s: %w", rel, err)
+	}
+	if listed {
+		r.files.mu.Lock()
+		r.files.written = append(r.files.written, rel)
+		r.files.mu.Unlock()
+	}
+	return nil
+}
+
+func (f *files) mkdir(dir string) error {
+	f.mu.Lock()
+	ok := f.dirs[dir]
+	f.mu.Unlock()
+	if ok {
+		return nil
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return fmt.Errorf("create %s: %w", dir, err)
+	}
+	f.mu.Lock()
+	f.dirs[dir] = true
+	f.mu.Unlock()
+	return nil
+}
+
+// removeFile removes rel if it exists.
+func (r *renderer) removeFile(rel string) error {
+	if !filepath.IsLocal(filepath.FromSlash(rel)) {
+		return fmt.Errorf("render: refusing to remove %q outside the output directory", rel)
+	}
+	err := os.Remove(filepath.Join(r.opt.Out, filepath.FromSlash(rel)))
+	if errors.Is(err, os.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("remove %s: %w", rel, err)
+	}
+	r.files.mu.Lock()
+	r.files.removed = append(r.files.removed, rel)
+	r.files.mu.Unlock()
+	return nil
+}
+
+// removeDir removes a directory the renderer made (a channel's) with
+// everything in it, and its parent when that is left empty.
+func (r *renderer) removeDir(rel string) error {
+	rel = strings.TrimSuffix(rel, "/")
+	if !filepath.IsLocal(filepath.FromSlash(rel)) || rel == "" {
+		return fmt.Errorf("render: refusing to remove %q", rel)
+	}
+	root := filepath.Join(r.opt.Out, filepath.FromSlash(rel))
+	var gone []string
+	filepath.WalkDir(root, func(p string, e fs.DirEntry, err error) error {
+		if err == nil && !e.IsDir() {
+			if rp, err := filepath.Rel(r.opt.Out, p); err == nil {
+				gone = append(gone, filepath.ToSlash(rp))
+			}
+		}
+		return nil
+	})
+	if err := os.RemoveAll(root); err != nil {
+		return fmt.Errorf("remove %s: %w", rel, err)
+	}
+	os.Remove(filepath.Dir(root)) // the network's directory, when empty
+	r.files.mu.Lock()
+	r.files.removed = append(r.files.removed, gone...)
+	r.files.mu.Unlock()
+	return nil
+}
+
+func (f *files) lists() (written, removed []string) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	written = append([]string(nil), f.written...)
+	removed = append([]string(nil), f.removed...)
+	sort.Strings(written)
+	sort.Strings(removed)
+	return written, removed
+}
