@@ -1,0 +1,383 @@
+package main
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"iter"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"proceedings/archive"
+)
+
+var archiveArea = area{
+	key:   "archive",
+	title: "Archive (issue 3)",
+	method: "The corpus is appended through the live path the bot uses: `AppendAsync` from one goroutine " +
+		"(waiting for room when the queue is full), then `Flush`; every commit is durable (WAL, synchronous=FULL). " +
+		"The reference is the same rows inserted into a plain table with the same columns but no index, no FTS " +
+		"and no day counts, through modernc.org/sqlite, one transaction per 10,000 rows. Both include generating " +
+		"the events. Sizes are measured after closing (SQLite checkpoints the WAL into the file). Then single " +
+		"`Append` calls are timed one at a time on the full archive, 200 random days are read with `Day` and the " +
+		"channel's `Calendar` is read repeatedly, on a read-only handle.",
+	run: runArchive,
+}
+
+// builtArchive is the archive the query areas share, with what its
+// loading measured.
+type builtArchive struct {
+	path     string
+	events   int
+	loader   string
+	took     time.Duration
+	windows  []float64 // events/s in each tenth of the load, in order
+	bytes    int64     // database file (and WAL, if any) after Close
+	channel  string
+	network  string
+	lastTime time.Time
+}
+
+// loaders fill a fresh archive with the corpus. The live path is the only
+// one today. Hook: when the archive gets a bulk import (see NEEDS.md), add a
+// loader here and choose it for sizes the live path is too slow for; the
+// report names the loader used.
+var loaders = map[string]func(ctx context.Context, e *env, db *archive.DB, evs iter.Seq[archive.Event], total int) (time.Duration, []float64, error){
+	"live AppendAsync": loadLive,
+}
+
+// archive returns the archive of the run's size, building it once.
+func (e *env) archive(ctx context.Context) (*builtArchive, error) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if e.arch != nil || e.archErr != nil {
+		return e.arch, e.archErr
+	}
+	e.arch, e.archErr = e.buildArchive(ctx, "live AppendAsync")
+	return e.arch, e.archErr
+}
+
+func (e *env) buildArchive(ctx context.Context, loader string) (*builtArchive, error) {
+	spec := e.spec(e.size.ArchiveLines)
+	path := filepath.Join(e.workDir, "archive.db")
+	b := &builtArchive{path: path, events: spec.Lines, loader: loader, channel: spec.Channel, network: spec.Network}
+	db, err := archive.Open(ctx, path, archive.Options{})
+	if err != nil {
+		return nil, err
+	}
+	e.log.Info("archive: loading the corpus", "events", spec.Lines, "loader", loader)
+	evs := func(yield func(archive.Event) bool) {
+		for ev := range spec.events() {
+			b.lastTime = ev.Time
+			if !yield(ev) {
+				return
+			}
+		}
+	}
+	b.took, b.windows, err = loaders[loader](ctx, e, db, evs, spec.Lines)
+	if cerr := db.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return nil, fmt.Errorf("load the archive: %w", err)
+	}
+	if b.bytes, err = dbSize(path); err != nil {
+		return nil, err
+	}
+	e.log.Info("archive: loaded", "events", spec.Lines, "took", b.took.Round(time.Millisecond),
+		"events/s", int(float64(spec.Lines)/b.took.Seconds()), "MB", b.bytes>>20)
+	return b, nil
+}
+
+// loadLive appends every event with AppendAsync from this one goroutine,
+// waits for room when the queue is full, and flushes at the end. It
+// returns the time from the first append to the end of Flush and the
+// throughput of each tenth of the load.
+func loadLive(ctx context.Context, e *env, db *archive.DB, evs iter.Seq[archive.Event], total int) (time.Duration, []float64, error) {
+	var (
+		acked   atomic.Int64
+		errOnce sync.Once
+		ackErr  error
+		room    = make(chan struct{}, 1)
+		tenth   = max(total/10, 1)
+		marks   = make([]time.Time, 0, 11) // written by the writer goroutine only
+	)
+	done := func(_ int64, err error) {
+		if err != nil {
+			errOnce.Do(func() { ackErr = err })
+		}
+		if n := acked.Add(1); n%int64(tenth) == 0 {
+			marks = append(marks, time.Now())
+		}
+		select {
+		case room <- struct{}{}:
+		default:
+		}
+	}
+	start := time.Now()
+	n := 0
+	for ev := range evs {
+		for {
+			err := db.AppendAsync(ev, done)
+			if err == nil {
+				break
+			}
+			if !errors.Is(err, archive.ErrQueueFull) {
+				return 0, nil, err
+			}
+			select {
+			case <-room:
+			case <-ctx.Done():
+				return 0, nil, ctx.Err()
+			}
+		}
+		if n++; n%500_000 == 0 {
+			e.log.Info("archive: appending", "queued", n, "acknowledged", acked.Load(), "of", total,
+				"events/s so far", int(float64(acked.Load())/time.Since(start).Seconds()))
+		}
+	}
+	if err := db.Flush(ctx); err != nil {
+		return 0, nil, err
+	}
+	took := time.Since(start)
+	// Flush returned after every done call: marks and ackErr are settled.
+	if ackErr != nil {
+		return 0, nil, fmt.Errorf("an append was refused: %w", ackErr)
+	}
+	if got := acked.Load(); got != int64(total) {
+		return 0, nil, fmt.Errorf("%d events were acknowledged, %d appended", got, total)
+	}
+	var windows []float64
+	if total >= 10 {
+		prev := start
+		for _, m := range marks[:min(len(marks), 10)] {
+			windows = append(windows, float64(tenth)/m.Sub(prev).Seconds())
+			prev = m
+		}
+	}
+	return took, windows, nil
+}
+
+// dbSize is the size of an SQLite database with its WAL, if one is left.
+func dbSize(path string) (int64, error) {
+	var total int64
+	for _, p := range []string{path, path + "-wal"} {
+		fi, err := os.Stat(p)
+		if errors.Is(err, os.ErrNotExist) && p != path {
+			continue
+		}
+		if err != nil {
+			return 0, fmt.Errorf("measure the archive: %w", err)
+		}
+		total += fi.Size()
+	}
+	return total, nil
+}
+
+// loadBare is the reference: the same rows into a plain table with no
+// index, no FTS and no trigger, one transaction per 10,000 rows.
+func loadBare(ctx context.Context, path string, evs iter.Seq[archive.Event]) (time.Duration, int, error) {
+	db, err := sql.Open("sqlite", "file:"+path+"?_pragma=journal_mode(WAL)&_pragma=synchronous(FULL)")
+	if err != nil {
+		return 0, 0, err
+	}
+	defer db.Close()
+	db.SetMaxOpenConns(1)
+	if _, err := db.ExecContext(ctx, `CREATE TABLE events (id INTEGER PRIMARY KEY, channel INTEGER NOT NULL,
+		ts INTEGER NOT NULL, kind INTEGER NOT NULL, nick TEXT NOT NULL, text TEXT NOT NULL, target TEXT,
+		userhost TEXT, account TEXT, msgid TEXT, via TEXT, flags INTEGER NOT NULL DEFAULT 0)`); err != nil {
+		return 0, 0, fmt.Errorf("create the bare table: %w", err)
+	}
+	null := func(s string) any {
+		if s == "" {
+			return nil
+		}
+		return s
+	}
+	start := time.Now()
+	var tx *sql.Tx
+	var stmt *sql.Stmt
+	n := 0
+	commit := func() error {
+		if tx == nil {
+			return nil
+		}
+		stmt.Close()
+		err := tx.Commit()
+		tx = nil
+		return err
+	}
+	for ev := range evs {
+		if tx == nil {
+			if tx, err = db.BeginTx(ctx, nil); err != nil {
+				return 0, 0, err
+			}
+			if stmt, err = tx.PrepareContext(ctx, `INSERT INTO events(channel, ts, kind, nick, text, target, userhost, account, msgid, via, flags)
+				VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`); err != nil {
+				tx.Rollback()
+				return 0, 0, err
+			}
+		}
+		if _, err := stmt.ExecContext(ctx, 1, ev.Time.UnixMilli(), int64(ev.Kind), ev.Nick, ev.Text, null(ev.Target),
+			null(ev.UserHost), null(ev.Account), null(ev.MsgID), null(ev.Via), int64(ev.Flags)); err != nil {
+			tx.Rollback()
+			return 0, 0, fmt.Errorf("bare insert: %w", err)
+		}
+		if n++; n%10_000 == 0 {
+			if err := commit(); err != nil {
+				return 0, 0, err
+			}
+		}
+	}
+	if err := commit(); err != nil {
+		return 0, 0, err
+	}
+	return time.Since(start), n, nil
+}
+
+func runArchive(ctx context.Context, e *env) ([]result, error) {
+	b, err := e.archive(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var rows []result
+
+	// The reference: bare inserts of the same rows.
+	e.log.Info("archive: reference bare SQLite inserts", "rows", b.events)
+	barePath := filepath.Join(e.workDir, "bare.db")
+	bareTook, bareRows, err := loadBare(ctx, barePath, e.spec(b.events).events())
+	if err != nil {
+		return nil, err
+	}
+	bareBytes, err := dbSize(barePath)
+	if err != nil {
+		return nil, err
+	}
+	os.Remove(barePath)
+	genStart := time.Now()
+	genN := 0
+	for range e.spec(b.events).events() {
+		genN++
+	}
+	e.notef("Generating the events alone runs at %s events/s on this machine; both append figures include it.",
+		num(float64(genN)/time.Since(genStart).Seconds()))
+
+	rate := float64(b.events) / b.took.Seconds()
+	bareRate := float64(bareRows) / bareTook.Seconds()
+	rows = append(rows, result{
+		Metric: fmt.Sprintf("Append throughput, %s events, %s then Flush (durable)", num(float64(b.events)), b.loader),
+		Ours:   ptr(rate), Reference: ptr(bareRate), RefTool: "bare SQLite inserts", Unit: "events/s", Better: higher,
+		Target: &goal{">=", 20000},
+		Note:   fmt.Sprintf("%s for the whole load; the reference took %s", b.took.Round(time.Millisecond), bareTook.Round(time.Millisecond)),
+	})
+	if len(b.windows) == 10 {
+		slow, fast := b.windows[0], b.windows[0]
+		for _, w := range b.windows {
+			slow, fast = min(slow, w), max(fast, w)
+		}
+		rows = append(rows, result{
+			Metric: "Append throughput, slowest tenth of the load (sustained)",
+			Ours:   ptr(slow), Unit: "events/s", Better: higher, Target: &goal{">=", 20000},
+			Note: fmt.Sprintf("fastest tenth %s events/s; first tenth %s, last tenth %s", num(fast), num(b.windows[0]), num(b.windows[9])),
+		})
+	}
+	bpe := float64(b.bytes) / float64(b.events)
+	rows = append(rows, result{
+		Metric: "Archive bytes per event (events, indexes, day counts, FTS)",
+		Ours:   ptr(bpe), Reference: ptr(float64(bareBytes) / float64(bareRows)), RefTool: "bare SQLite table",
+		Unit: "bytes", Better: lower, Target: &goal{"<=", 250},
+		Note: fmt.Sprintf("%s MB for %s events; the bare table %s MB", num(float64(b.bytes)/1e6), num(float64(b.events)), num(float64(bareBytes)/1e6)),
+	})
+
+	// One event at a time, on the full archive.
+	rw, err := archive.Open(ctx, b.path, archive.Options{})
+	if err != nil {
+		return nil, err
+	}
+	e.log.Info("archive: single appends, one at a time", "count", e.size.SeqAppends)
+	lat := make([]time.Duration, 0, e.size.SeqAppends)
+	at := b.lastTime
+	for i := range e.size.SeqAppends {
+		at = at.Add(time.Second)
+		ev := archive.Event{Network: b.network, Channel: b.channel, Time: at, Kind: archive.KindMessage,
+			Nick: "bencher", UserHost: "~bench@203.0.113.1", Text: fmt.Sprintf("single append %d of the benchmark", i)}
+		t0 := time.Now()
+		if _, err := rw.Append(ctx, ev); err != nil {
+			rw.Close()
+			return nil, err
+		}
+		lat = append(lat, time.Since(t0))
+	}
+	if err := rw.Close(); err != nil {
+		return nil, err
+	}
+	rows = append(rows,
+		result{Metric: fmt.Sprintf("Append one event and wait until durable, p50 (%d in a row)", len(lat)),
+			Ours: ptr(ms(percentile(lat, 50))), Unit: "ms", Better: lower},
+		result{Metric: "Append one event and wait until durable, p99",
+			Ours: ptr(ms(percentile(lat, 99))), Unit: "ms", Better: lower,
+			Note: fmt.Sprintf("max %s ms", num(ms(percentile(lat, 100))))},
+	)
+
+	// Queries on a read-only handle.
+	ro, err := archive.Open(ctx, b.path, archive.Options{ReadOnly: true})
+	if err != nil {
+		return nil, err
+	}
+	defer ro.Close()
+	ch, err := ro.FindChannel(ctx, b.network, b.channel)
+	if err != nil {
+		return nil, err
+	}
+	cal, err := ro.Calendar(ctx, ch.ID)
+	if err != nil {
+		return nil, err
+	}
+	if len(cal) == 0 {
+		return nil, errors.New("the archive's calendar is empty")
+	}
+	e.log.Info("archive: reading random days", "days", e.size.DaySamples, "of", len(cal))
+	rng := rand.New(rand.NewPCG(e.seed, 0x646179))
+	dayLat := make([]time.Duration, 0, e.size.DaySamples)
+	var dayEvents int
+	for range e.size.DaySamples {
+		d := cal[rng.IntN(len(cal))]
+		t0 := time.Now()
+		evs, err := ro.Day(ctx, ch.ID, d.Day)
+		dayLat = append(dayLat, time.Since(t0))
+		if err != nil {
+			return nil, err
+		}
+		if len(evs) != d.Events {
+			return nil, fmt.Errorf("day %s: Day returned %d events, the calendar counts %d", d.Day, len(evs), d.Events)
+		}
+		dayEvents += len(evs)
+	}
+	calLat := make([]time.Duration, 0, e.size.CalSamples)
+	for range e.size.CalSamples {
+		t0 := time.Now()
+		if _, err := ro.Calendar(ctx, ch.ID); err != nil {
+			return nil, err
+		}
+		calLat = append(calLat, time.Since(t0))
+	}
+	archLabel := num(float64(b.events + len(lat)))
+	rows = append(rows,
+		result{Metric: fmt.Sprintf("One day's events (Day), p50 over %d random days, %s-event archive", len(dayLat), archLabel),
+			Ours: ptr(ms(percentile(dayLat, 50))), Unit: "ms", Better: lower,
+			Note: fmt.Sprintf("%s events per day on average", num(float64(dayEvents)/float64(len(dayLat))))},
+		result{Metric: "One day's events (Day), p95",
+			Ours: ptr(ms(percentile(dayLat, 95))), Unit: "ms", Better: lower, Target: &goal{"<", 5},
+			Note: fmt.Sprintf("max %s ms", num(ms(percentile(dayLat, 100))))},
+		result{Metric: fmt.Sprintf("Calendar of the channel (%s days), p50 over %d calls", num(float64(len(cal))), len(calLat)),
+			Ours: ptr(ms(percentile(calLat, 50))), Unit: "ms", Better: lower},
+		result{Metric: "Calendar of the channel, p95",
+			Ours: ptr(ms(percentile(calLat, 95))), Unit: "ms", Better: lower, Target: &goal{"<", 20}},
+	)
+	return rows, nil
+}

@@ -1,0 +1,148 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strconv"
+	"strings"
+)
+
+var goBenchArea = area{
+	key:   "gobench",
+	title: "Go micro-benchmarks (every package's Benchmark functions)",
+	method: "`go test -run '^$' -bench . -benchmem -count 1` over every package of the module, whoever wrote the " +
+		"benchmarks; the table is parsed from its output. Packages that fail to build or whose benchmarks fail are " +
+		"listed below the table.",
+	run: runGoBench,
+}
+
+// goBench is one line of go test -bench output.
+type goBench struct {
+	Pkg     string
+	Name    string // without the -GOMAXPROCS suffix
+	Procs   int
+	N       int64
+	Metrics []benchMetric // ns/op first when present, in the order printed
+}
+
+type benchMetric struct {
+	Value float64
+	Unit  string
+}
+
+func (b goBench) metric(unit string) (float64, bool) {
+	for _, m := range b.Metrics {
+		if m.Unit == unit {
+			return m.Value, true
+		}
+	}
+	return 0, false
+}
+
+// parseGoBench reads the text output of go test -bench: benchmark result
+// lines (attributed to the last "pkg:" line) and the packages that failed.
+func parseGoBench(out []byte) (benches []goBench, failures []string) {
+	pkg := ""
+	sc := bufio.NewScanner(bytes.NewReader(out))
+	sc.Buffer(make([]byte, 64<<10), 1<<20)
+	for sc.Scan() {
+		line := sc.Text()
+		switch {
+		case strings.HasPrefix(line, "pkg: "):
+			pkg = strings.TrimSpace(strings.TrimPrefix(line, "pkg: "))
+		case strings.HasPrefix(line, "FAIL\t") || strings.HasPrefix(line, "FAIL "):
+			failures = append(failures, strings.Join(strings.Fields(line)[1:], " "))
+		case strings.HasPrefix(line, "--- FAIL: Benchmark"):
+			failures = append(failures, pkg+": "+strings.TrimSpace(strings.TrimPrefix(line, "--- FAIL: ")))
+		case strings.HasPrefix(line, "Benchmark"):
+			if b, ok := parseBenchLine(line); ok {
+				b.Pkg = pkg
+				benches = append(benches, b)
+			}
+		}
+	}
+	return benches, failures
+}
+
+// parseBenchLine reads "BenchmarkX-2   1000   1234 ns/op   56 B/op ...".
+func parseBenchLine(line string) (goBench, bool) {
+	f := strings.Fields(line)
+	if len(f) < 4 || len(f)%2 != 0 {
+		return goBench{}, false
+	}
+	b := goBench{Name: f[0], Procs: 1}
+	if i := strings.LastIndexByte(f[0], '-'); i > 0 {
+		if p, err := strconv.Atoi(f[0][i+1:]); err == nil && p > 0 {
+			b.Name, b.Procs = f[0][:i], p
+		}
+	}
+	n, err := strconv.ParseInt(f[1], 10, 64)
+	if err != nil || n <= 0 {
+		return goBench{}, false
+	}
+	b.N = n
+	for i := 2; i+1 < len(f); i += 2 {
+		v, err := strconv.ParseFloat(f[i], 64)
+		if err != nil {
+			return goBench{}, false
+		}
+		b.Metrics = append(b.Metrics, benchMetric{v, f[i+1]})
+	}
+	return b, true
+}
+
+func goTool() string {
+	if p, err := exec.LookPath("go"); err == nil {
+		return p
+	}
+	return filepath.Join(runtime.GOROOT(), "bin", "go")
+}
+
+func runGoBench(ctx context.Context, e *env) ([]result, error) {
+	ctx, cancel := context.WithTimeout(ctx, e.size.GoBenchBudget)
+	defer cancel()
+	e.log.Info("gobench: go test -bench over every package", "benchtime", e.size.BenchTime, "budget", e.size.GoBenchBudget)
+	r, err := runTool(ctx, e.root, nil, false, goTool(), "test", "-run", "^$", "-bench", ".", "-benchmem", "-count", "1",
+		"-vet=off", "-benchtime", e.size.BenchTime, "-timeout", e.size.GoBenchBudget.String(), "./...")
+	benches, failures := parseGoBench(r.Stdout)
+	var exitErr *exec.ExitError
+	switch {
+	case ctx.Err() != nil:
+		e.notef("The run was stopped after its budget of %s; the benchmarks that finished are listed.", e.size.GoBenchBudget)
+	case errors.As(err, &exitErr):
+		// go test exits 1 when a package fails to build or a benchmark fails: listed below.
+	case err != nil:
+		return nil, err
+	}
+	for _, f := range failures {
+		e.notef("Failed: %s", f)
+	}
+	if len(benches) == 0 {
+		e.notef("No package has a Benchmark function yet.")
+	}
+	var rows []result
+	for _, b := range benches {
+		nsop, ok := b.metric("ns/op")
+		if !ok {
+			continue
+		}
+		var extra []string
+		for _, m := range b.Metrics {
+			if m.Unit != "ns/op" {
+				extra = append(extra, num(m.Value)+" "+m.Unit)
+			}
+		}
+		rows = append(rows, result{
+			Metric: fmt.Sprintf("%s %s", strings.TrimPrefix(b.Pkg, "proceedings/"), b.Name),
+			Ours:   ptr(nsop), Unit: "ns/op", Better: lower,
+			Note: strings.Join(append([]string{num(float64(b.N)) + " iterations"}, extra...), ", "),
+		})
+	}
+	return rows, nil
+}

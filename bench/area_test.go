@@ -1,0 +1,89 @@
+package main
+
+import (
+	"context"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+// TestAreasEndToEnd runs the archive, search and reference areas for real
+// on a tiny corpus: the same code make bench runs, with small numbers.
+func TestAreasEndToEnd(t *testing.T) {
+	dir := t.TempDir()
+	work := filepath.Join(dir, "run")
+	if err := os.MkdirAll(work, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	root, err := moduleRoot()
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := &env{
+		size: sizeConfig{Name: "tiny", ArchiveLines: 3000, RefLines: 2000, SeqAppends: 5, DaySamples: 10, CalSamples: 3,
+			QueryRepeats: 2, GrepRepeats: 1, BenchTime: "1x", GoBenchBudget: time.Minute},
+		seed: 1, root: root, outDir: dir, workDir: work, log: slog.New(slog.DiscardHandler),
+	}
+	ctx := context.Background()
+	byMetric := map[string]result{}
+	for _, a := range []area{archiveArea, searchArea, referenceArea} {
+		rows, err := a.run(ctx, e)
+		if err != nil {
+			t.Fatalf("%s: %v", a.key, err)
+		}
+		if len(rows) == 0 {
+			t.Fatalf("%s: no rows", a.key)
+		}
+		for _, r := range rows {
+			r.finish()
+			if r.Ours == nil && r.Reference == nil {
+				t.Errorf("%s: row %q has no figure at all", a.key, r.Metric)
+			}
+			if r.Unit == "" {
+				t.Errorf("%s: row %q has no unit", a.key, r.Metric)
+			}
+			byMetric[r.Metric] = r
+		}
+		t.Logf("%s: %d rows, notes %q", a.key, len(rows), e.takeNotes())
+	}
+	var sawThroughput, sawBytes, sawDay, sawSearch, sawPisg bool
+	for m, r := range byMetric {
+		switch {
+		case strings.HasPrefix(m, "Append throughput, 3,000 events"):
+			sawThroughput = *r.Ours > 0 && *r.Reference > 0 && r.Ratio != nil
+		case strings.HasPrefix(m, "Archive bytes per event"):
+			// Our archive carries indexes and FTS: it must be bigger than the bare table.
+			sawBytes = *r.Ours > *r.Reference
+		case strings.HasPrefix(m, "One day's events (Day), p95"):
+			sawDay = *r.Ours > 0 && r.Pass != nil
+		case strings.HasPrefix(m, "common word"):
+			sawSearch = strings.Contains(r.Note, "matching events") && *r.Reference > 0
+			// FTS and grep -w count the same lines of this corpus.
+			var fts, grep string
+			if i := strings.Index(r.Note, "; "); i > 0 {
+				rest := r.Note[i+2:]
+				fts = rest[:strings.Index(rest, " matching")]
+				grep = rest[strings.Index(rest, "grep: ")+6 : strings.Index(rest, " lines")]
+			}
+			if fts != grep || fts == "" {
+				t.Errorf("FTS found %q events, grep %q lines: %s", fts, grep, r.Note)
+			}
+		case strings.HasPrefix(m, "pisg, statistics of the channel, 2,000 lines"):
+			sawPisg = *r.Reference > 0 && r.Ours == nil
+		}
+	}
+	for name, ok := range map[string]bool{"throughput": sawThroughput, "bytes per event": sawBytes, "day": sawDay, "search": sawSearch, "pisg": sawPisg} {
+		if !ok {
+			t.Errorf("no sound %s row among %d rows", name, len(byMetric))
+		}
+	}
+	if _, err := os.Stat(filepath.Join(work, "reference", "pisg.html")); err != nil {
+		t.Errorf("pisg wrote no page: %v", err)
+	}
+	if _, err := os.Stat(filepath.Join(work, "reference", "logs2html", "index.html")); err != nil {
+		t.Errorf("logs2html wrote no index: %v", err)
+	}
+}
