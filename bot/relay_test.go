@@ -1,0 +1,333 @@
+package bot
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+	"unicode/utf8"
+
+	"github.com/ergochat/irc-go/ircmsg"
+
+	"proceedings/archive"
+	"proceedings/config"
+	"proceedings/internal/ircserver"
+)
+
+const relayPattern = `^<(?P<nick>[^>]+)> (?P<text>.*)$`
+
+func TestUnwrapRelay(t *testing.T) {
+	re := regexp.MustCompile(relayPattern)
+	for _, tc := range []struct {
+		line, nick, text string
+		ok               bool
+	}{
+		{"<alice> hello", "alice", "hello", true},
+		{"<alice> ", "alice", "", true},
+		{"<\x0303alice\x03> hi there", "alice", "hi there", true},                          // coloured nick
+		{"<a\u200blice> no highlight", "alice", "no highlight", true},                      // zero-width space
+		{"\x02<bob>\x02 bold frame", "bob", "bold frame", true},                            // only matches without codes
+		{"<\u200b> nobody", "", "", false},                                                 // nothing left of the nick
+		{"* alice waves", "", "", false},                                                   // not this pattern
+		{"<alice>hello", "", "", false},                                                    // no space
+		{"<" + strings.Repeat("x", 100) + "> long", strings.Repeat("x", 64), "long", true}, // nick capped
+	} {
+		t.Run(tc.line, func(t *testing.T) {
+			nick, text, ok := unwrapRelay(re, tc.line)
+			if ok != tc.ok || nick != tc.nick || text != tc.text {
+				t.Errorf("unwrapRelay(%q) = %q, %q, %v; want %q, %q, %v", tc.line, nick, text, ok, tc.nick, tc.text, tc.ok)
+			}
+		})
+	}
+	// A pattern without the groups never unwraps.
+	if _, _, ok := unwrapRelay(regexp.MustCompile(`^<(.+)> (.*)$`), "<a> b"); ok {
+		t.Error("a pattern without named groups unwrapped a line")
+	}
+}
+
+func FuzzUnwrapRelay(f *testing.F) {
+	for _, s := range []string{"<alice> hello", "<\x0303al\x03ice> x", "\x02<b>\x02 y", "<\u200b> z", "<\xff> \xfe", ""} {
+		f.Add(s)
+	}
+	re := regexp.MustCompile(relayPattern)
+	f.Fuzz(func(t *testing.T, line string) {
+		nick, text, ok := unwrapRelay(re, line)
+		if !ok {
+			if nick != "" || text != "" {
+				t.Fatalf("not unwrapped but returned %q, %q", nick, text)
+			}
+			return
+		}
+		if nick == "" || utf8.RuneCountInString(nick) > maxRelayNick {
+			t.Fatalf("author %q: empty or longer than %d runes", nick, maxRelayNick)
+		}
+		if strings.ContainsFunc(nick, func(r rune) bool { return r < ' ' || invisible(r) }) || nick != strings.TrimSpace(nick) {
+			t.Fatalf("author %q keeps control, invisible or surrounding space characters", nick)
+		}
+		if utf8.ValidString(line) && !utf8.ValidString(nick) {
+			t.Fatalf("author %q of a valid line is not valid UTF-8", nick)
+		}
+		if len(text) > len(line) {
+			t.Fatalf("text %q is longer than the line %q", text, line)
+		}
+	})
+}
+
+func TestDedupe(t *testing.T) {
+	t0 := time.Date(2026, 2, 2, 12, 0, 0, 0, time.UTC)
+	const window = 10 * time.Second
+	type line struct {
+		key, network string
+		at           time.Duration
+		dup          bool
+	}
+	for _, tc := range []struct {
+		name  string
+		lines []line
+	}{
+		{"a copy on the other network is dropped", []line{{"alice hi", "a", 0, false}, {"alice hi", "b", time.Second, true}}},
+		{"the same network twice is kept", []line{{"alice lol", "a", 0, false}, {"alice lol", "a", time.Second, false}}},
+		{"said twice, relayed twice: two stored", []line{
+			{"alice lol", "a", 0, false}, {"alice lol", "a", 100 * time.Millisecond, false},
+			{"alice lol", "b", 200 * time.Millisecond, true}, {"alice lol", "b", 300 * time.Millisecond, true},
+			{"alice lol", "b", 400 * time.Millisecond, false},
+		}},
+		{"outside the window it is new", []line{{"alice hi", "a", 0, false}, {"alice hi", "b", window + time.Second, false}}},
+		{"another author is another line", []line{{"alice hi", "a", 0, false}, {"bob hi", "b", time.Second, false}}},
+		{"three networks: one stored", []line{{"k", "a", 0, false}, {"k", "b", time.Second, true}, {"k", "c", 2 * time.Second, true}}},
+		{"the copy arriving first wins", []line{{"k", "b", 0, false}, {"k", "a", time.Second, true}}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			d := newDedupe()
+			for i, l := range tc.lines {
+				if got := d.duplicate(l.key, l.network, t0.Add(l.at), window); got != l.dup {
+					t.Errorf("line %d (%s on %s at +%v): duplicate = %v, want %v", i, l.key, l.network, l.at, got, l.dup)
+				}
+			}
+		})
+	}
+	// The memory is pruned.
+	d := newDedupe()
+	for i := range 10000 {
+		d.duplicate(fmt.Sprint(i), "a", t0.Add(time.Duration(i)*time.Millisecond), time.Second)
+	}
+	if len(d.order) > 1001 || len(d.byKey) > 1001 {
+		t.Errorf("after 10 s of lines with a 1 s window, %d lines are remembered", len(d.order))
+	}
+}
+
+func TestDedupeKey(t *testing.T) {
+	a := archive.Event{Kind: archive.KindMessage, Nick: "Alice", Text: "hello \x02world\x02 "}
+	b := archive.Event{Kind: archive.KindMessage, Nick: "alice\u200b", Text: "hello world"}
+	if dedupeKey(a) != dedupeKey(b) {
+		t.Errorf("keys differ: %q and %q", dedupeKey(a), dedupeKey(b))
+	}
+	c := b
+	c.Kind = archive.KindAction
+	if dedupeKey(b) == dedupeKey(c) {
+		t.Error("a message and an action have the same key")
+	}
+}
+
+// bridgeConfig is two networks with #tr bridged and a relay bot on each.
+func bridgeConfig(a, b string) string {
+	var sb strings.Builder
+	sb.WriteString("networks:\n")
+	for _, n := range []struct{ name, addr string }{{"selfhosted", a}, {"libera", b}} {
+		host, port, _ := strings.Cut(n.addr, ":")
+		fmt.Fprintf(&sb, `  - name: %s
+    server: {host: %s, port: %s, tls: false}
+    nick: logbot
+    channels:
+      - {name: "#tr", public: true}
+      - {name: "#solo", public: false}
+    relays:
+      - {nick: relaybot, pattern: '%s'}
+`, n.name, host, port, relayPattern)
+	}
+	sb.WriteString(`bridges:
+  - {name: "#tr", channels: ["selfhosted/#tr", "libera/#tr"], window: 10s}
+`)
+	return sb.String()
+}
+
+// TestBridge runs the bot on two servers whose #tr are joined by a relay
+// bot (played by the test): the merged log holds each line once,
+// attributed to its real author, with the network it came through.
+func TestBridge(t *testing.T) {
+	t.Parallel()
+	srvA := ircserver.Start(t, ircserver.Options{Kind: ircserver.NgIRCd, Name: "a.test"})
+	srvB := ircserver.Start(t, ircserver.Options{Kind: ircserver.NgIRCd, Name: "b.test"})
+	dir := t.TempDir()
+	cfg := parseConfig(t, dir, bridgeConfig(srvA.Addr(), srvB.Addr()))
+	h := startBot(t, cfg, nil)
+	h.waitSelfJoins(4)
+
+	relayA := ircserver.Dial(t, srvA.Addr(), "relaybot")
+	relayB := ircserver.Dial(t, srvB.Addr(), "relaybot")
+	relayA.Join("#tr")
+	relayB.Join("#tr")
+	alice := ircserver.Dial(t, srvA.Addr(), "alice")
+	bob := ircserver.Dial(t, srvB.Addr(), "bob")
+	alice.Join("#tr")
+	bob.Join("#tr")
+
+	// relay copies the next PRIVMSG to #tr that from sees to the other
+	// side, as relay bots do: "<nick> text".
+	relay := func(from, to *ircserver.Client) {
+		t.Helper()
+		line := from.Expect(10*time.Second, func(l string) bool {
+			m, err := ircmsg.ParseLine(l)
+			return err == nil && m.Command == "PRIVMSG" && len(m.Params) == 2 && m.Params[0] == "#tr" && m.Nick() != "relaybot"
+		})
+		m, _ := ircmsg.ParseLine(line)
+		to.Send("PRIVMSG #tr :<%s> %s", m.Nick(), m.Params[1])
+	}
+	// Each original is awaited in the archive before the script goes on,
+	// so that the merged log has a known order.
+	alice.Send("PRIVMSG #tr :hello from the self-hosted side")
+	h.waitText("hello from the self-hosted side")
+	relay(relayA, relayB)
+	bob.Send("PRIVMSG #tr :hello from libera")
+	h.waitText("hello from libera")
+	relay(relayB, relayA)
+	alice.Send("PRIVMSG #tr :lol")
+	alice.Send("PRIVMSG #tr :lol")
+	h.waitFor(30*time.Second, "two lols", func(evs []archive.Event) bool {
+		return count(evs, func(ev archive.Event) bool { return ev.Text == "lol" }) == 2
+	})
+	relay(relayA, relayB)
+	relay(relayA, relayB)
+	if err := h.b.Say("selfhosted", "#tr", "the bot speaks on one side"); err != nil {
+		t.Fatal(err)
+	}
+	h.waitText("the bot speaks on one side")
+	relay(relayA, relayB)
+	relayB.Send("PRIVMSG #tr :relay status: all links up") // not in the pattern: the relay bot's own line
+	h.waitText("relay status: all links up")
+	bob.Send("PRIVMSG #tr :the end")
+	h.waitText("the end")
+	relay(relayB, relayA)
+	// Lines after the copies on each connection: once they are in, every
+	// copy was seen.
+	relayA.Send("PRIVMSG #tr :sentinel a")
+	relayB.Send("PRIVMSG #tr :sentinel b")
+	h.waitText("sentinel a")
+	h.waitText("sentinel b")
+	if err := h.stop(); err != nil {
+		t.Fatal(err)
+	}
+
+	all := archived(t, h.db, BridgeNetwork, "#tr")
+	var speech []archive.Event
+	for _, ev := range all {
+		if ev.Via != "selfhosted" && ev.Via != "libera" {
+			t.Errorf("%s: Via = %q, want the network it came through", describe(ev), ev.Via)
+		}
+		if ev.Kind.IsSpeech() {
+			speech = append(speech, ev)
+		}
+	}
+	n := len(speech)
+	if n >= 2 && speech[n-2].Text == "sentinel b" {
+		speech[n-2], speech[n-1] = speech[n-1], speech[n-2] // the two sentinels race each other
+	}
+	checkEvents(t, speech, []want{
+		{archive.KindMessage, "alice", "", "hello from the self-hosted side"},
+		{archive.KindMessage, "bob", "", "hello from libera"},
+		{archive.KindMessage, "alice", "", "lol"},
+		{archive.KindMessage, "alice", "", "lol"},
+		{archive.KindMessage, "logbot", "", "the bot speaks on one side"},
+		{archive.KindMessage, "relaybot", "", "relay status: all links up"},
+		{archive.KindMessage, "bob", "", "the end"},
+		{archive.KindMessage, "relaybot", "", "sentinel a"},
+		{archive.KindMessage, "relaybot", "", "sentinel b"},
+	})
+	// Joins are events of one side each: both sides' are kept.
+	joins := map[string]string{}
+	for _, ev := range all {
+		if ev.Kind == archive.KindJoin && ev.Flags&archive.FlagSelf == 0 {
+			joins[ev.Nick+"@"+ev.Via] = ev.Via
+		}
+	}
+	for _, k := range []string{"alice@selfhosted", "bob@libera", "relaybot@selfhosted", "relaybot@libera"} {
+		if _, ok := joins[k]; !ok {
+			t.Errorf("no join %s in the merged log (joins: %v)", k, joins)
+		}
+	}
+	if d := h.b.Status().Duplicates; d != 6 {
+		t.Errorf("Status().Duplicates = %d, want 6 (every relayed copy)", d)
+	}
+	// The unbridged channels keep their own logs under their networks.
+	for _, net := range []string{"selfhosted", "libera"} {
+		if evs := archived(t, h.db, net, "#solo"); len(evs) == 0 || evs[0].Via != "" {
+			t.Errorf("%s/#solo: %v, want its own log with the bot's join", net, evs)
+		}
+	}
+}
+
+// TestRelayUnbridged: a relay bot's lines in a channel that is in no bridge
+// are recorded as said by the real author, marked relayed, with the
+// network noted.
+func TestRelayUnbridged(t *testing.T) {
+	t.Parallel()
+	srv := ircserver.Start(t, ircserver.Options{Kind: ircserver.NgIRCd})
+	dir := t.TempDir()
+	cfg := parseConfig(t, dir, singleNet(srv.Addr(), "logbot", "#r")+"relays:\n  - {nick: RelayBot, pattern: '"+relayPattern+"'}\n")
+	h := startBot(t, cfg, nil)
+	h.waitSelfJoins(1)
+	relay := ircserver.Dial(t, srv.Addr(), "relaybot")
+	relay.Join("#r")
+	relay.Send("PRIVMSG #r :<matrix\u200buser> bridged words")
+	relay.Send("PRIVMSG #r :<eve> [off] not these")
+	ev := h.waitText("bridged words")
+	if ev.Nick != "matrixuser" || ev.Flags&archive.FlagRelayed == 0 || ev.Via != "test" || ev.Network != "test" {
+		t.Errorf("relayed line = %s, want by matrixuser, relayed, via test", describe(ev))
+	}
+	var sawRelay bool
+	for _, in := range h.incoming() {
+		if in.Text == "bridged words" && in.Nick == "matrixuser" && in.Relay == "relaybot" {
+			sawRelay = true
+		}
+	}
+	if !sawRelay {
+		t.Error("listeners did not get the unwrapped line with the relay's nick")
+	}
+	if err := h.stop(); err != nil {
+		t.Fatal(err)
+	}
+	for _, ev := range archived(t, h.db, "test", "#r") {
+		if strings.Contains(ev.Text, "not these") {
+			t.Errorf("a relayed [off] line was recorded: %s", describe(ev))
+		}
+	}
+}
+
+func TestLogRefAndPublicLogs(t *testing.T) {
+	cfg := parseConfig(t, t.TempDir(), bridgeConfig("127.0.0.1:1", "127.0.0.1:2"))
+	for _, tc := range []struct {
+		network, channel string
+		want             archive.ChannelRef
+		ok               bool
+	}{
+		{"selfhosted", "#TR", archive.ChannelRef{Network: BridgeNetwork, Name: "#tr"}, true},
+		{"LIBERA", "#tr", archive.ChannelRef{Network: BridgeNetwork, Name: "#tr"}, true},
+		{"libera", "#solo", archive.ChannelRef{Network: "libera", Name: "#solo"}, true},
+		{"libera", "#other", archive.ChannelRef{Network: "libera", Name: "#other"}, false},
+	} {
+		if got, ok := LogRef(cfg, tc.network, tc.channel); got != tc.want || ok != tc.ok {
+			t.Errorf("LogRef(%s, %s) = %v, %v; want %v, %v", tc.network, tc.channel, got, ok, tc.want, tc.ok)
+		}
+	}
+	got := PublicLogs(cfg)
+	if len(got) != 1 || got[0] != (archive.ChannelRef{Network: BridgeNetwork, Name: "#tr"}) {
+		t.Errorf("PublicLogs = %v, want only the bridge", got)
+	}
+	// A bridge with a private side is not published.
+	cfg.Networks[1].Channels[0].Public = false
+	if got := PublicLogs(cfg); len(got) != 0 {
+		t.Errorf("PublicLogs with a private side = %v, want none", got)
+	}
+	_ = config.DefaultBridgeWindow
+}
