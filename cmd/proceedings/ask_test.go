@@ -1,0 +1,105 @@
+package main
+
+import (
+	"context"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strconv"
+	"testing"
+	"time"
+
+	"proceedings/archive"
+)
+
+// TestAsk runs commands through the binary against a seeded archive and
+// compares stdout with what the bot would say, byte for byte.
+func TestAsk(t *testing.T) {
+	dir := writeConfig(t, minimalConfig)
+	london, _ := time.LoadLocation("Europe/London")
+	ctx := context.Background()
+	db, err := archive.Open(ctx, filepath.Join(dir, "data/archive.db"), archive.Options{Location: london})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := db.SetPublicOnly(ctx, []archive.ChannelRef{{Network: "testnet", Name: "#techrights"}}); err != nil {
+		t.Fatal(err)
+	}
+	pub := time.Date(2026, 2, 1, 23, 24, 0, 0, time.UTC)
+	for _, p := range []archive.Post{
+		{Link: "https://techrights.org/n/2026/02/01/Part_X.shtml", Title: "From Belarus With Love — Part X: From “High-Tech Hub” to “No-Go Zone”",
+			Series: "From Belarus With Love", Part: 10, Numeral: "X", Subtitle: "From “High-Tech Hub” to “No-Go Zone”", Published: pub},
+		{Link: "https://techrights.org/n/2026/01/31/Part_IX.shtml", Title: "From Belarus With Love — Part IX: The End of “Peaceful Coexistence”?",
+			Series: "From Belarus With Love", Part: 9, Numeral: "IX", Subtitle: "The End of “Peaceful Coexistence”?", Published: pub.Add(-34 * time.Hour)},
+	} {
+		if _, _, err := db.SavePost(ctx, p); err != nil {
+			t.Fatal(err)
+		}
+	}
+	id, err := db.Append(ctx, archive.Event{Network: "testnet", Channel: "#techrights", Kind: archive.KindMessage, Nick: "alice",
+		Text: "hello from minsk", Time: time.Date(2026, 2, 2, 14, 3, 0, 0, time.UTC)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+
+	partX := "From Belarus With Love — Part X: From “High-Tech Hub” to “No-Go Zone” — https://techrights.org/n/2026/02/01/Part_X.shtml\n"
+	tests := []struct {
+		args  []string
+		want  string // exact stdout
+		match string // or a pattern
+	}{
+		{args: []string{"!part 10"}, want: partX},
+		{args: []string{"part X"}, want: partX},
+		{args: []string{"proceedings: part 10", "--channel", "#techrights"}, want: partX},
+		{args: []string{"!part 11 belarus"}, want: "From Belarus With Love has parts IX–X (9–10); part 11 is not out yet.\n"},
+		{args: []string{"!part -1"}, want: `Part number must be 1–100000 or a roman numeral I–MMMCMXCIX, not "-1" — usage: !part N [series words]` + "\n"},
+		{args: []string{"!logs 2026-02-02", "--channel", "#techrights"},
+			want: "#techrights, Monday, February 02, 2026: https://irc.example.org/testnet/techrights/2026-02-02.html\n"},
+		{args: []string{"!search minsk"},
+			want: "1 line matches “minsk”; it: 2026-02-02 #techrights <alice> hello from minsk https://irc.example.org/testnet/techrights/2026-02-02.html#l-" + strconv.FormatInt(id, 10) + "\n"},
+		{args: []string{"!seen alice", "--nick", "bob"}, match: `^alice was last seen in #techrights .* \(2026-02-02 14:03 GMT\), saying: hello from minsk — \S+#l-\d+\n$`},
+		{args: []string{"!latest 1"}, want: partX},
+		{args: []string{"!nosuchcommand"}, want: ""},
+		{args: []string{"!join #x"}, want: ""},
+	}
+	for _, tc := range tests {
+		t.Run(tc.args[0], func(t *testing.T) {
+			out, errOut, code := run(t, dir, append([]string{"ask"}, tc.args...)...)
+			if code != 0 {
+				t.Fatalf("exit %d: %s", code, errOut)
+			}
+			if tc.match != "" {
+				if !regexp.MustCompile(tc.match).MatchString(out) {
+					t.Errorf("got %q, want match of %s", out, tc.match)
+				}
+				return
+			}
+			if out != tc.want {
+				t.Errorf("got %q\nwant %q", out, tc.want)
+			}
+		})
+	}
+
+	// !optout writes the opt-out list; the answer is the confirmation.
+	out, errOut, code := run(t, dir, "ask", "!optout", "--nick", "Bob")
+	if code != 0 || !regexp.MustCompile(`^Done: I no longer record what the nick Bob says\. .*\n$`).MatchString(out) {
+		t.Fatalf("optout: exit %d, out %q, stderr %q", code, out, errOut)
+	}
+	db, err = archive.Open(ctx, filepath.Join(dir, "data/archive.db"), archive.Options{ReadOnly: true, Location: london})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if keys, err := db.OptOuts(ctx); err != nil || !slices.Equal(keys, []string{"bob"}) {
+		t.Errorf("opt-out list after ask !optout: %q %v", keys, err)
+	}
+
+	// Mistakes are explained.
+	if _, errOut, code := run(t, dir, "ask", "!part 1", "--network", "nosuch"); code == 0 || !regexp.MustCompile(`no such network .*testnet`).MatchString(errOut) {
+		t.Errorf("unknown network: exit %d, stderr %q", code, errOut)
+	}
+	if _, _, code := run(t, dir, "ask"); code == 0 {
+		t.Error("ask without a line succeeded")
+	}
+}
