@@ -74,6 +74,10 @@ type rejoinState struct {
 	timer *time.Timer
 }
 
+// newWhoLimit bounds girc's automatic WHO of each joining user: a burst of
+// ten, then one every two seconds.
+func newWhoLimit() *rate.Limiter { return rate.NewLimiter(rate.Every(2*time.Second), 10) }
+
 // outQueue bounds the lines waiting to be sent on one network.
 const outQueue = 512
 
@@ -85,7 +89,7 @@ func newNetConn(b *Bot, nc config.Network) (*netConn, error) {
 		out:        make(chan outLine, outQueue),
 		limiter:    rate.NewLimiter(rate.Every(b.opts.sendEvery), b.opts.sendBurst),
 		ctcpLimit:  rate.NewLimiter(rate.Every(3*time.Second), 3),
-		whoLimit:   rate.NewLimiter(rate.Every(2*time.Second), 10),
+		whoLimit:   newWhoLimit(),
 		joined:     map[string]string{},
 		pendingGap: map[string]time.Time{},
 		rejoin:     map[string]*rejoinState{},

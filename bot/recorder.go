@@ -662,7 +662,8 @@ type recorder struct {
 
 	spool    []archive.Event // events the archive's full queue could not take yet
 	draining bool
-	dedupe   map[string]*dedupe // folded bridge name
+	dedupe   map[string]*dedupe  // folded bridge name
+	sink     func(archive.Event) // when set (benchmarks), replaces the archive
 
 	recorded   atomic.Int64 // committed
 	failed     atomic.Int64 // refused by the archive
@@ -728,6 +729,10 @@ func (r *recorder) done(ev archive.Event) func(int64, error) {
 }
 
 func (r *recorder) appendLocked(ev archive.Event) {
+	if r.sink != nil {
+		r.sink(ev)
+		return
+	}
 	if len(r.spool) == 0 {
 		err := r.b.db.AppendAsync(ev, r.done(ev))
 		if err == nil {

@@ -1,0 +1,527 @@
+package bot
+
+import (
+	"bytes"
+	"context"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/tls"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"encoding/pem"
+	"fmt"
+	"io"
+	"math/big"
+	"net"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+	"unicode/utf8"
+
+	"github.com/lrstanley/girc"
+
+	"proceedings/archive"
+	"proceedings/config"
+	"proceedings/internal/ircserver"
+)
+
+func TestBackoff(t *testing.T) {
+	base, limit := time.Second, 5*time.Minute
+	for attempt, want := range []time.Duration{time.Second, 2 * time.Second, 4 * time.Second, 8 * time.Second, 16 * time.Second} {
+		for range 50 {
+			d := backoff(base, limit, attempt)
+			if d < want/2 || d > want {
+				t.Fatalf("backoff(attempt %d) = %v, want in [%v, %v]", attempt, d, want/2, want)
+			}
+		}
+	}
+	for _, attempt := range []int{9, 20, 1000} {
+		if d := backoff(base, limit, attempt); d < limit/2 || d > limit {
+			t.Errorf("backoff(attempt %d) = %v, want capped at %v (jittered down to half)", attempt, d, limit)
+		}
+	}
+	// Jitter: two bots restarted together do not reconnect in step.
+	seen := map[time.Duration]bool{}
+	for range 20 {
+		seen[backoff(base, limit, 3)] = true
+	}
+	if len(seen) < 5 {
+		t.Errorf("20 delays took only %d values: no jitter", len(seen))
+	}
+}
+
+func TestJoinLines(t *testing.T) {
+	t.Setenv("PROCEEDINGS_TEST_KEY", "s3cret")
+	key := &config.SecretRef{Env: "PROCEEDINGS_TEST_KEY"}
+	missing := &config.SecretRef{Env: "PROCEEDINGS_TEST_KEY_UNSET"}
+	var many []config.Channel
+	for i := range 60 {
+		many = append(many, config.Channel{Name: fmt.Sprintf("#channel-number-%02d", i)})
+	}
+	for _, tc := range []struct {
+		name  string
+		chans []config.Channel
+		want  [][]string
+	}{
+		{"none", nil, nil},
+		{"open", []config.Channel{{Name: "#a"}, {Name: "#b"}}, [][]string{{"#a,#b"}}},
+		{"keyed first", []config.Channel{{Name: "#a"}, {Name: "#k", Key: key}}, [][]string{{"#k,#a", "s3cret"}}},
+		{"unreadable key: joined without", []config.Channel{{Name: "#k", Key: missing}}, [][]string{{"#k"}}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got := joinLines(tc.chans, testLogger(t))
+			if fmt.Sprint(got) != fmt.Sprint(tc.want) {
+				t.Errorf("joinLines = %q, want %q", got, tc.want)
+			}
+		})
+	}
+	lines := joinLines(many, testLogger(t))
+	total := 0
+	for _, l := range lines {
+		if len(l[0]) > 450 {
+			t.Errorf("JOIN line of %d bytes", len(l[0]))
+		}
+		total += strings.Count(l[0], ",") + 1
+	}
+	if len(lines) < 2 || total != 60 {
+		t.Errorf("60 channels: %d lines holding %d channels", len(lines), total)
+	}
+}
+
+func TestTracker(t *testing.T) {
+	var tr tracker
+	tr.reset()
+	tr.isupport([]string{"me", "PREFIX=(qov)~@+", "CHANTYPES=#", "STATUSMSG=@+", "are supported by this server"})
+	if tr.prefixes != "~@+" || tr.statusmsg != "@+" || !tr.isChannelName("#x") || tr.isChannelName("&x") {
+		t.Fatalf("isupport: prefixes %q statusmsg %q", tr.prefixes, tr.statusmsg)
+	}
+	tr.names("#a", "~@Alice +bob carol!c@host.example")
+	tr.names("#b", "@alice")
+	got := tr.channelsOf("ALICE")
+	if len(got) != 2 {
+		t.Errorf("alice is in %v, want #a and #b", got)
+	}
+	if got := tr.channelsOf("carol"); len(got) != 1 || got[0] != "#a" {
+		t.Errorf("carol (from userhost-in-names) is in %v, want #a", got)
+	}
+	tr.leave("#a", "Alice")
+	if got := tr.channelsOf("alice"); len(got) != 1 || got[0] != "#b" {
+		t.Errorf("after leaving #a, alice is in %v", got)
+	}
+}
+
+func TestHasNoLogPrefix(t *testing.T) {
+	for _, tc := range []struct {
+		text, prefix string
+		want         bool
+	}{
+		{"[off] x", "[off]", true},
+		{"[OFF] x", "[off]", true},
+		{"   [off]", "[off]", true},
+		{"\x02[off]\x02 bold", "[off]", true},
+		{"\x0304[off] red", "[off]", true},
+		{"x [off]", "[off]", false},
+		{"[of", "[off]", false},
+		{"[off] x", "", false},
+		{"", "[off]", false},
+	} {
+		if got := hasNoLogPrefix(tc.text, tc.prefix); got != tc.want {
+			t.Errorf("hasNoLogPrefix(%q, %q) = %v, want %v", tc.text, tc.prefix, got, tc.want)
+		}
+	}
+}
+
+func TestDecodeLatin1(t *testing.T) {
+	for _, tc := range []struct{ in, want string }{
+		{"plain", "plain"},
+		{"café", "café"},                      // valid UTF-8 stays
+		{"caf\xe9", "café"},                   // Latin-1 é
+		{"\xa3100 \xbd", "£100 ½"},            // pound, one half
+		{"mixed é and \xe9", "mixed é and é"}, // valid sequences kept, bad bytes decoded
+		{"\xc3", "Ã"},                         // a truncated sequence
+		{"\xff\xfe", "ÿþ"},
+	} {
+		if got := string(decodeLatin1([]byte(tc.in))); got != tc.want {
+			t.Errorf("decodeLatin1(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+}
+
+func FuzzDecodeLatin1(f *testing.F) {
+	for _, s := range []string{"", "plain", "café", "caf\xe9", "\xc3", "\xed\xa0\x80", "\xf4\x90\x80\x80"} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, in []byte) {
+		out := decodeLatin1(in)
+		if !utf8.Valid(out) {
+			t.Fatalf("decodeLatin1(%q) = %q: not valid UTF-8", in, out)
+		}
+		if utf8.Valid(in) && !bytes.Equal(in, out) {
+			t.Fatalf("valid UTF-8 %q changed to %q", in, out)
+		}
+		// Walking both: every input byte is either in a valid sequence
+		// copied as is or one rune of the same value.
+		i, j := 0, 0
+		for i < len(in) {
+			r, size := utf8.DecodeRune(in[i:])
+			if r == utf8.RuneError && size <= 1 {
+				got, n := utf8.DecodeRune(out[j:])
+				if got != rune(in[i]) {
+					t.Fatalf("byte %#x at %d became %q", in[i], i, got)
+				}
+				i, j = i+1, j+n
+				continue
+			}
+			if !bytes.Equal(in[i:i+size], out[j:j+size]) {
+				t.Fatalf("valid sequence at %d changed", i)
+			}
+			i, j = i+size, j+size
+		}
+		if j != len(out) {
+			t.Fatalf("output has %d extra bytes", len(out)-j)
+		}
+	})
+}
+
+// FuzzCleanLine checks the line filter against girc itself: a line it
+// lets through is one girc parses, and a line it drops is one girc would
+// have ended the connection over.
+func FuzzCleanLine(f *testing.F) {
+	for _, s := range []string{
+		":alice!a@h PRIVMSG #c :hello\r\n", "@time=2026-01-01T00:00:00.000Z :a PRIVMSG #c :x\r\n", "\r\n", "x\r\n",
+		":nospace\r\n", "@tagsonly\r\n", "@a :b\r\n", ":a!b@c PRIVMSG #c :caf\xe9\r\n", "PING :x\n", "\x00\x00\r\n", "@ x\r\n",
+	} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, raw []byte) {
+		if i := bytes.IndexByte(raw, '\n'); i >= 0 {
+			raw = raw[:i+1] // one line, as lineConn reads them
+		}
+		out, ok := cleanLine(raw)
+		decoded := string(decodeLatin1(bytes.ReplaceAll(bytes.TrimRight(raw, "\r\n"), []byte{0}, nil))) + "\n"
+		gircOK := girc.ParseEvent(decoded) != nil
+		if ok != gircOK {
+			t.Fatalf("cleanLine(%q) ok = %v, but girc.ParseEvent(%q) != nil is %v", raw, ok, decoded, gircOK)
+		}
+		if !ok {
+			return
+		}
+		if !utf8.Valid(out) || !bytes.HasSuffix(out, []byte("\r\n")) || bytes.IndexByte(out, 0) >= 0 {
+			t.Fatalf("cleanLine(%q) = %q: want valid UTF-8 without NUL ending in CRLF", raw, out)
+		}
+		if bytes.Count(out, []byte("\n")) != 1 {
+			t.Fatalf("cleanLine(%q) = %q: more than one line", raw, out)
+		}
+	})
+}
+
+// TestLineConn reads through the filter what a hostile or broken server
+// might send, and writes girc's automatic replies through it.
+func TestLineConn(t *testing.T) {
+	server, client := net.Pipe()
+	defer server.Close()
+	b := &Bot{log: testLogger(t), opts: testOptions()}
+	n := &netConn{b: b, log: b.log, whoLimit: newWhoLimit()}
+	lc := newLineConn(client, n)
+	long := ":a!b@c PRIVMSG #c :" + strings.Repeat("x", maxLine*2) + "\r\n"
+	go func() {
+		for _, l := range []string{
+			"\r\n", ":nospace\r\n", "@tagsonly\r\n",
+			":a!b@c PRIVMSG #c :caf\xe9\r\n",
+			long,
+			":a!b@c PRIVMSG #c :after the long one\r\n",
+			":a!b@c PRIVMSG #c :no CR\n",
+		} {
+			if _, err := server.Write([]byte(l)); err != nil {
+				return
+			}
+		}
+		server.Close()
+	}()
+	got, err := io.ReadAll(lc)
+	if err != nil && err != io.EOF {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimSuffix(string(got), "\r\n"), "\r\n")
+	if len(lines) != 4 {
+		t.Fatalf("read %d lines, want 4: %q", len(lines), truncate(string(got), 300))
+	}
+	if lines[0] != ":a!b@c PRIVMSG #c :café" {
+		t.Errorf("line 0 = %q, want the Latin-1 line decoded", lines[0])
+	}
+	if len(lines[1]) != maxLine || !strings.HasPrefix(lines[1], ":a!b@c PRIVMSG #c :xxx") {
+		t.Errorf("the long line is %d bytes, want cut at %d", len(lines[1]), maxLine)
+	}
+	if lines[2] != ":a!b@c PRIVMSG #c :after the long one" || lines[3] != ":a!b@c PRIVMSG #c :no CR" {
+		t.Errorf("lines after the long one: %q", lines[2:])
+	}
+
+	// Writing: ERRMSG replies and a flood of WHO for joining users are
+	// dropped, everything else is sent.
+	s2, c2 := net.Pipe()
+	defer s2.Close()
+	lc2 := newLineConn(c2, n)
+	var sent bytes.Buffer
+	done := make(chan struct{})
+	go func() { io.Copy(&sent, s2); close(done) }()
+	write := func(s string) {
+		if k, err := lc2.Write([]byte(s)); err != nil || k != len(s) {
+			t.Fatalf("Write(%q) = %d, %v", s, k, err)
+		}
+	}
+	write("NOTICE alice :\x01ERRMSG that is an unknown CTCP query\x01\r\n")
+	write("PRIVMSG #c :hello\r\n")
+	for i := range 50 {
+		write(fmt.Sprintf("WHO user%d %%tacuhnr,1\r\n", i))
+	}
+	write("WHO #c %tacuhnr,1\r\n")
+	c2.Close()
+	<-done
+	out := sent.String()
+	if strings.Contains(out, "ERRMSG") || !strings.Contains(out, "PRIVMSG #c :hello\r\n") || !strings.Contains(out, "WHO #c ") {
+		t.Errorf("sent %q", out)
+	}
+	if k := strings.Count(out, "WHO user"); k == 0 || k > 15 {
+		t.Errorf("%d of 50 WHO of joining users were sent, want a few (the limiter's burst)", k)
+	}
+}
+
+// selfSigned writes a self-signed certificate for 127.0.0.1 and its key.
+func selfSigned(t *testing.T, dir, name string) (tls.Certificate, string, string) {
+	t.Helper()
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tmpl := &x509.Certificate{
+		SerialNumber: big.NewInt(time.Now().UnixNano()),
+		Subject:      pkix.Name{CommonName: name},
+		NotBefore:    time.Now().Add(-time.Hour),
+		NotAfter:     time.Now().Add(time.Hour),
+		IPAddresses:  []net.IP{net.ParseIP("127.0.0.1")},
+		ExtKeyUsage:  []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth, x509.ExtKeyUsageClientAuth},
+	}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	kder, err := x509.MarshalECPrivateKey(key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	certPath, keyPath := filepath.Join(dir, name+".pem"), filepath.Join(dir, name+".key")
+	if err := os.WriteFile(certPath, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(keyPath, pem.EncodeToMemory(&pem.Block{Type: "EC PRIVATE KEY", Bytes: kder}), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	cert, err := tls.LoadX509KeyPair(certPath, keyPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return cert, certPath, keyPath
+}
+
+// tlsProxy terminates TLS in front of a plain test server and reports each
+// handshake's outcome.
+type tlsProxy struct {
+	addr    string
+	results chan tlsResult
+}
+
+type tlsResult struct {
+	err        error
+	clientCert bool
+}
+
+func startTLSProxy(t *testing.T, cert tls.Certificate, backend string) *tlsProxy {
+	t.Helper()
+	l, err := tls.Listen("tcp", "127.0.0.1:0", &tls.Config{Certificates: []tls.Certificate{cert}, ClientAuth: tls.RequestClientCert})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := &tlsProxy{addr: l.Addr().String(), results: make(chan tlsResult, 100)}
+	var wg sync.WaitGroup
+	t.Cleanup(func() { l.Close(); wg.Wait() })
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		for {
+			c, err := l.Accept()
+			if err != nil {
+				return
+			}
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				defer c.Close()
+				tc := c.(*tls.Conn)
+				err := tc.Handshake()
+				res := tlsResult{err: err}
+				if err == nil {
+					res.clientCert = len(tc.ConnectionState().PeerCertificates) > 0
+				}
+				select {
+				case p.results <- res:
+				default:
+				}
+				if err != nil {
+					return
+				}
+				up, err := net.Dial("tcp", backend)
+				if err != nil {
+					return
+				}
+				defer up.Close()
+				go func() { io.Copy(up, tc); up.Close() }()
+				io.Copy(tc, up)
+			}()
+		}
+	}()
+	return p
+}
+
+// TestTLS connects through TLS: a self-signed certificate is refused by
+// default and accepted with tls_insecure, and the client certificate is
+// presented.
+func TestTLS(t *testing.T) {
+	t.Parallel()
+	srv := ircserver.Start(t, ircserver.Options{Kind: ircserver.NgIRCd})
+	dir := t.TempDir()
+	serverCert, _, _ := selfSigned(t, dir, "server")
+	_, clientCert, clientKey := selfSigned(t, dir, "client")
+	proxy := startTLSProxy(t, serverCert, srv.Addr())
+	host, port, _ := strings.Cut(proxy.addr, ":")
+
+	t.Run("verified by default", func(t *testing.T) {
+		cfg := parseConfig(t, t.TempDir(), fmt.Sprintf("network: test\nserver: {host: %s, port: %s, tls: true}\nnick: logbot\nchannels: [{name: \"#tls\"}]\n", host, port))
+		h := startBot(t, cfg, nil)
+		for i := range 2 {
+			if r := <-proxy.results; r.err == nil {
+				t.Fatalf("handshake %d with a self-signed certificate succeeded", i)
+			}
+		}
+		// The second attempt began after the first one's error was noted.
+		st := h.b.Status().Networks[0]
+		if st.Connected || !strings.Contains(st.LastError, "certificate") {
+			t.Errorf("status = %+v, want not connected with a certificate error", st)
+		}
+	})
+	t.Run("insecure with a client certificate", func(t *testing.T) {
+		cfg := parseConfig(t, t.TempDir(), fmt.Sprintf(
+			"network: test\nserver: {host: %s, port: %s, tls: true, tls_insecure: true, client_cert: %s, client_key: %s}\nnick: logbot\nchannels: [{name: \"#tls\"}]\n",
+			host, port, clientCert, clientKey))
+		for len(proxy.results) > 0 {
+			<-proxy.results
+		}
+		h := startBot(t, cfg, nil)
+		h.waitSelfJoins(1)
+		r := <-proxy.results
+		if r.err != nil || !r.clientCert {
+			t.Errorf("handshake: %v, client certificate presented %v", r.err, r.clientCert)
+		}
+	})
+}
+
+// TestNickRegain: with the nick and the first alternative taken, the bot
+// registers with the second, and takes its nick back when it frees up, by
+// trying now and then (the holder shares no channel with it).
+func TestNickRegain(t *testing.T) {
+	t.Parallel()
+	srv := ircserver.Start(t, ircserver.Options{Kind: ircserver.NgIRCd})
+	holder := ircserver.Dial(t, srv.Addr(), "logbot") // in no channel
+	alt := ircserver.Dial(t, srv.Addr(), "logbot_")
+	alt.Join("#n")
+	cfg := parseConfig(t, t.TempDir(), singleNet(srv.Addr(), "logbot", "#n"))
+	h := startBot(t, cfg, nil)
+	h.waitSelfJoins(1)
+	if join := h.committed()[0]; join.Nick != "logbot__" {
+		t.Fatalf("joined as %q, want the second alternative logbot__", join.Nick)
+	}
+	alt.Send("QUIT :bye") // frees only an alternative: the bot keeps logbot__ (its NICK logbot attempts are refused)
+	h.waitFor(30*time.Second, "the quit", func(evs []archive.Event) bool {
+		return count(evs, func(ev archive.Event) bool { return ev.Kind == archive.KindQuit }) == 1
+	})
+	holder.Send("QUIT :giving the nick back")
+	ev := h.waitFor(30*time.Second, "the bot taking its nick back", func(evs []archive.Event) bool {
+		return count(evs, func(ev archive.Event) bool { return ev.Kind == archive.KindNick }) == 1
+	})
+	var nick archive.Event
+	for _, e := range ev {
+		if e.Kind == archive.KindNick {
+			nick = e
+		}
+	}
+	if nick.Nick != "logbot__" || nick.Target != "logbot" || nick.Flags&archive.FlagSelf == 0 {
+		t.Errorf("nick change = %s, want logbot__ → logbot by the bot", describe(nick))
+	}
+	if st := h.b.Status().Networks[0]; st.Nick != "logbot" {
+		t.Errorf("Status nick = %q, want logbot", st.Nick)
+	}
+}
+
+// TestReload joins the channels a new configuration adds and parts those
+// it removes.
+func TestReload(t *testing.T) {
+	t.Parallel()
+	srv := ircserver.Start(t, ircserver.Options{Kind: ircserver.NgIRCd})
+	watcher := ircserver.Dial(t, srv.Addr(), "watcher")
+	watcher.Join("#old")
+	dir := t.TempDir()
+	h := startBot(t, parseConfig(t, dir, singleNet(srv.Addr(), "logbot", "#old", "#kept")), nil)
+	h.waitSelfJoins(2)
+	h.b.Reload(parseConfig(t, dir, singleNet(srv.Addr(), "logbot", "#kept", "#new")))
+	watcher.Expect(10*time.Second, func(l string) bool { return strings.HasPrefix(l, ":logbot!") && strings.Contains(l, " PART #old") })
+	h.waitSelfJoins(3)
+	watcher.Send("PRIVMSG #old :not recorded any more")
+	watcher.Join("#new")
+	watcher.Send("PRIVMSG #new :recorded")
+	h.waitText("recorded")
+	st := h.b.Status().Networks[0]
+	if fmt.Sprint(st.Channels) != "[#kept #new]" {
+		t.Errorf("channels after reload = %v, want [#kept #new]", st.Channels)
+	}
+	for _, ev := range h.committed() {
+		if ev.Text == "not recorded any more" {
+			t.Errorf("recorded a line of a channel removed from the configuration: %s", describe(ev))
+		}
+	}
+}
+
+// BenchmarkLineToEvent measures the recorder's own work for one channel
+// message: the line filter, girc's parser and the conversion to an
+// archive.Event (the archive itself is replaced by a counter).
+func BenchmarkLineToEvent(b *testing.B) {
+	cfg := parseConfig(b, b.TempDir(), singleNet("127.0.0.1:6667", "logbot", "#bench"))
+	db, err := archive.Open(context.Background(), cfg.Archive, archive.Options{Logger: testLogger(b)})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer db.Close()
+	bot, err := New(cfg, db, testLogger(b))
+	if err != nil {
+		b.Fatal(err)
+	}
+	var got int
+	bot.rec.sink = func(archive.Event) { got++ }
+	n := bot.nets[0]
+	n.tr.me = "logbot"
+	raw := []byte("@time=2026-02-02T12:00:00.000Z;msgid=abc :alice!alice@example.org PRIVMSG #bench :hello there, a line of typical length for a channel\r\n")
+	b.ReportAllocs()
+	for b.Loop() {
+		line, ok := cleanLine(raw)
+		if !ok {
+			b.Fatal("line dropped")
+		}
+		ev := girc.ParseEvent(string(line))
+		n.onEvent(n.client, *ev)
+	}
+	if got != b.N {
+		b.Fatalf("%d events for %d lines", got, b.N)
+	}
+}
