@@ -17,6 +17,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"proceedings/archive"
+	"proceedings/bot"
 	"proceedings/config"
 )
 
@@ -106,21 +107,12 @@ func openArchive(ctx context.Context, cfg *config.Config, readOnly bool) (*archi
 		return nil, err
 	}
 	if !readOnly {
-		if err := db.SetPublicOnly(ctx, publicRefs(cfg)); err != nil {
+		if err := db.SetPublicOnly(ctx, bot.PublicLogs(cfg)); err != nil {
 			db.Close()
 			return nil, err
 		}
 	}
 	return db, nil
-}
-
-// publicRefs lists the channel logs the configuration publishes.
-func publicRefs(cfg *config.Config) []archive.ChannelRef {
-	var refs []archive.ChannelRef
-	for _, c := range cfg.PublicChannels() {
-		refs = append(refs, archive.ChannelRef{Network: c.Network, Name: c.Channel})
-	}
-	return refs
 }
 
 // exitError ends the program with a status and a short message.

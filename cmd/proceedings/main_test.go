@@ -3,6 +3,8 @@ package main
 import (
 	"bytes"
 	"context"
+	"io"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -234,5 +236,92 @@ this line is not irssi at all
 	os.WriteFile(filepath.Join(dir, "junk.txt"), []byte("hello\nworld\n"), 0o644)
 	if _, errOut, code := run(t, dir, "import", "--channel", "#techrights", filepath.Join(dir, "junk.txt")); code == 0 || !strings.Contains(errOut, "hello") {
 		t.Fatalf("junk import: %d %q", code, errOut)
+	}
+}
+
+func TestDemoServesTheSampleArchive(t *testing.T) {
+	cmd := exec.Command(binary, "demo", "--addr", "127.0.0.1:0")
+	cmd.Dir = t.TempDir() // no bot.yaml here: demo needs none
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer cmd.Process.Kill()
+	urlc := make(chan string, 1)
+	go func() {
+		buf := make([]byte, 4096)
+		var seen string
+		for {
+			n, err := stdout.Read(buf)
+			seen += string(buf[:n])
+			if i := strings.Index(seen, "open http://"); i >= 0 {
+				if j := strings.Index(seen[i:], " "); j > 0 {
+					rest := seen[i+5:]
+					urlc <- strings.Fields(rest)[0]
+					io.Copy(io.Discard, stdout)
+					return
+				}
+			}
+			if err != nil {
+				close(urlc)
+				return
+			}
+		}
+	}()
+	var base string
+	select {
+	case base = <-urlc:
+	case <-time.After(90 * time.Second):
+		t.Fatalf("demo printed no URL; stderr:\n%s", stderr.String())
+	}
+	if base == "" {
+		t.Fatalf("demo exited early; stderr:\n%s", stderr.String())
+	}
+	get := func(path string) string {
+		t.Helper()
+		resp, err := http.Get(base + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		body, _ := io.ReadAll(resp.Body)
+		if resp.StatusCode != 200 {
+			t.Fatalf("GET %s: %s", path, resp.Status)
+		}
+		return string(body)
+	}
+	front := get("")
+	if !strings.Contains(front, "#techrights") {
+		t.Errorf("front page does not list #techrights")
+	}
+	day := get("techrights/techrights/2026-02-02.html")
+	if !strings.Contains(day, "IRC Proceedings: Monday, February 02, 2026") {
+		t.Errorf("day page lacks its title")
+	}
+	txt := get("techrights/techrights/2026-02-02.txt")
+	if !strings.HasPrefix(txt, "--- IRC logs for Monday, February 02, 2026\n") {
+		t.Errorf("plain-text twin starts %q", txt[:min(80, len(txt))])
+	}
+	if s := get("search?q=belarus"); !strings.Contains(s, "<mark>") {
+		t.Errorf("search for belarus highlights nothing")
+	}
+	if s := get("series/from-belarus-with-love.html"); !strings.Contains(s, "No-Go Zone") {
+		t.Errorf("series page lacks part X")
+	}
+	cmd.Process.Signal(os.Interrupt)
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatalf("demo did not exit cleanly on SIGINT: %v\n%s", err, stderr.String())
+		}
+	case <-time.After(20 * time.Second):
+		t.Fatal("demo did not stop on SIGINT")
 	}
 }
