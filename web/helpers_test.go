@@ -12,6 +12,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -50,7 +51,7 @@ func newFixture(t testing.TB, opts Options) *fixture {
 	ctx := context.Background()
 	dir := t.TempDir()
 	path := filepath.Join(dir, "archive.db")
-	w, err := archive.Open(ctx, path, archive.Options{Location: london})
+	w, err := archive.Open(ctx, path, archive.Options{Location: london, Logger: discardLogger()})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -59,6 +60,8 @@ func newFixture(t testing.TB, opts Options) *fixture {
 		t.Fatal(err)
 	}
 	f := &fixture{w: w, ids: map[string]int64{}}
+	var mu sync.Mutex
+	var errs []error
 	add := func(name string, ev archive.Event) {
 		t.Helper()
 		if ev.Network == "" {
@@ -70,12 +73,20 @@ func newFixture(t testing.TB, opts Options) *fixture {
 		if ev.Kind == 0 {
 			ev.Kind = archive.KindMessage
 		}
-		id, err := w.Append(ctx, ev)
+		// Queued without waiting: the writer commits them in a few
+		// batches, which keeps the fixture quick under -race.
+		err := w.AppendAsync(ev, func(id int64, err error) {
+			mu.Lock()
+			defer mu.Unlock()
+			if err != nil {
+				errs = append(errs, err)
+			}
+			if name != "" {
+				f.ids[name] = id
+			}
+		})
 		if err != nil {
 			t.Fatal(err)
-		}
-		if name != "" {
-			f.ids[name] = id
 		}
 	}
 	add("join", archive.Event{Time: day0.Add(-time.Minute), Kind: archive.KindJoin, Nick: "alice", UserHost: "~alice@secret.host.example"})
@@ -89,6 +100,9 @@ func newFixture(t testing.TB, opts Options) *fixture {
 			Text: fmt.Sprintf("linux line %d", i)})
 	}
 	add("late", archive.Event{Time: time.Date(2026, 2, 3, 23, 30, 0, 0, time.UTC), Nick: "bob", Text: "late minsk news"})
+	// In summer London is an hour ahead of UTC: the site shows 00:30 on
+	// the 1st of July.
+	add("summer", archive.Event{Time: time.Date(2026, 6, 30, 23, 30, 0, 0, time.UTC), Nick: "bob", Text: "heatwave"})
 	if _, _, err := w.SavePost(ctx, archive.Post{GUID: "p10", Link: "https://techrights.org/p10", Title: "From Belarus With Love — Part X: From “High-Tech Hub” to “No-Go Zone”",
 		Series: "From Belarus With Love", Part: 10, Numeral: "X", Subtitle: "From “High-Tech Hub” to “No-Go Zone”", Published: day0}); err != nil {
 		t.Fatal(err)
@@ -100,7 +114,12 @@ func newFixture(t testing.TB, opts Options) *fixture {
 	if err := w.Flush(ctx); err != nil {
 		t.Fatal(err)
 	}
-	f.r, err = archive.Open(ctx, path, archive.Options{Location: london, ReadOnly: true})
+	mu.Lock()
+	defer mu.Unlock()
+	if len(errs) > 0 {
+		t.Fatal(errs)
+	}
+	f.r, err = archive.Open(ctx, path, archive.Options{Location: london, ReadOnly: true, Logger: discardLogger()})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -247,4 +266,17 @@ func rawGet(t testing.TB, addr, target string) (int, string) {
 		t.Fatalf("%s: %v", target, err)
 	}
 	return resp.StatusCode, body(t, resp)
+}
+
+func httptestRequest(t testing.TB, target, remote string) *http.Request {
+	t.Helper()
+	req := httptest.NewRequest("GET", target, nil)
+	req.RemoteAddr = remote
+	return req
+}
+
+func serve(h http.Handler, req *http.Request) *http.Response {
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, req)
+	return rec.Result()
 }

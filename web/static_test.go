@@ -16,6 +16,7 @@ import (
 )
 
 func TestSiteFilesAndContentTypes(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t, Options{})
 	dayPath := render.DayPath("libera", "#techrights", archive.Date{Year: 2026, Month: 2, Day: 2})
 	base := "/" + strings.TrimSuffix(dayPath, ".html")
@@ -66,6 +67,7 @@ func TestSiteFilesAndContentTypes(t *testing.T) {
 }
 
 func TestDirectoriesAreNeverListed(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t, Options{})
 	for _, tc := range []struct {
 		target   string
@@ -99,6 +101,7 @@ func TestDirectoriesAreNeverListed(t *testing.T) {
 }
 
 func TestPathTraversalAndHiddenFilesAre404(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t, Options{})
 	for _, target := range []string{
 		"/../../etc/passwd",
@@ -150,6 +153,7 @@ func TestPathTraversalAndHiddenFilesAre404(t *testing.T) {
 // TestTraversalOverTheWire sends raw requests over a real connection, where
 // nothing cleans the path before the server sees it.
 func TestTraversalOverTheWire(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t, Options{})
 	url := startServer(t, f.srv)
 	addr := strings.TrimSuffix(strings.TrimPrefix(url, "http://"), "/")
@@ -162,6 +166,7 @@ func TestTraversalOverTheWire(t *testing.T) {
 }
 
 func TestNotFoundUsesTheSites404Page(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t, Options{})
 	resp := f.get(t, "/nosuch")
 	if b := body(t, resp); resp.StatusCode != 404 || !strings.Contains(b, `action="/search"`) {
@@ -175,6 +180,7 @@ func TestNotFoundUsesTheSites404Page(t *testing.T) {
 }
 
 func TestConditionalGet(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t, Options{})
 	first := f.get(t, "/about.html")
 	body(t, first)
@@ -231,6 +237,7 @@ func TestConditionalGet(t *testing.T) {
 }
 
 func TestGzip(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t, Options{})
 	plain := body(t, f.get(t, "/index.html"))
 	for _, tc := range []struct {
@@ -297,6 +304,7 @@ func TestGzip(t *testing.T) {
 }
 
 func TestNothingRenderedYet(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t, Options{SiteDir: filepath.Join(t.TempDir(), "not-yet")})
 	resp := f.get(t, "/")
 	b := body(t, resp)
@@ -324,9 +332,10 @@ func TestNothingRenderedYet(t *testing.T) {
 }
 
 func TestGzipCacheStaysWithinBudget(t *testing.T) {
+	t.Parallel()
 	c := newFileCache(10_000)
 	for i := range 100 {
-		c.put(&fileEntry{name: string(rune('a' + i%26)) + strings.Repeat("x", i), body: bytes.Repeat([]byte("y"), 1000)})
+		c.put(&fileEntry{name: string(rune('a'+i%26)) + strings.Repeat("x", i), body: bytes.Repeat([]byte("y"), 1000)})
 		if c.used > c.limit {
 			t.Fatalf("cache holds %d bytes, limit %d", c.used, c.limit)
 		}
