@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"html/template"
+	"net/url"
 	"sort"
 	"strconv"
 	"strings"
@@ -72,6 +73,56 @@ type linkRow struct {
 	Href               template.URL // accepted by scanURLs: http, https, gemini or irc
 	Text, Title        string
 	Context            string
+
+	at   time.Time
+	host string // with the port, as the bot's title line names it
+	self bool
+}
+
+// titleWindow is how long after a link the bot's title line may follow.
+const titleWindow = time.Minute
+
+// parseTitleLine reads the bot's title announcement, "[ Title ] - host"
+// (see bot.PageTitle.Line).
+func parseTitleLine(s string) (title, host string, ok bool) {
+	if !strings.HasPrefix(s, "[ ") {
+		return "", "", false
+	}
+	i := strings.LastIndex(s, " ] - ")
+	if i < 2 {
+		return "", "", false
+	}
+	title, host = s[2:i], s[i+len(" ] - "):]
+	if title == "" || host == "" || strings.ContainsAny(host, " /") {
+		return "", "", false
+	}
+	return title, host, true
+}
+
+// attachTitle gives the bot's title line to the link it titles: the latest
+// untitled link from someone else within titleWindow, on the same host when
+// one matches (the bot names the host after redirects).
+func (a *dayAggregator) attachTitle(t time.Time, title, host string) {
+	fallback := -1
+	for i := len(a.rows) - 1; i >= 0 && i >= len(a.rows)-20; i-- {
+		row := &a.rows[i]
+		if t.Sub(row.at) > titleWindow {
+			break
+		}
+		if row.self || row.Title != "" {
+			continue
+		}
+		if strings.EqualFold(row.host, host) {
+			row.Title = sanitizeText(title)
+			return
+		}
+		if fallback < 0 {
+			fallback = i
+		}
+	}
+	if fallback >= 0 {
+		a.rows[fallback].Title = sanitizeText(title)
+	}
 }
 
 type linksData struct {
@@ -272,6 +323,12 @@ func (a *dayAggregator) add(r *renderer, ev *archive.Event, local time.Time, bas
 	if !speech && ev.Kind != archive.KindTopic {
 		return
 	}
+	if ev.Flags&archive.FlagSelf != 0 && ev.Kind == archive.KindMessage {
+		if title, host, ok := parseTitleLine(ev.Text); ok {
+			a.attachTitle(ev.Time, title, host)
+			return
+		}
+	}
 	if !containsSchemeSep(ev.Text) {
 		return
 	}
@@ -286,7 +343,17 @@ func (a *dayAggregator) add(r *renderer, ev *archive.Event, local time.Time, bas
 		a.agg.LinkCount++
 		var clock [8]byte
 		nick := stripNick(ev.Nick)
+		if nick == "" {
+			nick = "(topic)"
+		}
+		host := ""
+		if u, err := url.Parse(href); err == nil {
+			host = u.Host
+		}
 		a.rows = append(a.rows, linkRow{
+			at:      ev.Time,
+			host:    host,
+			self:    ev.Flags&archive.FlagSelf != 0,
 			Time:    string(appendClock(clock[:0], local)),
 			Nick:    nick,
 			Colour:  colourClass(nickHash(ev.Nick)),
@@ -378,15 +445,18 @@ func sanitizeText(s string) string {
 		return s
 	}
 	var b strings.Builder
-	for _, r := range strings.ToValidUTF8(s, "\uFFFD") {
+	b.Grow(len(s))
+	for i := 0; i < len(s); {
+		r, size := utf8.DecodeRuneInString(s[i:])
 		switch {
 		case r == '\t':
 			b.WriteByte(' ')
-		case r < 0x20 || r == 0x7f || r >= 0x80 && r < 0xa0:
-			b.WriteRune('\uFFFD')
+		case r == utf8.RuneError && size == 1, r < 0x20 || r == 0x7f || r >= 0x80 && r < 0xa0:
+			b.WriteRune('\uFFFD') // one per invalid byte, as the line writer does
 		default:
-			b.WriteRune(r)
+			b.WriteString(s[i : i+size])
 		}
+		i += size
 	}
 	return b.String()
 }

@@ -23,7 +23,7 @@ import (
 
 var bufPool = sync.Pool{New: func() any { return new(bytes.Buffer) }}
 
-func getBuffer() *bytes.Buffer   { b := bufPool.Get().(*bytes.Buffer); b.Reset(); return b }
+func getBuffer() *bytes.Buffer  { b := bufPool.Get().(*bytes.Buffer); b.Reset(); return b }
 func putBuffer(b *bytes.Buffer) { bufPool.Put(b) }
 
 // markdown is the one Markdown converter: CommonMark with goldmark's

@@ -1,0 +1,238 @@
+package render
+
+import (
+	"bytes"
+	"hash/fnv"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"golang.org/x/net/html"
+	"golang.org/x/net/html/atom"
+
+	"proceedings/archive"
+)
+
+func TestNickHash(t *testing.T) {
+	for _, n := range []string{"alice", "Alice", "[bob]", "{BOB}", "x\\y~", "ünï", ""} {
+		h := fnv.New32a()
+		h.Write([]byte(archive.FoldChannel(n)))
+		if got := nickHash(n); got != h.Sum32() {
+			t.Errorf("nickHash(%q) = %08x, want FNV-1a of the folded nick %08x", n, got, h.Sum32())
+		}
+	}
+	if nickHash("Alice") != nickHash("alice") || nickHash("[x]") != nickHash("{x}") {
+		t.Error("nick hashes differ for nicks IRC treats as one")
+	}
+}
+
+func TestAppendLine(t *testing.T) {
+	loc := london
+	tm := time.Date(2026, 2, 2, 14, 3, 11, 0, loc)
+	tests := []struct {
+		name string
+		ev   archive.Event
+		want string
+	}{
+		{"message", archive.Event{ID: 7, Kind: archive.KindMessage, Nick: "alice", Text: "hi <b>&"},
+			`<li id="l-7" class="m n-872213e7"><a class="t" href="#l-7"><time>14:03:11</time></a> <span class="nk c7">&lt;alice&gt;</span> <span class="tx">hi &lt;b&gt;&amp;</span></li>`},
+		{"action", archive.Event{ID: 8, Kind: archive.KindAction, Nick: "bob", Text: "waves"},
+			`<li id="l-8" class="a n-86c6a0d4"><a class="t" href="#l-8"><time>14:03:11</time></a> <span class="nk c4">* bob</span> <span class="tx">waves</span></li>`},
+		{"link", archive.Event{ID: 9, Kind: archive.KindMessage, Nick: "bob", Text: "see https://example.org/a?b=1&c=2."},
+			`<li id="l-9" class="m n-86c6a0d4"><a class="t" href="#l-9"><time>14:03:11</time></a> <span class="nk c4">&lt;bob&gt;</span> <span class="tx">see <a href="https://example.org/a?b=1&amp;c=2" rel="nofollow ugc noopener">https://example.org/a?b=1&amp;c=2</a>.</span></li>`},
+		{"javascript", archive.Event{ID: 10, Kind: archive.KindMessage, Nick: "eve", Text: `javascript:alert(1) "><svg onload=alert(1)>`},
+			`<li id="l-10" class="m n-5ba1e5c5"><a class="t" href="#l-10"><time>14:03:11</time></a> <span class="nk c5">&lt;eve&gt;</span> <span class="tx">javascript:alert(1) &#34;&gt;&lt;svg onload=alert(1)&gt;</span></li>`},
+		{"colours", archive.Event{ID: 11, Kind: archive.KindMessage, Nick: "bob", Text: "\x02b\x02 \x0304,01x\x03 \x0399y"},
+			`<li id="l-11" class="m n-86c6a0d4"><a class="t" href="#l-11"><time>14:03:11</time></a> <span class="nk c4">&lt;bob&gt;</span> <span class="tx"><span class="bo">b</span> <span class="F4 b1">x</span> y</span></li>`},
+		{"controls", archive.Event{ID: 12, Kind: archive.KindMessage, Nick: "bob", Text: "a\x07b\tc\xffd\u0085e"},
+			"<li id=\"l-12\" class=\"m n-86c6a0d4\"><a class=\"t\" href=\"#l-12\"><time>14:03:11</time></a> <span class=\"nk c4\">&lt;bob&gt;</span> <span class=\"tx\">a\uFFFDb c\uFFFDd\uFFFDe</span></li>"},
+		{"join", archive.Event{ID: 13, Kind: archive.KindJoin, Nick: "carol", UserHost: "~c@h"},
+			`<li id="l-13" class="j jpq n-67088f12"><a class="t" href="#l-13"><time>14:03:11</time></a> <span class="ev"><span class="nk c2">carol</span> <span class="uh">(~c@h)</span> has joined</span></li>`},
+		{"kick", archive.Event{ID: 14, Kind: archive.KindKick, Nick: "op", Target: "<x>", Text: "bye"},
+			`<li id="l-14" class="k n-5f342caa"><a class="t" href="#l-14"><time>14:03:11</time></a> <span class="ev"><span class="nk c5">&lt;x&gt;</span> was kicked by <span class="nk c10">op</span> (<span class="tx">bye</span>)</span></li>`},
+		{"self", archive.Event{ID: 15, Kind: archive.KindNotice, Nick: "proceedings", Flags: archive.FlagSelf, Text: "ok"},
+			`<li id="l-15" class="no s n-76253b30"><a class="t" href="#l-15"><time>14:03:11</time></a> <span class="nk c0">-proceedings-</span> <span class="tx">ok</span></li>`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			tt.ev.Time = tm
+			got := strings.TrimSuffix(string(appendLine(nil, &tt.ev, tm.In(loc))), "\n")
+			if got != tt.want {
+				t.Errorf("got\n%s\nwant\n%s", got, tt.want)
+			}
+			checkLine(t, []byte(got), &tt.ev)
+		})
+	}
+}
+
+// The markup the line writer may produce, and nothing else.
+var (
+	lineElements = map[string]map[string]bool{
+		"li":   {"id": true, "class": true},
+		"a":    {"class": true, "href": true, "rel": true},
+		"time": {},
+		"span": {"class": true},
+	}
+	lineClassRe = regexp.MustCompile(`^(m|a|no|j|p|q|k|ni|tp|md|gp|x|jpq|s|n-[0-9a-f]{8}|t|nk|c[0-9]|c1[0-5]|tx|ev|uh|via|bo|it|un|st|mo|rv|fm|[fFb][0-9]|[fFb]1[0-5]|quiet)$`)
+	lineIDRe    = regexp.MustCompile(`^l-[0-9]+$`)
+	anchorRe    = regexp.MustCompile(`^#l-[0-9]+$`)
+)
+
+// checkLine parses the line writer's output for ev and fails on any
+// element or attribute outside the allowlist, on a link that is not http,
+// https, gemini or irc, and, for messages, when the visible text is not the
+// message's (so no text turned into markup and none was lost).
+func checkLine(t *testing.T, out []byte, ev *archive.Event) {
+	t.Helper()
+	ctx := &html.Node{Type: html.ElementNode, Data: "ol", DataAtom: atom.Ol}
+	nodes, err := html.ParseFragment(bytes.NewReader(out), ctx)
+	if err != nil {
+		t.Fatalf("output does not parse: %v\n%s", err, out)
+	}
+	lis := 0
+	for _, n := range nodes {
+		if n.Type == html.ElementNode {
+			lis++
+			if n.Data != "li" {
+				t.Fatalf("top element <%s>, want one <li>\n%s", n.Data, out)
+			}
+		} else if n.Type != html.TextNode || strings.TrimSpace(n.Data) != "" {
+			t.Fatalf("stray node %v %q\n%s", n.Type, n.Data, out)
+		}
+	}
+	if lis != 1 {
+		t.Fatalf("%d <li> elements, want 1\n%s", lis, out)
+	}
+	var walk func(n *html.Node)
+	walk = func(n *html.Node) {
+		switch n.Type {
+		case html.ElementNode:
+			allowed, ok := lineElements[n.Data]
+			if !ok {
+				t.Fatalf("element <%s> is not allowed\n%s", n.Data, out)
+			}
+			external := false
+			rel := ""
+			for _, a := range n.Attr {
+				if a.Namespace != "" || !allowed[a.Key] {
+					t.Fatalf("attribute %s on <%s> is not allowed\n%s", a.Key, n.Data, out)
+				}
+				switch a.Key {
+				case "class":
+					for _, c := range strings.Fields(a.Val) {
+						if !lineClassRe.MatchString(c) {
+							t.Fatalf("class %q is not allowed\n%s", c, out)
+						}
+					}
+				case "id":
+					if !lineIDRe.MatchString(a.Val) {
+						t.Fatalf("id %q is not allowed\n%s", a.Val, out)
+					}
+				case "href":
+					if anchorRe.MatchString(a.Val) {
+						break
+					}
+					u, err := url.Parse(a.Val)
+					if err != nil || u.Host == "" {
+						t.Fatalf("href %q is not an absolute URL\n%s", a.Val, out)
+					}
+					switch u.Scheme {
+					case "http", "https", "gemini", "irc":
+					default:
+						t.Fatalf("href %q has scheme %q\n%s", a.Val, u.Scheme, out)
+					}
+					external = true
+				case "rel":
+					rel = a.Val
+				}
+			}
+			if external && rel != "nofollow ugc noopener" {
+				t.Fatalf("external link without rel=\"nofollow ugc noopener\"\n%s", out)
+			}
+		case html.TextNode:
+		default:
+			t.Fatalf("node of type %v (%q) is not allowed\n%s", n.Type, n.Data, out)
+		}
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			walk(c)
+		}
+	}
+	for _, n := range nodes {
+		walk(n)
+	}
+	if ev != nil && ev.Kind == archive.KindMessage && ev.Via == "" {
+		var text strings.Builder
+		var collect func(n *html.Node)
+		collect = func(n *html.Node) {
+			if n.Type == html.TextNode {
+				text.WriteString(n.Data)
+			}
+			for c := n.FirstChild; c != nil; c = c.NextSibling {
+				collect(c)
+			}
+		}
+		for _, n := range nodes {
+			collect(n)
+		}
+		want := appendClock(nil, ev.Time.In(london))
+		got := strings.TrimSpace(text.String())
+		wantS := string(want) + " <" + sanitizeText(ev.Nick) + "> " + sanitizeText(ev.Text)
+		if got != strings.TrimSpace(wantS) {
+			t.Fatalf("visible text\n%q\nwant\n%q\n%s", got, wantS, out)
+		}
+	}
+}
+
+// FuzzLineWriter feeds hostile events to the line writer and checks its
+// output against the allowlist.
+func FuzzLineWriter(f *testing.F) {
+	seeds := []struct {
+		kind                                byte
+		nick, text, target, userhost, via string
+	}{
+		{1, "alice", "hello https://example.org/", "", "", ""},
+		{1, `"><svg onload=alert(1)>`, `<script>alert(1)</script>`, "", "", ""},
+		{1, "bob", `javascript:alert(1) https://x.example/"onmouseover="alert(1)`, "", "", ""},
+		{2, "bob", "\x0304,01red\x0f \x02\x1d\x1f\x1e\x11\x16x", "", "", ""},
+		{4, "carol", "", "", `"><img src=x onerror=alert(1)>`, ""},
+		{7, "op", "reason <b>", "<victim>", "", ""},
+		{8, "old", "", "new</li><li>", "", ""},
+		{9, "", "topic \u202egnp.exe\u200b\ufeff", "", "", ""},
+		{10, "", "+o <x>", "", "", ""},
+		{11, "", "2026-02-02T10:00:00Z", "", "", ""},
+		{1, "x", "\xff\xfe\xc3\x28 \x00 \r\n", "", "", "net<"},
+		{42, "x", "unknown kind", "", "", ""},
+	}
+	for _, s := range seeds {
+		f.Add(s.kind, s.nick, s.text, s.target, s.userhost, s.via, uint32(0))
+	}
+	tm := time.Date(2026, 2, 2, 14, 3, 11, 0, london)
+	f.Fuzz(func(t *testing.T, kind byte, nick, text, target, userhost, via string, flags uint32) {
+		ev := archive.Event{ID: 123, Time: tm, Kind: archive.Kind(kind), Nick: nick, Text: text, Target: target,
+			UserHost: userhost, Via: via, Flags: archive.Flags(flags)}
+		checkLine(t, appendLine(nil, &ev, tm), &ev)
+		checkLine(t, appendQuiet(nil, time.Duration(len(text))*time.Minute+time.Hour), nil)
+	})
+}
+
+func BenchmarkLine(b *testing.B) {
+	tm := time.Date(2026, 2, 2, 14, 3, 11, 0, london)
+	evs := []archive.Event{
+		{ID: 1234567, Time: tm, Kind: archive.KindMessage, Nick: "schestowitz", Text: "The EPO is still breaking the law, as usual; see the latest article about it"},
+		{ID: 1234568, Time: tm, Kind: archive.KindMessage, Nick: "techrights-sec", Text: "Links 02/02/2026: Belarus and more https://techrights.org/n/2026/02/02/links-02-02-2026/"},
+		{ID: 1234569, Time: tm, Kind: archive.KindJoin, Nick: "guest42", UserHost: "~guest@203.0.113.9"},
+		{ID: 1234570, Time: tm, Kind: archive.KindMessage, Nick: "alice", Text: "\x02bold\x02 and \x0304red\x03 text"},
+	}
+	var buf []byte
+	var n int64
+	b.ReportAllocs()
+	for i := 0; b.Loop(); i++ {
+		ev := &evs[i%len(evs)]
+		buf = appendLine(buf[:0], ev, ev.Time.In(london))
+		n += int64(len(buf))
+	}
+	b.SetBytes(n / int64(b.N))
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "lines/s")
+}

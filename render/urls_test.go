@@ -1,0 +1,96 @@
+package render
+
+import (
+	"net/url"
+	"reflect"
+	"strings"
+	"testing"
+)
+
+func urlsIn(s string) (texts, hrefs []string) {
+	scanURLs(s, func(start, end int, href string) {
+		texts = append(texts, s[start:end])
+		hrefs = append(hrefs, href)
+	})
+	return texts, hrefs
+}
+
+func TestScanURLs(t *testing.T) {
+	tests := []struct {
+		in    string
+		texts []string
+		hrefs []string
+	}{
+		{"see https://example.org/x.", []string{"https://example.org/x"}, []string{"https://example.org/x"}},
+		{"(https://example.org/x)", []string{"https://example.org/x"}, []string{"https://example.org/x"}},
+		{"https://en.wikipedia.org/wiki/Foo_(bar)", []string{"https://en.wikipedia.org/wiki/Foo_(bar)"}, []string{"https://en.wikipedia.org/wiki/Foo_(bar)"}},
+		{"HTTP://EXAMPLE.org/", []string{"HTTP://EXAMPLE.org/"}, []string{"http://EXAMPLE.org/"}},
+		{"gemini://gemini.example/a irc://irc.libera.chat/#techrights", []string{"gemini://gemini.example/a", "irc://irc.libera.chat/#techrights"}, []string{"gemini://gemini.example/a", "irc://irc.libera.chat/#techrights"}},
+		{"<https://example.org/a>", []string{"https://example.org/a"}, []string{"https://example.org/a"}},
+		{`"https://example.org/a"`, []string{"https://example.org/a"}, []string{"https://example.org/a"}},
+		{"https://example.org/a\x02bold", []string{"https://example.org/a"}, []string{"https://example.org/a"}},
+		{"https://example.org/é", []string{"https://example.org/é"}, []string{"https://example.org/%C3%A9"}},
+		{"javascript:alert(1)", nil, nil},
+		{"javascript://example.org/%0aalert(1)", nil, nil},
+		{"xhttp://example.org/", nil, nil},
+		{"ftp://example.org/", nil, nil},
+		{"data://text/html,<script>", nil, nil},
+		{"https://", nil, nil},
+		{"https:///path", nil, nil},
+		{"https://exa mple.org", []string{"https://exa"}, []string{"https://exa"}},
+		{"https://example.org/%zz", nil, nil},
+		{"no links here", nil, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.in, func(t *testing.T) {
+			texts, hrefs := urlsIn(tt.in)
+			if !reflect.DeepEqual(texts, tt.texts) || !reflect.DeepEqual(hrefs, tt.hrefs) {
+				t.Errorf("scanURLs(%q) = %q %q, want %q %q", tt.in, texts, hrefs, tt.texts, tt.hrefs)
+			}
+		})
+	}
+}
+
+func TestLinkHost(t *testing.T) {
+	for in, want := range map[string]string{
+		"https://www.Techrights.org/x": "techrights.org",
+		"gemini://gemini.example:1965/": "gemini.example",
+		"irc://irc.libera.chat/#x":      "irc.libera.chat",
+	} {
+		if got := linkHost(in); got != want {
+			t.Errorf("linkHost(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+// FuzzScanURLs checks that every link is a parsed http, https, gemini or irc
+// URL with a host, taken from ordered, non-overlapping spans of the text.
+func FuzzScanURLs(f *testing.F) {
+	for _, s := range []string{"see https://example.org/x.", "javascript:alert(1)", "https://a.b/\"><script>", "(http://x.y/(z))", "gemini://g/ irc://i/#c", "https://x/\xff"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		last := 0
+		scanURLs(s, func(start, end int, href string) {
+			if start < last || end <= start || end > len(s) {
+				t.Fatalf("bad span [%d,%d) after %d in %q", start, end, last, s)
+			}
+			last = end
+			u, err := url.Parse(href)
+			if err != nil {
+				t.Fatalf("href %q does not parse: %v", href, err)
+			}
+			switch u.Scheme {
+			case "http", "https", "gemini", "irc":
+			default:
+				t.Fatalf("href %q has scheme %q", href, u.Scheme)
+			}
+			if u.Host == "" {
+				t.Fatalf("href %q has no host", href)
+			}
+			if strings.ContainsAny(href, " <>\"`\x00\n\r\t") {
+				t.Fatalf("href %q holds a character that breaks out of text", href)
+			}
+		})
+	})
+}
