@@ -189,7 +189,7 @@ func checkLine(t *testing.T, out []byte, ev *archive.Event) {
 // output against the allowlist.
 func FuzzLineWriter(f *testing.F) {
 	seeds := []struct {
-		kind                                byte
+		kind                              byte
 		nick, text, target, userhost, via string
 	}{
 		{1, "alice", "hello https://example.org/", "", "", ""},

@@ -53,7 +53,7 @@ func TestScanURLs(t *testing.T) {
 
 func TestLinkHost(t *testing.T) {
 	for in, want := range map[string]string{
-		"https://www.Techrights.org/x": "techrights.org",
+		"https://www.Techrights.org/x":  "techrights.org",
 		"gemini://gemini.example:1965/": "gemini.example",
 		"irc://irc.libera.chat/#x":      "irc.libera.chat",
 	} {
