@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 	"unicode"
 
@@ -92,7 +93,7 @@ func cmdPart(ctx context.Context, r *Router, j *invocation) {
 			}
 		}
 		if len(parts) == 0 {
-			list, err := r.seriesList(ctx, j.cfg)
+			list, err := r.seriesList(ctx, j)
 			if err != nil {
 				r.failed(j, err)
 				return
@@ -212,7 +213,7 @@ func describeParts(nums []int) string {
 
 func cmdSeries(ctx context.Context, r *Router, j *invocation) {
 	if len(j.cmd.Args) == 0 {
-		list, err := r.seriesList(ctx, j.cfg)
+		list, err := r.seriesList(ctx, j)
 		if err != nil {
 			r.failed(j, err)
 			return
@@ -285,11 +286,48 @@ func partSubtitle(p archive.Post) string {
 
 // seriesList lists the series of the archive, most recently published
 // first, then those only declared in the configuration; counts and newest
-// parts include the declared parts.
-func (r *Router) seriesList(ctx context.Context, cfg *config.Config) ([]archive.SeriesInfo, error) {
+// parts include the declared parts. The list is kept for seriesCacheTTL
+// (a post the announcer stores comes with NoteAnnounced, which forgets
+// it), so that !part answers with one query.
+func (r *Router) seriesList(ctx context.Context, j *invocation) ([]archive.SeriesInfo, error) {
+	r.series.mu.Lock()
+	defer r.series.mu.Unlock()
+	c := &r.series
+	if c.list != nil && c.cfg == j.cfg && !j.now.Before(c.fetched) && j.now.Sub(c.fetched) < seriesCacheTTL {
+		return c.list, nil
+	}
+	list, err := r.loadSeries(ctx, j.cfg)
+	if err != nil {
+		return nil, err
+	}
+	c.list, c.cfg, c.fetched = list, j.cfg, j.now
+	return list, nil
+}
+
+// seriesCacheTTL is how long the list of series is kept.
+const seriesCacheTTL = 30 * time.Second
+
+// seriesCache holds the last list of series.
+type seriesCache struct {
+	mu      sync.Mutex
+	list    []archive.SeriesInfo
+	cfg     *config.Config
+	fetched time.Time
+}
+
+func (c *seriesCache) invalidate() {
+	c.mu.Lock()
+	c.list = nil
+	c.mu.Unlock()
+}
+
+func (r *Router) loadSeries(ctx context.Context, cfg *config.Config) ([]archive.SeriesInfo, error) {
 	list, err := r.db.Series(ctx)
 	if err != nil {
 		return nil, err
+	}
+	if list == nil {
+		list = []archive.SeriesInfo{}
 	}
 	for _, cs := range cfg.Series {
 		i := slices.IndexFunc(list, func(s archive.SeriesInfo) bool { return seriesKey(s.Name) == seriesKey(cs.Name) })
@@ -377,7 +415,7 @@ func defaultSeries(list []archive.SeriesInfo) string {
 
 // resolveSeries finds the one series words name, or answers why not.
 func (r *Router) resolveSeries(ctx context.Context, j *invocation, words []string) (string, bool) {
-	list, err := r.seriesList(ctx, j.cfg)
+	list, err := r.seriesList(ctx, j)
 	if err != nil {
 		r.failed(j, err)
 		return "", false
@@ -668,13 +706,19 @@ func linePermalink(cfg *config.Config, loc *time.Location, ev archive.Event) str
 // !search and !seen
 // ---------------------------------------------------------------------------
 
+// searchOrder is the order of !search hits: the newest first. Relevance
+// order (bm25 within the newest matches) would fit "the best matches"
+// better, but archive.Search takes seconds with it on a 200,000-line
+// archive (see NEEDS.md); the newest lines answer in milliseconds.
+const searchOrder = archive.Newest
+
 func cmdSearch(ctx context.Context, r *Router, j *invocation) {
 	q := j.cmd.Rest
 	limit := j.cfg.Commands.SearchResults
 	if limit <= 0 {
 		limit = config.DefaultSearchResults
 	}
-	res, err := r.db.Search(ctx, archive.SearchQuery{Text: q, PublicOnly: true, Limit: limit, Order: archive.Relevance})
+	res, err := r.db.Search(ctx, archive.SearchQuery{Text: q, PublicOnly: true, Limit: limit, Order: searchOrder})
 	if errors.Is(err, archive.ErrBadQuery) {
 		j.say("I cannot search for that: %s.", strings.TrimSuffix(strings.TrimPrefix(err.Error(), archive.ErrBadQuery.Error()+": "), "."))
 		return
@@ -709,11 +753,11 @@ func cmdSearch(ctx context.Context, r *Router, j *invocation) {
 	case res.Total == 1:
 		count = "1 line matches"
 	}
-	best := "the best"
+	best := "the newest"
 	if len(res.Hits) == 1 {
 		best = "it"
 	} else if len(res.Hits) < res.Total {
-		best = fmt.Sprintf("the best %d", len(res.Hits))
+		best = fmt.Sprintf("the newest %d", len(res.Hits))
 	}
 	j.say("%s “%s”; %s: %s", count, asked, best, strings.Join(items, " · "))
 }

@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -264,11 +265,17 @@ const (
 // compared whole (want) or by pattern (match).
 func TestCommands(t *testing.T) {
 	f := newFixture(t, fixtureOptions{})
+	id := func(name string) string { return strconv.FormatInt(f.ids[name], 10) }
+	const (
+		day2 = "https://irc.example.org/testnet/techrights/2026-02-02.html"
+		day3 = "https://irc.example.org/testnet/techrights/2026-02-03.html"
+	)
 	tests := []struct {
-		name  string
-		in    bot.Incoming
-		want  []string // exact reply texts
-		match string   // a regexp the joined replies must match, when want is nil
+		name   string
+		in     bot.Incoming
+		want   []string // exact reply texts
+		joined string   // or the reply lines joined by a space (where they are split is tested elsewhere)
+		match  string   // or a regexp the replies joined by newlines must match
 	}{
 		// !part
 		{name: "part arabic", in: carol.says("!part 10"),
@@ -358,7 +365,10 @@ func TestCommands(t *testing.T) {
 
 		// !search
 		{name: "search", in: carol.says("!search minsk"),
-			match: `^4 lines match “minsk”; the best 3: 2026-02-0\d #techrights .*https://irc.example.org/testnet/techrights/2026-02-0\d.html#l-\d+ · .*#l-\d+ · .*#l-\d+$`},
+			joined: "4 lines match “minsk”; the newest 3: " +
+				"2026-02-03 #techrights <mallory> evil minsk PRIVMSG #x :pwned " + day3 + "#l-" + id("mallory") + " · " +
+				"2026-02-03 #techrights * alice waves at minsk " + day3 + "#l-" + id("alice2") + " · " +
+				"2026-02-02 #techrights <bob> minsk again? tell me more " + day2 + "#l-" + id("bob1")},
 		{name: "search never shows private channels", in: carol.says("!search secret plans"),
 			want: []string{"No public log lines match “secret plans”."}},
 		{name: "search without words", in: carol.says("!search ***"),
@@ -402,6 +412,12 @@ func TestCommands(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			f.advance(time.Minute) // stay within the rate limits
 			got := texts(f.ask(t, tc.in))
+			if tc.joined != "" {
+				if j := strings.Join(got, " "); j != tc.joined {
+					t.Errorf("%q:\n got %q\nwant %q", tc.in.Text, j, tc.joined)
+				}
+				return
+			}
 			if tc.match != "" {
 				if !regexp.MustCompile(tc.match).MatchString(strings.Join(got, "\n")) {
 					t.Errorf("%q:\n got %q\nwant match of %s", tc.in.Text, got, tc.match)
@@ -662,5 +678,36 @@ func TestLongRepliesAreSplit(t *testing.T) {
 		if len(r.Text) < bot.MaxReplyBytes-60 {
 			t.Errorf("line wastes space (%d bytes): %q", len(r.Text), r.Text)
 		}
+	}
+}
+
+// TestNewSeriesAreSeen: the router keeps the list of series for a while;
+// a post the announcer stores (and tells with NoteAnnounced) counts at
+// once, one imported elsewhere within half a minute.
+func TestNewSeriesAreSeen(t *testing.T) {
+	f := newFixture(t, fixtureOptions{})
+	ctx := context.Background()
+	save := func(name string) {
+		if _, _, err := f.db.SavePost(ctx, archive.Post{GUID: name, Link: "https://example.org/" + name, Title: name + " — Part 1",
+			Series: name, Part: 1, Published: fixtureNow}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if got := f.one(t, carol.says("!series")); !strings.HasPrefix(got, "4 series:") {
+		t.Fatalf("got %q", got)
+	}
+	save("Announced")
+	f.router.NoteAnnounced("testnet", "#techrights", "Announced")
+	f.advance(time.Second)
+	if got := f.one(t, carol.says("!part 1")); got != "Announced — Part 1 — https://example.org/Announced" {
+		t.Errorf("!part after NoteAnnounced: %q", got)
+	}
+	if got := f.one(t, carol.says("!series")); !strings.HasPrefix(got, "5 series: Announced (1 part, newest: Part I)") {
+		t.Errorf("!series after NoteAnnounced: %q", got)
+	}
+	save("Imported")
+	f.advance(31 * time.Second)
+	if got := f.one(t, carol.says("!series")); !strings.HasPrefix(got, "6 series:") {
+		t.Errorf("!series half a minute after an import: %q", got)
 	}
 }

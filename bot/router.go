@@ -92,6 +92,7 @@ type Router struct {
 	cfg    atomic.Pointer[config.Config]
 	limits *rateLimits
 	cache  channelCache
+	series seriesCache
 
 	mu        sync.Mutex
 	announced map[announceKey]string // what series the bot last announced where
@@ -124,11 +125,12 @@ func (r *Router) SetConfig(cfg *config.Config) {
 	r.cfg.Store(cfg)
 	r.limits.configure(cfg.Commands.PerUser, cfg.Commands.PerChannel)
 	r.cache.invalidate()
+	r.series.invalidate()
 }
 
 // NoteAnnounced tells the router that the bot announced a part of series in
 // a channel, so that "!part N" there without series words means that
-// series. The announcer calls it.
+// series. The announcer calls it after storing the post.
 func (r *Router) NoteAnnounced(network, channel, series string) {
 	if series == "" {
 		return
@@ -136,6 +138,7 @@ func (r *Router) NoteAnnounced(network, channel, series string) {
 	r.mu.Lock()
 	r.announced[announceKey{network, config.FoldName(channel)}] = series
 	r.mu.Unlock()
+	r.series.invalidate() // a new part, most likely
 }
 
 func (r *Router) lastAnnounced(network, channel string) string {
