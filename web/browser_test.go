@@ -1,0 +1,188 @@
+package web
+
+import (
+	"context"
+	"fmt"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/page"
+	"github.com/chromedp/chromedp"
+
+	"proceedings/render"
+)
+
+// chromium is Debian's headless Chromium with the flags of TESTING.md; it
+// records console errors (CSP violations among them) and dialogs.
+type chromium struct {
+	ctx      context.Context
+	mu       sync.Mutex
+	problems []string
+}
+
+func newChromium(t *testing.T) *chromium {
+	t.Helper()
+	opts := append(chromedp.DefaultExecAllocatorOptions[:],
+		chromedp.ExecPath("/usr/bin/chromium"),
+		chromedp.Headless,
+		chromedp.NoSandbox,
+		chromedp.DisableGPU,
+		chromedp.NoFirstRun,
+		chromedp.Flag("disable-quic", true),
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true),
+		chromedp.UserDataDir(t.TempDir()),
+		chromedp.WindowSize(1000, 700),
+	)
+	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
+	ctx, cancel := chromedp.NewContext(actx)
+	t.Cleanup(func() { cancel(); cancelAlloc() })
+	c := &chromium{ctx: ctx}
+	console := chromedp.Console(ctx) // starts the browser
+	dialogs := chromedp.Events(ctx, page.JavascriptDialogOpening)
+	go func() {
+		for m, err := range console {
+			if err != nil {
+				return
+			}
+			// The browser asks for /favicon.ico by itself; the site has none.
+			if (m.Type == chromedp.ConsoleError || m.Type == chromedp.ConsoleException) && !strings.HasSuffix(m.URL, "/favicon.ico") {
+				c.report("console %s at %s: %s", m.Type, m.URL, m.Text)
+			}
+		}
+	}()
+	go func() {
+		for ev, err := range dialogs {
+			if err != nil {
+				return
+			}
+			c.report("a %s dialog opened: %q", ev.Type, ev.Message)
+			chromedp.Call(ctx, page.HandleJavaScriptDialog, page.HandleJavaScriptDialogParams{Accept: false})
+		}
+	}()
+	if err := chromedp.Do(ctx, chromedp.EmulateViewport(1000, 700)); err != nil {
+		t.Fatalf("start chromium: %v", err)
+	}
+	return c
+}
+
+func (c *chromium) report(format string, args ...any) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.problems = append(c.problems, fmt.Sprintf(format, args...))
+}
+
+func (c *chromium) problemsSoFar() []string {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return append([]string(nil), c.problems...)
+}
+
+// do runs steps, each bounded in time.
+func (c *chromium) do(t *testing.T, what string, steps ...chromedp.Action[chromedp.Void]) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(c.ctx, 30*time.Second)
+	defer cancel()
+	if err := chromedp.Do(ctx, steps...); err != nil {
+		t.Fatalf("%s: %v", what, err)
+	}
+}
+
+func evalJS[T any](t *testing.T, c *chromium, expr string) T {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(c.ctx, 30*time.Second)
+	defer cancel()
+	v, err := chromedp.Run(ctx, chromedp.Evaluate[T](expr))
+	if err != nil {
+		t.Fatalf("evaluate %s: %v", expr, err)
+	}
+	return v
+}
+
+// loads runs a step that navigates and waits for the new page's load
+// event.
+func loads(step chromedp.Action[chromedp.Void]) chromedp.Action[chromedp.Void] {
+	wait := chromedp.WaitEvent(page.LoadEventFired, nil, step)
+	return func(ctx context.Context, t *chromedp.Target) (chromedp.Void, error) {
+		_, err := wait(ctx, t)
+		return chromedp.Void{}, err
+	}
+}
+
+// TestBrowserSearchToHighlightedLine renders the fixture archive with the
+// site renderer, serves it with search, and in Chromium types a query into
+// the search box, submits it, follows a hit and lands on the day page with
+// that line targeted and highlighted, with no console error (a CSP
+// violation would be one) on the way.
+func TestBrowserSearchToHighlightedLine(t *testing.T) {
+	f := newFixture(t, Options{})
+	out := filepath.Join(t.TempDir(), "public")
+	if _, err := render.Render(context.Background(), f.r, render.Options{Out: out, Logger: discardLogger()}); err != nil {
+		t.Fatalf("render the site: %v", err)
+	}
+	srv, err := New(Options{Archive: f.r, SiteDir: out, Logger: discardLogger()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	base := startServer(t, srv)
+	c := newChromium(t)
+
+	c.do(t, "open the search page", loads(chromedp.Navigate(base+"search")))
+	c.do(t, "type a query", chromedp.SendKeys(chromedp.CSS("#q"), "minsk"))
+	c.do(t, "choose newest first", chromedp.SetValue(chromedp.CSS("#order"), "newest"))
+	c.do(t, "submit", loads(chromedp.Submit(chromedp.CSS("#q"))))
+
+	loc := evalJS[string](t, c, `location.href`)
+	if !strings.HasPrefix(loc, base+"search?") || !strings.Contains(loc, "q=minsk") {
+		t.Fatalf("the form went to %s", loc)
+	}
+	type hit struct{ Href, Mark, Text string }
+	got := evalJS[[]hit](t, c, `Array.from(document.querySelectorAll('ol.hits li')).map(li => ({
+		Href: li.querySelector('a.permalink').href, Mark: (li.querySelector('mark') || {}).textContent || '', Text: li.textContent}))`)
+	if len(got) != 4 {
+		t.Fatalf("%d hits on the page, want 4: %+v", len(got), got)
+	}
+	// The hostile line (the last, oldest): its markup is text, its match marked.
+	hostile := got[3]
+	if hostile.Mark != "Minsk" || !strings.Contains(hostile.Text, "<script>alert(1)</script>") {
+		t.Fatalf("hostile hit: %+v", hostile)
+	}
+	want := base + f.link("hostile", 2)
+	if hostile.Href != want {
+		t.Fatalf("hit links to %s, want %s", hostile.Href, want)
+	}
+
+	c.do(t, "follow the hit", loads(chromedp.Click(chromedp.CSS(`ol.hits li:nth-child(4) a.permalink`))))
+	type landing struct {
+		URL, Title, Target string
+		Top, H             float64
+		BG, Other          string
+	}
+	l := evalJS[landing](t, c, `(() => { const e = document.querySelector(':target');
+		const o = document.querySelector('li[id^="l-"]:not(:target)');
+		const r = e ? e.getBoundingClientRect() : {top: -1};
+		return {URL: location.href, Title: document.title, Target: e ? e.id : '', Top: r.top, H: innerHeight,
+			BG: e ? getComputedStyle(e).backgroundColor : '', Other: o ? getComputedStyle(o).backgroundColor : ''}; })()`)
+	if l.URL != want {
+		t.Fatalf("landed on %s, want %s", l.URL, want)
+	}
+	if !strings.Contains(l.Title, "Monday, February 02, 2026") {
+		t.Errorf("day page title %q", l.Title)
+	}
+	if l.Target != fmt.Sprintf("l-%d", f.ids["hostile"]) {
+		t.Fatalf(":target is %q, want l-%d", l.Target, f.ids["hostile"])
+	}
+	if l.Top < 0 || l.Top >= l.H {
+		t.Errorf("the line is not in view: top %.0f of %.0f", l.Top, l.H)
+	}
+	if l.BG == l.Other {
+		t.Errorf("the line is not highlighted: background %s like the others", l.BG)
+	}
+	if p := c.problemsSoFar(); len(p) > 0 {
+		t.Errorf("the browser reported problems:\n%s", strings.Join(p, "\n"))
+	}
+}
