@@ -499,7 +499,7 @@ func (r *renderer) page(title string, depth int, path string, noIndex bool, data
 // renderStatic writes the stylesheet, the script, robots.txt and the
 // about page.
 func (r *renderer) renderStatic(chans []*chanInfo) error {
-	for _, name := range []string{"style.css", "range.js"} {
+	for _, name := range []string{"style.css", "range.js", "favicon.svg"} {
 		data, err := assets.ReadFile("static/" + name)
 		if err != nil {
 			return err
