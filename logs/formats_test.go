@@ -67,6 +67,7 @@ var formatCases = []formatCase{
 14:08 -!- alice changed the topic of #chan to: new topic
 14:08 -!- Topic unset by alice on #chan
 14:09 -!- mode/#chan [+o bob] by alice
+14:09 -!- mode/#chan [+l 50] by alice, bob
 14:09 -!- ServerMode/#chan [+nt] by irc.example.net
 14:09 -!- mode/#chan [+nt]
 14:10 -!- Netsplit a.net <-> b.net quits: x, @y, z
@@ -95,6 +96,8 @@ var formatCases = []formatCase{
 			`02-02 14:08:00 topic alice "new topic"`,
 			`02-02 14:08:00 topic alice ""`,
 			`02-02 14:09:00 mode alice "+o bob"`,
+			`02-02 14:09:00 mode alice "+l 50"`,
+			`02-02 14:09:00 mode bob "+l 50"`,
 			`02-02 14:09:00 mode irc.example.net "+nt"`,
 			`02-02 14:10:00 quit x "a.net b.net"`,
 			`02-02 14:10:00 quit y "a.net b.net"`,
@@ -119,6 +122,7 @@ var formatCases = []formatCase{
 			"2026-02-02 14:03:15\t *\talice waves\n" +
 			"2026-02-02 14:03:20\t--\tNotice(bob) -> #chan: a notice\n" +
 			"2026-02-02 14:03:21\t--\tNotice(@bob) -> #chan: \n" +
+			"2026-02-02 14:03:22\t--\tNotice(carol):  as WeeChat 3.8 writes it\n" +
 			"2026-02-02 14:04:00\t-->\tcarol [carol_acct] (Carol (C)) (~c@h) has joined #chan\n" +
 			"2026-02-02 14:04:01\t-->\tnohost has joined #chan\n" +
 			"2026-02-02 14:05:00\t<--\tcarol (~c@h) has left #chan (bye)\n" +
@@ -143,6 +147,7 @@ var formatCases = []formatCase{
 			`02-02 14:03:15 action alice "waves"`,
 			`02-02 14:03:20 notice bob "a notice"`,
 			`02-02 14:03:21 notice bob ""`,
+			`02-02 14:03:22 notice carol " as WeeChat 3.8 writes it"`,
 			`02-02 14:04:00 join carol [~c@h] acct=carol_acct ""`,
 			`02-02 14:04:01 join nohost ""`,
 			`02-02 14:05:00 part carol [~c@h] "bye"`,
@@ -193,9 +198,8 @@ var formatCases = []formatCase{
 			`02-02 14:07:00 nick frank >frankie ""`,
 			`02-02 14:08:00 topic alice "new 'quoted' topic"`,
 			`02-02 14:09:00 mode alice "+o bob"`,
-			`02-02 14:09:01 mode Server "+nt"`,
 		},
-		skipped: 2,
+		skipped: 3,
 	},
 	{
 		name:   "limnoria channel logger",

@@ -23,6 +23,7 @@ import (
 //	14:09 -!- Topic for #chan: topic on join
 //	14:09 -!- Topic unset by alice on #chan
 //	14:10 -!- mode/#chan [+o bob] by alice
+//	14:10 -!- mode/#chan [+l 50] by alice, bob          (group_multi_mode)
 //	14:10 -!- ServerMode/#chan [+nt] by irc.example.net
 //	14:11 -!- Netsplit a.net <-> b.net quits: x, y
 //	14:12 -!- Netsplit over, joins: x, y

@@ -256,13 +256,16 @@ func topicText(x, lead string) (string, bool) {
 	return x, true
 }
 
-// parseBangMode reads "[+o bob] by alice" after "mode/#chan".
+// parseBangMode reads "[+o bob] by alice" after "mode/#chan". irssi's
+// group_multi_mode (on by default) writes one line for the same change made
+// by several nicks within 3 s, "[+l 50] by alice, bob": one event per nick.
 func parseBangMode(s *state, t time.Time, _ string, rest string, own bool) (lineResult, string) {
 	if i := strings.LastIndex(rest, "] by "); i > 0 && rest[0] == '[' {
-		by := rest[i+len("] by "):]
-		if by != "" && strings.IndexByte(by, ' ') < 0 {
-			ev := s.add(archive.KindMode, t, by)
-			ev.Text = rest[1:i]
+		if bys, ok := modeSetters(rest[i+len("] by "):]); ok {
+			for _, by := range bys {
+				ev := s.add(archive.KindMode, t, by)
+				ev.Text = rest[1:i]
+			}
 			return resEvent, ""
 		}
 	}
@@ -277,6 +280,17 @@ func parseBangMode(s *state, t time.Time, _ string, rest string, own bool) (line
 	ev := s.add(archive.KindMode, t, "")
 	ev.Text = modes
 	return resEvent, ""
+}
+
+// modeSetters splits "alice" or "alice, bob" into nicks.
+func modeSetters(by string) ([]string, bool) {
+	nicks := strings.Split(by, ", ")
+	for _, n := range nicks {
+		if n == "" || strings.IndexByte(n, ' ') >= 0 {
+			return nil, false
+		}
+	}
+	return nicks, true
 }
 
 // parseGap reads what follows "recording gap: nothing was recorded ":

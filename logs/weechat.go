@@ -23,6 +23,7 @@ import (
 //	alice has unset topic for #chan
 //	Topic for #chan is "topic"
 //	Mode #chan [+o bob] by alice
+//	Notice(bob): text                (WeeChat 3.8, a notice to the channel)
 //	Notice(bob) -> #chan: text
 func parseWeechat(s *state, line string) (lineResult, string) {
 	y, mo, d, ok := ymd(line, 0)
@@ -136,17 +137,25 @@ func weechatLeave(s *state, t time.Time, msg string) (lineResult, string) {
 
 func weechatNetwork(s *state, t time.Time, msg string) (lineResult, string) {
 	if x, ok := strings.CutPrefix(msg, "Notice("); ok {
-		j := strings.Index(x, ") -> ")
+		// "Notice(bob): text" (WeeChat 3.8, a notice to the channel) or
+		// "Notice(bob) -> #chan: text"
+		j := strings.IndexByte(x, ')')
 		if j <= 0 {
 			return resNoise, ""
 		}
-		nick := stripMode(x[:j])
-		_, text, ok := strings.Cut(x[j+len(") -> "):], ":")
-		if !ok || nick == "" {
+		nick, rest := stripMode(x[:j]), x[j+1:]
+		if r, ok := strings.CutPrefix(rest, " -> "); ok {
+			_, rest, _ = strings.Cut(r, ":")
+		} else if r, ok := strings.CutPrefix(rest, ":"); ok {
+			rest = r
+		} else {
+			return resNoise, ""
+		}
+		if nick == "" {
 			return resNoise, ""
 		}
 		ev := s.add(archive.KindNotice, t, nick)
-		ev.Text = strings.TrimPrefix(text, " ")
+		ev.Text = strings.TrimPrefix(rest, " ")
 		return resEvent, ""
 	}
 	if x, ok := strings.CutPrefix(msg, "Mode "); ok {

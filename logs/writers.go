@@ -29,7 +29,9 @@ func WriteFormats() []string { return []string{"own", "irssi", "weechat", "znc",
 // "json" date every line; "znc" lines carry only a time, as ZNC writes one
 // file per day, so write one day per file in that format. Lines the target
 // program would never write (recording gaps) are written as status lines
-// its reader skips.
+// its reader skips. So is, in "znc", a mode change with no nick (set by a
+// server): ZNC's "*** Server sets mode: +nt" records the modes it was told
+// on joining, not a change, and its reader skips it.
 func NewFormatWriter(format string, w io.Writer, loc *time.Location) (EventWriter, error) {
 	if loc == nil {
 		loc = time.UTC

@@ -48,7 +48,11 @@ func TestFormatWritersRoundTrip(t *testing.T) {
 			switch ev.Kind {
 			case archive.KindGap:
 				return ev, false
-			case archive.KindTopic, archive.KindMode:
+			case archive.KindMode:
+				if ev.Nick == "" {
+					return ev, false // "Server sets mode": the modes seen on join
+				}
+			case archive.KindTopic:
 				if ev.Nick == "" && ev.Flags&archive.FlagTopicOnJoin == 0 {
 					ev.Nick = "Server"
 				}

@@ -19,6 +19,7 @@ import (
 //	*** bob was kicked by alice (reason)
 //	*** alice changes topic to 'new'
 //	*** alice sets mode: +o bob
+//	*** Server sets mode: +nt                 (the modes seen on join: skipped)
 //
 // One file per day, named YYYY-MM-DD.log by default.
 func parseZNC(s *state, line string) (lineResult, string) {
@@ -152,6 +153,11 @@ func zncStatus(s *state, t time.Time, x string) (lineResult, string) {
 		ev.Text = text
 		return resEvent, ""
 	case strings.HasPrefix(rest, "sets mode: "):
+		if nick == "Server" {
+			// ZNC's record of the modes the server reported when it
+			// joined (RPL_CHANNELMODEIS has no setter): not a change.
+			return resNoise, ""
+		}
 		ev := s.add(archive.KindMode, t, nick)
 		ev.Text = strings.TrimRight(rest[len("sets mode: "):], " ")
 		return resEvent, ""
