@@ -43,3 +43,10 @@ fuzz:
 
 demo:
 	$(GO) run ./cmd/proceedings demo
+
+# fixtures runs the real irssi, WeeChat, Limnoria and ZNC against a local ngIRCd,
+# plays a scripted scene, and writes their logs and the expected events to
+# logs/testdata/real (read by logs/real_test.go). Needs the Debian packages
+# ngircd irssi weechat-headless limnoria znc; installs nothing.
+fixtures:
+	$(GO) run ./fixtures/gen -out logs/testdata/real
