@@ -1,0 +1,396 @@
+package bot
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"html"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+	"unicode"
+	"unicode/utf8"
+
+	"golang.org/x/text/encoding/charmap"
+
+	"proceedings/config"
+)
+
+func TestCleanTitle(t *testing.T) {
+	cases := []struct {
+		name, in string
+		max      int
+		want     string
+	}{
+		{"plain", "Growth of GNU/Linux in Cuba", 0, "Growth of GNU/Linux in Cuba"},
+		{"entities", "Fish &amp; Chips &#8212; &ldquo;Quoted&rdquo; &#x2019;", 0, "Fish & Chips — “Quoted” ’"},
+		{"double-encoded entity decoded once", "It&amp;#8217;s", 0, "It&#8217;s"},
+		{"control characters", "A\x00B\x01C\x7fD\u0085E", 0, "ABCD E"}, // U+0085 is a line break
+		{"IRC formatting", "\x02Bold\x02 \x0304,01red\x03 \x1ditalic\x1d", 0, "Bold red italic"},
+		{"white space", "  a\t\tb\r\nc\u00a0d\u2028e  ", 0, "a b c d e"},
+		{"bidi overrides", "abc\u202edef\u2066g\u200fh", 0, "abcdefgh"},
+		{"zero width", "a\u200bb\ufeffc", 0, "abc"},
+		{"invalid UTF-8", "a\xffb", 0, "a\uFFFDb"},
+		{"fits", "short title", 11, "short title"},
+		{"cut at a word", "From Belarus With Love Part Ten", 20, "From Belarus With…"},
+		{"cut a long word", "Supercalifragilisticexpialidocious", 10, "Superca…"},
+		{"cut inside a rune", "ééééé", 8, "éé…"},
+		{"tiny", "abcdef", 2, ""},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			if got := CleanTitle(c.in, c.max); got != c.want {
+				t.Errorf("CleanTitle(%q, %d) = %q, want %q", c.in, c.max, got, c.want)
+			}
+		})
+	}
+}
+
+// checkClean fails unless s is a clean single-line title.
+func checkClean(t *testing.T, s string) {
+	t.Helper()
+	if !utf8.ValidString(s) {
+		t.Fatalf("%q is not valid UTF-8", s)
+	}
+	for _, r := range s {
+		if unicode.IsControl(r) || isBidiControl(r) || (unicode.IsSpace(r) && r != ' ') {
+			t.Fatalf("%q holds %U", s, r)
+		}
+	}
+	if strings.HasPrefix(s, " ") || strings.HasSuffix(s, " ") || strings.Contains(s, "  ") {
+		t.Fatalf("%q has stray spaces", s)
+	}
+}
+
+func FuzzCleanTitle(f *testing.F) {
+	f.Add("From Belarus With Love — Part X: From “High-Tech Hub” to “No-Go Zone”", 40)
+	f.Add("Fish &amp; Chips &#8212; \x02bold\x02\r\n\u202eevil", 0)
+	f.Add("ééééé", 8)
+	f.Add("a\xffb &#0; &#xD800;", 5)
+	f.Fuzz(func(t *testing.T, s string, max int) {
+		max %= 1000
+		got := CleanTitle(s, max)
+		checkClean(t, got)
+		if max > 0 && len(got) > max {
+			t.Fatalf("CleanTitle(%q, %d) = %q: %d bytes", s, max, got, len(got))
+		}
+		full := CleanTitle(s, 0)
+		if max <= 0 || len(full) <= max {
+			if got != full {
+				t.Fatalf("a title that fits was changed: %q, want %q", got, full)
+			}
+		} else if got != "" && !strings.HasPrefix(full, strings.TrimSuffix(got, "…")) {
+			t.Fatalf("the cut %q is not a prefix of %q", got, full)
+		}
+		if again := cleanText(full); again != full {
+			t.Fatalf("cleaning is not idempotent: %q → %q", full, again)
+		}
+	})
+}
+
+func TestExtractTitle(t *testing.T) {
+	cases := []struct{ name, page, want string }{
+		{"simple", "<html><head><title>Hello</title></head></html>", "Hello"},
+		{"upper case and attributes", "<HTML><HEAD><TITLE lang=en>Hello</TITLE>", "Hello"},
+		{"entities", "<title>Fish &amp; Chips &#8212; &ldquo;x&rdquo;</title>", "Fish & Chips — “x”"},
+		{"decoded once", "<title>&amp;amp;</title>", "&amp;"},
+		{"markup inside is text", "<title>a <b>b</b></title>", "a <b>b</b>"},
+		{"line breaks", "<title>\n  Two\n  lines\n</title>", "Two lines"},
+		{"svg title is not the page's", `<svg><title>icon</title></svg><title>Page</title>`, "Page"},
+		{"math title neither", `<math><title>x</title></math><title>Page</title>`, "Page"},
+		{"first title wins", "<title>One</title><title>Two</title>", "One"},
+		{"none", "<html><body>no title</body></html>", ""},
+		{"empty", "<title></title>", ""},
+		{"unclosed", "<title>Cut off", "Cut off"},
+		{"script is skipped", "<script>document.write('<title>x</title>')</script><title>Real</title>", "Real"},
+		{"comment is skipped", "<!-- <title>x</title> --><title>Real</title>", "Real"},
+		{"hostile", "<title>\x02Bold\x0304 red\u202e evil\x00</title>", "Bold red evil\uFFFD"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			got, err := ExtractTitle(strings.NewReader(c.page))
+			if err != nil || got != c.want {
+				t.Errorf("ExtractTitle = %q, %v; want %q", got, err, c.want)
+			}
+		})
+	}
+}
+
+func FuzzExtractTitle(f *testing.F) {
+	f.Add([]byte("<html><head><title>Hello &amp; bye</title></head></html>"))
+	f.Add([]byte("<svg><title>x</title></svg><title>y"))
+	f.Add([]byte("<title>\x00\r\n\xff</title>"))
+	f.Fuzz(func(t *testing.T, page []byte) {
+		got, err := ExtractTitle(bytes.NewReader(page))
+		if err != nil {
+			t.Fatalf("ExtractTitle: %v (only read errors are errors)", err)
+		}
+		checkClean(t, got)
+		if len(got) > maxTitleBytes+3*utf8.UTFMax {
+			t.Fatalf("a title of %d bytes", len(got))
+		}
+	})
+}
+
+// FuzzExtractTitleRoundTrip: any text, escaped into a <title>, comes back
+// as CleanTitle would clean it.
+func FuzzExtractTitleRoundTrip(f *testing.F) {
+	f.Add("From Belarus With Love — Part X: From “High-Tech Hub” to “No-Go Zone”")
+	f.Add("a < b && c > d \"'")
+	f.Add("</title><title>x")
+	f.Fuzz(func(t *testing.T, s string) {
+		if len(s) > maxTitleBytes/2 {
+			return
+		}
+		page := "<!doctype html><html><head><title>" + html.EscapeString(s) + "</title></head><body></body></html>"
+		got, err := ExtractTitle(strings.NewReader(page))
+		if err != nil {
+			t.Fatal(err)
+		}
+		// The HTML tokenizer turns NUL into U+FFFD.
+		if want := cleanText(strings.ReplaceAll(s, "\x00", "\uFFFD")); got != want {
+			t.Fatalf("title %q came back as %q, want %q", s, got, want)
+		}
+	})
+}
+
+func TestFindURLs(t *testing.T) {
+	cases := []struct {
+		text string
+		want []string
+	}{
+		{"see https://techrights.org/n/2026/02/02/x.shtml", []string{"https://techrights.org/n/2026/02/02/x.shtml"}},
+		{"(https://example.org/a), and http://example.org/b.", []string{"https://example.org/a", "http://example.org/b"}},
+		{"https://en.wikipedia.org/wiki/Foo_(bar) is it", []string{"https://en.wikipedia.org/wiki/Foo_(bar)"}},
+		{"<https://example.org/x>", []string{"https://example.org/x"}},
+		{"HTTPS://EXAMPLE.ORG/", []string{"HTTPS://EXAMPLE.ORG/"}},
+		{"\"https://example.org/q?a=1&b=2\"!", []string{"https://example.org/q?a=1&b=2"}},
+		{"no url here, ftp://example.org/ example.org", nil},
+		{"http:// http://", nil},
+		{"a https://1.example b https://2.example c https://3.example d https://4.example", []string{"https://1.example", "https://2.example", "https://3.example"}},
+	}
+	for _, c := range cases {
+		t.Run(c.text, func(t *testing.T) {
+			got := FindURLs(c.text, 3)
+			if fmt.Sprint(got) != fmt.Sprint(c.want) {
+				t.Errorf("FindURLs = %q, want %q", got, c.want)
+			}
+		})
+	}
+}
+
+func FuzzFindURLs(f *testing.F) {
+	f.Add("see https://techrights.org/x.shtml, and (http://example.org/a_(b)).")
+	f.Add("https://[::1]:80/ http://a@b/ https://%zz/")
+	f.Fuzz(func(t *testing.T, text string) {
+		got := FindURLs(text, 3)
+		if len(got) > 3 {
+			t.Fatalf("%d URLs, want at most 3", len(got))
+		}
+		for _, u := range got {
+			low := strings.ToLower(u)
+			if !strings.HasPrefix(low, "http://") && !strings.HasPrefix(low, "https://") {
+				t.Fatalf("%q is not an http(s) URL", u)
+			}
+			if !strings.Contains(text, u) || strings.ContainsFunc(u, unicode.IsSpace) {
+				t.Fatalf("%q is not a word of %q", u, text)
+			}
+		}
+	})
+}
+
+func TestPageTitleLine(t *testing.T) {
+	long := strings.Repeat("word ", 200)
+	cases := []struct {
+		p    PageTitle
+		want string
+	}{
+		{PageTitle{"Hello", "example.org"}, "[ Hello ] - example.org"},
+		{PageTitle{"", "example.org"}, ""},
+		{PageTitle{"example.org", "example.org"}, ""},
+		{PageTitle{"www.Example.org/", "example.org"}, ""},
+		{PageTitle{"https://example.org", "example.org:8080"}, ""},
+		{PageTitle{"Example", "example.org"}, "[ Example ] - example.org"},
+		{PageTitle{long, "example.org"}, "[ " + strings.TrimSpace(strings.Repeat("word ", 76)) + "… ] - example.org"},
+	}
+	for _, c := range cases {
+		got := c.p.Line()
+		if got != c.want {
+			t.Errorf("Line(%q) = %q, want %q", c.p.Title, got, c.want)
+		}
+		if len(got) > MaxReplyBytes {
+			t.Errorf("a line of %d bytes", len(got))
+		}
+	}
+}
+
+// titlePages serves the pages of the title tests.
+func titlePages(t testing.TB) *httptest.Server {
+	mux := http.NewServeMux()
+	page := func(path, ctype string, body []byte) {
+		mux.HandleFunc(path, func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Content-Type", ctype)
+			w.Write(body)
+		})
+	}
+	page("/page", "text/html; charset=utf-8", []byte("<!doctype html><title>Page Title</title>"))
+	page("/other", "text/html", []byte("<title>Other Page</title>"))
+	page("/xhtml", "application/xhtml+xml", []byte(`<?xml version="1.0"?><html xmlns="http://www.w3.org/1999/xhtml"><head><title>XHTML Page</title></head></html>`))
+	page("/host", "text/html", []byte("<title>127.0.0.1</title>"))
+	page("/png", "image/png", []byte("\x89PNG\r\n\x1a\n<title>not a page</title>"))
+	page("/json", "application/json", []byte(`{"title":"x"}`))
+	page("/none", "", []byte("<title>no type</title>"))
+	cp1251, _ := charmap.Windows1251.NewEncoder().Bytes([]byte(`<html><head><meta charset="windows-1251"><title>Привет, мир</title>`))
+	page("/cp1251", "text/html", cp1251)
+	latin1, _ := charmap.ISO8859_1.NewEncoder().Bytes([]byte(`<title>Café crème</title>`))
+	page("/latin1", "text/html; charset=ISO-8859-1", latin1)
+	page("/big", "text/html", []byte("<html><head><!-- "+strings.Repeat("x", 600<<10)+" --><title>Too Far Down</title>"))
+	page("/entities", "text/html", []byte("<title>Fish &amp; Chips &#8212; “Quoted”</title>"))
+	for i := 1; i <= 5; i++ {
+		page("/n"+strconv.Itoa(i), "text/html", []byte(fmt.Sprintf("<title>Page %d</title>", i)))
+	}
+	mux.HandleFunc("/slow", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/html")
+		w.WriteHeader(http.StatusOK)
+		io.WriteString(w, "<html><head>")
+		w.(http.Flusher).Flush()
+		<-r.Context().Done() // never finishes: the fetch must give up
+	})
+	mux.HandleFunc("/404", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/html")
+		w.WriteHeader(http.StatusNotFound)
+		io.WriteString(w, "<title>Not Found</title>")
+	})
+	srv := httptest.NewServer(mux)
+	t.Cleanup(srv.Close)
+	return srv
+}
+
+func TestTitleFetch(t *testing.T) {
+	t.Parallel()
+	srv := titlePages(t)
+	host := srv.Listener.Addr().String()
+	tf := newTestTitles(t, []string{"127.0.0.1"}, nil, nil, 500*time.Millisecond)
+	cases := []struct{ path, title, err string }{
+		{"/page", "Page Title", ""},
+		{"/xhtml", "XHTML Page", ""},
+		{"/cp1251", "Привет, мир", ""},
+		{"/latin1", "Café crème", ""},
+		{"/entities", "Fish & Chips — “Quoted”", ""},
+		{"/big", "", ""}, // the title is past the 512 KiB read
+		{"/png", "", "not an HTML page"},
+		{"/json", "", "not an HTML page"},
+		{"/none", "", "not an HTML page"},
+		{"/404", "", "404 Not Found"},
+		{"/slow", "", "exceeded"},
+	}
+	for _, c := range cases {
+		t.Run(c.path, func(t *testing.T) {
+			start := time.Now()
+			pt, err := tf.Fetch(context.Background(), srv.URL+c.path)
+			if c.err != "" {
+				if err == nil || !strings.Contains(err.Error(), c.err) {
+					t.Fatalf("Fetch = %+v, %v; want an error saying %q", pt, err, c.err)
+				}
+				if d := time.Since(start); d > 5*time.Second {
+					t.Errorf("the fetch took %v with a 500ms timeout", d)
+				}
+				return
+			}
+			if err != nil || pt.Title != c.title || pt.Host != host {
+				t.Fatalf("Fetch = %+v, %v; want %q from %s", pt, err, c.title, host)
+			}
+		})
+	}
+	for _, u := range []string{"ftp://example.org/", "file:///etc/passwd", "http:///x", "javascript:alert(1)"} {
+		if _, err := tf.Fetch(context.Background(), u); err == nil {
+			t.Errorf("Fetch(%q) did not fail", u)
+		}
+	}
+}
+
+// TestTitleFetcherIncoming checks which lines get a title, and the per-URL
+// and per-channel limits, with a fake clock.
+func TestTitleFetcherIncoming(t *testing.T) {
+	t.Parallel()
+	srv := titlePages(t)
+	host := srv.Listener.Addr().String()
+	now := time.Date(2026, 2, 2, 12, 0, 0, 0, time.UTC)
+	say := &recSayer{}
+	tf, err := NewTitleFetcher(TitleOptions{
+		Titles:  config.Titles{Timeout: 2 * time.Second, MaxBytes: config.DefaultTitleMaxBytes, AllowHosts: []string{"127.0.0.1"}},
+		Enabled: func(network, channel string) bool { return channel != "#quiet" },
+		Sayer:   say,
+		Now:     func() time.Time { return now },
+		Logger:  testLogger(t),
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	msg := func(channel, text string) Incoming {
+		return Incoming{Network: "test", Channel: channel, Nick: "alice", UserHost: "alice@example.org", Text: text, Time: now}
+	}
+	steps := []struct {
+		name    string
+		in      Incoming
+		advance time.Duration
+		want    []string
+	}{
+		{"a URL", msg("#techrights", "look: "+srv.URL+"/page, nice"), 0, []string{"#techrights [ Page Title ] - " + host}},
+		{"the same URL again", msg("#techrights", srv.URL+"/page"), time.Minute, nil},
+		{"with a fragment, still the same", msg("#techrights", srv.URL+"/page#top"), time.Minute, nil},
+		{"in another channel", msg("#other", srv.URL+"/page"), 0, []string{"#other [ Page Title ] - " + host}},
+		{"ten minutes later", msg("#techrights", srv.URL+"/page"), 8 * time.Minute, []string{"#techrights [ Page Title ] - " + host}},
+		{"the bot's own line", Incoming{Network: "test", Channel: "#techrights", Nick: "bot", Text: srv.URL + "/other", Self: true}, 0, nil},
+		{"a notice", Incoming{Network: "test", Channel: "#techrights", Nick: "otherbot", Text: srv.URL + "/other", Notice: true}, 0, nil},
+		{"a private message", Incoming{Network: "test", Nick: "alice", Text: srv.URL + "/other"}, 0, nil},
+		{"a channel without titles", msg("#quiet", srv.URL+"/other"), 0, nil},
+		{"title is the host", msg("#techrights", srv.URL+"/host"), titleEvery, nil},
+		{"formatting around the URL", msg("#techrights", "\x02"+srv.URL+"/other\x02"), titleEvery, []string{"#techrights [ Other Page ] - " + host}},
+		{"an action", Incoming{Network: "test", Channel: "#techrights", Nick: "alice", Text: "reads " + srv.URL + "/xhtml", Action: true}, titleEvery, []string{"#techrights [ XHTML Page ] - " + host}},
+		{"one title per message", msg("#other", srv.URL+"/n1 "+srv.URL+"/n2"), time.Minute, []string{"#other [ Page 1 ] - " + host}},
+		{"no title for the first, none for the second", msg("#other", srv.URL+"/png "+srv.URL+"/n3"), time.Minute, nil},
+		{"a refused address, and only one fetch per message", msg("#other", "http://169.254.169.254/ "+srv.URL+"/n4"), time.Minute, nil},
+	}
+	for _, s := range steps {
+		now = now.Add(s.advance)
+		tf.Incoming(context.Background(), s.in)
+		if got := say.take(); fmt.Sprint(got) != fmt.Sprint(s.want) {
+			t.Errorf("%s: said %q, want %q", s.name, got, s.want)
+		}
+	}
+
+	// The per-channel pace: a burst of titleBurst, then one per titleEvery.
+	now = now.Add(time.Hour)
+	for i := 1; i <= 5; i++ {
+		tf.Incoming(context.Background(), msg("#flood", srv.URL+"/n"+strconv.Itoa(i)))
+	}
+	if got := say.take(); len(got) != titleBurst {
+		t.Errorf("5 URLs at once got %d titles, want %d: %q", len(got), titleBurst, got)
+	}
+	now = now.Add(titleEvery)
+	tf.Incoming(context.Background(), msg("#flood", srv.URL+"/n5"))
+	if got := say.take(); len(got) != 1 {
+		t.Errorf("after %v: %q, want one title", titleEvery, got)
+	}
+}
+
+// TestTitleFetcherNeedsAllowList: without allow_hosts, the same loopback
+// test server gets no request at all.
+func TestTitleFetcherNeedsAllowList(t *testing.T) {
+	t.Parallel()
+	srv, hits := pageServer(t, "Secret")
+	say := &recSayer{}
+	tf, err := NewTitleFetcher(TitleOptions{Sayer: say, Logger: testLogger(t)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tf.Incoming(context.Background(), Incoming{Network: "test", Channel: "#c", Nick: "mallory", Text: srv.URL + "/"})
+	if got := say.take(); len(got) != 0 || hits.Load() != 0 {
+		t.Errorf("said %q, server hit %d times; want nothing", got, hits.Load())
+	}
+}
