@@ -1,0 +1,74 @@
+package main
+
+import (
+	"fmt"
+	"net/url"
+	"os"
+	"path/filepath"
+
+	"github.com/spf13/cobra"
+
+	"proceedings/archive"
+	"proceedings/bot"
+)
+
+func init() {
+	cmd := &cobra.Command{
+		Use:   "import-feed <file-or-url>…",
+		Short: "Load past posts (a feed, or a plain list) into the archive without announcing them",
+		Long: `import-feed records the posts of RSS, Atom, RDF or JSON feeds, or of plain
+lists of past posts, in the archive, recognising series parts in their titles.
+Imported posts are known: the bot never announces them later. Use it to seed
+old series before the bot's first run, so that "!part 3" finds parts that have
+left the site's feed.
+
+An argument is a file, or an http://, https:// or file: URL. A plain list has
+one post per line: an optional date (2006-01-02), the URL and the title, e.g.
+
+  2026-01-05 https://example.org/part-i/ From Belarus With Love — Part I: Schizophrenic EPO Policy
+
+Blank lines and lines starting with # are skipped.`,
+		Args: cobra.MinimumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			cfg, err := loadConfig(cmd)
+			if err != nil {
+				return err
+			}
+			ctx := cmd.Context()
+			db, err := openArchive(ctx, cfg, false)
+			if err != nil {
+				return err
+			}
+			defer db.Close()
+			for _, arg := range args {
+				var added int
+				if u, perr := url.Parse(arg); perr == nil && (u.Scheme == "http" || u.Scheme == "https" || u.Scheme == "file") {
+					added, err = bot.ImportFeedURL(ctx, db, arg, "")
+				} else {
+					added, err = importFeedFile(cmd, db, arg)
+				}
+				if err != nil {
+					return err
+				}
+				fmt.Fprintf(cmd.OutOrStdout(), "%s: %d new posts\n", arg, added)
+			}
+			return nil
+		},
+	}
+	rootCmd.AddCommand(cmd)
+}
+
+// importFeedFile imports one feed file; its absolute path is stored as the
+// posts' source.
+func importFeedFile(cmd *cobra.Command, db *archive.DB, path string) (int, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return 0, fmt.Errorf("import-feed: %w", err)
+	}
+	defer f.Close()
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		abs = path
+	}
+	return bot.ImportFeed(cmd.Context(), db, f, abs)
+}
