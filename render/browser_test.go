@@ -1,6 +1,7 @@
 package render
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"net/http"
@@ -261,6 +262,32 @@ func TestBrowser(t *testing.T) {
 			}
 		}
 		b.open(t, "about:blank")
+	})
+
+	t.Run("screenshot of a day page", func(t *testing.T) {
+		sdb := openArchive(t, london)
+		store(t, sdb, showcase()...)
+		sout := t.TempDir()
+		render(t, sdb, Options{Out: sout, Title: "Techrights IRC Proceedings", Logger: quietLogger(),
+			Channels: []ChannelOptions{{Network: "libera", Name: "#techrights", Public: true}}})
+		ctx, cancel := context.WithTimeout(b.ctx, 30*time.Second)
+		defer cancel()
+		defer chromedp.Do(ctx, chromedp.EmulateViewport(375, 700))
+		if err := chromedp.Do(ctx, chromedp.EmulateViewport(1000, 900), chromedp.Navigate(serve(t, sout)+"libera/techrights/2026-02-02.html")); err != nil {
+			t.Fatal(err)
+		}
+		png, err := chromedp.Run(ctx, chromedp.CaptureScreenshot())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(png) < 10000 || !bytes.HasPrefix(png, []byte("\x89PNG")) {
+			t.Fatalf("the screenshot is not a PNG of a page (%d bytes)", len(png))
+		}
+		if os.Getenv("UPDATE_SCREENSHOT") == "1" {
+			if err := os.WriteFile(filepath.Join("..", "docs", "screenshot-day.png"), png, 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
 	})
 
 	for _, p := range b.takeProblems() {

@@ -1,0 +1,129 @@
+package render
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	"proceedings/archive"
+)
+
+// generate returns n events of one channel, about perDay a day, from a
+// fixed seed: a talkative community with links, actions, joins and quits.
+func generate(n, perDay int) []archive.Event {
+	rng := rand.New(rand.NewPCG(1, 2))
+	nicks := make([]string, 40)
+	for i := range nicks {
+		nicks[i] = fmt.Sprintf("%s%d", []string{"alice", "bob", "carol", "dave", "erin", "frank", "grace", "heidi"}[i%8], i)
+	}
+	words := strings.Fields("the patent office software freedom linux gnu kernel release news article series part links today " +
+		"microsoft layoffs court ruling community project debian gemini capsule irc channel log archive page bot")
+	hosts := []string{"techrights.org", "news.example.org", "lwn.net", "gemini.example", "www.example.com"}
+	start := time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)
+	step := 24 * time.Hour / time.Duration(perDay)
+	evs := make([]archive.Event, n)
+	for i := range evs {
+		t := start.Add(time.Duration(i)*step + time.Duration(rng.IntN(int(step))))
+		nick := nicks[int(rng.ExpFloat64()*6)%len(nicks)]
+		ev := archive.Event{Network: "libera", Channel: "#techrights", Time: t, Nick: nick, Kind: archive.KindMessage}
+		switch r := rng.IntN(100); {
+		case r < 4:
+			ev.Kind = archive.KindJoin
+			ev.UserHost = "~" + nick + "@host-" + fmt.Sprint(rng.IntN(1000)) + ".example.net"
+		case r < 8:
+			ev.Kind = archive.KindQuit
+			ev.Text = "Ping timeout: 240 seconds"
+		case r < 11:
+			ev.Kind = archive.KindAction
+		}
+		if ev.Kind == archive.KindMessage || ev.Kind == archive.KindAction {
+			var b strings.Builder
+			for w := 3 + rng.IntN(14); w > 0; w-- {
+				b.WriteString(words[rng.IntN(len(words))])
+				b.WriteByte(' ')
+			}
+			if rng.IntN(12) == 0 {
+				fmt.Fprintf(&b, "https://%s/n/2026/%02d/%d/ ", hosts[rng.IntN(len(hosts))], rng.IntN(12)+1, rng.IntN(100000))
+			}
+			if rng.IntN(40) == 0 {
+				b.WriteString("\x02bold\x02 \x0304red\x03")
+			}
+			ev.Text = strings.TrimSpace(b.String())
+		}
+		evs[i] = ev
+	}
+	return evs
+}
+
+func benchOptions(out string) Options {
+	return Options{
+		Out:      out,
+		BaseURL:  "https://irc.example.org/",
+		Channels: []ChannelOptions{{Network: "libera", Name: "#techrights", Public: true}},
+		Now:      func() time.Time { return time.Date(2030, 1, 1, 0, 0, 0, 0, time.UTC) },
+		Logger:   quietLogger(),
+	}
+}
+
+// benchEvents is the size of the generated archive (BENCH_EVENTS overrides).
+func benchEvents() int {
+	n := 100_000
+	if s := os.Getenv("BENCH_EVENTS"); s != "" {
+		fmt.Sscan(s, &n)
+	}
+	return n
+}
+
+// BenchmarkRender renders a generated archive: everything, nothing changed,
+// and one appended line.
+func BenchmarkRender(b *testing.B) {
+	n := benchEvents()
+	db := openArchive(b, time.UTC)
+	store(b, db, generate(n, 2700)...)
+	ctx := context.Background()
+
+	b.Run("full", func(b *testing.B) {
+		out := b.TempDir()
+		var st Stats
+		for b.Loop() {
+			opt := benchOptions(out)
+			opt.Full = true
+			var err error
+			if st, err = Render(ctx, db, opt); err != nil {
+				b.Fatal(err)
+			}
+		}
+		b.ReportMetric(float64(st.Events)*float64(b.N)/b.Elapsed().Seconds(), "lines/s")
+		b.ReportMetric(float64(st.Days), "days")
+	})
+
+	out := b.TempDir()
+	if _, err := Render(ctx, db, benchOptions(out)); err != nil {
+		b.Fatal(err)
+	}
+	b.Run("nothing-changed", func(b *testing.B) {
+		for b.Loop() {
+			st, err := Render(ctx, db, benchOptions(out))
+			if err != nil || len(st.Written) != 0 {
+				b.Fatalf("%v %+v", err, st)
+			}
+		}
+	})
+	b.Run("one-new-line", func(b *testing.B) {
+		last := time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC).Add(time.Duration(n) * 24 * time.Hour / 2700)
+		for i := 0; i < b.N; i++ {
+			b.StopTimer()
+			store(b, db, archive.Event{Network: "libera", Channel: "#techrights", Time: last.Add(time.Duration(i) * time.Millisecond),
+				Kind: archive.KindMessage, Nick: "alice", Text: "one more line"})
+			b.StartTimer()
+			st, err := Render(ctx, db, benchOptions(out))
+			if err != nil || st.Days != 1 {
+				b.Fatalf("%v %+v", err, st)
+			}
+		}
+	})
+}
