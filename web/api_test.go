@@ -177,3 +177,26 @@ func TestAPISeries(t *testing.T) {
 		t.Errorf("unknown API: %q", e.Error)
 	}
 }
+
+// TestConfigurationHasTheLastWord: a channel the archive still marks public
+// but the configuration no longer publishes is served nowhere.
+func TestConfigurationHasTheLastWord(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t, Options{Published: func(network, channel string) bool { return false }})
+	if got := getJSON[struct{ Channels []APIChannel }](t, f, "/api/channels", 200); len(got.Channels) != 0 {
+		t.Errorf("channels: %+v", got)
+	}
+	if got := getJSON[APISearch](t, f, "/api/search?q=minsk", 200); got.Total != 0 || len(got.Hits) != 0 {
+		t.Errorf("search: %+v", got)
+	}
+	getJSON[APIError](t, f, "/api/days?channel=%23techrights", 400)
+	getJSON[APIError](t, f, "/api/search?q=%2A%2A", 400) // a bad query is still explained
+	page := body(t, f.get(t, "/search?q=minsk"))
+	if strings.Contains(page, "<mark>") || strings.Contains(page, `<option value="#techrights"`) {
+		t.Errorf("unpublished channel on the search page: %s", page)
+	}
+	only := newFixture(t, Options{Published: func(network, channel string) bool { return network == "libera" && channel == "#techrights" }})
+	if got := getJSON[APISearch](t, only, "/api/search?q=minsk", 200); got.Total != 4 {
+		t.Errorf("published channel: %d hits", got.Total)
+	}
+}

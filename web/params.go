@@ -140,27 +140,30 @@ func (s *Server) query(ctx context.Context, f searchForm) (archive.SearchQuery, 
 	if !f.to.IsZero() {
 		q.To = f.to.AddDays(1).Time(s.loc)
 	}
+	// The channels are always named, even for "all": the archive's public
+	// flag alone may be older than the configuration.
+	var chans []archive.Channel
 	if f.Channel != "" {
-		chans, err := s.findChannels(ctx, f.Network, f.Channel)
-		if err != nil {
+		var err error
+		if chans, err = s.findChannels(ctx, f.Network, f.Channel); err != nil {
 			return q, err
 		}
-		for _, c := range chans {
-			q.ChannelIDs = append(q.ChannelIDs, c.ID)
-		}
-	} else if f.Network != "" {
+	} else {
 		pub, err := s.publicChannels(ctx)
 		if err != nil {
 			return q, err
 		}
 		for _, c := range pub {
-			if c.Network == f.Network {
-				q.ChannelIDs = append(q.ChannelIDs, c.ID)
+			if f.Network == "" || c.Network == f.Network {
+				chans = append(chans, c)
 			}
 		}
-		if len(q.ChannelIDs) == 0 {
+		if len(chans) == 0 && f.Network != "" {
 			return q, badf("There is no public channel on %s in this archive.", f.Network)
 		}
+	}
+	for _, c := range chans {
+		q.ChannelIDs = append(q.ChannelIDs, c.ID)
 	}
 	return q, nil
 }

@@ -85,9 +85,17 @@ func (s *Server) searchPage(w http.ResponseWriter, r *http.Request) {
 
 // run resolves and runs a search.
 func (s *Server) run(ctx context.Context, f searchForm) (archive.SearchResult, error) {
+	// The words first: a query that cannot run is explained even when
+	// there is nothing to search.
+	if _, err := archive.MatchExpr(f.Q); err != nil {
+		return archive.SearchResult{}, err
+	}
 	q, err := s.query(ctx, f)
 	if err != nil {
 		return archive.SearchResult{}, err
+	}
+	if len(q.ChannelIDs) == 0 {
+		return archive.SearchResult{}, nil // nothing is published
 	}
 	return s.db.Search(ctx, q)
 }

@@ -98,6 +98,10 @@ type Options struct {
 	// the limit off.
 	SearchRate  float64
 	SearchBurst int
+	// Published, when not nil, is the configuration's say on which
+	// channels are published: a channel is served only when the archive
+	// marks it public and Published agrees. Nil leaves it to the archive.
+	Published func(network, channel string) bool
 	// TrustProxy takes the client's address from the last entry of
 	// X-Forwarded-For (set it only behind a reverse proxy that sets that
 	// header); otherwise it is the connection's address.
@@ -120,6 +124,7 @@ type Server struct {
 	site    *siteFS
 	limit   *limiter // nil: no limit
 	trust   bool
+	publish func(network, channel string) bool
 
 	chMu    sync.Mutex
 	chAt    time.Time
@@ -165,6 +170,7 @@ func New(opts Options) (*Server, error) {
 		log:     opts.Logger.With("component", "web"),
 		site:    newSiteFS(opts.SiteDir, max(opts.CacheBytes, 0)),
 		trust:   opts.TrustProxy,
+		publish: opts.Published,
 		chTTL:   5 * time.Second,
 	}
 	if opts.SearchRate > 0 {
@@ -280,7 +286,7 @@ func (s *Server) publicChannels(ctx context.Context) ([]archive.Channel, error) 
 	}
 	pub := make([]archive.Channel, 0, len(all))
 	for _, c := range all {
-		if c.Public {
+		if c.Public && (s.publish == nil || s.publish(c.Network, c.Name)) {
 			pub = append(pub, c)
 		}
 	}
