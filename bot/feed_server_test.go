@@ -120,6 +120,7 @@ type feedServer struct {
 
 	mu         sync.Mutex
 	body       string
+	etagv      string // the ETag of body
 	version    int
 	mode       serveMode
 	validators bool // send ETag and Last-Modified and honour them
@@ -130,7 +131,7 @@ type feedServer struct {
 const garbageSize = 50 << 20
 
 func newFeedServer(t testing.TB, body string) *feedServer {
-	fs := &feedServer{t: t, body: body, validators: true}
+	fs := &feedServer{t: t, body: body, etagv: etagOf(body), validators: true}
 	fs.srv = httptest.NewServer(http.HandlerFunc(fs.serve))
 	t.Cleanup(fs.srv.Close)
 	return fs
@@ -144,6 +145,7 @@ func (fs *feedServer) set(body string) {
 	defer fs.mu.Unlock()
 	if body != fs.body {
 		fs.body = body
+		fs.etagv = etagOf(body)
 		fs.version++
 	}
 }
@@ -170,8 +172,8 @@ func (fs *feedServer) lastRequest() http.Header {
 	return fs.reqs[len(fs.reqs)-1]
 }
 
-func (fs *feedServer) etag() string {
-	sum := sha256.Sum256([]byte(fs.body))
+func etagOf(body string) string {
+	sum := sha256.Sum256([]byte(body))
 	return `"` + hex.EncodeToString(sum[:8]) + `"`
 }
 
@@ -183,7 +185,7 @@ func (fs *feedServer) serve(w http.ResponseWriter, r *http.Request) {
 	fs.mu.Lock()
 	fs.reqs = append(fs.reqs, r.Header.Clone())
 	body, mode, validators := fs.body, fs.mode, fs.validators
-	etag, lastMod := fs.etag(), fs.lastModified()
+	etag, lastMod := fs.etagv, fs.lastModified()
 	fs.mu.Unlock()
 
 	switch mode {
