@@ -195,6 +195,21 @@ func (db *DB) IntegrityCheck(ctx context.Context) error {
 	return nil
 }
 
+// Checkpoint copies the write-ahead log into the database file and
+// truncates it, so that the file's size is the archive's size.
+func (db *DB) Checkpoint(ctx context.Context) error {
+	if err := db.writable(); err != nil {
+		return err
+	}
+	if err := db.Flush(ctx); err != nil {
+		return err
+	}
+	if _, err := db.rw.ExecContext(ctx, "PRAGMA wal_checkpoint(TRUNCATE)"); err != nil {
+		return fmt.Errorf("checkpoint the archive: %w", err)
+	}
+	return nil
+}
+
 // Meta returns a value the application stored with SetMeta.
 func (db *DB) Meta(ctx context.Context, key string) (string, bool, error) {
 	ctx, cancel := context.WithTimeout(ctx, queryTimeout)

@@ -156,7 +156,7 @@ func (im *Importer) write(ctx context.Context, evs []Event) error {
 	if err != nil {
 		return fmt.Errorf("import: %w", err)
 	}
-	if _, err := tx.ExecContext(ctx, "INSERT INTO events_fts(rowid, text) SELECT id, text FROM events WHERE id >= ? AND id <= ?",
+	if _, err := tx.ExecContext(ctx, "INSERT INTO events_fts(rowid, text) SELECT id, text FROM events WHERE id >= ? AND id <= ? AND kind IN "+searchableKinds,
 		slices.Min(ids), slices.Max(ids)); err != nil {
 		return fmt.Errorf("import: index the new lines: %w", err)
 	}

@@ -152,17 +152,28 @@ func scanEvent(s interface{ Scan(...any) error }, ev *Event) error {
 // in arrival order, calling fn for each. It streams: memory stays flat
 // whatever the range.
 func (db *DB) Range(ctx context.Context, channelID int64, from, to time.Time, fn func(Event) error) error {
-	rows, err := db.ro.QueryContext(ctx, `SELECT `+eventColumns+` FROM events e JOIN channels c ON c.id = e.channel
-		WHERE e.channel = ? AND e.ts >= ? AND e.ts < ? ORDER BY e.ts, e.id`, channelID, ms(from), ms(to))
+	var network, name string
+	if err := db.ro.QueryRowContext(ctx, "SELECT network, name FROM channels WHERE id = ?", channelID).Scan(&network, &name); err != nil {
+		if errors.Is(err, sql.ErrNoRows) {
+			return fmt.Errorf("%w: id %d", ErrNoChannel, channelID)
+		}
+		return fmt.Errorf("read events: %w", err)
+	}
+	rows, err := db.ro.QueryContext(ctx, `SELECT id, ts, kind, nick, text, target, userhost, account, msgid, via, flags
+		FROM events WHERE channel = ? AND ts >= ? AND ts < ? ORDER BY ts, id`, channelID, ms(from), ms(to))
 	if err != nil {
 		return fmt.Errorf("read events: %w", err)
 	}
 	defer rows.Close()
+	var target, userhost, account, msgid, via sql.NullString
 	for rows.Next() {
-		var ev Event
-		if err := scanEvent(rows, &ev); err != nil {
+		ev := Event{Network: network, Channel: name}
+		var ts int64
+		if err := rows.Scan(&ev.ID, &ts, &ev.Kind, &ev.Nick, &ev.Text, &target, &userhost, &account, &msgid, &via, &ev.Flags); err != nil {
 			return fmt.Errorf("read events: %w", err)
 		}
+		ev.Time = fromMS(ts)
+		ev.Target, ev.UserHost, ev.Account, ev.MsgID, ev.Via = target.String, userhost.String, account.String, msgid.String, via.String
 		if err := fn(ev); err != nil {
 			return err
 		}

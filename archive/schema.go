@@ -51,7 +51,7 @@ CREATE VIRTUAL TABLE events_fts USING fts5 (
 	tokenize = 'unicode61 remove_diacritics 2'
 );
 ` + triggerInsertSQL + `;
-CREATE TRIGGER events_fts_delete AFTER DELETE ON events BEGIN
+CREATE TRIGGER events_fts_delete AFTER DELETE ON events WHEN old.kind IN (1, 2, 3, 9) BEGIN
 	INSERT INTO events_fts (events_fts, rowid, text) VALUES ('delete', old.id, old.text);
 END;
 
@@ -107,7 +107,12 @@ CREATE TABLE audit (
 
 // triggerInsertSQL keeps the search index in step with live appends. The
 // importer drops it inside its transactions and puts it back (import.go).
-const triggerInsertSQL = `CREATE TRIGGER events_fts_insert AFTER INSERT ON events BEGIN
+//
+// Only what people say and topics are indexed (kinds 1, 2, 3 and 9: see
+// searchableKinds); joins, quits and the like have no words worth finding,
+// and leaving them out means a search needs no join to filter them.
+// Released migrations embed this text: never change it, add a migration.
+const triggerInsertSQL = `CREATE TRIGGER events_fts_insert AFTER INSERT ON events WHEN new.kind IN (1, 2, 3, 9) BEGIN
 	INSERT INTO events_fts (rowid, text) VALUES (new.id, new.text);
 END`
 

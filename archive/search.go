@@ -25,14 +25,20 @@ const (
 	Relevance
 )
 
-// RelevanceWindow bounds how many matches are ranked by relevance.
-const RelevanceWindow = 5000
+// RelevanceWindow is how many of the newest matches are ranked by
+// relevance unless SearchQuery.RelevanceWindow says otherwise.
+const RelevanceWindow = 2000
 
-// countCap bounds counting: past it the total is reported as "at least".
-const countCap = 10000
+// DefaultCountLimit is how far matches are counted unless
+// SearchQuery.CountLimit says otherwise; past it a result says TotalMore.
+const DefaultCountLimit = 1000
 
 // MaxQueryLen is the longest search query accepted, in bytes.
 const MaxQueryLen = 256
+
+// searchableKinds are the kinds of event in the full-text index: what
+// people say, and topics (see triggerInsertSQL).
+const searchableKinds = "(1, 2, 3, 9)"
 
 // SearchQuery says what to look for.
 type SearchQuery struct {
@@ -45,6 +51,12 @@ type SearchQuery struct {
 	Limit      int       // hits per page (default 20, at most 100)
 	Offset     int
 	Order      Order
+	// CountLimit bounds counting (default DefaultCountLimit): past it the
+	// result says TotalMore, which keeps a common word cheap.
+	CountLimit int
+	// RelevanceWindow is how many of the newest matches Relevance ranks
+	// (default RelevanceWindow).
+	RelevanceWindow int
 }
 
 // Span is a piece of a snippet; Match marks the words that matched.
@@ -61,7 +73,7 @@ type Hit struct {
 
 // SearchResult is one page of hits.
 type SearchResult struct {
-	Total     int  // matches in all (at most countCap when TotalMore)
+	Total     int  // matches in all (CountLimit when TotalMore)
 	TotalMore bool // there are more than Total matches
 	Hits      []Hit
 }
@@ -116,7 +128,7 @@ func MatchExpr(q string) (string, error) {
 
 func isSep(r rune) bool { return unicode.IsSpace(r) || unicode.IsControl(r) }
 
-// Search runs a full-text query over message text.
+// Search runs a full-text query over what people said and topics.
 func (db *DB) Search(ctx context.Context, q SearchQuery) (SearchResult, error) {
 	ctx, cancel := context.WithTimeout(ctx, queryTimeout)
 	defer cancel()
@@ -139,75 +151,156 @@ func (db *DB) Search(ctx context.Context, q SearchQuery) (SearchResult, error) {
 	}
 	q.Limit = min(q.Limit, 100)
 	q.Offset = max(q.Offset, 0)
+	if q.CountLimit <= 0 {
+		q.CountLimit = DefaultCountLimit
+	}
+	if q.RelevanceWindow <= 0 {
+		q.RelevanceWindow = RelevanceWindow
+	}
 
-	where := "events_fts MATCH ? AND e.kind IN (1, 2, 3, 9)"
+	channels, err := db.searchChannels(ctx, q)
+	if err != nil {
+		return SearchResult{}, err
+	}
+	if channels != nil && len(channels) == 0 {
+		return SearchResult{}, nil // no channel may be searched
+	}
+	// Without filters the index alone answers; a filter joins the events.
+	from := " FROM events_fts WHERE events_fts MATCH ?"
 	args := []any{expr}
-	if len(q.ChannelIDs) > 0 {
-		where += " AND e.channel IN (" + placeholders(len(q.ChannelIDs)) + ")"
-		for _, id := range q.ChannelIDs {
-			args = append(args, id)
+	if channels != nil || q.Nick != "" || !q.From.IsZero() || !q.To.IsZero() {
+		from = " FROM events_fts JOIN events e ON e.id = events_fts.rowid WHERE events_fts MATCH ?"
+		if channels != nil {
+			from += " AND e.channel IN (" + placeholders(len(channels)) + ")"
+			for _, id := range channels {
+				args = append(args, id)
+			}
+		}
+		if q.Nick != "" {
+			from += " AND e.nick = ? COLLATE NOCASE"
+			args = append(args, q.Nick)
+		}
+		if !q.From.IsZero() {
+			from += " AND e.ts >= ?"
+			args = append(args, ms(q.From))
+		}
+		if !q.To.IsZero() {
+			from += " AND e.ts < ?"
+			args = append(args, ms(q.To))
 		}
 	}
-	if q.PublicOnly {
-		where += " AND c.public = 1"
-	}
-	if q.Nick != "" {
-		where += " AND e.nick = ? COLLATE NOCASE"
-		args = append(args, q.Nick)
-	}
-	if !q.From.IsZero() {
-		where += " AND e.ts >= ?"
-		args = append(args, ms(q.From))
-	}
-	if !q.To.IsZero() {
-		where += " AND e.ts < ?"
-		args = append(args, ms(q.To))
-	}
-	from := " FROM events_fts JOIN events e ON e.id = events_fts.rowid JOIN channels c ON c.id = e.channel WHERE " + where
 
 	var res SearchResult
-	err := db.ro.QueryRowContext(ctx, "SELECT count(*) FROM (SELECT 1"+from+" LIMIT ?)", append(args, countCap+1)...).Scan(&res.Total)
+	err = db.ro.QueryRowContext(ctx, "SELECT count(*) FROM (SELECT 1"+from+" LIMIT ?)", append(args, q.CountLimit+1)...).Scan(&res.Total)
 	if err != nil {
 		return SearchResult{}, ftsError(err)
 	}
-	if res.Total > countCap {
-		res.Total, res.TotalMore = countCap, true
+	if res.Total > q.CountLimit {
+		res.Total, res.TotalMore = q.CountLimit, true
 	}
 	if res.Total == 0 {
 		return res, nil
 	}
-	cols := eventColumns + `, snippet(events_fts, 0, '` + markOpen + `', '` + markClose + `', '…', 24)`
-	var query string
+	var page string
 	switch q.Order {
 	case Relevance:
-		query = "SELECT " + cols + from + " AND events_fts.rowid IN (SELECT events_fts.rowid" + from +
-			" ORDER BY events_fts.rowid DESC LIMIT ?) ORDER BY bm25(events_fts), e.id DESC LIMIT ? OFFSET ?"
-		args = append(append(args, args...), RelevanceWindow, q.Limit, q.Offset)
+		// Rank only the newest matches: bm25 over every match of a common
+		// word would take seconds on a large archive.
+		page = "SELECT r FROM (SELECT events_fts.rowid AS r, bm25(events_fts) AS score" + from +
+			" ORDER BY events_fts.rowid DESC LIMIT ?) ORDER BY score, r DESC LIMIT ? OFFSET ?"
+		args = append(args, q.RelevanceWindow, q.Limit, q.Offset)
 	default:
-		query = "SELECT " + cols + from + " ORDER BY events_fts.rowid DESC LIMIT ? OFFSET ?"
+		page = "SELECT events_fts.rowid" + from + " ORDER BY events_fts.rowid DESC LIMIT ? OFFSET ?"
 		args = append(args, q.Limit, q.Offset)
 	}
-	rows, err := db.ro.QueryContext(ctx, query, args...)
+	ids, err := db.ids(ctx, page, args...)
 	if err != nil {
 		return SearchResult{}, ftsError(err)
 	}
-	defer rows.Close()
-	for rows.Next() {
-		var h Hit
-		var ts int64
-		var snip string
-		if err := rows.Scan(&h.ID, &h.Network, &h.Channel, &ts, &h.Kind, &h.Nick, &h.Text, &h.Target,
-			&h.UserHost, &h.Account, &h.MsgID, &h.Via, &h.Flags, &snip); err != nil {
+	for _, id := range ids {
+		h, err := db.hit(ctx, expr, id)
+		if err != nil {
 			return SearchResult{}, ftsError(err)
 		}
-		h.Time = fromMS(ts)
-		h.Snippet = splitSnippet(snip)
 		res.Hits = append(res.Hits, h)
 	}
-	if err := rows.Err(); err != nil {
-		return SearchResult{}, ftsError(err)
-	}
 	return res, nil
+}
+
+// searchChannels says which channels a query may match: nil for all.
+func (db *DB) searchChannels(ctx context.Context, q SearchQuery) ([]int64, error) {
+	if !q.PublicOnly {
+		if len(q.ChannelIDs) == 0 {
+			return nil, nil
+		}
+		return q.ChannelIDs, nil
+	}
+	rows, err := db.ro.QueryContext(ctx, "SELECT id, public FROM channels")
+	if err != nil {
+		return nil, fmt.Errorf("search: %w", err)
+	}
+	defer rows.Close()
+	wanted := map[int64]bool{}
+	for _, id := range q.ChannelIDs {
+		wanted[id] = true
+	}
+	allowed := []int64{}
+	all := true
+	for rows.Next() {
+		var id int64
+		var public bool
+		if err := rows.Scan(&id, &public); err != nil {
+			return nil, fmt.Errorf("search: %w", err)
+		}
+		ok := public && (len(wanted) == 0 || wanted[id])
+		if ok {
+			allowed = append(allowed, id)
+		} else {
+			all = false
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("search: %w", err)
+	}
+	if all {
+		return nil, nil // every channel is allowed: no filter needed
+	}
+	return allowed, nil
+}
+
+func (db *DB) ids(ctx context.Context, query string, args ...any) ([]int64, error) {
+	rows, err := db.ro.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var ids []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		ids = append(ids, id)
+	}
+	return ids, rows.Err()
+}
+
+// hit reads one matching event with its snippet.
+func (db *DB) hit(ctx context.Context, expr string, id int64) (Hit, error) {
+	var h Hit
+	var ts int64
+	var snip string
+	err := db.ro.QueryRowContext(ctx, "SELECT "+eventColumns+", snippet(events_fts, 0, '"+markOpen+"', '"+markClose+"', '…', 24)"+
+		" FROM events_fts JOIN events e ON e.id = events_fts.rowid JOIN channels c ON c.id = e.channel"+
+		" WHERE events_fts MATCH ? AND events_fts.rowid = ?", expr, id).Scan(
+		&h.ID, &h.Network, &h.Channel, &ts, &h.Kind, &h.Nick, &h.Text, &h.Target,
+		&h.UserHost, &h.Account, &h.MsgID, &h.Via, &h.Flags, &snip)
+	if err != nil {
+		return Hit{}, err
+	}
+	h.Time = fromMS(ts)
+	h.Snippet = splitSnippet(snip)
+	return h, nil
 }
 
 func ftsError(err error) error {

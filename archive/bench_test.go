@@ -1,0 +1,105 @@
+package archive
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"path/filepath"
+	"testing"
+	"time"
+)
+
+// benchArchive builds an archive of days × perDay events in one channel,
+// through the bulk importer.
+func benchArchive(b *testing.B, days, perDay int) (*DB, int64) {
+	b.Helper()
+	db, err := Open(context.Background(), filepath.Join(b.TempDir(), "bench.db"), Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { db.Close() })
+	words := []string{"free", "software", "patent", "office", "belarus", "minsk", "linux", "gemini", "links", "today", "the", "and", "of", "news", "series", "part"}
+	r := rand.New(rand.NewPCG(1, 2))
+	im, err := db.NewImporter(ImportOptions{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	start := time.Date(2020, 1, 1, 0, 0, 0, 0, time.UTC)
+	for d := 0; d < days; d++ {
+		for i := 0; i < perDay; i++ {
+			text := ""
+			for w := 0; w < 8; w++ {
+				text += words[r.IntN(len(words))] + " "
+			}
+			ev := Event{Network: "net", Channel: "#bench", Kind: KindMessage, Nick: fmt.Sprintf("nick%d", r.IntN(40)),
+				Time: start.AddDate(0, 0, d).Add(time.Duration(i) * 86400 * time.Second / time.Duration(perDay)), Text: text}
+			if err := im.Add(context.Background(), ev); err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+	if err := im.Flush(context.Background()); err != nil {
+		b.Fatal(err)
+	}
+	c, err := db.FindChannel(context.Background(), "net", "#bench")
+	if err != nil {
+		b.Fatal(err)
+	}
+	return db, c.ID
+}
+
+func BenchmarkDay(b *testing.B) {
+	db, ch := benchArchive(b, 30, 1500)
+	ctx := context.Background()
+	b.ResetTimer()
+	for i := 0; b.Loop(); i++ {
+		evs, err := db.Day(ctx, ch, Date{2020, 1, 1 + i%30})
+		if err != nil || len(evs) != 1500 {
+			b.Fatal(len(evs), err)
+		}
+	}
+}
+
+func BenchmarkSearch(b *testing.B) {
+	db, _ := benchArchive(b, 30, 1500)
+	ctx := context.Background()
+	for _, tc := range []struct {
+		name string
+		q    SearchQuery
+	}{
+		{"common-newest", SearchQuery{Text: "linux"}},
+		{"common-relevance", SearchQuery{Text: "linux", Order: Relevance}},
+		{"two-words", SearchQuery{Text: "belarus minsk"}},
+		{"phrase", SearchQuery{Text: `"free software"`}},
+		{"nick-filter", SearchQuery{Text: "linux", Nick: "nick7"}},
+	} {
+		b.Run(tc.name, func(b *testing.B) {
+			for b.Loop() {
+				if _, err := db.Search(ctx, tc.q); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+func BenchmarkAppendGroupCommit(b *testing.B) {
+	db, err := Open(context.Background(), filepath.Join(b.TempDir(), "bench.db"), Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer db.Close()
+	t := time.Now()
+	for i := 0; b.Loop(); i++ {
+		ev := Event{Network: "net", Channel: "#bench", Kind: KindMessage, Nick: "n", Time: t.Add(time.Duration(i) * time.Millisecond), Text: "a line of chat about linux"}
+		for {
+			if err := db.AppendAsync(ev, nil); err == nil {
+				break
+			}
+			time.Sleep(time.Millisecond)
+		}
+	}
+	if err := db.Flush(context.Background()); err != nil {
+		b.Fatal(err)
+	}
+}
