@@ -4,10 +4,14 @@
 
 GO        ?= go
 DEBS      := inspircd ngircd chromium irclog2html pisg
+# make bench also runs these reference tools and load generators.
+BENCH_DEBS := time limnoria wrk
+# make fixtures runs the real clients whose logs the readers are tested on.
+FIXTURE_DEBS := irssi weechat-headless limnoria znc
 BENCH_SIZE ?= full
 FUZZTIME  ?= 60s
 
-.PHONY: test deps vet bench fuzz fixtures build demo
+.PHONY: test deps bench-deps fixture-deps install-debs vet bench fuzz fixtures build demo
 
 build:
 	$(GO) build -o proceedings ./cmd/proceedings
@@ -15,7 +19,16 @@ build:
 # deps installs the Debian packages the tests start for real (IRC servers,
 # Chromium, the reference tools), after one apt-get update, only when missing.
 deps:
-	@missing=""; for p in $(DEBS); do dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "ok installed" || missing="$$missing $$p"; done; \
+	@$(MAKE) --no-print-directory install-debs PKGS="$(DEBS)"
+
+bench-deps:
+	@$(MAKE) --no-print-directory install-debs PKGS="$(DEBS) $(BENCH_DEBS)"
+
+fixture-deps:
+	@$(MAKE) --no-print-directory install-debs PKGS="ngircd $(FIXTURE_DEBS)"
+
+install-debs:
+	@missing=""; for p in $(PKGS); do dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "ok installed" || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then \
 		echo "installing:$$missing"; \
 		SUDO=""; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
@@ -31,7 +44,7 @@ vet:
 test: deps vet
 	$(GO) test -race -timeout 20m ./...
 
-bench: deps
+bench: bench-deps
 	$(GO) run ./bench -size $(BENCH_SIZE) -out docs/BENCHMARKS.md
 
 fuzz:
@@ -46,7 +59,7 @@ demo:
 
 # fixtures runs the real irssi, WeeChat, Limnoria and ZNC against a local ngIRCd,
 # plays a scripted scene, and writes their logs and the expected events to
-# logs/testdata/real (read by logs/real_test.go). Needs the Debian packages
-# ngircd irssi weechat-headless limnoria znc; installs nothing.
-fixtures:
+# logs/testdata/real (read by logs/real_test.go). fixture-deps installs the
+# Debian packages it needs (ngircd irssi weechat-headless limnoria znc).
+fixtures: fixture-deps
 	$(GO) run ./fixtures/gen -out logs/testdata/real
