@@ -50,7 +50,11 @@ Blank lines and lines starting with # are skipped.`,
 				if err != nil {
 					return err
 				}
-				fmt.Fprintf(cmd.OutOrStdout(), "%s: %d new posts\n", arg, added)
+				noun := "posts"
+				if added == 1 {
+					noun = "post"
+				}
+				fmt.Fprintf(cmd.OutOrStdout(), "%s: %d new %s\n", arg, added, noun)
 			}
 			return nil
 		},
