@@ -599,34 +599,43 @@ func cmdLogs(ctx context.Context, r *Router, j *invocation) {
 	j.say("%s, %s: %s", ch.Name, dayName, pageURL(j.cfg, render.DayPath(ch.Network, ch.Name, day)))
 }
 
-// logChannel finds the published log !logs and !seen speak of: the named
-// channel, else the channel the command was said in, else (in a private
-// message) the one public channel of the network.
+// logChannel finds the published log !logs speaks of: that of the named
+// channel, else of the channel the command was said in, else (in a private
+// message) of the one public channel of the network. A bridged channel's
+// log is the bridge's (see LogRef).
 func (r *Router) logChannel(ctx context.Context, j *invocation, name string) (archive.Channel, bool) {
+	if name == "" {
+		name = j.in.Channel
+	}
+	var ref archive.ChannelRef
+	if name != "" {
+		ref, _ = LogRef(j.cfg, j.in.Network, name)
+	} else {
+		var refs []archive.ChannelRef
+		for _, n := range j.cfg.Networks {
+			if !strings.EqualFold(n.Name, j.in.Network) {
+				continue
+			}
+			for _, ch := range n.Channels {
+				if r, _ := LogRef(j.cfg, n.Name, ch.Name); ch.Public && !slices.Contains(refs, r) {
+					refs = append(refs, r)
+				}
+			}
+		}
+		if len(refs) != 1 {
+			j.usage("Which channel?")
+			return archive.Channel{}, false
+		}
+		ref = refs[0]
+	}
 	list, err := r.cache.channels(ctx, r.db, j.now, false)
 	if err != nil {
 		r.failed(j, err)
 		return archive.Channel{}, false
 	}
-	if name == "" {
-		name = j.in.Channel
-	}
-	if name == "" {
-		var public []archive.Channel
-		for _, c := range list {
-			if c.Public && c.Network == j.in.Network {
-				public = append(public, c)
-			}
-		}
-		if len(public) == 1 {
-			return public[0], true
-		}
-		j.usage("Which channel?")
-		return archive.Channel{}, false
-	}
 	find := func(list []archive.Channel) (archive.Channel, bool) {
 		for _, c := range list {
-			if c.Network == j.in.Network && archive.FoldChannel(c.Name) == archive.FoldChannel(name) {
+			if c.Network == ref.Network && archive.FoldChannel(c.Name) == archive.FoldChannel(ref.Name) {
 				return c, true
 			}
 		}
@@ -645,7 +654,7 @@ func (r *Router) logChannel(ctx context.Context, j *invocation, name string) (ar
 		j.say("I have no logs of %s.", quoteInput(name))
 		return archive.Channel{}, false
 	case !c.Public:
-		j.say("The logs of %s are not published.", c.Name)
+		j.say("The logs of %s are not published.", name)
 		return archive.Channel{}, false
 	}
 	return c, true

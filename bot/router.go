@@ -2,6 +2,7 @@ package bot
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"runtime/debug"
@@ -538,4 +539,39 @@ func (c *channelCache) channels(ctx context.Context, db *archive.DB, now time.Ti
 	}
 	c.list, c.fetched = list, now
 	return list, nil
+}
+
+// BotAdmin is the Admin of a running bot: join, part and say go to the Bot;
+// reload and announcement switching to what the runner gives. It is the
+// whole glue between the router and the bot:
+//
+//	r := bot.NewRouter(cfg, db, bot.RouterOptions{Nick: b.Nick, Sender: b,
+//		Admin: bot.BotAdmin{Bot: b, ReloadFunc: reload}, OnOptOut: …})
+//	b.AddListener(r)
+type BotAdmin struct {
+	*Bot
+	// ReloadFunc does what SIGHUP does (read bot.yaml, then Bot.Reload,
+	// Router.SetConfig…); nil: !reload answers that it cannot.
+	ReloadFunc func(ctx context.Context) error
+	// AnnounceFunc switches feed announcements in a channel ("" for every
+	// channel of the network); nil: !announce answers that it cannot.
+	AnnounceFunc func(network, channel string, on bool) error
+}
+
+var _ Admin = BotAdmin{}
+
+// Reload calls ReloadFunc.
+func (a BotAdmin) Reload(ctx context.Context) error {
+	if a.ReloadFunc == nil {
+		return errors.New("this bot was started without a way to reload; send it SIGHUP")
+	}
+	return a.ReloadFunc(ctx)
+}
+
+// SetAnnounce calls AnnounceFunc.
+func (a BotAdmin) SetAnnounce(network, channel string, on bool) error {
+	if a.AnnounceFunc == nil {
+		return errors.New("announcements cannot be switched in this bot")
+	}
+	return a.AnnounceFunc(network, channel, on)
 }

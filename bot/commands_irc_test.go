@@ -1,0 +1,272 @@
+package bot
+
+import (
+	"context"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/ergochat/irc-go/ircmsg"
+	"golang.org/x/time/rate"
+
+	"proceedings/archive"
+	"proceedings/config"
+	"proceedings/internal/ircserver"
+)
+
+// ircTimeout bounds every wait for a reply in the round-trip tests.
+const ircTimeout = 10 * time.Second
+
+// commandBot runs the real bot with the command router as its listener
+// (wired the way the runner wires it) against a real ngIRCd.
+type commandBot struct {
+	h      *harness
+	router *Router
+	srv    *ircserver.Server
+
+	mu        sync.Mutex
+	reloads   int
+	announces []string
+}
+
+func startCommandBot(t *testing.T) *commandBot {
+	t.Helper()
+	srv := ircserver.Start(t, ircserver.Options{Kind: ircserver.NgIRCd})
+	dir := t.TempDir()
+	body := singleNet(srv.Addr(), "procbot", "#techrights") + `admins: ["boss!*@*"]
+commands: {rate: {per_user: 1000/1s, per_channel: 1000/1s}}
+`
+	cfg := parseConfig(t, dir, body)
+	h := startBot(t, cfg, nil)
+	// startBot's test timings come after New made the send pacing; apply
+	// them, so that twenty replies take milliseconds, not 1.5 s each.
+	for _, n := range h.b.nets {
+		n.limiter.SetLimit(rate.Every(h.b.opts.sendEvery))
+		n.limiter.SetBurst(h.b.opts.sendBurst)
+	}
+	ctx := context.Background()
+	if err := h.db.SetPublicOnly(ctx, PublicLogs(cfg)); err != nil { // as the runner does
+		t.Fatal(err)
+	}
+	for _, p := range []archive.Post{
+		{Link: "https://example.org/ix", Title: "From Belarus With Love — Part IX: The End of “Peaceful Coexistence”?",
+			Series: "From Belarus With Love", Part: 9, Numeral: "IX", Published: time.Now().Add(-48 * time.Hour)},
+		{Link: "https://example.org/x", Title: "From Belarus With Love — Part X: From “High-Tech Hub” to “No-Go Zone”",
+			Series: "From Belarus With Love", Part: 10, Numeral: "X", Subtitle: "From “High-Tech Hub” to “No-Go Zone”", Published: time.Now().Add(-time.Hour)},
+		{Link: "https://example.org/evil", Title: "Evil — Part 1: a\r\nQUIT :gone\r\nPRIVMSG #techrights :injected",
+			Series: "Evil", Part: 1, Published: time.Now().Add(-72 * time.Hour)},
+	} {
+		if _, _, err := h.db.SavePost(ctx, p); err != nil {
+			t.Fatal(err)
+		}
+	}
+	cb := &commandBot{h: h, srv: srv}
+	cb.router = NewRouter(cfg, h.db, RouterOptions{
+		Nick:   h.b.Nick,
+		Sender: h.b,
+		Admin: BotAdmin{Bot: h.b,
+			ReloadFunc: func(ctx context.Context) error {
+				cb.mu.Lock()
+				cb.reloads++
+				cb.mu.Unlock()
+				h.b.Reload(cfg)
+				cb.router.SetConfig(cfg)
+				return nil
+			},
+			AnnounceFunc: func(network, channel string, on bool) error {
+				cb.mu.Lock()
+				defer cb.mu.Unlock()
+				cb.announces = append(cb.announces, network+" "+channel+" "+map[bool]string{true: "on", false: "off"}[on])
+				return nil
+			},
+		},
+		OnOptOut: func(string, bool) { _ = h.b.RefreshOptOuts(context.Background()) },
+		Logger:   testLogger(t),
+	})
+	h.b.AddListener(cb.router)
+	h.waitSelfJoins(1)
+	return cb
+}
+
+// expectFrom waits for a PRIVMSG or NOTICE from the bot to target and
+// returns its text.
+func expectFrom(c *ircserver.Client, command, target string, match func(text string) bool) string {
+	var text string
+	c.Expect(ircTimeout, func(line string) bool {
+		msg, err := ircmsg.ParseLine(line)
+		if err != nil || msg.Command != command || len(msg.Params) != 2 || msg.Params[0] != target || !strings.HasPrefix(msg.Source, "procbot!") {
+			return false
+		}
+		if match(msg.Params[1]) {
+			text = msg.Params[1]
+			return true
+		}
+		return false
+	})
+	return text
+}
+
+// expectAll waits for lines from the bot, in any order, each given as
+// "COMMAND PARAM" or "COMMAND PARAM :TEXT".
+func expectAll(c *ircserver.Client, wants ...string) {
+	left := append([]string(nil), wants...)
+	for len(left) > 0 {
+		c.Expect(ircTimeout, func(line string) bool {
+			msg, err := ircmsg.ParseLine(line)
+			if err != nil || !strings.HasPrefix(msg.Source, "procbot!") || len(msg.Params) == 0 {
+				return false
+			}
+			got := msg.Command + " " + msg.Params[0]
+			if len(msg.Params) > 1 {
+				got += " :" + msg.Params[1]
+			}
+			for i, w := range left {
+				if got == w || (msg.Command == "JOIN" || msg.Command == "PART") && strings.HasPrefix(got, w+" :") {
+					left = append(left[:i], left[i+1:]...)
+					return true
+				}
+			}
+			return false
+		})
+	}
+}
+
+func equals(want string) func(string) bool { return func(s string) bool { return s == want } }
+
+func hasPrefix(want string) func(string) bool {
+	return func(s string) bool { return strings.HasPrefix(s, want) }
+}
+
+// TestCommandsOverIRC: every command once through a real server — the
+// line goes from a client through ngIRCd to the bot, through the router
+// and back as PRIVMSG or NOTICE.
+func TestCommandsOverIRC(t *testing.T) {
+	cb := startCommandBot(t)
+	addr := cb.srv.Addr()
+	alice := ircserver.Dial(t, addr, "alice")
+	alice.Join("#techrights")
+	alice.Send("PRIVMSG #techrights :hello from minsk")
+	said := cb.h.waitText("hello from minsk")
+	today := archive.DateOf(said.Time, time.UTC).String()
+	dayName := said.Time.UTC().Format("Monday, January 02, 2006")
+
+	partX := "From Belarus With Love — Part X: From “High-Tech Hub” to “No-Go Zone” — https://example.org/x"
+	channel := []struct {
+		line string
+		want func(string) bool
+	}{
+		{"!part 10", equals(partX)},
+		{"!part X belarus", equals(partX)},
+		{"procbot: part 10", equals(partX)},
+		{"!part 11", equals("From Belarus With Love has parts IX–X (9–10); part 11 is not out yet.")},
+		{"!part 99999999999999999999", hasPrefix("Part number must be 1–100000")},
+		{"!part 1 evil", equals("Evil — Part 1: a QUIT :gone PRIVMSG #techrights :injected — https://example.org/evil")},
+		{"!series", hasPrefix("2 series: From Belarus With Love (2 parts, newest: Part X) · Evil (1 part, newest: Part I).")},
+		{"!series belarus", equals("From Belarus With Love, parts IX–X (9–10): IX The End of “Peaceful Coexistence”? · X From “High-Tech Hub” to “No-Go Zone”")},
+		{"!latest 1", equals(partX)},
+		{"!logs today", equals("#techrights, " + dayName + ": http://localhost/test/techrights/" + today + ".html")},
+		// The command line itself may be recorded by the time it is
+		// answered, and then is a match too.
+		{"!search minsk", func(s string) bool {
+			return (strings.HasPrefix(s, "1 line matches “minsk”; it: ") || strings.HasPrefix(s, "2 lines match “minsk”; the newest: ")) &&
+				strings.Contains(s, today+" #techrights <alice> hello from minsk http://localhost/test/techrights/"+today+".html#l-"+strconv.FormatInt(said.ID, 10))
+		}},
+		{"!seen alice", hasPrefix("alice was last seen in #techrights just now (")},
+		{"!help", hasPrefix("Commands: !part N [series words] · ")},
+	}
+	for _, tc := range channel {
+		t.Run(tc.line, func(t *testing.T) {
+			alice.Send("PRIVMSG #techrights :%s", tc.line)
+			expectFrom(alice, "PRIVMSG", "#techrights", tc.want)
+		})
+	}
+
+	t.Run("private message", func(t *testing.T) {
+		alice.Send("PRIVMSG procbot :part 10")
+		expectFrom(alice, "PRIVMSG", "alice", equals(partX))
+	})
+	t.Run("optout and optin", func(t *testing.T) {
+		alice.Send("PRIVMSG #techrights :!optout")
+		expectFrom(alice, "NOTICE", "alice", hasPrefix("Done: I no longer record what the nick alice says."))
+		alice.Send("PRIVMSG #techrights :!optin")
+		expectFrom(alice, "NOTICE", "alice", equals("Done: I record what the nick alice says again."))
+	})
+	t.Run("unknown commands get no reply", func(t *testing.T) {
+		alice.Send("PRIVMSG #techrights :!nosuchcommand")
+		alice.Send("PRIVMSG #techrights :!join #x") // alice is no admin
+		alice.Send("PRIVMSG #techrights :!part 9")
+		// The reply to the third line is the first thing the bot says.
+		got := expectFrom(alice, "PRIVMSG", "#techrights", func(string) bool { return true })
+		if !strings.Contains(got, "Part IX") {
+			t.Errorf("the bot answered %q before the reply to !part 9", got)
+		}
+	})
+
+	// Admin commands, by hostmask.
+	boss := ircserver.Dial(t, addr, "boss")
+	boss.Join("#techrights")
+	t.Run("join and part-channel", func(t *testing.T) {
+		boss.Join("#new")
+		boss.Send("PRIVMSG #techrights :!join #new")
+		expectAll(boss, "NOTICE boss :Joining #new.", "JOIN #new")
+		boss.Send("PRIVMSG procbot :part-channel #new")
+		expectAll(boss, "PRIVMSG boss :Leaving #new.", "PART #new")
+	})
+	t.Run("say", func(t *testing.T) {
+		boss.Send("PRIVMSG #techrights :!say #techrights hello, \x02all\x02")
+		expectFrom(alice, "PRIVMSG", "#techrights", equals("hello, all"))
+	})
+	t.Run("reload", func(t *testing.T) {
+		boss.Send("PRIVMSG #techrights :!reload")
+		expectFrom(boss, "NOTICE", "boss", equals("Reloaded the configuration."))
+		cb.mu.Lock()
+		defer cb.mu.Unlock()
+		if cb.reloads != 1 {
+			t.Errorf("%d reloads", cb.reloads)
+		}
+	})
+	t.Run("announce", func(t *testing.T) {
+		boss.Send("PRIVMSG #techrights :!announce off")
+		expectFrom(boss, "NOTICE", "boss", equals("Announcements are off in #techrights."))
+		cb.mu.Lock()
+		defer cb.mu.Unlock()
+		if len(cb.announces) != 1 || cb.announces[0] != "test #techrights off" {
+			t.Errorf("announce calls %q", cb.announces)
+		}
+	})
+}
+
+// TestRateLimitOverIRC: a flood from one user gets three answers and
+// then silence, while another user is still answered at once.
+func TestRateLimitOverIRC(t *testing.T) {
+	cb := startCommandBot(t)
+	cfg := *cb.h.cfg
+	cfg.Commands.PerUser = config.Rate{N: 3, Per: time.Hour}
+	cb.router.SetConfig(&cfg)
+	addr := cb.srv.Addr()
+	flood := ircserver.Dial(t, addr, "flood")
+	flood.Join("#techrights")
+	other := ircserver.Dial(t, addr, "other")
+	other.Join("#techrights")
+	for range 10 {
+		flood.Send("PRIVMSG #techrights :!part 10")
+	}
+	// The bot hands lines to the router in the order it records them.
+	cb.h.waitFor(ircTimeout, "the flood recorded", func(evs []archive.Event) bool {
+		return count(evs, func(ev archive.Event) bool { return ev.Nick == "flood" && ev.Text == "!part 10" }) == 10
+	})
+	other.Send("PRIVMSG #techrights :!part 9")
+	// other sees three answers to flood, then its own, and nothing more for
+	// flood: the bot answers in order, so had a fourth answer been sent it
+	// would come before the answer to other.
+	for i := range 3 {
+		if got := expectFrom(other, "PRIVMSG", "#techrights", func(string) bool { return true }); !strings.Contains(got, "Part X") {
+			t.Fatalf("answer %d: %q", i+1, got)
+		}
+	}
+	if got := expectFrom(other, "PRIVMSG", "#techrights", func(string) bool { return true }); !strings.Contains(got, "Part IX") {
+		t.Fatalf("after three answers to the flood the bot said %q", got)
+	}
+}
