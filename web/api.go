@@ -205,12 +205,30 @@ func (s *Server) apiDay(w http.ResponseWriter, r *http.Request) {
 	s.writeJSON(w, r, http.StatusOK, out)
 }
 
-func (s *Server) apiEvent(ev archive.Event) APIEvent {
-	p := permalink(ev, s.loc)
-	return APIEvent{
+func (s *Server) apiEvent(ev archive.Event) APIEvent { return NewAPIEvent(ev, s.loc, s.baseURL) }
+
+// NewAPIEvent is an event as the API shows it: its permalink is on the
+// page of its day in loc, url is set when baseURL (ending in "/") is.
+func NewAPIEvent(ev archive.Event, loc *time.Location, baseURL string) APIEvent {
+	p := permalink(ev, loc)
+	e := APIEvent{
 		ID: ev.ID, Time: ev.Time.UTC(), Kind: ev.Kind.String(), Nick: ev.Nick, Text: ev.Text, Target: ev.Target,
-		Via: ev.Via, Bot: ev.Flags&archive.FlagSelf != 0, Path: p, URL: s.url(p),
+		Via: ev.Via, Bot: ev.Flags&archive.FlagSelf != 0, Path: p,
 	}
+	if baseURL != "" {
+		e.URL = baseURL + p
+	}
+	return e
+}
+
+// NewAPIHit is a search hit as /api/search shows it; `proceedings search
+// --json` prints the same.
+func NewAPIHit(h archive.Hit, loc *time.Location, baseURL string) APIHit {
+	sn := make([]APISpan, len(h.Snippet))
+	for i, sp := range h.Snippet {
+		sn[i] = APISpan{sp.Text, sp.Match}
+	}
+	return APIHit{APIEvent: NewAPIEvent(h.Event, loc, baseURL), Network: h.Network, Channel: h.Channel, Snippet: sn}
 }
 
 func (s *Server) apiSearch(w http.ResponseWriter, r *http.Request) {
@@ -236,11 +254,7 @@ func (s *Server) apiSearch(w http.ResponseWriter, r *http.Request) {
 		out.NextPage = f.Page + 1
 	}
 	for _, h := range res.Hits {
-		sn := make([]APISpan, len(h.Snippet))
-		for i, sp := range h.Snippet {
-			sn[i] = APISpan{sp.Text, sp.Match}
-		}
-		out.Hits = append(out.Hits, APIHit{APIEvent: s.apiEvent(h.Event), Network: h.Network, Channel: h.Channel, Snippet: sn})
+		out.Hits = append(out.Hits, NewAPIHit(h, s.loc, s.baseURL))
 	}
 	s.writeJSON(w, r, http.StatusOK, out)
 }

@@ -1,0 +1,306 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/ergochat/irc-go/ircfmt"
+	"github.com/spf13/cobra"
+
+	"proceedings/archive"
+	"proceedings/config"
+	"proceedings/web"
+)
+
+// maxSearchLimit caps --limit: the archive counts matches up to this many.
+const maxSearchLimit = 10000
+
+func init() {
+	var (
+		channel, network, nick, from, to, order string
+		limit                                   int
+		asJSON, all                             bool
+	)
+	cmd := &cobra.Command{
+		Use:   "search [--channel '#chan'] [--nick NICK] [--from DAY] [--to DAY] [--limit N] [--order newest|relevance] [--json] [--all] words…",
+		Short: "Search what was said in the archive",
+		Long: `search prints the lines that contain every word (and "quoted phrase") given,
+newest first, one per line:
+
+  2026-02-02 14:03:11 #techrights <nick> text
+
+Times are in the site's timezone; --from and --to are days there (inclusive).
+On a terminal the matching words are highlighted. --json prints one JSON
+object per line, the shape of /api/search's hits (docs/api.md).
+
+Only published channels are searched, as on the site. --all searches every
+channel in the archive, private ones included: it is for the archive's admin
+on the machine that holds it, never for output that is published.
+
+The exit status is 0 when the search ran (found or not), 1 when it could not
+(the message says why, e.g. a query of punctuation only).`,
+		Args: cobra.MinimumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			cfg, err := loadConfig(cmd)
+			if err != nil {
+				return err
+			}
+			q := archive.SearchQuery{Text: strings.Join(args, " ")}
+			if _, err := archive.MatchExpr(q.Text); err != nil {
+				return fmt.Errorf("search: %s", strings.TrimPrefix(err.Error(), archive.ErrBadQuery.Error()+": "))
+			}
+			switch order {
+			case "newest":
+				q.Order = archive.Newest
+			case "relevance":
+				q.Order = archive.Relevance
+			default:
+				return fmt.Errorf("--order %q: use newest or relevance", order)
+			}
+			if limit < 1 || limit > maxSearchLimit {
+				return fmt.Errorf("--limit %d: give a number from 1 to %d", limit, maxSearchLimit)
+			}
+			first, last, err := dayRange("", from, to)
+			if err != nil {
+				return err
+			}
+			ctx := cmd.Context()
+			db, err := openArchive(ctx, cfg, true)
+			if err != nil {
+				return err
+			}
+			defer db.Close()
+			loc := db.Location()
+			if !first.IsZero() {
+				q.From = first.Time(loc)
+			}
+			if !last.IsZero() {
+				q.To = last.AddDays(1).Time(loc)
+			}
+			q.Nick = nick
+			if q.ChannelIDs, err = searchChannels(ctx, cfg, db, network, channel, all); err != nil {
+				return err
+			}
+			if q.ChannelIDs == nil && !all {
+				fmt.Fprintln(cmd.ErrOrStderr(), "no channel is published: nothing to search (--all searches every channel)")
+				return nil
+			}
+			baseURL := ""
+			if cfg.Site.BaseURL != nil {
+				baseURL = cfg.Site.BaseURL.String()
+			}
+			out := bufio.NewWriter(cmd.OutOrStdout())
+			p := hitPrinter{w: out, loc: loc, json: asJSON, colour: !asJSON && isTerminal(cmd.OutOrStdout()), baseURL: baseURL}
+			total, more, shown, err := searchAll(ctx, db, q, limit, p.print)
+			if ferr := out.Flush(); err == nil {
+				err = ferr
+			}
+			if err != nil {
+				if errors.Is(err, archive.ErrBadQuery) {
+					return fmt.Errorf("search: %s", strings.TrimPrefix(err.Error(), archive.ErrBadQuery.Error()+": "))
+				}
+				return err
+			}
+			summarise(cmd.ErrOrStderr(), total, more, shown)
+			return nil
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&channel, "channel", "", "only this channel, e.g. '#techrights'")
+	f.StringVar(&network, "network", "", "only this network (or the channel on it, with --channel)")
+	f.StringVar(&nick, "nick", "", "only lines by this nick")
+	f.StringVar(&from, "from", "", "first day, YYYY-MM-DD (inclusive)")
+	f.StringVar(&to, "to", "", "last day, YYYY-MM-DD (inclusive)")
+	f.IntVar(&limit, "limit", 20, fmt.Sprintf("print at most this many lines (1 to %d)", maxSearchLimit))
+	f.StringVar(&order, "order", "newest", "newest (first) or relevance")
+	f.BoolVar(&asJSON, "json", false, "print JSON lines")
+	f.BoolVar(&all, "all", false, "search private channels too (local admin use only)")
+	rootCmd.AddCommand(cmd)
+}
+
+// searchChannels turns --network/--channel into channel ids. Without --all
+// only published channels count (published by the archive and the
+// configuration alike); nil with all means every channel.
+func searchChannels(ctx context.Context, cfg *config.Config, db *archive.DB, network, channel string, all bool) ([]int64, error) {
+	published := publishedBy(cfg)
+	visible := func(c archive.Channel) bool { return all || (c.Public && published(c.Network, c.Name)) }
+	if channel != "" {
+		c, err := db.FindChannel(ctx, network, channel)
+		if err != nil {
+			return nil, err
+		}
+		if !visible(c) {
+			return nil, fmt.Errorf("%s is not published: search it with --all (for the archive's admin only)", c.Name)
+		}
+		return []int64{c.ID}, nil
+	}
+	if all && network == "" {
+		return nil, nil
+	}
+	chans, err := db.Channels(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var ids []int64
+	for _, c := range chans {
+		if visible(c) && (network == "" || c.Network == network) {
+			ids = append(ids, c.ID)
+		}
+	}
+	if network != "" && len(ids) == 0 {
+		return nil, fmt.Errorf("no searchable channel on network %q", network)
+	}
+	return ids, nil
+}
+
+// searchAll pages through the hits (the archive gives at most 100 at a
+// time) until limit are printed or there are no more.
+func searchAll(ctx context.Context, db *archive.DB, q archive.SearchQuery, limit int, print func(archive.Hit) error) (total int, more bool, shown int, err error) {
+	for shown < limit {
+		q.Limit = min(100, limit-shown)
+		q.Offset = shown
+		res, err := db.Search(ctx, q)
+		if err != nil {
+			return 0, false, shown, err
+		}
+		total, more = res.Total, res.TotalMore
+		for _, h := range res.Hits {
+			if err := print(h); err != nil {
+				return total, more, shown, err
+			}
+			shown++
+		}
+		if len(res.Hits) < q.Limit {
+			break
+		}
+	}
+	return total, more, shown, nil
+}
+
+// summarise says on stderr how many lines matched, and how to see more.
+func summarise(w io.Writer, total int, more bool, shown int) {
+	switch {
+	case shown == 0:
+		fmt.Fprintln(w, "no matches")
+	case more:
+		fmt.Fprintf(w, "%d of more than %d matches (--limit for more, or narrow with --channel, --nick, --from, --to)\n", shown, total)
+	case shown < total:
+		fmt.Fprintf(w, "%d of %d matches (--limit %d for all)\n", shown, total, total)
+	default:
+		fmt.Fprintf(w, "%d %s\n", total, map[bool]string{true: "match", false: "matches"}[total == 1])
+	}
+}
+
+// hitPrinter writes hits as text lines or JSON lines.
+type hitPrinter struct {
+	w       *bufio.Writer
+	loc     *time.Location
+	json    bool
+	colour  bool // highlight matches with ANSI bold reverse
+	baseURL string
+}
+
+const (
+	ansiMatch = "\x1b[1;7m"
+	ansiReset = "\x1b[0m"
+)
+
+func (p hitPrinter) print(h archive.Hit) error {
+	if p.json {
+		b, err := json.Marshal(web.NewAPIHit(h, p.loc, p.baseURL))
+		if err != nil {
+			return err
+		}
+		p.w.Write(b)
+		return p.w.WriteByte('\n')
+	}
+	text := termSafe(h.Text)
+	if p.colour {
+		text = highlight(text, h.Snippet)
+	}
+	nick := termSafe(h.Nick)
+	var line string
+	switch h.Kind {
+	case archive.KindAction:
+		line = "* " + nick + " " + text
+	case archive.KindNotice:
+		line = "-" + nick + "- " + text
+	case archive.KindTopic:
+		line = "-!- " + nick + " changed the topic to: " + text
+	default:
+		line = "<" + nick + "> " + text
+	}
+	_, err := fmt.Fprintf(p.w, "%s %s %s\n", h.Time.In(p.loc).Format(time.DateTime), termSafe(h.Channel), line)
+	return err
+}
+
+// termSafe strips mIRC formatting and every other control character from
+// log text: what someone typed in IRC must not drive the terminal.
+func termSafe(s string) string {
+	s = ircfmt.Strip(strings.ToValidUTF8(s, "\uFFFD"))
+	return strings.Map(func(r rune) rune {
+		switch {
+		case r == '\t':
+			return ' '
+		case unicode.IsControl(r), r == '\u2028', r == '\u2029', unicode.Is(unicode.Bidi_Control, r):
+			return -1
+		}
+		return r
+	}, s)
+}
+
+// highlight marks in text every whole-word occurrence of the words the
+// snippet says matched.
+func highlight(text string, snippet []archive.Span) string {
+	var words []string
+	for _, sp := range snippet {
+		if w := termSafe(sp.Text); sp.Match && w != "" && !contains(words, w) {
+			words = append(words, w)
+		}
+	}
+	if len(words) == 0 {
+		return text
+	}
+	var b strings.Builder
+	for i := 0; i < len(text); {
+		matched := ""
+		for _, w := range words {
+			if strings.HasPrefix(text[i:], w) && len(w) > len(matched) && wordEdge(text, i, i+len(w)) {
+				matched = w
+			}
+		}
+		if matched != "" {
+			b.WriteString(ansiMatch + matched + ansiReset)
+			i += len(matched)
+			continue
+		}
+		_, n := utf8.DecodeRuneInString(text[i:])
+		b.WriteString(text[i : i+n])
+		i += n
+	}
+	return b.String()
+}
+
+// wordEdge reports whether text[start:end] is not inside a longer word.
+func wordEdge(text string, start, end int) bool {
+	isWord := func(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }
+	if start > 0 {
+		if r, _ := utf8.DecodeLastRuneInString(text[:start]); isWord(r) {
+			return false
+		}
+	}
+	if end < len(text) {
+		if r, _ := utf8.DecodeRuneInString(text[end:]); isWord(r) {
+			return false
+		}
+	}
+	return true
+}

@@ -1,0 +1,261 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"proceedings/archive"
+	"proceedings/web"
+)
+
+// searchArchive writes an archive for minimalConfig (testnet, #techrights
+// public, site time Europe/London) with a private #secret beside it.
+func searchArchive(t *testing.T, dir string) map[string]int64 {
+	t.Helper()
+	ctx := context.Background()
+	london, _ := time.LoadLocation("Europe/London")
+	db, err := archive.Open(ctx, filepath.Join(dir, "data/archive.db"), archive.Options{Location: london})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if err := db.SetPublicOnly(ctx, []archive.ChannelRef{{Network: "testnet", Name: "#techrights"}}); err != nil {
+		t.Fatal(err)
+	}
+	ids := map[string]int64{}
+	for _, e := range []struct {
+		name string
+		ev   archive.Event
+	}{
+		{"first", archive.Event{Channel: "#techrights", Time: time.Date(2026, 2, 2, 14, 3, 11, 0, time.UTC), Kind: archive.KindMessage, Nick: "alice", Text: "Minsk is far; minsky is not minsk"}},
+		{"action", archive.Event{Channel: "#techrights", Time: time.Date(2026, 2, 2, 14, 4, 0, 0, time.UTC), Kind: archive.KindAction, Nick: "bob", Text: "waves at \x02minsk\x02 \x1b[31mred\x1b[0m"}},
+		{"summer", archive.Event{Channel: "#techrights", Time: time.Date(2026, 6, 30, 23, 30, 0, 0, time.UTC), Kind: archive.KindMessage, Nick: "carol", Text: "summer in minsk"}},
+		{"secret", archive.Event{Channel: "#secret", Time: time.Date(2026, 2, 3, 9, 0, 0, 0, time.UTC), Kind: archive.KindMessage, Nick: "mallory", Text: "secret minsk plans"}},
+	} {
+		e.ev.Network = "testnet"
+		id, err := db.Append(ctx, e.ev)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ids[e.name] = id
+	}
+	return ids
+}
+
+func TestSearchCommand(t *testing.T) {
+	dir := writeConfig(t, minimalConfig)
+	ids := searchArchive(t, dir)
+
+	out, errOut, code := run(t, dir, "search", "minsk")
+	want := "2026-07-01 00:30:00 #techrights <carol> summer in minsk\n" +
+		"2026-02-02 14:04:00 #techrights * bob waves at minsk [31mred[0m\n" +
+		"2026-02-02 14:03:11 #techrights <alice> Minsk is far; minsky is not minsk\n"
+	if code != 0 || out != want {
+		t.Fatalf("search: code %d, stderr %q\n got:\n%s\nwant:\n%s", code, errOut, out, want)
+	}
+	if strings.Contains(out, "\x1b") || strings.Contains(out, "\x02") {
+		t.Errorf("control characters reach the terminal: %q", out)
+	}
+	if strings.TrimSpace(errOut) != "3 matches" {
+		t.Errorf("stderr %q", errOut)
+	}
+
+	for _, tc := range []struct {
+		name  string
+		args  []string
+		lines []string // substrings, one per output line, in order
+		err   string
+	}{
+		{"limit", []string{"--limit", "1", "minsk"}, []string{"<carol>"}, "1 of 3 matches (--limit 3 for all)"},
+		{"nick", []string{"--nick", "BOB", "minsk"}, []string{"* bob"}, "1 match"},
+		{"days in site time", []string{"--from", "2026-07-01", "--to", "2026-07-01", "minsk"}, []string{"<carol>"}, "1 match"},
+		{"to", []string{"--to", "2026-06-30", "minsk"}, []string{"* bob", "<alice>"}, "2 matches"},
+		{"channel", []string{"--channel", "#TechRights", "minsk", "far"}, []string{"<alice>"}, "1 match"},
+		{"phrase", []string{`"not minsk"`}, []string{"<alice>"}, "1 match"},
+		{"relevance", []string{"--order", "relevance", "--limit", "3", "minsk"}, []string{"", "", ""}, "3 matches"},
+		{"all includes private channels", []string{"--all", "minsk", "plans"}, []string{"#secret <mallory> secret minsk plans"}, "1 match"},
+		{"nothing", []string{"zzzz"}, nil, "no matches"},
+		{"private needs all", []string{"--channel", "#secret", "--all", "plans"}, []string{"#secret"}, "1 match"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			out, errOut, code := run(t, dir, append([]string{"search"}, tc.args...)...)
+			if code != 0 {
+				t.Fatalf("code %d: %s", code, errOut)
+			}
+			lines := strings.Split(strings.TrimSuffix(out, "\n"), "\n")
+			if out == "" {
+				lines = nil
+			}
+			if len(lines) != len(tc.lines) {
+				t.Fatalf("%d lines, want %d:\n%s", len(lines), len(tc.lines), out)
+			}
+			for i, l := range lines {
+				if !strings.Contains(l, tc.lines[i]) {
+					t.Errorf("line %d %q lacks %q", i, l, tc.lines[i])
+				}
+			}
+			if !strings.Contains(errOut, tc.err) {
+				t.Errorf("stderr %q lacks %q", errOut, tc.err)
+			}
+			if !strings.Contains(strings.Join(tc.args, " "), "--all") && strings.Contains(out, "mallory") {
+				t.Error("a private channel was searched without --all")
+			}
+		})
+	}
+
+	// --json: one object per line, the shape of /api/search's hits.
+	out, _, code = run(t, dir, "search", "--json", "minsk")
+	if code != 0 {
+		t.Fatal(out)
+	}
+	var hits []web.APIHit
+	sc := bufio.NewScanner(strings.NewReader(out))
+	for sc.Scan() {
+		var h web.APIHit
+		if err := json.Unmarshal(sc.Bytes(), &h); err != nil {
+			t.Fatalf("%v: %s", err, sc.Text())
+		}
+		hits = append(hits, h)
+	}
+	if len(hits) != 3 || hits[2].ID != ids["first"] || hits[2].Text != "Minsk is far; minsky is not minsk" || hits[2].Channel != "#techrights" ||
+		hits[2].Path != "testnet/techrights/2026-02-02.html#l-1" || hits[2].URL != "https://irc.example.org/testnet/techrights/2026-02-02.html#l-1" ||
+		hits[1].Text != "waves at \x02minsk\x02 \x1b[31mred\x1b[0m" || len(hits[0].Snippet) == 0 {
+		t.Fatalf("json hits: %+v", hits)
+	}
+
+	// Mistakes: exit 1 and say why.
+	for _, tc := range []struct {
+		args []string
+		says string
+	}{
+		{[]string{"search", "***"}, "type at least one word"},
+		{[]string{"search", strings.Repeat("minsk ", 60)}, "at most 256"},
+		{[]string{"search", "--channel", "#secret", "plans"}, "#secret is not published: search it with --all"},
+		{[]string{"search", "--channel", "#nosuch", "minsk"}, "no such channel"},
+		{[]string{"search", "--order", "oldest", "minsk"}, "use newest or relevance"},
+		{[]string{"search", "--limit", "0", "minsk"}, "from 1 to 10000"},
+		{[]string{"search", "--from", "02/02/2026", "minsk"}, "--from"},
+		{[]string{"search", "--from", "2026-02-03", "--to", "2026-02-01", "minsk"}, "before"},
+		{[]string{"search", "--network", "efnet", "minsk"}, "no searchable channel on network"},
+		{[]string{"search"}, "requires at least 1 arg"},
+	} {
+		out, errOut, code := run(t, dir, tc.args...)
+		if code != 1 || !strings.Contains(errOut, tc.says) || out != "" {
+			t.Errorf("%v: code %d, stdout %q, stderr %q (want %q)", tc.args, code, out, errOut, tc.says)
+		}
+	}
+}
+
+// TestSearchHighlightsOnATerminal runs the command under script(1), which
+// gives it a pseudo-terminal: the matched words, and only they, are bold
+// and reversed.
+func TestSearchHighlightsOnATerminal(t *testing.T) {
+	dir := writeConfig(t, minimalConfig)
+	searchArchive(t, dir)
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, "script", "-qec", binary+" search --nick alice minsk", "/dev/null")
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), "TERM=xterm")
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("%v: %s", err, out)
+	}
+	want := "<alice> \x1b[1;7mMinsk\x1b[0m is far; minsky is not \x1b[1;7mminsk\x1b[0m"
+	if !strings.Contains(string(out), want) {
+		t.Fatalf("terminal output %q lacks %q", out, want)
+	}
+}
+
+func TestHighlightAndTermSafe(t *testing.T) {
+	spans := []archive.Span{{Text: "about "}, {Text: "Linux", Match: true}, {Text: " and "}, {Text: "linux", Match: true}}
+	for _, tc := range []struct{ in, want string }{
+		{"Linux and linux", "\x1b[1;7mLinux\x1b[0m and \x1b[1;7mlinux\x1b[0m"},
+		{"linuxes Linux2 xlinux", "linuxes Linux2 xlinux"},
+		{"(linux)", "(\x1b[1;7mlinux\x1b[0m)"},
+		{"café linux", "café \x1b[1;7mlinux\x1b[0m"},
+		{"éLinux", "éLinux"},
+	} {
+		if got := highlight(tc.in, spans); got != tc.want {
+			t.Errorf("highlight(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+	for _, tc := range []struct{ in, want string }{
+		{"\x02bold\x02 \x0304,01red\x03 \x1dit\x1d", "bold red it"},
+		{"esc \x1b]0;title\x07 \x1b[2J", "esc ]0;title [2J"},
+		{"tab\there\r\nnew", "tab herenew"},
+		{"bidi \u202eevil\u202c", "bidi evil"},
+		{"bad \xff utf8", "bad \uFFFD utf8"},
+	} {
+		if got := termSafe(tc.in); got != tc.want {
+			t.Errorf("termSafe(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+}
+
+func TestServeCommand(t *testing.T) {
+	dir := writeConfig(t, minimalConfig+"  out: public\n")
+	searchArchive(t, dir)
+	cmd := exec.Command(binary, "serve", "--addr", "127.0.0.1:0")
+	cmd.Dir = dir
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var stderr strings.Builder
+	cmd.Stderr = &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer cmd.Process.Kill()
+	lines := bufio.NewScanner(stdout)
+	if !lines.Scan() {
+		t.Fatalf("serve printed nothing; stderr:\n%s", stderr.String())
+	}
+	first := lines.Text()
+	go io.Copy(io.Discard, stdout)
+	i := strings.Index(first, "http://")
+	if i < 0 || !strings.Contains(first, filepath.Join(dir, "public")) {
+		t.Fatalf("first line %q", first)
+	}
+	base := strings.Fields(first[i:])[0]
+	get := func(path string) (int, string) {
+		t.Helper()
+		resp, err := http.Get(base + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, string(b)
+	}
+	if st, b := get(""); st != 200 || !strings.Contains(b, "nothing rendered yet") {
+		t.Errorf("/ before rendering: %d %s", st, b)
+	}
+	if st, b := get("search?q=minsk"); st != 200 || strings.Count(b, "<mark>") < 3 || strings.Contains(b, "mallory") {
+		t.Errorf("search: %d %s", st, b)
+	}
+	if st, b := get("api/channels"); st != 200 || !strings.Contains(b, `"channel": "#techrights"`) || strings.Contains(b, "#secret") {
+		t.Errorf("api/channels: %d %s", st, b)
+	}
+	cmd.Process.Signal(os.Interrupt)
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatalf("serve did not exit cleanly on SIGINT: %v\n%s", err, stderr.String())
+		}
+	case <-time.After(20 * time.Second):
+		t.Fatal("serve did not stop on SIGINT")
+	}
+}

@@ -1,0 +1,88 @@
+package main
+
+import (
+	"fmt"
+
+	"github.com/spf13/cobra"
+
+	"proceedings/archive"
+	"proceedings/config"
+	"proceedings/web"
+)
+
+func init() {
+	var (
+		addr       string
+		searchRate float64
+		burst      int
+		trustProxy bool
+	)
+	cmd := &cobra.Command{
+		Use:   "serve [--addr 127.0.0.1:8080]",
+		Short: "Serve the rendered site and live search over HTTP",
+		Long: `serve publishes site.out as the renderer wrote it, with the same URLs as a
+static host ("/x" finds x.html, "/dir/" finds dir/index.html), plus live search
+at /search and a JSON API under /api/ (docs/api.md). Only channels that the
+configuration publishes are searchable.
+
+It opens the archive read-only, so it runs beside the bot (proceedings run)
+without slowing its recording; new files written by proceedings render are
+served as soon as they are there. Before the first render, / says so and
+search already works.
+
+Put a reverse proxy in front for TLS. Searches are rate-limited per client
+address; behind a proxy, --trust-proxy counts clients by the last address
+of X-Forwarded-For instead of the proxy's own.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			cfg, err := loadConfig(cmd)
+			if err != nil {
+				return err
+			}
+			ctx := cmd.Context()
+			db, err := openArchive(ctx, cfg, true)
+			if err != nil {
+				return err
+			}
+			defer db.Close()
+			site, err := newSiteServer(cfg, db, web.Options{SearchRate: searchRate, SearchBurst: burst, TrustProxy: trustProxy})
+			if err != nil {
+				return err
+			}
+			return web.ListenAndServe(ctx, addr, site, func(url string) {
+				fmt.Fprintf(cmd.OutOrStdout(), "serving %s and search on %s  (Ctrl-C to stop)\n", cfg.Site.Out, url)
+			})
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&addr, "addr", "127.0.0.1:8080", "the address to listen on (port 0 picks a free one)")
+	f.Float64Var(&searchRate, "search-rate", web.DefaultSearchRate, "searches per second one client may make, sustained (negative: no limit)")
+	f.IntVar(&burst, "search-burst", web.DefaultSearchBurst, "searches one client may make at once")
+	f.BoolVar(&trustProxy, "trust-proxy", false, "take the client address from X-Forwarded-For (only behind a proxy that sets it)")
+	rootCmd.AddCommand(cmd)
+}
+
+// newSiteServer is the HTTP side of a configuration: the rendered site,
+// search and the API over db (opened read-only is enough). serve calls it;
+// run --serve can too. opt carries the tuning (rate limit, proxy); the rest
+// comes from the configuration.
+func newSiteServer(cfg *config.Config, db *archive.DB, opt web.Options) (*web.Server, error) {
+	opt.Archive = db
+	opt.SiteDir = cfg.Site.Out
+	opt.Title = cfg.Site.Title
+	if cfg.Site.BaseURL != nil {
+		opt.BaseURL = cfg.Site.BaseURL.String()
+	}
+	opt.Published = publishedBy(cfg)
+	return web.New(opt)
+}
+
+// publishedBy reports whether the configuration publishes a channel log.
+func publishedBy(cfg *config.Config) func(network, channel string) bool {
+	type key struct{ network, folded string }
+	pub := map[key]bool{}
+	for _, c := range cfg.PublicChannels() {
+		pub[key{c.Network, archive.FoldChannel(c.Channel)}] = true
+	}
+	return func(network, channel string) bool { return pub[key{network, archive.FoldChannel(channel)}] }
+}
