@@ -83,8 +83,8 @@ func benchEvents() int {
 func BenchmarkRender(b *testing.B) {
 	n := benchEvents()
 	db := openArchive(b, time.UTC)
-	store(b, db, generate(n, 2700)...)
 	ctx := context.Background()
+	importEvents(b, db, generate(n, 2700))
 
 	b.Run("full", func(b *testing.B) {
 		out := b.TempDir()
@@ -126,4 +126,46 @@ func BenchmarkRender(b *testing.B) {
 			}
 		}
 	})
+}
+
+// importEvents bulk-loads events (the import path: faster than appends).
+func importEvents(tb testing.TB, db *archive.DB, evs []archive.Event) {
+	tb.Helper()
+	ctx := context.Background()
+	im, err := db.NewImporter(archive.ImportOptions{})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	for _, ev := range evs {
+		if err := im.Add(ctx, ev); err != nil {
+			tb.Fatal(err)
+		}
+	}
+	if err := im.Flush(ctx); err != nil {
+		tb.Fatal(err)
+	}
+}
+
+// BenchmarkReadDays is the archive's share of a full render: reading every
+// day of the generated archive, and nothing else.
+func BenchmarkReadDays(b *testing.B) {
+	db := openArchive(b, time.UTC)
+	ctx := context.Background()
+	importEvents(b, db, generate(benchEvents(), 2700))
+	days, err := db.AllDays(ctx)
+	if err != nil {
+		b.Fatal(err)
+	}
+	var n int
+	for b.Loop() {
+		n = 0
+		for _, d := range days {
+			evs, err := db.Day(ctx, d.Channel, d.Day)
+			if err != nil {
+				b.Fatal(err)
+			}
+			n += len(evs)
+		}
+	}
+	b.ReportMetric(float64(n)*float64(b.N)/b.Elapsed().Seconds(), "lines/s")
 }

@@ -3,6 +3,8 @@ package render
 import (
 	"bytes"
 	"context"
+	"encoding/gob"
+	"encoding/json"
 	"flag"
 	"io/fs"
 	"os"
@@ -467,6 +469,60 @@ func TestRobotsNoIndex(t *testing.T) {
 		data, _ := os.ReadFile(filepath.Join(out, p))
 		if !bytes.Contains(data, []byte(`<meta name="robots" content="noindex, nofollow">`)) {
 			t.Errorf("%s has no robots noindex meta", p)
+		}
+	}
+}
+
+// TestDayRemoved covers a day that disappears from the archive (what a
+// redaction that empties a day does): its files go, its neighbours' links
+// are mended. The archive cannot remove days yet, so the test makes the
+// renderer remember a day the archive never had.
+func TestDayRemoved(t *testing.T) {
+	db := openArchive(t, london)
+	store(t, db, fixture()...)
+	out := t.TempDir()
+	opt := fixtureOptions(out)
+	render(t, db, opt)
+
+	r := &renderer{opt: opt}
+	ch, err := db.FindChannel(context.Background(), "testnet", "#test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cache := r.loadCache(ch.ID)
+	st := r.loadState()
+	if cache == nil || st == nil {
+		t.Fatal("no state after a render")
+	}
+	ghost := dayAgg{Day: "2026-02-03", Rev: 1, Events: 1, Lines: 1, Nicks: []nickAgg{{Key: "ghost", Nick: "ghost", Lines: 1}}}
+	cache.Days = append(cache.Days[:2], append([]dayAgg{ghost}, cache.Days[2:]...)...)
+	st.Channels[0].Days++
+	st.Rev-- // a redaction bumps the revision
+	st.Feed = append(st.Feed, feedEntry{Day: "2026-02-03", Channel: ch.ID, Network: "testnet", Name: "#test", Path: "testnet/test/2026-02-03.html", Lines: 1})
+	data, _ := json.Marshal(st)
+	os.WriteFile(filepath.Join(out, stateFile), data, 0o644)
+	var buf bytes.Buffer
+	gob.NewEncoder(&buf).Encode(cache)
+	os.WriteFile(filepath.Join(out, cachePath(ch.ID)), buf.Bytes(), 0o644)
+	for _, ext := range dayFiles {
+		os.WriteFile(filepath.Join(out, "testnet/test/2026-02-03"+ext), []byte("ghost"), 0o644)
+	}
+	os.WriteFile(filepath.Join(out, "days/2026-02-03.html"), []byte("ghost"), 0o644)
+
+	res := render(t, db, opt)
+	wantRemoved := []string{"days/2026-02-03.html", "testnet/test/2026-02-03-links.html", "testnet/test/2026-02-03.css",
+		"testnet/test/2026-02-03.gmi", "testnet/test/2026-02-03.html", "testnet/test/2026-02-03.txt"}
+	if !slices.Equal(res.Removed, wantRemoved) {
+		t.Errorf("removed %q, want %q", res.Removed, wantRemoved)
+	}
+	for _, p := range []string{"testnet/test/2026-02-02.html", "testnet/test/2026-02-04.html", "days/2026-02-02.html", "days/2026-02-04.html"} {
+		if !slices.Contains(res.Written, p) {
+			t.Errorf("%s (next to the removed day) was not rendered again", p)
+		}
+	}
+	for path, data := range readTree(t, out) {
+		if bytes.Contains(data, []byte("2026-02-03.html")) || bytes.Contains(data, []byte("ghost")) {
+			t.Errorf("%s still links to or shows the removed day", path)
 		}
 	}
 }

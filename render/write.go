@@ -7,9 +7,14 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 )
+
+// tmpSeq numbers temporary files.
+var tmpSeq atomic.Uint64
 
 // files tracks what a render wrote and removed.
 type files struct {
@@ -34,22 +39,22 @@ func (r *renderer) writeFile(rel string, data []byte, listed bool) error {
 	if err := r.files.mkdir(dir); err != nil {
 		return err
 	}
-	f, err := os.CreateTemp(dir, ".tmp-*")
+	// The temporary name is unique to this process and call, so it needs
+	// no random retries: open, write, close, rename.
+	tmp := filepath.Join(dir, ".tmp-"+strconv.Itoa(os.Getpid())+"-"+strconv.FormatUint(tmpSeq.Add(1), 10))
+	f, err := os.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
 	if err != nil {
 		return fmt.Errorf("write %s: %w", rel, err)
 	}
 	_, err = f.Write(data)
-	if err == nil {
-		err = f.Chmod(0o644)
-	}
 	if cerr := f.Close(); err == nil {
 		err = cerr
 	}
 	if err == nil {
-		err = os.Rename(f.Name(), path)
+		err = os.Rename(tmp, path)
 	}
 	if err != nil {
-		os.Remove(f.Name())
+		os.Remove(tmp)
 		return fmt.Errorf("write %s: %w", rel, err)
 	}
 	if listed {
