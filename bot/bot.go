@@ -192,7 +192,6 @@ func (b *Bot) Run(ctx context.Context) error {
 	if !b.running.CompareAndSwap(false, true) {
 		return errors.New("bot: Run was called twice")
 	}
-	b.lctx, b.lcancel = context.WithCancel(context.Background())
 	b.startListeners()
 	if err := b.RefreshOptOuts(ctx); err != nil {
 		b.log.Warn("could not read the archive's opt-out list; using the configuration's only", "err", err)
@@ -364,6 +363,19 @@ func (b *Bot) mustNet(name string) (*netConn, error) {
 	return n, nil
 }
 
+// Nick returns the bot's current nick on a network ("" for an unknown
+// network; the configured nick while not connected).
+func (b *Bot) Nick(network string) string {
+	n := b.netConn(network)
+	if n == nil {
+		return ""
+	}
+	if nick := n.currentNick(); nick != "" {
+		return nick
+	}
+	return n.cfg().Nick
+}
+
 // Say queues a PRIVMSG. Lines are paced (a short burst, then one every
 // 1.5 s) on the network's own sending goroutine, so Say never blocks; a text
 // with newlines is sent as several lines. The bot's channel lines are
@@ -428,6 +440,7 @@ type listenerQueue struct {
 func (b *Bot) startListeners() {
 	b.lmu.Lock()
 	defer b.lmu.Unlock()
+	b.lctx, b.lcancel = context.WithCancel(context.Background())
 	for _, q := range *b.listeners.Load() {
 		b.startListener(q)
 	}

@@ -33,7 +33,9 @@ type netConn struct {
 	name   string
 	log    *slog.Logger
 	client *girc.Client
+	server string // host:port
 	ncfg   atomic.Pointer[config.Network]
+	conn   atomic.Pointer[lineConn] // the current connection's socket
 
 	out       chan outLine  // the bot's own lines, paced by sendLoop
 	limiter   *rate.Limiter // pace of out
@@ -111,6 +113,7 @@ func newNetConn(b *Bot, nc config.Network) (*netConn, error) {
 			port = 6697
 		}
 	}
+	n.server = net.JoinHostPort(nc.Server.Host, strconv.Itoa(port))
 	c := girc.New(girc.Config{
 		Server: nc.Server.Host,
 		Port:   port,
@@ -219,19 +222,28 @@ func (n *netConn) closeOnDone(ctx context.Context, loopDone <-chan struct{}) {
 		return
 	case <-ctx.Done():
 	}
-	if n.client.IsConnected() {
-		n.client.Quit(n.b.opts.quitMessage)
-	} else {
+	// QUIT goes to the socket directly: girc's Quit closes the connection
+	// as soon as it is written, losing what the server sent meanwhile.
+	// Written this way, girc keeps reading (and the recorder recording)
+	// until the server closes the link.
+	if lc := n.conn.Load(); lc == nil || !n.client.IsConnected() || lc.writeLine("QUIT :"+n.b.opts.quitMessage) != nil {
 		n.client.Close()
+	}
+	grace := time.NewTimer(2 * time.Second)
+	defer grace.Stop()
+	select {
+	case <-loopDone:
+		return
+	case <-grace.C:
 	}
 	t := time.NewTicker(500 * time.Millisecond)
 	defer t.Stop()
 	for {
+		n.client.Close()
 		select {
 		case <-loopDone:
 			return
 		case <-t.C:
-			n.client.Close()
 		}
 	}
 }
@@ -262,10 +274,9 @@ func errText(err error) string {
 	return err.Error()
 }
 
-func (n *netConn) addr() string {
-	c := n.client.Config
-	return net.JoinHostPort(c.Server, strconv.Itoa(c.Port))
-}
+// addr is the server's host:port. It does not read the girc config, which
+// prepare writes between connections.
+func (n *netConn) addr() string { return n.server }
 
 func (n *netConn) setErr(err error) {
 	n.mu.Lock()
@@ -393,7 +404,9 @@ func (d *dialer) Dial(network, addr string) (net.Conn, error) {
 		conn = tc
 	}
 	d.n.lastRead.Store(time.Now().UnixNano())
-	return newLineConn(conn, d.n), nil
+	lc := newLineConn(conn, d.n)
+	d.n.conn.Store(lc)
+	return lc, nil
 }
 
 // maxLine bounds one line from the server (512 bytes of message and 8191 of
@@ -410,6 +423,7 @@ const maxLine = 16 << 10
 type lineConn struct {
 	net.Conn
 	n       *netConn
+	wmu     sync.Mutex // one line at a time from girc and from writeLine
 	r       *bufio.Reader
 	pending []byte
 	err     error
@@ -525,7 +539,20 @@ func decodeLatin1(b []byte) []byte {
 	return out
 }
 
+// writeLine writes one line of our own straight to the socket.
+func (c *lineConn) writeLine(line string) error {
+	c.wmu.Lock()
+	defer c.wmu.Unlock()
+	if err := c.Conn.SetWriteDeadline(time.Now().Add(5 * time.Second)); err != nil {
+		return err
+	}
+	_, err := c.Conn.Write([]byte(line + "\r\n"))
+	return err
+}
+
 func (c *lineConn) Write(p []byte) (int, error) {
+	c.wmu.Lock()
+	defer c.wmu.Unlock()
 	if !bytes.Contains(p, []byte("ERRMSG")) && !bytes.HasPrefix(p, []byte("WHO ")) {
 		return c.Conn.Write(p)
 	}

@@ -1,0 +1,181 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"proceedings/archive"
+	"proceedings/internal/ircserver"
+)
+
+// lockedBuffer collects a process's output and says when it grows.
+type lockedBuffer struct {
+	mu      sync.Mutex
+	b       strings.Builder
+	changed chan struct{}
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	l.b.Write(p)
+	l.mu.Unlock()
+	select {
+	case l.changed <- struct{}{}:
+	default:
+	}
+	return len(p), nil
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
+}
+
+// waitFor waits until the output contains s.
+func (l *lockedBuffer) waitFor(t *testing.T, s string) {
+	t.Helper()
+	deadline := time.After(30 * time.Second)
+	for !strings.Contains(l.String(), s) {
+		select {
+		case <-l.changed:
+		case <-deadline:
+			t.Fatalf("the output never said %q:\n%s", s, l.String())
+		}
+	}
+}
+
+func runConfig(addr, archivePath string, channels ...string) string {
+	host, port, _ := strings.Cut(addr, ":")
+	var sb strings.Builder
+	fmt.Fprintf(&sb, "network: testnet\nserver: {host: %s, port: %s, tls: false}\nnick: proceedings\narchive: %s\nsite: {base_url: \"https://irc.example.org/\"}\nfeeds: []\nchannels:\n", host, port, archivePath)
+	for _, c := range channels {
+		fmt.Fprintf(&sb, "  - {name: %q, public: true}\n", c)
+	}
+	return sb.String()
+}
+
+// TestRun runs "proceedings run" against a real server: it records, serves
+// its status, refuses a broken file on SIGHUP, applies a good one, and on
+// SIGTERM says QUIT and exits 0 with everything in the archive.
+func TestRun(t *testing.T) {
+	srv := ircserver.Start(t, ircserver.Options{Kind: ircserver.NgIRCd})
+	dir := t.TempDir()
+	cfgPath := filepath.Join(dir, "bot.yaml")
+	dbPath := filepath.Join(dir, "archive.db")
+	if err := os.WriteFile(cfgPath, []byte(runConfig(srv.Addr(), dbPath, "#a")), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	statusAddr := ln.Addr().String()
+	ln.Close()
+
+	alice := ircserver.Dial(t, srv.Addr(), "alice")
+	alice.Join("#a")
+	alice.Join("#b")
+
+	out := &lockedBuffer{changed: make(chan struct{}, 1)}
+	cmd := exec.Command(binary, "run", "-c", cfgPath, "--status-addr", statusAddr, "--log-format", "json")
+	cmd.Stdout, cmd.Stderr = out, out
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		if cmd.ProcessState == nil {
+			cmd.Process.Kill()
+			cmd.Wait()
+		}
+	})
+	alice.Expect(30*time.Second, func(l string) bool { return strings.HasPrefix(l, ":proceedings!") && strings.Contains(l, " JOIN ") && strings.HasSuffix(l, "#a") })
+	alice.Send("PRIVMSG #a :hello, proceedings")
+	out.waitFor(t, `"msg":"serving /healthz and /metrics"`)
+	out.waitFor(t, `"msg":"joined"`)
+
+	resp, err := http.Get("http://" + statusAddr + "/healthz")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	var st struct {
+		OK       bool
+		Networks []struct {
+			Name      string
+			Connected bool
+			Channels  []string
+		}
+	}
+	if err := json.Unmarshal(body, &st); err != nil || resp.StatusCode != 200 || !st.OK || len(st.Networks) != 1 || fmt.Sprint(st.Networks[0].Channels) != "[#a]" {
+		t.Errorf("/healthz: %d %s (%v)", resp.StatusCode, body, err)
+	}
+
+	// A broken file is refused; the bot keeps running as it was.
+	if err := os.WriteFile(cfgPath, []byte("nick: [unclosed\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cmd.Process.Signal(syscall.SIGHUP)
+	out.waitFor(t, "the configuration was not reloaded")
+	// A good one with #b added is applied.
+	if err := os.WriteFile(cfgPath, []byte(runConfig(srv.Addr(), dbPath, "#a", "#b")), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cmd.Process.Signal(syscall.SIGHUP)
+	alice.Expect(30*time.Second, func(l string) bool { return strings.HasPrefix(l, ":proceedings!") && strings.Contains(l, " JOIN ") && strings.HasSuffix(l, "#b") })
+	alice.Send("PRIVMSG #b :hello, #b")
+	// Once the server answered this PING it has sent alice's line to the
+	// bot: the bot must record it although it is told to stop right now
+	// (it reads until the server closes the link after its QUIT).
+	alice.Send("PING :sync")
+	alice.Expect(10*time.Second, func(l string) bool { return strings.Contains(l, "PONG") && strings.HasSuffix(l, "sync") })
+
+	cmd.Process.Signal(syscall.SIGTERM)
+	if err := cmd.Wait(); err != nil {
+		t.Fatalf("after SIGTERM: %v; output:\n%s", err, out.String())
+	}
+	alice.Expect(10*time.Second, func(l string) bool {
+		return strings.HasPrefix(l, ":proceedings!") && strings.Contains(l, " QUIT ") && strings.Contains(l, "shutting down")
+	})
+	for _, line := range strings.Split(strings.TrimSpace(out.String()), "\n") {
+		if !json.Valid([]byte(line)) {
+			t.Errorf("--log-format json printed a line that is not JSON: %q", line)
+		}
+	}
+
+	db, err := archive.Open(context.Background(), dbPath, archive.Options{ReadOnly: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	for _, c := range []struct{ channel, text string }{{"#a", "hello, proceedings"}, {"#b", "hello, #b"}} {
+		ch, err := db.FindChannel(context.Background(), "testnet", c.channel)
+		if err != nil {
+			t.Fatal(err)
+		}
+		found := false
+		err = db.Range(context.Background(), ch.ID, time.Unix(0, 0), time.Now().Add(time.Hour), func(ev archive.Event) error {
+			found = found || (ev.Text == c.text && ev.Nick == "alice")
+			return nil
+		})
+		if err != nil || !found {
+			t.Errorf("%s: %q not in the archive (%v); output:\n%s", c.channel, c.text, err, out.String())
+		}
+		if !ch.Public {
+			t.Errorf("%s is not marked public", c.channel)
+		}
+	}
+}
