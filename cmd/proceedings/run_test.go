@@ -101,7 +101,9 @@ func TestRun(t *testing.T) {
 			cmd.Wait()
 		}
 	})
-	alice.Expect(30*time.Second, func(l string) bool { return strings.HasPrefix(l, ":proceedings!") && strings.Contains(l, " JOIN ") && strings.HasSuffix(l, "#a") })
+	alice.Expect(30*time.Second, func(l string) bool {
+		return strings.HasPrefix(l, ":proceedings!") && strings.Contains(l, " JOIN ") && strings.HasSuffix(l, "#a")
+	})
 	alice.Send("PRIVMSG #a :hello, proceedings")
 	out.waitFor(t, `"msg":"serving /healthz and /metrics"`)
 	out.waitFor(t, `"msg":"joined"`)
@@ -135,7 +137,9 @@ func TestRun(t *testing.T) {
 		t.Fatal(err)
 	}
 	cmd.Process.Signal(syscall.SIGHUP)
-	alice.Expect(30*time.Second, func(l string) bool { return strings.HasPrefix(l, ":proceedings!") && strings.Contains(l, " JOIN ") && strings.HasSuffix(l, "#b") })
+	alice.Expect(30*time.Second, func(l string) bool {
+		return strings.HasPrefix(l, ":proceedings!") && strings.Contains(l, " JOIN ") && strings.HasSuffix(l, "#b")
+	})
 	alice.Send("PRIVMSG #b :hello, #b")
 	// Once the server answered this PING it has sent alice's line to the
 	// bot: the bot must record it although it is told to stop right now
