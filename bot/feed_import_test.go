@@ -53,8 +53,15 @@ Growth of GNU/Linux in Cuba — https://techrights.org/n/2026/02/01/Growth_of_GN
 		t.Errorf("importing the same feed again: %d new, %v; want 0", again, err)
 	}
 
+	// A post imported before the site's feed shows it, published after the
+	// announcer's first poll.
+	const early = "https://techrights.org/n/2026/12/01/Early.shtml"
+	if n, err := ImportFeed(ctx, db, strings.NewReader(early+" Imported Before Publication\n"), "early.txt"); err != nil || n != 1 {
+		t.Fatalf("ImportFeed(early) = %d, %v", n, err)
+	}
+
 	// The feed now lists everything: nothing is announced.
-	fs.set(fx.doc(fx.items))
+	fs.set(fx.doc(append([]string{rssItem("Imported Before Publication", early, time.Now().Add(time.Hour))}, fx.items...)))
 	pollStep(t, a, say, false)
 	parts, _ := db.SeriesParts(ctx, belarus)
 	if len(parts) != 10 {
