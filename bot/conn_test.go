@@ -12,6 +12,7 @@ import (
 	"encoding/pem"
 	"fmt"
 	"io"
+	"log/slog"
 	"math/big"
 	"net"
 	"os"
@@ -523,5 +524,96 @@ func BenchmarkLineToEvent(b *testing.B) {
 	}
 	if got != b.N {
 		b.Fatalf("%d events for %d lines", got, b.N)
+	}
+}
+
+// lockedLog collects a logger's output for tests that read it.
+type lockedLog struct {
+	mu sync.Mutex
+	b  strings.Builder
+}
+
+func (l *lockedLog) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedLog) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
+}
+
+// TestIdentifyKeyTopic: the bot identifies to NickServ with the password
+// from the environment, joins a channel with its key, records the topic it
+// finds there with its setter, and no secret reaches the log.
+func TestIdentifyKeyTopic(t *testing.T) {
+	t.Setenv("PROCEEDINGS_TEST_NS_PASSWORD", "ns-pass-1234")
+	t.Setenv("PROCEEDINGS_TEST_CHAN_KEY", "sesame")
+	srv := ircserver.Start(t, ircserver.Options{Kind: ircserver.NgIRCd})
+	services := ircserver.Dial(t, srv.Addr(), "NickServ")
+	op := ircserver.Dial(t, srv.Addr(), "op")
+	op.Join("#locked")
+	op.Send("MODE #locked +k sesame")
+	op.Send("TOPIC #locked :the topic before the bot came")
+	op.Expect(10*time.Second, func(l string) bool { return strings.Contains(l, "TOPIC #locked") })
+
+	host, port, _ := strings.Cut(srv.Addr(), ":")
+	cfg := parseConfig(t, t.TempDir(), fmt.Sprintf(`network: test
+server: {host: %s, port: %s, tls: false}
+nick: logbot
+nickserv: {password_env: PROCEEDINGS_TEST_NS_PASSWORD}
+channels:
+  - {name: "#locked", key_env: PROCEEDINGS_TEST_CHAN_KEY}
+`, host, port))
+	var logs lockedLog
+	db, err := archive.Open(context.Background(), cfg.Archive, archive.Options{Logger: testLogger(t)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	b, err := New(cfg, db, slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug})))
+	if err != nil {
+		t.Fatal(err)
+	}
+	b.opts = testOptions()
+	joined := make(chan archive.Event, 10)
+	b.opts.onRecorded = func(ev archive.Event, _ int64, err error) {
+		if err == nil {
+			joined <- ev
+		}
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- b.Run(ctx) }()
+
+	services.Expect(10*time.Second, func(l string) bool {
+		return strings.HasPrefix(l, ":logbot!") && strings.HasSuffix(l, "PRIVMSG NickServ :IDENTIFY ns-pass-1234")
+	})
+	var got []archive.Event
+	for len(got) < 2 {
+		select {
+		case ev := <-joined:
+			got = append(got, ev)
+		case <-time.After(30 * time.Second):
+			t.Fatalf("the bot did not join the keyed channel; events %v; log:\n%s", got, logs.String())
+		}
+	}
+	cancel()
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	if got[0].Kind != archive.KindJoin || got[0].Flags&archive.FlagSelf == 0 {
+		t.Errorf("first event %s, want the bot's join", describe(got[0]))
+	}
+	topic := got[1]
+	if topic.Kind != archive.KindTopic || topic.Flags&archive.FlagTopicOnJoin == 0 || topic.Nick != "op" || topic.Text != "the topic before the bot came" {
+		t.Errorf("second event %s, want the topic on join set by op", describe(topic))
+	}
+	for _, secret := range []string{"ns-pass-1234", "sesame"} {
+		if strings.Contains(logs.String(), secret) {
+			t.Errorf("the log contains the secret %q:\n%s", secret, logs.String())
+		}
 	}
 }
