@@ -2,6 +2,7 @@ package web
 
 import (
 	"encoding/json"
+	"os"
 	"strings"
 	"testing"
 )
@@ -198,5 +199,26 @@ func TestConfigurationHasTheLastWord(t *testing.T) {
 	only := newFixture(t, Options{Published: func(network, channel string) bool { return network == "libera" && channel == "#techrights" }})
 	if got := getJSON[APISearch](t, only, "/api/search?q=minsk", 200); got.Total != 4 {
 		t.Errorf("published channel: %d hits", got.Total)
+	}
+}
+
+// TestAPIIsDocumented keeps docs/api.md in step with the routes.
+func TestAPIIsDocumented(t *testing.T) {
+	t.Parallel()
+	doc, err := os.ReadFile("../docs/api.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := newFixture(t, Options{})
+	for _, route := range []string{"/api/channels", "/api/days", "/api/day", "/api/search", "/api/series"} {
+		if !strings.Contains(string(doc), "## `GET "+route) {
+			t.Errorf("docs/api.md has no section for %s", route)
+		}
+		if resp := f.get(t, route); resp.StatusCode == 404 && route != "/api/day" {
+			t.Errorf("%s is documented but not served", route)
+		}
+	}
+	if !strings.Contains(string(doc), contentSecurityPolicy) {
+		t.Error("docs/api.md does not quote the Content-Security-Policy")
 	}
 }

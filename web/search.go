@@ -8,7 +8,9 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 	"time"
+	"unicode"
 
 	"proceedings/archive"
 	"proceedings/render"
@@ -114,7 +116,7 @@ func (s *Server) fillResults(d *pageData, f searchForm, res archive.SearchResult
 			Channel: h.Channel,
 			Nick:    h.Nick,
 			Kind:    h.Kind.String(),
-			Snippet: h.Snippet,
+			Snippet: visibleSpans(h.Snippet),
 		})
 	}
 	if f.Page > 1 {
@@ -124,6 +126,27 @@ func (s *Server) fillResults(d *pageData, f searchForm, res archive.SearchResult
 	if more && len(res.Hits) == f.Limit && f.Page < MaxPage {
 		d.Next = pageURL(f, f.Page+1)
 	}
+}
+
+// visibleSpans drops the control characters of a snippet (formatting
+// codes of the log text): they have no glyph and show as boxes.
+func visibleSpans(spans []archive.Span) []archive.Span {
+	out := make([]archive.Span, 0, len(spans))
+	for _, sp := range spans {
+		sp.Text = strings.Map(func(r rune) rune {
+			if r == '\t' {
+				return ' '
+			}
+			if unicode.IsControl(r) {
+				return -1
+			}
+			return r
+		}, sp.Text)
+		if sp.Text != "" {
+			out = append(out, sp)
+		}
+	}
+	return out
 }
 
 // permalink is the page and anchor of an event, relative to the site root.

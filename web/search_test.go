@@ -358,3 +358,12 @@ func TestClientKey(t *testing.T) {
 		}
 	}
 }
+
+func TestSnippetsLoseControlCharacters(t *testing.T) {
+	t.Parallel()
+	got := visibleSpans([]archive.Span{{Text: "\x02bold\x02 and\t"}, {Text: "\x1f", Match: false}, {Text: "min\x1bsk", Match: true}, {Text: "\u0085"}})
+	want := []archive.Span{{Text: "bold and "}, {Text: "minsk", Match: true}}
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Fatalf("got %+v, want %+v", got, want)
+	}
+}
