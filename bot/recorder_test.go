@@ -6,6 +6,7 @@ import (
 	"io"
 	"log/slog"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -647,4 +648,82 @@ func TestPrivacy(t *testing.T) {
 	if !pm || !off {
 		t.Errorf("listeners: private message seen %v, [off] line seen with NoLog %v; want both", pm, off)
 	}
+}
+
+// BenchmarkRecordBurst measures recording end to end: a client sends a
+// burst of 10,000 lines to ngIRCd as fast as it can, and each line's
+// latency runs from just before it was written to the client's socket to
+// the moment the archive acknowledged it as committed (durable). It reports
+// the throughput, the latency percentiles and how long after the last line
+// was sent it was durable.
+func BenchmarkRecordBurst(b *testing.B) {
+	const n = 10000
+	srv := ircserver.Start(b, ircserver.Options{Kind: ircserver.NgIRCd})
+	sender := ircserver.Dial(b, srv.Addr(), "sender")
+	cfg := parseConfig(b, b.TempDir(), singleNet(srv.Addr(), "logbot", "#bench"))
+	sentAt := make([]time.Time, n)
+	doneAt := make([]time.Time, n)
+	var mu sync.Mutex
+	all := make(chan struct{}, 1)
+	left := 0
+	h := startBot(b, cfg, func(o *botOptions) {
+		o.onRecorded = func(ev archive.Event, _ int64, err error) {
+			var i int
+			if err != nil || ev.Kind != archive.KindMessage || ev.Nick != "sender" {
+				return
+			}
+			if _, err := fmt.Sscanf(ev.Text, "bench line %d", &i); err != nil || i < 0 || i >= n {
+				return
+			}
+			now := time.Now()
+			mu.Lock()
+			doneAt[i] = now
+			left--
+			if left == 0 {
+				all <- struct{}{}
+			}
+			mu.Unlock()
+		}
+	})
+	h.waitSelfJoins(1)
+	sender.Join("#bench")
+	var rate, p50, p99, lastDurable float64
+	runs := 0
+	for b.Loop() {
+		mu.Lock()
+		left = n
+		mu.Unlock()
+		begin := time.Now()
+		for i := range n {
+			sentAt[i] = time.Now()
+			sender.Send("PRIVMSG #bench :bench line %d", i)
+		}
+		select {
+		case <-all:
+		case <-time.After(2 * time.Minute):
+			b.Fatalf("the burst was not recorded within 2 minutes")
+		}
+		mu.Lock()
+		lat := make([]time.Duration, n)
+		end := begin
+		for i := range n {
+			lat[i] = doneAt[i].Sub(sentAt[i])
+			if doneAt[i].After(end) {
+				end = doneAt[i]
+			}
+		}
+		last := doneAt[n-1].Sub(sentAt[n-1])
+		mu.Unlock()
+		slices.Sort(lat)
+		rate += float64(n) / end.Sub(begin).Seconds()
+		p50 += float64(lat[n/2].Microseconds()) / 1000
+		p99 += float64(lat[n*99/100].Microseconds()) / 1000
+		lastDurable += float64(last.Microseconds()) / 1000
+		runs++
+	}
+	r := float64(runs)
+	b.ReportMetric(rate/r, "lines/s")
+	b.ReportMetric(p50/r, "p50-ms")
+	b.ReportMetric(p99/r, "p99-ms")
+	b.ReportMetric(lastDurable/r, "last-durable-ms")
 }
