@@ -86,7 +86,7 @@ func BenchmarkSearchHandler(b *testing.B) {
 		{"page/rare", "/search?q=minsk"},
 		{"page/phrase", "/search?q=%22free+software%22"},
 		{"page/two-words", "/search?q=patent+court"},
-		{"page/common-relevance", "/search?q=linux&order=relevance"},
+		{"page/rare-relevance", "/search?q=minsk&order=relevance"},
 		{"page/common-page-10", "/search?q=linux&page=10"},
 		{"page/nick-and-dates", "/search?q=linux&nick=nick7&from=2020-03-01&to=2020-03-31"},
 		{"api/common", "/api/search?q=linux"},
