@@ -231,10 +231,11 @@ func barChart(id, title string, labels []string, values []int, labelEvery int) t
 	}
 	b.WriteString(`</g>`)
 	for i, l := range labels {
-		if i%labelEvery != 0 {
-			continue
+		x := left + (float64(i)+0.5)*bw
+		if i%labelEvery != 0 || x+6*float64(len(l))/2 > w {
+			continue // not every bar is labelled, and no label is cut at the edge
 		}
-		fmt.Fprintf(&b, `<text class="lbl" x="%s" y="%s" text-anchor="middle">%s</text>`, f(left+(float64(i)+0.5)*bw), f(h-6), html.EscapeString(l))
+		fmt.Fprintf(&b, `<text class="lbl" x="%s" y="%s" text-anchor="middle">%s</text>`, f(x), f(h-6), html.EscapeString(l))
 	}
 	b.WriteString(`</svg>`)
 	return template.HTML(b.String()) // numbers and escaped fixed labels only
