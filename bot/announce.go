@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"math/rand/v2"
 	"net/http"
@@ -674,4 +675,23 @@ func fitLine(ann Announcement, tmpl *template.Template, maxBytes int) (string, e
 		}
 	}
 	return line, nil
+}
+
+// CheckFeedFormat executes a feed's format template on a sample post (a
+// series part), so that `proceedings check` can report a template that
+// parses but names a field Announcement does not have ("{{.Nope}}").
+func CheckFeedFormat(t *template.Template) error {
+	sample := Announcement{
+		Title:     SeriesHeadline("From Belarus With Love", "X", 10, 10, "From “High-Tech Hub” to “No-Go Zone”"),
+		PostTitle: "From Belarus With Love — Part X: From “High-Tech Hub” to “No-Go Zone”",
+		Link:      "https://example.org/part-x",
+		Published: time.Date(2026, 2, 1, 23, 24, 0, 0, time.UTC),
+		Series:    "From Belarus With Love", Part: 10, Of: 10, Numeral: "X",
+		Subtitle: "From “High-Tech Hub” to “No-Go Zone”",
+		Site:     "https://example.org/",
+	}
+	if err := t.Execute(io.Discard, sample); err != nil {
+		return fmt.Errorf("the format cannot be used: %w", err)
+	}
+	return nil
 }

@@ -622,3 +622,20 @@ func TestAnnouncerReloadAndSetAnnounce(t *testing.T) {
 		t.Error("a bad format was accepted")
 	}
 }
+
+func TestCheckFeedFormat(t *testing.T) {
+	for _, c := range []struct {
+		format string
+		ok     bool
+	}{
+		{config.DefaultFeedFormat, true},
+		{"{{.PostTitle}} ({{.Published.Format \"2006-01-02\"}}) {{.Link}} {{if .Series}}[{{.Series}} {{.Part}}/{{.Of}}]{{end}}", true},
+		{"{{.Nope}}", false},
+		{"{{.Title.Foo}}", false},
+	} {
+		tmpl := template.Must(template.New("f").Option("missingkey=error").Parse(c.format))
+		if err := CheckFeedFormat(tmpl); (err == nil) != c.ok {
+			t.Errorf("CheckFeedFormat(%q) = %v, want ok %v", c.format, err, c.ok)
+		}
+	}
+}
