@@ -342,11 +342,5 @@ func (s *Server) writeJSON(w http.ResponseWriter, r *http.Request, status int, v
 		s.apiFail(w, r, err)
 		return
 	}
-	h := w.Header()
-	h.Set("Content-Type", "application/json; charset=utf-8")
-	h.Set("Content-Length", strconv.Itoa(buf.Len()))
-	w.WriteHeader(status)
-	if r.Method != http.MethodHead {
-		w.Write(buf.Bytes())
-	}
+	writeBody(w, r, status, "application/json; charset=utf-8", buf.Bytes())
 }

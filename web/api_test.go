@@ -1,7 +1,9 @@
 package web
 
 import (
+	"compress/gzip"
 	"encoding/json"
+	"io"
 	"os"
 	"strings"
 	"testing"
@@ -220,5 +222,27 @@ func TestAPIIsDocumented(t *testing.T) {
 	}
 	if !strings.Contains(string(doc), contentSecurityPolicy) {
 		t.Error("docs/api.md does not quote the Content-Security-Policy")
+	}
+}
+
+func TestMadeResponsesAreGzipped(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t, Options{})
+	for _, target := range []string{"/api/day?channel=%23techrights&date=2026-02-02", "/search?q=linux"} {
+		plain := f.get(t, target)
+		want := body(t, plain)
+		resp := f.get(t, target, "Accept-Encoding", "gzip")
+		b := body(t, resp)
+		if resp.Header.Get("Content-Encoding") != "gzip" || resp.Header.Get("Vary") != "Accept-Encoding" || len(b) >= len(want) {
+			t.Fatalf("%s: %v, %d bytes gzipped vs %d", target, resp.Header, len(b), len(want))
+		}
+		zr, err := gzip.NewReader(strings.NewReader(b))
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, _ := io.ReadAll(zr)
+		if string(got) != want {
+			t.Errorf("%s: the gzipped body differs", target)
+		}
 	}
 }

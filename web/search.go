@@ -2,6 +2,7 @@ package web
 
 import (
 	"bytes"
+	"compress/gzip"
 	"context"
 	"embed"
 	"html/template"
@@ -229,13 +230,30 @@ func (s *Server) writePage(w http.ResponseWriter, r *http.Request, status int, d
 		s.plainError(w, http.StatusInternalServerError, "the page could not be made")
 		return
 	}
+	w.Header().Set("Cache-Control", "no-store")
+	writeBody(w, r, status, "text/html; charset=utf-8", buf.Bytes())
+}
+
+// writeBody sends a made response, gzipped when it is worth it and the
+// client takes it.
+func writeBody(w http.ResponseWriter, r *http.Request, status int, ctype string, body []byte) {
 	h := w.Header()
-	h.Set("Content-Type", "text/html; charset=utf-8")
-	h.Set("Cache-Control", "no-store")
-	h.Set("Content-Length", strconv.Itoa(buf.Len()))
+	h.Set("Content-Type", ctype)
+	if len(body) >= minGzipSize {
+		h.Add("Vary", "Accept-Encoding")
+		if acceptsGzip(r) {
+			var buf bytes.Buffer
+			zw := gzip.NewWriter(&buf)
+			zw.Write(body)
+			zw.Close()
+			body = buf.Bytes()
+			h.Set("Content-Encoding", "gzip")
+		}
+	}
+	h.Set("Content-Length", strconv.Itoa(len(body)))
 	w.WriteHeader(status)
 	if r.Method != http.MethodHead {
-		w.Write(buf.Bytes())
+		w.Write(body)
 	}
 }
 
