@@ -721,29 +721,71 @@ func linePermalink(cfg *config.Config, loc *time.Location, ev archive.Event) str
 // archive (see NEEDS.md); the newest lines answer in milliseconds.
 const searchOrder = archive.Newest
 
+// searchScanMax bounds how many of the newest hits !search looks through
+// for lines that are neither the bot's nor commands.
+const searchScanMax = 300
+
 func cmdSearch(ctx context.Context, r *Router, j *invocation) {
 	q := j.cmd.Rest
 	limit := j.cfg.Commands.SearchResults
 	if limit <= 0 {
 		limit = config.DefaultSearchResults
 	}
-	res, err := r.db.Search(ctx, archive.SearchQuery{Text: q, PublicOnly: true, Limit: limit, Order: searchOrder})
-	if errors.Is(err, archive.ErrBadQuery) {
-		j.say("I cannot search for that: %s.", strings.TrimSuffix(strings.TrimPrefix(err.Error(), archive.ErrBadQuery.Error()+": "), "."))
-		return
+	// The bot's own lines (earlier answers) and the commands people said
+	// are not shown: ask for more hits than are shown, and for more pages
+	// while too few are left.
+	botNick := ""
+	if r.opts.Nick != nil {
+		botNick = r.opts.Nick(j.in.Network)
 	}
-	if err != nil {
-		r.failed(j, err)
-		return
+	shown := func(h archive.Hit) bool {
+		if h.Flags&archive.FlagSelf != 0 {
+			return false
+		}
+		c, ok := ParseCommand(h.Text, j.cfg.Commands.Prefix, botNick, false)
+		_, known := commands[c.Name]
+		return !ok || !known
+	}
+	var res archive.SearchResult
+	var hits []archive.Hit
+	page := 4*limit + 4
+	for offset := 0; len(hits) < limit && offset < searchScanMax; offset += page {
+		sq := archive.SearchQuery{Text: q, PublicOnly: true, Limit: page, Offset: offset, Order: searchOrder}
+		if offset > 0 {
+			page = 100
+			sq.Limit = page
+		}
+		var err error
+		res, err = r.db.Search(ctx, sq)
+		if errors.Is(err, archive.ErrBadQuery) {
+			j.say("I cannot search for that: %s.", strings.TrimSuffix(strings.TrimPrefix(err.Error(), archive.ErrBadQuery.Error()+": "), "."))
+			return
+		}
+		if err != nil {
+			r.failed(j, err)
+			return
+		}
+		for _, h := range res.Hits {
+			if len(hits) < limit && shown(h) {
+				hits = append(hits, h)
+			}
+		}
+		if len(res.Hits) < sq.Limit {
+			break // the last page
+		}
 	}
 	asked := clip(q, echoBytes)
 	if res.Total == 0 {
 		j.say("No public log lines match “%s”.", asked)
 		return
 	}
+	if len(hits) == 0 {
+		j.say("No public log lines match “%s”, besides commands and my own lines.", asked)
+		return
+	}
 	loc := r.db.Location()
-	items := make([]string, len(res.Hits))
-	for i, h := range res.Hits {
+	items := make([]string, len(hits))
+	for i, h := range hits {
 		var snip strings.Builder
 		for _, sp := range h.Snippet {
 			snip.WriteString(sp.Text)
@@ -763,10 +805,11 @@ func cmdSearch(ctx context.Context, r *Router, j *invocation) {
 		count = "1 line matches"
 	}
 	best := "the newest"
-	if len(res.Hits) == 1 {
+	switch {
+	case len(hits) == 1 && res.Total == 1:
 		best = "it"
-	} else if len(res.Hits) < res.Total {
-		best = fmt.Sprintf("the newest %d", len(res.Hits))
+	case len(hits) > 1 && len(hits) < res.Total:
+		best = fmt.Sprintf("the newest %d", len(hits))
 	}
 	j.say("%s “%s”; %s: %s", count, asked, best, strings.Join(items, " · "))
 }

@@ -2,6 +2,10 @@ package bot
 
 import (
 	"context"
+	mathrand "math/rand/v2"
+	"os"
+	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -31,14 +35,23 @@ type commandBot struct {
 	announces []string
 }
 
-func startCommandBot(t *testing.T) *commandBot {
+func startCommandBot(t testing.TB) *commandBot {
+	return startCommandBotWith(t, nil)
+}
+
+// startCommandBotWith calls seed with the archive's path before the bot
+// opens it.
+func startCommandBotWith(t testing.TB, seed func(path string)) *commandBot {
 	t.Helper()
 	srv := ircserver.Start(t, ircserver.Options{Kind: ircserver.NgIRCd})
 	dir := t.TempDir()
 	body := singleNet(srv.Addr(), "procbot", "#techrights") + `admins: ["boss!*@*"]
-commands: {rate: {per_user: 1000/1s, per_channel: 1000/1s}}
+commands: {rate: {per_user: 1000000/1s, per_channel: 1000000/1s}}
 `
 	cfg := parseConfig(t, dir, body)
+	if seed != nil {
+		seed(cfg.Archive)
+	}
 	h := startBot(t, cfg, nil)
 	// startBot's test timings come after New made the send pacing; apply
 	// them, so that twenty replies take milliseconds, not 1.5 s each.
@@ -167,11 +180,11 @@ func TestCommandsOverIRC(t *testing.T) {
 		{"!series belarus", equals("From Belarus With Love, parts IX–X (9–10): IX The End of “Peaceful Coexistence”? · X From “High-Tech Hub” to “No-Go Zone”")},
 		{"!latest 1", equals(partX)},
 		{"!logs today", equals("#techrights, " + dayName + ": http://localhost/test/techrights/" + today + ".html")},
-		// The command line itself may be recorded by the time it is
-		// answered, and then is a match too.
+		// The command line itself may be recorded (and counted) by the time
+		// it is answered, but is never shown as a hit.
 		{"!search minsk", func(s string) bool {
-			return (strings.HasPrefix(s, "1 line matches “minsk”; it: ") || strings.HasPrefix(s, "2 lines match “minsk”; the newest: ")) &&
-				strings.Contains(s, today+" #techrights <alice> hello from minsk http://localhost/test/techrights/"+today+".html#l-"+strconv.FormatInt(said.ID, 10))
+			hit := today + " #techrights <alice> hello from minsk http://localhost/test/techrights/" + today + ".html#l-" + strconv.FormatInt(said.ID, 10)
+			return s == "1 line matches “minsk”; it: "+hit || s == "2 lines match “minsk”; the newest: "+hit
 		}},
 		{"!seen alice", hasPrefix("alice was last seen in #techrights just now (")},
 		{"!help", hasPrefix("Commands: !part N [series words] · ")},
@@ -268,5 +281,87 @@ func TestRateLimitOverIRC(t *testing.T) {
 	}
 	if got := expectFrom(other, "PRIVMSG", "#techrights", func(string) bool { return true }); !strings.Contains(got, "Part IX") {
 		t.Fatalf("after three answers to the flood the bot said %q", got)
+	}
+}
+
+// BenchmarkIRCReplyLatency measures what a user sees: the time from
+// sending "!part 10" or "!search minsk" to ngIRCd until the reply arrives,
+// one request at a time, on an archive of PROCEEDINGS_BENCH_LINES lines
+// (default 200,000). The bot's output pacing (its flood protection, like
+// Limnoria's throttle) is switched off, as in the issue's reference.
+func BenchmarkIRCReplyLatency(b *testing.B) {
+	lines := 200_000
+	if s := os.Getenv("PROCEEDINGS_BENCH_LINES"); s != "" {
+		var err error
+		if lines, err = strconv.Atoi(s); err != nil {
+			b.Fatal(err)
+		}
+	}
+	cb := startCommandBotWith(b, func(path string) { seedBenchArchive(b, path, lines) })
+	for _, n := range cb.h.b.nets {
+		n.limiter.SetLimit(rate.Inf)
+	}
+	alice := ircserver.Dial(b, cb.srv.Addr(), "alice")
+	alice.Join("#techrights")
+	// The first line of each reply (a long reply has more, which the next
+	// wait skips).
+	first := map[string]func(string) bool{
+		"!part 10":      hasPrefix("From Belarus With Love — Part X"),
+		"!search minsk": regexp.MustCompile(`^(More than \d+ lines match|\d+ lines match) “minsk”`).MatchString,
+	}
+	// In the channel, every search adds its command and its answer to the
+	// archive (the bot's answers are recorded as its own lines), so 1,000
+	// searches would end up searching mostly themselves; private messages
+	// are not recorded. !part is asked both ways.
+	for _, tc := range []struct{ name, target, line, replyTo string }{
+		{"!part 10 in the channel", "#techrights", "!part 10", "#techrights"},
+		{"!part 10 privately", "procbot", "!part 10", "alice"},
+		{"!search minsk privately", "procbot", "!search minsk", "alice"},
+	} {
+		b.Run(tc.name, func(b *testing.B) {
+			var lat []time.Duration
+			for b.Loop() {
+				t0 := time.Now()
+				alice.Send("PRIVMSG %s :%s", tc.target, tc.line)
+				expectFrom(alice, "PRIVMSG", tc.replyTo, first[tc.line])
+				lat = append(lat, time.Since(t0))
+			}
+			slices.Sort(lat)
+			b.ReportMetric(float64(lat[len(lat)/2].Microseconds()), "p50-µs")
+			b.ReportMetric(float64(lat[len(lat)*99/100].Microseconds()), "p99-µs")
+		})
+	}
+}
+
+// seedBenchArchive creates the archive at path with n chat lines over two
+// years, about one in fifty with "minsk", through the bulk importer.
+func seedBenchArchive(b *testing.B, path string, n int) {
+	ctx := context.Background()
+	db, err := archive.Open(ctx, path, archive.Options{Logger: testLogger(b)})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer db.Close()
+	im, err := db.NewImporter(archive.ImportOptions{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	vocab := strings.Fields("the a to and of is in it that for you on with this be are not have was but they at so what can do " +
+		"patent office epo software freedom linux gnu free code kernel release bug fix build server techrights article series belarus minsk")
+	rng := mathrand.New(mathrand.NewPCG(1, 2))
+	start := time.Now().Add(-2 * 365 * 24 * time.Hour)
+	step := 2 * 365 * 24 * time.Hour / time.Duration(n+1)
+	for i := range n {
+		words := make([]string, 4+rng.IntN(10))
+		for k := range words {
+			words[k] = vocab[int(float64(len(vocab))*rng.Float64()*rng.Float64())]
+		}
+		if err := im.Add(ctx, archive.Event{Network: "test", Channel: "#techrights", Kind: archive.KindMessage,
+			Nick: "user" + strconv.Itoa(rng.IntN(200)), Text: strings.Join(words, " "), Time: start.Add(time.Duration(i) * step)}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	if err := im.Flush(ctx); err != nil {
+		b.Fatal(err)
 	}
 }

@@ -171,20 +171,24 @@ func (f *fixture) seedEvents(t testing.TB) {
 		nick    string
 		text    string
 		at      time.Time
+		flags   archive.Flags
 	}{
-		{"alice1", "#techrights", archive.KindMessage, "alice", "the EPO office in Minsk is closing", at(2, 10, 0)},
-		{"bob1", "#techrights", archive.KindMessage, "bob", "minsk again? tell me more", at(2, 10, 5)},
-		{"join", "#techrights", archive.KindJoin, "carol", "", at(2, 11, 0)},
-		{"alice2", "#techrights", archive.KindAction, "alice", "waves at minsk", at(3, 9, 0)},
-		{"carol1", "#techrights", archive.KindMessage, "carol", "hello \x02everyone\x02", at(3, 9, 30)},
-		{"mallory", "#techrights", archive.KindMessage, "mallory", "evil minsk\r\nPRIVMSG #x :pwned\x00", at(3, 9, 40)},
-		{"hidden", "#techrights", archive.KindMessage, "hidden", "I would rather not be seen", at(3, 9, 45)},
-		{"secret1", "#secret", archive.KindMessage, "alice", "secret minsk plans", at(3, 20, 0)},
-		{"dave", "#secret", archive.KindMessage, "dave", "only here", at(3, 21, 0)},
+		{"alice1", "#techrights", archive.KindMessage, "alice", "the EPO office in Minsk is closing", at(2, 10, 0), 0},
+		{"bob1", "#techrights", archive.KindMessage, "bob", "minsk again? tell me more", at(2, 10, 5), 0},
+		{"join", "#techrights", archive.KindJoin, "carol", "", at(2, 11, 0), 0},
+		{"alice2", "#techrights", archive.KindAction, "alice", "waves at minsk", at(3, 9, 0), 0},
+		{"carol1", "#techrights", archive.KindMessage, "carol", "hello \x02everyone\x02", at(3, 9, 30), 0},
+		{"mallory", "#techrights", archive.KindMessage, "mallory", "evil minsk\r\nPRIVMSG #x :pwned\x00", at(3, 9, 40), 0},
+		{"hidden", "#techrights", archive.KindMessage, "hidden", "I would rather not be seen", at(3, 9, 45), 0},
+		// Never shown by !search: the bot's own lines and commands.
+		{"self", "#techrights", archive.KindMessage, "proceedings", "2 lines match “minsk”: …", at(3, 10, 0), archive.FlagSelf},
+		{"command", "#techrights", archive.KindMessage, "carol", "proceedings: search minsk", at(3, 10, 1), 0},
+		{"secret1", "#secret", archive.KindMessage, "alice", "secret minsk plans", at(3, 20, 0), 0},
+		{"dave", "#secret", archive.KindMessage, "dave", "only here", at(3, 21, 0), 0},
 	}
 	for _, e := range evs {
 		id, err := f.db.Append(context.Background(), archive.Event{Network: "testnet", Channel: e.channel, Kind: e.kind,
-			Nick: e.nick, UserHost: e.nick + "@example.net", Text: e.text, Time: e.at})
+			Nick: e.nick, UserHost: e.nick + "@example.net", Text: e.text, Time: e.at, Flags: e.flags})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -365,7 +369,7 @@ func TestCommands(t *testing.T) {
 
 		// !search
 		{name: "search", in: carol.says("!search minsk"),
-			joined: "4 lines match “minsk”; the newest 3: " +
+			joined: "6 lines match “minsk”; the newest 3: " +
 				"2026-02-03 #techrights <mallory> evil minsk PRIVMSG #x :pwned " + day3 + "#l-" + id("mallory") + " · " +
 				"2026-02-03 #techrights * alice waves at minsk " + day3 + "#l-" + id("alice2") + " · " +
 				"2026-02-02 #techrights <bob> minsk again? tell me more " + day2 + "#l-" + id("bob1")},
@@ -709,5 +713,38 @@ func TestNewSeriesAreSeen(t *testing.T) {
 	f.advance(31 * time.Second)
 	if got := f.one(t, carol.says("!series")); !strings.HasPrefix(got, "6 series:") {
 		t.Errorf("!series half a minute after an import: %q", got)
+	}
+}
+
+// TestSearchSkipsOwnLinesAndCommands: however many of the newest matches
+// are the bot's answers and people's commands, !search shows real lines.
+func TestSearchSkipsOwnLinesAndCommands(t *testing.T) {
+	f := newFixture(t, fixtureOptions{})
+	ctx := context.Background()
+	add := func(nick, text string, flags archive.Flags, at time.Time) int64 {
+		id, err := f.db.Append(ctx, archive.Event{Network: "testnet", Channel: "#techrights", Kind: archive.KindMessage,
+			Nick: nick, Text: text, Time: at, Flags: flags})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return id
+	}
+	at := time.Date(2026, 2, 3, 12, 0, 0, 0, time.UTC)
+	real := add("erin", "a zebra crossing", 0, at)
+	for i := range 60 {
+		at = at.Add(time.Second)
+		add("carol", "!search zebra", 0, at)
+		add("proceedings", "1 line matches “zebra”: a zebra crossing "+strconv.Itoa(i), archive.FlagSelf, at)
+	}
+	want := "121 lines match “zebra”; the newest: 2026-02-03 #techrights <erin> a zebra crossing https://irc.example.org/testnet/techrights/2026-02-03.html#l-" + strconv.FormatInt(real, 10)
+	if got := f.one(t, carol.says("!search zebra")); got != want {
+		t.Errorf("got  %q\nwant %q", got, want)
+	}
+	for i := range 200 {
+		add("proceedings", "zebra "+strconv.Itoa(i), archive.FlagSelf, at.Add(time.Duration(i+1)*time.Second))
+	}
+	f.advance(time.Minute)
+	if got, want := f.one(t, carol.says("!search zebra")), "No public log lines match “zebra”, besides commands and my own lines."; got != want {
+		t.Errorf("past the scan limit: got %q, want %q", got, want)
 	}
 }
