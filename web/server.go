@@ -200,7 +200,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	switch p := r.URL.Path; {
-	case p == "/search" || p == "/search/":
+	case p == "/search":
 		s.searchPage(w, r)
 	case strings.HasPrefix(p, "/api/"):
 		h.Set("Access-Control-Allow-Origin", "*")
