@@ -233,6 +233,13 @@ func TestSearch(t *testing.T) {
 	if err != nil || res.Total != 3 {
 		t.Fatalf("minsk everywhere: %+v %v", res, err)
 	}
+	self := msg("#pub", "proceedings", "3 lines match minsk", t0.Add(5*time.Minute))
+	self.Flags = FlagSelf
+	mustAppend(t, db, self)
+	res, err = db.Search(ctx, SearchQuery{Text: "minsk", PublicOnly: true, ExcludeFlags: FlagSelf})
+	if err != nil || res.Total != 2 {
+		t.Fatalf("minsk without the bot's lines: %+v %v", res, err)
+	}
 	res, err = db.Search(ctx, SearchQuery{Text: "minsk", Nick: "ALICE"})
 	if err != nil || res.Total != 1 || res.Hits[0].Nick != "alice" {
 		t.Fatalf("minsk by alice: %+v %v", res, err)
@@ -259,7 +266,7 @@ func TestSearch(t *testing.T) {
 	if _, err := db.Search(ctx, SearchQuery{Text: `minsk AND (`, Raw: true}); !errors.Is(err, ErrBadQuery) {
 		t.Errorf("raw syntax error: want ErrBadQuery, got %v", err)
 	}
-	if n, err := db.Search(ctx, SearchQuery{Text: "minsk OR capital", Raw: true}); err != nil || n.Total != 3 {
+	if n, err := db.Search(ctx, SearchQuery{Text: "minsk OR capital", Raw: true}); err != nil || n.Total != 4 {
 		t.Errorf("raw OR query: %+v %v", n, err)
 	}
 	// The table is still there after the injection attempt.

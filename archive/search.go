@@ -57,6 +57,9 @@ type SearchQuery struct {
 	// RelevanceWindow is how many of the newest matches Relevance ranks
 	// (default RelevanceWindow).
 	RelevanceWindow int
+	// ExcludeFlags leaves out events with any of these flags (the bot
+	// passes FlagSelf so that its own answers are not found again).
+	ExcludeFlags Flags
 }
 
 // Span is a piece of a snippet; Match marks the words that matched.
@@ -168,7 +171,7 @@ func (db *DB) Search(ctx context.Context, q SearchQuery) (SearchResult, error) {
 	// Without filters the index alone answers; a filter joins the events.
 	from := " FROM events_fts WHERE events_fts MATCH ?"
 	args := []any{expr}
-	if channels != nil || q.Nick != "" || !q.From.IsZero() || !q.To.IsZero() {
+	if channels != nil || q.Nick != "" || !q.From.IsZero() || !q.To.IsZero() || q.ExcludeFlags != 0 {
 		from = " FROM events_fts JOIN events e ON e.id = events_fts.rowid WHERE events_fts MATCH ?"
 		if channels != nil {
 			from += " AND e.channel IN (" + placeholders(len(channels)) + ")"
@@ -187,6 +190,10 @@ func (db *DB) Search(ctx context.Context, q SearchQuery) (SearchResult, error) {
 		if !q.To.IsZero() {
 			from += " AND e.ts < ?"
 			args = append(args, ms(q.To))
+		}
+		if q.ExcludeFlags != 0 {
+			from += " AND e.flags & ? = 0"
+			args = append(args, int64(q.ExcludeFlags))
 		}
 	}
 
