@@ -184,6 +184,10 @@ type LogConfig struct {
 	Level  slog.Level // debug, info, warn or error
 }
 
+// ReservedNetwork is the archive network of the merged logs of bridges; no
+// configured network may have this name.
+const ReservedNetwork = "bridge"
+
 // Defaults, shared by Parse and Default and documented in bot.yaml.
 const (
 	DefaultRealName       = "proceedings IRC logger"

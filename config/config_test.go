@@ -181,6 +181,9 @@ func TestProblems(t *testing.T) {
 		{"unknown SASL mechanism", minimal + "sasl:\n  mechanism: SCRAM\n  password_env: X\n", 10, "sasl.mechanism", `want PLAIN or EXTERNAL, got "SCRAM"`},
 		{"both forms", minimal + "networks:\n  - name: libera\n", 9, "networks", "cannot be combined with the single-network keys at the top level: server (line 1), nick (line 3), channels (line 4)"},
 		{"bridge to an unknown channel", minimal + "bridges:\n  - channels: [\"#chan\", \"irc.example.org/#nope\"]\n", 10, "bridges[0].channels[1]", "there is no channel #nope under channels"},
+		{"network named bridge", strings.Replace(minimal, "nick:", "network: Bridge\nnick:", 1), 3, "network", `reserved for the merged logs of bridges`},
+		{"two bridges with one name", strings.Replace(minimal, `  - name: "#chan"`, "  - name: \"#chan\"\n  - name: \"#a\"\n  - name: \"#b\"\n  - name: \"#c\"", 1) +
+			"bridges:\n  - {name: \"#m\", channels: [\"#chan\", \"#a\"]}\n  - {name: \"#M\", channels: [\"#b\", \"#c\"]}\n", 14, "bridges[1].name", `another bridge (line 13) is named #M too`},
 		{"bridge to an unknown network", minimal + "bridges:\n  - channels: [\"#chan\", \"oftc/#chan\"]\n", 10, "bridges[0].channels[1]", `no network named "oftc"`},
 		{"relay pattern without named groups", minimal + "relays:\n  - nick: relaybot\n    pattern: '^<([^>]+)> (.*)$'\n", 11, "relays[0].pattern", "needs the named groups (?P<nick>…) and (?P<text>…)"},
 		{"relay pattern that does not compile", minimal + "relays:\n  - nick: relaybot\n    pattern: '^<(?P<nick>[^>]+'\n", 11, "relays[0].pattern", "not a valid regular expression"},

@@ -219,6 +219,8 @@ func (v *validator) network(rn *rawNetwork, name *str) Network {
 	case name.Set && name.V != "":
 		if !netRE.MatchString(name.V) || len(name.V) > 64 {
 			v.bad(&name.pos, "%q is not a usable network name (letters, digits, . _ -; no / or spaces)", name.V)
+		} else if strings.EqualFold(name.V, ReservedNetwork) {
+			v.bad(&name.pos, "%q is reserved for the merged logs of bridges; give the network another name", name.V)
 		} else {
 			n.Name = name.V
 		}
@@ -475,6 +477,7 @@ func (v *validator) channelRef(s *str, c *Config) (ChannelRef, bool) {
 func (v *validator) bridges(rb *list[rawBridge], c *Config) []Bridge {
 	var out []Bridge
 	inBridge := map[ChannelRef]int{} // folded ref → line
+	names := map[string]int{}        // folded bridge name → line
 	for i := range rb.V {
 		r := &rb.V[i]
 		b := Bridge{Window: v.duration(&r.Window, DefaultBridgeWindow, 0, "10s")}
@@ -501,6 +504,14 @@ func (v *validator) bridges(rb *list[rawBridge], c *Config) []Bridge {
 		b.Name = r.Name.V
 		if b.Name == "" && len(b.Channels) > 0 {
 			b.Name = b.Channels[0].Channel
+		}
+		if b.Name != "" {
+			if first, dup := names[FoldName(b.Name)]; dup {
+				v.bad(&r.Name.pos, "another bridge (line %d) is named %s too: the two would share one log; name them apart", first, b.Name)
+				ok = false
+			} else {
+				names[FoldName(b.Name)] = r.Name.Line
+			}
 		}
 		if ok && len(b.Channels) >= 2 {
 			out = append(out, b)
