@@ -204,9 +204,15 @@ type feedItem struct {
 // the newest first). Items without GUID and link are dropped, and so are
 // repeats of a GUID within the document.
 func feedItems(feed *gofeed.Feed, source string) []feedItem {
-	base, _ := url.Parse(feed.Link)
-	if feed.FeedLink != "" && base == nil {
-		base, _ = url.Parse(feed.FeedLink)
+	// Relative item links are resolved against the site's link, else the
+	// feed's own address as the document states it.
+	baseLink := cleanLink(feed.Link)
+	if baseLink == "" {
+		baseLink = cleanLink(feed.FeedLink)
+	}
+	base, err := url.Parse(baseLink)
+	if err != nil || !base.IsAbs() {
+		base = nil
 	}
 	items := make([]feedItem, 0, len(feed.Items))
 	seen := make(map[string]bool, len(feed.Items))

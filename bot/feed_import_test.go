@@ -149,3 +149,33 @@ func FuzzFeedItems(f *testing.F) {
 		}
 	})
 }
+
+func TestFeedItemsLinks(t *testing.T) {
+	doc := `<rss version="2.0" xmlns:atom="http://www.w3.org/2005/Atom"><channel><title>T</title><link>https://example.org/blog/</link>
+<item><title>Relative</title><link>2026/post.html</link></item>
+<item><title>Rooted</title><link>/other.html</link></item>
+<item><title>  Spaces &amp;amp; tabs	</title><link> https://example.org/x </link></item>
+<item><title>Same GUID</title><guid>g1</guid><link>https://example.org/a</link></item>
+<item><title>Same GUID again</title><guid>g1</guid><link>https://example.org/b</link></item>
+<item><title>No link</title></item>
+</channel></rss>`
+	feed, err := parseFeed([]byte(doc), "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, it := range feedItems(feed, "src") {
+		got = append(got, it.post.GUID+" "+it.post.Link+" "+it.post.Title)
+	}
+	// Undated: oldest first is the reverse of document order; the repeated
+	// GUID keeps its last (oldest) item.
+	want := []string{
+		"g1 https://example.org/b Same GUID again",
+		"https://example.org/x https://example.org/x Spaces & tabs",
+		"https://example.org/other.html https://example.org/other.html Rooted",
+		"https://example.org/blog/2026/post.html https://example.org/blog/2026/post.html Relative",
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("items:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}

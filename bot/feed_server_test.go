@@ -285,7 +285,7 @@ func (r *recSayer) take() []string {
 // openTestArchive opens a fresh archive in a temporary directory.
 func openTestArchive(t testing.TB) *archive.DB {
 	t.Helper()
-	db, err := archive.Open(context.Background(), filepath.Join(t.TempDir(), "archive.db"), archive.Options{})
+	db, err := archive.Open(context.Background(), filepath.Join(t.TempDir(), "archive.db"), archive.Options{Logger: testLogger(t)})
 	if err != nil {
 		t.Fatal(err)
 	}

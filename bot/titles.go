@@ -230,11 +230,12 @@ func NewTitleFetcher(opt TitleOptions) (*TitleFetcher, error) {
 }
 
 // Incoming looks for URLs in a channel line and says the first one's title.
-// It ignores the bot's own lines, notices (never answered automatically)
-// and private messages. It blocks for the fetch (at most the configured
+// It ignores the bot's own lines, notices (never answered automatically),
+// private messages, and lines that are not recorded (no-log prefix, opt-out:
+// the bot's answer would be recorded and tell what they linked to). It blocks for the fetch (at most the configured
 // timeout); the bot runs each listener on its own goroutine.
 func (t *TitleFetcher) Incoming(ctx context.Context, in Incoming) {
-	if in.Self || in.Notice || in.Channel == "" || t.opt.Sayer == nil {
+	if in.Self || in.Notice || in.NoLog || in.Channel == "" || t.opt.Sayer == nil {
 		return
 	}
 	if t.opt.Enabled != nil && !t.opt.Enabled(in.Network, in.Channel) {
