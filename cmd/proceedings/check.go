@@ -7,6 +7,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"proceedings/bot"
 	"proceedings/config"
 )
 
@@ -29,6 +30,16 @@ them); it never prints a secret's value.`,
 			}
 			if err != nil {
 				return err
+			}
+			bad := 0
+			for i, f := range cfg.Feeds {
+				if err := bot.CheckFeedFormat(f.Format); err != nil {
+					fmt.Fprintf(cmd.OutOrStdout(), "%s: feeds[%d].format: %v\n", flagConfig, i, err)
+					bad++
+				}
+			}
+			if bad > 0 {
+				return exitError{code: 1, msg: fmt.Sprintf("%s has %d problem(s)", flagConfig, bad)}
 			}
 			if err := cfg.CheckSecrets(); err != nil {
 				for _, line := range strings.Split(err.Error(), "\n") {

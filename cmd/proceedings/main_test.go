@@ -98,6 +98,12 @@ func TestCheck(t *testing.T) {
 	if !strings.Contains(errOut, "2 problem(s)") {
 		t.Errorf("stderr = %q", errOut)
 	}
+	// A feed format naming a field the announcer does not have.
+	dir = writeConfig(t, minimalConfig+"feeds:\n  - {url: \"https://example.org/feed\", format: \"{{.Titel}} {{.Link}}\"}\n")
+	out, _, code = run(t, dir, "check")
+	if code != 1 || !strings.Contains(out, "feeds[0].format") || !strings.Contains(out, "Titel") {
+		t.Errorf("check of a bad feed format: code %d, out %q", code, out)
+	}
 	// The shipped sample is valid.
 	out, _, code = run(t, "../..", "check", "-c", "bot.yaml")
 	if code != 0 || !strings.Contains(out, "ok") {
