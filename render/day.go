@@ -65,7 +65,6 @@ type dayData struct {
 	LinksPage     string
 	LinkCount     int
 	Speakers      []speaker
-	Log           template.HTML
 }
 
 type linkRow struct {
@@ -195,7 +194,6 @@ func (r *renderer) renderDay(ctx context.Context, job dayJob, w *worker) (dayRes
 		LinksPage:  base + "-links.html",
 		LinkCount:  len(a.rows),
 		Speakers:   speakers,
-		Log:        template.HTML(w.log), // written by the line writer: see line.go
 	}
 	dayPath := ch.dir + base + ".html"
 	pg := r.page(PageTitle(day), 2, dayPath, ch.opts.NoIndex, &data)
@@ -203,8 +201,15 @@ func (r *renderer) renderDay(ctx context.Context, job dayJob, w *worker) (dayRes
 	pg.Script = true
 	pg.Prev, pg.Next = prevLink, nextLink
 	pg.Alternates = []alternate{{"text/plain", data.Txt}, {"text/gemini", data.Gmi}}
-	if err := r.execute(&w.page, "day", pg); err != nil {
+	// The page is its head (html/template), the lines from the line writer,
+	// which are the only HTML not made by a template, and its foot. Both
+	// templates start and end in HTML text, so they escape as one would.
+	if err := r.execute(&w.page, "dayhead", pg); err != nil {
 		return dayResult{}, err
+	}
+	w.page.Write(w.log)
+	if err := r.tmpl.ExecuteTemplate(&w.page, "dayfoot", pg); err != nil {
+		return dayResult{}, fmt.Errorf("render day page: %w", err)
 	}
 	if err := r.writeFile(dayPath, w.page.Bytes(), true); err != nil {
 		return dayResult{}, err
@@ -264,8 +269,8 @@ func (r *renderer) renderDay(ctx context.Context, job dayJob, w *worker) (dayRes
 		return dayResult{}, err
 	}
 
-	// The Gemini twin.
-	w.gmi = r.appendGemini(w.gmi[:0], job, events)
+	// The Gemini twin: the same lines.
+	w.gmi = r.appendGemini(w.gmi[:0], job, events, w.txt.Bytes())
 	if err := r.writeFile(ch.dir+base+".gmi", w.gmi, true); err != nil {
 		return dayResult{}, err
 	}
@@ -462,9 +467,9 @@ func sanitizeText(s string) string {
 }
 
 // appendGemini writes the day's Gemini twin: the lines of the .txt twin
-// without mIRC formatting, each followed by its links, one per line as
-// text/gemini wants them.
-func (r *renderer) appendGemini(b []byte, job dayJob, events []archive.Event) []byte {
+// (txt, with its two header lines) without mIRC formatting, each followed by
+// its links, one per line as text/gemini wants them.
+func (r *renderer) appendGemini(b []byte, job dayJob, events []archive.Event, txt []byte) []byte {
 	ch, day := job.ch, job.info.Day
 	base := day.String()
 	b = append(b, "# "...)
@@ -483,9 +488,20 @@ func (r *renderer) appendGemini(b []byte, job dayJob, events []archive.Event) []
 		b = append(b, "=> "+job.next.String()+".gmi Next day: "+dayTitle(job.next)+"\n"...)
 	}
 	b = append(b, "=> "+base+".txt Plain text\n=> "+base+".html Web page\n\n"...)
+	for range 2 { // the header lines
+		if i := bytes.IndexByte(txt, '\n'); i >= 0 {
+			txt = txt[i+1:]
+		}
+	}
 	for i := range events {
 		ev := &events[i]
-		b = append(b, sanitizeText(logs.FormatLine(*ev, r.loc))...)
+		line := txt
+		if j := bytes.IndexByte(txt, '\n'); j >= 0 {
+			line, txt = txt[:j], txt[j+1:]
+		} else {
+			txt = nil
+		}
+		b = appendSanitized(b, line)
 		b = append(b, '\n')
 		if (ev.Kind.IsSpeech() || ev.Kind == archive.KindTopic) && containsSchemeSep(ev.Text) {
 			scanURLs(ev.Text, func(_, _ int, href string) {
@@ -496,6 +512,26 @@ func (r *renderer) appendGemini(b []byte, job dayJob, events []archive.Event) []
 		}
 	}
 	return b
+}
+
+// appendSanitized appends a line as sanitizeText would return it, without
+// allocating in the common case of plain, valid text.
+func appendSanitized(b, line []byte) []byte {
+	ascii := true
+	for i, c := range line {
+		switch {
+		case c < 0x20 || c == 0x7f:
+			return append(b, sanitizeText(string(line))...)
+		case c == 0xc2 && i+1 < len(line) && line[i+1] >= 0x80 && line[i+1] < 0xa0: // a C1 control
+			return append(b, sanitizeText(string(line))...)
+		case c >= 0x80:
+			ascii = false
+		}
+	}
+	if !ascii && !utf8.Valid(line) {
+		return append(b, sanitizeText(string(line))...)
+	}
+	return append(b, line...)
 }
 
 func (r *renderer) execute(buf *bytes.Buffer, name string, data any) error {
