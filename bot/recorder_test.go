@@ -650,7 +650,8 @@ func TestPrivacy(t *testing.T) {
 	}
 }
 
-// BenchmarkRecordBurst measures recording end to end: a client sends a
+// BenchmarkRecordBurst measures recording end to end (and checks that each
+// of the lines is recorded once, in order): a client sends a
 // burst of 10,000 lines to ngIRCd as fast as it can, and each line's
 // latency runs from just before it was written to the client's socket to
 // the moment the archive acknowledged it as committed (durable). It reports
@@ -663,11 +664,13 @@ func BenchmarkRecordBurst(b *testing.B) {
 	cfg := parseConfig(b, b.TempDir(), singleNet(srv.Addr(), "logbot", "#bench"))
 	sentAt := make([]time.Time, n)
 	doneAt := make([]time.Time, n)
+	ids := make([]int64, n)
 	var mu sync.Mutex
+	var problem error
 	all := make(chan struct{}, 1)
 	left := 0
 	h := startBot(b, cfg, func(o *botOptions) {
-		o.onRecorded = func(ev archive.Event, _ int64, err error) {
+		o.onRecorded = func(ev archive.Event, id int64, err error) {
 			var i int
 			if err != nil || ev.Kind != archive.KindMessage || ev.Nick != "sender" {
 				return
@@ -677,7 +680,13 @@ func BenchmarkRecordBurst(b *testing.B) {
 			}
 			now := time.Now()
 			mu.Lock()
-			doneAt[i] = now
+			if !doneAt[i].IsZero() && problem == nil {
+				problem = fmt.Errorf("line %d was recorded twice", i)
+			}
+			if i > 0 && id <= ids[i-1] && problem == nil {
+				problem = fmt.Errorf("line %d was recorded before line %d", i, i-1)
+			}
+			doneAt[i], ids[i] = now, id
 			left--
 			if left == 0 {
 				all <- struct{}{}
@@ -692,6 +701,8 @@ func BenchmarkRecordBurst(b *testing.B) {
 	for b.Loop() {
 		mu.Lock()
 		left = n
+		clear(doneAt)
+		clear(ids)
 		mu.Unlock()
 		begin := time.Now()
 		for i := range n {
@@ -704,6 +715,9 @@ func BenchmarkRecordBurst(b *testing.B) {
 			b.Fatalf("the burst was not recorded within 2 minutes")
 		}
 		mu.Lock()
+		if problem != nil {
+			b.Fatal(problem)
+		}
 		lat := make([]time.Duration, n)
 		end := begin
 		for i := range n {
