@@ -748,7 +748,7 @@ func cmdSearch(ctx context.Context, r *Router, j *invocation) {
 	}
 	var res archive.SearchResult
 	var hits []archive.Hit
-	page := 4*limit + 4
+	page := limit + 4 // each hit costs ~0.3 ms (its snippet): ask for few first
 	for offset := 0; len(hits) < limit && offset < searchScanMax; offset += page {
 		sq := archive.SearchQuery{Text: q, PublicOnly: true, Limit: page, Offset: offset, Order: searchOrder}
 		if offset > 0 {

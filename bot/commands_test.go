@@ -3,6 +3,8 @@ package bot_test
 import (
 	"context"
 	"encoding/xml"
+	"io"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -746,5 +748,17 @@ func TestSearchSkipsOwnLinesAndCommands(t *testing.T) {
 	f.advance(time.Minute)
 	if got, want := f.one(t, carol.says("!search zebra")), "No public log lines match “zebra”, besides commands and my own lines."; got != want {
 		t.Errorf("past the scan limit: got %q, want %q", got, want)
+	}
+}
+
+// TestPanicsAreContained: a command that panics (here: a router without an
+// archive) answers "sorry" instead of taking the bot down.
+func TestPanicsAreContained(t *testing.T) {
+	f := newFixture(t, fixtureOptions{})
+	r := bot.NewRouter(f.cfg, nil, bot.RouterOptions{Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	rs := r.Handle(context.Background(), carol.says("!part 10"))
+	checkReplies(t, rs)
+	if got := texts(rs); len(got) != 1 || got[0] != "Sorry, something went wrong with that command." {
+		t.Errorf("got %q", got)
 	}
 }
