@@ -82,7 +82,8 @@ type chanInfo struct {
 // pages and daily indexes that list them, the front page and the feed.
 // When the archive did not change it returns after a few small reads.
 // Everything is rendered again when there is no state, when the options
-// or the page templates changed, or when opt.Full is set.
+// or the page templates changed, or when opt.Full is set. Renders of one
+// output directory take turns (a lock file in Out).
 //
 // Output is deterministic: the same archive and options give the same
 // bytes. Each file is replaced atomically.
@@ -94,6 +95,11 @@ func Render(ctx context.Context, db *archive.DB, opt Options) (Stats, error) {
 	if opt.Workers <= 0 {
 		opt.Workers = runtime.GOMAXPROCS(0)
 	}
+	unlock, err := lockOut(ctx, opt.Out)
+	if err != nil {
+		return Stats{}, err
+	}
+	defer unlock()
 	r := &renderer{db: db, opt: opt, loc: opt.Location, tmpl: templates, files: files{out: opt.Out, dirs: map[string]bool{}}}
 	st, err := r.run(ctx)
 	st.Written, st.Removed = r.files.lists()

@@ -526,3 +526,42 @@ func TestDayRemoved(t *testing.T) {
 		}
 	}
 }
+
+func TestConcurrentRenders(t *testing.T) {
+	db := openArchive(t, london)
+	store(t, db, fixture()...)
+	out := t.TempDir()
+	type result struct {
+		st  Stats
+		err error
+	}
+	results := make(chan result, 2)
+	for range 2 {
+		go func() {
+			st, err := Render(context.Background(), db, fixtureOptions(out))
+			results <- result{st, err}
+		}()
+	}
+	var worked, idle int
+	for range 2 {
+		r := <-results
+		if r.err != nil {
+			t.Fatal(r.err)
+		}
+		if r.st.Full && r.st.Days == 3 {
+			worked++
+		} else if len(r.st.Written) == 0 {
+			idle++
+		}
+	}
+	// They took turns: one rendered everything, the other found it done.
+	if worked != 1 || idle != 1 {
+		t.Errorf("%d renders did the work and %d found nothing to do; want 1 and 1", worked, idle)
+	}
+	entries, _ := os.ReadDir(filepath.Join(out, "testnet/test"))
+	for _, e := range entries {
+		if strings.HasPrefix(e.Name(), ".tmp-") {
+			t.Errorf("temporary file left: %s", e.Name())
+		}
+	}
+}

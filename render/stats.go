@@ -25,6 +25,12 @@ type hostRow struct {
 	N, Max int
 }
 
+// numRow is one number of a chart, for its table.
+type numRow struct {
+	Label string
+	N     int
+}
+
 type busiestRow struct {
 	Title, Href string
 	Lines       int
@@ -40,6 +46,7 @@ type statsData struct {
 	Bucket            string
 	OverTime          template.HTML
 	ByHour, ByWeekday template.HTML
+	Hours, Weekdays   []numRow // the charts' numbers, as tables
 	Talkers           []talkerRow
 	Hosts             []hostRow
 	Busiest           []busiestRow
@@ -145,8 +152,16 @@ func (r *renderer) renderStats(c *chanInfo) error {
 		hourLabels[h] = fmt.Sprintf("%02d", h)
 	}
 	data.ByHour = barChart("hours", "Lines by hour of the day", hourLabels, hours[:], 3)
-	data.ByWeekday = barChart("weekdays", "Lines by day of the week",
-		[]string{"Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"}, weekdays[:], 1)
+	dayNames := []string{"Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"}
+	short := make([]string, 7)
+	for i, d := range dayNames {
+		short[i] = d[:3]
+		data.Weekdays = append(data.Weekdays, numRow{d, weekdays[i]})
+	}
+	for h, n := range hours {
+		data.Hours = append(data.Hours, numRow{hourLabels[h] + ":00–" + hourLabels[h] + ":59", n})
+	}
+	data.ByWeekday = barChart("weekdays", "Lines by day of the week", short, weekdays[:], 1)
 	labels, values, bucket := overTime(dates, perDay)
 	data.Bucket = bucket
 	every := max(1, len(labels)/8)

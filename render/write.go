@@ -1,6 +1,7 @@
 package render
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -11,6 +12,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"syscall"
 )
 
 // tmpSeq numbers temporary files.
@@ -134,4 +136,33 @@ func (f *files) lists() (written, removed []string) {
 	sort.Strings(written)
 	sort.Strings(removed)
 	return written, removed
+}
+
+// lockFile serialises renders of one output directory (the bot's periodic
+// render and a render from the command line, say).
+const lockFile = ".proceedings-lock"
+
+// lockOut takes an exclusive lock on the output directory, waiting for a
+// render that holds it.
+func lockOut(ctx context.Context, out string) (unlock func(), err error) {
+	if err := os.MkdirAll(out, 0o755); err != nil {
+		return nil, fmt.Errorf("render: create %s: %w", out, err)
+	}
+	f, err := os.OpenFile(filepath.Join(out, lockFile), os.O_CREATE|os.O_RDWR, 0o644)
+	if err != nil {
+		return nil, fmt.Errorf("render: lock %s: %w", out, err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- syscall.Flock(int(f.Fd()), syscall.LOCK_EX) }()
+	select {
+	case err := <-done:
+		if err != nil {
+			f.Close()
+			return nil, fmt.Errorf("render: lock %s: %w", out, err)
+		}
+		return func() { f.Close() }, nil // closing releases the lock
+	case <-ctx.Done():
+		go func() { <-done; f.Close() }()
+		return nil, fmt.Errorf("render: waiting for another render of %s: %w", out, ctx.Err())
+	}
 }
