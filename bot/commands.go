@@ -715,11 +715,17 @@ func linePermalink(cfg *config.Config, loc *time.Location, ev archive.Event) str
 // !search and !seen
 // ---------------------------------------------------------------------------
 
-// searchOrder is the order of !search hits: the newest first. Relevance
-// order (bm25 within the newest matches) would fit "the best matches"
-// better, but archive.Search takes seconds with it on a 200,000-line
-// archive (see NEEDS.md); the newest lines answer in milliseconds.
-const searchOrder = archive.Newest
+// searchOrder is the order of !search hits: the most relevant (bm25)
+// among the newest searchWindow matches, so that a common word answers as
+// fast as a rare one on a 20-year archive.
+const searchOrder = archive.Relevance
+
+// searchWindow is how many of the newest matches !search ranks, and
+// searchCount how far it counts matches ("more than 500 lines match").
+const (
+	searchWindow = 1000
+	searchCount  = 500
+)
 
 // searchScanMax bounds how many of the newest hits !search looks through
 // for lines that are neither the bot's nor commands.
@@ -731,9 +737,9 @@ func cmdSearch(ctx context.Context, r *Router, j *invocation) {
 	if limit <= 0 {
 		limit = config.DefaultSearchResults
 	}
-	// The bot's own lines (earlier answers) and the commands people said
-	// are not shown: ask for more hits than are shown, and for more pages
-	// while too few are left.
+	// The bot's own lines (earlier answers) are left out by the archive;
+	// the commands people said are left out here: ask for more hits than
+	// are shown, and for more pages while too few are left.
 	botNick := ""
 	if r.opts.Nick != nil {
 		botNick = r.opts.Nick(j.in.Network)
@@ -750,7 +756,8 @@ func cmdSearch(ctx context.Context, r *Router, j *invocation) {
 	var hits []archive.Hit
 	page := limit + 4 // each hit costs ~0.3 ms (its snippet): ask for few first
 	for offset := 0; len(hits) < limit && offset < searchScanMax; offset += page {
-		sq := archive.SearchQuery{Text: q, PublicOnly: true, Limit: page, Offset: offset, Order: searchOrder}
+		sq := archive.SearchQuery{Text: q, PublicOnly: true, Limit: page, Offset: offset, Order: searchOrder,
+			RelevanceWindow: searchWindow, CountLimit: searchCount, ExcludeFlags: archive.FlagSelf}
 		if offset > 0 {
 			page = 100
 			sq.Limit = page
@@ -804,12 +811,12 @@ func cmdSearch(ctx context.Context, r *Router, j *invocation) {
 	case res.Total == 1:
 		count = "1 line matches"
 	}
-	best := "the newest"
+	best := "the best"
 	switch {
 	case len(hits) == 1 && res.Total == 1:
 		best = "it"
 	case len(hits) > 1 && len(hits) < res.Total:
-		best = fmt.Sprintf("the newest %d", len(hits))
+		best = fmt.Sprintf("the best %d", len(hits))
 	}
 	j.say("%s “%s”; %s: %s", count, asked, best, strings.Join(items, " · "))
 }

@@ -371,9 +371,11 @@ func TestCommands(t *testing.T) {
 
 		// !search
 		{name: "search", in: carol.says("!search minsk"),
-			joined: "6 lines match “minsk”; the newest 3: " +
-				"2026-02-03 #techrights <mallory> evil minsk PRIVMSG #x :pwned " + day3 + "#l-" + id("mallory") + " · " +
+			// Ranked by relevance (bm25: shorter lines with the word first);
+			// the bot's own line is neither counted nor shown.
+			joined: "5 lines match “minsk”; the best 3: " +
 				"2026-02-03 #techrights * alice waves at minsk " + day3 + "#l-" + id("alice2") + " · " +
+				"2026-02-03 #techrights <mallory> evil minsk PRIVMSG #x :pwned " + day3 + "#l-" + id("mallory") + " · " +
 				"2026-02-02 #techrights <bob> minsk again? tell me more " + day2 + "#l-" + id("bob1")},
 		{name: "search never shows private channels", in: carol.says("!search secret plans"),
 			want: []string{"No public log lines match “secret plans”."}},
@@ -738,7 +740,9 @@ func TestSearchSkipsOwnLinesAndCommands(t *testing.T) {
 		add("carol", "!search zebra", 0, at)
 		add("proceedings", "1 line matches “zebra”: a zebra crossing "+strconv.Itoa(i), archive.FlagSelf, at)
 	}
-	want := "121 lines match “zebra”; the newest: 2026-02-03 #techrights <erin> a zebra crossing https://irc.example.org/testnet/techrights/2026-02-03.html#l-" + strconv.FormatInt(real, 10)
+	// The bot's answers are left out by the archive; the 60 commands are
+	// counted but never shown.
+	want := "61 lines match “zebra”; the best: 2026-02-03 #techrights <erin> a zebra crossing https://irc.example.org/testnet/techrights/2026-02-03.html#l-" + strconv.FormatInt(real, 10)
 	if got := f.one(t, carol.says("!search zebra")); got != want {
 		t.Errorf("got  %q\nwant %q", got, want)
 	}
@@ -746,8 +750,16 @@ func TestSearchSkipsOwnLinesAndCommands(t *testing.T) {
 		add("proceedings", "zebra "+strconv.Itoa(i), archive.FlagSelf, at.Add(time.Duration(i+1)*time.Second))
 	}
 	f.advance(time.Minute)
-	if got, want := f.one(t, carol.says("!search zebra")), "No public log lines match “zebra”, besides commands and my own lines."; got != want {
-		t.Errorf("past the scan limit: got %q, want %q", got, want)
+	if got := f.one(t, carol.says("!search zebra")); got != want {
+		t.Errorf("after 200 more answers of the bot: got %q, want %q", got, want)
+	}
+	for range 5 {
+		at = at.Add(time.Second)
+		add("carol", "!search okapi", 0, at)
+	}
+	f.advance(time.Minute)
+	if got, want := f.one(t, carol.says("!search okapi")), "No public log lines match “okapi”, besides commands and my own lines."; got != want {
+		t.Errorf("only commands match: got %q, want %q", got, want)
 	}
 }
 
