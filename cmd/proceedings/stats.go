@@ -1,0 +1,131 @@
+//go:build ignore
+
+// This file waits for render.ComputeStats (web/NEEDS.md, render section 1):
+// `proceedings stats` must print the numbers of the stats page from the
+// renderer's own aggregation, not from a second copy of it. Delete the build
+// line above once render exports ComputeStats and ChannelStats as proposed.
+
+package main
+
+import (
+	"bufio"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"proceedings/render"
+)
+
+func init() {
+	var (
+		channel, network, from, to string
+		top                        int
+		asJSON                     bool
+	)
+	cmd := &cobra.Command{
+		Use:   "stats --channel '#chan' [--from DAY] [--to DAY] [--top N] [--json]",
+		Short: "Print the numbers behind a channel's stats page",
+		Long: `stats prints what the channel's stats page shows, computed from the archive by
+the same code: lines, active days, speakers, the top talkers, the busiest hours
+and weekdays (site timezone) and the most shared link hosts. --from and --to
+(days, inclusive) narrow it to a period; --json prints one JSON object.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			cfg, err := loadConfig(cmd)
+			if err != nil {
+				return err
+			}
+			if top < 1 || top > 1000 {
+				return fmt.Errorf("--top %d: give a number from 1 to 1000", top)
+			}
+			first, last, err := dayRange("", from, to)
+			if err != nil {
+				return err
+			}
+			ctx := cmd.Context()
+			db, err := openArchive(ctx, cfg, true)
+			if err != nil {
+				return err
+			}
+			defer db.Close()
+			ch, err := db.FindChannel(ctx, network, channel)
+			if err != nil {
+				return err
+			}
+			st, err := render.ComputeStats(ctx, db, ch.ID, first, last, top)
+			if err != nil {
+				return err
+			}
+			out := bufio.NewWriter(cmd.OutOrStdout())
+			if asJSON {
+				enc := json.NewEncoder(out)
+				enc.SetIndent("", "  ")
+				if err := enc.Encode(st); err != nil {
+					return err
+				}
+				return out.Flush()
+			}
+			printStats(out, st, db.Location())
+			return out.Flush()
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&channel, "channel", "", "the channel, e.g. '#techrights' (required)")
+	f.StringVar(&network, "network", "", "the network, when the channel is logged on several")
+	f.StringVar(&from, "from", "", "first day, YYYY-MM-DD (inclusive)")
+	f.StringVar(&to, "to", "", "last day, YYYY-MM-DD (inclusive)")
+	f.IntVar(&top, "top", 10, "how many talkers and hosts to list")
+	f.BoolVar(&asJSON, "json", false, "print JSON")
+	cmd.MarkFlagRequired("channel")
+	rootCmd.AddCommand(cmd)
+}
+
+// printStats writes the numbers as aligned text with bar charts.
+func printStats(w *bufio.Writer, st render.ChannelStats, loc *time.Location) {
+	span := "no days"
+	if !st.First.IsZero() {
+		span = st.First.String() + " to " + st.Last.String()
+	}
+	fmt.Fprintf(w, "%s on %s, %s (times are %s)\n\n", termSafe(st.Channel), termSafe(st.Network), span, loc)
+	for _, row := range []struct {
+		name string
+		n    int
+	}{{"lines", st.Lines}, {"events", st.Events}, {"active days", st.ActiveDays}, {"speakers", st.Speakers}, {"links", st.Links}} {
+		fmt.Fprintf(w, "%-12s %d\n", row.name, row.n)
+	}
+	fmt.Fprintf(w, "\ntop talkers       lines   words\n")
+	for i, t := range st.TopTalkers {
+		fmt.Fprintf(w, "%3d %-12s %7d %7d\n", i+1, termSafe(t.Nick), t.Lines, t.Words)
+	}
+	fmt.Fprintf(w, "\nlines by hour\n")
+	maxH := 0
+	for _, n := range st.Hours {
+		maxH = max(maxH, n)
+	}
+	for h, n := range st.Hours {
+		fmt.Fprintf(w, "  %02d %-30s %d\n", h, bar(n, maxH, 30), n)
+	}
+	fmt.Fprintf(w, "\nlines by weekday\n")
+	maxD := 0
+	for _, n := range st.Weekdays {
+		maxD = max(maxD, n)
+	}
+	for i := range 7 {
+		d := time.Weekday((i + 1) % 7) // Monday first
+		fmt.Fprintf(w, "  %s %-30s %d\n", d.String()[:3], bar(st.Weekdays[d], maxD, 30), st.Weekdays[d])
+	}
+	fmt.Fprintf(w, "\nmost shared hosts\n")
+	for _, h := range st.Hosts {
+		fmt.Fprintf(w, "  %-30s %d\n", termSafe(h.Host), h.Links)
+	}
+}
+
+func bar(n, max, width int) string {
+	if max == 0 {
+		return ""
+	}
+	return strings.Repeat("#", (n*width+max-1)/max)
+}
