@@ -48,8 +48,9 @@ func startWriter(db *DB, size int) *writer {
 	return w
 }
 
-// Append stores ev and returns once it is durably committed, with the id it
-// was given.
+// Append stores ev and returns once it is durably committed and
+// searchable, with the id it was given. The bot's hot path is AppendAsync,
+// which acknowledges at the durable commit, before the search index.
 func (db *DB) Append(ctx context.Context, ev Event) (int64, error) {
 	type result struct {
 		id  int64
@@ -61,7 +62,10 @@ func (db *DB) Append(ctx context.Context, ev Event) (int64, error) {
 	}
 	select {
 	case r := <-ch:
-		return r.id, r.err
+		if r.err != nil {
+			return 0, r.err
+		}
+		return r.id, db.Flush(ctx)
 	case <-ctx.Done():
 		return 0, fmt.Errorf("append to the archive: %w (the event is still queued)", ctx.Err())
 	}
@@ -92,7 +96,8 @@ func (db *DB) AppendAsync(ev Event, done func(id int64, err error)) error {
 	}
 }
 
-// Flush waits until every event queued before it is committed.
+// Flush waits until every event queued before it is committed and
+// searchable.
 func (db *DB) Flush(ctx context.Context) error {
 	if db.w == nil {
 		return nil
@@ -148,14 +153,30 @@ func (w *writer) close() error {
 	return nil
 }
 
+// indexInterval is the longest the writer lets committed lines wait for
+// the search index while events keep arriving.
+const indexInterval = 200 * time.Millisecond
+
 func (w *writer) loop() {
 	defer close(w.done)
 	batch := make([]pending, 0, maxBatch)
+	lastIndex := time.Now()
+	dirty := false // committed lines wait for the index
+	var idle <-chan time.Time
 	for {
 		batch = batch[:0]
+		if dirty {
+			idle = time.After(indexInterval)
+		} else {
+			idle = nil
+		}
 		select {
 		case p := <-w.queue:
 			batch = append(batch, p)
+		case <-idle:
+			dirty = !w.index()
+			lastIndex = time.Now()
+			continue
 		case <-w.stop:
 			// Drain what was queued before close.
 			for {
@@ -168,6 +189,7 @@ func (w *writer) loop() {
 					}
 				default:
 					w.commitRetrying(batch, true)
+					w.index()
 					return
 				}
 			}
@@ -181,26 +203,53 @@ func (w *writer) loop() {
 				break fill
 			}
 		}
-		w.commitRetrying(batch, false)
+		var markers []chan struct{}
+		for _, p := range batch {
+			if p.flush != nil {
+				markers = append(markers, p.flush)
+			}
+		}
+		dirty = w.commitRetrying(batch, false) || dirty
+		// Index when asked to (Flush), when nothing else waits, or when
+		// the lines have waited long enough.
+		if dirty && (len(markers) > 0 || len(w.queue) == 0 || time.Since(lastIndex) >= indexInterval) {
+			dirty = !w.index()
+			lastIndex = time.Now()
+		}
+		for _, m := range markers {
+			close(m)
+		}
 	}
+}
+
+// index fills the search index with what was committed; it reports
+// success. A failure is logged and retried on the next round.
+func (w *writer) index() bool {
+	ctx, cancel := context.WithTimeout(context.Background(), queryTimeout)
+	defer cancel()
+	if err := w.db.index(ctx); err != nil {
+		w.db.log.Error("indexing new lines for search failed; will retry", "err", err)
+		return false
+	}
+	return true
 }
 
 // commitRetrying writes a batch, retrying with backoff while the disk
 // refuses (full, locked, read-only). Events stay queued in order meanwhile;
-// when closing it gives up after a few tries and reports the error.
-func (w *writer) commitRetrying(batch []pending, closing bool) {
+// when closing it gives up after a few tries and reports the error. It
+// reports whether events were committed. Flush markers are left to the
+// caller.
+func (w *writer) commitRetrying(batch []pending, closing bool) bool {
 	backoff := 50 * time.Millisecond
 	for attempt := 1; ; attempt++ {
-		ids, err := w.commit(batch)
+		ids, n, err := w.commit(batch)
 		if err == nil {
 			for i, p := range batch {
-				if p.flush != nil {
-					close(p.flush)
-				} else if p.done != nil {
+				if p.flush == nil && p.done != nil {
 					p.done(ids[i], nil)
 				}
 			}
-			return
+			return n > 0
 		}
 		w.failures.Add(1)
 		w.db.log.Error("writing to the archive failed; keeping the events and retrying", "events", len(batch), "attempt", attempt, "err", err)
@@ -214,20 +263,18 @@ func (w *writer) commitRetrying(batch []pending, closing bool) {
 		}
 		if stopping && attempt >= 3 {
 			for _, p := range batch {
-				if p.flush != nil {
-					close(p.flush)
-				} else if p.done != nil {
+				if p.flush == nil && p.done != nil {
 					p.done(0, err)
 				}
 			}
-			return
+			return false
 		}
 		time.Sleep(backoff)
 		backoff = min(backoff*2, 5*time.Second)
 	}
 }
 
-func (w *writer) commit(batch []pending) ([]int64, error) {
+func (w *writer) commit(batch []pending) ([]int64, int, error) {
 	ctx, cancel := context.WithTimeout(context.Background(), queryTimeout)
 	defer cancel()
 	evs := make([]Event, 0, len(batch))
@@ -238,11 +285,11 @@ func (w *writer) commit(batch []pending) ([]int64, error) {
 	}
 	ids := make([]int64, len(batch))
 	if len(evs) == 0 {
-		return ids, nil
+		return ids, 0, nil
 	}
 	got, err := w.db.insert(ctx, evs)
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	j := 0
 	for i, p := range batch {
@@ -252,7 +299,7 @@ func (w *writer) commit(batch []pending) ([]int64, error) {
 		}
 	}
 	w.committed.Add(int64(len(evs)))
-	return ids, nil
+	return ids, len(evs), nil
 }
 
 // insert writes events in one transaction and returns their ids.

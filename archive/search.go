@@ -37,7 +37,8 @@ const DefaultCountLimit = 1000
 const MaxQueryLen = 256
 
 // searchableKinds are the kinds of event in the full-text index: what
-// people say, and topics (see triggerInsertSQL).
+// people say, and topics. Joins, quits and the like have no words worth
+// finding, and leaving them out means a search needs no join to filter them.
 const searchableKinds = "(1, 2, 3, 9)"
 
 // SearchQuery says what to look for.

@@ -1,0 +1,47 @@
+package archive
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+)
+
+// The full-text index is filled behind the durable commit, not inside it.
+// An appended event is acknowledged as soon as it is on disk; the writer
+// indexes what it committed when the queue is idle, or at least every
+// indexInterval under load, in one statement for many rows, which costs a
+// fraction of indexing row by row in every small commit. meta 'fts_upto'
+// is the id up to which every searchable event is indexed; Open indexes
+// whatever a crash left above it.
+
+// indexPending adds to the search index every searchable event above
+// fts_upto, inside tx.
+func indexPending(ctx context.Context, tx *sql.Tx) error {
+	var upto, top int64
+	if err := tx.QueryRowContext(ctx, "SELECT coalesce((SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'fts_upto'), 0), coalesce((SELECT max(id) FROM events), 0)").Scan(&upto, &top); err != nil {
+		return fmt.Errorf("index new lines: %w", err)
+	}
+	if top <= upto {
+		return nil
+	}
+	if _, err := tx.ExecContext(ctx, "INSERT INTO events_fts(rowid, text) SELECT id, text FROM events WHERE id > ? AND id <= ? AND kind IN "+searchableKinds, upto, top); err != nil {
+		return fmt.Errorf("index new lines: %w", err)
+	}
+	if _, err := tx.ExecContext(ctx, "INSERT INTO meta(key, value) VALUES('fts_upto', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value", top); err != nil {
+		return fmt.Errorf("index new lines: %w", err)
+	}
+	return nil
+}
+
+// index runs indexPending in its own transaction.
+func (db *DB) index(ctx context.Context) error {
+	tx, err := db.rw.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("index new lines: %w", err)
+	}
+	defer tx.Rollback()
+	if err := indexPending(ctx, tx); err != nil {
+		return err
+	}
+	return tx.Commit()
+}
