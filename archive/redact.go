@@ -1,0 +1,205 @@
+package archive
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+)
+
+// RedactQuery selects the events to remove. Channel is required; every
+// other field narrows the selection.
+type RedactQuery struct {
+	Network  string    // "" matches the only network that has Channel
+	Channel  string
+	Nick     string    // case-insensitive; "" for anyone
+	From, To time.Time // [From, To); zero for no bound
+	Match    string    // case-insensitive substring of the text; "" for any
+}
+
+// RedactResult says what was (or, in a dry run, would be) removed.
+type RedactResult struct {
+	Events int       // events removed
+	Days   []DayInfo // the channel-days touched, with their counts after
+}
+
+// Redact removes the selected events and their search-index entries in one
+// transaction, writes an audit record (who, when, how many, and the query
+// without the text it matched: never the removed text), and stamps every
+// touched day with a new revision so that a render rewrites it. A day left
+// without events disappears from the calendar. With dryRun it only counts
+// (the days then carry their counts before).
+func (db *DB) Redact(ctx context.Context, q RedactQuery, actor string, dryRun bool) (RedactResult, error) {
+	if err := db.writable(); err != nil {
+		return RedactResult{}, err
+	}
+	if q.Channel == "" {
+		return RedactResult{}, errors.New("redact: name the channel")
+	}
+	if q.Nick == "" && q.From.IsZero() && q.To.IsZero() && q.Match == "" {
+		return RedactResult{}, errors.New("redact: name a nick, a time range or a text to match; removing a whole channel's log is not what redact is for")
+	}
+	ch, err := db.FindChannel(ctx, q.Network, q.Channel)
+	if err != nil {
+		return RedactResult{}, fmt.Errorf("redact: %w", err)
+	}
+	ctx, cancel := context.WithTimeout(ctx, 10*time.Minute)
+	defer cancel()
+	tx, err := db.rw.BeginTx(ctx, nil)
+	if err != nil {
+		return RedactResult{}, fmt.Errorf("redact: %w", err)
+	}
+	defer tx.Rollback()
+	// Everything to be deleted must be in the index first, so that the
+	// delete trigger takes it out again.
+	if err := indexPending(ctx, tx); err != nil {
+		return RedactResult{}, fmt.Errorf("redact: %w", err)
+	}
+	where := "channel = ?"
+	args := []any{ch.ID}
+	if q.Nick != "" {
+		where += " AND nick = ? COLLATE NOCASE"
+		args = append(args, q.Nick)
+	}
+	if !q.From.IsZero() {
+		where += " AND ts >= ?"
+		args = append(args, ms(q.From))
+	}
+	if !q.To.IsZero() {
+		where += " AND ts < ?"
+		args = append(args, ms(q.To))
+	}
+	if q.Match != "" {
+		where += " AND instr(lower(text), lower(?)) > 0"
+		args = append(args, q.Match)
+	}
+	rows, err := tx.QueryContext(ctx, "SELECT ts FROM events WHERE "+where, args...)
+	if err != nil {
+		return RedactResult{}, fmt.Errorf("redact: %w", err)
+	}
+	touched := map[string]bool{}
+	var res RedactResult
+	agg := newDayAgg(db.loc)
+	for rows.Next() {
+		var ts int64
+		if err := rows.Scan(&ts); err != nil {
+			rows.Close()
+			return RedactResult{}, fmt.Errorf("redact: %w", err)
+		}
+		touched[agg.dayOf(fromMS(ts))] = true
+		res.Events++
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return RedactResult{}, fmt.Errorf("redact: %w", err)
+	}
+	if res.Events == 0 {
+		return res, nil
+	}
+	if !dryRun {
+		if _, err := tx.ExecContext(ctx, "DELETE FROM events WHERE "+where, args...); err != nil {
+			return RedactResult{}, fmt.Errorf("redact: %w", err)
+		}
+	}
+	rev, err := nextRev(ctx, tx)
+	if err != nil {
+		return RedactResult{}, err
+	}
+	for day := range touched {
+		d, err := ParseDate(day)
+		if err != nil {
+			return RedactResult{}, err
+		}
+		start, end := d.Bounds(db.loc)
+		var n, lines, first, last int64
+		err = tx.QueryRowContext(ctx, `SELECT count(*), coalesce(sum(kind IN (1, 2, 3)), 0), coalesce(min(id), 0), coalesce(max(id), 0)
+			FROM events WHERE channel = ? AND ts >= ? AND ts < ?`, ch.ID, ms(start), ms(end)).Scan(&n, &lines, &first, &last)
+		if err != nil {
+			return RedactResult{}, fmt.Errorf("redact: recount %s: %w", day, err)
+		}
+		res.Days = append(res.Days, DayInfo{Channel: ch.ID, Day: d, Events: int(n), Lines: int(lines), Rev: rev})
+		if dryRun {
+			continue
+		}
+		if n == 0 {
+			_, err = tx.ExecContext(ctx, "DELETE FROM days WHERE channel = ? AND day = ?", ch.ID, day)
+		} else {
+			_, err = tx.ExecContext(ctx, "UPDATE days SET events = ?, lines = ?, first_id = ?, last_id = ?, rev = ? WHERE channel = ? AND day = ?",
+				n, lines, first, last, rev, ch.ID, day)
+		}
+		if err != nil {
+			return RedactResult{}, fmt.Errorf("redact: recount %s: %w", day, err)
+		}
+	}
+	sortDays(res.Days)
+	if dryRun {
+		return res, nil
+	}
+	if _, err := tx.ExecContext(ctx, "INSERT INTO audit(ts, actor, action, detail, count) VALUES(?, ?, 'redact', ?, ?)",
+		ms(time.Now()), actor, describeRedact(ch, q), res.Events); err != nil {
+		return RedactResult{}, fmt.Errorf("redact: audit: %w", err)
+	}
+	if err := tx.Commit(); err != nil {
+		return RedactResult{}, fmt.Errorf("redact: commit: %w", err)
+	}
+	return res, nil
+}
+
+func sortDays(days []DayInfo) {
+	for i := 1; i < len(days); i++ {
+		for j := i; j > 0 && days[j].Day.Before(days[j-1].Day); j-- {
+			days[j], days[j-1] = days[j-1], days[j]
+		}
+	}
+}
+
+// describeRedact says what a redaction selected without the text it
+// matched (which may be the very thing being removed).
+func describeRedact(ch Channel, q RedactQuery) string {
+	parts := []string{"channel=" + ch.Network + "/" + ch.Name}
+	if q.Nick != "" {
+		parts = append(parts, "nick="+q.Nick)
+	}
+	if !q.From.IsZero() {
+		parts = append(parts, "from="+q.From.UTC().Format(time.RFC3339))
+	}
+	if !q.To.IsZero() {
+		parts = append(parts, "to="+q.To.UTC().Format(time.RFC3339))
+	}
+	if q.Match != "" {
+		parts = append(parts, "match=(text not kept)")
+	}
+	return strings.Join(parts, " ")
+}
+
+// AuditEntry is one record of the audit log.
+type AuditEntry struct {
+	Time   time.Time
+	Actor  string
+	Action string
+	Detail string
+	Count  int
+}
+
+// Audit returns the audit log, newest first.
+func (db *DB) Audit(ctx context.Context) ([]AuditEntry, error) {
+	ctx, cancel := context.WithTimeout(ctx, queryTimeout)
+	defer cancel()
+	rows, err := db.ro.QueryContext(ctx, "SELECT ts, actor, action, detail, count FROM audit ORDER BY id DESC")
+	if err != nil {
+		return nil, fmt.Errorf("read the audit log: %w", err)
+	}
+	defer rows.Close()
+	var out []AuditEntry
+	for rows.Next() {
+		var a AuditEntry
+		var ts int64
+		if err := rows.Scan(&ts, &a.Actor, &a.Action, &a.Detail, &a.Count); err != nil {
+			return nil, err
+		}
+		a.Time = fromMS(ts)
+		out = append(out, a)
+	}
+	return out, rows.Err()
+}

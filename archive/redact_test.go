@@ -1,0 +1,82 @@
+package archive
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestRedact(t *testing.T) {
+	db := openTest(t, Options{})
+	ctx := context.Background()
+	mustAppend(t, db,
+		msg("#c", "alice", "keep this", t0),
+		msg("#c", "troll", "secret address 221B", t0.Add(time.Minute)),
+		msg("#c", "troll", "more secret stuff", t0.Add(2*time.Minute)),
+		msg("#c", "troll", "next day secret", t0.Add(24*time.Hour)),
+		msg("#c", "bob", "a SECRET said by bob", t0.Add(3*time.Minute)),
+	)
+	_, rev, err := db.ChangedDays(ctx, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// A dry run removes nothing.
+	res, err := db.Redact(ctx, RedactQuery{Channel: "#c", Nick: "TROLL"}, "admin", true)
+	if err != nil || res.Events != 3 || len(res.Days) != 2 {
+		t.Fatalf("dry run: %+v %v", res, err)
+	}
+	if n, _ := db.Search(ctx, SearchQuery{Text: "secret"}); n.Total != 4 {
+		t.Fatalf("dry run removed lines: %d left", n.Total)
+	}
+	// Nick and text together.
+	res, err = db.Redact(ctx, RedactQuery{Channel: "#C", Nick: "troll", Match: "ADDRESS"}, "admin", false)
+	if err != nil || res.Events != 1 || len(res.Days) != 1 || res.Days[0].Events != 3 {
+		t.Fatalf("redact by nick and text: %+v %v", res, err)
+	}
+	// All of troll's lines on the next day: the day disappears.
+	res, err = db.Redact(ctx, RedactQuery{Channel: "#c", Nick: "troll", From: t0.Add(12 * time.Hour)}, "admin", false)
+	if err != nil || res.Events != 1 || res.Days[0].Events != 0 {
+		t.Fatalf("redact a whole day: %+v %v", res, err)
+	}
+	found, err := db.Search(ctx, SearchQuery{Text: "secret"})
+	if err != nil || found.Total != 2 {
+		t.Fatalf("search after redaction: %+v %v", found, err)
+	}
+	for _, h := range found.Hits {
+		if strings.Contains(h.Text, "221B") || strings.Contains(h.Text, "next day") {
+			t.Errorf("redacted line still found: %q", h.Text)
+		}
+	}
+	cal, err := db.Calendar(ctx, channelID(t, db, "#c"))
+	if err != nil || len(cal) != 1 || cal[0].Events != 3 {
+		t.Fatalf("calendar after redaction: %+v %v", cal, err)
+	}
+	changed, _, err := db.ChangedDays(ctx, rev)
+	if err != nil || len(changed) != 1 || changed[0].Day.String() != "2026-02-02" {
+		t.Fatalf("changed days after redaction: %+v %v", changed, err)
+	}
+	audit, err := db.Audit(ctx)
+	if err != nil || len(audit) != 2 || audit[0].Count != 1 || audit[1].Actor != "admin" {
+		t.Fatalf("audit: %+v %v", audit, err)
+	}
+	for _, a := range audit {
+		if strings.Contains(strings.ToLower(a.Detail), "address") || strings.Contains(a.Detail, "221B") {
+			t.Errorf("the audit log keeps redacted text: %q", a.Detail)
+		}
+	}
+	if err := db.IntegrityCheck(ctx); err != nil {
+		t.Fatal(err)
+	}
+	// The index is consistent with the table after the deletes.
+	if _, err := db.rw.ExecContext(ctx, "INSERT INTO events_fts(events_fts, rank) VALUES('integrity-check', 1)"); err != nil {
+		t.Fatalf("FTS integrity check: %v", err)
+	}
+	// A redaction that selects a whole channel is refused.
+	if _, err := db.Redact(ctx, RedactQuery{Channel: "#c"}, "admin", false); err == nil {
+		t.Error("redact of a whole channel was accepted")
+	}
+	if _, err := db.Redact(ctx, RedactQuery{Channel: "#nosuch", Nick: "x"}, "admin", false); err == nil {
+		t.Error("redact in an unknown channel was accepted")
+	}
+}
