@@ -11,7 +11,7 @@ import (
 // RedactQuery selects the events to remove. Channel is required; every
 // other field narrows the selection.
 type RedactQuery struct {
-	Network  string    // "" matches the only network that has Channel
+	Network  string // "" matches the only network that has Channel
 	Channel  string
 	Nick     string    // case-insensitive; "" for anyone
 	From, To time.Time // [From, To); zero for no bound
