@@ -219,20 +219,24 @@ func FuzzLineWriter(f *testing.F) {
 
 func BenchmarkLine(b *testing.B) {
 	tm := time.Date(2026, 2, 2, 14, 3, 11, 0, london)
-	evs := []archive.Event{
-		{ID: 1234567, Time: tm, Kind: archive.KindMessage, Nick: "schestowitz", Text: "The EPO is still breaking the law, as usual; see the latest article about it"},
-		{ID: 1234568, Time: tm, Kind: archive.KindMessage, Nick: "techrights-sec", Text: "Links 02/02/2026: Belarus and more https://techrights.org/n/2026/02/02/links-02-02-2026/"},
-		{ID: 1234569, Time: tm, Kind: archive.KindJoin, Nick: "guest42", UserHost: "~guest@203.0.113.9"},
-		{ID: 1234570, Time: tm, Kind: archive.KindMessage, Nick: "alice", Text: "\x02bold\x02 and \x0304red\x03 text"},
+	for _, bc := range []struct {
+		name string
+		ev   archive.Event
+	}{
+		{"message", archive.Event{ID: 1234567, Time: tm, Kind: archive.KindMessage, Nick: "schestowitz", Text: "The EPO is still breaking the law, as usual; see the latest article about it"}},
+		{"link", archive.Event{ID: 1234568, Time: tm, Kind: archive.KindMessage, Nick: "techrights-sec", Text: "Links 02/02/2026: Belarus and more https://techrights.org/n/2026/02/02/links-02-02-2026/"}},
+		{"join", archive.Event{ID: 1234569, Time: tm, Kind: archive.KindJoin, Nick: "guest42", UserHost: "~guest@203.0.113.9"}},
+		{"mirc", archive.Event{ID: 1234570, Time: tm, Kind: archive.KindMessage, Nick: "alice", Text: "\x02bold\x02 and \x0304red\x03 text"}},
+	} {
+		b.Run(bc.name, func(b *testing.B) {
+			var buf []byte
+			local := bc.ev.Time.In(london)
+			b.ReportAllocs()
+			for b.Loop() {
+				buf = appendLine(buf[:0], &bc.ev, local)
+			}
+			b.SetBytes(int64(len(buf)))
+			b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "lines/s")
+		})
 	}
-	var buf []byte
-	var n int64
-	b.ReportAllocs()
-	for i := 0; b.Loop(); i++ {
-		ev := &evs[i%len(evs)]
-		buf = appendLine(buf[:0], ev, ev.Time.In(london))
-		n += int64(len(buf))
-	}
-	b.SetBytes(n / int64(b.N))
-	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "lines/s")
 }

@@ -565,3 +565,26 @@ func TestConcurrentRenders(t *testing.T) {
 		}
 	}
 }
+
+func TestChannelWithoutEvents(t *testing.T) {
+	db := openArchive(t, london)
+	if err := db.SetPublic(context.Background(), "testnet", "#quiet", true); err != nil {
+		t.Fatal(err)
+	}
+	out := t.TempDir()
+	opt := fixtureOptions(out)
+	opt.Channels = []ChannelOptions{{Network: "testnet", Name: "#quiet", Public: true}}
+	st := render(t, db, opt)
+	if st.Days != 0 {
+		t.Errorf("rendered %d days of an empty channel", st.Days)
+	}
+	for _, p := range []string{"index.html", "testnet/quiet/index.html", "testnet/quiet/stats.html", "feed.atom"} {
+		data, err := os.ReadFile(filepath.Join(out, p))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if strings.HasSuffix(p, ".html") {
+			checkPage(t, p, data)
+		}
+	}
+}
