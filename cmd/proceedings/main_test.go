@@ -331,3 +331,58 @@ func TestDemoServesTheSampleArchive(t *testing.T) {
 		t.Fatal("demo did not stop on SIGINT")
 	}
 }
+
+func TestRedactRemovesLinesFromArchiveAndPages(t *testing.T) {
+	dir := writeConfig(t, minimalConfig)
+	london, _ := time.LoadLocation("Europe/London")
+	db, err := archive.Open(context.Background(), filepath.Join(dir, "data/archive.db"), archive.Options{Location: london})
+	if err != nil {
+		t.Fatal(err)
+	}
+	at := time.Date(2026, 2, 2, 14, 0, 0, 0, time.UTC)
+	for i, ev := range []archive.Event{
+		{Kind: archive.KindMessage, Nick: "alice", Text: "hello"},
+		{Kind: archive.KindMessage, Nick: "doxer", Text: "her address is 221B Baker Street"},
+		{Kind: archive.KindMessage, Nick: "bob", Text: "please don't"},
+	} {
+		ev.Network, ev.Channel, ev.Time = "testnet", "#techrights", at.Add(time.Duration(i)*time.Minute)
+		if _, err := db.Append(context.Background(), ev); err != nil {
+			t.Fatal(err)
+		}
+	}
+	db.Close()
+	// Publish first (open read-write once so the public flags are synced).
+	if _, errOut, code := run(t, dir, "redact", "--channel", "#techrights", "--nick", "nobody", "--dry-run"); code != 0 {
+		t.Fatalf("dry run: %s", errOut)
+	}
+	if _, errOut, code := run(t, dir, "render"); code != 0 {
+		t.Fatalf("render: %s", errOut)
+	}
+	page := filepath.Join(dir, "public", "testnet", "techrights", "2026-02-02")
+	if html, _ := os.ReadFile(page + ".html"); !strings.Contains(string(html), "221B") {
+		t.Fatalf("the rendered page lacks the line to redact")
+	}
+	out, _, code := run(t, dir, "redact", "--channel", "#techrights", "--match", "baker street", "--dry-run")
+	if code != 0 || !strings.Contains(out, "would remove 1 line(s)") {
+		t.Fatalf("dry run: %d %q", code, out)
+	}
+	if html, _ := os.ReadFile(page + ".html"); !strings.Contains(string(html), "221B") {
+		t.Fatalf("the dry run removed the line")
+	}
+	out, errOut, code := run(t, dir, "redact", "--channel", "#techrights", "--nick", "doxer", "--from", "2026-02-02", "--to", "2026-02-02")
+	if code != 0 || !strings.Contains(out, "removed 1 line(s)") {
+		t.Fatalf("redact: %d %q %q", code, out, errOut)
+	}
+	for _, ext := range []string{".html", ".txt", ".gmi"} {
+		body, err := os.ReadFile(page + ext)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if strings.Contains(string(body), "221B") || !strings.Contains(string(body), "please") {
+			t.Errorf("%s after redaction:\n%s", ext, body)
+		}
+	}
+	if out, _, _ := run(t, dir, "search", "--all", "baker"); strings.Contains(out, "221B") {
+		t.Errorf("search still finds the redacted line: %q", out)
+	}
+}

@@ -7,6 +7,8 @@ import (
 	"github.com/schollz/progressbar/v3"
 	"github.com/spf13/cobra"
 
+	"proceedings/archive"
+	"proceedings/bot"
 	"proceedings/config"
 	"proceedings/render"
 )
@@ -90,12 +92,23 @@ func siteOptions(cfg *config.Config) render.Options {
 	if cfg.Site.BaseURL != nil {
 		opt.BaseURL = cfg.Site.BaseURL.String()
 	}
+	// A bridged channel is published as its bridge's merged log.
+	public := map[archive.ChannelRef]bool{}
+	for _, ref := range bot.PublicLogs(cfg) {
+		public[ref] = true
+	}
+	seen := map[archive.ChannelRef]bool{}
 	for _, n := range cfg.Networks {
 		for _, ch := range n.Channels {
+			ref, _ := bot.LogRef(cfg, n.Name, ch.Name)
+			if seen[ref] {
+				continue
+			}
+			seen[ref] = true
 			opt.Channels = append(opt.Channels, render.ChannelOptions{
-				Network:     n.Name,
-				Name:        ch.Name,
-				Public:      ch.Public,
+				Network:     ref.Network,
+				Name:        ref.Name,
+				Public:      public[ref],
 				NoIndex:     ch.NoIndex,
 				Description: ch.Description,
 			})
