@@ -19,10 +19,11 @@ import (
 	"proceedings/archive"
 	"proceedings/bot"
 	"proceedings/config"
+	"proceedings/web"
 )
 
 func init() {
-	var statusAddr string
+	var statusAddr, serveAddr string
 	cmd := &cobra.Command{
 		Use:   "run",
 		Short: "Connect to IRC and record every public event; announce the feeds and answer commands",
@@ -38,18 +39,24 @@ Signals:
                    channels removed are parted; a file with problems is
                    refused and the running configuration kept
 
+The site is rendered into site.out every site.render_interval and just after
+each local midnight; channels with announce_logs then get the link of the
+day that ended. --serve ADDR also serves the site with search and the JSON
+API, as proceedings serve does.
+
 --status-addr (or status_addr in the file) serves /healthz (JSON, 503 while
 a network is disconnected) and /metrics (Prometheus text format).`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return runBot(cmd, statusAddr)
+			return runBot(cmd, statusAddr, serveAddr)
 		},
 	}
+	cmd.Flags().StringVar(&serveAddr, "serve", "", "also serve the site with search here, e.g. 127.0.0.1:8080")
 	cmd.Flags().StringVar(&statusAddr, "status-addr", "", "serve /healthz and /metrics here, e.g. 127.0.0.1:9102 (default: the config's status_addr; \"\" with neither: off)")
 	rootCmd.AddCommand(cmd)
 }
 
-func runBot(cmd *cobra.Command, statusAddr string) error {
+func runBot(cmd *cobra.Command, statusAddr, serveAddr string) error {
 	ctx := cmd.Context()
 	cfg, err := loadConfig(cmd)
 	if err != nil {
@@ -125,9 +132,33 @@ func runBot(cmd *cobra.Command, statusAddr string) error {
 	if err != nil {
 		return err
 	}
+	glue.announcer = announcer
 
 	var wg sync.WaitGroup
 	defer wg.Wait()
+	if serveAddr != "" {
+		site, err := newSiteServer(cfg, db, web.Options{})
+		if err != nil {
+			return err
+		}
+		ln, err := net.Listen("tcp", serveAddr)
+		if err != nil {
+			return fmt.Errorf("--serve: listen on %s: %w", serveAddr, err)
+		}
+		log.Info("serving the site", "url", web.ListenerURL(ln))
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if err := web.Serve(ctx, ln, site); err != nil {
+				log.Error("the site server stopped", "err", err)
+			}
+		}()
+	}
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		siteLoop(ctx, live, db, b.Say, log)
+	}()
 	if statusAddr == "" {
 		statusAddr = cfg.StatusAddr
 	}
@@ -204,12 +235,13 @@ func serveStatus(addr string, h http.Handler, log *slog.Logger) (stop func(), er
 
 // runGlue carries out the admin commands and SIGHUP for the running bot.
 type runGlue struct {
-	b      *bot.Bot
-	db     *archive.DB
-	router *bot.Router
-	live   *atomic.Pointer[config.Config]
-	log    *slog.Logger
-	mu     sync.Mutex // one reload at a time
+	b         *bot.Bot
+	announcer *bot.Announcer
+	db        *archive.DB
+	router    *bot.Router
+	live      *atomic.Pointer[config.Config]
+	log       *slog.Logger
+	mu        sync.Mutex // one reload at a time
 }
 
 var _ bot.Admin = (*runGlue)(nil)
@@ -244,11 +276,19 @@ func (g *runGlue) Reload(ctx context.Context) error {
 	if g.router != nil {
 		g.router.SetConfig(next)
 	}
+	if g.announcer != nil {
+		if err := g.announcer.Reload(next.Feeds); err != nil {
+			g.log.Error("the feeds were not reloaded", "err", err)
+		}
+	}
 	return nil
 }
 
-// SetAnnounce is not available while running: announcements follow the
-// channels' announce keys, which a reload applies.
+// SetAnnounce turns feed announcements on or off in a channel until the
+// next reload.
 func (g *runGlue) SetAnnounce(network, channel string, on bool) error {
-	return errors.New("announcements follow announce: in bot.yaml; change it there and reload")
+	if g.announcer == nil {
+		return errors.New("no feed is configured")
+	}
+	return g.announcer.SetAnnounce(network, channel, on)
 }

@@ -84,13 +84,19 @@ func TestRun(t *testing.T) {
 	}
 	statusAddr := ln.Addr().String()
 	ln.Close()
+	ln, err = net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	serveAddr := ln.Addr().String()
+	ln.Close()
 
 	alice := ircserver.Dial(t, srv.Addr(), "alice")
 	alice.Join("#a")
 	alice.Join("#b")
 
 	out := &lockedBuffer{changed: make(chan struct{}, 1)}
-	cmd := exec.Command(binary, "run", "-c", cfgPath, "--status-addr", statusAddr, "--log-format", "json")
+	cmd := exec.Command(binary, "run", "-c", cfgPath, "--status-addr", statusAddr, "--serve", serveAddr, "--log-format", "json")
 	cmd.Stdout, cmd.Stderr = out, out
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
@@ -124,6 +130,31 @@ func TestRun(t *testing.T) {
 	}
 	if err := json.Unmarshal(body, &st); err != nil || resp.StatusCode != 200 || !st.OK || len(st.Networks) != 1 || fmt.Sprint(st.Networks[0].Channels) != "[#a]" {
 		t.Errorf("/healthz: %d %s (%v)", resp.StatusCode, body, err)
+	}
+
+	// --serve: the site rendered at start, and live search over what was
+	// just recorded.
+	out.waitFor(t, `"msg":"rendered the site"`)
+	if resp, err := http.Get("http://" + serveAddr + "/"); err != nil || resp.StatusCode != 200 {
+		t.Errorf("--serve front page: %v %v", resp, err)
+	} else {
+		resp.Body.Close()
+	}
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		resp, err := http.Get("http://" + serveAddr + "/search?q=proceedings")
+		if err != nil {
+			t.Fatal(err)
+		}
+		page, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if strings.Contains(string(page), "<mark>proceedings</mark>") {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("--serve search never found the recorded line: %d\n%s", resp.StatusCode, page)
+		}
+		time.Sleep(100 * time.Millisecond)
 	}
 
 	// A broken file is refused; the bot keeps running as it was.

@@ -6,6 +6,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"proceedings/archive"
+	"proceedings/bot"
 	"proceedings/config"
 	"proceedings/web"
 )
@@ -81,8 +82,8 @@ func newSiteServer(cfg *config.Config, db *archive.DB, opt web.Options) (*web.Se
 func publishedBy(cfg *config.Config) func(network, channel string) bool {
 	type key struct{ network, folded string }
 	pub := map[key]bool{}
-	for _, c := range cfg.PublicChannels() {
-		pub[key{c.Network, archive.FoldChannel(c.Channel)}] = true
+	for _, c := range bot.PublicLogs(cfg) {
+		pub[key{c.Network, archive.FoldChannel(c.Name)}] = true
 	}
 	return func(network, channel string) bool { return pub[key{network, archive.FoldChannel(channel)}] }
 }

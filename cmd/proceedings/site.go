@@ -1,0 +1,104 @@
+package main
+
+import (
+	"context"
+	"log/slog"
+	"sync/atomic"
+	"time"
+
+	"proceedings/archive"
+	"proceedings/bot"
+	"proceedings/config"
+	"proceedings/render"
+)
+
+// siteLoop keeps the site of a running bot up to date: it renders every
+// site.render_interval and just after each local midnight, and then says
+// the link of the day that ended in the channels with announce_logs.
+func siteLoop(ctx context.Context, live *atomic.Pointer[config.Config], db *archive.DB, say func(network, target, text string) error, log *slog.Logger) {
+	log = log.With("component", "site")
+	for {
+		cfg := live.Load()
+		if _, err := render.Render(ctx, db, siteOptions(cfg)); err != nil && ctx.Err() == nil {
+			log.Error("rendering the site failed; will try again", "err", err)
+		} else if ctx.Err() == nil {
+			announceEndedDays(ctx, cfg, db, time.Now(), say, log)
+		}
+		wait := cfg.Site.RenderInterval
+		now := time.Now().In(cfg.Site.Location)
+		_, midnight := archive.DateOf(now, cfg.Site.Location).Bounds(cfg.Site.Location)
+		if untilDayEnd := midnight.Sub(now) + 5*time.Second; untilDayEnd < wait {
+			wait = untilDayEnd
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(wait):
+		}
+	}
+}
+
+// announceEndedDays says "IRC Proceedings: Monday, February 02, 2026 — URL"
+// in every channel with announce_logs whose log had lines on the last day
+// that ended before now. Each day is announced once, even across restarts:
+// the archive remembers the last day announced per channel. Only the most
+// recent ended day is announced, never a backlog.
+func announceEndedDays(ctx context.Context, cfg *config.Config, db *archive.DB, now time.Time, say func(network, target, text string) error, log *slog.Logger) {
+	loc := cfg.Site.Location
+	ended := archive.DateOf(now, loc).AddDays(-1)
+	base := ""
+	if cfg.Site.BaseURL != nil {
+		base = cfg.Site.BaseURL.String()
+	}
+	for _, n := range cfg.Networks {
+		for _, ch := range n.Channels {
+			if !ch.AnnounceLogs || !ch.Public {
+				continue
+			}
+			ref, _ := bot.LogRef(cfg, n.Name, ch.Name)
+			key := "logs-announced/" + n.Name + "/" + archive.FoldChannel(ch.Name)
+			last, _, err := db.Meta(ctx, key)
+			if err != nil {
+				log.Warn("cannot read what was announced", "err", err)
+				continue
+			}
+			if last >= ended.String() {
+				continue
+			}
+			lines, err := dayLines(ctx, db, ref, ended)
+			if err != nil {
+				log.Warn("cannot read the calendar", "channel", ch.Name, "err", err)
+				continue
+			}
+			if lines > 0 {
+				text := render.PageTitle(ended) + " — " + render.DayURL(base, ref.Network, ref.Name, ended)
+				if err := say(n.Name, ch.Name, text); err != nil {
+					log.Warn("cannot announce the day's logs", "channel", ch.Name, "err", err)
+					continue
+				}
+			}
+			if err := db.SetMeta(ctx, key, ended.String()); err != nil {
+				log.Warn("cannot remember the announced day", "err", err)
+			}
+		}
+	}
+}
+
+// dayLines is how many lines a log has on a day (0 when none, or when the
+// log does not exist yet).
+func dayLines(ctx context.Context, db *archive.DB, ref archive.ChannelRef, day archive.Date) (int, error) {
+	c, err := db.FindChannel(ctx, ref.Network, ref.Name)
+	if err != nil {
+		return 0, nil
+	}
+	cal, err := db.Calendar(ctx, c.ID)
+	if err != nil {
+		return 0, err
+	}
+	for _, d := range cal {
+		if d.Day == day {
+			return d.Lines, nil
+		}
+	}
+	return 0, nil
+}
