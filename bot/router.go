@@ -298,37 +298,12 @@ func (r *Router) finish(in Incoming, answers []cmdAnswer) []Reply {
 		case a.private:
 			rep.Target, rep.Notice = in.Nick, true
 		}
-		for _, line := range splitReply(cleanReply(a.text), MaxReplyBytes, budget) {
+		for _, line := range splitReply(cleanText(a.text), MaxReplyBytes, budget) {
 			rep.Text = line
 			out = append(out, rep)
 		}
 	}
 	return out
-}
-
-// cleanReply makes text safe for one IRC line: formatting codes stripped,
-// invalid UTF-8 replaced, line breaks and tabs turned into spaces, every
-// other control character (NUL, CTCP's \x01, C1 codes) removed, runs of
-// spaces collapsed.
-func cleanReply(s string) string {
-	s = ircfmt.Strip(strings.ToValidUTF8(s, "\uFFFD"))
-	var b strings.Builder
-	b.Grow(len(s))
-	space := true // trims leading space
-	for _, c := range s {
-		switch {
-		case c == '\r' || c == '\n' || c == '\t' || c == '\u2028' || c == '\u2029' || c == ' ':
-			if !space {
-				b.WriteByte(' ')
-				space = true
-			}
-		case unicode.IsControl(c) || c == '\u200B' || c == '\uFEFF':
-		default:
-			b.WriteRune(c)
-			space = false
-		}
-	}
-	return strings.TrimRight(b.String(), " ")
 }
 
 // splitReply cuts s into lines of at most max bytes on UTF-8 character

@@ -6,7 +6,7 @@ import (
 	"unicode/utf8"
 )
 
-func TestCleanReply(t *testing.T) {
+func TestCleanText(t *testing.T) {
 	tests := []struct{ in, want string }{
 		{"plain", "plain"},
 		{"\x02bold\x02 \x1ditalic\x1d \x1funder\x1f \x0304,12red\x03 \x16rev\x16 \x0f", "bold italic under red rev"},
@@ -16,12 +16,12 @@ func TestCleanReply(t *testing.T) {
 		{"tab\there  and\u2028there", "tab here and there"},
 		{"  leading and trailing  ", "leading and trailing"},
 		{"bad \xff utf8", "bad \uFFFD utf8"},
-		{"c1\u0085control", "c1control"},
+		{"c1\u0085control", "c1 control"},
 		{"“curly” — dash", "“curly” — dash"},
 	}
 	for _, tc := range tests {
-		if got := cleanReply(tc.in); got != tc.want {
-			t.Errorf("cleanReply(%q) = %q, want %q", tc.in, got, tc.want)
+		if got := cleanText(tc.in); got != tc.want {
+			t.Errorf("cleanText(%q) = %q, want %q", tc.in, got, tc.want)
 		}
 	}
 }
@@ -75,10 +75,10 @@ func FuzzSplitReply(f *testing.F) {
 		if max < 4 || max > 1000 || lines < 1 || lines > 10 {
 			return
 		}
-		clean := cleanReply(s)
+		clean := cleanText(s)
 		for _, c := range clean {
 			if c < ' ' || c == 0x7f || (c >= 0x80 && c <= 0x9f) {
-				t.Fatalf("cleanReply(%q) kept %U", s, c)
+				t.Fatalf("cleanText(%q) kept %U", s, c)
 			}
 		}
 		got := splitReply(clean, max, lines)

@@ -42,8 +42,8 @@ func CleanTitle(s string, max int) string {
 	return cutTitle(cleanText(html.UnescapeString(s)), max)
 }
 
-// cleanText is CleanTitle without the entity decoding and the cut, for
-// text that is already decoded (a page's <title>): IRC formatting codes
+// cleanText makes text safe for one IRC line, for every reply of the bot
+// and for titles that are already decoded (a page's <title>): IRC formatting codes
 // stripped, invalid UTF-8 replaced, white space and line breaks collapsed
 // to single spaces, control characters, zero-width spaces and
 // bidirectional controls removed.
