@@ -11,6 +11,8 @@ import (
 	"fmt"
 	"strings"
 	"time"
+
+	"proceedings/internal/casemap"
 )
 
 // Kind is what happened in a channel.
@@ -138,21 +140,4 @@ func (e Event) Validate() error {
 
 // FoldChannel folds a channel name the way IRC servers compare them
 // (rfc1459 case mapping: A-Z and []\~ fold to a-z and {}|^).
-func FoldChannel(name string) string {
-	b := []byte(name)
-	for i, c := range b {
-		switch {
-		case c >= 'A' && c <= 'Z':
-			b[i] = c + 32
-		case c == '[':
-			b[i] = '{'
-		case c == ']':
-			b[i] = '}'
-		case c == '\\':
-			b[i] = '|'
-		case c == '~':
-			b[i] = '^'
-		}
-	}
-	return string(b)
-}
+func FoldChannel(name string) string { return casemap.Fold(name) }

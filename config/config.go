@@ -29,6 +29,9 @@ import (
 	"strings"
 	"text/template"
 	"time"
+
+	"proceedings/internal/casemap"
+
 	// Embed the time zone database so that site.timezone means the same on
 	// every machine, with or without /usr/share/zoneinfo.
 	_ "time/tzdata"
@@ -307,24 +310,7 @@ func (c *Config) PublicChannels() []ChannelRef {
 
 // FoldName folds an IRC nick or channel name by the rfc1459 case mapping, for
 // comparisons: A–Z and []\~ become a–z and {}|^.
-func FoldName(s string) string {
-	b := []byte(s)
-	for i, c := range b {
-		switch {
-		case c >= 'A' && c <= 'Z':
-			b[i] = c + 'a' - 'A'
-		case c == '[':
-			b[i] = '{'
-		case c == ']':
-			b[i] = '}'
-		case c == '\\':
-			b[i] = '|'
-		case c == '~':
-			b[i] = '^'
-		}
-	}
-	return string(b)
-}
+func FoldName(s string) string { return casemap.Fold(s) }
 
 // SecretRef says where a secret is kept: in an environment variable (Env) or
 // a file (File, an absolute path). It never holds the secret itself.
