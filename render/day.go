@@ -133,15 +133,34 @@ type linksData struct {
 	Links    []linkRow
 }
 
-// dayAggregator collects a day's numbers while its lines are written.
+// dayAggregator counts a day's numbers (dayAgg) as its events go by: for a
+// rendered day and, through ComputeStats, for the stats of a range. With
+// titles set it also collects the rows of the day's links page.
 type dayAggregator struct {
-	agg     dayAgg
-	nicks   map[string]*nickAgg // by nick as written
-	hosts   map[string]int
-	links   map[string]int
-	order   []string // links in order of first appearance
-	rows    []linkRow
-	filters map[uint32]bool
+	agg   dayAgg
+	nicks map[string]*nickAgg // by nick as written
+	hosts map[string]int
+	links map[string]int
+	order []string // links in order of first appearance
+
+	titles func(href string) string // a known post's title; nil: no rows
+	base   string                   // the day's date, for the rows' links
+	rows   []linkRow
+}
+
+func newDayAggregator() *dayAggregator {
+	return &dayAggregator{nicks: map[string]*nickAgg{}, hosts: map[string]int{}, links: map[string]int{}}
+}
+
+// reset starts a day, keeping the maps' storage.
+func (a *dayAggregator) reset(day string, rev int64) {
+	a.agg = dayAgg{Day: day, Rev: rev}
+	clear(a.nicks)
+	clear(a.hosts)
+	clear(a.links)
+	a.order = a.order[:0]
+	a.base = day
+	a.rows = nil
 }
 
 func (r *renderer) renderDay(ctx context.Context, job dayJob, w *worker) (dayResult, error) {
@@ -152,12 +171,9 @@ func (r *renderer) renderDay(ctx context.Context, job dayJob, w *worker) (dayRes
 		return dayResult{}, err
 	}
 	base := day.String()
-	a := dayAggregator{
-		agg:   dayAgg{Day: base, Rev: job.info.Rev, Events: len(events)},
-		nicks: map[string]*nickAgg{},
-		hosts: map[string]int{},
-		links: map[string]int{},
-	}
+	a := newDayAggregator()
+	a.reset(base, job.info.Rev)
+	a.titles = r.postTitle
 
 	// The log itself, through the line writer.
 	w.log = w.log[:0]
@@ -170,7 +186,7 @@ func (r *renderer) renderDay(ctx context.Context, job dayJob, w *worker) (dayRes
 		}
 		prev = ev.Time
 		w.log = appendLine(w.log, ev, local)
-		a.add(r, ev, local, base)
+		a.add(ev, local)
 	}
 	if n := len(events); n > 0 {
 		a.agg.Last = events[n-1].Time.UnixMilli()
@@ -312,7 +328,9 @@ func appendQuiet(b []byte, d time.Duration) []byte {
 	return append(b, " without a line</span></li>\n"...)
 }
 
-func (a *dayAggregator) add(r *renderer, ev *archive.Event, local time.Time, base string) {
+// add counts one event of the day; local is its time in the site's zone.
+func (a *dayAggregator) add(ev *archive.Event, local time.Time) {
+	a.agg.Events++
 	speech := ev.Kind.IsSpeech()
 	if speech {
 		a.agg.Lines++
@@ -330,7 +348,9 @@ func (a *dayAggregator) add(r *renderer, ev *archive.Event, local time.Time, bas
 	}
 	if ev.Flags&archive.FlagSelf != 0 && ev.Kind == archive.KindMessage {
 		if title, host, ok := parseTitleLine(ev.Text); ok {
-			a.attachTitle(ev.Time, title, host)
+			if a.titles != nil {
+				a.attachTitle(ev.Time, title, host)
+			}
 			return
 		}
 	}
@@ -346,27 +366,34 @@ func (a *dayAggregator) add(r *renderer, ev *archive.Event, local time.Time, bas
 			a.hosts[h]++
 		}
 		a.agg.LinkCount++
-		var clock [8]byte
-		nick := stripNick(ev.Nick)
-		if nick == "" {
-			nick = "(topic)"
+		if a.titles != nil {
+			a.addRow(ev, local, start, end, href)
 		}
-		host := ""
-		if u, err := url.Parse(href); err == nil {
-			host = u.Host
-		}
-		a.rows = append(a.rows, linkRow{
-			at:      ev.Time,
-			host:    host,
-			self:    ev.Flags&archive.FlagSelf != 0,
-			Time:    string(appendClock(clock[:0], local)),
-			Nick:    nick,
-			Colour:  colourClass(nickHash(ev.Nick)),
-			Href:    template.URL(href),
-			Text:    sanitizeText(ev.Text[start:end]),
-			Title:   r.postTitle(href),
-			Context: base + ".html#l-" + strconv.FormatInt(ev.ID, 10),
-		})
+	})
+}
+
+// addRow adds a link to the day's links page.
+func (a *dayAggregator) addRow(ev *archive.Event, local time.Time, start, end int, href string) {
+	var clock [8]byte
+	nick := stripNick(ev.Nick)
+	if nick == "" {
+		nick = "(topic)"
+	}
+	host := ""
+	if u, err := url.Parse(href); err == nil {
+		host = u.Host
+	}
+	a.rows = append(a.rows, linkRow{
+		at:      ev.Time,
+		host:    host,
+		self:    ev.Flags&archive.FlagSelf != 0,
+		Time:    string(appendClock(clock[:0], local)),
+		Nick:    nick,
+		Colour:  colourClass(nickHash(ev.Nick)),
+		Href:    template.URL(href),
+		Text:    sanitizeText(ev.Text[start:end]),
+		Title:   a.titles(href),
+		Context: a.base + ".html#l-" + strconv.FormatInt(ev.ID, 10),
 	})
 }
 

@@ -50,6 +50,14 @@
 // per speaker. Nicks are coloured by the same hash, from a palette of 16
 // readable in light and dark mode.
 //
+// # Statistics
+//
+// A day's numbers (lines, lines per hour, people with their lines and
+// words, link hosts) are counted while its page is written and kept in the
+// render cache; the stats page folds them. ComputeStats streams a range of
+// days from the archive through the same counting and the same folding, so
+// `proceedings stats` prints what the stats page shows.
+//
 // # Safety
 //
 // Page skeletons are html/template. The log lines, a million of them in a

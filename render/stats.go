@@ -1,6 +1,8 @@
 package render
 
 import (
+	"context"
+	"encoding/json"
 	"fmt"
 	"html"
 	"html/template"
@@ -11,6 +13,239 @@ import (
 
 	"proceedings/archive"
 )
+
+// ChannelStats are the numbers behind a channel's stats page over a range
+// of days. The stats page and ComputeStats get them from one aggregation.
+type ChannelStats struct {
+	Network, Channel string
+	First, Last      archive.Date // first and last day with events in the range (zero: none)
+	Events           int          // every event
+	Lines            int          // messages, actions and notices
+	ActiveDays       int          // days with at least one line
+	Speakers         int          // distinct people (folded nicks) with at least one line
+	TopTalkers       []Talker     // most lines first, at most top
+	Hours            [24]int      // lines per hour of the day, site timezone
+	Weekdays         [7]int       // lines per weekday, indexed by time.Weekday (Sunday = 0)
+	Links            int          // links shared
+	Hosts            []HostCount  // most shared link hosts, most first, at most top
+}
+
+// Talker is one person's share of a channel: their nick as they last
+// spelled it (formatting removed), lines and words.
+type Talker struct {
+	Nick         string
+	Lines, Words int
+}
+
+// HostCount is how many shared links went to one host (lower case,
+// without "www.").
+type HostCount struct {
+	Host  string
+	Links int
+}
+
+// MarshalJSON writes the stats with lower-case keys, as the web API does,
+// and the days as "2006-01-02" (left out when there is none).
+func (s ChannelStats) MarshalJSON() ([]byte, error) {
+	type talker struct {
+		Nick  string `json:"nick"`
+		Lines int    `json:"lines"`
+		Words int    `json:"words"`
+	}
+	type host struct {
+		Host  string `json:"host"`
+		Links int    `json:"links"`
+	}
+	out := struct {
+		Network    string   `json:"network"`
+		Channel    string   `json:"channel"`
+		First      string   `json:"first,omitempty"`
+		Last       string   `json:"last,omitempty"`
+		Events     int      `json:"events"`
+		Lines      int      `json:"lines"`
+		ActiveDays int      `json:"active_days"`
+		Speakers   int      `json:"speakers"`
+		TopTalkers []talker `json:"top_talkers"`
+		Hours      [24]int  `json:"hours"`
+		Weekdays   [7]int   `json:"weekdays"`
+		Links      int      `json:"links"`
+		Hosts      []host   `json:"hosts"`
+	}{Network: s.Network, Channel: s.Channel, Events: s.Events, Lines: s.Lines, ActiveDays: s.ActiveDays,
+		Speakers: s.Speakers, Hours: s.Hours, Weekdays: s.Weekdays, Links: s.Links,
+		TopTalkers: make([]talker, 0, len(s.TopTalkers)), Hosts: make([]host, 0, len(s.Hosts))}
+	if !s.First.IsZero() {
+		out.First, out.Last = s.First.String(), s.Last.String()
+	}
+	for _, t := range s.TopTalkers {
+		out.TopTalkers = append(out.TopTalkers, talker(t))
+	}
+	for _, h := range s.Hosts {
+		out.Hosts = append(out.Hosts, host(h))
+	}
+	return json.Marshal(out)
+}
+
+// ComputeStats streams a channel's days in [from, to] (zero dates:
+// unbounded) from the archive through the stats page's aggregation: the
+// same per-day counting as a rendered day and the same folding of days as
+// the stats page. Memory stays flat with the range. Days are counted in the
+// archive's timezone, which is the site's. ComputeStats does not ask
+// whether the channel is public: callers that publish must.
+func ComputeStats(ctx context.Context, db *archive.DB, channelID int64, from, to archive.Date, top int) (ChannelStats, error) {
+	chans, err := db.Channels(ctx)
+	if err != nil {
+		return ChannelStats{}, err
+	}
+	var ch *archive.Channel
+	for i := range chans {
+		if chans[i].ID == channelID {
+			ch = &chans[i]
+		}
+	}
+	if ch == nil {
+		return ChannelStats{}, fmt.Errorf("stats: %w: id %d", archive.ErrNoChannel, channelID)
+	}
+	acc := newStatsAcc()
+	if ch.Days > 0 {
+		if from.IsZero() || from.Before(ch.First) {
+			from = ch.First
+		}
+		if to.IsZero() || ch.Last.Before(to) {
+			to = ch.Last
+		}
+	}
+	if ch.Days > 0 && !to.Before(from) {
+		loc := db.Location()
+		start, _ := from.Bounds(loc)
+		_, end := to.Bounds(loc)
+		a := newDayAggregator()
+		var cur archive.Date
+		flush := func() {
+			a.finish()
+			acc.add(cur, &a.agg)
+		}
+		err := db.Range(ctx, ch.ID, start, end, func(ev archive.Event) error {
+			local := ev.Time.In(loc)
+			y, m, d := local.Date()
+			if day := (archive.Date{Year: y, Month: m, Day: d}); day != cur {
+				if !cur.IsZero() {
+					flush()
+				}
+				cur = day
+				a.reset(day.String(), 0)
+			}
+			a.add(&ev, local)
+			return nil
+		})
+		if err != nil {
+			return ChannelStats{}, fmt.Errorf("stats of %s: %w", ch.Name, err)
+		}
+		if !cur.IsZero() {
+			flush()
+		}
+	}
+	return acc.stats(ch.Network, ch.Name, top), nil
+}
+
+// statsAcc folds days' aggregates (dayAgg, oldest day first) into a
+// channel's numbers: the one aggregation behind the stats page and
+// ComputeStats. It holds one entry per person and per host, nothing per day.
+type statsAcc struct {
+	st      ChannelStats // the sums; TopTalkers and Hosts are filled by stats
+	talkers map[string]*talkerAcc
+	hosts   map[string]int
+}
+
+type talkerAcc struct {
+	key, nick          string // folded, and as last spelled
+	lines, words, days int
+}
+
+func newStatsAcc() *statsAcc {
+	return &statsAcc{talkers: map[string]*talkerAcc{}, hosts: map[string]int{}}
+}
+
+// add counts one day; days come oldest first.
+func (s *statsAcc) add(day archive.Date, a *dayAgg) {
+	if s.st.First.IsZero() {
+		s.st.First = day
+	}
+	s.st.Last = day
+	s.st.Events += a.Events
+	s.st.Lines += a.Lines
+	if a.Lines > 0 {
+		s.st.ActiveDays++
+	}
+	for h, n := range a.Hours {
+		s.st.Hours[h] += int(n)
+	}
+	s.st.Weekdays[day.Weekday()] += a.Lines
+	s.st.Links += a.LinkCount
+	for _, n := range a.Nicks {
+		t := s.talkers[n.Key]
+		if t == nil {
+			t = &talkerAcc{key: n.Key}
+			s.talkers[n.Key] = t
+		}
+		t.nick = n.Nick // days are oldest first: the latest spelling wins
+		t.lines += n.Lines
+		t.words += n.Words
+		t.days++
+	}
+	for _, h := range a.Hosts {
+		s.hosts[h.Host] += h.N
+	}
+}
+
+// topTalkers returns at most n people, most lines first (ties by folded
+// nick).
+func (s *statsAcc) topTalkers(n int) []*talkerAcc {
+	all := make([]*talkerAcc, 0, len(s.talkers))
+	for _, t := range s.talkers {
+		all = append(all, t)
+	}
+	sort.Slice(all, func(i, j int) bool {
+		if all[i].lines != all[j].lines {
+			return all[i].lines > all[j].lines
+		}
+		return all[i].key < all[j].key
+	})
+	return all[:min(len(all), max(n, 0))]
+}
+
+// topHosts returns at most n hosts, most links first (ties by name).
+func (s *statsAcc) topHosts(n int) []HostCount {
+	if len(s.hosts) == 0 || n <= 0 {
+		return nil
+	}
+	all := make([]HostCount, 0, len(s.hosts))
+	for h, c := range s.hosts {
+		all = append(all, HostCount{h, c})
+	}
+	sort.Slice(all, func(i, j int) bool {
+		if all[i].Links != all[j].Links {
+			return all[i].Links > all[j].Links
+		}
+		return all[i].Host < all[j].Host
+	})
+	all = all[:min(len(all), max(n, 0))]
+	for i := range all {
+		all[i].Host = sanitizeText(all[i].Host)
+	}
+	return all
+}
+
+// stats returns the numbers with the top people and hosts.
+func (s *statsAcc) stats(network, channel string, top int) ChannelStats {
+	st := s.st
+	st.Network, st.Channel = network, channel
+	st.Speakers = len(s.talkers)
+	for _, t := range s.topTalkers(top) {
+		st.TopTalkers = append(st.TopTalkers, Talker{Nick: stripNick(t.nick), Lines: t.lines, Words: t.words})
+	}
+	st.Hosts = s.topHosts(top)
+	return st
+}
 
 type talkerRow struct {
 	Rank             int
@@ -61,88 +296,41 @@ const (
 // renderStats writes a channel's stats page from its cached day
 // aggregates: no event is read again.
 func (r *renderer) renderStats(c *chanInfo) error {
-	data := statsData{Channel: c.Name, Network: c.Network, Zone: r.loc.String(), Days: len(c.cache.Days)}
-	var hours [24]int
-	var weekdays [7]int // Monday first
-	type talker struct {
-		nick               string
-		lines, words, days int
-	}
-	talkers := map[string]*talker{}
-	hosts := map[string]int{}
+	acc := newStatsAcc()
 	days := make([]busiestRow, 0, len(c.cache.Days))
-	var dates []archive.Date
-	var perDay []int
+	dates := make([]archive.Date, 0, len(c.cache.Days))
+	perDay := make([]int, 0, len(c.cache.Days))
 	for i := range c.cache.Days {
 		a := &c.cache.Days[i]
 		day, err := archive.ParseDate(a.Day)
 		if err != nil {
 			return err
 		}
-		data.Lines += a.Lines
-		data.LinkCount += a.LinkCount
-		for h, n := range a.Hours {
-			hours[h] += int(n)
-		}
-		weekdays[(int(day.Weekday())+6)%7] += a.Lines
-		for _, n := range a.Nicks {
-			t := talkers[n.Key]
-			if t == nil {
-				t = &talker{}
-				talkers[n.Key] = t
-			}
-			t.nick = n.Nick // days are oldest first: the latest spelling wins
-			t.lines += n.Lines
-			t.words += n.Words
-			t.days++
-		}
-		for _, h := range a.Hosts {
-			hosts[h.Host] += h.N
-		}
+		acc.add(day, a)
 		days = append(days, busiestRow{dayTitle(day), a.Day + ".html", a.Lines})
 		dates = append(dates, day)
 		perDay = append(perDay, a.Lines)
 	}
-	data.Speakers = len(talkers)
-	if len(dates) > 0 {
-		data.First, data.Last = dates[0].String(), dates[len(dates)-1].String()
+	st := acc.stats(c.Network, c.Name, topHosts)
+	data := statsData{Channel: c.Name, Network: c.Network, Zone: r.loc.String(), Lines: st.Lines, Days: st.ActiveDays,
+		Speakers: st.Speakers, LinkCount: st.Links}
+	if !st.First.IsZero() {
+		data.First, data.Last = st.First.String(), st.Last.String()
 	}
-
-	keys := make([]string, 0, len(talkers))
-	for k := range talkers {
-		keys = append(keys, k)
-	}
-	sort.Slice(keys, func(i, j int) bool {
-		a, b := talkers[keys[i]], talkers[keys[j]]
-		if a.lines != b.lines {
-			return a.lines > b.lines
-		}
-		return keys[i] < keys[j]
-	})
-	for i, k := range keys[:min(len(keys), topTalkers)] {
-		t := talkers[k]
-		row := talkerRow{Rank: i + 1, Nick: stripNick(t.nick), Colour: colourClass(nickHash(k)), Lines: t.lines, Days: t.days,
-			Max: talkers[keys[0]].lines, WordsPerLine: "0"}
-		if data.Lines > 0 {
-			row.Percent = strconv.FormatFloat(100*float64(t.lines)/float64(data.Lines), 'f', 1, 64) + "%"
+	talkers := acc.topTalkers(topTalkers)
+	for i, t := range talkers {
+		row := talkerRow{Rank: i + 1, Nick: stripNick(t.nick), Colour: colourClass(nickHash(t.key)), Lines: t.lines, Days: t.days,
+			Max: talkers[0].lines, WordsPerLine: "0"}
+		if st.Lines > 0 {
+			row.Percent = strconv.FormatFloat(100*float64(t.lines)/float64(st.Lines), 'f', 1, 64) + "%"
 		}
 		if t.lines > 0 {
 			row.WordsPerLine = strconv.FormatFloat(float64(t.words)/float64(t.lines), 'f', 1, 64)
 		}
 		data.Talkers = append(data.Talkers, row)
 	}
-	hostKeys := make([]string, 0, len(hosts))
-	for h := range hosts {
-		hostKeys = append(hostKeys, h)
-	}
-	sort.Slice(hostKeys, func(i, j int) bool {
-		if hosts[hostKeys[i]] != hosts[hostKeys[j]] {
-			return hosts[hostKeys[i]] > hosts[hostKeys[j]]
-		}
-		return hostKeys[i] < hostKeys[j]
-	})
-	for _, h := range hostKeys[:min(len(hostKeys), topHosts)] {
-		data.Hosts = append(data.Hosts, hostRow{sanitizeText(h), hosts[h], hosts[hostKeys[0]]})
+	for _, h := range st.Hosts {
+		data.Hosts = append(data.Hosts, hostRow{h.Host, h.Links, st.Hosts[0].Links})
 	}
 	sort.SliceStable(days, func(i, j int) bool { return days[i].Lines > days[j].Lines })
 	data.Busiest = days[:min(len(days), topDays)]
@@ -151,14 +339,16 @@ func (r *renderer) renderStats(c *chanInfo) error {
 	for h := range hourLabels {
 		hourLabels[h] = fmt.Sprintf("%02d", h)
 	}
-	data.ByHour = barChart("hours", "Lines by hour of the day", hourLabels, hours[:], 3)
-	dayNames := []string{"Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"}
+	data.ByHour = barChart("hours", "Lines by hour of the day", hourLabels, st.Hours[:], 3)
+	var weekdays [7]int // Monday first
 	short := make([]string, 7)
-	for i, d := range dayNames {
-		short[i] = d[:3]
-		data.Weekdays = append(data.Weekdays, numRow{d, weekdays[i]})
+	for i := range weekdays {
+		d := time.Weekday((i + 1) % 7)
+		weekdays[i] = st.Weekdays[d]
+		short[i] = d.String()[:3]
+		data.Weekdays = append(data.Weekdays, numRow{d.String(), weekdays[i]})
 	}
-	for h, n := range hours {
+	for h, n := range st.Hours {
 		data.Hours = append(data.Hours, numRow{hourLabels[h] + ":00–" + hourLabels[h] + ":59", n})
 	}
 	data.ByWeekday = barChart("weekdays", "Lines by day of the week", short, weekdays[:], 1)

@@ -1,10 +1,3 @@
-//go:build ignore
-
-// This file waits for render.ComputeStats (web/NEEDS.md, render section 1):
-// `proceedings stats` must print the numbers of the stats page from the
-// renderer's own aggregation, not from a second copy of it. Delete the build
-// line above once render exports ComputeStats and ChannelStats as proposed.
-
 package main
 
 import (
@@ -23,15 +16,20 @@ func init() {
 	var (
 		channel, network, from, to string
 		top                        int
-		asJSON                     bool
+		asJSON, all                bool
 	)
 	cmd := &cobra.Command{
-		Use:   "stats --channel '#chan' [--from DAY] [--to DAY] [--top N] [--json]",
+		Use:   "stats --channel '#chan' [--network NET] [--from DAY] [--to DAY] [--top N] [--json] [--all]",
 		Short: "Print the numbers behind a channel's stats page",
 		Long: `stats prints what the channel's stats page shows, computed from the archive by
 the same code: lines, active days, speakers, the top talkers, the busiest hours
 and weekdays (site timezone) and the most shared link hosts. --from and --to
-(days, inclusive) narrow it to a period; --json prints one JSON object.`,
+(days, inclusive) narrow it to a period; --json prints one JSON object
+(keys as in docs/api.md; weekdays are indexed from Sunday = 0).
+
+Only published channels are counted, as on the site. --all allows any
+channel in the archive, private ones included: it is for the archive's admin
+on the machine that holds it, never for output that is published.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			cfg, err := loadConfig(cmd)
@@ -54,6 +52,9 @@ and weekdays (site timezone) and the most shared link hosts. --from and --to
 			ch, err := db.FindChannel(ctx, network, channel)
 			if err != nil {
 				return err
+			}
+			if !all && !(ch.Public && publishedBy(cfg)(ch.Network, ch.Name)) {
+				return fmt.Errorf("%s is not published: its stats need --all (for the archive's admin only)", ch.Name)
 			}
 			st, err := render.ComputeStats(ctx, db, ch.ID, first, last, top)
 			if err != nil {
@@ -79,6 +80,7 @@ and weekdays (site timezone) and the most shared link hosts. --from and --to
 	f.StringVar(&to, "to", "", "last day, YYYY-MM-DD (inclusive)")
 	f.IntVar(&top, "top", 10, "how many talkers and hosts to list")
 	f.BoolVar(&asJSON, "json", false, "print JSON")
+	f.BoolVar(&all, "all", false, "allow a private channel (local admin use only)")
 	cmd.MarkFlagRequired("channel")
 	rootCmd.AddCommand(cmd)
 }
@@ -96,7 +98,7 @@ func printStats(w *bufio.Writer, st render.ChannelStats, loc *time.Location) {
 	}{{"lines", st.Lines}, {"events", st.Events}, {"active days", st.ActiveDays}, {"speakers", st.Speakers}, {"links", st.Links}} {
 		fmt.Fprintf(w, "%-12s %d\n", row.name, row.n)
 	}
-	fmt.Fprintf(w, "\ntop talkers       lines   words\n")
+	fmt.Fprintf(w, "\n%-16s %7s %7s\n", "top talkers", "lines", "words")
 	for i, t := range st.TopTalkers {
 		fmt.Fprintf(w, "%3d %-12s %7d %7d\n", i+1, termSafe(t.Nick), t.Lines, t.Words)
 	}
