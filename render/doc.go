@@ -14,6 +14,8 @@
 //
 //	index.html                          front page: channels, latest days, intro (content/index.md)
 //	about.html                          content/about.md (a default text without it)
+//	NAME.html                           Options.Pages, Markdown given by the caller (commands.html:
+//	                                    the bot's command reference), linked from every page
 //	style.css, range.js                 the one stylesheet; the optional range script
 //	feed.atom                           Atom feed: one entry per ended channel-day
 //	robots.txt                          Disallow lines for channels with NoIndex

@@ -37,6 +37,11 @@ type Options struct {
 	// channel's description, SLUG as Slug makes it). Raw HTML in them is
 	// not rendered.
 	ContentDir string
+	// Pages are more Markdown pages, by name: "commands" → commands.html.
+	// Each is rendered like about.html (goldmark, raw HTML not rendered)
+	// and linked from every page's navigation. A name is lower-case
+	// letters, digits and dashes, and not index or about.
+	Pages map[string][]byte
 	// Channels are the channels the configuration knows, with whether each
 	// is published. When Channels is nil, the archive's own public flag
 	// decides; when it is not, only the channels listed here as Public are
@@ -113,6 +118,11 @@ func (o *Options) normalize(db *archive.DB) error {
 			o.BaseURL += "/"
 		}
 	}
+	for name := range o.Pages {
+		if !validPageName(name) {
+			return fmt.Errorf("render: page name %q: use lower-case letters, digits and dashes (not index or about)", name)
+		}
+	}
 	if o.Now == nil {
 		o.Now = time.Now
 	}
@@ -120,6 +130,30 @@ func (o *Options) normalize(db *archive.DB) error {
 		o.Logger = slog.Default()
 	}
 	return nil
+}
+
+// validPageName says whether name may name one of Options.Pages: a file
+// name of its own at the site's root.
+func validPageName(name string) bool {
+	if name == "" || len(name) > 64 || name == "index" || name == "about" || name[0] == '-' {
+		return false
+	}
+	for _, c := range name {
+		if !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-') {
+			return false
+		}
+	}
+	return true
+}
+
+// pageNames are the names of Options.Pages, sorted.
+func (o *Options) pageNames() []string {
+	names := make([]string, 0, len(o.Pages))
+	for name := range o.Pages {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	return names
 }
 
 // chanOpts finds a channel's options; ok is false for a channel the
@@ -159,6 +193,13 @@ func (o *Options) keys() (dayKey, siteKey string, err error) {
 	})
 	fmt.Fprintf(d, "channels:%t\x00", o.Channels == nil)
 	s := sha256.New()
+	// Every page links the extra pages: their names are the day key's,
+	// their text is the site key's.
+	for _, name := range o.pageNames() {
+		fmt.Fprintf(d, "page:%s\x00", name)
+		fmt.Fprintf(s, "page:%s\x00%d\x00", name, len(o.Pages[name]))
+		s.Write(o.Pages[name])
+	}
 	for _, c := range chans {
 		fmt.Fprintf(d, "%s\x00%s\x00%t\x00%t\x00", c.Network, archive.FoldChannel(c.Name), c.Public, c.NoIndex)
 		if c.Public {

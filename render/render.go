@@ -60,6 +60,7 @@ type renderer struct {
 	loc   *time.Location
 	tmpl  *template.Template
 	files files
+	nav   []navLink // Options.Pages, for every page's navigation
 
 	titlesOnce sync.Once
 	titles     map[string]string // post link → title, for the links pages
@@ -101,6 +102,9 @@ func Render(ctx context.Context, db *archive.DB, opt Options) (Stats, error) {
 	}
 	defer unlock()
 	r := &renderer{db: db, opt: opt, loc: opt.Location, tmpl: templates, files: files{out: opt.Out, dirs: map[string]bool{}}}
+	for _, name := range opt.pageNames() {
+		r.nav = append(r.nav, navLink{name + ".html", pageLabel(name)})
+	}
 	st, err := r.run(ctx)
 	st.Written, st.Removed = r.files.lists()
 	st.Duration = time.Since(started)
@@ -352,10 +356,13 @@ func (r *renderer) run(ctx context.Context) (Stats, error) {
 		if err := r.renderStatic(chans); err != nil {
 			return st, err
 		}
+		if err := r.renderPages(old.Pages); err != nil {
+			return st, err
+		}
 	}
 
 	ns := &state{Version: stateVersion, DayKey: dayKey, SiteKey: siteKey, SeriesKey: seriesKey, Rev: rev, Today: today,
-		Series: seriesPaths, Feed: feed}
+		Series: seriesPaths, Pages: r.opt.pageNames(), Feed: feed}
 	for _, c := range chans {
 		ns.Channels = append(ns.Channels, stateChannel{ID: c.ID, Network: c.Network, Name: c.Name, Dir: c.dir, Days: len(c.cal)})
 	}
@@ -491,11 +498,12 @@ type page struct {
 	Script     bool
 	Alternates []alternate
 	Prev, Next *navLink
+	Nav        []navLink // Options.Pages
 	Data       any
 }
 
 func (r *renderer) page(title string, depth int, path string, noIndex bool, data any) *page {
-	p := &page{Title: title, Site: r.opt.Title, Zone: r.loc.String(), Root: strings.Repeat("../", depth), NoIndex: noIndex, Data: data}
+	p := &page{Title: title, Site: r.opt.Title, Zone: r.loc.String(), Root: strings.Repeat("../", depth), NoIndex: noIndex, Nav: r.nav, Data: data}
 	if r.opt.BaseURL != "" {
 		p.Canonical = r.opt.BaseURL + strings.TrimSuffix(path, "index.html")
 	}
@@ -541,15 +549,50 @@ func (r *renderer) renderStatic(chans []*chanInfo) error {
 	if err != nil {
 		return err
 	}
-	var buf = getBuffer()
+	return r.writeMarkdownPage("about.html", "About "+r.opt.Title, body)
+}
+
+// writeMarkdownPage writes a page of Markdown content (about.html and
+// Options.Pages) through the about template.
+func (r *renderer) writeMarkdownPage(rel, title string, body template.HTML) error {
+	buf := getBuffer()
 	defer putBuffer(buf)
-	if err := r.execute(buf, "about", r.page("About "+r.opt.Title, 0, "about.html", false, &struct {
+	if err := r.execute(buf, "about", r.page(title, 0, rel, false, &struct {
 		Title string
 		Body  template.HTML
 	}{r.opt.Title, body})); err != nil {
 		return err
 	}
-	return r.writeFile("about.html", buf.Bytes(), true)
+	return r.writeFile(rel, buf.Bytes(), true)
+}
+
+// renderPages writes Options.Pages and removes the pages of names that are
+// gone (old: the names the last render wrote).
+func (r *renderer) renderPages(old []string) error {
+	for _, name := range r.opt.pageNames() {
+		body, err := markdownHTML(r.opt.Pages[name])
+		if err != nil {
+			return fmt.Errorf("page %s: %w", name, err)
+		}
+		if err := r.writeMarkdownPage(name+".html", pageLabel(name)+" — "+r.opt.Title, body); err != nil {
+			return err
+		}
+	}
+	for _, name := range old {
+		if _, ok := r.opt.Pages[name]; !ok && validPageName(name) {
+			if err := r.removeFile(name + ".html"); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// pageLabel names a page in the navigation: "commands" → "Commands",
+// "code-of-conduct" → "Code of conduct".
+func pageLabel(name string) string {
+	label := strings.ReplaceAll(name, "-", " ")
+	return strings.ToUpper(label[:1]) + label[1:]
 }
 
 // cleanDir removes files in dir (relative to Out) that keep does not name.

@@ -31,6 +31,7 @@ type state struct {
 	Today     string
 	Channels  []stateChannel
 	Series    []string // series pages written, relative to Out
+	Pages     []string // names of Options.Pages written
 	Feed      []feedEntry
 }
 

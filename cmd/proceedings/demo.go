@@ -131,6 +131,7 @@ func loadAndRender(ctx context.Context, db *archive.DB, dir, baseURL string, loc
 		Title:      demoTitle,
 		Location:   loc,
 		ContentDir: content,
+		Pages:      map[string][]byte{"commands": bot.CommandsDoc},
 		Channels:   chans,
 		// The sample days are in the past; "now" is the real clock.
 	})

@@ -87,6 +87,7 @@ func siteOptions(cfg *config.Config) render.Options {
 		Title:      cfg.Site.Title,
 		Location:   cfg.Site.Location,
 		ContentDir: cfg.Site.Content,
+		Pages:      map[string][]byte{"commands": bot.CommandsDoc}, // the page !help links
 		Channels:   []render.ChannelOptions{},
 	}
 	if cfg.Site.BaseURL != nil {

@@ -185,3 +185,27 @@ most shared hosts
 		}
 	})
 }
+
+// TestRenderPublishesTheCommandReference checks the wiring of the page
+// !help links: render writes bot/commands.md as commands.html (it lives
+// here, beside the stats test, for want of a file of its own).
+func TestRenderPublishesTheCommandReference(t *testing.T) {
+	dir := writeConfig(t, minimalConfig)
+	statsArchive(t, dir)
+	if _, errOut, code := run(t, dir, "render"); code != 0 {
+		t.Fatalf("render: code %d, %s", code, errOut)
+	}
+	page, err := os.ReadFile(filepath.Join(dir, "public", "commands.html"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"<code>!part N [series words]</code>", "!help", "<title>Commands — IRC Proceedings</title>"} {
+		if !strings.Contains(string(page), want) {
+			t.Errorf("commands.html lacks %q", want)
+		}
+	}
+	front, _ := os.ReadFile(filepath.Join(dir, "public", "index.html"))
+	if !strings.Contains(string(front), `<a href="commands.html">Commands</a>`) {
+		t.Error("the front page does not link commands.html")
+	}
+}
