@@ -123,7 +123,22 @@ func TestBrowser(t *testing.T) {
 	store(t, db, fixture()...)
 	store(t, db, xssEvents()...)
 	out := t.TempDir()
-	render(t, db, xssOptions(out))
+	opt := xssOptions(out)
+	// The bot's command reference, the longest Markdown page of the site.
+	commands, err := os.ReadFile(filepath.Join("..", "bot", "commands.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	opt.Pages = map[string][]byte{"commands": commands}
+	render(t, db, opt)
+	// The search page of proceedings serve, which uses style.css too.
+	searchPage, err := os.ReadFile(filepath.Join("testdata", "search-page.html"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(out, "search.html"), searchPage, 0o644); err != nil {
+		t.Fatal(err)
+	}
 	base := serve(t, out)
 	b := newBrowser(t)
 	day := base + "testnet/test/2026-02-02.html"
@@ -231,6 +246,40 @@ func TestBrowser(t *testing.T) {
 		}
 		if n := eval[int](t, b, `Array.from(document.querySelectorAll('.log li.m')).filter(e => e.offsetParent !== null).length`); n == 0 {
 			t.Error("the toggle hid the messages too")
+		}
+	})
+
+	t.Run("search forms", func(t *testing.T) {
+		type form struct {
+			Action, Channel, Network string
+			Width                    float64
+		}
+		for _, tc := range []struct {
+			page string
+			want form
+		}{
+			{"index.html", form{Action: base + "search"}},
+			{"testnet/test/index.html", form{Action: base + "search", Channel: "#test", Network: "testnet"}},
+			{"testnet/test/2026-02-02.html", form{Action: base + "search", Channel: "#test", Network: "testnet"}},
+		} {
+			b.open(t, base+tc.page)
+			got := eval[form](t, b, `(() => { const f = document.querySelector('form.find'); if (!f) return {};
+				const v = n => f.elements[n] ? f.elements[n].value : '';
+				return {Action: f.action, Channel: v('channel'), Network: v('network'), Width: f.elements.q.getBoundingClientRect().width}; })()`)
+			if got.Width < 100 {
+				t.Errorf("%s: the search box is %.0f px wide", tc.page, got.Width)
+			}
+			got.Width = 0
+			if got != tc.want {
+				t.Errorf("%s: search form %+v, want %+v", tc.page, got, tc.want)
+			}
+		}
+		b.open(t, base+"search.html")
+		type look struct{ Mark, Button, Hit string }
+		l := eval[look](t, b, `(() => { const s = e => getComputedStyle(document.querySelector(e));
+			return {Mark: s('mark').backgroundColor, Button: s('.search-form button').backgroundColor, Hit: s('li.hit').borderBottomStyle}; })()`)
+		if l.Mark == "rgba(0, 0, 0, 0)" || l.Button == "rgba(0, 0, 0, 0)" || l.Hit != "solid" {
+			t.Errorf("the search page is not styled by style.css: %+v", l)
 		}
 	})
 

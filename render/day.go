@@ -212,7 +212,7 @@ func (r *renderer) renderDay(ctx context.Context, job dayJob, w *worker) (dayRes
 		Speakers:   speakers,
 	}
 	dayPath := ch.dir + base + ".html"
-	pg := r.page(PageTitle(day), 2, dayPath, ch.opts.NoIndex, &data)
+	pg := r.page(PageTitle(day), 2, dayPath, ch.opts.NoIndex, &data).withSearch(ch.Name, ch.Network)
 	pg.Styles = []string{base + ".css"}
 	pg.Script = true
 	pg.Prev, pg.Next = prevLink, nextLink

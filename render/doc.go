@@ -52,6 +52,16 @@
 // per speaker. Nicks are coloured by the same hash, from a palette of 16
 // readable in light and dark mode.
 //
+// # Search
+//
+// The front page, each channel calendar and each day page carry a small
+// GET form in their header, action ROOT/search (relative, so it works under
+// any base URL), with the words in q and, on a channel's pages, hidden
+// channel and network fields. Only `proceedings serve` (or `run --serve`)
+// answers /search; on a purely static host the form leads to a 404 and
+// nothing else breaks. style.css also styles the search page of package
+// web (body.search-page and its classes).
+//
 // # Statistics
 //
 // A day's numbers (lines, lines per hour, people with their lines and

@@ -165,7 +165,7 @@ func (r *renderer) renderCalendar(c *chanInfo) error {
 	}
 	buf := getBuffer()
 	defer putBuffer(buf)
-	if err := r.execute(buf, "calendar", r.page(c.Name+" on "+c.Network+" — "+r.opt.Title, 2, c.dir+"index.html", c.opts.NoIndex, &data)); err != nil {
+	if err := r.execute(buf, "calendar", r.page(c.Name+" on "+c.Network+" — "+r.opt.Title, 2, c.dir+"index.html", c.opts.NoIndex, &data).withSearch(c.Name, c.Network)); err != nil {
 		return err
 	}
 	return r.writeFile(c.dir+"index.html", buf.Bytes(), true)
@@ -336,7 +336,7 @@ func (r *renderer) renderFront(chans []*chanInfo, series []seriesData) error {
 	}
 	buf := getBuffer()
 	defer putBuffer(buf)
-	if err := r.execute(buf, "front", r.page(r.opt.Title, 0, "index.html", false, &data)); err != nil {
+	if err := r.execute(buf, "front", r.page(r.opt.Title, 0, "index.html", false, &data).withSearch("", "")); err != nil {
 		return err
 	}
 	return r.writeFile("index.html", buf.Bytes(), true)

@@ -498,8 +498,23 @@ type page struct {
 	Script     bool
 	Alternates []alternate
 	Prev, Next *navLink
-	Nav        []navLink // Options.Pages
+	Nav        []navLink  // Options.Pages
+	Search     *searchBox // the search form in the header, when set
 	Data       any
+}
+
+// searchBox is the header's search form: a GET to Root+"search", for one
+// channel when Channel is set.
+type searchBox struct {
+	Root, Channel, Network string
+	MaxLen                 int
+}
+
+// withSearch puts the search form into the page's header; channel and
+// network ("" for every channel) go into hidden fields.
+func (p *page) withSearch(channel, network string) *page {
+	p.Search = &searchBox{Root: p.Root, Channel: channel, Network: network, MaxLen: archive.MaxQueryLen}
+	return p
 }
 
 func (r *renderer) page(title string, depth int, path string, noIndex bool, data any) *page {

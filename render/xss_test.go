@@ -102,6 +102,7 @@ var (
 		"input": true, "label": true, "table": true, "caption": true, "thead": true, "tbody": true, "tr": true,
 		"th": true, "td": true, "figure": true, "figcaption": true, "meter": true,
 		"svg": true, "g": true, "rect": true, "line": true, "text": true,
+		"form": true, "button": true, // the search box: a GET form, no script
 	}
 	pageAttrs = map[string]bool{
 		"id": true, "class": true, "href": true, "rel": true, "type": true, "title": true, "lang": true,
@@ -109,6 +110,7 @@ var (
 		"abbr": true, "role": true, "aria-labelledby": true, "aria-label": true, "aria-hidden": true,
 		"value": true, "min": true, "max": true, "viewBox": true, "x": true, "y": true, "x1": true, "y1": true,
 		"x2": true, "y2": true, "width": true, "height": true, "text-anchor": true,
+		"action": true, "method": true, "maxlength": true, "placeholder": true,
 	}
 )
 
@@ -132,7 +134,7 @@ func checkPage(t *testing.T, name string, data []byte) {
 					t.Errorf("%s: attribute %s=%q on <%s> is not allowed", name, a.Key, a.Val, n.Data)
 					continue
 				}
-				if a.Key == "href" || a.Key == "src" {
+				if a.Key == "href" || a.Key == "src" || a.Key == "action" {
 					checkURL(t, name, n.Data, a.Val)
 				}
 			}
@@ -145,6 +147,13 @@ func checkPage(t *testing.T, name string, data []byte) {
 				}
 				if !strings.HasSuffix(src, "range.js") || strings.Contains(src, ":") || n.FirstChild != nil {
 					t.Errorf("%s: a script other than range.js: src=%q", name, src)
+				}
+			}
+			if n.Data == "form" {
+				for _, a := range n.Attr {
+					if a.Key == "action" && !strings.HasSuffix(a.Val, "search") || a.Key == "method" && a.Val != "get" {
+						t.Errorf("%s: a form other than the search box: %s=%q", name, a.Key, a.Val)
+					}
 				}
 			}
 			if n.Data == "meta" {
