@@ -120,13 +120,16 @@ type sizeConfig struct {
 	GrepRepeats   int           // runs of each grep (after one warm-up run)
 	BenchTime     string        // go test -benchtime
 	GoBenchBudget time.Duration // the whole go test -bench run
+	ToolBudget    time.Duration // one run of one reference tool
+	Limit         time.Duration // the whole run, when the size promises one
 }
 
 var sizes = map[string]sizeConfig{
 	"small": {Name: "small", ArchiveLines: 100_000, RefLines: 100_000, SeqAppends: 200, DaySamples: 200, CalSamples: 50,
-		QueryRepeats: 20, GrepRepeats: 3, BenchTime: "100ms", GoBenchBudget: 100 * time.Second},
+		QueryRepeats: 20, GrepRepeats: 3, BenchTime: "100ms", GoBenchBudget: 3 * time.Minute, ToolBudget: 2 * time.Minute,
+		Limit: 170 * time.Second},
 	"full": {Name: "full", ArchiveLines: 5_000_000, RefLines: 1_000_000, SeqAppends: 1000, DaySamples: 200, CalSamples: 200,
-		QueryRepeats: 50, GrepRepeats: 5, BenchTime: "1s", GoBenchBudget: 15 * time.Minute},
+		QueryRepeats: 50, GrepRepeats: 5, BenchTime: "1s", GoBenchBudget: 15 * time.Minute, ToolBudget: 30 * time.Minute},
 }
 
 // env is what every area gets: the size, the places to write, and the
@@ -138,10 +141,18 @@ type env struct {
 	outDir  string // bench/out: caches
 	workDir string // this run's scratch space, removed at the end
 	log     *slog.Logger
+	reuse   string // an archive kept by an earlier run, used instead of building one
+	// deadline, when set, is when the whole run should be done (the small
+	// size's promise); the Go benchmarks area shortens itself to keep it.
+	deadline time.Time
 
-	mu      sync.Mutex
-	notes   []string
-	texts   map[int]*textCorpus
+	mu    sync.Mutex // guards notes
+	notes []string
+
+	textMu sync.Mutex
+	texts  map[int]*textCorpus
+
+	archMu  sync.Mutex // held while the archive is built, which may take notes
 	arch    *builtArchive
 	archErr error
 }
@@ -165,8 +176,8 @@ func (e *env) spec(lines int) corpusSpec { return defaultSpec(e.seed, lines) }
 
 // text returns the corpus of the given size as irssi text logs (cached).
 func (e *env) text(lines int) (*textCorpus, error) {
-	e.mu.Lock()
-	defer e.mu.Unlock()
+	e.textMu.Lock()
+	defer e.textMu.Unlock()
 	if tc, ok := e.texts[lines]; ok {
 		return tc, nil
 	}

@@ -9,8 +9,10 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strconv"
 	"strings"
+	"time"
 )
 
 var goBenchArea = area{
@@ -46,8 +48,9 @@ func (b goBench) metric(unit string) (float64, bool) {
 }
 
 // parseGoBench reads the text output of go test -bench: benchmark result
-// lines (attributed to the last "pkg:" line) and the packages that failed.
-func parseGoBench(out []byte) (benches []goBench, failures []string) {
+// lines (attributed to the last "pkg:" line), what failed, and the packages
+// go test finished with (ok, FAIL or no test files).
+func parseGoBench(out []byte) (benches []goBench, failures, finished []string) {
 	pkg := ""
 	sc := bufio.NewScanner(bytes.NewReader(out))
 	sc.Buffer(make([]byte, 64<<10), 1<<20)
@@ -57,7 +60,13 @@ func parseGoBench(out []byte) (benches []goBench, failures []string) {
 		case strings.HasPrefix(line, "pkg: "):
 			pkg = strings.TrimSpace(strings.TrimPrefix(line, "pkg: "))
 		case strings.HasPrefix(line, "FAIL\t") || strings.HasPrefix(line, "FAIL "):
-			failures = append(failures, strings.Join(strings.Fields(line)[1:], " "))
+			f := strings.Fields(line)[1:]
+			failures = append(failures, strings.Join(f, " "))
+			finished = append(finished, f[0])
+		case strings.HasPrefix(line, "ok  \t") || strings.HasPrefix(line, "?   \t"):
+			if f := strings.Fields(line); len(f) > 1 {
+				finished = append(finished, f[1])
+			}
 		case strings.HasPrefix(line, "--- FAIL: Benchmark"):
 			failures = append(failures, pkg+": "+strings.TrimSpace(strings.TrimPrefix(line, "--- FAIL: ")))
 		case strings.HasPrefix(line, "Benchmark"):
@@ -67,7 +76,7 @@ func parseGoBench(out []byte) (benches []goBench, failures []string) {
 			}
 		}
 	}
-	return benches, failures
+	return benches, failures, finished
 }
 
 // parseBenchLine reads "BenchmarkX-2   1000   1234 ns/op   56 B/op ...".
@@ -105,16 +114,38 @@ func goTool() string {
 }
 
 func runGoBench(ctx context.Context, e *env) ([]result, error) {
-	ctx, cancel := context.WithTimeout(ctx, e.size.GoBenchBudget)
+	budget := e.size.GoBenchBudget
+	if !e.deadline.IsZero() {
+		// The quick size promises a total time: take what is left of it.
+		budget = min(budget, time.Until(e.deadline))
+		if budget < 20*time.Second {
+			e.notef("Not run: the %s size's time limit leaves too little time (%s).", e.size.Name, budget.Round(time.Second))
+			return nil, nil
+		}
+	}
+	ctx, cancel := context.WithTimeout(ctx, budget)
 	defer cancel()
-	e.log.Info("gobench: go test -bench over every package", "benchtime", e.size.BenchTime, "budget", e.size.GoBenchBudget)
+	list := exec.CommandContext(ctx, goTool(), "list", "-e", "./...")
+	list.Dir = e.root
+	pkgs, err := list.Output()
+	if err != nil {
+		return nil, fmt.Errorf("go list ./...: %w", err)
+	}
+	e.log.Info("gobench: go test -bench over every package", "benchtime", e.size.BenchTime, "budget", budget.Round(time.Second))
 	r, err := runTool(ctx, e.root, nil, false, goTool(), "test", "-run", "^$", "-bench", ".", "-benchmem", "-count", "1",
-		"-vet=off", "-benchtime", e.size.BenchTime, "-timeout", e.size.GoBenchBudget.String(), "./...")
-	benches, failures := parseGoBench(r.Stdout)
+		"-vet=off", "-benchtime", e.size.BenchTime, "-timeout", budget.String(), "./...")
+	benches, failures, finished := parseGoBench(r.Stdout)
 	var exitErr *exec.ExitError
 	switch {
 	case ctx.Err() != nil:
-		e.notef("The run was stopped after its budget of %s; the benchmarks that finished are listed.", e.size.GoBenchBudget)
+		var left []string
+		for _, p := range strings.Fields(string(pkgs)) {
+			if !slices.Contains(finished, p) {
+				left = append(left, p)
+			}
+		}
+		e.notef("The run was stopped after its budget of %s; the benchmarks that finished are listed. Not finished: %s.",
+			budget.Round(time.Second), strings.Join(left, ", "))
 	case errors.As(err, &exitErr):
 		// go test exits 1 when a package fails to build or a benchmark fails: listed below.
 	case err != nil:

@@ -43,7 +43,14 @@ func runReference(ctx context.Context, e *env) ([]result, error) {
 	var rows []result
 	for _, t := range tools {
 		e.log.Info("reference: running", "tool", t.label, "lines", tc.Lines)
-		r, err := runTool(ctx, out, nil, true, t.name, t.args...)
+		tctx, cancel := context.WithTimeout(ctx, e.size.ToolBudget)
+		r, err := runTool(tctx, out, nil, true, t.name, t.args...)
+		timedOut := tctx.Err() != nil && ctx.Err() == nil
+		cancel()
+		if timedOut {
+			e.notef("%s did not finish within %s on %s lines and was stopped: no figures for it.", t.label, e.size.ToolBudget, num(lines))
+			continue
+		}
 		if err != nil {
 			return nil, err
 		}

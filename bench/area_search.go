@@ -23,6 +23,10 @@ var searchArea = area{
 	run: runSearch,
 }
 
+// queryBudget bounds the time spent repeating one query: a slow query is
+// run at least three times, then no more once this much time has passed.
+const queryBudget = 20 * time.Second
+
 type searchCase struct {
 	label string
 	query string // for archive.Search
@@ -62,13 +66,35 @@ func runSearch(ctx context.Context, e *env) ([]result, error) {
 			e.log.Info("search: archive", "query", c.query, "order", name, "runs", e.size.QueryRepeats)
 			lat := make([]time.Duration, 0, e.size.QueryRepeats)
 			var res archive.SearchResult
-			for range e.size.QueryRepeats {
+			var qerr error
+			began := time.Now()
+			for len(lat) < e.size.QueryRepeats {
 				t0 := time.Now()
-				res, err = db.Search(ctx, archive.SearchQuery{Text: c.query, Order: order})
-				lat = append(lat, time.Since(t0))
-				if err != nil {
-					return nil, fmt.Errorf("search %s: %w", c.query, err)
+				res, qerr = db.Search(ctx, archive.SearchQuery{Text: c.query, Order: order})
+				if qerr != nil {
+					break
 				}
+				lat = append(lat, time.Since(t0))
+				if time.Since(began) > queryBudget && len(lat) >= 3 {
+					break // a slow query: fewer runs, said in the metric
+				}
+			}
+			row := result{
+				Metric:    fmt.Sprintf("%s `%s`, %s, p95 of %d", c.label, c.query, name, len(lat)),
+				Reference: ptr(ms(grepTime)), RefTool: "grep -rciwF",
+				Unit: "ms", Better: lower, Target: &goal{"<", 50}, MinRatio: ptr(10.0),
+			}
+			if qerr != nil {
+				if ctx.Err() != nil {
+					return nil, ctx.Err()
+				}
+				// A query that fails (the archive's own timeout, say) is a
+				// missed target with no figure, not the end of the area.
+				row.Metric = fmt.Sprintf("%s `%s`, %s", c.label, c.query, name)
+				row.Note = fmt.Sprintf("did not answer: %v (after %s)", qerr, time.Since(began).Round(time.Millisecond))
+				e.log.Warn("search: query failed", "query", c.query, "order", name, "err", qerr)
+				rows = append(rows, row)
+				continue
 			}
 			if len(res.Hits) == 0 && grepLines > 0 {
 				return nil, fmt.Errorf("search %s found nothing, grep found %d lines", c.query, grepLines)
@@ -77,12 +103,9 @@ func runSearch(ctx context.Context, e *env) ([]result, error) {
 			if res.TotalMore {
 				total = "over " + total
 			}
-			rows = append(rows, result{
-				Metric: fmt.Sprintf("%s `%s`, %s, p95 of %d", c.label, c.query, name, len(lat)),
-				Ours:   ptr(ms(percentile(lat, 95))), Reference: ptr(ms(grepTime)), RefTool: "grep -rciwF",
-				Unit: "ms", Better: lower, Target: &goal{"<", 50}, MinRatio: ptr(10.0),
-				Note: fmt.Sprintf("p50 %s ms; %s matching events (grep: %s lines)", num(ms(percentile(lat, 50))), total, num(float64(grepLines))),
-			})
+			row.Ours = ptr(ms(percentile(lat, 95)))
+			row.Note = fmt.Sprintf("p50 %s ms; %s matching events (grep: %s lines)", num(ms(percentile(lat, 50))), total, num(float64(grepLines)))
+			rows = append(rows, row)
 		}
 	}
 	e.notef("The archive holds %s events; the text files are %s MB in %s per-day files.",

@@ -24,7 +24,7 @@ func TestAreasEndToEnd(t *testing.T) {
 	}
 	e := &env{
 		size: sizeConfig{Name: "tiny", ArchiveLines: 3000, RefLines: 2000, SeqAppends: 5, DaySamples: 10, CalSamples: 3,
-			QueryRepeats: 2, GrepRepeats: 1, BenchTime: "1x", GoBenchBudget: time.Minute},
+			QueryRepeats: 2, GrepRepeats: 1, BenchTime: "1x", GoBenchBudget: time.Minute, ToolBudget: time.Minute},
 		seed: 1, root: root, outDir: dir, workDir: work, log: slog.New(slog.DiscardHandler),
 	}
 	ctx := context.Background()
@@ -80,6 +80,28 @@ func TestAreasEndToEnd(t *testing.T) {
 			t.Errorf("no sound %s row among %d rows", name, len(byMetric))
 		}
 	}
+	// A later run may reuse the archive: no load figures then, the rest as usual.
+	work2 := filepath.Join(dir, "run2")
+	if err := os.MkdirAll(work2, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	e2 := &env{size: e.size, seed: 1, root: root, outDir: dir, workDir: work2, log: e.log, reuse: filepath.Join(work, "archive.db")}
+	rows, err := archiveArea.run(ctx, e2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var metrics []string
+	for _, r := range rows {
+		metrics = append(metrics, r.Metric)
+	}
+	all := strings.Join(metrics, "\n")
+	if strings.Contains(all, "Append throughput") || !strings.Contains(all, "Archive bytes per event") || !strings.Contains(all, "One day's events") {
+		t.Errorf("rows of a run on a reused archive:\n%s", all)
+	}
+	if notes := strings.Join(e2.takeNotes(), " "); !strings.Contains(notes, "reused") {
+		t.Errorf("the notes do not say the archive was reused: %s", notes)
+	}
+
 	if _, err := os.Stat(filepath.Join(work, "reference", "pisg.html")); err != nil {
 		t.Errorf("pisg wrote no page: %v", err)
 	}

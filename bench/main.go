@@ -42,6 +42,7 @@ func run() error {
 		seed     = flag.Uint64("seed", 1, "corpus seed: runs with the same seed measure the same data")
 		only     = flag.String("areas", "", "comma-separated areas to run (default all): "+areaKeys())
 		keep     = flag.Bool("keep", false, "keep this run's scratch directory (the archive) under bench/out")
+		reuse    = flag.String("archive", "", "use this archive, kept by an earlier run with -keep, instead of loading one (its load is then not measured); it gains the single appends of the archive area")
 	)
 	flag.Parse()
 	size, ok := sizes[*sizeName]
@@ -74,9 +75,12 @@ func run() error {
 	} else {
 		defer os.RemoveAll(work)
 	}
-	e := &env{size: size, seed: *seed, root: root, outDir: outDir, workDir: work, log: log}
+	e := &env{size: size, seed: *seed, root: root, outDir: outDir, workDir: work, log: log, reuse: *reuse}
 
 	start := time.Now()
+	if size.Limit > 0 {
+		e.deadline = start.Add(size.Limit)
+	}
 	spec := e.spec(0)
 	rep := &report{
 		Size: size.Name, Seed: *seed, Machine: describeMachine(ctx, root),

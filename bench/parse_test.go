@@ -28,7 +28,7 @@ FAIL	proceedings/bot	0.5s
 `
 
 func TestParseGoBench(t *testing.T) {
-	benches, failures := parseGoBench([]byte(goTestOutput))
+	benches, failures, finished := parseGoBench([]byte(goTestOutput))
 	want := []struct {
 		pkg, name string
 		procs     int
@@ -59,6 +59,10 @@ func TestParseGoBench(t *testing.T) {
 	if strings.Join(failures, "\n") != strings.Join(wantFail, "\n") {
 		t.Errorf("failures = %q, want %q", failures, wantFail)
 	}
+	wantDone := "proceedings/logs proceedings/archive proceedings/cmd proceedings/bot"
+	if strings.Join(finished, " ") != wantDone {
+		t.Errorf("finished = %q, want %q", finished, wantDone)
+	}
 }
 
 func TestParseBenchLineRejects(t *testing.T) {
@@ -83,7 +87,7 @@ func FuzzParseGoBench(f *testing.F) {
 	f.Add("BenchmarkX-8 1 1 ns/op\n")
 	f.Add("pkg: a\nBenchmark-1 5 2.5 ns/op 3 B/op\nFAIL\tx\n")
 	f.Fuzz(func(t *testing.T, out string) {
-		benches, _ := parseGoBench([]byte(out))
+		benches, _, _ := parseGoBench([]byte(out))
 		for _, b := range benches {
 			if !strings.HasPrefix(b.Name, "Benchmark") || b.N <= 0 || b.Procs <= 0 || len(b.Metrics) == 0 {
 				t.Fatalf("parsed an impossible benchmark %+v from %q", b, out)

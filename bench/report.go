@@ -74,7 +74,7 @@ func (r *report) writeMarkdown(w io.Writer) error {
 		"pisg, grep, bare SQLite inserts) on the same data in the same run, and rewrite this file and " +
 		"`docs/BENCHMARKS.json`. Every figure below was measured in the run described here; a figure we cannot measure " +
 		"yet is left out, not estimated. The text corpus is cached in `bench/out/` (keyed by seed and size), so a second " +
-		"run skips writing it. `go run ./bench -h` lists the options (`-areas`, `-seed`, `-keep`).\n\n")
+		"run skips writing it. `go run ./bench -h` lists the options (`-areas`, `-seed`, `-keep`, `-archive`).\n\n")
 
 	fmt.Fprintf(&b, "## This run\n\n")
 	fmt.Fprintf(&b, "| | |\n|---|---|\n")
