@@ -126,7 +126,7 @@ type sizeConfig struct {
 
 var sizes = map[string]sizeConfig{
 	"small": {Name: "small", ArchiveLines: 100_000, RefLines: 100_000, SeqAppends: 200, DaySamples: 200, CalSamples: 50,
-		QueryRepeats: 20, GrepRepeats: 3, BenchTime: "100ms", GoBenchBudget: 3 * time.Minute, ToolBudget: 2 * time.Minute,
+		QueryRepeats: 20, GrepRepeats: 3, BenchTime: "1x", GoBenchBudget: 3 * time.Minute, ToolBudget: 2 * time.Minute,
 		Limit: 170 * time.Second},
 	"full": {Name: "full", ArchiveLines: 5_000_000, RefLines: 1_000_000, SeqAppends: 1000, DaySamples: 200, CalSamples: 200,
 		QueryRepeats: 50, GrepRepeats: 5, BenchTime: "1s", GoBenchBudget: 15 * time.Minute, ToolBudget: 30 * time.Minute},

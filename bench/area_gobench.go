@@ -151,6 +151,10 @@ func runGoBench(ctx context.Context, e *env) ([]result, error) {
 	case err != nil:
 		return nil, err
 	}
+	if e.size.BenchTime == "1x" {
+		e.notef("The %s size runs each benchmark once (`-benchtime 1x`) to stay quick: a smoke run whose figures are rough; the full size runs each for %s.",
+			e.size.Name, sizes["full"].BenchTime)
+	}
 	for _, f := range failures {
 		e.notef("Failed: %s", f)
 	}
