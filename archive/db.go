@@ -215,6 +215,28 @@ func (db *DB) Checkpoint(ctx context.Context) error {
 	return nil
 }
 
+// SetMaxPageCount caps the size of the archive at pages database pages
+// (PRAGMA max_page_count on the writing connection) until it is closed, and
+// returns the cap now in force: SQLite never sets it below the current size,
+// so 1 means "no more than now". Writes past the cap fail as on a full disk:
+// the writer keeps the events queued, in order, and retries until the cap
+// is raised again. Tests use it to fill the disk without filling a disk.
+func (db *DB) SetMaxPageCount(ctx context.Context, pages int) (int, error) {
+	if err := db.writable(); err != nil {
+		return 0, err
+	}
+	if pages < 1 {
+		return 0, fmt.Errorf("set the archive's page cap: %d pages is not a size", pages)
+	}
+	ctx, cancel := context.WithTimeout(ctx, queryTimeout)
+	defer cancel()
+	var got int
+	if err := db.rw.QueryRowContext(ctx, fmt.Sprintf("PRAGMA max_page_count = %d", pages)).Scan(&got); err != nil {
+		return 0, fmt.Errorf("set the archive's page cap: %w", err)
+	}
+	return got, nil
+}
+
 // Meta returns a value the application stored with SetMeta.
 func (db *DB) Meta(ctx context.Context, key string) (string, bool, error) {
 	ctx, cancel := context.WithTimeout(ctx, queryTimeout)
