@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"runtime"
 	"sort"
 	"strconv"
 	"strings"
@@ -22,6 +23,7 @@ type Status struct {
 	Reconnects     int64           `json:"reconnects"`
 	QueueDepth     int             `json:"queue_depth"` // events waiting for the disk
 	ListenerDrops  int64           `json:"listener_drops"`
+	Goroutines     int             `json:"goroutines"` // of the whole process, to watch for leaks
 }
 
 // NetworkStatus is one network's connection.
@@ -49,6 +51,7 @@ func (b *Bot) Status() Status {
 		Duplicates:     b.rec.duplicates.Load(),
 		QueueDepth:     b.db.QueueDepth() + b.rec.spooled(),
 		ListenerDrops:  b.ldrops.Load(),
+		Goroutines:     runtime.NumGoroutine(),
 	}
 	for _, n := range b.nets {
 		ns := NetworkStatus{
@@ -127,6 +130,8 @@ func (s Status) Metrics() string {
 	value("proceedings_archive_queue_depth", "", float64(s.QueueDepth))
 	metric("proceedings_listener_drops_total", "counter", "Incoming lines dropped for a listener that fell behind.")
 	value("proceedings_listener_drops_total", "", float64(s.ListenerDrops))
+	metric("proceedings_goroutines", "gauge", "Goroutines of the process (flat when nothing leaks).")
+	value("proceedings_goroutines", "", float64(s.Goroutines))
 	metric("proceedings_uptime_seconds", "gauge", "Seconds since the bot started.")
 	value("proceedings_uptime_seconds", "", time.Since(s.Started).Seconds())
 

@@ -72,7 +72,7 @@ func TestStatusEndpoints(t *testing.T) {
 	if err := json.Unmarshal([]byte(body), &st); err != nil {
 		t.Fatalf("/healthz is not JSON: %v\n%s", err, body)
 	}
-	if st.OK || len(st.Networks) != 2 || st.EventsRecorded < 4 {
+	if st.OK || len(st.Networks) != 2 || st.EventsRecorded < 4 || st.Goroutines < 2 {
 		t.Errorf("/healthz = %+v", st)
 	}
 	up, dn := st.Networks[0], st.Networks[1]
@@ -93,6 +93,7 @@ func TestStatusEndpoints(t *testing.T) {
 		`proceedings_channels_joined{network="up"} 2`,
 		"# TYPE proceedings_events_recorded_total counter",
 		"proceedings_archive_queue_depth ",
+		"# TYPE proceedings_goroutines gauge",
 	} {
 		if !strings.Contains(body, want) {
 			t.Errorf("/metrics lacks %q:\n%s", want, body)
