@@ -61,13 +61,17 @@ func generate(n, perDay int) []archive.Event {
 }
 
 func benchOptions(out string) Options {
-	return Options{
+	opt := Options{
 		Out:      out,
 		BaseURL:  "https://irc.example.org/",
 		Channels: []ChannelOptions{{Network: "libera", Name: "#techrights", Public: true}},
 		Now:      func() time.Time { return time.Date(2030, 1, 1, 0, 0, 0, 0, time.UTC) },
 		Logger:   quietLogger(),
 	}
+	if s := os.Getenv("BENCH_WORKERS"); s != "" { // to compare worker counts
+		fmt.Sscan(s, &opt.Workers)
+	}
+	return opt
 }
 
 // benchEvents is the size of the generated archive (BENCH_EVENTS overrides).

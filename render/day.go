@@ -33,6 +33,7 @@ type dayJob struct {
 
 // worker holds the buffers one rendering goroutine reuses from day to day.
 type worker struct {
+	agg  *dayAggregator
 	log  []byte
 	page bytes.Buffer
 	txt  bytes.Buffer
@@ -67,15 +68,17 @@ type dayData struct {
 	Speakers      []speaker
 }
 
+// linkRow is one link of a day's links page; appendLinkRow writes it.
 type linkRow struct {
-	Time, Nick, Colour string
-	Href               template.URL // accepted by scanURLs: http, https, gemini or irc
-	Text, Title        string
-	Context            string
-
-	at   time.Time
-	host string // with the port, as the bot's title line names it
-	self bool
+	id    int64
+	at    time.Time // for attaching the bot's title line
+	local time.Time // at in the site's zone
+	nick  string    // as written; "" for a topic without a setter
+	href  string    // accepted by scanURLs: http, https, gemini or irc
+	text  string    // the link as written in the line
+	title string    // the linked page's title when known, as written
+	host  string    // with the port, as the bot's title line names it
+	self  bool
 }
 
 // titleWindow is how long after a link the bot's title line may follow.
@@ -108,11 +111,11 @@ func (a *dayAggregator) attachTitle(t time.Time, title, host string) {
 		if t.Sub(row.at) > titleWindow {
 			break
 		}
-		if row.self || row.Title != "" {
+		if row.self || row.title != "" {
 			continue
 		}
 		if strings.EqualFold(row.host, host) {
-			row.Title = sanitizeText(title)
+			row.title = title
 			return
 		}
 		if fallback < 0 {
@@ -120,7 +123,7 @@ func (a *dayAggregator) attachTitle(t time.Time, title, host string) {
 		}
 	}
 	if fallback >= 0 {
-		a.rows[fallback].Title = sanitizeText(title)
+		a.rows[fallback].title = title
 	}
 }
 
@@ -130,7 +133,8 @@ type linksData struct {
 	Network  string
 	DayPage  string
 	Calendar string
-	Links    []linkRow
+	Count    int
+	Rows     template.HTML // from the line writer (appendLinkRow)
 }
 
 // dayAggregator counts a day's numbers (dayAgg) as its events go by: for a
@@ -160,36 +164,52 @@ func (a *dayAggregator) reset(day string, rev int64) {
 	clear(a.links)
 	a.order = a.order[:0]
 	a.base = day
-	a.rows = nil
+	a.rows = a.rows[:0]
 }
 
 func (r *renderer) renderDay(ctx context.Context, job dayJob, w *worker) (dayResult, error) {
 	ch := job.ch
 	day := job.info.Day
-	events, err := r.db.Day(ctx, ch.ID, day)
-	if err != nil {
-		return dayResult{}, err
-	}
 	base := day.String()
-	a := newDayAggregator()
+	if w.agg == nil {
+		w.agg = newDayAggregator()
+	}
+	a := w.agg
 	a.reset(base, job.info.Rev)
 	a.titles = r.postTitle
 
-	// The log itself, through the line writer.
+	// One pass over the day's events writes the log through the line
+	// writer, counts the day, and writes the plain-text twin (our export
+	// format) and the Gemini twin made of its lines.
 	w.log = w.log[:0]
+	w.txt.Reset()
+	lw := logs.NewWriter(&w.txt, r.loc)
+	if err := lw.Header(ch.Network, ch.Name, day.Time(r.loc)); err != nil {
+		return dayResult{}, err
+	}
+	w.gmi = r.appendGeminiHead(w.gmi[:0], job)
 	var prev time.Time
-	for i := range events {
-		ev := &events[i]
+	start, end := day.Bounds(r.loc)
+	err := r.db.Range(ctx, ch.ID, start, end, func(ev archive.Event) error {
 		local := ev.Time.In(r.loc)
-		if i > 0 && ev.Time.Sub(prev) > quietGap {
+		if a.agg.Events > 0 && ev.Time.Sub(prev) > quietGap {
 			w.log = appendQuiet(w.log, ev.Time.Sub(prev))
 		}
 		prev = ev.Time
-		w.log = appendLine(w.log, ev, local)
-		a.add(ev, local)
+		w.log = appendLine(w.log, &ev, local)
+		a.add(&ev, local)
+		mark := w.txt.Len()
+		if err := lw.Write(ev); err != nil {
+			return err
+		}
+		w.gmi = appendGeminiLine(w.gmi, w.txt.Bytes()[mark:], &ev)
+		return nil
+	})
+	if err != nil {
+		return dayResult{}, fmt.Errorf("read %s: %w", day, err)
 	}
-	if n := len(events); n > 0 {
-		a.agg.Last = events[n-1].Time.UnixMilli()
+	if a.agg.Events > 0 {
+		a.agg.Last = prev.UnixMilli()
 	}
 	speakers := a.finish()
 
@@ -200,7 +220,7 @@ func (r *renderer) renderDay(ctx context.Context, job dayJob, w *worker) (dayRes
 		Network:    ch.Network,
 		Zone:       r.loc.String(),
 		Lines:      a.agg.Lines,
-		Events:     len(events),
+		Events:     a.agg.Events,
 		Prev:       prevLink,
 		Next:       nextLink,
 		Calendar:   "index.html",
@@ -253,13 +273,18 @@ func (r *renderer) renderDay(ctx context.Context, job dayJob, w *worker) (dayRes
 	}
 
 	// The links of the day.
+	w.log = w.log[:0]
+	for i := range a.rows {
+		w.log = appendLinkRow(w.log, &a.rows[i], base)
+	}
 	ld := linksData{
 		Heading:  "Links for the day: " + dayTitle(day),
 		Channel:  ch.Name,
 		Network:  ch.Network,
 		DayPage:  base + ".html",
 		Calendar: "index.html",
-		Links:    a.rows,
+		Count:    len(a.rows),
+		Rows:     template.HTML(w.log), // the line writer's: escaped text, fixed markup
 	}
 	lp := r.page("Links for the day: "+dayTitle(day)+" — "+ch.Name, 2, ch.dir+base+"-links.html", ch.opts.NoIndex, &ld)
 	lp.Prev, lp.Next = r.dayNav(job, "-links.html")
@@ -270,27 +295,13 @@ func (r *renderer) renderDay(ctx context.Context, job dayJob, w *worker) (dayRes
 		return dayResult{}, err
 	}
 
-	// The plain-text twin is our export format.
-	w.txt.Reset()
-	lw := logs.NewWriter(&w.txt, r.loc)
-	if err := lw.Header(ch.Network, ch.Name, day.Time(r.loc)); err != nil {
-		return dayResult{}, err
-	}
-	for i := range events {
-		if err := lw.Write(events[i]); err != nil {
-			return dayResult{}, err
-		}
-	}
 	if err := r.writeFile(ch.dir+base+".txt", w.txt.Bytes(), true); err != nil {
 		return dayResult{}, err
 	}
-
-	// The Gemini twin: the same lines.
-	w.gmi = r.appendGemini(w.gmi[:0], job, events, w.txt.Bytes())
 	if err := r.writeFile(ch.dir+base+".gmi", w.gmi, true); err != nil {
 		return dayResult{}, err
 	}
-	return dayResult{agg: a.agg, events: len(events)}, nil
+	return dayResult{agg: a.agg, events: a.agg.Events}, nil
 }
 
 // dayNav links a day's neighbours; ext picks the twin (".html", ".gmi", …).
@@ -362,38 +373,18 @@ func (a *dayAggregator) add(ev *archive.Event, local time.Time) {
 			a.order = append(a.order, href)
 		}
 		a.links[href]++
-		if h := linkHost(href); h != "" {
+		a.agg.LinkCount++
+		u, err := url.Parse(href)
+		if err != nil {
+			return // scanURLs accepted it: not reached
+		}
+		if h := linkHost(u); h != "" {
 			a.hosts[h]++
 		}
-		a.agg.LinkCount++
 		if a.titles != nil {
-			a.addRow(ev, local, start, end, href)
+			a.rows = append(a.rows, linkRow{id: ev.ID, at: ev.Time, local: local, nick: ev.Nick, href: href,
+				text: ev.Text[start:end], title: a.titles(href), host: u.Host, self: ev.Flags&archive.FlagSelf != 0})
 		}
-	})
-}
-
-// addRow adds a link to the day's links page.
-func (a *dayAggregator) addRow(ev *archive.Event, local time.Time, start, end int, href string) {
-	var clock [8]byte
-	nick := stripNick(ev.Nick)
-	if nick == "" {
-		nick = "(topic)"
-	}
-	host := ""
-	if u, err := url.Parse(href); err == nil {
-		host = u.Host
-	}
-	a.rows = append(a.rows, linkRow{
-		at:      ev.Time,
-		host:    host,
-		self:    ev.Flags&archive.FlagSelf != 0,
-		Time:    string(appendClock(clock[:0], local)),
-		Nick:    nick,
-		Colour:  colourClass(nickHash(ev.Nick)),
-		Href:    template.URL(href),
-		Text:    sanitizeText(ev.Text[start:end]),
-		Title:   a.titles(href),
-		Context: a.base + ".html#l-" + strconv.FormatInt(ev.ID, 10),
 	})
 }
 
@@ -493,10 +484,10 @@ func sanitizeText(s string) string {
 	return b.String()
 }
 
-// appendGemini writes the day's Gemini twin: the lines of the .txt twin
-// (txt, with its two header lines) without mIRC formatting, each followed by
-// its links, one per line as text/gemini wants them.
-func (r *renderer) appendGemini(b []byte, job dayJob, events []archive.Event, txt []byte) []byte {
+// appendGeminiHead starts a day's Gemini twin: its title, where it is
+// from, and links to the neighbouring days and the other twins. The lines
+// follow, from appendGeminiLine.
+func (r *renderer) appendGeminiHead(b []byte, job dayJob) []byte {
 	ch, day := job.ch, job.info.Day
 	base := day.String()
 	b = append(b, "# "...)
@@ -514,29 +505,22 @@ func (r *renderer) appendGemini(b []byte, job dayJob, events []archive.Event, tx
 	if !job.next.IsZero() {
 		b = append(b, "=> "+job.next.String()+".gmi Next day: "+dayTitle(job.next)+"\n"...)
 	}
-	b = append(b, "=> "+base+".txt Plain text\n=> "+base+".html Web page\n\n"...)
-	for range 2 { // the header lines
-		if i := bytes.IndexByte(txt, '\n'); i >= 0 {
-			txt = txt[i+1:]
-		}
-	}
-	for i := range events {
-		ev := &events[i]
-		line := txt
-		if j := bytes.IndexByte(txt, '\n'); j >= 0 {
-			line, txt = txt[:j], txt[j+1:]
-		} else {
-			txt = nil
-		}
-		b = appendSanitized(b, line)
-		b = append(b, '\n')
-		if (ev.Kind.IsSpeech() || ev.Kind == archive.KindTopic) && containsSchemeSep(ev.Text) {
-			scanURLs(ev.Text, func(_, _ int, href string) {
-				b = append(b, "=> "...)
-				b = append(b, href...)
-				b = append(b, '\n')
-			})
-		}
+	return append(b, "=> "+base+".txt Plain text\n=> "+base+".html Web page\n\n"...)
+}
+
+// appendGeminiLine writes one event to the Gemini twin: its line of the
+// .txt twin (txt) without mIRC formatting, then its links, one per line as
+// text/gemini wants them.
+func appendGeminiLine(b, txt []byte, ev *archive.Event) []byte {
+	txt = bytes.TrimSuffix(txt, []byte("\n"))
+	b = appendSanitized(b, txt)
+	b = append(b, '\n')
+	if (ev.Kind.IsSpeech() || ev.Kind == archive.KindTopic) && containsSchemeSep(ev.Text) {
+		scanURLs(ev.Text, func(_, _ int, href string) {
+			b = append(b, "=> "...)
+			b = append(b, href...)
+			b = append(b, '\n')
+		})
 	}
 	return b
 }

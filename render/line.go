@@ -10,6 +10,7 @@ package render
 //   - the only markup written is fixed: the elements li, a, time and span,
 //     the attributes id, class, href and rel, and class names from a fixed
 //     set (see lineClasses in line_test.go, enforced by FuzzLineWriter);
+//     this holds for the day's lines and for the rows of its links page;
 //   - links are built only from URLs that scanURLs parsed and accepted
 //     (http, https, gemini, irc), always with rel="nofollow ugc noopener";
 //   - mIRC formatting becomes class names chosen from fixed tables, never
@@ -19,6 +20,7 @@ package render
 
 import (
 	"strconv"
+	"strings"
 	"time"
 	"unicode/utf8"
 
@@ -228,12 +230,48 @@ func appendNick(b []byte, nick string, h uint32, open, close string) []byte {
 	b = strconv.AppendUint(b, uint64(h&(paletteSize-1)), 10)
 	b = append(b, `">`...)
 	b = append(b, open...)
-	if hasFormatting(nick) {
-		nick = ircfmt.Strip(nick)
-	}
-	b = appendEscaped(b, nick)
+	b = appendPlain(b, nick)
 	b = append(b, close...)
 	return append(b, "</span>"...)
+}
+
+// appendPlain writes text without its mIRC formatting, escaped.
+func appendPlain(b []byte, s string) []byte {
+	if hasFormatting(s) {
+		s = ircfmt.Strip(s)
+	}
+	return appendEscaped(b, s)
+}
+
+// appendLinkRow writes one row of a day's links page (day is its date,
+// from archive.Date.String): the time, linking to the line in context; who
+// shared the link; the link, named by the page's title when one is known.
+func appendLinkRow(b []byte, row *linkRow, day string) []byte {
+	b = append(b, "\n<li><a class=\"t\" href=\""...)
+	b = append(b, day...)
+	b = append(b, ".html#l-"...)
+	b = strconv.AppendInt(b, row.id, 10)
+	b = append(b, `"><time>`...)
+	b = appendClock(b, row.local)
+	b = append(b, "</time></a> "...)
+	if row.nick == "" {
+		b = appendNick(b, "(topic)", nickHash(""), "", "")
+	} else {
+		b = appendNick(b, row.nick, nickHash(row.nick), "", "")
+	}
+	b = append(b, ` <a class="url" href="`...)
+	b = appendEscaped(b, row.href)
+	b = append(b, `" rel="nofollow ugc noopener">`...)
+	if row.title != "" {
+		b = appendPlain(b, row.title)
+		b = append(b, `</a> <span class="host">`...)
+		b = appendPlain(b, row.text)
+		b = append(b, "</span>"...)
+	} else {
+		b = appendPlain(b, row.text)
+		b = append(b, "</a>"...)
+	}
+	return append(b, "</li>"...)
 }
 
 func appendVia(b []byte, ev *archive.Event) []byte {
@@ -356,14 +394,16 @@ func appendLinked(b []byte, s string) []byte {
 	return appendEscaped(b, s[last:])
 }
 
-func containsSchemeSep(s string) bool {
-	for i := 0; i+2 < len(s); i++ {
-		if s[i] == ':' && s[i+1] == '/' && s[i+2] == '/' {
-			return true
-		}
+func containsSchemeSep(s string) bool { return strings.Contains(s, "://") }
+
+// plainByte marks the bytes appendEscaped copies as they are: printable
+// ASCII but for & < > " '.
+var plainByte = func() (t [256]bool) {
+	for c := 0x20; c < 0x7f; c++ {
+		t[c] = c != '&' && c != '<' && c != '>' && c != '"' && c != '\''
 	}
-	return false
-}
+	return t
+}()
 
 // appendEscaped writes s as HTML text (also safe inside a quoted
 // attribute): & < > " ' are escaped, control characters other than tab and
@@ -372,6 +412,10 @@ func appendEscaped(b []byte, s string) []byte {
 	last := 0
 	for i := 0; i < len(s); {
 		c := s[i]
+		if plainByte[c] {
+			i++
+			continue
+		}
 		if c >= 0x20 && c < 0x7f {
 			var esc string
 			switch c {

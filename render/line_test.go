@@ -67,6 +67,30 @@ func TestAppendLine(t *testing.T) {
 	}
 }
 
+func TestAppendLinkRow(t *testing.T) {
+	tm := time.Date(2026, 2, 2, 14, 3, 11, 0, london)
+	for _, tt := range []struct {
+		name string
+		row  linkRow
+		want string
+	}{
+		{"untitled", linkRow{id: 6, local: tm, nick: "alice", href: "https://example.org/a?b=1&c=2", text: "https://example.org/a?b=1&c=2"},
+			`<li><a class="t" href="2026-02-02.html#l-6"><time>14:03:11</time></a> <span class="nk c7">alice</span> <a class="url" href="https://example.org/a?b=1&amp;c=2" rel="nofollow ugc noopener">https://example.org/a?b=1&amp;c=2</a></li>`},
+		{"titled", linkRow{id: 7, local: tm, nick: "\x02bob\x02", href: "https://x.example/", text: "https://x.example/", title: "<script>alert(1)</script> \x0304red\x03"},
+			`<li><a class="t" href="2026-02-02.html#l-7"><time>14:03:11</time></a> <span class="nk c2">bob</span> <a class="url" href="https://x.example/" rel="nofollow ugc noopener">&lt;script&gt;alert(1)&lt;/script&gt; red</a> <span class="host">https://x.example/</span></li>`},
+		{"topic", linkRow{id: 8, local: tm, href: "gemini://g.example/", text: "gemini://g.example/"},
+			`<li><a class="t" href="2026-02-02.html#l-8"><time>14:03:11</time></a> <span class="nk c5">(topic)</span> <a class="url" href="gemini://g.example/" rel="nofollow ugc noopener">gemini://g.example/</a></li>`},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			got := strings.TrimPrefix(string(appendLinkRow(nil, &tt.row, "2026-02-02")), "\n")
+			if got != tt.want {
+				t.Errorf("got\n%s\nwant\n%s", got, tt.want)
+			}
+			checkLine(t, []byte(got), nil)
+		})
+	}
+}
+
 // The markup the line writer may produce, and nothing else.
 var (
 	lineElements = map[string]map[string]bool{
@@ -75,9 +99,9 @@ var (
 		"time": {},
 		"span": {"class": true},
 	}
-	lineClassRe = regexp.MustCompile(`^(m|a|no|j|p|q|k|ni|tp|md|gp|x|jpq|s|n-[0-9a-f]{8}|t|nk|c[0-9]|c1[0-5]|tx|ev|uh|via|bo|it|un|st|mo|rv|fm|[fFb][0-9]|[fFb]1[0-5]|quiet)$`)
+	lineClassRe = regexp.MustCompile(`^(m|a|no|j|p|q|k|ni|tp|md|gp|x|jpq|s|n-[0-9a-f]{8}|t|nk|c[0-9]|c1[0-5]|tx|ev|uh|via|bo|it|un|st|mo|rv|fm|[fFb][0-9]|[fFb]1[0-5]|quiet|url|host)$`)
 	lineIDRe    = regexp.MustCompile(`^l-[0-9]+$`)
-	anchorRe    = regexp.MustCompile(`^#l-[0-9]+$`)
+	anchorRe    = regexp.MustCompile(`^([0-9]{4}-[0-9]{2}-[0-9]{2}\.html)?#l-[0-9]+$`) // in the page, or in the day's (links page)
 )
 
 // checkLine parses the line writer's output for ev and fails on any
@@ -214,6 +238,13 @@ func FuzzLineWriter(f *testing.F) {
 			UserHost: userhost, Via: via, Flags: archive.Flags(flags)}
 		checkLine(t, appendLine(nil, &ev, tm), &ev)
 		checkLine(t, appendQuiet(nil, time.Duration(len(text))*time.Minute+time.Hour), nil)
+		// The links page's rows: every link in the text, titled by target.
+		scanURLs(text, func(start, end int, href string) {
+			row := linkRow{id: 123, local: tm, nick: nick, href: href, text: text[start:end], title: target}
+			checkLine(t, appendLinkRow(nil, &row, "2026-02-02"), nil)
+		})
+		row := linkRow{id: 123, local: tm, nick: nick, href: "https://example.org/", text: text, title: target}
+		checkLine(t, appendLinkRow(nil, &row, "2026-02-02"), nil)
 	})
 }
 

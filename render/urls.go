@@ -108,12 +108,8 @@ func acceptURL(raw string) (string, bool) {
 	return u.String(), true
 }
 
-// LinkHost is the host a link is counted under in the stats: lower case,
-// without "www.".
-func linkHost(href string) string {
-	u, err := url.Parse(href)
-	if err != nil {
-		return ""
-	}
+// linkHost is the host a link is counted under in the stats: lower case,
+// without "www." and the port.
+func linkHost(u *url.URL) string {
 	return strings.TrimPrefix(strings.ToLower(u.Hostname()), "www.")
 }

@@ -57,7 +57,11 @@ func TestLinkHost(t *testing.T) {
 		"gemini://gemini.example:1965/": "gemini.example",
 		"irc://irc.libera.chat/#x":      "irc.libera.chat",
 	} {
-		if got := linkHost(in); got != want {
+		u, err := url.Parse(in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := linkHost(u); got != want {
 			t.Errorf("linkHost(%q) = %q, want %q", in, got, want)
 		}
 	}
