@@ -103,3 +103,29 @@ func BenchmarkAppendGroupCommit(b *testing.B) {
 		b.Fatal(err)
 	}
 }
+
+func BenchmarkImport(b *testing.B) {
+	for b.Loop() {
+		b.StopTimer()
+		db, err := Open(context.Background(), filepath.Join(b.TempDir(), "imp.db"), Options{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.StartTimer()
+		im, _ := db.NewImporter(ImportOptions{})
+		start := time.Date(2020, 1, 1, 0, 0, 0, 0, time.UTC)
+		const n = 100000
+		for i := 0; i < n; i++ {
+			ev := Event{Network: "net", Channel: "#bench", Kind: KindMessage, Nick: fmt.Sprintf("nick%d", i%40),
+				Time: start.Add(time.Duration(i) * 2 * time.Second), Text: "a line of chat about free software and the patent office " + fmt.Sprint(i)}
+			if err := im.Add(context.Background(), ev); err != nil {
+				b.Fatal(err)
+			}
+		}
+		if err := im.Flush(context.Background()); err != nil {
+			b.Fatal(err)
+		}
+		b.ReportMetric(float64(n)/b.Elapsed().Seconds()*float64(b.N), "events/s")
+		db.Close()
+	}
+}

@@ -29,11 +29,14 @@ type ImportStats struct {
 // same file twice adds nothing. It writes in large transactions and fills
 // the search index in bulk; an interrupted import leaves the archive
 // consistent, and running it again completes it. Use one Importer per
-// source file, from one goroutine.
+// import, from one goroutine; call Flush at the end.
 type Importer struct {
 	db    *DB
 	opt   ImportOptions
 	buf   []Event
+	tols  []int64 // each buffered event's tolerance, in ms
+	srcs  []int   // each buffered event's source file (see StartFile)
+	src   int
 	known map[dayKey]*dayEvents // what is stored, per channel-day, loaded on first use
 	stats ImportStats
 }
@@ -50,8 +53,8 @@ type dayEvents struct {
 }
 
 type stamp struct {
-	ts   int64
-	used bool
+	ts     int64
+	usedBy int // the source file that matched or stored it; 0: none yet
 }
 
 // NewImporter starts a bulk import.
@@ -62,7 +65,7 @@ func (db *DB) NewImporter(opt ImportOptions) (*Importer, error) {
 	if opt.Tolerance <= 0 {
 		opt.Tolerance = time.Second
 	}
-	return &Importer{db: db, opt: opt, known: map[dayKey]*dayEvents{}}, nil
+	return &Importer{db: db, opt: opt, known: map[dayKey]*dayEvents{}, src: 1}, nil
 }
 
 // Add queues one event; full batches are written as they fill.
@@ -71,6 +74,8 @@ func (im *Importer) Add(ctx context.Context, ev Event) error {
 		return fmt.Errorf("import: %w", err)
 	}
 	im.buf = append(im.buf, ev)
+	im.tols = append(im.tols, im.opt.Tolerance.Milliseconds())
+	im.srcs = append(im.srcs, im.src)
 	if len(im.buf) >= importBatch {
 		return im.Flush(ctx)
 	}
@@ -85,17 +90,32 @@ func (im *Importer) Flush(ctx context.Context) error {
 	if len(im.buf) == 0 {
 		return nil
 	}
-	err := im.write(ctx, im.buf)
-	im.buf = im.buf[:0]
-	// Forget the per-day index when it grows large; it is reloaded from
-	// the archive (which now holds what was written) when needed again.
-	if len(im.known) > 512 {
-		clear(im.known)
-	}
+	err := im.write(ctx, im.buf, im.tols, im.srcs)
+	im.buf, im.tols, im.srcs = im.buf[:0], im.tols[:0], im.srcs[:0]
+	// Forget the per-day index: it is reloaded from the archive (which now
+	// holds what was written) when needed again, and memory stays bounded
+	// by one batch whatever the size of the import.
+	clear(im.known)
 	return err
 }
 
-func (im *Importer) write(ctx context.Context, evs []Event) error {
+// SetTolerance changes ImportOptions.Tolerance for the events added from
+// now on, so that one Importer (one transaction per batch) can read files of
+// several formats in a row.
+func (im *Importer) SetTolerance(d time.Duration) {
+	if d <= 0 {
+		d = time.Second
+	}
+	im.opt.Tolerance = d
+}
+
+// StartFile says that the events added from now on come from another file.
+// Each file is matched against the archive on its own: a line that two
+// overlapping files both hold is stored once, and a line one file holds
+// twice is stored twice.
+func (im *Importer) StartFile() { im.src++ }
+
+func (im *Importer) write(ctx context.Context, evs []Event, tols []int64, srcs []int) error {
 	db := im.db
 	ctx, cancel := context.WithTimeout(ctx, 10*time.Minute)
 	defer cancel()
@@ -107,11 +127,16 @@ func (im *Importer) write(ctx context.Context, evs []Event) error {
 
 	fresh := make([]Event, 0, len(evs))
 	agg := newDayAgg(db.loc)
-	tol := im.opt.Tolerance.Milliseconds()
-	for _, ev := range evs {
-		ch, err := db.channelID(ctx, tx, ev.Network, ev.Channel)
-		if err != nil {
-			return err
+	chans := map[chanKey]int64{}
+	for i, ev := range evs {
+		tol, src := tols[i], srcs[i]
+		ck := chanKey{ev.Network, FoldChannel(ev.Channel)}
+		ch, ok := chans[ck]
+		if !ok {
+			if ch, err = db.channelID(ctx, tx, ev.Network, ev.Channel); err != nil {
+				return err
+			}
+			chans[ck] = ch
 		}
 		dk := dayKey{ch, agg.dayOf(ev.Time)}
 		known := im.known[dk]
@@ -126,8 +151,8 @@ func (im *Importer) write(ctx context.Context, evs []Event) error {
 		stamps := known.byKey[k]
 		dup := false
 		for i := range stamps {
-			if !stamps[i].used && abs(stamps[i].ts-ts) <= tol {
-				stamps[i].used, dup = true, true
+			if stamps[i].usedBy != src && abs(stamps[i].ts-ts) <= tol {
+				stamps[i].usedBy, dup = src, true
 				break
 			}
 		}
@@ -137,7 +162,7 @@ func (im *Importer) write(ctx context.Context, evs []Event) error {
 		}
 		// Remember it as stored and already matched: a second identical
 		// line in this same file is a real second line.
-		known.byKey[k] = append(stamps, stamp{ts, true})
+		known.byKey[k] = append(stamps, stamp{ts, src})
 		fresh = append(fresh, ev)
 	}
 	if len(fresh) == 0 {
@@ -165,7 +190,7 @@ func (im *Importer) write(ctx context.Context, evs []Event) error {
 // load reads what is stored for the channel on the local day of t.
 func (im *Importer) load(ctx context.Context, tx queryer, channel int64, t time.Time) (*dayEvents, error) {
 	start, end := DateOf(t, im.db.loc).Bounds(im.db.loc)
-	tol := im.opt.Tolerance
+	tol := time.Minute // the widest tolerance any format needs
 	rows, err := tx.QueryContext(ctx, "SELECT ts, kind, nick, text FROM events WHERE channel = ? AND ts >= ? AND ts < ?",
 		channel, ms(start.Add(-tol)), ms(end.Add(tol)))
 	if err != nil {

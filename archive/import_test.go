@@ -89,3 +89,29 @@ func TestImportSkipsWhatWasRecordedLive(t *testing.T) {
 		t.Fatalf("import of a different line: %+v", st)
 	}
 }
+
+func TestOneImporterOverOverlappingFiles(t *testing.T) {
+	db := openTest(t, Options{})
+	ctx := context.Background()
+	im, err := db.NewImporter(ImportOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := []Event{msg("#o", "a", "one", t0), msg("#o", "a", "two", t0.Add(time.Second)), msg("#o", "a", "two", t0.Add(time.Second))}
+	b := []Event{msg("#o", "a", "two", t0.Add(time.Second)), msg("#o", "a", "two", t0.Add(time.Second)), msg("#o", "a", "three", t0.Add(2*time.Second))}
+	for _, file := range [][]Event{a, b} {
+		im.StartFile()
+		for _, ev := range file {
+			if err := im.Add(ctx, ev); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	if err := im.Flush(ctx); err != nil {
+		t.Fatal(err)
+	}
+	// "two" twice in each file is two real lines; the second file repeats them.
+	if st := im.Stats(); st.Added != 4 || st.Duplicates != 2 {
+		t.Fatalf("stats %+v, want 4 added, 2 duplicates", st)
+	}
+}

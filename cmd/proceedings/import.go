@@ -88,9 +88,22 @@ leaves the archive consistent; run the same command again to complete it.`,
 			}
 			sum := importSummary{kinds: map[archive.Kind]int64{}, reasons: map[string]int{}}
 			start := time.Now()
+			// One importer for all files: it writes in large transactions
+			// whatever the size of the files, and matches each file against
+			// the archive on its own.
+			im, err := db.NewImporter(archive.ImportOptions{})
+			if err != nil {
+				return err
+			}
 			for _, f := range files {
 				opt := logs.Options{Format: format, Location: loc, Date: day, Network: network, Channel: channel, Strict: strict, FileName: f}
-				if err := importFile(ctx, db, f, opt, bar, &sum); err != nil {
+				err := importFile(ctx, im, f, opt, bar, &sum)
+				if err == nil && f == files[len(files)-1] {
+					err = im.Flush(ctx)
+				}
+				st := im.Stats()
+				sum.added, sum.dups = st.Added, st.Duplicates
+				if err != nil {
 					sum.print(cmd.OutOrStdout(), time.Since(start))
 					if ctx.Err() != nil {
 						return fmt.Errorf("import interrupted after %d new events; the archive is consistent: run the same command again to complete it", sum.added)
@@ -212,7 +225,7 @@ func (s *importSummary) print(w io.Writer, took time.Duration) {
 }
 
 // importFile streams one file into the archive.
-func importFile(ctx context.Context, db *archive.DB, path string, opt logs.Options, bar *progressbar.ProgressBar, sum *importSummary) error {
+func importFile(ctx context.Context, im *archive.Importer, path string, opt logs.Options, bar *progressbar.ProgressBar, sum *importSummary) error {
 	f, err := os.Open(path)
 	if err != nil {
 		return fmt.Errorf("import: %w", err)
@@ -240,10 +253,8 @@ func importFile(ctx context.Context, db *archive.DB, path string, opt logs.Optio
 	if rd.Format() == "irssi" {
 		tolerance = time.Minute // irssi's default theme writes HH:MM
 	}
-	im, err := db.NewImporter(archive.ImportOptions{Tolerance: tolerance})
-	if err != nil {
-		return err
-	}
+	im.StartFile()
+	im.SetTolerance(tolerance)
 	sum.files++
 	sum.formats = appendUnique(sum.formats, rd.Format())
 	for {
@@ -263,12 +274,6 @@ func importFile(ctx context.Context, db *archive.DB, path string, opt logs.Optio
 		sum.events++
 		sum.kinds[ev.Kind]++
 	}
-	if err := im.Flush(ctx); err != nil {
-		return err
-	}
-	st := im.Stats()
-	sum.added += st.Added
-	sum.dups += st.Duplicates
 	sum.skipped += int64(rd.WarningCount())
 	for _, w := range rd.Warnings() {
 		sum.reasons[w.Reason]++
