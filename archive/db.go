@@ -174,9 +174,18 @@ func (db *DB) writable() error {
 }
 
 // IntegrityCheck runs PRAGMA integrity_check and returns its findings as an
-// error ("ok" means nil).
+// error ("ok" means nil). It runs on a connection of its own: the FTS5 part
+// of the check reads the search index's structure as a connection cached
+// it, and a pooled connection's cache from before another connection (the
+// bot, in another process) merged the index reports sound data as
+// "corruption found reading blob".
 func (db *DB) IntegrityCheck(ctx context.Context) error {
-	rows, err := db.ro.QueryContext(ctx, "PRAGMA integrity_check")
+	conn, err := sql.Open("sqlite", dsn(db.path, true))
+	if err != nil {
+		return fmt.Errorf("integrity check: %w", err)
+	}
+	defer conn.Close()
+	rows, err := conn.QueryContext(ctx, "PRAGMA integrity_check")
 	if err != nil {
 		return fmt.Errorf("integrity check: %w", err)
 	}
