@@ -25,7 +25,7 @@ func init() {
 the same code: lines, active days, speakers, the top talkers, the busiest hours
 and weekdays (site timezone) and the most shared link hosts. --from and --to
 (days, inclusive) narrow it to a period; --json prints one JSON object
-(keys as in docs/api.md; weekdays are indexed from Sunday = 0).
+(lower-case keys like the web API's; weekdays are indexed from Sunday = 0).
 
 Only published channels are counted, as on the site. --all allows any
 channel in the archive, private ones included: it is for the archive's admin
