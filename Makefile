@@ -11,7 +11,7 @@ FIXTURE_DEBS := irssi weechat-headless limnoria znc
 BENCH_SIZE ?= full
 FUZZTIME  ?= 60s
 
-.PHONY: test deps bench-deps fixture-deps install-debs vet bench fuzz fixtures build demo
+.PHONY: test deps bench-deps fixture-deps install-debs vet bench fuzz fixtures build demo soak
 
 build:
 	$(GO) build -o proceedings ./cmd/proceedings
@@ -43,6 +43,15 @@ vet:
 
 test: deps vet
 	$(GO) test -race -timeout 20m ./...
+
+# soak runs the long part of the resilience suite (internal/resilience): the
+# bot under 20 lines/s and a command a second for SOAK_DURATION with its
+# memory and goroutines checked for growth, and 10 rounds of kill -9 during
+# a burst. make test runs only the fast part. SOAK_DURATION=5m for a shorter run.
+SOAK_DURATION ?= 1h
+SOAK_TIMEOUT  ?= 90m
+soak: deps
+	$(GO) test -v -timeout $(SOAK_TIMEOUT) ./internal/resilience -args -soak -soak.duration $(SOAK_DURATION)
 
 bench: bench-deps
 	$(GO) run ./bench -size $(BENCH_SIZE) -out docs/BENCHMARKS.md

@@ -1,0 +1,6 @@
+//go:build !race
+
+package resilience
+
+// raceEnabled: the tests and the bot they run have the race detector.
+const raceEnabled = false
