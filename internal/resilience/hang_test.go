@@ -183,7 +183,10 @@ series:
 			i++
 		case <-ask.C:
 			if waiting {
-				t.Fatalf("no answer to !part within %v (%d answers so far)", askEvery, len(replies))
+				if time.Since(asked) > 30*time.Second {
+					t.Fatalf("no answer to !part within 30 s (%d answers before)", len(replies))
+				}
+				continue // one question at a time; a slow answer is measured in full
 			}
 			asked, waiting = time.Now(), true
 			asker.Send("PRIVMSG #h :!part 1 belarus")

@@ -28,18 +28,18 @@ type sample struct {
 // TestSoak (make soak; -soak) runs the bot for -soak.duration (1 h by
 // default) with a talker saying 20 lines a second, an asker sending a
 // command every second (!part, !seen, !logs, !help in turn), a URL to title
-// every 30 s (every 5 s in the short run) and a feed polled every 5 s that gains a post every sixth of
+// every 30 s (every 3 s in the short run) and a feed polled every 5 s that gains a post every sixth of
 // the run. Every 10 s it samples the bot's resident memory (VmRSS of
 // /proc/PID/status) and goroutines (/healthz). It fails when the average of
 // the last sixth of the run is more than 20 % above the average of the
 // second sixth (minutes 50–60 against 10–20 of an hour), when a line is
 // not recorded or recorded twice, or when anything is dropped.
 //
-// Without -soak it runs for 20 s as a check that the soak itself works, and
+// Without -soak it runs for 12 s as a check that the soak itself works, and
 // asserts everything but flatness (memory still grows in the first seconds).
 func TestSoak(t *testing.T) {
 	t.Parallel()
-	duration := 20 * time.Second
+	duration := 12 * time.Second
 	sampleEvery := time.Second
 	if *soak {
 		duration, sampleEvery = *soakDuration, 10*time.Second
@@ -180,7 +180,7 @@ loop:
 	t.Logf("goroutines: %d at the start, %.1f on average in the second sixth, %.1f in the last (%+.1f %%), %d at most",
 		samples[0].goroutines, gBase, gLast, 100*(gLast/gBase-1), maxOf(samples, func(s sample) int64 { return int64(s.goroutines) }))
 	if !*soak {
-		return // 20 s are too short to tell growth from warming up
+		return // seconds are too short to tell growth from warming up
 	}
 	if rssLast > 1.2*rssBase {
 		t.Errorf("RSS grew from %.1f MB to %.1f MB: more than 20 %%", rssBase/(1<<20), rssLast/(1<<20))
