@@ -26,6 +26,7 @@ var areas = []area{
 	archiveArea,
 	searchArea,
 	referenceArea,
+	siteArea,
 	goBenchArea,
 }
 
