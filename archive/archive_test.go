@@ -564,3 +564,12 @@ func TestHelperAppender(t *testing.T) {
 }
 
 var _ = sql.ErrNoRows
+
+func TestParseDate(t *testing.T) {
+	for in, ok := range map[string]bool{"2026-02-02": true, "2024-02-29": true, "2026-02-29": false, "2026-13-01": false, "2026-00-10": false, "2026-2-02": false, "02/02/2026": false, "": false, "2026-02-3x": false} {
+		d, err := ParseDate(in)
+		if (err == nil) != ok || (ok && d.String() != in) {
+			t.Errorf("ParseDate(%q) = %v, %v", in, d, err)
+		}
+	}
+}

@@ -21,6 +21,9 @@ func DateOf(t time.Time, loc *time.Location) Date {
 
 // ParseDate reads "2006-01-02".
 func ParseDate(s string) (Date, error) {
+	if d, ok := parseISODate(s); ok {
+		return d, nil
+	}
 	t, err := time.Parse(time.DateOnly, s)
 	if err != nil {
 		return Date{}, fmt.Errorf("%q is not a date like 2026-02-02", s)
@@ -62,3 +65,33 @@ func (d Date) Weekday() time.Weekday {
 
 // Before reports whether d is an earlier day than o.
 func (d Date) Before(o Date) bool { return d.String() < o.String() }
+
+// parseISODate is the fast path of ParseDate for a well-formed, valid
+// YYYY-MM-DD (the calendar reads thousands of them).
+func parseISODate(s string) (Date, bool) {
+	if len(s) != 10 || s[4] != '-' || s[7] != '-' {
+		return Date{}, false
+	}
+	n := func(part string) (int, bool) {
+		v := 0
+		for i := 0; i < len(part); i++ {
+			c := part[i]
+			if c < '0' || c > '9' {
+				return 0, false
+			}
+			v = v*10 + int(c-'0')
+		}
+		return v, true
+	}
+	y, ok1 := n(s[:4])
+	m, ok2 := n(s[5:7])
+	d, ok3 := n(s[8:])
+	if !ok1 || !ok2 || !ok3 || m < 1 || m > 12 || d < 1 || d > 31 {
+		return Date{}, false
+	}
+	date := Date{y, time.Month(m), d}
+	if date.AddDays(0) != date { // e.g. February 30
+		return Date{}, false
+	}
+	return date, true
+}
