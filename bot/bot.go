@@ -60,7 +60,7 @@ import (
 )
 
 // BridgeNetwork is the archive network of every bridged (merged) log.
-const BridgeNetwork = "bridge"
+const BridgeNetwork = config.ReservedNetwork
 
 // Version is what the bot answers to CTCP VERSION.
 var Version = "proceedings IRC logger"
