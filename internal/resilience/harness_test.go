@@ -71,6 +71,7 @@ type botConfig struct {
 	Server   string   // host:port of the IRC server
 	Channels []string // recorded, public
 	Chan     string   // more keys for every channel, e.g. "titles: true"
+	Site     string   // more keys of site, e.g. "render_interval: 1m"
 	Extra    string   // more top-level YAML
 }
 
@@ -83,7 +84,11 @@ func (c botConfig) write(t testing.TB) string {
 	host, port, _ := strings.Cut(c.Server, ":")
 	var sb strings.Builder
 	fmt.Fprintf(&sb, "network: %s\nserver: {host: %s, port: %s, tls: false}\nnick: proceedings\n", network, host, port)
-	fmt.Fprintf(&sb, "archive: %s\nsite: {base_url: \"https://irc.example.org/\", out: %s}\n", c.Archive, filepath.Join(c.Dir, "public"))
+	site := ""
+	if c.Site != "" {
+		site = ", " + c.Site
+	}
+	fmt.Fprintf(&sb, "archive: %s\nsite: {base_url: \"https://irc.example.org/\", out: %s%s}\n", c.Archive, filepath.Join(c.Dir, "public"), site)
 	sb.WriteString("channels:\n")
 	for _, ch := range c.Channels {
 		extra := ""
