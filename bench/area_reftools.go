@@ -9,10 +9,10 @@ import (
 
 var referenceArea = area{
 	key:   "reference",
-	title: "Reference tools baseline (our side comes with the renderer and stats)",
+	title: "Reference tools baseline",
 	method: "The Debian reference tools on the same corpus as irssi logs, one run each, timed around the process; CPU time " +
-		"from the child's rusage and peak RSS through GNU time (`/usr/bin/time -f %M`). This table has no figures of ours yet: the render " +
-		"and stats issues add our side (rendering the same days, statistics of the same log) as new rows beside these.",
+		"from the child's rusage and peak RSS through GNU time (`/usr/bin/time -f %M`). Our figures on the same lines (import, render, " +
+		"statistics) are in the site and import table, each beside the reference tool's figure from this table.",
 	run: runReference,
 }
 
