@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -327,37 +328,82 @@ type newChan struct {
 	id            int64
 }
 
-func (db *DB) insertTx(ctx context.Context, tx *sql.Tx, evs []Event) ([]int64, []newChan, error) {
-	stmt, err := tx.PrepareContext(ctx, `INSERT INTO events(channel, ts, kind, nick, text, target, userhost, account, msgid, via, flags)
-		VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
-	if err != nil {
-		return nil, nil, fmt.Errorf("prepare insert: %w", err)
+// insertRows is how many events one INSERT statement carries: the driver's
+// cost per statement (binding, a context watcher, a round through
+// database/sql) is paid once per chunk instead of once per event.
+const insertRows = 64
+
+// insertSQL returns the INSERT statement for n events.
+func insertSQL(n int) string {
+	var b strings.Builder
+	b.WriteString("INSERT INTO events(channel, ts, kind, nick, text, target, userhost, account, msgid, via, flags) VALUES ")
+	for i := range n {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		b.WriteString("(?,?,?,?,?,?,?,?,?,?,?)")
 	}
-	defer stmt.Close()
+	return b.String()
+}
+
+var fullInsertSQL = insertSQL(insertRows)
+
+func (db *DB) insertTx(ctx context.Context, tx *sql.Tx, evs []Event) ([]int64, []newChan, error) {
 	ids := make([]int64, len(evs))
 	agg := newDayAgg(db.loc)
 	var created []newChan
 	local := map[chanKey]int64{}
+	chans := make([]int64, len(evs))
 	for i, ev := range evs {
 		k := chanKey{ev.Network, FoldChannel(ev.Channel)}
 		ch, ok := local[k]
 		if !ok {
-			ch, err = db.channelID(ctx, tx, ev.Network, ev.Channel)
-			if err != nil {
+			var err error
+			if ch, err = db.channelID(ctx, tx, ev.Network, ev.Channel); err != nil {
 				return nil, nil, err
 			}
 			local[k] = ch
 			created = append(created, newChan{ev.Network, ev.Channel, ch})
 		}
-		res, err := stmt.ExecContext(ctx, ch, ms(ev.Time), int64(ev.Kind), ev.Nick, ev.Text,
-			nullable(ev.Target), nullable(ev.UserHost), nullable(ev.Account), nullable(ev.MsgID), nullable(ev.Via), int64(ev.Flags))
-		if err != nil {
-			return nil, nil, fmt.Errorf("insert %s event: %w", ev.Kind, err)
+		chans[i] = ch
+	}
+	var full *sql.Stmt
+	args := make([]any, 0, 11*insertRows)
+	for start := 0; start < len(evs); start += insertRows {
+		end := min(start+insertRows, len(evs))
+		args = args[:0]
+		for i := start; i < end; i++ {
+			ev := &evs[i]
+			args = append(args, chans[i], ms(ev.Time), int64(ev.Kind), ev.Nick, ev.Text,
+				nullable(ev.Target), nullable(ev.UserHost), nullable(ev.Account), nullable(ev.MsgID), nullable(ev.Via), int64(ev.Flags))
 		}
-		if ids[i], err = res.LastInsertId(); err != nil {
+		var res sql.Result
+		var err error
+		if end-start == insertRows {
+			if full == nil {
+				if full, err = tx.PrepareContext(ctx, fullInsertSQL); err != nil {
+					return nil, nil, fmt.Errorf("prepare insert: %w", err)
+				}
+				defer full.Close()
+			}
+			res, err = full.ExecContext(ctx, args...)
+		} else {
+			res, err = tx.ExecContext(ctx, insertSQL(end-start), args...)
+		}
+		if err != nil {
+			return nil, nil, fmt.Errorf("insert %d events from %s: %w", end-start, evs[start].Kind, err)
+		}
+		// One statement's rows get consecutive ids: each new row's id is one
+		// more than the largest in the table, and this transaction is the
+		// only writer.
+		last, err := res.LastInsertId()
+		if err != nil {
 			return nil, nil, err
 		}
-		agg.add(ch, ev.Time, ev.Kind, ids[i])
+		for i := start; i < end; i++ {
+			ids[i] = last - int64(end-1-i)
+			agg.add(chans[i], evs[i].Time, evs[i].Kind, ids[i])
+		}
 	}
 	rev, err := nextRev(ctx, tx)
 	if err != nil {

@@ -573,3 +573,89 @@ func TestParseDate(t *testing.T) {
 		}
 	}
 }
+
+// Events written many to a statement (a live burst, an import) each get
+// the id that reads them back, whatever the batch's size.
+func TestBatchedInsertsGetTheirOwnIDs(t *testing.T) {
+	db := openTest(t, Options{})
+	ctx := context.Background()
+	mk := func(ch string, i int) Event {
+		return Event{Network: "net", Channel: ch, Time: t0.Add(time.Duration(i) * time.Second), Kind: KindMessage,
+			Nick: fmt.Sprintf("n%d", i%7), Text: fmt.Sprintf("%s line %d", ch, i)}
+	}
+	// A burst through the live path: queued at once, so it is committed in
+	// a few large batches.
+	const n = 3*insertRows + 17
+	type res struct {
+		i  int
+		id int64
+	}
+	got := make(chan res, n)
+	for i := range n {
+		ch := "#a"
+		if i%3 == 0 {
+			ch = "#b" // two channels interleaved in one batch
+		}
+		if err := db.AppendAsync(mk(ch, i), func(id int64, err error) {
+			if err != nil {
+				t.Error(err)
+			}
+			got <- res{i, id}
+		}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := db.Flush(ctx); err != nil {
+		t.Fatal(err)
+	}
+	for range n {
+		r := <-got
+		ev, err := db.Event(ctx, r.id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := mk(map[bool]string{true: "#b", false: "#a"}[r.i%3 == 0], r.i)
+		if ev.Text != want.Text || ev.Channel != want.Channel || !ev.Time.Equal(want.Time) {
+			t.Fatalf("id %d reads back %q in %s, want %q in %s", r.id, ev.Text, ev.Channel, want.Text, want.Channel)
+		}
+	}
+
+	// The same through the importer, on another day: the days table's
+	// first and last ids are those of the day's first and last events.
+	im, err := db.NewImporter(ImportOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range n {
+		ev := mk("#c", i)
+		ev.Time = ev.Time.Add(48 * time.Hour)
+		if err := im.Add(ctx, ev); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := im.Flush(ctx); err != nil {
+		t.Fatal(err)
+	}
+	c := channelID(t, db, "#c")
+	day := DateOf(t0.Add(48*time.Hour), db.Location())
+	evs, err := db.Day(ctx, c, day)
+	if err != nil || len(evs) != n {
+		t.Fatalf("day of #c: %d events (%v), want %d", len(evs), err, n)
+	}
+	for i, ev := range evs {
+		if want := mk("#c", i).Text; ev.Text != want {
+			t.Fatalf("event %d of #c: %q, want %q", i, ev.Text, want)
+		}
+		back, err := db.Event(ctx, ev.ID)
+		if err != nil || back.Text != ev.Text {
+			t.Fatalf("id %d reads back %q (%v), want %q", ev.ID, back.Text, err, ev.Text)
+		}
+	}
+	var first, last int64
+	if err := db.ro.QueryRowContext(ctx, "SELECT first_id, last_id FROM days WHERE channel = ? AND day = ?", c, day.String()).Scan(&first, &last); err != nil {
+		t.Fatal(err)
+	}
+	if first != evs[0].ID || last != evs[n-1].ID {
+		t.Errorf("days row of #c: first_id %d last_id %d, want %d and %d", first, last, evs[0].ID, evs[n-1].ID)
+	}
+}
