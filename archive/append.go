@@ -331,7 +331,7 @@ type newChan struct {
 // insertRows is how many events one INSERT statement carries: the driver's
 // cost per statement (binding, a context watcher, a round through
 // database/sql) is paid once per chunk instead of once per event.
-const insertRows = 64
+const insertRows = 256
 
 // insertSQL returns the INSERT statement for n events.
 func insertSQL(n int) string {

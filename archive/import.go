@@ -3,11 +3,12 @@ package archive
 import (
 	"context"
 	"fmt"
+	"sync/atomic"
 	"time"
 )
 
 // importBatch is how many events one import transaction holds.
-const importBatch = 50000
+const importBatch = 25000
 
 // ImportOptions tune an Importer.
 type ImportOptions struct {
@@ -31,14 +32,29 @@ type ImportStats struct {
 // consistent, and running it again completes it. Use one Importer per
 // import, from one goroutine; call Flush at the end.
 type Importer struct {
-	db    *DB
-	opt   ImportOptions
-	buf   []Event
-	tols  []int64 // each buffered event's tolerance, in ms
-	srcs  []int   // each buffered event's source file (see StartFile)
-	src   int
-	known map[dayKey]*dayEvents // what is stored, per channel-day, loaded on first use
-	stats ImportStats
+	db   *DB
+	opt  ImportOptions
+	buf  []Event
+	tols []int64 // each buffered event's tolerance, in ms
+	srcs []int   // each buffered event's source file (see StartFile)
+	src  int
+	// One batch is written in the background while the next one fills:
+	// reading and parsing the logs then costs no time of the writer's.
+	// writing says the result of the batch being written; spare holds the
+	// buffers the last written batch used.
+	writing chan error
+	spare   batch
+	// known and the counters belong to the batch being written.
+	known      map[dayKey]*dayEvents // what is stored, per channel-day, loaded on first use
+	added, dup atomic.Int64
+}
+
+// batch is one transaction's worth of events with their tolerances and
+// source files.
+type batch struct {
+	evs  []Event
+	tols []int64
+	srcs []int
 }
 
 type dupKey struct {
@@ -68,33 +84,84 @@ func (db *DB) NewImporter(opt ImportOptions) (*Importer, error) {
 	return &Importer{db: db, opt: opt, known: map[dayKey]*dayEvents{}, src: 1}, nil
 }
 
-// Add queues one event; full batches are written as they fill.
+// Add queues one event; full batches are written as they fill, in the
+// background. An error of a batch written in the background is returned by
+// a later Add or by Flush.
 func (im *Importer) Add(ctx context.Context, ev Event) error {
 	if err := ev.Validate(); err != nil {
 		return fmt.Errorf("import: %w", err)
 	}
+	if im.buf == nil {
+		im.buf, im.tols, im.srcs = make([]Event, 0, importBatch), make([]int64, 0, importBatch), make([]int, 0, importBatch)
+	}
 	im.buf = append(im.buf, ev)
 	im.tols = append(im.tols, im.opt.Tolerance.Milliseconds())
 	im.srcs = append(im.srcs, im.src)
-	if len(im.buf) >= importBatch {
-		return im.Flush(ctx)
+	if len(im.buf) < importBatch {
+		return nil
 	}
+	if err := im.wait(); err != nil {
+		return err
+	}
+	b := batch{im.buf, im.tols, im.srcs}
+	im.buf, im.tols, im.srcs = im.spare.evs[:0], im.spare.tols[:0], im.spare.srcs[:0]
+	im.writing = make(chan error, 1)
+	go func() {
+		err := im.writeBatch(ctx, b)
+		clear(b.evs) // let the strings go
+		im.spare = b
+		im.writing <- err
+	}()
 	return nil
 }
 
-// Stats says what was added and skipped so far.
-func (im *Importer) Stats() ImportStats { return im.stats }
+// wait waits for the batch being written, if any, and returns its error.
+func (im *Importer) wait() error {
+	if im.writing == nil {
+		return nil
+	}
+	err := <-im.writing
+	im.writing = nil
+	return err
+}
 
-// Flush writes the queued events. Call it at the end of each file.
+// Stop waits for the batch being written in the background, if any, and
+// drops what is still queued. Call it when giving an import up (after an
+// error or an interrupt) before closing the archive; running the same import
+// again completes it.
+func (im *Importer) Stop() error {
+	err := im.wait()
+	clear(im.buf)
+	im.buf, im.tols, im.srcs = im.buf[:0], im.tols[:0], im.srcs[:0]
+	return err
+}
+
+// Stats says what was added and skipped so far.
+func (im *Importer) Stats() ImportStats {
+	return ImportStats{Added: im.added.Load(), Duplicates: im.dup.Load()}
+}
+
+// Flush writes the queued events and waits until they are committed. Call
+// it at the end of the import.
 func (im *Importer) Flush(ctx context.Context) error {
+	if err := im.wait(); err != nil {
+		return err
+	}
 	if len(im.buf) == 0 {
 		return nil
 	}
-	err := im.write(ctx, im.buf, im.tols, im.srcs)
+	err := im.writeBatch(ctx, batch{im.buf, im.tols, im.srcs})
+	clear(im.buf)
 	im.buf, im.tols, im.srcs = im.buf[:0], im.tols[:0], im.srcs[:0]
-	// Forget the per-day index: it is reloaded from the archive (which now
-	// holds what was written) when needed again, and memory stays bounded
-	// by one batch whatever the size of the import.
+	return err
+}
+
+// writeBatch writes one batch and then forgets the per-day index: it is
+// reloaded from the archive (which now holds what was written) when needed
+// again, and memory stays bounded by two batches whatever the size of the
+// import.
+func (im *Importer) writeBatch(ctx context.Context, b batch) error {
+	err := im.write(ctx, b.evs, b.tols, b.srcs)
 	clear(im.known)
 	return err
 }
@@ -157,7 +224,7 @@ func (im *Importer) write(ctx context.Context, evs []Event, tols []int64, srcs [
 			}
 		}
 		if dup {
-			im.stats.Duplicates++
+			im.dup.Add(1)
 			continue
 		}
 		// Remember it as stored and already matched: a second identical
@@ -183,7 +250,7 @@ func (im *Importer) write(ctx context.Context, evs []Event, tols []int64, srcs [
 	for _, c := range created {
 		db.cacheChannel(c.network, c.name, c.id)
 	}
-	im.stats.Added += int64(len(fresh))
+	im.added.Add(int64(len(fresh)))
 	return nil
 }
 

@@ -95,6 +95,7 @@ leaves the archive consistent; run the same command again to complete it.`,
 			if err != nil {
 				return err
 			}
+			defer im.Stop() // a batch may still be being written when a file fails
 			for _, f := range files {
 				opt := logs.Options{Format: format, Location: loc, Date: day, Network: network, Channel: channel, Strict: strict, FileName: f}
 				err := importFile(ctx, im, f, opt, bar, &sum)

@@ -1,0 +1,95 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"proceedings/archive"
+)
+
+// An import stopped by Ctrl-C or by kill -9 in the middle leaves an archive
+// that passes the integrity check, and running the same command again
+// completes it: the result is the same as one uninterrupted import.
+func TestImportInterruptedThenCompleted(t *testing.T) {
+	logDir := t.TempDir()
+	const days, perDay = 60, 2500
+	total := 0
+	for d := range days {
+		day := time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC).AddDate(0, 0, d)
+		var b strings.Builder
+		fmt.Fprintf(&b, "--- Log opened %s\n", day.Format("Mon Jan 02 15:04:05 2006"))
+		for i := range perDay {
+			fmt.Fprintf(&b, "%02d:%02d <nick%d> line %d of %s, about free software\n", i*24/perDay, i%60, i%17, i, day.Format(time.DateOnly))
+			total++
+		}
+		if err := os.WriteFile(filepath.Join(logDir, fmt.Sprintf("techrights.%s.log", day.Format(time.DateOnly))), []byte(b.String()), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	clean := writeConfig(t, minimalConfig)
+	if out, errOut, code := run(t, clean, "import", "--channel", "#techrights", "--timezone", "UTC", logDir); code != 0 {
+		t.Fatalf("clean import: %d %s %s", code, out, errOut)
+	}
+	want, _, _ := run(t, clean, "export", "--channel", "#techrights")
+	if n := strings.Count(want, "\n"); n < total {
+		t.Fatalf("the clean import exported %d lines, want at least %d", n, total)
+	}
+
+	for _, sig := range []syscall.Signal{syscall.SIGINT, syscall.SIGKILL} {
+		t.Run(sig.String(), func(t *testing.T) {
+			dir := writeConfig(t, minimalConfig)
+			cmd := exec.Command(binary, "import", "--channel", "#techrights", "--timezone", "UTC", logDir)
+			cmd.Dir = dir
+			var out strings.Builder
+			cmd.Stdout, cmd.Stderr = &out, &out
+			if err := cmd.Start(); err != nil {
+				t.Fatal(err)
+			}
+			// Stop it once the first batches are committed.
+			deadline := time.Now().Add(time.Minute)
+			for {
+				if st, err := os.Stat(filepath.Join(dir, "data", "archive.db-wal")); err == nil && st.Size() > 2<<20 {
+					break
+				}
+				if time.Now().After(deadline) {
+					cmd.Process.Kill()
+					t.Fatalf("the import wrote nothing in a minute: %s", out.String())
+				}
+				time.Sleep(5 * time.Millisecond)
+			}
+			cmd.Process.Signal(sig)
+			err := cmd.Wait()
+			if err == nil {
+				t.Fatalf("the import finished before %s reached it; the test needs more lines:\n%s", sig, out.String())
+			}
+			if sig == syscall.SIGINT && !strings.Contains(out.String(), "run the same command again to complete it") {
+				t.Errorf("after Ctrl-C the import says:\n%s", out.String())
+			}
+
+			db, err := archive.Open(context.Background(), filepath.Join(dir, "data", "archive.db"), archive.Options{ReadOnly: true})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := db.IntegrityCheck(context.Background()); err != nil {
+				t.Errorf("after %s: %v", sig, err)
+			}
+			db.Close()
+
+			again, errOut, code := run(t, dir, "import", "--channel", "#techrights", "--timezone", "UTC", logDir)
+			if code != 0 || !strings.Contains(again, fmt.Sprintf("events read: %d,", total)) || strings.Contains(again, "already in the archive: 0 ") {
+				t.Fatalf("the second import: %d\n%s%s", code, again, errOut)
+			}
+			got, _, _ := run(t, dir, "export", "--channel", "#techrights")
+			if got != want {
+				t.Fatalf("after %s and a second import the archive differs from an uninterrupted import (%d and %d bytes)", sig, len(got), len(want))
+			}
+		})
+	}
+}
