@@ -27,6 +27,7 @@ var areas = []area{
 	searchArea,
 	referenceArea,
 	siteArea,
+	serveArea,
 	goBenchArea,
 }
 

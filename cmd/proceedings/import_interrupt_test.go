@@ -20,19 +20,7 @@ import (
 func TestImportInterruptedThenCompleted(t *testing.T) {
 	logDir := t.TempDir()
 	const days, perDay = 60, 2500
-	total := 0
-	for d := range days {
-		day := time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC).AddDate(0, 0, d)
-		var b strings.Builder
-		fmt.Fprintf(&b, "--- Log opened %s\n", day.Format("Mon Jan 02 15:04:05 2006"))
-		for i := range perDay {
-			fmt.Fprintf(&b, "%02d:%02d <nick%d> line %d of %s, about free software\n", i*24/perDay, i%60, i%17, i, day.Format(time.DateOnly))
-			total++
-		}
-		if err := os.WriteFile(filepath.Join(logDir, fmt.Sprintf("techrights.%s.log", day.Format(time.DateOnly))), []byte(b.String()), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
+	total := writeIrssiDays(t, logDir, days, perDay)
 	clean := writeConfig(t, minimalConfig)
 	if out, errOut, code := run(t, clean, "import", "--channel", "#techrights", "--timezone", "UTC", logDir); code != 0 {
 		t.Fatalf("clean import: %d %s %s", code, out, errOut)
@@ -92,4 +80,24 @@ func TestImportInterruptedThenCompleted(t *testing.T) {
 			}
 		})
 	}
+}
+
+// writeIrssiDays writes days irssi logs of perDay distinct lines each, one
+// file per day from 2024-01-01, and returns how many lines it wrote.
+func writeIrssiDays(t testing.TB, dir string, days, perDay int) int {
+	t.Helper()
+	total := 0
+	for d := range days {
+		day := time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC).AddDate(0, 0, d)
+		var b strings.Builder
+		fmt.Fprintf(&b, "--- Log opened %s\n", day.Format("Mon Jan 02 15:04:05 2006"))
+		for i := range perDay {
+			fmt.Fprintf(&b, "%02d:%02d <nick%d> line %d of %s, about free software\n", i*24/perDay, i%60, i%17, i, day.Format(time.DateOnly))
+			total++
+		}
+		if err := os.WriteFile(filepath.Join(dir, fmt.Sprintf("techrights.%s.log", day.Format(time.DateOnly))), []byte(b.String()), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return total
 }

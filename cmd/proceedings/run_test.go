@@ -45,7 +45,7 @@ func (l *lockedBuffer) String() string {
 }
 
 // waitFor waits until the output contains s.
-func (l *lockedBuffer) waitFor(t *testing.T, s string) {
+func (l *lockedBuffer) waitFor(t testing.TB, s string) {
 	t.Helper()
 	deadline := time.After(30 * time.Second)
 	for !strings.Contains(l.String(), s) {
