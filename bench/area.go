@@ -28,6 +28,7 @@ var areas = []area{
 	referenceArea,
 	siteArea,
 	serveArea,
+	ircArea,
 	goBenchArea,
 }
 

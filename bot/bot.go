@@ -57,6 +57,8 @@ import (
 
 	"proceedings/archive"
 	"proceedings/config"
+
+	"golang.org/x/time/rate"
 )
 
 // BridgeNetwork is the archive network of every bridged (merged) log.
@@ -96,6 +98,9 @@ type Bot struct {
 	db   *archive.DB
 	log  *slog.Logger
 	opts botOptions
+	// output is the configured pace of the bot's lines (applied again by
+	// Reload when it changes).
+	output config.Rate
 
 	rules   atomic.Pointer[recRules]
 	optouts atomic.Pointer[map[string]bool] // from the archive, lower-cased
@@ -133,6 +138,15 @@ type botOptions struct {
 	onRecorded func(ev archive.Event, id int64, err error)
 }
 
+// outputPace turns the configured output rate into the pacing of the bot's
+// lines: one every sendEvery after a burst of sendBurst.
+func outputPace(r config.Rate) (every time.Duration, burst int) {
+	if r.N < 1 || r.Per <= 0 {
+		r = config.DefaultOutput
+	}
+	return r.Per / time.Duration(r.N), r.N
+}
+
 func defaultOptions() botOptions {
 	return botOptions{
 		backoffBase:     time.Second,
@@ -163,6 +177,8 @@ func New(cfg *config.Config, db *archive.DB, log *slog.Logger) (*Bot, error) {
 		log = slog.Default()
 	}
 	b := &Bot{db: db, log: log.With("component", "bot"), opts: defaultOptions(), started: time.Now()}
+	b.opts.sendEvery, b.opts.sendBurst = outputPace(cfg.Commands.Output)
+	b.output = cfg.Commands.Output
 	b.rules.Store(buildRules(cfg))
 	empty := map[string]bool{}
 	b.optouts.Store(&empty)
@@ -242,6 +258,14 @@ func (b *Bot) Reload(cfg *config.Config) {
 	old := b.rules.Load()
 	nr := buildRules(cfg)
 	b.rules.Store(nr)
+	if cfg.Commands.Output != b.output {
+		b.output = cfg.Commands.Output
+		every, burst := outputPace(b.output)
+		for _, n := range b.nets {
+			n.limiter.SetLimit(rate.Every(every))
+			n.limiter.SetBurst(burst)
+		}
+	}
 	for _, n := range b.nets {
 		var nc *config.Network
 		for i := range cfg.Networks {

@@ -155,9 +155,12 @@ func (r Rate) String() string { return fmt.Sprintf("%d/%s", r.N, r.Per) }
 
 // Commands configures the command router.
 type Commands struct {
-	Prefix        string
-	PerUser       Rate
-	PerChannel    Rate
+	Prefix     string
+	PerUser    Rate
+	PerChannel Rate
+	// Output paces the bot's own lines on each network: a burst of N, then
+	// one every Per/N.
+	Output        Rate
 	SearchResults int
 }
 
@@ -212,6 +215,7 @@ const (
 var (
 	DefaultPerUser    = Rate{N: 3, Per: 10 * time.Second}
 	DefaultPerChannel = Rate{N: 10, Per: 10 * time.Second}
+	DefaultOutput     = Rate{N: 5, Per: 7500 * time.Millisecond}
 )
 
 // Load reads and validates the configuration file at path.
@@ -270,6 +274,7 @@ func Default() *Config {
 			Prefix:        DefaultPrefix,
 			PerUser:       DefaultPerUser,
 			PerChannel:    DefaultPerChannel,
+			Output:        DefaultOutput,
 			SearchResults: DefaultSearchResults,
 		},
 		NoLogPrefix: DefaultNoLogPrefix,

@@ -116,7 +116,7 @@ func TestDefaults(t *testing.T) {
 	if c.Site.Location != time.UTC || c.Site.Title != "IRC Proceedings" || c.Site.RenderInterval != 5*time.Minute {
 		t.Errorf("site = %+v", c.Site)
 	}
-	if c.Commands != (Commands{Prefix: "!", PerUser: Rate{3, 10 * time.Second}, PerChannel: Rate{10, 10 * time.Second}, SearchResults: 3}) {
+	if c.Commands != (Commands{Prefix: "!", PerUser: Rate{3, 10 * time.Second}, PerChannel: Rate{10, 10 * time.Second}, Output: Rate{5, 7500 * time.Millisecond}, SearchResults: 3}) {
 		t.Errorf("commands = %+v", c.Commands)
 	}
 	if c.NoLogPrefix != "[off]" || c.Titles.Timeout != 5*time.Second || c.Titles.MaxBytes != 524288 || c.Log.Format != "text" {
@@ -197,6 +197,7 @@ func TestProblems(t *testing.T) {
 		{"announce_logs of a private channel", strings.Replace(minimal, `- name: "#chan"`, "- name: \"#chan\"\n    announce_logs: true", 1), 6, "channels[0].announce_logs", "never published"},
 		{"tls_insecure without tls", strings.Replace(minimal, "host: irc.example.org", "host: irc.example.org\n  tls: false\n  tls_insecure: true", 1), 4, "server.tls_insecure", "no effect"},
 		{"bad rate", minimal + "commands:\n  rate:\n    per_user: three\n", 11, "commands.rate.per_user", `want a rate like 3/10s`},
+		{"bad output rate", minimal + "commands:\n  rate:\n    output: 0/1s\n", 11, "commands.rate.output", `want a rate like`},
 		{"bad admin", minimal + "admins: [alice]\n", 9, "admins[0]", "neither account:NAME nor a hostmask"},
 		{"bad log level", minimal + "log: {level: loud}\n", 9, "log.level", `got "loud"`},
 		{"bad status_addr", minimal + "status_addr: localhost\n", 9, "status_addr", "want an address like 127.0.0.1:9102"},

@@ -131,6 +131,7 @@ type rawRate struct {
 	pos
 	PerUser    str `yaml:"per_user" want:"a rate like 3/10s"`
 	PerChannel str `yaml:"per_channel" want:"a rate like 10/10s"`
+	Output     str `yaml:"output" want:"a rate like 5/7.5s"`
 }
 
 type rawSeries struct {

@@ -708,6 +708,7 @@ func (v *validator) commands(rc *rawCommands, c *Commands) {
 	}
 	c.PerUser = v.rate(&rc.Rate.PerUser, DefaultPerUser)
 	c.PerChannel = v.rate(&rc.Rate.PerChannel, DefaultPerChannel)
+	c.Output = v.rate(&rc.Rate.Output, DefaultOutput)
 	if rc.SearchResults.Set {
 		if n := rc.SearchResults.V; n < 1 || n > 10 {
 			v.bad(&rc.SearchResults.pos, "want a number 1–10, got %d", n)

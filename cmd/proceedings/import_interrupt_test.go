@@ -40,15 +40,12 @@ func TestImportInterruptedThenCompleted(t *testing.T) {
 			if err := cmd.Start(); err != nil {
 				t.Fatal(err)
 			}
-			// Stop it once the first batches are committed.
+			// Stop it once the first batch is committed.
 			deadline := time.Now().Add(time.Minute)
-			for {
-				if st, err := os.Stat(filepath.Join(dir, "data", "archive.db-wal")); err == nil && st.Size() > 2<<20 {
-					break
-				}
+			for committed(filepath.Join(dir, "data", "archive.db")) == 0 {
 				if time.Now().After(deadline) {
 					cmd.Process.Kill()
-					t.Fatalf("the import wrote nothing in a minute: %s", out.String())
+					t.Fatalf("the import committed nothing in a minute: %s", out.String())
 				}
 				time.Sleep(5 * time.Millisecond)
 			}
@@ -82,6 +79,38 @@ func TestImportInterruptedThenCompleted(t *testing.T) {
 	}
 }
 
+// committed returns how many lines of #techrights the archive at path
+// holds, 0 while it cannot be read yet.
+func committed(path string) int {
+	if _, err := os.Stat(path + "-wal"); err != nil {
+		return 0
+	}
+	db, err := archive.Open(context.Background(), path, archive.Options{ReadOnly: true})
+	if err != nil {
+		return 0
+	}
+	defer db.Close()
+	ch, err := db.FindChannel(context.Background(), "testnet", "#techrights")
+	if err != nil {
+		return 0
+	}
+	days, err := db.Calendar(context.Background(), ch.ID)
+	if err != nil {
+		return 0
+	}
+	n := 0
+	for _, d := range days {
+		n += d.Lines
+	}
+	return n
+}
+
+// topics vary the lines of writeIrssiDays: a search for one of them matches
+// one line in len(topics).
+var topics = strings.Fields("free-software patents the-EPO GNU/Linux Microsoft Belarus layoffs Gemini IRC Debian " +
+	"Android surveillance Windows Vista BSD Firefox Mozilla Red-Hat IBM Apple Google Amazon Azure Xbox Skype " +
+	"GitHub Copilot SUSE Novell Oracle")
+
 // writeIrssiDays writes days irssi logs of perDay distinct lines each, one
 // file per day from 2024-01-01, and returns how many lines it wrote.
 func writeIrssiDays(t testing.TB, dir string, days, perDay int) int {
@@ -92,7 +121,7 @@ func writeIrssiDays(t testing.TB, dir string, days, perDay int) int {
 		var b strings.Builder
 		fmt.Fprintf(&b, "--- Log opened %s\n", day.Format("Mon Jan 02 15:04:05 2006"))
 		for i := range perDay {
-			fmt.Fprintf(&b, "%02d:%02d <nick%d> line %d of %s, about free software\n", i*24/perDay, i%60, i%17, i, day.Format(time.DateOnly))
+			fmt.Fprintf(&b, "%02d:%02d <nick%d> line %d of %s, about %s\n", i*24/perDay, i%60, i%17, i, day.Format(time.DateOnly), topics[(i+d)%len(topics)])
 			total++
 		}
 		if err := os.WriteFile(filepath.Join(dir, fmt.Sprintf("techrights.%s.log", day.Format(time.DateOnly))), []byte(b.String()), 0o644); err != nil {
