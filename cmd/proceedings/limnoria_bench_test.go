@@ -358,7 +358,9 @@ series:
 	}
 	fromBot := func(nick string) func(int) func(string) bool {
 		return func(int) func(string) bool {
-			return func(l string) bool { return strings.HasPrefix(l, ":"+nick+"!") && strings.Contains(l, " PRIVMSG #techrights :") }
+			return func(l string) bool {
+				return strings.HasPrefix(l, ":"+nick+"!") && strings.Contains(l, " PRIVMSG #techrights :")
+			}
 		}
 	}
 	var partP50, partP99, searchP50, searchP99, echoP50, echoP99 float64
