@@ -95,6 +95,9 @@ const (
 	FlagTopicOnJoin
 	// FlagImported marks an event read from a text log rather than recorded live.
 	FlagImported
+	// FlagCommand marks a line that asked the bot something ("!search
+	// patents"), so that searches can leave such lines out.
+	FlagCommand
 )
 
 // Event is one thing that happened in one channel.

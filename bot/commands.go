@@ -744,20 +744,17 @@ func cmdSearch(ctx context.Context, r *Router, j *invocation) {
 	if r.opts.Nick != nil {
 		botNick = r.opts.Nick(j.in.Network)
 	}
+	// Lines recorded since commands are flagged are left out by the
+	// archive (FlagCommand); older ones are recognised here.
 	shown := func(h archive.Hit) bool {
-		if h.Flags&archive.FlagSelf != 0 {
-			return false
-		}
-		c, ok := ParseCommand(h.Text, j.cfg.Commands.Prefix, botNick, false)
-		_, known := commands[c.Name]
-		return !ok || !known
+		return h.Flags&archive.FlagSelf == 0 && !isCommand(h.Text, j.cfg.Commands.Prefix, botNick)
 	}
 	var res archive.SearchResult
 	var hits []archive.Hit
 	page := limit + 4 // each hit costs ~0.3 ms (its snippet): ask for few first
 	for offset := 0; len(hits) < limit && offset < searchScanMax; offset += page {
 		sq := archive.SearchQuery{Text: q, PublicOnly: true, Limit: page, Offset: offset, Order: searchOrder,
-			RelevanceWindow: searchWindow, CountLimit: searchCount, ExcludeFlags: archive.FlagSelf}
+			RelevanceWindow: searchWindow, CountLimit: searchCount, ExcludeFlags: archive.FlagSelf | archive.FlagCommand}
 		if offset > 0 {
 			page = 100
 			sq.Limit = page

@@ -23,6 +23,7 @@ type recRules struct {
 	nets   map[string]*netRules // lower-cased network name
 	optout map[string]bool      // folded nicks and lower-cased accounts
 	noLog  string
+	prefix string // the command prefix, to mark commands (FlagCommand)
 }
 
 type netRules struct {
@@ -53,7 +54,7 @@ func (nr *netRules) channel(name string) *chanRule {
 }
 
 func buildRules(cfg *config.Config) *recRules {
-	r := &recRules{nets: map[string]*netRules{}, optout: map[string]bool{}, noLog: cfg.NoLogPrefix}
+	r := &recRules{nets: map[string]*netRules{}, optout: map[string]bool{}, noLog: cfg.NoLogPrefix, prefix: cfg.Commands.Prefix}
 	for _, k := range cfg.OptOut {
 		r.optout[strings.ToLower(k)] = true
 		r.optout[config.FoldName(k)] = true
@@ -466,6 +467,9 @@ func (n *netConn) onMessage(r *recRules, nr *netRules, e *girc.Event) {
 	case n.optedOut(r, ev.Nick, ev.Account) || (in.Relay != "" && n.optedOut(r, in.Relay, "")):
 		in.NoLog = true
 	default:
+		if !self && !notice && !action && isCommand(text, r.prefix, n.b.Nick(n.name)) {
+			ev.Flags |= archive.FlagCommand
+		}
 		n.b.rec.record(n, cr, ev)
 	}
 	n.b.deliver(in)

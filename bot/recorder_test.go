@@ -337,6 +337,8 @@ func TestRecordScripted(t *testing.T) {
 	}{
 		{func() { alice.Join("#chan") }, want{archive.KindJoin, "alice", "", ""}},
 		{func() { alice.Send("PRIVMSG #chan :hello world") }, want{archive.KindMessage, "alice", "", "hello world"}},
+		{func() { alice.Send("PRIVMSG #chan :!seen bob") }, want{archive.KindMessage, "alice", "", "!seen bob"}},
+		{func() { alice.Send("PRIVMSG #chan :!frobnicate bob") }, want{archive.KindMessage, "alice", "", "!frobnicate bob"}},
 		{func() { alice.Send("PRIVMSG #chan :\x01ACTION waves\x01") }, want{archive.KindAction, "alice", "", "waves"}},
 		{func() { alice.Send("PRIVMSG #chan :caf\xe9 cr\xe8me") }, want{archive.KindMessage, "alice", "", "café crème"}},
 		{func() { alice.Send("NICK alice2") }, want{archive.KindNick, "alice", "alice2", ""}},
@@ -389,6 +391,13 @@ func TestRecordScripted(t *testing.T) {
 		}
 		if ev.Kind == archive.KindJoin && ev.UserHost == "" {
 			t.Errorf("join of %s has no user@host", ev.Nick)
+		}
+	}
+	for _, ev := range all {
+		// A command is marked, so that !search can leave it out; a line
+		// that only looks like one is not.
+		if cmd := ev.Text == "!seen bob"; cmd != (ev.Flags&archive.FlagCommand != 0) {
+			t.Errorf("%s: FlagCommand is %v, want %v", describe(ev), !cmd, cmd)
 		}
 	}
 	if first := all[0]; first.Kind != archive.KindJoin || first.Flags&archive.FlagSelf == 0 {

@@ -437,6 +437,13 @@ type Command struct {
 	Rest string   // everything after the name, trimmed ("#chan hello there" for !say)
 }
 
+// isCommand reports whether a channel line asks the bot one of its commands.
+func isCommand(line, prefix, botNick string) bool {
+	c, ok := ParseCommand(line, prefix, botNick, false)
+	_, known := commands[c.Name]
+	return ok && known
+}
+
 // maxCommandName bounds command names (the longest is "part-channel").
 const maxCommandName = 24
 
