@@ -14,7 +14,8 @@ var ircArea = area{
 		"(flushImmediately) writes them to its log. Each side is polled every 2 ms until it holds every line; kept lines are " +
 		"counted once each, in order; memory is VmRSS from /proc. Limnoria then leaves and the client goes on until proceedings " +
 		"has recorded the number of lines given (its memory after a million events, full size). `BenchmarkRepliesBesideLimnoria`: " +
-		"on an archive of imported lines, one client asks `!part 10`, then `!search patents`, then Limnoria's `echo` (its " +
+		"on an archive of imported lines, once the bot has finished the full render of the site it does when it starts " +
+		"(in the background, one worker), one client asks `!part 10`, then `!search patents`, then Limnoria's `echo` (its " +
 		"throttleTime 0, command flood protection off; proceedings' flood limits and output pace raised alike), one request at " +
 		"a time, timing each from sending the request to reading the first line of the answer.",
 	run: runIRC,

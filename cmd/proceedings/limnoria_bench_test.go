@@ -338,11 +338,14 @@ series:
 	}
 	alice := ircserver.Dial(b, srv.Addr(), "alice")
 	alice.Join("#techrights")
-	bot, _ := startBot(b, cfgPath, alice, "#techrights")
+	bot, botLog := startBot(b, cfgPath, alice, "#techrights")
 	startLimnoria(b, dir, srv.Addr(), "limbot", "#techrights", []string{"Utilities"},
 		[2]string{"supybot.protocols.irc.throttleTime", "0.0"},
 		[2]string{"supybot.abuse.flood.command", "False"})
 	alice.Expect(60*time.Second, joined("limbot", "#techrights"))
+	// The bot renders the whole site once when it starts (one worker, in
+	// the background); the replies are timed in its steady state after.
+	botLog.waitFor(b, `"msg":"rendered the site"`)
 
 	timeIt := func(send func(i int), answered func(i int) func(string) bool) (p50, p99 float64) {
 		took := make([]time.Duration, requests)

@@ -19,7 +19,12 @@ func siteLoop(ctx context.Context, live *atomic.Pointer[config.Config], db *arch
 	log = log.With("component", "site")
 	for {
 		cfg := live.Load()
-		if _, err := render.Render(ctx, db, siteOptions(cfg)); err != nil && ctx.Err() == nil {
+		opt := siteOptions(cfg)
+		// One worker: rendering is background work here and leaves the
+		// other core to recording and command replies (a first render of
+		// a 1,000,000-line archive with both cores doubled !part's p50).
+		opt.Workers = 1
+		if _, err := render.Render(ctx, db, opt); err != nil && ctx.Err() == nil {
 			log.Error("rendering the site failed; will try again", "err", err)
 		} else if ctx.Err() == nil {
 			announceEndedDays(ctx, cfg, db, time.Now(), say, log)
