@@ -93,6 +93,24 @@ func TestAppendKeepsEveryFieldAndOrder(t *testing.T) {
 	if start, ok := got[7].GapStart(); !ok || !start.Equal(t0.Add(-time.Hour)) {
 		t.Errorf("gap start = %v %v", start, ok)
 	}
+	// RangeCore: the same events with the core fields only.
+	start, end := Date{2026, 2, 2}.Bounds(time.UTC)
+	var core []Event
+	if err := db.RangeCore(ctx, channelID(t, db, "#chan"), start, end, func(ev Event) error {
+		core = append(core, ev)
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if len(core) != len(got) {
+		t.Fatalf("RangeCore gave %d events, Day %d", len(core), len(got))
+	}
+	for i, ev := range got {
+		ev.Target, ev.UserHost, ev.Account, ev.MsgID, ev.Via = "", "", "", "", ""
+		if core[i] != ev {
+			t.Errorf("RangeCore event %d:\n got %+v\nwant %+v", i, core[i], ev)
+		}
+	}
 }
 
 func TestAppendRejectsInvalidEvents(t *testing.T) {

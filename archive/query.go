@@ -152,6 +152,17 @@ func scanEvent(s interface{ Scan(...any) error }, ev *Event) error {
 // in arrival order, calling fn for each. It streams: memory stays flat
 // whatever the range.
 func (db *DB) Range(ctx context.Context, channelID int64, from, to time.Time, fn func(Event) error) error {
+	return db.rangeEvents(ctx, channelID, from, to, true, fn)
+}
+
+// RangeCore is Range with only ID, Time, Kind, Nick, Text and Flags filled
+// in (besides Network and Channel): enough to count and to find links, and
+// a third cheaper to read, for statistics over years of events.
+func (db *DB) RangeCore(ctx context.Context, channelID int64, from, to time.Time, fn func(Event) error) error {
+	return db.rangeEvents(ctx, channelID, from, to, false, fn)
+}
+
+func (db *DB) rangeEvents(ctx context.Context, channelID int64, from, to time.Time, full bool, fn func(Event) error) error {
 	var network, name string
 	if err := db.ro.QueryRowContext(ctx, "SELECT network, name FROM channels WHERE id = ?", channelID).Scan(&network, &name); err != nil {
 		if errors.Is(err, sql.ErrNoRows) {
@@ -159,17 +170,25 @@ func (db *DB) Range(ctx context.Context, channelID int64, from, to time.Time, fn
 		}
 		return fmt.Errorf("read events: %w", err)
 	}
-	rows, err := db.ro.QueryContext(ctx, `SELECT id, ts, kind, nick, text, target, userhost, account, msgid, via, flags
+	cols := "id, ts, kind, nick, text, flags"
+	if full {
+		cols += ", target, userhost, account, msgid, via"
+	}
+	rows, err := db.ro.QueryContext(ctx, `SELECT `+cols+`
 		FROM events WHERE channel = ? AND ts >= ? AND ts < ? ORDER BY ts, id`, channelID, ms(from), ms(to))
 	if err != nil {
 		return fmt.Errorf("read events: %w", err)
 	}
 	defer rows.Close()
 	var target, userhost, account, msgid, via sql.NullString
+	var ts int64
+	ev := Event{Network: network, Channel: name}
+	dest := []any{&ev.ID, &ts, &ev.Kind, &ev.Nick, &ev.Text, &ev.Flags}
+	if full {
+		dest = append(dest, &target, &userhost, &account, &msgid, &via)
+	}
 	for rows.Next() {
-		ev := Event{Network: network, Channel: name}
-		var ts int64
-		if err := rows.Scan(&ev.ID, &ts, &ev.Kind, &ev.Nick, &ev.Text, &target, &userhost, &account, &msgid, &via, &ev.Flags); err != nil {
+		if err := rows.Scan(dest...); err != nil {
 			return fmt.Errorf("read events: %w", err)
 		}
 		ev.Time = fromMS(ts)

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"html"
 	"html/template"
+	"runtime"
 	"sort"
 	"strconv"
 	"strings"
@@ -115,36 +116,106 @@ func ComputeStats(ctx context.Context, db *archive.DB, channelID int64, from, to
 		}
 	}
 	if ch.Days > 0 && !to.Before(from) {
-		loc := db.Location()
-		start, _ := from.Bounds(loc)
-		_, end := to.Bounds(loc)
-		a := newDayAggregator()
-		var cur archive.Date
-		flush := func() {
-			a.finish()
-			acc.add(cur, &a.agg)
-		}
-		err := db.Range(ctx, ch.ID, start, end, func(ev archive.Event) error {
-			local := ev.Time.In(loc)
-			y, m, d := local.Date()
-			if day := (archive.Date{Year: y, Month: m, Day: d}); day != cur {
-				if !cur.IsZero() {
-					flush()
-				}
-				cur = day
-				a.reset(day.String(), 0)
-			}
-			a.add(&ev, local)
-			return nil
-		})
+		err := aggregateDays(ctx, db, ch.ID, from, to, acc.add)
 		if err != nil {
 			return ChannelStats{}, fmt.Errorf("stats of %s: %w", ch.Name, err)
 		}
-		if !cur.IsZero() {
-			flush()
-		}
 	}
 	return acc.stats(ch.Network, ch.Name, top), nil
+}
+
+// statsChunkDays is how many days one worker of aggregateDays reads at a
+// time.
+const statsChunkDays = 32
+
+// aggregateDays reads the events of a channel's days from..to and hands
+// each day's aggregate to fn, oldest day first. Chunks of days are read on
+// every core at once (most of the cost is reading rows from SQLite), and at
+// most two chunks per core wait to be handed on, so memory stays flat
+// whatever the range.
+func aggregateDays(ctx context.Context, db *archive.DB, channelID int64, from, to archive.Date, fn func(archive.Date, *dayAgg)) error {
+	type result struct {
+		days []archive.Date
+		aggs []dayAgg
+		err  error
+	}
+	type chunk struct {
+		from, to archive.Date
+		done     chan result
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	workers := runtime.GOMAXPROCS(0)
+	jobs := make(chan chunk)
+	pending := make(chan chunk, 2*workers) // in order
+	go func() {
+		defer close(jobs)
+		defer close(pending)
+		for d := from; !to.Before(d); d = d.AddDays(statsChunkDays) {
+			c := chunk{from: d, to: d.AddDays(statsChunkDays - 1), done: make(chan result, 1)}
+			if to.Before(c.to) {
+				c.to = to
+			}
+			select {
+			case pending <- c:
+			case <-ctx.Done():
+				return
+			}
+			select {
+			case jobs <- c:
+			case <-ctx.Done():
+				return
+			}
+		}
+	}()
+	loc := db.Location()
+	for range workers {
+		go func() {
+			a := newDayAggregator()
+			for c := range jobs {
+				var r result
+				start, _ := c.from.Bounds(loc)
+				_, end := c.to.Bounds(loc)
+				var cur archive.Date
+				flush := func() {
+					a.finish()
+					r.days, r.aggs = append(r.days, cur), append(r.aggs, a.agg)
+				}
+				r.err = db.RangeCore(ctx, channelID, start, end, func(ev archive.Event) error {
+					local := ev.Time.In(loc)
+					y, m, d := local.Date()
+					if day := (archive.Date{Year: y, Month: m, Day: d}); day != cur {
+						if !cur.IsZero() {
+							flush()
+						}
+						cur = day
+						a.reset(day.String(), 0)
+					}
+					a.add(&ev, local)
+					return nil
+				})
+				if r.err == nil && !cur.IsZero() {
+					flush()
+				}
+				c.done <- r
+			}
+		}()
+	}
+	for c := range pending {
+		var r result
+		select {
+		case r = <-c.done:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+		if r.err != nil {
+			return r.err
+		}
+		for i := range r.aggs {
+			fn(r.days[i], &r.aggs[i])
+		}
+	}
+	return ctx.Err()
 }
 
 // statsAcc folds days' aggregates (dayAgg, oldest day first) into a

@@ -159,3 +159,23 @@ func TestComputeStatsMatchesTheRenderedDays(t *testing.T) {
 		t.Errorf("implausible stats: %+v", got)
 	}
 }
+
+// A cancelled ComputeStats stops with the context's error and leaves no
+// reader behind.
+func TestComputeStatsCancelled(t *testing.T) {
+	db := openArchive(t, london)
+	importEvents(t, db, generate(3000, 30))
+	ch, err := db.FindChannel(context.Background(), "libera", "#techrights")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := ComputeStats(ctx, db, ch.ID, archive.Date{}, archive.Date{}, 10); !errors.Is(err, context.Canceled) {
+		t.Errorf("ComputeStats on a cancelled context: %v", err)
+	}
+	// The archive is still usable: every reader was given back.
+	if _, err := ComputeStats(context.Background(), db, ch.ID, archive.Date{}, archive.Date{}, 10); err != nil {
+		t.Fatal(err)
+	}
+}
