@@ -51,6 +51,7 @@ type netConn struct {
 	joined      map[string]string // folded name → name, channels the bot is in
 	connectedAt time.Time
 	lastErr     string
+	closing     string                  // the reason of the server's last ERROR on this connection
 	pendingGap  map[string]time.Time    // folded channel → start of a gap to record when it is joined again
 	rejoin      map[string]*rejoinState // folded channel → pending retry
 	runCtx      context.Context         // set by run
@@ -193,7 +194,7 @@ func (n *netConn) run(ctx context.Context) {
 			n.log.Info("connecting", "server", n.addr(), "tls", tlsConf != nil)
 			began := time.Now()
 			err = n.client.DialerConnect(&dialer{n: n, ctx: ctx, tls: tlsConf})
-			n.disconnected(err)
+			err = n.disconnected(err)
 			if ctx.Err() != nil {
 				return
 			}
@@ -352,7 +353,11 @@ func (n *netConn) prepare() (*tls.Config, error) {
 // disconnected runs after Connect returned: no handler runs any more for
 // that connection. Every channel the bot was in gets a pending gap starting
 // at the last line read.
-func (n *netConn) disconnected(err error) {
+// disconnected notes the end of a connection and returns why it ended:
+// err, or the reason the server gave in its ERROR line when err says
+// less (a bare EOF after "Closing link: … [Access denied by
+// configuration]").
+func (n *netConn) disconnected(err error) error {
 	n.registered.Store(false)
 	n.echo.Store(false)
 	n.acctCaps.Store(false)
@@ -369,10 +374,16 @@ func (n *netConn) disconnected(err error) {
 	}
 	n.joined = map[string]string{}
 	n.connectedAt = time.Time{}
+	var ee *girc.EventError
+	if n.closing != "" && !errors.As(err, &ee) {
+		err = fmt.Errorf("the server closed the link: %s", n.closing)
+	}
+	n.closing = ""
 	if err != nil {
 		n.lastErr = errText(err)
 	}
 	n.mu.Unlock()
+	return err
 }
 
 // dialer connects girc to the server: TCP, then TLS when configured, then

@@ -346,6 +346,9 @@ func (n *netConn) onEvent(_ *girc.Client, e girc.Event) {
 		n.log.Error("the server refused the server password", "reason", e.Last())
 	case girc.ERROR:
 		n.log.Warn("the server is closing the connection", "reason", e.Last())
+		n.mu.Lock()
+		n.closing = e.Last()
+		n.mu.Unlock()
 	}
 }
 

@@ -1,6 +1,7 @@
 package ircserver
 
 import (
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"net"
@@ -69,12 +70,34 @@ func DialCaps(t testing.TB, addr, nick string, caps ...string) *Client {
 	return dial(t, addr, nick, caps)
 }
 
+// DialTLS is Dial over TLS (the server's certificate is not verified: test
+// servers have self-signed ones), presenting cert as the client
+// certificate when it is not nil, as for CertFP and SASL EXTERNAL.
+func DialTLS(t testing.TB, addr, nick string, cert *tls.Certificate) *Client {
+	t.Helper()
+	cfg := &tls.Config{InsecureSkipVerify: true}
+	if cert != nil {
+		cfg.Certificates = []tls.Certificate{*cert}
+	}
+	conn, err := tls.DialWithDialer(&net.Dialer{Timeout: dialTimeout}, "tcp", addr, cfg)
+	if err != nil {
+		t.Fatalf("ircserver: %s: connect with TLS to %s: %v", nick, addr, err)
+	}
+	return register(t, conn, addr, nick, nil)
+}
+
 func dial(t testing.TB, addr, nick string, caps []string) *Client {
 	t.Helper()
 	conn, err := net.DialTimeout("tcp", addr, dialTimeout)
 	if err != nil {
 		t.Fatalf("ircserver: %s: connect to %s: %v", nick, addr, err)
 	}
+	return register(t, conn, addr, nick, caps)
+}
+
+// register registers as nick on a connection to addr.
+func register(t testing.TB, conn net.Conn, addr, nick string, caps []string) *Client {
+	t.Helper()
 	c := &Client{
 		Nick:   nick,
 		t:      t,

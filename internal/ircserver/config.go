@@ -9,7 +9,11 @@ import (
 // inspircdConfig returns an InspIRCd 3 config for a test server on
 // host:port. Syntax and module names follow Debian's
 // /usr/share/doc/inspircd/examples.
-func inspircdConfig(name, host string, port int, dir string) string {
+func inspircdConfig(name, host string, port int, dir, password string) string {
+	pass := ""
+	if password != "" {
+		pass = " password=" + inspQuote(password)
+	}
 	return fmt.Sprintf(`# InspIRCd config written by proceedings/internal/ircserver for a test.
 <server name=%[1]s description="proceedings test server" network="TestNet">
 <admin name="test" nick="test" email="test@irc.test">
@@ -23,7 +27,7 @@ func inspircdConfig(name, host string, port int, dir string) string {
          hardsendq="64M" softsendq="16M" recvq="16M"
          threshold="1000000" commandrate="100000000" fakelag="no"
          localmax="10000" globalmax="10000" maxchans="1000" limit="10000"
-         resolvehostnames="no" useident="no">
+         resolvehostnames="no" useident="no"%[6]s>
 
 <files motd=%[5]s>
 <dns timeout="1">
@@ -51,7 +55,112 @@ func inspircdConfig(name, host string, port int, dir string) string {
 <module name="namesx">
 <module name="uhnames">
 <module name="services_account">
-`, inspQuote(name), inspQuote(host), port, inspQuote(dir), inspQuote(filepath.Join(dir, "motd.txt")))
+`, inspQuote(name), inspQuote(host), port, inspQuote(dir), inspQuote(filepath.Join(dir, "motd.txt")), pass)
+}
+
+// servicesLink is the part of an InspIRCd config that links services on
+// linkPort; "" when linkPort is 0.
+func servicesLink(host string, linkPort int) string {
+	if linkPort == 0 {
+		return ""
+	}
+	return fmt.Sprintf(`
+# Services (Atheme) link here, and handle SASL.
+<module name="spanningtree">
+<module name="sasl">
+<bind address=%[1]s port="%[2]d" type="servers">
+<link name=%[3]s ipaddr=%[1]s port="%[2]d" allowmask="127.0.0.1" sendpass="linkpass" recvpass="linkpass">
+<uline server=%[3]s silent="yes">
+<sasl target=%[3]s requiressl="no">
+`, inspQuote(host), linkPort, inspQuote(servicesName))
+}
+
+// tlsListener is the part of an InspIRCd config for a TLS listener on
+// tlsPort with dir's tls.pem and tls.key, asking for client certificates;
+// "" when tlsPort is 0.
+func tlsListener(host string, tlsPort int, dir string) string {
+	if tlsPort == 0 {
+		return ""
+	}
+	return fmt.Sprintf(`
+# TLS, with client certificate fingerprints (CertFP) for SASL EXTERNAL.
+<module name="ssl_gnutls">
+<module name="sslinfo">
+<sslprofile name="tls" provider="gnutls" certfile=%[3]s keyfile=%[4]s hash="sha256" requestclientcert="yes">
+<bind address=%[1]s port="%[2]d" type="clients" sslprofile="tls">
+`, inspQuote(host), tlsPort, inspQuote(filepath.Join(dir, "tls.pem")), inspQuote(filepath.Join(dir, "tls.key")))
+}
+
+// athemeConfig returns an Atheme 7.2 config linking to the InspIRCd named
+// uplink on host:linkPort, with NickServ and SaslServ and nothing that
+// sends mail or limits a test's pace. See Debian's
+// /usr/share/doc/atheme-services/examples/atheme.conf.example.
+func athemeConfig(uplink, host string, linkPort int) string {
+	return fmt.Sprintf(`/* Atheme config written by proceedings/internal/ircserver for a test. */
+loadmodule "modules/protocol/inspircd";
+loadmodule "modules/backend/opensex";
+loadmodule "modules/crypto/pbkdf2v2";
+loadmodule "modules/nickserv/main";
+loadmodule "modules/nickserv/register";
+loadmodule "modules/nickserv/identify";
+loadmodule "modules/nickserv/cert";
+loadmodule "modules/saslserv/main";
+loadmodule "modules/saslserv/plain";
+loadmodule "modules/saslserv/external";
+serverinfo {
+	name = %[4]q;
+	desc = "proceedings test services";
+	numeric = "00A";
+	recontime = 1;
+	netname = "TestNet";
+	hidehostsuffix = "users.test";
+	adminname = "test";
+	adminemail = "test@irc.test";
+	registeremail = "noreply@irc.test";
+	mta = "/bin/true";
+	loglevel = { error; info; network; };
+	maxlogins = 5;
+	maxusers = 50;
+	mdlimit = 30;
+	emaillimit = 10;
+	emailtime = 300;
+	auth = none;
+	casemapping = rfc1459;
+};
+uplink %[1]q {
+	host = %[2]q;
+	port = %[3]d;
+	send_password = "linkpass";
+	receive_password = "linkpass";
+};
+nickserv {
+	nick = "NickServ";
+	user = "NickServ";
+	host = %[4]q;
+	real = "Nickname Services";
+	maxnicks = 5;
+	expire = 30;
+};
+saslserv {
+	nick = "SaslServ";
+	user = "SaslServ";
+	host = %[4]q;
+	real = "SASL Authentication Agent";
+};
+general {
+	flood_msgs = 0;
+	flood_time = 10;
+	ratelimit_uses = 0;
+	ratelimit_period = 60;
+	kline_time = 7;
+	commit_interval = 5;
+	default_clone_allowed = 50;
+	default_clone_warn = 40;
+	uplink_sendq_limit = 1048576;
+	language = "en";
+	immune_level = immune;
+};
+`, uplink, host, linkPort, servicesName)
 }
 
 // inspQuote quotes s as an InspIRCd config value: '&' starts an entity

@@ -1,6 +1,8 @@
 package ircserver
 
 import (
+	"bufio"
+	"encoding/base64"
 	"errors"
 	"fmt"
 	"net"
@@ -294,5 +296,62 @@ func TestOddDirectory(t *testing.T) {
 				t.Fatalf("temporary dir %q lacks the '&amp' under test", srv.Dir)
 			}
 		})
+	}
+}
+
+// TestServices links Atheme: an account registered with NickServ logs in
+// over SASL PLAIN, a wrong password is refused, and the account survives a
+// restart.
+func TestServices(t *testing.T) {
+	t.Parallel()
+	srv := Start(t, Options{Kind: InspIRCd, Services: true})
+	c := Dial(t, srv.Addr(), "carol")
+	c.Send("PRIVMSG NickServ :REGISTER carol-pass-1 carol@example.org")
+	c.Expect(10*time.Second, func(l string) bool { return strings.Contains(l, "NickServ") && strings.Contains(l, "registered") })
+	if got := saslPlain(t, srv.Addr(), "carol", "carol-pass-1"); got != "903" {
+		t.Errorf("SASL PLAIN with the right password: %s, want 903", got)
+	}
+	if got := saslPlain(t, srv.Addr(), "carol", "wrong"); got != "904" {
+		t.Errorf("SASL PLAIN with a wrong password: %s, want 904", got)
+	}
+	srv.Restart(t)
+	if got := saslPlain(t, srv.Addr(), "carol", "carol-pass-1"); got != "903" {
+		t.Errorf("SASL PLAIN after a restart: %s, want 903", got)
+	}
+}
+
+// saslPlain registers a raw connection with SASL PLAIN and returns the
+// numeric that ended the attempt (903 success, 904 failure).
+func saslPlain(t *testing.T, addr, user, pass string) string {
+	t.Helper()
+	conn, err := net.DialTimeout("tcp", addr, 5*time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	conn.SetDeadline(time.Now().Add(20 * time.Second))
+	fmt.Fprintf(conn, "CAP LS 302\r\nNICK sasl%d\r\nUSER u 0 * :u\r\nCAP REQ :sasl\r\n", time.Now().UnixNano()%100000)
+	r := bufio.NewReader(conn)
+	var seen []string
+	for {
+		line, err := r.ReadString('\n')
+		if err != nil {
+			t.Fatalf("SASL exchange: %v; the server said:\n%s", err, strings.Join(seen, ""))
+		}
+		seen = append(seen, line)
+		msg, err := ircmsg.ParseLine(strings.TrimRight(line, "\r\n"))
+		if err != nil {
+			continue
+		}
+		switch {
+		case msg.Command == "PING":
+			fmt.Fprintf(conn, "PONG :%s\r\n", msg.Params[len(msg.Params)-1])
+		case msg.Command == "CAP" && len(msg.Params) > 1 && msg.Params[1] == "ACK":
+			fmt.Fprint(conn, "AUTHENTICATE PLAIN\r\n")
+		case msg.Command == "AUTHENTICATE" && len(msg.Params) > 0 && msg.Params[0] == "+":
+			fmt.Fprintf(conn, "AUTHENTICATE %s\r\n", base64.StdEncoding.EncodeToString([]byte(user+"\x00"+user+"\x00"+pass)))
+		case msg.Command == "903" || msg.Command == "904" || msg.Command == "905" || msg.Command == "906":
+			return msg.Command
+		}
 	}
 }

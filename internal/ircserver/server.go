@@ -1,8 +1,16 @@
 package ircserver
 
 import (
+	"bufio"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"encoding/pem"
 	"errors"
 	"fmt"
+	"math/big"
 	"net"
 	"os"
 	"os/exec"
@@ -30,6 +38,19 @@ type Options struct {
 	Kind Kind
 	// Name is the server name, "irc.test" when empty. It must contain a dot.
 	Name string
+	// Services links Debian's Atheme (atheme-services) to the server as
+	// services.irc.test, with NickServ and SaslServ: accounts registered
+	// with "NickServ REGISTER password email" (no e-mail is sent), SASL
+	// PLAIN and EXTERNAL, account-tag and extended-join with real
+	// accounts. InspIRCd only. The accounts survive Restart.
+	Services bool
+	// TLS adds a TLS listener (TLSAddr) with a self-signed certificate
+	// for 127.0.0.1 that asks clients for a certificate (CertFP, SASL
+	// EXTERNAL). InspIRCd only.
+	TLS bool
+	// Password is the server password (PASS) every client must give;
+	// Dial and friends do not, so only the bot can connect. InspIRCd only.
+	Password string
 }
 
 // Timeouts. Generous: they only bound failures, a healthy start takes
@@ -53,6 +74,10 @@ type Server struct {
 	// Dir holds the server's config and files; it is under t.TempDir().
 	Dir string
 
+	linkPort int    // where services link; 0: no services
+	tlsPort  int    // TLS clients; 0: none
+	password string // server password; "": none
+
 	mu   sync.Mutex
 	proc *process // nil when stopped
 }
@@ -71,7 +96,27 @@ func Start(t testing.TB, opts Options) *Server {
 	if opts.Kind != InspIRCd && opts.Kind != NgIRCd {
 		t.Fatalf("ircserver: unknown server kind %q: use ircserver.InspIRCd or ircserver.NgIRCd", opts.Kind)
 	}
-	s := &Server{Kind: opts.Kind, Host: "127.0.0.1", Name: opts.Name, Dir: t.TempDir()}
+	if (opts.Services || opts.TLS || opts.Password != "") && opts.Kind != InspIRCd {
+		t.Fatalf("ircserver: services, TLS and passwords are only set up for InspIRCd, not %s", opts.Kind)
+	}
+	s := &Server{Kind: opts.Kind, Host: "127.0.0.1", Name: opts.Name, Dir: t.TempDir(), password: opts.Password}
+	if opts.Services {
+		port, err := freePort(s.Host)
+		if err != nil {
+			t.Fatalf("ircserver: %v", err)
+		}
+		s.linkPort = port
+	}
+	if opts.TLS {
+		port, err := freePort(s.Host)
+		if err != nil {
+			t.Fatalf("ircserver: %v", err)
+		}
+		s.tlsPort = port
+		if err := writeSelfSigned(s.Dir); err != nil {
+			t.Fatalf("ircserver: %v", err)
+		}
+	}
 	t.Cleanup(s.Stop)
 	var lastErr error
 	for range startAttempts {
@@ -95,6 +140,12 @@ func Start(t testing.TB, opts Options) *Server {
 // Addr returns the server's address, "127.0.0.1:PORT".
 func (s *Server) Addr() string {
 	return net.JoinHostPort(s.Host, strconv.Itoa(s.Port))
+}
+
+// TLSAddr returns the address of the TLS listener (Options.TLS),
+// "127.0.0.1:PORT".
+func (s *Server) TLSAddr() string {
+	return net.JoinHostPort(s.Host, strconv.Itoa(s.tlsPort))
 }
 
 // Stop terminates the server (SIGTERM, then SIGKILL if it has not exited
@@ -170,7 +221,7 @@ func (s *Server) launch(port int) error {
 	case InspIRCd:
 		conf := filepath.Join(s.Dir, "inspircd.conf")
 		if err := writeFiles(s.Dir, map[string]string{
-			"inspircd.conf": inspircdConfig(s.Name, s.Host, port, s.Dir),
+			"inspircd.conf": inspircdConfig(s.Name, s.Host, port, s.Dir, s.password) + servicesLink(s.Host, s.linkPort) + tlsListener(s.Host, s.tlsPort, s.Dir),
 			"motd.txt":      "Test server of proceedings.\n",
 		}); err != nil {
 			return err
@@ -236,6 +287,12 @@ func (s *Server) launch(port int) error {
 				return fmt.Errorf("server reported ready but %s refuses connections: %w; server output:\n%s", addr, err, tail(p.out.String()))
 			}
 			conn.Close()
+			if s.linkPort != 0 {
+				if err := s.startServices(p, port); err != nil {
+					p.stop()
+					return err
+				}
+			}
 			s.mu.Lock()
 			s.Port = port
 			s.proc = p
@@ -279,12 +336,19 @@ type process struct {
 	// to a second.
 	wake string
 
+	// services, when set, is the services process linked to this server;
+	// it stops first.
+	services *process
+
 	stopOnce sync.Once
 }
 
 // stop sends SIGTERM, then SIGKILL after stopTimeout, and waits for the exit.
 func (p *process) stop() {
 	p.stopOnce.Do(func() {
+		if p.services != nil {
+			p.services.stop()
+		}
 		_ = p.cmd.Process.Signal(syscall.SIGTERM)
 		if p.wake != "" {
 			if conn, err := net.DialTimeout("tcp", p.wake, time.Second); err == nil {
@@ -341,4 +405,115 @@ func tail(out string) string {
 		return out
 	}
 	return "…" + out[len(out)-max:]
+}
+
+// servicesName is the server name Atheme links as.
+const servicesName = "services.irc.test"
+
+// startServices starts Atheme linked to the InspIRCd of p (clients on
+// port) and waits until SASL works there.
+func (s *Server) startServices(p *process, port int) error {
+	const bin = "/usr/bin/atheme-services"
+	if _, err := os.Stat(bin); err != nil {
+		return fmt.Errorf("%s is not installed (apt-get install atheme-services): %w", bin, err)
+	}
+	if err := writeFiles(s.Dir, map[string]string{"atheme.conf": athemeConfig(s.Name, s.Host, s.linkPort)}); err != nil {
+		return err
+	}
+	sp := &process{out: newOutput(), exited: make(chan struct{})}
+	sp.cmd = exec.Command(bin, "-n", "-c", filepath.Join(s.Dir, "atheme.conf"), "-D", s.Dir,
+		"-l", filepath.Join(s.Dir, "atheme.log"), "-p", filepath.Join(s.Dir, "atheme.pid"))
+	sp.cmd.Dir = s.Dir
+	sp.cmd.Stdout, sp.cmd.Stderr = sp.out, sp.out
+	sp.cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGTERM}
+	if err := sp.cmd.Start(); err != nil {
+		return fmt.Errorf("run %s: %w", bin, err)
+	}
+	go func() {
+		sp.waitErr = sp.cmd.Wait()
+		close(sp.exited)
+	}()
+	p.services = sp
+	// Ready when InspIRCd offers the sasl capability, which it does once
+	// SaslServ is on the network. Atheme buffers its output, so there is
+	// nothing to wait on but time.
+	addr := net.JoinHostPort(s.Host, strconv.Itoa(port))
+	deadline := time.Now().Add(startTimeout)
+	for !offersSASL(addr) {
+		select {
+		case <-sp.exited:
+			return fmt.Errorf("atheme-services exited during start (%v); its log:\n%s", sp.waitErr, s.servicesLog(sp))
+		case <-time.After(50 * time.Millisecond):
+		}
+		if time.Now().After(deadline) {
+			return fmt.Errorf("services did not link within %v (no sasl capability); atheme's log:\n%s\nthe server's output:\n%s", startTimeout, s.servicesLog(sp), tail(p.out.String()))
+		}
+	}
+	return nil
+}
+
+// servicesLog is what Atheme printed and logged (it buffers its output
+// when that is not a terminal; the log file is flushed).
+func (s *Server) servicesLog(sp *process) string {
+	logged, _ := os.ReadFile(filepath.Join(s.Dir, "atheme.log"))
+	return tail(sp.out.String() + string(logged))
+}
+
+// offersSASL asks the server at addr for its capabilities (CAP LS, which
+// it answers before registration) and reports whether sasl is one.
+func offersSASL(addr string) bool {
+	conn, err := net.DialTimeout("tcp", addr, time.Second)
+	if err != nil {
+		return false
+	}
+	defer conn.Close()
+	conn.SetDeadline(time.Now().Add(2 * time.Second))
+	if _, err := conn.Write([]byte("CAP LS 302\r\n")); err != nil {
+		return false
+	}
+	r := bufio.NewReader(conn)
+	for {
+		line, err := r.ReadString('\n')
+		if err != nil {
+			return false
+		}
+		f := strings.Fields(line)
+		if len(f) >= 4 && f[1] == "CAP" && f[3] == "LS" {
+			if strings.Contains(" "+strings.TrimPrefix(strings.Join(f[4:], " "), ":")+" ", " sasl") {
+				return true
+			}
+			if len(f) < 5 || f[4] != "*" {
+				return false // the last line of the list
+			}
+		}
+	}
+}
+
+// writeSelfSigned writes tls.pem and tls.key into dir: a self-signed
+// certificate for 127.0.0.1, valid for a day.
+func writeSelfSigned(dir string) error {
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		return err
+	}
+	tmpl := &x509.Certificate{
+		SerialNumber: big.NewInt(time.Now().UnixNano()),
+		Subject:      pkix.Name{CommonName: "irc.test"},
+		NotBefore:    time.Now().Add(-time.Hour),
+		NotAfter:     time.Now().Add(24 * time.Hour),
+		IPAddresses:  []net.IP{net.ParseIP("127.0.0.1")},
+		ExtKeyUsage:  []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
+	}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
+	if err != nil {
+		return fmt.Errorf("make a test certificate: %w", err)
+	}
+	kder, err := x509.MarshalECPrivateKey(key)
+	if err != nil {
+		return err
+	}
+	return writeFiles(dir, map[string]string{
+		"tls.pem": string(pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der})),
+		"tls.key": string(pem.EncodeToMemory(&pem.Block{Type: "EC PRIVATE KEY", Bytes: kder})),
+	})
 }

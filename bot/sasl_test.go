@@ -1,0 +1,176 @@
+package bot
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"proceedings/archive"
+	"proceedings/internal/ircserver"
+)
+
+// registerAccount registers nick's account with the services of srv
+// (Atheme's NickServ) and disconnects, freeing the nick.
+func registerAccount(t *testing.T, srv *ircserver.Server, nick, password string) {
+	t.Helper()
+	c := ircserver.Dial(t, srv.Addr(), nick)
+	c.Send("PRIVMSG NickServ :REGISTER %s %s@example.org", password, nick)
+	c.Expect(10*time.Second, func(l string) bool { return strings.Contains(l, "NickServ") && strings.Contains(l, "registered") })
+	c.Send("QUIT :registered")
+	c.Close()
+}
+
+// whoisAccount asks the server which account nick is logged in to ("" for
+// none), from RPL_WHOISACCOUNT (330).
+func whoisAccount(t *testing.T, c *ircserver.Client, nick string) string {
+	t.Helper()
+	c.Send("WHOIS %s", nick)
+	account := ""
+	c.Expect(10*time.Second, func(l string) bool {
+		f := strings.Fields(l)
+		if len(f) >= 5 && f[1] == "330" && strings.EqualFold(f[3], nick) {
+			account = f[4]
+		}
+		return len(f) >= 4 && f[1] == "318" && strings.EqualFold(f[3], nick)
+	})
+	return account
+}
+
+// saslConfig is a configuration for logbot with SASL PLAIN, the password
+// in a file of dir.
+func saslConfig(t *testing.T, dir, addr, password string) string {
+	t.Helper()
+	file := filepath.Join(dir, "sasl-password")
+	if err := os.WriteFile(file, []byte(password+"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	host, port, _ := strings.Cut(addr, ":")
+	return fmt.Sprintf(`network: test
+server: {host: %s, port: %s, tls: false}
+nick: logbot
+sasl: {mechanism: PLAIN, password_file: %q}
+channels:
+  - {name: "#sasl", public: true}
+`, host, port, file)
+}
+
+// TestSASLPlain logs the bot in with SASL PLAIN on InspIRCd with Atheme:
+// the server says the bot is logged in to its account, and a line of a
+// logged-in user is recorded with her account (account-tag).
+func TestSASLPlain(t *testing.T) {
+	t.Parallel()
+	srv := ircserver.Start(t, ircserver.Options{Kind: ircserver.InspIRCd, Services: true})
+	registerAccount(t, srv, "logbot", "bot-pass-1234")
+	alice := ircserver.Dial(t, srv.Addr(), "alice")
+	alice.Send("PRIVMSG NickServ :REGISTER alice-pass-1 alice@example.org")
+	alice.Expect(10*time.Second, func(l string) bool { return strings.Contains(l, "NickServ") && strings.Contains(l, "registered") })
+	alice.Join("#sasl")
+
+	dir := t.TempDir()
+	h := startBot(t, parseConfig(t, dir, saslConfig(t, dir, srv.Addr(), "bot-pass-1234")), nil)
+	h.waitSelfJoins(1)
+	if got := whoisAccount(t, alice, "logbot"); got != "logbot" {
+		t.Errorf("the server says the bot is logged in to %q, want logbot", got)
+	}
+	alice.Send("PRIVMSG #sasl :said while logged in")
+	if ev := h.waitText("said while logged in"); ev.Account != "alice" || ev.Nick != "alice" {
+		t.Errorf("recorded %s with account %q, want alice's account", describe(ev), ev.Account)
+	}
+}
+
+// TestSASLWrongPassword: the services refuse the password; the bot says
+// so in its log, connects once without SASL and records all the same.
+func TestSASLWrongPassword(t *testing.T) {
+	t.Parallel()
+	srv := ircserver.Start(t, ircserver.Options{Kind: ircserver.InspIRCd, Services: true})
+	registerAccount(t, srv, "logbot", "bot-pass-1234")
+	alice := ircserver.Dial(t, srv.Addr(), "alice")
+	alice.Join("#sasl")
+
+	dir := t.TempDir()
+	h := startBot(t, parseConfig(t, dir, saslConfig(t, dir, srv.Addr(), "not-the-password")), nil)
+	h.waitSelfJoins(1)
+	if got := whoisAccount(t, alice, "logbot"); got != "" {
+		t.Errorf("the bot is logged in to %q with a wrong password", got)
+	}
+	alice.Send("PRIVMSG #sasl :recorded without an account")
+	if ev := h.waitText("recorded without an account"); ev.Kind != archive.KindMessage {
+		t.Errorf("recorded %s", describe(ev))
+	}
+}
+
+// TestSASLExternal logs the bot in with SASL EXTERNAL: its TLS client
+// certificate's fingerprint is on its account (NickServ CERT ADD, done
+// over a connection with that certificate), and the bot presents it.
+func TestSASLExternal(t *testing.T) {
+	t.Parallel()
+	srv := ircserver.Start(t, ircserver.Options{Kind: ircserver.InspIRCd, Services: true, TLS: true})
+	dir := t.TempDir()
+	cert, certPath, keyPath := selfSigned(t, dir, "logbot")
+	owner := ircserver.DialTLS(t, srv.TLSAddr(), "logbot", &cert)
+	owner.Send("PRIVMSG NickServ :REGISTER bot-pass-1234 logbot@example.org")
+	owner.Expect(10*time.Second, func(l string) bool { return strings.Contains(l, "NickServ") && strings.Contains(l, "registered") })
+	owner.Send("PRIVMSG NickServ :CERT ADD")
+	owner.Expect(10*time.Second, func(l string) bool { return strings.Contains(l, "NickServ") && strings.Contains(l, "fingerprint") })
+	owner.Send("QUIT :the bot takes over")
+	owner.Close()
+	alice := ircserver.Dial(t, srv.Addr(), "alice")
+	alice.Join("#sasl")
+
+	host, port, _ := strings.Cut(srv.TLSAddr(), ":")
+	cfg := parseConfig(t, dir, fmt.Sprintf(`network: test
+server: {host: %s, port: %s, tls: true, tls_insecure: true, client_cert: %q, client_key: %q}
+nick: logbot
+sasl: {mechanism: EXTERNAL}
+channels:
+  - {name: "#sasl", public: true}
+`, host, port, certPath, keyPath))
+	h := startBot(t, cfg, nil)
+	h.waitSelfJoins(1)
+	if got := whoisAccount(t, alice, "logbot"); got != "logbot" {
+		t.Errorf("the server says the bot is logged in to %q, want logbot", got)
+	}
+}
+
+// TestServerPassword: with the right server password (PASS) the bot
+// registers and joins; with a wrong one the server refuses it and the bot
+// shows the server's reason in its status (InspIRCd sends no 464, only
+// "ERROR :Closing link: … [Access denied by configuration]" and closes),
+// and keeps trying.
+func TestServerPassword(t *testing.T) {
+	t.Parallel()
+	srv := ircserver.Start(t, ircserver.Options{Kind: ircserver.InspIRCd, Password: "letmein-42"})
+	host, port, _ := strings.Cut(srv.Addr(), ":")
+	config := func(password string) string {
+		dir := t.TempDir()
+		file := filepath.Join(dir, "server-password")
+		if err := os.WriteFile(file, []byte(password), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		return fmt.Sprintf("network: test\nserver: {host: %s, port: %s, tls: false, password_file: %q}\nnick: logbot\nchannels: [{name: \"#pass\"}]\n", host, port, file)
+	}
+	t.Run("right", func(t *testing.T) {
+		h := startBot(t, parseConfig(t, t.TempDir(), config("letmein-42")), nil)
+		h.waitSelfJoins(1)
+	})
+	t.Run("wrong", func(t *testing.T) {
+		h := startBot(t, parseConfig(t, t.TempDir(), config("guess")), nil)
+		deadline := time.Now().Add(20 * time.Second)
+		for {
+			st := h.b.Status().Networks[0]
+			if st.Connected {
+				t.Fatal("connected with a wrong server password")
+			}
+			if strings.Contains(st.LastError, "Access denied by configuration") && st.Reconnects >= 2 {
+				break
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("status after a refused password: %+v", st)
+			}
+			time.Sleep(50 * time.Millisecond)
+		}
+	})
+}
