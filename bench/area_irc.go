@@ -51,12 +51,14 @@ func runIRC(ctx context.Context, e *env) ([]result, error) {
 		{Metric: "Recording rate over the " + burstN + ", first line sent to last line on disk", Ours: m(bb, "ours-lines/s"),
 			Reference: m(bb, "limnoria-lines/s"), RefTool: lim, Unit: "lines/s", Better: higher, Target: &goal{">=", 10000}},
 		{Metric: "Last line of the burst on disk, after it was sent", Ours: m(bb, "ours-last-ms"), Reference: m(bb, "limnoria-last-ms"),
-			RefTool: lim, Unit: "ms", Better: lower, Target: &goal{"<=", 300}},
+			RefTool: lim, Unit: "ms", Better: lower, Target: &goal{"<=", 300}, Note: noteIf(m(bb, "reader-last-ms"),
+				"a plain client in the channel had that line %s ms after it was sent: the server's relay, which no logger can beat")},
 		{Metric: "Resident memory after the burst", Ours: m(bb, "ours-rss-MiB"), Reference: m(bb, "limnoria-rss-MiB"), RefTool: lim,
 			Unit: "MiB", Better: lower},
 		{Metric: fmt.Sprintf("Resident memory after %s recorded events", num(float64(rssEvents))), Ours: m(bb, "ours-rss-after-MiB"),
 			Reference: m(bb, "limnoria-rss-MiB"), RefTool: "Limnoria after the burst", Unit: "MiB", Better: lower, Target: &goal{"<", 37},
-			Note: fmt.Sprintf("peak %s MiB", num(*m(bb, "ours-peak-rss-MiB")))},
+			Note: fmt.Sprintf("peak %s MiB", num(*m(bb, "ours-peak-rss-MiB"))) + noteIf(m(bb, "ours-rss-files-MiB"),
+				"; %s MiB of it is the mapped executable (RssFile), present from the start")},
 		{Metric: "`!part 10` answer, p50 (" + archiveN + ")", Ours: m(rb, "part-p50-ms"), Reference: m(rb, "limnoria-echo-p50-ms"),
 			RefTool: "Limnoria echo", Unit: "ms", Better: lower},
 		{Metric: "`!part 10` answer, p99", Ours: m(rb, "part-p99-ms"), Reference: m(rb, "limnoria-echo-p99-ms"),
@@ -66,4 +68,13 @@ func runIRC(ctx context.Context, e *env) ([]result, error) {
 		{Metric: "`!search patents` answer, p99", Ours: m(rb, "search-p99-ms"), Reference: m(rb, "limnoria-echo-p99-ms"),
 			RefTool: "Limnoria echo", Unit: "ms", Better: lower, Target: &goal{"<", 50}},
 	}, nil
+}
+
+// noteIf formats a note around a measured value, or says nothing when the
+// value was not measured.
+func noteIf(v *float64, format string) string {
+	if v == nil {
+		return ""
+	}
+	return fmt.Sprintf(format, num(*v))
 }
