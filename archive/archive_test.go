@@ -6,6 +6,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"log/slog"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -675,5 +676,73 @@ func TestBatchedInsertsGetTheirOwnIDs(t *testing.T) {
 	}
 	if first != evs[0].ID || last != evs[n-1].ID {
 		t.Errorf("days row of #c: first_id %d last_id %d, want %d and %d", first, last, evs[0].ID, evs[n-1].ID)
+	}
+}
+
+// Words right after mIRC formatting codes are found ("\x0304red" by
+// "red"), snippets carry no codes, and an archive made before the index
+// read the text without them is migrated: its lines are found too, and the
+// index stays consistent when coloured lines are deleted.
+func TestSearchSeesTextWithoutFormatting(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "a.db")
+	// An archive of schema version 1, its lines indexed as that version
+	// did: the raw text (this binary's indexer cannot run on it).
+	saved := migrations
+	migrations = saved[:1]
+	db, err := Open(ctx, path, Options{Logger: slog.New(slog.DiscardHandler)})
+	if err != nil {
+		migrations = saved
+		t.Fatal(err)
+	}
+	mustAppend(t, db,
+		msg("#c", "bob", "\x0304red alert\x03 from the \x02bold\x02 desk", t0),
+		msg("#c", "bob", "\x0304,01white\x0f on black, \x1ditalic\x1d too", t0.Add(time.Second)),
+		msg("#c", "amy", "plain words, nothing coloured", t0.Add(2*time.Second)))
+	db.Close()
+	migrations = saved
+	raw, err := sql.Open("sqlite", path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := raw.ExecContext(ctx, `INSERT INTO events_fts(rowid, text) SELECT id, text FROM events WHERE kind IN `+searchableKinds+`;
+		INSERT INTO meta(key, value) VALUES('fts_upto', (SELECT max(id) FROM events)) ON CONFLICT(key) DO UPDATE SET value = excluded.value`); err != nil {
+		t.Fatal(err)
+	}
+	raw.Close()
+
+	db, err = Open(ctx, path, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	for _, q := range []string{"red", "alert", "bold", "white", "italic", "plain"} {
+		res, err := db.Search(ctx, SearchQuery{Text: q})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.Total != 1 || len(res.Hits) != 1 {
+			t.Errorf("%q: %d hits, want 1", q, res.Total)
+			continue
+		}
+		var snippet strings.Builder
+		for _, sp := range res.Hits[0].Snippet {
+			snippet.WriteString(sp.Text)
+		}
+		if strings.ContainsAny(snippet.String(), "\x02\x03\x0f\x1d") || strings.Contains(snippet.String(), "04") {
+			t.Errorf("%q: snippet %q carries formatting codes", q, snippet.String())
+		}
+		if res.Hits[0].Text == snippet.String() && strings.ContainsRune(res.Hits[0].Text, '\x03') {
+			t.Errorf("%q: the event's own text lost its codes: %q", q, res.Hits[0].Text)
+		}
+	}
+	if _, err := db.Redact(ctx, RedactQuery{Channel: "#c", Nick: "bob"}, "admin", false); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.rw.ExecContext(ctx, "INSERT INTO events_fts(events_fts, rank) VALUES('integrity-check', 1)"); err != nil {
+		t.Fatalf("FTS integrity check after deleting coloured lines: %v", err)
+	}
+	if res, err := db.Search(ctx, SearchQuery{Text: "red"}); err != nil || res.Total != 0 {
+		t.Errorf("after the redaction: %d hits for red, %v", res.Total, err)
 	}
 }

@@ -3,7 +3,11 @@ package archive
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"fmt"
+
+	"github.com/ergochat/irc-go/ircfmt"
+	"modernc.org/sqlite"
 )
 
 // The full-text index is filled behind the durable commit, not inside it.
@@ -13,6 +17,27 @@ import (
 // fraction of indexing row by row in every small commit. meta 'fts_upto'
 // is the id up to which every searchable event is indexed; Open indexes
 // whatever a crash left above it.
+//
+// The index reads events through the view events_text, which gives the
+// text without mIRC formatting codes (plain_text), as readers see it: a
+// colour code's digits would otherwise stick to the word after them. A
+// deleted row is taken out of the index with the same text (the trigger
+// events_fts_delete), so plain_text must never change what it returns
+// without a migration that rebuilds the index.
+func init() {
+	err := sqlite.RegisterDeterministicScalarFunction("plain_text", 1, func(_ *sqlite.FunctionContext, args []driver.Value) (driver.Value, error) {
+		switch v := args[0].(type) {
+		case string:
+			return ircfmt.Strip(v), nil
+		case []byte:
+			return ircfmt.Strip(string(v)), nil
+		}
+		return args[0], nil
+	})
+	if err != nil {
+		panic("archive: register plain_text: " + err.Error())
+	}
+}
 
 // indexPending adds to the search index every searchable event above
 // fts_upto, inside tx.
@@ -24,7 +49,7 @@ func indexPending(ctx context.Context, tx *sql.Tx) error {
 	if top <= upto {
 		return nil
 	}
-	if _, err := tx.ExecContext(ctx, "INSERT INTO events_fts(rowid, text) SELECT id, text FROM events WHERE id > ? AND id <= ? AND kind IN "+searchableKinds, upto, top); err != nil {
+	if _, err := tx.ExecContext(ctx, "INSERT INTO events_fts(rowid, text) SELECT id, text FROM events_text WHERE id > ? AND id <= ? AND kind IN "+searchableKinds, upto, top); err != nil {
 		return fmt.Errorf("index new lines: %w", err)
 	}
 	if _, err := tx.ExecContext(ctx, "INSERT INTO meta(key, value) VALUES('fts_upto', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value", top); err != nil {
