@@ -273,24 +273,16 @@ func (d *cacheDecoder) fail(why string) {
 	}
 }
 
-func (d *cacheDecoder) uint() uint64 {
-	if d.err != nil {
-		return 0
-	}
-	v, n := binary.Uvarint(d.data[d.pos:])
-	if n <= 0 {
-		d.fail("a truncated or overlong number")
-		return 0
-	}
-	d.pos += n
-	return v
-}
+func (d *cacheDecoder) uint() uint64 { return readVarint(d, binary.Uvarint) }
 
-func (d *cacheDecoder) int() int64 {
+func (d *cacheDecoder) int() int64 { return readVarint(d, binary.Varint) }
+
+// readVarint reads one number with read (binary.Uvarint or Varint).
+func readVarint[T uint64 | int64](d *cacheDecoder, read func([]byte) (T, int)) T {
 	if d.err != nil {
 		return 0
 	}
-	v, n := binary.Varint(d.data[d.pos:])
+	v, n := read(d.data[d.pos:])
 	if n <= 0 {
 		d.fail("a truncated or overlong number")
 		return 0
