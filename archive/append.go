@@ -374,8 +374,12 @@ func (db *DB) insertTx(ctx context.Context, tx *sql.Tx, evs []Event) ([]int64, [
 		args = args[:0]
 		for i := start; i < end; i++ {
 			ev := &evs[i]
+			flags := ev.Flags &^ flagColoured
+			if strings.ContainsAny(ev.Text, "\x03\x04") {
+				flags |= flagColoured
+			}
 			args = append(args, chans[i], ms(ev.Time), int64(ev.Kind), ev.Nick, ev.Text,
-				nullable(ev.Target), nullable(ev.UserHost), nullable(ev.Account), nullable(ev.MsgID), nullable(ev.Via), int64(ev.Flags))
+				nullable(ev.Target), nullable(ev.UserHost), nullable(ev.Account), nullable(ev.MsgID), nullable(ev.Via), int64(flags))
 		}
 		var res sql.Result
 		var err error

@@ -705,7 +705,8 @@ func TestSearchSeesTextWithoutFormatting(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := raw.ExecContext(ctx, `INSERT INTO events_fts(rowid, text) SELECT id, text FROM events WHERE kind IN `+searchableKinds+`;
+	if _, err := raw.ExecContext(ctx, `UPDATE events SET flags = flags & 2147483647;
+		INSERT INTO events_fts(rowid, text) SELECT id, text FROM events WHERE kind IN `+searchableKinds+`;
 		INSERT INTO meta(key, value) VALUES('fts_upto', (SELECT max(id) FROM events)) ON CONFLICT(key) DO UPDATE SET value = excluded.value`); err != nil {
 		t.Fatal(err)
 	}
@@ -732,8 +733,28 @@ func TestSearchSeesTextWithoutFormatting(t *testing.T) {
 		if strings.ContainsAny(snippet.String(), "\x02\x03\x0f\x1d") || strings.Contains(snippet.String(), "04") {
 			t.Errorf("%q: snippet %q carries formatting codes", q, snippet.String())
 		}
+		if res.Hits[0].Flags != 0 {
+			t.Errorf("%q: the hit has flags %b; the archive's own mark must not show", q, res.Hits[0].Flags)
+		}
 		if res.Hits[0].Text == snippet.String() && strings.ContainsRune(res.Hits[0].Text, '\x03') {
 			t.Errorf("%q: the event's own text lost its codes: %q", q, res.Hits[0].Text)
+		}
+	}
+	// A coloured line appended now is found too, and reads back as stored.
+	mustAppend(t, db, msg("#c", "cat", "\x0312blue\x03 sky", t0.Add(3*time.Second)))
+	if err := db.Flush(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if res, err := db.Search(ctx, SearchQuery{Text: "blue"}); err != nil || res.Total != 1 {
+		t.Errorf("blue, appended after the migration: %d hits, %v", res.Total, err)
+	}
+	day, err := db.Day(ctx, channelID(t, db, "#c"), Date{2026, 2, 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, ev := range day {
+		if ev.Flags != 0 {
+			t.Errorf("%q reads back with flags %b", ev.Text, ev.Flags)
 		}
 	}
 	if _, err := db.Redact(ctx, RedactQuery{Channel: "#c", Nick: "bob"}, "admin", false); err != nil {

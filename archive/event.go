@@ -98,6 +98,11 @@ const (
 	// FlagCommand marks a line that asked the bot something ("!search
 	// patents"), so that searches can leave such lines out.
 	FlagCommand
+
+	// flagColoured, stored and never read back, marks text with colour
+	// codes (^C, ^D): the search index reads such text through plain_text
+	// (see migration 2). The top bit, out of the way of new flags.
+	flagColoured Flags = 1 << 31
 )
 
 // Event is one thing that happened in one channel.

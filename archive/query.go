@@ -136,7 +136,7 @@ func (db *DB) SetPublicOnly(ctx context.Context, public []ChannelRef) error {
 type ChannelRef struct{ Network, Name string }
 
 const eventColumns = `e.id, c.network, c.name, e.ts, e.kind, e.nick, e.text, coalesce(e.target, ''),
-	coalesce(e.userhost, ''), coalesce(e.account, ''), coalesce(e.msgid, ''), coalesce(e.via, ''), e.flags`
+	coalesce(e.userhost, ''), coalesce(e.account, ''), coalesce(e.msgid, ''), coalesce(e.via, ''), e.flags & 2147483647`
 
 func scanEvent(s interface{ Scan(...any) error }, ev *Event) error {
 	var ts int64
@@ -170,7 +170,7 @@ func (db *DB) rangeEvents(ctx context.Context, channelID int64, from, to time.Ti
 		}
 		return fmt.Errorf("read events: %w", err)
 	}
-	cols := "id, ts, kind, nick, text, flags"
+	cols := "id, ts, kind, nick, text, flags & 2147483647"
 	if full {
 		cols += ", target, userhost, account, msgid, via"
 	}

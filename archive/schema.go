@@ -106,14 +106,18 @@ CREATE TABLE audit (
 	// 2: the search index reads the text of lines with colour codes (^C,
 	// ^D) without formatting codes, as readers see it: a word right after
 	// a colour code ("\x0304red") was indexed with the code's digits
-	// ("04red") and could not be found. Other codes are word separators
-	// to the tokenizer already, and lines without colour skip the call.
+	// ("04red") and could not be found. Such lines carry flagColoured (the
+	// top bit of flags, set when they are inserted and never shown), so
+	// the index tests a bit, not the text; other codes are word separators
+	// to the tokenizer already.
 	`
+UPDATE events SET flags = flags | 2147483648 WHERE instr(text, char(3)) OR instr(text, char(4));
+
 DROP TRIGGER events_fts_delete;
 DROP TABLE events_fts;
 
 CREATE VIEW events_text AS
-	SELECT id, kind, CASE WHEN instr(text, char(3)) OR instr(text, char(4)) THEN plain_text(text) ELSE text END AS text
+	SELECT id, kind, CASE WHEN flags & 2147483648 THEN plain_text(text) ELSE text END AS text
 	FROM events;
 
 CREATE VIRTUAL TABLE events_fts USING fts5 (
@@ -125,7 +129,7 @@ CREATE VIRTUAL TABLE events_fts USING fts5 (
 CREATE TRIGGER events_fts_delete AFTER DELETE ON events
 	WHEN old.kind IN (1, 2, 3, 9) AND old.id <= (SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'fts_upto') BEGIN
 	INSERT INTO events_fts (events_fts, rowid, text) VALUES ('delete', old.id,
-		CASE WHEN instr(old.text, char(3)) OR instr(old.text, char(4)) THEN plain_text(old.text) ELSE old.text END);
+		CASE WHEN old.flags & 2147483648 THEN plain_text(old.text) ELSE old.text END);
 END;
 
 INSERT INTO events_fts (rowid, text)
