@@ -17,10 +17,16 @@ import (
 func registerAccount(t *testing.T, srv *ircserver.Server, nick, password string) {
 	t.Helper()
 	c := ircserver.Dial(t, srv.Addr(), nick)
-	c.Send("PRIVMSG NickServ :REGISTER %s %s@example.org", password, nick)
-	c.Expect(10*time.Second, func(l string) bool { return strings.Contains(l, "NickServ") && strings.Contains(l, "registered") })
+	register(c, password)
 	c.Send("QUIT :registered")
 	c.Close()
+}
+
+// register registers the account of c's nick with NickServ, which logs c
+// in to it.
+func register(c *ircserver.Client, password string) {
+	c.Send("PRIVMSG NickServ :REGISTER %s %s@example.org", password, c.Nick)
+	c.Expect(10*time.Second, func(l string) bool { return strings.Contains(l, "NickServ") && strings.Contains(l, "registered") })
 }
 
 // whoisAccount asks the server which account nick is logged in to ("" for
@@ -65,8 +71,7 @@ func TestSASLPlain(t *testing.T) {
 	srv := ircserver.Start(t, ircserver.Options{Kind: ircserver.InspIRCd, Services: true})
 	registerAccount(t, srv, "logbot", "bot-pass-1234")
 	alice := ircserver.Dial(t, srv.Addr(), "alice")
-	alice.Send("PRIVMSG NickServ :REGISTER alice-pass-1 alice@example.org")
-	alice.Expect(10*time.Second, func(l string) bool { return strings.Contains(l, "NickServ") && strings.Contains(l, "registered") })
+	register(alice, "alice-pass-1")
 	alice.Join("#sasl")
 
 	dir := t.TempDir()
@@ -111,8 +116,7 @@ func TestSASLExternal(t *testing.T) {
 	dir := t.TempDir()
 	cert, certPath, keyPath := selfSigned(t, dir, "logbot")
 	owner := ircserver.DialTLS(t, srv.TLSAddr(), "logbot", &cert)
-	owner.Send("PRIVMSG NickServ :REGISTER bot-pass-1234 logbot@example.org")
-	owner.Expect(10*time.Second, func(l string) bool { return strings.Contains(l, "NickServ") && strings.Contains(l, "registered") })
+	register(owner, "bot-pass-1234")
 	owner.Send("PRIVMSG NickServ :CERT ADD")
 	owner.Expect(10*time.Second, func(l string) bool { return strings.Contains(l, "NickServ") && strings.Contains(l, "fingerprint") })
 	owner.Send("QUIT :the bot takes over")
