@@ -164,6 +164,11 @@ func (db *DB) migrate(ctx context.Context) error {
 	if version == len(migrations) {
 		return nil
 	}
+	if version > 0 {
+		// An archive in use: a migration may rebuild the search index,
+		// which takes minutes on years of logs.
+		db.log.Info("migrating the archive schema; on a large archive this can take minutes", "from", version, "to", len(migrations))
+	}
 	for i := version; i < len(migrations); i++ {
 		if _, err := tx.ExecContext(ctx, migrations[i]); err != nil {
 			return fmt.Errorf("apply migration %d: %w", i+1, err)
