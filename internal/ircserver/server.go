@@ -249,23 +249,13 @@ func (s *Server) launch(port int) error {
 		return fmt.Errorf("%s is not installed (apt-get install %s): %w", name, s.Kind, err)
 	}
 
-	p := &process{out: newOutput(), exited: make(chan struct{})}
+	p, err := startProcess(s.Dir, name, args...)
+	if err != nil {
+		return err
+	}
 	if s.Kind == InspIRCd {
 		p.wake = addr
 	}
-	p.cmd = exec.Command(name, args...)
-	p.cmd.Dir = s.Dir
-	p.cmd.Stdout = p.out
-	p.cmd.Stderr = p.out
-	// The server dies with the test process, even on a crash or kill -9.
-	p.cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGTERM}
-	if err := p.cmd.Start(); err != nil {
-		return fmt.Errorf("run %s: %w", name, err)
-	}
-	go func() {
-		p.waitErr = p.cmd.Wait()
-		close(p.exited)
-	}()
 
 	timeout := time.NewTimer(startTimeout)
 	defer timeout.Stop()
@@ -341,6 +331,24 @@ type process struct {
 	services *process
 
 	stopOnce sync.Once
+}
+
+// startProcess runs name in dir, its output kept, and notes its exit.
+func startProcess(dir, name string, args ...string) (*process, error) {
+	p := &process{out: newOutput(), exited: make(chan struct{})}
+	p.cmd = exec.Command(name, args...)
+	p.cmd.Dir = dir
+	p.cmd.Stdout, p.cmd.Stderr = p.out, p.out
+	// The process dies with the test process, even on a crash or kill -9.
+	p.cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGTERM}
+	if err := p.cmd.Start(); err != nil {
+		return nil, fmt.Errorf("run %s: %w", name, err)
+	}
+	go func() {
+		p.waitErr = p.cmd.Wait()
+		close(p.exited)
+	}()
+	return p, nil
 }
 
 // stop sends SIGTERM, then SIGKILL after stopTimeout, and waits for the exit.
@@ -420,19 +428,11 @@ func (s *Server) startServices(p *process, port int) error {
 	if err := writeFiles(s.Dir, map[string]string{"atheme.conf": athemeConfig(s.Name, s.Host, s.linkPort)}); err != nil {
 		return err
 	}
-	sp := &process{out: newOutput(), exited: make(chan struct{})}
-	sp.cmd = exec.Command(bin, "-n", "-c", filepath.Join(s.Dir, "atheme.conf"), "-D", s.Dir,
+	sp, err := startProcess(s.Dir, bin, "-n", "-c", filepath.Join(s.Dir, "atheme.conf"), "-D", s.Dir,
 		"-l", filepath.Join(s.Dir, "atheme.log"), "-p", filepath.Join(s.Dir, "atheme.pid"))
-	sp.cmd.Dir = s.Dir
-	sp.cmd.Stdout, sp.cmd.Stderr = sp.out, sp.out
-	sp.cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGTERM}
-	if err := sp.cmd.Start(); err != nil {
-		return fmt.Errorf("run %s: %w", bin, err)
+	if err != nil {
+		return err
 	}
-	go func() {
-		sp.waitErr = sp.cmd.Wait()
-		close(sp.exited)
-	}()
 	p.services = sp
 	// Ready when InspIRCd offers the sasl capability, which it does once
 	// SaslServ is on the network. Atheme buffers its output, so there is
