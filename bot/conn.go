@@ -42,8 +42,8 @@ type netConn struct {
 	ctcpLimit *rate.Limiter // CTCP replies allowed into out
 	whoLimit  *rate.Limiter // girc's automatic WHO of each joining user
 
-	// tr is touched only from girc's ordered handler goroutine (and by the
-	// run loop between connections, when no handler runs).
+	// tr is touched only while a line is recorded (in lineConn.Read), and
+	// by the run loop between connections, when no line is.
 	tr tracker
 
 	mu          sync.Mutex // guards the fields below
@@ -147,7 +147,6 @@ func newNetConn(b *Bot, nc config.Network) (*netConn, error) {
 	c.CTCP.Set(girc.CTCP_VERSION, n.onCTCP)
 	c.CTCP.Set(girc.CTCP_PING, n.onCTCP)
 	c.CTCP.Set(girc.CTCP_TIME, n.onCTCP)
-	c.Handlers.Add(girc.ALL_EVENTS, n.onEvent)
 	n.client = c
 	return n, nil
 }
@@ -358,6 +357,9 @@ func (n *netConn) prepare() (*tls.Config, error) {
 // less (a bare EOF after "Closing link: … [Access denied by
 // configuration]").
 func (n *netConn) disconnected(err error) error {
+	if lc := n.conn.Load(); lc != nil {
+		lc.stop() // the tracker is reset below: nothing may record meanwhile
+	}
 	n.registered.Store(false)
 	n.echo.Store(false)
 	n.acctCaps.Store(false)
@@ -433,28 +435,49 @@ const maxLine = 16 << 10
 // WHO of each joining user beyond a rate.
 type lineConn struct {
 	net.Conn
-	n       *netConn
-	wmu     sync.Mutex // one line at a time from girc and from writeLine
-	r       *bufio.Reader
-	pending []byte
-	err     error
-	line    []byte
+	n   *netConn
+	wmu sync.Mutex // one line at a time from girc and from writeLine
+	// rmu is held by Read, which records every line it reads: stop takes
+	// it to know that no line of this connection is being recorded any
+	// more.
+	rmu      sync.Mutex
+	r        *bufio.Reader
+	pending  []byte
+	err      error
+	line     []byte
+	extended time.Time // when Read last pushed the read deadline on
 }
 
 func newLineConn(c net.Conn, n *netConn) *lineConn {
 	return &lineConn{Conn: c, n: n, r: bufio.NewReaderSize(c, 64<<10)}
 }
 
+// Read hands girc the next line it needs. Every line is recorded here
+// first (netConn.onLine), in the server's order and as soon as it is read:
+// girc dispatches each event through goroutines and copies, far slower than
+// a busy channel, and a burst used to wait in girc's queue before it was
+// recorded. Messages and notices to channels, which girc has no use for,
+// are not handed on at all.
 func (c *lineConn) Read(p []byte) (int, error) {
+	c.rmu.Lock()
+	defer c.rmu.Unlock()
 	for len(c.pending) == 0 {
 		if c.err != nil {
 			return 0, c.err
 		}
 		raw, err := c.readLine()
 		if len(raw) > 0 {
-			c.n.lastRead.Store(time.Now().UnixNano())
+			now := time.Now()
+			c.n.lastRead.Store(now.UnixNano())
 			if clean, ok := cleanLine(raw); ok {
-				c.pending = clean
+				if c.n.onLine(clean) {
+					c.pending = clean
+				} else if now.Sub(c.extended) > readExtend/10 {
+					// girc sets the read deadline when it asks for a line;
+					// while Read keeps lines from it, the link is alive.
+					c.extended = now
+					c.Conn.SetReadDeadline(now.Add(readExtend))
+				}
 			} else {
 				c.n.log.Debug("dropped a line the IRC library cannot parse", "line", fmt.Sprintf("%q", truncate(string(raw), 200)))
 			}
@@ -466,6 +489,22 @@ func (c *lineConn) Read(p []byte) (int, error) {
 	k := copy(p, c.pending)
 	c.pending = c.pending[k:]
 	return k, nil
+}
+
+// readExtend is how far Read pushes the read deadline while it reads lines
+// girc does not see (girc's own read timeout).
+const readExtend = 300 * time.Second
+
+// stop closes the connection and waits until no line of it is being
+// recorded; Read returns an error from then on.
+func (c *lineConn) stop() {
+	c.Conn.Close()
+	c.rmu.Lock()
+	if c.err == nil {
+		c.err = net.ErrClosed
+	}
+	c.pending = nil
+	c.rmu.Unlock()
 }
 
 // readLine returns the next line with its "\n" (without it at EOF), cut at
@@ -736,8 +775,9 @@ func (n *netConn) onWelcome(e *girc.Event) {
 		nick = e.Params[0]
 	}
 	n.setNick(nick)
-	n.echo.Store(n.client.HasCapability("echo-message"))
-	n.acctCaps.Store(n.client.HasCapability("extended-join") || n.client.HasCapability("account-notify"))
+	caps := n.tr.caps
+	n.echo.Store(caps["echo-message"])
+	n.acctCaps.Store(caps["extended-join"] || caps["account-notify"])
 	n.registered.Store(true)
 	n.mu.Lock()
 	n.connectedAt = time.Now()
@@ -745,8 +785,8 @@ func (n *netConn) onWelcome(e *girc.Event) {
 	n.mu.Unlock()
 	nc := n.cfg()
 	n.log.Info("connected", "server", n.addr(), "nick", nick,
-		"server_time", n.client.HasCapability("server-time"), "echo_message", n.echo.Load(),
-		"account_tag", n.client.HasCapability("account-tag"), "sasl", n.saslOK.Load())
+		"server_time", caps["server-time"], "echo_message", n.echo.Load(),
+		"account_tag", caps["account-tag"], "sasl", n.saslOK.Load())
 	if config.FoldName(nick) != config.FoldName(nc.Nick) {
 		n.log.Warn("the configured nick is taken; using another and taking it back when it frees up", "nick", nick, "want", nc.Nick)
 	}

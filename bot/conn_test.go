@@ -17,6 +17,7 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -221,20 +222,25 @@ func FuzzCleanLine(f *testing.F) {
 }
 
 // TestLineConn reads through the filter what a hostile or broken server
-// might send, and writes girc's automatic replies through it.
+// might send, and writes girc's automatic replies through it. Every line is
+// recorded as it is read; girc is handed only the lines it needs.
 func TestLineConn(t *testing.T) {
+	n, recorded := sinkNet(t, "#c")
+	n.tr.me = "logbot"
 	server, client := net.Pipe()
 	defer server.Close()
-	b := &Bot{log: testLogger(t), opts: testOptions()}
-	n := &netConn{b: b, log: b.log, whoLimit: newWhoLimit()}
 	lc := newLineConn(client, n)
 	long := ":a!b@c PRIVMSG #c :" + strings.Repeat("x", maxLine*2) + "\r\n"
 	go func() {
 		for _, l := range []string{
 			"\r\n", ":nospace\r\n", "@tagsonly\r\n",
 			":a!b@c PRIVMSG #c :caf\xe9\r\n",
+			":a!b@c NOTICE logbot :caf\xe9\r\n",
 			long,
 			":a!b@c PRIVMSG #c :after the long one\r\n",
+			":a!b@c PRIVMSG #c :\x01ACTION waves\x01\r\n",
+			":a!b@c PRIVMSG #c :\x01VERSION\x01\r\n",
+			"PING :srv\r\n",
 			":a!b@c PRIVMSG #c :no CR\n",
 		} {
 			if _, err := server.Write([]byte(l)); err != nil {
@@ -247,18 +253,24 @@ func TestLineConn(t *testing.T) {
 	if err != nil && err != io.EOF {
 		t.Fatal(err)
 	}
-	lines := strings.Split(strings.TrimSuffix(string(got), "\r\n"), "\r\n")
-	if len(lines) != 4 {
-		t.Fatalf("read %d lines, want 4: %q", len(lines), truncate(string(got), 300))
+	// girc gets the private notice, the CTCP query and the PING; not the
+	// channel's messages and actions.
+	want := []string{":a!b@c NOTICE logbot :café", ":a!b@c PRIVMSG #c :\x01VERSION\x01", "PING :srv"}
+	if lines := strings.Split(strings.TrimSuffix(string(got), "\r\n"), "\r\n"); !slices.Equal(lines, want) {
+		t.Errorf("girc read %q, want %q", truncate(string(got), 300), want)
 	}
-	if lines[0] != ":a!b@c PRIVMSG #c :café" {
-		t.Errorf("line 0 = %q, want the Latin-1 line decoded", lines[0])
+	evs := recorded()
+	if len(evs) != 5 {
+		t.Fatalf("recorded %d events, want 5: %v", len(evs), evs)
 	}
-	if len(lines[1]) != maxLine || !strings.HasPrefix(lines[1], ":a!b@c PRIVMSG #c :xxx") {
-		t.Errorf("the long line is %d bytes, want cut at %d", len(lines[1]), maxLine)
+	if evs[0].Text != "café" {
+		t.Errorf("event 0 = %q, want the Latin-1 line decoded", evs[0].Text)
 	}
-	if lines[2] != ":a!b@c PRIVMSG #c :after the long one" || lines[3] != ":a!b@c PRIVMSG #c :no CR" {
-		t.Errorf("lines after the long one: %q", lines[2:])
+	if len(evs[1].Text) != maxLine-len(":a!b@c PRIVMSG #c :") || !strings.HasPrefix(evs[1].Text, "xxx") {
+		t.Errorf("the long line's text is %d bytes, want the line cut at %d", len(evs[1].Text), maxLine)
+	}
+	if evs[2].Text != "after the long one" || evs[3].Kind != archive.KindAction || evs[3].Text != "waves" || evs[4].Text != "no CR" {
+		t.Errorf("events after the long one: %v", evs[2:])
 	}
 
 	// Writing: ERRMSG replies and a flood of WHO for joining users are
@@ -498,19 +510,9 @@ func TestReload(t *testing.T) {
 // message: the line filter, girc's parser and the conversion to an
 // archive.Event (the archive itself is replaced by a counter).
 func BenchmarkLineToEvent(b *testing.B) {
-	cfg := parseConfig(b, b.TempDir(), singleNet("127.0.0.1:6667", "logbot", "#bench"))
-	db, err := archive.Open(context.Background(), cfg.Archive, archive.Options{Logger: testLogger(b)})
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer db.Close()
-	bot, err := New(cfg, db, testLogger(b))
-	if err != nil {
-		b.Fatal(err)
-	}
-	var got int
-	bot.rec.sink = func(archive.Event) { got++ }
-	n := bot.nets[0]
+	n, _ := sinkNet(b, "#bench")
+	got := 0
+	n.b.rec.sink = func(archive.Event) { got++ }
 	n.tr.me = "logbot"
 	raw := []byte("@time=2026-02-02T12:00:00.000Z;msgid=abc :alice!alice@example.org PRIVMSG #bench :hello there, a line of typical length for a channel\r\n")
 	b.ReportAllocs()
@@ -519,11 +521,40 @@ func BenchmarkLineToEvent(b *testing.B) {
 		if !ok {
 			b.Fatal("line dropped")
 		}
-		ev := girc.ParseEvent(string(line))
-		n.onEvent(n.client, *ev)
+		if n.onLine(line) {
+			b.Fatal("a channel message was handed to girc")
+		}
 	}
 	if got != b.N {
 		b.Fatalf("%d events for %d lines", got, b.N)
+	}
+}
+
+// sinkNet is the one network of a bot that records the channels given,
+// with the archive replaced by a list: recorded returns what reached it.
+func sinkNet(t testing.TB, channels ...string) (n *netConn, recorded func() []archive.Event) {
+	t.Helper()
+	cfg := parseConfig(t, t.TempDir(), singleNet("127.0.0.1:6667", "logbot", channels...))
+	db, err := archive.Open(context.Background(), cfg.Archive, archive.Options{Logger: testLogger(t)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	bot, err := New(cfg, db, testLogger(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var mu sync.Mutex
+	var evs []archive.Event
+	bot.rec.sink = func(ev archive.Event) {
+		mu.Lock()
+		evs = append(evs, ev)
+		mu.Unlock()
+	}
+	return bot.nets[0], func() []archive.Event {
+		mu.Lock()
+		defer mu.Unlock()
+		return slices.Clone(evs)
 	}
 }
 
@@ -615,5 +646,62 @@ channels:
 		if strings.Contains(logs.String(), secret) {
 			t.Errorf("the log contains the secret %q:\n%s", secret, logs.String())
 		}
+	}
+}
+
+// TestTrackerFromLines follows what the recorder learns from the lines
+// themselves, ahead of girc: the capabilities acknowledged, and the
+// accounts of people on a server without account-tag (extended-join,
+// account-notify and girc's WHOX of each joining user).
+func TestTrackerFromLines(t *testing.T) {
+	n, recorded := sinkNet(t, "#c")
+	for _, l := range []string{
+		":srv CAP * ACK :extended-join account-notify echo-message",
+		":srv CAP * ACK :-echo-message",
+		":srv 001 logbot :Welcome",
+		":logbot!u@h JOIN #c * :Log Bot",
+		":alice!a@h JOIN #c alice_acct :Alice",
+		":alice!a@h PRIVMSG #c :logged in at join",
+		":bob!b@h JOIN #c * :Bob",
+		":bob!b@h PRIVMSG #c :not logged in",
+		":bob!b@h ACCOUNT bob_acct",
+		":bob!b@h PRIVMSG #c :logged in now",
+		":srv 354 logbot 1 #c c h carol carol_acct :Carol",
+		":carol!c@h JOIN #c * :Carol",
+		":srv 354 logbot 1 #c c h carol carol_acct :Carol",
+		":carol!c@h PRIVMSG #c :seen by WHOX",
+		":alice!a@h NICK alice2",
+		":alice2!a@h PRIVMSG #c :renamed, same account",
+		"@account=tagged :dave!d@h PRIVMSG #c :the tag wins",
+		":bob!b@h ACCOUNT *",
+		":bob!b@h PRIVMSG #c :logged out",
+		":logbot!u@h PRIVMSG #c :my own line, echoed",
+	} {
+		n.onLine([]byte(l + "\r\n"))
+	}
+	if !n.acctCaps.Load() || n.echo.Load() {
+		t.Errorf("after CAP ACK and a CAP ACK of -echo-message: accounts %v (want true), echo %v (want false)", n.acctCaps.Load(), n.echo.Load())
+	}
+	want := map[string]string{
+		"logged in at join": "alice_acct", "not logged in": "", "logged in now": "bob_acct",
+		"seen by WHOX": "carol_acct", "renamed, same account": "alice_acct", "the tag wins": "tagged",
+		"logged out": "", "my own line, echoed": "",
+	}
+	seen := 0
+	for _, ev := range recorded() {
+		acct, ok := want[ev.Text]
+		if !ok || ev.Kind != archive.KindMessage {
+			continue
+		}
+		seen++
+		if ev.Account != acct {
+			t.Errorf("%q recorded with account %q, want %q", ev.Text, ev.Account, acct)
+		}
+		if self := ev.Flags&archive.FlagSelf != 0; self != (ev.Nick == "logbot") {
+			t.Errorf("%q: self flag %v", ev.Text, self)
+		}
+	}
+	if seen != len(want) {
+		t.Errorf("recorded %d of the %d messages", seen, len(want))
 	}
 }

@@ -143,9 +143,12 @@ func PublicLogs(cfg *config.Config) []archive.ChannelRef {
 }
 
 // tracker is what the recorder knows of one connection: who is in which
-// channel (for QUIT and NICK, which name no channel), and the server's
-// naming rules. Only girc's ordered handler goroutine uses it, except
-// chantypes, which the sending goroutine reads too.
+// channel (for QUIT and NICK, which name no channel), who is logged in to
+// which account, the capabilities in use and the server's naming rules. It
+// is kept from the lines as they are read, ahead of girc's own state (see
+// lineConn.Read): only the goroutine in lineConn.Read uses it, and the run
+// loop between connections, except chantypes, which the sending goroutine
+// reads too.
 type tracker struct {
 	me        string // our nick, folded
 	prefixes  string // membership prefixes in NAMES (PREFIX)
@@ -153,7 +156,9 @@ type tracker struct {
 	chantypes atomic.Pointer[string]
 	chans     map[string]*members // folded channel → members
 	topic     *pendingTopic
-	hidden    map[string]bool // folded nicks an opted-out nick changed to, on this connection
+	hidden    map[string]bool   // folded nicks an opted-out nick changed to, on this connection
+	caps      map[string]bool   // capabilities the server acknowledged
+	accounts  map[string]string // folded nick → services account, for servers without account-tag
 }
 
 type members struct {
@@ -176,6 +181,39 @@ func (t *tracker) reset() {
 	t.chans = map[string]*members{}
 	t.topic = nil
 	t.hidden = map[string]bool{}
+	t.caps = map[string]bool{}
+	t.accounts = map[string]string{}
+}
+
+// capReply follows CAP ACK and CAP DEL (cap-notify): which capabilities
+// are in use on this connection.
+func (t *tracker) capReply(params []string) {
+	if len(params) < 3 {
+		return
+	}
+	sub := strings.ToUpper(params[1])
+	if sub != "ACK" && sub != "DEL" {
+		return
+	}
+	for _, c := range strings.Fields(params[len(params)-1]) {
+		c, off := strings.CutPrefix(c, "-")
+		c, _, _ = strings.Cut(c, "=")
+		if sub == "DEL" || off {
+			delete(t.caps, c)
+		} else {
+			t.caps[c] = true
+		}
+	}
+}
+
+// setAccount notes the account of nick; "*" and "0" (WHOX) mean none.
+func (t *tracker) setAccount(nick, account string) {
+	f := config.FoldName(nick)
+	if account == "" || account == "*" || account == "0" {
+		delete(t.accounts, f)
+		return
+	}
+	t.accounts[f] = account
 }
 
 // optedOut reports whether the events of a nick or account are not
@@ -230,8 +268,12 @@ func (t *tracker) join(channel, nick string) {
 }
 
 func (t *tracker) leave(channel, nick string) {
+	f := config.FoldName(nick)
 	if m := t.chans[config.FoldName(channel)]; m != nil {
-		delete(m.nicks, config.FoldName(nick))
+		delete(m.nicks, f)
+	}
+	if _, ok := t.accounts[f]; ok && len(t.channelsOf(nick)) == 0 {
+		delete(t.accounts, f) // out of sight: the account may change unseen
 	}
 }
 
@@ -261,14 +303,34 @@ func (t *tracker) names(channel, list string) {
 	}
 }
 
-// onEvent is the recorder: girc runs it for every event, one event at a
-// time in the server's order, before its own state handlers. It turns the
-// event into archive events, queues them without blocking, and then hands
-// PRIVMSG and NOTICE to listeners.
-func (n *netConn) onEvent(_ *girc.Client, e girc.Event) {
-	if strings.HasPrefix(e.Command, "CLIENT_") || strings.HasPrefix(e.Command, "STS_") {
-		// girc's own notifications, run outside the ordered path.
-		return
+// onLine is the recorder's entry: lineConn.Read calls it for every line
+// from the server, one at a time in the server's order, before girc sees
+// the line. It reports whether girc needs the line: messages and notices
+// to channels (other than CTCP queries, which girc answers) it does not.
+func (n *netConn) onLine(line []byte) (forward bool) {
+	e := girc.ParseEvent(string(line))
+	if e == nil {
+		return false
+	}
+	chat := (e.Command == girc.PRIVMSG || e.Command == girc.NOTICE) && len(e.Params) >= 2
+	// girc's echo-message test: our own message or notice, sent back.
+	e.Echo = chat && e.Source != nil && n.tr.me != "" && config.FoldName(e.Source.Name) == n.tr.me
+	n.onEvent(e)
+	if !chat || !n.tr.isChannelName(strings.TrimLeft(e.Params[0], n.tr.statusmsg)) {
+		return true
+	}
+	if text := e.Last(); strings.HasPrefix(text, "\x01") {
+		cmd, _ := splitCTCP(text)
+		return cmd != "ACTION"
+	}
+	return false
+}
+
+// onEvent turns one event into archive events, queues them without
+// blocking, and then hands PRIVMSG and NOTICE to listeners.
+func (n *netConn) onEvent(e *girc.Event) {
+	if a, ok := e.Tags.Get("account"); ok && e.Source != nil {
+		n.tr.setAccount(e.Source.Name, a)
 	}
 	if p := n.tr.topic; p != nil && (e.Command != "333" || len(e.Params) < 3 || config.FoldName(e.Params[1]) != p.f) {
 		n.flushTopic()
@@ -277,25 +339,37 @@ func (n *netConn) onEvent(_ *girc.Client, e girc.Event) {
 	nr := r.net(n.name)
 	switch e.Command {
 	case girc.RPL_WELCOME:
-		n.onWelcome(&e)
+		n.onWelcome(e)
+	case girc.CAP:
+		n.tr.capReply(e.Params)
+	case girc.CAP_ACCOUNT:
+		if len(e.Params) >= 1 && e.Source != nil {
+			n.tr.setAccount(e.Source.Name, e.Params[0])
+		}
+	case girc.RPL_WHOSPCRPL:
+		// girc's WHO of every joining user: WHO nick %tacuhnr,1 gives
+		// me 1 user host nick account :realname.
+		if len(e.Params) == 8 && e.Params[1] == "1" {
+			n.tr.setAccount(e.Params[5], e.Params[6])
+		}
 	case girc.RPL_ISUPPORT:
 		n.tr.isupport(e.Params)
 	case girc.PRIVMSG, girc.NOTICE:
-		n.onMessage(r, nr, &e)
+		n.onMessage(r, nr, e)
 	case girc.JOIN:
-		n.onJoin(r, nr, &e)
+		n.onJoin(r, nr, e)
 	case girc.PART:
-		n.onPart(r, nr, &e)
+		n.onPart(r, nr, e)
 	case girc.KICK:
-		n.onKick(r, nr, &e)
+		n.onKick(r, nr, e)
 	case girc.QUIT:
-		n.onQuit(r, nr, &e)
+		n.onQuit(r, nr, e)
 	case girc.NICK:
-		n.onNick(r, nr, &e)
+		n.onNick(r, nr, e)
 	case girc.TOPIC:
 		if len(e.Params) >= 1 && e.Source != nil {
-			if cr := nr.channel(e.Params[0]); cr != nil && !n.optedOut(r, e.Source.Name, n.account(&e)) {
-				ev := n.event(&e, archive.KindTopic)
+			if cr := nr.channel(e.Params[0]); cr != nil && !n.optedOut(r, e.Source.Name, n.account(e)) {
+				ev := n.event(e, archive.KindTopic)
 				if len(e.Params) >= 2 {
 					ev.Text = e.Params[1]
 				}
@@ -303,11 +377,11 @@ func (n *netConn) onEvent(_ *girc.Client, e girc.Event) {
 			}
 		}
 	case girc.MODE:
-		n.onMode(r, nr, &e)
+		n.onMode(r, nr, e)
 	case "332": // RPL_TOPIC: me channel :topic, on join
 		if len(e.Params) >= 3 {
 			if cr := nr.channel(e.Params[1]); cr != nil {
-				ev := n.event(&e, archive.KindTopic)
+				ev := n.event(e, archive.KindTopic)
 				ev.Nick, ev.UserHost, ev.Account = "", "", ""
 				ev.Text = e.Params[2]
 				ev.Flags |= archive.FlagTopicOnJoin
@@ -388,10 +462,7 @@ func (n *netConn) account(e *girc.Event) string {
 	if e.Source == nil || !n.acctCaps.Load() {
 		return ""
 	}
-	if u := n.client.LookupUser(e.Source.Name); u != nil && u.Extras.Account != "*" {
-		return u.Extras.Account
-	}
-	return ""
+	return n.tr.accounts[config.FoldName(e.Source.Name)]
 }
 
 func (n *netConn) flushTopic() {
@@ -497,6 +568,9 @@ func (n *netConn) onJoin(r *recRules, nr *netRules, e *girc.Event) {
 	}
 	channel := e.Params[0]
 	f := config.FoldName(channel)
+	if len(e.Params) >= 2 && n.tr.caps["extended-join"] {
+		n.tr.setAccount(e.Source.Name, e.Params[1])
+	}
 	ev := n.event(e, archive.KindJoin)
 	if len(e.Params) >= 2 && e.Params[1] != "*" && ev.Account == "" {
 		ev.Account = e.Params[1] // extended-join
@@ -601,6 +675,7 @@ func (n *netConn) onQuit(r *recRules, nr *netRules, e *girc.Event) {
 		n.tr.leave(channel, ev.Nick)
 	}
 	delete(n.tr.hidden, config.FoldName(ev.Nick))
+	delete(n.tr.accounts, config.FoldName(ev.Nick))
 	n.maybeRegain(ev.Nick)
 }
 
@@ -617,6 +692,10 @@ func (n *netConn) onNick(r *recRules, nr *netRules, e *girc.Event) {
 		n.tr.hidden[config.FoldName(nick)] = true
 	}
 	delete(n.tr.hidden, config.FoldName(old))
+	if a, ok := n.tr.accounts[config.FoldName(old)]; ok {
+		delete(n.tr.accounts, config.FoldName(old))
+		n.tr.accounts[config.FoldName(nick)] = a
+	}
 	for _, channel := range n.tr.channelsOf(old) {
 		if cr := nr.channel(channel); cr != nil && !skip {
 			n.b.rec.record(n, cr, ev)
