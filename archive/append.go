@@ -33,7 +33,7 @@ type pending struct {
 // single event at once, so there is no artificial delay.
 type writer struct {
 	db     *DB
-	queue  chan pending
+	queue  chan *pending // pointers: a full-size queue of events would hold megabytes while idle
 	stop   chan struct{}
 	done   chan struct{}
 	closed atomic.Bool
@@ -44,7 +44,7 @@ type writer struct {
 }
 
 func startWriter(db *DB, size int) *writer {
-	w := &writer{db: db, queue: make(chan pending, size), stop: make(chan struct{}), done: make(chan struct{})}
+	w := &writer{db: db, queue: make(chan *pending, size), stop: make(chan struct{}), done: make(chan struct{})}
 	go w.loop()
 	return w
 }
@@ -90,7 +90,7 @@ func (db *DB) AppendAsync(ev Event, done func(id int64, err error)) error {
 		return ErrClosed
 	}
 	select {
-	case w.queue <- pending{ev: ev, done: done}:
+	case w.queue <- &pending{ev: ev, done: done}:
 		return nil
 	default:
 		return ErrQueueFull
@@ -111,7 +111,7 @@ func (db *DB) Flush(ctx context.Context) error {
 		return nil
 	}
 	select {
-	case w.queue <- pending{flush: marker}:
+	case w.queue <- &pending{flush: marker}:
 	case <-ctx.Done():
 		w.mu.RUnlock()
 		return ctx.Err()
@@ -160,11 +160,12 @@ const indexInterval = 200 * time.Millisecond
 
 func (w *writer) loop() {
 	defer close(w.done)
-	batch := make([]pending, 0, maxBatch)
+	batch := make([]*pending, 0, maxBatch)
 	lastIndex := time.Now()
 	dirty := false // committed lines wait for the index
 	var idle <-chan time.Time
 	for {
+		clear(batch) // let the committed events go
 		batch = batch[:0]
 		if dirty {
 			idle = time.After(indexInterval)
@@ -240,7 +241,7 @@ func (w *writer) index() bool {
 // when closing it gives up after a few tries and reports the error. It
 // reports whether events were committed. Flush markers are left to the
 // caller.
-func (w *writer) commitRetrying(batch []pending, closing bool) bool {
+func (w *writer) commitRetrying(batch []*pending, closing bool) bool {
 	backoff := 50 * time.Millisecond
 	for attempt := 1; ; attempt++ {
 		ids, n, err := w.commit(batch)
@@ -275,7 +276,7 @@ func (w *writer) commitRetrying(batch []pending, closing bool) bool {
 	}
 }
 
-func (w *writer) commit(batch []pending) ([]int64, int, error) {
+func (w *writer) commit(batch []*pending) ([]int64, int, error) {
 	ctx, cancel := context.WithTimeout(context.Background(), queryTimeout)
 	defer cancel()
 	evs := make([]Event, 0, len(batch))
