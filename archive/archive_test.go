@@ -94,22 +94,31 @@ func TestAppendKeepsEveryFieldAndOrder(t *testing.T) {
 	if start, ok := got[7].GapStart(); !ok || !start.Equal(t0.Add(-time.Hour)) {
 		t.Errorf("gap start = %v %v", start, ok)
 	}
-	// RangeCore: the same events with the core fields only.
+	// RangeCore and RangeShown: the same events with fewer fields.
 	start, end := Date{2026, 2, 2}.Bounds(time.UTC)
-	var core []Event
-	if err := db.RangeCore(ctx, channelID(t, db, "#chan"), start, end, func(ev Event) error {
-		core = append(core, ev)
-		return nil
-	}); err != nil {
-		t.Fatal(err)
-	}
-	if len(core) != len(got) {
-		t.Fatalf("RangeCore gave %d events, Day %d", len(core), len(got))
-	}
-	for i, ev := range got {
-		ev.Target, ev.UserHost, ev.Account, ev.MsgID, ev.Via = "", "", "", "", ""
-		if core[i] != ev {
-			t.Errorf("RangeCore event %d:\n got %+v\nwant %+v", i, core[i], ev)
+	for _, tc := range []struct {
+		name  string
+		read  func(context.Context, int64, time.Time, time.Time, func(Event) error) error
+		strip func(*Event)
+	}{
+		{"RangeCore", db.RangeCore, func(ev *Event) { ev.Target, ev.UserHost, ev.Account, ev.MsgID, ev.Via = "", "", "", "", "" }},
+		{"RangeShown", db.RangeShown, func(ev *Event) { ev.Account, ev.MsgID = "", "" }},
+	} {
+		var some []Event
+		if err := tc.read(ctx, channelID(t, db, "#chan"), start, end, func(ev Event) error {
+			some = append(some, ev)
+			return nil
+		}); err != nil {
+			t.Fatal(err)
+		}
+		if len(some) != len(got) {
+			t.Fatalf("%s gave %d events, Day %d", tc.name, len(some), len(got))
+		}
+		for i, ev := range got {
+			tc.strip(&ev)
+			if some[i] != ev {
+				t.Errorf("%s event %d:\n got %+v\nwant %+v", tc.name, i, some[i], ev)
+			}
 		}
 	}
 }

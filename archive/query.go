@@ -152,17 +152,33 @@ func scanEvent(s interface{ Scan(...any) error }, ev *Event) error {
 // in arrival order, calling fn for each. It streams: memory stays flat
 // whatever the range.
 func (db *DB) Range(ctx context.Context, channelID int64, from, to time.Time, fn func(Event) error) error {
-	return db.rangeEvents(ctx, channelID, from, to, true, fn)
+	return db.rangeEvents(ctx, channelID, from, to, colsAll, fn)
+}
+
+// RangeShown is Range without Account and MsgID, which no log page or
+// export format shows: each column read costs about a tenth of the time of
+// reading an event.
+func (db *DB) RangeShown(ctx context.Context, channelID int64, from, to time.Time, fn func(Event) error) error {
+	return db.rangeEvents(ctx, channelID, from, to, colsShown, fn)
 }
 
 // RangeCore is Range with only ID, Time, Kind, Nick, Text and Flags filled
 // in (besides Network and Channel): enough to count and to find links, and
 // a third cheaper to read, for statistics over years of events.
 func (db *DB) RangeCore(ctx context.Context, channelID int64, from, to time.Time, fn func(Event) error) error {
-	return db.rangeEvents(ctx, channelID, from, to, false, fn)
+	return db.rangeEvents(ctx, channelID, from, to, colsCore, fn)
 }
 
-func (db *DB) rangeEvents(ctx context.Context, channelID int64, from, to time.Time, full bool, fn func(Event) error) error {
+// columnSet says which of an event's columns a range reads.
+type columnSet int
+
+const (
+	colsCore  columnSet = iota // id, ts, kind, nick, text, flags
+	colsShown                  // and target, userhost, via
+	colsAll                    // and account, msgid
+)
+
+func (db *DB) rangeEvents(ctx context.Context, channelID int64, from, to time.Time, set columnSet, fn func(Event) error) error {
 	var network, name string
 	if err := db.ro.QueryRowContext(ctx, "SELECT network, name FROM channels WHERE id = ?", channelID).Scan(&network, &name); err != nil {
 		if errors.Is(err, sql.ErrNoRows) {
@@ -171,8 +187,11 @@ func (db *DB) rangeEvents(ctx context.Context, channelID int64, from, to time.Ti
 		return fmt.Errorf("read events: %w", err)
 	}
 	cols := "id, ts, kind, nick, text, flags & 2147483647"
-	if full {
-		cols += ", target, userhost, account, msgid, via"
+	switch set {
+	case colsShown:
+		cols += ", target, userhost, via"
+	case colsAll:
+		cols += ", target, userhost, via, account, msgid"
 	}
 	rows, err := db.ro.QueryContext(ctx, `SELECT `+cols+`
 		FROM events WHERE channel = ? AND ts >= ? AND ts < ? ORDER BY ts, id`, channelID, ms(from), ms(to))
@@ -184,8 +203,11 @@ func (db *DB) rangeEvents(ctx context.Context, channelID int64, from, to time.Ti
 	var ts int64
 	ev := Event{Network: network, Channel: name}
 	dest := []any{&ev.ID, &ts, &ev.Kind, &ev.Nick, &ev.Text, &ev.Flags}
-	if full {
-		dest = append(dest, &target, &userhost, &account, &msgid, &via)
+	if set >= colsShown {
+		dest = append(dest, &target, &userhost, &via)
+	}
+	if set >= colsAll {
+		dest = append(dest, &account, &msgid)
 	}
 	for rows.Next() {
 		if err := rows.Scan(dest...); err != nil {
