@@ -3,7 +3,7 @@
 # make fuzz   runs every fuzz test for FUZZTIME each.
 
 GO        ?= go
-DEBS      := inspircd atheme-services ngircd chromium irclog2html pisg
+DEBS      := inspircd atheme-services ngircd znc chromium irclog2html pisg
 # make bench also runs these reference tools and load generators.
 BENCH_DEBS := time limnoria wrk
 # make fixtures runs the real clients whose logs the readers are tested on.

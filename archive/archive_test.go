@@ -776,3 +776,39 @@ func TestSearchSeesTextWithoutFormatting(t *testing.T) {
 		t.Errorf("after the redaction: %d hits for red, %v", res.Total, err)
 	}
 }
+
+func TestContains(t *testing.T) {
+	db := openTest(t, Options{})
+	ctx := context.Background()
+	stored := Event{Network: "net", Channel: "#Chan", Time: t0, Kind: KindMessage, Nick: "alice", Text: "hello"}
+	kick := Event{Network: "net", Channel: "#chan", Time: t0, Kind: KindKick, Nick: "op", Target: "bob", Text: "spam"}
+	mustAppend(t, db, stored, kick)
+	at := func(ev Event, d time.Duration) Event { ev.Time = ev.Time.Add(d); return ev }
+	for _, tc := range []struct {
+		name string
+		ev   Event
+		want bool
+	}{
+		{"the same", stored, true},
+		{"channel case", func() Event { ev := stored; ev.Channel = "#CHAN"; return ev }(), true},
+		{"within the tolerance", at(stored, 900*time.Millisecond), true},
+		{"just before", at(stored, -time.Second), true},
+		{"too late", at(stored, 1100*time.Millisecond), false},
+		{"another nick", func() Event { ev := stored; ev.Nick = "bob"; return ev }(), false},
+		{"nick case counts", func() Event { ev := stored; ev.Nick = "Alice"; return ev }(), false},
+		{"another text", func() Event { ev := stored; ev.Text = "hello!"; return ev }(), false},
+		{"another kind", func() Event { ev := stored; ev.Kind = KindAction; return ev }(), false},
+		{"another network", func() Event { ev := stored; ev.Network = "other"; return ev }(), false},
+		{"a channel never logged", func() Event { ev := stored; ev.Channel = "#new"; return ev }(), false},
+		{"the kick", kick, true},
+		{"another kicked nick", func() Event { ev := kick; ev.Target = "carol"; return ev }(), false},
+	} {
+		got, err := db.Contains(ctx, tc.ev, time.Second)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got != tc.want {
+			t.Errorf("%s: Contains = %v, want %v", tc.name, got, tc.want)
+		}
+	}
+}

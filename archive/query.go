@@ -330,6 +330,32 @@ func (db *DB) Seen(ctx context.Context, nick string, channelIDs []int64) (Event,
 	return ev, true, nil
 }
 
+// Contains reports whether the archive holds an event like ev: in the same
+// channel log, of the same kind, by the same nick, with the same text and
+// target, at most tol away in time. The recorder asks it of the lines a
+// bouncer or the server plays back from before the bot joined, which the
+// bot may have recorded live already.
+func (db *DB) Contains(ctx context.Context, ev Event, tol time.Duration) (bool, error) {
+	ctx, cancel := context.WithTimeout(ctx, queryTimeout)
+	defer cancel()
+	db.mu.Lock()
+	ch, ok := db.channels[chanKey{ev.Network, FoldChannel(ev.Channel)}]
+	db.mu.Unlock()
+	if !ok {
+		return false, nil // a log never written to holds nothing
+	}
+	var one int
+	err := db.ro.QueryRowContext(ctx, `SELECT 1 FROM events WHERE channel = ? AND ts >= ? AND ts <= ? AND kind = ? AND nick = ? AND text = ?
+		AND coalesce(target, '') = ? LIMIT 1`, ch, ms(ev.Time.Add(-tol)), ms(ev.Time.Add(tol)), ev.Kind, ev.Nick, ev.Text, ev.Target).Scan(&one)
+	if errors.Is(err, sql.ErrNoRows) {
+		return false, nil
+	}
+	if err != nil {
+		return false, fmt.Errorf("look up an event of %s: %w", ev.Channel, err)
+	}
+	return true, nil
+}
+
 // Event returns one event by id.
 func (db *DB) Event(ctx context.Context, id int64) (Event, error) {
 	ctx, cancel := context.WithTimeout(ctx, queryTimeout)

@@ -159,6 +159,11 @@ type tracker struct {
 	hidden    map[string]bool   // folded nicks an opted-out nick changed to, on this connection
 	caps      map[string]bool   // capabilities the server acknowledged
 	accounts  map[string]string // folded nick → services account, for servers without account-tag
+	// joinedAt is when the bot joined each channel (folded) on this
+	// connection, by the server's clock: a line stamped earlier is played
+	// back history (a bouncer's buffer, a server's chathistory replay).
+	joinedAt map[string]time.Time
+	flushed  bool // the archive was flushed for the first history line
 }
 
 type members struct {
@@ -183,6 +188,8 @@ func (t *tracker) reset() {
 	t.hidden = map[string]bool{}
 	t.caps = map[string]bool{}
 	t.accounts = map[string]string{}
+	t.joinedAt = map[string]time.Time{}
+	t.flushed = false
 }
 
 // capReply follows CAP ACK and CAP DEL (cap-notify): which capabilities
@@ -490,6 +497,11 @@ func (n *netConn) onMessage(r *recRules, nr *netRules, e *girc.Event) {
 		return
 	}
 	target, text := e.Params[0], e.Params[len(e.Params)-1]
+	if strings.HasPrefix(e.Source.Name, "*") {
+		// No nick starts with "*": these are a bouncer's own voices (ZNC's
+		// *status, its "***" around a buffer playback, module nicks).
+		return
+	}
 	notice := e.Command == girc.NOTICE
 	action := false
 	if strings.HasPrefix(text, "\x01") {
@@ -578,6 +590,7 @@ func (n *netConn) onJoin(r *recRules, nr *netRules, e *girc.Event) {
 	cr := nr.channel(channel)
 	if ev.Flags&archive.FlagSelf != 0 {
 		n.tr.chans[f] = &members{name: channel, nicks: map[string]string{}}
+		n.tr.joinedAt[f] = ev.Time
 		n.mu.Lock()
 		n.joined[f] = channel
 		start, gap := n.pendingGap[f]
@@ -604,6 +617,7 @@ func (n *netConn) onJoin(r *recRules, nr *netRules, e *girc.Event) {
 func (n *netConn) lostChannel(channel string, at time.Time) {
 	f := config.FoldName(channel)
 	delete(n.tr.chans, f)
+	delete(n.tr.joinedAt, f)
 	n.mu.Lock()
 	delete(n.joined, f)
 	if _, ok := n.pendingGap[f]; !ok {
@@ -755,6 +769,8 @@ type recorder struct {
 	failed     atomic.Int64 // refused by the archive
 	dropped    atomic.Int64 // lost to a full spool
 	duplicates atomic.Int64 // bridge echoes not stored
+	// replayedKnown counts played-back history the archive held already.
+	replayedKnown atomic.Int64
 }
 
 // maxSpool bounds the events held in memory while the archive's queue is
@@ -785,6 +801,10 @@ func (r *recorder) record(n *netConn, cr *chanRule, ev archive.Event) {
 	if cr.bridge != "" || ev.Flags&archive.FlagRelayed != 0 {
 		ev.Via = n.name
 	}
+	if r.replayed(n, cr, ev) {
+		r.replayedKnown.Add(1)
+		return
+	}
 	now := time.Now()
 	r.mu.Lock()
 	defer r.mu.Unlock()
@@ -801,6 +821,38 @@ func (r *recorder) record(n *netConn, cr *chanRule, ev archive.Event) {
 	}
 	n.lastEvent.Store(now.UnixNano())
 	r.appendLocked(ev)
+}
+
+// historyTolerance is how far apart in time a played-back line and a stored
+// one may be and still be the same line.
+const historyTolerance = time.Second
+
+// replayed reports whether ev is history played back to the bot (stamped
+// before it joined the channel on this connection, by a bouncer such as ZNC
+// or by the server) that the archive holds already. Lines the bot missed
+// while it was away are recorded, at the time they were said.
+func (r *recorder) replayed(n *netConn, cr *chanRule, ev archive.Event) bool {
+	joined, ok := n.tr.joinedAt[config.FoldName(cr.ch.Name)]
+	if !ok || !ev.Time.Before(joined) || r.sink != nil {
+		return false
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if !n.tr.flushed {
+		// What was recorded before the connection went down must be in
+		// the archive before it can be compared with.
+		if err := r.b.db.Flush(ctx); err != nil {
+			n.log.Warn("cannot compare played-back lines with the archive; recording them", "err", err)
+			return false
+		}
+		n.tr.flushed = true
+	}
+	known, err := r.b.db.Contains(ctx, ev, historyTolerance)
+	if err != nil {
+		n.log.Warn("cannot compare a played-back line with the archive; recording it", "err", err)
+		return false
+	}
+	return known
 }
 
 func (r *recorder) done(ev archive.Event) func(int64, error) {

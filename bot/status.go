@@ -20,6 +20,7 @@ type Status struct {
 	EventsFailed   int64           `json:"events_failed"`     // refused by the archive
 	EventsDropped  int64           `json:"events_dropped"`    // lost because the archive fell far behind
 	Duplicates     int64           `json:"bridge_duplicates"` // copies of bridged lines not stored again
+	Replayed       int64           `json:"replayed_known"`    // played-back lines (a bouncer's buffer) the archive held already
 	Reconnects     int64           `json:"reconnects"`
 	QueueDepth     int             `json:"queue_depth"` // events waiting for the disk
 	ListenerDrops  int64           `json:"listener_drops"`
@@ -49,6 +50,7 @@ func (b *Bot) Status() Status {
 		EventsFailed:   b.rec.failed.Load(),
 		EventsDropped:  b.rec.dropped.Load(),
 		Duplicates:     b.rec.duplicates.Load(),
+		Replayed:       b.rec.replayedKnown.Load(),
 		QueueDepth:     b.db.QueueDepth() + b.rec.spooled(),
 		ListenerDrops:  b.ldrops.Load(),
 		Goroutines:     runtime.NumGoroutine(),
@@ -126,6 +128,8 @@ func (s Status) Metrics() string {
 	value("proceedings_events_dropped_total", "", float64(s.EventsDropped))
 	metric("proceedings_bridge_duplicates_total", "counter", "Copies of bridged lines that were not stored again.")
 	value("proceedings_bridge_duplicates_total", "", float64(s.Duplicates))
+	metric("proceedings_replayed_known_total", "counter", "Played-back lines (a bouncer's buffer, a server's history) that the archive held already.")
+	value("proceedings_replayed_known_total", "", float64(s.Replayed))
 	metric("proceedings_archive_queue_depth", "gauge", "Events waiting to be written to the archive.")
 	value("proceedings_archive_queue_depth", "", float64(s.QueueDepth))
 	metric("proceedings_listener_drops_total", "counter", "Incoming lines dropped for a listener that fell behind.")

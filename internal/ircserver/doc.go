@@ -40,6 +40,15 @@
 //		return strings.Contains(l, "PRIVMSG #test :hello")
 //	})
 //
+// # Bouncer
+//
+// [StartZNC] puts Debian's ZNC (package "znc") in front of a server: one ZNC
+// user and network, in the given channels, reached with the server password
+// [Bouncer.Password]. [BouncerOptions.KeepBuffer] switches ZNC from its
+// default (play back once what was said while no client was attached) to
+// playing the last 500 lines back on every attach. ZNC keeps a root user
+// waiting 30 seconds, so as root it runs as "nobody".
+//
 // The server is stopped when the test ends; [Server.Restart] stops and starts
 // it again on the same port, to test reconnects. [Start], [Dial],
 // [Client.Send], [Client.Join] and [Client.Expect] call t.Fatal, so call them
