@@ -1011,7 +1011,7 @@ func (n *netConn) recordOwn(l outLine) {
 		if hasNoLogPrefix(text, r.noLog) {
 			in.NoLog = true
 		} else {
-			n.b.rec.record(n, cr, ev)
+			n.b.rec.store(n, cr, ev) // sent just now: no history to compare with
 		}
 	}
 	n.b.deliver(in)

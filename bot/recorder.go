@@ -795,15 +795,24 @@ func (r *recorder) refused(err error) {
 	}
 }
 
-// record stores ev in the log of cr, as seen on network n.
+// record stores ev, read from the server on network n, in the log of cr,
+// unless it is played-back history the log holds already. Only the
+// goroutine that reads n's lines calls it.
 func (r *recorder) record(n *netConn, cr *chanRule, ev archive.Event) {
 	ev.Network, ev.Channel = cr.log.Network, cr.log.Name
-	if cr.bridge != "" || ev.Flags&archive.FlagRelayed != 0 {
-		ev.Via = n.name
-	}
 	if r.replayed(n, cr, ev) {
 		r.replayedKnown.Add(1)
 		return
+	}
+	r.store(n, cr, ev)
+}
+
+// store stores ev in the log of cr, as seen on network n; lines of the
+// bot's own that the server does not echo come here directly.
+func (r *recorder) store(n *netConn, cr *chanRule, ev archive.Event) {
+	ev.Network, ev.Channel = cr.log.Network, cr.log.Name
+	if cr.bridge != "" || ev.Flags&archive.FlagRelayed != 0 {
+		ev.Via = n.name
 	}
 	now := time.Now()
 	r.mu.Lock()
