@@ -10,13 +10,16 @@
 //
 // # Recording
 //
-// girc reads the socket and runs handlers; bot registers one foreground
-// handler for every event (girc.ALL_EVENTS). girc waits for foreground
-// handlers before it takes the next event off the socket, so that handler sees
-// events in the server's order, and it only turns each one into zero or more
-// archive.Event values and queues them with archive.DB.AppendAsync, which
-// never blocks. Listeners (commands, URL titles) get an Incoming afterwards,
-// on their own goroutines, so nothing they do can delay recording.
+// The bot reads the socket itself, under girc: lineConn.Read takes each line
+// in the server's order, and netConn.onLine parses it, keeps the
+// connection's state (the tracker: channel members, accounts, capabilities),
+// turns it into zero or more archive.Event values and queues them with
+// archive.DB.AppendAsync, which never blocks, before girc sees the line. girc
+// gets only the lines it needs to keep the connection (not messages and
+// notices to channels); its dispatch, a goroutine and copies per handler,
+// would otherwise hold a busy channel back. Listeners (commands, URL
+// titles) get an Incoming afterwards, on their own goroutines, so nothing
+// they do can delay recording.
 //
 // # Where events are stored
 //
