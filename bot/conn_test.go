@@ -531,7 +531,8 @@ func BenchmarkLineToEvent(b *testing.B) {
 }
 
 // sinkNet is the one network of a bot that records the channels given,
-// with the archive replaced by a list: recorded returns what reached it.
+// with the archive replaced by a list: recorded returns what reached it
+// since the last call.
 func sinkNet(t testing.TB, channels ...string) (n *netConn, recorded func() []archive.Event) {
 	t.Helper()
 	cfg := parseConfig(t, t.TempDir(), singleNet("127.0.0.1:6667", "logbot", channels...))
@@ -554,7 +555,9 @@ func sinkNet(t testing.TB, channels ...string) (n *netConn, recorded func() []ar
 	return bot.nets[0], func() []archive.Event {
 		mu.Lock()
 		defer mu.Unlock()
-		return slices.Clone(evs)
+		out := evs
+		evs = nil
+		return out
 	}
 }
 
@@ -704,4 +707,54 @@ func TestTrackerFromLines(t *testing.T) {
 	if seen != len(want) {
 		t.Errorf("recorded %d of the %d messages", seen, len(want))
 	}
+}
+
+// FuzzOnLine records arbitrary server lines: nothing panics, every event
+// is one the archive accepts, in valid UTF-8, and no private message and
+// nothing said by a nick starting with "*" (a bouncer's) is recorded.
+func FuzzOnLine(f *testing.F) {
+	for _, l := range []string{
+		":a!b@c PRIVMSG #c :hello",
+		"@time=2026-02-02T12:00:00.000Z;account=acct :a!b@c PRIVMSG #c :\x01ACTION waves\x01",
+		":a!b@c JOIN #c acct :Real Name",
+		":a!b@c QUIT :bye",
+		":a!b@c NICK :a2",
+		":op!o@h KICK #c a :spam",
+		":op!o@h MODE #c +o a",
+		":srv 332 logbot #c :topic",
+		":srv 333 logbot #c op!o@h 1700000000",
+		":srv 353 logbot = #c :@op +a b",
+		":srv CAP * ACK :extended-join account-notify",
+		":srv 354 logbot 1 #c u h a acct :Real",
+		":***!znc@znc.in PRIVMSG #c :Buffer Playback...",
+		":a!b@c PRIVMSG logbot :private",
+		"@time=bad :a!b@c PRIVMSG @#c :ops only",
+	} {
+		f.Add([]byte(l))
+	}
+	n, recorded := sinkNet(f, "#c")
+	// The fuzzing workers must not log through f.
+	n.log = slog.New(slog.DiscardHandler)
+	n.b.log = n.log
+	f.Fuzz(func(t *testing.T, raw []byte) {
+		n.tr.reset()
+		n.tr.me = "logbot"
+		clean, ok := cleanLine(raw)
+		if !ok {
+			return
+		}
+		n.onLine(clean)
+		for _, ev := range recorded() {
+			ev.Network, ev.Channel = "test", "#c"
+			if err := ev.Validate(); err != nil {
+				t.Fatalf("%q recorded an event the archive refuses: %v (%+v)", clean, err, ev)
+			}
+			if !utf8.ValidString(ev.Nick + ev.Text + ev.Target + ev.UserHost + ev.Account) {
+				t.Fatalf("%q recorded invalid UTF-8: %+v", clean, ev)
+			}
+			if ev.Kind.IsSpeech() && (strings.HasPrefix(ev.Nick, "*") || strings.Contains(string(clean), "PRIVMSG logbot ")) {
+				t.Fatalf("%q was recorded: %+v", clean, ev)
+			}
+		}
+	})
 }
