@@ -790,25 +790,39 @@ func (n *netConn) onWelcome(e *girc.Event) {
 	if config.FoldName(nick) != config.FoldName(nc.Nick) {
 		n.log.Warn("the configured nick is taken; using another and taking it back when it frees up", "nick", nick, "want", nc.Nick)
 	}
+	var out []*girc.Event
 	if nc.NickServ != nil && !n.saslOK.Load() {
 		pw, err := nc.NickServ.Value()
 		if err != nil {
 			n.log.Error("cannot identify to NickServ", "err", err)
 		} else {
-			n.client.Send(&girc.Event{Command: girc.PRIVMSG, Params: []string{"NickServ", "IDENTIFY " + pw}, Sensitive: true})
+			out = append(out, &girc.Event{Command: girc.PRIVMSG, Params: []string{"NickServ", "IDENTIFY " + pw}, Sensitive: true})
 		}
 	}
-	r := n.b.rules.Load().net(n.name)
-	if r == nil {
+	if r := n.b.rules.Load().net(n.name); r != nil {
+		var chans []config.Channel
+		for _, cr := range r.order {
+			chans = append(chans, cr.ch)
+		}
+		for _, line := range joinLines(chans, n.log) {
+			out = append(out, &girc.Event{Command: girc.JOIN, Params: line, Sensitive: len(line) > 1})
+		}
+	}
+	n.sendFromReader(out...)
+}
+
+// sendFromReader sends lines for the goroutine that reads the server, in
+// order, without making it wait: girc's Send can block (up to 30 s) while
+// the connection is going down, and the reading goroutine records.
+func (n *netConn) sendFromReader(evs ...*girc.Event) {
+	if len(evs) == 0 {
 		return
 	}
-	var chans []config.Channel
-	for _, cr := range r.order {
-		chans = append(chans, cr.ch)
-	}
-	for _, line := range joinLines(chans, n.log) {
-		n.client.Send(&girc.Event{Command: girc.JOIN, Params: line, Sensitive: len(line) > 1})
-	}
+	go func() {
+		for _, e := range evs {
+			n.client.Send(e)
+		}
+	}()
 }
 
 // joinLines packs channels into as few JOIN commands as fit a line: keyed

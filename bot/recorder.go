@@ -728,7 +728,7 @@ func (n *netConn) onNick(r *recRules, nr *netRules, e *girc.Event) {
 // maybeRegain asks for the configured nick when its holder just left it.
 func (n *netConn) maybeRegain(freed string) {
 	if want := n.cfg().Nick; config.FoldName(freed) == config.FoldName(want) && n.tr.me != config.FoldName(want) {
-		n.client.Cmd.Nick(want)
+		n.sendFromReader(&girc.Event{Command: girc.NICK, Params: []string{want}})
 	}
 }
 
