@@ -136,6 +136,8 @@ type botOptions struct {
 	shutdownTimeout time.Duration // how long QUIT and the final flush may take
 	quitMessage     string
 	listenerQueue   int
+	trimAfter       int64         // events recorded in a burst whose memory trimLoop returns…
+	trimQuiet       time.Duration // …once the bot has been quiet this long
 	// onRecorded, when set, is called from the archive's writer after each
 	// event is committed (err nil) or refused.
 	onRecorded func(ev archive.Event, id int64, err error)
@@ -164,6 +166,8 @@ func defaultOptions() botOptions {
 		shutdownTimeout: 10 * time.Second,
 		quitMessage:     "proceedings is shutting down",
 		listenerQueue:   1024,
+		trimAfter:       10000,
+		trimQuiet:       2 * time.Second,
 	}
 }
 
@@ -229,6 +233,11 @@ func (b *Bot) Run(ctx context.Context) error {
 	go func() {
 		defer wg.Done()
 		b.refreshOptOutsLoop(ctx)
+	}()
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		b.trimLoop(ctx)
 	}()
 	<-ctx.Done()
 	b.log.Info("shutting down: leaving IRC and flushing the archive")

@@ -17,6 +17,7 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"runtime/metrics"
 	"slices"
 	"strings"
 	"sync"
@@ -757,4 +758,47 @@ func FuzzOnLine(f *testing.F) {
 			}
 		}
 	})
+}
+
+// TestTrimAfterBurst: the bot returns memory (one forced collection) once
+// it is quiet after a burst of recorded events, and not while events keep
+// coming or after a few.
+func TestTrimAfterBurst(t *testing.T) {
+	n, _ := sinkNet(t, "#c")
+	b := n.b
+	b.opts.trimAfter, b.opts.trimQuiet = 1000, 20*time.Millisecond
+	forced := func() uint64 {
+		s := []metrics.Sample{{Name: "/gc/cycles/forced:gc-cycles"}}
+		metrics.Read(s)
+		return s[0].Value.Uint64()
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { b.trimLoop(ctx); close(done) }()
+	defer func() { cancel(); <-done }()
+
+	// A few events: no trim.
+	b.rec.recorded.Add(10)
+	before := forced()
+	time.Sleep(200 * time.Millisecond)
+	if got := forced() - before; got != 0 {
+		t.Errorf("%d forced collections after 10 events", got)
+	}
+	// A burst that goes on: no trim while it lasts.
+	for range 10 {
+		b.rec.recorded.Add(500)
+		time.Sleep(10 * time.Millisecond)
+	}
+	if got := forced() - before; got != 0 {
+		t.Errorf("%d forced collections while events kept coming", got)
+	}
+	// Then quiet: one trim.
+	deadline := time.Now().Add(5 * time.Second)
+	for forced() == before && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+	}
+	time.Sleep(200 * time.Millisecond)
+	if got := forced() - before; got != 1 {
+		t.Errorf("%d forced collections once quiet after 5,010 events, want 1", got)
+	}
 }

@@ -45,6 +45,7 @@ func testOptions() botOptions {
 	o.rejoinBase = 100 * time.Millisecond
 	o.sendEvery = 5 * time.Millisecond
 	o.sendBurst = 100
+	o.trimAfter = 1 << 62 // no forced collections but where a test asks for them
 	return o
 }
 

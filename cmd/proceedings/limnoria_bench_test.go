@@ -153,6 +153,10 @@ func kept(got []int, n int) int {
 // and the resident memory after it. With PROCEEDINGS_RSS_EVENTS set,
 // Limnoria then leaves and the client goes on until proceedings has
 // recorded that many lines in all, for its memory after a million events.
+// settle is how long the burst benchmark lets the bot sit quiet before
+// it reads its settled resident memory.
+const settle = 10 * time.Second
+
 func BenchmarkBurstBesideLimnoria(b *testing.B) {
 	n := envInt(b, "PROCEEDINGS_BURST_LINES", 10000)
 	rssEvents := 0
@@ -229,6 +233,7 @@ func BenchmarkBurstBesideLimnoria(b *testing.B) {
 	}
 
 	var start, sentLast, oursDone, limDone time.Time
+	var oursLat, limLat []time.Duration // per burst line, sent → seen on disk
 	readerDone := make(chan time.Time, 1)
 	for b.Loop() {
 		go func() {
@@ -236,16 +241,28 @@ func BenchmarkBurstBesideLimnoria(b *testing.B) {
 			reader.Expect(2*time.Minute, func(l string) bool { return strings.HasSuffix(l, lastLine) })
 			readerDone <- time.Now()
 		}()
+		base := linesInArchive()
+		sentAt := make([]time.Time, n)
 		start = time.Now()
 		for i := 1; i <= n; i++ {
 			alice.Send("PRIVMSG #burst :burst line %d", i)
+			sentAt[i-1] = time.Now()
 		}
 		sentLast = time.Now()
-		// Watch both until each has everything, or stalls for 20 s.
+		// Watch both until each has everything, or stalls for 20 s. Lines
+		// arrive in order, so the lines a poll finds new were committed
+		// (written) since the poll before: each line's latency is from its
+		// send to the first poll that saw it.
 		last, lastLim, lastChange := -1, -1, time.Now()
 		for oursDone.IsZero() || limDone.IsZero() {
 			o, l := linesInArchive(), limLines()
 			now := time.Now()
+			for k := len(oursLat); k < min(o-base, n); k++ {
+				oursLat = append(oursLat, now.Sub(sentAt[k]))
+			}
+			for k := len(limLat); k < min(l, n); k++ {
+				limLat = append(limLat, now.Sub(sentAt[k]))
+			}
 			if oursDone.IsZero() && o >= n {
 				oursDone = now
 			}
@@ -286,6 +303,15 @@ func BenchmarkBurstBesideLimnoria(b *testing.B) {
 	b.ReportMetric(sentLast.Sub(start).Seconds()*1000, "send-ms")
 	b.ReportMetric(float64(oursKept), "ours-kept")
 	b.ReportMetric(float64(limKept), "limnoria-kept")
+	for _, side := range []struct {
+		name string
+		lat  []time.Duration
+	}{{"ours", oursLat}, {"limnoria", limLat}} {
+		if len(side.lat) == n {
+			b.ReportMetric(percentileMS(side.lat, 50), side.name+"-p50-ms")
+			b.ReportMetric(percentileMS(side.lat, 99), side.name+"-p99-ms")
+		}
+	}
 	if !oursDone.IsZero() {
 		b.ReportMetric(float64(oursDone.Sub(sentLast).Milliseconds()), "ours-last-ms")
 		b.ReportMetric(float64(n)/oursDone.Sub(start).Seconds(), "ours-lines/s")
@@ -336,6 +362,11 @@ func BenchmarkBurstBesideLimnoria(b *testing.B) {
 		b.ReportMetric(rss, "ours-rss-after-MiB")
 		b.ReportMetric(peak, "ours-peak-rss-MiB")
 		b.ReportMetric(files, "ours-rss-files-MiB")
+		// And once the bot has been quiet for a while, as it is between
+		// the bursts of a real channel.
+		time.Sleep(settle)
+		settled, _, _ := memory(b, bot.Process.Pid)
+		b.ReportMetric(settled, "ours-rss-settled-MiB")
 	}
 	bot.Process.Signal(syscall.SIGTERM)
 	if err := bot.Wait(); err != nil {
@@ -396,9 +427,7 @@ series:
 			alice.Expect(10*time.Second, answered(i))
 			took[i] = time.Since(t)
 		}
-		slices.Sort(took)
-		ms := func(q float64) float64 { return float64(took[int(q*float64(len(took)-1))].Microseconds()) / 1000 }
-		return ms(0.50), ms(0.99)
+		return percentileMS(took, 50), percentileMS(took, 99)
 	}
 	fromBot := func(nick string) func(int) func(string) bool {
 		return func(int) func(string) bool {
@@ -436,4 +465,11 @@ series:
 	b.ReportMetric(echoP99, "limnoria-echo-p99-ms")
 	bot.Process.Signal(syscall.SIGTERM)
 	bot.Wait()
+}
+
+// percentileMS is the p-th percentile of durations, in milliseconds (the
+// nearest rank below). It sorts d.
+func percentileMS(d []time.Duration, p int) float64 {
+	slices.Sort(d)
+	return float64(d[p*(len(d)-1)/100].Microseconds()) / 1000
 }
