@@ -496,6 +496,9 @@ func TestReadOnlyWhileWriting(t *testing.T) {
 	if err != nil || res.Total != 1 {
 		t.Fatalf("read-only search = %+v %v", res, err)
 	}
+	if evs, err := ro.Day(ctx, channelID(t, ro, "#c"), Date{2026, 2, 2}); err != nil || len(evs) != 2 || evs[1].Text != "world" {
+		t.Fatalf("read-only day = %+v %v", evs, err)
+	}
 	if _, err := ro.Append(ctx, msg("#c", "a", "x", t0)); err == nil {
 		t.Fatal("append to a read-only archive succeeded")
 	}

@@ -46,6 +46,9 @@ type DB struct {
 	log  *slog.Logger
 	rw   *sql.DB // one connection: every write goes through it
 	ro   *sql.DB // a pool of read-only connections
+	// readers are the read-only connections that read ranges of events
+	// (scan.go).
+	readers *scanners
 
 	mu       sync.Mutex
 	channels map[chanKey]int64 // network + folded name → channel id
@@ -78,7 +81,8 @@ func Open(ctx context.Context, path string, opt Options) (*DB, error) {
 	} else if err := os.MkdirAll(filepath.Dir(abs), 0o755); err != nil {
 		return nil, fmt.Errorf("open archive %s: create its directory: %w", path, err)
 	}
-	db := &DB{path: abs, loc: opt.Location, log: opt.Logger.With("component", "archive"), channels: map[chanKey]int64{}}
+	db := &DB{path: abs, loc: opt.Location, log: opt.Logger.With("component", "archive"), channels: map[chanKey]int64{},
+		readers: &scanners{path: abs}}
 
 	if !opt.ReadOnly {
 		db.rw, err = sql.Open("sqlite", dsn(abs, false))
@@ -160,6 +164,7 @@ func (db *DB) Close() error {
 
 func (db *DB) closeHandles() error {
 	var errs []error
+	db.readers.close()
 	if db.ro != nil {
 		errs = append(errs, db.ro.Close())
 	}

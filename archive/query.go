@@ -186,40 +186,30 @@ func (db *DB) rangeEvents(ctx context.Context, channelID int64, from, to time.Ti
 		}
 		return fmt.Errorf("read events: %w", err)
 	}
-	cols := "id, ts, kind, nick, text, flags & 2147483647"
+	cols := "id, ts, kind, flags & 2147483647, nick, text"
 	switch set {
 	case colsShown:
 		cols += ", target, userhost, via"
 	case colsAll:
 		cols += ", target, userhost, via, account, msgid"
 	}
-	rows, err := db.ro.QueryContext(ctx, `SELECT `+cols+`
-		FROM events WHERE channel = ? AND ts >= ? AND ts < ? ORDER BY ts, id`, channelID, ms(from), ms(to))
-	if err != nil {
-		return fmt.Errorf("read events: %w", err)
-	}
-	defer rows.Close()
-	var target, userhost, account, msgid, via sql.NullString
-	var ts int64
 	ev := Event{Network: network, Channel: name}
-	dest := []any{&ev.ID, &ts, &ev.Kind, &ev.Nick, &ev.Text, &ev.Flags}
-	if set >= colsShown {
-		dest = append(dest, &target, &userhost, &via)
-	}
-	if set >= colsAll {
-		dest = append(dest, &account, &msgid)
-	}
-	for rows.Next() {
-		if err := rows.Scan(dest...); err != nil {
-			return fmt.Errorf("read events: %w", err)
-		}
-		ev.Time = fromMS(ts)
-		ev.Target, ev.UserHost, ev.Account, ev.MsgID, ev.Via = target.String, userhost.String, account.String, msgid.String, via.String
-		if err := fn(ev); err != nil {
-			return err
-		}
-	}
-	return rows.Err()
+	return db.scan(ctx, `SELECT `+cols+` FROM events WHERE channel = ? AND ts >= ? AND ts < ? ORDER BY ts, id`,
+		[]int64{channelID, ms(from), ms(to)}, func(s *scanner, st uintptr) error {
+			ev.ID = s.int64(st, 0)
+			ev.Time = fromMS(s.int64(st, 1))
+			ev.Kind = Kind(s.int64(st, 2))
+			ev.Flags = Flags(s.int64(st, 3))
+			switch set {
+			case colsCore:
+				s.texts(st, 4, &ev.Nick, &ev.Text)
+			case colsShown:
+				s.texts(st, 4, &ev.Nick, &ev.Text, &ev.Target, &ev.UserHost, &ev.Via)
+			default:
+				s.texts(st, 4, &ev.Nick, &ev.Text, &ev.Target, &ev.UserHost, &ev.Via, &ev.Account, &ev.MsgID)
+			}
+			return fn(ev)
+		})
 }
 
 // Day returns the events of one channel on one local day, in order.
