@@ -38,6 +38,9 @@ type worker struct {
 	page bytes.Buffer
 	txt  bytes.Buffer
 	gmi  []byte
+	// people holds the speakers list and nick filter notices of the day
+	// page (appendPeople).
+	people []byte
 }
 
 // dayResult is what rendering a day gives back.
@@ -65,7 +68,10 @@ type dayData struct {
 	Txt, Gmi      string
 	LinksPage     string
 	LinkCount     int
-	Speakers      []speaker
+	// People lists the speakers (their <li> items) and Filters holds the
+	// notice of each one's nick filter; both from the line writer
+	// (appendPeople), "" on a day without speakers.
+	People, Filters template.HTML
 }
 
 // linkRow is one link of a day's links page; appendLinkRow writes it.
@@ -229,8 +235,8 @@ func (r *renderer) renderDay(ctx context.Context, job dayJob, w *worker) (dayRes
 		Gmi:        base + ".gmi",
 		LinksPage:  base + "-links.html",
 		LinkCount:  len(a.rows),
-		Speakers:   speakers,
 	}
+	data.People, data.Filters = appendPeople(w, speakers)
 	dayPath := ch.dir + base + ".html"
 	pg := r.page(PageTitle(day), 2, dayPath, ch.opts.NoIndex, &data).withSearch(ch.Name, ch.Network)
 	pg.Styles = []string{base + ".css"}

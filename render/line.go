@@ -7,10 +7,11 @@ package render
 //     reasons, topics, modes, channel names) goes through appendText or
 //     appendEscaped, which escape & < > " ', replace control characters and
 //     invalid UTF-8 by U+FFFD, and emit no markup of their own;
-//   - the only markup written is fixed: the elements li, a, time and span,
-//     the attributes id, class, href and rel, and class names from a fixed
-//     set (see lineClasses in line_test.go, enforced by FuzzLineWriter);
-//     this holds for the day's lines and for the rows of its links page;
+//   - the only markup written is fixed: the elements li, a, time and span
+//     (and p, b and small in a day's list of speakers), the attributes id,
+//     class, href and rel, and class names from a fixed set (see
+//     lineClasses in line_test.go, enforced by FuzzLineWriter); this holds
+//     for the day's lines, its speakers and the rows of its links page;
 //   - links are built only from URLs that scanURLs parsed and accepted
 //     (http, https, gemini, irc), always with rel="nofollow ugc noopener";
 //   - mIRC formatting becomes class names chosen from fixed tables, never
@@ -19,6 +20,7 @@ package render
 // Its output is the only template.HTML the page templates trust.
 
 import (
+	"html/template"
 	"strconv"
 	"strings"
 	"time"
@@ -233,6 +235,39 @@ func appendNick(b []byte, nick string, h uint32, open, close string) []byte {
 	b = appendPlain(b, nick)
 	b = append(b, close...)
 	return append(b, "</span>"...)
+}
+
+// appendPeople writes a day page's speakers, each linking to their nick
+// filter, and the notice each filter shows, into w.people. The IDs and
+// colours are made of hex digits and numbers; nicks are escaped.
+func appendPeople(w *worker, speakers []speaker) (people, filters template.HTML) {
+	if len(speakers) == 0 {
+		return "", ""
+	}
+	b := w.people[:0]
+	for _, s := range speakers {
+		b = append(b, `<li><a class="`...)
+		b = append(b, s.Colour...)
+		b = append(b, `" href="#`...)
+		b = append(b, s.ID...)
+		b = append(b, `">`...)
+		b = appendEscaped(b, s.Nick)
+		b = append(b, `</a> <small>`...)
+		b = strconv.AppendInt(b, int64(s.Lines), 10)
+		b = append(b, `</small></li>`...)
+	}
+	mid := len(b)
+	for _, s := range speakers {
+		b = append(b, `<p class="nf" id="`...)
+		b = append(b, s.ID...)
+		b = append(b, `">Only the lines of <b class="`...)
+		b = append(b, s.Colour...)
+		b = append(b, `">`...)
+		b = appendEscaped(b, s.Nick)
+		b = append(b, "</b> are shown. <a href=\"#\">Show everyone</a></p>\n"...)
+	}
+	w.people = b
+	return template.HTML(b[:mid]), template.HTML(b[mid:])
 }
 
 // appendPlain writes text without its mIRC formatting, escaped.

@@ -271,3 +271,88 @@ func BenchmarkLine(b *testing.B) {
 		})
 	}
 }
+
+func TestAppendPeople(t *testing.T) {
+	nicks := []string{"alice", `"><svg onload=alert(1)>`, "b&b<'x'>", "\xff\x00nick\u202e"}
+	var speakers []speaker
+	for i, n := range nicks {
+		h := nickHash(n)
+		speakers = append(speakers, speaker{ID: nickClass(h), Nick: n, Colour: colourClass(h), Lines: i + 1})
+	}
+	var w worker
+	people, filters := appendPeople(&w, speakers)
+	allowed := map[string]map[string]bool{
+		"li": {}, "small": {}, "p": {"class": true, "id": true}, "b": {"class": true}, "a": {"class": true, "href": true},
+	}
+	idRe := regexp.MustCompile(`^n-[0-9a-f]{8}$`)
+	check := func(what string, out string, ctxTag atom.Atom, top string) {
+		t.Helper()
+		nodes, err := html.ParseFragment(strings.NewReader(out), &html.Node{Type: html.ElementNode, Data: ctxTag.String(), DataAtom: ctxTag})
+		if err != nil {
+			t.Fatalf("%s does not parse: %v", what, err)
+		}
+		var tops []*html.Node
+		for _, n := range nodes {
+			if n.Type == html.ElementNode {
+				tops = append(tops, n)
+			} else if strings.TrimSpace(n.Data) != "" {
+				t.Fatalf("%s: stray text %q", what, n.Data)
+			}
+		}
+		if len(tops) != len(speakers) {
+			t.Fatalf("%s: %d elements, want %d\n%s", what, len(tops), len(speakers), out)
+		}
+		for i, n := range tops {
+			if n.Data != top {
+				t.Fatalf("%s: top element <%s>, want <%s>", what, n.Data, top)
+			}
+			var text strings.Builder
+			var walk func(n *html.Node)
+			walk = func(n *html.Node) {
+				switch n.Type {
+				case html.ElementNode:
+					attrs, ok := allowed[n.Data]
+					if !ok {
+						t.Fatalf("%s: element <%s> is not allowed\n%s", what, n.Data, out)
+					}
+					for _, a := range n.Attr {
+						if !attrs[a.Key] {
+							t.Fatalf("%s: attribute %s on <%s> is not allowed\n%s", what, a.Key, n.Data, out)
+						}
+						switch a.Key {
+						case "id":
+							if a.Val != speakers[i].ID || !idRe.MatchString(a.Val) {
+								t.Fatalf("%s: id %q", what, a.Val)
+							}
+						case "href":
+							if a.Val != "#"+speakers[i].ID && a.Val != "#" {
+								t.Fatalf("%s: href %q", what, a.Val)
+							}
+						case "class":
+							if !lineClassRe.MatchString(a.Val) && a.Val != "nf" {
+								t.Fatalf("%s: class %q", what, a.Val)
+							}
+						}
+					}
+				case html.TextNode:
+					text.WriteString(n.Data)
+				}
+				for c := n.FirstChild; c != nil; c = c.NextSibling {
+					walk(c)
+				}
+			}
+			walk(n)
+			if !strings.Contains(text.String(), sanitizeText(speakers[i].Nick)) {
+				t.Errorf("%s: visible text %q does not name %q", what, text.String(), sanitizeText(speakers[i].Nick))
+			}
+		}
+	}
+	check("people", string(people), atom.Ul, "li")
+	check("filters", string(filters), atom.Div, "p")
+	if !strings.Contains(string(people), `<small>4</small>`) {
+		t.Errorf("people without line counts:\n%s", people)
+	}
+	if p, f := appendPeople(&w, nil); p != "" || f != "" {
+		t.Errorf("no speakers gave %q, %q", p, f)
+	}
+}
