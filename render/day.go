@@ -535,8 +535,8 @@ func appendGeminiLine(b, txt []byte, ev *archive.Event) []byte {
 // allocating in the common case of plain, valid text.
 func appendSanitized(b, line []byte) []byte {
 	ascii := true
-	for i, c := range line {
-		switch {
+	for i := plainPrefix(line); i < len(line); i++ {
+		switch c := line[i]; {
 		case c < 0x20 || c == 0x7f:
 			return append(b, sanitizeText(string(line))...)
 		case c == 0xc2 && i+1 < len(line) && line[i+1] >= 0x80 && line[i+1] < 0xa0: // a C1 control
@@ -549,6 +549,29 @@ func appendSanitized(b, line []byte) []byte {
 		return append(b, sanitizeText(string(line))...)
 	}
 	return append(b, line...)
+}
+
+// plainPrefix is the length of the longest prefix of s made of printable
+// ASCII (0x20–0x7e), counted eight bytes at a time.
+func plainPrefix[T string | []byte](s T) int {
+	const lo, hi = 0x0101010101010101, 0x8080808080808080
+	i := 0
+	for ; i+8 <= len(s); i += 8 {
+		x := uint64(s[i]) | uint64(s[i+1])<<8 | uint64(s[i+2])<<16 | uint64(s[i+3])<<24 |
+			uint64(s[i+4])<<32 | uint64(s[i+5])<<40 | uint64(s[i+6])<<48 | uint64(s[i+7])<<56
+		y := x ^ 0x7f*lo
+		// A byte of 0x80 or more, under 0x20, or 0x7f sets its top bit
+		// here (the borrows may mark bytes after a real one, never before).
+		if (x|(x-0x20*lo)&^x|(y-lo)&^y)&hi != 0 {
+			break
+		}
+	}
+	for ; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c >= 0x7f {
+			break
+		}
+	}
+	return i
 }
 
 func (r *renderer) execute(buf *bytes.Buffer, name string, data any) error {

@@ -440,17 +440,36 @@ var plainByte = func() (t [256]bool) {
 	return t
 }()
 
+// escapeFree is the length of the longest prefix of s that appendEscaped
+// copies as it is (plainByte), counted eight bytes at a time.
+func escapeFree(s string) int {
+	const lo, hi = 0x0101010101010101, 0x8080808080808080
+	has := func(x, c uint64) uint64 { y := x ^ c*lo; return (y - lo) &^ y }
+	i := 0
+	for ; i+8 <= len(s); i += 8 {
+		x := uint64(s[i]) | uint64(s[i+1])<<8 | uint64(s[i+2])<<16 | uint64(s[i+3])<<24 |
+			uint64(s[i+4])<<32 | uint64(s[i+5])<<40 | uint64(s[i+6])<<48 | uint64(s[i+7])<<56
+		// As in plainPrefix, and & < > " ' too.
+		if (x|(x-0x20*lo)&^x|has(x, 0x7f)|has(x, '&')|has(x, '<')|has(x, '>')|has(x, '"')|has(x, '\''))&hi != 0 {
+			break
+		}
+	}
+	for ; i < len(s) && plainByte[s[i]]; i++ {
+	}
+	return i
+}
+
 // appendEscaped writes s as HTML text (also safe inside a quoted
 // attribute): & < > " ' are escaped, control characters other than tab and
 // invalid UTF-8 become U+FFFD, a tab becomes a space.
 func appendEscaped(b []byte, s string) []byte {
 	last := 0
 	for i := 0; i < len(s); {
-		c := s[i]
-		if plainByte[c] {
-			i++
-			continue
+		i += escapeFree(s[i:])
+		if i >= len(s) {
+			break
 		}
+		c := s[i]
 		if c >= 0x20 && c < 0x7f {
 			var esc string
 			switch c {

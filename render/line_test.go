@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"golang.org/x/net/html"
 	"golang.org/x/net/html/atom"
@@ -354,5 +355,78 @@ func TestAppendPeople(t *testing.T) {
 	}
 	if p, f := appendPeople(&w, nil); p != "" || f != "" {
 		t.Errorf("no speakers gave %q, %q", p, f)
+	}
+}
+
+func TestPlainPrefix(t *testing.T) {
+	slow := func(s string) int {
+		for i := 0; i < len(s); i++ {
+			if c := s[i]; c < 0x20 || c >= 0x7f {
+				return i
+			}
+		}
+		return len(s)
+	}
+	cases := []string{"", "a", "hello world, a plain line of text", "0123456\x7f", "01234567\x00abc", "abcdefghijklmn\x1f",
+		"tab\there", "ünïcode", "abcdefgh\xff", "~~~~~~~~~~~~~~~~", "        \x80", "\x20\x20\x20\x20\x20\x20\x20\x21\x7e\x7f"}
+	for c := 0; c < 256; c++ {
+		for pos := 0; pos < 17; pos++ {
+			b := []byte("abcdefghijklmnopq")
+			b[pos] = byte(c)
+			cases = append(cases, string(b))
+		}
+	}
+	for _, s := range cases {
+		if got, want := plainPrefix(s), slow(s); got != want {
+			t.Errorf("plainPrefix(%q) = %d, want %d", s, got, want)
+		}
+		if got, want := plainPrefix([]byte(s)), slow(s); got != want {
+			t.Errorf("plainPrefix([]byte(%q)) = %d, want %d", s, got, want)
+		}
+	}
+}
+
+// TestAppendEscapedByteByByte checks the eight-bytes-at-a-time appendEscaped
+// against a rune-at-a-time statement of its rules, with every byte value at
+// every position of a line longer than two words.
+func TestAppendEscapedByteByByte(t *testing.T) {
+	ref := func(s string) string {
+		var b strings.Builder
+		for i := 0; i < len(s); {
+			r, size := utf8.DecodeRuneInString(s[i:])
+			switch {
+			case r == utf8.RuneError && size == 1, r < 0x20 && r != '\t', r == 0x7f, r >= 0x80 && r < 0xa0:
+				b.WriteString("\uFFFD")
+			case r == '\t':
+				b.WriteByte(' ')
+			case r == '&':
+				b.WriteString("&amp;")
+			case r == '<':
+				b.WriteString("&lt;")
+			case r == '>':
+				b.WriteString("&gt;")
+			case r == '"':
+				b.WriteString("&#34;")
+			case r == '\'':
+				b.WriteString("&#39;")
+			default:
+				b.WriteString(s[i : i+size])
+			}
+			i += size
+		}
+		return b.String()
+	}
+	cases := []string{"", "plain", "it's <b> & \"q\"", "ünïcode ok", "\xc2\x85 C1", "\xff\xfe", "a\tb", "12345678&12345678<"}
+	for c := 0; c < 256; c++ {
+		for pos := 0; pos < 19; pos++ {
+			b := []byte("abcdefghijklmnopqrs")
+			b[pos] = byte(c)
+			cases = append(cases, string(b))
+		}
+	}
+	for _, s := range cases {
+		if got, want := string(appendEscaped(nil, s)), ref(s); got != want {
+			t.Errorf("appendEscaped(%q) = %q, want %q", s, got, want)
+		}
 	}
 }
