@@ -185,7 +185,7 @@ type dayIndexData struct {
 // renderDailyIndexes writes days/DATE.html for the dates that changed (all
 // of them when all is set), and the neighbours of dates that appeared or
 // went away.
-func (r *renderer) renderDailyIndexes(chans []*chanInfo, touched, moved map[string]bool, all bool) error {
+func (r *renderer) renderDailyIndexes(ctx context.Context, chans []*chanInfo, touched, moved map[string]bool, all bool) error {
 	byDate := map[string][]dayIndexChannel{}
 	for _, c := range chans {
 		for _, d := range c.cal {
@@ -224,9 +224,8 @@ func (r *renderer) renderDailyIndexes(chans []*chanInfo, touched, moved map[stri
 		list = append(list, d)
 	}
 	sort.Strings(list)
-	buf := getBuffer()
-	defer putBuffer(buf)
-	for _, ds := range list {
+	err := r.parallel(ctx, len(list), func(_, i int) error {
+		ds := list[i]
 		day, err := archive.ParseDate(ds)
 		if err != nil {
 			return err
@@ -234,29 +233,29 @@ func (r *renderer) renderDailyIndexes(chans []*chanInfo, touched, moved map[stri
 		rel := DailyIndexPath(day)
 		entries := byDate[ds]
 		if len(entries) == 0 {
-			if err := r.removeFile(rel); err != nil {
-				return err
-			}
-			continue
+			return r.removeFile(rel)
 		}
 		data := dayIndexData{Heading: PageTitle(day), Channels: entries}
-		i := sort.SearchStrings(dates, ds)
-		if i > 0 {
-			p, _ := archive.ParseDate(dates[i-1])
-			data.Prev = &navLink{dates[i-1] + ".html", dayTitle(p)}
+		j := sort.SearchStrings(dates, ds)
+		if j > 0 {
+			p, _ := archive.ParseDate(dates[j-1])
+			data.Prev = &navLink{dates[j-1] + ".html", dayTitle(p)}
 		}
-		if i+1 < len(dates) {
-			n, _ := archive.ParseDate(dates[i+1])
-			data.Next = &navLink{dates[i+1] + ".html", dayTitle(n)}
+		if j+1 < len(dates) {
+			n, _ := archive.ParseDate(dates[j+1])
+			data.Next = &navLink{dates[j+1] + ".html", dayTitle(n)}
 		}
 		pg := r.page(PageTitle(day), 1, rel, false, &data)
 		pg.Prev, pg.Next = data.Prev, data.Next
+		buf := getBuffer()
+		defer putBuffer(buf)
 		if err := r.execute(buf, "dayindex", pg); err != nil {
 			return err
 		}
-		if err := r.writeFile(rel, buf.Bytes(), true); err != nil {
-			return err
-		}
+		return r.writeFile(rel, buf.Bytes(), true)
+	})
+	if err != nil {
+		return err
 	}
 	if all {
 		keep := map[string]bool{}

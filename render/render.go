@@ -331,7 +331,7 @@ func (r *renderer) run(ctx context.Context) (Stats, error) {
 	}
 
 	// Daily indexes.
-	if err := r.renderDailyIndexes(chans, touched, moved, full || channelSetChanged); err != nil {
+	if err := r.renderDailyIndexes(ctx, chans, touched, moved, full || channelSetChanged); err != nil {
 		return st, err
 	}
 
@@ -412,42 +412,57 @@ func sameChannels(old []stateChannel, now []*chanInfo) bool {
 // job order.
 func (r *renderer) renderDays(ctx context.Context, jobs []dayJob) ([]dayResult, error) {
 	results := make([]dayResult, len(jobs))
-	if len(jobs) == 0 {
-		return results, nil
+	ws := make([]worker, r.opt.Workers)
+	var mu sync.Mutex
+	done := 0
+	err := r.parallel(ctx, len(jobs), func(w, i int) error {
+		res, err := r.renderDay(ctx, jobs[i], &ws[w])
+		if err != nil {
+			return fmt.Errorf("render %s %s: %w", jobs[i].ch.Name, jobs[i].info.Day, err)
+		}
+		results[i] = res
+		if r.opt.Progress != nil {
+			mu.Lock()
+			done++
+			r.opt.Progress(done, len(jobs))
+			mu.Unlock()
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return results, nil
+}
+
+// parallel calls fn(w, i) for i in [0, n) on up to opt.Workers goroutines;
+// w numbers the goroutine, from 0, for state of its own. It stops handing
+// out work at the first error, which it returns, or when ctx is done.
+func (r *renderer) parallel(ctx context.Context, n int, fn func(w, i int) error) error {
+	if n == 0 {
+		return ctx.Err()
 	}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	next := make(chan int)
 	var (
 		wg       sync.WaitGroup
-		mu       sync.Mutex
+		once     sync.Once
 		firstErr error
-		done     int
 	)
-	workers := min(r.opt.Workers, len(jobs))
-	for range workers {
+	for w := range min(r.opt.Workers, n) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			var w worker
 			for i := range next {
-				res, err := r.renderDay(ctx, jobs[i], &w)
-				mu.Lock()
-				if err != nil && firstErr == nil {
-					firstErr = fmt.Errorf("render %s %s: %w", jobs[i].ch.Name, jobs[i].info.Day, err)
-					cancel()
+				if err := fn(w, i); err != nil {
+					once.Do(func() { firstErr = err; cancel() })
 				}
-				results[i] = res
-				done++
-				if r.opt.Progress != nil {
-					r.opt.Progress(done, len(jobs))
-				}
-				mu.Unlock()
 			}
 		}()
 	}
 feed:
-	for i := range jobs {
+	for i := range n {
 		select {
 		case next <- i:
 		case <-ctx.Done():
@@ -457,12 +472,9 @@ feed:
 	close(next)
 	wg.Wait()
 	if firstErr != nil {
-		return nil, firstErr
+		return firstErr
 	}
-	if err := ctx.Err(); err != nil {
-		return nil, err
-	}
-	return results, nil
+	return ctx.Err()
 }
 
 // postTitle is the title of a known post at href, for the links pages.
