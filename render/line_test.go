@@ -430,3 +430,36 @@ func TestAppendEscapedByteByByte(t *testing.T) {
 		}
 	}
 }
+
+func TestCountWords(t *testing.T) {
+	slow := func(s string) int {
+		n, in := 0, false
+		for i := 0; i < len(s); i++ {
+			sp := s[i] == ' ' || s[i] == '\t'
+			if !sp && !in {
+				n++
+			}
+			in = !sp
+		}
+		return n
+	}
+	cases := []string{"", " ", "a", "a b", "  two  words  ", "tab\tseparated\twords here", "eightchr eightchr", "x       y       z       ",
+		"\xa0\x20\x09\x89\xff ünïcode words", strings.Repeat("ab ", 40)}
+	alphabet := []byte{' ', '\t', 'a', 0x20 ^ 0x80, 0x09 ^ 0x80, 0x21, 0x08, 0xa0}
+	seed := uint32(1)
+	for range 20000 {
+		n := int(seed % 40)
+		b := make([]byte, n)
+		for i := range b {
+			seed = seed*1664525 + 1013904223
+			b[i] = alphabet[seed>>29]
+		}
+		seed = seed*1664525 + 1013904223
+		cases = append(cases, string(b))
+	}
+	for _, s := range cases {
+		if got, want := countWords(s), slow(s); got != want {
+			t.Fatalf("countWords(%q) = %d, want %d", s, got, want)
+		}
+	}
+}

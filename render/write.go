@@ -53,7 +53,11 @@ func (r *renderer) writeFile(rel string, data []byte, listed bool) error {
 		err = cerr
 	}
 	if err == nil {
-		err = os.Rename(tmp, path)
+		// rename(2) itself, without os.Rename's Lstat of the target: the
+		// kernel refuses to put a file over a directory all the same.
+		if err = syscall.Rename(tmp, path); err != nil {
+			err = &os.LinkError{Op: "rename", Old: tmp, New: path, Err: err}
+		}
 	}
 	if err != nil {
 		os.Remove(tmp)
