@@ -29,6 +29,7 @@ type Writer struct {
 	network  string
 	channel  string
 	day      time.Time // local midnight of the day being written, zero before the first
+	next     time.Time // local midnight of the day after it
 	haveHead bool
 }
 
@@ -47,7 +48,7 @@ func NewWriter(w io.Writer, loc *time.Location) *Writer {
 func (w *Writer) Header(network, channel string, day time.Time) error {
 	d := day.In(w.loc)
 	w.network, w.channel, w.haveHead = network, channel, true
-	w.day = startOfDay(d)
+	w.setDay(d)
 	b := w.buf[:0]
 	b = append(b, ownDayPrefix...)
 	b = d.AppendFormat(b, dayTitleLayout)
@@ -73,8 +74,8 @@ func (w *Writer) Write(ev archive.Event) error {
 		if err := w.Header(ev.Network, ev.Channel, local); err != nil {
 			return err
 		}
-	} else if day := startOfDay(local); !day.Equal(w.day) {
-		w.day = day
+	} else if local.Before(w.day) || !local.Before(w.next) {
+		w.setDay(local)
 		b := append(w.buf[:0], ownDayPrefix...)
 		b = local.AppendFormat(b, dayTitleLayout)
 		w.buf = append(b, '\n')
@@ -85,7 +86,7 @@ func (w *Writer) Write(ev archive.Event) error {
 	if ev.Channel == "" {
 		ev.Channel = w.channel
 	}
-	w.buf = appendOwn(w.buf[:0], ev, w.loc)
+	w.buf = appendOwnAt(w.buf[:0], ev, local)
 	w.buf = append(w.buf, '\n')
 	_, err := w.w.Write(w.buf)
 	return err
@@ -104,6 +105,13 @@ func flush(w io.Writer) error {
 func startOfDay(t time.Time) time.Time {
 	y, m, d := t.Date()
 	return time.Date(y, m, d, 0, 0, 0, 0, t.Location())
+}
+
+// setDay makes the local day of t the one being written.
+func (w *Writer) setDay(t time.Time) {
+	y, m, d := t.Date()
+	w.day = time.Date(y, m, d, 0, 0, 0, 0, t.Location())
+	w.next = time.Date(y, m, d+1, 0, 0, 0, 0, t.Location())
 }
 
 // FormatLine returns one event as a line of our own format, without the
@@ -158,7 +166,11 @@ func appendDate(b []byte, t time.Time) []byte {
 
 // appendOwn appends the line of our own format for ev.
 func appendOwn(b []byte, ev archive.Event, loc *time.Location) []byte {
-	local := ev.Time.In(loc)
+	return appendOwnAt(b, ev, ev.Time.In(loc))
+}
+
+// appendOwnAt is appendOwn with ev's time already in the log's zone.
+func appendOwnAt(b []byte, ev archive.Event, local time.Time) []byte {
 	b = append(b, '[')
 	b = appendClock(b, local)
 	b = append(b, "] "...)

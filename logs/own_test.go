@@ -289,3 +289,28 @@ func TestWriterWithoutHeader(t *testing.T) {
 		t.Errorf("got\n%q\nwant\n%q", b.String(), want)
 	}
 }
+
+// TestWriterDayHeadersAcrossDST: a new day header at each local midnight,
+// also around the 25-hour day when the clocks go back, and when a line
+// goes back to an earlier day.
+func TestWriterDayHeadersAcrossDST(t *testing.T) {
+	loc := mustZone(t, "Europe/London")
+	at := func(d, h, m int) time.Time { return time.Date(2026, 10, d, h, m, 0, 0, loc) }
+	var b bytes.Buffer
+	w := NewWriter(&b, loc)
+	for _, tm := range []time.Time{at(24, 23, 59), at(25, 0, 1), at(25, 1, 30), at(25, 1, 30).Add(time.Hour), at(25, 23, 59), at(26, 0, 0), at(25, 12, 0)} {
+		if err := w.Write(archive.Event{Network: "n", Channel: "#c", Time: tm, Kind: archive.KindMessage, Nick: "a", Text: tm.Format(time.RFC3339)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var heads []string
+	for _, line := range strings.Split(b.String(), "\n") {
+		if strings.HasPrefix(line, ownDayPrefix) {
+			heads = append(heads, strings.TrimPrefix(line, ownDayPrefix))
+		}
+	}
+	want := []string{"Saturday, October 24, 2026", "Sunday, October 25, 2026", "Monday, October 26, 2026", "Sunday, October 25, 2026"}
+	if strings.Join(heads, "|") != strings.Join(want, "|") {
+		t.Errorf("day headers %q, want %q\n%s", heads, want, b.String())
+	}
+}

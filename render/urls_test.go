@@ -98,3 +98,41 @@ func FuzzScanURLs(f *testing.F) {
 		})
 	})
 }
+
+// FuzzPlainURL holds acceptURL's shortcut to url.Parse: whatever plainURL
+// takes, the full path accepts and gives back unchanged.
+func FuzzPlainURL(f *testing.F) {
+	for _, s := range []string{"https://techrights.org/n/2026/02/02/links-02-02-2026/", "http://a.example:8080/x?y=1&z=2",
+		"https://a.example:99999/", "http://a.example:/", "https://a.example?q", "http://a..b/", "https://-x-.example/p;q,r+s@t:u~v",
+		"http://a.example/%41", "http://a.example/#f", "https://ÿ.example/", "http://[::1]/", "http://a.example/p?x=a:b@c"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if !plainURL(s) {
+			return
+		}
+		u, err := url.Parse(s)
+		if err != nil || u.Opaque != "" || u.Host == "" {
+			t.Fatalf("plainURL(%q) but url.Parse: %v %+v", s, err, u)
+		}
+		if u.String() != s {
+			t.Fatalf("plainURL(%q) but URL.String gives %q", s, u.String())
+		}
+		if h := u.Hostname(); h == "" || strings.ContainsAny(h, " \t\"'<>\\") {
+			t.Fatalf("plainURL(%q) with host %q", s, h)
+		}
+	})
+}
+
+func TestPlainURLTakesTheCommonShape(t *testing.T) {
+	for _, s := range []string{"https://techrights.org/n/2026/02/02/links-02-02-2026/", "http://news.bbc.co.uk/2020/01/18/x-y", "https://a.example", "https://a.example:8443/p?x=1&y=2"} {
+		if !plainURL(s) {
+			t.Errorf("plainURL(%q) = false", s)
+		}
+	}
+	for _, s := range []string{"https://a.example/%2F", "https://a.example/#top", "gemini://g.example/", "https://[::1]/", "HTTPS://A.EXAMPLE/", "https:///x", "https://a.example:x/"} {
+		if plainURL(s) {
+			t.Errorf("plainURL(%q) = true", s)
+		}
+	}
+}
