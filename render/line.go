@@ -329,7 +329,9 @@ func appendReason(b []byte, reason string) []byte {
 
 // hasFormatting reports whether s holds mIRC formatting bytes.
 func hasFormatting(s string) bool {
-	for i := 0; i < len(s); i++ {
+	// The codes are all control characters: skip printable ASCII eight
+	// bytes at a time.
+	for i := plainPrefix(s); i < len(s); i++ {
 		switch s[i] {
 		case 0x02, 0x03, 0x0f, 0x11, 0x16, 0x1d, 0x1e, 0x1f:
 			return true
