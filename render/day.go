@@ -595,8 +595,17 @@ func plainPrefix[T string | []byte](s T) int {
 	return i
 }
 
+// execute runs the page template name into buf; a *page gets its chrome
+// first.
 func (r *renderer) execute(buf *bytes.Buffer, name string, data any) error {
 	buf.Reset()
+	if p, ok := data.(*page); ok && p.Chrome == nil {
+		c, err := r.chrome(p)
+		if err != nil {
+			return err
+		}
+		p.Chrome = c
+	}
 	if err := r.tmpl.ExecuteTemplate(buf, name, data); err != nil {
 		return fmt.Errorf("render %s page: %w", name, err)
 	}

@@ -64,6 +64,9 @@ type renderer struct {
 
 	titlesOnce sync.Once
 	titles     map[string]string // post link → title, for the links pages
+
+	chromeMu sync.Mutex
+	chromes  map[chromeKey]*chrome // see chrome.go
 }
 
 // chanInfo is a published channel.
@@ -512,6 +515,7 @@ type page struct {
 	Prev, Next *navLink
 	Nav        []navLink  // Options.Pages
 	Search     *searchBox // the search form in the header, when set
+	Chrome     *chrome    // filled in by renderer.execute
 	Data       any
 }
 
