@@ -582,3 +582,48 @@ func TestChannelWithoutEvents(t *testing.T) {
 		}
 	}
 }
+
+// TestWriteFileFailures: a write that cannot finish says which file and
+// why, leaves the old file as it was and no temporary file behind.
+func TestWriteFileFailures(t *testing.T) {
+	out := t.TempDir()
+	r := &renderer{opt: Options{Out: out}, files: files{out: out, dirs: map[string]bool{}}}
+	if err := r.writeFile("a/page.html", []byte("old"), true); err != nil {
+		t.Fatal(err)
+	}
+	if err := r.writeFile("a/page.html", []byte("new"), true); err != nil {
+		t.Fatal(err)
+	}
+	if data, _ := os.ReadFile(filepath.Join(out, "a/page.html")); string(data) != "new" {
+		t.Fatalf("page holds %q, want new", data)
+	}
+	// A directory where the page should go.
+	if err := os.Mkdir(filepath.Join(out, "a/dir.html"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := r.writeFile("a/dir.html", []byte("x"), true); err == nil || !strings.Contains(err.Error(), "a/dir.html") {
+		t.Errorf("writing over a directory: %v", err)
+	}
+	if os.Geteuid() != 0 { // root writes into read-only directories
+		if err := os.Chmod(filepath.Join(out, "a"), 0o555); err != nil {
+			t.Fatal(err)
+		}
+		err := r.writeFile("a/page.html", []byte("newer"), true)
+		os.Chmod(filepath.Join(out, "a"), 0o755)
+		if err == nil || !strings.Contains(err.Error(), "a/page.html") {
+			t.Errorf("writing into a read-only directory: %v", err)
+		}
+		if data, _ := os.ReadFile(filepath.Join(out, "a/page.html")); string(data) != "new" {
+			t.Errorf("after a failed write the page holds %q, want new", data)
+		}
+	}
+	entries, _ := os.ReadDir(filepath.Join(out, "a"))
+	for _, e := range entries {
+		if strings.HasPrefix(e.Name(), ".tmp-") {
+			t.Errorf("temporary file left: %s", e.Name())
+		}
+	}
+	if _, err := os.Stat(filepath.Join(out, "a/dir.html")); err != nil {
+		t.Errorf("the directory in the way is gone: %v", err)
+	}
+}

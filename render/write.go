@@ -15,8 +15,43 @@ import (
 	"syscall"
 )
 
-// tmpSeq numbers temporary files.
-var tmpSeq atomic.Uint64
+// tmpSeq numbers temporary files; tmpPrefix makes their names unique to
+// this process.
+var (
+	tmpSeq    atomic.Uint64
+	tmpPrefix = ".tmp-" + strconv.Itoa(os.Getpid()) + "-"
+)
+
+// writeNew creates path, which must not exist, with data in it.
+func writeNew(path string, data []byte) error {
+	fd, err := ignoringEINTR(func() (int, error) {
+		return syscall.Open(path, syscall.O_WRONLY|syscall.O_CREAT|syscall.O_EXCL|syscall.O_CLOEXEC, 0o644)
+	})
+	if err != nil {
+		return &os.PathError{Op: "open", Path: path, Err: err}
+	}
+	for len(data) > 0 {
+		n, err := ignoringEINTR(func() (int, error) { return syscall.Write(fd, data) })
+		if err != nil {
+			syscall.Close(fd)
+			return &os.PathError{Op: "write", Path: path, Err: err}
+		}
+		data = data[n:]
+	}
+	if err := syscall.Close(fd); err != nil {
+		return &os.PathError{Op: "close", Path: path, Err: err}
+	}
+	return nil
+}
+
+func ignoringEINTR(f func() (int, error)) (int, error) {
+	for {
+		n, err := f()
+		if err != syscall.EINTR {
+			return n, err
+		}
+	}
+}
 
 // files tracks what a render wrote and removed.
 type files struct {
@@ -42,26 +77,19 @@ func (r *renderer) writeFile(rel string, data []byte, listed bool) error {
 		return err
 	}
 	// The temporary name is unique to this process and call, so it needs
-	// no random retries: open, write, close, rename.
-	tmp := filepath.Join(dir, ".tmp-"+strconv.Itoa(os.Getpid())+"-"+strconv.FormatUint(tmpSeq.Add(1), 10))
-	f, err := os.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
-	if err != nil {
+	// no random retries: open, write, close, rename. The calls are the
+	// system's own: an *os.File would add a poller registration, its
+	// failure and a finalizer to each of thousands of files.
+	tmp := filepath.Join(dir, tmpPrefix+strconv.FormatUint(tmpSeq.Add(1), 10))
+	if err := writeNew(tmp, data); err != nil {
+		syscall.Unlink(tmp)
 		return fmt.Errorf("write %s: %w", rel, err)
 	}
-	_, err = f.Write(data)
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		// rename(2) itself, without os.Rename's Lstat of the target: the
-		// kernel refuses to put a file over a directory all the same.
-		if err = syscall.Rename(tmp, path); err != nil {
-			err = &os.LinkError{Op: "rename", Old: tmp, New: path, Err: err}
-		}
-	}
-	if err != nil {
-		os.Remove(tmp)
-		return fmt.Errorf("write %s: %w", rel, err)
+	// rename(2) itself, without os.Rename's Lstat of the target: the
+	// kernel refuses to put a file over a directory all the same.
+	if err := syscall.Rename(tmp, path); err != nil {
+		syscall.Unlink(tmp)
+		return fmt.Errorf("write %s: %w", rel, &os.LinkError{Op: "rename", Old: tmp, New: path, Err: err})
 	}
 	if listed {
 		r.files.mu.Lock()
