@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"proceedings/archive"
+	"proceedings/internal/ascii"
 )
 
 const (
@@ -126,7 +127,7 @@ func FormatLine(ev archive.Event, loc *time.Location) string {
 
 // appendClean appends s with CR, LF and NUL turned into spaces.
 func appendClean(b []byte, s string) []byte {
-	for i := 0; i < len(s); i++ {
+	for i := ascii.PlainPrefix(s); i < len(s); i++ {
 		if c := s[i]; c == '\n' || c == '\r' || c == 0 {
 			start := len(b)
 			b = append(b, s...)

@@ -16,6 +16,7 @@ import (
 	"github.com/ergochat/irc-go/ircfmt"
 
 	"proceedings/archive"
+	"proceedings/internal/ascii"
 	"proceedings/logs"
 )
 
@@ -555,44 +556,21 @@ func appendGeminiLine(b, txt []byte, ev *archive.Event) []byte {
 // appendSanitized appends a line as sanitizeText would return it, without
 // allocating in the common case of plain, valid text.
 func appendSanitized(b, line []byte) []byte {
-	ascii := true
-	for i := plainPrefix(line); i < len(line); i++ {
+	onlyASCII := true
+	for i := ascii.PlainPrefix(line); i < len(line); i++ {
 		switch c := line[i]; {
 		case c < 0x20 || c == 0x7f:
 			return append(b, sanitizeText(string(line))...)
 		case c == 0xc2 && i+1 < len(line) && line[i+1] >= 0x80 && line[i+1] < 0xa0: // a C1 control
 			return append(b, sanitizeText(string(line))...)
 		case c >= 0x80:
-			ascii = false
+			onlyASCII = false
 		}
 	}
-	if !ascii && !utf8.Valid(line) {
+	if !onlyASCII && !utf8.Valid(line) {
 		return append(b, sanitizeText(string(line))...)
 	}
 	return append(b, line...)
-}
-
-// plainPrefix is the length of the longest prefix of s made of printable
-// ASCII (0x20–0x7e), counted eight bytes at a time.
-func plainPrefix[T string | []byte](s T) int {
-	const lo, hi = 0x0101010101010101, 0x8080808080808080
-	i := 0
-	for ; i+8 <= len(s); i += 8 {
-		x := uint64(s[i]) | uint64(s[i+1])<<8 | uint64(s[i+2])<<16 | uint64(s[i+3])<<24 |
-			uint64(s[i+4])<<32 | uint64(s[i+5])<<40 | uint64(s[i+6])<<48 | uint64(s[i+7])<<56
-		y := x ^ 0x7f*lo
-		// A byte of 0x80 or more, under 0x20, or 0x7f sets its top bit
-		// here (the borrows may mark bytes after a real one, never before).
-		if (x|(x-0x20*lo)&^x|(y-lo)&^y)&hi != 0 {
-			break
-		}
-	}
-	for ; i < len(s); i++ {
-		if c := s[i]; c < 0x20 || c >= 0x7f {
-			break
-		}
-	}
-	return i
 }
 
 // execute runs the page template name into buf; a *page gets its chrome

@@ -29,6 +29,7 @@ import (
 	"github.com/ergochat/irc-go/ircfmt"
 
 	"proceedings/archive"
+	"proceedings/internal/ascii"
 )
 
 // paletteSize is the number of nick colours (.c0 … .c15 in style.css).
@@ -331,7 +332,7 @@ func appendReason(b []byte, reason string) []byte {
 func hasFormatting(s string) bool {
 	// The codes are all control characters: skip printable ASCII eight
 	// bytes at a time.
-	for i := plainPrefix(s); i < len(s); i++ {
+	for i := ascii.PlainPrefix(s); i < len(s); i++ {
 		switch s[i] {
 		case 0x02, 0x03, 0x0f, 0x11, 0x16, 0x1d, 0x1e, 0x1f:
 			return true
@@ -451,7 +452,7 @@ func escapeFree(s string) int {
 	for ; i+8 <= len(s); i += 8 {
 		x := uint64(s[i]) | uint64(s[i+1])<<8 | uint64(s[i+2])<<16 | uint64(s[i+3])<<24 |
 			uint64(s[i+4])<<32 | uint64(s[i+5])<<40 | uint64(s[i+6])<<48 | uint64(s[i+7])<<56
-		// As in plainPrefix, and & < > " ' too.
+		// As in ascii.PlainPrefix, and & < > " ' too.
 		if (x|(x-0x20*lo)&^x|has(x, 0x7f)|has(x, '&')|has(x, '<')|has(x, '>')|has(x, '"')|has(x, '\''))&hi != 0 {
 			break
 		}

@@ -358,34 +358,6 @@ func TestAppendPeople(t *testing.T) {
 	}
 }
 
-func TestPlainPrefix(t *testing.T) {
-	slow := func(s string) int {
-		for i := 0; i < len(s); i++ {
-			if c := s[i]; c < 0x20 || c >= 0x7f {
-				return i
-			}
-		}
-		return len(s)
-	}
-	cases := []string{"", "a", "hello world, a plain line of text", "0123456\x7f", "01234567\x00abc", "abcdefghijklmn\x1f",
-		"tab\there", "ünïcode", "abcdefgh\xff", "~~~~~~~~~~~~~~~~", "        \x80", "\x20\x20\x20\x20\x20\x20\x20\x21\x7e\x7f"}
-	for c := 0; c < 256; c++ {
-		for pos := 0; pos < 17; pos++ {
-			b := []byte("abcdefghijklmnopq")
-			b[pos] = byte(c)
-			cases = append(cases, string(b))
-		}
-	}
-	for _, s := range cases {
-		if got, want := plainPrefix(s), slow(s); got != want {
-			t.Errorf("plainPrefix(%q) = %d, want %d", s, got, want)
-		}
-		if got, want := plainPrefix([]byte(s)), slow(s); got != want {
-			t.Errorf("plainPrefix([]byte(%q)) = %d, want %d", s, got, want)
-		}
-	}
-}
-
 // TestAppendEscapedByteByByte checks the eight-bytes-at-a-time appendEscaped
 // against a rune-at-a-time statement of its rules, with every byte value at
 // every position of a line longer than two words.
