@@ -1,6 +1,7 @@
 # make test   installs what the tests need (Debian packages), then vets and runs every test with -race.
 # make bench  measures everything the issues name and writes docs/BENCHMARKS.md (BENCH_SIZE=small for a quick run).
 # make fuzz   runs every fuzz test for FUZZTIME each.
+# make pgo    rewrites cmd/proceedings/default.pgo, the CPU profile go build optimises the binary with.
 
 GO        ?= go
 DEBS      := inspircd atheme-services ngircd znc chromium irclog2html pisg
@@ -11,7 +12,7 @@ FIXTURE_DEBS := irssi weechat-headless limnoria znc
 BENCH_SIZE ?= full
 FUZZTIME  ?= 60s
 
-.PHONY: test deps bench-deps fixture-deps install-debs vet bench fuzz fixtures build demo soak
+.PHONY: test deps bench-deps fixture-deps install-debs vet bench fuzz fixtures build demo soak pgo
 
 build:
 	$(GO) build -o proceedings ./cmd/proceedings
@@ -55,6 +56,19 @@ soak: deps
 
 bench: bench-deps
 	$(GO) run ./bench -size $(BENCH_SIZE) -out docs/BENCHMARKS.md
+
+# pgo profiles the work that keeps the CPU busy (a full render of the site,
+# a bulk import, parsing irssi logs) through their Go benchmarks and merges
+# the profiles into cmd/proceedings/default.pgo, which go build and go run
+# use for profile-guided optimisation (about 3% less CPU for a full render).
+PGO_TMP := $(shell mktemp -d -u /tmp/proceedings-pgo.XXXXXX)
+pgo:
+	mkdir -p $(PGO_TMP)
+	$(GO) test -run '^$$' -bench 'BenchmarkRender/full' -benchtime 15x -cpuprofile $(PGO_TMP)/render.prof -o $(PGO_TMP)/render.test ./render
+	$(GO) test -run '^$$' -bench 'BenchmarkImport' -benchtime 3x -cpuprofile $(PGO_TMP)/import.prof -o $(PGO_TMP)/archive.test ./archive
+	$(GO) test -run '^$$' -bench 'BenchmarkReadIrssi' -benchtime 200x -cpuprofile $(PGO_TMP)/logs.prof -o $(PGO_TMP)/logs.test ./logs
+	$(GO) tool pprof -proto $(PGO_TMP)/render.prof $(PGO_TMP)/import.prof $(PGO_TMP)/logs.prof > cmd/proceedings/default.pgo
+	rm -rf $(PGO_TMP)
 
 fuzz:
 	@for pkg in $$($(GO) list ./...); do \
