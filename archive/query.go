@@ -179,13 +179,6 @@ const (
 )
 
 func (db *DB) rangeEvents(ctx context.Context, channelID int64, from, to time.Time, set columnSet, fn func(Event) error) error {
-	var network, name string
-	if err := db.ro.QueryRowContext(ctx, "SELECT network, name FROM channels WHERE id = ?", channelID).Scan(&network, &name); err != nil {
-		if errors.Is(err, sql.ErrNoRows) {
-			return fmt.Errorf("%w: id %d", ErrNoChannel, channelID)
-		}
-		return fmt.Errorf("read events: %w", err)
-	}
 	cols := "id, ts, kind, flags & 2147483647, nick, text"
 	switch set {
 	case colsShown:
@@ -193,23 +186,36 @@ func (db *DB) rangeEvents(ctx context.Context, channelID int64, from, to time.Ti
 	case colsAll:
 		cols += ", target, userhost, via, account, msgid"
 	}
-	ev := Event{Network: network, Channel: name}
-	return db.scan(ctx, `SELECT `+cols+` FROM events WHERE channel = ? AND ts >= ? AND ts < ? ORDER BY ts, id`,
-		[]int64{channelID, ms(from), ms(to)}, func(s *scanner, st uintptr) error {
-			ev.ID = s.int64(st, 0)
-			ev.Time = fromMS(s.int64(st, 1))
-			ev.Kind = Kind(s.int64(st, 2))
-			ev.Flags = Flags(s.int64(st, 3))
-			switch set {
-			case colsCore:
-				s.texts(st, 4, &ev.Nick, &ev.Text)
-			case colsShown:
-				s.texts(st, 4, &ev.Nick, &ev.Text, &ev.Target, &ev.UserHost, &ev.Via)
-			default:
-				s.texts(st, 4, &ev.Nick, &ev.Text, &ev.Target, &ev.UserHost, &ev.Via, &ev.Account, &ev.MsgID)
-			}
-			return fn(ev)
-		})
+	return db.scan(ctx, func(s *scanner) error {
+		ev := Event{}
+		found := false
+		if err := s.query(ctx, "SELECT network, name FROM channels WHERE id = ?", []int64{channelID}, func(st uintptr) error {
+			s.texts(st, 0, &ev.Network, &ev.Channel)
+			found = true
+			return nil
+		}); err != nil {
+			return fmt.Errorf("read events: %w", err)
+		}
+		if !found {
+			return fmt.Errorf("%w: id %d", ErrNoChannel, channelID)
+		}
+		return s.query(ctx, `SELECT `+cols+` FROM events WHERE channel = ? AND ts >= ? AND ts < ? ORDER BY ts, id`,
+			[]int64{channelID, ms(from), ms(to)}, func(st uintptr) error {
+				ev.ID = s.int64(st, 0)
+				ev.Time = fromMS(s.int64(st, 1))
+				ev.Kind = Kind(s.int64(st, 2))
+				ev.Flags = Flags(s.int64(st, 3))
+				switch set {
+				case colsCore:
+					s.texts(st, 4, &ev.Nick, &ev.Text)
+				case colsShown:
+					s.texts(st, 4, &ev.Nick, &ev.Text, &ev.Target, &ev.UserHost, &ev.Via)
+				default:
+					s.texts(st, 4, &ev.Nick, &ev.Text, &ev.Target, &ev.UserHost, &ev.Via, &ev.Account, &ev.MsgID)
+				}
+				return fn(ev)
+			})
+	})
 }
 
 // Day returns the events of one channel on one local day, in order.

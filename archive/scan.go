@@ -215,9 +215,8 @@ func cBytes(p uintptr, n int) []byte {
 	return unsafe.Slice((*byte)(*(*unsafe.Pointer)(unsafe.Pointer(&p))), n)
 }
 
-// scan runs a query on a scanner from the pool, calling row for each row
-// until it returns an error. It checks ctx every few hundred rows.
-func (db *DB) scan(ctx context.Context, query string, args []int64, row func(s *scanner, st uintptr) error) error {
+// scan calls fn with a scanner from the pool, and puts it back after.
+func (db *DB) scan(ctx context.Context, fn func(s *scanner) error) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
@@ -226,6 +225,12 @@ func (db *DB) scan(ctx context.Context, query string, args []int64, row func(s *
 		return err
 	}
 	defer db.readers.put(s)
+	return fn(s)
+}
+
+// query runs a query, calling row for each row until it returns an error.
+// It checks ctx every few hundred rows.
+func (s *scanner) query(ctx context.Context, query string, args []int64, row func(st uintptr) error) error {
 	st, err := s.prepare(query, args...)
 	if err != nil {
 		return err
@@ -241,7 +246,7 @@ func (db *DB) scan(ctx context.Context, query string, args []int64, row func(s *
 		if err != nil || !ok {
 			return err
 		}
-		if err := row(s, st); err != nil {
+		if err := row(st); err != nil {
 			return err
 		}
 	}

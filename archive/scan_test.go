@@ -154,3 +154,12 @@ func TestRangeAfterClose(t *testing.T) {
 		t.Fatal("a range on a closed archive succeeded")
 	}
 }
+
+func TestRangeOfAnUnknownChannel(t *testing.T) {
+	db := openTest(t, Options{})
+	start, end := Date{2026, 2, 2}.Bounds(time.UTC)
+	err := db.Range(context.Background(), 12345, start, end, func(Event) error { return nil })
+	if !errors.Is(err, ErrNoChannel) {
+		t.Fatalf("range of an unknown channel: %v", err)
+	}
+}
