@@ -73,9 +73,10 @@
 // # Safety
 //
 // Page skeletons are html/template. The log lines, a million of them in a
-// full render, are written by the line writer in line.go: it escapes every
-// piece of text, writes only fixed markup (li, a, time, span; id, class,
-// href, rel), maps mIRC formatting to class names from fixed tables and
+// full render, and a day's list of speakers are written by the line writer
+// in line.go: it escapes every piece of text, writes only fixed markup (li,
+// a, time, span, and p, b, small for the speakers; id, class, href, rel),
+// maps mIRC formatting to class names from fixed tables and
 // makes links only of URLs it parsed and accepted (http, https, gemini,
 // irc), with rel="nofollow ugc noopener". FuzzLineWriter parses its output
 // and fails on anything else. Text and nicks are isolated with
@@ -98,4 +99,18 @@
 // archive and the options, never on the clock or on map order, so two
 // renders give identical bytes. Every file is written to a temporary file
 // and renamed into place.
+//
+// # Speed
+//
+// A full render of a million lines takes under a second on two cores (see
+// docs/BENCHMARKS.md). Days are rendered on Options.Workers goroutines,
+// each reading its day through the archive's own readers (archive/scan.go)
+// and writing the page, the .txt and .gmi twins and the day's counts in one
+// pass over the events. The parts of the layout that are the same on every
+// page of a kind run through html/template once per render (chrome.go).
+// The checks that run on every line's text (bytes to escape, mIRC codes,
+// controls, words) look at eight bytes at a time; common http(s) links are
+// taken without url.Parse (plainURL, fuzzed against it); files are written
+// with the system calls themselves. The binary is built with profile-guided
+// optimisation (cmd/proceedings/default.pgo, make pgo).
 package render
