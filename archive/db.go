@@ -82,7 +82,7 @@ func Open(ctx context.Context, path string, opt Options) (*DB, error) {
 		return nil, fmt.Errorf("open archive %s: create its directory: %w", path, err)
 	}
 	db := &DB{path: abs, loc: opt.Location, log: opt.Logger.With("component", "archive"), channels: map[chanKey]int64{},
-		readers: &scanners{path: abs}}
+		readers: newScanners(abs)}
 
 	if !opt.ReadOnly {
 		db.rw, err = sql.Open("sqlite", dsn(abs, false))

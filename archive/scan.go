@@ -33,21 +33,37 @@ type scanner struct {
 	stmts map[string]uintptr // sqlite3_stmt* by SQL text
 }
 
-// scanners is the archive's pool of idle scanners.
+// scanners is the archive's pool of scanners: at most maxScanners open at
+// once (like the database/sql pool of read-only connections), of which it
+// keeps up to maxIdleScanners open between uses.
 type scanners struct {
 	path   string
+	slots  chan struct{} // one per scanner in use
 	mu     sync.Mutex
 	idle   []*scanner
 	closed bool
 }
 
-// maxIdleScanners is how many idle scanners the pool keeps open.
-const maxIdleScanners = 4
+const (
+	maxScanners     = 8
+	maxIdleScanners = 4
+)
 
-func (p *scanners) get() (*scanner, error) {
+func newScanners(path string) *scanners {
+	return &scanners{path: path, slots: make(chan struct{}, maxScanners)}
+}
+
+// get returns a scanner, waiting while maxScanners are in use.
+func (p *scanners) get(ctx context.Context) (*scanner, error) {
+	select {
+	case p.slots <- struct{}{}:
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
 	p.mu.Lock()
 	if p.closed {
 		p.mu.Unlock()
+		<-p.slots
 		return nil, ErrClosed
 	}
 	if n := len(p.idle); n > 0 {
@@ -57,7 +73,12 @@ func (p *scanners) get() (*scanner, error) {
 		return s, nil
 	}
 	p.mu.Unlock()
-	return openScanner(p.path)
+	s, err := openScanner(p.path)
+	if err != nil {
+		<-p.slots
+		return nil, err
+	}
+	return s, nil
 }
 
 func (p *scanners) put(s *scanner) {
@@ -70,6 +91,7 @@ func (p *scanners) put(s *scanner) {
 	if s != nil {
 		s.close()
 	}
+	<-p.slots
 }
 
 func (p *scanners) close() {
@@ -220,7 +242,7 @@ func (db *DB) scan(ctx context.Context, fn func(s *scanner) error) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	s, err := db.readers.get()
+	s, err := db.readers.get(ctx)
 	if err != nil {
 		return err
 	}

@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
+	"path/filepath"
 	"sync"
 	"testing"
 	"time"
@@ -161,5 +163,61 @@ func TestRangeOfAnUnknownChannel(t *testing.T) {
 	err := db.Range(context.Background(), 12345, start, end, func(Event) error { return nil })
 	if !errors.Is(err, ErrNoChannel) {
 		t.Fatalf("range of an unknown channel: %v", err)
+	}
+}
+
+// TestRangeInAnOddlyNamedDirectory: the readers open the same file as the
+// rest of the archive, whatever characters its path holds.
+func TestRangeInAnOddlyNamedDirectory(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "logs #1 ?x=y %41 ü")
+	db, err := Open(context.Background(), filepath.Join(dir, "a b.db"), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	mustAppend(t, db, msg("#c", "a", "hello", t0))
+	evs, err := db.Day(context.Background(), channelID(t, db, "#c"), Date{2026, 2, 2})
+	if err != nil || len(evs) != 1 || evs[0].Text != "hello" {
+		t.Fatalf("day = %+v, %v", evs, err)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "a b.db")); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestRangesWaitForAFreeReader: no more than maxScanners ranges read at
+// once; the others wait, or give up when their context ends.
+func TestRangesWaitForAFreeReader(t *testing.T) {
+	db := openTest(t, Options{})
+	mustAppend(t, db, msg("#c", "a", "x", t0))
+	ch := channelID(t, db, "#c")
+	start, end := Date{2026, 2, 2}.Bounds(time.UTC)
+	release := make(chan struct{})
+	var inside sync.WaitGroup
+	var holders sync.WaitGroup
+	inside.Add(maxScanners)
+	for range maxScanners {
+		holders.Add(1)
+		go func() {
+			defer holders.Done()
+			db.Range(context.Background(), ch, start, end, func(Event) error {
+				inside.Done()
+				<-release
+				return nil
+			})
+		}()
+	}
+	inside.Wait()
+	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+	defer cancel()
+	if err := db.Range(ctx, ch, start, end, func(Event) error { return nil }); !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("a range past the limit: %v, want to wait until its deadline", err)
+	}
+	done := make(chan error)
+	go func() { done <- db.Range(context.Background(), ch, start, end, func(Event) error { return nil }) }()
+	close(release)
+	holders.Wait()
+	if err := <-done; err != nil {
+		t.Fatalf("a range that waited: %v", err)
 	}
 }
