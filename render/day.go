@@ -38,6 +38,7 @@ type worker struct {
 	agg  *dayAggregator
 	log  []byte
 	page bytes.Buffer
+	foot bytes.Buffer
 	txt  bytes.Buffer
 	gmi  []byte
 	// people holds the speakers list and nick filter notices of the day
@@ -251,11 +252,10 @@ func (r *renderer) renderDay(ctx context.Context, job dayJob, w *worker) (dayRes
 	if err := r.execute(&w.page, "dayhead", pg); err != nil {
 		return dayResult{}, err
 	}
-	w.page.Write(w.log)
-	if err := r.tmpl.ExecuteTemplate(&w.page, "dayfoot", pg); err != nil {
-		return dayResult{}, fmt.Errorf("render day page: %w", err)
+	if err := r.execute(&w.foot, "dayfoot", pg); err != nil {
+		return dayResult{}, err
 	}
-	if err := r.writeFile(dayPath, w.page.Bytes(), true); err != nil {
+	if err := r.writeFile(dayPath, true, w.page.Bytes(), w.log, w.foot.Bytes()); err != nil {
 		return dayResult{}, err
 	}
 
@@ -276,7 +276,7 @@ func (r *renderer) renderDay(ctx context.Context, job dayJob, w *worker) (dayRes
 		css = append(css, id...)
 		css = append(css, "){display:none}\n"...)
 	}
-	if err := r.writeFile(ch.dir+base+".css", css, true); err != nil {
+	if err := r.writeFile(ch.dir+base+".css", true, css); err != nil {
 		return dayResult{}, err
 	}
 
@@ -299,14 +299,14 @@ func (r *renderer) renderDay(ctx context.Context, job dayJob, w *worker) (dayRes
 	if err := r.execute(&w.page, "links", lp); err != nil {
 		return dayResult{}, err
 	}
-	if err := r.writeFile(ch.dir+base+"-links.html", w.page.Bytes(), true); err != nil {
+	if err := r.writeFile(ch.dir+base+"-links.html", true, w.page.Bytes()); err != nil {
 		return dayResult{}, err
 	}
 
-	if err := r.writeFile(ch.dir+base+".txt", w.txt.Bytes(), true); err != nil {
+	if err := r.writeFile(ch.dir+base+".txt", true, w.txt.Bytes()); err != nil {
 		return dayResult{}, err
 	}
-	if err := r.writeFile(ch.dir+base+".gmi", w.gmi, true); err != nil {
+	if err := r.writeFile(ch.dir+base+".gmi", true, w.gmi); err != nil {
 		return dayResult{}, err
 	}
 	return dayResult{agg: a.agg, events: a.agg.Events}, nil

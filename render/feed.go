@@ -160,5 +160,5 @@ func (r *renderer) renderFeed(entries []feedEntry) error {
 	}
 	data = append([]byte(xml.Header), data...)
 	data = append(data, '\n')
-	return r.writeFile("feed.atom", data, true)
+	return r.writeFile("feed.atom", true, data)
 }

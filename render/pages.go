@@ -168,7 +168,7 @@ func (r *renderer) renderCalendar(c *chanInfo) error {
 	if err := r.execute(buf, "calendar", r.page(c.Name+" on "+c.Network+" — "+r.opt.Title, 2, c.dir+"index.html", c.opts.NoIndex, &data).withSearch(c.Name, c.Network)); err != nil {
 		return err
 	}
-	return r.writeFile(c.dir+"index.html", buf.Bytes(), true)
+	return r.writeFile(c.dir+"index.html", true, buf.Bytes())
 }
 
 type dayIndexChannel struct {
@@ -252,7 +252,7 @@ func (r *renderer) renderDailyIndexes(ctx context.Context, chans []*chanInfo, to
 		if err := r.execute(buf, "dayindex", pg); err != nil {
 			return err
 		}
-		return r.writeFile(rel, buf.Bytes(), true)
+		return r.writeFile(rel, true, buf.Bytes())
 	})
 	if err != nil {
 		return err
@@ -338,7 +338,7 @@ func (r *renderer) renderFront(chans []*chanInfo, series []seriesData) error {
 	if err := r.execute(buf, "front", r.page(r.opt.Title, 0, "index.html", false, &data).withSearch("", "")); err != nil {
 		return err
 	}
-	return r.writeFile("index.html", buf.Bytes(), true)
+	return r.writeFile("index.html", true, buf.Bytes())
 }
 
 // seriesData is a series and its parts, as the series pages show them.
@@ -452,7 +452,7 @@ func (r *renderer) renderSeries(series []seriesData, old []string) ([]string, er
 		if err := r.execute(buf, "series", r.page(s.Name+" — "+r.opt.Title, 1, s.Path, false, s)); err != nil {
 			return nil, err
 		}
-		if err := r.writeFile(s.Path, buf.Bytes(), true); err != nil {
+		if err := r.writeFile(s.Path, true, buf.Bytes()); err != nil {
 			return nil, err
 		}
 		paths = append(paths, s.Path)
@@ -460,7 +460,7 @@ func (r *renderer) renderSeries(series []seriesData, old []string) ([]string, er
 	if err := r.execute(buf, "seriesindex", r.page("Series — "+r.opt.Title, 1, "series/index.html", false, rows)); err != nil {
 		return nil, err
 	}
-	if err := r.writeFile("series/index.html", buf.Bytes(), true); err != nil {
+	if err := r.writeFile("series/index.html", true, buf.Bytes()); err != nil {
 		return nil, err
 	}
 	keep := map[string]bool{}

@@ -549,7 +549,7 @@ func (r *renderer) renderStatic(chans []*chanInfo) error {
 		if err != nil {
 			return err
 		}
-		if err := r.writeFile(name, data, true); err != nil {
+		if err := r.writeFile(name, true, data); err != nil {
 			return err
 		}
 	}
@@ -573,7 +573,7 @@ func (r *renderer) renderStatic(chans []*chanInfo) error {
 	if n == 0 {
 		b.WriteString("Disallow:\n")
 	}
-	if err := r.writeFile("robots.txt", []byte(b.String()), true); err != nil {
+	if err := r.writeFile("robots.txt", true, []byte(b.String())); err != nil {
 		return err
 	}
 	body, err := r.markdownFile("about.md")
@@ -594,7 +594,7 @@ func (r *renderer) writeMarkdownPage(rel, title string, body template.HTML) erro
 	}{r.opt.Title, body})); err != nil {
 		return err
 	}
-	return r.writeFile(rel, buf.Bytes(), true)
+	return r.writeFile(rel, true, buf.Bytes())
 }
 
 // renderPages writes Options.Pages and removes the pages of names that are

@@ -588,27 +588,33 @@ func TestChannelWithoutEvents(t *testing.T) {
 func TestWriteFileFailures(t *testing.T) {
 	out := t.TempDir()
 	r := &renderer{opt: Options{Out: out}, files: files{out: out, dirs: map[string]bool{}}}
-	if err := r.writeFile("a/page.html", []byte("old"), true); err != nil {
+	if err := r.writeFile("a/page.html", true, []byte("old")); err != nil {
 		t.Fatal(err)
 	}
-	if err := r.writeFile("a/page.html", []byte("new"), true); err != nil {
+	if err := r.writeFile("a/page.html", true, []byte("new")); err != nil {
 		t.Fatal(err)
 	}
 	if data, _ := os.ReadFile(filepath.Join(out, "a/page.html")); string(data) != "new" {
 		t.Fatalf("page holds %q, want new", data)
 	}
+	if err := r.writeFile("a/parts.html", true, []byte("head "), nil, []byte("lines "), []byte("foot")); err != nil {
+		t.Fatal(err)
+	}
+	if data, _ := os.ReadFile(filepath.Join(out, "a/parts.html")); string(data) != "head lines foot" {
+		t.Fatalf("a page of parts holds %q", data)
+	}
 	// A directory where the page should go.
 	if err := os.Mkdir(filepath.Join(out, "a/dir.html"), 0o755); err != nil {
 		t.Fatal(err)
 	}
-	if err := r.writeFile("a/dir.html", []byte("x"), true); err == nil || !strings.Contains(err.Error(), "a/dir.html") {
+	if err := r.writeFile("a/dir.html", true, []byte("x")); err == nil || !strings.Contains(err.Error(), "a/dir.html") {
 		t.Errorf("writing over a directory: %v", err)
 	}
 	if os.Geteuid() != 0 { // root writes into read-only directories
 		if err := os.Chmod(filepath.Join(out, "a"), 0o555); err != nil {
 			t.Fatal(err)
 		}
-		err := r.writeFile("a/page.html", []byte("newer"), true)
+		err := r.writeFile("a/page.html", true, []byte("newer"))
 		os.Chmod(filepath.Join(out, "a"), 0o755)
 		if err == nil || !strings.Contains(err.Error(), "a/page.html") {
 			t.Errorf("writing into a read-only directory: %v", err)

@@ -104,7 +104,7 @@ func (r *renderer) saveState(s *state) error {
 	if err != nil {
 		return fmt.Errorf("save the render state: %w", err)
 	}
-	return r.writeFile(stateFile, data, false)
+	return r.writeFile(stateFile, false, data)
 }
 
 func cachePath(id int64) string {
@@ -126,7 +126,7 @@ func (r *renderer) loadCache(id int64) *chanCache {
 
 func (r *renderer) saveCache(id int64, c *chanCache) error {
 	c.Version = stateVersion
-	return r.writeFile(cachePath(id), encodeCache(c), false)
+	return r.writeFile(cachePath(id), false, encodeCache(c))
 }
 
 // The stats cache is read and written whole on every render that changes

@@ -433,7 +433,7 @@ func (r *renderer) renderStats(c *chanInfo) error {
 	if err := r.execute(buf, "stats", r.page("Statistics of "+c.Name+" on "+c.Network+" — "+r.opt.Title, 2, c.dir+"stats.html", c.opts.NoIndex, &data)); err != nil {
 		return err
 	}
-	return r.writeFile(c.dir+"stats.html", buf.Bytes(), true)
+	return r.writeFile(c.dir+"stats.html", true, buf.Bytes())
 }
 
 // overTime buckets lines per day into days, weeks or months, depending on

@@ -22,21 +22,23 @@ var (
 	tmpPrefix = ".tmp-" + strconv.Itoa(os.Getpid()) + "-"
 )
 
-// writeNew creates path, which must not exist, with data in it.
-func writeNew(path string, data []byte) error {
+// writeNew creates path, which must not exist, with parts in it.
+func writeNew(path string, parts [][]byte) error {
 	fd, err := ignoringEINTR(func() (int, error) {
 		return syscall.Open(path, syscall.O_WRONLY|syscall.O_CREAT|syscall.O_EXCL|syscall.O_CLOEXEC, 0o644)
 	})
 	if err != nil {
 		return &os.PathError{Op: "open", Path: path, Err: err}
 	}
-	for len(data) > 0 {
-		n, err := ignoringEINTR(func() (int, error) { return syscall.Write(fd, data) })
-		if err != nil {
-			syscall.Close(fd)
-			return &os.PathError{Op: "write", Path: path, Err: err}
+	for _, data := range parts {
+		for len(data) > 0 {
+			n, err := ignoringEINTR(func() (int, error) { return syscall.Write(fd, data) })
+			if err != nil {
+				syscall.Close(fd)
+				return &os.PathError{Op: "write", Path: path, Err: err}
+			}
+			data = data[n:]
 		}
-		data = data[n:]
 	}
 	if err := syscall.Close(fd); err != nil {
 		return &os.PathError{Op: "close", Path: path, Err: err}
@@ -62,12 +64,12 @@ type files struct {
 	removed []string
 }
 
-// writeFile writes data to rel (a slash-separated path under Out)
-// atomically: into a temporary file in the same directory, then renamed over
+// writeFile writes parts, one after the other, to rel (a slash-separated
+// path under Out) atomically: into a temporary file in the same directory, then renamed over
 // the old one, so that a web server serves either the old page or the new
 // one, never half of one. listed says whether the file is reported in
 // Stats.Written (bookkeeping files are not).
-func (r *renderer) writeFile(rel string, data []byte, listed bool) error {
+func (r *renderer) writeFile(rel string, listed bool, parts ...[]byte) error {
 	if !filepath.IsLocal(filepath.FromSlash(rel)) || strings.Contains(rel, "\\") {
 		return fmt.Errorf("render: refusing to write %q outside the output directory", rel)
 	}
@@ -81,7 +83,7 @@ func (r *renderer) writeFile(rel string, data []byte, listed bool) error {
 	// system's own: an *os.File would add a poller registration, its
 	// failure and a finalizer to each of thousands of files.
 	tmp := filepath.Join(dir, tmpPrefix+strconv.FormatUint(tmpSeq.Add(1), 10))
-	if err := writeNew(tmp, data); err != nil {
+	if err := writeNew(tmp, parts); err != nil {
 		syscall.Unlink(tmp)
 		return fmt.Errorf("write %s: %w", rel, err)
 	}
