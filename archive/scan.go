@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"strings"
 	"sync"
 	"unsafe"
 
@@ -212,20 +213,24 @@ func (s *scanner) texts(st uintptr, from int32, dst ...*string) {
 			total += ns[i]
 		}
 	}
-	var buf []byte
-	if total > 0 {
-		buf = make([]byte, total)
-	}
-	off := 0
-	for i, d := range dst {
-		n := ns[i]
-		if n == 0 {
+	if total == 0 {
+		for _, d := range dst {
 			*d = ""
-			continue
 		}
-		copy(buf[off:], cBytes(ps[i], n))
-		*d = unsafe.String(&buf[off], n)
-		off += n
+		return
+	}
+	// A Builder's buffer is not zeroed first, and String does not copy it.
+	var b strings.Builder
+	b.Grow(total)
+	for i := range dst {
+		if ns[i] > 0 {
+			b.Write(cBytes(ps[i], ns[i]))
+		}
+	}
+	all, off := b.String(), 0
+	for i, d := range dst {
+		*d = all[off : off+ns[i]]
+		off += ns[i]
 	}
 }
 
