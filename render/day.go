@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"html/template"
 	"math/bits"
-	"net/url"
 	"sort"
 	"strconv"
 	"strings"
@@ -382,16 +381,13 @@ func (a *dayAggregator) add(ev *archive.Event, local time.Time) {
 		}
 		a.links[href]++
 		a.agg.LinkCount++
-		u, err := url.Parse(href)
-		if err != nil {
-			return // scanURLs accepted it: not reached
-		}
-		if h := linkHost(u); h != "" {
+		host := hrefHost(href)
+		if h := linkHost(host); h != "" {
 			a.hosts[h]++
 		}
 		if a.titles != nil {
 			a.rows = append(a.rows, linkRow{id: ev.ID, at: ev.Time, local: local, nick: ev.Nick, href: href,
-				text: ev.Text[start:end], title: a.titles(href), host: u.Host, self: ev.Flags&archive.FlagSelf != 0})
+				text: ev.Text[start:end], title: a.titles(href), host: host, self: ev.Flags&archive.FlagSelf != 0})
 		}
 	})
 }

@@ -159,8 +159,25 @@ func isAlnum(c byte) bool {
 	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
 }
 
+// hrefHost is the host, with its port, of an href that acceptURL gave
+// (URL.Host), without parsing the common plain ones again.
+func hrefHost(href string) string {
+	if plainURL(href) {
+		rest := href[strings.Index(href, "://")+3:]
+		if i := strings.IndexAny(rest, "/?"); i >= 0 {
+			rest = rest[:i]
+		}
+		return rest
+	}
+	u, err := url.Parse(href)
+	if err != nil {
+		return ""
+	}
+	return u.Host
+}
+
 // linkHost is the host a link is counted under in the stats: lower case,
-// without "www." and the port.
-func linkHost(u *url.URL) string {
-	return strings.TrimPrefix(strings.ToLower(u.Hostname()), "www.")
+// without "www." and the port. host is a URL's Host.
+func linkHost(host string) string {
+	return strings.TrimPrefix(strings.ToLower((&url.URL{Host: host}).Hostname()), "www.")
 }

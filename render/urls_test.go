@@ -53,16 +53,14 @@ func TestScanURLs(t *testing.T) {
 
 func TestLinkHost(t *testing.T) {
 	for in, want := range map[string]string{
-		"https://www.Techrights.org/x":  "techrights.org",
-		"gemini://gemini.example:1965/": "gemini.example",
-		"irc://irc.libera.chat/#x":      "irc.libera.chat",
+		"https://www.Techrights.org/x":        "techrights.org",
+		"https://www.Techrights.org:8443/x?y": "techrights.org",
+		"gemini://gemini.example:1965/":       "gemini.example",
+		"irc://irc.libera.chat/#x":            "irc.libera.chat",
+		"http://[2001:db8::1]:8080/":          "2001:db8::1",
 	} {
-		u, err := url.Parse(in)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if got := linkHost(u); got != want {
-			t.Errorf("linkHost(%q) = %q, want %q", in, got, want)
+		if got := linkHost(hrefHost(in)); got != want {
+			t.Errorf("linkHost(hrefHost(%q)) = %q, want %q", in, got, want)
 		}
 	}
 }
@@ -120,6 +118,9 @@ func FuzzPlainURL(f *testing.F) {
 		}
 		if h := u.Hostname(); h == "" || strings.ContainsAny(h, " \t\"'<>\\") {
 			t.Fatalf("plainURL(%q) with host %q", s, h)
+		}
+		if h := hrefHost(s); h != u.Host {
+			t.Fatalf("hrefHost(%q) = %q, URL.Host %q", s, h, u.Host)
 		}
 	})
 }
