@@ -24,8 +24,8 @@ import (
 // memory: about 0.4 µs a row. It is the only code here that touches
 // SQLite below database/sql.
 //
-// A scanner belongs to one goroutine at a time: rangeEvents takes one from
-// the archive's pool (scanners) and gives it back.
+// A scanner belongs to one goroutine at a time: DB.scan takes one from the
+// archive's pool (DB.readers) for the length of a call and gives it back.
 
 // scanner is a read-only SQLite connection with its prepared statements.
 type scanner struct {
@@ -113,16 +113,17 @@ func openScanner(path string) (*scanner, error) {
 		s.tls.Close()
 		return nil, err
 	}
-	defer libc.Xfree(s.tls, name)
 	pdb := libc.Xcalloc(s.tls, 1, 8)
 	if pdb == 0 {
+		libc.Xfree(s.tls, name)
 		s.tls.Close()
 		return nil, errors.New("archive: out of memory opening a reader")
 	}
-	defer libc.Xfree(s.tls, pdb)
 	rc := sqlite3.Xsqlite3_open_v2(s.tls, name, pdb,
 		sqlite3.SQLITE_OPEN_READONLY|sqlite3.SQLITE_OPEN_NOMUTEX|sqlite3.SQLITE_OPEN_URI, 0)
 	s.db = libc.AtomicLoadPUintptr(pdb)
+	libc.Xfree(s.tls, pdb)
+	libc.Xfree(s.tls, name)
 	if rc != sqlite3.SQLITE_OK {
 		err := s.error(rc)
 		s.close()

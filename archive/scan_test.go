@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -219,5 +220,16 @@ func TestRangesWaitForAFreeReader(t *testing.T) {
 	holders.Wait()
 	if err := <-done; err != nil {
 		t.Fatalf("a range that waited: %v", err)
+	}
+}
+
+func TestScannerOfAMissingFile(t *testing.T) {
+	s, err := openScanner(filepath.Join(t.TempDir(), "nothing here.db"))
+	if err == nil {
+		s.close()
+		t.Fatal("a reader opened a file that is not there")
+	}
+	if !strings.Contains(err.Error(), "open a reader") {
+		t.Errorf("error %q does not say what failed", err)
 	}
 }
