@@ -44,10 +44,9 @@ type builtArchive struct {
 	lastTime time.Time
 }
 
-// loaders fill a fresh archive with the corpus. The live path is the only
-// one today. Hook: when the archive gets a bulk import (see NEEDS.md), add a
-// loader here and choose it for sizes the live path is too slow for; the
-// report names the loader used.
+// loaders fill a fresh archive with the corpus: the live path the bot uses
+// and the bulk Importer of `proceedings import`. The report names the
+// loader that filled the archive the other rows measure.
 var loaders = map[string]func(ctx context.Context, e *env, db *archive.DB, evs iter.Seq[archive.Event], total int) (time.Duration, []float64, error){
 	"live AppendAsync": loadLive,
 	"bulk Importer":    loadImport,
