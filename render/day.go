@@ -447,21 +447,21 @@ func stripNick(n string) string { return sanitizeText(n) }
 // countWords counts the runs of bytes other than space and tab in s,
 // eight bytes at a time.
 func countWords(s string) int {
-	const lo, hi, low7 = 0x0101010101010101, 0x8080808080808080, 0x7f7f7f7f7f7f7f7f
-	// exact sets the top bit of each byte of x equal to c, and no other.
-	exact := func(x, c uint64) uint64 {
-		y := x ^ c*lo
+	const low7 = 0x7f7f7f7f7f7f7f7f
+	// exact sets the top bit of each byte of x equal to c, and no other
+	// (ascii.HasByte may mark the bytes after a match too).
+	exact := func(x uint64, c byte) uint64 {
+		y := x ^ uint64(c)*ascii.Ones
 		return ^((y&low7 + low7) | y | low7)
 	}
 	n := 0
 	prevSpace := uint64(1) << 63 // the byte before s counts as a space
 	i := 0
 	for ; i+8 <= len(s); i += 8 {
-		x := uint64(s[i]) | uint64(s[i+1])<<8 | uint64(s[i+2])<<16 | uint64(s[i+3])<<24 |
-			uint64(s[i+4])<<32 | uint64(s[i+5])<<40 | uint64(s[i+6])<<48 | uint64(s[i+7])<<56
+		x := ascii.Word(s, i)
 		space := exact(x, ' ') | exact(x, '\t')
 		// A word starts at a byte that is not a space after one that is.
-		starts := ^space & hi & (space<<8 | prevSpace>>56)
+		starts := ^space & ascii.High & (space<<8 | prevSpace>>56)
 		n += bits.OnesCount64(starts)
 		prevSpace = space & (1 << 63)
 	}

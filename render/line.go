@@ -446,14 +446,12 @@ var plainByte = func() (t [256]bool) {
 // escapeFree is the length of the longest prefix of s that appendEscaped
 // copies as it is (plainByte), counted eight bytes at a time.
 func escapeFree(s string) int {
-	const lo, hi = 0x0101010101010101, 0x8080808080808080
-	has := func(x, c uint64) uint64 { y := x ^ c*lo; return (y - lo) &^ y }
 	i := 0
 	for ; i+8 <= len(s); i += 8 {
-		x := uint64(s[i]) | uint64(s[i+1])<<8 | uint64(s[i+2])<<16 | uint64(s[i+3])<<24 |
-			uint64(s[i+4])<<32 | uint64(s[i+5])<<40 | uint64(s[i+6])<<48 | uint64(s[i+7])<<56
+		x := ascii.Word(s, i)
 		// As in ascii.PlainPrefix, and & < > " ' too.
-		if (x|(x-0x20*lo)&^x|has(x, 0x7f)|has(x, '&')|has(x, '<')|has(x, '>')|has(x, '"')|has(x, '\''))&hi != 0 {
+		if (x|ascii.HasLess(x, 0x20)|ascii.HasByte(x, 0x7f)|ascii.HasByte(x, '&')|ascii.HasByte(x, '<')|
+			ascii.HasByte(x, '>')|ascii.HasByte(x, '"')|ascii.HasByte(x, '\''))&ascii.High != 0 {
 			break
 		}
 	}

@@ -44,3 +44,35 @@ func FuzzPlainPrefix(f *testing.F) {
 		}
 	})
 }
+
+// TestHasByteAndHasLess: over a whole word, the answer is exact for every
+// byte value at every position, next to bytes on either side of c and n.
+func TestHasByteAndHasLess(t *testing.T) {
+	for _, c := range []byte{0x00, 0x20, '&', '<', 0x7f, 0x80} {
+		for v := 0; v < 256; v++ {
+			for pos := 0; pos < 8; pos++ {
+				b := []byte{c + 1, c ^ 0x80, 0xff, c + 1, 0x01 | c, c + 2, 0x7e, c + 1}
+				for i := range b {
+					if b[i] == c {
+						b[i] = c + 1
+					}
+				}
+				b[pos] = byte(v)
+				x := Word(b, 0)
+				wantByte, wantLess := false, false
+				for _, d := range b {
+					wantByte = wantByte || d == c
+					wantLess = wantLess || d < c
+				}
+				if got := HasByte(x, c)&High != 0; got != wantByte {
+					t.Errorf("HasByte(% x, %#x) = %v", b, c, got)
+				}
+				if c <= 0x80 {
+					if got := HasLess(x, c)&High != 0; got != wantLess {
+						t.Errorf("HasLess(% x, %#x) = %v", b, c, got)
+					}
+				}
+			}
+		}
+	}
+}
