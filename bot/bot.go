@@ -1,51 +1,18 @@
-// Package bot owns the IRC side of proceedings: the connections to every
-// configured network (github.com/lrstanley/girc), the recorder that turns
-// every public event into an archive.Event in the order the server sent it,
-// relay unwrapping and bridge merging, the paced sending of the bot's own
-// lines, and (in other files of the package) the command router, the feed
-// announcer and series detection.
+// Package bot owns the IRC side of proceedings, in rooms:
 //
-// It must not know HTML or how pages are rendered: it hands events to the
-// archive and answers in IRC, nothing else.
+//   - the connection (conn.go, message.go, tracker.go, writer.go): one read
+//     loop per network that handles every line in the server's order, the
+//     one state tracker it keeps (members, nicks, capabilities, accounts,
+//     and tracker.account, the trust rule), and the one paced writer every
+//     outgoing line goes through;
+//   - the recorder (recorder.go, relay.go): each line and the tracker's state
+//     become archive events, queued without blocking;
+//   - commands (router.go, commands.go), the announcer (announce.go,
+//     feed.go, series.go, roman.go) and URL titles (titles.go, ssrf.go),
+//     which receive lines as Listeners on goroutines of their own.
 //
-// # Recording
-//
-// The bot reads the socket itself, under girc: lineConn.Read takes each line
-// in the server's order, and netConn.onLine parses it, keeps the
-// connection's state (the tracker: channel members, accounts, capabilities),
-// turns it into zero or more archive.Event values and queues them with
-// archive.DB.AppendAsync, which never blocks, before girc sees the line. girc
-// gets only the lines it needs to keep the connection (not messages and
-// notices to channels); its dispatch, a goroutine and copies per handler,
-// would otherwise hold a busy channel back. Listeners (commands, URL
-// titles) get an Incoming afterwards, on their own goroutines, so nothing
-// they do can delay recording.
-//
-// # Where events are stored
-//
-// An event of a channel that is in no bridge is stored under the network's
-// configured name and the channel's name ("libera", "#techrights"), with Via
-// empty unless it was unwrapped from a relay bot.
-//
-// A bridge merges its channels into one log, stored under the network name
-// BridgeNetwork ("bridge") and the bridge's name ("#techrights" for
-// `bridges: [{name: "#techrights", channels: [selfhosted/#techrights,
-// libera/#techrights]}]`). Every event of a bridged channel carries Via = the
-// network it was seen on. The same line (same real author, same text after
-// formatting codes are stripped) seen on two different networks of a bridge
-// within the bridge's window is stored once, as first seen; a person saying
-// the same thing twice on one network is stored twice. A bridged log is
-// published only when every channel of the bridge is public. LogRef and
-// PublicLogs give this mapping to the rest of the program.
-//
-// # What is not recorded
-//
-// Private messages, messages to a status prefix of a channel (@#chan, seen
-// only by operators), CTCP other than ACTION, lines starting with the
-// configured no-log prefix, and every event of a nick or account on the
-// opt-out list (config optout plus the archive's list, re-read every 30 s and
-// by RefreshOptOuts). Channels that are not in the configuration are never
-// recorded, even when the bot is in them.
+// It knows no HTML: it hands events to the archive and answers in IRC. How
+// recording, trust and pacing work is told in docs/recorder.md.
 package bot
 
 import (
@@ -128,6 +95,8 @@ type botOptions struct {
 	backoffMax      time.Duration // reconnect delays never exceed this
 	stableAfter     time.Duration // a connection that lasted this long resets the backoff
 	dialTimeout     time.Duration
+	pingEvery       time.Duration // ping a server that said nothing this long…
+	pingTimeout     time.Duration // …and reconnect when it stays silent this much longer
 	regainEvery     time.Duration // try to take the configured nick back this often
 	rejoinBase      time.Duration // first delay before rejoining after a kick or a refused join
 	optOutEvery     time.Duration // re-read the archive's opt-out list this often
@@ -158,6 +127,8 @@ func defaultOptions() botOptions {
 		backoffMax:      5 * time.Minute,
 		stableAfter:     time.Minute,
 		dialTimeout:     30 * time.Second,
+		pingEvery:       60 * time.Second,
+		pingTimeout:     60 * time.Second,
 		regainEvery:     time.Minute,
 		rejoinBase:      10 * time.Second,
 		optOutEvery:     30 * time.Second,
@@ -274,8 +245,8 @@ func (b *Bot) Reload(cfg *config.Config) {
 		b.output = cfg.Commands.Output
 		every, burst := outputPace(b.output)
 		for _, n := range b.nets {
-			n.limiter.SetLimit(rate.Every(every))
-			n.limiter.SetBurst(burst)
+			n.w.limiter.SetLimit(rate.Every(every))
+			n.w.limiter.SetBurst(burst)
 		}
 	}
 	for _, n := range b.nets {

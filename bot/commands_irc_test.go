@@ -56,8 +56,8 @@ commands: {rate: {per_user: 1000000/1s, per_channel: 1000000/1s}}
 	// startBot's test timings come after New made the send pacing; apply
 	// them, so that twenty replies take milliseconds, not 1.5 s each.
 	for _, n := range h.b.nets {
-		n.limiter.SetLimit(rate.Every(h.b.opts.sendEvery))
-		n.limiter.SetBurst(h.b.opts.sendBurst)
+		n.w.limiter.SetLimit(rate.Every(h.b.opts.sendEvery))
+		n.w.limiter.SetBurst(h.b.opts.sendBurst)
 	}
 	ctx := context.Background()
 	if err := h.db.SetPublicOnly(ctx, PublicLogs(cfg)); err != nil { // as the runner does
@@ -299,7 +299,7 @@ func BenchmarkIRCReplyLatency(b *testing.B) {
 	}
 	cb := startCommandBotWith(b, func(path string) { seedBenchArchive(b, path, lines) })
 	for _, n := range cb.h.b.nets {
-		n.limiter.SetLimit(rate.Inf)
+		n.w.limiter.SetLimit(rate.Inf)
 	}
 	alice := ircserver.Dial(b, cb.srv.Addr(), "alice")
 	alice.Join("#techrights")

@@ -2,12 +2,10 @@ package bot
 
 import (
 	"bufio"
-	"bytes"
 	"context"
 	"crypto/tls"
 	"errors"
 	"fmt"
-	"io"
 	"log/slog"
 	"math/rand/v2"
 	"net"
@@ -16,34 +14,31 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
-	"unicode/utf8"
 
-	"github.com/lrstanley/girc"
+	"github.com/ergochat/irc-go/ircutils"
 	"golang.org/x/time/rate"
 
 	"proceedings/archive"
 	"proceedings/config"
 )
 
-// netConn is the bot on one network: a girc client reconnected with backoff,
-// the state the recorder tracks from its events, and a paced queue of the
-// bot's own lines.
+// netConn is the bot on one network: a connection reconnected with backoff,
+// read by one loop that handles every line in the server's order (see
+// handleMessage), the one tracker that loop keeps, and the one writer every
+// line of the bot's own goes through.
 type netConn struct {
 	b      *Bot
 	name   string
 	log    *slog.Logger
-	client *girc.Client
 	server string // host:port
 	ncfg   atomic.Pointer[config.Network]
-	conn   atomic.Pointer[lineConn] // the current connection's socket
+	sess   atomic.Pointer[session] // the current connection
 
-	out       chan outLine  // the bot's own lines, paced by sendLoop
-	limiter   *rate.Limiter // pace of out
-	ctcpLimit *rate.Limiter // CTCP replies allowed into out
-	whoLimit  *rate.Limiter // girc's automatic WHO of each joining user
+	w         *writer
+	ctcpLimit *rate.Limiter // CTCP replies allowed into the writer
 
-	// tr is touched only while a line is recorded (in lineConn.Read), and
-	// by the run loop between connections, when no line is.
+	// tr is touched only by the read loop, and by the run loop between
+	// connections, when no line is read.
 	tr tracker
 
 	mu          sync.Mutex // guards the fields below
@@ -55,12 +50,9 @@ type netConn struct {
 	pendingGap  map[string]time.Time    // folded channel → start of a gap to record when it is joined again
 	rejoin      map[string]*rejoinState // folded channel → pending retry
 	runCtx      context.Context         // set by run
-	regainTimer *time.Ticker
 
 	registered atomic.Bool  // welcome (001) received on the current connection
 	echo       atomic.Bool  // echo-message is on for the current connection
-	acctCaps   atomic.Bool  // the server tells accounts (extended-join, account-notify)
-	skipSASL   atomic.Bool  // the last SASL attempt failed: connect once without it
 	saslOK     atomic.Bool  // SASL succeeded on the current connection
 	altIdx     atomic.Int32 // next alternative nick during registration
 	lastRead   atomic.Int64 // unix nanoseconds of the last line read from the server
@@ -68,45 +60,41 @@ type netConn struct {
 	reconnects atomic.Int64
 }
 
-type outLine struct {
-	cmd, target, text string
-}
-
 type rejoinState struct {
 	tries int
 	timer *time.Timer
 }
 
-// newWhoLimit bounds girc's automatic WHO of each joining user: a burst of
-// ten, then one every two seconds.
-func newWhoLimit() *rate.Limiter { return rate.NewLimiter(rate.Every(2*time.Second), 10) }
-
 // outQueue bounds the lines waiting to be sent on one network.
 const outQueue = 512
 
+// whoxToken marks the bot's WHOX queries (WHO #chan %tcuhnar,1), whose
+// replies carry accounts.
+const whoxToken = "1"
+
+// wantCaps are the IRCv3 capabilities the bot asks for when the server
+// offers them (sasl is added when configured).
+var wantCaps = []string{
+	"server-time", "message-tags", "account-tag", "extended-join", "account-notify",
+	"echo-message", "batch", "multi-prefix", "userhost-in-names", "cap-notify", "chghost",
+}
+
 func newNetConn(b *Bot, nc config.Network) (*netConn, error) {
+	if !validNick(nc.Nick) {
+		return nil, fmt.Errorf("network %s: %q is not a valid IRC nick", nc.Name, nc.Nick)
+	}
 	n := &netConn{
 		b:          b,
 		name:       nc.Name,
 		log:        b.log.With("network", nc.Name),
-		out:        make(chan outLine, outQueue),
-		limiter:    rate.NewLimiter(rate.Every(b.opts.sendEvery), b.opts.sendBurst),
+		w:          newWriter(rate.Every(b.opts.sendEvery), b.opts.sendBurst, outQueue),
 		ctcpLimit:  rate.NewLimiter(rate.Every(3*time.Second), 3),
-		whoLimit:   newWhoLimit(),
 		joined:     map[string]string{},
 		pendingGap: map[string]time.Time{},
 		rejoin:     map[string]*rejoinState{},
 	}
 	n.ncfg.Store(&nc)
 	n.tr.reset()
-	user := nc.User
-	if user == "" {
-		user = nc.Nick
-	}
-	realName := nc.RealName
-	if realName == "" {
-		realName = config.DefaultRealName
-	}
 	port := nc.Server.Port
 	if port == 0 {
 		port = 6667
@@ -115,47 +103,24 @@ func newNetConn(b *Bot, nc config.Network) (*netConn, error) {
 		}
 	}
 	n.server = net.JoinHostPort(nc.Server.Host, strconv.Itoa(port))
-	c := girc.New(girc.Config{
-		Server: nc.Server.Host,
-		Port:   port,
-		Nick:   nc.Nick,
-		User:   user,
-		Name:   realName,
-		// TLS is done by our dialer (dial), under the line filter, and STS
-		// would wrap a second TLS layer over it: tls: true is the way.
-		SSL:        false,
-		DisableSTS: true,
-		// girc's own flood control blocks the goroutine that sends, which
-		// for CTCP replies and WHO is the goroutine that reads events: it
-		// is off, and the bot paces its own lines in sendLoop instead.
-		AllowFlood: true,
-		// server-time, message-tags, account-tag, extended-join and
-		// away-notify are in girc's default list; echo-message is not.
-		SupportedCaps:     map[string][]string{"echo-message": nil},
-		Version:           Version,
-		PingDelay:         30 * time.Second,
-		PingTimeout:       30 * time.Second,
-		HandleNickCollide: n.nextNick,
-		RecoverFunc:       n.recoverPanic,
-	})
-	if !girc.IsValidNick(nc.Nick) {
-		return nil, fmt.Errorf("network %s: %q is not a valid IRC nick", nc.Name, nc.Nick)
-	}
-	for _, cmd := range []string{girc.CTCP_PING, girc.CTCP_PONG, girc.CTCP_VERSION, girc.CTCP_SOURCE, girc.CTCP_TIME, girc.CTCP_FINGER} {
-		c.CTCP.Clear(cmd)
-	}
-	c.CTCP.Set(girc.CTCP_VERSION, n.onCTCP)
-	c.CTCP.Set(girc.CTCP_PING, n.onCTCP)
-	c.CTCP.Set(girc.CTCP_TIME, n.onCTCP)
-	n.client = c
 	return n, nil
 }
 
-func (n *netConn) cfg() config.Network { return *n.ncfg.Load() }
-
-func (n *netConn) recoverPanic(_ *girc.Client, err *girc.HandlerError) {
-	n.log.Error("an event handler panicked; the event was skipped", "err", err.Error(), "command", err.Event.Command, "stack", string(err.Stack))
+// validNick reports whether s can be sent as a nick: not empty, no space,
+// no character that separates IRC parameters or targets, not starting with
+// a digit, "-", ":" or a channel prefix.
+func validNick(s string) bool {
+	if s == "" || strings.ContainsAny(s, " ,*?!@.\r\n\x00") {
+		return false
+	}
+	switch c := s[0]; {
+	case c >= '0' && c <= '9', c == '-', c == ':', c == '#', c == '&', c == '$':
+		return false
+	}
+	return true
 }
+
+func (n *netConn) cfg() config.Network { return *n.ncfg.Load() }
 
 // run connects, and reconnects with exponential backoff and jitter, until
 // ctx is done.
@@ -163,43 +128,24 @@ func (n *netConn) run(ctx context.Context) {
 	n.mu.Lock()
 	n.runCtx = ctx
 	n.mu.Unlock()
-	sendDone := make(chan struct{})
-	go func() {
-		defer close(sendDone)
-		n.sendLoop(ctx)
-	}()
-	regainDone := make(chan struct{})
-	go func() {
-		defer close(regainDone)
-		n.regainLoop(ctx)
-	}()
-
-	loopDone := make(chan struct{})
-	go n.closeOnDone(ctx, loopDone)
+	var wg sync.WaitGroup
+	wg.Add(2)
+	go func() { defer wg.Done(); n.w.run(ctx, n.send) }()
+	go func() { defer wg.Done(); n.regainLoop(ctx) }()
 	defer func() {
-		close(loopDone)
-		<-sendDone
-		<-regainDone
+		wg.Wait()
 		n.stopRejoins()
 	}()
 
 	attempt := 0
 	for ctx.Err() == nil {
-		tlsConf, err := n.prepare()
-		if err != nil {
-			n.setErr(err)
-			n.log.Error("cannot connect", "err", err)
-		} else {
-			n.log.Info("connecting", "server", n.addr(), "tls", tlsConf != nil)
-			began := time.Now()
-			err = n.client.DialerConnect(&dialer{n: n, ctx: ctx, tls: tlsConf})
-			err = n.disconnected(err)
-			if ctx.Err() != nil {
-				return
-			}
-			if time.Since(began) >= n.b.opts.stableAfter {
-				attempt = 0
-			}
+		began := time.Now()
+		err := n.connect(ctx)
+		if ctx.Err() != nil {
+			return
+		}
+		if time.Since(began) >= n.b.opts.stableAfter {
+			attempt = 0
 		}
 		delay := backoff(n.b.opts.backoffBase, n.b.opts.backoffMax, attempt)
 		attempt++
@@ -210,41 +156,6 @@ func (n *netConn) run(ctx context.Context) {
 		case <-time.After(delay):
 		}
 		n.reconnects.Add(1)
-	}
-}
-
-// closeOnDone ends the connection when ctx is done: QUIT first, then (if
-// the connection is still up, or a new one started meanwhile) Close, until
-// the run loop has returned.
-func (n *netConn) closeOnDone(ctx context.Context, loopDone <-chan struct{}) {
-	select {
-	case <-loopDone:
-		return
-	case <-ctx.Done():
-	}
-	// QUIT goes to the socket directly: girc's Quit closes the connection
-	// as soon as it is written, losing what the server sent meanwhile.
-	// Written this way, girc keeps reading (and the recorder recording)
-	// until the server closes the link.
-	if lc := n.conn.Load(); lc == nil || !n.client.IsConnected() || lc.writeLine("QUIT :"+n.b.opts.quitMessage) != nil {
-		n.client.Close()
-	}
-	grace := time.NewTimer(2 * time.Second)
-	defer grace.Stop()
-	select {
-	case <-loopDone:
-		return
-	case <-grace.C:
-	}
-	t := time.NewTicker(500 * time.Millisecond)
-	defer t.Stop()
-	for {
-		n.client.Close()
-		select {
-		case <-loopDone:
-			return
-		case <-t.C:
-		}
 	}
 }
 
@@ -267,15 +178,10 @@ func errText(err error) string {
 	if err == nil {
 		return "connection closed"
 	}
-	var ee *girc.EventError
-	if errors.As(err, &ee) {
-		return "server said: " + ee.Error()
-	}
 	return err.Error()
 }
 
-// addr is the server's host:port. It does not read the girc config, which
-// prepare writes between connections.
+// addr is the server's host:port.
 func (n *netConn) addr() string { return n.server }
 
 func (n *netConn) setErr(err error) {
@@ -284,51 +190,116 @@ func (n *netConn) setErr(err error) {
 	n.mu.Unlock()
 }
 
-// prepare reads the secrets and sets up authentication and TLS for the next
-// connection. Secrets are read at every connect, so a rotated password file
-// is used without a restart.
-func (n *netConn) prepare() (*tls.Config, error) {
-	nc := n.cfg()
-	c := n.client
+// session is one connection to the server. Its registration state is
+// touched only by the read loop.
+type session struct {
+	conn  net.Conn
+	wmu   sync.Mutex    // one line at a time on the socket
+	done  chan struct{} // closed when the read loop has ended
+	creds credentials
+
+	capLS   []string // capabilities offered so far (CAP LS continues)
+	capWait int      // CAP REQ lines not yet answered
+	capDone bool     // CAP END sent
+	pinged  atomic.Bool
+}
+
+// credentials are what a connection authenticates with, read from the
+// secrets at every connect, so that a rotated password file is used
+// without a restart.
+type credentials struct {
+	serverPass string
+	saslMech   string // "PLAIN", "EXTERNAL" or "" for none
+	saslUser   string
+	saslPass   string
+}
+
+// connect makes one connection and reads it until it ends.
+func (n *netConn) connect(ctx context.Context) error {
+	creds, tlsConf, err := n.prepare()
+	if err != nil {
+		n.setErr(err)
+		n.log.Error("cannot connect", "err", err)
+		return err
+	}
+	n.log.Info("connecting", "server", n.addr(), "tls", tlsConf != nil)
+	conn, err := n.dial(ctx, tlsConf)
+	if err != nil {
+		n.setErr(err)
+		return err
+	}
+	s := &session{conn: conn, done: make(chan struct{}), creds: creds}
+	n.tr.reset()
 	n.altIdx.Store(0)
 	n.saslOK.Store(false)
-	c.Config.ServerPass = ""
+	n.lastRead.Store(time.Now().UnixNano())
+	n.sess.Store(s)
+
+	keepDone := make(chan struct{})
+	go func() { defer close(keepDone); n.keepalive(ctx, s) }()
+	n.register(s)
+	err = n.readLoop(s)
+	close(s.done)
+	<-keepDone
+	return n.disconnected(s, err)
+}
+
+// dial connects to the server: TCP, then TLS when configured.
+func (n *netConn) dial(ctx context.Context, tc *tls.Config) (net.Conn, error) {
+	nd := &net.Dialer{Timeout: n.b.opts.dialTimeout, KeepAlive: 30 * time.Second}
+	conn, err := nd.DialContext(ctx, "tcp", n.addr())
+	if err != nil {
+		return nil, fmt.Errorf("connect to %s: %w", n.addr(), err)
+	}
+	if tc == nil {
+		return conn, nil
+	}
+	tconn := tls.Client(conn, tc)
+	hctx, cancel := context.WithTimeout(ctx, n.b.opts.dialTimeout)
+	err = tconn.HandshakeContext(hctx)
+	cancel()
+	if err != nil {
+		conn.Close()
+		return nil, fmt.Errorf("TLS handshake with %s: %w (set server.tls_insecure only for a server with a self-signed certificate you trust)", n.addr(), err)
+	}
+	return tconn, nil
+}
+
+// prepare reads the secrets and sets up TLS for the next connection.
+func (n *netConn) prepare() (credentials, *tls.Config, error) {
+	nc := n.cfg()
+	var c credentials
 	if nc.Server.Password != nil {
 		pw, err := nc.Server.Password.Value()
 		if err != nil {
-			return nil, fmt.Errorf("server password: %w", err)
+			return c, nil, fmt.Errorf("server password: %w", err)
 		}
-		c.Config.ServerPass = pw
+		c.serverPass = pw
 	}
-	c.Config.SASL = nil
 	if nc.SASL != nil {
-		if n.skipSASL.Swap(false) {
-			n.log.Warn("SASL failed last time: connecting once without it (unidentified; NickServ is tried when configured)")
-		} else {
-			switch strings.ToUpper(nc.SASL.Mechanism) {
-			case "EXTERNAL":
-				c.Config.SASL = &girc.SASLExternal{}
-			default:
-				user := nc.SASL.User
-				if user == "" {
-					user = nc.Nick
-				}
-				if nc.SASL.Password == nil {
-					return nil, errors.New("SASL PLAIN needs a password: set sasl.password_env or sasl.password_file")
-				}
-				pw, err := nc.SASL.Password.Value()
-				if err != nil {
-					return nil, fmt.Errorf("SASL password: %w", err)
-				}
-				c.Config.SASL = &girc.SASLPlain{User: user, Pass: pw}
+		switch strings.ToUpper(nc.SASL.Mechanism) {
+		case "EXTERNAL":
+			c.saslMech = "EXTERNAL"
+		default:
+			c.saslMech, c.saslUser = "PLAIN", nc.SASL.User
+			if c.saslUser == "" {
+				c.saslUser = nc.Nick
 			}
+			if nc.SASL.Password == nil {
+				return c, nil, errors.New("SASL PLAIN needs a password: set sasl.password_env or sasl.password_file")
+			}
+			pw, err := nc.SASL.Password.Value()
+			if err != nil {
+				return c, nil, fmt.Errorf("SASL password: %w", err)
+			}
+			c.saslPass = pw
 		}
 	}
 	if !nc.Server.TLS {
 		if nc.Server.ClientCert != "" {
 			n.log.Warn("server.client_cert is only used with tls: true")
 		}
-		return nil, nil
+		return c, nil, nil
 	}
 	tc := &tls.Config{
 		ServerName:         nc.Server.Host,
@@ -342,33 +313,380 @@ func (n *netConn) prepare() (*tls.Config, error) {
 		}
 		cert, err := tls.LoadX509KeyPair(nc.Server.ClientCert, key)
 		if err != nil {
-			return nil, fmt.Errorf("load the TLS client certificate %s: %w", nc.Server.ClientCert, err)
+			return c, nil, fmt.Errorf("load the TLS client certificate %s: %w", nc.Server.ClientCert, err)
 		}
 		tc.Certificates = []tls.Certificate{cert}
 	}
-	return tc, nil
+	return c, tc, nil
 }
 
-// disconnected runs after Connect returned: no handler runs any more for
-// that connection. Every channel the bot was in gets a pending gap starting
-// at the last line read.
-// disconnected notes the end of a connection and returns why it ended:
-// err, or the reason the server gave in its ERROR line when err says
-// less (a bare EOF after "Closing link: … [Access denied by
-// configuration]").
-func (n *netConn) disconnected(err error) error {
-	if lc := n.conn.Load(); lc != nil {
-		lc.stop() // the tracker is reset below: nothing may record meanwhile
+// readLoop reads lines until the connection ends and handles each in
+// order. Lines longer than maxLine are cut there rather than ending the
+// connection (irc-go's ircreader would end it).
+func (n *netConn) readLoop(s *session) error {
+	r := bufio.NewReaderSize(s.conn, 64<<10)
+	var line []byte
+	for {
+		var err error
+		line, err = readLine(r, line[:0])
+		if len(line) > 0 {
+			n.lastRead.Store(time.Now().UnixNano())
+			s.pinged.Store(false)
+			if herr := n.onLine(s, line); herr != nil {
+				return herr
+			}
+		}
+		if err != nil {
+			return err
+		}
 	}
+}
+
+// readLine appends the next line to buf, without its line ending, cut at
+// maxLine.
+func readLine(r *bufio.Reader, buf []byte) ([]byte, error) {
+	for {
+		frag, err := r.ReadSlice('\n')
+		if len(buf)+len(frag) <= maxLine {
+			buf = append(buf, frag...)
+		} else if len(buf) < maxLine {
+			buf = append(buf, frag[:maxLine-len(buf)]...)
+		}
+		if errors.Is(err, bufio.ErrBufferFull) {
+			continue
+		}
+		for len(buf) > 0 && (buf[len(buf)-1] == '\n' || buf[len(buf)-1] == '\r') {
+			buf = buf[:len(buf)-1]
+		}
+		return buf, err
+	}
+}
+
+// onLine parses one line and handles it; a line that is not an IRC
+// message is logged and skipped. s is nil in tests that feed lines
+// without a connection.
+func (n *netConn) onLine(s *session, raw []byte) error {
+	m, ok := parseMessage(raw, time.Now())
+	if !ok {
+		n.log.Debug("skipped a line that is not an IRC message", "line", fmt.Sprintf("%q", truncate(string(raw), 200)))
+		return nil
+	}
+	return n.handleMessage(s, m)
+}
+
+// keepalive pings a quiet server and ends a connection that stopped
+// answering; when ctx is done it says QUIT and closes the connection once
+// the server did, or after a grace period.
+func (n *netConn) keepalive(ctx context.Context, s *session) {
+	every := n.b.opts.pingEvery
+	t := time.NewTicker(every / 4)
+	defer t.Stop()
+	for {
+		select {
+		case <-s.done:
+			return
+		case <-ctx.Done():
+			n.quit(s)
+			return
+		case <-t.C:
+			idle := time.Since(time.Unix(0, n.lastRead.Load()))
+			switch {
+			case idle > every+n.b.opts.pingTimeout:
+				n.log.Warn("the server stopped answering; reconnecting", "silent_for", idle.Round(time.Second))
+				n.mu.Lock()
+				n.closing = fmt.Sprintf("no answer from the server for %s", idle.Round(time.Second))
+				n.mu.Unlock()
+				s.conn.Close()
+				return
+			case idle > every && !s.pinged.Swap(true):
+				n.sendNow(s, "PING :"+strconv.FormatInt(time.Now().Unix(), 10))
+			}
+		}
+	}
+}
+
+// quit says QUIT and keeps reading (and recording) until the server closes
+// the link, for at most two seconds.
+func (n *netConn) quit(s *session) {
+	if !n.registered.Load() || n.sendNow(s, "QUIT :"+n.b.opts.quitMessage) != nil {
+		s.conn.Close()
+		return
+	}
+	grace := time.NewTimer(2 * time.Second)
+	defer grace.Stop()
+	select {
+	case <-s.done:
+	case <-grace.C:
+		s.conn.Close()
+	}
+}
+
+// sendNow writes one line to the socket at once, ahead of the writer's
+// queue: PONG and QUIT, which must never wait.
+func (n *netConn) sendNow(s *session, line string) error {
+	if s == nil {
+		return net.ErrClosed
+	}
+	s.wmu.Lock()
+	defer s.wmu.Unlock()
+	if err := s.conn.SetWriteDeadline(time.Now().Add(5 * time.Second)); err != nil {
+		return err
+	}
+	_, err := s.conn.Write([]byte(line + "\r\n"))
+	return err
+}
+
+// send writes a line the writer chose, on the current connection. Lines to
+// channels and nicks wait for registration; control lines (registration
+// itself) do not.
+func (n *netConn) send(l outLine) {
+	s := n.sess.Load()
+	if s == nil {
+		return
+	}
+	if l.prio != prioControl && !n.registered.Load() {
+		n.log.Debug("not connected: a queued line was dropped", "target", l.target)
+		return
+	}
+	if err := n.sendNow(s, l.line); err != nil {
+		n.log.Warn("cannot write to the server; reconnecting", "err", err)
+		s.conn.Close()
+		return
+	}
+	if l.cmd != "" && !n.echo.Load() {
+		n.recordOwn(l)
+	}
+}
+
+// control queues a line of the connection's own (registration, JOIN, NICK).
+func (n *netConn) control(line string, secret bool) {
+	n.w.push(outLine{prio: prioControl, line: line, secret: secret})
+}
+
+// register starts the registration: the server password, capability
+// negotiation, nick and user.
+func (n *netConn) register(s *session) {
+	nc := n.cfg()
+	if s.creds.serverPass != "" {
+		n.control("PASS :"+s.creds.serverPass, true)
+	}
+	n.control("CAP LS 302", false)
+	n.control("NICK "+nc.Nick, false)
+	user := nc.User
+	if user == "" {
+		user = nc.Nick
+	}
+	realName := nc.RealName
+	if realName == "" {
+		realName = config.DefaultRealName
+	}
+	n.control("USER "+user+" 0 * :"+realName, false)
+}
+
+// handleConn keeps the connection: registration, capabilities, SASL, PING,
+// nick collisions, CTCP, joins refused, the server's ERROR.
+func (n *netConn) handleConn(s *session, m *message) error {
+	switch m.Command {
+	case "PING":
+		n.sendNow(s, "PONG :"+m.last())
+	case "CAP":
+		n.onCap(s, m)
+	case "AUTHENTICATE":
+		n.onAuthenticate(s, m)
+	case "903": // RPL_SASLSUCCESS
+		n.saslOK.Store(true)
+		n.capEnd(s)
+	case "902", "904", "905", "906", "908": // SASL refused or aborted
+		n.log.Error("SASL authentication failed; going on without it (NickServ is tried when configured)", "reason", m.last())
+		n.capEnd(s)
+	case "001":
+		n.onWelcome(m)
+	case "432", "433", "436", "437": // nick refused
+		if !n.registered.Load() {
+			next := n.nextNick()
+			n.log.Warn("the server refused the nick; trying another", "nick", m.param(1), "next", next, "reason", m.last())
+			n.control("NICK "+next, false)
+		}
+	case "PRIVMSG":
+		n.onCTCP(m)
+	case "471", "473", "474", "475", "477", "403", "405", "520":
+		// Join refused (full, invite only, banned, bad key, needs an
+		// account, no such channel, too many channels, unavailable).
+		if len(m.Params) >= 2 && n.tr.isChannelName(m.Params[1]) && n.b.rules.Load().net(n.name).channel(m.Params[1]) != nil {
+			n.log.Error("the server refused to let the bot join", "channel", m.Params[1], "reason", m.last())
+			n.scheduleRejoin(m.Params[1])
+		}
+	case "464": // ERR_PASSWDMISMATCH
+		n.log.Error("the server refused the server password", "reason", m.last())
+	case "ERROR":
+		n.log.Warn("the server is closing the connection", "reason", m.last())
+		n.mu.Lock()
+		n.closing = m.last()
+		n.mu.Unlock()
+	}
+	return nil
+}
+
+// onCap follows the capability negotiation: LS (possibly in several
+// lines), ACK, NAK, NEW and DEL.
+func (n *netConn) onCap(s *session, m *message) {
+	if len(m.Params) < 3 {
+		return
+	}
+	sub := strings.ToUpper(m.Params[1])
+	switch sub {
+	case "LS", "NEW":
+		if s == nil {
+			return
+		}
+		s.capLS = append(s.capLS, strings.Fields(m.last())...)
+		if sub == "LS" && len(m.Params) >= 4 && m.Params[2] == "*" {
+			return // more to come
+		}
+		offered := s.capLS
+		s.capLS = nil
+		n.requestCaps(s, offered, sub == "LS")
+	case "ACK", "DEL":
+		n.tr.capReply(m.Params)
+		n.echo.Store(n.tr.caps["echo-message"])
+		if sub == "ACK" {
+			n.capAnswered(s, m.last())
+		}
+	case "NAK":
+		n.capAnswered(s, "")
+	}
+}
+
+// requestCaps asks for the wanted capabilities among those offered; during
+// registration it ends the negotiation when there is nothing to ask.
+func (n *netConn) requestCaps(s *session, offered []string, registering bool) {
+	has := map[string]string{}
+	for _, c := range offered {
+		name, val, _ := strings.Cut(c, "=")
+		has[name] = val
+	}
+	var want []string
+	for _, c := range wantCaps {
+		if _, ok := has[c]; ok && !n.tr.caps[c] {
+			want = append(want, c)
+		}
+	}
+	if mechs, ok := has["sasl"]; ok && s.creds.saslMech != "" && registering {
+		if mechs == "" || strings.Contains(","+strings.ToUpper(mechs)+",", ","+s.creds.saslMech+",") {
+			want = append(want, "sasl")
+		} else {
+			n.log.Error("the server does not offer the configured SASL mechanism; going on without it", "mechanism", s.creds.saslMech, "offered", mechs)
+		}
+	} else if registering && s.creds.saslMech != "" {
+		n.log.Error("the server does not offer SASL; going on without it (NickServ is tried when configured)")
+	}
+	if len(want) == 0 {
+		if registering {
+			n.capEnd(s)
+		}
+		return
+	}
+	s.capWait++
+	n.control("CAP REQ :"+strings.Join(want, " "), false)
+}
+
+// capAnswered notes the answer to a CAP REQ: SASL starts when it was
+// acknowledged, else the negotiation ends.
+func (n *netConn) capAnswered(s *session, acked string) {
+	if s == nil || s.capDone {
+		return
+	}
+	if s.capWait > 0 {
+		s.capWait--
+	}
+	for _, c := range strings.Fields(acked) {
+		if c == "sasl" {
+			n.control("AUTHENTICATE "+s.creds.saslMech, false)
+			return
+		}
+	}
+	if s.capWait == 0 {
+		n.capEnd(s)
+	}
+}
+
+// onAuthenticate answers the server's "AUTHENTICATE +" with the
+// credentials.
+func (n *netConn) onAuthenticate(s *session, m *message) {
+	if s == nil || m.param(0) != "+" {
+		return
+	}
+	switch s.creds.saslMech {
+	case "EXTERNAL":
+		n.control("AUTHENTICATE +", false)
+	case "PLAIN":
+		raw := s.creds.saslUser + "\x00" + s.creds.saslUser + "\x00" + s.creds.saslPass
+		for _, chunk := range ircutils.EncodeSASLResponse([]byte(raw)) {
+			n.control("AUTHENTICATE "+chunk, true)
+		}
+	}
+}
+
+func (n *netConn) capEnd(s *session) {
+	if s == nil || s.capDone {
+		return
+	}
+	s.capDone = true
+	n.control("CAP END", false)
+}
+
+// onCTCP answers CTCP VERSION, PING and TIME, at most a few per seconds,
+// and only while the writer has room.
+func (n *netConn) onCTCP(m *message) {
+	text := m.last()
+	if len(m.Params) < 2 || !strings.HasPrefix(text, "\x01") || m.src.Name == "" {
+		return
+	}
+	if n.tr.me != "" && config.FoldName(m.src.Name) == n.tr.me {
+		return
+	}
+	cmd, arg := splitCTCP(text)
+	var reply string
+	switch cmd {
+	case "VERSION":
+		reply = Version
+	case "PING":
+		reply = arg
+	case "TIME":
+		reply = time.Now().Format(time.RFC1123Z)
+	default:
+		return
+	}
+	if !validNick(m.src.Name) || !n.ctcpLimit.Allow() || n.w.len() > outQueue/2 {
+		return
+	}
+	line := "\x01" + cmd
+	if reply != "" {
+		line += " " + reply
+	}
+	line += "\x01"
+	n.w.push(outLine{prio: prioPrivate, key: config.FoldName(m.src.Name), line: "NOTICE " + m.src.Name + " :" + strings.NewReplacer("\r", "", "\n", "", "\x00", "").Replace(line)})
+}
+
+// disconnected notes the end of a connection and returns why it ended:
+// err, or the reason the server gave in its ERROR line when err says less
+// (a bare EOF after "Closing link: … [Access denied by configuration]").
+// Every channel the bot was in gets a pending gap from the last line read.
+func (n *netConn) disconnected(s *session, err error) error {
+	s.conn.Close()
 	n.registered.Store(false)
 	n.echo.Store(false)
-	n.acctCaps.Store(false)
+	if dropped := n.w.clear(); dropped > 0 {
+		n.log.Info("lines that were waiting to be sent are dropped with the connection", "lines", dropped)
+	}
 	start := time.Now()
 	if last := n.lastRead.Load(); last != 0 {
 		start = time.Unix(0, last)
 	}
+	n.flushTopic()
 	n.tr.reset()
 	n.mu.Lock()
+	defer n.mu.Unlock()
 	for f := range n.joined {
 		if _, ok := n.pendingGap[f]; !ok {
 			n.pendingGap[f] = start
@@ -376,297 +694,16 @@ func (n *netConn) disconnected(err error) error {
 	}
 	n.joined = map[string]string{}
 	n.connectedAt = time.Time{}
-	var ee *girc.EventError
-	if n.closing != "" && !errors.As(err, &ee) {
+	if n.closing != "" {
 		err = fmt.Errorf("the server closed the link: %s", n.closing)
 	}
 	n.closing = ""
-	if err != nil {
-		n.lastErr = errText(err)
-	}
-	n.mu.Unlock()
+	n.lastErr = errText(err)
 	return err
 }
 
-// dialer connects girc to the server: TCP, then TLS when configured, then
-// the line filter (lineConn) that girc reads and writes through.
-type dialer struct {
-	n   *netConn
-	ctx context.Context
-	tls *tls.Config
-}
-
-func (d *dialer) Dial(network, addr string) (net.Conn, error) {
-	if err := d.ctx.Err(); err != nil {
-		return nil, err
-	}
-	nd := &net.Dialer{Timeout: d.n.b.opts.dialTimeout, KeepAlive: 30 * time.Second}
-	conn, err := nd.DialContext(d.ctx, network, addr)
-	if err != nil {
-		return nil, fmt.Errorf("connect to %s: %w", addr, err)
-	}
-	if d.tls != nil {
-		tc := tls.Client(conn, d.tls)
-		hctx, cancel := context.WithTimeout(d.ctx, d.n.b.opts.dialTimeout)
-		err := tc.HandshakeContext(hctx)
-		cancel()
-		if err != nil {
-			conn.Close()
-			return nil, fmt.Errorf("TLS handshake with %s: %w (set server.tls_insecure only for a server with a self-signed certificate you trust)", addr, err)
-		}
-		conn = tc
-	}
-	d.n.lastRead.Store(time.Now().UnixNano())
-	lc := newLineConn(conn, d.n)
-	d.n.conn.Store(lc)
-	return lc, nil
-}
-
-// maxLine bounds one line from the server (512 bytes of message and 8191 of
-// tags are the protocol's limits); longer lines are cut there.
-const maxLine = 16 << 10
-
-// lineConn sits between the socket and girc. Reading, it hands girc whole
-// lines only, with invalid UTF-8 decoded as Latin-1 and lines girc cannot
-// parse dropped: girc ends the connection on a line it cannot parse, and the
-// recorder must not lose the channel over one bad line. Writing, it drops
-// girc's automatic replies that a hostile user could multiply into an
-// "Excess Flood" disconnect: CTCP ERRMSG answers to unknown CTCP queries, and
-// WHO of each joining user beyond a rate.
-type lineConn struct {
-	net.Conn
-	n   *netConn
-	wmu sync.Mutex // one line at a time from girc and from writeLine
-	// rmu is held by Read, which records every line it reads: stop takes
-	// it to know that no line of this connection is being recorded any
-	// more.
-	rmu      sync.Mutex
-	r        *bufio.Reader
-	pending  []byte
-	err      error
-	line     []byte
-	extended time.Time // when Read last pushed the read deadline on
-}
-
-func newLineConn(c net.Conn, n *netConn) *lineConn {
-	return &lineConn{Conn: c, n: n, r: bufio.NewReaderSize(c, 64<<10)}
-}
-
-// Read hands girc the next line it needs. Every line is recorded here
-// first (netConn.onLine), in the server's order and as soon as it is read:
-// girc dispatches each event through goroutines and copies, far slower than
-// a busy channel, and a burst used to wait in girc's queue before it was
-// recorded. Messages and notices to channels, which girc has no use for,
-// are not handed on at all.
-func (c *lineConn) Read(p []byte) (int, error) {
-	c.rmu.Lock()
-	defer c.rmu.Unlock()
-	for len(c.pending) == 0 {
-		if c.err != nil {
-			return 0, c.err
-		}
-		raw, err := c.readLine()
-		if len(raw) > 0 {
-			now := time.Now()
-			c.n.lastRead.Store(now.UnixNano())
-			if clean, ok := cleanLine(raw); ok {
-				if c.n.onLine(clean) {
-					c.pending = clean
-				} else if now.Sub(c.extended) > readExtend/10 {
-					// girc sets the read deadline when it asks for a line;
-					// while Read keeps lines from it, the link is alive.
-					c.extended = now
-					c.Conn.SetReadDeadline(now.Add(readExtend))
-				}
-			} else {
-				c.n.log.Debug("dropped a line the IRC library cannot parse", "line", fmt.Sprintf("%q", truncate(string(raw), 200)))
-			}
-		}
-		if err != nil {
-			c.err = err
-		}
-	}
-	k := copy(p, c.pending)
-	c.pending = c.pending[k:]
-	return k, nil
-}
-
-// readExtend is how far Read pushes the read deadline while it reads lines
-// girc does not see (girc's own read timeout).
-const readExtend = 300 * time.Second
-
-// stop closes the connection and waits until no line of it is being
-// recorded; Read returns an error from then on.
-func (c *lineConn) stop() {
-	c.Conn.Close()
-	c.rmu.Lock()
-	if c.err == nil {
-		c.err = net.ErrClosed
-	}
-	c.pending = nil
-	c.rmu.Unlock()
-}
-
-// readLine returns the next line with its "\n" (without it at EOF), cut at
-// maxLine.
-func (c *lineConn) readLine() ([]byte, error) {
-	c.line = c.line[:0]
-	for {
-		frag, err := c.r.ReadSlice('\n')
-		if len(c.line)+len(frag) <= maxLine {
-			c.line = append(c.line, frag...)
-		} else if len(c.line) < maxLine {
-			c.line = append(c.line, frag[:maxLine-len(c.line)]...)
-		}
-		if errors.Is(err, bufio.ErrBufferFull) {
-			continue
-		}
-		if err == nil && len(c.line) > 0 && c.line[len(c.line)-1] != '\n' {
-			// Cut at maxLine: end the line here.
-			c.line = append(c.line, '\n')
-		}
-		return c.line, err
-	}
-}
-
-// cleanLine turns one raw line from the server into what girc reads: CR and
-// LF trimmed and put back as "\r\n", invalid UTF-8 decoded as Latin-1, NUL
-// bytes removed. ok is false for a line girc.ParseEvent would refuse.
-func cleanLine(raw []byte) ([]byte, bool) {
-	raw = bytes.TrimRight(raw, "\r\n")
-	if bytes.IndexByte(raw, 0) >= 0 {
-		raw = bytes.ReplaceAll(raw, []byte{0}, nil)
-	}
-	raw = decodeLatin1(raw)
-	if !parseable(raw) {
-		return nil, false
-	}
-	out := make([]byte, 0, len(raw)+2)
-	out = append(out, raw...)
-	return append(out, '\r', '\n'), true
-}
-
-// parseable mirrors the checks of girc.ParseEvent (v1.1.1) that make it
-// return nil.
-func parseable(raw []byte) bool {
-	raw = bytes.TrimFunc(raw, func(r rune) bool { return r == '\r' || r == '\n' })
-	if len(raw) < 2 {
-		return false
-	}
-	if raw[0] == '@' {
-		i := bytes.IndexByte(raw, ' ')
-		if i < 2 {
-			return false
-		}
-		raw = raw[i+1:]
-	}
-	if len(raw) > 0 && raw[0] == ':' {
-		if i := bytes.IndexByte(raw, ' '); i < 2 {
-			return false
-		}
-	}
-	return true
-}
-
-// decodeLatin1 returns b unchanged when it is valid UTF-8, and otherwise a
-// copy in which every byte that is not part of a valid UTF-8 sequence is
-// decoded as Latin-1 (ISO 8859-1), the fallback most IRC logs use.
-func decodeLatin1(b []byte) []byte {
-	if utf8.Valid(b) {
-		return b
-	}
-	out := make([]byte, 0, len(b)+len(b)/4)
-	for i := 0; i < len(b); {
-		r, size := utf8.DecodeRune(b[i:])
-		if r == utf8.RuneError && size <= 1 {
-			out = utf8.AppendRune(out, rune(b[i]))
-			i++
-			continue
-		}
-		out = append(out, b[i:i+size]...)
-		i += size
-	}
-	return out
-}
-
-// writeLine writes one line of our own straight to the socket.
-func (c *lineConn) writeLine(line string) error {
-	c.wmu.Lock()
-	defer c.wmu.Unlock()
-	if err := c.Conn.SetWriteDeadline(time.Now().Add(5 * time.Second)); err != nil {
-		return err
-	}
-	_, err := c.Conn.Write([]byte(line + "\r\n"))
-	return err
-}
-
-func (c *lineConn) Write(p []byte) (int, error) {
-	c.wmu.Lock()
-	defer c.wmu.Unlock()
-	if !bytes.Contains(p, []byte("ERRMSG")) && !bytes.HasPrefix(p, []byte("WHO ")) {
-		return c.Conn.Write(p)
-	}
-	var keep []byte
-	rest := p
-	for len(rest) > 0 {
-		line := rest
-		if i := bytes.IndexByte(rest, '\n'); i >= 0 {
-			line = rest[:i+1]
-		}
-		rest = rest[len(line):]
-		if c.drop(line) {
-			continue
-		}
-		keep = append(keep, line...)
-	}
-	if len(keep) > 0 {
-		if _, err := c.Conn.Write(keep); err != nil {
-			return 0, err
-		}
-	}
-	return len(p), nil
-}
-
-// drop reports whether an outgoing line is one of girc's automatic replies
-// that the bot does not send.
-func (c *lineConn) drop(line []byte) bool {
-	s := string(bytes.TrimRight(line, "\r\n"))
-	if strings.HasPrefix(s, "NOTICE ") && strings.Contains(s, ":\x01ERRMSG") {
-		return true
-	}
-	if target, ok := strings.CutPrefix(s, "WHO "); ok {
-		target, _, _ = strings.Cut(target, " ")
-		if target != "" && !strings.ContainsRune("#&+!", rune(target[0])) && !c.n.whoLimit.Allow() {
-			return true
-		}
-	}
-	return false
-}
-
-// sendLoop sends the bot's own lines at a sane pace.
-func (n *netConn) sendLoop(ctx context.Context) {
-	for {
-		var l outLine
-		select {
-		case <-ctx.Done():
-			return
-		case l = <-n.out:
-		}
-		if err := n.limiter.Wait(ctx); err != nil {
-			return
-		}
-		if !n.registered.Load() {
-			n.log.Debug("not connected: a queued line was dropped", "target", l.target)
-			continue
-		}
-		n.client.Send(&girc.Event{Command: l.cmd, Params: []string{l.target, l.text}})
-		if !n.echo.Load() {
-			n.recordOwn(l)
-		}
-	}
-}
-
-// queue adds lines of the bot's own to the paced queue without blocking.
+// queue adds lines of the bot's own to the writer without blocking: to a
+// channel before private lines, each target in turn.
 func (n *netConn) queue(cmd, target, text string) error {
 	if target == "" || strings.ContainsAny(target, " \r\n\x00,") {
 		return fmt.Errorf("cannot send to %q: not a nick or channel name", target)
@@ -674,52 +711,28 @@ func (n *netConn) queue(cmd, target, text string) error {
 	if !n.registered.Load() {
 		return fmt.Errorf("not connected to %s: the line was not sent", n.name)
 	}
+	prio := prioPrivate
+	if n.tr.isChannelName(target) {
+		prio = prioChannel
+	}
+	key := config.FoldName(target)
 	for line := range strings.SplitSeq(text, "\n") {
 		line = strings.TrimRight(line, "\r")
 		if strings.TrimSpace(line) == "" {
 			continue
 		}
 		line = strings.ReplaceAll(line, "\x00", "")
-		select {
-		case n.out <- outLine{cmd: cmd, target: target, text: line}:
-		default:
+		l := outLine{prio: prio, key: key, line: cmd + " " + target + " :" + line, cmd: cmd, target: target, text: line}
+		if !n.w.push(l) {
 			return fmt.Errorf("the send queue of %s is full (%d lines waiting): the line was not sent", n.name, outQueue)
 		}
 	}
 	return nil
 }
 
-// onCTCP answers CTCP VERSION, PING and TIME, at most a few per seconds;
-// girc calls it from the event goroutine, so it only queues.
-func (n *netConn) onCTCP(_ *girc.Client, e girc.CTCPEvent) {
-	if e.Reply || e.Source == nil || e.Origin == nil || e.Origin.Echo || !n.ctcpLimit.Allow() || len(n.out) > outQueue/2 {
-		return
-	}
-	var text string
-	switch e.Command {
-	case girc.CTCP_VERSION:
-		text = Version
-	case girc.CTCP_PING:
-		text = e.Text
-	case girc.CTCP_TIME:
-		text = time.Now().Format(time.RFC1123Z)
-	default:
-		return
-	}
-	reply := girc.EncodeCTCPRaw(e.Command, text)
-	select {
-	case n.out <- outLine{cmd: girc.NOTICE, target: e.Source.Name, text: reply}:
-	default:
-	}
-}
-
 // nextNick picks the nick to try when the server refuses ours during
 // registration: the configured alternatives, then the nick with digits.
-// Once registered, a refused NICK (a regain attempt) keeps the current nick.
-func (n *netConn) nextNick(string) string {
-	if n.registered.Load() {
-		return ""
-	}
+func (n *netConn) nextNick() string {
 	nc := n.cfg()
 	i := int(n.altIdx.Add(1)) - 1
 	if i < len(nc.AltNicks) {
@@ -752,7 +765,14 @@ func (n *netConn) regain() {
 	if !n.registered.Load() || config.FoldName(n.currentNick()) == config.FoldName(want) {
 		return
 	}
-	n.client.Cmd.Nick(want)
+	n.w.pushOnce(outLine{prio: prioControl, key: "nick", line: "NICK " + want})
+}
+
+// maybeRegain asks for the configured nick when its holder just left it.
+func (n *netConn) maybeRegain(freed string) {
+	if want := n.cfg().Nick; config.FoldName(freed) == config.FoldName(want) && n.tr.me != config.FoldName(want) {
+		n.w.pushOnce(outLine{prio: prioControl, key: "nick", line: "NICK " + want})
+	}
 }
 
 func (n *netConn) currentNick() string {
@@ -769,34 +789,32 @@ func (n *netConn) setNick(nick string) {
 }
 
 // onWelcome runs on 001: identify to NickServ if asked, and join.
-func (n *netConn) onWelcome(e *girc.Event) {
-	nick := n.cfg().Nick
-	if len(e.Params) > 0 {
-		nick = e.Params[0]
+func (n *netConn) onWelcome(m *message) {
+	nc := n.cfg()
+	nick := nc.Nick
+	if len(m.Params) > 0 {
+		nick = m.Params[0]
 	}
 	n.setNick(nick)
 	caps := n.tr.caps
 	n.echo.Store(caps["echo-message"])
-	n.acctCaps.Store(caps["extended-join"] || caps["account-notify"])
 	n.registered.Store(true)
 	n.mu.Lock()
 	n.connectedAt = time.Now()
 	n.lastErr = ""
 	n.mu.Unlock()
-	nc := n.cfg()
 	n.log.Info("connected", "server", n.addr(), "nick", nick,
-		"server_time", caps["server-time"], "echo_message", n.echo.Load(),
+		"server_time", caps["server-time"], "echo_message", caps["echo-message"],
 		"account_tag", caps["account-tag"], "sasl", n.saslOK.Load())
 	if config.FoldName(nick) != config.FoldName(nc.Nick) {
 		n.log.Warn("the configured nick is taken; using another and taking it back when it frees up", "nick", nick, "want", nc.Nick)
 	}
-	var out []*girc.Event
 	if nc.NickServ != nil && !n.saslOK.Load() {
 		pw, err := nc.NickServ.Value()
 		if err != nil {
 			n.log.Error("cannot identify to NickServ", "err", err)
 		} else {
-			out = append(out, &girc.Event{Command: girc.PRIVMSG, Params: []string{"NickServ", "IDENTIFY " + pw}, Sensitive: true})
+			n.control("PRIVMSG NickServ :IDENTIFY "+pw, true)
 		}
 	}
 	if r := n.b.rules.Load().net(n.name); r != nil {
@@ -804,25 +822,15 @@ func (n *netConn) onWelcome(e *girc.Event) {
 		for _, cr := range r.order {
 			chans = append(chans, cr.ch)
 		}
-		for _, line := range joinLines(chans, n.log) {
-			out = append(out, &girc.Event{Command: girc.JOIN, Params: line, Sensitive: len(line) > 1})
-		}
+		n.joinChannels(chans)
 	}
-	n.sendFromReader(out...)
 }
 
-// sendFromReader sends lines for the goroutine that reads the server, in
-// order, without making it wait: girc's Send can block (up to 30 s) while
-// the connection is going down, and the reading goroutine records.
-func (n *netConn) sendFromReader(evs ...*girc.Event) {
-	if len(evs) == 0 {
-		return
+// joinChannels joins channels in as few JOIN lines as fit.
+func (n *netConn) joinChannels(chans []config.Channel) {
+	for _, params := range joinLines(chans, n.log) {
+		n.control("JOIN "+strings.Join(params, " "), len(params) > 1)
 	}
-	go func() {
-		for _, e := range evs {
-			n.client.Send(e)
-		}
-	}()
 }
 
 // joinLines packs channels into as few JOIN commands as fit a line: keyed
@@ -872,6 +880,22 @@ func joinLines(chans []config.Channel, log *slog.Logger) [][]string {
 	return out
 }
 
+// askAccounts asks the server who in a channel is logged in to which
+// account, when the capabilities do not say it and account-notify will
+// keep the answer current (without it the answer could not be trusted for
+// long, see tracker.account). One WHO per channel waits at most, at the
+// lowest priority.
+func (n *netConn) askAccounts(channel string) {
+	if n.tr.accountsFromCaps() || !n.tr.caps["account-notify"] || !n.tr.whox || !n.registered.Load() {
+		return
+	}
+	n.w.pushOnce(outLine{prio: prioWho, key: config.FoldName(channel), line: "WHO " + channel + " %tcuhnar," + whoxToken})
+}
+
+// whoJoined asks for the account of someone who joined a channel, without
+// extended-join: the channel's WHO, coalesced with any other waiting.
+func (n *netConn) whoJoined(channel string) { n.askAccounts(channel) }
+
 // joinNow joins one channel, with its configured key.
 func (n *netConn) joinNow(channel string) error {
 	if !n.registered.Load() {
@@ -884,9 +908,7 @@ func (n *netConn) joinNow(channel string) error {
 	if cr := n.b.rules.Load().net(n.name).channel(channel); cr != nil {
 		ch = cr.ch
 	}
-	for _, line := range joinLines([]config.Channel{ch}, n.log) {
-		n.client.Send(&girc.Event{Command: girc.JOIN, Params: line, Sensitive: len(line) > 1})
-	}
+	n.joinChannels([]config.Channel{ch})
 	return nil
 }
 
@@ -898,11 +920,11 @@ func (n *netConn) partNow(channel, reason string) error {
 		return fmt.Errorf("%q is not a channel name", channel)
 	}
 	n.cancelRejoin(channel)
-	if reason == "" {
-		n.client.Cmd.Part(channel)
-	} else {
-		n.client.Cmd.PartMessage(channel, reason)
+	line := "PART " + channel
+	if reason != "" {
+		line += " :" + strings.NewReplacer("\r", " ", "\n", " ", "\x00", "").Replace(reason)
 	}
+	n.control(line, false)
 	return nil
 }
 
@@ -972,14 +994,12 @@ func (n *netConn) reload(nc config.Network, old, cur *netRules) {
 		return
 	}
 	var add []config.Channel
-	for f, cr := range cur.channels {
-		if old == nil || old.channels[f] == nil {
+	for _, cr := range cur.order {
+		if old == nil || old.channels[config.FoldName(cr.ch.Name)] == nil {
 			add = append(add, cr.ch)
 		}
 	}
-	for _, line := range joinLines(add, n.log) {
-		n.client.Send(&girc.Event{Command: girc.JOIN, Params: line, Sensitive: len(line) > 1})
-	}
+	n.joinChannels(add)
 	if old != nil {
 		for f, cr := range old.channels {
 			if cur.channels[f] == nil {
@@ -1014,7 +1034,7 @@ func (n *netConn) recordOwn(l outLine) {
 	switch {
 	case action:
 		kind = archive.KindAction
-	case l.cmd == girc.NOTICE:
+	case l.cmd == "NOTICE":
 		kind = archive.KindNotice
 	}
 	ev := archive.Event{Time: time.Now().UTC(), Kind: kind, Nick: n.currentNick(), Text: text, Flags: archive.FlagSelf}
@@ -1030,5 +1050,3 @@ func (n *netConn) recordOwn(l outLine) {
 	}
 	n.b.deliver(in)
 }
-
-var _ io.Writer = (*lineConn)(nil)

@@ -1,6 +1,7 @@
 package bot
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"crypto/ecdsa"
@@ -18,14 +19,11 @@ import (
 	"os"
 	"path/filepath"
 	"runtime/metrics"
-	"slices"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 	"unicode/utf8"
-
-	"github.com/lrstanley/girc"
 
 	"proceedings/archive"
 	"proceedings/config"
@@ -190,79 +188,102 @@ func FuzzDecodeLatin1(f *testing.F) {
 	})
 }
 
-// FuzzCleanLine checks the line filter against girc itself: a line it
-// lets through is one girc parses, and a line it drops is one girc would
-// have ended the connection over.
-func FuzzCleanLine(f *testing.F) {
+// FuzzParseMessage parses arbitrary lines as the read loop does: nothing
+// panics, a parsed line has a command and only valid UTF-8 without NUL, CR
+// or LF.
+func FuzzParseMessage(f *testing.F) {
 	for _, s := range []string{
-		":alice!a@h PRIVMSG #c :hello\r\n", "@time=2026-01-01T00:00:00.000Z :a PRIVMSG #c :x\r\n", "\r\n", "x\r\n",
-		":nospace\r\n", "@tagsonly\r\n", "@a :b\r\n", ":a!b@c PRIVMSG #c :caf\xe9\r\n", "PING :x\n", "\x00\x00\r\n", "@ x\r\n",
+		":alice!a@h PRIVMSG #c :hello", "@time=2026-01-01T00:00:00.000Z :a PRIVMSG #c :x", "", "x",
+		":nospace", "@tagsonly", "@a :b", ":a!b@c PRIVMSG #c :caf\xe9", "PING :x", "\x00\x00", "@ x", "a\rb c",
 	} {
 		f.Add([]byte(s))
 	}
 	f.Fuzz(func(t *testing.T, raw []byte) {
-		if i := bytes.IndexByte(raw, '\n'); i >= 0 {
-			raw = raw[:i+1] // one line, as lineConn reads them
-		}
-		out, ok := cleanLine(raw)
-		decoded := string(decodeLatin1(bytes.ReplaceAll(bytes.TrimRight(raw, "\r\n"), []byte{0}, nil))) + "\n"
-		gircOK := girc.ParseEvent(decoded) != nil
-		if ok != gircOK {
-			t.Fatalf("cleanLine(%q) ok = %v, but girc.ParseEvent(%q) != nil is %v", raw, ok, decoded, gircOK)
-		}
+		m, ok := parseMessage(raw, time.Now())
 		if !ok {
 			return
 		}
-		if !utf8.Valid(out) || !bytes.HasSuffix(out, []byte("\r\n")) || bytes.IndexByte(out, 0) >= 0 {
-			t.Fatalf("cleanLine(%q) = %q: want valid UTF-8 without NUL ending in CRLF", raw, out)
+		if m.Command == "" {
+			t.Fatalf("parseMessage(%q) has no command", raw)
 		}
-		if bytes.Count(out, []byte("\n")) != 1 {
-			t.Fatalf("cleanLine(%q) = %q: more than one line", raw, out)
+		for _, p := range append([]string{m.Command, m.Source, m.src.Name, m.src.User, m.src.Host}, m.Params...) {
+			if !utf8.ValidString(p) || strings.ContainsAny(p, "\x00\r\n") {
+				t.Fatalf("parseMessage(%q): part %q is not clean UTF-8", raw, p)
+			}
 		}
 	})
 }
 
-// TestLineConn reads through the filter what a hostile or broken server
-// might send, and writes girc's automatic replies through it. Every line is
-// recorded as it is read; girc is handed only the lines it needs.
-func TestLineConn(t *testing.T) {
+// TestReadLoop reads what a hostile or broken server might send through
+// the connection's one read loop: every line is handled in order, broken
+// lines cost nothing else, PING is answered at once and CTCP VERSION
+// through the writer.
+func TestReadLoop(t *testing.T) {
 	n, recorded := sinkNet(t, "#c")
 	n.tr.me = "logbot"
+	n.registered.Store(true)
 	server, client := net.Pipe()
-	defer server.Close()
-	lc := newLineConn(client, n)
-	long := ":a!b@c PRIVMSG #c :" + strings.Repeat("x", maxLine*2) + "\r\n"
+	s := &session{conn: client, done: make(chan struct{})}
+	n.sess.Store(s)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	go n.w.run(ctx, n.send)
+	replies := make(chan string, 100)
 	go func() {
-		for _, l := range []string{
-			"\r\n", ":nospace\r\n", "@tagsonly\r\n",
-			":a!b@c PRIVMSG #c :caf\xe9\r\n",
-			":a!b@c NOTICE logbot :caf\xe9\r\n",
-			long,
-			":a!b@c PRIVMSG #c :after the long one\r\n",
-			":a!b@c PRIVMSG #c :\x01ACTION waves\x01\r\n",
-			":a!b@c PRIVMSG #c :\x01VERSION\x01\r\n",
-			"PING :srv\r\n",
-			":a!b@c PRIVMSG #c :no CR\n",
-		} {
-			if _, err := server.Write([]byte(l)); err != nil {
+		r := bufio.NewReader(server)
+		for {
+			l, err := r.ReadString('\n')
+			if err != nil {
+				close(replies)
 				return
 			}
+			replies <- strings.TrimRight(l, "\r\n")
 		}
-		server.Close()
 	}()
-	got, err := io.ReadAll(lc)
-	if err != nil && err != io.EOF {
-		t.Fatal(err)
+	loopDone := make(chan error, 1)
+	go func() { loopDone <- n.readLoop(s) }()
+	long := ":a!b@c PRIVMSG #c :" + strings.Repeat("x", maxLine*2) + "\r\n"
+	for _, l := range []string{
+		"\r\n", ":nospace\r\n", "@tagsonly\r\n",
+		":a!b@c PRIVMSG #c :caf\xe9\r\n",
+		":a!b@c NOTICE logbot :caf\xe9\r\n",
+		long,
+		":a!b@c PRIVMSG #c :after the long one\r\n",
+		":a!b@c PRIVMSG #c :\x01ACTION waves\x01\r\n",
+		":a!b@c PRIVMSG #c :\x01VERSION\x01\r\n",
+		"@a=b;;=x;+=;c\\ :a!b@c PRIVMSG #c :bad tags, good line\r\n",
+		":a!b@c PRIVMSG #c :nul\x00byte\r\n",
+		"PING :srv\r\n",
+		":a!b@c PRIVMSG #c :no CR\n",
+	} {
+		if _, err := server.Write([]byte(l)); err != nil {
+			t.Fatal(err)
+		}
 	}
-	// girc gets the private notice, the CTCP query and the PING; not the
-	// channel's messages and actions.
-	want := []string{":a!b@c NOTICE logbot :café", ":a!b@c PRIVMSG #c :\x01VERSION\x01", "PING :srv"}
-	if lines := strings.Split(strings.TrimSuffix(string(got), "\r\n"), "\r\n"); !slices.Equal(lines, want) {
-		t.Errorf("girc read %q, want %q", truncate(string(got), 300), want)
+	want := map[string]bool{"PONG :srv": false, "NOTICE a :\x01VERSION " + Version + "\x01": false}
+	deadline := time.After(10 * time.Second)
+	for missing := len(want); missing > 0; {
+		select {
+		case l := <-replies:
+			if seen, ok := want[l]; ok && !seen {
+				want[l] = true
+				missing--
+			}
+		case <-deadline:
+			t.Fatalf("the bot did not answer: %v", want)
+		}
+	}
+	server.Close()
+	if err := <-loopDone; err == nil {
+		t.Error("the read loop ended without an error on a closed connection")
 	}
 	evs := recorded()
-	if len(evs) != 5 {
-		t.Fatalf("recorded %d events, want 5: %v", len(evs), evs)
+	var texts []string
+	for _, ev := range evs {
+		texts = append(texts, truncate(ev.Text, 10))
+	}
+	if len(evs) != 7 {
+		t.Fatalf("recorded %d events, want 7: %q", len(evs), texts)
 	}
 	if evs[0].Text != "café" {
 		t.Errorf("event 0 = %q, want the Latin-1 line decoded", evs[0].Text)
@@ -270,37 +291,9 @@ func TestLineConn(t *testing.T) {
 	if len(evs[1].Text) != maxLine-len(":a!b@c PRIVMSG #c :") || !strings.HasPrefix(evs[1].Text, "xxx") {
 		t.Errorf("the long line's text is %d bytes, want the line cut at %d", len(evs[1].Text), maxLine)
 	}
-	if evs[2].Text != "after the long one" || evs[3].Kind != archive.KindAction || evs[3].Text != "waves" || evs[4].Text != "no CR" {
-		t.Errorf("events after the long one: %v", evs[2:])
-	}
-
-	// Writing: ERRMSG replies and a flood of WHO for joining users are
-	// dropped, everything else is sent.
-	s2, c2 := net.Pipe()
-	defer s2.Close()
-	lc2 := newLineConn(c2, n)
-	var sent bytes.Buffer
-	done := make(chan struct{})
-	go func() { io.Copy(&sent, s2); close(done) }()
-	write := func(s string) {
-		if k, err := lc2.Write([]byte(s)); err != nil || k != len(s) {
-			t.Fatalf("Write(%q) = %d, %v", s, k, err)
-		}
-	}
-	write("NOTICE alice :\x01ERRMSG that is an unknown CTCP query\x01\r\n")
-	write("PRIVMSG #c :hello\r\n")
-	for i := range 50 {
-		write(fmt.Sprintf("WHO user%d %%tacuhnr,1\r\n", i))
-	}
-	write("WHO #c %tacuhnr,1\r\n")
-	c2.Close()
-	<-done
-	out := sent.String()
-	if strings.Contains(out, "ERRMSG") || !strings.Contains(out, "PRIVMSG #c :hello\r\n") || !strings.Contains(out, "WHO #c ") {
-		t.Errorf("sent %q", out)
-	}
-	if k := strings.Count(out, "WHO user"); k == 0 || k > 15 {
-		t.Errorf("%d of 50 WHO of joining users were sent, want a few (the limiter's burst)", k)
+	if evs[2].Text != "after the long one" || evs[3].Kind != archive.KindAction || evs[3].Text != "waves" ||
+		evs[4].Text != "bad tags, good line" || evs[5].Text != "nulbyte" || evs[6].Text != "no CR" {
+		t.Errorf("events after the long one: %q", texts[2:])
 	}
 }
 
@@ -508,8 +501,7 @@ func TestReload(t *testing.T) {
 }
 
 // BenchmarkLineToEvent measures the recorder's own work for one channel
-// message: the line filter, girc's parser and the conversion to an
-// archive.Event (the archive itself is replaced by a counter).
+// message: irc-go's parser and the conversion to an archive.Event (the archive itself is replaced by a counter).
 func BenchmarkLineToEvent(b *testing.B) {
 	n, _ := sinkNet(b, "#bench")
 	got := 0
@@ -518,12 +510,8 @@ func BenchmarkLineToEvent(b *testing.B) {
 	raw := []byte("@time=2026-02-02T12:00:00.000Z;msgid=abc :alice!alice@example.org PRIVMSG #bench :hello there, a line of typical length for a channel\r\n")
 	b.ReportAllocs()
 	for b.Loop() {
-		line, ok := cleanLine(raw)
-		if !ok {
-			b.Fatal("line dropped")
-		}
-		if n.onLine(line) {
-			b.Fatal("a channel message was handed to girc")
+		if err := n.onLine(nil, raw); err != nil {
+			b.Fatal(err)
 		}
 	}
 	if got != b.N {
@@ -681,10 +669,10 @@ func TestTrackerFromLines(t *testing.T) {
 		":bob!b@h PRIVMSG #c :logged out",
 		":logbot!u@h PRIVMSG #c :my own line, echoed",
 	} {
-		n.onLine([]byte(l + "\r\n"))
+		n.onLine(nil, []byte(l+"\r\n"))
 	}
-	if !n.acctCaps.Load() || n.echo.Load() {
-		t.Errorf("after CAP ACK and a CAP ACK of -echo-message: accounts %v (want true), echo %v (want false)", n.acctCaps.Load(), n.echo.Load())
+	if !n.tr.accountsFromCaps() || n.echo.Load() {
+		t.Errorf("after CAP ACK and a CAP ACK of -echo-message: accounts %v (want true), echo %v (want false)", n.tr.accountsFromCaps(), n.echo.Load())
 	}
 	want := map[string]string{
 		"logged in at join": "alice_acct", "not logged in": "", "logged in now": "bob_acct",
@@ -740,11 +728,11 @@ func FuzzOnLine(f *testing.F) {
 	f.Fuzz(func(t *testing.T, raw []byte) {
 		n.tr.reset()
 		n.tr.me = "logbot"
-		clean, ok := cleanLine(raw)
-		if !ok {
-			return
+		clean := raw
+		if i := bytes.IndexByte(raw, '\n'); i >= 0 {
+			clean = raw[:i] // one line, as the read loop reads them
 		}
-		n.onLine(clean)
+		n.onLine(nil, clean)
 		for _, ev := range recorded() {
 			ev.Network, ev.Channel = "test", "#c"
 			if err := ev.Validate(); err != nil {

@@ -4,14 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"regexp"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
-
-	"github.com/ergochat/irc-go/ircfmt"
-	"github.com/lrstanley/girc"
 
 	"proceedings/archive"
 	"proceedings/config"
@@ -29,7 +25,18 @@ type recRules struct {
 type netRules struct {
 	channels map[string]*chanRule // folded channel name
 	order    []*chanRule          // as configured
-	relays   map[string]*regexp.Regexp
+	relays   map[string]relayRule // folded relay nick
+}
+
+type relayRule struct{ cfg config.Relay }
+
+// relay returns the relay entry configured for nick.
+func (nr *netRules) relay(nick string) (relayRule, bool) {
+	if nr == nil || len(nr.relays) == 0 {
+		return relayRule{}, false
+	}
+	rl, ok := nr.relays[config.FoldName(nick)]
+	return rl, ok
 }
 
 type chanRule struct {
@@ -60,7 +67,7 @@ func buildRules(cfg *config.Config) *recRules {
 		r.optout[config.FoldName(k)] = true
 	}
 	for _, n := range cfg.Networks {
-		nr := &netRules{channels: map[string]*chanRule{}, relays: map[string]*regexp.Regexp{}}
+		nr := &netRules{channels: map[string]*chanRule{}, relays: map[string]relayRule{}}
 		for _, ch := range n.Channels {
 			cr := &chanRule{ch: ch, log: archive.ChannelRef{Network: n.Name, Name: ch.Name}}
 			if br, ok := bridgeOf(cfg, n.Name, ch.Name); ok {
@@ -76,7 +83,7 @@ func buildRules(cfg *config.Config) *recRules {
 		}
 		for _, rl := range n.Relays {
 			if rl.Pattern != nil {
-				nr.relays[config.FoldName(rl.Nick)] = rl.Pattern
+				nr.relays[config.FoldName(rl.Nick)] = relayRule{cfg: rl}
 			}
 		}
 		r.nets[strings.ToLower(n.Name)] = nr
@@ -142,262 +149,79 @@ func PublicLogs(cfg *config.Config) []archive.ChannelRef {
 	return out
 }
 
-// tracker is what the recorder knows of one connection: who is in which
-// channel (for QUIT and NICK, which name no channel), who is logged in to
-// which account, the capabilities in use and the server's naming rules. It
-// is kept from the lines as they are read, ahead of girc's own state (see
-// lineConn.Read): only the goroutine in lineConn.Read uses it, and the run
-// loop between connections, except chantypes, which the sending goroutine
-// reads too.
-type tracker struct {
-	me        string // our nick, folded
-	prefixes  string // membership prefixes in NAMES (PREFIX)
-	statusmsg string // prefixes a message target may carry (STATUSMSG)
-	chantypes atomic.Pointer[string]
-	chans     map[string]*members // folded channel → members
-	topic     *pendingTopic
-	hidden    map[string]bool   // folded nicks an opted-out nick changed to, on this connection
-	caps      map[string]bool   // capabilities the server acknowledged
-	accounts  map[string]string // folded nick → services account, for servers without account-tag
-	// joinedAt is when the bot joined each channel (folded) on this
-	// connection, by the server's clock: a line stamped earlier is played
-	// back history (a bouncer's buffer, a server's chathistory replay).
-	joinedAt map[string]time.Time
-	flushed  bool // the archive was flushed for the first history line
-}
-
-type members struct {
-	name  string
-	nicks map[string]string // folded → as seen
-}
-
-type pendingTopic struct {
-	rule *chanRule
-	ev   archive.Event
-	f    string // folded channel
-}
-
-func (t *tracker) reset() {
-	t.me = ""
-	t.prefixes = "~&@%+"
-	t.statusmsg = ""
-	ct := "#&"
-	t.chantypes.Store(&ct)
-	t.chans = map[string]*members{}
-	t.topic = nil
-	t.hidden = map[string]bool{}
-	t.caps = map[string]bool{}
-	t.accounts = map[string]string{}
-	t.joinedAt = map[string]time.Time{}
-	t.flushed = false
-}
-
-// capReply follows CAP ACK and CAP DEL (cap-notify): which capabilities
-// are in use on this connection.
-func (t *tracker) capReply(params []string) {
-	if len(params) < 3 {
-		return
-	}
-	sub := strings.ToUpper(params[1])
-	if sub != "ACK" && sub != "DEL" {
-		return
-	}
-	for _, c := range strings.Fields(params[len(params)-1]) {
-		c, off := strings.CutPrefix(c, "-")
-		c, _, _ = strings.Cut(c, "=")
-		if sub == "DEL" || off {
-			delete(t.caps, c)
-		} else {
-			t.caps[c] = true
-		}
-	}
-}
-
-// setAccount notes the account of nick; "*" and "0" (WHOX) mean none.
-func (t *tracker) setAccount(nick, account string) {
-	f := config.FoldName(nick)
-	if account == "" || account == "*" || account == "0" {
-		delete(t.accounts, f)
-		return
-	}
-	t.accounts[f] = account
-}
-
-// optedOut reports whether the events of a nick or account are not
-// recorded: they are on an opt-out list, or the nick was taken by a nick
-// that is (a person who opted out stays out after /nick).
-func (n *netConn) optedOut(r *recRules, nick, account string) bool {
-	if nick != "" && n.tr.hidden[config.FoldName(nick)] {
-		return true
-	}
-	return n.b.optedOut(r, nick, account)
-}
-
-func (t *tracker) isChannelName(s string) bool {
-	ct := "#&"
-	if p := t.chantypes.Load(); p != nil {
-		ct = *p
-	}
-	return s != "" && strings.IndexByte(ct, s[0]) >= 0
-}
-
-// isupport reads the tokens of RPL_ISUPPORT that matter here.
-func (t *tracker) isupport(params []string) {
-	if len(params) < 2 {
-		return
-	}
-	for _, tok := range params[1 : len(params)-1] {
-		k, v, _ := strings.Cut(tok, "=")
-		switch k {
-		case "PREFIX":
-			// (qaohv)~&@%+
-			if i := strings.IndexByte(v, ')'); i >= 0 {
-				t.prefixes = v[i+1:]
-			}
-		case "CHANTYPES":
-			if v != "" {
-				t.chantypes.Store(&v)
-			}
-		case "STATUSMSG":
-			t.statusmsg = v
-		}
-	}
-}
-
-func (t *tracker) join(channel, nick string) {
-	f := config.FoldName(channel)
-	m := t.chans[f]
-	if m == nil {
-		m = &members{name: channel, nicks: map[string]string{}}
-		t.chans[f] = m
-	}
-	m.nicks[config.FoldName(nick)] = nick
-}
-
-func (t *tracker) leave(channel, nick string) {
-	f := config.FoldName(nick)
-	if m := t.chans[config.FoldName(channel)]; m != nil {
-		delete(m.nicks, f)
-	}
-	if _, ok := t.accounts[f]; ok && len(t.channelsOf(nick)) == 0 {
-		delete(t.accounts, f) // out of sight: the account may change unseen
-	}
-}
-
-// channelsOf lists the channels nick is in, in no particular order.
-func (t *tracker) channelsOf(nick string) []string {
-	f := config.FoldName(nick)
-	var out []string
-	for _, m := range t.chans {
-		if _, ok := m.nicks[f]; ok {
-			out = append(out, m.name)
-		}
-	}
-	return out
-}
-
-// names adds the nicks of one RPL_NAMREPLY, which may carry several
-// prefixes (multi-prefix) and user@host (userhost-in-names).
-func (t *tracker) names(channel, list string) {
-	for _, nick := range strings.Fields(list) {
-		nick = strings.TrimLeft(nick, t.prefixes)
-		if i := strings.IndexByte(nick, '!'); i >= 0 {
-			nick = nick[:i]
-		}
-		if nick != "" {
-			t.join(channel, nick)
-		}
-	}
-}
-
-// onLine is the recorder's entry: lineConn.Read calls it for every line
-// from the server, one at a time in the server's order, before girc sees
-// the line. It reports whether girc needs the line: messages and notices
-// to channels (other than CTCP queries, which girc answers) it does not.
-func (n *netConn) onLine(line []byte) (forward bool) {
-	e := girc.ParseEvent(string(line))
-	if e == nil {
-		return false
-	}
-	chat := (e.Command == girc.PRIVMSG || e.Command == girc.NOTICE) && len(e.Params) >= 2
-	// girc's echo-message test: our own message or notice, sent back.
-	e.Echo = chat && e.Source != nil && n.tr.me != "" && config.FoldName(e.Source.Name) == n.tr.me
-	n.onEvent(e)
-	if !chat || !n.tr.isChannelName(strings.TrimLeft(e.Params[0], n.tr.statusmsg)) {
-		return true
-	}
-	if text := e.Last(); strings.HasPrefix(text, "\x01") {
-		cmd, _ := splitCTCP(text)
-		return cmd != "ACTION"
-	}
-	return false
-}
-
-// onEvent turns one event into archive events, queues them without
-// blocking, and then hands PRIVMSG and NOTICE to listeners.
-func (n *netConn) onEvent(e *girc.Event) {
-	if a, ok := e.Tags.Get("account"); ok && e.Source != nil {
-		n.tr.setAccount(e.Source.Name, a)
-	}
-	if p := n.tr.topic; p != nil && (e.Command != "333" || len(e.Params) < 3 || config.FoldName(e.Params[1]) != p.f) {
+// handleMessage is the read loop's one switch: every line from the server,
+// in the server's order, keeps the connection (registration, PING, nick,
+// CTCP), the tracker and the archive up to date, and then reaches the
+// listeners. It returns an error only when the connection must end.
+func (n *netConn) handleMessage(s *session, m *message) error {
+	if p := n.tr.topic; p != nil && (m.Command != "333" || len(m.Params) < 3 || config.FoldName(m.Params[1]) != p.f) {
 		n.flushTopic()
 	}
+	if err := n.handleConn(s, m); err != nil {
+		return err
+	}
+	n.record(m)
+	return nil
+}
+
+// record turns one line into archive events and queues them without
+// blocking, keeping the tracker as it goes; PRIVMSG and NOTICE then reach
+// the listeners.
+func (n *netConn) record(m *message) {
 	r := n.b.rules.Load()
 	nr := r.net(n.name)
-	switch e.Command {
-	case girc.RPL_WELCOME:
-		n.onWelcome(e)
-	case girc.CAP:
-		n.tr.capReply(e.Params)
-	case girc.CAP_ACCOUNT:
-		if len(e.Params) >= 1 && e.Source != nil {
-			n.tr.setAccount(e.Source.Name, e.Params[0])
+	if m.src.Name != "" {
+		if a, ok := m.tag("account"); ok {
+			n.tr.noteAccount(m.src.Name, a)
 		}
-	case girc.RPL_WHOSPCRPL:
-		// girc's WHO of every joining user: WHO nick %tacuhnr,1 gives
-		// me 1 user host nick account :realname.
-		if len(e.Params) == 8 && e.Params[1] == "1" {
-			n.tr.setAccount(e.Params[5], e.Params[6])
+	}
+	switch m.Command {
+	case "CAP":
+		n.tr.capReply(m.Params)
+	case "ACCOUNT": // account-notify
+		if len(m.Params) >= 1 && m.src.Name != "" {
+			n.tr.noteAccount(m.src.Name, m.Params[0])
 		}
-	case girc.RPL_ISUPPORT:
-		n.tr.isupport(e.Params)
-	case girc.PRIVMSG, girc.NOTICE:
-		n.onMessage(r, nr, e)
-	case girc.JOIN:
-		n.onJoin(r, nr, e)
-	case girc.PART:
-		n.onPart(r, nr, e)
-	case girc.KICK:
-		n.onKick(r, nr, e)
-	case girc.QUIT:
-		n.onQuit(r, nr, e)
-	case girc.NICK:
-		n.onNick(r, nr, e)
-	case girc.TOPIC:
-		if len(e.Params) >= 1 && e.Source != nil {
-			if cr := nr.channel(e.Params[0]); cr != nil && !n.optedOut(r, e.Source.Name, n.account(e)) {
-				ev := n.event(e, archive.KindTopic)
-				if len(e.Params) >= 2 {
-					ev.Text = e.Params[1]
-				}
+	case "354": // RPL_WHOSPCRPL to WHO #chan %tcuhnar,1: me 1 channel user host nick account :realname
+		if len(m.Params) >= 7 && m.Params[1] == whoxToken {
+			n.tr.noteAccount(m.Params[5], m.Params[6])
+		}
+	case "005": // RPL_ISUPPORT
+		n.tr.isupport(m.Params)
+	case "PRIVMSG", "NOTICE":
+		n.onMessage(r, nr, m)
+	case "JOIN":
+		n.onJoin(r, nr, m)
+	case "PART":
+		n.onPart(r, nr, m)
+	case "KICK":
+		n.onKick(r, nr, m)
+	case "QUIT":
+		n.onQuit(r, nr, m)
+	case "NICK":
+		n.onNick(r, nr, m)
+	case "TOPIC":
+		if len(m.Params) >= 1 && m.src.Name != "" {
+			if cr := nr.channel(m.Params[0]); cr != nil && !n.optedOut(r, m.src.Name, n.tr.account(m)) {
+				ev := n.event(m, archive.KindTopic)
+				ev.Text = m.param(1)
 				n.b.rec.record(n, cr, ev)
 			}
 		}
-	case girc.MODE:
-		n.onMode(r, nr, e)
+	case "MODE":
+		n.onMode(r, nr, m)
 	case "332": // RPL_TOPIC: me channel :topic, on join
-		if len(e.Params) >= 3 {
-			if cr := nr.channel(e.Params[1]); cr != nil {
-				ev := n.event(e, archive.KindTopic)
-				ev.Nick, ev.UserHost, ev.Account = "", "", ""
-				ev.Text = e.Params[2]
-				ev.Flags |= archive.FlagTopicOnJoin
-				n.tr.topic = &pendingTopic{rule: cr, ev: ev, f: config.FoldName(e.Params[1])}
+		if len(m.Params) >= 3 {
+			if cr := nr.channel(m.Params[1]); cr != nil {
+				ev := n.event(m, archive.KindTopic)
+				ev.Nick, ev.UserHost, ev.Account, ev.Flags = "", "", "", archive.FlagTopicOnJoin
+				ev.Text = m.Params[2]
+				n.tr.topic = &pendingTopic{rule: cr, ev: ev, f: config.FoldName(m.Params[1])}
 			}
 		}
 	case "333": // RPL_TOPICWHOTIME: me channel setter time
-		if p := n.tr.topic; p != nil && len(e.Params) >= 3 {
-			setter := e.Params[2]
+		if p := n.tr.topic; p != nil && len(m.Params) >= 3 {
+			setter := m.Params[2]
 			if i := strings.IndexByte(setter, '!'); i >= 0 {
 				p.ev.UserHost = setter[i+1:]
 				setter = setter[:i]
@@ -406,70 +230,29 @@ func (n *netConn) onEvent(e *girc.Event) {
 			n.flushTopic()
 		}
 	case "353": // RPL_NAMREPLY: me symbol channel :names
-		if len(e.Params) >= 4 {
-			n.tr.names(e.Params[2], e.Params[3])
+		if len(m.Params) >= 4 {
+			n.tr.names(m.Params[2], m.Params[3])
 		}
-	case "903": // RPL_SASLSUCCESS
-		n.saslOK.Store(true)
-	case "902", "904", "905", "908": // SASL refused
-		if n.cfg().SASL != nil {
-			n.skipSASL.Store(true)
-			n.log.Error("SASL authentication failed", "reason", e.Last())
+	case "366": // RPL_ENDOFNAMES: the members are known; ask their accounts
+		if len(m.Params) >= 2 {
+			n.askAccounts(m.Params[1])
 		}
-	case "471", "473", "474", "475", "477", "403", "405", "437", "520":
-		// Join refused (full, invite only, banned, bad key, needs an
-		// account, no such channel, too many channels, unavailable).
-		if len(e.Params) >= 2 && n.tr.isChannelName(e.Params[1]) && nr.channel(e.Params[1]) != nil {
-			n.log.Error("the server refused to let the bot join", "channel", e.Params[1], "reason", e.Last())
-			n.scheduleRejoin(e.Params[1])
-		}
-	case "464": // ERR_PASSWDMISMATCH
-		n.log.Error("the server refused the server password", "reason", e.Last())
-	case girc.ERROR:
-		n.log.Warn("the server is closing the connection", "reason", e.Last())
-		n.mu.Lock()
-		n.closing = e.Last()
-		n.mu.Unlock()
 	}
 }
 
-// event starts an archive event from what every IRC event carries.
-func (n *netConn) event(e *girc.Event, kind archive.Kind) archive.Event {
-	ev := archive.Event{Time: e.Timestamp.UTC(), Kind: kind}
-	if ev.Time.IsZero() {
-		ev.Time = time.Now().UTC()
+// event starts an archive event from what every line carries.
+func (n *netConn) event(m *message, kind archive.Kind) archive.Event {
+	ev := archive.Event{Time: m.time.UTC(), Kind: kind, Nick: m.src.Name, UserHost: m.userHost()}
+	if ev.Nick != "" && n.tr.me != "" && config.FoldName(ev.Nick) == n.tr.me {
+		ev.Flags |= archive.FlagSelf
 	}
-	if e.Source != nil {
-		ev.Nick = e.Source.Name
-		switch {
-		case e.Source.Ident != "" && e.Source.Host != "":
-			ev.UserHost = e.Source.Ident + "@" + e.Source.Host
-		case e.Source.Host != "":
-			ev.UserHost = e.Source.Host
-		}
-		if config.FoldName(ev.Nick) == n.tr.me && n.tr.me != "" {
-			ev.Flags |= archive.FlagSelf
-		}
-	}
-	ev.Account = n.account(e)
-	if id, ok := e.Tags.Get("msgid"); ok {
+	ev.Account = n.tr.account(m)
+	if id, ok := m.tag("msgid"); ok {
 		ev.MsgID = id
-	} else if id, ok := e.Tags.Get("draft/msgid"); ok {
+	} else if id, ok := m.tag("draft/msgid"); ok {
 		ev.MsgID = id
 	}
 	return ev
-}
-
-// account is the services account of an event's source: the account tag,
-// or what girc learnt from extended-join and account-notify.
-func (n *netConn) account(e *girc.Event) string {
-	if a, ok := e.Tags.Get("account"); ok && a != "*" {
-		return a
-	}
-	if e.Source == nil || !n.acctCaps.Load() {
-		return ""
-	}
-	return n.tr.accounts[config.FoldName(e.Source.Name)]
 }
 
 func (n *netConn) flushTopic() {
@@ -484,25 +267,17 @@ func (n *netConn) flushTopic() {
 	n.b.rec.record(n, p.rule, p.ev)
 }
 
-// splitCTCP splits "\x01CMD text\x01" into CMD and text.
-func splitCTCP(s string) (cmd, text string) {
-	s = strings.TrimPrefix(s, "\x01")
-	s = strings.TrimSuffix(s, "\x01")
-	cmd, text, _ = strings.Cut(s, " ")
-	return strings.ToUpper(cmd), text
-}
-
-func (n *netConn) onMessage(r *recRules, nr *netRules, e *girc.Event) {
-	if len(e.Params) < 2 || e.Source == nil {
+func (n *netConn) onMessage(r *recRules, nr *netRules, m *message) {
+	if len(m.Params) < 2 || m.src.Name == "" {
 		return
 	}
-	target, text := e.Params[0], e.Params[len(e.Params)-1]
-	if strings.HasPrefix(e.Source.Name, "*") {
+	target, text := m.Params[0], m.last()
+	if strings.HasPrefix(m.src.Name, "*") {
 		// No nick starts with "*": these are a bouncer's own voices (ZNC's
 		// *status, its "***" around a buffer playback, module nicks).
 		return
 	}
-	notice := e.Command == girc.NOTICE
+	notice := m.Command == "NOTICE"
 	action := false
 	if strings.HasPrefix(text, "\x01") {
 		cmd, rest := splitCTCP(text)
@@ -514,15 +289,12 @@ func (n *netConn) onMessage(r *recRules, nr *netRules, e *girc.Event) {
 	if t := strings.TrimLeft(target, n.tr.statusmsg); t != target && n.tr.isChannelName(t) {
 		return // @#chan: for operators only, not the channel's log
 	}
-	ev := n.event(e, archive.KindMessage)
+	ev := n.event(m, archive.KindMessage)
 	switch {
 	case action:
 		ev.Kind = archive.KindAction
 	case notice:
 		ev.Kind = archive.KindNotice
-	}
-	if e.Echo {
-		ev.Flags |= archive.FlagSelf
 	}
 	self := ev.Flags&archive.FlagSelf != 0
 	ev.Text = text
@@ -537,12 +309,16 @@ func (n *netConn) onMessage(r *recRules, nr *netRules, e *girc.Event) {
 	}
 	in.Channel = target
 	cr := nr.channel(target)
-	if re := nr.relays[config.FoldName(ev.Nick)]; re != nil && !self {
-		if nick, body, ok := unwrapRelay(re, text); ok {
-			in.Relay = ev.Nick
-			ev.Nick, ev.Text, ev.Account = nick, body, ""
-			ev.Flags |= archive.FlagRelayed
-			in.Nick, in.Text, in.Account = nick, body, ""
+	if !self {
+		if rl, ok := nr.relay(ev.Nick); ok && relayMatches(rl.cfg, ev.Nick, ev.UserHost, ev.Account) {
+			if nick, body, ok := unwrapRelay(rl.cfg.Pattern, text); ok {
+				// The relayed person has no account and no host here:
+				// nothing of the relay's identity passes to them.
+				in.Relay = ev.Nick
+				ev.Nick, ev.Text, ev.Account, ev.UserHost = nick, body, "", ""
+				ev.Flags |= archive.FlagRelayed
+				in.Nick, in.Text, in.Account, in.UserHost = nick, body, "", ""
+			}
 		}
 	}
 	switch {
@@ -561,32 +337,13 @@ func (n *netConn) onMessage(r *recRules, nr *netRules, e *girc.Event) {
 	n.b.deliver(in)
 }
 
-// hasNoLogPrefix reports whether text starts with the no-log prefix
-// (ignoring case, leading spaces and formatting codes).
-func hasNoLogPrefix(text, prefix string) bool {
-	if prefix == "" {
-		return false
-	}
-	t := strings.TrimLeft(text, " \t")
-	if len(t) > 0 && t[0] < ' ' {
-		t = strings.TrimLeft(ircfmt.Strip(t), " \t")
-	}
-	return len(t) >= len(prefix) && strings.EqualFold(t[:len(prefix)], prefix)
-}
-
-func (n *netConn) onJoin(r *recRules, nr *netRules, e *girc.Event) {
-	if len(e.Params) < 1 || e.Source == nil {
+func (n *netConn) onJoin(r *recRules, nr *netRules, m *message) {
+	if len(m.Params) < 1 || m.src.Name == "" {
 		return
 	}
-	channel := e.Params[0]
+	channel := m.Params[0]
 	f := config.FoldName(channel)
-	if len(e.Params) >= 2 && n.tr.caps["extended-join"] {
-		n.tr.setAccount(e.Source.Name, e.Params[1])
-	}
-	ev := n.event(e, archive.KindJoin)
-	if len(e.Params) >= 2 && e.Params[1] != "*" && ev.Account == "" {
-		ev.Account = e.Params[1] // extended-join
-	}
+	ev := n.event(m, archive.KindJoin)
 	cr := nr.channel(channel)
 	if ev.Flags&archive.FlagSelf != 0 {
 		n.tr.chans[f] = &members{name: channel, nicks: map[string]string{}}
@@ -607,6 +364,15 @@ func (n *netConn) onJoin(r *recRules, nr *netRules, e *girc.Event) {
 		}
 	}
 	n.tr.join(channel, ev.Nick)
+	if len(m.Params) >= 2 && n.tr.caps["extended-join"] {
+		// extended-join: JOIN #chan account :realname, "*" for none.
+		n.tr.noteAccount(ev.Nick, m.Params[1])
+		if _, tagged := m.tag("account"); !tagged && m.Params[1] != "*" {
+			ev.Account = m.Params[1]
+		}
+	} else if ev.Flags&archive.FlagSelf == 0 {
+		n.whoJoined(channel)
+	}
 	if cr != nil && !n.optedOut(r, ev.Nick, ev.Account) {
 		n.b.rec.record(n, cr, ev)
 	}
@@ -616,8 +382,7 @@ func (n *netConn) onJoin(r *recRules, nr *netRules, e *girc.Event) {
 // has a gap from now until it is back.
 func (n *netConn) lostChannel(channel string, at time.Time) {
 	f := config.FoldName(channel)
-	delete(n.tr.chans, f)
-	delete(n.tr.joinedAt, f)
+	n.tr.lost(channel)
 	n.mu.Lock()
 	delete(n.joined, f)
 	if _, ok := n.pendingGap[f]; !ok {
@@ -626,15 +391,13 @@ func (n *netConn) lostChannel(channel string, at time.Time) {
 	n.mu.Unlock()
 }
 
-func (n *netConn) onPart(r *recRules, nr *netRules, e *girc.Event) {
-	if len(e.Params) < 1 || e.Source == nil {
+func (n *netConn) onPart(r *recRules, nr *netRules, m *message) {
+	if len(m.Params) < 1 || m.src.Name == "" {
 		return
 	}
-	channel := e.Params[0]
-	ev := n.event(e, archive.KindPart)
-	if len(e.Params) >= 2 {
-		ev.Text = e.Params[1]
-	}
+	channel := m.Params[0]
+	ev := n.event(m, archive.KindPart)
+	ev.Text = m.param(1)
 	cr := nr.channel(channel)
 	if cr != nil && !n.optedOut(r, ev.Nick, ev.Account) {
 		n.b.rec.record(n, cr, ev)
@@ -647,16 +410,14 @@ func (n *netConn) onPart(r *recRules, nr *netRules, e *girc.Event) {
 	n.tr.leave(channel, ev.Nick)
 }
 
-func (n *netConn) onKick(r *recRules, nr *netRules, e *girc.Event) {
-	if len(e.Params) < 2 || e.Source == nil {
+func (n *netConn) onKick(r *recRules, nr *netRules, m *message) {
+	if len(m.Params) < 2 || m.src.Name == "" {
 		return
 	}
-	channel, kicked := e.Params[0], e.Params[1]
-	ev := n.event(e, archive.KindKick)
+	channel, kicked := m.Params[0], m.Params[1]
+	ev := n.event(m, archive.KindKick)
 	ev.Target = kicked
-	if len(e.Params) >= 3 {
-		ev.Text = e.Params[2]
-	}
+	ev.Text = m.param(2)
 	cr := nr.channel(channel)
 	if cr != nil && !n.optedOut(r, ev.Nick, ev.Account) && !n.optedOut(r, kicked, "") {
 		n.b.rec.record(n, cr, ev)
@@ -672,51 +433,42 @@ func (n *netConn) onKick(r *recRules, nr *netRules, e *girc.Event) {
 	n.tr.leave(channel, kicked)
 }
 
-func (n *netConn) onQuit(r *recRules, nr *netRules, e *girc.Event) {
-	if e.Source == nil {
+func (n *netConn) onQuit(r *recRules, nr *netRules, m *message) {
+	if m.src.Name == "" {
 		return
 	}
-	ev := n.event(e, archive.KindQuit)
-	ev.Text = e.Last()
-	if len(e.Params) == 0 {
-		ev.Text = ""
-	}
+	ev := n.event(m, archive.KindQuit)
+	ev.Text = m.param(0)
 	skip := n.optedOut(r, ev.Nick, ev.Account)
 	for _, channel := range n.tr.channelsOf(ev.Nick) {
 		if cr := nr.channel(channel); cr != nil && !skip {
 			n.b.rec.record(n, cr, ev)
 		}
-		n.tr.leave(channel, ev.Nick)
 	}
-	delete(n.tr.hidden, config.FoldName(ev.Nick))
-	delete(n.tr.accounts, config.FoldName(ev.Nick))
+	n.tr.gone(ev.Nick)
 	n.maybeRegain(ev.Nick)
 }
 
-func (n *netConn) onNick(r *recRules, nr *netRules, e *girc.Event) {
-	if len(e.Params) < 1 || e.Source == nil {
+func (n *netConn) onNick(r *recRules, nr *netRules, m *message) {
+	if len(m.Params) < 1 || m.src.Name == "" {
 		return
 	}
-	ev := n.event(e, archive.KindNick)
-	old, nick := ev.Nick, e.Params[0]
+	ev := n.event(m, archive.KindNick)
+	old, nick := ev.Nick, m.Params[0]
 	ev.Target = nick
 	self := ev.Flags&archive.FlagSelf != 0
-	skip := n.optedOut(r, old, ev.Account) || n.optedOut(r, nick, "")
-	if n.optedOut(r, old, ev.Account) {
-		n.tr.hidden[config.FoldName(nick)] = true
-	}
+	wasOut := n.optedOut(r, old, ev.Account)
+	skip := wasOut || n.optedOut(r, nick, "")
 	delete(n.tr.hidden, config.FoldName(old))
-	if a, ok := n.tr.accounts[config.FoldName(old)]; ok {
-		delete(n.tr.accounts, config.FoldName(old))
-		n.tr.accounts[config.FoldName(nick)] = a
+	if wasOut {
+		n.tr.hidden[config.FoldName(nick)] = true
 	}
 	for _, channel := range n.tr.channelsOf(old) {
 		if cr := nr.channel(channel); cr != nil && !skip {
 			n.b.rec.record(n, cr, ev)
 		}
-		n.tr.leave(channel, old)
-		n.tr.join(channel, nick)
 	}
+	n.tr.rename(old, nick)
 	if self {
 		n.setNick(nick)
 		n.log.Info("nick changed", "nick", nick)
@@ -725,27 +477,20 @@ func (n *netConn) onNick(r *recRules, nr *netRules, e *girc.Event) {
 	n.maybeRegain(old)
 }
 
-// maybeRegain asks for the configured nick when its holder just left it.
-func (n *netConn) maybeRegain(freed string) {
-	if want := n.cfg().Nick; config.FoldName(freed) == config.FoldName(want) && n.tr.me != config.FoldName(want) {
-		n.sendFromReader(&girc.Event{Command: girc.NICK, Params: []string{want}})
-	}
-}
-
-func (n *netConn) onMode(r *recRules, nr *netRules, e *girc.Event) {
-	if len(e.Params) < 2 {
+func (n *netConn) onMode(r *recRules, nr *netRules, m *message) {
+	if len(m.Params) < 2 {
 		return
 	}
-	cr := nr.channel(e.Params[0])
+	cr := nr.channel(m.Params[0])
 	if cr == nil {
 		return // user modes, or a channel not recorded
 	}
-	ev := n.event(e, archive.KindMode)
-	ev.Text = strings.Join(e.Params[1:], " ")
+	ev := n.event(m, archive.KindMode)
+	ev.Text = strings.Join(m.Params[1:], " ")
 	if n.optedOut(r, ev.Nick, ev.Account) {
 		return
 	}
-	for _, arg := range e.Params[2:] {
+	for _, arg := range m.Params[2:] {
 		if n.optedOut(r, arg, "") {
 			return
 		}

@@ -39,6 +39,7 @@ type NetworkStatus struct {
 	Reconnects     int64     `json:"reconnects"`
 	LastError      string    `json:"last_error,omitempty"`
 	SendQueue      int       `json:"send_queue"` // the bot's own lines waiting
+	SendShed       int64     `json:"send_shed"`  // lines of the bot's own dropped because the queue was full
 }
 
 // Status reports the connections and the recording counters.
@@ -61,7 +62,8 @@ func (b *Bot) Status() Status {
 			Server:     n.addr(),
 			Connected:  n.registered.Load(),
 			Reconnects: n.reconnects.Load(),
-			SendQueue:  len(n.out),
+			SendQueue:  n.w.len(),
+			SendShed:   n.w.shed.Load(),
 			Channels:   []string{},
 		}
 		n.mu.Lock()
@@ -162,6 +164,10 @@ func (s Status) Metrics() string {
 	metric("proceedings_send_queue", "gauge", "The bot's own lines waiting to be sent.")
 	for _, n := range s.Networks {
 		value("proceedings_send_queue", label(n.Name), float64(n.SendQueue))
+	}
+	metric("proceedings_send_shed_total", "counter", "The bot's own lines dropped because the send queue was full (the lowest priority first).")
+	for _, n := range s.Networks {
+		value("proceedings_send_shed_total", label(n.Name), float64(n.SendShed))
 	}
 	return sb.String()
 }

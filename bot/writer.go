@@ -1,0 +1,191 @@
+package bot
+
+import (
+	"context"
+	"sync"
+	"sync/atomic"
+
+	"golang.org/x/time/rate"
+)
+
+// priority orders the bot's outgoing lines: lower goes first. PONG and QUIT
+// do not queue at all (netConn.sendNow).
+type priority int
+
+const (
+	prioControl priority = iota // registration, JOIN, PART, NICK, NickServ
+	prioChannel                 // lines to channels: answers, announcements, titles
+	prioPrivate                 // lines to nicks: private answers, CTCP replies
+	prioWho                     // WHO for accounts, when the capabilities do not give them
+	numPriorities
+)
+
+// outLine is one line the bot sends.
+type outLine struct {
+	prio   priority
+	key    string // round-robin key: the folded target, "" for control lines
+	line   string // without CR LF
+	secret bool   // never logged (NickServ IDENTIFY, keyed JOIN, AUTHENTICATE)
+	// cmd, target and text are set for PRIVMSG and NOTICE, which are
+	// recorded when sent to a channel and the server does not echo them.
+	cmd, target, text string
+}
+
+// writer is the one queue every line of the bot's own goes through on one
+// network: a token bucket paces them (the server must never cut the bot for
+// flooding), priorities order them, and within a priority the targets take
+// turns, so that one channel's answer never waits behind a pile of private
+// ones. The queue is bounded: when it is full the lowest priority is shed
+// first, and shed lines are counted.
+type writer struct {
+	limiter *rate.Limiter
+	max     int
+	wake    chan struct{}
+
+	mu     sync.Mutex
+	queues [numPriorities]turns
+	n      int
+
+	shed atomic.Int64 // lines dropped because the queue was full
+}
+
+// turns is one priority's lines: a FIFO per key, and the keys with lines
+// waiting in the order they get their next turn.
+type turns struct {
+	byKey map[string][]outLine
+	ring  []string
+}
+
+func newWriter(every rate.Limit, burst, max int) *writer {
+	w := &writer{limiter: rate.NewLimiter(every, burst), max: max, wake: make(chan struct{}, 1)}
+	for i := range w.queues {
+		w.queues[i].byKey = map[string][]outLine{}
+	}
+	return w
+}
+
+// push queues l. It reports false when the queue is full and l is of the
+// lowest priority waiting (l is then shed).
+func (w *writer) push(l outLine) bool {
+	w.mu.Lock()
+	if w.n >= w.max && !w.shedBelow(l.prio) {
+		w.mu.Unlock()
+		w.shed.Add(1)
+		return false
+	}
+	q := &w.queues[l.prio]
+	if len(q.byKey[l.key]) == 0 {
+		q.ring = append(q.ring, l.key)
+	}
+	q.byKey[l.key] = append(q.byKey[l.key], l)
+	w.n++
+	w.mu.Unlock()
+	select {
+	case w.wake <- struct{}{}:
+	default:
+	}
+	return true
+}
+
+// pushOnce queues l unless a line with the same priority and key waits
+// already (WHO of a channel: one is enough).
+func (w *writer) pushOnce(l outLine) bool {
+	w.mu.Lock()
+	waiting := len(w.queues[l.prio].byKey[l.key]) > 0
+	w.mu.Unlock()
+	if waiting {
+		return true
+	}
+	return w.push(l)
+}
+
+// shedBelow drops the newest line of the lowest priority below p that has
+// any; false when there is none. w.mu is held.
+func (w *writer) shedBelow(p priority) bool {
+	for lp := numPriorities - 1; lp > p; lp-- {
+		q := &w.queues[lp]
+		if len(q.ring) == 0 {
+			continue
+		}
+		key := q.ring[len(q.ring)-1]
+		lines := q.byKey[key]
+		if len(lines) == 1 {
+			delete(q.byKey, key)
+			q.ring = q.ring[:len(q.ring)-1]
+		} else {
+			q.byKey[key] = lines[:len(lines)-1]
+		}
+		w.n--
+		w.shed.Add(1)
+		return true
+	}
+	return false
+}
+
+// pop takes the next line: the highest priority's next key in turn.
+func (w *writer) pop() (outLine, bool) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	for p := range w.queues {
+		q := &w.queues[p]
+		if len(q.ring) == 0 {
+			continue
+		}
+		key := q.ring[0]
+		q.ring = q.ring[1:]
+		lines := q.byKey[key]
+		l := lines[0]
+		if len(lines) == 1 {
+			delete(q.byKey, key)
+		} else {
+			lines[0] = outLine{}
+			q.byKey[key] = lines[1:]
+			q.ring = append(q.ring, key)
+		}
+		w.n--
+		return l, true
+	}
+	return outLine{}, false
+}
+
+// len is the number of lines waiting.
+func (w *writer) len() int {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.n
+}
+
+// clear drops every waiting line (the connection they were meant for is
+// gone) and returns how many there were.
+func (w *writer) clear() int {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	k := w.n
+	for i := range w.queues {
+		w.queues[i] = turns{byKey: map[string][]outLine{}}
+	}
+	w.n = 0
+	return k
+}
+
+// run sends lines with send, paced by the token bucket, until ctx is done.
+func (w *writer) run(ctx context.Context, send func(outLine)) {
+	for {
+		if w.len() == 0 {
+			select {
+			case <-ctx.Done():
+				return
+			case <-w.wake:
+			}
+			continue
+		}
+		if err := w.limiter.Wait(ctx); err != nil {
+			return
+		}
+		// The line is chosen after the wait: an answer that came in
+		// meanwhile goes before the lower priorities.
+		if l, ok := w.pop(); ok {
+			send(l)
+		}
+	}
+}

@@ -1,0 +1,98 @@
+package bot
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"testing"
+	"time"
+
+	"golang.org/x/time/rate"
+)
+
+func drain(w *writer) []string {
+	var out []string
+	for {
+		l, ok := w.pop()
+		if !ok {
+			return out
+		}
+		out = append(out, l.line)
+	}
+}
+
+// TestWriterOrder: control lines first, then channels, then private
+// lines, then WHO; within a priority the targets take turns.
+func TestWriterOrder(t *testing.T) {
+	w := newWriter(rate.Inf, 1, 100)
+	for i := range 3 {
+		w.push(outLine{prio: prioPrivate, key: "alice", line: fmt.Sprintf("alice %d", i)})
+		w.push(outLine{prio: prioPrivate, key: "bob", line: fmt.Sprintf("bob %d", i)})
+	}
+	w.push(outLine{prio: prioWho, key: "#c", line: "WHO #c"})
+	w.pushOnce(outLine{prio: prioWho, key: "#c", line: "WHO #c again"})
+	w.push(outLine{prio: prioChannel, key: "#a", line: "#a 0"})
+	w.push(outLine{prio: prioChannel, key: "#a", line: "#a 1"})
+	w.push(outLine{prio: prioChannel, key: "#b", line: "#b 0"})
+	w.push(outLine{prio: prioControl, line: "JOIN #x"})
+	want := []string{"JOIN #x", "#a 0", "#b 0", "#a 1", "alice 0", "bob 0", "alice 1", "bob 1", "alice 2", "bob 2", "WHO #c"}
+	if got := drain(w); !slices.Equal(got, want) {
+		t.Errorf("sent %q,\nwant %q", got, want)
+	}
+	if w.len() != 0 {
+		t.Errorf("%d lines left", w.len())
+	}
+}
+
+// TestWriterSheds: a full queue sheds the lowest priority first, and a
+// line of the lowest priority waiting is itself shed; both are counted.
+func TestWriterSheds(t *testing.T) {
+	w := newWriter(rate.Inf, 1, 4)
+	w.push(outLine{prio: prioPrivate, key: "a", line: "p1"})
+	w.push(outLine{prio: prioPrivate, key: "a", line: "p2"})
+	w.push(outLine{prio: prioWho, key: "#c", line: "who"})
+	w.push(outLine{prio: prioChannel, key: "#c", line: "c1"})
+	if !w.push(outLine{prio: prioChannel, key: "#c", line: "c2"}) { // sheds the WHO
+		t.Fatal("a channel line was refused while a WHO waited")
+	}
+	if !w.push(outLine{prio: prioControl, line: "JOIN"}) { // sheds p2
+		t.Fatal("a control line was refused while private lines waited")
+	}
+	if w.push(outLine{prio: prioPrivate, key: "b", line: "p3"}) {
+		t.Fatal("a private line was taken into a queue full of higher priorities… and p1")
+	}
+	if got, want := drain(w), []string{"JOIN", "c1", "c2", "p1"}; !slices.Equal(got, want) {
+		t.Errorf("sent %q, want %q", got, want)
+	}
+	if got := w.shed.Load(); got != 3 {
+		t.Errorf("shed %d lines, want 3", got)
+	}
+}
+
+// TestWriterPaces: after its burst the writer sends one line per interval,
+// and an answer queued while it waits goes before older private lines.
+func TestWriterPaces(t *testing.T) {
+	w := newWriter(rate.Every(20*time.Millisecond), 2, 100)
+	for i := range 6 {
+		w.push(outLine{prio: prioPrivate, key: fmt.Sprint("n", i), line: fmt.Sprint("private ", i)})
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	sent := make(chan string, 100)
+	start := time.Now()
+	go w.run(ctx, func(l outLine) { sent <- l.line })
+	var got []string
+	for range 3 {
+		got = append(got, <-sent)
+	}
+	w.push(outLine{prio: prioChannel, key: "#c", line: "answer"})
+	for range 4 {
+		got = append(got, <-sent)
+	}
+	if elapsed := time.Since(start); elapsed < 60*time.Millisecond {
+		t.Errorf("7 lines with a burst of 2 at one per 20 ms took %v", elapsed)
+	}
+	if i := slices.Index(got, "answer"); i < 0 || i > 4 {
+		t.Errorf("the channel answer came %d-th in %q", i, got)
+	}
+}
