@@ -59,7 +59,16 @@ type Client struct {
 // the test ends.
 func Dial(t testing.TB, addr, nick string) *Client {
 	t.Helper()
-	return dial(t, addr, nick, nil)
+	return dial(t, addr, nick, nick, nil)
+}
+
+// DialUser is Dial with a chosen username (the user part of USER, which
+// the server shows as the ident in nick!user@host): clients from the same
+// loopback address are told apart by it, as by their hosts on a real
+// network.
+func DialUser(t testing.TB, addr, nick, user string) *Client {
+	t.Helper()
+	return dial(t, addr, nick, user, nil)
 }
 
 // DialCaps is Dial with IRCv3 capabilities: it requests caps during
@@ -67,7 +76,7 @@ func Dial(t testing.TB, addr, nick string) *Client {
 // all of them.
 func DialCaps(t testing.TB, addr, nick string, caps ...string) *Client {
 	t.Helper()
-	return dial(t, addr, nick, caps)
+	return dial(t, addr, nick, nick, caps)
 }
 
 // DialTLS is Dial over TLS (the server's certificate is not verified: test
@@ -83,20 +92,21 @@ func DialTLS(t testing.TB, addr, nick string, cert *tls.Certificate) *Client {
 	if err != nil {
 		t.Fatalf("ircserver: %s: connect with TLS to %s: %v", nick, addr, err)
 	}
-	return register(t, conn, addr, nick, nil)
+	return register(t, conn, addr, nick, nick, nil)
 }
 
-func dial(t testing.TB, addr, nick string, caps []string) *Client {
+func dial(t testing.TB, addr, nick, user string, caps []string) *Client {
 	t.Helper()
 	conn, err := net.DialTimeout("tcp", addr, dialTimeout)
 	if err != nil {
 		t.Fatalf("ircserver: %s: connect to %s: %v", nick, addr, err)
 	}
-	return register(t, conn, addr, nick, caps)
+	return register(t, conn, addr, nick, user, caps)
 }
 
-// register registers as nick on a connection to addr.
-func register(t testing.TB, conn net.Conn, addr, nick string, caps []string) *Client {
+// register registers as nick, with the username user, on a connection to
+// addr.
+func register(t testing.TB, conn net.Conn, addr, nick, user string, caps []string) *Client {
 	t.Helper()
 	c := &Client{
 		Nick:   nick,
@@ -116,7 +126,7 @@ func register(t testing.TB, conn net.Conn, addr, nick string, caps []string) *Cl
 		c.Send("CAP REQ :%s", strings.Join(caps, " "))
 	}
 	c.Send("NICK %s", nick)
-	c.Send("USER %s 0 * :%s", nick, nick)
+	c.Send("USER %s 0 * :%s", user, nick)
 	if len(caps) > 0 {
 		c.awaitCaps(caps)
 		c.Send("CAP END")
