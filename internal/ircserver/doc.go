@@ -49,6 +49,9 @@
 // disconnected with "ERROR :Closing link: … [Excess Flood]". Point the bot
 // at StrictAddr and let test users keep the lax Addr.
 //
+// [DialMany] registers many clients at the same time, for "a dozen people
+// join at once".
+//
 // [DialUser] chooses the username of USER, which the server shows as the
 // ident (no "~": ident lookups are off), to tell apart clients that all come
 // from 127.0.0.1.

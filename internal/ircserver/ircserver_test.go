@@ -400,9 +400,31 @@ func TestStrictPort(t *testing.T) {
 		}
 		return err == nil && msg.Command == "311"
 	})
-	t.Logf("WHOIS: %s", line)
 	// 311 me nick user host * :realname
 	if msg, _ := ircmsg.ParseLine(line); len(msg.Params) < 3 || strings.TrimPrefix(msg.Params[2], "~") != "laxident" {
 		t.Errorf("WHOIS of a DialUser client: %q, want the username laxident", line)
+	}
+}
+
+// TestDialMany registers a dozen clients at once on InspIRCd, in about the
+// time of one.
+func TestDialMany(t *testing.T) {
+	t.Parallel()
+	srv := Start(t, Options{Kind: InspIRCd})
+	var nicks []string
+	for i := range 12 {
+		nicks = append(nicks, fmt.Sprintf("many%02d", i))
+	}
+	begin := time.Now()
+	cs := DialMany(t, srv.Addr(), nicks...)
+	t.Logf("%d clients registered in %v", len(cs), time.Since(begin).Round(time.Millisecond))
+	if len(cs) != len(nicks) {
+		t.Fatalf("DialMany returned %d clients for %d nicks", len(cs), len(nicks))
+	}
+	for i, c := range cs {
+		if c.Nick != nicks[i] {
+			t.Errorf("client %d is %s, want %s", i, c.Nick, nicks[i])
+		}
+		c.Join("#many")
 	}
 }
