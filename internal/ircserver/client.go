@@ -59,7 +59,16 @@ type Client struct {
 // the test ends.
 func Dial(t testing.TB, addr, nick string) *Client {
 	t.Helper()
-	return dial(t, addr, nick, nil)
+	return dial(t, addr, nick, nick, nil)
+}
+
+// DialUser is Dial with a chosen username (the user part of USER, which
+// the server shows as the ident in nick!user@host): clients from the same
+// loopback address are told apart by it, as by their hosts on a real
+// network.
+func DialUser(t testing.TB, addr, nick, user string) *Client {
+	t.Helper()
+	return dial(t, addr, nick, user, nil)
 }
 
 // DialCaps is Dial with IRCv3 capabilities: it requests caps during
@@ -67,7 +76,7 @@ func Dial(t testing.TB, addr, nick string) *Client {
 // all of them.
 func DialCaps(t testing.TB, addr, nick string, caps ...string) *Client {
 	t.Helper()
-	return dial(t, addr, nick, caps)
+	return dial(t, addr, nick, nick, caps)
 }
 
 // DialTLS is Dial over TLS (the server's certificate is not verified: test
@@ -83,21 +92,61 @@ func DialTLS(t testing.TB, addr, nick string, cert *tls.Certificate) *Client {
 	if err != nil {
 		t.Fatalf("ircserver: %s: connect with TLS to %s: %v", nick, addr, err)
 	}
-	return register(t, conn, addr, nick, nil)
+	return register(t, conn, addr, nick, nick, nil)
 }
 
-func dial(t testing.TB, addr, nick string, caps []string) *Client {
+func dial(t testing.TB, addr, nick, user string, caps []string) *Client {
 	t.Helper()
 	conn, err := net.DialTimeout("tcp", addr, dialTimeout)
 	if err != nil {
 		t.Fatalf("ircserver: %s: connect to %s: %v", nick, addr, err)
 	}
-	return register(t, conn, addr, nick, caps)
+	return register(t, conn, addr, nick, user, caps)
 }
 
-// register registers as nick on a connection to addr.
-func register(t testing.TB, conn net.Conn, addr, nick string, caps []string) *Client {
+// register registers as nick, with the username user, on a connection to
+// addr.
+func register(t testing.TB, conn net.Conn, addr, nick, user string, caps []string) *Client {
 	t.Helper()
+	c := newClient(t, conn, addr, nick)
+	if len(caps) > 0 {
+		c.Send("CAP REQ :%s", strings.Join(caps, " "))
+	}
+	c.Send("NICK %s", nick)
+	c.Send("USER %s 0 * :%s", user, nick)
+	if len(caps) > 0 {
+		c.awaitCaps(caps)
+		c.Send("CAP END")
+	}
+	c.awaitWelcome()
+	return c
+}
+
+// DialMany connects and registers one client per nick at the same time
+// (InspIRCd completes registrations on a once-a-second tick, so a dozen
+// take about a second rather than a dozen) and waits for all the welcomes.
+// It calls t.Fatal when one fails.
+func DialMany(t testing.TB, addr string, nicks ...string) []*Client {
+	t.Helper()
+	out := make([]*Client, 0, len(nicks))
+	for _, nick := range nicks {
+		conn, err := net.DialTimeout("tcp", addr, dialTimeout)
+		if err != nil {
+			t.Fatalf("ircserver: %s: connect to %s: %v", nick, addr, err)
+		}
+		c := newClient(t, conn, addr, nick)
+		c.Send("NICK %s", nick)
+		c.Send("USER %s 0 * :%s", nick, nick)
+		out = append(out, c)
+	}
+	for _, c := range out {
+		c.awaitWelcome()
+	}
+	return out
+}
+
+// newClient starts reading a connection; the test's end closes it.
+func newClient(t testing.TB, conn net.Conn, addr, nick string) *Client {
 	c := &Client{
 		Nick:   nick,
 		t:      t,
@@ -111,16 +160,13 @@ func register(t testing.TB, conn net.Conn, addr, nick string, caps []string) *Cl
 	go c.read()
 	go c.pump()
 	t.Cleanup(c.Close)
+	return c
+}
 
-	if len(caps) > 0 {
-		c.Send("CAP REQ :%s", strings.Join(caps, " "))
-	}
-	c.Send("NICK %s", nick)
-	c.Send("USER %s 0 * :%s", nick, nick)
-	if len(caps) > 0 {
-		c.awaitCaps(caps)
-		c.Send("CAP END")
-	}
+// awaitWelcome waits for the end of registration (001), and fails the
+// test when the server refuses it.
+func (c *Client) awaitWelcome() {
+	c.t.Helper()
 	var refused string
 	c.Expect(registerTimeout, func(line string) bool {
 		msg, err := ircmsg.ParseLine(line)
@@ -137,9 +183,8 @@ func register(t testing.TB, conn net.Conn, addr, nick string, caps []string) *Cl
 		return false
 	})
 	if refused != "" {
-		t.Fatalf("ircserver: %s: registration on %s refused: %s", nick, addr, refused)
+		c.t.Fatalf("ircserver: %s: registration on %s refused: %s", c.Nick, c.addr, refused)
 	}
-	return c
 }
 
 // awaitCaps waits for the server's answer to CAP REQ.

@@ -8,8 +8,9 @@ import (
 
 // inspircdConfig returns an InspIRCd 3 config for a test server on
 // host:port. Syntax and module names follow Debian's
-// /usr/share/doc/inspircd/examples.
-func inspircdConfig(name, host string, port int, dir, password string) string {
+// /usr/share/doc/inspircd/examples. strict goes before the lax connect
+// class: InspIRCd gives a client the first class that matches it.
+func inspircdConfig(name, host string, port int, dir, password, strict string) string {
 	pass := ""
 	if password != "" {
 		pass = " password=" + inspQuote(password)
@@ -19,7 +20,7 @@ func inspircdConfig(name, host string, port int, dir, password string) string {
 <admin name="test" nick="test" email="test@irc.test">
 <path configdir=%[4]s datadir=%[4]s logdir=%[4]s>
 <bind address=%[2]s port="%[3]d" type="clients">
-
+%[7]s
 # No flood protection: tests send bursts of thousands of lines.
 # No DNS or ident lookups: they only add delay on loopback.
 <connect name="test" allow="*"
@@ -55,7 +56,41 @@ func inspircdConfig(name, host string, port int, dir, password string) string {
 <module name="namesx">
 <module name="uhnames">
 <module name="services_account">
-`, inspQuote(name), inspQuote(host), port, inspQuote(dir), inspQuote(filepath.Join(dir, "motd.txt")), pass)
+`, inspQuote(name), inspQuote(host), port, inspQuote(dir), inspQuote(filepath.Join(dir, "motd.txt")), pass, strict)
+}
+
+// strictListener is the part of an InspIRCd config for a client port
+// whose clients get the flood limits of c (see StrictClass); "" when
+// strictPort is 0. The connect class's port option picks the clients of
+// that port only.
+func strictListener(host string, strictPort int, c StrictClass, password string) string {
+	if strictPort == 0 {
+		return ""
+	}
+	threshold, rate, fakelag := c.Threshold, c.CommandRate, "no"
+	if threshold <= 0 {
+		threshold = 10
+	}
+	if rate <= 0 {
+		rate = 1000
+	}
+	if c.FakeLag {
+		fakelag = "yes"
+	}
+	pass := ""
+	if password != "" {
+		pass = " password=" + inspQuote(password)
+	}
+	return fmt.Sprintf(`
+# A strict client port: real flood limits, for the bot only.
+<bind address=%[1]s port="%[2]d" type="clients">
+<connect name="strict" allow="*" port="%[2]d"
+         timeout="60" pingfreq="120"
+         hardsendq="1M" softsendq="10K" recvq="10K"
+         threshold="%[3]d" commandrate="%[4]d" fakelag="%[5]s"
+         localmax="10000" globalmax="10000" maxchans="1000" limit="10000"
+         resolvehostnames="no" useident="no"%[6]s>
+`, inspQuote(host), strictPort, threshold, rate, fakelag, pass)
 }
 
 // servicesLink is the part of an InspIRCd config that links services on

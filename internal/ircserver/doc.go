@@ -40,6 +40,22 @@
 //		return strings.Contains(l, "PRIVMSG #test :hello")
 //	})
 //
+// # Flood limits
+//
+// [Options.Strict] adds a second client port, [Server.StrictAddr], whose
+// clients get an InspIRCd connect class with real flood limits
+// ([StrictClass]: threshold, commandrate, fakelag off by default): a client
+// there that sends more lines at once than the threshold allows is
+// disconnected with "ERROR :Closing link: … [Excess Flood]". Point the bot
+// at StrictAddr and let test users keep the lax Addr.
+//
+// [DialMany] registers many clients at the same time, for "a dozen people
+// join at once".
+//
+// [DialUser] chooses the username of USER, which the server shows as the
+// ident (no "~": ident lookups are off), to tell apart clients that all come
+// from 127.0.0.1.
+//
 // # Bouncer
 //
 // [StartZNC] puts Debian's ZNC (package "znc") in front of a server: one ZNC

@@ -355,3 +355,76 @@ func saslPlain(t *testing.T, addr, user, pass string) string {
 		}
 	}
 }
+
+// TestStrictPort: a client on the strict port (threshold 10, no fakelag)
+// that sends 15 lines at once is cut for "Excess Flood"; the same burst on
+// the lax port is fine. DialUser's username shows as the ident.
+func TestStrictPort(t *testing.T) {
+	t.Parallel()
+	srv := Start(t, Options{Kind: InspIRCd, Strict: &StrictClass{Threshold: 10}})
+	if srv.StrictAddr() == srv.Addr() {
+		t.Fatalf("StrictAddr() = Addr() = %s", srv.Addr())
+	}
+	lax := DialUser(t, srv.Addr(), "laxone", "laxident")
+	strict := Dial(t, srv.StrictAddr(), "strictone")
+	lax.Join("#flood")
+	for i := range 15 {
+		strict.Send("PRIVMSG laxone :strict line %d", i)
+	}
+	var closing string
+	for closing == "" {
+		select {
+		case line, ok := <-strict.Lines():
+			if !ok {
+				t.Fatal("the strict client was disconnected without an ERROR")
+			}
+			if msg, err := ircmsg.ParseLine(line); err == nil && msg.Command == "ERROR" {
+				closing = line
+			}
+		case <-time.After(10 * time.Second):
+			t.Fatal("a client of the strict port that sent 15 lines at once is still connected")
+		}
+	}
+	if !strings.Contains(closing, "Excess Flood") {
+		t.Errorf("the strict client was cut with %q, want Excess Flood", closing)
+	}
+
+	for i := range 15 {
+		lax.Send("PRIVMSG #flood :lax line %d", i)
+	}
+	lax.Send("WHOIS laxone")
+	line := lax.Expect(10*time.Second, func(line string) bool {
+		msg, err := ircmsg.ParseLine(line)
+		if err == nil && msg.Command == "ERROR" {
+			t.Fatalf("the lax client was cut: %s", line)
+		}
+		return err == nil && msg.Command == "311"
+	})
+	// 311 me nick user host * :realname
+	if msg, _ := ircmsg.ParseLine(line); len(msg.Params) < 3 || strings.TrimPrefix(msg.Params[2], "~") != "laxident" {
+		t.Errorf("WHOIS of a DialUser client: %q, want the username laxident", line)
+	}
+}
+
+// TestDialMany registers a dozen clients at once on InspIRCd, in about the
+// time of one.
+func TestDialMany(t *testing.T) {
+	t.Parallel()
+	srv := Start(t, Options{Kind: InspIRCd})
+	var nicks []string
+	for i := range 12 {
+		nicks = append(nicks, fmt.Sprintf("many%02d", i))
+	}
+	begin := time.Now()
+	cs := DialMany(t, srv.Addr(), nicks...)
+	t.Logf("%d clients registered in %v", len(cs), time.Since(begin).Round(time.Millisecond))
+	if len(cs) != len(nicks) {
+		t.Fatalf("DialMany returned %d clients for %d nicks", len(cs), len(nicks))
+	}
+	for i, c := range cs {
+		if c.Nick != nicks[i] {
+			t.Errorf("client %d is %s, want %s", i, c.Nick, nicks[i])
+		}
+		c.Join("#many")
+	}
+}

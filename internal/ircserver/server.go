@@ -51,6 +51,31 @@ type Options struct {
 	// Password is the server password (PASS) every client must give;
 	// Dial and friends do not, so only the bot can connect. InspIRCd only.
 	Password string
+	// Strict, when set, adds a second client port (StrictAddr) whose
+	// clients get a connect class with real flood limits, as on public
+	// networks: past the threshold the server closes the link with
+	// "Excess Flood". Clients on Addr keep the lax class, so test users
+	// can burst while the bot, pointed at StrictAddr, cannot. InspIRCd
+	// only.
+	Strict *StrictClass
+}
+
+// StrictClass is the flood protection of the strict port (Options.Strict),
+// an InspIRCd 3 <connect> class. Each command a client sends adds its
+// penalty (1 for most) and the penalty drops by CommandRate/1000 every
+// second; at Threshold the client is cut ("Excess Flood") or, with
+// FakeLag, its commands are delayed instead.
+type StrictClass struct {
+	// Threshold is the command penalty a client may have; InspIRCd's
+	// shipped default is 10 (and it recommends at least 20 without
+	// fakelag). 0 means 10.
+	Threshold int
+	// CommandRate is in millicommands per second: 1000 (the default for
+	// 0) lets the penalty drop by one command a second.
+	CommandRate int
+	// FakeLag delays a flooding client instead of disconnecting it
+	// (InspIRCd's shipped default); off here unless set.
+	FakeLag bool
 }
 
 // Timeouts. Generous: they only bound failures, a healthy start takes
@@ -74,9 +99,11 @@ type Server struct {
 	// Dir holds the server's config and files; it is under t.TempDir().
 	Dir string
 
-	linkPort int    // where services link; 0: no services
-	tlsPort  int    // TLS clients; 0: none
-	password string // server password; "": none
+	linkPort   int    // where services link; 0: no services
+	tlsPort    int    // TLS clients; 0: none
+	password   string // server password; "": none
+	strictPort int    // clients of the strict class; 0: none
+	strict     StrictClass
 
 	mu   sync.Mutex
 	proc *process // nil when stopped
@@ -96,8 +123,8 @@ func Start(t testing.TB, opts Options) *Server {
 	if opts.Kind != InspIRCd && opts.Kind != NgIRCd {
 		t.Fatalf("ircserver: unknown server kind %q: use ircserver.InspIRCd or ircserver.NgIRCd", opts.Kind)
 	}
-	if (opts.Services || opts.TLS || opts.Password != "") && opts.Kind != InspIRCd {
-		t.Fatalf("ircserver: services, TLS and passwords are only set up for InspIRCd, not %s", opts.Kind)
+	if (opts.Services || opts.TLS || opts.Password != "" || opts.Strict != nil) && opts.Kind != InspIRCd {
+		t.Fatalf("ircserver: services, TLS, passwords and strict classes are only set up for InspIRCd, not %s", opts.Kind)
 	}
 	s := &Server{Kind: opts.Kind, Host: "127.0.0.1", Name: opts.Name, Dir: t.TempDir(), password: opts.Password}
 	if opts.Services {
@@ -116,6 +143,14 @@ func Start(t testing.TB, opts Options) *Server {
 		if err := writeSelfSigned(s.Dir); err != nil {
 			t.Fatalf("ircserver: %v", err)
 		}
+	}
+	if opts.Strict != nil {
+		port, err := freePort(s.Host)
+		if err != nil {
+			t.Fatalf("ircserver: %v", err)
+		}
+		s.strictPort = port
+		s.strict = *opts.Strict
 	}
 	t.Cleanup(s.Stop)
 	var lastErr error
@@ -146,6 +181,12 @@ func (s *Server) Addr() string {
 // "127.0.0.1:PORT".
 func (s *Server) TLSAddr() string {
 	return net.JoinHostPort(s.Host, strconv.Itoa(s.tlsPort))
+}
+
+// StrictAddr returns the address of the strict port (Options.Strict),
+// "127.0.0.1:PORT".
+func (s *Server) StrictAddr() string {
+	return net.JoinHostPort(s.Host, strconv.Itoa(s.strictPort))
 }
 
 // Stop terminates the server (SIGTERM, then SIGKILL if it has not exited
@@ -221,8 +262,9 @@ func (s *Server) launch(port int) error {
 	case InspIRCd:
 		conf := filepath.Join(s.Dir, "inspircd.conf")
 		if err := writeFiles(s.Dir, map[string]string{
-			"inspircd.conf": inspircdConfig(s.Name, s.Host, port, s.Dir, s.password) + servicesLink(s.Host, s.linkPort) + tlsListener(s.Host, s.tlsPort, s.Dir),
-			"motd.txt":      "Test server of proceedings.\n",
+			"inspircd.conf": inspircdConfig(s.Name, s.Host, port, s.Dir, s.password, strictListener(s.Host, s.strictPort, s.strict, s.password)) +
+				servicesLink(s.Host, s.linkPort) + tlsListener(s.Host, s.tlsPort, s.Dir),
+			"motd.txt": "Test server of proceedings.\n",
 		}); err != nil {
 			return err
 		}
