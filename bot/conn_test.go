@@ -698,9 +698,13 @@ func TestTrackerFromLines(t *testing.T) {
 	}
 }
 
-// FuzzOnLine records arbitrary server lines: nothing panics, every event
-// is one the archive accepts, in valid UTF-8, and no private message and
-// nothing said by a nick starting with "*" (a bouncer's) is recorded.
+// FuzzOnLine records arbitrary server lines after arbitrary tracker
+// states (capabilities, the bot's channels, who is where, lines seen
+// before): nothing panics, every event is one the archive accepts, in valid
+// UTF-8, no private message and nothing said by a nick starting with "*"
+// (a bouncer's) is recorded, and the trust rule holds: a line without an
+// account tag is recorded with an account only when account-tag is off,
+// account-notify is on and its sender shared a channel with the bot.
 func FuzzOnLine(f *testing.F) {
 	for _, l := range []string{
 		":a!b@c PRIVMSG #c :hello",
@@ -719,30 +723,59 @@ func FuzzOnLine(f *testing.F) {
 		":a!b@c PRIVMSG logbot :private",
 		"@time=bad :a!b@c PRIVMSG @#c :ops only",
 	} {
-		f.Add([]byte(l))
+		f.Add(uint8(0x1f), ":a!b@c ACCOUNT acct\n@account=admin :a!b@c PRIVMSG logbot :hi", []byte(l))
 	}
+	f.Add(uint8(0x12), ":a!b@c JOIN #c\n:a!b@c ACCOUNT acct\n:a!b@c PART #c", []byte(":a!b@c PRIVMSG #c :after leaving"))
 	n, recorded := sinkNet(f, "#c")
 	// The fuzzing workers must not log through f.
 	n.log = slog.New(slog.DiscardHandler)
 	n.b.log = n.log
-	f.Fuzz(func(t *testing.T, raw []byte) {
-		n.tr.reset()
-		n.tr.me = "logbot"
-		clean := raw
+	oneLine := func(raw []byte) []byte {
 		if i := bytes.IndexByte(raw, '\n'); i >= 0 {
-			clean = raw[:i] // one line, as the read loop reads them
+			return raw[:i] // one line, as the read loop reads them
 		}
-		n.onLine(nil, clean)
+		return raw
+	}
+	f.Fuzz(func(t *testing.T, state uint8, history string, raw []byte) {
+		n.tr.reset()
+		n.setNick("logbot")
+		for i, c := range []string{"account-tag", "account-notify", "extended-join", "echo-message"} {
+			if state&(1<<i) != 0 {
+				n.tr.caps[c] = true
+			}
+		}
+		if state&16 != 0 {
+			n.onLine(nil, []byte(":logbot!u@h JOIN #c"))
+		}
+		for i, h := range strings.Split(history, "\n") {
+			if i == 8 {
+				break
+			}
+			n.onLine(nil, []byte(h))
+		}
+		recorded()
+		line := oneLine(raw)
+		m, ok := parseMessage(line, time.Now())
+		tagged, accountTag, notify, shared := false, n.tr.caps["account-tag"], n.tr.caps["account-notify"], false
+		if ok {
+			_, tagged = m.tag("account")
+			shared = m.src.Name != "" && n.tr.shares(config.FoldName(m.src.Name))
+		}
+		n.onLine(nil, line)
 		for _, ev := range recorded() {
 			ev.Network, ev.Channel = "test", "#c"
 			if err := ev.Validate(); err != nil {
-				t.Fatalf("%q recorded an event the archive refuses: %v (%+v)", clean, err, ev)
+				t.Fatalf("%q recorded an event the archive refuses: %v (%+v)", line, err, ev)
 			}
 			if !utf8.ValidString(ev.Nick + ev.Text + ev.Target + ev.UserHost + ev.Account) {
-				t.Fatalf("%q recorded invalid UTF-8: %+v", clean, ev)
+				t.Fatalf("%q recorded invalid UTF-8: %+v", line, ev)
 			}
-			if ev.Kind.IsSpeech() && (strings.HasPrefix(ev.Nick, "*") || strings.Contains(string(clean), "PRIVMSG logbot ")) {
-				t.Fatalf("%q was recorded: %+v", clean, ev)
+			if ev.Kind.IsSpeech() && (strings.HasPrefix(ev.Nick, "*") || strings.Contains(string(line), "PRIVMSG logbot ")) {
+				t.Fatalf("%q was recorded: %+v", line, ev)
+			}
+			joinAccount := ev.Kind == archive.KindJoin && n.tr.caps["extended-join"]
+			if ev.Account != "" && !tagged && !joinAccount && (accountTag || !notify || !shared) {
+				t.Fatalf("%q recorded with account %q: no tag, account-tag %v, account-notify %v, shared a channel %v", line, ev.Account, accountTag, notify, shared)
 			}
 		}
 	})
