@@ -10,7 +10,6 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/ergochat/irc-go/ircfmt"
 	"github.com/lrstanley/girc"
 
 	"proceedings/archive"
@@ -559,19 +558,6 @@ func (n *netConn) onMessage(r *recRules, nr *netRules, e *girc.Event) {
 		n.b.rec.record(n, cr, ev)
 	}
 	n.b.deliver(in)
-}
-
-// hasNoLogPrefix reports whether text starts with the no-log prefix
-// (ignoring case, leading spaces and formatting codes).
-func hasNoLogPrefix(text, prefix string) bool {
-	if prefix == "" {
-		return false
-	}
-	t := strings.TrimLeft(text, " \t")
-	if len(t) > 0 && t[0] < ' ' {
-		t = strings.TrimLeft(ircfmt.Strip(t), " \t")
-	}
-	return len(t) >= len(prefix) && strings.EqualFold(t[:len(prefix)], prefix)
 }
 
 func (n *netConn) onJoin(r *recRules, nr *netRules, e *girc.Event) {
