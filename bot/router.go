@@ -291,11 +291,14 @@ func (r *Router) finish(in Incoming, answers []cmdAnswer) []Reply {
 		if budget <= 0 {
 			break
 		}
+		// A relayed person is not on this network: a notice to their nick
+		// would reach whoever holds it here, so their private answers go to
+		// the channel, which the relay carries back.
 		rep := Reply{Network: in.Network, Target: in.Channel}
 		switch {
 		case in.Channel == "":
 			rep.Target = in.Nick
-		case a.private:
+		case a.private && in.Relay == "":
 			rep.Target, rep.Notice = in.Nick, true
 		}
 		for _, line := range splitReply(cleanText(a.text), MaxReplyBytes, budget) {
