@@ -396,6 +396,92 @@ func TestOptOutAndMeta(t *testing.T) {
 	}
 }
 
+// TestOptOutKeepsTheFirstUserHost: a nick's opt-out remembers where it was
+// asked from, an account's has none, and opting out again does not change
+// whose it is.
+func TestOptOutKeepsTheFirstUserHost(t *testing.T) {
+	db := openTest(t, Options{})
+	ctx := context.Background()
+	for _, step := range []struct{ key, userHost string }{
+		{"Carol", "~c@home.example"},
+		{"carol", "~mallory@evil.example"}, // the nick taken by someone else
+		{"CarolAcct", ""},
+	} {
+		if err := db.OptOutFrom(ctx, step.key, step.userHost); err != nil {
+			t.Fatal(err)
+		}
+	}
+	tests := []struct {
+		key, userHost string
+		found         bool
+	}{
+		{"CAROL", "~c@home.example", true},
+		{"carolacct", "", true},
+		{"nobody", "", false},
+	}
+	for _, tc := range tests {
+		uh, found, err := db.OptOutEntry(ctx, tc.key)
+		if err != nil || uh != tc.userHost || found != tc.found {
+			t.Errorf("OptOutEntry(%q) = %q, %v, %v; want %q, %v", tc.key, uh, found, err, tc.userHost, tc.found)
+		}
+	}
+	if keys, err := db.OptOuts(ctx); err != nil || fmt.Sprint(keys) != "[carol carolacct]" {
+		t.Errorf("optouts = %v %v", keys, err)
+	}
+	if err := db.OptOut(ctx, "carol", false); err != nil {
+		t.Fatal(err)
+	}
+	if _, found, err := db.OptOutEntry(ctx, "carol"); found || err != nil {
+		t.Errorf("carol is still on the list after OptOut(false): %v", err)
+	}
+}
+
+// TestOptOutsFromBeforeUserHosts: an archive whose optout table has only
+// keys (schema version 2) keeps its opt-outs, with no user@host, and takes
+// new ones with theirs.
+func TestOptOutsFromBeforeUserHosts(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "a.db")
+	saved := migrations
+	migrations = saved[:2]
+	db, err := Open(ctx, path, Options{Logger: slog.New(slog.DiscardHandler)})
+	migrations = saved
+	if err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	raw, err := sql.Open("sqlite", path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var cols int
+	if err := raw.QueryRowContext(ctx, "SELECT count(*) FROM pragma_table_info('optout')").Scan(&cols); err != nil || cols != 1 {
+		t.Fatalf("the old optout table has %d columns (%v), want only key", cols, err)
+	}
+	if _, err := raw.ExecContext(ctx, "INSERT INTO optout(key) VALUES('alice'), ('bobacct')"); err != nil {
+		t.Fatal(err)
+	}
+	raw.Close()
+
+	db, err = Open(ctx, path, Options{Logger: slog.New(slog.DiscardHandler)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if keys, err := db.OptOuts(ctx); err != nil || fmt.Sprint(keys) != "[alice bobacct]" {
+		t.Fatalf("optouts after the migration = %v %v", keys, err)
+	}
+	if uh, found, err := db.OptOutEntry(ctx, "Alice"); uh != "" || !found || err != nil {
+		t.Errorf("old opt-out of alice: %q, %v, %v; want no user@host, found", uh, found, err)
+	}
+	if err := db.OptOutFrom(ctx, "carol", "c@home.example"); err != nil {
+		t.Fatal(err)
+	}
+	if uh, found, err := db.OptOutEntry(ctx, "carol"); uh != "c@home.example" || !found || err != nil {
+		t.Errorf("new opt-out of carol: %q, %v, %v", uh, found, err)
+	}
+}
+
 func TestMigrationsKeepDataAndRefuseNewerSchemas(t *testing.T) {
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "a.db")

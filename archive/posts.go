@@ -246,22 +246,54 @@ func nullInt(v int, valid bool) any {
 
 // OptOut adds (true) or removes (false) a nick or account from the list of
 // people whose lines are not recorded. Keys are compared case-insensitively.
+// A key added here has no user@host: use OptOutFrom for a nick.
 func (db *DB) OptOut(ctx context.Context, key string, out bool) error {
+	if out {
+		return db.OptOutFrom(ctx, key, "")
+	}
 	if err := db.writable(); err != nil {
 		return err
 	}
 	ctx, cancel := context.WithTimeout(ctx, queryTimeout)
 	defer cancel()
-	var err error
-	if out {
-		_, err = db.rw.ExecContext(ctx, "INSERT INTO optout(key) VALUES(?) ON CONFLICT DO NOTHING", strings.ToLower(key))
-	} else {
-		_, err = db.rw.ExecContext(ctx, "DELETE FROM optout WHERE key = ?", strings.ToLower(key))
-	}
-	if err != nil {
+	if _, err := db.rw.ExecContext(ctx, "DELETE FROM optout WHERE key = ?", strings.ToLower(key)); err != nil {
 		return fmt.Errorf("update the opt-out list: %w", err)
 	}
 	return nil
+}
+
+// OptOutFrom adds a nick or account to the opt-out list with the user@host
+// the request came from: that of a nick (so that only the same nick from
+// the same user@host can lift it), "" for an account. A key already on the
+// list keeps the user@host it was first added with, so that someone who
+// takes the nick later cannot make the opt-out theirs by opting out again.
+func (db *DB) OptOutFrom(ctx context.Context, key, userHost string) error {
+	if err := db.writable(); err != nil {
+		return err
+	}
+	ctx, cancel := context.WithTimeout(ctx, queryTimeout)
+	defer cancel()
+	if _, err := db.rw.ExecContext(ctx, "INSERT INTO optout(key, userhost) VALUES(?, ?) ON CONFLICT DO NOTHING",
+		strings.ToLower(key), userHost); err != nil {
+		return fmt.Errorf("update the opt-out list: %w", err)
+	}
+	return nil
+}
+
+// OptOutEntry looks up a key of the opt-out list (case-insensitively): the
+// user@host it was added from ("" for an account, and for opt-outs made
+// before user@hosts were kept) and whether it is on the list.
+func (db *DB) OptOutEntry(ctx context.Context, key string) (userHost string, found bool, err error) {
+	ctx, cancel := context.WithTimeout(ctx, queryTimeout)
+	defer cancel()
+	err = db.ro.QueryRowContext(ctx, "SELECT userhost FROM optout WHERE key = ?", strings.ToLower(key)).Scan(&userHost)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		return "", false, nil
+	case err != nil:
+		return "", false, fmt.Errorf("read the opt-out list: %w", err)
+	}
+	return userHost, true, nil
 }
 
 // OptOuts returns the opt-out list (lower-cased nicks and accounts).

@@ -136,6 +136,12 @@ INSERT INTO events_fts (rowid, text)
 	SELECT id, text FROM events_text
 	WHERE kind IN (1, 2, 3, 9) AND id <= coalesce((SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'fts_upto'), 0);
 `,
+	// 3: a nick's opt-out keeps the user@host it was asked from, so that
+	// only the same person (or an admin) can lift it; an account's opt-out,
+	// and every opt-out made before, has ''.
+	`
+ALTER TABLE optout ADD COLUMN userhost TEXT NOT NULL DEFAULT '';
+`,
 }
 
 // queryer is what both *sql.DB and *sql.Tx offer for reads.

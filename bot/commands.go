@@ -49,7 +49,7 @@ func init() {
 		"optout": {run: cmdOptOut(true),
 			help: "stop recording your lines (by account when you are logged in, else by nick)"},
 		"optin": {run: cmdOptOut(false),
-			help: "record your lines again"},
+			help: "record your lines again; only the account, or the nick from the same host, that opted out can (an admin may add anyone's NAME)"},
 		"help": {run: cmdHelp, usage: "[command]",
 			help: "the list of commands, or what one command does"},
 		"announce": {run: cmdAnnounce, minArgs: 1, admin: true, usage: "on|off [#channel]",
@@ -649,12 +649,10 @@ func (r *Router) logChannel(ctx context.Context, j *invocation, name string) (ar
 		}
 		c, ok = find(list)
 	}
-	switch {
-	case !ok:
+	if !ok || !c.Public {
+		// A private channel reads exactly like one never recorded, so
+		// that !logs cannot tell which private channels exist.
 		j.say("I have no logs of %s.", quoteInput(name))
-		return archive.Channel{}, false
-	case !c.Public:
-		j.say("The logs of %s are not published.", name)
 		return archive.Channel{}, false
 	}
 	return c, true
@@ -824,8 +822,11 @@ func cmdSeen(ctx context.Context, r *Router, j *invocation) {
 		j.usage("")
 		return
 	}
+	// Someone who opted out reads exactly like someone never seen, so
+	// that !seen cannot tell who opted out.
+	notSeen := func() { j.say("I have not seen %s say anything in a public channel.", nick) }
 	if r.optedOut(ctx, j.cfg, nick) {
-		j.say("I do not keep track of %s.", nick)
+		notSeen()
 		return
 	}
 	list, err := r.cache.channels(ctx, r.db, j.now, false)
@@ -847,8 +848,10 @@ func cmdSeen(ctx context.Context, r *Router, j *invocation) {
 			return
 		}
 	}
-	if !found {
-		j.say("I have not seen %s say anything in a public channel.", nick)
+	// The line found may be an opted-out account's from before its opt-out,
+	// or carry the nick in another spelling that is opted out.
+	if !found || r.optedOut(ctx, j.cfg, ev.Nick, ev.Account) {
+		notSeen()
 		return
 	}
 	loc := r.db.Location()
@@ -860,20 +863,23 @@ func cmdSeen(ctx context.Context, r *Router, j *invocation) {
 		ev.Time.In(loc).Format("2006-01-02 15:04 MST"), what, linePermalink(j.cfg, loc, ev))
 }
 
-// optedOut reports whether nick is on the configuration's or the archive's
-// opt-out list.
-func (r *Router) optedOut(ctx context.Context, cfg *config.Config, nick string) bool {
-	for _, o := range cfg.OptOut {
-		if config.FoldName(o) == config.FoldName(nick) {
-			return true
-		}
+// optedOut reports whether one of names (nicks or accounts; "" is none)
+// is on the configuration's or the archive's opt-out list.
+func (r *Router) optedOut(ctx context.Context, cfg *config.Config, names ...string) bool {
+	on := func(list []string) bool {
+		return slices.ContainsFunc(list, func(o string) bool {
+			return slices.ContainsFunc(names, func(n string) bool { return n != "" && config.FoldName(o) == config.FoldName(n) })
+		})
+	}
+	if on(cfg.OptOut) {
+		return true
 	}
 	keys, err := r.db.OptOuts(ctx)
 	if err != nil {
 		r.log.Warn("could not read the opt-out list", "err", err)
 		return true // when in doubt, say nothing about them
 	}
-	return slices.ContainsFunc(keys, func(k string) bool { return config.FoldName(k) == config.FoldName(nick) })
+	return on(keys)
 }
 
 // agoText says how long ago d was, roughly.
@@ -901,13 +907,41 @@ func agoText(d time.Duration) string {
 // !optout, !optin, !help
 // ---------------------------------------------------------------------------
 
+// optInRefused is all !optin says to someone who may not lift an opt-out:
+// nothing about whose it is, where it came from, or when.
+const optInRefused = "I can't lift that opt-out for you; only the person who opted out (same account, or same nick and host), or an admin, can."
+
+// !optout: always accepted, by account when the server told it, else by
+// nick with the user@host it came from.
+// !optin [NAME]: lifts the sender's own opt-out when they are the one who
+// made it (see mayOptIn); an admin may name anyone's.
 func cmdOptOut(out bool) func(ctx context.Context, r *Router, j *invocation) {
 	return func(ctx context.Context, r *Router, j *invocation) {
-		key, who := strings.ToLower(j.in.Nick), "the nick "+j.in.Nick
+		key, who, userHost := strings.ToLower(j.in.Nick), "the nick "+j.in.Nick, j.in.UserHost
 		if j.in.Account != "" {
-			key, who = strings.ToLower(j.in.Account), "the account "+j.in.Account
+			key, who, userHost = strings.ToLower(j.in.Account), "the account "+j.in.Account, ""
 		}
-		if err := r.db.OptOut(ctx, key, out); err != nil {
+		if !out && len(j.cmd.Args) > 0 {
+			if !j.admin || len(j.cmd.Args) > 1 {
+				j.sayPrivately("%s", optInRefused)
+				return
+			}
+			key, who = strings.ToLower(j.cmd.Args[0]), j.cmd.Args[0]
+		}
+		var err error
+		if out {
+			err = r.db.OptOutFrom(ctx, key, userHost)
+		} else {
+			var may bool
+			if may, err = r.mayOptIn(ctx, j, key); err == nil && !may {
+				j.sayPrivately("%s", optInRefused)
+				return
+			}
+			if err == nil {
+				err = r.db.OptOut(ctx, key, false)
+			}
+		}
+		if err != nil {
 			r.log.Error("could not change the opt-out list", "key", key, "out", out, "err", err)
 			j.sayPrivately("Sorry, I could not change the opt-out list just now; please try again later.")
 			return
@@ -917,17 +951,48 @@ func cmdOptOut(out bool) func(ctx context.Context, r *Router, j *invocation) {
 		}
 		p := j.cfg.Commands.Prefix
 		if out {
-			j.sayPrivately("Done: I no longer record what %s says. Lines recorded before stay in the archive (an admin can remove them). Say %soptin to undo.", who, p)
+			as := "from this nick and host"
+			if userHost == "" {
+				as = "as this account"
+			}
+			j.sayPrivately("Done: I no longer record what %s says. Lines recorded before stay in the archive (an admin can remove them). Say %soptin %s to undo.", who, p, as)
 			return
 		}
 		msg := fmt.Sprintf("Done: I record what %s says again.", who)
-		if slices.ContainsFunc(j.cfg.OptOut, func(o string) bool {
+		switch {
+		case len(j.cmd.Args) > 0:
+			if slices.ContainsFunc(j.cfg.OptOut, func(o string) bool { return config.FoldName(o) == config.FoldName(key) }) {
+				msg += " But bot.yaml's optout list names them too: remove them there."
+			}
+		case slices.ContainsFunc(j.cfg.OptOut, func(o string) bool {
 			return config.FoldName(o) == config.FoldName(j.in.Nick) || strings.EqualFold(o, j.in.Account)
-		}) {
+		}):
 			msg += " But bot.yaml's optout list names you too: ask an admin to remove you there."
 		}
 		j.sayPrivately("%s", msg)
 	}
+}
+
+// mayOptIn reports whether the sender of !optin may lift the opt-out under
+// key: an admin may; an opt-out that is not on the list may be "lifted" by
+// anyone (nothing changes); an account's opt-out (no user@host kept, which
+// is also how opt-outs made before user@hosts were kept read) only by that
+// account; a nick's only by the same nick from the same user@host, and
+// never through a relay bot, which cannot tell its people apart.
+func (r *Router) mayOptIn(ctx context.Context, j *invocation, key string) (bool, error) {
+	if j.admin {
+		return true, nil
+	}
+	userHost, found, err := r.db.OptOutEntry(ctx, key)
+	switch {
+	case err != nil:
+		return false, err
+	case !found:
+		return true, nil
+	case userHost == "":
+		return j.in.Account != "" && strings.ToLower(j.in.Account) == key, nil
+	}
+	return j.in.Relay == "" && j.in.UserHost == userHost && strings.ToLower(j.in.Nick) == key, nil
 }
 
 func cmdHelp(ctx context.Context, r *Router, j *invocation) {

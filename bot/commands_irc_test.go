@@ -45,7 +45,7 @@ func startCommandBotWith(t testing.TB, seed func(path string)) *commandBot {
 	t.Helper()
 	srv := ircserver.Start(t, ircserver.Options{Kind: ircserver.NgIRCd})
 	dir := t.TempDir()
-	body := singleNet(srv.Addr(), "procbot", "#techrights") + `admins: ["boss!*@*"]
+	body := singleNet(srv.Addr(), "procbot", "#techrights") + `admins: ["boss!*@127.0.0.1"]
 commands: {rate: {per_user: 1000000/1s, per_channel: 1000000/1s}}
 `
 	cfg := parseConfig(t, dir, body)

@@ -1,12 +1,14 @@
 package bot_test
 
 import (
+	"cmp"
 	"context"
 	"encoding/xml"
 	"io"
 	"log/slog"
 	"os"
 	"path/filepath"
+	"reflect"
 	"regexp"
 	"slices"
 	"strconv"
@@ -363,7 +365,7 @@ func TestCommands(t *testing.T) {
 		{name: "logs from a private message", in: inPriv.says("!logs yesterday"),
 			want: []string{"#techrights, Tuesday, February 03, 2026: https://irc.example.org/testnet/techrights/2026-02-03.html"}},
 		{name: "logs of a private channel", in: carol.says("!logs #secret yesterday"),
-			want: []string{"The logs of #secret are not published."}},
+			want: []string{"I have no logs of “#secret”."}},
 		{name: "logs of an unknown channel", in: carol.says("!logs #nope"),
 			want: []string{"I have no logs of “#nope”."}},
 		{name: "logs garbage", in: carol.says("!logs someday"),
@@ -390,7 +392,7 @@ func TestCommands(t *testing.T) {
 		{name: "seen only in a private channel", in: carol.says("!seen dave"),
 			want: []string{"I have not seen dave say anything in a public channel."}},
 		{name: "seen someone opted out", in: carol.says("!seen hidden"),
-			want: []string{"I do not keep track of hidden."}},
+			want: []string{"I have not seen hidden say anything in a public channel."}},
 		{name: "seen a line with CR LF", in: carol.says("!seen mallory"),
 			match: `^mallory was last seen .*saying: evil minsk PRIVMSG #x :pwned — `},
 		{name: "seen without a nick", in: carol.says("!seen"),
@@ -525,6 +527,209 @@ func TestOptOutAndOptIn(t *testing.T) {
 	}
 	if want := []string{"out carol", "out carolacct", "in carol", "in hidden"}; !slices.Equal(calls, want) {
 		t.Errorf("OnOptOut calls %q, want %q", calls, want)
+	}
+}
+
+// TestOptOutIsLiftedOnlyByItsOwner: anyone can opt out, but only the one who
+// did (the same account; or the same nick from the same user@host, not
+// through a relay) or an admin can lift it; anyone else gets one polite
+// refusal that says nothing about the opt-out, and the list stays.
+func TestOptOutIsLiftedOnlyByItsOwner(t *testing.T) {
+	f := newFixture(t, fixtureOptions{})
+	ctx := context.Background()
+	const refused = "I can't lift that opt-out for you; only the person who opted out (same account, or same nick and host), or an admin, can."
+	who := func(nick, userhost, account string) sender {
+		return sender{nick: nick, userhost: userhost, account: account, channel: "#techrights"}
+	}
+	relayed := func(in bot.Incoming) bot.Incoming { in.Relay = "relaybot"; return in }
+	tests := []struct {
+		name  string
+		out   bot.Incoming // says !optout; zero: key is put on the list as an old row
+		old   string       // key of an opt-out from before user@hosts were kept
+		in    bot.Incoming // says !optin
+		key   string       // on the list before !optin
+		allow bool
+	}{
+		{name: "same nick, same host",
+			out: who("ann", "~a@home.example", "").says("!optout"), in: who("Ann", "~a@home.example", "").says("!optin"), key: "ann", allow: true},
+		{name: "same nick, another host",
+			out: who("ben", "~b@home.example", "").says("!optout"), in: who("ben", "~b@evil.example", "").says("!optin"), key: "ben"},
+		{name: "same nick, host unknown",
+			out: who("cat", "~c@home.example", "").says("!optout"), in: who("cat", "", "").says("!optin"), key: "cat"},
+		{name: "same nick and host through a relay",
+			out: relayed(who("dan", "~r@bridge.example", "").says("!optout")), in: relayed(who("dan", "~r@bridge.example", "").says("!optin")), key: "dan"},
+		{name: "same account, another nick and host",
+			out: who("eve", "~e@home.example", "EveAcct").says("!optout"), in: who("eve2", "~x@elsewhere.example", "eveacct").says("!optin"), key: "eveacct", allow: true},
+		{name: "the account's name as a nick without the account",
+			out: who("fay", "~f@home.example", "gil").says("!optout"), in: who("gil", "~f@home.example", "").says("!optin"), key: "gil"},
+		{name: "an old opt-out and the same nick",
+			old: "hal", in: who("hal", "~h@home.example", "").says("!optin"), key: "hal"},
+		{name: "an old opt-out and the same account",
+			old: "ivy", in: who("ivy", "~i@home.example", "Ivy").says("!optin"), key: "ivy", allow: true},
+		{name: "an admin's own, from another host",
+			out: who("jon", "~j@home.example", "").says("!optout"), in: who("jon", "j@trusted.host", "").says("!optin"), key: "jon", allow: true},
+		{name: "an admin naming someone",
+			out: who("kim", "~k@home.example", "").says("!optout"), in: boss.says("!optin Kim"), key: "kim", allow: true},
+		{name: "someone else naming someone",
+			out: who("lou", "~l@home.example", "").says("!optout"), in: carol.says("!optin lou"), key: "lou"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			f.advance(time.Minute)
+			if tc.old != "" {
+				if err := f.db.OptOut(ctx, tc.old, true); err != nil {
+					t.Fatal(err)
+				}
+			} else if got := f.one(t, tc.out); !strings.HasPrefix(got, "Done: I no longer record") {
+				t.Fatalf("!optout: %q", got)
+			}
+			rs := f.ask(t, tc.in)
+			_, listed, err := f.db.OptOutEntry(ctx, tc.key)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(rs) != 1 {
+				t.Fatalf("!optin: %d replies %q, want one", len(rs), texts(rs))
+			}
+			if tc.allow {
+				if !strings.HasPrefix(rs[0].Text, "Done: I record what") || listed {
+					t.Errorf("!optin: %q, still listed %v; want it lifted", rs[0].Text, listed)
+				}
+				return
+			}
+			if rs[0].Text != refused || !listed {
+				t.Errorf("!optin: %q, still listed %v; want the refusal and the opt-out kept", rs[0].Text, listed)
+			}
+			if tc.in.Relay == "" && (rs[0].Target != tc.in.Nick || !rs[0].Notice) {
+				t.Errorf("the refusal went to %s (notice %v), want privately to %s", rs[0].Target, rs[0].Notice, tc.in.Nick)
+			}
+		})
+	}
+}
+
+// TestSeenAndLogsTellNothingPrivate: !seen of someone who opted out (by
+// nick, by account, in bot.yaml or by command, whose lines are from before
+// the opt-out) answers byte for byte what it answers about someone never
+// seen, and !logs of a private channel what it answers about a channel
+// never recorded.
+func TestSeenAndLogsTellNothingPrivate(t *testing.T) {
+	optoutYAML := strings.Replace(commandsConfig, "optout: [hidden]", "optout: [hidden, quinn, WillAcct]", 1)
+	yesterday := fixtureNow.Add(-24 * time.Hour)
+	tests := []struct {
+		name    string
+		nick    string // who speaks, then opts out (or is opted out by bot.yaml)
+		account string
+		optout  bool   // says !optout after speaking
+		ask     string // the question
+		asker   sender
+		channel string // where they spoke
+	}{
+		{name: "nick opted out in bot.yaml", nick: "quinn", ask: "!seen quinn"},
+		{name: "nick opted out by command", nick: "yann", optout: true, ask: "!seen yann"},
+		{name: "nick opted out by command, asked in capitals", nick: "yolanda", optout: true, ask: "!seen YOLANDA"},
+		{name: "account opted out by command", nick: "zoe", account: "ZoeAcct", optout: true, ask: "!seen zoe"},
+		{name: "account opted out in bot.yaml", nick: "will", account: "WillAcct", ask: "!seen will"},
+		{name: "logs of a private channel", nick: "xena", channel: "#hush", ask: "!logs #hush yesterday"},
+		{name: "logs of a private channel, today", nick: "xena", channel: "#hush", ask: "!logs #hush"},
+		{name: "logs of a private channel, in the future", nick: "xena", channel: "#hush", ask: "!logs #hush 2030-01-01"},
+		{name: "logs asked in the private channel", nick: "xena", channel: "#hush", ask: "!logs yesterday",
+			asker: sender{nick: "carol", userhost: "carol@example.net", channel: "#hush"}},
+		{name: "logs asked privately", nick: "xena", channel: "#hush", ask: "logs #hush yesterday", asker: inPriv},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			asker := carol
+			if tc.asker.nick != "" {
+				asker = tc.asker
+			}
+			channel := cmp.Or(tc.channel, "#techrights")
+			// A stranger: the same question where they never spoke.
+			plain := newFixture(t, fixtureOptions{})
+			want := plain.ask(t, asker.says(tc.ask))
+			if len(want) != 1 {
+				t.Fatalf("never seen: %q, want one reply", texts(want))
+			}
+			// They spoke, and are seen where nobody opted out.
+			speak := func(f *fixture) {
+				if _, err := f.db.Append(context.Background(), archive.Event{Network: "testnet", Channel: channel, Kind: archive.KindMessage,
+					Nick: tc.nick, UserHost: tc.nick + "@example.net", Account: tc.account, Text: "words of " + tc.nick, Time: yesterday}); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if tc.channel == "" {
+				speak(plain)
+				plain.advance(time.Minute)
+				if got := texts(plain.ask(t, asker.says(tc.ask))); len(got) != 1 || !strings.Contains(got[0], "words of "+tc.nick) {
+					t.Fatalf("without an opt-out: %q, want their line", got)
+				}
+			}
+			// Now where they opted out, or the channel is private.
+			f := newFixture(t, fixtureOptions{yaml: optoutYAML})
+			speak(f)
+			if tc.optout {
+				s := sender{nick: tc.nick, userhost: tc.nick + "@example.net", account: tc.account, channel: "#techrights"}
+				if got := f.one(t, s.says("!optout")); !strings.HasPrefix(got, "Done:") {
+					t.Fatalf("!optout: %q", got)
+				}
+				f.advance(time.Minute)
+			}
+			got := f.ask(t, asker.says(tc.ask))
+			if !reflect.DeepEqual(got, want) {
+				t.Errorf("%s:\n got %+v\nwant %+v (as if never seen)", tc.ask, got, want)
+			}
+		})
+	}
+}
+
+// TestRelayedPeople: someone speaking through a relay bot is answered in
+// the channel, also where others get a private answer (their nick is not
+// on this network), and never as an admin, even with an admin's host or
+// account.
+func TestRelayedPeople(t *testing.T) {
+	admin := &adminLog{}
+	f := newFixture(t, fixtureOptions{admin: admin})
+	relayed := func(s sender, text string) bot.Incoming {
+		in := s.says(text)
+		in.Relay = "relaybot"
+		return in
+	}
+	matrix := sender{nick: "matrixuser", userhost: "~r@bridge.example", channel: "#techrights"}
+	tests := []struct {
+		name  string
+		in    bot.Incoming
+		reply string // "" for none
+	}{
+		{"an ordinary command", relayed(matrix, "!part 10"),
+			"From Belarus With Love — Part X: From “High-Tech Hub” to “No-Go Zone” — " + partX},
+		{"addressed by nick", relayed(matrix, "proceedings: part 10"),
+			"From Belarus With Love — Part X: From “High-Tech Hub” to “No-Go Zone” — " + partX},
+		{"a private answer", relayed(matrix, "!optout"),
+			"Done: I no longer record what the nick matrixuser says. Lines recorded before stay in the archive (an admin can remove them). Say !optin from this nick and host to undo."},
+		{"an admin command with an admin's host", relayed(trusted, "!join #new"), ""},
+		{"an admin command with an admin's account", relayed(boss, "!reload"), ""},
+		{"help shows no admin commands", relayed(boss, "!help"), "Commands: "},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			f.advance(time.Minute)
+			admin.calls = nil
+			rs := f.ask(t, tc.in)
+			if len(admin.calls) > 0 {
+				t.Errorf("admin calls %q from a relayed line", admin.calls)
+			}
+			if tc.reply == "" {
+				if len(rs) > 0 {
+					t.Errorf("replies %q, want none", texts(rs))
+				}
+				return
+			}
+			if len(rs) != 1 || !strings.HasPrefix(rs[0].Text, tc.reply) || rs[0].Target != "#techrights" || rs[0].Notice {
+				t.Fatalf("replies %+v, want %q in #techrights", rs, tc.reply)
+			}
+			if strings.Contains(rs[0].Text, "Admin:") {
+				t.Errorf("a relayed line was shown the admin commands: %q", rs[0].Text)
+			}
+		})
 	}
 }
 

@@ -2,19 +2,49 @@ package bot
 
 import (
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/ergochat/irc-go/ircfmt"
 )
 
-// hasNoLogPrefix reports whether text starts with the no-log prefix
-// (ignoring case, leading spaces and formatting codes).
+// hasNoLogPrefix reports whether text starts with the no-log prefix,
+// ignoring case and whatever a reader cannot see before it: white space
+// (also NBSP, U+3000 and the other Unicode spaces), format characters
+// (LRM, BOM, zero-width space…), other invisible characters and IRC
+// formatting codes. Someone who typed "[off]" after an invisible character,
+// on purpose or by their client's doing, meant it.
 func hasNoLogPrefix(text, prefix string) bool {
 	if prefix == "" {
 		return false
 	}
-	t := strings.TrimLeft(text, " \t")
-	if len(t) > 0 && t[0] < ' ' {
-		t = strings.TrimLeft(ircfmt.Strip(t), " \t")
+	stripped := false
+	for i := 0; i < len(text); {
+		c := text[i]
+		switch {
+		case c == ' ' || c == '\t':
+			i++
+			continue
+		case c > ' ' && c < utf8.RuneSelf:
+			// The common line: it starts with a visible ASCII character.
+			return hasPrefixFold(text[i:], prefix)
+		}
+		r, size := utf8.DecodeRuneInString(text[i:])
+		switch {
+		case unicode.Is(unicode.White_Space, r) || unicode.Is(unicode.Cf, r) || invisible(r):
+			i += size
+		case c < ' ' && !stripped:
+			// A formatting code (bold, colour with its digits…): strip
+			// them all once, then keep skipping.
+			text, i, stripped = ircfmt.Strip(text[i:]), 0, true
+		default:
+			return hasPrefixFold(text[i:], prefix)
+		}
 	}
-	return len(t) >= len(prefix) && strings.EqualFold(t[:len(prefix)], prefix)
+	return false
+}
+
+// hasPrefixFold is strings.HasPrefix ignoring case.
+func hasPrefixFold(s, prefix string) bool {
+	return len(s) >= len(prefix) && strings.EqualFold(s[:len(prefix)], prefix)
 }

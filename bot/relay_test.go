@@ -143,7 +143,7 @@ func bridgeConfig(a, b string) string {
       - {name: "#tr", public: true}
       - {name: "#solo", public: false}
     relays:
-      - {nick: relaybot, pattern: '%s'}
+      - {nick: relaybot, mask: "relaybot!*@127.0.0.1", pattern: '%s'}
 `, n.name, host, port, relayPattern)
 	}
 	sb.WriteString(`bridges:
@@ -274,7 +274,7 @@ func TestRelayUnbridged(t *testing.T) {
 	t.Parallel()
 	srv := ircserver.Start(t, ircserver.Options{Kind: ircserver.NgIRCd})
 	dir := t.TempDir()
-	cfg := parseConfig(t, dir, singleNet(srv.Addr(), "logbot", "#r")+"relays:\n  - {nick: RelayBot, pattern: '"+relayPattern+"'}\n")
+	cfg := parseConfig(t, dir, singleNet(srv.Addr(), "logbot", "#r")+"relays:\n  - {nick: RelayBot, mask: \"RelayBot!*@127.0.0.1\", pattern: '"+relayPattern+"'}\n")
 	h := startBot(t, cfg, nil)
 	h.waitSelfJoins(1)
 	relay := ircserver.Dial(t, srv.Addr(), "relaybot")

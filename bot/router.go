@@ -291,11 +291,14 @@ func (r *Router) finish(in Incoming, answers []cmdAnswer) []Reply {
 		if budget <= 0 {
 			break
 		}
+		// A relayed person is not on this network: a notice to their nick
+		// would reach whoever holds it here, so their private answers go to
+		// the channel, which the relay carries back.
 		rep := Reply{Network: in.Network, Target: in.Channel}
 		switch {
 		case in.Channel == "":
 			rep.Target = in.Nick
-		case a.private:
+		case a.private && in.Relay == "":
 			rep.Target, rep.Notice = in.Nick, true
 		}
 		for _, line := range splitReply(cleanText(a.text), MaxReplyBytes, budget) {
@@ -377,57 +380,6 @@ func rateChannelKey(in Incoming) string {
 		return ""
 	}
 	return in.Network + "\x00" + config.FoldName(in.Channel)
-}
-
-// isAdminSender reports whether the sender matches one of the configured admins:
-// "account:NAME" (the services account the server reported) or a hostmask
-// "nick!user@host" with * and ? wildcards, compared case-insensitively.
-func isAdminSender(admins []string, in Incoming) bool {
-	mask := config.FoldName(in.Nick + "!" + in.UserHost)
-	for _, a := range admins {
-		if name, ok := strings.CutPrefix(a, "account:"); ok {
-			if in.Account != "" && config.FoldName(name) == config.FoldName(in.Account) {
-				return true
-			}
-			continue
-		}
-		if in.UserHost != "" && matchHostmask(config.FoldName(a), mask) {
-			return true
-		}
-	}
-	return false
-}
-
-// matchHostmask matches s against a glob pattern where * is any run of bytes
-// and ? is one character.
-func matchHostmask(pattern, s string) bool {
-	star, resume := -1, 0
-	p, i := 0, 0
-	for i < len(s) {
-		switch {
-		case p < len(pattern) && pattern[p] == '*':
-			star, resume = p, i
-			p++
-		case p < len(pattern) && pattern[p] == '?':
-			_, size := utf8.DecodeRuneInString(s[i:])
-			p++
-			i += size
-		case p < len(pattern) && pattern[p] == s[i]:
-			p++
-			i++
-		case star >= 0:
-			p = star + 1
-			_, size := utf8.DecodeRuneInString(s[resume:])
-			resume += size
-			i = resume
-		default:
-			return false
-		}
-	}
-	for p < len(pattern) && pattern[p] == '*' {
-		p++
-	}
-	return p == len(pattern)
 }
 
 // Command is a parsed command line.

@@ -46,14 +46,20 @@ type Config struct {
 	Site     Site
 	Feeds    []Feed
 	Commands Commands
-	Admins   []string // "account:NAME" or a hostmask "nick!user@host" with * and ? wildcards
-	OptOut   []string // nicks or accounts whose lines are never recorded
+	// Admins are "account:NAME" or a hostmask "nick!user@host" with * and ?
+	// wildcards. A hostmask whose host part is only wildcards (or a bare
+	// nick) is kept but makes nobody an admin; see Warnings.
+	Admins []string
+	OptOut []string // nicks or accounts whose lines are never recorded
 	// NoLogPrefix: lines starting with it are not recorded; "" disables it.
 	NoLogPrefix string
 	Series      []Series
 	Titles      Titles
 	Log         LogConfig
 	StatusAddr  string // host:port of the status HTTP endpoint; "" disables it
+	// Warnings are weaknesses that do not stop the file from loading,
+	// such as an admin entry anyone can match; check prints them.
+	Warnings []Problem
 }
 
 // Network is one IRC network the bot connects to.
@@ -101,8 +107,13 @@ type Channel struct {
 }
 
 // Relay describes a relay bot whose lines carry another person's words.
+// Anyone can take a nick, so a relay is known by its nick together with
+// its hostmask, its services account, or both: at least one of Mask and
+// Account is set.
 type Relay struct {
 	Nick    string
+	Mask    string         // hostmask "nick!user@host" (* and ? wildcards) with a real host; "" when not checked
+	Account string         // services account; "" when not checked
 	Pattern *regexp.Regexp // has the named groups "nick" and "text"
 }
 
@@ -311,6 +322,19 @@ func (c *Config) PublicChannels() []ChannelRef {
 		}
 	}
 	return out
+}
+
+// MaskMatchesAnyHost reports whether a hostmask "nick!user@host" matches
+// people on every host: its host part is made only of the wildcards * and
+// ? with dots and colons ("*", "*.*", "?*"), or it has none. Such a mask
+// names a nick (and an ident), which anyone can take, so it proves nothing
+// about who is speaking.
+func MaskMatchesAnyHost(mask string) bool {
+	at := strings.LastIndexByte(mask, '@')
+	if at < 0 {
+		return true
+	}
+	return strings.Trim(mask[at+1:], "*?.:") == ""
 }
 
 // FoldName folds an IRC nick or channel name by the rfc1459 case mapping, for

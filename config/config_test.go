@@ -185,8 +185,18 @@ func TestProblems(t *testing.T) {
 		{"two bridges with one name", strings.Replace(minimal, `  - name: "#chan"`, "  - name: \"#chan\"\n  - name: \"#a\"\n  - name: \"#b\"\n  - name: \"#c\"", 1) +
 			"bridges:\n  - {name: \"#m\", channels: [\"#chan\", \"#a\"]}\n  - {name: \"#M\", channels: [\"#b\", \"#c\"]}\n", 14, "bridges[1].name", `another bridge (line 13) is named #M too`},
 		{"bridge to an unknown network", minimal + "bridges:\n  - channels: [\"#chan\", \"oftc/#chan\"]\n", 10, "bridges[0].channels[1]", `no network named "oftc"`},
-		{"relay pattern without named groups", minimal + "relays:\n  - nick: relaybot\n    pattern: '^<([^>]+)> (.*)$'\n", 11, "relays[0].pattern", "needs the named groups (?P<nick>…) and (?P<text>…)"},
-		{"relay pattern that does not compile", minimal + "relays:\n  - nick: relaybot\n    pattern: '^<(?P<nick>[^>]+'\n", 11, "relays[0].pattern", "not a valid regular expression"},
+		{"relay pattern without named groups", minimal + "relays:\n  - nick: relaybot\n    mask: relaybot!*@bridge.example.org\n    pattern: '^<([^>]+)> (.*)$'\n", 12, "relays[0].pattern", "needs the named groups (?P<nick>…) and (?P<text>…)"},
+		{"relay pattern that does not compile", minimal + "relays:\n  - nick: relaybot\n    mask: relaybot!*@bridge.example.org\n    pattern: '^<(?P<nick>[^>]+'\n", 12, "relays[0].pattern", "not a valid regular expression"},
+		{"relay by nick alone", minimal + "relays:\n  - nick: relaybot\n    pattern: '" + relayPattern + "'\n", 10, "relays[0].mask",
+			"missing; a relay named by nick alone could be anyone, since anyone can take a nick: add mask: relaybot!*@its.host.example (the relay bot's hostmask) and/or account: NAME"},
+		{"relay mask on every host", minimal + "relays:\n  - nick: relaybot\n    mask: relaybot!*@*\n    pattern: '" + relayPattern + "'\n", 11, "relays[0].mask", `"relaybot!*@*" matches every host`},
+		{"relay mask on every host with dots", minimal + "relays:\n  - nick: relaybot\n    mask: relaybot!*@*.*\n    pattern: '" + relayPattern + "'\n", 11, "relays[0].mask", "matches every host"},
+		{"relay mask on every host with ?", minimal + "relays:\n  - nick: relaybot\n    mask: relaybot!~r@?*\n    pattern: '" + relayPattern + "'\n", 11, "relays[0].mask", "matches every host"},
+		{"relay mask of another nick", minimal + "relays:\n  - nick: relaybot\n    mask: other!*@bridge.example.org\n    pattern: '" + relayPattern + "'\n", 11, "relays[0].mask",
+			`the nick part "other" is not the relay's nick "relaybot"; write the nick out, e.g. relaybot!*@bridge.example.org`},
+		{"relay mask with a wildcard nick", minimal + "relays:\n  - nick: relaybot\n    mask: '*!*@bridge.example.org'\n    pattern: '" + relayPattern + "'\n", 11, "relays[0].mask", `the nick part "*" is not the relay's nick`},
+		{"relay mask that is not a mask", minimal + "relays:\n  - nick: relaybot\n    mask: bridge.example.org\n    pattern: '" + relayPattern + "'\n", 11, "relays[0].mask", "is not a hostmask nick!user@host"},
+		{"relay account with a wildcard", minimal + "relays:\n  - nick: relaybot\n    account: 'relay*'\n    pattern: '" + relayPattern + "'\n", 11, "relays[0].account", "is not a services account name"},
 		{"bad template", minimal + "feeds:\n  - url: https://example.org/feed\n    format: \"{{.Title\"\n", 11, "feeds[0].format", "not a valid template"},
 		{"feed scheme", minimal + "feeds:\n  - url: ftp://example.org/feed\n", 10, "feeds[0].url", "want an http://, https:// or file: URL"},
 		{"feed to unknown channel", minimal + "feeds:\n  - url: https://example.org/feed\n    channels: [\"#nope\"]\n", 11, "feeds[0].channels[0]", "there is no channel #nope under channels"},
@@ -198,7 +208,8 @@ func TestProblems(t *testing.T) {
 		{"tls_insecure without tls", strings.Replace(minimal, "host: irc.example.org", "host: irc.example.org\n  tls: false\n  tls_insecure: true", 1), 4, "server.tls_insecure", "no effect"},
 		{"bad rate", minimal + "commands:\n  rate:\n    per_user: three\n", 11, "commands.rate.per_user", `want a rate like 3/10s`},
 		{"bad output rate", minimal + "commands:\n  rate:\n    output: 0/1s\n", 11, "commands.rate.output", `want a rate like`},
-		{"bad admin", minimal + "admins: [alice]\n", 9, "admins[0]", "neither account:NAME nor a hostmask"},
+		{"bad admin", minimal + "admins: [\"alice smith\"]\n", 9, "admins[0]", "neither account:NAME nor a hostmask"},
+		{"admin account with a wildcard", minimal + "admins: [\"account:bo*\"]\n", 9, "admins[0]", "without spaces or wildcards"},
 		{"bad log level", minimal + "log: {level: loud}\n", 9, "log.level", `got "loud"`},
 		{"bad status_addr", minimal + "status_addr: localhost\n", 9, "status_addr", "want an address like 127.0.0.1:9102"},
 		{"duplicate series part", minimal + "series:\n  - name: S\n    parts:\n      - {n: 1, title: a}\n      - {n: 1, title: b}\n", 13, "series[0].parts[1].n", "part 1 is listed twice"},
@@ -220,6 +231,94 @@ func TestProblems(t *testing.T) {
 				t.Errorf("  %s", p)
 			}
 		})
+	}
+}
+
+// relayPattern is a relay pattern with both named groups.
+const relayPattern = `^<(?P<nick>[^>]+)> (?P<text>.*)$`
+
+// TestRelays: a relay is known by its nick with its hostmask, its account
+// or both.
+func TestRelays(t *testing.T) {
+	tests := []struct {
+		name, entry   string
+		mask, account string
+	}{
+		{"mask", "{nick: RelayBot, mask: \"relaybot!*@bridge.example.org\"", "relaybot!*@bridge.example.org", ""},
+		{"account", "{nick: relaybot, account: RelayAcct", "", "RelayAcct"},
+		{"both", "{nick: relaybot, mask: \"relaybot!~r@10.0.0.*\", account: relay", "relaybot!~r@10.0.0.*", "relay"},
+		{"a host under a wildcard domain", "{nick: relaybot, mask: \"relaybot!*@*.example.org\"", "relaybot!*@*.example.org", ""},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			c, err := Parse([]byte(minimal+"relays:\n  - "+tc.entry+", pattern: '"+relayPattern+"'}\n"), "bot.yaml")
+			if err != nil {
+				t.Fatal(err)
+			}
+			rs := c.Networks[0].Relays
+			if len(rs) != 1 || rs[0].Mask != tc.mask || rs[0].Account != tc.account || rs[0].Pattern == nil {
+				t.Errorf("relays = %+v, want mask %q account %q", rs, tc.mask, tc.account)
+			}
+		})
+	}
+}
+
+// TestAdminWarnings: admin entries anyone can match load (the bot runs
+// without them) but are warned about, with their line and what to write
+// instead; good entries are not.
+func TestAdminWarnings(t *testing.T) {
+	data := minimal + `admins:
+  - "account:boss"
+  - "*!*@trusted.example.org"
+  - "alice!*@*"
+  - bob
+  - "*!*@*"
+  - "carol!~c@*.*"
+  - "*!~d@?*"
+`
+	c, err := Parse([]byte(data), "bot.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(c.Admins) != 7 {
+		t.Errorf("admins = %q, want all seven kept", c.Admins)
+	}
+	want := []string{
+		`12: admins[2]: "alice!*@*" names only a nick, which anyone can take, so it makes nobody an admin; write account:NAME (the services account) or a hostmask with the person's host, e.g. alice!*@host.example.org`,
+		`13: admins[3]: "bob" names only a nick, which anyone can take, so it makes nobody an admin; write account:NAME (the services account) or a hostmask with the person's host, e.g. bob!*@host.example.org`,
+		`14: admins[4]: "*!*@*" matches every host, so it makes nobody an admin; write account:NAME (the services account) or a hostmask with the person's host, e.g. nick!*@host.example.org`,
+		`15: admins[5]: "carol!~c@*.*" names only a nick, which anyone can take, so it makes nobody an admin; write account:NAME (the services account) or a hostmask with the person's host, e.g. carol!*@host.example.org`,
+		`16: admins[6]: "*!~d@?*" matches every host, so it makes nobody an admin; write account:NAME (the services account) or a hostmask with the person's host, e.g. nick!*@host.example.org`,
+	}
+	var got []string
+	for _, w := range c.Warnings {
+		got = append(got, w.String())
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("warnings:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}
+
+func TestMaskMatchesAnyHost(t *testing.T) {
+	for _, tc := range []struct {
+		mask string
+		want bool
+	}{
+		{"*!*@*", true},
+		{"nick!*@*", true},
+		{"nick!*@*.*", true},
+		{"nick!*@?*", true},
+		{"nick!*@*:*", true},
+		{"nick", true},
+		{"nick!user@", true},
+		{"*!*@trusted.host", false},
+		{"*!*@*.example.org", false},
+		{"*!*@10.0.0.*", false},
+		{"*!*@user/alice", false},
+	} {
+		if got := MaskMatchesAnyHost(tc.mask); got != tc.want {
+			t.Errorf("MaskMatchesAnyHost(%q) = %v, want %v", tc.mask, got, tc.want)
+		}
 	}
 }
 
@@ -305,7 +404,7 @@ networks:
     channels:
       - {name: "#techrights", announce: true}
     relays:
-      - {nick: relaybot, pattern: '^<(?P<nick>[^>]+)> (?P<text>.*)$'}
+      - {nick: relaybot, mask: "relaybot!*@bridge.example.org", pattern: '^<(?P<nick>[^>]+)> (?P<text>.*)$'}
 bridges:
   - channels: ["selfhosted/#techrights", "libera/#TECHRIGHTS"]
     window: 2s

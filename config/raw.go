@@ -16,7 +16,7 @@ type rawConfig struct {
 	NickServ rawSecret        `yaml:"nickserv"`
 	Network  str              `yaml:"network" want:"a network name"`
 	Channels list[rawChannel] `yaml:"channels" want:"a list of channels (- name: \"#chan\")" elem:"a channel like {name: \"#chan\"}"`
-	Relays   list[rawRelay]   `yaml:"relays" want:"a list of relays (- nick: … pattern: …)" elem:"a relay like {nick: relaybot, pattern: …}"`
+	Relays   list[rawRelay]   `yaml:"relays" want:"a list of relays (- nick: … mask: … pattern: …)" elem:"a relay like {nick: relaybot, mask: relaybot!*@bridge.example.org, pattern: …}"`
 	// Multi-network form.
 	Networks list[rawNetwork] `yaml:"networks" want:"a list of networks (- name: …)" elem:"a network like {name: libera, server: …, nick: …}"`
 
@@ -45,7 +45,7 @@ type rawNetwork struct {
 	SASL     rawSASL          `yaml:"sasl"`
 	NickServ rawSecret        `yaml:"nickserv"`
 	Channels list[rawChannel] `yaml:"channels" want:"a list of channels (- name: \"#chan\")" elem:"a channel like {name: \"#chan\"}"`
-	Relays   list[rawRelay]   `yaml:"relays" want:"a list of relays (- nick: … pattern: …)" elem:"a relay like {nick: relaybot, pattern: …}"`
+	Relays   list[rawRelay]   `yaml:"relays" want:"a list of relays (- nick: … mask: … pattern: …)" elem:"a relay like {nick: relaybot, mask: relaybot!*@bridge.example.org, pattern: …}"`
 }
 
 type rawServer struct {
@@ -90,6 +90,8 @@ type rawChannel struct {
 type rawRelay struct {
 	pos
 	Nick    str `yaml:"nick"`
+	Mask    str `yaml:"mask" want:"a hostmask like relaybot!*@bridge.example.org"`
+	Account str `yaml:"account" want:"a services account name"`
 	Pattern str `yaml:"pattern" want:"a regular expression"`
 }
 

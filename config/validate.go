@@ -21,10 +21,16 @@ import (
 // recording every value that does not make sense.
 type validator struct {
 	probs *problems
-	dir   string // directory of the config file: the base of relative paths
+	dir   string    // directory of the config file: the base of relative paths
+	warns []Problem // weaknesses that do not stop the file from loading
 }
 
 func (v *validator) bad(p *pos, format string, args ...any) { v.probs.at(p, format, args...) }
+
+// warn records a weakness of the file: it loads, and check prints it.
+func (v *validator) warn(p *pos, format string, args ...any) {
+	v.warns = append(v.warns, Problem{Line: p.Line, Key: p.Key, Msg: fmt.Sprintf(format, args...)})
+}
 
 // missing reports a required key that is absent, unless a problem about it
 // was reported already.
@@ -52,12 +58,9 @@ func (v *validator) config(raw *rawConfig) *Config {
 	}
 	v.commands(&raw.Commands, &c.Commands)
 	for i := range raw.Admins.V {
-		a := &raw.Admins.V[i]
-		if !validAdmin(a.V) {
-			v.bad(&a.pos, "%q is neither account:NAME nor a hostmask nick!user@host (wildcards * and ? allowed)", a.V)
-			continue
+		if a, ok := v.admin(&raw.Admins.V[i]); ok {
+			c.Admins = append(c.Admins, a)
 		}
-		c.Admins = append(c.Admins, a.V)
 	}
 	for i := range raw.OptOut.V {
 		o := &raw.OptOut.V[i]
@@ -81,6 +84,7 @@ func (v *validator) config(raw *rawConfig) *Config {
 			c.StatusAddr = raw.StatusAddr.V
 		}
 	}
+	c.Warnings = v.warns
 	return c
 }
 
@@ -408,6 +412,9 @@ func (v *validator) relay(rr *rawRelay) (Relay, bool) {
 	} else if r.Nick, ok = v.nick(&rr.Nick, "nick"); !ok {
 		ok = false
 	}
+	if !v.relayIdentity(rr, &r) {
+		ok = false
+	}
 	if !rr.Pattern.Set || rr.Pattern.V == "" {
 		v.missing(&rr.Pattern.pos, `missing; a regular expression with the groups (?P<nick>…) and (?P<text>…), e.g. '^<(?P<nick>[^>]+)> (?P<text>.*)$'`)
 		return r, false
@@ -429,6 +436,49 @@ func (v *validator) relay(rr *rawRelay) (Relay, bool) {
 	}
 	r.Pattern = re
 	return r, ok
+}
+
+// relayIdentity validates what tells the relay bot from someone who took
+// its nick: its hostmask (mask) and/or its services account (account).
+func (v *validator) relayIdentity(rr *rawRelay, r *Relay) bool {
+	ok := true
+	if !rr.Mask.Set && !rr.Account.Set {
+		if !rr.Account.Reported {
+			nick := "relaybot"
+			if r.Nick != "" {
+				nick = r.Nick
+			}
+			v.missing(&rr.Mask.pos, "missing; a relay named by nick alone could be anyone, since anyone can take a nick: "+
+				"add mask: %s!*@its.host.example (the relay bot's hostmask) and/or account: NAME (its services account)", nick)
+		}
+		return false
+	}
+	if rr.Mask.Set {
+		m := rr.Mask.V
+		mnick, _, _ := strings.Cut(m, "!")
+		switch {
+		case !maskRE.MatchString(m):
+			v.bad(&rr.Mask.pos, "%q is not a hostmask nick!user@host (wildcards * and ? allowed), e.g. relaybot!*@bridge.example.org", m)
+			ok = false
+		case MaskMatchesAnyHost(m):
+			v.bad(&rr.Mask.pos, "%q matches every host, so anyone who takes the nick could pose as the relay; give the relay bot's host, e.g. %s!*@bridge.example.org", m, mnick)
+			ok = false
+		case r.Nick != "" && FoldName(mnick) != FoldName(r.Nick):
+			v.bad(&rr.Mask.pos, "the nick part %q is not the relay's nick %q; write the nick out, e.g. %s!%s", mnick, r.Nick, r.Nick, m[len(mnick)+1:])
+			ok = false
+		default:
+			r.Mask = m
+		}
+	}
+	if rr.Account.Set {
+		if a := rr.Account.V; a == "" || strings.ContainsAny(a, " \t,*?!@") {
+			v.bad(&rr.Account.pos, "%q is not a services account name (no spaces, wildcards, ! or @)", a)
+			ok = false
+		} else {
+			r.Account = a
+		}
+	}
+	return ok
 }
 
 // channelRef resolves "network/#chan", or "#chan" when one network is
@@ -737,11 +787,35 @@ func (v *validator) rate(s *str, def Rate) Rate {
 	return Rate{N: n, Per: d}
 }
 
-func validAdmin(s string) bool {
-	if name, ok := strings.CutPrefix(s, "account:"); ok {
-		return name != "" && !strings.ContainsAny(name, " \t,*?")
+// admin validates an entry of admins. An entry anyone can match (a bare
+// nick, a mask whose host part is only wildcards) is kept, since the bot
+// can run without it, but makes nobody an admin; it is warned about.
+func (v *validator) admin(a *str) (string, bool) {
+	if name, ok := strings.CutPrefix(a.V, "account:"); ok {
+		if name == "" || strings.ContainsAny(name, " \t,*?") {
+			v.bad(&a.pos, "%q: write account: followed by the services account name, without spaces or wildcards", a.V)
+			return "", false
+		}
+		return a.V, true
 	}
-	return maskRE.MatchString(s)
+	const instead = "write account:NAME (the services account) or a hostmask with the person's host, e.g. %s!*@host.example.org"
+	switch {
+	case nickRE.MatchString(a.V):
+		v.warn(&a.pos, "%q names only a nick, which anyone can take, so it makes nobody an admin; "+instead, a.V, a.V)
+	case !maskRE.MatchString(a.V):
+		v.bad(&a.pos, "%q is neither account:NAME nor a hostmask nick!user@host (wildcards * and ? allowed)", a.V)
+		return "", false
+	case MaskMatchesAnyHost(a.V):
+		nick, _, _ := strings.Cut(a.V, "!")
+		what := "matches every host"
+		if !strings.ContainsAny(nick, "*?") {
+			what = "names only a nick, which anyone can take"
+		} else {
+			nick = "nick"
+		}
+		v.warn(&a.pos, "%q %s, so it makes nobody an admin; "+instead, a.V, what, nick)
+	}
+	return a.V, true
 }
 
 func (v *validator) series(rs *list[rawSeries]) []Series {

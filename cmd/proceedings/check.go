@@ -19,7 +19,9 @@ func init() {
 "ok", or every problem it finds, one per line, as FILE:LINE: KEY: MESSAGE.
 It also tries every secret the file names (password_env, password_file) and
 warns, on standard error, about each one that cannot be read here (run needs
-them); it never prints a secret's value.`,
+them); it never prints a secret's value. Entries that load but weaken the
+bot's trust (an admin named by nick alone, a mask that matches every host)
+are warned about there too, with their line and what to write instead.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			cfg, err := config.Load(flagConfig)
@@ -40,6 +42,9 @@ them); it never prints a secret's value.`,
 			}
 			if bad > 0 {
 				return exitError{code: 1, msg: fmt.Sprintf("%s has %d problem(s)", flagConfig, bad)}
+			}
+			for _, w := range cfg.Warnings {
+				fmt.Fprintf(cmd.ErrOrStderr(), "warning: %s:%s\n", flagConfig, w)
 			}
 			if err := cfg.CheckSecrets(); err != nil {
 				for _, line := range strings.Split(err.Error(), "\n") {

@@ -104,6 +104,24 @@ func TestCheck(t *testing.T) {
 	if code != 1 || !strings.Contains(out, "feeds[0].format") || !strings.Contains(out, "Titel") {
 		t.Errorf("check of a bad feed format: code %d, out %q", code, out)
 	}
+	// Admins anyone can match are warned about, not refused.
+	dir = writeConfig(t, minimalConfig+"admins: [\"account:boss\", \"boss!*@*\", boss, \"*!*@*.*\"]\n")
+	out, errOut, code = run(t, dir, "check")
+	if code != 0 || strings.TrimSpace(out) != "ok" {
+		t.Errorf("check of weak admins: code %d, out %q, want ok", code, out)
+	}
+	for _, want := range []string{
+		`warning: bot.yaml:11: admins[1]: "boss!*@*" names only a nick, which anyone can take, so it makes nobody an admin; write account:NAME (the services account) or a hostmask with the person's host, e.g. boss!*@host.example.org`,
+		`warning: bot.yaml:11: admins[2]: "boss" names only a nick`,
+		`warning: bot.yaml:11: admins[3]: "*!*@*.*" matches every host`,
+	} {
+		if !strings.Contains(errOut, want) {
+			t.Errorf("check's warnings lack %q:\n%s", want, errOut)
+		}
+	}
+	if strings.Contains(errOut, "account:boss") {
+		t.Errorf("check warned about an account entry:\n%s", errOut)
+	}
 	// The shipped sample is valid.
 	out, _, code = run(t, "../..", "check", "-c", "bot.yaml")
 	if code != 0 || !strings.Contains(out, "ok") {

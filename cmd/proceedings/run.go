@@ -63,6 +63,9 @@ func runBot(cmd *cobra.Command, statusAddr, serveAddr string) error {
 		return err
 	}
 	log := slog.Default()
+	for _, w := range cfg.Warnings {
+		log.Warn("the configuration has a weak entry", "file", flagConfig, "problem", w.String())
+	}
 	if len(cfg.Networks) == 0 {
 		return fmt.Errorf("%s names no IRC network: add server, nick and channels (see the documented sample bot.yaml)", flagConfig)
 	}
