@@ -41,13 +41,19 @@
 //     "-!- Topic for #chan: TEXT"; the nick of such an event is not written.
 //   - A recording gap says when recording stopped; when that was on an earlier
 //     day the start carries its date: "from 2026-01-30 23:50:02 to 00:11:00".
-//   - Text is written exactly as stored, mIRC formatting bytes included,
-//     except that CR, LF and NUL become a space, so that one event is always
-//     one line. Nothing else is escaped: the line's shape is decided by its
-//     prefix, and the text is always the last field.
+//   - Text is written as stored, mIRC formatting bytes included, except what
+//     a terminal or a line reader would act on: CR, LF, NUL, U+2028 and
+//     U+2029 become a space, so that one event is always one line; every
+//     other control character (C0 but tab and mIRC's codes, DEL, C1 such as
+//     CSI and NEL, and so ESC sequences, OSC 8 links, BEL, VT, FF) and every
+//     byte of invalid UTF-8 becomes U+FFFD. The same rule holds for every
+//     text writer (irssi, WeeChat, ZNC) and the site's .txt pages; only the
+//     JSON export keeps every byte. Nothing else is escaped: the line's shape
+//     is decided by its prefix, and the text is always the last field.
 //
 // Reading a file of our own format back gives the events that were written:
-// same kinds, nicks, user@hosts, texts and targets, times to the second.
+// same kinds, nicks, user@hosts, texts and targets (as cleaned above), times
+// to the second.
 // Accounts, message IDs, Via and the self flag are not part of the format.
 //
 // # Reading other formats

@@ -150,10 +150,43 @@ func FuzzOwnRoundTrip(f *testing.F) {
 		if len(got) != 1 {
 			t.Fatalf("read %d events from %q (warnings %v)", len(got), b.String(), r.Warnings())
 		}
+		// What comes back is what appendClean kept (FuzzAppendClean checks
+		// what it keeps).
 		want := ev
-		want.Text = strings.NewReplacer("\r", " ", "\n", " ", "\x00", " ").Replace(ev.Text)
+		clean := func(s string) string { return string(appendClean(nil, s)) }
+		want.Text, want.Nick, want.UserHost, want.Target = clean(ev.Text), clean(ev.Nick), clean(ev.UserHost), clean(ev.Target)
 		if show(got[0]) != show(want) {
 			t.Fatalf("round trip of %q:\n got %s\nwant %s", b.String(), show(got[0]), show(want))
+		}
+	})
+}
+
+// FuzzAppendClean checks the rule of every text output: one line, nothing a
+// terminal acts on, valid UTF-8, mIRC formatting kept, and text that was
+// already clean unchanged.
+func FuzzAppendClean(f *testing.F) {
+	for _, s := range []string{"plain", "caf\xe9", "\x1b]0;title\x07", "\x1b[2J", "a\x0bb\x0cc", "\u0085nel", "\u2028\u2029",
+		"\x1b]8;;http://x\x1b\\link\x1b]8;;\x1b\\", "\x0304red\x0f \x02bold\x02", "\xc2\x9b2J", "— “quoted” €", "\x7f\x0e"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		out := string(appendClean(nil, s))
+		if !utf8.ValidString(out) {
+			t.Fatalf("appendClean(%q) = %q: not valid UTF-8", s, out)
+		}
+		for _, r := range out {
+			if r < 0x20 && r != '\t' && !isFormatCode(byte(r)) || r >= 0x7f && r < 0xa0 || r == '\u2028' || r == '\u2029' {
+				t.Fatalf("appendClean(%q) = %q keeps %U", s, out, r)
+			}
+		}
+		safe := utf8.ValidString(s) && !strings.ContainsFunc(s, func(r rune) bool {
+			return r < 0x20 && r != '\t' && !isFormatCode(byte(r)) || r >= 0x7f && r < 0xa0 || r == '\u2028' || r == '\u2029'
+		})
+		if safe && out != s {
+			t.Fatalf("appendClean(%q) = %q: clean text changed", s, out)
+		}
+		if utf8.RuneCountInString(out) != utf8.RuneCountInString(s) && utf8.ValidString(s) {
+			t.Fatalf("appendClean(%q) = %q: characters added or lost", s, out)
 		}
 	})
 }

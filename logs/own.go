@@ -5,6 +5,7 @@ import (
 	"io"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"proceedings/archive"
 	"proceedings/internal/ascii"
@@ -125,21 +126,63 @@ func FormatLine(ev archive.Event, loc *time.Location) string {
 	return string(appendOwn(a[:0], ev, loc))
 }
 
-// appendClean appends s with CR, LF and NUL turned into spaces.
+// appendClean appends s as every text output writes it: one event stays one
+// line and no terminal acts on it. CR, LF, NUL and the Unicode line and
+// paragraph separators become a space; every other control character (C0
+// but tab and mIRC's formatting codes, DEL, C1 such as CSI and NEL) and every
+// byte of invalid UTF-8 becomes U+FFFD. mIRC's codes (bold, colour, reset,
+// reverse, italic, strike, underline, monospace) stay: terminals ignore them
+// and our own format keeps them.
 func appendClean(b []byte, s string) []byte {
-	for i := ascii.PlainPrefix(s); i < len(s); i++ {
-		if c := s[i]; c == '\n' || c == '\r' || c == 0 {
-			start := len(b)
-			b = append(b, s...)
-			for j := start + i; j < len(b); j++ {
-				if c := b[j]; c == '\n' || c == '\r' || c == 0 {
-					b[j] = ' '
-				}
-			}
-			return b
+	i := ascii.PlainPrefix(s)
+	if i == len(s) {
+		return append(b, s...)
+	}
+	for j := i; j < len(s); j++ {
+		c := s[j]
+		if c >= 0x20 && c < 0x7f || c == '\t' || isFormatCode(c) {
+			continue
 		}
+		switch {
+		case c == 0xc2 && j+1 < len(s) && s[j+1] < 0xa0: // C1 controls, U+0080 to U+009F
+		case c == 0xe2 && j+2 < len(s) && s[j+1] == 0x80 && (s[j+2] == 0xa8 || s[j+2] == 0xa9): // U+2028, U+2029
+		case c >= 0x80:
+			continue // checked below with utf8.ValidString
+		}
+		return appendCleanSlow(b, s, i)
+	}
+	if !utf8.ValidString(s[i:]) {
+		return appendCleanSlow(b, s, i)
 	}
 	return append(b, s...)
+}
+
+// appendCleanSlow is appendClean rune by rune from s[i:].
+func appendCleanSlow(b []byte, s string, i int) []byte {
+	b = append(b, s[:i]...)
+	for i < len(s) {
+		r, size := utf8.DecodeRuneInString(s[i:])
+		switch {
+		case r == '\n' || r == '\r' || r == 0 || r == '\u2028' || r == '\u2029':
+			b = append(b, ' ')
+		case r == utf8.RuneError && size == 1,
+			r < 0x20 && r != '\t' && !isFormatCode(byte(r)), r >= 0x7f && r < 0xa0:
+			b = append(b, "\uFFFD"...)
+		default:
+			b = append(b, s[i:i+size]...)
+		}
+		i += size
+	}
+	return b
+}
+
+// isFormatCode reports whether c is one of mIRC's formatting codes.
+func isFormatCode(c byte) bool {
+	switch c {
+	case 0x02, 0x03, 0x04, 0x0f, 0x11, 0x16, 0x1d, 0x1e, 0x1f:
+		return true
+	}
+	return false
 }
 
 func append2(b []byte, n int) []byte {
