@@ -140,6 +140,9 @@ type Site struct {
 	Location       *time.Location // the site's days are calendar days here
 	Content        string         // absolute directory of Markdown pages
 	RenderInterval time.Duration
+	// ShowHosts publishes the user@host of joins, parts and quits on the
+	// site (off by default: hosts are personal data).
+	ShowHosts bool
 }
 
 // Feed is a site feed whose new posts are recorded and announced.

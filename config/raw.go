@@ -104,12 +104,13 @@ type rawBridge struct {
 
 type rawSite struct {
 	pos
-	Out            str `yaml:"out" want:"a directory path"`
-	BaseURL        str `yaml:"base_url" want:"a URL like https://irc.example.org/"`
-	Title          str `yaml:"title"`
-	Timezone       str `yaml:"timezone" want:"a time zone name like Europe/London"`
-	Content        str `yaml:"content" want:"a directory path"`
-	RenderInterval str `yaml:"render_interval" want:"a duration like 5m"`
+	Out            str     `yaml:"out" want:"a directory path"`
+	BaseURL        str     `yaml:"base_url" want:"a URL like https://irc.example.org/"`
+	Title          str     `yaml:"title"`
+	Timezone       str     `yaml:"timezone" want:"a time zone name like Europe/London"`
+	Content        str     `yaml:"content" want:"a directory path"`
+	RenderInterval str     `yaml:"render_interval" want:"a duration like 5m"`
+	ShowHosts      boolean `yaml:"show_hosts"`
 }
 
 type rawFeed struct {

@@ -637,6 +637,7 @@ func (v *validator) site(rs *rawSite, s *Site) {
 		}
 	}
 	s.RenderInterval = v.duration(&rs.RenderInterval, DefaultRenderInterval, time.Second, "5m")
+	s.ShowHosts = rs.ShowHosts.V
 }
 
 // zoneNames lists the IANA zone names known to the system, for suggestions.

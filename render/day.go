@@ -204,6 +204,9 @@ func (r *renderer) renderDay(ctx context.Context, job dayJob, w *worker) (dayRes
 			w.log = appendQuiet(w.log, ev.Time.Sub(prev))
 		}
 		prev = ev.Time
+		if !r.opt.ShowHosts {
+			ev.UserHost = ""
+		}
 		w.log = appendLine(w.log, &ev, local)
 		a.add(&ev, local)
 		mark := w.txt.Len()

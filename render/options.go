@@ -56,6 +56,9 @@ type Options struct {
 	// Full renders every page even when the saved state says nothing
 	// changed.
 	Full bool
+	// ShowHosts publishes the user@host of joins, parts and quits; without
+	// it no page carries a host.
+	ShowHosts bool
 	// Workers is how many days are rendered at once (default: the number
 	// of CPUs).
 	Workers int
@@ -191,7 +194,7 @@ func (o *Options) keys() (dayKey, siteKey string, err error) {
 		}
 		return archive.FoldChannel(chans[i].Name) < archive.FoldChannel(chans[j].Name)
 	})
-	fmt.Fprintf(d, "channels:%t\x00", o.Channels == nil)
+	fmt.Fprintf(d, "channels:%t\x00hosts:%t\x00", o.Channels == nil, o.ShowHosts)
 	s := sha256.New()
 	// Every page links the extra pages: their names are the day key's,
 	// their text is the site key's.

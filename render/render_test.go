@@ -633,3 +633,34 @@ func TestWriteFileFailures(t *testing.T) {
 		t.Errorf("the directory in the way is gone: %v", err)
 	}
 }
+
+// TestHostsArePublishedOnlyWhenAsked: the user@host of joins, parts and
+// quits is on no page (.html, .txt, .gmi) unless ShowHosts is set, and a
+// change of the setting renders every day again.
+func TestHostsArePublishedOnlyWhenAsked(t *testing.T) {
+	db := openArchive(t, london)
+	store(t, db, fixture()...)
+	out := t.TempDir()
+	opt := fixtureOptions(out)
+	files := []string{"testnet/test/2026-02-02.html", "testnet/test/2026-02-02.txt", "testnet/test/2026-02-02.gmi"}
+	check := func(want bool) {
+		t.Helper()
+		for _, f := range files {
+			page, err := os.ReadFile(filepath.Join(out, f))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := bytes.Contains(page, []byte("host.example")); got != want {
+				t.Errorf("ShowHosts %v: %s carries a host: %v", opt.ShowHosts, f, got)
+			}
+		}
+	}
+	render(t, db, opt)
+	check(false)
+	opt.ShowHosts = true
+	render(t, db, opt)
+	check(true)
+	opt.ShowHosts = false
+	render(t, db, opt)
+	check(false)
+}

@@ -89,6 +89,7 @@ func siteOptions(cfg *config.Config) render.Options {
 		ContentDir: cfg.Site.Content,
 		Pages:      map[string][]byte{"commands": bot.CommandsDoc}, // the page !help links
 		Channels:   []render.ChannelOptions{},
+		ShowHosts:  cfg.Site.ShowHosts,
 	}
 	if cfg.Site.BaseURL != nil {
 		opt.BaseURL = cfg.Site.BaseURL.String()
