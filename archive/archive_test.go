@@ -16,6 +16,7 @@ import (
 	"syscall"
 	"testing"
 	"time"
+	"unicode/utf8"
 )
 
 func openTest(t *testing.T, opt Options) *DB {
@@ -898,6 +899,40 @@ func TestContains(t *testing.T) {
 		}
 		if got != tc.want {
 			t.Errorf("%s: Contains = %v, want %v", tc.name, got, tc.want)
+		}
+	}
+}
+
+// TestSnippetHighlightsCannotBeForged: a message holding the characters
+// an older version used as highlight markers (U+E000, U+E001) gets no
+// highlight it did not earn, and text that is not valid UTF-8 none at all.
+func TestSnippetHighlightsCannotBeForged(t *testing.T) {
+	db := openTest(t, Options{})
+	mustAppend(t, db,
+		msg("#c", "mallory", "minsk \ue000fake\ue001 mark \ue000", t0),
+		msg("#c", "mallory", "minsk \xff\xfe broken bytes", t0.Add(time.Second)))
+	res, err := db.Search(context.Background(), SearchQuery{Text: "minsk"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Hits) != 2 {
+		t.Fatalf("%d hits, want 2", len(res.Hits))
+	}
+	for _, h := range res.Hits {
+		var text strings.Builder
+		marked := false
+		for _, sp := range h.Snippet {
+			if sp.Match && sp.Text != "minsk" {
+				t.Errorf("%q: highlighted %q", h.Text, sp.Text)
+			}
+			marked = marked || sp.Match
+			text.WriteString(sp.Text)
+		}
+		if !utf8.ValidString(text.String()) || !strings.Contains(text.String(), "minsk") {
+			t.Errorf("%q: snippet %q", h.Text, text.String())
+		}
+		if valid := utf8.ValidString(h.Text); marked != valid {
+			t.Errorf("%q: highlighted %v, want %v", h.Text, marked, valid)
 		}
 	}
 }

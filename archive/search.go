@@ -82,10 +82,12 @@ type SearchResult struct {
 	Hits      []Hit
 }
 
-// snippet markers: private-use code points that are most unlikely in chat.
+// snippet markers: bytes that valid UTF-8 never holds, so that no message
+// can forge a highlight (a private-use character could). A text that is not
+// valid UTF-8 gets a snippet without highlights (see splitSnippet).
 const (
-	markOpen  = "\ue000"
-	markClose = "\ue001"
+	markOpen  = "\xff"
+	markClose = "\xfe"
 )
 
 // MatchExpr turns what a user typed into an FTS5 expression that cannot be
@@ -298,16 +300,21 @@ func (db *DB) hit(ctx context.Context, expr string, id int64) (Hit, error) {
 	var h Hit
 	var ts int64
 	var snip string
-	err := db.ro.QueryRowContext(ctx, "SELECT "+eventColumns+", snippet(events_fts, 0, '"+markOpen+"', '"+markClose+"', '…', 24)"+
+	err := db.ro.QueryRowContext(ctx, "SELECT "+eventColumns+", snippet(events_fts, 0, ?, ?, '…', 24)"+
 		" FROM events_fts JOIN events e ON e.id = events_fts.rowid JOIN channels c ON c.id = e.channel"+
-		" WHERE events_fts MATCH ? AND events_fts.rowid = ?", expr, id).Scan(
+		" WHERE events_fts MATCH ? AND events_fts.rowid = ?", markOpen, markClose, expr, id).Scan(
 		&h.ID, &h.Network, &h.Channel, &ts, &h.Kind, &h.Nick, &h.Text, &h.Target,
 		&h.UserHost, &h.Account, &h.MsgID, &h.Via, &h.Flags, &snip)
 	if err != nil {
 		return Hit{}, err
 	}
 	h.Time = fromMS(ts)
-	h.Snippet = splitSnippet(snip)
+	if utf8.ValidString(h.Text) {
+		h.Snippet = splitSnippet(snip)
+	} else {
+		// The markers could be the text's own bytes: no highlights.
+		h.Snippet = []Span{{Text: strings.ToValidUTF8(strings.NewReplacer(markOpen, "", markClose, "").Replace(snip), "\uFFFD")}}
+	}
 	return h, nil
 }
 
