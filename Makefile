@@ -40,9 +40,16 @@ install-debs:
 vet:
 	@unformatted=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
 	if [ -n "$$unformatted" ]; then echo "gofmt would change: $$unformatted"; exit 1; fi
+	@echo "== go vet ./... (the first time it compiles every dependency: a few minutes on 2 cores)"
 	$(GO) vet ./...
 
+# test builds every test binary with the race detector first, naming each
+# package as it is built (the first time this is most of the wait), then
+# runs them, naming each package as it passes.
 test: deps vet
+	@echo "== building the tests with the race detector"
+	@$(GO) test -race -exec /bin/true ./... 2>&1 | awk '$$1 == "ok" { print "built", $$2; next } { print }'
+	@echo "== running the tests"
 	$(GO) test -race -timeout 20m ./...
 
 # soak runs the long part of the resilience suite (internal/resilience): the
