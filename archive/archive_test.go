@@ -936,3 +936,51 @@ func TestSnippetHighlightsCannotBeForged(t *testing.T) {
 		}
 	}
 }
+
+// TestLastSeriesLinked: the series of the newest post a nick linked in one
+// channel log, whatever other nicks and other channels said since, and
+// across a reopening of the archive.
+func TestLastSeriesLinked(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "a.db")
+	db, err := Open(ctx, path, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range []Post{
+		{Link: "https://example.org/belarus-10/", Title: "From Belarus With Love — Part X", Series: "From Belarus With Love", Part: 10},
+		{Link: "https://example.org/worms-2/", Title: "A Can of WORMS — Part II", Series: "A Can of WORMS", Part: 2},
+		{Link: "https://example.org/links-0202/", Title: "Links 02/02/2026"},
+	} {
+		if _, _, err := db.SavePost(ctx, p); err != nil {
+			t.Fatal(err)
+		}
+	}
+	ref := ChannelRef{Network: "net", Name: "#c"}
+	if _, ok, err := db.LastSeriesLinked(ctx, ref, "bot"); err != nil || ok {
+		t.Fatalf("an empty archive: ok %v, err %v", ok, err)
+	}
+	mustAppend(t, db,
+		msg("#c", "bot", "From Belarus With Love — Part X — https://example.org/belarus-10/", t0),
+		msg("#other", "bot", "A Can of WORMS — Part II — https://example.org/worms-2/", t0.Add(time.Second)),
+		msg("#c", "alice", "see https://example.org/worms-2/", t0.Add(2*time.Second)),
+		msg("#c", "bot", "Links 02/02/2026 — https://example.org/links-0202/", t0.Add(3*time.Second)),
+		msg("#c", "bot", "no link here", t0.Add(4*time.Second)))
+	want := func(db *DB, series string) {
+		t.Helper()
+		got, ok, err := db.LastSeriesLinked(ctx, ref, "BOT")
+		if err != nil || !ok || got != series {
+			t.Fatalf("LastSeriesLinked = %q, %v, %v; want %q", got, ok, err, series)
+		}
+	}
+	want(db, "From Belarus With Love")
+	mustAppend(t, db, msg("#c", "bot", "A Can of WORMS — Part II — https://example.org/worms-2/", t0.Add(5*time.Second)))
+	want(db, "A Can of WORMS")
+	db.Close()
+	ro, err := Open(ctx, path, Options{ReadOnly: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ro.Close()
+	want(ro, "A Can of WORMS")
+}

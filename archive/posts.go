@@ -315,3 +315,62 @@ func (db *DB) OptOuts(ctx context.Context) ([]string, error) {
 	}
 	return out, rows.Err()
 }
+
+// lastLinkedWindow bounds how many of a nick's newest lines LastSeriesLinked
+// reads.
+const lastLinkedWindow = 2000
+
+// LastSeriesLinked returns the series of the newest post whose link nick
+// gave in a channel log: for the bot's nick, the series it announced (or
+// answered about) last there, whether recorded live or imported from old
+// logs, so that every process and a restarted bot agree on it. It reads at
+// most the nick's newest lastLinkedWindow lines; ok is false when none of
+// them in that log links a part of a series.
+func (db *DB) LastSeriesLinked(ctx context.Context, ref ChannelRef, nick string) (series string, ok bool, err error) {
+	ctx, cancel := context.WithTimeout(ctx, queryTimeout)
+	defer cancel()
+	db.mu.Lock()
+	ch, known := db.channels[chanKey{ref.Network, FoldChannel(ref.Name)}]
+	db.mu.Unlock()
+	if !known {
+		c, err := db.FindChannel(ctx, ref.Network, ref.Name)
+		if errors.Is(err, ErrNoChannel) {
+			return "", false, nil
+		}
+		if err != nil {
+			return "", false, err
+		}
+		ch = c.ID
+	}
+	rows, err := db.ro.QueryContext(ctx, `SELECT text FROM (
+			SELECT channel, kind, text, ts FROM events INDEXED BY events_nick_ts
+			WHERE nick = ? COLLATE NOCASE ORDER BY nick COLLATE NOCASE DESC, ts DESC LIMIT ?)
+		WHERE channel = ? AND kind IN (1, 3) AND instr(text, '://') > 0 ORDER BY ts DESC`, nick, lastLinkedWindow, ch)
+	if err != nil {
+		return "", false, fmt.Errorf("find the series %s linked last: %w", nick, err)
+	}
+	var texts []string
+	for rows.Next() {
+		var t string
+		if err := rows.Scan(&t); err != nil {
+			rows.Close()
+			return "", false, fmt.Errorf("find the series %s linked last: %w", nick, err)
+		}
+		texts = append(texts, t)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return "", false, fmt.Errorf("find the series %s linked last: %w", nick, err)
+	}
+	for _, t := range texts {
+		err := db.ro.QueryRowContext(ctx, `SELECT s.name FROM posts p JOIN series s ON s.id = p.series
+			WHERE p.link <> '' AND instr(?, p.link) > 0 ORDER BY length(p.link) DESC LIMIT 1`, t).Scan(&series)
+		switch {
+		case err == nil:
+			return series, true, nil
+		case !errors.Is(err, sql.ErrNoRows):
+			return "", false, fmt.Errorf("find the series %s linked last: %w", nick, err)
+		}
+	}
+	return "", false, nil
+}
