@@ -984,3 +984,44 @@ func TestLastSeriesLinked(t *testing.T) {
 	defer ro.Close()
 	want(ro, "A Can of WORMS")
 }
+
+// TestPostLink: a post's link is an absolute http, https or gemini URL, or
+// none, when stored and when read.
+func TestPostLink(t *testing.T) {
+	for raw, want := range map[string]string{
+		"https://example.org/a/":            "https://example.org/a/",
+		" http://example.org/b?x=1 \n":      "http://example.org/b?x=1",
+		"gemini://example.org/c.gmi":        "gemini://example.org/c.gmi",
+		"HTTPS://Example.org/":              "HTTPS://Example.org/",
+		"javascript:alert(1)":               "",
+		"JavaScript://%0aalert(1)":          "",
+		"data:text/html,<script>x</script>": "",
+		"ftp://example.org/f":               "",
+		"//example.org/relative":            "",
+		"/relative":                         "",
+		"https://user:pw@example.org/":      "",
+		"https://exa mple.org/":             "",
+		"https://example.org/\x1b[2J":       "",
+		"https://example.org/\u009b2J":      "",
+	} {
+		if got := PostLink(raw); got != want {
+			t.Errorf("PostLink(%q) = %q, want %q", raw, got, want)
+		}
+	}
+	db := openTest(t, Options{})
+	ctx := context.Background()
+	p, _, err := db.SavePost(ctx, Post{GUID: "g1", Link: "javascript:alert(1)", Title: "Hostile"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.Link != "" {
+		t.Errorf("stored link %q", p.Link)
+	}
+	if _, err := db.rw.ExecContext(ctx, "UPDATE posts SET link = 'data:text/html,x' WHERE guid = 'g1'"); err != nil {
+		t.Fatal(err)
+	}
+	got, found, err := db.PostByGUID(ctx, "g1")
+	if err != nil || !found || got.Link != "" {
+		t.Errorf("a link stored by an older version reads %q (found %v, err %v)", got.Link, found, err)
+	}
+}

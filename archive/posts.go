@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"net/url"
 	"strings"
 	"time"
 )
@@ -48,6 +49,7 @@ func (db *DB) SavePost(ctx context.Context, p Post) (Post, bool, error) {
 	if p.GUID == "" {
 		return Post{}, false, errors.New("save post: it has neither a GUID nor a link")
 	}
+	p.Link = PostLink(p.Link)
 	if p.FirstSeen.IsZero() {
 		p.FirstSeen = time.Now()
 	}
@@ -133,6 +135,7 @@ func scanPost(s interface{ Scan(...any) error }) (Post, error) {
 	if err := s.Scan(&p.ID, &p.GUID, &p.Link, &p.Title, &pub, &seen, &p.Feed, &p.Series, &p.Part, &p.PartOf, &p.Subtitle, &p.Numeral, &ann); err != nil {
 		return Post{}, err
 	}
+	p.Link = PostLink(p.Link) // stored by a version without the rule
 	if pub != 0 {
 		p.Published = fromMS(pub)
 	}
@@ -373,4 +376,24 @@ func (db *DB) LastSeriesLinked(ctx context.Context, ref ChannelRef, nick string)
 		}
 	}
 	return "", false, nil
+}
+
+// PostLink is the one rule for a post's link, wherever it is stored, said
+// in IRC or published: an absolute http, https or gemini URL with a host,
+// without spaces or control characters (a feed's surrounding whitespace is
+// trimmed). Anything else, javascript: and data: included, is no link ("").
+func PostLink(raw string) string {
+	raw = strings.TrimSpace(raw)
+	if raw == "" || strings.ContainsFunc(raw, func(r rune) bool { return r <= ' ' || r == 0x7f || r >= 0x80 && r <= 0x9f }) {
+		return ""
+	}
+	u, err := url.Parse(raw)
+	if err != nil || u.Opaque != "" || u.Host == "" || u.User != nil {
+		return ""
+	}
+	switch strings.ToLower(u.Scheme) {
+	case "http", "https", "gemini":
+		return raw
+	}
+	return ""
 }
