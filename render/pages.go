@@ -17,6 +17,10 @@ import (
 	"time"
 
 	"github.com/yuin/goldmark"
+	"github.com/yuin/goldmark/ast"
+	"github.com/yuin/goldmark/parser"
+	"github.com/yuin/goldmark/text"
+	"github.com/yuin/goldmark/util"
 
 	"proceedings/archive"
 )
@@ -28,8 +32,28 @@ func putBuffer(b *bytes.Buffer) { bufPool.Put(b) }
 
 // markdown is the one Markdown converter: CommonMark with goldmark's
 // defaults, under which raw HTML is dropped and javascript: links are not
-// rendered.
-var markdown = goldmark.New()
+// rendered, and one <h1> at most (oneH1).
+var markdown = goldmark.New(goldmark.WithParserOptions(parser.WithASTTransformers(util.Prioritized(oneH1{}, 100))))
+
+// oneH1 keeps a page to one <h1>: a level-1 heading that opens the
+// Markdown stays one, and becomes the page's title (the templates leave
+// theirs out, see leadingH1); every other level-1 heading becomes a
+// level-2 one.
+type oneH1 struct{}
+
+func (oneH1) Transform(doc *ast.Document, _ text.Reader, _ parser.Context) {
+	first := doc.FirstChild()
+	ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
+		if h, ok := n.(*ast.Heading); ok && entering && h.Level == 1 && n != first {
+			h.Level = 2
+		}
+		return ast.WalkContinue, nil
+	})
+}
+
+// leadingH1 reports whether Markdown made by markdownHTML opens with its
+// own <h1>, which is then the page's.
+func leadingH1(h template.HTML) bool { return strings.HasPrefix(string(h), "<h1") }
 
 // markdownFile renders ContentDir/name; a missing file is no content.
 func (r *renderer) markdownFile(name string) (template.HTML, error) {

@@ -430,7 +430,7 @@ func (r *renderer) renderStats(c *chanInfo) error {
 
 	buf := getBuffer()
 	defer putBuffer(buf)
-	if err := r.execute(buf, "stats", r.page("Statistics of "+c.Name+" on "+c.Network+" — "+r.opt.Title, 2, c.dir+"stats.html", c.opts.NoIndex, &data)); err != nil {
+	if err := r.execute(buf, "stats", r.page("Statistics of "+c.Name+" on "+c.Network+" — "+r.opt.Title, 2, c.dir+"stats.html", c.opts.NoIndex, &data).withSearch(c.Name, c.Network)); err != nil {
 		return err
 	}
 	return r.writeFile(c.dir+"stats.html", true, buf.Bytes())
