@@ -378,9 +378,41 @@ type seriesData struct {
 type seriesPart struct {
 	Part      int
 	Numeral   string
-	Title     string
+	Title     string // the post's whole title
+	Heading   string // "Part X: its subtitle", as the series pages show it
 	Link      string
 	Published string
+}
+
+// partHeading is how a series page names a part, without the series name
+// the page is about: "Part X: From “High-Tech Hub” to “No-Go Zone”", or
+// "Part X" alone. subtitle is the archive's (the feed importer's); when
+// there is none it is what is left of title after the series name and
+// the part number.
+func partHeading(series, numeral, title, subtitle string) string {
+	if subtitle == "" {
+		subtitle = trimLead(title, series)
+		part := "Part " + numeral
+		if rest := trimLead(subtitle, part); rest != subtitle && (len(subtitle) == len(part) || !isWordByte(subtitle[len(part)])) {
+			subtitle = rest // not "Part IV" for "Part I"
+		}
+	}
+	if subtitle == "" {
+		return "Part " + numeral
+	}
+	return "Part " + numeral + ": " + subtitle
+}
+
+// trimLead removes prefix (any case) from s, and the separators after it.
+func trimLead(s, prefix string) string {
+	if len(s) < len(prefix) || !strings.EqualFold(s[:len(prefix)], prefix) {
+		return s
+	}
+	return strings.TrimLeft(s[len(prefix):], " \t-–—:|,.")
+}
+
+func isWordByte(c byte) bool {
+	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
 }
 
 // loadSeries reads every series with its parts and fingerprints them.
@@ -411,6 +443,7 @@ func (r *renderer) loadSeries(ctx context.Context) ([]seriesData, string, error)
 			if sp.Numeral == "" {
 				sp.Numeral = fmt.Sprint(p.Part)
 			}
+			sp.Heading = partHeading(sd.Name, sp.Numeral, sp.Title, sanitizeText(p.Subtitle))
 			if u, ok := acceptURL(p.Link); ok && (strings.HasPrefix(u, "http://") || strings.HasPrefix(u, "https://")) {
 				sp.Link = u
 			}
