@@ -2,6 +2,7 @@
 # make bench  measures everything the issues name and writes docs/BENCHMARKS.md (BENCH_SIZE=small for a quick run).
 # make fuzz   runs every fuzz test for FUZZTIME each.
 # make pgo    rewrites cmd/proceedings/default.pgo, the CPU profile go build optimises the binary with.
+# make screenshots rewrites docs/screenshot-{day,index,stats}.png: headless Chromium over proceedings demo.
 
 GO        ?= go
 DEBS      := inspircd atheme-services ngircd znc chromium irclog2html pisg
@@ -12,7 +13,7 @@ FIXTURE_DEBS := irssi weechat-headless limnoria znc
 BENCH_SIZE ?= full
 FUZZTIME  ?= 60s
 
-.PHONY: test deps bench-deps fixture-deps install-debs vet bench fuzz fixtures build demo soak pgo
+.PHONY: test deps bench-deps fixture-deps install-debs vet bench fuzz fixtures build demo soak pgo screenshots
 
 build:
 	$(GO) build -o proceedings ./cmd/proceedings
@@ -86,6 +87,13 @@ fuzz:
 
 demo:
 	$(GO) run ./cmd/proceedings demo
+
+# screenshots runs proceedings demo on a free loopback port and has Debian's
+# headless Chromium (installed when missing) take the README's pictures at a
+# fixed window size: a day page, the front page and a channel's statistics.
+screenshots:
+	@$(MAKE) --no-print-directory install-debs PKGS="chromium"
+	$(GO) run ./internal/screenshots -out docs
 
 # fixtures runs the real irssi, WeeChat, Limnoria and ZNC against a local ngIRCd,
 # plays a scripted scene, and writes their logs and the expected events to

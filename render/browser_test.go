@@ -18,6 +18,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"proceedings/archive"
+	"proceedings/internal/pagecheck"
 )
 
 // browser is a headless Debian Chromium that records every console error,
@@ -118,6 +119,24 @@ func serve(t *testing.T, dir string) string {
 	return srv.URL + "/"
 }
 
+// sitePages lists the HTML pages under out, relative to it.
+func sitePages(t *testing.T, out string) []string {
+	t.Helper()
+	var pages []string
+	filepath.WalkDir(out, func(p string, e os.DirEntry, err error) error {
+		if err == nil && strings.HasSuffix(p, ".html") {
+			rel, _ := filepath.Rel(out, p)
+			pages = append(pages, filepath.ToSlash(rel))
+		}
+		return nil
+	})
+	sort.Strings(pages)
+	if len(pages) < 20 {
+		t.Fatalf("only %d pages", len(pages))
+	}
+	return pages
+}
+
 func TestBrowser(t *testing.T) {
 	db := openArchive(t, london)
 	store(t, db, fixture()...)
@@ -130,6 +149,22 @@ func TestBrowser(t *testing.T) {
 		t.Fatal(err)
 	}
 	opt.Pages = map[string][]byte{"commands": commands}
+	// A series of three parts, two named only by their whole title, one
+	// with the subtitle the feed importer stores.
+	for i, title := range []string{"Part I: Start", "Part II: “Middle” & more", "Part III: End"} {
+		p := archive.Post{GUID: "s" + fmtInt(i), Link: "https://techrights.org/" + fmtInt(i+1) + "/", Title: "From Belarus With Love — " + title,
+			Series: "From Belarus With Love", Part: i + 1, Numeral: []string{"I", "II", "III"}[i], Published: at(i+1, 8, 0, 0)}
+		if i == 2 {
+			p.Subtitle = "End"
+		}
+		if _, _, err := db.SavePost(context.Background(), p); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// A front page whose Markdown opens with its own title.
+	content := t.TempDir()
+	os.WriteFile(filepath.Join(content, "index.md"), []byte("# Welcome to the logs\n\nThe **logs** of our channels.\n\n# A second title\n"), 0o644)
+	opt.ContentDir = content
 	render(t, db, opt)
 	// The search page of proceedings serve, which uses style.css too.
 	searchPage, err := os.ReadFile(filepath.Join("testdata", "search-page.html"))
@@ -284,19 +319,7 @@ func TestBrowser(t *testing.T) {
 	})
 
 	t.Run("no script of the XSS corpus runs; no horizontal scroll at 375 px", func(t *testing.T) {
-		var pages []string
-		filepath.WalkDir(out, func(p string, e os.DirEntry, err error) error {
-			if err == nil && strings.HasSuffix(p, ".html") {
-				rel, _ := filepath.Rel(out, p)
-				pages = append(pages, filepath.ToSlash(rel))
-			}
-			return nil
-		})
-		sort.Strings(pages)
-		if len(pages) < 20 {
-			t.Fatalf("only %d pages", len(pages))
-		}
-		for _, p := range pages {
+		for _, p := range sitePages(t, out) {
 			u := base + strings.ReplaceAll(p, "~", "%7E")
 			b.open(t, u)
 			// Hover and focus everything, for handlers that wait for them.
@@ -311,6 +334,106 @@ func TestBrowser(t *testing.T) {
 			}
 		}
 		b.open(t, "about:blank")
+	})
+
+	// Every page: one site header with the navigation and a search box
+	// that goes to the search page, one footer, one <h1>.
+	t.Run("one header, footer and h1 on every page", func(t *testing.T) {
+		for _, p := range sitePages(t, out) {
+			b.open(t, base+strings.ReplaceAll(p, "~", "%7E"))
+			got := eval[pagecheck.Chrome](t, b, pagecheck.Script)
+			if msg := got.Problem(base); msg != "" {
+				t.Errorf("%s: %s", p, msg)
+			}
+		}
+	})
+
+	t.Run("series page names each part once", func(t *testing.T) {
+		b.open(t, base+"series/from-belarus-with-love.html")
+		type part struct{ Text, Href string }
+		type result struct {
+			Parts  []part
+			Marker string
+		}
+		r := eval[result](t, b, `(() => { const ol = document.querySelector('ol.parts'); if (!ol) return {};
+			return {Marker: getComputedStyle(ol).listStyleType, Parts: Array.from(ol.querySelectorAll('li')).map(li => {
+				const c = li.cloneNode(true); c.querySelectorAll('small').forEach(s => s.remove());
+				const a = li.querySelector('a'); return {Text: c.textContent.trim(), Href: a ? a.href : ''}; })}; })()`)
+		want := []part{
+			{"Part I: Start", "https://techrights.org/1/"},
+			{"Part II: “Middle” & more", "https://techrights.org/2/"},
+			{"Part III: End", "https://techrights.org/3/"},
+		}
+		if fmt.Sprint(r.Parts) != fmt.Sprint(want) {
+			t.Errorf("series parts %q, want %q", r.Parts, want)
+		}
+		// "1. Part I: …" would say the number twice.
+		if r.Marker != "none" {
+			t.Errorf("the list of parts is numbered (%q) besides its part numbers", r.Marker)
+		}
+	})
+
+	// At 1000 px: the charts of a channel of four days.
+	wide := func(t *testing.T) {
+		ctx, cancel := context.WithTimeout(b.ctx, 30*time.Second)
+		defer cancel()
+		if err := chromedp.Do(ctx, chromedp.EmulateViewport(1000, 900)); err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { chromedp.Do(b.ctx, chromedp.EmulateViewport(375, 700)) })
+	}
+
+	t.Run("stats bars are slim on a short channel", func(t *testing.T) {
+		wide(t)
+		b.open(t, base+"testnet/test/stats.html")
+		type bar struct {
+			Chart     string
+			W, ChartW float64
+			Bars      int
+		}
+		bars := eval[[]bar](t, b, `Array.from(document.querySelectorAll('svg.chart')).flatMap(svg => {
+			const rects = svg.querySelectorAll('.bars rect');
+			return Array.from(rects).map(r => ({Chart: svg.querySelector('title').textContent, W: r.getBoundingClientRect().width,
+				ChartW: svg.getBoundingClientRect().width, Bars: rects.length})); })`)
+		if len(bars) < 24+7+3 {
+			t.Fatalf("only %d bars on the stats page", len(bars))
+		}
+		for _, r := range bars {
+			if r.W <= 0 || r.W > 64 || r.W > r.ChartW/10 {
+				t.Errorf("%s: a bar %.0f px wide in a chart of %.0f px (%d bars); want at most 64 px and a tenth of the chart", r.Chart, r.W, r.ChartW, r.Bars)
+				break
+			}
+		}
+	})
+
+	t.Run("calendar columns are of one width", func(t *testing.T) {
+		for _, width := range []int{375, 1000} {
+			ctx, cancel := context.WithTimeout(b.ctx, 30*time.Second)
+			err := chromedp.Do(ctx, chromedp.EmulateViewport(int64(width), 900))
+			cancel()
+			if err != nil {
+				t.Fatal(err)
+			}
+			b.open(t, base+"testnet/test/index.html")
+			cols := eval[[][]float64](t, b, `Array.from(document.querySelectorAll('table.cal')).map(t =>
+				Array.from(t.querySelectorAll('thead th')).map(th => th.getBoundingClientRect().width))`)
+			if len(cols) == 0 {
+				t.Fatal("no calendar month")
+			}
+			for i, month := range cols {
+				if len(month) != 7 {
+					t.Errorf("at %d px, month %d has %d weekday columns", width, i, len(month))
+					continue
+				}
+				for _, w := range month[1:] {
+					if w < month[0]-0.5 || w > month[0]+0.5 {
+						t.Errorf("at %d px, month %d: weekday columns %v px wide, want seven equal", width, i, month)
+						break
+					}
+				}
+			}
+		}
+		chromedp.Do(b.ctx, chromedp.EmulateViewport(375, 700))
 	})
 
 	t.Run("screenshot of a day page", func(t *testing.T) {
@@ -329,13 +452,9 @@ func TestBrowser(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		// The README's pictures are of the demo: make screenshots.
 		if len(png) < 10000 || !bytes.HasPrefix(png, []byte("\x89PNG")) {
 			t.Fatalf("the screenshot is not a PNG of a page (%d bytes)", len(png))
-		}
-		if os.Getenv("UPDATE_SCREENSHOT") == "1" {
-			if err := os.WriteFile(filepath.Join("..", "docs", "screenshot-day.png"), png, 0o644); err != nil {
-				t.Fatal(err)
-			}
 		}
 	})
 

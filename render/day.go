@@ -296,7 +296,7 @@ func (r *renderer) renderDay(ctx context.Context, job dayJob, w *worker) (dayRes
 		Count:    len(a.rows),
 		Rows:     template.HTML(w.log), // the line writer's: escaped text, fixed markup
 	}
-	lp := r.page("Links for the day: "+dayTitle(day)+" — "+ch.Name, 2, ch.dir+base+"-links.html", ch.opts.NoIndex, &ld)
+	lp := r.page("Links for the day: "+dayTitle(day)+" — "+ch.Name, 2, ch.dir+base+"-links.html", ch.opts.NoIndex, &ld).withSearch(ch.Name, ch.Network)
 	lp.Prev, lp.Next = r.dayNav(job, "-links.html")
 	if err := r.execute(&w.page, "links", lp); err != nil {
 		return dayResult{}, err

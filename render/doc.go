@@ -19,6 +19,7 @@
 //	style.css, range.js                 the one stylesheet; the optional range script
 //	feed.atom                           Atom feed: one entry per ended channel-day
 //	robots.txt                          Disallow lines for channels with NoIndex
+//	.proceedings-site.json              SiteInfo: the title, zone and pages of the header and footer
 //	days/2026-02-02.html                daily index: every public channel's page of that date
 //	series/index.html                   every known series
 //	series/from-belarus-with-love.html  one series, its parts in order
@@ -52,11 +53,22 @@
 // per speaker. Nicks are coloured by the same hash, from a palette of 16
 // readable in light and dark mode.
 //
+// # One header and footer
+//
+// Every page wears the same header (the site's title, the navigation:
+// Channels, Series, Options.Pages, About, Feed; a search box) and the same
+// footer, from layout.html's templates, made once per kind of page
+// (chrome.go). The pages `proceedings serve` makes itself (the search
+// page, its errors, a 404) wear them too: PageChrome makes them from the
+// SiteInfo Render leaves in Out/.proceedings-site.json. A page has one
+// <h1>: Markdown that opens with a level-1 heading gives its own, and
+// Markdown's other level-1 headings become level-2 ones.
+//
 // # Search
 //
-// The front page, each channel calendar and each day page carry a small
-// GET form in their header, action ROOT/search (relative, so it works under
-// any base URL), with the words in q and, on a channel's pages, hidden
+// The search box of every page's header is a small GET form, action
+// ROOT/search (relative, so it works under any base URL), with the words
+// in q and, on a channel's pages (calendar, day, links, stats), hidden
 // channel and network fields. Only `proceedings serve` (or `run --serve`)
 // answers /search; on a purely static host the form leads to a 404 and
 // nothing else breaks. style.css also styles the search page of package

@@ -17,6 +17,10 @@ import (
 	"time"
 
 	"github.com/yuin/goldmark"
+	"github.com/yuin/goldmark/ast"
+	"github.com/yuin/goldmark/parser"
+	"github.com/yuin/goldmark/text"
+	"github.com/yuin/goldmark/util"
 
 	"proceedings/archive"
 )
@@ -28,8 +32,28 @@ func putBuffer(b *bytes.Buffer) { bufPool.Put(b) }
 
 // markdown is the one Markdown converter: CommonMark with goldmark's
 // defaults, under which raw HTML is dropped and javascript: links are not
-// rendered.
-var markdown = goldmark.New()
+// rendered, and one <h1> at most (oneH1).
+var markdown = goldmark.New(goldmark.WithParserOptions(parser.WithASTTransformers(util.Prioritized(oneH1{}, 100))))
+
+// oneH1 keeps a page to one <h1>: a level-1 heading that opens the
+// Markdown stays one, and becomes the page's title (the templates leave
+// theirs out, see leadingH1); every other level-1 heading becomes a
+// level-2 one.
+type oneH1 struct{}
+
+func (oneH1) Transform(doc *ast.Document, _ text.Reader, _ parser.Context) {
+	first := doc.FirstChild()
+	ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
+		if h, ok := n.(*ast.Heading); ok && entering && h.Level == 1 && n != first {
+			h.Level = 2
+		}
+		return ast.WalkContinue, nil
+	})
+}
+
+// leadingH1 reports whether Markdown made by markdownHTML opens with its
+// own <h1>, which is then the page's.
+func leadingH1(h template.HTML) bool { return strings.HasPrefix(string(h), "<h1") }
 
 // markdownFile renders ContentDir/name; a missing file is no content.
 func (r *renderer) markdownFile(name string) (template.HTML, error) {
@@ -354,9 +378,41 @@ type seriesData struct {
 type seriesPart struct {
 	Part      int
 	Numeral   string
-	Title     string
+	Title     string // the post's whole title
+	Heading   string // "Part X: its subtitle", as the series pages show it
 	Link      string
 	Published string
+}
+
+// partHeading is how a series page names a part, without the series name
+// the page is about: "Part X: From “High-Tech Hub” to “No-Go Zone”", or
+// "Part X" alone. subtitle is the archive's (the feed importer's); when
+// there is none it is what is left of title after the series name and
+// the part number.
+func partHeading(series, numeral, title, subtitle string) string {
+	if subtitle == "" {
+		subtitle = trimLead(title, series)
+		part := "Part " + numeral
+		if rest := trimLead(subtitle, part); rest != subtitle && (len(subtitle) == len(part) || !isWordByte(subtitle[len(part)])) {
+			subtitle = rest // not "Part IV" for "Part I"
+		}
+	}
+	if subtitle == "" {
+		return "Part " + numeral
+	}
+	return "Part " + numeral + ": " + subtitle
+}
+
+// trimLead removes prefix (any case) from s, and the separators after it.
+func trimLead(s, prefix string) string {
+	if len(s) < len(prefix) || !strings.EqualFold(s[:len(prefix)], prefix) {
+		return s
+	}
+	return strings.TrimLeft(s[len(prefix):], " \t-–—:|,.")
+}
+
+func isWordByte(c byte) bool {
+	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
 }
 
 // loadSeries reads every series with its parts and fingerprints them.
@@ -387,6 +443,7 @@ func (r *renderer) loadSeries(ctx context.Context) ([]seriesData, string, error)
 			if sp.Numeral == "" {
 				sp.Numeral = fmt.Sprint(p.Part)
 			}
+			sp.Heading = partHeading(sd.Name, sp.Numeral, sp.Title, sanitizeText(p.Subtitle))
 			if u, ok := acceptURL(p.Link); ok && (strings.HasPrefix(u, "http://") || strings.HasPrefix(u, "https://")) {
 				sp.Link = u
 			}

@@ -74,3 +74,20 @@ func TestPages(t *testing.T) {
 		}
 	}
 }
+
+// TestPartHeading: a series page names each part once, without the
+// series name the page is about.
+func TestPartHeading(t *testing.T) {
+	for _, c := range []struct{ series, numeral, title, subtitle, want string }{
+		{"From Belarus With Love", "X", "From Belarus With Love — Part X: From “High-Tech Hub” to “No-Go Zone”", "", "Part X: From “High-Tech Hub” to “No-Go Zone”"},
+		{"From Belarus With Love", "X", "From Belarus With Love — Part X: whatever", "The Subtitle", "Part X: The Subtitle"},
+		{"From Belarus With Love", "IV", "From Belarus With Love — Part IV", "", "Part IV"},
+		{"From Belarus With Love", "I", "From Belarus With Love — Part IV", "", "Part I: Part IV"},
+		{"A Can of WORMS", "II", "A Can of WORMS - Part II - Darkening the Name", "", "Part II: Darkening the Name"},
+		{"Series", "2", "Another Title", "", "Part 2: Another Title"},
+	} {
+		if got := partHeading(c.series, c.numeral, c.title, c.subtitle); got != c.want {
+			t.Errorf("partHeading(%q, %q, %q, %q) = %q, want %q", c.series, c.numeral, c.title, c.subtitle, got, c.want)
+		}
+	}
+}

@@ -23,7 +23,8 @@ import (
 var assets embed.FS
 
 var templates = template.Must(template.New("").Funcs(template.FuncMap{
-	"plural": plural,
+	"plural":    plural,
+	"leadingH1": leadingH1,
 }).ParseFS(assets, "templates/*.html"))
 
 // plural writes "1 line", "2 lines", "3 people".
@@ -514,13 +515,13 @@ type page struct {
 	Alternates []alternate
 	Prev, Next *navLink
 	Nav        []navLink  // Options.Pages
-	Search     *searchBox // the search form in the header, when set
+	Search     *searchBox // the header's search form; every channel when not set
 	Chrome     *chrome    // filled in by renderer.execute
 	Data       any
 }
 
 // searchBox is the header's search form: a GET to Root+"search", for one
-// channel when Channel is set.
+// channel when Channel is set. Every page has one.
 type searchBox struct {
 	Root, Channel, Network string
 	MaxLen                 int
@@ -541,8 +542,8 @@ func (r *renderer) page(title string, depth int, path string, noIndex bool, data
 	return p
 }
 
-// renderStatic writes the stylesheet, the script, robots.txt and the
-// about page.
+// renderStatic writes the stylesheet, the script, robots.txt, the site
+// info of proceedings serve's pages (chrome.go) and the about page.
 func (r *renderer) renderStatic(chans []*chanInfo) error {
 	for _, name := range []string{"style.css", "range.js", "favicon.svg"} {
 		data, err := assets.ReadFile("static/" + name)
@@ -576,22 +577,26 @@ func (r *renderer) renderStatic(chans []*chanInfo) error {
 	if err := r.writeFile("robots.txt", true, []byte(b.String())); err != nil {
 		return err
 	}
+	if err := r.writeSiteInfo(); err != nil {
+		return err
+	}
 	body, err := r.markdownFile("about.md")
 	if err != nil {
 		return err
 	}
-	return r.writeMarkdownPage("about.html", "About "+r.opt.Title, body)
+	return r.writeMarkdownPage("about.html", "About "+r.opt.Title, "About "+r.opt.Title, body)
 }
 
 // writeMarkdownPage writes a page of Markdown content (about.html and
-// Options.Pages) through the about template.
-func (r *renderer) writeMarkdownPage(rel, title string, body template.HTML) error {
+// Options.Pages) through the about template. heading is its <h1> when the
+// Markdown does not open with one.
+func (r *renderer) writeMarkdownPage(rel, title, heading string, body template.HTML) error {
 	buf := getBuffer()
 	defer putBuffer(buf)
 	if err := r.execute(buf, "about", r.page(title, 0, rel, false, &struct {
-		Title string
-		Body  template.HTML
-	}{r.opt.Title, body})); err != nil {
+		Title, Heading string
+		Body           template.HTML
+	}{r.opt.Title, heading, body})); err != nil {
 		return err
 	}
 	return r.writeFile(rel, true, buf.Bytes())
@@ -605,7 +610,7 @@ func (r *renderer) renderPages(old []string) error {
 		if err != nil {
 			return fmt.Errorf("page %s: %w", name, err)
 		}
-		if err := r.writeMarkdownPage(name+".html", pageLabel(name)+" — "+r.opt.Title, body); err != nil {
+		if err := r.writeMarkdownPage(name+".html", pageLabel(name)+" — "+r.opt.Title, pageLabel(name), body); err != nil {
 			return err
 		}
 	}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"html"
 	"html/template"
+	"math"
 	"runtime"
 	"sort"
 	"strconv"
@@ -430,7 +431,7 @@ func (r *renderer) renderStats(c *chanInfo) error {
 
 	buf := getBuffer()
 	defer putBuffer(buf)
-	if err := r.execute(buf, "stats", r.page("Statistics of "+c.Name+" on "+c.Network+" — "+r.opt.Title, 2, c.dir+"stats.html", c.opts.NoIndex, &data)); err != nil {
+	if err := r.execute(buf, "stats", r.page("Statistics of "+c.Name+" on "+c.Network+" — "+r.opt.Title, 2, c.dir+"stats.html", c.opts.NoIndex, &data).withSearch(c.Name, c.Network)); err != nil {
 		return err
 	}
 	return r.writeFile(c.dir+"stats.html", true, buf.Bytes())
@@ -475,19 +476,29 @@ func overTime(dates []archive.Date, lines []int) (labels []string, values []int,
 
 // barChart draws an inline SVG bar chart. Only numbers and the given
 // labels (fixed strings of ours, escaped all the same) go into it; its
-// look comes from style.css.
+// look comes from style.css. Bars share the width of the chart, up to
+// maxSlot each: a chart of few bars (a channel of three days) keeps them
+// slim, from the left. Labels are spaced so that they do not overlap;
+// labelEvery asks for wider spacing still.
 func barChart(id, title string, labels []string, values []int, labelEvery int) template.HTML {
 	const (
 		w, h         = 640.0, 220.0
 		left, bottom = 44.0, 24.0
 		top          = 8.0
+		maxSlot      = 40.0 // a bar and its gap, at most
+		charWidth    = 6.0  // of a label, about, at 11px
 	)
 	maxV := 0
 	for _, v := range values {
 		maxV = max(maxV, v)
 	}
 	n := max(1, len(values))
-	bw := (w - left) / float64(n)
+	bw := min((w-left)/float64(n), maxSlot)
+	longest := 0
+	for _, l := range labels {
+		longest = max(longest, len(l))
+	}
+	labelEvery = max(labelEvery, int(math.Ceil((charWidth*float64(longest)+6)/bw)))
 	f := func(v float64) string { return strconv.FormatFloat(v, 'f', 1, 64) }
 	var b strings.Builder
 	fmt.Fprintf(&b, `<svg class="chart" viewBox="0 0 %s %s" role="img" aria-labelledby="%s-t"><title id="%s-t">%s</title>`,

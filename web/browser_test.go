@@ -3,7 +3,9 @@ package web
 import (
 	"context"
 	"fmt"
+	"os"
 	"path/filepath"
+	"sort"
 	"strings"
 	"sync"
 	"testing"
@@ -12,10 +14,17 @@ import (
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 
+	"proceedings/archive"
+	"proceedings/internal/pagecheck"
 	"proceedings/render"
 )
 
-// chromium is Debian's headless Chromium with the flags of TESTING.md; it
+// chromium is Debian's headless Chromium (/usr/bin/chromium, the
+// "chromium" package: a browser that chromedp or a test tool downloads
+// does not run here), started with the flags that keep it quiet and
+// offline in a test: headless, no sandbox (tests run as root in
+// containers), no GPU, no QUIC, no first-run, background-networking,
+// component-update or sync traffic, and a fresh profile directory. It
 // records console errors (CSP violations among them) and dialogs.
 type chromium struct {
 	ctx      context.Context
@@ -185,4 +194,123 @@ func TestBrowserSearchToHighlightedLine(t *testing.T) {
 	if p := c.problemsSoFar(); len(p) > 0 {
 		t.Errorf("the browser reported problems:\n%s", strings.Join(p, "\n"))
 	}
+}
+
+// TestBrowserOneChromeOnEveryPage opens every kind of page, the rendered
+// ones as this server sends them and the ones it makes itself (the search
+// page, with hits, without, with an error; a 404; "nothing rendered
+// yet"), and checks that each has the one site header (title, the
+// navigation, a search box that goes to the search page), one footer and
+// one <h1>; then it searches from the header of several of them and lands
+// on the hits.
+func TestBrowserOneChromeOnEveryPage(t *testing.T) {
+	f := newFixture(t, Options{})
+	out := filepath.Join(t.TempDir(), "public")
+	content := t.TempDir()
+	if err := os.WriteFile(filepath.Join(content, "index.md"), []byte("# Welcome\n\nThe logs of our channels.\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := render.Render(context.Background(), f.r, render.Options{Out: out, Logger: discardLogger(), ContentDir: content,
+		Pages: map[string][]byte{"commands": []byte("Say `!help`.\n")}}); err != nil {
+		t.Fatalf("render the site: %v", err)
+	}
+	srv, err := New(Options{Archive: f.r, SiteDir: out, Logger: discardLogger(), SearchRate: -1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	base := startServer(t, srv)
+	c := newChromium(t)
+
+	var pages []string
+	filepath.WalkDir(out, func(p string, e os.DirEntry, err error) error {
+		if err == nil && strings.HasSuffix(p, ".html") {
+			rel, _ := filepath.Rel(out, p)
+			pages = append(pages, filepath.ToSlash(rel))
+		}
+		return nil
+	})
+	sort.Strings(pages)
+	kinds := map[string]bool{}
+	for _, p := range pages {
+		switch {
+		case p == "index.html", p == "about.html", p == "commands.html", p == "series/index.html":
+			kinds[p] = true
+		case strings.HasPrefix(p, "series/"):
+			kinds["series page"] = true
+		case strings.HasPrefix(p, "days/"):
+			kinds["daily index"] = true
+		case strings.HasSuffix(p, "/index.html"):
+			kinds["calendar"] = true
+		case strings.HasSuffix(p, "/stats.html"):
+			kinds["stats"] = true
+		case strings.HasSuffix(p, "-links.html"):
+			kinds["links"] = true
+		default:
+			kinds["day"] = true
+		}
+	}
+	if len(kinds) != 10 {
+		t.Fatalf("the site has %d kinds of page, want 10: %v", len(kinds), kinds)
+	}
+	pages = append(pages, "", "libera/techrights/", "search", "search?q=minsk", "search?q=nosuchwordanywhere",
+		"search?q=minsk&from=yesterday", "search?q=minsk&channel=%23secret", "no/such/page")
+
+	check := func(base, p string) {
+		t.Helper()
+		c.do(t, "open "+p, loads(chromedp.Navigate(base+p)))
+		got := evalJS[pagecheck.Chrome](t, c, pagecheck.Script)
+		if msg := got.Problem(base); msg != "" {
+			t.Errorf("/%s: %s", p, msg)
+		}
+	}
+	for _, p := range pages {
+		check(base, p)
+	}
+	// The error states really are errors, and the search really empty.
+	for p, want := range map[string]string{
+		"search?q=minsk&from=yesterday":    "p.error",
+		"search?q=nosuchwordanywhere":      "p.search-count",
+		"search?q=minsk&channel=%23secret": "p.error",
+	} {
+		c.do(t, "open "+p, loads(chromedp.Navigate(base+p)))
+		if !evalJS[bool](t, c, `document.querySelector('`+want+`') !== null && document.querySelectorAll('ol.hits li').length === 0`) {
+			t.Errorf("/%s: no %s, or hits", p, want)
+		}
+	}
+
+	// The header's box searches, from wherever.
+	for _, p := range []string{"", render.DayPath("libera", "#techrights", archive.DateOf(day0, london)), "libera/techrights/stats.html",
+		"series/index.html", "search?q=linux", "no/such/page"} {
+		c.do(t, "open "+p, loads(chromedp.Navigate(base+p)))
+		c.do(t, "type into the header's box on "+p, chromedp.SendKeys(chromedp.CSS("header form input[name=q]"), "minsk"))
+		c.do(t, "submit the header's box on "+p, loads(chromedp.Submit(chromedp.CSS("header form input[name=q]"))))
+		type landing struct {
+			URL  string
+			Hits int
+		}
+		l := evalJS[landing](t, c, `({URL: location.href, Hits: document.querySelectorAll('ol.hits li').length})`)
+		if !strings.HasPrefix(l.URL, base+"search?") || !strings.Contains(l.URL, "q=minsk") || l.Hits == 0 {
+			t.Errorf("searching from the header of /%s: landed on %s with %d hits", p, l.URL, l.Hits)
+		}
+	}
+
+	// The browser logs the status of the pages that are errors on purpose.
+	var problems []string
+	for _, p := range c.problemsSoFar() {
+		if !strings.Contains(p, "the server responded with a status of 40") ||
+			!(strings.Contains(p, "from=yesterday") || strings.Contains(p, "%23secret") || strings.Contains(p, "no/such/page")) {
+			problems = append(problems, p)
+		}
+	}
+	if len(problems) > 0 {
+		t.Errorf("the browser reported problems:\n%s", strings.Join(problems, "\n"))
+	}
+
+	// Before anything is rendered, "/" says so, in the same chrome (whose
+	// stylesheet is not there yet either).
+	empty, err := New(Options{Archive: f.r, SiteDir: filepath.Join(t.TempDir(), "nothing-yet"), Logger: discardLogger()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	check(startServer(t, empty), "")
 }

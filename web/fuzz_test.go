@@ -18,6 +18,7 @@ var pageElements = map[string]bool{
 	"html": true, "head": true, "meta": true, "title": true, "link": true, "body": true, "header": true, "a": true,
 	"main": true, "h1": true, "form": true, "p": true, "label": true, "input": true, "button": true, "select": true,
 	"option": true, "section": true, "ol": true, "li": true, "time": true, "span": true, "mark": true, "nav": true, "code": true,
+	"footer": true,
 }
 
 // FuzzSearchQuery feeds raw query strings to the parser and to the search

@@ -26,7 +26,8 @@ var pageTemplate = template.Must(template.New("").ParseFS(templateFS, "templates
 type pageData struct {
 	SiteTitle   string
 	Title       string
-	Root        string // the site root relative to the page ("" for /search, "/" elsewhere)
+	Chrome      render.Chrome // the site's header and footer
+	Root        string        // the site root relative to the page ("" for /search, "/" elsewhere)
 	Form        searchForm
 	Channels    []channelOption
 	MaxQueryLen int
@@ -60,7 +61,7 @@ func (s *Server) searchPage(w http.ResponseWriter, r *http.Request) {
 	defer cancel()
 	// /search is at the top of the site: the site root is "./" from it.
 	d := s.newPage(ctx, "./")
-	d.Title = "Search · " + s.title
+	d.Title = "Search · " + d.SiteTitle
 	status := http.StatusOK
 	fail := func(st int, msg string) {
 		status, d.Error, d.Searched = st, msg, false
@@ -75,7 +76,7 @@ func (s *Server) searchPage(w http.ResponseWriter, r *http.Request) {
 		// Just the form.
 	case !s.allowSearch(w, r, fail):
 	default:
-		d.Title = f.Q + " · Search · " + s.title
+		d.Title = f.Q + " · Search · " + d.SiteTitle
 		res, err := s.run(ctx, f)
 		if err != nil {
 			fail(s.statusOf(r, err))
@@ -175,11 +176,13 @@ func pageURL(f searchForm, page int) string {
 	return "search?" + v.Encode()
 }
 
-// newPage starts the data of a page with the channel list of the form.
+// newPage starts the data of a page with the site's header and footer
+// and the channel list of the form.
 func (s *Server) newPage(ctx context.Context, root string) pageData {
+	si := s.siteInfo()
 	d := pageData{
-		SiteTitle:   s.title,
-		Title:       s.title,
+		SiteTitle:   si.Title,
+		Title:       si.Title,
 		Root:        root,
 		MaxQueryLen: archive.MaxQueryLen,
 		MaxParamLen: MaxParamLen,
@@ -225,7 +228,11 @@ func (s *Server) markChannel(d *pageData, name string) {
 // error is a clean 500 rather than half a page.
 func (s *Server) writePage(w http.ResponseWriter, r *http.Request, status int, d pageData) {
 	var buf bytes.Buffer
-	if err := pageTemplate.ExecuteTemplate(&buf, "page", d); err != nil {
+	var err error
+	if d.Chrome, err = s.chrome(d.Root); err == nil {
+		err = pageTemplate.ExecuteTemplate(&buf, "page", d)
+	}
+	if err != nil {
 		s.log.Error("render a page", "path", r.URL.Path, "err", err)
 		s.plainError(w, http.StatusInternalServerError, "the page could not be made")
 		return
@@ -278,6 +285,6 @@ func (s *Server) notFound(w http.ResponseWriter, r *http.Request) {
 	// At an unknown depth: links go from the host's root.
 	d := s.newPage(r.Context(), "/")
 	d.NotFound = true
-	d.Title = "Not found · " + s.title
+	d.Title = "Not found · " + d.SiteTitle
 	s.writePage(w, r, http.StatusNotFound, d)
 }

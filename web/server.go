@@ -86,7 +86,9 @@ type Options struct {
 	// SiteDir is the rendered site (site.out). It may not exist yet: until
 	// the renderer writes index.html, "/" says so.
 	SiteDir string
-	// Title names the site on the search page (default DefaultTitle).
+	// Title names the site on the search page (default DefaultTitle) until
+	// the renderer has written the site, whose own title (and header and
+	// footer, see render.PageChrome) the search page then wears.
 	Title string
 	// BaseURL is the site's public address, ending in "/". When set, the
 	// API's "url" fields are absolute links to the pages; "path" fields
@@ -125,6 +127,8 @@ type Server struct {
 	limit   *limiter // nil: no limit
 	trust   bool
 	publish func(network, channel string) bool
+
+	chromes chromeCache
 
 	chMu    sync.Mutex
 	chAt    time.Time
