@@ -99,15 +99,19 @@ func isTerminal(w io.Writer) bool {
 	return ok && (isatty.IsTerminal(f.Fd()) || isatty.IsCygwinTerminal(f.Fd()))
 }
 
-// openArchive opens the configured archive in the site's timezone. Opened
-// for writing, it first records which channels the configuration publishes.
+// openArchive opens the configured archive in the site's timezone. The
+// configuration says which channels are public, never the flags stored in
+// the archive, which only a writer refreshes: the handle is given the
+// configuration's view, and opened for writing it also records it.
 func openArchive(ctx context.Context, cfg *config.Config, readOnly bool) (*archive.DB, error) {
 	db, err := archive.Open(ctx, cfg.Archive, archive.Options{Location: cfg.Site.Location, ReadOnly: readOnly})
 	if err != nil {
 		return nil, err
 	}
+	public := bot.PublicLogs(cfg)
+	db.SetPublicView(public)
 	if !readOnly {
-		if err := db.SetPublicOnly(ctx, bot.PublicLogs(cfg)); err != nil {
+		if err := db.SetPublicOnly(ctx, public); err != nil {
 			db.Close()
 			return nil, err
 		}
