@@ -65,11 +65,19 @@ Our own format is the one of the .txt day pages, documented in the README.`,
 				if (!first.IsZero() && d.Day.Before(first)) || (!last.IsZero() && last.Before(d.Day)) {
 					continue
 				}
+				var err error
 				if outDir != "" {
-					if err := exportDayFile(ctx, db, ch, d.Day, format, outDir); err != nil {
-						return err
+					err = exportDayFile(ctx, db, ch, d.Day, format, outDir)
+				} else {
+					err = exportDay(ctx, db, ch, d.Day, ew)
+				}
+				if err != nil && ctx.Err() != nil {
+					if outDir != "" {
+						return fmt.Errorf("export interrupted after %d day file(s) in %s, each one complete: %w", written, outDir, err)
 					}
-				} else if err := exportDay(ctx, db, ch, d.Day, ew); err != nil {
+					return fmt.Errorf("export interrupted after %d day(s): %w", written, err)
+				}
+				if err != nil {
 					return err
 				}
 				written++

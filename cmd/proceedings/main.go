@@ -11,6 +11,7 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
+	"sync/atomic"
 	"syscall"
 
 	"github.com/mattn/go-isatty"
@@ -47,16 +48,63 @@ func init() {
 }
 
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	if err := rootCmd.ExecuteContext(ctx); err != nil {
-		fmt.Fprintln(os.Stderr, "proceedings:", err)
-		var ee exitError
-		if errors.As(err, &ee) {
-			os.Exit(ee.code)
-		}
-		os.Exit(1)
+	ctx, stopped := stopOnSignals(context.Background())
+	err := rootCmd.ExecuteContext(ctx)
+	if err == nil {
+		return
 	}
+	if sig := stopped(); sig != nil && errors.Is(err, context.Canceled) {
+		fmt.Fprintf(os.Stderr, "proceedings: stopped by %s: %v\n", signalName(sig), err)
+	} else {
+		fmt.Fprintln(os.Stderr, "proceedings:", err)
+	}
+	var ee exitError
+	if errors.As(err, &ee) {
+		os.Exit(ee.code)
+	}
+	os.Exit(1)
+}
+
+// stopOnSignals returns a context that SIGINT or SIGTERM cancels, for every
+// subcommand: the first signal asks the command to stop cleanly (finish or
+// roll back what it is writing and say what was done); a second one ends the
+// process at once with 128 + the signal's number (130 for SIGINT, 143 for
+// SIGTERM), as a shell reports a process killed by it. stopped says which
+// signal came first, nil while none has. Both are logged (the command has
+// set up logging by then), so --log-format json stays JSON.
+func stopOnSignals(parent context.Context) (ctx context.Context, stopped func() os.Signal) {
+	ctx, cancel := context.WithCancel(parent)
+	sigs := make(chan os.Signal, 2)
+	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
+	var first atomic.Value
+	go func() {
+		sig := <-sigs
+		first.Store(sig)
+		slog.Warn("stopping cleanly; send the signal again to exit at once", "signal", signalName(sig))
+		cancel()
+		sig = <-sigs
+		slog.Warn("second signal: exiting at once", "signal", signalName(sig))
+		code := 130
+		if s, ok := sig.(syscall.Signal); ok {
+			code = 128 + int(s)
+		}
+		os.Exit(code)
+	}()
+	return ctx, func() os.Signal {
+		sig, _ := first.Load().(os.Signal)
+		return sig
+	}
+}
+
+// signalName is SIGINT or SIGTERM, as people write them.
+func signalName(sig os.Signal) string {
+	switch sig {
+	case os.Interrupt:
+		return "SIGINT"
+	case syscall.SIGTERM:
+		return "SIGTERM"
+	}
+	return sig.String()
 }
 
 // loadConfig reads the file named by --config and sets up logging from it.

@@ -47,6 +47,9 @@ day) or RFC 3339 instants (2026-02-02T14:03:00Z: --to excludes it).`,
 			defer db.Close()
 			actor := "cli:" + os.Getenv("USER")
 			res, err := db.Redact(ctx, q, actor, dryRun)
+			if err != nil && ctx.Err() != nil {
+				return fmt.Errorf("redact interrupted: nothing was removed (the transaction was rolled back): %w", err)
+			}
 			if err != nil {
 				return err
 			}
