@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"io"
 	"net/http"
 	"os"
@@ -369,7 +370,7 @@ func TestRedactRemovesLinesFromArchiveAndPages(t *testing.T) {
 		}
 	}
 	db.Close()
-	// Publish first (open read-write once so the public flags are synced).
+	// A dry run that matches nothing.
 	if _, errOut, code := run(t, dir, "redact", "--channel", "#techrights", "--nick", "nobody", "--dry-run"); code != 0 {
 		t.Fatalf("dry run: %s", errOut)
 	}
@@ -402,5 +403,58 @@ func TestRedactRemovesLinesFromArchiveAndPages(t *testing.T) {
 	}
 	if out, _, _ := run(t, dir, "search", "--all", "baker"); strings.Contains(out, "221B") {
 		t.Errorf("search still finds the redacted line: %q", out)
+	}
+}
+
+// A dry run reads only: it creates no archive where there is none, and it
+// shows the first lines it would remove. A range that ends before it starts
+// is refused, as export refuses it.
+func TestRedactDryRunReadsOnly(t *testing.T) {
+	dir := writeConfig(t, minimalConfig)
+	path := filepath.Join(dir, "data/archive.db")
+	_, errOut, code := run(t, dir, "redact", "--channel", "#techrights", "--nick", "doxer", "--dry-run")
+	if code == 0 || !strings.Contains(errOut, "no archive at "+path) {
+		t.Errorf("dry run without an archive: %d %q", code, errOut)
+	}
+	if _, err := os.Stat(path); err == nil {
+		t.Fatalf("the dry run created %s", path)
+	}
+
+	db, err := archive.Open(context.Background(), path, archive.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	at := time.Date(2026, 2, 2, 14, 0, 0, 0, time.UTC)
+	for i := range 25 {
+		ev := archive.Event{Network: "testnet", Channel: "#techrights", Kind: archive.KindMessage, Nick: "doxer",
+			Text: fmt.Sprintf("address number %d", i), Time: at.Add(time.Duration(i) * time.Minute)}
+		if _, err := db.Append(context.Background(), ev); err != nil {
+			t.Fatal(err)
+		}
+	}
+	db.Close()
+	out, errOut, code := run(t, dir, "redact", "--channel", "#techrights", "--nick", "doxer", "--dry-run")
+	if code != 0 {
+		t.Fatalf("dry run: %d %q", code, errOut)
+	}
+	for _, want := range []string{"would remove 25 line(s)", "2026-02-02 [14:00:00] <doxer> address number 0\n", "[14:19:00] <doxer> address number 19\n", "and 5 more"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("dry run output lacks %q:\n%s", want, out)
+		}
+	}
+	if strings.Contains(out, "address number 20") {
+		t.Errorf("dry run shows more than 20 lines:\n%s", out)
+	}
+	for _, args := range [][]string{
+		{"--from", "2026-02-03", "--to", "2026-02-02"},
+		{"--from", "2026-02-02T15:00:00Z", "--to", "2026-02-02T14:00:00Z"},
+	} {
+		args = append([]string{"redact", "--channel", "#techrights", "--nick", "doxer"}, args...)
+		if _, errOut, code := run(t, dir, args...); code == 0 || !strings.Contains(errOut, "--to") || !strings.Contains(errOut, "--from") {
+			t.Errorf("%v: %d %q", args, code, errOut)
+		}
+	}
+	if out, _, _ := run(t, dir, "export", "--channel", "#techrights"); strings.Count(out, "doxer") != 25 {
+		t.Errorf("lines were removed:\n%s", out)
 	}
 }
