@@ -458,3 +458,64 @@ func TestRedactDryRunReadsOnly(t *testing.T) {
 		t.Errorf("lines were removed:\n%s", out)
 	}
 }
+
+// demo --keep refuses a directory that is not empty, and leaves a bot.yaml
+// in the one it keeps, with which ask, search and stats work on the demo.
+func TestDemoKeep(t *testing.T) {
+	used := t.TempDir()
+	if err := os.WriteFile(filepath.Join(used, "archive.db"), []byte("my real archive"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, errOut, code := run(t, t.TempDir(), "demo", "--keep", used, "--addr", "127.0.0.1:0")
+	if code == 0 || !strings.Contains(errOut, "not empty") || !strings.Contains(errOut, "archive.db") || !strings.Contains(errOut, "empty or new directory") {
+		t.Fatalf("demo --keep into a used directory: %d %q", code, errOut)
+	}
+	if b, _ := os.ReadFile(filepath.Join(used, "archive.db")); string(b) != "my real archive" {
+		t.Fatalf("demo --keep overwrote a file")
+	}
+
+	keep := filepath.Join(t.TempDir(), "kept")
+	cmd := exec.Command(binary, "demo", "--keep", keep, "--addr", "127.0.0.1:0")
+	cmd.Dir = t.TempDir()
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer cmd.Process.Kill()
+	buf := make([]byte, 4096)
+	var seen string
+	for !strings.Contains(seen, "open http://") {
+		n, err := stdout.Read(buf)
+		seen += string(buf[:n])
+		if err != nil {
+			t.Fatalf("demo --keep: %v %q\n%s", err, seen, stderr.String())
+		}
+	}
+	conf := filepath.Join(keep, "bot.yaml")
+	elsewhere := t.TempDir() // paths in the file are relative to it, not to the current directory
+	if out, _, code := run(t, elsewhere, "check", "-c", conf); code != 0 || strings.TrimSpace(out) != "ok" {
+		t.Errorf("check of the kept demo's bot.yaml: %d %q", code, out)
+	}
+	if out, errOut, code := run(t, elsewhere, "ask", "-c", conf, "!part 10 belarus"); code != 0 || !strings.Contains(out, "Part X") {
+		t.Errorf("ask on the kept demo: %d %q %q", code, out, errOut)
+	}
+	if out, errOut, code := run(t, elsewhere, "search", "-c", conf, "belarus"); code != 0 || !strings.Contains(out, "#techrights") {
+		t.Errorf("search on the kept demo: %d %q %q", code, out, errOut)
+	}
+	if out, errOut, code := run(t, elsewhere, "stats", "-c", conf, "--channel", "#techrights"); code != 0 || !strings.Contains(out, "top talkers") {
+		t.Errorf("stats on the kept demo: %d %q %q", code, out, errOut)
+	}
+	cmd.Process.Signal(os.Interrupt)
+	if err := cmd.Wait(); err != nil {
+		t.Fatalf("demo --keep did not stop cleanly: %v\n%s", err, stderr.String())
+	}
+	// The kept directory is not empty now: a second demo refuses it.
+	if _, errOut, code := run(t, elsewhere, "demo", "--keep", keep, "--addr", "127.0.0.1:0"); code == 0 || !strings.Contains(errOut, "not empty") {
+		t.Errorf("a second demo --keep into the kept directory: %d %q", code, errOut)
+	}
+}
