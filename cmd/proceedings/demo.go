@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -59,7 +60,11 @@ on the kept demo:
 			}
 			ln, err := net.Listen("tcp", addr)
 			if err != nil {
-				return fmt.Errorf("demo: listen on %s: %w (choose another address with --addr 127.0.0.1:8081)", addr, err)
+				err = web.ListenError(addr, err)
+				if errors.Is(err, syscall.EADDRINUSE) {
+					return fmt.Errorf("demo: %w; choose another address with --addr 127.0.0.1:8081", err)
+				}
+				return fmt.Errorf("demo: %w", err)
 			}
 			defer ln.Close()
 			base := "http://" + ln.Addr().String() + "/"

@@ -33,6 +33,26 @@ Gemini twins.
 Start with:  proceedings demo`,
 	SilenceUsage:  true,
 	SilenceErrors: true,
+	PersistentPreRunE: func(*cobra.Command, []string) error {
+		return checkLogFlags()
+	},
+}
+
+// checkLogFlags refuses --log-format and --log-level values the logger
+// does not have, naming the ones it has.
+func checkLogFlags() error {
+	switch flagLogFormat {
+	case "", "text", "json":
+	default:
+		return fmt.Errorf("--log-format %q: use text or json", flagLogFormat)
+	}
+	if flagLogLevel != "" {
+		var l slog.Level
+		if err := l.UnmarshalText([]byte(flagLogLevel)); err != nil {
+			return fmt.Errorf("--log-level %q: use debug, info, warn or error", flagLogLevel)
+		}
+	}
+	return nil
 }
 
 var (
@@ -126,10 +146,7 @@ func setupLogging(w io.Writer, lc config.LogConfig) {
 	}
 	level := lc.Level
 	if flagLogLevel != "" {
-		if err := level.UnmarshalText([]byte(flagLogLevel)); err != nil {
-			fmt.Fprintf(w, "proceedings: --log-level %q: %v; using %s\n", flagLogLevel, err, lc.Level)
-			level = lc.Level
-		}
+		_ = level.UnmarshalText([]byte(flagLogLevel)) // checked by checkLogFlags
 	}
 	opts := &slog.HandlerOptions{Level: level}
 	var h slog.Handler

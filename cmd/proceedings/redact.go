@@ -62,6 +62,9 @@ day) or RFC 3339 instants (2026-02-02T14:03:00Z: --to excludes it).`,
 				return err
 			}
 			defer db.Close()
+			if q, err = resolveRedactChannel(ctx, db, q); err != nil {
+				return err
+			}
 			actor := "cli:" + os.Getenv("USER")
 			res, err := db.Redact(ctx, q, actor, false)
 			if err != nil && ctx.Err() != nil {
@@ -108,6 +111,9 @@ func redactDryRun(ctx context.Context, cfg *config.Config, q archive.RedactQuery
 		return err
 	}
 	defer db.Close()
+	if q, err = resolveRedactChannel(ctx, db, q); err != nil {
+		return err
+	}
 	var lines []string
 	res, err := db.RedactMatches(ctx, q, func(ev archive.Event) error {
 		if len(lines) < dryRunShown {
@@ -132,6 +138,17 @@ func redactDryRun(ctx context.Context, cfg *config.Config, q archive.RedactQuery
 		fmt.Fprintf(out, "  and %d more\n", more)
 	}
 	return nil
+}
+
+// resolveRedactChannel names q's channel as the archive does (it may be
+// given without its prefix).
+func resolveRedactChannel(ctx context.Context, db *archive.DB, q archive.RedactQuery) (archive.RedactQuery, error) {
+	ch, err := findChannel(ctx, db, q.Network, q.Channel)
+	if err != nil {
+		return q, fmt.Errorf("redact: %w", err)
+	}
+	q.Network, q.Channel = ch.Network, ch.Name
+	return q, nil
 }
 
 // parseWhen reads YYYY-MM-DD (the start of that day, or with end the start

@@ -146,7 +146,7 @@ func runBot(cmd *cobra.Command, statusAddr, serveAddr string) error {
 		}
 		ln, err := net.Listen("tcp", serveAddr)
 		if err != nil {
-			return fmt.Errorf("--serve: listen on %s: %w", serveAddr, err)
+			return fmt.Errorf("--serve: %w", web.ListenError(serveAddr, err))
 		}
 		log.Info("serving the site", "url", web.ListenerURL(ln))
 		wg.Add(1)
