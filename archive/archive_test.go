@@ -903,6 +903,54 @@ func TestContains(t *testing.T) {
 	}
 }
 
+// A read-only handle given the configuration's view of what is public
+// follows it, whatever flags the file holds, and writes nothing.
+func TestPublicViewOfAReadOnlyHandle(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "a.db")
+	ctx := context.Background()
+	db, err := Open(ctx, path, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	mustAppend(t, db, msg("#pub", "alice", "minsk in public", t0), msg("#gone", "bob", "minsk made private", t0.Add(time.Minute)))
+	if err := db.SetPublicOnly(ctx, []ChannelRef{{"net", "#pub"}, {"net", "#gone"}}); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+
+	ro, err := Open(ctx, path, Options{ReadOnly: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ro.Close()
+	if res, err := ro.Search(ctx, SearchQuery{Text: "minsk", PublicOnly: true}); err != nil || res.Total != 2 {
+		t.Fatalf("before the view: %+v %v", res, err)
+	}
+	ro.SetPublicView([]ChannelRef{{"net", "#PUB"}})
+	res, err := ro.Search(ctx, SearchQuery{Text: "minsk", PublicOnly: true})
+	if err != nil || res.Total != 1 || res.Hits[0].Nick != "alice" {
+		t.Fatalf("with the view: %+v %v", res, err)
+	}
+	chans, err := ro.Channels(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range chans {
+		if c.Public != (c.Name == "#pub") {
+			t.Errorf("%s: public %v", c.Name, c.Public)
+		}
+	}
+	// The file is unchanged: a handle without the view sees its flags.
+	other, err := Open(ctx, path, Options{ReadOnly: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer other.Close()
+	if c, err := other.FindChannel(ctx, "net", "#gone"); err != nil || !c.Public {
+		t.Errorf("the view wrote to the file: %+v %v", c, err)
+	}
+}
+
 // TestSnippetHighlightsCannotBeForged: a message holding the characters
 // an older version used as highlight markers (U+E000, U+E001) gets no
 // highlight it did not earn, and text that is not valid UTF-8 none at all.

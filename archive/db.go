@@ -52,6 +52,9 @@ type DB struct {
 
 	mu       sync.Mutex
 	channels map[chanKey]int64 // network + folded name → channel id
+	// publicView, when not nil, says which channels this handle treats as
+	// public, in place of the flags stored in the file (SetPublicView).
+	publicView map[chanKey]bool
 
 	w *writer // nil when read-only
 }

@@ -45,6 +45,7 @@ func (db *DB) Channels(ctx context.Context) ([]Channel, error) {
 		}
 		c.First, _ = ParseDate(first)
 		c.Last, _ = ParseDate(last)
+		c.Public = db.isPublic(c.Network, c.Name, c.Public)
 		out = append(out, c)
 	}
 	return out, rows.Err()
@@ -129,7 +130,43 @@ func (db *DB) SetPublicOnly(ctx context.Context, public []ChannelRef) error {
 	for _, c := range created {
 		db.cacheChannel(c.network, c.name, c.id)
 	}
+	db.mu.Lock()
+	if db.publicView != nil {
+		db.publicView = viewOf(public)
+	}
+	db.mu.Unlock()
 	return nil
+}
+
+// SetPublicView makes this handle treat the listed channels as public and
+// every other channel as private, in Channels, FindChannel and searches
+// with PublicOnly, whatever the file's own flags say. It writes nothing, so
+// a read-only handle (ask, search, serve) follows the configuration it was
+// opened with even when no writer has synced the flags since the
+// configuration changed. SetPublicOnly on the same handle replaces the view.
+func (db *DB) SetPublicView(public []ChannelRef) {
+	db.mu.Lock()
+	defer db.mu.Unlock()
+	db.publicView = viewOf(public)
+}
+
+func viewOf(public []ChannelRef) map[chanKey]bool {
+	view := make(map[chanKey]bool, len(public))
+	for _, c := range public {
+		view[chanKey{c.Network, FoldChannel(c.Name)}] = true
+	}
+	return view
+}
+
+// isPublic is a channel's public flag as this handle sees it: stored is
+// the file's own flag.
+func (db *DB) isPublic(network, name string, stored bool) bool {
+	db.mu.Lock()
+	defer db.mu.Unlock()
+	if db.publicView == nil {
+		return stored
+	}
+	return db.publicView[chanKey{network, FoldChannel(name)}]
 }
 
 // ChannelRef names a channel log.

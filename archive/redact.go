@@ -34,11 +34,8 @@ func (db *DB) Redact(ctx context.Context, q RedactQuery, actor string, dryRun bo
 	if err := db.writable(); err != nil {
 		return RedactResult{}, err
 	}
-	if q.Channel == "" {
-		return RedactResult{}, errors.New("redact: name the channel")
-	}
-	if q.Nick == "" && q.From.IsZero() && q.To.IsZero() && q.Match == "" {
-		return RedactResult{}, errors.New("redact: name a nick, a time range or a text to match; removing a whole channel's log is not what redact is for")
+	if err := q.check(); err != nil {
+		return RedactResult{}, err
 	}
 	ch, err := db.FindChannel(ctx, q.Network, q.Channel)
 	if err != nil {
@@ -56,24 +53,7 @@ func (db *DB) Redact(ctx context.Context, q RedactQuery, actor string, dryRun bo
 	if err := indexPending(ctx, tx); err != nil {
 		return RedactResult{}, fmt.Errorf("redact: %w", err)
 	}
-	where := "channel = ?"
-	args := []any{ch.ID}
-	if q.Nick != "" {
-		where += " AND nick = ? COLLATE NOCASE"
-		args = append(args, q.Nick)
-	}
-	if !q.From.IsZero() {
-		where += " AND ts >= ?"
-		args = append(args, ms(q.From))
-	}
-	if !q.To.IsZero() {
-		where += " AND ts < ?"
-		args = append(args, ms(q.To))
-	}
-	if q.Match != "" {
-		where += " AND instr(lower(text), lower(?)) > 0"
-		args = append(args, q.Match)
-	}
+	where, args := q.where("", ch.ID)
 	rows, err := tx.QueryContext(ctx, "SELECT ts FROM events WHERE "+where, args...)
 	if err != nil {
 		return RedactResult{}, fmt.Errorf("redact: %w", err)
@@ -142,6 +122,98 @@ func (db *DB) Redact(ctx context.Context, q RedactQuery, actor string, dryRun bo
 	}
 	if err := tx.Commit(); err != nil {
 		return RedactResult{}, fmt.Errorf("redact: commit: %w", err)
+	}
+	return res, nil
+}
+
+// check refuses a query that selects a whole log or nothing at all.
+func (q RedactQuery) check() error {
+	if q.Channel == "" {
+		return errors.New("redact: name the channel")
+	}
+	if q.Nick == "" && q.From.IsZero() && q.To.IsZero() && q.Match == "" {
+		return errors.New("redact: name a nick, a time range or a text to match; removing a whole channel's log is not what redact is for")
+	}
+	if !q.From.IsZero() && !q.To.IsZero() && !q.To.After(q.From) {
+		return fmt.Errorf("redact: the range ends (%s) before it starts (%s): it selects nothing", q.To.UTC().Format(time.RFC3339), q.From.UTC().Format(time.RFC3339))
+	}
+	return nil
+}
+
+// where is the SQL condition selecting q's events of channel id; prefix
+// qualifies the events table's columns ("e." in a join).
+func (q RedactQuery) where(prefix string, id int64) (string, []any) {
+	where := prefix + "channel = ?"
+	args := []any{id}
+	if q.Nick != "" {
+		where += " AND " + prefix + "nick = ? COLLATE NOCASE"
+		args = append(args, q.Nick)
+	}
+	if !q.From.IsZero() {
+		where += " AND " + prefix + "ts >= ?"
+		args = append(args, ms(q.From))
+	}
+	if !q.To.IsZero() {
+		where += " AND " + prefix + "ts < ?"
+		args = append(args, ms(q.To))
+	}
+	if q.Match != "" {
+		where += " AND instr(lower(" + prefix + "text), lower(?)) > 0"
+		args = append(args, q.Match)
+	}
+	return where, args
+}
+
+// RedactMatches calls fn, in time order, for each event Redact would remove
+// with q, and returns how many there are and on which days (each day with
+// the number of its events that match). It only reads: a dry run needs no
+// writable archive. nil fn only counts.
+func (db *DB) RedactMatches(ctx context.Context, q RedactQuery, fn func(Event) error) (RedactResult, error) {
+	if err := q.check(); err != nil {
+		return RedactResult{}, err
+	}
+	ch, err := db.FindChannel(ctx, q.Network, q.Channel)
+	if err != nil {
+		return RedactResult{}, fmt.Errorf("redact: %w", err)
+	}
+	ctx, cancel := context.WithTimeout(ctx, 10*time.Minute)
+	defer cancel()
+	where, args := q.where("e.", ch.ID)
+	rows, err := db.ro.QueryContext(ctx, "SELECT "+eventColumns+" FROM events e JOIN channels c ON c.id = e.channel WHERE "+where+" ORDER BY e.ts, e.id", args...)
+	if err != nil {
+		return RedactResult{}, fmt.Errorf("redact: %w", err)
+	}
+	defer rows.Close()
+	var res RedactResult
+	agg := newDayAgg(db.loc)
+	perDay := map[string]int{}
+	var order []string
+	for rows.Next() {
+		var ev Event
+		if err := scanEvent(rows, &ev); err != nil {
+			return RedactResult{}, fmt.Errorf("redact: %w", err)
+		}
+		day := agg.dayOf(ev.Time)
+		if perDay[day] == 0 {
+			order = append(order, day)
+		}
+		perDay[day]++
+		res.Events++
+		if fn != nil {
+			if err := fn(ev); err != nil {
+				return RedactResult{}, err
+			}
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return RedactResult{}, fmt.Errorf("redact: %w", err)
+	}
+	for _, day := range order {
+		d, err := ParseDate(day)
+		if err != nil {
+			return RedactResult{}, err
+		}
+		res.Days = append(res.Days, DayInfo{Channel: ch.ID, Day: d, Events: perDay[day]})
 	}
 	return res, nil
 }

@@ -2,6 +2,7 @@ package archive
 
 import (
 	"context"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -78,5 +79,46 @@ func TestRedact(t *testing.T) {
 	}
 	if _, err := db.Redact(ctx, RedactQuery{Channel: "#nosuch", Nick: "x"}, "admin", false); err == nil {
 		t.Error("redact in an unknown channel was accepted")
+	}
+}
+
+// RedactMatches lists what a redaction would remove on a read-only handle,
+// and a range that ends before it starts is refused, not matched as empty.
+func TestRedactMatchesReadOnly(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "a.db")
+	ctx := context.Background()
+	db, err := Open(ctx, path, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	mustAppend(t, db,
+		msg("#c", "troll", "secret one", t0),
+		msg("#c", "alice", "keep", t0.Add(time.Minute)),
+		msg("#c", "troll", "secret two", t0.Add(24*time.Hour)),
+	)
+	db.Close()
+	ro, err := Open(ctx, path, Options{ReadOnly: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ro.Close()
+	var texts []string
+	res, err := ro.RedactMatches(ctx, RedactQuery{Channel: "#c", Nick: "TROLL"}, func(ev Event) error {
+		texts = append(texts, ev.Text)
+		return nil
+	})
+	if err != nil || res.Events != 2 || len(res.Days) != 2 || res.Days[0].Events != 1 || strings.Join(texts, "|") != "secret one|secret two" {
+		t.Fatalf("matches: %+v %q %v", res, texts, err)
+	}
+	for _, q := range []RedactQuery{
+		{Channel: "#c", From: t0.Add(time.Hour), To: t0},
+		{Channel: "#c", From: t0, To: t0},
+	} {
+		if _, err := ro.RedactMatches(ctx, q, nil); err == nil || !strings.Contains(err.Error(), "before it starts") {
+			t.Errorf("reversed range %v–%v: %v", q.From, q.To, err)
+		}
+		if _, err := ro.Redact(ctx, q, "admin", true); err == nil {
+			t.Errorf("Redact on a read-only handle succeeded")
+		}
 	}
 }

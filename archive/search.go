@@ -245,7 +245,7 @@ func (db *DB) searchChannels(ctx context.Context, q SearchQuery) ([]int64, error
 		}
 		return q.ChannelIDs, nil
 	}
-	rows, err := db.ro.QueryContext(ctx, "SELECT id, public FROM channels")
+	rows, err := db.ro.QueryContext(ctx, "SELECT id, network, name, public FROM channels")
 	if err != nil {
 		return nil, fmt.Errorf("search: %w", err)
 	}
@@ -258,11 +258,12 @@ func (db *DB) searchChannels(ctx context.Context, q SearchQuery) ([]int64, error
 	all := true
 	for rows.Next() {
 		var id int64
+		var network, name string
 		var public bool
-		if err := rows.Scan(&id, &public); err != nil {
+		if err := rows.Scan(&id, &network, &name, &public); err != nil {
 			return nil, fmt.Errorf("search: %w", err)
 		}
-		ok := public && (len(wanted) == 0 || wanted[id])
+		ok := db.isPublic(network, name, public) && (len(wanted) == 0 || wanted[id])
 		if ok {
 			allowed = append(allowed, id)
 		} else {

@@ -60,6 +60,18 @@ type Config struct {
 	// Warnings are weaknesses that do not stop the file from loading,
 	// such as an admin entry anyone can match; check prints them.
 	Warnings []Problem
+
+	// writes are the paths the bot writes to, with the key and line they
+	// come from, for CheckPaths.
+	writes []writePath
+}
+
+// writePath is a path the configuration has proceedings write to.
+type writePath struct {
+	key  string
+	line int
+	path string
+	dir  bool // a directory (site.out), else a file (archive)
 }
 
 // Network is one IRC network the bot connects to.

@@ -214,6 +214,9 @@ func TestProblems(t *testing.T) {
 		{"bad status_addr", minimal + "status_addr: localhost\n", 9, "status_addr", "want an address like 127.0.0.1:9102"},
 		{"duplicate series part", minimal + "series:\n  - name: S\n    parts:\n      - {n: 1, title: a}\n      - {n: 1, title: b}\n", 13, "series[0].parts[1].n", "part 1 is listed twice"},
 		{"bad allow_hosts", minimal + "titles:\n  allow_hosts: [\"http://x\"]\n", 10, "titles.allow_hosts[0]", "want a host name, IP address or CIDR prefix"},
+		{"both forms hide no problem", strings.Replace(minimal, `  - name: "#chan"`, "  - name: \"#chan\"\n  - name: \"#chan\"", 1) + "networks:\n  - {name: libera, server: {host: irc.libera.chat}, nick: bot}\n", 6, "channels[1].name", "listed twice (first on line 5)"},
+		{"both forms still named", strings.Replace(minimal, `  - name: "#chan"`, "  - name: \"#chan\"\n  - name: \"#chan\"", 1) + "networks:\n  - {name: libera, server: {host: irc.libera.chat}, nick: bot}\n", 10, "networks", "cannot be combined"},
+		{"tab in the indentation", "nick: x\nserver:\n\thost: irc.example.org\narchive: a.db\n", 3, "", "is indented with a tab: YAML indentation must use spaces"},
 		{"second document", minimal + "---\nnick: x\n", 9, "", "a second YAML document"},
 		{"syntax error", "nick: [a\nserver: x\n", 1, "", "not valid YAML"},
 		{"empty file", "", 0, "", "the file is empty"},
@@ -613,5 +616,33 @@ func TestNoCascade(t *testing.T) {
 				t.Errorf("problems = %v, want exactly one, about %s", ps, tt.key)
 			}
 		})
+	}
+}
+
+// CheckPaths reports an archive or site output that cannot be written, with
+// the key and line it comes from and why.
+func TestCheckPaths(t *testing.T) {
+	dir := t.TempDir()
+	data := strings.Replace(minimal, "archive: data/a.db", "archive: /proc/no/such/a.db", 1) + "  out: /proc/no/out\n"
+	c, err := Parse([]byte(data), filepath.Join(dir, "bot.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ps := c.CheckPaths()
+	got := fmt.Sprint(ps)
+	if len(ps) != 2 || ps[0].Key != "archive" || ps[0].Line != 6 || ps[1].Key != "site.out" || ps[1].Line != 9 ||
+		!strings.Contains(got, "/proc") || !strings.Contains(got, "cannot") {
+		t.Errorf("problems = %q", got)
+	}
+	// Paths that can be created, or written, are fine; nothing is left behind.
+	c, err = Parse([]byte(minimal), filepath.Join(dir, "bot.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ps := c.CheckPaths(); len(ps) != 0 {
+		t.Errorf("problems of writable paths: %q", ps)
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) != 0 {
+		t.Errorf("CheckPaths left %v in %s", entries, dir)
 	}
 }

@@ -99,6 +99,10 @@ func decodeFile(data []byte, root positioner, probs *problems) bool {
 			line, _ = strconv.Atoi(m[1])
 			msg = m[2]
 		}
+		if tab := tabIndented(data); tab > 0 {
+			probs.add(tab, "", "not valid YAML: the line is indented with a tab: YAML indentation must use spaces (%s)", msg)
+			return false
+		}
 		probs.add(line, "", "not valid YAML: %s", msg)
 		return false
 	}
@@ -112,6 +116,18 @@ func decodeFile(data []byte, root positioner, probs *problems) bool {
 	}
 	d.value(n, "", 0, v, "", "")
 	return true
+}
+
+// tabIndented returns the number of the first line whose indentation holds
+// a tab, 0 when none does.
+func tabIndented(data []byte) int {
+	for i, line := range bytes.Split(data, []byte("\n")) {
+		indent := line[:len(line)-len(bytes.TrimLeft(line, " \t"))]
+		if bytes.IndexByte(indent, '\t') >= 0 && len(bytes.TrimSpace(line)) > 0 {
+			return i + 1
+		}
+	}
+	return 0
 }
 
 // spend charges one node against the budget and says whether to go on.

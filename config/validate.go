@@ -23,6 +23,7 @@ type validator struct {
 	probs *problems
 	dir   string    // directory of the config file: the base of relative paths
 	warns []Problem // weaknesses that do not stop the file from loading
+	quiet bool      // report no missing keys (see networks)
 }
 
 func (v *validator) bad(p *pos, format string, args ...any) { v.probs.at(p, format, args...) }
@@ -35,7 +36,7 @@ func (v *validator) warn(p *pos, format string, args ...any) {
 // missing reports a required key that is absent, unless a problem about it
 // was reported already.
 func (v *validator) missing(p *pos, format string, args ...any) {
-	if !p.Reported {
+	if !p.Reported && !v.quiet {
 		v.probs.at(p, format, args...)
 	}
 }
@@ -49,10 +50,16 @@ func (v *validator) config(raw *rawConfig) *Config {
 
 	if raw.Archive.Set && raw.Archive.V != "" {
 		c.Archive = v.path(raw.Archive.V)
+		c.writes = append(c.writes, writePath{key: raw.Archive.Key, line: raw.Archive.Line, path: c.Archive})
 	} else {
 		v.missing(&raw.Archive.pos, "missing; the SQLite archive file, e.g. archive: data/archive.db")
 	}
 	v.site(&raw.Site, &c.Site)
+	outLine := 0
+	if raw.Site.Out.Set {
+		outLine = raw.Site.Out.Line
+	}
+	c.writes = append(c.writes, writePath{key: "site.out", line: outLine, path: c.Site.Out, dir: true})
 	for i := range raw.Feeds.V {
 		c.Feeds = append(c.Feeds, v.feed(&raw.Feeds.V[i], c))
 	}
@@ -107,6 +114,14 @@ func singleKeys(raw *rawConfig) []*pos {
 		&raw.SASL.pos, &raw.NickServ.pos, &raw.Network.pos, &raw.Channels.pos, &raw.Relays.pos}
 }
 
+// singleNetwork is the network of the single-network form's top-level keys.
+func singleNetwork(raw *rawConfig) *rawNetwork {
+	return &rawNetwork{
+		pos: raw.pos, Server: raw.Server, Nick: raw.Nick, AltNicks: raw.AltNicks, User: raw.User,
+		RealName: raw.RealName, SASL: raw.SASL, NickServ: raw.NickServ, Channels: raw.Channels, Relays: raw.Relays,
+	}
+}
+
 func (v *validator) networks(raw *rawConfig) []Network {
 	var nets []Network
 	if given(&raw.Networks.pos) {
@@ -118,6 +133,11 @@ func (v *validator) networks(raw *rawConfig) []Network {
 		}
 		if len(found) > 0 {
 			v.bad(&raw.Networks.pos, "cannot be combined with the single-network keys at the top level: %s; move them into an entry of networks", strings.Join(found, ", "))
+			// What is wrong in those keys is reported too, so that moving
+			// them does not reveal new problems; not what they lack.
+			v.quiet = true
+			v.network(singleNetwork(raw), &raw.Network)
+			v.quiet = false
 		}
 		if len(raw.Networks.V) == 0 {
 			v.bad(&raw.Networks.pos, "empty; add at least one network (- name: libera, server: {host: irc.libera.chat}, nick: …)")
@@ -126,11 +146,7 @@ func (v *validator) networks(raw *rawConfig) []Network {
 			nets = append(nets, v.network(&raw.Networks.V[i], &raw.Networks.V[i].Name))
 		}
 	} else {
-		rn := rawNetwork{
-			pos: raw.pos, Server: raw.Server, Nick: raw.Nick, AltNicks: raw.AltNicks, User: raw.User,
-			RealName: raw.RealName, SASL: raw.SASL, NickServ: raw.NickServ, Channels: raw.Channels, Relays: raw.Relays,
-		}
-		nets = append(nets, v.network(&rn, &raw.Network))
+		nets = append(nets, v.network(singleNetwork(raw), &raw.Network))
 	}
 	seen := map[string]*pos{}
 	for i := range nets {

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"strings"
+	"syscall"
 	"time"
 )
 
@@ -43,12 +45,24 @@ func NewHTTPServer(h http.Handler) *http.Server {
 func ListenAndServe(ctx context.Context, addr string, h http.Handler, ready func(url string)) error {
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
-		return fmt.Errorf("listen on %s: %w (is another server using the port?)", addr, err)
+		return ListenError(addr, err)
 	}
 	if ready != nil {
 		ready(ListenerURL(ln))
 	}
 	return Serve(ctx, ln, h)
+}
+
+// ListenError explains a failed net.Listen on addr: the port is taken, or
+// the address is not host:port.
+func ListenError(addr string, err error) error {
+	switch {
+	case errors.Is(err, syscall.EADDRINUSE):
+		return fmt.Errorf("listen on %s: %w (is another server using the port?)", addr, err)
+	case strings.Contains(err.Error(), "missing port in address"), strings.Contains(err.Error(), "too many colons"):
+		return fmt.Errorf("listen on %s: %w (give host:port, e.g. 127.0.0.1:8080)", addr, err)
+	}
+	return fmt.Errorf("listen on %s: %w", addr, err)
 }
 
 // Serve is ListenAndServe on a listener the caller opened; it closes ln.

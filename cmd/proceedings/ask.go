@@ -14,10 +14,11 @@ import (
 func init() {
 	var network, channel, nick, userhost, account string
 	cmd := &cobra.Command{
-		Use:   "ask LINE",
+		Use:   "ask LINE…",
 		Short: "Answer a command line offline, against the archive, exactly as the bot would",
 		Long: `ask runs one line through the bot's command router against the archive and
-prints the lines the bot would say, one per line, nothing else. Without
+prints the lines the bot would say, one per line, nothing else. Several
+arguments are joined with spaces into one line (ask !part 10). Without
 --channel the line counts as a private message (so "part 10" works without
 the prefix); with --channel it counts as said in that channel.
 
@@ -29,7 +30,7 @@ Lines the bot would not answer (not a command, an unknown command, an admin
 command from someone who is not an admin) print nothing; a note goes to
 stderr. Admin commands need the running bot. The archive is opened
 read-only, except for !optout and !optin, which change it.`,
-		Args: cobra.ExactArgs(1),
+		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			cfg, err := loadConfig(cmd)
 			if err != nil {
@@ -39,7 +40,7 @@ read-only, except for !optout and !optin, which change it.`,
 			if err != nil {
 				return err
 			}
-			line := args[0]
+			line := strings.Join(args, " ") // ask !part 10 without quotes is one line
 			c, isCmd := bot.ParseCommand(line, cfg.Commands.Prefix, net.Nick, channel == "")
 			readOnly := !isCmd || (c.Name != "optout" && c.Name != "optin")
 			ctx := cmd.Context()

@@ -2,10 +2,12 @@ package main
 
 import (
 	"context"
+	"os"
 	"path/filepath"
 	"regexp"
 	"slices"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -101,5 +103,39 @@ func TestAsk(t *testing.T) {
 	}
 	if _, _, code := run(t, dir, "ask"); code == 0 {
 		t.Error("ask without a line succeeded")
+	}
+}
+
+// A channel made private in bot.yaml after its lines were recorded is not
+// searched by ask, even though only run rewrites the archive's own flag and
+// ask opens the archive read-only.
+func TestAskTakesPublicFromTheConfiguration(t *testing.T) {
+	dir := writeConfig(t, minimalConfig)
+	ctx := context.Background()
+	db, err := archive.Open(ctx, filepath.Join(dir, "data/archive.db"), archive.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := db.SetPublicOnly(ctx, []archive.ChannelRef{{Network: "testnet", Name: "#techrights"}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Append(ctx, archive.Event{Network: "testnet", Channel: "#techrights", Kind: archive.KindMessage, Nick: "alice",
+		Text: "a secret about minsk", Time: time.Date(2026, 2, 2, 14, 3, 0, 0, time.UTC)}); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	if out, errOut, _ := run(t, dir, "ask", "!search minsk"); !strings.Contains(out, "secret") {
+		t.Fatalf("while public, ask does not find the line: %q %q", out, errOut)
+	}
+	private := strings.Replace(minimalConfig, "public: true", "public: false", 1)
+	if err := os.WriteFile(filepath.Join(dir, "bot.yaml"), []byte(private), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out, errOut, code := run(t, dir, "ask", "!search minsk")
+	if code != 0 || strings.Contains(out, "secret") {
+		t.Fatalf("after the channel was made private, ask says (exit %d): %q %q", code, out, errOut)
+	}
+	if out, _, _ := run(t, dir, "ask", "!seen alice", "--nick", "bob"); strings.Contains(out, "secret") {
+		t.Errorf("!seen of a private channel: %q", out)
 	}
 }

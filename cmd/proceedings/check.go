@@ -21,7 +21,9 @@ It also tries every secret the file names (password_env, password_file) and
 warns, on standard error, about each one that cannot be read here (run needs
 them); it never prints a secret's value. Entries that load but weaken the
 bot's trust (an admin named by nick alone, a mask that matches every host)
-are warned about there too, with their line and what to write instead.`,
+are warned about there too, with their line and what to write instead.
+It also makes sure that the archive and site.out can be written or created
+here (it creates and removes a probe file in their directory).`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			cfg, err := config.Load(flagConfig)
@@ -39,6 +41,10 @@ are warned about there too, with their line and what to write instead.`,
 					fmt.Fprintf(cmd.OutOrStdout(), "%s: feeds[%d].format: %v\n", flagConfig, i, err)
 					bad++
 				}
+			}
+			for _, p := range cfg.CheckPaths() {
+				fmt.Fprintf(cmd.OutOrStdout(), "%s:%s\n", flagConfig, p)
+				bad++
 			}
 			if bad > 0 {
 				return exitError{code: 1, msg: fmt.Sprintf("%s has %d problem(s)", flagConfig, bad)}

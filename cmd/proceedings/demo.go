@@ -9,6 +9,8 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"strings"
+	"syscall"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -29,14 +31,26 @@ func init() {
 		Short: "Load the shipped sample archive, render it and serve it on localhost",
 		Long: `demo needs no network and no configuration. It loads the sample logs and
 feed shipped in the binary into a temporary archive, renders the site and
-serves it, printing the URL. Ctrl-C stops it and removes the temporary files
-(unless --keep names a directory to keep them in).`,
+serves it, printing the URL. Ctrl-C stops it and removes the temporary files.
+
+--keep DIR builds the demo in DIR instead and keeps it: DIR must be new or
+empty (the demo never mixes into an archive of yours). It holds archive.db,
+public/, content/ and a bot.yaml for them, so that the other commands work
+on the kept demo:
+
+  proceedings demo --keep /tmp/demo
+  proceedings -c /tmp/demo/bot.yaml search belarus
+  proceedings -c /tmp/demo/bot.yaml ask '!part 10 belarus'`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			setupLogging(cmd.ErrOrStderr(), demoLogConfig())
 			ctx := cmd.Context()
 			dir := keep
-			if dir == "" {
+			if dir != "" {
+				if err := emptyDir(dir); err != nil {
+					return err
+				}
+			} else {
 				tmp, err := os.MkdirTemp("", "proceedings-demo-")
 				if err != nil {
 					return err
@@ -46,7 +60,11 @@ serves it, printing the URL. Ctrl-C stops it and removes the temporary files
 			}
 			ln, err := net.Listen("tcp", addr)
 			if err != nil {
-				return fmt.Errorf("demo: listen on %s: %w (choose another address with --addr 127.0.0.1:8081)", addr, err)
+				err = web.ListenError(addr, err)
+				if errors.Is(err, syscall.EADDRINUSE) {
+					return fmt.Errorf("demo: %w; choose another address with --addr 127.0.0.1:8081", err)
+				}
+				return fmt.Errorf("demo: %w", err)
 			}
 			defer ln.Close()
 			base := "http://" + ln.Addr().String() + "/"
@@ -55,6 +73,12 @@ serves it, printing the URL. Ctrl-C stops it and removes the temporary files
 				return err
 			}
 			defer db.Close()
+			if keep != "" {
+				if err := writeDemoConfig(ctx, db, dir, base); err != nil {
+					return err
+				}
+				fmt.Fprintf(cmd.OutOrStdout(), "proceedings demo: kept in %s; try  proceedings -c %s search belarus\n", dir, filepath.Join(dir, "bot.yaml"))
+			}
 			fmt.Fprintf(cmd.OutOrStdout(), "proceedings demo: %d days rendered (%d lines) into %s\n", stats.Days, stats.Events, filepath.Join(dir, "public"))
 			fmt.Fprintf(cmd.OutOrStdout(), "open %s  (Ctrl-C to stop)\n", base)
 			site, err := web.New(web.Options{Archive: db, SiteDir: filepath.Join(dir, "public"), Title: demoTitle, BaseURL: base})
@@ -65,7 +89,7 @@ serves it, printing the URL. Ctrl-C stops it and removes the temporary files
 		},
 	}
 	cmd.Flags().StringVar(&addr, "addr", "127.0.0.1:8080", "the address to serve on (port 0 picks a free one)")
-	cmd.Flags().StringVar(&keep, "keep", "", "build the demo in this directory and keep it (archive.db, public/, content/)")
+	cmd.Flags().StringVar(&keep, "keep", "", "build the demo in this new or empty directory and keep it (archive.db, public/, content/, bot.yaml)")
 	rootCmd.AddCommand(cmd)
 }
 
@@ -186,6 +210,73 @@ func copyFS(dir string, fsys fs.FS, root string) error {
 		}
 		return os.WriteFile(target, data, 0o644)
 	})
+}
+
+// emptyDir makes sure dir is a directory with nothing in it, creating it
+// when it does not exist.
+func emptyDir(dir string) error {
+	entries, err := os.ReadDir(dir)
+	if errors.Is(err, fs.ErrNotExist) {
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			return fmt.Errorf("demo --keep: %w", err)
+		}
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("demo --keep %s: %w (give an empty or new directory)", dir, err)
+	}
+	if len(entries) == 0 {
+		return nil
+	}
+	names := make([]string, 0, 5)
+	for _, e := range entries[:min(len(entries), 5)] {
+		names = append(names, e.Name())
+	}
+	more := ""
+	if len(entries) > len(names) {
+		more = fmt.Sprintf(" and %d more", len(entries)-len(names))
+	}
+	return fmt.Errorf("demo --keep %s: the directory is not empty (it holds %s%s); the demo would mix into it and overwrite files: give an empty or new directory",
+		dir, strings.Join(names, ", "), more)
+}
+
+// writeDemoConfig writes dir/bot.yaml, the configuration of a kept demo:
+// its paths are relative to the file, so proceedings -c dir/bot.yaml ask,
+// search and stats work on the demo from anywhere.
+func writeDemoConfig(ctx context.Context, db *archive.DB, dir, baseURL string) error {
+	chans, err := db.Channels(ctx)
+	if err != nil {
+		return err
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, `# The configuration of a demo kept by proceedings demo --keep. Paths are
+# relative to this file. Use it with the commands that read the archive:
+#   proceedings -c %[1]s search belarus
+#   proceedings -c %[1]s ask '!part 10 belarus'
+#   proceedings -c %[1]s stats --channel '#techrights'
+# Its server is a placeholder: it is not meant for proceedings run.
+nick: proceedings
+server: {host: irc.example.org}
+network: %[2]q
+channels:
+`, filepath.Join(dir, "bot.yaml"), demo.Network)
+	for _, c := range chans {
+		if c.Network == demo.Network {
+			fmt.Fprintf(&b, "  - {name: %q, public: true}\n", c.Name)
+		}
+	}
+	fmt.Fprintf(&b, `archive: archive.db
+site:
+  base_url: %q
+  title: %q
+  timezone: %q
+  out: public
+  content: content
+`, baseURL, demoTitle, demo.Zone)
+	if err := os.WriteFile(filepath.Join(dir, "bot.yaml"), []byte(b.String()), 0o644); err != nil {
+		return fmt.Errorf("demo --keep: %w", err)
+	}
+	return nil
 }
 
 // demoLogConfig is the logging of a command that reads no configuration.

@@ -42,7 +42,7 @@ Our own format is the one of the .txt day pages, documented in the README.`,
 				return err
 			}
 			defer db.Close()
-			ch, err := db.FindChannel(ctx, network, channel)
+			ch, err := findChannel(ctx, db, network, channel)
 			if err != nil {
 				return err
 			}
@@ -65,11 +65,19 @@ Our own format is the one of the .txt day pages, documented in the README.`,
 				if (!first.IsZero() && d.Day.Before(first)) || (!last.IsZero() && last.Before(d.Day)) {
 					continue
 				}
+				var err error
 				if outDir != "" {
-					if err := exportDayFile(ctx, db, ch, d.Day, format, outDir); err != nil {
-						return err
+					err = exportDayFile(ctx, db, ch, d.Day, format, outDir)
+				} else {
+					err = exportDay(ctx, db, ch, d.Day, ew)
+				}
+				if err != nil && ctx.Err() != nil {
+					if outDir != "" {
+						return fmt.Errorf("export interrupted after %d day file(s) in %s, each one complete: %w", written, outDir, err)
 					}
-				} else if err := exportDay(ctx, db, ch, d.Day, ew); err != nil {
+					return fmt.Errorf("export interrupted after %d day(s): %w", written, err)
+				}
+				if err != nil {
 					return err
 				}
 				written++
@@ -106,7 +114,10 @@ func dayRange(date, from, to string) (first, last archive.Date, err error) {
 		if from != "" || to != "" {
 			return first, last, errors.New("give either --date or --from/--to, not both")
 		}
-		from, to = date, date
+		if first, err = archive.ParseDate(date); err != nil {
+			return first, last, fmt.Errorf("--date: %w", err)
+		}
+		return first, first, nil
 	}
 	if from != "" {
 		if first, err = archive.ParseDate(from); err != nil {
@@ -148,6 +159,11 @@ func exportDayFile(ctx context.Context, db *archive.DB, ch archive.Channel, day 
 		return fmt.Errorf("export: %w", err)
 	}
 	defer os.Remove(tmp.Name())
+	// Readable by all, as render writes its pages (CreateTemp makes 0600).
+	if err := tmp.Chmod(0o644); err != nil {
+		tmp.Close()
+		return fmt.Errorf("export: %w", err)
+	}
 	bw := bufio.NewWriterSize(tmp, 1<<16)
 	ew, err := logs.NewFormatWriter(format, bw, db.Location())
 	if err == nil {

@@ -13,6 +13,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/schollz/progressbar/v3"
@@ -162,6 +163,9 @@ func logFiles(paths []string) ([]string, int64, error) {
 			return nil, 0, fmt.Errorf("import: %w", err)
 		}
 		if !info.IsDir() {
+			if !info.Mode().IsRegular() {
+				return nil, 0, fmt.Errorf("import: %s is %s, not a regular file: import reads only log files and directories of them (save the stream to a file first)", p, specialKind(info.Mode()))
+			}
 			files = append(files, p)
 			total += info.Size()
 			continue
@@ -189,6 +193,24 @@ func logFiles(paths []string) ([]string, int64, error) {
 		return nil, 0, errors.New("import: no files found in the given paths")
 	}
 	return files, total, nil
+}
+
+// specialKind names the kind of a file that is neither regular nor a
+// directory.
+func specialKind(m fs.FileMode) string {
+	switch {
+	case m&fs.ModeNamedPipe != 0:
+		return "a named pipe (FIFO)"
+	case m&fs.ModeSocket != 0:
+		return "a socket"
+	case m&fs.ModeCharDevice != 0:
+		return "a character device"
+	case m&fs.ModeDevice != 0:
+		return "a block device"
+	case m&fs.ModeIrregular != 0:
+		return "an irregular file"
+	}
+	return "a special file (" + m.Type().String() + ")"
 }
 
 type importSummary struct {
@@ -227,11 +249,18 @@ func (s *importSummary) print(w io.Writer, took time.Duration) {
 
 // importFile streams one file into the archive.
 func importFile(ctx context.Context, im *archive.Importer, path string, opt logs.Options, bar *progressbar.ProgressBar, sum *importSummary) error {
-	f, err := os.Open(path)
+	// O_NONBLOCK: should the file have become a FIFO since it was listed,
+	// opening it does not wait for a writer; the check below refuses it.
+	f, err := os.OpenFile(path, os.O_RDONLY|syscall.O_NONBLOCK, 0)
 	if err != nil {
 		return fmt.Errorf("import: %w", err)
 	}
 	defer f.Close()
+	if info, err := f.Stat(); err != nil {
+		return fmt.Errorf("import: %w", err)
+	} else if !info.Mode().IsRegular() {
+		return fmt.Errorf("import: %s is %s, not a regular file", path, specialKind(info.Mode()))
+	}
 	var r io.Reader = bufio.NewReaderSize(f, 1<<16)
 	if bar != nil {
 		pr := progressbar.NewReader(r, bar)

@@ -130,3 +130,40 @@ func writeIrssiDays(t testing.TB, dir string, days, perDay int) int {
 	}
 	return total
 }
+
+// A named pipe, a device or a socket given to import is refused before it
+// is opened (opening a FIFO would wait for a writer forever); a symlink to
+// a regular file is read.
+func TestImportRefusesSpecialFiles(t *testing.T) {
+	dir := writeConfig(t, minimalConfig)
+	fifo := filepath.Join(dir, "pipe.log")
+	if err := syscall.Mkfifo(fifo, 0o644); err != nil {
+		t.Skipf("mkfifo: %v", err)
+	}
+	for _, tc := range []struct{ path, want string }{
+		{fifo, "named pipe"},
+		{"/dev/null", "device"},
+	} {
+		ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+		cmd := exec.CommandContext(ctx, binary, "import", "--channel", "#techrights", tc.path)
+		cmd.Dir = dir
+		out, err := cmd.CombinedOutput()
+		hung := ctx.Err() != nil
+		cancel()
+		if hung {
+			t.Fatalf("import %s hung", tc.path)
+		}
+		if err == nil || !strings.Contains(string(out), tc.want) || !strings.Contains(string(out), tc.path) {
+			t.Errorf("import %s: %v\n%s", tc.path, err, out)
+		}
+	}
+	real := filepath.Join(dir, "real.log")
+	os.WriteFile(real, []byte("--- Log opened Mon Feb 02 14:00:00 2026\n14:03 <alice> hello\n"), 0o644)
+	link := filepath.Join(dir, "link.log")
+	if err := os.Symlink(real, link); err != nil {
+		t.Fatal(err)
+	}
+	if out, errOut, code := run(t, dir, "import", "--channel", "#techrights", "--timezone", "UTC", link); code != 0 || !strings.Contains(out, "added: 1") {
+		t.Errorf("import of a symlink to a file: %d %s %s", code, out, errOut)
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -34,6 +35,11 @@ Blank lines and lines starting with # are skipped.`,
 			if err != nil {
 				return err
 			}
+			for _, arg := range args {
+				if err := checkFeedArg(arg); err != nil {
+					return err
+				}
+			}
 			ctx := cmd.Context()
 			db, err := openArchive(ctx, cfg, false)
 			if err != nil {
@@ -42,9 +48,11 @@ Blank lines and lines starting with # are skipped.`,
 			defer db.Close()
 			for _, arg := range args {
 				var added int
-				if u, perr := url.Parse(arg); perr == nil && (u.Scheme == "http" || u.Scheme == "https" || u.Scheme == "file") {
+				u, perr := url.Parse(arg)
+				switch {
+				case perr == nil && (u.Scheme == "http" || u.Scheme == "https" || u.Scheme == "file"):
 					added, err = bot.ImportFeedURL(ctx, db, arg, "")
-				} else {
+				default:
 					added, err = importFeedFile(cmd, db, arg)
 				}
 				if err != nil {
@@ -60,6 +68,20 @@ Blank lines and lines starting with # are skipped.`,
 		},
 	}
 	rootCmd.AddCommand(cmd)
+}
+
+// checkFeedArg refuses a URL of a scheme import-feed does not read, which
+// would otherwise be looked for as a file of that name.
+func checkFeedArg(arg string) error {
+	u, err := url.Parse(arg)
+	if err != nil || !strings.Contains(arg, "://") {
+		return nil // a file name
+	}
+	switch strings.ToLower(u.Scheme) {
+	case "http", "https", "file":
+		return nil
+	}
+	return fmt.Errorf("import-feed %s: %s: URLs are not supported: give an http:// or https:// URL or a local file (a path, or file:)", arg, u.Scheme)
 }
 
 // importFeedFile imports one feed file; its absolute path is stored as the

@@ -11,6 +11,7 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
+	"sync/atomic"
 	"syscall"
 
 	"github.com/mattn/go-isatty"
@@ -32,6 +33,26 @@ Gemini twins.
 Start with:  proceedings demo`,
 	SilenceUsage:  true,
 	SilenceErrors: true,
+	PersistentPreRunE: func(*cobra.Command, []string) error {
+		return checkLogFlags()
+	},
+}
+
+// checkLogFlags refuses --log-format and --log-level values the logger
+// does not have, naming the ones it has.
+func checkLogFlags() error {
+	switch flagLogFormat {
+	case "", "text", "json":
+	default:
+		return fmt.Errorf("--log-format %q: use text or json", flagLogFormat)
+	}
+	if flagLogLevel != "" {
+		var l slog.Level
+		if err := l.UnmarshalText([]byte(flagLogLevel)); err != nil {
+			return fmt.Errorf("--log-level %q: use debug, info, warn or error", flagLogLevel)
+		}
+	}
+	return nil
 }
 
 var (
@@ -47,16 +68,63 @@ func init() {
 }
 
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	if err := rootCmd.ExecuteContext(ctx); err != nil {
-		fmt.Fprintln(os.Stderr, "proceedings:", err)
-		var ee exitError
-		if errors.As(err, &ee) {
-			os.Exit(ee.code)
-		}
-		os.Exit(1)
+	ctx, stopped := stopOnSignals(context.Background())
+	err := rootCmd.ExecuteContext(ctx)
+	if err == nil {
+		return
 	}
+	if sig := stopped(); sig != nil && errors.Is(err, context.Canceled) {
+		fmt.Fprintf(os.Stderr, "proceedings: stopped by %s: %v\n", signalName(sig), err)
+	} else {
+		fmt.Fprintln(os.Stderr, "proceedings:", err)
+	}
+	var ee exitError
+	if errors.As(err, &ee) {
+		os.Exit(ee.code)
+	}
+	os.Exit(1)
+}
+
+// stopOnSignals returns a context that SIGINT or SIGTERM cancels, for every
+// subcommand: the first signal asks the command to stop cleanly (finish or
+// roll back what it is writing and say what was done); a second one ends the
+// process at once with 128 + the signal's number (130 for SIGINT, 143 for
+// SIGTERM), as a shell reports a process killed by it. stopped says which
+// signal came first, nil while none has. Both are logged (the command has
+// set up logging by then), so --log-format json stays JSON.
+func stopOnSignals(parent context.Context) (ctx context.Context, stopped func() os.Signal) {
+	ctx, cancel := context.WithCancel(parent)
+	sigs := make(chan os.Signal, 2)
+	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
+	var first atomic.Value
+	go func() {
+		sig := <-sigs
+		first.Store(sig)
+		slog.Warn("stopping cleanly; send the signal again to exit at once", "signal", signalName(sig))
+		cancel()
+		sig = <-sigs
+		slog.Warn("second signal: exiting at once", "signal", signalName(sig))
+		code := 130
+		if s, ok := sig.(syscall.Signal); ok {
+			code = 128 + int(s)
+		}
+		os.Exit(code)
+	}()
+	return ctx, func() os.Signal {
+		sig, _ := first.Load().(os.Signal)
+		return sig
+	}
+}
+
+// signalName is SIGINT or SIGTERM, as people write them.
+func signalName(sig os.Signal) string {
+	switch sig {
+	case os.Interrupt:
+		return "SIGINT"
+	case syscall.SIGTERM:
+		return "SIGTERM"
+	}
+	return sig.String()
 }
 
 // loadConfig reads the file named by --config and sets up logging from it.
@@ -78,10 +146,7 @@ func setupLogging(w io.Writer, lc config.LogConfig) {
 	}
 	level := lc.Level
 	if flagLogLevel != "" {
-		if err := level.UnmarshalText([]byte(flagLogLevel)); err != nil {
-			fmt.Fprintf(w, "proceedings: --log-level %q: %v; using %s\n", flagLogLevel, err, lc.Level)
-			level = lc.Level
-		}
+		_ = level.UnmarshalText([]byte(flagLogLevel)) // checked by checkLogFlags
 	}
 	opts := &slog.HandlerOptions{Level: level}
 	var h slog.Handler
@@ -99,15 +164,19 @@ func isTerminal(w io.Writer) bool {
 	return ok && (isatty.IsTerminal(f.Fd()) || isatty.IsCygwinTerminal(f.Fd()))
 }
 
-// openArchive opens the configured archive in the site's timezone. Opened
-// for writing, it first records which channels the configuration publishes.
+// openArchive opens the configured archive in the site's timezone. The
+// configuration says which channels are public, never the flags stored in
+// the archive, which only a writer refreshes: the handle is given the
+// configuration's view, and opened for writing it also records it.
 func openArchive(ctx context.Context, cfg *config.Config, readOnly bool) (*archive.DB, error) {
 	db, err := archive.Open(ctx, cfg.Archive, archive.Options{Location: cfg.Site.Location, ReadOnly: readOnly})
 	if err != nil {
 		return nil, err
 	}
+	public := bot.PublicLogs(cfg)
+	db.SetPublicView(public)
 	if !readOnly {
-		if err := db.SetPublicOnly(ctx, bot.PublicLogs(cfg)); err != nil {
+		if err := db.SetPublicOnly(ctx, public); err != nil {
 			db.Close()
 			return nil, err
 		}

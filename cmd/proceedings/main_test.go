@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"io"
 	"net/http"
 	"os"
@@ -369,7 +370,7 @@ func TestRedactRemovesLinesFromArchiveAndPages(t *testing.T) {
 		}
 	}
 	db.Close()
-	// Publish first (open read-write once so the public flags are synced).
+	// A dry run that matches nothing.
 	if _, errOut, code := run(t, dir, "redact", "--channel", "#techrights", "--nick", "nobody", "--dry-run"); code != 0 {
 		t.Fatalf("dry run: %s", errOut)
 	}
@@ -402,5 +403,119 @@ func TestRedactRemovesLinesFromArchiveAndPages(t *testing.T) {
 	}
 	if out, _, _ := run(t, dir, "search", "--all", "baker"); strings.Contains(out, "221B") {
 		t.Errorf("search still finds the redacted line: %q", out)
+	}
+}
+
+// A dry run reads only: it creates no archive where there is none, and it
+// shows the first lines it would remove. A range that ends before it starts
+// is refused, as export refuses it.
+func TestRedactDryRunReadsOnly(t *testing.T) {
+	dir := writeConfig(t, minimalConfig)
+	path := filepath.Join(dir, "data/archive.db")
+	_, errOut, code := run(t, dir, "redact", "--channel", "#techrights", "--nick", "doxer", "--dry-run")
+	if code == 0 || !strings.Contains(errOut, "no archive at "+path) {
+		t.Errorf("dry run without an archive: %d %q", code, errOut)
+	}
+	if _, err := os.Stat(path); err == nil {
+		t.Fatalf("the dry run created %s", path)
+	}
+
+	db, err := archive.Open(context.Background(), path, archive.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	at := time.Date(2026, 2, 2, 14, 0, 0, 0, time.UTC)
+	for i := range 25 {
+		ev := archive.Event{Network: "testnet", Channel: "#techrights", Kind: archive.KindMessage, Nick: "doxer",
+			Text: fmt.Sprintf("address number %d", i), Time: at.Add(time.Duration(i) * time.Minute)}
+		if _, err := db.Append(context.Background(), ev); err != nil {
+			t.Fatal(err)
+		}
+	}
+	db.Close()
+	out, errOut, code := run(t, dir, "redact", "--channel", "#techrights", "--nick", "doxer", "--dry-run")
+	if code != 0 {
+		t.Fatalf("dry run: %d %q", code, errOut)
+	}
+	for _, want := range []string{"would remove 25 line(s)", "2026-02-02 [14:00:00] <doxer> address number 0\n", "[14:19:00] <doxer> address number 19\n", "and 5 more"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("dry run output lacks %q:\n%s", want, out)
+		}
+	}
+	if strings.Contains(out, "address number 20") {
+		t.Errorf("dry run shows more than 20 lines:\n%s", out)
+	}
+	for _, args := range [][]string{
+		{"--from", "2026-02-03", "--to", "2026-02-02"},
+		{"--from", "2026-02-02T15:00:00Z", "--to", "2026-02-02T14:00:00Z"},
+	} {
+		args = append([]string{"redact", "--channel", "#techrights", "--nick", "doxer"}, args...)
+		if _, errOut, code := run(t, dir, args...); code == 0 || !strings.Contains(errOut, "--to") || !strings.Contains(errOut, "--from") {
+			t.Errorf("%v: %d %q", args, code, errOut)
+		}
+	}
+	if out, _, _ := run(t, dir, "export", "--channel", "#techrights"); strings.Count(out, "doxer") != 25 {
+		t.Errorf("lines were removed:\n%s", out)
+	}
+}
+
+// demo --keep refuses a directory that is not empty, and leaves a bot.yaml
+// in the one it keeps, with which ask, search and stats work on the demo.
+func TestDemoKeep(t *testing.T) {
+	used := t.TempDir()
+	if err := os.WriteFile(filepath.Join(used, "archive.db"), []byte("my real archive"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, errOut, code := run(t, t.TempDir(), "demo", "--keep", used, "--addr", "127.0.0.1:0")
+	if code == 0 || !strings.Contains(errOut, "not empty") || !strings.Contains(errOut, "archive.db") || !strings.Contains(errOut, "empty or new directory") {
+		t.Fatalf("demo --keep into a used directory: %d %q", code, errOut)
+	}
+	if b, _ := os.ReadFile(filepath.Join(used, "archive.db")); string(b) != "my real archive" {
+		t.Fatalf("demo --keep overwrote a file")
+	}
+
+	keep := filepath.Join(t.TempDir(), "kept")
+	cmd := exec.Command(binary, "demo", "--keep", keep, "--addr", "127.0.0.1:0")
+	cmd.Dir = t.TempDir()
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer cmd.Process.Kill()
+	buf := make([]byte, 4096)
+	var seen string
+	for !strings.Contains(seen, "open http://") {
+		n, err := stdout.Read(buf)
+		seen += string(buf[:n])
+		if err != nil {
+			t.Fatalf("demo --keep: %v %q\n%s", err, seen, stderr.String())
+		}
+	}
+	conf := filepath.Join(keep, "bot.yaml")
+	elsewhere := t.TempDir() // paths in the file are relative to it, not to the current directory
+	if out, _, code := run(t, elsewhere, "check", "-c", conf); code != 0 || strings.TrimSpace(out) != "ok" {
+		t.Errorf("check of the kept demo's bot.yaml: %d %q", code, out)
+	}
+	if out, errOut, code := run(t, elsewhere, "ask", "-c", conf, "!part 10 belarus"); code != 0 || !strings.Contains(out, "Part X") {
+		t.Errorf("ask on the kept demo: %d %q %q", code, out, errOut)
+	}
+	if out, errOut, code := run(t, elsewhere, "search", "-c", conf, "belarus"); code != 0 || !strings.Contains(out, "#techrights") {
+		t.Errorf("search on the kept demo: %d %q %q", code, out, errOut)
+	}
+	if out, errOut, code := run(t, elsewhere, "stats", "-c", conf, "--channel", "#techrights"); code != 0 || !strings.Contains(out, "top talkers") {
+		t.Errorf("stats on the kept demo: %d %q %q", code, out, errOut)
+	}
+	cmd.Process.Signal(os.Interrupt)
+	if err := cmd.Wait(); err != nil {
+		t.Fatalf("demo --keep did not stop cleanly: %v\n%s", err, stderr.String())
+	}
+	// The kept directory is not empty now: a second demo refuses it.
+	if _, errOut, code := run(t, elsewhere, "demo", "--keep", keep, "--addr", "127.0.0.1:0"); code == 0 || !strings.Contains(errOut, "not empty") {
+		t.Errorf("a second demo --keep into the kept directory: %d %q", code, errOut)
 	}
 }

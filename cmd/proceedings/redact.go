@@ -1,13 +1,19 @@
 package main
 
 import (
+	"context"
+	"errors"
 	"fmt"
+	"io"
+	"io/fs"
 	"os"
 	"time"
 
 	"github.com/spf13/cobra"
 
 	"proceedings/archive"
+	"proceedings/config"
+	"proceedings/logs"
 	"proceedings/render"
 )
 
@@ -23,7 +29,8 @@ func init() {
 		Long: `redact removes the lines that match every condition given (a nick, a time
 range, a piece of text) from one channel's log, takes them out of the search
 index, records who removed how many in the archive's audit log (never the
-text), and renders the affected days again. --dry-run says what would go.
+text), and renders the affected days again. --dry-run says what would go,
+showing the first 20 lines in the .txt pages' format, and writes nothing.
 
 Times are YYYY-MM-DD (whole days in the site's timezone: --to includes its
 day) or RFC 3339 instants (2026-02-02T14:03:00Z: --to excludes it).`,
@@ -39,27 +46,38 @@ day) or RFC 3339 instants (2026-02-02T14:03:00Z: --to excludes it).`,
 			if q.To, err = parseWhen(to, cfg.Site.Location, true); err != nil {
 				return fmt.Errorf("--to: %w", err)
 			}
+			if !q.From.IsZero() && !q.To.IsZero() && !q.To.After(q.From) {
+				return fmt.Errorf("--to %s is not after --from %s: the range selects nothing", to, from)
+			}
+			if _, err := os.Stat(cfg.Archive); errors.Is(err, fs.ErrNotExist) {
+				return fmt.Errorf("no archive at %s: nothing to redact (is -c the configuration of the archive you mean?)", cfg.Archive)
+			}
 			ctx := cmd.Context()
+			out := cmd.OutOrStdout()
+			if dryRun {
+				return redactDryRun(ctx, cfg, q, out)
+			}
 			db, err := openArchive(ctx, cfg, false)
 			if err != nil {
 				return err
 			}
 			defer db.Close()
+			if q, err = resolveRedactChannel(ctx, db, q); err != nil {
+				return err
+			}
 			actor := "cli:" + os.Getenv("USER")
-			res, err := db.Redact(ctx, q, actor, dryRun)
+			res, err := db.Redact(ctx, q, actor, false)
+			if err != nil && ctx.Err() != nil {
+				return fmt.Errorf("redact interrupted: nothing was removed (the transaction was rolled back): %w", err)
+			}
 			if err != nil {
 				return err
 			}
-			out := cmd.OutOrStdout()
-			verb := "removed"
-			if dryRun {
-				verb = "would remove"
-			}
-			fmt.Fprintf(out, "%s %d line(s) from %s on %d day(s)\n", verb, res.Events, q.Channel, len(res.Days))
+			fmt.Fprintf(out, "removed %d line(s) from %s on %d day(s)\n", res.Events, q.Channel, len(res.Days))
 			for _, d := range res.Days {
 				fmt.Fprintf(out, "  %s\n", d.Day)
 			}
-			if dryRun || res.Events == 0 {
+			if res.Events == 0 {
 				return nil
 			}
 			st, err := render.Render(ctx, db, siteOptions(cfg))
@@ -80,6 +98,57 @@ day) or RFC 3339 instants (2026-02-02T14:03:00Z: --to excludes it).`,
 	f.BoolVar(&dryRun, "dry-run", false, "say what would be removed, remove nothing")
 	cmd.MarkFlagRequired("channel")
 	rootCmd.AddCommand(cmd)
+}
+
+// dryRunShown is how many lines a dry run of redact prints.
+const dryRunShown = 20
+
+// redactDryRun says what redact would remove, showing the first lines in
+// our own text format, without writing to the archive.
+func redactDryRun(ctx context.Context, cfg *config.Config, q archive.RedactQuery, out io.Writer) error {
+	db, err := openArchive(ctx, cfg, true)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	if q, err = resolveRedactChannel(ctx, db, q); err != nil {
+		return err
+	}
+	var lines []string
+	res, err := db.RedactMatches(ctx, q, func(ev archive.Event) error {
+		if len(lines) < dryRunShown {
+			lines = append(lines, archive.DateOf(ev.Time, db.Location()).String()+" "+logs.FormatLine(ev, db.Location()))
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(out, "would remove %d line(s) from %s on %d day(s)\n", res.Events, q.Channel, len(res.Days))
+	for _, d := range res.Days {
+		fmt.Fprintf(out, "  %s (%d)\n", d.Day, d.Events)
+	}
+	if len(lines) > 0 {
+		fmt.Fprintln(out, "the lines:")
+	}
+	for _, l := range lines {
+		fmt.Fprintf(out, "  %s\n", l)
+	}
+	if more := res.Events - len(lines); more > 0 {
+		fmt.Fprintf(out, "  and %d more\n", more)
+	}
+	return nil
+}
+
+// resolveRedactChannel names q's channel as the archive does (it may be
+// given without its prefix).
+func resolveRedactChannel(ctx context.Context, db *archive.DB, q archive.RedactQuery) (archive.RedactQuery, error) {
+	ch, err := findChannel(ctx, db, q.Network, q.Channel)
+	if err != nil {
+		return q, fmt.Errorf("redact: %w", err)
+	}
+	q.Network, q.Channel = ch.Network, ch.Name
+	return q, nil
 }
 
 // parseWhen reads YYYY-MM-DD (the start of that day, or with end the start

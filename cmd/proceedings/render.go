@@ -54,6 +54,9 @@ the pages that list them) are written again. --full renders everything.`,
 			if bar != nil {
 				bar.Finish()
 			}
+			if err != nil && ctx.Err() != nil {
+				return fmt.Errorf("render interrupted after writing %d file(s), each one complete; the next render writes the rest: %w", len(st.Written), err)
+			}
 			if err != nil {
 				return err
 			}

@@ -34,7 +34,7 @@ the titles of pasted URLs where asked, and answers commands.
 
 Signals:
   SIGINT, SIGTERM  QUIT every network, flush the archive, exit 0 (a second
-                   signal exits at once)
+                   signal exits at once, with 130 or 143)
   SIGHUP           read the configuration again: channels added are joined,
                    channels removed are parted; a file with problems is
                    refused and the running configuration kept
@@ -146,7 +146,7 @@ func runBot(cmd *cobra.Command, statusAddr, serveAddr string) error {
 		}
 		ln, err := net.Listen("tcp", serveAddr)
 		if err != nil {
-			return fmt.Errorf("--serve: listen on %s: %w", serveAddr, err)
+			return fmt.Errorf("--serve: %w", web.ListenError(serveAddr, err))
 		}
 		log.Info("serving the site", "url", web.ListenerURL(ln))
 		wg.Add(1)
@@ -196,21 +196,9 @@ func runBot(cmd *cobra.Command, statusAddr, serveAddr string) error {
 			log.Error("the feed announcer stopped", "err", err)
 		}
 	}()
-	go exitOnSecondSignal(ctx, log)
 
 	log.Info("proceedings is running", "networks", len(cfg.Networks), "archive", db.Path(), "status", statusAddr)
 	return b.Run(ctx)
-}
-
-// exitOnSecondSignal ends the process at once when SIGINT or SIGTERM comes
-// again during the shutdown.
-func exitOnSecondSignal(ctx context.Context, log *slog.Logger) {
-	<-ctx.Done()
-	again := make(chan os.Signal, 1)
-	signal.Notify(again, os.Interrupt, syscall.SIGTERM)
-	<-again
-	log.Warn("second signal: exiting without waiting for the shutdown")
-	os.Exit(1)
 }
 
 // serveStatus serves the status handler on addr until stop is called.

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"strings"
 	"time"
 	"unicode"
@@ -44,6 +45,10 @@ object per line, the shape of /api/search's hits (docs/api.md).
 Only published channels are searched, as on the site. --all searches every
 channel in the archive, private ones included: it is for the archive's admin
 on the machine that holds it, never for output that is published.
+
+A word that starts with "-" goes after --, which ends the flags:
+
+  proceedings search -- -hello
 
 The exit status is 0 when the search ran (found or not), 1 when it could not
 (the message says why, e.g. a query of punctuation only).`,
@@ -113,8 +118,9 @@ The exit status is 0 when the search ran (found or not), 1 when it could not
 			return nil
 		},
 	}
+	cmd.SetFlagErrorFunc(searchFlagError)
 	f := cmd.Flags()
-	f.StringVar(&channel, "channel", "", "only this channel, e.g. '#techrights'")
+	f.StringVar(&channel, "channel", "", "only this channel, e.g. '#techrights' (or techrights)")
 	f.StringVar(&network, "network", "", "only this network (or the channel on it, with --channel)")
 	f.StringVar(&nick, "nick", "", "only lines by this nick")
 	f.StringVar(&from, "from", "", "first day, YYYY-MM-DD (inclusive)")
@@ -126,6 +132,31 @@ The exit status is 0 when the search ran (found or not), 1 when it could not
 	rootCmd.AddCommand(cmd)
 }
 
+// searchFlagError adds to an unknown flag how to search for a word that
+// starts with "-": after --, which ends the flags.
+func searchFlagError(_ *cobra.Command, err error) error {
+	msg := err.Error()
+	word := ""
+	if _, rest, ok := strings.Cut(msg, "unknown shorthand flag: "); ok {
+		// "'e' in -ello": -hello was read as -h then -e.
+		if _, in, ok := strings.Cut(rest, " in -"); ok {
+			word = "-" + in
+			for _, a := range os.Args[1:] {
+				if strings.HasPrefix(a, "-") && strings.HasSuffix(a, in) {
+					word = a
+					break
+				}
+			}
+		}
+	} else if name, ok := strings.CutPrefix(msg, "unknown flag: "); ok {
+		word = name
+	}
+	if word == "" {
+		return err
+	}
+	return fmt.Errorf("%w\nto search for a word that starts with \"-\", put -- before it: proceedings search -- %s", err, word)
+}
+
 // searchChannels turns --network/--channel into channel ids. Without --all
 // only published channels count (published by the archive and the
 // configuration alike); nil with all means every channel.
@@ -133,7 +164,7 @@ func searchChannels(ctx context.Context, cfg *config.Config, db *archive.DB, net
 	published := publishedBy(cfg)
 	visible := func(c archive.Channel) bool { return all || (c.Public && published(c.Network, c.Name)) }
 	if channel != "" {
-		c, err := db.FindChannel(ctx, network, channel)
+		c, err := findChannel(ctx, db, network, channel)
 		if err != nil {
 			return nil, err
 		}
@@ -234,7 +265,15 @@ func (p hitPrinter) print(h archive.Hit) error {
 	case archive.KindNotice:
 		line = "-" + nick + "- " + text
 	case archive.KindTopic:
-		line = "-!- " + nick + " changed the topic to: " + text
+		// As the day pages write it (logs.FormatLine).
+		switch {
+		case h.Flags&archive.FlagTopicOnJoin != 0:
+			line = "-!- Topic for " + termSafe(h.Channel) + ": " + text
+		case nick == "":
+			line = "-!- Topic of " + termSafe(h.Channel) + " changed to: " + text
+		default:
+			line = "-!- " + nick + " changed the topic to: " + text
+		}
 	default:
 		line = "<" + nick + "> " + text
 	}

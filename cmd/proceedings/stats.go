@@ -49,7 +49,7 @@ on the machine that holds it, never for output that is published.`,
 				return err
 			}
 			defer db.Close()
-			ch, err := db.FindChannel(ctx, network, channel)
+			ch, err := findChannel(ctx, db, network, channel)
 			if err != nil {
 				return err
 			}
