@@ -1,12 +1,14 @@
 package web
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"net/url"
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"golang.org/x/net/html"
 
@@ -78,6 +80,28 @@ func TestSearchPage(t *testing.T) {
 		if strings.Contains(page, s) {
 			t.Errorf("page contains %q", s)
 		}
+	}
+	// A topic the bot found on joining has no setter: it reads as the day
+	// pages say it, not as a topic set by nobody.
+	f = newFixture(t, Options{})
+	for _, ev := range []archive.Event{
+		{Time: time.Date(2026, 7, 1, 9, 0, 0, 0, time.UTC), Kind: archive.KindTopic, Flags: archive.FlagTopicOnJoin, Text: "the zebrafish topic"},
+		{Time: time.Date(2026, 7, 1, 9, 1, 0, 0, time.UTC), Kind: archive.KindTopic, Nick: "alice", Text: "a zebrafish topic by alice"},
+	} {
+		ev.Network, ev.Channel = "libera", "#techrights"
+		if _, err := f.w.Append(context.Background(), ev); err != nil {
+			t.Fatal(err)
+		}
+	}
+	page = body(t, f.get(t, "/search?q=zebrafish"))
+	if !strings.Contains(page, `Topic for <span class="channel">`) && !strings.Contains(page, "Topic for #techrights:") {
+		t.Errorf("the topic found on joining is not shown as one:\n%s", page)
+	}
+	if strings.Contains(page, `<span class="nick"></span>`) {
+		t.Errorf("a topic is shown with an empty nick:\n%s", page)
+	}
+	if !strings.Contains(page, `<span class="nick">alice</span> set the topic:`) {
+		t.Errorf("the topic alice set is not shown as hers:\n%s", page)
 	}
 	// Times and days are the site's: 23:30 UTC on 30 June is 00:30 on 1
 	// July in London, on the page of that day.
