@@ -2,7 +2,6 @@ package bot
 
 import (
 	"strings"
-	"unicode/utf8"
 
 	"proceedings/config"
 )
@@ -32,7 +31,7 @@ func isAdminSender(admins []string, in Incoming) bool {
 			}
 			continue
 		}
-		if in.UserHost != "" && !config.MaskMatchesAnyHost(a) && matchHostmask(config.FoldName(a), mask) {
+		if in.UserHost != "" && !config.MaskMatchesAnyHost(a) && config.MatchHostmask(config.FoldName(a), mask) {
 			return true
 		}
 	}
@@ -51,43 +50,11 @@ func relayMatches(rl config.Relay, nick, userHost, account string) bool {
 	if nick == "" || config.FoldName(nick) != config.FoldName(rl.Nick) {
 		return false
 	}
-	if rl.Mask != "" && (userHost == "" || !matchHostmask(config.FoldName(rl.Mask), config.FoldName(nick+"!"+userHost))) {
+	if rl.Mask != "" && (userHost == "" || !config.MatchHostmask(config.FoldName(rl.Mask), config.FoldName(nick+"!"+userHost))) {
 		return false
 	}
 	if rl.Account != "" && (account == "" || config.FoldName(account) != config.FoldName(rl.Account)) {
 		return false
 	}
 	return true
-}
-
-// matchHostmask matches s against a glob pattern where * is any run of bytes
-// and ? is one character.
-func matchHostmask(pattern, s string) bool {
-	star, resume := -1, 0
-	p, i := 0, 0
-	for i < len(s) {
-		switch {
-		case p < len(pattern) && pattern[p] == '*':
-			star, resume = p, i
-			p++
-		case p < len(pattern) && pattern[p] == '?':
-			_, size := utf8.DecodeRuneInString(s[i:])
-			p++
-			i += size
-		case p < len(pattern) && pattern[p] == s[i]:
-			p++
-			i++
-		case star >= 0:
-			p = star + 1
-			_, size := utf8.DecodeRuneInString(s[resume:])
-			resume += size
-			i = resume
-		default:
-			return false
-		}
-	}
-	for p < len(pattern) && pattern[p] == '*' {
-		p++
-	}
-	return p == len(pattern)
 }
