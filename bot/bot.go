@@ -100,8 +100,6 @@ type botOptions struct {
 	regainEvery     time.Duration // try to take the configured nick back this often
 	rejoinBase      time.Duration // first delay before rejoining after a kick or a refused join
 	optOutEvery     time.Duration // re-read the archive's opt-out list this often
-	sendEvery       time.Duration // one line of the bot's own per sendEvery…
-	sendBurst       int           // …after a burst of this many
 	shutdownTimeout time.Duration // how long QUIT and the final flush may take
 	quitMessage     string
 	listenerQueue   int
@@ -113,7 +111,7 @@ type botOptions struct {
 }
 
 // outputPace turns the configured output rate into the pacing of the bot's
-// lines: one every sendEvery after a burst of sendBurst.
+// lines: one every every after a burst of burst.
 func outputPace(r config.Rate) (every time.Duration, burst int) {
 	if r.N < 1 || r.Per <= 0 {
 		r = config.DefaultOutput
@@ -132,8 +130,6 @@ func defaultOptions() botOptions {
 		regainEvery:     time.Minute,
 		rejoinBase:      10 * time.Second,
 		optOutEvery:     30 * time.Second,
-		sendEvery:       1500 * time.Millisecond,
-		sendBurst:       5,
 		shutdownTimeout: 10 * time.Second,
 		quitMessage:     "proceedings is shutting down",
 		listenerQueue:   1024,
@@ -142,20 +138,32 @@ func defaultOptions() botOptions {
 	}
 }
 
+// Options are what New takes besides the configuration and the archive.
+type Options struct {
+	// Logger receives the bot's log; default slog.Default().
+	Logger *slog.Logger
+	// OnRecorded, when set, is called from the archive's writer after each
+	// event is committed (err nil, id its row) or refused (err set): to
+	// count what is recorded, or to follow the archive as it grows. It must
+	// return quickly, for it holds up the writer.
+	OnRecorded func(ev archive.Event, id int64, err error)
+}
+
 // New prepares a bot for every network of cfg, recording into db (opened for
 // writing). Nothing connects before Run.
-func New(cfg *config.Config, db *archive.DB, log *slog.Logger) (*Bot, error) {
+func New(cfg *config.Config, db *archive.DB, o Options) (*Bot, error) {
 	if cfg == nil || db == nil {
 		return nil, errors.New("bot: a configuration and an archive are both needed")
 	}
 	if len(cfg.Networks) == 0 {
 		return nil, errors.New("the configuration names no IRC network: add server, nick and channels to bot.yaml")
 	}
+	log := o.Logger
 	if log == nil {
 		log = slog.Default()
 	}
 	b := &Bot{db: db, log: log.With("component", "bot"), opts: defaultOptions(), started: time.Now()}
-	b.opts.sendEvery, b.opts.sendBurst = outputPace(cfg.Commands.Output)
+	b.opts.onRecorded = o.OnRecorded
 	b.output = cfg.Commands.Output
 	b.rules.Store(buildRules(cfg))
 	empty := map[string]bool{}
@@ -243,11 +251,7 @@ func (b *Bot) Reload(cfg *config.Config) {
 	b.rules.Store(nr)
 	if cfg.Commands.Output != b.output {
 		b.output = cfg.Commands.Output
-		every, burst := outputPace(b.output)
-		for _, n := range b.nets {
-			n.w.limiter.SetLimit(rate.Every(every))
-			n.w.limiter.SetBurst(burst)
-		}
+		b.SetSendPace(outputPace(b.output))
 	}
 	for _, n := range b.nets {
 		var nc *config.Network
@@ -278,6 +282,18 @@ func (b *Bot) Reload(cfg *config.Config) {
 		}
 	}()
 	b.log.Info("configuration reloaded", "file", cfg.Path)
+}
+
+// SetSendPace paces the bot's own lines on every network: a burst of burst
+// lines, then one every every (every 0: no pacing). New and Reload take the
+// pace from commands.output in the configuration; a bot that talks to a
+// server of its own (a test network, a private server without flood limits)
+// may set another, at any time.
+func (b *Bot) SetSendPace(every time.Duration, burst int) {
+	for _, n := range b.nets {
+		n.w.limiter.SetLimit(rate.Every(every))
+		n.w.limiter.SetBurst(max(burst, 1))
+	}
 }
 
 func needsRestart(a, b config.Network) bool {

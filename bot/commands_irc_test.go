@@ -13,7 +13,6 @@ import (
 	"time"
 
 	"github.com/ergochat/irc-go/ircmsg"
-	"golang.org/x/time/rate"
 
 	"proceedings/archive"
 	"proceedings/config"
@@ -53,12 +52,8 @@ commands: {rate: {per_user: 1000000/1s, per_channel: 1000000/1s}}
 		seed(cfg.Archive)
 	}
 	h := startBot(t, cfg, nil)
-	// startBot's test timings come after New made the send pacing; apply
-	// them, so that twenty replies take milliseconds, not 1.5 s each.
-	for _, n := range h.b.nets {
-		n.w.limiter.SetLimit(rate.Every(h.b.opts.sendEvery))
-		n.w.limiter.SetBurst(h.b.opts.sendBurst)
-	}
+	// Twenty replies should take milliseconds, not 1.5 s each.
+	h.b.SetSendPace(5*time.Millisecond, 100)
 	ctx := context.Background()
 	if err := h.db.SetPublicOnly(ctx, PublicLogs(cfg)); err != nil { // as the runner does
 		t.Fatal(err)
@@ -298,9 +293,7 @@ func BenchmarkIRCReplyLatency(b *testing.B) {
 		}
 	}
 	cb := startCommandBotWith(b, func(path string) { seedBenchArchive(b, path, lines) })
-	for _, n := range cb.h.b.nets {
-		n.w.limiter.SetLimit(rate.Inf)
-	}
+	cb.h.b.SetSendPace(0, 1)
 	alice := ircserver.Dial(b, cb.srv.Addr(), "alice")
 	alice.Join("#techrights")
 	// The first line of each reply (a long reply has more, which the next

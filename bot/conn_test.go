@@ -543,7 +543,7 @@ func sinkNet(t testing.TB, channels ...string) (n *netConn, recorded func() []ar
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { db.Close() })
-	bot, err := New(cfg, db, testLogger(t))
+	bot, err := New(cfg, db, Options{Logger: testLogger(t)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -609,7 +609,7 @@ channels:
 		t.Fatal(err)
 	}
 	defer db.Close()
-	b, err := New(cfg, db, slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug})))
+	b, err := New(cfg, db, Options{Logger: slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))})
 	if err != nil {
 		t.Fatal(err)
 	}

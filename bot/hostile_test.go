@@ -52,13 +52,6 @@ func startRoutedBot(t *testing.T, cfg *config.Config, tweak func(*botOptions)) *
 	return h
 }
 
-// productionPace gives the bot the production pacing of its own lines
-// (startBot's test options send a line every few milliseconds).
-func productionPace(o *botOptions) {
-	d := defaultOptions()
-	o.sendEvery, o.sendBurst = d.sendEvery, d.sendBurst
-}
-
 // noRateLimits is the config part that lets one tester ask many commands.
 const noRateLimits = "commands: {rate: {per_user: 1000000/1s, per_channel: 1000000/1s}}\n"
 
@@ -473,7 +466,7 @@ func TestHostileJoinFloodStrict(t *testing.T) {
 	}
 	joiners := ircserver.DialMany(t, srv.Addr(), nicks...)
 	dir := t.TempDir()
-	h := startBot(t, parseConfig(t, dir, singleNet(srv.StrictAddr(), hostileBotNick, "#pub")), productionPace)
+	h := startBot(t, parseConfig(t, dir, singleNet(srv.StrictAddr(), hostileBotNick, "#pub")), nil) // at the production pace of commands.output
 	h.waitSelfJoins(1)
 	watcher.Send("PRIVMSG #pub :before the joins")
 	h.waitText("before the joins")
@@ -508,7 +501,7 @@ func TestHostileManyChannelsStrict(t *testing.T) {
 	watcher := ircserver.Dial(t, srv.Addr(), "watcher")
 	watcher.Join("#c01")
 	dir := t.TempDir()
-	h := startBot(t, parseConfig(t, dir, singleNet(srv.StrictAddr(), hostileBotNick, chans[:11]...)), productionPace)
+	h := startBot(t, parseConfig(t, dir, singleNet(srv.StrictAddr(), hostileBotNick, chans[:11]...)), nil) // at the production pace
 	h.waitSelfJoins(11)
 	awaitStays(t, h, watcher, "after joining 11 channels")
 
@@ -536,7 +529,7 @@ func TestHostileStarvedAnswers(t *testing.T) {
 	}
 	flood := ircserver.DialMany(t, srv.Addr(), nicks...)
 	dir := t.TempDir()
-	h := startRoutedBot(t, parseConfig(t, dir, singleNet(srv.Addr(), hostileBotNick, "#pub")), productionPace)
+	h := startRoutedBot(t, parseConfig(t, dir, singleNet(srv.Addr(), hostileBotNick, "#pub")), nil) // at the production pace
 	const asks = 36
 	var mu sync.Mutex
 	got := 0

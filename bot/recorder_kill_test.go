@@ -52,7 +52,7 @@ func childBot(path string) int {
 		log.Error("archive", "err", err)
 		return 2
 	}
-	b, err := New(cfg, db, log)
+	b, err := New(cfg, db, Options{Logger: log})
 	if err != nil {
 		log.Error("bot", "err", err)
 		return 2

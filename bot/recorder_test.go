@@ -43,8 +43,6 @@ func testOptions() botOptions {
 	o.backoffMax = time.Second
 	o.regainEvery = 200 * time.Millisecond
 	o.rejoinBase = 100 * time.Millisecond
-	o.sendEvery = 5 * time.Millisecond
-	o.sendBurst = 100
 	o.trimAfter = 1 << 62 // no forced collections but where a test asks for them
 	return o
 }
@@ -95,7 +93,7 @@ func startBot(t testing.TB, cfg *config.Config, tweak func(*botOptions)) *harnes
 		t.Fatal(err)
 	}
 	h := &harness{t: t, db: db, cfg: cfg, notify: make(chan struct{}, 1), done: make(chan error, 1)}
-	b, err := New(cfg, db, testLogger(t))
+	b, err := New(cfg, db, Options{Logger: testLogger(t)})
 	if err != nil {
 		db.Close()
 		t.Fatal(err)

@@ -84,7 +84,7 @@ func runBot(cmd *cobra.Command, statusAddr, serveAddr string) error {
 	if err := db.SetPublicOnly(ctx, bot.PublicLogs(cfg)); err != nil {
 		return err
 	}
-	b, err := bot.New(cfg, db, log)
+	b, err := bot.New(cfg, db, bot.Options{Logger: log})
 	if err != nil {
 		return err
 	}

@@ -268,7 +268,7 @@ func startInProcess(t *testing.T) fullBot {
 	if err != nil {
 		t.Fatal(err)
 	}
-	b, err := bot.New(cfg, db, log)
+	b, err := bot.New(cfg, db, bot.Options{Logger: log})
 	if err != nil {
 		t.Fatal(err)
 	}
