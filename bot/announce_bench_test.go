@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"proceedings/config"
+	"proceedings/internal/bottest"
 )
 
 // stampSayer records when each line was said.
@@ -45,7 +46,7 @@ func BenchmarkPollToAnnounce(b *testing.B) {
 	items := slices.Clone(fx.items)
 	fs := newFeedServer(b, fx.doc(items))
 	say := &stampSayer{}
-	a, err := NewAnnouncer(AnnouncerOptions{Feeds: []config.Feed{testFeed(fs.URL())}, Store: db, Sayer: say, Logger: testLogger(b)})
+	a, err := NewAnnouncer(AnnouncerOptions{Feeds: []config.Feed{testFeed(fs.URL())}, Store: db, Sayer: say, Logger: bottest.Logger(b)})
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -99,7 +100,7 @@ func benchUnchanged(b *testing.B, validators bool) {
 	doc := bigFeed(b, 500)
 	fs := newFeedServer(b, doc)
 	fs.setValidators(validators)
-	a, err := NewAnnouncer(AnnouncerOptions{Feeds: []config.Feed{testFeed(fs.URL())}, Store: db, Sayer: &stampSayer{}, Logger: testLogger(b)})
+	a, err := NewAnnouncer(AnnouncerOptions{Feeds: []config.Feed{testFeed(fs.URL())}, Store: db, Sayer: &stampSayer{}, Logger: bottest.Logger(b)})
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -10,6 +10,7 @@ import (
 	"github.com/ergochat/irc-go/ircmsg"
 
 	"proceedings/archive"
+	"proceedings/internal/bottest"
 	"proceedings/internal/ircserver"
 )
 
@@ -27,7 +28,7 @@ func TestAnnouncerOverIRC(t *testing.T) {
 	pages := titlePages(t)
 	host, port, _ := strings.Cut(srv.Addr(), ":")
 	dir := t.TempDir()
-	cfg := parseConfig(t, dir, fmt.Sprintf(`network: test
+	cfg := bottest.ParseConfig(t, dir, fmt.Sprintf(`network: test
 server: {host: %s, port: %s, tls: false}
 nick: announcer
 channels:
@@ -38,18 +39,18 @@ titles:
   allow_hosts: ["127.0.0.1"]
 `, host, port, testChannel, fs.URL()))
 	h := startBot(t, cfg, nil)
-	h.waitSelfJoins(1)
+	h.WaitSelfJoins(1)
 	reader.Expect(30*time.Second, func(l string) bool { return strings.Contains(l, "JOIN") && strings.HasPrefix(l, ":announcer!") })
 
-	a, err := NewAnnouncer(AnnouncerOptions{Feeds: cfg.Feeds, Series: cfg.Series, Store: h.db, Sayer: h.b, Timeout: 5 * time.Second, Logger: testLogger(t)})
+	a, err := NewAnnouncer(AnnouncerOptions{Feeds: cfg.Feeds, Series: cfg.Series, Store: h.DB, Sayer: h.B, Timeout: 5 * time.Second, Logger: bottest.Logger(t)})
 	if err != nil {
 		t.Fatal(err)
 	}
-	tf, err := NewTitleFetcher(TitleOptions{Titles: cfg.Titles, Enabled: TitlesEnabled(cfg), Sayer: h.b, Logger: testLogger(t)})
+	tf, err := NewTitleFetcher(TitleOptions{Titles: cfg.Titles, Enabled: TitlesEnabled(cfg), Sayer: h.B, Logger: bottest.Logger(t)})
 	if err != nil {
 		t.Fatal(err)
 	}
-	h.b.AddListener(tf)
+	h.B.AddListener(tf)
 
 	// expect reads the announcer's next lines in the channel.
 	expect := func(want ...string) {
@@ -95,8 +96,8 @@ titles:
 		"[ Fish & Chips — “Quoted” ] - "+pages.Listener.Addr().String(),
 	)
 	// The bot recorded its own announcement of part X.
-	h.waitFor(30*time.Second, "the announcement in the archive", func(evs []archive.Event) bool {
-		return count(evs, func(ev archive.Event) bool {
+	h.WaitFor(30*time.Second, "the announcement in the archive", func(evs []archive.Event) bool {
+		return bottest.Count(evs, func(ev archive.Event) bool {
 			return ev.Flags&archive.FlagSelf != 0 && strings.HasPrefix(ev.Text, "New: From Belarus With Love — Part X (10 of 10)")
 		}) == 1
 	})

@@ -15,6 +15,7 @@ import (
 
 	"proceedings/archive"
 	"proceedings/config"
+	"proceedings/internal/bottest"
 )
 
 const (
@@ -61,7 +62,7 @@ func newTestAnnouncer(t testing.TB, db PostStore, f config.Feed, series ...confi
 		},
 		Timeout:  2 * time.Second,
 		MaxBytes: 1 << 20,
-		Logger:   testLogger(t),
+		Logger:   bottest.Logger(t),
 	})
 	if err != nil {
 		t.Fatal(err)

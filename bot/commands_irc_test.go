@@ -16,6 +16,7 @@ import (
 
 	"proceedings/archive"
 	"proceedings/config"
+	"proceedings/internal/bottest"
 	"proceedings/internal/ircserver"
 )
 
@@ -44,18 +45,18 @@ func startCommandBotWith(t testing.TB, seed func(path string)) *commandBot {
 	t.Helper()
 	srv := ircserver.Start(t, ircserver.Options{Kind: ircserver.NgIRCd})
 	dir := t.TempDir()
-	body := singleNet(srv.Addr(), "procbot", "#techrights") + `admins: ["boss!*@127.0.0.1"]
+	body := bottest.SingleNet(srv.Addr(), "procbot", "#techrights") + `admins: ["boss!*@127.0.0.1"]
 commands: {rate: {per_user: 1000000/1s, per_channel: 1000000/1s}}
 `
-	cfg := parseConfig(t, dir, body)
+	cfg := bottest.ParseConfig(t, dir, body)
 	if seed != nil {
 		seed(cfg.Archive)
 	}
 	h := startBot(t, cfg, nil)
 	// Twenty replies should take milliseconds, not 1.5 s each.
-	h.b.SetSendPace(5*time.Millisecond, 100)
+	h.B.SetSendPace(5*time.Millisecond, 100)
 	ctx := context.Background()
-	if err := h.db.SetPublicOnly(ctx, PublicLogs(cfg)); err != nil { // as the runner does
+	if err := h.DB.SetPublicOnly(ctx, PublicLogs(cfg)); err != nil { // as the runner does
 		t.Fatal(err)
 	}
 	for _, p := range []archive.Post{
@@ -66,20 +67,20 @@ commands: {rate: {per_user: 1000000/1s, per_channel: 1000000/1s}}
 		{Link: "https://example.org/evil", Title: "Evil — Part 1: a\r\nQUIT :gone\r\nPRIVMSG #techrights :injected",
 			Series: "Evil", Part: 1, Published: time.Now().Add(-72 * time.Hour)},
 	} {
-		if _, _, err := h.db.SavePost(ctx, p); err != nil {
+		if _, _, err := h.DB.SavePost(ctx, p); err != nil {
 			t.Fatal(err)
 		}
 	}
 	cb := &commandBot{h: h, srv: srv}
-	cb.router = NewRouter(cfg, h.db, RouterOptions{
-		Nick:   h.b.Nick,
-		Sender: h.b,
-		Admin: BotAdmin{Bot: h.b,
+	cb.router = NewRouter(cfg, h.DB, RouterOptions{
+		Nick:   h.B.Nick,
+		Sender: h.B,
+		Admin: BotAdmin{Bot: h.B,
 			ReloadFunc: func(ctx context.Context) error {
 				cb.mu.Lock()
 				cb.reloads++
 				cb.mu.Unlock()
-				h.b.Reload(cfg)
+				h.B.Reload(cfg)
 				cb.router.SetConfig(cfg)
 				return nil
 			},
@@ -90,11 +91,11 @@ commands: {rate: {per_user: 1000000/1s, per_channel: 1000000/1s}}
 				return nil
 			},
 		},
-		OnOptOut: func(string, bool) { _ = h.b.RefreshOptOuts(context.Background()) },
-		Logger:   testLogger(t),
+		OnOptOut: func(string, bool) { _ = h.B.RefreshOptOuts(context.Background()) },
+		Logger:   bottest.Logger(t),
 	})
-	h.b.AddListener(cb.router)
-	h.waitSelfJoins(1)
+	h.B.AddListener(cb.router)
+	h.WaitSelfJoins(1)
 	return cb
 }
 
@@ -156,7 +157,7 @@ func TestCommandsOverIRC(t *testing.T) {
 	alice := ircserver.Dial(t, addr, "alice")
 	alice.Join("#techrights")
 	alice.Send("PRIVMSG #techrights :hello from minsk")
-	said := cb.h.waitText("hello from minsk")
+	said := cb.h.WaitText("hello from minsk")
 	today := archive.DateOf(said.Time, time.UTC).String()
 	dayName := said.Time.UTC().Format("Monday, January 02, 2006")
 
@@ -250,7 +251,7 @@ func TestCommandsOverIRC(t *testing.T) {
 // then silence, while another user is still answered at once.
 func TestRateLimitOverIRC(t *testing.T) {
 	cb := startCommandBot(t)
-	cfg := *cb.h.cfg
+	cfg := *cb.h.Cfg
 	cfg.Commands.PerUser = config.Rate{N: 3, Per: time.Hour}
 	cb.router.SetConfig(&cfg)
 	addr := cb.srv.Addr()
@@ -262,8 +263,8 @@ func TestRateLimitOverIRC(t *testing.T) {
 		flood.Send("PRIVMSG #techrights :!part 10")
 	}
 	// The bot hands lines to the router in the order it records them.
-	cb.h.waitFor(ircTimeout, "the flood recorded", func(evs []archive.Event) bool {
-		return count(evs, func(ev archive.Event) bool { return ev.Nick == "flood" && ev.Text == "!part 10" }) == 10
+	cb.h.WaitFor(ircTimeout, "the flood recorded", func(evs []archive.Event) bool {
+		return bottest.Count(evs, func(ev archive.Event) bool { return ev.Nick == "flood" && ev.Text == "!part 10" }) == 10
 	})
 	other.Send("PRIVMSG #techrights :!part 9")
 	// other sees three answers to flood, then its own, and nothing more for
@@ -293,7 +294,7 @@ func BenchmarkIRCReplyLatency(b *testing.B) {
 		}
 	}
 	cb := startCommandBotWith(b, func(path string) { seedBenchArchive(b, path, lines) })
-	cb.h.b.SetSendPace(0, 1)
+	cb.h.B.SetSendPace(0, 1)
 	alice := ircserver.Dial(b, cb.srv.Addr(), "alice")
 	alice.Join("#techrights")
 	// The first line of each reply (a long reply has more, which the next
@@ -330,7 +331,7 @@ func BenchmarkIRCReplyLatency(b *testing.B) {
 // years, about one in fifty with "minsk", through the bulk importer.
 func seedBenchArchive(b *testing.B, path string, n int) {
 	ctx := context.Background()
-	db, err := archive.Open(ctx, path, archive.Options{Logger: testLogger(b)})
+	db, err := archive.Open(ctx, path, archive.Options{Logger: bottest.Logger(b)})
 	if err != nil {
 		b.Fatal(err)
 	}

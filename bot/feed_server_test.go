@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"proceedings/archive"
+	"proceedings/internal/bottest"
 )
 
 // fixtureFeed is testdata/techrights-feed.xml (a copy of
@@ -285,7 +286,7 @@ func (r *recSayer) take() []string {
 // openTestArchive opens a fresh archive in a temporary directory.
 func openTestArchive(t testing.TB) *archive.DB {
 	t.Helper()
-	db, err := archive.Open(context.Background(), filepath.Join(t.TempDir(), "archive.db"), archive.Options{Logger: testLogger(t)})
+	db, err := archive.Open(context.Background(), filepath.Join(t.TempDir(), "archive.db"), archive.Options{Logger: bottest.Logger(t)})
 	if err != nil {
 		t.Fatal(err)
 	}

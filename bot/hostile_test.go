@@ -18,6 +18,7 @@ import (
 
 	"proceedings/archive"
 	"proceedings/config"
+	"proceedings/internal/bottest"
 	"proceedings/internal/ircserver"
 )
 
@@ -38,17 +39,17 @@ const (
 func startRoutedBot(t *testing.T, cfg *config.Config, tweak func(*botOptions)) *harness {
 	t.Helper()
 	h := startBot(t, cfg, tweak)
-	if err := h.db.SetPublicOnly(context.Background(), PublicLogs(cfg)); err != nil {
+	if err := h.DB.SetPublicOnly(context.Background(), PublicLogs(cfg)); err != nil {
 		t.Fatal(err)
 	}
-	router := NewRouter(cfg, h.db, RouterOptions{
-		Nick:     h.b.Nick,
-		Sender:   h.b,
-		Admin:    BotAdmin{Bot: h.b},
-		OnOptOut: func(string, bool) { _ = h.b.RefreshOptOuts(context.Background()) },
-		Logger:   testLogger(t),
+	router := NewRouter(cfg, h.DB, RouterOptions{
+		Nick:     h.B.Nick,
+		Sender:   h.B,
+		Admin:    BotAdmin{Bot: h.B},
+		OnOptOut: func(string, bool) { _ = h.B.RefreshOptOuts(context.Background()) },
+		Logger:   bottest.Logger(t),
 	})
-	h.b.AddListener(router)
+	h.B.AddListener(router)
 	return h
 }
 
@@ -195,9 +196,9 @@ func isBotQuit(line string) bool {
 // recordedText reports the committed events whose text contains s.
 func recordedText(h *harness, s string) []string {
 	var out []string
-	for _, ev := range h.committed() {
+	for _, ev := range h.Committed() {
 		if strings.Contains(ev.Text, s) {
-			out = append(out, describe(ev))
+			out = append(out, bottest.Describe(ev))
 		}
 	}
 	return out
@@ -217,8 +218,8 @@ func testStaleAdmin(t *testing.T, leave func(t *testing.T, adm *ircserver.Client
 	watcher.Join("#pub")
 
 	dir := t.TempDir()
-	h := startRoutedBot(t, parseConfig(t, dir, singleNet(srv.Addr(), hostileBotNick, "#pub")+`admins: ["account:admin"]`+"\n"), nil)
-	h.waitSelfJoins(1)
+	h := startRoutedBot(t, bottest.ParseConfig(t, dir, bottest.SingleNet(srv.Addr(), hostileBotNick, "#pub")+`admins: ["account:admin"]`+"\n"), nil)
+	h.WaitSelfJoins(1)
 	if got := whoisAccount(t, watcher, "admin"); got != "admin" {
 		t.Fatalf("the server says admin is logged in to %q, want admin", got)
 	}
@@ -270,8 +271,8 @@ func TestHostileOptInByStrangerAccount(t *testing.T) {
 	watcher := ircserver.Dial(t, srv.Addr(), "watcher")
 	watcher.Join("#pub")
 	dir := t.TempDir()
-	h := startRoutedBot(t, parseConfig(t, dir, singleNet(srv.Addr(), hostileBotNick, "#pub")+noRateLimits), nil)
-	h.waitSelfJoins(1)
+	h := startRoutedBot(t, bottest.ParseConfig(t, dir, bottest.SingleNet(srv.Addr(), hostileBotNick, "#pub")+noRateLimits), nil)
+	h.WaitSelfJoins(1)
 
 	xena.Send("PRIVMSG %s :!optout", hostileBotNick)
 	if got := awaitBot(xena, "xena", anyText); !strings.Contains(got, "the account xena") {
@@ -291,7 +292,7 @@ func TestHostileOptInByStrangerAccount(t *testing.T) {
 	back.Send("PRIVMSG #pub :xena's words after her opt-out")
 	watcher.Expect(ircTimeout, func(l string) bool { return strings.Contains(l, "xena's words after her opt-out") })
 	watcher.Send("PRIVMSG #pub :sentinel")
-	h.waitText("sentinel")
+	h.WaitText("sentinel")
 	if got := recordedText(h, "xena's words"); len(got) > 0 {
 		t.Errorf("the account xena opted out, a stranger said !optin on her old nick, and her lines are recorded again:\n%s", strings.Join(got, "\n"))
 	}
@@ -307,8 +308,8 @@ func TestHostileOptInByStrangerNick(t *testing.T) {
 	watcher := ircserver.Dial(t, srv.Addr(), "watcher")
 	watcher.Join("#pub")
 	dir := t.TempDir()
-	h := startRoutedBot(t, parseConfig(t, dir, singleNet(srv.Addr(), hostileBotNick, "#pub")+noRateLimits), nil)
-	h.waitSelfJoins(1)
+	h := startRoutedBot(t, bottest.ParseConfig(t, dir, bottest.SingleNet(srv.Addr(), hostileBotNick, "#pub")+noRateLimits), nil)
+	h.WaitSelfJoins(1)
 
 	y := ircserver.DialUser(t, srv.Addr(), "yolanda", "yhome")
 	y.Send("PRIVMSG %s :!optout", hostileBotNick)
@@ -329,7 +330,7 @@ func TestHostileOptInByStrangerNick(t *testing.T) {
 	y.Send("PRIVMSG #pub :yolanda's words after her opt-out")
 	watcher.Expect(ircTimeout, func(l string) bool { return strings.Contains(l, "yolanda's words after her opt-out") })
 	watcher.Send("PRIVMSG #pub :sentinel")
-	h.waitText("sentinel")
+	h.WaitText("sentinel")
 	if got := recordedText(h, "yolanda's words"); len(got) > 0 {
 		t.Errorf("yolanda opted out, a stranger said !optin on her nick, and her lines are recorded again:\n%s", strings.Join(got, "\n"))
 	}
@@ -341,7 +342,7 @@ func TestHostileOptInByStrangerNick(t *testing.T) {
 // recognised by its hostmask (the real one connects with the username
 // realrelay).
 func relayConfig(addr, channel string) string {
-	return singleNet(addr, hostileBotNick, channel) + `relays:
+	return bottest.SingleNet(addr, hostileBotNick, channel) + `relays:
   - {nick: relaybot, mask: "relaybot!*realrelay@127.0.0.1", pattern: ` + relayPatternYAML + `}
 `
 }
@@ -361,7 +362,7 @@ func TestHostileRelayForgery(t *testing.T) {
 func TestHostileRelayForgeryAccount(t *testing.T) {
 	t.Parallel()
 	srv := ircserver.Start(t, ircserver.Options{Kind: ircserver.InspIRCd, Services: true})
-	body := singleNet(srv.Addr(), hostileBotNick, "#r") + `relays:
+	body := bottest.SingleNet(srv.Addr(), hostileBotNick, "#r") + `relays:
   - {nick: relaybot, account: relaybot, pattern: ` + relayPatternYAML + `}
 `
 	testRelayForgery(t, srv, body, func(real *ircserver.Client) { register(real, "relay-pass-1") })
@@ -373,8 +374,8 @@ func TestHostileRelayForgeryAccount(t *testing.T) {
 // another user@host and says a line in the relay's format.
 func testRelayForgery(t *testing.T, srv *ircserver.Server, body string, login func(*ircserver.Client)) {
 	dir := t.TempDir()
-	h := startRoutedBot(t, parseConfig(t, dir, body), nil)
-	h.waitSelfJoins(1)
+	h := startRoutedBot(t, bottest.ParseConfig(t, dir, body), nil)
+	h.WaitSelfJoins(1)
 
 	real := ircserver.DialUser(t, srv.Addr(), "relaybot", "realrelay")
 	if login != nil {
@@ -382,22 +383,22 @@ func testRelayForgery(t *testing.T, srv *ircserver.Server, body string, login fu
 	}
 	real.Join("#r")
 	real.Send("PRIVMSG #r :<Ewan> hi from the real relay")
-	ev := h.waitText("hi from the real relay")
+	ev := h.WaitText("hi from the real relay")
 	if ev.Nick != "Ewan" || ev.Flags&archive.FlagRelayed == 0 {
-		t.Errorf("the real relay's line is recorded as %s, want Ewan's, relayed", describe(ev))
+		t.Errorf("the real relay's line is recorded as %s, want Ewan's, relayed", bottest.Describe(ev))
 	}
 	quit(t, real)
 
 	forger := ircserver.DialUser(t, srv.Addr(), "relaybot", "forger")
 	forger.Join("#r")
 	forger.Send("PRIVMSG #r :<Ewan> hi")
-	evs := h.waitFor(30*time.Second, "the forged line", func(evs []archive.Event) bool {
-		return count(evs, func(ev archive.Event) bool { return ev.Text == "hi" || ev.Text == "<Ewan> hi" }) > 0
+	evs := h.WaitFor(30*time.Second, "the forged line", func(evs []archive.Event) bool {
+		return bottest.Count(evs, func(ev archive.Event) bool { return ev.Text == "hi" || ev.Text == "<Ewan> hi" }) > 0
 	})
 	for _, ev := range evs {
 		if ev.Text == "hi" || ev.Text == "<Ewan> hi" {
 			if ev.Nick != "relaybot" || ev.Text != "<Ewan> hi" || ev.Flags&archive.FlagRelayed != 0 {
-				t.Errorf("a line of relaybot!forger@127.0.0.1 is recorded as %s; want relaybot's own line \"<Ewan> hi\", not relayed", describe(ev))
+				t.Errorf("a line of relaybot!forger@127.0.0.1 is recorded as %s; want relaybot's own line \"<Ewan> hi\", not relayed", bottest.Describe(ev))
 			}
 		}
 	}
@@ -413,8 +414,8 @@ func TestHostileRelayedAdmin(t *testing.T) {
 	watcher.Join("#pub")
 	dir := t.TempDir()
 	body := relayConfig(srv.Addr(), "#pub") + `admins: ["*!*realrelay@127.0.0.1"]` + "\n"
-	h := startRoutedBot(t, parseConfig(t, dir, body), nil)
-	h.waitSelfJoins(1)
+	h := startRoutedBot(t, bottest.ParseConfig(t, dir, body), nil)
+	h.WaitSelfJoins(1)
 
 	real := ircserver.DialUser(t, srv.Addr(), "relaybot", "realrelay")
 	real.Join("#pub")
@@ -446,7 +447,7 @@ func TestHostileRelayedAdmin(t *testing.T) {
 func awaitStays(t *testing.T, h *harness, watcher *ircserver.Client, when string) {
 	t.Helper()
 	refute(t, watcher, stayWait, "the bot was disconnected "+when, isBotQuit)
-	st := h.b.Status().Networks[0]
+	st := h.B.Status().Networks[0]
 	if !st.Connected || st.Reconnects != 0 {
 		t.Fatalf("%s: connected %v, %d reconnects, last error %q; want connected all along", when, st.Connected, st.Reconnects, st.LastError)
 	}
@@ -466,11 +467,11 @@ func TestHostileJoinFloodStrict(t *testing.T) {
 	}
 	joiners := ircserver.DialMany(t, srv.Addr(), nicks...)
 	dir := t.TempDir()
-	h := startBot(t, parseConfig(t, dir, singleNet(srv.StrictAddr(), hostileBotNick, "#pub")), nil) // at the production pace of commands.output
-	h.waitSelfJoins(1)
+	h := startBot(t, bottest.ParseConfig(t, dir, bottest.SingleNet(srv.StrictAddr(), hostileBotNick, "#pub")), nil) // at the production pace of commands.output
+	h.WaitSelfJoins(1)
 	watcher.Send("PRIVMSG #pub :before the joins")
-	h.waitText("before the joins")
-	if st := h.b.Status().Networks[0]; st.Reconnects != 0 {
+	h.WaitText("before the joins")
+	if st := h.B.Status().Networks[0]; st.Reconnects != 0 {
 		t.Fatalf("the bot was cut before anyone joined (%d reconnects, last error %q): its connect alone is over the threshold", st.Reconnects, st.LastError)
 	}
 
@@ -482,8 +483,8 @@ func TestHostileJoinFloodStrict(t *testing.T) {
 	}
 	awaitStays(t, h, watcher, "after 12 joins at once")
 	joiners[0].Send("PRIVMSG #pub :after the joins")
-	h.waitText("after the joins")
-	if st := h.b.Status().Networks[0]; st.Reconnects != 0 {
+	h.WaitText("after the joins")
+	if st := h.B.Status().Networks[0]; st.Reconnects != 0 {
 		t.Errorf("%d reconnects; last error %q", st.Reconnects, st.LastError)
 	}
 }
@@ -501,16 +502,16 @@ func TestHostileManyChannelsStrict(t *testing.T) {
 	watcher := ircserver.Dial(t, srv.Addr(), "watcher")
 	watcher.Join("#c01")
 	dir := t.TempDir()
-	h := startBot(t, parseConfig(t, dir, singleNet(srv.StrictAddr(), hostileBotNick, chans[:11]...)), nil) // at the production pace
-	h.waitSelfJoins(11)
+	h := startBot(t, bottest.ParseConfig(t, dir, bottest.SingleNet(srv.StrictAddr(), hostileBotNick, chans[:11]...)), nil) // at the production pace
+	h.WaitSelfJoins(11)
 	awaitStays(t, h, watcher, "after joining 11 channels")
 
-	h.b.Reload(parseConfig(t, dir, singleNet(srv.StrictAddr(), hostileBotNick, chans...)))
-	h.waitSelfJoins(14)
+	h.B.Reload(bottest.ParseConfig(t, dir, bottest.SingleNet(srv.StrictAddr(), hostileBotNick, chans...)))
+	h.WaitSelfJoins(14)
 	awaitStays(t, h, watcher, "after a reload added 3 channels")
 	watcher.Join("#c14")
 	watcher.Send("PRIVMSG #c14 :in a channel added by the reload")
-	h.waitText("in a channel added by the reload")
+	h.WaitText("in a channel added by the reload")
 }
 
 // --- Answers starved by a private flood ---
@@ -529,12 +530,12 @@ func TestHostileStarvedAnswers(t *testing.T) {
 	}
 	flood := ircserver.DialMany(t, srv.Addr(), nicks...)
 	dir := t.TempDir()
-	h := startRoutedBot(t, parseConfig(t, dir, singleNet(srv.Addr(), hostileBotNick, "#pub")), nil) // at the production pace
+	h := startRoutedBot(t, bottest.ParseConfig(t, dir, bottest.SingleNet(srv.Addr(), hostileBotNick, "#pub")), nil) // at the production pace
 	const asks = 36
 	var mu sync.Mutex
 	got := 0
 	all := make(chan struct{})
-	h.b.AddListener(listenerFunc(func(_ context.Context, in Incoming) {
+	h.B.AddListener(listenerFunc(func(_ context.Context, in Incoming) {
 		if in.Channel == "" && in.Text == "!help" {
 			mu.Lock()
 			if got++; got == asks {
@@ -543,7 +544,7 @@ func TestHostileStarvedAnswers(t *testing.T) {
 			mu.Unlock()
 		}
 	}))
-	h.waitSelfJoins(1)
+	h.WaitSelfJoins(1)
 
 	for _, c := range flood {
 		for range 3 {
@@ -559,7 +560,7 @@ func TestHostileStarvedAnswers(t *testing.T) {
 	asked := time.Now()
 	if text, ok := maybeBot(asker, "#pub", 3*time.Second); !ok {
 		t.Fatalf("!latest in #pub was not answered within 3 s of being asked (after %d private !help); %d of the bot's lines wait to be sent",
-			asks, h.b.Status().Networks[0].SendQueue)
+			asks, h.B.Status().Networks[0].SendQueue)
 	} else {
 		t.Logf("!latest answered after %v: %q", time.Since(asked).Round(time.Millisecond), text)
 	}
@@ -574,13 +575,13 @@ func TestHostileSeenOracle(t *testing.T) {
 	t.Parallel()
 	srv := ircserver.Start(t, ircserver.Options{Kind: ircserver.InspIRCd, Services: true})
 	dir := t.TempDir()
-	h := startRoutedBot(t, parseConfig(t, dir, singleNet(srv.Addr(), hostileBotNick, "#pub")+noRateLimits), nil)
-	h.waitSelfJoins(1)
+	h := startRoutedBot(t, bottest.ParseConfig(t, dir, bottest.SingleNet(srv.Addr(), hostileBotNick, "#pub")+noRateLimits), nil)
+	h.WaitSelfJoins(1)
 
 	quiet := ircserver.Dial(t, srv.Addr(), "quiet")
 	quiet.Join("#pub")
 	quiet.Send("PRIVMSG #pub :quiet's words before opting out")
-	h.waitText("quiet's words before opting out")
+	h.WaitText("quiet's words before opting out")
 	quiet.Send("PRIVMSG %s :!optout", hostileBotNick)
 	if got := awaitBot(quiet, "quiet", anyText); !strings.Contains(got, "the nick quiet") {
 		t.Fatalf("answer to quiet's !optout: %q", got)
@@ -591,7 +592,7 @@ func TestHostileSeenOracle(t *testing.T) {
 	changeNick(zed, "zed")
 	zed.Join("#pub")
 	zed.Send("PRIVMSG #pub :zed's words before opting out")
-	if ev := h.waitText("zed's words before opting out"); ev.Account != "zedacct" {
+	if ev := h.WaitText("zed's words before opting out"); ev.Account != "zedacct" {
 		t.Fatalf("zed's line is recorded with the account %q, want zedacct", ev.Account)
 	}
 	zed.Send("PRIVMSG %s :!optout", hostileBotNick)
@@ -628,12 +629,12 @@ channels:
   - {name: "#private", public: false}
 `, host, port, hostileBotNick) + noRateLimits
 	dir := t.TempDir()
-	h := startRoutedBot(t, parseConfig(t, dir, body), nil)
-	h.waitSelfJoins(2)
+	h := startRoutedBot(t, bottest.ParseConfig(t, dir, body), nil)
+	h.WaitSelfJoins(2)
 	member := ircserver.Dial(t, srv.Addr(), "member")
 	member.Join("#private")
 	member.Send("PRIVMSG #private :words in the private channel")
-	h.waitText("words in the private channel")
+	h.WaitText("words in the private channel")
 
 	asker := ircserver.Dial(t, srv.Addr(), "asker")
 	logs := func(channel string) string {
@@ -656,8 +657,8 @@ func TestHostileNoLogInvisible(t *testing.T) {
 	t.Parallel()
 	srv := ircserver.Start(t, ircserver.Options{Kind: ircserver.InspIRCd})
 	dir := t.TempDir()
-	h := startBot(t, parseConfig(t, dir, singleNet(srv.Addr(), hostileBotNick, "#pub")), nil)
-	h.waitSelfJoins(1)
+	h := startBot(t, bottest.ParseConfig(t, dir, bottest.SingleNet(srv.Addr(), hostileBotNick, "#pub")), nil)
+	h.WaitSelfJoins(1)
 	alice := ircserver.Dial(t, srv.Addr(), "alice")
 	alice.Join("#pub")
 	prefixes := []struct{ name, prefix string }{
@@ -673,7 +674,7 @@ func TestHostileNoLogInvisible(t *testing.T) {
 		alice.Send("PRIVMSG #pub :%s[off] secret after %s", p.prefix, p.name)
 	}
 	alice.Send("PRIVMSG #pub :control line")
-	h.waitText("control line")
+	h.WaitText("control line")
 	for _, p := range prefixes {
 		if got := recordedText(h, "secret after "+p.name); len(got) > 0 {
 			t.Errorf("[off] after %s (%q) was recorded: %s", p.name, p.prefix, strings.Join(got, "; "))

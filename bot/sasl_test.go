@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"proceedings/archive"
+	"proceedings/internal/bottest"
 	"proceedings/internal/ircserver"
 )
 
@@ -75,14 +76,14 @@ func TestSASLPlain(t *testing.T) {
 	alice.Join("#sasl")
 
 	dir := t.TempDir()
-	h := startBot(t, parseConfig(t, dir, saslConfig(t, dir, srv.Addr(), "bot-pass-1234")), nil)
-	h.waitSelfJoins(1)
+	h := startBot(t, bottest.ParseConfig(t, dir, saslConfig(t, dir, srv.Addr(), "bot-pass-1234")), nil)
+	h.WaitSelfJoins(1)
 	if got := whoisAccount(t, alice, "logbot"); got != "logbot" {
 		t.Errorf("the server says the bot is logged in to %q, want logbot", got)
 	}
 	alice.Send("PRIVMSG #sasl :said while logged in")
-	if ev := h.waitText("said while logged in"); ev.Account != "alice" || ev.Nick != "alice" {
-		t.Errorf("recorded %s with account %q, want alice's account", describe(ev), ev.Account)
+	if ev := h.WaitText("said while logged in"); ev.Account != "alice" || ev.Nick != "alice" {
+		t.Errorf("recorded %s with account %q, want alice's account", bottest.Describe(ev), ev.Account)
 	}
 }
 
@@ -96,14 +97,14 @@ func TestSASLWrongPassword(t *testing.T) {
 	alice.Join("#sasl")
 
 	dir := t.TempDir()
-	h := startBot(t, parseConfig(t, dir, saslConfig(t, dir, srv.Addr(), "not-the-password")), nil)
-	h.waitSelfJoins(1)
+	h := startBot(t, bottest.ParseConfig(t, dir, saslConfig(t, dir, srv.Addr(), "not-the-password")), nil)
+	h.WaitSelfJoins(1)
 	if got := whoisAccount(t, alice, "logbot"); got != "" {
 		t.Errorf("the bot is logged in to %q with a wrong password", got)
 	}
 	alice.Send("PRIVMSG #sasl :recorded without an account")
-	if ev := h.waitText("recorded without an account"); ev.Kind != archive.KindMessage {
-		t.Errorf("recorded %s", describe(ev))
+	if ev := h.WaitText("recorded without an account"); ev.Kind != archive.KindMessage {
+		t.Errorf("recorded %s", bottest.Describe(ev))
 	}
 }
 
@@ -125,7 +126,7 @@ func TestSASLExternal(t *testing.T) {
 	alice.Join("#sasl")
 
 	host, port, _ := strings.Cut(srv.TLSAddr(), ":")
-	cfg := parseConfig(t, dir, fmt.Sprintf(`network: test
+	cfg := bottest.ParseConfig(t, dir, fmt.Sprintf(`network: test
 server: {host: %s, port: %s, tls: true, tls_insecure: true, client_cert: %q, client_key: %q}
 nick: logbot
 sasl: {mechanism: EXTERNAL}
@@ -133,7 +134,7 @@ channels:
   - {name: "#sasl", public: true}
 `, host, port, certPath, keyPath))
 	h := startBot(t, cfg, nil)
-	h.waitSelfJoins(1)
+	h.WaitSelfJoins(1)
 	if got := whoisAccount(t, alice, "logbot"); got != "logbot" {
 		t.Errorf("the server says the bot is logged in to %q, want logbot", got)
 	}
@@ -157,14 +158,14 @@ func TestServerPassword(t *testing.T) {
 		return fmt.Sprintf("network: test\nserver: {host: %s, port: %s, tls: false, password_file: %q}\nnick: logbot\nchannels: [{name: \"#pass\"}]\n", host, port, file)
 	}
 	t.Run("right", func(t *testing.T) {
-		h := startBot(t, parseConfig(t, t.TempDir(), config("letmein-42")), nil)
-		h.waitSelfJoins(1)
+		h := startBot(t, bottest.ParseConfig(t, t.TempDir(), config("letmein-42")), nil)
+		h.WaitSelfJoins(1)
 	})
 	t.Run("wrong", func(t *testing.T) {
-		h := startBot(t, parseConfig(t, t.TempDir(), config("guess")), nil)
+		h := startBot(t, bottest.ParseConfig(t, t.TempDir(), config("guess")), nil)
 		deadline := time.Now().Add(20 * time.Second)
 		for {
-			st := h.b.Status().Networks[0]
+			st := h.B.Status().Networks[0]
 			if st.Connected {
 				t.Fatal("connected with a wrong server password")
 			}

@@ -18,6 +18,7 @@ import (
 	"golang.org/x/net/dns/dnsmessage"
 
 	"proceedings/config"
+	"proceedings/internal/bottest"
 )
 
 // fakeDNS is a DNS server on 127.0.0.1 (UDP) that answers A and AAAA
@@ -184,7 +185,7 @@ func newTestTitles(t testing.TB, allow, block []string, res *net.Resolver, timeo
 	tf, err := NewTitleFetcher(TitleOptions{
 		Titles:   config.Titles{Timeout: timeout, MaxBytes: config.DefaultTitleMaxBytes, AllowHosts: allow, BlockedHosts: block},
 		Resolver: res,
-		Logger:   testLogger(t),
+		Logger:   bottest.Logger(t),
 	})
 	if err != nil {
 		t.Fatal(err)

@@ -18,6 +18,7 @@ import (
 	"golang.org/x/text/encoding/charmap"
 
 	"proceedings/config"
+	"proceedings/internal/bottest"
 )
 
 func TestCleanTitle(t *testing.T) {
@@ -331,7 +332,7 @@ func TestTitleFetcherIncoming(t *testing.T) {
 		Enabled: func(network, channel string) bool { return channel != "#quiet" },
 		Sayer:   say,
 		Now:     func() time.Time { return now },
-		Logger:  testLogger(t),
+		Logger:  bottest.Logger(t),
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -391,7 +392,7 @@ func TestTitleFetcherNeedsAllowList(t *testing.T) {
 	t.Parallel()
 	srv, hits := pageServer(t, "Secret")
 	say := &recSayer{}
-	tf, err := NewTitleFetcher(TitleOptions{Sayer: say, Logger: testLogger(t)})
+	tf, err := NewTitleFetcher(TitleOptions{Sayer: say, Logger: bottest.Logger(t)})
 	if err != nil {
 		t.Fatal(err)
 	}
