@@ -669,7 +669,7 @@ func fitLine(ann Announcement, tmpl *template.Template, maxBytes int) (string, e
 		if n == 0 {
 			break // the template does not show the title
 		}
-		title = cutTitle(title, max(len(title)-(over+n-1)/n, 1))
+		title = CutTitle(title, max(len(title)-(over+n-1)/n, 1))
 		if line, err = render(title); err != nil {
 			return "", err
 		}

@@ -37,6 +37,9 @@ const BridgeNetwork = config.ReservedNetwork
 // Version is what the bot answers to CTCP VERSION.
 var Version = "proceedings IRC logger"
 
+// DefaultUserAgent names the bot in its HTTP requests (feeds, page titles).
+const DefaultUserAgent = "proceedings-bot/1.0 (IRC feed announcer)"
+
 // Incoming is a PRIVMSG or NOTICE seen by the bot, handed to listeners after
 // it was queued for recording (or decided not to be recorded).
 type Incoming struct {

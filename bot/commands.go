@@ -251,7 +251,7 @@ func cmdSeries(ctx context.Context, r *Router, j *invocation) {
 	for i, p := range parts {
 		items[i] = partNumeral(p) + " " + partSubtitle(p)
 	}
-	full := cleanText(fmt.Sprintf("%s, %s: %s", name, describeParts(partNumbers(parts)), strings.Join(items, " · ")))
+	full := CleanText(fmt.Sprintf("%s, %s: %s", name, describeParts(partNumbers(parts)), strings.Join(items, " · ")))
 	if len(full) <= MaxReplyBytes {
 		j.say("%s", full)
 		return
@@ -528,7 +528,7 @@ func cmdLatest(ctx context.Context, r *Router, j *invocation) {
 	}
 	items := make([]string, len(posts))
 	for i, p := range posts {
-		items[i] = clip(cleanText(p.Title), titleBytes)
+		items[i] = clip(CleanText(p.Title), titleBytes)
 		if p.Link != "" {
 			items[i] += " — " + p.Link
 		}
@@ -797,7 +797,7 @@ func cmdSearch(ctx context.Context, r *Router, j *invocation) {
 			who = "* " + h.Nick
 		}
 		items[i] = fmt.Sprintf("%s %s %s %s %s", archive.DateOf(h.Time, loc), h.Channel, who,
-			clip(cleanText(snip.String()), snippetBytes), linePermalink(j.cfg, loc, h.Event))
+			clip(CleanText(snip.String()), snippetBytes), linePermalink(j.cfg, loc, h.Event))
 	}
 	count := fmt.Sprintf("%d lines match", res.Total)
 	switch {
@@ -855,9 +855,9 @@ func cmdSeen(ctx context.Context, r *Router, j *invocation) {
 		return
 	}
 	loc := r.db.Location()
-	what := "saying: " + clip(cleanText(ev.Text), snippetBytes+40)
+	what := "saying: " + clip(CleanText(ev.Text), snippetBytes+40)
 	if ev.Kind == archive.KindAction {
-		what = "doing: * " + ev.Nick + " " + clip(cleanText(ev.Text), snippetBytes+40)
+		what = "doing: * " + ev.Nick + " " + clip(CleanText(ev.Text), snippetBytes+40)
 	}
 	j.say("%s was last seen in %s %s (%s), %s — %s", ev.Nick, ev.Channel, agoText(j.now.Sub(ev.Time)),
 		ev.Time.In(loc).Format("2006-01-02 15:04 MST"), what, linePermalink(j.cfg, loc, ev))
@@ -1113,7 +1113,7 @@ func cmdPartChannel(ctx context.Context, r *Router, j *invocation) {
 
 func cmdSay(ctx context.Context, r *Router, j *invocation) {
 	target := j.cmd.Args[0]
-	text := cleanText(strings.TrimSpace(strings.TrimPrefix(j.cmd.Rest, target)))
+	text := CleanText(strings.TrimSpace(strings.TrimPrefix(j.cmd.Rest, target)))
 	if strings.ContainsAny(target, ",:!@") || text == "" {
 		j.usage("")
 		return

@@ -28,8 +28,6 @@ const (
 	DefaultFeedMaxBytes = 10 << 20
 	// DefaultFeedTimeout bounds one fetch: connect, headers and body.
 	DefaultFeedTimeout = 30 * time.Second
-	// DefaultUserAgent names the bot in requests.
-	DefaultUserAgent = "proceedings-bot/1.0 (IRC feed announcer)"
 )
 
 // feedValidators are what a conditional GET sends back: the ETag and

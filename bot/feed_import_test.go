@@ -143,7 +143,7 @@ func FuzzFeedItems(f *testing.F) {
 				t.Fatalf("item %+v: empty or repeated GUID", p)
 			}
 			seen[p.GUID] = true
-			if p.Title != cleanText(p.Title) {
+			if p.Title != CleanText(p.Title) {
 				t.Fatalf("title %q is not clean", p.Title)
 			}
 		}

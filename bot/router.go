@@ -301,7 +301,7 @@ func (r *Router) finish(in Incoming, answers []cmdAnswer) []Reply {
 		case a.private && in.Relay == "":
 			rep.Target, rep.Notice = in.Nick, true
 		}
-		for _, line := range splitReply(cleanText(a.text), MaxReplyBytes, budget) {
+		for _, line := range splitReply(CleanText(a.text), MaxReplyBytes, budget) {
 			rep.Text = line
 			out = append(out, rep)
 		}

@@ -6,26 +6,6 @@ import (
 	"unicode/utf8"
 )
 
-func TestCleanText(t *testing.T) {
-	tests := []struct{ in, want string }{
-		{"plain", "plain"},
-		{"\x02bold\x02 \x1ditalic\x1d \x1funder\x1f \x0304,12red\x03 \x16rev\x16 \x0f", "bold italic under red rev"},
-		{"a\r\nPRIVMSG #x :b", "a PRIVMSG #x :b"},
-		{"nul\x00here", "nulhere"},
-		{"\x01ACTION waves\x01", "ACTION waves"},
-		{"tab\there  and\u2028there", "tab here and there"},
-		{"  leading and trailing  ", "leading and trailing"},
-		{"bad \xff utf8", "bad \uFFFD utf8"},
-		{"c1\u0085control", "c1 control"},
-		{"“curly” — dash", "“curly” — dash"},
-	}
-	for _, tc := range tests {
-		if got := cleanText(tc.in); got != tc.want {
-			t.Errorf("cleanText(%q) = %q, want %q", tc.in, got, tc.want)
-		}
-	}
-}
-
 func TestSplitReply(t *testing.T) {
 	words := strings.Repeat("word ", 200) // 1000 bytes
 	tests := []struct {
@@ -75,10 +55,10 @@ func FuzzSplitReply(f *testing.F) {
 		if max < 4 || max > 1000 || lines < 1 || lines > 10 {
 			return
 		}
-		clean := cleanText(s)
+		clean := CleanText(s)
 		for _, c := range clean {
 			if c < ' ' || c == 0x7f || (c >= 0x80 && c <= 0x9f) {
-				t.Fatalf("cleanText(%q) kept %U", s, c)
+				t.Fatalf("CleanText(%q) kept %U", s, c)
 			}
 		}
 		got := splitReply(clean, max, lines)

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"html"
 	"io"
 	"log/slog"
 	"mime"
@@ -14,8 +13,6 @@ import (
 	"strings"
 	"sync"
 	"time"
-	"unicode"
-	"unicode/utf8"
 
 	"github.com/ergochat/irc-go/ircfmt"
 	nethtml "golang.org/x/net/html"
@@ -31,71 +28,6 @@ type Sayer interface {
 }
 
 var _ Sayer = (*Bot)(nil)
-
-// CleanTitle makes a post or page title fit for one IRC line: HTML entities
-// decoded (once: "&amp;#8217;" is a feed's way to write "&#8217;"), IRC
-// formatting codes, control characters and bidirectional overrides removed,
-// white space collapsed, invalid UTF-8 replaced. With max > 0 the result is
-// at most max bytes, cut at a word boundary where one is near, ending in
-// "…".
-func CleanTitle(s string, max int) string {
-	return cutTitle(cleanText(html.UnescapeString(s)), max)
-}
-
-// cleanText makes text safe for one IRC line, for every reply of the bot
-// and for titles that are already decoded (a page's <title>): IRC formatting codes
-// stripped, invalid UTF-8 replaced, white space and line breaks collapsed
-// to single spaces, control characters, zero-width spaces and
-// bidirectional controls removed.
-func cleanText(s string) string {
-	s = ircfmt.Strip(strings.ToValidUTF8(s, "\uFFFD"))
-	var b strings.Builder
-	b.Grow(len(s))
-	space := true // trims leading space
-	for _, c := range s {
-		switch {
-		case unicode.IsSpace(c) || c == '\u2028' || c == '\u2029':
-			if !space {
-				b.WriteByte(' ')
-				space = true
-			}
-		case unicode.IsControl(c) || isBidiControl(c) || c == '\u200B' || c == '\uFEFF':
-		default:
-			b.WriteRune(c)
-			space = false
-		}
-	}
-	return strings.TrimRight(b.String(), " ")
-}
-
-// cutTitle shortens a clean title to at most max bytes (max > 0), at a word
-// boundary when one is in the second half, ending in "…".
-func cutTitle(s string, max int) string {
-	const ell = "…"
-	if max <= 0 || len(s) <= max {
-		return s
-	}
-	if max < len(ell) {
-		return ""
-	}
-	cut := max - len(ell)
-	for cut > 0 && !utf8.RuneStart(s[cut]) {
-		cut--
-	}
-	if s[cut] != ' ' { // else the cut already falls between words
-		if sp := strings.LastIndexByte(s[:cut], ' '); sp > cut/2 {
-			cut = sp
-		}
-	}
-	return strings.TrimRight(s[:cut], " ") + ell
-}
-
-// isBidiControl reports the invisible characters that reorder text: in a
-// page title they could make "[ Title ] - host" show another host.
-func isBidiControl(r rune) bool {
-	return r == '\u061C' || r == '\u200E' || r == '\u200F' ||
-		(r >= '\u202A' && r <= '\u202E') || (r >= '\u2066' && r <= '\u2069')
-}
 
 // maxTitleBytes bounds the raw <title> text read from a page.
 const maxTitleBytes = 16 << 10
@@ -132,7 +64,7 @@ func ExtractTitle(r io.Reader) (string, error) {
 				if len(s) > maxTitleBytes {
 					s = s[:maxTitleBytes]
 				}
-				return cleanText(s), nil
+				return CleanText(s), nil
 			}
 		case nethtml.EndTagToken:
 			if name, _ := z.TagName(); foreign > 0 && (string(name) == "svg" || string(name) == "math") {
@@ -320,7 +252,7 @@ func (p PageTitle) Line() string {
 		return ""
 	}
 	const open, mid = "[ ", " ] - "
-	return open + cutTitle(p.Title, MaxReplyBytes-len(open)-len(mid)-len(p.Host)) + mid + p.Host
+	return open + CutTitle(p.Title, MaxReplyBytes-len(open)-len(mid)-len(p.Host)) + mid + p.Host
 }
 
 // titleIsHost reports a title that says nothing but the host name
