@@ -1,18 +1,18 @@
-// Package bot owns the IRC side of proceedings, in rooms:
+// Package bot owns the IRC side of proceedings:
 //
 //   - the connection (conn.go, message.go, tracker.go, writer.go): one read
 //     loop per network that handles every line in the server's order, the
 //     one state tracker it keeps (members, nicks, capabilities, accounts,
 //     and tracker.account, the trust rule), and the one paced writer every
 //     outgoing line goes through;
-//   - the recorder (recorder.go, relay.go): each line and the tracker's state
-//     become archive events, queued without blocking;
-//   - commands (router.go, commands.go), the announcer (announce.go,
-//     feed.go, series.go, roman.go) and URL titles (titles.go, ssrf.go),
-//     which receive lines as Listeners on goroutines of their own.
+//   - the recorder (recorder.go, relay.go, nolog.go): each line and the
+//     tracker's state become archive events, queued without blocking.
 //
-// It knows no HTML: it hands events to the archive and answers in IRC. How
-// recording, trust and pacing work is told in docs/recorder.md.
+// Every line seen is then handed to the Listeners, each on a goroutine of
+// its own: the rooms bot/commands, bot/announce and bot/titles, which import
+// bot and which bot does not know. It knows no HTML: it hands events to the
+// archive and says what it is told in IRC. How recording, trust and pacing
+// work is told in docs/recorder.md.
 package bot
 
 import (
@@ -65,6 +65,12 @@ type Listener interface {
 	Incoming(ctx context.Context, in Incoming)
 }
 
+// ListenerFunc is a function as a Listener.
+type ListenerFunc func(ctx context.Context, in Incoming)
+
+// Incoming calls f.
+func (f ListenerFunc) Incoming(ctx context.Context, in Incoming) { f(ctx, in) }
+
 // Bot is the IRC side of proceedings: one connection per configured network,
 // all recording into one archive.
 type Bot struct {
@@ -111,6 +117,8 @@ type botOptions struct {
 	// onRecorded, when set, is called from the archive's writer after each
 	// event is committed (err nil) or refused.
 	onRecorded func(ev archive.Event, id int64, err error)
+	// isCommand, when set, tells the lines that ask a command.
+	isCommand func(line, prefix, botNick string) bool
 }
 
 // outputPace turns the configured output rate into the pacing of the bot's
@@ -150,6 +158,11 @@ type Options struct {
 	// count what is recorded, or to follow the archive as it grows. It must
 	// return quickly, for it holds up the writer.
 	OnRecorded func(ev archive.Event, id int64, err error)
+	// IsCommand reports whether a channel line asks the bot one of its
+	// commands (commands.IsCommand): the recorder marks such lines with
+	// archive.FlagCommand, so that searches can leave them out. Nil: no
+	// line is marked.
+	IsCommand func(line, prefix, botNick string) bool
 }
 
 // New prepares a bot for every network of cfg, recording into db (opened for
@@ -167,6 +180,7 @@ func New(cfg *config.Config, db *archive.DB, o Options) (*Bot, error) {
 	}
 	b := &Bot{db: db, log: log.With("component", "bot"), opts: defaultOptions(), started: time.Now()}
 	b.opts.onRecorded = o.OnRecorded
+	b.opts.isCommand = o.IsCommand
 	b.output = cfg.Commands.Output
 	b.rules.Store(buildRules(cfg))
 	empty := map[string]bool{}

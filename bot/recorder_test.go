@@ -34,7 +34,16 @@ func testOptions() botOptions {
 	o.regainEvery = 200 * time.Millisecond
 	o.rejoinBase = 100 * time.Millisecond
 	o.trimAfter = 1 << 62 // no forced collections but where a test asks for them
+	o.isCommand = testIsCommand
 	return o
+}
+
+// testIsCommand stands for commands.IsCommand, which bot's tests cannot
+// import (commands imports bot): "seen" is a command, other words are not.
+// That commands.IsCommand tells them apart the same way is checked in
+// bot/commands (TestIsCommand).
+func testIsCommand(line, prefix, _ string) bool {
+	return line == prefix+"seen" || strings.HasPrefix(line, prefix+"seen ")
 }
 
 // startBot opens an archive in dir, starts a bot on cfg and stops it (and
@@ -59,7 +68,7 @@ func startBot(t testing.TB, cfg *config.Config, tweak func(*botOptions)) *harnes
 		} else {
 			b.opts.onRecorded = hook
 		}
-		b.AddListener(listenerFunc(func(_ context.Context, in Incoming) {
+		b.AddListener(ListenerFunc(func(_ context.Context, in Incoming) {
 			h.lmu.Lock()
 			h.in = append(h.in, in)
 			h.lmu.Unlock()
@@ -68,10 +77,6 @@ func startBot(t testing.TB, cfg *config.Config, tweak func(*botOptions)) *harnes
 	})
 	return h
 }
-
-type listenerFunc func(context.Context, Incoming)
-
-func (f listenerFunc) Incoming(ctx context.Context, in Incoming) { f(ctx, in) }
 
 func (h *harness) incoming() []Incoming {
 	h.lmu.Lock()
@@ -263,7 +268,7 @@ func TestRecordBurst(t *testing.T) {
 		}
 	})
 	// Listeners are called right after a line is queued for the archive.
-	h.B.AddListener(listenerFunc(func(_ context.Context, in Incoming) {
+	h.B.AddListener(ListenerFunc(func(_ context.Context, in Incoming) {
 		if in.Text == lastText {
 			last.Lock()
 			last.queued = time.Now()

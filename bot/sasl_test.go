@@ -18,32 +18,9 @@ import (
 func registerAccount(t *testing.T, srv *ircserver.Server, nick, password string) {
 	t.Helper()
 	c := ircserver.Dial(t, srv.Addr(), nick)
-	register(c, password)
+	c.Register(password)
 	c.Send("QUIT :registered")
 	c.Close()
-}
-
-// register registers the account of c's nick with NickServ, which logs c
-// in to it.
-func register(c *ircserver.Client, password string) {
-	c.Send("PRIVMSG NickServ :REGISTER %s %s@example.org", password, c.Nick)
-	c.Expect(10*time.Second, func(l string) bool { return strings.Contains(l, "NickServ") && strings.Contains(l, "registered") })
-}
-
-// whoisAccount asks the server which account nick is logged in to ("" for
-// none), from RPL_WHOISACCOUNT (330).
-func whoisAccount(t *testing.T, c *ircserver.Client, nick string) string {
-	t.Helper()
-	c.Send("WHOIS %s", nick)
-	account := ""
-	c.Expect(10*time.Second, func(l string) bool {
-		f := strings.Fields(l)
-		if len(f) >= 5 && f[1] == "330" && strings.EqualFold(f[3], nick) {
-			account = f[4]
-		}
-		return len(f) >= 4 && f[1] == "318" && strings.EqualFold(f[3], nick)
-	})
-	return account
 }
 
 // saslConfig is a configuration for logbot with SASL PLAIN, the password
@@ -72,13 +49,13 @@ func TestSASLPlain(t *testing.T) {
 	srv := ircserver.Start(t, ircserver.Options{Kind: ircserver.InspIRCd, Services: true})
 	registerAccount(t, srv, "logbot", "bot-pass-1234")
 	alice := ircserver.Dial(t, srv.Addr(), "alice")
-	register(alice, "alice-pass-1")
+	alice.Register("alice-pass-1")
 	alice.Join("#sasl")
 
 	dir := t.TempDir()
 	h := startBot(t, bottest.ParseConfig(t, dir, saslConfig(t, dir, srv.Addr(), "bot-pass-1234")), nil)
 	h.WaitSelfJoins(1)
-	if got := whoisAccount(t, alice, "logbot"); got != "logbot" {
+	if got := alice.WhoisAccount("logbot"); got != "logbot" {
 		t.Errorf("the server says the bot is logged in to %q, want logbot", got)
 	}
 	alice.Send("PRIVMSG #sasl :said while logged in")
@@ -99,7 +76,7 @@ func TestSASLWrongPassword(t *testing.T) {
 	dir := t.TempDir()
 	h := startBot(t, bottest.ParseConfig(t, dir, saslConfig(t, dir, srv.Addr(), "not-the-password")), nil)
 	h.WaitSelfJoins(1)
-	if got := whoisAccount(t, alice, "logbot"); got != "" {
+	if got := alice.WhoisAccount("logbot"); got != "" {
 		t.Errorf("the bot is logged in to %q with a wrong password", got)
 	}
 	alice.Send("PRIVMSG #sasl :recorded without an account")
@@ -117,7 +94,7 @@ func TestSASLExternal(t *testing.T) {
 	dir := t.TempDir()
 	cert, certPath, keyPath := selfSigned(t, dir, "logbot")
 	owner := ircserver.DialTLS(t, srv.TLSAddr(), "logbot", &cert)
-	register(owner, "bot-pass-1234")
+	owner.Register("bot-pass-1234")
 	owner.Send("PRIVMSG NickServ :CERT ADD")
 	owner.Expect(10*time.Second, func(l string) bool { return strings.Contains(l, "NickServ") && strings.Contains(l, "fingerprint") })
 	owner.Send("QUIT :the bot takes over")
@@ -135,7 +112,7 @@ channels:
 `, host, port, certPath, keyPath))
 	h := startBot(t, cfg, nil)
 	h.WaitSelfJoins(1)
-	if got := whoisAccount(t, alice, "logbot"); got != "logbot" {
+	if got := alice.WhoisAccount("logbot"); got != "logbot" {
 		t.Errorf("the server says the bot is logged in to %q, want logbot", got)
 	}
 }

@@ -12,6 +12,11 @@ import (
 // The text of the bot's lines: whatever the rooms say (replies, feed
 // titles, page titles) is cleaned here into one safe IRC line.
 
+// MaxTextBytes is the most text bytes in one line the bot says: with the
+// prefix ":nick!user@host PRIVMSG #channel :" a line stays under the 512
+// bytes IRC allows.
+const MaxTextBytes = 400
+
 // CleanTitle makes a post or page title fit for one IRC line: HTML entities
 // decoded (once: "&amp;#8217;" is a feed's way to write "&#8217;"), IRC
 // formatting codes, control characters and bidirectional overrides removed,

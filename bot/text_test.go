@@ -3,8 +3,8 @@ package bot
 import (
 	"strings"
 	"testing"
-	"unicode"
-	"unicode/utf8"
+
+	"proceedings/internal/bottest"
 )
 
 func TestCleanText(t *testing.T) {
@@ -57,22 +57,6 @@ func TestCleanTitle(t *testing.T) {
 	}
 }
 
-// checkClean fails unless s is a clean single-line title.
-func checkClean(t *testing.T, s string) {
-	t.Helper()
-	if !utf8.ValidString(s) {
-		t.Fatalf("%q is not valid UTF-8", s)
-	}
-	for _, r := range s {
-		if unicode.IsControl(r) || isBidiControl(r) || (unicode.IsSpace(r) && r != ' ') {
-			t.Fatalf("%q holds %U", s, r)
-		}
-	}
-	if strings.HasPrefix(s, " ") || strings.HasSuffix(s, " ") || strings.Contains(s, "  ") {
-		t.Fatalf("%q has stray spaces", s)
-	}
-}
-
 func FuzzCleanTitle(f *testing.F) {
 	f.Add("From Belarus With Love — Part X: From “High-Tech Hub” to “No-Go Zone”", 40)
 	f.Add("Fish &amp; Chips &#8212; \x02bold\x02\r\n\u202eevil", 0)
@@ -81,7 +65,7 @@ func FuzzCleanTitle(f *testing.F) {
 	f.Fuzz(func(t *testing.T, s string, max int) {
 		max %= 1000
 		got := CleanTitle(s, max)
-		checkClean(t, got)
+		bottest.CheckClean(t, got)
 		if max > 0 && len(got) > max {
 			t.Fatalf("CleanTitle(%q, %d) = %q: %d bytes", s, max, got, len(got))
 		}

@@ -9,7 +9,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"proceedings/archive"
-	"proceedings/bot"
+	"proceedings/bot/announce"
 )
 
 func init() {
@@ -43,7 +43,7 @@ Blank lines and lines starting with # are skipped.`,
 			for _, arg := range args {
 				var added int
 				if u, perr := url.Parse(arg); perr == nil && (u.Scheme == "http" || u.Scheme == "https" || u.Scheme == "file") {
-					added, err = bot.ImportFeedURL(ctx, db, arg, "")
+					added, err = announce.ImportFeedURL(ctx, db, arg, "")
 				} else {
 					added, err = importFeedFile(cmd, db, arg)
 				}
@@ -74,5 +74,5 @@ func importFeedFile(cmd *cobra.Command, db *archive.DB, path string) (int, error
 	if err != nil {
 		abs = path
 	}
-	return bot.ImportFeed(cmd.Context(), db, f, abs)
+	return announce.ImportFeed(cmd.Context(), db, f, abs)
 }

@@ -1,11 +1,13 @@
-// Package bottest runs a bot against real IRC servers in tests and follows
-// what its archive commits: the one harness of the tests of bot and of the
-// rooms around it (commands, announce).
+// Package bottest is the test plumbing shared by bot and the rooms around it
+// (bot/commands, bot/announce, bot/titles): a Harness that runs a bot
+// against a real IRC server (internal/ircserver) and waits on what its
+// archive commits, the configurations such a bot is given, and small
+// stand-ins the rooms' tests share (a recording Sayer, a server of pages
+// with titles, the check that a line is clean).
 //
-// It owns only test plumbing: configurations for a test server, the archive a
-// test bot records into, and waits on committed events. It does not import
-// bot (bot's own tests use it too); the bot is built by the test, through
-// bot's exported Options.OnRecorded hook.
+// It does not import bot, so that bot's own tests can use it: the test
+// builds the bot and hands the Harness's hook to bot.Options.OnRecorded.
+// It knows nothing of commands, feeds or HTML rendering.
 package bottest
 
 import (
@@ -13,11 +15,18 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net/http"
+	"net/http/httptest"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
 	"time"
+	"unicode"
+	"unicode/utf8"
+
+	"golang.org/x/text/encoding/charmap"
 
 	"proceedings/archive"
 	"proceedings/config"
@@ -60,6 +69,18 @@ func SingleNet(addr, nick string, channels ...string) string {
 		fmt.Fprintf(&sb, "  - {name: %q, public: true}\n", c)
 	}
 	return sb.String()
+}
+
+// RelayPattern is the format of the relay bot in tests: "<nick> text".
+const RelayPattern = `^<(?P<nick>[^>]+)> (?P<text>.*)$`
+
+// RelayNet is SingleNet with one channel and the relay bot relaybot,
+// recognised by its hostmask: the real one connects with the username
+// realrelay.
+func RelayNet(addr, nick, channel string) string {
+	return SingleNet(addr, nick, channel) + `relays:
+  - {nick: relaybot, mask: "relaybot!*realrelay@127.0.0.1", pattern: '` + RelayPattern + `'}
+`
 }
 
 // Runner is a bot as the harness sees it: *bot.Bot.
@@ -202,6 +223,17 @@ func (h *Harness[B]) WaitText(text string) archive.Event {
 	return found
 }
 
+// CommittedWith describes the committed events whose text contains s.
+func (h *Harness[B]) CommittedWith(s string) []string {
+	var out []string
+	for _, ev := range h.Committed() {
+		if strings.Contains(ev.Text, s) {
+			out = append(out, Describe(ev))
+		}
+	}
+	return out
+}
+
 // Count counts the events for which f holds.
 func Count(evs []archive.Event, f func(archive.Event) bool) int {
 	n := 0
@@ -229,4 +261,104 @@ func Describe(ev archive.Event) string {
 		s += fmt.Sprintf(" flags=%b", ev.Flags)
 	}
 	return s
+}
+
+// CheckClean fails unless s is fit for one IRC line of the bot: valid
+// UTF-8, no control or bidirectional control characters, no white space but
+// single inner spaces.
+func CheckClean(t testing.TB, s string) {
+	t.Helper()
+	if !utf8.ValidString(s) {
+		t.Fatalf("%q is not valid UTF-8", s)
+	}
+	for _, r := range s {
+		if unicode.IsControl(r) || unicode.Is(unicode.Bidi_Control, r) || (unicode.IsSpace(r) && r != ' ') {
+			t.Fatalf("%q holds %U", s, r)
+		}
+	}
+	if strings.HasPrefix(s, " ") || strings.HasSuffix(s, " ") || strings.Contains(s, "  ") {
+		t.Fatalf("%q has stray spaces", s)
+	}
+}
+
+// TitlePages serves HTML pages (and some that are not) with known titles,
+// in the encodings and shapes the title fetcher must handle.
+func TitlePages(t testing.TB) *httptest.Server {
+	mux := http.NewServeMux()
+	page := func(path, ctype string, body []byte) {
+		mux.HandleFunc(path, func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Content-Type", ctype)
+			w.Write(body)
+		})
+	}
+	page("/page", "text/html; charset=utf-8", []byte("<!doctype html><title>Page Title</title>"))
+	page("/other", "text/html", []byte("<title>Other Page</title>"))
+	page("/xhtml", "application/xhtml+xml", []byte(`<?xml version="1.0"?><html xmlns="http://www.w3.org/1999/xhtml"><head><title>XHTML Page</title></head></html>`))
+	page("/host", "text/html", []byte("<title>127.0.0.1</title>"))
+	page("/png", "image/png", []byte("\x89PNG\r\n\x1a\n<title>not a page</title>"))
+	page("/json", "application/json", []byte(`{"title":"x"}`))
+	page("/none", "", []byte("<title>no type</title>"))
+	cp1251, _ := charmap.Windows1251.NewEncoder().Bytes([]byte(`<html><head><meta charset="windows-1251"><title>Привет, мир</title>`))
+	page("/cp1251", "text/html", cp1251)
+	latin1, _ := charmap.ISO8859_1.NewEncoder().Bytes([]byte(`<title>Café crème</title>`))
+	page("/latin1", "text/html; charset=ISO-8859-1", latin1)
+	page("/big", "text/html", []byte("<html><head><!-- "+strings.Repeat("x", 600<<10)+" --><title>Too Far Down</title>"))
+	page("/entities", "text/html", []byte("<title>Fish &amp; Chips &#8212; “Quoted”</title>"))
+	for i := 1; i <= 5; i++ {
+		page("/n"+strconv.Itoa(i), "text/html", []byte(fmt.Sprintf("<title>Page %d</title>", i)))
+	}
+	mux.HandleFunc("/slow", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/html")
+		w.WriteHeader(http.StatusOK)
+		io.WriteString(w, "<html><head>")
+		w.(http.Flusher).Flush()
+		<-r.Context().Done() // never finishes: the fetch must give up
+	})
+	mux.HandleFunc("/404", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/html")
+		w.WriteHeader(http.StatusNotFound)
+		io.WriteString(w, "<title>Not Found</title>")
+	})
+	srv := httptest.NewServer(mux)
+	t.Cleanup(srv.Close)
+	return srv
+}
+
+// Said is one line given to a Sayer.
+type Said struct{ Network, Target, Text string }
+
+// Sayer records the lines a room says, as bot.Bot's Say would send them.
+type Sayer struct {
+	Fail map[string]error // target → error to return
+	Ch   chan Said        // when set, every line is also sent here
+
+	mu    sync.Mutex
+	lines []Said
+}
+
+// Say records a line, or returns Fail[target].
+func (r *Sayer) Say(network, target, text string) error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if err := r.Fail[target]; err != nil {
+		return err
+	}
+	s := Said{network, target, text}
+	r.lines = append(r.lines, s)
+	if r.Ch != nil {
+		r.Ch <- s
+	}
+	return nil
+}
+
+// Take returns the texts said since the last Take, as "target text".
+func (r *Sayer) Take() []string {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	var out []string
+	for _, s := range r.lines {
+		out = append(out, s.Target+" "+s.Text)
+	}
+	r.lines = nil
+	return out
 }

@@ -14,6 +14,7 @@ import (
 
 	"proceedings/archive"
 	"proceedings/bot"
+	"proceedings/bot/commands"
 	"proceedings/config"
 	"proceedings/internal/ircserver"
 )
@@ -272,7 +273,7 @@ func startInProcess(t *testing.T) fullBot {
 	if err != nil {
 		t.Fatal(err)
 	}
-	b.AddListener(bot.NewRouter(cfg, db, bot.RouterOptions{Nick: b.Nick, Sender: b, Logger: log}))
+	b.AddListener(commands.NewRouter(cfg, db, commands.Options{Nick: b.Nick, Sender: b, Logger: log}))
 	done := make(chan error, 1)
 	go func() { done <- b.Run(ctx) }()
 	stopped := false
