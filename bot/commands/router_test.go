@@ -63,6 +63,28 @@ func TestParseCommand(t *testing.T) {
 	}
 }
 
+// TestIsCommand: what the recorder is given to mark commands
+// (bot.Options.IsCommand) knows the table: "!seen bob" is a command,
+// "!frobnicate bob" only looks like one. bot's TestRecordScripted checks
+// that the recorder marks what it is told.
+func TestIsCommand(t *testing.T) {
+	for _, tc := range []struct {
+		line string
+		want bool
+	}{
+		{"!seen bob", true},
+		{"!SEEN bob", true},
+		{"logbot: seen bob", true},
+		{"!frobnicate bob", false},
+		{"seen bob", false},
+		{"hello world", false},
+	} {
+		if got := commands.IsCommand(tc.line, "!", "logbot"); got != tc.want {
+			t.Errorf("IsCommand(%q) = %v, want %v", tc.line, got, tc.want)
+		}
+	}
+}
+
 func FuzzParseCommand(f *testing.F) {
 	for _, s := range []string{"!part 10", "proceedings: part X belarus", "!say #c \x02hi\x02", "\x03" + "12,4!seen bob", "!", "proceedings,", "!part \xff\xfe", "!PART-CHANNEL #x"} {
 		f.Add(s, "!", "proceedings", false)
