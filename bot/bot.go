@@ -1,18 +1,18 @@
-// Package bot owns the IRC side of proceedings, in rooms:
+// Package bot owns the IRC side of proceedings:
 //
 //   - the connection (conn.go, message.go, tracker.go, writer.go): one read
 //     loop per network that handles every line in the server's order, the
 //     one state tracker it keeps (members, nicks, capabilities, accounts,
 //     and tracker.account, the trust rule), and the one paced writer every
 //     outgoing line goes through;
-//   - the recorder (recorder.go, relay.go): each line and the tracker's state
-//     become archive events, queued without blocking;
-//   - commands (router.go, commands.go), the announcer (announce.go,
-//     feed.go, series.go, roman.go) and URL titles (titles.go, ssrf.go),
-//     which receive lines as Listeners on goroutines of their own.
+//   - the recorder (recorder.go, relay.go, nolog.go): each line and the
+//     tracker's state become archive events, queued without blocking.
 //
-// It knows no HTML: it hands events to the archive and answers in IRC. How
-// recording, trust and pacing work is told in docs/recorder.md.
+// Every line seen is then handed to the Listeners, each on a goroutine of
+// its own: the rooms bot/commands, bot/announce and bot/titles, which import
+// bot and which bot does not know. It knows no HTML: it hands events to the
+// archive and says what it is told in IRC. How recording, trust and pacing
+// work is told in docs/recorder.md.
 package bot
 
 import (
@@ -36,6 +36,9 @@ const BridgeNetwork = config.ReservedNetwork
 
 // Version is what the bot answers to CTCP VERSION.
 var Version = "proceedings IRC logger"
+
+// DefaultUserAgent names the bot in its HTTP requests (feeds, page titles).
+const DefaultUserAgent = "proceedings-bot/1.0 (IRC feed announcer)"
 
 // Incoming is a PRIVMSG or NOTICE seen by the bot, handed to listeners after
 // it was queued for recording (or decided not to be recorded).
@@ -61,6 +64,12 @@ type Incoming struct {
 type Listener interface {
 	Incoming(ctx context.Context, in Incoming)
 }
+
+// ListenerFunc is a function as a Listener.
+type ListenerFunc func(ctx context.Context, in Incoming)
+
+// Incoming calls f.
+func (f ListenerFunc) Incoming(ctx context.Context, in Incoming) { f(ctx, in) }
 
 // Bot is the IRC side of proceedings: one connection per configured network,
 // all recording into one archive.
@@ -100,8 +109,6 @@ type botOptions struct {
 	regainEvery     time.Duration // try to take the configured nick back this often
 	rejoinBase      time.Duration // first delay before rejoining after a kick or a refused join
 	optOutEvery     time.Duration // re-read the archive's opt-out list this often
-	sendEvery       time.Duration // one line of the bot's own per sendEvery…
-	sendBurst       int           // …after a burst of this many
 	shutdownTimeout time.Duration // how long QUIT and the final flush may take
 	quitMessage     string
 	listenerQueue   int
@@ -110,10 +117,12 @@ type botOptions struct {
 	// onRecorded, when set, is called from the archive's writer after each
 	// event is committed (err nil) or refused.
 	onRecorded func(ev archive.Event, id int64, err error)
+	// isCommand, when set, tells the lines that ask a command.
+	isCommand func(line, prefix, botNick string) bool
 }
 
 // outputPace turns the configured output rate into the pacing of the bot's
-// lines: one every sendEvery after a burst of sendBurst.
+// lines: one every every after a burst of burst.
 func outputPace(r config.Rate) (every time.Duration, burst int) {
 	if r.N < 1 || r.Per <= 0 {
 		r = config.DefaultOutput
@@ -132,8 +141,6 @@ func defaultOptions() botOptions {
 		regainEvery:     time.Minute,
 		rejoinBase:      10 * time.Second,
 		optOutEvery:     30 * time.Second,
-		sendEvery:       1500 * time.Millisecond,
-		sendBurst:       5,
 		shutdownTimeout: 10 * time.Second,
 		quitMessage:     "proceedings is shutting down",
 		listenerQueue:   1024,
@@ -142,20 +149,38 @@ func defaultOptions() botOptions {
 	}
 }
 
+// Options are what New takes besides the configuration and the archive.
+type Options struct {
+	// Logger receives the bot's log; default slog.Default().
+	Logger *slog.Logger
+	// OnRecorded, when set, is called from the archive's writer after each
+	// event is committed (err nil, id its row) or refused (err set): to
+	// count what is recorded, or to follow the archive as it grows. It must
+	// return quickly, for it holds up the writer.
+	OnRecorded func(ev archive.Event, id int64, err error)
+	// IsCommand reports whether a channel line asks the bot one of its
+	// commands (commands.IsCommand): the recorder marks such lines with
+	// archive.FlagCommand, so that searches can leave them out. Nil: no
+	// line is marked.
+	IsCommand func(line, prefix, botNick string) bool
+}
+
 // New prepares a bot for every network of cfg, recording into db (opened for
 // writing). Nothing connects before Run.
-func New(cfg *config.Config, db *archive.DB, log *slog.Logger) (*Bot, error) {
+func New(cfg *config.Config, db *archive.DB, o Options) (*Bot, error) {
 	if cfg == nil || db == nil {
 		return nil, errors.New("bot: a configuration and an archive are both needed")
 	}
 	if len(cfg.Networks) == 0 {
 		return nil, errors.New("the configuration names no IRC network: add server, nick and channels to bot.yaml")
 	}
+	log := o.Logger
 	if log == nil {
 		log = slog.Default()
 	}
 	b := &Bot{db: db, log: log.With("component", "bot"), opts: defaultOptions(), started: time.Now()}
-	b.opts.sendEvery, b.opts.sendBurst = outputPace(cfg.Commands.Output)
+	b.opts.onRecorded = o.OnRecorded
+	b.opts.isCommand = o.IsCommand
 	b.output = cfg.Commands.Output
 	b.rules.Store(buildRules(cfg))
 	empty := map[string]bool{}
@@ -243,11 +268,7 @@ func (b *Bot) Reload(cfg *config.Config) {
 	b.rules.Store(nr)
 	if cfg.Commands.Output != b.output {
 		b.output = cfg.Commands.Output
-		every, burst := outputPace(b.output)
-		for _, n := range b.nets {
-			n.w.limiter.SetLimit(rate.Every(every))
-			n.w.limiter.SetBurst(burst)
-		}
+		b.SetSendPace(outputPace(b.output))
 	}
 	for _, n := range b.nets {
 		var nc *config.Network
@@ -278,6 +299,18 @@ func (b *Bot) Reload(cfg *config.Config) {
 		}
 	}()
 	b.log.Info("configuration reloaded", "file", cfg.Path)
+}
+
+// SetSendPace paces the bot's own lines on every network: a burst of burst
+// lines, then one every every (every 0: no pacing). New and Reload take the
+// pace from commands.output in the configuration; a bot that talks to a
+// server of its own (a test network, a private server without flood limits)
+// may set another, at any time.
+func (b *Bot) SetSendPace(every time.Duration, burst int) {
+	for _, n := range b.nets {
+		n.w.limiter.SetLimit(rate.Every(every))
+		n.w.limiter.SetBurst(max(burst, 1))
+	}
 }
 
 func needsRestart(a, b config.Network) bool {

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"proceedings/archive"
+	"proceedings/internal/bottest"
 	"proceedings/internal/ircserver"
 )
 
@@ -42,18 +43,18 @@ func testBouncerPlayback(t *testing.T, keep bool) {
 	if err := os.WriteFile(pass, []byte(znc.Password+"\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	cfg := parseConfig(t, dir, fmt.Sprintf("network: test\nserver: {host: %s, port: %d, tls: false, password_file: %q}\nnick: logbot\nchannels:\n  - {name: \"#c\", public: true}\n",
+	cfg := bottest.ParseConfig(t, dir, fmt.Sprintf("network: test\nserver: {host: %s, port: %d, tls: false, password_file: %q}\nnick: logbot\nchannels:\n  - {name: \"#c\", public: true}\n",
 		znc.Host, znc.Port, pass))
 
 	// First attach: the buffer so far is new to the archive.
 	h := startBot(t, cfg, nil)
-	h.waitText("said before the bot ever attached")
+	h.WaitText("said before the bot ever attached")
 	alice.Send("PRIVMSG #c :said live")
-	h.waitText("said live")
-	if err := h.stop(); err != nil {
+	h.WaitText("said live")
+	if err := h.Stop(); err != nil {
 		t.Fatal(err)
 	}
-	firstRun := len(h.committed())
+	firstRun := len(h.Committed())
 
 	// Detached: ZNC alone hears this line.
 	said := time.Now()
@@ -63,21 +64,21 @@ func testBouncerPlayback(t *testing.T, keep bool) {
 	// Second attach: ZNC plays back the line said while the bot was away
 	// (and, keeping its buffer, the others again).
 	h2 := startBot(t, cfg, nil)
-	h2.waitText("said while the bot was away")
+	h2.WaitText("said while the bot was away")
 	alice.Send("PRIVMSG #c :said live again")
-	h2.waitText("said live again")
-	if err := h2.stop(); err != nil {
+	h2.WaitText("said live again")
+	if err := h2.Stop(); err != nil {
 		t.Fatal(err)
 	}
 
-	evs := archived(t, h2.db, "test", "#c")
+	evs := archived(t, h2.DB, "test", "#c")
 	var lines []string
 	times := map[string]int{}
 	var away archive.Event
 	for _, ev := range evs {
-		lines = append(lines, describe(ev))
+		lines = append(lines, bottest.Describe(ev))
 		if strings.HasPrefix(ev.Nick, "*") {
-			t.Errorf("recorded the bouncer's own line: %s", describe(ev))
+			t.Errorf("recorded the bouncer's own line: %s", bottest.Describe(ev))
 		}
 		if ev.Kind.IsSpeech() && ev.Nick == "alice" {
 			times[ev.Text]++
@@ -99,7 +100,7 @@ func testBouncerPlayback(t *testing.T, keep bool) {
 		t.Errorf("the line said while the bot was away is stamped %v, %v from when it was said", away.Time, d)
 	}
 	// ZNC played back at least alice's three lines of the first run.
-	if st := h2.b.Status(); keep && st.Replayed < 3 {
+	if st := h2.B.Status(); keep && st.Replayed < 3 {
 		t.Errorf("Status().Replayed = %d after a playback of at least 3 known lines", st.Replayed)
 	}
 	if t.Failed() {

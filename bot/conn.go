@@ -83,11 +83,12 @@ func newNetConn(b *Bot, nc config.Network) (*netConn, error) {
 	if !validNick(nc.Nick) {
 		return nil, fmt.Errorf("network %s: %q is not a valid IRC nick", nc.Name, nc.Nick)
 	}
+	every, burst := outputPace(b.output)
 	n := &netConn{
 		b:          b,
 		name:       nc.Name,
 		log:        b.log.With("network", nc.Name),
-		w:          newWriter(rate.Every(b.opts.sendEvery), b.opts.sendBurst, outQueue),
+		w:          newWriter(rate.Every(every), burst, outQueue),
 		ctcpLimit:  rate.NewLimiter(rate.Every(3*time.Second), 3),
 		joined:     map[string]string{},
 		pendingGap: map[string]time.Time{},

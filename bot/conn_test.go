@@ -27,6 +27,7 @@ import (
 
 	"proceedings/archive"
 	"proceedings/config"
+	"proceedings/internal/bottest"
 	"proceedings/internal/ircserver"
 )
 
@@ -74,13 +75,13 @@ func TestJoinLines(t *testing.T) {
 		{"unreadable key: joined without", []config.Channel{{Name: "#k", Key: missing}}, [][]string{{"#k"}}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			got := joinLines(tc.chans, testLogger(t))
+			got := joinLines(tc.chans, bottest.Logger(t))
 			if fmt.Sprint(got) != fmt.Sprint(tc.want) {
 				t.Errorf("joinLines = %q, want %q", got, tc.want)
 			}
 		})
 	}
-	lines := joinLines(many, testLogger(t))
+	lines := joinLines(many, bottest.Logger(t))
 	total := 0
 	for _, l := range lines {
 		if len(l[0]) > 450 {
@@ -419,7 +420,7 @@ func TestTLS(t *testing.T) {
 	host, port, _ := strings.Cut(proxy.addr, ":")
 
 	t.Run("verified by default", func(t *testing.T) {
-		cfg := parseConfig(t, t.TempDir(), fmt.Sprintf("network: test\nserver: {host: %s, port: %s, tls: true}\nnick: logbot\nchannels: [{name: \"#tls\"}]\n", host, port))
+		cfg := bottest.ParseConfig(t, t.TempDir(), fmt.Sprintf("network: test\nserver: {host: %s, port: %s, tls: true}\nnick: logbot\nchannels: [{name: \"#tls\"}]\n", host, port))
 		h := startBot(t, cfg, nil)
 		for i := range 2 {
 			if r := <-proxy.results; r.err == nil {
@@ -427,20 +428,20 @@ func TestTLS(t *testing.T) {
 			}
 		}
 		// The second attempt began after the first one's error was noted.
-		st := h.b.Status().Networks[0]
+		st := h.B.Status().Networks[0]
 		if st.Connected || !strings.Contains(st.LastError, "certificate") {
 			t.Errorf("status = %+v, want not connected with a certificate error", st)
 		}
 	})
 	t.Run("insecure with a client certificate", func(t *testing.T) {
-		cfg := parseConfig(t, t.TempDir(), fmt.Sprintf(
+		cfg := bottest.ParseConfig(t, t.TempDir(), fmt.Sprintf(
 			"network: test\nserver: {host: %s, port: %s, tls: true, tls_insecure: true, client_cert: %s, client_key: %s}\nnick: logbot\nchannels: [{name: \"#tls\"}]\n",
 			host, port, clientCert, clientKey))
 		for len(proxy.results) > 0 {
 			<-proxy.results
 		}
 		h := startBot(t, cfg, nil)
-		h.waitSelfJoins(1)
+		h.WaitSelfJoins(1)
 		r := <-proxy.results
 		if r.err != nil || !r.clientCert {
 			t.Errorf("handshake: %v, client certificate presented %v", r.err, r.clientCert)
@@ -457,19 +458,19 @@ func TestNickRegain(t *testing.T) {
 	holder := ircserver.Dial(t, srv.Addr(), "logbot") // in no channel
 	alt := ircserver.Dial(t, srv.Addr(), "logbot_")
 	alt.Join("#n")
-	cfg := parseConfig(t, t.TempDir(), singleNet(srv.Addr(), "logbot", "#n"))
+	cfg := bottest.ParseConfig(t, t.TempDir(), bottest.SingleNet(srv.Addr(), "logbot", "#n"))
 	h := startBot(t, cfg, nil)
-	h.waitSelfJoins(1)
-	if join := h.committed()[0]; join.Nick != "logbot__" {
+	h.WaitSelfJoins(1)
+	if join := h.Committed()[0]; join.Nick != "logbot__" {
 		t.Fatalf("joined as %q, want the second alternative logbot__", join.Nick)
 	}
 	alt.Send("QUIT :bye") // frees only an alternative: the bot keeps logbot__ (its NICK logbot attempts are refused)
-	h.waitFor(30*time.Second, "the quit", func(evs []archive.Event) bool {
-		return count(evs, func(ev archive.Event) bool { return ev.Kind == archive.KindQuit }) == 1
+	h.WaitFor(30*time.Second, "the quit", func(evs []archive.Event) bool {
+		return bottest.Count(evs, func(ev archive.Event) bool { return ev.Kind == archive.KindQuit }) == 1
 	})
 	holder.Send("QUIT :giving the nick back")
-	ev := h.waitFor(30*time.Second, "the bot taking its nick back", func(evs []archive.Event) bool {
-		return count(evs, func(ev archive.Event) bool { return ev.Kind == archive.KindNick }) == 1
+	ev := h.WaitFor(30*time.Second, "the bot taking its nick back", func(evs []archive.Event) bool {
+		return bottest.Count(evs, func(ev archive.Event) bool { return ev.Kind == archive.KindNick }) == 1
 	})
 	var nick archive.Event
 	for _, e := range ev {
@@ -478,9 +479,9 @@ func TestNickRegain(t *testing.T) {
 		}
 	}
 	if nick.Nick != "logbot__" || nick.Target != "logbot" || nick.Flags&archive.FlagSelf == 0 {
-		t.Errorf("nick change = %s, want logbot__ → logbot by the bot", describe(nick))
+		t.Errorf("nick change = %s, want logbot__ → logbot by the bot", bottest.Describe(nick))
 	}
-	if st := h.b.Status().Networks[0]; st.Nick != "logbot" {
+	if st := h.B.Status().Networks[0]; st.Nick != "logbot" {
 		t.Errorf("Status nick = %q, want logbot", st.Nick)
 	}
 }
@@ -493,22 +494,22 @@ func TestReload(t *testing.T) {
 	watcher := ircserver.Dial(t, srv.Addr(), "watcher")
 	watcher.Join("#old")
 	dir := t.TempDir()
-	h := startBot(t, parseConfig(t, dir, singleNet(srv.Addr(), "logbot", "#old", "#kept")), nil)
-	h.waitSelfJoins(2)
-	h.b.Reload(parseConfig(t, dir, singleNet(srv.Addr(), "logbot", "#kept", "#new")))
+	h := startBot(t, bottest.ParseConfig(t, dir, bottest.SingleNet(srv.Addr(), "logbot", "#old", "#kept")), nil)
+	h.WaitSelfJoins(2)
+	h.B.Reload(bottest.ParseConfig(t, dir, bottest.SingleNet(srv.Addr(), "logbot", "#kept", "#new")))
 	watcher.Expect(10*time.Second, func(l string) bool { return strings.HasPrefix(l, ":logbot!") && strings.Contains(l, " PART #old") })
-	h.waitSelfJoins(3)
+	h.WaitSelfJoins(3)
 	watcher.Send("PRIVMSG #old :not recorded any more")
 	watcher.Join("#new")
 	watcher.Send("PRIVMSG #new :recorded")
-	h.waitText("recorded")
-	st := h.b.Status().Networks[0]
+	h.WaitText("recorded")
+	st := h.B.Status().Networks[0]
 	if fmt.Sprint(st.Channels) != "[#kept #new]" {
 		t.Errorf("channels after reload = %v, want [#kept #new]", st.Channels)
 	}
-	for _, ev := range h.committed() {
+	for _, ev := range h.Committed() {
 		if ev.Text == "not recorded any more" {
-			t.Errorf("recorded a line of a channel removed from the configuration: %s", describe(ev))
+			t.Errorf("recorded a line of a channel removed from the configuration: %s", bottest.Describe(ev))
 		}
 	}
 }
@@ -537,13 +538,13 @@ func BenchmarkLineToEvent(b *testing.B) {
 // since the last call.
 func sinkNet(t testing.TB, channels ...string) (n *netConn, recorded func() []archive.Event) {
 	t.Helper()
-	cfg := parseConfig(t, t.TempDir(), singleNet("127.0.0.1:6667", "logbot", channels...))
-	db, err := archive.Open(context.Background(), cfg.Archive, archive.Options{Logger: testLogger(t)})
+	cfg := bottest.ParseConfig(t, t.TempDir(), bottest.SingleNet("127.0.0.1:6667", "logbot", channels...))
+	db, err := archive.Open(context.Background(), cfg.Archive, archive.Options{Logger: bottest.Logger(t)})
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { db.Close() })
-	bot, err := New(cfg, db, testLogger(t))
+	bot, err := New(cfg, db, Options{Logger: bottest.Logger(t)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -596,7 +597,7 @@ func TestIdentifyKeyTopic(t *testing.T) {
 	op.Expect(10*time.Second, func(l string) bool { return strings.Contains(l, "TOPIC #locked") })
 
 	host, port, _ := strings.Cut(srv.Addr(), ":")
-	cfg := parseConfig(t, t.TempDir(), fmt.Sprintf(`network: test
+	cfg := bottest.ParseConfig(t, t.TempDir(), fmt.Sprintf(`network: test
 server: {host: %s, port: %s, tls: false}
 nick: logbot
 nickserv: {password_env: PROCEEDINGS_TEST_NS_PASSWORD}
@@ -604,12 +605,12 @@ channels:
   - {name: "#locked", key_env: PROCEEDINGS_TEST_CHAN_KEY}
 `, host, port))
 	var logs lockedLog
-	db, err := archive.Open(context.Background(), cfg.Archive, archive.Options{Logger: testLogger(t)})
+	db, err := archive.Open(context.Background(), cfg.Archive, archive.Options{Logger: bottest.Logger(t)})
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	b, err := New(cfg, db, slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug})))
+	b, err := New(cfg, db, Options{Logger: slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -641,11 +642,11 @@ channels:
 		t.Fatal(err)
 	}
 	if got[0].Kind != archive.KindJoin || got[0].Flags&archive.FlagSelf == 0 {
-		t.Errorf("first event %s, want the bot's join", describe(got[0]))
+		t.Errorf("first event %s, want the bot's join", bottest.Describe(got[0]))
 	}
 	topic := got[1]
 	if topic.Kind != archive.KindTopic || topic.Flags&archive.FlagTopicOnJoin == 0 || topic.Nick != "op" || topic.Text != "the topic before the bot came" {
-		t.Errorf("second event %s, want the topic on join set by op", describe(topic))
+		t.Errorf("second event %s, want the topic on join set by op", bottest.Describe(topic))
 	}
 	for _, secret := range []string{"ns-pass-1234", "sesame"} {
 		if strings.Contains(logs.String(), secret) {

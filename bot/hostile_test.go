@@ -7,17 +7,15 @@ package bot
 // what reaches the archive.
 
 import (
-	"context"
 	"fmt"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/ergochat/irc-go/ircmsg"
 
 	"proceedings/archive"
-	"proceedings/config"
+	"proceedings/internal/bottest"
 	"proceedings/internal/ircserver"
 )
 
@@ -26,171 +24,13 @@ const (
 	hostileBotNick = "logbot"
 	// absenceWait bounds a wait that shows something does NOT happen.
 	absenceWait = 3 * time.Second
+	// ircTimeout bounds a wait for a line from the server.
+	ircTimeout = 10 * time.Second
 	// stayWait is how long a bot on a strict port must stay connected.
 	stayWait = 5 * time.Second
 	// relayPatternYAML is relayPattern quoted for YAML.
-	relayPatternYAML = `'` + relayPattern + `'`
+	relayPatternYAML = `'` + bottest.RelayPattern + `'`
 )
-
-// startRoutedBot starts the bot on cfg with the command router as its
-// listener, wired the way the runner wires it (opt-outs refreshed at once,
-// public channels marked), and waits for nothing.
-func startRoutedBot(t *testing.T, cfg *config.Config, tweak func(*botOptions)) *harness {
-	t.Helper()
-	h := startBot(t, cfg, tweak)
-	if err := h.db.SetPublicOnly(context.Background(), PublicLogs(cfg)); err != nil {
-		t.Fatal(err)
-	}
-	router := NewRouter(cfg, h.db, RouterOptions{
-		Nick:     h.b.Nick,
-		Sender:   h.b,
-		Admin:    BotAdmin{Bot: h.b},
-		OnOptOut: func(string, bool) { _ = h.b.RefreshOptOuts(context.Background()) },
-		Logger:   testLogger(t),
-	})
-	h.b.AddListener(router)
-	return h
-}
-
-// productionPace gives the bot the production pacing of its own lines
-// (startBot's test options send a line every few milliseconds).
-func productionPace(o *botOptions) {
-	d := defaultOptions()
-	o.sendEvery, o.sendBurst = d.sendEvery, d.sendBurst
-}
-
-// noRateLimits is the config part that lets one tester ask many commands.
-const noRateLimits = "commands: {rate: {per_user: 1000000/1s, per_channel: 1000000/1s}}\n"
-
-// botLine reports whether line is a PRIVMSG or NOTICE from the bot to
-// target, and returns its text.
-func botLine(line, target string) (string, bool) {
-	msg, err := ircmsg.ParseLine(line)
-	if err != nil || (msg.Command != "PRIVMSG" && msg.Command != "NOTICE") || len(msg.Params) != 2 ||
-		!strings.EqualFold(msg.Nick(), hostileBotNick) || !strings.EqualFold(msg.Params[0], target) {
-		return "", false
-	}
-	return msg.Params[1], true
-}
-
-// awaitBot waits (up to ircTimeout) for a PRIVMSG or NOTICE from the bot to
-// target whose text satisfies match, and returns the text.
-func awaitBot(c *ircserver.Client, target string, match func(string) bool) string {
-	var text string
-	c.Expect(ircTimeout, func(line string) bool {
-		if s, ok := botLine(line, target); ok && match(s) {
-			text = s
-			return true
-		}
-		return false
-	})
-	return text
-}
-
-// anyText matches every text.
-func anyText(string) bool { return true }
-
-// maybeBot waits up to d for the next PRIVMSG or NOTICE from the bot to
-// target; ok is false when none came.
-func maybeBot(c *ircserver.Client, target string, d time.Duration) (text string, ok bool) {
-	timer := time.NewTimer(d)
-	defer timer.Stop()
-	for {
-		select {
-		case line, open := <-c.Lines():
-			if !open {
-				return "", false
-			}
-			if s, ok := botLine(line, target); ok {
-				return s, true
-			}
-		case <-timer.C:
-			return "", false
-		}
-	}
-}
-
-// refute reads what c receives for d and fails the test when bad matches
-// a line, naming the first such line and how many there were.
-func refute(t *testing.T, c *ircserver.Client, d time.Duration, what string, bad func(string) bool) {
-	t.Helper()
-	timer := time.NewTimer(d)
-	defer timer.Stop()
-	var first string
-	n := 0
-read:
-	for {
-		select {
-		case line, open := <-c.Lines():
-			if !open {
-				break read
-			}
-			if bad(line) {
-				if n == 0 {
-					first = line
-				}
-				n++
-			}
-		case <-timer.C:
-			break read
-		}
-	}
-	if n > 0 {
-		t.Errorf("%s (%d times within %v; the first): %s", what, n, d, first)
-	}
-}
-
-// awaitClosed waits until the server has closed c's connection (after a
-// QUIT), so that its nick is free.
-func awaitClosed(t *testing.T, c *ircserver.Client) {
-	t.Helper()
-	timer := time.NewTimer(ircTimeout)
-	defer timer.Stop()
-	for {
-		select {
-		case _, open := <-c.Lines():
-			if !open {
-				return
-			}
-		case <-timer.C:
-			t.Fatalf("%s is still connected %v after QUIT", c.Nick, ircTimeout)
-		}
-	}
-}
-
-// quit has c leave the server and waits until it has.
-func quit(t *testing.T, c *ircserver.Client) {
-	t.Helper()
-	c.Send("QUIT :gone")
-	awaitClosed(t, c)
-}
-
-// changeNick has c change its nick and waits until the server confirms.
-func changeNick(c *ircserver.Client, nick string) {
-	old := c.Nick
-	c.Send("NICK %s", nick)
-	c.Expect(ircTimeout, func(line string) bool {
-		msg, err := ircmsg.ParseLine(line)
-		return err == nil && msg.Command == "NICK" && strings.EqualFold(msg.Nick(), old)
-	})
-	c.Nick = nick
-}
-
-// identify logs c in to account with NickServ IDENTIFY.
-func identify(c *ircserver.Client, account, password string) {
-	c.Send("PRIVMSG NickServ :IDENTIFY %s %s", account, password)
-	c.Expect(ircTimeout, func(l string) bool {
-		return strings.Contains(l, "NickServ") && strings.Contains(l, "You are now identified for")
-	})
-}
-
-// isBotSaying matches the bot saying exactly text in channel.
-func isBotSaying(channel, text string) func(string) bool {
-	return func(line string) bool {
-		s, ok := botLine(line, channel)
-		return ok && s == text
-	}
-}
 
 // isBotQuit matches the bot leaving the server (as another member of one of
 // its channels sees it).
@@ -199,159 +39,7 @@ func isBotQuit(line string) bool {
 	return err == nil && msg.Command == "QUIT" && strings.EqualFold(msg.Nick(), hostileBotNick)
 }
 
-// recordedText reports the committed events whose text contains s.
-func recordedText(h *harness, s string) []string {
-	var out []string
-	for _, ev := range h.committed() {
-		if strings.Contains(ev.Text, s) {
-			out = append(out, describe(ev))
-		}
-	}
-	return out
-}
-
-// --- Stale accounts: a nick seen logged in is not the account for ever ---
-
-// testStaleAdmin: an admin by account gives the bot a command privately
-// (sharing no channel with it, so the bot sees neither their nick change
-// nor their quit), then leaves the nick; someone not logged in takes the
-// nick and gives the same command. leave does the leaving.
-func testStaleAdmin(t *testing.T, leave func(t *testing.T, adm *ircserver.Client)) {
-	srv := ircserver.Start(t, ircserver.Options{Kind: ircserver.InspIRCd, Services: true})
-	adm := ircserver.Dial(t, srv.Addr(), "admin")
-	register(adm, "admin-pass-1") // REGISTER logs in
-	watcher := ircserver.Dial(t, srv.Addr(), "watcher")
-	watcher.Join("#pub")
-
-	dir := t.TempDir()
-	h := startRoutedBot(t, parseConfig(t, dir, singleNet(srv.Addr(), hostileBotNick, "#pub")+`admins: ["account:admin"]`+"\n"), nil)
-	h.waitSelfJoins(1)
-	if got := whoisAccount(t, watcher, "admin"); got != "admin" {
-		t.Fatalf("the server says admin is logged in to %q, want admin", got)
-	}
-
-	adm.Send("PRIVMSG %s :!say #pub hello", hostileBotNick)
-	watcher.Expect(ircTimeout, isBotSaying("#pub", "hello"))
-
-	leave(t, adm)
-	mallory := ircserver.Dial(t, srv.Addr(), "admin")
-	if got := whoisAccount(t, watcher, "admin"); got != "" {
-		t.Fatalf("the new admin is logged in to %q; the test needs them logged out", got)
-	}
-	mallory.Send("PRIVMSG %s :!say #pub PWNED", hostileBotNick)
-	// The bot answers in order: once the answer to !help is in, a !say
-	// obeyed before it has been sent too.
-	mallory.Send("PRIVMSG %s :!help", hostileBotNick)
-	help := awaitBot(mallory, "admin", func(s string) bool { return strings.HasPrefix(s, "Commands:") })
-	if strings.Contains(help, "Admin:") {
-		t.Errorf("the unidentified user on the nick admin is told the admin commands: %q", help)
-	}
-	refute(t, watcher, absenceWait, "the bot obeyed !say from an unidentified user on the nick of a logged-out admin", isBotSaying("#pub", "PWNED"))
-}
-
-// TestHostileStaleAccountNickChange: the admin changes nick away; the
-// stranger who takes "admin" is not the admin.
-func TestHostileStaleAccountNickChange(t *testing.T) {
-	t.Parallel()
-	testStaleAdmin(t, func(t *testing.T, adm *ircserver.Client) { changeNick(adm, "adminaway") })
-}
-
-// TestHostileStaleAccountQuit: the admin quits; the stranger who takes
-// "admin" is not the admin.
-func TestHostileStaleAccountQuit(t *testing.T) {
-	t.Parallel()
-	testStaleAdmin(t, quit)
-}
-
-// --- !optin by a stranger ---
-
-// TestHostileOptInByStrangerAccount: account xena opts out and quits; a
-// stranger, not logged in, takes the nick xena and says !optin. The
-// account's opt-out must stay: when xena logs in again (on another nick)
-// her lines are not recorded.
-func TestHostileOptInByStrangerAccount(t *testing.T) {
-	t.Parallel()
-	srv := ircserver.Start(t, ircserver.Options{Kind: ircserver.InspIRCd, Services: true})
-	xena := ircserver.Dial(t, srv.Addr(), "xena")
-	register(xena, "xena-pass-1")
-	watcher := ircserver.Dial(t, srv.Addr(), "watcher")
-	watcher.Join("#pub")
-	dir := t.TempDir()
-	h := startRoutedBot(t, parseConfig(t, dir, singleNet(srv.Addr(), hostileBotNick, "#pub")+noRateLimits), nil)
-	h.waitSelfJoins(1)
-
-	xena.Send("PRIVMSG %s :!optout", hostileBotNick)
-	if got := awaitBot(xena, "xena", anyText); !strings.Contains(got, "the account xena") {
-		t.Fatalf("answer to xena's !optout: %q, want an opt-out of the account xena", got)
-	}
-	quit(t, xena)
-
-	stranger := ircserver.DialUser(t, srv.Addr(), "xena", "stranger")
-	stranger.Send("PRIVMSG %s :!optin", hostileBotNick)
-	if got, ok := maybeBot(stranger, "xena", absenceWait); ok && strings.Contains(got, "account xena says again") {
-		t.Errorf("a stranger not logged in, on the nick xena, lifted the account's opt-out: %q", got)
-	}
-
-	back := ircserver.Dial(t, srv.Addr(), "xena_back")
-	identify(back, "xena", "xena-pass-1")
-	back.Join("#pub")
-	back.Send("PRIVMSG #pub :xena's words after her opt-out")
-	watcher.Expect(ircTimeout, func(l string) bool { return strings.Contains(l, "xena's words after her opt-out") })
-	watcher.Send("PRIVMSG #pub :sentinel")
-	h.waitText("sentinel")
-	if got := recordedText(h, "xena's words"); len(got) > 0 {
-		t.Errorf("the account xena opted out, a stranger said !optin on her old nick, and her lines are recorded again:\n%s", strings.Join(got, "\n"))
-	}
-}
-
-// TestHostileOptInByStrangerNick: nick yolanda (not logged in, from
-// yhome@127.0.0.1) opts out and quits; someone else takes the nick from
-// another user@host and says !optin: refused, and yolanda's lines stay
-// unrecorded when she comes back.
-func TestHostileOptInByStrangerNick(t *testing.T) {
-	t.Parallel()
-	srv := ircserver.Start(t, ircserver.Options{Kind: ircserver.InspIRCd})
-	watcher := ircserver.Dial(t, srv.Addr(), "watcher")
-	watcher.Join("#pub")
-	dir := t.TempDir()
-	h := startRoutedBot(t, parseConfig(t, dir, singleNet(srv.Addr(), hostileBotNick, "#pub")+noRateLimits), nil)
-	h.waitSelfJoins(1)
-
-	y := ircserver.DialUser(t, srv.Addr(), "yolanda", "yhome")
-	y.Send("PRIVMSG %s :!optout", hostileBotNick)
-	if got := awaitBot(y, "yolanda", anyText); !strings.Contains(got, "the nick yolanda") {
-		t.Fatalf("answer to yolanda's !optout: %q, want an opt-out of the nick yolanda", got)
-	}
-	quit(t, y)
-
-	stranger := ircserver.DialUser(t, srv.Addr(), "yolanda", "other")
-	stranger.Send("PRIVMSG %s :!optin", hostileBotNick)
-	if got, ok := maybeBot(stranger, "yolanda", absenceWait); ok && strings.HasPrefix(got, "Done: I record") {
-		t.Errorf("someone from another user@host on the nick yolanda lifted her opt-out: %q", got)
-	}
-	quit(t, stranger)
-
-	y = ircserver.DialUser(t, srv.Addr(), "yolanda", "yhome")
-	y.Join("#pub")
-	y.Send("PRIVMSG #pub :yolanda's words after her opt-out")
-	watcher.Expect(ircTimeout, func(l string) bool { return strings.Contains(l, "yolanda's words after her opt-out") })
-	watcher.Send("PRIVMSG #pub :sentinel")
-	h.waitText("sentinel")
-	if got := recordedText(h, "yolanda's words"); len(got) > 0 {
-		t.Errorf("yolanda opted out, a stranger said !optin on her nick, and her lines are recorded again:\n%s", strings.Join(got, "\n"))
-	}
-}
-
 // --- Relays ---
-
-// relayConfig is the bot in channel, with the relay bot relaybot
-// recognised by its hostmask (the real one connects with the username
-// realrelay).
-func relayConfig(addr, channel string) string {
-	return singleNet(addr, hostileBotNick, channel) + `relays:
-  - {nick: relaybot, mask: "relaybot!*realrelay@127.0.0.1", pattern: ` + relayPatternYAML + `}
-`
-}
 
 // TestHostileRelayForgery: only the relay bot from its own user@host (the
 // relay's mask) has its lines unwrapped; someone else on the nick relaybot
@@ -359,7 +47,7 @@ func relayConfig(addr, channel string) string {
 func TestHostileRelayForgery(t *testing.T) {
 	t.Parallel()
 	srv := ircserver.Start(t, ircserver.Options{Kind: ircserver.InspIRCd})
-	testRelayForgery(t, srv, relayConfig(srv.Addr(), "#r"), nil)
+	testRelayForgery(t, srv, bottest.RelayNet(srv.Addr(), hostileBotNick, "#r"), nil)
 }
 
 // TestHostileRelayForgeryAccount: as TestHostileRelayForgery, with the relay
@@ -368,10 +56,10 @@ func TestHostileRelayForgery(t *testing.T) {
 func TestHostileRelayForgeryAccount(t *testing.T) {
 	t.Parallel()
 	srv := ircserver.Start(t, ircserver.Options{Kind: ircserver.InspIRCd, Services: true})
-	body := singleNet(srv.Addr(), hostileBotNick, "#r") + `relays:
+	body := bottest.SingleNet(srv.Addr(), hostileBotNick, "#r") + `relays:
   - {nick: relaybot, account: relaybot, pattern: ` + relayPatternYAML + `}
 `
-	testRelayForgery(t, srv, body, func(real *ircserver.Client) { register(real, "relay-pass-1") })
+	testRelayForgery(t, srv, body, func(real *ircserver.Client) { real.Register("relay-pass-1") })
 }
 
 // testRelayForgery runs the bot on body (channel #r, relay relaybot); the
@@ -380,8 +68,8 @@ func TestHostileRelayForgeryAccount(t *testing.T) {
 // another user@host and says a line in the relay's format.
 func testRelayForgery(t *testing.T, srv *ircserver.Server, body string, login func(*ircserver.Client)) {
 	dir := t.TempDir()
-	h := startRoutedBot(t, parseConfig(t, dir, body), nil)
-	h.waitSelfJoins(1)
+	h := startBot(t, bottest.ParseConfig(t, dir, body), nil)
+	h.WaitSelfJoins(1)
 
 	real := ircserver.DialUser(t, srv.Addr(), "relaybot", "realrelay")
 	if login != nil {
@@ -389,61 +77,25 @@ func testRelayForgery(t *testing.T, srv *ircserver.Server, body string, login fu
 	}
 	real.Join("#r")
 	real.Send("PRIVMSG #r :<Ewan> hi from the real relay")
-	ev := h.waitText("hi from the real relay")
+	ev := h.WaitText("hi from the real relay")
 	if ev.Nick != "Ewan" || ev.Flags&archive.FlagRelayed == 0 {
-		t.Errorf("the real relay's line is recorded as %s, want Ewan's, relayed", describe(ev))
+		t.Errorf("the real relay's line is recorded as %s, want Ewan's, relayed", bottest.Describe(ev))
 	}
-	quit(t, real)
+	real.Quit()
 
 	forger := ircserver.DialUser(t, srv.Addr(), "relaybot", "forger")
 	forger.Join("#r")
 	forger.Send("PRIVMSG #r :<Ewan> hi")
-	evs := h.waitFor(30*time.Second, "the forged line", func(evs []archive.Event) bool {
-		return count(evs, func(ev archive.Event) bool { return ev.Text == "hi" || ev.Text == "<Ewan> hi" }) > 0
+	evs := h.WaitFor(30*time.Second, "the forged line", func(evs []archive.Event) bool {
+		return bottest.Count(evs, func(ev archive.Event) bool { return ev.Text == "hi" || ev.Text == "<Ewan> hi" }) > 0
 	})
 	for _, ev := range evs {
 		if ev.Text == "hi" || ev.Text == "<Ewan> hi" {
 			if ev.Nick != "relaybot" || ev.Text != "<Ewan> hi" || ev.Flags&archive.FlagRelayed != 0 {
-				t.Errorf("a line of relaybot!forger@127.0.0.1 is recorded as %s; want relaybot's own line \"<Ewan> hi\", not relayed", describe(ev))
+				t.Errorf("a line of relaybot!forger@127.0.0.1 is recorded as %s; want relaybot's own line \"<Ewan> hi\", not relayed", bottest.Describe(ev))
 			}
 		}
 	}
-}
-
-// TestHostileRelayedAdmin: the relay bot's host is an admin mask; a person
-// it relays is not an admin for that (their !say is not obeyed, and !help
-// does not list admin commands to them), but is answered like anyone.
-func TestHostileRelayedAdmin(t *testing.T) {
-	t.Parallel()
-	srv := ircserver.Start(t, ircserver.Options{Kind: ircserver.InspIRCd})
-	watcher := ircserver.Dial(t, srv.Addr(), "watcher")
-	watcher.Join("#pub")
-	dir := t.TempDir()
-	body := relayConfig(srv.Addr(), "#pub") + `admins: ["*!*realrelay@127.0.0.1"]` + "\n"
-	h := startRoutedBot(t, parseConfig(t, dir, body), nil)
-	h.waitSelfJoins(1)
-
-	real := ircserver.DialUser(t, srv.Addr(), "relaybot", "realrelay")
-	real.Join("#pub")
-	real.Send("PRIVMSG #pub :<Mallory> !say #pub PWNED")
-	real.Send("PRIVMSG #pub :<Mallory> !help")
-	// The bot answers in order: a !say obeyed comes before the help.
-	var help string
-	watcher.Expect(ircTimeout, func(line string) bool {
-		if isBotSaying("#pub", "PWNED")(line) {
-			t.Errorf("the bot obeyed !say from Mallory, relayed by a relay bot whose host is an admin mask: %s", line)
-		}
-		s, ok := botLine(line, "#pub")
-		if ok && strings.HasPrefix(s, "Commands:") {
-			help = s
-			return true
-		}
-		return false
-	})
-	if strings.Contains(help, "Admin:") {
-		t.Errorf("a relayed person is told the admin commands: %q", help)
-	}
-	refute(t, watcher, absenceWait, "the bot obeyed !say from a relayed person", isBotSaying("#pub", "PWNED"))
 }
 
 // --- Flood limits of a strict server ---
@@ -452,8 +104,8 @@ func TestHostileRelayedAdmin(t *testing.T) {
 // does not quit for stayWait, and that its status shows no reconnect.
 func awaitStays(t *testing.T, h *harness, watcher *ircserver.Client, when string) {
 	t.Helper()
-	refute(t, watcher, stayWait, "the bot was disconnected "+when, isBotQuit)
-	st := h.b.Status().Networks[0]
+	watcher.Refute(stayWait, "the bot was disconnected "+when, isBotQuit)
+	st := h.B.Status().Networks[0]
 	if !st.Connected || st.Reconnects != 0 {
 		t.Fatalf("%s: connected %v, %d reconnects, last error %q; want connected all along", when, st.Connected, st.Reconnects, st.LastError)
 	}
@@ -473,11 +125,11 @@ func TestHostileJoinFloodStrict(t *testing.T) {
 	}
 	joiners := ircserver.DialMany(t, srv.Addr(), nicks...)
 	dir := t.TempDir()
-	h := startBot(t, parseConfig(t, dir, singleNet(srv.StrictAddr(), hostileBotNick, "#pub")), productionPace)
-	h.waitSelfJoins(1)
+	h := startBot(t, bottest.ParseConfig(t, dir, bottest.SingleNet(srv.StrictAddr(), hostileBotNick, "#pub")), nil) // at the production pace of commands.output
+	h.WaitSelfJoins(1)
 	watcher.Send("PRIVMSG #pub :before the joins")
-	h.waitText("before the joins")
-	if st := h.b.Status().Networks[0]; st.Reconnects != 0 {
+	h.WaitText("before the joins")
+	if st := h.B.Status().Networks[0]; st.Reconnects != 0 {
 		t.Fatalf("the bot was cut before anyone joined (%d reconnects, last error %q): its connect alone is over the threshold", st.Reconnects, st.LastError)
 	}
 
@@ -489,8 +141,8 @@ func TestHostileJoinFloodStrict(t *testing.T) {
 	}
 	awaitStays(t, h, watcher, "after 12 joins at once")
 	joiners[0].Send("PRIVMSG #pub :after the joins")
-	h.waitText("after the joins")
-	if st := h.b.Status().Networks[0]; st.Reconnects != 0 {
+	h.WaitText("after the joins")
+	if st := h.B.Status().Networks[0]; st.Reconnects != 0 {
 		t.Errorf("%d reconnects; last error %q", st.Reconnects, st.LastError)
 	}
 }
@@ -508,149 +160,16 @@ func TestHostileManyChannelsStrict(t *testing.T) {
 	watcher := ircserver.Dial(t, srv.Addr(), "watcher")
 	watcher.Join("#c01")
 	dir := t.TempDir()
-	h := startBot(t, parseConfig(t, dir, singleNet(srv.StrictAddr(), hostileBotNick, chans[:11]...)), productionPace)
-	h.waitSelfJoins(11)
+	h := startBot(t, bottest.ParseConfig(t, dir, bottest.SingleNet(srv.StrictAddr(), hostileBotNick, chans[:11]...)), nil) // at the production pace
+	h.WaitSelfJoins(11)
 	awaitStays(t, h, watcher, "after joining 11 channels")
 
-	h.b.Reload(parseConfig(t, dir, singleNet(srv.StrictAddr(), hostileBotNick, chans...)))
-	h.waitSelfJoins(14)
+	h.B.Reload(bottest.ParseConfig(t, dir, bottest.SingleNet(srv.StrictAddr(), hostileBotNick, chans...)))
+	h.WaitSelfJoins(14)
 	awaitStays(t, h, watcher, "after a reload added 3 channels")
 	watcher.Join("#c14")
 	watcher.Send("PRIVMSG #c14 :in a channel added by the reload")
-	h.waitText("in a channel added by the reload")
-}
-
-// --- Answers starved by a private flood ---
-
-// TestHostileStarvedAnswers: twelve people each ask !help privately three
-// times at once; a command said in a channel right after is still answered
-// within 3 s at the production pace of the bot's lines.
-func TestHostileStarvedAnswers(t *testing.T) {
-	t.Parallel()
-	srv := ircserver.Start(t, ircserver.Options{Kind: ircserver.InspIRCd})
-	asker := ircserver.Dial(t, srv.Addr(), "asker")
-	asker.Join("#pub")
-	var nicks []string
-	for i := range 12 {
-		nicks = append(nicks, fmt.Sprintf("flood%02d", i))
-	}
-	flood := ircserver.DialMany(t, srv.Addr(), nicks...)
-	dir := t.TempDir()
-	h := startRoutedBot(t, parseConfig(t, dir, singleNet(srv.Addr(), hostileBotNick, "#pub")), productionPace)
-	const asks = 36
-	var mu sync.Mutex
-	got := 0
-	all := make(chan struct{})
-	h.b.AddListener(listenerFunc(func(_ context.Context, in Incoming) {
-		if in.Channel == "" && in.Text == "!help" {
-			mu.Lock()
-			if got++; got == asks {
-				close(all)
-			}
-			mu.Unlock()
-		}
-	}))
-	h.waitSelfJoins(1)
-
-	for _, c := range flood {
-		for range 3 {
-			c.Send("PRIVMSG %s :!help", hostileBotNick)
-		}
-	}
-	select {
-	case <-all:
-	case <-time.After(ircTimeout):
-		t.Fatalf("the bot did not receive the %d private !help within %v", asks, ircTimeout)
-	}
-	asker.Send("PRIVMSG #pub :!latest")
-	asked := time.Now()
-	if text, ok := maybeBot(asker, "#pub", 3*time.Second); !ok {
-		t.Fatalf("!latest in #pub was not answered within 3 s of being asked (after %d private !help); %d of the bot's lines wait to be sent",
-			asks, h.b.Status().Networks[0].SendQueue)
-	} else {
-		t.Logf("!latest answered after %v: %q", time.Since(asked).Round(time.Millisecond), text)
-	}
-}
-
-// --- What commands give away ---
-
-// TestHostileSeenOracle: !seen says of a nick that opted out exactly what it
-// says of a nick it never saw, and shows no line of an account that opted
-// out after speaking (on a nick other than the account's name).
-func TestHostileSeenOracle(t *testing.T) {
-	t.Parallel()
-	srv := ircserver.Start(t, ircserver.Options{Kind: ircserver.InspIRCd, Services: true})
-	dir := t.TempDir()
-	h := startRoutedBot(t, parseConfig(t, dir, singleNet(srv.Addr(), hostileBotNick, "#pub")+noRateLimits), nil)
-	h.waitSelfJoins(1)
-
-	quiet := ircserver.Dial(t, srv.Addr(), "quiet")
-	quiet.Join("#pub")
-	quiet.Send("PRIVMSG #pub :quiet's words before opting out")
-	h.waitText("quiet's words before opting out")
-	quiet.Send("PRIVMSG %s :!optout", hostileBotNick)
-	if got := awaitBot(quiet, "quiet", anyText); !strings.Contains(got, "the nick quiet") {
-		t.Fatalf("answer to quiet's !optout: %q", got)
-	}
-
-	zed := ircserver.Dial(t, srv.Addr(), "zedacct")
-	register(zed, "zed-pass-1")
-	changeNick(zed, "zed")
-	zed.Join("#pub")
-	zed.Send("PRIVMSG #pub :zed's words before opting out")
-	if ev := h.waitText("zed's words before opting out"); ev.Account != "zedacct" {
-		t.Fatalf("zed's line is recorded with the account %q, want zedacct", ev.Account)
-	}
-	zed.Send("PRIVMSG %s :!optout", hostileBotNick)
-	if got := awaitBot(zed, "zed", anyText); !strings.Contains(got, "the account zedacct") {
-		t.Fatalf("answer to zed's !optout: %q", got)
-	}
-
-	asker := ircserver.Dial(t, srv.Addr(), "asker")
-	seen := func(nick string) string {
-		asker.Send("PRIVMSG %s :!seen %s", hostileBotNick, nick)
-		return strings.ReplaceAll(awaitBot(asker, "asker", anyText), nick, "NICK")
-	}
-	never := seen("nobodyever")
-	if got := seen("quiet"); got != never {
-		t.Errorf("!seen of a nick that opted out: %q; of a nick never seen: %q; want the same", got, never)
-	}
-	if got := seen("zed"); got != never || strings.Contains(got, "words before") {
-		t.Errorf("!seen of a nick whose account opted out: %q; of a nick never seen: %q; want the same, and no line", got, never)
-	}
-}
-
-// TestHostileLogsOracle: !logs of a configured private channel with
-// recorded lines answers exactly like !logs of a channel that does not
-// exist.
-func TestHostileLogsOracle(t *testing.T) {
-	t.Parallel()
-	srv := ircserver.Start(t, ircserver.Options{Kind: ircserver.InspIRCd})
-	host, port, _ := strings.Cut(srv.Addr(), ":")
-	body := fmt.Sprintf(`network: test
-server: {host: %s, port: %s, tls: false}
-nick: %s
-channels:
-  - {name: "#pub", public: true}
-  - {name: "#private", public: false}
-`, host, port, hostileBotNick) + noRateLimits
-	dir := t.TempDir()
-	h := startRoutedBot(t, parseConfig(t, dir, body), nil)
-	h.waitSelfJoins(2)
-	member := ircserver.Dial(t, srv.Addr(), "member")
-	member.Join("#private")
-	member.Send("PRIVMSG #private :words in the private channel")
-	h.waitText("words in the private channel")
-
-	asker := ircserver.Dial(t, srv.Addr(), "asker")
-	logs := func(channel string) string {
-		asker.Send("PRIVMSG %s :!logs %s", hostileBotNick, channel)
-		return strings.ReplaceAll(awaitBot(asker, "asker", anyText), channel, "#CHANNEL")
-	}
-	none := logs("#nonexistent")
-	if got := logs("#private"); got != none {
-		t.Errorf("!logs of a private channel: %q; of a channel that does not exist: %q; want the same", got, none)
-	}
+	h.WaitText("in a channel added by the reload")
 }
 
 // --- The no-log prefix behind invisible characters ---
@@ -663,8 +182,8 @@ func TestHostileNoLogInvisible(t *testing.T) {
 	t.Parallel()
 	srv := ircserver.Start(t, ircserver.Options{Kind: ircserver.InspIRCd})
 	dir := t.TempDir()
-	h := startBot(t, parseConfig(t, dir, singleNet(srv.Addr(), hostileBotNick, "#pub")), nil)
-	h.waitSelfJoins(1)
+	h := startBot(t, bottest.ParseConfig(t, dir, bottest.SingleNet(srv.Addr(), hostileBotNick, "#pub")), nil)
+	h.WaitSelfJoins(1)
 	alice := ircserver.Dial(t, srv.Addr(), "alice")
 	alice.Join("#pub")
 	prefixes := []struct{ name, prefix string }{
@@ -680,9 +199,9 @@ func TestHostileNoLogInvisible(t *testing.T) {
 		alice.Send("PRIVMSG #pub :%s[off] secret after %s", p.prefix, p.name)
 	}
 	alice.Send("PRIVMSG #pub :control line")
-	h.waitText("control line")
+	h.WaitText("control line")
 	for _, p := range prefixes {
-		if got := recordedText(h, "secret after "+p.name); len(got) > 0 {
+		if got := h.CommittedWith("secret after " + p.name); len(got) > 0 {
 			t.Errorf("[off] after %s (%q) was recorded: %s", p.name, p.prefix, strings.Join(got, "; "))
 		}
 	}

@@ -329,7 +329,7 @@ func (n *netConn) onMessage(r *recRules, nr *netRules, m *message) {
 	case n.optedOut(r, ev.Nick, ev.Account) || (in.Relay != "" && n.optedOut(r, in.Relay, "")):
 		in.NoLog = true
 	default:
-		if !self && !notice && !action && isCommand(text, r.prefix, n.b.Nick(n.name)) {
+		if !self && !notice && !action && n.b.opts.isCommand != nil && n.b.opts.isCommand(text, r.prefix, n.b.Nick(n.name)) {
 			ev.Flags |= archive.FlagCommand
 		}
 		n.b.rec.record(n, cr, ev)

@@ -20,6 +20,7 @@ import (
 
 	"proceedings/archive"
 	"proceedings/config"
+	"proceedings/internal/bottest"
 	"proceedings/internal/ircserver"
 )
 
@@ -52,7 +53,7 @@ func childBot(path string) int {
 		log.Error("archive", "err", err)
 		return 2
 	}
-	b, err := New(cfg, db, log)
+	b, err := New(cfg, db, Options{Logger: log})
 	if err != nil {
 		log.Error("bot", "err", err)
 		return 2
@@ -180,7 +181,7 @@ func TestKill9(t *testing.T) {
 	srv := ircserver.Start(t, ircserver.Options{Kind: ircserver.NgIRCd})
 	dir := t.TempDir()
 	cfgPath := filepath.Join(dir, "bot.yaml")
-	body := fmt.Sprintf("archive: %s\nsite: {base_url: \"http://localhost/\"}\n%s", filepath.Join(dir, "archive.db"), singleNet(srv.Addr(), "logbot", "#k"))
+	body := fmt.Sprintf("archive: %s\nsite: {base_url: \"http://localhost/\"}\n%s", filepath.Join(dir, "archive.db"), bottest.SingleNet(srv.Addr(), "logbot", "#k"))
 	if err := os.WriteFile(cfgPath, []byte(body), 0o644); err != nil {
 		t.Fatal(err)
 	}
@@ -202,7 +203,7 @@ func TestKill9(t *testing.T) {
 	acks := child.acked()
 
 	ctx := context.Background()
-	db, err := archive.Open(ctx, filepath.Join(dir, "archive.db"), archive.Options{Logger: testLogger(t)})
+	db, err := archive.Open(ctx, filepath.Join(dir, "archive.db"), archive.Options{Logger: bottest.Logger(t)})
 	if err != nil {
 		t.Fatalf("reopen the archive after kill -9: %v", err)
 	}

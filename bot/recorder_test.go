@@ -3,9 +3,7 @@ package bot
 import (
 	"context"
 	"fmt"
-	"io"
 	"log/slog"
-	"path/filepath"
 	"slices"
 	"strings"
 	"sync"
@@ -16,24 +14,16 @@ import (
 
 	"proceedings/archive"
 	"proceedings/config"
+	"proceedings/internal/bottest"
 	"proceedings/internal/ircserver"
 )
 
-// harness runs a Bot against real servers and follows what the archive
-// commits, through the recorder's commit hook.
+// harness runs a Bot with test timings (testOptions) against real servers
+// and follows what the archive commits and what a listener receives.
 type harness struct {
-	t      testing.TB
-	b      *Bot
-	db     *archive.DB
-	cfg    *config.Config
-	cancel context.CancelFunc
-	done   chan error
-
-	mu     sync.Mutex
-	got    []archive.Event // committed, in commit order, with IDs
-	notify chan struct{}
-	lmu    sync.Mutex
-	in     []Incoming // what a listener received
+	*bottest.Harness[*Bot]
+	lmu sync.Mutex
+	in  []Incoming // what a listener received
 }
 
 // testOptions are botOptions with test-sized timings.
@@ -43,176 +33,49 @@ func testOptions() botOptions {
 	o.backoffMax = time.Second
 	o.regainEvery = 200 * time.Millisecond
 	o.rejoinBase = 100 * time.Millisecond
-	o.sendEvery = 5 * time.Millisecond
-	o.sendBurst = 100
 	o.trimAfter = 1 << 62 // no forced collections but where a test asks for them
+	o.isCommand = testIsCommand
 	return o
 }
 
-// testLogger writes the bot's log to the test log when -v is given.
-func testLogger(t testing.TB) *slog.Logger {
-	if !testing.Verbose() {
-		return slog.New(slog.NewTextHandler(io.Discard, nil))
-	}
-	return slog.New(slog.NewTextHandler(tWriter{t}, &slog.HandlerOptions{Level: slog.LevelDebug}))
-}
-
-type tWriter struct{ t testing.TB }
-
-func (w tWriter) Write(p []byte) (int, error) {
-	w.t.Log(strings.TrimRight(string(p), "\n"))
-	return len(p), nil
-}
-
-// parseConfig parses a bot.yaml body; "archive:" and "site:" are added.
-func parseConfig(t testing.TB, dir, body string) *config.Config {
-	t.Helper()
-	y := fmt.Sprintf("archive: %s\nsite: {base_url: \"http://localhost/\"}\n%s", filepath.Join(dir, "archive.db"), body)
-	cfg, err := config.Parse([]byte(y), filepath.Join(dir, "bot.yaml"))
-	if err != nil {
-		t.Fatalf("config: %v\n%s", err, y)
-	}
-	return cfg
-}
-
-// singleNet is the config body of one network "test" on addr.
-func singleNet(addr, nick string, channels ...string) string {
-	host, port, _ := strings.Cut(addr, ":")
-	var sb strings.Builder
-	fmt.Fprintf(&sb, "network: test\nserver: {host: %s, port: %s, tls: false}\nnick: %s\nchannels:\n", host, port, nick)
-	for _, c := range channels {
-		fmt.Fprintf(&sb, "  - {name: %q, public: true}\n", c)
-	}
-	return sb.String()
+// testIsCommand stands for commands.IsCommand, which bot's tests cannot
+// import (commands imports bot): "seen" is a command, other words are not.
+// That commands.IsCommand tells them apart the same way is checked in
+// bot/commands (TestIsCommand).
+func testIsCommand(line, prefix, _ string) bool {
+	return line == prefix+"seen" || strings.HasPrefix(line, prefix+"seen ")
 }
 
 // startBot opens an archive in dir, starts a bot on cfg and stops it (and
 // checks that Run returned nil) when the test ends.
 func startBot(t testing.TB, cfg *config.Config, tweak func(*botOptions)) *harness {
 	t.Helper()
-	db, err := archive.Open(context.Background(), cfg.Archive, archive.Options{Logger: testLogger(t)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	h := &harness{t: t, db: db, cfg: cfg, notify: make(chan struct{}, 1), done: make(chan error, 1)}
-	b, err := New(cfg, db, testLogger(t))
-	if err != nil {
-		db.Close()
-		t.Fatal(err)
-	}
-	b.opts = testOptions()
-	if tweak != nil {
-		tweak(&b.opts)
-	}
-	prev := b.opts.onRecorded
-	b.opts.onRecorded = func(ev archive.Event, id int64, err error) {
-		if prev != nil {
-			prev(ev, id, err)
-		}
+	h := &harness{}
+	h.Harness = bottest.Start(t, cfg, func(db *archive.DB, log *slog.Logger, hook bottest.Hook) (*Bot, error) {
+		b, err := New(cfg, db, Options{Logger: log})
 		if err != nil {
-			t.Errorf("the archive refused %v: %v", ev, err)
-			return
+			return nil, err
 		}
-		ev.ID = id
-		h.mu.Lock()
-		h.got = append(h.got, ev)
-		h.mu.Unlock()
-		select {
-		case h.notify <- struct{}{}:
-		default:
+		b.opts = testOptions()
+		if tweak != nil {
+			tweak(&b.opts)
 		}
-	}
-	b.AddListener(listenerFunc(func(_ context.Context, in Incoming) {
-		h.lmu.Lock()
-		h.in = append(h.in, in)
-		h.lmu.Unlock()
-	}))
-	h.b = b
-	ctx, cancel := context.WithCancel(context.Background())
-	h.cancel = cancel
-	go func() { h.done <- b.Run(ctx) }()
-	t.Cleanup(func() {
-		if err := h.stop(); err != nil {
-			t.Errorf("Run: %v", err)
+		if prev := b.opts.onRecorded; prev != nil {
+			b.opts.onRecorded = func(ev archive.Event, id int64, err error) {
+				prev(ev, id, err)
+				hook(ev, id, err)
+			}
+		} else {
+			b.opts.onRecorded = hook
 		}
-		if err := db.Close(); err != nil {
-			t.Errorf("close the archive: %v", err)
-		}
+		b.AddListener(ListenerFunc(func(_ context.Context, in Incoming) {
+			h.lmu.Lock()
+			h.in = append(h.in, in)
+			h.lmu.Unlock()
+		}))
+		return b, nil
 	})
 	return h
-}
-
-type listenerFunc func(context.Context, Incoming)
-
-func (f listenerFunc) Incoming(ctx context.Context, in Incoming) { f(ctx, in) }
-
-// stop ends Run and returns its result; calling it again returns nil.
-func (h *harness) stop() error {
-	if h.cancel == nil {
-		return nil
-	}
-	h.cancel()
-	h.cancel = nil
-	select {
-	case err := <-h.done:
-		return err
-	case <-time.After(30 * time.Second):
-		return fmt.Errorf("Run did not return within 30s of the cancel")
-	}
-}
-
-// committed returns a copy of the events committed so far.
-func (h *harness) committed() []archive.Event {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	return append([]archive.Event(nil), h.got...)
-}
-
-// waitFor waits until cond holds for the committed events.
-func (h *harness) waitFor(timeout time.Duration, what string, cond func([]archive.Event) bool) []archive.Event {
-	h.t.Helper()
-	deadline := time.NewTimer(timeout)
-	defer deadline.Stop()
-	for {
-		evs := h.committed()
-		if cond(evs) {
-			return evs
-		}
-		select {
-		case <-h.notify:
-		case <-deadline.C:
-			var tail []string
-			for _, ev := range evs[max(0, len(evs)-20):] {
-				tail = append(tail, describe(ev))
-			}
-			h.t.Fatalf("waited %v for %s; %d events committed, the last:\n%s", timeout, what, len(evs), strings.Join(tail, "\n"))
-		}
-	}
-}
-
-// waitSelfJoins waits until the bot has joined n times (in total) on any
-// channel.
-func (h *harness) waitSelfJoins(n int) {
-	h.t.Helper()
-	h.waitFor(30*time.Second, fmt.Sprintf("%d joins of the bot", n), func(evs []archive.Event) bool {
-		return count(evs, func(ev archive.Event) bool { return ev.Kind == archive.KindJoin && ev.Flags&archive.FlagSelf != 0 }) >= n
-	})
-}
-
-// waitText waits for a committed event with this text.
-func (h *harness) waitText(text string) archive.Event {
-	h.t.Helper()
-	var found archive.Event
-	h.waitFor(30*time.Second, fmt.Sprintf("an event with text %q", text), func(evs []archive.Event) bool {
-		for _, ev := range evs {
-			if ev.Text == text {
-				found = ev
-				return true
-			}
-		}
-		return false
-	})
-	return found
 }
 
 func (h *harness) incoming() []Incoming {
@@ -250,33 +113,6 @@ func sortByID(evs []archive.Event) {
 	}
 }
 
-func count(evs []archive.Event, f func(archive.Event) bool) int {
-	n := 0
-	for _, ev := range evs {
-		if f(ev) {
-			n++
-		}
-	}
-	return n
-}
-
-func describe(ev archive.Event) string {
-	s := fmt.Sprintf("%s/%s %s <%s>", ev.Network, ev.Channel, ev.Kind, ev.Nick)
-	if ev.Target != "" {
-		s += " →" + ev.Target
-	}
-	if ev.Text != "" {
-		s += fmt.Sprintf(" %q", ev.Text)
-	}
-	if ev.Via != "" {
-		s += " via " + ev.Via
-	}
-	if ev.Flags != 0 {
-		s += fmt.Sprintf(" flags=%b", ev.Flags)
-	}
-	return s
-}
-
 // notSelf drops the bot's own events.
 func notSelf(evs []archive.Event) []archive.Event {
 	var out []archive.Event
@@ -298,7 +134,7 @@ func checkEvents(t testing.TB, got []archive.Event, wants []want) {
 	t.Helper()
 	var lines []string
 	for _, ev := range got {
-		lines = append(lines, describe(ev))
+		lines = append(lines, bottest.Describe(ev))
 	}
 	if len(got) != len(wants) {
 		t.Fatalf("got %d events, want %d:\n%s", len(got), len(wants), strings.Join(lines, "\n"))
@@ -306,7 +142,7 @@ func checkEvents(t testing.TB, got []archive.Event, wants []want) {
 	for i, w := range wants {
 		ev := got[i]
 		if ev.Kind != w.kind || ev.Nick != w.nick || ev.Target != w.target || ev.Text != w.text {
-			t.Errorf("event %d = %s, want %s <%s> →%s %q", i, describe(ev), w.kind, w.nick, w.target, w.text)
+			t.Errorf("event %d = %s, want %s <%s> →%s %q", i, bottest.Describe(ev), w.kind, w.nick, w.target, w.text)
 		}
 	}
 	if t.Failed() {
@@ -324,10 +160,10 @@ func TestRecordScripted(t *testing.T) {
 	op := ircserver.Dial(t, srv.Addr(), "op")
 	op.Join("#chan") // first in: op gets +o
 	dir := t.TempDir()
-	cfg := parseConfig(t, dir, singleNet(srv.Addr(), "logbot", "#chan"))
+	cfg := bottest.ParseConfig(t, dir, bottest.SingleNet(srv.Addr(), "logbot", "#chan"))
 	h := startBot(t, cfg, nil)
-	h.waitSelfJoins(1)
-	if !h.b.nets[0].echo.Load() {
+	h.WaitSelfJoins(1)
+	if !h.B.nets[0].echo.Load() {
 		t.Error("echo-message is not on with InspIRCd")
 	}
 
@@ -357,27 +193,27 @@ func TestRecordScripted(t *testing.T) {
 		wants = append(wants, s.want)
 		// Wait for each step, so that lines of two clients keep the
 		// script's order on the server.
-		h.waitFor(30*time.Second, fmt.Sprintf("step %d (%s)", i, s.want.kind), func(evs []archive.Event) bool {
+		h.WaitFor(30*time.Second, fmt.Sprintf("step %d (%s)", i, s.want.kind), func(evs []archive.Event) bool {
 			return len(notSelf(evs)) >= len(wants)
 		})
 	}
-	if err := h.b.Say("test", "#chan", "the bot speaks"); err != nil {
+	if err := h.B.Say("test", "#chan", "the bot speaks"); err != nil {
 		t.Fatal(err)
 	}
-	own := h.waitText("the bot speaks")
+	own := h.WaitText("the bot speaks")
 	op.Send("PRIVMSG #chan :last line")
-	h.waitText("last line")
+	h.WaitText("last line")
 	wants = append(wants, want{archive.KindMessage, "op", "", "last line"})
 
-	if err := h.stop(); err != nil {
+	if err := h.Stop(); err != nil {
 		t.Fatal(err)
 	}
-	all := archived(t, h.db, "test", "#chan")
+	all := archived(t, h.DB, "test", "#chan")
 	checkEvents(t, notSelf(all), wants)
 	if own.Flags&archive.FlagSelf == 0 || own.Nick != "logbot" {
-		t.Errorf("the bot's line = %s, want it from logbot with FlagSelf", describe(own))
+		t.Errorf("the bot's line = %s, want it from logbot with FlagSelf", bottest.Describe(own))
 	}
-	if n := count(all, func(ev archive.Event) bool { return ev.Text == "the bot speaks" }); n != 1 {
+	if n := bottest.Count(all, func(ev archive.Event) bool { return ev.Text == "the bot speaks" }); n != 1 {
 		t.Errorf("the bot's line is recorded %d times, want once (echo-message, not also locally)", n)
 	}
 	for _, ev := range all {
@@ -398,11 +234,11 @@ func TestRecordScripted(t *testing.T) {
 		// A command is marked, so that !search can leave it out; a line
 		// that only looks like one is not.
 		if cmd := ev.Text == "!seen bob"; cmd != (ev.Flags&archive.FlagCommand != 0) {
-			t.Errorf("%s: FlagCommand is %v, want %v", describe(ev), !cmd, cmd)
+			t.Errorf("%s: FlagCommand is %v, want %v", bottest.Describe(ev), !cmd, cmd)
 		}
 	}
 	if first := all[0]; first.Kind != archive.KindJoin || first.Flags&archive.FlagSelf == 0 {
-		t.Errorf("first event = %s, want the bot's own join", describe(first))
+		t.Errorf("first event = %s, want the bot's own join", bottest.Describe(first))
 	}
 }
 
@@ -415,7 +251,7 @@ func TestRecordBurst(t *testing.T) {
 	sender := ircserver.Dial(t, srv.Addr(), "sender")
 	sender.Join("#burst")
 	dir := t.TempDir()
-	cfg := parseConfig(t, dir, singleNet(srv.Addr(), "logbot", "#burst"))
+	cfg := bottest.ParseConfig(t, dir, bottest.SingleNet(srv.Addr(), "logbot", "#burst"))
 
 	var last struct {
 		sync.Mutex
@@ -432,21 +268,21 @@ func TestRecordBurst(t *testing.T) {
 		}
 	})
 	// Listeners are called right after a line is queued for the archive.
-	h.b.AddListener(listenerFunc(func(_ context.Context, in Incoming) {
+	h.B.AddListener(ListenerFunc(func(_ context.Context, in Incoming) {
 		if in.Text == lastText {
 			last.Lock()
 			last.queued = time.Now()
 			last.Unlock()
 		}
 	}))
-	h.waitSelfJoins(1)
+	h.WaitSelfJoins(1)
 	begin := time.Now()
 	for i := range n {
 		sender.Send("PRIVMSG #burst :burst line %05d", i)
 	}
 	sent := time.Now()
-	h.waitFor(2*time.Minute, fmt.Sprintf("%d burst lines", n), func(evs []archive.Event) bool {
-		return count(evs, func(ev archive.Event) bool { return ev.Kind == archive.KindMessage }) >= n
+	h.WaitFor(2*time.Minute, fmt.Sprintf("%d burst lines", n), func(evs []archive.Event) bool {
+		return bottest.Count(evs, func(ev archive.Event) bool { return ev.Kind == archive.KindMessage }) >= n
 	})
 	last.Lock()
 	durable := last.at
@@ -459,24 +295,24 @@ func TestRecordBurst(t *testing.T) {
 		n, sent.Sub(begin).Round(time.Millisecond), elapsed.Round(time.Millisecond), float64(n)/elapsed.Seconds(),
 		queued.Sub(sent).Round(time.Millisecond), durable.Sub(sent).Round(time.Millisecond))
 
-	if err := h.stop(); err != nil {
+	if err := h.Stop(); err != nil {
 		t.Fatal(err)
 	}
-	all := archived(t, h.db, "test", "#burst")
+	all := archived(t, h.DB, "test", "#burst")
 	i := 0
 	for _, ev := range all {
 		if ev.Kind != archive.KindMessage {
 			continue
 		}
 		if want := fmt.Sprintf("burst line %05d", i); ev.Text != want || ev.Nick != "sender" {
-			t.Fatalf("message %d = %s, want %q from sender", i, describe(ev), want)
+			t.Fatalf("message %d = %s, want %q from sender", i, bottest.Describe(ev), want)
 		}
 		i++
 	}
 	if i != n {
 		t.Fatalf("the archive holds %d burst lines, want %d", i, n)
 	}
-	if got := h.b.Status().EventsRecorded; got < int64(n) {
+	if got := h.B.Status().EventsRecorded; got < int64(n) {
 		t.Errorf("Status().EventsRecorded = %d, want at least %d", got, n)
 	}
 }
@@ -488,9 +324,9 @@ func TestReconnectGap(t *testing.T) {
 	t.Parallel()
 	srv := ircserver.Start(t, ircserver.Options{Kind: ircserver.NgIRCd})
 	dir := t.TempDir()
-	cfg := parseConfig(t, dir, singleNet(srv.Addr(), "logbot", "#one", "#two"))
+	cfg := bottest.ParseConfig(t, dir, bottest.SingleNet(srv.Addr(), "logbot", "#one", "#two"))
 	h := startBot(t, cfg, nil)
-	h.waitSelfJoins(2)
+	h.WaitSelfJoins(2)
 
 	talker := ircserver.Dial(t, srv.Addr(), "talker")
 	talker.Join("#one")
@@ -499,14 +335,14 @@ func TestReconnectGap(t *testing.T) {
 		talker.Send("PRIVMSG #one :before %d", i)
 		talker.Send("PRIVMSG #two :before %d", i)
 	}
-	h.waitText("before 49")
+	h.WaitText("before 49")
 	for i := range 200 {
 		talker.Send("PRIVMSG #one :during %d", i)
 	}
 	restarted := time.Now()
 	srv.Restart(t)
 	up := time.Now()
-	h.waitSelfJoins(4)
+	h.WaitSelfJoins(4)
 	back := time.Now()
 	t.Logf("server down for %v; the bot was back in both channels %v after the server was", up.Sub(restarted).Round(time.Millisecond), back.Sub(up).Round(time.Millisecond))
 
@@ -515,13 +351,13 @@ func TestReconnectGap(t *testing.T) {
 	talker.Join("#two")
 	talker.Send("PRIVMSG #one :after the restart")
 	talker.Send("PRIVMSG #two :after the restart too")
-	h.waitText("after the restart too")
-	if err := h.stop(); err != nil {
+	h.WaitText("after the restart too")
+	if err := h.Stop(); err != nil {
 		t.Fatal(err)
 	}
 
 	for _, ch := range []string{"#one", "#two"} {
-		evs := archived(t, h.db, "test", ch)
+		evs := archived(t, h.DB, "test", ch)
 		var gaps []archive.Event
 		gapAt, rejoinAt := -1, -1
 		for i, ev := range evs {
@@ -547,16 +383,16 @@ func TestReconnectGap(t *testing.T) {
 		// The outage starts when the last line of the old connection was
 		// read: not before the last event recorded from it.
 		if prev := evs[gapAt-1]; start.Before(prev.Time.Truncate(time.Millisecond)) || start.Before(restarted.Add(-5*time.Second)) {
-			t.Errorf("%s: gap starts at %v, before the last event recorded before it (%s at %v)", ch, start, describe(prev), prev.Time)
+			t.Errorf("%s: gap starts at %v, before the last event recorded before it (%s at %v)", ch, start, bottest.Describe(prev), prev.Time)
 		}
 		if gapAt != rejoinAt-1 {
 			t.Errorf("%s: the gap is event %d, the rejoin %d; want the gap right before the rejoin", ch, gapAt, rejoinAt)
 		}
 		if last := evs[len(evs)-1]; !strings.HasPrefix(last.Text, "after the restart") || last.Nick != "talker" {
-			t.Errorf("%s: last event %s, want the line sent after the restart", ch, describe(last))
+			t.Errorf("%s: last event %s, want the line sent after the restart", ch, bottest.Describe(last))
 		}
 	}
-	if r := h.b.Status().Reconnects; r < 1 {
+	if r := h.B.Status().Reconnects; r < 1 {
 		t.Errorf("Status().Reconnects = %d, want at least 1", r)
 	}
 }
@@ -569,13 +405,13 @@ func TestPrivacy(t *testing.T) {
 	t.Parallel()
 	srv := ircserver.Start(t, ircserver.Options{Kind: ircserver.NgIRCd})
 	dir := t.TempDir()
-	cfg := parseConfig(t, dir, singleNet(srv.Addr(), "logbot", "#priv")+"optout: [Mallory]\n")
+	cfg := bottest.ParseConfig(t, dir, bottest.SingleNet(srv.Addr(), "logbot", "#priv")+"optout: [Mallory]\n")
 	h := startBot(t, cfg, nil)
-	h.waitSelfJoins(1)
-	if err := h.db.OptOut(context.Background(), "eve", true); err != nil {
+	h.WaitSelfJoins(1)
+	if err := h.DB.OptOut(context.Background(), "eve", true); err != nil {
 		t.Fatal(err)
 	}
-	if err := h.b.RefreshOptOuts(context.Background()); err != nil {
+	if err := h.B.RefreshOptOuts(context.Background()); err != nil {
 		t.Fatal(err)
 	}
 
@@ -606,34 +442,34 @@ func TestPrivacy(t *testing.T) {
 		c.Send("NICK %s_away", nick)
 		c.Send("PART #priv :secret reason")
 	}
-	if err := h.b.Say("", "#priv", "the bot speaks"); err != nil {
+	if err := h.B.Say("", "#priv", "the bot speaks"); err != nil {
 		t.Fatal(err)
 	}
 	alice.Expect(10*time.Second, func(l string) bool { return strings.Contains(l, "the bot speaks") })
 	alice.Send("PRIVMSG #priv :the end")
-	h.waitText("the end")
-	if err := h.stop(); err != nil {
+	h.WaitText("the end")
+	if err := h.Stop(); err != nil {
 		t.Fatal(err)
 	}
 
-	all := archived(t, h.db, "test", "#priv")
+	all := archived(t, h.DB, "test", "#priv")
 	for _, ev := range all {
 		if strings.Contains(ev.Text, "secret") || strings.Contains(strings.ToLower(ev.Nick+ev.Target), "mallory") ||
 			strings.Contains(ev.Nick+ev.Target, "eve") || strings.Contains(ev.Text, "VERSION") {
-			t.Errorf("recorded %s", describe(ev))
+			t.Errorf("recorded %s", bottest.Describe(ev))
 		}
 	}
 	checkEvents(t, notSelf(all), []want{
 		{archive.KindJoin, "alice", "", ""},
 		{archive.KindMessage, "alice", "", "the end"},
 	})
-	if n := count(all, func(ev archive.Event) bool {
+	if n := bottest.Count(all, func(ev archive.Event) bool {
 		return ev.Text == "the bot speaks" && ev.Flags&archive.FlagSelf != 0 && ev.Nick == "logbot"
 	}); n != 1 {
 		t.Errorf("the bot's own line is recorded %d times, want once", n)
 	}
 	// The search index holds nothing of it either.
-	res, err := h.db.Search(context.Background(), archive.SearchQuery{Text: "secret"})
+	res, err := h.DB.Search(context.Background(), archive.SearchQuery{Text: "secret"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -671,7 +507,7 @@ func BenchmarkRecordBurst(b *testing.B) {
 	const n = 10000
 	srv := ircserver.Start(b, ircserver.Options{Kind: ircserver.NgIRCd})
 	sender := ircserver.Dial(b, srv.Addr(), "sender")
-	cfg := parseConfig(b, b.TempDir(), singleNet(srv.Addr(), "logbot", "#bench"))
+	cfg := bottest.ParseConfig(b, b.TempDir(), bottest.SingleNet(srv.Addr(), "logbot", "#bench"))
 	sentAt := make([]time.Time, n)
 	doneAt := make([]time.Time, n)
 	ids := make([]int64, n)
@@ -704,7 +540,7 @@ func BenchmarkRecordBurst(b *testing.B) {
 			mu.Unlock()
 		}
 	})
-	h.waitSelfJoins(1)
+	h.WaitSelfJoins(1)
 	sender.Join("#bench")
 	var rate, p50, p99, lastDurable float64
 	runs := 0

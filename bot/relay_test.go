@@ -12,6 +12,7 @@ import (
 
 	"proceedings/archive"
 	"proceedings/config"
+	"proceedings/internal/bottest"
 	"proceedings/internal/ircserver"
 )
 
@@ -160,9 +161,9 @@ func TestBridge(t *testing.T) {
 	srvA := ircserver.Start(t, ircserver.Options{Kind: ircserver.NgIRCd, Name: "a.test"})
 	srvB := ircserver.Start(t, ircserver.Options{Kind: ircserver.NgIRCd, Name: "b.test"})
 	dir := t.TempDir()
-	cfg := parseConfig(t, dir, bridgeConfig(srvA.Addr(), srvB.Addr()))
+	cfg := bottest.ParseConfig(t, dir, bridgeConfig(srvA.Addr(), srvB.Addr()))
 	h := startBot(t, cfg, nil)
-	h.waitSelfJoins(4)
+	h.WaitSelfJoins(4)
 
 	relayA := ircserver.Dial(t, srvA.Addr(), "relaybot")
 	relayB := ircserver.Dial(t, srvB.Addr(), "relaybot")
@@ -187,43 +188,43 @@ func TestBridge(t *testing.T) {
 	// Each original is awaited in the archive before the script goes on,
 	// so that the merged log has a known order.
 	alice.Send("PRIVMSG #tr :hello from the self-hosted side")
-	h.waitText("hello from the self-hosted side")
+	h.WaitText("hello from the self-hosted side")
 	relay(relayA, relayB)
 	bob.Send("PRIVMSG #tr :hello from libera")
-	h.waitText("hello from libera")
+	h.WaitText("hello from libera")
 	relay(relayB, relayA)
 	alice.Send("PRIVMSG #tr :lol")
 	alice.Send("PRIVMSG #tr :lol")
-	h.waitFor(30*time.Second, "two lols", func(evs []archive.Event) bool {
-		return count(evs, func(ev archive.Event) bool { return ev.Text == "lol" }) == 2
+	h.WaitFor(30*time.Second, "two lols", func(evs []archive.Event) bool {
+		return bottest.Count(evs, func(ev archive.Event) bool { return ev.Text == "lol" }) == 2
 	})
 	relay(relayA, relayB)
 	relay(relayA, relayB)
-	if err := h.b.Say("selfhosted", "#tr", "the bot speaks on one side"); err != nil {
+	if err := h.B.Say("selfhosted", "#tr", "the bot speaks on one side"); err != nil {
 		t.Fatal(err)
 	}
-	h.waitText("the bot speaks on one side")
+	h.WaitText("the bot speaks on one side")
 	relay(relayA, relayB)
 	relayB.Send("PRIVMSG #tr :relay status: all links up") // not in the pattern: the relay bot's own line
-	h.waitText("relay status: all links up")
+	h.WaitText("relay status: all links up")
 	bob.Send("PRIVMSG #tr :the end")
-	h.waitText("the end")
+	h.WaitText("the end")
 	relay(relayB, relayA)
 	// Lines after the copies on each connection: once they are in, every
 	// copy was seen.
 	relayA.Send("PRIVMSG #tr :sentinel a")
 	relayB.Send("PRIVMSG #tr :sentinel b")
-	h.waitText("sentinel a")
-	h.waitText("sentinel b")
-	if err := h.stop(); err != nil {
+	h.WaitText("sentinel a")
+	h.WaitText("sentinel b")
+	if err := h.Stop(); err != nil {
 		t.Fatal(err)
 	}
 
-	all := archived(t, h.db, BridgeNetwork, "#tr")
+	all := archived(t, h.DB, BridgeNetwork, "#tr")
 	var speech []archive.Event
 	for _, ev := range all {
 		if ev.Via != "selfhosted" && ev.Via != "libera" {
-			t.Errorf("%s: Via = %q, want the network it came through", describe(ev), ev.Via)
+			t.Errorf("%s: Via = %q, want the network it came through", bottest.Describe(ev), ev.Via)
 		}
 		if ev.Kind.IsSpeech() {
 			speech = append(speech, ev)
@@ -256,12 +257,12 @@ func TestBridge(t *testing.T) {
 			t.Errorf("no join %s in the merged log (joins: %v)", k, joins)
 		}
 	}
-	if d := h.b.Status().Duplicates; d != 6 {
+	if d := h.B.Status().Duplicates; d != 6 {
 		t.Errorf("Status().Duplicates = %d, want 6 (every relayed copy)", d)
 	}
 	// The unbridged channels keep their own logs under their networks.
 	for _, net := range []string{"selfhosted", "libera"} {
-		if evs := archived(t, h.db, net, "#solo"); len(evs) == 0 || evs[0].Via != "" {
+		if evs := archived(t, h.DB, net, "#solo"); len(evs) == 0 || evs[0].Via != "" {
 			t.Errorf("%s/#solo: %v, want its own log with the bot's join", net, evs)
 		}
 	}
@@ -274,16 +275,16 @@ func TestRelayUnbridged(t *testing.T) {
 	t.Parallel()
 	srv := ircserver.Start(t, ircserver.Options{Kind: ircserver.NgIRCd})
 	dir := t.TempDir()
-	cfg := parseConfig(t, dir, singleNet(srv.Addr(), "logbot", "#r")+"relays:\n  - {nick: RelayBot, mask: \"RelayBot!*@127.0.0.1\", pattern: '"+relayPattern+"'}\n")
+	cfg := bottest.ParseConfig(t, dir, bottest.SingleNet(srv.Addr(), "logbot", "#r")+"relays:\n  - {nick: RelayBot, mask: \"RelayBot!*@127.0.0.1\", pattern: '"+relayPattern+"'}\n")
 	h := startBot(t, cfg, nil)
-	h.waitSelfJoins(1)
+	h.WaitSelfJoins(1)
 	relay := ircserver.Dial(t, srv.Addr(), "relaybot")
 	relay.Join("#r")
 	relay.Send("PRIVMSG #r :<matrix\u200buser> bridged words")
 	relay.Send("PRIVMSG #r :<eve> [off] not these")
-	ev := h.waitText("bridged words")
+	ev := h.WaitText("bridged words")
 	if ev.Nick != "matrixuser" || ev.Flags&archive.FlagRelayed == 0 || ev.Via != "test" || ev.Network != "test" {
-		t.Errorf("relayed line = %s, want by matrixuser, relayed, via test", describe(ev))
+		t.Errorf("relayed line = %s, want by matrixuser, relayed, via test", bottest.Describe(ev))
 	}
 	var sawRelay bool
 	for _, in := range h.incoming() {
@@ -294,18 +295,18 @@ func TestRelayUnbridged(t *testing.T) {
 	if !sawRelay {
 		t.Error("listeners did not get the unwrapped line with the relay's nick")
 	}
-	if err := h.stop(); err != nil {
+	if err := h.Stop(); err != nil {
 		t.Fatal(err)
 	}
-	for _, ev := range archived(t, h.db, "test", "#r") {
+	for _, ev := range archived(t, h.DB, "test", "#r") {
 		if strings.Contains(ev.Text, "not these") {
-			t.Errorf("a relayed [off] line was recorded: %s", describe(ev))
+			t.Errorf("a relayed [off] line was recorded: %s", bottest.Describe(ev))
 		}
 	}
 }
 
 func TestLogRefAndPublicLogs(t *testing.T) {
-	cfg := parseConfig(t, t.TempDir(), bridgeConfig("127.0.0.1:1", "127.0.0.1:2"))
+	cfg := bottest.ParseConfig(t, t.TempDir(), bridgeConfig("127.0.0.1:1", "127.0.0.1:2"))
 	for _, tc := range []struct {
 		network, channel string
 		want             archive.ChannelRef

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"proceedings/archive"
+	"proceedings/internal/bottest"
 	"proceedings/internal/ircserver"
 )
 
@@ -17,32 +18,9 @@ import (
 func registerAccount(t *testing.T, srv *ircserver.Server, nick, password string) {
 	t.Helper()
 	c := ircserver.Dial(t, srv.Addr(), nick)
-	register(c, password)
+	c.Register(password)
 	c.Send("QUIT :registered")
 	c.Close()
-}
-
-// register registers the account of c's nick with NickServ, which logs c
-// in to it.
-func register(c *ircserver.Client, password string) {
-	c.Send("PRIVMSG NickServ :REGISTER %s %s@example.org", password, c.Nick)
-	c.Expect(10*time.Second, func(l string) bool { return strings.Contains(l, "NickServ") && strings.Contains(l, "registered") })
-}
-
-// whoisAccount asks the server which account nick is logged in to ("" for
-// none), from RPL_WHOISACCOUNT (330).
-func whoisAccount(t *testing.T, c *ircserver.Client, nick string) string {
-	t.Helper()
-	c.Send("WHOIS %s", nick)
-	account := ""
-	c.Expect(10*time.Second, func(l string) bool {
-		f := strings.Fields(l)
-		if len(f) >= 5 && f[1] == "330" && strings.EqualFold(f[3], nick) {
-			account = f[4]
-		}
-		return len(f) >= 4 && f[1] == "318" && strings.EqualFold(f[3], nick)
-	})
-	return account
 }
 
 // saslConfig is a configuration for logbot with SASL PLAIN, the password
@@ -71,18 +49,18 @@ func TestSASLPlain(t *testing.T) {
 	srv := ircserver.Start(t, ircserver.Options{Kind: ircserver.InspIRCd, Services: true})
 	registerAccount(t, srv, "logbot", "bot-pass-1234")
 	alice := ircserver.Dial(t, srv.Addr(), "alice")
-	register(alice, "alice-pass-1")
+	alice.Register("alice-pass-1")
 	alice.Join("#sasl")
 
 	dir := t.TempDir()
-	h := startBot(t, parseConfig(t, dir, saslConfig(t, dir, srv.Addr(), "bot-pass-1234")), nil)
-	h.waitSelfJoins(1)
-	if got := whoisAccount(t, alice, "logbot"); got != "logbot" {
+	h := startBot(t, bottest.ParseConfig(t, dir, saslConfig(t, dir, srv.Addr(), "bot-pass-1234")), nil)
+	h.WaitSelfJoins(1)
+	if got := alice.WhoisAccount("logbot"); got != "logbot" {
 		t.Errorf("the server says the bot is logged in to %q, want logbot", got)
 	}
 	alice.Send("PRIVMSG #sasl :said while logged in")
-	if ev := h.waitText("said while logged in"); ev.Account != "alice" || ev.Nick != "alice" {
-		t.Errorf("recorded %s with account %q, want alice's account", describe(ev), ev.Account)
+	if ev := h.WaitText("said while logged in"); ev.Account != "alice" || ev.Nick != "alice" {
+		t.Errorf("recorded %s with account %q, want alice's account", bottest.Describe(ev), ev.Account)
 	}
 }
 
@@ -96,14 +74,14 @@ func TestSASLWrongPassword(t *testing.T) {
 	alice.Join("#sasl")
 
 	dir := t.TempDir()
-	h := startBot(t, parseConfig(t, dir, saslConfig(t, dir, srv.Addr(), "not-the-password")), nil)
-	h.waitSelfJoins(1)
-	if got := whoisAccount(t, alice, "logbot"); got != "" {
+	h := startBot(t, bottest.ParseConfig(t, dir, saslConfig(t, dir, srv.Addr(), "not-the-password")), nil)
+	h.WaitSelfJoins(1)
+	if got := alice.WhoisAccount("logbot"); got != "" {
 		t.Errorf("the bot is logged in to %q with a wrong password", got)
 	}
 	alice.Send("PRIVMSG #sasl :recorded without an account")
-	if ev := h.waitText("recorded without an account"); ev.Kind != archive.KindMessage {
-		t.Errorf("recorded %s", describe(ev))
+	if ev := h.WaitText("recorded without an account"); ev.Kind != archive.KindMessage {
+		t.Errorf("recorded %s", bottest.Describe(ev))
 	}
 }
 
@@ -116,7 +94,7 @@ func TestSASLExternal(t *testing.T) {
 	dir := t.TempDir()
 	cert, certPath, keyPath := selfSigned(t, dir, "logbot")
 	owner := ircserver.DialTLS(t, srv.TLSAddr(), "logbot", &cert)
-	register(owner, "bot-pass-1234")
+	owner.Register("bot-pass-1234")
 	owner.Send("PRIVMSG NickServ :CERT ADD")
 	owner.Expect(10*time.Second, func(l string) bool { return strings.Contains(l, "NickServ") && strings.Contains(l, "fingerprint") })
 	owner.Send("QUIT :the bot takes over")
@@ -125,7 +103,7 @@ func TestSASLExternal(t *testing.T) {
 	alice.Join("#sasl")
 
 	host, port, _ := strings.Cut(srv.TLSAddr(), ":")
-	cfg := parseConfig(t, dir, fmt.Sprintf(`network: test
+	cfg := bottest.ParseConfig(t, dir, fmt.Sprintf(`network: test
 server: {host: %s, port: %s, tls: true, tls_insecure: true, client_cert: %q, client_key: %q}
 nick: logbot
 sasl: {mechanism: EXTERNAL}
@@ -133,8 +111,8 @@ channels:
   - {name: "#sasl", public: true}
 `, host, port, certPath, keyPath))
 	h := startBot(t, cfg, nil)
-	h.waitSelfJoins(1)
-	if got := whoisAccount(t, alice, "logbot"); got != "logbot" {
+	h.WaitSelfJoins(1)
+	if got := alice.WhoisAccount("logbot"); got != "logbot" {
 		t.Errorf("the server says the bot is logged in to %q, want logbot", got)
 	}
 }
@@ -157,14 +135,14 @@ func TestServerPassword(t *testing.T) {
 		return fmt.Sprintf("network: test\nserver: {host: %s, port: %s, tls: false, password_file: %q}\nnick: logbot\nchannels: [{name: \"#pass\"}]\n", host, port, file)
 	}
 	t.Run("right", func(t *testing.T) {
-		h := startBot(t, parseConfig(t, t.TempDir(), config("letmein-42")), nil)
-		h.waitSelfJoins(1)
+		h := startBot(t, bottest.ParseConfig(t, t.TempDir(), config("letmein-42")), nil)
+		h.WaitSelfJoins(1)
 	})
 	t.Run("wrong", func(t *testing.T) {
-		h := startBot(t, parseConfig(t, t.TempDir(), config("guess")), nil)
+		h := startBot(t, bottest.ParseConfig(t, t.TempDir(), config("guess")), nil)
 		deadline := time.Now().Add(20 * time.Second)
 		for {
-			st := h.b.Status().Networks[0]
+			st := h.B.Status().Networks[0]
 			if st.Connected {
 				t.Fatal("connected with a wrong server password")
 			}

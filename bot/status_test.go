@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"proceedings/internal/bottest"
 	"proceedings/internal/ircserver"
 )
 
@@ -45,7 +46,7 @@ func TestStatusEndpoints(t *testing.T) {
 	l.Close()
 	upHost, upPort, _ := strings.Cut(srv.Addr(), ":")
 	downHost, downPort, _ := strings.Cut(down, ":")
-	cfg := parseConfig(t, t.TempDir(), `networks:
+	cfg := bottest.ParseConfig(t, t.TempDir(), `networks:
   - name: up
     server: {host: `+upHost+`, port: `+upPort+`, tls: false}
     nick: logbot
@@ -56,12 +57,12 @@ func TestStatusEndpoints(t *testing.T) {
     channels: [{name: "#s"}]
 `)
 	h := startBot(t, cfg, nil)
-	h.waitSelfJoins(2)
+	h.WaitSelfJoins(2)
 	alice := ircserver.Dial(t, srv.Addr(), "alice")
 	alice.Join("#s")
 	alice.Send("PRIVMSG #s :hello")
-	h.waitText("hello")
-	web := httptest.NewServer(h.b.StatusHandler())
+	h.WaitText("hello")
+	web := httptest.NewServer(h.B.StatusHandler())
 	defer web.Close()
 
 	code, body := get(t, web.URL+"/healthz")

@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"golang.org/x/time/rate"
+
+	"proceedings/config"
 )
 
 func drain(w *writer) []string {
@@ -94,5 +96,21 @@ func TestWriterPaces(t *testing.T) {
 	}
 	if i := slices.Index(got, "answer"); i < 0 || i > 4 {
 		t.Errorf("the channel answer came %d-th in %q", i, got)
+	}
+}
+
+func TestOutputPace(t *testing.T) {
+	for _, c := range []struct {
+		in    config.Rate
+		every time.Duration
+		burst int
+	}{
+		{config.DefaultOutput, 1500 * time.Millisecond, 5},
+		{config.Rate{N: 1000, Per: time.Second}, time.Millisecond, 1000},
+		{config.Rate{}, 1500 * time.Millisecond, 5}, // unset: the default
+	} {
+		if every, burst := outputPace(c.in); every != c.every || burst != c.burst {
+			t.Errorf("outputPace(%v) = %v, %d; want %v, %d", c.in, every, burst, c.every, c.burst)
+		}
 	}
 }

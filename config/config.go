@@ -29,6 +29,7 @@ import (
 	"strings"
 	"text/template"
 	"time"
+	"unicode/utf8"
 
 	"proceedings/internal/casemap"
 
@@ -350,6 +351,39 @@ func MaskMatchesAnyHost(mask string) bool {
 		return true
 	}
 	return strings.Trim(mask[at+1:], "*?.:") == ""
+}
+
+// MatchHostmask matches s against a glob pattern where * is any run of bytes
+// and ? is one character. It compares bytes: fold both sides with FoldName
+// first for the IRC case mapping.
+func MatchHostmask(pattern, s string) bool {
+	star, resume := -1, 0
+	p, i := 0, 0
+	for i < len(s) {
+		switch {
+		case p < len(pattern) && pattern[p] == '*':
+			star, resume = p, i
+			p++
+		case p < len(pattern) && pattern[p] == '?':
+			_, size := utf8.DecodeRuneInString(s[i:])
+			p++
+			i += size
+		case p < len(pattern) && pattern[p] == s[i]:
+			p++
+			i++
+		case star >= 0:
+			p = star + 1
+			_, size := utf8.DecodeRuneInString(s[resume:])
+			resume += size
+			i = resume
+		default:
+			return false
+		}
+	}
+	for p < len(pattern) && pattern[p] == '*' {
+		p++
+	}
+	return p == len(pattern)
 }
 
 // FoldName folds an IRC nick or channel name by the rfc1459 case mapping, for

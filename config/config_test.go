@@ -302,6 +302,32 @@ func TestAdminWarnings(t *testing.T) {
 	}
 }
 
+func TestMatchHostmask(t *testing.T) {
+	tests := []struct {
+		pattern, s string
+		want       bool
+	}{
+		{"*!*@trusted.host", "tina!t@trusted.host", true},
+		{"*!*@trusted.host", "tina!t@untrusted.host", false},
+		{"*!*@*.example.org", "a!b@c.example.org", true},
+		{"*!*@*.example.org", "a!b@example.org", false},
+		{"al?ce!*@*", "alice!x@y", true},
+		{"al?ce!*@*", "alce!x@y", false},
+		{"?!*@*", "é!x@y", true},
+		{"alice!*@*", "alice!x@y", true},
+		{"alice!*@*", "alicex!x@y", false},
+		{"*", "", true},
+		{"", "a", false},
+		{"a*b*c", "aXXbYYc", true},
+		{"a*b*c", "aXXbYY", false},
+	}
+	for _, tc := range tests {
+		if got := MatchHostmask(tc.pattern, tc.s); got != tc.want {
+			t.Errorf("MatchHostmask(%q, %q) = %v, want %v", tc.pattern, tc.s, got, tc.want)
+		}
+	}
+}
+
 func TestMaskMatchesAnyHost(t *testing.T) {
 	for _, tc := range []struct {
 		mask string

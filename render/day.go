@@ -93,7 +93,7 @@ type linkRow struct {
 const titleWindow = time.Minute
 
 // parseTitleLine reads the bot's title announcement, "[ Title ] - host"
-// (see bot.PageTitle.Line).
+// (see titles.PageTitle.Line).
 func parseTitleLine(s string) (title, host string, ok bool) {
 	if !strings.HasPrefix(s, "[ ") {
 		return "", "", false

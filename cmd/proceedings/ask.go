@@ -8,6 +8,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"proceedings/bot"
+	"proceedings/bot/commands"
 	"proceedings/config"
 )
 
@@ -41,7 +42,7 @@ read-only, except for !optout and !optin, which change it.`,
 				return err
 			}
 			line := strings.Join(args, " ") // ask !part 10 without quotes is one line
-			c, isCmd := bot.ParseCommand(line, cfg.Commands.Prefix, net.Nick, channel == "")
+			c, isCmd := commands.ParseCommand(line, cfg.Commands.Prefix, net.Nick, channel == "")
 			readOnly := !isCmd || (c.Name != "optout" && c.Name != "optin")
 			ctx := cmd.Context()
 			db, err := openArchive(ctx, cfg, readOnly)
@@ -49,7 +50,7 @@ read-only, except for !optout and !optin, which change it.`,
 				return err
 			}
 			defer db.Close()
-			r := bot.NewRouter(cfg, db, bot.RouterOptions{Nick: func(string) string { return net.Nick }})
+			r := commands.NewRouter(cfg, db, commands.Options{Nick: func(string) string { return net.Nick }})
 			replies := r.Handle(ctx, bot.Incoming{
 				Network: net.Name, Channel: channel, Nick: nick, UserHost: userhost, Account: account,
 				Text: line, Time: time.Now(),

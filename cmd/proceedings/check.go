@@ -7,7 +7,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"proceedings/bot"
+	"proceedings/bot/announce"
 	"proceedings/config"
 )
 
@@ -37,7 +37,7 @@ here (it creates and removes a probe file in their directory).`,
 			}
 			bad := 0
 			for i, f := range cfg.Feeds {
-				if err := bot.CheckFeedFormat(f.Format); err != nil {
+				if err := announce.CheckFeedFormat(f.Format); err != nil {
 					fmt.Fprintf(cmd.OutOrStdout(), "%s: feeds[%d].format: %v\n", flagConfig, i, err)
 					bad++
 				}

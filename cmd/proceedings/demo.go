@@ -16,7 +16,8 @@ import (
 	"github.com/spf13/cobra"
 
 	"proceedings/archive"
-	"proceedings/bot"
+	"proceedings/bot/announce"
+	"proceedings/bot/commands"
 	"proceedings/config"
 	"proceedings/demo"
 	"proceedings/logs"
@@ -140,7 +141,7 @@ func loadAndRender(ctx context.Context, db *archive.DB, dir, baseURL string, loc
 	if err != nil {
 		return render.Stats{}, err
 	}
-	_, err = bot.ImportFeed(ctx, db, feed, "demo/feed.xml")
+	_, err = announce.ImportFeed(ctx, db, feed, "demo/feed.xml")
 	feed.Close()
 	if err != nil {
 		return render.Stats{}, fmt.Errorf("demo: load the sample feed: %w", err)
@@ -155,7 +156,7 @@ func loadAndRender(ctx context.Context, db *archive.DB, dir, baseURL string, loc
 		Title:      demoTitle,
 		Location:   loc,
 		ContentDir: content,
-		Pages:      map[string][]byte{"commands": bot.CommandsDoc},
+		Pages:      map[string][]byte{"commands": commands.Doc},
 		Channels:   chans,
 		// The sample days are in the past; "now" is the real clock.
 	})

@@ -10,7 +10,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"proceedings/archive"
-	"proceedings/bot"
+	"proceedings/bot/announce"
 )
 
 func init() {
@@ -51,7 +51,7 @@ Blank lines and lines starting with # are skipped.`,
 				u, perr := url.Parse(arg)
 				switch {
 				case perr == nil && (u.Scheme == "http" || u.Scheme == "https" || u.Scheme == "file"):
-					added, err = bot.ImportFeedURL(ctx, db, arg, "")
+					added, err = announce.ImportFeedURL(ctx, db, arg, "")
 				default:
 					added, err = importFeedFile(cmd, db, arg)
 				}
@@ -96,5 +96,5 @@ func importFeedFile(cmd *cobra.Command, db *archive.DB, path string) (int, error
 	if err != nil {
 		abs = path
 	}
-	return bot.ImportFeed(cmd.Context(), db, f, abs)
+	return announce.ImportFeed(cmd.Context(), db, f, abs)
 }

@@ -16,7 +16,7 @@ import (
 // list over HTTP, and imports the file again (nothing new).
 func TestImportFeedCommand(t *testing.T) {
 	dir := writeConfig(t, minimalConfig)
-	feed, err := os.ReadFile(filepath.Join("..", "..", "bot", "testdata", "techrights-feed.xml"))
+	feed, err := os.ReadFile(filepath.Join("..", "..", "bot", "announce", "testdata", "techrights-feed.xml"))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -9,6 +9,7 @@ import (
 
 	"proceedings/archive"
 	"proceedings/bot"
+	"proceedings/bot/commands"
 	"proceedings/config"
 	"proceedings/render"
 )
@@ -90,7 +91,7 @@ func siteOptions(cfg *config.Config) render.Options {
 		Title:      cfg.Site.Title,
 		Location:   cfg.Site.Location,
 		ContentDir: cfg.Site.Content,
-		Pages:      map[string][]byte{"commands": bot.CommandsDoc}, // the page !help links
+		Pages:      map[string][]byte{"commands": commands.Doc}, // the page !help links
 		Channels:   []render.ChannelOptions{},
 		ShowHosts:  cfg.Site.ShowHosts,
 	}

@@ -18,6 +18,9 @@ import (
 
 	"proceedings/archive"
 	"proceedings/bot"
+	"proceedings/bot/announce"
+	"proceedings/bot/commands"
+	"proceedings/bot/titles"
 	"proceedings/config"
 	"proceedings/web"
 )
@@ -84,7 +87,7 @@ func runBot(cmd *cobra.Command, statusAddr, serveAddr string) error {
 	if err := db.SetPublicOnly(ctx, bot.PublicLogs(cfg)); err != nil {
 		return err
 	}
-	b, err := bot.New(cfg, db, log)
+	b, err := bot.New(cfg, db, bot.Options{Logger: log, IsCommand: commands.IsCommand})
 	if err != nil {
 		return err
 	}
@@ -92,7 +95,7 @@ func runBot(cmd *cobra.Command, statusAddr, serveAddr string) error {
 	live := &atomic.Pointer[config.Config]{}
 	live.Store(cfg)
 	glue := &runGlue{b: b, db: db, live: live, log: log}
-	router := bot.NewRouter(cfg, db, bot.RouterOptions{
+	router := commands.NewRouter(cfg, db, commands.Options{
 		Nick:   b.Nick,
 		Sender: b,
 		Admin:  glue,
@@ -107,7 +110,7 @@ func runBot(cmd *cobra.Command, statusAddr, serveAddr string) error {
 	})
 	glue.router = router
 	b.AddListener(router)
-	titles, err := bot.NewTitleFetcher(bot.TitleOptions{
+	fetcher, err := titles.NewTitleFetcher(titles.Options{
 		Titles: cfg.Titles,
 		Enabled: func(network, channel string) bool {
 			ch, ok := live.Load().Channel(network, channel)
@@ -119,8 +122,8 @@ func runBot(cmd *cobra.Command, statusAddr, serveAddr string) error {
 	if err != nil {
 		return err
 	}
-	b.AddListener(titles)
-	announcer, err := bot.NewAnnouncer(bot.AnnouncerOptions{
+	b.AddListener(fetcher)
+	announcer, err := announce.NewAnnouncer(announce.Options{
 		Feeds:  cfg.Feeds,
 		Series: cfg.Series,
 		Store:  db,
@@ -227,15 +230,15 @@ func serveStatus(addr string, h http.Handler, log *slog.Logger) (stop func(), er
 // runGlue carries out the admin commands and SIGHUP for the running bot.
 type runGlue struct {
 	b         *bot.Bot
-	announcer *bot.Announcer
+	announcer *announce.Announcer
 	db        *archive.DB
-	router    *bot.Router
+	router    *commands.Router
 	live      *atomic.Pointer[config.Config]
 	log       *slog.Logger
 	mu        sync.Mutex // one reload at a time
 }
 
-var _ bot.Admin = (*runGlue)(nil)
+var _ commands.Admin = (*runGlue)(nil)
 
 func (g *runGlue) Join(network, channel string) error { return g.b.Join(network, channel) }
 func (g *runGlue) Part(network, channel string) error { return g.b.Part(network, channel) }

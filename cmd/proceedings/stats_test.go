@@ -187,7 +187,7 @@ most shared hosts
 }
 
 // TestRenderPublishesTheCommandReference checks the wiring of the page
-// !help links: render writes bot/commands.md as commands.html (it lives
+// !help links: render writes bot/commands/commands.md as commands.html (it lives
 // here, beside the stats test, for want of a file of its own).
 func TestRenderPublishesTheCommandReference(t *testing.T) {
 	dir := writeConfig(t, minimalConfig)

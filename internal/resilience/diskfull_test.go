@@ -14,6 +14,7 @@ import (
 
 	"proceedings/archive"
 	"proceedings/bot"
+	"proceedings/bot/commands"
 	"proceedings/config"
 	"proceedings/internal/ircserver"
 )
@@ -267,11 +268,11 @@ func startInProcess(t *testing.T) fullBot {
 	if err != nil {
 		t.Fatal(err)
 	}
-	b, err := bot.New(cfg, db, log)
+	b, err := bot.New(cfg, db, bot.Options{Logger: log})
 	if err != nil {
 		t.Fatal(err)
 	}
-	b.AddListener(bot.NewRouter(cfg, db, bot.RouterOptions{Nick: b.Nick, Sender: b, Logger: log}))
+	b.AddListener(commands.NewRouter(cfg, db, commands.Options{Nick: b.Nick, Sender: b, Logger: log}))
 	done := make(chan error, 1)
 	go func() { done <- b.Run(ctx) }()
 	stopped := false

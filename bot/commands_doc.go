@@ -1,9 +1,0 @@
-package bot
-
-import _ "embed"
-
-// CommandsDoc is the command reference (commands.md beside this file), in
-// Markdown. The site renders it as commands.html, the page !help links.
-//
-//go:embed commands.md
-var CommandsDoc []byte
