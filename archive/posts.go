@@ -324,18 +324,20 @@ func (db *DB) OptOuts(ctx context.Context) ([]string, error) {
 const lastLinkedWindow = 2000
 
 // LastSeriesLinked returns the series of the newest post whose link nick
-// gave in a channel log: for the bot's nick, the series it announced (or
-// answered about) last there, whether recorded live or imported from old
-// logs, so that every process and a restarted bot agree on it. It reads at
-// most the nick's newest lastLinkedWindow lines; ok is false when none of
-// them in that log links a part of a series.
+// gave in a channel log (in any log when ref.Name is ""): for the bot's
+// nick, the series it announced (or answered about) last there, whether
+// recorded live or imported from old logs, so that every process and a
+// restarted bot agree on it. It reads at most the nick's newest
+// lastLinkedWindow lines; ok is false when none of them links a part of a
+// series.
 func (db *DB) LastSeriesLinked(ctx context.Context, ref ChannelRef, nick string) (series string, ok bool, err error) {
 	ctx, cancel := context.WithTimeout(ctx, queryTimeout)
 	defer cancel()
+	var ch int64 // 0: any channel
 	db.mu.Lock()
 	ch, known := db.channels[chanKey{ref.Network, FoldChannel(ref.Name)}]
 	db.mu.Unlock()
-	if !known {
+	if !known && ref.Name != "" {
 		c, err := db.FindChannel(ctx, ref.Network, ref.Name)
 		if errors.Is(err, ErrNoChannel) {
 			return "", false, nil
@@ -348,7 +350,7 @@ func (db *DB) LastSeriesLinked(ctx context.Context, ref ChannelRef, nick string)
 	rows, err := db.ro.QueryContext(ctx, `SELECT text FROM (
 			SELECT channel, kind, text, ts FROM events INDEXED BY events_nick_ts
 			WHERE nick = ? COLLATE NOCASE ORDER BY nick COLLATE NOCASE DESC, ts DESC LIMIT ?)
-		WHERE channel = ? AND kind IN (1, 3) AND instr(text, '://') > 0 ORDER BY ts DESC`, nick, lastLinkedWindow, ch)
+		WHERE (? = 0 OR channel = ?) AND kind IN (1, 3) AND instr(text, '://') > 0 ORDER BY ts DESC`, nick, lastLinkedWindow, ch, ch)
 	if err != nil {
 		return "", false, fmt.Errorf("find the series %s linked last: %w", nick, err)
 	}

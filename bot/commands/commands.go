@@ -37,7 +37,7 @@ var commandOrder = []string{"part", "series", "latest", "logs", "search", "seen"
 func init() {
 	commands = map[string]command{
 		"part": {run: cmdPart, minArgs: 1, usage: "N [series words]",
-			help: "the title and link of part N (10 or X) of a series; without words, of the series announced last here"},
+			help: "the title and link of part N (10 or X) of a series; without words, of the series the bot announced last here"},
 		"series": {run: cmdSeries, usage: "[series words]",
 			help: "the known series with their part counts; with words, the parts of that series"},
 		"latest": {run: cmdLatest, usage: "[n]",
@@ -88,7 +88,11 @@ func cmdPart(ctx context.Context, r *Router, j *invocation) {
 	var name string
 	var parts []archive.Post
 	if len(words) == 0 {
-		if name = r.lastAnnounced(j.in.Network, j.in.Channel); name != "" && j.in.Channel != "" {
+		if name, err = r.channelSeries(ctx, j); err != nil {
+			r.failed(j, err)
+			return
+		}
+		if name != "" {
 			if parts, err = r.seriesParts(ctx, j.cfg, name); err != nil {
 				r.failed(j, err)
 				return
@@ -289,8 +293,8 @@ func partSubtitle(p archive.Post) string {
 // seriesList lists the series of the archive, most recently published
 // first, then those only declared in the configuration; counts and newest
 // parts include the declared parts. The list is kept for seriesCacheTTL
-// (a post the announcer stores comes with NoteAnnounced, which forgets
-// it), so that !part answers with one query.
+// (a post the announcer stores comes with PostsChanged, which forgets it),
+// so that !part answers with one query.
 func (r *Router) seriesList(ctx context.Context, j *invocation) ([]archive.SeriesInfo, error) {
 	r.series.mu.Lock()
 	defer r.series.mu.Unlock()
@@ -740,10 +744,7 @@ func cmdSearch(ctx context.Context, r *Router, j *invocation) {
 	// The bot's own lines (earlier answers) are left out by the archive;
 	// the commands people said are left out here: ask for more hits than
 	// are shown, and for more pages while too few are left.
-	botNick := ""
-	if r.opts.Nick != nil {
-		botNick = r.opts.Nick(j.in.Network)
-	}
+	botNick := r.botNick(j.cfg, j.in.Network)
 	// Lines recorded since commands are flagged are left out by the
 	// archive (FlagCommand); older ones are recognised here.
 	shown := func(h archive.Hit) bool {

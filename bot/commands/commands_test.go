@@ -408,7 +408,7 @@ func TestCommands(t *testing.T) {
 		{name: "help", in: carol.says("!help"),
 			want: []string{`Commands: !part N [series words] · !series [series words] · !latest [n] · !logs [#channel] [today|yesterday|YYYY-MM-DD|weekday] · !search words or "a phrase" · !seen nick · !optout · !optin · !help [command]. All commands: https://irc.example.org/commands.html`}},
 		{name: "help for a command", in: carol.says("!help !part"),
-			want: []string{"!part N [series words] — the title and link of part N (10 or X) of a series; without words, of the series announced last here. All commands: https://irc.example.org/commands.html"}},
+			want: []string{"!part N [series words] — the title and link of part N (10 or X) of a series; without words, of the series the bot announced last here. All commands: https://irc.example.org/commands.html"}},
 		{name: "help hides admin commands", in: carol.says("!help join"),
 			match: `^Commands: .*!help \[command\]\. All commands`},
 		{name: "help for an admin", in: boss.says("!help"),
@@ -471,24 +471,49 @@ func TestRepliesGoWhereAsked(t *testing.T) {
 }
 
 // TestPartFollowsTheChannelsAnnouncement: without series words, !part
-// means the series announced last in this channel; elsewhere the one
-// announced last anywhere.
+// means the series whose part the bot linked last in this channel, as the
+// archive has it (so a new router, as after a restart, agrees); elsewhere
+// the one announced last anywhere.
+func (f *fixture) botSays(t *testing.T, channel, text string, at time.Time) {
+	t.Helper()
+	ev := archive.Event{Network: "testnet", Channel: channel, Time: at, Kind: archive.KindMessage, Nick: "proceedings", Text: text, Flags: archive.FlagSelf}
+	if _, err := f.db.Append(context.Background(), ev); err != nil {
+		t.Fatal(err)
+	}
+}
+
 func TestPartFollowsTheChannelsAnnouncement(t *testing.T) {
 	f := newFixture(t, fixtureOptions{})
-	f.router.NoteAnnounced("testnet", "#TechRights", "Hand Made")
-	if got, want := f.one(t, carol.says("!part 1")), "Hand Made — Part 1: Start — https://example.org/hand/1"; got != want {
+	// The running bot stores the declared series as posts (SaveSeries).
+	if _, _, err := f.db.SavePost(context.Background(), archive.Post{Link: "https://example.org/hand/1", Title: "Hand Made — Part 1: Start",
+		Series: "Hand Made", Part: 1}); err != nil {
+		t.Fatal(err)
+	}
+	f.botSays(t, "#TechRights", "New: Hand Made — Part 1: Start — https://example.org/hand/1", fixtureNow.Add(-time.Hour))
+	want := "Hand Made — Part 1: Start — https://example.org/hand/1"
+	if got := f.one(t, carol.says("!part 1")); got != want {
 		t.Errorf("after an announcement of Hand Made: got %q, want %q", got, want)
+	}
+	restarted := commands.NewRouter(f.cfg, f.db, commands.Options{Nick: func(string) string { return "proceedings" }, Now: f.clock})
+	if got := restarted.Handle(context.Background(), carol.says("!part 1")); len(got) != 1 || got[0].Text != want {
+		t.Errorf("a new router (a restarted bot): got %+v, want %q", got, want)
 	}
 	other := carol
 	other.channel = "#other"
 	if got, want := f.one(t, other.says("!part 1")), "From Belarus With Love — Part I: Schizophrenic EPO Policy — "+partI; got != want {
 		t.Errorf("in another channel: got %q, want %q", got, want)
 	}
-	// A series that disappeared from the archive and the configuration.
-	f.router.NoteAnnounced("testnet", "#techrights", "Gone Series")
+	// A link that is no part of a known series changes nothing; a later
+	// link to another series does.
+	f.botSays(t, "#techrights", "Gone Series — Part 1 — https://example.org/gone/1", fixtureNow.Add(-30*time.Minute))
+	f.advance(time.Minute) // past carol's rate limit
+	if got := f.one(t, carol.says("!part 1")); got != want {
+		t.Errorf("after a link to an unknown series: got %q, want %q", got, want)
+	}
+	f.botSays(t, "#techrights", "From Belarus With Love — Part I — "+partI, fixtureNow.Add(-20*time.Minute))
 	f.advance(time.Minute)
 	if got, want := f.one(t, carol.says("!part 1")), "From Belarus With Love — Part I: Schizophrenic EPO Policy — "+partI; got != want {
-		t.Errorf("after an announcement of an unknown series: got %q, want %q", got, want)
+		t.Errorf("after a link to Belarus: got %q, want %q", got, want)
 	}
 }
 
@@ -901,7 +926,7 @@ func TestLongRepliesAreSplit(t *testing.T) {
 }
 
 // TestNewSeriesAreSeen: the router keeps the list of series for a while;
-// a post the announcer stores (and tells with NoteAnnounced) counts at
+// a post the announcer stores (and tells with PostsChanged) counts at
 // once, one imported elsewhere within half a minute.
 func TestNewSeriesAreSeen(t *testing.T) {
 	f := newFixture(t, fixtureOptions{})
@@ -916,13 +941,14 @@ func TestNewSeriesAreSeen(t *testing.T) {
 		t.Fatalf("got %q", got)
 	}
 	save("Announced")
-	f.router.NoteAnnounced("testnet", "#techrights", "Announced")
+	f.router.PostsChanged()
+	f.botSays(t, "#techrights", "Announced — Part 1 — https://example.org/Announced", fixtureNow)
 	f.advance(time.Second)
 	if got := f.one(t, carol.says("!part 1")); got != "Announced — Part 1 — https://example.org/Announced" {
-		t.Errorf("!part after NoteAnnounced: %q", got)
+		t.Errorf("!part after an announcement: %q", got)
 	}
 	if got := f.one(t, carol.says("!series")); !strings.HasPrefix(got, "5 series: Announced (1 part, newest: Part I)") {
-		t.Errorf("!series after NoteAnnounced: %q", got)
+		t.Errorf("!series after PostsChanged: %q", got)
 	}
 	save("Imported")
 	f.advance(31 * time.Second)

@@ -102,12 +102,7 @@ type Router struct {
 	limits *rateLimits
 	cache  channelCache
 	series seriesCache
-
-	mu        sync.Mutex
-	announced map[announceKey]string // what series the bot last announced where
 }
-
-type announceKey struct{ network, channel string }
 
 // NewRouter builds a router over an open archive.
 func NewRouter(cfg *config.Config, db *archive.DB, opts Options) *Router {
@@ -118,11 +113,10 @@ func NewRouter(cfg *config.Config, db *archive.DB, opts Options) *Router {
 		opts.Now = time.Now
 	}
 	r := &Router{
-		db:        db,
-		opts:      opts,
-		log:       opts.Logger.With("component", "commands"),
-		limits:    newRateLimits(cfg.Commands.PerUser, cfg.Commands.PerChannel),
-		announced: map[announceKey]string{},
+		db:     db,
+		opts:   opts,
+		log:    opts.Logger.With("component", "commands"),
+		limits: newRateLimits(cfg.Commands.PerUser, cfg.Commands.PerChannel),
 	}
 	r.cfg.Store(cfg)
 	return r
@@ -137,23 +131,38 @@ func (r *Router) SetConfig(cfg *config.Config) {
 	r.series.invalidate()
 }
 
-// NoteAnnounced tells the router that the bot announced a part of series in
-// a channel, so that "!part N" there without series words means that
-// series. The announcer calls it after storing the post.
-func (r *Router) NoteAnnounced(network, channel, series string) {
-	if series == "" {
-		return
+// PostsChanged tells the router that the archive has new posts (the
+// announcer stored some), so that its list of series is read again at once.
+func (r *Router) PostsChanged() { r.series.invalidate() }
+
+// botNick is the bot's nick on a network: the running bot's, else the
+// configured one.
+func (r *Router) botNick(cfg *config.Config, network string) string {
+	if r.opts.Nick != nil {
+		if n := r.opts.Nick(network); n != "" {
+			return n
+		}
 	}
-	r.mu.Lock()
-	r.announced[announceKey{network, config.FoldName(channel)}] = series
-	r.mu.Unlock()
-	r.series.invalidate() // a new part, most likely
+	for _, n := range cfg.Networks {
+		if strings.EqualFold(n.Name, network) || len(cfg.Networks) == 1 {
+			return n.Nick
+		}
+	}
+	return ""
 }
 
-func (r *Router) lastAnnounced(network, channel string) string {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	return r.announced[announceKey{network, config.FoldName(channel)}]
+// channelSeries is the series "!part N" means without series words: the
+// one whose part the bot linked last in the channel (in a private message,
+// in any channel), announced or answered about, as the archive has it, so
+// that a restarted bot, ask and every process agree. "" when the bot
+// linked none.
+func (r *Router) channelSeries(ctx context.Context, j *invocation) (string, error) {
+	var ref archive.ChannelRef
+	if j.in.Channel != "" {
+		ref, _ = bot.LogRef(j.cfg, j.in.Network, j.in.Channel)
+	}
+	name, _, err := r.db.LastSeriesLinked(ctx, ref, r.botNick(j.cfg, j.in.Network))
+	return name, err
 }
 
 // Incoming answers a line through the Sender: the bot's Listener. The bot

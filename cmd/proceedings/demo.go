@@ -41,7 +41,7 @@ on the kept demo:
 
   proceedings demo --keep /tmp/demo
   proceedings -c /tmp/demo/bot.yaml search belarus
-  proceedings -c /tmp/demo/bot.yaml ask '!part 10 belarus'`,
+  proceedings -c /tmp/demo/bot.yaml ask '!part 10'`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			setupLogging(cmd.ErrOrStderr(), demoLogConfig())
@@ -253,7 +253,7 @@ func writeDemoConfig(ctx context.Context, db *archive.DB, dir, baseURL string) e
 	fmt.Fprintf(&b, `# The configuration of a demo kept by proceedings demo --keep. Paths are
 # relative to this file. Use it with the commands that read the archive:
 #   proceedings -c %[1]s search belarus
-#   proceedings -c %[1]s ask '!part 10 belarus'
+#   proceedings -c %[1]s ask '!part 10'
 #   proceedings -c %[1]s stats --channel '#techrights'
 # Its server is a placeholder: it is not meant for proceedings run.
 nick: proceedings

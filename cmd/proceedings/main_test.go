@@ -501,6 +501,11 @@ func TestDemoKeep(t *testing.T) {
 	if out, _, code := run(t, elsewhere, "check", "-c", conf); code != 0 || strings.TrimSpace(out) != "ok" {
 		t.Errorf("check of the kept demo's bot.yaml: %d %q", code, out)
 	}
+	// Without series words: the series the demo's bot announced last, as
+	// its log shows (not the one published last).
+	if out, errOut, code := run(t, elsewhere, "ask", "-c", conf, "!part 10"); code != 0 || !strings.Contains(out, "From Belarus With Love — Part X") {
+		t.Errorf("ask '!part 10' on the kept demo: code %d, out %q, err %q", code, out, errOut)
+	}
 	if out, errOut, code := run(t, elsewhere, "ask", "-c", conf, "!part 10 belarus"); code != 0 || !strings.Contains(out, "Part X") {
 		t.Errorf("ask on the kept demo: %d %q %q", code, out, errOut)
 	}

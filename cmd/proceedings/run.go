@@ -128,11 +128,7 @@ func runBot(cmd *cobra.Command, statusAddr, serveAddr string) error {
 		Series: cfg.Series,
 		Store:  db,
 		Sayer:  b,
-		OnAnnounce: func(network, channel string, p archive.Post) {
-			if p.Series != "" {
-				router.NoteAnnounced(network, channel, p.Series)
-			}
-		},
+		OnAnnounce: func(string, string, archive.Post) { router.PostsChanged() },
 		Logger: log,
 	})
 	if err != nil {
