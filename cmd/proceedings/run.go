@@ -124,12 +124,12 @@ func runBot(cmd *cobra.Command, statusAddr, serveAddr string) error {
 	}
 	b.AddListener(fetcher)
 	announcer, err := announce.NewAnnouncer(announce.Options{
-		Feeds:  cfg.Feeds,
-		Series: cfg.Series,
-		Store:  db,
-		Sayer:  b,
+		Feeds:      cfg.Feeds,
+		Series:     cfg.Series,
+		Store:      db,
+		Sayer:      b,
 		OnAnnounce: func(string, string, archive.Post) { router.PostsChanged() },
-		Logger: log,
+		Logger:     log,
 	})
 	if err != nil {
 		return err
