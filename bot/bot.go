@@ -334,6 +334,10 @@ func (b *Bot) RefreshOptOuts(ctx context.Context) error {
 	}
 	m := make(map[string]bool, len(keys))
 	for _, k := range keys {
+		if OptOutKind(k) != "" {
+			m[k] = true // stored as OptOutKey made it
+			continue
+		}
 		m[strings.ToLower(k)] = true
 		m[config.FoldName(k)] = true
 	}
@@ -354,27 +358,6 @@ func (b *Bot) refreshOptOutsLoop(ctx context.Context) {
 			}
 		}
 	}
-}
-
-// optedOut reports whether a nick or account is on an opt-out list.
-func (b *Bot) optedOut(r *recRules, nick, account string) bool {
-	db := *b.optouts.Load()
-	if len(db) == 0 && len(r.optout) == 0 {
-		return false
-	}
-	if nick != "" {
-		f := config.FoldName(nick)
-		if r.optout[f] || db[f] {
-			return true
-		}
-	}
-	if account != "" {
-		a := strings.ToLower(account)
-		if r.optout[a] || db[a] {
-			return true
-		}
-	}
-	return false
 }
 
 // netConn returns the connection of a network by name; "" finds the only

@@ -309,12 +309,13 @@ func (n *netConn) onMessage(r *recRules, nr *netRules, m *message) {
 	}
 	in.Channel = target
 	cr := nr.channel(target)
+	relayAccount := ""
 	if !self {
 		if rl, ok := nr.relay(ev.Nick); ok && relayMatches(rl.cfg, ev.Nick, ev.UserHost, ev.Account) {
 			if nick, body, ok := unwrapRelay(rl.cfg.Pattern, text); ok {
 				// The relayed person has no account and no host here:
 				// nothing of the relay's identity passes to them.
-				in.Relay = ev.Nick
+				in.Relay, relayAccount = ev.Nick, ev.Account
 				ev.Nick, ev.Text, ev.Account, ev.UserHost = nick, body, "", ""
 				ev.Flags |= archive.FlagRelayed
 				in.Nick, in.Text, in.Account, in.UserHost = nick, body, "", ""
@@ -326,7 +327,8 @@ func (n *netConn) onMessage(r *recRules, nr *netRules, m *message) {
 		in.NoLog = true // not a configured channel
 	case hasNoLogPrefix(ev.Text, r.noLog):
 		in.NoLog = true
-	case n.optedOut(r, ev.Nick, ev.Account) || (in.Relay != "" && n.optedOut(r, in.Relay, "")):
+	case in.Relay == "" && n.optedOut(r, ev.Nick, ev.Account),
+		in.Relay != "" && (n.b.optedOut(r, n.name, ev.Nick, "", true) || n.optedOut(r, in.Relay, relayAccount)):
 		in.NoLog = true
 	default:
 		if !self && !notice && !action && n.b.opts.isCommand != nil && n.b.opts.isCommand(text, r.prefix, n.b.Nick(n.name)) {

@@ -262,12 +262,12 @@ func (t *tracker) names(channel, list string) {
 	}
 }
 
-// optedOut reports whether the events of a nick or account are not
-// recorded: they are on an opt-out list, or the nick was taken by a nick
-// that is (a person who opted out stays out after /nick).
+// optedOut reports whether the events of a nick (with account) on this
+// network are not recorded: they are on an opt-out list, or the nick was
+// taken by a nick that is (a person who opted out stays out after /nick).
 func (n *netConn) optedOut(r *recRules, nick, account string) bool {
 	if nick != "" && n.tr.hidden[config.FoldName(nick)] {
 		return true
 	}
-	return n.b.optedOut(r, nick, account)
+	return n.b.optedOut(r, n.name, nick, account, false)
 }

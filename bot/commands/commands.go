@@ -869,8 +869,11 @@ func cmdSeen(ctx context.Context, r *Router, j *invocation) {
 // optedOut reports whether one of names (nicks or accounts; "" is none)
 // is on the configuration's or the archive's opt-out list.
 func (r *Router) optedOut(ctx context.Context, cfg *config.Config, names ...string) bool {
+	// Any opt-out naming one of names counts, of any kind and network: to
+	// say nothing of someone is the safe side.
 	on := func(list []string) bool {
 		return slices.ContainsFunc(list, func(o string) bool {
+			o = bot.OptOutName(o)
 			return slices.ContainsFunc(names, func(n string) bool { return n != "" && config.FoldName(o) == config.FoldName(n) })
 		})
 	}
@@ -920,28 +923,45 @@ const optInRefused = "I can't lift that opt-out for you; only the person who opt
 // made it (see mayOptIn); an admin may name anyone's.
 func cmdOptOut(out bool) func(ctx context.Context, r *Router, j *invocation) {
 	return func(ctx context.Context, r *Router, j *invocation) {
-		key, who, userHost := strings.ToLower(j.in.Nick), "the nick "+j.in.Nick, j.in.UserHost
+		relayed := j.in.Relay != ""
+		key := bot.OptOutKey(j.in.Network, j.in.Nick, j.in.Account, relayed)
+		who, userHost := "the nick "+j.in.Nick, j.in.UserHost
+		switch {
+		case relayed:
+			who, userHost = "the relayed nick "+j.in.Nick, ""
+		case j.in.Account != "":
+			who, userHost = "the account "+j.in.Account, ""
+		}
+		// The keys !optin lifts: the sender's own, and the bare nick or
+		// account an opt-out made before keys had kinds may be under; an
+		// admin's !optin NAME lifts every kind of NAME on this network.
+		keys := []string{key, strings.ToLower(j.in.Nick)}
 		if j.in.Account != "" {
-			key, who, userHost = strings.ToLower(j.in.Account), "the account "+j.in.Account, ""
+			keys[1] = strings.ToLower(j.in.Account)
 		}
 		if !out && len(j.cmd.Args) > 0 {
 			if !j.admin || len(j.cmd.Args) > 1 {
 				j.sayPrivately("%s", optInRefused)
 				return
 			}
-			key, who = strings.ToLower(j.cmd.Args[0]), j.cmd.Args[0]
+			name := j.cmd.Args[0]
+			who = name
+			keys = []string{strings.ToLower(name), bot.OptOutKey(j.in.Network, name, "", false),
+				bot.OptOutKey(j.in.Network, "", name, false), bot.OptOutKey(j.in.Network, name, "", true)}
 		}
 		var err error
 		if out {
 			err = r.db.OptOutFrom(ctx, key, userHost)
 		} else {
 			var may bool
-			if may, err = r.mayOptIn(ctx, j, key); err == nil && !may {
+			if may, err = r.mayOptIn(ctx, j, keys); err == nil && !may {
 				j.sayPrivately("%s", optInRefused)
 				return
 			}
-			if err == nil {
-				err = r.db.OptOut(ctx, key, false)
+			for _, k := range keys {
+				if err == nil {
+					err = r.db.OptOut(ctx, k, false)
+				}
 			}
 		}
 		if err != nil {
@@ -954,17 +974,20 @@ func cmdOptOut(out bool) func(ctx context.Context, r *Router, j *invocation) {
 		}
 		p := j.cfg.Commands.Prefix
 		if out {
-			as := "from this nick and host"
-			if userHost == "" {
-				as = "as this account"
+			undo := fmt.Sprintf("Say %soptin as this account to undo.", p)
+			switch {
+			case relayed:
+				undo = "Only an admin can undo it: a relay cannot tell its people apart."
+			case userHost != "":
+				undo = fmt.Sprintf("Say %soptin from this nick and host to undo. While you are logged in to an account, only an opt-out of the account counts.", p)
 			}
-			j.sayPrivately("Done: I no longer record what %s says. Lines recorded before stay in the archive (an admin can remove them). Say %soptin %s to undo.", who, p, as)
+			j.sayPrivately("Done: I no longer record what %s says. Lines recorded before stay in the archive (an admin can remove them). %s", who, undo)
 			return
 		}
 		msg := fmt.Sprintf("Done: I record what %s says again.", who)
 		switch {
 		case len(j.cmd.Args) > 0:
-			if slices.ContainsFunc(j.cfg.OptOut, func(o string) bool { return config.FoldName(o) == config.FoldName(key) }) {
+			if slices.ContainsFunc(j.cfg.OptOut, func(o string) bool { return config.FoldName(o) == config.FoldName(j.cmd.Args[0]) }) {
 				msg += " But bot.yaml's optout list names them too: remove them there."
 			}
 		case slices.ContainsFunc(j.cfg.OptOut, func(o string) bool {
@@ -976,26 +999,46 @@ func cmdOptOut(out bool) func(ctx context.Context, r *Router, j *invocation) {
 	}
 }
 
-// mayOptIn reports whether the sender of !optin may lift the opt-out under
-// key: an admin may; an opt-out that is not on the list may be "lifted" by
-// anyone (nothing changes); an account's opt-out (no user@host kept, which
-// is also how opt-outs made before user@hosts were kept read) only by that
-// account; a nick's only by the same nick from the same user@host, and
-// never through a relay bot, which cannot tell its people apart.
-func (r *Router) mayOptIn(ctx context.Context, j *invocation, key string) (bool, error) {
+// mayOptIn reports whether the sender of !optin may lift the opt-outs under
+// keys: an admin may; an opt-out that is not on the list may be "lifted" by
+// anyone (nothing changes). Otherwise only the identity that opted out may:
+// an account's (or one stored before keys had kinds without a user@host)
+// only that account on this network; a nick's only the same nick from the
+// same user@host without an account; a relayed nick's nobody but an admin,
+// since a relay cannot tell its people apart.
+func (r *Router) mayOptIn(ctx context.Context, j *invocation, keys []string) (bool, error) {
 	if j.admin {
 		return true, nil
 	}
-	userHost, found, err := r.db.OptOutEntry(ctx, key)
-	switch {
-	case err != nil:
-		return false, err
-	case !found:
-		return true, nil
-	case userHost == "":
-		return j.in.Account != "" && strings.ToLower(j.in.Account) == key, nil
+	own := bot.OptOutKey(j.in.Network, j.in.Nick, j.in.Account, j.in.Relay != "")
+	for _, key := range keys {
+		userHost, found, err := r.db.OptOutEntry(ctx, key)
+		if err != nil {
+			return false, err
+		}
+		if !found {
+			continue
+		}
+		var ok bool
+		switch bot.OptOutKind(key) {
+		case "account":
+			ok = key == own
+		case "nick":
+			ok = key == own && j.in.UserHost == userHost
+		case "relayed":
+			ok = false
+		default: // stored before keys had kinds
+			if userHost == "" {
+				ok = j.in.Account != "" && strings.ToLower(j.in.Account) == key
+			} else {
+				ok = j.in.Relay == "" && j.in.UserHost == userHost && strings.ToLower(j.in.Nick) == key
+			}
+		}
+		if !ok {
+			return false, nil
+		}
 	}
-	return j.in.Relay == "" && j.in.UserHost == userHost && strings.ToLower(j.in.Nick) == key, nil
+	return true, nil
 }
 
 func cmdHelp(ctx context.Context, r *Router, j *invocation) {

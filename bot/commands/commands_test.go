@@ -537,18 +537,18 @@ func TestOptOutAndOptIn(t *testing.T) {
 		return keys
 	}
 	got := f.one(t, carol.says("!optout"))
-	if !strings.HasPrefix(got, "Done: I no longer record what the nick carol says.") || !slices.Equal(lists(), []string{"carol"}) {
+	if !strings.HasPrefix(got, "Done: I no longer record what the nick carol says.") || !slices.Equal(lists(), []string{"nick:testnet:carol"}) {
 		t.Errorf("optout by nick: reply %q, list %q", got, lists())
 	}
 	acct := carol
 	acct.account = "CarolAcct"
 	got = f.one(t, acct.says("!optout"))
-	if !strings.Contains(got, "the account CarolAcct") || !slices.Equal(lists(), []string{"carol", "carolacct"}) {
+	if !strings.Contains(got, "the account CarolAcct") || !slices.Equal(lists(), []string{"account:testnet:carolacct", "nick:testnet:carol"}) {
 		t.Errorf("optout by account: reply %q, list %q", got, lists())
 	}
 	f.advance(time.Minute)
 	got = f.one(t, carol.says("!optin"))
-	if got != "Done: I record what the nick carol says again." || !slices.Equal(lists(), []string{"carolacct"}) {
+	if got != "Done: I record what the nick carol says again." || !slices.Equal(lists(), []string{"account:testnet:carolacct"}) {
 		t.Errorf("optin: reply %q, list %q", got, lists())
 	}
 	hidden := carol
@@ -556,7 +556,7 @@ func TestOptOutAndOptIn(t *testing.T) {
 	if got := f.one(t, hidden.says("!optin")); !strings.Contains(got, "bot.yaml's optout list names you too") {
 		t.Errorf("optin of a nick the configuration opts out: %q", got)
 	}
-	if want := []string{"out carol", "out carolacct", "in carol", "in hidden"}; !slices.Equal(calls, want) {
+	if want := []string{"out nick:testnet:carol", "out account:testnet:carolacct", "in nick:testnet:carol", "in nick:testnet:hidden"}; !slices.Equal(calls, want) {
 		t.Errorf("OnOptOut calls %q, want %q", calls, want)
 	}
 }
@@ -576,33 +576,36 @@ func TestOptOutIsLiftedOnlyByItsOwner(t *testing.T) {
 	tests := []struct {
 		name  string
 		out   bot.Incoming // says !optout; zero: key is put on the list as an old row
-		old   string       // key of an opt-out from before user@hosts were kept
+		old   string       // key of an opt-out from before keys had kinds
 		in    bot.Incoming // says !optin
 		key   string       // on the list before !optin
 		allow bool
+		// other: the !optin is someone else's, whose own key is not on the
+		// list: the reply is theirs ("Done", nothing changed) and key stays.
+		other bool
 	}{
 		{name: "same nick, same host",
-			out: who("ann", "~a@home.example", "").says("!optout"), in: who("Ann", "~a@home.example", "").says("!optin"), key: "ann", allow: true},
+			out: who("ann", "~a@home.example", "").says("!optout"), in: who("Ann", "~a@home.example", "").says("!optin"), key: "nick:testnet:ann", allow: true},
 		{name: "same nick, another host",
-			out: who("ben", "~b@home.example", "").says("!optout"), in: who("ben", "~b@evil.example", "").says("!optin"), key: "ben"},
+			out: who("ben", "~b@home.example", "").says("!optout"), in: who("ben", "~b@evil.example", "").says("!optin"), key: "nick:testnet:ben"},
 		{name: "same nick, host unknown",
-			out: who("cat", "~c@home.example", "").says("!optout"), in: who("cat", "", "").says("!optin"), key: "cat"},
+			out: who("cat", "~c@home.example", "").says("!optout"), in: who("cat", "", "").says("!optin"), key: "nick:testnet:cat"},
 		{name: "same nick and host through a relay",
-			out: relayed(who("dan", "~r@bridge.example", "").says("!optout")), in: relayed(who("dan", "~r@bridge.example", "").says("!optin")), key: "dan"},
+			out: relayed(who("dan", "~r@bridge.example", "").says("!optout")), in: relayed(who("dan", "~r@bridge.example", "").says("!optin")), key: "relayed:testnet:dan"},
 		{name: "same account, another nick and host",
-			out: who("eve", "~e@home.example", "EveAcct").says("!optout"), in: who("eve2", "~x@elsewhere.example", "eveacct").says("!optin"), key: "eveacct", allow: true},
+			out: who("eve", "~e@home.example", "EveAcct").says("!optout"), in: who("eve2", "~x@elsewhere.example", "eveacct").says("!optin"), key: "account:testnet:eveacct", allow: true},
 		{name: "the account's name as a nick without the account",
-			out: who("fay", "~f@home.example", "gil").says("!optout"), in: who("gil", "~f@home.example", "").says("!optin"), key: "gil"},
+			out: who("fay", "~f@home.example", "gil").says("!optout"), in: who("gil", "~f@home.example", "").says("!optin"), key: "account:testnet:gil", other: true},
 		{name: "an old opt-out and the same nick",
 			old: "hal", in: who("hal", "~h@home.example", "").says("!optin"), key: "hal"},
 		{name: "an old opt-out and the same account",
 			old: "ivy", in: who("ivy", "~i@home.example", "Ivy").says("!optin"), key: "ivy", allow: true},
 		{name: "an admin's own, from another host",
-			out: who("jon", "~j@home.example", "").says("!optout"), in: who("jon", "j@trusted.host", "").says("!optin"), key: "jon", allow: true},
+			out: who("jon", "~j@home.example", "").says("!optout"), in: who("jon", "j@trusted.host", "").says("!optin"), key: "nick:testnet:jon", allow: true},
 		{name: "an admin naming someone",
-			out: who("kim", "~k@home.example", "").says("!optout"), in: boss.says("!optin Kim"), key: "kim", allow: true},
+			out: who("kim", "~k@home.example", "").says("!optout"), in: boss.says("!optin Kim"), key: "nick:testnet:kim", allow: true},
 		{name: "someone else naming someone",
-			out: who("lou", "~l@home.example", "").says("!optout"), in: carol.says("!optin lou"), key: "lou"},
+			out: who("lou", "~l@home.example", "").says("!optout"), in: carol.says("!optin lou"), key: "nick:testnet:lou"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -625,6 +628,12 @@ func TestOptOutIsLiftedOnlyByItsOwner(t *testing.T) {
 			if tc.allow {
 				if !strings.HasPrefix(rs[0].Text, "Done: I record what") || listed {
 					t.Errorf("!optin: %q, still listed %v; want it lifted", rs[0].Text, listed)
+				}
+				return
+			}
+			if tc.other {
+				if !listed {
+					t.Errorf("!optin: %q lifted %s, which is not the sender's", rs[0].Text, tc.key)
 				}
 				return
 			}
@@ -735,7 +744,7 @@ func TestRelayedPeople(t *testing.T) {
 		{"addressed by nick", relayed(matrix, "proceedings: part 10"),
 			"From Belarus With Love — Part X: From “High-Tech Hub” to “No-Go Zone” — " + partX},
 		{"a private answer", relayed(matrix, "!optout"),
-			"Done: I no longer record what the nick matrixuser says. Lines recorded before stay in the archive (an admin can remove them). Say !optin from this nick and host to undo."},
+			"Done: I no longer record what the relayed nick matrixuser says. Lines recorded before stay in the archive (an admin can remove them). Only an admin can undo it"},
 		{"an admin command with an admin's host", relayed(trusted, "!join #new"), ""},
 		{"an admin command with an admin's account", relayed(boss, "!reload"), ""},
 		{"help shows no admin commands", relayed(boss, "!help"), "Commands: "},
@@ -1009,5 +1018,28 @@ func TestPanicsAreContained(t *testing.T) {
 	checkReplies(t, rs)
 	if got := texts(rs); len(got) != 1 || got[0] != "Sorry, something went wrong with that command." {
 		t.Errorf("got %q", got)
+	}
+}
+
+// TestNoLogSendersAreAnsweredPrivately: someone whose lines are not
+// recorded (opted out) gets their answers privately, so that the bot does
+// not repeat in the recorded channel what they asked; through a relay,
+// where nothing is private, not at all.
+func TestNoLogSendersAreAnsweredPrivately(t *testing.T) {
+	f := newFixture(t, fixtureOptions{})
+	in := carol.says("!search my_secret_condition")
+	in.NoLog = true
+	rs := f.ask(t, in)
+	if len(rs) == 0 {
+		t.Fatal("no answer")
+	}
+	for _, r := range rs {
+		if r.Target != "carol" || !r.Notice {
+			t.Errorf("answer %+v, want a notice to carol", r)
+		}
+	}
+	in.Relay = "relaybot"
+	if rs := f.ask(t, in); len(rs) != 0 {
+		t.Errorf("a relayed, unrecorded sender got %+v, want no answer", rs)
 	}
 }

@@ -411,3 +411,33 @@ channels:
 		t.Errorf("!logs of a private channel: %q; of a channel that does not exist: %q; want the same", got, none)
 	}
 }
+
+// TestHostileOptOutOfAnother: a stranger who takes bob's nick while bob is
+// away, not logged in, says !optout; bob comes back logged in to his
+// account under the same nick, and his lines are recorded: a nick's
+// opt-out never silences an account.
+func TestHostileOptOutOfAnother(t *testing.T) {
+	t.Parallel()
+	srv := ircserver.Start(t, ircserver.Options{Kind: ircserver.InspIRCd, Services: true})
+	bob := ircserver.Dial(t, srv.Addr(), "bob")
+	bob.Register("bob-pass-1")
+	bob.Quit()
+	watcher := ircserver.Dial(t, srv.Addr(), "watcher")
+	watcher.Join("#pub")
+	dir := t.TempDir()
+	h := startRoutedBot(t, bottest.ParseConfig(t, dir, bottest.SingleNet(srv.Addr(), hostileBotNick, "#pub")+noRateLimits))
+	h.WaitSelfJoins(1)
+
+	mallory := ircserver.DialUser(t, srv.Addr(), "bob", "mallory")
+	mallory.Send("PRIVMSG %s :!optout", hostileBotNick)
+	if got := awaitBot(mallory, "bob", anyText); !strings.Contains(got, "the nick bob") {
+		t.Fatalf("answer to the stranger's !optout: %q, want an opt-out of the nick bob", got)
+	}
+	mallory.Quit()
+
+	back := ircserver.Dial(t, srv.Addr(), "bob")
+	back.Identify("bob", "bob-pass-1")
+	back.Join("#pub")
+	back.Send("PRIVMSG #pub :bob's own words, logged in")
+	h.WaitText("bob's own words, logged in")
+}

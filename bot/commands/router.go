@@ -311,11 +311,16 @@ func (r *Router) finish(in bot.Incoming, answers []cmdAnswer) []Reply {
 		// A relayed person is not on this network: a notice to their nick
 		// would reach whoever holds it here, so their private answers go to
 		// the channel, which the relay carries back.
+		// Someone whose lines are not recorded (opted out) is answered
+		// privately: an answer in the channel would be recorded and repeat
+		// what they asked.
 		rep := Reply{Network: in.Network, Target: in.Channel}
 		switch {
 		case in.Channel == "":
 			rep.Target = in.Nick
-		case a.private && in.Relay == "":
+		case in.NoLog && in.Relay != "":
+			continue // nowhere private to answer, and the channel is recorded
+		case (a.private || in.NoLog) && in.Relay == "":
 			rep.Target, rep.Notice = in.Nick, true
 		}
 		for _, line := range splitReply(bot.CleanText(a.text), bot.MaxTextBytes, budget) {

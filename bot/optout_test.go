@@ -1,0 +1,66 @@
+package bot
+
+import (
+	"testing"
+
+	"proceedings/config"
+)
+
+// TestOptOutKeysCoverOnlyTheirKind: an opt-out under one kind of key (a
+// nick, an account, a relayed nick, on one network) never silences another
+// person: not a logged-in account because someone took its nick, not a nick
+// because someone registered an account of that name, not a local person
+// because someone spoke through a relay, not another network's people.
+// Opt-outs kept from before keys had kinds still cover the nick and the
+// account anywhere.
+func TestOptOutKeysCoverOnlyTheirKind(t *testing.T) {
+	b := &Bot{}
+	set := func(keys ...string) {
+		m := map[string]bool{}
+		for _, k := range keys {
+			m[k] = true
+		}
+		b.optouts.Store(&m)
+	}
+	r := buildRules(&config.Config{})
+	type line struct {
+		network, nick, account string
+		relayed                bool
+	}
+	for _, tc := range []struct {
+		name string
+		key  string
+		line line
+		want bool
+	}{
+		{"a nick's own line", OptOutKey("libera", "Bob", "", false), line{"libera", "bob", "", false}, true},
+		{"a nick's line in another case", OptOutKey("libera", "bob[", "", false), line{"Libera", "BOB{", "", false}, true},
+		{"the nick logged in to an account", OptOutKey("libera", "bob", "", false), line{"libera", "bob", "bob", false}, false},
+		{"another network", OptOutKey("libera", "bob", "", false), line{"oftc", "bob", "", false}, false},
+		{"an account's line", OptOutKey("libera", "x", "Frank", false), line{"libera", "anynick", "frank", false}, true},
+		{"a nick named like the account", OptOutKey("libera", "x", "frank", false), line{"libera", "frank", "", false}, false},
+		{"a relayed name", OptOutKey("libera", "carol", "", true), line{"libera", "carol", "", true}, true},
+		{"a local carol after a relayed opt-out", OptOutKey("libera", "carol", "", true), line{"libera", "carol", "", false}, false},
+		{"a logged-in carol after a relayed opt-out", OptOutKey("libera", "carol", "", true), line{"libera", "carol", "carol", false}, false},
+		{"a relayed carol after a local opt-out", OptOutKey("libera", "carol", "", false), line{"libera", "carol", "", true}, false},
+		{"an old bare key: the nick", "dave", line{"oftc", "Dave", "", false}, true},
+		{"an old bare key: the account", "dave", line{"libera", "someone", "dave", false}, true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			set(tc.key)
+			if got := b.optedOut(r, tc.line.network, tc.line.nick, tc.line.account, tc.line.relayed); got != tc.want {
+				t.Errorf("key %q, line %+v: opted out %v, want %v", tc.key, tc.line, got, tc.want)
+			}
+		})
+	}
+	for key, want := range map[string][2]string{
+		"nick:libera:bob[":   {"nick", "bob["},
+		"account:oftc:frank": {"account", "frank"},
+		"relayed:x:carol":    {"relayed", "carol"},
+		"dave":               {"", "dave"},
+	} {
+		if kind, name := OptOutKind(key), OptOutName(key); kind != want[0] || name != want[1] {
+			t.Errorf("%q: kind %q name %q, want %q %q", key, kind, name, want[0], want[1])
+		}
+	}
+}
