@@ -596,7 +596,7 @@ func (a *Announcer) Line(ctx context.Context, f config.Feed, p archive.Post, sit
 	ann := Announcement{
 		Title:     p.Title,
 		PostTitle: p.Title,
-		Link:      cleanLink(p.Link),
+		Link:      archive.PostLink(cleanLink(p.Link)), // the one rule for a post's link
 		Published: p.Published,
 		Series:    p.Series,
 		Part:      p.Part,

@@ -364,6 +364,8 @@ func TestAnnouncerFormat(t *testing.T) {
 			"[Slop 3/12] Slop — Part 3 of 12: More <https://example.org/3>"},
 		{"line breaks in the format", "{{.Title}}\n{{.Link}}", archive.Post{Title: "A", Link: "https://example.org/a"},
 			"A https://example.org/a"},
+		{"a javascript: link is no link", "", archive.Post{Title: "Hostile", Link: "javascript:alert(1)"}, "Hostile — "},
+		{"a data: link is no link", "{{.Title}} <{{.Link}}>", archive.Post{Title: "Hostile", Link: "data:text/html,x"}, "Hostile <>"},
 		{"long title", "", archive.Post{Title: long, Link: "https://example.org/long"},
 			strings.TrimSpace(strings.Repeat("Patent Trolls ", 26)) + "… — https://example.org/long"},
 	}

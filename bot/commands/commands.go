@@ -543,15 +543,19 @@ func cmdLatest(ctx context.Context, r *Router, j *invocation) {
 }
 
 // parseCount reads 1–999 in ASCII digits.
+// parseCount reads a count of 1 or more; a number too large to matter
+// (any number of digits) reads as 999, so that "!latest 99999999999999999999"
+// is taken as the most there is, as the help says.
 func parseCount(s string) (int, bool) {
-	if len(s) == 0 || len(s) > 3 {
+	if len(s) == 0 || strings.Trim(s, "0123456789") != "" {
 		return 0, false
+	}
+	s = strings.TrimLeft(s, "0")
+	if len(s) > 3 {
+		return 999, true
 	}
 	n := 0
 	for _, c := range []byte(s) {
-		if c < '0' || c > '9' {
-			return 0, false
-		}
 		n = n*10 + int(c-'0')
 	}
 	return n, n > 0

@@ -350,6 +350,10 @@ func TestCommands(t *testing.T) {
 			want: []string{"Links 01/02/2026: Public TV Gutted by Cheeto, Billionaires Fund a Cheeto Propaganda Movie in 'Documentary'… — https://techrights.org/n/2026/02/02/Links_01_02_2026_Public_TV_Gutted_by_Cheeto_Billionaires_Fund_a_Cheeto_Propagand.shtml"}},
 		{name: "latest caps at five", in: carol.says("!latest 50"),
 			match: `(?s)^Links 01/02.*IRC Proceedings: Sunday.*A Can of WORMS.*Mobbing.*Doing More Detailed Series`},
+		{name: "latest absurdly many caps at five", in: carol.says("!latest 99999999999999999999"),
+			match: `(?s)^Links 01/02.*IRC Proceedings: Sunday.*A Can of WORMS.*Mobbing.*Doing More Detailed Series`},
+		{name: "latest zero", in: carol.says("!latest 000"),
+			want: []string{"n is a number from 1 to 5 — usage: !latest [n]"}},
 		{name: "latest garbage", in: carol.says("!latest -3"),
 			want: []string{"n is a number from 1 to 5 — usage: !latest [n]"}},
 
