@@ -144,7 +144,7 @@ func TestBrowser(t *testing.T) {
 	out := t.TempDir()
 	opt := xssOptions(out)
 	// The bot's command reference, the longest Markdown page of the site.
-	commands, err := os.ReadFile(filepath.Join("..", "bot", "commands.md"))
+	commands, err := os.ReadFile(filepath.Join("..", "bot", "commands", "commands.md"))
 	if err != nil {
 		t.Fatal(err)
 	}

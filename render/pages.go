@@ -444,7 +444,7 @@ func (r *renderer) loadSeries(ctx context.Context) ([]seriesData, string, error)
 				sp.Numeral = fmt.Sprint(p.Part)
 			}
 			sp.Heading = partHeading(sd.Name, sp.Numeral, sp.Title, sanitizeText(p.Subtitle))
-			if u, ok := acceptURL(p.Link); ok && (strings.HasPrefix(u, "http://") || strings.HasPrefix(u, "https://")) {
+			if u, ok := acceptURL(p.Link); ok { // p.Link follows archive.PostLink already
 				sp.Link = u
 			}
 			if !p.Published.IsZero() {
