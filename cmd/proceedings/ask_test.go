@@ -93,7 +93,7 @@ func TestAsk(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	if keys, err := db.OptOuts(ctx); err != nil || !slices.Equal(keys, []string{"bob"}) {
+	if keys, err := db.OptOuts(ctx); err != nil || !slices.Equal(keys, []string{"nick:testnet:bob"}) {
 		t.Errorf("opt-out list after ask !optout: %q %v", keys, err)
 	}
 
