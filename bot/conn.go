@@ -792,9 +792,14 @@ func (n *netConn) setNick(nick string) {
 // onWelcome runs on 001: identify to NickServ if asked, and join.
 func (n *netConn) onWelcome(m *message) {
 	nc := n.cfg()
+	// The welcome names the nick the server gave us; a broken or hostile
+	// server's empty or impossible nick would lose the bot's sight of its
+	// own lines, so the configured nick stands then.
 	nick := nc.Nick
-	if len(m.Params) > 0 {
-		nick = m.Params[0]
+	if p := m.param(0); validNick(p) {
+		nick = p
+	} else {
+		n.log.Warn("the welcome names no valid nick; assuming the configured one", "nick", fmt.Sprintf("%q", truncate(p, 50)), "using", nc.Nick)
 	}
 	n.setNick(nick)
 	caps := n.tr.caps

@@ -845,3 +845,38 @@ func TestTrimAfterBurst(t *testing.T) {
 		t.Errorf("%d forced collections once quiet after 5,010 events, want 1", got)
 	}
 }
+
+// TestWelcomeWithoutNick: a welcome (001) whose nick is empty or not a
+// nick leaves the bot on its configured nick, so that its own lines are
+// still known as its own.
+func TestWelcomeWithoutNick(t *testing.T) {
+	for _, welcome := range []string{
+		":irc.fake 001 :",
+		":irc.fake 001",
+		":irc.fake 001 :Welcome to the network",
+		":irc.fake 001 #c :Welcome",
+		":irc.fake 001 logbot :Welcome",
+	} {
+		t.Run(welcome, func(t *testing.T) {
+			n, recorded := sinkNet(t, "#c")
+			for _, l := range []string{welcome, ":logbot!u@h JOIN #c", ":logbot!u@h PRIVMSG #c :my own line"} {
+				n.onLine(nil, []byte(l))
+			}
+			if got := n.currentNick(); got != "logbot" {
+				t.Errorf("after %q the bot's nick is %q, want the configured logbot", welcome, got)
+			}
+			found := false
+			for _, ev := range recorded() {
+				if ev.Text == "my own line" {
+					found = true
+					if ev.Flags&archive.FlagSelf == 0 {
+						t.Errorf("after %q the bot's own line is recorded as someone else's: %+v", welcome, ev)
+					}
+				}
+			}
+			if !found {
+				t.Errorf("after %q the bot's own line was not recorded", welcome)
+			}
+		})
+	}
+}
