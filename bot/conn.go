@@ -886,21 +886,29 @@ func joinLines(chans []config.Channel, log *slog.Logger) [][]string {
 	return out
 }
 
-// askAccounts asks the server who in a channel is logged in to which
-// account, when the capabilities do not say it and account-notify will
-// keep the answer current (without it the answer could not be trusted for
-// long, see tracker.account). One WHO per channel waits at most, at the
-// lowest priority.
+// askAccounts asks the server, once the bot is in a channel (RPL_ENDOFNAMES),
+// which of the members are logged in to which account: without
+// account-tag nothing else says it of those who were there before the bot
+// (extended-join covers only later joins), and account-notify keeps the
+// answer current (without it the answer could not be trusted for long, see
+// tracker.account). One WHO per channel waits at most, at the lowest
+// priority (the writer's aging sends it all the same).
 func (n *netConn) askAccounts(channel string) {
-	if n.tr.accountsFromCaps() || !n.tr.caps["account-notify"] || !n.tr.whox || !n.registered.Load() {
+	if !n.tr.needWho() || !n.registered.Load() {
 		return
 	}
 	n.w.pushOnce(outLine{prio: prioWho, key: config.FoldName(channel), line: "WHO " + channel + " %tcuhnar," + whoxToken})
 }
 
-// whoJoined asks for the account of someone who joined a channel, without
-// extended-join: the channel's WHO, coalesced with any other waiting.
-func (n *netConn) whoJoined(channel string) { n.askAccounts(channel) }
+// whoJoined asks for the account of someone who joined a channel when the
+// capabilities do not give it (no extended-join): the channel's WHO,
+// coalesced with any other waiting.
+func (n *netConn) whoJoined(channel string) {
+	if n.tr.accountsFromCaps() {
+		return
+	}
+	n.askAccounts(channel)
+}
 
 // joinNow joins one channel, with its configured key.
 func (n *netConn) joinNow(channel string) error {

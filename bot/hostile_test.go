@@ -7,6 +7,7 @@ package bot
 // what reaches the archive.
 
 import (
+	"context"
 	"fmt"
 	"strings"
 	"testing"
@@ -204,5 +205,57 @@ func TestHostileNoLogInvisible(t *testing.T) {
 		if got := h.CommittedWith("secret after " + p.name); len(got) > 0 {
 			t.Errorf("[off] after %s (%q) was recorded: %s", p.name, p.prefix, strings.Join(got, "; "))
 		}
+	}
+}
+
+// --- Accounts without account-tag ---
+
+// TestHostileAccountsBeforeJoin: on a server with extended-join and
+// account-notify but without account-tag, someone logged in who was in the
+// channel before the bot joined it has their lines recorded with their
+// account (the bot asks with WHOX after joining), and an opt-out of that
+// account keeps them out of the log under another nick.
+func TestHostileAccountsBeforeJoin(t *testing.T) {
+	t.Parallel()
+	srv := ircserver.Start(t, ircserver.Options{Kind: ircserver.InspIRCd, Services: true, NoAccountTag: true})
+	alice := ircserver.Dial(t, srv.Addr(), "alice")
+	alice.Register("alice-pass-1")
+	alice.ChangeNick("alicia") // still logged in to the account alice
+	alice.Join("#acct")
+	bob := ircserver.Dial(t, srv.Addr(), "bob")
+	bob.Join("#acct")
+
+	dir := t.TempDir()
+	h := startBot(t, bottest.ParseConfig(t, dir, bottest.SingleNet(srv.Addr(), hostileBotNick, "#acct")), nil)
+	h.WaitSelfJoins(1)
+
+	// The bot's WHO cannot be seen from outside; alicia speaks until a
+	// line of hers carries her account, or long after it should have.
+	deadline := time.Now().Add(15 * time.Second)
+	var last archive.Event
+	for i := 0; ; i++ {
+		text := fmt.Sprintf("probe %d", i)
+		alice.Send("PRIVMSG #acct :%s", text)
+		last = h.WaitText(text)
+		if last.Account == "alice" {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("a line of alicia, logged in to alice since before the bot joined, is still recorded as %s (account %q), want account alice", bottest.Describe(last), last.Account)
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+
+	if err := h.DB.OptOut(context.Background(), "alice", true); err != nil {
+		t.Fatal(err)
+	}
+	if err := h.B.RefreshOptOuts(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	alice.Send("PRIVMSG #acct :secret words of the account alice")
+	bob.Send("PRIVMSG #acct :control line")
+	h.WaitText("control line")
+	if got := h.CommittedWith("secret words"); len(got) > 0 {
+		t.Errorf("a line of alicia after the account alice opted out was recorded: %s", strings.Join(got, "; "))
 	}
 }

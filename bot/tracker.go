@@ -109,11 +109,21 @@ func (t *tracker) shares(f string) bool {
 	return false
 }
 
-// accountsFromCaps reports whether the capabilities alone keep every
-// channel member's account current, so that no WHO is needed: account-tag
-// on every line, or extended-join and account-notify together.
+// accountsFromCaps reports whether the capabilities alone give the account
+// of someone who joins a channel the bot is in, and keep it current, so
+// that no WHO is needed for a joiner: account-tag on every line, or
+// extended-join and account-notify together. They say nothing of those
+// already in a channel when the bot joins it (see needWho).
 func (t *tracker) accountsFromCaps() bool {
 	return t.caps["account-tag"] || (t.caps["extended-join"] && t.caps["account-notify"])
+}
+
+// needWho reports whether a WHOX of a channel the bot just joined is
+// needed for the accounts of those already in it: without account-tag,
+// nothing else tells them (extended-join covers only later joins), and
+// with account-notify the answer stays current.
+func (t *tracker) needWho() bool {
+	return !t.caps["account-tag"] && t.caps["account-notify"] && t.whox
 }
 
 // capReply follows CAP ACK, NEW and DEL (cap-notify): which capabilities
