@@ -643,7 +643,7 @@ func (n *netConn) onCTCP(m *message) {
 	if len(m.Params) < 2 || !strings.HasPrefix(text, "\x01") || m.src.Name == "" {
 		return
 	}
-	if n.tr.me != "" && config.FoldName(m.src.Name) == n.tr.me {
+	if n.tr.isMe(m.src.Name) {
 		return
 	}
 	cmd, arg := splitCTCP(text)
@@ -771,7 +771,7 @@ func (n *netConn) regain() {
 
 // maybeRegain asks for the configured nick when its holder just left it.
 func (n *netConn) maybeRegain(freed string) {
-	if want := n.cfg().Nick; config.FoldName(freed) == config.FoldName(want) && n.tr.me != config.FoldName(want) {
+	if want := n.cfg().Nick; n.tr.fold(freed) == n.tr.fold(want) && !n.tr.isMe(want) {
 		n.w.pushOnce(outLine{prio: prioControl, key: "nick", line: "NICK " + want})
 	}
 }
@@ -786,7 +786,7 @@ func (n *netConn) setNick(nick string) {
 	n.mu.Lock()
 	n.nick = nick
 	n.mu.Unlock()
-	n.tr.me = config.FoldName(nick)
+	n.tr.me = nick
 }
 
 // onWelcome runs on 001: identify to NickServ if asked, and join.
@@ -897,7 +897,7 @@ func (n *netConn) askAccounts(channel string) {
 	if !n.tr.needWho() || !n.registered.Load() {
 		return
 	}
-	n.w.pushOnce(outLine{prio: prioWho, key: config.FoldName(channel), line: "WHO " + channel + " %tcuhnar," + whoxToken})
+	n.w.pushOnce(outLine{prio: prioWho, key: n.tr.fold(channel), line: "WHO " + channel + " %tcuhnar," + whoxToken})
 }
 
 // whoJoined asks for the account of someone who joined a channel when the

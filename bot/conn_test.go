@@ -781,7 +781,7 @@ func FuzzOnLine(f *testing.F) {
 		tagged, accountTag, notify, shared := false, n.tr.caps["account-tag"], n.tr.caps["account-notify"], false
 		if ok {
 			_, tagged = m.tag("account")
-			shared = m.src.Name != "" && n.tr.shares(config.FoldName(m.src.Name))
+			shared = m.src.Name != "" && n.tr.shares(n.tr.fold(m.src.Name))
 		}
 		n.onLine(nil, line)
 		for _, ev := range recorded() {

@@ -259,3 +259,57 @@ func TestHostileAccountsBeforeJoin(t *testing.T) {
 		t.Errorf("a line of alicia after the account alice opted out was recorded: %s", strings.Join(got, "; "))
 	}
 }
+
+// --- Case mapping ---
+
+// TestHostileCaseMapping: on ngIRCd (CASEMAPPING=ascii) "x[" and "x{" are
+// two people; after "x{" changes nick and quits, the nick change and quit
+// of "x[" are recorded too, in the channel they were in.
+func TestHostileCaseMapping(t *testing.T) {
+	t.Parallel()
+	srv := ircserver.Start(t, ircserver.Options{Kind: ircserver.NgIRCd})
+	dir := t.TempDir()
+	h := startBot(t, bottest.ParseConfig(t, dir, bottest.SingleNet(srv.Addr(), hostileBotNick, "#cm")), nil)
+	h.WaitSelfJoins(1)
+	square := ircserver.DialUser(t, srv.Addr(), "x[", "square")
+	square.Join("#cm")
+	curly := ircserver.DialUser(t, srv.Addr(), "x{", "curly")
+	curly.Join("#cm")
+	square.Send("PRIVMSG #cm :both are here")
+	h.WaitText("both are here")
+
+	curly.ChangeNick("curly")
+	curly.Send("QUIT :curly leaves")
+	h.WaitFor(ircTimeout, "the quit of curly", func(evs []archive.Event) bool {
+		return bottest.Count(evs, func(ev archive.Event) bool { return ev.Kind == archive.KindQuit && ev.Nick == "curly" }) > 0
+	})
+	square.ChangeNick("square")
+	square.Send("QUIT :square leaves")
+	watcher := ircserver.Dial(t, srv.Addr(), "watcher")
+	watcher.Join("#cm")
+	watcher.Send("PRIVMSG #cm :control line")
+	h.WaitText("control line")
+	all := h.Committed()
+	has := func(kind archive.Kind, nick, target, text string) bool {
+		return bottest.Count(all, func(ev archive.Event) bool {
+			return ev.Kind == kind && ev.Nick == nick && ev.Target == target && strings.Contains(ev.Text, text) && ev.Channel == "#cm"
+		}) == 1
+	}
+	for _, want := range []struct {
+		kind               archive.Kind
+		nick, target, text string
+	}{
+		{archive.KindNick, "x{", "curly", ""},
+		{archive.KindQuit, "curly", "", "curly leaves"},
+		{archive.KindNick, "x[", "square", ""},
+		{archive.KindQuit, "square", "", "square leaves"},
+	} {
+		if !has(want.kind, want.nick, want.target, want.text) {
+			var got []string
+			for _, ev := range all {
+				got = append(got, bottest.Describe(ev))
+			}
+			t.Errorf("no %v of %q (target %q, text %q) recorded once in #cm; recorded:\n%s", want.kind, want.nick, want.target, want.text, strings.Join(got, "\n"))
+		}
+	}
+}
