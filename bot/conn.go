@@ -666,7 +666,8 @@ func (n *netConn) onCTCP(m *message) {
 		line += " " + reply
 	}
 	line += "\x01"
-	n.w.push(outLine{prio: prioPrivate, key: config.FoldName(m.src.Name), line: "NOTICE " + m.src.Name + " :" + strings.NewReplacer("\r", "", "\n", "", "\x00", "").Replace(line)})
+	n.w.push(outLine{prio: prioPrivate, key: config.FoldName(m.src.Name), ttl: answerTTL,
+		line: "NOTICE " + m.src.Name + " :" + strings.NewReplacer("\r", "", "\n", "", "\x00", "").Replace(line)})
 }
 
 // disconnected notes the end of a connection and returns why it ended:
@@ -706,6 +707,11 @@ func (n *netConn) disconnected(s *session, err error) error {
 // queue adds lines of the bot's own to the writer without blocking: to a
 // channel before private lines, each target in turn.
 func (n *netConn) queue(cmd, target, text string) error {
+	return n.queueTTL(cmd, target, text, 0)
+}
+
+// queueTTL is queue for lines worth sending only within ttl (0: always).
+func (n *netConn) queueTTL(cmd, target, text string, ttl time.Duration) error {
 	if target == "" || strings.ContainsAny(target, " \r\n\x00,") {
 		return fmt.Errorf("cannot send to %q: not a nick or channel name", target)
 	}
@@ -723,7 +729,7 @@ func (n *netConn) queue(cmd, target, text string) error {
 			continue
 		}
 		line = strings.ReplaceAll(line, "\x00", "")
-		l := outLine{prio: prio, key: key, line: cmd + " " + target + " :" + line, cmd: cmd, target: target, text: line}
+		l := outLine{prio: prio, key: key, line: cmd + " " + target + " :" + line, cmd: cmd, target: target, text: line, ttl: ttl}
 		if !n.w.push(l) {
 			return fmt.Errorf("the send queue of %s is full (%d lines waiting): the line was not sent", n.name, outQueue)
 		}

@@ -22,13 +22,13 @@ type tracker struct {
 	prefixes  string // membership prefixes in NAMES (PREFIX)
 	statusmsg string // prefixes a message target may carry (STATUSMSG)
 	chantypes atomic.Pointer[string]
-	whox      bool                // the server answers WHOX (ISUPPORT WHOX)
+	whox      bool // the server answers WHOX (ISUPPORT WHOX)
 	// The maps are keyed by names folded with the server's case
 	// mapping (fold).
-	chans     map[string]*members // folded channel → members
-	topic     *pendingTopic
-	hidden    map[string]bool // folded nicks an opted-out nick changed to, on this connection
-	caps      map[string]bool // capabilities the server acknowledged
+	chans  map[string]*members // folded channel → members
+	topic  *pendingTopic
+	hidden map[string]bool // folded nicks an opted-out nick changed to, on this connection
+	caps   map[string]bool // capabilities the server acknowledged
 	// accounts holds the services account of nicks that share a channel
 	// with the bot, from extended-join, account-notify and WHOX replies;
 	// nothing is kept of a nick out of sight (see account).
