@@ -643,7 +643,7 @@ func (n *netConn) onCTCP(m *message) {
 	if len(m.Params) < 2 || !strings.HasPrefix(text, "\x01") || m.src.Name == "" {
 		return
 	}
-	if n.tr.me != "" && config.FoldName(m.src.Name) == n.tr.me {
+	if n.tr.isMe(m.src.Name) {
 		return
 	}
 	cmd, arg := splitCTCP(text)
@@ -666,7 +666,8 @@ func (n *netConn) onCTCP(m *message) {
 		line += " " + reply
 	}
 	line += "\x01"
-	n.w.push(outLine{prio: prioPrivate, key: config.FoldName(m.src.Name), line: "NOTICE " + m.src.Name + " :" + strings.NewReplacer("\r", "", "\n", "", "\x00", "").Replace(line)})
+	n.w.push(outLine{prio: prioPrivate, key: config.FoldName(m.src.Name), ttl: answerTTL,
+		line: "NOTICE " + m.src.Name + " :" + strings.NewReplacer("\r", "", "\n", "", "\x00", "").Replace(line)})
 }
 
 // disconnected notes the end of a connection and returns why it ended:
@@ -706,6 +707,11 @@ func (n *netConn) disconnected(s *session, err error) error {
 // queue adds lines of the bot's own to the writer without blocking: to a
 // channel before private lines, each target in turn.
 func (n *netConn) queue(cmd, target, text string) error {
+	return n.queueTTL(cmd, target, text, 0)
+}
+
+// queueTTL is queue for lines worth sending only within ttl (0: always).
+func (n *netConn) queueTTL(cmd, target, text string, ttl time.Duration) error {
 	if target == "" || strings.ContainsAny(target, " \r\n\x00,") {
 		return fmt.Errorf("cannot send to %q: not a nick or channel name", target)
 	}
@@ -723,7 +729,7 @@ func (n *netConn) queue(cmd, target, text string) error {
 			continue
 		}
 		line = strings.ReplaceAll(line, "\x00", "")
-		l := outLine{prio: prio, key: key, line: cmd + " " + target + " :" + line, cmd: cmd, target: target, text: line}
+		l := outLine{prio: prio, key: key, line: cmd + " " + target + " :" + line, cmd: cmd, target: target, text: line, ttl: ttl}
 		if !n.w.push(l) {
 			return fmt.Errorf("the send queue of %s is full (%d lines waiting): the line was not sent", n.name, outQueue)
 		}
@@ -771,7 +777,7 @@ func (n *netConn) regain() {
 
 // maybeRegain asks for the configured nick when its holder just left it.
 func (n *netConn) maybeRegain(freed string) {
-	if want := n.cfg().Nick; config.FoldName(freed) == config.FoldName(want) && n.tr.me != config.FoldName(want) {
+	if want := n.cfg().Nick; n.tr.fold(freed) == n.tr.fold(want) && !n.tr.isMe(want) {
 		n.w.pushOnce(outLine{prio: prioControl, key: "nick", line: "NICK " + want})
 	}
 }
@@ -786,15 +792,20 @@ func (n *netConn) setNick(nick string) {
 	n.mu.Lock()
 	n.nick = nick
 	n.mu.Unlock()
-	n.tr.me = config.FoldName(nick)
+	n.tr.me = nick
 }
 
 // onWelcome runs on 001: identify to NickServ if asked, and join.
 func (n *netConn) onWelcome(m *message) {
 	nc := n.cfg()
+	// The welcome names the nick the server gave us; a broken or hostile
+	// server's empty or impossible nick would lose the bot's sight of its
+	// own lines, so the configured nick stands then.
 	nick := nc.Nick
-	if len(m.Params) > 0 {
-		nick = m.Params[0]
+	if p := m.param(0); validNick(p) {
+		nick = p
+	} else {
+		n.log.Warn("the welcome names no valid nick; assuming the configured one", "nick", fmt.Sprintf("%q", truncate(p, 50)), "using", nc.Nick)
 	}
 	n.setNick(nick)
 	caps := n.tr.caps
@@ -881,21 +892,29 @@ func joinLines(chans []config.Channel, log *slog.Logger) [][]string {
 	return out
 }
 
-// askAccounts asks the server who in a channel is logged in to which
-// account, when the capabilities do not say it and account-notify will
-// keep the answer current (without it the answer could not be trusted for
-// long, see tracker.account). One WHO per channel waits at most, at the
-// lowest priority.
+// askAccounts asks the server, once the bot is in a channel (RPL_ENDOFNAMES),
+// which of the members are logged in to which account: without
+// account-tag nothing else says it of those who were there before the bot
+// (extended-join covers only later joins), and account-notify keeps the
+// answer current (without it the answer could not be trusted for long, see
+// tracker.account). One WHO per channel waits at most, at the lowest
+// priority (the writer's aging sends it all the same).
 func (n *netConn) askAccounts(channel string) {
-	if n.tr.accountsFromCaps() || !n.tr.caps["account-notify"] || !n.tr.whox || !n.registered.Load() {
+	if !n.tr.needWho() || !n.registered.Load() {
 		return
 	}
-	n.w.pushOnce(outLine{prio: prioWho, key: config.FoldName(channel), line: "WHO " + channel + " %tcuhnar," + whoxToken})
+	n.w.pushOnce(outLine{prio: prioWho, key: n.tr.fold(channel), line: "WHO " + channel + " %tcuhnar," + whoxToken})
 }
 
-// whoJoined asks for the account of someone who joined a channel, without
-// extended-join: the channel's WHO, coalesced with any other waiting.
-func (n *netConn) whoJoined(channel string) { n.askAccounts(channel) }
+// whoJoined asks for the account of someone who joined a channel when the
+// capabilities do not give it (no extended-join): the channel's WHO,
+// coalesced with any other waiting.
+func (n *netConn) whoJoined(channel string) {
+	if n.tr.accountsFromCaps() {
+		return
+	}
+	n.askAccounts(channel)
+}
 
 // joinNow joins one channel, with its configured key.
 func (n *netConn) joinNow(channel string) error {

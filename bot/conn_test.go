@@ -134,6 +134,14 @@ func TestHasNoLogPrefix(t *testing.T) {
 		{"\u200b \u00a0\u2060\u200e [off] mixed", "[off]", true},
 		{"\x0304\u200b[off] colour then ZWSP", "[off]", true},
 		{"\u200b\x02\u00a0[off] ZWSP, bold, NBSP", "[off]", true},
+		{"\x04ff0000[off] hex colour", "[off]", true},
+		{"\x04FF0000,00ff00[off] hex colour and background", "[off]", true},
+		{"\x04[off] hex colour reset", "[off]", true},
+		{"\x02\x04ff0000\x0304[off] bold, hex colour, colour", "[off]", true},
+		{"\u2800[off] after the Braille blank", "[off]", true},
+		{"\uffa0\u115f\u1160\u3164[off] after Hangul fillers", "[off]", true},
+		{"\x04ff0000x [off]", "[off]", false},
+		{"\u2800x [off]", "[off]", false},
 		{"\u200bx [off]", "[off]", false},
 		{"é[off]", "[off]", false},
 		{"\x01[off]", "[off]", false},
@@ -773,7 +781,7 @@ func FuzzOnLine(f *testing.F) {
 		tagged, accountTag, notify, shared := false, n.tr.caps["account-tag"], n.tr.caps["account-notify"], false
 		if ok {
 			_, tagged = m.tag("account")
-			shared = m.src.Name != "" && n.tr.shares(config.FoldName(m.src.Name))
+			shared = m.src.Name != "" && n.tr.shares(n.tr.fold(m.src.Name))
 		}
 		n.onLine(nil, line)
 		for _, ev := range recorded() {
@@ -835,5 +843,40 @@ func TestTrimAfterBurst(t *testing.T) {
 	time.Sleep(200 * time.Millisecond)
 	if got := forced() - before; got != 1 {
 		t.Errorf("%d forced collections once quiet after 5,010 events, want 1", got)
+	}
+}
+
+// TestWelcomeWithoutNick: a welcome (001) whose nick is empty or not a
+// nick leaves the bot on its configured nick, so that its own lines are
+// still known as its own.
+func TestWelcomeWithoutNick(t *testing.T) {
+	for _, welcome := range []string{
+		":irc.fake 001 :",
+		":irc.fake 001",
+		":irc.fake 001 :Welcome to the network",
+		":irc.fake 001 #c :Welcome",
+		":irc.fake 001 logbot :Welcome",
+	} {
+		t.Run(welcome, func(t *testing.T) {
+			n, recorded := sinkNet(t, "#c")
+			for _, l := range []string{welcome, ":logbot!u@h JOIN #c", ":logbot!u@h PRIVMSG #c :my own line"} {
+				n.onLine(nil, []byte(l))
+			}
+			if got := n.currentNick(); got != "logbot" {
+				t.Errorf("after %q the bot's nick is %q, want the configured logbot", welcome, got)
+			}
+			found := false
+			for _, ev := range recorded() {
+				if ev.Text == "my own line" {
+					found = true
+					if ev.Flags&archive.FlagSelf == 0 {
+						t.Errorf("after %q the bot's own line is recorded as someone else's: %+v", welcome, ev)
+					}
+				}
+			}
+			if !found {
+				t.Errorf("after %q the bot's own line was not recorded", welcome)
+			}
+		})
 	}
 }

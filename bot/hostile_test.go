@@ -7,6 +7,7 @@ package bot
 // what reaches the archive.
 
 import (
+	"context"
 	"fmt"
 	"strings"
 	"testing"
@@ -203,6 +204,112 @@ func TestHostileNoLogInvisible(t *testing.T) {
 	for _, p := range prefixes {
 		if got := h.CommittedWith("secret after " + p.name); len(got) > 0 {
 			t.Errorf("[off] after %s (%q) was recorded: %s", p.name, p.prefix, strings.Join(got, "; "))
+		}
+	}
+}
+
+// --- Accounts without account-tag ---
+
+// TestHostileAccountsBeforeJoin: on a server with extended-join and
+// account-notify but without account-tag, someone logged in who was in the
+// channel before the bot joined it has their lines recorded with their
+// account (the bot asks with WHOX after joining), and an opt-out of that
+// account keeps them out of the log under another nick.
+func TestHostileAccountsBeforeJoin(t *testing.T) {
+	t.Parallel()
+	srv := ircserver.Start(t, ircserver.Options{Kind: ircserver.InspIRCd, Services: true, NoAccountTag: true})
+	alice := ircserver.Dial(t, srv.Addr(), "alice")
+	alice.Register("alice-pass-1")
+	alice.ChangeNick("alicia") // still logged in to the account alice
+	alice.Join("#acct")
+	bob := ircserver.Dial(t, srv.Addr(), "bob")
+	bob.Join("#acct")
+
+	dir := t.TempDir()
+	h := startBot(t, bottest.ParseConfig(t, dir, bottest.SingleNet(srv.Addr(), hostileBotNick, "#acct")), nil)
+	h.WaitSelfJoins(1)
+
+	// The bot's WHO cannot be seen from outside; alicia speaks until a
+	// line of hers carries her account, or long after it should have.
+	deadline := time.Now().Add(15 * time.Second)
+	var last archive.Event
+	for i := 0; ; i++ {
+		text := fmt.Sprintf("probe %d", i)
+		alice.Send("PRIVMSG #acct :%s", text)
+		last = h.WaitText(text)
+		if last.Account == "alice" {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("a line of alicia, logged in to alice since before the bot joined, is still recorded as %s (account %q), want account alice", bottest.Describe(last), last.Account)
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+
+	if err := h.DB.OptOut(context.Background(), "alice", true); err != nil {
+		t.Fatal(err)
+	}
+	if err := h.B.RefreshOptOuts(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	alice.Send("PRIVMSG #acct :secret words of the account alice")
+	bob.Send("PRIVMSG #acct :control line")
+	h.WaitText("control line")
+	if got := h.CommittedWith("secret words"); len(got) > 0 {
+		t.Errorf("a line of alicia after the account alice opted out was recorded: %s", strings.Join(got, "; "))
+	}
+}
+
+// --- Case mapping ---
+
+// TestHostileCaseMapping: on ngIRCd (CASEMAPPING=ascii) "x[" and "x{" are
+// two people; after "x{" changes nick and quits, the nick change and quit
+// of "x[" are recorded too, in the channel they were in.
+func TestHostileCaseMapping(t *testing.T) {
+	t.Parallel()
+	srv := ircserver.Start(t, ircserver.Options{Kind: ircserver.NgIRCd})
+	dir := t.TempDir()
+	h := startBot(t, bottest.ParseConfig(t, dir, bottest.SingleNet(srv.Addr(), hostileBotNick, "#cm")), nil)
+	h.WaitSelfJoins(1)
+	square := ircserver.DialUser(t, srv.Addr(), "x[", "square")
+	square.Join("#cm")
+	curly := ircserver.DialUser(t, srv.Addr(), "x{", "curly")
+	curly.Join("#cm")
+	square.Send("PRIVMSG #cm :both are here")
+	h.WaitText("both are here")
+
+	curly.ChangeNick("curly")
+	curly.Send("QUIT :curly leaves")
+	h.WaitFor(ircTimeout, "the quit of curly", func(evs []archive.Event) bool {
+		return bottest.Count(evs, func(ev archive.Event) bool { return ev.Kind == archive.KindQuit && ev.Nick == "curly" }) > 0
+	})
+	square.ChangeNick("square")
+	square.Send("QUIT :square leaves")
+	watcher := ircserver.Dial(t, srv.Addr(), "watcher")
+	watcher.Join("#cm")
+	watcher.Send("PRIVMSG #cm :control line")
+	h.WaitText("control line")
+	all := h.Committed()
+	has := func(kind archive.Kind, nick, target, text string) bool {
+		return bottest.Count(all, func(ev archive.Event) bool {
+			return ev.Kind == kind && ev.Nick == nick && ev.Target == target && strings.Contains(ev.Text, text) && ev.Channel == "#cm"
+		}) == 1
+	}
+	for _, want := range []struct {
+		kind               archive.Kind
+		nick, target, text string
+	}{
+		{archive.KindNick, "x{", "curly", ""},
+		{archive.KindQuit, "curly", "", "curly leaves"},
+		{archive.KindNick, "x[", "square", ""},
+		{archive.KindQuit, "square", "", "square leaves"},
+	} {
+		if !has(want.kind, want.nick, want.target, want.text) {
+			var got []string
+			for _, ev := range all {
+				got = append(got, bottest.Describe(ev))
+			}
+			t.Errorf("no %v of %q (target %q, text %q) recorded once in #cm; recorded:\n%s", want.kind, want.nick, want.target, want.text, strings.Join(got, "\n"))
 		}
 	}
 }

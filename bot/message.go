@@ -52,11 +52,27 @@ func parseMessage(raw []byte, now time.Time) (m *message, ok bool) {
 		m.src, _ = ircmsg.ParseNUH(msg.Source)
 	}
 	if present, v := msg.GetTag("time"); present {
-		if t, err := time.Parse(time.RFC3339Nano, v); err == nil {
+		if t, err := time.Parse(time.RFC3339Nano, v); err == nil && plausibleTime(t, now) {
 			m.time = t
 		}
 	}
 	return m, true
+}
+
+// Bounds of a server-time the bot believes: a little ahead of its own clock
+// (clocks drift), and not before IRC logs could exist. Past times in
+// between are kept, since a bouncer or a chathistory replay sends lines
+// from hours or years ago.
+const maxTimeAhead = 5 * time.Minute
+
+var earliestTime = time.Date(1990, 1, 1, 0, 0, 0, 0, time.UTC)
+
+// plausibleTime reports whether a server-time t can be stored for a line
+// read at now. A far-future time (9999-12-31) would stretch the published
+// calendar without end, a time before 1990 (0001-01-01) is refused by the
+// archive; either way the line is kept at the time it was read.
+func plausibleTime(t, now time.Time) bool {
+	return !t.Before(earliestTime) && !t.After(now.Add(maxTimeAhead))
 }
 
 // tag returns the value of a tag and whether the line carries it.

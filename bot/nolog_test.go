@@ -13,6 +13,7 @@ var invisibleUnits = []string{
 	" ", "\t", "\u00a0", "\u1680", "\u2002", "\u2009", "\u202f", "\u205f", "\u3000", "\u0085",
 	"\u00ad", "\u200b", "\u200c", "\u200d", "\u200e", "\u200f", "\u2060", "\u2066", "\u2069", "\ufeff", "\u061c",
 	"\x02", "\x03", "\x0304", "\x0304,01", "\x0f", "\x11", "\x16", "\x1d", "\x1e", "\x1f",
+	"\x04", "\x04ff0000", "\x04FF0000,00ff00", "\u2800", "\u3164", "\uffa0", "\u115f", "\u1160",
 }
 
 // FuzzHasNoLogPrefix: hasNoLogPrefix never panics, and a line made of any
@@ -23,6 +24,7 @@ func FuzzHasNoLogPrefix(f *testing.F) {
 	f.Add([]byte{21, 2, 7}, uint8(0xff), "")
 	f.Add([]byte{}, uint8(5), "\x03")
 	f.Add([]byte{30, 19}, uint8(2), "\xff\xfe")
+	f.Add([]byte{32, 2, 34}, uint8(1), "")
 	f.Fuzz(func(t *testing.T, picks []byte, upper uint8, text string) {
 		hasNoLogPrefix(text, "[off]") // must not panic
 		hasNoLogPrefix(text, text)

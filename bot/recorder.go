@@ -154,7 +154,7 @@ func PublicLogs(cfg *config.Config) []archive.ChannelRef {
 // CTCP), the tracker and the archive up to date, and then reaches the
 // listeners. It returns an error only when the connection must end.
 func (n *netConn) handleMessage(s *session, m *message) error {
-	if p := n.tr.topic; p != nil && (m.Command != "333" || len(m.Params) < 3 || config.FoldName(m.Params[1]) != p.f) {
+	if p := n.tr.topic; p != nil && (m.Command != "333" || len(m.Params) < 3 || n.tr.fold(m.Params[1]) != p.f) {
 		n.flushTopic()
 	}
 	if err := n.handleConn(s, m); err != nil {
@@ -216,7 +216,7 @@ func (n *netConn) record(m *message) {
 				ev := n.event(m, archive.KindTopic)
 				ev.Nick, ev.UserHost, ev.Account, ev.Flags = "", "", "", archive.FlagTopicOnJoin
 				ev.Text = m.Params[2]
-				n.tr.topic = &pendingTopic{rule: cr, ev: ev, f: config.FoldName(m.Params[1])}
+				n.tr.topic = &pendingTopic{rule: cr, ev: ev, f: n.tr.fold(m.Params[1])}
 			}
 		}
 	case "333": // RPL_TOPICWHOTIME: me channel setter time
@@ -243,7 +243,7 @@ func (n *netConn) record(m *message) {
 // event starts an archive event from what every line carries.
 func (n *netConn) event(m *message, kind archive.Kind) archive.Event {
 	ev := archive.Event{Time: m.time.UTC(), Kind: kind, Nick: m.src.Name, UserHost: m.userHost()}
-	if ev.Nick != "" && n.tr.me != "" && config.FoldName(ev.Nick) == n.tr.me {
+	if n.tr.isMe(ev.Nick) {
 		ev.Flags |= archive.FlagSelf
 	}
 	ev.Account = n.tr.account(m)
@@ -348,8 +348,9 @@ func (n *netConn) onJoin(r *recRules, nr *netRules, m *message) {
 	ev := n.event(m, archive.KindJoin)
 	cr := nr.channel(channel)
 	if ev.Flags&archive.FlagSelf != 0 {
-		n.tr.chans[f] = &members{name: channel, nicks: map[string]string{}}
-		n.tr.joinedAt[f] = ev.Time
+		tf := n.tr.fold(channel)
+		n.tr.chans[tf] = &members{name: channel, nicks: map[string]string{}}
+		n.tr.joinedAt[tf] = ev.Time
 		n.mu.Lock()
 		n.joined[f] = channel
 		start, gap := n.pendingGap[f]
@@ -424,7 +425,7 @@ func (n *netConn) onKick(r *recRules, nr *netRules, m *message) {
 	if cr != nil && !n.optedOut(r, ev.Nick, ev.Account) && !n.optedOut(r, kicked, "") {
 		n.b.rec.record(n, cr, ev)
 	}
-	if config.FoldName(kicked) == n.tr.me {
+	if n.tr.isMe(kicked) {
 		n.lostChannel(channel, ev.Time)
 		n.log.Warn("kicked", "channel", channel, "by", ev.Nick, "reason", ev.Text)
 		if cr != nil {
@@ -461,9 +462,9 @@ func (n *netConn) onNick(r *recRules, nr *netRules, m *message) {
 	self := ev.Flags&archive.FlagSelf != 0
 	wasOut := n.optedOut(r, old, ev.Account)
 	skip := wasOut || n.optedOut(r, nick, "")
-	delete(n.tr.hidden, config.FoldName(old))
+	delete(n.tr.hidden, n.tr.fold(old))
 	if wasOut {
-		n.tr.hidden[config.FoldName(nick)] = true
+		n.tr.hidden[n.tr.fold(nick)] = true
 	}
 	for _, channel := range n.tr.channelsOf(old) {
 		if cr := nr.channel(channel); cr != nil && !skip {
@@ -588,7 +589,7 @@ const historyTolerance = time.Second
 // or by the server) that the archive holds already. Lines the bot missed
 // while it was away are recorded, at the time they were said.
 func (r *recorder) replayed(n *netConn, cr *chanRule, ev archive.Event) bool {
-	joined, ok := n.tr.joinedAt[config.FoldName(cr.ch.Name)]
+	joined, ok := n.tr.joinedAt[n.tr.fold(cr.ch.Name)]
 	if !ok || !ev.Time.Before(joined) || r.sink != nil {
 		return false
 	}

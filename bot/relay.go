@@ -62,11 +62,14 @@ func cleanRelayNick(s string) string {
 	return s
 }
 
+// invisible reports whether r renders as nothing or as a blank that is not
+// white space: zero-width and format characters, Hangul fillers, the Braille
+// blank (U+2800), variation selectors.
 func invisible(r rune) bool {
 	switch r {
 	case '\u00ad', '\u034f', '\u061c', '\u115f', '\u1160', '\u17b4', '\u17b5', '\u180e',
 		'\u200b', '\u200c', '\u200d', '\u200e', '\u200f', '\u2060', '\u2061', '\u2062', '\u2063', '\u2064',
-		'\u206a', '\u206b', '\u206c', '\u206d', '\u206e', '\u206f', '\u3164', '\ufeff', '\uffa0':
+		'\u206a', '\u206b', '\u206c', '\u206d', '\u206e', '\u206f', '\u2800', '\u3164', '\ufeff', '\uffa0':
 		return true
 	}
 	return unicode.Is(unicode.Variation_Selector, r)

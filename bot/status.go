@@ -38,8 +38,9 @@ type NetworkStatus struct {
 	LastEvent      time.Time `json:"last_event,omitzero"` // last event recorded from this network
 	Reconnects     int64     `json:"reconnects"`
 	LastError      string    `json:"last_error,omitempty"`
-	SendQueue      int       `json:"send_queue"` // the bot's own lines waiting
-	SendShed       int64     `json:"send_shed"`  // lines of the bot's own dropped because the queue was full
+	SendQueue      int       `json:"send_queue"`   // the bot's own lines waiting
+	SendShed       int64     `json:"send_shed"`    // lines of the bot's own dropped because the queue was full
+	SendExpired    int64     `json:"send_expired"` // answers dropped because they waited too long to be sent
 }
 
 // Status reports the connections and the recording counters.
@@ -58,13 +59,14 @@ func (b *Bot) Status() Status {
 	}
 	for _, n := range b.nets {
 		ns := NetworkStatus{
-			Name:       n.name,
-			Server:     n.addr(),
-			Connected:  n.registered.Load(),
-			Reconnects: n.reconnects.Load(),
-			SendQueue:  n.w.len(),
-			SendShed:   n.w.shed.Load(),
-			Channels:   []string{},
+			Name:        n.name,
+			Server:      n.addr(),
+			Connected:   n.registered.Load(),
+			Reconnects:  n.reconnects.Load(),
+			SendQueue:   n.w.len(),
+			SendShed:    n.w.shed.Load(),
+			SendExpired: n.w.expired.Load(),
+			Channels:    []string{},
 		}
 		n.mu.Lock()
 		if ns.Connected {
@@ -168,6 +170,10 @@ func (s Status) Metrics() string {
 	metric("proceedings_send_shed_total", "counter", "The bot's own lines dropped because the send queue was full (the lowest priority first).")
 	for _, n := range s.Networks {
 		value("proceedings_send_shed_total", label(n.Name), float64(n.SendShed))
+	}
+	metric("proceedings_send_expired_total", "counter", "Answers of the bot's dropped because they waited too long to be sent (a minute).")
+	for _, n := range s.Networks {
+		value("proceedings_send_expired_total", label(n.Name), float64(n.SendExpired))
 	}
 	return sb.String()
 }

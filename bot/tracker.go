@@ -6,7 +6,7 @@ import (
 	"time"
 
 	"proceedings/archive"
-	"proceedings/config"
+	"proceedings/internal/casemap"
 )
 
 // tracker is the one state of a connection, kept from the server's lines in
@@ -16,15 +16,19 @@ import (
 // it, and the run loop between connections, except chantypes, which the
 // sending goroutine reads too.
 type tracker struct {
-	me        string // our nick, folded
+	me        string // our nick, as the server named it last
+	casemap   string // the server's CASEMAPPING ("rfc1459" until it says)
+	foldFn    func(string) string
 	prefixes  string // membership prefixes in NAMES (PREFIX)
 	statusmsg string // prefixes a message target may carry (STATUSMSG)
 	chantypes atomic.Pointer[string]
-	whox      bool                // the server answers WHOX (ISUPPORT WHOX)
-	chans     map[string]*members // folded channel → members
-	topic     *pendingTopic
-	hidden    map[string]bool // folded nicks an opted-out nick changed to, on this connection
-	caps      map[string]bool // capabilities the server acknowledged
+	whox      bool // the server answers WHOX (ISUPPORT WHOX)
+	// The maps are keyed by names folded with the server's case
+	// mapping (fold).
+	chans  map[string]*members // folded channel → members
+	topic  *pendingTopic
+	hidden map[string]bool // folded nicks an opted-out nick changed to, on this connection
+	caps   map[string]bool // capabilities the server acknowledged
 	// accounts holds the services account of nicks that share a channel
 	// with the bot, from extended-join, account-notify and WHOX replies;
 	// nothing is kept of a nick out of sight (see account).
@@ -49,6 +53,7 @@ type pendingTopic struct {
 
 func (t *tracker) reset() {
 	t.me = ""
+	t.casemap, t.foldFn = "rfc1459", casemap.Fold
 	t.prefixes = "~&@%+"
 	t.statusmsg = ""
 	ct := "#&"
@@ -81,17 +86,32 @@ func (t *tracker) account(m *message) string {
 	if t.caps["account-tag"] || !t.caps["account-notify"] || m.src.Name == "" {
 		return ""
 	}
-	f := config.FoldName(m.src.Name)
+	f := t.fold(m.src.Name)
 	if !t.shares(f) {
 		return ""
 	}
 	return t.accounts[f]
 }
 
+// fold folds a nick or channel name with the server's case mapping
+// (CASEMAPPING in RPL_ISUPPORT, rfc1459 by default): on a server with
+// ascii, "x[" and "x{" are two people.
+func (t *tracker) fold(s string) string {
+	if t.foldFn == nil {
+		return casemap.Fold(s)
+	}
+	return t.foldFn(s)
+}
+
+// isMe reports whether nick is the bot's own, by the server's case mapping.
+func (t *tracker) isMe(nick string) bool {
+	return t.me != "" && nick != "" && t.fold(nick) == t.fold(t.me)
+}
+
 // noteAccount notes the account of nick ("*", "0" and "" mean none) when
 // nick shares a channel with the bot; nothing is kept of others.
 func (t *tracker) noteAccount(nick, account string) {
-	f := config.FoldName(nick)
+	f := t.fold(nick)
 	if account == "" || account == "*" || account == "0" || !t.shares(f) {
 		delete(t.accounts, f)
 		return
@@ -109,11 +129,21 @@ func (t *tracker) shares(f string) bool {
 	return false
 }
 
-// accountsFromCaps reports whether the capabilities alone keep every
-// channel member's account current, so that no WHO is needed: account-tag
-// on every line, or extended-join and account-notify together.
+// accountsFromCaps reports whether the capabilities alone give the account
+// of someone who joins a channel the bot is in, and keep it current, so
+// that no WHO is needed for a joiner: account-tag on every line, or
+// extended-join and account-notify together. They say nothing of those
+// already in a channel when the bot joins it (see needWho).
 func (t *tracker) accountsFromCaps() bool {
 	return t.caps["account-tag"] || (t.caps["extended-join"] && t.caps["account-notify"])
+}
+
+// needWho reports whether a WHOX of a channel the bot just joined is
+// needed for the accounts of those already in it: without account-tag,
+// nothing else tells them (extended-join covers only later joins), and
+// with account-notify the answer stays current.
+func (t *tracker) needWho() bool {
+	return !t.caps["account-tag"] && t.caps["account-notify"] && t.whox
 }
 
 // capReply follows CAP ACK, NEW and DEL (cap-notify): which capabilities
@@ -166,25 +196,31 @@ func (t *tracker) isupport(params []string) {
 			t.statusmsg = v
 		case "WHOX":
 			t.whox = true
+		case "CASEMAPPING":
+			fold, known := casemap.ForName(v)
+			if !known {
+				v = "rfc1459"
+			}
+			t.casemap, t.foldFn = v, fold
 		}
 	}
 }
 
 func (t *tracker) join(channel, nick string) {
-	f := config.FoldName(channel)
+	f := t.fold(channel)
 	m := t.chans[f]
 	if m == nil {
 		m = &members{name: channel, nicks: map[string]string{}}
 		t.chans[f] = m
 	}
-	m.nicks[config.FoldName(nick)] = nick
+	m.nicks[t.fold(nick)] = nick
 }
 
 // leave takes nick out of channel; a nick that shares no channel with the
 // bot any more is forgotten (its account may change unseen).
 func (t *tracker) leave(channel, nick string) {
-	f := config.FoldName(nick)
-	if m := t.chans[config.FoldName(channel)]; m != nil {
+	f := t.fold(nick)
+	if m := t.chans[t.fold(channel)]; m != nil {
 		delete(m.nicks, f)
 	}
 	if !t.shares(f) {
@@ -195,7 +231,7 @@ func (t *tracker) leave(channel, nick string) {
 
 // gone forgets a nick that quit.
 func (t *tracker) gone(nick string) {
-	f := config.FoldName(nick)
+	f := t.fold(nick)
 	for _, m := range t.chans {
 		delete(m.nicks, f)
 	}
@@ -206,7 +242,7 @@ func (t *tracker) gone(nick string) {
 // lost forgets a channel the bot left, and the accounts of those who shared
 // only that channel with it.
 func (t *tracker) lost(channel string) {
-	f := config.FoldName(channel)
+	f := t.fold(channel)
 	m := t.chans[f]
 	delete(t.chans, f)
 	delete(t.joinedAt, f)
@@ -223,7 +259,7 @@ func (t *tracker) lost(channel string) {
 // rename follows a nick change: channels, account and hidden mark move to
 // the new nick.
 func (t *tracker) rename(old, nick string) {
-	of, nf := config.FoldName(old), config.FoldName(nick)
+	of, nf := t.fold(old), t.fold(nick)
 	for _, m := range t.chans {
 		if _, ok := m.nicks[of]; ok {
 			delete(m.nicks, of)
@@ -238,7 +274,7 @@ func (t *tracker) rename(old, nick string) {
 
 // channelsOf lists the channels nick is in, in no particular order.
 func (t *tracker) channelsOf(nick string) []string {
-	f := config.FoldName(nick)
+	f := t.fold(nick)
 	var out []string
 	for _, m := range t.chans {
 		if _, ok := m.nicks[f]; ok {
@@ -266,7 +302,7 @@ func (t *tracker) names(channel, list string) {
 // network are not recorded: they are on an opt-out list, or the nick was
 // taken by a nick that is (a person who opted out stays out after /nick).
 func (n *netConn) optedOut(r *recRules, nick, account string) bool {
-	if nick != "" && n.tr.hidden[config.FoldName(nick)] {
+	if nick != "" && n.tr.hidden[n.tr.fold(nick)] {
 		return true
 	}
 	return n.b.optedOut(r, n.name, nick, account, false)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"golang.org/x/time/rate"
 )
@@ -29,24 +30,49 @@ type outLine struct {
 	// cmd, target and text are set for PRIVMSG and NOTICE, which are
 	// recorded when sent to a channel and the server does not echo them.
 	cmd, target, text string
+	// ttl, when not 0, is how long the line is worth sending: an answer
+	// still waiting after it is dropped when its turn comes (expired).
+	ttl time.Duration
+	// queued is when push took the line.
+	queued time.Time
 }
+
+const (
+	// maxWait is how long a line waits before it goes next whatever its
+	// priority: under a flood of answers to channels, private answers and
+	// WHO still go out.
+	maxWait = 10 * time.Second
+	// answerTTL is how long a command answer or a CTCP reply is worth
+	// sending; announcements have no limit.
+	answerTTL = 60 * time.Second
+	// busyLines is the backlog past which the network counts as busy
+	// (Bot.Busy): about 15 s of lines at the default pace, past which the
+	// router takes no more commands but admins'.
+	busyLines = 10
+)
 
 // writer is the one queue every line of the bot's own goes through on one
 // network: a token bucket paces them (the server must never cut the bot for
 // flooding), priorities order them, and within a priority the targets take
 // turns, so that one channel's answer never waits behind a pile of private
-// ones. The queue is bounded: when it is full the lowest priority is shed
-// first, and shed lines are counted.
+// ones. A line that waited maxWait goes next whatever its priority, so
+// that no priority starves; an answer that waited longer than its ttl is
+// dropped instead of sent late (expired). The queue is bounded: when it is
+// full the lowest priority is shed first. Shed and expired lines are
+// counted.
 type writer struct {
 	limiter *rate.Limiter
 	max     int
 	wake    chan struct{}
+	now     func() time.Time
+	maxWait time.Duration
 
 	mu     sync.Mutex
 	queues [numPriorities]turns
 	n      int
 
-	shed atomic.Int64 // lines dropped because the queue was full
+	shed    atomic.Int64 // lines dropped because the queue was full
+	expired atomic.Int64 // lines dropped because they waited past their ttl
 }
 
 // turns is one priority's lines: a FIFO per key, and the keys with lines
@@ -57,7 +83,7 @@ type turns struct {
 }
 
 func newWriter(every rate.Limit, burst, max int) *writer {
-	w := &writer{limiter: rate.NewLimiter(every, burst), max: max, wake: make(chan struct{}, 1)}
+	w := &writer{limiter: rate.NewLimiter(every, burst), max: max, wake: make(chan struct{}, 1), now: time.Now, maxWait: maxWait}
 	for i := range w.queues {
 		w.queues[i].byKey = map[string][]outLine{}
 	}
@@ -67,6 +93,7 @@ func newWriter(every rate.Limit, burst, max int) *writer {
 // push queues l. It reports false when the queue is full and l is of the
 // lowest priority waiting (l is then shed).
 func (w *writer) push(l outLine) bool {
+	l.queued = w.now()
 	w.mu.Lock()
 	if w.n >= w.max && !w.shedBelow(l.prio) {
 		w.mu.Unlock()
@@ -122,30 +149,65 @@ func (w *writer) shedBelow(p priority) bool {
 	return false
 }
 
-// pop takes the next line: the highest priority's next key in turn.
+// pop takes the next line: one that waited maxWait or longer (the oldest),
+// else the highest priority's next key in turn. Lines past their ttl are
+// dropped and counted on the way.
 func (w *writer) pop() (outLine, bool) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	for p := range w.queues {
-		q := &w.queues[p]
-		if len(q.ring) == 0 {
+	now := w.now()
+	for {
+		l, ok := w.take(now)
+		if !ok {
+			return outLine{}, false
+		}
+		if l.ttl > 0 && now.Sub(l.queued) > l.ttl {
+			w.expired.Add(1)
 			continue
 		}
-		key := q.ring[0]
-		q.ring = q.ring[1:]
-		lines := q.byKey[key]
-		l := lines[0]
-		if len(lines) == 1 {
-			delete(q.byKey, key)
-		} else {
-			lines[0] = outLine{}
-			q.byKey[key] = lines[1:]
-			q.ring = append(q.ring, key)
-		}
-		w.n--
 		return l, true
 	}
+}
+
+// take removes the next line in order (see pop). w.mu is held.
+func (w *writer) take(now time.Time) (outLine, bool) {
+	op, oi := -1, -1
+	var oldest time.Time
+	for p := range w.queues {
+		q := &w.queues[p]
+		for i, key := range q.ring {
+			if t := q.byKey[key][0].queued; now.Sub(t) >= w.maxWait && (op < 0 || t.Before(oldest)) {
+				op, oi, oldest = p, i, t
+			}
+		}
+	}
+	if op >= 0 {
+		return w.takeAt(&w.queues[op], oi), true
+	}
+	for p := range w.queues {
+		if q := &w.queues[p]; len(q.ring) > 0 {
+			return w.takeAt(q, 0), true
+		}
+	}
 	return outLine{}, false
+}
+
+// takeAt removes the first line of the key at ring index i; the key, when
+// it has more lines, takes its next turn after the others. w.mu is held.
+func (w *writer) takeAt(q *turns, i int) outLine {
+	key := q.ring[i]
+	q.ring = append(q.ring[:i], q.ring[i+1:]...)
+	lines := q.byKey[key]
+	l := lines[0]
+	if len(lines) == 1 {
+		delete(q.byKey, key)
+	} else {
+		lines[0] = outLine{}
+		q.byKey[key] = lines[1:]
+		q.ring = append(q.ring, key)
+	}
+	w.n--
+	return l
 }
 
 // len is the number of lines waiting.

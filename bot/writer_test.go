@@ -114,3 +114,67 @@ func TestOutputPace(t *testing.T) {
 		}
 	}
 }
+
+// fakeClock is a writer's clock that a test moves.
+type fakeClock struct{ t time.Time }
+
+func (c *fakeClock) now() time.Time      { return c.t }
+func (c *fakeClock) add(d time.Duration) { c.t = c.t.Add(d) }
+func newClockedWriter(max int) (*writer, *fakeClock) {
+	c := &fakeClock{t: time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)}
+	w := newWriter(rate.Inf, 1, max)
+	w.now = c.now
+	return w, c
+}
+
+// TestWriterAging: a line that waited maxWait goes next whatever its
+// priority, the oldest first, so a flood of channel answers starves
+// neither private answers nor WHO; lines that did not wait so long keep
+// the order of priorities.
+func TestWriterAging(t *testing.T) {
+	w, clock := newClockedWriter(100)
+	w.push(outLine{prio: prioWho, key: "#c", line: "WHO #c"})
+	clock.add(time.Second)
+	w.push(outLine{prio: prioPrivate, key: "alice", line: "private"})
+	clock.add(maxWait - time.Second)
+	for i := range 3 {
+		w.push(outLine{prio: prioChannel, key: "#c", line: fmt.Sprintf("#c %d", i)})
+	}
+	// The WHO waited maxWait; the private line not yet.
+	if l, _ := w.pop(); l.line != "WHO #c" {
+		t.Errorf("after maxWait the first line out is %q, want the WHO", l.line)
+	}
+	if l, _ := w.pop(); l.line != "#c 0" {
+		t.Errorf("next %q, want #c 0 (the private line has not waited maxWait)", l.line)
+	}
+	clock.add(time.Second)
+	w.push(outLine{prio: prioControl, line: "NICK x"})
+	want := []string{"private", "NICK x", "#c 1", "#c 2"}
+	if got := drain(w); !slices.Equal(got, want) {
+		t.Errorf("sent %q, want %q", got, want)
+	}
+}
+
+// TestWriterExpires: an answer still waiting past its ttl is dropped when
+// its turn comes, and counted; lines without a ttl (announcements, control
+// lines) wait as long as it takes.
+func TestWriterExpires(t *testing.T) {
+	w, clock := newClockedWriter(100)
+	w.push(outLine{prio: prioChannel, key: "#c", line: "announcement"})
+	w.push(outLine{prio: prioChannel, key: "#c", line: "stale answer 1", ttl: answerTTL})
+	w.push(outLine{prio: prioPrivate, key: "bob", line: "stale CTCP reply", ttl: answerTTL})
+	w.push(outLine{prio: prioChannel, key: "#c", line: "stale answer 2", ttl: answerTTL})
+	clock.add(answerTTL - time.Second)
+	w.push(outLine{prio: prioChannel, key: "#d", line: "fresh answer", ttl: answerTTL})
+	clock.add(2 * time.Second)
+	want := []string{"announcement", "fresh answer"}
+	if got := drain(w); !slices.Equal(got, want) {
+		t.Errorf("sent %q, want %q", got, want)
+	}
+	if n := w.expired.Load(); n != 3 {
+		t.Errorf("%d lines counted as expired, want 3", n)
+	}
+	if w.len() != 0 {
+		t.Errorf("%d lines left", w.len())
+	}
+}

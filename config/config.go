@@ -340,17 +340,81 @@ func (c *Config) PublicChannels() []ChannelRef {
 	return out
 }
 
-// MaskMatchesAnyHost reports whether a hostmask "nick!user@host" matches
-// people on every host: its host part is made only of the wildcards * and
-// ? with dots and colons ("*", "*.*", "?*"), or it has none. Such a mask
-// names a nick (and an ident), which anyone can take, so it proves nothing
-// about who is speaking.
+// MaskMatchesAnyHost reports whether a hostmask "nick!user@host" fails to
+// name a host, and so proves nothing about who is speaking: it names a nick
+// (and an ident), which anyone can take, and hosts by the thousand. Its host
+// part names a host only when it
+//
+//   - has no wildcard (* or ?): "trusted.host", "user/alice";
+//   - or ends, after its last wildcard, in a domain of at least two labels
+//     with a letter: "*.example.org", "*.trusted.host" (not "*.org", "*.0.1",
+//     "*/*", "*-*", "*e*");
+//   - or starts, before its first wildcard, with at least four characters
+//     holding at least two parts separated by ".", "/" or ":": "10.1.*",
+//     "libera/staff/*", "user/alice*", "2001:db8:*" (not "user/*", every
+//     cloaked user on Libera, nor "10.*").
 func MaskMatchesAnyHost(mask string) bool {
 	at := strings.LastIndexByte(mask, '@')
 	if at < 0 {
 		return true
 	}
-	return strings.Trim(mask[at+1:], "*?.:") == ""
+	host := mask[at+1:]
+	first := strings.IndexAny(host, "*?")
+	if host == "" {
+		return true
+	}
+	if first < 0 {
+		return false
+	}
+	last := strings.LastIndexAny(host, "*?")
+	return !domainSuffix(host[last+1:]) && !hostPrefix(host[:first])
+}
+
+// domainSuffix reports whether s is "." and then two or more labels of
+// letters, digits and "-", one of them with a letter: the end of a host
+// name that only one organisation can give out.
+func domainSuffix(s string) bool {
+	rest, ok := strings.CutPrefix(s, ".")
+	if !ok {
+		return false
+	}
+	labels := strings.Split(rest, ".")
+	if len(labels) < 2 {
+		return false
+	}
+	letter := false
+	for _, l := range labels {
+		if l == "" {
+			return false
+		}
+		for _, c := range []byte(l) {
+			switch {
+			case c >= 'a' && c <= 'z', c >= 'A' && c <= 'Z':
+				letter = true
+			case c >= '0' && c <= '9', c == '-':
+			default:
+				return false
+			}
+		}
+	}
+	return letter
+}
+
+// hostPrefix reports whether s, the start of a host part before its first
+// wildcard, narrows the hosts down: four characters or more, in at least
+// two parts separated by ".", "/" or ":" ("10.1.", "libera/staff/",
+// "user/alice").
+func hostPrefix(s string) bool {
+	if len(s) < 4 {
+		return false
+	}
+	parts := 0
+	for _, p := range strings.FieldsFunc(s, func(r rune) bool { return r == '.' || r == '/' || r == ':' }) {
+		if p != "" {
+			parts++
+		}
+	}
+	return parts >= 2
 }
 
 // MatchHostmask matches s against a glob pattern where * is any run of bytes

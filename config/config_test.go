@@ -191,6 +191,7 @@ func TestProblems(t *testing.T) {
 			"missing; a relay named by nick alone could be anyone, since anyone can take a nick: add mask: relaybot!*@its.host.example (the relay bot's hostmask) and/or account: NAME"},
 		{"relay mask on every host", minimal + "relays:\n  - nick: relaybot\n    mask: relaybot!*@*\n    pattern: '" + relayPattern + "'\n", 11, "relays[0].mask", `"relaybot!*@*" matches every host`},
 		{"relay mask on every host with dots", minimal + "relays:\n  - nick: relaybot\n    mask: relaybot!*@*.*\n    pattern: '" + relayPattern + "'\n", 11, "relays[0].mask", "matches every host"},
+		{"relay mask on every cloak", minimal + "relays:\n  - nick: r4\n    mask: r4!*@*/*\n    pattern: '" + relayPattern + "'\n", 11, "relays[0].mask", `"r4!*@*/*" matches far too many hosts`},
 		{"relay mask on every host with ?", minimal + "relays:\n  - nick: relaybot\n    mask: relaybot!~r@?*\n    pattern: '" + relayPattern + "'\n", 11, "relays[0].mask", "matches every host"},
 		{"relay mask of another nick", minimal + "relays:\n  - nick: relaybot\n    mask: other!*@bridge.example.org\n    pattern: '" + relayPattern + "'\n", 11, "relays[0].mask",
 			`the nick part "other" is not the relay's nick "relaybot"; write the nick out, e.g. relaybot!*@bridge.example.org`},
@@ -278,13 +279,16 @@ func TestAdminWarnings(t *testing.T) {
   - "*!*@*"
   - "carol!~c@*.*"
   - "*!~d@?*"
+  - "*!*@*/*"
+  - "*!*@*e*"
+  - "*!*@libera/staff/*"
 `
 	c, err := Parse([]byte(data), "bot.yaml")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(c.Admins) != 7 {
-		t.Errorf("admins = %q, want all seven kept", c.Admins)
+	if len(c.Admins) != 10 {
+		t.Errorf("admins = %q, want all ten kept", c.Admins)
 	}
 	want := []string{
 		`12: admins[2]: "alice!*@*" names only a nick, which anyone can take, so it makes nobody an admin; write account:NAME (the services account) or a hostmask with the person's host, e.g. alice!*@host.example.org`,
@@ -292,6 +296,8 @@ func TestAdminWarnings(t *testing.T) {
 		`14: admins[4]: "*!*@*" matches every host, so it makes nobody an admin; write account:NAME (the services account) or a hostmask with the person's host, e.g. nick!*@host.example.org`,
 		`15: admins[5]: "carol!~c@*.*" names only a nick, which anyone can take, so it makes nobody an admin; write account:NAME (the services account) or a hostmask with the person's host, e.g. carol!*@host.example.org`,
 		`16: admins[6]: "*!~d@?*" matches every host, so it makes nobody an admin; write account:NAME (the services account) or a hostmask with the person's host, e.g. nick!*@host.example.org`,
+		`17: admins[7]: "*!*@*/*" matches far too many hosts (name a host, a domain such as *.example.org, or a cloak such as user/alice), so it makes nobody an admin; write account:NAME (the services account) or a hostmask with the person's host, e.g. nick!*@host.example.org`,
+		`18: admins[8]: "*!*@*e*" matches far too many hosts (name a host, a domain such as *.example.org, or a cloak such as user/alice), so it makes nobody an admin; write account:NAME (the services account) or a hostmask with the person's host, e.g. nick!*@host.example.org`,
 	}
 	var got []string
 	for _, w := range c.Warnings {
@@ -340,14 +346,40 @@ func TestMaskMatchesAnyHost(t *testing.T) {
 		{"nick!*@*:*", true},
 		{"nick", true},
 		{"nick!user@", true},
+		{"*!*@*.*.*", true},
+		{"*!*@*:*:*", true},
+		{"*!*@*/*", true},   // every cloaked user on Libera
+		{"*!*@*-*", true},   // every host with a dash
+		{"*!*@*e*", true},   // every host with an e
+		{"r4!*@*/*", true},  // a relay
+		{"*!*@*.org", true}, // a whole top-level domain
+		{"*!*@*.0.1", true}, // the end of an IP address, on any network
+		{"*!*@*.example.*", true},
+		{"*!*@*.-", true},
+		{"*!*@*..org", true},
+		{"*!*@user/*", true}, // every user cloak
+		{"*!*@10.*", true},
+		{"*!*@a.b*", true},
+		{"*!*@*/alice", true},
+		{"*!*@?.example.org", false},
 		{"*!*@trusted.host", false},
-		{"*!*@*.example.org", false},
-		{"*!*@10.0.0.*", false},
 		{"*!*@user/alice", false},
+		{"*!*@*.example.org", false},
+		{"*!*@*.trusted.host", false},
+		{"alice!*@*.EXAMPLE.org", false},
+		{"*!*@host?.example.org", false},
+		{"*!*@10.0.0.*", false},
+		{"*!*@10.1.*", false},
+		{"*!*@2001:db8:*", false},
+		{"*!*@libera/staff/*", false},
+		{"*!*@gateway/web/*", false},
+		{"*!*@user/alice*", false},
 	} {
-		if got := MaskMatchesAnyHost(tc.mask); got != tc.want {
-			t.Errorf("MaskMatchesAnyHost(%q) = %v, want %v", tc.mask, got, tc.want)
-		}
+		t.Run(tc.mask, func(t *testing.T) {
+			if got := MaskMatchesAnyHost(tc.mask); got != tc.want {
+				t.Errorf("MaskMatchesAnyHost(%q) = %v, want %v", tc.mask, got, tc.want)
+			}
+		})
 	}
 }
 

@@ -477,7 +477,7 @@ func (v *validator) relayIdentity(rr *rawRelay, r *Relay) bool {
 			v.bad(&rr.Mask.pos, "%q is not a hostmask nick!user@host (wildcards * and ? allowed), e.g. relaybot!*@bridge.example.org", m)
 			ok = false
 		case MaskMatchesAnyHost(m):
-			v.bad(&rr.Mask.pos, "%q matches every host, so anyone who takes the nick could pose as the relay; give the relay bot's host, e.g. %s!*@bridge.example.org", m, mnick)
+			v.bad(&rr.Mask.pos, "%q %s, so anyone who takes the nick could pose as the relay; give the relay bot's host, e.g. %s!*@bridge.example.org", m, broadHosts(m), mnick)
 			ok = false
 		case r.Nick != "" && FoldName(mnick) != FoldName(r.Nick):
 			v.bad(&rr.Mask.pos, "the nick part %q is not the relay's nick %q; write the nick out, e.g. %s!%s", mnick, r.Nick, r.Nick, m[len(mnick)+1:])
@@ -807,6 +807,15 @@ func (v *validator) rate(s *str, def Rate) Rate {
 // admin validates an entry of admins. An entry anyone can match (a bare
 // nick, a mask whose host part is only wildcards) is kept, since the bot
 // can run without it, but makes nobody an admin; it is warned about.
+// broadHosts says how a mask for which MaskMatchesAnyHost holds fails to
+// name a host.
+func broadHosts(mask string) string {
+	if _, host, ok := strings.Cut(mask, "@"); ok && strings.Trim(host, "*?.:") != "" {
+		return "matches far too many hosts (name a host, a domain such as *.example.org, or a cloak such as user/alice)"
+	}
+	return "matches every host"
+}
+
 func (v *validator) admin(a *str) (string, bool) {
 	if name, ok := strings.CutPrefix(a.V, "account:"); ok {
 		if name == "" || strings.ContainsAny(name, " \t,*?") {
@@ -824,7 +833,7 @@ func (v *validator) admin(a *str) (string, bool) {
 		return "", false
 	case MaskMatchesAnyHost(a.V):
 		nick, _, _ := strings.Cut(a.V, "!")
-		what := "matches every host"
+		what := broadHosts(a.V)
 		if !strings.ContainsAny(nick, "*?") {
 			what = "names only a nick, which anyone can take"
 		} else {

@@ -16,8 +16,16 @@ type rateLimits struct {
 	mu                  sync.Mutex
 	perUser, perChannel config.Rate
 	users, channels     map[string]*rate.Limiter
-	nextSweep           time.Time
+	// served is when each user last had a command taken (for
+	// backpressure: see recent); entries older than recentFor go at the
+	// sweep.
+	served    map[string]time.Time
+	nextSweep time.Time
 }
+
+// recentFor is how long after a command its asker counts as one who keeps
+// the bot busy (about the time an answer stays worth sending).
+const recentFor = time.Minute
 
 // sweepEvery is how often idle buckets are forgotten.
 const sweepEvery = time.Minute
@@ -37,6 +45,17 @@ func (l *rateLimits) configure(perUser, perChannel config.Rate) {
 	}
 	l.perUser, l.perChannel = perUser, perChannel
 	l.users, l.channels = map[string]*rate.Limiter{}, map[string]*rate.Limiter{}
+	if l.served == nil {
+		l.served = map[string]time.Time{}
+	}
+}
+
+// recent reports whether user had a command taken within recentFor of now.
+func (l *rateLimits) recent(user string, now time.Time) bool {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	t, ok := l.served[user]
+	return ok && now.Sub(t) < recentFor
 }
 
 // allow reports whether user may have a command answered in channel ("" for
@@ -61,6 +80,7 @@ func (l *rateLimits) allow(user, channel string, now time.Time) bool {
 	if c != nil {
 		c.AllowN(now, 1)
 	}
+	l.served[user] = now
 	return true
 }
 
@@ -86,6 +106,11 @@ func (l *rateLimits) sweep(now time.Time) {
 			if b.TokensAt(now) >= float64(b.Burst()) {
 				delete(m, k)
 			}
+		}
+	}
+	for k, t := range l.served {
+		if now.Sub(t) >= recentFor {
+			delete(l.served, k)
 		}
 	}
 	l.nextSweep = now.Add(sweepEvery)

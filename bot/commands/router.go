@@ -87,6 +87,13 @@ type Options struct {
 	Logger *slog.Logger
 	// Now is the clock (rate limits, "today", "3 hours ago"); default time.Now.
 	Now func() time.Time
+	// Busy reports whether the bot's lines on a network wait so deep
+	// that more answers would come late ((*bot.Bot).Busy). The commands of
+	// those who had one taken within the last minute are then refused
+	// there, unanswered, so that a flood cannot keep the bot's answers
+	// minutes behind; admins and newcomers are still answered. Nil: never
+	// busy.
+	Busy func(network string) bool
 }
 
 var _ bot.Listener = (*Router)(nil)
@@ -271,6 +278,11 @@ func (r *Router) accept(in bot.Incoming) (j invocation, ok bool) {
 		return invocation{}, false
 	}
 	now := r.opts.Now()
+	if !admin && r.opts.Busy != nil && r.limits.recent(rateUserKey(in), now) && r.opts.Busy(in.Network) {
+		// Backpressure: under a flood of commands the answers would
+		// queue for minutes; those who asked lately wait.
+		return invocation{}, false
+	}
 	if !admin && !r.limits.allow(rateUserKey(in), rateChannelKey(in), now) {
 		return invocation{}, false
 	}

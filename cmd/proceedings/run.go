@@ -97,7 +97,8 @@ func runBot(cmd *cobra.Command, statusAddr, serveAddr string) error {
 	glue := &runGlue{b: b, db: db, live: live, log: log}
 	router := commands.NewRouter(cfg, db, commands.Options{
 		Nick:   b.Nick,
-		Sender: b,
+		Sender: b.Answers(),
+		Busy:   b.Busy,
 		Admin:  glue,
 		OnOptOut: func(string, bool) {
 			rctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
@@ -116,7 +117,7 @@ func runBot(cmd *cobra.Command, statusAddr, serveAddr string) error {
 			ch, ok := live.Load().Channel(network, channel)
 			return ok && ch.Titles
 		},
-		Sayer:  b,
+		Sayer:  b.Answers(), // a title minutes late is noise
 		Logger: log,
 	})
 	if err != nil {

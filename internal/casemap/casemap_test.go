@@ -18,15 +18,38 @@ func TestFold(t *testing.T) {
 	}
 }
 
+func TestMappings(t *testing.T) {
+	for _, tc := range []struct {
+		mapping, in, want string
+		known             bool
+	}{
+		{"ascii", "X[a]\\~", "x[a]\\~", true},
+		{"rfc1459", "X[a]\\~", "x{a}|^", true},
+		{"rfc1459-strict", "X[a]\\~", "x{a}|~", true},
+		{"", "X[", "x{", false},
+		{"unicode", "X[", "x{", false},
+	} {
+		fold, known := ForName(tc.mapping)
+		if got := fold(tc.in); got != tc.want || known != tc.known {
+			t.Errorf("ForName(%q)(%q) = %q, known %v; want %q, %v", tc.mapping, tc.in, got, known, tc.want, tc.known)
+		}
+	}
+}
+
 func FuzzFold(f *testing.F) {
 	f.Add("#TechRights[]")
 	f.Fuzz(func(t *testing.T, s string) {
-		a := Fold(s)
-		if Fold(a) != a {
-			t.Fatalf("Fold is not idempotent on %q", s)
-		}
-		if len(a) != len(s) {
-			t.Fatalf("Fold changed the length of %q", s)
+		for _, fold := range []func(string) string{Fold, FoldASCII, FoldStrict} {
+			a := fold(s)
+			if fold(a) != a {
+				t.Fatalf("a fold is not idempotent on %q", s)
+			}
+			if len(a) != len(s) {
+				t.Fatalf("a fold changed the length of %q", s)
+			}
+			if Fold(a) != Fold(s) {
+				t.Fatalf("%q folds to %q, which rfc1459 tells apart from it", s, a)
+			}
 		}
 	})
 }

@@ -10,7 +10,12 @@ import (
 // host:port. Syntax and module names follow Debian's
 // /usr/share/doc/inspircd/examples. strict goes before the lax connect
 // class: InspIRCd gives a client the first class that matches it.
-func inspircdConfig(name, host string, port int, dir, password, strict string) string {
+// accountTag loads the ircv3_accounttag module.
+func inspircdConfig(name, host string, port int, dir, password, strict string, accountTag bool) string {
+	tag := ""
+	if accountTag {
+		tag = `<module name="ircv3_accounttag">`
+	}
 	pass := ""
 	if password != "" {
 		pass = " password=" + inspQuote(password)
@@ -43,7 +48,7 @@ func inspircdConfig(name, host string, port int, dir, password, strict string) s
 <module name="cap">
 <module name="ircv3">
 <ircv3 accountnotify="yes" awaynotify="yes" extendedjoin="yes">
-<module name="ircv3_accounttag">
+%[8]s
 <module name="ircv3_batch">
 <module name="ircv3_capnotify">
 <module name="ircv3_chghost">
@@ -56,7 +61,7 @@ func inspircdConfig(name, host string, port int, dir, password, strict string) s
 <module name="namesx">
 <module name="uhnames">
 <module name="services_account">
-`, inspQuote(name), inspQuote(host), port, inspQuote(dir), inspQuote(filepath.Join(dir, "motd.txt")), pass, strict)
+`, inspQuote(name), inspQuote(host), port, inspQuote(dir), inspQuote(filepath.Join(dir, "motd.txt")), pass, strict, tag)
 }
 
 // strictListener is the part of an InspIRCd config for a client port

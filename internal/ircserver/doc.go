@@ -14,7 +14,8 @@
 //     ircv3_accounttag, ircv3_batch, ircv3_capnotify, ircv3_chghost,
 //     ircv3_ctctags (message-tags), ircv3_echomessage, ircv3_invitenotify,
 //     ircv3_labeledresponse, ircv3_msgid, ircv3_servertime, namesx
-//     (multi-prefix), uhnames (userhost-in-names) and services_account.
+//     (multi-prefix), uhnames (userhost-in-names) and services_account;
+//     [Options.NoAccountTag] leaves ircv3_accounttag out.
 //     Client registration takes up to a second: InspIRCd 3 completes
 //     registrations on its once-a-second background tick.
 //   - [NgIRCd] (/usr/sbin/ngircd): quick and minimal (only multi-prefix of

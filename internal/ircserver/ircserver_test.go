@@ -428,3 +428,24 @@ func TestDialMany(t *testing.T) {
 		c.Join("#many")
 	}
 }
+
+// TestInspIRCdNoAccountTag: with Options.NoAccountTag the server offers
+// extended-join and account-notify but not account-tag.
+func TestInspIRCdNoAccountTag(t *testing.T) {
+	t.Parallel()
+	srv := Start(t, Options{Kind: InspIRCd, NoAccountTag: true})
+	c := Dial(t, srv.Addr(), "lister")
+	c.Send("CAP LS 302")
+	line := c.Expect(5*time.Second, func(l string) bool {
+		msg, err := ircmsg.ParseLine(l)
+		return err == nil && msg.Command == "CAP" && len(msg.Params) >= 3 && msg.Params[1] == "LS"
+	})
+	for _, want := range []string{"extended-join", "account-notify"} {
+		if !strings.Contains(line, want) {
+			t.Errorf("CAP LS %q does not offer %s", line, want)
+		}
+	}
+	if strings.Contains(line, "account-tag") {
+		t.Errorf("CAP LS %q offers account-tag", line)
+	}
+}

@@ -58,6 +58,10 @@ type Options struct {
 	// can burst while the bot, pointed at StrictAddr, cannot. InspIRCd
 	// only.
 	Strict *StrictClass
+	// NoAccountTag leaves out the ircv3_accounttag module: accounts are
+	// known only from extended-join, account-notify and WHOX, as on
+	// servers without account-tag. InspIRCd only.
+	NoAccountTag bool
 }
 
 // StrictClass is the flood protection of the strict port (Options.Strict),
@@ -104,6 +108,8 @@ type Server struct {
 	password   string // server password; "": none
 	strictPort int    // clients of the strict class; 0: none
 	strict     StrictClass
+	// noAccountTag: the ircv3_accounttag module is not loaded.
+	noAccountTag bool
 
 	mu   sync.Mutex
 	proc *process // nil when stopped
@@ -123,10 +129,10 @@ func Start(t testing.TB, opts Options) *Server {
 	if opts.Kind != InspIRCd && opts.Kind != NgIRCd {
 		t.Fatalf("ircserver: unknown server kind %q: use ircserver.InspIRCd or ircserver.NgIRCd", opts.Kind)
 	}
-	if (opts.Services || opts.TLS || opts.Password != "" || opts.Strict != nil) && opts.Kind != InspIRCd {
-		t.Fatalf("ircserver: services, TLS, passwords and strict classes are only set up for InspIRCd, not %s", opts.Kind)
+	if (opts.Services || opts.TLS || opts.Password != "" || opts.Strict != nil || opts.NoAccountTag) && opts.Kind != InspIRCd {
+		t.Fatalf("ircserver: services, TLS, passwords, strict classes and NoAccountTag are only set up for InspIRCd, not %s", opts.Kind)
 	}
-	s := &Server{Kind: opts.Kind, Host: "127.0.0.1", Name: opts.Name, Dir: t.TempDir(), password: opts.Password}
+	s := &Server{Kind: opts.Kind, Host: "127.0.0.1", Name: opts.Name, Dir: t.TempDir(), password: opts.Password, noAccountTag: opts.NoAccountTag}
 	if opts.Services {
 		port, err := freePort(s.Host)
 		if err != nil {
@@ -262,7 +268,7 @@ func (s *Server) launch(port int) error {
 	case InspIRCd:
 		conf := filepath.Join(s.Dir, "inspircd.conf")
 		if err := writeFiles(s.Dir, map[string]string{
-			"inspircd.conf": inspircdConfig(s.Name, s.Host, port, s.Dir, s.password, strictListener(s.Host, s.strictPort, s.strict, s.password)) +
+			"inspircd.conf": inspircdConfig(s.Name, s.Host, port, s.Dir, s.password, strictListener(s.Host, s.strictPort, s.strict, s.password), !s.noAccountTag) +
 				servicesLink(s.Host, s.linkPort) + tlsListener(s.Host, s.tlsPort, s.Dir),
 			"motd.txt": "Test server of proceedings.\n",
 		}); err != nil {
