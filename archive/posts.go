@@ -347,35 +347,36 @@ func (db *DB) LastSeriesLinked(ctx context.Context, ref ChannelRef, nick string)
 		}
 		ch = c.ID
 	}
-	rows, err := db.ro.QueryContext(ctx, `SELECT text FROM (
-			SELECT channel, kind, text, ts FROM events INDEXED BY events_nick_ts
-			WHERE nick = ? COLLATE NOCASE ORDER BY nick COLLATE NOCASE DESC, ts DESC LIMIT ?)
-		WHERE (? = 0 OR channel = ?) AND kind IN (1, 3) AND instr(text, '://') > 0 ORDER BY ts DESC`, nick, lastLinkedWindow, ch, ch)
+	// The nick's lines newest first, straight from its index, read only
+	// until the first that links a part of a series (usually the first
+	// line of the nick with a link in that log).
+	rows, err := db.ro.QueryContext(ctx, `SELECT channel, kind, text FROM events INDEXED BY events_nick_ts
+		WHERE nick = ? COLLATE NOCASE ORDER BY nick COLLATE NOCASE DESC, ts DESC LIMIT ?`, nick, lastLinkedWindow)
 	if err != nil {
 		return "", false, fmt.Errorf("find the series %s linked last: %w", nick, err)
 	}
-	var texts []string
+	defer rows.Close()
 	for rows.Next() {
-		var t string
-		if err := rows.Scan(&t); err != nil {
-			rows.Close()
+		var c int64
+		var kind Kind
+		var text string
+		if err := rows.Scan(&c, &kind, &text); err != nil {
 			return "", false, fmt.Errorf("find the series %s linked last: %w", nick, err)
 		}
-		texts = append(texts, t)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return "", false, fmt.Errorf("find the series %s linked last: %w", nick, err)
-	}
-	for _, t := range texts {
+		if ch != 0 && c != ch || kind != KindMessage && kind != KindNotice || !strings.Contains(text, "://") {
+			continue
+		}
 		err := db.ro.QueryRowContext(ctx, `SELECT s.name FROM posts p JOIN series s ON s.id = p.series
-			WHERE p.link <> '' AND instr(?, p.link) > 0 ORDER BY length(p.link) DESC LIMIT 1`, t).Scan(&series)
+			WHERE p.link <> '' AND instr(?, p.link) > 0 ORDER BY length(p.link) DESC LIMIT 1`, text).Scan(&series)
 		switch {
 		case err == nil:
 			return series, true, nil
 		case !errors.Is(err, sql.ErrNoRows):
 			return "", false, fmt.Errorf("find the series %s linked last: %w", nick, err)
 		}
+	}
+	if err := rows.Err(); err != nil {
+		return "", false, fmt.Errorf("find the series %s linked last: %w", nick, err)
 	}
 	return "", false, nil
 }
