@@ -242,6 +242,28 @@ var formatCases = []formatCase{
 		skipped: 1,
 	},
 	{
+		// Supybot's ChannelLogger before Limnoria: no nick!user@host prefix
+		// on joins, parts and quits (the issue's real example, #PoV 2005).
+		name:   "supybot joins, parts and quits",
+		format: "limnoria",
+		opt:    Options{Channel: "#PoV"},
+		input: `2005-01-09T07:36:43  *** ryzaja has joined #PoV
+2005-01-09T07:37:02  <ryzaja> hi all
+2005-01-09T07:40:10  *** ryzaja has left #PoV (later)
+2005-01-09T07:41:00  *** mk has left #PoV
+2005-01-09T07:42:00  *** ryzaja has quit IRC
+2005-01-09T07:43:00  *** mk has quit IRC (Read error: 104 (Connection reset by peer))
+`,
+		want: []string{
+			`01-09 07:36:43 join ryzaja ""`,
+			`01-09 07:37:02 message ryzaja "hi all"`,
+			`01-09 07:40:10 part ryzaja "later"`,
+			`01-09 07:41:00 part mk ""`,
+			`01-09 07:42:00 quit ryzaja ""`,
+			`01-09 07:43:00 quit mk "Read error: 104 (Connection reset by peer)"`,
+		},
+	},
+	{
 		name:   "supybot stamps",
 		format: "limnoria",
 		opt:    Options{Channel: "#chan"},

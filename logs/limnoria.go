@@ -22,6 +22,10 @@ import (
 //	*** alice sets mode: +o bob
 //	*** alice changes topic to "new"
 //	*** alice <alice!~a@h> invited bob to #chan          (skipped)
+//
+// Supybot's ChannelLogger before Limnoria wrote joins, parts and quits
+// without the prefix: "*** ryzaja has joined #PoV", "*** ryzaja has quit
+// IRC".
 func parseLimnoria(s *state, line string) (lineResult, string) {
 	var t time.Time
 	var body string
@@ -76,31 +80,36 @@ func limnoriaStatus(s *state, t time.Time, x string) (lineResult, string) {
 	if nick == "" {
 		return resNoise, ""
 	}
+	// Limnoria writes "nick <nick!user@host> has joined"; Supybot before it
+	// wrote joins, parts and quits without the prefix.
+	uh, r, prefixed := "", rest, false
 	if strings.HasPrefix(rest, "<") {
 		j := strings.Index(rest, "> ")
 		if j < 0 {
 			return resNoise, ""
 		}
-		uh, r := limnoriaUserHost(rest[1:j]), rest[j+2:]
-		switch {
-		case strings.HasPrefix(r, "has joined "):
-			ev := s.add(archive.KindJoin, t, nick)
-			ev.UserHost = uh
-			return resEvent, ""
-		case strings.HasPrefix(r, "has left "):
-			_, reason := cut(r[len("has left "):], ' ')
-			ev := s.add(archive.KindPart, t, nick)
-			ev.UserHost = uh
-			ev.Text = reasonOf(reason, '(', ')')
-			return resEvent, ""
-		case r == "has quit IRC" || strings.HasPrefix(r, "has quit IRC "):
-			ev := s.add(archive.KindQuit, t, nick)
-			ev.UserHost = uh
-			if len(r) > len("has quit IRC ") {
-				ev.Text = reasonOf(r[len("has quit IRC "):], '(', ')')
-			}
-			return resEvent, ""
+		uh, r, prefixed = limnoriaUserHost(rest[1:j]), rest[j+2:], true
+	}
+	switch {
+	case strings.HasPrefix(r, "has joined "):
+		ev := s.add(archive.KindJoin, t, nick)
+		ev.UserHost = uh
+		return resEvent, ""
+	case strings.HasPrefix(r, "has left "):
+		_, reason := cut(r[len("has left "):], ' ')
+		ev := s.add(archive.KindPart, t, nick)
+		ev.UserHost = uh
+		ev.Text = reasonOf(reason, '(', ')')
+		return resEvent, ""
+	case r == "has quit IRC" || strings.HasPrefix(r, "has quit IRC "):
+		ev := s.add(archive.KindQuit, t, nick)
+		ev.UserHost = uh
+		if len(r) > len("has quit IRC ") {
+			ev.Text = reasonOf(r[len("has quit IRC "):], '(', ')')
 		}
+		return resEvent, ""
+	}
+	if prefixed {
 		return resNoise, "" // invites
 	}
 	switch {
