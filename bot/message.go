@@ -107,11 +107,6 @@ func (m *message) userHost() string {
 	}
 }
 
-// fromUser reports whether the line comes from a nick (not a server).
-func (m *message) fromUser() bool {
-	return m.src.Name != "" && (m.src.User != "" || m.src.Host != "" || !strings.Contains(m.src.Name, "."))
-}
-
 // decodeLatin1 returns b unchanged when it is valid UTF-8, and otherwise a
 // copy in which every byte that is not part of a valid UTF-8 sequence is
 // decoded as Latin-1 (ISO 8859-1), the fallback most IRC logs use.
