@@ -506,13 +506,22 @@ func (r *importRun) planFile(p *planFile) {
 	}
 	p.format = rd.Format()
 	if p.channel == "" && p.format == "own" {
+		// Our own format's header names the channel, and the network
+		// unless the path or --network does.
 		closeFile()
 		p.header = true
+		network, note := p.network, p.netNote
 		if !r.nets.explicit && p.place.Network == "" {
-			p.network, p.netNote = "", "" // the header's, else the default
+			p.network, p.netNote = "", ""
 		}
 		if rd, closeFile, err = r.open(p, nil); err != nil {
-			p.skip = reason(p, err)
+			// No header: lines of ZNC's look like ours.
+			p.header, p.network, p.netNote = false, network, note
+			if p.place.Kind == logs.PlaceQuery && r.channel == "" {
+				p.leftOut = p.place.Why
+			} else {
+				p.skip = reason(p, err)
+			}
 			return
 		}
 	}
