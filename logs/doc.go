@@ -73,11 +73,37 @@
 // the repeated hour when summer time ends).
 //
 // The reader streams: memory stays bounded whatever the size of the file.
-// Bad input is not fatal unless Options.Strict is set: a line that does not
-// parse is skipped with a Warning, NUL bytes are removed with a Warning,
-// lines over 1 MiB are skipped with a Warning, CRLF line ends are accepted,
-// and a line that is not valid UTF-8 is decoded as Windows-1252 (a superset
-// of Latin-1). Every event read carries archive.FlagImported and a UTC time.
+// Every event read carries archive.FlagImported and a UTC time. CRLF line
+// ends are accepted.
+//
+// # Accounting: no line disappears in silence
+//
+// Reader.Counts accounts for every line read, each exactly once, so that
+// Lines == Blank + Events + Markers + ΣNotKept + ΣNotUnderstood:
+//
+//   - Blank: empty, or only spaces and tabs.
+//   - Events: lines that gave at least one event.
+//   - Markers: our header lines and the date markers of other formats.
+//   - NotKept, by reason: lines the program really writes that carry
+//     nothing the archive keeps. Each format names its own ("channel modes
+//     reported on join", "invite", "private notice", "xchat/HexChat status
+//     line"…); a line a parser leaves without one is counted as "a status
+//     line the archive does not keep".
+//   - NotUnderstood, by reason: lines no reader understood, "line longer
+//     than 1 MiB (not read)" among them. A line is never read as a message
+//     from a nick the reader is unsure of: such a line is not understood.
+//   - Repaired, by reason, and outside the sum: lines that were also
+//     repaired — "NUL bytes removed", or decoded from another encoding
+//     than UTF-8 (see below).
+//
+// Reader.Examples keeps the first three lines of each reason. Bad input is
+// not fatal: with Options.Strict the reading ends with a *LineError at the
+// first line that is not understood; lines not kept and repaired lines are
+// only counted.
+//
+// A line that is not valid UTF-8 is decoded as Windows-1252 (a superset of
+// Latin-1) and counted under "not UTF-8: read as Windows-1252 (pass
+// --encoding if it is another)".
 //
 // # Writing other formats
 //

@@ -46,9 +46,11 @@ func FuzzReader(f *testing.F) {
 		if err != nil {
 			return
 		}
+		eof := false
 		for n := 0; n < 1<<20; n++ {
 			ev, err := r.Next()
 			if err == io.EOF {
+				eof = true
 				break
 			}
 			if err != nil {
@@ -75,6 +77,24 @@ func FuzzReader(f *testing.F) {
 		for _, w := range r.Warnings() {
 			if !utf8.ValidString(w.Text) || len(w.Text) > warnTextLen || w.Line < 1 {
 				t.Fatalf("bad warning %+v", w)
+			}
+		}
+		// Every line is accounted for, once.
+		c := r.Counts()
+		if c.Sum() != c.Lines {
+			t.Fatalf("counts %+v add up to %d, not Lines %d", c, c.Sum(), c.Lines)
+		}
+		if eof && c.Lines != lineCount(string(data)) {
+			t.Fatalf("Lines = %d, the input has %d", c.Lines, lineCount(string(data)))
+		}
+		for _, m := range []map[string]int64{c.NotKept, c.NotUnderstood, c.Repaired} {
+			for reason, n := range m {
+				if reason == "" || n <= 0 {
+					t.Fatalf("count %d for reason %q", n, reason)
+				}
+				if ex := r.Examples(reason); len(ex) == 0 || len(ex) > maxExamples {
+					t.Fatalf("%d examples for %q", len(ex), reason)
+				}
 			}
 		}
 	})

@@ -78,7 +78,7 @@ func limnoriaUserHost(prefix string) string {
 func limnoriaStatus(s *state, t time.Time, x string) (lineResult, string) {
 	nick, rest := cut(x, ' ')
 	if nick == "" {
-		return resNoise, ""
+		return resNoise, "a *** line without a nick"
 	}
 	// Limnoria writes "nick <nick!user@host> has joined"; Supybot before it
 	// wrote joins, parts and quits without the prefix.
@@ -86,7 +86,7 @@ func limnoriaStatus(s *state, t time.Time, x string) (lineResult, string) {
 	if strings.HasPrefix(rest, "<") {
 		j := strings.Index(rest, "> ")
 		if j < 0 {
-			return resNoise, ""
+			return resNoise, "a *** line of an unknown kind"
 		}
 		uh, r, prefixed = limnoriaUserHost(rest[1:j]), rest[j+2:], true
 	}
@@ -110,7 +110,7 @@ func limnoriaStatus(s *state, t time.Time, x string) (lineResult, string) {
 		return resEvent, ""
 	}
 	if prefixed {
-		return resNoise, "" // invites
+		return resNoise, "invite"
 	}
 	switch {
 	case strings.HasPrefix(rest, "is now known as "):
@@ -143,5 +143,5 @@ func limnoriaStatus(s *state, t time.Time, x string) (lineResult, string) {
 		ev.Text = text
 		return resEvent, ""
 	}
-	return resNoise, ""
+	return resNoise, "a *** line of an unknown kind"
 }

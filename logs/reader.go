@@ -6,7 +6,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -17,8 +19,9 @@ import (
 )
 
 const (
-	maxLineBytes = 1 << 20 // longer lines are skipped with a warning
+	maxLineBytes = 1 << 20 // longer lines are not read (counted as not understood)
 	maxWarnings  = 100     // warnings kept; all are counted
+	maxExamples  = 3       // lines kept per reason for Examples
 	sniffLines   = 50      // lines read to detect the format
 	warnTextLen  = 80      // bytes of the line kept in a Warning
 )
@@ -39,13 +42,14 @@ type Options struct {
 	// unless the file names it (our own format's header). When set they win
 	// over the header.
 	Network, Channel string
-	// Strict turns every warning into an error.
+	// Strict ends the reading with a *LineError at the first line that is
+	// not understood. Lines not kept and repaired lines are only counted.
 	Strict bool
 	// FileName names the file in messages, and may carry its date.
 	FileName string
 }
 
-// Warning is a line that was skipped or repaired.
+// Warning is a line that was not understood, not kept or repaired.
 type Warning struct {
 	Line   int    // 1-based line number
 	Text   string // the first 80 bytes of the line, as valid UTF-8
@@ -56,8 +60,8 @@ func (w Warning) String() string {
 	return fmt.Sprintf("line %d: %s: %q", w.Line, w.Reason, w.Text)
 }
 
-// LineError is what Strict reading returns for a line it would otherwise
-// have skipped with a warning.
+// LineError is what Strict reading returns for a line it does not
+// understand.
 type LineError struct {
 	FileName string
 	Warning
@@ -95,7 +99,54 @@ const (
 	reasonNoDate    = "no date is known for this line (pass the date, or put YYYY-MM-DD in the file name)"
 	reasonNoChannel = "no channel is known for this line (pass the channel name)"
 	reasonBadTime   = "the line does not start with a time stamp of this format"
+	// reasonNotKept counts a resNoise a parser gave without a reason.
+	reasonNotKept = "a status line the archive does not keep"
+	// reasonBad counts a resBad a parser gave without a reason.
+	reasonBad = "not understood"
+	// reasonIncomplete starts the reason of a last line without its newline
+	// that was not understood.
+	reasonIncomplete = "incomplete last line: "
+	reasonTooLong    = "line longer than 1 MiB (not read)"
+	reasonNUL        = "NUL bytes removed"
+	reasonCP1252     = "not UTF-8: read as Windows-1252 (pass --encoding if it is another)"
 )
+
+// Counts account for every line of a file: each line read is counted once
+// in Lines and once in exactly one of Blank, Events, Markers, NotKept or
+// NotUnderstood, so that
+//
+//	Lines == Blank + Events + Markers + ΣNotKept + ΣNotUnderstood
+//
+// Repaired counts, by what was done, lines that were also repaired (NUL
+// bytes removed, decoded from another encoding); it is not part of the sum.
+type Counts struct {
+	Lines   int64 // lines read
+	Blank   int64 // empty, or only spaces and tabs
+	Events  int64 // lines that gave at least one event
+	Markers int64 // headers and date markers
+	// NotKept counts, by reason, lines the program really writes that carry
+	// nothing the archive keeps (names lists, client status lines, private
+	// notices…).
+	NotKept map[string]int64
+	// NotUnderstood counts, by reason, lines that were not understood.
+	NotUnderstood map[string]int64
+	// Repaired counts, by reason, lines that were repaired.
+	Repaired map[string]int64
+}
+
+// Sum returns Blank + Events + Markers + ΣNotKept + ΣNotUnderstood, which
+// equals Lines.
+func (c Counts) Sum() int64 {
+	return c.Blank + c.Events + c.Markers + sumOf(c.NotKept) + sumOf(c.NotUnderstood)
+}
+
+func sumOf(m map[string]int64) int64 {
+	var n int64
+	for _, v := range m {
+		n += v
+	}
+	return n
+}
 
 // formatSpec is one log format: how to parse a line, and whether its lines
 // need a date from elsewhere.
@@ -163,18 +214,20 @@ type Reader struct {
 	long    []byte
 	err     error
 
+	counts   Counts
+	examples map[string][]Warning // the first lines of each reason
 	warnings []Warning
 	nWarn    int
-	skipped  int
 }
 
 // rawLine is one line as read, decoded to UTF-8.
 type rawLine struct {
 	text      string
 	no        int
-	nul       bool // NUL bytes were removed
-	tooLong   bool // over maxLineBytes: text is only its start
-	noNewline bool // the last line of the file, without its newline
+	nul       bool   // NUL bytes were removed
+	recoded   string // not UTF-8: the reason that says how it was decoded
+	tooLong   bool   // over maxLineBytes: text is only its start
+	noNewline bool   // the last line of the file, without its newline
 }
 
 // NewReader reads the first lines of r, detects the format (unless
@@ -254,7 +307,7 @@ func (r *Reader) startDate() (int, time.Month, int, bool) {
 func (r *Reader) dryRun(lines []string) error {
 	st := r.newState()
 	for i, l := range lines {
-		if l == "" {
+		if isBlank(l) {
 			continue
 		}
 		st.evs = st.evs[:0]
@@ -278,7 +331,7 @@ func (r *Reader) unknownFormat(lines []string) error {
 	fmt.Fprintf(&b, "%s: not a log in any known format (%s); first lines:", r.name(), strings.Join(Formats(), ", "))
 	n := 0
 	for i, l := range lines {
-		if l == "" {
+		if isBlank(l) {
 			continue
 		}
 		fmt.Fprintf(&b, "\n  %d: %q", r.pending[i].no, clip(l))
@@ -306,17 +359,35 @@ func (r *Reader) wrap(err error) error {
 // Format returns the name of the format being read.
 func (r *Reader) Format() string { return r.spec.name }
 
-// Warnings returns the first 100 warnings; WarningCount counts them all.
+// Counts returns the accounting of the lines read so far (all of them once
+// Next has returned io.EOF).
+func (r *Reader) Counts() Counts {
+	c := r.counts
+	c.NotKept = maps.Clone(c.NotKept)
+	c.NotUnderstood = maps.Clone(c.NotUnderstood)
+	c.Repaired = maps.Clone(c.Repaired)
+	return c
+}
+
+// Examples returns the first three lines counted under reason, whether
+// NotKept, NotUnderstood or Repaired.
+func (r *Reader) Examples(reason string) []Warning {
+	return slices.Clone(r.examples[reason])
+}
+
+// Warnings returns the first 100 lines that were not understood or were
+// repaired (one Warning per reason a line has); WarningCount counts them
+// all. Counts and Examples say more.
 func (r *Reader) Warnings() []Warning { return r.warnings }
 
 // WarningCount returns how many warnings the file gave so far.
 func (r *Reader) WarningCount() int { return r.nWarn }
 
-// Skipped returns how many non-blank lines gave no event: lines that were
-// not understood, and lines of things the archive does not keep (status
-// messages, names lists, the reader's own nick changes). Headers and date
-// markers are not counted.
-func (r *Reader) Skipped() int { return r.skipped }
+// Skipped returns how many lines were not kept or not understood: the sum
+// of Counts().NotKept and Counts().NotUnderstood.
+func (r *Reader) Skipped() int {
+	return int(sumOf(r.counts.NotKept) + sumOf(r.counts.NotUnderstood))
+}
 
 // Next returns the next event, or io.EOF after the last one. In strict mode
 // a line that would have been skipped with a warning ends the reading with
@@ -355,45 +426,106 @@ func (r *Reader) Next() (archive.Event, error) {
 	}
 }
 
-// handle parses one line into r.st.evs.
+// handle parses one line into r.st.evs and counts it.
 func (r *Reader) handle(l rawLine) error {
-	if l.tooLong {
-		r.skipped++
-		return r.warn(l, "line longer than 1 MiB skipped")
-	}
+	r.counts.Lines++
 	if l.nul {
-		if err := r.warn(l, "NUL bytes removed"); err != nil {
-			return err
-		}
+		r.repaired(l, reasonNUL)
 	}
-	if l.text == "" {
+	if l.recoded != "" {
+		r.repaired(l, l.recoded)
+	}
+	if l.tooLong {
+		return r.notUnderstood(l, reasonTooLong)
+	}
+	if isBlank(l.text) {
+		r.counts.Blank++
 		return nil
 	}
 	res, reason := parseLine(r.spec, &r.st, l.text)
 	switch res {
-	case resNoise:
-		r.skipped++
-	case resBad:
-		r.st.evs = r.st.evs[:0]
-		r.skipped++
-		if l.noNewline {
-			reason = "incomplete last line: " + reason
+	case resEvent:
+		if len(r.st.evs) > 0 {
+			r.counts.Events++
+			return nil
 		}
-		return r.warn(l, reason)
+		reason = "" // a parser said event but gave none
+		fallthrough
+	case resNoise:
+		if reason == "" {
+			reason = reasonNotKept
+		}
+		r.counts.NotKept = count(r.counts.NotKept, reason)
+		r.example(l, reason)
+		return nil
+	case resMarker:
+		r.counts.Markers++
+		return nil
 	}
-	return nil
+	r.st.evs = r.st.evs[:0]
+	if reason == "" {
+		reason = reasonBad
+	}
+	if l.noNewline {
+		reason = reasonIncomplete + reason
+	}
+	return r.notUnderstood(l, reason)
 }
 
-func (r *Reader) warn(l rawLine, reason string) error {
-	w := Warning{Line: l.no, Text: clip(l.text), Reason: reason}
+// notUnderstood counts a line that was not understood; in strict mode it
+// is the error that ends the reading.
+func (r *Reader) notUnderstood(l rawLine, reason string) error {
+	r.counts.NotUnderstood = count(r.counts.NotUnderstood, reason)
+	w := r.example(l, reason)
 	if r.opt.Strict {
 		return &LineError{FileName: r.opt.FileName, Warning: w}
 	}
+	r.warn(w)
+	return nil
+}
+
+// repaired counts a line that was repaired.
+func (r *Reader) repaired(l rawLine, reason string) {
+	r.counts.Repaired = count(r.counts.Repaired, reason)
+	r.warn(r.example(l, reason))
+}
+
+func count(m map[string]int64, reason string) map[string]int64 {
+	if m == nil {
+		m = make(map[string]int64)
+	}
+	m[reason]++
+	return m
+}
+
+// example keeps the line as an example of its reason, if it is one of the
+// first, and returns it as a Warning.
+func (r *Reader) example(l rawLine, reason string) Warning {
+	w := Warning{Line: l.no, Text: clip(l.text), Reason: reason}
+	if len(r.examples[reason]) < maxExamples {
+		if r.examples == nil {
+			r.examples = make(map[string][]Warning)
+		}
+		r.examples[reason] = append(r.examples[reason], w)
+	}
+	return w
+}
+
+func (r *Reader) warn(w Warning) {
 	r.nWarn++
 	if len(r.warnings) < maxWarnings {
 		r.warnings = append(r.warnings, w)
 	}
-	return nil
+}
+
+// isBlank reports whether a line is empty or only spaces and tabs.
+func isBlank(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] != ' ' && s[i] != '\t' {
+			return false
+		}
+	}
+	return true
 }
 
 // clip returns the first warnTextLen bytes of s, cut at a rune boundary.
@@ -459,6 +591,7 @@ func (r *Reader) readRaw() (rawLine, error) {
 		} else {
 			l.text = string(s)
 		}
+		l.recoded = reasonCP1252
 	}
 	if tooLong {
 		l.text = clip(l.text)
@@ -472,7 +605,7 @@ func (r *Reader) readRaw() (rawLine, error) {
 func Detect(lines []string) (format string, ok bool) {
 	nonBlank := 0
 	for _, l := range lines {
-		if l != "" {
+		if !isBlank(l) {
 			nonBlank++
 		}
 	}
@@ -485,7 +618,7 @@ func Detect(lines []string) (format string, ok bool) {
 		st.clk.setDate(2000, 1, 1)
 		score, solid := 0, 0
 		for _, l := range lines {
-			if l == "" {
+			if isBlank(l) {
 				continue
 			}
 			st.evs = st.evs[:0]

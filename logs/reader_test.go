@@ -153,9 +153,9 @@ func TestBadInput(t *testing.T) {
 		{"CRLF", "[14:03:11] <a> one\r\n[14:03:12] <a> two\r\n", opt,
 			[]string{`02-02 14:03:11 message a "one"`, `02-02 14:03:12 message a "two"`}, nil},
 		{"Windows-1252", "[14:03:11] <a> caf\xe9 \x93quoted\x94 \x80\n", opt,
-			[]string{`02-02 14:03:11 message a "café “quoted” €"`}, nil},
+			[]string{`02-02 14:03:11 message a "café “quoted” €"`}, []string{reasonCP1252}},
 		{"Latin-1 nick", "[14:03:11] <J\xfcrgen> hallo\n", opt,
-			[]string{`02-02 14:03:11 message Jürgen "hallo"`}, nil},
+			[]string{`02-02 14:03:11 message Jürgen "hallo"`}, []string{reasonCP1252}},
 		{"midnight without a marker", "[23:50:00] <a> late\n[00:10:00] <a> early\n", opt,
 			[]string{`02-02 23:50:00 message a "late"`, `02-03 00:10:00 message a "early"`}, nil},
 		{"back more than twelve hours", "[20:00:00] <a> x\n[07:00:00] <a> y\n", opt,
@@ -168,9 +168,9 @@ func TestBadInput(t *testing.T) {
 		{"a line of 100 KB", "[14:03:11] <a> " + strings.Repeat("x", 100<<10) + "\n[14:03:12] <a> two\n", opt,
 			[]string{`02-02 14:03:11 message a "` + strings.Repeat("x", 100<<10) + `"`, `02-02 14:03:12 message a "two"`}, nil},
 		{"a line of 2 MiB", "[14:03:11] <a> one\n[14:03:12] <a> " + strings.Repeat("y", 2<<20) + "\n[14:03:13] <a> three\n", opt,
-			[]string{`02-02 14:03:11 message a "one"`, `02-02 14:03:13 message a "three"`}, []string{"line longer than 1 MiB skipped"}},
+			[]string{`02-02 14:03:11 message a "one"`, `02-02 14:03:13 message a "three"`}, []string{reasonTooLong}},
 		{"a last line of 2 MiB", "[14:03:11] <a> one\n[14:03:12] <a> " + strings.Repeat("y", 2<<20), opt,
-			[]string{`02-02 14:03:11 message a "one"`}, []string{"line longer than 1 MiB skipped"}},
+			[]string{`02-02 14:03:11 message a "one"`}, []string{reasonTooLong}},
 		{"blank lines", "\n\n[14:03:11] <a> one\n\r\n\n", opt,
 			[]string{`02-02 14:03:11 message a "one"`}, nil},
 	}
@@ -222,7 +222,8 @@ func TestStrict(t *testing.T) {
 		line, before        int
 	}{
 		{"unparsable line", "[14:03:11] <a> one\n[14:03:12] <a> two\nrubbish\n[14:03:13] <a> three\n", reasonBadTime, 3, 2},
-		{"NUL bytes", "[14:03:11] <a> one\n[14:03:12] <a>\x00 two\n", "NUL bytes removed", 2, 1},
+		{"after a repaired line", "[14:03:11] <a> one\n[14:03:12] <a>\x00 caf\xe9\n[14:03:13] *** Server sets mode: +nt\nrubbish\n", reasonBadTime, 4, 2},
+		{"a line over 1 MiB", "[14:03:11] <a> one\n[14:03:12] <a> " + strings.Repeat("y", 2<<20) + "\n", reasonTooLong, 2, 1},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			r, err := NewReader(strings.NewReader(tc.input), opt)

@@ -36,7 +36,7 @@ func parseXchat(s *state, line string) (lineResult, string) {
 				return resMarker, ""
 			}
 		}
-		return resNoise, ""
+		return resNoise, "a **** line of an unknown kind"
 	}
 	if len(line) < 17 || line[3] != ' ' || line[6] != ' ' || line[15] != ' ' {
 		return resBad, reasonBadTime
@@ -78,13 +78,13 @@ func parseXchat(s *state, line string) (lineResult, string) {
 		}
 		for _, p := range hexchatStatus {
 			if strings.HasPrefix(msg, p) {
-				return resNoise, ""
+				return resNoise, reasonXchatStatus
 			}
 		}
 		nick, text := cut(msg, ' ')
 		nick = stripMode(stripCodes(nick))
 		if nick == "" {
-			return resNoise, ""
+			return resNoise, reasonXchatStatus
 		}
 		ev := s.add(archive.KindAction, t, nick)
 		ev.Text = text
@@ -102,14 +102,18 @@ func parseXchat(s *state, line string) (lineResult, string) {
 	if in, ok := enclosed(left, '-', '-'); ok {
 		nick, _ := cut(in, '/')
 		if nick == "" {
-			return resNoise, ""
+			return resNoise, "a notice without a nick"
 		}
 		ev := s.add(archive.KindNotice, t, nick)
 		ev.Text = msg
 		return resEvent, ""
 	}
-	return resNoise, "" // ">nick<" (messages you sent elsewhere), "**", …
+	return resNoise, "private message" // ">nick<" (messages you sent elsewhere), "**", …
 }
+
+// reasonXchatStatus counts the client's own status lines: "Now talking on
+// #chan", "Topic for #chan set by …", and the like.
+const reasonXchatStatus = "xchat/HexChat status line"
 
 // hexchatStatus starts HexChat's own status lines, which share the "*"
 // column with actions.
@@ -150,7 +154,7 @@ func xchatEvent(s *state, t time.Time, msg string) (lineResult, string) {
 	nick, rest := cut(msg, ' ')
 	nick = stripCodes(nick)
 	if nick == "" {
-		return resNoise, ""
+		return resNoise, reasonXchatStatus
 	}
 	uh, r := "", rest
 	if strings.HasPrefix(r, "(") {
@@ -180,7 +184,7 @@ func xchatEvent(s *state, t time.Time, msg string) (lineResult, string) {
 		return resEvent, ""
 	}
 	if r != rest {
-		return resNoise, ""
+		return resNoise, reasonXchatStatus
 	}
 	switch {
 	case rest == "has quit" || strings.HasPrefix(rest, "has quit ("):
@@ -193,7 +197,7 @@ func xchatEvent(s *state, t time.Time, msg string) (lineResult, string) {
 		target, x := cut(rest[len("has kicked "):], ' ')
 		x, ok := strings.CutPrefix(x, "from ")
 		if !ok || target == "" {
-			return resNoise, ""
+			return resNoise, reasonXchatStatus
 		}
 		_, reason := cut(x, ' ')
 		ev := s.add(archive.KindKick, t, nick)
@@ -203,7 +207,7 @@ func xchatEvent(s *state, t time.Time, msg string) (lineResult, string) {
 	case strings.HasPrefix(rest, "is now known as "):
 		to := stripCodes(rest[len("is now known as "):])
 		if to == "" || strings.IndexByte(to, ' ') >= 0 {
-			return resNoise, ""
+			return resNoise, reasonXchatStatus
 		}
 		ev := s.add(archive.KindNick, t, nick)
 		ev.Target = to
@@ -217,7 +221,7 @@ func xchatEvent(s *state, t time.Time, msg string) (lineResult, string) {
 		text, ok := strings.CutPrefix(x, "is: ") // HexChat
 		if !ok {
 			if text, ok = strings.CutPrefix(x, "is "); !ok { // xchat 2
-				return resNoise, "" // "Topic for #chan set by …"
+				return resNoise, reasonXchatStatus // "Topic for #chan set by …"
 			}
 		}
 		ev := s.add(archive.KindTopic, t, "")
@@ -227,7 +231,7 @@ func xchatEvent(s *state, t time.Time, msg string) (lineResult, string) {
 	case strings.HasPrefix(rest, "sets mode "):
 		m, _ := cut(rest[len("sets mode "):], ' ')
 		if m == "" {
-			return resNoise, ""
+			return resNoise, reasonXchatStatus
 		}
 		ev := s.add(archive.KindMode, t, nick)
 		ev.Text = m
@@ -252,7 +256,7 @@ func xchatEvent(s *state, t time.Time, msg string) (lineResult, string) {
 			return resEvent, ""
 		}
 	}
-	return resNoise, ""
+	return resNoise, reasonXchatStatus
 }
 
 // stripCodes removes mIRC formatting codes from a nick or column; message

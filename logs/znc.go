@@ -35,9 +35,11 @@ func parseZNC(s *state, line string) (lineResult, string) {
 	if x, ok := strings.CutPrefix(body, "*** "); ok {
 		return zncStatus(s, t, x)
 	}
-	if strings.HasPrefix(body, "Connected to IRC") || strings.HasPrefix(body, "Disconnected from IRC") ||
-		strings.HasPrefix(body, "Broadcast: ") {
-		return resNoise, ""
+	if strings.HasPrefix(body, "Connected to IRC") || strings.HasPrefix(body, "Disconnected from IRC") {
+		return resNoise, "ZNC connected or disconnected"
+	}
+	if strings.HasPrefix(body, "Broadcast: ") {
+		return resNoise, "ZNC broadcast"
 	}
 	return parseSpeech(s, t, body)
 }
@@ -122,11 +124,11 @@ func zncStatus(s *state, t time.Time, x string) (lineResult, string) {
 			ev.Flags |= archive.FlagTopicOnJoin
 			return resEvent, ""
 		}
-		return resNoise, ""
+		return resNoise, "a *** line of an unknown kind"
 	}
 	nick, rest := cut(x, ' ')
 	if nick == "" {
-		return resNoise, ""
+		return resNoise, "a *** line without a nick"
 	}
 	switch {
 	case strings.HasPrefix(rest, "is now known as "):
@@ -156,11 +158,15 @@ func zncStatus(s *state, t time.Time, x string) (lineResult, string) {
 		if nick == "Server" {
 			// ZNC's record of the modes the server reported when it
 			// joined (RPL_CHANNELMODEIS has no setter): not a change.
-			return resNoise, ""
+			return resNoise, reasonModesOnJoin
 		}
 		ev := s.add(archive.KindMode, t, nick)
 		ev.Text = strings.TrimRight(rest[len("sets mode: "):], " ")
 		return resEvent, ""
 	}
-	return resNoise, ""
+	return resNoise, "a *** line of an unknown kind"
 }
+
+// reasonModesOnJoin counts ZNC's "*** Server sets mode: +nt": the modes the
+// server reported when ZNC joined, not a change.
+const reasonModesOnJoin = "channel modes reported on join"
