@@ -11,6 +11,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 )
 
 // lineShape classifies the lines of a real file by their shape, as a person
@@ -62,6 +63,21 @@ var realFiles = []realFile{
 	},
 }
 
+// supybotShape is any line Supybot's ChannelLogger writes with its ISO
+// stamps: a message, an action, a notice or a "***" line.
+var supybotShape = shape(`^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d  (<[^ >]+> |\* [^ ]+ |-[^ ]+- |\*\*\* [^ ]+ (has (joined|left|quit IRC)|is now known as|was kicked by|sets mode:|changes topic to)( |$))`, "event")
+
+func init() {
+	realFiles = append(realFiles,
+		realFile{path: "testdata/real-world/supybot-pov/2005-01-08-test1.log", format: "limnoria", opt: Options{Channel: "#pov"},
+			shapes: []lineShape{supybotShape}},
+		realFile{path: "testdata/real-world/supybot-pov/2005-01-09-test2.log", format: "limnoria", opt: Options{Channel: "#pov"},
+			shapes: []lineShape{supybotShape}},
+		realFile{path: "testdata/real-world/supybot-pov/2011-01-16-hybrid-charset.log", format: "limnoria", opt: Options{Channel: "#pov"},
+			shapes: []lineShape{supybotShape}},
+	)
+}
+
 // wantCounts classifies every line of data by the shapes.
 func wantCounts(t *testing.T, data []byte, shapes []lineShape) (lines int64, byClass map[string]int64) {
 	t.Helper()
@@ -74,7 +90,13 @@ func wantCounts(t *testing.T, data []byte, shapes []lineShape) (lines int64, byC
 	for i, l := range strings.Split(text, "\n") {
 		lines++
 		l = strings.TrimSuffix(l, "\r")
-		if strings.Trim(l, " \t") == "" {
+		if !utf8.ValidString(l) {
+			byClass["repaired"]++
+		}
+		if strings.IndexByte(l, 0) >= 0 {
+			byClass["repaired"]++
+		}
+		if strings.Trim(l, " \t\x00") == "" {
 			byClass["blank"]++
 			continue
 		}
@@ -104,7 +126,7 @@ func checkCounts(t *testing.T, c Counts, lines int64, byClass map[string]int64) 
 		t.Errorf("Blank %d + Events %d + Markers %d + NotKept %v + NotUnderstood %v = %d, not Lines %d",
 			c.Blank, c.Events, c.Markers, c.NotKept, c.NotUnderstood, c.Sum(), c.Lines)
 	}
-	got := map[string]int64{"blank": c.Blank, "event": c.Events, "marker": c.Markers}
+	got := map[string]int64{"blank": c.Blank, "event": c.Events, "marker": c.Markers, "repaired": sumOf(c.Repaired)}
 	anyNotKept := byClass["notkept"] > 0
 	for r, n := range c.NotKept {
 		if anyNotKept {

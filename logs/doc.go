@@ -62,8 +62,11 @@
 // Formats lists: "own", "irssi" (the default theme, "HH:MM" or "HH:MM:SS"
 // stamps, "--- Log opened" and "--- Day changed" markers), "weechat" (the
 // logger plugin's tab-separated lines), "znc" (the log module), "limnoria"
-// (the ChannelLogger plugin) and "xchat" (xchat 2 and HexChat). The strings
-// each reader matches were taken from those programs' sources.
+// (the ChannelLogger plugin of Limnoria and of Supybot before it, both of
+// its stamps) and "xchat" (xchat 2 and HexChat). The strings each reader
+// matches were taken from those programs' sources; a line shaped like one of
+// them that the program never writes (a "***" line of Supybot of an unknown
+// kind, say) is not understood rather than guessed at.
 //
 // Formats whose lines carry only a time of day need the date of the first
 // line: from a marker in the file (our header, irssi's "Log opened", xchat's

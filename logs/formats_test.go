@@ -264,6 +264,39 @@ var formatCases = []formatCase{
 		},
 	},
 	{
+		// The rest of what Supybot's ChannelLogger wrote (plugins/ChannelLogger.py,
+		// 2003 to 2004): its kicks always carried "(%s)", even empty, until
+		// September 2003; a server's mode change had an empty nick.
+		name:   "supybot kicks, nicks, topics and modes",
+		format: "limnoria",
+		opt:    Options{Channel: "#pov"},
+		input: `2005-01-09T08:44:07  *** ryzaja_ has joined #pov
+2005-01-09T09:14:04  *** ryzaja_ is now known as ryzaja
+2005-01-09T09:15:00  *** mgedmin changes topic to "Point of View: "quotes" inside"
+2005-01-09T09:15:01  *** mgedmin changes topic to ""
+2005-01-09T09:16:00  *** mgedmin sets mode: +o ryzaja
+2005-01-09T09:16:01  *** mgedmin sets mode: +m 
+2005-01-09T09:16:02  ***  sets mode: +nt 
+2005-01-09T09:16:03  *** irc.pov.lt sets mode: -o+v ryzaja ryzaja
+2005-01-09T09:17:00  *** spammer was kicked by mgedmin (go away (now))
+2005-01-09T09:17:01  *** spammer was kicked by mgedmin ()
+2005-01-09T09:17:02  *** spammer was kicked by mgedmin
+`,
+		want: []string{
+			`01-09 08:44:07 join ryzaja_ ""`,
+			`01-09 09:14:04 nick ryzaja_ >ryzaja ""`,
+			`01-09 09:15:00 topic mgedmin "Point of View: \"quotes\" inside"`,
+			`01-09 09:15:01 topic mgedmin ""`,
+			`01-09 09:16:00 mode mgedmin "+o ryzaja"`,
+			`01-09 09:16:01 mode mgedmin "+m"`,
+			`01-09 09:16:02 mode  "+nt"`,
+			`01-09 09:16:03 mode irc.pov.lt "-o+v ryzaja ryzaja"`,
+			`01-09 09:17:00 kick mgedmin >spammer "go away (now)"`,
+			`01-09 09:17:01 kick mgedmin >spammer ""`,
+			`01-09 09:17:02 kick mgedmin >spammer ""`,
+		},
+	},
+	{
 		name:   "supybot stamps",
 		format: "limnoria",
 		opt:    Options{Channel: "#chan"},

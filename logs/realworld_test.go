@@ -1,0 +1,115 @@
+package logs
+
+import (
+	"os"
+	"strings"
+	"testing"
+)
+
+// The logs under testdata/real-world were written by real programs in real
+// channels and committed to public repositories: testdata/real-world/MANIFEST
+// says where each comes from. TestCountsOfRealFiles accounts for every line
+// of each; the tests here check what a person reads in them.
+
+// readFile reads a file of testdata with the options.
+func readFile(t *testing.T, path string, opt Options) ([]string, *Reader) {
+	t.Helper()
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if opt.FileName == "" {
+		opt.FileName = path
+	}
+	evs, r := readAll(t, string(data), opt)
+	got := make([]string, len(evs))
+	for i, ev := range evs {
+		got[i] = brief(ev)
+	}
+	return got, r
+}
+
+func TestRealSupybot(t *testing.T) {
+	got, r := readFile(t, "testdata/real-world/supybot-pov/2005-01-09-test2.log", Options{Channel: "#pov"})
+	if len(got) != 57 || r.WarningCount() != 0 {
+		t.Fatalf("read %d events and %d warnings, want 57 and none", len(got), r.WarningCount())
+	}
+	for i, want := range map[int]string{
+		0:  `01-09 02:05:04 message Aiste "mgedmin: ayt?"`,
+		16: `01-09 02:23:25 quit ryzaja ""`,
+		24: `01-09 02:28:24 action mgedmin "tried https://www.ivija.com/temporary-location-for-zope3/"`,
+		29: `01-09 07:36:43 join ryzaja ""`,
+		54: `01-09 09:14:04 nick ryzaja_ >ryzaja ""`,
+	} {
+		if got[i] != want {
+			t.Errorf("event %d:\n got  %s\n want %s", i, got[i], want)
+		}
+	}
+	// Lithuanian in UTF-8, as written
+	if want := `01-09 08:52:28 message mgedmin "b4netas visas be ryšio sėdi visą naktį, tad du pov.lt DNSai nepasiekiami, o trečias (nemunas.sc-uni.ktu.lt) kažko grąžina tuščius atsakymus..."`; got[49] != want {
+		t.Errorf("event 49:\n got  %s\n want %s", got[49], want)
+	}
+}
+
+func TestRealWindows1252(t *testing.T) {
+	// Lithuanian "aišku" written by a Windows client in its code page: the
+	// byte 0x9A is "š" in Windows-1252 (and in Windows-1257).
+	got, r := readFile(t, "testdata/real-world/supybot-pov/2011-01-16-hybrid-charset.log", Options{Channel: "#pov"})
+	want := []string{
+		`01-15 20:32:39 message kamiccolo "aišku :)"`,
+		`01-15 20:38:43 action mgedmin "naudoja Ubuntu lietuviškai, ir jo kalendoriuje savaitės prasideda nuo pirmadienių"`,
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("events:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	c := r.Counts()
+	if c.Repaired[reasonCP1252] != 1 || len(c.Repaired) != 1 {
+		t.Errorf("repaired %v, want one line read as Windows-1252", c.Repaired)
+	}
+	if ex := r.Examples(reasonCP1252); len(ex) != 1 || ex[0].Line != 1 {
+		t.Errorf("examples %+v", ex)
+	}
+}
+
+func TestLimnoriaNotUnderstood(t *testing.T) {
+	// Lines shaped like ChannelLogger's "***" lines that it never writes:
+	// not understood, never read as events of a made-up kind or nick.
+	input := "2026-02-02T14:00:00  *** alice <alice!~a@h> has joined #chan\n" +
+		"2026-02-02T14:00:01  *** alice <alice!~a@h> waves at #chan\n" +
+		"2026-02-02T14:00:02  *** alice <alice!~a@h has joined #chan\n" +
+		"2026-02-02T14:00:03  *** alice does something new\n" +
+		"2026-02-02T14:00:04  *** \n" +
+		"2026-02-02T14:00:05  ***  does something\n" +
+		"2026-02-02T14:00:06  *** alice is now known as two words\n" +
+		"2026-02-02T14:00:07  *** alice <alice!~a@h> invited bob to #chan\n" +
+		"2026-02-02T14:00:08  <alice> still here\n"
+	got, r := func() ([]string, *Reader) {
+		evs, r := readAll(t, input, Options{Channel: "#chan", Format: "limnoria"})
+		out := make([]string, len(evs))
+		for i, ev := range evs {
+			out[i] = brief(ev)
+		}
+		return out, r
+	}()
+	want := []string{`02-02 14:00:00 join alice [~a@h] ""`, `02-02 14:00:08 message alice "still here"`}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("events:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	c := r.Counts()
+	wantBad := map[string]int64{reasonLimnoriaUnknown: 3, "a *** line without a nick": 2, "nick change without one new nick": 1}
+	if !equalCounts(c.NotUnderstood, wantBad) || c.NotKept["invite"] != 1 || c.Sum() != 9 {
+		t.Errorf("counts %+v, want not understood %v and one invite", c, wantBad)
+	}
+}
+
+func equalCounts(a, b map[string]int64) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for k, v := range a {
+		if b[k] != v {
+			return false
+		}
+	}
+	return true
+}
