@@ -67,8 +67,18 @@ var realFiles = []realFile{
 // stamps: a message, an action, a notice or a "***" line.
 var supybotShape = shape(`^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d  (<[^ >]+> |\* [^ ]+ |-[^ ]+- |\*\*\* [^ ]+ (has (joined|left|quit IRC)|is now known as|was kicked by|sets mode:|changes topic to)( |$))`, "event")
 
+// zncShapes are the lines of ZNC's log module.
+var zncShapes = []lineShape{
+	shape(`^\[[:0-9]{8}\] \*\*\* Server sets mode: `, "notkept:"+reasonModesOnJoin),
+	shape(`^\[[:0-9]{8}\] (<[^ >]+> |\* [^ ]+ |-[^ ]+- |\*\*\* (Joins|Parts|Quits): |\*\*\* [^ ]+ (is now known as|was kicked by|changes topic to|sets mode:) )`, "event"),
+}
+
 func init() {
 	realFiles = append(realFiles,
+		realFile{path: "testdata/real-world/znc-qtox/#qtox_20160827.log.txt", format: "znc", opt: Options{Channel: "#qtox"},
+			shapes: zncShapes},
+		realFile{path: "testdata/real-world/znc-qtox/#qtox_20161001.log.txt", format: "znc", opt: Options{Channel: "#qtox"},
+			shapes: zncShapes},
 		realFile{path: "testdata/real-world/supybot-pov/2005-01-08-test1.log", format: "limnoria", opt: Options{Channel: "#pov"},
 			shapes: []lineShape{supybotShape}},
 		realFile{path: "testdata/real-world/supybot-pov/2005-01-09-test2.log", format: "limnoria", opt: Options{Channel: "#pov"},

@@ -170,6 +170,7 @@ var formatCases = []formatCase{
 		format: "znc",
 		opt:    Options{Channel: "#chan", FileName: "/var/lib/znc/moddata/log/net/#chan/2026-02-02.log"},
 		input: `[14:00:00] *** Joins: alice (~a@h.example)
+[14:00:01] *** Joins: bob (~b@h) bob_account
 [14:03:11] <alice> hi
 [14:03:15] * alice waves
 [14:03:20] -bob- a notice
@@ -187,6 +188,7 @@ var formatCases = []formatCase{
 `,
 		want: []string{
 			`02-02 14:00:00 join alice [~a@h.example] ""`,
+			`02-02 14:00:01 join bob [~b@h] acct=bob_account ""`,
 			`02-02 14:03:11 message alice "hi"`,
 			`02-02 14:03:15 action alice "waves"`,
 			`02-02 14:03:20 notice bob "a notice"`,

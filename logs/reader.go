@@ -602,6 +602,10 @@ func (r *Reader) readRaw() (rawLine, error) {
 // Detect names the format of a log from its first lines: the format that
 // understands the most of them. ok is false when none understands at least
 // half of the non-blank lines and at least one event or marker.
+//
+// Our own format and ZNC's write messages, actions and notices alike
+// ("[14:03:11] <alice> hi"); our own always starts with its header. Lines
+// that both read as well are ZNC's unless our header is among them.
 func Detect(lines []string) (format string, ok bool) {
 	nonBlank := 0
 	for _, l := range lines {
@@ -612,11 +616,11 @@ func Detect(lines []string) (format string, ok bool) {
 	if nonBlank == 0 {
 		return "", false
 	}
-	best, bestScore := "", 0
+	best, bestScore, bestRank := "", 0, 0
 	for _, f := range formats {
 		st := state{clk: newClock(time.UTC), channel: "#detect", network: "detect"}
 		st.clk.setDate(2000, 1, 1)
-		score, solid := 0, 0
+		score, solid, markers := 0, 0, 0
 		for _, l := range lines {
 			if isBlank(l) {
 				continue
@@ -629,9 +633,22 @@ func Detect(lines []string) (format string, ok bool) {
 			if res == resEvent || res == resMarker {
 				solid++
 			}
+			if res == resMarker {
+				markers++
+			}
 		}
-		if solid > 0 && score > bestScore {
-			best, bestScore = f.name, score
+		// Ties go to the format listed first, but for our own: ahead with
+		// its header, behind without.
+		rank := 2 * score
+		if f.name == "own" {
+			if markers > 0 {
+				rank++
+			} else {
+				rank--
+			}
+		}
+		if solid > 0 && rank > bestRank {
+			best, bestScore, bestRank = f.name, score, rank
 		}
 	}
 	if best == "" || 2*bestScore < nonBlank {

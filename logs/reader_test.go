@@ -31,6 +31,8 @@ func TestDetect(t *testing.T) {
 		{"irssi with seconds", []string{"14:03:11 <@alice> hi", "14:03:12  * bob waves"}, "irssi"},
 		{"znc status lines", []string{"[14:03:11] <alice> hi", "[14:03:12] *** Joins: bob (~b@h)"}, "znc"},
 		{"our status lines", []string{"[14:03:11] <alice> hi", "[14:03:12] -!- bob has joined #c"}, "own"},
+		{"messages alone are ZNC's", []string{"[14:03:11] <alice> hi", "[14:03:12] * bob waves", "[14:03:13] -carol- notice"}, "znc"},
+		{"messages after our header", []string{"--- IRC logs for Monday, February 02, 2026", "--- #c (times are UTC)", "[14:03:11] <alice> hi"}, "own"},
 		{"our header alone", []string{"--- IRC logs for Monday, February 02, 2026", "--- #c (times are UTC)"}, "own"},
 		{"weechat", []string{"2026-02-02 14:03:11\talice\thi"}, "weechat"},
 		{"limnoria", []string{"2026-02-02T14:03:11  <alice> hi"}, "limnoria"},

@@ -1,7 +1,9 @@
 package logs
 
 import (
+	"maps"
 	"os"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -112,4 +114,72 @@ func equalCounts(a, b map[string]int64) bool {
 		}
 	}
 	return true
+}
+
+func TestRealZNCMessagesFirst(t *testing.T) {
+	// 137 messages and a notice before the first join: as many lines as our
+	// own format would read too, but our own starts with its header.
+	path := "testdata/real-world/znc-qtox/#qtox_20161001.log.txt"
+	got, r := readFile(t, path, Options{Channel: "#qtox"})
+	if r.Format() != "znc" {
+		t.Fatalf("read as %s, want znc", r.Format())
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimSuffix(string(data), "\n"), "\n")
+	first := slices.IndexFunc(lines, func(l string) bool { return strings.HasPrefix(l[11:], "*** ") })
+	if first < 60 {
+		t.Fatalf("the first *** line is line %d: the file no longer tests this", first+1)
+	}
+	if len(got) != len(lines) || r.Skipped() != 0 {
+		t.Errorf("read %d events from %d lines, skipped %d", len(got), len(lines), r.Skipped())
+	}
+	for i, want := range map[int]string{
+		0:     `10-01 21:50:31 message sudden6 "hi, everybody"`,
+		first: `10-01 23:21:34 join Diadlo [~diadlo@ ] ""`,
+		152:   `10-01 23:35:20 notice qtox-git-spam "[qTox] sudden6 opened pull request #3763: [TEST]feat(travis): speedup build (master...speedup_travis) https://git.io/vPqOW"`,
+	} {
+		if got[i] != want {
+			t.Errorf("event %d:\n got  %s\n want %s", i, got[i], want)
+		}
+	}
+}
+
+func TestRealZNC(t *testing.T) {
+	got, r := readFile(t, "testdata/real-world/znc-qtox/#qtox_20160827.log.txt", Options{Channel: "#qtox"})
+	if r.Format() != "znc" || r.WarningCount() != 0 || r.Skipped() != 0 {
+		t.Fatalf("format %s, %d warnings, %d skipped", r.Format(), r.WarningCount(), r.Skipped())
+	}
+	kinds := map[string]int{}
+	for _, g := range got {
+		kinds[strings.Fields(g)[2]]++
+	}
+	// counted by hand: grep -c on the file for each kind of line
+	want := map[string]int{"message": 46, "notice": 2, "join": 46, "quit": 42, "nick": 2, "mode": 2, "topic": 2}
+	if !maps.Equal(kinds, want) {
+		t.Errorf("kinds %v, want %v", kinds, want)
+	}
+}
+
+func TestZNCNotUnderstood(t *testing.T) {
+	// Lines ZNC never writes: not understood, and never a notice from "!".
+	input := "[14:00:00] <alice> hi\n" +
+		"[14:00:01] -!- bob has joined #c\n" +
+		"[14:00:02] *** bob does something new\n" +
+		"[14:00:03] ***  sets mode: +nt\n" +
+		"[14:00:04] *** Topic for #c was lost\n" +
+		"[14:00:05] *** recording gap: nothing was recorded from 13:00:00 to 14:00:05\n" +
+		"[14:00:06] Broadcast: ZNC restarts\n" +
+		"[14:00:07] <alice> bye\n"
+	evs, r := readAll(t, input, Options{Channel: "#c", Format: "znc", FileName: "2026-02-02.log"})
+	if len(evs) != 2 {
+		t.Errorf("read %d events, want 2", len(evs))
+	}
+	c := r.Counts()
+	want := map[string]int64{"notice without a nick": 1, "a *** line of an unknown kind": 1, "a *** line without a nick": 1, "topic line without its text": 1}
+	if !equalCounts(c.NotUnderstood, want) || c.NotKept["ZNC broadcast"] != 1 || c.NotKept["recording gap (written by proceedings)"] != 1 || c.Sum() != 8 {
+		t.Errorf("counts %+v, want not understood %v", c, want)
+	}
 }
