@@ -384,6 +384,35 @@ var formatCases = []formatCase{
 		skipped: 1,
 	},
 	{
+		// What HexChat writes in a channel's tab that was not said in the
+		// channel (src/common/textevents.in, inbound.c): not kept.
+		name:   "hexchat notices and private lines",
+		format: "xchat",
+		opt:    Options{Channel: "#chan"},
+		input: "**** BEGIN LOGGING AT Mon Feb  2 14:00:00 2026\n\n" +
+			"Feb 02 14:00:00 *\tNow talking on #chan\n" +
+			"Feb 02 14:00:00 -ChanServ-\t[#chan] Welcome to #chan, read the rules\n" +
+			"Feb 02 14:00:01 -NickServ-\tThis nickname is registered.\n" +
+			"Feb 02 14:00:02 *\t*** Looking up your hostname...\n" +
+			"Feb 02 14:00:03 *\tirc.example.net is now your displayed host\n" +
+			"Feb 02 14:00:04 -bob/#chan-\ta channel notice\n" +
+			"Feb 02 14:00:05 -bob/@#chan-\tto the operators\n" +
+			"Feb 02 14:00:06 -oper/Wallops-\twallops text\n" +
+			"Feb 02 14:00:07 ->bob<-\tmy private notice\n" +
+			"Feb 02 14:00:08 >bob<\tmy private message\n" +
+			"Feb 02 14:00:09 *bob*\ta private message to me\n" +
+			"Feb 02 14:00:10 **\tbob waves privately **\n" +
+			"Feb 02 14:00:11 *\t- a line of the MOTD\n" +
+			"Feb 02 14:00:12 *\talice waves\n" +
+			"Feb 02 14:00:13 -carol/&local-\ta notice to a local channel\n",
+		want: []string{
+			`02-02 14:00:04 notice bob "a channel notice"`,
+			`02-02 14:00:12 action alice "waves"`,
+			`02-02 14:00:13 notice carol "a notice to a local channel"`,
+		},
+		skipped: 12,
+	},
+	{
 		name:   "own format by hand",
 		format: "own",
 		opt:    Options{Location: time.UTC},

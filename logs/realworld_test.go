@@ -183,3 +183,37 @@ func TestZNCNotUnderstood(t *testing.T) {
 		t.Errorf("counts %+v, want not understood %v", c, want)
 	}
 }
+
+func TestXchatNotKept(t *testing.T) {
+	var hexchat *formatCase
+	for i := range formatCases {
+		if formatCases[i].name == "hexchat notices and private lines" {
+			hexchat = &formatCases[i]
+		}
+	}
+	if hexchat == nil {
+		t.Fatal("no hexchat case")
+	}
+	_, r := readAll(t, hexchat.input, hexchat.opt)
+	c := r.Counts()
+	want := map[string]int64{
+		reasonXchatStatus: 1, reasonPrivateNotice: 3, "server notice": 3, "notice to the channel's operators": 1,
+		"wallops": 1, reasonPrivate: 3,
+	}
+	if !equalCounts(c.NotKept, want) || c.Markers != 1 || c.Blank != 1 || c.Events != 3 || c.Sum() != c.Lines {
+		t.Errorf("counts %+v\nwant not kept %v", c, want)
+	}
+	if ex := r.Examples(reasonPrivateNotice); len(ex) != 3 || !strings.HasPrefix(ex[0].Text, "Feb 02 14:00:00 -ChanServ-") {
+		t.Errorf("examples of private notices: %+v", ex)
+	}
+	// Lines of no kind HexChat writes are not understood.
+	_, r = readAll(t, "**** BEGIN LOGGING AT Mon Feb  2 14:00:00 2026\n"+
+		"Feb 02 14:00:00 [alice]\thi\n"+
+		"Feb 02 14:00:01 -/#chan-\tno nick\n"+
+		"Feb 02 14:00:02 -bob/-\tno target\n"+
+		"**** SOMETHING ELSE\n", Options{Channel: "#chan", Format: "xchat"})
+	want = map[string]int64{"a line of an unknown kind": 1, "notice without a nick": 1, "notice without its target": 1, "a **** line of an unknown kind": 1}
+	if c := r.Counts(); !equalCounts(c.NotUnderstood, want) {
+		t.Errorf("counts %+v, want not understood %v", c, want)
+	}
+}
