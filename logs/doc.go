@@ -76,7 +76,11 @@
 // "BEGIN LOGGING"), else Options.Date, else a date in the file name
 // (YYYY-MM-DD or YYYYMMDD). A time that jumps back by more than twelve hours
 // starts the next day; smaller backward steps are kept (clock corrections,
-// the repeated hour when summer time ends).
+// the repeated hour when summer time ends, read as the earliest instant not
+// before the line above). A time the clocks skipped when summer time starts
+// (01:30 in London on its last Sunday of March) is read with the offset of
+// after the change, and never before the line above it: the file's order
+// holds.
 //
 // The reader streams: memory stays bounded whatever the size of the file.
 // Every event read carries archive.FlagImported and a UTC time. CRLF line

@@ -26,6 +26,7 @@ func FuzzReader(f *testing.F) {
 	f.Add(uint8(2), []byte("--- Day changed Tue Feb 03 2026\n00:01 -!- Netsplit a <-> b quits: , ,@,x\n"))
 	f.Add(uint8(3), []byte("2026-02-02 14:09:00\t--\talice has changed topic for #c from \"\" to \"\n"))
 	f.Add(uint8(6), []byte("**** BEGIN LOGGING AT Thu Dec 31 23:00:00 2026\nJan 01 00:00:01 *\t\x03\x02 has quit (x)\n"))
+	f.Add(uint8(2), []byte("--- Log opened Sun Mar 29 00:00:00 2026\n00:59:59 < a> 1\n01:30:00 < a> 2\n02:10 < a> 3\n"))
 	f.Add(uint8(1), []byte("--- IRC logs for Sunday, October 25, 2026\n--- #c (times are Europe/London)\n[01:30:00] -!- recording gap: nothing was recorded from 2026-10-24 01:30:00 to 01:30:00\n"))
 
 	london, err := time.LoadLocation("Europe/London")

@@ -290,12 +290,53 @@ func TestSummerTimeEnds(t *testing.T) {
 			t.Errorf("event %d (%s) at %s UTC, want %s", i, ev.Text, got, want[i])
 		}
 	}
-	// and in spring, 01:30 does not exist in London: it is read as 01:30 GMT
-	evs, _ = readAll(t, "--- Log opened Sun Mar 29 00:00:00 2026\n00:59:59 < a> 1\n01:30:00 < a> 2\n02:30:00 < a> 3\n",
+}
+
+func TestSummerTimeStarts(t *testing.T) {
+	// When the clocks go forward, the skipped wall-clock times (01:00 to
+	// 01:59 in London on 29 March 2026, 02:00 to 02:59 in New York on 8
+	// March 2026) are read so that the file's order holds: not after the
+	// lines that follow, never before the one before.
+	for _, tc := range []struct {
+		name, zone, day string
+		lines, want     []string // local times, UTC times
+	}{
+		{"London", "Europe/London", "Sun Mar 29",
+			[]string{"00:59:59", "01:30:00", "02:10:00"}, []string{"00:59:59", "00:59:59", "01:10:00"}},
+		{"London, earlier line", "Europe/London", "Sun Mar 29",
+			[]string{"00:10:00", "01:30:00", "01:45:00", "02:10:00"}, []string{"00:10:00", "00:30:00", "00:45:00", "01:10:00"}},
+		{"London, first line in the gap", "Europe/London", "Sun Mar 29",
+			[]string{"01:30:00", "02:00:00"}, []string{"00:30:00", "01:00:00"}},
+		{"New York", "America/New_York", "Sun Mar 08",
+			[]string{"01:50:00", "02:30:00", "03:10:00"}, []string{"06:50:00", "06:50:00", "07:10:00"}},
+		{"New York, earlier line", "America/New_York", "Sun Mar 08",
+			[]string{"01:10:00", "02:30:00", "02:59:59", "03:00:00"}, []string{"06:10:00", "06:30:00", "06:59:59", "07:00:00"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			input := "--- Log opened " + tc.day + " 00:00:00 2026\n"
+			for i, l := range tc.lines {
+				input += fmt.Sprintf("%s < a> %d\n", l, i)
+			}
+			evs, _ := readAll(t, input, Options{Channel: "#c", Location: mustZone(t, tc.zone)})
+			if len(evs) != len(tc.want) {
+				t.Fatalf("read %d events, want %d", len(evs), len(tc.want))
+			}
+			for i, ev := range evs {
+				if got := ev.Time.Format("15:04:05"); got != tc.want[i] {
+					t.Errorf("line %s read as %s UTC, want %s", tc.lines[i], got, tc.want[i])
+				}
+				if i > 0 && ev.Time.Before(evs[i-1].Time) {
+					t.Errorf("line %s goes back before the line before", tc.lines[i])
+				}
+			}
+		})
+	}
+	// The same in the formats with full dates (Limnoria, and its Supybot stamps).
+	evs, _ := readAll(t, "2026-03-29T00:59:00  <a> 1\n2026-03-29T01:30:00  <a> 2\n[29-Mar-2026 02:10:00]  <a> 3\n",
 		Options{Channel: "#c", Location: mustZone(t, "Europe/London")})
-	for i, want := range []string{"00:59:59", "01:30:00", "01:30:00"} {
+	for i, want := range []string{"00:59:00", "00:59:00", "01:10:00"} {
 		if got := evs[i].Time.Format("15:04:05"); got != want {
-			t.Errorf("spring event %d at %s UTC, want %s", i, got, want)
+			t.Errorf("limnoria line %d at %s UTC, want %s", i+1, got, want)
 		}
 	}
 }
