@@ -111,9 +111,28 @@
 // first line that is not understood; lines not kept and repaired lines are
 // only counted.
 //
-// A line that is not valid UTF-8 is decoded as Windows-1252 (a superset of
-// Latin-1) and counted under "not UTF-8: read as Windows-1252 (pass
-// --encoding if it is another)".
+// # Encodings
+//
+// Text is UTF-8 unless Options.Encoding names another encoding (a WHATWG
+// label or an IANA name, checked by ParseEncoding: "shift_jis",
+// "iso-2022-jp", "euc-jp", "gb18030", "big5", "euc-kr", "koi8-r",
+// "windows-1251", "iso-8859-2"…). With one, every line is decoded from it,
+// even a line that would read as UTF-8; a line with bytes beyond ASCII is
+// counted as repaired, "read as shift_jis (--encoding)", or "not valid
+// shift_jis: bytes replaced with U+FFFD" when some bytes are not of it.
+//
+// Without one, a line that is not valid UTF-8 is read as Windows-1252 (a
+// superset of Latin-1), the usual encoding of old western logs, and counted
+// under "not UTF-8: read as Windows-1252 (pass --encoding if it is
+// another)". When most of the first 200 such lines of a file look like
+// another encoding, the reason says so, and they are read as Windows-1252
+// all the same: runs of bytes beyond ASCII that read as common CJK
+// characters (and, for Shift_JIS, kana) give "not UTF-8, and the bytes look
+// like a CJK encoding (valid as shift_jis)…"; whole words of bytes in 0xC0
+// to 0xFF give "…look like a non-Latin single-byte encoding (such as
+// windows-1251 or koi8-r)…". A line that is UTF-8 but for a character cut
+// at its end (an IRC server cuts at 512 bytes) keeps its text, the cut
+// character replaced with U+FFFD.
 //
 // # Writing other formats
 //

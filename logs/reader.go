@@ -13,7 +13,14 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"golang.org/x/text/encoding"
 	"golang.org/x/text/encoding/charmap"
+	"golang.org/x/text/encoding/htmlindex"
+	"golang.org/x/text/encoding/ianaindex"
+	"golang.org/x/text/encoding/japanese"
+	"golang.org/x/text/encoding/korean"
+	"golang.org/x/text/encoding/simplifiedchinese"
+	"golang.org/x/text/encoding/traditionalchinese"
 
 	"proceedings/archive"
 )
@@ -47,6 +54,11 @@ type Options struct {
 	Strict bool
 	// FileName names the file in messages, and may carry its date.
 	FileName string
+	// Encoding names the encoding of the file's text, as ParseEncoding
+	// accepts it ("shift_jis", "koi8-r", "windows-1251"…); every line is
+	// decoded from it. Empty means UTF-8, with each line that is not valid
+	// UTF-8 decoded as Windows-1252.
+	Encoding string
 }
 
 // Warning is a line that was not understood, not kept or repaired.
@@ -109,6 +121,14 @@ const (
 	reasonTooLong    = "line longer than 1 MiB (not read)"
 	reasonNUL        = "NUL bytes removed"
 	reasonCP1252     = "not UTF-8: read as Windows-1252 (pass --encoding if it is another)"
+	reasonCutUTF8    = "UTF-8 cut inside its last character: that character replaced with U+FFFD"
+	// reasonNotUTF8 stands, while a file is read, for the lines read as
+	// Windows-1252; notUTF8Reason says which reason they are counted under.
+	reasonNotUTF8 = "not UTF-8"
+	// The reasons for a file whose lines that are not UTF-8 look like
+	// another encoding: they are read as Windows-1252 all the same.
+	reasonLooksCJK        = "not UTF-8, and the bytes look like a CJK encoding (valid as %s): read as Windows-1252, so the text is garbled (pass --encoding)"
+	reasonLooksSingleByte = "not UTF-8, and the bytes look like a non-Latin single-byte encoding (such as windows-1251 or koi8-r): read as Windows-1252, so the text is garbled (pass --encoding)"
 )
 
 // Counts account for every line of a file: each line read is counted once
@@ -218,6 +238,9 @@ type Reader struct {
 	examples map[string][]Warning // the first lines of each reason
 	warnings []Warning
 	nWarn    int
+
+	enc   *textEncoding // Options.Encoding, nil for UTF-8 with Windows-1252
+	guess encodingGuess // what the lines that are not UTF-8 look like
 }
 
 // rawLine is one line as read, decoded to UTF-8.
@@ -237,6 +260,13 @@ func NewReader(r io.Reader, opt Options) (*Reader, error) {
 		opt.Location = time.UTC
 	}
 	rd := &Reader{br: bufio.NewReaderSize(r, 64<<10), opt: opt}
+	if opt.Encoding != "" {
+		enc, err := lookupEncoding(opt.Encoding)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", rd.name(), err)
+		}
+		rd.enc = enc
+	}
 	for len(rd.pending) < sniffLines {
 		l, err := rd.readRaw()
 		if err == io.EOF {
@@ -366,19 +396,38 @@ func (r *Reader) Counts() Counts {
 	c.NotKept = maps.Clone(c.NotKept)
 	c.NotUnderstood = maps.Clone(c.NotUnderstood)
 	c.Repaired = maps.Clone(c.Repaired)
+	if n, ok := c.Repaired[reasonNotUTF8]; ok {
+		delete(c.Repaired, reasonNotUTF8)
+		c.Repaired[r.guess.reason()] += n
+	}
 	return c
 }
 
 // Examples returns the first three lines counted under reason, whether
 // NotKept, NotUnderstood or Repaired.
 func (r *Reader) Examples(reason string) []Warning {
+	if _, ok := r.counts.Repaired[reasonNotUTF8]; ok && reason == r.guess.reason() {
+		return r.resolve(r.examples[reasonNotUTF8])
+	}
 	return slices.Clone(r.examples[reason])
+}
+
+// resolve returns a copy of ws with the reason of the lines read as
+// Windows-1252 spelt out.
+func (r *Reader) resolve(ws []Warning) []Warning {
+	out := slices.Clone(ws)
+	for i := range out {
+		if out[i].Reason == reasonNotUTF8 {
+			out[i].Reason = r.guess.reason()
+		}
+	}
+	return out
 }
 
 // Warnings returns the first 100 lines that were not understood or were
 // repaired (one Warning per reason a line has); WarningCount counts them
 // all. Counts and Examples say more.
-func (r *Reader) Warnings() []Warning { return r.warnings }
+func (r *Reader) Warnings() []Warning { return r.resolve(r.warnings) }
 
 // WarningCount returns how many warnings the file gave so far.
 func (r *Reader) WarningCount() int { return r.nWarn }
@@ -582,21 +631,275 @@ func (r *Reader) readRaw() (rawLine, error) {
 		b = bytes.ReplaceAll(b, []byte{0}, nil)
 		l.nul = true
 	}
-	if utf8.Valid(b) {
+	switch {
+	case tooLong:
+		l.text = clip(strings.ToValidUTF8(string(b), "\uFFFD"))
+	case r.enc != nil:
+		l.text, l.recoded = r.enc.decode(b)
+	case utf8.Valid(b):
 		l.text = string(b)
-	} else {
+	default:
+		if k := cutUTF8(b); k > 0 {
+			l.text, l.recoded = string(b[:len(b)-k])+"\uFFFD", reasonCutUTF8
+			break
+		}
+		r.guess.add(b)
 		s, derr := cp1252.NewDecoder().Bytes(b)
 		if derr != nil {
 			l.text = strings.ToValidUTF8(string(b), "\uFFFD")
 		} else {
 			l.text = string(s)
 		}
-		l.recoded = reasonCP1252
-	}
-	if tooLong {
-		l.text = clip(l.text)
+		l.recoded = reasonNotUTF8
 	}
 	return l, nil
+}
+
+// cutUTF8 returns the length of the incomplete character that ends b when
+// the rest of b is valid UTF-8 with at least one character beyond ASCII (a
+// line an IRC server cut at 512 bytes), else 0.
+func cutUTF8(b []byte) int {
+	for k := 1; k <= 3 && k < len(b); k++ {
+		i := len(b) - k
+		if !utf8.RuneStart(b[i]) {
+			continue
+		}
+		if utf8.FullRune(b[i:]) || b[i] < 0xc2 || b[i] > 0xf4 || !utf8.Valid(b[:i]) {
+			return 0
+		}
+		for _, c := range b[:i] {
+			if c >= 0x80 {
+				return k
+			}
+		}
+		return 0
+	}
+	return 0
+}
+
+// textEncoding is the encoding Options.Encoding names.
+type textEncoding struct {
+	name     string
+	dec      *encoding.Decoder
+	utf8     bool   // UTF-8 itself: invalid bytes become U+FFFD
+	asRead   string // the reason of a line decoded from it
+	replaced string // the reason of a line with bytes invalid in it
+}
+
+// encodingExamples are names to show when a name is not known.
+const encodingExamples = "shift_jis, euc-jp, iso-2022-jp, gb18030, big5, euc-kr, koi8-r, windows-1251, iso-8859-2, windows-1252 or utf-8"
+
+// ParseEncoding checks the name of a text encoding for Options.Encoding and
+// returns its canonical name: a WHATWG label ("sjis", "latin2", "cp1251"…,
+// https://encoding.spec.whatwg.org) or an IANA name. The error says which
+// names are understood. UTF-16 and the encodings the WHATWG maps to
+// "replacement" are refused: their lines cannot be read one by one.
+func ParseEncoding(name string) (string, error) {
+	enc, err := lookupEncoding(name)
+	if err != nil {
+		return "", err
+	}
+	return enc.name, nil
+}
+
+func lookupEncoding(name string) (*textEncoding, error) {
+	label := strings.ToLower(strings.TrimSpace(name))
+	enc, err := htmlindex.Get(label)
+	canon := ""
+	if err == nil {
+		canon, err = htmlindex.Name(enc)
+	} else if e, ierr := ianaindex.IANA.Encoding(label); ierr == nil && e != nil {
+		enc, err = e, nil
+		if canon, err = htmlindex.Name(e); err != nil {
+			canon, err = ianaindex.IANA.Name(e)
+			canon = strings.ToLower(canon)
+		}
+	}
+	if err != nil || enc == nil || canon == "" {
+		return nil, fmt.Errorf("unknown text encoding %q: give a name such as %s", name, encodingExamples)
+	}
+	switch canon {
+	case "utf-16be", "utf-16le", "replacement":
+		return nil, fmt.Errorf("text encoding %q (%s) cannot be read line by line: give one such as %s", name, canon, encodingExamples)
+	}
+	return &textEncoding{
+		name:     canon,
+		dec:      enc.NewDecoder(),
+		utf8:     canon == "utf-8",
+		asRead:   "read as " + canon + " (--encoding)",
+		replaced: "not valid " + canon + ": bytes replaced with U+FFFD",
+	}, nil
+}
+
+// decode returns the text of a line and the reason of its repair, if any.
+// Lines of ASCII but ESC (which ISO-2022-JP uses to switch) read the same in
+// every encoding it accepts.
+func (e *textEncoding) decode(b []byte) (string, string) {
+	if e.utf8 {
+		if utf8.Valid(b) {
+			return string(b), ""
+		}
+		return strings.ToValidUTF8(string(b), "\uFFFD"), e.replaced
+	}
+	ascii := true
+	for _, c := range b {
+		if c >= 0x80 || c == 0x1b {
+			ascii = false
+			break
+		}
+	}
+	if ascii {
+		return string(b), ""
+	}
+	out, err := e.dec.Bytes(b)
+	if err != nil || !utf8.Valid(out) {
+		return strings.ToValidUTF8(string(out), "\uFFFD"), e.replaced
+	}
+	if bytes.Contains(out, []byte("\uFFFD")) {
+		return string(out), e.replaced
+	}
+	return string(out), e.asRead
+}
+
+// encodingGuess looks at the first lines of a file that are not UTF-8 to
+// say, in the reason they are counted under, what they look like: a CJK
+// multibyte encoding, a non-Latin single-byte one, or Windows-1252 indeed.
+type encodingGuess struct {
+	lines   int                    // lines looked at
+	decided int                    // of which with enough bytes beyond ASCII to tell
+	cjk     int                    // of which looking like a CJK encoding
+	single  int                    // of which looking like a non-Latin single-byte encoding
+	valid   [len(cjkEncodings)]int // CJK-looking lines that read well in each
+}
+
+const guessLines = 200 // lines looked at; the rest are taken to be alike
+
+var cjkEncodings = [...]struct {
+	name string
+	enc  encoding.Encoding
+}{
+	{"shift_jis", japanese.ShiftJIS},
+	{"euc-jp", japanese.EUCJP},
+	{"gb18030", simplifiedchinese.GB18030},
+	{"big5", traditionalchinese.Big5},
+	{"euc-kr", korean.EUCKR},
+}
+
+// add looks at one line that is not UTF-8.
+//
+// Western text in Windows-1252 has its bytes beyond ASCII alone or in pairs
+// between ASCII letters ("café", "Grüße"). Text in a single-byte encoding of
+// another alphabet (windows-1251, koi8-r, iso-8859-7…) has whole words of
+// them, nearly all in 0xC0 to 0xFF. Text in a CJK encoding has runs of them
+// with many in 0x80 to 0xBF (or, in Shift_JIS, kana), and reads as common
+// CJK characters in at least one CJK encoding.
+func (g *encodingGuess) add(b []byte) {
+	if g.lines == guessLines {
+		return
+	}
+	g.lines++
+	high, low, inRuns, run, odd := 0, 0, 0, 0, false
+	for i := 0; i <= len(b); i++ {
+		if i < len(b) && b[i] >= 0x80 {
+			high++
+			if b[i] < 0xc0 {
+				low++
+			}
+			run++
+			continue
+		}
+		if run >= 3 {
+			inRuns += run
+		}
+		odd = odd || run%2 == 1
+		run = 0
+	}
+	if high < 4 {
+		return
+	}
+	g.decided++
+	// Runs of bytes beyond ASCII are words of another alphabet or CJK text;
+	// runs all of even length, or with many bytes below 0xC0, are CJK.
+	runs := 10*inRuns >= 6*high
+	var valid, withKana [len(cjkEncodings)]bool
+	anyKana := false
+	for i, ce := range cjkEncodings {
+		out, err := ce.enc.NewDecoder().Bytes(b)
+		if err != nil {
+			continue
+		}
+		common, other, kana := cjkRunes(out)
+		if other < 0 || 10*common < 9*(common+other) || common < 2 {
+			continue
+		}
+		valid[i], withKana[i] = true, kana >= 2
+		anyKana = anyKana || withKana[i]
+	}
+	if anyKana { // Japanese: the encodings that read kana in it
+		valid = withKana
+	}
+	anyValid := slices.Contains(valid[:], true)
+	switch {
+	case anyValid && (runs && (!odd || 5*low >= high) || withKana[0]):
+		g.cjk++
+		for i, v := range valid {
+			if v {
+				g.valid[i]++
+			}
+		}
+	case runs && 10*low < high:
+		g.single++
+	}
+}
+
+// cjkRunes counts the characters beyond ASCII of s: those common in CJK text
+// (kana, ideographs, Hangul, CJK punctuation and full-width forms), of
+// which kana, and the others; other is -1 when s has a U+FFFD (bytes that
+// were not valid in the encoding).
+func cjkRunes(s []byte) (common, other, kana int) {
+	for _, r := range string(s) {
+		switch {
+		case r == utf8.RuneError:
+			return 0, -1, 0
+		case r < 0x80:
+		case r >= 0x3041 && r <= 0x30ff:
+			common++
+			kana++
+		case r >= 0x3000 && r <= 0x303f, r >= 0x4e00 && r <= 0x9fff, r >= 0xac00 && r <= 0xd7a3, r >= 0xff01 && r <= 0xff5e:
+			common++
+		default:
+			other++
+		}
+	}
+	return common, other, kana
+}
+
+// reason is the reason the lines read as Windows-1252 are counted under:
+// one that names another encoding when most of the lines looked at look
+// like one.
+func (g *encodingGuess) reason() string {
+	switch {
+	case g.decided == 0:
+		return reasonCP1252
+	case 2*g.cjk > g.decided:
+		var names []string
+		for i, ce := range cjkEncodings {
+			if 10*g.valid[i] >= 9*g.cjk {
+				names = append(names, ce.name)
+			}
+		}
+		if len(names) == 0 { // lines of several
+			for i, ce := range cjkEncodings {
+				if g.valid[i] > 0 {
+					names = append(names, ce.name)
+				}
+			}
+		}
+		return fmt.Sprintf(reasonLooksCJK, strings.Join(names, ", "))
+	case 2*g.single > g.decided:
+		return reasonLooksSingleByte
+	}
+	return reasonCP1252
 }
 
 // Detect names the format of a log from its first lines: the format that
