@@ -71,10 +71,11 @@
 // that the program never writes (a "***" line of an unknown kind, say) is
 // not understood rather than guessed at.
 //
-// Formats whose lines carry only a time of day need the date of the first
-// line: from a marker in the file (our header, irssi's "Log opened", xchat's
-// "BEGIN LOGGING"), else Options.Date, else a date in the file name
-// (YYYY-MM-DD or YYYYMMDD). A time that jumps back by more than twelve hours
+// Formats whose lines carry only a time of day (or no year) need the date of
+// the first line: from a marker in the file (our header, irssi's "Log
+// opened" and "Day changed", xchat's "BEGIN LOGGING"; ZNC writes none), else
+// Options.Date (--date), else a date in the file name (YYYY-MM-DD or
+// YYYYMMDD). Without any, NewReader's error names all three. A time that jumps back by more than twelve hours
 // starts the next day; smaller backward steps are kept (clock corrections,
 // the repeated hour when summer time ends, read as the earliest instant not
 // before the line above). A time the clocks skipped when summer time starts

@@ -108,7 +108,7 @@ const (
 
 // Reasons shared by the parsers.
 const (
-	reasonNoDate    = "no date is known for this line (pass the date, or put YYYY-MM-DD in the file name)"
+	reasonNoDate    = "no date is known for this line (no date marker before it, no --date, no YYYY-MM-DD or YYYYMMDD in the file name)"
 	reasonNoChannel = "no channel is known for this line (pass the channel name)"
 	reasonBadTime   = "the line does not start with a time stamp of this format"
 	// reasonNotKept counts a resNoise a parser gave without a reason.
@@ -173,17 +173,18 @@ func sumOf(m map[string]int64) int64 {
 type formatSpec struct {
 	name      string
 	parse     func(s *state, line string) (lineResult, string)
-	needsDate bool // lines carry only a time of day (or no year)
-	header    bool // the file can name its channel
+	needsDate bool   // lines carry only a time of day (or no year)
+	marker    string // the line that dates the lines after it, if the format has one
+	header    bool   // the file can name its channel
 }
 
 var formats = []*formatSpec{
-	{name: "own", parse: parseOwn, needsDate: true, header: true},
-	{name: "irssi", parse: parseIrssi, needsDate: true},
+	{name: "own", parse: parseOwn, needsDate: true, header: true, marker: `its header, "--- IRC logs for Monday, February 02, 2026"`},
+	{name: "irssi", parse: parseIrssi, needsDate: true, marker: `"--- Log opened Mon Feb 02 14:00:00 2026" or "--- Day changed Tue Feb 03 2026"`},
 	{name: "weechat", parse: parseWeechat},
 	{name: "znc", parse: parseZNC, needsDate: true},
 	{name: "limnoria", parse: parseLimnoria},
-	{name: "xchat", parse: parseXchat, needsDate: true},
+	{name: "xchat", parse: parseXchat, needsDate: true, marker: `"**** BEGIN LOGGING AT Mon Feb  2 14:00:00 2026"`},
 }
 
 func formatByName(name string) *formatSpec {
@@ -347,8 +348,16 @@ func (r *Reader) dryRun(lines []string) error {
 		}
 		switch reason {
 		case reasonNoDate:
-			return fmt.Errorf("%s: line %d: cannot tell the date of this %s log: its lines carry only times; pass the date (--date) or name the file with YYYY-MM-DD",
-				r.name(), r.pending[i].no, r.spec.name)
+			marker := "a date marker in the file (" + r.spec.marker + ")"
+			if r.spec.marker == "" {
+				marker = "a date marker in the file (" + r.spec.name + " writes none)"
+			}
+			what := "only times of day"
+			if r.spec.name == "xchat" {
+				what = "no year"
+			}
+			return fmt.Errorf("%s: line %d: cannot tell the date of this %s log: its lines carry %s; give it %s, --date YYYY-MM-DD, or a file name with YYYY-MM-DD or YYYYMMDD in it",
+				r.name(), r.pending[i].no, r.spec.name, what, marker)
 		case reasonNoChannel:
 			return fmt.Errorf("%s: line %d: this log does not name its channel: pass the channel name", r.name(), r.pending[i].no)
 		}

@@ -88,9 +88,14 @@ func TestNewReaderErrors(t *testing.T) {
 		{"no channel", "--- Log opened Mon Feb 02 14:00:00 2026\n14:03 < a> b\n", Options{}, []string{"pass the channel name"}},
 		{"own without header or channel", "[14:03:11] <a> b\n[14:03:12] -!- c has joined #c\n", Options{Date: time.Date(2026, 2, 2, 0, 0, 0, 0, time.UTC)},
 			[]string{"does not name its channel"}},
-		{"no date for irssi", "14:03 < a> b\n", Options{Channel: "#c", FileName: "chan.log"}, []string{"chan.log", "cannot tell the date", "--date"}},
-		{"no date for znc", "[14:03:11] *** Joins: a (b@c)\n", Options{Channel: "#c"}, []string{"cannot tell the date"}},
-		{"no year for xchat", "Feb 02 14:03:11 <a>\tb\n", Options{Channel: "#c"}, []string{"cannot tell the date"}},
+		{"no date for irssi", "14:03 < a> b\n", Options{Channel: "#c", FileName: "chan.log"}, []string{"chan.log", "cannot tell the date",
+			"a date marker in the file", `"--- Log opened Mon Feb 02 14:00:00 2026"`, "--date YYYY-MM-DD", "a file name with YYYY-MM-DD or YYYYMMDD"}},
+		{"no date for znc", "[14:03:11] *** Joins: a (b@c)\n", Options{Channel: "#c"}, []string{"cannot tell the date",
+			"a date marker in the file (znc writes none)", "--date YYYY-MM-DD", "a file name with YYYY-MM-DD or YYYYMMDD"}},
+		{"no year for xchat", "Feb 02 14:03:11 <a>\tb\n", Options{Channel: "#c"}, []string{"cannot tell the date", "carry no year",
+			`"**** BEGIN LOGGING AT Mon Feb  2 14:00:00 2026"`, "--date YYYY-MM-DD", "a file name with YYYY-MM-DD or YYYYMMDD"}},
+		{"no date for our own", "[14:03:11] <a> b\n[14:03:12] -!- c has joined #c\n", Options{Channel: "#c"}, []string{"cannot tell the date",
+			`its header, "--- IRC logs for Monday, February 02, 2026"`, "--date YYYY-MM-DD", "a file name with YYYY-MM-DD or YYYYMMDD"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
