@@ -73,8 +73,17 @@ var zncShapes = []lineShape{
 	shape(`^\[[:0-9]{8}\] (<[^ >]+> |\* [^ ]+ |-[^ ]+- |\*\*\* (Joins|Parts|Quits): |\*\*\* [^ ]+ (is now known as|was kicked by|changes topic to|sets mode:) )`, "event"),
 }
 
+// xchatShapes are the lines of xchat 2 and HexChat's logs.
+var xchatShapes = []lineShape{
+	shape(`^\*\*\*\* (BEGIN|ENDING) LOGGING AT `, "marker"),
+	shape("^[A-Z][a-z][a-z] [0-9 ][0-9] [:0-9]{8} \\*\tNow talking on ", "notkept:"+reasonXchatStatus),
+	shape("^[A-Z][a-z][a-z] [0-9 ][0-9] [:0-9]{8} (<[^>]+>|\\*|-[^/ ]+/#[^ ]+-)\t", "event"),
+}
+
 func init() {
 	realFiles = append(realFiles,
+		realFile{path: "testdata/real-world/hexchat-varnish/#varnish.log", format: "xchat", opt: Options{Channel: "#varnish"},
+			shapes: xchatShapes},
 		realFile{path: "testdata/real-world/znc-qtox/#qtox_20160827.log.txt", format: "znc", opt: Options{Channel: "#qtox"},
 			shapes: zncShapes},
 		realFile{path: "testdata/real-world/znc-qtox/#qtox_20161001.log.txt", format: "znc", opt: Options{Channel: "#qtox"},

@@ -75,10 +75,10 @@
 // the first line: from a marker in the file (our header, irssi's "Log
 // opened" and "Day changed", xchat's "BEGIN LOGGING"; ZNC writes none), else
 // Options.Date (--date), else a date in the file name (YYYY-MM-DD or
-// YYYYMMDD). Without any, NewReader's error names all three. A time that jumps back by more than twelve hours
-// starts the next day; smaller backward steps are kept (clock corrections,
-// the repeated hour when summer time ends, read as the earliest instant not
-// before the line above). A time the clocks skipped when summer time starts
+// YYYYMMDD). Without any, NewReader's error names all three. A time that
+// jumps back by more than twelve hours starts the next day; smaller backward
+// steps are kept (clock corrections, the repeated hour when summer time
+// ends, read as the earliest instant not before the line above). A time the clocks skipped when summer time starts
 // (01:30 in London on its last Sunday of March) is read with the offset of
 // after the change, and never before the line above it: the file's order
 // holds.
@@ -97,9 +97,12 @@
 //   - Markers: our header lines and the date markers of other formats.
 //   - NotKept, by reason: lines the program really writes that carry
 //     nothing the archive keeps. Each format names its own ("channel modes
-//     reported on join", "invite", "private notice", "xchat/HexChat status
-//     line"…); a line a parser leaves without one is counted as "a status
-//     line the archive does not keep".
+//     reported on join", "invite", "xchat/HexChat status line", "server
+//     notice"…); a line a parser leaves without one is counted as "a status
+//     line the archive does not keep". What was not said in the channel is
+//     never stored as if it were: the notices to you that HexChat shows in a
+//     channel's tab ("-ChanServ-  [#chan] welcome") are counted as "private
+//     notice", not read as notices to the channel.
 //   - NotUnderstood, by reason: lines no reader understood, "line longer
 //     than 1 MiB (not read)" among them. A line is never read as a message
 //     from a nick the reader is unsure of: such a line is not understood.

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 )
 
 // The logs under testdata/real-world were written by real programs in real
@@ -215,5 +216,42 @@ func TestXchatNotKept(t *testing.T) {
 	want = map[string]int64{"a line of an unknown kind": 1, "notice without a nick": 1, "notice without its target": 1, "a **** line of an unknown kind": 1}
 	if c := r.Counts(); !equalCounts(c.NotUnderstood, want) {
 		t.Errorf("counts %+v, want not understood %v", c, want)
+	}
+}
+
+func TestRealXchat(t *testing.T) {
+	// xchat 2 logging #varnish in 2006: its "*" column for joins, quits,
+	// modes, topics and actions alike.
+	got, r := readFile(t, "testdata/real-world/hexchat-varnish/#varnish.log", Options{Channel: "#varnish", Location: time.UTC})
+	if r.Format() != "xchat" || r.WarningCount() != 0 {
+		t.Fatalf("format %s, warnings %v", r.Format(), r.Warnings())
+	}
+	// 273 lines with a tab (grep -c), less "Now talking on #varnish"
+	if len(got) != 272 {
+		t.Errorf("read %d events, want 272", len(got))
+	}
+	want := []string{
+		`07-06 12:36:48 mode EvilDES "+o andersb"`,
+		`07-06 12:36:53 mode EvilDES "+o phk"`,
+		`07-06 12:36:53 message andersb "hehe"`,
+		`07-06 12:36:56 message EvilDES "sånn"`,
+		`07-06 12:37:00 message andersb "Jepps, er dere klare?"`,
+		`07-06 12:37:08 message phk "Jeg har varnish oppe og køre med leonora som backend."`,
+		`07-06 12:37:12 topic EvilDES "Live testing in progress!"`,
+		`07-06 12:37:16 mode EvilDES "+t"`,
+		`07-06 12:37:19 message andersb "Da setter jeg på trafikk"`,
+		`07-06 12:37:36 message phk "andersb: kan du starte med bare at give us trafiik i 10 sekunder eller så ?"`,
+		`07-06 12:37:49 join edward [edward@f95.linpro.no] ""`,
+	}
+	if strings.Join(got[:len(want)], "\n") != strings.Join(want, "\n") {
+		t.Errorf("events:\n%s\nwant:\n%s", strings.Join(got[:len(want)], "\n"), strings.Join(want, "\n"))
+	}
+	for _, w := range []string{
+		`07-06 14:46:15 action EvilDES "må begynne å sette i stand til foredraget"`,
+		`07-06 14:48:29 quit andersb "BitchX: no additives or preservatives"`,
+	} {
+		if !slices.Contains(got, w) {
+			t.Errorf("no event %s", w)
+		}
 	}
 }
