@@ -109,8 +109,13 @@ var months = map[string]bool{
 // status window (status) and module windows (*status, *controlpanel…), a
 // file named after its own network folder (the server buffer of WeeChat's
 // irc/$server/$channel mask and of old xchat) or named with a dot (a
-// server's name: no nick has a dot), and, for any other name, a private
-// conversation with the nick it names.
+// server's name: no nick has a dot), and a private conversation with the
+// nick it names when the name can be a nick and the layout is a client's:
+// the file is in a network folder, or its name carries no date, or the
+// window is its folder (ZNC's $WINDOW/DATE.log), or the name is ZNC's
+// NETWORK_nick_YYYYMMDD. A dated name in no network
+// folder ("techrights.2024-01-01.log", a flat folder of one channel's logs)
+// and a name that is no nick ("2005-01-08-notes.log") name no window.
 //
 // The network folder is looked for only in the folders below root (the
 // path given on the command line, which is itself never taken as a network:
@@ -152,7 +157,7 @@ func PlaceOf(root, path string) Place {
 		return p
 	}
 
-	window, dated, zncFlat := stem, false, false
+	window, dated, zncFlat, nameDated := stem, false, false, false
 	switch {
 	case isDate(stem):
 		// YYYY-MM-DD.log: the window is the folder holding the file.
@@ -167,7 +172,7 @@ func PlaceOf(root, path string) Place {
 		}
 	default:
 		if w, sep, ok := cutDateSuffix(stem); ok {
-			window, zncFlat = w, sep == '_'
+			window, zncFlat, nameDated = w, sep == '_', true
 		}
 	}
 	if zncFlat && window != "" && !startsChannel(window) {
@@ -202,8 +207,15 @@ func PlaceOf(root, path string) Place {
 	case strings.Contains(window, "."):
 		// A nick has no dot: a server's name (xchat's server tab).
 		p.Kind, p.Why = PlaceServer, "the buffer of the server "+window
-	default:
+	case isNick(window) && (dated || !nameDated || p.Network != "" || zncFlat && strings.Contains(window, "_")):
+		// (ZNC's NETWORK_nick_YYYYMMDD.log: an underscore inside says
+		// NETWORK_.)
 		p.Kind, p.Why = PlaceQuery, "a private conversation (query) with "+window
+	default:
+		// Not a nick ("2005-01-08-notes"), or a name with a date in no
+		// client's layout ("techrights.2024-01-01.log", a flat folder of
+		// one channel's logs): the path names no channel.
+		p.Kind, p.Window = PlaceUnnamed, ""
 	}
 	return p
 }
@@ -287,19 +299,40 @@ func channelAfterUnderscore(s string) int {
 	return -1
 }
 
-// cutLogExt removes a log extension (and a rotation number after it:
-// .weechatlog.1, .log.2) from a file's name.
+// cutLogExt removes the log extensions (and a rotation number after one:
+// .weechatlog.1, .log.2; and a .txt after .log, as copies get named) from a
+// file's name. ext is the first one of the name.
 func cutLogExt(name string) (stem, ext string) {
 	s := name
 	if i := strings.LastIndexByte(s, '.'); i > 0 && i+1 < len(s) && allDigits(s[i+1:]) {
 		s = s[:i]
 	}
-	for _, e := range logExts {
-		if st, ok := cutSuffixFold(s, e); ok && st != "" {
-			return st, e
+	stem = name
+	for cut := true; cut; {
+		cut = false
+		for _, e := range logExts {
+			if st, ok := cutSuffixFold(s, e); ok && st != "" {
+				s, stem, ext, cut = st, st, e, true
+				break
+			}
 		}
 	}
-	return name, ""
+	return stem, ext
+}
+
+// isNick reports whether s can be a nick (RFC 2812): a letter or one of
+// []\`_^{|} first, then those, digits and "-". No dot, no space.
+func isNick(s string) bool {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c >= 'a' && c <= 'z', c >= 'A' && c <= 'Z', strings.IndexByte("[]\\`_^{|}", c) >= 0:
+		case i > 0 && (c >= '0' && c <= '9' || c == '-'):
+		default:
+			return false
+		}
+	}
+	return s != ""
 }
 
 func cutSuffixFold(s, suffix string) (string, bool) {

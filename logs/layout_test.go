@@ -80,7 +80,15 @@ func TestPlaceOf(t *testing.T) {
 		{"x", "x/logs/ChannelLogger/#chan.log", want{PlaceChannel, "#chan", "", "", ""}},
 		// Names that are no window, other compressions.
 		{"x", "x/README", want{PlaceQuery, "README", "", "", "query"}},
-		{"x", "x/techrights.2024-01-01.log", want{PlaceQuery, "techrights", "", "", "query"}},
+		{"x", "x/techrights.2024-01-01.log", want{PlaceUnnamed, "", "", "", ""}},
+		{"x", "x/libera/techrights.2024-01-01.log", want{PlaceQuery, "techrights", "libera", "", "query"}},
+		{"x", "x/libera/nickserv.log", want{PlaceQuery, "nickserv", "libera", "", "query"}},
+		{"x", "x/nickserv.log", want{PlaceQuery, "nickserv", "", "", "query"}},
+		{"x", "x/supybot-pov/2005-01-08-test1.log", want{PlaceUnnamed, "", "supybot-pov", "", ""}},
+		{"x", "x/my notes.log", want{PlaceUnnamed, "", "", "", ""}},
+		{"x", "x/[Lu]_k{a}.log", want{PlaceQuery, "[Lu]_k{a}", "", "", "query"}},
+		{"x", "x/znc-qtox/#qtox_20160827.log.txt", want{PlaceChannel, "#qtox", "znc-qtox", "", ""}},
+		{"x", "x/libera/#chan.log.txt.gz", want{PlaceChannel, "#chan", "libera", "gzip", ""}},
 		{"x", "x/libera/#chan.log.zst", want{PlaceChannel, "#chan", "libera", "zstd", ""}},
 		{"x", "x/libera/#chan.log.XZ", want{PlaceChannel, "#chan", "libera", "xz", ""}},
 	} {
