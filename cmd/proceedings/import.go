@@ -75,9 +75,9 @@ error, found before anything is written when it is a file).`
 
 func init() {
 	var (
-		channel, format, timezone, date string
-		networks                        []string
-		strict, dryRun, verbose         bool
+		channel, format, timezone, date, encoding string
+		networks                                  []string
+		strict, dryRun, verbose                   bool
 	)
 	cmd := &cobra.Command{
 		Use:   "import [--network NAME|FOLDER=NAME]... [--channel '#chan'] [flags] PATH...",
@@ -102,6 +102,11 @@ func init() {
 			if format != "" && !contains(logs.Formats(), format) {
 				return fmt.Errorf("--format %q: want one of %s", format, strings.Join(logs.Formats(), ", "))
 			}
+			if encoding != "" {
+				if encoding, err = logs.ParseEncoding(encoding); err != nil {
+					return fmt.Errorf("--encoding: %w", err)
+				}
+			}
 			if channel != "" && !strings.ContainsRune(channelPrefixes, rune(channel[0])) {
 				return fmt.Errorf("--channel %q: a channel name starts with # & + or !, e.g. '#%s'", channel, channel)
 			}
@@ -122,9 +127,9 @@ func init() {
 			}
 			im := &importRun{
 				cfg: cfg, nets: nets, relays: relaysOf(cfg), refs: map[[2]string]logRef{},
-				opt:     logs.Options{Format: format, Location: loc, Date: day, Strict: strict},
+				opt:     logs.Options{Format: format, Location: loc, Date: day, Strict: strict, Encoding: encoding},
 				channel: channel, files: files,
-				sum: importSummary{kinds: map[archive.Kind]int64{}, reasons: map[string]int{}},
+				sum: importSummary{kinds: map[archive.Kind]int64{}, examples: map[string][]lineExample{}},
 			}
 			ctx := cmd.Context()
 			out := cmd.OutOrStdout()
@@ -173,6 +178,7 @@ func init() {
 	f.StringVar(&format, "format", "", "the format: "+strings.Join(logs.Formats(), ", ")+" (default: detect per file)")
 	f.StringVar(&timezone, "timezone", "", "the zone the files' times are in (default: site.timezone)")
 	f.StringVar(&date, "date", "", "the date of the first line of the one file given, YYYY-MM-DD, for formats without dates")
+	f.StringVar(&encoding, "encoding", "", "the encoding of the files' text, e.g. shift_jis, koi8-r, windows-1251 (default: UTF-8, and a line that is not UTF-8 read as Windows-1252)")
 	f.BoolVar(&strict, "strict", false, "stop at the first file or line that cannot be read instead of skipping it")
 	f.BoolVar(&dryRun, "dry-run", false, "print the plan (each file's network, channel, format and days; files left out or skipped and why) and write nothing")
 	f.BoolVarP(&verbose, "verbose", "v", false, "after the import, list every file with its network, channel, format, days and events")
@@ -427,7 +433,7 @@ type planFile struct {
 	readPart bool
 	// What reading it gave.
 	events      int64
-	warnings    int
+	counts      logs.Counts // what its lines were
 	first, last archive.Date
 	stored      map[archive.ChannelRef]bool // the logs its events went to
 }
@@ -719,11 +725,9 @@ func (r *importRun) dryRun(ctx context.Context, out io.Writer) error {
 	}
 	fmt.Fprintln(out, "plan (--dry-run: nothing was written):")
 	r.printFiles(out, true)
-	fmt.Fprintf(out, "files: %d to import (%s), %d events", len(r.toRead()), strings.Join(r.sum.formats, ", "), r.sum.events)
-	if r.sum.skipped > 0 {
-		fmt.Fprintf(out, ", %d lines skipped or repaired", r.sum.skipped)
-	}
-	fmt.Fprintln(out)
+	fmt.Fprintf(out, "files: %d to import (%s)\n", len(r.toRead()), strings.Join(r.sum.formats, ", "))
+	fmt.Fprintf(out, "%s\nevents: %d\n", linesOf(r.sum.lines), r.sum.events)
+	r.sum.printReasons(out)
 	r.printSkips(out)
 	if len(r.toRead()) == 0 {
 		return r.nothingToImport()
@@ -740,6 +744,7 @@ func (r *importRun) read(ctx context.Context, p *planFile, sink eventSink, bar *
 	}
 	defer closeFile()
 	p.format = rd.Format()
+	defer r.account(p, rd) // also what was read before an error or an interrupt
 	sink.StartFile()
 	tolerance := time.Second
 	if p.format == "irssi" {
@@ -787,15 +792,27 @@ func (r *importRun) read(ctx context.Context, p *planFile, sink eventSink, bar *
 			p.last = d
 		}
 	}
-	p.warnings = rd.WarningCount()
-	r.sum.skipped += int64(rd.WarningCount())
-	for _, w := range rd.Warnings() {
-		r.sum.reasons[w.Reason]++
-	}
-	if n := rd.WarningCount(); n > 0 {
-		slog.Warn("lines skipped or repaired", "file", p.path, "count", n, "first", rd.Warnings()[0].String())
-	}
 	return nil
+}
+
+// account adds what the lines of a file were to the file's plan and to the
+// summary, with the first examples of each reason.
+func (r *importRun) account(p *planFile, rd *logReader) {
+	c := rd.Counts()
+	p.counts = c
+	r.sum.add(c)
+	for _, m := range []map[string]int64{c.NotKept, c.NotUnderstood, c.Repaired} {
+		for reason := range m {
+			for _, w := range rd.Examples(reason) {
+				if len(r.sum.examples[reason]) < maxExamples {
+					r.sum.examples[reason] = append(r.sum.examples[reason], lineExample{p.path, w})
+				}
+			}
+		}
+	}
+	if n := c.Lines - c.Blank - c.Events - c.Markers; n > 0 {
+		slog.Debug("lines not imported", "file", p.path, "lines", n)
+	}
 }
 
 // logRef returns where the events of a network's channel are stored (the
@@ -892,11 +909,8 @@ func (r *importRun) printFiles(w io.Writer, plan bool) {
 				days += " to " + p.last.String()
 			}
 		}
-		fmt.Fprintf(w, "  %s -> %s%s: %s, %s, %d events", p.path, strings.Join(where, ", "), net, p.format, days, p.events)
-		if p.warnings > 0 {
-			fmt.Fprintf(w, ", %d lines skipped or repaired", p.warnings)
-		}
-		fmt.Fprintln(w)
+		c := p.counts
+		fmt.Fprintf(w, "  %s -> %s%s: %s, %s, %d events; %s\n", p.path, strings.Join(where, ", "), net, p.format, days, p.events, linesOf(c))
 	}
 	if plan && len(unknown) > 0 {
 		fmt.Fprintf(w, "networks not in bot.yaml: %s (store them under a configured network with --network FOLDER=NAME)\n", strings.Join(unknown, ", "))
@@ -932,16 +946,67 @@ func (r *importRun) printSkips(w io.Writer) {
 	}
 }
 
+// importSummary adds up what was read and written.
 type importSummary struct {
 	files, events, added, dups int64
 	kinds                      map[archive.Kind]int64
-	skipped                    int64
-	reasons                    map[string]int
+	lines                      logs.Counts // every line read, over all files
+	examples                   map[string][]lineExample
 	formats                    []string
+}
+
+// maxExamples is how many lines the summary shows of each reason.
+const maxExamples = 3
+
+// lineExample is a line of a file, shown as an example of its reason.
+type lineExample struct {
+	path string
+	w    logs.Warning
+}
+
+// add adds a file's counts.
+func (s *importSummary) add(c logs.Counts) {
+	t := &s.lines
+	t.Lines += c.Lines
+	t.Blank += c.Blank
+	t.Events += c.Events
+	t.Markers += c.Markers
+	t.NotKept = addCounts(t.NotKept, c.NotKept)
+	t.NotUnderstood = addCounts(t.NotUnderstood, c.NotUnderstood)
+	t.Repaired = addCounts(t.Repaired, c.Repaired)
+}
+
+func addCounts(to, from map[string]int64) map[string]int64 {
+	for k, v := range from {
+		if to == nil {
+			to = map[string]int64{}
+		}
+		to[k] += v
+	}
+	return to
+}
+
+func total(m map[string]int64) int64 {
+	var n int64
+	for _, v := range m {
+		n += v
+	}
+	return n
+}
+
+// linesOf says what the lines read were: every line is counted once.
+func linesOf(c logs.Counts) string {
+	s := fmt.Sprintf("lines read: %d = %d with events + %d headers and date markers + %d blank + %d not imported",
+		c.Lines, c.Events, c.Markers, c.Blank, total(c.NotKept)+total(c.NotUnderstood))
+	if n := total(c.Repaired); n > 0 {
+		s += fmt.Sprintf(" (%d repaired)", n)
+	}
+	return s
 }
 
 func (s *importSummary) print(w io.Writer, took time.Duration) {
 	fmt.Fprintf(w, "files: %d (%s)\n", s.files, strings.Join(s.formats, ", "))
+	fmt.Fprintln(w, linesOf(s.lines))
 	fmt.Fprintf(w, "events read: %d, added: %d, already in the archive: %d (%.0f events/s)\n",
 		s.events, s.added, s.dups, float64(s.events)/max(took.Seconds(), 1e-3))
 	if lost := s.events - s.added - s.dups; lost > 0 {
@@ -956,17 +1021,49 @@ func (s *importSummary) print(w io.Writer, took time.Duration) {
 	if len(kinds) > 0 {
 		fmt.Fprintf(w, "by kind: %s\n", strings.Join(kinds, ", "))
 	}
-	if s.skipped > 0 {
-		fmt.Fprintf(w, "lines skipped or repaired: %d\n", s.skipped)
-		reasons := make([]string, 0, len(s.reasons))
-		for r := range s.reasons {
+	s.printReasons(w)
+}
+
+// printReasons lists the lines not imported and the lines repaired, by
+// reason, most first, each with its first examples.
+func (s *importSummary) printReasons(w io.Writer) {
+	for _, group := range []struct {
+		title string
+		m     map[string]int64
+	}{
+		{"not imported: not kept", s.lines.NotKept},
+		{"not imported: not understood", s.lines.NotUnderstood},
+		{"repaired (counted above as what they were)", s.lines.Repaired},
+	} {
+		if len(group.m) == 0 {
+			continue
+		}
+		fmt.Fprintf(w, "%s (%s):\n", group.title, plural(total(group.m), "line"))
+		reasons := make([]string, 0, len(group.m))
+		for r := range group.m {
 			reasons = append(reasons, r)
 		}
-		sort.Slice(reasons, func(i, j int) bool { return s.reasons[reasons[i]] > s.reasons[reasons[j]] })
+		sort.Slice(reasons, func(i, j int) bool {
+			if a, b := group.m[reasons[i]], group.m[reasons[j]]; a != b {
+				return a > b
+			}
+			return reasons[i] < reasons[j]
+		})
 		for _, r := range reasons {
-			fmt.Fprintf(w, "  %6d  %s\n", s.reasons[r], r)
+			fmt.Fprintf(w, "  %6d  %s\n", group.m[r], r)
+			for _, e := range s.examples[r] {
+				fmt.Fprintf(w, "          %s:%d: %q\n", e.path, e.w.Line, e.w.Text)
+			}
 		}
 	}
+}
+
+// plural is "1 line", "2 lines".
+func plural(n int64, what string) string {
+	if n == 1 {
+		return "1 " + what
+	}
+	return fmt.Sprintf("%d %ss", n, what)
 }
 
 func appendUnique(list []string, s string) []string {

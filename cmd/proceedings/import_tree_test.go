@@ -53,8 +53,10 @@ var eventLine = map[string]struct{ stamp, noise *regexp.Regexp }{
 	"limnoria": {regexp.MustCompile(`^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d  `), regexp.MustCompile(`^$`)},
 	// HexChat: its own status lines in the "*" column; a line without the
 	// tab between the columns is none of its events.
+	// A private notice is shown, and logged, in the focused channel's tab:
+	// "-alice-<TAB>…", where a channel's notice is "-alice/#chan-<TAB>…".
 	"xchat": {regexp.MustCompile(`^[A-Z][a-z]{2} \d\d \d\d:\d\d:\d\d [^\t]*\t`),
-		regexp.MustCompile("\t(Now talking on |Topic for \\S+ set by |Disconnected \\()")},
+		regexp.MustCompile("\t(Now talking on |Topic for \\S+ set by |Disconnected \\()|^.{16}-[^/\t]+-\t")},
 }
 
 // countEvents counts the event lines of a log file (gzip-compressed when
@@ -84,6 +86,50 @@ func countEvents(t *testing.T, path, format string) int {
 		}
 	}
 	return n
+}
+
+// fileLines counts the lines of a file (gzip-compressed when its name ends
+// in .gz): what the summary must account for.
+func fileLines(t *testing.T, path string) int {
+	t.Helper()
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.HasSuffix(path, ".gz") {
+		zr, err := gzip.NewReader(bytes.NewReader(data))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var b bytes.Buffer
+		if _, err := b.ReadFrom(zr); err != nil {
+			t.Fatal(err)
+		}
+		data = b.Bytes()
+	}
+	n := bytes.Count(data, []byte("\n"))
+	if len(data) > 0 && data[len(data)-1] != '\n' {
+		n++
+	}
+	return n
+}
+
+// linesRead reads the summary's "lines read: L = E with events + M headers
+// and date markers + B blank + N not imported" and checks that it adds up.
+func linesRead(t *testing.T, out string) int {
+	t.Helper()
+	m := regexp.MustCompile(`(?m)^lines read: (\d+) = (\d+) with events \+ (\d+) headers and date markers \+ (\d+) blank \+ (\d+) not imported`).FindStringSubmatch(out)
+	if m == nil {
+		t.Fatalf("no line accounting in the summary:\n%s", out)
+	}
+	var n [5]int
+	for i := range n {
+		n[i], _ = strconv.Atoi(m[i+1])
+	}
+	if n[0] != n[1]+n[2]+n[3]+n[4] {
+		t.Errorf("lines read %d != %d with events + %d markers + %d blank + %d not imported", n[0], n[1], n[2], n[3], n[4])
+	}
+	return n[0]
 }
 
 // expectedEvents counts the events of the real log in dir of
@@ -408,6 +454,16 @@ func testClientFolder(t *testing.T, tc clientTree) {
 	if s := fmt.Sprintf("events read: %d, added: %d, already in the archive: 0 ", total, total); !strings.Contains(out, s) {
 		t.Errorf("the summary does not say %q:\n%s", s, out)
 	}
+	// Every line of the files read is accounted for.
+	lines := fileLines(t, at(tc.realGz))
+	for _, files := range tc.channels {
+		for _, f := range files {
+			lines += fileLines(t, at(f))
+		}
+	}
+	if got := linesRead(t, out); got != lines {
+		t.Errorf("the summary accounts for %d lines, the files read hold %d", got, lines)
+	}
 	got := allEvents(t, dir)
 	if len(got) != len(want) {
 		t.Errorf("the archive holds %d channels, want %d (%v)", len(got), len(want), want)
@@ -430,9 +486,8 @@ func testClientFolder(t *testing.T, tc clientTree) {
 				}
 			}
 			// HexChat writes the private notice into the focused channel's
-			// own file too (-alice-<TAB>…): that file is the channel's, and
-			// so is the line, as HexChat logged it. No other client does.
-			if strings.Contains(text, "private notice") && !(tc.client == "hexchat" && ch == "testnet/#Other") {
+			// file too (-alice-<TAB>…): not kept there either.
+			if strings.Contains(text, "private notice") {
 				t.Errorf("%s holds a private notice: %+v", ch, ev)
 			}
 			if ev.Kind.IsSpeech() && ev.Nick == "bridge" && strings.HasPrefix(ev.Text, "<") {
@@ -671,5 +726,26 @@ site:
 		if _, errOut, code := run(t, dir, append(append([]string{"import"}, bad...), tree)...); code != 1 || !strings.Contains(errOut, "--network") {
 			t.Errorf("import %v: exit %d %s", bad, code, errOut)
 		}
+	}
+}
+
+// --encoding reads the files' text from the encoding it names; a name no
+// encoding has is refused, with examples.
+func TestImportEncoding(t *testing.T) {
+	dir := writeConfig(t, minimalConfig)
+	// "привет" in windows-1251, in an irssi log.
+	log := append([]byte("--- Log opened Mon Feb 02 14:00:00 2026\n14:03 <alice> "), 0xef, 0xf0, 0xe8, 0xe2, 0xe5, 0xf2, '\n')
+	path := filepath.Join(dir, "#techrights.log")
+	writeFile(t, path, log)
+	if _, errOut, code := run(t, dir, "import", "--encoding", "klingon", path); code != 1 || !strings.Contains(errOut, "--encoding") {
+		t.Fatalf("--encoding klingon: exit %d %s", code, errOut)
+	}
+	out, errOut, code := run(t, dir, "import", "--encoding", "windows-1251", "--timezone", "UTC", path)
+	if code != 0 || !strings.Contains(out, "added: 1,") {
+		t.Fatalf("import: exit %d\n%s%s", code, out, errOut)
+	}
+	evs := channelEvents(t, dir, "testnet", "#techrights")
+	if len(evs) != 1 || evs[0].Text != "привет" {
+		t.Errorf("stored %+v, want alice's привет", evs)
 	}
 }
