@@ -616,17 +616,17 @@ func reason(p *planFile, err error) string {
 	switch {
 	case p.place.Compression == "gzip" && (errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, gzip.ErrChecksum) || errors.Is(err, gzip.ErrHeader)):
 		return "damaged or truncated gzip data (" + errText(errors.Unwrap(err)) + "): repair it, or unpack what can be read (zcat) and import that"
-	case strings.Contains(s, "cannot tell the date"):
-		// The reader's message, said for one file or many.
-		return "no date: its lines carry only times of day; the date comes from a marker in the file " +
-			`(irssi's "--- Log opened", xchat's "**** BEGIN LOGGING AT", our header), from --date (for one file), ` +
-			"or from YYYY-MM-DD or YYYYMMDD in its name"
 	}
 	name := strings.TrimSuffix(p.path, filepath.Ext(p.path))
 	for _, prefix := range []string{p.path + ": ", "read " + p.path + ": ", name + ": ", "read " + name + ": "} {
 		if rest, ok := strings.CutPrefix(s, prefix); ok {
-			return rest
+			s = rest
+			break
 		}
+	}
+	if strings.Contains(s, "cannot tell the date") {
+		// The reader names the ways to give a date; --date is for one file.
+		s += " (--date gives the date of one file: import such a file alone with it)"
 	}
 	return s
 }

@@ -647,7 +647,7 @@ func TestImportDateOfOneFile(t *testing.T) {
 		t.Fatalf("--date with two files: exit %d %s", code, errOut)
 	}
 	out, errOut, code := run(t, dir, "import", "--channel", "#techrights", logDir)
-	for _, s := range []string{"a marker in the file", "--date (for one file)", "YYYY-MM-DD or YYYYMMDD in its name"} {
+	for _, s := range []string{"cannot tell the date", `"--- Log opened`, "--date YYYY-MM-DD", "YYYY-MM-DD or YYYYMMDD", "--date gives the date of one file"} {
 		if code != 1 || !strings.Contains(errOut, s) {
 			t.Errorf("date-less files: exit %d, the error does not say %q:\n%s%s", code, s, out, errOut)
 		}
