@@ -39,39 +39,53 @@ path, in the layouts irssi, WeeChat, ZNC, HexChat and Limnoria write
 NETWORK/#chan/#chan.log, USER_NETWORK_#chan_20260202.log…), or from the
 header of our own format. The network comes from a network folder below a
 PATH (the PATH itself never names one), else from --network NAME, else from
-the configuration's only network. --network FOLDER=NAME (repeatable) stores
-the logs of a client's network folder FOLDER under the network NAME of
-bot.yaml; a folder that matches a configured network but for case needs no
-mapping. --channel puts every file into one channel (a flat folder of one
-channel's logs, named as you like).
+the configuration's only network. The network folder is the folder holding
+the channel's file or the channel's folder (date and channel folders passed
+over; ZNC's networks/NETWORK/moddata/log gives NETWORK; the clients' own
+folders, such as irclogs, logs, log, moddata, are none). --network
+FOLDER=NAME (repeatable) stores the logs of a client's network folder FOLDER
+under the network NAME of bot.yaml; a folder that matches a configured
+network but for case needs no mapping, and the plan marks a network bot.yaml
+lacks. A channel bot.yaml configures gets its configured spelling, a
+bridged one goes to its bridge's log. --channel puts every file into one
+channel (a flat folder of one channel's logs, named as you like).
 
 Files that are no channel's log are left out: queries (private
 conversations), server, status and client buffers (WeeChat's irc.server.*
-and core.weechat, HexChat's server.log, ZNC's status and *module windows)
-and empty files. Files that cannot be read are skipped and the rest is
-imported: no known format (a README), unreadable, a truncated .gz, zstd,
-bzip2 or xz compression, no channel or no date known. The summary names
-every file left out or skipped and why. --dry-run prints the plan (each file
-with its network, channel, format, first and last day, events, and every
-file left out or skipped) and writes nothing.
+and core.weechat, HexChat's server.log, ZNC's status and *module windows),
+empty and hidden files. Files that may hold a channel's lines but cannot be
+read are skipped and the rest is imported: no known format (a README),
+unreadable, a damaged or truncated .gz (found before any of it is read),
+zstd, bzip2 or xz compression, no channel, network or date known. The
+summary names every file left out or skipped and why, and accounts for every
+line read: with events, headers and date markers, blank, and not imported
+by reason with the first three lines of each. --dry-run prints the plan
+(each file with its network, channel, format, first and last day, events
+and lines, and every file left out or skipped) and writes nothing.
 
 Formats whose lines carry no date take it from a marker in the file (irssi's
 "--- Log opened", xchat's "**** BEGIN LOGGING AT", our header), else --date
-(for one file only), else a YYYY-MM-DD or YYYYMMDD in the file name.
+(for one file only: refused when the paths hold several), else a YYYY-MM-DD
+or YYYYMMDD in the file name. Text is UTF-8 (a line that is not is read as
+Windows-1252) unless --encoding names another.
 
 Relays configured in bot.yaml (relays: under the network) apply as they do
-live: a relay's line "<Ewan> text" is stored as Ewan's, marked relayed. A
-log has no hosts, so on import a relay is known by its nick alone.
+live: a relay's line "<Ewan> text" is stored as Ewan's, marked relayed, as
+the recorder stores it, so a relay's log imported after the bot recorded the
+same day adds none of its lines twice. A log has no hosts, so on import a
+relay is known by its nick alone.
 
 Importing is idempotent: lines already in the archive (imported before, or
 recorded live by the bot) are skipped, so the same files can be imported
 again, or overlapping files, without duplicates. An interrupted import
 leaves the archive consistent; run the same command again to complete it.
 
-Exit status: 0 when every file was imported or left out, 3 when some files
-were skipped (the others were imported), 1 on an error (nothing more was
-imported; with --strict, the first file or line that cannot be read is an
-error, found before anything is written when it is a file).`
+Exit status: 0 when every file was imported or left out; 3 when some files
+were skipped and the others imported (a dry run exits as the import would);
+1 on an error: nothing to import, the archive failed, or with --strict the
+first file that cannot be read (before anything is written) or the first
+line. After an error or an interrupt the counts printed are what the archive
+holds.`
 
 func init() {
 	var (

@@ -749,3 +749,54 @@ func TestImportEncoding(t *testing.T) {
 		t.Errorf("stored %+v, want alice's привет", evs)
 	}
 }
+
+// A bridged channel's logs go to the bridge's log, as the live recorder's
+// lines do, with Via the network they were seen on: the same lines logged
+// on both networks are stored once.
+func TestImportBridgedChannel(t *testing.T) {
+	const bridged = `networks:
+  - name: testnet
+    server: {host: 127.0.0.1, port: 6667, tls: false}
+    nick: proceedings
+    channels:
+      - {name: "#chan", public: true}
+  - name: oftc
+    server: {host: 127.0.0.1, port: 6668, tls: false}
+    nick: proceedings
+    channels:
+      - {name: "#chan", public: true}
+bridges:
+  - {name: "#chan", channels: ["testnet/#chan", "oftc/#chan"]}
+archive: data/archive.db
+site:
+  base_url: "https://irc.example.org/"
+  timezone: UTC
+`
+	dir := writeConfig(t, bridged)
+	log, err := os.ReadFile(filepath.Join("testdata", "trees", "irssi", "irclogs", "testnet", "#chan.log"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	tree := filepath.Join(dir, "irclogs")
+	writeFile(t, filepath.Join(tree, "oftc", "#chan.log"), log)
+	writeFile(t, filepath.Join(tree, "testnet", "#chan.log"), log)
+	out, errOut, code := run(t, dir, "import", tree)
+	n := countEvents(t, filepath.Join(tree, "testnet", "#chan.log"), "irssi")
+	if code != 0 || !strings.Contains(out, fmt.Sprintf("events read: %d, added: %d, already in the archive: %d ", 2*n, n, n)) {
+		t.Fatalf("import: exit %d\n%s%s", code, out, errOut)
+	}
+	evs := channelEvents(t, dir, "bridge", "#chan")
+	if len(evs) != n {
+		t.Fatalf("the bridge's log holds %d events, want %d", len(evs), n)
+	}
+	for _, ev := range evs {
+		if ev.Via != "oftc" { // oftc/ is read first, in name order
+			t.Errorf("%+v: Via %q, want oftc", ev, ev.Via)
+		}
+	}
+	for _, net := range []string{"testnet", "oftc"} {
+		if got := len(channelEvents(t, dir, net, "#chan")); got != 0 {
+			t.Errorf("%s/#chan holds %d events; the bridge's log should", net, got)
+		}
+	}
+}
