@@ -311,9 +311,11 @@ func relaysOf(cfg *config.Config) map[string]map[string]config.Relay {
 type foundFile struct {
 	path, root string
 	size       int64
-	// For what a folder holds that is not read as a log file: leftOut
-	// says why for what holds no log (hidden files), skip for what may
-	// (a folder that cannot be read, a link to a folder, a special file).
+	// leftOut says why a file that is no channel's log is not imported
+	// (queries, server buffers, empty and hidden files): nothing is lost.
+	// skip says why a file that may hold a channel's lines is not imported
+	// (no known format, unreadable, a folder that cannot be read, a link
+	// to a folder, a special file…).
 	leftOut, skip string
 }
 
@@ -440,10 +442,8 @@ type planFile struct {
 	header           bool
 	netNote          string // "not in bot.yaml"
 	format           string
-	// leftOut says why a file that is no channel's log is not imported
-	// (queries, server buffers, empty files): nothing is lost. skip says
-	// why a file that may hold a channel's lines is not imported, or was
-	// imported only in part (readPart).
+	// readPart: the file was skipped after part of it was read (an I/O
+	// error part way); skip says why.
 	readPart bool
 	// What reading it gave.
 	events      int64
