@@ -61,7 +61,7 @@ func CleanRelayNick(s string) string {
 	}, s)
 	s = strings.TrimSpace(s)
 	if r := []rune(s); len(r) > MaxRelayNick {
-		s = string(r[:MaxRelayNick])
+		s = strings.TrimSpace(string(r[:MaxRelayNick])) // the cut may end in a space
 	}
 	return s
 }
