@@ -80,6 +80,12 @@ func (c *clock) instant(h, mi, s int) time.Time {
 		t = c.dayStart.Add(time.Duration(h*3600+mi*60+s) * time.Second)
 	} else {
 		t = time.Date(c.y, c.m, c.d, h, mi, s, 0, c.loc).UTC()
+		if l := t.In(c.loc); l.Day() != c.d || l.Hour() != h || l.Minute() != mi || l.Second() != s {
+			// no such wall-clock time: the clocks went forward over it
+			t = c.inGap(h, mi, s)
+			c.prevUTC = t
+			return t
+		}
 		// When summer time ends a wall-clock hour happens twice. Of the
 		// instants that read as this wall-clock time, take the earliest that
 		// does not go back before the previous line (else the latest).
@@ -102,5 +108,22 @@ func (c *clock) instant(h, mi, s int) time.Time {
 		}
 	}
 	c.prevUTC = t
+	return t
+}
+
+// inGap returns the instant of a wall-clock time the clocks skipped when
+// they went forward (01:30 in London on the last Sunday of March). time.Date
+// moves it by the size of the jump, later in some zones, which puts it after
+// the lines that follow it in the file. Read with the offset of after the
+// jump it falls before the jump, so before every line written after it; and
+// it is never put before the previous line, so the file's order is kept.
+func (c *clock) inGap(h, mi, s int) time.Time {
+	wall := time.Date(c.y, c.m, c.d, h, mi, s, 0, time.UTC)
+	_, before := wall.Add(-24 * time.Hour).In(c.loc).Zone()
+	_, after := wall.Add(24 * time.Hour).In(c.loc).Zone()
+	t := wall.Add(-time.Duration(max(before, after)) * time.Second)
+	if t.Before(c.prevUTC) {
+		t = c.prevUTC
+	}
 	return t
 }

@@ -58,26 +58,85 @@
 //
 // # Reading other formats
 //
-// NewReader sniffs the first lines of a file and picks one of the formats
-// Formats lists: "own", "irssi" (the default theme, "HH:MM" or "HH:MM:SS"
-// stamps, "--- Log opened" and "--- Day changed" markers), "weechat" (the
-// logger plugin's tab-separated lines), "znc" (the log module), "limnoria"
-// (the ChannelLogger plugin) and "xchat" (xchat 2 and HexChat). The strings
-// each reader matches were taken from those programs' sources.
+// NewReader sniffs the first 50 lines of a file and picks the one of the
+// formats Formats lists that understands the most of them: "own", "irssi"
+// (the default theme, "HH:MM" or "HH:MM:SS" stamps, "--- Log opened" and
+// "--- Day changed" markers), "weechat" (the logger plugin's tab-separated
+// lines), "znc" (the log module), "limnoria" (the ChannelLogger plugin of
+// Limnoria and of Supybot before it, both of its stamps) and "xchat" (xchat
+// 2 and HexChat). Our own format and ZNC's write messages, actions and
+// notices alike; first lines that are only those are ZNC's, as our own
+// format always starts with its header. The strings each reader matches
+// were taken from those programs' sources; a line shaped like one of them
+// that the program never writes (a "***" line of an unknown kind, say) is
+// not understood rather than guessed at.
 //
-// Formats whose lines carry only a time of day need the date of the first
-// line: from a marker in the file (our header, irssi's "Log opened", xchat's
-// "BEGIN LOGGING"), else Options.Date, else a date in the file name
-// (YYYY-MM-DD or YYYYMMDD). A time that jumps back by more than twelve hours
-// starts the next day; smaller backward steps are kept (clock corrections,
-// the repeated hour when summer time ends).
+// Formats whose lines carry only a time of day (or no year) need the date of
+// the first line: from a marker in the file (our header, irssi's "Log
+// opened" and "Day changed", xchat's "BEGIN LOGGING"; ZNC writes none), else
+// Options.Date (--date), else a date in the file name (YYYY-MM-DD or
+// YYYYMMDD). Without any, NewReader's error names all three. A time that
+// jumps back by more than twelve hours starts the next day; smaller backward
+// steps are kept (clock corrections, the repeated hour when summer time
+// ends, read as the earliest instant not before the line above). A time the clocks skipped when summer time starts
+// (01:30 in London on its last Sunday of March) is read with the offset of
+// after the change, and never before the line above it: the file's order
+// holds.
 //
 // The reader streams: memory stays bounded whatever the size of the file.
-// Bad input is not fatal unless Options.Strict is set: a line that does not
-// parse is skipped with a Warning, NUL bytes are removed with a Warning,
-// lines over 1 MiB are skipped with a Warning, CRLF line ends are accepted,
-// and a line that is not valid UTF-8 is decoded as Windows-1252 (a superset
-// of Latin-1). Every event read carries archive.FlagImported and a UTC time.
+// Every event read carries archive.FlagImported and a UTC time. CRLF line
+// ends are accepted.
+//
+// # Accounting: no line disappears in silence
+//
+// Reader.Counts accounts for every line read, each exactly once, so that
+// Lines == Blank + Events + Markers + ΣNotKept + ΣNotUnderstood:
+//
+//   - Blank: empty, or only spaces and tabs.
+//   - Events: lines that gave at least one event.
+//   - Markers: our header lines and the date markers of other formats.
+//   - NotKept, by reason: lines the program really writes that carry
+//     nothing the archive keeps. Each format names its own ("channel modes
+//     reported on join", "invite", "xchat/HexChat status line", "server
+//     notice"…); a line a parser leaves without one is counted as "a status
+//     line the archive does not keep". What was not said in the channel is
+//     never stored as if it were: the notices to you that HexChat shows in a
+//     channel's tab ("-ChanServ-  [#chan] welcome") are counted as "private
+//     notice", not read as notices to the channel.
+//   - NotUnderstood, by reason: lines no reader understood, "line longer
+//     than 1 MiB (not read)" among them. A line is never read as a message
+//     from a nick the reader is unsure of: such a line is not understood.
+//   - Repaired, by reason, and outside the sum: lines that were also
+//     repaired — "NUL bytes removed", or decoded from another encoding
+//     than UTF-8 (see below).
+//
+// Reader.Examples keeps the first three lines of each reason. Bad input is
+// not fatal: with Options.Strict the reading ends with a *LineError at the
+// first line that is not understood; lines not kept and repaired lines are
+// only counted.
+//
+// # Encodings
+//
+// Text is UTF-8 unless Options.Encoding names another encoding (a WHATWG
+// label or an IANA name, checked by ParseEncoding: "shift_jis",
+// "iso-2022-jp", "euc-jp", "gb18030", "big5", "euc-kr", "koi8-r",
+// "windows-1251", "iso-8859-2"…). With one, every line is decoded from it,
+// even a line that would read as UTF-8; a line with bytes beyond ASCII is
+// counted as repaired, "read as shift_jis (--encoding)", or "not valid
+// shift_jis: bytes replaced with U+FFFD" when some bytes are not of it.
+//
+// Without one, a line that is not valid UTF-8 is read as Windows-1252 (a
+// superset of Latin-1), the usual encoding of old western logs, and counted
+// under "not UTF-8: read as Windows-1252 (pass --encoding if it is
+// another)". When most of the first 200 such lines of a file look like
+// another encoding, the reason says so, and they are read as Windows-1252
+// all the same: runs of bytes beyond ASCII that read as common CJK
+// characters (and, for Shift_JIS, kana) give "not UTF-8, and the bytes look
+// like a CJK encoding (valid as shift_jis)…"; whole words of bytes in 0xC0
+// to 0xFF give "…look like a non-Latin single-byte encoding (such as
+// windows-1251 or koi8-r)…". A line that is UTF-8 but for a character cut
+// at its end (an IRC server cuts at 512 bytes) keeps its text, the cut
+// character replaced with U+FFFD.
 //
 // # Writing other formats
 //

@@ -170,6 +170,7 @@ var formatCases = []formatCase{
 		format: "znc",
 		opt:    Options{Channel: "#chan", FileName: "/var/lib/znc/moddata/log/net/#chan/2026-02-02.log"},
 		input: `[14:00:00] *** Joins: alice (~a@h.example)
+[14:00:01] *** Joins: bob (~b@h) bob_account
 [14:03:11] <alice> hi
 [14:03:15] * alice waves
 [14:03:20] -bob- a notice
@@ -187,6 +188,7 @@ var formatCases = []formatCase{
 `,
 		want: []string{
 			`02-02 14:00:00 join alice [~a@h.example] ""`,
+			`02-02 14:00:01 join bob [~b@h] acct=bob_account ""`,
 			`02-02 14:03:11 message alice "hi"`,
 			`02-02 14:03:15 action alice "waves"`,
 			`02-02 14:03:20 notice bob "a notice"`,
@@ -261,6 +263,39 @@ var formatCases = []formatCase{
 			`01-09 07:41:00 part mk ""`,
 			`01-09 07:42:00 quit ryzaja ""`,
 			`01-09 07:43:00 quit mk "Read error: 104 (Connection reset by peer)"`,
+		},
+	},
+	{
+		// The rest of what Supybot's ChannelLogger wrote (plugins/ChannelLogger.py,
+		// 2003 to 2004): its kicks always carried "(%s)", even empty, until
+		// September 2003; a server's mode change had an empty nick.
+		name:   "supybot kicks, nicks, topics and modes",
+		format: "limnoria",
+		opt:    Options{Channel: "#pov"},
+		input: `2005-01-09T08:44:07  *** ryzaja_ has joined #pov
+2005-01-09T09:14:04  *** ryzaja_ is now known as ryzaja
+2005-01-09T09:15:00  *** mgedmin changes topic to "Point of View: "quotes" inside"
+2005-01-09T09:15:01  *** mgedmin changes topic to ""
+2005-01-09T09:16:00  *** mgedmin sets mode: +o ryzaja
+2005-01-09T09:16:01  *** mgedmin sets mode: +m 
+2005-01-09T09:16:02  ***  sets mode: +nt 
+2005-01-09T09:16:03  *** irc.pov.lt sets mode: -o+v ryzaja ryzaja
+2005-01-09T09:17:00  *** spammer was kicked by mgedmin (go away (now))
+2005-01-09T09:17:01  *** spammer was kicked by mgedmin ()
+2005-01-09T09:17:02  *** spammer was kicked by mgedmin
+`,
+		want: []string{
+			`01-09 08:44:07 join ryzaja_ ""`,
+			`01-09 09:14:04 nick ryzaja_ >ryzaja ""`,
+			`01-09 09:15:00 topic mgedmin "Point of View: \"quotes\" inside"`,
+			`01-09 09:15:01 topic mgedmin ""`,
+			`01-09 09:16:00 mode mgedmin "+o ryzaja"`,
+			`01-09 09:16:01 mode mgedmin "+m"`,
+			`01-09 09:16:02 mode  "+nt"`,
+			`01-09 09:16:03 mode irc.pov.lt "-o+v ryzaja ryzaja"`,
+			`01-09 09:17:00 kick mgedmin >spammer "go away (now)"`,
+			`01-09 09:17:01 kick mgedmin >spammer ""`,
+			`01-09 09:17:02 kick mgedmin >spammer ""`,
 		},
 	},
 	{
@@ -347,6 +382,35 @@ var formatCases = []formatCase{
 			`01-01 00:00:09 mode alice "+v bob"`,
 		},
 		skipped: 1,
+	},
+	{
+		// What HexChat writes in a channel's tab that was not said in the
+		// channel (src/common/textevents.in, inbound.c): not kept.
+		name:   "hexchat notices and private lines",
+		format: "xchat",
+		opt:    Options{Channel: "#chan"},
+		input: "**** BEGIN LOGGING AT Mon Feb  2 14:00:00 2026\n\n" +
+			"Feb 02 14:00:00 *\tNow talking on #chan\n" +
+			"Feb 02 14:00:00 -ChanServ-\t[#chan] Welcome to #chan, read the rules\n" +
+			"Feb 02 14:00:01 -NickServ-\tThis nickname is registered.\n" +
+			"Feb 02 14:00:02 *\t*** Looking up your hostname...\n" +
+			"Feb 02 14:00:03 *\tirc.example.net is now your displayed host\n" +
+			"Feb 02 14:00:04 -bob/#chan-\ta channel notice\n" +
+			"Feb 02 14:00:05 -bob/@#chan-\tto the operators\n" +
+			"Feb 02 14:00:06 -oper/Wallops-\twallops text\n" +
+			"Feb 02 14:00:07 ->bob<-\tmy private notice\n" +
+			"Feb 02 14:00:08 >bob<\tmy private message\n" +
+			"Feb 02 14:00:09 *bob*\ta private message to me\n" +
+			"Feb 02 14:00:10 **\tbob waves privately **\n" +
+			"Feb 02 14:00:11 *\t- a line of the MOTD\n" +
+			"Feb 02 14:00:12 *\talice waves\n" +
+			"Feb 02 14:00:13 -carol/&local-\ta notice to a local channel\n",
+		want: []string{
+			`02-02 14:00:04 notice bob "a channel notice"`,
+			`02-02 14:00:12 action alice "waves"`,
+			`02-02 14:00:13 notice carol "a notice to a local channel"`,
+		},
+		skipped: 12,
 	},
 	{
 		name:   "own format by hand",

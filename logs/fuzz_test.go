@@ -26,6 +26,10 @@ func FuzzReader(f *testing.F) {
 	f.Add(uint8(2), []byte("--- Day changed Tue Feb 03 2026\n00:01 -!- Netsplit a <-> b quits: , ,@,x\n"))
 	f.Add(uint8(3), []byte("2026-02-02 14:09:00\t--\talice has changed topic for #c from \"\" to \"\n"))
 	f.Add(uint8(6), []byte("**** BEGIN LOGGING AT Thu Dec 31 23:00:00 2026\nJan 01 00:00:01 *\t\x03\x02 has quit (x)\n"))
+	f.Add(uint8(64+4), []byte("[12:00:00] <a> \x82\xb1\x82\xf1\x82\n[12:00:01] <b> \x83\x65\n"))
+	f.Add(uint8(128+4), []byte("[12:00:00] <a> \x1b$B$3$s\x1b(B ok\n"))
+	f.Add(uint8(4), []byte("[12:00:00] <a> \xa4\xb3\xa4\xf3\xa4\xcb\xa4\xc1\n[12:00:01] <a> \xd0\xd2\xc9 \xd7\xc5\xd4\n[12:00:02] <a> \xd0\x9f\xd1\n"))
+	f.Add(uint8(2), []byte("--- Log opened Sun Mar 29 00:00:00 2026\n00:59:59 < a> 1\n01:30:00 < a> 2\n02:10 < a> 3\n"))
 	f.Add(uint8(1), []byte("--- IRC logs for Sunday, October 25, 2026\n--- #c (times are Europe/London)\n[01:30:00] -!- recording gap: nothing was recorded from 2026-10-24 01:30:00 to 01:30:00\n"))
 
 	london, err := time.LoadLocation("Europe/London")
@@ -42,13 +46,23 @@ func FuzzReader(f *testing.F) {
 		if i := int(format) % (len(formats) + 1); i > 0 {
 			opt.Format = formats[i-1].name
 		}
+		switch format >> 6 {
+		case 1:
+			opt.Encoding = "shift_jis"
+		case 2:
+			opt.Encoding = "iso-2022-jp"
+		case 3:
+			opt.Encoding = "utf-8"
+		}
 		r, err := NewReader(bytes.NewReader(data), opt)
 		if err != nil {
 			return
 		}
+		eof := false
 		for n := 0; n < 1<<20; n++ {
 			ev, err := r.Next()
 			if err == io.EOF {
+				eof = true
 				break
 			}
 			if err != nil {
@@ -75,6 +89,24 @@ func FuzzReader(f *testing.F) {
 		for _, w := range r.Warnings() {
 			if !utf8.ValidString(w.Text) || len(w.Text) > warnTextLen || w.Line < 1 {
 				t.Fatalf("bad warning %+v", w)
+			}
+		}
+		// Every line is accounted for, once.
+		c := r.Counts()
+		if c.Sum() != c.Lines {
+			t.Fatalf("counts %+v add up to %d, not Lines %d", c, c.Sum(), c.Lines)
+		}
+		if eof && c.Lines != lineCount(string(data)) {
+			t.Fatalf("Lines = %d, the input has %d", c.Lines, lineCount(string(data)))
+		}
+		for _, m := range []map[string]int64{c.NotKept, c.NotUnderstood, c.Repaired} {
+			for reason, n := range m {
+				if reason == "" || n <= 0 {
+					t.Fatalf("count %d for reason %q", n, reason)
+				}
+				if ex := r.Examples(reason); len(ex) == 0 || len(ex) > maxExamples {
+					t.Fatalf("%d examples for %q", len(ex), reason)
+				}
 			}
 		}
 	})

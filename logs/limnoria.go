@@ -8,24 +8,28 @@ import (
 )
 
 // Limnoria's ChannelLogger (plugins/ChannelLogger/plugin.py) writes the
-// time in supybot.log.timestampFormat (default "%Y-%m-%dT%H:%M:%S"; older
-// Supybot wrote "[%d-%b-%Y %H:%M:%S]"), two spaces, and then:
+// time in supybot.log.timestampFormat (default "%Y-%m-%dT%H:%M:%S" since
+// December 2004; Supybot wrote "[%d-%b-%Y %H:%M:%S]" before), two spaces,
+// and then:
 //
 //	<alice> hello
 //	* alice waves
-//	-bob- a notice
+//	-bob- a notice                                      (to the channel: private ones are not logged)
 //	*** carol <carol!~c@h> has joined #chan
 //	*** carol <carol!~c@h> has left #chan (reason)      (no "(reason)" when none)
 //	*** dave <dave!~d@h> has quit IRC (reason)
-//	*** bob was kicked by alice (reason)
+//	*** bob was kicked by alice (reason)                (no "(reason)" when none)
 //	*** alice is now known as al
-//	*** alice sets mode: +o bob
+//	*** alice sets mode: +o bob                         ("+m " with no argument)
 //	*** alice changes topic to "new"
-//	*** alice <alice!~a@h> invited bob to #chan          (skipped)
+//	*** alice <alice!~a@h> invited bob to #chan          (not kept: "invite")
 //
-// Supybot's ChannelLogger before Limnoria wrote joins, parts and quits
-// without the prefix: "*** ryzaja has joined #PoV", "*** ryzaja has quit
-// IRC".
+// Supybot's ChannelLogger (2003 to 2010) wrote joins, parts and quits
+// without the nick!user@host and without reasons: "*** ryzaja has joined
+// #PoV", "*** ryzaja has left #PoV", "*** ryzaja has quit IRC"; the other
+// lines as above. A mode set by a server was written with the server's name
+// (Limnoria) or, in old Supybot, with nothing: "***  sets mode: +nt " is a
+// mode change without a nick. Any other "***" line is not understood.
 func parseLimnoria(s *state, line string) (lineResult, string) {
 	var t time.Time
 	var body string
@@ -78,45 +82,31 @@ func limnoriaUserHost(prefix string) string {
 func limnoriaStatus(s *state, t time.Time, x string) (lineResult, string) {
 	nick, rest := cut(x, ' ')
 	if nick == "" {
-		return resNoise, ""
+		// old Supybot wrote msg.nick, empty for a server
+		if m, ok := strings.CutPrefix(rest, "sets mode: "); ok {
+			ev := s.add(archive.KindMode, t, "")
+			ev.Text = strings.TrimRight(m, " ")
+			return resEvent, ""
+		}
+		return resBad, "a *** line without a nick"
 	}
 	// Limnoria writes "nick <nick!user@host> has joined"; Supybot before it
 	// wrote joins, parts and quits without the prefix.
-	uh, r, prefixed := "", rest, false
 	if strings.HasPrefix(rest, "<") {
 		j := strings.Index(rest, "> ")
 		if j < 0 {
-			return resNoise, ""
+			return resBad, reasonLimnoriaUnknown
 		}
-		uh, r, prefixed = limnoriaUserHost(rest[1:j]), rest[j+2:], true
+		return limnoriaPresence(s, t, nick, limnoriaUserHost(rest[1:j]), rest[j+2:], true)
 	}
-	switch {
-	case strings.HasPrefix(r, "has joined "):
-		ev := s.add(archive.KindJoin, t, nick)
-		ev.UserHost = uh
-		return resEvent, ""
-	case strings.HasPrefix(r, "has left "):
-		_, reason := cut(r[len("has left "):], ' ')
-		ev := s.add(archive.KindPart, t, nick)
-		ev.UserHost = uh
-		ev.Text = reasonOf(reason, '(', ')')
-		return resEvent, ""
-	case r == "has quit IRC" || strings.HasPrefix(r, "has quit IRC "):
-		ev := s.add(archive.KindQuit, t, nick)
-		ev.UserHost = uh
-		if len(r) > len("has quit IRC ") {
-			ev.Text = reasonOf(r[len("has quit IRC "):], '(', ')')
-		}
-		return resEvent, ""
-	}
-	if prefixed {
-		return resNoise, "" // invites
+	if res, reason := limnoriaPresence(s, t, nick, "", rest, false); res != resBad || reason != "" {
+		return res, reason
 	}
 	switch {
 	case strings.HasPrefix(rest, "is now known as "):
 		to := rest[len("is now known as "):]
-		if to == "" {
-			return resBad, "nick change without the new nick"
+		if to == "" || strings.IndexByte(to, ' ') >= 0 {
+			return resBad, "nick change without one new nick"
 		}
 		ev := s.add(archive.KindNick, t, nick)
 		ev.Target = to
@@ -143,5 +133,37 @@ func limnoriaStatus(s *state, t time.Time, x string) (lineResult, string) {
 		ev.Text = text
 		return resEvent, ""
 	}
-	return resNoise, ""
+	return resBad, reasonLimnoriaUnknown
+}
+
+const reasonLimnoriaUnknown = "a *** line of an unknown kind"
+
+// limnoriaPresence reads what follows the nick (and its <nick!user@host>
+// when prefixed) of a join, part, quit or, prefixed, invite. It returns
+// resBad without a reason when r is none of them.
+func limnoriaPresence(s *state, t time.Time, nick, uh, r string, prefixed bool) (lineResult, string) {
+	switch {
+	case strings.HasPrefix(r, "has joined "):
+		ev := s.add(archive.KindJoin, t, nick)
+		ev.UserHost = uh
+		return resEvent, ""
+	case strings.HasPrefix(r, "has left "):
+		_, reason := cut(r[len("has left "):], ' ')
+		ev := s.add(archive.KindPart, t, nick)
+		ev.UserHost = uh
+		ev.Text = reasonOf(reason, '(', ')')
+		return resEvent, ""
+	case r == "has quit IRC" || strings.HasPrefix(r, "has quit IRC "):
+		ev := s.add(archive.KindQuit, t, nick)
+		ev.UserHost = uh
+		if len(r) > len("has quit IRC ") {
+			ev.Text = reasonOf(r[len("has quit IRC "):], '(', ')')
+		}
+		return resEvent, ""
+	case !prefixed:
+		return resBad, ""
+	case strings.HasPrefix(r, "invited "):
+		return resNoise, "invite"
+	}
+	return resBad, reasonLimnoriaUnknown
 }

@@ -31,6 +31,8 @@ func TestDetect(t *testing.T) {
 		{"irssi with seconds", []string{"14:03:11 <@alice> hi", "14:03:12  * bob waves"}, "irssi"},
 		{"znc status lines", []string{"[14:03:11] <alice> hi", "[14:03:12] *** Joins: bob (~b@h)"}, "znc"},
 		{"our status lines", []string{"[14:03:11] <alice> hi", "[14:03:12] -!- bob has joined #c"}, "own"},
+		{"messages alone are ZNC's", []string{"[14:03:11] <alice> hi", "[14:03:12] * bob waves", "[14:03:13] -carol- notice"}, "znc"},
+		{"messages after our header", []string{"--- IRC logs for Monday, February 02, 2026", "--- #c (times are UTC)", "[14:03:11] <alice> hi"}, "own"},
 		{"our header alone", []string{"--- IRC logs for Monday, February 02, 2026", "--- #c (times are UTC)"}, "own"},
 		{"weechat", []string{"2026-02-02 14:03:11\talice\thi"}, "weechat"},
 		{"limnoria", []string{"2026-02-02T14:03:11  <alice> hi"}, "limnoria"},
@@ -86,9 +88,14 @@ func TestNewReaderErrors(t *testing.T) {
 		{"no channel", "--- Log opened Mon Feb 02 14:00:00 2026\n14:03 < a> b\n", Options{}, []string{"pass the channel name"}},
 		{"own without header or channel", "[14:03:11] <a> b\n[14:03:12] -!- c has joined #c\n", Options{Date: time.Date(2026, 2, 2, 0, 0, 0, 0, time.UTC)},
 			[]string{"does not name its channel"}},
-		{"no date for irssi", "14:03 < a> b\n", Options{Channel: "#c", FileName: "chan.log"}, []string{"chan.log", "cannot tell the date", "--date"}},
-		{"no date for znc", "[14:03:11] *** Joins: a (b@c)\n", Options{Channel: "#c"}, []string{"cannot tell the date"}},
-		{"no year for xchat", "Feb 02 14:03:11 <a>\tb\n", Options{Channel: "#c"}, []string{"cannot tell the date"}},
+		{"no date for irssi", "14:03 < a> b\n", Options{Channel: "#c", FileName: "chan.log"}, []string{"chan.log", "cannot tell the date",
+			"a date marker in the file", `"--- Log opened Mon Feb 02 14:00:00 2026"`, "--date YYYY-MM-DD", "a file name with YYYY-MM-DD or YYYYMMDD"}},
+		{"no date for znc", "[14:03:11] *** Joins: a (b@c)\n", Options{Channel: "#c"}, []string{"cannot tell the date",
+			"a date marker in the file (znc writes none)", "--date YYYY-MM-DD", "a file name with YYYY-MM-DD or YYYYMMDD"}},
+		{"no year for xchat", "Feb 02 14:03:11 <a>\tb\n", Options{Channel: "#c"}, []string{"cannot tell the date", "carry no year",
+			`"**** BEGIN LOGGING AT Mon Feb  2 14:00:00 2026"`, "--date YYYY-MM-DD", "a file name with YYYY-MM-DD or YYYYMMDD"}},
+		{"no date for our own", "[14:03:11] <a> b\n[14:03:12] -!- c has joined #c\n", Options{Channel: "#c"}, []string{"cannot tell the date",
+			`its header, "--- IRC logs for Monday, February 02, 2026"`, "--date YYYY-MM-DD", "a file name with YYYY-MM-DD or YYYYMMDD"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -168,9 +175,9 @@ func TestBadInput(t *testing.T) {
 		{"a line of 100 KB", "[14:03:11] <a> " + strings.Repeat("x", 100<<10) + "\n[14:03:12] <a> two\n", opt,
 			[]string{`02-02 14:03:11 message a "` + strings.Repeat("x", 100<<10) + `"`, `02-02 14:03:12 message a "two"`}, nil},
 		{"a line of 2 MiB", "[14:03:11] <a> one\n[14:03:12] <a> " + strings.Repeat("y", 2<<20) + "\n[14:03:13] <a> three\n", opt,
-			[]string{`02-02 14:03:11 message a "one"`, `02-02 14:03:13 message a "three"`}, []string{"line longer than 1 MiB skipped"}},
+			[]string{`02-02 14:03:11 message a "one"`, `02-02 14:03:13 message a "three"`}, []string{reasonTooLong}},
 		{"a last line of 2 MiB", "[14:03:11] <a> one\n[14:03:12] <a> " + strings.Repeat("y", 2<<20), opt,
-			[]string{`02-02 14:03:11 message a "one"`}, []string{"line longer than 1 MiB skipped"}},
+			[]string{`02-02 14:03:11 message a "one"`}, []string{reasonTooLong}},
 		{"blank lines", "\n\n[14:03:11] <a> one\n\r\n\n", opt,
 			[]string{`02-02 14:03:11 message a "one"`}, nil},
 	}
@@ -222,7 +229,8 @@ func TestStrict(t *testing.T) {
 		line, before        int
 	}{
 		{"unparsable line", "[14:03:11] <a> one\n[14:03:12] <a> two\nrubbish\n[14:03:13] <a> three\n", reasonBadTime, 3, 2},
-		{"NUL bytes", "[14:03:11] <a> one\n[14:03:12] <a>\x00 two\n", "NUL bytes removed", 2, 1},
+		{"after a repaired line", "[14:03:11] <a> one\n[14:03:12] <a>\x00 caf\xe9\n[14:03:13] *** Server sets mode: +nt\nrubbish\n", reasonBadTime, 4, 2},
+		{"a line over 1 MiB", "[14:03:11] <a> one\n[14:03:12] <a> " + strings.Repeat("y", 2<<20) + "\n", reasonTooLong, 2, 1},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			r, err := NewReader(strings.NewReader(tc.input), opt)
@@ -287,12 +295,53 @@ func TestSummerTimeEnds(t *testing.T) {
 			t.Errorf("event %d (%s) at %s UTC, want %s", i, ev.Text, got, want[i])
 		}
 	}
-	// and in spring, 01:30 does not exist in London: it is read as 01:30 GMT
-	evs, _ = readAll(t, "--- Log opened Sun Mar 29 00:00:00 2026\n00:59:59 < a> 1\n01:30:00 < a> 2\n02:30:00 < a> 3\n",
+}
+
+func TestSummerTimeStarts(t *testing.T) {
+	// When the clocks go forward, the skipped wall-clock times (01:00 to
+	// 01:59 in London on 29 March 2026, 02:00 to 02:59 in New York on 8
+	// March 2026) are read so that the file's order holds: not after the
+	// lines that follow, never before the one before.
+	for _, tc := range []struct {
+		name, zone, day string
+		lines, want     []string // local times, UTC times
+	}{
+		{"London", "Europe/London", "Sun Mar 29",
+			[]string{"00:59:59", "01:30:00", "02:10:00"}, []string{"00:59:59", "00:59:59", "01:10:00"}},
+		{"London, earlier line", "Europe/London", "Sun Mar 29",
+			[]string{"00:10:00", "01:30:00", "01:45:00", "02:10:00"}, []string{"00:10:00", "00:30:00", "00:45:00", "01:10:00"}},
+		{"London, first line in the gap", "Europe/London", "Sun Mar 29",
+			[]string{"01:30:00", "02:00:00"}, []string{"00:30:00", "01:00:00"}},
+		{"New York", "America/New_York", "Sun Mar 08",
+			[]string{"01:50:00", "02:30:00", "03:10:00"}, []string{"06:50:00", "06:50:00", "07:10:00"}},
+		{"New York, earlier line", "America/New_York", "Sun Mar 08",
+			[]string{"01:10:00", "02:30:00", "02:59:59", "03:00:00"}, []string{"06:10:00", "06:30:00", "06:59:59", "07:00:00"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			input := "--- Log opened " + tc.day + " 00:00:00 2026\n"
+			for i, l := range tc.lines {
+				input += fmt.Sprintf("%s < a> %d\n", l, i)
+			}
+			evs, _ := readAll(t, input, Options{Channel: "#c", Location: mustZone(t, tc.zone)})
+			if len(evs) != len(tc.want) {
+				t.Fatalf("read %d events, want %d", len(evs), len(tc.want))
+			}
+			for i, ev := range evs {
+				if got := ev.Time.Format("15:04:05"); got != tc.want[i] {
+					t.Errorf("line %s read as %s UTC, want %s", tc.lines[i], got, tc.want[i])
+				}
+				if i > 0 && ev.Time.Before(evs[i-1].Time) {
+					t.Errorf("line %s goes back before the line before", tc.lines[i])
+				}
+			}
+		})
+	}
+	// The same in the formats with full dates (Limnoria, and its Supybot stamps).
+	evs, _ := readAll(t, "2026-03-29T00:59:00  <a> 1\n2026-03-29T01:30:00  <a> 2\n[29-Mar-2026 02:10:00]  <a> 3\n",
 		Options{Channel: "#c", Location: mustZone(t, "Europe/London")})
-	for i, want := range []string{"00:59:59", "01:30:00", "01:30:00"} {
+	for i, want := range []string{"00:59:00", "00:59:00", "01:10:00"} {
 		if got := evs[i].Time.Format("15:04:05"); got != want {
-			t.Errorf("spring event %d at %s UTC, want %s", i, got, want)
+			t.Errorf("limnoria line %d at %s UTC, want %s", i+1, got, want)
 		}
 	}
 }

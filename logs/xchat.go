@@ -25,6 +25,21 @@ import (
 //
 // HexChat writes "*" in the left column for all of these, so an action that
 // reads like one of them ("* dave has quit (…)") is taken for it.
+//
+// HexChat also writes in a channel's tab, and so in its log, lines that
+// were not said in the channel; they are not kept:
+//
+//	Feb 02 14:00:00 -ChanServ-	[#chan] Welcome      (a notice to you: "private notice")
+//	Feb 02 14:00:01 ->bob<-	text                     (one you sent: "private notice")
+//	Feb 02 14:00:02 -bob/@#chan-	text                 ("notice to the channel's operators")
+//	Feb 02 14:00:03 -oper/Wallops-	text               ("wallops")
+//	Feb 02 14:00:04 *bob*	text  >bob<	text  **	bob waves **   ("private message")
+//	Feb 02 14:00:05 *	*** Looking up your hostname   ("server notice": the "*"
+//	                                                 column with no nick first)
+//	Feb 02 14:00:06 *	Now talking on #chan          ("xchat/HexChat status line")
+//
+// A server's text in the "*" column that starts with a word that can be a
+// nick cannot be told from an action; it is read as one.
 func parseXchat(s *state, line string) (lineResult, string) {
 	if x, ok := strings.CutPrefix(line, "**** "); ok {
 		if i := strings.Index(x, " LOGGING AT "); i >= 0 {
@@ -36,7 +51,7 @@ func parseXchat(s *state, line string) (lineResult, string) {
 				return resMarker, ""
 			}
 		}
-		return resNoise, ""
+		return resBad, "a **** line of an unknown kind"
 	}
 	if len(line) < 17 || line[3] != ' ' || line[6] != ' ' || line[15] != ' ' {
 		return resBad, reasonBadTime
@@ -78,17 +93,27 @@ func parseXchat(s *state, line string) (lineResult, string) {
 		}
 		for _, p := range hexchatStatus {
 			if strings.HasPrefix(msg, p) {
-				return resNoise, ""
+				return resNoise, reasonXchatStatus
 			}
 		}
 		nick, text := cut(msg, ' ')
 		nick = stripMode(stripCodes(nick))
 		if nick == "" {
-			return resNoise, ""
+			return resNoise, reasonXchatStatus
+		}
+		if !nickLike(nick) {
+			// HexChat's "Server Notice", "Server Text" and "Motd" write the
+			// server's text alone in the "*" column: "*** Looking up…",
+			// "irc.example.net …", "- motd line".
+			return resNoise, "server notice"
 		}
 		ev := s.add(archive.KindAction, t, nick)
 		ev.Text = text
 		return resEvent, ""
+	case "":
+		return resNoise, reasonXchatStatus // "Notify list is empty." and such
+	case "**":
+		return resNoise, reasonPrivate // HexChat's "Private Action"
 	}
 	if in, ok := enclosed(left, '<', '>'); ok {
 		nick := stripMode(in)
@@ -100,16 +125,66 @@ func parseXchat(s *state, line string) (lineResult, string) {
 		return resEvent, ""
 	}
 	if in, ok := enclosed(left, '-', '-'); ok {
-		nick, _ := cut(in, '/')
-		if nick == "" {
-			return resNoise, ""
-		}
-		ev := s.add(archive.KindNotice, t, nick)
-		ev.Text = msg
-		return resEvent, ""
+		return xchatNotice(s, t, in, msg)
 	}
-	return resNoise, "" // ">nick<" (messages you sent elsewhere), "**", …
+	if len(left) > 2 && (left[0] == '>' && left[len(left)-1] == '<' || left[0] == '*' && left[len(left)-1] == '*') {
+		// ">nick<": a message or CTCP you sent to someone; "*nick*": a
+		// private message shown in the channel's tab
+		return resNoise, reasonPrivate
+	}
+	return resBad, "a line of an unknown kind"
 }
+
+// Reasons of the lines of xchat and HexChat that are not kept.
+const (
+	reasonPrivate       = "private message"
+	reasonPrivateNotice = "private notice"
+)
+
+// xchatNotice reads the inside of "-nick/#chan-" (a notice to the channel)
+// and of the notices HexChat writes in a channel's tab that were not sent to
+// it (src/common/inbound.c, inbound_notice): "-nick-" (to you: ChanServ's
+// "[#chan] welcome" is shown in #chan, another nick's in a channel where that
+// nick is), "-nick/@#chan-" (to the channel's operators), "-nick/Wallops-"
+// and "->nick<-" (one you sent).
+func xchatNotice(s *state, t time.Time, in, msg string) (lineResult, string) {
+	nick, to, ok := strings.Cut(in, "/")
+	switch {
+	case strings.HasPrefix(in, ">") && strings.HasSuffix(in, "<"):
+		return resNoise, reasonPrivateNotice
+	case nick == "":
+		return resBad, "notice without a nick"
+	case !ok:
+		return resNoise, reasonPrivateNotice
+	case to == "Wallops":
+		return resNoise, "wallops"
+	case to == "":
+		return resBad, "notice without its target"
+	}
+	if ch := strings.TrimLeft(to, "~&@%+"); ch != to && ch != "" && ch[0] == '#' {
+		return resNoise, "notice to the channel's operators"
+	}
+	if !strings.ContainsRune("#&!+", rune(to[0])) {
+		return resNoise, reasonPrivateNotice
+	}
+	ev := s.add(archive.KindNotice, t, nick)
+	ev.Text = msg
+	return resEvent, ""
+}
+
+// nickLike reports whether s can be a nick: not a server name, a "***" or a
+// "-" of the server's text. IRC nicks have no spaces, dots, commas, colons,
+// '*', '?', '!' or '@', and start with no digit and no '-', '#', '&' or '$'.
+func nickLike(s string) bool {
+	if s == "" || isDigit(s[0]) || strings.IndexByte("-#&$", s[0]) >= 0 {
+		return false
+	}
+	return !strings.ContainsAny(s, " .,:*?!@")
+}
+
+// reasonXchatStatus counts the client's own status lines: "Now talking on
+// #chan", "Topic for #chan set by …", and the like.
+const reasonXchatStatus = "xchat/HexChat status line"
 
 // hexchatStatus starts HexChat's own status lines, which share the "*"
 // column with actions.
@@ -150,7 +225,7 @@ func xchatEvent(s *state, t time.Time, msg string) (lineResult, string) {
 	nick, rest := cut(msg, ' ')
 	nick = stripCodes(nick)
 	if nick == "" {
-		return resNoise, ""
+		return resNoise, reasonXchatStatus
 	}
 	uh, r := "", rest
 	if strings.HasPrefix(r, "(") {
@@ -180,7 +255,7 @@ func xchatEvent(s *state, t time.Time, msg string) (lineResult, string) {
 		return resEvent, ""
 	}
 	if r != rest {
-		return resNoise, ""
+		return resNoise, reasonXchatStatus
 	}
 	switch {
 	case rest == "has quit" || strings.HasPrefix(rest, "has quit ("):
@@ -193,7 +268,7 @@ func xchatEvent(s *state, t time.Time, msg string) (lineResult, string) {
 		target, x := cut(rest[len("has kicked "):], ' ')
 		x, ok := strings.CutPrefix(x, "from ")
 		if !ok || target == "" {
-			return resNoise, ""
+			return resNoise, reasonXchatStatus
 		}
 		_, reason := cut(x, ' ')
 		ev := s.add(archive.KindKick, t, nick)
@@ -203,7 +278,7 @@ func xchatEvent(s *state, t time.Time, msg string) (lineResult, string) {
 	case strings.HasPrefix(rest, "is now known as "):
 		to := stripCodes(rest[len("is now known as "):])
 		if to == "" || strings.IndexByte(to, ' ') >= 0 {
-			return resNoise, ""
+			return resNoise, reasonXchatStatus
 		}
 		ev := s.add(archive.KindNick, t, nick)
 		ev.Target = to
@@ -217,7 +292,7 @@ func xchatEvent(s *state, t time.Time, msg string) (lineResult, string) {
 		text, ok := strings.CutPrefix(x, "is: ") // HexChat
 		if !ok {
 			if text, ok = strings.CutPrefix(x, "is "); !ok { // xchat 2
-				return resNoise, "" // "Topic for #chan set by …"
+				return resNoise, reasonXchatStatus // "Topic for #chan set by …"
 			}
 		}
 		ev := s.add(archive.KindTopic, t, "")
@@ -227,7 +302,7 @@ func xchatEvent(s *state, t time.Time, msg string) (lineResult, string) {
 	case strings.HasPrefix(rest, "sets mode "):
 		m, _ := cut(rest[len("sets mode "):], ' ')
 		if m == "" {
-			return resNoise, ""
+			return resNoise, reasonXchatStatus
 		}
 		ev := s.add(archive.KindMode, t, nick)
 		ev.Text = m
@@ -252,7 +327,7 @@ func xchatEvent(s *state, t time.Time, msg string) (lineResult, string) {
 			return resEvent, ""
 		}
 	}
-	return resNoise, ""
+	return resNoise, reasonXchatStatus
 }
 
 // stripCodes removes mIRC formatting codes from a nick or column; message

@@ -13,15 +13,20 @@ import (
 //	* alice waves
 //	-bob- a notice
 //	*** Joins: carol (~c@h)
+//	*** Joins: carol (~c@h) carol_account     (ZNC 1.9, with extended-join)
 //	*** Parts: carol (~c@h) (reason)
 //	*** Quits: dave (~d@h) (reason)
 //	*** alice is now known as al
 //	*** bob was kicked by alice (reason)
 //	*** alice changes topic to 'new'
 //	*** alice sets mode: +o bob
-//	*** Server sets mode: +nt                 (the modes seen on join: skipped)
+//	*** Server sets mode: +nt                 (the modes seen on join: not kept)
+//	Connected to IRC (irc.example.net +6697)   (not kept, and its "Disconnected")
+//	Broadcast: text                            (not kept)
 //
-// One file per day, named YYYY-MM-DD.log by default.
+// One file per day, named YYYY-MM-DD.log by default (older versions:
+// NETWORK_#chan_YYYYMMDD.log). Private notices go to the sender's own file,
+// never to a channel's. Any other "***" line is not understood.
 func parseZNC(s *state, line string) (lineResult, string) {
 	h, m, sec, ok := hms(line, 1)
 	if !ok || line[0] != '[' || len(line) < 11 || line[9] != ']' || line[10] != ' ' {
@@ -35,9 +40,11 @@ func parseZNC(s *state, line string) (lineResult, string) {
 	if x, ok := strings.CutPrefix(body, "*** "); ok {
 		return zncStatus(s, t, x)
 	}
-	if strings.HasPrefix(body, "Connected to IRC") || strings.HasPrefix(body, "Disconnected from IRC") ||
-		strings.HasPrefix(body, "Broadcast: ") {
-		return resNoise, ""
+	if strings.HasPrefix(body, "Connected to IRC") || strings.HasPrefix(body, "Disconnected from IRC") {
+		return resNoise, "ZNC connected or disconnected"
+	}
+	if strings.HasPrefix(body, "Broadcast: ") {
+		return resNoise, "ZNC broadcast"
 	}
 	return parseSpeech(s, t, body)
 }
@@ -73,7 +80,8 @@ func parseSpeech(s *state, t time.Time, body string) (lineResult, string) {
 		return resEvent, ""
 	case '-':
 		nick, text, ok := noticeNick(body)
-		if !ok {
+		if !ok || strings.ContainsAny(nick, "!@") {
+			// "-!- …" is no notice of ZNC or Limnoria (our own status lines)
 			return resBad, "notice without a nick"
 		}
 		ev := s.add(archive.KindNotice, t, nick)
@@ -109,10 +117,16 @@ func zncStatus(s *state, t time.Time, x string) (lineResult, string) {
 		if j := strings.Index(rest, ") ("); j >= 0 && k.kind != archive.KindJoin {
 			ev.UserHost = zncUserHost(rest[:j+1])
 			ev.Text, _ = enclosed(rest[j+2:], '(', ')')
+		} else if j := strings.Index(rest, ") "); j >= 0 && k.kind == archive.KindJoin {
+			ev.UserHost = zncUserHost(rest[:j+1])
+			ev.Account = rest[j+2:]
 		} else {
 			ev.UserHost = zncUserHost(rest)
 		}
 		return resEvent, ""
+	}
+	if strings.HasPrefix(x, "recording gap: ") { // written by our ZNC writer
+		return resNoise, "recording gap (written by proceedings)"
 	}
 	if rest, ok := strings.CutPrefix(x, "Topic for "); ok { // written by our ZNC writer
 		_, rest = cut(rest, ' ')
@@ -122,11 +136,11 @@ func zncStatus(s *state, t time.Time, x string) (lineResult, string) {
 			ev.Flags |= archive.FlagTopicOnJoin
 			return resEvent, ""
 		}
-		return resNoise, ""
+		return resBad, "topic line without its text"
 	}
 	nick, rest := cut(x, ' ')
 	if nick == "" {
-		return resNoise, ""
+		return resBad, "a *** line without a nick"
 	}
 	switch {
 	case strings.HasPrefix(rest, "is now known as "):
@@ -156,11 +170,15 @@ func zncStatus(s *state, t time.Time, x string) (lineResult, string) {
 		if nick == "Server" {
 			// ZNC's record of the modes the server reported when it
 			// joined (RPL_CHANNELMODEIS has no setter): not a change.
-			return resNoise, ""
+			return resNoise, reasonModesOnJoin
 		}
 		ev := s.add(archive.KindMode, t, nick)
 		ev.Text = strings.TrimRight(rest[len("sets mode: "):], " ")
 		return resEvent, ""
 	}
-	return resNoise, ""
+	return resBad, "a *** line of an unknown kind"
 }
+
+// reasonModesOnJoin counts ZNC's "*** Server sets mode: +nt": the modes the
+// server reported when ZNC joined, not a change.
+const reasonModesOnJoin = "channel modes reported on join"
