@@ -155,11 +155,6 @@ func TestNotUTF8Guess(t *testing.T) {
 				if ex := r.Examples(reason); len(ex) == 0 || ex[0].Reason != reason || ex[0].Line != 2 {
 					t.Errorf("examples of %q: %+v", reason, ex)
 				}
-				for _, w := range r.Warnings() {
-					if w.Reason != reason {
-						t.Errorf("warning %+v, want reason %q", w, reason)
-					}
-				}
 			}
 		})
 	}

@@ -14,7 +14,7 @@ import (
 //
 //	<alice> hello
 //	* alice waves
-//	-bob- a notice
+//	-bob- a notice                                      (to the channel: private ones are not logged)
 //	*** carol <carol!~c@h> has joined #chan
 //	*** carol <carol!~c@h> has left #chan (reason)      (no "(reason)" when none)
 //	*** dave <dave!~d@h> has quit IRC (reason)

@@ -433,10 +433,11 @@ func (r *Reader) resolve(ws []Warning) []Warning {
 	return out
 }
 
-// Warnings returns the first 100 lines that were not understood or were
-// repaired (one Warning per reason a line has); WarningCount counts them
-// all. Counts and Examples say more.
-func (r *Reader) Warnings() []Warning { return r.resolve(r.warnings) }
+// Warnings returns the first 100 lines that were not understood or had NUL
+// bytes removed (a line can give both); WarningCount counts them all. Lines
+// decoded from another encoding than UTF-8 are not warned about. Counts and
+// Examples say more.
+func (r *Reader) Warnings() []Warning { return r.warnings }
 
 // WarningCount returns how many warnings the file gave so far.
 func (r *Reader) WarningCount() int { return r.nWarn }
@@ -488,7 +489,7 @@ func (r *Reader) Next() (archive.Event, error) {
 func (r *Reader) handle(l rawLine) error {
 	r.counts.Lines++
 	if l.nul {
-		r.repaired(l, reasonNUL)
+		r.warn(r.repaired(l, reasonNUL))
 	}
 	if l.recoded != "" {
 		r.repaired(l, l.recoded)
@@ -543,9 +544,9 @@ func (r *Reader) notUnderstood(l rawLine, reason string) error {
 }
 
 // repaired counts a line that was repaired.
-func (r *Reader) repaired(l rawLine, reason string) {
+func (r *Reader) repaired(l rawLine, reason string) Warning {
 	r.counts.Repaired = count(r.counts.Repaired, reason)
-	r.warn(r.example(l, reason))
+	return r.example(l, reason)
 }
 
 func count(m map[string]int64, reason string) map[string]int64 {
