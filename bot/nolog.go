@@ -6,6 +6,8 @@ import (
 	"unicode/utf8"
 
 	"github.com/ergochat/irc-go/ircfmt"
+
+	"proceedings/config"
 )
 
 // hasNoLogPrefix reports whether text starts with the no-log prefix,
@@ -38,7 +40,7 @@ func hasNoLogPrefix(text, prefix string) bool {
 		}
 		r, size := utf8.DecodeRuneInString(text[i:])
 		switch {
-		case unicode.Is(unicode.White_Space, r) || unicode.Is(unicode.Cf, r) || invisible(r):
+		case unicode.Is(unicode.White_Space, r) || unicode.Is(unicode.Cf, r) || config.Invisible(r):
 			i += size
 		case c < ' ' && !stripped:
 			// A formatting code (bold, colour with its digits…): strip

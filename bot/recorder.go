@@ -312,7 +312,7 @@ func (n *netConn) onMessage(r *recRules, nr *netRules, m *message) {
 	relayAccount := ""
 	if !self {
 		if rl, ok := nr.relay(ev.Nick); ok && relayMatches(rl.cfg, ev.Nick, ev.UserHost, ev.Account) {
-			if nick, body, ok := unwrapRelay(rl.cfg.Pattern, text); ok {
+			if nick, body, ok := rl.cfg.Unwrap(text); ok {
 				// The relayed person has no account and no host here:
 				// nothing of the relay's identity passes to them.
 				in.Relay, relayAccount = ev.Nick, ev.Account

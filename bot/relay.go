@@ -1,79 +1,14 @@
 package bot
 
 import (
-	"regexp"
 	"strings"
 	"time"
-	"unicode"
 
 	"github.com/ergochat/irc-go/ircfmt"
 
 	"proceedings/archive"
 	"proceedings/config"
 )
-
-// maxRelayNick bounds the author a relay pattern may produce.
-const maxRelayNick = 64
-
-// unwrapRelay applies a relay bot's pattern (with the named groups "nick" and
-// "text") to one of its lines and returns the real author and what they
-// said. The pattern is tried on the line as sent and, when that fails, on the
-// line without formatting codes (relays often colour the nick). The author
-// loses formatting codes and invisible characters (relays insert zero-width
-// spaces to avoid highlighting people); ok is false when the pattern does not
-// match or yields no author.
-func unwrapRelay(re *regexp.Regexp, line string) (nick, text string, ok bool) {
-	ni, ti := re.SubexpIndex("nick"), re.SubexpIndex("text")
-	if ni < 0 || ti < 0 {
-		return "", "", false
-	}
-	m := re.FindStringSubmatch(line)
-	if m == nil {
-		if stripped := ircfmt.Strip(line); stripped != line {
-			m = re.FindStringSubmatch(stripped)
-		}
-	}
-	if m == nil {
-		return "", "", false
-	}
-	nick = cleanRelayNick(m[ni])
-	if nick == "" {
-		return "", "", false
-	}
-	return nick, m[ti], true
-}
-
-// cleanRelayNick removes formatting codes, invisible and control characters
-// and surrounding space from a nick a relay bot printed.
-func cleanRelayNick(s string) string {
-	if strings.ContainsFunc(s, func(r rune) bool { return r < ' ' }) {
-		s = ircfmt.Strip(s)
-	}
-	s = strings.Map(func(r rune) rune {
-		if invisible(r) || unicode.IsControl(r) {
-			return -1
-		}
-		return r
-	}, s)
-	s = strings.TrimSpace(s)
-	if r := []rune(s); len(r) > maxRelayNick {
-		s = string(r[:maxRelayNick])
-	}
-	return s
-}
-
-// invisible reports whether r renders as nothing or as a blank that is not
-// white space: zero-width and format characters, Hangul fillers, the Braille
-// blank (U+2800), variation selectors.
-func invisible(r rune) bool {
-	switch r {
-	case '\u00ad', '\u034f', '\u061c', '\u115f', '\u1160', '\u17b4', '\u17b5', '\u180e',
-		'\u200b', '\u200c', '\u200d', '\u200e', '\u200f', '\u2060', '\u2061', '\u2062', '\u2063', '\u2064',
-		'\u206a', '\u206b', '\u206c', '\u206d', '\u206e', '\u206f', '\u2800', '\u3164', '\ufeff', '\uffa0':
-		return true
-	}
-	return unicode.Is(unicode.Variation_Selector, r)
-}
 
 // dedupeKey identifies a line across the networks of a bridge: its real
 // author (folded, without decorations) and its text without formatting.
@@ -82,7 +17,7 @@ func dedupeKey(ev archive.Event) string {
 	if strings.ContainsFunc(text, func(r rune) bool { return r < ' ' }) {
 		text = ircfmt.Strip(text)
 	}
-	return config.FoldName(cleanRelayNick(ev.Nick)) + "\x00" + ev.Kind.String() + "\x00" + strings.TrimSpace(text)
+	return config.FoldName(config.CleanRelayNick(ev.Nick)) + "\x00" + ev.Kind.String() + "\x00" + strings.TrimSpace(text)
 }
 
 // dedupe remembers the lines of one bridge for its window. A line seen on

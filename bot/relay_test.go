@@ -2,11 +2,9 @@ package bot
 
 import (
 	"fmt"
-	"regexp"
 	"strings"
 	"testing"
 	"time"
-	"unicode/utf8"
 
 	"github.com/ergochat/irc-go/ircmsg"
 
@@ -17,63 +15,6 @@ import (
 )
 
 const relayPattern = `^<(?P<nick>[^>]+)> (?P<text>.*)$`
-
-func TestUnwrapRelay(t *testing.T) {
-	re := regexp.MustCompile(relayPattern)
-	for _, tc := range []struct {
-		line, nick, text string
-		ok               bool
-	}{
-		{"<alice> hello", "alice", "hello", true},
-		{"<alice> ", "alice", "", true},
-		{"<\x0303alice\x03> hi there", "alice", "hi there", true},                          // coloured nick
-		{"<a\u200blice> no highlight", "alice", "no highlight", true},                      // zero-width space
-		{"\x02<bob>\x02 bold frame", "bob", "bold frame", true},                            // only matches without codes
-		{"<\u200b> nobody", "", "", false},                                                 // nothing left of the nick
-		{"* alice waves", "", "", false},                                                   // not this pattern
-		{"<alice>hello", "", "", false},                                                    // no space
-		{"<" + strings.Repeat("x", 100) + "> long", strings.Repeat("x", 64), "long", true}, // nick capped
-	} {
-		t.Run(tc.line, func(t *testing.T) {
-			nick, text, ok := unwrapRelay(re, tc.line)
-			if ok != tc.ok || nick != tc.nick || text != tc.text {
-				t.Errorf("unwrapRelay(%q) = %q, %q, %v; want %q, %q, %v", tc.line, nick, text, ok, tc.nick, tc.text, tc.ok)
-			}
-		})
-	}
-	// A pattern without the groups never unwraps.
-	if _, _, ok := unwrapRelay(regexp.MustCompile(`^<(.+)> (.*)$`), "<a> b"); ok {
-		t.Error("a pattern without named groups unwrapped a line")
-	}
-}
-
-func FuzzUnwrapRelay(f *testing.F) {
-	for _, s := range []string{"<alice> hello", "<\x0303al\x03ice> x", "\x02<b>\x02 y", "<\u200b> z", "<\xff> \xfe", ""} {
-		f.Add(s)
-	}
-	re := regexp.MustCompile(relayPattern)
-	f.Fuzz(func(t *testing.T, line string) {
-		nick, text, ok := unwrapRelay(re, line)
-		if !ok {
-			if nick != "" || text != "" {
-				t.Fatalf("not unwrapped but returned %q, %q", nick, text)
-			}
-			return
-		}
-		if nick == "" || utf8.RuneCountInString(nick) > maxRelayNick {
-			t.Fatalf("author %q: empty or longer than %d runes", nick, maxRelayNick)
-		}
-		if strings.ContainsFunc(nick, func(r rune) bool { return r < ' ' || invisible(r) }) || nick != strings.TrimSpace(nick) {
-			t.Fatalf("author %q keeps control, invisible or surrounding space characters", nick)
-		}
-		if utf8.ValidString(line) && !utf8.ValidString(nick) {
-			t.Fatalf("author %q of a valid line is not valid UTF-8", nick)
-		}
-		if len(text) > len(line) {
-			t.Fatalf("text %q is longer than the line %q", text, line)
-		}
-	})
-}
 
 func TestDedupe(t *testing.T) {
 	t0 := time.Date(2026, 2, 2, 12, 0, 0, 0, time.UTC)

@@ -6,6 +6,8 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
+	"strconv"
 	"strings"
 	"syscall"
 	"testing"
@@ -54,8 +56,18 @@ func TestImportInterruptedThenCompleted(t *testing.T) {
 			if err == nil {
 				t.Fatalf("the import finished before %s reached it; the test needs more lines:\n%s", sig, out.String())
 			}
-			if sig == syscall.SIGINT && !strings.Contains(out.String(), "run the same command again to complete it") {
-				t.Errorf("after Ctrl-C the import says:\n%s", out.String())
+			if sig == syscall.SIGINT {
+				if !strings.Contains(out.String(), "run the same command again to complete it") {
+					t.Errorf("after Ctrl-C the import says:\n%s", out.String())
+				}
+				// The summary is exact: what it says was added is in the
+				// archive.
+				m := regexp.MustCompile(`added: (\d+),`).FindStringSubmatch(out.String())
+				if m == nil {
+					t.Errorf("no summary after Ctrl-C:\n%s", out.String())
+				} else if added, _ := strconv.Atoi(m[1]); added != storedEvents(t, dir, "testnet", "#techrights") {
+					t.Errorf("after Ctrl-C the summary says %d added, the archive holds %d", added, storedEvents(t, dir, "testnet", "#techrights"))
+				}
 			}
 
 			db, err := archive.Open(context.Background(), filepath.Join(dir, "data", "archive.db"), archive.Options{ReadOnly: true})

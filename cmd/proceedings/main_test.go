@@ -228,7 +228,10 @@ this line is not irssi at all
 	if code != 0 {
 		t.Fatalf("import: %d %s", code, errOut)
 	}
-	for _, want := range []string{"files: 1 (irssi)", "events read: 6, added: 6, already in the archive: 0", "lines skipped or repaired: 1"} {
+	for _, want := range []string{"files: 1 (irssi)", "events read: 6, added: 6, already in the archive: 0",
+		"lines read: 9 = 6 with events + 2 headers and date markers + 0 blank + 1 not imported (1 repaired)",
+		"not imported: not understood (1 line):", `techrights.log:7: "this line is not irssi at all"`,
+		"repaired (counted above as what they were) (1 line):", `techrights.log:6: "14:06 <bobby> café in Latin-1"`} {
 		if !strings.Contains(out, want) {
 			t.Errorf("summary lacks %q:\n%s", want, out)
 		}

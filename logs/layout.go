@@ -1,0 +1,375 @@
+package logs
+
+import (
+	"path/filepath"
+	"strings"
+)
+
+// ChannelPrefixes are the characters a channel name starts with.
+const ChannelPrefixes = "#&+!"
+
+// PlaceKind says what a log file is a log of.
+type PlaceKind uint8
+
+const (
+	// PlaceUnnamed: the path names no window (a file named only by its
+	// date, in no folder below root that names one).
+	PlaceUnnamed PlaceKind = iota
+	// PlaceChannel: a channel's log.
+	PlaceChannel
+	// PlaceQuery: a private conversation; Window is the nick.
+	PlaceQuery
+	// PlaceServer: a server, status, core or plugin buffer of the client.
+	PlaceServer
+)
+
+// Place is what the path of a log file says about it.
+type Place struct {
+	Kind PlaceKind
+	// Window is the window the path names: the channel for PlaceChannel,
+	// the nick for PlaceQuery, the buffer for PlaceServer; "" for
+	// PlaceUnnamed.
+	Window string
+	// Network is the network the path names, as the client wrote it (a
+	// folder's name or part of the file's name); "" when it names none.
+	Network string
+	// Why says, for a file that is not a channel's log, what it is, e.g.
+	// "WeeChat's server buffer".
+	Why string
+	// Compression is "gzip", "zstd", "bzip2" or "xz" when the name ends in
+	// .gz, .zst, .bz2 or .xz; "" otherwise.
+	Compression string
+}
+
+// Channel returns the channel the path names, "" when it is not a
+// channel's log.
+func (p Place) Channel() string {
+	if p.Kind != PlaceChannel {
+		return ""
+	}
+	return p.Window
+}
+
+// compressions maps file name suffixes to compression names.
+var compressions = []struct{ ext, name string }{
+	{".gz", "gzip"}, {".zst", "zstd"}, {".bz2", "bzip2"}, {".xz", "xz"},
+}
+
+// logExts are the extensions of log files, stripped from a window's name.
+var logExts = []string{".weechatlog", ".log", ".txt"}
+
+// clientFolders are the clients' own folder names, never a network.
+var clientFolders = map[string]bool{
+	"irclogs": true, "logs": true, "log": true, "moddata": true, "channellogger": true,
+	"users": true, "networks": true, "irc": true, "weechat": true, "hexchat": true,
+	"xchat2": true, "xchat": true, "znc": true, "irssi": true, "limnoria": true, "supybot": true,
+}
+
+// months are the folder names of Limnoria's directories.timestamp (%B).
+var months = map[string]bool{
+	"january": true, "february": true, "march": true, "april": true, "may": true, "june": true,
+	"july": true, "august": true, "september": true, "october": true, "november": true, "december": true,
+}
+
+// PlaceOf reads what the path of a log file says about it. root is the path
+// given on the command line that led to the file: the file itself, or a
+// folder above it. It knows the layouts the supported clients write by
+// default and the common custom ones:
+//
+//	irssi     NETWORK/#chan.log (autolog_path ~/irclogs/$tag/$0.log),
+//	          NETWORK/#chan/YYYY-MM-DD.log, NETWORK/#chan.YYYY-MM-DD.log
+//	WeeChat   irc.NETWORK.#chan.weechatlog (logger.file.mask
+//	          $plugin.$name.weechatlog, also under %Y/%m/ folders),
+//	          NETWORK/#chan.weechatlog (logger.mask.irc irc/$server/$channel.weechatlog),
+//	          NETWORK/#chan/YYYY-MM-DD.weechatlog; rotated .weechatlog.1
+//	ZNC       [USER/]NETWORK/#chan/YYYY-MM-DD.log (the log module's
+//	          $USER/$NETWORK/$WINDOW/%Y-%m-%d.log and its user and network
+//	          module forms, e.g. users/U/networks/NETWORK/moddata/log/#chan/…),
+//	          and the older [USER_][NETWORK_]#chan_YYYYMMDD.log
+//	HexChat   NETWORK/#chan.log (irc_logmask %n/%c.log)
+//	Limnoria  NETWORK/#chan/#chan.log, NETWORK/#chan/#chan.YYYY-MM-DD.log
+//	          (rotateLogs), NETWORK/#chan/MONTH/#chan.YYYY-MM-DD.log
+//	          (directories.timestamp), flat #chan.log
+//
+// and each of them compressed (.gz, and named but not read: .zst, .bz2, .xz).
+//
+// The clients' escaping is not undone: irssi lower-cases the name and writes
+// "_" for any of / \ | * ? " < > :, WeeChat lower-cases it and writes "_"
+// for "/", ZNC lower-cases it and writes "-" for / and \, HexChat lower-cases
+// it the RFC 1459 way ([]\~ become {}|^) and writes "_" for "/", Limnoria
+// lower-cases it the same way and drops "/". The channel is given as the
+// file names it.
+//
+// A file is the log of a channel when its window name (the file's name
+// without extension, compression and date, or the folder holding a file
+// named only by its date) starts with a channel prefix: # & + or !. Other
+// names are other windows: WeeChat's server, core and plugin buffers
+// (irc.server.NET, core.weechat, irc.irc_raw, script.scripts…), HexChat's
+// server and notices tabs (server.log, (notices).log, (snotices).log), ZNC's
+// status window (status) and module windows (*status, *controlpanel…), a
+// file named after its own network folder (the server buffer of WeeChat's
+// irc/$server/$channel mask and of old xchat) or named with a dot (a
+// server's name: no nick has a dot), and a private conversation with the
+// nick it names when the name can be a nick and the layout is a client's:
+// the file is in a network folder, or its name carries no date, or the
+// window is its folder (ZNC's $WINDOW/DATE.log), or the name is ZNC's
+// NETWORK_nick_YYYYMMDD. A dated name in no network
+// folder ("techrights.2024-01-01.log", a flat folder of one channel's logs)
+// and a name that is no nick ("2005-01-08-notes.log") name no window.
+//
+// The network folder is looked for only in the folders below root (the
+// path given on the command line, which is itself never taken as a network:
+// it may be any folder, a backup or a copy). It is the folder holding the
+// channel's file, or holding the channel's folder when the file is named by
+// its date; channel folders and date folders (2026, 2026-02, 11, February)
+// on the way up are passed over. ZNC's network module writes
+// networks/NETWORK/moddata/log/…: there the network is NETWORK. A folder that
+// is one of the clients' own (irclogs, logs, log, moddata, ChannelLogger,
+// users, networks, irc, weechat, hexchat, xchat2, znc and their dot-folders)
+// is no network, nor is one above it. The network named in a file name
+// (WeeChat's irc.NETWORK.#chan, ZNC's NETWORK_#chan_DATE) wins over a
+// folder; ZNC's global module writes USER_NETWORK there, which is given as
+// it is.
+func PlaceOf(root, path string) Place {
+	path = filepath.Clean(path)
+	root = filepath.Clean(root)
+	var inside []string // folders strictly below root, outermost first
+	if rel, err := filepath.Rel(root, path); err == nil && rel != "." && !strings.HasPrefix(rel, "..") {
+		parts := strings.Split(filepath.ToSlash(rel), "/")
+		inside = parts[:len(parts)-1]
+	}
+	var p Place
+	stem := filepath.Base(path)
+	if stem == "." || stem == ".." || strings.ContainsRune(stem, filepath.Separator) {
+		return p // no file's name
+	}
+	for _, c := range compressions {
+		if s, ok := cutSuffixFold(stem, c.ext); ok && s != "" {
+			stem, p.Compression = s, c.name
+			break
+		}
+	}
+	stem, ext := cutLogExt(stem)
+
+	// WeeChat's $plugin.$name: irc.NETWORK.#chan, irc.server.NETWORK,
+	// core.weechat, irc.irc_raw, script.scripts…
+	if weechatName(&p, stem, ext) {
+		return p
+	}
+
+	window, dated, zncFlat, nameDated := stem, false, false, false
+	switch {
+	case isDate(stem):
+		// YYYY-MM-DD.log: the window is the folder holding the file.
+		window, dated = "", true
+		if n := len(inside); n > 0 {
+			window = inside[n-1]
+			inside = inside[:n-1]
+		} else if parent := filepath.Base(filepath.Dir(path)); startsChannel(parent) {
+			// The channel's own folder, given on the command line: a
+			// channel prefix leaves no doubt.
+			window = parent
+		}
+	default:
+		if w, sep, ok := cutDateSuffix(stem); ok {
+			window, zncFlat, nameDated = w, sep == '_', true
+		}
+	}
+	if zncFlat && window != "" && !startsChannel(window) {
+		// ZNC's [USER_][NETWORK_]WINDOW_YYYYMMDD.
+		if i := channelAfterUnderscore(window); i > 0 {
+			p.Network, window = window[:i-1], window[i:]
+		} else if strings.HasSuffix(strings.ToLower(window), "_status") {
+			p.Network, window = window[:len(window)-len("_status")], "status"
+		} else if i := strings.Index(window, "_*"); i > 0 {
+			p.Network, window = window[:i], window[i+1:]
+		}
+	}
+	if p.Network == "" {
+		p.Network = networkFolder(inside)
+	}
+	p.Window = window
+	switch lw := strings.ToLower(window); {
+	case window == "":
+		p.Kind = PlaceUnnamed
+	case startsChannel(window):
+		p.Kind = PlaceChannel
+	case window[0] == '*':
+		p.Kind, p.Why = PlaceServer, "ZNC's "+window+" window"
+	case lw == "status" && (dated || zncFlat):
+		p.Kind, p.Why = PlaceServer, "ZNC's status window"
+	case lw == "server" && ext == ".log":
+		p.Kind, p.Why = PlaceServer, "HexChat's server tab"
+	case lw == "(notices)" || lw == "(snotices)":
+		p.Kind, p.Why = PlaceServer, "HexChat's "+lw+" tab"
+	case p.Network != "" && strings.EqualFold(window, p.Network):
+		p.Kind, p.Why = PlaceServer, "the server buffer of "+p.Network
+	case strings.Contains(window, "."):
+		// A nick has no dot: a server's name (xchat's server tab).
+		p.Kind, p.Why = PlaceServer, "the buffer of the server "+window
+	case isNick(window) && (dated || !nameDated || p.Network != "" || zncFlat && strings.Contains(window, "_")):
+		// (ZNC's NETWORK_nick_YYYYMMDD.log: an underscore inside says
+		// NETWORK_.)
+		p.Kind, p.Why = PlaceQuery, "a private conversation (query) with "+window
+	default:
+		// Not a nick ("2005-01-08-notes"), or a name with a date in no
+		// client's layout ("techrights.2024-01-01.log", a flat folder of
+		// one channel's logs): the path names no channel.
+		p.Kind, p.Window = PlaceUnnamed, ""
+	}
+	return p
+}
+
+// weechatName reads WeeChat's default names, $plugin.$name: true when stem
+// is one.
+func weechatName(p *Place, stem, ext string) bool {
+	lower := strings.ToLower(stem)
+	switch {
+	case lower == "core.weechat":
+		p.Kind, p.Window, p.Why = PlaceServer, stem, "WeeChat's core buffer"
+		return true
+	case strings.HasPrefix(lower, "irc.server."):
+		p.Kind, p.Window, p.Network = PlaceServer, stem, stem[len("irc.server."):]
+		p.Why = "WeeChat's server buffer"
+		return true
+	case lower == "irc.irc_raw":
+		p.Kind, p.Window, p.Why = PlaceServer, stem, "WeeChat's raw IRC buffer"
+		return true
+	case strings.HasPrefix(lower, "irc."):
+		rest := stem[len("irc."):]
+		// The server's name may hold dots; the channel starts at the
+		// first dot followed by a channel prefix.
+		for i := 1; i+1 < len(rest); i++ {
+			if rest[i] == '.' && startsChannel(rest[i+1:]) {
+				p.Kind, p.Network, p.Window = PlaceChannel, rest[:i], rest[i+1:]
+				return true
+			}
+		}
+		// irc.NETWORK.nick: a nick has no dot.
+		if i := strings.LastIndexByte(rest, '.'); ext == ".weechatlog" && i > 0 && i+1 < len(rest) {
+			p.Kind, p.Network, p.Window = PlaceQuery, rest[:i], rest[i+1:]
+			p.Why = "a private conversation (query) with " + p.Window
+			return true
+		}
+	case ext == ".weechatlog" && strings.Contains(stem, ".") && !startsChannel(stem):
+		// script.scripts, fset.fset, relay.relay.list, python.…
+		plugin, _, _ := strings.Cut(stem, ".")
+		if plugin != "" {
+			p.Kind, p.Window, p.Why = PlaceServer, stem, "WeeChat's "+plugin+" buffer"
+			return true
+		}
+	}
+	return false
+}
+
+// networkFolder returns the network folder among the folders below root
+// (outermost first) for a file held by the last of them, "" when none is.
+func networkFolder(inside []string) string {
+	i := len(inside) - 1
+	for i >= 0 && (startsChannel(inside[i]) || isDateFolder(inside[i])) {
+		i--
+	}
+	if i < 0 {
+		return ""
+	}
+	// ZNC's network module: networks/NETWORK/moddata/log/…
+	if strings.EqualFold(inside[i], "log") && i >= 3 && strings.EqualFold(inside[i-1], "moddata") &&
+		strings.EqualFold(inside[i-3], "networks") {
+		return inside[i-2]
+	}
+	if clientFolders[strings.ToLower(strings.TrimPrefix(inside[i], "."))] {
+		return ""
+	}
+	return inside[i]
+}
+
+// startsChannel reports whether s starts with a channel prefix and has more.
+func startsChannel(s string) bool {
+	return len(s) > 1 && strings.IndexByte(ChannelPrefixes, s[0]) >= 0
+}
+
+// channelAfterUnderscore returns the index of the first channel name in s
+// that follows an underscore, -1 when there is none.
+func channelAfterUnderscore(s string) int {
+	for i := 1; i+1 < len(s); i++ {
+		if s[i-1] == '_' && startsChannel(s[i:]) {
+			return i
+		}
+	}
+	return -1
+}
+
+// cutLogExt removes the log extensions (and a rotation number after one:
+// .weechatlog.1, .log.2; and a .txt after .log, as copies get named) from a
+// file's name. ext is the first one of the name.
+func cutLogExt(name string) (stem, ext string) {
+	s := name
+	if i := strings.LastIndexByte(s, '.'); i > 0 && i+1 < len(s) && allDigits(s[i+1:]) {
+		s = s[:i]
+	}
+	stem = name
+	for cut := true; cut; {
+		cut = false
+		for _, e := range logExts {
+			if st, ok := cutSuffixFold(s, e); ok && st != "" {
+				s, stem, ext, cut = st, st, e, true
+				break
+			}
+		}
+	}
+	return stem, ext
+}
+
+// isNick reports whether s can be a nick (RFC 2812): a letter or one of
+// []\`_^{|} first, then those, digits and "-". No dot, no space.
+func isNick(s string) bool {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c >= 'a' && c <= 'z', c >= 'A' && c <= 'Z', strings.IndexByte("[]\\`_^{|}", c) >= 0:
+		case i > 0 && (c >= '0' && c <= '9' || c == '-'):
+		default:
+			return false
+		}
+	}
+	return s != ""
+}
+
+func cutSuffixFold(s, suffix string) (string, bool) {
+	if len(s) >= len(suffix) && strings.EqualFold(s[len(s)-len(suffix):], suffix) {
+		return s[:len(s)-len(suffix)], true
+	}
+	return s, false
+}
+
+// isDate reports whether s is a date, YYYY-MM-DD or YYYYMMDD.
+func isDate(s string) bool {
+	var ok bool
+	switch {
+	case len(s) == 10 && s[4] == '-' && s[7] == '-' && allDigits(s[:4]) && allDigits(s[5:7]) && allDigits(s[8:]):
+		_, _, _, ok = checkDate(atoi(s[:4]), atoi(s[5:7]), atoi(s[8:]))
+	case len(s) == 8 && allDigits(s):
+		_, _, _, ok = checkDate(atoi(s[:4]), atoi(s[4:6]), atoi(s[6:]))
+	}
+	return ok
+}
+
+// cutDateSuffix removes a date that ends s after a separator (. _ -):
+// "#chan.2026-02-02", "#chan_20260202".
+func cutDateSuffix(s string) (rest string, sep byte, ok bool) {
+	for _, n := range []int{10, 8} {
+		if len(s) > n+1 && isDate(s[len(s)-n:]) && strings.IndexByte("._-", s[len(s)-n-1]) >= 0 {
+			return s[:len(s)-n-1], s[len(s)-n-1], true
+		}
+	}
+	return s, 0, false
+}
+
+// isDateFolder reports whether a folder's name is a date or part of one:
+// digits (2026, 02, 20260202), YYYY-MM, YYYY-MM-DD or a month's name.
+func isDateFolder(s string) bool {
+	if allDigits(s) || isDate(s) || months[strings.ToLower(s)] {
+		return true
+	}
+	return len(s) == 7 && s[4] == '-' && allDigits(s[:4]) && allDigits(s[5:])
+}

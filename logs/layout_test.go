@@ -1,0 +1,158 @@
+package logs
+
+import (
+	"path/filepath"
+	"strings"
+	"testing"
+	"unicode/utf8"
+)
+
+func TestPlaceOf(t *testing.T) {
+	type want struct {
+		kind             PlaceKind
+		window, network  string
+		compression, why string // why: a part of Place.Why
+	}
+	for _, tc := range []struct {
+		root, path string
+		want
+	}{
+		// irssi: autolog_path ~/irclogs/$tag/$0.log and the custom forms.
+		{"irclogs", "irclogs/libera/#chan.log", want{PlaceChannel, "#chan", "libera", "", ""}},
+		{"irclogs", "irclogs/libera/#chan.log.gz", want{PlaceChannel, "#chan", "libera", "gzip", ""}},
+		{"irclogs", "irclogs/libera/##c++.log", want{PlaceChannel, "##c++", "libera", "", ""}},
+		{"irclogs", "irclogs/libera/&local.log", want{PlaceChannel, "&local", "libera", "", ""}},
+		{"irclogs", "irclogs/libera/#chan/2026-02-02.log", want{PlaceChannel, "#chan", "libera", "", ""}},
+		{"irclogs", "irclogs/libera/#chan.2026-02-02.log", want{PlaceChannel, "#chan", "libera", "", ""}},
+		{"irclogs", "irclogs/2026/libera/#chan.02-02.log", want{PlaceChannel, "#chan.02-02", "libera", "", ""}},
+		{"irclogs", "irclogs/libera/nickserv.log", want{PlaceQuery, "nickserv", "libera", "", "query"}},
+		{"irclogs", "irclogs/libera/#chan.log.1", want{PlaceChannel, "#chan", "libera", "", ""}},
+		// The root itself never names the network; below it, a client's
+		// own folder does not either.
+		{"irclogs/libera", "irclogs/libera/#chan.log", want{PlaceChannel, "#chan", "", "", ""}},
+		{"home", "home/irclogs/#chan.log", want{PlaceChannel, "#chan", "", "", ""}},
+		{"irclogs/libera/#chan.log", "irclogs/libera/#chan.log", want{PlaceChannel, "#chan", "", "", ""}},
+		{"/", "/home/u/irclogs/libera/#chan.log", want{PlaceChannel, "#chan", "libera", "", ""}},
+		// WeeChat: $plugin.$name.weechatlog, by date, by server folder.
+		{"logs", "logs/irc.libera.#weechat.weechatlog", want{PlaceChannel, "#weechat", "libera", "", ""}},
+		{"logs", "logs/irc.irc.libera.chat.#weechat.weechatlog", want{PlaceChannel, "#weechat", "irc.libera.chat", "", ""}},
+		{"logs", "logs/2010/11/irc.libera.#weechat.weechatlog", want{PlaceChannel, "#weechat", "libera", "", ""}},
+		{"logs", "logs/irc.libera.#weechat.weechatlog.1.gz", want{PlaceChannel, "#weechat", "libera", "gzip", ""}},
+		{"logs", "logs/irc.server.libera.weechatlog", want{PlaceServer, "irc.server.libera", "libera", "", "server buffer"}},
+		{"logs", "logs/core.weechat.weechatlog", want{PlaceServer, "core.weechat", "", "", "core buffer"}},
+		{"logs", "logs/irc.irc_raw.weechatlog", want{PlaceServer, "irc.irc_raw", "", "", "raw"}},
+		{"logs", "logs/script.scripts.weechatlog", want{PlaceServer, "script.scripts", "", "", "script buffer"}},
+		{"logs", "logs/irc.libera.alice.weechatlog", want{PlaceQuery, "alice", "libera", "", "query"}},
+		{"logs", "logs/irc/libera/#weechat.weechatlog", want{PlaceChannel, "#weechat", "libera", "", ""}},
+		{"logs", "logs/irc/libera/libera.weechatlog", want{PlaceServer, "libera", "libera", "", "server buffer of libera"}},
+		{"logs", "logs/libera/#weechat/2026-02-02.weechatlog", want{PlaceChannel, "#weechat", "libera", "", ""}},
+		// ZNC: the log module's three forms, old and new.
+		{"znc", "znc/users/alice/networks/libera/moddata/log/#chan/2026-02-02.log", want{PlaceChannel, "#chan", "libera", "", ""}},
+		{"znc", "znc/users/alice/moddata/log/libera/#chan/2026-02-02.log", want{PlaceChannel, "#chan", "libera", "", ""}},
+		{"znc", "znc/moddata/log/alice/libera/#chan/2026-02-02.log", want{PlaceChannel, "#chan", "libera", "", ""}},
+		{"log", "log/libera/#chan/2026-02-02.log.gz", want{PlaceChannel, "#chan", "libera", "gzip", ""}},
+		{"log", "log/libera/status/2026-02-02.log", want{PlaceServer, "status", "libera", "", "status window"}},
+		{"log", "log/libera/*status/2026-02-02.log", want{PlaceServer, "*status", "libera", "", "*status window"}},
+		{"log", "log/libera/*controlpanel/2026-02-02.log", want{PlaceServer, "*controlpanel", "libera", "", "ZNC"}},
+		{"log", "log/libera/bob/2026-02-02.log", want{PlaceQuery, "bob", "libera", "", "query"}},
+		{"log", "log/#chan_20260202.log", want{PlaceChannel, "#chan", "", "", ""}},
+		{"x", "x/networks/libera/moddata/log/#chan_20260202.log", want{PlaceChannel, "#chan", "libera", "", ""}},
+		{"log", "log/libera_#chan_20260202.log", want{PlaceChannel, "#chan", "libera", "", ""}},
+		{"log", "log/alice_libera_#my_chan_20260202.log", want{PlaceChannel, "#my_chan", "alice_libera", "", ""}},
+		{"log", "log/libera_status_20260202.log", want{PlaceServer, "status", "libera", "", "status window"}},
+		{"log", "log/libera_*status_20260202.log", want{PlaceServer, "*status", "libera", "", "*status"}},
+		{"log", "log/libera_bob_20260202.log", want{PlaceQuery, "libera_bob", "", "", "query"}},
+		// The channel's folder given on the command line.
+		{"log/libera/#chan", "log/libera/#chan/2026-02-02.log", want{PlaceChannel, "#chan", "", "", ""}},
+		{"log/libera/bob", "log/libera/bob/2026-02-02.log", want{PlaceUnnamed, "", "", "", ""}},
+		{"old", "old/2026-02-02.txt", want{PlaceUnnamed, "", "", "", ""}},
+		// HexChat: %n/%c.log, lower-cased.
+		{"logs", "logs/libera.chat/#hexchat.log", want{PlaceChannel, "#hexchat", "libera.chat", "", ""}},
+		{"logs", "logs/libera.chat/server.log", want{PlaceServer, "server", "libera.chat", "", "server tab"}},
+		{"logs", "logs/libera.chat/(notices).log", want{PlaceServer, "(notices)", "libera.chat", "", "notices"}},
+		{"logs", "logs/NETWORK/irc.example.org.log", want{PlaceServer, "irc.example.org", "NETWORK", "", "server"}},
+		{"logs", "logs/libera.chat/nickserv.log", want{PlaceQuery, "nickserv", "libera.chat", "", "query"}},
+		// Limnoria: NETWORK/#chan/#chan[.DATE].log, month folders.
+		{"ChannelLogger", "ChannelLogger/libera/#chan/#chan.log", want{PlaceChannel, "#chan", "libera", "", ""}},
+		{"ChannelLogger", "ChannelLogger/libera/#chan/#chan.2026-02-02.log", want{PlaceChannel, "#chan", "libera", "", ""}},
+		{"ChannelLogger", "ChannelLogger/libera/#chan/February/#chan.2026-02-02.log", want{PlaceChannel, "#chan", "libera", "", ""}},
+		{"x", "x/logs/ChannelLogger/libera/#chan/#chan.log", want{PlaceChannel, "#chan", "libera", "", ""}},
+		{"x", "x/logs/ChannelLogger/#chan.log", want{PlaceChannel, "#chan", "", "", ""}},
+		// Names that are no window, other compressions.
+		{"x", "x/README", want{PlaceQuery, "README", "", "", "query"}},
+		{"x", "x/techrights.2024-01-01.log", want{PlaceUnnamed, "", "", "", ""}},
+		{"x", "x/libera/techrights.2024-01-01.log", want{PlaceQuery, "techrights", "libera", "", "query"}},
+		{"x", "x/libera/nickserv.log", want{PlaceQuery, "nickserv", "libera", "", "query"}},
+		{"x", "x/nickserv.log", want{PlaceQuery, "nickserv", "", "", "query"}},
+		{"x", "x/supybot-pov/2005-01-08-test1.log", want{PlaceUnnamed, "", "supybot-pov", "", ""}},
+		{"x", "x/my notes.log", want{PlaceUnnamed, "", "", "", ""}},
+		{"x", "x/[Lu]_k{a}.log", want{PlaceQuery, "[Lu]_k{a}", "", "", "query"}},
+		{"x", "x/znc-qtox/#qtox_20160827.log.txt", want{PlaceChannel, "#qtox", "znc-qtox", "", ""}},
+		{"x", "x/libera/#chan.log.txt.gz", want{PlaceChannel, "#chan", "libera", "gzip", ""}},
+		{"x", "x/libera/#chan.log.zst", want{PlaceChannel, "#chan", "libera", "zstd", ""}},
+		{"x", "x/libera/#chan.log.XZ", want{PlaceChannel, "#chan", "libera", "xz", ""}},
+	} {
+		t.Run(tc.path, func(t *testing.T) {
+			got := PlaceOf(filepath.FromSlash(tc.root), filepath.FromSlash(tc.path))
+			if got.Kind != tc.kind || got.Window != tc.window || got.Network != tc.network || got.Compression != tc.compression {
+				t.Errorf("PlaceOf(%q, %q) = %+v, want kind %d window %q network %q compression %q",
+					tc.root, tc.path, got, tc.kind, tc.window, tc.network, tc.compression)
+			}
+			if tc.kind == PlaceChannel || tc.kind == PlaceUnnamed {
+				if got.Why != "" {
+					t.Errorf("a channel's log has a reason not to import it: %q", got.Why)
+				}
+			} else if got.Why == "" || !strings.Contains(got.Why, tc.why) {
+				t.Errorf("Why = %q, want it to say %q", got.Why, tc.why)
+			}
+			if (got.Channel() != "") != (tc.kind == PlaceChannel) {
+				t.Errorf("Channel() = %q for kind %d", got.Channel(), got.Kind)
+			}
+		})
+	}
+}
+
+func FuzzPlaceOf(f *testing.F) {
+	for _, s := range []string{
+		"irclogs/libera/#chan.log", "logs/irc.libera.#weechat.weechatlog.1.gz", "logs/irc.server.libera.weechatlog",
+		"x/networks/libera/moddata/log/#chan/2026-02-02.log", "log/alice_libera_#c_20260202.log", "log/libera_*status_20260202.log",
+		"logs/libera.chat/server.log", "a/b/2026-02-02.log", "irc.", "irc.#", ".gz", "_#_20260202", "#", "/", "",
+	} {
+		f.Add("irclogs", s)
+	}
+	f.Fuzz(func(t *testing.T, root, path string) {
+		p := PlaceOf(root, path)
+		switch p.Kind {
+		case PlaceChannel:
+			if !startsChannel(p.Window) || p.Why != "" {
+				t.Fatalf("channel %q (why %q) from %q", p.Window, p.Why, path)
+			}
+		case PlaceUnnamed:
+			if p.Window != "" || p.Why != "" {
+				t.Fatalf("unnamed with window %q, why %q", p.Window, p.Why)
+			}
+		case PlaceQuery, PlaceServer:
+			if p.Why == "" || p.Window == "" {
+				t.Fatalf("kind %d without a window or a reason: %+v", p.Kind, p)
+			}
+		default:
+			t.Fatalf("unknown kind %d", p.Kind)
+		}
+		if p.Kind != PlaceChannel && p.Channel() != "" {
+			t.Fatalf("Channel() %q of a kind %d", p.Channel(), p.Kind)
+		}
+		// What the path names comes from the path: no separator, and
+		// valid UTF-8 when the path is.
+		for _, s := range []string{p.Window, p.Network} {
+			if strings.ContainsRune(s, filepath.Separator) {
+				t.Fatalf("%q holds a path separator (%+v from %q)", s, p, path)
+			}
+			if utf8.ValidString(path) && !utf8.ValidString(s) {
+				t.Fatalf("%q is not valid UTF-8", s)
+			}
+		}
+		if !strings.Contains(path, p.Window) || !strings.Contains(path, p.Network) {
+			t.Fatalf("%+v names what %q does not hold", p, path)
+		}
+	})
+}
