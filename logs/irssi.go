@@ -156,17 +156,17 @@ func (is *irssiState) stamp(s *state, line string) (time.Time, string, lineResul
 func (is *irssiState) body(s *state, t time.Time, body string) (lineResult, string) {
 	switch {
 	case body[0] == '<':
-		// the default theme's columns leave no doubt about the nick: any
-		// word is one, "`" included
+		// the default theme's columns leave no doubt about the nick, which
+		// may be symbols alone ("`")
 		nick, text, ok := strings.Cut(body[1:], ">")
 		nick = stripMode(nick)
-		if !ok || nick == "" || strings.IndexByte(nick, ' ') >= 0 {
+		if !ok || !columnNick(nick) {
 			return resBad, "message without a nick"
 		}
 		return is.message(s, t, nick, strings.TrimPrefix(text, " "))
 	case strings.HasPrefix(body, " * "):
 		nick, text := cut(body[3:], ' ')
-		if nick == "" {
+		if !columnNick(nick) {
 			return resBad, "action without a nick"
 		}
 		ev := s.add(archive.KindAction, t, nick)
@@ -177,6 +177,9 @@ func (is *irssiState) body(s *state, t time.Time, body string) (lineResult, stri
 	case strings.HasPrefix(body, "-!- "):
 		return is.bang(s, t, body[4:])
 	case body[0] == '-':
+		if rest, ok := themedLineStart(body); ok {
+			return is.bang(s, t, rest) // a theme's line_start: "-->", "-:-"
+		}
 		return is.notice(s, t, body)
 	case body[0] == '!':
 		return resNoise, "server notice" // "!irc.example.net text"
@@ -234,6 +237,13 @@ func (is *irssiState) bang(s *state, t time.Time, body string) (lineResult, stri
 	res, reason := parseBang(s, t, body, false)
 	if res != resEvent {
 		return res, reason
+	}
+	for _, ev := range s.evs[n:] {
+		if ev.Nick != "" && !columnNick(ev.Nick) && !isServerName(ev.Nick) ||
+			ev.Target != "" && !columnNick(ev.Target) {
+			s.evs = s.evs[:n]
+			return resBad, "status line with no nick where a nick should be"
+		}
 	}
 	for _, ev := range s.evs[n:] {
 		switch {

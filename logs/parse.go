@@ -139,12 +139,18 @@ func parseBang(s *state, t time.Time, body string, own bool) (lineResult, string
 	}
 
 	uh, r := "", rest
-	if strings.HasPrefix(r, "[") {
-		if j := strings.Index(r, "] "); j > 0 {
-			uh, r = r[1:j], r[j+2:]
+	if strings.HasPrefix(r, "[") || strings.HasPrefix(r, "(") && !own {
+		// the user@host ends where the sentence starts, so that one with
+		// spaces or brackets in it is read whole
+		closer := "] "
+		if r[0] == '(' {
+			closer = ") "
 		}
-	} else if strings.HasPrefix(r, "(") && !own {
-		if j := strings.Index(r, ") "); j > 0 {
+		j := strings.Index(r, closer+"has ")
+		if j < 0 {
+			j = strings.Index(r, closer)
+		}
+		if j > 0 {
 			uh, r = r[1:j], r[j+2:]
 		}
 	}
@@ -379,6 +385,13 @@ func parseNetsplit(s *state, t time.Time, rest string) (lineResult, string) {
 type formatState struct {
 	weechat weechatState
 	irssi   irssiState
+}
+
+// columnNick reports whether s can be the nick of a column that leaves no
+// doubt about it (irssi's "<nick>"): a nick, or one made of RFC 2812's
+// special characters alone ("`", "^_^"), which real logs have.
+func columnNick(s string) bool {
+	return isNick(s) || s != "" && strings.Trim(s, "[]\\`_^{|}") == ""
 }
 
 // isNick reports whether s can be an IRC nick: the characters RFC 2812

@@ -505,7 +505,10 @@ func splitWho(msg string) (who, sentence string) {
 // "[…]" up to the first ']', "(…)" up to the matching ')'.
 func groupEnd(s string) int {
 	if s[0] == '[' {
-		return strings.IndexByte(s, ']') + 1 // -1+1: not closed
+		if j := strings.IndexByte(s, ']'); j >= 0 {
+			return j + 1
+		}
+		return -1
 	}
 	depth := 0
 	for i := 0; i < len(s); i++ {

@@ -695,7 +695,13 @@ type wsSentence struct {
 type wsMatch struct {
 	who, nick, target, channel, reason, old, text, modes string
 	hint                                                 string // the topic last seen, to tell where {old} ends
+	tries                                                int    // left to this match: a crafted line cannot make it slow
 }
+
+const (
+	maxSentence = 4096 // longer lines are no sentence: IRC lines are shorter
+	maxTries    = 64   // places a match may try for its slots
+)
 
 var weechatSentences = compileSentences(weechatSentenceTable)
 
@@ -749,11 +755,11 @@ func compileSentences(table string) []*wsSentence {
 
 // match reads s as this sentence.
 func (ws *wsSentence) match(s string, m *wsMatch) bool {
-	if ws.key != "" && !strings.Contains(s, ws.key) {
+	if len(s) > maxSentence || ws.key != "" && !strings.Contains(s, ws.key) {
 		return false
 	}
 	hint := m.hint
-	*m = wsMatch{hint: hint}
+	*m = wsMatch{hint: hint, tries: maxTries}
 	return matchPieces(ws.pieces, s, m)
 }
 
@@ -771,9 +777,13 @@ func matchPieces(ps []wsPiece, s string, m *wsMatch) bool {
 	}
 	next := ps[1].lit // compileSentences puts a literal after every slot
 	try := func(i int) bool {
+		if m.tries <= 0 {
+			return false
+		}
 		if _, ok := litPrefix(s[i:], next); !ok || !m.set(p.slot, s[:i]) {
 			return false
 		}
+		m.tries--
 		return matchPieces(ps[1:], s[i:], m)
 	}
 	switch p.slot {
@@ -815,12 +825,12 @@ func matchPieces(ps []wsPiece, s string, m *wsMatch) bool {
 func (m *wsMatch) set(slot wsSlot, v string) bool {
 	switch slot {
 	case slotWho:
-		if _, _, _, ok := parseWho(v); !ok {
+		if nick, _, _, ok := parseWho(v); !ok || !isNick(stripMode(nick)) {
 			return false
 		}
 		m.who = v
 	case slotNick, slotTarget:
-		if v == "" || strings.ContainsAny(v, " \t") {
+		if !isNick(v) && !isServerName(v) {
 			return false
 		}
 		if slot == slotNick {
@@ -883,7 +893,8 @@ func litPrefix(s, lit string) (int, bool) {
 // parseWho reads what WeeChat writes for the subject of a join, part or
 // quit: the nick, then "[account]" (extended-join), "(real name)" and
 // "(user@host)", each when known. The user@host is the last group in
-// parentheses that holds an '@'; it may hold spaces (a cloak, a bridge).
+// parentheses that holds an '@'; it may hold spaces (a cloak, a bridge),
+// and when it is the only group, parentheses too.
 func parseWho(v string) (nick, account, userHost string, ok bool) {
 	nick, rest := cut(v, ' ')
 	if nick == "" {
@@ -905,13 +916,19 @@ func parseWho(v string) (nick, account, userHost string, ok bool) {
 	}
 	for i := len(rest) - 1; i >= 0; i-- {
 		if rest[i] == '(' && (i == 0 || rest[i-1] == ' ') {
-			if in := rest[i+1 : len(rest)-1]; strings.IndexByte(in, '@') >= 0 && !strings.ContainsAny(in, "()") {
+			if in := rest[i+1 : len(rest)-1]; strings.IndexByte(in, '@') >= 0 && (i == 0 || !strings.ContainsAny(in, "()")) {
 				userHost = in
 			}
 			break
 		}
 	}
 	return nick, account, userHost, true
+}
+
+// isServerName reports whether s can be a server's name, which WeeChat
+// writes where a nick would be when a server set a mode or a topic.
+func isServerName(s string) bool {
+	return strings.IndexByte(s, '.') > 0 && isNick(strings.ReplaceAll(s, ".", ""))
 }
 
 // isChannel reports whether s is a channel name as the sentences show it.
