@@ -354,14 +354,16 @@ func namesRow(body string) bool {
 }
 
 // themedNick reads the nick column of a theme: "[@alice] text",
-// "(alice) text", "{alice} text", or the nick followed by a separator
-// ("alice | text", "@alice: text", "alice> text", "alice - text").
+// "[@alice]: text", "(alice) text", "{alice} text", or the nick followed
+// by a separator ("alice | text", "@alice: text", "alice> text",
+// "alice - text"), padded or not.
 func themedNick(body string) (nick, text string, ok bool) {
 	if closer := strings.IndexByte("])}", closerOf(body[0])); closer >= 0 {
 		if j := strings.IndexByte(body, "])}"[closer]); j > 1 {
 			nick = stripMode(strings.TrimSpace(body[1:j]))
-			if isNick(nick) && (j+1 == len(body) || body[j+1] == ' ') {
-				return nick, strings.TrimPrefix(body[j+1:], " "), true
+			rest := strings.TrimPrefix(body[j+1:], ":")
+			if isNick(nick) && (rest == "" || rest[0] == ' ') {
+				return nick, strings.TrimPrefix(rest, " "), true
 			}
 		}
 		return "", "", false
