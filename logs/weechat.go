@@ -105,7 +105,7 @@ type weechatState struct {
 	lastJoin string                 // nick of the last join read
 	joinAt   int                    // its line number
 	lines    int
-	last     [roleNone]int // index of the sentence matched last, per role
+	recent   [roleNone][8]int // the sentences matched last, per role, latest first
 }
 
 const maxKnownNicks = 1 << 16
@@ -218,18 +218,26 @@ func (w *weechatState) matchOne(s *state, ws *wsSentence, msg string, m *wsMatch
 }
 
 // sentence matches msg against the sentences written under a role
-// (roleUnknown: every sentence), the one matched last for that role first.
+// (roleUnknown: every sentence), the ones this file matched last first: a
+// file keeps to one language, and to a few kinds of lines.
 func (w *weechatState) sentence(s *state, t time.Time, msg string, r weechatRole) (lineResult, string, bool) {
 	var m wsMatch
-	if i := w.last[r]; i < len(weechatSentences) {
-		if ws := weechatSentences[i]; (r == roleUnknown || ws.kind.role() == r) && w.matchOne(s, ws, msg, &m) {
+	recent := &w.recent[r]
+	for k, i := range recent {
+		if i == 0 {
+			break
+		}
+		if ws := weechatSentences[i-1]; w.matchOne(s, ws, msg, &m) {
+			copy(recent[1:k+1], recent[:k])
+			recent[0] = i
 			res, reason := w.event(s, t, ws.kind, &m)
 			return res, reason, true
 		}
 	}
 	for i, ws := range weechatSentences {
 		if (r == roleUnknown || ws.kind.role() == r) && w.matchOne(s, ws, msg, &m) {
-			w.last[r] = i
+			copy(recent[1:], recent[:len(recent)-1])
+			recent[0] = i + 1 // 0: none
 			res, reason := w.event(s, t, ws.kind, &m)
 			return res, reason, true
 		}

@@ -800,25 +800,76 @@ func matchPieces(ps []wsPiece, s string, m *wsMatch) bool {
 		}
 	case slotText, slotReason, slotModes:
 		// free text at the end of a sentence: the last place that fits
-		for i := len(s); i >= 0; i-- {
-			if try(i) {
-				return true
-			}
-		}
+		return eachStart(s, next, true, try)
 	case slotOld:
 		// the old topic, when known, tells where it ends
 		if m.hint != "" && strings.HasPrefix(s, m.hint) && try(len(m.hint)) {
 			return true
 		}
-		fallthrough
-	default:
-		for i := 0; i <= len(s); i++ {
+	}
+	return eachStart(s, next, false, try)
+}
+
+// eachStart calls try at the places of s where the literal next may start,
+// from the first (or, with last, from the last), until try says yes. The
+// places are found by next's first word; spaces before it belong to next.
+func eachStart(s, next string, last bool, try func(int) bool) bool {
+	lead := 0
+	for lead < len(next) && next[lead] == ' ' {
+		lead++
+	}
+	word, _, _ := strings.Cut(next[lead:], " ")
+	if word == "" {
+		for k := 0; k <= len(s); k++ {
+			i := k
+			if last {
+				i = len(s) - k
+			}
 			if try(i) {
 				return true
 			}
 		}
+		return false
 	}
-	return false
+	end := len(s)
+	for off := 0; ; {
+		var j int
+		if last {
+			if j = strings.LastIndex(s[:end], word); j < 0 {
+				return false
+			}
+			end = j + len(word) - 1
+		} else {
+			if j = strings.Index(s[off:], word); j < 0 {
+				return false
+			}
+			j += off
+			off = j + 1
+		}
+		i := j
+		if lead > 0 {
+			// the spaces (or no-break spaces) before the word start next
+			for i > 0 && s[i-1] == ' ' || i > 1 && s[i-2:i] == "\u00a0" {
+				if s[i-1] == ' ' {
+					i--
+				} else {
+					i -= 2
+				}
+			}
+			if i == j {
+				if last && end < 0 {
+					return false
+				}
+				continue
+			}
+		}
+		if try(i) {
+			return true
+		}
+		if last && end < 0 {
+			return false
+		}
+	}
 }
 
 // set checks and keeps the text of one slot.
