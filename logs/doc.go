@@ -59,11 +59,14 @@
 // # Reading other formats
 //
 // NewReader sniffs the first lines of a file and picks one of the formats
-// Formats lists: "own", "irssi" (the default theme, "HH:MM" or "HH:MM:SS"
-// stamps, "--- Log opened" and "--- Day changed" markers), "weechat" (the
-// logger plugin's tab-separated lines), "znc" (the log module), "limnoria"
+// Formats lists: "own", "irssi" (the default theme and the common shapes of
+// other themes, "HH:MM" or "HH:MM:SS" stamps, "--- Log opened" and "---
+// Day changed" markers, irssi's colour codes removed), "weechat" (the
+// logger plugin's tab-separated lines, in every language WeeChat ships and
+// with the prefixes the user chose), "znc" (the log module), "limnoria"
 // (the ChannelLogger plugin) and "xchat" (xchat 2 and HexChat). The strings
-// each reader matches were taken from those programs' sources.
+// each reader matches were taken from those programs' sources (for
+// WeeChat, from its translations too: see weechat_sentences.go).
 //
 // Formats whose lines carry only a time of day need the date of the first
 // line: from a marker in the file (our header, irssi's "Log opened", xchat's
