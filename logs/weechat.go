@@ -114,8 +114,8 @@ func (w *weechatState) saw(nick string) {
 	if w.nicks == nil {
 		w.nicks = map[string]bool{}
 	}
-	if len(w.nicks) < maxKnownNicks {
-		w.nicks[nick] = true
+	if len(w.nicks) < maxKnownNicks && !w.nicks[nick] {
+		w.nicks[strings.Clone(nick)] = true // not the whole line
 	}
 }
 
@@ -144,7 +144,7 @@ func (w *weechatState) learn(p string, r weechatRole) {
 		w.roles = map[string]weechatRole{}
 	}
 	if len(w.roles) < 64 {
-		w.roles[p] = r
+		w.roles[strings.Clone(p)] = r
 	}
 }
 
