@@ -184,15 +184,31 @@ func TestCountsOfRealFiles(t *testing.T) {
 			checkCounts(t, r.Counts(), lines, byClass)
 		})
 	}
-	// Every real-world file is in the table.
+	// Every other real-world file (the WeeChat and themed irssi logs, whose
+	// events TestRealWorldWeechat and TestRealWorldIrssiThemes count by
+	// their columns) still accounts for each of its lines exactly once.
 	paths, err := filepath.Glob("testdata/real-world/*/*")
 	if err != nil {
 		t.Fatal(err)
 	}
 	for _, p := range paths {
-		if !slices.ContainsFunc(realFiles, func(rf realFile) bool { return rf.path == p }) {
-			t.Errorf("%s is not in realFiles", p)
+		if slices.ContainsFunc(realFiles, func(rf realFile) bool { return rf.path == p }) {
+			continue
 		}
+		t.Run(p, func(t *testing.T) {
+			data, err := os.ReadFile(p)
+			if err != nil {
+				t.Fatal(err)
+			}
+			_, r := readAll(t, string(data), Options{Channel: "#chan", Network: "net", FileName: p})
+			c := r.Counts()
+			if want := lineCount(string(data)); c.Lines != want {
+				t.Errorf("Lines = %d, the file has %d", c.Lines, want)
+			}
+			if c.Sum() != c.Lines {
+				t.Errorf("counts %+v add up to %d, not %d", c, c.Sum(), c.Lines)
+			}
+		})
 	}
 }
 

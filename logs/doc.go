@@ -60,16 +60,19 @@
 //
 // NewReader sniffs the first 50 lines of a file and picks the one of the
 // formats Formats lists that understands the most of them: "own", "irssi"
-// (the default theme, "HH:MM" or "HH:MM:SS" stamps, "--- Log opened" and
-// "--- Day changed" markers), "weechat" (the logger plugin's tab-separated
-// lines), "znc" (the log module), "limnoria" (the ChannelLogger plugin of
-// Limnoria and of Supybot before it, both of its stamps) and "xchat" (xchat
-// 2 and HexChat). Our own format and ZNC's write messages, actions and
-// notices alike; first lines that are only those are ZNC's, as our own
-// format always starts with its header. The strings each reader matches
-// were taken from those programs' sources; a line shaped like one of them
-// that the program never writes (a "***" line of an unknown kind, say) is
-// not understood rather than guessed at.
+// (the default theme and the common shapes of other themes, "HH:MM" or
+// "HH:MM:SS" stamps, "--- Log opened" and "--- Day changed" markers, irssi's
+// colour codes removed), "weechat" (the logger plugin's tab-separated lines,
+// in every language WeeChat ships and with the prefixes the user chose),
+// "znc" (the log module), "limnoria" (the ChannelLogger plugin of Limnoria
+// and of Supybot before it, both of its stamps) and "xchat" (xchat 2 and
+// HexChat). Our own format and ZNC's write messages, actions and notices
+// alike; first lines that are only those are ZNC's, as our own format always
+// starts with its header. The strings each reader matches were taken from
+// those programs' sources (for WeeChat, from its translations too: see
+// weechat_sentences.go); a line shaped like one of them that the program
+// never writes (a "***" line of an unknown kind, say) is not understood
+// rather than guessed at.
 //
 // Formats whose lines carry only a time of day (or no year) need the date of
 // the first line: from a marker in the file (our header, irssi's "Log

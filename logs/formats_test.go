@@ -27,6 +27,9 @@ func brief(ev archive.Event) string {
 	if ev.Flags&archive.FlagTopicOnJoin != 0 {
 		b.WriteString(" +onjoin")
 	}
+	if ev.Flags&archive.FlagSelf != 0 {
+		b.WriteString(" +self")
+	}
 	return b.String()
 }
 
@@ -104,10 +107,11 @@ var formatCases = []formatCase{
 			`02-02 14:10:00 quit z "a.net b.net"`,
 			`02-02 14:11:00 join x ""`,
 			`02-02 14:11:00 join y ""`,
+			`02-02 14:12:00 nick alice >me2 "" +self`,
 			`02-02 23:59:30 message alice "seconds too"`,
 			`02-03 00:01:00 message alice "next day"`,
 		},
-		skipped: 7,
+		skipped: 6,
 	},
 	{
 		name:   "weechat logger",
@@ -157,13 +161,14 @@ var formatCases = []formatCase{
 			`02-02 14:07:00 kick alice >erin "spam"`,
 			`02-02 14:07:01 kick alice >erin ""`,
 			`02-02 14:08:00 nick frank >frankie ""`,
+			`02-02 14:08:01 nick alice >me2 "" +self`,
 			`02-02 14:09:00 topic alice "new \" to \" topic"`,
 			`02-02 14:09:01 topic alice "other"`,
 			`02-02 14:09:02 topic alice ""`,
 			`02-02 14:10:00 mode alice "+o bob"`,
 			`02-03 00:00:01 message bob "next day"`,
 		},
-		skipped: 4,
+		skipped: 3,
 	},
 	{
 		name:   "znc log module",

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode"
 	"unicode/utf8"
 
 	"proceedings/archive"
@@ -31,6 +32,20 @@ func FuzzReader(f *testing.F) {
 	f.Add(uint8(4), []byte("[12:00:00] <a> \xa4\xb3\xa4\xf3\xa4\xcb\xa4\xc1\n[12:00:01] <a> \xd0\xd2\xc9 \xd7\xc5\xd4\n[12:00:02] <a> \xd0\x9f\xd1\n"))
 	f.Add(uint8(2), []byte("--- Log opened Sun Mar 29 00:00:00 2026\n00:59:59 < a> 1\n01:30:00 < a> 2\n02:10 < a> 3\n"))
 	f.Add(uint8(1), []byte("--- IRC logs for Sunday, October 25, 2026\n--- #c (times are Europe/London)\n[01:30:00] -!- recording gap: nothing was recorded from 2026-10-24 01:30:00 to 01:30:00\n"))
+	// WeeChat in other languages and with custom prefixes
+	f.Add(uint8(3), []byte("2017-09-07 18:35:11\t-->\tm1cl (~m1cl@193.175.2.18) hat den Channel #weechat betreten\n"+
+		"2017-09-07 18:35:11\t--\tChannel #weechat: 744 Nicks (5 Operatoren, 1 ge-voice-ter, 738 normale)\n"+
+		"2017-09-07 18:38:44\t<--\tZialus (~RMF@h) hat den IRC verlassen (Quit: i'm out!)\n"+
+		"2017-09-07 18:39:00\t--\tDu bist nun als m1cl_ bekannt\n"))
+	f.Add(uint8(3), []byte("2014-05-13 20:38:41\t-->\trobin_m (~r@h) a rejoint #bepo\n2014-05-13 20:40:00\t<--\tgaetan (~g@h) a quitté #bepo (a (b))\n"+
+		"2014-05-13 20:40:01\t<--\tgaetan (~g@h) a quitté\n2014-05-13 20:40:02\t--\tsinma a changé le titre pour #bepo de \"a\" en \"b\"\n"))
+	f.Add(uint8(3), []byte("2019-07-05 09:42:29\t> \t_R (~g@h) has joined #a\n2019-07-05 09:42:30\tℹ \tx is now known as y\n"+
+		"2019-07-05 09:42:31\t⚡\ty waves\n2019-07-05 09:42:32\t | \ty hugs\n2019-07-05 09:42:33\t☭\tz\n"+
+		"2019-07-05 09:42:34\t<--\tmari (~m@h) lahkus kanalilt #c (head aega)\n2019-07-05 09:42:35\t--\tPvNotice(C): w\n"))
+	// irssi with autolog_colors and a theme
+	f.Add(uint8(2), []byte("--- Log opened Mon Feb 02 14:00:00 2026\n14:00 \x049/-\x04g!\x049/-\x04g me [~me@h] has joined #chan\n"+
+		"[14:03] \x048/<\x04g@bob\x048/>\x04g \x04ehi \x0304red\n(14:03:11) alice | hi\n14:04 *** carol (~c@h) has left #chan [bye]\n"+
+		"14:05 -!- You're now known as me2\n14:06 [notice(#chan)] hi\n14:07 -bob(~b@h)- psst\n14:08 \x04#\xff\x20\x40\x30<\xff> x\n"))
 
 	london, err := time.LoadLocation("Europe/London")
 	if err != nil {
@@ -85,6 +100,20 @@ func FuzzReader(f *testing.F) {
 					t.Fatalf("bad string %q in %s", s, show(ev))
 				}
 			}
+			// never a message from a nick that is a prefix or a status
+			// line's symbol ("-->", "ℹ", "-!-", "*"); checked for the
+			// formats whose prefixes a user can change
+			for _, n := range []string{ev.Nick, ev.Target} {
+				if f := r.Format(); n != "" && (f == "weechat" || f == "irssi") && (strings.ContainsAny(n, " \t") || symbolsOnly(n)) {
+					t.Fatalf("%q as a nick in %s", n, show(ev))
+				}
+			}
+			if (ev.Kind == archive.KindNick || ev.Kind == archive.KindKick) && ev.Target == "" {
+				t.Fatalf("%s without its target: %s", ev.Kind, show(ev))
+			}
+			if r.Format() == "weechat" && ev.Nick != "" && !isNick(ev.Nick) && !isServerName(ev.Nick) {
+				t.Fatalf("%q from WeeChat's prefix column or sentences is no nick: %s", ev.Nick, show(ev))
+			}
 		}
 		for _, w := range r.Warnings() {
 			if !utf8.ValidString(w.Text) || len(w.Text) > warnTextLen || w.Line < 1 {
@@ -110,6 +139,18 @@ func FuzzReader(f *testing.F) {
 			}
 		}
 	})
+}
+
+// symbolsOnly reports whether s has no letter nor digit and a character
+// no nick has: a prefix or a status line's symbol, never a nick. (Nicks of
+// RFC 2812's special characters alone, "`" or "^_^", exist.)
+func symbolsOnly(s string) bool {
+	for _, r := range s {
+		if unicode.IsLetter(r) || unicode.IsDigit(r) {
+			return false
+		}
+	}
+	return strings.Trim(s, "[]\\`_^{|}") != ""
 }
 
 // FuzzOwnRoundTrip writes one event in our own format and reads it back:

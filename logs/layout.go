@@ -207,9 +207,10 @@ func PlaceOf(root, path string) Place {
 	case strings.Contains(window, "."):
 		// A nick has no dot: a server's name (xchat's server tab).
 		p.Kind, p.Why = PlaceServer, "the buffer of the server "+window
-	case isNick(window) && (dated || !nameDated || p.Network != "" || zncFlat && strings.Contains(window, "_")):
-		// (ZNC's NETWORK_nick_YYYYMMDD.log: an underscore inside says
-		// NETWORK_.)
+	case isNick(window) && !isDigit(window[0]) && (dated || !nameDated || p.Network != "" || zncFlat && strings.Contains(window, "_")):
+		// A nick does not start with a digit (RFC 2812), so a dated name
+		// such as "2005-01-08-test1" is not one. (ZNC's
+		// NETWORK_nick_YYYYMMDD.log: an underscore inside says NETWORK_.)
 		p.Kind, p.Why = PlaceQuery, "a private conversation (query) with "+window
 	default:
 		// Not a nick ("2005-01-08-notes"), or a name with a date in no
@@ -318,21 +319,6 @@ func cutLogExt(name string) (stem, ext string) {
 		}
 	}
 	return stem, ext
-}
-
-// isNick reports whether s can be a nick (RFC 2812): a letter or one of
-// []\`_^{|} first, then those, digits and "-". No dot, no space.
-func isNick(s string) bool {
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		switch {
-		case c >= 'a' && c <= 'z', c >= 'A' && c <= 'Z', strings.IndexByte("[]\\`_^{|}", c) >= 0:
-		case i > 0 && (c >= '0' && c <= '9' || c == '-'):
-		default:
-			return false
-		}
-	}
-	return s != ""
 }
 
 func cutSuffixFold(s, suffix string) (string, bool) {

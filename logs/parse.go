@@ -3,6 +3,7 @@ package logs
 import (
 	"strings"
 	"time"
+	"unicode"
 
 	"proceedings/archive"
 )
@@ -123,7 +124,8 @@ func ctimeDate(s string) (int, time.Month, int, bool) {
 
 // parseBang reads the body of an irssi-style status line (after "-!- "),
 // as irssi's default theme and our own format write them. own selects the
-// few places where the two differ.
+// few places where the two differ: irssi's themes may write the user@host
+// in parentheses. A line of none of these shapes is not understood.
 func parseBang(s *state, t time.Time, body string, own bool) (lineResult, string) {
 	first, rest := cut(body, ' ')
 	if first == "" {
@@ -137,8 +139,18 @@ func parseBang(s *state, t time.Time, body string, own bool) (lineResult, string
 	}
 
 	uh, r := "", rest
-	if strings.HasPrefix(r, "[") {
-		if j := strings.Index(r, "] "); j > 0 {
+	if strings.HasPrefix(r, "[") || strings.HasPrefix(r, "(") && !own {
+		// the user@host ends where the sentence starts, so that one with
+		// spaces or brackets in it is read whole
+		closer := "] "
+		if r[0] == '(' {
+			closer = ") "
+		}
+		j := strings.Index(r, closer+"has ")
+		if j < 0 {
+			j = strings.Index(r, closer)
+		}
+		if j > 0 {
 			uh, r = r[1:j], r[j+2:]
 		}
 	}
@@ -162,8 +174,7 @@ func parseBang(s *state, t time.Time, body string, own bool) (lineResult, string
 		return resEvent, ""
 	}
 	if r != rest {
-		// "nick [user@host] …" that is none of the above
-		return resNoise, ""
+		return resBad, "status line about a nick of an unknown kind"
 	}
 
 	switch {
@@ -228,7 +239,7 @@ func parseBang(s *state, t time.Time, body string, own bool) (lineResult, string
 		case strings.HasPrefix(rest, "unset by "):
 			nick, _ := cut(rest[len("unset by "):], ' ')
 			if nick == "" {
-				return resNoise, ""
+				return resBad, "topic unset without a nick"
 			}
 			s.add(archive.KindTopic, t, nick)
 			return resEvent, ""
@@ -240,8 +251,15 @@ func parseBang(s *state, t time.Time, body string, own bool) (lineResult, string
 	case "Netsplit":
 		return parseNetsplit(s, t, rest)
 	}
-	return resNoise, ""
+	return resBad, "status line of an unknown kind"
 }
+
+// The irssi and WeeChat writers write a recording gap, which neither
+// program has, as a status line of this text; their readers skip it.
+const (
+	gapLine       = "recording gap: nothing was recorded "
+	reasonGapLine = "recording gap (a line of this program's export)"
+)
 
 // topicText reads "to: TEXT" (or "to:" with an empty text after an editor
 // trimmed the line).
@@ -275,7 +293,7 @@ func parseBangMode(s *state, t time.Time, _ string, rest string, own bool) (line
 	}
 	if !own {
 		// irssi's "mode/#chan [+nt]" reports the modes on join, not a change
-		return resNoise, ""
+		return resNoise, "channel modes shown on join"
 	}
 	ev := s.add(archive.KindMode, t, "")
 	ev.Text = modes
@@ -335,11 +353,11 @@ func parseNetsplit(s *state, t time.Time, rest string) (lineResult, string) {
 		servers := rest[:i]
 		a, b, ok := strings.Cut(servers, " <-> ")
 		if !ok {
-			return resNoise, ""
+			return resBad, "netsplit without its servers"
 		}
 		reason, list = a+" "+b, rest[i+len(" quits: "):]
 	} else {
-		return resNoise, ""
+		return resBad, "netsplit line of an unknown kind"
 	}
 	if i := strings.Index(list, " (+"); i >= 0 {
 		list = list[:i]
@@ -357,7 +375,53 @@ func parseNetsplit(s *state, t time.Time, rest string) (lineResult, string) {
 		n++
 	}
 	if n == 0 {
-		return resNoise, ""
+		return resBad, "netsplit without nicks"
 	}
 	return resEvent, ""
+}
+
+// formatState is what the readers of other programs' logs remember from
+// the earlier lines of a file.
+type formatState struct {
+	weechat weechatState
+	irssi   irssiState
+}
+
+// columnNick reports whether s can be the nick of a column that leaves no
+// doubt about it (irssi's "<nick>"): a nick, or one made of RFC 2812's
+// special characters alone ("`", "^_^"), which real logs have.
+func columnNick(s string) bool {
+	return isNick(s) || s != "" && strings.Trim(s, "[]\\`_^{|}") == ""
+}
+
+// isNick reports whether s can be an IRC nick: the characters RFC 2812
+// allows (ASCII letters, digits and []\`_^{|}-), or letters, marks and
+// digits of other scripts (some networks allow them), not starting with
+// '-', with at least one letter or digit. So a nick made of symbols only
+// ("|", "`") is not taken for one, nor are the symbols WeeChat users put in
+// their prefix column (ℹ, ⚡, →, ▬▬▶, «), letter-like symbols included.
+func isNick(s string) bool {
+	if s == "" || s[0] == '-' {
+		return false
+	}
+	alnum := false
+	for _, r := range s {
+		switch {
+		case r < 0x80:
+			c := byte(r)
+			if isDigit(c) || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' {
+				alnum = true
+			} else if !strings.ContainsRune("[]\\`_^{|}-", r) {
+				return false
+			}
+		case r >= 0x2100 && r <= 0x214f: // letter-like symbols: ℹ, ™, №
+			return false
+		case unicode.IsLetter(r) || unicode.IsDigit(r):
+			alnum = true
+		case unicode.IsMark(r):
+		default:
+			return false
+		}
+	}
+	return alnum
 }

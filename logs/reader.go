@@ -208,6 +208,7 @@ type state struct {
 	// dateFromOpt: the current date came from the options or the file name
 	// and no line has used it yet (xchat then takes its year as it is).
 	dateFromOpt bool
+	x           formatState // what some parsers remember (parse.go)
 }
 
 // add appends an event of the current line and returns it for filling in.

@@ -3,28 +3,44 @@ package logs
 import (
 	"strings"
 	"time"
+	"unicode"
 
 	"proceedings/archive"
 )
 
 // WeeChat's logger plugin writes "DATE TIME<TAB>PREFIX<TAB>MESSAGE" with the
-// default time format "%Y-%m-%d %H:%M:%S". The prefix is the nick (with its
-// mode character) for messages, " *" for actions, "-->" for joins, "<--" for
-// parts, quits and kicks, and "--" for other network messages. The message
-// texts are those of src/plugins/irc/irc-protocol.c:
+// default time format "%Y-%m-%d %H:%M:%S". The prefix column is the nick
+// (with its mode character) for messages, and for everything else one of
+// the prefixes the user can set (weechat.look.prefix_*): "-->" for joins,
+// "<--" for parts, quits and kicks, "--" for other network lines, " *" for
+// actions and "=!=" for errors by default, and whatever the user chose
+// instead (ℹ, ⚡, →, ←, ▬▬▶, », " - ", " <<< "…). The message is a sentence
+// of src/plugins/irc/irc-protocol.c in the user's language:
 //
 //	alice [account] (real name) (~a@h) has joined #chan   (extended join)
 //	alice (~a@h) has left #chan (reason)
 //	alice (~a@h) has quit (reason)
 //	alice has kicked bob (reason)
 //	alice is now known as al
+//	You are now known as al                             (the logger's nick)
 //	alice has changed topic for #chan from "old" to "new"
 //	alice has changed topic for #chan to "new"
 //	alice has unset topic for #chan
 //	Topic for #chan is "topic"
 //	Mode #chan [+o bob] by alice
-//	Notice(bob): text                (WeeChat 3.8, a notice to the channel)
-//	Notice(bob) -> #chan: text
+//	Notice(bob) -> #chan: text       (WeeChat 4; before: "Notice(bob): text")
+//	PvNotice(bob): text              (a private notice shown in the channel)
+//
+// A line is read by its structure, not by its words alone: the prefix
+// column says what kind of line it is (a nick for a message), and the
+// sentence is matched against WeeChat's own sentences in every language it
+// ships (weechat_sentences.go). A custom prefix is recognised by the
+// sentence behind it, and then remembered for the file. A join the table
+// does not know is still read from its structure (nick, user@host, a
+// channel), and so is a part or quit that shows a user@host (a part names
+// the channel, a quit does not). A line whose prefix is neither a nick nor
+// a prefix this reader can tell is not understood: it is never a message
+// from a nick that is a prefix.
 func parseWeechat(s *state, line string) (lineResult, string) {
 	y, mo, d, ok := ymd(line, 0)
 	if !ok || len(line) < 20 || line[10] != ' ' || line[19] != '\t' {
@@ -39,195 +55,489 @@ func parseWeechat(s *state, line string) (lineResult, string) {
 		return resBad, "line without a tab between prefix and message"
 	}
 	t := s.clk.full(y, mo, d, h, mi, sec)
+	w := &s.x.weechat
+	w.lines++
 	p := strings.TrimSpace(prefix)
+	if nick, ok := weechatNick(p); ok {
+		w.saw(nick)
+		ev := s.add(archive.KindMessage, t, nick)
+		ev.Text = msg
+		return resEvent, ""
+	}
+	switch w.role(p) {
+	case roleJoin:
+		return w.joinLine(s, t, msg)
+	case roleQuit:
+		return w.leaveLine(s, t, msg)
+	case roleNetwork:
+		return w.networkLine(s, t, msg)
+	case roleAction:
+		return w.action(s, t, msg)
+	case roleError:
+		return resNoise, "WeeChat error line"
+	case roleNone:
+		if res, reason, ok := w.sentence(s, t, msg, roleUnknown); ok {
+			return res, reason
+		}
+		return resNoise, "WeeChat client line without a prefix"
+	}
+	return w.customLine(s, t, p, msg)
+}
+
+// weechatRole is what the prefix column says a line is.
+type weechatRole uint8
+
+const (
+	roleUnknown weechatRole = iota
+	roleJoin
+	roleQuit // parts, quits and kicks
+	roleNetwork
+	roleAction
+	roleError
+	roleNone // no prefix: WeeChat's own output (script, /exec, old "irc:" lines)
+)
+
+// weechatState is what the WeeChat reader remembers from earlier lines.
+type weechatState struct {
+	roles    map[string]weechatRole // custom prefixes, learned from their lines
+	nicks    map[string]bool        // nicks seen in this log
+	self     string                 // the logger's own nick, once the log shows it
+	lastJoin string                 // nick of the last join read
+	joinAt   int                    // its line number
+	lines    int
+	recent   [roleNone][8]int // the sentences matched last, per role, latest first
+}
+
+const maxKnownNicks = 1 << 16
+
+func (w *weechatState) saw(nick string) {
+	if w.nicks == nil {
+		w.nicks = map[string]bool{}
+	}
+	if len(w.nicks) < maxKnownNicks && !w.nicks[nick] {
+		w.nicks[strings.Clone(nick)] = true // not the whole line
+	}
+}
+
+// role says what a prefix stands for: WeeChat's default prefixes, the
+// custom ones this file has shown, and the common symbols of errors.
+func (w *weechatState) role(p string) weechatRole {
 	switch p {
 	case "-->":
-		return weechatJoin(s, t, msg)
+		return roleJoin
 	case "<--":
-		return weechatLeave(s, t, msg)
+		return roleQuit
 	case "--":
-		return weechatNetwork(s, t, msg)
+		return roleNetwork
 	case "*":
-		nick, text := cut(msg, ' ')
-		nick = stripMode(nick)
-		if nick == "" {
-			return resBad, "action without a nick"
-		}
-		ev := s.add(archive.KindAction, t, nick)
-		ev.Text = text
-		return resEvent, ""
-	case "", "=!=", "-", "!", "<", ">":
-		return resNoise, ""
+		return roleAction
+	case "=!=", "⚠", "!", "!!", "!!!":
+		return roleError
+	case "":
+		return roleNone
 	}
+	return w.roles[p]
+}
+
+func (w *weechatState) learn(p string, r weechatRole) {
+	if w.roles == nil {
+		w.roles = map[string]weechatRole{}
+	}
+	if len(w.roles) < 64 {
+		w.roles[strings.Clone(p)] = r
+	}
+}
+
+// weechatNick reads the prefix column of a message: a nick, after the mode
+// character WeeChat writes before it ("@alice", " bob") and the "<>" some
+// versions wrote around it.
+func weechatNick(p string) (string, bool) {
 	if in, ok := enclosed(p, '<', '>'); ok {
 		p = in
 	}
 	nick := stripMode(p)
-	if nick == "" || strings.IndexByte(nick, ' ') >= 0 {
-		return resNoise, ""
+	return nick, isNick(nick)
+}
+
+// customLine reads a line whose prefix is neither a nick nor one this file
+// has shown before: its sentence tells what the prefix stands for.
+func (w *weechatState) customLine(s *state, t time.Time, p, msg string) (lineResult, string) {
+	var m wsMatch
+	for _, ws := range weechatSentences {
+		if ws.kind.event() && w.matchOne(s, ws, msg, &m) {
+			w.learn(p, ws.kind.role())
+			return w.event(s, t, ws.kind, &m)
+		}
 	}
-	ev := s.add(archive.KindMessage, t, nick)
-	ev.Text = msg
+	if actionPrefix(p) {
+		nick, _ := cut(msg, ' ')
+		nick = stripMode(nick)
+		// a nick of symbols alone ("|", "`") is also an action prefix only
+		// when the nick after it has been seen in this log
+		if isNick(nick) && (!isNick(p+"a") || w.nicks[nick]) {
+			w.learn(p, roleAction)
+			return w.action(s, t, msg)
+		}
+	}
+	for _, ws := range weechatSentences {
+		if !ws.kind.event() && w.matchOne(s, ws, msg, &m) {
+			if !ws.open {
+				w.learn(p, roleNetwork)
+			}
+			return w.event(s, t, ws.kind, &m)
+		}
+	}
+	if res, reason, ok := w.notice(s, t, msg); ok {
+		w.learn(p, roleNetwork)
+		return res, reason
+	}
+	if p == "***" && (msg == "Buffer Playback..." || msg == "Playback Complete.") {
+		return resNoise, "ZNC playback marker"
+	}
+	return resBad, "WeeChat line whose prefix is neither a nick nor a prefix this reader knows"
+}
+
+// actionPrefix reports whether p is one of the symbols people set as
+// weechat.look.prefix_action.
+func actionPrefix(p string) bool {
+	switch p {
+	case "*", "**", "=*=", "⚡", "•", "·", "★", "☆", "✱", "✦", "∗", "⋆", "|", "♦", "►":
+		return true
+	}
+	return false
+}
+
+// matchOne matches one sentence; the topic last seen tells where the old
+// topic of a change ends, should the old text hold the words around it.
+func (w *weechatState) matchOne(s *state, ws *wsSentence, msg string, m *wsMatch) bool {
+	m.hint = ""
+	if ws.kind == wsTopicFrom {
+		m.hint = s.topic
+	}
+	return ws.match(msg, m)
+}
+
+// sentence matches msg against the sentences written under a role
+// (roleUnknown: every sentence), the ones this file matched last first: a
+// file keeps to one language, and to a few kinds of lines.
+func (w *weechatState) sentence(s *state, t time.Time, msg string, r weechatRole) (lineResult, string, bool) {
+	var m wsMatch
+	recent := &w.recent[r]
+	for k, i := range recent {
+		if i == 0 {
+			break
+		}
+		if ws := weechatSentences[i-1]; w.matchOne(s, ws, msg, &m) {
+			copy(recent[1:k+1], recent[:k])
+			recent[0] = i
+			res, reason := w.event(s, t, ws.kind, &m)
+			return res, reason, true
+		}
+	}
+	for i, ws := range weechatSentences {
+		if (r == roleUnknown || ws.kind.role() == r) && w.matchOne(s, ws, msg, &m) {
+			copy(recent[1:], recent[:len(recent)-1])
+			recent[0] = i + 1 // 0: none
+			res, reason := w.event(s, t, ws.kind, &m)
+			return res, reason, true
+		}
+	}
+	return 0, "", false
+}
+
+func (w *weechatState) joinLine(s *state, t time.Time, msg string) (lineResult, string) {
+	if res, reason, ok := w.sentence(s, t, msg, roleJoin); ok {
+		return res, reason
+	}
+	// A join in a language the table does not know: "NICK[ [account]]
+	// [(real name)] [(user@host)] SENTENCE", the sentence naming the channel.
+	who, sentence := splitWho(msg)
+	nick, account, uh, ok := parseWho(who)
+	if !ok || !isNick(stripMode(nick)) || !hasChannel(sentence) {
+		return resBad, "WeeChat join line of an unknown shape"
+	}
+	w.join(s, t, stripMode(nick), account, uh)
 	return resEvent, ""
 }
 
-func weechatJoin(s *state, t time.Time, msg string) (lineResult, string) {
-	i := strings.LastIndex(msg, " has joined ")
-	if i <= 0 {
-		return resNoise, ""
+func (w *weechatState) leaveLine(s *state, t time.Time, msg string) (lineResult, string) {
+	if res, reason, ok := w.sentence(s, t, msg, roleQuit); ok {
+		return res, reason
 	}
-	nick, rest := cut(msg[:i], ' ')
+	// A part or quit in a language the table does not know: with a
+	// user@host (a kick has none) the structure tells them apart, a part
+	// naming the channel before the reason in parentheses.
+	who, sentence := splitWho(msg)
+	nick, _, uh, ok := parseWho(who)
+	if !ok || uh == "" || !isNick(stripMode(nick)) || sentence == "" {
+		return resBad, "WeeChat part, quit or kick line of an unknown shape"
+	}
+	reason := ""
+	if i := strings.Index(sentence, " ("); i >= 0 && strings.HasSuffix(sentence, ")") {
+		sentence, reason = sentence[:i], sentence[i+2:len(sentence)-1]
+	}
+	kind := archive.KindQuit
+	if hasChannel(sentence) {
+		kind = archive.KindPart
+	}
+	nick = stripMode(nick)
+	w.saw(nick)
+	ev := s.add(kind, t, nick)
+	ev.UserHost = uh
+	ev.Text = reason
+	return resEvent, ""
+}
+
+func (w *weechatState) networkLine(s *state, t time.Time, msg string) (lineResult, string) {
+	if res, reason, ok := w.sentence(s, t, msg, roleNetwork); ok {
+		return res, reason
+	}
+	if res, reason, ok := w.notice(s, t, msg); ok {
+		return res, reason
+	}
+	if strings.HasPrefix(msg, gapLine) {
+		return resNoise, reasonGapLine
+	}
+	if ch, _, ok := strings.Cut(msg, ": "); ok && isChannel(ch) {
+		return resNoise, "server reply about the channel" // "#chan: Cannot join channel (+r)"
+	}
+	return resBad, "WeeChat network line of an unknown kind"
+}
+
+func (w *weechatState) action(s *state, t time.Time, msg string) (lineResult, string) {
+	nick, text := cut(msg, ' ')
+	nick = stripMode(nick)
+	if !isNick(nick) {
+		return resBad, "action without a nick"
+	}
+	w.saw(nick)
+	ev := s.add(archive.KindAction, t, nick)
+	ev.Text = text
+	return resEvent, ""
+}
+
+func (w *weechatState) join(s *state, t time.Time, nick, account, uh string) {
+	w.saw(nick)
+	w.lastJoin, w.joinAt = nick, w.lines
 	ev := s.add(archive.KindJoin, t, nick)
-	if strings.HasPrefix(rest, "[") {
-		if j := strings.IndexByte(rest, ']'); j > 0 {
-			ev.Account = rest[1:j]
-			rest = strings.TrimPrefix(rest[j+1:], " ")
+	ev.Account = account
+	ev.UserHost = uh
+}
+
+// event turns a matched sentence into events, or into a skipped line.
+func (w *weechatState) event(s *state, t time.Time, kind wsKind, m *wsMatch) (lineResult, string) {
+	switch kind {
+	case wsJoin:
+		nick, account, uh, _ := parseWho(m.who)
+		w.join(s, t, stripMode(nick), account, uh)
+	case wsPart, wsQuit:
+		nick, _, uh, _ := parseWho(m.who)
+		nick = stripMode(nick)
+		w.saw(nick)
+		k := archive.KindPart
+		if kind == wsQuit {
+			k = archive.KindQuit
 		}
-	}
-	if strings.HasSuffix(rest, ")") {
-		if j := strings.LastIndexByte(rest, '('); j >= 0 {
-			if uh := rest[j+1 : len(rest)-1]; strings.IndexByte(uh, '@') >= 0 && strings.IndexByte(uh, ' ') < 0 {
-				ev.UserHost = uh
-			}
+		ev := s.add(k, t, nick)
+		ev.UserHost = uh
+		ev.Text = m.reason
+	case wsKick:
+		w.saw(m.target)
+		ev := s.add(archive.KindKick, t, m.nick)
+		ev.Target = m.target
+		ev.Text = m.reason
+	case wsNick:
+		w.saw(m.target)
+		if m.nick == w.self {
+			w.self = m.target
 		}
+		ev := s.add(archive.KindNick, t, m.nick)
+		ev.Target = m.target
+	case wsSelfNick:
+		if w.self == "" {
+			return resBad, "your own nick change, and the log does not show your nick before it"
+		}
+		ev := s.add(archive.KindNick, t, w.self)
+		ev.Target = m.target
+		ev.Flags |= archive.FlagSelf
+		w.self = m.target
+	case wsTopicFrom, wsTopic:
+		ev := s.add(archive.KindTopic, t, m.nick)
+		ev.Text = m.text
+		s.topic = m.text
+	case wsUnset:
+		s.add(archive.KindTopic, t, m.nick)
+		s.topic = ""
+	case wsTopicIs:
+		ev := s.add(archive.KindTopic, t, "")
+		ev.Text = m.text
+		ev.Flags |= archive.FlagTopicOnJoin
+		s.topic = m.text
+	case wsMode:
+		ev := s.add(archive.KindMode, t, m.nick)
+		ev.Text = m.modes
+	case wsModeIs:
+		return resNoise, "WeeChat channel modes shown on join"
+	case wsNames:
+		// WeeChat counts the nicks when the logger has joined: the join
+		// just before is the logger's own
+		if w.lastJoin != "" && w.lines-w.joinAt <= 8 {
+			w.self = w.lastJoin
+		}
+		return resNoise, "WeeChat channel information (topic set by, creation date, nicks, URL)"
+	case wsInfo:
+		return resNoise, "WeeChat channel information (topic set by, creation date, nicks, URL)"
+	case wsConn:
+		return resNoise, "WeeChat connection status"
+	case wsCTCP:
+		return resNoise, "CTCP request or reply"
+	case wsUser:
+		return resNoise, "WeeChat user status (account, host, real name, away)"
+	case wsInvite:
+		return resNoise, "invitation"
 	}
 	return resEvent, ""
 }
 
-func weechatLeave(s *state, t time.Time, msg string) (lineResult, string) {
-	nick, rest := cut(msg, ' ')
-	if nick == "" {
-		return resNoise, ""
+// notice reads WeeChat's notice lines: "Notice(bob) -> #chan: text" (4.x),
+// "Notice(bob): text" (a channel notice before 4.0, "Notice:@(bob)" or
+// "NoticeOp(bob)" to the channel's operators), "PvNotice(bob): text" (a
+// private notice to the logger, shown in the channel) and
+// "bob (~b@h): text" (a private notice WeeChat shows in the current
+// buffer). "Notice" is translated ("Hinweis", "Aviso"…).
+func (w *weechatState) notice(s *state, t time.Time, msg string) (lineResult, string, bool) {
+	if word, rest, ok := strings.Cut(msg, " -> "); ok && isWord(word) {
+		// "Notice -> #chan: text": the logger's own notice
+		target, text, ok := strings.Cut(rest, ":")
+		if !ok {
+			return 0, "", false
+		}
+		if !isChannel(strings.TrimLeft(target, "@+%~&")) {
+			return resNoise, "your own private notice", true
+		}
+		if w.self == "" {
+			return resBad, "your own notice to the channel, and the log does not show your nick", true
+		}
+		ev := s.add(archive.KindNotice, t, w.self)
+		ev.Text = strings.TrimPrefix(text, " ")
+		ev.Flags |= archive.FlagSelf
+		return resEvent, "", true
 	}
-	uh := ""
-	if strings.HasPrefix(rest, "(") {
-		if j := strings.Index(rest, ") "); j > 0 {
-			uh, rest = rest[1:j], rest[j+2:]
-		}
+	i := strings.IndexByte(msg, '(')
+	if i <= 0 {
+		return 0, "", false
 	}
-	switch {
-	case strings.HasPrefix(rest, "has left "):
-		_, reason := cut(rest[len("has left "):], ' ')
-		ev := s.add(archive.KindPart, t, nick)
-		ev.UserHost = uh
-		ev.Text = reasonOf(reason, '(', ')')
-		return resEvent, ""
-	case rest == "has quit" || strings.HasPrefix(rest, "has quit "):
-		ev := s.add(archive.KindQuit, t, nick)
-		ev.UserHost = uh
-		if len(rest) > len("has quit ") {
-			ev.Text = reasonOf(rest[len("has quit "):], '(', ')')
-		}
-		return resEvent, ""
-	case strings.HasPrefix(rest, "has kicked ") && uh == "":
-		target, reason := cut(rest[len("has kicked "):], ' ')
-		if target == "" {
-			return resBad, "kick without the kicked nick"
-		}
-		if x, ok := strings.CutPrefix(reason, "from "); ok { // WeeChat before 0.3.x
-			_, reason = cut(x, ' ')
-		}
-		ev := s.add(archive.KindKick, t, nick)
-		ev.Target = target
-		ev.Text = reasonOf(reason, '(', ')')
-		return resEvent, ""
+	word, status := msg[:i], ""
+	if j := strings.IndexByte(word, ':'); j > 0 {
+		word, status = word[:j], word[j+1:]
 	}
-	return resNoise, ""
+	if !isWord(word) || strings.Trim(status, "@+%~&!") != "" {
+		// "bob (~b@h): text", a private notice
+		nick, rest, _ := strings.Cut(msg, " (")
+		uh, _, ok := strings.Cut(rest, "): ")
+		if isNick(nick) && ok && strings.IndexByte(uh, '@') >= 0 && word == nick+" " {
+			return resNoise, "private notice", true
+		}
+		return 0, "", false
+	}
+	j := strings.IndexByte(msg[i:], ')')
+	if j < 0 {
+		return 0, "", false
+	}
+	nick, rest := stripMode(msg[i+1:i+j]), msg[i+j+1:]
+	target := ""
+	if r, ok := strings.CutPrefix(rest, " -> "); ok {
+		target, rest, ok = strings.Cut(r, ":")
+		if !ok {
+			return 0, "", false
+		}
+	} else if r, ok := strings.CutPrefix(rest, ":"); ok {
+		rest = r
+	} else {
+		return 0, "", false
+	}
+	if strings.HasPrefix(word, "Pv") || target != "" && !isChannel(strings.TrimLeft(target, "@+%~&")) {
+		return resNoise, "private notice", true
+	}
+	if strings.IndexByte(nick, '.') > 0 && target == "" {
+		return resNoise, "server notice", true // "Notice(irc.example.net): text"
+	}
+	if !isNick(nick) {
+		return resBad, "notice without a nick", true
+	}
+	w.saw(nick)
+	ev := s.add(archive.KindNotice, t, nick)
+	ev.Text = strings.TrimPrefix(rest, " ")
+	return resEvent, "", true
 }
 
-func weechatNetwork(s *state, t time.Time, msg string) (lineResult, string) {
-	if x, ok := strings.CutPrefix(msg, "Notice("); ok {
-		// "Notice(bob): text" (WeeChat 3.8, a notice to the channel) or
-		// "Notice(bob) -> #chan: text"
-		j := strings.IndexByte(x, ')')
-		if j <= 0 {
-			return resNoise, ""
-		}
-		nick, rest := stripMode(x[:j]), x[j+1:]
-		if r, ok := strings.CutPrefix(rest, " -> "); ok {
-			_, rest, _ = strings.Cut(r, ":")
-		} else if r, ok := strings.CutPrefix(rest, ":"); ok {
-			rest = r
-		} else {
-			return resNoise, ""
-		}
-		if nick == "" {
-			return resNoise, ""
-		}
-		ev := s.add(archive.KindNotice, t, nick)
-		ev.Text = strings.TrimPrefix(rest, " ")
-		return resEvent, ""
+// isWord reports whether s is one word of letters ("Notice", "Hinweis").
+func isWord(s string) bool {
+	if s == "" || len(s) > 32 {
+		return false
 	}
-	if x, ok := strings.CutPrefix(msg, "Mode "); ok {
-		_, x = cut(x, ' ')
-		if i := strings.LastIndex(x, "] by "); i > 0 && x[0] == '[' {
-			ev := s.add(archive.KindMode, t, x[i+len("] by "):])
-			ev.Text = x[1:i]
-			return resEvent, ""
+	for _, r := range s {
+		if !unicode.IsLetter(r) {
+			return false
 		}
-		return resNoise, ""
 	}
-	if x, ok := strings.CutPrefix(msg, "Topic for "); ok {
-		_, x = cut(x, ' ')
-		if x, ok := strings.CutPrefix(x, "is "); ok {
-			if text, ok := enclosed(x, '"', '"'); ok {
-				ev := s.add(archive.KindTopic, t, "")
-				ev.Text = text
-				ev.Flags |= archive.FlagTopicOnJoin
-				s.topic = text
-				return resEvent, ""
+	return true
+}
+
+// splitWho cuts a join, part or quit line after what WeeChat writes about
+// its subject: the nick, "[account]" and the groups in parentheses that
+// follow (real name, user@host), nested parentheses allowed.
+func splitWho(msg string) (who, sentence string) {
+	nick, rest := cut(msg, ' ')
+	i := 0
+	for {
+		for i < len(rest) && rest[i] == ' ' {
+			i++
+		}
+		if i >= len(rest) || rest[i] != '[' && rest[i] != '(' {
+			break
+		}
+		end := groupEnd(rest[i:])
+		if end < 0 {
+			break
+		}
+		i += end
+	}
+	if i == 0 {
+		return nick, rest
+	}
+	return nick + " " + strings.TrimRight(rest[:i], " "), strings.TrimLeft(rest[i:], " ")
+}
+
+// groupEnd returns the length of the bracketed group at the start of s:
+// "[…]" up to the first ']', "(…)" up to the matching ')'.
+func groupEnd(s string) int {
+	if s[0] == '[' {
+		if j := strings.IndexByte(s, ']'); j >= 0 {
+			return j + 1
+		}
+		return -1
+	}
+	depth := 0
+	for i := 0; i < len(s); i++ {
+		switch s[i] {
+		case '(':
+			depth++
+		case ')':
+			if depth--; depth == 0 {
+				return i + 1
 			}
 		}
-		return resNoise, ""
 	}
-	nick, rest := cut(msg, ' ')
-	switch {
-	case strings.HasPrefix(rest, "is now known as "):
-		to := rest[len("is now known as "):]
-		if to == "" || nick == "" {
-			return resBad, "nick change without both nicks"
-		}
-		ev := s.add(archive.KindNick, t, nick)
-		ev.Target = to
-		return resEvent, ""
-	case strings.HasPrefix(rest, "has changed topic for "):
-		_, x := cut(rest[len("has changed topic for "):], ' ')
-		text, ok := weechatNewTopic(x, s.topic)
-		if !ok {
-			return resBad, "topic change without its text"
-		}
-		ev := s.add(archive.KindTopic, t, nick)
-		ev.Text = text
-		s.topic = text
-		return resEvent, ""
-	case strings.HasPrefix(rest, "has unset topic for "):
-		s.add(archive.KindTopic, t, nick)
-		s.topic = ""
-		return resEvent, ""
-	}
-	return resNoise, ""
+	return -1
 }
 
-// weechatNewTopic reads `to "new"` or `from "old" to "new"`; old is the
-// topic last seen, which tells where the old text ends when it could be
-// ambiguous.
-func weechatNewTopic(x, old string) (string, bool) {
-	if !strings.HasSuffix(x, `"`) {
-		return "", false
+// hasChannel reports whether a sentence has a word that is a channel name.
+func hasChannel(sentence string) bool {
+	for _, f := range strings.Fields(sentence) {
+		if f[0] != '+' && isChannel(strings.TrimRight(f, ".,:;!?")) {
+			return true
+		}
 	}
-	if rest, ok := strings.CutPrefix(x, `to "`); ok && rest != "" {
-		return rest[:len(rest)-1], true
-	}
-	rest, ok := strings.CutPrefix(x, `from "`)
-	if !ok {
-		return "", false
-	}
-	if n, ok := strings.CutPrefix(rest, old+`" to "`); ok && old != "" && n != "" {
-		return n[:len(n)-1], true
-	}
-	i := strings.Index(rest, `" to "`)
-	if i < 0 || i+6 > len(rest)-1 {
-		return "", false
-	}
-	return rest[i+6 : len(rest)-1], true
+	return false
 }

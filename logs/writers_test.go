@@ -211,3 +211,32 @@ func TestNewFormatWriterUnknown(t *testing.T) {
 		}
 	}
 }
+
+// TestUserHostWithSpacesRoundTrip writes joins, parts and quits whose
+// user@host holds spaces or brackets (a redacted host, a bridge) as WeeChat
+// and irssi write them, and reads them back whole.
+func TestUserHostWithSpacesRoundTrip(t *testing.T) {
+	at := time.Date(2026, 2, 2, 14, 3, 11, 0, time.UTC)
+	for _, format := range []string{"weechat", "irssi"} {
+		for _, uh := range []string{"~flo@ ", "~a@ho st", " a@b", "a b@c d", "~a@h) x", "x] y@z", "(a@b)", "[a@b]"} {
+			for _, k := range []archive.Kind{archive.KindJoin, archive.KindPart, archive.KindQuit} {
+				var b bytes.Buffer
+				w, err := NewFormatWriter(format, &b, time.UTC)
+				if err != nil {
+					t.Fatal(err)
+				}
+				ev := archive.Event{Channel: "#c", Time: at, Kind: k, Nick: "flo", UserHost: uh, Text: "bye (for now)"}
+				if k == archive.KindJoin {
+					ev.Text = ""
+				}
+				if err := w.Write(ev); err != nil {
+					t.Fatal(err)
+				}
+				got, r := readAll(t, b.String(), Options{Channel: "#c", Format: format, Date: at})
+				if len(got) != 1 || got[0].UserHost != uh || got[0].Text != ev.Text || got[0].Kind != k {
+					t.Errorf("%s %s %q: read %v (warnings %v) from %q", format, k, uh, got, r.Warnings(), b.String())
+				}
+			}
+		}
+	}
+}
