@@ -422,28 +422,36 @@ func themedLineStart(body string) (string, bool) {
 // stripIrssiCodes removes irssi's own format codes, as strip_codes in
 // src/fe-common/core/formats.c reads them: 0x04 then a style byte (0x60
 // and up), a 24-bit colour ('#' and four bytes) or two colour bytes. A line
-// with bytes that are not UTF-8 (irssi writes 0xff for some codes) reaches
-// the parser decoded byte by byte, so the codes are counted in runes.
+// whose codes made it invalid UTF-8 (the bytes of a 24-bit colour can be
+// 0x80 and up) has them removed before it is decoded (see readRaw), so it
+// keeps its text; one that was decoded byte by byte anyway reaches the
+// parser with one rune per byte, so the codes are counted in runes.
 func stripIrssiCodes(line string) string {
-	var b strings.Builder
-	b.Grow(len(line))
-	rs := []rune(line)
-	for i := 0; i < len(rs); i++ {
-		if rs[i] != 4 {
-			b.WriteRune(rs[i])
+	if strings.IndexByte(line, 4) < 0 {
+		return line
+	}
+	return string(stripIrssi([]rune(line)))
+}
+
+// stripIrssi is the rule of stripIrssiCodes over bytes or runes.
+func stripIrssi[T byte | rune](s []T) []T {
+	out := make([]T, 0, len(s))
+	for i := 0; i < len(s); i++ {
+		if s[i] != 4 {
+			out = append(out, s[i])
 			continue
 		}
 		// irssi compares the byte after 0x04 as a signed char: bytes of
 		// 0x80 and up are colours, not styles
 		switch {
-		case i+1 >= len(rs):
-		case rs[i+1] >= 0x60 && rs[i+1] < 0x80:
+		case i+1 >= len(s):
+		case s[i+1] >= 0x60 && s[i+1] < 0x80:
 			i++
-		case rs[i+1] == '#':
-			i = min(i+5, len(rs)-1)
+		case s[i+1] == '#':
+			i = min(i+5, len(s)-1)
 		default:
-			i = min(i+2, len(rs)-1)
+			i = min(i+2, len(s)-1)
 		}
 	}
-	return b.String()
+	return out
 }

@@ -3,6 +3,7 @@ package logs
 import (
 	"strings"
 	"testing"
+	"time"
 
 	"proceedings/archive"
 )
@@ -164,5 +165,28 @@ func TestSelfFlagOnlyOnOwnNick(t *testing.T) {
 	}
 	if strings.Join(self, ",") != "me>me2" {
 		t.Errorf("self events %v, want [me>me2]", self)
+	}
+}
+
+// TestIrssiColour24KeepsUTF8Text checks that a line whose only bytes that
+// are not UTF-8 are those of irssi's 24-bit colour codes keeps its UTF-8
+// text, instead of being decoded whole as Windows-1252.
+func TestIrssiColour24KeepsUTF8Text(t *testing.T) {
+	// 0x04 '#' then four bytes, as format_24bit_color writes a colour with
+	// components of 0x80 and up
+	colour := "\x04#\xc0\x90\xff\x20"
+	in := "--- Log opened Mon Feb 02 14:00:00 2026\n" +
+		"14:00 <" + colour + "alice\x04g> Grüße aus Köln — ça va\n"
+	evs, r := readAll(t, in, Options{Channel: "#chan", Format: "irssi"})
+	if len(evs) != 1 || evs[0].Nick != "alice" || evs[0].Text != "Grüße aus Köln — ça va" {
+		t.Fatalf("read %+v, want alice's line with its text intact", evs)
+	}
+	if c := r.Counts(); len(c.Repaired) != 0 {
+		t.Errorf("the line was counted as repaired: %v", c.Repaired)
+	}
+	// the same bytes in a line of another kind are still not UTF-8
+	_, r = readAll(t, "[14:00:00] <bob> caf\xe9 \x04#\xc0\x90\xff\x20\n", Options{Channel: "#chan", Format: "znc", Date: time.Date(2026, 2, 2, 0, 0, 0, 0, time.UTC)})
+	if c := r.Counts(); len(c.Repaired) != 1 {
+		t.Errorf("a Latin-1 line with the same bytes: repaired %v, want one reason", c.Repaired)
 	}
 }

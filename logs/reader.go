@@ -649,6 +649,10 @@ func (r *Reader) readRaw() (rawLine, error) {
 		l.text, l.recoded = r.enc.decode(b)
 	case utf8.Valid(b):
 		l.text = string(b)
+	case bytes.Contains(b, irssiColour24) && utf8.Valid(stripIrssi(b)):
+		// irssi's 24-bit colour codes (autolog_colors) were the only
+		// bytes that are not UTF-8
+		l.text = string(stripIrssi(b))
 	default:
 		if k := cutUTF8(b); k > 0 {
 			l.text, l.recoded = string(b[:len(b)-k])+"\uFFFD", reasonCutUTF8
@@ -665,6 +669,11 @@ func (r *Reader) readRaw() (rawLine, error) {
 	}
 	return l, nil
 }
+
+// irssiColour24 starts irssi's code for a 24-bit colour, whose four bytes
+// that follow need not be UTF-8. mIRC's own 0x04 (a hex colour) is followed
+// by hex digits, never '#'.
+var irssiColour24 = []byte{4, '#'}
 
 // cutUTF8 returns the length of the incomplete character that ends b when
 // the rest of b is valid UTF-8 with at least one character beyond ASCII (a
