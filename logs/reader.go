@@ -357,10 +357,10 @@ func (r *Reader) dryRun(lines []string) error {
 			if r.spec.name == "xchat" {
 				what = "no year"
 			}
-			return fmt.Errorf("%s: line %d: cannot tell the date of this %s log: its lines carry %s; give it %s, --date YYYY-MM-DD, or a file name with YYYY-MM-DD or YYYYMMDD in it",
-				r.name(), r.pending[i].no, r.spec.name, what, marker)
+			return &openError{ErrNoDate, fmt.Sprintf("%s: line %d: cannot tell the date of this %s log: its lines carry %s; give it %s, --date YYYY-MM-DD, or a file name with YYYY-MM-DD or YYYYMMDD in it",
+				r.name(), r.pending[i].no, r.spec.name, what, marker)}
 		case reasonNoChannel:
-			return fmt.Errorf("%s: line %d: this log does not name its channel: pass the channel name", r.name(), r.pending[i].no)
+			return &openError{ErrNoChannel, fmt.Sprintf("%s: line %d: this log does not name its channel: pass the channel name", r.name(), r.pending[i].no)}
 		}
 	}
 	return nil
@@ -382,8 +382,26 @@ func (r *Reader) unknownFormat(lines []string) error {
 	if n == 0 {
 		b.WriteString(" (the file is empty)")
 	}
-	return errors.New(b.String())
+	return &openError{ErrNotLog, b.String()}
 }
+
+// The errors of NewReader that say why a file cannot be read as a log wrap
+// one of these, for errors.Is.
+var (
+	ErrNotLog    = errors.New("not a log in any known format")
+	ErrNoDate    = errors.New("cannot tell the date of the log's lines")
+	ErrNoChannel = errors.New("the log does not name its channel")
+)
+
+// openError is an error of NewReader: its message, and which of the errors
+// above it is.
+type openError struct {
+	kind error
+	msg  string
+}
+
+func (e *openError) Error() string { return e.msg }
+func (e *openError) Unwrap() error { return e.kind }
 
 func (r *Reader) name() string {
 	if r.opt.FileName != "" {

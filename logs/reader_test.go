@@ -448,3 +448,29 @@ func TestEventsAreIndependent(t *testing.T) {
 		t.Errorf("events changed under the caller: %v", evs)
 	}
 }
+
+// TestOpenErrorsAreTyped checks that NewReader's reasons to refuse a file
+// can be told apart with errors.Is, whatever their wording.
+func TestOpenErrorsAreTyped(t *testing.T) {
+	for _, tc := range []struct {
+		name, in string
+		opt      Options
+		want     error
+	}{
+		{"README", "My IRC logs, copied from the old laptop.\n", Options{Channel: "#c"}, ErrNotLog},
+		{"empty", "", Options{Channel: "#c"}, ErrNotLog},
+		{"no date", "[14:00:00] <alice> hi\n[14:00:01] <bob> hello\n", Options{Channel: "#c", Format: "znc"}, ErrNoDate},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := NewReader(strings.NewReader(tc.in), tc.opt)
+			if !errors.Is(err, tc.want) {
+				t.Fatalf("NewReader: %v, want an error that is %v", err, tc.want)
+			}
+			for _, other := range []error{ErrNotLog, ErrNoDate, ErrNoChannel} {
+				if other != tc.want && errors.Is(err, other) {
+					t.Errorf("%v is also %v", err, other)
+				}
+			}
+		})
+	}
+}

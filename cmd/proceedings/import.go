@@ -517,7 +517,7 @@ func (r *importRun) planFile(p *planFile) {
 	rd, closeFile, err := r.open(p, nil)
 	if err != nil {
 		switch {
-		case p.place.Kind == logs.PlaceQuery && r.channel == "" && !isNotLog(err):
+		case p.place.Kind == logs.PlaceQuery && r.channel == "" && !errors.Is(err, logs.ErrNotLog):
 			p.leftOut = p.place.Why // a query that cannot be read is no channel's log either
 		default:
 			p.skip = reason(p, err)
@@ -619,10 +619,6 @@ func (r *importRun) open(p *planFile, bar *progressbar.ProgressBar) (*logReader,
 	return &logReader{Reader: rd, src: src}, closeFile, nil
 }
 
-// isNotLog reports whether a reader's error says the file is in no known
-// format.
-func isNotLog(err error) bool { return strings.Contains(err.Error(), "not a log in any known format") }
-
 // reason phrases an error of opening or reading a planned file as a
 // reason to skip it, without the file's name the list gives already.
 func reason(p *planFile, err error) string {
@@ -638,7 +634,7 @@ func reason(p *planFile, err error) string {
 			break
 		}
 	}
-	if strings.Contains(s, "cannot tell the date") {
+	if errors.Is(err, logs.ErrNoDate) {
 		// The reader names the ways to give a date; --date is for one file.
 		s += " (--date gives the date of one file: import such a file alone with it)"
 	}
