@@ -225,3 +225,51 @@ func TestCutUTF8(t *testing.T) {
 		}
 	}
 }
+
+// TestEncodingKeepsUTF8Lines checks that with an encoding named, a line that
+// is already UTF-8 (the log went on in UTF-8 once its writer switched) is
+// read as UTF-8, while the legacy lines are decoded.
+func TestEncodingKeepsUTF8Lines(t *testing.T) {
+	raw, err := hex.DecodeString("f0d2c9d7c5d42c20cdc9d22120ebc1cb20c4c5ccc13f") // KOI8-R, from iconv
+	if err != nil {
+		t.Fatal(err)
+	}
+	in := "[12:00:00] <alice> " + string(raw) + "\n[12:00:01] <bob> теперь utf8\n[12:00:02] <carol> plain\n"
+	evs, r := readAll(t, in, Options{Channel: "#c", Format: "znc", Encoding: "koi8-r", Date: time.Date(2024, 3, 2, 0, 0, 0, 0, time.UTC)})
+	want := []string{"Привет, мир! Как дела?", "теперь utf8", "plain"}
+	if len(evs) != len(want) {
+		t.Fatalf("read %d events, want %d", len(evs), len(want))
+	}
+	for i, ev := range evs {
+		if ev.Text != want[i] {
+			t.Errorf("line %d: %q, want %q", i+1, ev.Text, want[i])
+		}
+	}
+	if c := r.Counts(); sumOf(c.Repaired) != 1 {
+		t.Errorf("repaired %v, want the one KOI8-R line", c.Repaired)
+	}
+}
+
+// TestByteOrderMark checks that a UTF-8 byte order mark before the first
+// line is not part of it: the file's date marker and first line are read.
+func TestByteOrderMark(t *testing.T) {
+	for _, tc := range []struct {
+		format, in string
+	}{
+		{"irssi", "\ufeff--- Log opened Sat Mar 02 10:00:00 2024\n10:00 < alice> hi\n"},
+		{"weechat", "\ufeff2024-03-02 10:00:00\talice\thi\n"},
+	} {
+		t.Run(tc.format, func(t *testing.T) {
+			evs, r := readAll(t, tc.in, Options{Channel: "#c"})
+			if r.Format() != tc.format {
+				t.Errorf("detected %s", r.Format())
+			}
+			if len(evs) != 1 || evs[0].Nick != "alice" || evs[0].Text != "hi" {
+				t.Fatalf("read %+v", evs)
+			}
+			if c := r.Counts(); len(c.NotUnderstood) != 0 {
+				t.Errorf("not understood: %v", c.NotUnderstood)
+			}
+		})
+	}
+}

@@ -620,6 +620,8 @@ func clip(s string) string {
 
 var cp1252 = charmap.Windows1252
 
+var utf8BOM = []byte("\ufeff")
+
 // readRaw reads one line, without its line end, decoded to valid UTF-8.
 func (r *Reader) readRaw() (rawLine, error) {
 	b, err := r.br.ReadSlice('\n')
@@ -647,6 +649,11 @@ func (r *Reader) readRaw() (rawLine, error) {
 	}
 	if err == io.EOF && len(b) == 0 {
 		return rawLine{}, io.EOF
+	}
+	if r.lineNo == 0 {
+		// a byte order mark (Windows editors write one) is not part of
+		// the first line
+		b = bytes.TrimPrefix(b, utf8BOM)
 	}
 	r.lineNo++
 	l := rawLine{no: r.lineNo, tooLong: tooLong, noNewline: err == io.EOF}
@@ -787,6 +794,14 @@ func (e *textEncoding) decode(b []byte) (string, string) {
 		}
 	}
 	if ascii {
+		return string(b), ""
+	}
+	if bytes.IndexByte(b, 0x1b) < 0 && utf8.Valid(b) {
+		// A line beyond ASCII that is valid UTF-8 is read as UTF-8
+		// whatever the encoding named: a legacy log goes on in UTF-8 once
+		// its writer switched, and KOI8-R, Shift_JIS or Latin-1 text is
+		// almost never valid UTF-8 by chance. (ISO-2022 text, all ASCII
+		// bytes and escapes, still goes to its decoder.)
 		return string(b), ""
 	}
 	out, err := e.dec.Bytes(b)
