@@ -123,10 +123,13 @@
 // Text is UTF-8 unless Options.Encoding names another encoding (a WHATWG
 // label or an IANA name, checked by ParseEncoding: "shift_jis",
 // "iso-2022-jp", "euc-jp", "gb18030", "big5", "euc-kr", "koi8-r",
-// "windows-1251", "iso-8859-2"…). With one, every line is decoded from it,
-// even a line that would read as UTF-8; a line with bytes beyond ASCII is
-// counted as repaired, "read as shift_jis (--encoding)", or "not valid
-// shift_jis: bytes replaced with U+FFFD" when some bytes are not of it.
+// "windows-1251", "iso-8859-2"…). With one, a line beyond ASCII that is
+// valid UTF-8 is still read as UTF-8 (a legacy log goes on in UTF-8 once its
+// writer switched; legacy text is almost never valid UTF-8 by chance), and
+// every other line is decoded from it; a decoded line with bytes beyond
+// ASCII is counted as repaired, "read as shift_jis (--encoding)", or "not
+// valid shift_jis: bytes replaced with U+FFFD" when some bytes are not of
+// it. A UTF-8 byte order mark before the first line is dropped.
 //
 // Without one, a line that is not valid UTF-8 is read as Windows-1252 (a
 // superset of Latin-1), the usual encoding of old western logs, and counted
