@@ -218,7 +218,7 @@ func (im *Importer) write(ctx context.Context, evs []Event, tols []int64, srcs [
 		stamps := known.byKey[k]
 		dup := false
 		for i := range stamps {
-			if stamps[i].usedBy != src && abs(stamps[i].ts-ts) <= tol {
+			if stamps[i].usedBy != src && sameTime(stamps[i].ts, ts, tol) {
 				stamps[i].usedBy, dup = src, true
 				break
 			}
@@ -252,6 +252,20 @@ func (im *Importer) write(ctx context.Context, evs []Event, tols []int64, srcs [
 	}
 	im.added.Add(int64(len(fresh)))
 	return nil
+}
+
+// sameTime reports whether a stored event at stored and an imported one at
+// ts (both in ms) can be the same line, the imported file's times being
+// exact to tol. A stored time on a whole minute may come from a log that
+// writes only HH:MM (irssi's default), which cuts the seconds off: the same
+// line from a log with seconds is then up to a minute later. So an irssi
+// folder and a ZNC folder of the same channel store each line once in
+// whichever order they are imported.
+func sameTime(stored, ts, tol int64) bool {
+	if abs(stored-ts) <= tol {
+		return true
+	}
+	return stored%60000 == 0 && ts-stored >= 0 && ts-stored < 60000
 }
 
 // load reads what is stored for the channel on the local day of t.

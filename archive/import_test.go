@@ -115,3 +115,31 @@ func TestOneImporterOverOverlappingFiles(t *testing.T) {
 		t.Fatalf("stats %+v, want 4 added, 2 duplicates", st)
 	}
 }
+
+// TestImportMinuteLogThenSecondsLog checks that a line imported from a log
+// with only HH:MM (irssi) and the same line from a log with seconds (ZNC)
+// are stored once whichever is imported first, and that a line more than a
+// minute after the HH:MM one is another line.
+func TestImportMinuteLogThenSecondsLog(t *testing.T) {
+	minute := t0.Truncate(time.Minute)
+	irssi := []Event{msg("#c", "alice", "same line", minute)}
+	znc := []Event{msg("#c", "alice", "same line", minute.Add(5*time.Second)), msg("#c", "alice", "same line", minute.Add(61*time.Second))}
+	for _, order := range []string{"irssi first", "znc first"} {
+		t.Run(order, func(t *testing.T) {
+			db := openTest(t, Options{})
+			first, firstTol, second, secondTol := irssi, time.Minute, znc, time.Second
+			if order == "znc first" {
+				first, firstTol, second, secondTol = znc, time.Second, irssi, time.Minute
+			}
+			importAll(t, db, ImportOptions{Tolerance: firstTol}, first)
+			importAll(t, db, ImportOptions{Tolerance: secondTol}, second)
+			evs, err := db.Day(context.Background(), channelID(t, db, "#c"), DateOf(minute, time.UTC))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(evs) != 2 {
+				t.Fatalf("%d events stored, want 2 (the 10:00 line once, the line a minute later)", len(evs))
+			}
+		})
+	}
+}
