@@ -425,3 +425,21 @@ func isNick(s string) bool {
 	}
 	return alnum
 }
+
+// startsWithUserHost reports whether s starts with a user@host as clients
+// write one after a nick: "(~a@h)", "[~a@h]" or "!~a@h". Joins, parts and
+// quits carry one; messages and actions do not start with one.
+func startsWithUserHost(s string) bool {
+	if strings.HasPrefix(s, "!") {
+		uh, _ := cut(s[1:], ' ')
+		return strings.IndexByte(uh, '@') > 0
+	}
+	closer := byte(')')
+	if strings.HasPrefix(s, "[") {
+		closer = ']'
+	} else if !strings.HasPrefix(s, "(") {
+		return false
+	}
+	end := strings.IndexByte(s, closer)
+	return end > 0 && strings.IndexByte(s[1:end], '@') > 0
+}
