@@ -254,6 +254,11 @@ func parseBang(s *state, t time.Time, body string, own bool) (lineResult, string
 	return resBad, "status line of an unknown kind"
 }
 
+// reasonSelfNickUnknown is the reason of a nick change of the logger's
+// ("You're now known as X") when the log has not shown the logger's nick:
+// a join is the logger's only when the client's join burst follows it.
+const reasonSelfNickUnknown = "your own nick change, and the logger's old nick is unknown"
+
 // The irssi and WeeChat writers write a recording gap, which neither
 // program has, as a status line of this text; their readers skip it.
 const (

@@ -390,7 +390,7 @@ func (w *weechatState) event(s *state, t time.Time, kind wsKind, m *wsMatch) (li
 		ev.Target = m.target
 	case wsSelfNick:
 		if w.self == "" {
-			return resBad, "your own nick change, and the log does not show your nick before it"
+			return resBad, reasonSelfNickUnknown
 		}
 		ev := s.add(archive.KindNick, t, w.self)
 		ev.Target = m.target
