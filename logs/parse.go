@@ -390,6 +390,7 @@ func parseNetsplit(s *state, t time.Time, rest string) (lineResult, string) {
 type formatState struct {
 	weechat weechatState
 	irssi   irssiState
+	xchat   xchatState
 }
 
 // columnNick reports whether s can be the nick of a column that leaves no
