@@ -234,6 +234,9 @@ func (is *irssiState) body(s *state, t time.Time, body string) (lineResult, stri
 	}
 	// a theme's shapes
 	if nick, text, ok := themedNick(body); ok {
+		if themedEvent(nick, text) {
+			return resBad, "a themed irssi event line"
+		}
 		return is.message(s, t, nick, text)
 	}
 	if rest, ok := themedLineStart(body); ok {
@@ -425,6 +428,31 @@ func themedNick(body string) (nick, text string, ok bool) {
 		}
 	}
 	return "", "", false
+}
+
+// themedEvent reports whether a theme's nick column and text are an event
+// line rather than a message: themes write a label for events in the nick
+// column ("Join : alice (~a@h) to #chan", "join | alice!~a@h"), or the
+// subject's user@host first, or a nick change's sentence.
+func themedEvent(nick, text string) bool {
+	switch strings.ToLower(nick) {
+	case "join", "joins", "part", "parts", "quit", "quits", "kick", "kicks", "nick", "nicks",
+		"mode", "modes", "topic", "notice", "action", "invite", "ctcp", "server", "netsplit",
+		"netjoin", "away", "info", "error", "whois", "irssi", "dcc", "wallops":
+		return true
+	}
+	// "(~a@h) …", "alice (~a@h) …", "alice!~a@h …"
+	first, rest := cut(text, ' ')
+	i := strings.IndexByte(first, '!')
+	if startsWithUserHost(text) || startsWithUserHost(rest) || i > 0 && startsWithUserHost(first[i:]) {
+		return true
+	}
+	for _, p := range [...]string{"changes nick to ", "is now known as "} {
+		if to, ok := strings.CutPrefix(text, p); ok && isNick(to) {
+			return true
+		}
+	}
+	return false
 }
 
 func closerOf(c byte) byte {

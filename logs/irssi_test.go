@@ -49,6 +49,8 @@ func TestIrssiColourBytesNotUTF8(t *testing.T) {
 // TestIrssiThemes reads the shapes popular themes give the stamp (the
 // log_timestamp setting) and the nick column, and a line_start other than
 // "-!-".
+const themedEventReason = "a themed irssi event line"
+
 func TestIrssiThemes(t *testing.T) {
 	playScene(t, "irssi", day, []lineWant{
 		{line: "[14:03] <alice> before irssi's marker: not irssi", res: resBad, reason: reasonBadTime},
@@ -74,6 +76,22 @@ func TestIrssiThemes(t *testing.T) {
 		{line: "14:10 *** something irssi never wrote", res: resBad, reason: "status line of an unknown kind"},
 		{line: "14:11 [Users #chan]", res: resNoise, reason: "names list"},
 		{line: "14:11 [@alice] [ bob    ] [+carol  ]", res: resNoise, reason: "names list"},
+		// themes that write a label or the subject's user@host in the nick
+		// column of events (crap, pipeline, laaama-2, pyhy)
+		{line: "14:12 Join : alice (~a@h.example) to #th-crap", res: resBad, reason: themedEventReason},
+		{line: "14:12 Part : alice (~a@h.example) from #th-crap", res: resBad, reason: themedEventReason},
+		{line: "14:12 QUIT : alice (~a@h.example) [bye]", res: resBad, reason: themedEventReason},
+		{line: "14:12 Kick : bob from #th-crap by alice", res: resBad, reason: themedEventReason},
+		{line: "14:13              join | alice!~a@h.example", res: resBad, reason: themedEventReason},
+		{line: "14:13              nick | alice -> al", res: resBad, reason: themedEventReason},
+		{line: "14:13             alice | alice!~a@h.example has left", res: resBad, reason: themedEventReason},
+		{line: "14:14 carol: changes nick to carol2", res: resBad, reason: themedEventReason},
+		{line: "14:14 carol: (~c@h) joined", res: resBad, reason: themedEventReason},
+		{line: "14:14 [carol] dave (~d@h) has joined", res: resBad, reason: themedEventReason},
+		// messages all the same
+		{line: "14:15 carol: changes nick to carol2 if she wants", events: []string{`02-02 14:15:00 message carol "changes nick to carol2 if she wants"`}},
+		{line: "14:15 joiner | hi", events: []string{`02-02 14:15:00 message joiner "hi"`}},
+		{line: "14:15 <join> the default theme's column stays", events: []string{`02-02 14:15:00 message join "the default theme's column stays"`}},
 		{line: "--- Day changed Tue Feb 03 2026", res: resMarker},
 		{line: "[00:01] <alice> next day", events: []string{`02-03 00:01:00 message alice "next day"`}},
 	})
