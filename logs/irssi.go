@@ -49,9 +49,12 @@ import (
 // understood.
 //
 // The logger's own nick change ("You're now known as") is kept as a nick
-// change (archive.FlagSelf) when the log has shown the logger's nick: irssi
-// opens a channel's log when it joins, so the first join after "--- Log
-// opened" is the logger's own.
+// change (archive.FlagSelf) when the log has shown the logger's nick: the
+// join irssi's join burst follows at once ("Topic for #chan", "Topic set
+// by", the names list, "Irssi: #chan: Total of N nicks", "Irssi: Join to
+// #chan was synced"), or an earlier "You're now known as". A join alone
+// says nothing: a log rotated at midnight opens with anyone's. The nick
+// stays known across the sessions of a file.
 func parseIrssi(s *state, line string) (lineResult, string) {
 	if strings.IndexByte(line, 4) >= 0 {
 		line = stripIrssiCodes(line)
@@ -69,9 +72,7 @@ func parseIrssi(s *state, line string) (lineResult, string) {
 				}
 				s.clk.setDate(y, m, d)
 				is.opened = true
-				if p == "--- Log opened " {
-					is.wantSelf = true
-				}
+				is.lastJoin = ""
 				return resMarker, ""
 			}
 		}
@@ -82,16 +83,53 @@ func parseIrssi(s *state, line string) (lineResult, string) {
 	}
 	t, body, res, reason := is.stamp(s, line)
 	if res != resEvent {
+		is.lastJoin = ""
 		return res, reason
 	}
-	return is.body(s, t, body)
+	n := len(s.evs)
+	res, reason = is.body(s, t, body)
+	switch {
+	case joinBurst(body):
+		// the join just before irssi's join burst is the logger's own
+		if is.lastJoin != "" {
+			is.self = is.lastJoin
+		}
+	case res == resEvent && len(s.evs) == n+1 && s.evs[n].Kind == archive.KindJoin:
+		is.lastJoin = s.evs[n].Nick
+	default:
+		is.lastJoin = ""
+	}
+	return res, reason
+}
+
+// joinBurst reports whether body is one of the lines irssi writes when the
+// logger has joined a channel, after its join.
+func joinBurst(body string) bool {
+	if namesRow(body) {
+		return true // "[Users #chan]", "[@alice] [ bob]"
+	}
+	b, ok := strings.CutPrefix(body, "-!- ")
+	if !ok {
+		if b, ok = themedLineStart(body); !ok {
+			return false
+		}
+	}
+	for _, p := range [...]string{"Topic for ", "Topic set by ", "No topic set for ", "Channel "} {
+		if strings.HasPrefix(b, p) {
+			return true
+		}
+	}
+	if x, ok := strings.CutPrefix(b, "Irssi: "); ok {
+		return strings.Contains(x, ": Total of ") || strings.HasPrefix(x, "Join to ") && strings.Contains(x, " was synced")
+	}
+	return false
 }
 
 // irssiState is what the irssi reader remembers from earlier lines.
 type irssiState struct {
 	opened   bool   // the file has shown irssi's markers: its stamps may be themed
 	self     string // the logger's own nick, once the log shows it
-	wantSelf bool   // the log was just opened: the next join is the logger's
+	lastJoin string // the nick of the join on the line above, if that was one
 }
 
 // stamp reads the time stamp and returns the rest of the line: "HH:MM " or
@@ -196,6 +234,9 @@ func (is *irssiState) body(s *state, t time.Time, body string) (lineResult, stri
 	}
 	// a theme's shapes
 	if nick, text, ok := themedNick(body); ok {
+		if themedEvent(nick, text) {
+			return resBad, "a themed irssi event line"
+		}
 		return is.message(s, t, nick, text)
 	}
 	if rest, ok := themedLineStart(body); ok {
@@ -222,7 +263,7 @@ func (is *irssiState) bang(s *state, t time.Time, body string) (lineResult, stri
 			return resBad, "nick change without one new nick"
 		}
 		if is.self == "" {
-			return resBad, "your own nick change, and the log does not show your nick before it"
+			return resBad, reasonSelfNickUnknown
 		}
 		ev := s.add(archive.KindNick, t, is.self)
 		ev.Target = to
@@ -246,10 +287,7 @@ func (is *irssiState) bang(s *state, t time.Time, body string) (lineResult, stri
 		}
 	}
 	for _, ev := range s.evs[n:] {
-		switch {
-		case ev.Kind == archive.KindJoin && is.wantSelf:
-			is.self, is.wantSelf = ev.Nick, false
-		case ev.Kind == archive.KindNick && ev.Nick == is.self && is.self != "":
+		if ev.Kind == archive.KindNick && ev.Nick == is.self && is.self != "" {
 			is.self = ev.Target
 		}
 	}
@@ -390,6 +428,31 @@ func themedNick(body string) (nick, text string, ok bool) {
 		}
 	}
 	return "", "", false
+}
+
+// themedEvent reports whether a theme's nick column and text are an event
+// line rather than a message: themes write a label for events in the nick
+// column ("Join : alice (~a@h) to #chan", "join | alice!~a@h"), or the
+// subject's user@host first, or a nick change's sentence.
+func themedEvent(nick, text string) bool {
+	switch strings.ToLower(nick) {
+	case "join", "joins", "part", "parts", "quit", "quits", "kick", "kicks", "nick", "nicks",
+		"mode", "modes", "topic", "notice", "action", "invite", "ctcp", "server", "netsplit",
+		"netjoin", "away", "info", "error", "whois", "irssi", "dcc", "wallops":
+		return true
+	}
+	// "(~a@h) …", "alice (~a@h) …", "alice!~a@h …"
+	first, rest := cut(text, ' ')
+	i := strings.IndexByte(first, '!')
+	if startsWithUserHost(text) || startsWithUserHost(rest) || i > 0 && startsWithUserHost(first[i:]) {
+		return true
+	}
+	for _, p := range [...]string{"changes nick to ", "is now known as "} {
+		if to, ok := strings.CutPrefix(text, p); ok && isNick(to) {
+			return true
+		}
+	}
+	return false
 }
 
 func closerOf(c byte) byte {

@@ -49,6 +49,8 @@ func TestIrssiColourBytesNotUTF8(t *testing.T) {
 // TestIrssiThemes reads the shapes popular themes give the stamp (the
 // log_timestamp setting) and the nick column, and a line_start other than
 // "-!-".
+const themedEventReason = "a themed irssi event line"
+
 func TestIrssiThemes(t *testing.T) {
 	playScene(t, "irssi", day, []lineWant{
 		{line: "[14:03] <alice> before irssi's marker: not irssi", res: resBad, reason: reasonBadTime},
@@ -74,18 +76,41 @@ func TestIrssiThemes(t *testing.T) {
 		{line: "14:10 *** something irssi never wrote", res: resBad, reason: "status line of an unknown kind"},
 		{line: "14:11 [Users #chan]", res: resNoise, reason: "names list"},
 		{line: "14:11 [@alice] [ bob    ] [+carol  ]", res: resNoise, reason: "names list"},
+		// themes that write a label or the subject's user@host in the nick
+		// column of events (crap, pipeline, laaama-2, pyhy)
+		{line: "14:12 Join : alice (~a@h.example) to #th-crap", res: resBad, reason: themedEventReason},
+		{line: "14:12 Part : alice (~a@h.example) from #th-crap", res: resBad, reason: themedEventReason},
+		{line: "14:12 QUIT : alice (~a@h.example) [bye]", res: resBad, reason: themedEventReason},
+		{line: "14:12 Kick : bob from #th-crap by alice", res: resBad, reason: themedEventReason},
+		{line: "14:13              join | alice!~a@h.example", res: resBad, reason: themedEventReason},
+		{line: "14:13              nick | alice -> al", res: resBad, reason: themedEventReason},
+		{line: "14:13             alice | alice!~a@h.example has left", res: resBad, reason: themedEventReason},
+		{line: "14:14 carol: changes nick to carol2", res: resBad, reason: themedEventReason},
+		{line: "14:14 carol: (~c@h) joined", res: resBad, reason: themedEventReason},
+		{line: "14:14 [carol] dave (~d@h) has joined", res: resBad, reason: themedEventReason},
+		// messages all the same
+		{line: "14:15 carol: changes nick to carol2 if she wants", events: []string{`02-02 14:15:00 message carol "changes nick to carol2 if she wants"`}},
+		{line: "14:15 joiner | hi", events: []string{`02-02 14:15:00 message joiner "hi"`}},
+		{line: "14:15 <join> the default theme's column stays", events: []string{`02-02 14:15:00 message join "the default theme's column stays"`}},
 		{line: "--- Day changed Tue Feb 03 2026", res: resMarker},
 		{line: "[00:01] <alice> next day", events: []string{`02-03 00:01:00 message alice "next day"`}},
 	})
 }
 
-// TestIrssiOwnNick keeps "You're now known as": the first join after the
-// log was opened is the logger's.
+// TestIrssiOwnNick keeps "You're now known as" when the log has shown the
+// logger's nick: the join irssi's join burst follows, or an earlier change
+// of the logger's. A join alone (a log rotated at midnight opens with
+// anyone's) says nothing, and the nick stays known across sessions.
 func TestIrssiOwnNick(t *testing.T) {
 	playScene(t, "irssi", day, []lineWant{
-		{line: "14:00 -!- You're now known as me1", res: resBad, reason: "your own nick change, and the log does not show your nick before it"},
+		{line: "14:00 -!- You're now known as me1", res: resBad, reason: reasonSelfNickUnknown},
 		{line: "--- Log opened Mon Feb 02 14:00:00 2026", res: resMarker},
 		{line: "14:00 -!- me [~me@h] has joined #chan", events: []string{`02-02 14:00:00 join me [~me@h] ""`}},
+		{line: "14:00 -!- Topic for #chan: hi", events: []string{`02-02 14:00:00 topic  "hi" +onjoin`}},
+		{line: "14:00 -!- Topic set by op [~o@h] [Mon Feb 02 10:00:00 2026]", res: resNoise, reason: "irssi channel information (topic set by, creation date, home page)"},
+		{line: "14:00 [Users #chan]", res: resNoise, reason: "names list"},
+		{line: "14:00 [@op] [ me]", res: resNoise, reason: "names list"},
+		{line: "14:00 -!- Irssi: #chan: Total of 2 nicks [1 ops, 0 halfops, 0 voices, 1 normal]", res: resNoise, reason: "irssi client status (-!- Irssi: …)"},
 		{line: "14:01 -!- bob [~b@h] has joined #chan", events: []string{`02-02 14:01:00 join bob [~b@h] ""`}},
 		{line: "14:02 -!- You're now known as me2", events: []string{`02-02 14:02:00 nick me >me2 "" +self`}},
 		{line: "14:03 [notice(#chan)] hello all", events: []string{`02-02 14:03:00 notice me2 "hello all" +self`}},
@@ -93,9 +118,21 @@ func TestIrssiOwnNick(t *testing.T) {
 		{line: "14:03 [ctcp(#chan)] VERSION", res: resNoise, reason: "CTCP request or reply"},
 		{line: "14:04 -!- You're now known as me3", events: []string{`02-02 14:04:00 nick me2 >me3 "" +self`}},
 		{line: "--- Log closed Mon Feb 02 15:00:00 2026", res: resMarker},
+		// a second session: its first join is not the logger's
 		{line: "--- Log opened Mon Feb 02 16:00:00 2026", res: resMarker},
-		{line: "16:00 -!- me [~me@h] has joined #chan", events: []string{`02-02 16:00:00 join me [~me@h] ""`}},
-		{line: "16:01 -!- You're now known as me4", events: []string{`02-02 16:01:00 nick me >me4 "" +self`}},
+		{line: "16:00 -!- carol [~c@h] has joined #chan", events: []string{`02-02 16:00:00 join carol [~c@h] ""`}},
+		{line: "16:01 -!- You're now known as me4", events: []string{`02-02 16:01:00 nick me3 >me4 "" +self`}},
+		// a join followed by the burst
+		{line: "16:02 -!- me5 [~me@h] has joined #chan", events: []string{`02-02 16:02:00 join me5 [~me@h] ""`}},
+		{line: "16:02 -!- Irssi: Join to #chan was synced in 0 secs", res: resNoise, reason: "irssi client status (-!- Irssi: …)"},
+		{line: "16:03 -!- You're now known as me6", events: []string{`02-02 16:03:00 nick me5 >me6 "" +self`}},
+	})
+	// a daily file opened at midnight: the first join is someone else's
+	playScene(t, "irssi", day, []lineWant{
+		{line: "--- Log opened Mon Feb 02 00:00:00 2026", res: resMarker},
+		{line: "00:00 < alice> hi", events: []string{`02-02 00:00:00 message alice "hi"`}},
+		{line: "00:05 -!- bob [~b@h] has joined #own", events: []string{`02-02 00:05:00 join bob [~b@h] ""`}},
+		{line: "00:06 -!- You're now known as newme", res: resBad, reason: reasonSelfNickUnknown},
 	})
 }
 
@@ -155,6 +192,7 @@ func TestStripIrssiCodes(t *testing.T) {
 // carry archive.FlagSelf.
 func TestSelfFlagOnlyOnOwnNick(t *testing.T) {
 	in := "--- Log opened Mon Feb 02 14:00:00 2026\n14:00 -!- me [~me@h] has joined #chan\n" +
+		"14:00 -!- Irssi: #chan: Total of 1 nicks [1 ops, 0 halfops, 0 voices, 0 normal]\n" +
 		"14:01 -!- bob is now known as bobby\n14:02 -!- You're now known as me2\n"
 	evs, _ := readAll(t, in, Options{Channel: "#chan", Format: "irssi"})
 	var self []string

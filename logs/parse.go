@@ -254,6 +254,11 @@ func parseBang(s *state, t time.Time, body string, own bool) (lineResult, string
 	return resBad, "status line of an unknown kind"
 }
 
+// reasonSelfNickUnknown is the reason of a nick change of the logger's
+// ("You're now known as X") when the log has not shown the logger's nick:
+// a join is the logger's only when the client's join burst follows it.
+const reasonSelfNickUnknown = "your own nick change, and the logger's old nick is unknown"
+
 // The irssi and WeeChat writers write a recording gap, which neither
 // program has, as a status line of this text; their readers skip it.
 const (
@@ -385,6 +390,7 @@ func parseNetsplit(s *state, t time.Time, rest string) (lineResult, string) {
 type formatState struct {
 	weechat weechatState
 	irssi   irssiState
+	xchat   xchatState
 }
 
 // columnNick reports whether s can be the nick of a column that leaves no
@@ -424,4 +430,22 @@ func isNick(s string) bool {
 		}
 	}
 	return alnum
+}
+
+// startsWithUserHost reports whether s starts with a user@host as clients
+// write one after a nick: "(~a@h)", "[~a@h]" or "!~a@h". Joins, parts and
+// quits carry one; messages and actions do not start with one.
+func startsWithUserHost(s string) bool {
+	if strings.HasPrefix(s, "!") {
+		uh, _ := cut(s[1:], ' ')
+		return strings.IndexByte(uh, '@') > 0
+	}
+	closer := byte(')')
+	if strings.HasPrefix(s, "[") {
+		closer = ']'
+	} else if !strings.HasPrefix(s, "(") {
+		return false
+	}
+	end := strings.IndexByte(s, closer)
+	return end > 0 && strings.IndexByte(s[1:end], '@') > 0
 }

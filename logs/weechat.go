@@ -34,11 +34,14 @@ import (
 // A line is read by its structure, not by its words alone: the prefix
 // column says what kind of line it is (a nick for a message), and the
 // sentence is matched against WeeChat's own sentences in every language it
-// ships (weechat_sentences.go). A custom prefix is recognised by the
-// sentence behind it, and then remembered for the file. A join the table
-// does not know is still read from its structure (nick, user@host, a
-// channel), and so is a part or quit that shows a user@host (a part names
-// the channel, a quit does not). A line whose prefix is neither a nick nor
+// ships (weechat_sentences.go). Behind a custom prefix the sentence alone
+// decides the kind, since users give one prefix to several kinds ("-" or
+// "•" for all of them, "⚡" for joins and quits); the kinds a custom prefix
+// has stood for are remembered for the file. A join the table does not
+// know is still read from its structure (nick, user@host, a channel), and
+// so is a part or quit that shows a user@host (a part names the channel, a
+// quit does not), under WeeChat's default prefixes or a custom one that
+// has stood for that kind alone. A line whose prefix is neither a nick nor
 // a prefix this reader can tell is not understood: it is never a message
 // from a nick that is a prefix.
 func parseWeechat(s *state, line string) (lineResult, string) {
@@ -66,11 +69,23 @@ func parseWeechat(s *state, line string) (lineResult, string) {
 	}
 	switch w.role(p) {
 	case roleJoin:
-		return w.joinLine(s, t, msg)
+		if res, reason, ok := w.sentence(s, t, msg, roleJoin); ok {
+			return res, reason
+		}
+		return w.joinShape(s, t, msg)
 	case roleQuit:
-		return w.leaveLine(s, t, msg)
+		if res, reason, ok := w.sentence(s, t, msg, roleQuit); ok {
+			return res, reason
+		}
+		return w.leaveShape(s, t, msg)
 	case roleNetwork:
-		return w.networkLine(s, t, msg)
+		if res, reason, ok := w.sentence(s, t, msg, roleNetwork); ok {
+			return res, reason
+		}
+		if res, reason, ok := w.notice(s, t, msg); ok {
+			return res, reason
+		}
+		return networkRest(msg)
 	case roleAction:
 		return w.action(s, t, msg)
 	case roleError:
@@ -99,11 +114,11 @@ const (
 
 // weechatState is what the WeeChat reader remembers from earlier lines.
 type weechatState struct {
-	roles    map[string]weechatRole // custom prefixes, learned from their lines
-	nicks    map[string]bool        // nicks seen in this log
-	self     string                 // the logger's own nick, once the log shows it
-	lastJoin string                 // nick of the last join read
-	joinAt   int                    // its line number
+	roles    map[string]roleSet // custom prefixes: the kinds their lines were
+	nicks    map[string]bool    // nicks seen in this log
+	self     string             // the logger's own nick, once the log shows it
+	lastJoin string             // nick of the last join read
+	joinAt   int                // its line number
 	lines    int
 	recent   [roleNone][8]int // the sentences matched last, per role, latest first
 }
@@ -119,8 +134,14 @@ func (w *weechatState) saw(nick string) {
 	}
 }
 
-// role says what a prefix stands for: WeeChat's default prefixes, the
-// custom ones this file has shown, and the common symbols of errors.
+// roleSet holds the roles a custom prefix has stood for, one bit each.
+type roleSet uint8
+
+func (r weechatRole) bit() roleSet { return 1 << r }
+
+// role says what a prefix stands for: WeeChat's default prefixes and the
+// common symbols of errors. Any other prefix is roleUnknown: what it has
+// stood for before is a hint, never the kind of its next line.
 func (w *weechatState) role(p string) weechatRole {
 	switch p {
 	case "-->":
@@ -136,15 +157,17 @@ func (w *weechatState) role(p string) weechatRole {
 	case "":
 		return roleNone
 	}
-	return w.roles[p]
+	return roleUnknown
 }
 
 func (w *weechatState) learn(p string, r weechatRole) {
 	if w.roles == nil {
-		w.roles = map[string]weechatRole{}
+		w.roles = map[string]roleSet{}
 	}
-	if len(w.roles) < 64 {
-		w.roles[strings.Clone(p)] = r
+	if _, ok := w.roles[p]; ok {
+		w.roles[p] |= r.bit()
+	} else if len(w.roles) < 64 {
+		w.roles[strings.Clone(p)] = r.bit()
 	}
 }
 
@@ -159,33 +182,33 @@ func weechatNick(p string) (string, bool) {
 	return nick, isNick(nick)
 }
 
-// customLine reads a line whose prefix is neither a nick nor one this file
-// has shown before: its sentence tells what the prefix stands for.
+// customLine reads a line whose prefix is not one of WeeChat's defaults:
+// its sentence tells what it is, whatever the prefix stood for before.
+// Only a prefix that has stood for one kind alone reads the lines of that
+// kind the table lacks.
 func (w *weechatState) customLine(s *state, t time.Time, p, msg string) (lineResult, string) {
 	var m wsMatch
-	for _, ws := range weechatSentences {
-		if ws.kind.event() && w.matchOne(s, ws, msg, &m) {
-			w.learn(p, ws.kind.role())
-			return w.event(s, t, ws.kind, &m)
-		}
+	if ws := w.find(s, msg, roleUnknown, wsKind.event, &m); ws != nil {
+		w.learn(p, ws.kind.role())
+		return w.event(s, t, ws.kind, &m)
 	}
 	if actionPrefix(p) {
-		nick, _ := cut(msg, ' ')
+		nick, text := cut(msg, ' ')
 		nick = stripMode(nick)
 		// a nick of symbols alone ("|", "`") is also an action prefix only
-		// when the nick after it has been seen in this log
-		if isNick(nick) && (!isNick(p+"a") || w.nicks[nick]) {
+		// when the nick after it has been seen in this log; a user@host
+		// after the nick is a join, part or quit the table lacks
+		learned := w.roles[p]&roleAction.bit() != 0
+		if isNick(nick) && !startsWithUserHost(text) && (!isNick(p+"a") || learned || w.nicks[nick]) {
 			w.learn(p, roleAction)
 			return w.action(s, t, msg)
 		}
 	}
-	for _, ws := range weechatSentences {
-		if !ws.kind.event() && w.matchOne(s, ws, msg, &m) {
-			if !ws.open {
-				w.learn(p, roleNetwork)
-			}
-			return w.event(s, t, ws.kind, &m)
+	if ws := w.find(s, msg, roleUnknown, notEvent, &m); ws != nil {
+		if !ws.open {
+			w.learn(p, roleNetwork)
 		}
+		return w.event(s, t, ws.kind, &m)
 	}
 	if res, reason, ok := w.notice(s, t, msg); ok {
 		w.learn(p, roleNetwork)
@@ -194,8 +217,20 @@ func (w *weechatState) customLine(s *state, t time.Time, p, msg string) (lineRes
 	if p == "***" && (msg == "Buffer Playback..." || msg == "Playback Complete.") {
 		return resNoise, "ZNC playback marker"
 	}
-	return resBad, "WeeChat line whose prefix is neither a nick nor a prefix this reader knows"
+	switch w.roles[p] {
+	case 0:
+		return resBad, "WeeChat line whose prefix is neither a nick nor a prefix this reader knows"
+	case roleJoin.bit():
+		return w.joinShape(s, t, msg)
+	case roleQuit.bit():
+		return w.leaveShape(s, t, msg)
+	case roleNetwork.bit():
+		return networkRest(msg)
+	}
+	return resBad, "WeeChat line of an unknown kind under a prefix that stands for several kinds"
 }
+
+func notEvent(k wsKind) bool { return !k.event() }
 
 // actionPrefix reports whether p is one of the symbols people set as
 // weechat.look.prefix_action.
@@ -217,40 +252,47 @@ func (w *weechatState) matchOne(s *state, ws *wsSentence, msg string, m *wsMatch
 	return ws.match(msg, m)
 }
 
-// sentence matches msg against the sentences written under a role
-// (roleUnknown: every sentence), the ones this file matched last first: a
-// file keeps to one language, and to a few kinds of lines.
+// sentence reads msg as one of the sentences written under role r
+// (roleUnknown: every sentence).
 func (w *weechatState) sentence(s *state, t time.Time, msg string, r weechatRole) (lineResult, string, bool) {
 	var m wsMatch
+	ws := w.find(s, msg, r, func(k wsKind) bool { return r == roleUnknown || k.role() == r }, &m)
+	if ws == nil {
+		return 0, "", false
+	}
+	res, reason := w.event(s, t, ws.kind, &m)
+	return res, reason, true
+}
+
+// find matches msg against the sentences whose kind keep accepts, the ones
+// this file matched last under role r first: a file keeps to one language,
+// and to a few kinds of lines.
+func (w *weechatState) find(s *state, msg string, r weechatRole, keep func(wsKind) bool, m *wsMatch) *wsSentence {
 	recent := &w.recent[r]
 	for k, i := range recent {
 		if i == 0 {
 			break
 		}
-		if ws := weechatSentences[i-1]; w.matchOne(s, ws, msg, &m) {
+		if ws := weechatSentences[i-1]; keep(ws.kind) && w.matchOne(s, ws, msg, m) {
 			copy(recent[1:k+1], recent[:k])
 			recent[0] = i
-			res, reason := w.event(s, t, ws.kind, &m)
-			return res, reason, true
+			return ws
 		}
 	}
 	for i, ws := range weechatSentences {
-		if (r == roleUnknown || ws.kind.role() == r) && w.matchOne(s, ws, msg, &m) {
+		if keep(ws.kind) && w.matchOne(s, ws, msg, m) {
 			copy(recent[1:], recent[:len(recent)-1])
 			recent[0] = i + 1 // 0: none
-			res, reason := w.event(s, t, ws.kind, &m)
-			return res, reason, true
+			return ws
 		}
 	}
-	return 0, "", false
+	return nil
 }
 
-func (w *weechatState) joinLine(s *state, t time.Time, msg string) (lineResult, string) {
-	if res, reason, ok := w.sentence(s, t, msg, roleJoin); ok {
-		return res, reason
-	}
-	// A join in a language the table does not know: "NICK[ [account]]
-	// [(real name)] [(user@host)] SENTENCE", the sentence naming the channel.
+// joinShape reads a join in a language the table does not know: "NICK[
+// [account]] [(real name)] [(user@host)] SENTENCE", the sentence naming
+// the channel.
+func (w *weechatState) joinShape(s *state, t time.Time, msg string) (lineResult, string) {
 	who, sentence := splitWho(msg)
 	nick, account, uh, ok := parseWho(who)
 	if !ok || !isNick(stripMode(nick)) || !hasChannel(sentence) {
@@ -260,13 +302,10 @@ func (w *weechatState) joinLine(s *state, t time.Time, msg string) (lineResult, 
 	return resEvent, ""
 }
 
-func (w *weechatState) leaveLine(s *state, t time.Time, msg string) (lineResult, string) {
-	if res, reason, ok := w.sentence(s, t, msg, roleQuit); ok {
-		return res, reason
-	}
-	// A part or quit in a language the table does not know: with a
-	// user@host (a kick has none) the structure tells them apart, a part
-	// naming the channel before the reason in parentheses.
+// leaveShape reads a part or quit in a language the table does not know:
+// with a user@host (a kick has none) the structure tells them apart, a
+// part naming the channel before the reason in parentheses.
+func (w *weechatState) leaveShape(s *state, t time.Time, msg string) (lineResult, string) {
 	who, sentence := splitWho(msg)
 	nick, _, uh, ok := parseWho(who)
 	if !ok || uh == "" || !isNick(stripMode(nick)) || sentence == "" {
@@ -288,13 +327,9 @@ func (w *weechatState) leaveLine(s *state, t time.Time, msg string) (lineResult,
 	return resEvent, ""
 }
 
-func (w *weechatState) networkLine(s *state, t time.Time, msg string) (lineResult, string) {
-	if res, reason, ok := w.sentence(s, t, msg, roleNetwork); ok {
-		return res, reason
-	}
-	if res, reason, ok := w.notice(s, t, msg); ok {
-		return res, reason
-	}
+// networkRest reads the network lines that are neither a sentence of the
+// table nor a notice.
+func networkRest(msg string) (lineResult, string) {
 	if strings.HasPrefix(msg, gapLine) {
 		return resNoise, reasonGapLine
 	}
@@ -355,7 +390,7 @@ func (w *weechatState) event(s *state, t time.Time, kind wsKind, m *wsMatch) (li
 		ev.Target = m.target
 	case wsSelfNick:
 		if w.self == "" {
-			return resBad, "your own nick change, and the log does not show your nick before it"
+			return resBad, reasonSelfNickUnknown
 		}
 		ev := s.add(archive.KindNick, t, w.self)
 		ev.Target = m.target

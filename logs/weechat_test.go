@@ -1,6 +1,8 @@
 package logs
 
 import (
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -228,7 +230,7 @@ func TestWeechatNotices(t *testing.T) {
 // shown the logger's nick: the join just before WeeChat counts the nicks.
 func TestWeechatOwnNick(t *testing.T) {
 	playScene(t, "weechat", day, []lineWant{
-		{line: wl("13:00:00", "--", "You are now known as me2"), res: resBad, reason: "your own nick change, and the log does not show your nick before it"},
+		{line: wl("13:00:00", "--", "You are now known as me2"), res: resBad, reason: reasonSelfNickUnknown},
 		{line: wl("13:00:01", "-->", "me (~me@h) has joined #chan"), events: []string{`02-02 13:00:01 join me [~me@h] ""`}},
 		{line: wl("13:00:01", "--", "Channel #chan: 3 nicks (1 op, 0 voices, 2 normals)"), res: resNoise, reason: chanInfo},
 		{line: wl("13:00:02", "-->", "bob (~b@h) has joined #chan"), events: []string{`02-02 13:00:02 join bob [~b@h] ""`}},
@@ -272,4 +274,52 @@ func TestWeechatCraftedLines(t *testing.T) {
 	playScene(t, "weechat", day, []lineWant{
 		{line: wl("10:00:01", "-->", "l [ (Carol (C)) (~c@h) liitus #chan"), events: []string{`02-02 10:00:01 join l ""`}},
 	})
+}
+
+// TestWeechatSharedPrefix reads logs whose user gave one custom prefix to
+// several kinds of lines: the sentence says what each line is, never the
+// kind the prefix stood for on an earlier line.
+func TestWeechatSharedPrefix(t *testing.T) {
+	for _, p := range []string{"-", "•", "***", "-!-", "⚡"} {
+		t.Run(p, func(t *testing.T) {
+			playScene(t, "weechat", day, []lineWant{
+				{line: wl("10:00:00", p, "alice (~a@h) has joined #m1"), events: []string{`02-02 10:00:00 join alice [~a@h] ""`}},
+				{line: wl("10:00:01", p, "bob (~b@h) has left #m1 (bye)"), events: []string{`02-02 10:00:01 part bob [~b@h] "bye"`}},
+				{line: wl("10:00:02", p, "carol (~c@h) has quit (Ping timeout)"), events: []string{`02-02 10:00:02 quit carol [~c@h] "Ping timeout"`}},
+				{line: wl("10:00:03", p, "Mode #m1 [+o alice] by ChanServ"), events: []string{`02-02 10:00:03 mode ChanServ "+o alice"`}},
+				{line: wl("10:00:04", p, "alice has kicked bob (spam)"), events: []string{`02-02 10:00:04 kick alice >bob "spam"`}},
+				// a prefix of several kinds reads no line from its shape alone
+				{line: wl("10:00:05", p, "dave (~d@h) liitus kanaliga #m1"), res: resBad, reason: "WeeChat line of an unknown kind under a prefix that stands for several kinds"},
+			})
+		})
+	}
+	// joins and quits share ⚡, network lines have ℹ
+	playScene(t, "weechat", day, []lineWant{
+		{line: wl("10:00:00", "⚡", "alice (~a@h) has joined #m1"), events: []string{`02-02 10:00:00 join alice [~a@h] ""`}},
+		{line: wl("10:00:01", "ℹ", "Mode #m1 [+o alice] by ChanServ"), events: []string{`02-02 10:00:01 mode ChanServ "+o alice"`}},
+		{line: wl("10:00:02", "⚡", "bob (~b@h) has left #m1 (bye)"), events: []string{`02-02 10:00:02 part bob [~b@h] "bye"`}},
+		{line: wl("10:00:03", "⚡", "carol (~c@h) has quit (Ping timeout)"), events: []string{`02-02 10:00:03 quit carol [~c@h] "Ping timeout"`}},
+		{line: wl("10:00:04", "⚡", "alice has kicked dave (spam)"), events: []string{`02-02 10:00:04 kick alice >dave "spam"`}},
+		{line: wl("10:00:05", "⚡", "alice waves"), events: []string{`02-02 10:00:05 action alice "waves"`}},
+		{line: wl("10:00:06", "⚡", "erin (~e@h) vient de partir"), res: resBad, reason: "WeeChat line of an unknown kind under a prefix that stands for several kinds"},
+	})
+}
+
+// TestWeechatOwnNickRealJoin reads the log the real WeeChat wrote (it opens
+// with the logger's join and its burst) followed by the logger's nick
+// change: the join before "Channel #chan: N nicks" gives the old nick.
+func TestWeechatOwnNickRealJoin(t *testing.T) {
+	data, err := os.ReadFile(filepath.Join("testdata", "real", "weechat", "irc.test.#chan.weechatlog"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	in := string(data) + "2026-11-24 23:59:00\t--\tYou are now known as weelog2\n"
+	evs, r := readAll(t, in, Options{Channel: "#chan"})
+	last := evs[len(evs)-1]
+	if got := brief(last); got != `11-24 23:59:00 nick weelog >weelog2 "" +self` {
+		t.Errorf("last event %s, want weelog's own nick change", got)
+	}
+	if n := r.WarningCount(); n != 0 {
+		t.Errorf("%d lines not understood: %v", n, r.Warnings())
+	}
 }

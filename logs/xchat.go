@@ -38,8 +38,15 @@ import (
 //	                                                 column with no nick first)
 //	Feb 02 14:00:06 *	Now talking on #chan          ("xchat/HexChat status line")
 //
-// A server's text in the "*" column that starts with a word that can be a
-// nick cannot be told from an action; it is read as one.
+// HexChat's status events (DCC, WHOIS, connection, notify list…) share the
+// "*" column too; they are not kept. A "*" line with a user@host after its
+// first word is a join, part or quit HexChat wrote in another language: not
+// understood, never an action. The logger's own nick change ("You are now
+// known as X") and kick ("You have been kicked from #chan by op (reason)")
+// are kept when the log has shown the logger's nick (an earlier change, or
+// "me_ is already in use. Retrying with me__"). A server's text in the "*"
+// column that starts with a word that can be a nick cannot be told from an
+// action; it is read as one.
 func parseXchat(s *state, line string) (lineResult, string) {
 	if x, ok := strings.CutPrefix(line, "**** "); ok {
 		if i := strings.Index(x, " LOGGING AT "); i >= 0 {
@@ -88,18 +95,27 @@ func parseXchat(s *state, line string) (lineResult, string) {
 	left = stripCodes(left)
 	switch left {
 	case "*", "-->", "<--", "---", "-", "--", "-->>", "<<--":
+		if res, reason, ok := s.x.xchat.own(s, t, msg); ok {
+			return res, reason
+		}
 		if res, reason := xchatEvent(s, t, msg); res != resNoise || left != "*" {
 			return res, reason
 		}
-		for _, p := range hexchatStatus {
-			if strings.HasPrefix(msg, p) {
-				return resNoise, reasonXchatStatus
-			}
+		if hexchatStatusLine(msg) {
+			return resNoise, reasonXchatStatus
 		}
 		nick, text := cut(msg, ' ')
 		nick = stripMode(stripCodes(nick))
 		if nick == "" {
 			return resNoise, reasonXchatStatus
+		}
+		if _, ok := enclosed(nick, '[', ']'); ok {
+			return resNoise, reasonXchatStatus // WHOIS: "[alice] idle 00:01:02"
+		}
+		if startsWithUserHost(stripCodes(text)) {
+			// HexChat's join, part and quit events carry one; the English
+			// ones were read above
+			return resBad, "HexChat event in a language the reader does not know"
 		}
 		if !nickLike(nick) {
 			// HexChat's "Server Notice", "Server Text" and "Motd" write the
@@ -187,14 +203,90 @@ func nickLike(s string) bool {
 const reasonXchatStatus = "xchat/HexChat status line"
 
 // hexchatStatus starts HexChat's own status lines, which share the "*"
-// column with actions.
+// column with actions (src/common/textevents.in and HexChat's server
+// texts).
 var hexchatStatus = [...]string{
-	"Now talking on ", "You have left channel ", "You are now known as ",
-	"You have been kicked from ", "You have been invited to ", "You've invited ",
+	"Now talking on ", "You are now talking on ", "You have left channel ",
+	"You have been invited to ", "You've invited ", "You're inviting ", "You have been killed by ",
 	"Channel #", "Channel &", "Users on ", "Capabilities ", "Looking up ",
-	"Connecting to ", "Connected. ", "Disconnected (", "Cannot join ",
-	"Received a CTCP ", "Ping reply from ", "No ping reply for ", "Notify: ",
-	"Authenticating via SASL ", "Found your IP: ", "Topic for ",
+	"Connecting to ", "Connected.", "Connection failed", "Disconnected (", "Cannot join ",
+	"Received a CTCP ", "Ping reply from ", "No ping reply for ", "Notify: ", "Notify list is empty",
+	"Authenticating via SASL ", "SASL ", "Found your IP: ", "Topic for ",
+	"DCC ", "Offering ", "Already offering ", "Received '", "Received a DCC ", "Received a malformed DCC ",
+	"Contents of packet: ", "No such DCC", "The file ", "MOTD Skipped", "Nickname already in use",
+	"No process is currently running", "A process is already running", "Stopped previous connection attempt",
+	"Unknown host.",
+}
+
+// hexchatStatusNick holds what follows the nick in HexChat's status events
+// that start with one ("bob has offered 'a.pdf' (1024 bytes)").
+var hexchatStatusNick = [...]string{
+	"has offered ", "has requested to resume ", "added to notify list.", "deleted from notify list.",
+	"users in notify list.", "Banlist: ",
+}
+
+// hexchatStatusLine reports whether msg is one of HexChat's status events.
+func hexchatStatusLine(msg string) bool {
+	for _, p := range hexchatStatus {
+		if strings.HasPrefix(msg, p) {
+			return true
+		}
+	}
+	_, rest := cut(msg, ' ')
+	for _, p := range hexchatStatusNick {
+		if strings.HasPrefix(rest, p) {
+			return p != "has offered " || strings.HasSuffix(rest, " bytes)")
+		}
+	}
+	return false
+}
+
+// xchatState is what the xchat reader remembers from earlier lines.
+type xchatState struct {
+	self string // the logger's own nick, once the log shows it
+}
+
+// own reads the lines about the logger: its nick change, its kick, and
+// HexChat's retry of a nick in use, which shows the logger's nick.
+func (xs *xchatState) own(s *state, t time.Time, msg string) (lineResult, string, bool) {
+	if to, ok := strings.CutPrefix(msg, "You are now known as "); ok {
+		to = stripCodes(to)
+		if to == "" || strings.IndexByte(to, ' ') >= 0 {
+			return resBad, "nick change without one new nick", true
+		}
+		if xs.self == "" {
+			xs.self = strings.Clone(to)
+			return resBad, reasonSelfNickUnknown, true
+		}
+		ev := s.add(archive.KindNick, t, xs.self)
+		ev.Target = to
+		ev.Flags |= archive.FlagSelf
+		xs.self = strings.Clone(to)
+		return resEvent, "", true
+	}
+	if x, ok := strings.CutPrefix(msg, "You have been kicked from "); ok {
+		_, x = cut(x, ' ')
+		x, ok = strings.CutPrefix(x, "by ")
+		by, reason := cut(x, ' ')
+		by = stripCodes(by)
+		switch {
+		case !ok || !isNick(by):
+			return resBad, "kick without the nick who kicked", true
+		case xs.self == "":
+			return resBad, "the logger was kicked, and its nick is unknown", true
+		}
+		ev := s.add(archive.KindKick, t, by)
+		ev.Target = xs.self
+		ev.Text = reasonOf(reason, '(', ')')
+		return resEvent, "", true
+	}
+	if _, x, ok := strings.Cut(msg, " already in use. Retrying with "); ok {
+		if nick := strings.TrimRight(stripCodes(x), "."); isNick(nick) {
+			xs.self = strings.Clone(nick)
+		}
+		return resNoise, reasonXchatStatus, true
+	}
+	return 0, "", false
 }
 
 // xchatModes maps xchat's mode sentences to mode letters.
