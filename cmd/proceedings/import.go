@@ -12,9 +12,12 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strconv"
 	"strings"
 	"syscall"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/schollz/progressbar/v3"
 	"github.com/spf13/cobra"
@@ -124,6 +127,13 @@ func init() {
 			if channel != "" && !strings.ContainsRune(channelPrefixes, rune(channel[0])) {
 				return fmt.Errorf("--channel %q: a channel name starts with # & + or !, e.g. '#%s'", channel, channel)
 			}
+			if channel != "" && !logs.ValidChannel(channel) {
+				return fmt.Errorf("--channel %q: not a valid IRC channel name (no space, comma, colon or control character)", channel)
+			}
+			if channel != "" && nets.def == "" {
+				// One channel on one network: the paths name none.
+				return fmt.Errorf("--channel puts the files into one channel of one network: %w", nets.defErr)
+			}
 			files, err := logFiles(paths)
 			if err != nil {
 				return err
@@ -173,9 +183,10 @@ func init() {
 				bar.Finish()
 			}
 			if verbose {
-				im.printFiles(out, false)
+				im.printFiles(out)
 			}
 			im.sum.print(out, time.Since(im.start))
+			im.printUnknownNetworks(out)
 			im.printSkips(out)
 			if err != nil {
 				if ctx.Err() != nil {
@@ -258,27 +269,51 @@ func newNetworkNames(cfg *config.Config, flags []string) (networkNames, error) {
 	return n, nil
 }
 
-// resolve returns the network for files whose path names the network
-// folder (or file name part) folder, "" when it names none, and whether
-// bot.yaml configures that network.
-func (n networkNames) resolve(folder string) (name string, configured bool, err error) {
-	switch {
-	case folder == "":
+// resolve returns the network of a file whose path names the network
+// folder (or file name part) named, "" when it names none, and whether
+// bot.yaml configures that network. A name mapped with --network
+// FOLDER=NAME gives NAME; a configured network's name (case aside) gives
+// it; ZNC's prefix USER_NETWORK gives the network in it (see
+// logs.NetworkOfPrefix). Any other name is a network only when no plain
+// --network NAME was given: then NAME wins.
+func (n networkNames) resolve(named string, zncPrefix bool) (name string, configured bool, err error) {
+	if mapped := n.folder[strings.ToLower(named)]; named != "" && mapped != "" {
+		name = mapped
+	} else if named != "" {
+		if zncPrefix {
+			names := make([]string, len(n.cfg.Networks))
+			for i, c := range n.cfg.Networks {
+				names[i] = c.Name
+			}
+			named = logs.NetworkOfPrefix(named, names)
+		}
+		if c, ok := n.configured(named); ok {
+			return c, true, nil
+		}
+		if !n.explicit {
+			return named, false, nil
+		}
+	}
+	if name == "" {
 		if n.def == "" {
 			return "", false, fmt.Errorf("no network: the path names none, and %s", strings.TrimPrefix(n.defErr.Error(), "--network is required: "))
 		}
 		name = n.def
-	case n.folder[strings.ToLower(folder)] != "":
-		name = n.folder[strings.ToLower(folder)]
-	default:
-		name = folder
 	}
-	for _, c := range n.cfg.Networks {
-		if strings.EqualFold(c.Name, name) {
-			return c.Name, true, nil
-		}
+	if c, ok := n.configured(name); ok {
+		return c, true, nil
 	}
 	return name, false, nil
+}
+
+// configured returns the configured spelling of the network name.
+func (n networkNames) configured(name string) (string, bool) {
+	for _, c := range n.cfg.Networks {
+		if strings.EqualFold(c.Name, name) {
+			return c.Name, true
+		}
+	}
+	return "", false
 }
 
 // logRef is where the events of a network's channel are stored, and the
@@ -407,7 +442,7 @@ func someNames(files []foundFile, n int) string {
 			names = append(names, fmt.Sprintf("and %d more", len(files)-n))
 			break
 		}
-		names = append(names, f.path)
+		names = append(names, shown(f.path))
 	}
 	return strings.Join(names, ", ")
 }
@@ -481,7 +516,7 @@ func (r *importRun) plan(ctx context.Context) error {
 			r.planFile(p)
 		}
 		if r.opt.Strict && p.skip != "" {
-			return fmt.Errorf("--strict: %s: %s", p.path, p.skip)
+			return fmt.Errorf("--strict: %s: %s", shown(p.path), p.skip)
 		}
 	}
 	return nil
@@ -489,7 +524,11 @@ func (r *importRun) plan(ctx context.Context) error {
 
 func (r *importRun) planFile(p *planFile) {
 	p.place = logs.PlaceOf(p.root, p.path)
+	given := p.path == p.root // named on the command line, not found in a folder
 	switch {
+	case p.place.Kind == logs.PlaceArchive:
+		p.skip = p.place.Why
+		return
 	case p.size == 0:
 		p.leftOut = "empty file"
 		return
@@ -501,12 +540,31 @@ func (r *importRun) planFile(p *planFile) {
 		// --channel says.
 		p.leftOut = p.place.Why
 		return
+	case p.place.Kind == logs.PlaceQuery && r.channel != "" && logs.IsService(p.place.Window):
+		// Passwords are typed there: never a channel's lines, even
+		// named on the command line.
+		p.leftOut = "a conversation with services (" + p.place.Window + "): never imported into a channel"
+		return
+	}
+	// A query is left out, as no channel's log; with --channel too when it
+	// was found in a folder: --channel imports a query only when the file
+	// is named on the command line.
+	asQuery, queryWhy := p.place.Kind == logs.PlaceQuery && (r.channel == "" || !given), p.place.Why
+	if r.channel != "" {
+		queryWhy += " (--channel imports a query only when the file is named on the command line)"
 	}
 	p.channel = r.channel
+	named, zncPrefix := p.place.Network, p.place.ZNCPrefix
 	if p.channel == "" {
 		p.channel = p.place.Channel()
+	} else {
+		named = "" // --channel: one channel of one network, whatever the path names
 	}
-	network, configured, netErr := r.nets.resolve(p.place.Network)
+	if p.channel != "" && !logs.ValidChannel(p.channel) {
+		p.skip = "the path names the channel " + shown(p.channel) + ", which is not a valid IRC channel name (no space, comma, colon or control character): rename the file, or pass --channel"
+		return
+	}
+	network, configured, netErr := r.nets.resolve(named, zncPrefix)
 	p.network = network
 	if !configured && netErr == nil {
 		p.netNote = "not in bot.yaml"
@@ -517,8 +575,10 @@ func (r *importRun) planFile(p *planFile) {
 	rd, closeFile, err := r.open(p, nil)
 	if err != nil {
 		switch {
-		case p.place.Kind == logs.PlaceQuery && r.channel == "" && !errors.Is(err, logs.ErrNotLog):
-			p.leftOut = p.place.Why // a query that cannot be read is no channel's log either
+		case errors.Is(err, logs.ErrNotLog) && r.blankOnly(p):
+			p.leftOut = "empty file (blank lines only)"
+		case asQuery && !errors.Is(err, logs.ErrNotLog):
+			p.leftOut = queryWhy // a query that cannot be read is no channel's log either
 		default:
 			p.skip = reason(p, err)
 		}
@@ -537,8 +597,8 @@ func (r *importRun) planFile(p *planFile) {
 		if rd, closeFile, err = r.open(p, nil); err != nil {
 			// No header: lines of ZNC's look like ours.
 			p.header, p.network, p.netNote = false, network, note
-			if p.place.Kind == logs.PlaceQuery && r.channel == "" {
-				p.leftOut = p.place.Why
+			if asQuery {
+				p.leftOut = queryWhy
 			} else {
 				p.skip = reason(p, err)
 			}
@@ -548,8 +608,8 @@ func (r *importRun) planFile(p *planFile) {
 	defer closeFile()
 	switch {
 	case p.header:
-	case p.place.Kind == logs.PlaceQuery && r.channel == "":
-		p.leftOut = p.place.Why
+	case asQuery:
+		p.leftOut = queryWhy
 		return
 	case p.channel == "":
 		p.skip = "no channel: the path names none; pass --channel, or import the folder that holds the channel's folder"
@@ -565,6 +625,53 @@ func (r *importRun) planFile(p *planFile) {
 			p.skip = reason(p, fmt.Errorf("read: %w", err))
 		}
 	}
+}
+
+// blankOnly reports whether a file (decompressed) holds nothing but
+// spaces, tabs and line ends: an empty file, as one of no bytes is.
+func (r *importRun) blankOnly(p *planFile) bool {
+	f, err := os.Open(p.path)
+	if err != nil {
+		return false
+	}
+	defer f.Close()
+	var src io.Reader = bufio.NewReader(f)
+	if p.place.Compression == "gzip" {
+		gz, err := gzip.NewReader(src)
+		if err != nil {
+			return false
+		}
+		defer gz.Close()
+		src = gz
+	}
+	br := bufio.NewReader(src)
+	for {
+		c, err := br.ReadByte()
+		if err == io.EOF {
+			return true
+		}
+		if err != nil || !strings.ContainsRune(" \t\r\n", rune(c)) {
+			return false
+		}
+	}
+}
+
+// shown is a file's path, or a name from one, as the import prints it:
+// quoted with Go's escapes when it holds a control character (ESC, BEL,
+// a line break…), a Unicode line separator or bidirectional control, or
+// invalid UTF-8, so that no terminal acts on it and every name stays one
+// line; as it is otherwise. Unlike termSafe it keeps every byte, so the
+// file can still be found.
+func shown(s string) string {
+	if !utf8.ValidString(s) {
+		return strconv.Quote(s)
+	}
+	for _, r := range s {
+		if unicode.IsControl(r) || r == '\u2028' || r == '\u2029' || unicode.Is(unicode.Bidi_Control, r) {
+			return strconv.Quote(s)
+		}
+	}
+	return s
 }
 
 // logReader is a logs.Reader with what it reads from: the file,
@@ -734,7 +841,8 @@ func (r *importRun) dryRun(ctx context.Context, out io.Writer) error {
 		return err
 	}
 	fmt.Fprintln(out, "plan (--dry-run: nothing was written):")
-	r.printFiles(out, true)
+	r.printFiles(out)
+	r.printUnknownNetworks(out)
 	fmt.Fprintf(out, "files: %d to import (%s)\n", len(r.toRead()), strings.Join(r.sum.formats, ", "))
 	fmt.Fprintf(out, "%s\nevents: %d\n", linesOf(r.sum.lines), r.sum.events)
 	r.sum.printReasons(out)
@@ -886,31 +994,34 @@ func (r *importRun) nothingToImport() error {
 		if why == "" {
 			why = "left out, " + p.leftOut
 		}
-		fmt.Fprintf(&b, "\n  %s: %s", p.path, why)
+		fmt.Fprintf(&b, "\n  %s: %s", shown(p.path), why)
 	}
 	return errors.New(b.String())
 }
 
+// read reports whether (some of) the file was read.
+func (p *planFile) read() bool {
+	return p.leftOut == "" && (p.skip == "" || p.readPart)
+}
+
 // printFiles lists the files read, one a line: network/channel, format,
-// days and events. plan: the networks not in bot.yaml are named after.
-func (r *importRun) printFiles(w io.Writer, plan bool) {
-	var unknown []string
+// days and events.
+func (r *importRun) printFiles(w io.Writer) {
 	for _, p := range r.plans {
-		if p.leftOut != "" || p.skip != "" && !p.readPart {
+		if !p.read() {
 			continue
 		}
 		where := []string{}
 		for ref := range p.stored {
-			where = append(where, ref.Network+"/"+ref.Name)
+			where = append(where, shown(ref.Network)+"/"+shown(ref.Name))
 		}
 		sort.Strings(where)
 		if len(where) == 0 {
-			where = append(where, p.network+"/"+p.channel)
+			where = append(where, shown(p.network)+"/"+shown(p.channel))
 		}
 		net := ""
 		if p.netNote != "" {
-			net = " (network " + p.network + " " + p.netNote + ")"
-			unknown = appendUnique(unknown, p.network)
+			net = " (network " + shown(p.network) + " " + p.netNote + ")"
 		}
 		days := "no events"
 		if !p.first.IsZero() {
@@ -920,9 +1031,20 @@ func (r *importRun) printFiles(w io.Writer, plan bool) {
 			}
 		}
 		c := p.counts
-		fmt.Fprintf(w, "  %s -> %s%s: %s, %s, %d events; %s\n", p.path, strings.Join(where, ", "), net, p.format, days, p.events, linesOf(c))
+		fmt.Fprintf(w, "  %s -> %s%s: %s, %s, %d events; %s\n", shown(p.path), strings.Join(where, ", "), net, p.format, days, p.events, linesOf(c))
 	}
-	if plan && len(unknown) > 0 {
+}
+
+// printUnknownNetworks names the networks of the files read that bot.yaml
+// does not configure: the dry run and the import say it alike.
+func (r *importRun) printUnknownNetworks(w io.Writer) {
+	var unknown []string
+	for _, p := range r.plans {
+		if p.read() && p.netNote != "" {
+			unknown = appendUnique(unknown, shown(p.network))
+		}
+	}
+	if len(unknown) > 0 {
 		fmt.Fprintf(w, "networks not in bot.yaml: %s (store them under a configured network with --network FOLDER=NAME)\n", strings.Join(unknown, ", "))
 	}
 }
@@ -941,7 +1063,7 @@ func (r *importRun) printSkips(w io.Writer) {
 	if len(left) > 0 {
 		fmt.Fprintf(w, "left out, no channel's log (%d):\n", len(left))
 		for _, p := range left {
-			fmt.Fprintf(w, "  %s: %s\n", p.path, p.leftOut)
+			fmt.Fprintf(w, "  %s: %s\n", shown(p.path), p.leftOut)
 		}
 	}
 	if len(skipped) > 0 {
@@ -951,7 +1073,7 @@ func (r *importRun) printSkips(w io.Writer) {
 			if p.readPart {
 				why = fmt.Sprintf("%s (its first %d events were read)", why, p.events)
 			}
-			fmt.Fprintf(w, "  %s: %s\n", p.path, strings.ReplaceAll(why, "\n", "\n    "))
+			fmt.Fprintf(w, "  %s: %s\n", shown(p.path), strings.ReplaceAll(why, "\n", "\n    "))
 		}
 	}
 }
@@ -1062,7 +1184,7 @@ func (s *importSummary) printReasons(w io.Writer) {
 		for _, r := range reasons {
 			fmt.Fprintf(w, "  %6d  %s\n", group.m[r], r)
 			for _, e := range s.examples[r] {
-				fmt.Fprintf(w, "          %s:%d: %q\n", e.path, e.w.Line, e.w.Text)
+				fmt.Fprintf(w, "          %s:%d: %q\n", shown(e.path), e.w.Line, e.w.Text)
 			}
 		}
 	}
