@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"bytes"
 	"compress/gzip"
 	"context"
 	"errors"
@@ -481,10 +482,14 @@ type planFile struct {
 	// error part way); skip says why.
 	readPart bool
 	// What reading it gave.
-	events      int64
-	counts      logs.Counts // what its lines were
-	first, last archive.Date
-	stored      map[archive.ChannelRef]bool // the logs its events went to
+	events int64
+	// stopped: the import stopped in this file (an interrupt, an error
+	// of the archive); unstored: the line read last gave an event that was
+	// not handed on, so it counts as not reached.
+	stopped, unstored bool
+	counts            logs.Counts // what its lines were
+	first, last       archive.Date
+	stored            map[archive.ChannelRef]bool // the logs its events went to
 }
 
 // importRun is one import: its plan, then its reading.
@@ -627,24 +632,61 @@ func (r *importRun) planFile(p *planFile) {
 	}
 }
 
+// openBytes opens a planned file's bytes, decompressed: not as a log.
+func openBytes(p *planFile) (*bufio.Reader, func(), error) {
+	f, err := os.Open(p.path)
+	if err != nil {
+		return nil, nil, err
+	}
+	if p.place.Compression != "gzip" {
+		return bufio.NewReaderSize(f, 1<<16), func() { f.Close() }, nil
+	}
+	gz, err := gzip.NewReader(bufio.NewReaderSize(f, 1<<16))
+	if err != nil {
+		f.Close()
+		return nil, nil, err
+	}
+	return bufio.NewReaderSize(gz, 1<<16), func() { gz.Close(); f.Close() }, nil
+}
+
+// countLines counts the lines of a planned file, as the reader counts
+// them (a last line without a newline is one).
+func (r *importRun) countLines(p *planFile) (int64, error) {
+	br, closeFile, err := openBytes(p)
+	if err != nil {
+		return 0, err
+	}
+	defer closeFile()
+	var n int64
+	var last byte = '\n'
+	buf := make([]byte, 1<<16)
+	for {
+		k, err := br.Read(buf)
+		if k > 0 {
+			n += int64(bytes.Count(buf[:k], []byte{'\n'}))
+			last = buf[k-1]
+		}
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return 0, err
+		}
+	}
+	if last != '\n' {
+		n++
+	}
+	return n, nil
+}
+
 // blankOnly reports whether a file (decompressed) holds nothing but
 // spaces, tabs and line ends: an empty file, as one of no bytes is.
 func (r *importRun) blankOnly(p *planFile) bool {
-	f, err := os.Open(p.path)
+	br, closeFile, err := openBytes(p)
 	if err != nil {
 		return false
 	}
-	defer f.Close()
-	var src io.Reader = bufio.NewReader(f)
-	if p.place.Compression == "gzip" {
-		gz, err := gzip.NewReader(src)
-		if err != nil {
-			return false
-		}
-		defer gz.Close()
-		src = gz
-	}
-	br := bufio.NewReader(src)
+	defer closeFile()
 	for {
 		c, err := br.ReadByte()
 		if err == io.EOF {
@@ -876,6 +918,7 @@ func (r *importRun) read(ctx context.Context, p *planFile, sink eventSink, bar *
 	var lr logRef
 	for {
 		if ctx.Err() != nil {
+			p.stopped = true
 			return ctx.Err()
 		}
 		ev, err := rd.Next()
@@ -883,6 +926,7 @@ func (r *importRun) read(ctx context.Context, p *planFile, sink eventSink, bar *
 			break
 		}
 		if err != nil {
+			p.stopped = ctx.Err() != nil
 			return err
 		}
 		if ev.Network == "" {
@@ -897,6 +941,7 @@ func (r *importRun) read(ctx context.Context, p *planFile, sink eventSink, bar *
 		}
 		asLive(&ev, lr)
 		if err := sink.Add(ctx, ev); err != nil {
+			p.unstored = true
 			return storeError{err}
 		}
 		p.events++
@@ -917,6 +962,18 @@ func (r *importRun) read(ctx context.Context, p *planFile, sink eventSink, bar *
 // summary, with the first examples of each reason.
 func (r *importRun) account(p *planFile, rd *logReader) {
 	c := rd.Counts()
+	if p.unstored {
+		// Its event was not stored: the line was not imported, and the
+		// import stopped there.
+		c.Lines--
+		c.Events--
+		p.stopped = true
+	}
+	if p.stopped {
+		if n, err := r.countLines(p); err == nil && n > c.Lines {
+			r.sum.notReached, r.sum.stoppedIn = n-c.Lines, p.path
+		}
+	}
 	p.counts = c
 	r.sum.add(c)
 	for _, m := range []map[string]int64{c.NotKept, c.NotUnderstood, c.Repaired} {
@@ -1083,6 +1140,8 @@ type importSummary struct {
 	files, events, added, dups int64
 	kinds                      map[archive.Kind]int64
 	lines                      logs.Counts // every line read, over all files
+	notReached                 int64       // the lines after where the import stopped
+	stoppedIn                  string      // the file it stopped in
 	examples                   map[string][]lineExample
 	formats                    []string
 }
@@ -1139,6 +1198,9 @@ func linesOf(c logs.Counts) string {
 func (s *importSummary) print(w io.Writer, took time.Duration) {
 	fmt.Fprintf(w, "files: %d (%s)\n", s.files, strings.Join(s.formats, ", "))
 	fmt.Fprintln(w, linesOf(s.lines))
+	if s.notReached > 0 {
+		fmt.Fprintf(w, "lines not reached: %d, the rest of %s (the import stopped there; the files after it were not read)\n", s.notReached, shown(s.stoppedIn))
+	}
 	fmt.Fprintf(w, "events read: %d, added: %d, already in the archive: %d (%.0f events/s)\n",
 		s.events, s.added, s.dups, float64(s.events)/max(took.Seconds(), 1e-3))
 	if lost := s.events - s.added - s.dups; lost > 0 {
