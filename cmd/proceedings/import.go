@@ -42,8 +42,10 @@ path, in the layouts irssi, WeeChat, ZNC, HexChat and Limnoria write
 (NETWORK/#chan.log, irc.NETWORK.#chan.weechatlog, NETWORK/#chan/2026-02-02.log,
 NETWORK/#chan/#chan.log, USER_NETWORK_#chan_20260202.log…), or from the
 header of our own format. The network comes from a network folder below a
-PATH (the PATH itself never names one), else from --network NAME, else from
-the configuration's only network. The network folder is the folder holding
+PATH (the PATH itself never names one) that bot.yaml configures or
+--network FOLDER=NAME maps; any other folder only when no plain --network
+NAME is given (then NAME wins); else --network NAME, else the
+configuration's only network. The network folder is the folder holding
 the channel's file or the channel's folder (date and channel folders passed
 over; ZNC's networks/NETWORK/moddata/log gives NETWORK; the clients' own
 folders, such as irclogs, logs, log, moddata, are none). --network
@@ -51,14 +53,18 @@ FOLDER=NAME (repeatable) stores the logs of a client's network folder FOLDER
 under the network NAME of bot.yaml; a folder that matches a configured
 network but for case needs no mapping, and the plan marks a network bot.yaml
 lacks. A channel bot.yaml configures gets its configured spelling, a
-bridged one goes to its bridge's log. --channel puts every file into one
-channel (a flat folder of one channel's logs, named as you like).
+bridged one goes to its bridge's log. --channel puts the files into one
+channel of one network (--network NAME or the only one configured); the
+queries and server buffers a folder holds are left out even then, a query
+named on the command line is imported, a conversation with services
+(NickServ, ChanServ, Q, *status…) never.
 
 Files that are no channel's log are left out: queries (private
 conversations), server, status and client buffers (WeeChat's irc.server.*
 and core.weechat, HexChat's server.log, ZNC's status and *module windows),
 empty and hidden files. Files that may hold a channel's lines but cannot be
-read are skipped and the rest is imported: no known format (a README),
+read are skipped and the rest is imported: archives (.tar, .zip, .7z…:
+unpack them), no known format (a README), a channel name IRC does not allow,
 unreadable, a damaged or truncated .gz (found before any of it is read),
 zstd, bzip2 or xz compression, no channel, network or date known. The
 summary names every file left out or skipped and why, and accounts for every
