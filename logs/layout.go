@@ -3,6 +3,7 @@ package logs
 import (
 	"path/filepath"
 	"strings"
+	"unicode/utf8"
 )
 
 // ChannelPrefixes are the characters a channel name starts with.
@@ -19,8 +20,11 @@ const (
 	PlaceChannel
 	// PlaceQuery: a private conversation; Window is the nick.
 	PlaceQuery
-	// PlaceServer: a server, status, core or plugin buffer of the client.
+	// PlaceServer: a server, status, core or plugin buffer of the client,
+	// or a client's control channel (BitlBee's &bitlbee).
 	PlaceServer
+	// PlaceArchive: an archive of files (.tar, .zip, .7z…), not a log.
+	PlaceArchive
 )
 
 // Place is what the path of a log file says about it.
@@ -39,6 +43,11 @@ type Place struct {
 	// Compression is "gzip", "zstd", "bzip2" or "xz" when the name ends in
 	// .gz, .zst, .bz2 or .xz; "" otherwise.
 	Compression string
+	// ZNCPrefix: Network is the prefix of ZNC's old flat name
+	// PREFIX_#chan_YYYYMMDD, which is NETWORK (the user module) or
+	// USER_NETWORK (the global module), as written. Only the
+	// configuration tells the two apart: see NetworkOfPrefix.
+	ZNCPrefix bool
 }
 
 // Channel returns the channel the path names, "" when it is not a
@@ -53,6 +62,70 @@ func (p Place) Channel() string {
 // compressions maps file name suffixes to compression names.
 var compressions = []struct{ ext, name string }{
 	{".gz", "gzip"}, {".zst", "zstd"}, {".bz2", "bzip2"}, {".xz", "xz"},
+}
+
+// archiveExts are the extensions of archives of files: a folder packed,
+// not a log.
+var archiveExts = []string{
+	".tar", ".tar.gz", ".tgz", ".tar.bz2", ".tbz2", ".tbz", ".tar.xz", ".txz",
+	".tar.zst", ".tzst", ".tar.lz", ".tar.lzma", ".zip", ".7z", ".rar",
+}
+
+// serviceNicks are the nicks of network services and bouncer modules a
+// user talks to, folded to lower case: a conversation with one holds
+// passwords (IDENTIFY, REGISTER, AUTH), so it is never a channel's lines.
+var serviceNicks = map[string]bool{
+	"nickserv": true, "chanserv": true, "memoserv": true, "operserv": true, "hostserv": true,
+	"botserv": true, "saslserv": true, "authserv": true, "q": true, "x": true,
+}
+
+// IsService reports whether nick is a network service (NickServ,
+// ChanServ, MemoServ, OperServ, HostServ, BotServ, SaslServ, AuthServ,
+// QuakeNet's Q, Undernet's X) or one of ZNC's modules (*status and any
+// other *module).
+func IsService(nick string) bool {
+	return serviceNicks[strings.ToLower(nick)] || len(nick) > 1 && nick[0] == '*'
+}
+
+// ValidChannel reports whether name can be a channel's name on IRC (RFC
+// 2812's chanstring): a channel prefix and a name without space, comma,
+// colon, control characters (NUL, BEL, CR, LF, ESC, C1…) or invalid
+// UTF-8. A path can hold any of them; an archive's channel cannot.
+func ValidChannel(name string) bool {
+	if !startsChannel(name) || len(name) > 200 || !utf8.ValidString(name) {
+		return false
+	}
+	for _, r := range name {
+		if r <= ' ' || r == ',' || r == ':' || r == 0x7f || r >= 0x80 && r < 0xa0 || r == '\u2028' || r == '\u2029' {
+			return false
+		}
+	}
+	return true
+}
+
+// NetworkOfPrefix returns the network a ZNC prefix (see Place.ZNCPrefix)
+// names, given the configured networks: the prefix itself when it is one
+// of them (case aside), else a configured network the prefix ends with
+// after an underscore (USER_NETWORK, the longest such), else the part after
+// the first underscore (ZNC's global module, USER_NETWORK), else the prefix.
+func NetworkOfPrefix(prefix string, configured []string) string {
+	best := ""
+	for _, n := range configured {
+		switch {
+		case strings.EqualFold(n, prefix):
+			return n
+		case len(n) > len(best) && len(prefix) > len(n) && prefix[len(prefix)-len(n)-1] == '_' &&
+			strings.EqualFold(prefix[len(prefix)-len(n):], n):
+			best = n
+		}
+	}
+	if best != "" {
+		return best
+	}
+	if _, after, ok := strings.Cut(prefix, "_"); ok && after != "" {
+		return after
+	}
+	return prefix
 }
 
 // logExts are the extensions of log files, stripped from a window's name.
@@ -143,6 +216,12 @@ func PlaceOf(root, path string) Place {
 	if stem == "." || stem == ".." || strings.ContainsRune(stem, filepath.Separator) {
 		return p // no file's name
 	}
+	for _, e := range archiveExts {
+		if s, ok := cutSuffixFold(stem, e); ok && s != "" {
+			p.Kind, p.Window, p.Why = PlaceArchive, stem, "an archive: unpack it and import the folder"
+			return p
+		}
+	}
 	for _, c := range compressions {
 		if s, ok := cutSuffixFold(stem, c.ext); ok && s != "" {
 			stem, p.Compression = s, c.name
@@ -154,6 +233,7 @@ func PlaceOf(root, path string) Place {
 	// WeeChat's $plugin.$name: irc.NETWORK.#chan, irc.server.NETWORK,
 	// core.weechat, irc.irc_raw, script.scripts…
 	if weechatName(&p, stem, ext) {
+		controlWindow(&p)
 		return p
 	}
 
@@ -178,7 +258,7 @@ func PlaceOf(root, path string) Place {
 	if zncFlat && window != "" && !startsChannel(window) {
 		// ZNC's [USER_][NETWORK_]WINDOW_YYYYMMDD.
 		if i := channelAfterUnderscore(window); i > 0 {
-			p.Network, window = window[:i-1], window[i:]
+			p.Network, window, p.ZNCPrefix = window[:i-1], window[i:], true
 		} else if strings.HasSuffix(strings.ToLower(window), "_status") {
 			p.Network, window = window[:len(window)-len("_status")], "status"
 		} else if i := strings.Index(window, "_*"); i > 0 {
@@ -204,8 +284,15 @@ func PlaceOf(root, path string) Place {
 		p.Kind, p.Why = PlaceServer, "HexChat's "+lw+" tab"
 	case p.Network != "" && strings.EqualFold(window, p.Network):
 		p.Kind, p.Why = PlaceServer, "the server buffer of "+p.Network
-	case strings.Contains(window, "."):
-		// A nick has no dot: a server's name (xchat's server tab).
+	case !dated && strings.EqualFold(window, filepath.Base(filepath.Dir(path))):
+		// Named after the folder holding it, even the path given (the
+		// network's tab of HexChat, the server buffer of WeeChat's
+		// irc/$server/$channel mask): no query is kept in a folder of
+		// the nick's name.
+		p.Kind, p.Why = PlaceServer, "the server buffer of "+window
+	case strings.Contains(window, ".") && ext == ".log":
+		// A nick has no dot: a server's name (xchat's server tab). Only
+		// a name the clients write: README.md, a.db, index.html are not.
 		p.Kind, p.Why = PlaceServer, "the buffer of the server "+window
 	case isNick(window) && !isDigit(window[0]) && (dated || !nameDated || p.Network != "" || zncFlat && strings.Contains(window, "_")):
 		// A nick does not start with a digit (RFC 2812), so a dated name
@@ -218,7 +305,21 @@ func PlaceOf(root, path string) Place {
 		// one channel's logs): the path names no channel.
 		p.Kind, p.Window = PlaceUnnamed, ""
 	}
+	controlWindow(&p)
 	return p
+}
+
+// controlWindow makes the windows the path names as a channel or a query
+// that are a client's control windows server buffers: BitlBee's &bitlbee,
+// where passwords are typed, and ZNC's *module windows in any client's
+// layout (irc.NETWORK.*status.weechatlog).
+func controlWindow(p *Place) {
+	switch {
+	case p.Kind == PlaceChannel && strings.EqualFold(p.Window, "&bitlbee"):
+		p.Kind, p.Why = PlaceServer, "BitlBee's control channel &bitlbee (where its passwords are typed)"
+	case p.Kind == PlaceQuery && len(p.Window) > 1 && p.Window[0] == '*':
+		p.Kind, p.Why = PlaceServer, "ZNC's "+p.Window+" window"
+	}
 }
 
 // weechatName reads WeeChat's default names, $plugin.$name: true when stem

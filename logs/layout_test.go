@@ -91,6 +91,30 @@ func TestPlaceOf(t *testing.T) {
 		{"x", "x/libera/#chan.log.txt.gz", want{PlaceChannel, "#chan", "libera", "gzip", ""}},
 		{"x", "x/libera/#chan.log.zst", want{PlaceChannel, "#chan", "libera", "zstd", ""}},
 		{"x", "x/libera/#chan.log.XZ", want{PlaceChannel, "#chan", "libera", "xz", ""}},
+		// Archives, and files no client writes, are no server buffer.
+		{"irclogs", "irclogs/old-logs.tar", want{PlaceArchive, "old-logs.tar", "", "", "an archive: unpack it"}},
+		{"irclogs", "irclogs/old-logs.tar.gz", want{PlaceArchive, "old-logs.tar.gz", "", "", "archive"}},
+		{"irclogs", "irclogs/old-logs.TGZ", want{PlaceArchive, "old-logs.TGZ", "", "", "archive"}},
+		{"irclogs", "irclogs/old-logs.zip", want{PlaceArchive, "old-logs.zip", "", "", "archive"}},
+		{"irclogs", "irclogs/libera/old.7z", want{PlaceArchive, "old.7z", "", "", "archive"}},
+		{"irclogs", "irclogs/old.rar", want{PlaceArchive, "old.rar", "", "", "archive"}},
+		{"irclogs", "irclogs/old.tar.xz", want{PlaceArchive, "old.tar.xz", "", "", "archive"}},
+		{"irclogs", "irclogs/README.md", want{PlaceUnnamed, "", "", "", ""}},
+		{"irclogs", "irclogs/index.html", want{PlaceUnnamed, "", "", "", ""}},
+		{"irclogs", "irclogs/libera/Thumbs.db", want{PlaceUnnamed, "", "libera", "", ""}},
+		{"irclogs", "irclogs/desktop.ini", want{PlaceUnnamed, "", "", "", ""}},
+		{"irclogs", "irclogs/bot.yaml", want{PlaceUnnamed, "", "", "", ""}},
+		{"irclogs", "irclogs/scrub.sh", want{PlaceUnnamed, "", "", "", ""}},
+		// A file named after the folder holding it, even the path given,
+		// is that network's tab.
+		{"t/libera", "t/libera/libera.log", want{PlaceServer, "libera", "", "", "server buffer of libera"}},
+		{"t/libera", "t/libera/Libera.log", want{PlaceServer, "Libera", "", "", "server buffer of Libera"}},
+		// Client control windows: BitlBee's &bitlbee, ZNC's *module in
+		// WeeChat's names.
+		{"t", "t/bitlbee/&bitlbee.log", want{PlaceServer, "&bitlbee", "bitlbee", "", "BitlBee's control channel"}},
+		{"t", "t/irc.bitlbee.&bitlbee.weechatlog", want{PlaceServer, "&bitlbee", "bitlbee", "", "BitlBee"}},
+		{"t", "t/irc.libera.*status.weechatlog", want{PlaceServer, "*status", "libera", "", "ZNC's *status window"}},
+		{"t", "t/irc.libera.*controlpanel.weechatlog", want{PlaceServer, "*controlpanel", "libera", "", "ZNC's"}},
 	} {
 		t.Run(tc.path, func(t *testing.T) {
 			got := PlaceOf(filepath.FromSlash(tc.root), filepath.FromSlash(tc.path))
@@ -109,6 +133,65 @@ func TestPlaceOf(t *testing.T) {
 				t.Errorf("Channel() = %q for kind %d", got.Channel(), got.Kind)
 			}
 		})
+	}
+}
+
+// ZNC's old flat names: the prefix before the channel is NETWORK or
+// USER_NETWORK, told apart by the configured networks.
+func TestPlaceZNCPrefix(t *testing.T) {
+	p := PlaceOf("moddata", "moddata/log/me_libera_#glob_20240302.log")
+	if p.Kind != PlaceChannel || p.Window != "#glob" || p.Network != "me_libera" || !p.ZNCPrefix {
+		t.Fatalf("PlaceOf = %+v", p)
+	}
+	if q := PlaceOf("irclogs", "irclogs/libera/#chan.log"); q.ZNCPrefix {
+		t.Errorf("a network folder is no ZNC prefix: %+v", q)
+	}
+	for _, tc := range []struct {
+		prefix     string
+		configured []string
+		want       string
+	}{
+		{"me_libera", []string{"libera"}, "libera"},
+		{"me_libera", []string{"Libera", "oftc"}, "Libera"},
+		{"me_libera", nil, "libera"},
+		{"libera", []string{"libera"}, "libera"},
+		{"LIBERA", []string{"libera"}, "libera"},
+		{"my_net", []string{"my_net"}, "my_net"},
+		{"me_my_net", []string{"my_net", "net"}, "my_net"},
+		{"me_my_net", nil, "my_net"},
+		{"libera", nil, "libera"},
+		{"xlibera", []string{"libera"}, "xlibera"},
+	} {
+		if got := NetworkOfPrefix(tc.prefix, tc.configured); got != tc.want {
+			t.Errorf("NetworkOfPrefix(%q, %q) = %q, want %q", tc.prefix, tc.configured, got, tc.want)
+		}
+	}
+}
+
+func TestValidChannel(t *testing.T) {
+	for _, n := range []string{"#chan", "##c++", "&local", "+x", "!ABCDEchan", "#ünïcode", "#a.b-c_d[e]"} {
+		if !ValidChannel(n) {
+			t.Errorf("ValidChannel(%q) = false", n)
+		}
+	}
+	for _, n := range []string{"", "#", "chan", "#with space", "#comma,chan", "#co:lon", "#new\nline", "#cr\r",
+		"#nul\x00", "#bel\a", "#esc\x1b[31mRED", "#del\x7f", "#c1\u009b", "#bad\xff", "#ls\u2028"} {
+		if ValidChannel(n) {
+			t.Errorf("ValidChannel(%q) = true", n)
+		}
+	}
+}
+
+func TestIsService(t *testing.T) {
+	for _, n := range []string{"NickServ", "nickserv", "ChanServ", "MemoServ", "OperServ", "HostServ", "BotServ", "SaslServ", "AuthServ", "Q", "x", "*status", "*controlpanel"} {
+		if !IsService(n) {
+			t.Errorf("IsService(%q) = false", n)
+		}
+	}
+	for _, n := range []string{"alice", "qq", "nickserv2", "*", ""} {
+		if IsService(n) {
+			t.Errorf("IsService(%q) = true", n)
+		}
 	}
 }
 
@@ -131,7 +214,7 @@ func FuzzPlaceOf(f *testing.F) {
 			if p.Window != "" || p.Why != "" {
 				t.Fatalf("unnamed with window %q, why %q", p.Window, p.Why)
 			}
-		case PlaceQuery, PlaceServer:
+		case PlaceQuery, PlaceServer, PlaceArchive:
 			if p.Why == "" || p.Window == "" {
 				t.Fatalf("kind %d without a window or a reason: %+v", p.Kind, p)
 			}

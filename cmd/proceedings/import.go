@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"bytes"
 	"compress/gzip"
 	"context"
 	"errors"
@@ -12,9 +13,12 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strconv"
 	"strings"
 	"syscall"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/schollz/progressbar/v3"
 	"github.com/spf13/cobra"
@@ -38,8 +42,10 @@ path, in the layouts irssi, WeeChat, ZNC, HexChat and Limnoria write
 (NETWORK/#chan.log, irc.NETWORK.#chan.weechatlog, NETWORK/#chan/2026-02-02.log,
 NETWORK/#chan/#chan.log, USER_NETWORK_#chan_20260202.log…), or from the
 header of our own format. The network comes from a network folder below a
-PATH (the PATH itself never names one), else from --network NAME, else from
-the configuration's only network. The network folder is the folder holding
+PATH (the PATH itself never names one) that bot.yaml configures or
+--network FOLDER=NAME maps; any other folder only when no plain --network
+NAME is given (then NAME wins); else --network NAME, else the
+configuration's only network. The network folder is the folder holding
 the channel's file or the channel's folder (date and channel folders passed
 over; ZNC's networks/NETWORK/moddata/log gives NETWORK; the clients' own
 folders, such as irclogs, logs, log, moddata, are none). --network
@@ -47,14 +53,18 @@ FOLDER=NAME (repeatable) stores the logs of a client's network folder FOLDER
 under the network NAME of bot.yaml; a folder that matches a configured
 network but for case needs no mapping, and the plan marks a network bot.yaml
 lacks. A channel bot.yaml configures gets its configured spelling, a
-bridged one goes to its bridge's log. --channel puts every file into one
-channel (a flat folder of one channel's logs, named as you like).
+bridged one goes to its bridge's log. --channel puts the files into one
+channel of one network (--network NAME or the only one configured); the
+queries and server buffers a folder holds are left out even then, a query
+named on the command line is imported, a conversation with services
+(NickServ, ChanServ, Q, *status…) never.
 
 Files that are no channel's log are left out: queries (private
 conversations), server, status and client buffers (WeeChat's irc.server.*
 and core.weechat, HexChat's server.log, ZNC's status and *module windows),
 empty and hidden files. Files that may hold a channel's lines but cannot be
-read are skipped and the rest is imported: no known format (a README),
+read are skipped and the rest is imported: archives (.tar, .zip, .7z…:
+unpack them), no known format (a README), a channel name IRC does not allow,
 unreadable, a damaged or truncated .gz (found before any of it is read),
 zstd, bzip2 or xz compression, no channel, network or date known. The
 summary names every file left out or skipped and why, and accounts for every
@@ -124,6 +134,13 @@ func init() {
 			if channel != "" && !strings.ContainsRune(channelPrefixes, rune(channel[0])) {
 				return fmt.Errorf("--channel %q: a channel name starts with # & + or !, e.g. '#%s'", channel, channel)
 			}
+			if channel != "" && !logs.ValidChannel(channel) {
+				return fmt.Errorf("--channel %q: not a valid IRC channel name (no space, comma, colon or control character)", channel)
+			}
+			if channel != "" && nets.def == "" {
+				// One channel on one network: the paths name none.
+				return fmt.Errorf("--channel puts the files into one channel of one network: %w", nets.defErr)
+			}
 			files, err := logFiles(paths)
 			if err != nil {
 				return err
@@ -173,9 +190,10 @@ func init() {
 				bar.Finish()
 			}
 			if verbose {
-				im.printFiles(out, false)
+				im.printFiles(out)
 			}
 			im.sum.print(out, time.Since(im.start))
+			im.printUnknownNetworks(out)
 			im.printSkips(out)
 			if err != nil {
 				if ctx.Err() != nil {
@@ -258,27 +276,51 @@ func newNetworkNames(cfg *config.Config, flags []string) (networkNames, error) {
 	return n, nil
 }
 
-// resolve returns the network for files whose path names the network
-// folder (or file name part) folder, "" when it names none, and whether
-// bot.yaml configures that network.
-func (n networkNames) resolve(folder string) (name string, configured bool, err error) {
-	switch {
-	case folder == "":
+// resolve returns the network of a file whose path names the network
+// folder (or file name part) named, "" when it names none, and whether
+// bot.yaml configures that network. A name mapped with --network
+// FOLDER=NAME gives NAME; a configured network's name (case aside) gives
+// it; ZNC's prefix USER_NETWORK gives the network in it (see
+// logs.NetworkOfPrefix). Any other name is a network only when no plain
+// --network NAME was given: then NAME wins.
+func (n networkNames) resolve(named string, zncPrefix bool) (name string, configured bool, err error) {
+	if mapped := n.folder[strings.ToLower(named)]; named != "" && mapped != "" {
+		name = mapped
+	} else if named != "" {
+		if zncPrefix {
+			names := make([]string, len(n.cfg.Networks))
+			for i, c := range n.cfg.Networks {
+				names[i] = c.Name
+			}
+			named = logs.NetworkOfPrefix(named, names)
+		}
+		if c, ok := n.configured(named); ok {
+			return c, true, nil
+		}
+		if !n.explicit {
+			return named, false, nil
+		}
+	}
+	if name == "" {
 		if n.def == "" {
 			return "", false, fmt.Errorf("no network: the path names none, and %s", strings.TrimPrefix(n.defErr.Error(), "--network is required: "))
 		}
 		name = n.def
-	case n.folder[strings.ToLower(folder)] != "":
-		name = n.folder[strings.ToLower(folder)]
-	default:
-		name = folder
 	}
-	for _, c := range n.cfg.Networks {
-		if strings.EqualFold(c.Name, name) {
-			return c.Name, true, nil
-		}
+	if c, ok := n.configured(name); ok {
+		return c, true, nil
 	}
 	return name, false, nil
+}
+
+// configured returns the configured spelling of the network name.
+func (n networkNames) configured(name string) (string, bool) {
+	for _, c := range n.cfg.Networks {
+		if strings.EqualFold(c.Name, name) {
+			return c.Name, true
+		}
+	}
+	return "", false
 }
 
 // logRef is where the events of a network's channel are stored, and the
@@ -407,7 +449,7 @@ func someNames(files []foundFile, n int) string {
 			names = append(names, fmt.Sprintf("and %d more", len(files)-n))
 			break
 		}
-		names = append(names, f.path)
+		names = append(names, shown(f.path))
 	}
 	return strings.Join(names, ", ")
 }
@@ -446,10 +488,14 @@ type planFile struct {
 	// error part way); skip says why.
 	readPart bool
 	// What reading it gave.
-	events      int64
-	counts      logs.Counts // what its lines were
-	first, last archive.Date
-	stored      map[archive.ChannelRef]bool // the logs its events went to
+	events int64
+	// stopped: the import stopped in this file (an interrupt, an error
+	// of the archive); unstored: the line read last gave an event that was
+	// not handed on, so it counts as not reached.
+	stopped, unstored bool
+	counts            logs.Counts // what its lines were
+	first, last       archive.Date
+	stored            map[archive.ChannelRef]bool // the logs its events went to
 }
 
 // importRun is one import: its plan, then its reading.
@@ -481,7 +527,7 @@ func (r *importRun) plan(ctx context.Context) error {
 			r.planFile(p)
 		}
 		if r.opt.Strict && p.skip != "" {
-			return fmt.Errorf("--strict: %s: %s", p.path, p.skip)
+			return fmt.Errorf("--strict: %s: %s", shown(p.path), p.skip)
 		}
 	}
 	return nil
@@ -489,7 +535,11 @@ func (r *importRun) plan(ctx context.Context) error {
 
 func (r *importRun) planFile(p *planFile) {
 	p.place = logs.PlaceOf(p.root, p.path)
+	given := p.path == p.root // named on the command line, not found in a folder
 	switch {
+	case p.place.Kind == logs.PlaceArchive:
+		p.skip = p.place.Why
+		return
 	case p.size == 0:
 		p.leftOut = "empty file"
 		return
@@ -501,12 +551,31 @@ func (r *importRun) planFile(p *planFile) {
 		// --channel says.
 		p.leftOut = p.place.Why
 		return
+	case p.place.Kind == logs.PlaceQuery && r.channel != "" && logs.IsService(p.place.Window):
+		// Passwords are typed there: never a channel's lines, even
+		// named on the command line.
+		p.leftOut = "a conversation with services (" + p.place.Window + "): never imported into a channel"
+		return
+	}
+	// A query is left out, as no channel's log; with --channel too when it
+	// was found in a folder: --channel imports a query only when the file
+	// is named on the command line.
+	asQuery, queryWhy := p.place.Kind == logs.PlaceQuery && (r.channel == "" || !given), p.place.Why
+	if r.channel != "" {
+		queryWhy += " (--channel imports a query only when the file is named on the command line)"
 	}
 	p.channel = r.channel
+	named, zncPrefix := p.place.Network, p.place.ZNCPrefix
 	if p.channel == "" {
 		p.channel = p.place.Channel()
+	} else {
+		named = "" // --channel: one channel of one network, whatever the path names
 	}
-	network, configured, netErr := r.nets.resolve(p.place.Network)
+	if p.channel != "" && !logs.ValidChannel(p.channel) {
+		p.skip = "the path names the channel " + shown(p.channel) + ", which is not a valid IRC channel name (no space, comma, colon or control character): rename the file, or pass --channel"
+		return
+	}
+	network, configured, netErr := r.nets.resolve(named, zncPrefix)
 	p.network = network
 	if !configured && netErr == nil {
 		p.netNote = "not in bot.yaml"
@@ -517,8 +586,10 @@ func (r *importRun) planFile(p *planFile) {
 	rd, closeFile, err := r.open(p, nil)
 	if err != nil {
 		switch {
-		case p.place.Kind == logs.PlaceQuery && r.channel == "" && !errors.Is(err, logs.ErrNotLog):
-			p.leftOut = p.place.Why // a query that cannot be read is no channel's log either
+		case errors.Is(err, logs.ErrNotLog) && r.blankOnly(p):
+			p.leftOut = "empty file (blank lines only)"
+		case asQuery && !errors.Is(err, logs.ErrNotLog):
+			p.leftOut = queryWhy // a query that cannot be read is no channel's log either
 		default:
 			p.skip = reason(p, err)
 		}
@@ -537,8 +608,8 @@ func (r *importRun) planFile(p *planFile) {
 		if rd, closeFile, err = r.open(p, nil); err != nil {
 			// No header: lines of ZNC's look like ours.
 			p.header, p.network, p.netNote = false, network, note
-			if p.place.Kind == logs.PlaceQuery && r.channel == "" {
-				p.leftOut = p.place.Why
+			if asQuery {
+				p.leftOut = queryWhy
 			} else {
 				p.skip = reason(p, err)
 			}
@@ -548,8 +619,8 @@ func (r *importRun) planFile(p *planFile) {
 	defer closeFile()
 	switch {
 	case p.header:
-	case p.place.Kind == logs.PlaceQuery && r.channel == "":
-		p.leftOut = p.place.Why
+	case asQuery:
+		p.leftOut = queryWhy
 		return
 	case p.channel == "":
 		p.skip = "no channel: the path names none; pass --channel, or import the folder that holds the channel's folder"
@@ -565,6 +636,90 @@ func (r *importRun) planFile(p *planFile) {
 			p.skip = reason(p, fmt.Errorf("read: %w", err))
 		}
 	}
+}
+
+// openBytes opens a planned file's bytes, decompressed: not as a log.
+func openBytes(p *planFile) (*bufio.Reader, func(), error) {
+	f, err := os.Open(p.path)
+	if err != nil {
+		return nil, nil, err
+	}
+	if p.place.Compression != "gzip" {
+		return bufio.NewReaderSize(f, 1<<16), func() { f.Close() }, nil
+	}
+	gz, err := gzip.NewReader(bufio.NewReaderSize(f, 1<<16))
+	if err != nil {
+		f.Close()
+		return nil, nil, err
+	}
+	return bufio.NewReaderSize(gz, 1<<16), func() { gz.Close(); f.Close() }, nil
+}
+
+// countLines counts the lines of a planned file, as the reader counts
+// them (a last line without a newline is one).
+func (r *importRun) countLines(p *planFile) (int64, error) {
+	br, closeFile, err := openBytes(p)
+	if err != nil {
+		return 0, err
+	}
+	defer closeFile()
+	var n int64
+	var last byte = '\n'
+	buf := make([]byte, 1<<16)
+	for {
+		k, err := br.Read(buf)
+		if k > 0 {
+			n += int64(bytes.Count(buf[:k], []byte{'\n'}))
+			last = buf[k-1]
+		}
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return 0, err
+		}
+	}
+	if last != '\n' {
+		n++
+	}
+	return n, nil
+}
+
+// blankOnly reports whether a file (decompressed) holds nothing but
+// spaces, tabs and line ends: an empty file, as one of no bytes is.
+func (r *importRun) blankOnly(p *planFile) bool {
+	br, closeFile, err := openBytes(p)
+	if err != nil {
+		return false
+	}
+	defer closeFile()
+	for {
+		c, err := br.ReadByte()
+		if err == io.EOF {
+			return true
+		}
+		if err != nil || !strings.ContainsRune(" \t\r\n", rune(c)) {
+			return false
+		}
+	}
+}
+
+// shown is a file's path, or a name from one, as the import prints it:
+// quoted with Go's escapes when it holds a control character (ESC, BEL,
+// a line break…), a Unicode line separator or bidirectional control, or
+// invalid UTF-8, so that no terminal acts on it and every name stays one
+// line; as it is otherwise. Unlike termSafe it keeps every byte, so the
+// file can still be found.
+func shown(s string) string {
+	if !utf8.ValidString(s) {
+		return strconv.Quote(s)
+	}
+	for _, r := range s {
+		if unicode.IsControl(r) || r == '\u2028' || r == '\u2029' || unicode.Is(unicode.Bidi_Control, r) {
+			return strconv.Quote(s)
+		}
+	}
+	return s
 }
 
 // logReader is a logs.Reader with what it reads from: the file,
@@ -734,7 +889,8 @@ func (r *importRun) dryRun(ctx context.Context, out io.Writer) error {
 		return err
 	}
 	fmt.Fprintln(out, "plan (--dry-run: nothing was written):")
-	r.printFiles(out, true)
+	r.printFiles(out)
+	r.printUnknownNetworks(out)
 	fmt.Fprintf(out, "files: %d to import (%s)\n", len(r.toRead()), strings.Join(r.sum.formats, ", "))
 	fmt.Fprintf(out, "%s\nevents: %d\n", linesOf(r.sum.lines), r.sum.events)
 	r.sum.printReasons(out)
@@ -768,6 +924,7 @@ func (r *importRun) read(ctx context.Context, p *planFile, sink eventSink, bar *
 	var lr logRef
 	for {
 		if ctx.Err() != nil {
+			p.stopped = true
 			return ctx.Err()
 		}
 		ev, err := rd.Next()
@@ -775,6 +932,7 @@ func (r *importRun) read(ctx context.Context, p *planFile, sink eventSink, bar *
 			break
 		}
 		if err != nil {
+			p.stopped = ctx.Err() != nil
 			return err
 		}
 		if ev.Network == "" {
@@ -789,6 +947,7 @@ func (r *importRun) read(ctx context.Context, p *planFile, sink eventSink, bar *
 		}
 		asLive(&ev, lr)
 		if err := sink.Add(ctx, ev); err != nil {
+			p.unstored = true
 			return storeError{err}
 		}
 		p.events++
@@ -809,6 +968,18 @@ func (r *importRun) read(ctx context.Context, p *planFile, sink eventSink, bar *
 // summary, with the first examples of each reason.
 func (r *importRun) account(p *planFile, rd *logReader) {
 	c := rd.Counts()
+	if p.unstored {
+		// Its event was not stored: the line was not imported, and the
+		// import stopped there.
+		c.Lines--
+		c.Events--
+		p.stopped = true
+	}
+	if p.stopped {
+		if n, err := r.countLines(p); err == nil && n > c.Lines {
+			r.sum.notReached, r.sum.stoppedIn = n-c.Lines, p.path
+		}
+	}
 	p.counts = c
 	r.sum.add(c)
 	for _, m := range []map[string]int64{c.NotKept, c.NotUnderstood, c.Repaired} {
@@ -886,31 +1057,34 @@ func (r *importRun) nothingToImport() error {
 		if why == "" {
 			why = "left out, " + p.leftOut
 		}
-		fmt.Fprintf(&b, "\n  %s: %s", p.path, why)
+		fmt.Fprintf(&b, "\n  %s: %s", shown(p.path), why)
 	}
 	return errors.New(b.String())
 }
 
+// read reports whether (some of) the file was read.
+func (p *planFile) read() bool {
+	return p.leftOut == "" && (p.skip == "" || p.readPart)
+}
+
 // printFiles lists the files read, one a line: network/channel, format,
-// days and events. plan: the networks not in bot.yaml are named after.
-func (r *importRun) printFiles(w io.Writer, plan bool) {
-	var unknown []string
+// days and events.
+func (r *importRun) printFiles(w io.Writer) {
 	for _, p := range r.plans {
-		if p.leftOut != "" || p.skip != "" && !p.readPart {
+		if !p.read() {
 			continue
 		}
 		where := []string{}
 		for ref := range p.stored {
-			where = append(where, ref.Network+"/"+ref.Name)
+			where = append(where, shown(ref.Network)+"/"+shown(ref.Name))
 		}
 		sort.Strings(where)
 		if len(where) == 0 {
-			where = append(where, p.network+"/"+p.channel)
+			where = append(where, shown(p.network)+"/"+shown(p.channel))
 		}
 		net := ""
 		if p.netNote != "" {
-			net = " (network " + p.network + " " + p.netNote + ")"
-			unknown = appendUnique(unknown, p.network)
+			net = " (network " + shown(p.network) + " " + p.netNote + ")"
 		}
 		days := "no events"
 		if !p.first.IsZero() {
@@ -920,9 +1094,20 @@ func (r *importRun) printFiles(w io.Writer, plan bool) {
 			}
 		}
 		c := p.counts
-		fmt.Fprintf(w, "  %s -> %s%s: %s, %s, %d events; %s\n", p.path, strings.Join(where, ", "), net, p.format, days, p.events, linesOf(c))
+		fmt.Fprintf(w, "  %s -> %s%s: %s, %s, %d events; %s\n", shown(p.path), strings.Join(where, ", "), net, p.format, days, p.events, linesOf(c))
 	}
-	if plan && len(unknown) > 0 {
+}
+
+// printUnknownNetworks names the networks of the files read that bot.yaml
+// does not configure: the dry run and the import say it alike.
+func (r *importRun) printUnknownNetworks(w io.Writer) {
+	var unknown []string
+	for _, p := range r.plans {
+		if p.read() && p.netNote != "" {
+			unknown = appendUnique(unknown, shown(p.network))
+		}
+	}
+	if len(unknown) > 0 {
 		fmt.Fprintf(w, "networks not in bot.yaml: %s (store them under a configured network with --network FOLDER=NAME)\n", strings.Join(unknown, ", "))
 	}
 }
@@ -941,7 +1126,7 @@ func (r *importRun) printSkips(w io.Writer) {
 	if len(left) > 0 {
 		fmt.Fprintf(w, "left out, no channel's log (%d):\n", len(left))
 		for _, p := range left {
-			fmt.Fprintf(w, "  %s: %s\n", p.path, p.leftOut)
+			fmt.Fprintf(w, "  %s: %s\n", shown(p.path), p.leftOut)
 		}
 	}
 	if len(skipped) > 0 {
@@ -951,7 +1136,7 @@ func (r *importRun) printSkips(w io.Writer) {
 			if p.readPart {
 				why = fmt.Sprintf("%s (its first %d events were read)", why, p.events)
 			}
-			fmt.Fprintf(w, "  %s: %s\n", p.path, strings.ReplaceAll(why, "\n", "\n    "))
+			fmt.Fprintf(w, "  %s: %s\n", shown(p.path), strings.ReplaceAll(why, "\n", "\n    "))
 		}
 	}
 }
@@ -961,6 +1146,8 @@ type importSummary struct {
 	files, events, added, dups int64
 	kinds                      map[archive.Kind]int64
 	lines                      logs.Counts // every line read, over all files
+	notReached                 int64       // the lines after where the import stopped
+	stoppedIn                  string      // the file it stopped in
 	examples                   map[string][]lineExample
 	formats                    []string
 }
@@ -1017,6 +1204,9 @@ func linesOf(c logs.Counts) string {
 func (s *importSummary) print(w io.Writer, took time.Duration) {
 	fmt.Fprintf(w, "files: %d (%s)\n", s.files, strings.Join(s.formats, ", "))
 	fmt.Fprintln(w, linesOf(s.lines))
+	if s.notReached > 0 {
+		fmt.Fprintf(w, "lines not reached: %d, the rest of %s (the import stopped there; the files after it were not read)\n", s.notReached, shown(s.stoppedIn))
+	}
 	fmt.Fprintf(w, "events read: %d, added: %d, already in the archive: %d (%.0f events/s)\n",
 		s.events, s.added, s.dups, float64(s.events)/max(took.Seconds(), 1e-3))
 	if lost := s.events - s.added - s.dups; lost > 0 {
@@ -1062,7 +1252,7 @@ func (s *importSummary) printReasons(w io.Writer) {
 		for _, r := range reasons {
 			fmt.Fprintf(w, "  %6d  %s\n", group.m[r], r)
 			for _, e := range s.examples[r] {
-				fmt.Fprintf(w, "          %s:%d: %q\n", e.path, e.w.Line, e.w.Text)
+				fmt.Fprintf(w, "          %s:%d: %q\n", shown(e.path), e.w.Line, e.w.Text)
 			}
 		}
 	}

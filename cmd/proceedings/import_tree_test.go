@@ -646,7 +646,9 @@ func TestImportDateOfOneFile(t *testing.T) {
 		!strings.Contains(errOut, "YYYY-MM-DD or YYYYMMDD in its name") {
 		t.Fatalf("--date with two files: exit %d %s", code, errOut)
 	}
-	out, errOut, code := run(t, dir, "import", "--channel", "#techrights", logDir)
+	// Named on the command line: a file found in a folder named by no
+	// date is a query, left out even with --channel.
+	out, errOut, code := run(t, dir, "import", "--channel", "#techrights", filepath.Join(logDir, "a.log"), filepath.Join(logDir, "b.log"))
 	for _, s := range []string{"cannot tell the date", `"--- Log opened`, "--date YYYY-MM-DD", "YYYY-MM-DD or YYYYMMDD", "--date gives the date of one file"} {
 		if code != 1 || !strings.Contains(errOut, s) {
 			t.Errorf("date-less files: exit %d, the error does not say %q:\n%s%s", code, s, out, errOut)

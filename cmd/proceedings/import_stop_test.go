@@ -1,0 +1,74 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"proceedings/archive"
+	"proceedings/config"
+	"proceedings/logs"
+)
+
+// failingSink takes n events and fails on the next, as a full disk does.
+type failingSink struct{ n int }
+
+func (s *failingSink) StartFile()                 {}
+func (s *failingSink) SetTolerance(time.Duration) {}
+func (s *failingSink) Add(context.Context, archive.Event) error {
+	if s.n == 0 {
+		return errors.New("database or disk is full")
+	}
+	s.n--
+	return nil
+}
+
+// When the archive fails (or Ctrl-C comes) in the middle of a file, the
+// line whose event was not stored is not counted as imported: the lines
+// with events are the events read, and the lines not reached are said.
+func TestImportStopCountsAgree(t *testing.T) {
+	logDir := t.TempDir()
+	writeIrssiDays(t, logDir, 2, 100) // 2 files of 101 lines
+	dir := writeConfig(t, minimalConfig)
+	cfg, err := config.Load(filepath.Join(dir, "bot.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	nets, err := newNetworkNames(cfg, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	files, err := logFiles([]string{logDir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := &importRun{
+		cfg: cfg, nets: nets, relays: relaysOf(cfg), refs: map[[2]string]logRef{},
+		opt: logs.Options{Location: time.UTC}, channel: "#techrights", files: files,
+		sum: importSummary{kinds: map[archive.Kind]int64{}, examples: map[string][]lineExample{}},
+	}
+	ctx := context.Background()
+	if err := r.plan(ctx); err != nil {
+		t.Fatal(err)
+	}
+	const stored = 150 // the 50th line of the second file fails
+	if err := r.readAll(ctx, &failingSink{n: stored}, nil); err == nil {
+		t.Fatal("readAll did not stop")
+	}
+	if r.sum.events != stored || r.sum.lines.Events != stored || r.sum.kinds[archive.KindMessage] != stored {
+		t.Errorf("events read %d, lines with events %d, messages %d; want %d each",
+			r.sum.events, r.sum.lines.Events, r.sum.kinds[archive.KindMessage], stored)
+	}
+	// 101 lines of the first file; the header and 50 lines of the second.
+	if r.sum.lines.Lines != 101+51 {
+		t.Errorf("lines read %d, want %d", r.sum.lines.Lines, 101+51)
+	}
+	var b strings.Builder
+	r.sum.print(&b, time.Second)
+	if !strings.Contains(b.String(), "lines not reached: 50, the rest of "+files[1].path) {
+		t.Errorf("the summary does not say what was not reached:\n%s", b.String())
+	}
+}
