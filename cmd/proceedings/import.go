@@ -508,8 +508,10 @@ type importRun struct {
 	channel string       // --channel
 	files   []foundFile
 	plans   []*planFile
-	sum     importSummary
-	start   time.Time
+	// channelDirs caches besideChannelLogs per folder
+	channelDirs map[string]bool
+	sum         importSummary
+	start       time.Time
 }
 
 // plan decides, for each file, whether it is read and into which channel,
@@ -531,6 +533,27 @@ func (r *importRun) plan(ctx context.Context) error {
 		}
 	}
 	return nil
+}
+
+// besideChannelLogs reports whether the folder holding path also holds a
+// file the path rules take for a channel's log.
+func (r *importRun) besideChannelLogs(path string) bool {
+	dir := filepath.Dir(path)
+	if known, ok := r.channelDirs[dir]; ok {
+		return known
+	}
+	found := false
+	for _, f := range r.files {
+		if filepath.Dir(f.path) == dir && logs.PlaceOf(f.root, f.path).Kind == logs.PlaceChannel {
+			found = true
+			break
+		}
+	}
+	if r.channelDirs == nil {
+		r.channelDirs = map[string]bool{}
+	}
+	r.channelDirs[dir] = found
+	return found
 }
 
 func (r *importRun) planFile(p *planFile) {
@@ -557,11 +580,15 @@ func (r *importRun) planFile(p *planFile) {
 		p.leftOut = "a conversation with services (" + p.place.Window + "): never imported into a channel"
 		return
 	}
-	// A query is left out, as no channel's log; with --channel too when it
-	// was found in a folder: --channel imports a query only when the file
-	// is named on the command line.
-	asQuery, queryWhy := p.place.Kind == logs.PlaceQuery && (r.channel == "" || !given), p.place.Why
+	// A query is left out, as no channel's log. With --channel, a file
+	// named like a nick that was found in a client's folder (a network
+	// folder, or beside channels' logs: irssi's irclogs/libera/alice.log)
+	// is a query too, and is imported only when named on the command
+	// line; in a folder of no client's layout it is one of the channel's
+	// logs under the name someone gave it (old/techrights.log).
+	asQuery, queryWhy := p.place.Kind == logs.PlaceQuery, p.place.Why
 	if r.channel != "" {
+		asQuery = asQuery && !given && (p.place.Network != "" || r.besideChannelLogs(p.path))
 		queryWhy += " (--channel imports a query only when the file is named on the command line)"
 	}
 	p.channel = r.channel
