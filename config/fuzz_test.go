@@ -4,6 +4,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"proceedings/internal/ircname"
 	"strings"
 	"testing"
 )
@@ -44,7 +45,7 @@ func FuzzParse(f *testing.F) {
 				t.Fatalf("incomplete network accepted: %+v", n)
 			}
 			for _, ch := range n.Channels {
-				if !validChannel(ch.Name) {
+				if !ircname.ValidChannel(ch.Name) {
 					t.Fatalf("bad channel name accepted: %q", ch.Name)
 				}
 			}

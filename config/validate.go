@@ -15,6 +15,8 @@ import (
 	"sync"
 	"text/template"
 	"time"
+
+	"proceedings/internal/ircname"
 )
 
 // validator turns the raw structs into a Config, filling defaults and
@@ -369,18 +371,6 @@ func (v *validator) secret(parent *pos, env, file *str, what string, required bo
 	return nil
 }
 
-func validChannel(s string) bool {
-	if len(s) < 2 || len(s) > 200 || !strings.ContainsRune("#&+!", rune(s[0])) {
-		return false
-	}
-	for _, r := range s {
-		if r <= ' ' || r == ',' || r == 0x7f {
-			return false
-		}
-	}
-	return true
-}
-
 func (v *validator) channelName(s *str) (string, bool) {
 	switch {
 	case !s.Set:
@@ -390,9 +380,9 @@ func (v *validator) channelName(s *str) (string, bool) {
 			v.missing(&s.pos, "missing; the channel's name, e.g. name: \"#chan\"")
 		}
 		return "", false
-	case !validChannel(s.V):
+	case !ircname.ValidChannel(s.V):
 		hint := ""
-		if s.V != "" && !strings.ContainsRune("#&+!", rune(s.V[0])) && validChannel("#"+s.V) {
+		if s.V != "" && !strings.ContainsRune(ircname.ChannelPrefixes, rune(s.V[0])) && ircname.ValidChannel("#"+s.V) {
 			hint = fmt.Sprintf(" (did you mean \"#%s\"?)", s.V)
 		}
 		v.bad(&s.pos, "%q is not a channel name: it must start with #, &, + or ! and hold no spaces, commas or control characters%s", s.V, hint)
@@ -510,7 +500,7 @@ func (v *validator) channelRef(s *str, c *Config) (ChannelRef, bool) {
 		ref = ChannelRef{Network: c.Networks[0].Name, Channel: text}
 	} else {
 		net, ch, ok := strings.Cut(text, "/")
-		if !ok || !validChannel(ch) {
+		if !ok || !ircname.ValidChannel(ch) {
 			v.bad(&s.pos, "want \"network/#channel\", got %q", text)
 			return ref, false
 		}

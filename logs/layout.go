@@ -2,12 +2,9 @@ package logs
 
 import (
 	"path/filepath"
+	"proceedings/internal/ircname"
 	"strings"
-	"unicode/utf8"
 )
-
-// ChannelPrefixes are the characters a channel name starts with.
-const ChannelPrefixes = "#&+!"
 
 // PlaceKind says what a log file is a log of.
 type PlaceKind uint8
@@ -85,22 +82,6 @@ var serviceNicks = map[string]bool{
 // other *module).
 func IsService(nick string) bool {
 	return serviceNicks[strings.ToLower(nick)] || len(nick) > 1 && nick[0] == '*'
-}
-
-// ValidChannel reports whether name can be a channel's name on IRC (RFC
-// 2812's chanstring): a channel prefix and a name without space, comma,
-// colon, control characters (NUL, BEL, CR, LF, ESC, C1…) or invalid
-// UTF-8. A path can hold any of them; an archive's channel cannot.
-func ValidChannel(name string) bool {
-	if !startsChannel(name) || len(name) > 200 || !utf8.ValidString(name) {
-		return false
-	}
-	for _, r := range name {
-		if r <= ' ' || r == ',' || r == ':' || r == 0x7f || r >= 0x80 && r < 0xa0 || r == '\u2028' || r == '\u2029' {
-			return false
-		}
-	}
-	return true
 }
 
 // NetworkOfPrefix returns the network a ZNC prefix (see Place.ZNCPrefix)
@@ -387,7 +368,7 @@ func networkFolder(inside []string) string {
 
 // startsChannel reports whether s starts with a channel prefix and has more.
 func startsChannel(s string) bool {
-	return len(s) > 1 && strings.IndexByte(ChannelPrefixes, s[0]) >= 0
+	return len(s) > 1 && strings.IndexByte(ircname.ChannelPrefixes, s[0]) >= 0
 }
 
 // channelAfterUnderscore returns the index of the first channel name in s

@@ -168,20 +168,6 @@ func TestPlaceZNCPrefix(t *testing.T) {
 	}
 }
 
-func TestValidChannel(t *testing.T) {
-	for _, n := range []string{"#chan", "##c++", "&local", "+x", "!ABCDEchan", "#ünïcode", "#a.b-c_d[e]"} {
-		if !ValidChannel(n) {
-			t.Errorf("ValidChannel(%q) = false", n)
-		}
-	}
-	for _, n := range []string{"", "#", "chan", "#with space", "#comma,chan", "#co:lon", "#new\nline", "#cr\r",
-		"#nul\x00", "#bel\a", "#esc\x1b[31mRED", "#del\x7f", "#c1\u009b", "#bad\xff", "#ls\u2028"} {
-		if ValidChannel(n) {
-			t.Errorf("ValidChannel(%q) = true", n)
-		}
-	}
-}
-
 func TestIsService(t *testing.T) {
 	for _, n := range []string{"NickServ", "nickserv", "ChanServ", "MemoServ", "OperServ", "HostServ", "BotServ", "SaslServ", "AuthServ", "Q", "x", "*status", "*controlpanel"} {
 		if !IsService(n) {

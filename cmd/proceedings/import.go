@@ -26,6 +26,7 @@ import (
 	"proceedings/archive"
 	"proceedings/bot"
 	"proceedings/config"
+	"proceedings/internal/ircname"
 	"proceedings/logs"
 )
 
@@ -134,7 +135,7 @@ func init() {
 			if channel != "" && !strings.ContainsRune(channelPrefixes, rune(channel[0])) {
 				return fmt.Errorf("--channel %q: a channel name starts with # & + or !, e.g. '#%s'", channel, channel)
 			}
-			if channel != "" && !logs.ValidChannel(channel) {
+			if channel != "" && !ircname.ValidChannel(channel) {
 				return fmt.Errorf("--channel %q: not a valid IRC channel name (no space, comma, colon or control character)", channel)
 			}
 			if channel != "" && nets.def == "" {
@@ -598,7 +599,7 @@ func (r *importRun) planFile(p *planFile) {
 	} else {
 		named = "" // --channel: one channel of one network, whatever the path names
 	}
-	if p.channel != "" && !logs.ValidChannel(p.channel) {
+	if p.channel != "" && !ircname.ValidChannel(p.channel) {
 		p.skip = "the path names the channel " + shown(p.channel) + ", which is not a valid IRC channel name (no space, comma, colon or control character): rename the file, or pass --channel"
 		return
 	}
