@@ -61,6 +61,10 @@ var compressions = []struct{ ext, name string }{
 	{".gz", "gzip"}, {".zst", "zstd"}, {".bz2", "bzip2"}, {".xz", "xz"},
 }
 
+// backupSuffixes end the names of copies of a log that editors and people
+// make.
+var backupSuffixes = []string{"~", ".orig", ".bak", ".old", ".save"}
+
 // archiveExts are the extensions of archives of files: a folder packed,
 // not a log.
 var archiveExts = []string{
@@ -82,6 +86,35 @@ var serviceNicks = map[string]bool{
 // other *module).
 func IsService(nick string) bool {
 	return serviceNicks[strings.ToLower(nick)] || len(nick) > 1 && nick[0] == '*'
+}
+
+// ServiceWindow reports whether the path of a log names a conversation
+// with a service or a ZNC module anywhere from root's own name down: a
+// folder or file that is not a channel's and whose name, or a word of it
+// (split at "_", "." and "-"), is one (irssi's libera/nickserv.log and
+// libera/nickserv/DATE.log, ZNC's nickserv/DATE.log named on the command
+// line, libera_nickserv_20240302.log, WeeChat's irc.libera.nickserv). Q and
+// X count only as a whole name. Passwords are typed there, so such a file
+// is never a channel's log, however it is reached.
+func ServiceWindow(root, path string) (string, bool) {
+	rel, err := filepath.Rel(filepath.Dir(filepath.Clean(root)), filepath.Clean(path))
+	if err != nil || strings.HasPrefix(rel, "..") {
+		rel = filepath.Base(path)
+	}
+	for _, comp := range strings.Split(filepath.ToSlash(rel), "/") {
+		if startsChannel(comp) {
+			continue
+		}
+		if IsService(comp) {
+			return comp, true
+		}
+		for _, w := range strings.FieldsFunc(comp, func(r rune) bool { return r == '_' || r == '.' || r == '-' }) {
+			if len(w) > 1 && IsService(w) {
+				return w, true
+			}
+		}
+	}
+	return "", false
 }
 
 // NetworkOfPrefix returns the network a ZNC prefix (see Place.ZNCPrefix)
@@ -201,6 +234,14 @@ func PlaceOf(root, path string) Place {
 		if s, ok := cutSuffixFold(stem, e); ok && s != "" {
 			p.Kind, p.Window, p.Why = PlaceArchive, stem, "an archive: unpack it and import the folder"
 			return p
+		}
+	}
+	// An editor's or a person's copy (#chan.log~, #chan.log.orig,
+	// #chan.log.bak) is a copy of the log it names: the same window.
+	for _, b := range backupSuffixes {
+		if s, ok := cutSuffixFold(stem, b); ok && s != "" {
+			stem = s
+			break
 		}
 	}
 	for _, c := range compressions {

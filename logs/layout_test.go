@@ -27,6 +27,11 @@ func TestPlaceOf(t *testing.T) {
 		{"irclogs", "irclogs/2026/libera/#chan.02-02.log", want{PlaceChannel, "#chan.02-02", "libera", "", ""}},
 		{"irclogs", "irclogs/libera/nickserv.log", want{PlaceQuery, "nickserv", "libera", "", "query"}},
 		{"irclogs", "irclogs/libera/#chan.log.1", want{PlaceChannel, "#chan", "libera", "", ""}},
+		// Copies editors and people make are copies of the log they name.
+		{"irclogs", "irclogs/libera/#chan.log~", want{PlaceChannel, "#chan", "libera", "", ""}},
+		{"irclogs", "irclogs/libera/#chan.log.orig", want{PlaceChannel, "#chan", "libera", "", ""}},
+		{"irclogs", "irclogs/libera/#chan.log.bak", want{PlaceChannel, "#chan", "libera", "", ""}},
+		{"irclogs", "irclogs/libera/#chan.log.gz.old", want{PlaceChannel, "#chan", "libera", "gzip", ""}},
 		// The root itself never names the network; below it, a client's
 		// own folder does not either.
 		{"irclogs/libera", "irclogs/libera/#chan.log", want{PlaceChannel, "#chan", "", "", ""}},
@@ -224,4 +229,31 @@ func FuzzPlaceOf(f *testing.F) {
 			t.Fatalf("%+v names what %q does not hold", p, path)
 		}
 	})
+}
+
+func TestServiceWindow(t *testing.T) {
+	for _, tc := range []struct {
+		root, path string
+		want       bool
+	}{
+		{"d", "d/libera/nickserv.log", true},
+		{"d/libera", "d/libera/nickserv.2024-03-02.log", true},
+		{"log/nickserv", "log/nickserv/2024-03-02.log", true}, // the window folder named on the command line
+		{"log", "log/NickServ/2024-03-02.log", true},
+		{"c", "c/libera_nickserv_20240302.log", true},
+		{"c/nickserv_20240302.log", "c/nickserv_20240302.log", true},
+		{"w", "w/irc.libera.chanserv.weechatlog", true},
+		{"z", "z/*status/2024-03-02.log", true},
+		{"z/*controlpanel", "z/*controlpanel/2024-03-02.log", true},
+		{"q", "q/libera/Q.log", true},
+		{"d", "d/libera/#nickserv-fans.log", false},
+		{"d", "d/libera/#chan/2024-03-02.log", false},
+		{"old", "old/techrights.log", false},
+		{"old", "old/x-files.log", false},
+		{"d", "d/libera/alice.log", false},
+	} {
+		if _, got := ServiceWindow(tc.root, tc.path); got != tc.want {
+			t.Errorf("ServiceWindow(%q, %q) = %v, want %v", tc.root, tc.path, got, tc.want)
+		}
+	}
 }

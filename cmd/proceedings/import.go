@@ -509,7 +509,7 @@ type importRun struct {
 	channel string       // --channel
 	files   []foundFile
 	plans   []*planFile
-	// channelDirs caches besideChannelLogs per folder
+	// channelDirs caches holdsChannels per folder
 	channelDirs map[string]bool
 	sum         importSummary
 	start       time.Time
@@ -536,18 +536,65 @@ func (r *importRun) plan(ctx context.Context) error {
 	return nil
 }
 
-// besideChannelLogs reports whether the folder holding path also holds a
-// file the path rules take for a channel's log.
-func (r *importRun) besideChannelLogs(path string) bool {
-	dir := filepath.Dir(path)
+// besideChannels returns the first folder or file on the way from the
+// path given on the command line (its own name included) down to the file
+// that is not named as a channel while the folder holding it holds a
+// channel's log or folder. In a client's folder such a name is a query or
+// a server buffer (irclogs/libera/alice.log beside #techrights.log; ZNC's
+// alice/DATE.log or irc.libera.chat/DATE.log beside #techrights/; an
+// irssi network folder given itself, libera/alice.2024-03-02.log beside
+// libera/#techrights.2024-03-02.log); in a folder of no client's layout
+// it is one of the channel's logs under the name someone gave it
+// (old/techrights.log). Below a channel's folder (dates) nothing is asked.
+func (r *importRun) besideChannels(p *planFile) (string, bool) {
+	dir := filepath.Dir(filepath.Clean(p.root))
+	rel, err := filepath.Rel(dir, p.path)
+	if err != nil || strings.HasPrefix(rel, "..") {
+		return "", false
+	}
+	comps := strings.Split(filepath.ToSlash(rel), "/")
+	for i, comp := range comps {
+		if isChannelName(comp) || i == len(comps)-1 && p.place.Kind == logs.PlaceChannel {
+			return "", false
+		}
+		if r.holdsChannels(dir) {
+			return comp, true
+		}
+		dir = filepath.Join(dir, comp)
+	}
+	return "", false
+}
+
+// isChannelName reports whether a file or folder name starts as a channel
+// does, or carries one the way WeeChat and ZNC name files
+// (irc.libera.#chan.weechatlog, libera_#chan_20240302.log).
+func isChannelName(name string) bool {
+	if len(name) > 1 && strings.IndexByte(ircname.ChannelPrefixes, name[0]) >= 0 {
+		return true
+	}
+	for _, sep := range []string{".", "_"} {
+		for _, c := range ircname.ChannelPrefixes {
+			if strings.Contains(name, sep+string(c)) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// holdsChannels reports whether the folder dir holds a file or folder named
+// as a channel's.
+func (r *importRun) holdsChannels(dir string) bool {
 	if known, ok := r.channelDirs[dir]; ok {
 		return known
 	}
 	found := false
-	for _, f := range r.files {
-		if filepath.Dir(f.path) == dir && logs.PlaceOf(f.root, f.path).Kind == logs.PlaceChannel {
-			found = true
-			break
+	if entries, err := os.ReadDir(dir); err == nil {
+		for _, e := range entries {
+			if isChannelName(e.Name()) {
+				found = true
+				break
+			}
 		}
 	}
 	if r.channelDirs == nil {
@@ -575,10 +622,11 @@ func (r *importRun) planFile(p *planFile) {
 		// --channel says.
 		p.leftOut = p.place.Why
 		return
-	case p.place.Kind == logs.PlaceQuery && r.channel != "" && logs.IsService(p.place.Window):
-		// Passwords are typed there: never a channel's lines, even
-		// named on the command line.
-		p.leftOut = "a conversation with services (" + p.place.Window + "): never imported into a channel"
+	}
+	if svc, ok := logs.ServiceWindow(p.root, p.path); ok {
+		// Passwords are typed there: never a channel's lines, however
+		// the file is reached, even named on the command line.
+		p.leftOut = "a conversation with services (" + shown(svc) + "): never imported into a channel"
 		return
 	}
 	// A query is left out, as no channel's log. With --channel, a file
@@ -588,9 +636,15 @@ func (r *importRun) planFile(p *planFile) {
 	// line; in a folder of no client's layout it is one of the channel's
 	// logs under the name someone gave it (old/techrights.log).
 	asQuery, queryWhy := p.place.Kind == logs.PlaceQuery, p.place.Why
-	if r.channel != "" {
-		asQuery = asQuery && !given && (p.place.Network != "" || r.besideChannelLogs(p.path))
-		queryWhy += " (--channel imports a query only when the file is named on the command line)"
+	switch {
+	case r.channel != "" && given:
+		asQuery = false // a file named itself is imported as asked
+	case r.channel != "":
+		asQuery = asQuery && p.place.Network != ""
+		if name, ok := r.besideChannels(p); ok {
+			asQuery, queryWhy = true, "not a channel's log: "+shown(name)+" has no channel prefix in a folder that holds channels' logs (a query or a server buffer)"
+		}
+		queryWhy += " (--channel imports such a file only when the file itself is named on the command line)"
 	}
 	p.channel = r.channel
 	named, zncPrefix := p.place.Network, p.place.ZNCPrefix
@@ -1113,6 +1167,11 @@ func (r *importRun) printFiles(w io.Writer) {
 		net := ""
 		if p.netNote != "" {
 			net = " (network " + shown(p.network) + " " + p.netNote + ")"
+		}
+		if named := p.place.Channel(); r.channel != "" && named != "" && !strings.EqualFold(named, p.channel) {
+			// --channel puts every file into one channel: say so where
+			// the path names another.
+			net += " (the path names " + shown(named) + ")"
 		}
 		days := "no events"
 		if !p.first.IsZero() {

@@ -239,3 +239,56 @@ func TestImportNetworkRule(t *testing.T) {
 		t.Errorf("libera/#glob holds %d events, want 1", n)
 	}
 }
+
+// However the folders of a client are reached with --channel — a window's
+// folder named on the command line, a network folder given itself, a dated
+// query beside dated channel logs, ZNC's flat names — services, queries and
+// server buffers stay out of the channel (the second tester's layouts).
+func TestImportChannelLeavesOutQueriesInEveryLayout(t *testing.T) {
+	dir := writeConfig(t, liberaConfig)
+	znc := func(text string) []byte { return []byte("[10:00:00] <me> " + text + "\n") }
+	log := filepath.Join(dir, "znc", "moddata", "log")
+	files := map[string][]byte{
+		"znc/moddata/log/#techrights/2024-03-02.log":     znc("a channel line from ZNC"),
+		"znc/moddata/log/nickserv/2024-03-02.log":        znc("identify zncSECRET"),
+		"znc/moddata/log/alice/2024-03-02.log":           znc("alice querySECRET"),
+		"znc/moddata/log/irc.libera.chat/2024-03-02.log": znc("serverSECRET"),
+		"znc/moddata/log/*controlpanel/2024-03-02.log":   znc("controlSECRET"),
+		"d/libera/#techrights.2024-03-02.log":            irssiLog("a channel line from a dated irssi log"),
+		"d/libera/alice.2024-03-02.log":                  irssiLog("dated querySECRET"),
+		"d/libera/nickserv.2024-03-02.log":               irssiLog("identify datedSECRET"),
+		"g/libera/#techrights.log":                       irssiLog("a channel line from irssi"),
+		"g/libera/chanserv.2024-03-02.log":               irssiLog("register chanservSECRET"),
+		"c/libera_nickserv_20240302.log":                 znc("identify flatSECRET"),
+		"c/nickserv_20240302.log":                        znc("identify flat2SECRET"),
+	}
+	for name, data := range files {
+		writeFile(t, filepath.Join(dir, filepath.FromSlash(name)), data)
+	}
+	for _, path := range []string{
+		filepath.Join(log, "nickserv"), filepath.Join(log, "alice"), filepath.Join(log, "irc.libera.chat"),
+		filepath.Join(log, "*controlpanel"), log,
+		filepath.Join(dir, "d", "libera"), filepath.Join(dir, "g", "libera"),
+		filepath.Join(dir, "c", "libera_nickserv_20240302.log"), filepath.Join(dir, "c", "nickserv_20240302.log"),
+	} {
+		out, errOut, _ := run(t, dir, "import", "--network", "libera", "--channel", "#techrights", "--timezone", "UTC", path)
+		if strings.Contains(out, "SECRET") && !strings.Contains(out, "left out") {
+			t.Errorf("import %s:\n%s%s", path, out, errOut)
+		}
+	}
+	for _, e := range channelEvents(t, dir, "libera", "#techrights") {
+		if strings.Contains(e.Text, "SECRET") {
+			t.Errorf("#techrights holds %q", e.Text)
+		}
+	}
+	// The plan says where --channel puts a file whose path names another
+	// channel.
+	writeFile(t, filepath.Join(dir, "p", "libera", "#proj.log"), irssiLog("a line of #proj"))
+	out, errOut, _ := run(t, dir, "import", "--dry-run", "--network", "libera", "--channel", "#techrights", filepath.Join(dir, "p"))
+	if !strings.Contains(out, "-> libera/#techrights") || !strings.Contains(out, "(the path names #proj)") {
+		t.Errorf("the plan does not say that the path names #proj:\n%s%s", out, errOut)
+	}
+	if n := storedEvents(t, dir, "libera", "#techrights"); n != 3 {
+		t.Errorf("libera/#techrights holds %d events, want 3 (one channel line from each tree)", n)
+	}
+}
