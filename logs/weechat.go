@@ -62,6 +62,9 @@ func parseWeechat(s *state, line string) (lineResult, string) {
 	w.lines++
 	p := strings.TrimSpace(prefix)
 	if nick, ok := weechatNick(p); ok {
+		if res, reason, ok := w.eventUnder(s, t, p, msg); ok {
+			return res, reason
+		}
 		w.saw(nick)
 		ev := s.add(archive.KindMessage, t, nick)
 		ev.Text = msg
@@ -87,6 +90,9 @@ func parseWeechat(s *state, line string) (lineResult, string) {
 		}
 		return networkRest(msg)
 	case roleAction:
+		if res, reason, ok := w.eventUnder(s, t, p, msg); ok {
+			return res, reason
+		}
 		return w.action(s, t, msg)
 	case roleError:
 		return resNoise, "WeeChat error line"
@@ -97,6 +103,47 @@ func parseWeechat(s *state, line string) (lineResult, string) {
 		return resNoise, "WeeChat client line without a prefix"
 	}
 	return w.customLine(s, t, p, msg)
+}
+
+// eventUnder reads the event sentences logged under the action prefix "*"
+// (prefixes all set to it) or under a prefix that reads as a nick ("[J]",
+// "join", "info"). Only the whole structure of a sentence makes a line an
+// event there: a join or part shows a user@host and names the channel, a
+// quit shows a user@host, the other sentences name the channel ("Mode #c
+// [+v bob] by op"); a nick change or kick under "*" or a nick stays an
+// action or a message. A bracketed word ("[J]", "[Nick]") is no nick
+// before any event sentence. Under "*" or a bracketed word, a nick with a
+// user@host before a sentence the table lacks is not understood.
+func (w *weechatState) eventUnder(s *state, t time.Time, p, msg string) (lineResult, string, bool) {
+	bracketed := len(p) > 2 && p[0] == '[' && p[len(p)-1] == ']'
+	_, rest := cut(msg, ' ')
+	withUH := startsWithUserHost(rest)
+	if !bracketed && !withUH && !strings.ContainsAny(msg, "#&") {
+		return 0, "", false // no sentence's structure: spare the table
+	}
+	var m wsMatch
+	if ws := w.find(s, msg, roleUnknown, wsKind.event, &m); ws != nil && (bracketed || m.structured(ws.kind)) {
+		res, reason := w.event(s, t, ws.kind, &m)
+		return res, reason, true
+	}
+	if withUH && (bracketed || p == "*") {
+		return resBad, "WeeChat event of an unknown shape under the action prefix or a prefix like a nick", true
+	}
+	return 0, "", false
+}
+
+// structured reports whether a match of a sentence of kind k has the
+// structure that tells it from a person's words: a user@host for a join,
+// part or quit, and the channel for the sentences that name one.
+func (m *wsMatch) structured(k wsKind) bool {
+	switch k {
+	case wsJoin, wsPart, wsQuit:
+		nick, _, uh, ok := parseWho(m.who)
+		return ok && uh != "" && isNick(stripMode(nick)) && (k == wsQuit || m.channel != "")
+	case wsKick, wsNick, wsSelfNick:
+		return false
+	}
+	return m.channel != ""
 }
 
 // weechatRole is what the prefix column says a line is.

@@ -323,3 +323,30 @@ func TestWeechatOwnNickRealJoin(t *testing.T) {
 		t.Errorf("%d lines not understood: %v", n, r.Warnings())
 	}
 }
+
+// TestWeechatEventsUnderActionOrNickPrefix reads events logged under the
+// action prefix "*" (all prefixes set to it) and under prefixes that look
+// like nicks ("[J]", "join"): with the whole structure of one of WeeChat's
+// sentences they are that event, never an action or a message from the
+// prefix; a person's words that only resemble one stay theirs.
+func TestWeechatEventsUnderActionOrNickPrefix(t *testing.T) {
+	playScene(t, "weechat", day, []lineWant{
+		{line: wl("10:00:00", "*", "alice (~a@h.example) has joined #wp"), events: []string{`02-02 10:00:00 join alice [~a@h.example] ""`}},
+		{line: wl("10:00:01", "*", "Mode #wp [+v alice] by erin"), events: []string{`02-02 10:00:01 mode erin "+v alice"`}},
+		{line: wl("10:00:02", "*", "alice (~a@h.example) has quit (bye)"), events: []string{`02-02 10:00:02 quit alice [~a@h.example] "bye"`}},
+		{line: wl("10:00:03", "*", "bob (~b@h) hat den Channel #wp betreten"), events: []string{`02-02 10:00:03 join bob [~b@h] ""`}},
+		{line: wl("10:00:04", "[J]", "alice (~a@h.example) has joined #wp"), events: []string{`02-02 10:00:04 join alice [~a@h.example] ""`}},
+		{line: wl("10:00:05", "[Q]", "alice (~a@h.example) has left #wp (later)"), events: []string{`02-02 10:00:05 part alice [~a@h.example] "later"`}},
+		{line: wl("10:00:06", "join", "carol (~c@h) a rejoint #wp"), events: []string{`02-02 10:00:06 join carol [~c@h] ""`}},
+		{line: wl("10:00:07", "quit", "carol (~c@h) has quit"), events: []string{`02-02 10:00:07 quit carol [~c@h] ""`}},
+		{line: wl("10:00:08", "info", "Mode #wp [+o carol] by ChanServ"), events: []string{`02-02 10:00:08 mode ChanServ "+o carol"`}},
+		{line: wl("10:00:09", "[N]", "carol is now known as caro"), events: []string{`02-02 10:00:09 nick carol >caro ""`}},
+		{line: wl("10:00:10", "[J]", "dave (~d@h) xyz #wp"), res: resBad, reason: "WeeChat event of an unknown shape under the action prefix or a prefix like a nick"},
+		// a person's words stay theirs without the whole structure
+		{line: wl("10:00:11", "*", "alice has joined the fun"), events: []string{`02-02 10:00:11 action alice "has joined the fun"`}},
+		{line: wl("10:00:12", "*", "alice has quit smoking"), events: []string{`02-02 10:00:12 action alice "has quit smoking"`}},
+		{line: wl("10:00:13", "*", "alice is now known as al"), events: []string{`02-02 10:00:13 action alice "is now known as al"`}},
+		{line: wl("10:00:14", "bob", "alice has joined #wp"), events: []string{`02-02 10:00:14 message bob "alice has joined #wp"`}},
+		{line: wl("10:00:15", "bob", "alice is now known as al"), events: []string{`02-02 10:00:15 message bob "alice is now known as al"`}},
+	})
+}

@@ -44,9 +44,14 @@ import (
 // understood, never an action. The logger's own nick change ("You are now
 // known as X") and kick ("You have been kicked from #chan by op (reason)")
 // are kept when the log has shown the logger's nick (an earlier change, or
-// "me_ is already in use. Retrying with me__"). A server's text in the "*"
-// column that starts with a word that can be a nick cannot be told from an
-// action; it is read as one.
+// "me_ is already in use. Retrying with me__", or "me_ is erroneous…").
+// Another nick's invite ("carol has been invited to #chan by op (server)")
+// is counted as "invite". A server's text in the "*" column is told from an
+// action by a colon after its first word ("#chan: mask on … by op") or
+// after a capitalised first word and the next ("Closing Link: me (Quit)");
+// so "* Alice says: hi" is taken for one. Other server text that starts
+// with a word that can be a nick cannot be told from an action; it is read
+// as one.
 func parseXchat(s *state, line string) (lineResult, string) {
 	if x, ok := strings.CutPrefix(line, "**** "); ok {
 		if i := strings.Index(x, " LOGGING AT "); i >= 0 {
@@ -101,8 +106,8 @@ func parseXchat(s *state, line string) (lineResult, string) {
 		if res, reason := xchatEvent(s, t, msg); res != resNoise || left != "*" {
 			return res, reason
 		}
-		if hexchatStatusLine(msg) {
-			return resNoise, reasonXchatStatus
+		if reason := hexchatStatusLine(msg); reason != "" {
+			return resNoise, reason
 		}
 		nick, text := cut(msg, ' ')
 		nick = stripMode(stripCodes(nick))
@@ -203,42 +208,68 @@ func nickLike(s string) bool {
 const reasonXchatStatus = "xchat/HexChat status line"
 
 // hexchatStatus starts HexChat's own status lines, which share the "*"
-// column with actions (src/common/textevents.in and HexChat's server
-// texts).
+// column with actions (src/common/textevents.in, the SSL texts of
+// src/common/server.c, and the server texts HexChat shows there).
 var hexchatStatus = [...]string{
 	"Now talking on ", "You are now talking on ", "You have left channel ",
 	"You have been invited to ", "You've invited ", "You're inviting ", "You have been killed by ",
-	"Channel #", "Channel &", "Users on ", "Capabilities ", "Looking up ",
+	"Channel #", "Channel &", "Channel !", "Channel +", "Users on ", "Capabilities ", "Looking up ",
 	"Connecting to ", "Connected.", "Connection failed", "Disconnected (", "Cannot join ",
 	"Received a CTCP ", "Ping reply from ", "No ping reply for ", "Notify: ", "Notify list is empty",
 	"Authenticating via SASL ", "SASL ", "Found your IP: ", "Topic for ",
+	"You are now logged in as ", "You must use a nick assigned to you", "You have already authenticated",
 	"DCC ", "Offering ", "Already offering ", "Received '", "Received a DCC ", "Received a malformed DCC ",
 	"Contents of packet: ", "No such DCC", "The file ", "MOTD Skipped", "Nickname already in use",
-	"No process is currently running", "A process is already running", "Stopped previous connection attempt",
-	"Unknown host.",
+	"Nickname is erroneous", "No process is currently running", "A process is already running",
+	"Stopped previous connection attempt", "Unknown host.",
+	"Certification info:", "Cipher info:", "No Certificate", "SSL handshake timed out", "Verify E: ",
+	"Closing Link: ", "Current local users", "Current global users", "Highest connection count",
 }
 
 // hexchatStatusNick holds what follows the nick in HexChat's status events
-// that start with one ("bob has offered 'a.pdf' (1024 bytes)").
-var hexchatStatusNick = [...]string{
-	"has offered ", "has requested to resume ", "added to notify list.", "deleted from notify list.",
-	"users in notify list.", "Banlist: ",
+// that start with one ("bob has offered 'a.pdf' (1024 bytes)"), and the
+// reason they are counted under.
+var hexchatStatusNick = [...]struct{ after, reason string }{
+	{"has offered ", reasonXchatStatus}, {"has requested to resume ", reasonXchatStatus},
+	{"added to notify list.", reasonXchatStatus}, {"deleted from notify list.", reasonXchatStatus},
+	{"users in notify list.", reasonXchatStatus}, {"Banlist: ", reasonXchatStatus},
+	{"has been invited to ", "invite"}, // "Invited Other": "carol has been invited to #c by op (server)"
 }
 
-// hexchatStatusLine reports whether msg is one of HexChat's status events.
-func hexchatStatusLine(msg string) bool {
+// hexchatStatusLine returns the reason of one of HexChat's status events,
+// or "" when msg is none. Besides the sentences of the tables, a first
+// word that ends in a colon ("#chan: mask on date by op" of the ban list,
+// "join: Unknown channel" of a failed command) and a capitalised word
+// followed by one that does ("Closing Link: me (Quit)", "Certification
+// info:") are the server's or HexChat's text, not an action.
+func hexchatStatusLine(msg string) string {
 	for _, p := range hexchatStatus {
 		if strings.HasPrefix(msg, p) {
-			return true
+			return reasonXchatStatus
 		}
 	}
-	_, rest := cut(msg, ' ')
+	first, rest := cut(msg, ' ')
 	for _, p := range hexchatStatusNick {
-		if strings.HasPrefix(rest, p) {
-			return p != "has offered " || strings.HasSuffix(rest, " bytes)")
+		x, ok := strings.CutPrefix(rest, p.after)
+		switch {
+		case !ok:
+			continue
+		case p.after == "has offered ":
+			ok = strings.HasSuffix(rest, " bytes)")
+		case p.after == "has been invited to ":
+			ch, by := cut(x, ' ')
+			ok = isChannel(ch) && strings.HasPrefix(by, "by ")
+		}
+		if ok {
+			return p.reason
 		}
 	}
-	return false
+	second, _ := cut(rest, ' ')
+	if len(first) > 1 && strings.HasSuffix(first, ":") ||
+		first != "" && 'A' <= first[0] && first[0] <= 'Z' && len(second) > 1 && strings.HasSuffix(second, ":") {
+		return reasonXchatStatus
+	}
+	return ""
 }
 
 // xchatState is what the xchat reader remembers from earlier lines.
@@ -247,7 +278,8 @@ type xchatState struct {
 }
 
 // own reads the lines about the logger: its nick change, its kick, and
-// HexChat's retry of a nick in use, which shows the logger's nick.
+// HexChat's retry of a nick in use or erroneous, which shows the logger's
+// nick.
 func (xs *xchatState) own(s *state, t time.Time, msg string) (lineResult, string, bool) {
 	if to, ok := strings.CutPrefix(msg, "You are now known as "); ok {
 		to = stripCodes(to)
@@ -280,7 +312,11 @@ func (xs *xchatState) own(s *state, t time.Time, msg string) (lineResult, string
 		ev.Text = reasonOf(reason, '(', ')')
 		return resEvent, "", true
 	}
-	if _, x, ok := strings.Cut(msg, " already in use. Retrying with "); ok {
+	_, x, ok := strings.Cut(msg, " already in use. Retrying with ")
+	if !ok {
+		_, x, ok = strings.Cut(msg, " is erroneous. Retrying with ")
+	}
+	if ok {
 		if nick := strings.TrimRight(stripCodes(x), "."); isNick(nick) {
 			xs.self = strings.Clone(nick)
 		}

@@ -40,3 +40,36 @@ func TestHexchatStatusNeverActions(t *testing.T) {
 		{line: xl("10:00:00", "*", "You have been kicked from #chan by op (flood)"), res: resBad, reason: "the logger was kicked, and its nick is unknown"},
 	})
 }
+
+// TestHexchatStatusSentences reads every English status event HexChat
+// writes in the "*" column (src/common/textevents.in, and the server and
+// SSL texts it shows there): none is an action.
+func TestHexchatStatusSentences(t *testing.T) {
+	st := reasonXchatStatus
+	playScene(t, "xchat", xday, []lineWant{
+		{line: xl("10:00:38", "*", "me_ is erroneous. Retrying with me__..."), res: resNoise, reason: st},
+		{line: xl("10:00:39", "*", "Nickname is erroneous or already in use. Use /NICK to try another."), res: resNoise, reason: st},
+		{line: xl("10:00:40", "*", "Certification info:"), res: resNoise, reason: st},
+		{line: xl("10:00:41", "*", "Closing Link: me (Quit)"), res: resNoise, reason: st},
+		{line: xl("10:00:42", "*", "carol has been invited to #hx3 by op (irc.libera.chat)"), res: resNoise, reason: "invite"},
+		{line: xl("10:00:43", "*", "Cipher info:"), res: resNoise, reason: st},
+		{line: xl("10:00:44", "*", "No Certificate"), res: resNoise, reason: st},
+		{line: xl("10:00:45", "*", "Channel !abcdehx created on Sat Mar  2 09:00:00 2024"), res: resNoise, reason: st},
+		{line: xl("10:00:46", "*", "Channel #hx3 modes: +nt"), res: resNoise, reason: st},
+		{line: xl("10:00:47", "*", "Channel #hx3 url: https://example.net"), res: resNoise, reason: st},
+		{line: xl("10:00:48", "*", "#hx3: *!*@bad.example on Sat Mar  2 09:00:00 2024 by op"), res: resNoise, reason: st},
+		{line: xl("10:00:49", "*", "Topic for #hx3 set by op (Sat Mar  2 09:00:00 2024)"), res: resNoise, reason: st},
+		{line: xl("10:00:50", "*", "No ping reply for 120 seconds, disconnecting."), res: resNoise, reason: st},
+		{line: xl("10:00:51", "*", "Disconnected (Connection reset by peer)"), res: resNoise, reason: st},
+		{line: xl("10:00:52", "*", "Received a CTCP VERSION from bob"), res: resNoise, reason: st},
+		{line: xl("10:00:53", "*", "Notify: bob is online (libera)"), res: resNoise, reason: st},
+		{line: xl("10:00:54", "*", "You are now logged in as me."), res: resNoise, reason: st},
+		{line: xl("10:00:55", "*", "join: Unknown channel"), res: resNoise, reason: st},
+		{line: xl("10:00:56", "*", "Current local users: 12  Max: 30"), res: resNoise, reason: st},
+		// Nick Erroneous shows the logger's nick, as Nick Clash does
+		{line: xl("10:00:57", "*", "You are now known as me3"), events: []string{`03-02 10:00:57 nick me__ >me3 "" +self`}},
+		// still actions
+		{line: xl("10:00:58", "*", "alice has been invited to dinner"), events: []string{`03-02 10:00:58 action alice "has been invited to dinner"`}},
+		{line: xl("10:00:59", "*", "alice says: hello"), events: []string{`03-02 10:00:59 action alice "says: hello"`}},
+	})
+}
