@@ -142,24 +142,10 @@ const reasonLimnoriaUnknown = "a *** line of an unknown kind"
 // when prefixed) of a join, part, quit or, prefixed, invite. It returns
 // resBad without a reason when r is none of them.
 func limnoriaPresence(s *state, t time.Time, nick, uh, r string, prefixed bool) (lineResult, string) {
+	if presence(s, t, nick, uh, r, "has quit IRC", '(', ')') {
+		return resEvent, ""
+	}
 	switch {
-	case strings.HasPrefix(r, "has joined "):
-		ev := s.add(archive.KindJoin, t, nick)
-		ev.UserHost = uh
-		return resEvent, ""
-	case strings.HasPrefix(r, "has left "):
-		_, reason := cut(r[len("has left "):], ' ')
-		ev := s.add(archive.KindPart, t, nick)
-		ev.UserHost = uh
-		ev.Text = reasonOf(reason, '(', ')')
-		return resEvent, ""
-	case r == "has quit IRC" || strings.HasPrefix(r, "has quit IRC "):
-		ev := s.add(archive.KindQuit, t, nick)
-		ev.UserHost = uh
-		if len(r) > len("has quit IRC ") {
-			ev.Text = reasonOf(r[len("has quit IRC "):], '(', ')')
-		}
-		return resEvent, ""
 	case !prefixed:
 		return resBad, ""
 	case strings.HasPrefix(r, "invited "):

@@ -154,23 +154,7 @@ func parseBang(s *state, t time.Time, body string, own bool) (lineResult, string
 			uh, r = r[1:j], r[j+2:]
 		}
 	}
-	switch {
-	case strings.HasPrefix(r, "has joined "):
-		ev := s.add(archive.KindJoin, t, first)
-		ev.UserHost = uh
-		return resEvent, ""
-	case strings.HasPrefix(r, "has left "):
-		_, reason := cut(r[len("has left "):], ' ')
-		ev := s.add(archive.KindPart, t, first)
-		ev.UserHost = uh
-		ev.Text = reasonOf(reason, '[', ']')
-		return resEvent, ""
-	case r == "has quit" || strings.HasPrefix(r, "has quit "):
-		ev := s.add(archive.KindQuit, t, first)
-		ev.UserHost = uh
-		if len(r) > len("has quit ") {
-			ev.Text = reasonOf(r[len("has quit "):], '[', ']')
-		}
+	if presence(s, t, first, uh, r, "has quit", '[', ']') {
 		return resEvent, ""
 	}
 	if r != rest {
@@ -448,4 +432,30 @@ func startsWithUserHost(s string) bool {
 	}
 	end := strings.IndexByte(s, closer)
 	return end > 0 && strings.IndexByte(s[1:end], '@') > 0
+}
+
+// presence reads a join, part or quit as irssi, our own format and Limnoria
+// write them after the nick (and its user@host): "has joined #c", "has left
+// #c REASON", and quit ("has quit", Limnoria's "has quit IRC") then REASON,
+// a reason enclosed in open…close. It reports whether r was one of them.
+func presence(s *state, t time.Time, nick, uh, r, quit string, open, close byte) bool {
+	switch {
+	case strings.HasPrefix(r, "has joined "):
+		ev := s.add(archive.KindJoin, t, nick)
+		ev.UserHost = uh
+	case strings.HasPrefix(r, "has left "):
+		_, reason := cut(r[len("has left "):], ' ')
+		ev := s.add(archive.KindPart, t, nick)
+		ev.UserHost = uh
+		ev.Text = reasonOf(reason, open, close)
+	case r == quit || strings.HasPrefix(r, quit+" "):
+		ev := s.add(archive.KindQuit, t, nick)
+		ev.UserHost = uh
+		if len(r) > len(quit)+1 {
+			ev.Text = reasonOf(r[len(quit)+1:], open, close)
+		}
+	default:
+		return false
+	}
+	return true
 }
