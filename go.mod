@@ -16,6 +16,8 @@ require (
 	golang.org/x/sys v0.49.0
 	golang.org/x/text v0.44.0
 	golang.org/x/time v0.16.0
+	// libc must be exactly the version modernc.org/sqlite requires (archive/scan.go
+	// calls it; archive TestLibcIsTheOneSQLitePins checks): upgrade the two together.
 	modernc.org/libc v1.80.1
 	modernc.org/sqlite v1.62.0
 )
