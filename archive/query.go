@@ -343,7 +343,7 @@ func (db *DB) Seen(ctx context.Context, nick string, channelIDs []int64) (Event,
 	ctx, cancel := context.WithTimeout(ctx, queryTimeout)
 	defer cancel()
 	q := `SELECT ` + eventColumns + ` FROM events e INDEXED BY events_nick_ts JOIN channels c ON c.id = e.channel
-		WHERE e.nick = ? COLLATE NOCASE AND e.kind IN (1, 2, 3)`
+		WHERE e.nick = ? COLLATE NOCASE AND e.kind IN ` + speechKinds
 	args := []any{nick}
 	if len(channelIDs) > 0 {
 		q += " AND e.channel IN (" + placeholders(len(channelIDs)) + ")"

@@ -93,7 +93,7 @@ func (db *DB) Redact(ctx context.Context, q RedactQuery, actor string, dryRun bo
 		}
 		start, end := d.Bounds(db.loc)
 		var n, lines, first, last int64
-		err = tx.QueryRowContext(ctx, `SELECT count(*), coalesce(sum(kind IN (1, 2, 3)), 0), coalesce(min(id), 0), coalesce(max(id), 0)
+		err = tx.QueryRowContext(ctx, `SELECT count(*), coalesce(sum(kind IN `+speechKinds+`), 0), coalesce(min(id), 0), coalesce(max(id), 0)
 			FROM events WHERE channel = ? AND ts >= ? AND ts < ?`, ch.ID, ms(start), ms(end)).Scan(&n, &lines, &first, &last)
 		if err != nil {
 			return RedactResult{}, fmt.Errorf("redact: recount %s: %w", day, err)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 	"unicode"
@@ -36,10 +37,24 @@ const DefaultCountLimit = 1000
 // MaxQueryLen is the longest search query accepted, in bytes.
 const MaxQueryLen = 256
 
-// searchableKinds are the kinds of event in the full-text index: what
-// people say, and topics. Joins, quits and the like have no words worth
-// finding, and leaving them out means a search needs no join to filter them.
-const searchableKinds = "(1, 2, 3, 9)"
+// searchableKinds are the kinds of event in the full-text index, as an SQL
+// list: what people say, and topics. Joins, quits and the like have no
+// words worth finding, and leaving them out means a search needs no join to
+// filter them. (Migration 2 and the delete trigger write the same list as
+// numbers: migrations are never edited; TestKindListsMatchTheSchema checks.)
+var searchableKinds = kindList(KindMessage, KindAction, KindNotice, KindTopic)
+
+// speechKinds are what people say (Kind.IsSpeech), as an SQL list.
+var speechKinds = kindList(KindMessage, KindAction, KindNotice)
+
+// kindList writes kinds as an SQL list of their stored numbers: "(1, 2, 3)".
+func kindList(kinds ...Kind) string {
+	nums := make([]string, len(kinds))
+	for i, k := range kinds {
+		nums[i] = strconv.Itoa(int(k))
+	}
+	return "(" + strings.Join(nums, ", ") + ")"
+}
 
 // SearchQuery says what to look for.
 type SearchQuery struct {
