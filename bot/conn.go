@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"math/rand/v2"
 	"net"
+	"proceedings/internal/backoff"
 	"strconv"
 	"strings"
 	"sync"
@@ -148,7 +149,7 @@ func (n *netConn) run(ctx context.Context) {
 		if time.Since(began) >= n.b.opts.stableAfter {
 			attempt = 0
 		}
-		delay := backoff(n.b.opts.backoffBase, n.b.opts.backoffMax, attempt)
+		delay := reconnectDelay(n.b.opts.backoffBase, n.b.opts.backoffMax, attempt)
 		attempt++
 		n.log.Warn("disconnected; reconnecting", "err", errText(err), "retry_in", delay.Round(time.Millisecond))
 		select {
@@ -160,19 +161,11 @@ func (n *netConn) run(ctx context.Context) {
 	}
 }
 
-// backoff returns the delay before reconnect attempt number attempt (from
-// 0): base·2^attempt capped at max, with jitter taking it down to half.
-func backoff(base, max time.Duration, attempt int) time.Duration {
-	d := base
-	for i := 0; i < attempt && d < max; i++ {
-		d *= 2
-	}
-	d = min(d, max)
-	if d <= 1 {
-		return d
-	}
-	half := d / 2
-	return half + rand.N(d-half+1)
+// reconnectDelay returns the delay before reconnect (or rejoin) attempt
+// number attempt, from 0: base·2^attempt capped at max, with jitter taking
+// it down to half.
+func reconnectDelay(base, max time.Duration, attempt int) time.Duration {
+	return backoff.Delay(base, max, attempt, 0.5, rand.Float64())
 }
 
 func errText(err error) string {
@@ -965,7 +958,7 @@ func (n *netConn) scheduleRejoin(channel string) {
 	if st.timer != nil {
 		st.timer.Stop()
 	}
-	delay := backoff(n.b.opts.rejoinBase, n.b.opts.backoffMax, st.tries)
+	delay := reconnectDelay(n.b.opts.rejoinBase, n.b.opts.backoffMax, st.tries)
 	st.tries++
 	n.log.Info("will try to join again", "channel", channel, "in", delay.Round(time.Millisecond))
 	st.timer = time.AfterFunc(delay, func() {

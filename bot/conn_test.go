@@ -35,21 +35,21 @@ func TestBackoff(t *testing.T) {
 	base, limit := time.Second, 5*time.Minute
 	for attempt, want := range []time.Duration{time.Second, 2 * time.Second, 4 * time.Second, 8 * time.Second, 16 * time.Second} {
 		for range 50 {
-			d := backoff(base, limit, attempt)
+			d := reconnectDelay(base, limit, attempt)
 			if d < want/2 || d > want {
-				t.Fatalf("backoff(attempt %d) = %v, want in [%v, %v]", attempt, d, want/2, want)
+				t.Fatalf("reconnectDelay(attempt %d) = %v, want in [%v, %v]", attempt, d, want/2, want)
 			}
 		}
 	}
 	for _, attempt := range []int{9, 20, 1000} {
-		if d := backoff(base, limit, attempt); d < limit/2 || d > limit {
-			t.Errorf("backoff(attempt %d) = %v, want capped at %v (jittered down to half)", attempt, d, limit)
+		if d := reconnectDelay(base, limit, attempt); d < limit/2 || d > limit {
+			t.Errorf("reconnectDelay(attempt %d) = %v, want capped at %v (jittered down to half)", attempt, d, limit)
 		}
 	}
 	// Jitter: two bots restarted together do not reconnect in step.
 	seen := map[time.Duration]bool{}
 	for range 20 {
-		seen[backoff(base, limit, 3)] = true
+		seen[reconnectDelay(base, limit, 3)] = true
 	}
 	if len(seen) < 5 {
 		t.Errorf("20 delays took only %d values: no jitter", len(seen))

@@ -16,6 +16,7 @@ import (
 	"log/slog"
 	"math/rand/v2"
 	"net/http"
+	"proceedings/internal/backoff"
 	"slices"
 	"strconv"
 	"strings"
@@ -301,13 +302,7 @@ func (a *Announcer) loop(ctx context.Context, i int) {
 // if that is longer), less up to 10% of jitter (jitter in [0, 1)) so that
 // feeds do not retry in lockstep.
 func feedBackoff(interval time.Duration, failures int, maxWait time.Duration, jitter float64) time.Duration {
-	limit := max(maxWait, interval)
-	d := interval
-	for i := 0; i < failures && d < limit; i++ {
-		d *= 2
-	}
-	d = min(d, limit)
-	return d - time.Duration(float64(d)*0.1*jitter)
+	return backoff.Delay(interval, max(maxWait, interval), failures, 0.1, jitter)
 }
 
 // SaveSeries records the series declared in the configuration. A part that
