@@ -4,33 +4,22 @@ import (
 	"sync"
 	"time"
 
-	"golang.org/x/time/rate"
+	"proceedings/internal/keyrate"
 )
 
-// limiter keeps one token bucket per client. Buckets of clients that have
-// not searched for a while are dropped as others arrive, so memory stays
-// bounded by the number of recent clients (and by maxClients in any case).
+// limiter keeps one token bucket per client (internal/keyrate): buckets of
+// clients that have not searched for a while are dropped as others arrive,
+// so memory stays bounded by the number of recent clients (and by
+// maxClients in any case).
 type limiter struct {
-	every rate.Limit
-	burst int
-
-	mu        sync.Mutex
-	clients   map[string]*bucket
-	lastSweep time.Time
+	mu      sync.Mutex
+	clients *keyrate.Buckets
 }
 
-type bucket struct {
-	lim  *rate.Limiter
-	seen time.Time
-}
-
-const (
-	sweepEvery = time.Minute
-	maxClients = 100_000
-)
+const maxClients = 100_000
 
 func newLimiter(perSecond float64, burst int) *limiter {
-	return &limiter{every: rate.Limit(perSecond), burst: burst, clients: map[string]*bucket{}}
+	return &limiter{clients: keyrate.New(perSecond, burst, maxClients)}
 }
 
 // allow takes a token from key's bucket; when there is none it says how
@@ -38,16 +27,7 @@ func newLimiter(perSecond float64, burst int) *limiter {
 func (l *limiter) allow(key string, now time.Time) (bool, time.Duration) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	if now.Sub(l.lastSweep) > sweepEvery || len(l.clients) >= maxClients {
-		l.sweep(now)
-	}
-	b := l.clients[key]
-	if b == nil {
-		b = &bucket{lim: rate.NewLimiter(l.every, l.burst)}
-		l.clients[key] = b
-	}
-	b.seen = now
-	res := b.lim.ReserveN(now, 1)
+	res := l.clients.Get(key, now).ReserveN(now, 1)
 	if !res.OK() {
 		return false, time.Minute
 	}
@@ -56,19 +36,4 @@ func (l *limiter) allow(key string, now time.Time) (bool, time.Duration) {
 		return false, d
 	}
 	return true, 0
-}
-
-// sweep drops the buckets that have refilled (their clients are idle);
-// if that is not enough, it forgets everyone.
-func (l *limiter) sweep(now time.Time) {
-	l.lastSweep = now
-	full := float64(l.burst)
-	for k, b := range l.clients {
-		if b.lim.TokensAt(now) >= full {
-			delete(l.clients, k)
-		}
-	}
-	if len(l.clients) >= maxClients {
-		clear(l.clients)
-	}
 }

@@ -20,7 +20,7 @@ func TestRateLimitsForgetIdleBuckets(t *testing.T) {
 		t.Fatalf("%d buckets, want 1007", got)
 	}
 	// A minute later every bucket is full again: one more call sweeps them.
-	l.allow("late", "#late", now.Add(2*sweepEvery))
+	l.allow("late", "#late", now.Add(2*time.Minute))
 	if got := l.size(); got != 2 {
 		t.Errorf("after the sweep %d buckets, want 2", got)
 	}
