@@ -121,8 +121,15 @@ func (w *weechatState) eventUnder(s *state, t time.Time, p, msg string) (lineRes
 	if !bracketed && !withUH && !strings.ContainsAny(msg, "#&") {
 		return 0, "", false // no sentence's structure: spare the table
 	}
+	// Without a user@host (no "@") only the sentences that name a channel
+	// can have their structure here (see structured): the table is read
+	// for those alone.
+	f := eventSentences
+	if !bracketed && strings.IndexByte(msg, '@') < 0 {
+		f = channelEventSentences
+	}
 	var m wsMatch
-	if ws := w.find(s, msg, roleUnknown, wsKind.event, &m); ws != nil && (bracketed || m.structured(ws.kind)) {
+	if ws := w.find(s, msg, roleUnknown, f, &m); ws != nil && (bracketed || m.structured(ws.kind)) {
 		res, reason := w.event(s, t, ws.kind, &m)
 		return res, reason, true
 	}
@@ -135,6 +142,16 @@ func (w *weechatState) eventUnder(s *state, t time.Time, p, msg string) (lineRes
 // structured reports whether a match of a sentence of kind k has the
 // structure that tells it from a person's words: a user@host for a join,
 // part or quit, and the channel for the sentences that name one.
+// namesChannelOnly reports whether k is an event whose structure is its
+// channel alone (a topic or mode sentence): no user@host is needed.
+func (k wsKind) namesChannelOnly() bool {
+	switch k {
+	case wsJoin, wsPart, wsQuit, wsKick, wsNick, wsSelfNick:
+		return false
+	}
+	return k.event()
+}
+
 func (m *wsMatch) structured(k wsKind) bool {
 	switch k {
 	case wsJoin, wsPart, wsQuit:
@@ -235,7 +252,7 @@ func weechatNick(p string) (string, bool) {
 // kind the table lacks.
 func (w *weechatState) customLine(s *state, t time.Time, p, msg string) (lineResult, string) {
 	var m wsMatch
-	if ws := w.find(s, msg, roleUnknown, wsKind.event, &m); ws != nil {
+	if ws := w.find(s, msg, roleUnknown, eventSentences, &m); ws != nil {
 		w.learn(p, ws.kind.role())
 		return w.event(s, t, ws.kind, &m)
 	}
@@ -251,7 +268,7 @@ func (w *weechatState) customLine(s *state, t time.Time, p, msg string) (lineRes
 			return w.action(s, t, msg)
 		}
 	}
-	if ws := w.find(s, msg, roleUnknown, notEvent, &m); ws != nil {
+	if ws := w.find(s, msg, roleUnknown, otherSentences, &m); ws != nil {
 		if !ws.open {
 			w.learn(p, roleNetwork)
 		}
@@ -303,7 +320,7 @@ func (w *weechatState) matchOne(s *state, ws *wsSentence, msg string, m *wsMatch
 // (roleUnknown: every sentence).
 func (w *weechatState) sentence(s *state, t time.Time, msg string, r weechatRole) (lineResult, string, bool) {
 	var m wsMatch
-	ws := w.find(s, msg, r, func(k wsKind) bool { return r == roleUnknown || k.role() == r }, &m)
+	ws := w.find(s, msg, r, roleSentences[r], &m)
 	if ws == nil {
 		return 0, "", false
 	}
@@ -311,23 +328,23 @@ func (w *weechatState) sentence(s *state, t time.Time, msg string, r weechatRole
 	return res, reason, true
 }
 
-// find matches msg against the sentences whose kind keep accepts, the ones
-// this file matched last under role r first: a file keeps to one language,
-// and to a few kinds of lines.
-func (w *weechatState) find(s *state, msg string, r weechatRole, keep func(wsKind) bool, m *wsMatch) *wsSentence {
+// find matches msg against the sentences of f, the ones this file matched
+// last under role r first: a file keeps to one language, and to a few kinds
+// of lines.
+func (w *weechatState) find(s *state, msg string, r weechatRole, f *sentenceFilter, m *wsMatch) *wsSentence {
 	recent := &w.recent[r]
 	for k, i := range recent {
 		if i == 0 {
 			break
 		}
-		if ws := weechatSentences[i-1]; keep(ws.kind) && w.matchOne(s, ws, msg, m) {
+		if ws := weechatSentences[i-1]; f.keep(ws.kind) && w.matchOne(s, ws, msg, m) {
 			copy(recent[1:k+1], recent[:k])
 			recent[0] = i
 			return ws
 		}
 	}
-	for i, ws := range weechatSentences {
-		if keep(ws.kind) && w.matchOne(s, ws, msg, m) {
+	for _, i := range f.idx {
+		if ws := weechatSentences[i]; w.matchOne(s, ws, msg, m) {
 			copy(recent[1:], recent[:len(recent)-1])
 			recent[0] = i + 1 // 0: none
 			return ws
@@ -335,6 +352,39 @@ func (w *weechatState) find(s *state, msg string, r weechatRole, keep func(wsKin
 	}
 	return nil
 }
+
+// sentenceFilter is a set of kinds of sentence the reader looks for, with
+// the table's sentences of those kinds listed once, in table order, so that
+// a line is not tried against the whole table.
+type sentenceFilter struct {
+	keep func(wsKind) bool
+	idx  []int // into weechatSentences
+}
+
+func filterOf(keep func(wsKind) bool) *sentenceFilter {
+	f := &sentenceFilter{keep: keep}
+	for i, ws := range weechatSentences {
+		if keep(ws.kind) {
+			f.idx = append(f.idx, i)
+		}
+	}
+	return f
+}
+
+var (
+	eventSentences        = filterOf(wsKind.event)
+	channelEventSentences = filterOf(wsKind.namesChannelOnly)
+	otherSentences        = filterOf(notEvent)
+	// roleSentences are the sentences written under each role
+	// (roleUnknown: all of them).
+	roleSentences = func() (fs [roleNone]*sentenceFilter) {
+		for r := range fs {
+			role := weechatRole(r)
+			fs[r] = filterOf(func(k wsKind) bool { return role == roleUnknown || k.role() == role })
+		}
+		return fs
+	}()
+)
 
 // joinShape reads a join in a language the table does not know: "NICK[
 // [account]] [(real name)] [(user@host)] SENTENCE", the sentence naming
