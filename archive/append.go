@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"proceedings/event"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -22,7 +23,7 @@ const maxBatch = 4096
 
 // pending is one event waiting for the writer, with whom to tell.
 type pending struct {
-	ev    Event
+	ev    event.Event
 	done  func(id int64, err error)
 	flush chan struct{} // a Flush marker instead of an event
 }
@@ -52,7 +53,7 @@ func startWriter(db *DB, size int) *writer {
 // Append stores ev and returns once it is durably committed and
 // searchable, with the id it was given. The bot's hot path is AppendAsync,
 // which acknowledges at the durable commit, before the search index.
-func (db *DB) Append(ctx context.Context, ev Event) (int64, error) {
+func (db *DB) Append(ctx context.Context, ev event.Event) (int64, error) {
 	type result struct {
 		id  int64
 		err error
@@ -76,7 +77,7 @@ func (db *DB) Append(ctx context.Context, ev Event) (int64, error) {
 // once. done, if not nil, is called from the writer goroutine after the
 // event is durably committed (err nil) or refused (err says why); it must
 // not block. Events are stored in the order they were queued.
-func (db *DB) AppendAsync(ev Event, done func(id int64, err error)) error {
+func (db *DB) AppendAsync(ev event.Event, done func(id int64, err error)) error {
 	if db.w == nil {
 		return db.writable()
 	}
@@ -279,7 +280,7 @@ func (w *writer) commitRetrying(batch []*pending, closing bool) bool {
 func (w *writer) commit(batch []*pending) ([]int64, int, error) {
 	ctx, cancel := context.WithTimeout(context.Background(), queryTimeout)
 	defer cancel()
-	evs := make([]Event, 0, len(batch))
+	evs := make([]event.Event, 0, len(batch))
 	for _, p := range batch {
 		if p.flush == nil {
 			evs = append(evs, p.ev)
@@ -305,7 +306,7 @@ func (w *writer) commit(batch []*pending) ([]int64, int, error) {
 }
 
 // insert writes events in one transaction and returns their ids.
-func (db *DB) insert(ctx context.Context, evs []Event) ([]int64, error) {
+func (db *DB) insert(ctx context.Context, evs []event.Event) ([]int64, error) {
 	tx, err := db.rw.BeginTx(ctx, nil)
 	if err != nil {
 		return nil, fmt.Errorf("begin: %w", err)
@@ -349,14 +350,14 @@ func insertSQL(n int) string {
 
 var fullInsertSQL = insertSQL(insertRows)
 
-func (db *DB) insertTx(ctx context.Context, tx *sql.Tx, evs []Event) ([]int64, []newChan, error) {
+func (db *DB) insertTx(ctx context.Context, tx *sql.Tx, evs []event.Event) ([]int64, []newChan, error) {
 	ids := make([]int64, len(evs))
 	agg := newDayAgg(db.loc)
 	var created []newChan
 	local := map[chanKey]int64{}
 	chans := make([]int64, len(evs))
 	for i, ev := range evs {
-		k := chanKey{ev.Network, FoldChannel(ev.Channel)}
+		k := chanKey{ev.Network, event.FoldChannel(ev.Channel)}
 		ch, ok := local[k]
 		if !ok {
 			var err error
@@ -426,3 +427,8 @@ func nullable(s string) any {
 	}
 	return s
 }
+
+// flagColoured, stored and never read back, marks text with colour codes
+// (^C, ^D): the search index reads such text through plain_text (see
+// migration 2). The top bit, out of the way of the flags event defines.
+const flagColoured event.Flags = 1 << 31

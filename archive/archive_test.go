@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"proceedings/event"
 	"strconv"
 	"strings"
 	"sync"
@@ -31,11 +32,11 @@ func openTest(t *testing.T, opt Options) *DB {
 
 var t0 = time.Date(2026, 2, 2, 14, 3, 11, 0, time.UTC)
 
-func msg(ch, nick, text string, at time.Time) Event {
-	return Event{Network: "net", Channel: ch, Time: at, Kind: KindMessage, Nick: nick, Text: text}
+func msg(ch, nick, text string, at time.Time) event.Event {
+	return event.Event{Network: "net", Channel: ch, Time: at, Kind: event.KindMessage, Nick: nick, Text: text}
 }
 
-func mustAppend(t *testing.T, db *DB, evs ...Event) []int64 {
+func mustAppend(t *testing.T, db *DB, evs ...event.Event) []int64 {
 	t.Helper()
 	ids := make([]int64, len(evs))
 	for i, ev := range evs {
@@ -60,17 +61,17 @@ func channelID(t *testing.T, db *DB, name string) int64 {
 func TestAppendKeepsEveryFieldAndOrder(t *testing.T) {
 	db := openTest(t, Options{})
 	ctx := context.Background()
-	evs := []Event{
-		{Network: "net", Channel: "#Chan", Time: t0, Kind: KindJoin, Nick: "alice", UserHost: "~a@host", Account: "alice"},
-		{Network: "net", Channel: "#chan", Time: t0.Add(time.Second), Kind: KindMessage, Nick: "alice", Text: "hello \x02bold\x02", MsgID: "abc"},
-		{Network: "net", Channel: "#CHAN", Time: t0.Add(2 * time.Second), Kind: KindAction, Nick: "alice", Text: "waves"},
-		{Network: "net", Channel: "#chan", Time: t0.Add(3 * time.Second), Kind: KindKick, Nick: "op", Target: "bob", Text: "spam"},
-		{Network: "net", Channel: "#chan", Time: t0.Add(4 * time.Second), Kind: KindNick, Nick: "alice", Target: "alice2"},
-		{Network: "net", Channel: "#chan", Time: t0.Add(5 * time.Second), Kind: KindTopic, Nick: "op", Text: "new topic"},
-		{Network: "net", Channel: "#chan", Time: t0.Add(6 * time.Second), Kind: KindMode, Nick: "op", Text: "+o alice2"},
-		{Network: "net", Channel: "#chan", Time: t0.Add(7 * time.Second), Kind: KindGap, Text: t0.Add(-time.Hour).Format(time.RFC3339Nano)},
-		{Network: "net", Channel: "#chan", Time: t0.Add(8 * time.Second), Kind: KindMessage, Nick: "carol", Text: "relayed", Via: "libera", Flags: FlagRelayed},
-		{Network: "net", Channel: "#chan", Time: t0.Add(9*time.Second + 123*time.Millisecond), Kind: KindQuit, Nick: "carol", Text: "bye"},
+	evs := []event.Event{
+		{Network: "net", Channel: "#Chan", Time: t0, Kind: event.KindJoin, Nick: "alice", UserHost: "~a@host", Account: "alice"},
+		{Network: "net", Channel: "#chan", Time: t0.Add(time.Second), Kind: event.KindMessage, Nick: "alice", Text: "hello \x02bold\x02", MsgID: "abc"},
+		{Network: "net", Channel: "#CHAN", Time: t0.Add(2 * time.Second), Kind: event.KindAction, Nick: "alice", Text: "waves"},
+		{Network: "net", Channel: "#chan", Time: t0.Add(3 * time.Second), Kind: event.KindKick, Nick: "op", Target: "bob", Text: "spam"},
+		{Network: "net", Channel: "#chan", Time: t0.Add(4 * time.Second), Kind: event.KindNick, Nick: "alice", Target: "alice2"},
+		{Network: "net", Channel: "#chan", Time: t0.Add(5 * time.Second), Kind: event.KindTopic, Nick: "op", Text: "new topic"},
+		{Network: "net", Channel: "#chan", Time: t0.Add(6 * time.Second), Kind: event.KindMode, Nick: "op", Text: "+o alice2"},
+		{Network: "net", Channel: "#chan", Time: t0.Add(7 * time.Second), Kind: event.KindGap, Text: t0.Add(-time.Hour).Format(time.RFC3339Nano)},
+		{Network: "net", Channel: "#chan", Time: t0.Add(8 * time.Second), Kind: event.KindMessage, Nick: "carol", Text: "relayed", Via: "libera", Flags: event.FlagRelayed},
+		{Network: "net", Channel: "#chan", Time: t0.Add(9*time.Second + 123*time.Millisecond), Kind: event.KindQuit, Nick: "carol", Text: "bye"},
 	}
 	ids := mustAppend(t, db, evs...)
 	for i := 1; i < len(ids); i++ {
@@ -78,7 +79,7 @@ func TestAppendKeepsEveryFieldAndOrder(t *testing.T) {
 			t.Fatalf("ids not increasing: %v", ids)
 		}
 	}
-	got, err := db.Day(ctx, channelID(t, db, "#chan"), Date{2026, 2, 2})
+	got, err := db.Day(ctx, channelID(t, db, "#chan"), event.Date{Year: 2026, Month: 2, Day: 2})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -96,17 +97,17 @@ func TestAppendKeepsEveryFieldAndOrder(t *testing.T) {
 		t.Errorf("gap start = %v %v", start, ok)
 	}
 	// RangeCore and RangeShown: the same events with fewer fields.
-	start, end := Date{2026, 2, 2}.Bounds(time.UTC)
+	start, end := event.Date{Year: 2026, Month: 2, Day: 2}.Bounds(time.UTC)
 	for _, tc := range []struct {
 		name  string
-		read  func(context.Context, int64, time.Time, time.Time, func(Event) error) error
-		strip func(*Event)
+		read  func(context.Context, int64, time.Time, time.Time, func(event.Event) error) error
+		strip func(*event.Event)
 	}{
-		{"RangeCore", db.RangeCore, func(ev *Event) { ev.Target, ev.UserHost, ev.Account, ev.MsgID, ev.Via = "", "", "", "", "" }},
-		{"RangeShown", db.RangeShown, func(ev *Event) { ev.Account, ev.MsgID = "", "" }},
+		{"RangeCore", db.RangeCore, func(ev *event.Event) { ev.Target, ev.UserHost, ev.Account, ev.MsgID, ev.Via = "", "", "", "", "" }},
+		{"RangeShown", db.RangeShown, func(ev *event.Event) { ev.Account, ev.MsgID = "", "" }},
 	} {
-		var some []Event
-		if err := tc.read(ctx, channelID(t, db, "#chan"), start, end, func(ev Event) error {
+		var some []event.Event
+		if err := tc.read(ctx, channelID(t, db, "#chan"), start, end, func(ev event.Event) error {
 			some = append(some, ev)
 			return nil
 		}); err != nil {
@@ -126,12 +127,12 @@ func TestAppendKeepsEveryFieldAndOrder(t *testing.T) {
 
 func TestAppendRejectsInvalidEvents(t *testing.T) {
 	db := openTest(t, Options{})
-	for _, ev := range []Event{
-		{Channel: "#c", Time: t0, Nick: "a"},                  // no kind
-		{Kind: KindMessage, Time: t0, Nick: "a"},              // no channel
-		{Kind: KindMessage, Channel: "#c", Nick: "a"},         // no time
-		{Kind: KindMessage, Channel: "#c", Time: t0},          // no nick
-		{Kind: Kind(200), Channel: "#c", Time: t0, Nick: "a"}, // unknown kind
+	for _, ev := range []event.Event{
+		{Channel: "#c", Time: t0, Nick: "a"},                        // no kind
+		{Kind: event.KindMessage, Time: t0, Nick: "a"},              // no channel
+		{Kind: event.KindMessage, Channel: "#c", Nick: "a"},         // no time
+		{Kind: event.KindMessage, Channel: "#c", Time: t0},          // no nick
+		{Kind: event.Kind(200), Channel: "#c", Time: t0, Nick: "a"}, // unknown kind
 	} {
 		if _, err := db.Append(context.Background(), ev); err == nil {
 			t.Errorf("Append(%+v) accepted an invalid event", ev)
@@ -152,7 +153,7 @@ func TestDaysFollowTheSiteTimezone(t *testing.T) {
 		msg("#c", "a", "just after midnight", time.Date(2026, 3, 29, 0, 0, 1, 0, time.UTC)),
 		msg("#c", "a", "23:30 BST on the 29th", time.Date(2026, 3, 29, 22, 30, 0, 0, time.UTC)),
 		msg("#c", "a", "00:30 BST on the 30th", time.Date(2026, 3, 29, 23, 30, 0, 0, time.UTC)),
-		Event{Network: "net", Channel: "#c", Time: time.Date(2026, 3, 29, 23, 31, 0, 0, time.UTC), Kind: KindJoin, Nick: "b"},
+		event.Event{Network: "net", Channel: "#c", Time: time.Date(2026, 3, 29, 23, 31, 0, 0, time.UTC), Kind: event.KindJoin, Nick: "b"},
 	)
 	id := channelID(t, db, "#c")
 	cal, err := db.Calendar(ctx, id)
@@ -171,7 +172,7 @@ func TestDaysFollowTheSiteTimezone(t *testing.T) {
 			t.Errorf("day %d = %+v, want %+v", i, cal[i], w)
 		}
 	}
-	day, err := db.Day(ctx, id, Date{2026, 3, 29})
+	day, err := db.Day(ctx, id, event.Date{Year: 2026, Month: 3, Day: 29})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -206,8 +207,8 @@ func TestChannelNamesFoldLikeIRC(t *testing.T) {
 	if len(chans) != 1 || chans[0].Events != 2 || chans[0].Lines != 2 {
 		t.Fatalf("channels = %+v", chans)
 	}
-	if FoldChannel("#A[]\\~") != "#a{}|^" {
-		t.Errorf("FoldChannel = %q", FoldChannel("#A[]\\~"))
+	if event.FoldChannel("#A[]\\~") != "#a{}|^" {
+		t.Errorf("FoldChannel = %q", event.FoldChannel("#A[]\\~"))
 	}
 }
 
@@ -237,7 +238,7 @@ func TestSearch(t *testing.T) {
 		msg("#pub", "bob", "I went to minsk in 2020", t0.Add(time.Minute)),
 		msg("#priv", "carol", "secret minsk plans", t0.Add(2*time.Minute)),
 		msg("#pub", "dave", `he said "no-go zone" twice`, t0.Add(3*time.Minute)),
-		Event{Network: "net", Channel: "#pub", Time: t0.Add(4 * time.Minute), Kind: KindQuit, Nick: "erin", Text: "minsk quit reason"},
+		event.Event{Network: "net", Channel: "#pub", Time: t0.Add(4 * time.Minute), Kind: event.KindQuit, Nick: "erin", Text: "minsk quit reason"},
 	)
 	if err := db.SetPublic(ctx, "net", "#pub", true); err != nil {
 		t.Fatal(err)
@@ -263,9 +264,9 @@ func TestSearch(t *testing.T) {
 		t.Fatalf("minsk everywhere: %+v %v", res, err)
 	}
 	self := msg("#pub", "proceedings", "3 lines match minsk", t0.Add(5*time.Minute))
-	self.Flags = FlagSelf
+	self.Flags = event.FlagSelf
 	mustAppend(t, db, self)
-	res, err = db.Search(ctx, SearchQuery{Text: "minsk", PublicOnly: true, ExcludeFlags: FlagSelf})
+	res, err = db.Search(ctx, SearchQuery{Text: "minsk", PublicOnly: true, ExcludeFlags: event.FlagSelf})
 	if err != nil || res.Total != 2 {
 		t.Fatalf("minsk without the bot's lines: %+v %v", res, err)
 	}
@@ -299,7 +300,7 @@ func TestSearch(t *testing.T) {
 		t.Errorf("raw OR query: %+v %v", n, err)
 	}
 	// The table is still there after the injection attempt.
-	if _, err := db.Day(ctx, channelID(t, db, "#pub"), Date{2026, 2, 2}); err != nil {
+	if _, err := db.Day(ctx, channelID(t, db, "#pub"), event.Date{Year: 2026, Month: 2, Day: 2}); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -310,7 +311,7 @@ func TestSeen(t *testing.T) {
 	mustAppend(t, db,
 		msg("#a", "Alice", "first", t0),
 		msg("#b", "alice", "second", t0.Add(time.Minute)),
-		Event{Network: "net", Channel: "#a", Time: t0.Add(2 * time.Minute), Kind: KindQuit, Nick: "alice", Text: "bye"},
+		event.Event{Network: "net", Channel: "#a", Time: t0.Add(2 * time.Minute), Kind: event.KindQuit, Nick: "alice", Text: "bye"},
 	)
 	ev, ok, err := db.Seen(ctx, "ALICE", nil)
 	if err != nil || !ok || ev.Text != "second" {
@@ -501,7 +502,7 @@ func TestMigrationsKeepDataAndRefuseNewerSchemas(t *testing.T) {
 		migrations = saved
 		t.Fatal(err)
 	}
-	evs, err := db.Day(ctx, channelID(t, db, "#c"), Date{2026, 2, 2})
+	evs, err := db.Day(ctx, channelID(t, db, "#c"), event.Date{Year: 2026, Month: 2, Day: 2})
 	db.Close()
 	migrations = saved
 	if err != nil || len(evs) != 1 || evs[0].Text != "kept across the migration" {
@@ -557,7 +558,7 @@ func TestConcurrentAppendersKeepQueueOrderPerCaller(t *testing.T) {
 		t.Fatalf("committed %d, want %d", got, writers*each)
 	}
 	for w := 0; w < writers; w++ {
-		evs, err := db.Day(ctx, channelID(t, db, fmt.Sprintf("#w%d", w)), Date{2026, 2, 2})
+		evs, err := db.Day(ctx, channelID(t, db, fmt.Sprintf("#w%d", w)), event.Date{Year: 2026, Month: 2, Day: 2})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -583,7 +584,7 @@ func TestReadOnlyWhileWriting(t *testing.T) {
 	if err != nil || res.Total != 1 {
 		t.Fatalf("read-only search = %+v %v", res, err)
 	}
-	if evs, err := ro.Day(ctx, channelID(t, ro, "#c"), Date{2026, 2, 2}); err != nil || len(evs) != 2 || evs[1].Text != "world" {
+	if evs, err := ro.Day(ctx, channelID(t, ro, "#c"), event.Date{Year: 2026, Month: 2, Day: 2}); err != nil || len(evs) != 2 || evs[1].Text != "world" {
 		t.Fatalf("read-only day = %+v %v", evs, err)
 	}
 	if _, err := ro.Append(ctx, msg("#c", "a", "x", t0)); err == nil {
@@ -683,22 +684,13 @@ func TestHelperAppender(t *testing.T) {
 
 var _ = sql.ErrNoRows
 
-func TestParseDate(t *testing.T) {
-	for in, ok := range map[string]bool{"2026-02-02": true, "2024-02-29": true, "2026-02-29": false, "2026-13-01": false, "2026-00-10": false, "2026-2-02": false, "02/02/2026": false, "": false, "2026-02-3x": false} {
-		d, err := ParseDate(in)
-		if (err == nil) != ok || (ok && d.String() != in) {
-			t.Errorf("ParseDate(%q) = %v, %v", in, d, err)
-		}
-	}
-}
-
 // Events written many to a statement (a live burst, an import) each get
 // the id that reads them back, whatever the batch's size.
 func TestBatchedInsertsGetTheirOwnIDs(t *testing.T) {
 	db := openTest(t, Options{})
 	ctx := context.Background()
-	mk := func(ch string, i int) Event {
-		return Event{Network: "net", Channel: ch, Time: t0.Add(time.Duration(i) * time.Second), Kind: KindMessage,
+	mk := func(ch string, i int) event.Event {
+		return event.Event{Network: "net", Channel: ch, Time: t0.Add(time.Duration(i) * time.Second), Kind: event.KindMessage,
 			Nick: fmt.Sprintf("n%d", i%7), Text: fmt.Sprintf("%s line %d", ch, i)}
 	}
 	// A burst through the live path: queued at once, so it is committed in
@@ -755,7 +747,7 @@ func TestBatchedInsertsGetTheirOwnIDs(t *testing.T) {
 		t.Fatal(err)
 	}
 	c := channelID(t, db, "#c")
-	day := DateOf(t0.Add(48*time.Hour), db.Location())
+	day := event.DateOf(t0.Add(48*time.Hour), db.Location())
 	evs, err := db.Day(ctx, c, day)
 	if err != nil || len(evs) != n {
 		t.Fatalf("day of #c: %d events (%v), want %d", len(evs), err, n)
@@ -847,7 +839,7 @@ func TestSearchSeesTextWithoutFormatting(t *testing.T) {
 	if res, err := db.Search(ctx, SearchQuery{Text: "blue"}); err != nil || res.Total != 1 {
 		t.Errorf("blue, appended after the migration: %d hits, %v", res.Total, err)
 	}
-	day, err := db.Day(ctx, channelID(t, db, "#c"), Date{2026, 2, 2})
+	day, err := db.Day(ctx, channelID(t, db, "#c"), event.Date{Year: 2026, Month: 2, Day: 2})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -870,28 +862,28 @@ func TestSearchSeesTextWithoutFormatting(t *testing.T) {
 func TestContains(t *testing.T) {
 	db := openTest(t, Options{})
 	ctx := context.Background()
-	stored := Event{Network: "net", Channel: "#Chan", Time: t0, Kind: KindMessage, Nick: "alice", Text: "hello"}
-	kick := Event{Network: "net", Channel: "#chan", Time: t0, Kind: KindKick, Nick: "op", Target: "bob", Text: "spam"}
+	stored := event.Event{Network: "net", Channel: "#Chan", Time: t0, Kind: event.KindMessage, Nick: "alice", Text: "hello"}
+	kick := event.Event{Network: "net", Channel: "#chan", Time: t0, Kind: event.KindKick, Nick: "op", Target: "bob", Text: "spam"}
 	mustAppend(t, db, stored, kick)
-	at := func(ev Event, d time.Duration) Event { ev.Time = ev.Time.Add(d); return ev }
+	at := func(ev event.Event, d time.Duration) event.Event { ev.Time = ev.Time.Add(d); return ev }
 	for _, tc := range []struct {
 		name string
-		ev   Event
+		ev   event.Event
 		want bool
 	}{
 		{"the same", stored, true},
-		{"channel case", func() Event { ev := stored; ev.Channel = "#CHAN"; return ev }(), true},
+		{"channel case", func() event.Event { ev := stored; ev.Channel = "#CHAN"; return ev }(), true},
 		{"within the tolerance", at(stored, 900*time.Millisecond), true},
 		{"just before", at(stored, -time.Second), true},
 		{"too late", at(stored, 1100*time.Millisecond), false},
-		{"another nick", func() Event { ev := stored; ev.Nick = "bob"; return ev }(), false},
-		{"nick case counts", func() Event { ev := stored; ev.Nick = "Alice"; return ev }(), false},
-		{"another text", func() Event { ev := stored; ev.Text = "hello!"; return ev }(), false},
-		{"another kind", func() Event { ev := stored; ev.Kind = KindAction; return ev }(), false},
-		{"another network", func() Event { ev := stored; ev.Network = "other"; return ev }(), false},
-		{"a channel never logged", func() Event { ev := stored; ev.Channel = "#new"; return ev }(), false},
+		{"another nick", func() event.Event { ev := stored; ev.Nick = "bob"; return ev }(), false},
+		{"nick case counts", func() event.Event { ev := stored; ev.Nick = "Alice"; return ev }(), false},
+		{"another text", func() event.Event { ev := stored; ev.Text = "hello!"; return ev }(), false},
+		{"another kind", func() event.Event { ev := stored; ev.Kind = event.KindAction; return ev }(), false},
+		{"another network", func() event.Event { ev := stored; ev.Network = "other"; return ev }(), false},
+		{"a channel never logged", func() event.Event { ev := stored; ev.Channel = "#new"; return ev }(), false},
 		{"the kick", kick, true},
-		{"another kicked nick", func() Event { ev := kick; ev.Target = "carol"; return ev }(), false},
+		{"another kicked nick", func() event.Event { ev := kick; ev.Target = "carol"; return ev }(), false},
 	} {
 		got, err := db.Contains(ctx, tc.ev, time.Second)
 		if err != nil {
@@ -913,7 +905,7 @@ func TestPublicViewOfAReadOnlyHandle(t *testing.T) {
 		t.Fatal(err)
 	}
 	mustAppend(t, db, msg("#pub", "alice", "minsk in public", t0), msg("#gone", "bob", "minsk made private", t0.Add(time.Minute)))
-	if err := db.SetPublicOnly(ctx, []ChannelRef{{"net", "#pub"}, {"net", "#gone"}}); err != nil {
+	if err := db.SetPublicOnly(ctx, []event.ChannelRef{{Network: "net", Name: "#pub"}, {Network: "net", Name: "#gone"}}); err != nil {
 		t.Fatal(err)
 	}
 	db.Close()
@@ -926,7 +918,7 @@ func TestPublicViewOfAReadOnlyHandle(t *testing.T) {
 	if res, err := ro.Search(ctx, SearchQuery{Text: "minsk", PublicOnly: true}); err != nil || res.Total != 2 {
 		t.Fatalf("before the view: %+v %v", res, err)
 	}
-	ro.SetPublicView([]ChannelRef{{"net", "#PUB"}})
+	ro.SetPublicView([]event.ChannelRef{{Network: "net", Name: "#PUB"}})
 	res, err := ro.Search(ctx, SearchQuery{Text: "minsk", PublicOnly: true})
 	if err != nil || res.Total != 1 || res.Hits[0].Nick != "alice" {
 		t.Fatalf("with the view: %+v %v", res, err)
@@ -1004,7 +996,7 @@ func TestLastSeriesLinked(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	ref := ChannelRef{Network: "net", Name: "#c"}
+	ref := event.ChannelRef{Network: "net", Name: "#c"}
 	if _, ok, err := db.LastSeriesLinked(ctx, ref, "bot"); err != nil || ok {
 		t.Fatalf("an empty archive: ok %v, err %v", ok, err)
 	}

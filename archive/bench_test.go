@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"path/filepath"
+	"proceedings/event"
 	"testing"
 	"time"
 )
@@ -31,7 +32,7 @@ func benchArchive(b *testing.B, days, perDay int) (*DB, int64) {
 			for w := 0; w < 8; w++ {
 				text += words[r.IntN(len(words))] + " "
 			}
-			ev := Event{Network: "net", Channel: "#bench", Kind: KindMessage, Nick: fmt.Sprintf("nick%d", r.IntN(40)),
+			ev := event.Event{Network: "net", Channel: "#bench", Kind: event.KindMessage, Nick: fmt.Sprintf("nick%d", r.IntN(40)),
 				Time: start.AddDate(0, 0, d).Add(time.Duration(i) * 86400 * time.Second / time.Duration(perDay)), Text: text}
 			if err := im.Add(context.Background(), ev); err != nil {
 				b.Fatal(err)
@@ -53,7 +54,7 @@ func BenchmarkDay(b *testing.B) {
 	ctx := context.Background()
 	b.ResetTimer()
 	for i := 0; b.Loop(); i++ {
-		evs, err := db.Day(ctx, ch, Date{2020, 1, 1 + i%30})
+		evs, err := db.Day(ctx, ch, event.Date{Year: 2020, Month: 1, Day: 1 + i%30})
 		if err != nil || len(evs) != 1500 {
 			b.Fatal(len(evs), err)
 		}
@@ -91,7 +92,7 @@ func BenchmarkAppendGroupCommit(b *testing.B) {
 	defer db.Close()
 	t := time.Now()
 	for i := 0; b.Loop(); i++ {
-		ev := Event{Network: "net", Channel: "#bench", Kind: KindMessage, Nick: "n", Time: t.Add(time.Duration(i) * time.Millisecond), Text: "a line of chat about linux"}
+		ev := event.Event{Network: "net", Channel: "#bench", Kind: event.KindMessage, Nick: "n", Time: t.Add(time.Duration(i) * time.Millisecond), Text: "a line of chat about linux"}
 		for {
 			if err := db.AppendAsync(ev, nil); err == nil {
 				break
@@ -118,7 +119,7 @@ func BenchmarkImport(b *testing.B) {
 		im, _ := db.NewImporter(ImportOptions{})
 		start := time.Date(2020, 1, 1, 0, 0, 0, 0, time.UTC)
 		for i := 0; i < n; i++ {
-			ev := Event{Network: "net", Channel: "#bench", Kind: KindMessage, Nick: fmt.Sprintf("nick%d", i%40),
+			ev := event.Event{Network: "net", Channel: "#bench", Kind: event.KindMessage, Nick: fmt.Sprintf("nick%d", i%40),
 				Time: start.Add(time.Duration(i) * 2 * time.Second), Text: "a line of chat about free software and the patent office " + fmt.Sprint(i)}
 			if err := im.Add(context.Background(), ev); err != nil {
 				b.Fatal(err)

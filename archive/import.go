@@ -3,6 +3,7 @@ package archive
 import (
 	"context"
 	"fmt"
+	"proceedings/event"
 	"sync/atomic"
 	"time"
 )
@@ -34,7 +35,7 @@ type ImportStats struct {
 type Importer struct {
 	db   *DB
 	opt  ImportOptions
-	buf  []Event
+	buf  []event.Event
 	tols []int64 // each buffered event's tolerance, in ms
 	srcs []int   // each buffered event's source file (see StartFile)
 	src  int
@@ -52,13 +53,13 @@ type Importer struct {
 // batch is one transaction's worth of events with their tolerances and
 // source files.
 type batch struct {
-	evs  []Event
+	evs  []event.Event
 	tols []int64
 	srcs []int
 }
 
 type dupKey struct {
-	kind       Kind
+	kind       event.Kind
 	nick, text string
 }
 
@@ -87,12 +88,12 @@ func (db *DB) NewImporter(opt ImportOptions) (*Importer, error) {
 // Add queues one event; full batches are written as they fill, in the
 // background. An error of a batch written in the background is returned by
 // a later Add or by Flush.
-func (im *Importer) Add(ctx context.Context, ev Event) error {
+func (im *Importer) Add(ctx context.Context, ev event.Event) error {
 	if err := ev.Validate(); err != nil {
 		return fmt.Errorf("import: %w", err)
 	}
 	if im.buf == nil {
-		im.buf, im.tols, im.srcs = make([]Event, 0, importBatch), make([]int64, 0, importBatch), make([]int, 0, importBatch)
+		im.buf, im.tols, im.srcs = make([]event.Event, 0, importBatch), make([]int64, 0, importBatch), make([]int, 0, importBatch)
 	}
 	im.buf = append(im.buf, ev)
 	im.tols = append(im.tols, im.opt.Tolerance.Milliseconds())
@@ -182,7 +183,7 @@ func (im *Importer) SetTolerance(d time.Duration) {
 // twice is stored twice.
 func (im *Importer) StartFile() { im.src++ }
 
-func (im *Importer) write(ctx context.Context, evs []Event, tols []int64, srcs []int) error {
+func (im *Importer) write(ctx context.Context, evs []event.Event, tols []int64, srcs []int) error {
 	db := im.db
 	ctx, cancel := context.WithTimeout(ctx, 10*time.Minute)
 	defer cancel()
@@ -192,12 +193,12 @@ func (im *Importer) write(ctx context.Context, evs []Event, tols []int64, srcs [
 	}
 	defer tx.Rollback()
 
-	fresh := make([]Event, 0, len(evs))
+	fresh := make([]event.Event, 0, len(evs))
 	agg := newDayAgg(db.loc)
 	chans := map[chanKey]int64{}
 	for i, ev := range evs {
 		tol, src := tols[i], srcs[i]
-		ck := chanKey{ev.Network, FoldChannel(ev.Channel)}
+		ck := chanKey{ev.Network, event.FoldChannel(ev.Channel)}
 		ch, ok := chans[ck]
 		if !ok {
 			if ch, err = db.channelID(ctx, tx, ev.Network, ev.Channel); err != nil {
@@ -270,7 +271,7 @@ func sameTime(stored, ts, tol int64) bool {
 
 // load reads what is stored for the channel on the local day of t.
 func (im *Importer) load(ctx context.Context, tx queryer, channel int64, t time.Time) (*dayEvents, error) {
-	start, end := DateOf(t, im.db.loc).Bounds(im.db.loc)
+	start, end := event.DateOf(t, im.db.loc).Bounds(im.db.loc)
 	tol := time.Minute // the widest tolerance any format needs
 	rows, err := tx.QueryContext(ctx, "SELECT ts, kind, nick, text FROM events WHERE channel = ? AND ts >= ? AND ts < ?",
 		channel, ms(start.Add(-tol)), ms(end.Add(tol)))

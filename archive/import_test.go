@@ -2,11 +2,12 @@ package archive
 
 import (
 	"context"
+	"proceedings/event"
 	"testing"
 	"time"
 )
 
-func importAll(t *testing.T, db *DB, opt ImportOptions, evs []Event) ImportStats {
+func importAll(t *testing.T, db *DB, opt ImportOptions, evs []event.Event) ImportStats {
 	t.Helper()
 	ctx := context.Background()
 	im, err := db.NewImporter(opt)
@@ -27,7 +28,7 @@ func importAll(t *testing.T, db *DB, opt ImportOptions, evs []Event) ImportStats
 func TestImportIsIdempotentAndSearchable(t *testing.T) {
 	db := openTest(t, Options{})
 	ctx := context.Background()
-	var evs []Event
+	var evs []event.Event
 	for i := 0; i < 300; i++ {
 		evs = append(evs, msg("#imp", "alice", "imported line about belarus", t0.Add(time.Duration(i)*time.Minute)))
 	}
@@ -40,7 +41,7 @@ func TestImportIsIdempotentAndSearchable(t *testing.T) {
 		t.Fatalf("second import: %+v", st)
 	}
 	// An overlapping file: half old lines, half new.
-	more := append([]Event{}, evs[150:300]...)
+	more := append([]event.Event{}, evs[150:300]...)
 	for i := 300; i < 350; i++ {
 		more = append(more, msg("#imp", "alice", "imported line about belarus", t0.Add(time.Duration(i)*time.Minute)))
 	}
@@ -79,13 +80,13 @@ func TestImportSkipsWhatWasRecordedLive(t *testing.T) {
 	mustAppend(t, db, live)
 	// An irssi log only has HH:MM.
 	imported := msg("#c", "alice", "hello world", t0.Truncate(time.Minute))
-	imported.Flags = FlagImported
-	if st := importAll(t, db, ImportOptions{Tolerance: time.Minute}, []Event{imported}); st.Added != 0 || st.Duplicates != 1 {
+	imported.Flags = event.FlagImported
+	if st := importAll(t, db, ImportOptions{Tolerance: time.Minute}, []event.Event{imported}); st.Added != 0 || st.Duplicates != 1 {
 		t.Fatalf("import over live lines: %+v", st)
 	}
 	// With second precision, the same line a minute earlier is another line.
 	other := msg("#c", "alice", "hello world", t0.Add(-time.Minute))
-	if st := importAll(t, db, ImportOptions{}, []Event{other}); st.Added != 1 {
+	if st := importAll(t, db, ImportOptions{}, []event.Event{other}); st.Added != 1 {
 		t.Fatalf("import of a different line: %+v", st)
 	}
 }
@@ -97,9 +98,9 @@ func TestOneImporterOverOverlappingFiles(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	a := []Event{msg("#o", "a", "one", t0), msg("#o", "a", "two", t0.Add(time.Second)), msg("#o", "a", "two", t0.Add(time.Second))}
-	b := []Event{msg("#o", "a", "two", t0.Add(time.Second)), msg("#o", "a", "two", t0.Add(time.Second)), msg("#o", "a", "three", t0.Add(2*time.Second))}
-	for _, file := range [][]Event{a, b} {
+	a := []event.Event{msg("#o", "a", "one", t0), msg("#o", "a", "two", t0.Add(time.Second)), msg("#o", "a", "two", t0.Add(time.Second))}
+	b := []event.Event{msg("#o", "a", "two", t0.Add(time.Second)), msg("#o", "a", "two", t0.Add(time.Second)), msg("#o", "a", "three", t0.Add(2*time.Second))}
+	for _, file := range [][]event.Event{a, b} {
 		im.StartFile()
 		for _, ev := range file {
 			if err := im.Add(ctx, ev); err != nil {
@@ -122,8 +123,8 @@ func TestOneImporterOverOverlappingFiles(t *testing.T) {
 // minute after the HH:MM one is another line.
 func TestImportMinuteLogThenSecondsLog(t *testing.T) {
 	minute := t0.Truncate(time.Minute)
-	irssi := []Event{msg("#c", "alice", "same line", minute)}
-	znc := []Event{msg("#c", "alice", "same line", minute.Add(5*time.Second)), msg("#c", "alice", "same line", minute.Add(61*time.Second))}
+	irssi := []event.Event{msg("#c", "alice", "same line", minute)}
+	znc := []event.Event{msg("#c", "alice", "same line", minute.Add(5*time.Second)), msg("#c", "alice", "same line", minute.Add(61*time.Second))}
 	for _, order := range []string{"irssi first", "znc first"} {
 		t.Run(order, func(t *testing.T) {
 			db := openTest(t, Options{})
@@ -133,7 +134,7 @@ func TestImportMinuteLogThenSecondsLog(t *testing.T) {
 			}
 			importAll(t, db, ImportOptions{Tolerance: firstTol}, first)
 			importAll(t, db, ImportOptions{Tolerance: secondTol}, second)
-			evs, err := db.Day(context.Background(), channelID(t, db, "#c"), DateOf(minute, time.UTC))
+			evs, err := db.Day(context.Background(), channelID(t, db, "#c"), event.DateOf(minute, time.UTC))
 			if err != nil {
 				t.Fatal(err)
 			}

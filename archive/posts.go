@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"proceedings/event"
 	"strings"
 	"time"
 )
@@ -330,12 +331,12 @@ const lastLinkedWindow = 2000
 // restarted bot agree on it. It reads at most the nick's newest
 // lastLinkedWindow lines; ok is false when none of them links a part of a
 // series.
-func (db *DB) LastSeriesLinked(ctx context.Context, ref ChannelRef, nick string) (series string, ok bool, err error) {
+func (db *DB) LastSeriesLinked(ctx context.Context, ref event.ChannelRef, nick string) (series string, ok bool, err error) {
 	ctx, cancel := context.WithTimeout(ctx, queryTimeout)
 	defer cancel()
 	var ch int64 // 0: any channel
 	db.mu.Lock()
-	ch, known := db.channels[chanKey{ref.Network, FoldChannel(ref.Name)}]
+	ch, known := db.channels[chanKey{ref.Network, event.FoldChannel(ref.Name)}]
 	db.mu.Unlock()
 	if !known && ref.Name != "" {
 		c, err := db.FindChannel(ctx, ref.Network, ref.Name)
@@ -358,12 +359,12 @@ func (db *DB) LastSeriesLinked(ctx context.Context, ref ChannelRef, nick string)
 	defer rows.Close()
 	for rows.Next() {
 		var c int64
-		var kind Kind
+		var kind event.Kind
 		var text string
 		if err := rows.Scan(&c, &kind, &text); err != nil {
 			return "", false, fmt.Errorf("find the series %s linked last: %w", nick, err)
 		}
-		if ch != 0 && c != ch || kind != KindMessage && kind != KindNotice || !strings.Contains(text, "://") {
+		if ch != 0 && c != ch || kind != event.KindMessage && kind != event.KindNotice || !strings.Contains(text, "://") {
 			continue
 		}
 		err := db.ro.QueryRowContext(ctx, `SELECT s.name FROM posts p JOIN series s ON s.id = p.series

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"proceedings/event"
 	"strings"
 	"time"
 )
@@ -19,10 +20,10 @@ type Channel struct {
 	Name    string
 	Public  bool // published on the site and searchable by everyone
 	Events  int64
-	Lines   int64 // messages, actions and notices
-	Days    int   // days with at least one event
-	First   Date  // first and last day with events (zero when none)
-	Last    Date
+	Lines   int64      // messages, actions and notices
+	Days    int        // days with at least one event
+	First   event.Date // first and last day with events (zero when none)
+	Last    event.Date
 }
 
 // Channels lists every channel log, sorted by network and name.
@@ -43,8 +44,8 @@ func (db *DB) Channels(ctx context.Context) ([]Channel, error) {
 		if err := rows.Scan(&c.ID, &c.Network, &c.Name, &c.Public, &c.Events, &c.Lines, &c.Days, &first, &last); err != nil {
 			return nil, fmt.Errorf("list channels: %w", err)
 		}
-		c.First, _ = ParseDate(first)
-		c.Last, _ = ParseDate(last)
+		c.First, _ = event.ParseDate(first)
+		c.Last, _ = event.ParseDate(last)
 		c.Public = db.isPublic(c.Network, c.Name, c.Public)
 		out = append(out, c)
 	}
@@ -58,10 +59,10 @@ func (db *DB) FindChannel(ctx context.Context, network, name string) (Channel, e
 	if err != nil {
 		return Channel{}, err
 	}
-	folded := FoldChannel(name)
+	folded := event.FoldChannel(name)
 	var found []Channel
 	for _, c := range all {
-		if FoldChannel(c.Name) == folded && (network == "" || c.Network == network) {
+		if event.FoldChannel(c.Name) == folded && (network == "" || c.Network == network) {
 			found = append(found, c)
 		}
 	}
@@ -90,7 +91,7 @@ func (db *DB) SetPublic(ctx context.Context, network, name string, public bool) 
 	var id int64
 	err := db.rw.QueryRowContext(ctx, `INSERT INTO channels(network, name, folded, public) VALUES(?, ?, ?, ?)
 		ON CONFLICT(network, folded) DO UPDATE SET public = excluded.public RETURNING id`,
-		network, name, FoldChannel(name), public).Scan(&id)
+		network, name, event.FoldChannel(name), public).Scan(&id)
 	if err != nil {
 		return fmt.Errorf("mark channel %s: %w", name, err)
 	}
@@ -100,7 +101,7 @@ func (db *DB) SetPublic(ctx context.Context, network, name string, public bool) 
 
 // SetPublicOnly marks the listed channels public and every other channel
 // private, in one transaction: what the configuration says is published.
-func (db *DB) SetPublicOnly(ctx context.Context, public []ChannelRef) error {
+func (db *DB) SetPublicOnly(ctx context.Context, public []event.ChannelRef) error {
 	if err := db.writable(); err != nil {
 		return err
 	}
@@ -118,7 +119,7 @@ func (db *DB) SetPublicOnly(ctx context.Context, public []ChannelRef) error {
 	for _, c := range public {
 		var id int64
 		err := tx.QueryRowContext(ctx, `INSERT INTO channels(network, name, folded, public) VALUES(?, ?, ?, 1)
-			ON CONFLICT(network, folded) DO UPDATE SET public = 1 RETURNING id`, c.Network, c.Name, FoldChannel(c.Name)).Scan(&id)
+			ON CONFLICT(network, folded) DO UPDATE SET public = 1 RETURNING id`, c.Network, c.Name, event.FoldChannel(c.Name)).Scan(&id)
 		if err != nil {
 			return fmt.Errorf("mark channel %s public: %w", c.Name, err)
 		}
@@ -144,16 +145,16 @@ func (db *DB) SetPublicOnly(ctx context.Context, public []ChannelRef) error {
 // a read-only handle (ask, search, serve) follows the configuration it was
 // opened with even when no writer has synced the flags since the
 // configuration changed. SetPublicOnly on the same handle replaces the view.
-func (db *DB) SetPublicView(public []ChannelRef) {
+func (db *DB) SetPublicView(public []event.ChannelRef) {
 	db.mu.Lock()
 	defer db.mu.Unlock()
 	db.publicView = viewOf(public)
 }
 
-func viewOf(public []ChannelRef) map[chanKey]bool {
+func viewOf(public []event.ChannelRef) map[chanKey]bool {
 	view := make(map[chanKey]bool, len(public))
 	for _, c := range public {
-		view[chanKey{c.Network, FoldChannel(c.Name)}] = true
+		view[chanKey{c.Network, event.FoldChannel(c.Name)}] = true
 	}
 	return view
 }
@@ -166,16 +167,13 @@ func (db *DB) isPublic(network, name string, stored bool) bool {
 	if db.publicView == nil {
 		return stored
 	}
-	return db.publicView[chanKey{network, FoldChannel(name)}]
+	return db.publicView[chanKey{network, event.FoldChannel(name)}]
 }
-
-// ChannelRef names a channel log.
-type ChannelRef struct{ Network, Name string }
 
 const eventColumns = `e.id, c.network, c.name, e.ts, e.kind, e.nick, e.text, coalesce(e.target, ''),
 	coalesce(e.userhost, ''), coalesce(e.account, ''), coalesce(e.msgid, ''), coalesce(e.via, ''), e.flags & 2147483647`
 
-func scanEvent(s interface{ Scan(...any) error }, ev *Event) error {
+func scanEvent(s interface{ Scan(...any) error }, ev *event.Event) error {
 	var ts int64
 	if err := s.Scan(&ev.ID, &ev.Network, &ev.Channel, &ts, &ev.Kind, &ev.Nick, &ev.Text, &ev.Target,
 		&ev.UserHost, &ev.Account, &ev.MsgID, &ev.Via, &ev.Flags); err != nil {
@@ -188,21 +186,21 @@ func scanEvent(s interface{ Scan(...any) error }, ev *Event) error {
 // Range returns the events of a channel from (inclusive) to (exclusive),
 // in arrival order, calling fn for each. It streams: memory stays flat
 // whatever the range.
-func (db *DB) Range(ctx context.Context, channelID int64, from, to time.Time, fn func(Event) error) error {
+func (db *DB) Range(ctx context.Context, channelID int64, from, to time.Time, fn func(event.Event) error) error {
 	return db.rangeEvents(ctx, channelID, from, to, colsAll, fn)
 }
 
 // RangeShown is Range without Account and MsgID, which no log page or
 // export format shows: each column read costs about a tenth of the time of
 // reading an event.
-func (db *DB) RangeShown(ctx context.Context, channelID int64, from, to time.Time, fn func(Event) error) error {
+func (db *DB) RangeShown(ctx context.Context, channelID int64, from, to time.Time, fn func(event.Event) error) error {
 	return db.rangeEvents(ctx, channelID, from, to, colsShown, fn)
 }
 
 // RangeCore is Range with only ID, Time, Kind, Nick, Text and Flags filled
 // in (besides Network and Channel): enough to count and to find links, and
 // a third cheaper to read, for statistics over years of events.
-func (db *DB) RangeCore(ctx context.Context, channelID int64, from, to time.Time, fn func(Event) error) error {
+func (db *DB) RangeCore(ctx context.Context, channelID int64, from, to time.Time, fn func(event.Event) error) error {
 	return db.rangeEvents(ctx, channelID, from, to, colsCore, fn)
 }
 
@@ -215,7 +213,7 @@ const (
 	colsAll                    // and account, msgid
 )
 
-func (db *DB) rangeEvents(ctx context.Context, channelID int64, from, to time.Time, set columnSet, fn func(Event) error) error {
+func (db *DB) rangeEvents(ctx context.Context, channelID int64, from, to time.Time, set columnSet, fn func(event.Event) error) error {
 	cols := "id, ts, kind, flags & 2147483647, nick, text"
 	switch set {
 	case colsShown:
@@ -224,7 +222,7 @@ func (db *DB) rangeEvents(ctx context.Context, channelID int64, from, to time.Ti
 		cols += ", target, userhost, via, account, msgid"
 	}
 	return db.scan(ctx, func(s *scanner) error {
-		ev := Event{}
+		ev := event.Event{}
 		found := false
 		if err := s.query(ctx, "SELECT network, name FROM channels WHERE id = ?", []int64{channelID}, func(st uintptr) error {
 			s.texts(st, 0, &ev.Network, &ev.Channel)
@@ -240,8 +238,8 @@ func (db *DB) rangeEvents(ctx context.Context, channelID int64, from, to time.Ti
 			[]int64{channelID, ms(from), ms(to)}, func(st uintptr) error {
 				ev.ID = s.int64(st, 0)
 				ev.Time = fromMS(s.int64(st, 1))
-				ev.Kind = Kind(s.int64(st, 2))
-				ev.Flags = Flags(s.int64(st, 3))
+				ev.Kind = event.Kind(s.int64(st, 2))
+				ev.Flags = event.Flags(s.int64(st, 3))
 				switch set {
 				case colsCore:
 					s.texts(st, 4, &ev.Nick, &ev.Text)
@@ -256,12 +254,12 @@ func (db *DB) rangeEvents(ctx context.Context, channelID int64, from, to time.Ti
 }
 
 // Day returns the events of one channel on one local day, in order.
-func (db *DB) Day(ctx context.Context, channelID int64, day Date) ([]Event, error) {
+func (db *DB) Day(ctx context.Context, channelID int64, day event.Date) ([]event.Event, error) {
 	ctx, cancel := context.WithTimeout(ctx, queryTimeout)
 	defer cancel()
 	start, end := day.Bounds(db.loc)
-	var out []Event
-	err := db.Range(ctx, channelID, start, end, func(ev Event) error {
+	var out []event.Event
+	err := db.Range(ctx, channelID, start, end, func(ev event.Event) error {
 		out = append(out, ev)
 		return nil
 	})
@@ -274,7 +272,7 @@ func (db *DB) Day(ctx context.Context, channelID int64, day Date) ([]Event, erro
 // DayInfo is one day of a channel's calendar.
 type DayInfo struct {
 	Channel int64
-	Day     Date
+	Day     event.Date
 	Events  int   // every event
 	Lines   int   // messages, actions and notices
 	Rev     int64 // the archive revision that last changed the day
@@ -316,7 +314,7 @@ func (db *DB) days(ctx context.Context, where string, args ...any) ([]DayInfo, e
 		if err := rows.Scan(&d.Channel, &day, &d.Events, &d.Lines, &d.Rev); err != nil {
 			return nil, fmt.Errorf("read the calendar: %w", err)
 		}
-		if d.Day, err = ParseDate(day); err != nil {
+		if d.Day, err = event.ParseDate(day); err != nil {
 			return nil, fmt.Errorf("read the calendar: %w", err)
 		}
 		out = append(out, d)
@@ -339,7 +337,7 @@ func (db *DB) Revision(ctx context.Context) (int64, error) {
 
 // Seen returns the last thing nick said (message, action or notice) in the
 // given channels (all channels when none are given).
-func (db *DB) Seen(ctx context.Context, nick string, channelIDs []int64) (Event, bool, error) {
+func (db *DB) Seen(ctx context.Context, nick string, channelIDs []int64) (event.Event, bool, error) {
 	ctx, cancel := context.WithTimeout(ctx, queryTimeout)
 	defer cancel()
 	q := `SELECT ` + eventColumns + ` FROM events e INDEXED BY events_nick_ts JOIN channels c ON c.id = e.channel
@@ -352,13 +350,13 @@ func (db *DB) Seen(ctx context.Context, nick string, channelIDs []int64) (Event,
 		}
 	}
 	q += " ORDER BY e.nick COLLATE NOCASE DESC, e.ts DESC LIMIT 1"
-	var ev Event
+	var ev event.Event
 	err := scanEvent(db.ro.QueryRowContext(ctx, q, args...), &ev)
 	if errors.Is(err, sql.ErrNoRows) {
-		return Event{}, false, nil
+		return event.Event{}, false, nil
 	}
 	if err != nil {
-		return Event{}, false, fmt.Errorf("look up %s: %w", nick, err)
+		return event.Event{}, false, fmt.Errorf("look up %s: %w", nick, err)
 	}
 	return ev, true, nil
 }
@@ -368,11 +366,11 @@ func (db *DB) Seen(ctx context.Context, nick string, channelIDs []int64) (Event,
 // target, at most tol away in time. The recorder asks it of the lines a
 // bouncer or the server plays back from before the bot joined, which the
 // bot may have recorded live already.
-func (db *DB) Contains(ctx context.Context, ev Event, tol time.Duration) (bool, error) {
+func (db *DB) Contains(ctx context.Context, ev event.Event, tol time.Duration) (bool, error) {
 	ctx, cancel := context.WithTimeout(ctx, queryTimeout)
 	defer cancel()
 	db.mu.Lock()
-	ch, ok := db.channels[chanKey{ev.Network, FoldChannel(ev.Channel)}]
+	ch, ok := db.channels[chanKey{ev.Network, event.FoldChannel(ev.Channel)}]
 	db.mu.Unlock()
 	if !ok {
 		return false, nil // a log never written to holds nothing
@@ -390,13 +388,13 @@ func (db *DB) Contains(ctx context.Context, ev Event, tol time.Duration) (bool, 
 }
 
 // Event returns one event by id.
-func (db *DB) Event(ctx context.Context, id int64) (Event, error) {
+func (db *DB) Event(ctx context.Context, id int64) (event.Event, error) {
 	ctx, cancel := context.WithTimeout(ctx, queryTimeout)
 	defer cancel()
-	var ev Event
+	var ev event.Event
 	err := scanEvent(db.ro.QueryRowContext(ctx, `SELECT `+eventColumns+` FROM events e JOIN channels c ON c.id = e.channel WHERE e.id = ?`, id), &ev)
 	if err != nil {
-		return Event{}, fmt.Errorf("read event %d: %w", id, err)
+		return event.Event{}, fmt.Errorf("read event %d: %w", id, err)
 	}
 	return ev, nil
 }

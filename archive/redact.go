@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"proceedings/event"
 	"strings"
 	"time"
 )
@@ -87,7 +88,7 @@ func (db *DB) Redact(ctx context.Context, q RedactQuery, actor string, dryRun bo
 		return RedactResult{}, err
 	}
 	for day := range touched {
-		d, err := ParseDate(day)
+		d, err := event.ParseDate(day)
 		if err != nil {
 			return RedactResult{}, err
 		}
@@ -168,7 +169,7 @@ func (q RedactQuery) where(prefix string, id int64) (string, []any) {
 // with q, and returns how many there are and on which days (each day with
 // the number of its events that match). It only reads: a dry run needs no
 // writable archive. nil fn only counts.
-func (db *DB) RedactMatches(ctx context.Context, q RedactQuery, fn func(Event) error) (RedactResult, error) {
+func (db *DB) RedactMatches(ctx context.Context, q RedactQuery, fn func(event.Event) error) (RedactResult, error) {
 	if err := q.check(); err != nil {
 		return RedactResult{}, err
 	}
@@ -189,7 +190,7 @@ func (db *DB) RedactMatches(ctx context.Context, q RedactQuery, fn func(Event) e
 	perDay := map[string]int{}
 	var order []string
 	for rows.Next() {
-		var ev Event
+		var ev event.Event
 		if err := scanEvent(rows, &ev); err != nil {
 			return RedactResult{}, fmt.Errorf("redact: %w", err)
 		}
@@ -209,7 +210,7 @@ func (db *DB) RedactMatches(ctx context.Context, q RedactQuery, fn func(Event) e
 		return RedactResult{}, fmt.Errorf("redact: %w", err)
 	}
 	for _, day := range order {
-		d, err := ParseDate(day)
+		d, err := event.ParseDate(day)
 		if err != nil {
 			return RedactResult{}, err
 		}

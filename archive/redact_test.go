@@ -3,6 +3,7 @@ package archive
 import (
 	"context"
 	"path/filepath"
+	"proceedings/event"
 	"strings"
 	"testing"
 	"time"
@@ -103,7 +104,7 @@ func TestRedactMatchesReadOnly(t *testing.T) {
 	}
 	defer ro.Close()
 	var texts []string
-	res, err := ro.RedactMatches(ctx, RedactQuery{Channel: "#c", Nick: "TROLL"}, func(ev Event) error {
+	res, err := ro.RedactMatches(ctx, RedactQuery{Channel: "#c", Nick: "TROLL"}, func(ev event.Event) error {
 		texts = append(texts, ev.Text)
 		return nil
 	})

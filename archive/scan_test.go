@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"proceedings/event"
 	"strings"
 	"sync"
 	"testing"
@@ -22,9 +23,9 @@ func TestRangeKeepsBytesExactly(t *testing.T) {
 	for i, s := range texts {
 		mustAppend(t, db, msg("#c", fmt.Sprintf("n%d", i), s, t0.Add(time.Duration(i)*time.Second)))
 	}
-	start, end := Date{2026, 2, 2}.Bounds(time.UTC)
+	start, end := event.Date{Year: 2026, Month: 2, Day: 2}.Bounds(time.UTC)
 	var got []string
-	if err := db.Range(ctx, channelID(t, db, "#c"), start, end, func(ev Event) error {
+	if err := db.Range(ctx, channelID(t, db, "#c"), start, end, func(ev event.Event) error {
 		got = append(got, ev.Text)
 		if ev.Target != "" || ev.UserHost != "" || ev.Account != "" || ev.MsgID != "" || ev.Via != "" {
 			t.Errorf("NULL columns read as %+v", ev)
@@ -48,7 +49,7 @@ func TestRangeSeesCommitsWhileWritingConcurrently(t *testing.T) {
 	ctx := context.Background()
 	mustAppend(t, db, msg("#c", "a", "first", t0))
 	ch := channelID(t, db, "#c")
-	start, end := Date{2026, 2, 2}.Bounds(time.UTC)
+	start, end := event.Date{Year: 2026, Month: 2, Day: 2}.Bounds(time.UTC)
 	const writes = 300
 	var wg sync.WaitGroup
 	errs := make(chan error, 16)
@@ -75,7 +76,7 @@ func TestRangeSeesCommitsWhileWritingConcurrently(t *testing.T) {
 			last := 0
 			for last <= writes {
 				n, prev := 0, int64(0)
-				if err := db.RangeCore(ctx, ch, start, end, func(ev Event) error {
+				if err := db.RangeCore(ctx, ch, start, end, func(ev event.Event) error {
 					if ev.ID <= prev {
 						return fmt.Errorf("ids out of order: %d after %d", ev.ID, prev)
 					}
@@ -112,10 +113,10 @@ func TestRangeStopsOnCallbackErrorAndContext(t *testing.T) {
 		t.Fatal(err)
 	}
 	ch := channelID(t, db, "#c")
-	start, end := Date{2026, 2, 2}.Bounds(time.UTC)
+	start, end := event.Date{Year: 2026, Month: 2, Day: 2}.Bounds(time.UTC)
 	stop := errors.New("stop")
 	n := 0
-	err := db.Range(context.Background(), ch, start, end, func(Event) error {
+	err := db.Range(context.Background(), ch, start, end, func(event.Event) error {
 		if n++; n == 10 {
 			return stop
 		}
@@ -126,7 +127,7 @@ func TestRangeStopsOnCallbackErrorAndContext(t *testing.T) {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	n = 0
-	err = db.Range(ctx, ch, start, end, func(Event) error {
+	err = db.Range(ctx, ch, start, end, func(event.Event) error {
 		if n++; n == 10 {
 			cancel()
 		}
@@ -137,7 +138,7 @@ func TestRangeStopsOnCallbackErrorAndContext(t *testing.T) {
 	}
 	// The scanner went back to the pool in a usable state.
 	n = 0
-	if err := db.Range(context.Background(), ch, start, end, func(Event) error { n++; return nil }); err != nil || n != 1000 {
+	if err := db.Range(context.Background(), ch, start, end, func(event.Event) error { n++; return nil }); err != nil || n != 1000 {
 		t.Fatalf("after a stopped range: %d events, %v", n, err)
 	}
 }
@@ -146,22 +147,22 @@ func TestRangeAfterClose(t *testing.T) {
 	db := openTest(t, Options{})
 	mustAppend(t, db, msg("#c", "a", "x", t0))
 	ch := channelID(t, db, "#c")
-	start, end := Date{2026, 2, 2}.Bounds(time.UTC)
-	if err := db.Range(context.Background(), ch, start, end, func(Event) error { return nil }); err != nil {
+	start, end := event.Date{Year: 2026, Month: 2, Day: 2}.Bounds(time.UTC)
+	if err := db.Range(context.Background(), ch, start, end, func(event.Event) error { return nil }); err != nil {
 		t.Fatal(err)
 	}
 	if err := db.Close(); err != nil {
 		t.Fatal(err)
 	}
-	if err := db.Range(context.Background(), ch, start, end, func(Event) error { return nil }); err == nil {
+	if err := db.Range(context.Background(), ch, start, end, func(event.Event) error { return nil }); err == nil {
 		t.Fatal("a range on a closed archive succeeded")
 	}
 }
 
 func TestRangeOfAnUnknownChannel(t *testing.T) {
 	db := openTest(t, Options{})
-	start, end := Date{2026, 2, 2}.Bounds(time.UTC)
-	err := db.Range(context.Background(), 12345, start, end, func(Event) error { return nil })
+	start, end := event.Date{Year: 2026, Month: 2, Day: 2}.Bounds(time.UTC)
+	err := db.Range(context.Background(), 12345, start, end, func(event.Event) error { return nil })
 	if !errors.Is(err, ErrNoChannel) {
 		t.Fatalf("range of an unknown channel: %v", err)
 	}
@@ -177,7 +178,7 @@ func TestRangeInAnOddlyNamedDirectory(t *testing.T) {
 	}
 	defer db.Close()
 	mustAppend(t, db, msg("#c", "a", "hello", t0))
-	evs, err := db.Day(context.Background(), channelID(t, db, "#c"), Date{2026, 2, 2})
+	evs, err := db.Day(context.Background(), channelID(t, db, "#c"), event.Date{Year: 2026, Month: 2, Day: 2})
 	if err != nil || len(evs) != 1 || evs[0].Text != "hello" {
 		t.Fatalf("day = %+v, %v", evs, err)
 	}
@@ -192,7 +193,7 @@ func TestRangesWaitForAFreeReader(t *testing.T) {
 	db := openTest(t, Options{})
 	mustAppend(t, db, msg("#c", "a", "x", t0))
 	ch := channelID(t, db, "#c")
-	start, end := Date{2026, 2, 2}.Bounds(time.UTC)
+	start, end := event.Date{Year: 2026, Month: 2, Day: 2}.Bounds(time.UTC)
 	release := make(chan struct{})
 	var inside sync.WaitGroup
 	var holders sync.WaitGroup
@@ -201,7 +202,7 @@ func TestRangesWaitForAFreeReader(t *testing.T) {
 		holders.Add(1)
 		go func() {
 			defer holders.Done()
-			db.Range(context.Background(), ch, start, end, func(Event) error {
+			db.Range(context.Background(), ch, start, end, func(event.Event) error {
 				inside.Done()
 				<-release
 				return nil
@@ -211,11 +212,11 @@ func TestRangesWaitForAFreeReader(t *testing.T) {
 	inside.Wait()
 	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
 	defer cancel()
-	if err := db.Range(ctx, ch, start, end, func(Event) error { return nil }); !errors.Is(err, context.DeadlineExceeded) {
+	if err := db.Range(ctx, ch, start, end, func(event.Event) error { return nil }); !errors.Is(err, context.DeadlineExceeded) {
 		t.Fatalf("a range past the limit: %v, want to wait until its deadline", err)
 	}
 	done := make(chan error)
-	go func() { done <- db.Range(context.Background(), ch, start, end, func(Event) error { return nil }) }()
+	go func() { done <- db.Range(context.Background(), ch, start, end, func(event.Event) error { return nil }) }()
 	close(release)
 	holders.Wait()
 	if err := <-done; err != nil {

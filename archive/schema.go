@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"proceedings/event"
 	"strings"
 	"time"
 )
@@ -246,7 +247,7 @@ func (db *DB) recountDays(ctx context.Context) error {
 	agg := newDayAgg(db.loc)
 	for rows.Next() {
 		var id, ch, ts int64
-		var kind Kind
+		var kind event.Kind
 		if err := rows.Scan(&id, &ch, &ts, &kind); err != nil {
 			rows.Close()
 			return fmt.Errorf("recount days: %w", err)
@@ -309,13 +310,13 @@ func (a *dayAgg) dayOf(t time.Time) string {
 	if v >= a.lastStart && v < a.lastEnd {
 		return a.lastDay
 	}
-	d := DateOf(t, a.loc)
+	d := event.DateOf(t, a.loc)
 	start, end := d.Bounds(a.loc)
 	a.lastStart, a.lastEnd, a.lastDay = ms(start), ms(end), d.String()
 	return a.lastDay
 }
 
-func (a *dayAgg) add(channel int64, t time.Time, kind Kind, id int64) {
+func (a *dayAgg) add(channel int64, t time.Time, kind event.Kind, id int64) {
 	k := dayKey{channel, a.dayOf(t)}
 	c := a.days[k]
 	if c == nil {
@@ -376,7 +377,7 @@ func (db *DB) loadChannels(ctx context.Context) error {
 
 // channelID returns the id of a channel, creating it inside tx when new.
 func (db *DB) channelID(ctx context.Context, tx *sql.Tx, network, name string) (int64, error) {
-	k := chanKey{network, FoldChannel(name)}
+	k := chanKey{network, event.FoldChannel(name)}
 	db.mu.Lock()
 	id, ok := db.channels[k]
 	db.mu.Unlock()
@@ -394,7 +395,7 @@ func (db *DB) channelID(ctx context.Context, tx *sql.Tx, network, name string) (
 
 func (db *DB) cacheChannel(network, name string, id int64) {
 	db.mu.Lock()
-	db.channels[chanKey{network, FoldChannel(name)}] = id
+	db.channels[chanKey{network, event.FoldChannel(name)}] = id
 	db.mu.Unlock()
 }
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"proceedings/event"
 	"strconv"
 	"strings"
 	"time"
@@ -42,13 +43,13 @@ const MaxQueryLen = 256
 // words worth finding, and leaving them out means a search needs no join to
 // filter them. (Migration 2 and the delete trigger write the same list as
 // numbers: migrations are never edited; TestKindListsMatchTheSchema checks.)
-var searchableKinds = kindList(KindMessage, KindAction, KindNotice, KindTopic)
+var searchableKinds = kindList(event.KindMessage, event.KindAction, event.KindNotice, event.KindTopic)
 
 // speechKinds are what people say (Kind.IsSpeech), as an SQL list.
-var speechKinds = kindList(KindMessage, KindAction, KindNotice)
+var speechKinds = kindList(event.KindMessage, event.KindAction, event.KindNotice)
 
 // kindList writes kinds as an SQL list of their stored numbers: "(1, 2, 3)".
-func kindList(kinds ...Kind) string {
+func kindList(kinds ...event.Kind) string {
 	nums := make([]string, len(kinds))
 	for i, k := range kinds {
 		nums[i] = strconv.Itoa(int(k))
@@ -75,7 +76,7 @@ type SearchQuery struct {
 	RelevanceWindow int
 	// ExcludeFlags leaves out events with any of these flags (the bot
 	// passes FlagSelf so that its own answers are not found again).
-	ExcludeFlags Flags
+	ExcludeFlags event.Flags
 }
 
 // Span is a piece of a snippet; Match marks the words that matched.
@@ -86,7 +87,7 @@ type Span struct {
 
 // Hit is one matching event with a snippet of its text.
 type Hit struct {
-	Event
+	event.Event
 	Snippet []Span
 }
 

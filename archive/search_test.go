@@ -1,6 +1,7 @@
 package archive
 
 import (
+	"proceedings/event"
 	"strconv"
 	"strings"
 	"testing"
@@ -17,7 +18,7 @@ func TestKindListsMatchTheSchema(t *testing.T) {
 	if !strings.Contains(schema, "kind IN "+searchableKinds) {
 		t.Errorf("no migration filters the index by kind IN %s", searchableKinds)
 	}
-	for _, k := range []Kind{KindMessage, KindAction, KindNotice} {
+	for _, k := range []event.Kind{event.KindMessage, event.KindAction, event.KindNotice} {
 		if !k.IsSpeech() || !strings.Contains(speechKinds, strconv.Itoa(int(k))) {
 			t.Errorf("%v: speech in Kind.IsSpeech and in speechKinds %s alike", k, speechKinds)
 		}

@@ -9,6 +9,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"proceedings/event"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -47,14 +48,14 @@ type builtArchive struct {
 // loaders fill a fresh archive with the corpus: the live path the bot uses
 // and the bulk Importer of `proceedings import`. The report names the
 // loader that filled the archive the other rows measure.
-var loaders = map[string]func(ctx context.Context, e *env, db *archive.DB, evs iter.Seq[archive.Event], total int) (time.Duration, []float64, error){
+var loaders = map[string]func(ctx context.Context, e *env, db *archive.DB, evs iter.Seq[event.Event], total int) (time.Duration, []float64, error){
 	"live AppendAsync": loadLive,
 	"bulk Importer":    loadImport,
 }
 
 // loadImport stores every event through the bulk Importer (what `proceedings
 // import` uses for old logs) and reports the time to the end of its Flush.
-func loadImport(ctx context.Context, e *env, db *archive.DB, evs iter.Seq[archive.Event], total int) (time.Duration, []float64, error) {
+func loadImport(ctx context.Context, e *env, db *archive.DB, evs iter.Seq[event.Event], total int) (time.Duration, []float64, error) {
 	im, err := db.NewImporter(archive.ImportOptions{})
 	if err != nil {
 		return 0, nil, err
@@ -137,7 +138,7 @@ func (e *env) buildArchive(ctx context.Context, file, loader string) (*builtArch
 		return nil, err
 	}
 	e.log.Info("archive: loading the corpus", "events", spec.Lines, "loader", loader)
-	evs := func(yield func(archive.Event) bool) {
+	evs := func(yield func(event.Event) bool) {
 		for ev := range spec.events() {
 			b.lastTime = ev.Time
 			if !yield(ev) {
@@ -164,7 +165,7 @@ func (e *env) buildArchive(ctx context.Context, file, loader string) (*builtArch
 // waits for room when the queue is full, and flushes at the end. It
 // returns the time from the first append to the end of Flush and the
 // throughput of each tenth of the load.
-func loadLive(ctx context.Context, e *env, db *archive.DB, evs iter.Seq[archive.Event], total int) (time.Duration, []float64, error) {
+func loadLive(ctx context.Context, e *env, db *archive.DB, evs iter.Seq[event.Event], total int) (time.Duration, []float64, error) {
 	var (
 		acked   atomic.Int64
 		errOnce sync.Once
@@ -247,7 +248,7 @@ func dbSize(path string) (int64, error) {
 
 // loadBare is the reference: the same rows into a plain table with no
 // index, no FTS and no trigger, one transaction per 10,000 rows.
-func loadBare(ctx context.Context, path string, evs iter.Seq[archive.Event]) (time.Duration, int, error) {
+func loadBare(ctx context.Context, path string, evs iter.Seq[event.Event]) (time.Duration, int, error) {
 	db, err := sql.Open("sqlite", "file:"+path+"?_pragma=journal_mode(WAL)&_pragma=synchronous(FULL)")
 	if err != nil {
 		return 0, 0, err
@@ -386,7 +387,7 @@ func runArchive(ctx context.Context, e *env) ([]result, error) {
 	at := b.lastTime
 	for i := range e.size.SeqAppends {
 		at = at.Add(time.Second)
-		ev := archive.Event{Network: b.network, Channel: b.channel, Time: at, Kind: archive.KindMessage,
+		ev := event.Event{Network: b.network, Channel: b.channel, Time: at, Kind: event.KindMessage,
 			Nick: "bencher", UserHost: "~bench@203.0.113.1", Text: fmt.Sprintf("single append %d of the benchmark", i)}
 		t0 := time.Now()
 		if _, err := rw.Append(ctx, ev); err != nil {

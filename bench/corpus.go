@@ -5,13 +5,12 @@ import (
 	"iter"
 	"math"
 	"math/rand/v2"
+	"proceedings/event"
 	"slices"
 	"sort"
 	"strconv"
 	"strings"
 	"time"
-
-	"proceedings/archive"
 )
 
 // corpusVersion is part of every cache key: bump it whenever the generator
@@ -226,8 +225,8 @@ func newGenerator(spec corpusSpec) *generator {
 }
 
 // events yields the corpus's events in time order.
-func (s corpusSpec) events() iter.Seq[archive.Event] {
-	return func(yield func(archive.Event) bool) {
+func (s corpusSpec) events() iter.Seq[event.Event] {
+	return func(yield func(event.Event) bool) {
 		g := newGenerator(s)
 		n := 0
 		for day := s.Start; n < s.Lines; day = day.AddDate(0, 0, 1) {
@@ -272,8 +271,8 @@ func (g *generator) timesOn(day time.Time, count int) []time.Time {
 }
 
 // next makes the event at t.
-func (g *generator) next(t time.Time) archive.Event {
-	ev := archive.Event{Network: g.spec.Network, Channel: g.spec.Channel, Time: t}
+func (g *generator) next(t time.Time) event.Event {
+	ev := event.Event{Network: g.spec.Network, Channel: g.spec.Channel, Time: t}
 	r := g.rng.Float64()
 	switch {
 	case r < 0.030:
@@ -281,14 +280,14 @@ func (g *generator) next(t time.Time) archive.Event {
 		if !p.present {
 			return g.join(ev, p)
 		}
-		ev.Kind, ev.Text = archive.KindAction, g.action()
+		ev.Kind, ev.Text = event.KindAction, g.action()
 		return g.by(ev, p)
 	case r < 0.031:
 		p := g.speaker()
 		if !p.present {
 			return g.join(ev, p)
 		}
-		ev.Kind, ev.Text = archive.KindNotice, g.sentence()
+		ev.Kind, ev.Text = event.KindNotice, g.sentence()
 		return g.by(ev, p)
 	case r < 0.066:
 		if p := g.pick(false); p != nil {
@@ -297,18 +296,18 @@ func (g *generator) next(t time.Time) archive.Event {
 	case r < 0.076:
 		if p := g.pick(true); p != nil {
 			p.present = false
-			ev.Kind, ev.Text = archive.KindPart, partReasons[g.rng.IntN(len(partReasons))]
+			ev.Kind, ev.Text = event.KindPart, partReasons[g.rng.IntN(len(partReasons))]
 			return g.by(ev, p)
 		}
 	case r < 0.101:
 		if p := g.pick(true); p != nil {
 			p.present = false
-			ev.Kind, ev.Text = archive.KindQuit, quitReasons[g.rng.IntN(len(quitReasons))]
+			ev.Kind, ev.Text = event.KindQuit, quitReasons[g.rng.IntN(len(quitReasons))]
 			return g.by(ev, p)
 		}
 	case r < 0.108:
 		if p := g.pick(true); p != nil {
-			ev.Kind = archive.KindNick
+			ev.Kind = event.KindNick
 			ev = g.by(ev, p)
 			if p.nick == p.base {
 				p.nick = p.base + nickSuffixes[g.rng.IntN(len(nickSuffixes))]
@@ -322,19 +321,19 @@ func (g *generator) next(t time.Time) archive.Event {
 		if p := g.pick(true); p != nil && !p.op {
 			op := g.ops[g.rng.IntN(len(g.ops))]
 			p.present = false
-			ev.Kind, ev.Target, ev.Text = archive.KindKick, p.nick, kickReasons[g.rng.IntN(len(kickReasons))]
+			ev.Kind, ev.Target, ev.Text = event.KindKick, p.nick, kickReasons[g.rng.IntN(len(kickReasons))]
 			return g.by(ev, op)
 		}
 	case r < 0.109:
 		op := g.ops[g.rng.IntN(len(g.ops))]
-		ev.Kind = archive.KindTopic
+		ev.Kind = event.KindTopic
 		ev.Text = fmt.Sprintf("Welcome to %s | Links %s: %s | https://techrights.org/ | logs: https://techrights.org/irc/",
 			g.spec.Channel, t.Format("02/01/2006"), g.words2(4))
 		return g.by(ev, op)
 	case r < 0.111:
 		op := g.ops[g.rng.IntN(len(g.ops))]
 		target := g.people[g.rng.IntN(len(g.people))]
-		ev.Kind = archive.KindMode
+		ev.Kind = event.KindMode
 		switch g.rng.IntN(4) {
 		case 0:
 			ev.Text = "+o " + target.nick
@@ -351,19 +350,19 @@ func (g *generator) next(t time.Time) archive.Event {
 	if !p.present {
 		return g.join(ev, p)
 	}
-	ev.Kind, ev.Text = archive.KindMessage, g.message()
+	ev.Kind, ev.Text = event.KindMessage, g.message()
 	return g.by(ev, p)
 }
 
-func (g *generator) by(ev archive.Event, p *person) archive.Event {
+func (g *generator) by(ev event.Event, p *person) event.Event {
 	ev.Nick, ev.UserHost, ev.Account = p.nick, p.userHost(), p.account
 	return ev
 }
 
-func (g *generator) join(ev archive.Event, p *person) archive.Event {
+func (g *generator) join(ev event.Event, p *person) event.Event {
 	p.present = true
 	p.nick = p.base
-	ev.Kind = archive.KindJoin
+	ev.Kind = event.KindJoin
 	return g.by(ev, p)
 }
 

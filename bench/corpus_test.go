@@ -5,16 +5,15 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"proceedings/event"
 	"reflect"
 	"strings"
 	"testing"
 	"time"
-
-	"proceedings/archive"
 )
 
-func collect(spec corpusSpec) []archive.Event {
-	var out []archive.Event
+func collect(spec corpusSpec) []event.Event {
+	var out []event.Event
 	for ev := range spec.events() {
 		out = append(out, ev)
 	}
@@ -43,7 +42,7 @@ func TestCorpusIsSeededAndSizesArePrefixes(t *testing.T) {
 func TestCorpusLooksLikeAChannel(t *testing.T) {
 	const n = 40000
 	evs := collect(defaultSpec(1, n))
-	kinds := map[archive.Kind]int{}
+	kinds := map[event.Kind]int{}
 	nicks := map[string]int{}
 	var urls, colour, nonASCII, long, common, phr int
 	hours := make([]int, 24)
@@ -64,7 +63,7 @@ func TestCorpusLooksLikeAChannel(t *testing.T) {
 		}
 		prev = ev.Time
 		kinds[ev.Kind]++
-		if ev.Kind == archive.KindMessage {
+		if ev.Kind == event.KindMessage {
 			base, ok := baseOf[ev.Nick]
 			if !ok {
 				t.Fatalf("event %d: nick %q is none of the 40 people's", i, ev.Nick)
@@ -98,12 +97,12 @@ func TestCorpusLooksLikeAChannel(t *testing.T) {
 		got      float64
 		low, top float64
 	}{
-		{"messages", share(kinds[archive.KindMessage]), 0.80, 0.95},
-		{"actions", share(kinds[archive.KindAction]), 0.015, 0.05},
-		{"joins", share(kinds[archive.KindJoin]), 0.02, 0.08},
-		{"quits", share(kinds[archive.KindQuit]), 0.01, 0.04},
-		{"parts", share(kinds[archive.KindPart]), 0.004, 0.02},
-		{"nick changes", share(kinds[archive.KindNick]), 0.003, 0.015},
+		{"messages", share(kinds[event.KindMessage]), 0.80, 0.95},
+		{"actions", share(kinds[event.KindAction]), 0.015, 0.05},
+		{"joins", share(kinds[event.KindJoin]), 0.02, 0.08},
+		{"quits", share(kinds[event.KindQuit]), 0.01, 0.04},
+		{"parts", share(kinds[event.KindPart]), 0.004, 0.02},
+		{"nick changes", share(kinds[event.KindNick]), 0.003, 0.015},
 		{"URLs", share(urls), 0.02, 0.06},
 		{"colour codes", share(colour), 0.004, 0.02},
 		{"non-ASCII", share(nonASCII), 0.004, 0.02},
@@ -117,7 +116,7 @@ func TestCorpusLooksLikeAChannel(t *testing.T) {
 			}
 		})
 	}
-	for _, k := range []archive.Kind{archive.KindKick, archive.KindTopic, archive.KindMode, archive.KindNotice} {
+	for _, k := range []event.Kind{event.KindKick, event.KindTopic, event.KindMode, event.KindNotice} {
 		if kinds[k] == 0 {
 			t.Errorf("no %s event in %d lines", k, n)
 		}
@@ -165,27 +164,27 @@ func sortedAt(s []int, i int) int {
 
 func TestAppendIrssi(t *testing.T) {
 	at := time.Date(2026, 2, 2, 14, 3, 59, 0, time.UTC)
-	base := archive.Event{Network: "libera", Channel: "#techrights", Time: at, Nick: "amber", UserHost: "~amber@user/amber"}
-	with := func(k archive.Kind, text, target string) archive.Event {
+	base := event.Event{Network: "libera", Channel: "#techrights", Time: at, Nick: "amber", UserHost: "~amber@user/amber"}
+	with := func(k event.Kind, text, target string) event.Event {
 		ev := base
 		ev.Kind, ev.Text, ev.Target = k, text, target
 		return ev
 	}
 	tests := []struct {
 		name string
-		ev   archive.Event
+		ev   event.Event
 		want string
 	}{
-		{"message", with(archive.KindMessage, "hello \x0304red\x03 world", ""), "14:03 <amber> hello \x0304red\x03 world\n"},
-		{"action", with(archive.KindAction, "waves", ""), "14:03  * amber waves\n"},
-		{"notice", with(archive.KindNotice, "psst", ""), "14:03 -amber:#techrights- psst\n"},
-		{"join", with(archive.KindJoin, "", ""), "14:03 -!- amber [~amber@user/amber] has joined #techrights\n"},
-		{"part", with(archive.KindPart, "bye", ""), "14:03 -!- amber [~amber@user/amber] has left #techrights [bye]\n"},
-		{"quit", with(archive.KindQuit, "Ping timeout: 240 seconds", ""), "14:03 -!- amber [~amber@user/amber] has quit [Ping timeout: 240 seconds]\n"},
-		{"kick", with(archive.KindKick, "spam", "birch"), "14:03 -!- birch was kicked from #techrights by amber [spam]\n"},
-		{"nick", with(archive.KindNick, "", "amber|away"), "14:03 -!- amber is now known as amber|away\n"},
-		{"topic", with(archive.KindTopic, "Welcome", ""), "14:03 -!- amber changed the topic of #techrights to: Welcome\n"},
-		{"mode", with(archive.KindMode, "+o birch", ""), "14:03 -!- mode/#techrights [+o birch] by amber\n"},
+		{"message", with(event.KindMessage, "hello \x0304red\x03 world", ""), "14:03 <amber> hello \x0304red\x03 world\n"},
+		{"action", with(event.KindAction, "waves", ""), "14:03  * amber waves\n"},
+		{"notice", with(event.KindNotice, "psst", ""), "14:03 -amber:#techrights- psst\n"},
+		{"join", with(event.KindJoin, "", ""), "14:03 -!- amber [~amber@user/amber] has joined #techrights\n"},
+		{"part", with(event.KindPart, "bye", ""), "14:03 -!- amber [~amber@user/amber] has left #techrights [bye]\n"},
+		{"quit", with(event.KindQuit, "Ping timeout: 240 seconds", ""), "14:03 -!- amber [~amber@user/amber] has quit [Ping timeout: 240 seconds]\n"},
+		{"kick", with(event.KindKick, "spam", "birch"), "14:03 -!- birch was kicked from #techrights by amber [spam]\n"},
+		{"nick", with(event.KindNick, "", "amber|away"), "14:03 -!- amber is now known as amber|away\n"},
+		{"topic", with(event.KindTopic, "Welcome", ""), "14:03 -!- amber changed the topic of #techrights to: Welcome\n"},
+		{"mode", with(event.KindMode, "+o birch", ""), "14:03 -!- mode/#techrights [+o birch] by amber\n"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -8,10 +8,9 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"proceedings/event"
 	"strings"
 	"time"
-
-	"proceedings/archive"
 )
 
 // The corpus as text is written by the generator's own irssi writer, not by
@@ -186,39 +185,39 @@ func writeTextCorpus(dir string, spec corpusSpec, log *slog.Logger) (*textCorpus
 
 // appendIrssi appends ev as a line of an irssi log (default theme, times in
 // UTC), newline included.
-func appendIrssi(b []byte, ev archive.Event) []byte {
+func appendIrssi(b []byte, ev event.Event) []byte {
 	b = ev.Time.UTC().AppendFormat(b, "15:04 ")
 	switch ev.Kind {
-	case archive.KindMessage:
+	case event.KindMessage:
 		b = append(b, '<')
 		b = append(b, ev.Nick...)
 		b = append(b, "> "...)
 		b = append(b, ev.Text...)
-	case archive.KindAction:
+	case event.KindAction:
 		b = append(b, " * "...)
 		b = append(b, ev.Nick...)
 		b = append(b, ' ')
 		b = append(b, ev.Text...)
-	case archive.KindNotice:
+	case event.KindNotice:
 		b = append(b, '-')
 		b = append(b, ev.Nick...)
 		b = append(b, ':')
 		b = append(b, ev.Channel...)
 		b = append(b, "- "...)
 		b = append(b, ev.Text...)
-	case archive.KindJoin:
+	case event.KindJoin:
 		b = fmt.Appendf(b, "-!- %s [%s] has joined %s", ev.Nick, ev.UserHost, ev.Channel)
-	case archive.KindPart:
+	case event.KindPart:
 		b = fmt.Appendf(b, "-!- %s [%s] has left %s [%s]", ev.Nick, ev.UserHost, ev.Channel, ev.Text)
-	case archive.KindQuit:
+	case event.KindQuit:
 		b = fmt.Appendf(b, "-!- %s [%s] has quit [%s]", ev.Nick, ev.UserHost, ev.Text)
-	case archive.KindKick:
+	case event.KindKick:
 		b = fmt.Appendf(b, "-!- %s was kicked from %s by %s [%s]", ev.Target, ev.Channel, ev.Nick, ev.Text)
-	case archive.KindNick:
+	case event.KindNick:
 		b = fmt.Appendf(b, "-!- %s is now known as %s", ev.Nick, ev.Target)
-	case archive.KindTopic:
+	case event.KindTopic:
 		b = fmt.Appendf(b, "-!- %s changed the topic of %s to: %s", ev.Nick, ev.Channel, ev.Text)
-	case archive.KindMode:
+	case event.KindMode:
 		b = fmt.Appendf(b, "-!- mode/%s [%s] by %s", ev.Channel, ev.Text, ev.Nick)
 	default:
 		b = fmt.Appendf(b, "-!- %s", ev.Text)

@@ -20,6 +20,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"proceedings/event"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -116,7 +117,7 @@ type botOptions struct {
 	trimQuiet       time.Duration // …once the bot has been quiet this long
 	// onRecorded, when set, is called from the archive's writer after each
 	// event is committed (err nil) or refused.
-	onRecorded func(ev archive.Event, id int64, err error)
+	onRecorded func(ev event.Event, id int64, err error)
 	// isCommand, when set, tells the lines that ask a command.
 	isCommand func(line, prefix, botNick string) bool
 }
@@ -157,10 +158,10 @@ type Options struct {
 	// event is committed (err nil, id its row) or refused (err set): to
 	// count what is recorded, or to follow the archive as it grows. It must
 	// return quickly, for it holds up the writer.
-	OnRecorded func(ev archive.Event, id int64, err error)
+	OnRecorded func(ev event.Event, id int64, err error)
 	// IsCommand reports whether a channel line asks the bot one of its
 	// commands (commands.IsCommand): the recorder marks such lines with
-	// archive.FlagCommand, so that searches can leave them out. Nil: no
+	// event.FlagCommand, so that searches can leave them out. Nil: no
 	// line is marked.
 	IsCommand func(line, prefix, botNick string) bool
 }
@@ -402,7 +403,7 @@ func (b *Bot) Nick(network string) string {
 // Say queues a PRIVMSG. Lines are paced (a short burst, then one every
 // 1.5 s) on the network's own sending goroutine, so Say never blocks; a text
 // with newlines is sent as several lines. The bot's channel lines are
-// recorded with archive.FlagSelf: from the server's echo when it offers
+// recorded with event.FlagSelf: from the server's echo when it offers
 // echo-message, otherwise when they are written to the socket.
 func (b *Bot) Say(network, target, text string) error {
 	n, err := b.mustNet(network)

@@ -4,11 +4,11 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"proceedings/event"
 	"strings"
 	"testing"
 	"time"
 
-	"proceedings/archive"
 	"proceedings/internal/bottest"
 	"proceedings/internal/ircserver"
 )
@@ -74,7 +74,7 @@ func testBouncerPlayback(t *testing.T, keep bool) {
 	evs := archived(t, h2.DB, "test", "#c")
 	var lines []string
 	times := map[string]int{}
-	var away archive.Event
+	var away event.Event
 	for _, ev := range evs {
 		lines = append(lines, bottest.Describe(ev))
 		if strings.HasPrefix(ev.Nick, "*") {

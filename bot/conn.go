@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"math/rand/v2"
 	"net"
+	"proceedings/event"
 	"proceedings/internal/backoff"
 	"strconv"
 	"strings"
@@ -19,7 +20,6 @@ import (
 	"github.com/ergochat/irc-go/ircutils"
 	"golang.org/x/time/rate"
 
-	"proceedings/archive"
 	"proceedings/config"
 )
 
@@ -1043,16 +1043,16 @@ func (n *netConn) recordOwn(l outLine) {
 		}
 		text, action = rest, true
 	}
-	kind := archive.KindMessage
+	kind := event.KindMessage
 	switch {
 	case action:
-		kind = archive.KindAction
+		kind = event.KindAction
 	case l.cmd == "NOTICE":
-		kind = archive.KindNotice
+		kind = event.KindNotice
 	}
-	ev := archive.Event{Time: time.Now().UTC(), Kind: kind, Nick: n.currentNick(), Text: text, Flags: archive.FlagSelf}
+	ev := event.Event{Time: time.Now().UTC(), Kind: kind, Nick: n.currentNick(), Text: text, Flags: event.FlagSelf}
 	r := n.b.rules.Load()
-	in := Incoming{Network: n.name, Channel: l.target, Nick: ev.Nick, Text: text, Notice: kind == archive.KindNotice,
+	in := Incoming{Network: n.name, Channel: l.target, Nick: ev.Nick, Text: text, Notice: kind == event.KindNotice,
 		Action: action, Time: ev.Time, Self: true}
 	if cr := r.net(n.name).channel(l.target); cr != nil {
 		if hasNoLogPrefix(text, r.noLog) {

@@ -18,6 +18,7 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"proceedings/event"
 	"runtime/metrics"
 	"strings"
 	"sync"
@@ -313,7 +314,7 @@ func TestReadLoop(t *testing.T) {
 	if len(evs[1].Text) != maxLine-len(":a!b@c PRIVMSG #c :") || !strings.HasPrefix(evs[1].Text, "xxx") {
 		t.Errorf("the long line's text is %d bytes, want the line cut at %d", len(evs[1].Text), maxLine)
 	}
-	if evs[2].Text != "after the long one" || evs[3].Kind != archive.KindAction || evs[3].Text != "waves" ||
+	if evs[2].Text != "after the long one" || evs[3].Kind != event.KindAction || evs[3].Text != "waves" ||
 		evs[4].Text != "bad tags, good line" || evs[5].Text != "nulbyte" || evs[6].Text != "no CR" {
 		t.Errorf("events after the long one: %q", texts[2:])
 	}
@@ -473,20 +474,20 @@ func TestNickRegain(t *testing.T) {
 		t.Fatalf("joined as %q, want the second alternative logbot__", join.Nick)
 	}
 	alt.Send("QUIT :bye") // frees only an alternative: the bot keeps logbot__ (its NICK logbot attempts are refused)
-	h.WaitFor(30*time.Second, "the quit", func(evs []archive.Event) bool {
-		return bottest.Count(evs, func(ev archive.Event) bool { return ev.Kind == archive.KindQuit }) == 1
+	h.WaitFor(30*time.Second, "the quit", func(evs []event.Event) bool {
+		return bottest.Count(evs, func(ev event.Event) bool { return ev.Kind == event.KindQuit }) == 1
 	})
 	holder.Send("QUIT :giving the nick back")
-	ev := h.WaitFor(30*time.Second, "the bot taking its nick back", func(evs []archive.Event) bool {
-		return bottest.Count(evs, func(ev archive.Event) bool { return ev.Kind == archive.KindNick }) == 1
+	ev := h.WaitFor(30*time.Second, "the bot taking its nick back", func(evs []event.Event) bool {
+		return bottest.Count(evs, func(ev event.Event) bool { return ev.Kind == event.KindNick }) == 1
 	})
-	var nick archive.Event
+	var nick event.Event
 	for _, e := range ev {
-		if e.Kind == archive.KindNick {
+		if e.Kind == event.KindNick {
 			nick = e
 		}
 	}
-	if nick.Nick != "logbot__" || nick.Target != "logbot" || nick.Flags&archive.FlagSelf == 0 {
+	if nick.Nick != "logbot__" || nick.Target != "logbot" || nick.Flags&event.FlagSelf == 0 {
 		t.Errorf("nick change = %s, want logbot__ → logbot by the bot", bottest.Describe(nick))
 	}
 	if st := h.B.Status().Networks[0]; st.Nick != "logbot" {
@@ -523,11 +524,11 @@ func TestReload(t *testing.T) {
 }
 
 // BenchmarkLineToEvent measures the recorder's own work for one channel
-// message: irc-go's parser and the conversion to an archive.Event (the archive itself is replaced by a counter).
+// message: irc-go's parser and the conversion to an event.Event (the archive itself is replaced by a counter).
 func BenchmarkLineToEvent(b *testing.B) {
 	n, _ := sinkNet(b, "#bench")
 	got := 0
-	n.b.rec.sink = func(archive.Event) { got++ }
+	n.b.rec.sink = func(event.Event) { got++ }
 	n.tr.me = "logbot"
 	raw := []byte("@time=2026-02-02T12:00:00.000Z;msgid=abc :alice!alice@example.org PRIVMSG #bench :hello there, a line of typical length for a channel\r\n")
 	b.ReportAllocs()
@@ -544,7 +545,7 @@ func BenchmarkLineToEvent(b *testing.B) {
 // sinkNet is the one network of a bot that records the channels given,
 // with the archive replaced by a list: recorded returns what reached it
 // since the last call.
-func sinkNet(t testing.TB, channels ...string) (n *netConn, recorded func() []archive.Event) {
+func sinkNet(t testing.TB, channels ...string) (n *netConn, recorded func() []event.Event) {
 	t.Helper()
 	cfg := bottest.ParseConfig(t, t.TempDir(), bottest.SingleNet("127.0.0.1:6667", "logbot", channels...))
 	db, err := archive.Open(context.Background(), cfg.Archive, archive.Options{Logger: bottest.Logger(t)})
@@ -557,13 +558,13 @@ func sinkNet(t testing.TB, channels ...string) (n *netConn, recorded func() []ar
 		t.Fatal(err)
 	}
 	var mu sync.Mutex
-	var evs []archive.Event
-	bot.rec.sink = func(ev archive.Event) {
+	var evs []event.Event
+	bot.rec.sink = func(ev event.Event) {
 		mu.Lock()
 		evs = append(evs, ev)
 		mu.Unlock()
 	}
-	return bot.nets[0], func() []archive.Event {
+	return bot.nets[0], func() []event.Event {
 		mu.Lock()
 		defer mu.Unlock()
 		out := evs
@@ -623,8 +624,8 @@ channels:
 		t.Fatal(err)
 	}
 	b.opts = testOptions()
-	joined := make(chan archive.Event, 10)
-	b.opts.onRecorded = func(ev archive.Event, _ int64, err error) {
+	joined := make(chan event.Event, 10)
+	b.opts.onRecorded = func(ev event.Event, _ int64, err error) {
 		if err == nil {
 			joined <- ev
 		}
@@ -636,7 +637,7 @@ channels:
 	services.Expect(10*time.Second, func(l string) bool {
 		return strings.HasPrefix(l, ":logbot!") && strings.HasSuffix(l, "PRIVMSG NickServ :IDENTIFY ns-pass-1234")
 	})
-	var got []archive.Event
+	var got []event.Event
 	for len(got) < 2 {
 		select {
 		case ev := <-joined:
@@ -649,11 +650,11 @@ channels:
 	if err := <-done; err != nil {
 		t.Fatal(err)
 	}
-	if got[0].Kind != archive.KindJoin || got[0].Flags&archive.FlagSelf == 0 {
+	if got[0].Kind != event.KindJoin || got[0].Flags&event.FlagSelf == 0 {
 		t.Errorf("first event %s, want the bot's join", bottest.Describe(got[0]))
 	}
 	topic := got[1]
-	if topic.Kind != archive.KindTopic || topic.Flags&archive.FlagTopicOnJoin == 0 || topic.Nick != "op" || topic.Text != "the topic before the bot came" {
+	if topic.Kind != event.KindTopic || topic.Flags&event.FlagTopicOnJoin == 0 || topic.Nick != "op" || topic.Text != "the topic before the bot came" {
 		t.Errorf("second event %s, want the topic on join set by op", bottest.Describe(topic))
 	}
 	for _, secret := range []string{"ns-pass-1234", "sesame"} {
@@ -704,14 +705,14 @@ func TestTrackerFromLines(t *testing.T) {
 	seen := 0
 	for _, ev := range recorded() {
 		acct, ok := want[ev.Text]
-		if !ok || ev.Kind != archive.KindMessage {
+		if !ok || ev.Kind != event.KindMessage {
 			continue
 		}
 		seen++
 		if ev.Account != acct {
 			t.Errorf("%q recorded with account %q, want %q", ev.Text, ev.Account, acct)
 		}
-		if self := ev.Flags&archive.FlagSelf != 0; self != (ev.Nick == "logbot") {
+		if self := ev.Flags&event.FlagSelf != 0; self != (ev.Nick == "logbot") {
 			t.Errorf("%q: self flag %v", ev.Text, self)
 		}
 	}
@@ -795,7 +796,7 @@ func FuzzOnLine(f *testing.F) {
 			if ev.Kind.IsSpeech() && (strings.HasPrefix(ev.Nick, "*") || strings.Contains(string(line), "PRIVMSG logbot ")) {
 				t.Fatalf("%q was recorded: %+v", line, ev)
 			}
-			joinAccount := ev.Kind == archive.KindJoin && n.tr.caps["extended-join"]
+			joinAccount := ev.Kind == event.KindJoin && n.tr.caps["extended-join"]
 			if ev.Account != "" && !tagged && !joinAccount && (accountTag || !notify || !shared) {
 				t.Fatalf("%q recorded with account %q: no tag, account-tag %v, account-notify %v, shared a channel %v", line, ev.Account, accountTag, notify, shared)
 			}
@@ -869,7 +870,7 @@ func TestWelcomeWithoutNick(t *testing.T) {
 			for _, ev := range recorded() {
 				if ev.Text == "my own line" {
 					found = true
-					if ev.Flags&archive.FlagSelf == 0 {
+					if ev.Flags&event.FlagSelf == 0 {
 						t.Errorf("after %q the bot's own line is recorded as someone else's: %+v", welcome, ev)
 					}
 				}

@@ -9,13 +9,13 @@ package bot
 import (
 	"context"
 	"fmt"
+	"proceedings/event"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/ergochat/irc-go/ircmsg"
 
-	"proceedings/archive"
 	"proceedings/internal/bottest"
 	"proceedings/internal/ircserver"
 )
@@ -79,7 +79,7 @@ func testRelayForgery(t *testing.T, srv *ircserver.Server, body string, login fu
 	real.Join("#r")
 	real.Send("PRIVMSG #r :<Ewan> hi from the real relay")
 	ev := h.WaitText("hi from the real relay")
-	if ev.Nick != "Ewan" || ev.Flags&archive.FlagRelayed == 0 {
+	if ev.Nick != "Ewan" || ev.Flags&event.FlagRelayed == 0 {
 		t.Errorf("the real relay's line is recorded as %s, want Ewan's, relayed", bottest.Describe(ev))
 	}
 	real.Quit()
@@ -87,12 +87,12 @@ func testRelayForgery(t *testing.T, srv *ircserver.Server, body string, login fu
 	forger := ircserver.DialUser(t, srv.Addr(), "relaybot", "forger")
 	forger.Join("#r")
 	forger.Send("PRIVMSG #r :<Ewan> hi")
-	evs := h.WaitFor(30*time.Second, "the forged line", func(evs []archive.Event) bool {
-		return bottest.Count(evs, func(ev archive.Event) bool { return ev.Text == "hi" || ev.Text == "<Ewan> hi" }) > 0
+	evs := h.WaitFor(30*time.Second, "the forged line", func(evs []event.Event) bool {
+		return bottest.Count(evs, func(ev event.Event) bool { return ev.Text == "hi" || ev.Text == "<Ewan> hi" }) > 0
 	})
 	for _, ev := range evs {
 		if ev.Text == "hi" || ev.Text == "<Ewan> hi" {
-			if ev.Nick != "relaybot" || ev.Text != "<Ewan> hi" || ev.Flags&archive.FlagRelayed != 0 {
+			if ev.Nick != "relaybot" || ev.Text != "<Ewan> hi" || ev.Flags&event.FlagRelayed != 0 {
 				t.Errorf("a line of relaybot!forger@127.0.0.1 is recorded as %s; want relaybot's own line \"<Ewan> hi\", not relayed", bottest.Describe(ev))
 			}
 		}
@@ -232,7 +232,7 @@ func TestHostileAccountsBeforeJoin(t *testing.T) {
 	// The bot's WHO cannot be seen from outside; alicia speaks until a
 	// line of hers carries her account, or long after it should have.
 	deadline := time.Now().Add(15 * time.Second)
-	var last archive.Event
+	var last event.Event
 	for i := 0; ; i++ {
 		text := fmt.Sprintf("probe %d", i)
 		alice.Send("PRIVMSG #acct :%s", text)
@@ -280,8 +280,8 @@ func TestHostileCaseMapping(t *testing.T) {
 
 	curly.ChangeNick("curly")
 	curly.Send("QUIT :curly leaves")
-	h.WaitFor(ircTimeout, "the quit of curly", func(evs []archive.Event) bool {
-		return bottest.Count(evs, func(ev archive.Event) bool { return ev.Kind == archive.KindQuit && ev.Nick == "curly" }) > 0
+	h.WaitFor(ircTimeout, "the quit of curly", func(evs []event.Event) bool {
+		return bottest.Count(evs, func(ev event.Event) bool { return ev.Kind == event.KindQuit && ev.Nick == "curly" }) > 0
 	})
 	square.ChangeNick("square")
 	square.Send("QUIT :square leaves")
@@ -290,19 +290,19 @@ func TestHostileCaseMapping(t *testing.T) {
 	watcher.Send("PRIVMSG #cm :control line")
 	h.WaitText("control line")
 	all := h.Committed()
-	has := func(kind archive.Kind, nick, target, text string) bool {
-		return bottest.Count(all, func(ev archive.Event) bool {
+	has := func(kind event.Kind, nick, target, text string) bool {
+		return bottest.Count(all, func(ev event.Event) bool {
 			return ev.Kind == kind && ev.Nick == nick && ev.Target == target && strings.Contains(ev.Text, text) && ev.Channel == "#cm"
 		}) == 1
 	}
 	for _, want := range []struct {
-		kind               archive.Kind
+		kind               event.Kind
 		nick, target, text string
 	}{
-		{archive.KindNick, "x{", "curly", ""},
-		{archive.KindQuit, "curly", "", "curly leaves"},
-		{archive.KindNick, "x[", "square", ""},
-		{archive.KindQuit, "square", "", "square leaves"},
+		{event.KindNick, "x{", "curly", ""},
+		{event.KindQuit, "curly", "", "curly leaves"},
+		{event.KindNick, "x[", "square", ""},
+		{event.KindQuit, "square", "", "square leaves"},
 	} {
 		if !has(want.kind, want.nick, want.target, want.text) {
 			var got []string

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"proceedings/event"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -41,9 +42,9 @@ func (nr *netRules) relay(nick string) (relayRule, bool) {
 
 type chanRule struct {
 	ch     config.Channel
-	log    archive.ChannelRef // where its events are stored
-	bridge string             // folded bridge name; "" when not bridged
-	window time.Duration      // the bridge's dedupe window
+	log    event.ChannelRef // where its events are stored
+	bridge string           // folded bridge name; "" when not bridged
+	window time.Duration    // the bridge's dedupe window
 }
 
 func (r *recRules) net(name string) *netRules {
@@ -69,9 +70,9 @@ func buildRules(cfg *config.Config) *recRules {
 	for _, n := range cfg.Networks {
 		nr := &netRules{channels: map[string]*chanRule{}, relays: map[string]relayRule{}}
 		for _, ch := range n.Channels {
-			cr := &chanRule{ch: ch, log: archive.ChannelRef{Network: n.Name, Name: ch.Name}}
+			cr := &chanRule{ch: ch, log: event.ChannelRef{Network: n.Name, Name: ch.Name}}
 			if br, ok := bridgeOf(cfg, n.Name, ch.Name); ok {
-				cr.log = archive.ChannelRef{Network: BridgeNetwork, Name: br.Name}
+				cr.log = event.ChannelRef{Network: BridgeNetwork, Name: br.Name}
 				cr.bridge = config.FoldName(br.Name)
 				cr.window = br.Window
 				if cr.window <= 0 {
@@ -106,9 +107,9 @@ func bridgeOf(cfg *config.Config, network, channel string) (config.Bridge, bool)
 // configured channel are stored: its own network and name, or BridgeNetwork
 // and the bridge's name when it is bridged. ok is false for a channel that
 // is not configured (the ref is then network and channel as given).
-func LogRef(cfg *config.Config, network, channel string) (ref archive.ChannelRef, ok bool) {
+func LogRef(cfg *config.Config, network, channel string) (ref event.ChannelRef, ok bool) {
 	if br, ok := bridgeOf(cfg, network, channel); ok {
-		return archive.ChannelRef{Network: BridgeNetwork, Name: br.Name}, true
+		return event.ChannelRef{Network: BridgeNetwork, Name: br.Name}, true
 	}
 	for _, n := range cfg.Networks {
 		if !strings.EqualFold(n.Name, network) {
@@ -116,22 +117,22 @@ func LogRef(cfg *config.Config, network, channel string) (ref archive.ChannelRef
 		}
 		for _, ch := range n.Channels {
 			if config.FoldName(ch.Name) == config.FoldName(channel) {
-				return archive.ChannelRef{Network: n.Name, Name: ch.Name}, true
+				return event.ChannelRef{Network: n.Name, Name: ch.Name}, true
 			}
 		}
 	}
-	return archive.ChannelRef{Network: network, Name: channel}, false
+	return event.ChannelRef{Network: network, Name: channel}, false
 }
 
 // PublicLogs lists the archive logs the configuration publishes, for
 // archive.DB.SetPublicOnly: every public channel that is in no bridge, and
 // every bridge whose channels are all public.
-func PublicLogs(cfg *config.Config) []archive.ChannelRef {
-	var out []archive.ChannelRef
+func PublicLogs(cfg *config.Config) []event.ChannelRef {
+	var out []event.ChannelRef
 	for _, n := range cfg.Networks {
 		for _, ch := range n.Channels {
 			if _, bridged := bridgeOf(cfg, n.Name, ch.Name); ch.Public && !bridged {
-				out = append(out, archive.ChannelRef{Network: n.Name, Name: ch.Name})
+				out = append(out, event.ChannelRef{Network: n.Name, Name: ch.Name})
 			}
 		}
 	}
@@ -143,7 +144,7 @@ func PublicLogs(cfg *config.Config) []archive.ChannelRef {
 			}
 		}
 		if public {
-			out = append(out, archive.ChannelRef{Network: BridgeNetwork, Name: br.Name})
+			out = append(out, event.ChannelRef{Network: BridgeNetwork, Name: br.Name})
 		}
 	}
 	return out
@@ -203,7 +204,7 @@ func (n *netConn) record(m *message) {
 	case "TOPIC":
 		if len(m.Params) >= 1 && m.src.Name != "" {
 			if cr := nr.channel(m.Params[0]); cr != nil && !n.optedOut(r, m.src.Name, n.tr.account(m)) {
-				ev := n.event(m, archive.KindTopic)
+				ev := n.event(m, event.KindTopic)
 				ev.Text = m.param(1)
 				n.b.rec.record(n, cr, ev)
 			}
@@ -213,8 +214,8 @@ func (n *netConn) record(m *message) {
 	case "332": // RPL_TOPIC: me channel :topic, on join
 		if len(m.Params) >= 3 {
 			if cr := nr.channel(m.Params[1]); cr != nil {
-				ev := n.event(m, archive.KindTopic)
-				ev.Nick, ev.UserHost, ev.Account, ev.Flags = "", "", "", archive.FlagTopicOnJoin
+				ev := n.event(m, event.KindTopic)
+				ev.Nick, ev.UserHost, ev.Account, ev.Flags = "", "", "", event.FlagTopicOnJoin
 				ev.Text = m.Params[2]
 				n.tr.topic = &pendingTopic{rule: cr, ev: ev, f: n.tr.fold(m.Params[1])}
 			}
@@ -241,10 +242,10 @@ func (n *netConn) record(m *message) {
 }
 
 // event starts an archive event from what every line carries.
-func (n *netConn) event(m *message, kind archive.Kind) archive.Event {
-	ev := archive.Event{Time: m.time.UTC(), Kind: kind, Nick: m.src.Name, UserHost: m.userHost()}
+func (n *netConn) event(m *message, kind event.Kind) event.Event {
+	ev := event.Event{Time: m.time.UTC(), Kind: kind, Nick: m.src.Name, UserHost: m.userHost()}
 	if n.tr.isMe(ev.Nick) {
-		ev.Flags |= archive.FlagSelf
+		ev.Flags |= event.FlagSelf
 	}
 	ev.Account = n.tr.account(m)
 	if id, ok := m.tag("msgid"); ok {
@@ -289,14 +290,14 @@ func (n *netConn) onMessage(r *recRules, nr *netRules, m *message) {
 	if t := strings.TrimLeft(target, n.tr.statusmsg); t != target && n.tr.isChannelName(t) {
 		return // @#chan: for operators only, not the channel's log
 	}
-	ev := n.event(m, archive.KindMessage)
+	ev := n.event(m, event.KindMessage)
 	switch {
 	case action:
-		ev.Kind = archive.KindAction
+		ev.Kind = event.KindAction
 	case notice:
-		ev.Kind = archive.KindNotice
+		ev.Kind = event.KindNotice
 	}
-	self := ev.Flags&archive.FlagSelf != 0
+	self := ev.Flags&event.FlagSelf != 0
 	ev.Text = text
 	in := Incoming{Network: n.name, Nick: ev.Nick, UserHost: ev.UserHost, Account: ev.Account, Text: text,
 		Notice: notice, Action: action, Time: ev.Time, Self: self}
@@ -317,7 +318,7 @@ func (n *netConn) onMessage(r *recRules, nr *netRules, m *message) {
 				// nothing of the relay's identity passes to them.
 				in.Relay, relayAccount = ev.Nick, ev.Account
 				ev.Nick, ev.Text, ev.Account, ev.UserHost = nick, body, "", ""
-				ev.Flags |= archive.FlagRelayed
+				ev.Flags |= event.FlagRelayed
 				in.Nick, in.Text, in.Account, in.UserHost = nick, body, "", ""
 			}
 		}
@@ -332,7 +333,7 @@ func (n *netConn) onMessage(r *recRules, nr *netRules, m *message) {
 		in.NoLog = true
 	default:
 		if !self && !notice && !action && n.b.opts.isCommand != nil && n.b.opts.isCommand(text, r.prefix, n.b.Nick(n.name)) {
-			ev.Flags |= archive.FlagCommand
+			ev.Flags |= event.FlagCommand
 		}
 		n.b.rec.record(n, cr, ev)
 	}
@@ -345,9 +346,9 @@ func (n *netConn) onJoin(r *recRules, nr *netRules, m *message) {
 	}
 	channel := m.Params[0]
 	f := config.FoldName(channel)
-	ev := n.event(m, archive.KindJoin)
+	ev := n.event(m, event.KindJoin)
 	cr := nr.channel(channel)
-	if ev.Flags&archive.FlagSelf != 0 {
+	if ev.Flags&event.FlagSelf != 0 {
 		tf := n.tr.fold(channel)
 		n.tr.chans[tf] = &members{name: channel, nicks: map[string]string{}}
 		n.tr.joinedAt[tf] = ev.Time
@@ -359,7 +360,7 @@ func (n *netConn) onJoin(r *recRules, nr *netRules, m *message) {
 		n.joinedOK(f)
 		n.log.Info("joined", "channel", channel, "recorded", cr != nil)
 		if gap && cr != nil {
-			g := archive.Event{Time: ev.Time, Kind: archive.KindGap, Text: start.UTC().Format(time.RFC3339Nano)}
+			g := event.Event{Time: ev.Time, Kind: event.KindGap, Text: start.UTC().Format(time.RFC3339Nano)}
 			if g.Time.Before(start) {
 				g.Time = start
 			}
@@ -373,7 +374,7 @@ func (n *netConn) onJoin(r *recRules, nr *netRules, m *message) {
 		if _, tagged := m.tag("account"); !tagged && m.Params[1] != "*" {
 			ev.Account = m.Params[1]
 		}
-	} else if ev.Flags&archive.FlagSelf == 0 {
+	} else if ev.Flags&event.FlagSelf == 0 {
 		n.whoJoined(channel)
 	}
 	if cr != nil && !n.optedOut(r, ev.Nick, ev.Account) {
@@ -399,13 +400,13 @@ func (n *netConn) onPart(r *recRules, nr *netRules, m *message) {
 		return
 	}
 	channel := m.Params[0]
-	ev := n.event(m, archive.KindPart)
+	ev := n.event(m, event.KindPart)
 	ev.Text = m.param(1)
 	cr := nr.channel(channel)
 	if cr != nil && !n.optedOut(r, ev.Nick, ev.Account) {
 		n.b.rec.record(n, cr, ev)
 	}
-	if ev.Flags&archive.FlagSelf != 0 {
+	if ev.Flags&event.FlagSelf != 0 {
 		n.lostChannel(channel, ev.Time)
 		n.log.Info("left", "channel", channel)
 		return
@@ -418,7 +419,7 @@ func (n *netConn) onKick(r *recRules, nr *netRules, m *message) {
 		return
 	}
 	channel, kicked := m.Params[0], m.Params[1]
-	ev := n.event(m, archive.KindKick)
+	ev := n.event(m, event.KindKick)
 	ev.Target = kicked
 	ev.Text = m.param(2)
 	cr := nr.channel(channel)
@@ -440,7 +441,7 @@ func (n *netConn) onQuit(r *recRules, nr *netRules, m *message) {
 	if m.src.Name == "" {
 		return
 	}
-	ev := n.event(m, archive.KindQuit)
+	ev := n.event(m, event.KindQuit)
 	ev.Text = m.param(0)
 	skip := n.optedOut(r, ev.Nick, ev.Account)
 	for _, channel := range n.tr.channelsOf(ev.Nick) {
@@ -456,10 +457,10 @@ func (n *netConn) onNick(r *recRules, nr *netRules, m *message) {
 	if len(m.Params) < 1 || m.src.Name == "" {
 		return
 	}
-	ev := n.event(m, archive.KindNick)
+	ev := n.event(m, event.KindNick)
 	old, nick := ev.Nick, m.Params[0]
 	ev.Target = nick
-	self := ev.Flags&archive.FlagSelf != 0
+	self := ev.Flags&event.FlagSelf != 0
 	wasOut := n.optedOut(r, old, ev.Account)
 	skip := wasOut || n.optedOut(r, nick, "")
 	delete(n.tr.hidden, n.tr.fold(old))
@@ -488,7 +489,7 @@ func (n *netConn) onMode(r *recRules, nr *netRules, m *message) {
 	if cr == nil {
 		return // user modes, or a channel not recorded
 	}
-	ev := n.event(m, archive.KindMode)
+	ev := n.event(m, event.KindMode)
 	ev.Text = strings.Join(m.Params[1:], " ")
 	if n.optedOut(r, ev.Nick, ev.Account) {
 		return
@@ -508,10 +509,10 @@ type recorder struct {
 	mu  sync.Mutex // orders appends; guards spool and dedupe
 	ack func(int64, error)
 
-	spool    []archive.Event // events the archive's full queue could not take yet
+	spool    []event.Event // events the archive's full queue could not take yet
 	draining bool
-	dedupe   map[string]*dedupe  // folded bridge name
-	sink     func(archive.Event) // when set (benchmarks), replaces the archive
+	dedupe   map[string]*dedupe // folded bridge name
+	sink     func(event.Event)  // when set (benchmarks), replaces the archive
 
 	recorded   atomic.Int64 // committed
 	failed     atomic.Int64 // refused by the archive
@@ -546,7 +547,7 @@ func (r *recorder) refused(err error) {
 // record stores ev, read from the server on network n, in the log of cr,
 // unless it is played-back history the log holds already. Only the
 // goroutine that reads n's lines calls it.
-func (r *recorder) record(n *netConn, cr *chanRule, ev archive.Event) {
+func (r *recorder) record(n *netConn, cr *chanRule, ev event.Event) {
 	ev.Network, ev.Channel = cr.log.Network, cr.log.Name
 	if r.replayed(n, cr, ev) {
 		r.replayedKnown.Add(1)
@@ -557,9 +558,9 @@ func (r *recorder) record(n *netConn, cr *chanRule, ev archive.Event) {
 
 // store stores ev in the log of cr, as seen on network n; lines of the
 // bot's own that the server does not echo come here directly.
-func (r *recorder) store(n *netConn, cr *chanRule, ev archive.Event) {
+func (r *recorder) store(n *netConn, cr *chanRule, ev event.Event) {
 	ev.Network, ev.Channel = cr.log.Network, cr.log.Name
-	if cr.bridge != "" || ev.Flags&archive.FlagRelayed != 0 {
+	if cr.bridge != "" || ev.Flags&event.FlagRelayed != 0 {
 		ev.Via = n.name
 	}
 	now := time.Now()
@@ -588,7 +589,7 @@ const historyTolerance = time.Second
 // before it joined the channel on this connection, by a bouncer such as ZNC
 // or by the server) that the archive holds already. Lines the bot missed
 // while it was away are recorded, at the time they were said.
-func (r *recorder) replayed(n *netConn, cr *chanRule, ev archive.Event) bool {
+func (r *recorder) replayed(n *netConn, cr *chanRule, ev event.Event) bool {
 	joined, ok := n.tr.joinedAt[n.tr.fold(cr.ch.Name)]
 	if !ok || !ev.Time.Before(joined) || r.sink != nil {
 		return false
@@ -612,7 +613,7 @@ func (r *recorder) replayed(n *netConn, cr *chanRule, ev archive.Event) bool {
 	return known
 }
 
-func (r *recorder) done(ev archive.Event) func(int64, error) {
+func (r *recorder) done(ev event.Event) func(int64, error) {
 	hook := r.b.opts.onRecorded
 	if hook == nil {
 		return r.ack
@@ -623,7 +624,7 @@ func (r *recorder) done(ev archive.Event) func(int64, error) {
 	}
 }
 
-func (r *recorder) appendLocked(ev archive.Event) {
+func (r *recorder) appendLocked(ev event.Event) {
 	if r.sink != nil {
 		r.sink(ev)
 		return
@@ -664,7 +665,7 @@ func (r *recorder) drain() {
 			if err != nil {
 				r.refused(err)
 			}
-			r.spool[0] = archive.Event{}
+			r.spool[0] = event.Event{}
 			r.spool = r.spool[1:]
 		}
 		if len(r.spool) == 0 {
@@ -701,7 +702,7 @@ func (r *recorder) flush(ctx context.Context) error {
 // running since.
 func (r *recorder) loadStartupGaps(ctx context.Context) {
 	rules := r.b.rules.Load()
-	last := map[archive.ChannelRef]time.Time{}
+	last := map[event.ChannelRef]time.Time{}
 	for _, n := range r.b.nets {
 		nr := rules.net(n.name)
 		if nr == nil {
@@ -728,7 +729,7 @@ func (r *recorder) loadStartupGaps(ctx context.Context) {
 
 // lastLive returns the time of the last event of a log, when it was recorded
 // live.
-func (r *recorder) lastLive(ctx context.Context, ref archive.ChannelRef) (time.Time, error) {
+func (r *recorder) lastLive(ctx context.Context, ref event.ChannelRef) (time.Time, error) {
 	ch, err := r.b.db.FindChannel(ctx, ref.Network, ref.Name)
 	if errors.Is(err, archive.ErrNoChannel) {
 		return time.Time{}, nil
@@ -737,11 +738,11 @@ func (r *recorder) lastLive(ctx context.Context, ref archive.ChannelRef) (time.T
 		return time.Time{}, err
 	}
 	from, to := ch.Last.Bounds(r.b.db.Location())
-	var last archive.Event
-	if err := r.b.db.Range(ctx, ch.ID, from, to, func(ev archive.Event) error { last = ev; return nil }); err != nil {
+	var last event.Event
+	if err := r.b.db.Range(ctx, ch.ID, from, to, func(ev event.Event) error { last = ev; return nil }); err != nil {
 		return time.Time{}, err
 	}
-	if last.Time.IsZero() || last.Flags&archive.FlagImported != 0 {
+	if last.Time.IsZero() || last.Flags&event.FlagImported != 0 {
 		return time.Time{}, nil
 	}
 	return last.Time, nil

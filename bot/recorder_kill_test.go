@@ -11,6 +11,7 @@ import (
 	"os/exec"
 	"os/signal"
 	"path/filepath"
+	"proceedings/event"
 	"strconv"
 	"strings"
 	"sync"
@@ -60,7 +61,7 @@ func childBot(path string) int {
 	}
 	b.opts = testOptions()
 	var mu sync.Mutex
-	b.opts.onRecorded = func(ev archive.Event, id int64, err error) {
+	b.opts.onRecorded = func(ev event.Event, id int64, err error) {
 		if err != nil {
 			return
 		}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"proceedings/event"
 	"slices"
 	"strings"
 	"sync"
@@ -61,7 +62,7 @@ func startBot(t testing.TB, cfg *config.Config, tweak func(*botOptions)) *harnes
 			tweak(&b.opts)
 		}
 		if prev := b.opts.onRecorded; prev != nil {
-			b.opts.onRecorded = func(ev archive.Event, id int64, err error) {
+			b.opts.onRecorded = func(ev event.Event, id int64, err error) {
 				prev(ev, id, err)
 				hook(ev, id, err)
 			}
@@ -85,15 +86,15 @@ func (h *harness) incoming() []Incoming {
 }
 
 // archived reads a log back from the archive file.
-func archived(t testing.TB, db *archive.DB, network, channel string) []archive.Event {
+func archived(t testing.TB, db *archive.DB, network, channel string) []event.Event {
 	t.Helper()
 	ctx := context.Background()
 	ch, err := db.FindChannel(ctx, network, channel)
 	if err != nil {
 		t.Fatalf("find %s/%s in the archive: %v", network, channel, err)
 	}
-	var out []archive.Event
-	err = db.Range(ctx, ch.ID, time.Unix(0, 0), time.Now().Add(24*time.Hour), func(ev archive.Event) error {
+	var out []event.Event
+	err = db.Range(ctx, ch.ID, time.Unix(0, 0), time.Now().Add(24*time.Hour), func(ev event.Event) error {
 		out = append(out, ev)
 		return nil
 	})
@@ -105,7 +106,7 @@ func archived(t testing.TB, db *archive.DB, network, channel string) []archive.E
 	return out
 }
 
-func sortByID(evs []archive.Event) {
+func sortByID(evs []event.Event) {
 	for i := 1; i < len(evs); i++ {
 		for j := i; j > 0 && evs[j].ID < evs[j-1].ID; j-- {
 			evs[j], evs[j-1] = evs[j-1], evs[j]
@@ -114,10 +115,10 @@ func sortByID(evs []archive.Event) {
 }
 
 // notSelf drops the bot's own events.
-func notSelf(evs []archive.Event) []archive.Event {
-	var out []archive.Event
+func notSelf(evs []event.Event) []event.Event {
+	var out []event.Event
 	for _, ev := range evs {
-		if ev.Flags&archive.FlagSelf == 0 {
+		if ev.Flags&event.FlagSelf == 0 {
 			out = append(out, ev)
 		}
 	}
@@ -126,11 +127,11 @@ func notSelf(evs []archive.Event) []archive.Event {
 
 // want is the part of an event a test checks.
 type want struct {
-	kind               archive.Kind
+	kind               event.Kind
 	nick, target, text string
 }
 
-func checkEvents(t testing.TB, got []archive.Event, wants []want) {
+func checkEvents(t testing.TB, got []event.Event, wants []want) {
 	t.Helper()
 	var lines []string
 	for _, ev := range got {
@@ -172,20 +173,20 @@ func TestRecordScripted(t *testing.T) {
 		do   func()
 		want want
 	}{
-		{func() { alice.Join("#chan") }, want{archive.KindJoin, "alice", "", ""}},
-		{func() { alice.Send("PRIVMSG #chan :hello world") }, want{archive.KindMessage, "alice", "", "hello world"}},
-		{func() { alice.Send("PRIVMSG #chan :!seen bob") }, want{archive.KindMessage, "alice", "", "!seen bob"}},
-		{func() { alice.Send("PRIVMSG #chan :!frobnicate bob") }, want{archive.KindMessage, "alice", "", "!frobnicate bob"}},
-		{func() { alice.Send("PRIVMSG #chan :\x01ACTION waves\x01") }, want{archive.KindAction, "alice", "", "waves"}},
-		{func() { alice.Send("PRIVMSG #chan :caf\xe9 cr\xe8me") }, want{archive.KindMessage, "alice", "", "café crème"}},
-		{func() { alice.Send("NICK alice2") }, want{archive.KindNick, "alice", "alice2", ""}},
-		{func() { op.Send("MODE #chan +o alice2") }, want{archive.KindMode, "op", "", "+o alice2"}},
-		{func() { alice.Send("TOPIC #chan :a new topic") }, want{archive.KindTopic, "alice2", "", "a new topic"}},
-		{func() { op.Send("KICK #chan alice2 :behave") }, want{archive.KindKick, "op", "alice2", "behave"}},
-		{func() { alice.Send("JOIN #chan") }, want{archive.KindJoin, "alice2", "", ""}},
-		{func() { alice.Send("PART #chan :bye now") }, want{archive.KindPart, "alice2", "", "bye now"}},
-		{func() { alice.Send("JOIN #chan") }, want{archive.KindJoin, "alice2", "", ""}},
-		{func() { alice.Send("QUIT :gone home") }, want{archive.KindQuit, "alice2", "", "Quit: gone home"}},
+		{func() { alice.Join("#chan") }, want{event.KindJoin, "alice", "", ""}},
+		{func() { alice.Send("PRIVMSG #chan :hello world") }, want{event.KindMessage, "alice", "", "hello world"}},
+		{func() { alice.Send("PRIVMSG #chan :!seen bob") }, want{event.KindMessage, "alice", "", "!seen bob"}},
+		{func() { alice.Send("PRIVMSG #chan :!frobnicate bob") }, want{event.KindMessage, "alice", "", "!frobnicate bob"}},
+		{func() { alice.Send("PRIVMSG #chan :\x01ACTION waves\x01") }, want{event.KindAction, "alice", "", "waves"}},
+		{func() { alice.Send("PRIVMSG #chan :caf\xe9 cr\xe8me") }, want{event.KindMessage, "alice", "", "café crème"}},
+		{func() { alice.Send("NICK alice2") }, want{event.KindNick, "alice", "alice2", ""}},
+		{func() { op.Send("MODE #chan +o alice2") }, want{event.KindMode, "op", "", "+o alice2"}},
+		{func() { alice.Send("TOPIC #chan :a new topic") }, want{event.KindTopic, "alice2", "", "a new topic"}},
+		{func() { op.Send("KICK #chan alice2 :behave") }, want{event.KindKick, "op", "alice2", "behave"}},
+		{func() { alice.Send("JOIN #chan") }, want{event.KindJoin, "alice2", "", ""}},
+		{func() { alice.Send("PART #chan :bye now") }, want{event.KindPart, "alice2", "", "bye now"}},
+		{func() { alice.Send("JOIN #chan") }, want{event.KindJoin, "alice2", "", ""}},
+		{func() { alice.Send("QUIT :gone home") }, want{event.KindQuit, "alice2", "", "Quit: gone home"}},
 	}
 	var wants []want
 	for i, s := range steps {
@@ -193,7 +194,7 @@ func TestRecordScripted(t *testing.T) {
 		wants = append(wants, s.want)
 		// Wait for each step, so that lines of two clients keep the
 		// script's order on the server.
-		h.WaitFor(30*time.Second, fmt.Sprintf("step %d (%s)", i, s.want.kind), func(evs []archive.Event) bool {
+		h.WaitFor(30*time.Second, fmt.Sprintf("step %d (%s)", i, s.want.kind), func(evs []event.Event) bool {
 			return len(notSelf(evs)) >= len(wants)
 		})
 	}
@@ -203,17 +204,17 @@ func TestRecordScripted(t *testing.T) {
 	own := h.WaitText("the bot speaks")
 	op.Send("PRIVMSG #chan :last line")
 	h.WaitText("last line")
-	wants = append(wants, want{archive.KindMessage, "op", "", "last line"})
+	wants = append(wants, want{event.KindMessage, "op", "", "last line"})
 
 	if err := h.Stop(); err != nil {
 		t.Fatal(err)
 	}
 	all := archived(t, h.DB, "test", "#chan")
 	checkEvents(t, notSelf(all), wants)
-	if own.Flags&archive.FlagSelf == 0 || own.Nick != "logbot" {
+	if own.Flags&event.FlagSelf == 0 || own.Nick != "logbot" {
 		t.Errorf("the bot's line = %s, want it from logbot with FlagSelf", bottest.Describe(own))
 	}
-	if n := bottest.Count(all, func(ev archive.Event) bool { return ev.Text == "the bot speaks" }); n != 1 {
+	if n := bottest.Count(all, func(ev event.Event) bool { return ev.Text == "the bot speaks" }); n != 1 {
 		t.Errorf("the bot's line is recorded %d times, want once (echo-message, not also locally)", n)
 	}
 	for _, ev := range all {
@@ -223,21 +224,21 @@ func TestRecordScripted(t *testing.T) {
 		if time.Since(ev.Time) > time.Minute || time.Until(ev.Time) > 5*time.Second {
 			t.Errorf("event time %v is not about now", ev.Time)
 		}
-		if ev.Kind == archive.KindMessage && ev.MsgID == "" {
+		if ev.Kind == event.KindMessage && ev.MsgID == "" {
 			t.Errorf("message %q has no msgid although InspIRCd sends one", ev.Text)
 		}
-		if ev.Kind == archive.KindJoin && ev.UserHost == "" {
+		if ev.Kind == event.KindJoin && ev.UserHost == "" {
 			t.Errorf("join of %s has no user@host", ev.Nick)
 		}
 	}
 	for _, ev := range all {
 		// A command is marked, so that !search can leave it out; a line
 		// that only looks like one is not.
-		if cmd := ev.Text == "!seen bob"; cmd != (ev.Flags&archive.FlagCommand != 0) {
+		if cmd := ev.Text == "!seen bob"; cmd != (ev.Flags&event.FlagCommand != 0) {
 			t.Errorf("%s: FlagCommand is %v, want %v", bottest.Describe(ev), !cmd, cmd)
 		}
 	}
-	if first := all[0]; first.Kind != archive.KindJoin || first.Flags&archive.FlagSelf == 0 {
+	if first := all[0]; first.Kind != event.KindJoin || first.Flags&event.FlagSelf == 0 {
 		t.Errorf("first event = %s, want the bot's own join", bottest.Describe(first))
 	}
 }
@@ -259,7 +260,7 @@ func TestRecordBurst(t *testing.T) {
 	}
 	lastText := fmt.Sprintf("burst line %05d", n-1)
 	h := startBot(t, cfg, func(o *botOptions) {
-		o.onRecorded = func(ev archive.Event, _ int64, err error) {
+		o.onRecorded = func(ev event.Event, _ int64, err error) {
 			if err == nil && ev.Text == lastText {
 				last.Lock()
 				last.at = time.Now()
@@ -281,8 +282,8 @@ func TestRecordBurst(t *testing.T) {
 		sender.Send("PRIVMSG #burst :burst line %05d", i)
 	}
 	sent := time.Now()
-	h.WaitFor(2*time.Minute, fmt.Sprintf("%d burst lines", n), func(evs []archive.Event) bool {
-		return bottest.Count(evs, func(ev archive.Event) bool { return ev.Kind == archive.KindMessage }) >= n
+	h.WaitFor(2*time.Minute, fmt.Sprintf("%d burst lines", n), func(evs []event.Event) bool {
+		return bottest.Count(evs, func(ev event.Event) bool { return ev.Kind == event.KindMessage }) >= n
 	})
 	last.Lock()
 	durable := last.at
@@ -301,7 +302,7 @@ func TestRecordBurst(t *testing.T) {
 	all := archived(t, h.DB, "test", "#burst")
 	i := 0
 	for _, ev := range all {
-		if ev.Kind != archive.KindMessage {
+		if ev.Kind != event.KindMessage {
 			continue
 		}
 		if want := fmt.Sprintf("burst line %05d", i); ev.Text != want || ev.Nick != "sender" {
@@ -358,14 +359,14 @@ func TestReconnectGap(t *testing.T) {
 
 	for _, ch := range []string{"#one", "#two"} {
 		evs := archived(t, h.DB, "test", ch)
-		var gaps []archive.Event
+		var gaps []event.Event
 		gapAt, rejoinAt := -1, -1
 		for i, ev := range evs {
-			if ev.Kind == archive.KindGap {
+			if ev.Kind == event.KindGap {
 				gaps = append(gaps, ev)
 				gapAt = i
 			}
-			if ev.Kind == archive.KindJoin && ev.Flags&archive.FlagSelf != 0 {
+			if ev.Kind == event.KindJoin && ev.Flags&event.FlagSelf != 0 {
 				rejoinAt = i
 			}
 		}
@@ -460,11 +461,11 @@ func TestPrivacy(t *testing.T) {
 		}
 	}
 	checkEvents(t, notSelf(all), []want{
-		{archive.KindJoin, "alice", "", ""},
-		{archive.KindMessage, "alice", "", "the end"},
+		{event.KindJoin, "alice", "", ""},
+		{event.KindMessage, "alice", "", "the end"},
 	})
-	if n := bottest.Count(all, func(ev archive.Event) bool {
-		return ev.Text == "the bot speaks" && ev.Flags&archive.FlagSelf != 0 && ev.Nick == "logbot"
+	if n := bottest.Count(all, func(ev event.Event) bool {
+		return ev.Text == "the bot speaks" && ev.Flags&event.FlagSelf != 0 && ev.Nick == "logbot"
 	}); n != 1 {
 		t.Errorf("the bot's own line is recorded %d times, want once", n)
 	}
@@ -516,9 +517,9 @@ func BenchmarkRecordBurst(b *testing.B) {
 	all := make(chan struct{}, 1)
 	left := 0
 	h := startBot(b, cfg, func(o *botOptions) {
-		o.onRecorded = func(ev archive.Event, id int64, err error) {
+		o.onRecorded = func(ev event.Event, id int64, err error) {
 			var i int
-			if err != nil || ev.Kind != archive.KindMessage || ev.Nick != "sender" {
+			if err != nil || ev.Kind != event.KindMessage || ev.Nick != "sender" {
 				return
 			}
 			if _, err := fmt.Sscanf(ev.Text, "bench line %d", &i); err != nil || i < 0 || i >= n {

@@ -1,18 +1,18 @@
 package bot
 
 import (
+	"proceedings/event"
 	"strings"
 	"time"
 
 	"github.com/ergochat/irc-go/ircfmt"
 
-	"proceedings/archive"
 	"proceedings/config"
 )
 
 // dedupeKey identifies a line across the networks of a bridge: its real
 // author (folded, without decorations) and its text without formatting.
-func dedupeKey(ev archive.Event) string {
+func dedupeKey(ev event.Event) string {
 	text := ev.Text
 	if strings.ContainsFunc(text, func(r rune) bool { return r < ' ' }) {
 		text = ircfmt.Strip(text)

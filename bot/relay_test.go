@@ -2,13 +2,13 @@ package bot
 
 import (
 	"fmt"
+	"proceedings/event"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/ergochat/irc-go/ircmsg"
 
-	"proceedings/archive"
 	"proceedings/config"
 	"proceedings/internal/bottest"
 	"proceedings/internal/ircserver"
@@ -60,13 +60,13 @@ func TestDedupe(t *testing.T) {
 }
 
 func TestDedupeKey(t *testing.T) {
-	a := archive.Event{Kind: archive.KindMessage, Nick: "Alice", Text: "hello \x02world\x02 "}
-	b := archive.Event{Kind: archive.KindMessage, Nick: "alice\u200b", Text: "hello world"}
+	a := event.Event{Kind: event.KindMessage, Nick: "Alice", Text: "hello \x02world\x02 "}
+	b := event.Event{Kind: event.KindMessage, Nick: "alice\u200b", Text: "hello world"}
 	if dedupeKey(a) != dedupeKey(b) {
 		t.Errorf("keys differ: %q and %q", dedupeKey(a), dedupeKey(b))
 	}
 	c := b
-	c.Kind = archive.KindAction
+	c.Kind = event.KindAction
 	if dedupeKey(b) == dedupeKey(c) {
 		t.Error("a message and an action have the same key")
 	}
@@ -136,8 +136,8 @@ func TestBridge(t *testing.T) {
 	relay(relayB, relayA)
 	alice.Send("PRIVMSG #tr :lol")
 	alice.Send("PRIVMSG #tr :lol")
-	h.WaitFor(30*time.Second, "two lols", func(evs []archive.Event) bool {
-		return bottest.Count(evs, func(ev archive.Event) bool { return ev.Text == "lol" }) == 2
+	h.WaitFor(30*time.Second, "two lols", func(evs []event.Event) bool {
+		return bottest.Count(evs, func(ev event.Event) bool { return ev.Text == "lol" }) == 2
 	})
 	relay(relayA, relayB)
 	relay(relayA, relayB)
@@ -162,7 +162,7 @@ func TestBridge(t *testing.T) {
 	}
 
 	all := archived(t, h.DB, BridgeNetwork, "#tr")
-	var speech []archive.Event
+	var speech []event.Event
 	for _, ev := range all {
 		if ev.Via != "selfhosted" && ev.Via != "libera" {
 			t.Errorf("%s: Via = %q, want the network it came through", bottest.Describe(ev), ev.Via)
@@ -176,20 +176,20 @@ func TestBridge(t *testing.T) {
 		speech[n-2], speech[n-1] = speech[n-1], speech[n-2] // the two sentinels race each other
 	}
 	checkEvents(t, speech, []want{
-		{archive.KindMessage, "alice", "", "hello from the self-hosted side"},
-		{archive.KindMessage, "bob", "", "hello from libera"},
-		{archive.KindMessage, "alice", "", "lol"},
-		{archive.KindMessage, "alice", "", "lol"},
-		{archive.KindMessage, "logbot", "", "the bot speaks on one side"},
-		{archive.KindMessage, "relaybot", "", "relay status: all links up"},
-		{archive.KindMessage, "bob", "", "the end"},
-		{archive.KindMessage, "relaybot", "", "sentinel a"},
-		{archive.KindMessage, "relaybot", "", "sentinel b"},
+		{event.KindMessage, "alice", "", "hello from the self-hosted side"},
+		{event.KindMessage, "bob", "", "hello from libera"},
+		{event.KindMessage, "alice", "", "lol"},
+		{event.KindMessage, "alice", "", "lol"},
+		{event.KindMessage, "logbot", "", "the bot speaks on one side"},
+		{event.KindMessage, "relaybot", "", "relay status: all links up"},
+		{event.KindMessage, "bob", "", "the end"},
+		{event.KindMessage, "relaybot", "", "sentinel a"},
+		{event.KindMessage, "relaybot", "", "sentinel b"},
 	})
 	// Joins are events of one side each: both sides' are kept.
 	joins := map[string]string{}
 	for _, ev := range all {
-		if ev.Kind == archive.KindJoin && ev.Flags&archive.FlagSelf == 0 {
+		if ev.Kind == event.KindJoin && ev.Flags&event.FlagSelf == 0 {
 			joins[ev.Nick+"@"+ev.Via] = ev.Via
 		}
 	}
@@ -224,7 +224,7 @@ func TestRelayUnbridged(t *testing.T) {
 	relay.Send("PRIVMSG #r :<matrix\u200buser> bridged words")
 	relay.Send("PRIVMSG #r :<eve> [off] not these")
 	ev := h.WaitText("bridged words")
-	if ev.Nick != "matrixuser" || ev.Flags&archive.FlagRelayed == 0 || ev.Via != "test" || ev.Network != "test" {
+	if ev.Nick != "matrixuser" || ev.Flags&event.FlagRelayed == 0 || ev.Via != "test" || ev.Network != "test" {
 		t.Errorf("relayed line = %s, want by matrixuser, relayed, via test", bottest.Describe(ev))
 	}
 	var sawRelay bool
@@ -250,20 +250,20 @@ func TestLogRefAndPublicLogs(t *testing.T) {
 	cfg := bottest.ParseConfig(t, t.TempDir(), bridgeConfig("127.0.0.1:1", "127.0.0.1:2"))
 	for _, tc := range []struct {
 		network, channel string
-		want             archive.ChannelRef
+		want             event.ChannelRef
 		ok               bool
 	}{
-		{"selfhosted", "#TR", archive.ChannelRef{Network: BridgeNetwork, Name: "#tr"}, true},
-		{"LIBERA", "#tr", archive.ChannelRef{Network: BridgeNetwork, Name: "#tr"}, true},
-		{"libera", "#solo", archive.ChannelRef{Network: "libera", Name: "#solo"}, true},
-		{"libera", "#other", archive.ChannelRef{Network: "libera", Name: "#other"}, false},
+		{"selfhosted", "#TR", event.ChannelRef{Network: BridgeNetwork, Name: "#tr"}, true},
+		{"LIBERA", "#tr", event.ChannelRef{Network: BridgeNetwork, Name: "#tr"}, true},
+		{"libera", "#solo", event.ChannelRef{Network: "libera", Name: "#solo"}, true},
+		{"libera", "#other", event.ChannelRef{Network: "libera", Name: "#other"}, false},
 	} {
 		if got, ok := LogRef(cfg, tc.network, tc.channel); got != tc.want || ok != tc.ok {
 			t.Errorf("LogRef(%s, %s) = %v, %v; want %v, %v", tc.network, tc.channel, got, ok, tc.want, tc.ok)
 		}
 	}
 	got := PublicLogs(cfg)
-	if len(got) != 1 || got[0] != (archive.ChannelRef{Network: BridgeNetwork, Name: "#tr"}) {
+	if len(got) != 1 || got[0] != (event.ChannelRef{Network: BridgeNetwork, Name: "#tr"}) {
 		t.Errorf("PublicLogs = %v, want only the bridge", got)
 	}
 	// A bridge with a private side is not published.

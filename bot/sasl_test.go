@@ -4,11 +4,11 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"proceedings/event"
 	"strings"
 	"testing"
 	"time"
 
-	"proceedings/archive"
 	"proceedings/internal/bottest"
 	"proceedings/internal/ircserver"
 )
@@ -80,7 +80,7 @@ func TestSASLWrongPassword(t *testing.T) {
 		t.Errorf("the bot is logged in to %q with a wrong password", got)
 	}
 	alice.Send("PRIVMSG #sasl :recorded without an account")
-	if ev := h.WaitText("recorded without an account"); ev.Kind != archive.KindMessage {
+	if ev := h.WaitText("recorded without an account"); ev.Kind != event.KindMessage {
 		t.Errorf("recorded %s", bottest.Describe(ev))
 	}
 }

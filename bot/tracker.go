@@ -1,11 +1,11 @@
 package bot
 
 import (
+	"proceedings/event"
 	"strings"
 	"sync/atomic"
 	"time"
 
-	"proceedings/archive"
 	"proceedings/internal/casemap"
 )
 
@@ -47,7 +47,7 @@ type members struct {
 
 type pendingTopic struct {
 	rule *chanRule
-	ev   archive.Event
+	ev   event.Event
 	f    string // folded channel
 }
 

@@ -7,6 +7,7 @@ import (
 	"io"
 	"io/fs"
 	"path"
+	"proceedings/event"
 	"regexp"
 	"slices"
 	"strings"
@@ -16,7 +17,6 @@ import (
 
 	"github.com/mmcdole/gofeed"
 
-	"proceedings/archive"
 	"proceedings/logs"
 )
 
@@ -42,7 +42,7 @@ type dayLog struct {
 	channel string // from the file name
 	date    string // YYYY-MM-DD from the file name
 	raw     []byte
-	events  []archive.Event
+	events  []event.Event
 }
 
 // readLog reads one embedded log with the given format option and fails
@@ -169,7 +169,7 @@ func TestLogsAreCanonical(t *testing.T) {
 // The demo is meant to show every kind of line the site renders.
 func TestLogsCoverage(t *testing.T) {
 	days := readAll(t)
-	kinds := map[archive.Kind]int{}
+	kinds := map[event.Kind]int{}
 	nicks := map[string]bool{}
 	var topicOnJoin, long, emoji, nonASCII bool
 	codes := map[byte]bool{}
@@ -180,10 +180,10 @@ func TestLogsCoverage(t *testing.T) {
 		var quiet time.Duration
 		for i, ev := range d.events {
 			kinds[ev.Kind]++
-			if d.channel == "#techrights" && ev.Kind == archive.KindMessage {
+			if d.channel == "#techrights" && ev.Kind == event.KindMessage {
 				nicks[ev.Nick] = true
 			}
-			if ev.Flags&archive.FlagTopicOnJoin != 0 {
+			if ev.Flags&event.FlagTopicOnJoin != 0 {
 				topicOnJoin = true
 			}
 			if len(ev.Text) > 1000 {
@@ -206,7 +206,7 @@ func TestLogsCoverage(t *testing.T) {
 			t.Errorf("%s: the longest quiet stretch is %s, want more than an hour", d.name, quiet)
 		}
 	}
-	for _, k := range archive.Kinds() {
+	for _, k := range event.Kinds() {
 		if kinds[k] == 0 {
 			t.Errorf("no %s event in the sample logs", k)
 		}

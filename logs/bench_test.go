@@ -4,10 +4,9 @@ import (
 	"bytes"
 	"fmt"
 	"io"
+	"proceedings/event"
 	"testing"
 	"time"
-
-	"proceedings/archive"
 )
 
 // irssiDay returns an irssi log of n lines: mostly messages, with the
@@ -69,9 +68,9 @@ func BenchmarkFormatLine(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	ev := archive.Event{
+	ev := event.Event{
 		Network: "techrights", Channel: "#techrights", Time: time.Date(2026, 2, 2, 14, 3, 11, 0, time.UTC),
-		Kind: archive.KindMessage, Nick: "schestowitz", Text: "Links 02/02/2026: patent office news and http://example.com/page",
+		Kind: event.KindMessage, Nick: "schestowitz", Text: "Links 02/02/2026: patent office news and http://example.com/page",
 	}
 	b.ReportAllocs()
 	for b.Loop() {
@@ -84,9 +83,9 @@ func BenchmarkWriter(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	ev := archive.Event{
+	ev := event.Event{
 		Network: "techrights", Channel: "#techrights", Time: time.Date(2026, 2, 2, 14, 3, 11, 0, time.UTC),
-		Kind: archive.KindMessage, Nick: "schestowitz", Text: "Links 02/02/2026: patent office news and http://example.com/page",
+		Kind: event.KindMessage, Nick: "schestowitz", Text: "Links 02/02/2026: patent office news and http://example.com/page",
 	}
 	w := NewWriter(io.Discard, london)
 	b.ReportAllocs()

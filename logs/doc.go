@@ -1,7 +1,7 @@
 // Package logs reads and writes plain-text IRC channel logs.
 //
 // It owns the text formats and nothing else: events come in and go out as
-// archive.Event values, and the package knows nothing of IRC libraries,
+// event.Event values, and the package knows nothing of IRC libraries,
 // SQLite or HTML.
 //
 // # Our own format
@@ -37,7 +37,7 @@
 //   - "[user@host]" is left out when it is not known, "[reason]" when the
 //     reason is empty, and " by NICK" of a mode change when no nick set it (a
 //     server). A topic change with no nick is written "-!- Topic of #chan
-//     changed to: TEXT". A topic reported on join (archive.FlagTopicOnJoin) is
+//     changed to: TEXT". A topic reported on join (event.FlagTopicOnJoin) is
 //     "-!- Topic for #chan: TEXT"; the nick of such an event is not written.
 //   - A recording gap says when recording stopped; when that was on an earlier
 //     day the start carries its date: "from 2026-01-30 23:50:02 to 00:11:00".
@@ -87,7 +87,7 @@
 // holds.
 //
 // The reader streams: memory stays bounded whatever the size of the file.
-// Every event read carries archive.FlagImported and a UTC time. CRLF line
+// Every event read carries event.FlagImported and a UTC time. CRLF line
 // ends are accepted.
 //
 // # Accounting: no line disappears in silence

@@ -2,16 +2,15 @@ package logs
 
 import (
 	"fmt"
+	"proceedings/event"
 	"strings"
 	"testing"
 	"time"
-
-	"proceedings/archive"
 )
 
 // brief renders an event as "MM-DD HH:MM:SS kind nick [user@host] >target
 // acct=… "text" +onjoin", times in UTC.
-func brief(ev archive.Event) string {
+func brief(ev event.Event) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s %s %s", ev.Time.UTC().Format("01-02 15:04:05"), ev.Kind, ev.Nick)
 	if ev.UserHost != "" {
@@ -24,10 +23,10 @@ func brief(ev archive.Event) string {
 		fmt.Fprintf(&b, " acct=%s", ev.Account)
 	}
 	fmt.Fprintf(&b, " %q", ev.Text)
-	if ev.Flags&archive.FlagTopicOnJoin != 0 {
+	if ev.Flags&event.FlagTopicOnJoin != 0 {
 		b.WriteString(" +onjoin")
 	}
-	if ev.Flags&archive.FlagSelf != 0 {
+	if ev.Flags&event.FlagSelf != 0 {
 		b.WriteString(" +self")
 	}
 	return b.String()
@@ -498,13 +497,13 @@ func TestReadFormats(t *testing.T) {
 // for; the table cases above cover those, and this checks no kind was left
 // out of a case by mistake.
 func TestFormatCasesCoverKinds(t *testing.T) {
-	want := map[string][]archive.Kind{
-		"irssi":    {archive.KindMessage, archive.KindAction, archive.KindNotice, archive.KindJoin, archive.KindPart, archive.KindQuit, archive.KindKick, archive.KindNick, archive.KindTopic, archive.KindMode},
-		"weechat":  {archive.KindMessage, archive.KindAction, archive.KindNotice, archive.KindJoin, archive.KindPart, archive.KindQuit, archive.KindKick, archive.KindNick, archive.KindTopic, archive.KindMode},
-		"znc":      {archive.KindMessage, archive.KindAction, archive.KindNotice, archive.KindJoin, archive.KindPart, archive.KindQuit, archive.KindKick, archive.KindNick, archive.KindTopic, archive.KindMode},
-		"limnoria": {archive.KindMessage, archive.KindAction, archive.KindNotice, archive.KindJoin, archive.KindPart, archive.KindQuit, archive.KindKick, archive.KindNick, archive.KindTopic, archive.KindMode},
-		"xchat":    {archive.KindMessage, archive.KindAction, archive.KindNotice, archive.KindJoin, archive.KindPart, archive.KindQuit, archive.KindKick, archive.KindNick, archive.KindTopic, archive.KindMode},
-		"own":      archive.Kinds(),
+	want := map[string][]event.Kind{
+		"irssi":    {event.KindMessage, event.KindAction, event.KindNotice, event.KindJoin, event.KindPart, event.KindQuit, event.KindKick, event.KindNick, event.KindTopic, event.KindMode},
+		"weechat":  {event.KindMessage, event.KindAction, event.KindNotice, event.KindJoin, event.KindPart, event.KindQuit, event.KindKick, event.KindNick, event.KindTopic, event.KindMode},
+		"znc":      {event.KindMessage, event.KindAction, event.KindNotice, event.KindJoin, event.KindPart, event.KindQuit, event.KindKick, event.KindNick, event.KindTopic, event.KindMode},
+		"limnoria": {event.KindMessage, event.KindAction, event.KindNotice, event.KindJoin, event.KindPart, event.KindQuit, event.KindKick, event.KindNick, event.KindTopic, event.KindMode},
+		"xchat":    {event.KindMessage, event.KindAction, event.KindNotice, event.KindJoin, event.KindPart, event.KindQuit, event.KindKick, event.KindNick, event.KindTopic, event.KindMode},
+		"own":      event.Kinds(),
 	}
 	for format, kinds := range want {
 		seen := map[string]bool{}

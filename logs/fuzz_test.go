@@ -3,13 +3,12 @@ package logs
 import (
 	"bytes"
 	"io"
+	"proceedings/event"
 	"strings"
 	"testing"
 	"time"
 	"unicode"
 	"unicode/utf8"
-
-	"proceedings/archive"
 )
 
 // FuzzReader reads arbitrary bytes as each format (0: detect): it must never
@@ -89,7 +88,7 @@ func FuzzReader(f *testing.F) {
 			if ev.Time.Location() != time.UTC {
 				t.Fatalf("time not in UTC: %v", ev.Time)
 			}
-			if ev.Flags&archive.FlagImported == 0 {
+			if ev.Flags&event.FlagImported == 0 {
 				t.Fatalf("not marked imported: %s", show(ev))
 			}
 			if ev.Channel != "#c" || ev.Network != "net" {
@@ -108,7 +107,7 @@ func FuzzReader(f *testing.F) {
 					t.Fatalf("%q as a nick in %s", n, show(ev))
 				}
 			}
-			if (ev.Kind == archive.KindNick || ev.Kind == archive.KindKick) && ev.Target == "" {
+			if (ev.Kind == event.KindNick || ev.Kind == event.KindKick) && ev.Target == "" {
 				t.Fatalf("%s without its target: %s", ev.Kind, show(ev))
 			}
 			if r.Format() == "weechat" && ev.Nick != "" && !isNick(ev.Nick) && !isServerName(ev.Nick) {
@@ -157,12 +156,12 @@ func symbolsOnly(s string) bool {
 // within the format's rules (nicks without spaces or brackets), what comes
 // back is what went in.
 func FuzzOwnRoundTrip(f *testing.F) {
-	f.Add(uint8(archive.KindMessage), "alice", "~a@h", "bob", "hello there", int64(1770040991), false)
-	f.Add(uint8(archive.KindPart), "carol", "", "", "bye [now]", int64(1770040991), false)
-	f.Add(uint8(archive.KindMode), "", "", "", "+o x] by y", int64(1770040991), false)
-	f.Add(uint8(archive.KindTopic), "Topic", "", "", "for #c: x", int64(1770040991), true)
-	f.Add(uint8(archive.KindKick), "alice", "", "erin", "", int64(1792544400), false)
-	f.Add(uint8(archive.KindGap), "", "", "", "", int64(1792544400), false)
+	f.Add(uint8(event.KindMessage), "alice", "~a@h", "bob", "hello there", int64(1770040991), false)
+	f.Add(uint8(event.KindPart), "carol", "", "", "bye [now]", int64(1770040991), false)
+	f.Add(uint8(event.KindMode), "", "", "", "+o x] by y", int64(1770040991), false)
+	f.Add(uint8(event.KindTopic), "Topic", "", "", "for #c: x", int64(1770040991), true)
+	f.Add(uint8(event.KindKick), "alice", "", "erin", "", int64(1792544400), false)
+	f.Add(uint8(event.KindGap), "", "", "", "", int64(1792544400), false)
 	london, err := time.LoadLocation("Europe/London")
 	if err != nil {
 		f.Fatal(err)
@@ -171,27 +170,27 @@ func FuzzOwnRoundTrip(f *testing.F) {
 		return s != "" && utf8.ValidString(s) && !strings.ContainsAny(s, " <>[]\r\n\x00\t") && !strings.HasPrefix(s, "-") && !strings.HasPrefix(s, "!")
 	}
 	f.Fuzz(func(t *testing.T, kind uint8, nick, uh, target, text string, unix int64, onJoin bool) {
-		k := archive.Kind(kind%uint8(len(archive.Kinds())) + 1)
+		k := event.Kind(kind%uint8(len(event.Kinds())) + 1)
 		at := time.Unix(1e9+unix%(3e9), 0).UTC()
-		ev := archive.Event{Network: "net", Channel: "#c", Time: at, Kind: k, Nick: nick, UserHost: uh, Target: target,
-			Text: text, Flags: archive.FlagImported}
+		ev := event.Event{Network: "net", Channel: "#c", Time: at, Kind: k, Nick: nick, UserHost: uh, Target: target,
+			Text: text, Flags: event.FlagImported}
 		if !utf8.ValidString(text) || (uh != "" && !word(uh)) {
 			return
 		}
 		switch k {
-		case archive.KindGap:
+		case event.KindGap:
 			ev.Nick, ev.UserHost, ev.Target = "", "", ""
 			ev.Text = at.Add(-time.Duration(unix%1e6) * time.Second).Format(time.RFC3339)
-		case archive.KindTopic:
+		case event.KindTopic:
 			if onJoin {
-				ev.Flags |= archive.FlagTopicOnJoin
+				ev.Flags |= event.FlagTopicOnJoin
 				ev.Nick = ""
 			}
 			if ev.Nick != "" && !word(ev.Nick) {
 				return
 			}
 			ev.UserHost, ev.Target = "", ""
-		case archive.KindMode:
+		case event.KindMode:
 			if ev.Nick != "" && !word(ev.Nick) || ev.Nick == "" && strings.Contains(strings.NewReplacer("\r", " ", "\n", " ", "\x00", " ").Replace(text), "] by ") {
 				return
 			}
@@ -200,17 +199,17 @@ func FuzzOwnRoundTrip(f *testing.F) {
 			if !word(nick) {
 				return
 			}
-			if k == archive.KindNick || k == archive.KindKick {
+			if k == event.KindNick || k == event.KindKick {
 				if !word(target) {
 					return
 				}
 			} else {
 				ev.Target = ""
 			}
-			if k != archive.KindJoin && k != archive.KindPart && k != archive.KindQuit {
+			if k != event.KindJoin && k != event.KindPart && k != event.KindQuit {
 				ev.UserHost = ""
 			}
-			if k == archive.KindNick || k == archive.KindJoin {
+			if k == event.KindNick || k == event.KindJoin {
 				ev.Text = ""
 			}
 		}

@@ -1,11 +1,10 @@
 package logs
 
 import (
+	"proceedings/event"
 	"strings"
 	"time"
 	"unicode"
-
-	"proceedings/archive"
 )
 
 // irssi's default log settings (src/core/log.c) and default theme
@@ -49,7 +48,7 @@ import (
 // understood.
 //
 // The logger's own nick change ("You're now known as") is kept as a nick
-// change (archive.FlagSelf) when the log has shown the logger's nick: the
+// change (event.FlagSelf) when the log has shown the logger's nick: the
 // join irssi's join burst follows at once ("Topic for #chan", "Topic set
 // by", the names list, "Irssi: #chan: Total of N nicks", "Irssi: Join to
 // #chan was synced"), or an earlier "You're now known as". A join alone
@@ -94,7 +93,7 @@ func parseIrssi(s *state, line string) (lineResult, string) {
 		if is.lastJoin != "" {
 			is.self = is.lastJoin
 		}
-	case res == resEvent && len(s.evs) == n+1 && s.evs[n].Kind == archive.KindJoin:
+	case res == resEvent && len(s.evs) == n+1 && s.evs[n].Kind == event.KindJoin:
 		is.lastJoin = s.evs[n].Nick
 	default:
 		is.lastJoin = ""
@@ -207,7 +206,7 @@ func (is *irssiState) body(s *state, t time.Time, body string) (lineResult, stri
 		if !columnNick(nick) {
 			return resBad, "action without a nick"
 		}
-		ev := s.add(archive.KindAction, t, nick)
+		ev := s.add(event.KindAction, t, nick)
 		ev.Text = text
 		return resEvent, ""
 	case strings.HasPrefix(body, " (*) "):
@@ -250,7 +249,7 @@ func (is *irssiState) body(s *state, t time.Time, body string) (lineResult, stri
 }
 
 func (is *irssiState) message(s *state, t time.Time, nick, text string) (lineResult, string) {
-	ev := s.add(archive.KindMessage, t, nick)
+	ev := s.add(event.KindMessage, t, nick)
 	ev.Text = text
 	return resEvent, ""
 }
@@ -265,9 +264,9 @@ func (is *irssiState) bang(s *state, t time.Time, body string) (lineResult, stri
 		if is.self == "" {
 			return resBad, reasonSelfNickUnknown
 		}
-		ev := s.add(archive.KindNick, t, is.self)
+		ev := s.add(event.KindNick, t, is.self)
 		ev.Target = to
-		ev.Flags |= archive.FlagSelf
+		ev.Flags |= event.FlagSelf
 		is.self = to
 		return resEvent, ""
 	}
@@ -287,7 +286,7 @@ func (is *irssiState) bang(s *state, t time.Time, body string) (lineResult, stri
 		}
 	}
 	for _, ev := range s.evs[n:] {
-		if ev.Kind == archive.KindNick && ev.Nick == is.self && is.self != "" {
+		if ev.Kind == event.KindNick && ev.Nick == is.self && is.self != "" {
 			is.self = ev.Target
 		}
 	}
@@ -335,7 +334,7 @@ func (is *irssiState) notice(s *state, t time.Time, body string) (lineResult, st
 	if !isNick(nick) || hasChannel && !isChannel(strings.TrimLeft(channel, "@+")) {
 		return resBad, "notice without a nick"
 	}
-	ev := s.add(archive.KindNotice, t, nick)
+	ev := s.add(event.KindNotice, t, nick)
 	ev.Text = text
 	return resEvent, ""
 }
@@ -367,9 +366,9 @@ func (is *irssiState) bracketed(s *state, t time.Time, body string) (lineResult,
 		case is.self == "":
 			return resBad, "your own notice to the channel, and the log does not show your nick", true
 		}
-		ev := s.add(archive.KindNotice, t, is.self)
+		ev := s.add(event.KindNotice, t, is.self)
 		ev.Text = text
-		ev.Flags |= archive.FlagSelf
+		ev.Flags |= event.FlagSelf
 		return resEvent, "", true
 	}
 	return 0, "", false

@@ -1,11 +1,10 @@
 package logs
 
 import (
+	"proceedings/event"
 	"strings"
 	"testing"
 	"time"
-
-	"proceedings/archive"
 )
 
 // irssi's format codes as its default theme writes them with autolog_colors
@@ -189,7 +188,7 @@ func TestStripIrssiCodes(t *testing.T) {
 }
 
 // TestSelfFlagOnlyOnOwnNick checks that only the logger's nick changes
-// carry archive.FlagSelf.
+// carry event.FlagSelf.
 func TestSelfFlagOnlyOnOwnNick(t *testing.T) {
 	in := "--- Log opened Mon Feb 02 14:00:00 2026\n14:00 -!- me [~me@h] has joined #chan\n" +
 		"14:00 -!- Irssi: #chan: Total of 1 nicks [1 ops, 0 halfops, 0 voices, 0 normal]\n" +
@@ -197,7 +196,7 @@ func TestSelfFlagOnlyOnOwnNick(t *testing.T) {
 	evs, _ := readAll(t, in, Options{Channel: "#chan", Format: "irssi"})
 	var self []string
 	for _, ev := range evs {
-		if ev.Flags&archive.FlagSelf != 0 {
+		if ev.Flags&event.FlagSelf != 0 {
 			self = append(self, ev.Nick+">"+ev.Target)
 		}
 	}

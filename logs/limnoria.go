@@ -1,10 +1,9 @@
 package logs
 
 import (
+	"proceedings/event"
 	"strings"
 	"time"
-
-	"proceedings/archive"
 )
 
 // Limnoria's ChannelLogger (plugins/ChannelLogger/plugin.py) writes the
@@ -84,7 +83,7 @@ func limnoriaStatus(s *state, t time.Time, x string) (lineResult, string) {
 	if nick == "" {
 		// old Supybot wrote msg.nick, empty for a server
 		if m, ok := strings.CutPrefix(rest, "sets mode: "); ok {
-			ev := s.add(archive.KindMode, t, "")
+			ev := s.add(event.KindMode, t, "")
 			ev.Text = strings.TrimRight(m, " ")
 			return resEvent, ""
 		}
@@ -108,7 +107,7 @@ func limnoriaStatus(s *state, t time.Time, x string) (lineResult, string) {
 		if to == "" || strings.IndexByte(to, ' ') >= 0 {
 			return resBad, "nick change without one new nick"
 		}
-		ev := s.add(archive.KindNick, t, nick)
+		ev := s.add(event.KindNick, t, nick)
 		ev.Target = to
 		return resEvent, ""
 	case strings.HasPrefix(rest, "was kicked by "):
@@ -116,12 +115,12 @@ func limnoriaStatus(s *state, t time.Time, x string) (lineResult, string) {
 		if by == "" {
 			return resBad, "kick without the nick who kicked"
 		}
-		ev := s.add(archive.KindKick, t, by)
+		ev := s.add(event.KindKick, t, by)
 		ev.Target = nick
 		ev.Text = reasonOf(reason, '(', ')')
 		return resEvent, ""
 	case strings.HasPrefix(rest, "sets mode: "):
-		ev := s.add(archive.KindMode, t, nick)
+		ev := s.add(event.KindMode, t, nick)
 		ev.Text = strings.TrimRight(rest[len("sets mode: "):], " ")
 		return resEvent, ""
 	case strings.HasPrefix(rest, "changes topic to "):
@@ -129,7 +128,7 @@ func limnoriaStatus(s *state, t time.Time, x string) (lineResult, string) {
 		if in, ok := enclosed(text, '"', '"'); ok {
 			text = in
 		}
-		ev := s.add(archive.KindTopic, t, nick)
+		ev := s.add(event.KindTopic, t, nick)
 		ev.Text = text
 		return resEvent, ""
 	}

@@ -3,11 +3,11 @@ package logs
 import (
 	"fmt"
 	"io"
+	"proceedings/event"
 	"strings"
 	"time"
 	"unicode/utf8"
 
-	"proceedings/archive"
 	"proceedings/internal/ascii"
 )
 
@@ -70,7 +70,7 @@ func (w *Writer) Header(network, channel string, day time.Time) error {
 
 // Write writes one event. Before the first event without a Header, and
 // before the first event of each new day, it writes the day's header line.
-func (w *Writer) Write(ev archive.Event) error {
+func (w *Writer) Write(ev event.Event) error {
 	local := ev.Time.In(w.loc)
 	if !w.haveHead {
 		if err := w.Header(ev.Network, ev.Channel, local); err != nil {
@@ -118,7 +118,7 @@ func (w *Writer) setDay(t time.Time) {
 
 // FormatLine returns one event as a line of our own format, without the
 // newline, with its time in loc (UTC when nil).
-func FormatLine(ev archive.Event, loc *time.Location) string {
+func FormatLine(ev event.Event, loc *time.Location) string {
 	if loc == nil {
 		loc = time.UTC
 	}
@@ -209,27 +209,27 @@ func appendDate(b []byte, t time.Time) []byte {
 }
 
 // appendOwn appends the line of our own format for ev.
-func appendOwn(b []byte, ev archive.Event, loc *time.Location) []byte {
+func appendOwn(b []byte, ev event.Event, loc *time.Location) []byte {
 	return appendOwnAt(b, ev, ev.Time.In(loc))
 }
 
 // appendOwnAt is appendOwn with ev's time already in the log's zone.
-func appendOwnAt(b []byte, ev archive.Event, local time.Time) []byte {
+func appendOwnAt(b []byte, ev event.Event, local time.Time) []byte {
 	b = append(b, '[')
 	b = appendClock(b, local)
 	b = append(b, "] "...)
 	switch ev.Kind {
-	case archive.KindMessage:
+	case event.KindMessage:
 		b = append(b, '<')
 		b = appendClean(b, ev.Nick)
 		b = append(b, "> "...)
 		return appendClean(b, ev.Text)
-	case archive.KindAction:
+	case event.KindAction:
 		b = append(b, "* "...)
 		b = appendClean(b, ev.Nick)
 		b = append(b, ' ')
 		return appendClean(b, ev.Text)
-	case archive.KindNotice:
+	case event.KindNotice:
 		b = append(b, '-')
 		b = appendClean(b, ev.Nick)
 		b = append(b, "- "...)
@@ -237,7 +237,7 @@ func appendOwnAt(b []byte, ev archive.Event, local time.Time) []byte {
 	}
 	b = append(b, "-!- "...)
 	switch ev.Kind {
-	case archive.KindJoin, archive.KindPart, archive.KindQuit:
+	case event.KindJoin, event.KindPart, event.KindQuit:
 		b = appendClean(b, ev.Nick)
 		if ev.UserHost != "" {
 			b = append(b, " ["...)
@@ -245,30 +245,30 @@ func appendOwnAt(b []byte, ev archive.Event, local time.Time) []byte {
 			b = append(b, ']')
 		}
 		switch ev.Kind {
-		case archive.KindJoin:
+		case event.KindJoin:
 			b = append(b, " has joined "...)
 			return appendClean(b, ev.Channel)
-		case archive.KindPart:
+		case event.KindPart:
 			b = append(b, " has left "...)
 			b = appendClean(b, ev.Channel)
 		default:
 			b = append(b, " has quit"...)
 		}
 		return appendReason(b, ev.Text, '[', ']')
-	case archive.KindKick:
+	case event.KindKick:
 		b = appendClean(b, ev.Target)
 		b = append(b, " was kicked from "...)
 		b = appendClean(b, ev.Channel)
 		b = append(b, " by "...)
 		b = appendClean(b, ev.Nick)
 		return appendReason(b, ev.Text, '[', ']')
-	case archive.KindNick:
+	case event.KindNick:
 		b = appendClean(b, ev.Nick)
 		b = append(b, " is now known as "...)
 		return appendClean(b, ev.Target)
-	case archive.KindTopic:
+	case event.KindTopic:
 		switch {
-		case ev.Flags&archive.FlagTopicOnJoin != 0:
+		case ev.Flags&event.FlagTopicOnJoin != 0:
 			b = append(b, "Topic for "...)
 			b = appendClean(b, ev.Channel)
 			b = append(b, ": "...)
@@ -283,7 +283,7 @@ func appendOwnAt(b []byte, ev archive.Event, local time.Time) []byte {
 			b = append(b, " to: "...)
 		}
 		return appendClean(b, ev.Text)
-	case archive.KindMode:
+	case event.KindMode:
 		b = append(b, "mode/"...)
 		b = appendClean(b, ev.Channel)
 		b = append(b, " ["...)
@@ -294,7 +294,7 @@ func appendOwnAt(b []byte, ev archive.Event, local time.Time) []byte {
 			b = appendClean(b, ev.Nick)
 		}
 		return b
-	case archive.KindGap:
+	case event.KindGap:
 		return appendGapText(b, ev, local)
 	}
 	return appendOther(b, ev)

@@ -5,11 +5,10 @@ import (
 	"bytes"
 	"fmt"
 	"io"
+	"proceedings/event"
 	"strings"
 	"testing"
 	"time"
-
-	"proceedings/archive"
 )
 
 func mustZone(t testing.TB, name string) *time.Location {
@@ -22,20 +21,20 @@ func mustZone(t testing.TB, name string) *time.Location {
 }
 
 // show renders an event compactly for comparisons in tests.
-func show(ev archive.Event) string {
+func show(ev event.Event) string {
 	return fmt.Sprintf("%s %s n=%q uh=%q acct=%q tg=%q tx=%q f=%d ch=%s net=%s",
 		ev.Time.UTC().Format(time.RFC3339), ev.Kind, ev.Nick, ev.UserHost, ev.Account,
 		ev.Target, ev.Text, ev.Flags, ev.Channel, ev.Network)
 }
 
 // readAll reads every event of a log with opt, failing the test on errors.
-func readAll(t testing.TB, text string, opt Options) ([]archive.Event, *Reader) {
+func readAll(t testing.TB, text string, opt Options) ([]event.Event, *Reader) {
 	t.Helper()
 	r, err := NewReader(strings.NewReader(text), opt)
 	if err != nil {
 		t.Fatalf("NewReader: %v", err)
 	}
-	var evs []archive.Event
+	var evs []event.Event
 	for {
 		ev, err := r.Next()
 		if err == io.EOF {
@@ -50,7 +49,7 @@ func readAll(t testing.TB, text string, opt Options) ([]archive.Event, *Reader) 
 		if ev.Time.Location() != time.UTC {
 			t.Errorf("event time not in UTC: %s", ev.Time)
 		}
-		if ev.Flags&archive.FlagImported == 0 {
+		if ev.Flags&event.FlagImported == 0 {
 			t.Errorf("event without FlagImported: %s", show(ev))
 		}
 		evs = append(evs, ev)
@@ -78,48 +77,48 @@ func TestFormatLine(t *testing.T) {
 	ch := "#techrights"
 	tests := []struct {
 		name string
-		ev   archive.Event
+		ev   event.Event
 		want string
 	}{
-		{"message", archive.Event{Time: at("14:03:11"), Kind: archive.KindMessage, Nick: "alice", Text: "hello there"},
+		{"message", event.Event{Time: at("14:03:11"), Kind: event.KindMessage, Nick: "alice", Text: "hello there"},
 			"[14:03:11] <alice> hello there"},
-		{"action", archive.Event{Time: at("14:03:15"), Kind: archive.KindAction, Nick: "alice", Text: "waves"},
+		{"action", event.Event{Time: at("14:03:15"), Kind: event.KindAction, Nick: "alice", Text: "waves"},
 			"[14:03:15] * alice waves"},
-		{"notice", archive.Event{Time: at("14:03:20"), Kind: archive.KindNotice, Nick: "bob", Text: "a notice"},
+		{"notice", event.Event{Time: at("14:03:20"), Kind: event.KindNotice, Nick: "bob", Text: "a notice"},
 			"[14:03:20] -bob- a notice"},
-		{"join", archive.Event{Time: at("14:04:00"), Kind: archive.KindJoin, Nick: "carol", UserHost: "~carol@host.example"},
+		{"join", event.Event{Time: at("14:04:00"), Kind: event.KindJoin, Nick: "carol", UserHost: "~carol@host.example"},
 			"[14:04:00] -!- carol [~carol@host.example] has joined #techrights"},
-		{"join without host", archive.Event{Time: at("14:04:00"), Kind: archive.KindJoin, Nick: "carol"},
+		{"join without host", event.Event{Time: at("14:04:00"), Kind: event.KindJoin, Nick: "carol"},
 			"[14:04:00] -!- carol has joined #techrights"},
-		{"part", archive.Event{Time: at("14:05:00"), Kind: archive.KindPart, Nick: "carol", UserHost: "~carol@host.example", Text: "bye"},
+		{"part", event.Event{Time: at("14:05:00"), Kind: event.KindPart, Nick: "carol", UserHost: "~carol@host.example", Text: "bye"},
 			"[14:05:00] -!- carol [~carol@host.example] has left #techrights [bye]"},
-		{"part without reason", archive.Event{Time: at("14:05:00"), Kind: archive.KindPart, Nick: "carol", UserHost: "~carol@host.example"},
+		{"part without reason", event.Event{Time: at("14:05:00"), Kind: event.KindPart, Nick: "carol", UserHost: "~carol@host.example"},
 			"[14:05:00] -!- carol [~carol@host.example] has left #techrights"},
-		{"quit", archive.Event{Time: at("14:06:00"), Kind: archive.KindQuit, Nick: "dave", UserHost: "~d@h", Text: "Ping timeout"},
+		{"quit", event.Event{Time: at("14:06:00"), Kind: event.KindQuit, Nick: "dave", UserHost: "~d@h", Text: "Ping timeout"},
 			"[14:06:00] -!- dave [~d@h] has quit [Ping timeout]"},
-		{"kick", archive.Event{Time: at("14:07:00"), Kind: archive.KindKick, Nick: "alice", Target: "erin", Text: "spam"},
+		{"kick", event.Event{Time: at("14:07:00"), Kind: event.KindKick, Nick: "alice", Target: "erin", Text: "spam"},
 			"[14:07:00] -!- erin was kicked from #techrights by alice [spam]"},
-		{"nick", archive.Event{Time: at("14:08:00"), Kind: archive.KindNick, Nick: "frank", Target: "frankie"},
+		{"nick", event.Event{Time: at("14:08:00"), Kind: event.KindNick, Nick: "frank", Target: "frankie"},
 			"[14:08:00] -!- frank is now known as frankie"},
-		{"topic", archive.Event{Time: at("14:09:00"), Kind: archive.KindTopic, Nick: "alice", Text: "new topic"},
+		{"topic", event.Event{Time: at("14:09:00"), Kind: event.KindTopic, Nick: "alice", Text: "new topic"},
 			"[14:09:00] -!- alice changed the topic of #techrights to: new topic"},
-		{"topic on join", archive.Event{Time: at("14:09:01"), Kind: archive.KindTopic, Text: "topic seen on join", Flags: archive.FlagTopicOnJoin},
+		{"topic on join", event.Event{Time: at("14:09:01"), Kind: event.KindTopic, Text: "topic seen on join", Flags: event.FlagTopicOnJoin},
 			"[14:09:01] -!- Topic for #techrights: topic seen on join"},
-		{"topic without nick", archive.Event{Time: at("14:09:02"), Kind: archive.KindTopic, Text: "t"},
+		{"topic without nick", event.Event{Time: at("14:09:02"), Kind: event.KindTopic, Text: "t"},
 			"[14:09:02] -!- Topic of #techrights changed to: t"},
-		{"mode", archive.Event{Time: at("14:10:00"), Kind: archive.KindMode, Nick: "alice", Text: "+o bob"},
+		{"mode", event.Event{Time: at("14:10:00"), Kind: event.KindMode, Nick: "alice", Text: "+o bob"},
 			"[14:10:00] -!- mode/#techrights [+o bob] by alice"},
-		{"mode by server", archive.Event{Time: at("14:10:00"), Kind: archive.KindMode, Text: "+nt"},
+		{"mode by server", event.Event{Time: at("14:10:00"), Kind: event.KindMode, Text: "+nt"},
 			"[14:10:00] -!- mode/#techrights [+nt]"},
-		{"gap", archive.Event{Time: at("14:11:00"), Kind: archive.KindGap, Text: at("13:50:02").Format(time.RFC3339Nano)},
+		{"gap", event.Event{Time: at("14:11:00"), Kind: event.KindGap, Text: at("13:50:02").Format(time.RFC3339Nano)},
 			"[14:11:00] -!- recording gap: nothing was recorded from 13:50:02 to 14:11:00"},
-		{"gap from another day", archive.Event{Time: at("00:11:00"), Kind: archive.KindGap, Text: "2026-01-30T23:50:02Z"},
+		{"gap from another day", event.Event{Time: at("00:11:00"), Kind: event.KindGap, Text: "2026-01-30T23:50:02Z"},
 			"[00:11:00] -!- recording gap: nothing was recorded from 2026-01-30 23:50:02 to 00:11:00"},
-		{"gap without start", archive.Event{Time: at("00:11:00"), Kind: archive.KindGap, Text: "?"},
+		{"gap without start", event.Event{Time: at("00:11:00"), Kind: event.KindGap, Text: "?"},
 			"[00:11:00] -!- recording gap: nothing was recorded before 00:11:00"},
-		{"line breaks and NUL become spaces", archive.Event{Time: at("14:12:00"), Kind: archive.KindMessage, Nick: "x", Text: "a\r\nb\x00c"},
+		{"line breaks and NUL become spaces", event.Event{Time: at("14:12:00"), Kind: event.KindMessage, Nick: "x", Text: "a\r\nb\x00c"},
 			"[14:12:00] <x> a  b c"},
-		{"mIRC codes kept", archive.Event{Time: at("14:12:00"), Kind: archive.KindMessage, Nick: "x", Text: "\x0312blue\x03 \x02bold"},
+		{"mIRC codes kept", event.Event{Time: at("14:12:00"), Kind: event.KindMessage, Nick: "x", Text: "\x0312blue\x03 \x02bold"},
 			"[14:12:00] <x> \x0312blue\x03 \x02bold"},
 	}
 	for _, tt := range tests {
@@ -131,7 +130,7 @@ func TestFormatLine(t *testing.T) {
 		})
 	}
 	// Summer time: 13:03:11 UTC is 14:03:11 BST.
-	ev := archive.Event{Time: time.Date(2026, 7, 1, 13, 3, 11, 0, time.UTC), Kind: archive.KindMessage, Nick: "a", Text: "b", Channel: ch}
+	ev := event.Event{Time: time.Date(2026, 7, 1, 13, 3, 11, 0, time.UTC), Kind: event.KindMessage, Nick: "a", Text: "b", Channel: ch}
 	if got, want := FormatLine(ev, london), "[14:03:11] <a> b"; got != want {
 		t.Errorf("summer time: FormatLine = %q, want %q", got, want)
 	}
@@ -166,62 +165,62 @@ func TestWriterHeader(t *testing.T) {
 
 // everyKind returns events of every kind, in time order, over two London
 // days, with the corner cases of each kind.
-func everyKind(t testing.TB) []archive.Event {
+func everyKind(t testing.TB) []event.Event {
 	london := mustZone(t, "Europe/London")
 	base := time.Date(2026, 3, 28, 23, 50, 0, 0, london) // the next day is the spring change
 	n := 0
-	ev := func(kind archive.Kind, nick, uh, target, text string, flags archive.Flags) archive.Event {
+	ev := func(kind event.Kind, nick, uh, target, text string, flags event.Flags) event.Event {
 		n++
-		return archive.Event{
+		return event.Event{
 			Network: "techrights", Channel: "#techrights",
 			Time: base.Add(time.Duration(n) * 97 * time.Second).UTC(),
 			Kind: kind, Nick: nick, UserHost: uh, Target: target, Text: text,
-			Flags: flags | archive.FlagImported,
+			Flags: flags | event.FlagImported,
 		}
 	}
-	evs := []archive.Event{
-		ev(archive.KindMessage, "alice", "", "", "hello there", 0),
-		ev(archive.KindMessage, "bob[m]", "", "", "", 0),
-		ev(archive.KindMessage, "carol", "", "", "  spaced  text with <angles> and [brackets] and -!- ", 0),
-		ev(archive.KindMessage, "dave", "", "", "\x0304red\x03 \x02bold\x02 ünïcödé 日本", 0),
-		ev(archive.KindAction, "alice", "", "", "waves", 0),
-		ev(archive.KindAction, "alice", "", "", "", 0),
-		ev(archive.KindNotice, "bob", "", "", "a notice", 0),
-		ev(archive.KindNotice, "foo-", "", "", "nick ends in a dash", 0),
-		ev(archive.KindNotice, "ChanServ", "", "", "", 0),
-		ev(archive.KindJoin, "carol", "~carol@host.example", "", "", 0),
-		ev(archive.KindJoin, "erin", "", "", "", 0),
-		ev(archive.KindPart, "carol", "~carol@host.example", "", "bye [for now]", 0),
-		ev(archive.KindPart, "erin", "", "", "", 0),
-		ev(archive.KindQuit, "dave", "~d@h", "", "Ping timeout: 240 seconds", 0),
-		ev(archive.KindQuit, "dave", "~d@h", "", "", 0),
-		ev(archive.KindKick, "alice", "", "erin", "spam", 0),
-		ev(archive.KindKick, "alice", "", "erin", "", 0),
-		ev(archive.KindNick, "frank", "", "frankie", "", 0),
-		ev(archive.KindTopic, "alice", "", "", "new topic: with colons", 0),
-		ev(archive.KindTopic, "alice", "", "", "", 0),
-		ev(archive.KindTopic, "", "", "", "topic seen on join", archive.FlagTopicOnJoin),
-		ev(archive.KindTopic, "", "", "", "set by the server", 0),
-		ev(archive.KindMode, "alice", "", "", "+o bob", 0),
-		ev(archive.KindMode, "alice", "", "", "+b *!*@[::1]", 0),
-		ev(archive.KindMode, "", "", "", "+nt", 0),
+	evs := []event.Event{
+		ev(event.KindMessage, "alice", "", "", "hello there", 0),
+		ev(event.KindMessage, "bob[m]", "", "", "", 0),
+		ev(event.KindMessage, "carol", "", "", "  spaced  text with <angles> and [brackets] and -!- ", 0),
+		ev(event.KindMessage, "dave", "", "", "\x0304red\x03 \x02bold\x02 ünïcödé 日本", 0),
+		ev(event.KindAction, "alice", "", "", "waves", 0),
+		ev(event.KindAction, "alice", "", "", "", 0),
+		ev(event.KindNotice, "bob", "", "", "a notice", 0),
+		ev(event.KindNotice, "foo-", "", "", "nick ends in a dash", 0),
+		ev(event.KindNotice, "ChanServ", "", "", "", 0),
+		ev(event.KindJoin, "carol", "~carol@host.example", "", "", 0),
+		ev(event.KindJoin, "erin", "", "", "", 0),
+		ev(event.KindPart, "carol", "~carol@host.example", "", "bye [for now]", 0),
+		ev(event.KindPart, "erin", "", "", "", 0),
+		ev(event.KindQuit, "dave", "~d@h", "", "Ping timeout: 240 seconds", 0),
+		ev(event.KindQuit, "dave", "~d@h", "", "", 0),
+		ev(event.KindKick, "alice", "", "erin", "spam", 0),
+		ev(event.KindKick, "alice", "", "erin", "", 0),
+		ev(event.KindNick, "frank", "", "frankie", "", 0),
+		ev(event.KindTopic, "alice", "", "", "new topic: with colons", 0),
+		ev(event.KindTopic, "alice", "", "", "", 0),
+		ev(event.KindTopic, "", "", "", "topic seen on join", event.FlagTopicOnJoin),
+		ev(event.KindTopic, "", "", "", "set by the server", 0),
+		ev(event.KindMode, "alice", "", "", "+o bob", 0),
+		ev(event.KindMode, "alice", "", "", "+b *!*@[::1]", 0),
+		ev(event.KindMode, "", "", "", "+nt", 0),
 	}
 	gapEnd := base.Add(time.Duration(n+1) * 97 * time.Second)
 	n++
-	evs = append(evs, archive.Event{
-		Network: "techrights", Channel: "#techrights", Time: gapEnd.UTC(), Kind: archive.KindGap,
-		Text: gapEnd.Add(-5 * time.Minute).UTC().Format(time.RFC3339), Flags: archive.FlagImported,
+	evs = append(evs, event.Event{
+		Network: "techrights", Channel: "#techrights", Time: gapEnd.UTC(), Kind: event.KindGap,
+		Text: gapEnd.Add(-5 * time.Minute).UTC().Format(time.RFC3339), Flags: event.FlagImported,
 	})
 	// a gap that started the day before
 	n++
 	late := base.Add(time.Duration(n)*97*time.Second + 26*time.Hour)
-	evs = append(evs, archive.Event{
-		Network: "techrights", Channel: "#techrights", Time: late.UTC(), Kind: archive.KindGap,
-		Text: late.Add(-25 * time.Hour).UTC().Format(time.RFC3339), Flags: archive.FlagImported,
+	evs = append(evs, event.Event{
+		Network: "techrights", Channel: "#techrights", Time: late.UTC(), Kind: event.KindGap,
+		Text: late.Add(-25 * time.Hour).UTC().Format(time.RFC3339), Flags: event.FlagImported,
 	})
-	evs = append(evs, archive.Event{
+	evs = append(evs, event.Event{
 		Network: "techrights", Channel: "#techrights", Time: late.Add(time.Second).UTC(),
-		Kind: archive.KindMessage, Nick: "alice", Text: "back", Flags: archive.FlagImported,
+		Kind: event.KindMessage, Nick: "alice", Text: "back", Flags: event.FlagImported,
 	})
 	return evs
 }
@@ -231,11 +230,11 @@ func TestOwnRoundTrip(t *testing.T) {
 		t.Run(zone, func(t *testing.T) {
 			loc := mustZone(t, zone)
 			evs := everyKind(t)
-			seen := map[archive.Kind]bool{}
+			seen := map[event.Kind]bool{}
 			for _, ev := range evs {
 				seen[ev.Kind] = true
 			}
-			for _, k := range archive.Kinds() {
+			for _, k := range event.Kinds() {
 				if !seen[k] {
 					t.Fatalf("test data lacks kind %s", k)
 				}
@@ -280,7 +279,7 @@ func TestOwnRoundTrip(t *testing.T) {
 func TestWriterWithoutHeader(t *testing.T) {
 	var b bytes.Buffer
 	w := NewWriter(&b, nil)
-	ev := archive.Event{Network: "n", Channel: "#c", Time: time.Date(2026, 2, 2, 1, 2, 3, 0, time.UTC), Kind: archive.KindMessage, Nick: "a", Text: "b"}
+	ev := event.Event{Network: "n", Channel: "#c", Time: time.Date(2026, 2, 2, 1, 2, 3, 0, time.UTC), Kind: event.KindMessage, Nick: "a", Text: "b"}
 	if err := w.Write(ev); err != nil {
 		t.Fatal(err)
 	}
@@ -299,7 +298,7 @@ func TestWriterDayHeadersAcrossDST(t *testing.T) {
 	var b bytes.Buffer
 	w := NewWriter(&b, loc)
 	for _, tm := range []time.Time{at(24, 23, 59), at(25, 0, 1), at(25, 1, 30), at(25, 1, 30).Add(time.Hour), at(25, 23, 59), at(26, 0, 0), at(25, 12, 0)} {
-		if err := w.Write(archive.Event{Network: "n", Channel: "#c", Time: tm, Kind: archive.KindMessage, Nick: "a", Text: tm.Format(time.RFC3339)}); err != nil {
+		if err := w.Write(event.Event{Network: "n", Channel: "#c", Time: tm, Kind: event.KindMessage, Nick: "a", Text: tm.Format(time.RFC3339)}); err != nil {
 			t.Fatal(err)
 		}
 	}

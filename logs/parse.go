@@ -1,11 +1,10 @@
 package logs
 
 import (
+	"proceedings/event"
 	"strings"
 	"time"
 	"unicode"
-
-	"proceedings/archive"
 )
 
 // parseLine runs a format's parser on one line and refuses events that
@@ -172,7 +171,7 @@ func parseBang(s *state, t time.Time, body string, own bool) (lineResult, string
 		if by == "" {
 			return resBad, "kick without the nick who kicked"
 		}
-		ev := s.add(archive.KindKick, t, by)
+		ev := s.add(event.KindKick, t, by)
 		ev.Target = first
 		ev.Text = reasonOf(reason, '[', ']')
 		return resEvent, ""
@@ -181,7 +180,7 @@ func parseBang(s *state, t time.Time, body string, own bool) (lineResult, string
 		if to == "" || strings.IndexByte(to, ' ') >= 0 {
 			return resBad, "nick change without one new nick"
 		}
-		ev := s.add(archive.KindNick, t, first)
+		ev := s.add(event.KindNick, t, first)
 		ev.Target = to
 		return resEvent, ""
 	case strings.HasPrefix(rest, "changed the topic of "):
@@ -190,7 +189,7 @@ func parseBang(s *state, t time.Time, body string, own bool) (lineResult, string
 		if !ok {
 			return resBad, "topic change without its text"
 		}
-		ev := s.add(archive.KindTopic, t, first)
+		ev := s.add(event.KindTopic, t, first)
 		ev.Text = text
 		return resEvent, ""
 	}
@@ -207,9 +206,9 @@ func parseBang(s *state, t time.Time, body string, own bool) (lineResult, string
 			if !ok || ch == "" || strings.IndexByte(ch, ' ') >= 0 {
 				return resBad, "topic line without its text"
 			}
-			ev := s.add(archive.KindTopic, t, "")
+			ev := s.add(event.KindTopic, t, "")
 			ev.Text = text
-			ev.Flags |= archive.FlagTopicOnJoin
+			ev.Flags |= event.FlagTopicOnJoin
 			return resEvent, ""
 		case strings.HasPrefix(rest, "of ") && own:
 			_, x := cut(rest[len("of "):], ' ')
@@ -217,7 +216,7 @@ func parseBang(s *state, t time.Time, body string, own bool) (lineResult, string
 			if !ok {
 				return resBad, "topic change without its text"
 			}
-			ev := s.add(archive.KindTopic, t, "")
+			ev := s.add(event.KindTopic, t, "")
 			ev.Text = text
 			return resEvent, ""
 		case strings.HasPrefix(rest, "unset by "):
@@ -225,7 +224,7 @@ func parseBang(s *state, t time.Time, body string, own bool) (lineResult, string
 			if nick == "" {
 				return resBad, "topic unset without a nick"
 			}
-			s.add(archive.KindTopic, t, nick)
+			s.add(event.KindTopic, t, nick)
 			return resEvent, ""
 		}
 	case "recording":
@@ -270,7 +269,7 @@ func parseBangMode(s *state, t time.Time, _ string, rest string, own bool) (line
 	if i := strings.LastIndex(rest, "] by "); i > 0 && rest[0] == '[' {
 		if bys, ok := modeSetters(rest[i+len("] by "):]); ok {
 			for _, by := range bys {
-				ev := s.add(archive.KindMode, t, by)
+				ev := s.add(event.KindMode, t, by)
 				ev.Text = rest[1:i]
 			}
 			return resEvent, ""
@@ -284,7 +283,7 @@ func parseBangMode(s *state, t time.Time, _ string, rest string, own bool) (line
 		// irssi's "mode/#chan [+nt]" reports the modes on join, not a change
 		return resNoise, "channel modes shown on join"
 	}
-	ev := s.add(archive.KindMode, t, "")
+	ev := s.add(event.KindMode, t, "")
 	ev.Text = modes
 	return resEvent, ""
 }
@@ -304,7 +303,7 @@ func modeSetters(by string) ([]string, bool) {
 // "from [YYYY-MM-DD ]HH:MM:SS to HH:MM:SS" or "before HH:MM:SS".
 func parseGap(s *state, t time.Time, x string) (lineResult, string) {
 	if strings.HasPrefix(x, "before ") {
-		s.add(archive.KindGap, t, "")
+		s.add(event.KindGap, t, "")
 		return resEvent, ""
 	}
 	x, ok := strings.CutPrefix(x, "from ")
@@ -326,7 +325,7 @@ func parseGap(s *state, t time.Time, x string) (lineResult, string) {
 	if !explicitDate && start.After(t) {
 		start = time.Date(y, m, d-1, h, mi, sec, 0, s.clk.loc)
 	}
-	ev := s.add(archive.KindGap, t, "")
+	ev := s.add(event.KindGap, t, "")
 	ev.Text = start.UTC().Format(time.RFC3339)
 	return resEvent, ""
 }
@@ -334,10 +333,10 @@ func parseGap(s *state, t time.Time, x string) (lineResult, string) {
 // parseNetsplit reads irssi's netsplit summaries, which stand for one quit
 // (or join) per nick: "a.net <-> b.net quits: n1, n2" and "over, joins: n1".
 func parseNetsplit(s *state, t time.Time, rest string) (lineResult, string) {
-	kind, reason := archive.KindQuit, ""
+	kind, reason := event.KindQuit, ""
 	var list string
 	if x, ok := strings.CutPrefix(rest, "over, joins: "); ok {
-		kind, list = archive.KindJoin, x
+		kind, list = event.KindJoin, x
 	} else if i := strings.Index(rest, " quits: "); i > 0 {
 		servers := rest[:i]
 		a, b, ok := strings.Cut(servers, " <-> ")
@@ -441,15 +440,15 @@ func startsWithUserHost(s string) bool {
 func presence(s *state, t time.Time, nick, uh, r, quit string, open, close byte) bool {
 	switch {
 	case strings.HasPrefix(r, "has joined "):
-		ev := s.add(archive.KindJoin, t, nick)
+		ev := s.add(event.KindJoin, t, nick)
 		ev.UserHost = uh
 	case strings.HasPrefix(r, "has left "):
 		_, reason := cut(r[len("has left "):], ' ')
-		ev := s.add(archive.KindPart, t, nick)
+		ev := s.add(event.KindPart, t, nick)
 		ev.UserHost = uh
 		ev.Text = reasonOf(reason, open, close)
 	case r == quit || strings.HasPrefix(r, quit+" "):
-		ev := s.add(archive.KindQuit, t, nick)
+		ev := s.add(event.KindQuit, t, nick)
 		ev.UserHost = uh
 		if len(r) > len(quit)+1 {
 			ev.Text = reasonOf(r[len(quit)+1:], open, close)

@@ -8,6 +8,7 @@ import (
 	"io"
 	"maps"
 	"path/filepath"
+	"proceedings/event"
 	"slices"
 	"strings"
 	"time"
@@ -21,8 +22,6 @@ import (
 	"golang.org/x/text/encoding/korean"
 	"golang.org/x/text/encoding/simplifiedchinese"
 	"golang.org/x/text/encoding/traditionalchinese"
-
-	"proceedings/archive"
 )
 
 const (
@@ -203,8 +202,8 @@ type state struct {
 	channel    string
 	optNetwork string
 	optChannel string
-	evs        []archive.Event // events of the current line
-	topic      string          // last topic seen (WeeChat shows the old one)
+	evs        []event.Event // events of the current line
+	topic      string        // last topic seen (WeeChat shows the old one)
 	// dateFromOpt: the current date came from the options or the file name
 	// and no line has used it yet (xchat then takes its year as it is).
 	dateFromOpt bool
@@ -212,14 +211,14 @@ type state struct {
 }
 
 // add appends an event of the current line and returns it for filling in.
-func (s *state) add(kind archive.Kind, t time.Time, nick string) *archive.Event {
-	s.evs = append(s.evs, archive.Event{
+func (s *state) add(kind event.Kind, t time.Time, nick string) *event.Event {
+	s.evs = append(s.evs, event.Event{
 		Network: s.network,
 		Channel: s.channel,
 		Time:    t,
 		Kind:    kind,
 		Nick:    nick,
-		Flags:   archive.FlagImported,
+		Flags:   event.FlagImported,
 	})
 	return &s.evs[len(s.evs)-1]
 }
@@ -470,7 +469,7 @@ func (r *Reader) Skipped() int {
 // Next returns the next event, or io.EOF after the last one. In strict mode
 // a line that would have been skipped with a warning ends the reading with
 // a *LineError.
-func (r *Reader) Next() (archive.Event, error) {
+func (r *Reader) Next() (event.Event, error) {
 	for {
 		if r.evi < len(r.st.evs) {
 			ev := r.st.evs[r.evi]
@@ -478,7 +477,7 @@ func (r *Reader) Next() (archive.Event, error) {
 			return ev, nil
 		}
 		if r.err != nil {
-			return archive.Event{}, r.err
+			return event.Event{}, r.err
 		}
 		var l rawLine
 		if len(r.pending) > 0 {

@@ -4,12 +4,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"proceedings/event"
 	"runtime"
 	"strings"
 	"testing"
 	"time"
-
-	"proceedings/archive"
 )
 
 func TestDetect(t *testing.T) {
@@ -436,7 +435,7 @@ func TestEventsAreIndependent(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var evs []archive.Event
+	var evs []event.Event
 	for {
 		ev, err := r.Next()
 		if err != nil {

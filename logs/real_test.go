@@ -5,14 +5,13 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"proceedings/event"
 	"regexp"
 	"slices"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
-
-	"proceedings/archive"
 )
 
 // The logs under testdata/real were written by the real programs (Debian's
@@ -103,7 +102,7 @@ func testRealLog(t *testing.T, dir, format string) {
 			break
 		}
 		got = append(got, realLine(ev))
-		if ev.Channel != "#chan" || ev.Network != "test" || ev.Flags&archive.FlagImported == 0 {
+		if ev.Channel != "#chan" || ev.Network != "test" || ev.Flags&event.FlagImported == 0 {
 			t.Errorf("event %d: channel %q, network %q, flags %b", len(got), ev.Channel, ev.Network, ev.Flags)
 		}
 		// Stamps of HH:MM (irssi) are up to a minute before the event.
@@ -141,7 +140,7 @@ func testRealLog(t *testing.T, dir, format string) {
 
 // realLine writes an event as expected.txt does: kind, nick, user@host,
 // target, quoted text and flags, tab-separated, "-" for empty.
-func realLine(ev archive.Event) string {
+func realLine(ev event.Event) string {
 	dash := func(s string) string {
 		if s == "" {
 			return "-"
@@ -149,7 +148,7 @@ func realLine(ev archive.Event) string {
 		return s
 	}
 	flags := "-"
-	if ev.Flags&archive.FlagTopicOnJoin != 0 {
+	if ev.Flags&event.FlagTopicOnJoin != 0 {
 		flags = "onjoin"
 	}
 	return strings.Join([]string{ev.Kind.String(), dash(ev.Nick), dash(ev.UserHost), dash(ev.Target),

@@ -4,11 +4,10 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"proceedings/event"
 	"regexp"
 	"strings"
 	"testing"
-
-	"proceedings/archive"
 )
 
 // The logs under testdata/real-world are real users' logs (MANIFEST says
@@ -65,7 +64,7 @@ func TestRealWorldWeechat(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			want := map[archive.Kind]int{}
+			want := map[event.Kind]int{}
 			for _, l := range strings.Split(strings.TrimRight(string(data), "\n"), "\n") {
 				f := strings.SplitN(l, "\t", 3)
 				if len(f) != 3 {
@@ -74,29 +73,29 @@ func TestRealWorldWeechat(t *testing.T) {
 				p, msg := strings.TrimSpace(f[1]), f[2]
 				switch {
 				case p == tc.join:
-					want[archive.KindJoin]++
+					want[event.KindJoin]++
 				case p == tc.quit && tc.part.MatchString(msg):
-					want[archive.KindPart]++
+					want[event.KindPart]++
 				case p == tc.quit && tc.kick.MatchString(msg):
-					want[archive.KindKick]++
+					want[event.KindKick]++
 				case p == tc.quit:
-					want[archive.KindQuit]++
+					want[event.KindQuit]++
 				case p == tc.action:
-					want[archive.KindAction]++
+					want[event.KindAction]++
 				case nickColumn.MatchString(p):
-					want[archive.KindMessage]++
+					want[event.KindMessage]++
 				case tc.nickChange.MatchString(msg):
-					want[archive.KindNick]++
+					want[event.KindNick]++
 				}
 			}
 			got, r := readRealWorld(t, path, "weechat")
-			for _, k := range []archive.Kind{archive.KindJoin, archive.KindPart, archive.KindQuit, archive.KindKick,
-				archive.KindAction, archive.KindMessage, archive.KindNick} {
+			for _, k := range []event.Kind{event.KindJoin, event.KindPart, event.KindQuit, event.KindKick,
+				event.KindAction, event.KindMessage, event.KindNick} {
 				if got[k] != want[k] {
 					t.Errorf("%s: read %d, the file's columns have %d", k, got[k], want[k])
 				}
 			}
-			if want[archive.KindJoin] == 0 || want[archive.KindQuit] == 0 {
+			if want[event.KindJoin] == 0 || want[event.KindQuit] == 0 {
 				t.Errorf("the sample has no joins or quits: %v", want)
 			}
 			if n := r.WarningCount(); n != tc.wantNotUnderst {
@@ -124,28 +123,28 @@ func TestRealWorldIrssiThemes(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			want := map[archive.Kind]int{}
+			want := map[event.Kind]int{}
 			for _, l := range strings.Split(string(data), "\n") {
 				l = codes.ReplaceAllString(l, "")
 				switch {
 				case strings.Contains(l, " has joined #"):
-					want[archive.KindJoin]++
+					want[event.KindJoin]++
 				case strings.Contains(l, " has left #"):
-					want[archive.KindPart]++
+					want[event.KindPart]++
 				case strings.Contains(l, " has quit "):
-					want[archive.KindQuit]++
+					want[event.KindQuit]++
 				case strings.Contains(l, " is now known as "), strings.Contains(l, "You're now known as "):
-					want[archive.KindNick]++
+					want[event.KindNick]++
 				case strings.Contains(l, " changed the topic of "):
-					want[archive.KindTopic]++
+					want[event.KindTopic]++
 				case strings.Contains(l, " mode/#"):
-					want[archive.KindMode]++
+					want[event.KindMode]++
 				case strings.Contains(l, " * "):
-					want[archive.KindAction]++
+					want[event.KindAction]++
 				case strings.Contains(l, ":#chan- "), strings.Contains(l, "[notice(#chan)] "):
-					want[archive.KindNotice]++
+					want[event.KindNotice]++
 				case tc.message.MatchString(l):
-					want[archive.KindMessage]++
+					want[event.KindMessage]++
 				}
 			}
 			got, r := readRealWorld(t, path, "")
@@ -157,7 +156,7 @@ func TestRealWorldIrssiThemes(t *testing.T) {
 					t.Errorf("%s: read %d, the file has %d", k, got[k], n)
 				}
 			}
-			if len(got) != len(want) || want[archive.KindMessage] == 0 {
+			if len(got) != len(want) || want[event.KindMessage] == 0 {
 				t.Errorf("read %v, the file has %v", got, want)
 			}
 			if r.WarningCount() != 0 {
@@ -170,7 +169,7 @@ func TestRealWorldIrssiThemes(t *testing.T) {
 // readRealWorld reads a log (detecting its format when format is "") and
 // counts its events by kind; it fails on an event whose nick is a prefix
 // or a symbol, and checks the logger's own nick changes.
-func readRealWorld(t *testing.T, path, format string) (map[archive.Kind]int, *Reader) {
+func readRealWorld(t *testing.T, path, format string) (map[event.Kind]int, *Reader) {
 	t.Helper()
 	f, err := os.Open(path)
 	if err != nil {
@@ -181,7 +180,7 @@ func readRealWorld(t *testing.T, path, format string) (map[archive.Kind]int, *Re
 	if err != nil {
 		t.Fatal(err)
 	}
-	got := map[archive.Kind]int{}
+	got := map[event.Kind]int{}
 	for {
 		ev, err := r.Next()
 		if err == io.EOF {
@@ -196,10 +195,10 @@ func readRealWorld(t *testing.T, path, format string) (map[archive.Kind]int, *Re
 				t.Errorf("%q as a nick: %s", n, show(ev))
 			}
 		}
-		if ev.Kind != archive.KindTopic && ev.Kind != archive.KindMode && ev.Nick == "" {
+		if ev.Kind != event.KindTopic && ev.Kind != event.KindMode && ev.Nick == "" {
 			t.Errorf("no nick: %s", show(ev))
 		}
-		if ev.Flags&archive.FlagSelf != 0 && (ev.Kind != archive.KindNick && ev.Kind != archive.KindNotice) {
+		if ev.Flags&event.FlagSelf != 0 && (ev.Kind != event.KindNick && ev.Kind != event.KindNotice) {
 			t.Errorf("self flag on %s", show(ev))
 		}
 	}

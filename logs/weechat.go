@@ -1,11 +1,10 @@
 package logs
 
 import (
+	"proceedings/event"
 	"strings"
 	"time"
 	"unicode"
-
-	"proceedings/archive"
 )
 
 // WeeChat's logger plugin writes "DATE TIME<TAB>PREFIX<TAB>MESSAGE" with the
@@ -66,7 +65,7 @@ func parseWeechat(s *state, line string) (lineResult, string) {
 			return res, reason
 		}
 		w.saw(nick)
-		ev := s.add(archive.KindMessage, t, nick)
+		ev := s.add(event.KindMessage, t, nick)
 		ev.Text = msg
 		return resEvent, ""
 	}
@@ -412,9 +411,9 @@ func (w *weechatState) leaveShape(s *state, t time.Time, msg string) (lineResult
 	if i := strings.Index(sentence, " ("); i >= 0 && strings.HasSuffix(sentence, ")") {
 		sentence, reason = sentence[:i], sentence[i+2:len(sentence)-1]
 	}
-	kind := archive.KindQuit
+	kind := event.KindQuit
 	if hasChannel(sentence) {
-		kind = archive.KindPart
+		kind = event.KindPart
 	}
 	nick = stripMode(nick)
 	w.saw(nick)
@@ -443,7 +442,7 @@ func (w *weechatState) action(s *state, t time.Time, msg string) (lineResult, st
 		return resBad, "action without a nick"
 	}
 	w.saw(nick)
-	ev := s.add(archive.KindAction, t, nick)
+	ev := s.add(event.KindAction, t, nick)
 	ev.Text = text
 	return resEvent, ""
 }
@@ -451,7 +450,7 @@ func (w *weechatState) action(s *state, t time.Time, msg string) (lineResult, st
 func (w *weechatState) join(s *state, t time.Time, nick, account, uh string) {
 	w.saw(nick)
 	w.lastJoin, w.joinAt = nick, w.lines
-	ev := s.add(archive.KindJoin, t, nick)
+	ev := s.add(event.KindJoin, t, nick)
 	ev.Account = account
 	ev.UserHost = uh
 }
@@ -466,16 +465,16 @@ func (w *weechatState) event(s *state, t time.Time, kind wsKind, m *wsMatch) (li
 		nick, _, uh, _ := parseWho(m.who)
 		nick = stripMode(nick)
 		w.saw(nick)
-		k := archive.KindPart
+		k := event.KindPart
 		if kind == wsQuit {
-			k = archive.KindQuit
+			k = event.KindQuit
 		}
 		ev := s.add(k, t, nick)
 		ev.UserHost = uh
 		ev.Text = m.reason
 	case wsKick:
 		w.saw(m.target)
-		ev := s.add(archive.KindKick, t, m.nick)
+		ev := s.add(event.KindKick, t, m.nick)
 		ev.Target = m.target
 		ev.Text = m.reason
 	case wsNick:
@@ -483,30 +482,30 @@ func (w *weechatState) event(s *state, t time.Time, kind wsKind, m *wsMatch) (li
 		if m.nick == w.self {
 			w.self = m.target
 		}
-		ev := s.add(archive.KindNick, t, m.nick)
+		ev := s.add(event.KindNick, t, m.nick)
 		ev.Target = m.target
 	case wsSelfNick:
 		if w.self == "" {
 			return resBad, reasonSelfNickUnknown
 		}
-		ev := s.add(archive.KindNick, t, w.self)
+		ev := s.add(event.KindNick, t, w.self)
 		ev.Target = m.target
-		ev.Flags |= archive.FlagSelf
+		ev.Flags |= event.FlagSelf
 		w.self = m.target
 	case wsTopicFrom, wsTopic:
-		ev := s.add(archive.KindTopic, t, m.nick)
+		ev := s.add(event.KindTopic, t, m.nick)
 		ev.Text = m.text
 		s.topic = m.text
 	case wsUnset:
-		s.add(archive.KindTopic, t, m.nick)
+		s.add(event.KindTopic, t, m.nick)
 		s.topic = ""
 	case wsTopicIs:
-		ev := s.add(archive.KindTopic, t, "")
+		ev := s.add(event.KindTopic, t, "")
 		ev.Text = m.text
-		ev.Flags |= archive.FlagTopicOnJoin
+		ev.Flags |= event.FlagTopicOnJoin
 		s.topic = m.text
 	case wsMode:
-		ev := s.add(archive.KindMode, t, m.nick)
+		ev := s.add(event.KindMode, t, m.nick)
 		ev.Text = m.modes
 	case wsModeIs:
 		return resNoise, "WeeChat channel modes shown on join"
@@ -550,9 +549,9 @@ func (w *weechatState) notice(s *state, t time.Time, msg string) (lineResult, st
 		if w.self == "" {
 			return resBad, "your own notice to the channel, and the log does not show your nick", true
 		}
-		ev := s.add(archive.KindNotice, t, w.self)
+		ev := s.add(event.KindNotice, t, w.self)
 		ev.Text = strings.TrimPrefix(text, " ")
-		ev.Flags |= archive.FlagSelf
+		ev.Flags |= event.FlagSelf
 		return resEvent, "", true
 	}
 	i := strings.IndexByte(msg, '(')
@@ -598,7 +597,7 @@ func (w *weechatState) notice(s *state, t time.Time, msg string) (lineResult, st
 		return resBad, "notice without a nick", true
 	}
 	w.saw(nick)
-	ev := s.add(archive.KindNotice, t, nick)
+	ev := s.add(event.KindNotice, t, nick)
 	ev.Text = strings.TrimPrefix(rest, " ")
 	return resEvent, "", true
 }

@@ -4,10 +4,9 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"proceedings/event"
 	"strings"
 	"time"
-
-	"proceedings/archive"
 )
 
 // EventWriter writes events in one text format. Call Header at the start of
@@ -15,7 +14,7 @@ import (
 // day changes), Write for each event in time order, and Flush at the end.
 type EventWriter interface {
 	Header(network, channel string, day time.Time) error
-	Write(archive.Event) error
+	Write(event.Event) error
 	Flush() error
 }
 
@@ -63,7 +62,7 @@ type lineWriter struct {
 	channel   string
 	day       time.Time
 	haveDay   bool
-	line      func(b []byte, ev archive.Event, local time.Time) []byte
+	line      func(b []byte, ev event.Event, local time.Time) []byte
 	header    func(b []byte, day time.Time) []byte
 	dayMarker func(b []byte, day time.Time) []byte
 }
@@ -79,7 +78,7 @@ func (w *lineWriter) Header(network, channel string, day time.Time) error {
 	return err
 }
 
-func (w *lineWriter) Write(ev archive.Event) error {
+func (w *lineWriter) Write(ev event.Event) error {
 	local := ev.Time.In(w.loc)
 	b := w.buf[:0]
 	if day := startOfDay(local); !w.haveDay {
@@ -118,21 +117,21 @@ func irssiDayMarker(b []byte, day time.Time) []byte {
 
 // appendIrssi writes an event as irssi's default theme does, with seconds
 // in the time stamp ("%H:%M:%S ").
-func appendIrssi(b []byte, ev archive.Event, local time.Time) []byte {
+func appendIrssi(b []byte, ev event.Event, local time.Time) []byte {
 	b = appendClock(b, local)
 	b = append(b, ' ')
 	switch ev.Kind {
-	case archive.KindMessage:
+	case event.KindMessage:
 		b = append(b, "< "...)
 		b = appendClean(b, ev.Nick)
 		b = append(b, "> "...)
 		return appendClean(b, ev.Text)
-	case archive.KindAction:
+	case event.KindAction:
 		b = append(b, " * "...)
 		b = appendClean(b, ev.Nick)
 		b = append(b, ' ')
 		return appendClean(b, ev.Text)
-	case archive.KindNotice:
+	case event.KindNotice:
 		b = append(b, '-')
 		b = appendClean(b, ev.Nick)
 		b = append(b, ':')
@@ -142,7 +141,7 @@ func appendIrssi(b []byte, ev archive.Event, local time.Time) []byte {
 	}
 	b = append(b, "-!- "...)
 	switch ev.Kind {
-	case archive.KindJoin, archive.KindPart, archive.KindQuit:
+	case event.KindJoin, event.KindPart, event.KindQuit:
 		b = appendClean(b, ev.Nick)
 		if ev.UserHost != "" {
 			b = append(b, " ["...)
@@ -150,10 +149,10 @@ func appendIrssi(b []byte, ev archive.Event, local time.Time) []byte {
 			b = append(b, ']')
 		}
 		switch ev.Kind {
-		case archive.KindJoin:
+		case event.KindJoin:
 			b = append(b, " has joined "...)
 			return appendClean(b, ev.Channel)
-		case archive.KindPart:
+		case event.KindPart:
 			b = append(b, " has left "...)
 			b = appendClean(b, ev.Channel)
 		default:
@@ -162,7 +161,7 @@ func appendIrssi(b []byte, ev archive.Event, local time.Time) []byte {
 		b = append(b, " ["...)
 		b = appendClean(b, ev.Text)
 		return append(b, ']')
-	case archive.KindKick:
+	case event.KindKick:
 		b = appendClean(b, ev.Target)
 		b = append(b, " was kicked from "...)
 		b = appendClean(b, ev.Channel)
@@ -171,13 +170,13 @@ func appendIrssi(b []byte, ev archive.Event, local time.Time) []byte {
 		b = append(b, " ["...)
 		b = appendClean(b, ev.Text)
 		return append(b, ']')
-	case archive.KindNick:
+	case event.KindNick:
 		b = appendClean(b, ev.Nick)
 		b = append(b, " is now known as "...)
 		return appendClean(b, ev.Target)
-	case archive.KindTopic:
+	case event.KindTopic:
 		switch {
-		case ev.Flags&archive.FlagTopicOnJoin != 0:
+		case ev.Flags&event.FlagTopicOnJoin != 0:
 			b = append(b, "Topic for "...)
 			b = appendClean(b, ev.Channel)
 			b = append(b, ": "...)
@@ -193,7 +192,7 @@ func appendIrssi(b []byte, ev archive.Event, local time.Time) []byte {
 		b = appendClean(b, ev.Channel)
 		b = append(b, " to: "...)
 		return appendClean(b, ev.Text)
-	case archive.KindMode:
+	case event.KindMode:
 		if ev.Nick == "" {
 			b = append(b, "Server"...)
 			b = append(b, "Mode/"...)
@@ -205,7 +204,7 @@ func appendIrssi(b []byte, ev archive.Event, local time.Time) []byte {
 		b = appendClean(b, ev.Text)
 		b = append(b, "] by "...)
 		return appendClean(b, nickOr(ev.Nick, "server"))
-	case archive.KindGap:
+	case event.KindGap:
 		b = append(b, "Irssi: "...)
 		return appendGapText(b, ev, local)
 	}
@@ -220,7 +219,7 @@ func nickOr(nick, alt string) string {
 }
 
 // appendGapText writes "recording gap: nothing was recorded from … to …".
-func appendGapText(b []byte, ev archive.Event, local time.Time) []byte {
+func appendGapText(b []byte, ev event.Event, local time.Time) []byte {
 	b = append(b, "recording gap: nothing was recorded "...)
 	start, ok := ev.GapStart()
 	if !ok {
@@ -238,7 +237,7 @@ func appendGapText(b []byte, ev archive.Event, local time.Time) []byte {
 	return appendClock(b, local)
 }
 
-func appendOther(b []byte, ev archive.Event) []byte {
+func appendOther(b []byte, ev event.Event) []byte {
 	b = append(b, ev.Kind.String()...)
 	if ev.Nick != "" {
 		b = append(b, ' ')
@@ -274,29 +273,29 @@ func appendParen(b []byte, s string) []byte {
 }
 
 // appendWeechat writes an event as WeeChat's logger does.
-func appendWeechat(b []byte, ev archive.Event, local time.Time) []byte {
+func appendWeechat(b []byte, ev event.Event, local time.Time) []byte {
 	b = appendDate(b, local)
 	b = append(b, ' ')
 	b = appendClock(b, local)
 	b = append(b, '\t')
 	switch ev.Kind {
-	case archive.KindMessage:
+	case event.KindMessage:
 		b = appendTab(b, ev.Nick)
 		b = append(b, '\t')
 		return appendClean(b, ev.Text)
-	case archive.KindAction:
+	case event.KindAction:
 		b = append(b, " *\t"...)
 		b = appendClean(b, ev.Nick)
 		b = append(b, ' ')
 		return appendClean(b, ev.Text)
-	case archive.KindNotice:
+	case event.KindNotice:
 		b = append(b, "--\tNotice("...)
 		b = appendClean(b, ev.Nick)
 		b = append(b, ") -> "...)
 		b = appendClean(b, ev.Channel)
 		b = append(b, ": "...)
 		return appendClean(b, ev.Text)
-	case archive.KindJoin:
+	case event.KindJoin:
 		b = append(b, "-->\t"...)
 		b = appendClean(b, ev.Nick)
 		if ev.Account != "" {
@@ -307,32 +306,32 @@ func appendWeechat(b []byte, ev archive.Event, local time.Time) []byte {
 		b = appendParen(b, ev.UserHost)
 		b = append(b, " has joined "...)
 		return appendClean(b, ev.Channel)
-	case archive.KindPart, archive.KindQuit:
+	case event.KindPart, event.KindQuit:
 		b = append(b, "<--\t"...)
 		b = appendClean(b, ev.Nick)
 		b = appendParen(b, ev.UserHost)
-		if ev.Kind == archive.KindPart {
+		if ev.Kind == event.KindPart {
 			b = append(b, " has left "...)
 			b = appendClean(b, ev.Channel)
 		} else {
 			b = append(b, " has quit"...)
 		}
 		return appendParen(b, ev.Text)
-	case archive.KindKick:
+	case event.KindKick:
 		b = append(b, "<--\t"...)
 		b = appendClean(b, ev.Nick)
 		b = append(b, " has kicked "...)
 		b = appendClean(b, ev.Target)
 		return appendParen(b, ev.Text)
-	case archive.KindNick:
+	case event.KindNick:
 		b = append(b, "--\t"...)
 		b = appendClean(b, ev.Nick)
 		b = append(b, " is now known as "...)
 		return appendClean(b, ev.Target)
-	case archive.KindTopic:
+	case event.KindTopic:
 		b = append(b, "--\t"...)
 		switch {
-		case ev.Flags&archive.FlagTopicOnJoin != 0:
+		case ev.Flags&event.FlagTopicOnJoin != 0:
 			b = append(b, "Topic for "...)
 			b = appendClean(b, ev.Channel)
 			b = append(b, ` is "`...)
@@ -348,14 +347,14 @@ func appendWeechat(b []byte, ev archive.Event, local time.Time) []byte {
 		}
 		b = appendClean(b, ev.Text)
 		return append(b, '"')
-	case archive.KindMode:
+	case event.KindMode:
 		b = append(b, "--\tMode "...)
 		b = appendClean(b, ev.Channel)
 		b = append(b, " ["...)
 		b = appendClean(b, ev.Text)
 		b = append(b, "] by "...)
 		return appendClean(b, nickOr(ev.Nick, "server"))
-	case archive.KindGap:
+	case event.KindGap:
 		b = append(b, "--\t"...)
 		return appendGapText(b, ev, local)
 	}
@@ -364,22 +363,22 @@ func appendWeechat(b []byte, ev archive.Event, local time.Time) []byte {
 }
 
 // appendZNC writes an event as ZNC's log module does.
-func appendZNC(b []byte, ev archive.Event, local time.Time) []byte {
+func appendZNC(b []byte, ev event.Event, local time.Time) []byte {
 	b = append(b, '[')
 	b = appendClock(b, local)
 	b = append(b, "] "...)
 	switch ev.Kind {
-	case archive.KindMessage:
+	case event.KindMessage:
 		b = append(b, '<')
 		b = appendClean(b, ev.Nick)
 		b = append(b, "> "...)
 		return appendClean(b, ev.Text)
-	case archive.KindAction:
+	case event.KindAction:
 		b = append(b, "* "...)
 		b = appendClean(b, ev.Nick)
 		b = append(b, ' ')
 		return appendClean(b, ev.Text)
-	case archive.KindNotice:
+	case event.KindNotice:
 		b = append(b, '-')
 		b = appendClean(b, ev.Nick)
 		b = append(b, "- "...)
@@ -387,11 +386,11 @@ func appendZNC(b []byte, ev archive.Event, local time.Time) []byte {
 	}
 	b = append(b, "*** "...)
 	switch ev.Kind {
-	case archive.KindJoin, archive.KindPart, archive.KindQuit:
+	case event.KindJoin, event.KindPart, event.KindQuit:
 		switch ev.Kind {
-		case archive.KindJoin:
+		case event.KindJoin:
 			b = append(b, "Joins: "...)
-		case archive.KindPart:
+		case event.KindPart:
 			b = append(b, "Parts: "...)
 		default:
 			b = append(b, "Quits: "...)
@@ -403,25 +402,25 @@ func appendZNC(b []byte, ev archive.Event, local time.Time) []byte {
 		}
 		b = appendClean(b, ev.UserHost)
 		b = append(b, ')')
-		if ev.Kind == archive.KindJoin {
+		if ev.Kind == event.KindJoin {
 			return b
 		}
 		b = append(b, " ("...)
 		b = appendClean(b, ev.Text)
 		return append(b, ')')
-	case archive.KindKick:
+	case event.KindKick:
 		b = appendClean(b, ev.Target)
 		b = append(b, " was kicked by "...)
 		b = appendClean(b, ev.Nick)
 		b = append(b, " ("...)
 		b = appendClean(b, ev.Text)
 		return append(b, ')')
-	case archive.KindNick:
+	case event.KindNick:
 		b = appendClean(b, ev.Nick)
 		b = append(b, " is now known as "...)
 		return appendClean(b, ev.Target)
-	case archive.KindTopic:
-		if ev.Flags&archive.FlagTopicOnJoin != 0 {
+	case event.KindTopic:
+		if ev.Flags&event.FlagTopicOnJoin != 0 {
 			b = append(b, "Topic for "...)
 			b = appendClean(b, ev.Channel)
 			b = append(b, " is '"...)
@@ -431,17 +430,17 @@ func appendZNC(b []byte, ev archive.Event, local time.Time) []byte {
 		}
 		b = appendClean(b, ev.Text)
 		return append(b, '\'')
-	case archive.KindMode:
+	case event.KindMode:
 		b = appendClean(b, nickOr(ev.Nick, "Server"))
 		b = append(b, " sets mode: "...)
 		return appendClean(b, ev.Text)
-	case archive.KindGap:
+	case event.KindGap:
 		return appendGapText(b, ev, local)
 	}
 	return appendOther(b, ev)
 }
 
-// jsonEvent is the JSON shape of an event: every field of archive.Event,
+// jsonEvent is the JSON shape of an event: every field of event.Event,
 // the kind by name and the time in RFC 3339 with milliseconds.
 type jsonEvent struct {
 	ID       int64  `json:"id,omitempty"`
@@ -468,7 +467,7 @@ type jsonWriter struct {
 
 func (w *jsonWriter) Header(string, string, time.Time) error { return nil }
 
-func (w *jsonWriter) Write(ev archive.Event) error {
+func (w *jsonWriter) Write(ev event.Event) error {
 	return w.enc.Encode(jsonEvent{
 		ID:       ev.ID,
 		Network:  ev.Network,

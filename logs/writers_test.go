@@ -3,11 +3,10 @@ package logs
 import (
 	"bytes"
 	"encoding/json"
+	"proceedings/event"
 	"strings"
 	"testing"
 	"time"
-
-	"proceedings/archive"
 )
 
 // TestFormatWritersRoundTrip writes every kind of event with each format's
@@ -19,41 +18,41 @@ func TestFormatWritersRoundTrip(t *testing.T) {
 		zone   string
 		oneDay bool // the format has no day markers
 		// adjust turns a written event into the one expected back; false drops it
-		adjust func(ev archive.Event) (archive.Event, bool)
+		adjust func(ev event.Event) (event.Event, bool)
 	}{
-		{"own", "Europe/London", false, func(ev archive.Event) (archive.Event, bool) { return ev, true }},
-		{"irssi", "Europe/London", false, func(ev archive.Event) (archive.Event, bool) {
+		{"own", "Europe/London", false, func(ev event.Event) (event.Event, bool) { return ev, true }},
+		{"irssi", "Europe/London", false, func(ev event.Event) (event.Event, bool) {
 			switch ev.Kind {
-			case archive.KindGap:
+			case event.KindGap:
 				return ev, false // irssi has no such line
-			case archive.KindTopic, archive.KindMode:
-				if ev.Nick == "" && ev.Flags&archive.FlagTopicOnJoin == 0 {
+			case event.KindTopic, event.KindMode:
+				if ev.Nick == "" && ev.Flags&event.FlagTopicOnJoin == 0 {
 					ev.Nick = "server"
 				}
 			}
 			return ev, true
 		}},
-		{"weechat", "America/New_York", false, func(ev archive.Event) (archive.Event, bool) {
+		{"weechat", "America/New_York", false, func(ev event.Event) (event.Event, bool) {
 			switch ev.Kind {
-			case archive.KindGap:
+			case event.KindGap:
 				return ev, false
-			case archive.KindTopic, archive.KindMode:
-				if ev.Nick == "" && ev.Flags&archive.FlagTopicOnJoin == 0 {
+			case event.KindTopic, event.KindMode:
+				if ev.Nick == "" && ev.Flags&event.FlagTopicOnJoin == 0 {
 					ev.Nick = "server"
 				}
 			}
 			return ev, true
 		}},
-		{"znc", "Asia/Tokyo", true, func(ev archive.Event) (archive.Event, bool) {
+		{"znc", "Asia/Tokyo", true, func(ev event.Event) (event.Event, bool) {
 			switch ev.Kind {
-			case archive.KindGap:
+			case event.KindGap:
 				return ev, false
-			case archive.KindMode:
+			case event.KindMode:
 				if ev.Nick == "" {
 					return ev, false // "Server sets mode": the modes seen on join
 				}
-			case archive.KindTopic:
-				if ev.Nick == "" && ev.Flags&archive.FlagTopicOnJoin == 0 {
+			case event.KindTopic:
+				if ev.Nick == "" && ev.Flags&event.FlagTopicOnJoin == 0 {
 					ev.Nick = "Server"
 				}
 			}
@@ -66,7 +65,7 @@ func TestFormatWritersRoundTrip(t *testing.T) {
 			evs := everyKind(t)
 			if tt.oneDay {
 				day := startOfDay(evs[0].Time.In(loc))
-				var same []archive.Event
+				var same []event.Event
 				for _, ev := range evs {
 					if startOfDay(ev.Time.In(loc)).Equal(day) {
 						same = append(same, ev)
@@ -82,7 +81,7 @@ func TestFormatWritersRoundTrip(t *testing.T) {
 			if err := w.Header("techrights", "#techrights", evs[0].Time); err != nil {
 				t.Fatal(err)
 			}
-			var want []archive.Event
+			var want []event.Event
 			for _, ev := range evs {
 				if err := w.Write(ev); err != nil {
 					t.Fatal(err)
@@ -118,18 +117,18 @@ func TestFormatWritersRoundTrip(t *testing.T) {
 
 func TestFormatWriterLines(t *testing.T) {
 	at := time.Date(2026, 2, 2, 14, 3, 11, 0, time.UTC)
-	msg := archive.Event{Channel: "#c", Time: at, Kind: archive.KindMessage, Nick: "alice", Text: "hi"}
-	part := archive.Event{Channel: "#c", Time: at, Kind: archive.KindPart, Nick: "carol", UserHost: "~c@h", Text: "bye"}
+	msg := event.Event{Channel: "#c", Time: at, Kind: event.KindMessage, Nick: "alice", Text: "hi"}
+	part := event.Event{Channel: "#c", Time: at, Kind: event.KindPart, Nick: "carol", UserHost: "~c@h", Text: "bye"}
 	tests := []struct {
 		format string
-		evs    []archive.Event
+		evs    []event.Event
 		want   string
 	}{
-		{"irssi", []archive.Event{msg, part, {Channel: "#c", Time: at.Add(24 * time.Hour), Kind: archive.KindMode, Text: "+nt"}},
+		{"irssi", []event.Event{msg, part, {Channel: "#c", Time: at.Add(24 * time.Hour), Kind: event.KindMode, Text: "+nt"}},
 			"--- Log opened Mon Feb 02 00:00:00 2026\n14:03:11 < alice> hi\n14:03:11 -!- carol [~c@h] has left #c [bye]\n" +
 				"--- Day changed Tue Feb 03 2026\n14:03:11 -!- ServerMode/#c [+nt] by server\n"},
-		{"weechat", []archive.Event{msg, part}, "2026-02-02 14:03:11\talice\thi\n2026-02-02 14:03:11\t<--\tcarol (~c@h) has left #c (bye)\n"},
-		{"znc", []archive.Event{msg, part}, "[14:03:11] <alice> hi\n[14:03:11] *** Parts: carol (~c@h) (bye)\n"},
+		{"weechat", []event.Event{msg, part}, "2026-02-02 14:03:11\talice\thi\n2026-02-02 14:03:11\t<--\tcarol (~c@h) has left #c (bye)\n"},
+		{"znc", []event.Event{msg, part}, "[14:03:11] <alice> hi\n[14:03:11] *** Parts: carol (~c@h) (bye)\n"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.format, func(t *testing.T) {
@@ -159,11 +158,11 @@ func TestJSONWriter(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ev := archive.Event{
+	ev := event.Event{
 		ID: 42, Network: "techrights", Channel: "#techrights",
-		Time: time.Date(2026, 7, 1, 13, 3, 11, 250e6, time.UTC), Kind: archive.KindKick,
+		Time: time.Date(2026, 7, 1, 13, 3, 11, 250e6, time.UTC), Kind: event.KindKick,
 		Nick: "alice", UserHost: "~a@h", Account: "alice_acct", Text: "<b>spam</b> & more", Target: "erin",
-		MsgID: "abc", Via: "matrix", Flags: archive.FlagRelayed | archive.FlagImported,
+		MsgID: "abc", Via: "matrix", Flags: event.FlagRelayed | event.FlagImported,
 	}
 	if err := w.Header("techrights", "#techrights", ev.Time); err != nil {
 		t.Fatal(err)
@@ -188,7 +187,7 @@ func TestJSONWriter(t *testing.T) {
 	want := map[string]any{
 		"id": 42.0, "network": "techrights", "channel": "#techrights", "time": "2026-07-01T14:03:11.250+01:00",
 		"kind": "kick", "nick": "alice", "userhost": "~a@h", "account": "alice_acct", "text": "<b>spam</b> & more",
-		"target": "erin", "msgid": "abc", "via": "matrix", "flags": float64(archive.FlagRelayed | archive.FlagImported),
+		"target": "erin", "msgid": "abc", "via": "matrix", "flags": float64(event.FlagRelayed | event.FlagImported),
 	}
 	for k, v := range want {
 		if got[k] != v {
@@ -219,14 +218,14 @@ func TestUserHostWithSpacesRoundTrip(t *testing.T) {
 	at := time.Date(2026, 2, 2, 14, 3, 11, 0, time.UTC)
 	for _, format := range []string{"weechat", "irssi"} {
 		for _, uh := range []string{"~flo@ ", "~a@ho st", " a@b", "a b@c d", "~a@h) x", "x] y@z", "(a@b)", "[a@b]"} {
-			for _, k := range []archive.Kind{archive.KindJoin, archive.KindPart, archive.KindQuit} {
+			for _, k := range []event.Kind{event.KindJoin, event.KindPart, event.KindQuit} {
 				var b bytes.Buffer
 				w, err := NewFormatWriter(format, &b, time.UTC)
 				if err != nil {
 					t.Fatal(err)
 				}
-				ev := archive.Event{Channel: "#c", Time: at, Kind: k, Nick: "flo", UserHost: uh, Text: "bye (for now)"}
-				if k == archive.KindJoin {
+				ev := event.Event{Channel: "#c", Time: at, Kind: k, Nick: "flo", UserHost: uh, Text: "bye (for now)"}
+				if k == event.KindJoin {
 					ev.Text = ""
 				}
 				if err := w.Write(ev); err != nil {

@@ -1,10 +1,9 @@
 package logs
 
 import (
+	"proceedings/event"
 	"strings"
 	"time"
-
-	"proceedings/archive"
 )
 
 // xchat 2 and HexChat write "**** BEGIN LOGGING AT Mon Feb  2 14:00:00 2026",
@@ -128,7 +127,7 @@ func parseXchat(s *state, line string) (lineResult, string) {
 			// "irc.example.net …", "- motd line".
 			return resNoise, "server notice"
 		}
-		ev := s.add(archive.KindAction, t, nick)
+		ev := s.add(event.KindAction, t, nick)
 		ev.Text = text
 		return resEvent, ""
 	case "":
@@ -141,7 +140,7 @@ func parseXchat(s *state, line string) (lineResult, string) {
 		if nick == "" {
 			return resBad, "message without a nick"
 		}
-		ev := s.add(archive.KindMessage, t, nick)
+		ev := s.add(event.KindMessage, t, nick)
 		ev.Text = msg
 		return resEvent, ""
 	}
@@ -188,7 +187,7 @@ func xchatNotice(s *state, t time.Time, in, msg string) (lineResult, string) {
 	if !strings.ContainsRune("#&!+", rune(to[0])) {
 		return resNoise, reasonPrivateNotice
 	}
-	ev := s.add(archive.KindNotice, t, nick)
+	ev := s.add(event.KindNotice, t, nick)
 	ev.Text = msg
 	return resEvent, ""
 }
@@ -290,9 +289,9 @@ func (xs *xchatState) own(s *state, t time.Time, msg string) (lineResult, string
 			xs.self = strings.Clone(to)
 			return resBad, reasonSelfNickUnknown, true
 		}
-		ev := s.add(archive.KindNick, t, xs.self)
+		ev := s.add(event.KindNick, t, xs.self)
 		ev.Target = to
-		ev.Flags |= archive.FlagSelf
+		ev.Flags |= event.FlagSelf
 		xs.self = strings.Clone(to)
 		return resEvent, "", true
 	}
@@ -307,7 +306,7 @@ func (xs *xchatState) own(s *state, t time.Time, msg string) (lineResult, string
 		case xs.self == "":
 			return resBad, "the logger was kicked, and its nick is unknown", true
 		}
-		ev := s.add(archive.KindKick, t, by)
+		ev := s.add(event.KindKick, t, by)
 		ev.Target = xs.self
 		ev.Text = reasonOf(reason, '(', ')')
 		return resEvent, "", true
@@ -366,7 +365,7 @@ func xchatEvent(s *state, t time.Time, msg string) (lineResult, string) {
 		if uh == "" && r == rest {
 			break
 		}
-		ev := s.add(archive.KindJoin, t, nick)
+		ev := s.add(event.KindJoin, t, nick)
 		ev.UserHost = uh
 		return resEvent, ""
 	case r == "has left" || strings.HasPrefix(r, "has left "):
@@ -377,7 +376,7 @@ func xchatEvent(s *state, t time.Time, msg string) (lineResult, string) {
 		if x != "" && x[0] != '(' {
 			_, x = cut(x, ' ') // xchat 2 names the channel
 		}
-		ev := s.add(archive.KindPart, t, nick)
+		ev := s.add(event.KindPart, t, nick)
 		ev.UserHost = uh
 		ev.Text = reasonOf(x, '(', ')')
 		return resEvent, ""
@@ -387,7 +386,7 @@ func xchatEvent(s *state, t time.Time, msg string) (lineResult, string) {
 	}
 	switch {
 	case rest == "has quit" || strings.HasPrefix(rest, "has quit ("):
-		ev := s.add(archive.KindQuit, t, nick)
+		ev := s.add(event.KindQuit, t, nick)
 		if len(rest) > len("has quit ") {
 			ev.Text = reasonOf(rest[len("has quit "):], '(', ')')
 		}
@@ -399,7 +398,7 @@ func xchatEvent(s *state, t time.Time, msg string) (lineResult, string) {
 			return resNoise, reasonXchatStatus
 		}
 		_, reason := cut(x, ' ')
-		ev := s.add(archive.KindKick, t, nick)
+		ev := s.add(event.KindKick, t, nick)
 		ev.Target = stripCodes(target)
 		ev.Text = reasonOf(reason, '(', ')')
 		return resEvent, ""
@@ -408,11 +407,11 @@ func xchatEvent(s *state, t time.Time, msg string) (lineResult, string) {
 		if to == "" || strings.IndexByte(to, ' ') >= 0 {
 			return resNoise, reasonXchatStatus
 		}
-		ev := s.add(archive.KindNick, t, nick)
+		ev := s.add(event.KindNick, t, nick)
 		ev.Target = to
 		return resEvent, ""
 	case strings.HasPrefix(rest, "has changed the topic to: "):
-		ev := s.add(archive.KindTopic, t, nick)
+		ev := s.add(event.KindTopic, t, nick)
 		ev.Text = rest[len("has changed the topic to: "):]
 		return resEvent, ""
 	case nick == "Topic" && strings.HasPrefix(rest, "for "):
@@ -423,25 +422,25 @@ func xchatEvent(s *state, t time.Time, msg string) (lineResult, string) {
 				return resNoise, reasonXchatStatus // "Topic for #chan set by …"
 			}
 		}
-		ev := s.add(archive.KindTopic, t, "")
+		ev := s.add(event.KindTopic, t, "")
 		ev.Text = text
-		ev.Flags |= archive.FlagTopicOnJoin
+		ev.Flags |= event.FlagTopicOnJoin
 		return resEvent, ""
 	case strings.HasPrefix(rest, "sets mode "):
 		m, _ := cut(rest[len("sets mode "):], ' ')
 		if m == "" {
 			return resNoise, reasonXchatStatus
 		}
-		ev := s.add(archive.KindMode, t, nick)
+		ev := s.add(event.KindMode, t, nick)
 		ev.Text = m
 		return resEvent, ""
 	case strings.HasPrefix(rest, "sets modes ["):
 		m := strings.TrimSuffix(rest[len("sets modes ["):], "]")
-		ev := s.add(archive.KindMode, t, nick)
+		ev := s.add(event.KindMode, t, nick)
 		ev.Text = m
 		return resEvent, ""
 	case rest == "removes channel keyword" || rest == "removes user limit":
-		ev := s.add(archive.KindMode, t, nick)
+		ev := s.add(event.KindMode, t, nick)
 		ev.Text = "-k"
 		if rest == "removes user limit" {
 			ev.Text = "-l"
@@ -450,7 +449,7 @@ func xchatEvent(s *state, t time.Time, msg string) (lineResult, string) {
 	}
 	for _, xm := range xchatModes {
 		if arg, ok := strings.CutPrefix(rest, xm.phrase); ok && arg != "" {
-			ev := s.add(archive.KindMode, t, nick)
+			ev := s.add(event.KindMode, t, nick)
 			ev.Text = xm.mode + " " + stripCodes(arg)
 			return resEvent, ""
 		}

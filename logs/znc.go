@@ -1,10 +1,9 @@
 package logs
 
 import (
+	"proceedings/event"
 	"strings"
 	"time"
-
-	"proceedings/archive"
 )
 
 // ZNC's log module (modules/log.cpp) writes "[%H:%M:%S] " and then:
@@ -64,7 +63,7 @@ func parseSpeech(s *state, t time.Time, body string) (lineResult, string) {
 		if len(text) > 0 && text[0] == ' ' {
 			text = text[1:]
 		}
-		ev := s.add(archive.KindMessage, t, nick)
+		ev := s.add(event.KindMessage, t, nick)
 		ev.Text = text
 		return resEvent, ""
 	case '*':
@@ -75,7 +74,7 @@ func parseSpeech(s *state, t time.Time, body string) (lineResult, string) {
 		if nick == "" {
 			return resBad, "action without a nick"
 		}
-		ev := s.add(archive.KindAction, t, nick)
+		ev := s.add(event.KindAction, t, nick)
 		ev.Text = text
 		return resEvent, ""
 	case '-':
@@ -84,7 +83,7 @@ func parseSpeech(s *state, t time.Time, body string) (lineResult, string) {
 			// "-!- …" is no notice of ZNC or Limnoria (our own status lines)
 			return resBad, "notice without a nick"
 		}
-		ev := s.add(archive.KindNotice, t, nick)
+		ev := s.add(event.KindNotice, t, nick)
 		ev.Text = text
 		return resEvent, ""
 	}
@@ -103,8 +102,8 @@ func zncUserHost(s string) string {
 func zncStatus(s *state, t time.Time, x string) (lineResult, string) {
 	for _, k := range [...]struct {
 		prefix string
-		kind   archive.Kind
-	}{{"Joins: ", archive.KindJoin}, {"Parts: ", archive.KindPart}, {"Quits: ", archive.KindQuit}} {
+		kind   event.Kind
+	}{{"Joins: ", event.KindJoin}, {"Parts: ", event.KindPart}, {"Quits: ", event.KindQuit}} {
 		rest, ok := strings.CutPrefix(x, k.prefix)
 		if !ok {
 			continue
@@ -114,10 +113,10 @@ func zncStatus(s *state, t time.Time, x string) (lineResult, string) {
 			return resBad, "join, part or quit without a nick"
 		}
 		ev := s.add(k.kind, t, nick)
-		if j := strings.Index(rest, ") ("); j >= 0 && k.kind != archive.KindJoin {
+		if j := strings.Index(rest, ") ("); j >= 0 && k.kind != event.KindJoin {
 			ev.UserHost = zncUserHost(rest[:j+1])
 			ev.Text, _ = enclosed(rest[j+2:], '(', ')')
-		} else if j := strings.Index(rest, ") "); j >= 0 && k.kind == archive.KindJoin {
+		} else if j := strings.Index(rest, ") "); j >= 0 && k.kind == event.KindJoin {
 			ev.UserHost = zncUserHost(rest[:j+1])
 			ev.Account = rest[j+2:]
 		} else {
@@ -131,9 +130,9 @@ func zncStatus(s *state, t time.Time, x string) (lineResult, string) {
 	if rest, ok := strings.CutPrefix(x, "Topic for "); ok { // written by our ZNC writer
 		_, rest = cut(rest, ' ')
 		if text, ok := strings.CutPrefix(rest, "is '"); ok && strings.HasSuffix(text, "'") {
-			ev := s.add(archive.KindTopic, t, "")
+			ev := s.add(event.KindTopic, t, "")
 			ev.Text = text[:len(text)-1]
-			ev.Flags |= archive.FlagTopicOnJoin
+			ev.Flags |= event.FlagTopicOnJoin
 			return resEvent, ""
 		}
 		return resBad, "topic line without its text"
@@ -148,7 +147,7 @@ func zncStatus(s *state, t time.Time, x string) (lineResult, string) {
 		if to == "" {
 			return resBad, "nick change without the new nick"
 		}
-		ev := s.add(archive.KindNick, t, nick)
+		ev := s.add(event.KindNick, t, nick)
 		ev.Target = to
 		return resEvent, ""
 	case strings.HasPrefix(rest, "was kicked by "):
@@ -156,14 +155,14 @@ func zncStatus(s *state, t time.Time, x string) (lineResult, string) {
 		if by == "" {
 			return resBad, "kick without the nick who kicked"
 		}
-		ev := s.add(archive.KindKick, t, by)
+		ev := s.add(event.KindKick, t, by)
 		ev.Target = nick
 		ev.Text = reasonOf(reason, '(', ')')
 		return resEvent, ""
 	case strings.HasPrefix(rest, "changes topic to '"):
 		text := rest[len("changes topic to '"):]
 		text = strings.TrimSuffix(text, "'")
-		ev := s.add(archive.KindTopic, t, nick)
+		ev := s.add(event.KindTopic, t, nick)
 		ev.Text = text
 		return resEvent, ""
 	case strings.HasPrefix(rest, "sets mode: "):
@@ -172,7 +171,7 @@ func zncStatus(s *state, t time.Time, x string) (lineResult, string) {
 			// joined (RPL_CHANNELMODEIS has no setter): not a change.
 			return resNoise, reasonModesOnJoin
 		}
-		ev := s.add(archive.KindMode, t, nick)
+		ev := s.add(event.KindMode, t, nick)
 		ev.Text = strings.TrimRight(rest[len("sets mode: "):], " ")
 		return resEvent, ""
 	}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"os"
+	"proceedings/event"
 	"strings"
 	"syscall"
 	"testing"
@@ -15,7 +16,7 @@ import (
 
 // generate returns n events of one channel, about perDay a day, from a
 // fixed seed: a talkative community with links, actions, joins and quits.
-func generate(n, perDay int) []archive.Event {
+func generate(n, perDay int) []event.Event {
 	rng := rand.New(rand.NewPCG(1, 2))
 	nicks := make([]string, 40)
 	for i := range nicks {
@@ -26,22 +27,22 @@ func generate(n, perDay int) []archive.Event {
 	hosts := []string{"techrights.org", "news.example.org", "lwn.net", "gemini.example", "www.example.com"}
 	start := time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)
 	step := 24 * time.Hour / time.Duration(perDay)
-	evs := make([]archive.Event, n)
+	evs := make([]event.Event, n)
 	for i := range evs {
 		t := start.Add(time.Duration(i)*step + time.Duration(rng.IntN(int(step))))
 		nick := nicks[int(rng.ExpFloat64()*6)%len(nicks)]
-		ev := archive.Event{Network: "libera", Channel: "#techrights", Time: t, Nick: nick, Kind: archive.KindMessage}
+		ev := event.Event{Network: "libera", Channel: "#techrights", Time: t, Nick: nick, Kind: event.KindMessage}
 		switch r := rng.IntN(100); {
 		case r < 4:
-			ev.Kind = archive.KindJoin
+			ev.Kind = event.KindJoin
 			ev.UserHost = "~" + nick + "@host-" + fmt.Sprint(rng.IntN(1000)) + ".example.net"
 		case r < 8:
-			ev.Kind = archive.KindQuit
+			ev.Kind = event.KindQuit
 			ev.Text = "Ping timeout: 240 seconds"
 		case r < 11:
-			ev.Kind = archive.KindAction
+			ev.Kind = event.KindAction
 		}
-		if ev.Kind == archive.KindMessage || ev.Kind == archive.KindAction {
+		if ev.Kind == event.KindMessage || ev.Kind == event.KindAction {
 			var b strings.Builder
 			for w := 3 + rng.IntN(14); w > 0; w-- {
 				b.WriteString(words[rng.IntN(len(words))])
@@ -127,8 +128,8 @@ func BenchmarkRender(b *testing.B) {
 	b.Run("one-new-line", func(b *testing.B) {
 		for i := 0; i < b.N; i++ {
 			b.StopTimer()
-			store(b, db, archive.Event{Network: "libera", Channel: "#techrights", Time: lastTime.Add(time.Duration(i+1) * time.Millisecond),
-				Kind: archive.KindMessage, Nick: "alice", Text: "one more line"})
+			store(b, db, event.Event{Network: "libera", Channel: "#techrights", Time: lastTime.Add(time.Duration(i+1) * time.Millisecond),
+				Kind: event.KindMessage, Nick: "alice", Text: "one more line"})
 			b.StartTimer()
 			st, err := Render(ctx, db, benchOptions(out))
 			if err != nil || st.Days != 1 {
@@ -147,7 +148,7 @@ func cpuTime() time.Duration {
 }
 
 // importEvents bulk-loads events (the import path: faster than appends).
-func importEvents(tb testing.TB, db *archive.DB, evs []archive.Event) {
+func importEvents(tb testing.TB, db *archive.DB, evs []event.Event) {
 	tb.Helper()
 	ctx := context.Background()
 	im, err := db.NewImporter(archive.ImportOptions{})

@@ -8,6 +8,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"proceedings/event"
 	"sort"
 	"strings"
 	"sync"
@@ -215,7 +216,7 @@ func TestBrowser(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		evs, err := db.Day(context.Background(), ch.ID, archive.Date{Year: 2026, Month: 2, Day: 3})
+		evs, err := db.Day(context.Background(), ch.ID, event.Date{Year: 2026, Month: 2, Day: 3})
 		if err != nil {
 			t.Fatal(err)
 		}

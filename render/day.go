@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"html/template"
 	"math/bits"
+	"proceedings/event"
 	"sort"
 	"strconv"
 	"strings"
@@ -29,7 +30,7 @@ const quietGap = time.Hour
 type dayJob struct {
 	ch         *chanInfo
 	info       archive.DayInfo
-	prev, next archive.Date // neighbouring days with events; zero when none
+	prev, next event.Date // neighbouring days with events; zero when none
 }
 
 // worker holds the buffers one rendering goroutine reuses from day to day.
@@ -198,7 +199,7 @@ func (r *renderer) renderDay(ctx context.Context, job dayJob, w *worker) (dayRes
 	w.gmi = r.appendGeminiHead(w.gmi[:0], job)
 	var prev time.Time
 	start, end := day.Bounds(r.loc)
-	err := r.db.RangeShown(ctx, ch.ID, start, end, func(ev archive.Event) error {
+	err := r.db.RangeShown(ctx, ch.ID, start, end, func(ev event.Event) error {
 		local := ev.Time.In(r.loc)
 		if a.agg.Events > 0 && ev.Time.Sub(prev) > quietGap {
 			w.log = appendQuiet(w.log, ev.Time.Sub(prev))
@@ -350,7 +351,7 @@ func appendQuiet(b []byte, d time.Duration) []byte {
 }
 
 // add counts one event of the day; local is its time in the site's zone.
-func (a *dayAggregator) add(ev *archive.Event, local time.Time) {
+func (a *dayAggregator) add(ev *event.Event, local time.Time) {
 	a.agg.Events++
 	speech := ev.Kind.IsSpeech()
 	if speech {
@@ -364,10 +365,10 @@ func (a *dayAggregator) add(ev *archive.Event, local time.Time) {
 		n.Lines++
 		n.Words += countWords(ev.Text)
 	}
-	if !speech && ev.Kind != archive.KindTopic {
+	if !speech && ev.Kind != event.KindTopic {
 		return
 	}
-	if ev.Flags&archive.FlagSelf != 0 && ev.Kind == archive.KindMessage {
+	if ev.Flags&event.FlagSelf != 0 && ev.Kind == event.KindMessage {
 		if title, host, ok := parseTitleLine(ev.Text); ok {
 			if a.titles != nil {
 				a.attachTitle(ev.Time, title, host)
@@ -390,7 +391,7 @@ func (a *dayAggregator) add(ev *archive.Event, local time.Time) {
 		}
 		if a.titles != nil {
 			a.rows = append(a.rows, linkRow{id: ev.ID, at: ev.Time, local: local, nick: ev.Nick, href: href,
-				text: ev.Text[start:end], title: a.titles(href), host: host, self: ev.Flags&archive.FlagSelf != 0})
+				text: ev.Text[start:end], title: a.titles(href), host: host, self: ev.Flags&event.FlagSelf != 0})
 		}
 	})
 }
@@ -408,7 +409,7 @@ func (a *dayAggregator) finish() []speaker {
 	sort.Strings(raw)
 	for _, n := range raw {
 		c := a.nicks[n]
-		key := archive.FoldChannel(n)
+		key := event.FoldChannel(n)
 		if m := byKey[key]; m != nil {
 			m.Lines += c.Lines
 			m.Words += c.Words
@@ -538,11 +539,11 @@ func (r *renderer) appendGeminiHead(b []byte, job dayJob) []byte {
 // appendGeminiLine writes one event to the Gemini twin: its line of the
 // .txt twin (txt) without mIRC formatting, then its links, one per line as
 // text/gemini wants them.
-func appendGeminiLine(b, txt []byte, ev *archive.Event) []byte {
+func appendGeminiLine(b, txt []byte, ev *event.Event) []byte {
 	txt = bytes.TrimSuffix(txt, []byte("\n"))
 	b = appendSanitized(b, txt)
 	b = append(b, '\n')
-	if (ev.Kind.IsSpeech() || ev.Kind == archive.KindTopic) && containsSchemeSep(ev.Text) {
+	if (ev.Kind.IsSpeech() || ev.Kind == event.KindTopic) && containsSchemeSep(ev.Text) {
 		scanURLs(ev.Text, func(_, _ int, href string) {
 			b = append(b, "=> "...)
 			b = append(b, href...)

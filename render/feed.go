@@ -3,6 +3,7 @@ package render
 import (
 	"encoding/xml"
 	"fmt"
+	"proceedings/event"
 	"sort"
 	"strings"
 	"time"
@@ -22,7 +23,7 @@ func (r *renderer) feedEntries(old *state, chans []*chanInfo, rendered map[int64
 		byID[c.ID] = c
 	}
 	entry := func(c *chanInfo, a *dayAgg) feedEntry {
-		d, _ := archive.ParseDate(a.Day)
+		d, _ := event.ParseDate(a.Day)
 		return feedEntry{Day: a.Day, Channel: c.ID, Network: c.Network, Name: c.Name, Path: DayPath(c.Network, c.Name, d),
 			Lines: a.Lines, Speakers: len(a.Nicks), Links: a.Links, Last: a.Last}
 	}
@@ -77,7 +78,7 @@ func (r *renderer) feedEntries(old *state, chans []*chanInfo, rendered map[int64
 		if out[i].Network != out[j].Network {
 			return out[i].Network < out[j].Network
 		}
-		return archive.FoldChannel(out[i].Name) < archive.FoldChannel(out[j].Name)
+		return event.FoldChannel(out[i].Name) < event.FoldChannel(out[j].Name)
 	})
 	if len(out) > feedSize {
 		out = out[:feedSize]
@@ -134,7 +135,7 @@ func (r *renderer) renderFeed(entries []feedEntry) error {
 	var newest int64
 	for _, e := range entries {
 		newest = max(newest, e.Last)
-		d, _ := archive.ParseDate(e.Day)
+		d, _ := event.ParseDate(e.Day)
 		var s strings.Builder
 		fmt.Fprintf(&s, "%s by %s in %s on %s.", plural(e.Lines, "line"), plural(e.Speakers, "person"), sanitizeText(e.Name), sanitizeText(e.Network))
 		if len(e.Links) > 0 {

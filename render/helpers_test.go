@@ -5,6 +5,7 @@ import (
 	"errors"
 	"log/slog"
 	"path/filepath"
+	"proceedings/event"
 	"testing"
 	"time"
 
@@ -33,7 +34,7 @@ func openArchive(t testing.TB, loc *time.Location) *archive.DB {
 }
 
 // store appends events and waits until they are committed.
-func store(t testing.TB, db *archive.DB, evs ...archive.Event) {
+func store(t testing.TB, db *archive.DB, evs ...event.Event) {
 	t.Helper()
 	errc := make(chan error, 1)
 	done := func(_ int64, err error) {
@@ -77,44 +78,44 @@ func at(day, h, m, s int) time.Time {
 
 // fixture is a small channel log with every kind of event, used by the
 // golden, determinism and browser tests.
-func fixture() []archive.Event {
-	ev := func(t time.Time, k archive.Kind, nick, text string) archive.Event {
-		return archive.Event{Network: "testnet", Channel: "#test", Time: t, Kind: k, Nick: nick, Text: text}
+func fixture() []event.Event {
+	ev := func(t time.Time, k event.Kind, nick, text string) event.Event {
+		return event.Event{Network: "testnet", Channel: "#test", Time: t, Kind: k, Nick: nick, Text: text}
 	}
-	gap := ev(at(2, 9, 30, 0), archive.KindGap, "", at(2, 8, 15, 2).UTC().Format(time.RFC3339Nano))
-	topicJoin := ev(at(2, 9, 30, 1), archive.KindTopic, "", "Welcome to #test | logs: https://irc.example.org/")
-	topicJoin.Flags = archive.FlagTopicOnJoin
-	join := ev(at(2, 9, 31, 0), archive.KindJoin, "alice", "")
+	gap := ev(at(2, 9, 30, 0), event.KindGap, "", at(2, 8, 15, 2).UTC().Format(time.RFC3339Nano))
+	topicJoin := ev(at(2, 9, 30, 1), event.KindTopic, "", "Welcome to #test | logs: https://irc.example.org/")
+	topicJoin.Flags = event.FlagTopicOnJoin
+	join := ev(at(2, 9, 31, 0), event.KindJoin, "alice", "")
 	join.UserHost = "~alice@host.example"
-	kick := ev(at(2, 13, 0, 0), archive.KindKick, "alice", "no spam, please")
+	kick := ev(at(2, 13, 0, 0), event.KindKick, "alice", "no spam, please")
 	kick.Target = "spammer"
-	nick := ev(at(2, 13, 5, 0), archive.KindNick, "bob", "")
+	nick := ev(at(2, 13, 5, 0), event.KindNick, "bob", "")
 	nick.Target = "bobby"
-	self := ev(at(2, 13, 6, 0), archive.KindMessage, "proceedings", "From Belarus With Love — Part X — https://techrights.org/n/2026/02/02/x/")
-	self.Flags = archive.FlagSelf
-	title := ev(at(2, 9, 32, 12), archive.KindMessage, "proceedings", "[ Example Domain ] - example.org")
-	title.Flags = archive.FlagSelf
-	relayed := ev(at(2, 13, 7, 0), archive.KindMessage, "carol", "hello from the other side")
+	self := ev(at(2, 13, 6, 0), event.KindMessage, "proceedings", "From Belarus With Love — Part X — https://techrights.org/n/2026/02/02/x/")
+	self.Flags = event.FlagSelf
+	title := ev(at(2, 9, 32, 12), event.KindMessage, "proceedings", "[ Example Domain ] - example.org")
+	title.Flags = event.FlagSelf
+	relayed := ev(at(2, 13, 7, 0), event.KindMessage, "carol", "hello from the other side")
 	relayed.Via = "matrix"
-	relayed.Flags = archive.FlagRelayed
-	quit := ev(at(2, 23, 59, 59), archive.KindQuit, "bobby", "Ping timeout: 240 seconds")
+	relayed.Flags = event.FlagRelayed
+	quit := ev(at(2, 23, 59, 59), event.KindQuit, "bobby", "Ping timeout: 240 seconds")
 	quit.UserHost = "~bob@10.0.0.1"
-	return []archive.Event{
-		ev(at(1, 10, 0, 0), archive.KindMessage, "alice", "yesterday's line"),
-		ev(at(1, 23, 59, 59), archive.KindMessage, "bob", "last line of the first"),
+	return []event.Event{
+		ev(at(1, 10, 0, 0), event.KindMessage, "alice", "yesterday's line"),
+		ev(at(1, 23, 59, 59), event.KindMessage, "bob", "last line of the first"),
 		gap, topicJoin, join,
-		ev(at(2, 9, 32, 10), archive.KindMessage, "alice", "good morning, see https://example.org/a_(b) and gemini://gemini.example/x."),
+		ev(at(2, 9, 32, 10), event.KindMessage, "alice", "good morning, see https://example.org/a_(b) and gemini://gemini.example/x."),
 		title,
-		ev(at(2, 9, 32, 15), archive.KindAction, "bob", "waves"),
-		ev(at(2, 9, 33, 0), archive.KindNotice, "ChanServ", "the channel is logged"),
-		ev(at(2, 9, 34, 0), archive.KindMessage, "alice", "\x02bold\x02 \x1ditalic\x1d \x1funder\x1f \x0304red\x03 \x0300,01white on black\x0f plain"),
-		ev(at(2, 9, 35, 0), archive.KindMessage, "bob", `<script>alert(1)</script> & "quotes" 'single' javascript:alert(2)`),
-		ev(at(2, 11, 40, 0), archive.KindMessage, "alice", "back after a quiet stretch"),
-		ev(at(2, 11, 41, 0), archive.KindTopic, "alice", "New topic with a link https://techrights.org/"),
-		ev(at(2, 11, 42, 0), archive.KindMode, "alice", "+o bob"),
-		ev(at(2, 11, 43, 0), archive.KindPart, "dave", "bye"),
+		ev(at(2, 9, 32, 15), event.KindAction, "bob", "waves"),
+		ev(at(2, 9, 33, 0), event.KindNotice, "ChanServ", "the channel is logged"),
+		ev(at(2, 9, 34, 0), event.KindMessage, "alice", "\x02bold\x02 \x1ditalic\x1d \x1funder\x1f \x0304red\x03 \x0300,01white on black\x0f plain"),
+		ev(at(2, 9, 35, 0), event.KindMessage, "bob", `<script>alert(1)</script> & "quotes" 'single' javascript:alert(2)`),
+		ev(at(2, 11, 40, 0), event.KindMessage, "alice", "back after a quiet stretch"),
+		ev(at(2, 11, 41, 0), event.KindTopic, "alice", "New topic with a link https://techrights.org/"),
+		ev(at(2, 11, 42, 0), event.KindMode, "alice", "+o bob"),
+		ev(at(2, 11, 43, 0), event.KindPart, "dave", "bye"),
 		kick, nick, self, relayed, quit,
-		ev(at(4, 8, 0, 0), archive.KindMessage, "alice", "a later day"),
+		ev(at(4, 8, 0, 0), event.KindMessage, "alice", "a later day"),
 	}
 }
 

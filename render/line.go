@@ -21,6 +21,7 @@ package render
 
 import (
 	"html/template"
+	"proceedings/event"
 	"strconv"
 	"strings"
 	"time"
@@ -28,7 +29,6 @@ import (
 
 	"github.com/ergochat/irc-go/ircfmt"
 
-	"proceedings/archive"
 	"proceedings/internal/ascii"
 )
 
@@ -39,7 +39,7 @@ const paletteSize = 16
 // picks its colour. It is computed on the folded nick, so "Alice" and
 // "alice" are one person.
 func nickHash(nick string) uint32 {
-	// FNV-1a over the bytes archive.FoldChannel would produce, without
+	// FNV-1a over the bytes event.FoldChannel would produce, without
 	// building the folded string.
 	h := uint32(2166136261)
 	for i := 0; i < len(nick); i++ {
@@ -88,27 +88,27 @@ func appendClock(b []byte, t time.Time) []byte {
 
 // kindClass is the class of each kind's line.
 var kindClass = [...]string{
-	archive.KindMessage: "m",
-	archive.KindAction:  "a",
-	archive.KindNotice:  "no",
-	archive.KindJoin:    "j",
-	archive.KindPart:    "p",
-	archive.KindQuit:    "q",
-	archive.KindKick:    "k",
-	archive.KindNick:    "ni",
-	archive.KindTopic:   "tp",
-	archive.KindMode:    "md",
-	archive.KindGap:     "gp",
+	event.KindMessage: "m",
+	event.KindAction:  "a",
+	event.KindNotice:  "no",
+	event.KindJoin:    "j",
+	event.KindPart:    "p",
+	event.KindQuit:    "q",
+	event.KindKick:    "k",
+	event.KindNick:    "ni",
+	event.KindTopic:   "tp",
+	event.KindMode:    "md",
+	event.KindGap:     "gp",
 }
 
 // isChatter reports the kinds the "hide joins, parts and quits" toggle hides.
-func isChatter(k archive.Kind) bool {
-	return k == archive.KindJoin || k == archive.KindPart || k == archive.KindQuit || k == archive.KindNick
+func isChatter(k event.Kind) bool {
+	return k == event.KindJoin || k == event.KindPart || k == event.KindQuit || k == event.KindNick
 }
 
 // appendLine appends one event as an <li>. local is the event's time in the
 // site's zone.
-func appendLine(b []byte, ev *archive.Event, local time.Time) []byte {
+func appendLine(b []byte, ev *event.Event, local time.Time) []byte {
 	kc := "x"
 	if ev.Kind.Valid() {
 		kc = kindClass[ev.Kind]
@@ -121,7 +121,7 @@ func appendLine(b []byte, ev *archive.Event, local time.Time) []byte {
 	if isChatter(ev.Kind) {
 		b = append(b, " jpq"...)
 	}
-	if ev.Flags&archive.FlagSelf != 0 {
+	if ev.Flags&event.FlagSelf != 0 {
 		b = append(b, " s"...)
 	}
 	if ev.Nick != "" {
@@ -135,12 +135,12 @@ func appendLine(b []byte, ev *archive.Event, local time.Time) []byte {
 	b = append(b, "</time></a> "...)
 
 	switch ev.Kind {
-	case archive.KindMessage, archive.KindAction, archive.KindNotice:
+	case event.KindMessage, event.KindAction, event.KindNotice:
 		open, close := "&lt;", "&gt;"
 		switch ev.Kind {
-		case archive.KindAction:
+		case event.KindAction:
 			open, close = "* ", ""
-		case archive.KindNotice:
+		case event.KindNotice:
 			open, close = "-", "-"
 		}
 		b = appendNick(b, ev.Nick, h, open, close)
@@ -148,7 +148,7 @@ func appendLine(b []byte, ev *archive.Event, local time.Time) []byte {
 		b = append(b, ` <span class="tx">`...)
 		b = appendText(b, ev.Text)
 		b = append(b, "</span>"...)
-	case archive.KindJoin, archive.KindPart, archive.KindQuit:
+	case event.KindJoin, event.KindPart, event.KindQuit:
 		b = append(b, `<span class="ev">`...)
 		b = appendNick(b, ev.Nick, h, "", "")
 		if ev.UserHost != "" {
@@ -157,32 +157,32 @@ func appendLine(b []byte, ev *archive.Event, local time.Time) []byte {
 			b = append(b, ")</span>"...)
 		}
 		switch ev.Kind {
-		case archive.KindJoin:
+		case event.KindJoin:
 			b = append(b, " has joined"...)
-		case archive.KindPart:
+		case event.KindPart:
 			b = append(b, " has left"...)
 		default:
 			b = append(b, " has quit"...)
 		}
 		b = appendReason(b, ev.Text)
 		b = append(b, "</span>"...)
-	case archive.KindKick:
+	case event.KindKick:
 		b = append(b, `<span class="ev">`...)
 		b = appendNick(b, ev.Target, nickHash(ev.Target), "", "")
 		b = append(b, " was kicked by "...)
 		b = appendNick(b, ev.Nick, h, "", "")
 		b = appendReason(b, ev.Text)
 		b = append(b, "</span>"...)
-	case archive.KindNick:
+	case event.KindNick:
 		b = append(b, `<span class="ev">`...)
 		b = appendNick(b, ev.Nick, h, "", "")
 		b = append(b, " is now known as "...)
 		b = appendNick(b, ev.Target, nickHash(ev.Target), "", "")
 		b = append(b, "</span>"...)
-	case archive.KindTopic:
+	case event.KindTopic:
 		b = append(b, `<span class="ev">`...)
 		switch {
-		case ev.Flags&archive.FlagTopicOnJoin != 0:
+		case ev.Flags&event.FlagTopicOnJoin != 0:
 			b = append(b, "The topic is: "...)
 		case ev.Nick == "":
 			b = append(b, "The topic was changed to: "...)
@@ -193,7 +193,7 @@ func appendLine(b []byte, ev *archive.Event, local time.Time) []byte {
 		b = append(b, `<span class="tx">`...)
 		b = appendText(b, ev.Text)
 		b = append(b, "</span></span>"...)
-	case archive.KindMode:
+	case event.KindMode:
 		b = append(b, `<span class="ev">`...)
 		if ev.Nick != "" {
 			b = appendNick(b, ev.Nick, h, "", "")
@@ -204,7 +204,7 @@ func appendLine(b []byte, ev *archive.Event, local time.Time) []byte {
 		b = append(b, `<span class="tx">`...)
 		b = appendEscaped(b, ev.Text)
 		b = append(b, "</span></span>"...)
-	case archive.KindGap:
+	case event.KindGap:
 		b = append(b, `<span class="ev">Recording gap: nothing was recorded`...)
 		if start, ok := ev.GapStart(); ok {
 			ls := start.In(local.Location())
@@ -280,7 +280,7 @@ func appendPlain(b []byte, s string) []byte {
 }
 
 // appendLinkRow writes one row of a day's links page (day is its date,
-// from archive.Date.String): the time, linking to the line in context; who
+// from event.Date.String): the time, linking to the line in context; who
 // shared the link; the link, named by the page's title when one is known.
 func appendLinkRow(b []byte, row *linkRow, day string) []byte {
 	b = append(b, "\n<li><a class=\"t\" href=\""...)
@@ -310,7 +310,7 @@ func appendLinkRow(b []byte, row *linkRow, day string) []byte {
 	return append(b, "</li>"...)
 }
 
-func appendVia(b []byte, ev *archive.Event) []byte {
+func appendVia(b []byte, ev *event.Event) []byte {
 	if ev.Via == "" {
 		return b
 	}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"hash/fnv"
 	"net/url"
+	"proceedings/event"
 	"regexp"
 	"strings"
 	"testing"
@@ -12,14 +13,12 @@ import (
 
 	"golang.org/x/net/html"
 	"golang.org/x/net/html/atom"
-
-	"proceedings/archive"
 )
 
 func TestNickHash(t *testing.T) {
 	for _, n := range []string{"alice", "Alice", "[bob]", "{BOB}", "x\\y~", "ünï", ""} {
 		h := fnv.New32a()
-		h.Write([]byte(archive.FoldChannel(n)))
+		h.Write([]byte(event.FoldChannel(n)))
 		if got := nickHash(n); got != h.Sum32() {
 			t.Errorf("nickHash(%q) = %08x, want FNV-1a of the folded nick %08x", n, got, h.Sum32())
 		}
@@ -34,26 +33,26 @@ func TestAppendLine(t *testing.T) {
 	tm := time.Date(2026, 2, 2, 14, 3, 11, 0, loc)
 	tests := []struct {
 		name string
-		ev   archive.Event
+		ev   event.Event
 		want string
 	}{
-		{"message", archive.Event{ID: 7, Kind: archive.KindMessage, Nick: "alice", Text: "hi <b>&"},
+		{"message", event.Event{ID: 7, Kind: event.KindMessage, Nick: "alice", Text: "hi <b>&"},
 			`<li id="l-7" class="m n-872213e7"><a class="t" href="#l-7"><time>14:03:11</time></a> <span class="nk c7">&lt;alice&gt;</span> <span class="tx">hi &lt;b&gt;&amp;</span></li>`},
-		{"action", archive.Event{ID: 8, Kind: archive.KindAction, Nick: "bob", Text: "waves"},
+		{"action", event.Event{ID: 8, Kind: event.KindAction, Nick: "bob", Text: "waves"},
 			`<li id="l-8" class="a n-86c6a0d4"><a class="t" href="#l-8"><time>14:03:11</time></a> <span class="nk c4">* bob</span> <span class="tx">waves</span></li>`},
-		{"link", archive.Event{ID: 9, Kind: archive.KindMessage, Nick: "bob", Text: "see https://example.org/a?b=1&c=2."},
+		{"link", event.Event{ID: 9, Kind: event.KindMessage, Nick: "bob", Text: "see https://example.org/a?b=1&c=2."},
 			`<li id="l-9" class="m n-86c6a0d4"><a class="t" href="#l-9"><time>14:03:11</time></a> <span class="nk c4">&lt;bob&gt;</span> <span class="tx">see <a href="https://example.org/a?b=1&amp;c=2" rel="nofollow ugc noopener">https://example.org/a?b=1&amp;c=2</a>.</span></li>`},
-		{"javascript", archive.Event{ID: 10, Kind: archive.KindMessage, Nick: "eve", Text: `javascript:alert(1) "><svg onload=alert(1)>`},
+		{"javascript", event.Event{ID: 10, Kind: event.KindMessage, Nick: "eve", Text: `javascript:alert(1) "><svg onload=alert(1)>`},
 			`<li id="l-10" class="m n-5ba1e5c5"><a class="t" href="#l-10"><time>14:03:11</time></a> <span class="nk c5">&lt;eve&gt;</span> <span class="tx">javascript:alert(1) &#34;&gt;&lt;svg onload=alert(1)&gt;</span></li>`},
-		{"colours", archive.Event{ID: 11, Kind: archive.KindMessage, Nick: "bob", Text: "\x02b\x02 \x0304,01x\x03 \x0399y"},
+		{"colours", event.Event{ID: 11, Kind: event.KindMessage, Nick: "bob", Text: "\x02b\x02 \x0304,01x\x03 \x0399y"},
 			`<li id="l-11" class="m n-86c6a0d4"><a class="t" href="#l-11"><time>14:03:11</time></a> <span class="nk c4">&lt;bob&gt;</span> <span class="tx"><span class="bo">b</span> <span class="F4 b1">x</span> y</span></li>`},
-		{"controls", archive.Event{ID: 12, Kind: archive.KindMessage, Nick: "bob", Text: "a\x07b\tc\xffd\u0085e"},
+		{"controls", event.Event{ID: 12, Kind: event.KindMessage, Nick: "bob", Text: "a\x07b\tc\xffd\u0085e"},
 			"<li id=\"l-12\" class=\"m n-86c6a0d4\"><a class=\"t\" href=\"#l-12\"><time>14:03:11</time></a> <span class=\"nk c4\">&lt;bob&gt;</span> <span class=\"tx\">a\uFFFDb c\uFFFDd\uFFFDe</span></li>"},
-		{"join", archive.Event{ID: 13, Kind: archive.KindJoin, Nick: "carol", UserHost: "~c@h"},
+		{"join", event.Event{ID: 13, Kind: event.KindJoin, Nick: "carol", UserHost: "~c@h"},
 			`<li id="l-13" class="j jpq n-67088f12"><a class="t" href="#l-13"><time>14:03:11</time></a> <span class="ev"><span class="nk c2">carol</span> <span class="uh">(~c@h)</span> has joined</span></li>`},
-		{"kick", archive.Event{ID: 14, Kind: archive.KindKick, Nick: "op", Target: "<x>", Text: "bye"},
+		{"kick", event.Event{ID: 14, Kind: event.KindKick, Nick: "op", Target: "<x>", Text: "bye"},
 			`<li id="l-14" class="k n-5f342caa"><a class="t" href="#l-14"><time>14:03:11</time></a> <span class="ev"><span class="nk c5">&lt;x&gt;</span> was kicked by <span class="nk c10">op</span> (<span class="tx">bye</span>)</span></li>`},
-		{"self", archive.Event{ID: 15, Kind: archive.KindNotice, Nick: "proceedings", Flags: archive.FlagSelf, Text: "ok"},
+		{"self", event.Event{ID: 15, Kind: event.KindNotice, Nick: "proceedings", Flags: event.FlagSelf, Text: "ok"},
 			`<li id="l-15" class="no s n-76253b30"><a class="t" href="#l-15"><time>14:03:11</time></a> <span class="nk c0">-proceedings-</span> <span class="tx">ok</span></li>`},
 	}
 	for _, tt := range tests {
@@ -109,7 +108,7 @@ var (
 // element or attribute outside the allowlist, on a link that is not http,
 // https, gemini or irc, and, for messages, when the visible text is not the
 // message's (so no text turned into markup and none was lost).
-func checkLine(t *testing.T, out []byte, ev *archive.Event) {
+func checkLine(t *testing.T, out []byte, ev *event.Event) {
 	t.Helper()
 	ctx := &html.Node{Type: html.ElementNode, Data: "ol", DataAtom: atom.Ol}
 	nodes, err := html.ParseFragment(bytes.NewReader(out), ctx)
@@ -187,7 +186,7 @@ func checkLine(t *testing.T, out []byte, ev *archive.Event) {
 	for _, n := range nodes {
 		walk(n)
 	}
-	if ev != nil && ev.Kind == archive.KindMessage && ev.Via == "" {
+	if ev != nil && ev.Kind == event.KindMessage && ev.Via == "" {
 		var text strings.Builder
 		var collect func(n *html.Node)
 		collect = func(n *html.Node) {
@@ -235,8 +234,8 @@ func FuzzLineWriter(f *testing.F) {
 	}
 	tm := time.Date(2026, 2, 2, 14, 3, 11, 0, london)
 	f.Fuzz(func(t *testing.T, kind byte, nick, text, target, userhost, via string, flags uint32) {
-		ev := archive.Event{ID: 123, Time: tm, Kind: archive.Kind(kind), Nick: nick, Text: text, Target: target,
-			UserHost: userhost, Via: via, Flags: archive.Flags(flags)}
+		ev := event.Event{ID: 123, Time: tm, Kind: event.Kind(kind), Nick: nick, Text: text, Target: target,
+			UserHost: userhost, Via: via, Flags: event.Flags(flags)}
 		checkLine(t, appendLine(nil, &ev, tm), &ev)
 		checkLine(t, appendQuiet(nil, time.Duration(len(text))*time.Minute+time.Hour), nil)
 		// The links page's rows: every link in the text, titled by target.
@@ -253,12 +252,12 @@ func BenchmarkLine(b *testing.B) {
 	tm := time.Date(2026, 2, 2, 14, 3, 11, 0, london)
 	for _, bc := range []struct {
 		name string
-		ev   archive.Event
+		ev   event.Event
 	}{
-		{"message", archive.Event{ID: 1234567, Time: tm, Kind: archive.KindMessage, Nick: "schestowitz", Text: "The EPO is still breaking the law, as usual; see the latest article about it"}},
-		{"link", archive.Event{ID: 1234568, Time: tm, Kind: archive.KindMessage, Nick: "techrights-sec", Text: "Links 02/02/2026: Belarus and more https://techrights.org/n/2026/02/02/links-02-02-2026/"}},
-		{"join", archive.Event{ID: 1234569, Time: tm, Kind: archive.KindJoin, Nick: "guest42", UserHost: "~guest@203.0.113.9"}},
-		{"mirc", archive.Event{ID: 1234570, Time: tm, Kind: archive.KindMessage, Nick: "alice", Text: "\x02bold\x02 and \x0304red\x03 text"}},
+		{"message", event.Event{ID: 1234567, Time: tm, Kind: event.KindMessage, Nick: "schestowitz", Text: "The EPO is still breaking the law, as usual; see the latest article about it"}},
+		{"link", event.Event{ID: 1234568, Time: tm, Kind: event.KindMessage, Nick: "techrights-sec", Text: "Links 02/02/2026: Belarus and more https://techrights.org/n/2026/02/02/links-02-02-2026/"}},
+		{"join", event.Event{ID: 1234569, Time: tm, Kind: event.KindJoin, Nick: "guest42", UserHost: "~guest@203.0.113.9"}},
+		{"mirc", event.Event{ID: 1234570, Time: tm, Kind: event.KindMessage, Nick: "alice", Text: "\x02bold\x02 and \x0304red\x03 text"}},
 	} {
 		b.Run(bc.name, func(b *testing.B) {
 			var buf []byte

@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"proceedings/event"
 	"sort"
 	"strings"
 	"time"
@@ -162,9 +163,9 @@ func (o *Options) pageNames() []string {
 // chanOpts finds a channel's options; ok is false for a channel the
 // options do not list.
 func (o *Options) chanOpts(network, name string) (ChannelOptions, bool) {
-	f := archive.FoldChannel(name)
+	f := event.FoldChannel(name)
 	for _, c := range o.Channels {
-		if c.Network == network && archive.FoldChannel(c.Name) == f {
+		if c.Network == network && event.FoldChannel(c.Name) == f {
 			return c, true
 		}
 	}
@@ -192,7 +193,7 @@ func (o *Options) keys() (dayKey, siteKey string, err error) {
 		if chans[i].Network != chans[j].Network {
 			return chans[i].Network < chans[j].Network
 		}
-		return archive.FoldChannel(chans[i].Name) < archive.FoldChannel(chans[j].Name)
+		return event.FoldChannel(chans[i].Name) < event.FoldChannel(chans[j].Name)
 	})
 	fmt.Fprintf(d, "channels:%t\x00hosts:%t\x00", o.Channels == nil, o.ShowHosts)
 	s := sha256.New()
@@ -204,7 +205,7 @@ func (o *Options) keys() (dayKey, siteKey string, err error) {
 		s.Write(o.Pages[name])
 	}
 	for _, c := range chans {
-		fmt.Fprintf(d, "%s\x00%s\x00%t\x00%t\x00", c.Network, archive.FoldChannel(c.Name), c.Public, c.NoIndex)
+		fmt.Fprintf(d, "%s\x00%s\x00%t\x00%t\x00", c.Network, event.FoldChannel(c.Name), c.Public, c.NoIndex)
 		if c.Public {
 			fmt.Fprintf(s, "%s\x00%s\x00%s\x00", c.Network, c.Name, c.Description)
 		}

@@ -11,6 +11,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"proceedings/event"
 	"sort"
 	"strings"
 	"sync"
@@ -146,7 +147,7 @@ func (r *renderer) renderCalendar(c *chanInfo) error {
 		return err
 	}
 	data := calData{Channel: c.Name, Network: c.Network, Description: desc, Days: len(c.cal)}
-	byDay := map[archive.Date]archive.DayInfo{}
+	byDay := map[event.Date]archive.DayInfo{}
 	for _, d := range c.cal {
 		data.Lines += d.Lines
 		byDay[d.Day] = d
@@ -158,7 +159,7 @@ func (r *renderer) renderCalendar(c *chanInfo) error {
 		q := activityLevels(c.cal)
 		for y, m := last.Year, last.Month; y > first.Year || y == first.Year && m >= first.Month; {
 			month := calMonth{Title: m.String() + " " + fmt.Sprint(y)}
-			d := archive.Date{Year: y, Month: m, Day: 1}
+			d := event.Date{Year: y, Month: m, Day: 1}
 			var week [7]calCell
 			col := (int(d.Weekday()) + 6) % 7
 			for d.Month == m {
@@ -250,7 +251,7 @@ func (r *renderer) renderDailyIndexes(ctx context.Context, chans []*chanInfo, to
 	sort.Strings(list)
 	err := r.parallel(ctx, len(list), func(_, i int) error {
 		ds := list[i]
-		day, err := archive.ParseDate(ds)
+		day, err := event.ParseDate(ds)
 		if err != nil {
 			return err
 		}
@@ -262,11 +263,11 @@ func (r *renderer) renderDailyIndexes(ctx context.Context, chans []*chanInfo, to
 		data := dayIndexData{Heading: PageTitle(day), Channels: entries}
 		j := sort.SearchStrings(dates, ds)
 		if j > 0 {
-			p, _ := archive.ParseDate(dates[j-1])
+			p, _ := event.ParseDate(dates[j-1])
 			data.Prev = &navLink{dates[j-1] + ".html", dayTitle(p)}
 		}
 		if j+1 < len(dates) {
-			n, _ := archive.ParseDate(dates[j+1])
+			n, _ := event.ParseDate(dates[j+1])
 			data.Next = &navLink{dates[j+1] + ".html", dayTitle(n)}
 		}
 		pg := r.page(PageTitle(day), 1, rel, false, &data)
@@ -284,7 +285,7 @@ func (r *renderer) renderDailyIndexes(ctx context.Context, chans []*chanInfo, to
 	if all {
 		keep := map[string]bool{}
 		for _, d := range dates {
-			day, _ := archive.ParseDate(d)
+			day, _ := event.ParseDate(d)
 			keep[DailyIndexPath(day)] = true
 		}
 		return r.cleanDir("days", keep)
@@ -351,7 +352,7 @@ func (r *renderer) renderFront(chans []*chanInfo, series []seriesData) error {
 		dates = dates[:frontDates]
 	}
 	for _, ds := range dates {
-		day, _ := archive.ParseDate(ds)
+		day, _ := event.ParseDate(ds)
 		data.Dates = append(data.Dates, frontDate{Title: dayTitle(day), Href: DailyIndexPath(day), Channels: byDate[ds]})
 	}
 	for _, s := range series {

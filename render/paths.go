@@ -1,10 +1,10 @@
 package render
 
 import (
+	"proceedings/event"
 	"strings"
 	"time"
 
-	"proceedings/archive"
 	"proceedings/logs"
 )
 
@@ -24,7 +24,7 @@ import (
 // a slug, and a slug never contains '/', '.', or anything a shell or a URL
 // would read specially.
 func Slug(name string) string {
-	f := archive.FoldChannel(name)
+	f := event.FoldChannel(name)
 	if len(f) > 1 && f[0] == '#' {
 		f = f[1:]
 	}
@@ -99,24 +99,24 @@ func ChannelPath(network, channel string) string {
 // to the site root: "libera/techrights/2026-02-02.html". The bot's !logs,
 // the announcements, the feed and every page link go through it; the .txt,
 // .gmi and links twins sit beside it (see the package documentation).
-func DayPath(network, channel string, day archive.Date) string {
+func DayPath(network, channel string, day event.Date) string {
 	return ChannelPath(network, channel) + day.String() + ".html"
 }
 
 // DayURL is DayPath resolved against the site's base URL (which ends in
 // "/"); with an empty base it is DayPath itself.
-func DayURL(baseURL, network, channel string, day archive.Date) string {
+func DayURL(baseURL, network, channel string, day event.Date) string {
 	return baseURL + DayPath(network, channel, day)
 }
 
 // DailyIndexPath is the page listing every public channel's log of a date:
 // "days/2026-02-02.html".
-func DailyIndexPath(day archive.Date) string { return "days/" + day.String() + ".html" }
+func DailyIndexPath(day event.Date) string { return "days/" + day.String() + ".html" }
 
 // PageTitle is the title of a day's pages and of its announcement:
 // "IRC Proceedings: Monday, February 02, 2026".
-func PageTitle(day archive.Date) string {
+func PageTitle(day event.Date) string {
 	return "IRC Proceedings: " + dayTitle(day)
 }
 
-func dayTitle(day archive.Date) string { return logs.DayTitle(day.Time(time.UTC)) }
+func dayTitle(day event.Date) string { return logs.DayTitle(day.Time(time.UTC)) }

@@ -2,11 +2,10 @@ package render
 
 import (
 	"path/filepath"
+	"proceedings/event"
 	"strconv"
 	"strings"
 	"testing"
-
-	"proceedings/archive"
 )
 
 func TestSlug(t *testing.T) {
@@ -56,7 +55,7 @@ func TestNetworkSlug(t *testing.T) {
 }
 
 func TestDayPath(t *testing.T) {
-	d := archive.Date{Year: 2026, Month: 2, Day: 2}
+	d := event.Date{Year: 2026, Month: 2, Day: 2}
 	tests := []struct{ network, channel, want string }{
 		{"libera", "#techrights", "libera/techrights/2026-02-02.html"},
 		{"libera", "#TechRights", "libera/techrights/2026-02-02.html"},
@@ -124,7 +123,7 @@ func FuzzSlug(f *testing.F) {
 		if s[0] == '-' {
 			t.Fatalf("Slug(%q) = %q starts with '-'", name, s)
 		}
-		folded := archive.FoldChannel(name)
+		folded := event.FoldChannel(name)
 		if len(folded) > 1 && folded[0] == '#' {
 			folded = folded[1:]
 		}
@@ -138,7 +137,7 @@ func FuzzSlug(f *testing.F) {
 		if back := unslug(t, n); back != name && !(name == "" && n == "~") {
 			t.Fatalf("networkSlug(%q) = %q decodes to %q", name, n, back)
 		}
-		p := filepath.Join("/site", filepath.FromSlash(DayPath(name, name, archive.Date{Year: 2026, Month: 2, Day: 2})))
+		p := filepath.Join("/site", filepath.FromSlash(DayPath(name, name, event.Date{Year: 2026, Month: 2, Day: 2})))
 		if !strings.HasPrefix(p, "/site/") {
 			t.Fatalf("DayPath for %q escapes the site: %s", name, p)
 		}

@@ -9,6 +9,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"proceedings/event"
 	"runtime"
 	"sort"
 	"strconv"
@@ -135,7 +136,7 @@ func (r *renderer) run(ctx context.Context) (Stats, error) {
 	if err != nil {
 		return Stats{}, err
 	}
-	today := archive.DateOf(r.opt.Now(), r.loc).String()
+	today := event.DateOf(r.opt.Now(), r.loc).String()
 	old := r.loadState()
 	full := r.opt.Full || old == nil || old.DayKey != dayKey
 

@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"proceedings/event"
 	"slices"
 	"sort"
 	"strings"
@@ -197,7 +198,7 @@ func TestIncremental(t *testing.T) {
 	})
 
 	t.Run("one line on an existing day", func(t *testing.T) {
-		store(t, db, archive.Event{Network: "testnet", Channel: "#test", Time: at(2, 14, 0, 0), Kind: archive.KindMessage, Nick: "erin", Text: "one more line https://new.example/"})
+		store(t, db, event.Event{Network: "testnet", Channel: "#test", Time: at(2, 14, 0, 0), Kind: event.KindMessage, Nick: "erin", Text: "one more line https://new.example/"})
 		st := render(t, db, opt)
 		want := []string{
 			"days/2026-02-02.html",
@@ -229,7 +230,7 @@ func TestIncremental(t *testing.T) {
 	})
 
 	t.Run("a new day", func(t *testing.T) {
-		store(t, db, archive.Event{Network: "testnet", Channel: "#test", Time: at(6, 9, 0, 0), Kind: archive.KindMessage, Nick: "alice", Text: "a new day"})
+		store(t, db, event.Event{Network: "testnet", Channel: "#test", Time: at(6, 9, 0, 0), Kind: event.KindMessage, Nick: "alice", Text: "a new day"})
 		st := render(t, db, opt)
 		// The new day, the day before it (its "next" link), their daily
 		// indexes, and the listings.
@@ -280,11 +281,11 @@ func TestIncremental(t *testing.T) {
 }
 
 // privateEvents are lines of a channel that is recorded but not published.
-func privateEvents() []archive.Event {
-	return []archive.Event{
-		{Network: "testnet", Channel: "#secret", Time: at(2, 10, 0, 0), Kind: archive.KindMessage, Nick: "mallory", Text: "PRIVATE-MARKER the plans"},
-		{Network: "testnet", Channel: "#secret", Time: at(3, 10, 0, 0), Kind: archive.KindMessage, Nick: "mallory", Text: "PRIVATE-MARKER https://private.example/"},
-		{Network: "testnet", Channel: "#secret", Time: at(5, 10, 0, 0), Kind: archive.KindTopic, Nick: "mallory", Text: "PRIVATE-MARKER topic"},
+func privateEvents() []event.Event {
+	return []event.Event{
+		{Network: "testnet", Channel: "#secret", Time: at(2, 10, 0, 0), Kind: event.KindMessage, Nick: "mallory", Text: "PRIVATE-MARKER the plans"},
+		{Network: "testnet", Channel: "#secret", Time: at(3, 10, 0, 0), Kind: event.KindMessage, Nick: "mallory", Text: "PRIVATE-MARKER https://private.example/"},
+		{Network: "testnet", Channel: "#secret", Time: at(5, 10, 0, 0), Kind: event.KindTopic, Nick: "mallory", Text: "PRIVATE-MARKER topic"},
 	}
 }
 
@@ -351,10 +352,10 @@ func TestPrivateChannel(t *testing.T) {
 func TestHostileChannelNames(t *testing.T) {
 	db := openArchive(t, time.UTC)
 	names := []string{"#../../etc", "#..", "#a/b", "##", "#<script>", "&x", "#.hidden", "#-rf", "#días"}
-	var evs []archive.Event
+	var evs []event.Event
 	var chans []ChannelOptions
 	for i, n := range names {
-		evs = append(evs, archive.Event{Network: "../net", Channel: n, Time: time.Date(2026, 2, 2, 10, i, 0, 0, time.UTC), Kind: archive.KindMessage, Nick: "x", Text: "hi"})
+		evs = append(evs, event.Event{Network: "../net", Channel: n, Time: time.Date(2026, 2, 2, 10, i, 0, 0, time.UTC), Kind: event.KindMessage, Nick: "x", Text: "hi"})
 		chans = append(chans, ChannelOptions{Network: "../net", Name: n, Public: true})
 	}
 	store(t, db, evs...)

@@ -6,11 +6,10 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"proceedings/event"
 	"reflect"
 	"strings"
 	"testing"
-
-	"proceedings/archive"
 )
 
 func sampleCache() *chanCache {
@@ -78,7 +77,7 @@ func TestDamagedCacheRendersAgain(t *testing.T) {
 	if err := os.WriteFile(path, data[:len(data)/2], 0o644); err != nil {
 		t.Fatal(err)
 	}
-	store(t, db, archive.Event{Network: "testnet", Channel: "#test", Time: at(2, 23, 59, 59).Add(-1), Kind: archive.KindMessage, Nick: "dave", Text: "late"})
+	store(t, db, event.Event{Network: "testnet", Channel: "#test", Time: at(2, 23, 59, 59).Add(-1), Kind: event.KindMessage, Nick: "dave", Text: "late"})
 	st := render(t, db, opt)
 	if st.Days != 3 {
 		t.Errorf("rendered %d days after the cache was damaged, want all 3", st.Days)

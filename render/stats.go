@@ -7,6 +7,7 @@ import (
 	"html"
 	"html/template"
 	"math"
+	"proceedings/event"
 	"runtime"
 	"sort"
 	"strconv"
@@ -20,16 +21,16 @@ import (
 // of days. The stats page and ComputeStats get them from one aggregation.
 type ChannelStats struct {
 	Network, Channel string
-	First, Last      archive.Date // first and last day with events in the range (zero: none)
-	Events           int          // every event
-	Lines            int          // messages, actions and notices
-	ActiveDays       int          // days with at least one line
-	Speakers         int          // distinct people (folded nicks) with at least one line
-	TopTalkers       []Talker     // most lines first, at most top
-	Hours            [24]int      // lines per hour of the day, site timezone
-	Weekdays         [7]int       // lines per weekday, indexed by time.Weekday (Sunday = 0)
-	Links            int          // links shared
-	Hosts            []HostCount  // most shared link hosts, most first, at most top
+	First, Last      event.Date  // first and last day with events in the range (zero: none)
+	Events           int         // every event
+	Lines            int         // messages, actions and notices
+	ActiveDays       int         // days with at least one line
+	Speakers         int         // distinct people (folded nicks) with at least one line
+	TopTalkers       []Talker    // most lines first, at most top
+	Hours            [24]int     // lines per hour of the day, site timezone
+	Weekdays         [7]int      // lines per weekday, indexed by time.Weekday (Sunday = 0)
+	Links            int         // links shared
+	Hosts            []HostCount // most shared link hosts, most first, at most top
 }
 
 // Talker is one person's share of a channel: their nick as they last
@@ -93,7 +94,7 @@ func (s ChannelStats) MarshalJSON() ([]byte, error) {
 // the stats page. Memory stays flat with the range. Days are counted in the
 // archive's timezone, which is the site's. ComputeStats does not ask
 // whether the channel is public: callers that publish must.
-func ComputeStats(ctx context.Context, db *archive.DB, channelID int64, from, to archive.Date, top int) (ChannelStats, error) {
+func ComputeStats(ctx context.Context, db *archive.DB, channelID int64, from, to event.Date, top int) (ChannelStats, error) {
 	chans, err := db.Channels(ctx)
 	if err != nil {
 		return ChannelStats{}, err
@@ -134,14 +135,14 @@ const statsChunkDays = 32
 // every core at once (most of the cost is reading rows from SQLite), and at
 // most two chunks per core wait to be handed on, so memory stays flat
 // whatever the range.
-func aggregateDays(ctx context.Context, db *archive.DB, channelID int64, from, to archive.Date, fn func(archive.Date, *dayAgg)) error {
+func aggregateDays(ctx context.Context, db *archive.DB, channelID int64, from, to event.Date, fn func(event.Date, *dayAgg)) error {
 	type result struct {
-		days []archive.Date
+		days []event.Date
 		aggs []dayAgg
 		err  error
 	}
 	type chunk struct {
-		from, to archive.Date
+		from, to event.Date
 		done     chan result
 	}
 	ctx, cancel := context.WithCancel(ctx)
@@ -177,15 +178,15 @@ func aggregateDays(ctx context.Context, db *archive.DB, channelID int64, from, t
 				var r result
 				start, _ := c.from.Bounds(loc)
 				_, end := c.to.Bounds(loc)
-				var cur archive.Date
+				var cur event.Date
 				flush := func() {
 					a.finish()
 					r.days, r.aggs = append(r.days, cur), append(r.aggs, a.agg)
 				}
-				r.err = db.RangeCore(ctx, channelID, start, end, func(ev archive.Event) error {
+				r.err = db.RangeCore(ctx, channelID, start, end, func(ev event.Event) error {
 					local := ev.Time.In(loc)
 					y, m, d := local.Date()
-					if day := (archive.Date{Year: y, Month: m, Day: d}); day != cur {
+					if day := (event.Date{Year: y, Month: m, Day: d}); day != cur {
 						if !cur.IsZero() {
 							flush()
 						}
@@ -238,7 +239,7 @@ func newStatsAcc() *statsAcc {
 }
 
 // add counts one day; days come oldest first.
-func (s *statsAcc) add(day archive.Date, a *dayAgg) {
+func (s *statsAcc) add(day event.Date, a *dayAgg) {
 	if s.st.First.IsZero() {
 		s.st.First = day
 	}
@@ -370,11 +371,11 @@ const (
 func (r *renderer) renderStats(c *chanInfo) error {
 	acc := newStatsAcc()
 	days := make([]busiestRow, 0, len(c.cache.Days))
-	dates := make([]archive.Date, 0, len(c.cache.Days))
+	dates := make([]event.Date, 0, len(c.cache.Days))
 	perDay := make([]int, 0, len(c.cache.Days))
 	for i := range c.cache.Days {
 		a := &c.cache.Days[i]
-		day, err := archive.ParseDate(a.Day)
+		day, err := event.ParseDate(a.Day)
 		if err != nil {
 			return err
 		}
@@ -439,31 +440,31 @@ func (r *renderer) renderStats(c *chanInfo) error {
 
 // overTime buckets lines per day into days, weeks or months, depending on
 // how long the log is, with the empty buckets in between.
-func overTime(dates []archive.Date, lines []int) (labels []string, values []int, bucket string) {
+func overTime(dates []event.Date, lines []int) (labels []string, values []int, bucket string) {
 	if len(dates) == 0 {
 		return nil, nil, "day"
 	}
 	first, last := dates[0], dates[len(dates)-1]
 	span := int(last.Time(time.UTC).Sub(first.Time(time.UTC)).Hours()/24) + 1
-	key := func(d archive.Date) archive.Date { return d }
-	step := func(d archive.Date) archive.Date { return d.AddDays(1) }
-	label := func(d archive.Date) string { return d.String() }
+	key := func(d event.Date) event.Date { return d }
+	step := func(d event.Date) event.Date { return d.AddDays(1) }
+	label := func(d event.Date) string { return d.String() }
 	bucket = "day"
 	switch {
 	case span > 3*366:
 		bucket = "month"
-		key = func(d archive.Date) archive.Date { return archive.Date{Year: d.Year, Month: d.Month, Day: 1} }
-		step = func(d archive.Date) archive.Date {
+		key = func(d event.Date) event.Date { return event.Date{Year: d.Year, Month: d.Month, Day: 1} }
+		step = func(d event.Date) event.Date {
 			t := time.Date(d.Year, d.Month+1, 1, 12, 0, 0, 0, time.UTC)
-			return archive.DateOf(t, time.UTC)
+			return event.DateOf(t, time.UTC)
 		}
-		label = func(d archive.Date) string { return d.String()[:7] }
+		label = func(d event.Date) string { return d.String()[:7] }
 	case span > 92:
 		bucket = "week"
-		key = func(d archive.Date) archive.Date { return d.AddDays(-((int(d.Weekday()) + 6) % 7)) }
-		step = func(d archive.Date) archive.Date { return d.AddDays(7) }
+		key = func(d event.Date) event.Date { return d.AddDays(-((int(d.Weekday()) + 6) % 7)) }
+		step = func(d event.Date) event.Date { return d.AddDays(7) }
 	}
-	sums := map[archive.Date]int{}
+	sums := map[event.Date]int{}
 	for i, d := range dates {
 		sums[key(d)] += lines[i]
 	}

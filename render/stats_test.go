@@ -6,6 +6,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"proceedings/event"
 	"reflect"
 	"strings"
 	"testing"
@@ -24,7 +25,7 @@ func TestComputeStats(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	d := func(day int) archive.Date { return archive.Date{Year: 2026, Month: time.February, Day: day} }
+	d := func(day int) event.Date { return event.Date{Year: 2026, Month: time.February, Day: day} }
 	var hours [24]int
 	hours[8], hours[9], hours[10], hours[11], hours[13], hours[23] = 1, 6, 1, 1, 2, 1
 	var weekdays [7]int
@@ -48,11 +49,11 @@ func TestComputeStats(t *testing.T) {
 	weekdays2[time.Monday] = 9
 	for _, tc := range []struct {
 		name     string
-		from, to archive.Date
+		from, to event.Date
 		top      int
 		want     ChannelStats
 	}{
-		{"whole log", archive.Date{}, archive.Date{}, 3, whole},
+		{"whole log", event.Date{}, event.Date{}, 3, whole},
 		{"bounds around the log", d(1).AddDays(-30), d(28), 3, whole},
 		{"one day", d(2), d(2), 2, ChannelStats{
 			Network: "testnet", Channel: "#test", First: d(2), Last: d(2),
@@ -76,7 +77,7 @@ func TestComputeStats(t *testing.T) {
 	}
 
 	t.Run("unknown channel", func(t *testing.T) {
-		if _, err := ComputeStats(ctx, db, 9999, archive.Date{}, archive.Date{}, 3); !errors.Is(err, archive.ErrNoChannel) {
+		if _, err := ComputeStats(ctx, db, 9999, event.Date{}, event.Date{}, 3); !errors.Is(err, archive.ErrNoChannel) {
 			t.Errorf("err = %v, want ErrNoChannel", err)
 		}
 	})
@@ -141,14 +142,14 @@ func TestComputeStatsMatchesTheRenderedDays(t *testing.T) {
 	}
 	acc := newStatsAcc()
 	for i := range cache.Days {
-		day, err := archive.ParseDate(cache.Days[i].Day)
+		day, err := event.ParseDate(cache.Days[i].Day)
 		if err != nil {
 			t.Fatal(err)
 		}
 		acc.add(day, &cache.Days[i])
 	}
 	want := acc.stats("libera", "#techrights", 10)
-	got, err := ComputeStats(ctx, db, ch.ID, archive.Date{}, archive.Date{}, 10)
+	got, err := ComputeStats(ctx, db, ch.ID, event.Date{}, event.Date{}, 10)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -171,11 +172,11 @@ func TestComputeStatsCancelled(t *testing.T) {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	if _, err := ComputeStats(ctx, db, ch.ID, archive.Date{}, archive.Date{}, 10); !errors.Is(err, context.Canceled) {
+	if _, err := ComputeStats(ctx, db, ch.ID, event.Date{}, event.Date{}, 10); !errors.Is(err, context.Canceled) {
 		t.Errorf("ComputeStats on a cancelled context: %v", err)
 	}
 	// The archive is still usable: every reader was given back.
-	if _, err := ComputeStats(context.Background(), db, ch.ID, archive.Date{}, archive.Date{}, 10); err != nil {
+	if _, err := ComputeStats(context.Background(), db, ch.ID, event.Date{}, event.Date{}, 10); err != nil {
 		t.Fatal(err)
 	}
 }

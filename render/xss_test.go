@@ -7,13 +7,12 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"proceedings/event"
 	"strings"
 	"testing"
 	"time"
 
 	"golang.org/x/net/html"
-
-	"proceedings/archive"
 )
 
 // xssChannel is a channel whose name is itself an attack.
@@ -51,10 +50,10 @@ var xssPayloads = []string{
 // xssEvents puts every payload in every place a text goes: messages,
 // actions, notices, nicks, user@hosts, topics, kick reasons and targets,
 // part and quit reasons, modes, nick changes and relay networks.
-func xssEvents() []archive.Event {
-	var evs []archive.Event
+func xssEvents() []event.Event {
+	var evs []event.Event
 	tm := time.Date(2026, 2, 3, 10, 0, 0, 0, london)
-	add := func(ev archive.Event) {
+	add := func(ev event.Event) {
 		tm = tm.Add(time.Second)
 		ev.Network, ev.Time = "testnet", tm
 		if ev.Channel == "" {
@@ -67,19 +66,19 @@ func xssEvents() []archive.Event {
 		if i%3 == 0 {
 			nick = p // nicks from an imported log can be anything
 		}
-		add(archive.Event{Kind: archive.KindMessage, Nick: nick, Text: p})
-		add(archive.Event{Kind: archive.KindAction, Nick: "eve", Text: p})
-		add(archive.Event{Kind: archive.KindNotice, Nick: p, Text: p})
-		add(archive.Event{Kind: archive.KindTopic, Nick: "eve", Text: p})
-		add(archive.Event{Kind: archive.KindKick, Nick: "op", Target: p, Text: p})
-		add(archive.Event{Kind: archive.KindPart, Nick: "eve", UserHost: p, Text: p})
-		add(archive.Event{Kind: archive.KindQuit, Nick: "eve", UserHost: "~e@h", Text: p})
-		add(archive.Event{Kind: archive.KindMode, Nick: "op", Text: p})
-		add(archive.Event{Kind: archive.KindNick, Nick: "eve", Target: p})
-		add(archive.Event{Kind: archive.KindMessage, Nick: "eve", Via: p, Flags: archive.FlagRelayed, Text: "relayed"})
-		add(archive.Event{Kind: archive.KindMessage, Nick: "eve", Text: p, Channel: xssChannel})
+		add(event.Event{Kind: event.KindMessage, Nick: nick, Text: p})
+		add(event.Event{Kind: event.KindAction, Nick: "eve", Text: p})
+		add(event.Event{Kind: event.KindNotice, Nick: p, Text: p})
+		add(event.Event{Kind: event.KindTopic, Nick: "eve", Text: p})
+		add(event.Event{Kind: event.KindKick, Nick: "op", Target: p, Text: p})
+		add(event.Event{Kind: event.KindPart, Nick: "eve", UserHost: p, Text: p})
+		add(event.Event{Kind: event.KindQuit, Nick: "eve", UserHost: "~e@h", Text: p})
+		add(event.Event{Kind: event.KindMode, Nick: "op", Text: p})
+		add(event.Event{Kind: event.KindNick, Nick: "eve", Target: p})
+		add(event.Event{Kind: event.KindMessage, Nick: "eve", Via: p, Flags: event.FlagRelayed, Text: "relayed"})
+		add(event.Event{Kind: event.KindMessage, Nick: "eve", Text: p, Channel: xssChannel})
 	}
-	add(archive.Event{Kind: archive.KindGap, Text: "<script>window.__xss=1</script>"})
+	add(event.Event{Kind: event.KindGap, Text: "<script>window.__xss=1</script>"})
 	return evs
 }
 
@@ -256,7 +255,7 @@ func TestXSSCorpus(t *testing.T) {
 			t.Errorf("payload %.60q is not shown as text", p)
 		}
 	}
-	p := DayPath("testnet", xssChannel, archive.Date{Year: 2026, Month: 2, Day: 3})
+	p := DayPath("testnet", xssChannel, event.Date{Year: 2026, Month: 2, Day: 3})
 	if p != "testnet/~3cimg~2fsrc~3dx~2fonerror~3dwindow~2e__xss~3d1~3e/2026-02-03.html" {
 		t.Errorf("DayPath of the hostile channel = %q", p)
 	}

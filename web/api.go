@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"net/http"
+	"proceedings/event"
 	"strconv"
 	"time"
 
@@ -182,7 +183,7 @@ func (s *Server) apiDay(w http.ResponseWriter, r *http.Request) {
 		s.apiFail(w, r, badf("Say which day: date=2026-02-02."))
 		return
 	}
-	day, err := archive.ParseDate(ds)
+	day, err := event.ParseDate(ds)
 	if err != nil {
 		s.apiFail(w, r, badf("The date should look like 2026-02-02."))
 		return
@@ -205,15 +206,15 @@ func (s *Server) apiDay(w http.ResponseWriter, r *http.Request) {
 	s.writeJSON(w, r, http.StatusOK, out)
 }
 
-func (s *Server) apiEvent(ev archive.Event) APIEvent { return NewAPIEvent(ev, s.loc, s.baseURL) }
+func (s *Server) apiEvent(ev event.Event) APIEvent { return NewAPIEvent(ev, s.loc, s.baseURL) }
 
 // NewAPIEvent is an event as the API shows it: its permalink is on the
 // page of its day in loc, url is set when baseURL (ending in "/") is.
-func NewAPIEvent(ev archive.Event, loc *time.Location, baseURL string) APIEvent {
+func NewAPIEvent(ev event.Event, loc *time.Location, baseURL string) APIEvent {
 	p := permalink(ev, loc)
 	e := APIEvent{
 		ID: ev.ID, Time: ev.Time.UTC(), Kind: ev.Kind.String(), Nick: ev.Nick, Text: ev.Text, Target: ev.Target,
-		Via: ev.Via, Bot: ev.Flags&archive.FlagSelf != 0, Path: p,
+		Via: ev.Via, Bot: ev.Flags&event.FlagSelf != 0, Path: p,
 	}
 	if baseURL != "" {
 		e.URL = baseURL + p

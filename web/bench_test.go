@@ -7,6 +7,7 @@ import (
 	"math/rand/v2"
 	"net/http"
 	"path/filepath"
+	"proceedings/event"
 	"testing"
 	"time"
 
@@ -30,7 +31,7 @@ func benchArchive(b *testing.B) (*archive.DB, string) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	if err := w.SetPublicOnly(ctx, []archive.ChannelRef{{Network: "libera", Name: "#techrights"}}); err != nil {
+	if err := w.SetPublicOnly(ctx, []event.ChannelRef{{Network: "libera", Name: "#techrights"}}); err != nil {
 		b.Fatal(err)
 	}
 	im, err := w.NewImporter(archive.ImportOptions{})
@@ -53,7 +54,7 @@ func benchArchive(b *testing.B) (*archive.DB, string) {
 		if i%40000 == 7 {
 			text += " minsk"
 		}
-		ev := archive.Event{Network: "libera", Channel: "#techrights", Kind: archive.KindMessage, Nick: fmt.Sprintf("nick%d", rng.IntN(50)),
+		ev := event.Event{Network: "libera", Channel: "#techrights", Kind: event.KindMessage, Nick: fmt.Sprintf("nick%d", rng.IntN(50)),
 			Time: start.Add(time.Duration(i) * 54 * time.Second), Text: text}
 		if err := im.Add(ctx, ev); err != nil {
 			b.Fatal(err)
@@ -117,7 +118,7 @@ func BenchmarkDayPage(b *testing.B) {
 		b.Fatal(err)
 	}
 	base := startServer(b, srv)
-	url := base + render.DayPath("libera", "#techrights", archive.Date{Year: 2020, Month: 2, Day: 2})
+	url := base + render.DayPath("libera", "#techrights", event.Date{Year: 2020, Month: 2, Day: 2})
 	for _, bc := range []struct {
 		name string
 		gzip bool

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"proceedings/event"
 	"sort"
 	"strings"
 	"sync"
@@ -14,7 +15,6 @@ import (
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 
-	"proceedings/archive"
 	"proceedings/internal/pagecheck"
 	"proceedings/render"
 )
@@ -279,7 +279,7 @@ func TestBrowserOneChromeOnEveryPage(t *testing.T) {
 	}
 
 	// The header's box searches, from wherever.
-	for _, p := range []string{"", render.DayPath("libera", "#techrights", archive.DateOf(day0, london)), "libera/techrights/stats.html",
+	for _, p := range []string{"", render.DayPath("libera", "#techrights", event.DateOf(day0, london)), "libera/techrights/stats.html",
 		"series/index.html", "search?q=linux", "no/such/page"} {
 		c.do(t, "open "+p, loads(chromedp.Navigate(base+p)))
 		c.do(t, "type into the header's box on "+p, chromedp.SendKeys(chromedp.CSS("header form input[name=q]"), "minsk"))

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"proceedings/event"
 	"slices"
 	"strings"
 	"sync"
@@ -21,7 +22,7 @@ func appendTimed(t *testing.T, w *archive.DB, n int, word string) []time.Duratio
 	t.Helper()
 	lat := make([]time.Duration, 0, n)
 	for i := range n {
-		ev := archive.Event{Network: "libera", Channel: "#techrights", Kind: archive.KindMessage, Nick: "recorder",
+		ev := event.Event{Network: "libera", Channel: "#techrights", Kind: event.KindMessage, Nick: "recorder",
 			Time: time.Date(2026, 2, 4, 10, 0, 0, 0, time.UTC).Add(time.Duration(i) * time.Second), Text: fmt.Sprintf("%s %d", word, i)}
 		start := time.Now()
 		if _, err := w.Append(context.Background(), ev); err != nil {
@@ -101,7 +102,7 @@ func TestOpenReadDoesNotBlockAppends(t *testing.T) {
 	readDone := make(chan error, 1)
 	go func() {
 		rows := 0
-		err := f.r.Range(context.Background(), ch.ID, time.Unix(0, 0), time.Date(2100, 1, 1, 0, 0, 0, 0, time.UTC), func(archive.Event) error {
+		err := f.r.Range(context.Background(), ch.ID, time.Unix(0, 0), time.Date(2100, 1, 1, 0, 0, 0, 0, time.UTC), func(event.Event) error {
 			rows++
 			if rows == 1 {
 				close(inRead)

@@ -11,6 +11,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"proceedings/event"
 	"strings"
 	"sync"
 	"testing"
@@ -56,13 +57,13 @@ func newFixture(t testing.TB, opts Options) *fixture {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { w.Close() })
-	if err := w.SetPublicOnly(ctx, []archive.ChannelRef{{Network: "libera", Name: "#techrights"}}); err != nil {
+	if err := w.SetPublicOnly(ctx, []event.ChannelRef{{Network: "libera", Name: "#techrights"}}); err != nil {
 		t.Fatal(err)
 	}
 	f := &fixture{w: w, ids: map[string]int64{}}
 	var mu sync.Mutex
 	var errs []error
-	add := func(name string, ev archive.Event) {
+	add := func(name string, ev event.Event) {
 		t.Helper()
 		if ev.Network == "" {
 			ev.Network = "libera"
@@ -71,7 +72,7 @@ func newFixture(t testing.TB, opts Options) *fixture {
 			ev.Channel = "#techrights"
 		}
 		if ev.Kind == 0 {
-			ev.Kind = archive.KindMessage
+			ev.Kind = event.KindMessage
 		}
 		// Queued without waiting: the writer commits them in a few
 		// batches, which keeps the fixture quick under -race.
@@ -89,20 +90,20 @@ func newFixture(t testing.TB, opts Options) *fixture {
 			t.Fatal(err)
 		}
 	}
-	add("join", archive.Event{Time: day0.Add(-time.Minute), Kind: archive.KindJoin, Nick: "alice", UserHost: "~alice@secret.host.example"})
-	add("hostile", archive.Event{Time: day0, Nick: "alice", Text: `Minsk is <b>lovely</b> & "quoted" <script>alert(1)</script>`})
-	add("phrase", archive.Event{Time: day0.Add(time.Second), Nick: "bob", Text: "free software matters in Minsk"})
-	add("action", archive.Event{Time: day0.Add(2 * time.Second), Kind: archive.KindAction, Nick: "carol", Text: "reads about minsk"})
-	add("secret", archive.Event{Channel: "#secret", Time: day0.Add(3 * time.Second), Nick: "mallory", Text: "minsk secret plans linux"})
+	add("join", event.Event{Time: day0.Add(-time.Minute), Kind: event.KindJoin, Nick: "alice", UserHost: "~alice@secret.host.example"})
+	add("hostile", event.Event{Time: day0, Nick: "alice", Text: `Minsk is <b>lovely</b> & "quoted" <script>alert(1)</script>`})
+	add("phrase", event.Event{Time: day0.Add(time.Second), Nick: "bob", Text: "free software matters in Minsk"})
+	add("action", event.Event{Time: day0.Add(2 * time.Second), Kind: event.KindAction, Nick: "carol", Text: "reads about minsk"})
+	add("secret", event.Event{Channel: "#secret", Time: day0.Add(3 * time.Second), Nick: "mallory", Text: "minsk secret plans linux"})
 	for i := range linuxLines {
 		// Spread over two days; the last ones on 2026-02-03.
-		add(fmt.Sprintf("linux%d", i), archive.Event{Time: day0.Add(time.Duration(i+10) * time.Hour / 4), Nick: []string{"dave", "erin"}[i%2],
+		add(fmt.Sprintf("linux%d", i), event.Event{Time: day0.Add(time.Duration(i+10) * time.Hour / 4), Nick: []string{"dave", "erin"}[i%2],
 			Text: fmt.Sprintf("linux line %d", i)})
 	}
-	add("late", archive.Event{Time: time.Date(2026, 2, 3, 23, 30, 0, 0, time.UTC), Nick: "bob", Text: "late minsk news"})
+	add("late", event.Event{Time: time.Date(2026, 2, 3, 23, 30, 0, 0, time.UTC), Nick: "bob", Text: "late minsk news"})
 	// In summer London is an hour ahead of UTC: the site shows 00:30 on
 	// the 1st of July.
-	add("summer", archive.Event{Time: time.Date(2026, 6, 30, 23, 30, 0, 0, time.UTC), Nick: "bob", Text: "heatwave"})
+	add("summer", event.Event{Time: time.Date(2026, 6, 30, 23, 30, 0, 0, time.UTC), Nick: "bob", Text: "heatwave"})
 	if _, _, err := w.SavePost(ctx, archive.Post{GUID: "p10", Link: "https://techrights.org/p10", Title: "From Belarus With Love — Part X: From “High-Tech Hub” to “No-Go Zone”",
 		Series: "From Belarus With Love", Part: 10, Numeral: "X", Subtitle: "From “High-Tech Hub” to “No-Go Zone”", Published: day0}); err != nil {
 		t.Fatal(err)
@@ -151,7 +152,7 @@ const bigFileSize = maxCachedFile + 1000
 // a symbolic link that points out of the site.
 func (f *fixture) writeSite(t testing.TB) {
 	t.Helper()
-	day := archive.Date{Year: 2026, Month: 2, Day: 2}
+	day := event.Date{Year: 2026, Month: 2, Day: 2}
 	dayPath := render.DayPath("libera", "#techrights", day)
 	base := strings.TrimSuffix(dayPath, ".html")
 	var lines strings.Builder

@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"net/url"
+	"proceedings/event"
 	"strconv"
 	"strings"
 	"time"
@@ -25,7 +26,7 @@ type searchForm struct {
 	Page    int    // from 1
 	Limit   int    // hits per page
 
-	from, to archive.Date
+	from, to event.Date
 	order    archive.Order
 }
 
@@ -70,12 +71,12 @@ func parseSearchForm(v url.Values) (searchForm, error) {
 	}
 	var err error
 	if f.From != "" {
-		if f.from, err = archive.ParseDate(f.From); err != nil {
+		if f.from, err = event.ParseDate(f.From); err != nil {
 			return f, badf("The first day (from) should look like 2026-02-02.")
 		}
 	}
 	if f.To != "" {
-		if f.to, err = archive.ParseDate(f.To); err != nil {
+		if f.to, err = event.ParseDate(f.To); err != nil {
 			return f, badf("The last day (to) should look like 2026-02-02.")
 		}
 	}
@@ -169,4 +170,4 @@ func (s *Server) query(ctx context.Context, f searchForm) (archive.SearchQuery, 
 }
 
 // dayOf is the site day of an instant.
-func (s *Server) dayOf(t time.Time) archive.Date { return archive.DateOf(t, s.loc) }
+func (s *Server) dayOf(t time.Time) event.Date { return event.DateOf(t, s.loc) }

@@ -8,6 +8,7 @@ import (
 	"html/template"
 	"net/http"
 	"net/url"
+	"proceedings/event"
 	"strconv"
 	"strings"
 	"time"
@@ -152,8 +153,8 @@ func visibleSpans(spans []archive.Span) []archive.Span {
 }
 
 // permalink is the page and anchor of an event, relative to the site root.
-func permalink(ev archive.Event, loc *time.Location) string {
-	return render.DayPath(ev.Network, ev.Channel, archive.DateOf(ev.Time, loc)) + "#l-" + strconv.FormatInt(ev.ID, 10)
+func permalink(ev event.Event, loc *time.Location) string {
+	return render.DayPath(ev.Network, ev.Channel, event.DateOf(ev.Time, loc)) + "#l-" + strconv.FormatInt(ev.ID, 10)
 }
 
 // pageURL is the search page of the same query at another page.
@@ -214,7 +215,7 @@ func (s *Server) markChannel(d *pageData, name string) {
 	for _, try := range channelSpellings(name) {
 		found := false
 		for i := range d.Channels {
-			if archive.FoldChannel(d.Channels[i].Name) == archive.FoldChannel(try) {
+			if event.FoldChannel(d.Channels[i].Name) == event.FoldChannel(try) {
 				d.Channels[i].Selected, found = true, true
 			}
 		}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"proceedings/event"
 	"regexp"
 	"strings"
 	"testing"
@@ -46,7 +47,7 @@ func hits(t *testing.T, page string) []string {
 }
 
 func (f *fixture) link(name string, day int) string {
-	return render.DayPath("libera", "#techrights", archive.Date{Year: 2026, Month: 2, Day: day}) + fmt.Sprintf("#l-%d", f.ids[name])
+	return render.DayPath("libera", "#techrights", event.Date{Year: 2026, Month: 2, Day: day}) + fmt.Sprintf("#l-%d", f.ids[name])
 }
 
 func TestSearchPage(t *testing.T) {
@@ -84,9 +85,9 @@ func TestSearchPage(t *testing.T) {
 	// A topic the bot found on joining has no setter: it reads as the day
 	// pages say it, not as a topic set by nobody.
 	f = newFixture(t, Options{})
-	for _, ev := range []archive.Event{
-		{Time: time.Date(2026, 7, 1, 9, 0, 0, 0, time.UTC), Kind: archive.KindTopic, Flags: archive.FlagTopicOnJoin, Text: "the zebrafish topic"},
-		{Time: time.Date(2026, 7, 1, 9, 1, 0, 0, time.UTC), Kind: archive.KindTopic, Nick: "alice", Text: "a zebrafish topic by alice"},
+	for _, ev := range []event.Event{
+		{Time: time.Date(2026, 7, 1, 9, 0, 0, 0, time.UTC), Kind: event.KindTopic, Flags: event.FlagTopicOnJoin, Text: "the zebrafish topic"},
+		{Time: time.Date(2026, 7, 1, 9, 1, 0, 0, time.UTC), Kind: event.KindTopic, Nick: "alice", Text: "a zebrafish topic by alice"},
 	} {
 		ev.Network, ev.Channel = "libera", "#techrights"
 		if _, err := f.w.Append(context.Background(), ev); err != nil {

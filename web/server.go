@@ -39,6 +39,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"proceedings/event"
 	"strconv"
 	"strings"
 	"sync"
@@ -52,7 +53,7 @@ type Archive interface {
 	Location() *time.Location
 	Channels(ctx context.Context) ([]archive.Channel, error)
 	Calendar(ctx context.Context, channelID int64) ([]archive.DayInfo, error)
-	Day(ctx context.Context, channelID int64, day archive.Date) ([]archive.Event, error)
+	Day(ctx context.Context, channelID int64, day event.Date) ([]event.Event, error)
 	Search(ctx context.Context, q archive.SearchQuery) (archive.SearchResult, error)
 	Series(ctx context.Context) ([]archive.SeriesInfo, error)
 	SeriesParts(ctx context.Context, name string) ([]archive.Post, error)
@@ -315,9 +316,9 @@ func (s *Server) findChannels(ctx context.Context, network, name string) ([]arch
 	}
 	var found []archive.Channel
 	for _, try := range channelSpellings(name) {
-		folded := archive.FoldChannel(try)
+		folded := event.FoldChannel(try)
 		for _, c := range pub {
-			if archive.FoldChannel(c.Name) == folded && (network == "" || c.Network == network) {
+			if event.FoldChannel(c.Name) == folded && (network == "" || c.Network == network) {
 				found = append(found, c)
 			}
 		}

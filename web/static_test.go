@@ -7,18 +7,18 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"proceedings/event"
 	"strings"
 	"testing"
 	"time"
 
-	"proceedings/archive"
 	"proceedings/render"
 )
 
 func TestSiteFilesAndContentTypes(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t, Options{})
-	dayPath := render.DayPath("libera", "#techrights", archive.Date{Year: 2026, Month: 2, Day: 2})
+	dayPath := render.DayPath("libera", "#techrights", event.Date{Year: 2026, Month: 2, Day: 2})
 	base := "/" + strings.TrimSuffix(dayPath, ".html")
 	for _, tc := range []struct {
 		target, ctype, contains string

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"proceedings/event"
 	"strings"
 	"testing"
 	"time"
@@ -100,9 +101,9 @@ titles:
 		"[ Fish & Chips — “Quoted” ] - "+pages.Listener.Addr().String(),
 	)
 	// The bot recorded its own announcement of part X.
-	h.WaitFor(30*time.Second, "the announcement in the archive", func(evs []archive.Event) bool {
-		return bottest.Count(evs, func(ev archive.Event) bool {
-			return ev.Flags&archive.FlagSelf != 0 && strings.HasPrefix(ev.Text, "New: From Belarus With Love — Part X (10 of 10)")
+	h.WaitFor(30*time.Second, "the announcement in the archive", func(evs []event.Event) bool {
+		return bottest.Count(evs, func(ev event.Event) bool {
+			return ev.Flags&event.FlagSelf != 0 && strings.HasPrefix(ev.Text, "New: From Belarus With Love — Part X (10 of 10)")
 		}) == 1
 	})
 	// Nothing else was said: a marker line from the reader arrives, and the

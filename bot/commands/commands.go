@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"proceedings/event"
 	"slices"
 	"strconv"
 	"strings"
@@ -579,7 +580,7 @@ func cmdLogs(ctx context.Context, r *Router, j *invocation) {
 		}
 	}
 	loc := r.db.Location()
-	today := archive.DateOf(j.now, loc)
+	today := event.DateOf(j.now, loc)
 	day := today
 	if dayArg != "" {
 		var ok bool
@@ -617,11 +618,11 @@ func (r *Router) logChannel(ctx context.Context, j *invocation, name string) (ar
 	if name == "" {
 		name = j.in.Channel
 	}
-	var ref archive.ChannelRef
+	var ref event.ChannelRef
 	if name != "" {
 		ref, _ = bot.LogRef(j.cfg, j.in.Network, name)
 	} else {
-		var refs []archive.ChannelRef
+		var refs []event.ChannelRef
 		for _, n := range j.cfg.Networks {
 			if !strings.EqualFold(n.Name, j.in.Network) {
 				continue
@@ -645,7 +646,7 @@ func (r *Router) logChannel(ctx context.Context, j *invocation, name string) (ar
 	}
 	find := func(list []archive.Channel) (archive.Channel, bool) {
 		for _, c := range list {
-			if c.Network == ref.Network && archive.FoldChannel(c.Name) == archive.FoldChannel(ref.Name) {
+			if c.Network == ref.Network && event.FoldChannel(c.Name) == event.FoldChannel(ref.Name) {
 				return c, true
 			}
 		}
@@ -670,14 +671,14 @@ func (r *Router) logChannel(ctx context.Context, j *invocation, name string) (ar
 
 // parseLogDay reads today, yesterday, 2026-02-02 or a weekday (the last one
 // before today: "monday" on a Monday is a week ago).
-func parseLogDay(s string, today archive.Date) (archive.Date, bool) {
+func parseLogDay(s string, today event.Date) (event.Date, bool) {
 	switch w := strings.ToLower(s); w {
 	case "today":
 		return today, true
 	case "yesterday":
 		return today.AddDays(-1), true
 	default:
-		if d, err := archive.ParseDate(s); err == nil {
+		if d, err := event.ParseDate(s); err == nil {
 			return d, true
 		}
 		for wd := time.Sunday; wd <= time.Saturday; wd++ {
@@ -691,7 +692,7 @@ func parseLogDay(s string, today archive.Date) (archive.Date, bool) {
 			}
 		}
 	}
-	return archive.Date{}, false
+	return event.Date{}, false
 }
 
 // looksLikeChannel reports a channel name: #chan or &chan without spaces,
@@ -715,8 +716,8 @@ func pageURL(cfg *config.Config, path string) string {
 }
 
 // linePermalink is the address of one line on its day page.
-func linePermalink(cfg *config.Config, loc *time.Location, ev archive.Event) string {
-	return pageURL(cfg, render.DayPath(ev.Network, ev.Channel, archive.DateOf(ev.Time, loc))) + "#l-" + strconv.FormatInt(ev.ID, 10)
+func linePermalink(cfg *config.Config, loc *time.Location, ev event.Event) string {
+	return pageURL(cfg, render.DayPath(ev.Network, ev.Channel, event.DateOf(ev.Time, loc))) + "#l-" + strconv.FormatInt(ev.ID, 10)
 }
 
 // ---------------------------------------------------------------------------
@@ -752,14 +753,14 @@ func cmdSearch(ctx context.Context, r *Router, j *invocation) {
 	// Lines recorded since commands are flagged are left out by the
 	// archive (FlagCommand); older ones are recognised here.
 	shown := func(h archive.Hit) bool {
-		return h.Flags&archive.FlagSelf == 0 && !IsCommand(h.Text, j.cfg.Commands.Prefix, botNick)
+		return h.Flags&event.FlagSelf == 0 && !IsCommand(h.Text, j.cfg.Commands.Prefix, botNick)
 	}
 	var res archive.SearchResult
 	var hits []archive.Hit
 	page := limit + 4 // each hit costs ~0.3 ms (its snippet): ask for few first
 	for offset := 0; len(hits) < limit && offset < searchScanMax; offset += page {
 		sq := archive.SearchQuery{Text: q, PublicOnly: true, Limit: page, Offset: offset, Order: searchOrder,
-			RelevanceWindow: searchWindow, CountLimit: searchCount, ExcludeFlags: archive.FlagSelf | archive.FlagCommand}
+			RelevanceWindow: searchWindow, CountLimit: searchCount, ExcludeFlags: event.FlagSelf | event.FlagCommand}
 		if offset > 0 {
 			page = 100
 			sq.Limit = page
@@ -800,10 +801,10 @@ func cmdSearch(ctx context.Context, r *Router, j *invocation) {
 			snip.WriteString(sp.Text)
 		}
 		who := "<" + h.Nick + ">"
-		if h.Kind == archive.KindAction {
+		if h.Kind == event.KindAction {
 			who = "* " + h.Nick
 		}
-		items[i] = fmt.Sprintf("%s %s %s %s %s", archive.DateOf(h.Time, loc), h.Channel, who,
+		items[i] = fmt.Sprintf("%s %s %s %s %s", event.DateOf(h.Time, loc), h.Channel, who,
 			clip(bot.CleanText(snip.String()), snippetBytes), linePermalink(j.cfg, loc, h.Event))
 	}
 	count := fmt.Sprintf("%d lines match", res.Total)
@@ -847,7 +848,7 @@ func cmdSeen(ctx context.Context, r *Router, j *invocation) {
 			public = append(public, c.ID)
 		}
 	}
-	var ev archive.Event
+	var ev event.Event
 	found := false
 	if len(public) > 0 { // no ids would mean every channel
 		if ev, found, err = r.db.Seen(ctx, nick, public); err != nil {
@@ -863,7 +864,7 @@ func cmdSeen(ctx context.Context, r *Router, j *invocation) {
 	}
 	loc := r.db.Location()
 	what := "saying: " + clip(bot.CleanText(ev.Text), snippetBytes+40)
-	if ev.Kind == archive.KindAction {
+	if ev.Kind == event.KindAction {
 		what = "doing: * " + ev.Nick + " " + clip(bot.CleanText(ev.Text), snippetBytes+40)
 	}
 	j.say("%s was last seen in %s %s (%s), %s — %s", ev.Nick, ev.Channel, agoText(j.now.Sub(ev.Time)),

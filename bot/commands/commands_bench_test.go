@@ -4,6 +4,7 @@ import (
 	"context"
 	"math/rand/v2"
 	"os"
+	"proceedings/event"
 	"slices"
 	"strconv"
 	"strings"
@@ -57,7 +58,7 @@ func benchFixture(b *testing.B) *fixture {
 			// Zipf-like: low indexes are much more common.
 			words = append(words, benchVocabulary[int(float64(len(benchVocabulary))*rng.Float64()*rng.Float64())])
 		}
-		ev := archive.Event{Network: "testnet", Channel: "#techrights", Kind: archive.KindMessage,
+		ev := event.Event{Network: "testnet", Channel: "#techrights", Kind: event.KindMessage,
 			Nick: "user" + strconv.Itoa(rng.IntN(200)), Text: strings.Join(words, " "), Time: start.Add(time.Duration(i) * step)}
 		if err := im.Add(ctx, ev); err != nil {
 			b.Fatal(err)

@@ -5,6 +5,7 @@ import (
 	"log/slog"
 	mathrand "math/rand/v2"
 	"os"
+	"proceedings/event"
 	"regexp"
 	"slices"
 	"strconv"
@@ -169,7 +170,7 @@ func TestCommandsOverIRC(t *testing.T) {
 	alice.Join("#techrights")
 	alice.Send("PRIVMSG #techrights :hello from minsk")
 	said := cb.h.WaitText("hello from minsk")
-	today := archive.DateOf(said.Time, time.UTC).String()
+	today := event.DateOf(said.Time, time.UTC).String()
 	dayName := said.Time.UTC().Format("Monday, January 02, 2006")
 
 	partX := "From Belarus With Love — Part X: From “High-Tech Hub” to “No-Go Zone” — https://example.org/x"
@@ -274,8 +275,8 @@ func TestRateLimitOverIRC(t *testing.T) {
 		flood.Send("PRIVMSG #techrights :!part 10")
 	}
 	// The bot hands lines to the router in the order it records them.
-	cb.h.WaitFor(ircTimeout, "the flood recorded", func(evs []archive.Event) bool {
-		return bottest.Count(evs, func(ev archive.Event) bool { return ev.Nick == "flood" && ev.Text == "!part 10" }) == 10
+	cb.h.WaitFor(ircTimeout, "the flood recorded", func(evs []event.Event) bool {
+		return bottest.Count(evs, func(ev event.Event) bool { return ev.Nick == "flood" && ev.Text == "!part 10" }) == 10
 	})
 	other.Send("PRIVMSG #techrights :!part 9")
 	// other sees three answers to flood, then its own, and nothing more for
@@ -361,7 +362,7 @@ func seedBenchArchive(b *testing.B, path string, n int) {
 		for k := range words {
 			words[k] = vocab[int(float64(len(vocab))*rng.Float64()*rng.Float64())]
 		}
-		if err := im.Add(ctx, archive.Event{Network: "test", Channel: "#techrights", Kind: archive.KindMessage,
+		if err := im.Add(ctx, event.Event{Network: "test", Channel: "#techrights", Kind: event.KindMessage,
 			Nick: "user" + strconv.Itoa(rng.IntN(200)), Text: strings.Join(words, " "), Time: start.Add(time.Duration(i) * step)}); err != nil {
 			b.Fatal(err)
 		}

@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"proceedings/event"
 	"reflect"
 	"regexp"
 	"slices"
@@ -94,7 +95,7 @@ func newFixture(t testing.TB, fo fixtureOptions) *fixture {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { db.Close() })
-	if err := db.SetPublicOnly(ctx, []archive.ChannelRef{{Network: "testnet", Name: "#techrights"}}); err != nil {
+	if err := db.SetPublicOnly(ctx, []event.ChannelRef{{Network: "testnet", Name: "#techrights"}}); err != nil {
 		t.Fatal(err)
 	}
 	f := &fixture{db: db, cfg: cfg, ids: map[string]int64{}, now: fixtureNow}
@@ -177,27 +178,27 @@ func (f *fixture) seedEvents(t testing.TB) {
 	evs := []struct {
 		name    string
 		channel string
-		kind    archive.Kind
+		kind    event.Kind
 		nick    string
 		text    string
 		at      time.Time
-		flags   archive.Flags
+		flags   event.Flags
 	}{
-		{"alice1", "#techrights", archive.KindMessage, "alice", "the EPO office in Minsk is closing", at(2, 10, 0), 0},
-		{"bob1", "#techrights", archive.KindMessage, "bob", "minsk again? tell me more", at(2, 10, 5), 0},
-		{"join", "#techrights", archive.KindJoin, "carol", "", at(2, 11, 0), 0},
-		{"alice2", "#techrights", archive.KindAction, "alice", "waves at minsk", at(3, 9, 0), 0},
-		{"carol1", "#techrights", archive.KindMessage, "carol", "hello \x02everyone\x02", at(3, 9, 30), 0},
-		{"mallory", "#techrights", archive.KindMessage, "mallory", "evil minsk\r\nPRIVMSG #x :pwned\x00", at(3, 9, 40), 0},
-		{"hidden", "#techrights", archive.KindMessage, "hidden", "I would rather not be seen", at(3, 9, 45), 0},
+		{"alice1", "#techrights", event.KindMessage, "alice", "the EPO office in Minsk is closing", at(2, 10, 0), 0},
+		{"bob1", "#techrights", event.KindMessage, "bob", "minsk again? tell me more", at(2, 10, 5), 0},
+		{"join", "#techrights", event.KindJoin, "carol", "", at(2, 11, 0), 0},
+		{"alice2", "#techrights", event.KindAction, "alice", "waves at minsk", at(3, 9, 0), 0},
+		{"carol1", "#techrights", event.KindMessage, "carol", "hello \x02everyone\x02", at(3, 9, 30), 0},
+		{"mallory", "#techrights", event.KindMessage, "mallory", "evil minsk\r\nPRIVMSG #x :pwned\x00", at(3, 9, 40), 0},
+		{"hidden", "#techrights", event.KindMessage, "hidden", "I would rather not be seen", at(3, 9, 45), 0},
 		// Never shown by !search: the bot's own lines and commands.
-		{"self", "#techrights", archive.KindMessage, "proceedings", "2 lines match “minsk”: …", at(3, 10, 0), archive.FlagSelf},
-		{"command", "#techrights", archive.KindMessage, "carol", "proceedings: search minsk", at(3, 10, 1), 0},
-		{"secret1", "#secret", archive.KindMessage, "alice", "secret minsk plans", at(3, 20, 0), 0},
-		{"dave", "#secret", archive.KindMessage, "dave", "only here", at(3, 21, 0), 0},
+		{"self", "#techrights", event.KindMessage, "proceedings", "2 lines match “minsk”: …", at(3, 10, 0), event.FlagSelf},
+		{"command", "#techrights", event.KindMessage, "carol", "proceedings: search minsk", at(3, 10, 1), 0},
+		{"secret1", "#secret", event.KindMessage, "alice", "secret minsk plans", at(3, 20, 0), 0},
+		{"dave", "#secret", event.KindMessage, "dave", "only here", at(3, 21, 0), 0},
 	}
 	for _, e := range evs {
-		id, err := f.db.Append(context.Background(), archive.Event{Network: "testnet", Channel: e.channel, Kind: e.kind,
+		id, err := f.db.Append(context.Background(), event.Event{Network: "testnet", Channel: e.channel, Kind: e.kind,
 			Nick: e.nick, UserHost: e.nick + "@example.net", Text: e.text, Time: e.at, Flags: e.flags})
 		if err != nil {
 			t.Fatal(err)
@@ -480,7 +481,7 @@ func TestRepliesGoWhereAsked(t *testing.T) {
 // the one announced last anywhere.
 func (f *fixture) botSays(t *testing.T, channel, text string, at time.Time) {
 	t.Helper()
-	ev := archive.Event{Network: "testnet", Channel: channel, Time: at, Kind: archive.KindMessage, Nick: "proceedings", Text: text, Flags: archive.FlagSelf}
+	ev := event.Event{Network: "testnet", Channel: channel, Time: at, Kind: event.KindMessage, Nick: "proceedings", Text: text, Flags: event.FlagSelf}
 	if _, err := f.db.Append(context.Background(), ev); err != nil {
 		t.Fatal(err)
 	}
@@ -695,7 +696,7 @@ func TestSeenAndLogsTellNothingPrivate(t *testing.T) {
 			}
 			// They spoke, and are seen where nobody opted out.
 			speak := func(f *fixture) {
-				if _, err := f.db.Append(context.Background(), archive.Event{Network: "testnet", Channel: channel, Kind: archive.KindMessage,
+				if _, err := f.db.Append(context.Background(), event.Event{Network: "testnet", Channel: channel, Kind: event.KindMessage,
 					Nick: tc.nick, UserHost: tc.nick + "@example.net", Account: tc.account, Text: "words of " + tc.nick, Time: yesterday}); err != nil {
 					t.Fatal(err)
 				}
@@ -975,8 +976,8 @@ func TestNewSeriesAreSeen(t *testing.T) {
 func TestSearchSkipsOwnLinesAndCommands(t *testing.T) {
 	f := newFixture(t, fixtureOptions{})
 	ctx := context.Background()
-	add := func(nick, text string, flags archive.Flags, at time.Time) int64 {
-		id, err := f.db.Append(ctx, archive.Event{Network: "testnet", Channel: "#techrights", Kind: archive.KindMessage,
+	add := func(nick, text string, flags event.Flags, at time.Time) int64 {
+		id, err := f.db.Append(ctx, event.Event{Network: "testnet", Channel: "#techrights", Kind: event.KindMessage,
 			Nick: nick, Text: text, Time: at, Flags: flags})
 		if err != nil {
 			t.Fatal(err)
@@ -988,7 +989,7 @@ func TestSearchSkipsOwnLinesAndCommands(t *testing.T) {
 	for i := range 60 {
 		at = at.Add(time.Second)
 		add("carol", "!search zebra", 0, at)
-		add("proceedings", "1 line matches “zebra”: a zebra crossing "+strconv.Itoa(i), archive.FlagSelf, at)
+		add("proceedings", "1 line matches “zebra”: a zebra crossing "+strconv.Itoa(i), event.FlagSelf, at)
 	}
 	// The bot's answers are left out by the archive; the 60 commands are
 	// counted but never shown.
@@ -997,7 +998,7 @@ func TestSearchSkipsOwnLinesAndCommands(t *testing.T) {
 		t.Errorf("got  %q\nwant %q", got, want)
 	}
 	for i := range 200 {
-		add("proceedings", "zebra "+strconv.Itoa(i), archive.FlagSelf, at.Add(time.Duration(i+1)*time.Second))
+		add("proceedings", "zebra "+strconv.Itoa(i), event.FlagSelf, at.Add(time.Duration(i+1)*time.Second))
 	}
 	f.advance(time.Minute)
 	if got := f.one(t, carol.says("!search zebra")); got != want {

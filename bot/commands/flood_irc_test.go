@@ -2,13 +2,13 @@ package commands
 
 import (
 	"fmt"
+	"proceedings/event"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/ergochat/irc-go/ircmsg"
 
-	"proceedings/archive"
 	"proceedings/internal/bottest"
 	"proceedings/internal/ircserver"
 )
@@ -128,8 +128,8 @@ func TestCommandFloodAtProductionPace(t *testing.T) {
 	if st.Reconnects != 0 {
 		t.Errorf("%d reconnects (last error %q)", st.Reconnects, st.LastError)
 	}
-	answered := bottest.Count(h.Committed(), func(ev archive.Event) bool {
-		return ev.Flags&archive.FlagSelf != 0 && ev.Kind == archive.KindMessage
+	answered := bottest.Count(h.Committed(), func(ev event.Event) bool {
+		return ev.Flags&event.FlagSelf != 0 && ev.Kind == event.KindMessage
 	})
 	t.Logf("deepest send queue %d lines; %d answers recorded in the channels; %d expired", deepest, answered, st.SendExpired)
 }

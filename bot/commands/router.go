@@ -14,6 +14,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"proceedings/event"
 	"runtime/debug"
 	"strings"
 	"sync"
@@ -164,7 +165,7 @@ func (r *Router) botNick(cfg *config.Config, network string) string {
 // that a restarted bot, ask and every process agree. "" when the bot
 // linked none.
 func (r *Router) channelSeries(ctx context.Context, j *invocation) (string, error) {
-	var ref archive.ChannelRef
+	var ref event.ChannelRef
 	if j.in.Channel != "" {
 		ref, _ = bot.LogRef(j.cfg, j.in.Network, j.in.Channel)
 	}

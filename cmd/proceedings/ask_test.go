@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"proceedings/event"
 	"regexp"
 	"slices"
 	"strconv"
@@ -24,7 +25,7 @@ func TestAsk(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := db.SetPublicOnly(ctx, []archive.ChannelRef{{Network: "testnet", Name: "#techrights"}}); err != nil {
+	if err := db.SetPublicOnly(ctx, []event.ChannelRef{{Network: "testnet", Name: "#techrights"}}); err != nil {
 		t.Fatal(err)
 	}
 	pub := time.Date(2026, 2, 1, 23, 24, 0, 0, time.UTC)
@@ -38,7 +39,7 @@ func TestAsk(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	id, err := db.Append(ctx, archive.Event{Network: "testnet", Channel: "#techrights", Kind: archive.KindMessage, Nick: "alice",
+	id, err := db.Append(ctx, event.Event{Network: "testnet", Channel: "#techrights", Kind: event.KindMessage, Nick: "alice",
 		Text: "hello from minsk", Time: time.Date(2026, 2, 2, 14, 3, 0, 0, time.UTC)})
 	if err != nil {
 		t.Fatal(err)
@@ -116,10 +117,10 @@ func TestAskTakesPublicFromTheConfiguration(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := db.SetPublicOnly(ctx, []archive.ChannelRef{{Network: "testnet", Name: "#techrights"}}); err != nil {
+	if err := db.SetPublicOnly(ctx, []event.ChannelRef{{Network: "testnet", Name: "#techrights"}}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := db.Append(ctx, archive.Event{Network: "testnet", Channel: "#techrights", Kind: archive.KindMessage, Nick: "alice",
+	if _, err := db.Append(ctx, event.Event{Network: "testnet", Channel: "#techrights", Kind: event.KindMessage, Nick: "alice",
 		Text: "a secret about minsk", Time: time.Date(2026, 2, 2, 14, 3, 0, 0, time.UTC)}); err != nil {
 		t.Fatal(err)
 	}

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"proceedings/event"
 	"strings"
 
 	"proceedings/archive"
@@ -23,14 +24,14 @@ func findChannel(ctx context.Context, db *archive.DB, network, name string) (arc
 	if err != nil {
 		return archive.Channel{}, err
 	}
-	folded := archive.FoldChannel(name)
+	folded := event.FoldChannel(name)
 	var names []string
 	for _, c := range chans {
 		if network != "" && c.Network != network {
 			continue
 		}
 		bare := strings.TrimLeft(c.Name, channelPrefixes)
-		if archive.FoldChannel(bare) == folded && !containsFolded(names, c.Name) {
+		if event.FoldChannel(bare) == folded && !containsFolded(names, c.Name) {
 			names = append(names, c.Name)
 		}
 	}
@@ -45,7 +46,7 @@ func findChannel(ctx context.Context, db *archive.DB, network, name string) (arc
 
 func containsFolded(list []string, name string) bool {
 	for _, s := range list {
-		if archive.FoldChannel(s) == archive.FoldChannel(name) {
+		if event.FoldChannel(s) == event.FoldChannel(name) {
 			return true
 		}
 	}

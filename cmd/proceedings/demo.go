@@ -9,6 +9,7 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"proceedings/event"
 	"strings"
 	"syscall"
 	"time"
@@ -120,7 +121,7 @@ func loadAndRender(ctx context.Context, db *archive.DB, dir, baseURL string, loc
 	if err != nil {
 		return render.Stats{}, err
 	}
-	public := map[archive.ChannelRef]bool{}
+	public := map[event.ChannelRef]bool{}
 	for _, name := range names {
 		ref, err := loadDemoLog(ctx, db, name, loc)
 		if err != nil {
@@ -128,7 +129,7 @@ func loadAndRender(ctx context.Context, db *archive.DB, dir, baseURL string, loc
 		}
 		public[ref] = true
 	}
-	var refs []archive.ChannelRef
+	var refs []event.ChannelRef
 	var chans []render.ChannelOptions
 	for ref := range public {
 		refs = append(refs, ref)
@@ -163,32 +164,32 @@ func loadAndRender(ctx context.Context, db *archive.DB, dir, baseURL string, loc
 }
 
 // loadDemoLog imports one embedded sample log.
-func loadDemoLog(ctx context.Context, db *archive.DB, name string, loc *time.Location) (archive.ChannelRef, error) {
+func loadDemoLog(ctx context.Context, db *archive.DB, name string, loc *time.Location) (event.ChannelRef, error) {
 	f, err := demo.Files.Open(name)
 	if err != nil {
-		return archive.ChannelRef{}, err
+		return event.ChannelRef{}, err
 	}
 	defer f.Close()
 	rd, err := logs.NewReader(f, logs.Options{Format: "own", Location: loc, Network: demo.Network, FileName: name})
 	if err != nil {
-		return archive.ChannelRef{}, fmt.Errorf("demo: %w", err)
+		return event.ChannelRef{}, fmt.Errorf("demo: %w", err)
 	}
 	im, err := db.NewImporter(archive.ImportOptions{})
 	if err != nil {
-		return archive.ChannelRef{}, err
+		return event.ChannelRef{}, err
 	}
-	var ref archive.ChannelRef
+	var ref event.ChannelRef
 	for {
 		ev, err := rd.Next()
 		if errors.Is(err, io.EOF) {
 			break
 		}
 		if err != nil {
-			return archive.ChannelRef{}, fmt.Errorf("demo: %w", err)
+			return event.ChannelRef{}, fmt.Errorf("demo: %w", err)
 		}
-		ref = archive.ChannelRef{Network: ev.Network, Name: ev.Channel}
+		ref = event.ChannelRef{Network: ev.Network, Name: ev.Channel}
 		if err := im.Add(ctx, ev); err != nil {
-			return archive.ChannelRef{}, err
+			return event.ChannelRef{}, err
 		}
 	}
 	return ref, im.Flush(ctx)

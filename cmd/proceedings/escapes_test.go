@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"proceedings/event"
 	"strings"
 	"testing"
 	"time"
@@ -57,8 +58,8 @@ func TestTextOutputsCarryNoTerminalControls(t *testing.T) {
 	}
 	at := time.Date(2026, 2, 2, 12, 0, 0, 0, time.UTC)
 	for i, text := range hostileTexts {
-		ev := archive.Event{Network: "testnet", Channel: "#techrights", Time: at.Add(time.Duration(i) * time.Second),
-			Kind: archive.KindMessage, Nick: "mallory", Text: text}
+		ev := event.Event{Network: "testnet", Channel: "#techrights", Time: at.Add(time.Duration(i) * time.Second),
+			Kind: event.KindMessage, Nick: "mallory", Text: text}
 		if _, err := db.Append(context.Background(), ev); err != nil {
 			t.Fatal(err)
 		}

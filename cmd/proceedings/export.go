@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"proceedings/event"
 
 	"github.com/spf13/cobra"
 
@@ -109,23 +110,23 @@ Our own format is the one of the .txt day pages, documented in the README.`,
 }
 
 // dayRange reads --date or --from/--to; zero dates mean unbounded.
-func dayRange(date, from, to string) (first, last archive.Date, err error) {
+func dayRange(date, from, to string) (first, last event.Date, err error) {
 	if date != "" {
 		if from != "" || to != "" {
 			return first, last, errors.New("give either --date or --from/--to, not both")
 		}
-		if first, err = archive.ParseDate(date); err != nil {
+		if first, err = event.ParseDate(date); err != nil {
 			return first, last, fmt.Errorf("--date: %w", err)
 		}
 		return first, first, nil
 	}
 	if from != "" {
-		if first, err = archive.ParseDate(from); err != nil {
+		if first, err = event.ParseDate(from); err != nil {
 			return first, last, fmt.Errorf("--from: %w", err)
 		}
 	}
 	if to != "" {
-		if last, err = archive.ParseDate(to); err != nil {
+		if last, err = event.ParseDate(to); err != nil {
 			return first, last, fmt.Errorf("--to: %w", err)
 		}
 	}
@@ -136,7 +137,7 @@ func dayRange(date, from, to string) (first, last archive.Date, err error) {
 }
 
 // exportDay writes one day of a channel through ew.
-func exportDay(ctx context.Context, db *archive.DB, ch archive.Channel, day archive.Date, ew logs.EventWriter) error {
+func exportDay(ctx context.Context, db *archive.DB, ch archive.Channel, day event.Date, ew logs.EventWriter) error {
 	if err := ew.Header(ch.Network, ch.Name, day.Time(db.Location())); err != nil {
 		return fmt.Errorf("export %s: %w", day, err)
 	}
@@ -148,7 +149,7 @@ func exportDay(ctx context.Context, db *archive.DB, ch archive.Channel, day arch
 }
 
 // exportDayFile writes one day into its own file, atomically.
-func exportDayFile(ctx context.Context, db *archive.DB, ch archive.Channel, day archive.Date, format, dir string) error {
+func exportDayFile(ctx context.Context, db *archive.DB, ch archive.Channel, day event.Date, format, dir string) error {
 	ext := map[string]string{"own": ".txt", "json": ".jsonl"}[format]
 	if ext == "" {
 		ext = ".log"

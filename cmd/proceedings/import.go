@@ -12,6 +12,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"proceedings/event"
 	"sort"
 	"strconv"
 	"strings"
@@ -148,7 +149,7 @@ func init() {
 			}
 			var day time.Time
 			if date != "" {
-				d, err := archive.ParseDate(date)
+				d, err := event.ParseDate(date)
 				if err != nil {
 					return fmt.Errorf("--date: %w", err)
 				}
@@ -161,7 +162,7 @@ func init() {
 				cfg: cfg, nets: nets, relays: relaysOf(cfg), refs: map[[2]string]logRef{},
 				opt:     logs.Options{Format: format, Location: loc, Date: day, Strict: strict, Encoding: encoding},
 				channel: channel, files: files,
-				sum: importSummary{kinds: map[archive.Kind]int64{}, examples: map[string][]lineExample{}},
+				sum: importSummary{kinds: map[event.Kind]int64{}, examples: map[string][]lineExample{}},
 			}
 			ctx := cmd.Context()
 			out := cmd.OutOrStdout()
@@ -327,7 +328,7 @@ func (n networkNames) configured(name string) (string, bool) {
 // logRef is where the events of a network's channel are stored, and the
 // relays of that network.
 type logRef struct {
-	ref     archive.ChannelRef
+	ref     event.ChannelRef
 	bridged bool
 	relays  map[string]config.Relay // folded relay nick
 }
@@ -495,8 +496,8 @@ type planFile struct {
 	// not handed on, so it counts as not reached.
 	stopped, unstored bool
 	counts            logs.Counts // what its lines were
-	first, last       archive.Date
-	stored            map[archive.ChannelRef]bool // the logs its events went to
+	first, last       event.Date
+	stored            map[event.ChannelRef]bool // the logs its events went to
 }
 
 // importRun is one import: its plan, then its reading.
@@ -902,7 +903,7 @@ func (r *importRun) bytesToRead() int64 {
 type eventSink interface {
 	StartFile()
 	SetTolerance(time.Duration)
-	Add(context.Context, archive.Event) error
+	Add(context.Context, event.Event) error
 }
 
 var _ eventSink = (*archive.Importer)(nil)
@@ -910,9 +911,9 @@ var _ eventSink = (*archive.Importer)(nil)
 // dryRunSink takes events and writes nothing.
 type dryRunSink struct{}
 
-func (dryRunSink) StartFile()                               {}
-func (dryRunSink) SetTolerance(time.Duration)               {}
-func (dryRunSink) Add(context.Context, archive.Event) error { return nil }
+func (dryRunSink) StartFile()                             {}
+func (dryRunSink) SetTolerance(time.Duration)             {}
+func (dryRunSink) Add(context.Context, event.Event) error { return nil }
 
 // storeError is an error of the sink, not of the file.
 type storeError struct{ error }
@@ -1001,7 +1002,7 @@ func (r *importRun) read(ctx context.Context, p *planFile, sink eventSink, bar *
 	sink.SetTolerance(tolerance)
 	r.sum.files++
 	r.sum.formats = appendUnique(r.sum.formats, p.format)
-	p.stored = map[archive.ChannelRef]bool{}
+	p.stored = map[event.ChannelRef]bool{}
 	var last [2]string
 	var lr logRef
 	for {
@@ -1035,7 +1036,7 @@ func (r *importRun) read(ctx context.Context, p *planFile, sink eventSink, bar *
 		p.events++
 		r.sum.events++
 		r.sum.kinds[ev.Kind]++
-		d := archive.DateOf(ev.Time, r.opt.Location)
+		d := event.DateOf(ev.Time, r.opt.Location)
 		if p.first.IsZero() || d.Before(p.first) {
 			p.first = d
 		}
@@ -1096,18 +1097,18 @@ func (r *importRun) logRef(network, channel string) logRef {
 // same line: in the channel's log (a bridge's for a bridged channel), a
 // relay's line as its real author's, marked relayed, without the relay's
 // account or host, with Via the network it was seen on.
-func asLive(ev *archive.Event, lr logRef) {
+func asLive(ev *event.Event, lr logRef) {
 	network := ev.Network
 	if lr.relays != nil && ev.Kind.IsSpeech() {
 		if rl, ok := lr.relays[config.FoldName(ev.Nick)]; ok {
 			if nick, text, ok := rl.Unwrap(ev.Text); ok {
 				ev.Nick, ev.Text, ev.Account, ev.UserHost = nick, text, "", ""
-				ev.Flags |= archive.FlagRelayed
+				ev.Flags |= event.FlagRelayed
 			}
 		}
 	}
 	ev.Network, ev.Channel = lr.ref.Network, lr.ref.Name
-	if lr.bridged || ev.Flags&archive.FlagRelayed != 0 {
+	if lr.bridged || ev.Flags&event.FlagRelayed != 0 {
 		ev.Via = network
 	}
 }
@@ -1231,7 +1232,7 @@ func (r *importRun) printSkips(w io.Writer) {
 // importSummary adds up what was read and written.
 type importSummary struct {
 	files, events, added, dups int64
-	kinds                      map[archive.Kind]int64
+	kinds                      map[event.Kind]int64
 	lines                      logs.Counts // every line read, over all files
 	notReached                 int64       // the lines after where the import stopped
 	stoppedIn                  string      // the file it stopped in
@@ -1300,7 +1301,7 @@ func (s *importSummary) print(w io.Writer, took time.Duration) {
 		fmt.Fprintf(w, "events read but not written (the import stopped): %d\n", lost)
 	}
 	var kinds []string
-	for _, k := range archive.Kinds() {
+	for _, k := range event.Kinds() {
 		if n := s.kinds[k]; n > 0 {
 			kinds = append(kinds, fmt.Sprintf("%s %d", k, n))
 		}

@@ -4,11 +4,11 @@ import (
 	"context"
 	"errors"
 	"path/filepath"
+	"proceedings/event"
 	"strings"
 	"testing"
 	"time"
 
-	"proceedings/archive"
 	"proceedings/config"
 	"proceedings/logs"
 )
@@ -18,7 +18,7 @@ type failingSink struct{ n int }
 
 func (s *failingSink) StartFile()                 {}
 func (s *failingSink) SetTolerance(time.Duration) {}
-func (s *failingSink) Add(context.Context, archive.Event) error {
+func (s *failingSink) Add(context.Context, event.Event) error {
 	if s.n == 0 {
 		return errors.New("database or disk is full")
 	}
@@ -48,7 +48,7 @@ func TestImportStopCountsAgree(t *testing.T) {
 	r := &importRun{
 		cfg: cfg, nets: nets, relays: relaysOf(cfg), refs: map[[2]string]logRef{},
 		opt: logs.Options{Location: time.UTC}, channel: "#techrights", files: files,
-		sum: importSummary{kinds: map[archive.Kind]int64{}, examples: map[string][]lineExample{}},
+		sum: importSummary{kinds: map[event.Kind]int64{}, examples: map[string][]lineExample{}},
 	}
 	ctx := context.Background()
 	if err := r.plan(ctx); err != nil {
@@ -58,9 +58,9 @@ func TestImportStopCountsAgree(t *testing.T) {
 	if err := r.readAll(ctx, &failingSink{n: stored}, nil); err == nil {
 		t.Fatal("readAll did not stop")
 	}
-	if r.sum.events != stored || r.sum.lines.Events != stored || r.sum.kinds[archive.KindMessage] != stored {
+	if r.sum.events != stored || r.sum.lines.Events != stored || r.sum.kinds[event.KindMessage] != stored {
 		t.Errorf("events read %d, lines with events %d, messages %d; want %d each",
-			r.sum.events, r.sum.lines.Events, r.sum.kinds[archive.KindMessage], stored)
+			r.sum.events, r.sum.lines.Events, r.sum.kinds[event.KindMessage], stored)
 	}
 	// 101 lines of the first file; the header and 50 lines of the second.
 	if r.sum.lines.Lines != 101+51 {

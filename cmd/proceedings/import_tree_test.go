@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"proceedings/event"
 	"regexp"
 	"strconv"
 	"strings"
@@ -273,7 +274,7 @@ func writeFile(t *testing.T, path string, data []byte) {
 }
 
 // channelEvents returns every event of a channel in the archive of dir.
-func channelEvents(t *testing.T, dir, network, channel string) []archive.Event {
+func channelEvents(t *testing.T, dir, network, channel string) []event.Event {
 	t.Helper()
 	ctx := context.Background()
 	db, err := archive.Open(ctx, filepath.Join(dir, "data", "archive.db"), archive.Options{ReadOnly: true, Location: time.UTC})
@@ -289,7 +290,7 @@ func channelEvents(t *testing.T, dir, network, channel string) []archive.Event {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var out []archive.Event
+	var out []event.Event
 	for _, d := range days {
 		evs, err := db.Day(ctx, ch.ID, d.Day)
 		if err != nil {
@@ -327,7 +328,7 @@ func storedEvents(t *testing.T, dir, network, channel string) int {
 
 // allEvents returns every event of every channel in the archive of dir,
 // by channel name.
-func allEvents(t *testing.T, dir string) map[string][]archive.Event {
+func allEvents(t *testing.T, dir string) map[string][]event.Event {
 	t.Helper()
 	ctx := context.Background()
 	db, err := archive.Open(ctx, filepath.Join(dir, "data", "archive.db"), archive.Options{ReadOnly: true, Location: time.UTC})
@@ -339,7 +340,7 @@ func allEvents(t *testing.T, dir string) map[string][]archive.Event {
 	if err != nil {
 		t.Fatal(err)
 	}
-	out := map[string][]archive.Event{}
+	out := map[string][]event.Event{}
 	for _, c := range chans {
 		out[c.Network+"/"+c.Name] = channelEvents(t, dir, c.Network, c.Name)
 	}
@@ -505,7 +506,7 @@ func testClientFolder(t *testing.T, tc clientTree) {
 			for _, ev := range got["testnet/"+ch] {
 				if ev.Nick == author.nick && ev.Text == author.text {
 					found++
-					if ev.Flags&archive.FlagRelayed == 0 || ev.Via != "testnet" || ev.UserHost != "" || ev.Account != "" {
+					if ev.Flags&event.FlagRelayed == 0 || ev.Via != "testnet" || ev.UserHost != "" || ev.Account != "" {
 						t.Errorf("%s: %+v is not marked relayed via testnet without host and account", ch, ev)
 					}
 				}
@@ -536,14 +537,14 @@ func TestImportRelayAfterLiveRecording(t *testing.T) {
 	// #chan (bot.TestRelayUnbridged checks the same fields), at the second
 	// WeeChat logged them (irssi writes only minutes).
 	at := time.Date(2026, 12, 5, 10, 13, 16, 0, time.UTC)
-	live := []archive.Event{
-		{Kind: archive.KindMessage, Nick: "alice", UserHost: "~alice@127.0.0.1", Text: "hello #chan, a plain message"},
-		{Kind: archive.KindMessage, Nick: "bob", UserHost: "~bob@127.0.0.1", Text: "bob in #chan: UTF-8 — naïve café, 日本語"},
-		{Kind: archive.KindAction, Nick: "carol", UserHost: "~carol@127.0.0.1", Text: "waves in #chan"},
-		{Kind: archive.KindMessage, Nick: "Ewan", Text: "relayed from the bridge into #chan", Flags: archive.FlagRelayed, Via: "testnet"},
-		{Kind: archive.KindNotice, Nick: "carol", UserHost: "~carol@127.0.0.1", Text: "a notice to #chan"},
-		{Kind: archive.KindMessage, Nick: "Mairi", Text: "a coloured relayed nick in #chan", Flags: archive.FlagRelayed, Via: "testnet"},
-		{Kind: archive.KindMessage, Nick: "alice", UserHost: "~alice@127.0.0.1", Text: "the end of the scene in #chan"},
+	live := []event.Event{
+		{Kind: event.KindMessage, Nick: "alice", UserHost: "~alice@127.0.0.1", Text: "hello #chan, a plain message"},
+		{Kind: event.KindMessage, Nick: "bob", UserHost: "~bob@127.0.0.1", Text: "bob in #chan: UTF-8 — naïve café, 日本語"},
+		{Kind: event.KindAction, Nick: "carol", UserHost: "~carol@127.0.0.1", Text: "waves in #chan"},
+		{Kind: event.KindMessage, Nick: "Ewan", Text: "relayed from the bridge into #chan", Flags: event.FlagRelayed, Via: "testnet"},
+		{Kind: event.KindNotice, Nick: "carol", UserHost: "~carol@127.0.0.1", Text: "a notice to #chan"},
+		{Kind: event.KindMessage, Nick: "Mairi", Text: "a coloured relayed nick in #chan", Flags: event.FlagRelayed, Via: "testnet"},
+		{Kind: event.KindMessage, Nick: "alice", UserHost: "~alice@127.0.0.1", Text: "the end of the scene in #chan"},
 	}
 	fileEvents := countEvents(t, irssiLog, "irssi")
 	for _, tc := range []struct {

@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"proceedings/event"
 	"slices"
 	"strconv"
 	"strings"
@@ -286,8 +287,8 @@ func BenchmarkBurstBesideLimnoria(b *testing.B) {
 		b.Fatal(err)
 	}
 	var ours []int
-	err = db.Range(ctx, ch.ID, start.Add(-time.Minute), time.Now().Add(time.Hour), func(ev archive.Event) error {
-		if ev.Nick == "alice" && ev.Kind == archive.KindMessage {
+	err = db.Range(ctx, ch.ID, start.Add(-time.Minute), time.Now().Add(time.Hour), func(ev event.Event) error {
+		if ev.Nick == "alice" && ev.Kind == event.KindMessage {
 			ours = append(ours, numbered(ev.Text, "burst line ")...)
 		}
 		return nil

@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"proceedings/event"
 	"regexp"
 	"strconv"
 	"strings"
@@ -74,7 +75,7 @@ func BenchmarkDayPageUnderLoad(b *testing.B) {
 	alice.Expect(30*time.Second, func(l string) bool {
 		return strings.HasPrefix(l, ":proceedings!") && strings.Contains(l, " JOIN ")
 	})
-	page := "http://" + serveAddr + "/" + render.DayPath("testnet", "#techrights", archive.Date{Year: 2024, Month: 1, Day: 1})
+	page := "http://" + serveAddr + "/" + render.DayPath("testnet", "#techrights", event.Date{Year: 2024, Month: 1, Day: 1})
 
 	var wrkOut []byte
 	sent := 0
@@ -123,9 +124,9 @@ func BenchmarkDayPageUnderLoad(b *testing.B) {
 		b.Fatal(err)
 	}
 	got, outOfOrder := 0, 0
-	err = db.Range(context.Background(), ch.ID, time.Now().Add(-time.Hour), time.Now().Add(time.Hour), func(ev archive.Event) error {
+	err = db.Range(context.Background(), ch.ID, time.Now().Add(-time.Hour), time.Now().Add(time.Hour), func(ev event.Event) error {
 		var n int
-		if ev.Nick == "alice" && ev.Kind == archive.KindMessage {
+		if ev.Nick == "alice" && ev.Kind == event.KindMessage {
 			if _, err := fmt.Sscanf(ev.Text, "load line %d", &n); err == nil {
 				got++
 				if n != got {

@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"proceedings/event"
 	"strings"
 	"testing"
 	"time"
@@ -147,12 +148,12 @@ func TestExportWritesOurFormat(t *testing.T) {
 		t.Fatal(err)
 	}
 	at := time.Date(2026, 2, 2, 14, 3, 11, 0, time.UTC)
-	evs := []archive.Event{
-		{Kind: archive.KindJoin, Nick: "carol", UserHost: "~carol@host.example"},
-		{Kind: archive.KindMessage, Nick: "alice", Text: "hello there"},
-		{Kind: archive.KindAction, Nick: "alice", Text: "waves"},
-		{Kind: archive.KindTopic, Nick: "alice", Text: "new topic"},
-		{Kind: archive.KindMessage, Nick: "bob", Text: "next day", Time: time.Date(2026, 2, 3, 9, 0, 0, 0, time.UTC)},
+	evs := []event.Event{
+		{Kind: event.KindJoin, Nick: "carol", UserHost: "~carol@host.example"},
+		{Kind: event.KindMessage, Nick: "alice", Text: "hello there"},
+		{Kind: event.KindAction, Nick: "alice", Text: "waves"},
+		{Kind: event.KindTopic, Nick: "alice", Text: "new topic"},
+		{Kind: event.KindMessage, Nick: "bob", Text: "next day", Time: time.Date(2026, 2, 3, 9, 0, 0, 0, time.UTC)},
 	}
 	for i, ev := range evs {
 		ev.Network, ev.Channel = "testnet", "#techrights"
@@ -362,10 +363,10 @@ func TestRedactRemovesLinesFromArchiveAndPages(t *testing.T) {
 		t.Fatal(err)
 	}
 	at := time.Date(2026, 2, 2, 14, 0, 0, 0, time.UTC)
-	for i, ev := range []archive.Event{
-		{Kind: archive.KindMessage, Nick: "alice", Text: "hello"},
-		{Kind: archive.KindMessage, Nick: "doxer", Text: "her address is 221B Baker Street"},
-		{Kind: archive.KindMessage, Nick: "bob", Text: "please don't"},
+	for i, ev := range []event.Event{
+		{Kind: event.KindMessage, Nick: "alice", Text: "hello"},
+		{Kind: event.KindMessage, Nick: "doxer", Text: "her address is 221B Baker Street"},
+		{Kind: event.KindMessage, Nick: "bob", Text: "please don't"},
 	} {
 		ev.Network, ev.Channel, ev.Time = "testnet", "#techrights", at.Add(time.Duration(i)*time.Minute)
 		if _, err := db.Append(context.Background(), ev); err != nil {
@@ -429,7 +430,7 @@ func TestRedactDryRunReadsOnly(t *testing.T) {
 	}
 	at := time.Date(2026, 2, 2, 14, 0, 0, 0, time.UTC)
 	for i := range 25 {
-		ev := archive.Event{Network: "testnet", Channel: "#techrights", Kind: archive.KindMessage, Nick: "doxer",
+		ev := event.Event{Network: "testnet", Channel: "#techrights", Kind: event.KindMessage, Nick: "doxer",
 			Text: fmt.Sprintf("address number %d", i), Time: at.Add(time.Duration(i) * time.Minute)}
 		if _, err := db.Append(context.Background(), ev); err != nil {
 			t.Fatal(err)

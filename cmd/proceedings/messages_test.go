@@ -5,6 +5,7 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"proceedings/event"
 	"strings"
 	"testing"
 	"time"
@@ -22,16 +23,16 @@ func seedMessages(t *testing.T, dir string) {
 	}
 	defer db.Close()
 	at := time.Date(2026, 2, 2, 14, 0, 0, 0, time.UTC)
-	for i, ev := range []archive.Event{
-		{Kind: archive.KindMessage, Nick: "alice", Text: "say -hello to the minsk office"},
-		{Kind: archive.KindTopic, Text: "minsk news and more", Flags: archive.FlagTopicOnJoin},
+	for i, ev := range []event.Event{
+		{Kind: event.KindMessage, Nick: "alice", Text: "say -hello to the minsk office"},
+		{Kind: event.KindTopic, Text: "minsk news and more", Flags: event.FlagTopicOnJoin},
 	} {
 		ev.Network, ev.Channel, ev.Time = "testnet", "#techrights", at.Add(time.Duration(i)*time.Minute)
 		if _, err := db.Append(context.Background(), ev); err != nil {
 			t.Fatal(err)
 		}
 	}
-	if err := db.SetPublicOnly(context.Background(), []archive.ChannelRef{{Network: "testnet", Name: "#techrights"}}); err != nil {
+	if err := db.SetPublicOnly(context.Background(), []event.ChannelRef{{Network: "testnet", Name: "#techrights"}}); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -139,7 +140,7 @@ func TestChannelWithoutPrefixAmbiguous(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, name := range []string{"#techrights", "##techrights"} {
-		if _, err := db.Append(context.Background(), archive.Event{Network: "testnet", Channel: name, Kind: archive.KindMessage,
+		if _, err := db.Append(context.Background(), event.Event{Network: "testnet", Channel: name, Kind: event.KindMessage,
 			Nick: "a", Text: "hi", Time: time.Date(2026, 2, 2, 14, 0, 0, 0, time.UTC)}); err != nil {
 			t.Fatal(err)
 		}

@@ -7,6 +7,7 @@ import (
 	"io"
 	"io/fs"
 	"os"
+	"proceedings/event"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -115,9 +116,9 @@ func redactDryRun(ctx context.Context, cfg *config.Config, q archive.RedactQuery
 		return err
 	}
 	var lines []string
-	res, err := db.RedactMatches(ctx, q, func(ev archive.Event) error {
+	res, err := db.RedactMatches(ctx, q, func(ev event.Event) error {
 		if len(lines) < dryRunShown {
-			lines = append(lines, archive.DateOf(ev.Time, db.Location()).String()+" "+logs.FormatLine(ev, db.Location()))
+			lines = append(lines, event.DateOf(ev.Time, db.Location()).String()+" "+logs.FormatLine(ev, db.Location()))
 		}
 		return nil
 	})
@@ -157,7 +158,7 @@ func parseWhen(s string, loc *time.Location, end bool) (time.Time, error) {
 	if s == "" {
 		return time.Time{}, nil
 	}
-	if d, err := archive.ParseDate(s); err == nil {
+	if d, err := event.ParseDate(s); err == nil {
 		start, next := d.Bounds(loc)
 		if end {
 			return next, nil

@@ -2,12 +2,12 @@ package main
 
 import (
 	"fmt"
+	"proceedings/event"
 	"time"
 
 	"github.com/schollz/progressbar/v3"
 	"github.com/spf13/cobra"
 
-	"proceedings/archive"
 	"proceedings/bot"
 	"proceedings/bot/commands"
 	"proceedings/config"
@@ -99,11 +99,11 @@ func siteOptions(cfg *config.Config) render.Options {
 		opt.BaseURL = cfg.Site.BaseURL.String()
 	}
 	// A bridged channel is published as its bridge's merged log.
-	public := map[archive.ChannelRef]bool{}
+	public := map[event.ChannelRef]bool{}
 	for _, ref := range bot.PublicLogs(cfg) {
 		public[ref] = true
 	}
-	seen := map[archive.ChannelRef]bool{}
+	seen := map[event.ChannelRef]bool{}
 	for _, n := range cfg.Networks {
 		for _, ch := range n.Channels {
 			ref, _ := bot.LogRef(cfg, n.Name, ch.Name)

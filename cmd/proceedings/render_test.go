@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"proceedings/event"
 	"strings"
 	"testing"
 	"time"
@@ -31,10 +32,10 @@ site:
 		t.Fatal(err)
 	}
 	at := time.Date(2026, 2, 2, 14, 3, 11, 0, london)
-	for i, ev := range []archive.Event{
-		{Channel: "#techrights", Kind: archive.KindMessage, Nick: "alice", Text: "hello there"},
-		{Channel: "#techrights", Kind: archive.KindMessage, Nick: "bob", Text: "next day", Time: at.Add(24 * time.Hour)},
-		{Channel: "#staff", Kind: archive.KindMessage, Nick: "carol", Text: "STAFF-ONLY plans"},
+	for i, ev := range []event.Event{
+		{Channel: "#techrights", Kind: event.KindMessage, Nick: "alice", Text: "hello there"},
+		{Channel: "#techrights", Kind: event.KindMessage, Nick: "bob", Text: "next day", Time: at.Add(24 * time.Hour)},
+		{Channel: "#staff", Kind: event.KindMessage, Nick: "carol", Text: "STAFF-ONLY plans"},
 	} {
 		ev.Network = "testnet"
 		if ev.Time.IsZero() {

@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"proceedings/event"
 	"strings"
 	"sync"
 	"syscall"
@@ -202,7 +203,7 @@ func TestRun(t *testing.T) {
 			t.Fatal(err)
 		}
 		found := false
-		err = db.Range(context.Background(), ch.ID, time.Unix(0, 0), time.Now().Add(time.Hour), func(ev archive.Event) error {
+		err = db.Range(context.Background(), ch.ID, time.Unix(0, 0), time.Now().Add(time.Hour), func(ev event.Event) error {
 			found = found || (ev.Text == c.text && ev.Nick == "alice")
 			return nil
 		})

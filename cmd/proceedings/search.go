@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"proceedings/event"
 	"strings"
 	"time"
 	"unicode"
@@ -260,14 +261,14 @@ func (p hitPrinter) print(h archive.Hit) error {
 	nick := termSafe(h.Nick)
 	var line string
 	switch h.Kind {
-	case archive.KindAction:
+	case event.KindAction:
 		line = "* " + nick + " " + text
-	case archive.KindNotice:
+	case event.KindNotice:
 		line = "-" + nick + "- " + text
-	case archive.KindTopic:
+	case event.KindTopic:
 		// As the day pages write it (logs.FormatLine).
 		switch {
-		case h.Flags&archive.FlagTopicOnJoin != 0:
+		case h.Flags&event.FlagTopicOnJoin != 0:
 			line = "-!- Topic for " + termSafe(h.Channel) + ": " + text
 		case nick == "":
 			line = "-!- Topic of " + termSafe(h.Channel) + " changed to: " + text

@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"proceedings/event"
 	"strings"
 	"testing"
 	"time"
@@ -28,18 +29,18 @@ func searchArchive(t *testing.T, dir string) map[string]int64 {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	if err := db.SetPublicOnly(ctx, []archive.ChannelRef{{Network: "testnet", Name: "#techrights"}}); err != nil {
+	if err := db.SetPublicOnly(ctx, []event.ChannelRef{{Network: "testnet", Name: "#techrights"}}); err != nil {
 		t.Fatal(err)
 	}
 	ids := map[string]int64{}
 	for _, e := range []struct {
 		name string
-		ev   archive.Event
+		ev   event.Event
 	}{
-		{"first", archive.Event{Channel: "#techrights", Time: time.Date(2026, 2, 2, 14, 3, 11, 0, time.UTC), Kind: archive.KindMessage, Nick: "alice", Text: "Minsk is far; minsky is not minsk"}},
-		{"action", archive.Event{Channel: "#techrights", Time: time.Date(2026, 2, 2, 14, 4, 0, 0, time.UTC), Kind: archive.KindAction, Nick: "bob", Text: "waves at \x02minsk\x02 \x1b[31mred\x1b[0m"}},
-		{"summer", archive.Event{Channel: "#techrights", Time: time.Date(2026, 6, 30, 23, 30, 0, 0, time.UTC), Kind: archive.KindMessage, Nick: "carol", Text: "summer in minsk"}},
-		{"secret", archive.Event{Channel: "#secret", Time: time.Date(2026, 2, 3, 9, 0, 0, 0, time.UTC), Kind: archive.KindMessage, Nick: "mallory", Text: "secret minsk plans"}},
+		{"first", event.Event{Channel: "#techrights", Time: time.Date(2026, 2, 2, 14, 3, 11, 0, time.UTC), Kind: event.KindMessage, Nick: "alice", Text: "Minsk is far; minsky is not minsk"}},
+		{"action", event.Event{Channel: "#techrights", Time: time.Date(2026, 2, 2, 14, 4, 0, 0, time.UTC), Kind: event.KindAction, Nick: "bob", Text: "waves at \x02minsk\x02 \x1b[31mred\x1b[0m"}},
+		{"summer", event.Event{Channel: "#techrights", Time: time.Date(2026, 6, 30, 23, 30, 0, 0, time.UTC), Kind: event.KindMessage, Nick: "carol", Text: "summer in minsk"}},
+		{"secret", event.Event{Channel: "#secret", Time: time.Date(2026, 2, 3, 9, 0, 0, 0, time.UTC), Kind: event.KindMessage, Nick: "mallory", Text: "secret minsk plans"}},
 	} {
 		e.ev.Network = "testnet"
 		id, err := db.Append(ctx, e.ev)

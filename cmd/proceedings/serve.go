@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"proceedings/event"
 
 	"github.com/spf13/cobra"
 
@@ -83,7 +84,7 @@ func publishedBy(cfg *config.Config) func(network, channel string) bool {
 	type key struct{ network, folded string }
 	pub := map[key]bool{}
 	for _, c := range bot.PublicLogs(cfg) {
-		pub[key{c.Network, archive.FoldChannel(c.Name)}] = true
+		pub[key{c.Network, event.FoldChannel(c.Name)}] = true
 	}
-	return func(network, channel string) bool { return pub[key{network, archive.FoldChannel(channel)}] }
+	return func(network, channel string) bool { return pub[key{network, event.FoldChannel(channel)}] }
 }

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"log/slog"
+	"proceedings/event"
 	"sync/atomic"
 	"time"
 
@@ -31,7 +32,7 @@ func siteLoop(ctx context.Context, live *atomic.Pointer[config.Config], db *arch
 		}
 		wait := cfg.Site.RenderInterval
 		now := time.Now().In(cfg.Site.Location)
-		_, midnight := archive.DateOf(now, cfg.Site.Location).Bounds(cfg.Site.Location)
+		_, midnight := event.DateOf(now, cfg.Site.Location).Bounds(cfg.Site.Location)
 		if untilDayEnd := midnight.Sub(now) + 5*time.Second; untilDayEnd < wait {
 			wait = untilDayEnd
 		}
@@ -50,7 +51,7 @@ func siteLoop(ctx context.Context, live *atomic.Pointer[config.Config], db *arch
 // recent ended day is announced, never a backlog.
 func announceEndedDays(ctx context.Context, cfg *config.Config, db *archive.DB, now time.Time, say func(network, target, text string) error, log *slog.Logger) {
 	loc := cfg.Site.Location
-	ended := archive.DateOf(now, loc).AddDays(-1)
+	ended := event.DateOf(now, loc).AddDays(-1)
 	base := ""
 	if cfg.Site.BaseURL != nil {
 		base = cfg.Site.BaseURL.String()
@@ -61,7 +62,7 @@ func announceEndedDays(ctx context.Context, cfg *config.Config, db *archive.DB, 
 				continue
 			}
 			ref, _ := bot.LogRef(cfg, n.Name, ch.Name)
-			key := "logs-announced/" + n.Name + "/" + archive.FoldChannel(ch.Name)
+			key := "logs-announced/" + n.Name + "/" + event.FoldChannel(ch.Name)
 			last, _, err := db.Meta(ctx, key)
 			if err != nil {
 				log.Warn("cannot read what was announced", "err", err)
@@ -91,7 +92,7 @@ func announceEndedDays(ctx context.Context, cfg *config.Config, db *archive.DB, 
 
 // dayLines is how many lines a log has on a day (0 when none, or when the
 // log does not exist yet).
-func dayLines(ctx context.Context, db *archive.DB, ref archive.ChannelRef, day archive.Date) (int, error) {
+func dayLines(ctx context.Context, db *archive.DB, ref event.ChannelRef, day event.Date) (int, error) {
 	c, err := db.FindChannel(ctx, ref.Network, ref.Name)
 	if err != nil {
 		return 0, nil

@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"proceedings/event"
 	"strings"
 	"testing"
 	"time"
@@ -34,7 +35,7 @@ func TestAnnounceEndedDaysOnceAcrossRestarts(t *testing.T) {
 	}
 	db := open()
 	for _, at := range []time.Time{time.Date(2026, 2, 2, 14, 0, 0, 0, time.UTC), time.Date(2026, 2, 2, 23, 30, 0, 0, time.UTC)} {
-		if _, err := db.Append(ctx, archive.Event{Network: "testnet", Channel: "#techrights", Kind: archive.KindMessage, Nick: "alice", Text: "hi", Time: at}); err != nil {
+		if _, err := db.Append(ctx, event.Event{Network: "testnet", Channel: "#techrights", Kind: event.KindMessage, Nick: "alice", Text: "hi", Time: at}); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -18,6 +18,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
+	"proceedings/event"
 	"strconv"
 	"strings"
 	"sync"
@@ -89,7 +90,7 @@ type Runner interface {
 }
 
 // Hook is the signature of bot.Options.OnRecorded.
-type Hook = func(ev archive.Event, id int64, err error)
+type Hook = func(ev event.Event, id int64, err error)
 
 // Harness runs a bot and follows what its archive commits, through the
 // recorder's commit hook.
@@ -103,7 +104,7 @@ type Harness[B Runner] struct {
 	done   chan error
 
 	mu     sync.Mutex
-	got    []archive.Event // committed, in commit order, with IDs
+	got    []event.Event // committed, in commit order, with IDs
 	notify chan struct{}
 }
 
@@ -139,7 +140,7 @@ func Start[B Runner](t testing.TB, cfg *config.Config, build func(db *archive.DB
 }
 
 // recorded is the commit hook.
-func (h *Harness[B]) recorded(ev archive.Event, id int64, err error) {
+func (h *Harness[B]) recorded(ev event.Event, id int64, err error) {
 	if err != nil {
 		h.t.Errorf("the archive refused %v: %v", ev, err)
 		return
@@ -170,14 +171,14 @@ func (h *Harness[B]) Stop() error {
 }
 
 // Committed returns a copy of the events committed so far.
-func (h *Harness[B]) Committed() []archive.Event {
+func (h *Harness[B]) Committed() []event.Event {
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	return append([]archive.Event(nil), h.got...)
+	return append([]event.Event(nil), h.got...)
 }
 
 // WaitFor waits until cond holds for the committed events.
-func (h *Harness[B]) WaitFor(timeout time.Duration, what string, cond func([]archive.Event) bool) []archive.Event {
+func (h *Harness[B]) WaitFor(timeout time.Duration, what string, cond func([]event.Event) bool) []event.Event {
 	h.t.Helper()
 	deadline := time.NewTimer(timeout)
 	defer deadline.Stop()
@@ -202,16 +203,16 @@ func (h *Harness[B]) WaitFor(timeout time.Duration, what string, cond func([]arc
 // channel.
 func (h *Harness[B]) WaitSelfJoins(n int) {
 	h.t.Helper()
-	h.WaitFor(30*time.Second, fmt.Sprintf("%d joins of the bot", n), func(evs []archive.Event) bool {
-		return Count(evs, func(ev archive.Event) bool { return ev.Kind == archive.KindJoin && ev.Flags&archive.FlagSelf != 0 }) >= n
+	h.WaitFor(30*time.Second, fmt.Sprintf("%d joins of the bot", n), func(evs []event.Event) bool {
+		return Count(evs, func(ev event.Event) bool { return ev.Kind == event.KindJoin && ev.Flags&event.FlagSelf != 0 }) >= n
 	})
 }
 
 // WaitText waits for a committed event with this text.
-func (h *Harness[B]) WaitText(text string) archive.Event {
+func (h *Harness[B]) WaitText(text string) event.Event {
 	h.t.Helper()
-	var found archive.Event
-	h.WaitFor(30*time.Second, fmt.Sprintf("an event with text %q", text), func(evs []archive.Event) bool {
+	var found event.Event
+	h.WaitFor(30*time.Second, fmt.Sprintf("an event with text %q", text), func(evs []event.Event) bool {
 		for _, ev := range evs {
 			if ev.Text == text {
 				found = ev
@@ -235,7 +236,7 @@ func (h *Harness[B]) CommittedWith(s string) []string {
 }
 
 // Count counts the events for which f holds.
-func Count(evs []archive.Event, f func(archive.Event) bool) int {
+func Count(evs []event.Event, f func(event.Event) bool) int {
 	n := 0
 	for _, ev := range evs {
 		if f(ev) {
@@ -246,7 +247,7 @@ func Count(evs []archive.Event, f func(archive.Event) bool) int {
 }
 
 // Describe is an event in one line, for failure messages.
-func Describe(ev archive.Event) string {
+func Describe(ev event.Event) string {
 	s := fmt.Sprintf("%s/%s %s <%s>", ev.Network, ev.Channel, ev.Kind, ev.Nick)
 	if ev.Target != "" {
 		s += " →" + ev.Target

@@ -12,6 +12,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"proceedings/event"
 	"slices"
 	"strconv"
 	"strings"
@@ -328,7 +329,7 @@ func openArchive(t testing.TB, path string) *archive.DB {
 
 // logOf reads a channel's whole log, in recording (id) order; nil when the
 // channel is not in the archive yet.
-func logOf(t testing.TB, db *archive.DB, channel string) []archive.Event {
+func logOf(t testing.TB, db *archive.DB, channel string) []event.Event {
 	t.Helper()
 	evs, err := readLog(context.Background(), db, channel, time.Unix(0, 0))
 	if err != nil {
@@ -339,7 +340,7 @@ func logOf(t testing.TB, db *archive.DB, channel string) []archive.Event {
 
 // readLog reads a channel's log from a time on, in recording (id) order; nil
 // when the channel is not in the archive yet.
-func readLog(ctx context.Context, db *archive.DB, channel string, from time.Time) ([]archive.Event, error) {
+func readLog(ctx context.Context, db *archive.DB, channel string, from time.Time) ([]event.Event, error) {
 	ch, err := db.FindChannel(ctx, network, channel)
 	if errors.Is(err, archive.ErrNoChannel) {
 		return nil, nil
@@ -347,15 +348,15 @@ func readLog(ctx context.Context, db *archive.DB, channel string, from time.Time
 	if err != nil {
 		return nil, fmt.Errorf("find %s in the archive: %w", channel, err)
 	}
-	var out []archive.Event
-	err = db.Range(ctx, ch.ID, from, time.Now().Add(24*time.Hour), func(ev archive.Event) error {
+	var out []event.Event
+	err = db.Range(ctx, ch.ID, from, time.Now().Add(24*time.Hour), func(ev event.Event) error {
 		out = append(out, ev)
 		return nil
 	})
 	if err != nil {
 		return nil, fmt.Errorf("read %s from the archive: %w", channel, err)
 	}
-	slices.SortFunc(out, func(a, b archive.Event) int { return int(a.ID - b.ID) })
+	slices.SortFunc(out, func(a, b event.Event) int { return int(a.ID - b.ID) })
 	return out, nil
 }
 
@@ -369,7 +370,7 @@ func countPrefix(ctx context.Context, db *archive.DB, channels []string, prefix 
 			return nil, err
 		}
 		for _, ev := range evs {
-			if ev.Kind == archive.KindMessage && strings.HasPrefix(ev.Text, prefix) {
+			if ev.Kind == event.KindMessage && strings.HasPrefix(ev.Text, prefix) {
 				counts[ch]++
 			}
 		}
@@ -414,22 +415,22 @@ type countResult struct {
 }
 
 // describe is one event in a failure message.
-func describe(ev archive.Event) string {
+func describe(ev event.Event) string {
 	s := fmt.Sprintf("#%d %s %s <%s>", ev.ID, ev.Time.Format("15:04:05.000"), ev.Kind, ev.Nick)
 	if ev.Text != "" {
 		s += fmt.Sprintf(" %q", ev.Text)
 	}
-	if ev.Flags&archive.FlagSelf != 0 {
+	if ev.Flags&event.FlagSelf != 0 {
 		s += " (self)"
 	}
 	return s
 }
 
 // messagesFrom keeps the messages of one nick.
-func messagesFrom(evs []archive.Event, nick string) []archive.Event {
-	var out []archive.Event
+func messagesFrom(evs []event.Event, nick string) []event.Event {
+	var out []event.Event
 	for _, ev := range evs {
-		if ev.Kind == archive.KindMessage && ev.Nick == nick {
+		if ev.Kind == event.KindMessage && ev.Nick == nick {
 			out = append(out, ev)
 		}
 	}
@@ -437,11 +438,11 @@ func messagesFrom(evs []archive.Event, nick string) []archive.Event {
 }
 
 // checkOnce fails the test for every text recorded more than once.
-func checkOnce(t testing.TB, evs []archive.Event) {
+func checkOnce(t testing.TB, evs []event.Event) {
 	t.Helper()
 	seen := map[string]int64{}
 	for _, ev := range evs {
-		if ev.Kind != archive.KindMessage {
+		if ev.Kind != event.KindMessage {
 			continue
 		}
 		if id, dup := seen[ev.Text]; dup {

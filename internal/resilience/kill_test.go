@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"proceedings/event"
 	"strings"
 	"testing"
 	"time"
@@ -79,7 +80,7 @@ func TestKillRounds(t *testing.T) {
 		}
 		var (
 			st      bot.Status
-			durable []archive.Event
+			durable []event.Event
 			killErr error
 			killed  = make(chan struct{})
 		)
@@ -119,7 +120,7 @@ func TestKillRounds(t *testing.T) {
 			t.Fatalf("round %d: after kill -9: %v", r, err)
 		}
 		after := logOf(t, db, "#k")
-		byID := map[int64]archive.Event{}
+		byID := map[int64]event.Event{}
 		var thisRound int64
 		for _, ev := range after {
 			byID[ev.ID] = ev
@@ -171,7 +172,7 @@ func TestKillRounds(t *testing.T) {
 	checkOnce(t, all)
 	gaps := 0
 	for _, ev := range all {
-		if ev.Kind == archive.KindGap {
+		if ev.Kind == event.KindGap {
 			gaps++
 		}
 	}

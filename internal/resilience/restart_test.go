@@ -5,12 +5,12 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"proceedings/event"
 	"strings"
 	"syscall"
 	"testing"
 	"time"
 
-	"proceedings/archive"
 	"proceedings/bot"
 	"proceedings/internal/ircserver"
 )
@@ -134,13 +134,13 @@ func TestServerRestarts(t *testing.T) {
 		checkOnce(t, evs)
 		var gaps []int
 		for i, ev := range evs {
-			if ev.Kind == archive.KindGap {
+			if ev.Kind == event.KindGap {
 				gaps = append(gaps, i)
 			}
 		}
 		if len(gaps) != outages {
 			for _, ev := range evs {
-				if ev.Kind != archive.KindMessage {
+				if ev.Kind != event.KindMessage {
 					t.Log(describe(ev))
 				}
 			}
@@ -191,7 +191,7 @@ func TestServerRestarts(t *testing.T) {
 			case gap.Time.Sub(start) > time.Minute:
 				t.Errorf("%s: gap %d spans %v, more than the outage", ch, p, gap.Time.Sub(start))
 			}
-			if next.Kind != archive.KindJoin || next.Flags&archive.FlagSelf == 0 {
+			if next.Kind != event.KindJoin || next.Flags&event.FlagSelf == 0 {
 				t.Errorf("%s: gap %d is followed by %s, want the bot's rejoin", ch, p, describe(next))
 			}
 		}

@@ -21,6 +21,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"proceedings/event"
 	"strings"
 	"syscall"
 	"time"
@@ -28,14 +29,13 @@ import (
 	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
 
-	"proceedings/archive"
 	"proceedings/demo"
 	"proceedings/render"
 )
 
 // The pages, relative to the site's root.
 var shots = []struct{ file, page string }{
-	{"screenshot-day.png", render.DayPath(demo.Network, "#techrights", archive.Date{Year: 2026, Month: 2, Day: 2})},
+	{"screenshot-day.png", render.DayPath(demo.Network, "#techrights", event.Date{Year: 2026, Month: 2, Day: 2})},
 	{"screenshot-index.png", "index.html"},
 	{"screenshot-stats.png", render.ChannelPath(demo.Network, "#techrights") + "stats.html"},
 }

@@ -1,4 +1,4 @@
-package archive
+package event
 
 import (
 	"fmt"

@@ -1,11 +1,9 @@
-// Package archive stores channel events, posts and series in one SQLite
-// file (modernc.org/sqlite, WAL, FTS5) and answers every query the bot, the
-// renderer and the command line ask of it.
-//
-// It knows nothing of IRC and nothing of HTML: events arrive already turned
-// into Event values, and text leaves exactly as it was stored. Time is kept in
-// UTC milliseconds; a "day" is a calendar day in the location given to Open.
-package archive
+// Package event holds what happened in a channel, as every other package
+// sees it: an Event with its Kind and Flags, the calendar Date a day page
+// stands for, and a ChannelRef naming a channel's log. It knows nothing of
+// SQL, text formats or HTML, so the archive, the log readers and writers,
+// the bot and the site share these types without depending on each other.
+package event
 
 import (
 	"fmt"
@@ -99,10 +97,8 @@ const (
 	// patents"), so that searches can leave such lines out.
 	FlagCommand
 
-	// flagColoured, stored and never read back, marks text with colour
-	// codes (^C, ^D): the search index reads such text through plain_text
-	// (see migration 2). The top bit, out of the way of new flags.
-	flagColoured Flags = 1 << 31
+	// The top bit is the archive's own (it marks stored text with colour
+	// codes); a new flag takes the next bit above FlagCommand.
 )
 
 // Event is one thing that happened in one channel.
@@ -149,3 +145,6 @@ func (e Event) Validate() error {
 // FoldChannel folds a channel name the way IRC servers compare them
 // (rfc1459 case mapping: A-Z and []\~ fold to a-z and {}|^).
 func FoldChannel(name string) string { return casemap.Fold(name) }
+
+// ChannelRef names a channel log.
+type ChannelRef struct{ Network, Name string }
