@@ -96,18 +96,18 @@ func TestAppendKeepsEveryFieldAndOrder(t *testing.T) {
 	if start, ok := got[7].GapStart(); !ok || !start.Equal(t0.Add(-time.Hour)) {
 		t.Errorf("gap start = %v %v", start, ok)
 	}
-	// RangeCore and RangeShown: the same events with fewer fields.
+	// CountFields and PageFields: the same events with fewer fields.
 	start, end := event.Date{Year: 2026, Month: 2, Day: 2}.Bounds(time.UTC)
 	for _, tc := range []struct {
-		name  string
-		read  func(context.Context, int64, time.Time, time.Time, func(event.Event) error) error
-		strip func(*event.Event)
+		name   string
+		fields Fields
+		strip  func(*event.Event)
 	}{
-		{"RangeCore", db.RangeCore, func(ev *event.Event) { ev.Target, ev.UserHost, ev.Account, ev.MsgID, ev.Via = "", "", "", "", "" }},
-		{"RangeShown", db.RangeShown, func(ev *event.Event) { ev.Account, ev.MsgID = "", "" }},
+		{"CountFields", CountFields, func(ev *event.Event) { ev.Target, ev.UserHost, ev.Account, ev.MsgID, ev.Via = "", "", "", "", "" }},
+		{"PageFields", PageFields, func(ev *event.Event) { ev.Account, ev.MsgID = "", "" }},
 	} {
 		var some []event.Event
-		if err := tc.read(ctx, channelID(t, db, "#chan"), start, end, func(ev event.Event) error {
+		if err := db.Range(ctx, channelID(t, db, "#chan"), start, end, tc.fields, func(ev event.Event) error {
 			some = append(some, ev)
 			return nil
 		}); err != nil {

@@ -183,42 +183,35 @@ func scanEvent(s interface{ Scan(...any) error }, ev *event.Event) error {
 	return nil
 }
 
-// Range returns the events of a channel from (inclusive) to (exclusive),
-// in arrival order, calling fn for each. It streams: memory stays flat
-// whatever the range.
-func (db *DB) Range(ctx context.Context, channelID int64, from, to time.Time, fn func(event.Event) error) error {
-	return db.rangeEvents(ctx, channelID, from, to, colsAll, fn)
-}
-
-// RangeShown is Range without Account and MsgID, which no log page or
-// export format shows: each column read costs about a tenth of the time of
-// reading an event.
-func (db *DB) RangeShown(ctx context.Context, channelID int64, from, to time.Time, fn func(event.Event) error) error {
-	return db.rangeEvents(ctx, channelID, from, to, colsShown, fn)
-}
-
-// RangeCore is Range with only ID, Time, Kind, Nick, Text and Flags filled
-// in (besides Network and Channel): enough to count and to find links, and
-// a third cheaper to read, for statistics over years of events.
-func (db *DB) RangeCore(ctx context.Context, channelID int64, from, to time.Time, fn func(event.Event) error) error {
-	return db.rangeEvents(ctx, channelID, from, to, colsCore, fn)
-}
-
-// columnSet says which of an event's columns a range reads.
-type columnSet int
+// Fields says which of an event's fields Range fills in; the fewer, the
+// cheaper each event is to read.
+type Fields int
 
 const (
-	colsCore  columnSet = iota // id, ts, kind, nick, text, flags
-	colsShown                  // and target, userhost, via
-	colsAll                    // and account, msgid
+	// CountFields fills in ID, Time, Kind, Nick, Text and Flags (and Network
+	// and Channel): enough to count and to find links, for statistics over
+	// years of events.
+	CountFields Fields = iota
+	// PageFields adds Target, UserHost and Via: everything a log page or an
+	// export format shows (all but Account and MsgID).
+	PageFields
+	// AllFields fills in every field.
+	AllFields
 )
 
-func (db *DB) rangeEvents(ctx context.Context, channelID int64, from, to time.Time, set columnSet, fn func(event.Event) error) error {
+// Range calls fn for each event of a channel from (inclusive) to
+// (exclusive), in arrival order, with the fields asked for. It streams:
+// memory stays flat whatever the range.
+func (db *DB) Range(ctx context.Context, channelID int64, from, to time.Time, fields Fields, fn func(event.Event) error) error {
+	return db.rangeEvents(ctx, channelID, from, to, fields, fn)
+}
+
+func (db *DB) rangeEvents(ctx context.Context, channelID int64, from, to time.Time, set Fields, fn func(event.Event) error) error {
 	cols := "id, ts, kind, flags & 2147483647, nick, text"
 	switch set {
-	case colsShown:
+	case PageFields:
 		cols += ", target, userhost, via"
-	case colsAll:
+	case AllFields:
 		cols += ", target, userhost, via, account, msgid"
 	}
 	return db.scan(ctx, func(s *scanner) error {
@@ -241,9 +234,9 @@ func (db *DB) rangeEvents(ctx context.Context, channelID int64, from, to time.Ti
 				ev.Kind = event.Kind(s.int64(st, 2))
 				ev.Flags = event.Flags(s.int64(st, 3))
 				switch set {
-				case colsCore:
+				case CountFields:
 					s.texts(st, 4, &ev.Nick, &ev.Text)
-				case colsShown:
+				case PageFields:
 					s.texts(st, 4, &ev.Nick, &ev.Text, &ev.Target, &ev.UserHost, &ev.Via)
 				default:
 					s.texts(st, 4, &ev.Nick, &ev.Text, &ev.Target, &ev.UserHost, &ev.Via, &ev.Account, &ev.MsgID)
@@ -259,7 +252,7 @@ func (db *DB) Day(ctx context.Context, channelID int64, day event.Date) ([]event
 	defer cancel()
 	start, end := day.Bounds(db.loc)
 	var out []event.Event
-	err := db.Range(ctx, channelID, start, end, func(ev event.Event) error {
+	err := db.Range(ctx, channelID, start, end, AllFields, func(ev event.Event) error {
 		out = append(out, ev)
 		return nil
 	})

@@ -25,7 +25,7 @@ func TestRangeKeepsBytesExactly(t *testing.T) {
 	}
 	start, end := event.Date{Year: 2026, Month: 2, Day: 2}.Bounds(time.UTC)
 	var got []string
-	if err := db.Range(ctx, channelID(t, db, "#c"), start, end, func(ev event.Event) error {
+	if err := db.Range(ctx, channelID(t, db, "#c"), start, end, AllFields, func(ev event.Event) error {
 		got = append(got, ev.Text)
 		if ev.Target != "" || ev.UserHost != "" || ev.Account != "" || ev.MsgID != "" || ev.Via != "" {
 			t.Errorf("NULL columns read as %+v", ev)
@@ -76,7 +76,7 @@ func TestRangeSeesCommitsWhileWritingConcurrently(t *testing.T) {
 			last := 0
 			for last <= writes {
 				n, prev := 0, int64(0)
-				if err := db.RangeCore(ctx, ch, start, end, func(ev event.Event) error {
+				if err := db.Range(ctx, ch, start, end, CountFields, func(ev event.Event) error {
 					if ev.ID <= prev {
 						return fmt.Errorf("ids out of order: %d after %d", ev.ID, prev)
 					}
@@ -116,7 +116,7 @@ func TestRangeStopsOnCallbackErrorAndContext(t *testing.T) {
 	start, end := event.Date{Year: 2026, Month: 2, Day: 2}.Bounds(time.UTC)
 	stop := errors.New("stop")
 	n := 0
-	err := db.Range(context.Background(), ch, start, end, func(event.Event) error {
+	err := db.Range(context.Background(), ch, start, end, AllFields, func(event.Event) error {
 		if n++; n == 10 {
 			return stop
 		}
@@ -127,7 +127,7 @@ func TestRangeStopsOnCallbackErrorAndContext(t *testing.T) {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	n = 0
-	err = db.Range(ctx, ch, start, end, func(event.Event) error {
+	err = db.Range(ctx, ch, start, end, AllFields, func(event.Event) error {
 		if n++; n == 10 {
 			cancel()
 		}
@@ -138,7 +138,7 @@ func TestRangeStopsOnCallbackErrorAndContext(t *testing.T) {
 	}
 	// The scanner went back to the pool in a usable state.
 	n = 0
-	if err := db.Range(context.Background(), ch, start, end, func(event.Event) error { n++; return nil }); err != nil || n != 1000 {
+	if err := db.Range(context.Background(), ch, start, end, AllFields, func(event.Event) error { n++; return nil }); err != nil || n != 1000 {
 		t.Fatalf("after a stopped range: %d events, %v", n, err)
 	}
 }
@@ -148,13 +148,13 @@ func TestRangeAfterClose(t *testing.T) {
 	mustAppend(t, db, msg("#c", "a", "x", t0))
 	ch := channelID(t, db, "#c")
 	start, end := event.Date{Year: 2026, Month: 2, Day: 2}.Bounds(time.UTC)
-	if err := db.Range(context.Background(), ch, start, end, func(event.Event) error { return nil }); err != nil {
+	if err := db.Range(context.Background(), ch, start, end, AllFields, func(event.Event) error { return nil }); err != nil {
 		t.Fatal(err)
 	}
 	if err := db.Close(); err != nil {
 		t.Fatal(err)
 	}
-	if err := db.Range(context.Background(), ch, start, end, func(event.Event) error { return nil }); err == nil {
+	if err := db.Range(context.Background(), ch, start, end, AllFields, func(event.Event) error { return nil }); err == nil {
 		t.Fatal("a range on a closed archive succeeded")
 	}
 }
@@ -162,7 +162,7 @@ func TestRangeAfterClose(t *testing.T) {
 func TestRangeOfAnUnknownChannel(t *testing.T) {
 	db := openTest(t, Options{})
 	start, end := event.Date{Year: 2026, Month: 2, Day: 2}.Bounds(time.UTC)
-	err := db.Range(context.Background(), 12345, start, end, func(event.Event) error { return nil })
+	err := db.Range(context.Background(), 12345, start, end, AllFields, func(event.Event) error { return nil })
 	if !errors.Is(err, ErrNoChannel) {
 		t.Fatalf("range of an unknown channel: %v", err)
 	}
@@ -202,7 +202,7 @@ func TestRangesWaitForAFreeReader(t *testing.T) {
 		holders.Add(1)
 		go func() {
 			defer holders.Done()
-			db.Range(context.Background(), ch, start, end, func(event.Event) error {
+			db.Range(context.Background(), ch, start, end, AllFields, func(event.Event) error {
 				inside.Done()
 				<-release
 				return nil
@@ -212,11 +212,13 @@ func TestRangesWaitForAFreeReader(t *testing.T) {
 	inside.Wait()
 	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
 	defer cancel()
-	if err := db.Range(ctx, ch, start, end, func(event.Event) error { return nil }); !errors.Is(err, context.DeadlineExceeded) {
+	if err := db.Range(ctx, ch, start, end, AllFields, func(event.Event) error { return nil }); !errors.Is(err, context.DeadlineExceeded) {
 		t.Fatalf("a range past the limit: %v, want to wait until its deadline", err)
 	}
 	done := make(chan error)
-	go func() { done <- db.Range(context.Background(), ch, start, end, func(event.Event) error { return nil }) }()
+	go func() {
+		done <- db.Range(context.Background(), ch, start, end, AllFields, func(event.Event) error { return nil })
+	}()
 	close(release)
 	holders.Wait()
 	if err := <-done; err != nil {

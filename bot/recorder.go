@@ -739,7 +739,7 @@ func (r *recorder) lastLive(ctx context.Context, ref event.ChannelRef) (time.Tim
 	}
 	from, to := ch.Last.Bounds(r.b.db.Location())
 	var last event.Event
-	if err := r.b.db.Range(ctx, ch.ID, from, to, func(ev event.Event) error { last = ev; return nil }); err != nil {
+	if err := r.b.db.Range(ctx, ch.ID, from, to, archive.AllFields, func(ev event.Event) error { last = ev; return nil }); err != nil {
 		return time.Time{}, err
 	}
 	if last.Time.IsZero() || last.Flags&event.FlagImported != 0 {

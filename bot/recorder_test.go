@@ -94,7 +94,7 @@ func archived(t testing.TB, db *archive.DB, network, channel string) []event.Eve
 		t.Fatalf("find %s/%s in the archive: %v", network, channel, err)
 	}
 	var out []event.Event
-	err = db.Range(ctx, ch.ID, time.Unix(0, 0), time.Now().Add(24*time.Hour), func(ev event.Event) error {
+	err = db.Range(ctx, ch.ID, time.Unix(0, 0), time.Now().Add(24*time.Hour), archive.AllFields, func(ev event.Event) error {
 		out = append(out, ev)
 		return nil
 	})

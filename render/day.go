@@ -199,7 +199,7 @@ func (r *renderer) renderDay(ctx context.Context, job dayJob, w *worker) (dayRes
 	w.gmi = r.appendGeminiHead(w.gmi[:0], job)
 	var prev time.Time
 	start, end := day.Bounds(r.loc)
-	err := r.db.RangeShown(ctx, ch.ID, start, end, func(ev event.Event) error {
+	err := r.db.Range(ctx, ch.ID, start, end, archive.PageFields, func(ev event.Event) error {
 		local := ev.Time.In(r.loc)
 		if a.agg.Events > 0 && ev.Time.Sub(prev) > quietGap {
 			w.log = appendQuiet(w.log, ev.Time.Sub(prev))

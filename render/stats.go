@@ -183,7 +183,7 @@ func aggregateDays(ctx context.Context, db *archive.DB, channelID int64, from, t
 					a.finish()
 					r.days, r.aggs = append(r.days, cur), append(r.aggs, a.agg)
 				}
-				r.err = db.RangeCore(ctx, channelID, start, end, func(ev event.Event) error {
+				r.err = db.Range(ctx, channelID, start, end, archive.CountFields, func(ev event.Event) error {
 					local := ev.Time.In(loc)
 					y, m, d := local.Date()
 					if day := (event.Date{Year: y, Month: m, Day: d}); day != cur {

@@ -102,7 +102,7 @@ func TestOpenReadDoesNotBlockAppends(t *testing.T) {
 	readDone := make(chan error, 1)
 	go func() {
 		rows := 0
-		err := f.r.Range(context.Background(), ch.ID, time.Unix(0, 0), time.Date(2100, 1, 1, 0, 0, 0, 0, time.UTC), func(event.Event) error {
+		err := f.r.Range(context.Background(), ch.ID, time.Unix(0, 0), time.Date(2100, 1, 1, 0, 0, 0, 0, time.UTC), archive.AllFields, func(event.Event) error {
 			rows++
 			if rows == 1 {
 				close(inRead)

@@ -142,7 +142,7 @@ func exportDay(ctx context.Context, db *archive.DB, ch archive.Channel, day even
 		return fmt.Errorf("export %s: %w", day, err)
 	}
 	start, end := day.Bounds(db.Location())
-	if err := db.Range(ctx, ch.ID, start, end, ew.Write); err != nil {
+	if err := db.Range(ctx, ch.ID, start, end, archive.AllFields, ew.Write); err != nil {
 		return fmt.Errorf("export %s: %w", day, err)
 	}
 	return nil

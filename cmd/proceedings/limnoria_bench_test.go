@@ -287,7 +287,7 @@ func BenchmarkBurstBesideLimnoria(b *testing.B) {
 		b.Fatal(err)
 	}
 	var ours []int
-	err = db.Range(ctx, ch.ID, start.Add(-time.Minute), time.Now().Add(time.Hour), func(ev event.Event) error {
+	err = db.Range(ctx, ch.ID, start.Add(-time.Minute), time.Now().Add(time.Hour), archive.AllFields, func(ev event.Event) error {
 		if ev.Nick == "alice" && ev.Kind == event.KindMessage {
 			ours = append(ours, numbered(ev.Text, "burst line ")...)
 		}

@@ -124,7 +124,7 @@ func BenchmarkDayPageUnderLoad(b *testing.B) {
 		b.Fatal(err)
 	}
 	got, outOfOrder := 0, 0
-	err = db.Range(context.Background(), ch.ID, time.Now().Add(-time.Hour), time.Now().Add(time.Hour), func(ev event.Event) error {
+	err = db.Range(context.Background(), ch.ID, time.Now().Add(-time.Hour), time.Now().Add(time.Hour), archive.AllFields, func(ev event.Event) error {
 		var n int
 		if ev.Nick == "alice" && ev.Kind == event.KindMessage {
 			if _, err := fmt.Sscanf(ev.Text, "load line %d", &n); err == nil {

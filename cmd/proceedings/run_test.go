@@ -203,7 +203,7 @@ func TestRun(t *testing.T) {
 			t.Fatal(err)
 		}
 		found := false
-		err = db.Range(context.Background(), ch.ID, time.Unix(0, 0), time.Now().Add(time.Hour), func(ev event.Event) error {
+		err = db.Range(context.Background(), ch.ID, time.Unix(0, 0), time.Now().Add(time.Hour), archive.AllFields, func(ev event.Event) error {
 			found = found || (ev.Text == c.text && ev.Nick == "alice")
 			return nil
 		})

@@ -349,7 +349,7 @@ func readLog(ctx context.Context, db *archive.DB, channel string, from time.Time
 		return nil, fmt.Errorf("find %s in the archive: %w", channel, err)
 	}
 	var out []event.Event
-	err = db.Range(ctx, ch.ID, from, time.Now().Add(24*time.Hour), func(ev event.Event) error {
+	err = db.Range(ctx, ch.ID, from, time.Now().Add(24*time.Hour), archive.AllFields, func(ev event.Event) error {
 		out = append(out, ev)
 		return nil
 	})
