@@ -18,6 +18,7 @@ import (
 	"proceedings/archive"
 	"proceedings/internal/ascii"
 	"proceedings/logs"
+	"proceedings/sitepath"
 )
 
 // feedLinks is how many links a day's feed entry names.
@@ -236,7 +237,7 @@ func (r *renderer) renderDay(ctx context.Context, job dayJob, w *worker) (dayRes
 		Prev:       prevLink,
 		Next:       nextLink,
 		Calendar:   "index.html",
-		DailyIndex: "../../" + DailyIndexPath(day),
+		DailyIndex: "../../" + sitepath.DailyIndexPath(day),
 		Txt:        base + ".txt",
 		Gmi:        base + ".gmi",
 		LinksPage:  base + "-links.html",
@@ -314,6 +315,14 @@ func (r *renderer) renderDay(ctx context.Context, job dayJob, w *worker) (dayRes
 	}
 	return dayResult{agg: a.agg, events: a.agg.Events}, nil
 }
+
+// PageTitle is the title of a day's pages and of its announcement:
+// "IRC Proceedings: Monday, February 02, 2026".
+func PageTitle(day event.Date) string {
+	return "IRC Proceedings: " + dayTitle(day)
+}
+
+func dayTitle(day event.Date) string { return logs.DayTitle(day.Time(time.UTC)) }
 
 // dayNav links a day's neighbours; ext picks the twin (".html", ".gmi", …).
 func (r *renderer) dayNav(job dayJob, ext string) (prev, next *navLink) {

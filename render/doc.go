@@ -31,9 +31,9 @@
 //	NET/CHAN/2026-02-02-links.html      the links shared that day
 //	NET/CHAN/2026-02-02.css             the day's nick filters (hashes only)
 //
-// NET and CHAN are path segments made by Slug: "libera/techrights/",
-// "libera/~23linux/" (for ##linux). DayPath and ChannelPath are the only functions that
-// build them; the bot's !logs, announcements and the feed use them too.
+// NET and CHAN are path segments made by sitepath.Slug: "libera/techrights/",
+// "libera/~23linux/" (for ##linux). Package sitepath builds every path of
+// this layout; the bot's !logs, announcements and the feed use it too.
 //
 // # Day pages
 //

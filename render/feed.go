@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"proceedings/archive"
+	"proceedings/sitepath"
 )
 
 // feedSize is how many days the Atom feed lists.
@@ -24,7 +25,7 @@ func (r *renderer) feedEntries(old *state, chans []*chanInfo, rendered map[int64
 	}
 	entry := func(c *chanInfo, a *dayAgg) feedEntry {
 		d, _ := event.ParseDate(a.Day)
-		return feedEntry{Day: a.Day, Channel: c.ID, Network: c.Network, Name: c.Name, Path: DayPath(c.Network, c.Name, d),
+		return feedEntry{Day: a.Day, Channel: c.ID, Network: c.Network, Name: c.Name, Path: sitepath.DayPath(c.Network, c.Name, d),
 			Lines: a.Lines, Speakers: len(a.Nicks), Links: a.Links, Last: a.Last}
 	}
 	var out []feedEntry

@@ -24,6 +24,7 @@ import (
 	"github.com/yuin/goldmark/util"
 
 	"proceedings/archive"
+	"proceedings/sitepath"
 )
 
 var bufPool = sync.Pool{New: func() any { return new(bytes.Buffer) }}
@@ -82,7 +83,7 @@ func markdownHTML(src []byte) (template.HTML, error) {
 // description is a channel's description: content/channels/SLUG.md when
 // there is one, else the configured line.
 func (r *renderer) description(c *chanInfo) (template.HTML, error) {
-	h, err := r.markdownFile("channels/" + Slug(c.Name) + ".md")
+	h, err := r.markdownFile("channels/" + sitepath.Slug(c.Name) + ".md")
 	if err != nil || h != "" {
 		return h, err
 	}
@@ -255,7 +256,7 @@ func (r *renderer) renderDailyIndexes(ctx context.Context, chans []*chanInfo, to
 		if err != nil {
 			return err
 		}
-		rel := DailyIndexPath(day)
+		rel := sitepath.DailyIndexPath(day)
 		entries := byDate[ds]
 		if len(entries) == 0 {
 			return r.removeFile(rel)
@@ -286,9 +287,9 @@ func (r *renderer) renderDailyIndexes(ctx context.Context, chans []*chanInfo, to
 		keep := map[string]bool{}
 		for _, d := range dates {
 			day, _ := event.ParseDate(d)
-			keep[DailyIndexPath(day)] = true
+			keep[sitepath.DailyIndexPath(day)] = true
 		}
-		return r.cleanDir("days", keep)
+		return r.cleanDir(sitepath.DailyIndexDir, keep)
 	}
 	return nil
 }
@@ -335,7 +336,7 @@ func (r *renderer) renderFront(chans []*chanInfo, series []seriesData) error {
 		}
 		if n := len(c.cal); n > 0 {
 			last := c.cal[n-1].Day
-			fc.Last = &navLink{DayPath(c.Network, c.Name, last), dayTitle(last)}
+			fc.Last = &navLink{sitepath.DayPath(c.Network, c.Name, last), dayTitle(last)}
 			for _, d := range c.cal[max(0, n-frontDates):] {
 				ds := d.Day.String()
 				byDate[ds] = append(byDate[ds], dayIndexChannel{c.Name, c.Network, c.dir + ds + ".html", d.Lines})
@@ -353,7 +354,7 @@ func (r *renderer) renderFront(chans []*chanInfo, series []seriesData) error {
 	}
 	for _, ds := range dates {
 		day, _ := event.ParseDate(ds)
-		data.Dates = append(data.Dates, frontDate{Title: dayTitle(day), Href: DailyIndexPath(day), Channels: byDate[ds]})
+		data.Dates = append(data.Dates, frontDate{Title: dayTitle(day), Href: sitepath.DailyIndexPath(day), Channels: byDate[ds]})
 	}
 	for _, s := range series {
 		data.Series = append(data.Series, frontSeries{s.Name, s.Path, len(s.Parts)})
@@ -370,7 +371,7 @@ func (r *renderer) renderFront(chans []*chanInfo, series []seriesData) error {
 type seriesData struct {
 	ID     int64
 	Name   string
-	Path   string // series/SLUG.html
+	Path   string // sitepath.SeriesPath
 	PartOf int
 	Parts  []seriesPart
 	Newest *seriesPart
@@ -431,12 +432,12 @@ func (r *renderer) loadSeries(ctx context.Context) ([]seriesData, string, error)
 		if err != nil {
 			return nil, "", err
 		}
-		slug := seriesSlug(s.Name)
+		slug := sitepath.SeriesSlug(s.Name)
 		for n := 2; used[slug]; n++ {
-			slug = seriesSlug(s.Name) + "-" + fmt.Sprint(n)
+			slug = sitepath.SeriesSlug(s.Name) + "-" + fmt.Sprint(n)
 		}
 		used[slug] = true
-		sd := seriesData{ID: s.ID, Name: sanitizeText(s.Name), Path: "series/" + slug + ".html"}
+		sd := seriesData{ID: s.ID, Name: sanitizeText(s.Name), Path: sitepath.SeriesPath(slug)}
 		fmt.Fprintf(h, "%d\x00%s\x00", s.ID, s.Name)
 		for _, p := range parts {
 			fmt.Fprintf(h, "%d\x00%s\x00%s\x00%s\x00%d\x00%d\x00", p.Part, p.Numeral, p.Title, p.Link, p.Published.UnixMilli(), p.PartOf)
@@ -465,32 +466,6 @@ func (r *renderer) loadSeries(ctx context.Context) ([]seriesData, string, error)
 	return out, hex.EncodeToString(h.Sum(nil)), nil
 }
 
-// seriesSlug makes a readable file name of a series name: "From Belarus
-// With Love" → "from-belarus-with-love". Collisions are numbered in the
-// order the series were first stored.
-func seriesSlug(name string) string {
-	var b strings.Builder
-	dash := false
-	for _, c := range strings.ToLower(name) {
-		if c >= 'a' && c <= 'z' || c >= '0' && c <= '9' {
-			if dash && b.Len() > 0 {
-				b.WriteByte('-')
-			}
-			b.WriteRune(c)
-			dash = false
-			if b.Len() >= 80 {
-				break
-			}
-		} else {
-			dash = true
-		}
-	}
-	if b.Len() == 0 {
-		return "series"
-	}
-	return b.String()
-}
-
 type seriesIndexRow struct {
 	Name, Href string
 	Parts      int
@@ -506,7 +481,7 @@ func (r *renderer) renderSeries(series []seriesData, old []string) ([]string, er
 	var paths []string
 	for i := range series {
 		s := &series[i]
-		rows = append(rows, seriesIndexRow{s.Name, strings.TrimPrefix(s.Path, "series/"), len(s.Parts), s.Newest})
+		rows = append(rows, seriesIndexRow{s.Name, strings.TrimPrefix(s.Path, sitepath.SeriesDir+"/"), len(s.Parts), s.Newest})
 		if err := r.execute(buf, "series", r.page(s.Name+" — "+r.opt.Title, 1, s.Path, false, s)); err != nil {
 			return nil, err
 		}
@@ -515,10 +490,10 @@ func (r *renderer) renderSeries(series []seriesData, old []string) ([]string, er
 		}
 		paths = append(paths, s.Path)
 	}
-	if err := r.execute(buf, "seriesindex", r.page("Series — "+r.opt.Title, 1, "series/index.html", false, rows)); err != nil {
+	if err := r.execute(buf, "seriesindex", r.page("Series — "+r.opt.Title, 1, sitepath.SeriesIndexPath, false, rows)); err != nil {
 		return nil, err
 	}
-	if err := r.writeFile("series/index.html", true, buf.Bytes()); err != nil {
+	if err := r.writeFile(sitepath.SeriesIndexPath, true, buf.Bytes()); err != nil {
 		return nil, err
 	}
 	keep := map[string]bool{}
@@ -526,7 +501,7 @@ func (r *renderer) renderSeries(series []seriesData, old []string) ([]string, er
 		keep[p] = true
 	}
 	for _, p := range old {
-		if !keep[p] && strings.HasPrefix(p, "series/") {
+		if !keep[p] && strings.HasPrefix(p, sitepath.SeriesDir+"/") {
 			if err := r.removeFile(p); err != nil {
 				return nil, err
 			}

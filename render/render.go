@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"proceedings/archive"
+	"proceedings/sitepath"
 )
 
 //go:embed templates/*.html static/*
@@ -75,7 +76,7 @@ type renderer struct {
 type chanInfo struct {
 	archive.Channel
 	opts  ChannelOptions
-	dir   string            // ChannelPath
+	dir   string            // sitepath.ChannelPath
 	cal   []archive.DayInfo // oldest first
 	cache *chanCache        // loaded when the channel is rendered
 	dirty bool              // its calendar and stats pages need rendering
@@ -396,7 +397,7 @@ func (r *renderer) publicChannels(ctx context.Context) ([]*chanInfo, error) {
 		if !listed {
 			co = ChannelOptions{Network: c.Network, Name: c.Name, Public: true}
 		}
-		out = append(out, &chanInfo{Channel: c, opts: co, dir: ChannelPath(c.Network, c.Name)})
+		out = append(out, &chanInfo{Channel: c, opts: co, dir: sitepath.ChannelPath(c.Network, c.Name)})
 	}
 	return out, nil
 }

@@ -38,7 +38,7 @@ type state struct {
 type stateChannel struct {
 	ID            int64
 	Network, Name string
-	Dir           string // ChannelPath
+	Dir           string // sitepath.ChannelPath
 	Days          int
 }
 
@@ -48,7 +48,7 @@ type feedEntry struct {
 	Channel  int64
 	Network  string
 	Name     string
-	Path     string // DayPath
+	Path     string // sitepath.DayPath
 	Lines    int
 	Speakers int
 	Links    []string
