@@ -208,90 +208,58 @@ type dayIndexData struct {
 	Prev, Next *navLink
 }
 
-// renderDailyIndexes writes days/DATE.html for the dates that changed (all
-// of them when all is set), and the neighbours of dates that appeared or
-// went away.
-func (r *renderer) renderDailyIndexes(ctx context.Context, chans []*chanInfo, touched, moved map[string]bool, all bool) error {
-	byDate := map[string][]dayIndexChannel{}
-	for _, c := range chans {
-		for _, d := range c.cal {
-			ds := d.Day.String()
-			byDate[ds] = append(byDate[ds], dayIndexChannel{c.Name, c.Network, "../" + c.dir + ds + ".html", d.Lines})
-		}
-	}
-	dates := make([]string, 0, len(byDate))
-	for d := range byDate {
-		dates = append(dates, d)
-	}
-	sort.Strings(dates)
-	todo := map[string]bool{}
-	if all {
-		for _, d := range dates {
-			todo[d] = true
-		}
-	}
-	for d := range touched {
-		todo[d] = true
-	}
-	for d := range moved {
-		i := sort.SearchStrings(dates, d)
-		if i > 0 {
-			todo[dates[i-1]] = true
-		}
-		if i < len(dates) && dates[i] == d {
-			i++
-		}
-		if i < len(dates) {
-			todo[dates[i]] = true
-		}
-	}
-	list := make([]string, 0, len(todo))
-	for d := range todo {
-		list = append(list, d)
-	}
-	sort.Strings(list)
-	err := r.parallel(ctx, len(list), func(_, i int) error {
-		ds := list[i]
+// renderDailyIndexes writes the daily indexes the plan names, removes
+// those of dates no channel has any more and, when the plan renders every
+// index, any other file in their directory.
+func (r *renderer) renderDailyIndexes(ctx context.Context, p *sitePlan) error {
+	for _, ds := range p.unlisted {
 		day, err := event.ParseDate(ds)
 		if err != nil {
 			return err
 		}
-		rel := sitepath.DailyIndexPath(day)
-		entries := byDate[ds]
-		if len(entries) == 0 {
-			return r.removeFile(rel)
-		}
-		data := dayIndexData{Heading: PageTitle(day), Channels: entries}
-		j := sort.SearchStrings(dates, ds)
-		if j > 0 {
-			p, _ := event.ParseDate(dates[j-1])
-			data.Prev = &navLink{dates[j-1] + ".html", dayTitle(p)}
-		}
-		if j+1 < len(dates) {
-			n, _ := event.ParseDate(dates[j+1])
-			data.Next = &navLink{dates[j+1] + ".html", dayTitle(n)}
-		}
-		pg := r.page(PageTitle(day), 1, rel, false, &data)
-		pg.Prev, pg.Next = data.Prev, data.Next
-		buf := getBuffer()
-		defer putBuffer(buf)
-		if err := r.execute(buf, "dayindex", pg); err != nil {
+		if err := r.removeFile(sitepath.DailyIndexPath(day)); err != nil {
 			return err
 		}
-		return r.writeFile(rel, true, buf.Bytes())
+	}
+	err := r.parallel(ctx, len(p.indexes), func(_, i int) error {
+		return r.renderDailyIndex(p, p.indexes[i])
 	})
+	if err != nil || !p.allIndexes {
+		return err
+	}
+	keep := map[string]bool{}
+	for _, d := range p.dates {
+		day, _ := event.ParseDate(d)
+		keep[sitepath.DailyIndexPath(day)] = true
+	}
+	return r.cleanDir(sitepath.DailyIndexDir, keep)
+}
+
+// renderDailyIndex writes the daily index of one date.
+func (r *renderer) renderDailyIndex(p *sitePlan, ds string) error {
+	day, err := event.ParseDate(ds)
 	if err != nil {
 		return err
 	}
-	if all {
-		keep := map[string]bool{}
-		for _, d := range dates {
-			day, _ := event.ParseDate(d)
-			keep[sitepath.DailyIndexPath(day)] = true
-		}
-		return r.cleanDir(sitepath.DailyIndexDir, keep)
+	rel := sitepath.DailyIndexPath(day)
+	data := dayIndexData{Heading: PageTitle(day), Channels: p.byDate[ds]}
+	j := sort.SearchStrings(p.dates, ds)
+	if j > 0 {
+		prev, _ := event.ParseDate(p.dates[j-1])
+		data.Prev = &navLink{p.dates[j-1] + ".html", dayTitle(prev)}
 	}
-	return nil
+	if j+1 < len(p.dates) {
+		next, _ := event.ParseDate(p.dates[j+1])
+		data.Next = &navLink{p.dates[j+1] + ".html", dayTitle(next)}
+	}
+	pg := r.page(PageTitle(day), 1, rel, false, &data)
+	pg.Prev, pg.Next = data.Prev, data.Next
+	buf := getBuffer()
+	defer putBuffer(buf)
+	if err := r.execute(buf, "dayindex", pg); err != nil {
+		return err
+	}
+	return r.writeFile(rel, true, buf.Bytes())
 }
 
 type frontChannel struct {

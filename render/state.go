@@ -23,16 +23,12 @@ const (
 // state is what the last Render left: enough to tell what changed since.
 // It holds nothing of channels that are not public.
 type state struct {
-	Version   int
-	DayKey    string
-	SiteKey   string
-	SeriesKey string
-	Rev       int64
-	Today     string
-	Channels  []stateChannel
-	Series    []string // series pages written, relative to Out
-	Pages     []string // names of Options.Pages written
-	Feed      []feedEntry
+	Version int
+	fingerprint
+	Channels []stateChannel
+	Series   []string // series pages written, relative to Out
+	Pages    []string // names of Options.Pages written
+	Feed     []feedEntry
 }
 
 type stateChannel struct {
