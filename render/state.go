@@ -126,8 +126,7 @@ func (r *renderer) saveCache(id int64, c *chanCache) error {
 }
 
 // The stats cache is read and written whole on every render that changes
-// the channel, so its format is a compact one of our own (gob took half of
-// the time of a one-line render on a 690-day channel): the magic, the
+// the channel, so its format is a compact one of our own: the magic, the
 // version, a table of the distinct strings (nicks, hosts and links repeat
 // from day to day), then the days, every number a varint and every string
 // an index into the table.
