@@ -43,10 +43,10 @@ func (in *planInput) last() *state {
 }
 
 // rendersAll says whether every page is written again: there is no state,
-// the options or templates that every page shows changed (dayKey), or
+// the options or templates that every page shows changed (the day key), or
 // Options.Full asks for it.
-func rendersAll(old *state, dayKey string, forced bool) bool {
-	return forced || old == nil || old.DayKey != dayKey
+func (in *planInput) rendersAll() bool {
+	return in.forced || in.old == nil || in.old.DayKey != in.now.DayKey
 }
 
 // upToDate says whether the site already shows the archive as it is: same
@@ -54,7 +54,7 @@ func rendersAll(old *state, dayKey string, forced bool) bool {
 // be nil when Options.Channels decides them, as the day key then covers
 // them.
 func upToDate(in planInput) bool {
-	if rendersAll(in.old, in.now.DayKey, in.forced) || in.old.fingerprint != in.now {
+	if in.rendersAll() || in.old.fingerprint != in.now {
 		return false
 	}
 	return in.configured || sameChannels(in.old.Channels, in.chans)
@@ -127,7 +127,7 @@ func plan(in planInput, readCaches func(ids []int64) map[int64]*chanCache) *site
 // go.
 func planChannels(in planInput) *sitePlan {
 	old := in.last()
-	p := &sitePlan{full: rendersAll(in.old, in.now.DayKey, in.forced)}
+	p := &sitePlan{full: in.rendersAll()}
 	p.siteChanged = p.full || old.SiteKey != in.now.SiteKey
 	p.series = p.siteChanged || old.SeriesKey != in.now.SeriesKey
 

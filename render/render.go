@@ -157,7 +157,7 @@ func (r *renderer) readState(ctx context.Context) (planInput, []seriesData, erro
 	}
 	in.now.SeriesKey = seriesKey
 	in.now.Today = event.DateOf(r.opt.Now(), r.loc).String()
-	if !in.configured || rendersAll(in.old, in.now.DayKey, in.forced) || in.old.Rev != in.now.Rev {
+	if !in.configured || in.rendersAll() || in.old.Rev != in.now.Rev {
 		in.chans, err = r.publicChannels(ctx)
 	}
 	return in, series, err
@@ -174,7 +174,7 @@ func (r *renderer) readCalendars(ctx context.Context, in *planInput) error {
 		}
 	}
 	in.changed = map[int64]bool{}
-	if !rendersAll(in.old, in.now.DayKey, in.forced) {
+	if !in.rendersAll() {
 		days, _, err := r.db.ChangedDays(ctx, in.old.Rev)
 		if err != nil {
 			return err
