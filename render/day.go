@@ -18,6 +18,7 @@ import (
 	"proceedings/archive"
 	"proceedings/internal/ascii"
 	"proceedings/logs"
+	"proceedings/sitepath"
 )
 
 // feedLinks is how many links a day's feed entry names.
@@ -176,25 +177,49 @@ func (a *dayAggregator) reset(day string, rev int64) {
 	a.rows = a.rows[:0]
 }
 
+// renderDay writes a channel-day's files: the page, its nick filters, its
+// links page and its .txt and .gmi twins.
 func (r *renderer) renderDay(ctx context.Context, job dayJob, w *worker) (dayResult, error) {
-	ch := job.ch
-	day := job.info.Day
-	base := day.String()
 	if w.agg == nil {
 		w.agg = newDayAggregator()
 	}
 	a := w.agg
-	a.reset(base, job.info.Rev)
+	a.reset(job.info.Day.String(), job.info.Rev)
 	a.titles = r.postTitle
+	if err := r.readDay(ctx, job, w); err != nil {
+		return dayResult{}, err
+	}
+	speakers := a.finish()
+	dir, base := job.ch.dir, job.info.Day.String()
+	if err := r.writeDayPage(job, w, speakers); err != nil {
+		return dayResult{}, err
+	}
+	if err := r.writeFile(dir+base+".css", true, nickFilters(base, speakers)); err != nil {
+		return dayResult{}, err
+	}
+	if err := r.writeLinksPage(job, w); err != nil {
+		return dayResult{}, err
+	}
+	if err := r.writeFile(dir+base+".txt", true, w.txt.Bytes()); err != nil {
+		return dayResult{}, err
+	}
+	if err := r.writeFile(dir+base+".gmi", true, w.gmi); err != nil {
+		return dayResult{}, err
+	}
+	return dayResult{agg: a.agg, events: a.agg.Events}, nil
+}
 
-	// One pass over the day's events writes the log through the line
-	// writer, counts the day, and writes the plain-text twin (our export
-	// format) and the Gemini twin made of its lines.
+// readDay makes one pass over the day's events: it writes the log through
+// the line writer (w.log), counts the day (w.agg), and writes the
+// plain-text twin, our export format (w.txt), and the Gemini twin made of
+// its lines (w.gmi).
+func (r *renderer) readDay(ctx context.Context, job dayJob, w *worker) error {
+	ch, day, a := job.ch, job.info.Day, w.agg
 	w.log = w.log[:0]
 	w.txt.Reset()
 	lw := logs.NewWriter(&w.txt, r.loc)
 	if err := lw.Header(ch.Network, ch.Name, day.Time(r.loc)); err != nil {
-		return dayResult{}, err
+		return err
 	}
 	w.gmi = r.appendGeminiHead(w.gmi[:0], job)
 	var prev time.Time
@@ -218,13 +243,21 @@ func (r *renderer) renderDay(ctx context.Context, job dayJob, w *worker) (dayRes
 		return nil
 	})
 	if err != nil {
-		return dayResult{}, fmt.Errorf("read %s: %w", day, err)
+		return fmt.Errorf("read %s: %w", day, err)
 	}
 	if a.agg.Events > 0 {
 		a.agg.Last = prev.UnixMilli()
 	}
-	speakers := a.finish()
+	return nil
+}
 
+// writeDayPage writes the day's page: its head (html/template), the lines
+// from the line writer, which are the only HTML not made by a template,
+// and its foot. Both templates start and end in HTML text, so they escape
+// as one would.
+func (r *renderer) writeDayPage(job dayJob, w *worker, speakers []speaker) error {
+	ch, day, a := job.ch, job.info.Day, w.agg
+	base := day.String()
 	prevLink, nextLink := r.dayNav(job, ".html")
 	data := dayData{
 		Heading:    PageTitle(day),
@@ -236,7 +269,7 @@ func (r *renderer) renderDay(ctx context.Context, job dayJob, w *worker) (dayRes
 		Prev:       prevLink,
 		Next:       nextLink,
 		Calendar:   "index.html",
-		DailyIndex: "../../" + DailyIndexPath(day),
+		DailyIndex: "../../" + sitepath.DailyIndexPath(day),
 		Txt:        base + ".txt",
 		Gmi:        base + ".gmi",
 		LinksPage:  base + "-links.html",
@@ -249,20 +282,18 @@ func (r *renderer) renderDay(ctx context.Context, job dayJob, w *worker) (dayRes
 	pg.Script = true
 	pg.Prev, pg.Next = prevLink, nextLink
 	pg.Alternates = []alternate{{"text/plain", data.Txt}, {"text/gemini", data.Gmi}}
-	// The page is its head (html/template), the lines from the line writer,
-	// which are the only HTML not made by a template, and its foot. Both
-	// templates start and end in HTML text, so they escape as one would.
 	if err := r.execute(&w.page, "dayhead", pg); err != nil {
-		return dayResult{}, err
+		return err
 	}
 	if err := r.execute(&w.foot, "dayfoot", pg); err != nil {
-		return dayResult{}, err
+		return err
 	}
-	if err := r.writeFile(dayPath, true, w.page.Bytes(), w.log, w.foot.Bytes()); err != nil {
-		return dayResult{}, err
-	}
+	return r.writeFile(dayPath, true, w.page.Bytes(), w.log, w.foot.Bytes())
+}
 
-	// The nick filter: one rule per speaker, built from hashes only.
+// nickFilters is the day's stylesheet of nick filters: one rule per
+// speaker, built from hashes only.
+func nickFilters(base string, speakers []speaker) []byte {
 	css := make([]byte, 0, 64*len(speakers))
 	ids := make([]string, 0, len(speakers))
 	for _, s := range speakers {
@@ -279,11 +310,13 @@ func (r *renderer) renderDay(ctx context.Context, job dayJob, w *worker) (dayRes
 		css = append(css, id...)
 		css = append(css, "){display:none}\n"...)
 	}
-	if err := r.writeFile(ch.dir+base+".css", true, css); err != nil {
-		return dayResult{}, err
-	}
+	return css
+}
 
-	// The links of the day.
+// writeLinksPage writes the page of the links shared that day.
+func (r *renderer) writeLinksPage(job dayJob, w *worker) error {
+	ch, day, a := job.ch, job.info.Day, w.agg
+	base := day.String()
 	w.log = w.log[:0]
 	for i := range a.rows {
 		w.log = appendLinkRow(w.log, &a.rows[i], base)
@@ -297,23 +330,22 @@ func (r *renderer) renderDay(ctx context.Context, job dayJob, w *worker) (dayRes
 		Count:    len(a.rows),
 		Rows:     template.HTML(w.log), // the line writer's: escaped text, fixed markup
 	}
-	lp := r.page("Links for the day: "+dayTitle(day)+" — "+ch.Name, 2, ch.dir+base+"-links.html", ch.opts.NoIndex, &ld).withSearch(ch.Name, ch.Network)
+	rel := ch.dir + base + "-links.html"
+	lp := r.page("Links for the day: "+dayTitle(day)+" — "+ch.Name, 2, rel, ch.opts.NoIndex, &ld).withSearch(ch.Name, ch.Network)
 	lp.Prev, lp.Next = r.dayNav(job, "-links.html")
 	if err := r.execute(&w.page, "links", lp); err != nil {
-		return dayResult{}, err
+		return err
 	}
-	if err := r.writeFile(ch.dir+base+"-links.html", true, w.page.Bytes()); err != nil {
-		return dayResult{}, err
-	}
-
-	if err := r.writeFile(ch.dir+base+".txt", true, w.txt.Bytes()); err != nil {
-		return dayResult{}, err
-	}
-	if err := r.writeFile(ch.dir+base+".gmi", true, w.gmi); err != nil {
-		return dayResult{}, err
-	}
-	return dayResult{agg: a.agg, events: a.agg.Events}, nil
+	return r.writeFile(rel, true, w.page.Bytes())
 }
+
+// PageTitle is the title of a day's pages and of its announcement:
+// "IRC Proceedings: Monday, February 02, 2026".
+func PageTitle(day event.Date) string {
+	return "IRC Proceedings: " + dayTitle(day)
+}
+
+func dayTitle(day event.Date) string { return logs.DayTitle(day.Time(time.UTC)) }
 
 // dayNav links a day's neighbours; ext picks the twin (".html", ".gmi", …).
 func (r *renderer) dayNav(job dayJob, ext string) (prev, next *navLink) {

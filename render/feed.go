@@ -8,61 +8,39 @@ import (
 	"strings"
 	"time"
 
-	"proceedings/archive"
+	"proceedings/sitepath"
 )
 
 // feedSize is how many days the Atom feed lists.
 const feedSize = 50
 
 // feedEntries returns the days the feed lists: the newest feedSize days
-// that have ended (before today), newest first. It reuses the last run's
-// list and the days rendered now; rebuild takes every channel's cache.
-func (r *renderer) feedEntries(old *state, chans []*chanInfo, rendered map[int64]map[string]*dayAgg, today string, rebuild bool) ([]feedEntry, error) {
+// that have ended (before today), newest first. Unless rebuild is set it
+// updates the last feed (last) with the days rendered now; a rebuild takes
+// every channel's cache.
+func (r *renderer) feedEntries(last []feedEntry, chans []*chanInfo, rendered map[int64]map[string]*dayAgg, today string, rebuild bool) []feedEntry {
 	byID := map[int64]*chanInfo{}
 	for _, c := range chans {
 		byID[c.ID] = c
 	}
 	entry := func(c *chanInfo, a *dayAgg) feedEntry {
 		d, _ := event.ParseDate(a.Day)
-		return feedEntry{Day: a.Day, Channel: c.ID, Network: c.Network, Name: c.Name, Path: DayPath(c.Network, c.Name, d),
+		return feedEntry{Day: a.Day, Channel: c.ID, Network: c.Network, Name: c.Name, Path: sitepath.DayPath(c.Network, c.Name, d),
 			Lines: a.Lines, Speakers: len(a.Nicks), Links: a.Links, Last: a.Last}
 	}
 	var out []feedEntry
-	if !rebuild {
-		for _, e := range old.Feed {
-			c := byID[e.Channel]
-			if c == nil {
-				rebuild = true
-				break
-			}
-			if rendered[c.ID][e.Day] != nil {
-				continue // replaced below
-			}
-			if c.dirty && !hasDay(c.cal, e.Day) {
-				rebuild = true // a day went away: an older one may come back in
-				break
-			}
-			out = append(out, e)
-		}
-	}
 	if rebuild {
-		out = out[:0]
 		for _, c := range chans {
-			cache := c.cache
-			if cache == nil {
-				if cache = r.loadCache(c.ID); cache == nil {
-					r.opt.Logger.Warn("the feed misses a channel whose stats cache is gone; render with --full", "component", "render", "channel", c.Name)
-					continue
-				}
-				c.cache = cache
-			}
-			for i := range cache.Days {
-				if a := &cache.Days[i]; a.Day < today {
-					out = append(out, entry(c, a))
-				}
+			for _, a := range r.feedDays(c, today) {
+				out = append(out, entry(c, a))
 			}
 		}
 	} else {
+		for _, e := range last {
+			if rendered[e.Channel][e.Day] == nil {
+				out = append(out, e)
+			}
+		}
 		for id, days := range rendered {
 			for _, a := range days {
 				if a.Day < today {
@@ -83,12 +61,24 @@ func (r *renderer) feedEntries(old *state, chans []*chanInfo, rendered map[int64
 	if len(out) > feedSize {
 		out = out[:feedSize]
 	}
-	return out, nil
+	return out
 }
 
-func hasDay(cal []archive.DayInfo, day string) bool {
-	i := sort.Search(len(cal), func(i int) bool { return cal[i].Day.String() >= day })
-	return i < len(cal) && cal[i].Day.String() == day
+// feedDays are a channel's days before today, from its stats cache.
+func (r *renderer) feedDays(c *chanInfo, today string) []*dayAgg {
+	if c.cache == nil {
+		if c.cache = r.loadCache(c.ID); c.cache == nil {
+			r.opt.Logger.Warn("the feed misses a channel whose stats cache is gone; render with --full", "component", "render", "channel", c.Name)
+			return nil
+		}
+	}
+	var days []*dayAgg
+	for i := range c.cache.Days {
+		if a := &c.cache.Days[i]; a.Day < today {
+			days = append(days, a)
+		}
+	}
+	return days
 }
 
 type atomLink struct {

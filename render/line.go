@@ -30,6 +30,7 @@ import (
 	"github.com/ergochat/irc-go/ircfmt"
 
 	"proceedings/internal/ascii"
+	"proceedings/sitepath"
 )
 
 // paletteSize is the number of nick colours (.c0 … .c15 in style.css).
@@ -61,6 +62,8 @@ func nickHash(nick string) uint32 {
 	}
 	return h
 }
+
+const hexDigits = "0123456789abcdef"
 
 func appendHex32(b []byte, v uint32) []byte {
 	for shift := 28; shift >= 0; shift -= 4 {
@@ -114,8 +117,8 @@ func appendLine(b []byte, ev *event.Event, local time.Time) []byte {
 		kc = kindClass[ev.Kind]
 	}
 	h := nickHash(ev.Nick)
-	b = append(b, `<li id="l-`...)
-	b = strconv.AppendInt(b, ev.ID, 10)
+	b = append(b, `<li id="`...)
+	b = sitepath.AppendLineAnchor(b, ev.ID)
 	b = append(b, `" class="`...)
 	b = append(b, kc...)
 	if isChatter(ev.Kind) {
@@ -128,8 +131,8 @@ func appendLine(b []byte, ev *event.Event, local time.Time) []byte {
 		b = append(b, " n-"...)
 		b = appendHex32(b, h)
 	}
-	b = append(b, `"><a class="t" href="#l-`...)
-	b = strconv.AppendInt(b, ev.ID, 10)
+	b = append(b, `"><a class="t" href="#`...)
+	b = sitepath.AppendLineAnchor(b, ev.ID)
 	b = append(b, `"><time>`...)
 	b = appendClock(b, local)
 	b = append(b, "</time></a> "...)
@@ -285,8 +288,8 @@ func appendPlain(b []byte, s string) []byte {
 func appendLinkRow(b []byte, row *linkRow, day string) []byte {
 	b = append(b, "\n<li><a class=\"t\" href=\""...)
 	b = append(b, day...)
-	b = append(b, ".html#l-"...)
-	b = strconv.AppendInt(b, row.id, 10)
+	b = append(b, ".html#"...)
+	b = sitepath.AppendLineAnchor(b, row.id)
 	b = append(b, `"><time>`...)
 	b = appendClock(b, row.local)
 	b = append(b, "</time></a> "...)

@@ -35,8 +35,8 @@ type Options struct {
 	Location *time.Location
 	// ContentDir holds optional Markdown pages: index.md (the front
 	// page's introduction), about.md (about.html) and channels/SLUG.md (a
-	// channel's description, SLUG as Slug makes it). Raw HTML in them is
-	// not rendered.
+	// channel's description, SLUG as sitepath.Slug makes it). Raw HTML in
+	// them is not rendered.
 	ContentDir string
 	// Pages are more Markdown pages, by name: "commands" → commands.html.
 	// Each is rendered like about.html (goldmark, raw HTML not rendered)

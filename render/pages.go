@@ -24,6 +24,7 @@ import (
 	"github.com/yuin/goldmark/util"
 
 	"proceedings/archive"
+	"proceedings/sitepath"
 )
 
 var bufPool = sync.Pool{New: func() any { return new(bytes.Buffer) }}
@@ -82,7 +83,7 @@ func markdownHTML(src []byte) (template.HTML, error) {
 // description is a channel's description: content/channels/SLUG.md when
 // there is one, else the configured line.
 func (r *renderer) description(c *chanInfo) (template.HTML, error) {
-	h, err := r.markdownFile("channels/" + Slug(c.Name) + ".md")
+	h, err := r.markdownFile("channels/" + sitepath.Slug(c.Name) + ".md")
 	if err != nil || h != "" {
 		return h, err
 	}
@@ -207,90 +208,58 @@ type dayIndexData struct {
 	Prev, Next *navLink
 }
 
-// renderDailyIndexes writes days/DATE.html for the dates that changed (all
-// of them when all is set), and the neighbours of dates that appeared or
-// went away.
-func (r *renderer) renderDailyIndexes(ctx context.Context, chans []*chanInfo, touched, moved map[string]bool, all bool) error {
-	byDate := map[string][]dayIndexChannel{}
-	for _, c := range chans {
-		for _, d := range c.cal {
-			ds := d.Day.String()
-			byDate[ds] = append(byDate[ds], dayIndexChannel{c.Name, c.Network, "../" + c.dir + ds + ".html", d.Lines})
-		}
-	}
-	dates := make([]string, 0, len(byDate))
-	for d := range byDate {
-		dates = append(dates, d)
-	}
-	sort.Strings(dates)
-	todo := map[string]bool{}
-	if all {
-		for _, d := range dates {
-			todo[d] = true
-		}
-	}
-	for d := range touched {
-		todo[d] = true
-	}
-	for d := range moved {
-		i := sort.SearchStrings(dates, d)
-		if i > 0 {
-			todo[dates[i-1]] = true
-		}
-		if i < len(dates) && dates[i] == d {
-			i++
-		}
-		if i < len(dates) {
-			todo[dates[i]] = true
-		}
-	}
-	list := make([]string, 0, len(todo))
-	for d := range todo {
-		list = append(list, d)
-	}
-	sort.Strings(list)
-	err := r.parallel(ctx, len(list), func(_, i int) error {
-		ds := list[i]
+// renderDailyIndexes writes the daily indexes the plan names, removes
+// those of dates no channel has any more and, when the plan renders every
+// index, any other file in their directory.
+func (r *renderer) renderDailyIndexes(ctx context.Context, p *sitePlan) error {
+	for _, ds := range p.unlisted {
 		day, err := event.ParseDate(ds)
 		if err != nil {
 			return err
 		}
-		rel := DailyIndexPath(day)
-		entries := byDate[ds]
-		if len(entries) == 0 {
-			return r.removeFile(rel)
-		}
-		data := dayIndexData{Heading: PageTitle(day), Channels: entries}
-		j := sort.SearchStrings(dates, ds)
-		if j > 0 {
-			p, _ := event.ParseDate(dates[j-1])
-			data.Prev = &navLink{dates[j-1] + ".html", dayTitle(p)}
-		}
-		if j+1 < len(dates) {
-			n, _ := event.ParseDate(dates[j+1])
-			data.Next = &navLink{dates[j+1] + ".html", dayTitle(n)}
-		}
-		pg := r.page(PageTitle(day), 1, rel, false, &data)
-		pg.Prev, pg.Next = data.Prev, data.Next
-		buf := getBuffer()
-		defer putBuffer(buf)
-		if err := r.execute(buf, "dayindex", pg); err != nil {
+		if err := r.removeFile(sitepath.DailyIndexPath(day)); err != nil {
 			return err
 		}
-		return r.writeFile(rel, true, buf.Bytes())
+	}
+	err := r.parallel(ctx, len(p.indexes), func(_, i int) error {
+		return r.renderDailyIndex(p, p.indexes[i])
 	})
+	if err != nil || !p.allIndexes {
+		return err
+	}
+	keep := map[string]bool{}
+	for _, d := range p.dates {
+		day, _ := event.ParseDate(d)
+		keep[sitepath.DailyIndexPath(day)] = true
+	}
+	return r.cleanDir(sitepath.DailyIndexDir, keep)
+}
+
+// renderDailyIndex writes the daily index of one date.
+func (r *renderer) renderDailyIndex(p *sitePlan, ds string) error {
+	day, err := event.ParseDate(ds)
 	if err != nil {
 		return err
 	}
-	if all {
-		keep := map[string]bool{}
-		for _, d := range dates {
-			day, _ := event.ParseDate(d)
-			keep[DailyIndexPath(day)] = true
-		}
-		return r.cleanDir("days", keep)
+	rel := sitepath.DailyIndexPath(day)
+	data := dayIndexData{Heading: PageTitle(day), Channels: p.byDate[ds]}
+	j := sort.SearchStrings(p.dates, ds)
+	if j > 0 {
+		prev, _ := event.ParseDate(p.dates[j-1])
+		data.Prev = &navLink{p.dates[j-1] + ".html", dayTitle(prev)}
 	}
-	return nil
+	if j+1 < len(p.dates) {
+		next, _ := event.ParseDate(p.dates[j+1])
+		data.Next = &navLink{p.dates[j+1] + ".html", dayTitle(next)}
+	}
+	pg := r.page(PageTitle(day), 1, rel, false, &data)
+	pg.Prev, pg.Next = data.Prev, data.Next
+	buf := getBuffer()
+	defer putBuffer(buf)
+	if err := r.execute(buf, "dayindex", pg); err != nil {
+		return err
+	}
+	return r.writeFile(rel, true, buf.Bytes())
 }
 
 type frontChannel struct {
@@ -335,7 +304,7 @@ func (r *renderer) renderFront(chans []*chanInfo, series []seriesData) error {
 		}
 		if n := len(c.cal); n > 0 {
 			last := c.cal[n-1].Day
-			fc.Last = &navLink{DayPath(c.Network, c.Name, last), dayTitle(last)}
+			fc.Last = &navLink{sitepath.DayPath(c.Network, c.Name, last), dayTitle(last)}
 			for _, d := range c.cal[max(0, n-frontDates):] {
 				ds := d.Day.String()
 				byDate[ds] = append(byDate[ds], dayIndexChannel{c.Name, c.Network, c.dir + ds + ".html", d.Lines})
@@ -353,7 +322,7 @@ func (r *renderer) renderFront(chans []*chanInfo, series []seriesData) error {
 	}
 	for _, ds := range dates {
 		day, _ := event.ParseDate(ds)
-		data.Dates = append(data.Dates, frontDate{Title: dayTitle(day), Href: DailyIndexPath(day), Channels: byDate[ds]})
+		data.Dates = append(data.Dates, frontDate{Title: dayTitle(day), Href: sitepath.DailyIndexPath(day), Channels: byDate[ds]})
 	}
 	for _, s := range series {
 		data.Series = append(data.Series, frontSeries{s.Name, s.Path, len(s.Parts)})
@@ -370,7 +339,7 @@ func (r *renderer) renderFront(chans []*chanInfo, series []seriesData) error {
 type seriesData struct {
 	ID     int64
 	Name   string
-	Path   string // series/SLUG.html
+	Path   string // sitepath.SeriesPath
 	PartOf int
 	Parts  []seriesPart
 	Newest *seriesPart
@@ -431,12 +400,12 @@ func (r *renderer) loadSeries(ctx context.Context) ([]seriesData, string, error)
 		if err != nil {
 			return nil, "", err
 		}
-		slug := seriesSlug(s.Name)
+		slug := sitepath.SeriesSlug(s.Name)
 		for n := 2; used[slug]; n++ {
-			slug = seriesSlug(s.Name) + "-" + fmt.Sprint(n)
+			slug = sitepath.SeriesSlug(s.Name) + "-" + fmt.Sprint(n)
 		}
 		used[slug] = true
-		sd := seriesData{ID: s.ID, Name: sanitizeText(s.Name), Path: "series/" + slug + ".html"}
+		sd := seriesData{ID: s.ID, Name: sanitizeText(s.Name), Path: sitepath.SeriesPath(slug)}
 		fmt.Fprintf(h, "%d\x00%s\x00", s.ID, s.Name)
 		for _, p := range parts {
 			fmt.Fprintf(h, "%d\x00%s\x00%s\x00%s\x00%d\x00%d\x00", p.Part, p.Numeral, p.Title, p.Link, p.Published.UnixMilli(), p.PartOf)
@@ -465,32 +434,6 @@ func (r *renderer) loadSeries(ctx context.Context) ([]seriesData, string, error)
 	return out, hex.EncodeToString(h.Sum(nil)), nil
 }
 
-// seriesSlug makes a readable file name of a series name: "From Belarus
-// With Love" → "from-belarus-with-love". Collisions are numbered in the
-// order the series were first stored.
-func seriesSlug(name string) string {
-	var b strings.Builder
-	dash := false
-	for _, c := range strings.ToLower(name) {
-		if c >= 'a' && c <= 'z' || c >= '0' && c <= '9' {
-			if dash && b.Len() > 0 {
-				b.WriteByte('-')
-			}
-			b.WriteRune(c)
-			dash = false
-			if b.Len() >= 80 {
-				break
-			}
-		} else {
-			dash = true
-		}
-	}
-	if b.Len() == 0 {
-		return "series"
-	}
-	return b.String()
-}
-
 type seriesIndexRow struct {
 	Name, Href string
 	Parts      int
@@ -506,7 +449,7 @@ func (r *renderer) renderSeries(series []seriesData, old []string) ([]string, er
 	var paths []string
 	for i := range series {
 		s := &series[i]
-		rows = append(rows, seriesIndexRow{s.Name, strings.TrimPrefix(s.Path, "series/"), len(s.Parts), s.Newest})
+		rows = append(rows, seriesIndexRow{s.Name, strings.TrimPrefix(s.Path, sitepath.SeriesDir+"/"), len(s.Parts), s.Newest})
 		if err := r.execute(buf, "series", r.page(s.Name+" — "+r.opt.Title, 1, s.Path, false, s)); err != nil {
 			return nil, err
 		}
@@ -515,10 +458,10 @@ func (r *renderer) renderSeries(series []seriesData, old []string) ([]string, er
 		}
 		paths = append(paths, s.Path)
 	}
-	if err := r.execute(buf, "seriesindex", r.page("Series — "+r.opt.Title, 1, "series/index.html", false, rows)); err != nil {
+	if err := r.execute(buf, "seriesindex", r.page("Series — "+r.opt.Title, 1, sitepath.SeriesIndexPath, false, rows)); err != nil {
 		return nil, err
 	}
-	if err := r.writeFile("series/index.html", true, buf.Bytes()); err != nil {
+	if err := r.writeFile(sitepath.SeriesIndexPath, true, buf.Bytes()); err != nil {
 		return nil, err
 	}
 	keep := map[string]bool{}
@@ -526,7 +469,7 @@ func (r *renderer) renderSeries(series []seriesData, old []string) ([]string, er
 		keep[p] = true
 	}
 	for _, p := range old {
-		if !keep[p] && strings.HasPrefix(p, "series/") {
+		if !keep[p] && strings.HasPrefix(p, sitepath.SeriesDir+"/") {
 			if err := r.removeFile(p); err != nil {
 				return nil, err
 			}

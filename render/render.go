@@ -11,13 +11,13 @@ import (
 	"path/filepath"
 	"proceedings/event"
 	"runtime"
-	"sort"
 	"strconv"
 	"strings"
 	"sync"
 	"time"
 
 	"proceedings/archive"
+	"proceedings/sitepath"
 )
 
 //go:embed templates/*.html static/*
@@ -75,10 +75,9 @@ type renderer struct {
 type chanInfo struct {
 	archive.Channel
 	opts  ChannelOptions
-	dir   string            // ChannelPath
+	dir   string            // sitepath.ChannelPath
 	cal   []archive.DayInfo // oldest first
-	cache *chanCache        // loaded when the channel is rendered
-	dirty bool              // its calendar and stats pages need rendering
+	cache *chanCache        // its stats cache, once read or written by this render
 }
 
 // Render writes the site for the archive into opt.Out. It is incremental:
@@ -123,65 +122,73 @@ func Render(ctx context.Context, db *archive.DB, opt Options) (Stats, error) {
 	return st, nil
 }
 
+// run renders what changed since the last render: it gathers what the
+// plan looks at, plans (plan.go) and applies the plan.
 func (r *renderer) run(ctx context.Context) (Stats, error) {
-	dayKey, siteKey, err := r.opt.keys()
+	in, series, err := r.readState(ctx)
 	if err != nil {
 		return Stats{}, err
 	}
-	rev, err := r.db.Revision(ctx)
-	if err != nil {
+	if upToDate(in) {
+		return Stats{Revision: in.now.Rev}, nil
+	}
+	if err := r.readCalendars(ctx, &in); err != nil {
 		return Stats{}, err
+	}
+	return r.apply(ctx, in, plan(in, r.loadCaches), series)
+}
+
+// readState reads the last render's state, the fingerprint of this one
+// and, unless Options.Channels decides them and the archive did not
+// change, the published channels: enough to tell whether anything
+// changed, in a few small reads.
+func (r *renderer) readState(ctx context.Context) (planInput, []seriesData, error) {
+	in := planInput{old: r.loadState(), forced: r.opt.Full, configured: r.opt.Channels != nil}
+	var err error
+	if in.now.DayKey, in.now.SiteKey, err = r.opt.keys(); err != nil {
+		return in, nil, err
+	}
+	if in.now.Rev, err = r.db.Revision(ctx); err != nil {
+		return in, nil, err
 	}
 	series, seriesKey, err := r.loadSeries(ctx)
 	if err != nil {
-		return Stats{}, err
+		return in, nil, err
 	}
-	today := event.DateOf(r.opt.Now(), r.loc).String()
-	old := r.loadState()
-	full := r.opt.Full || old == nil || old.DayKey != dayKey
+	in.now.SeriesKey = seriesKey
+	in.now.Today = event.DateOf(r.opt.Now(), r.loc).String()
+	if !in.configured || in.rendersAll() || in.old.Rev != in.now.Rev {
+		in.chans, err = r.publicChannels(ctx)
+	}
+	return in, series, err
+}
 
-	var chans []*chanInfo
-	if r.opt.Channels == nil || !(old != nil && !full && old.Rev == rev) {
-		if chans, err = r.publicChannels(ctx); err != nil {
-			return Stats{}, err
+// readCalendars completes the plan's input: the published channels with
+// their calendars, and the channels with days changed since the last
+// render.
+func (r *renderer) readCalendars(ctx context.Context, in *planInput) error {
+	var err error
+	if in.chans == nil {
+		if in.chans, err = r.publicChannels(ctx); err != nil {
+			return err
 		}
 	}
-	if !full && old.Rev == rev && old.SiteKey == siteKey && old.SeriesKey == seriesKey && old.Today == today &&
-		(r.opt.Channels != nil || sameChannels(old.Channels, chans)) {
-		return Stats{Revision: rev}, nil // nothing changed
-	}
-	if chans == nil {
-		if chans, err = r.publicChannels(ctx); err != nil {
-			return Stats{}, err
-		}
-	}
-	if old == nil {
-		old = &state{}
-	}
-	st := Stats{Full: full, Revision: rev}
-	siteChanged := full || old.SiteKey != siteKey
-
-	// Which channels changed, and which went away.
-	oldChans := map[int64]stateChannel{}
-	for _, c := range old.Channels {
-		oldChans[c.ID] = c
-	}
-	changed := map[int64]bool{}
-	if !full {
-		days, _, err := r.db.ChangedDays(ctx, old.Rev)
+	in.changed = map[int64]bool{}
+	if !in.rendersAll() {
+		days, _, err := r.db.ChangedDays(ctx, in.old.Rev)
 		if err != nil {
-			return st, err
+			return err
 		}
 		for _, d := range days {
-			changed[d.Channel] = true
+			in.changed[d.Channel] = true
 		}
 	}
 	all, err := r.db.AllDays(ctx)
 	if err != nil {
-		return st, err
+		return err
 	}
-	byID := map[int64]*chanInfo{}
-	for _, c := range chans {
+	byID := make(map[int64]*chanInfo, len(in.chans))
+	for _, c := range in.chans {
 		byID[c.ID] = c
 	}
 	for _, d := range all {
@@ -189,111 +196,34 @@ func (r *renderer) run(ctx context.Context) (Stats, error) {
 			c.cal = append(c.cal, d)
 		}
 	}
-	channelSetChanged := len(oldChans) != len(chans)
-	for _, c := range chans {
-		oc, known := oldChans[c.ID]
-		if !known || oc.Dir != c.dir {
-			channelSetChanged = true
-		}
-		c.dirty = full || siteChanged || !known || changed[c.ID] || oc.Days != len(c.cal) || oc.Dir != c.dir
-	}
-	// Channels no longer published: remove every page of theirs.
-	for _, oc := range old.Channels {
-		if c := byID[oc.ID]; c == nil || c.dir != oc.Dir {
-			if err := r.removeDir(oc.Dir); err != nil {
-				return st, err
-			}
-			if c == nil {
-				if err := r.removeCache(oc.ID); err != nil {
-					return st, err
-				}
-			}
-		}
-	}
+	return nil
+}
 
-	// The days to render.
-	var jobs []dayJob
-	touched := map[string]bool{} // dates whose daily index changes
-	moved := map[string]bool{}   // dates that appeared or went away in some channel
-	for _, c := range chans {
-		if !c.dirty {
-			continue
-		}
-		if oc, ok := oldChans[c.ID]; ok && oc.Dir == c.dir {
-			c.cache = r.loadCache(c.ID)
-		}
-		if c.cache == nil {
-			c.cache = &chanCache{}
-		}
-		dirty := make([]bool, len(c.cal))
-		cached := map[string]*dayAgg{}
-		for i := range c.cache.Days {
-			cached[c.cache.Days[i].Day] = &c.cache.Days[i]
-		}
-		present := map[string]bool{}
-		for i, d := range c.cal {
-			ds := d.Day.String()
-			present[ds] = true
-			prevAgg, ok := cached[ds]
-			switch {
-			case !ok:
-				// A new day: its neighbours' previous/next links change.
-				dirty[i] = true
-				moved[ds] = true
-				if i > 0 {
-					dirty[i-1] = true
-				}
-				if i+1 < len(c.cal) {
-					dirty[i+1] = true
-				}
-			case full || prevAgg.Rev != d.Rev:
-				dirty[i] = true
-			}
-		}
-		for _, a := range c.cache.Days {
-			if present[a.Day] {
-				continue
-			}
-			// A day that is gone (redacted away): remove its pages and
-			// mend its neighbours' links.
-			moved[a.Day] = true
-			touched[a.Day] = true
-			for _, ext := range dayFiles {
-				if err := r.removeFile(c.dir + a.Day + ext); err != nil {
-					return st, err
-				}
-			}
-			i := sort.Search(len(c.cal), func(i int) bool { return c.cal[i].Day.String() > a.Day })
-			if i < len(c.cal) {
-				dirty[i] = true
-			}
-			if i > 0 {
-				dirty[i-1] = true
-			}
-		}
-		for i, d := range c.cal {
-			if !dirty[i] {
-				continue
-			}
-			j := dayJob{ch: c, info: d}
-			if i > 0 {
-				j.prev = c.cal[i-1].Day
-			}
-			if i+1 < len(c.cal) {
-				j.next = c.cal[i+1].Day
-			}
-			jobs = append(jobs, j)
-			touched[d.Day.String()] = true
+// loadCaches reads the stats caches of the given channels; one that is
+// missing or unreadable is left out.
+func (r *renderer) loadCaches(ids []int64) map[int64]*chanCache {
+	caches := make(map[int64]*chanCache, len(ids))
+	for _, id := range ids {
+		if c := r.loadCache(id); c != nil {
+			caches[id] = c
 		}
 	}
+	return caches
+}
 
-	results, err := r.renderDays(ctx, jobs)
+// apply writes and removes what the plan says, then saves the state.
+func (r *renderer) apply(ctx context.Context, in planInput, p *sitePlan, series []seriesData) (Stats, error) {
+	st := Stats{Full: p.full, Revision: in.now.Rev}
+	if err := r.removeGone(p); err != nil {
+		return st, err
+	}
+	results, err := r.renderDays(ctx, p.jobs)
 	if err != nil {
 		return st, err
 	}
-	st.Days = len(jobs)
+	st.Days = len(p.jobs)
 	rendered := map[int64]map[string]*dayAgg{}
-	for i, j := range jobs {
+	for i, j := range p.jobs {
 		st.Events += results[i].events
 		m := rendered[j.ch.ID]
 		if m == nil {
@@ -302,80 +232,93 @@ func (r *renderer) run(ctx context.Context) (Stats, error) {
 		}
 		m[j.info.Day.String()] = &results[i].agg
 	}
-
-	// Calendars, stats pages and caches of the channels that changed.
-	for _, c := range chans {
-		if !c.dirty {
-			continue
-		}
-		cached := map[string]*dayAgg{}
-		for i := range c.cache.Days {
-			cached[c.cache.Days[i].Day] = &c.cache.Days[i]
-		}
-		fresh := &chanCache{Days: make([]dayAgg, 0, len(c.cal))}
-		for _, d := range c.cal {
-			ds := d.Day.String()
-			if a := rendered[c.ID][ds]; a != nil {
-				fresh.Days = append(fresh.Days, *a)
-			} else if a := cached[ds]; a != nil {
-				fresh.Days = append(fresh.Days, *a)
-			} else {
-				return st, fmt.Errorf("render: internal error: day %s of %s was neither rendered nor cached", ds, c.Name)
-			}
-		}
-		c.cache = fresh
-		if err := r.saveCache(c.ID, fresh); err != nil {
-			return st, err
-		}
-		if err := r.renderCalendar(c); err != nil {
-			return st, err
-		}
-		if err := r.renderStats(c); err != nil {
+	for _, u := range p.update {
+		if err := r.updateChannel(u, rendered[u.ch.ID]); err != nil {
 			return st, err
 		}
 	}
-
-	// Daily indexes.
-	if err := r.renderDailyIndexes(ctx, chans, touched, moved, full || channelSetChanged); err != nil {
+	if err := r.renderDailyIndexes(ctx, p); err != nil {
 		return st, err
 	}
-
-	// Front page, feed, series, static files.
-	if err := r.renderFront(chans, series); err != nil {
+	if err := r.renderFront(in.chans, series); err != nil {
 		return st, err
 	}
-	feed, err := r.feedEntries(old, chans, rendered, today, full || channelSetChanged || old.Today != today)
-	if err != nil {
-		return st, err
-	}
+	old := in.last()
+	feed := r.feedEntries(old.Feed, in.chans, rendered, in.now.Today, p.feedRebuild)
 	if err := r.renderFeed(feed); err != nil {
 		return st, err
 	}
 	seriesPaths := old.Series
-	if full || old.SeriesKey != seriesKey || siteChanged {
+	if p.series {
 		if seriesPaths, err = r.renderSeries(series, old.Series); err != nil {
 			return st, err
 		}
 	}
-	if full || siteChanged {
-		if err := r.renderStatic(chans); err != nil {
+	if p.siteChanged {
+		if err := r.renderStatic(in.chans); err != nil {
 			return st, err
 		}
 		if err := r.renderPages(old.Pages); err != nil {
 			return st, err
 		}
 	}
-
-	ns := &state{Version: stateVersion, DayKey: dayKey, SiteKey: siteKey, SeriesKey: seriesKey, Rev: rev, Today: today,
-		Series: seriesPaths, Pages: r.opt.pageNames(), Feed: feed}
-	for _, c := range chans {
+	ns := &state{Version: stateVersion, fingerprint: in.now, Series: seriesPaths, Pages: r.opt.pageNames(), Feed: feed}
+	for _, c := range in.chans {
 		ns.Channels = append(ns.Channels, stateChannel{ID: c.ID, Network: c.Network, Name: c.Name, Dir: c.dir, Days: len(c.cal)})
 	}
 	return st, r.saveState(ns)
 }
 
-// dayFiles are the files of one channel-day, by suffix after the date.
-var dayFiles = []string{".html", ".txt", ".gmi", ".css", "-links.html"}
+// removeGone removes the directories and caches of channels no longer
+// published and the files of days that went away.
+func (r *renderer) removeGone(p *sitePlan) error {
+	for _, dir := range p.removeDirs {
+		if err := r.removeDir(dir); err != nil {
+			return err
+		}
+	}
+	for _, id := range p.removeCaches {
+		if err := r.removeCache(id); err != nil {
+			return err
+		}
+	}
+	for _, rel := range p.gone {
+		if err := r.removeFile(rel); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// updateChannel writes a channel's stats cache, calendar and stats page,
+// its days taken from those rendered now and, for the others, from its
+// last cache.
+func (r *renderer) updateChannel(u *channelUpdate, rendered map[string]*dayAgg) error {
+	c := u.ch
+	cached := make(map[string]*dayAgg, len(u.last.Days))
+	for i := range u.last.Days {
+		cached[u.last.Days[i].Day] = &u.last.Days[i]
+	}
+	fresh := &chanCache{Days: make([]dayAgg, 0, len(c.cal))}
+	for _, d := range c.cal {
+		ds := d.Day.String()
+		if a := rendered[ds]; a != nil {
+			fresh.Days = append(fresh.Days, *a)
+		} else if a := cached[ds]; a != nil {
+			fresh.Days = append(fresh.Days, *a)
+		} else {
+			return fmt.Errorf("render: internal error: day %s of %s was neither rendered nor cached", ds, c.Name)
+		}
+	}
+	c.cache = fresh
+	if err := r.saveCache(c.ID, fresh); err != nil {
+		return err
+	}
+	if err := r.renderCalendar(c); err != nil {
+		return err
+	}
+	return r.renderStats(c)
+}
 
 // publicChannels lists the channels to publish, sorted by network and name.
 func (r *renderer) publicChannels(ctx context.Context) ([]*chanInfo, error) {
@@ -396,21 +339,9 @@ func (r *renderer) publicChannels(ctx context.Context) ([]*chanInfo, error) {
 		if !listed {
 			co = ChannelOptions{Network: c.Network, Name: c.Name, Public: true}
 		}
-		out = append(out, &chanInfo{Channel: c, opts: co, dir: ChannelPath(c.Network, c.Name)})
+		out = append(out, &chanInfo{Channel: c, opts: co, dir: sitepath.ChannelPath(c.Network, c.Name)})
 	}
 	return out, nil
-}
-
-func sameChannels(old []stateChannel, now []*chanInfo) bool {
-	if len(old) != len(now) {
-		return false
-	}
-	for i := range old {
-		if old[i].ID != now[i].ID || old[i].Dir != now[i].dir {
-			return false
-		}
-	}
-	return true
 }
 
 // renderDays renders the jobs on opt.Workers goroutines; results are in

@@ -23,22 +23,18 @@ const (
 // state is what the last Render left: enough to tell what changed since.
 // It holds nothing of channels that are not public.
 type state struct {
-	Version   int
-	DayKey    string
-	SiteKey   string
-	SeriesKey string
-	Rev       int64
-	Today     string
-	Channels  []stateChannel
-	Series    []string // series pages written, relative to Out
-	Pages     []string // names of Options.Pages written
-	Feed      []feedEntry
+	Version int
+	fingerprint
+	Channels []stateChannel
+	Series   []string // series pages written, relative to Out
+	Pages    []string // names of Options.Pages written
+	Feed     []feedEntry
 }
 
 type stateChannel struct {
 	ID            int64
 	Network, Name string
-	Dir           string // ChannelPath
+	Dir           string // sitepath.ChannelPath
 	Days          int
 }
 
@@ -48,7 +44,7 @@ type feedEntry struct {
 	Channel  int64
 	Network  string
 	Name     string
-	Path     string // DayPath
+	Path     string // sitepath.DayPath
 	Lines    int
 	Speakers int
 	Links    []string
@@ -130,8 +126,7 @@ func (r *renderer) saveCache(id int64, c *chanCache) error {
 }
 
 // The stats cache is read and written whole on every render that changes
-// the channel, so its format is a compact one of our own (gob took half of
-// the time of a one-line render on a 690-day channel): the magic, the
+// the channel, so its format is a compact one of our own: the magic, the
 // version, a table of the distinct strings (nicks, hosts and links repeat
 // from day to day), then the days, every number a varint and every string
 // an index into the table.

@@ -13,6 +13,8 @@ import (
 	"time"
 
 	"golang.org/x/net/html"
+
+	"proceedings/sitepath"
 )
 
 // xssChannel is a channel whose name is itself an attack.
@@ -255,7 +257,7 @@ func TestXSSCorpus(t *testing.T) {
 			t.Errorf("payload %.60q is not shown as text", p)
 		}
 	}
-	p := DayPath("testnet", xssChannel, event.Date{Year: 2026, Month: 2, Day: 3})
+	p := sitepath.DayPath("testnet", xssChannel, event.Date{Year: 2026, Month: 2, Day: 3})
 	if p != "testnet/~3cimg~2fsrc~3dx~2fonerror~3dwindow~2e__xss~3d1~3e/2026-02-03.html" {
 		t.Errorf("DayPath of the hostile channel = %q", p)
 	}

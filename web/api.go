@@ -10,7 +10,7 @@ import (
 	"time"
 
 	"proceedings/archive"
-	"proceedings/render"
+	"proceedings/sitepath"
 )
 
 // The JSON shapes of the API, documented in docs/api.md. Times are RFC 3339
@@ -141,7 +141,7 @@ func (s *Server) apiChannels(w http.ResponseWriter, r *http.Request) {
 		Channels []APIChannel `json:"channels"`
 	}{Channels: []APIChannel{}}
 	for _, c := range pub {
-		p := render.ChannelPath(c.Network, c.Name)
+		p := sitepath.ChannelPath(c.Network, c.Name)
 		ch := APIChannel{Network: c.Network, Channel: c.Name, Lines: c.Lines, Days: c.Days, Path: p, URL: s.url(p)}
 		if !c.First.IsZero() {
 			ch.First, ch.Last = c.First.String(), c.Last.String()
@@ -165,7 +165,7 @@ func (s *Server) apiDays(w http.ResponseWriter, r *http.Request) {
 	}
 	out := APIDays{Network: c.Network, Channel: c.Name, Timezone: s.loc.String(), Days: make([]APIDay, 0, len(days))}
 	for _, d := range days {
-		p := render.DayPath(c.Network, c.Name, d.Day)
+		p := sitepath.DayPath(c.Network, c.Name, d.Day)
 		out.Days = append(out.Days, APIDay{Date: d.Day.String(), Events: d.Events, Lines: d.Lines, Path: p, URL: s.url(p)})
 	}
 	s.writeJSON(w, r, http.StatusOK, out)
@@ -197,7 +197,7 @@ func (s *Server) apiDay(w http.ResponseWriter, r *http.Request) {
 		s.jsonError(w, http.StatusNotFound, "Nothing was recorded in "+c.Name+" on "+day.String()+".")
 		return
 	}
-	p := render.DayPath(c.Network, c.Name, day)
+	p := sitepath.DayPath(c.Network, c.Name, day)
 	out := APIDayEvents{Network: c.Network, Channel: c.Name, Date: day.String(), Timezone: s.loc.String(), Path: p, URL: s.url(p),
 		Events: make([]APIEvent, 0, len(evs))}
 	for _, ev := range evs {
@@ -211,7 +211,7 @@ func (s *Server) apiEvent(ev event.Event) APIEvent { return NewAPIEvent(ev, s.lo
 // NewAPIEvent is an event as the API shows it: its permalink is on the
 // page of its day in loc, url is set when baseURL (ending in "/") is.
 func NewAPIEvent(ev event.Event, loc *time.Location, baseURL string) APIEvent {
-	p := permalink(ev, loc)
+	p := sitepath.Permalink(ev, loc)
 	e := APIEvent{
 		ID: ev.ID, Time: ev.Time.UTC(), Kind: ev.Kind.String(), Nick: ev.Nick, Text: ev.Text, Target: ev.Target,
 		Via: ev.Via, Bot: ev.Flags&event.FlagSelf != 0, Path: p,

@@ -13,6 +13,7 @@ import (
 
 	"proceedings/archive"
 	"proceedings/render"
+	"proceedings/sitepath"
 )
 
 // benchLines is the size of the benchmark archive: big enough for the
@@ -118,7 +119,7 @@ func BenchmarkDayPage(b *testing.B) {
 		b.Fatal(err)
 	}
 	base := startServer(b, srv)
-	url := base + render.DayPath("libera", "#techrights", event.Date{Year: 2020, Month: 2, Day: 2})
+	url := base + sitepath.DayPath("libera", "#techrights", event.Date{Year: 2020, Month: 2, Day: 2})
 	for _, bc := range []struct {
 		name string
 		gzip bool

@@ -17,6 +17,7 @@ import (
 
 	"proceedings/internal/pagecheck"
 	"proceedings/render"
+	"proceedings/sitepath"
 )
 
 // chromium is Debian's headless Chromium (/usr/bin/chromium, the
@@ -279,7 +280,7 @@ func TestBrowserOneChromeOnEveryPage(t *testing.T) {
 	}
 
 	// The header's box searches, from wherever.
-	for _, p := range []string{"", render.DayPath("libera", "#techrights", event.DateOf(day0, london)), "libera/techrights/stats.html",
+	for _, p := range []string{"", sitepath.DayPath("libera", "#techrights", event.DateOf(day0, london)), "libera/techrights/stats.html",
 		"series/index.html", "search?q=linux", "no/such/page"} {
 		c.do(t, "open "+p, loads(chromedp.Navigate(base+p)))
 		c.do(t, "type into the header's box on "+p, chromedp.SendKeys(chromedp.CSS("header form input[name=q]"), "minsk"))

@@ -18,7 +18,7 @@ import (
 	"time"
 
 	"proceedings/archive"
-	"proceedings/render"
+	"proceedings/sitepath"
 )
 
 // london is the site timezone of the tests: times shown must be local.
@@ -153,7 +153,7 @@ const bigFileSize = maxCachedFile + 1000
 func (f *fixture) writeSite(t testing.TB) {
 	t.Helper()
 	day := event.Date{Year: 2026, Month: 2, Day: 2}
-	dayPath := render.DayPath("libera", "#techrights", day)
+	dayPath := sitepath.DayPath("libera", "#techrights", day)
 	base := strings.TrimSuffix(dayPath, ".html")
 	var lines strings.Builder
 	for _, name := range []string{"join", "hostile", "phrase", "action"} {

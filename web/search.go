@@ -16,6 +16,7 @@ import (
 
 	"proceedings/archive"
 	"proceedings/render"
+	"proceedings/sitepath"
 )
 
 //go:embed templates/*.html
@@ -113,7 +114,7 @@ func (s *Server) fillResults(d *pageData, f searchForm, res archive.SearchResult
 	for _, h := range res.Hits {
 		t := h.Time.In(s.loc)
 		d.Hits = append(d.Hits, hitView{
-			Href:    permalink(h.Event, s.loc),
+			Href:    sitepath.Permalink(h.Event, s.loc),
 			When:    t.Format(time.DateTime),
 			ISO:     h.Time.UTC().Format(time.RFC3339),
 			Channel: h.Channel,
@@ -150,11 +151,6 @@ func visibleSpans(spans []archive.Span) []archive.Span {
 		}
 	}
 	return out
-}
-
-// permalink is the page and anchor of an event, relative to the site root.
-func permalink(ev event.Event, loc *time.Location) string {
-	return render.DayPath(ev.Network, ev.Channel, event.DateOf(ev.Time, loc)) + "#l-" + strconv.FormatInt(ev.ID, 10)
 }
 
 // pageURL is the search page of the same query at another page.

@@ -14,7 +14,7 @@ import (
 	"golang.org/x/net/html"
 
 	"proceedings/archive"
-	"proceedings/render"
+	"proceedings/sitepath"
 )
 
 // hits returns the permalinks of a search page's hits, in order.
@@ -47,7 +47,7 @@ func hits(t *testing.T, page string) []string {
 }
 
 func (f *fixture) link(name string, day int) string {
-	return render.DayPath("libera", "#techrights", event.Date{Year: 2026, Month: 2, Day: day}) + fmt.Sprintf("#l-%d", f.ids[name])
+	return sitepath.DayPath("libera", "#techrights", event.Date{Year: 2026, Month: 2, Day: day}) + fmt.Sprintf("#l-%d", f.ids[name])
 }
 
 func TestSearchPage(t *testing.T) {

@@ -12,13 +12,13 @@ import (
 	"testing"
 	"time"
 
-	"proceedings/render"
+	"proceedings/sitepath"
 )
 
 func TestSiteFilesAndContentTypes(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t, Options{})
-	dayPath := render.DayPath("libera", "#techrights", event.Date{Year: 2026, Month: 2, Day: 2})
+	dayPath := sitepath.DayPath("libera", "#techrights", event.Date{Year: 2026, Month: 2, Day: 2})
 	base := "/" + strings.TrimSuffix(dayPath, ".html")
 	for _, tc := range []struct {
 		target, ctype, contains string

@@ -16,7 +16,7 @@ import (
 	"proceedings/bot"
 	"proceedings/bot/announce"
 	"proceedings/config"
-	"proceedings/render"
+	"proceedings/sitepath"
 )
 
 // command is one entry of the command table.
@@ -607,7 +607,7 @@ func cmdLogs(ctx context.Context, r *Router, j *invocation) {
 		j.say("Nothing was said in %s that day (%s).", ch.Name, dayName)
 		return
 	}
-	j.say("%s, %s: %s", ch.Name, dayName, pageURL(j.cfg, render.DayPath(ch.Network, ch.Name, day)))
+	j.say("%s, %s: %s", ch.Name, dayName, pageURL(j.cfg, sitepath.DayPath(ch.Network, ch.Name, day)))
 }
 
 // logChannel finds the published log !logs speaks of: that of the named
@@ -717,7 +717,7 @@ func pageURL(cfg *config.Config, path string) string {
 
 // linePermalink is the address of one line on its day page.
 func linePermalink(cfg *config.Config, loc *time.Location, ev event.Event) string {
-	return pageURL(cfg, render.DayPath(ev.Network, ev.Channel, event.DateOf(ev.Time, loc))) + "#l-" + strconv.FormatInt(ev.ID, 10)
+	return pageURL(cfg, sitepath.Permalink(ev, loc))
 }
 
 // ---------------------------------------------------------------------------

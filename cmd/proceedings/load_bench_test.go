@@ -17,7 +17,7 @@ import (
 
 	"proceedings/archive"
 	"proceedings/internal/ircserver"
-	"proceedings/render"
+	"proceedings/sitepath"
 )
 
 // BenchmarkDayPageUnderLoad is issue 8's load test: `proceedings run
@@ -75,7 +75,7 @@ func BenchmarkDayPageUnderLoad(b *testing.B) {
 	alice.Expect(30*time.Second, func(l string) bool {
 		return strings.HasPrefix(l, ":proceedings!") && strings.Contains(l, " JOIN ")
 	})
-	page := "http://" + serveAddr + "/" + render.DayPath("testnet", "#techrights", event.Date{Year: 2024, Month: 1, Day: 1})
+	page := "http://" + serveAddr + "/" + sitepath.DayPath("testnet", "#techrights", event.Date{Year: 2024, Month: 1, Day: 1})
 
 	var wrkOut []byte
 	sent := 0

@@ -11,6 +11,7 @@ import (
 	"proceedings/bot"
 	"proceedings/config"
 	"proceedings/render"
+	"proceedings/sitepath"
 )
 
 // siteLoop keeps the site of a running bot up to date: it renders every
@@ -77,7 +78,7 @@ func announceEndedDays(ctx context.Context, cfg *config.Config, db *archive.DB, 
 				continue
 			}
 			if lines > 0 {
-				text := render.PageTitle(ended) + " — " + render.DayURL(base, ref.Network, ref.Name, ended)
+				text := render.PageTitle(ended) + " — " + sitepath.DayURL(base, ref.Network, ref.Name, ended)
 				if err := say(n.Name, ch.Name, text); err != nil {
 					log.Warn("cannot announce the day's logs", "channel", ch.Name, "err", err)
 					continue

@@ -30,14 +30,14 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"proceedings/demo"
-	"proceedings/render"
+	"proceedings/sitepath"
 )
 
 // The pages, relative to the site's root.
 var shots = []struct{ file, page string }{
-	{"screenshot-day.png", render.DayPath(demo.Network, "#techrights", event.Date{Year: 2026, Month: 2, Day: 2})},
+	{"screenshot-day.png", sitepath.DayPath(demo.Network, "#techrights", event.Date{Year: 2026, Month: 2, Day: 2})},
 	{"screenshot-index.png", "index.html"},
-	{"screenshot-stats.png", render.ChannelPath(demo.Network, "#techrights") + "stats.html"},
+	{"screenshot-stats.png", sitepath.ChannelPath(demo.Network, "#techrights") + "stats.html"},
 }
 
 func main() {

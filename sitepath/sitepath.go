@@ -1,11 +1,16 @@
-package render
+// Package sitepath is the URL layout of the rendered site: where a
+// channel's pages, a day's page, a line's permalink, the daily indexes and
+// the series pages live, relative to the site root. Package render writes
+// the files there; the bot and the web server link to them. It knows
+// nothing but the event types.
+package sitepath
 
 import (
-	"proceedings/event"
+	"strconv"
 	"strings"
 	"time"
 
-	"proceedings/logs"
+	"proceedings/event"
 )
 
 // Slug maps a channel name to the path segment of its directory. The map is
@@ -43,8 +48,14 @@ func networkSlug(name string) string {
 	return s
 }
 
-// reservedTop are the site's own top-level directories.
-var reservedTop = map[string]bool{"days": true, "series": true}
+// The site's own top-level directories: no network's directory may take
+// their names.
+const (
+	DailyIndexDir = "days"
+	SeriesDir     = "series"
+)
+
+var reservedTop = map[string]bool{DailyIndexDir: true, SeriesDir: true}
 
 const hexDigits = "0123456789abcdef"
 
@@ -98,7 +109,7 @@ func ChannelPath(network, channel string) string {
 // DayPath is the one function that maps a channel-day to its page relative
 // to the site root: "libera/techrights/2026-02-02.html". The bot's !logs,
 // the announcements, the feed and every page link go through it; the .txt,
-// .gmi and links twins sit beside it (see the package documentation).
+// .gmi and links twins sit beside it.
 func DayPath(network, channel string, day event.Date) string {
 	return ChannelPath(network, channel) + day.String() + ".html"
 }
@@ -109,14 +120,54 @@ func DayURL(baseURL, network, channel string, day event.Date) string {
 	return baseURL + DayPath(network, channel, day)
 }
 
-// DailyIndexPath is the page listing every public channel's log of a date:
-// "days/2026-02-02.html".
-func DailyIndexPath(day event.Date) string { return "days/" + day.String() + ".html" }
-
-// PageTitle is the title of a day's pages and of its announcement:
-// "IRC Proceedings: Monday, February 02, 2026".
-func PageTitle(day event.Date) string {
-	return "IRC Proceedings: " + dayTitle(day)
+// AppendLineAnchor appends the id of an event's line on its day page,
+// "l-4711": the event's id in the archive, which does not change when
+// lines are added or other lines are redacted.
+func AppendLineAnchor(b []byte, id int64) []byte {
+	return strconv.AppendInt(append(b, "l-"...), id, 10)
 }
 
-func dayTitle(day event.Date) string { return logs.DayTitle(day.Time(time.UTC)) }
+// Permalink is the address of an event's line relative to the site root:
+// its day page (the day in loc, the site's zone) and the line's anchor,
+// "libera/techrights/2026-02-02.html#l-4711".
+func Permalink(ev event.Event, loc *time.Location) string {
+	return string(AppendLineAnchor([]byte(DayPath(ev.Network, ev.Channel, event.DateOf(ev.Time, loc))+"#"), ev.ID))
+}
+
+// DailyIndexPath is the page listing every public channel's log of a date:
+// "days/2026-02-02.html".
+func DailyIndexPath(day event.Date) string { return DailyIndexDir + "/" + day.String() + ".html" }
+
+// SeriesIndexPath is the page listing every known series.
+const SeriesIndexPath = SeriesDir + "/index.html"
+
+// SeriesPath is the page of the series whose file name is slug (see
+// SeriesSlug): "series/from-belarus-with-love.html".
+func SeriesPath(slug string) string { return SeriesDir + "/" + slug + ".html" }
+
+// SeriesSlug makes a readable file name of a series name: "From Belarus
+// With Love" → "from-belarus-with-love"; a name without letters or digits
+// gives "series". Two series can share a slug: the renderer numbers the
+// later ones ("-2", "-3").
+func SeriesSlug(name string) string {
+	var b strings.Builder
+	dash := false
+	for _, c := range strings.ToLower(name) {
+		if c >= 'a' && c <= 'z' || c >= '0' && c <= '9' {
+			if dash && b.Len() > 0 {
+				b.WriteByte('-')
+			}
+			b.WriteRune(c)
+			dash = false
+			if b.Len() >= 80 {
+				break
+			}
+		} else {
+			dash = true
+		}
+	}
+	if b.Len() == 0 {
+		return "series"
+	}
+	return b.String()
+}

@@ -1,11 +1,13 @@
-package render
+package sitepath
 
 import (
 	"path/filepath"
-	"proceedings/event"
 	"strconv"
 	"strings"
 	"testing"
+	"time"
+
+	"proceedings/event"
 )
 
 func TestSlug(t *testing.T) {
@@ -76,8 +78,53 @@ func TestDayPath(t *testing.T) {
 	if got := DayURL("https://irc.example.org/", "libera", "#techrights", d); got != "https://irc.example.org/libera/techrights/2026-02-02.html" {
 		t.Errorf("DayURL = %q", got)
 	}
-	if got := PageTitle(d); got != "IRC Proceedings: Monday, February 02, 2026" {
-		t.Errorf("PageTitle = %q", got)
+	if got := DailyIndexPath(d); got != "days/2026-02-02.html" {
+		t.Errorf("DailyIndexPath = %q", got)
+	}
+}
+
+func TestPermalink(t *testing.T) {
+	london, err := time.LoadLocation("Europe/London")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ev := event.Event{ID: 4711, Network: "libera", Channel: "##Linux", Time: time.Date(2026, 6, 1, 23, 30, 0, 0, time.UTC)}
+	// 23:30 UTC is half past midnight in London's summer: the next day.
+	tests := []struct {
+		loc  *time.Location
+		want string
+	}{
+		{time.UTC, "libera/~23linux/2026-06-01.html#l-4711"},
+		{london, "libera/~23linux/2026-06-02.html#l-4711"},
+	}
+	for _, tt := range tests {
+		if got := Permalink(ev, tt.loc); got != tt.want {
+			t.Errorf("Permalink in %s = %q, want %q", tt.loc, got, tt.want)
+		}
+	}
+	if got := string(AppendLineAnchor([]byte("#"), -1)); got != "#l--1" {
+		t.Errorf("AppendLineAnchor = %q", got)
+	}
+}
+
+func TestSeriesPaths(t *testing.T) {
+	tests := []struct{ name, want string }{
+		{"From Belarus With Love", "from-belarus-with-love"},
+		{"  Gemini Links: 2026 ", "gemini-links-2026"},
+		{"Ünïcode — only", "n-code-only"},
+		{"../../etc", "etc"},
+		{"—", "series"},
+		{"", "series"},
+		{strings.Repeat("ab ", 50), strings.TrimSuffix(strings.Repeat("ab-", 27), "-")},
+	}
+	for _, tt := range tests {
+		got := SeriesSlug(tt.name)
+		if got != tt.want {
+			t.Errorf("SeriesSlug(%q) = %q, want %q", tt.name, got, tt.want)
+		}
+		if p := SeriesPath(got); p != "series/"+tt.want+".html" || !filepath.IsLocal(p) {
+			t.Errorf("SeriesPath(%q) = %q", got, p)
+		}
 	}
 }
 
