@@ -1,18 +1,8 @@
-// Package bot owns the IRC side of proceedings:
-//
-//   - the connection (conn.go, message.go, tracker.go, writer.go): one read
-//     loop per network that handles every line in the server's order, the
-//     one state tracker it keeps (members, nicks, capabilities, accounts,
-//     and tracker.account, the trust rule), and the one paced writer every
-//     outgoing line goes through;
-//   - the recorder (recorder.go, relay.go, nolog.go): each line and the
-//     tracker's state become archive events, queued without blocking.
-//
-// Every line seen is then handed to the Listeners, each on a goroutine of
-// its own: the rooms bot/commands, bot/announce and bot/titles, which import
-// bot and which bot does not know. It knows no HTML: it hands events to the
-// archive and says what it is told in IRC. How recording, trust and pacing
-// work is told in docs/recorder.md.
+// Package bot is the IRC side of proceedings: one connection per network
+// (a read loop, a state tracker, a paced writer) and the recorder that
+// turns what it reads into archive events. Every line is then handed to the
+// Listeners (bot/commands, bot/announce, bot/titles), which bot does not
+// know; it knows no HTML. docs/recorder.md tells how it works.
 package bot
 
 import (
