@@ -337,16 +337,23 @@ func (b *Bot) RefreshOptOuts(ctx context.Context) error {
 }
 
 func (b *Bot) refreshOptOutsLoop(ctx context.Context) {
-	t := time.NewTicker(b.opts.optOutEvery)
+	everyTick(ctx, b.opts.optOutEvery, func() {
+		if err := b.RefreshOptOuts(ctx); err != nil && ctx.Err() == nil {
+			b.log.Warn("could not re-read the archive's opt-out list", "err", err)
+		}
+	})
+}
+
+// everyTick calls fn every d until ctx is done.
+func everyTick(ctx context.Context, d time.Duration, fn func()) {
+	t := time.NewTicker(d)
 	defer t.Stop()
 	for {
 		select {
 		case <-ctx.Done():
 			return
 		case <-t.C:
-			if err := b.RefreshOptOuts(ctx); err != nil && ctx.Err() == nil {
-				b.log.Warn("could not re-read the archive's opt-out list", "err", err)
-			}
+			fn()
 		}
 	}
 }
