@@ -134,14 +134,14 @@ func Start(t testing.TB, opts Options) *Server {
 	}
 	s := &Server{Kind: opts.Kind, Host: "127.0.0.1", Name: opts.Name, Dir: t.TempDir(), password: opts.Password, noAccountTag: opts.NoAccountTag}
 	if opts.Services {
-		port, err := freePort(s.Host)
+		port, err := FreePort(s.Host)
 		if err != nil {
 			t.Fatalf("ircserver: %v", err)
 		}
 		s.linkPort = port
 	}
 	if opts.TLS {
-		port, err := freePort(s.Host)
+		port, err := FreePort(s.Host)
 		if err != nil {
 			t.Fatalf("ircserver: %v", err)
 		}
@@ -151,7 +151,7 @@ func Start(t testing.TB, opts Options) *Server {
 		}
 	}
 	if opts.Strict != nil {
-		port, err := freePort(s.Host)
+		port, err := FreePort(s.Host)
 		if err != nil {
 			t.Fatalf("ircserver: %v", err)
 		}
@@ -161,7 +161,7 @@ func Start(t testing.TB, opts Options) *Server {
 	t.Cleanup(s.Stop)
 	var lastErr error
 	for range startAttempts {
-		port, err := freePort(s.Host)
+		port, err := FreePort(s.Host)
 		if err != nil {
 			t.Fatalf("ircserver: %v", err)
 		}
@@ -243,8 +243,9 @@ func (s *Server) Output() string {
 
 var errPortInUse = errors.New("port already in use")
 
-// freePort asks the kernel for a free port on host and releases it.
-func freePort(host string) (int, error) {
+// FreePort asks the kernel for a free port on host and releases it. Used
+// by Start and by the fixture generator.
+func FreePort(host string) (int, error) {
 	l, err := net.Listen("tcp", net.JoinHostPort(host, "0"))
 	if err != nil {
 		return 0, fmt.Errorf("find a free port on %s: %w", host, err)
@@ -284,7 +285,7 @@ func (s *Server) launch(port int) error {
 	case NgIRCd:
 		conf := filepath.Join(s.Dir, "ngircd.conf")
 		if err := writeFiles(s.Dir, map[string]string{
-			"ngircd.conf": ngircdConfig(s.Name, s.Host, port),
+			"ngircd.conf": NgIRCdConfig(s.Name, s.Host, port),
 		}); err != nil {
 			return err
 		}

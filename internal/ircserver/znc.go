@@ -57,7 +57,7 @@ func StartZNC(t testing.TB, upstream *Server, opts BouncerOptions) *Bouncer {
 		t.Fatalf("ircserver: %v", err)
 	}
 	t.Cleanup(func() { os.RemoveAll(dir) })
-	port, err := freePort("127.0.0.1")
+	port, err := FreePort("127.0.0.1")
 	if err != nil {
 		t.Fatalf("ircserver: %v", err)
 	}
