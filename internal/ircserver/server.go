@@ -316,14 +316,14 @@ func (s *Server) launch(port int) error {
 			// gentle with it.
 			_ = p.cmd.Process.Kill()
 			p.stop()
-			return fmt.Errorf("listen on %s: %w; server output:\n%s", addr, errPortInUse, tail(p.out.String()))
+			return fmt.Errorf("listen on %s: %w; server output:\n%s", addr, errPortInUse, p.out.Tail())
 		case strings.Contains(out, ready):
 			// The process says it listens; make sure the port is ours and
 			// accepting before handing it out.
 			conn, err := net.DialTimeout("tcp", addr, startTimeout)
 			if err != nil {
 				p.stop()
-				return fmt.Errorf("server reported ready but %s refuses connections: %w; server output:\n%s", addr, err, tail(p.out.String()))
+				return fmt.Errorf("server reported ready but %s refuses connections: %w; server output:\n%s", addr, err, p.out.Tail())
 			}
 			conn.Close()
 			if s.linkPort != 0 {
@@ -339,17 +339,17 @@ func (s *Server) launch(port int) error {
 			return nil
 		}
 		select {
-		case <-p.out.changed:
+		case <-p.out.Changed():
 		case <-p.exited:
 			// Take the last output written before the exit.
 			out := p.out.String()
 			if strings.Contains(out, clash) {
-				return fmt.Errorf("listen on %s: %w; server output:\n%s", addr, errPortInUse, tail(out))
+				return fmt.Errorf("listen on %s: %w; server output:\n%s", addr, errPortInUse, Tail(out))
 			}
-			return fmt.Errorf("%s exited during start (%v); server output:\n%s", name, p.waitErr, tail(out))
+			return fmt.Errorf("%s exited during start (%v); server output:\n%s", name, p.waitErr, Tail(out))
 		case <-timeout.C:
 			p.stop()
-			return fmt.Errorf("%s did not report %q within %v; server output:\n%s", name, ready, startTimeout, tail(p.out.String()))
+			return fmt.Errorf("%s did not report %q within %v; server output:\n%s", name, ready, startTimeout, p.out.Tail())
 		}
 	}
 }
@@ -366,7 +366,7 @@ func writeFiles(dir string, files map[string]string) error {
 // process is one run of a server.
 type process struct {
 	cmd     *exec.Cmd
-	out     *output
+	out     *Output
 	exited  chan struct{} // closed after Wait returned
 	waitErr error         // valid after exited is closed
 
@@ -384,7 +384,7 @@ type process struct {
 
 // startProcess runs name in dir, its output kept, and notes its exit.
 func startProcess(dir, name string, args ...string) (*process, error) {
-	p := &process{out: newOutput(), exited: make(chan struct{})}
+	p := &process{out: NewOutput(outputLimit), exited: make(chan struct{})}
 	p.cmd = exec.Command(name, args...)
 	p.cmd.Dir = dir
 	p.cmd.Stdout, p.cmd.Stderr = p.out, p.out
@@ -422,48 +422,6 @@ func (p *process) stop() {
 	})
 }
 
-// output collects a process's output, keeping the last outputLimit bytes,
-// and signals every write on changed.
-type output struct {
-	mu      sync.Mutex
-	buf     []byte
-	changed chan struct{} // capacity 1: "something was written"
-}
-
-func newOutput() *output {
-	return &output{changed: make(chan struct{}, 1)}
-}
-
-func (o *output) Write(p []byte) (int, error) {
-	o.mu.Lock()
-	o.buf = append(o.buf, p...)
-	if over := len(o.buf) - outputLimit; over > 0 {
-		o.buf = append(o.buf[:0], o.buf[over:]...)
-	}
-	o.mu.Unlock()
-	select {
-	case o.changed <- struct{}{}:
-	default:
-	}
-	return len(p), nil
-}
-
-func (o *output) String() string {
-	o.mu.Lock()
-	defer o.mu.Unlock()
-	return string(o.buf)
-}
-
-// tail returns the end of a server's output, short enough for a test
-// failure message.
-func tail(out string) string {
-	const max = 8 << 10
-	if len(out) <= max {
-		return out
-	}
-	return "…" + out[len(out)-max:]
-}
-
 // servicesName is the server name Atheme links as.
 const servicesName = "services.irc.test"
 
@@ -495,7 +453,7 @@ func (s *Server) startServices(p *process, port int) error {
 		case <-time.After(50 * time.Millisecond):
 		}
 		if time.Now().After(deadline) {
-			return fmt.Errorf("services did not link within %v (no sasl capability); atheme's log:\n%s\nthe server's output:\n%s", startTimeout, s.servicesLog(sp), tail(p.out.String()))
+			return fmt.Errorf("services did not link within %v (no sasl capability); atheme's log:\n%s\nthe server's output:\n%s", startTimeout, s.servicesLog(sp), p.out.Tail())
 		}
 	}
 	return nil
@@ -505,7 +463,7 @@ func (s *Server) startServices(p *process, port int) error {
 // when that is not a terminal; the log file is flushed).
 func (s *Server) servicesLog(sp *process) string {
 	logged, _ := os.ReadFile(filepath.Join(s.Dir, "atheme.log"))
-	return tail(sp.out.String() + string(logged))
+	return Tail(sp.out.String() + string(logged))
 }
 
 // offersSASL asks the server at addr for its capabilities (CAP LS, which
