@@ -170,7 +170,7 @@ var processMetrics = []metric[Status]{
 // in the order served.
 var networkMetrics = []metric[NetworkStatus]{
 	{"proceedings_connected", "gauge", "1 when the network's connection is registered.",
-		func(n NetworkStatus) float64 { return b2f(n.Connected) }},
+		func(n NetworkStatus) float64 { return oneIfTrue(n.Connected) }},
 	{"proceedings_reconnects_total", "counter", "Reconnections to the network since start.",
 		func(n NetworkStatus) float64 { return float64(n.Reconnects) }},
 	{"proceedings_channels_joined", "gauge", "Channels the bot is in.",
@@ -195,7 +195,8 @@ func label(network string) string {
 	return `network="` + r.Replace(network) + `"`
 }
 
-func b2f(b bool) float64 {
+// oneIfTrue is a boolean as a gauge value.
+func oneIfTrue(b bool) float64 {
 	if b {
 		return 1
 	}

@@ -278,7 +278,7 @@ type badRequest struct{ msg string }
 
 func (e *badRequest) Error() string { return e.msg }
 
-func badf(format string, args ...any) error { return &badRequest{fmt.Sprintf(format, args...)} }
+func badRequestf(format string, args ...any) error { return &badRequest{fmt.Sprintf(format, args...)} }
 
 // findChannels resolves a channel parameter (with or without its '#') and
 // an optional network to the public channels it names.
@@ -300,15 +300,15 @@ func (s *Server) findChannels(ctx context.Context, network, name string) ([]arch
 		}
 	}
 	if network != "" {
-		return nil, badf("There is no public channel %s on %s in this archive.", name, network)
+		return nil, badRequestf("There is no public channel %s on %s in this archive.", name, network)
 	}
-	return nil, badf("There is no public channel %s in this archive.", name)
+	return nil, badRequestf("There is no public channel %s in this archive.", name)
 }
 
 // findChannel is findChannels for routes that need exactly one channel.
 func (s *Server) findChannel(ctx context.Context, network, name string) (archive.Channel, error) {
 	if name == "" {
-		return archive.Channel{}, badf("Say which channel: channel=%%23name.")
+		return archive.Channel{}, badRequestf("Say which channel: channel=%%23name.")
 	}
 	found, err := s.findChannels(ctx, network, name)
 	if err != nil {
@@ -319,7 +319,7 @@ func (s *Server) findChannel(ctx context.Context, network, name string) (archive
 		for i, c := range found {
 			nets[i] = c.Network
 		}
-		return archive.Channel{}, badf("%s is logged on several networks (%s): add network=.", name, strings.Join(nets, ", "))
+		return archive.Channel{}, badRequestf("%s is logged on several networks (%s): add network=.", name, strings.Join(nets, ", "))
 	}
 	return found[0], nil
 }
