@@ -1,8 +1,9 @@
 // Package bot is the IRC side of proceedings: one connection per network
 // (a read loop, a state tracker, a paced writer) and the recorder that
 // turns what it reads into archive events. Every line is then handed to the
-// Listeners (bot/commands, bot/announce, bot/titles), which bot does not
-// know; it knows no HTML. docs/recorder.md tells how it works.
+// Listeners (bot/commands, bot/titles); bot/announce speaks through the
+// bot. bot knows none of them, and no HTML. docs/recorder.md tells how it
+// works.
 package bot
 
 import (
