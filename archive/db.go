@@ -19,6 +19,10 @@ import (
 // search cannot hang a caller forever.
 const queryTimeout = 30 * time.Second
 
+// bulkTimeout bounds one transaction over many rows: a migration, a batch
+// of an import, a redaction.
+const bulkTimeout = 10 * time.Minute
+
 // ErrNewerSchema is returned by Open for a database written by a newer
 // version of proceedings.
 var ErrNewerSchema = errors.New("the archive was written by a newer version of proceedings")

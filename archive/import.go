@@ -185,7 +185,7 @@ func (im *Importer) StartFile() { im.src++ }
 
 func (im *Importer) write(ctx context.Context, evs []event.Event, tols []int64, srcs []int) error {
 	db := im.db
-	ctx, cancel := context.WithTimeout(ctx, 10*time.Minute)
+	ctx, cancel := context.WithTimeout(ctx, bulkTimeout)
 	defer cancel()
 	tx, err := db.rw.BeginTx(ctx, nil)
 	if err != nil {

@@ -136,7 +136,7 @@ func scanPost(s interface{ Scan(...any) error }) (Post, error) {
 	if err := s.Scan(&p.ID, &p.GUID, &p.Link, &p.Title, &pub, &seen, &p.Feed, &p.Series, &p.Part, &p.PartOf, &p.Subtitle, &p.Numeral, &ann); err != nil {
 		return Post{}, err
 	}
-	p.Link = PostLink(p.Link) // stored by a version without the rule
+	p.Link = PostLink(p.Link) // a stored link may not be in this form yet
 	if pub != 0 {
 		p.Published = fromMS(pub)
 	}

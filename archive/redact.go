@@ -35,14 +35,11 @@ func (db *DB) Redact(ctx context.Context, q RedactQuery, actor string, dryRun bo
 	if err := db.writable(); err != nil {
 		return RedactResult{}, err
 	}
-	if err := q.check(); err != nil {
+	ch, err := db.redactChannel(ctx, q)
+	if err != nil {
 		return RedactResult{}, err
 	}
-	ch, err := db.FindChannel(ctx, q.Network, q.Channel)
-	if err != nil {
-		return RedactResult{}, fmt.Errorf("redact: %w", err)
-	}
-	ctx, cancel := context.WithTimeout(ctx, 10*time.Minute)
+	ctx, cancel := context.WithTimeout(ctx, bulkTimeout)
 	defer cancel()
 	tx, err := db.rw.BeginTx(ctx, nil)
 	if err != nil {
@@ -165,19 +162,28 @@ func (q RedactQuery) where(prefix string, id int64) (string, []any) {
 	return where, args
 }
 
+// redactChannel checks q and finds the channel it redacts in.
+func (db *DB) redactChannel(ctx context.Context, q RedactQuery) (Channel, error) {
+	if err := q.check(); err != nil {
+		return Channel{}, err
+	}
+	ch, err := db.FindChannel(ctx, q.Network, q.Channel)
+	if err != nil {
+		return Channel{}, fmt.Errorf("redact: %w", err)
+	}
+	return ch, nil
+}
+
 // RedactMatches calls fn, in time order, for each event Redact would remove
 // with q, and returns how many there are and on which days (each day with
 // the number of its events that match). It only reads: a dry run needs no
 // writable archive. nil fn only counts.
 func (db *DB) RedactMatches(ctx context.Context, q RedactQuery, fn func(event.Event) error) (RedactResult, error) {
-	if err := q.check(); err != nil {
+	ch, err := db.redactChannel(ctx, q)
+	if err != nil {
 		return RedactResult{}, err
 	}
-	ch, err := db.FindChannel(ctx, q.Network, q.Channel)
-	if err != nil {
-		return RedactResult{}, fmt.Errorf("redact: %w", err)
-	}
-	ctx, cancel := context.WithTimeout(ctx, 10*time.Minute)
+	ctx, cancel := context.WithTimeout(ctx, bulkTimeout)
 	defer cancel()
 	where, args := q.where("e.", ch.ID)
 	rows, err := db.ro.QueryContext(ctx, "SELECT "+eventColumns+" FROM events e JOIN channels c ON c.id = e.channel WHERE "+where+" ORDER BY e.ts, e.id", args...)

@@ -154,7 +154,7 @@ type queryer interface {
 func SchemaVersion() int { return len(migrations) }
 
 func (db *DB) migrate(ctx context.Context) error {
-	ctx, cancel := context.WithTimeout(ctx, 10*time.Minute)
+	ctx, cancel := context.WithTimeout(ctx, bulkTimeout)
 	defer cancel()
 	tx, err := db.rw.BeginTx(ctx, nil)
 	if err != nil {

@@ -187,35 +187,7 @@ func (db *DB) Search(ctx context.Context, q SearchQuery) (SearchResult, error) {
 	if channels != nil && len(channels) == 0 {
 		return SearchResult{}, nil // no channel may be searched
 	}
-	// Without filters the index alone answers; a filter joins the events.
-	from := " FROM events_fts WHERE events_fts MATCH ?"
-	args := []any{expr}
-	if channels != nil || q.Nick != "" || !q.From.IsZero() || !q.To.IsZero() || q.ExcludeFlags != 0 {
-		from = " FROM events_fts JOIN events e ON e.id = events_fts.rowid WHERE events_fts MATCH ?"
-		if channels != nil {
-			from += " AND e.channel IN (" + placeholders(len(channels)) + ")"
-			for _, id := range channels {
-				args = append(args, id)
-			}
-		}
-		if q.Nick != "" {
-			from += " AND e.nick = ? COLLATE NOCASE"
-			args = append(args, q.Nick)
-		}
-		if !q.From.IsZero() {
-			from += " AND e.ts >= ?"
-			args = append(args, ms(q.From))
-		}
-		if !q.To.IsZero() {
-			from += " AND e.ts < ?"
-			args = append(args, ms(q.To))
-		}
-		if q.ExcludeFlags != 0 {
-			from += " AND e.flags & ? = 0"
-			args = append(args, int64(q.ExcludeFlags))
-		}
-	}
-
+	from, args := searchFrom(q, expr, channels)
 	var res SearchResult
 	err = db.ro.QueryRowContext(ctx, "SELECT count(*) FROM (SELECT 1"+from+" LIMIT ?)", append(args, q.CountLimit+1)...).Scan(&res.Total)
 	if err != nil {
@@ -251,6 +223,40 @@ func (db *DB) Search(ctx context.Context, q SearchQuery) (SearchResult, error) {
 		res.Hits = append(res.Hits, h)
 	}
 	return res, nil
+}
+
+// searchFrom is the FROM and WHERE clauses of a search for expr with q's
+// filters, in channels (nil: all), and their arguments. Without filters the
+// index alone answers; a filter joins the events.
+func searchFrom(q SearchQuery, expr string, channels []int64) (string, []any) {
+	args := []any{expr}
+	if channels == nil && q.Nick == "" && q.From.IsZero() && q.To.IsZero() && q.ExcludeFlags == 0 {
+		return " FROM events_fts WHERE events_fts MATCH ?", args
+	}
+	from := " FROM events_fts JOIN events e ON e.id = events_fts.rowid WHERE events_fts MATCH ?"
+	if channels != nil {
+		from += " AND e.channel IN (" + placeholders(len(channels)) + ")"
+		for _, id := range channels {
+			args = append(args, id)
+		}
+	}
+	if q.Nick != "" {
+		from += " AND e.nick = ? COLLATE NOCASE"
+		args = append(args, q.Nick)
+	}
+	if !q.From.IsZero() {
+		from += " AND e.ts >= ?"
+		args = append(args, ms(q.From))
+	}
+	if !q.To.IsZero() {
+		from += " AND e.ts < ?"
+		args = append(args, ms(q.To))
+	}
+	if q.ExcludeFlags != 0 {
+		from += " AND e.flags & ? = 0"
+		args = append(args, int64(q.ExcludeFlags))
+	}
+	return from, args
 }
 
 // searchChannels says which channels a query may match: nil for all.

@@ -312,20 +312,57 @@ func runArchive(ctx context.Context, e *env) ([]result, error) {
 	if err != nil {
 		return nil, err
 	}
-	var rows []result
+	rows, err := loadRows(ctx, e, b)
+	if err != nil {
+		return nil, err
+	}
+	appends, appendRows, err := singleAppendRows(ctx, e, b)
+	if err != nil {
+		return nil, err
+	}
+	readRows, err := readRows(ctx, e, b, b.events+appends)
+	if err != nil {
+		return nil, err
+	}
+	return append(append(rows, appendRows...), readRows...), nil
+}
 
-	// The reference: bare inserts of the same rows.
-	e.log.Info("archive: reference bare SQLite inserts", "rows", b.events)
-	barePath := filepath.Join(e.workDir, "bare.db")
-	bareTook, bareRows, err := loadBare(ctx, barePath, e.spec(e.size.ArchiveLines).events())
+// bareReference is the reference of the load rows: the archive's events
+// inserted into a bare table (loadBare) in a scratch file, with the file's
+// size afterwards.
+type bareReference struct {
+	took  time.Duration
+	rows  int
+	bytes int64
+}
+
+func (r bareReference) rate() float64 { return float64(r.rows) / r.took.Seconds() }
+
+// runBare measures loadBare on the corpus of lines lines in a scratch file
+// under dir, and removes the file; area names the area in the log.
+func runBare(ctx context.Context, e *env, area, dir string, lines int) (bareReference, error) {
+	e.log.Info(area+": reference bare SQLite inserts", "rows", lines)
+	path := filepath.Join(dir, "bare.db")
+	defer os.Remove(path)
+	var ref bareReference
+	var err error
+	if ref.took, ref.rows, err = loadBare(ctx, path, e.spec(lines).events()); err != nil {
+		return bareReference{}, err
+	}
+	if ref.bytes, err = dbSize(path); err != nil {
+		return bareReference{}, err
+	}
+	return ref, nil
+}
+
+// loadRows are the rows of loading the corpus: the throughput of the load
+// that built b, its slowest tenth, a bulk import of the same events into a
+// second archive, and the bytes per event, beside bare inserts.
+func loadRows(ctx context.Context, e *env, b *builtArchive) ([]result, error) {
+	bare, err := runBare(ctx, e, "archive", e.workDir, e.size.ArchiveLines)
 	if err != nil {
 		return nil, err
 	}
-	bareBytes, err := dbSize(barePath)
-	if err != nil {
-		return nil, err
-	}
-	os.Remove(barePath)
 	genStart := time.Now()
 	genN := 0
 	for range e.spec(e.size.ArchiveLines).events() {
@@ -334,14 +371,13 @@ func runArchive(ctx context.Context, e *env) ([]result, error) {
 	e.notef("Generating the events alone runs at %s events/s on this machine; both append figures include it.",
 		num(float64(genN)/time.Since(genStart).Seconds()))
 
-	rate := float64(b.events) / b.took.Seconds()
-	bareRate := float64(bareRows) / bareTook.Seconds()
+	var rows []result
 	if b.took > 0 {
 		rows = append(rows, result{
 			Metric: fmt.Sprintf("Append throughput, %s events, %s then Flush (durable)", num(float64(b.events)), b.loader),
-			Ours:   ptr(rate), Reference: ptr(bareRate), RefTool: "bare SQLite inserts", Unit: "events/s", Better: higher,
+			Ours:   ptr(float64(b.events) / b.took.Seconds()), Reference: ptr(bare.rate()), RefTool: "bare SQLite inserts", Unit: "events/s", Better: higher,
 			Target: &goal{">=", 20000},
-			Note:   fmt.Sprintf("%s for the whole load; the reference took %s", b.took.Round(time.Millisecond), bareTook.Round(time.Millisecond)),
+			Note:   fmt.Sprintf("%s for the whole load; the reference took %s", b.took.Round(time.Millisecond), bare.took.Round(time.Millisecond)),
 		})
 	}
 	if len(b.windows) == 10 {
@@ -364,23 +400,27 @@ func runArchive(ctx context.Context, e *env) ([]result, error) {
 		os.Remove(im.path)
 		rows = append(rows, result{
 			Metric: fmt.Sprintf("Import throughput, %s events, bulk Importer (what `proceedings import` uses)", num(float64(im.events))),
-			Ours:   ptr(float64(im.events) / im.took.Seconds()), Reference: ptr(bareRate), RefTool: "bare SQLite inserts",
+			Ours:   ptr(float64(im.events) / im.took.Seconds()), Reference: ptr(bare.rate()), RefTool: "bare SQLite inserts",
 			Unit: "events/s", Better: higher,
 			Note: fmt.Sprintf("%s for the whole import; %s bytes per event afterwards", im.took.Round(time.Millisecond), num(float64(im.bytes)/float64(im.events))),
 		})
 	}
-	bpe := float64(b.bytes) / float64(b.events)
 	rows = append(rows, result{
 		Metric: "Archive bytes per event (events, indexes, day counts, FTS)",
-		Ours:   ptr(bpe), Reference: ptr(float64(bareBytes) / float64(bareRows)), RefTool: "bare SQLite table",
+		Ours:   ptr(float64(b.bytes) / float64(b.events)), Reference: ptr(float64(bare.bytes) / float64(bare.rows)), RefTool: "bare SQLite table",
 		Unit: "bytes", Better: lower, Target: &goal{"<=", 250},
-		Note: fmt.Sprintf("%s MB for %s events; the bare table %s MB", num(float64(b.bytes)/1e6), num(float64(b.events)), num(float64(bareBytes)/1e6)),
+		Note: fmt.Sprintf("%s MB for %s events; the bare table %s MB", num(float64(b.bytes)/1e6), num(float64(b.events)), num(float64(bare.bytes)/1e6)),
 	})
+	return rows, nil
+}
 
-	// One event at a time, on the full archive.
+// singleAppendRows times Append calls one at a time on the full archive,
+// each waiting until its event is durable; it returns how many events it
+// added with the rows.
+func singleAppendRows(ctx context.Context, e *env, b *builtArchive) (int, []result, error) {
 	rw, err := archive.Open(ctx, b.path, archive.Options{})
 	if err != nil {
-		return nil, err
+		return 0, nil, err
 	}
 	e.log.Info("archive: single appends, one at a time", "count", e.size.SeqAppends)
 	lat := make([]time.Duration, 0, e.size.SeqAppends)
@@ -392,22 +432,25 @@ func runArchive(ctx context.Context, e *env) ([]result, error) {
 		t0 := time.Now()
 		if _, err := rw.Append(ctx, ev); err != nil {
 			rw.Close()
-			return nil, err
+			return 0, nil, err
 		}
 		lat = append(lat, time.Since(t0))
 	}
 	if err := rw.Close(); err != nil {
-		return nil, err
+		return 0, nil, err
 	}
-	rows = append(rows,
-		result{Metric: fmt.Sprintf("Append one event and wait until durable, p50 (%d in a row)", len(lat)),
+	return len(lat), []result{
+		{Metric: fmt.Sprintf("Append one event and wait until durable, p50 (%d in a row)", len(lat)),
 			Ours: ptr(ms(percentile(lat, 50))), Unit: "ms", Better: lower},
-		result{Metric: "Append one event and wait until durable, p99",
+		{Metric: "Append one event and wait until durable, p99",
 			Ours: ptr(ms(percentile(lat, 99))), Unit: "ms", Better: lower,
 			Note: fmt.Sprintf("max %s ms", num(ms(percentile(lat, 100))))},
-	)
+	}, nil
+}
 
-	// Queries on a read-only handle.
+// readRows times reading random days and the channel's calendar on a
+// read-only handle of the archive, which holds events events.
+func readRows(ctx context.Context, e *env, b *builtArchive, events int) ([]result, error) {
 	ro, err := archive.Open(ctx, b.path, archive.Options{ReadOnly: true})
 	if err != nil {
 		return nil, err
@@ -449,18 +492,16 @@ func runArchive(ctx context.Context, e *env) ([]result, error) {
 		}
 		calLat = append(calLat, time.Since(t0))
 	}
-	archLabel := num(float64(b.events + len(lat)))
-	rows = append(rows,
-		result{Metric: fmt.Sprintf("One day's events (Day), p50 over %d random days, %s-event archive", len(dayLat), archLabel),
+	return []result{
+		{Metric: fmt.Sprintf("One day's events (Day), p50 over %d random days, %s-event archive", len(dayLat), num(float64(events))),
 			Ours: ptr(ms(percentile(dayLat, 50))), Unit: "ms", Better: lower,
 			Note: fmt.Sprintf("%s events per day on average", num(float64(dayEvents)/float64(len(dayLat))))},
-		result{Metric: "One day's events (Day), p95",
+		{Metric: "One day's events (Day), p95",
 			Ours: ptr(ms(percentile(dayLat, 95))), Unit: "ms", Better: lower, Target: &goal{"<", 5},
 			Note: fmt.Sprintf("max %s ms", num(ms(percentile(dayLat, 100))))},
-		result{Metric: fmt.Sprintf("Calendar of the channel (%s days), p50 over %d calls", num(float64(len(cal))), len(calLat)),
+		{Metric: fmt.Sprintf("Calendar of the channel (%s days), p50 over %d calls", num(float64(len(cal))), len(calLat)),
 			Ours: ptr(ms(percentile(calLat, 50))), Unit: "ms", Better: lower},
-		result{Metric: "Calendar of the channel, p95",
+		{Metric: "Calendar of the channel, p95",
 			Ours: ptr(ms(percentile(calLat, 95))), Unit: "ms", Better: lower, Target: &goal{"<", 20}},
-	)
-	return rows, nil
+	}, nil
 }

@@ -67,9 +67,7 @@ func runReference(ctx context.Context, e *env) ([]result, error) {
 				Reference: ptr(float64(r.MaxRSS) / 1e6), RefTool: t.name, Unit: "MB", Better: lower})
 		}
 	}
-	if !haveTimeTool() {
-		e.notef("Peak RSS is not reported: it needs GNU time (%s, Debian package `time`).", timeTool)
-	}
+	e.noteMissingTimeTool()
 	e.notef("Input: %s lines over %s days (%s MB of irssi logs, %s to %s).",
 		num(lines), num(float64(tc.Days)), num(float64(tc.Bytes)/1e6), tc.First, tc.Last)
 	return rows, nil

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"log/slog"
 	"os"
 	"path/filepath"
 	"strings"
@@ -13,19 +12,7 @@ import (
 // TestSiteArea runs the site area for real on a tiny corpus: it builds the
 // binary, imports, exports, renders three times and takes statistics.
 func TestSiteArea(t *testing.T) {
-	dir := t.TempDir()
-	work := filepath.Join(dir, "run")
-	if err := os.MkdirAll(work, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	root, err := moduleRoot()
-	if err != nil {
-		t.Fatal(err)
-	}
-	e := &env{
-		size: sizeConfig{Name: "tiny", RefLines: 1500, ToolBudget: time.Minute},
-		seed: 1, root: root, outDir: dir, workDir: work, log: slog.New(slog.DiscardHandler),
-	}
+	e := tinyEnv(t, sizeConfig{Name: "tiny", RefLines: 1500, ToolBudget: time.Minute})
 	rows, err := siteArea.run(context.Background(), e)
 	if err != nil {
 		t.Fatal(err)
@@ -55,11 +42,11 @@ func TestSiteArea(t *testing.T) {
 		}
 	}
 	for _, p := range []string{"site/site/index.html", "site/archive.db"} {
-		if _, err := os.Stat(filepath.Join(work, p)); err != nil {
+		if _, err := os.Stat(filepath.Join(e.workDir, p)); err != nil {
 			t.Errorf("the run left no %s: %v", p, err)
 		}
 	}
-	if ents, err := os.ReadDir(filepath.Join(work, "site", "export")); err != nil || len(ents) == 0 {
+	if ents, err := os.ReadDir(filepath.Join(e.workDir, "site", "export")); err != nil || len(ents) == 0 {
 		t.Errorf("export wrote no files (%d): %v", len(ents), err)
 	}
 }

@@ -13,20 +13,8 @@ import (
 // TestAreasEndToEnd runs the archive, search and reference areas for real
 // on a tiny corpus: the same code make bench runs, with small numbers.
 func TestAreasEndToEnd(t *testing.T) {
-	dir := t.TempDir()
-	work := filepath.Join(dir, "run")
-	if err := os.MkdirAll(work, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	root, err := moduleRoot()
-	if err != nil {
-		t.Fatal(err)
-	}
-	e := &env{
-		size: sizeConfig{Name: "tiny", ArchiveLines: 3000, RefLines: 2000, SeqAppends: 5, DaySamples: 10, CalSamples: 3,
-			QueryRepeats: 2, GrepRepeats: 1, BenchTime: "1x", GoBenchBudget: time.Minute, ToolBudget: time.Minute},
-		seed: 1, root: root, outDir: dir, workDir: work, log: slog.New(slog.DiscardHandler),
-	}
+	e := tinyEnv(t, sizeConfig{Name: "tiny", ArchiveLines: 3000, RefLines: 2000, SeqAppends: 5, DaySamples: 10, CalSamples: 3,
+		QueryRepeats: 2, GrepRepeats: 1, BenchTime: "1x", GoBenchBudget: time.Minute, ToolBudget: time.Minute})
 	ctx := context.Background()
 	byMetric := map[string]result{}
 	for _, a := range []area{archiveArea, searchArea, referenceArea} {
@@ -81,11 +69,11 @@ func TestAreasEndToEnd(t *testing.T) {
 		}
 	}
 	// A later run may reuse the archive: no load figures then, the rest as usual.
-	work2 := filepath.Join(dir, "run2")
+	work2 := filepath.Join(e.outDir, "run2")
 	if err := os.MkdirAll(work2, 0o755); err != nil {
 		t.Fatal(err)
 	}
-	e2 := &env{size: e.size, seed: 1, root: root, outDir: dir, workDir: work2, log: e.log, reuse: filepath.Join(work, "archive.db")}
+	e2 := &env{size: e.size, seed: 1, root: e.root, outDir: e.outDir, workDir: work2, log: e.log, reuse: filepath.Join(e.workDir, "archive.db")}
 	rows, err := archiveArea.run(ctx, e2)
 	if err != nil {
 		t.Fatal(err)
@@ -102,10 +90,26 @@ func TestAreasEndToEnd(t *testing.T) {
 		t.Errorf("the notes do not say the archive was reused: %s", notes)
 	}
 
-	if _, err := os.Stat(filepath.Join(work, "reference", "pisg.html")); err != nil {
+	if _, err := os.Stat(filepath.Join(e.workDir, "reference", "pisg.html")); err != nil {
 		t.Errorf("pisg wrote no page: %v", err)
 	}
-	if _, err := os.Stat(filepath.Join(work, "reference", "logs2html", "index.html")); err != nil {
+	if _, err := os.Stat(filepath.Join(e.workDir, "reference", "logs2html", "index.html")); err != nil {
 		t.Errorf("logs2html wrote no index: %v", err)
 	}
+}
+
+// tinyEnv is the env of a test run of areas: size, seed 1, and a scratch
+// directory of the test's own.
+func tinyEnv(t *testing.T, size sizeConfig) *env {
+	t.Helper()
+	dir := t.TempDir()
+	work := filepath.Join(dir, "run")
+	if err := os.MkdirAll(work, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	root, err := moduleRoot()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &env{size: size, seed: 1, root: root, outDir: dir, workDir: work, log: slog.New(slog.DiscardHandler)}
 }

@@ -328,7 +328,7 @@ func (g *generator) next(t time.Time) event.Event {
 		op := g.ops[g.rng.IntN(len(g.ops))]
 		ev.Kind = event.KindTopic
 		ev.Text = fmt.Sprintf("Welcome to %s | Links %s: %s | https://techrights.org/ | logs: https://techrights.org/irc/",
-			g.spec.Channel, t.Format("02/01/2006"), g.words2(4))
+			g.spec.Channel, t.Format("02/01/2006"), g.phrase(4))
 		return g.by(ev, op)
 	case r < 0.111:
 		op := g.ops[g.rng.IntN(len(g.ops))]
@@ -387,12 +387,13 @@ func (g *generator) pick(present bool) *person {
 func (g *generator) action() string {
 	a := actions[g.rng.IntN(len(actions))]
 	if g.rng.Float64() < 0.3 {
-		a += " " + g.words2(1+g.rng.IntN(6))
+		a += " " + g.phrase(1+g.rng.IntN(6))
 	}
 	return a
 }
 
-func (g *generator) words2(n int) string {
+// phrase is n words drawn from the vocabulary, by their Zipf weights.
+func (g *generator) phrase(n int) string {
 	var b strings.Builder
 	for i := range n {
 		if i > 0 {
@@ -405,7 +406,7 @@ func (g *generator) words2(n int) string {
 
 func (g *generator) sentence() string {
 	n := int(math.Exp(g.rng.NormFloat64()*0.7 + 2.0))
-	return g.words2(min(max(n, 1), 60))
+	return g.phrase(min(max(n, 1), 60))
 }
 
 // message is a line of chat: words, now and then addressed to someone,
@@ -460,6 +461,6 @@ func (g *generator) url() string {
 		return fmt.Sprintf("https://%s/%s/%s/issues/%d", host, g.vocab[g.rng.IntN(2000)], g.vocab[g.rng.IntN(2000)], 1+g.rng.IntN(5000))
 	}
 	y, m, d := 2010+g.rng.IntN(16), 1+g.rng.IntN(12), 1+g.rng.IntN(28)
-	slug := strings.ReplaceAll(g.words2(3+g.rng.IntN(5)), " ", "-")
+	slug := strings.ReplaceAll(g.phrase(3+g.rng.IntN(5)), " ", "-")
 	return fmt.Sprintf("https://%s/%d/%02d/%02d/%s/", host, y, m, d, slug)
 }

@@ -33,6 +33,14 @@ func haveTimeTool() bool {
 	return err == nil
 }
 
+// noteMissingTimeTool says in the report, when GNU time is missing, why an
+// area has no peak RSS rows.
+func (e *env) noteMissingTimeTool() {
+	if !haveTimeTool() {
+		e.notef("Peak RSS is not reported: it needs GNU time (%s, Debian package `time`).", timeTool)
+	}
+}
+
 // runTool runs a program to completion in dir, with extra environment
 // variables, and measures it: wall time around Start/Wait, CPU time from
 // rusage, and, when rss is set and GNU time is installed, peak RSS.

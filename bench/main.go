@@ -1,12 +1,7 @@
-// Command bench measures proceedings beside the reference tools and writes
-// docs/BENCHMARKS.md and docs/BENCHMARKS.json (`make bench`).
-//
-// It generates a seeded synthetic IRC corpus (see corpus.go), runs each
-// registered area (archive, search, reference tools, Go micro-benchmarks)
-// on it and writes one table per area. Every figure is measured in the run
-// that prints it; an area that needs a part of the project that does not
-// exist yet is not registered, so nothing is estimated. It is a
-// measurement tool, not part of the proceedings binary.
+// Command bench measures proceedings beside the reference tools on a
+// seeded synthetic IRC corpus and writes docs/BENCHMARKS.md and
+// docs/BENCHMARKS.json (`make bench`). Every figure is measured in the run
+// that prints it; the report's "How to reproduce" says how.
 //
 // Usage:
 //

@@ -1,18 +1,9 @@
-// Package bot owns the IRC side of proceedings:
-//
-//   - the connection (conn.go, message.go, tracker.go, writer.go): one read
-//     loop per network that handles every line in the server's order, the
-//     one state tracker it keeps (members, nicks, capabilities, accounts,
-//     and tracker.account, the trust rule), and the one paced writer every
-//     outgoing line goes through;
-//   - the recorder (recorder.go, relay.go, nolog.go): each line and the
-//     tracker's state become archive events, queued without blocking.
-//
-// Every line seen is then handed to the Listeners, each on a goroutine of
-// its own: the rooms bot/commands, bot/announce and bot/titles, which import
-// bot and which bot does not know. It knows no HTML: it hands events to the
-// archive and says what it is told in IRC. How recording, trust and pacing
-// work is told in docs/recorder.md.
+// Package bot is the IRC side of proceedings: one connection per network
+// (a read loop, a state tracker, a paced writer) and the recorder that
+// turns what it reads into archive events. Every line is then handed to the
+// Listeners (bot/commands, bot/titles); bot/announce speaks through the
+// bot. bot knows none of them, and no HTML. docs/recorder.md tells how it
+// works.
 package bot
 
 import (
@@ -347,16 +338,23 @@ func (b *Bot) RefreshOptOuts(ctx context.Context) error {
 }
 
 func (b *Bot) refreshOptOutsLoop(ctx context.Context) {
-	t := time.NewTicker(b.opts.optOutEvery)
+	everyTick(ctx, b.opts.optOutEvery, func() {
+		if err := b.RefreshOptOuts(ctx); err != nil && ctx.Err() == nil {
+			b.log.Warn("could not re-read the archive's opt-out list", "err", err)
+		}
+	})
+}
+
+// everyTick calls fn every d until ctx is done.
+func everyTick(ctx context.Context, d time.Duration, fn func()) {
+	t := time.NewTicker(d)
 	defer t.Stop()
 	for {
 		select {
 		case <-ctx.Done():
 			return
 		case <-t.C:
-			if err := b.RefreshOptOuts(ctx); err != nil && ctx.Err() == nil {
-				b.log.Warn("could not re-read the archive's opt-out list", "err", err)
-			}
+			fn()
 		}
 	}
 }

@@ -748,16 +748,7 @@ func (n *netConn) nextNick() string {
 // regainLoop asks for the configured nick now and then while the bot uses
 // another; the recorder also asks when it sees the nick's owner leave.
 func (n *netConn) regainLoop(ctx context.Context) {
-	t := time.NewTicker(n.b.opts.regainEvery)
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-			n.regain()
-		}
-	}
+	everyTick(ctx, n.b.opts.regainEvery, n.regain)
 }
 
 func (n *netConn) regain() {

@@ -664,10 +664,10 @@ channels:
 	}
 }
 
-// TestTrackerFromLines follows what the recorder learns from the lines
-// themselves, ahead of girc: the capabilities acknowledged, and the
-// accounts of people on a server without account-tag (extended-join,
-// account-notify and girc's WHOX of each joining user).
+// TestTrackerFromLines follows what the tracker learns from the lines
+// themselves: the capabilities acknowledged, and the accounts of people on
+// a server without account-tag (extended-join, account-notify and the
+// bot's WHOX of each joining user).
 func TestTrackerFromLines(t *testing.T) {
 	n, recorded := sinkNet(t, "#c")
 	for _, l := range []string{

@@ -13,18 +13,11 @@ import (
 // for minutes. So once at least opts.trimAfter events were recorded since
 // the last trim, and then nothing was recorded or queued for
 // opts.trimQuiet, it collects and returns the free memory at once
-// (debug.FreeOSMemory: one collection, a few milliseconds).
+// (debug.FreeOSMemory: one collection).
 func (b *Bot) trimLoop(ctx context.Context) {
-	t := time.NewTicker(b.opts.trimQuiet)
-	defer t.Stop()
 	last := b.rec.recorded.Load() // recorded at the last tick
 	since := last                 // recorded at the last trim
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-		}
+	everyTick(ctx, b.opts.trimQuiet, func() {
 		now := b.rec.recorded.Load()
 		quiet := now == last && b.db.QueueDepth() == 0 && b.rec.spooled() == 0
 		last = now
@@ -34,5 +27,5 @@ func (b *Bot) trimLoop(ctx context.Context) {
 			b.log.Debug("returned the memory of a burst to the system", "events", now-since, "took", time.Since(start))
 			since = now
 		}
-	}
+	})
 }

@@ -27,8 +27,9 @@ func OptOutKey(network, nick, account string, relayed bool) string {
 }
 
 // OptOutKind is the kind of an opt-out key ("account", "nick" or
-// "relayed"), "" for a key stored before keys had kinds (a bare nick or
-// account, which covers both on every network).
+// "relayed"), "" for a bare key (a nick or account without a kind, as
+// bot.yaml's optout list and older archives hold them), which covers both
+// on every network.
 func OptOutKind(key string) string {
 	kind, _, ok := strings.Cut(key, ":")
 	if !ok {
@@ -47,8 +48,8 @@ func OptOutName(key string) string {
 
 // optedOut reports whether a line of nick (with account, relayed or not) on
 // network is on an opt-out list: the configuration's (bare nicks and
-// accounts, anywhere), the archive's under the line's OptOutKey, or a key
-// the archive kept from before keys had kinds (a bare nick or account).
+// accounts, anywhere), the archive's under the line's OptOutKey, or a bare
+// key in the archive (a nick or account without a kind).
 func (b *Bot) optedOut(r *recRules, network, nick, account string, relayed bool) bool {
 	db := *b.optouts.Load()
 	if len(db) == 0 && len(r.optout) == 0 {

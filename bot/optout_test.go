@@ -11,7 +11,7 @@ import (
 // person: not a logged-in account because someone took its nick, not a nick
 // because someone registered an account of that name, not a local person
 // because someone spoke through a relay, not another network's people.
-// Opt-outs kept from before keys had kinds still cover the nick and the
+// Bare keys (a nick or account without a kind) cover the nick and the
 // account anywhere.
 func TestOptOutKeysCoverOnlyTheirKind(t *testing.T) {
 	b := &Bot{}

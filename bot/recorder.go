@@ -523,7 +523,7 @@ type recorder struct {
 }
 
 // maxSpool bounds the events held in memory while the archive's queue is
-// full (about 0.5 KB each).
+// full.
 const maxSpool = 1 << 20
 
 func newRecorder(b *Bot) *recorder {

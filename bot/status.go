@@ -115,7 +115,7 @@ func (b *Bot) StatusHandler() http.Handler {
 // Metrics renders s in the Prometheus text exposition format.
 func (s Status) Metrics() string {
 	var sb strings.Builder
-	metric := func(name, kind, help string) {
+	head := func(name, kind, help string) {
 		fmt.Fprintf(&sb, "# HELP %s %s\n# TYPE %s %s\n", name, help, name, kind)
 	}
 	value := func(name string, labels string, v float64) {
@@ -124,58 +124,70 @@ func (s Status) Metrics() string {
 		}
 		fmt.Fprintf(&sb, "%s%s %s\n", name, labels, strconv.FormatFloat(v, 'g', -1, 64))
 	}
-	metric("proceedings_events_recorded_total", "counter", "Events committed to the archive since start.")
-	value("proceedings_events_recorded_total", "", float64(s.EventsRecorded))
-	metric("proceedings_events_failed_total", "counter", "Events the archive refused.")
-	value("proceedings_events_failed_total", "", float64(s.EventsFailed))
-	metric("proceedings_events_dropped_total", "counter", "Events lost because the archive fell far behind.")
-	value("proceedings_events_dropped_total", "", float64(s.EventsDropped))
-	metric("proceedings_bridge_duplicates_total", "counter", "Copies of bridged lines that were not stored again.")
-	value("proceedings_bridge_duplicates_total", "", float64(s.Duplicates))
-	metric("proceedings_replayed_known_total", "counter", "Played-back lines (a bouncer's buffer, a server's history) that the archive held already.")
-	value("proceedings_replayed_known_total", "", float64(s.Replayed))
-	metric("proceedings_archive_queue_depth", "gauge", "Events waiting to be written to the archive.")
-	value("proceedings_archive_queue_depth", "", float64(s.QueueDepth))
-	metric("proceedings_listener_drops_total", "counter", "Incoming lines dropped for a listener that fell behind.")
-	value("proceedings_listener_drops_total", "", float64(s.ListenerDrops))
-	metric("proceedings_goroutines", "gauge", "Goroutines of the process (flat when nothing leaks).")
-	value("proceedings_goroutines", "", float64(s.Goroutines))
-	metric("proceedings_uptime_seconds", "gauge", "Seconds since the bot started.")
-	value("proceedings_uptime_seconds", "", time.Since(s.Started).Seconds())
-
-	metric("proceedings_connected", "gauge", "1 when the network's connection is registered.")
-	for _, n := range s.Networks {
-		value("proceedings_connected", label(n.Name), b2f(n.Connected))
+	for _, m := range processMetrics {
+		head(m.name, m.kind, m.help)
+		value(m.name, "", m.value(s))
 	}
-	metric("proceedings_reconnects_total", "counter", "Reconnections to the network since start.")
-	for _, n := range s.Networks {
-		value("proceedings_reconnects_total", label(n.Name), float64(n.Reconnects))
-	}
-	metric("proceedings_channels_joined", "gauge", "Channels the bot is in.")
-	for _, n := range s.Networks {
-		value("proceedings_channels_joined", label(n.Name), float64(len(n.Channels)))
-	}
-	metric("proceedings_last_event_timestamp_seconds", "gauge", "Unix time of the last event recorded from the network (0: none yet).")
-	for _, n := range s.Networks {
-		t := 0.0
-		if !n.LastEvent.IsZero() {
-			t = float64(n.LastEvent.UnixMilli()) / 1000
+	for _, m := range networkMetrics {
+		head(m.name, m.kind, m.help)
+		for _, n := range s.Networks {
+			value(m.name, label(n.Name), m.value(n))
 		}
-		value("proceedings_last_event_timestamp_seconds", label(n.Name), t)
-	}
-	metric("proceedings_send_queue", "gauge", "The bot's own lines waiting to be sent.")
-	for _, n := range s.Networks {
-		value("proceedings_send_queue", label(n.Name), float64(n.SendQueue))
-	}
-	metric("proceedings_send_shed_total", "counter", "The bot's own lines dropped because the send queue was full (the lowest priority first).")
-	for _, n := range s.Networks {
-		value("proceedings_send_shed_total", label(n.Name), float64(n.SendShed))
-	}
-	metric("proceedings_send_expired_total", "counter", "Answers of the bot's dropped because they waited too long to be sent (a minute).")
-	for _, n := range s.Networks {
-		value("proceedings_send_expired_total", label(n.Name), float64(n.SendExpired))
 	}
 	return sb.String()
+}
+
+// metric is one metric of /metrics: its name, Prometheus type, help text
+// and how to read it from T.
+type metric[T any] struct {
+	name, kind, help string
+	value            func(T) float64
+}
+
+// processMetrics are the metrics of the whole bot, in the order served.
+var processMetrics = []metric[Status]{
+	{"proceedings_events_recorded_total", "counter", "Events committed to the archive since start.",
+		func(s Status) float64 { return float64(s.EventsRecorded) }},
+	{"proceedings_events_failed_total", "counter", "Events the archive refused.",
+		func(s Status) float64 { return float64(s.EventsFailed) }},
+	{"proceedings_events_dropped_total", "counter", "Events lost because the archive fell far behind.",
+		func(s Status) float64 { return float64(s.EventsDropped) }},
+	{"proceedings_bridge_duplicates_total", "counter", "Copies of bridged lines that were not stored again.",
+		func(s Status) float64 { return float64(s.Duplicates) }},
+	{"proceedings_replayed_known_total", "counter", "Played-back lines (a bouncer's buffer, a server's history) that the archive held already.",
+		func(s Status) float64 { return float64(s.Replayed) }},
+	{"proceedings_archive_queue_depth", "gauge", "Events waiting to be written to the archive.",
+		func(s Status) float64 { return float64(s.QueueDepth) }},
+	{"proceedings_listener_drops_total", "counter", "Incoming lines dropped for a listener that fell behind.",
+		func(s Status) float64 { return float64(s.ListenerDrops) }},
+	{"proceedings_goroutines", "gauge", "Goroutines of the process (flat when nothing leaks).",
+		func(s Status) float64 { return float64(s.Goroutines) }},
+	{"proceedings_uptime_seconds", "gauge", "Seconds since the bot started.",
+		func(s Status) float64 { return time.Since(s.Started).Seconds() }},
+}
+
+// networkMetrics are the metrics of each network, labelled with its name,
+// in the order served.
+var networkMetrics = []metric[NetworkStatus]{
+	{"proceedings_connected", "gauge", "1 when the network's connection is registered.",
+		func(n NetworkStatus) float64 { return oneIfTrue(n.Connected) }},
+	{"proceedings_reconnects_total", "counter", "Reconnections to the network since start.",
+		func(n NetworkStatus) float64 { return float64(n.Reconnects) }},
+	{"proceedings_channels_joined", "gauge", "Channels the bot is in.",
+		func(n NetworkStatus) float64 { return float64(len(n.Channels)) }},
+	{"proceedings_last_event_timestamp_seconds", "gauge", "Unix time of the last event recorded from the network (0: none yet).",
+		func(n NetworkStatus) float64 {
+			if n.LastEvent.IsZero() {
+				return 0
+			}
+			return float64(n.LastEvent.UnixMilli()) / 1000
+		}},
+	{"proceedings_send_queue", "gauge", "The bot's own lines waiting to be sent.",
+		func(n NetworkStatus) float64 { return float64(n.SendQueue) }},
+	{"proceedings_send_shed_total", "counter", "The bot's own lines dropped because the send queue was full (the lowest priority first).",
+		func(n NetworkStatus) float64 { return float64(n.SendShed) }},
+	{"proceedings_send_expired_total", "counter", "Answers of the bot's dropped because they waited too long to be sent (a minute).",
+		func(n NetworkStatus) float64 { return float64(n.SendExpired) }},
 }
 
 func label(network string) string {
@@ -183,7 +195,8 @@ func label(network string) string {
 	return `network="` + r.Replace(network) + `"`
 }
 
-func b2f(b bool) float64 {
+// oneIfTrue is a boolean as a gauge value.
+func oneIfTrue(b bool) float64 {
 	if b {
 		return 1
 	}

@@ -180,12 +180,12 @@ func (s *Server) apiDay(w http.ResponseWriter, r *http.Request) {
 	}
 	ds := param(v, "date")
 	if ds == "" {
-		s.apiFail(w, r, badf("Say which day: date=2026-02-02."))
+		s.apiFail(w, r, badRequestf("Say which day: date=2026-02-02."))
 		return
 	}
 	day, err := event.ParseDate(ds)
 	if err != nil {
-		s.apiFail(w, r, badf("The date should look like 2026-02-02."))
+		s.apiFail(w, r, badRequestf("The date should look like 2026-02-02."))
 		return
 	}
 	evs, err := s.db.Day(r.Context(), c.ID, day)
@@ -263,7 +263,7 @@ func (s *Server) apiSearch(w http.ResponseWriter, r *http.Request) {
 func (s *Server) apiSeries(w http.ResponseWriter, r *http.Request) {
 	name := param(r.URL.Query(), "name")
 	if len(name) > MaxParamLen*2 {
-		s.apiFail(w, r, badf("The series name is too long."))
+		s.apiFail(w, r, badRequestf("The series name is too long."))
 		return
 	}
 	if name == "" {
@@ -309,7 +309,7 @@ func apiPost(p archive.Post) APIPost {
 // channelParam checks and resolves the channel of /api/days and /api/day.
 func (s *Server) channelParam(ctx context.Context, network, name string) (archive.Channel, error) {
 	if len(name) > MaxParamLen || len(network) > MaxParamLen {
-		return archive.Channel{}, badf("The channel or network is too long (at most %d bytes).", MaxParamLen)
+		return archive.Channel{}, badRequestf("The channel or network is too long (at most %d bytes).", MaxParamLen)
 	}
 	return s.findChannel(ctx, network, name)
 }

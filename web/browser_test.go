@@ -20,13 +20,9 @@ import (
 	"proceedings/sitepath"
 )
 
-// chromium is Debian's headless Chromium (/usr/bin/chromium, the
-// "chromium" package: a browser that chromedp or a test tool downloads
-// does not run here), started with the flags that keep it quiet and
-// offline in a test: headless, no sandbox (tests run as root in
-// containers), no GPU, no QUIC, no first-run, background-networking,
-// component-update or sync traffic, and a fresh profile directory. It
-// records console errors (CSP violations among them) and dialogs.
+// chromium is a headless Chromium (pagecheck.ChromiumOptions) that records
+// the console errors (CSP violations among them) and dialogs of the pages
+// it opens.
 type chromium struct {
 	ctx      context.Context
 	mu       sync.Mutex
@@ -35,45 +31,11 @@ type chromium struct {
 
 func newChromium(t *testing.T) *chromium {
 	t.Helper()
-	opts := append(chromedp.DefaultExecAllocatorOptions[:],
-		chromedp.ExecPath("/usr/bin/chromium"),
-		chromedp.Headless,
-		chromedp.NoSandbox,
-		chromedp.DisableGPU,
-		chromedp.NoFirstRun,
-		chromedp.Flag("disable-quic", true),
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.UserDataDir(t.TempDir()),
-		chromedp.WindowSize(1000, 700),
-	)
-	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
+	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), pagecheck.ChromiumOptions(pagecheck.Chromium, t.TempDir(), 1000, 700)...)
 	ctx, cancel := chromedp.NewContext(actx)
 	t.Cleanup(func() { cancel(); cancelAlloc() })
 	c := &chromium{ctx: ctx}
-	console := chromedp.Console(ctx) // starts the browser
-	dialogs := chromedp.Events(ctx, page.JavascriptDialogOpening)
-	go func() {
-		for m, err := range console {
-			if err != nil {
-				return
-			}
-			// The browser asks for /favicon.ico by itself; the site has none.
-			if (m.Type == chromedp.ConsoleError || m.Type == chromedp.ConsoleException) && !strings.HasSuffix(m.URL, "/favicon.ico") {
-				c.report("console %s at %s: %s", m.Type, m.URL, m.Text)
-			}
-		}
-	}()
-	go func() {
-		for ev, err := range dialogs {
-			if err != nil {
-				return
-			}
-			c.report("a %s dialog opened: %q", ev.Type, ev.Message)
-			chromedp.Call(ctx, page.HandleJavaScriptDialog, page.HandleJavaScriptDialogParams{Accept: false})
-		}
-	}()
+	pagecheck.WatchProblems(ctx, c.report)
 	if err := chromedp.Do(ctx, chromedp.EmulateViewport(1000, 700)); err != nil {
 		t.Fatalf("start chromium: %v", err)
 	}

@@ -59,29 +59,29 @@ func parseSearchForm(v url.Values) (searchForm, error) {
 	if len(f.Q) > archive.MaxQueryLen {
 		q := f.Q
 		f.Q = truncateUTF8(f.Q, archive.MaxQueryLen)
-		return f, badf("The search is %d bytes long; at most %d please.", len(q), archive.MaxQueryLen)
+		return f, badRequestf("The search is %d bytes long; at most %d please.", len(q), archive.MaxQueryLen)
 	}
 	for _, p := range []struct{ name, val string }{{"channel", f.Channel}, {"network", f.Network}, {"nick", f.Nick}} {
 		if len(p.val) > MaxParamLen {
-			return f, badf("The %s is too long (at most %d bytes).", p.name, MaxParamLen)
+			return f, badRequestf("The %s is too long (at most %d bytes).", p.name, MaxParamLen)
 		}
 		if strings.ContainsFunc(p.val, func(r rune) bool { return unicode.IsControl(r) || unicode.IsSpace(r) }) {
-			return f, badf("A %s has no spaces or control characters in it.", p.name)
+			return f, badRequestf("A %s has no spaces or control characters in it.", p.name)
 		}
 	}
 	var err error
 	if f.From != "" {
 		if f.from, err = event.ParseDate(f.From); err != nil {
-			return f, badf("The first day (from) should look like 2026-02-02.")
+			return f, badRequestf("The first day (from) should look like 2026-02-02.")
 		}
 	}
 	if f.To != "" {
 		if f.to, err = event.ParseDate(f.To); err != nil {
-			return f, badf("The last day (to) should look like 2026-02-02.")
+			return f, badRequestf("The last day (to) should look like 2026-02-02.")
 		}
 	}
 	if !f.from.IsZero() && !f.to.IsZero() && f.to.Before(f.from) {
-		return f, badf("The last day (%s) is before the first (%s).", f.To, f.From)
+		return f, badRequestf("The last day (%s) is before the first (%s).", f.To, f.From)
 	}
 	switch f.Order {
 	case "", "newest":
@@ -90,22 +90,22 @@ func parseSearchForm(v url.Values) (searchForm, error) {
 		f.order = archive.Relevance
 	default:
 		f.Order = "newest"
-		return f, badf("Order is newest or relevance.")
+		return f, badRequestf("Order is newest or relevance.")
 	}
 	if s := param(v, "page"); s != "" {
 		n, err := strconv.Atoi(s)
 		if err != nil || n < 1 {
-			return f, badf("The page is a number from 1.")
+			return f, badRequestf("The page is a number from 1.")
 		}
 		if n > MaxPage {
-			return f, badf("Only the first %d pages of hits are shown: add a channel, a nick or dates to narrow the search.", MaxPage)
+			return f, badRequestf("Only the first %d pages of hits are shown: add a channel, a nick or dates to narrow the search.", MaxPage)
 		}
 		f.Page = n
 	}
 	if s := param(v, "limit"); s != "" {
 		n, err := strconv.Atoi(s)
 		if err != nil || n < 1 || n > MaxPageSize {
-			return f, badf("The limit is a number of hits per page from 1 to %d.", MaxPageSize)
+			return f, badRequestf("The limit is a number of hits per page from 1 to %d.", MaxPageSize)
 		}
 		f.Limit = n
 	}
@@ -160,7 +160,7 @@ func (s *Server) query(ctx context.Context, f searchForm) (archive.SearchQuery, 
 			}
 		}
 		if len(chans) == 0 && f.Network != "" {
-			return q, badf("There is no public channel on %s in this archive.", f.Network)
+			return q, badRequestf("There is no public channel on %s in this archive.", f.Network)
 		}
 	}
 	for _, c := range chans {

@@ -1,35 +1,8 @@
-// Package web serves the rendered site and live search over HTTP; it knows no IRC.
-//
-// A Server is one http.Handler with these routes (GET and HEAD only):
-//
-//	/search        the search page: a form and one page of highlighted hits
-//	/api/channels  the public channels (JSON)
-//	/api/days      a channel's calendar (JSON)
-//	/api/day       a channel's events on one day (JSON)
-//	/api/search    the search as JSON
-//	/api/series    the known series, or the parts of one (JSON)
-//	everything else: a file of the rendered site (site.out)
-//
-// The site is served as the renderer wrote it, with clean URLs that keep a
-// page's address the same whether it is served here or as static files:
-// "/x" answers with "x.html" when there is no file "x", and "/dir/" with
-// "dir/index.html". Directories are never listed, dotfiles (the renderer's
-// state) never served, and a path that tries to leave the site directory
-// gets 404. Files carry a strong ETag (a hash of their bytes) and
-// Last-Modified, answer conditional requests with 304, and text is sent
-// gzipped to clients that accept it, from an in-memory cache.
-//
-// Search and the API see only channels the archive marks public, whatever
-// the query string asks. Query text goes to the archive as data
-// (archive.SearchQuery), never as FTS syntax; a query the archive cannot run
-// is answered with its explanation and status 400, never a 500. Every
-// response carries a Content-Security-Policy without inline script or style,
-// nosniff, no-referrer and DENY framing; searches are rate-limited per
-// client address with a token bucket (429 and Retry-After past it).
-//
-// The archive is only read: open it with archive.Options{ReadOnly: true}
-// while the bot writes to the same file; SQLite's WAL lets both run, and a
-// search never holds up the bot's group commits.
+// Package web serves the rendered site, live search and a read-only JSON
+// API over HTTP; it knows no IRC. It only reads the archive (open it with
+// archive.Options{ReadOnly: true} beside the running bot) and sees only
+// published channels. docs/api.md describes the routes, the headers and
+// the limits.
 package web
 
 import (
@@ -305,7 +278,7 @@ type badRequest struct{ msg string }
 
 func (e *badRequest) Error() string { return e.msg }
 
-func badf(format string, args ...any) error { return &badRequest{fmt.Sprintf(format, args...)} }
+func badRequestf(format string, args ...any) error { return &badRequest{fmt.Sprintf(format, args...)} }
 
 // findChannels resolves a channel parameter (with or without its '#') and
 // an optional network to the public channels it names.
@@ -327,15 +300,15 @@ func (s *Server) findChannels(ctx context.Context, network, name string) ([]arch
 		}
 	}
 	if network != "" {
-		return nil, badf("There is no public channel %s on %s in this archive.", name, network)
+		return nil, badRequestf("There is no public channel %s on %s in this archive.", name, network)
 	}
-	return nil, badf("There is no public channel %s in this archive.", name)
+	return nil, badRequestf("There is no public channel %s in this archive.", name)
 }
 
 // findChannel is findChannels for routes that need exactly one channel.
 func (s *Server) findChannel(ctx context.Context, network, name string) (archive.Channel, error) {
 	if name == "" {
-		return archive.Channel{}, badf("Say which channel: channel=%%23name.")
+		return archive.Channel{}, badRequestf("Say which channel: channel=%%23name.")
 	}
 	found, err := s.findChannels(ctx, network, name)
 	if err != nil {
@@ -346,7 +319,7 @@ func (s *Server) findChannel(ctx context.Context, network, name string) (archive
 		for i, c := range found {
 			nets[i] = c.Network
 		}
-		return archive.Channel{}, badf("%s is logged on several networks (%s): add network=.", name, strings.Join(nets, ", "))
+		return archive.Channel{}, badRequestf("%s is logged on several networks (%s): add network=.", name, strings.Join(nets, ", "))
 	}
 	return found[0], nil
 }

@@ -24,8 +24,8 @@ import (
 
 // Limits of a feed fetch, unless Options says otherwise.
 const (
-	// DefaultFeedMaxBytes is the largest feed document read (10 MiB; a
-	// 500-item feed with full text is about 2 MiB).
+	// DefaultFeedMaxBytes is the largest feed document read, a few times
+	// a long feed with full text.
 	DefaultFeedMaxBytes = 10 << 20
 	// DefaultFeedTimeout bounds one fetch: connect, headers and body.
 	DefaultFeedTimeout = 30 * time.Second

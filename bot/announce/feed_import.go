@@ -14,8 +14,8 @@ import (
 	"proceedings/bot"
 )
 
-// importMaxBytes caps what ImportFeed reads: a feed or list of past posts
-// is small next to this (64 MiB).
+// importMaxBytes caps what ImportFeed reads, far above any real feed or
+// list of past posts.
 const importMaxBytes = 64 << 20
 
 // PostSaver is the part of the archive ImportFeed writes to.

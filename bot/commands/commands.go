@@ -19,8 +19,9 @@ import (
 	"proceedings/sitepath"
 )
 
-// command is one entry of the command table.
-type command struct {
+// commandSpec is one entry of the command table: what a command does and
+// how it is called.
+type commandSpec struct {
 	run     func(ctx context.Context, r *Router, j *invocation)
 	usage   string // the arguments, for usage lines: "N [series words]"
 	help    string // one sentence for !help
@@ -28,15 +29,23 @@ type command struct {
 	admin   bool // only for the configured admins; silent for anyone else
 }
 
+// usageLine is how the command named name is called: "!part N [series words]".
+func (c commandSpec) usageLine(prefix, name string) string {
+	if c.usage == "" {
+		return prefix + name
+	}
+	return prefix + name + " " + c.usage
+}
+
 // commands is the command table, by lower-case name.
-var commands map[string]command
+var commands map[string]commandSpec
 
 // commandOrder is the order !help lists commands in.
 var commandOrder = []string{"part", "series", "latest", "logs", "search", "seen", "optout", "optin", "help",
 	"announce", "join", "part-channel", "say", "reload"}
 
 func init() {
-	commands = map[string]command{
+	commands = map[string]commandSpec{
 		"part": {run: cmdPart, minArgs: 1, usage: "N [series words]",
 			help: "the title and link of part N (10 or X) of a series; without words, of the series the bot announced last here"},
 		"series": {run: cmdSeries, usage: "[series words]",
@@ -81,7 +90,7 @@ const (
 // ---------------------------------------------------------------------------
 
 func cmdPart(ctx context.Context, r *Router, j *invocation) {
-	n, words, err := partArgs(j.cmd.Args)
+	n, words, err := partArgs(j.parsed.Args)
 	if err != nil {
 		j.usage(upperFirst(err.Error()))
 		return
@@ -219,7 +228,7 @@ func describeParts(nums []int) string {
 }
 
 func cmdSeries(ctx context.Context, r *Router, j *invocation) {
-	if len(j.cmd.Args) == 0 {
+	if len(j.parsed.Args) == 0 {
 		list, err := r.seriesList(ctx, j)
 		if err != nil {
 			r.failed(j, err)
@@ -240,7 +249,7 @@ func cmdSeries(ctx context.Context, r *Router, j *invocation) {
 		j.say("%d series: %s. Say %sseries NAME for the parts of one.", len(list), strings.Join(items, " · "), j.cfg.Commands.Prefix)
 		return
 	}
-	name, ok := r.resolveSeries(ctx, j, j.cmd.Args)
+	name, ok := r.resolveSeries(ctx, j, j.parsed.Args)
 	if !ok {
 		return
 	}
@@ -516,9 +525,9 @@ const (
 
 func cmdLatest(ctx context.Context, r *Router, j *invocation) {
 	n := latestDefault
-	if len(j.cmd.Args) > 0 {
-		v, ok := parseCount(j.cmd.Args[0])
-		if !ok || len(j.cmd.Args) > 1 {
+	if len(j.parsed.Args) > 0 {
+		v, ok := parseCount(j.parsed.Args[0])
+		if !ok || len(j.parsed.Args) > 1 {
 			j.usage(fmt.Sprintf("n is a number from 1 to %d", latestMax))
 			return
 		}
@@ -543,7 +552,6 @@ func cmdLatest(ctx context.Context, r *Router, j *invocation) {
 	j.say("%s", strings.Join(items, " · "))
 }
 
-// parseCount reads 1–999 in ASCII digits.
 // parseCount reads a count of 1 or more; a number too large to matter
 // (any number of digits) reads as 999, so that "!latest 99999999999999999999"
 // is taken as the most there is, as the help says.
@@ -568,7 +576,7 @@ func parseCount(s string) (int, bool) {
 
 func cmdLogs(ctx context.Context, r *Router, j *invocation) {
 	var chanArg, dayArg string
-	for _, a := range j.cmd.Args {
+	for _, a := range j.parsed.Args {
 		switch {
 		case looksLikeChannel(a) && chanArg == "":
 			chanArg = a
@@ -741,23 +749,20 @@ const (
 const searchScanMax = 300
 
 func cmdSearch(ctx context.Context, r *Router, j *invocation) {
-	q := j.cmd.Rest
+	q := j.parsed.Rest
 	limit := j.cfg.Commands.SearchResults
 	if limit <= 0 {
 		limit = config.DefaultSearchResults
 	}
-	// The bot's own lines (earlier answers) are left out by the archive;
-	// the commands people said are left out here: ask for more hits than
-	// are shown, and for more pages while too few are left.
+	// The archive leaves out the bot's own lines (FlagSelf) and lines
+	// flagged as commands (FlagCommand); commands stored without the flag
+	// are recognised here. So ask for more hits than are shown, and for
+	// more pages while too few are left.
 	botNick := r.botNick(j.cfg, j.in.Network)
-	// Lines recorded since commands are flagged are left out by the
-	// archive (FlagCommand); older ones are recognised here.
-	shown := func(h archive.Hit) bool {
-		return h.Flags&event.FlagSelf == 0 && !IsCommand(h.Text, j.cfg.Commands.Prefix, botNick)
-	}
+	shown := func(h archive.Hit) bool { return !IsCommand(h.Text, j.cfg.Commands.Prefix, botNick) }
 	var res archive.SearchResult
 	var hits []archive.Hit
-	page := limit + 4 // each hit costs ~0.3 ms (its snippet): ask for few first
+	page := limit + 4 // each hit costs a snippet: ask for few first
 	for offset := 0; len(hits) < limit && offset < searchScanMax; offset += page {
 		sq := archive.SearchQuery{Text: q, PublicOnly: true, Limit: page, Offset: offset, Order: searchOrder,
 			RelevanceWindow: searchWindow, CountLimit: searchCount, ExcludeFlags: event.FlagSelf | event.FlagCommand}
@@ -825,8 +830,8 @@ func cmdSearch(ctx context.Context, r *Router, j *invocation) {
 }
 
 func cmdSeen(ctx context.Context, r *Router, j *invocation) {
-	nick := j.cmd.Args[0]
-	if len(j.cmd.Args) > 1 || len(nick) > 64 || looksLikeChannel(nick) {
+	nick := j.parsed.Args[0]
+	if len(j.parsed.Args) > 1 || len(nick) > 64 || looksLikeChannel(nick) {
 		j.usage("")
 		return
 	}
@@ -937,19 +942,19 @@ func cmdOptOut(out bool) func(ctx context.Context, r *Router, j *invocation) {
 		case j.in.Account != "":
 			who, userHost = "the account "+j.in.Account, ""
 		}
-		// The keys !optin lifts: the sender's own, and the bare nick or
-		// account an opt-out made before keys had kinds may be under; an
-		// admin's !optin NAME lifts every kind of NAME on this network.
+		// The keys !optin lifts: the sender's own, and the bare key (the
+		// nick or account without a kind) an opt-out may be stored under;
+		// an admin's !optin NAME lifts every kind of NAME on this network.
 		keys := []string{key, strings.ToLower(j.in.Nick)}
 		if j.in.Account != "" {
 			keys[1] = strings.ToLower(j.in.Account)
 		}
-		if !out && len(j.cmd.Args) > 0 {
-			if !j.admin || len(j.cmd.Args) > 1 {
+		if !out && len(j.parsed.Args) > 0 {
+			if !j.admin || len(j.parsed.Args) > 1 {
 				j.sayPrivately("%s", optInRefused)
 				return
 			}
-			name := j.cmd.Args[0]
+			name := j.parsed.Args[0]
 			who = name
 			keys = []string{strings.ToLower(name), bot.OptOutKey(j.in.Network, name, "", false),
 				bot.OptOutKey(j.in.Network, "", name, false), bot.OptOutKey(j.in.Network, name, "", true)}
@@ -991,8 +996,8 @@ func cmdOptOut(out bool) func(ctx context.Context, r *Router, j *invocation) {
 		}
 		msg := fmt.Sprintf("Done: I record what %s says again.", who)
 		switch {
-		case len(j.cmd.Args) > 0:
-			if slices.ContainsFunc(j.cfg.OptOut, func(o string) bool { return config.FoldName(o) == config.FoldName(j.cmd.Args[0]) }) {
+		case len(j.parsed.Args) > 0:
+			if slices.ContainsFunc(j.cfg.OptOut, func(o string) bool { return config.FoldName(o) == config.FoldName(j.parsed.Args[0]) }) {
 				msg += " But bot.yaml's optout list names them too: remove them there."
 			}
 		case slices.ContainsFunc(j.cfg.OptOut, func(o string) bool {
@@ -1007,7 +1012,7 @@ func cmdOptOut(out bool) func(ctx context.Context, r *Router, j *invocation) {
 // mayOptIn reports whether the sender of !optin may lift the opt-outs under
 // keys: an admin may; an opt-out that is not on the list may be "lifted" by
 // anyone (nothing changes). Otherwise only the identity that opted out may:
-// an account's (or one stored before keys had kinds without a user@host)
+// an account's (or a bare key stored without a user@host)
 // only that account on this network; a nick's only the same nick from the
 // same user@host without an account; a relayed nick's nobody but an admin,
 // since a relay cannot tell its people apart.
@@ -1032,7 +1037,7 @@ func (r *Router) mayOptIn(ctx context.Context, j *invocation, keys []string) (bo
 			ok = key == own && j.in.UserHost == userHost
 		case "relayed":
 			ok = false
-		default: // stored before keys had kinds
+		default: // a bare key, without a kind
 			if userHost == "" {
 				ok = j.in.Account != "" && strings.ToLower(j.in.Account) == key
 			} else {
@@ -1052,24 +1057,17 @@ func cmdHelp(ctx context.Context, r *Router, j *invocation) {
 	if j.cfg.Site.BaseURL != nil {
 		more = " All commands: " + pageURL(j.cfg, "commands.html")
 	}
-	if len(j.cmd.Args) > 0 {
-		name := strings.ToLower(strings.TrimPrefix(j.cmd.Args[0], p))
+	if len(j.parsed.Args) > 0 {
+		name := strings.ToLower(strings.TrimPrefix(j.parsed.Args[0], p))
 		if c, ok := commands[name]; ok && (!c.admin || j.admin) {
-			usage := p + name
-			if c.usage != "" {
-				usage += " " + c.usage
-			}
-			j.say("%s — %s.%s", usage, c.help, more)
+			j.say("%s — %s.%s", c.usageLine(p, name), c.help, more)
 			return
 		}
 	}
 	var user, admin []string
 	for _, name := range commandOrder {
 		c := commands[name]
-		s := p + name
-		if c.usage != "" {
-			s += " " + c.usage
-		}
+		s := c.usageLine(p, name)
 		if c.admin {
 			admin = append(admin, s)
 		} else {
@@ -1098,7 +1096,7 @@ func (r *Router) adminOnline(j *invocation) bool {
 
 func cmdAnnounce(ctx context.Context, r *Router, j *invocation) {
 	var on bool
-	switch strings.ToLower(j.cmd.Args[0]) {
+	switch strings.ToLower(j.parsed.Args[0]) {
 	case "on":
 		on = true
 	case "off":
@@ -1107,8 +1105,8 @@ func cmdAnnounce(ctx context.Context, r *Router, j *invocation) {
 		return
 	}
 	channel := j.in.Channel
-	if len(j.cmd.Args) > 1 {
-		if channel = j.cmd.Args[1]; !looksLikeChannel(channel) || len(j.cmd.Args) > 2 {
+	if len(j.parsed.Args) > 1 {
+		if channel = j.parsed.Args[1]; !looksLikeChannel(channel) || len(j.parsed.Args) > 2 {
 			j.usage("")
 			return
 		}
@@ -1124,47 +1122,43 @@ func cmdAnnounce(ctx context.Context, r *Router, j *invocation) {
 		j.sayPrivately("Could not change announcements %s: %v", where, err)
 		return
 	}
-	j.sayPrivately("Announcements are %s %s.", j.cmd.Args[0], where)
+	j.sayPrivately("Announcements are %s %s.", j.parsed.Args[0], where)
 }
 
+// !join #channel
 func cmdJoin(ctx context.Context, r *Router, j *invocation) {
-	channel := j.cmd.Args[0]
-	if !looksLikeChannel(channel) || len(j.cmd.Args) > 1 {
-		j.usage("")
-		return
-	}
-	if !r.adminOnline(j) {
-		return
-	}
-	if err := r.opts.Admin.Join(j.in.Network, channel); err != nil {
-		j.sayPrivately("Could not join %s: %v", channel, err)
-		return
-	}
-	j.sayPrivately("Joining %s.", channel)
+	r.channelAdmin(j, "", Admin.Join, "join", "Joining")
 }
 
+// !part-channel [#channel]
 func cmdPartChannel(ctx context.Context, r *Router, j *invocation) {
-	channel := j.in.Channel
-	if len(j.cmd.Args) > 0 {
-		channel = j.cmd.Args[0]
+	r.channelAdmin(j, j.in.Channel, Admin.Part, "leave", "Leaving")
+}
+
+// channelAdmin carries out !join and !part-channel: do on the channel
+// named by the one argument (else the channel given), answering privately
+// with doing ("Joining #chan.") or why it could not verb it.
+func (r *Router) channelAdmin(j *invocation, channel string, do func(Admin, string, string) error, verb, doing string) {
+	if len(j.parsed.Args) > 0 {
+		channel = j.parsed.Args[0]
 	}
-	if !looksLikeChannel(channel) || len(j.cmd.Args) > 1 {
+	if !looksLikeChannel(channel) || len(j.parsed.Args) > 1 {
 		j.usage("")
 		return
 	}
 	if !r.adminOnline(j) {
 		return
 	}
-	if err := r.opts.Admin.Part(j.in.Network, channel); err != nil {
-		j.sayPrivately("Could not leave %s: %v", channel, err)
+	if err := do(r.opts.Admin, j.in.Network, channel); err != nil {
+		j.sayPrivately("Could not %s %s: %v", verb, channel, err)
 		return
 	}
-	j.sayPrivately("Leaving %s.", channel)
+	j.sayPrivately("%s %s.", doing, channel)
 }
 
 func cmdSay(ctx context.Context, r *Router, j *invocation) {
-	target := j.cmd.Args[0]
-	text := bot.CleanText(strings.TrimSpace(strings.TrimPrefix(j.cmd.Rest, target)))
+	target := j.parsed.Args[0]
+	text := bot.CleanText(strings.TrimSpace(strings.TrimPrefix(j.parsed.Rest, target)))
 	if strings.ContainsAny(target, ",:!@") || text == "" {
 		j.usage("")
 		return
@@ -1194,7 +1188,7 @@ func cmdReload(ctx context.Context, r *Router, j *invocation) {
 
 // failed logs an archive error and says sorry without its details.
 func (r *Router) failed(j *invocation, err error) {
-	r.log.Error("command failed", "command", j.cmd.Name, "network", j.in.Network, "channel", j.in.Channel, "nick", j.in.Nick, "err", err)
+	r.log.Error("command failed", "command", j.parsed.Name, "network", j.in.Network, "channel", j.in.Channel, "nick", j.in.Nick, "err", err)
 	j.say("Sorry, the archive could not answer just now.")
 }
 

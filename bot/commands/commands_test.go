@@ -581,7 +581,7 @@ func TestOptOutIsLiftedOnlyByItsOwner(t *testing.T) {
 	tests := []struct {
 		name  string
 		out   bot.Incoming // says !optout; zero: key is put on the list as an old row
-		old   string       // key of an opt-out from before keys had kinds
+		old   string       // a bare key (without a kind) of an opt-out
 		in    bot.Incoming // says !optin
 		key   string       // on the list before !optin
 		allow bool

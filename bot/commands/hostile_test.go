@@ -64,6 +64,18 @@ func botLine(line, target string) (string, bool) {
 	return msg.Params[1], true
 }
 
+// saysInPub has speaker join #pub and say text there, waits until the
+// watcher has seen it and the bot has recorded a later line of the
+// watcher's, and returns the recorded lines that hold text.
+func saysInPub(h *bottest.Harness[*bot.Bot], watcher, speaker *ircserver.Client, text string) []string {
+	speaker.Join("#pub")
+	speaker.Send("PRIVMSG #pub :%s", text)
+	watcher.Expect(ircTimeout, func(l string) bool { return strings.Contains(l, text) })
+	watcher.Send("PRIVMSG #pub :sentinel")
+	h.WaitText("sentinel")
+	return h.CommittedWith(text)
+}
+
 // awaitBot waits (up to ircTimeout) for a PRIVMSG or NOTICE from the bot to
 // target whose text satisfies match, and returns the text.
 func awaitBot(c *ircserver.Client, target string, match func(string) bool) string {
@@ -193,12 +205,7 @@ func TestHostileOptInByStrangerAccount(t *testing.T) {
 
 	back := ircserver.Dial(t, srv.Addr(), "xena_back")
 	back.Identify("xena", "xena-pass-1")
-	back.Join("#pub")
-	back.Send("PRIVMSG #pub :xena's words after her opt-out")
-	watcher.Expect(ircTimeout, func(l string) bool { return strings.Contains(l, "xena's words after her opt-out") })
-	watcher.Send("PRIVMSG #pub :sentinel")
-	h.WaitText("sentinel")
-	if got := h.CommittedWith("xena's words"); len(got) > 0 {
+	if got := saysInPub(h, watcher, back, "xena's words after her opt-out"); len(got) > 0 {
 		t.Errorf("the account xena opted out, a stranger said !optin on her old nick, and her lines are recorded again:\n%s", strings.Join(got, "\n"))
 	}
 }
@@ -231,12 +238,7 @@ func TestHostileOptInByStrangerNick(t *testing.T) {
 	stranger.Quit()
 
 	y = ircserver.DialUser(t, srv.Addr(), "yolanda", "yhome")
-	y.Join("#pub")
-	y.Send("PRIVMSG #pub :yolanda's words after her opt-out")
-	watcher.Expect(ircTimeout, func(l string) bool { return strings.Contains(l, "yolanda's words after her opt-out") })
-	watcher.Send("PRIVMSG #pub :sentinel")
-	h.WaitText("sentinel")
-	if got := h.CommittedWith("yolanda's words"); len(got) > 0 {
+	if got := saysInPub(h, watcher, y, "yolanda's words after her opt-out"); len(got) > 0 {
 		t.Errorf("yolanda opted out, a stranger said !optin on her nick, and her lines are recorded again:\n%s", strings.Join(got, "\n"))
 	}
 }

@@ -209,11 +209,12 @@ func (r *Router) Handle(ctx context.Context, in bot.Incoming) []Reply {
 	return r.run(ctx, j)
 }
 
-// invocation is one accepted command.
+// invocation is one accepted command: the line, what it parsed to, and the
+// table entry of the command it names.
 type invocation struct {
 	in      bot.Incoming
-	cmd     Command
-	def     command
+	parsed  Command
+	spec    commandSpec
 	cfg     *config.Config
 	admin   bool
 	now     time.Time
@@ -236,12 +237,9 @@ func (j *invocation) sayPrivately(format string, args ...any) {
 
 // usage answers with the command's usage line.
 func (j *invocation) usage(why string) {
-	u := j.cfg.Commands.Prefix + j.cmd.Name
-	if j.def.usage != "" {
-		u += " " + j.def.usage
-	}
+	u := j.spec.usageLine(j.cfg.Commands.Prefix, j.parsed.Name)
 	say := j.say
-	if j.def.admin {
+	if j.spec.admin {
 		say = j.sayPrivately
 	}
 	if why != "" {
@@ -266,16 +264,16 @@ func (r *Router) accept(in bot.Incoming) (j invocation, ok bool) {
 	if r.opts.Nick != nil {
 		botNick = r.opts.Nick(in.Network)
 	}
-	cmd, ok := ParseCommand(in.Text, cfg.Commands.Prefix, botNick, in.Channel == "")
+	parsed, ok := ParseCommand(in.Text, cfg.Commands.Prefix, botNick, in.Channel == "")
 	if !ok {
 		return invocation{}, false
 	}
-	def, ok := commands[cmd.Name]
+	spec, ok := commands[parsed.Name]
 	if !ok {
 		return invocation{}, false
 	}
 	admin := isAdminSender(cfg.Admins, in)
-	if def.admin && !admin {
+	if spec.admin && !admin {
 		return invocation{}, false
 	}
 	now := r.opts.Now()
@@ -287,27 +285,27 @@ func (r *Router) accept(in bot.Incoming) (j invocation, ok bool) {
 	if !admin && !r.limits.allow(rateUserKey(in), rateChannelKey(in), now) {
 		return invocation{}, false
 	}
-	return invocation{in: in, cmd: cmd, def: def, cfg: cfg, admin: admin, now: now}, true
+	return invocation{in: in, parsed: parsed, spec: spec, cfg: cfg, admin: admin, now: now}, true
 }
 
 func (r *Router) run(ctx context.Context, j invocation) (replies []Reply) {
 	defer func() {
 		if p := recover(); p != nil {
-			r.log.Error("command panicked", "command", j.cmd.Name, "panic", p, "stack", string(debug.Stack()), "text", j.in.Text)
+			r.log.Error("command panicked", "command", j.parsed.Name, "panic", p, "stack", string(debug.Stack()), "text", j.in.Text)
 			replies = r.finish(j.in, []cmdAnswer{{text: "Sorry, something went wrong with that command."}})
 		}
 	}()
 	switch {
-	case len(j.cmd.Rest) > maxArgBytes:
+	case len(j.parsed.Rest) > maxArgBytes:
 		j.usage("That is too long")
-	case strings.ContainsFunc(j.cmd.Rest, func(c rune) bool { return c != '\t' && unicode.IsControl(c) }) || !utf8.ValidString(j.cmd.Rest):
+	case strings.ContainsFunc(j.parsed.Rest, func(c rune) bool { return c != '\t' && unicode.IsControl(c) }) || !utf8.ValidString(j.parsed.Rest):
 		j.usage("That has control characters in it")
-	case len(j.cmd.Args) < j.def.minArgs:
+	case len(j.parsed.Args) < j.spec.minArgs:
 		j.usage("")
 	default:
 		ctx, cancel := context.WithTimeout(ctx, commandTimeout)
 		defer cancel()
-		j.def.run(ctx, r, &j)
+		j.spec.run(ctx, r, &j)
 	}
 	return r.finish(j.in, j.answers)
 }

@@ -211,9 +211,10 @@ func inspQuote(s string) string {
 	return `"` + s + `"`
 }
 
-// ngircdConfig returns an ngIRCd config for a test server on host:port.
-// See ngircd.conf(5).
-func ngircdConfig(name, host string, port int) string {
+// NgIRCdConfig returns an ngIRCd config for a test server named name on
+// host:port, without flood limits, DNS or ident lookups. See ngircd.conf(5).
+// Used by Start and by the fixture generator.
+func NgIRCdConfig(name, host string, port int) string {
 	return fmt.Sprintf(`# ngIRCd config written by proceedings/internal/ircserver for a test.
 [Global]
 	Name = %[1]s

@@ -134,14 +134,14 @@ func Start(t testing.TB, opts Options) *Server {
 	}
 	s := &Server{Kind: opts.Kind, Host: "127.0.0.1", Name: opts.Name, Dir: t.TempDir(), password: opts.Password, noAccountTag: opts.NoAccountTag}
 	if opts.Services {
-		port, err := freePort(s.Host)
+		port, err := FreePort(s.Host)
 		if err != nil {
 			t.Fatalf("ircserver: %v", err)
 		}
 		s.linkPort = port
 	}
 	if opts.TLS {
-		port, err := freePort(s.Host)
+		port, err := FreePort(s.Host)
 		if err != nil {
 			t.Fatalf("ircserver: %v", err)
 		}
@@ -151,7 +151,7 @@ func Start(t testing.TB, opts Options) *Server {
 		}
 	}
 	if opts.Strict != nil {
-		port, err := freePort(s.Host)
+		port, err := FreePort(s.Host)
 		if err != nil {
 			t.Fatalf("ircserver: %v", err)
 		}
@@ -161,7 +161,7 @@ func Start(t testing.TB, opts Options) *Server {
 	t.Cleanup(s.Stop)
 	var lastErr error
 	for range startAttempts {
-		port, err := freePort(s.Host)
+		port, err := FreePort(s.Host)
 		if err != nil {
 			t.Fatalf("ircserver: %v", err)
 		}
@@ -243,8 +243,9 @@ func (s *Server) Output() string {
 
 var errPortInUse = errors.New("port already in use")
 
-// freePort asks the kernel for a free port on host and releases it.
-func freePort(host string) (int, error) {
+// FreePort asks the kernel for a free port on host and releases it. Used
+// by Start and by the fixture generator.
+func FreePort(host string) (int, error) {
 	l, err := net.Listen("tcp", net.JoinHostPort(host, "0"))
 	if err != nil {
 		return 0, fmt.Errorf("find a free port on %s: %w", host, err)
@@ -284,7 +285,7 @@ func (s *Server) launch(port int) error {
 	case NgIRCd:
 		conf := filepath.Join(s.Dir, "ngircd.conf")
 		if err := writeFiles(s.Dir, map[string]string{
-			"ngircd.conf": ngircdConfig(s.Name, s.Host, port),
+			"ngircd.conf": NgIRCdConfig(s.Name, s.Host, port),
 		}); err != nil {
 			return err
 		}
@@ -315,14 +316,14 @@ func (s *Server) launch(port int) error {
 			// gentle with it.
 			_ = p.cmd.Process.Kill()
 			p.stop()
-			return fmt.Errorf("listen on %s: %w; server output:\n%s", addr, errPortInUse, tail(p.out.String()))
+			return fmt.Errorf("listen on %s: %w; server output:\n%s", addr, errPortInUse, p.out.Tail())
 		case strings.Contains(out, ready):
 			// The process says it listens; make sure the port is ours and
 			// accepting before handing it out.
 			conn, err := net.DialTimeout("tcp", addr, startTimeout)
 			if err != nil {
 				p.stop()
-				return fmt.Errorf("server reported ready but %s refuses connections: %w; server output:\n%s", addr, err, tail(p.out.String()))
+				return fmt.Errorf("server reported ready but %s refuses connections: %w; server output:\n%s", addr, err, p.out.Tail())
 			}
 			conn.Close()
 			if s.linkPort != 0 {
@@ -338,17 +339,17 @@ func (s *Server) launch(port int) error {
 			return nil
 		}
 		select {
-		case <-p.out.changed:
+		case <-p.out.Changed():
 		case <-p.exited:
 			// Take the last output written before the exit.
 			out := p.out.String()
 			if strings.Contains(out, clash) {
-				return fmt.Errorf("listen on %s: %w; server output:\n%s", addr, errPortInUse, tail(out))
+				return fmt.Errorf("listen on %s: %w; server output:\n%s", addr, errPortInUse, Tail(out))
 			}
-			return fmt.Errorf("%s exited during start (%v); server output:\n%s", name, p.waitErr, tail(out))
+			return fmt.Errorf("%s exited during start (%v); server output:\n%s", name, p.waitErr, Tail(out))
 		case <-timeout.C:
 			p.stop()
-			return fmt.Errorf("%s did not report %q within %v; server output:\n%s", name, ready, startTimeout, tail(p.out.String()))
+			return fmt.Errorf("%s did not report %q within %v; server output:\n%s", name, ready, startTimeout, p.out.Tail())
 		}
 	}
 }
@@ -365,7 +366,7 @@ func writeFiles(dir string, files map[string]string) error {
 // process is one run of a server.
 type process struct {
 	cmd     *exec.Cmd
-	out     *output
+	out     *Output
 	exited  chan struct{} // closed after Wait returned
 	waitErr error         // valid after exited is closed
 
@@ -383,7 +384,7 @@ type process struct {
 
 // startProcess runs name in dir, its output kept, and notes its exit.
 func startProcess(dir, name string, args ...string) (*process, error) {
-	p := &process{out: newOutput(), exited: make(chan struct{})}
+	p := &process{out: NewOutput(outputLimit), exited: make(chan struct{})}
 	p.cmd = exec.Command(name, args...)
 	p.cmd.Dir = dir
 	p.cmd.Stdout, p.cmd.Stderr = p.out, p.out
@@ -421,48 +422,6 @@ func (p *process) stop() {
 	})
 }
 
-// output collects a process's output, keeping the last outputLimit bytes,
-// and signals every write on changed.
-type output struct {
-	mu      sync.Mutex
-	buf     []byte
-	changed chan struct{} // capacity 1: "something was written"
-}
-
-func newOutput() *output {
-	return &output{changed: make(chan struct{}, 1)}
-}
-
-func (o *output) Write(p []byte) (int, error) {
-	o.mu.Lock()
-	o.buf = append(o.buf, p...)
-	if over := len(o.buf) - outputLimit; over > 0 {
-		o.buf = append(o.buf[:0], o.buf[over:]...)
-	}
-	o.mu.Unlock()
-	select {
-	case o.changed <- struct{}{}:
-	default:
-	}
-	return len(p), nil
-}
-
-func (o *output) String() string {
-	o.mu.Lock()
-	defer o.mu.Unlock()
-	return string(o.buf)
-}
-
-// tail returns the end of a server's output, short enough for a test
-// failure message.
-func tail(out string) string {
-	const max = 8 << 10
-	if len(out) <= max {
-		return out
-	}
-	return "…" + out[len(out)-max:]
-}
-
 // servicesName is the server name Atheme links as.
 const servicesName = "services.irc.test"
 
@@ -494,7 +453,7 @@ func (s *Server) startServices(p *process, port int) error {
 		case <-time.After(50 * time.Millisecond):
 		}
 		if time.Now().After(deadline) {
-			return fmt.Errorf("services did not link within %v (no sasl capability); atheme's log:\n%s\nthe server's output:\n%s", startTimeout, s.servicesLog(sp), tail(p.out.String()))
+			return fmt.Errorf("services did not link within %v (no sasl capability); atheme's log:\n%s\nthe server's output:\n%s", startTimeout, s.servicesLog(sp), p.out.Tail())
 		}
 	}
 	return nil
@@ -504,7 +463,7 @@ func (s *Server) startServices(p *process, port int) error {
 // when that is not a terminal; the log file is flushed).
 func (s *Server) servicesLog(sp *process) string {
 	logged, _ := os.ReadFile(filepath.Join(s.Dir, "atheme.log"))
-	return tail(sp.out.String() + string(logged))
+	return Tail(sp.out.String() + string(logged))
 }
 
 // offersSASL asks the server at addr for its capabilities (CAP LS, which

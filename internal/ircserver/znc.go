@@ -57,7 +57,7 @@ func StartZNC(t testing.TB, upstream *Server, opts BouncerOptions) *Bouncer {
 		t.Fatalf("ircserver: %v", err)
 	}
 	t.Cleanup(func() { os.RemoveAll(dir) })
-	port, err := freePort("127.0.0.1")
+	port, err := FreePort("127.0.0.1")
 	if err != nil {
 		t.Fatalf("ircserver: %v", err)
 	}
@@ -95,11 +95,11 @@ func StartZNC(t testing.TB, upstream *Server, opts BouncerOptions) *Bouncer {
 		}
 		select {
 		case <-p.exited:
-			t.Fatalf("ircserver: znc exited during start (%v); output:\n%s", p.waitErr, tail(p.out.String()))
+			t.Fatalf("ircserver: znc exited during start (%v); output:\n%s", p.waitErr, p.out.Tail())
 		case <-time.After(20 * time.Millisecond):
 		}
 		if time.Now().After(deadline) {
-			t.Fatalf("ircserver: znc does not accept connections on %s after %v; output:\n%s", b.Addr(), startTimeout, tail(p.out.String()))
+			t.Fatalf("ircserver: znc does not accept connections on %s after %v; output:\n%s", b.Addr(), startTimeout, p.out.Tail())
 		}
 	}
 	for _, ch := range opts.Channels {

@@ -65,7 +65,7 @@ func TestDiskFull(t *testing.T) {
 type fullBot struct {
 	srv     *ircserver.Server
 	archive string // the archive file
-	log     *logBuffer
+	log     *ircserver.Output
 	status  func() (bot.Status, error)
 	fill    func(t *testing.T) // make the archive's disk full
 	free    func(t *testing.T) // give the space back
@@ -106,8 +106,8 @@ func diskFull(t *testing.T, fb fullBot) {
 	for i := range during {
 		say("full %03d%s", i, long)
 	}
-	fb.log.waitFor(t, time.Minute, "writing to the archive failed; keeping the events and retrying")
-	fb.log.waitFor(t, time.Minute, `"attempt":3`) // it keeps retrying
+	fb.log.WaitFor(t, time.Minute, "writing to the archive failed; keeping the events and retrying")
+	fb.log.WaitFor(t, time.Minute, `"attempt":3`) // it keeps retrying
 	// The bot still answers. Its answer also says that it has read every
 	// line sent before the command, and so handed each to the archive.
 	sender.Send("PRIVMSG #full :!help")
@@ -135,7 +135,7 @@ func diskFull(t *testing.T, fb fullBot) {
 			t.Errorf("the archive's write queue holds %d events, past its bound %d", n, bound)
 		}
 		if _, bound := fb.archiveQueue(); st.QueueDepth > bound {
-			fb.log.waitFor(t, time.Second, "the archive's write queue is full; holding events in memory")
+			fb.log.WaitFor(t, time.Second, "the archive's write queue is full; holding events in memory")
 		}
 	}
 	held := st
@@ -154,7 +154,7 @@ func diskFull(t *testing.T, fb fullBot) {
 	}
 	fb.stop(t)
 	if t.Failed() {
-		t.Logf("the bot's log:\n%s", fb.log.tail())
+		t.Logf("the bot's log:\n%s", fb.log.Tail())
 	}
 	t.Logf("disk full for %v; %d events held at most (queue depth), written %v after space came back; failed commits logged %d times",
 		freed.Sub(filled).Round(time.Millisecond), held.QueueDepth, resumed.Sub(freed).Round(time.Millisecond),
@@ -202,7 +202,7 @@ func waitStatus(t *testing.T, fb fullBot, what string, cond func(bot.Status) boo
 			return st
 		}
 		if time.Now().After(deadline) {
-			t.Fatalf("waited a minute for %s; last status %+v (%v); the bot's log:\n%s", what, st, err, fb.log.tail())
+			t.Fatalf("waited a minute for %s; last status %+v (%v); the bot's log:\n%s", what, st, err, fb.log.Tail())
 		}
 		<-tick.C
 	}
@@ -261,7 +261,7 @@ func startInProcess(t *testing.T) fullBot {
 	if err != nil {
 		t.Fatal(err)
 	}
-	out := newLogBuffer()
+	out := ircserver.NewOutput(0)
 	log := slog.New(slog.NewJSONHandler(out, nil))
 	ctx, cancel := context.WithCancel(context.Background())
 	db, err := archive.Open(ctx, cfg.Archive, archive.Options{QueueSize: queue, Logger: log})

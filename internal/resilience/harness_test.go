@@ -16,13 +16,13 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
 
 	"proceedings/archive"
 	"proceedings/bot"
+	"proceedings/internal/ircserver"
 )
 
 var (
@@ -113,8 +113,8 @@ func (c botConfig) write(t testing.TB) string {
 type botProc struct {
 	t       testing.TB
 	cmd     *exec.Cmd
-	out     *logBuffer
-	status  string // host:port of /healthz and /metrics
+	out     *ircserver.Output // everything the bot wrote
+	status  string            // host:port of /healthz and /metrics
 	exited  chan struct{}
 	err     error // of Wait, once exited is closed
 	started time.Time
@@ -125,7 +125,7 @@ type botProc struct {
 // test.
 func startBot(t testing.TB, cfgPath string) *botProc {
 	t.Helper()
-	b := &botProc{t: t, out: newLogBuffer(), status: freeAddr(t), exited: make(chan struct{}), started: time.Now()}
+	b := &botProc{t: t, out: ircserver.NewOutput(0), status: freeAddr(t), exited: make(chan struct{}), started: time.Now()}
 	b.cmd = exec.Command(binary, "run", "-c", cfgPath, "--status-addr", b.status, "--log-format", "json")
 	b.cmd.Stdout, b.cmd.Stderr = b.out, b.out
 	b.cmd.Env = append(os.Environ(), "GORACE=halt_on_error=1")
@@ -195,7 +195,7 @@ func (b *botProc) waitHealth(timeout time.Duration, what string, cond func(bot.S
 		case <-tick.C:
 		}
 		if time.Now().After(deadline) {
-			b.t.Fatalf("waited %v for %s; last /healthz %+v (%v); the bot's log:\n%s", timeout, what, last, lastErr, b.out.tail())
+			b.t.Fatalf("waited %v for %s; last /healthz %+v (%v); the bot's log:\n%s", timeout, what, last, lastErr, b.out.Tail())
 		}
 	}
 }
@@ -225,10 +225,10 @@ func (b *botProc) stop() {
 	select {
 	case <-b.exited:
 	case <-time.After(60 * time.Second):
-		b.t.Fatalf("the bot did not exit within 60 s of SIGTERM; its log:\n%s", b.out.tail())
+		b.t.Fatalf("the bot did not exit within 60 s of SIGTERM; its log:\n%s", b.out.Tail())
 	}
 	if b.err != nil {
-		b.t.Fatalf("after SIGTERM the bot exited with %v; its log:\n%s", b.err, b.out.tail())
+		b.t.Fatalf("after SIGTERM the bot exited with %v; its log:\n%s", b.err, b.out.Tail())
 	}
 }
 
@@ -254,54 +254,6 @@ func (b *botProc) rss() (int64, error) {
 		}
 	}
 	return 0, errors.New("no VmRSS in /proc/PID/status")
-}
-
-// logBuffer collects a process's output and says when it grows.
-type logBuffer struct {
-	mu      sync.Mutex
-	b       strings.Builder
-	changed chan struct{}
-}
-
-func newLogBuffer() *logBuffer { return &logBuffer{changed: make(chan struct{}, 1)} }
-
-func (l *logBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	l.b.Write(p)
-	l.mu.Unlock()
-	select {
-	case l.changed <- struct{}{}:
-	default:
-	}
-	return len(p), nil
-}
-
-func (l *logBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
-
-// tail is the end of the output, short enough for a failure message.
-func (l *logBuffer) tail() string {
-	s := l.String()
-	if len(s) > 16<<10 {
-		return "…" + s[len(s)-16<<10:]
-	}
-	return s
-}
-
-// waitFor waits until the output contains s.
-func (l *logBuffer) waitFor(t testing.TB, timeout time.Duration, s string) {
-	t.Helper()
-	deadline := time.After(timeout)
-	for !strings.Contains(l.String(), s) {
-		select {
-		case <-l.changed:
-		case <-deadline:
-			t.Fatalf("the output never said %q within %v:\n%s", s, timeout, l.tail())
-		}
-	}
 }
 
 // freeAddr returns a loopback address nothing listens on right now.

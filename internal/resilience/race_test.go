@@ -3,5 +3,5 @@
 package resilience
 
 // raceEnabled: the tests and the bot they run have the race detector,
-// which makes SQLite about 20 times slower; bursts stay small.
+// which slows SQLite down a great deal; bursts stay small.
 const raceEnabled = true

@@ -55,13 +55,9 @@ func TestSoak(t *testing.T) {
 	// under that, so its send queue stays short.
 	//
 	// The site is rendered at the start only: all the soak's lines fall on
-	// one day, and rendering a day holds it in memory (proceedings render
-	// of a day of 72,000 lines, an hour of the soak, peaked at 105 MB RSS
-	// here, of 12,000 lines at 35 MB), so a render every 5 minutes makes
-	// the bot's memory grow with the day rather than with time: in a soak
-	// with it, the last 10 minutes averaged 98 MB against 67 MB in minutes
-	// 10–20, with peaks of 141 MB (the samples of the 5-minute reports
-	// were 57–64 MB throughout).
+	// one day, and rendering a day holds it in memory, so periodic renders
+	// would make the bot's memory grow with the day rather than with time,
+	// which is not what the soak watches.
 	cfgPath := botConfig{Dir: dir, Server: srv.Addr(), Channels: []string{"#soak"}, Chan: "titles: true, announce: true", Site: "render_interval: 24h",
 		Extra: fmt.Sprintf(`feeds:
   - {url: "%[1]s/feed.xml", interval: 5s}

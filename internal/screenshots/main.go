@@ -30,6 +30,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"proceedings/demo"
+	"proceedings/internal/pagecheck"
 	"proceedings/sitepath"
 )
 
@@ -44,7 +45,7 @@ func main() {
 	out := flag.String("out", "docs", "the directory to write the PNG files into")
 	width := flag.Int("width", 1100, "the browser window's width, in CSS pixels")
 	height := flag.Int("height", 860, "the browser window's height, in CSS pixels")
-	browser := flag.String("chromium", "/usr/bin/chromium", "the Chromium to run (Debian's chromium package)")
+	browser := flag.String("chromium", pagecheck.Chromium, "the Chromium to run (Debian's chromium package)")
 	flag.Parse()
 	log.SetFlags(0)
 	log.SetPrefix("screenshots: ")
@@ -74,20 +75,8 @@ func run(ctx context.Context, out, browser string, width, height int) error {
 	}
 	defer stop()
 
-	opts := append(chromedp.DefaultExecAllocatorOptions[:],
-		chromedp.ExecPath(browser),
-		chromedp.Headless,
-		chromedp.NoSandbox,
-		chromedp.DisableGPU,
-		chromedp.NoFirstRun,
-		chromedp.Flag("disable-quic", true),
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.Flag("hide-scrollbars", true),
-		chromedp.UserDataDir(filepath.Join(tmp, "chromium")),
-		chromedp.WindowSize(width, height),
-	)
+	opts := append(pagecheck.ChromiumOptions(browser, filepath.Join(tmp, "chromium"), width, height),
+		chromedp.Flag("hide-scrollbars", true))
 	actx, cancelAlloc := chromedp.NewExecAllocator(ctx, opts...)
 	defer cancelAlloc()
 	bctx, cancelBrowser := chromedp.NewContext(actx)
