@@ -743,9 +743,6 @@ const searchScanMax = 300
 func cmdSearch(ctx context.Context, r *Router, j *invocation) {
 	q := j.cmd.Rest
 	limit := j.cfg.Commands.SearchResults
-	if limit <= 0 {
-		limit = config.DefaultSearchResults
-	}
 	// The bot's own lines (earlier answers) are left out by the archive;
 	// the commands people said are left out here: ask for more hits than
 	// are shown, and for more pages while too few are left.
