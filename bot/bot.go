@@ -116,9 +116,6 @@ type botOptions struct {
 // outputPace turns the configured output rate into the pacing of the bot's
 // lines: one every every after a burst of burst.
 func outputPace(r config.Rate) (every time.Duration, burst int) {
-	if r.N < 1 || r.Per <= 0 {
-		r = config.DefaultOutput
-	}
 	return r.Per / time.Duration(r.N), r.N
 }
 
@@ -158,7 +155,8 @@ type Options struct {
 }
 
 // New prepares a bot for every network of cfg, recording into db (opened for
-// writing). Nothing connects before Run.
+// writing). Nothing connects before Run. cfg has its defaults filled in, as
+// config.Load returns it (or after cfg.FillDefaults).
 func New(cfg *config.Config, db *archive.DB, o Options) (*Bot, error) {
 	if cfg == nil || db == nil {
 		return nil, errors.New("bot: a configuration and an archive are both needed")

@@ -97,14 +97,7 @@ func newNetConn(b *Bot, nc config.Network) (*netConn, error) {
 	}
 	n.ncfg.Store(&nc)
 	n.tr.reset()
-	port := nc.Server.Port
-	if port == 0 {
-		port = 6667
-		if nc.Server.TLS {
-			port = 6697
-		}
-	}
-	n.server = net.JoinHostPort(nc.Server.Host, strconv.Itoa(port))
+	n.server = net.JoinHostPort(nc.Server.Host, strconv.Itoa(nc.Server.Port))
 	return n, nil
 }
 
@@ -271,14 +264,11 @@ func (n *netConn) prepare() (credentials, *tls.Config, error) {
 		c.serverPass = pw
 	}
 	if nc.SASL != nil {
-		switch strings.ToUpper(nc.SASL.Mechanism) {
+		switch nc.SASL.Mechanism {
 		case "EXTERNAL":
 			c.saslMech = "EXTERNAL"
 		default:
 			c.saslMech, c.saslUser = "PLAIN", nc.SASL.User
-			if c.saslUser == "" {
-				c.saslUser = nc.Nick
-			}
 			if nc.SASL.Password == nil {
 				return c, nil, errors.New("SASL PLAIN needs a password: set sasl.password_env or sasl.password_file")
 			}
@@ -301,11 +291,7 @@ func (n *netConn) prepare() (credentials, *tls.Config, error) {
 		MinVersion:         tls.VersionTLS12,
 	}
 	if nc.Server.ClientCert != "" {
-		key := nc.Server.ClientKey
-		if key == "" {
-			key = nc.Server.ClientCert
-		}
-		cert, err := tls.LoadX509KeyPair(nc.Server.ClientCert, key)
+		cert, err := tls.LoadX509KeyPair(nc.Server.ClientCert, nc.Server.ClientKey)
 		if err != nil {
 			return c, nil, fmt.Errorf("load the TLS client certificate %s: %w", nc.Server.ClientCert, err)
 		}
@@ -466,15 +452,7 @@ func (n *netConn) register(s *session) {
 	}
 	n.control("CAP LS 302", false)
 	n.control("NICK "+nc.Nick, false)
-	user := nc.User
-	if user == "" {
-		user = nc.Nick
-	}
-	realName := nc.RealName
-	if realName == "" {
-		realName = config.DefaultRealName
-	}
-	n.control("USER "+user+" 0 * :"+realName, false)
+	n.control("USER "+nc.User+" 0 * :"+nc.RealName, false)
 }
 
 // handleConn keeps the connection: registration, capabilities, SASL, PING,

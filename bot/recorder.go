@@ -75,9 +75,6 @@ func buildRules(cfg *config.Config) *recRules {
 				cr.log = event.ChannelRef{Network: BridgeNetwork, Name: br.Name}
 				cr.bridge = config.FoldName(br.Name)
 				cr.window = br.Window
-				if cr.window <= 0 {
-					cr.window = config.DefaultBridgeWindow
-				}
 			}
 			nr.channels[config.FoldName(ch.Name)] = cr
 			nr.order = append(nr.order, cr)

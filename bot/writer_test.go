@@ -107,7 +107,6 @@ func TestOutputPace(t *testing.T) {
 	}{
 		{config.DefaultOutput, 1500 * time.Millisecond, 5},
 		{config.Rate{N: 1000, Per: time.Second}, time.Millisecond, 1000},
-		{config.Rate{}, 1500 * time.Millisecond, 5}, // unset: the default
 	} {
 		if every, burst := outputPace(c.in); every != c.every || burst != c.burst {
 			t.Errorf("outputPace(%v) = %v, %d; want %v, %d", c.in, every, burst, c.every, c.burst)

@@ -1,20 +1,11 @@
 // Package config reads bot.yaml, the one configuration file of proceedings,
-// and checks it strictly.
+// checks it strictly and fills in every default. Every problem names its key
+// path and line ("bot.yaml:12: channels[1].nmae: unknown key (did you mean
+// "name"?)"), and all of them are reported at once through *Error.
 //
-// The file is decoded into a yaml.Node tree and walked by hand into raw
-// structs (raw.go, decode.go), then validated into the typed Config with every
-// default filled in (validate.go). Every problem names its key path and line,
-// e.g. "bot.yaml:12: channels[1].nmae: unknown key (did you mean "name"?)",
-// and all of them are reported at once through *Error. List indexes in key
-// paths count from 0.
-//
-// Secrets (server, SASL and NickServ passwords, channel keys) never appear
-// in the file or in Config: the file names an environment variable
-// (password_env) or a file (password_file), and SecretRef.Value reads it when
-// the bot needs it.
-//
-// The package knows nothing of IRC connections, the archive or HTML; it only
-// describes what the other packages are asked to do.
+// Secrets never appear in the file or in Config: the file names an
+// environment variable or a file, and SecretRef.Value reads it when needed.
+// The package knows nothing of IRC connections, the archive or HTML.
 package config
 
 import (
@@ -38,26 +29,29 @@ import (
 	_ "time/tzdata"
 )
 
+// The `yaml` tag of a field is its key in bot.yaml; decode.go describes the
+// other tags. A field without one is not read from the file.
+
 // Config is a validated bot.yaml with every default filled in.
 type Config struct {
 	Path     string    // absolute path of the file ("" for Default)
-	Networks []Network // always populated by Load; the single-network form becomes one Network
-	Bridges  []Bridge
-	Archive  string // absolute path of the SQLite archive
-	Site     Site
-	Feeds    []Feed
-	Commands Commands
+	Networks []Network `yaml:"networks" want:"a list of networks (- name: …)" elem:"a network like {name: libera, server: …, nick: …}"` // the single-network form becomes one Network
+	Bridges  []Bridge  `yaml:"bridges" want:"a list of bridges (- name: … channels: […])" elem:"a bridge like {name: …, channels: […]}"`
+	Archive  string    `yaml:"archive,path" want:"a file path"` // absolute path of the SQLite archive
+	Site     Site      `yaml:"site"`
+	Feeds    []Feed    `yaml:"feeds" want:"a list of feeds (- url: …)" elem:"a feed like {url: https://…}"`
+	Commands Commands  `yaml:"commands"`
 	// Admins are "account:NAME" or a hostmask "nick!user@host" with * and ?
 	// wildcards. A hostmask whose host part is only wildcards (or a bare
 	// nick) is kept but makes nobody an admin; see Warnings.
-	Admins []string
-	OptOut []string // nicks or accounts whose lines are never recorded
+	Admins []string `yaml:"admins" want:"a list of account:NAME or nick!user@host masks"`
+	OptOut []string `yaml:"optout" want:"a list of nicks or accounts"` // nicks or accounts whose lines are never recorded
 	// NoLogPrefix: lines starting with it are not recorded; "" disables it.
-	NoLogPrefix string
-	Series      []Series
-	Titles      Titles
-	Log         LogConfig
-	StatusAddr  string // host:port of the status HTTP endpoint; "" disables it
+	NoLogPrefix string    `yaml:"nolog_prefix"`
+	Series      []Series  `yaml:"series" want:"a list of series (- name: … parts: […])" elem:"a series like {name: …, parts: […]}"`
+	Titles      Titles    `yaml:"titles"`
+	Log         LogConfig `yaml:"log"`
+	StatusAddr  string    `yaml:"status_addr" want:"an address like 127.0.0.1:9102"` // host:port of the status HTTP endpoint; "" disables it
 	// Warnings are weaknesses that do not stop the file from loading,
 	// such as an admin entry anyone can match; check prints them.
 	Warnings []Problem
@@ -77,46 +71,46 @@ type writePath struct {
 
 // Network is one IRC network the bot connects to.
 type Network struct {
-	Name     string // as used in the archive and in bridges ("libera")
-	Server   Server
-	Nick     string
-	AltNicks []string // tried in order when Nick is taken
-	User     string
-	RealName string
-	SASL     *SASL      // nil: no SASL
-	NickServ *SecretRef // nil: no NickServ IDENTIFY
-	Channels []Channel
-	Relays   []Relay
+	Name     string     `yaml:"name" want:"a network name"` // as used in the archive and in bridges ("libera")
+	Server   Server     `yaml:"server"`
+	Nick     string     `yaml:"nick"`
+	AltNicks []string   `yaml:"alt_nicks" want:"a list of nicks"` // tried in order when Nick is taken
+	User     string     `yaml:"user"`
+	RealName string     `yaml:"realname"`
+	SASL     *SASL      `yaml:"sasl"`     // nil: no SASL
+	NickServ *SecretRef `yaml:"nickserv"` // nil: no NickServ IDENTIFY
+	Channels []Channel  `yaml:"channels" want:"a list of channels (- name: \"#chan\")" elem:"a channel like {name: \"#chan\"}"`
+	Relays   []Relay    `yaml:"relays" want:"a list of relays (- nick: … mask: … pattern: …)" elem:"a relay like {nick: relaybot, mask: relaybot!*@bridge.example.org, pattern: …}"`
 }
 
 // Server says how to reach a network.
 type Server struct {
-	Host        string
-	Port        int
-	TLS         bool
-	TLSInsecure bool       // skip certificate verification
-	Password    *SecretRef // server password (PASS); nil: none
-	ClientCert  string     // absolute path of a PEM certificate; "" for none
-	ClientKey   string     // absolute path of its PEM key (ClientCert when both are in one file)
+	Host        string     `yaml:"host" want:"a host name"`
+	Port        int        `yaml:"port" want:"a number 1–65535" min:"1" max:"65535"`
+	TLS         bool       `yaml:"tls"`                                 // true when the key is absent
+	TLSInsecure bool       `yaml:"tls_insecure"`                        // skip certificate verification
+	Password    *SecretRef `yaml:"password,secret"`                     // server password (PASS); nil: none
+	ClientCert  string     `yaml:"client_cert,path" want:"a file path"` // absolute path of a PEM certificate; "" for none
+	ClientKey   string     `yaml:"client_key,path" want:"a file path"`  // absolute path of its PEM key (ClientCert when both are in one file)
 }
 
 // SASL authentication.
 type SASL struct {
-	Mechanism string     // "PLAIN" or "EXTERNAL"
-	User      string     // account name (PLAIN); defaults to the nick
-	Password  *SecretRef // PLAIN only
+	Mechanism string     `yaml:"mechanism" want:"PLAIN or EXTERNAL"`
+	User      string     `yaml:"user" want:"an account name"` // account name (PLAIN); defaults to the nick
+	Password  *SecretRef `yaml:"password,secret"`             // PLAIN only
 }
 
 // Channel is one channel the bot joins and records.
 type Channel struct {
-	Name         string
-	Key          *SecretRef // channel key (+k); nil: none
-	Public       bool       // logs are published on the site (otherwise recorded only)
-	Announce     bool       // feed posts are announced here
-	AnnounceLogs bool       // links to newly published log days are announced here
-	Titles       bool       // titles of pasted URLs are printed
-	NoIndex      bool       // pages carry robots noindex
-	Description  string
+	Name         string     `yaml:"name" want:"a channel name like \"#chan\""`
+	Key          *SecretRef `yaml:"key,secret"`    // channel key (+k); nil: none
+	Public       bool       `yaml:"public"`        // logs are published on the site (otherwise recorded only)
+	Announce     bool       `yaml:"announce"`      // feed posts are announced here
+	AnnounceLogs bool       `yaml:"announce_logs"` // links to newly published log days are announced here
+	Titles       bool       `yaml:"titles"`        // titles of pasted URLs are printed
+	NoIndex      bool       `yaml:"noindex"`       // pages carry robots noindex
+	Description  string     `yaml:"description"`
 }
 
 // Relay describes a relay bot whose lines carry another person's words.
@@ -124,13 +118,14 @@ type Channel struct {
 // its hostmask, its services account, or both: at least one of Mask and
 // Account is set.
 type Relay struct {
-	Nick    string
-	Mask    string         // hostmask "nick!user@host" (* and ? wildcards) with a real host; "" when not checked
-	Account string         // services account; "" when not checked
-	Pattern *regexp.Regexp // has the named groups "nick" and "text"
+	Nick    string         `yaml:"nick"`
+	Mask    string         `yaml:"mask" want:"a hostmask like relaybot!*@bridge.example.org"` // hostmask "nick!user@host" (* and ? wildcards) with a real host; "" when not checked
+	Account string         `yaml:"account" want:"a services account name"`                    // services account; "" when not checked
+	Pattern *regexp.Regexp `yaml:"pattern" want:"a regular expression"`                       // has the named groups "nick" and "text"
 }
 
-// ChannelRef names a channel on a network.
+// ChannelRef names a channel on a network. In the file it is written
+// "network/#channel", or "#channel" alone (Network "" until resolved).
 type ChannelRef struct {
 	Network, Channel string
 }
@@ -140,36 +135,38 @@ func (r ChannelRef) String() string { return r.Network + "/" + r.Channel }
 
 // Bridge relays lines between channels, possibly on different networks.
 type Bridge struct {
-	Name     string
-	Channels []ChannelRef // two or more, each defined under a network
-	Window   time.Duration
+	Name     string        `yaml:"name"`
+	Channels []ChannelRef  `yaml:"channels" want:"a list of \"network/#channel\""` // two or more, each defined under a network
+	Window   time.Duration `yaml:"window" want:"a duration like 10s"`
 }
 
 // Site configures the rendered archive.
 type Site struct {
-	Out            string   // absolute output directory
-	BaseURL        *url.URL // absolute http(s) URL whose path ends in "/"
-	Title          string
-	Location       *time.Location // the site's days are calendar days here
-	Content        string         // absolute directory of Markdown pages
-	RenderInterval time.Duration
+	Out            string         `yaml:"out,path" want:"a directory path"`                    // absolute output directory
+	BaseURL        *url.URL       `yaml:"base_url" want:"a URL like https://irc.example.org/"` // absolute http(s) URL whose path ends in "/"
+	Title          string         `yaml:"title"`
+	Location       *time.Location `yaml:"timezone" want:"a time zone name like Europe/London"` // the site's days are calendar days here
+	Content        string         `yaml:"content,path" want:"a directory path"`                // absolute directory of Markdown pages
+	RenderInterval time.Duration  `yaml:"render_interval" want:"a duration like 5m" min:"1s"`
 	// ShowHosts publishes the user@host of joins, parts and quits on the
 	// site (off by default: hosts are personal data).
-	ShowHosts bool
+	ShowHosts bool `yaml:"show_hosts"`
 }
 
 // Feed is a site feed whose new posts are recorded and announced.
 type Feed struct {
-	URL      string // http, https or file URL
-	Interval time.Duration
+	URL      string        `yaml:"url" want:"a URL"` // http, https or file URL
+	Interval time.Duration `yaml:"interval" want:"a duration like 5m" min:"1s"`
 	// Channels holds the channel names announced to, in Targets order; use
 	// Targets when more than one network is configured.
-	Channels        []string
-	Targets         []ChannelRef
-	Format          *template.Template
-	FormatText      string
-	AnnounceBacklog int // posts already in the feed at start to announce
-	MaxBurst        int // most announcements in one poll
+	Channels []string
+	// Targets are read from the key channels: nil when it is absent (every
+	// channel with announce: true), empty when it is [].
+	Targets         []ChannelRef       `yaml:"channels" want:"a list of channel names"`
+	Format          *template.Template // FormatText, parsed
+	FormatText      string             `yaml:"format" want:"a template like \"{{.Title}} — {{.Link}}\""`
+	AnnounceBacklog int                `yaml:"announce_backlog" want:"a number 0–1000" min:"0" max:"1000"` // posts already in the feed at start to announce
+	MaxBurst        int                `yaml:"max_burst" want:"a number 1–100" min:"1" max:"100"`          // most announcements in one poll
 }
 
 // Rate is N events per Per.
@@ -182,68 +179,50 @@ func (r Rate) String() string { return fmt.Sprintf("%d/%s", r.N, r.Per) }
 
 // Commands configures the command router.
 type Commands struct {
-	Prefix     string
-	PerUser    Rate
-	PerChannel Rate
+	Prefix        string `yaml:"prefix"`
+	Rates         `yaml:"rate"`
+	SearchResults int `yaml:"search_results" want:"a number 1–10" min:"1" max:"10"`
+}
+
+// Rates are the flood limits of commands and the pace of the bot's lines.
+type Rates struct {
+	PerUser    Rate `yaml:"per_user" want:"a rate like 3/10s"`
+	PerChannel Rate `yaml:"per_channel" want:"a rate like 10/10s"`
 	// Output paces the bot's own lines on each network: a burst of N, then
 	// one every Per/N.
-	Output        Rate
-	SearchResults int
+	Output Rate `yaml:"output" want:"a rate like 5/7.5s"`
 }
 
 // Series is a named series of posts, for !part and !series.
 type Series struct {
-	Name  string
-	Parts []SeriesPart
+	Name  string       `yaml:"name"`
+	Parts []SeriesPart `yaml:"parts" want:"a list of parts (- n: 1 title: … url: …)" elem:"a part like {n: 1, title: …, url: …}"`
 }
 
 // SeriesPart is one part of a Series.
 type SeriesPart struct {
-	N          int
-	Title, URL string
+	N     int    `yaml:"n" want:"a part number 1 or more" min:"1" max:"1000000"`
+	Title string `yaml:"title"`
+	URL   string `yaml:"url" want:"a URL"`
 }
 
 // Titles configures URL title fetching.
 type Titles struct {
-	Timeout      time.Duration
-	MaxBytes     int
-	BlockedHosts []string // host names, IP addresses or CIDR prefixes never fetched
-	AllowHosts   []string // exempt from the private-address refusal (tests use loopback)
+	Timeout      time.Duration `yaml:"timeout" want:"a duration like 5s" min:"1ms"`
+	MaxBytes     int           `yaml:"max_bytes" want:"a number of bytes from 1024 to 67108864" min:"1024" max:"67108864"`
+	BlockedHosts []string      `yaml:"blocked_hosts" want:"a list of host names, addresses or CIDR prefixes"` // host names, IP addresses or CIDR prefixes never fetched
+	AllowHosts   []string      `yaml:"allow_hosts" want:"a list of host names, addresses or CIDR prefixes"`   // exempt from the private-address refusal (tests use loopback)
 }
 
 // LogConfig configures the process log.
 type LogConfig struct {
-	Format string     // "text" or "json"
-	Level  slog.Level // debug, info, warn or error
+	Format string     `yaml:"format" want:"text or json"`
+	Level  slog.Level `yaml:"level" want:"debug, info, warn or error"`
 }
 
 // ReservedNetwork is the archive network of the merged logs of bridges; no
 // configured network may have this name.
 const ReservedNetwork = "bridge"
-
-// Defaults, shared by Parse and Default and documented in bot.yaml.
-const (
-	DefaultRealName       = "proceedings IRC logger"
-	DefaultNoLogPrefix    = "[off]"
-	DefaultPrefix         = "!"
-	DefaultSearchResults  = 3
-	DefaultTitle          = "IRC Proceedings"
-	DefaultOut            = "public"
-	DefaultContent        = "content"
-	DefaultRenderInterval = 5 * time.Minute
-	DefaultFeedInterval   = 5 * time.Minute
-	DefaultFeedFormat     = "{{.Title}} — {{.Link}}"
-	DefaultMaxBurst       = 3
-	DefaultBridgeWindow   = 10 * time.Second
-	DefaultTitleTimeout   = 5 * time.Second
-	DefaultTitleMaxBytes  = 512 << 10
-)
-
-var (
-	DefaultPerUser    = Rate{N: 3, Per: 10 * time.Second}
-	DefaultPerChannel = Rate{N: 10, Per: 10 * time.Second}
-	DefaultOutput     = Rate{N: 5, Per: 7500 * time.Millisecond}
-)
 
 // Load reads and validates the configuration file at path.
 func Load(path string) (*Config, error) {
@@ -274,40 +253,17 @@ func Parse(data []byte, path string) (*Config, error) {
 		dir = wd
 	}
 	var probs problems
-	var raw rawConfig
+	d := newDecoder(&probs, dir)
 	var c *Config
-	if decodeFile(data, &raw, &probs) {
-		v := &validator{probs: &probs, dir: dir}
-		c = v.config(&raw)
+	if doc := new(document); d.file(data, doc) {
+		v := &validator{decoder: d}
+		c = v.config(doc)
 		c.Path = abs
 	}
 	if err := probs.err(cmp.Or(path, "config")); err != nil {
 		return nil, err
 	}
 	return c, nil
-}
-
-// Default returns the configuration used without a file (by demo): no
-// networks, no feeds, and every other default filled in. Archive, Site.Out,
-// Site.Content and Site.BaseURL are left for the caller to set.
-func Default() *Config {
-	return &Config{
-		Site: Site{
-			Title:          DefaultTitle,
-			Location:       time.UTC,
-			RenderInterval: DefaultRenderInterval,
-		},
-		Commands: Commands{
-			Prefix:        DefaultPrefix,
-			PerUser:       DefaultPerUser,
-			PerChannel:    DefaultPerChannel,
-			Output:        DefaultOutput,
-			SearchResults: DefaultSearchResults,
-		},
-		NoLogPrefix: DefaultNoLogPrefix,
-		Titles:      Titles{Timeout: DefaultTitleTimeout, MaxBytes: DefaultTitleMaxBytes},
-		Log:         LogConfig{Format: "text", Level: slog.LevelInfo},
-	}
 }
 
 // Channel finds a configured channel. Network names match case-insensitively,
@@ -455,10 +411,13 @@ func MatchHostmask(pattern, s string) bool {
 func FoldName(s string) string { return casemap.Fold(s) }
 
 // SecretRef says where a secret is kept: in an environment variable (Env) or
-// a file (File, an absolute path). It never holds the secret itself.
+// a file (File, an absolute path). It never holds the secret itself. The
+// file names them with password_env and password_file, or, for a field
+// tagged secret, KEY_env and KEY_file (key_env for a channel's key).
 type SecretRef struct {
-	Env, File string
-	key       string // config key, for messages
+	Env  string `yaml:"password_env" want:"the name of an environment variable"`
+	File string `yaml:"password_file,path" want:"a file path"`
+	key  string // config key, for messages
 }
 
 // Value reads the secret. It fails, naming the variable or file, when the

@@ -116,7 +116,7 @@ func TestDefaults(t *testing.T) {
 	if c.Site.Location != time.UTC || c.Site.Title != "IRC Proceedings" || c.Site.RenderInterval != 5*time.Minute {
 		t.Errorf("site = %+v", c.Site)
 	}
-	if c.Commands != (Commands{Prefix: "!", PerUser: Rate{3, 10 * time.Second}, PerChannel: Rate{10, 10 * time.Second}, Output: Rate{5, 7500 * time.Millisecond}, SearchResults: 3}) {
+	if c.Commands != (Commands{Prefix: "!", Rates: Rates{PerUser: Rate{3, 10 * time.Second}, PerChannel: Rate{10, 10 * time.Second}, Output: Rate{5, 7500 * time.Millisecond}}, SearchResults: 3}) {
 		t.Errorf("commands = %+v", c.Commands)
 	}
 	if c.NoLogPrefix != "[off]" || c.Titles.Timeout != 5*time.Second || c.Titles.MaxBytes != 524288 || c.Log.Format != "text" {
@@ -140,6 +140,53 @@ func TestDefaults(t *testing.T) {
 	}
 	if c.NoLogPrefix != "" {
 		t.Errorf("nolog_prefix = %q, want \"\"", c.NoLogPrefix)
+	}
+}
+
+// TestFillDefaults checks that a Config built by hand gets from
+// FillDefaults the defaults the loader fills in, and that a loaded Config
+// has none left to fill.
+func TestFillDefaults(t *testing.T) {
+	data := strings.Replace(minimal, "  - name: \"#chan\"\n", "  - name: \"#chan\"\n  - name: \"#b\"\n", 1) +
+		"sasl: {password_env: PW}\nfeeds: [{url: \"https://example.org/feed\"}]\nbridges: [{channels: [\"#chan\", \"#b\"]}]\n"
+	loaded, err := Parse([]byte(data), "bot.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	pw := loaded.Networks[0].SASL.Password
+	hand := &Config{
+		Networks: []Network{{
+			Server:   Server{Host: "irc.example.org", TLS: true},
+			Nick:     "proceedings",
+			SASL:     &SASL{Password: pw},
+			Channels: []Channel{{Name: "#chan"}, {Name: "#b"}},
+		}},
+		Bridges: []Bridge{{Channels: []ChannelRef{{"irc.example.org", "#chan"}, {"irc.example.org", "#b"}}}},
+		Feeds:   []Feed{{URL: "https://example.org/feed"}},
+	}
+	hand.FillDefaults()
+	if !reflect.DeepEqual(hand.Networks, loaded.Networks) {
+		t.Errorf("networks filled in by hand:\n%+v\nloaded:\n%+v", hand.Networks, loaded.Networks)
+	}
+	if !reflect.DeepEqual(hand.Bridges, loaded.Bridges) {
+		t.Errorf("bridges filled in by hand %+v, loaded %+v", hand.Bridges, loaded.Bridges)
+	}
+	hf, lf := hand.Feeds[0], loaded.Feeds[0]
+	if hf.FormatText != lf.FormatText || hf.Interval != lf.Interval || hf.MaxBurst != lf.MaxBurst {
+		t.Errorf("feed filled in by hand %+v, loaded %+v", hf, lf)
+	}
+	if hand.Site.Title != loaded.Site.Title || hand.Site.Location != loaded.Site.Location || hand.Site.RenderInterval != loaded.Site.RenderInterval ||
+		hand.Commands != loaded.Commands || !reflect.DeepEqual(hand.Titles, loaded.Titles) || hand.Log != loaded.Log {
+		t.Errorf("filled in by hand:\n%+v\nloaded:\n%+v", hand, loaded)
+	}
+
+	again := *loaded
+	again.Networks = append([]Network(nil), loaded.Networks...)
+	again.Bridges = append([]Bridge(nil), loaded.Bridges...)
+	again.Feeds = append([]Feed(nil), loaded.Feeds...)
+	again.FillDefaults()
+	if !reflect.DeepEqual(&again, loaded) {
+		t.Errorf("FillDefaults changed a loaded Config:\n%+v\nwas:\n%+v", &again, loaded)
 	}
 }
 

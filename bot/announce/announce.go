@@ -173,22 +173,13 @@ func prepareFeed(i int, f config.Feed) (config.Feed, error) {
 	if f.URL == "" {
 		return f, fmt.Errorf("announcer: feeds[%d] has no URL", i)
 	}
+	f.FillDefaults()
 	if f.Format == nil {
-		text := f.FormatText
-		if text == "" {
-			text = config.DefaultFeedFormat
-		}
-		t, err := template.New("format").Option("missingkey=error").Parse(text)
+		t, err := template.New("format").Option("missingkey=error").Parse(f.FormatText)
 		if err != nil {
 			return f, fmt.Errorf("announcer: feeds[%d].format: %w", i, err)
 		}
 		f.Format = t
-	}
-	if f.MaxBurst <= 0 {
-		f.MaxBurst = config.DefaultMaxBurst
-	}
-	if f.Interval <= 0 {
-		f.Interval = config.DefaultFeedInterval
 	}
 	f.Targets = slices.Clone(f.Targets)
 	return f, nil

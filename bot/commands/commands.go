@@ -751,9 +751,6 @@ const searchScanMax = 300
 func cmdSearch(ctx context.Context, r *Router, j *invocation) {
 	q := j.parsed.Rest
 	limit := j.cfg.Commands.SearchResults
-	if limit <= 0 {
-		limit = config.DefaultSearchResults
-	}
 	// The archive leaves out the bot's own lines (FlagSelf) and lines
 	// flagged as commands (FlagCommand); commands stored without the flag
 	// are recognised here. So ask for more hits than are shown, and for

@@ -141,12 +141,7 @@ const (
 
 // NewTitleFetcher checks the host lists and returns a fetcher.
 func NewTitleFetcher(opt Options) (*TitleFetcher, error) {
-	if opt.Titles.Timeout <= 0 {
-		opt.Titles.Timeout = config.DefaultTitleTimeout
-	}
-	if opt.Titles.MaxBytes <= 0 {
-		opt.Titles.MaxBytes = config.DefaultTitleMaxBytes
-	}
+	opt.Titles.FillDefaults()
 	if opt.UserAgent == "" {
 		opt.UserAgent = bot.DefaultUserAgent
 	}
