@@ -13,10 +13,9 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"github.com/ergochat/irc-go/ircfmt"
-
 	"proceedings/archive"
 	"proceedings/internal/ascii"
+	"proceedings/internal/irctext"
 	"proceedings/logs"
 )
 
@@ -483,9 +482,7 @@ func countWords(s string) int {
 // sanitizeText is text for html/template and plain-text outputs: mIRC
 // formatting removed, control characters and invalid UTF-8 replaced.
 func sanitizeText(s string) string {
-	if hasFormatting(s) {
-		s = ircfmt.Strip(s)
-	}
+	s = irctext.Strip(s)
 	clean := utf8.ValidString(s)
 	for i := 0; clean && i < len(s); i++ {
 		if c := s[i]; c < 0x20 || c == 0x7f {

@@ -30,6 +30,7 @@ import (
 	"github.com/ergochat/irc-go/ircfmt"
 
 	"proceedings/internal/ascii"
+	"proceedings/internal/irctext"
 )
 
 // paletteSize is the number of nick colours (.c0 … .c15 in style.css).
@@ -273,10 +274,7 @@ func appendPeople(w *worker, speakers []speaker) (people, filters template.HTML)
 
 // appendPlain writes text without its mIRC formatting, escaped.
 func appendPlain(b []byte, s string) []byte {
-	if hasFormatting(s) {
-		s = ircfmt.Strip(s)
-	}
-	return appendEscaped(b, s)
+	return appendEscaped(b, irctext.Strip(s))
 }
 
 // appendLinkRow writes one row of a day's links page (day is its date,
@@ -328,23 +326,10 @@ func appendReason(b []byte, reason string) []byte {
 	return append(b, "</span>)"...)
 }
 
-// hasFormatting reports whether s holds mIRC formatting bytes.
-func hasFormatting(s string) bool {
-	// The codes are all control characters: skip printable ASCII eight
-	// bytes at a time.
-	for i := ascii.PlainPrefix(s); i < len(s); i++ {
-		switch s[i] {
-		case 0x02, 0x03, 0x0f, 0x11, 0x16, 0x1d, 0x1e, 0x1f:
-			return true
-		}
-	}
-	return false
-}
-
 // appendText writes message text: mIRC formatting as classed spans,
 // accepted URLs as links, everything else escaped.
 func appendText(b []byte, s string) []byte {
-	if !hasFormatting(s) {
+	if !irctext.HasFormatting(s) {
 		return appendLinked(b, s)
 	}
 	for _, part := range ircfmt.Split(s) {

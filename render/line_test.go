@@ -434,17 +434,3 @@ func TestCountWords(t *testing.T) {
 		}
 	}
 }
-
-func TestHasFormatting(t *testing.T) {
-	codes := "\x02\x03\x0f\x11\x16\x1d\x1e\x1f"
-	for c := 0; c < 256; c++ {
-		for pos := 0; pos < 17; pos++ {
-			b := []byte("abcdefgh ünï jklm")[:17]
-			b[pos] = byte(c)
-			s := string(b)
-			if got, want := hasFormatting(s), strings.ContainsAny(s, codes); got != want {
-				t.Errorf("hasFormatting(%q) = %v, want %v", s, got, want)
-			}
-		}
-	}
-}
