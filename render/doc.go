@@ -122,7 +122,7 @@
 // page of a kind run through html/template once per render (chrome.go).
 // The checks that run on every line's text (bytes to escape, mIRC codes,
 // controls, words) look at eight bytes at a time; common http(s) links are
-// taken without url.Parse (plainURL, fuzzed against it); files are written
+// taken without url.Parse (internal/links, fuzzed against it); files are written
 // with the system calls themselves. The binary is built with profile-guided
 // optimisation (cmd/proceedings/default.pgo, make pgo).
 package render

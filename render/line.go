@@ -12,7 +12,7 @@ package render
 //     class, href and rel, and class names from a fixed set (see
 //     lineClasses in line_test.go, enforced by FuzzLineWriter); this holds
 //     for the day's lines, its speakers and the rows of its links page;
-//   - links are built only from URLs that scanURLs parsed and accepted
+//   - links are built only from URLs that links.Scan parsed and accepted
 //     (http, https, gemini, irc), always with rel="nofollow ugc noopener";
 //   - mIRC formatting becomes class names chosen from fixed tables, never
 //     a style attribute.
@@ -23,7 +23,6 @@ import (
 	"html/template"
 	"proceedings/event"
 	"strconv"
-	"strings"
 	"time"
 	"unicode/utf8"
 
@@ -31,6 +30,7 @@ import (
 
 	"proceedings/internal/ascii"
 	"proceedings/internal/irctext"
+	"proceedings/internal/links"
 )
 
 // paletteSize is the number of nick colours (.c0 … .c15 in style.css).
@@ -401,11 +401,11 @@ var (
 
 // appendLinked writes text with accepted URLs made into links.
 func appendLinked(b []byte, s string) []byte {
-	if !containsSchemeSep(s) {
+	if !links.MayContain(s) {
 		return appendEscaped(b, s)
 	}
 	last := 0
-	scanURLs(s, func(start, end int, href string) {
+	links.Scan(s, func(start, end int, href string) {
 		b = appendEscaped(b, s[last:start])
 		b = append(b, `<a href="`...)
 		b = appendEscaped(b, href)
@@ -416,8 +416,6 @@ func appendLinked(b []byte, s string) []byte {
 	})
 	return appendEscaped(b, s[last:])
 }
-
-func containsSchemeSep(s string) bool { return strings.Contains(s, "://") }
 
 // plainByte marks the bytes appendEscaped copies as they are: printable
 // ASCII but for & < > " '.

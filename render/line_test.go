@@ -13,6 +13,8 @@ import (
 
 	"golang.org/x/net/html"
 	"golang.org/x/net/html/atom"
+
+	"proceedings/internal/links"
 )
 
 func TestNickHash(t *testing.T) {
@@ -239,7 +241,7 @@ func FuzzLineWriter(f *testing.F) {
 		checkLine(t, appendLine(nil, &ev, tm), &ev)
 		checkLine(t, appendQuiet(nil, time.Duration(len(text))*time.Minute+time.Hour), nil)
 		// The links page's rows: every link in the text, titled by target.
-		scanURLs(text, func(start, end int, href string) {
+		links.Scan(text, func(start, end int, href string) {
 			row := linkRow{id: 123, local: tm, nick: nick, href: href, text: text[start:end], title: target}
 			checkLine(t, appendLinkRow(nil, &row, "2026-02-02"), nil)
 		})
