@@ -6,8 +6,9 @@ import (
 	"database/sql/driver"
 	"fmt"
 
-	"github.com/ergochat/irc-go/ircfmt"
 	"modernc.org/sqlite"
+
+	"proceedings/internal/irctext"
 )
 
 // The full-text index is filled behind the durable commit, not inside it.
@@ -17,20 +18,22 @@ import (
 // fraction of indexing row by row in every small commit. meta 'fts_upto'
 // is the id up to which every searchable event is indexed; Open indexes
 // whatever a crash left above it.
-//
-// The index reads events through the view events_text, which gives the
-// text without mIRC formatting codes (plain_text), as readers see it: a
-// colour code's digits would otherwise stick to the word after them. A
-// deleted row is taken out of the index with the same text (the trigger
-// events_fts_delete), so plain_text must never change what it returns
-// without a migration that rebuilds the index.
+
+// The SQL function plain_text(text) is irctext.Strip: the index reads a line
+// with colour codes through the view events_text (migration 2) without its
+// formatting codes, as readers see it, because a colour code's digits would
+// otherwise stick to the word after them and the word could not be found.
+// FTS5 takes a deleted row out of the index only when given the very text
+// it indexed, and the trigger events_fts_delete gives it plain_text of the
+// stored text again: so plain_text must never change what it returns for a
+// stored text, unless a migration rebuilds the index.
 func init() {
 	err := sqlite.RegisterDeterministicScalarFunction("plain_text", 1, func(_ *sqlite.FunctionContext, args []driver.Value) (driver.Value, error) {
 		switch v := args[0].(type) {
 		case string:
-			return ircfmt.Strip(v), nil
+			return irctext.Strip(v), nil
 		case []byte:
-			return ircfmt.Strip(string(v)), nil
+			return irctext.Strip(string(v)), nil
 		}
 		return args[0], nil
 	})

@@ -5,9 +5,8 @@ import (
 	"unicode"
 	"unicode/utf8"
 
-	"github.com/ergochat/irc-go/ircfmt"
-
 	"proceedings/config"
+	"proceedings/internal/irctext"
 )
 
 // hasNoLogPrefix reports whether text starts with the no-log prefix,
@@ -34,7 +33,7 @@ func hasNoLogPrefix(text, prefix string) bool {
 		}
 		if c == '\x04' {
 			// A hex colour (\x04RRGGBB[,RRGGBB]), which many clients
-			// render and ircfmt.Strip does not know.
+			// render and irctext.Strip does not know.
 			i = skipHexColour(text, i+1)
 			continue
 		}
@@ -45,7 +44,7 @@ func hasNoLogPrefix(text, prefix string) bool {
 		case c < ' ' && !stripped:
 			// A formatting code (bold, colour with its digits…): strip
 			// them all once, then keep skipping.
-			text, i, stripped = ircfmt.Strip(text[i:]), 0, true
+			text, i, stripped = irctext.Strip(text[i:]), 0, true
 		default:
 			return hasPrefixFold(text[i:], prefix)
 		}

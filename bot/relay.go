@@ -5,19 +5,14 @@ import (
 	"strings"
 	"time"
 
-	"github.com/ergochat/irc-go/ircfmt"
-
 	"proceedings/config"
+	"proceedings/internal/irctext"
 )
 
 // dedupeKey identifies a line across the networks of a bridge: its real
 // author (folded, without decorations) and its text without formatting.
 func dedupeKey(ev event.Event) string {
-	text := ev.Text
-	if strings.ContainsFunc(text, func(r rune) bool { return r < ' ' }) {
-		text = ircfmt.Strip(text)
-	}
-	return config.FoldName(config.CleanRelayNick(ev.Nick)) + "\x00" + ev.Kind.String() + "\x00" + strings.TrimSpace(text)
+	return config.FoldName(config.CleanRelayNick(ev.Nick)) + "\x00" + ev.Kind.String() + "\x00" + strings.TrimSpace(irctext.Strip(ev.Text))
 }
 
 // dedupe remembers the lines of one bridge for its window. A line seen on

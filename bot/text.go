@@ -6,7 +6,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
-	"github.com/ergochat/irc-go/ircfmt"
+	"proceedings/internal/irctext"
 )
 
 // The text of the bot's lines: whatever the rooms say (replies, feed
@@ -33,7 +33,7 @@ func CleanTitle(s string, max int) string {
 // to single spaces, control characters, zero-width spaces and
 // bidirectional controls removed.
 func CleanText(s string) string {
-	s = ircfmt.Strip(strings.ToValidUTF8(s, "\uFFFD"))
+	s = irctext.StripToValidUTF8(s)
 	var b strings.Builder
 	b.Grow(len(s))
 	space := true // trims leading space

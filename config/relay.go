@@ -4,7 +4,7 @@ import (
 	"strings"
 	"unicode"
 
-	"github.com/ergochat/irc-go/ircfmt"
+	"proceedings/internal/irctext"
 )
 
 // MaxRelayNick bounds the author a relay pattern may produce, in runes.
@@ -32,7 +32,7 @@ func (r Relay) Unwrap(line string) (nick, text string, ok bool) {
 	}
 	m := re.FindStringSubmatch(line)
 	if m == nil {
-		if stripped := ircfmt.Strip(line); stripped != line {
+		if stripped := irctext.Strip(line); stripped != line {
 			m = re.FindStringSubmatch(stripped)
 		}
 	}
@@ -50,9 +50,7 @@ func (r Relay) Unwrap(line string) (nick, text string, ok bool) {
 // and surrounding space from a nick a relay bot printed, and cuts it to
 // MaxRelayNick runes.
 func CleanRelayNick(s string) string {
-	if strings.ContainsFunc(s, func(r rune) bool { return r < ' ' }) {
-		s = ircfmt.Strip(s)
-	}
+	s = irctext.Strip(s)
 	s = strings.Map(func(r rune) rune {
 		if Invisible(r) || unicode.IsControl(r) {
 			return -1

@@ -13,10 +13,10 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"github.com/ergochat/irc-go/ircfmt"
-
 	"proceedings/archive"
 	"proceedings/internal/ascii"
+	"proceedings/internal/irctext"
+	"proceedings/internal/links"
 	"proceedings/logs"
 	"proceedings/sitepath"
 )
@@ -84,7 +84,7 @@ type linkRow struct {
 	at    time.Time // for attaching the bot's title line
 	local time.Time // at in the site's zone
 	nick  string    // as written; "" for a topic without a setter
-	href  string    // accepted by scanURLs: http, https, gemini or irc
+	href  string    // accepted by links.Scan: http, https, gemini or irc
 	text  string    // the link as written in the line
 	title string    // the linked page's title when known, as written
 	host  string    // with the port, as the bot's title line names it
@@ -408,16 +408,16 @@ func (a *dayAggregator) add(ev *event.Event, local time.Time) {
 			return
 		}
 	}
-	if !containsSchemeSep(ev.Text) {
+	if !links.MayContain(ev.Text) {
 		return
 	}
-	scanURLs(ev.Text, func(start, end int, href string) {
+	links.Scan(ev.Text, func(start, end int, href string) {
 		if a.links[href] == 0 {
 			a.order = append(a.order, href)
 		}
 		a.links[href]++
 		a.agg.LinkCount++
-		host := hrefHost(href)
+		host := links.Host(href)
 		if h := linkHost(host); h != "" {
 			a.hosts[h]++
 		}
@@ -515,9 +515,7 @@ func countWords(s string) int {
 // sanitizeText is text for html/template and plain-text outputs: mIRC
 // formatting removed, control characters and invalid UTF-8 replaced.
 func sanitizeText(s string) string {
-	if hasFormatting(s) {
-		s = ircfmt.Strip(s)
-	}
+	s = irctext.Strip(s)
 	clean := utf8.ValidString(s)
 	for i := 0; clean && i < len(s); i++ {
 		if c := s[i]; c < 0x20 || c == 0x7f {
@@ -575,8 +573,8 @@ func appendGeminiLine(b, txt []byte, ev *event.Event) []byte {
 	txt = bytes.TrimSuffix(txt, []byte("\n"))
 	b = appendSanitized(b, txt)
 	b = append(b, '\n')
-	if (ev.Kind.IsSpeech() || ev.Kind == event.KindTopic) && containsSchemeSep(ev.Text) {
-		scanURLs(ev.Text, func(_, _ int, href string) {
+	if (ev.Kind.IsSpeech() || ev.Kind == event.KindTopic) && links.MayContain(ev.Text) {
+		links.Scan(ev.Text, func(_, _ int, href string) {
 			b = append(b, "=> "...)
 			b = append(b, href...)
 			b = append(b, '\n')

@@ -12,7 +12,7 @@ package render
 //     class, href and rel, and class names from a fixed set (see
 //     lineClasses in line_test.go, enforced by FuzzLineWriter); this holds
 //     for the day's lines, its speakers and the rows of its links page;
-//   - links are built only from URLs that scanURLs parsed and accepted
+//   - links are built only from URLs that links.Scan parsed and accepted
 //     (http, https, gemini, irc), always with rel="nofollow ugc noopener";
 //   - mIRC formatting becomes class names chosen from fixed tables, never
 //     a style attribute.
@@ -23,13 +23,14 @@ import (
 	"html/template"
 	"proceedings/event"
 	"strconv"
-	"strings"
 	"time"
 	"unicode/utf8"
 
 	"github.com/ergochat/irc-go/ircfmt"
 
 	"proceedings/internal/ascii"
+	"proceedings/internal/irctext"
+	"proceedings/internal/links"
 	"proceedings/sitepath"
 )
 
@@ -276,10 +277,7 @@ func appendPeople(w *worker, speakers []speaker) (people, filters template.HTML)
 
 // appendPlain writes text without its mIRC formatting, escaped.
 func appendPlain(b []byte, s string) []byte {
-	if hasFormatting(s) {
-		s = ircfmt.Strip(s)
-	}
-	return appendEscaped(b, s)
+	return appendEscaped(b, irctext.Strip(s))
 }
 
 // appendLinkRow writes one row of a day's links page (day is its date,
@@ -331,23 +329,10 @@ func appendReason(b []byte, reason string) []byte {
 	return append(b, "</span>)"...)
 }
 
-// hasFormatting reports whether s holds mIRC formatting bytes.
-func hasFormatting(s string) bool {
-	// The codes are all control characters: skip printable ASCII eight
-	// bytes at a time.
-	for i := ascii.PlainPrefix(s); i < len(s); i++ {
-		switch s[i] {
-		case 0x02, 0x03, 0x0f, 0x11, 0x16, 0x1d, 0x1e, 0x1f:
-			return true
-		}
-	}
-	return false
-}
-
 // appendText writes message text: mIRC formatting as classed spans,
 // accepted URLs as links, everything else escaped.
 func appendText(b []byte, s string) []byte {
-	if !hasFormatting(s) {
+	if !irctext.HasFormatting(s) {
 		return appendLinked(b, s)
 	}
 	for _, part := range ircfmt.Split(s) {
@@ -419,11 +404,11 @@ var (
 
 // appendLinked writes text with accepted URLs made into links.
 func appendLinked(b []byte, s string) []byte {
-	if !containsSchemeSep(s) {
+	if !links.MayContain(s) {
 		return appendEscaped(b, s)
 	}
 	last := 0
-	scanURLs(s, func(start, end int, href string) {
+	links.Scan(s, func(start, end int, href string) {
 		b = appendEscaped(b, s[last:start])
 		b = append(b, `<a href="`...)
 		b = appendEscaped(b, href)
@@ -434,8 +419,6 @@ func appendLinked(b []byte, s string) []byte {
 	})
 	return appendEscaped(b, s[last:])
 }
-
-func containsSchemeSep(s string) bool { return strings.Contains(s, "://") }
 
 // plainByte marks the bytes appendEscaped copies as they are: printable
 // ASCII but for & < > " '.

@@ -13,6 +13,8 @@ import (
 
 	"golang.org/x/net/html"
 	"golang.org/x/net/html/atom"
+
+	"proceedings/internal/links"
 )
 
 func TestNickHash(t *testing.T) {
@@ -239,7 +241,7 @@ func FuzzLineWriter(f *testing.F) {
 		checkLine(t, appendLine(nil, &ev, tm), &ev)
 		checkLine(t, appendQuiet(nil, time.Duration(len(text))*time.Minute+time.Hour), nil)
 		// The links page's rows: every link in the text, titled by target.
-		scanURLs(text, func(start, end int, href string) {
+		links.Scan(text, func(start, end int, href string) {
 			row := linkRow{id: 123, local: tm, nick: nick, href: href, text: text[start:end], title: target}
 			checkLine(t, appendLinkRow(nil, &row, "2026-02-02"), nil)
 		})
@@ -431,20 +433,6 @@ func TestCountWords(t *testing.T) {
 	for _, s := range cases {
 		if got, want := countWords(s), slow(s); got != want {
 			t.Fatalf("countWords(%q) = %d, want %d", s, got, want)
-		}
-	}
-}
-
-func TestHasFormatting(t *testing.T) {
-	codes := "\x02\x03\x0f\x11\x16\x1d\x1e\x1f"
-	for c := 0; c < 256; c++ {
-		for pos := 0; pos < 17; pos++ {
-			b := []byte("abcdefgh ünï jklm")[:17]
-			b[pos] = byte(c)
-			s := string(b)
-			if got, want := hasFormatting(s), strings.ContainsAny(s, codes); got != want {
-				t.Errorf("hasFormatting(%q) = %v, want %v", s, got, want)
-			}
 		}
 	}
 }

@@ -24,6 +24,7 @@ import (
 	"github.com/yuin/goldmark/util"
 
 	"proceedings/archive"
+	"proceedings/internal/links"
 	"proceedings/sitepath"
 )
 
@@ -414,7 +415,7 @@ func (r *renderer) loadSeries(ctx context.Context) ([]seriesData, string, error)
 				sp.Numeral = fmt.Sprint(p.Part)
 			}
 			sp.Heading = partHeading(sd.Name, sp.Numeral, sp.Title, sanitizeText(p.Subtitle))
-			if u, ok := acceptURL(p.Link); ok { // p.Link follows archive.PostLink already
+			if u, ok := links.Href(p.Link); ok { // p.Link follows archive.PostLink already
 				sp.Link = u
 			}
 			if !p.Published.IsZero() {

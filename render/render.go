@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"proceedings/archive"
+	"proceedings/internal/links"
 	"proceedings/sitepath"
 )
 
@@ -423,7 +424,7 @@ func (r *renderer) postTitle(href string) string {
 			return
 		}
 		for _, p := range posts {
-			if u, ok := acceptURL(p.Link); ok && p.Title != "" {
+			if u, ok := links.Href(p.Link); ok && p.Title != "" {
 				r.titles[u] = sanitizeText(p.Title)
 			}
 		}

@@ -1,55 +1,19 @@
 package render
 
 import (
-	"net/url"
+	"bytes"
 	"reflect"
 	"strings"
 	"testing"
+	"time"
+
+	"golang.org/x/net/html"
+	"golang.org/x/net/html/atom"
+
+	"proceedings/event"
+	"proceedings/internal/links"
+	"proceedings/internal/links/linkstest"
 )
-
-func urlsIn(s string) (texts, hrefs []string) {
-	scanURLs(s, func(start, end int, href string) {
-		texts = append(texts, s[start:end])
-		hrefs = append(hrefs, href)
-	})
-	return texts, hrefs
-}
-
-func TestScanURLs(t *testing.T) {
-	tests := []struct {
-		in    string
-		texts []string
-		hrefs []string
-	}{
-		{"see https://example.org/x.", []string{"https://example.org/x"}, []string{"https://example.org/x"}},
-		{"(https://example.org/x)", []string{"https://example.org/x"}, []string{"https://example.org/x"}},
-		{"https://en.wikipedia.org/wiki/Foo_(bar)", []string{"https://en.wikipedia.org/wiki/Foo_(bar)"}, []string{"https://en.wikipedia.org/wiki/Foo_(bar)"}},
-		{"HTTP://EXAMPLE.org/", []string{"HTTP://EXAMPLE.org/"}, []string{"http://EXAMPLE.org/"}},
-		{"gemini://gemini.example/a irc://irc.libera.chat/#techrights", []string{"gemini://gemini.example/a", "irc://irc.libera.chat/#techrights"}, []string{"gemini://gemini.example/a", "irc://irc.libera.chat/#techrights"}},
-		{"<https://example.org/a>", []string{"https://example.org/a"}, []string{"https://example.org/a"}},
-		{`"https://example.org/a"`, []string{"https://example.org/a"}, []string{"https://example.org/a"}},
-		{"https://example.org/a\x02bold", []string{"https://example.org/a"}, []string{"https://example.org/a"}},
-		{"https://example.org/é", []string{"https://example.org/é"}, []string{"https://example.org/%C3%A9"}},
-		{"javascript:alert(1)", nil, nil},
-		{"javascript://example.org/%0aalert(1)", nil, nil},
-		{"xhttp://example.org/", nil, nil},
-		{"ftp://example.org/", nil, nil},
-		{"data://text/html,<script>", nil, nil},
-		{"https://", nil, nil},
-		{"https:///path", nil, nil},
-		{"https://exa mple.org", []string{"https://exa"}, []string{"https://exa"}},
-		{"https://example.org/%zz", nil, nil},
-		{"no links here", nil, nil},
-	}
-	for _, tt := range tests {
-		t.Run(tt.in, func(t *testing.T) {
-			texts, hrefs := urlsIn(tt.in)
-			if !reflect.DeepEqual(texts, tt.texts) || !reflect.DeepEqual(hrefs, tt.hrefs) {
-				t.Errorf("scanURLs(%q) = %q %q, want %q %q", tt.in, texts, hrefs, tt.texts, tt.hrefs)
-			}
-		})
-	}
-}
 
 func TestLinkHost(t *testing.T) {
 	for in, want := range map[string]string{
@@ -59,81 +23,112 @@ func TestLinkHost(t *testing.T) {
 		"irc://irc.libera.chat/#x":            "irc.libera.chat",
 		"http://[2001:db8::1]:8080/":          "2001:db8::1",
 	} {
-		if got := linkHost(hrefHost(in)); got != want {
-			t.Errorf("linkHost(hrefHost(%q)) = %q, want %q", in, got, want)
+		if got := linkHost(links.Host(in)); got != want {
+			t.Errorf("linkHost(links.Host(%q)) = %q, want %q", in, got, want)
 		}
 	}
 }
 
-// FuzzScanURLs checks that every link is a parsed http, https, gemini or irc
-// URL with a host, taken from ordered, non-overlapping spans of the text.
-func FuzzScanURLs(f *testing.F) {
-	for _, s := range []string{"see https://example.org/x.", "javascript:alert(1)", "https://a.b/\"><script>", "(http://x.y/(z))", "gemini://g/ irc://i/#c", "https://x/\xff"} {
-		f.Add(s)
+// lineLinks is the links a day page shows in a message: its line's links
+// (the text split at formatting codes), and the rows of the day's links
+// page and the links of its Gemini twin (the whole text).
+func lineLinks(t *testing.T, text string) (line, rows []linkstest.Link, gemini []string) {
+	t.Helper()
+	tm := time.Date(2026, 2, 2, 14, 3, 11, 0, london)
+	ev := event.Event{ID: 1, Time: tm, Kind: event.KindMessage, Nick: "alice", Text: text}
+	out := appendLine(nil, &ev, tm)
+	nodes, err := html.ParseFragment(bytes.NewReader(out), &html.Node{Type: html.ElementNode, Data: "ol", DataAtom: atom.Ol})
+	if err != nil {
+		t.Fatalf("the line does not parse: %v\n%s", err, out)
 	}
-	f.Fuzz(func(t *testing.T, s string) {
-		last := 0
-		scanURLs(s, func(start, end int, href string) {
-			if start < last || end <= start || end > len(s) {
-				t.Fatalf("bad span [%d,%d) after %d in %q", start, end, last, s)
-			}
-			last = end
-			u, err := url.Parse(href)
-			if err != nil {
-				t.Fatalf("href %q does not parse: %v", href, err)
-			}
-			switch u.Scheme {
-			case "http", "https", "gemini", "irc":
-			default:
-				t.Fatalf("href %q has scheme %q", href, u.Scheme)
-			}
-			if u.Host == "" {
-				t.Fatalf("href %q has no host", href)
-			}
-			if strings.ContainsAny(href, " <>\"`\x00\n\r\t") {
-				t.Fatalf("href %q holds a character that breaks out of text", href)
-			}
-		})
-	})
-}
-
-// FuzzPlainURL holds acceptURL's shortcut to url.Parse: whatever plainURL
-// takes, the full path accepts and gives back unchanged.
-func FuzzPlainURL(f *testing.F) {
-	for _, s := range []string{"https://techrights.org/n/2026/02/02/links-02-02-2026/", "http://a.example:8080/x?y=1&z=2",
-		"https://a.example:99999/", "http://a.example:/", "https://a.example?q", "http://a..b/", "https://-x-.example/p;q,r+s@t:u~v",
-		"http://a.example/%41", "http://a.example/#f", "https://ÿ.example/", "http://[::1]/", "http://a.example/p?x=a:b@c"} {
-		f.Add(s)
-	}
-	f.Fuzz(func(t *testing.T, s string) {
-		if !plainURL(s) {
+	var walk func(n *html.Node)
+	walk = func(n *html.Node) {
+		if n.Type == html.ElementNode && n.Data == "a" && attr(n, "rel") == "nofollow ugc noopener" {
+			line = append(line, linkstest.Link{Text: anchorText(n), Href: attr(n, "href")})
 			return
 		}
-		u, err := url.Parse(s)
-		if err != nil || u.Opaque != "" || u.Host == "" {
-			t.Fatalf("plainURL(%q) but url.Parse: %v %+v", s, err, u)
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			walk(c)
 		}
-		if u.String() != s {
-			t.Fatalf("plainURL(%q) but URL.String gives %q", s, u.String())
+	}
+	for _, n := range nodes {
+		walk(n)
+	}
+
+	a := newDayAggregator()
+	a.reset("2026-02-02", 0)
+	a.titles = func(string) string { return "" }
+	a.add(&ev, tm)
+	for _, r := range a.rows {
+		rows = append(rows, linkstest.Link{Text: r.text, Href: r.href})
+	}
+
+	for _, l := range strings.Split(string(appendGeminiLine(nil, nil, &ev)), "\n") {
+		if href, ok := strings.CutPrefix(l, "=> "); ok {
+			gemini = append(gemini, href)
 		}
-		if h := u.Hostname(); h == "" || strings.ContainsAny(h, " \t\"'<>\\") {
-			t.Fatalf("plainURL(%q) with host %q", s, h)
-		}
-		if h := hrefHost(s); h != u.Host {
-			t.Fatalf("hrefHost(%q) = %q, URL.Host %q", s, h, u.Host)
-		}
-	})
+	}
+	return line, rows, gemini
 }
 
-func TestPlainURLTakesTheCommonShape(t *testing.T) {
-	for _, s := range []string{"https://techrights.org/n/2026/02/02/links-02-02-2026/", "http://news.bbc.co.uk/2020/01/18/x-y", "https://a.example", "https://a.example:8443/p?x=1&y=2"} {
-		if !plainURL(s) {
-			t.Errorf("plainURL(%q) = false", s)
+func attr(n *html.Node, key string) string {
+	for _, a := range n.Attr {
+		if a.Key == key {
+			return a.Val
 		}
 	}
-	for _, s := range []string{"https://a.example/%2F", "https://a.example/#top", "gemini://g.example/", "https://[::1]/", "HTTPS://A.EXAMPLE/", "https:///x", "https://a.example:x/"} {
-		if plainURL(s) {
-			t.Errorf("plainURL(%q) = true", s)
+	return ""
+}
+
+func anchorText(n *html.Node) string {
+	var b strings.Builder
+	for c := n.FirstChild; c != nil; c = c.NextSibling {
+		if c.Type == html.TextNode {
+			b.WriteString(c.Data)
 		}
 	}
+	return b.String()
+}
+
+func hrefsOf(ls []linkstest.Link) []string {
+	var out []string
+	for _, l := range ls {
+		out = append(out, l.Href)
+	}
+	return out
+}
+
+// TestPageLinks runs the edge cases of package links through the day page:
+// its line, its links page and its Gemini twin link what links.Scan finds,
+// the URLs the bot titles (bot/titles runs the same cases).
+func TestPageLinks(t *testing.T) {
+	for _, c := range linkstest.Cases {
+		t.Run(c.Name, func(t *testing.T) {
+			line, rows, gemini := lineLinks(t, c.Line)
+			if !reflect.DeepEqual(line, c.Links) {
+				t.Errorf("the line of %q links %q, want %q", c.Line, line, c.Links)
+			}
+			if !reflect.DeepEqual(rows, c.Links) {
+				t.Errorf("the links page of %q lists %q, want %q", c.Line, rows, c.Links)
+			}
+			if want := hrefsOf(c.Links); !reflect.DeepEqual(gemini, want) {
+				t.Errorf("the Gemini twin of %q links %q, want %q", c.Line, gemini, want)
+			}
+		})
+	}
+}
+
+// FuzzPageLinks checks that a message's line, split at its formatting
+// codes, links the same URLs as its links page and Gemini twin, which scan
+// the whole text.
+func FuzzPageLinks(f *testing.F) {
+	for _, c := range linkstest.Cases {
+		f.Add(c.Line)
+	}
+	f.Fuzz(func(t *testing.T, text string) {
+		line, rows, gemini := lineLinks(t, strings.ToValidUTF8(text, "\uFFFD"))
+		if !reflect.DeepEqual(line, rows) || !reflect.DeepEqual(hrefsOf(line), gemini) {
+			t.Fatalf("%q: the line links %q, the links page %q, the Gemini twin %q", text, line, rows, gemini)
+		}
+	})
 }

@@ -23,11 +23,10 @@ import (
 	"unicode"
 	"unicode/utf8"
 
-	"github.com/ergochat/irc-go/ircfmt"
-
 	"proceedings/archive"
 	"proceedings/bot"
 	"proceedings/config"
+	"proceedings/internal/irctext"
 )
 
 // The router's limits on what it says and what it reads.
@@ -440,7 +439,7 @@ const maxCommandName = 24
 // ignored. The name is ASCII letters, digits and "-", and is returned in
 // lower case; nothing else is checked here.
 func ParseCommand(line, prefix, botNick string, private bool) (Command, bool) {
-	s := strings.TrimSpace(ircfmt.Strip(line))
+	s := strings.TrimSpace(irctext.Strip(line))
 	switch {
 	case botNick != "" && len(s) > len(botNick) && (s[len(botNick)] == ':' || s[len(botNick)] == ',') &&
 		config.FoldName(s[:len(botNick)]) == config.FoldName(botNick):

@@ -22,13 +22,13 @@ import (
 	"sync"
 	"time"
 
-	"github.com/ergochat/irc-go/ircfmt"
 	nethtml "golang.org/x/net/html"
 	"golang.org/x/net/html/charset"
 	"golang.org/x/time/rate"
 
 	"proceedings/bot"
 	"proceedings/config"
+	"proceedings/internal/links"
 )
 
 // Sayer sends a line to a channel or nick on a network; *bot.Bot is one.
@@ -177,7 +177,7 @@ func (t *TitleFetcher) Incoming(ctx context.Context, in bot.Incoming) {
 	if t.opt.Enabled != nil && !t.opt.Enabled(in.Network, in.Channel) {
 		return
 	}
-	for _, raw := range FindURLs(ircfmt.Strip(in.Text), 3) {
+	for _, raw := range FindURLs(in.Text, 3) {
 		u, err := url.Parse(raw)
 		if err != nil || t.guard.block.hasName(u.Hostname()) {
 			continue
@@ -339,60 +339,15 @@ func displayHost(u *url.URL) string {
 	return h
 }
 
-// FindURLs returns up to max http(s) URLs in a line of text, in order.
-// Punctuation that ends a sentence or closes a bracket the URL did not open
-// is not part of the URL.
+// FindURLs returns the hrefs of up to max http(s) links in a line of IRC
+// text, in order: the links the day page makes of the line (package
+// links), so a title is always the title of a page the log links.
 func FindURLs(text string, max int) []string {
 	var out []string
-	for _, f := range strings.Fields(text) {
-		if len(out) >= max {
-			break
+	links.Scan(text, func(_, _ int, href string) {
+		if len(out) < max && (strings.HasPrefix(href, "https://") || strings.HasPrefix(href, "http://")) {
+			out = append(out, href)
 		}
-		i := indexScheme(f)
-		if i < 0 {
-			continue
-		}
-		s := trimURLTail(f[i:])
-		u, err := url.Parse(s)
-		if err != nil || u.Host == "" || u.Hostname() == "" {
-			continue
-		}
-		out = append(out, s)
-	}
+	})
 	return out
-}
-
-// indexScheme is the byte offset of the first "http://" or "https://" in
-// s, in any ASCII case, or -1.
-func indexScheme(s string) int {
-	for i := 0; i+7 <= len(s); i++ {
-		if s[i]|0x20 != 'h' {
-			continue
-		}
-		rest := s[i:]
-		if strings.EqualFold(rest[:7], "http://") || len(rest) >= 8 && strings.EqualFold(rest[:8], "https://") {
-			return i
-		}
-	}
-	return -1
-}
-
-// trimURLTail drops trailing punctuation from a URL found in prose,
-// keeping a ")" that closes a "(" of the URL itself (Wikipedia links).
-func trimURLTail(s string) string {
-	for s != "" {
-		c := s[len(s)-1]
-		switch c {
-		case '.', ',', ';', ':', '!', '?', '\'', '"', '>', ']', '}':
-			s = s[:len(s)-1]
-			continue
-		case ')':
-			if strings.Count(s, "(") < strings.Count(s, ")") {
-				s = s[:len(s)-1]
-				continue
-			}
-		}
-		break
-	}
-	return s
 }

@@ -5,16 +5,19 @@ import (
 	"context"
 	"fmt"
 	"html"
+	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
-	"unicode"
 	"unicode/utf8"
 
 	"proceedings/bot"
 	"proceedings/config"
 	"proceedings/internal/bottest"
+	"proceedings/internal/links"
+	"proceedings/internal/links/linkstest"
 )
 
 func TestExtractTitle(t *testing.T) {
@@ -83,47 +86,68 @@ func FuzzExtractTitleRoundTrip(f *testing.F) {
 	})
 }
 
+// TestFindURLs runs the edge cases of package links: the bot titles the
+// first http(s) links the day page makes of the line (render runs the same
+// cases).
 func TestFindURLs(t *testing.T) {
-	cases := []struct {
-		text string
-		want []string
-	}{
-		{"see https://techrights.org/n/2026/02/02/x.shtml", []string{"https://techrights.org/n/2026/02/02/x.shtml"}},
-		{"(https://example.org/a), and http://example.org/b.", []string{"https://example.org/a", "http://example.org/b"}},
-		{"https://en.wikipedia.org/wiki/Foo_(bar) is it", []string{"https://en.wikipedia.org/wiki/Foo_(bar)"}},
-		{"<https://example.org/x>", []string{"https://example.org/x"}},
-		{"HTTPS://EXAMPLE.ORG/", []string{"HTTPS://EXAMPLE.ORG/"}},
-		{"\"https://example.org/q?a=1&b=2\"!", []string{"https://example.org/q?a=1&b=2"}},
-		{"no url here, ftp://example.org/ example.org", nil},
-		{"http:// http://", nil},
-		{"a https://1.example b https://2.example c https://3.example d https://4.example", []string{"https://1.example", "https://2.example", "https://3.example"}},
-	}
-	for _, c := range cases {
-		t.Run(c.text, func(t *testing.T) {
-			got := FindURLs(c.text, 3)
-			if fmt.Sprint(got) != fmt.Sprint(c.want) {
-				t.Errorf("FindURLs = %q, want %q", got, c.want)
+	for _, c := range linkstest.Cases {
+		t.Run(c.Name, func(t *testing.T) {
+			var want []string
+			for _, l := range c.Links {
+				if u, _ := url.Parse(l.Href); len(want) < 3 && (u.Scheme == "http" || u.Scheme == "https") {
+					want = append(want, l.Href)
+				}
+			}
+			if got := FindURLs(c.Line, 3); !slices.Equal(got, want) {
+				t.Errorf("FindURLs(%q) = %q, want %q", c.Line, got, want)
 			}
 		})
 	}
+	for _, c := range []struct {
+		text string
+		want []string
+	}{
+		{"a https://1.example b https://2.example c https://3.example d https://4.example", []string{"https://1.example", "https://2.example", "https://3.example"}},
+		{"gemini://g.example/ irc://irc.example/#c http://x.example/", []string{"http://x.example/"}},
+	} {
+		if got := FindURLs(c.text, 3); !slices.Equal(got, c.want) {
+			t.Errorf("FindURLs(%q) = %q, want %q", c.text, got, c.want)
+		}
+	}
 }
 
+// FuzzFindURLs checks that the bot picks at most max http(s) URLs, each
+// one a link of the line as the day page makes it, in order.
 func FuzzFindURLs(f *testing.F) {
 	f.Add("see https://techrights.org/x.shtml, and (http://example.org/a_(b)).")
 	f.Add("https://[::1]:80/ http://a@b/ https://%zz/")
+	f.Add("\x02https://example.org/a\x0304b gemini://g.example/")
 	f.Fuzz(func(t *testing.T, text string) {
 		got := FindURLs(text, 3)
 		if len(got) > 3 {
 			t.Fatalf("%d URLs, want at most 3", len(got))
 		}
+		var linked []string
+		web := 0
+		links.Scan(text, func(_, _ int, href string) {
+			linked = append(linked, href)
+			if strings.HasPrefix(href, "http") {
+				web++
+			}
+		})
+		if len(got) != min(web, 3) {
+			t.Fatalf("%q: %d URLs of the %d http(s) links %q", text, len(got), web, linked)
+		}
 		for _, u := range got {
-			low := strings.ToLower(u)
-			if !strings.HasPrefix(low, "http://") && !strings.HasPrefix(low, "https://") {
-				t.Fatalf("%q is not an http(s) URL", u)
+			p, err := url.Parse(u)
+			if err != nil || p.Scheme != "http" && p.Scheme != "https" || p.Host == "" {
+				t.Fatalf("%q is not an http(s) URL: %v", u, err)
 			}
-			if !strings.Contains(text, u) || strings.ContainsFunc(u, unicode.IsSpace) {
-				t.Fatalf("%q is not a word of %q", u, text)
+			i := slices.Index(linked, u)
+			if i < 0 {
+				t.Fatalf("%q is not one of the links %q of %q", u, linked, text)
 			}
+			linked = linked[i+1:]
 		}
 	})
 }

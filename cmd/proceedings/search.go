@@ -14,11 +14,11 @@ import (
 	"unicode"
 	"unicode/utf8"
 
-	"github.com/ergochat/irc-go/ircfmt"
 	"github.com/spf13/cobra"
 
 	"proceedings/archive"
 	"proceedings/config"
+	"proceedings/internal/irctext"
 	"proceedings/web"
 )
 
@@ -285,7 +285,7 @@ func (p hitPrinter) print(h archive.Hit) error {
 // termSafe strips mIRC formatting and every other control character from
 // log text: what someone typed in IRC must not drive the terminal.
 func termSafe(s string) string {
-	s = ircfmt.Strip(strings.ToValidUTF8(s, "\uFFFD"))
+	s = irctext.StripToValidUTF8(s)
 	return strings.Map(func(r rune) rune {
 		switch {
 		case r == '\t':
