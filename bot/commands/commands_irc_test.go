@@ -170,6 +170,11 @@ func TestCommandsOverIRC(t *testing.T) {
 	alice.Join("#techrights")
 	alice.Send("PRIVMSG #techrights :hello from minsk")
 	said := cb.h.WaitText("hello from minsk")
+	// Committed is not yet indexed: the writer indexes right after the
+	// commit that acknowledged the line; Flush waits for the index.
+	if err := cb.h.DB.Flush(context.Background()); err != nil {
+		t.Fatal(err)
+	}
 	today := event.DateOf(said.Time, time.UTC).String()
 	dayName := said.Time.UTC().Format("Monday, January 02, 2006")
 
