@@ -13,6 +13,7 @@ import (
 	"os"
 	"path/filepath"
 	"proceedings/event"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -100,125 +101,151 @@ line. After an error or an interrupt the counts printed are what the archive
 holds.`
 
 func init() {
-	var (
-		channel, format, timezone, date, encoding string
-		networks                                  []string
-		strict, dryRun, verbose                   bool
-	)
+	var opts importOptions
 	cmd := &cobra.Command{
 		Use:   "import [--network NAME|FOLDER=NAME]... [--channel '#chan'] [flags] PATH...",
 		Short: "Read old text logs (irssi, WeeChat, ZNC, Limnoria, xchat, ours), whole client folders too, into the archive",
 		Long:  importHelp,
 		Args:  cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, paths []string) error {
-			cfg, err := loadConfig(cmd)
-			if err != nil {
-				return err
-			}
-			nets, err := newNetworkNames(cfg, networks)
-			if err != nil {
-				return err
-			}
-			loc := cfg.Site.Location
-			if timezone != "" {
-				if loc, err = time.LoadLocation(timezone); err != nil {
-					return fmt.Errorf("--timezone %q: %w (use an IANA name such as Europe/London)", timezone, err)
-				}
-			}
-			if format != "" && !contains(logs.Formats(), format) {
-				return fmt.Errorf("--format %q: want one of %s", format, strings.Join(logs.Formats(), ", "))
-			}
-			if encoding != "" {
-				if encoding, err = logs.ParseEncoding(encoding); err != nil {
-					return fmt.Errorf("--encoding: %w", err)
-				}
-			}
-			if channel != "" && !strings.ContainsRune(channelPrefixes, rune(channel[0])) {
-				return fmt.Errorf("--channel %q: a channel name starts with # & + or !, e.g. '#%s'", channel, channel)
-			}
-			if channel != "" && !ircname.ValidChannel(channel) {
-				return fmt.Errorf("--channel %q: not a valid IRC channel name (no space, comma, colon or control character)", channel)
-			}
-			if channel != "" && nets.def == "" {
-				// One channel on one network: the paths name none.
-				return fmt.Errorf("--channel puts the files into one channel of one network: %w", nets.defErr)
-			}
-			files, err := logFiles(paths)
-			if err != nil {
-				return err
-			}
-			var day time.Time
-			if date != "" {
-				d, err := event.ParseDate(date)
-				if err != nil {
-					return fmt.Errorf("--date: %w", err)
-				}
-				if n := len(files); n > 1 {
-					return fmt.Errorf("--date gives the date of one file, and the paths hold %d (%s): import that one file with --date, or let each file's date come from a marker in it or from YYYY-MM-DD or YYYYMMDD in its name", n, someNames(files, 3))
-				}
-				day = d.Time(loc)
-			}
-			im := &importRun{
-				cfg: cfg, nets: nets, relays: relaysOf(cfg), refs: map[[2]string]logRef{},
-				opt:     logs.Options{Format: format, Location: loc, Date: day, Strict: strict, Encoding: encoding},
-				channel: channel, files: files,
-				sum: importSummary{kinds: map[event.Kind]int64{}, examples: map[string][]lineExample{}},
-			}
-			ctx := cmd.Context()
-			out := cmd.OutOrStdout()
-			if err := im.plan(ctx); err != nil {
-				return err
-			}
-			if dryRun {
-				return im.dryRun(ctx, out)
-			}
-			if len(im.toRead()) == 0 {
-				im.printSkips(out)
-				return im.nothingToImport()
-			}
-			db, err := openArchive(ctx, cfg, false)
-			if err != nil {
-				return err
-			}
-			defer db.Close()
-			var bar *progressbar.ProgressBar
-			if isTerminal(cmd.ErrOrStderr()) {
-				bar = progressbar.NewOptions64(im.bytesToRead(), progressbar.OptionSetWriter(cmd.ErrOrStderr()),
-					progressbar.OptionSetDescription("importing"), progressbar.OptionShowBytes(true),
-					progressbar.OptionThrottle(100*time.Millisecond), progressbar.OptionClearOnFinish())
-			}
-			err = im.run(ctx, db, bar)
-			if bar != nil {
-				bar.Finish()
-			}
-			if verbose {
-				im.printFiles(out)
-			}
-			im.sum.print(out, time.Since(im.start))
-			im.printUnknownNetworks(out)
-			im.printSkips(out)
-			if err != nil {
-				if ctx.Err() != nil {
-					return fmt.Errorf("import interrupted after %d new events; the archive is consistent: run the same command again to complete it", im.sum.added)
-				}
-				return err
-			}
-			return im.status(false)
+			opts.global, opts.paths = globals, paths
+			return importLogs(cmd.Context(), opts, cmd.OutOrStdout(), cmd.ErrOrStderr())
 		},
 	}
 	f := cmd.Flags()
-	f.StringVar(&channel, "channel", "", "put every file into this channel, e.g. '#techrights' (default: each file's channel from its path or header)")
-	f.StringArrayVar(&networks, "network", nil, "NAME: the network of files whose path names none (default: the configured network, when there is one); FOLDER=NAME (repeatable): store the logs of network folder FOLDER under NAME")
-	f.StringVar(&format, "format", "", "the format: "+strings.Join(logs.Formats(), ", ")+" (default: detect per file)")
-	f.StringVar(&timezone, "timezone", "", "the zone the files' times are in (default: site.timezone)")
-	f.StringVar(&date, "date", "", "the date of the first line of the one file given, YYYY-MM-DD, for formats without dates")
-	f.StringVar(&encoding, "encoding", "", "the encoding of the files' text, e.g. shift_jis, koi8-r, windows-1251 (default: UTF-8, and a line that is not UTF-8 read as Windows-1252)")
-	f.BoolVar(&strict, "strict", false, "stop at the first file or line that cannot be read instead of skipping it")
-	f.BoolVar(&dryRun, "dry-run", false, "print the plan (each file's network, channel, format and days; files left out or skipped and why) and write nothing")
-	f.BoolVarP(&verbose, "verbose", "v", false, "after the import, list every file with its network, channel, format, days and events")
+	f.StringVar(&opts.channel, "channel", "", "put every file into this channel, e.g. '#techrights' (default: each file's channel from its path or header)")
+	f.StringArrayVar(&opts.networks, "network", nil, "NAME: the network of files whose path names none (default: the configured network, when there is one); FOLDER=NAME (repeatable): store the logs of network folder FOLDER under NAME")
+	f.StringVar(&opts.format, "format", "", "the format: "+strings.Join(logs.Formats(), ", ")+" (default: detect per file)")
+	f.StringVar(&opts.timezone, "timezone", "", "the zone the files' times are in (default: site.timezone)")
+	f.StringVar(&opts.date, "date", "", "the date of the first line of the one file given, YYYY-MM-DD, for formats without dates")
+	f.StringVar(&opts.encoding, "encoding", "", "the encoding of the files' text, e.g. shift_jis, koi8-r, windows-1251 (default: UTF-8, and a line that is not UTF-8 read as Windows-1252)")
+	f.BoolVar(&opts.strict, "strict", false, "stop at the first file or line that cannot be read instead of skipping it")
+	f.BoolVar(&opts.dryRun, "dry-run", false, "print the plan (each file's network, channel, format and days; files left out or skipped and why) and write nothing")
+	f.BoolVarP(&opts.verbose, "verbose", "v", false, "after the import, list every file with its network, channel, format, days and events")
 	rootCmd.AddCommand(cmd)
 }
 
+// importOptions are the flags and paths of import.
+type importOptions struct {
+	global   globalOptions
+	channel  string   // "": each file's channel from its path or header
+	networks []string // --network NAME and FOLDER=NAME, as given
+	format   string   // "": detected per file
+	timezone string   // "": site.timezone
+	date     string   // YYYY-MM-DD, of the one file given
+	encoding string   // "": UTF-8, else Windows-1252 per line
+	strict   bool
+	dryRun   bool
+	verbose  bool
+	paths    []string
+}
+
+// importLogs imports the files the paths hold, or on a dry run prints
+// the plan, and prints the summary.
+func importLogs(ctx context.Context, opts importOptions, stdout, stderr io.Writer) error {
+	var im *importRun
+	s, err := openSession(ctx, opts.global, stderr, useFunc(func(cfg *config.Config) (archiveAccess, error) {
+		var err error
+		if im, err = newImportRun(cfg, opts); err != nil {
+			return noArchive, err
+		}
+		if err := im.plan(ctx); err != nil {
+			return noArchive, err
+		}
+		if opts.dryRun || len(im.toRead()) == 0 {
+			return noArchive, nil
+		}
+		return readWrite, nil
+	}))
+	if err != nil {
+		return err
+	}
+	defer s.close()
+	switch {
+	case opts.dryRun:
+		return im.dryRun(ctx, stdout)
+	case len(im.toRead()) == 0:
+		im.printSkips(stdout)
+		return im.nothingToImport()
+	}
+	return im.importInto(ctx, s.db, opts.verbose, stdout, stderr)
+}
+
+// newImportRun checks the options against the configuration and lists
+// the files the paths hold.
+func newImportRun(cfg *config.Config, opts importOptions) (*importRun, error) {
+	nets, err := newNetworkNames(cfg, opts.networks)
+	if err != nil {
+		return nil, err
+	}
+	loc := cfg.Site.Location
+	if opts.timezone != "" {
+		if loc, err = time.LoadLocation(opts.timezone); err != nil {
+			return nil, fmt.Errorf("--timezone %q: %w (use an IANA name such as Europe/London)", opts.timezone, err)
+		}
+	}
+	if opts.format != "" && !slices.Contains(logs.Formats(), opts.format) {
+		return nil, fmt.Errorf("--format %q: want one of %s", opts.format, strings.Join(logs.Formats(), ", "))
+	}
+	encoding := opts.encoding
+	if encoding != "" {
+		if encoding, err = logs.ParseEncoding(encoding); err != nil {
+			return nil, fmt.Errorf("--encoding: %w", err)
+		}
+	}
+	if err := checkImportChannel(opts.channel, nets); err != nil {
+		return nil, err
+	}
+	files, err := logFiles(opts.paths)
+	if err != nil {
+		return nil, err
+	}
+	day, err := dateOfOneFile(opts.date, files, loc)
+	if err != nil {
+		return nil, err
+	}
+	return &importRun{
+		cfg: cfg, nets: nets, relays: relaysOf(cfg), refs: map[[2]string]logRef{},
+		opt:     logs.Options{Format: opts.format, Location: loc, Date: day, Strict: opts.strict, Encoding: encoding},
+		channel: opts.channel, files: files,
+		sum: importSummary{kinds: map[event.Kind]int64{}, examples: map[string][]lineExample{}},
+	}, nil
+}
+
+// checkImportChannel refuses a --channel that is no channel's name, or
+// that has no one network to go to.
+func checkImportChannel(channel string, nets networkNames) error {
+	switch {
+	case channel == "":
+		return nil
+	case !strings.ContainsRune(channelPrefixes, rune(channel[0])):
+		return fmt.Errorf("--channel %q: a channel name starts with # & + or !, e.g. '#%s'", channel, channel)
+	case !ircname.ValidChannel(channel):
+		return fmt.Errorf("--channel %q: not a valid IRC channel name (no space, comma, colon or control character)", channel)
+	case nets.def == "":
+		// One channel on one network: the paths name none.
+		return fmt.Errorf("--channel puts the files into one channel of one network: %w", nets.defErr)
+	}
+	return nil
+}
+
+// dateOfOneFile reads --date, the date of the one file given, as the
+// start of that day in loc; zero without --date.
+func dateOfOneFile(date string, files []foundFile, loc *time.Location) (time.Time, error) {
+	if date == "" {
+		return time.Time{}, nil
+	}
+	d, err := event.ParseDate(date)
+	if err != nil {
+		return time.Time{}, fmt.Errorf("--date: %w", err)
+	}
+	if n := len(files); n > 1 {
+		return time.Time{}, fmt.Errorf("--date gives the date of one file, and the paths hold %d (%s): import that one file with --date, or let each file's date come from a marker in it or from YYYY-MM-DD or YYYYMMDD in its name", n, someNames(files, 3))
+	}
+	return d.Time(loc), nil
+}
+
+// soleNetwork is the configuration's network, when it has one only.
 func soleNetwork(cfg *config.Config) (string, error) {
 	switch len(cfg.Networks) {
 	case 0:
@@ -226,20 +253,7 @@ func soleNetwork(cfg *config.Config) (string, error) {
 	case 1:
 		return cfg.Networks[0].Name, nil
 	}
-	names := make([]string, len(cfg.Networks))
-	for i, n := range cfg.Networks {
-		names[i] = n.Name
-	}
-	return "", fmt.Errorf("--network is required: the configuration has several (%s)", strings.Join(names, ", "))
-}
-
-func contains(list []string, s string) bool {
-	for _, v := range list {
-		if v == s {
-			return true
-		}
-	}
-	return false
+	return "", fmt.Errorf("--network is required: the configuration has several (%s)", strings.Join(configuredNetworkNames(cfg), ", "))
 }
 
 // networkNames turns the network a path names into the network the events
@@ -290,11 +304,7 @@ func (n networkNames) resolve(named string, zncPrefix bool) (name string, config
 		name = mapped
 	} else if named != "" {
 		if zncPrefix {
-			names := make([]string, len(n.cfg.Networks))
-			for i, c := range n.cfg.Networks {
-				names[i] = c.Name
-			}
-			named = logs.NetworkOfPrefix(named, names)
+			named = logs.NetworkOfPrefix(named, configuredNetworkNames(n.cfg))
 		}
 		if c, ok := n.configured(named); ok {
 			return c, true, nil
@@ -920,6 +930,35 @@ type storeError struct{ error }
 
 func (e storeError) Unwrap() error { return e.error }
 
+// importInto imports the planned files into db and prints the summary; a
+// progress bar goes to stderr when that is a terminal. The exit status
+// says whether files were skipped.
+func (r *importRun) importInto(ctx context.Context, db *archive.DB, verbose bool, stdout, stderr io.Writer) error {
+	var bar *progressbar.ProgressBar
+	if isTerminal(stderr) {
+		bar = progressbar.NewOptions64(r.bytesToRead(), progressbar.OptionSetWriter(stderr),
+			progressbar.OptionSetDescription("importing"), progressbar.OptionShowBytes(true),
+			progressbar.OptionThrottle(100*time.Millisecond), progressbar.OptionClearOnFinish())
+	}
+	err := r.run(ctx, db, bar)
+	if bar != nil {
+		bar.Finish()
+	}
+	if verbose {
+		r.printFiles(stdout)
+	}
+	r.sum.print(stdout, time.Since(r.start))
+	r.printUnknownNetworks(stdout)
+	r.printSkips(stdout)
+	if err != nil {
+		if ctx.Err() != nil {
+			return fmt.Errorf("import interrupted after %d new events; the archive is consistent: run the same command again to complete it", r.sum.added)
+		}
+		return err
+	}
+	return r.status(false)
+}
+
 // run imports the planned files. The counts are exact whatever happens:
 // after an error or an interrupt the importer is stopped (the batch being
 // written is committed or rolled back) before they are read.
@@ -1354,8 +1393,9 @@ func plural(n int64, what string) string {
 	return fmt.Sprintf("%d %ss", n, what)
 }
 
+// appendUnique appends s to list unless list holds it.
 func appendUnique(list []string, s string) []string {
-	if contains(list, s) {
+	if slices.Contains(list, s) {
 		return list
 	}
 	return append(list, s)
