@@ -615,99 +615,22 @@ func (r *importRun) holdsChannels(dir string) bool {
 	return found
 }
 
+// planFile decides whether one file is read, and into which channel of
+// which network: by its path and size, by --channel and --network, and by
+// its first lines.
 func (r *importRun) planFile(p *planFile) {
 	p.place = logs.PlaceOf(p.root, p.path)
-	given := p.path == p.root // named on the command line, not found in a folder
-	switch {
-	case p.place.Kind == logs.PlaceArchive:
-		p.skip = p.place.Why
-		return
-	case p.size == 0:
-		p.leftOut = "empty file"
-		return
-	case p.place.Compression != "" && p.place.Compression != "gzip":
-		p.skip = fmt.Sprintf("compressed with %s: import reads plain and gzip files; decompress it first", p.place.Compression)
-		return
-	case p.place.Kind == logs.PlaceServer:
-		// A server or status buffer is no channel's log, whatever
-		// --channel says.
-		p.leftOut = p.place.Why
+	if p.leftOut, p.skip = notChannelLog(p); p.leftOut != "" || p.skip != "" {
 		return
 	}
-	if svc, ok := logs.ServiceWindow(p.root, p.path); ok {
-		// Passwords are typed there: never a channel's lines, however
-		// the file is reached, even named on the command line.
-		p.leftOut = "a conversation with services (" + shown(svc) + "): never imported into a channel"
+	asQuery, queryWhy := r.isQuery(p)
+	netErr := r.placeLines(p)
+	if p.skip != "" {
 		return
 	}
-	// A query is left out, as no channel's log. With --channel, a file
-	// named like a nick that was found in a client's folder (a network
-	// folder, or beside channels' logs: irssi's irclogs/libera/alice.log)
-	// is a query too, and is imported only when named on the command
-	// line; in a folder of no client's layout it is one of the channel's
-	// logs under the name someone gave it (old/techrights.log).
-	asQuery, queryWhy := p.place.Kind == logs.PlaceQuery, p.place.Why
-	switch {
-	case r.channel != "" && given:
-		asQuery = false // a file named itself is imported as asked
-	case r.channel != "":
-		asQuery = asQuery && p.place.Network != ""
-		if name, ok := r.besideChannels(p); ok {
-			asQuery, queryWhy = true, "not a channel's log: "+shown(name)+" has no channel prefix in a folder that holds channels' logs (a query or a server buffer)"
-		}
-		queryWhy += " (--channel imports such a file only when the file itself is named on the command line)"
-	}
-	p.channel = r.channel
-	named, zncPrefix := p.place.Network, p.place.ZNCPrefix
-	if p.channel == "" {
-		p.channel = p.place.Channel()
-	} else {
-		named = "" // --channel: one channel of one network, whatever the path names
-	}
-	if p.channel != "" && !ircname.ValidChannel(p.channel) {
-		p.skip = "the path names the channel " + shown(p.channel) + ", which is not a valid IRC channel name (no space, comma, colon or control character): rename the file, or pass --channel"
+	rd, closeFile := r.probe(p, asQuery, queryWhy)
+	if rd == nil {
 		return
-	}
-	network, configured, netErr := r.nets.resolve(named, zncPrefix)
-	p.network = network
-	if !configured && netErr == nil {
-		p.netNote = "not in bot.yaml"
-	}
-	// Open it to learn its format and that its first lines can be read.
-	// A file the path names no channel for is opened with a stand-in, to
-	// learn whether it is of our own format, whose header names it.
-	rd, closeFile, err := r.open(p, nil)
-	if err != nil {
-		switch {
-		case errors.Is(err, logs.ErrNotLog) && r.blankOnly(p):
-			p.leftOut = "empty file (blank lines only)"
-		case asQuery && !errors.Is(err, logs.ErrNotLog):
-			p.leftOut = queryWhy // a query that cannot be read is no channel's log either
-		default:
-			p.skip = reason(p, err)
-		}
-		return
-	}
-	p.format = rd.Format()
-	if p.channel == "" && p.format == "own" {
-		// Our own format's header names the channel, and the network
-		// unless the path or --network does.
-		closeFile()
-		p.header = true
-		network, note := p.network, p.netNote
-		if !r.nets.explicit && p.place.Network == "" {
-			p.network, p.netNote = "", ""
-		}
-		if rd, closeFile, err = r.open(p, nil); err != nil {
-			// No header: lines of ZNC's look like ours.
-			p.header, p.network, p.netNote = false, network, note
-			if asQuery {
-				p.leftOut = queryWhy
-			} else {
-				p.skip = reason(p, err)
-			}
-			return
-		}
 	}
 	defer closeFile()
 	switch {
@@ -729,6 +652,120 @@ func (r *importRun) planFile(p *planFile) {
 			p.skip = reason(p, fmt.Errorf("read: %w", err))
 		}
 	}
+}
+
+// notChannelLog says why a file is left out, or skipped, by its place and
+// size alone: an archive, an empty file, a compression import does not
+// read, a server buffer, a conversation with services.
+func notChannelLog(p *planFile) (leftOut, skip string) {
+	switch {
+	case p.place.Kind == logs.PlaceArchive:
+		return "", p.place.Why
+	case p.size == 0:
+		return "empty file", ""
+	case p.place.Compression != "" && p.place.Compression != "gzip":
+		return "", fmt.Sprintf("compressed with %s: import reads plain and gzip files; decompress it first", p.place.Compression)
+	case p.place.Kind == logs.PlaceServer:
+		// A server or status buffer is no channel's log, whatever
+		// --channel says.
+		return p.place.Why, ""
+	}
+	if svc, ok := logs.ServiceWindow(p.root, p.path); ok {
+		// Passwords are typed there: never a channel's lines, however
+		// the file is reached, even named on the command line.
+		return "a conversation with services (" + shown(svc) + "): never imported into a channel", ""
+	}
+	return "", ""
+}
+
+// isQuery says whether a file is taken for a query, left out as no
+// channel's log, and why. With --channel, a file named like a nick that
+// was found in a client's folder (a network folder, or beside channels'
+// logs: irssi's irclogs/libera/alice.log) is a query too, and is imported
+// only when named on the command line; in a folder of no client's layout
+// it is one of the channel's logs under the name someone gave it
+// (old/techrights.log).
+func (r *importRun) isQuery(p *planFile) (bool, string) {
+	asQuery, why := p.place.Kind == logs.PlaceQuery, p.place.Why
+	given := p.path == p.root // named on the command line, not found in a folder
+	switch {
+	case r.channel != "" && given:
+		asQuery = false // a file named itself is imported as asked
+	case r.channel != "":
+		asQuery = asQuery && p.place.Network != ""
+		if name, ok := r.besideChannels(p); ok {
+			asQuery, why = true, "not a channel's log: "+shown(name)+" has no channel prefix in a folder that holds channels' logs (a query or a server buffer)"
+		}
+		why += " (--channel imports such a file only when the file itself is named on the command line)"
+	}
+	return asQuery, why
+}
+
+// placeLines sets where the file's lines go: the channel its path names
+// or --channel, and the network its path names or --network. A channel
+// name IRC does not allow skips the file. It returns why there is no
+// network, which matters only for a file whose header names none.
+func (r *importRun) placeLines(p *planFile) (netErr error) {
+	p.channel = r.channel
+	named, zncPrefix := p.place.Network, p.place.ZNCPrefix
+	if p.channel == "" {
+		p.channel = p.place.Channel()
+	} else {
+		named = "" // --channel: one channel of one network, whatever the path names
+	}
+	if p.channel != "" && !ircname.ValidChannel(p.channel) {
+		p.skip = "the path names the channel " + shown(p.channel) + ", which is not a valid IRC channel name (no space, comma, colon or control character): rename the file, or pass --channel"
+		return nil
+	}
+	network, configured, netErr := r.nets.resolve(named, zncPrefix)
+	p.network = network
+	if !configured && netErr == nil {
+		p.netNote = "not in bot.yaml"
+	}
+	return netErr
+}
+
+// probe opens a file to learn its format and that its first lines can be
+// read. A file the path names no channel for is opened with a stand-in, to
+// learn whether it is of our own format, whose header names it. When the
+// file cannot be read, probe says why it is left out or skipped and
+// returns nil.
+func (r *importRun) probe(p *planFile, asQuery bool, queryWhy string) (*logReader, func()) {
+	rd, closeFile, err := r.open(p, nil)
+	if err != nil {
+		switch {
+		case errors.Is(err, logs.ErrNotLog) && r.blankOnly(p):
+			p.leftOut = "empty file (blank lines only)"
+		case asQuery && !errors.Is(err, logs.ErrNotLog):
+			p.leftOut = queryWhy // a query that cannot be read is no channel's log either
+		default:
+			p.skip = reason(p, err)
+		}
+		return nil, nil
+	}
+	p.format = rd.Format()
+	if p.channel != "" || p.format != "own" {
+		return rd, closeFile
+	}
+	// Our own format's header names the channel, and the network unless
+	// the path or --network does.
+	closeFile()
+	p.header = true
+	network, note := p.network, p.netNote
+	if !r.nets.explicit && p.place.Network == "" {
+		p.network, p.netNote = "", ""
+	}
+	if rd, closeFile, err = r.open(p, nil); err != nil {
+		// No header: lines of ZNC's look like ours.
+		p.header, p.network, p.netNote = false, network, note
+		if asQuery {
+			p.leftOut = queryWhy
+		} else {
+			p.skip = reason(p, err)
+		}
+		return nil, nil
+	}
+	return rd, closeFile
 }
 
 // openBytes opens a planned file's bytes, decompressed: not as a log.
