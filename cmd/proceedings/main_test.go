@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
 	"os"
 	"os/exec"
@@ -34,6 +35,39 @@ func TestMain(m *testing.M) {
 	code := m.Run()
 	os.RemoveAll(dir)
 	os.Exit(code)
+}
+
+// call runs a command's function in-process, as main runs it: it returns
+// what the command wrote to stdout and stderr (main's message for an
+// error included) and the status main would exit with.
+func call[O any](t *testing.T, command func(context.Context, O, io.Writer, io.Writer) error, opts O) (string, string, int) {
+	t.Helper()
+	defer slog.SetDefault(slog.Default()) // the command sets up its own
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	var out, errb bytes.Buffer
+	err := command(ctx, opts, &out, &errb)
+	if err == nil {
+		return out.String(), errb.String(), 0
+	}
+	reportError(&errb, err, nil)
+	return out.String(), errb.String(), exitStatus(err)
+}
+
+// configIn is the global options of a command run with dir's bot.yaml.
+func configIn(dir string) globalOptions {
+	return globalOptions{configPath: filepath.Join(dir, "bot.yaml")}
+}
+
+// exportAll is every day of a channel of dir's archive, exported in our
+// own format.
+func exportAll(t *testing.T, dir, channel string) string {
+	t.Helper()
+	out, errOut, code := call(t, export, exportOptions{global: configIn(dir), channel: channel, format: "own"})
+	if code != 0 {
+		t.Fatalf("export %s: exit %d: %s", channel, code, errOut)
+	}
+	return out
 }
 
 // run runs the binary and returns its stdout, stderr and exit code.
@@ -166,7 +200,7 @@ func TestExportWritesOurFormat(t *testing.T) {
 	}
 	db.Close()
 
-	out, errOut, code := run(t, dir, "export", "--channel", "#TechRights", "--date", "2026-02-02")
+	out, errOut, code := call(t, export, exportOptions{global: configIn(dir), channel: "#TechRights", date: "2026-02-02", format: "own"})
 	want := `--- IRC logs for Monday, February 02, 2026
 --- #techrights on testnet (times are Europe/London)
 [14:03:11] -!- carol [~carol@host.example] has joined #techrights
@@ -179,7 +213,7 @@ func TestExportWritesOurFormat(t *testing.T) {
 	}
 	// A range to a directory: one file per day.
 	outDir := filepath.Join(dir, "out")
-	if _, errOut, code := run(t, dir, "export", "--channel", "#techrights", "--from", "2026-02-01", "--to", "2026-02-03", "--out", outDir); code != 0 {
+	if _, errOut, code := call(t, export, exportOptions{global: configIn(dir), channel: "#techrights", from: "2026-02-01", to: "2026-02-03", format: "own", outDir: outDir}); code != 0 {
 		t.Fatalf("export --out: %s", errOut)
 	}
 	day2, err := os.ReadFile(filepath.Join(outDir, "2026-02-03.txt"))
@@ -190,21 +224,28 @@ func TestExportWritesOurFormat(t *testing.T) {
 		t.Fatalf("first day file:\n%s", got)
 	}
 	// JSON lines.
-	out, _, code = run(t, dir, "export", "--channel", "#techrights", "--date", "2026-02-03", "--format", "json")
+	out, _, code = call(t, export, exportOptions{global: configIn(dir), channel: "#techrights", date: "2026-02-03", format: "json"})
 	if code != 0 || !strings.Contains(out, `"next day"`) {
 		t.Fatalf("json export: %d %q", code, out)
 	}
 	// Mistakes get a clear message.
-	for _, args := range [][]string{
-		{"export", "--channel", "#nosuch", "--date", "2026-02-02"},
-		{"export", "--channel", "#techrights", "--date", "02/02/2026"},
-		{"export", "--channel", "#techrights", "--date", "2025-01-01"},
-		{"export", "--channel", "#techrights", "--format", "pdf"},
-		{"export", "--date", "2026-02-02"},
+	for _, tc := range []struct {
+		opts exportOptions
+		says string
+	}{
+		{exportOptions{channel: "#nosuch", date: "2026-02-02", format: "own"}, "#nosuch"},
+		{exportOptions{channel: "#techrights", date: "02/02/2026", format: "own"}, "--date"},
+		{exportOptions{channel: "#techrights", date: "2025-01-01", format: "own"}, "nothing was recorded"},
+		{exportOptions{channel: "#techrights", format: "pdf"}, "pdf"},
 	} {
-		if _, errOut, code := run(t, dir, args...); code == 0 || errOut == "" {
-			t.Errorf("%v: code %d, stderr %q", args, code, errOut)
+		tc.opts.global = configIn(dir)
+		if _, errOut, code := call(t, export, tc.opts); code != 1 || !strings.Contains(errOut, tc.says) {
+			t.Errorf("%+v: code %d, stderr %q, want %q", tc.opts, code, errOut, tc.says)
 		}
+	}
+	// --channel is required.
+	if _, errOut, code := run(t, dir, "export", "--date", "2026-02-02"); code != 1 || !strings.Contains(errOut, `"channel" not set`) {
+		t.Errorf("export without --channel: code %d, stderr %q", code, errOut)
 	}
 }
 
@@ -225,7 +266,8 @@ this line is not irssi at all
 	if err := os.WriteFile(filepath.Join(logDir, "techrights.log"), []byte(irssi), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	out, errOut, code := run(t, dir, "import", "--channel", "#techrights", "--timezone", "UTC", logDir)
+	imp := importOptions{global: configIn(dir), channel: "#techrights", timezone: "UTC", paths: []string{logDir}}
+	out, errOut, code := call(t, importLogs, imp)
 	if code != 0 {
 		t.Fatalf("import: %d %s", code, errOut)
 	}
@@ -237,33 +279,34 @@ this line is not irssi at all
 			t.Errorf("summary lacks %q:\n%s", want, out)
 		}
 	}
-	out, _, code = run(t, dir, "import", "--channel", "#techrights", "--timezone", "UTC", logDir)
+	out, _, code = call(t, importLogs, imp)
 	if code != 0 || !strings.Contains(out, "added: 0, already in the archive: 6") {
 		t.Fatalf("second import: %d\n%s", code, out)
 	}
 	// Strict mode refuses the bad line, naming it.
-	if _, errOut, code := run(t, dir, "import", "--strict", "--channel", "#techrights", logDir); code == 0 || !strings.Contains(errOut, "techrights.log:7") {
+	strict := importOptions{global: configIn(dir), channel: "#techrights", strict: true, paths: []string{logDir}}
+	if _, errOut, code := call(t, importLogs, strict); code == 0 || !strings.Contains(errOut, "techrights.log:7") {
 		t.Fatalf("strict import: %d %q", code, errOut)
 	}
-	first, _, code := run(t, dir, "export", "--channel", "#techrights")
-	if code != 0 || !strings.Contains(first, "<bobby> café in Latin-1") {
-		t.Fatalf("export after import: %d\n%s", code, first)
+	first := exportAll(t, dir, "#techrights")
+	if !strings.Contains(first, "<bobby> café in Latin-1") {
+		t.Fatalf("export after import:\n%s", first)
 	}
 	// Export → import into an empty archive → export: identical.
 	if err := os.WriteFile(filepath.Join(dir, "exported.txt"), []byte(first), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	dir2 := writeConfig(t, minimalConfig)
-	if _, errOut, code := run(t, dir2, "import", "--channel", "#techrights", filepath.Join(dir, "exported.txt")); code != 0 {
+	if _, errOut, code := call(t, importLogs, importOptions{global: configIn(dir2), channel: "#techrights", paths: []string{filepath.Join(dir, "exported.txt")}}); code != 0 {
 		t.Fatalf("re-import: %s", errOut)
 	}
-	second, _, _ := run(t, dir2, "export", "--channel", "#techrights")
+	second := exportAll(t, dir2, "#techrights")
 	if second != first {
 		t.Fatalf("round trip differs:\nfirst:\n%s\nsecond:\n%s", first, second)
 	}
 	// A file in no known format is refused with its first lines.
 	os.WriteFile(filepath.Join(dir, "junk.txt"), []byte("hello\nworld\n"), 0o644)
-	if _, errOut, code := run(t, dir, "import", "--channel", "#techrights", filepath.Join(dir, "junk.txt")); code == 0 || !strings.Contains(errOut, "hello") {
+	if _, errOut, code := call(t, importLogs, importOptions{global: configIn(dir), channel: "#techrights", paths: []string{filepath.Join(dir, "junk.txt")}}); code == 0 || !strings.Contains(errOut, "hello") {
 		t.Fatalf("junk import: %d %q", code, errOut)
 	}
 }
@@ -374,25 +417,29 @@ func TestRedactRemovesLinesFromArchiveAndPages(t *testing.T) {
 		}
 	}
 	db.Close()
+	redactWhere := func(q archive.RedactQuery, from, to string, dryRun bool) (string, string, int) {
+		q.Channel = "#techrights"
+		return call(t, redact, redactOptions{global: configIn(dir), query: q, from: from, to: to, dryRun: dryRun})
+	}
 	// A dry run that matches nothing.
-	if _, errOut, code := run(t, dir, "redact", "--channel", "#techrights", "--nick", "nobody", "--dry-run"); code != 0 {
+	if _, errOut, code := redactWhere(archive.RedactQuery{Nick: "nobody"}, "", "", true); code != 0 {
 		t.Fatalf("dry run: %s", errOut)
 	}
-	if _, errOut, code := run(t, dir, "render"); code != 0 {
+	if _, errOut, code := call(t, renderSite, renderOptions{global: configIn(dir)}); code != 0 {
 		t.Fatalf("render: %s", errOut)
 	}
 	page := filepath.Join(dir, "public", "testnet", "techrights", "2026-02-02")
 	if html, _ := os.ReadFile(page + ".html"); !strings.Contains(string(html), "221B") {
 		t.Fatalf("the rendered page lacks the line to redact")
 	}
-	out, _, code := run(t, dir, "redact", "--channel", "#techrights", "--match", "baker street", "--dry-run")
+	out, _, code := redactWhere(archive.RedactQuery{Match: "baker street"}, "", "", true)
 	if code != 0 || !strings.Contains(out, "would remove 1 line(s)") {
 		t.Fatalf("dry run: %d %q", code, out)
 	}
 	if html, _ := os.ReadFile(page + ".html"); !strings.Contains(string(html), "221B") {
 		t.Fatalf("the dry run removed the line")
 	}
-	out, errOut, code := run(t, dir, "redact", "--channel", "#techrights", "--nick", "doxer", "--from", "2026-02-02", "--to", "2026-02-02")
+	out, errOut, code := redactWhere(archive.RedactQuery{Nick: "doxer"}, "2026-02-02", "2026-02-02", false)
 	if code != 0 || !strings.Contains(out, "removed 1 line(s)") {
 		t.Fatalf("redact: %d %q %q", code, out, errOut)
 	}
@@ -405,7 +452,7 @@ func TestRedactRemovesLinesFromArchiveAndPages(t *testing.T) {
 			t.Errorf("%s after redaction:\n%s", ext, body)
 		}
 	}
-	if out, _, _ := run(t, dir, "search", "--all", "baker"); strings.Contains(out, "221B") {
+	if out, _, _ := call(t, search, searchOptions{global: configIn(dir), all: true, limit: 20, order: "newest", words: []string{"baker"}}); strings.Contains(out, "221B") {
 		t.Errorf("search still finds the redacted line: %q", out)
 	}
 }
@@ -416,7 +463,8 @@ func TestRedactRemovesLinesFromArchiveAndPages(t *testing.T) {
 func TestRedactDryRunReadsOnly(t *testing.T) {
 	dir := writeConfig(t, minimalConfig)
 	path := filepath.Join(dir, "data/archive.db")
-	_, errOut, code := run(t, dir, "redact", "--channel", "#techrights", "--nick", "doxer", "--dry-run")
+	doxer := redactOptions{global: configIn(dir), query: archive.RedactQuery{Channel: "#techrights", Nick: "doxer"}, dryRun: true}
+	_, errOut, code := call(t, redact, doxer)
 	if code == 0 || !strings.Contains(errOut, "no archive at "+path) {
 		t.Errorf("dry run without an archive: %d %q", code, errOut)
 	}
@@ -437,7 +485,7 @@ func TestRedactDryRunReadsOnly(t *testing.T) {
 		}
 	}
 	db.Close()
-	out, errOut, code := run(t, dir, "redact", "--channel", "#techrights", "--nick", "doxer", "--dry-run")
+	out, errOut, code := call(t, redact, doxer)
 	if code != 0 {
 		t.Fatalf("dry run: %d %q", code, errOut)
 	}
@@ -449,16 +497,17 @@ func TestRedactDryRunReadsOnly(t *testing.T) {
 	if strings.Contains(out, "address number 20") {
 		t.Errorf("dry run shows more than 20 lines:\n%s", out)
 	}
-	for _, args := range [][]string{
-		{"--from", "2026-02-03", "--to", "2026-02-02"},
-		{"--from", "2026-02-02T15:00:00Z", "--to", "2026-02-02T14:00:00Z"},
+	for _, fromTo := range [][2]string{
+		{"2026-02-03", "2026-02-02"},
+		{"2026-02-02T15:00:00Z", "2026-02-02T14:00:00Z"},
 	} {
-		args = append([]string{"redact", "--channel", "#techrights", "--nick", "doxer"}, args...)
-		if _, errOut, code := run(t, dir, args...); code == 0 || !strings.Contains(errOut, "--to") || !strings.Contains(errOut, "--from") {
-			t.Errorf("%v: %d %q", args, code, errOut)
+		backwards := doxer
+		backwards.from, backwards.to, backwards.dryRun = fromTo[0], fromTo[1], false
+		if _, errOut, code := call(t, redact, backwards); code == 0 || !strings.Contains(errOut, "--to") || !strings.Contains(errOut, "--from") {
+			t.Errorf("--from %s --to %s: %d %q", fromTo[0], fromTo[1], code, errOut)
 		}
 	}
-	if out, _, _ := run(t, dir, "export", "--channel", "#techrights"); strings.Count(out, "doxer") != 25 {
+	if out := exportAll(t, dir, "#techrights"); strings.Count(out, "doxer") != 25 {
 		t.Errorf("lines were removed:\n%s", out)
 	}
 }
@@ -470,7 +519,7 @@ func TestDemoKeep(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(used, "archive.db"), []byte("my real archive"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	_, errOut, code := run(t, t.TempDir(), "demo", "--keep", used, "--addr", "127.0.0.1:0")
+	_, errOut, code := call(t, runDemo, demoOptions{keep: used, addr: "127.0.0.1:0"})
 	if code == 0 || !strings.Contains(errOut, "not empty") || !strings.Contains(errOut, "archive.db") || !strings.Contains(errOut, "empty or new directory") {
 		t.Fatalf("demo --keep into a used directory: %d %q", code, errOut)
 	}
@@ -505,18 +554,22 @@ func TestDemoKeep(t *testing.T) {
 	if out, _, code := run(t, elsewhere, "check", "-c", conf); code != 0 || strings.TrimSpace(out) != "ok" {
 		t.Errorf("check of the kept demo's bot.yaml: %d %q", code, out)
 	}
+	kept := configIn(keep)
+	askKept := func(line string) (string, string, int) {
+		return call(t, ask, askOptions{global: kept, nick: "console", userhost: "console@localhost", words: []string{line}})
+	}
 	// Without series words: the series the demo's bot announced last, as
 	// its log shows (not the one published last).
-	if out, errOut, code := run(t, elsewhere, "ask", "-c", conf, "!part 10"); code != 0 || !strings.Contains(out, "From Belarus With Love — Part X") {
+	if out, errOut, code := askKept("!part 10"); code != 0 || !strings.Contains(out, "From Belarus With Love — Part X") {
 		t.Errorf("ask '!part 10' on the kept demo: code %d, out %q, err %q", code, out, errOut)
 	}
-	if out, errOut, code := run(t, elsewhere, "ask", "-c", conf, "!part 10 belarus"); code != 0 || !strings.Contains(out, "Part X") {
+	if out, errOut, code := askKept("!part 10 belarus"); code != 0 || !strings.Contains(out, "Part X") {
 		t.Errorf("ask on the kept demo: %d %q %q", code, out, errOut)
 	}
-	if out, errOut, code := run(t, elsewhere, "search", "-c", conf, "belarus"); code != 0 || !strings.Contains(out, "#techrights") {
+	if out, errOut, code := call(t, search, searchOptions{global: kept, limit: 20, order: "newest", words: []string{"belarus"}}); code != 0 || !strings.Contains(out, "#techrights") {
 		t.Errorf("search on the kept demo: %d %q %q", code, out, errOut)
 	}
-	if out, errOut, code := run(t, elsewhere, "stats", "-c", conf, "--channel", "#techrights"); code != 0 || !strings.Contains(out, "top talkers") {
+	if out, errOut, code := call(t, stats, statsOptions{global: kept, channel: "#techrights", top: 10}); code != 0 || !strings.Contains(out, "top talkers") {
 		t.Errorf("stats on the kept demo: %d %q %q", code, out, errOut)
 	}
 	cmd.Process.Signal(os.Interrupt)
@@ -524,7 +577,7 @@ func TestDemoKeep(t *testing.T) {
 		t.Fatalf("demo --keep did not stop cleanly: %v\n%s", err, stderr.String())
 	}
 	// The kept directory is not empty now: a second demo refuses it.
-	if _, errOut, code := run(t, elsewhere, "demo", "--keep", keep, "--addr", "127.0.0.1:0"); code == 0 || !strings.Contains(errOut, "not empty") {
+	if _, errOut, code := call(t, runDemo, demoOptions{keep: keep, addr: "127.0.0.1:0"}); code == 0 || !strings.Contains(errOut, "not empty") {
 		t.Errorf("a second demo --keep into the kept directory: %d %q", code, errOut)
 	}
 }

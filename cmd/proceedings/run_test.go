@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"log/slog"
 	"net"
 	"net/http"
 	"os"
@@ -213,5 +214,32 @@ func TestRun(t *testing.T) {
 		if !ch.Public {
 			t.Errorf("%s is not marked public", c.channel)
 		}
+	}
+}
+
+// run returns when it cannot serve its status, refusing the address, and
+// what it had started by then (the site server of --serve) stops with it.
+func TestRunReturnsWhenTheStatusAddressIsInUse(t *testing.T) {
+	dir := t.TempDir()
+	cfgPath := filepath.Join(dir, "bot.yaml")
+	if err := os.WriteFile(cfgPath, []byte(runConfig("127.0.0.1:1", filepath.Join(dir, "archive.db"), "#a")), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	busy, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer busy.Close()
+	defer slog.SetDefault(slog.Default())
+	opts := runOptions{global: globalOptions{configPath: cfgPath}, serveAddr: "127.0.0.1:0", statusAddr: busy.Addr().String()}
+	done := make(chan error, 1)
+	go func() { done <- runBot(context.Background(), opts, io.Discard) }()
+	select {
+	case err := <-done:
+		if err == nil || !strings.Contains(err.Error(), "choose another --status-addr") {
+			t.Errorf("run with its status address in use: %v", err)
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatal("run did not return when its status address was in use")
 	}
 }
