@@ -80,7 +80,7 @@ func TestTextOutputsCarryNoTerminalControls(t *testing.T) {
 		}
 	}
 	for format, header := range map[string]int{"own": 2, "irssi": 1, "weechat": 0, "znc": 0} {
-		out, errOut, code := call(t, export, exportOptions{global: configIn(dir), channel: "#techrights", date: "2026-02-02", format: format})
+		out, errOut, code := call(t, export, exportOptions{global: configIn(dir), channelDays: channelDays{channel: "#techrights", date: "2026-02-02"}, format: format})
 		if code != 0 {
 			t.Fatalf("export --format %s: %s", format, errOut)
 		}
@@ -89,7 +89,7 @@ func TestTextOutputsCarryNoTerminalControls(t *testing.T) {
 		}
 		check("export --format "+format, out, header)
 	}
-	out, errOut, code := call(t, export, exportOptions{global: configIn(dir), channel: "#techrights", date: "2026-02-02", format: "json"})
+	out, errOut, code := call(t, export, exportOptions{global: configIn(dir), channelDays: channelDays{channel: "#techrights", date: "2026-02-02"}, format: "json"})
 	if code != 0 {
 		t.Fatalf("export --format json: %s", errOut)
 	}

@@ -12,7 +12,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"proceedings/archive"
-	"proceedings/config"
 	"proceedings/event"
 	"proceedings/logs"
 )
@@ -33,11 +32,7 @@ Our own format is the one of the .txt day pages, documented in the README.`,
 		},
 	}
 	f := cmd.Flags()
-	f.StringVar(&opts.channel, "channel", "", "the channel, e.g. '#techrights' (required)")
-	f.StringVar(&opts.network, "network", "", "the network, when the channel is logged on several")
-	f.StringVar(&opts.date, "date", "", "one day, YYYY-MM-DD")
-	f.StringVar(&opts.from, "from", "", "first day, YYYY-MM-DD (inclusive)")
-	f.StringVar(&opts.to, "to", "", "last day, YYYY-MM-DD (inclusive)")
+	opts.addFlags(f, true)
 	f.StringVar(&opts.format, "format", "own", "own, irssi, weechat, znc or json")
 	f.StringVar(&opts.outDir, "out", "", "write one file per day into this directory instead of standard output")
 	cmd.MarkFlagRequired("channel")
@@ -46,40 +41,30 @@ Our own format is the one of the .txt day pages, documented in the README.`,
 
 // exportOptions are the flags of export.
 type exportOptions struct {
-	global           globalOptions
-	channel, network string
-	date, from, to   string // YYYY-MM-DD; see dayRange
-	format           string // a logs.NewFormatWriter format
-	outDir           string // "": standard output
+	global globalOptions
+	channelDays
+	format string // a logs.NewFormatWriter format
+	outDir string // "": standard output
 }
 
 // export writes a channel's days, to stdout or one file a day.
 func export(ctx context.Context, opts exportOptions, stdout, stderr io.Writer) error {
-	var first, last event.Date
-	s, err := openSession(ctx, opts.global, stderr, useFunc(func(*config.Config) (archiveAccess, error) {
-		var err error
-		first, last, err = dayRange(opts.date, opts.from, opts.to)
-		return readOnly, err
-	}))
+	s, err := opts.open(ctx, opts.global, stderr, nil)
 	if err != nil {
 		return err
 	}
 	defer s.close()
-	ch, err := findChannel(ctx, s.db, opts.network, opts.channel)
-	if err != nil {
-		return err
-	}
-	days, err := s.db.Calendar(ctx, ch.ID)
+	days, err := s.db.Calendar(ctx, s.ch.ID)
 	if err != nil {
 		return err
 	}
 	var inRange []event.Date
 	for _, d := range days {
-		if (first.IsZero() || !d.Day.Before(first)) && (last.IsZero() || !last.Before(d.Day)) {
+		if (s.first.IsZero() || !d.Day.Before(s.first)) && (s.last.IsZero() || !s.last.Before(d.Day)) {
 			inRange = append(inRange, d.Day)
 		}
 	}
-	ex := dayExporter{db: s.db, ch: ch, format: opts.format}
+	ex := dayExporter{db: s.db, ch: s.ch, format: opts.format}
 	if opts.outDir == "" {
 		err = ex.toStream(ctx, inRange, stdout)
 	} else {
@@ -89,33 +74,6 @@ func export(ctx context.Context, opts exportOptions, stdout, stderr io.Writer) e
 		return errors.New("export: nothing was recorded in that channel on those days")
 	}
 	return err
-}
-
-// dayRange reads --date or --from/--to; zero dates mean unbounded.
-func dayRange(date, from, to string) (first, last event.Date, err error) {
-	if date != "" {
-		if from != "" || to != "" {
-			return first, last, errors.New("give either --date or --from/--to, not both")
-		}
-		if first, err = event.ParseDate(date); err != nil {
-			return first, last, fmt.Errorf("--date: %w", err)
-		}
-		return first, first, nil
-	}
-	if from != "" {
-		if first, err = event.ParseDate(from); err != nil {
-			return first, last, fmt.Errorf("--from: %w", err)
-		}
-	}
-	if to != "" {
-		if last, err = event.ParseDate(to); err != nil {
-			return first, last, fmt.Errorf("--to: %w", err)
-		}
-	}
-	if !first.IsZero() && !last.IsZero() && last.Before(first) {
-		return first, last, fmt.Errorf("--to %s is before --from %s", last, first)
-	}
-	return first, last, nil
 }
 
 // dayExporter writes the days of a channel in a format.

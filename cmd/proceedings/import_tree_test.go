@@ -5,6 +5,7 @@ import (
 	"compress/gzip"
 	"context"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -60,25 +61,32 @@ var eventLine = map[string]struct{ stamp, noise *regexp.Regexp }{
 		regexp.MustCompile("\t(Now talking on |Topic for \\S+ set by |Disconnected \\()|^.{16}-[^/\t]+-\t")},
 }
 
-// countEvents counts the event lines of a log file (gzip-compressed when
-// its name ends in .gz) of a format.
-func countEvents(t *testing.T, path, format string) int {
+// readLog reads a log file, decompressed when its name ends in .gz.
+func readLog(t *testing.T, path string) []byte {
 	t.Helper()
 	data, err := os.ReadFile(path)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if strings.HasSuffix(path, ".gz") {
-		zr, err := gzip.NewReader(bytes.NewReader(data))
-		if err != nil {
-			t.Fatal(err)
-		}
-		var b bytes.Buffer
-		if _, err := b.ReadFrom(zr); err != nil {
-			t.Fatal(err)
-		}
-		data = b.Bytes()
+	if !strings.HasSuffix(path, ".gz") {
+		return data
 	}
+	zr, err := gzip.NewReader(bytes.NewReader(data))
+	if err != nil {
+		t.Fatal(err)
+	}
+	data, err = io.ReadAll(zr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return data
+}
+
+// countEvents counts the event lines of a log file (gzip-compressed when
+// its name ends in .gz) of a format.
+func countEvents(t *testing.T, path, format string) int {
+	t.Helper()
+	data := readLog(t, path)
 	rule := eventLine[format]
 	n := 0
 	for _, l := range strings.Split(string(data), "\n") {
@@ -93,21 +101,7 @@ func countEvents(t *testing.T, path, format string) int {
 // in .gz): what the summary must account for.
 func fileLines(t *testing.T, path string) int {
 	t.Helper()
-	data, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if strings.HasSuffix(path, ".gz") {
-		zr, err := gzip.NewReader(bytes.NewReader(data))
-		if err != nil {
-			t.Fatal(err)
-		}
-		var b bytes.Buffer
-		if _, err := b.ReadFrom(zr); err != nil {
-			t.Fatal(err)
-		}
-		data = b.Bytes()
-	}
+	data := readLog(t, path)
 	n := bytes.Count(data, []byte("\n"))
 	if len(data) > 0 && data[len(data)-1] != '\n' {
 		n++

@@ -1,8 +1,10 @@
 package main
 
 import (
+	"bufio"
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -12,6 +14,7 @@ import (
 	"path/filepath"
 	"proceedings/event"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -54,6 +57,24 @@ func call[O any](t *testing.T, command func(context.Context, O, io.Writer, io.Wr
 	return out.String(), errb.String(), exitStatus(err)
 }
 
+// getPage gets the page at url, which must be there (200 OK).
+func getPage(t *testing.T, url string) string {
+	t.Helper()
+	resp, err := http.Get(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("GET %s: %s", url, resp.Status)
+	}
+	page, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(page)
+}
+
 // configIn is the global options of a command run with dir's bot.yaml.
 func configIn(dir string) globalOptions {
 	return globalOptions{configPath: filepath.Join(dir, "bot.yaml")}
@@ -63,7 +84,7 @@ func configIn(dir string) globalOptions {
 // own format.
 func exportAll(t *testing.T, dir, channel string) string {
 	t.Helper()
-	out, errOut, code := call(t, export, exportOptions{global: configIn(dir), channel: channel, format: "own"})
+	out, errOut, code := call(t, export, exportOptions{global: configIn(dir), channelDays: channelDays{channel: channel}, format: "own"})
 	if code != 0 {
 		t.Fatalf("export %s: exit %d: %s", channel, code, errOut)
 	}
@@ -174,33 +195,40 @@ func TestCheck(t *testing.T) {
 	}
 }
 
-func TestExportWritesOurFormat(t *testing.T) {
-	dir := writeConfig(t, minimalConfig)
-	london, _ := time.LoadLocation("Europe/London")
+// appendToTechrights appends evs to #techrights of testnet in dir's
+// archive, at their Time or, without one, step after the one before.
+func appendToTechrights(t *testing.T, dir string, step time.Duration, evs ...event.Event) {
+	t.Helper()
+	london, _ := time.LoadLocation("Europe/London") // minimalConfig's timezone
 	db, err := archive.Open(context.Background(), filepath.Join(dir, "data/archive.db"), archive.Options{Location: london})
 	if err != nil {
 		t.Fatal(err)
 	}
-	at := time.Date(2026, 2, 2, 14, 3, 11, 0, time.UTC)
-	evs := []event.Event{
-		{Kind: event.KindJoin, Nick: "carol", UserHost: "~carol@host.example"},
-		{Kind: event.KindMessage, Nick: "alice", Text: "hello there"},
-		{Kind: event.KindAction, Nick: "alice", Text: "waves"},
-		{Kind: event.KindTopic, Nick: "alice", Text: "new topic"},
-		{Kind: event.KindMessage, Nick: "bob", Text: "next day", Time: time.Date(2026, 2, 3, 9, 0, 0, 0, time.UTC)},
-	}
-	for i, ev := range evs {
+	defer db.Close()
+	at := time.Date(2026, 2, 2, 14, 0, 0, 0, time.UTC)
+	for _, ev := range evs {
 		ev.Network, ev.Channel = "testnet", "#techrights"
 		if ev.Time.IsZero() {
-			ev.Time = at.Add(time.Duration(i) * time.Second)
+			ev.Time = at
 		}
 		if _, err := db.Append(context.Background(), ev); err != nil {
 			t.Fatal(err)
 		}
+		at = ev.Time.Add(step)
 	}
-	db.Close()
+}
 
-	out, errOut, code := call(t, export, exportOptions{global: configIn(dir), channel: "#TechRights", date: "2026-02-02", format: "own"})
+func TestExportWritesOurFormat(t *testing.T) {
+	dir := writeConfig(t, minimalConfig)
+	appendToTechrights(t, dir, time.Second,
+		event.Event{Kind: event.KindJoin, Nick: "carol", UserHost: "~carol@host.example", Time: time.Date(2026, 2, 2, 14, 3, 11, 0, time.UTC)},
+		event.Event{Kind: event.KindMessage, Nick: "alice", Text: "hello there"},
+		event.Event{Kind: event.KindAction, Nick: "alice", Text: "waves"},
+		event.Event{Kind: event.KindTopic, Nick: "alice", Text: "new topic"},
+		event.Event{Kind: event.KindMessage, Nick: "bob", Text: "next day", Time: time.Date(2026, 2, 3, 9, 0, 0, 0, time.UTC)},
+	)
+
+	out, errOut, code := call(t, export, exportOptions{global: configIn(dir), channelDays: channelDays{channel: "#TechRights", date: "2026-02-02"}, format: "own"})
 	want := `--- IRC logs for Monday, February 02, 2026
 --- #techrights on testnet (times are Europe/London)
 [14:03:11] -!- carol [~carol@host.example] has joined #techrights
@@ -213,7 +241,7 @@ func TestExportWritesOurFormat(t *testing.T) {
 	}
 	// A range to a directory: one file per day.
 	outDir := filepath.Join(dir, "out")
-	if _, errOut, code := call(t, export, exportOptions{global: configIn(dir), channel: "#techrights", from: "2026-02-01", to: "2026-02-03", format: "own", outDir: outDir}); code != 0 {
+	if _, errOut, code := call(t, export, exportOptions{global: configIn(dir), channelDays: channelDays{channel: "#techrights", from: "2026-02-01", to: "2026-02-03"}, format: "own", outDir: outDir}); code != 0 {
 		t.Fatalf("export --out: %s", errOut)
 	}
 	day2, err := os.ReadFile(filepath.Join(outDir, "2026-02-03.txt"))
@@ -224,7 +252,7 @@ func TestExportWritesOurFormat(t *testing.T) {
 		t.Fatalf("first day file:\n%s", got)
 	}
 	// JSON lines.
-	out, _, code = call(t, export, exportOptions{global: configIn(dir), channel: "#techrights", date: "2026-02-03", format: "json"})
+	out, _, code = call(t, export, exportOptions{global: configIn(dir), channelDays: channelDays{channel: "#techrights", date: "2026-02-03"}, format: "json"})
 	if code != 0 || !strings.Contains(out, `"next day"`) {
 		t.Fatalf("json export: %d %q", code, out)
 	}
@@ -233,10 +261,10 @@ func TestExportWritesOurFormat(t *testing.T) {
 		opts exportOptions
 		says string
 	}{
-		{exportOptions{channel: "#nosuch", date: "2026-02-02", format: "own"}, "#nosuch"},
-		{exportOptions{channel: "#techrights", date: "02/02/2026", format: "own"}, "--date"},
-		{exportOptions{channel: "#techrights", date: "2025-01-01", format: "own"}, "nothing was recorded"},
-		{exportOptions{channel: "#techrights", format: "pdf"}, "pdf"},
+		{exportOptions{channelDays: channelDays{channel: "#nosuch", date: "2026-02-02"}, format: "own"}, "#nosuch"},
+		{exportOptions{channelDays: channelDays{channel: "#techrights", date: "02/02/2026"}, format: "own"}, "--date"},
+		{exportOptions{channelDays: channelDays{channel: "#techrights", date: "2025-01-01"}, format: "own"}, "nothing was recorded"},
+		{exportOptions{channelDays: channelDays{channel: "#techrights"}, format: "pdf"}, "pdf"},
 	} {
 		tc.opts.global = configIn(dir)
 		if _, errOut, code := call(t, export, tc.opts); code != 1 || !strings.Contains(errOut, tc.says) {
@@ -311,61 +339,50 @@ this line is not irssi at all
 	}
 }
 
-func TestDemoServesTheSampleArchive(t *testing.T) {
-	cmd := exec.Command(binary, "demo", "--addr", "127.0.0.1:0")
-	cmd.Dir = t.TempDir() // no bot.yaml here: demo needs none
-	stdout, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	defer cmd.Process.Kill()
-	urlc := make(chan string, 1)
+// startServing runs a command that serves until its context ends, such as
+// serve and demo, in-process, and returns the first line it prints on
+// stdout with a URL, that URL, and stop, which ends the command and
+// returns its error. The end of the test stops it too.
+func startServing(t *testing.T, command func(ctx context.Context, stdout, stderr io.Writer) error) (line, url string, stop func() error) {
+	t.Helper()
+	prev := slog.Default() // the command sets up its own
+	ctx, cancel := context.WithCancel(context.Background())
+	stdout, w := io.Pipe()
+	stderr := &lockedBuffer{}
+	done := make(chan error, 1)
 	go func() {
-		buf := make([]byte, 4096)
-		var seen string
-		for {
-			n, err := stdout.Read(buf)
-			seen += string(buf[:n])
-			if i := strings.Index(seen, "open http://"); i >= 0 {
-				if j := strings.Index(seen[i:], " "); j > 0 {
-					rest := seen[i+5:]
-					urlc <- strings.Fields(rest)[0]
-					io.Copy(io.Discard, stdout)
-					return
-				}
-			}
-			if err != nil {
-				close(urlc)
-				return
-			}
-		}
+		done <- command(ctx, w, stderr)
+		w.Close()
 	}()
-	var base string
-	select {
-	case base = <-urlc:
-	case <-time.After(90 * time.Second):
-		t.Fatalf("demo printed no URL; stderr:\n%s", stderr.String())
+	stop = sync.OnceValue(func() error {
+		cancel()
+		defer slog.SetDefault(prev)
+		select {
+		case err := <-done:
+			return err
+		case <-time.After(20 * time.Second):
+			return errors.New("it did not stop when its context ended")
+		}
+	})
+	t.Cleanup(func() { stop() })
+	lines := bufio.NewScanner(stdout)
+	for lines.Scan() {
+		if i := strings.Index(lines.Text(), "http://"); i >= 0 {
+			go io.Copy(io.Discard, stdout)
+			return lines.Text(), strings.Fields(lines.Text()[i:])[0], stop
+		}
 	}
-	if base == "" {
-		t.Fatalf("demo exited early; stderr:\n%s", stderr.String())
-	}
+	t.Fatalf("printed no URL: %v; stderr:\n%s", stop(), stderr.String())
+	return "", "", nil
+}
+
+func TestDemoServesTheSampleArchive(t *testing.T) {
+	_, base, stop := startServing(t, func(ctx context.Context, stdout, stderr io.Writer) error {
+		return runDemo(ctx, demoOptions{addr: "127.0.0.1:0"}, stdout, stderr)
+	})
 	get := func(path string) string {
 		t.Helper()
-		resp, err := http.Get(base + path)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer resp.Body.Close()
-		body, _ := io.ReadAll(resp.Body)
-		if resp.StatusCode != 200 {
-			t.Fatalf("GET %s: %s", path, resp.Status)
-		}
-		return string(body)
+		return getPage(t, base+path)
 	}
 	front := get("")
 	if !strings.Contains(front, "#techrights") {
@@ -385,38 +402,18 @@ func TestDemoServesTheSampleArchive(t *testing.T) {
 	if s := get("series/from-belarus-with-love.html"); !strings.Contains(s, "No-Go Zone") {
 		t.Errorf("series page lacks part X")
 	}
-	cmd.Process.Signal(os.Interrupt)
-	done := make(chan error, 1)
-	go func() { done <- cmd.Wait() }()
-	select {
-	case err := <-done:
-		if err != nil {
-			t.Fatalf("demo did not exit cleanly on SIGINT: %v\n%s", err, stderr.String())
-		}
-	case <-time.After(20 * time.Second):
-		t.Fatal("demo did not stop on SIGINT")
+	if err := stop(); err != nil {
+		t.Fatalf("demo did not stop cleanly: %v", err)
 	}
 }
 
 func TestRedactRemovesLinesFromArchiveAndPages(t *testing.T) {
 	dir := writeConfig(t, minimalConfig)
-	london, _ := time.LoadLocation("Europe/London")
-	db, err := archive.Open(context.Background(), filepath.Join(dir, "data/archive.db"), archive.Options{Location: london})
-	if err != nil {
-		t.Fatal(err)
-	}
-	at := time.Date(2026, 2, 2, 14, 0, 0, 0, time.UTC)
-	for i, ev := range []event.Event{
-		{Kind: event.KindMessage, Nick: "alice", Text: "hello"},
-		{Kind: event.KindMessage, Nick: "doxer", Text: "her address is 221B Baker Street"},
-		{Kind: event.KindMessage, Nick: "bob", Text: "please don't"},
-	} {
-		ev.Network, ev.Channel, ev.Time = "testnet", "#techrights", at.Add(time.Duration(i)*time.Minute)
-		if _, err := db.Append(context.Background(), ev); err != nil {
-			t.Fatal(err)
-		}
-	}
-	db.Close()
+	appendToTechrights(t, dir, time.Minute,
+		event.Event{Kind: event.KindMessage, Nick: "alice", Text: "hello"},
+		event.Event{Kind: event.KindMessage, Nick: "doxer", Text: "her address is 221B Baker Street"},
+		event.Event{Kind: event.KindMessage, Nick: "bob", Text: "please don't"},
+	)
 	redactWhere := func(q archive.RedactQuery, from, to string, dryRun bool) (string, string, int) {
 		q.Channel = "#techrights"
 		return call(t, redact, redactOptions{global: configIn(dir), query: q, from: from, to: to, dryRun: dryRun})
@@ -472,19 +469,11 @@ func TestRedactDryRunReadsOnly(t *testing.T) {
 		t.Fatalf("the dry run created %s", path)
 	}
 
-	db, err := archive.Open(context.Background(), path, archive.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	at := time.Date(2026, 2, 2, 14, 0, 0, 0, time.UTC)
+	var lines []event.Event
 	for i := range 25 {
-		ev := event.Event{Network: "testnet", Channel: "#techrights", Kind: event.KindMessage, Nick: "doxer",
-			Text: fmt.Sprintf("address number %d", i), Time: at.Add(time.Duration(i) * time.Minute)}
-		if _, err := db.Append(context.Background(), ev); err != nil {
-			t.Fatal(err)
-		}
+		lines = append(lines, event.Event{Kind: event.KindMessage, Nick: "doxer", Text: fmt.Sprintf("address number %d", i)})
 	}
-	db.Close()
+	appendToTechrights(t, dir, time.Minute, lines...)
 	out, errOut, code := call(t, redact, doxer)
 	if code != 0 {
 		t.Fatalf("dry run: %d %q", code, errOut)
@@ -528,27 +517,9 @@ func TestDemoKeep(t *testing.T) {
 	}
 
 	keep := filepath.Join(t.TempDir(), "kept")
-	cmd := exec.Command(binary, "demo", "--keep", keep, "--addr", "127.0.0.1:0")
-	cmd.Dir = t.TempDir()
-	stdout, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	defer cmd.Process.Kill()
-	buf := make([]byte, 4096)
-	var seen string
-	for !strings.Contains(seen, "open http://") {
-		n, err := stdout.Read(buf)
-		seen += string(buf[:n])
-		if err != nil {
-			t.Fatalf("demo --keep: %v %q\n%s", err, seen, stderr.String())
-		}
-	}
+	_, _, stop := startServing(t, func(ctx context.Context, stdout, stderr io.Writer) error {
+		return runDemo(ctx, demoOptions{keep: keep, addr: "127.0.0.1:0"}, stdout, stderr)
+	})
 	conf := filepath.Join(keep, "bot.yaml")
 	elsewhere := t.TempDir() // paths in the file are relative to it, not to the current directory
 	if out, _, code := run(t, elsewhere, "check", "-c", conf); code != 0 || strings.TrimSpace(out) != "ok" {
@@ -569,12 +540,11 @@ func TestDemoKeep(t *testing.T) {
 	if out, errOut, code := call(t, search, searchOptions{global: kept, limit: 20, order: "newest", words: []string{"belarus"}}); code != 0 || !strings.Contains(out, "#techrights") {
 		t.Errorf("search on the kept demo: %d %q %q", code, out, errOut)
 	}
-	if out, errOut, code := call(t, stats, statsOptions{global: kept, channel: "#techrights", top: 10}); code != 0 || !strings.Contains(out, "top talkers") {
+	if out, errOut, code := call(t, stats, statsOptions{global: kept, channelDays: channelDays{channel: "#techrights"}, top: 10}); code != 0 || !strings.Contains(out, "top talkers") {
 		t.Errorf("stats on the kept demo: %d %q %q", code, out, errOut)
 	}
-	cmd.Process.Signal(os.Interrupt)
-	if err := cmd.Wait(); err != nil {
-		t.Fatalf("demo --keep did not stop cleanly: %v\n%s", err, stderr.String())
+	if err := stop(); err != nil {
+		t.Fatalf("demo --keep did not stop cleanly: %v", err)
 	}
 	// The kept directory is not empty now: a second demo refuses it.
 	if _, errOut, code := call(t, runDemo, demoOptions{keep: keep, addr: "127.0.0.1:0"}); code == 0 || !strings.Contains(errOut, "not empty") {

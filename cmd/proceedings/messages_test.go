@@ -44,14 +44,14 @@ func TestCLIMessages(t *testing.T) {
 	seedMessages(t, dir)
 
 	t.Run("export --date names --date", func(t *testing.T) {
-		_, errOut, code := call(t, export, exportOptions{global: configIn(dir), channel: "#techrights", date: "2026-13-45", format: "own"})
+		_, errOut, code := call(t, export, exportOptions{global: configIn(dir), channelDays: channelDays{channel: "#techrights", date: "2026-13-45"}, format: "own"})
 		if code == 0 || !strings.Contains(errOut, "--date") || strings.Contains(errOut, "--from") {
 			t.Errorf("%d %q", code, errOut)
 		}
 	})
 	t.Run("export --out writes 0644 files", func(t *testing.T) {
 		out := filepath.Join(dir, "exported", "deep")
-		if _, errOut, code := call(t, export, exportOptions{global: configIn(dir), channel: "#techrights", format: "own", outDir: out}); code != 0 {
+		if _, errOut, code := call(t, export, exportOptions{global: configIn(dir), channelDays: channelDays{channel: "#techrights"}, format: "own", outDir: out}); code != 0 {
 			t.Fatal(errOut)
 		}
 		for _, p := range []string{out, filepath.Join(out, "2026-02-02.txt")} {
@@ -80,10 +80,10 @@ func TestCLIMessages(t *testing.T) {
 		if code != 0 || !strings.Contains(out, "minsk office") {
 			t.Errorf("search: %d %q %q", code, out, errOut)
 		}
-		if out, errOut, code := call(t, stats, statsOptions{global: configIn(dir), channel: "TechRights", top: 10}); code != 0 || !strings.Contains(out, "#techrights") {
+		if out, errOut, code := call(t, stats, statsOptions{global: configIn(dir), channelDays: channelDays{channel: "TechRights"}, top: 10}); code != 0 || !strings.Contains(out, "#techrights") {
 			t.Errorf("stats: %d %q %q", code, out, errOut)
 		}
-		if out, errOut, code := call(t, export, exportOptions{global: configIn(dir), channel: "techrights", format: "own"}); code != 0 || !strings.Contains(out, "minsk office") {
+		if out, errOut, code := call(t, export, exportOptions{global: configIn(dir), channelDays: channelDays{channel: "techrights"}, format: "own"}); code != 0 || !strings.Contains(out, "minsk office") {
 			t.Errorf("export: %d %q %q", code, out, errOut)
 		}
 	})
@@ -146,7 +146,7 @@ func TestChannelWithoutPrefixAmbiguous(t *testing.T) {
 		}
 	}
 	db.Close()
-	_, errOut, code := call(t, export, exportOptions{global: configIn(dir), channel: "techrights", format: "own"})
+	_, errOut, code := call(t, export, exportOptions{global: configIn(dir), channelDays: channelDays{channel: "techrights"}, format: "own"})
 	if code == 0 || !strings.Contains(errOut, "(##techrights, #techrights)") {
 		t.Errorf("%d %q", code, errOut)
 	}

@@ -5,8 +5,6 @@ import (
 	"context"
 	"encoding/json"
 	"io"
-	"log/slog"
-	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -214,53 +212,22 @@ func TestHighlightAndTermSafe(t *testing.T) {
 func TestServeCommand(t *testing.T) {
 	dir := writeConfig(t, minimalConfig+"  out: public\n")
 	searchArchive(t, dir)
-	defer slog.SetDefault(slog.Default())
-	ctx, stop := context.WithCancel(context.Background())
-	defer stop()
-	stdout, w := io.Pipe()
-	stderr := &lockedBuffer{}
-	done := make(chan error, 1)
-	go func() {
-		done <- serve(ctx, serveOptions{global: configIn(dir), addr: "127.0.0.1:0"}, w, stderr)
-		w.Close()
-	}()
-	lines := bufio.NewScanner(stdout)
-	if !lines.Scan() {
-		t.Fatalf("serve printed nothing; stderr:\n%s", stderr.String())
-	}
-	first := lines.Text()
-	go io.Copy(io.Discard, stdout)
-	i := strings.Index(first, "http://")
-	if i < 0 || !strings.Contains(first, filepath.Join(dir, "public")) {
+	first, base, stop := startServing(t, func(ctx context.Context, stdout, stderr io.Writer) error {
+		return serve(ctx, serveOptions{global: configIn(dir), addr: "127.0.0.1:0"}, stdout, stderr)
+	})
+	if !strings.HasPrefix(first, "serving "+filepath.Join(dir, "public")+" and search on http://") {
 		t.Fatalf("first line %q", first)
 	}
-	base := strings.Fields(first[i:])[0]
-	get := func(path string) (int, string) {
-		t.Helper()
-		resp, err := http.Get(base + path)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer resp.Body.Close()
-		b, _ := io.ReadAll(resp.Body)
-		return resp.StatusCode, string(b)
+	if b := getPage(t, base); !strings.Contains(b, "nothing rendered yet") {
+		t.Errorf("/ before rendering: %s", b)
 	}
-	if st, b := get(""); st != 200 || !strings.Contains(b, "nothing rendered yet") {
-		t.Errorf("/ before rendering: %d %s", st, b)
+	if b := getPage(t, base+"search?q=minsk"); strings.Count(b, "<mark>") < 3 || strings.Contains(b, "mallory") {
+		t.Errorf("search: %s", b)
 	}
-	if st, b := get("search?q=minsk"); st != 200 || strings.Count(b, "<mark>") < 3 || strings.Contains(b, "mallory") {
-		t.Errorf("search: %d %s", st, b)
+	if b := getPage(t, base+"api/channels"); !strings.Contains(b, `"channel": "#techrights"`) || strings.Contains(b, "#secret") {
+		t.Errorf("api/channels: %s", b)
 	}
-	if st, b := get("api/channels"); st != 200 || !strings.Contains(b, `"channel": "#techrights"`) || strings.Contains(b, "#secret") {
-		t.Errorf("api/channels: %d %s", st, b)
-	}
-	stop()
-	select {
-	case err := <-done:
-		if err != nil {
-			t.Fatalf("serve did not stop cleanly: %v\n%s", err, stderr.String())
-		}
-	case <-time.After(20 * time.Second):
-		t.Fatal("serve did not stop when its context ended")
+	if err := stop(); err != nil {
+		t.Fatalf("serve did not stop cleanly: %v", err)
 	}
 }

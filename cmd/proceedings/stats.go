@@ -11,8 +11,6 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"proceedings/config"
-	"proceedings/event"
 	"proceedings/render"
 )
 
@@ -37,10 +35,7 @@ on the machine that holds it, never for output that is published.`,
 		},
 	}
 	f := cmd.Flags()
-	f.StringVar(&opts.channel, "channel", "", "the channel, e.g. '#techrights' (required)")
-	f.StringVar(&opts.network, "network", "", "the network, when the channel is logged on several")
-	f.StringVar(&opts.from, "from", "", "first day, YYYY-MM-DD (inclusive)")
-	f.StringVar(&opts.to, "to", "", "last day, YYYY-MM-DD (inclusive)")
+	opts.addFlags(f, false)
 	f.IntVar(&opts.top, "top", 10, "how many talkers and hosts to list")
 	f.BoolVar(&opts.asJSON, "json", false, "print JSON")
 	f.BoolVar(&opts.all, "all", false, "allow a private channel (local admin use only)")
@@ -50,37 +45,29 @@ on the machine that holds it, never for output that is published.`,
 
 // statsOptions are the flags of stats.
 type statsOptions struct {
-	global           globalOptions
-	channel, network string
-	from, to         string // YYYY-MM-DD, inclusive; "" unbounded
-	top              int    // how many talkers and hosts
-	asJSON           bool   // --json
-	all              bool   // --all: private channels too
+	global globalOptions
+	channelDays
+	top    int  // how many talkers and hosts
+	asJSON bool // --json
+	all    bool // --all: private channels too
 }
 
 // stats prints the numbers of a channel's stats page, as text or JSON.
 func stats(ctx context.Context, opts statsOptions, stdout, stderr io.Writer) error {
-	var first, last event.Date
-	s, err := openSession(ctx, opts.global, stderr, useFunc(func(*config.Config) (archiveAccess, error) {
+	s, err := opts.open(ctx, opts.global, stderr, func() error {
 		if opts.top < 1 || opts.top > 1000 {
-			return readOnly, fmt.Errorf("--top %d: give a number from 1 to 1000", opts.top)
+			return fmt.Errorf("--top %d: give a number from 1 to 1000", opts.top)
 		}
-		var err error
-		first, last, err = dayRange("", opts.from, opts.to)
-		return readOnly, err
-	}))
+		return nil
+	})
 	if err != nil {
 		return err
 	}
 	defer s.close()
-	ch, err := findChannel(ctx, s.db, opts.network, opts.channel)
-	if err != nil {
-		return err
+	if !opts.all && !(s.ch.Public && publishedBy(s.cfg)(s.ch.Network, s.ch.Name)) {
+		return fmt.Errorf("%s is not published: its stats need --all (for the archive's admin only)", s.ch.Name)
 	}
-	if !opts.all && !(ch.Public && publishedBy(s.cfg)(ch.Network, ch.Name)) {
-		return fmt.Errorf("%s is not published: its stats need --all (for the archive's admin only)", ch.Name)
-	}
-	st, err := render.ComputeStats(ctx, s.db, ch.ID, first, last, opts.top)
+	st, err := render.ComputeStats(ctx, s.db, s.ch.ID, s.first, s.last, opts.top)
 	if err != nil {
 		return err
 	}

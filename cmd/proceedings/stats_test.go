@@ -56,7 +56,7 @@ func TestStatsCommand(t *testing.T) {
 	statsArchive(t, dir)
 
 	t.Run("text", func(t *testing.T) {
-		out, errOut, code := call(t, stats, statsOptions{global: configIn(dir), channel: "#TechRights", from: "2026-02-01", to: "2026-02-28", top: 2})
+		out, errOut, code := call(t, stats, statsOptions{global: configIn(dir), channelDays: channelDays{channel: "#TechRights", from: "2026-02-01", to: "2026-02-28"}, top: 2})
 		want := `#techrights on testnet, 2026-02-02 to 2026-02-02 (times are Europe/London)
 
 lines        3
@@ -114,7 +114,7 @@ most shared hosts
 	})
 
 	t.Run("json", func(t *testing.T) {
-		out, errOut, code := call(t, stats, statsOptions{global: configIn(dir), channel: "#techrights", top: 10, asJSON: true})
+		out, errOut, code := call(t, stats, statsOptions{global: configIn(dir), channelDays: channelDays{channel: "#techrights"}, top: 10, asJSON: true})
 		if code != 0 {
 			t.Fatalf("stats --json: code %d, stderr %q", code, errOut)
 		}
@@ -162,11 +162,11 @@ most shared hosts
 	})
 
 	t.Run("private channel", func(t *testing.T) {
-		_, errOut, code := call(t, stats, statsOptions{global: configIn(dir), channel: "#secret", top: 10})
+		_, errOut, code := call(t, stats, statsOptions{global: configIn(dir), channelDays: channelDays{channel: "#secret"}, top: 10})
 		if code == 0 || !strings.Contains(errOut, "#secret is not published") || strings.Contains(errOut, "mallory") {
 			t.Errorf("stats of a private channel: code %d, stderr %q", code, errOut)
 		}
-		out, errOut, code := call(t, stats, statsOptions{global: configIn(dir), channel: "#secret", top: 10, asJSON: true, all: true})
+		out, errOut, code := call(t, stats, statsOptions{global: configIn(dir), channelDays: channelDays{channel: "#secret"}, top: 10, asJSON: true, all: true})
 		if code != 0 || !strings.Contains(out, `"lines": 1`) || !strings.Contains(out, `"nick": "mallory"`) {
 			t.Errorf("stats --all of a private channel: code %d, stderr %q, out %s", code, errOut, out)
 		}
@@ -177,10 +177,10 @@ most shared hosts
 			opts statsOptions
 			says string
 		}{
-			{statsOptions{channel: "#nosuch", top: 10}, "#nosuch"},
-			{statsOptions{channel: "#techrights", from: "02/02/2026", top: 10}, "--from"},
-			{statsOptions{channel: "#techrights", from: "2026-03-01", to: "2026-02-01", top: 10}, "before"},
-			{statsOptions{channel: "#techrights", top: 0}, "--top 0"},
+			{statsOptions{channelDays: channelDays{channel: "#nosuch"}, top: 10}, "#nosuch"},
+			{statsOptions{channelDays: channelDays{channel: "#techrights", from: "02/02/2026"}, top: 10}, "--from"},
+			{statsOptions{channelDays: channelDays{channel: "#techrights", from: "2026-03-01", to: "2026-02-01"}, top: 10}, "before"},
+			{statsOptions{channelDays: channelDays{channel: "#techrights"}, top: 0}, "--top 0"},
 		} {
 			tc.opts.global = configIn(dir)
 			if _, errOut, code := call(t, stats, tc.opts); code != 1 || !strings.Contains(errOut, tc.says) {
