@@ -4,7 +4,6 @@ import (
 	"context"
 	"os"
 	"path/filepath"
-	"proceedings/event"
 	"regexp"
 	"slices"
 	"strconv"
@@ -13,6 +12,7 @@ import (
 	"time"
 
 	"proceedings/archive"
+	"proceedings/event"
 )
 
 // askAs runs ask in dir as the nick console at console@localhost, as the

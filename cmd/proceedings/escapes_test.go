@@ -5,13 +5,13 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
-	"proceedings/event"
 	"strings"
 	"testing"
 	"time"
 	"unicode/utf8"
 
 	"proceedings/archive"
+	"proceedings/event"
 )
 
 // hostileTexts are messages whose bytes a terminal would act on (a window

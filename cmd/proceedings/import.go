@@ -12,7 +12,6 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
-	"proceedings/event"
 	"slices"
 	"sort"
 	"strconv"
@@ -28,6 +27,7 @@ import (
 	"proceedings/archive"
 	"proceedings/bot"
 	"proceedings/config"
+	"proceedings/event"
 	"proceedings/internal/ircname"
 	"proceedings/logs"
 )

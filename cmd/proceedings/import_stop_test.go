@@ -4,12 +4,12 @@ import (
 	"context"
 	"errors"
 	"path/filepath"
-	"proceedings/event"
 	"strings"
 	"testing"
 	"time"
 
 	"proceedings/config"
+	"proceedings/event"
 	"proceedings/logs"
 )
 

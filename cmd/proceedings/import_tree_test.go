@@ -9,7 +9,6 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"proceedings/event"
 	"regexp"
 	"strconv"
 	"strings"
@@ -17,6 +16,7 @@ import (
 	"time"
 
 	"proceedings/archive"
+	"proceedings/event"
 )
 
 // The client folder trees under testdata/trees were written by the real

@@ -9,7 +9,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"proceedings/event"
 	"slices"
 	"strconv"
 	"strings"
@@ -18,6 +17,7 @@ import (
 	"time"
 
 	"proceedings/archive"
+	"proceedings/event"
 	"proceedings/internal/ircserver"
 )
 

@@ -7,7 +7,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"proceedings/event"
 	"regexp"
 	"strconv"
 	"strings"
@@ -16,6 +15,7 @@ import (
 	"time"
 
 	"proceedings/archive"
+	"proceedings/event"
 	"proceedings/internal/ircserver"
 	"proceedings/render"
 )

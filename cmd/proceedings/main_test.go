@@ -12,13 +12,13 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"proceedings/event"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
 	"proceedings/archive"
+	"proceedings/event"
 )
 
 // binary is the proceedings command built once for these end-to-end tests.

@@ -5,12 +5,12 @@ import (
 	"net"
 	"os"
 	"path/filepath"
-	"proceedings/event"
 	"strings"
 	"testing"
 	"time"
 
 	"proceedings/archive"
+	"proceedings/event"
 )
 
 // seedMessages writes an archive with a line, an action and a topic seen on

@@ -4,12 +4,12 @@ import (
 	"context"
 	"os"
 	"path/filepath"
-	"proceedings/event"
 	"strings"
 	"testing"
 	"time"
 
 	"proceedings/archive"
+	"proceedings/event"
 )
 
 func TestRenderCommand(t *testing.T) {

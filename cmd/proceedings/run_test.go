@@ -11,7 +11,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"proceedings/event"
 	"strings"
 	"sync"
 	"syscall"
@@ -19,6 +18,7 @@ import (
 	"time"
 
 	"proceedings/archive"
+	"proceedings/event"
 	"proceedings/internal/ircserver"
 )
 

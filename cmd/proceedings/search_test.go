@@ -8,12 +8,12 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"proceedings/event"
 	"strings"
 	"testing"
 	"time"
 
 	"proceedings/archive"
+	"proceedings/event"
 	"proceedings/web"
 )
 

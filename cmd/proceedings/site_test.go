@@ -6,13 +6,13 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
-	"proceedings/event"
 	"strings"
 	"testing"
 	"time"
 
 	"proceedings/archive"
 	"proceedings/config"
+	"proceedings/event"
 )
 
 func TestAnnounceEndedDaysOnceAcrossRestarts(t *testing.T) {
