@@ -70,8 +70,9 @@ const (
 
 // archiveUse says how a command uses the archive, once the configuration
 // is read: it may first check the command's options against the
-// configuration, and refuse them. An archiveAccess is the use of a command
-// that has nothing to check.
+// configuration, or do the work that decides it (import's plan), and
+// refuse to go on. An archiveAccess is the use of a command that has
+// nothing to check.
 type archiveUse interface {
 	use(cfg *config.Config) (archiveAccess, error)
 }
