@@ -4,7 +4,6 @@ import (
 	"context"
 	"os"
 	"path/filepath"
-	"proceedings/event"
 	"regexp"
 	"slices"
 	"strconv"
@@ -13,10 +12,22 @@ import (
 	"time"
 
 	"proceedings/archive"
+	"proceedings/event"
 )
 
-// TestAsk runs commands through the binary against a seeded archive and
-// compares stdout with what the bot would say, byte for byte.
+// askAs runs ask in dir as the nick console at console@localhost, as the
+// command does without --nick and --userhost.
+func askAs(t *testing.T, dir string, opts askOptions) (string, string, int) {
+	t.Helper()
+	opts.global = configIn(dir)
+	if opts.nick == "" {
+		opts.nick, opts.userhost = "console", "console@localhost"
+	}
+	return call(t, ask, opts)
+}
+
+// TestAsk runs lines through ask against a seeded archive and compares
+// stdout with what the bot would say, byte for byte.
 func TestAsk(t *testing.T) {
 	dir := writeConfig(t, minimalConfig)
 	london, _ := time.LoadLocation("Europe/London")
@@ -48,27 +59,29 @@ func TestAsk(t *testing.T) {
 
 	partX := "From Belarus With Love — Part X: From “High-Tech Hub” to “No-Go Zone” — https://techrights.org/n/2026/02/01/Part_X.shtml\n"
 	tests := []struct {
-		args  []string
+		line  string
+		opts  askOptions
 		want  string // exact stdout
 		match string // or a pattern
 	}{
-		{args: []string{"!part 10"}, want: partX},
-		{args: []string{"part X"}, want: partX},
-		{args: []string{"proceedings: part 10", "--channel", "#techrights"}, want: partX},
-		{args: []string{"!part 11 belarus"}, want: "From Belarus With Love has parts IX–X (9–10); part 11 is not out yet.\n"},
-		{args: []string{"!part -1"}, want: `Part number must be 1–100000 or a roman numeral I–MMMCMXCIX, not "-1" — usage: !part N [series words]` + "\n"},
-		{args: []string{"!logs 2026-02-02", "--channel", "#techrights"},
+		{line: "!part 10", want: partX},
+		{line: "part X", want: partX},
+		{line: "proceedings: part 10", opts: askOptions{channel: "#techrights"}, want: partX},
+		{line: "!part 11 belarus", want: "From Belarus With Love has parts IX–X (9–10); part 11 is not out yet.\n"},
+		{line: "!part -1", want: `Part number must be 1–100000 or a roman numeral I–MMMCMXCIX, not "-1" — usage: !part N [series words]` + "\n"},
+		{line: "!logs 2026-02-02", opts: askOptions{channel: "#techrights"},
 			want: "#techrights, Monday, February 02, 2026: https://irc.example.org/testnet/techrights/2026-02-02.html\n"},
-		{args: []string{"!search minsk"},
+		{line: "!search minsk",
 			want: "1 line matches “minsk”; it: 2026-02-02 #techrights <alice> hello from minsk https://irc.example.org/testnet/techrights/2026-02-02.html#l-" + strconv.FormatInt(id, 10) + "\n"},
-		{args: []string{"!seen alice", "--nick", "bob"}, match: `^alice was last seen in #techrights .* \(2026-02-02 14:03 GMT\), saying: hello from minsk — \S+#l-\d+\n$`},
-		{args: []string{"!latest 1"}, want: partX},
-		{args: []string{"!nosuchcommand"}, want: ""},
-		{args: []string{"!join #x"}, want: ""},
+		{line: "!seen alice", opts: askOptions{nick: "bob", userhost: "console@localhost"}, match: `^alice was last seen in #techrights .* \(2026-02-02 14:03 GMT\), saying: hello from minsk — \S+#l-\d+\n$`},
+		{line: "!latest 1", want: partX},
+		{line: "!nosuchcommand", want: ""},
+		{line: "!join #x", want: ""},
 	}
 	for _, tc := range tests {
-		t.Run(tc.args[0], func(t *testing.T) {
-			out, errOut, code := run(t, dir, append([]string{"ask"}, tc.args...)...)
+		t.Run(tc.line, func(t *testing.T) {
+			tc.opts.words = []string{tc.line}
+			out, errOut, code := askAs(t, dir, tc.opts)
 			if code != 0 {
 				t.Fatalf("exit %d: %s", code, errOut)
 			}
@@ -85,7 +98,7 @@ func TestAsk(t *testing.T) {
 	}
 
 	// !optout writes the opt-out list; the answer is the confirmation.
-	out, errOut, code := run(t, dir, "ask", "!optout", "--nick", "Bob")
+	out, errOut, code := askAs(t, dir, askOptions{nick: "Bob", userhost: "console@localhost", words: []string{"!optout"}})
 	if code != 0 || !regexp.MustCompile(`^Done: I no longer record what the nick Bob says\. .*\n$`).MatchString(out) {
 		t.Fatalf("optout: exit %d, out %q, stderr %q", code, out, errOut)
 	}
@@ -99,7 +112,7 @@ func TestAsk(t *testing.T) {
 	}
 
 	// Mistakes are explained.
-	if _, errOut, code := run(t, dir, "ask", "!part 1", "--network", "nosuch"); code == 0 || !regexp.MustCompile(`no such network .*testnet`).MatchString(errOut) {
+	if _, errOut, code := askAs(t, dir, askOptions{network: "nosuch", words: []string{"!part 1"}}); code == 0 || !regexp.MustCompile(`no such network .*testnet`).MatchString(errOut) {
 		t.Errorf("unknown network: exit %d, stderr %q", code, errOut)
 	}
 	if _, _, code := run(t, dir, "ask"); code == 0 {
@@ -125,18 +138,18 @@ func TestAskTakesPublicFromTheConfiguration(t *testing.T) {
 		t.Fatal(err)
 	}
 	db.Close()
-	if out, errOut, _ := run(t, dir, "ask", "!search minsk"); !strings.Contains(out, "secret") {
+	if out, errOut, _ := askAs(t, dir, askOptions{words: []string{"!search minsk"}}); !strings.Contains(out, "secret") {
 		t.Fatalf("while public, ask does not find the line: %q %q", out, errOut)
 	}
 	private := strings.Replace(minimalConfig, "public: true", "public: false", 1)
 	if err := os.WriteFile(filepath.Join(dir, "bot.yaml"), []byte(private), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	out, errOut, code := run(t, dir, "ask", "!search minsk")
+	out, errOut, code := askAs(t, dir, askOptions{words: []string{"!search minsk"}})
 	if code != 0 || strings.Contains(out, "secret") {
 		t.Fatalf("after the channel was made private, ask says (exit %d): %q %q", code, out, errOut)
 	}
-	if out, _, _ := run(t, dir, "ask", "!seen alice", "--nick", "bob"); strings.Contains(out, "secret") {
+	if out, _, _ := askAs(t, dir, askOptions{nick: "bob", userhost: "console@localhost", words: []string{"!seen alice"}}); strings.Contains(out, "secret") {
 		t.Errorf("!seen of a private channel: %q", out)
 	}
 }

@@ -2,11 +2,17 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
-	"proceedings/event"
+	"io"
+	"slices"
 	"strings"
 
+	"github.com/spf13/pflag"
+
 	"proceedings/archive"
+	"proceedings/config"
+	"proceedings/event"
 )
 
 // channelPrefixes start a channel name on IRC.
@@ -31,7 +37,7 @@ func findChannel(ctx context.Context, db *archive.DB, network, name string) (arc
 			continue
 		}
 		bare := strings.TrimLeft(c.Name, channelPrefixes)
-		if event.FoldChannel(bare) == folded && !containsFolded(names, c.Name) {
+		if event.FoldChannel(bare) == folded && !slices.ContainsFunc(names, func(n string) bool { return event.FoldChannel(n) == event.FoldChannel(c.Name) }) {
 			names = append(names, c.Name)
 		}
 	}
@@ -44,11 +50,80 @@ func findChannel(ctx context.Context, db *archive.DB, network, name string) (arc
 	return archive.Channel{}, fmt.Errorf("--channel %s fits several channels (%s): give the name with its prefix, e.g. '%s'", name, strings.Join(names, ", "), names[0])
 }
 
-func containsFolded(list []string, name string) bool {
-	for _, s := range list {
-		if event.FoldChannel(s) == event.FoldChannel(name) {
-			return true
+// channelDays picks one channel and a span of its days, as export and
+// stats do.
+type channelDays struct {
+	channel, network string
+	date, from, to   string // YYYY-MM-DD; see dayRange
+}
+
+// addFlags declares --channel, --network, --from and --to, and --date
+// when oneDay.
+func (c *channelDays) addFlags(f *pflag.FlagSet, oneDay bool) {
+	f.StringVar(&c.channel, "channel", "", "the channel, e.g. '#techrights' (required)")
+	f.StringVar(&c.network, "network", "", "the network, when the channel is logged on several")
+	if oneDay {
+		f.StringVar(&c.date, "date", "", "one day, YYYY-MM-DD")
+	}
+	f.StringVar(&c.from, "from", "", "first day, YYYY-MM-DD (inclusive)")
+	f.StringVar(&c.to, "to", "", "last day, YYYY-MM-DD (inclusive)")
+}
+
+// channelSession is a read-only session on one channel of the archive.
+type channelSession struct {
+	*session
+	ch          archive.Channel
+	first, last event.Date // the days asked for; zero: unbounded
+}
+
+// open opens the archive read-only and finds the channel. check, when not
+// nil, checks the command's other options first.
+func (c channelDays) open(ctx context.Context, g globalOptions, stderr io.Writer, check func() error) (*channelSession, error) {
+	var first, last event.Date
+	s, err := openSession(ctx, g, stderr, useFunc(func(*config.Config) (archiveAccess, error) {
+		var err error
+		if check != nil {
+			err = check()
+		}
+		if err == nil {
+			first, last, err = dayRange(c.date, c.from, c.to)
+		}
+		return readOnly, err
+	}))
+	if err != nil {
+		return nil, err
+	}
+	ch, err := findChannel(ctx, s.db, c.network, c.channel)
+	if err != nil {
+		s.close()
+		return nil, err
+	}
+	return &channelSession{session: s, ch: ch, first: first, last: last}, nil
+}
+
+// dayRange reads --date or --from/--to; zero dates mean unbounded.
+func dayRange(date, from, to string) (first, last event.Date, err error) {
+	if date != "" {
+		if from != "" || to != "" {
+			return first, last, errors.New("give either --date or --from/--to, not both")
+		}
+		if first, err = event.ParseDate(date); err != nil {
+			return first, last, fmt.Errorf("--date: %w", err)
+		}
+		return first, first, nil
+	}
+	if from != "" {
+		if first, err = event.ParseDate(from); err != nil {
+			return first, last, fmt.Errorf("--from: %w", err)
 		}
 	}
-	return false
+	if to != "" {
+		if last, err = event.ParseDate(to); err != nil {
+			return first, last, fmt.Errorf("--to: %w", err)
+		}
+	}
+	if !first.IsZero() && !last.IsZero() && last.Before(first) {
+		return first, last, fmt.Errorf("--to %s is before --from %s", last, first)
+	}
+	return first, last, nil
 }

@@ -3,6 +3,7 @@ package main
 import (
 	"errors"
 	"fmt"
+	"io"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -26,39 +27,46 @@ It also makes sure that the archive and site.out can be written or created
 here (it creates and removes a probe file in their directory).`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			cfg, err := config.Load(flagConfig)
-			var cerr *config.Error
-			if errors.As(err, &cerr) {
-				fmt.Fprintln(cmd.OutOrStdout(), cerr.Error())
-				return exitError{code: 1, msg: fmt.Sprintf("%s has %d problem(s)", flagConfig, len(cerr.Problems()))}
-			}
-			if err != nil {
-				return err
-			}
-			bad := 0
-			for i, f := range cfg.Feeds {
-				if err := announce.CheckFeedFormat(f.Format); err != nil {
-					fmt.Fprintf(cmd.OutOrStdout(), "%s: feeds[%d].format: %v\n", flagConfig, i, err)
-					bad++
-				}
-			}
-			for _, p := range cfg.CheckPaths() {
-				fmt.Fprintf(cmd.OutOrStdout(), "%s:%s\n", flagConfig, p)
-				bad++
-			}
-			if bad > 0 {
-				return exitError{code: 1, msg: fmt.Sprintf("%s has %d problem(s)", flagConfig, bad)}
-			}
-			for _, w := range cfg.Warnings {
-				fmt.Fprintf(cmd.ErrOrStderr(), "warning: %s:%s\n", flagConfig, w)
-			}
-			if err := cfg.CheckSecrets(); err != nil {
-				for _, line := range strings.Split(err.Error(), "\n") {
-					fmt.Fprintln(cmd.ErrOrStderr(), "warning:", line)
-				}
-			}
-			fmt.Fprintln(cmd.OutOrStdout(), "ok")
-			return nil
+			return checkConfig(globals.configPath, cmd.OutOrStdout(), cmd.ErrOrStderr())
 		},
 	})
+}
+
+// checkConfig prints "ok" or every problem of the configuration file at
+// path to stdout, and warnings to stderr. Problems end it with an
+// exitError. It sets up no logging: the file may be what is wrong.
+func checkConfig(path string, stdout, stderr io.Writer) error {
+	cfg, err := config.Load(path)
+	var cerr *config.Error
+	if errors.As(err, &cerr) {
+		fmt.Fprintln(stdout, cerr.Error())
+		return exitError{code: 1, msg: fmt.Sprintf("%s has %d problem(s)", path, len(cerr.Problems()))}
+	}
+	if err != nil {
+		return err
+	}
+	bad := 0
+	for i, f := range cfg.Feeds {
+		if err := announce.CheckFeedFormat(f.Format); err != nil {
+			fmt.Fprintf(stdout, "%s: feeds[%d].format: %v\n", path, i, err)
+			bad++
+		}
+	}
+	for _, p := range cfg.CheckPaths() {
+		fmt.Fprintf(stdout, "%s:%s\n", path, p)
+		bad++
+	}
+	if bad > 0 {
+		return exitError{code: 1, msg: fmt.Sprintf("%s has %d problem(s)", path, bad)}
+	}
+	for _, w := range cfg.Warnings {
+		fmt.Fprintf(stderr, "warning: %s:%s\n", path, w)
+	}
+	if err := cfg.CheckSecrets(); err != nil {
+		for _, line := range strings.Split(err.Error(), "\n") {
+			fmt.Fprintln(stderr, "warning:", line)
+		}
+	}
+	fmt.Fprintln(stdout, "ok")
+	return nil
 }

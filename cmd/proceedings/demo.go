@@ -9,7 +9,6 @@ import (
 	"net"
 	"os"
 	"path/filepath"
-	"proceedings/event"
 	"strings"
 	"syscall"
 	"time"
@@ -21,13 +20,14 @@ import (
 	"proceedings/bot/commands"
 	"proceedings/config"
 	"proceedings/demo"
+	"proceedings/event"
 	"proceedings/logs"
 	"proceedings/render"
 	"proceedings/web"
 )
 
 func init() {
-	var addr, keep string
+	var opts demoOptions
 	cmd := &cobra.Command{
 		Use:   "demo",
 		Short: "Load the shipped sample archive, render it and serve it on localhost",
@@ -45,54 +45,67 @@ on the kept demo:
   proceedings -c /tmp/demo/bot.yaml ask '!part 10'`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			setupLogging(cmd.ErrOrStderr(), demoLogConfig())
-			ctx := cmd.Context()
-			dir := keep
-			if dir != "" {
-				if err := emptyDir(dir); err != nil {
-					return err
-				}
-			} else {
-				tmp, err := os.MkdirTemp("", "proceedings-demo-")
-				if err != nil {
-					return err
-				}
-				defer os.RemoveAll(tmp)
-				dir = tmp
-			}
-			ln, err := net.Listen("tcp", addr)
-			if err != nil {
-				err = web.ListenError(addr, err)
-				if errors.Is(err, syscall.EADDRINUSE) {
-					return fmt.Errorf("demo: %w; choose another address with --addr 127.0.0.1:8081", err)
-				}
-				return fmt.Errorf("demo: %w", err)
-			}
-			defer ln.Close()
-			base := "http://" + ln.Addr().String() + "/"
-			db, stats, err := buildDemo(ctx, dir, base)
-			if err != nil {
-				return err
-			}
-			defer db.Close()
-			if keep != "" {
-				if err := writeDemoConfig(ctx, db, dir, base); err != nil {
-					return err
-				}
-				fmt.Fprintf(cmd.OutOrStdout(), "proceedings demo: kept in %s; try  proceedings -c %s search belarus\n", dir, filepath.Join(dir, "bot.yaml"))
-			}
-			fmt.Fprintf(cmd.OutOrStdout(), "proceedings demo: %d days rendered (%d lines) into %s\n", stats.Days, stats.Events, filepath.Join(dir, "public"))
-			fmt.Fprintf(cmd.OutOrStdout(), "open %s  (Ctrl-C to stop)\n", base)
-			site, err := web.New(web.Options{Archive: db, SiteDir: filepath.Join(dir, "public"), Title: demoTitle, BaseURL: base})
-			if err != nil {
-				return err
-			}
-			return web.Serve(ctx, ln, site)
+			opts.global = globals
+			return runDemo(cmd.Context(), opts, cmd.OutOrStdout(), cmd.ErrOrStderr())
 		},
 	}
-	cmd.Flags().StringVar(&addr, "addr", "127.0.0.1:8080", "the address to serve on (port 0 picks a free one)")
-	cmd.Flags().StringVar(&keep, "keep", "", "build the demo in this new or empty directory and keep it (archive.db, public/, content/, bot.yaml)")
+	cmd.Flags().StringVar(&opts.addr, "addr", "127.0.0.1:8080", "the address to serve on (port 0 picks a free one)")
+	cmd.Flags().StringVar(&opts.keep, "keep", "", "build the demo in this new or empty directory and keep it (archive.db, public/, content/, bot.yaml)")
 	rootCmd.AddCommand(cmd)
+}
+
+// demoOptions are the flags of demo; of the global flags it takes only
+// the logging ones.
+type demoOptions struct {
+	global globalOptions
+	addr   string // --addr
+	keep   string // --keep: the directory to build in and keep
+}
+
+// runDemo builds the demo, says where, and serves it until ctx ends.
+func runDemo(ctx context.Context, opts demoOptions, stdout, stderr io.Writer) error {
+	opts.global.setupLogging(stderr, config.Default().Log)
+	dir := opts.keep
+	if dir != "" {
+		if err := emptyDir(dir); err != nil {
+			return err
+		}
+	} else {
+		tmp, err := os.MkdirTemp("", "proceedings-demo-")
+		if err != nil {
+			return err
+		}
+		defer os.RemoveAll(tmp)
+		dir = tmp
+	}
+	ln, err := net.Listen("tcp", opts.addr)
+	if err != nil {
+		err = web.ListenError(opts.addr, err)
+		if errors.Is(err, syscall.EADDRINUSE) {
+			return fmt.Errorf("demo: %w; choose another address with --addr 127.0.0.1:8081", err)
+		}
+		return fmt.Errorf("demo: %w", err)
+	}
+	defer ln.Close()
+	base := "http://" + ln.Addr().String() + "/"
+	db, stats, err := buildDemo(ctx, dir, base)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	if opts.keep != "" {
+		if err := writeDemoConfig(ctx, db, dir, base); err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "proceedings demo: kept in %s; try  proceedings -c %s search belarus\n", dir, filepath.Join(dir, "bot.yaml"))
+	}
+	fmt.Fprintf(stdout, "proceedings demo: %d days rendered (%d lines) into %s\n", stats.Days, stats.Events, filepath.Join(dir, "public"))
+	fmt.Fprintf(stdout, "open %s  (Ctrl-C to stop)\n", base)
+	site, err := web.New(web.Options{Archive: db, SiteDir: filepath.Join(dir, "public"), Title: demoTitle, BaseURL: base})
+	if err != nil {
+		return err
+	}
+	return web.Serve(ctx, ln, site)
 }
 
 const demoTitle = "IRC Proceedings (demo)"
@@ -279,9 +292,4 @@ site:
 		return fmt.Errorf("demo --keep: %w", err)
 	}
 	return nil
-}
-
-// demoLogConfig is the logging of a command that reads no configuration.
-func demoLogConfig() config.LogConfig {
-	return config.Default().Log
 }

@@ -5,13 +5,13 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
-	"proceedings/event"
 	"strings"
 	"testing"
 	"time"
 	"unicode/utf8"
 
 	"proceedings/archive"
+	"proceedings/event"
 )
 
 // hostileTexts are messages whose bytes a terminal would act on (a window
@@ -80,7 +80,7 @@ func TestTextOutputsCarryNoTerminalControls(t *testing.T) {
 		}
 	}
 	for format, header := range map[string]int{"own": 2, "irssi": 1, "weechat": 0, "znc": 0} {
-		out, errOut, code := run(t, dir, "export", "--channel", "#techrights", "--date", "2026-02-02", "--format", format)
+		out, errOut, code := call(t, export, exportOptions{global: configIn(dir), channelDays: channelDays{channel: "#techrights", date: "2026-02-02"}, format: format})
 		if code != 0 {
 			t.Fatalf("export --format %s: %s", format, errOut)
 		}
@@ -89,7 +89,7 @@ func TestTextOutputsCarryNoTerminalControls(t *testing.T) {
 		}
 		check("export --format "+format, out, header)
 	}
-	out, errOut, code := run(t, dir, "export", "--channel", "#techrights", "--date", "2026-02-02", "--format", "json")
+	out, errOut, code := call(t, export, exportOptions{global: configIn(dir), channelDays: channelDays{channel: "#techrights", date: "2026-02-02"}, format: "json"})
 	if code != 0 {
 		t.Fatalf("export --format json: %s", errOut)
 	}
@@ -105,7 +105,7 @@ func TestTextOutputsCarryNoTerminalControls(t *testing.T) {
 		}
 		i++
 	}
-	if _, errOut, code := run(t, dir, "render"); code != 0 {
+	if _, errOut, code := call(t, renderSite, renderOptions{global: configIn(dir)}); code != 0 {
 		t.Fatalf("render: %s", errOut)
 	}
 	txt, err := os.ReadFile(filepath.Join(dir, "public", "testnet", "techrights", "2026-02-02.txt"))

@@ -68,7 +68,7 @@ func TestImportChannelLeavesOutQueries(t *testing.T) {
 	writeFile(t, filepath.Join(tree, "#proj.log"), irssiLog("a channel line"))
 	writeFile(t, filepath.Join(tree, "irc.oftc.##weelinux.weechatlog"), weechatLog("weelinux line"))
 
-	out, errOut, code := run(t, dir, "import", "--network", "libera", "--channel", "#techrights", "--timezone", "UTC", tree)
+	out, errOut, code := importIn(t, dir, importOptions{networks: []string{"libera"}, channel: "#techrights", timezone: "UTC"}, tree)
 	if code != 0 {
 		t.Fatalf("import: exit %d\n%s%s", code, out, errOut)
 	}
@@ -97,12 +97,12 @@ func TestImportChannelLeavesOutQueries(t *testing.T) {
 
 	// Named on the command line: a query is imported as asked, a
 	// conversation with services never.
-	out, errOut, code = run(t, dir, "import", "--network", "libera", "--channel", "#techrights", "--timezone", "UTC", filepath.Join(tree, "alice.log"))
+	out, errOut, code = importIn(t, dir, importOptions{networks: []string{"libera"}, channel: "#techrights", timezone: "UTC"}, filepath.Join(tree, "alice.log"))
 	if code != 0 || !strings.Contains(out, "added: 1,") {
 		t.Fatalf("a query named alone: exit %d\n%s%s", code, out, errOut)
 	}
 	for _, f := range []string{"nickserv.log", "irc.libera.nickserv.weechatlog", "irc.libera.chanserv.weechatlog"} {
-		out, errOut, code = run(t, dir, "import", "--network", "libera", "--channel", "#techrights", "--timezone", "UTC", filepath.Join(tree, f))
+		out, errOut, code = importIn(t, dir, importOptions{networks: []string{"libera"}, channel: "#techrights", timezone: "UTC"}, filepath.Join(tree, f))
 		if code != 1 || !strings.Contains(out+errOut, "a conversation with services") {
 			t.Errorf("%s named alone: exit %d\n%s%s", f, code, out, errOut)
 		}
@@ -134,7 +134,7 @@ func TestImportArchivesAndStrayFiles(t *testing.T) {
 	writeFile(t, filepath.Join(tree, "testnet", "#blank.log"), []byte("\n  \n\t\r\n"))
 	writeFile(t, filepath.Join(tree, "testnet", "#empty.log.gz"), gzipped(t, nil))
 
-	out, errOut, code := run(t, dir, "import", "--timezone", "UTC", tree)
+	out, errOut, code := importIn(t, dir, importOptions{timezone: "UTC"}, tree)
 	if code != exitSkipped {
 		t.Errorf("import: exit %d, want %d\n%s%s", code, exitSkipped, out, errOut)
 	}
@@ -170,13 +170,13 @@ func TestImportEscapesFileNames(t *testing.T) {
 	}
 	writeFile(t, filepath.Join(tree, "testnet", "\x1b]0;title\a.log"), irssiLog("a query"))
 	writeFile(t, filepath.Join(tree, "testnet", "#ok.log"), irssiLog("fine"))
-	for _, args := range [][]string{{"--dry-run"}, {"-v"}} {
-		out, errOut, code := run(t, dir, append(append([]string{"import", "--timezone", "UTC"}, args...), tree)...)
+	for _, opts := range []importOptions{{timezone: "UTC", dryRun: true}, {timezone: "UTC", verbose: true}} {
+		out, errOut, code := importIn(t, dir, opts, tree)
 		if code != exitSkipped {
-			t.Errorf("%v: exit %d\n%s%s", args, code, out, errOut)
+			t.Errorf("%+v: exit %d\n%s%s", opts, code, out, errOut)
 		}
 		if r, ok := terminalActive(strings.ReplaceAll(out+errOut, "\n", "")); ok {
-			t.Errorf("%v: the output holds %U:\n%q", args, r, out)
+			t.Errorf("%+v: the output holds %U:\n%q", opts, r, out)
 		}
 		for _, b := range bad {
 			path := filepath.Join(tree, "testnet", b)
@@ -184,11 +184,11 @@ func TestImportEscapesFileNames(t *testing.T) {
 				path = fmt.Sprintf("%q", path) // escaped, quoted
 			}
 			if !regexp.MustCompile(`(?m)^  ` + regexp.QuoteMeta(path) + `: .*not a valid IRC channel name`).MatchString(out) {
-				t.Errorf("%v: %q is not listed, escaped, as no valid channel:\n%s", args, b, out)
+				t.Errorf("%+v: %q is not listed, escaped, as no valid channel:\n%s", opts, b, out)
 			}
 		}
 		if strings.Count(out, "\n") != strings.Count(strings.ReplaceAll(out, "\\n", ""), "\n") {
-			t.Errorf("%v: a name splits a line", args)
+			t.Errorf("%+v: a name splits a line", opts)
 		}
 	}
 	if n := storedEvents(t, dir, "testnet", "#ok"); n != 1 {
@@ -214,7 +214,7 @@ func TestImportNetworkRule(t *testing.T) {
 	tree := filepath.Join(dir, "logs")
 	writeFile(t, filepath.Join(tree, "moddata", "log", "me_libera_#glob_20240302.log"), []byte("[10:00:00] <me> global module\n"))
 	writeFile(t, filepath.Join(tree, "ChannelLogger", "oldflat", "#oldsup.log"), irssiLog("old support"))
-	out, errOut, code := run(t, dir, "import", "--network", "libera", "--timezone", "UTC", tree)
+	out, errOut, code := importIn(t, dir, importOptions{networks: []string{"libera"}, timezone: "UTC"}, tree)
 	if code != 0 {
 		t.Fatalf("import: exit %d\n%s%s", code, out, errOut)
 	}
@@ -228,7 +228,7 @@ func TestImportNetworkRule(t *testing.T) {
 	// Without --network NAME, the folder names the network, and the
 	// import (not only the dry run) says bot.yaml lacks it.
 	dir = writeConfig(t, liberaConfig)
-	out, errOut, code = run(t, dir, "import", "--timezone", "UTC", tree)
+	out, errOut, code = importIn(t, dir, importOptions{timezone: "UTC"}, tree)
 	if code != 0 || !strings.Contains(out, "networks not in bot.yaml: oldflat") {
 		t.Fatalf("import: exit %d\n%s%s", code, out, errOut)
 	}
@@ -271,7 +271,7 @@ func TestImportChannelLeavesOutQueriesInEveryLayout(t *testing.T) {
 		filepath.Join(dir, "d", "libera"), filepath.Join(dir, "g", "libera"),
 		filepath.Join(dir, "c", "libera_nickserv_20240302.log"), filepath.Join(dir, "c", "nickserv_20240302.log"),
 	} {
-		out, errOut, _ := run(t, dir, "import", "--network", "libera", "--channel", "#techrights", "--timezone", "UTC", path)
+		out, errOut, _ := importIn(t, dir, importOptions{networks: []string{"libera"}, channel: "#techrights", timezone: "UTC"}, path)
 		if strings.Contains(out, "SECRET") && !strings.Contains(out, "left out") {
 			t.Errorf("import %s:\n%s%s", path, out, errOut)
 		}
@@ -284,7 +284,7 @@ func TestImportChannelLeavesOutQueriesInEveryLayout(t *testing.T) {
 	// The plan says where --channel puts a file whose path names another
 	// channel.
 	writeFile(t, filepath.Join(dir, "p", "libera", "#proj.log"), irssiLog("a line of #proj"))
-	out, errOut, _ := run(t, dir, "import", "--dry-run", "--network", "libera", "--channel", "#techrights", filepath.Join(dir, "p"))
+	out, errOut, _ := importIn(t, dir, importOptions{networks: []string{"libera"}, dryRun: true, channel: "#techrights"}, filepath.Join(dir, "p"))
 	if !strings.Contains(out, "-> libera/#techrights") || !strings.Contains(out, "(the path names #proj)") {
 		t.Errorf("the plan does not say that the path names #proj:\n%s%s", out, errOut)
 	}

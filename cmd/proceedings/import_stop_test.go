@@ -4,13 +4,12 @@ import (
 	"context"
 	"errors"
 	"path/filepath"
-	"proceedings/event"
 	"strings"
 	"testing"
 	"time"
 
 	"proceedings/config"
-	"proceedings/logs"
+	"proceedings/event"
 )
 
 // failingSink takes n events and fails on the next, as a full disk does.
@@ -37,18 +36,9 @@ func TestImportStopCountsAgree(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	nets, err := newNetworkNames(cfg, nil)
+	r, err := newImportRun(cfg, importOptions{channel: "#techrights", timezone: "UTC", paths: []string{logDir}})
 	if err != nil {
 		t.Fatal(err)
-	}
-	files, err := logFiles([]string{logDir})
-	if err != nil {
-		t.Fatal(err)
-	}
-	r := &importRun{
-		cfg: cfg, nets: nets, relays: relaysOf(cfg), refs: map[[2]string]logRef{},
-		opt: logs.Options{Location: time.UTC}, channel: "#techrights", files: files,
-		sum: importSummary{kinds: map[event.Kind]int64{}, examples: map[string][]lineExample{}},
 	}
 	ctx := context.Background()
 	if err := r.plan(ctx); err != nil {
@@ -68,7 +58,7 @@ func TestImportStopCountsAgree(t *testing.T) {
 	}
 	var b strings.Builder
 	r.sum.print(&b, time.Second)
-	if !strings.Contains(b.String(), "lines not reached: 50, the rest of "+files[1].path) {
+	if !strings.Contains(b.String(), "lines not reached: 50, the rest of "+r.files[1].path) {
 		t.Errorf("the summary does not say what was not reached:\n%s", b.String())
 	}
 }

@@ -5,10 +5,10 @@ import (
 	"compress/gzip"
 	"context"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
-	"proceedings/event"
 	"regexp"
 	"strconv"
 	"strings"
@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"proceedings/archive"
+	"proceedings/event"
 )
 
 // The client folder trees under testdata/trees were written by the real
@@ -60,25 +61,32 @@ var eventLine = map[string]struct{ stamp, noise *regexp.Regexp }{
 		regexp.MustCompile("\t(Now talking on |Topic for \\S+ set by |Disconnected \\()|^.{16}-[^/\t]+-\t")},
 }
 
-// countEvents counts the event lines of a log file (gzip-compressed when
-// its name ends in .gz) of a format.
-func countEvents(t *testing.T, path, format string) int {
+// readLog reads a log file, decompressed when its name ends in .gz.
+func readLog(t *testing.T, path string) []byte {
 	t.Helper()
 	data, err := os.ReadFile(path)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if strings.HasSuffix(path, ".gz") {
-		zr, err := gzip.NewReader(bytes.NewReader(data))
-		if err != nil {
-			t.Fatal(err)
-		}
-		var b bytes.Buffer
-		if _, err := b.ReadFrom(zr); err != nil {
-			t.Fatal(err)
-		}
-		data = b.Bytes()
+	if !strings.HasSuffix(path, ".gz") {
+		return data
 	}
+	zr, err := gzip.NewReader(bytes.NewReader(data))
+	if err != nil {
+		t.Fatal(err)
+	}
+	data, err = io.ReadAll(zr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return data
+}
+
+// countEvents counts the event lines of a log file (gzip-compressed when
+// its name ends in .gz) of a format.
+func countEvents(t *testing.T, path, format string) int {
+	t.Helper()
+	data := readLog(t, path)
 	rule := eventLine[format]
 	n := 0
 	for _, l := range strings.Split(string(data), "\n") {
@@ -93,21 +101,7 @@ func countEvents(t *testing.T, path, format string) int {
 // in .gz): what the summary must account for.
 func fileLines(t *testing.T, path string) int {
 	t.Helper()
-	data, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if strings.HasSuffix(path, ".gz") {
-		zr, err := gzip.NewReader(bytes.NewReader(data))
-		if err != nil {
-			t.Fatal(err)
-		}
-		var b bytes.Buffer
-		if _, err := b.ReadFrom(zr); err != nil {
-			t.Fatal(err)
-		}
-		data = b.Bytes()
-	}
+	data := readLog(t, path)
 	n := bytes.Count(data, []byte("\n"))
 	if len(data) > 0 && data[len(data)-1] != '\n' {
 		n++
@@ -231,6 +225,13 @@ var clientTrees = []clientTree{
 }
 
 // copyTree copies the directory src to dst.
+// importIn runs import with dir's bot.yaml on the paths.
+func importIn(t *testing.T, dir string, opts importOptions, paths ...string) (string, string, int) {
+	t.Helper()
+	opts.global, opts.paths = configIn(dir), paths
+	return call(t, importLogs, opts)
+}
+
 func copyTree(t *testing.T, src, dst string) {
 	t.Helper()
 	err := filepath.WalkDir(src, func(path string, d fs.DirEntry, err error) error {
@@ -425,7 +426,7 @@ func testClientFolder(t *testing.T, tc clientTree) {
 	}
 
 	// The dry run: the plan, and nothing written.
-	out, errOut, code := run(t, dir, "import", "--dry-run", tree)
+	out, errOut, code := importIn(t, dir, importOptions{dryRun: true}, tree)
 	if code != exitSkipped || !strings.Contains(errOut, "would be skipped") {
 		t.Fatalf("dry run: exit %d, want %d\n%s%s", code, exitSkipped, out, errOut)
 	}
@@ -443,7 +444,7 @@ func testClientFolder(t *testing.T, tc clientTree) {
 	}
 
 	// The import.
-	out, errOut, code = run(t, dir, "import", tree)
+	out, errOut, code = importIn(t, dir, importOptions{}, tree)
 	if code != exitSkipped || !strings.Contains(errOut, "imported, but 2 file(s) were skipped") {
 		t.Fatalf("import: exit %d, want %d\n%s%s", code, exitSkipped, out, errOut)
 	}
@@ -518,7 +519,7 @@ func testClientFolder(t *testing.T, tc clientTree) {
 	}
 
 	// Again: nothing added.
-	out, errOut, code = run(t, dir, "import", tree)
+	out, errOut, code = importIn(t, dir, importOptions{}, tree)
 	if code != exitSkipped || !strings.Contains(out, fmt.Sprintf("added: 0, already in the archive: %d ", total)) {
 		t.Fatalf("second import: exit %d\n%s%s", code, out, errOut)
 	}
@@ -573,7 +574,7 @@ func TestImportRelayAfterLiveRecording(t *testing.T) {
 			}
 			db.Close()
 
-			out, errOut, code := run(t, dir, "import", "--timezone", "UTC", irssiLog)
+			out, errOut, code := importIn(t, dir, importOptions{timezone: "UTC"}, irssiLog)
 			want := fmt.Sprintf("events read: %d, added: %d, already in the archive: %d ", fileEvents, fileEvents-tc.dups, tc.dups)
 			if code != 0 || !strings.Contains(out, want) {
 				t.Fatalf("import: exit %d, want the summary to say %q:\n%s%s", code, want, out, errOut)
@@ -593,7 +594,9 @@ func TestImportRelayAfterLiveRecording(t *testing.T) {
 
 // The summary's counts are exact: after a stray file (skipped, the rest
 // imported) and after a failure part way (--strict, a bad line after a
-// batch was written), "added" is what the archive holds.
+// batch was written), "added" is what the archive holds. It runs the
+// binary, which is not built with the race detector: in-process, the race
+// detector makes the lines it needs slow to import.
 func TestImportCountsAreExact(t *testing.T) {
 	logDir := t.TempDir()
 	const days, perDay = 12, 2500 // 30,000 lines: more than one importer batch
@@ -642,20 +645,20 @@ func TestImportDateOfOneFile(t *testing.T) {
 	line := []byte("14:03 <alice> a line with no date\n")
 	writeFile(t, filepath.Join(logDir, "a.log"), line)
 	writeFile(t, filepath.Join(logDir, "b.log"), line)
-	_, errOut, code := run(t, dir, "import", "--channel", "#techrights", "--date", "2026-02-02", logDir)
+	_, errOut, code := importIn(t, dir, importOptions{channel: "#techrights", date: "2026-02-02"}, logDir)
 	if code != 1 || !strings.Contains(errOut, "--date gives the date of one file, and the paths hold 2") ||
 		!strings.Contains(errOut, "YYYY-MM-DD or YYYYMMDD in its name") {
 		t.Fatalf("--date with two files: exit %d %s", code, errOut)
 	}
 	// Named on the command line: a file found in a folder named by no
 	// date is a query, left out even with --channel.
-	out, errOut, code := run(t, dir, "import", "--channel", "#techrights", filepath.Join(logDir, "a.log"), filepath.Join(logDir, "b.log"))
+	out, errOut, code := importIn(t, dir, importOptions{channel: "#techrights"}, filepath.Join(logDir, "a.log"), filepath.Join(logDir, "b.log"))
 	for _, s := range []string{"cannot tell the date", `"--- Log opened`, "--date YYYY-MM-DD", "YYYY-MM-DD or YYYYMMDD", "--date gives the date of one file"} {
 		if code != 1 || !strings.Contains(errOut, s) {
 			t.Errorf("date-less files: exit %d, the error does not say %q:\n%s%s", code, s, out, errOut)
 		}
 	}
-	out, errOut, code = run(t, dir, "import", "--channel", "#techrights", "--date", "2026-02-02", "--timezone", "UTC", filepath.Join(logDir, "a.log"))
+	out, errOut, code = importIn(t, dir, importOptions{channel: "#techrights", date: "2026-02-02", timezone: "UTC"}, filepath.Join(logDir, "a.log"))
 	if code != 0 || !strings.Contains(out, "added: 1,") {
 		t.Fatalf("--date with one file: exit %d\n%s%s", code, out, errOut)
 	}
@@ -694,7 +697,7 @@ site:
 	writeFile(t, filepath.Join(tree, "efnet", "#chan.log"), real)
 	writeFile(t, filepath.Join(tree, "#chan.log"), real)
 
-	out, errOut, code := run(t, dir, "import", "--dry-run", tree)
+	out, errOut, code := importIn(t, dir, importOptions{dryRun: true}, tree)
 	for _, s := range []string{
 		filepath.Join(tree, "Libera", "#chan.log") + " -> libera/#chan: irssi",
 		filepath.Join(tree, "OFTC", "#chan.log") + " -> oftc/#chan: irssi",
@@ -710,7 +713,7 @@ site:
 		t.Errorf("dry run: exit %d, want %d: %s", code, exitSkipped, errOut)
 	}
 
-	out, errOut, code = run(t, dir, "import", "--network", "efnet=oftc", "--network", "libera", tree)
+	out, errOut, code = importIn(t, dir, importOptions{networks: []string{"efnet=oftc", "libera"}}, tree)
 	if code != 0 {
 		t.Fatalf("import: exit %d\n%s%s", code, out, errOut)
 	}
@@ -725,9 +728,9 @@ site:
 		t.Errorf("efnet/#chan holds %d events; efnet was mapped to oftc", got)
 	}
 
-	for _, bad := range [][]string{{"--network", "a", "--network", "b"}, {"--network", "=libera"}, {"--network", "x/y=libera"}} {
-		if _, errOut, code := run(t, dir, append(append([]string{"import"}, bad...), tree)...); code != 1 || !strings.Contains(errOut, "--network") {
-			t.Errorf("import %v: exit %d %s", bad, code, errOut)
+	for _, bad := range [][]string{{"a", "b"}, {"=libera"}, {"x/y=libera"}} {
+		if _, errOut, code := importIn(t, dir, importOptions{networks: bad}, tree); code != 1 || !strings.Contains(errOut, "--network") {
+			t.Errorf("import --network %v: exit %d %s", bad, code, errOut)
 		}
 	}
 }
@@ -740,10 +743,10 @@ func TestImportEncoding(t *testing.T) {
 	log := append([]byte("--- Log opened Mon Feb 02 14:00:00 2026\n14:03 <alice> "), 0xef, 0xf0, 0xe8, 0xe2, 0xe5, 0xf2, '\n')
 	path := filepath.Join(dir, "#techrights.log")
 	writeFile(t, path, log)
-	if _, errOut, code := run(t, dir, "import", "--encoding", "klingon", path); code != 1 || !strings.Contains(errOut, "--encoding") {
+	if _, errOut, code := importIn(t, dir, importOptions{encoding: "klingon"}, path); code != 1 || !strings.Contains(errOut, "--encoding") {
 		t.Fatalf("--encoding klingon: exit %d %s", code, errOut)
 	}
-	out, errOut, code := run(t, dir, "import", "--encoding", "windows-1251", "--timezone", "UTC", path)
+	out, errOut, code := importIn(t, dir, importOptions{encoding: "windows-1251", timezone: "UTC"}, path)
 	if code != 0 || !strings.Contains(out, "added: 1,") {
 		t.Fatalf("import: exit %d\n%s%s", code, out, errOut)
 	}
@@ -783,7 +786,7 @@ site:
 	tree := filepath.Join(dir, "irclogs")
 	writeFile(t, filepath.Join(tree, "oftc", "#chan.log"), log)
 	writeFile(t, filepath.Join(tree, "testnet", "#chan.log"), log)
-	out, errOut, code := run(t, dir, "import", tree)
+	out, errOut, code := importIn(t, dir, importOptions{}, tree)
 	n := countEvents(t, filepath.Join(tree, "testnet", "#chan.log"), "irssi")
 	if code != 0 || !strings.Contains(out, fmt.Sprintf("events read: %d, added: %d, already in the archive: %d ", 2*n, n, n)) {
 		t.Fatalf("import: exit %d\n%s%s", code, out, errOut)

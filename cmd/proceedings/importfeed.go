@@ -1,7 +1,9 @@
 package main
 
 import (
+	"context"
 	"fmt"
+	"io"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -11,6 +13,7 @@ import (
 
 	"proceedings/archive"
 	"proceedings/bot/announce"
+	"proceedings/config"
 )
 
 func init() {
@@ -30,44 +33,57 @@ one post per line: an optional date (2006-01-02), the URL and the title, e.g.
 
 Blank lines and lines starting with # are skipped.`,
 		Args: cobra.MinimumNArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			cfg, err := loadConfig(cmd)
-			if err != nil {
-				return err
-			}
-			for _, arg := range args {
-				if err := checkFeedArg(arg); err != nil {
-					return err
-				}
-			}
-			ctx := cmd.Context()
-			db, err := openArchive(ctx, cfg, false)
-			if err != nil {
-				return err
-			}
-			defer db.Close()
-			for _, arg := range args {
-				var added int
-				u, perr := url.Parse(arg)
-				switch {
-				case perr == nil && (u.Scheme == "http" || u.Scheme == "https" || u.Scheme == "file"):
-					added, err = announce.ImportFeedURL(ctx, db, arg, "")
-				default:
-					added, err = importFeedFile(cmd, db, arg)
-				}
-				if err != nil {
-					return err
-				}
-				noun := "posts"
-				if added == 1 {
-					noun = "post"
-				}
-				fmt.Fprintf(cmd.OutOrStdout(), "%s: %d new %s\n", arg, added, noun)
-			}
-			return nil
+		RunE: func(cmd *cobra.Command, sources []string) error {
+			return importFeeds(cmd.Context(), importFeedOptions{global: globals, sources: sources}, cmd.OutOrStdout(), cmd.ErrOrStderr())
 		},
 	}
 	rootCmd.AddCommand(cmd)
+}
+
+// importFeedOptions are the arguments of import-feed.
+type importFeedOptions struct {
+	global  globalOptions
+	sources []string // files and URLs
+}
+
+// importFeeds records the posts of each source, saying how many were new.
+func importFeeds(ctx context.Context, opts importFeedOptions, stdout, stderr io.Writer) error {
+	s, err := openSession(ctx, opts.global, stderr, useFunc(func(*config.Config) (archiveAccess, error) {
+		for _, src := range opts.sources {
+			if err := checkFeedArg(src); err != nil {
+				return noArchive, err
+			}
+		}
+		return readWrite, nil
+	}))
+	if err != nil {
+		return err
+	}
+	defer s.close()
+	for _, src := range opts.sources {
+		var added int
+		if isFeedURL(src) {
+			added, err = announce.ImportFeedURL(ctx, s.db, src, "")
+		} else {
+			added, err = importFeedFile(ctx, s.db, src)
+		}
+		if err != nil {
+			return err
+		}
+		noun := "posts"
+		if added == 1 {
+			noun = "post"
+		}
+		fmt.Fprintf(stdout, "%s: %d new %s\n", src, added, noun)
+	}
+	return nil
+}
+
+// isFeedURL reports whether src is a URL import-feed fetches, not a file
+// name.
+func isFeedURL(src string) bool {
+	u, err := url.Parse(src)
+	return err == nil && (u.Scheme == "http" || u.Scheme == "https" || u.Scheme == "file")
 }
 
 // checkFeedArg refuses a URL of a scheme import-feed does not read, which
@@ -86,7 +102,7 @@ func checkFeedArg(arg string) error {
 
 // importFeedFile imports one feed file; its absolute path is stored as the
 // posts' source.
-func importFeedFile(cmd *cobra.Command, db *archive.DB, path string) (int, error) {
+func importFeedFile(ctx context.Context, db *archive.DB, path string) (int, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return 0, fmt.Errorf("import-feed: %w", err)
@@ -96,5 +112,5 @@ func importFeedFile(cmd *cobra.Command, db *archive.DB, path string) (int, error
 	if err != nil {
 		abs = path
 	}
-	return announce.ImportFeed(cmd.Context(), db, f, abs)
+	return announce.ImportFeed(ctx, db, f, abs)
 }

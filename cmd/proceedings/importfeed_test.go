@@ -30,18 +30,22 @@ func TestImportFeedCommand(t *testing.T) {
 	}))
 	defer srv.Close()
 
-	out, errOut, code := run(t, dir, "import-feed", "feed.xml", srv.URL+"/old-posts.txt")
+	importFrom := func(sources ...string) (string, string, int) {
+		return call(t, importFeeds, importFeedOptions{global: configIn(dir), sources: sources})
+	}
+	file := filepath.Join(dir, "feed.xml")
+	out, errOut, code := importFrom(file, srv.URL+"/old-posts.txt")
 	if code != 0 {
 		t.Fatalf("import-feed exited %d: %s", code, errOut)
 	}
-	want := "feed.xml: 22 new posts\n" + srv.URL + "/old-posts.txt: 1 new post\n"
+	want := file + ": 22 new posts\n" + srv.URL + "/old-posts.txt: 1 new post\n"
 	if out != want {
 		t.Errorf("import-feed said %q, want %q", out, want)
 	}
-	if out, errOut, code = run(t, dir, "import-feed", "feed.xml"); code != 0 || out != "feed.xml: 0 new posts\n" {
+	if out, errOut, code = importFrom(file); code != 0 || out != file+": 0 new posts\n" {
 		t.Errorf("importing again: %q, %q, exit %d", out, errOut, code)
 	}
-	if _, errOut, code = run(t, dir, "import-feed", "missing.xml"); code == 0 || !strings.Contains(errOut, "missing.xml") {
+	if _, errOut, code = importFrom(filepath.Join(dir, "missing.xml")); code == 0 || !strings.Contains(errOut, "missing.xml") {
 		t.Errorf("a missing file: exit %d, %q", code, errOut)
 	}
 

@@ -9,7 +9,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"proceedings/event"
 	"slices"
 	"strconv"
 	"strings"
@@ -18,6 +17,7 @@ import (
 	"time"
 
 	"proceedings/archive"
+	"proceedings/event"
 	"proceedings/internal/ircserver"
 )
 
@@ -69,26 +69,9 @@ func startLimnoria(b *testing.B, dir, addr, nick, channel string, plugins []stri
 // startBot starts `proceedings run` on cfgPath and waits until it joined.
 func startBot(b *testing.B, cfgPath string, watcher *ircserver.Client, channel string) (*exec.Cmd, *lockedBuffer) {
 	b.Helper()
-	out := &lockedBuffer{changed: make(chan struct{}, 1)}
-	bot := exec.Command(binary, "run", "-c", cfgPath, "--log-format", "json")
-	bot.Stdout, bot.Stderr = out, out
-	if err := bot.Start(); err != nil {
-		b.Fatal(err)
-	}
-	b.Cleanup(func() {
-		if bot.ProcessState == nil {
-			bot.Process.Kill()
-			bot.Wait()
-		}
-	})
+	bot, out := startRun(b, cfgPath)
 	watcher.Expect(30*time.Second, joined("proceedings", channel))
 	return bot, out
-}
-
-func joined(nick, channel string) func(string) bool {
-	return func(l string) bool {
-		return strings.HasPrefix(l, ":"+nick+"!") && strings.Contains(l, " JOIN ") && strings.HasSuffix(l, channel)
-	}
 }
 
 // memory returns a process's resident set, its peak and the part of it

@@ -3,11 +3,9 @@ package main
 import (
 	"context"
 	"fmt"
-	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
-	"proceedings/event"
 	"regexp"
 	"strconv"
 	"strings"
@@ -16,6 +14,7 @@ import (
 	"time"
 
 	"proceedings/archive"
+	"proceedings/event"
 	"proceedings/internal/ircserver"
 	"proceedings/sitepath"
 )
@@ -50,31 +49,13 @@ func BenchmarkDayPageUnderLoad(b *testing.B) {
 	if out, err := imp.CombinedOutput(); err != nil {
 		b.Fatalf("import: %v\n%s", err, out)
 	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		b.Fatal(err)
-	}
-	serveAddr := ln.Addr().String()
-	ln.Close()
+	serveAddr := freeAddr(b)
 
 	alice := ircserver.Dial(b, srv.Addr(), "alice")
 	alice.Join("#techrights")
-	out := &lockedBuffer{changed: make(chan struct{}, 1)}
-	bot := exec.Command(binary, "run", "-c", cfgPath, "--serve", serveAddr, "--log-format", "json")
-	bot.Stdout, bot.Stderr = out, out
-	if err := bot.Start(); err != nil {
-		b.Fatal(err)
-	}
-	b.Cleanup(func() {
-		if bot.ProcessState == nil {
-			bot.Process.Kill()
-			bot.Wait()
-		}
-	})
+	bot, out := startRun(b, cfgPath, "--serve", serveAddr)
 	out.waitFor(b, `"msg":"rendered the site"`)
-	alice.Expect(30*time.Second, func(l string) bool {
-		return strings.HasPrefix(l, ":proceedings!") && strings.Contains(l, " JOIN ")
-	})
+	alice.Expect(30*time.Second, joined("proceedings", "#techrights"))
 	page := "http://" + serveAddr + "/" + sitepath.DayPath("testnet", "#techrights", event.Date{Year: 2024, Month: 1, Day: 1})
 
 	var wrkOut []byte

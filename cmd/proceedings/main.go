@@ -14,12 +14,7 @@ import (
 	"sync/atomic"
 	"syscall"
 
-	"github.com/mattn/go-isatty"
 	"github.com/spf13/cobra"
-
-	"proceedings/archive"
-	"proceedings/bot"
-	"proceedings/config"
 )
 
 var rootCmd = &cobra.Command{
@@ -34,37 +29,19 @@ Start with:  proceedings demo`,
 	SilenceUsage:  true,
 	SilenceErrors: true,
 	PersistentPreRunE: func(*cobra.Command, []string) error {
-		return checkLogFlags()
+		return globals.checkLogFlags()
 	},
 }
 
-// checkLogFlags refuses --log-format and --log-level values the logger
-// does not have, naming the ones it has.
-func checkLogFlags() error {
-	switch flagLogFormat {
-	case "", "text", "json":
-	default:
-		return fmt.Errorf("--log-format %q: use text or json", flagLogFormat)
-	}
-	if flagLogLevel != "" {
-		var l slog.Level
-		if err := l.UnmarshalText([]byte(flagLogLevel)); err != nil {
-			return fmt.Errorf("--log-level %q: use debug, info, warn or error", flagLogLevel)
-		}
-	}
-	return nil
-}
-
-var (
-	flagConfig    string
-	flagLogFormat string
-	flagLogLevel  string
-)
+// globals holds the global flags as cobra parses them; each subcommand's
+// RunE hands them to its function.
+var globals globalOptions
 
 func init() {
-	rootCmd.PersistentFlags().StringVarP(&flagConfig, "config", "c", "bot.yaml", "the configuration file")
-	rootCmd.PersistentFlags().StringVar(&flagLogFormat, "log-format", "", "log format: text or json (default: the config's log.format; text on a terminal)")
-	rootCmd.PersistentFlags().StringVar(&flagLogLevel, "log-level", "", "log level: debug, info, warn or error (default: the config's log.level)")
+	f := rootCmd.PersistentFlags()
+	f.StringVarP(&globals.configPath, "config", "c", "bot.yaml", "the configuration file")
+	f.StringVar(&globals.logFormat, "log-format", "", "log format: text or json (default: the config's log.format; text on a terminal)")
+	f.StringVar(&globals.logLevel, "log-level", "", "log level: debug, info, warn or error (default: the config's log.level)")
 }
 
 func main() {
@@ -73,16 +50,28 @@ func main() {
 	if err == nil {
 		return
 	}
-	if sig := stopped(); sig != nil && errors.Is(err, context.Canceled) {
-		fmt.Fprintf(os.Stderr, "proceedings: stopped by %s: %v\n", signalName(sig), err)
-	} else {
-		fmt.Fprintln(os.Stderr, "proceedings:", err)
+	reportError(os.Stderr, err, stopped())
+	os.Exit(exitStatus(err))
+}
+
+// reportError says on w why the command failed: sig is the signal that
+// stopped it, nil when none did.
+func reportError(w io.Writer, err error, sig os.Signal) {
+	if sig != nil && errors.Is(err, context.Canceled) {
+		fmt.Fprintf(w, "proceedings: stopped by %s: %v\n", signalName(sig), err)
+		return
 	}
+	fmt.Fprintln(w, "proceedings:", err)
+}
+
+// exitStatus is the status the process ends with after err: an
+// exitError's own, else 1.
+func exitStatus(err error) int {
 	var ee exitError
 	if errors.As(err, &ee) {
-		os.Exit(ee.code)
+		return ee.code
 	}
-	os.Exit(1)
+	return 1
 }
 
 // stopOnSignals returns a context that SIGINT or SIGTERM cancels, for every
@@ -125,63 +114,6 @@ func signalName(sig os.Signal) string {
 		return "SIGTERM"
 	}
 	return sig.String()
-}
-
-// loadConfig reads the file named by --config and sets up logging from it.
-func loadConfig(cmd *cobra.Command) (*config.Config, error) {
-	cfg, err := config.Load(flagConfig)
-	if err != nil {
-		return nil, err
-	}
-	setupLogging(cmd.ErrOrStderr(), cfg.Log)
-	return cfg, nil
-}
-
-// setupLogging installs the process logger: text on a terminal, JSON when
-// asked (flag first, then the config).
-func setupLogging(w io.Writer, lc config.LogConfig) {
-	format := lc.Format
-	if flagLogFormat != "" {
-		format = flagLogFormat
-	}
-	level := lc.Level
-	if flagLogLevel != "" {
-		_ = level.UnmarshalText([]byte(flagLogLevel)) // checked by checkLogFlags
-	}
-	opts := &slog.HandlerOptions{Level: level}
-	var h slog.Handler
-	if format == "json" {
-		h = slog.NewJSONHandler(w, opts)
-	} else {
-		h = slog.NewTextHandler(w, opts)
-	}
-	slog.SetDefault(slog.New(h))
-}
-
-// isTerminal reports whether w is a terminal (for progress bars and colour).
-func isTerminal(w io.Writer) bool {
-	f, ok := w.(*os.File)
-	return ok && (isatty.IsTerminal(f.Fd()) || isatty.IsCygwinTerminal(f.Fd()))
-}
-
-// openArchive opens the configured archive in the site's timezone. The
-// configuration says which channels are public, never the flags stored in
-// the archive, which only a writer refreshes: the handle is given the
-// configuration's view, and opened for writing it also records it.
-func openArchive(ctx context.Context, cfg *config.Config, readOnly bool) (*archive.DB, error) {
-	db, err := archive.Open(ctx, cfg.Archive, archive.Options{Location: cfg.Site.Location, ReadOnly: readOnly})
-	if err != nil {
-		return nil, err
-	}
-	public := bot.PublicLogs(cfg)
-	db.SetPublicView(public)
-	if !readOnly {
-		if err := db.SetPublicOnly(ctx, public); err != nil {
-			db.Close()
-			return nil, err
-		}
-	}
-	return db, nil
 }
 
 // exitError ends the program with a status and a short message.

@@ -1,20 +1,24 @@
 package main
 
 import (
+	"bufio"
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
-	"proceedings/event"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
 	"proceedings/archive"
+	"proceedings/event"
 )
 
 // binary is the proceedings command built once for these end-to-end tests.
@@ -34,6 +38,57 @@ func TestMain(m *testing.M) {
 	code := m.Run()
 	os.RemoveAll(dir)
 	os.Exit(code)
+}
+
+// call runs a command's function in-process, as main runs it: it returns
+// what the command wrote to stdout and stderr (main's message for an
+// error included) and the status main would exit with.
+func call[O any](t *testing.T, command func(context.Context, O, io.Writer, io.Writer) error, opts O) (string, string, int) {
+	t.Helper()
+	defer slog.SetDefault(slog.Default()) // the command sets up its own
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	var out, errb bytes.Buffer
+	err := command(ctx, opts, &out, &errb)
+	if err == nil {
+		return out.String(), errb.String(), 0
+	}
+	reportError(&errb, err, nil)
+	return out.String(), errb.String(), exitStatus(err)
+}
+
+// getPage gets the page at url, which must be there (200 OK).
+func getPage(t *testing.T, url string) string {
+	t.Helper()
+	resp, err := http.Get(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("GET %s: %s", url, resp.Status)
+	}
+	page, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(page)
+}
+
+// configIn is the global options of a command run with dir's bot.yaml.
+func configIn(dir string) globalOptions {
+	return globalOptions{configPath: filepath.Join(dir, "bot.yaml")}
+}
+
+// exportAll is every day of a channel of dir's archive, exported in our
+// own format.
+func exportAll(t *testing.T, dir, channel string) string {
+	t.Helper()
+	out, errOut, code := call(t, export, exportOptions{global: configIn(dir), channelDays: channelDays{channel: channel}, format: "own"})
+	if code != 0 {
+		t.Fatalf("export %s: exit %d: %s", channel, code, errOut)
+	}
+	return out
 }
 
 // run runs the binary and returns its stdout, stderr and exit code.
@@ -140,33 +195,40 @@ func TestCheck(t *testing.T) {
 	}
 }
 
-func TestExportWritesOurFormat(t *testing.T) {
-	dir := writeConfig(t, minimalConfig)
-	london, _ := time.LoadLocation("Europe/London")
+// appendToTechrights appends evs to #techrights of testnet in dir's
+// archive, at their Time or, without one, step after the one before.
+func appendToTechrights(t *testing.T, dir string, step time.Duration, evs ...event.Event) {
+	t.Helper()
+	london, _ := time.LoadLocation("Europe/London") // minimalConfig's timezone
 	db, err := archive.Open(context.Background(), filepath.Join(dir, "data/archive.db"), archive.Options{Location: london})
 	if err != nil {
 		t.Fatal(err)
 	}
-	at := time.Date(2026, 2, 2, 14, 3, 11, 0, time.UTC)
-	evs := []event.Event{
-		{Kind: event.KindJoin, Nick: "carol", UserHost: "~carol@host.example"},
-		{Kind: event.KindMessage, Nick: "alice", Text: "hello there"},
-		{Kind: event.KindAction, Nick: "alice", Text: "waves"},
-		{Kind: event.KindTopic, Nick: "alice", Text: "new topic"},
-		{Kind: event.KindMessage, Nick: "bob", Text: "next day", Time: time.Date(2026, 2, 3, 9, 0, 0, 0, time.UTC)},
-	}
-	for i, ev := range evs {
+	defer db.Close()
+	at := time.Date(2026, 2, 2, 14, 0, 0, 0, time.UTC)
+	for _, ev := range evs {
 		ev.Network, ev.Channel = "testnet", "#techrights"
 		if ev.Time.IsZero() {
-			ev.Time = at.Add(time.Duration(i) * time.Second)
+			ev.Time = at
 		}
 		if _, err := db.Append(context.Background(), ev); err != nil {
 			t.Fatal(err)
 		}
+		at = ev.Time.Add(step)
 	}
-	db.Close()
+}
 
-	out, errOut, code := run(t, dir, "export", "--channel", "#TechRights", "--date", "2026-02-02")
+func TestExportWritesOurFormat(t *testing.T) {
+	dir := writeConfig(t, minimalConfig)
+	appendToTechrights(t, dir, time.Second,
+		event.Event{Kind: event.KindJoin, Nick: "carol", UserHost: "~carol@host.example", Time: time.Date(2026, 2, 2, 14, 3, 11, 0, time.UTC)},
+		event.Event{Kind: event.KindMessage, Nick: "alice", Text: "hello there"},
+		event.Event{Kind: event.KindAction, Nick: "alice", Text: "waves"},
+		event.Event{Kind: event.KindTopic, Nick: "alice", Text: "new topic"},
+		event.Event{Kind: event.KindMessage, Nick: "bob", Text: "next day", Time: time.Date(2026, 2, 3, 9, 0, 0, 0, time.UTC)},
+	)
+
+	out, errOut, code := call(t, export, exportOptions{global: configIn(dir), channelDays: channelDays{channel: "#TechRights", date: "2026-02-02"}, format: "own"})
 	want := `--- IRC logs for Monday, February 02, 2026
 --- #techrights on testnet (times are Europe/London)
 [14:03:11] -!- carol [~carol@host.example] has joined #techrights
@@ -179,7 +241,7 @@ func TestExportWritesOurFormat(t *testing.T) {
 	}
 	// A range to a directory: one file per day.
 	outDir := filepath.Join(dir, "out")
-	if _, errOut, code := run(t, dir, "export", "--channel", "#techrights", "--from", "2026-02-01", "--to", "2026-02-03", "--out", outDir); code != 0 {
+	if _, errOut, code := call(t, export, exportOptions{global: configIn(dir), channelDays: channelDays{channel: "#techrights", from: "2026-02-01", to: "2026-02-03"}, format: "own", outDir: outDir}); code != 0 {
 		t.Fatalf("export --out: %s", errOut)
 	}
 	day2, err := os.ReadFile(filepath.Join(outDir, "2026-02-03.txt"))
@@ -190,21 +252,28 @@ func TestExportWritesOurFormat(t *testing.T) {
 		t.Fatalf("first day file:\n%s", got)
 	}
 	// JSON lines.
-	out, _, code = run(t, dir, "export", "--channel", "#techrights", "--date", "2026-02-03", "--format", "json")
+	out, _, code = call(t, export, exportOptions{global: configIn(dir), channelDays: channelDays{channel: "#techrights", date: "2026-02-03"}, format: "json"})
 	if code != 0 || !strings.Contains(out, `"next day"`) {
 		t.Fatalf("json export: %d %q", code, out)
 	}
 	// Mistakes get a clear message.
-	for _, args := range [][]string{
-		{"export", "--channel", "#nosuch", "--date", "2026-02-02"},
-		{"export", "--channel", "#techrights", "--date", "02/02/2026"},
-		{"export", "--channel", "#techrights", "--date", "2025-01-01"},
-		{"export", "--channel", "#techrights", "--format", "pdf"},
-		{"export", "--date", "2026-02-02"},
+	for _, tc := range []struct {
+		opts exportOptions
+		says string
+	}{
+		{exportOptions{channelDays: channelDays{channel: "#nosuch", date: "2026-02-02"}, format: "own"}, "#nosuch"},
+		{exportOptions{channelDays: channelDays{channel: "#techrights", date: "02/02/2026"}, format: "own"}, "--date"},
+		{exportOptions{channelDays: channelDays{channel: "#techrights", date: "2025-01-01"}, format: "own"}, "nothing was recorded"},
+		{exportOptions{channelDays: channelDays{channel: "#techrights"}, format: "pdf"}, "pdf"},
 	} {
-		if _, errOut, code := run(t, dir, args...); code == 0 || errOut == "" {
-			t.Errorf("%v: code %d, stderr %q", args, code, errOut)
+		tc.opts.global = configIn(dir)
+		if _, errOut, code := call(t, export, tc.opts); code != 1 || !strings.Contains(errOut, tc.says) {
+			t.Errorf("%+v: code %d, stderr %q, want %q", tc.opts, code, errOut, tc.says)
 		}
+	}
+	// --channel is required.
+	if _, errOut, code := run(t, dir, "export", "--date", "2026-02-02"); code != 1 || !strings.Contains(errOut, `"channel" not set`) {
+		t.Errorf("export without --channel: code %d, stderr %q", code, errOut)
 	}
 }
 
@@ -225,7 +294,8 @@ this line is not irssi at all
 	if err := os.WriteFile(filepath.Join(logDir, "techrights.log"), []byte(irssi), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	out, errOut, code := run(t, dir, "import", "--channel", "#techrights", "--timezone", "UTC", logDir)
+	imp := importOptions{global: configIn(dir), channel: "#techrights", timezone: "UTC", paths: []string{logDir}}
+	out, errOut, code := call(t, importLogs, imp)
 	if code != 0 {
 		t.Fatalf("import: %d %s", code, errOut)
 	}
@@ -237,92 +307,82 @@ this line is not irssi at all
 			t.Errorf("summary lacks %q:\n%s", want, out)
 		}
 	}
-	out, _, code = run(t, dir, "import", "--channel", "#techrights", "--timezone", "UTC", logDir)
+	out, _, code = call(t, importLogs, imp)
 	if code != 0 || !strings.Contains(out, "added: 0, already in the archive: 6") {
 		t.Fatalf("second import: %d\n%s", code, out)
 	}
 	// Strict mode refuses the bad line, naming it.
-	if _, errOut, code := run(t, dir, "import", "--strict", "--channel", "#techrights", logDir); code == 0 || !strings.Contains(errOut, "techrights.log:7") {
+	strict := importOptions{global: configIn(dir), channel: "#techrights", strict: true, paths: []string{logDir}}
+	if _, errOut, code := call(t, importLogs, strict); code == 0 || !strings.Contains(errOut, "techrights.log:7") {
 		t.Fatalf("strict import: %d %q", code, errOut)
 	}
-	first, _, code := run(t, dir, "export", "--channel", "#techrights")
-	if code != 0 || !strings.Contains(first, "<bobby> café in Latin-1") {
-		t.Fatalf("export after import: %d\n%s", code, first)
+	first := exportAll(t, dir, "#techrights")
+	if !strings.Contains(first, "<bobby> café in Latin-1") {
+		t.Fatalf("export after import:\n%s", first)
 	}
 	// Export → import into an empty archive → export: identical.
 	if err := os.WriteFile(filepath.Join(dir, "exported.txt"), []byte(first), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	dir2 := writeConfig(t, minimalConfig)
-	if _, errOut, code := run(t, dir2, "import", "--channel", "#techrights", filepath.Join(dir, "exported.txt")); code != 0 {
+	if _, errOut, code := call(t, importLogs, importOptions{global: configIn(dir2), channel: "#techrights", paths: []string{filepath.Join(dir, "exported.txt")}}); code != 0 {
 		t.Fatalf("re-import: %s", errOut)
 	}
-	second, _, _ := run(t, dir2, "export", "--channel", "#techrights")
+	second := exportAll(t, dir2, "#techrights")
 	if second != first {
 		t.Fatalf("round trip differs:\nfirst:\n%s\nsecond:\n%s", first, second)
 	}
 	// A file in no known format is refused with its first lines.
 	os.WriteFile(filepath.Join(dir, "junk.txt"), []byte("hello\nworld\n"), 0o644)
-	if _, errOut, code := run(t, dir, "import", "--channel", "#techrights", filepath.Join(dir, "junk.txt")); code == 0 || !strings.Contains(errOut, "hello") {
+	if _, errOut, code := call(t, importLogs, importOptions{global: configIn(dir), channel: "#techrights", paths: []string{filepath.Join(dir, "junk.txt")}}); code == 0 || !strings.Contains(errOut, "hello") {
 		t.Fatalf("junk import: %d %q", code, errOut)
 	}
 }
 
-func TestDemoServesTheSampleArchive(t *testing.T) {
-	cmd := exec.Command(binary, "demo", "--addr", "127.0.0.1:0")
-	cmd.Dir = t.TempDir() // no bot.yaml here: demo needs none
-	stdout, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	defer cmd.Process.Kill()
-	urlc := make(chan string, 1)
+// startServing runs a command that serves until its context ends, such as
+// serve and demo, in-process, and returns the first line it prints on
+// stdout with a URL, that URL, and stop, which ends the command and
+// returns its error. The end of the test stops it too.
+func startServing(t *testing.T, command func(ctx context.Context, stdout, stderr io.Writer) error) (line, url string, stop func() error) {
+	t.Helper()
+	prev := slog.Default() // the command sets up its own
+	ctx, cancel := context.WithCancel(context.Background())
+	stdout, w := io.Pipe()
+	stderr := &lockedBuffer{}
+	done := make(chan error, 1)
 	go func() {
-		buf := make([]byte, 4096)
-		var seen string
-		for {
-			n, err := stdout.Read(buf)
-			seen += string(buf[:n])
-			if i := strings.Index(seen, "open http://"); i >= 0 {
-				if j := strings.Index(seen[i:], " "); j > 0 {
-					rest := seen[i+5:]
-					urlc <- strings.Fields(rest)[0]
-					io.Copy(io.Discard, stdout)
-					return
-				}
-			}
-			if err != nil {
-				close(urlc)
-				return
-			}
-		}
+		done <- command(ctx, w, stderr)
+		w.Close()
 	}()
-	var base string
-	select {
-	case base = <-urlc:
-	case <-time.After(90 * time.Second):
-		t.Fatalf("demo printed no URL; stderr:\n%s", stderr.String())
+	stop = sync.OnceValue(func() error {
+		cancel()
+		defer slog.SetDefault(prev)
+		select {
+		case err := <-done:
+			return err
+		case <-time.After(20 * time.Second):
+			return errors.New("it did not stop when its context ended")
+		}
+	})
+	t.Cleanup(func() { stop() })
+	lines := bufio.NewScanner(stdout)
+	for lines.Scan() {
+		if i := strings.Index(lines.Text(), "http://"); i >= 0 {
+			go io.Copy(io.Discard, stdout)
+			return lines.Text(), strings.Fields(lines.Text()[i:])[0], stop
+		}
 	}
-	if base == "" {
-		t.Fatalf("demo exited early; stderr:\n%s", stderr.String())
-	}
+	t.Fatalf("printed no URL: %v; stderr:\n%s", stop(), stderr.String())
+	return "", "", nil
+}
+
+func TestDemoServesTheSampleArchive(t *testing.T) {
+	_, base, stop := startServing(t, func(ctx context.Context, stdout, stderr io.Writer) error {
+		return runDemo(ctx, demoOptions{addr: "127.0.0.1:0"}, stdout, stderr)
+	})
 	get := func(path string) string {
 		t.Helper()
-		resp, err := http.Get(base + path)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer resp.Body.Close()
-		body, _ := io.ReadAll(resp.Body)
-		if resp.StatusCode != 200 {
-			t.Fatalf("GET %s: %s", path, resp.Status)
-		}
-		return string(body)
+		return getPage(t, base+path)
 	}
 	front := get("")
 	if !strings.Contains(front, "#techrights") {
@@ -342,57 +402,41 @@ func TestDemoServesTheSampleArchive(t *testing.T) {
 	if s := get("series/from-belarus-with-love.html"); !strings.Contains(s, "No-Go Zone") {
 		t.Errorf("series page lacks part X")
 	}
-	cmd.Process.Signal(os.Interrupt)
-	done := make(chan error, 1)
-	go func() { done <- cmd.Wait() }()
-	select {
-	case err := <-done:
-		if err != nil {
-			t.Fatalf("demo did not exit cleanly on SIGINT: %v\n%s", err, stderr.String())
-		}
-	case <-time.After(20 * time.Second):
-		t.Fatal("demo did not stop on SIGINT")
+	if err := stop(); err != nil {
+		t.Fatalf("demo did not stop cleanly: %v", err)
 	}
 }
 
 func TestRedactRemovesLinesFromArchiveAndPages(t *testing.T) {
 	dir := writeConfig(t, minimalConfig)
-	london, _ := time.LoadLocation("Europe/London")
-	db, err := archive.Open(context.Background(), filepath.Join(dir, "data/archive.db"), archive.Options{Location: london})
-	if err != nil {
-		t.Fatal(err)
+	appendToTechrights(t, dir, time.Minute,
+		event.Event{Kind: event.KindMessage, Nick: "alice", Text: "hello"},
+		event.Event{Kind: event.KindMessage, Nick: "doxer", Text: "her address is 221B Baker Street"},
+		event.Event{Kind: event.KindMessage, Nick: "bob", Text: "please don't"},
+	)
+	redactWhere := func(q archive.RedactQuery, from, to string, dryRun bool) (string, string, int) {
+		q.Channel = "#techrights"
+		return call(t, redact, redactOptions{global: configIn(dir), query: q, from: from, to: to, dryRun: dryRun})
 	}
-	at := time.Date(2026, 2, 2, 14, 0, 0, 0, time.UTC)
-	for i, ev := range []event.Event{
-		{Kind: event.KindMessage, Nick: "alice", Text: "hello"},
-		{Kind: event.KindMessage, Nick: "doxer", Text: "her address is 221B Baker Street"},
-		{Kind: event.KindMessage, Nick: "bob", Text: "please don't"},
-	} {
-		ev.Network, ev.Channel, ev.Time = "testnet", "#techrights", at.Add(time.Duration(i)*time.Minute)
-		if _, err := db.Append(context.Background(), ev); err != nil {
-			t.Fatal(err)
-		}
-	}
-	db.Close()
 	// A dry run that matches nothing.
-	if _, errOut, code := run(t, dir, "redact", "--channel", "#techrights", "--nick", "nobody", "--dry-run"); code != 0 {
+	if _, errOut, code := redactWhere(archive.RedactQuery{Nick: "nobody"}, "", "", true); code != 0 {
 		t.Fatalf("dry run: %s", errOut)
 	}
-	if _, errOut, code := run(t, dir, "render"); code != 0 {
+	if _, errOut, code := call(t, renderSite, renderOptions{global: configIn(dir)}); code != 0 {
 		t.Fatalf("render: %s", errOut)
 	}
 	page := filepath.Join(dir, "public", "testnet", "techrights", "2026-02-02")
 	if html, _ := os.ReadFile(page + ".html"); !strings.Contains(string(html), "221B") {
 		t.Fatalf("the rendered page lacks the line to redact")
 	}
-	out, _, code := run(t, dir, "redact", "--channel", "#techrights", "--match", "baker street", "--dry-run")
+	out, _, code := redactWhere(archive.RedactQuery{Match: "baker street"}, "", "", true)
 	if code != 0 || !strings.Contains(out, "would remove 1 line(s)") {
 		t.Fatalf("dry run: %d %q", code, out)
 	}
 	if html, _ := os.ReadFile(page + ".html"); !strings.Contains(string(html), "221B") {
 		t.Fatalf("the dry run removed the line")
 	}
-	out, errOut, code := run(t, dir, "redact", "--channel", "#techrights", "--nick", "doxer", "--from", "2026-02-02", "--to", "2026-02-02")
+	out, errOut, code := redactWhere(archive.RedactQuery{Nick: "doxer"}, "2026-02-02", "2026-02-02", false)
 	if code != 0 || !strings.Contains(out, "removed 1 line(s)") {
 		t.Fatalf("redact: %d %q %q", code, out, errOut)
 	}
@@ -405,7 +449,7 @@ func TestRedactRemovesLinesFromArchiveAndPages(t *testing.T) {
 			t.Errorf("%s after redaction:\n%s", ext, body)
 		}
 	}
-	if out, _, _ := run(t, dir, "search", "--all", "baker"); strings.Contains(out, "221B") {
+	if out, _, _ := call(t, search, searchOptions{global: configIn(dir), all: true, limit: 20, order: "newest", words: []string{"baker"}}); strings.Contains(out, "221B") {
 		t.Errorf("search still finds the redacted line: %q", out)
 	}
 }
@@ -416,7 +460,8 @@ func TestRedactRemovesLinesFromArchiveAndPages(t *testing.T) {
 func TestRedactDryRunReadsOnly(t *testing.T) {
 	dir := writeConfig(t, minimalConfig)
 	path := filepath.Join(dir, "data/archive.db")
-	_, errOut, code := run(t, dir, "redact", "--channel", "#techrights", "--nick", "doxer", "--dry-run")
+	doxer := redactOptions{global: configIn(dir), query: archive.RedactQuery{Channel: "#techrights", Nick: "doxer"}, dryRun: true}
+	_, errOut, code := call(t, redact, doxer)
 	if code == 0 || !strings.Contains(errOut, "no archive at "+path) {
 		t.Errorf("dry run without an archive: %d %q", code, errOut)
 	}
@@ -424,20 +469,12 @@ func TestRedactDryRunReadsOnly(t *testing.T) {
 		t.Fatalf("the dry run created %s", path)
 	}
 
-	db, err := archive.Open(context.Background(), path, archive.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	at := time.Date(2026, 2, 2, 14, 0, 0, 0, time.UTC)
+	var lines []event.Event
 	for i := range 25 {
-		ev := event.Event{Network: "testnet", Channel: "#techrights", Kind: event.KindMessage, Nick: "doxer",
-			Text: fmt.Sprintf("address number %d", i), Time: at.Add(time.Duration(i) * time.Minute)}
-		if _, err := db.Append(context.Background(), ev); err != nil {
-			t.Fatal(err)
-		}
+		lines = append(lines, event.Event{Kind: event.KindMessage, Nick: "doxer", Text: fmt.Sprintf("address number %d", i)})
 	}
-	db.Close()
-	out, errOut, code := run(t, dir, "redact", "--channel", "#techrights", "--nick", "doxer", "--dry-run")
+	appendToTechrights(t, dir, time.Minute, lines...)
+	out, errOut, code := call(t, redact, doxer)
 	if code != 0 {
 		t.Fatalf("dry run: %d %q", code, errOut)
 	}
@@ -449,16 +486,17 @@ func TestRedactDryRunReadsOnly(t *testing.T) {
 	if strings.Contains(out, "address number 20") {
 		t.Errorf("dry run shows more than 20 lines:\n%s", out)
 	}
-	for _, args := range [][]string{
-		{"--from", "2026-02-03", "--to", "2026-02-02"},
-		{"--from", "2026-02-02T15:00:00Z", "--to", "2026-02-02T14:00:00Z"},
+	for _, fromTo := range [][2]string{
+		{"2026-02-03", "2026-02-02"},
+		{"2026-02-02T15:00:00Z", "2026-02-02T14:00:00Z"},
 	} {
-		args = append([]string{"redact", "--channel", "#techrights", "--nick", "doxer"}, args...)
-		if _, errOut, code := run(t, dir, args...); code == 0 || !strings.Contains(errOut, "--to") || !strings.Contains(errOut, "--from") {
-			t.Errorf("%v: %d %q", args, code, errOut)
+		backwards := doxer
+		backwards.from, backwards.to, backwards.dryRun = fromTo[0], fromTo[1], false
+		if _, errOut, code := call(t, redact, backwards); code == 0 || !strings.Contains(errOut, "--to") || !strings.Contains(errOut, "--from") {
+			t.Errorf("--from %s --to %s: %d %q", fromTo[0], fromTo[1], code, errOut)
 		}
 	}
-	if out, _, _ := run(t, dir, "export", "--channel", "#techrights"); strings.Count(out, "doxer") != 25 {
+	if out := exportAll(t, dir, "#techrights"); strings.Count(out, "doxer") != 25 {
 		t.Errorf("lines were removed:\n%s", out)
 	}
 }
@@ -470,7 +508,7 @@ func TestDemoKeep(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(used, "archive.db"), []byte("my real archive"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	_, errOut, code := run(t, t.TempDir(), "demo", "--keep", used, "--addr", "127.0.0.1:0")
+	_, errOut, code := call(t, runDemo, demoOptions{keep: used, addr: "127.0.0.1:0"})
 	if code == 0 || !strings.Contains(errOut, "not empty") || !strings.Contains(errOut, "archive.db") || !strings.Contains(errOut, "empty or new directory") {
 		t.Fatalf("demo --keep into a used directory: %d %q", code, errOut)
 	}
@@ -479,52 +517,37 @@ func TestDemoKeep(t *testing.T) {
 	}
 
 	keep := filepath.Join(t.TempDir(), "kept")
-	cmd := exec.Command(binary, "demo", "--keep", keep, "--addr", "127.0.0.1:0")
-	cmd.Dir = t.TempDir()
-	stdout, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	defer cmd.Process.Kill()
-	buf := make([]byte, 4096)
-	var seen string
-	for !strings.Contains(seen, "open http://") {
-		n, err := stdout.Read(buf)
-		seen += string(buf[:n])
-		if err != nil {
-			t.Fatalf("demo --keep: %v %q\n%s", err, seen, stderr.String())
-		}
-	}
+	_, _, stop := startServing(t, func(ctx context.Context, stdout, stderr io.Writer) error {
+		return runDemo(ctx, demoOptions{keep: keep, addr: "127.0.0.1:0"}, stdout, stderr)
+	})
 	conf := filepath.Join(keep, "bot.yaml")
 	elsewhere := t.TempDir() // paths in the file are relative to it, not to the current directory
 	if out, _, code := run(t, elsewhere, "check", "-c", conf); code != 0 || strings.TrimSpace(out) != "ok" {
 		t.Errorf("check of the kept demo's bot.yaml: %d %q", code, out)
 	}
+	kept := configIn(keep)
+	askKept := func(line string) (string, string, int) {
+		return call(t, ask, askOptions{global: kept, nick: "console", userhost: "console@localhost", words: []string{line}})
+	}
 	// Without series words: the series the demo's bot announced last, as
 	// its log shows (not the one published last).
-	if out, errOut, code := run(t, elsewhere, "ask", "-c", conf, "!part 10"); code != 0 || !strings.Contains(out, "From Belarus With Love — Part X") {
+	if out, errOut, code := askKept("!part 10"); code != 0 || !strings.Contains(out, "From Belarus With Love — Part X") {
 		t.Errorf("ask '!part 10' on the kept demo: code %d, out %q, err %q", code, out, errOut)
 	}
-	if out, errOut, code := run(t, elsewhere, "ask", "-c", conf, "!part 10 belarus"); code != 0 || !strings.Contains(out, "Part X") {
+	if out, errOut, code := askKept("!part 10 belarus"); code != 0 || !strings.Contains(out, "Part X") {
 		t.Errorf("ask on the kept demo: %d %q %q", code, out, errOut)
 	}
-	if out, errOut, code := run(t, elsewhere, "search", "-c", conf, "belarus"); code != 0 || !strings.Contains(out, "#techrights") {
+	if out, errOut, code := call(t, search, searchOptions{global: kept, limit: 20, order: "newest", words: []string{"belarus"}}); code != 0 || !strings.Contains(out, "#techrights") {
 		t.Errorf("search on the kept demo: %d %q %q", code, out, errOut)
 	}
-	if out, errOut, code := run(t, elsewhere, "stats", "-c", conf, "--channel", "#techrights"); code != 0 || !strings.Contains(out, "top talkers") {
+	if out, errOut, code := call(t, stats, statsOptions{global: kept, channelDays: channelDays{channel: "#techrights"}, top: 10}); code != 0 || !strings.Contains(out, "top talkers") {
 		t.Errorf("stats on the kept demo: %d %q %q", code, out, errOut)
 	}
-	cmd.Process.Signal(os.Interrupt)
-	if err := cmd.Wait(); err != nil {
-		t.Fatalf("demo --keep did not stop cleanly: %v\n%s", err, stderr.String())
+	if err := stop(); err != nil {
+		t.Fatalf("demo --keep did not stop cleanly: %v", err)
 	}
 	// The kept directory is not empty now: a second demo refuses it.
-	if _, errOut, code := run(t, elsewhere, "demo", "--keep", keep, "--addr", "127.0.0.1:0"); code == 0 || !strings.Contains(errOut, "not empty") {
+	if _, errOut, code := call(t, runDemo, demoOptions{keep: keep, addr: "127.0.0.1:0"}); code == 0 || !strings.Contains(errOut, "not empty") {
 		t.Errorf("a second demo --keep into the kept directory: %d %q", code, errOut)
 	}
 }

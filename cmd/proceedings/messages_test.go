@@ -5,12 +5,12 @@ import (
 	"net"
 	"os"
 	"path/filepath"
-	"proceedings/event"
 	"strings"
 	"testing"
 	"time"
 
 	"proceedings/archive"
+	"proceedings/event"
 )
 
 // seedMessages writes an archive with a line, an action and a topic seen on
@@ -44,14 +44,14 @@ func TestCLIMessages(t *testing.T) {
 	seedMessages(t, dir)
 
 	t.Run("export --date names --date", func(t *testing.T) {
-		_, errOut, code := run(t, dir, "export", "--channel", "#techrights", "--date", "2026-13-45")
+		_, errOut, code := call(t, export, exportOptions{global: configIn(dir), channelDays: channelDays{channel: "#techrights", date: "2026-13-45"}, format: "own"})
 		if code == 0 || !strings.Contains(errOut, "--date") || strings.Contains(errOut, "--from") {
 			t.Errorf("%d %q", code, errOut)
 		}
 	})
 	t.Run("export --out writes 0644 files", func(t *testing.T) {
 		out := filepath.Join(dir, "exported", "deep")
-		if _, errOut, code := run(t, dir, "export", "--channel", "#techrights", "--out", out); code != 0 {
+		if _, errOut, code := call(t, export, exportOptions{global: configIn(dir), channelDays: channelDays{channel: "#techrights"}, format: "own", outDir: out}); code != 0 {
 			t.Fatal(errOut)
 		}
 		for _, p := range []string{out, filepath.Join(out, "2026-02-02.txt")} {
@@ -70,37 +70,37 @@ func TestCLIMessages(t *testing.T) {
 		if code == 0 || !strings.Contains(errOut, "proceedings search -- -hello") {
 			t.Errorf("%d %q", code, errOut)
 		}
-		out, errOut, code := run(t, dir, "search", "--", "-hello")
+		out, errOut, code := call(t, search, searchOptions{global: configIn(dir), limit: 20, order: "newest", words: []string{"-hello"}})
 		if code != 0 || !strings.Contains(out, "<alice> say -hello") {
 			t.Errorf("search -- -hello: %d %q %q", code, out, errOut)
 		}
 	})
 	t.Run("--channel without #", func(t *testing.T) {
-		out, errOut, code := run(t, dir, "search", "--channel", "techrights", "minsk")
+		out, errOut, code := call(t, search, searchOptions{global: configIn(dir), channel: "techrights", limit: 20, order: "newest", words: []string{"minsk"}})
 		if code != 0 || !strings.Contains(out, "minsk office") {
 			t.Errorf("search: %d %q %q", code, out, errOut)
 		}
-		if out, errOut, code := run(t, dir, "stats", "--channel", "TechRights"); code != 0 || !strings.Contains(out, "#techrights") {
+		if out, errOut, code := call(t, stats, statsOptions{global: configIn(dir), channelDays: channelDays{channel: "TechRights"}, top: 10}); code != 0 || !strings.Contains(out, "#techrights") {
 			t.Errorf("stats: %d %q %q", code, out, errOut)
 		}
-		if out, errOut, code := run(t, dir, "export", "--channel", "techrights"); code != 0 || !strings.Contains(out, "minsk office") {
+		if out, errOut, code := call(t, export, exportOptions{global: configIn(dir), channelDays: channelDays{channel: "techrights"}, format: "own"}); code != 0 || !strings.Contains(out, "minsk office") {
 			t.Errorf("export: %d %q %q", code, out, errOut)
 		}
 	})
 	t.Run("topic seen on joining", func(t *testing.T) {
-		out, _, _ := run(t, dir, "search", "news")
+		out, _, _ := call(t, search, searchOptions{global: configIn(dir), limit: 20, order: "newest", words: []string{"news"}})
 		if !strings.Contains(out, "#techrights -!- Topic for #techrights: minsk news and more") {
 			t.Errorf("%q", out)
 		}
 	})
 	t.Run("ask without quotes", func(t *testing.T) {
-		out, errOut, code := run(t, dir, "ask", "!search", "minsk", "office")
+		out, errOut, code := call(t, ask, askOptions{global: configIn(dir), nick: "console", userhost: "console@localhost", words: []string{"!search", "minsk", "office"}})
 		if code != 0 || !strings.Contains(out, "minsk office") {
 			t.Errorf("%d %q %q", code, out, errOut)
 		}
 	})
 	t.Run("listen errors", func(t *testing.T) {
-		_, errOut, code := run(t, dir, "serve", "--addr", "127.0.0.1")
+		_, errOut, code := call(t, serve, serveOptions{global: configIn(dir), addr: "127.0.0.1"})
 		if code == 0 || !strings.Contains(errOut, "missing port") || strings.Contains(errOut, "another server") {
 			t.Errorf("no port: %d %q", code, errOut)
 		}
@@ -109,7 +109,7 @@ func TestCLIMessages(t *testing.T) {
 			t.Fatal(err)
 		}
 		defer ln.Close()
-		_, errOut, code = run(t, dir, "serve", "--addr", ln.Addr().String())
+		_, errOut, code = call(t, serve, serveOptions{global: configIn(dir), addr: ln.Addr().String()})
 		if code == 0 || !strings.Contains(errOut, "another server") {
 			t.Errorf("port in use: %d %q", code, errOut)
 		}
@@ -125,7 +125,7 @@ func TestCLIMessages(t *testing.T) {
 		}
 	})
 	t.Run("import-feed of another scheme", func(t *testing.T) {
-		_, errOut, code := run(t, dir, "import-feed", "ftp://x/y")
+		_, errOut, code := call(t, importFeeds, importFeedOptions{global: configIn(dir), sources: []string{"ftp://x/y"}})
 		if code == 0 || !strings.Contains(errOut, "ftp") || !strings.Contains(errOut, "http") || strings.Contains(errOut, "no such file") {
 			t.Errorf("%d %q", code, errOut)
 		}
@@ -146,7 +146,7 @@ func TestChannelWithoutPrefixAmbiguous(t *testing.T) {
 		}
 	}
 	db.Close()
-	_, errOut, code := run(t, dir, "export", "--channel", "techrights")
+	_, errOut, code := call(t, export, exportOptions{global: configIn(dir), channelDays: channelDays{channel: "techrights"}, format: "own"})
 	if code == 0 || !strings.Contains(errOut, "(##techrights, #techrights)") {
 		t.Errorf("%d %q", code, errOut)
 	}

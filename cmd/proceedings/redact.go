@@ -7,23 +7,19 @@ import (
 	"io"
 	"io/fs"
 	"os"
-	"proceedings/event"
 	"time"
 
 	"github.com/spf13/cobra"
 
 	"proceedings/archive"
 	"proceedings/config"
+	"proceedings/event"
 	"proceedings/logs"
 	"proceedings/render"
 )
 
 func init() {
-	var (
-		q        archive.RedactQuery
-		from, to string
-		dryRun   bool
-	)
+	var opts redactOptions
 	cmd := &cobra.Command{
 		Use:   "redact --channel '#chan' [--nick N] [--from T] [--to T] [--match TEXT] [--dry-run]",
 		Short: "Remove lines from the archive and its search index, and re-render the days they were on",
@@ -37,68 +33,92 @@ Times are YYYY-MM-DD (whole days in the site's timezone: --to includes its
 day) or RFC 3339 instants (2026-02-02T14:03:00Z: --to excludes it).`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			cfg, err := loadConfig(cmd)
-			if err != nil {
-				return err
-			}
-			if q.From, err = parseWhen(from, cfg.Site.Location, false); err != nil {
-				return fmt.Errorf("--from: %w", err)
-			}
-			if q.To, err = parseWhen(to, cfg.Site.Location, true); err != nil {
-				return fmt.Errorf("--to: %w", err)
-			}
-			if !q.From.IsZero() && !q.To.IsZero() && !q.To.After(q.From) {
-				return fmt.Errorf("--to %s is not after --from %s: the range selects nothing", to, from)
-			}
-			if _, err := os.Stat(cfg.Archive); errors.Is(err, fs.ErrNotExist) {
-				return fmt.Errorf("no archive at %s: nothing to redact (is -c the configuration of the archive you mean?)", cfg.Archive)
-			}
-			ctx := cmd.Context()
-			out := cmd.OutOrStdout()
-			if dryRun {
-				return redactDryRun(ctx, cfg, q, out)
-			}
-			db, err := openArchive(ctx, cfg, false)
-			if err != nil {
-				return err
-			}
-			defer db.Close()
-			if q, err = resolveRedactChannel(ctx, db, q); err != nil {
-				return err
-			}
-			actor := "cli:" + os.Getenv("USER")
-			res, err := db.Redact(ctx, q, actor, false)
-			if err != nil && ctx.Err() != nil {
-				return fmt.Errorf("redact interrupted: nothing was removed (the transaction was rolled back): %w", err)
-			}
-			if err != nil {
-				return err
-			}
-			fmt.Fprintf(out, "removed %d line(s) from %s on %d day(s)\n", res.Events, q.Channel, len(res.Days))
-			for _, d := range res.Days {
-				fmt.Fprintf(out, "  %s\n", d.Day)
-			}
-			if res.Events == 0 {
-				return nil
-			}
-			st, err := render.Render(ctx, db, siteOptions(cfg))
-			if err != nil {
-				return fmt.Errorf("the lines are gone from the archive, but rendering failed (run proceedings render): %w", err)
-			}
-			fmt.Fprintf(out, "re-rendered %d channel-day(s): %d files written, %d removed\n", st.Days, len(st.Written), len(st.Removed))
-			return nil
+			opts.global = globals
+			return redact(cmd.Context(), opts, cmd.OutOrStdout(), cmd.ErrOrStderr())
 		},
 	}
 	f := cmd.Flags()
-	f.StringVar(&q.Channel, "channel", "", "the channel (required)")
-	f.StringVar(&q.Network, "network", "", "the network, when the channel is logged on several")
-	f.StringVar(&q.Nick, "nick", "", "only lines by this nick")
-	f.StringVar(&from, "from", "", "only lines from this time on")
-	f.StringVar(&to, "to", "", "only lines before this time")
-	f.StringVar(&q.Match, "match", "", "only lines containing this text (case-insensitive)")
-	f.BoolVar(&dryRun, "dry-run", false, "say what would be removed, remove nothing")
+	f.StringVar(&opts.query.Channel, "channel", "", "the channel (required)")
+	f.StringVar(&opts.query.Network, "network", "", "the network, when the channel is logged on several")
+	f.StringVar(&opts.query.Nick, "nick", "", "only lines by this nick")
+	f.StringVar(&opts.from, "from", "", "only lines from this time on")
+	f.StringVar(&opts.to, "to", "", "only lines before this time")
+	f.StringVar(&opts.query.Match, "match", "", "only lines containing this text (case-insensitive)")
+	f.BoolVar(&opts.dryRun, "dry-run", false, "say what would be removed, remove nothing")
 	cmd.MarkFlagRequired("channel")
 	rootCmd.AddCommand(cmd)
+}
+
+// redactOptions are the flags of redact.
+type redactOptions struct {
+	global   globalOptions
+	query    archive.RedactQuery // all but the times
+	from, to string              // a day or an RFC 3339 time; see parseWhen
+	dryRun   bool
+}
+
+// redact removes the lines opts selects and renders their days again, or
+// on a dry run says what it would remove.
+func redact(ctx context.Context, opts redactOptions, stdout, stderr io.Writer) error {
+	q := opts.query
+	s, err := openSession(ctx, opts.global, stderr, useFunc(func(cfg *config.Config) (archiveAccess, error) {
+		var err error
+		if q.From, q.To, err = redactRange(opts.from, opts.to, cfg.Site.Location); err != nil {
+			return noArchive, err
+		}
+		if _, err := os.Stat(cfg.Archive); errors.Is(err, fs.ErrNotExist) {
+			return noArchive, fmt.Errorf("no archive at %s: nothing to redact (is -c the configuration of the archive you mean?)", cfg.Archive)
+		}
+		if opts.dryRun {
+			return readOnly, nil
+		}
+		return readWrite, nil
+	}))
+	if err != nil {
+		return err
+	}
+	defer s.close()
+	if q, err = resolveRedactChannel(ctx, s.db, q); err != nil {
+		return err
+	}
+	if opts.dryRun {
+		return redactDryRun(ctx, s.db, q, stdout)
+	}
+	res, err := s.db.Redact(ctx, q, "cli:"+os.Getenv("USER"), false)
+	if err != nil && ctx.Err() != nil {
+		return fmt.Errorf("redact interrupted: nothing was removed (the transaction was rolled back): %w", err)
+	}
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "removed %d line(s) from %s on %d day(s)\n", res.Events, q.Channel, len(res.Days))
+	for _, d := range res.Days {
+		fmt.Fprintf(stdout, "  %s\n", d.Day)
+	}
+	if res.Events == 0 {
+		return nil
+	}
+	st, err := render.Render(ctx, s.db, siteOptions(s.cfg))
+	if err != nil {
+		return fmt.Errorf("the lines are gone from the archive, but rendering failed (run proceedings render): %w", err)
+	}
+	fmt.Fprintf(stdout, "re-rendered %d channel-day(s): %d files written, %d removed\n", st.Days, len(st.Written), len(st.Removed))
+	return nil
+}
+
+// redactRange reads --from and --to in loc; a range that selects nothing
+// is refused.
+func redactRange(from, to string, loc *time.Location) (start, end time.Time, err error) {
+	if start, err = parseWhen(from, loc, false); err != nil {
+		return start, end, fmt.Errorf("--from: %w", err)
+	}
+	if end, err = parseWhen(to, loc, true); err != nil {
+		return start, end, fmt.Errorf("--to: %w", err)
+	}
+	if !start.IsZero() && !end.IsZero() && !end.After(start) {
+		return start, end, fmt.Errorf("--to %s is not after --from %s: the range selects nothing", to, from)
+	}
+	return start, end, nil
 }
 
 // dryRunShown is how many lines a dry run of redact prints.
@@ -106,15 +126,7 @@ const dryRunShown = 20
 
 // redactDryRun says what redact would remove, showing the first lines in
 // our own text format, without writing to the archive.
-func redactDryRun(ctx context.Context, cfg *config.Config, q archive.RedactQuery, out io.Writer) error {
-	db, err := openArchive(ctx, cfg, true)
-	if err != nil {
-		return err
-	}
-	defer db.Close()
-	if q, err = resolveRedactChannel(ctx, db, q); err != nil {
-		return err
-	}
+func redactDryRun(ctx context.Context, db *archive.DB, q archive.RedactQuery, out io.Writer) error {
 	var lines []string
 	res, err := db.RedactMatches(ctx, q, func(ev event.Event) error {
 		if len(lines) < dryRunShown {

@@ -4,12 +4,12 @@ import (
 	"context"
 	"os"
 	"path/filepath"
-	"proceedings/event"
 	"strings"
 	"testing"
 	"time"
 
 	"proceedings/archive"
+	"proceedings/event"
 )
 
 func TestRenderCommand(t *testing.T) {
@@ -47,7 +47,7 @@ site:
 	}
 	db.Close()
 
-	out, errOut, code := run(t, dir, "render", "-c", "bot.yaml")
+	out, errOut, code := call(t, renderSite, renderOptions{global: configIn(dir)})
 	if code != 0 || !strings.Contains(out, "rendered every day: 2 channel-days, 2 lines") {
 		t.Fatalf("render: code %d, out %q, stderr %q", code, out, errOut)
 	}
@@ -65,15 +65,16 @@ site:
 		return nil
 	})
 
-	out, _, code = run(t, dir, "render", "-c", "bot.yaml")
+	out, _, code = call(t, renderSite, renderOptions{global: configIn(dir)})
 	if code != 0 || !strings.HasPrefix(out, "nothing changed since the last render") {
 		t.Fatalf("second render: code %d, out %q", code, out)
 	}
-	out, _, code = run(t, dir, "render", "-c", "bot.yaml", "--full")
+	out, _, code = call(t, renderSite, renderOptions{global: configIn(dir), full: true})
 	if code != 0 || !strings.Contains(out, "rendered every day: 2 channel-days") {
 		t.Fatalf("render --full: code %d, out %q", code, out)
 	}
-	if _, errOut, code := run(t, dir, "render", "-c", "missing.yaml"); code == 0 || errOut == "" {
+	missing := globalOptions{configPath: filepath.Join(dir, "missing.yaml")}
+	if _, errOut, code := call(t, renderSite, renderOptions{global: missing}); code == 0 || !strings.Contains(errOut, "missing.yaml") {
 		t.Errorf("render with a missing config: code %d, stderr %q", code, errOut)
 	}
 }

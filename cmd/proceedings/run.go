@@ -1,9 +1,11 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"net"
 	"net/http"
@@ -26,7 +28,7 @@ import (
 )
 
 func init() {
-	var statusAddr, serveAddr string
+	var opts runOptions
 	cmd := &cobra.Command{
 		Use:   "run",
 		Short: "Connect to IRC and record every public event; announce the feeds and answer commands",
@@ -51,66 +53,99 @@ API, as proceedings serve does.
 a network is disconnected) and /metrics (Prometheus text format).`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return runBot(cmd, statusAddr, serveAddr)
+			opts.global = globals
+			return runBot(cmd.Context(), opts, cmd.ErrOrStderr())
 		},
 	}
-	cmd.Flags().StringVar(&serveAddr, "serve", "", "also serve the site with search here, e.g. 127.0.0.1:8080")
-	cmd.Flags().StringVar(&statusAddr, "status-addr", "", "serve /healthz and /metrics here, e.g. 127.0.0.1:9102 (default: the config's status_addr; \"\" with neither: off)")
+	cmd.Flags().StringVar(&opts.serveAddr, "serve", "", "also serve the site with search here, e.g. 127.0.0.1:8080")
+	cmd.Flags().StringVar(&opts.statusAddr, "status-addr", "", "serve /healthz and /metrics here, e.g. 127.0.0.1:9102 (default: the config's status_addr; \"\" with neither: off)")
 	rootCmd.AddCommand(cmd)
 }
 
-func runBot(cmd *cobra.Command, statusAddr, serveAddr string) error {
-	ctx := cmd.Context()
-	cfg, err := loadConfig(cmd)
+// runOptions are the flags of run.
+type runOptions struct {
+	global     globalOptions
+	serveAddr  string // --serve: "" serves no site
+	statusAddr string // --status-addr: "" takes the configuration's
+}
+
+// runBot records, announces and answers until ctx ends, with the site
+// rendered in the background and served when asked. It writes only logs,
+// to stderr.
+func runBot(ctx context.Context, opts runOptions, stderr io.Writer) error {
+	s, err := openSession(ctx, opts.global, stderr, useFunc(func(cfg *config.Config) (archiveAccess, error) {
+		return readWrite, checkRunnable(cfg, opts.global.configPath)
+	}))
 	if err != nil {
 		return err
 	}
 	log := slog.Default()
-	for _, w := range cfg.Warnings {
-		log.Warn("the configuration has a weak entry", "file", flagConfig, "problem", w.String())
-	}
-	if len(cfg.Networks) == 0 {
-		return fmt.Errorf("%s names no IRC network: add server, nick and channels (see the documented sample bot.yaml)", flagConfig)
-	}
-	if err := cfg.CheckSecrets(); err != nil {
-		return fmt.Errorf("%w\n(proceedings check -c %s lists every problem)", err, flagConfig)
-	}
-	db, err := openArchive(ctx, cfg, false)
-	if err != nil {
-		return err
-	}
 	defer func() {
-		if err := db.Close(); err != nil {
+		if err := s.close(); err != nil {
 			log.Error("closing the archive failed", "err", err)
 		}
 	}()
-	if err := db.SetPublicOnly(ctx, bot.PublicLogs(cfg)); err != nil {
-		return err
-	}
-	b, err := bot.New(cfg, db, bot.Options{Logger: log, IsCommand: commands.IsCommand})
+	rb, err := newRunningBot(s.cfg, s.db, log)
 	if err != nil {
 		return err
 	}
+	// What runs beside the bot stops with it, and is waited for.
+	var wg sync.WaitGroup
+	defer wg.Wait()
+	ctx, stop := context.WithCancel(ctx)
+	defer stop()
+	if opts.serveAddr != "" {
+		if err := rb.serveSite(ctx, &wg, opts.serveAddr); err != nil {
+			return err
+		}
+	}
+	statusAddr := cmp.Or(opts.statusAddr, s.cfg.StatusAddr)
+	if statusAddr != "" {
+		stopStatus, err := serveStatus(statusAddr, rb.b.StatusHandler(), log)
+		if err != nil {
+			return err
+		}
+		defer stopStatus()
+	}
+	rb.startBeside(ctx, &wg)
+	log.Info("proceedings is running", "networks", len(s.cfg.Networks), "archive", s.db.Path(), "status", statusAddr)
+	return rb.b.Run(ctx)
+}
 
+// checkRunnable warns about the configuration's weak entries and refuses
+// one the bot cannot run with; configPath names it in messages.
+func checkRunnable(cfg *config.Config, configPath string) error {
+	for _, w := range cfg.Warnings {
+		slog.Warn("the configuration has a weak entry", "file", configPath, "problem", w.String())
+	}
+	if len(cfg.Networks) == 0 {
+		return fmt.Errorf("%s names no IRC network: add server, nick and channels (see the documented sample bot.yaml)", configPath)
+	}
+	if err := cfg.CheckSecrets(); err != nil {
+		return fmt.Errorf("%w\n(proceedings check -c %s lists every problem)", err, configPath)
+	}
+	return nil
+}
+
+// newRunningBot puts together the bot on the archive db: its command
+// router, the URL title fetcher and the feed announcer.
+func newRunningBot(cfg *config.Config, db *archive.DB, log *slog.Logger) (*runningBot, error) {
+	b, err := bot.New(cfg, db, bot.Options{Logger: log, IsCommand: commands.IsCommand})
+	if err != nil {
+		return nil, err
+	}
 	live := &atomic.Pointer[config.Config]{}
 	live.Store(cfg)
-	glue := &runGlue{b: b, db: db, live: live, log: log}
-	router := commands.NewRouter(cfg, db, commands.Options{
-		Nick:   b.Nick,
-		Sender: b.Answers(),
-		Busy:   b.Busy,
-		Admin:  glue,
-		OnOptOut: func(string, bool) {
-			rctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-			defer cancel()
-			if err := b.RefreshOptOuts(rctx); err != nil {
-				log.Warn("could not re-read the opt-out list", "err", err)
-			}
-		},
-		Logger: log,
+	rb := &runningBot{b: b, db: db, live: live, log: log}
+	rb.router = commands.NewRouter(cfg, db, commands.Options{
+		Nick:     b.Nick,
+		Sender:   b.Answers(),
+		Busy:     b.Busy,
+		Admin:    rb,
+		OnOptOut: func(string, bool) { rb.refreshOptOuts() },
+		Logger:   log,
 	})
-	glue.router = router
-	b.AddListener(router)
+	b.AddListener(rb.router)
 	fetcher, err := titles.NewTitleFetcher(titles.Options{
 		Titles: cfg.Titles,
 		Enabled: func(network, channel string) bool {
@@ -121,84 +156,76 @@ func runBot(cmd *cobra.Command, statusAddr, serveAddr string) error {
 		Logger: log,
 	})
 	if err != nil {
-		return err
+		return nil, err
 	}
 	b.AddListener(fetcher)
-	announcer, err := announce.NewAnnouncer(announce.Options{
+	rb.announcer, err = announce.NewAnnouncer(announce.Options{
 		Feeds:      cfg.Feeds,
 		Series:     cfg.Series,
 		Store:      db,
 		Sayer:      b,
-		OnAnnounce: func(string, string, archive.Post) { router.PostsChanged() },
+		OnAnnounce: func(string, string, archive.Post) { rb.router.PostsChanged() },
 		Logger:     log,
 	})
 	if err != nil {
+		return nil, err
+	}
+	return rb, nil
+}
+
+// refreshOptOuts has the bot read the opt-out list again, after !optout
+// or !optin changed it.
+func (rb *runningBot) refreshOptOuts() {
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := rb.b.RefreshOptOuts(ctx); err != nil {
+		rb.log.Warn("could not re-read the opt-out list", "err", err)
+	}
+}
+
+// serveSite serves the site with search on addr, as proceedings serve
+// does, until ctx ends.
+func (rb *runningBot) serveSite(ctx context.Context, wg *sync.WaitGroup, addr string) error {
+	site, err := newSiteServer(rb.live.Load(), rb.db, web.Options{})
+	if err != nil {
 		return err
 	}
-	glue.announcer = announcer
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return fmt.Errorf("--serve: %w", web.ListenError(addr, err))
+	}
+	rb.log.Info("serving the site", "url", web.ListenerURL(ln))
+	wg.Go(func() {
+		if err := web.Serve(ctx, ln, site); err != nil {
+			rb.log.Error("the site server stopped", "err", err)
+		}
+	})
+	return nil
+}
 
-	var wg sync.WaitGroup
-	defer wg.Wait()
-	if serveAddr != "" {
-		site, err := newSiteServer(cfg, db, web.Options{})
-		if err != nil {
-			return err
-		}
-		ln, err := net.Listen("tcp", serveAddr)
-		if err != nil {
-			return fmt.Errorf("--serve: %w", web.ListenError(serveAddr, err))
-		}
-		log.Info("serving the site", "url", web.ListenerURL(ln))
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			if err := web.Serve(ctx, ln, site); err != nil {
-				log.Error("the site server stopped", "err", err)
-			}
-		}()
-	}
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
-		siteLoop(ctx, live, db, b.Say, log)
-	}()
-	if statusAddr == "" {
-		statusAddr = cfg.StatusAddr
-	}
-	if statusAddr != "" {
-		stop, err := serveStatus(statusAddr, b.StatusHandler(), log)
-		if err != nil {
-			return err
-		}
-		defer stop()
-	}
-
+// startBeside starts what runs beside the bot until ctx ends: the site's
+// renders, the configuration's reload on SIGHUP and the feed announcer.
+func (rb *runningBot) startBeside(ctx context.Context, wg *sync.WaitGroup) {
+	wg.Go(func() { siteLoop(ctx, rb.live, rb.db, rb.b.Say, rb.log) })
 	hup := make(chan os.Signal, 1)
 	signal.Notify(hup, syscall.SIGHUP)
-	defer signal.Stop(hup)
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
+	wg.Go(func() {
+		defer signal.Stop(hup)
 		for {
 			select {
 			case <-ctx.Done():
 				return
 			case <-hup:
-				log.Info("SIGHUP: reloading the configuration", "file", cfg.Path)
-				_ = glue.Reload(ctx)
+				rb.log.Info("SIGHUP: reloading the configuration", "file", rb.live.Load().Path)
+				_ = rb.Reload(ctx)
 			}
 		}
-	}()
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
-		if err := announcer.Run(ctx); err != nil {
-			log.Error("the feed announcer stopped", "err", err)
+	})
+	wg.Go(func() {
+		if err := rb.announcer.Run(ctx); err != nil {
+			rb.log.Error("the feed announcer stopped", "err", err)
 		}
-	}()
-
-	log.Info("proceedings is running", "networks", len(cfg.Networks), "archive", db.Path(), "status", statusAddr)
-	return b.Run(ctx)
+	})
 }
 
 // serveStatus serves the status handler on addr until stop is called.
@@ -224,8 +251,9 @@ func serveStatus(addr string, h http.Handler, log *slog.Logger) (stop func(), er
 	}, nil
 }
 
-// runGlue carries out the admin commands and SIGHUP for the running bot.
-type runGlue struct {
+// runningBot is the bot of proceedings run with what works beside it; it
+// carries out the admin commands and SIGHUP.
+type runningBot struct {
 	b         *bot.Bot
 	announcer *announce.Announcer
 	db        *archive.DB
@@ -235,41 +263,41 @@ type runGlue struct {
 	mu        sync.Mutex // one reload at a time
 }
 
-var _ commands.Admin = (*runGlue)(nil)
+var _ commands.Admin = (*runningBot)(nil)
 
-func (g *runGlue) Join(network, channel string) error { return g.b.Join(network, channel) }
-func (g *runGlue) Part(network, channel string) error { return g.b.Part(network, channel) }
-func (g *runGlue) Say(network, target, text string) error {
-	return g.b.Say(network, target, text)
+func (rb *runningBot) Join(network, channel string) error { return rb.b.Join(network, channel) }
+func (rb *runningBot) Part(network, channel string) error { return rb.b.Part(network, channel) }
+func (rb *runningBot) Say(network, target, text string) error {
+	return rb.b.Say(network, target, text)
 }
 
 // Reload reads the configuration file again and applies it to the bot, the
 // router and the archive's list of published channels. A file with
 // problems changes nothing.
-func (g *runGlue) Reload(ctx context.Context) error {
-	g.mu.Lock()
-	defer g.mu.Unlock()
-	path := g.live.Load().Path
+func (rb *runningBot) Reload(ctx context.Context) error {
+	rb.mu.Lock()
+	defer rb.mu.Unlock()
+	path := rb.live.Load().Path
 	next, err := config.Load(path)
 	if err == nil {
 		err = next.CheckSecrets()
 	}
 	if err != nil {
-		g.log.Error("the configuration was not reloaded; the running one is kept", "file", path, "err", err)
+		rb.log.Error("the configuration was not reloaded; the running one is kept", "file", path, "err", err)
 		return fmt.Errorf("the configuration was not reloaded: %w", err)
 	}
-	if err := g.db.SetPublicOnly(ctx, bot.PublicLogs(next)); err != nil {
-		g.log.Error("the configuration was not reloaded; the running one is kept", "file", path, "err", err)
+	if err := rb.db.SetPublicOnly(ctx, bot.PublicLogs(next)); err != nil {
+		rb.log.Error("the configuration was not reloaded; the running one is kept", "file", path, "err", err)
 		return err
 	}
-	g.live.Store(next)
-	g.b.Reload(next)
-	if g.router != nil {
-		g.router.SetConfig(next)
+	rb.live.Store(next)
+	rb.b.Reload(next)
+	if rb.router != nil {
+		rb.router.SetConfig(next)
 	}
-	if g.announcer != nil {
-		if err := g.announcer.Reload(next.Feeds); err != nil {
-			g.log.Error("the feeds were not reloaded", "err", err)
+	if rb.announcer != nil {
+		if err := rb.announcer.Reload(next.Feeds); err != nil {
+			rb.log.Error("the feeds were not reloaded", "err", err)
 		}
 	}
 	return nil
@@ -277,9 +305,9 @@ func (g *runGlue) Reload(ctx context.Context) error {
 
 // SetAnnounce turns feed announcements on or off in a channel until the
 // next reload.
-func (g *runGlue) SetAnnounce(network, channel string, on bool) error {
-	if g.announcer == nil {
+func (rb *runningBot) SetAnnounce(network, channel string, on bool) error {
+	if rb.announcer == nil {
 		return errors.New("no feed is configured")
 	}
-	return g.announcer.SetAnnounce(network, channel, on)
+	return rb.announcer.SetAnnounce(network, channel, on)
 }

@@ -5,12 +5,12 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"log/slog"
 	"net"
 	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
-	"proceedings/event"
 	"strings"
 	"sync"
 	"syscall"
@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"proceedings/archive"
+	"proceedings/event"
 	"proceedings/internal/ircserver"
 )
 
@@ -58,6 +59,46 @@ func (l *lockedBuffer) waitFor(t testing.TB, s string) {
 	}
 }
 
+// freeAddr is a loopback address whose port nothing listens on.
+func freeAddr(tb testing.TB) string {
+	tb.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	defer ln.Close()
+	return ln.Addr().String()
+}
+
+// startRun starts the binary's "proceedings run" on cfgPath, logging JSON,
+// with the flags given, and collects what it writes; the end of the test
+// kills it if it still runs.
+func startRun(tb testing.TB, cfgPath string, flags ...string) (*exec.Cmd, *lockedBuffer) {
+	tb.Helper()
+	out := &lockedBuffer{changed: make(chan struct{}, 1)}
+	cmd := exec.Command(binary, append([]string{"run", "-c", cfgPath, "--log-format", "json"}, flags...)...)
+	cmd.Stdout, cmd.Stderr = out, out
+	if err := cmd.Start(); err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() {
+		if cmd.ProcessState == nil {
+			cmd.Process.Kill()
+			cmd.Wait()
+		}
+	})
+	return cmd, out
+}
+
+// joined matches the line that says nick joined channel.
+func joined(nick, channel string) func(string) bool {
+	return func(l string) bool {
+		return strings.HasPrefix(l, ":"+nick+"!") && strings.Contains(l, " JOIN ") && strings.HasSuffix(l, channel)
+	}
+}
+
+// runConfig is a configuration of run on the IRC server at addr, with
+// its archive at archivePath, in the public channels given.
 func runConfig(addr, archivePath string, channels ...string) string {
 	host, port, _ := strings.Cut(addr, ":")
 	var sb strings.Builder
@@ -79,38 +120,14 @@ func TestRun(t *testing.T) {
 	if err := os.WriteFile(cfgPath, []byte(runConfig(srv.Addr(), dbPath, "#a")), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	statusAddr := ln.Addr().String()
-	ln.Close()
-	ln, err = net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	serveAddr := ln.Addr().String()
-	ln.Close()
+	statusAddr, serveAddr := freeAddr(t), freeAddr(t)
 
 	alice := ircserver.Dial(t, srv.Addr(), "alice")
 	alice.Join("#a")
 	alice.Join("#b")
 
-	out := &lockedBuffer{changed: make(chan struct{}, 1)}
-	cmd := exec.Command(binary, "run", "-c", cfgPath, "--status-addr", statusAddr, "--serve", serveAddr, "--log-format", "json")
-	cmd.Stdout, cmd.Stderr = out, out
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		if cmd.ProcessState == nil {
-			cmd.Process.Kill()
-			cmd.Wait()
-		}
-	})
-	alice.Expect(30*time.Second, func(l string) bool {
-		return strings.HasPrefix(l, ":proceedings!") && strings.Contains(l, " JOIN ") && strings.HasSuffix(l, "#a")
-	})
+	cmd, out := startRun(t, cfgPath, "--status-addr", statusAddr, "--serve", serveAddr)
+	alice.Expect(30*time.Second, joined("proceedings", "#a"))
 	alice.Send("PRIVMSG #a :hello, proceedings")
 	out.waitFor(t, `"msg":"serving /healthz and /metrics"`)
 	out.waitFor(t, `"msg":"joined"`)
@@ -169,9 +186,7 @@ func TestRun(t *testing.T) {
 		t.Fatal(err)
 	}
 	cmd.Process.Signal(syscall.SIGHUP)
-	alice.Expect(30*time.Second, func(l string) bool {
-		return strings.HasPrefix(l, ":proceedings!") && strings.Contains(l, " JOIN ") && strings.HasSuffix(l, "#b")
-	})
+	alice.Expect(30*time.Second, joined("proceedings", "#b"))
 	alice.Send("PRIVMSG #b :hello, #b")
 	// Once the server answered this PING it has sent alice's line to the
 	// bot: the bot must record it although it is told to stop right now
@@ -213,5 +228,32 @@ func TestRun(t *testing.T) {
 		if !ch.Public {
 			t.Errorf("%s is not marked public", c.channel)
 		}
+	}
+}
+
+// run returns when it cannot serve its status, refusing the address, and
+// what it had started by then (the site server of --serve) stops with it.
+func TestRunReturnsWhenTheStatusAddressIsInUse(t *testing.T) {
+	dir := t.TempDir()
+	cfgPath := filepath.Join(dir, "bot.yaml")
+	if err := os.WriteFile(cfgPath, []byte(runConfig("127.0.0.1:1", filepath.Join(dir, "archive.db"), "#a")), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	busy, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer busy.Close()
+	defer slog.SetDefault(slog.Default())
+	opts := runOptions{global: globalOptions{configPath: cfgPath}, serveAddr: "127.0.0.1:0", statusAddr: busy.Addr().String()}
+	done := make(chan error, 1)
+	go func() { done <- runBot(context.Background(), opts, io.Discard) }()
+	select {
+	case err := <-done:
+		if err == nil || !strings.Contains(err.Error(), "choose another --status-addr") {
+			t.Errorf("run with its status address in use: %v", err)
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatal("run did not return when its status address was in use")
 	}
 }

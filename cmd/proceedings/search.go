@@ -8,7 +8,7 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"proceedings/event"
+	"slices"
 	"strings"
 	"time"
 	"unicode"
@@ -18,6 +18,7 @@ import (
 
 	"proceedings/archive"
 	"proceedings/config"
+	"proceedings/event"
 	"proceedings/internal/irctext"
 	"proceedings/web"
 )
@@ -26,11 +27,7 @@ import (
 const maxSearchLimit = 10000
 
 func init() {
-	var (
-		channel, network, nick, from, to, order string
-		limit                                   int
-		asJSON, all                             bool
-	)
+	var opts searchOptions
 	cmd := &cobra.Command{
 		Use:   "search [--channel '#chan'] [--nick NICK] [--from DAY] [--to DAY] [--limit N] [--order newest|relevance] [--json] [--all] words…",
 		Short: "Search what was said in the archive",
@@ -54,83 +51,109 @@ A word that starts with "-" goes after --, which ends the flags:
 The exit status is 0 when the search ran (found or not), 1 when it could not
 (the message says why, e.g. a query of punctuation only).`,
 		Args: cobra.MinimumNArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			cfg, err := loadConfig(cmd)
-			if err != nil {
-				return err
-			}
-			q := archive.SearchQuery{Text: strings.Join(args, " ")}
-			if _, err := archive.MatchExpr(q.Text); err != nil {
-				return fmt.Errorf("search: %s", strings.TrimPrefix(err.Error(), archive.ErrBadQuery.Error()+": "))
-			}
-			switch order {
-			case "newest":
-				q.Order = archive.Newest
-			case "relevance":
-				q.Order = archive.Relevance
-			default:
-				return fmt.Errorf("--order %q: use newest or relevance", order)
-			}
-			if limit < 1 || limit > maxSearchLimit {
-				return fmt.Errorf("--limit %d: give a number from 1 to %d", limit, maxSearchLimit)
-			}
-			first, last, err := dayRange("", from, to)
-			if err != nil {
-				return err
-			}
-			ctx := cmd.Context()
-			db, err := openArchive(ctx, cfg, true)
-			if err != nil {
-				return err
-			}
-			defer db.Close()
-			loc := db.Location()
-			if !first.IsZero() {
-				q.From = first.Time(loc)
-			}
-			if !last.IsZero() {
-				q.To = last.AddDays(1).Time(loc)
-			}
-			q.Nick = nick
-			if q.ChannelIDs, err = searchChannels(ctx, cfg, db, network, channel, all); err != nil {
-				return err
-			}
-			if q.ChannelIDs == nil && !all {
-				fmt.Fprintln(cmd.ErrOrStderr(), "no channel is published: nothing to search (--all searches every channel)")
-				return nil
-			}
-			baseURL := ""
-			if cfg.Site.BaseURL != nil {
-				baseURL = cfg.Site.BaseURL.String()
-			}
-			out := bufio.NewWriter(cmd.OutOrStdout())
-			p := hitPrinter{w: out, loc: loc, json: asJSON, colour: !asJSON && isTerminal(cmd.OutOrStdout()), baseURL: baseURL}
-			total, more, shown, err := searchAll(ctx, db, q, limit, p.print)
-			if ferr := out.Flush(); err == nil {
-				err = ferr
-			}
-			if err != nil {
-				if errors.Is(err, archive.ErrBadQuery) {
-					return fmt.Errorf("search: %s", strings.TrimPrefix(err.Error(), archive.ErrBadQuery.Error()+": "))
-				}
-				return err
-			}
-			summarise(cmd.ErrOrStderr(), total, more, shown)
-			return nil
+		RunE: func(cmd *cobra.Command, words []string) error {
+			opts.global, opts.words = globals, words
+			return search(cmd.Context(), opts, cmd.OutOrStdout(), cmd.ErrOrStderr())
 		},
 	}
 	cmd.SetFlagErrorFunc(searchFlagError)
 	f := cmd.Flags()
-	f.StringVar(&channel, "channel", "", "only this channel, e.g. '#techrights' (or techrights)")
-	f.StringVar(&network, "network", "", "only this network (or the channel on it, with --channel)")
-	f.StringVar(&nick, "nick", "", "only lines by this nick")
-	f.StringVar(&from, "from", "", "first day, YYYY-MM-DD (inclusive)")
-	f.StringVar(&to, "to", "", "last day, YYYY-MM-DD (inclusive)")
-	f.IntVar(&limit, "limit", 20, fmt.Sprintf("print at most this many lines (1 to %d)", maxSearchLimit))
-	f.StringVar(&order, "order", "newest", "newest (first) or relevance")
-	f.BoolVar(&asJSON, "json", false, "print JSON lines")
-	f.BoolVar(&all, "all", false, "search private channels too (local admin use only)")
+	f.StringVar(&opts.channel, "channel", "", "only this channel, e.g. '#techrights' (or techrights)")
+	f.StringVar(&opts.network, "network", "", "only this network (or the channel on it, with --channel)")
+	f.StringVar(&opts.nick, "nick", "", "only lines by this nick")
+	f.StringVar(&opts.from, "from", "", "first day, YYYY-MM-DD (inclusive)")
+	f.StringVar(&opts.to, "to", "", "last day, YYYY-MM-DD (inclusive)")
+	f.IntVar(&opts.limit, "limit", 20, fmt.Sprintf("print at most this many lines (1 to %d)", maxSearchLimit))
+	f.StringVar(&opts.order, "order", "newest", "newest (first) or relevance")
+	f.BoolVar(&opts.asJSON, "json", false, "print JSON lines")
+	f.BoolVar(&opts.all, "all", false, "search private channels too (local admin use only)")
 	rootCmd.AddCommand(cmd)
+}
+
+// searchOptions are the flags and words of search.
+type searchOptions struct {
+	global                 globalOptions
+	channel, network, nick string
+	from, to               string // YYYY-MM-DD, inclusive; "" unbounded
+	limit                  int    // how many lines to print
+	order                  string // newest or relevance
+	asJSON                 bool   // --json
+	all                    bool   // --all: private channels too
+	words                  []string
+}
+
+// search prints the lines that match, to stdout, and how many matched, to
+// stderr.
+func search(ctx context.Context, opts searchOptions, stdout, stderr io.Writer) error {
+	var q archive.SearchQuery
+	var first, last event.Date
+	s, err := openSession(ctx, opts.global, stderr, useFunc(func(*config.Config) (archiveAccess, error) {
+		var err error
+		if q, err = opts.query(); err != nil {
+			return readOnly, err
+		}
+		first, last, err = dayRange("", opts.from, opts.to)
+		return readOnly, err
+	}))
+	if err != nil {
+		return err
+	}
+	defer s.close()
+	loc := s.db.Location()
+	if !first.IsZero() {
+		q.From = first.Time(loc)
+	}
+	if !last.IsZero() {
+		q.To = last.AddDays(1).Time(loc)
+	}
+	if q.ChannelIDs, err = searchChannels(ctx, s.cfg, s.db, opts.network, opts.channel, opts.all); err != nil {
+		return err
+	}
+	if q.ChannelIDs == nil && !opts.all {
+		fmt.Fprintln(stderr, "no channel is published: nothing to search (--all searches every channel)")
+		return nil
+	}
+	out := bufio.NewWriter(stdout)
+	p := hitPrinter{w: out, loc: loc, json: opts.asJSON, colour: !opts.asJSON && isTerminal(stdout), baseURL: siteBaseURL(s.cfg)}
+	total, more, shown, err := searchAll(ctx, s.db, q, opts.limit, p.print)
+	if ferr := out.Flush(); err == nil {
+		err = ferr
+	}
+	if err != nil {
+		return badQuery(err)
+	}
+	summarise(stderr, total, more, shown)
+	return nil
+}
+
+// query checks the words, --order and --limit, and makes the query of
+// them (without the channels and days).
+func (opts searchOptions) query() (archive.SearchQuery, error) {
+	q := archive.SearchQuery{Text: strings.Join(opts.words, " "), Nick: opts.nick}
+	if _, err := archive.MatchExpr(q.Text); err != nil {
+		return q, badQuery(err)
+	}
+	switch opts.order {
+	case "newest":
+		q.Order = archive.Newest
+	case "relevance":
+		q.Order = archive.Relevance
+	default:
+		return q, fmt.Errorf("--order %q: use newest or relevance", opts.order)
+	}
+	if opts.limit < 1 || opts.limit > maxSearchLimit {
+		return q, fmt.Errorf("--limit %d: give a number from 1 to %d", opts.limit, maxSearchLimit)
+	}
+	return q, nil
+}
+
+// badQuery phrases an archive.ErrBadQuery as search's mistake; other
+// errors pass unchanged.
+func badQuery(err error) error {
+	if !errors.Is(err, archive.ErrBadQuery) {
+		return err
+	}
+	return fmt.Errorf("search: %s", strings.TrimPrefix(err.Error(), archive.ErrBadQuery.Error()+": "))
 }
 
 // searchFlagError adds to an unknown flag how to search for a word that
@@ -302,7 +325,7 @@ func termSafe(s string) string {
 func highlight(text string, snippet []archive.Span) string {
 	var words []string
 	for _, sp := range snippet {
-		if w := termSafe(sp.Text); sp.Match && w != "" && !contains(words, w) {
+		if w := termSafe(sp.Text); sp.Match && w != "" && !slices.Contains(words, w) {
 			words = append(words, w)
 		}
 	}

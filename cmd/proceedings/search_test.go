@@ -5,16 +5,15 @@ import (
 	"context"
 	"encoding/json"
 	"io"
-	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
-	"proceedings/event"
 	"strings"
 	"testing"
 	"time"
 
 	"proceedings/archive"
+	"proceedings/event"
 	"proceedings/web"
 )
 
@@ -56,7 +55,11 @@ func TestSearchCommand(t *testing.T) {
 	dir := writeConfig(t, minimalConfig)
 	ids := searchArchive(t, dir)
 
-	out, errOut, code := run(t, dir, "search", "minsk")
+	searchFor := func(opts searchOptions) (string, string, int) {
+		opts.global = configIn(dir)
+		return call(t, search, opts)
+	}
+	out, errOut, code := searchFor(searchOptions{limit: 20, order: "newest", words: []string{"minsk"}})
 	want := "2026-07-01 00:30:00 #techrights <carol> summer in minsk\n" +
 		"2026-02-02 14:04:00 #techrights * bob waves at minsk [31mred[0m\n" +
 		"2026-02-02 14:03:11 #techrights <alice> Minsk is far; minsky is not minsk\n"
@@ -70,25 +73,26 @@ func TestSearchCommand(t *testing.T) {
 		t.Errorf("stderr %q", errOut)
 	}
 
+	minsk := []string{"minsk"}
 	for _, tc := range []struct {
 		name  string
-		args  []string
+		opts  searchOptions
 		lines []string // substrings, one per output line, in order
 		err   string
 	}{
-		{"limit", []string{"--limit", "1", "minsk"}, []string{"<carol>"}, "1 of 3 matches (--limit 3 for all)"},
-		{"nick", []string{"--nick", "BOB", "minsk"}, []string{"* bob"}, "1 match"},
-		{"days in site time", []string{"--from", "2026-07-01", "--to", "2026-07-01", "minsk"}, []string{"<carol>"}, "1 match"},
-		{"to", []string{"--to", "2026-06-30", "minsk"}, []string{"* bob", "<alice>"}, "2 matches"},
-		{"channel", []string{"--channel", "#TechRights", "minsk", "far"}, []string{"<alice>"}, "1 match"},
-		{"phrase", []string{`"not minsk"`}, []string{"<alice>"}, "1 match"},
-		{"relevance", []string{"--order", "relevance", "--limit", "3", "minsk"}, []string{"", "", ""}, "3 matches"},
-		{"all includes private channels", []string{"--all", "minsk", "plans"}, []string{"#secret <mallory> secret minsk plans"}, "1 match"},
-		{"nothing", []string{"zzzz"}, nil, "no matches"},
-		{"private needs all", []string{"--channel", "#secret", "--all", "plans"}, []string{"#secret"}, "1 match"},
+		{"limit", searchOptions{limit: 1, order: "newest", words: minsk}, []string{"<carol>"}, "1 of 3 matches (--limit 3 for all)"},
+		{"nick", searchOptions{nick: "BOB", limit: 20, order: "newest", words: minsk}, []string{"* bob"}, "1 match"},
+		{"days in site time", searchOptions{from: "2026-07-01", to: "2026-07-01", limit: 20, order: "newest", words: minsk}, []string{"<carol>"}, "1 match"},
+		{"to", searchOptions{to: "2026-06-30", limit: 20, order: "newest", words: minsk}, []string{"* bob", "<alice>"}, "2 matches"},
+		{"channel", searchOptions{channel: "#TechRights", limit: 20, order: "newest", words: []string{"minsk", "far"}}, []string{"<alice>"}, "1 match"},
+		{"phrase", searchOptions{limit: 20, order: "newest", words: []string{`"not minsk"`}}, []string{"<alice>"}, "1 match"},
+		{"relevance", searchOptions{limit: 3, order: "relevance", words: minsk}, []string{"", "", ""}, "3 matches"},
+		{"all includes private channels", searchOptions{all: true, limit: 20, order: "newest", words: []string{"minsk", "plans"}}, []string{"#secret <mallory> secret minsk plans"}, "1 match"},
+		{"nothing", searchOptions{limit: 20, order: "newest", words: []string{"zzzz"}}, nil, "no matches"},
+		{"private needs all", searchOptions{channel: "#secret", all: true, limit: 20, order: "newest", words: []string{"plans"}}, []string{"#secret"}, "1 match"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			out, errOut, code := run(t, dir, append([]string{"search"}, tc.args...)...)
+			out, errOut, code := searchFor(tc.opts)
 			if code != 0 {
 				t.Fatalf("code %d: %s", code, errOut)
 			}
@@ -107,14 +111,14 @@ func TestSearchCommand(t *testing.T) {
 			if !strings.Contains(errOut, tc.err) {
 				t.Errorf("stderr %q lacks %q", errOut, tc.err)
 			}
-			if !strings.Contains(strings.Join(tc.args, " "), "--all") && strings.Contains(out, "mallory") {
+			if !tc.opts.all && strings.Contains(out, "mallory") {
 				t.Error("a private channel was searched without --all")
 			}
 		})
 	}
 
 	// --json: one object per line, the shape of /api/search's hits.
-	out, _, code = run(t, dir, "search", "--json", "minsk")
+	out, _, code = searchFor(searchOptions{asJSON: true, limit: 20, order: "newest", words: minsk})
 	if code != 0 {
 		t.Fatal(out)
 	}
@@ -135,24 +139,26 @@ func TestSearchCommand(t *testing.T) {
 
 	// Mistakes: exit 1 and say why.
 	for _, tc := range []struct {
-		args []string
+		opts searchOptions
 		says string
 	}{
-		{[]string{"search", "***"}, "type at least one word"},
-		{[]string{"search", strings.Repeat("minsk ", 60)}, "at most 256"},
-		{[]string{"search", "--channel", "#secret", "plans"}, "#secret is not published: search it with --all"},
-		{[]string{"search", "--channel", "#nosuch", "minsk"}, "no such channel"},
-		{[]string{"search", "--order", "oldest", "minsk"}, "use newest or relevance"},
-		{[]string{"search", "--limit", "0", "minsk"}, "from 1 to 10000"},
-		{[]string{"search", "--from", "02/02/2026", "minsk"}, "--from"},
-		{[]string{"search", "--from", "2026-02-03", "--to", "2026-02-01", "minsk"}, "before"},
-		{[]string{"search", "--network", "efnet", "minsk"}, "no searchable channel on network"},
-		{[]string{"search"}, "requires at least 1 arg"},
+		{searchOptions{limit: 20, order: "newest", words: []string{"***"}}, "type at least one word"},
+		{searchOptions{limit: 20, order: "newest", words: []string{strings.Repeat("minsk ", 60)}}, "at most 256"},
+		{searchOptions{channel: "#secret", limit: 20, order: "newest", words: []string{"plans"}}, "#secret is not published: search it with --all"},
+		{searchOptions{channel: "#nosuch", limit: 20, order: "newest", words: minsk}, "no such channel"},
+		{searchOptions{limit: 20, order: "oldest", words: minsk}, "use newest or relevance"},
+		{searchOptions{limit: 0, order: "newest", words: minsk}, "from 1 to 10000"},
+		{searchOptions{from: "02/02/2026", limit: 20, order: "newest", words: minsk}, "--from"},
+		{searchOptions{from: "2026-02-03", to: "2026-02-01", limit: 20, order: "newest", words: minsk}, "before"},
+		{searchOptions{network: "efnet", limit: 20, order: "newest", words: minsk}, "no searchable channel on network"},
 	} {
-		out, errOut, code := run(t, dir, tc.args...)
+		out, errOut, code := searchFor(tc.opts)
 		if code != 1 || !strings.Contains(errOut, tc.says) || out != "" {
-			t.Errorf("%v: code %d, stdout %q, stderr %q (want %q)", tc.args, code, out, errOut, tc.says)
+			t.Errorf("%+v: code %d, stdout %q, stderr %q (want %q)", tc.opts, code, out, errOut, tc.says)
 		}
+	}
+	if out, errOut, code := run(t, dir, "search"); code != 1 || !strings.Contains(errOut, "requires at least 1 arg") || out != "" {
+		t.Errorf("search without words: code %d, stdout %q, stderr %q", code, out, errOut)
 	}
 }
 
@@ -206,57 +212,22 @@ func TestHighlightAndTermSafe(t *testing.T) {
 func TestServeCommand(t *testing.T) {
 	dir := writeConfig(t, minimalConfig+"  out: public\n")
 	searchArchive(t, dir)
-	cmd := exec.Command(binary, "serve", "--addr", "127.0.0.1:0")
-	cmd.Dir = dir
-	stdout, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	var stderr strings.Builder
-	cmd.Stderr = &stderr
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	defer cmd.Process.Kill()
-	lines := bufio.NewScanner(stdout)
-	if !lines.Scan() {
-		t.Fatalf("serve printed nothing; stderr:\n%s", stderr.String())
-	}
-	first := lines.Text()
-	go io.Copy(io.Discard, stdout)
-	i := strings.Index(first, "http://")
-	if i < 0 || !strings.Contains(first, filepath.Join(dir, "public")) {
+	first, base, stop := startServing(t, func(ctx context.Context, stdout, stderr io.Writer) error {
+		return serve(ctx, serveOptions{global: configIn(dir), addr: "127.0.0.1:0"}, stdout, stderr)
+	})
+	if !strings.HasPrefix(first, "serving "+filepath.Join(dir, "public")+" and search on http://") {
 		t.Fatalf("first line %q", first)
 	}
-	base := strings.Fields(first[i:])[0]
-	get := func(path string) (int, string) {
-		t.Helper()
-		resp, err := http.Get(base + path)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer resp.Body.Close()
-		b, _ := io.ReadAll(resp.Body)
-		return resp.StatusCode, string(b)
+	if b := getPage(t, base); !strings.Contains(b, "nothing rendered yet") {
+		t.Errorf("/ before rendering: %s", b)
 	}
-	if st, b := get(""); st != 200 || !strings.Contains(b, "nothing rendered yet") {
-		t.Errorf("/ before rendering: %d %s", st, b)
+	if b := getPage(t, base+"search?q=minsk"); strings.Count(b, "<mark>") < 3 || strings.Contains(b, "mallory") {
+		t.Errorf("search: %s", b)
 	}
-	if st, b := get("search?q=minsk"); st != 200 || strings.Count(b, "<mark>") < 3 || strings.Contains(b, "mallory") {
-		t.Errorf("search: %d %s", st, b)
+	if b := getPage(t, base+"api/channels"); !strings.Contains(b, `"channel": "#techrights"`) || strings.Contains(b, "#secret") {
+		t.Errorf("api/channels: %s", b)
 	}
-	if st, b := get("api/channels"); st != 200 || !strings.Contains(b, `"channel": "#techrights"`) || strings.Contains(b, "#secret") {
-		t.Errorf("api/channels: %d %s", st, b)
-	}
-	cmd.Process.Signal(os.Interrupt)
-	done := make(chan error, 1)
-	go func() { done <- cmd.Wait() }()
-	select {
-	case err := <-done:
-		if err != nil {
-			t.Fatalf("serve did not exit cleanly on SIGINT: %v\n%s", err, stderr.String())
-		}
-	case <-time.After(20 * time.Second):
-		t.Fatal("serve did not stop on SIGINT")
+	if err := stop(); err != nil {
+		t.Fatalf("serve did not stop cleanly: %v", err)
 	}
 }

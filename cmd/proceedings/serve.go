@@ -1,24 +1,21 @@
 package main
 
 import (
+	"context"
 	"fmt"
-	"proceedings/event"
+	"io"
 
 	"github.com/spf13/cobra"
 
 	"proceedings/archive"
 	"proceedings/bot"
 	"proceedings/config"
+	"proceedings/event"
 	"proceedings/web"
 )
 
 func init() {
-	var (
-		addr       string
-		searchRate float64
-		burst      int
-		trustProxy bool
-	)
+	var opts serveOptions
 	cmd := &cobra.Command{
 		Use:   "serve [--addr 127.0.0.1:8080]",
 		Short: "Serve the rendered site and live search over HTTP",
@@ -37,31 +34,40 @@ address; behind a proxy, --trust-proxy counts clients by the last address
 of X-Forwarded-For instead of the proxy's own.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			cfg, err := loadConfig(cmd)
-			if err != nil {
-				return err
-			}
-			ctx := cmd.Context()
-			db, err := openArchive(ctx, cfg, true)
-			if err != nil {
-				return err
-			}
-			defer db.Close()
-			site, err := newSiteServer(cfg, db, web.Options{SearchRate: searchRate, SearchBurst: burst, TrustProxy: trustProxy})
-			if err != nil {
-				return err
-			}
-			return web.ListenAndServe(ctx, addr, site, func(url string) {
-				fmt.Fprintf(cmd.OutOrStdout(), "serving %s and search on %s  (Ctrl-C to stop)\n", cfg.Site.Out, url)
-			})
+			opts.global = globals
+			return serve(cmd.Context(), opts, cmd.OutOrStdout(), cmd.ErrOrStderr())
 		},
 	}
 	f := cmd.Flags()
-	f.StringVar(&addr, "addr", "127.0.0.1:8080", "the address to listen on (port 0 picks a free one)")
-	f.Float64Var(&searchRate, "search-rate", web.DefaultSearchRate, "searches per second one client may make, sustained (negative: no limit)")
-	f.IntVar(&burst, "search-burst", web.DefaultSearchBurst, "searches one client may make at once")
-	f.BoolVar(&trustProxy, "trust-proxy", false, "take the client address from X-Forwarded-For (only behind a proxy that sets it)")
+	f.StringVar(&opts.addr, "addr", "127.0.0.1:8080", "the address to listen on (port 0 picks a free one)")
+	f.Float64Var(&opts.web.SearchRate, "search-rate", web.DefaultSearchRate, "searches per second one client may make, sustained (negative: no limit)")
+	f.IntVar(&opts.web.SearchBurst, "search-burst", web.DefaultSearchBurst, "searches one client may make at once")
+	f.BoolVar(&opts.web.TrustProxy, "trust-proxy", false, "take the client address from X-Forwarded-For (only behind a proxy that sets it)")
 	rootCmd.AddCommand(cmd)
+}
+
+// serveOptions are the flags of serve.
+type serveOptions struct {
+	global globalOptions
+	addr   string      // --addr
+	web    web.Options // the tuning: --search-rate, --search-burst, --trust-proxy
+}
+
+// serve serves the site and search until ctx ends, after saying where on
+// stdout.
+func serve(ctx context.Context, opts serveOptions, stdout, stderr io.Writer) error {
+	s, err := openSession(ctx, opts.global, stderr, readOnly)
+	if err != nil {
+		return err
+	}
+	defer s.close()
+	site, err := newSiteServer(s.cfg, s.db, opts.web)
+	if err != nil {
+		return err
+	}
+	return web.ListenAndServe(ctx, opts.addr, site, func(url string) {
+		fmt.Fprintf(stdout, "serving %s and search on %s  (Ctrl-C to stop)\n", s.cfg.Site.Out, url)
+	})
 }
 
 // newSiteServer is the HTTP side of a configuration: the rendered site,
@@ -72,9 +78,7 @@ func newSiteServer(cfg *config.Config, db *archive.DB, opt web.Options) (*web.Se
 	opt.Archive = db
 	opt.SiteDir = cfg.Site.Out
 	opt.Title = cfg.Site.Title
-	if cfg.Site.BaseURL != nil {
-		opt.BaseURL = cfg.Site.BaseURL.String()
-	}
+	opt.BaseURL = siteBaseURL(cfg)
 	opt.Published = publishedBy(cfg)
 	return web.New(opt)
 }

@@ -3,13 +3,13 @@ package main
 import (
 	"context"
 	"log/slog"
-	"proceedings/event"
 	"sync/atomic"
 	"time"
 
 	"proceedings/archive"
 	"proceedings/bot"
 	"proceedings/config"
+	"proceedings/event"
 	"proceedings/render"
 	"proceedings/sitepath"
 )
@@ -22,9 +22,9 @@ func siteLoop(ctx context.Context, live *atomic.Pointer[config.Config], db *arch
 	for {
 		cfg := live.Load()
 		opt := siteOptions(cfg)
-		// One worker: rendering is background work here and leaves the
-		// other core to recording and command replies (a first render of
-		// a 1,000,000-line archive with both cores doubled !part's p50).
+		// One worker: rendering is background work here, and the other
+		// cores are left to recording and command replies, which people
+		// wait on.
 		opt.Workers = 1
 		if _, err := render.Render(ctx, db, opt); err != nil && ctx.Err() == nil {
 			log.Error("rendering the site failed; will try again", "err", err)
@@ -53,10 +53,7 @@ func siteLoop(ctx context.Context, live *atomic.Pointer[config.Config], db *arch
 func announceEndedDays(ctx context.Context, cfg *config.Config, db *archive.DB, now time.Time, say func(network, target, text string) error, log *slog.Logger) {
 	loc := cfg.Site.Location
 	ended := event.DateOf(now, loc).AddDays(-1)
-	base := ""
-	if cfg.Site.BaseURL != nil {
-		base = cfg.Site.BaseURL.String()
-	}
+	base := siteBaseURL(cfg)
 	for _, n := range cfg.Networks {
 		for _, ch := range n.Channels {
 			if !ch.AnnounceLogs || !ch.Public {

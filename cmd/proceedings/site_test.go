@@ -6,13 +6,13 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
-	"proceedings/event"
 	"strings"
 	"testing"
 	"time"
 
 	"proceedings/archive"
 	"proceedings/config"
+	"proceedings/event"
 )
 
 func TestAnnounceEndedDaysOnceAcrossRestarts(t *testing.T) {
@@ -21,19 +21,20 @@ func TestAnnounceEndedDaysOnceAcrossRestarts(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(dir, "bot.yaml"), []byte(body), 0o644); err != nil {
 		t.Fatal(err)
 	}
+	ctx := context.Background()
+	defer slog.SetDefault(slog.Default())
+	open := func() *archive.DB {
+		s, err := openSession(ctx, globalOptions{configPath: filepath.Join(dir, "bot.yaml")}, io.Discard, readWrite)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return s.db
+	}
+	db := open()
 	cfg, err := config.Load(filepath.Join(dir, "bot.yaml"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	ctx := context.Background()
-	open := func() *archive.DB {
-		db, err := openArchive(ctx, cfg, false)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return db
-	}
-	db := open()
 	for _, at := range []time.Time{time.Date(2026, 2, 2, 14, 0, 0, 0, time.UTC), time.Date(2026, 2, 2, 23, 30, 0, 0, time.UTC)} {
 		if _, err := db.Append(ctx, event.Event{Network: "testnet", Channel: "#techrights", Kind: event.KindMessage, Nick: "alice", Text: "hi", Time: at}); err != nil {
 			t.Fatal(err)

@@ -2,8 +2,10 @@ package main
 
 import (
 	"bufio"
+	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"strings"
 	"time"
 
@@ -13,11 +15,7 @@ import (
 )
 
 func init() {
-	var (
-		channel, network, from, to string
-		top                        int
-		asJSON, all                bool
-	)
+	var opts statsOptions
 	cmd := &cobra.Command{
 		Use:   "stats --channel '#chan' [--network NET] [--from DAY] [--to DAY] [--top N] [--json] [--all]",
 		Short: "Print the numbers behind a channel's stats page",
@@ -32,57 +30,58 @@ channel in the archive, private ones included: it is for the archive's admin
 on the machine that holds it, never for output that is published.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			cfg, err := loadConfig(cmd)
-			if err != nil {
-				return err
-			}
-			if top < 1 || top > 1000 {
-				return fmt.Errorf("--top %d: give a number from 1 to 1000", top)
-			}
-			first, last, err := dayRange("", from, to)
-			if err != nil {
-				return err
-			}
-			ctx := cmd.Context()
-			db, err := openArchive(ctx, cfg, true)
-			if err != nil {
-				return err
-			}
-			defer db.Close()
-			ch, err := findChannel(ctx, db, network, channel)
-			if err != nil {
-				return err
-			}
-			if !all && !(ch.Public && publishedBy(cfg)(ch.Network, ch.Name)) {
-				return fmt.Errorf("%s is not published: its stats need --all (for the archive's admin only)", ch.Name)
-			}
-			st, err := render.ComputeStats(ctx, db, ch.ID, first, last, top)
-			if err != nil {
-				return err
-			}
-			out := bufio.NewWriter(cmd.OutOrStdout())
-			if asJSON {
-				enc := json.NewEncoder(out)
-				enc.SetIndent("", "  ")
-				if err := enc.Encode(st); err != nil {
-					return err
-				}
-				return out.Flush()
-			}
-			printStats(out, st, db.Location())
-			return out.Flush()
+			opts.global = globals
+			return stats(cmd.Context(), opts, cmd.OutOrStdout(), cmd.ErrOrStderr())
 		},
 	}
 	f := cmd.Flags()
-	f.StringVar(&channel, "channel", "", "the channel, e.g. '#techrights' (required)")
-	f.StringVar(&network, "network", "", "the network, when the channel is logged on several")
-	f.StringVar(&from, "from", "", "first day, YYYY-MM-DD (inclusive)")
-	f.StringVar(&to, "to", "", "last day, YYYY-MM-DD (inclusive)")
-	f.IntVar(&top, "top", 10, "how many talkers and hosts to list")
-	f.BoolVar(&asJSON, "json", false, "print JSON")
-	f.BoolVar(&all, "all", false, "allow a private channel (local admin use only)")
+	opts.addFlags(f, false)
+	f.IntVar(&opts.top, "top", 10, "how many talkers and hosts to list")
+	f.BoolVar(&opts.asJSON, "json", false, "print JSON")
+	f.BoolVar(&opts.all, "all", false, "allow a private channel (local admin use only)")
 	cmd.MarkFlagRequired("channel")
 	rootCmd.AddCommand(cmd)
+}
+
+// statsOptions are the flags of stats.
+type statsOptions struct {
+	global globalOptions
+	channelDays
+	top    int  // how many talkers and hosts
+	asJSON bool // --json
+	all    bool // --all: private channels too
+}
+
+// stats prints the numbers of a channel's stats page, as text or JSON.
+func stats(ctx context.Context, opts statsOptions, stdout, stderr io.Writer) error {
+	s, err := opts.open(ctx, opts.global, stderr, func() error {
+		if opts.top < 1 || opts.top > 1000 {
+			return fmt.Errorf("--top %d: give a number from 1 to 1000", opts.top)
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	defer s.close()
+	if !opts.all && !(s.ch.Public && publishedBy(s.cfg)(s.ch.Network, s.ch.Name)) {
+		return fmt.Errorf("%s is not published: its stats need --all (for the archive's admin only)", s.ch.Name)
+	}
+	st, err := render.ComputeStats(ctx, s.db, s.ch.ID, s.first, s.last, opts.top)
+	if err != nil {
+		return err
+	}
+	out := bufio.NewWriter(stdout)
+	if opts.asJSON {
+		enc := json.NewEncoder(out)
+		enc.SetIndent("", "  ")
+		if err := enc.Encode(st); err != nil {
+			return err
+		}
+	} else {
+		printStats(out, st, s.db.Location())
+	}
+	return out.Flush()
 }
 
 // printStats writes the numbers as aligned text with bar charts.
@@ -125,9 +124,11 @@ func printStats(w *bufio.Writer, st render.ChannelStats, loc *time.Location) {
 	}
 }
 
-func bar(n, max, width int) string {
-	if max == 0 {
+// bar is n's bar of # in a chart whose longest, for most, is width long
+// (rounded up: any n above 0 shows).
+func bar(n, most, width int) string {
+	if most == 0 {
 		return ""
 	}
-	return strings.Repeat("#", (n*width+max-1)/max)
+	return strings.Repeat("#", (n*width+most-1)/most)
 }

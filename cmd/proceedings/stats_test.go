@@ -44,7 +44,8 @@ func statsArchive(t *testing.T, dir string) {
 		}
 	}
 	for _, ch := range []string{"techrights", "secret"} {
-		if _, errOut, code := run(t, dir, "import", "--channel", "#"+ch, filepath.Join("logs", ch)); code != 0 {
+		imp := importOptions{global: configIn(dir), channel: "#" + ch, paths: []string{filepath.Join(dir, "logs", ch)}}
+		if _, errOut, code := call(t, importLogs, imp); code != 0 {
 			t.Fatalf("import %s: code %d, %s", ch, code, errOut)
 		}
 	}
@@ -55,7 +56,7 @@ func TestStatsCommand(t *testing.T) {
 	statsArchive(t, dir)
 
 	t.Run("text", func(t *testing.T) {
-		out, errOut, code := run(t, dir, "stats", "--channel", "#TechRights", "--from", "2026-02-01", "--to", "2026-02-28", "--top", "2")
+		out, errOut, code := call(t, stats, statsOptions{global: configIn(dir), channelDays: channelDays{channel: "#TechRights", from: "2026-02-01", to: "2026-02-28"}, top: 2})
 		want := `#techrights on testnet, 2026-02-02 to 2026-02-02 (times are Europe/London)
 
 lines        3
@@ -113,7 +114,7 @@ most shared hosts
 	})
 
 	t.Run("json", func(t *testing.T) {
-		out, errOut, code := run(t, dir, "stats", "--channel", "#techrights", "--json")
+		out, errOut, code := call(t, stats, statsOptions{global: configIn(dir), channelDays: channelDays{channel: "#techrights"}, top: 10, asJSON: true})
 		if code != 0 {
 			t.Fatalf("stats --json: code %d, stderr %q", code, errOut)
 		}
@@ -161,27 +162,33 @@ most shared hosts
 	})
 
 	t.Run("private channel", func(t *testing.T) {
-		_, errOut, code := run(t, dir, "stats", "--channel", "#secret")
+		_, errOut, code := call(t, stats, statsOptions{global: configIn(dir), channelDays: channelDays{channel: "#secret"}, top: 10})
 		if code == 0 || !strings.Contains(errOut, "#secret is not published") || strings.Contains(errOut, "mallory") {
 			t.Errorf("stats of a private channel: code %d, stderr %q", code, errOut)
 		}
-		out, errOut, code := run(t, dir, "stats", "--channel", "#secret", "--all", "--json")
+		out, errOut, code := call(t, stats, statsOptions{global: configIn(dir), channelDays: channelDays{channel: "#secret"}, top: 10, asJSON: true, all: true})
 		if code != 0 || !strings.Contains(out, `"lines": 1`) || !strings.Contains(out, `"nick": "mallory"`) {
 			t.Errorf("stats --all of a private channel: code %d, stderr %q, out %s", code, errOut, out)
 		}
 	})
 
 	t.Run("mistakes", func(t *testing.T) {
-		for _, args := range [][]string{
-			{"stats"},
-			{"stats", "--channel", "#nosuch"},
-			{"stats", "--channel", "#techrights", "--from", "02/02/2026"},
-			{"stats", "--channel", "#techrights", "--from", "2026-03-01", "--to", "2026-02-01"},
-			{"stats", "--channel", "#techrights", "--top", "0"},
+		for _, tc := range []struct {
+			opts statsOptions
+			says string
+		}{
+			{statsOptions{channelDays: channelDays{channel: "#nosuch"}, top: 10}, "#nosuch"},
+			{statsOptions{channelDays: channelDays{channel: "#techrights", from: "02/02/2026"}, top: 10}, "--from"},
+			{statsOptions{channelDays: channelDays{channel: "#techrights", from: "2026-03-01", to: "2026-02-01"}, top: 10}, "before"},
+			{statsOptions{channelDays: channelDays{channel: "#techrights"}, top: 0}, "--top 0"},
 		} {
-			if _, errOut, code := run(t, dir, args...); code == 0 || errOut == "" {
-				t.Errorf("%v: code %d, stderr %q", args, code, errOut)
+			tc.opts.global = configIn(dir)
+			if _, errOut, code := call(t, stats, tc.opts); code != 1 || !strings.Contains(errOut, tc.says) {
+				t.Errorf("%+v: code %d, stderr %q, want %q", tc.opts, code, errOut, tc.says)
 			}
+		}
+		if _, errOut, code := run(t, dir, "stats"); code != 1 || !strings.Contains(errOut, `"channel" not set`) {
+			t.Errorf("stats without --channel: code %d, stderr %q", code, errOut)
 		}
 	})
 }
@@ -192,7 +199,7 @@ most shared hosts
 func TestRenderPublishesTheCommandReference(t *testing.T) {
 	dir := writeConfig(t, minimalConfig)
 	statsArchive(t, dir)
-	if _, errOut, code := run(t, dir, "render"); code != 0 {
+	if _, errOut, code := call(t, renderSite, renderOptions{global: configIn(dir)}); code != 0 {
 		t.Fatalf("render: code %d, %s", code, errOut)
 	}
 	page, err := os.ReadFile(filepath.Join(dir, "public", "commands.html"))
