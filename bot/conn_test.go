@@ -810,7 +810,10 @@ func FuzzOnLine(f *testing.F) {
 func TestTrimAfterBurst(t *testing.T) {
 	n, _ := sinkNet(t, "#c")
 	b := n.b
-	b.opts.trimAfter, b.opts.trimQuiet = 1000, 20*time.Millisecond
+	// The quiet time is many times the burst's pace, so that a slow
+	// scheduler on a loaded machine does not read a pause into the burst.
+	const quiet = 250 * time.Millisecond
+	b.opts.trimAfter, b.opts.trimQuiet = 1000, quiet
 	forced := func() uint64 {
 		s := []metrics.Sample{{Name: "/gc/cycles/forced:gc-cycles"}}
 		metrics.Read(s)
@@ -824,7 +827,7 @@ func TestTrimAfterBurst(t *testing.T) {
 	// A few events: no trim.
 	b.rec.recorded.Add(10)
 	before := forced()
-	time.Sleep(200 * time.Millisecond)
+	time.Sleep(2 * quiet)
 	if got := forced() - before; got != 0 {
 		t.Errorf("%d forced collections after 10 events", got)
 	}
@@ -841,7 +844,7 @@ func TestTrimAfterBurst(t *testing.T) {
 	for forced() == before && time.Now().Before(deadline) {
 		time.Sleep(10 * time.Millisecond)
 	}
-	time.Sleep(200 * time.Millisecond)
+	time.Sleep(2 * quiet)
 	if got := forced() - before; got != 1 {
 		t.Errorf("%d forced collections once quiet after 5,010 events, want 1", got)
 	}
