@@ -1,9 +1,10 @@
-// Package archive stores channel events, posts and series in one SQLite
-// file (modernc.org/sqlite, WAL, FTS5) and answers every query the bot, the
-// renderer and the command line ask of it.
+// Package archive says what an archive of channel logs answers, whatever
+// engine keeps it: the Store interface the bot, the renderer, the web server
+// and the command line use, and the values that cross it (channels, days,
+// posts, searches, redactions). It knows nothing of SQL, IRC or HTML.
 //
-// It knows nothing of IRC and nothing of HTML: events arrive already turned
-// into event.Event values, and text leaves exactly as it was stored. Time is
-// kept in UTC milliseconds; a "day" is a calendar day in the location given
-// to Open.
+// The engines are archive/sqlite, one file on one machine and the default,
+// and archive/postgres, one database that several bots and web servers
+// share. A search is given as words and "phrases" (ParseQuery); each engine
+// writes them in its own full-text syntax.
 package archive

@@ -1,393 +1,123 @@
 package archive
 
 import (
-	"context"
-	"database/sql"
 	"errors"
 	"fmt"
 	"proceedings/event"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 )
 
-// ErrNoChannel is returned when a channel is not in the archive.
-var ErrNoChannel = errors.New("no such channel in the archive")
+// ErrBadQuery wraps every search the full-text engine cannot run; the
+// message says why in words a user understands.
+var ErrBadQuery = errors.New("bad search")
 
-// Channel is a channel log kept in the archive.
-type Channel struct {
-	ID      int64
-	Network string
-	Name    string
-	Public  bool // published on the site and searchable by everyone
-	Events  int64
-	Lines   int64      // messages, actions and notices
-	Days    int        // days with at least one event
-	First   event.Date // first and last day with events (zero when none)
-	Last    event.Date
-}
-
-// Channels lists every channel log, sorted by network and name.
-func (db *DB) Channels(ctx context.Context) ([]Channel, error) {
-	ctx, cancel := context.WithTimeout(ctx, queryTimeout)
-	defer cancel()
-	rows, err := db.ro.QueryContext(ctx, `SELECT c.id, c.network, c.name, c.public,
-		coalesce(sum(d.events), 0), coalesce(sum(d.lines), 0), count(d.day), coalesce(min(d.day), ''), coalesce(max(d.day), '')
-		FROM channels c LEFT JOIN days d ON d.channel = c.id GROUP BY c.id ORDER BY c.network, c.folded`)
-	if err != nil {
-		return nil, fmt.Errorf("list channels: %w", err)
-	}
-	defer rows.Close()
-	var out []Channel
-	for rows.Next() {
-		var c Channel
-		var first, last string
-		if err := rows.Scan(&c.ID, &c.Network, &c.Name, &c.Public, &c.Events, &c.Lines, &c.Days, &first, &last); err != nil {
-			return nil, fmt.Errorf("list channels: %w", err)
-		}
-		c.First, _ = event.ParseDate(first)
-		c.Last, _ = event.ParseDate(last)
-		c.Public = db.isPublic(c.Network, c.Name, c.Public)
-		out = append(out, c)
-	}
-	return out, rows.Err()
-}
-
-// FindChannel finds a channel log by name (IRC case-insensitive). An empty
-// network matches any network, as long as only one has that channel.
-func (db *DB) FindChannel(ctx context.Context, network, name string) (Channel, error) {
-	all, err := db.Channels(ctx)
-	if err != nil {
-		return Channel{}, err
-	}
-	folded := event.FoldChannel(name)
-	var found []Channel
-	for _, c := range all {
-		if event.FoldChannel(c.Name) == folded && (network == "" || c.Network == network) {
-			found = append(found, c)
-		}
-	}
-	switch len(found) {
-	case 0:
-		return Channel{}, fmt.Errorf("%w: %s", ErrNoChannel, name)
-	case 1:
-		return found[0], nil
-	}
-	nets := make([]string, len(found))
-	for i, c := range found {
-		nets[i] = c.Network
-	}
-	return Channel{}, fmt.Errorf("channel %s is in the archive for several networks (%s): name one", name, strings.Join(nets, ", "))
-}
-
-// SetPublic records whether a channel's log is published, adding the
-// channel when it is new. The configuration is the source of this flag;
-// callers sync it at start.
-func (db *DB) SetPublic(ctx context.Context, network, name string, public bool) error {
-	if err := db.writable(); err != nil {
-		return err
-	}
-	ctx, cancel := context.WithTimeout(ctx, queryTimeout)
-	defer cancel()
-	var id int64
-	err := db.rw.QueryRowContext(ctx, `INSERT INTO channels(network, name, folded, public) VALUES(?, ?, ?, ?)
-		ON CONFLICT(network, folded) DO UPDATE SET public = excluded.public RETURNING id`,
-		network, name, event.FoldChannel(name), public).Scan(&id)
-	if err != nil {
-		return fmt.Errorf("mark channel %s: %w", name, err)
-	}
-	db.cacheChannel(network, name, id)
-	return nil
-}
-
-// SetPublicOnly marks the listed channels public and every other channel
-// private, in one transaction: what the configuration says is published.
-func (db *DB) SetPublicOnly(ctx context.Context, public []event.ChannelRef) error {
-	if err := db.writable(); err != nil {
-		return err
-	}
-	ctx, cancel := context.WithTimeout(ctx, queryTimeout)
-	defer cancel()
-	tx, err := db.rw.BeginTx(ctx, nil)
-	if err != nil {
-		return fmt.Errorf("mark public channels: %w", err)
-	}
-	defer tx.Rollback()
-	if _, err := tx.ExecContext(ctx, "UPDATE channels SET public = 0"); err != nil {
-		return fmt.Errorf("mark public channels: %w", err)
-	}
-	var created []newChan
-	for _, c := range public {
-		var id int64
-		err := tx.QueryRowContext(ctx, `INSERT INTO channels(network, name, folded, public) VALUES(?, ?, ?, 1)
-			ON CONFLICT(network, folded) DO UPDATE SET public = 1 RETURNING id`, c.Network, c.Name, event.FoldChannel(c.Name)).Scan(&id)
-		if err != nil {
-			return fmt.Errorf("mark channel %s public: %w", c.Name, err)
-		}
-		created = append(created, newChan{c.Network, c.Name, id})
-	}
-	if err := tx.Commit(); err != nil {
-		return fmt.Errorf("mark public channels: %w", err)
-	}
-	for _, c := range created {
-		db.cacheChannel(c.network, c.name, c.id)
-	}
-	db.mu.Lock()
-	if db.publicView != nil {
-		db.publicView = viewOf(public)
-	}
-	db.mu.Unlock()
-	return nil
-}
-
-// SetPublicView makes this handle treat the listed channels as public and
-// every other channel as private, in Channels, FindChannel and searches
-// with PublicOnly, whatever the file's own flags say. It writes nothing, so
-// a read-only handle (ask, search, serve) follows the configuration it was
-// opened with even when no writer has synced the flags since the
-// configuration changed. SetPublicOnly on the same handle replaces the view.
-func (db *DB) SetPublicView(public []event.ChannelRef) {
-	db.mu.Lock()
-	defer db.mu.Unlock()
-	db.publicView = viewOf(public)
-}
-
-func viewOf(public []event.ChannelRef) map[chanKey]bool {
-	view := make(map[chanKey]bool, len(public))
-	for _, c := range public {
-		view[chanKey{c.Network, event.FoldChannel(c.Name)}] = true
-	}
-	return view
-}
-
-// isPublic is a channel's public flag as this handle sees it: stored is
-// the file's own flag.
-func (db *DB) isPublic(network, name string, stored bool) bool {
-	db.mu.Lock()
-	defer db.mu.Unlock()
-	if db.publicView == nil {
-		return stored
-	}
-	return db.publicView[chanKey{network, event.FoldChannel(name)}]
-}
-
-const eventColumns = `e.id, c.network, c.name, e.ts, e.kind, e.nick, e.text, coalesce(e.target, ''),
-	coalesce(e.userhost, ''), coalesce(e.account, ''), coalesce(e.msgid, ''), coalesce(e.via, ''), e.flags & 2147483647`
-
-func scanEvent(s interface{ Scan(...any) error }, ev *event.Event) error {
-	var ts int64
-	if err := s.Scan(&ev.ID, &ev.Network, &ev.Channel, &ts, &ev.Kind, &ev.Nick, &ev.Text, &ev.Target,
-		&ev.UserHost, &ev.Account, &ev.MsgID, &ev.Via, &ev.Flags); err != nil {
-		return err
-	}
-	ev.Time = fromMS(ts)
-	return nil
-}
-
-// Fields says which of an event's fields Range fills in; the fewer, the
-// cheaper each event is to read.
-type Fields int
+// Order is how search hits are sorted.
+type Order int
 
 const (
-	// CountFields fills in ID, Time, Kind, Nick, Text and Flags (and Network
-	// and Channel): enough to count and to find links, for statistics over
-	// years of events.
-	CountFields Fields = iota
-	// PageFields adds Target, UserHost and Via: everything a log page or an
-	// export format shows (all but Account and MsgID).
-	PageFields
-	// AllFields fills in every field.
-	AllFields
+	// Newest puts the most recent lines first (fast on any archive).
+	Newest Order = iota
+	// Relevance ranks by bm25 among the newest RelevanceWindow matches, so
+	// that a common word still answers quickly on a 20-year archive.
+	Relevance
 )
 
-// Range calls fn for each event of a channel from (inclusive) to
-// (exclusive), in arrival order, with the fields asked for. It streams:
-// memory stays flat whatever the range.
-func (db *DB) Range(ctx context.Context, channelID int64, from, to time.Time, fields Fields, fn func(event.Event) error) error {
-	return db.rangeEvents(ctx, channelID, from, to, fields, fn)
+// RelevanceWindow is how many of the newest matches are ranked by
+// relevance unless SearchQuery.RelevanceWindow says otherwise.
+const RelevanceWindow = 2000
+
+// DefaultCountLimit is how far matches are counted unless
+// SearchQuery.CountLimit says otherwise; past it a result says TotalMore.
+const DefaultCountLimit = 1000
+
+// MaxQueryLen is the longest search query accepted, in bytes.
+const MaxQueryLen = 256
+
+// SearchQuery says what to look for.
+type SearchQuery struct {
+	Text       string    // words and "quoted phrases", read by ParseQuery; every term must match
+	ChannelIDs []int64   // only these channels (all when empty; see PublicOnly)
+	PublicOnly bool      // only channels marked public
+	Nick       string    // only lines by this nick (case-insensitive)
+	From, To   time.Time // only lines in [From, To) when set
+	Limit      int       // hits per page (default 20, at most 100)
+	Offset     int
+	Order      Order
+	// CountLimit bounds counting (default DefaultCountLimit): past it the
+	// result says TotalMore, which keeps a common word cheap.
+	CountLimit int
+	// RelevanceWindow is how many of the newest matches Relevance ranks
+	// (default RelevanceWindow).
+	RelevanceWindow int
+	// ExcludeFlags leaves out events with any of these flags (the bot
+	// passes FlagSelf so that its own answers are not found again).
+	ExcludeFlags event.Flags
 }
 
-func (db *DB) rangeEvents(ctx context.Context, channelID int64, from, to time.Time, set Fields, fn func(event.Event) error) error {
-	cols := "id, ts, kind, flags & 2147483647, nick, text"
-	switch set {
-	case PageFields:
-		cols += ", target, userhost, via"
-	case AllFields:
-		cols += ", target, userhost, via, account, msgid"
+// Span is a piece of a snippet; Match marks the words that matched.
+type Span struct {
+	Text  string
+	Match bool
+}
+
+// Hit is one matching event with a snippet of its text.
+type Hit struct {
+	event.Event
+	Snippet []Span
+}
+
+// SearchResult is one page of hits.
+type SearchResult struct {
+	Total     int  // matches in all (CountLimit when TotalMore)
+	TotalMore bool // there are more than Total matches
+	Hits      []Hit
+}
+
+// ParseQuery reads what a user typed into the terms of a search, every one
+// of which must match: each word, and each "quoted phrase" (its words in
+// order). Terms of punctuation alone are dropped, as no index holds them.
+// The terms are engine-neutral: each engine writes them in its own syntax,
+// so that nothing a user types is read as that syntax.
+func ParseQuery(q string) ([]string, error) {
+	if len(q) > MaxQueryLen {
+		return nil, fmt.Errorf("%w: the query is %d bytes long; at most %d please", ErrBadQuery, len(q), MaxQueryLen)
 	}
-	return db.scan(ctx, func(s *scanner) error {
-		ev := event.Event{}
-		found := false
-		if err := s.query(ctx, "SELECT network, name FROM channels WHERE id = ?", []int64{channelID}, func(st uintptr) error {
-			s.texts(st, 0, &ev.Network, &ev.Channel)
-			found = true
-			return nil
-		}); err != nil {
-			return fmt.Errorf("read events: %w", err)
+	if !utf8.ValidString(q) {
+		q = strings.ToValidUTF8(q, "")
+	}
+	var terms []string
+	for rest := q; ; {
+		rest = strings.TrimLeftFunc(rest, isSep)
+		if rest == "" {
+			break
 		}
-		if !found {
-			return fmt.Errorf("%w: id %d", ErrNoChannel, channelID)
+		var term string
+		if rest[0] == '"' {
+			end := strings.IndexByte(rest[1:], '"')
+			if end < 0 {
+				term, rest = rest[1:], ""
+			} else {
+				term, rest = rest[1:1+end], rest[2+end:]
+			}
+		} else {
+			end := strings.IndexFunc(rest, isSep)
+			if end < 0 {
+				end = len(rest)
+			}
+			term, rest = rest[:end], rest[end:]
 		}
-		return s.query(ctx, `SELECT `+cols+` FROM events WHERE channel = ? AND ts >= ? AND ts < ? ORDER BY ts, id`,
-			[]int64{channelID, ms(from), ms(to)}, func(st uintptr) error {
-				ev.ID = s.int64(st, 0)
-				ev.Time = fromMS(s.int64(st, 1))
-				ev.Kind = event.Kind(s.int64(st, 2))
-				ev.Flags = event.Flags(s.int64(st, 3))
-				switch set {
-				case CountFields:
-					s.texts(st, 4, &ev.Nick, &ev.Text)
-				case PageFields:
-					s.texts(st, 4, &ev.Nick, &ev.Text, &ev.Target, &ev.UserHost, &ev.Via)
-				default:
-					s.texts(st, 4, &ev.Nick, &ev.Text, &ev.Target, &ev.UserHost, &ev.Via, &ev.Account, &ev.MsgID)
-				}
-				return fn(ev)
-			})
-	})
-}
-
-// Day returns the events of one channel on one local day, in order.
-func (db *DB) Day(ctx context.Context, channelID int64, day event.Date) ([]event.Event, error) {
-	ctx, cancel := context.WithTimeout(ctx, queryTimeout)
-	defer cancel()
-	start, end := day.Bounds(db.loc)
-	var out []event.Event
-	err := db.Range(ctx, channelID, start, end, AllFields, func(ev event.Event) error {
-		out = append(out, ev)
-		return nil
-	})
-	if err != nil {
-		return nil, fmt.Errorf("read %s: %w", day, err)
-	}
-	return out, nil
-}
-
-// DayInfo is one day of a channel's calendar.
-type DayInfo struct {
-	Channel int64
-	Day     event.Date
-	Events  int   // every event
-	Lines   int   // messages, actions and notices
-	Rev     int64 // the archive revision that last changed the day
-}
-
-// Calendar lists the days with events of a channel, oldest first.
-func (db *DB) Calendar(ctx context.Context, channelID int64) ([]DayInfo, error) {
-	return db.days(ctx, "WHERE channel = ? ORDER BY day", channelID)
-}
-
-// ChangedDays lists the days of every channel that changed after revision
-// since, and the archive's current revision.
-func (db *DB) ChangedDays(ctx context.Context, since int64) ([]DayInfo, int64, error) {
-	rev, err := db.Revision(ctx)
-	if err != nil {
-		return nil, 0, err
-	}
-	days, err := db.days(ctx, "WHERE rev > ? ORDER BY channel, day", since)
-	return days, rev, err
-}
-
-// AllDays lists the days of every channel, by channel then day.
-func (db *DB) AllDays(ctx context.Context) ([]DayInfo, error) {
-	return db.days(ctx, "ORDER BY channel, day")
-}
-
-func (db *DB) days(ctx context.Context, where string, args ...any) ([]DayInfo, error) {
-	ctx, cancel := context.WithTimeout(ctx, queryTimeout)
-	defer cancel()
-	rows, err := db.ro.QueryContext(ctx, "SELECT channel, day, events, lines, rev FROM days "+where, args...)
-	if err != nil {
-		return nil, fmt.Errorf("read the calendar: %w", err)
-	}
-	defer rows.Close()
-	var out []DayInfo
-	for rows.Next() {
-		var d DayInfo
-		var day string
-		if err := rows.Scan(&d.Channel, &day, &d.Events, &d.Lines, &d.Rev); err != nil {
-			return nil, fmt.Errorf("read the calendar: %w", err)
+		if !strings.ContainsFunc(term, func(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }) {
+			continue // punctuation alone matches nothing in the index
 		}
-		if d.Day, err = event.ParseDate(day); err != nil {
-			return nil, fmt.Errorf("read the calendar: %w", err)
-		}
-		out = append(out, d)
+		terms = append(terms, term)
 	}
-	return out, rows.Err()
+	if len(terms) == 0 {
+		return nil, fmt.Errorf("%w: type at least one word to search for", ErrBadQuery)
+	}
+	return terms, nil
 }
 
-// Revision is the archive's change counter: it grows with every commit.
-func (db *DB) Revision(ctx context.Context) (int64, error) {
-	var rev int64
-	err := db.ro.QueryRowContext(ctx, "SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'rev'").Scan(&rev)
-	if errors.Is(err, sql.ErrNoRows) {
-		return 0, nil
-	}
-	if err != nil {
-		return 0, fmt.Errorf("read the archive revision: %w", err)
-	}
-	return rev, nil
-}
-
-// Seen returns the last thing nick said (message, action or notice) in the
-// given channels (all channels when none are given).
-func (db *DB) Seen(ctx context.Context, nick string, channelIDs []int64) (event.Event, bool, error) {
-	ctx, cancel := context.WithTimeout(ctx, queryTimeout)
-	defer cancel()
-	q := `SELECT ` + eventColumns + ` FROM events e INDEXED BY events_nick_ts JOIN channels c ON c.id = e.channel
-		WHERE e.nick = ? COLLATE NOCASE AND e.kind IN ` + speechKinds
-	args := []any{nick}
-	if len(channelIDs) > 0 {
-		q += " AND e.channel IN (" + placeholders(len(channelIDs)) + ")"
-		for _, id := range channelIDs {
-			args = append(args, id)
-		}
-	}
-	q += " ORDER BY e.nick COLLATE NOCASE DESC, e.ts DESC LIMIT 1"
-	var ev event.Event
-	err := scanEvent(db.ro.QueryRowContext(ctx, q, args...), &ev)
-	if errors.Is(err, sql.ErrNoRows) {
-		return event.Event{}, false, nil
-	}
-	if err != nil {
-		return event.Event{}, false, fmt.Errorf("look up %s: %w", nick, err)
-	}
-	return ev, true, nil
-}
-
-// Contains reports whether the archive holds an event like ev: in the same
-// channel log, of the same kind, by the same nick, with the same text and
-// target, at most tol away in time. The recorder asks it of the lines a
-// bouncer or the server plays back from before the bot joined, which the
-// bot may have recorded live already.
-func (db *DB) Contains(ctx context.Context, ev event.Event, tol time.Duration) (bool, error) {
-	ctx, cancel := context.WithTimeout(ctx, queryTimeout)
-	defer cancel()
-	db.mu.Lock()
-	ch, ok := db.channels[chanKey{ev.Network, event.FoldChannel(ev.Channel)}]
-	db.mu.Unlock()
-	if !ok {
-		return false, nil // a log never written to holds nothing
-	}
-	var one int
-	err := db.ro.QueryRowContext(ctx, `SELECT 1 FROM events WHERE channel = ? AND ts >= ? AND ts <= ? AND kind = ? AND nick = ? AND text = ?
-		AND coalesce(target, '') = ? LIMIT 1`, ch, ms(ev.Time.Add(-tol)), ms(ev.Time.Add(tol)), ev.Kind, ev.Nick, ev.Text, ev.Target).Scan(&one)
-	if errors.Is(err, sql.ErrNoRows) {
-		return false, nil
-	}
-	if err != nil {
-		return false, fmt.Errorf("look up an event of %s: %w", ev.Channel, err)
-	}
-	return true, nil
-}
-
-// Event returns one event by id.
-func (db *DB) Event(ctx context.Context, id int64) (event.Event, error) {
-	ctx, cancel := context.WithTimeout(ctx, queryTimeout)
-	defer cancel()
-	var ev event.Event
-	err := scanEvent(db.ro.QueryRowContext(ctx, `SELECT `+eventColumns+` FROM events e JOIN channels c ON c.id = e.channel WHERE e.id = ?`, id), &ev)
-	if err != nil {
-		return event.Event{}, fmt.Errorf("read event %d: %w", id, err)
-	}
-	return ev, nil
-}
+func isSep(r rune) bool { return unicode.IsSpace(r) || unicode.IsControl(r) }

@@ -9,6 +9,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"proceedings/archive/sqlite"
 	"proceedings/event"
 	"sync"
 	"sync/atomic"
@@ -48,14 +49,14 @@ type builtArchive struct {
 // loaders fill a fresh archive with the corpus: the live path the bot uses
 // and the bulk Importer of `proceedings import`. The report names the
 // loader that filled the archive the other rows measure.
-var loaders = map[string]func(ctx context.Context, e *env, db *archive.DB, evs iter.Seq[event.Event], total int) (time.Duration, []float64, error){
+var loaders = map[string]func(ctx context.Context, e *env, db archive.Store, evs iter.Seq[event.Event], total int) (time.Duration, []float64, error){
 	"live AppendAsync": loadLive,
 	"bulk Importer":    loadImport,
 }
 
 // loadImport stores every event through the bulk Importer (what `proceedings
 // import` uses for old logs) and reports the time to the end of its Flush.
-func loadImport(ctx context.Context, e *env, db *archive.DB, evs iter.Seq[event.Event], total int) (time.Duration, []float64, error) {
+func loadImport(ctx context.Context, e *env, db archive.Store, evs iter.Seq[event.Event], total int) (time.Duration, []float64, error) {
 	im, err := db.NewImporter(archive.ImportOptions{})
 	if err != nil {
 		return 0, nil, err
@@ -102,7 +103,7 @@ func (e *env) archive(ctx context.Context) (*builtArchive, error) {
 // load figures belong to that earlier run, so none are reported.
 func (e *env) reuseArchive(ctx context.Context, path string) (*builtArchive, error) {
 	spec := e.spec(e.size.ArchiveLines)
-	db, err := archive.Open(ctx, path, archive.Options{ReadOnly: true})
+	db, err := sqlite.Open(ctx, path, archive.Options{ReadOnly: true})
 	if err != nil {
 		return nil, err
 	}
@@ -133,7 +134,7 @@ func (e *env) buildArchive(ctx context.Context, file, loader string) (*builtArch
 	spec := e.spec(e.size.ArchiveLines)
 	path := filepath.Join(e.workDir, file)
 	b := &builtArchive{path: path, events: spec.Lines, loader: loader, channel: spec.Channel, network: spec.Network}
-	db, err := archive.Open(ctx, path, archive.Options{})
+	db, err := sqlite.Open(ctx, path, archive.Options{})
 	if err != nil {
 		return nil, err
 	}
@@ -165,7 +166,7 @@ func (e *env) buildArchive(ctx context.Context, file, loader string) (*builtArch
 // waits for room when the queue is full, and flushes at the end. It
 // returns the time from the first append to the end of Flush and the
 // throughput of each tenth of the load.
-func loadLive(ctx context.Context, e *env, db *archive.DB, evs iter.Seq[event.Event], total int) (time.Duration, []float64, error) {
+func loadLive(ctx context.Context, e *env, db archive.Store, evs iter.Seq[event.Event], total int) (time.Duration, []float64, error) {
 	var (
 		acked   atomic.Int64
 		errOnce sync.Once
@@ -418,7 +419,7 @@ func loadRows(ctx context.Context, e *env, b *builtArchive) ([]result, error) {
 // each waiting until its event is durable; it returns how many events it
 // added with the rows.
 func singleAppendRows(ctx context.Context, e *env, b *builtArchive) (int, []result, error) {
-	rw, err := archive.Open(ctx, b.path, archive.Options{})
+	rw, err := sqlite.Open(ctx, b.path, archive.Options{})
 	if err != nil {
 		return 0, nil, err
 	}
@@ -451,7 +452,7 @@ func singleAppendRows(ctx context.Context, e *env, b *builtArchive) (int, []resu
 // readRows times reading random days and the channel's calendar on a
 // read-only handle of the archive, which holds events events.
 func readRows(ctx context.Context, e *env, b *builtArchive, events int) ([]result, error) {
-	ro, err := archive.Open(ctx, b.path, archive.Options{ReadOnly: true})
+	ro, err := sqlite.Open(ctx, b.path, archive.Options{ReadOnly: true})
 	if err != nil {
 		return nil, err
 	}

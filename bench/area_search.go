@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"proceedings/archive/sqlite"
 	"slices"
 	"strconv"
 	"strings"
@@ -48,7 +49,7 @@ func runSearch(ctx context.Context, e *env) ([]result, error) {
 	if err != nil {
 		return nil, err
 	}
-	db, err := archive.Open(ctx, b.path, archive.Options{ReadOnly: true})
+	db, err := sqlite.Open(ctx, b.path, archive.Options{ReadOnly: true})
 	if err != nil {
 		return nil, err
 	}

@@ -66,7 +66,7 @@ func (f ListenerFunc) Incoming(ctx context.Context, in Incoming) { f(ctx, in) }
 // Bot is the IRC side of proceedings: one connection per configured network,
 // all recording into one archive.
 type Bot struct {
-	db   *archive.DB
+	db   archive.Store
 	log  *slog.Logger
 	opts botOptions
 	// output is the configured pace of the bot's lines (applied again by
@@ -157,7 +157,7 @@ type Options struct {
 // New prepares a bot for every network of cfg, recording into db (opened for
 // writing). Nothing connects before Run. cfg has its defaults filled in, as
 // config.Load returns it (or after cfg.FillDefaults).
-func New(cfg *config.Config, db *archive.DB, o Options) (*Bot, error) {
+func New(cfg *config.Config, db archive.Store, o Options) (*Bot, error) {
 	if cfg == nil || db == nil {
 		return nil, errors.New("bot: a configuration and an archive are both needed")
 	}

@@ -18,6 +18,7 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"proceedings/archive/sqlite"
 	"proceedings/event"
 	"runtime/metrics"
 	"strings"
@@ -548,7 +549,7 @@ func BenchmarkLineToEvent(b *testing.B) {
 func sinkNet(t testing.TB, channels ...string) (n *netConn, recorded func() []event.Event) {
 	t.Helper()
 	cfg := bottest.ParseConfig(t, t.TempDir(), bottest.SingleNet("127.0.0.1:6667", "logbot", channels...))
-	db, err := archive.Open(context.Background(), cfg.Archive, archive.Options{Logger: bottest.Logger(t)})
+	db, err := sqlite.Open(context.Background(), cfg.Archive, archive.Options{Logger: bottest.Logger(t)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -614,7 +615,7 @@ channels:
   - {name: "#locked", key_env: PROCEEDINGS_TEST_CHAN_KEY}
 `, host, port))
 	var logs lockedLog
-	db, err := archive.Open(context.Background(), cfg.Archive, archive.Options{Logger: bottest.Logger(t)})
+	db, err := sqlite.Open(context.Background(), cfg.Archive, archive.Options{Logger: bottest.Logger(t)})
 	if err != nil {
 		t.Fatal(err)
 	}

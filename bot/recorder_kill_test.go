@@ -11,6 +11,7 @@ import (
 	"os/exec"
 	"os/signal"
 	"path/filepath"
+	"proceedings/archive/sqlite"
 	"proceedings/event"
 	"strconv"
 	"strings"
@@ -49,7 +50,7 @@ func childBot(path string) int {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, os.Interrupt)
 	defer stop()
-	db, err := archive.Open(ctx, cfg.Archive, archive.Options{Logger: log})
+	db, err := sqlite.Open(ctx, cfg.Archive, archive.Options{Logger: log})
 	if err != nil {
 		log.Error("archive", "err", err)
 		return 2
@@ -204,7 +205,7 @@ func TestKill9(t *testing.T) {
 	acks := child.acked()
 
 	ctx := context.Background()
-	db, err := archive.Open(ctx, filepath.Join(dir, "archive.db"), archive.Options{Logger: bottest.Logger(t)})
+	db, err := sqlite.Open(ctx, filepath.Join(dir, "archive.db"), archive.Options{Logger: bottest.Logger(t)})
 	if err != nil {
 		t.Fatalf("reopen the archive after kill -9: %v", err)
 	}

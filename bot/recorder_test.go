@@ -52,7 +52,7 @@ func testIsCommand(line, prefix, _ string) bool {
 func startBot(t testing.TB, cfg *config.Config, tweak func(*botOptions)) *harness {
 	t.Helper()
 	h := &harness{}
-	h.Harness = bottest.Start(t, cfg, func(db *archive.DB, log *slog.Logger, hook bottest.Hook) (*Bot, error) {
+	h.Harness = bottest.Start(t, cfg, func(db archive.Store, log *slog.Logger, hook bottest.Hook) (*Bot, error) {
 		b, err := New(cfg, db, Options{Logger: log})
 		if err != nil {
 			return nil, err
@@ -86,7 +86,7 @@ func (h *harness) incoming() []Incoming {
 }
 
 // archived reads a log back from the archive file.
-func archived(t testing.TB, db *archive.DB, network, channel string) []event.Event {
+func archived(t testing.TB, db archive.Store, network, channel string) []event.Event {
 	t.Helper()
 	ctx := context.Background()
 	ch, err := db.FindChannel(ctx, network, channel)

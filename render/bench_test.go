@@ -148,7 +148,7 @@ func cpuTime() time.Duration {
 }
 
 // importEvents bulk-loads events (the import path: faster than appends).
-func importEvents(tb testing.TB, db *archive.DB, evs []event.Event) {
+func importEvents(tb testing.TB, db archive.Store, evs []event.Event) {
 	tb.Helper()
 	ctx := context.Background()
 	im, err := db.NewImporter(archive.ImportOptions{})

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"log/slog"
 	"path/filepath"
+	"proceedings/archive/sqlite"
 	"proceedings/event"
 	"testing"
 	"time"
@@ -23,9 +24,9 @@ func mustLoad(name string) *time.Location {
 }
 
 // openArchive opens a fresh archive in a temporary directory.
-func openArchive(t testing.TB, loc *time.Location) *archive.DB {
+func openArchive(t testing.TB, loc *time.Location) archive.Store {
 	t.Helper()
-	db, err := archive.Open(context.Background(), filepath.Join(t.TempDir(), "archive.db"), archive.Options{Location: loc})
+	db, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "archive.db"), archive.Options{Location: loc})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -34,7 +35,7 @@ func openArchive(t testing.TB, loc *time.Location) *archive.DB {
 }
 
 // store appends events and waits until they are committed.
-func store(t testing.TB, db *archive.DB, evs ...event.Event) {
+func store(t testing.TB, db archive.Store, evs ...event.Event) {
 	t.Helper()
 	errc := make(chan error, 1)
 	done := func(_ int64, err error) {

@@ -101,7 +101,7 @@ func (s Stats) LinesPerSecond() float64 {
 }
 
 // normalize checks the options and fills in defaults.
-func (o *Options) normalize(db *archive.DB) error {
+func (o *Options) normalize(db archive.Store) error {
 	if o.Out == "" {
 		return fmt.Errorf("render: no output directory given (set site.out)")
 	}

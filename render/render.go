@@ -58,7 +58,7 @@ func groupThousands(s string) string {
 
 // renderer is one Render call.
 type renderer struct {
-	db    *archive.DB
+	db    archive.Store
 	opt   Options
 	loc   *time.Location
 	tmpl  *template.Template
@@ -93,7 +93,7 @@ type chanInfo struct {
 //
 // Output is deterministic: the same archive and options give the same
 // bytes. Each file is replaced atomically.
-func Render(ctx context.Context, db *archive.DB, opt Options) (Stats, error) {
+func Render(ctx context.Context, db archive.Store, opt Options) (Stats, error) {
 	started := time.Now()
 	if err := opt.normalize(db); err != nil {
 		return Stats{}, err

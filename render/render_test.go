@@ -33,7 +33,7 @@ func fixtureOptions(out string) Options {
 	}
 }
 
-func render(t testing.TB, db *archive.DB, opt Options) Stats {
+func render(t testing.TB, db archive.Store, opt Options) Stats {
 	t.Helper()
 	st, err := Render(context.Background(), db, opt)
 	if err != nil {

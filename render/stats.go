@@ -94,7 +94,7 @@ func (s ChannelStats) MarshalJSON() ([]byte, error) {
 // the stats page. Memory stays flat with the range. Days are counted in the
 // archive's timezone, which is the site's. ComputeStats does not ask
 // whether the channel is public: callers that publish must.
-func ComputeStats(ctx context.Context, db *archive.DB, channelID int64, from, to event.Date, top int) (ChannelStats, error) {
+func ComputeStats(ctx context.Context, db archive.Store, channelID int64, from, to event.Date, top int) (ChannelStats, error) {
 	chans, err := db.Channels(ctx)
 	if err != nil {
 		return ChannelStats{}, err
@@ -135,7 +135,7 @@ const statsChunkDays = 32
 // every core at once (most of the cost is reading rows from SQLite), and at
 // most two chunks per core wait to be handed on, so memory stays flat
 // whatever the range.
-func aggregateDays(ctx context.Context, db *archive.DB, channelID int64, from, to event.Date, fn func(event.Date, *dayAgg)) error {
+func aggregateDays(ctx context.Context, db archive.Store, channelID int64, from, to event.Date, fn func(event.Date, *dayAgg)) error {
 	type result struct {
 		days []event.Date
 		aggs []dayAgg

@@ -7,6 +7,7 @@ import (
 	"math/rand/v2"
 	"net/http"
 	"path/filepath"
+	"proceedings/archive/sqlite"
 	"proceedings/event"
 	"testing"
 	"time"
@@ -23,12 +24,12 @@ const benchLines = 200_000
 
 // benchArchive imports benchLines generated lines (one channel, about 1,600
 // a day) and opens the result read-only, as serve does.
-func benchArchive(b *testing.B) (*archive.DB, string) {
+func benchArchive(b *testing.B) (archive.Store, string) {
 	b.Helper()
 	ctx := context.Background()
 	dir := b.TempDir()
 	path := filepath.Join(dir, "bench.db")
-	w, err := archive.Open(ctx, path, archive.Options{Logger: discardLogger()})
+	w, err := sqlite.Open(ctx, path, archive.Options{Logger: discardLogger()})
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -67,7 +68,7 @@ func benchArchive(b *testing.B) (*archive.DB, string) {
 	if err := w.Close(); err != nil {
 		b.Fatal(err)
 	}
-	r, err := archive.Open(ctx, path, archive.Options{ReadOnly: true, Logger: discardLogger()})
+	r, err := sqlite.Open(ctx, path, archive.Options{ReadOnly: true, Logger: discardLogger()})
 	if err != nil {
 		b.Fatal(err)
 	}

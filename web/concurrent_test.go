@@ -18,7 +18,7 @@ import (
 
 // appendTimed appends n events through the bot's path (Append: the group
 // commit writer) and returns how long each took to be durable.
-func appendTimed(t *testing.T, w *archive.DB, n int, word string) []time.Duration {
+func appendTimed(t *testing.T, w archive.Store, n int, word string) []time.Duration {
 	t.Helper()
 	lat := make([]time.Duration, 0, n)
 	for i := range n {

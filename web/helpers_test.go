@@ -11,6 +11,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"proceedings/archive/sqlite"
 	"proceedings/event"
 	"strings"
 	"sync"
@@ -36,8 +37,8 @@ var day0 = time.Date(2026, 2, 2, 14, 3, 11, 0, time.UTC)
 // fixture is a real archive (written by one handle, served read-only by
 // another, as with a running bot) and a hand-made site directory.
 type fixture struct {
-	w    *archive.DB // the writer, as the bot holds it
-	r    *archive.DB // read-only, served
+	w    archive.Store // the writer, as the bot holds it
+	r    archive.Store // read-only, served
 	site string
 	srv  *Server
 	ids  map[string]int64 // event ids by a name given below
@@ -52,7 +53,7 @@ func newFixture(t testing.TB, opts Options) *fixture {
 	ctx := context.Background()
 	dir := t.TempDir()
 	path := filepath.Join(dir, "archive.db")
-	w, err := archive.Open(ctx, path, archive.Options{Location: london, Logger: discardLogger()})
+	w, err := sqlite.Open(ctx, path, archive.Options{Location: london, Logger: discardLogger()})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -120,7 +121,7 @@ func newFixture(t testing.TB, opts Options) *fixture {
 	if len(errs) > 0 {
 		t.Fatal(errs)
 	}
-	f.r, err = archive.Open(ctx, path, archive.Options{Location: london, ReadOnly: true, Logger: discardLogger()})
+	f.r, err = sqlite.Open(ctx, path, archive.Options{Location: london, ReadOnly: true, Logger: discardLogger()})
 	if err != nil {
 		t.Fatal(err)
 	}

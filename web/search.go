@@ -93,7 +93,7 @@ func (s *Server) searchPage(w http.ResponseWriter, r *http.Request) {
 func (s *Server) run(ctx context.Context, f searchForm) (archive.SearchResult, error) {
 	// The words first: a query that cannot run is explained even when
 	// there is nothing to search.
-	if _, err := archive.MatchExpr(f.Q); err != nil {
+	if _, err := archive.ParseQuery(f.Q); err != nil {
 		return archive.SearchResult{}, err
 	}
 	q, err := s.query(ctx, f)

@@ -21,7 +21,7 @@ import (
 	"proceedings/archive"
 )
 
-// Archive is the archive as the server reads it. *archive.DB implements it.
+// Archive is the archive as the server reads it. archive.Store implements it.
 type Archive interface {
 	Location() *time.Location
 	Channels(ctx context.Context) ([]archive.Channel, error)
@@ -32,7 +32,7 @@ type Archive interface {
 	SeriesParts(ctx context.Context, name string) ([]archive.Post, error)
 }
 
-var _ Archive = (*archive.DB)(nil)
+var _ Archive = (archive.Store)(nil)
 
 // Defaults of Options.
 const (

@@ -40,7 +40,7 @@ type PostStore interface {
 	SetMeta(ctx context.Context, key, value string) error
 }
 
-var _ PostStore = (*archive.DB)(nil)
+var _ PostStore = (archive.Store)(nil)
 
 // Sayer sends a line to a channel or nick on a network; *bot.Bot is one.
 type Sayer interface {

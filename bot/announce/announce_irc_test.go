@@ -121,7 +121,7 @@ titles:
 // startBot runs the bot on cfg, wired as the runner wires it, and follows
 // what its archive commits.
 func startBot(t testing.TB, cfg *config.Config) *bottest.Harness[*bot.Bot] {
-	return bottest.Start(t, cfg, func(db *archive.DB, log *slog.Logger, hook bottest.Hook) (*bot.Bot, error) {
+	return bottest.Start(t, cfg, func(db archive.Store, log *slog.Logger, hook bottest.Hook) (*bot.Bot, error) {
 		return bot.New(cfg, db, bot.Options{Logger: log, OnRecorded: hook})
 	})
 }

@@ -23,7 +23,7 @@ type PostSaver interface {
 	SavePost(ctx context.Context, p archive.Post) (archive.Post, bool, error)
 }
 
-var _ PostSaver = (*archive.DB)(nil)
+var _ PostSaver = (archive.Store)(nil)
 
 // ImportFeed loads the posts of a feed document (RSS, Atom, RDF or JSON
 // Feed) or of a plain list of past posts into the archive without
@@ -38,7 +38,7 @@ var _ PostSaver = (*archive.DB)(nil)
 // (2006-01-02); blank lines and lines starting with "#" are skipped:
 //
 //	2026-01-05 https://example.org/part-i/ From Belarus With Love — Part I: Schizophrenic EPO Policy
-func ImportFeed(ctx context.Context, db *archive.DB, r io.Reader, source string) (added int, err error) {
+func ImportFeed(ctx context.Context, db archive.Store, r io.Reader, source string) (added int, err error) {
 	return importPosts(ctx, db, r, source)
 }
 
@@ -129,7 +129,7 @@ func postList(body []byte, source string) ([]feedItem, error) {
 // ImportFeedURL fetches a feed (an http, https or file URL) with the
 // announcer's limits (DefaultFeedTimeout, DefaultFeedMaxBytes) and imports
 // it as ImportFeed does. userAgent "" is DefaultUserAgent.
-func ImportFeedURL(ctx context.Context, db *archive.DB, feedURL, userAgent string) (added int, err error) {
+func ImportFeedURL(ctx context.Context, db archive.Store, feedURL, userAgent string) (added int, err error) {
 	if userAgent == "" {
 		userAgent = bot.DefaultUserAgent
 	}

@@ -11,6 +11,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"proceedings/archive/sqlite"
 	"regexp"
 	"strings"
 	"sync"
@@ -247,9 +248,9 @@ func (fs *feedServer) serve(w http.ResponseWriter, r *http.Request) {
 }
 
 // openTestArchive opens a fresh archive in a temporary directory.
-func openTestArchive(t testing.TB) *archive.DB {
+func openTestArchive(t testing.TB) archive.Store {
 	t.Helper()
-	db, err := archive.Open(context.Background(), filepath.Join(t.TempDir(), "archive.db"), archive.Options{Logger: bottest.Logger(t)})
+	db, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "archive.db"), archive.Options{Logger: bottest.Logger(t)})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -5,6 +5,7 @@ import (
 	"log/slog"
 	mathrand "math/rand/v2"
 	"os"
+	"proceedings/archive/sqlite"
 	"proceedings/event"
 	"regexp"
 	"slices"
@@ -30,7 +31,7 @@ const ircTimeout = 10 * time.Second
 // record them (commands marked), and follows what its archive commits. The
 // bot's lines keep the pace of commands.output.
 func startBot(t testing.TB, cfg *config.Config) *bottest.Harness[*bot.Bot] {
-	return bottest.Start(t, cfg, func(db *archive.DB, log *slog.Logger, hook bottest.Hook) (*bot.Bot, error) {
+	return bottest.Start(t, cfg, func(db archive.Store, log *slog.Logger, hook bottest.Hook) (*bot.Bot, error) {
 		return bot.New(cfg, db, bot.Options{Logger: log, OnRecorded: hook, IsCommand: IsCommand})
 	})
 }
@@ -348,7 +349,7 @@ func BenchmarkIRCReplyLatency(b *testing.B) {
 // years, about one in fifty with "minsk", through the bulk importer.
 func seedBenchArchive(b *testing.B, path string, n int) {
 	ctx := context.Background()
-	db, err := archive.Open(ctx, path, archive.Options{Logger: bottest.Logger(b)})
+	db, err := sqlite.Open(ctx, path, archive.Options{Logger: bottest.Logger(b)})
 	if err != nil {
 		b.Fatal(err)
 	}

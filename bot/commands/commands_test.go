@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"proceedings/archive/sqlite"
 	"proceedings/event"
 	"reflect"
 	"regexp"
@@ -60,7 +61,7 @@ var fixtureNow = time.Date(2026, 2, 4, 12, 0, 0, 0, time.UTC)
 // fixture is a real archive seeded with the fixture feed's posts and a few
 // days of two channels, and a router over it.
 type fixture struct {
-	db     *archive.DB
+	db     archive.Store
 	cfg    *config.Config
 	router *commands.Router
 	ids    map[string]int64 // event ids by a short name
@@ -90,7 +91,7 @@ func newFixture(t testing.TB, fo fixtureOptions) *fixture {
 		t.Fatal(err)
 	}
 	ctx := context.Background()
-	db, err := archive.Open(ctx, cfg.Archive, archive.Options{Location: cfg.Site.Location})
+	db, err := sqlite.Open(ctx, cfg.Archive, archive.Options{Location: cfg.Site.Location})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -136,7 +137,7 @@ type feedItem struct {
 // seedPosts stores every item of the fixture feed (the announcer's
 // testdata/techrights-feed.xml) the way the announcer does, and marks Part X of "From
 // Belarus With Love" announced.
-func seedPosts(t testing.TB, db *archive.DB) {
+func seedPosts(t testing.TB, db archive.Store) {
 	t.Helper()
 	var feed struct {
 		Items []feedItem `xml:"channel>item"`
@@ -782,7 +783,7 @@ func TestRelayedPeople(t *testing.T) {
 // nothing else.
 func TestOptOutOnAReadOnlyArchive(t *testing.T) {
 	f := newFixture(t, fixtureOptions{})
-	ro, err := archive.Open(context.Background(), f.db.Path(), archive.Options{ReadOnly: true, Location: f.cfg.Site.Location})
+	ro, err := sqlite.Open(context.Background(), f.cfg.Archive, archive.Options{ReadOnly: true, Location: f.cfg.Site.Location})
 	if err != nil {
 		t.Fatal(err)
 	}

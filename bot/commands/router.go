@@ -102,7 +102,7 @@ var _ bot.Listener = (*Router)(nil)
 // safe for concurrent use; Handle does all the work and Incoming hands its
 // replies to the Sender.
 type Router struct {
-	db     *archive.DB
+	db     archive.Store
 	opts   Options
 	log    *slog.Logger
 	cfg    atomic.Pointer[config.Config]
@@ -112,7 +112,7 @@ type Router struct {
 }
 
 // NewRouter builds a router over an open archive.
-func NewRouter(cfg *config.Config, db *archive.DB, opts Options) *Router {
+func NewRouter(cfg *config.Config, db archive.Store, opts Options) *Router {
 	if opts.Logger == nil {
 		opts.Logger = slog.Default()
 	}
@@ -494,7 +494,7 @@ func (c *channelCache) invalidate() {
 
 // channels returns the cached list, refreshed when older than the TTL or
 // when fresh is set.
-func (c *channelCache) channels(ctx context.Context, db *archive.DB, now time.Time, fresh bool) ([]archive.Channel, error) {
+func (c *channelCache) channels(ctx context.Context, db archive.Store, now time.Time, fresh bool) ([]archive.Channel, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if !fresh && c.list != nil && now.Sub(c.fetched) < channelCacheTTL && !now.Before(c.fetched) {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"proceedings/archive/sqlite"
 	"regexp"
 	"slices"
 	"strconv"
@@ -32,7 +33,7 @@ func TestAsk(t *testing.T) {
 	dir := writeConfig(t, minimalConfig)
 	london, _ := time.LoadLocation("Europe/London")
 	ctx := context.Background()
-	db, err := archive.Open(ctx, filepath.Join(dir, "data/archive.db"), archive.Options{Location: london})
+	db, err := sqlite.Open(ctx, filepath.Join(dir, "data/archive.db"), archive.Options{Location: london})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -102,7 +103,7 @@ func TestAsk(t *testing.T) {
 	if code != 0 || !regexp.MustCompile(`^Done: I no longer record what the nick Bob says\. .*\n$`).MatchString(out) {
 		t.Fatalf("optout: exit %d, out %q, stderr %q", code, out, errOut)
 	}
-	db, err = archive.Open(ctx, filepath.Join(dir, "data/archive.db"), archive.Options{ReadOnly: true, Location: london})
+	db, err = sqlite.Open(ctx, filepath.Join(dir, "data/archive.db"), archive.Options{ReadOnly: true, Location: london})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -126,7 +127,7 @@ func TestAsk(t *testing.T) {
 func TestAskTakesPublicFromTheConfiguration(t *testing.T) {
 	dir := writeConfig(t, minimalConfig)
 	ctx := context.Background()
-	db, err := archive.Open(ctx, filepath.Join(dir, "data/archive.db"), archive.Options{})
+	db, err := sqlite.Open(ctx, filepath.Join(dir, "data/archive.db"), archive.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -22,7 +22,7 @@ const channelPrefixes = "#&+!"
 // channel prefix ("techrights" for #techrights), as the web API does. Such
 // a name must fit one channel; when several do (#x and ##x), the message
 // lists them.
-func findChannel(ctx context.Context, db *archive.DB, network, name string) (archive.Channel, error) {
+func findChannel(ctx context.Context, db archive.Store, network, name string) (archive.Channel, error) {
 	if name == "" || strings.ContainsRune(channelPrefixes, rune(name[0])) {
 		return db.FindChannel(ctx, network, name)
 	}

@@ -9,6 +9,7 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"proceedings/archive/sqlite"
 	"strings"
 	"syscall"
 	"time"
@@ -112,12 +113,12 @@ const demoTitle = "IRC Proceedings (demo)"
 
 // buildDemo loads the sample data into dir/archive.db and renders dir/public.
 // The caller closes the archive it returns.
-func buildDemo(ctx context.Context, dir, baseURL string) (*archive.DB, render.Stats, error) {
+func buildDemo(ctx context.Context, dir, baseURL string) (archive.Store, render.Stats, error) {
 	loc, err := time.LoadLocation(demo.Zone)
 	if err != nil {
 		return nil, render.Stats{}, err
 	}
-	db, err := archive.Open(ctx, filepath.Join(dir, "archive.db"), archive.Options{Location: loc})
+	db, err := sqlite.Open(ctx, filepath.Join(dir, "archive.db"), archive.Options{Location: loc})
 	if err != nil {
 		return nil, render.Stats{}, err
 	}
@@ -129,7 +130,7 @@ func buildDemo(ctx context.Context, dir, baseURL string) (*archive.DB, render.St
 	return db, stats, nil
 }
 
-func loadAndRender(ctx context.Context, db *archive.DB, dir, baseURL string, loc *time.Location) (render.Stats, error) {
+func loadAndRender(ctx context.Context, db archive.Store, dir, baseURL string, loc *time.Location) (render.Stats, error) {
 	names, err := demo.Logs()
 	if err != nil {
 		return render.Stats{}, err
@@ -177,7 +178,7 @@ func loadAndRender(ctx context.Context, db *archive.DB, dir, baseURL string, loc
 }
 
 // loadDemoLog imports one embedded sample log.
-func loadDemoLog(ctx context.Context, db *archive.DB, name string, loc *time.Location) (event.ChannelRef, error) {
+func loadDemoLog(ctx context.Context, db archive.Store, name string, loc *time.Location) (event.ChannelRef, error) {
 	f, err := demo.Files.Open(name)
 	if err != nil {
 		return event.ChannelRef{}, err
@@ -258,7 +259,7 @@ func emptyDir(dir string) error {
 // writeDemoConfig writes dir/bot.yaml, the configuration of a kept demo:
 // its paths are relative to the file, so proceedings -c dir/bot.yaml ask,
 // search and stats work on the demo from anywhere.
-func writeDemoConfig(ctx context.Context, db *archive.DB, dir, baseURL string) error {
+func writeDemoConfig(ctx context.Context, db archive.Store, dir, baseURL string) error {
 	chans, err := db.Channels(ctx)
 	if err != nil {
 		return err

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"proceedings/archive/sqlite"
 	"strings"
 	"testing"
 	"time"
@@ -52,7 +53,7 @@ func terminalActive(s string) (rune, bool) {
 // break, while the JSON export keeps every byte.
 func TestTextOutputsCarryNoTerminalControls(t *testing.T) {
 	dir := writeConfig(t, minimalConfig)
-	db, err := archive.Open(context.Background(), filepath.Join(dir, "data/archive.db"), archive.Options{})
+	db, err := sqlite.Open(context.Background(), filepath.Join(dir, "data/archive.db"), archive.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}

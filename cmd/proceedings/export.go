@@ -78,7 +78,7 @@ func export(ctx context.Context, opts exportOptions, stdout, stderr io.Writer) e
 
 // dayExporter writes the days of a channel in a format.
 type dayExporter struct {
-	db     *archive.DB
+	db     archive.Store
 	ch     archive.Channel
 	format string
 }

@@ -250,7 +250,7 @@ type importRun struct {
 // importInto imports the planned files into db and prints the summary; a
 // progress bar goes to stderr when that is a terminal. The exit status
 // says whether files were skipped.
-func (r *importRun) importInto(ctx context.Context, db *archive.DB, verbose bool, stdout, stderr io.Writer) error {
+func (r *importRun) importInto(ctx context.Context, db archive.Store, verbose bool, stdout, stderr io.Writer) error {
 	var bar *progressbar.ProgressBar
 	if isTerminal(stderr) {
 		bar = progressbar.NewOptions64(r.bytesToRead(), progressbar.OptionSetWriter(stderr),

@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"proceedings/archive/sqlite"
 	"regexp"
 	"strconv"
 	"strings"
@@ -70,7 +71,7 @@ func TestImportInterruptedThenCompleted(t *testing.T) {
 				}
 			}
 
-			db, err := archive.Open(context.Background(), filepath.Join(dir, "data", "archive.db"), archive.Options{ReadOnly: true})
+			db, err := sqlite.Open(context.Background(), filepath.Join(dir, "data", "archive.db"), archive.Options{ReadOnly: true})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -97,7 +98,7 @@ func committed(path string) int {
 	if _, err := os.Stat(path + "-wal"); err != nil {
 		return 0
 	}
-	db, err := archive.Open(context.Background(), path, archive.Options{ReadOnly: true})
+	db, err := sqlite.Open(context.Background(), path, archive.Options{ReadOnly: true})
 	if err != nil {
 		return 0
 	}

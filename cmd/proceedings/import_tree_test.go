@@ -9,6 +9,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"proceedings/archive/sqlite"
 	"regexp"
 	"strconv"
 	"strings"
@@ -278,7 +279,7 @@ func writeFile(t *testing.T, path string, data []byte) {
 func channelEvents(t *testing.T, dir, network, channel string) []event.Event {
 	t.Helper()
 	ctx := context.Background()
-	db, err := archive.Open(ctx, filepath.Join(dir, "data", "archive.db"), archive.Options{ReadOnly: true, Location: time.UTC})
+	db, err := sqlite.Open(ctx, filepath.Join(dir, "data", "archive.db"), archive.Options{ReadOnly: true, Location: time.UTC})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -307,7 +308,7 @@ func channelEvents(t *testing.T, dir, network, channel string) []event.Event {
 func storedEvents(t *testing.T, dir, network, channel string) int {
 	t.Helper()
 	ctx := context.Background()
-	db, err := archive.Open(ctx, filepath.Join(dir, "data", "archive.db"), archive.Options{ReadOnly: true, Location: time.UTC})
+	db, err := sqlite.Open(ctx, filepath.Join(dir, "data", "archive.db"), archive.Options{ReadOnly: true, Location: time.UTC})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -332,7 +333,7 @@ func storedEvents(t *testing.T, dir, network, channel string) int {
 func allEvents(t *testing.T, dir string) map[string][]event.Event {
 	t.Helper()
 	ctx := context.Background()
-	db, err := archive.Open(ctx, filepath.Join(dir, "data", "archive.db"), archive.Options{ReadOnly: true, Location: time.UTC})
+	db, err := sqlite.Open(ctx, filepath.Join(dir, "data", "archive.db"), archive.Options{ReadOnly: true, Location: time.UTC})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -562,7 +563,7 @@ func TestImportRelayAfterLiveRecording(t *testing.T) {
 			if err := os.MkdirAll(filepath.Join(dir, "data"), 0o755); err != nil {
 				t.Fatal(err)
 			}
-			db, err := archive.Open(ctx, filepath.Join(dir, "data", "archive.db"), archive.Options{Location: time.UTC})
+			db, err := sqlite.Open(ctx, filepath.Join(dir, "data", "archive.db"), archive.Options{Location: time.UTC})
 			if err != nil {
 				t.Fatal(err)
 			}

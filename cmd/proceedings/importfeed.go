@@ -102,7 +102,7 @@ func checkFeedArg(arg string) error {
 
 // importFeedFile imports one feed file; its absolute path is stored as the
 // posts' source.
-func importFeedFile(ctx context.Context, db *archive.DB, path string) (int, error) {
+func importFeedFile(ctx context.Context, db archive.Store, path string) (int, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return 0, fmt.Errorf("import-feed: %w", err)

@@ -6,6 +6,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"proceedings/archive/sqlite"
 	"strings"
 	"testing"
 
@@ -49,7 +50,7 @@ func TestImportFeedCommand(t *testing.T) {
 		t.Errorf("a missing file: exit %d, %q", code, errOut)
 	}
 
-	db, err := archive.Open(context.Background(), filepath.Join(dir, "data", "archive.db"), archive.Options{ReadOnly: true})
+	db, err := sqlite.Open(context.Background(), filepath.Join(dir, "data", "archive.db"), archive.Options{ReadOnly: true})
 	if err != nil {
 		t.Fatal(err)
 	}

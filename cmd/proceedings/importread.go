@@ -23,7 +23,7 @@ type eventSink interface {
 	Add(context.Context, event.Event) error
 }
 
-var _ eventSink = (*archive.Importer)(nil)
+var _ eventSink = (archive.Importer)(nil)
 
 // dryRunSink takes events and writes nothing.
 type dryRunSink struct{}
@@ -40,7 +40,7 @@ func (e storeError) Unwrap() error { return e.error }
 // run imports the planned files. The counts are exact whatever happens:
 // after an error or an interrupt the importer is stopped (the batch being
 // written is committed or rolled back) before they are read.
-func (r *importRun) run(ctx context.Context, db *archive.DB, bar *progressbar.ProgressBar) (err error) {
+func (r *importRun) run(ctx context.Context, db archive.Store, bar *progressbar.ProgressBar) (err error) {
 	r.start = time.Now()
 	// One importer for all files: it writes in large transactions
 	// whatever the size of the files, and matches each file against the

@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"proceedings/archive/sqlite"
 	"slices"
 	"strconv"
 	"strings"
@@ -164,7 +165,7 @@ func BenchmarkBurstBesideLimnoria(b *testing.B) {
 	lim := startLimnoria(b, dir, srv.Addr(), "limlog", "#burst", []string{"ChannelLogger"})
 	alice.Expect(60*time.Second, joined("limlog", "#burst"))
 
-	db, err := archive.Open(context.Background(), dbPath, archive.Options{ReadOnly: true})
+	db, err := sqlite.Open(context.Background(), dbPath, archive.Options{ReadOnly: true})
 	if err != nil {
 		b.Fatal(err)
 	}

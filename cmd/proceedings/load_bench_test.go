@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"proceedings/archive/sqlite"
 	"regexp"
 	"strconv"
 	"strings"
@@ -95,7 +96,7 @@ func BenchmarkDayPageUnderLoad(b *testing.B) {
 		b.Fatalf("the bot after SIGTERM: %v\n%s", err, out.String())
 	}
 
-	db, err := archive.Open(context.Background(), dbPath, archive.Options{ReadOnly: true})
+	db, err := sqlite.Open(context.Background(), dbPath, archive.Options{ReadOnly: true})
 	if err != nil {
 		b.Fatal(err)
 	}

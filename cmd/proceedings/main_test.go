@@ -12,6 +12,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"proceedings/archive/sqlite"
 	"strings"
 	"sync"
 	"testing"
@@ -200,7 +201,7 @@ func TestCheck(t *testing.T) {
 func appendToTechrights(t *testing.T, dir string, step time.Duration, evs ...event.Event) {
 	t.Helper()
 	london, _ := time.LoadLocation("Europe/London") // minimalConfig's timezone
-	db, err := archive.Open(context.Background(), filepath.Join(dir, "data/archive.db"), archive.Options{Location: london})
+	db, err := sqlite.Open(context.Background(), filepath.Join(dir, "data/archive.db"), archive.Options{Location: london})
 	if err != nil {
 		t.Fatal(err)
 	}

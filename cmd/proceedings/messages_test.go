@@ -5,6 +5,7 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"proceedings/archive/sqlite"
 	"strings"
 	"testing"
 	"time"
@@ -17,7 +18,7 @@ import (
 // joining, in #techrights of minimalConfig.
 func seedMessages(t *testing.T, dir string) {
 	t.Helper()
-	db, err := archive.Open(context.Background(), filepath.Join(dir, "data/archive.db"), archive.Options{})
+	db, err := sqlite.Open(context.Background(), filepath.Join(dir, "data/archive.db"), archive.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -135,7 +136,7 @@ func TestCLIMessages(t *testing.T) {
 // With ##x beside #x, a bare x is refused with both names.
 func TestChannelWithoutPrefixAmbiguous(t *testing.T) {
 	dir := writeConfig(t, minimalConfig)
-	db, err := archive.Open(context.Background(), filepath.Join(dir, "data/archive.db"), archive.Options{})
+	db, err := sqlite.Open(context.Background(), filepath.Join(dir, "data/archive.db"), archive.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}

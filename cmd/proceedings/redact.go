@@ -126,7 +126,7 @@ const dryRunShown = 20
 
 // redactDryRun says what redact would remove, showing the first lines in
 // our own text format, without writing to the archive.
-func redactDryRun(ctx context.Context, db *archive.DB, q archive.RedactQuery, out io.Writer) error {
+func redactDryRun(ctx context.Context, db archive.Store, q archive.RedactQuery, out io.Writer) error {
 	var lines []string
 	res, err := db.RedactMatches(ctx, q, func(ev event.Event) error {
 		if len(lines) < dryRunShown {
@@ -155,7 +155,7 @@ func redactDryRun(ctx context.Context, db *archive.DB, q archive.RedactQuery, ou
 
 // resolveRedactChannel names q's channel as the archive does (it may be
 // given without its prefix).
-func resolveRedactChannel(ctx context.Context, db *archive.DB, q archive.RedactQuery) (archive.RedactQuery, error) {
+func resolveRedactChannel(ctx context.Context, db archive.Store, q archive.RedactQuery) (archive.RedactQuery, error) {
 	ch, err := findChannel(ctx, db, q.Network, q.Channel)
 	if err != nil {
 		return q, fmt.Errorf("redact: %w", err)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"proceedings/archive/sqlite"
 	"strings"
 	"testing"
 	"time"
@@ -27,7 +28,7 @@ site:
   timezone: Europe/London
 `)
 	london, _ := time.LoadLocation("Europe/London")
-	db, err := archive.Open(context.Background(), filepath.Join(dir, "data/archive.db"), archive.Options{Location: london})
+	db, err := sqlite.Open(context.Background(), filepath.Join(dir, "data/archive.db"), archive.Options{Location: london})
 	if err != nil {
 		t.Fatal(err)
 	}

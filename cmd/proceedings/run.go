@@ -108,7 +108,7 @@ func runBot(ctx context.Context, opts runOptions, stderr io.Writer) error {
 		defer stopStatus()
 	}
 	rb.startBeside(ctx, &wg)
-	log.Info("proceedings is running", "networks", len(s.cfg.Networks), "archive", s.db.Path(), "status", statusAddr)
+	log.Info("proceedings is running", "networks", len(s.cfg.Networks), "archive", s.cfg.Archive, "status", statusAddr)
 	return rb.b.Run(ctx)
 }
 
@@ -129,7 +129,7 @@ func checkRunnable(cfg *config.Config, configPath string) error {
 
 // newRunningBot puts together the bot on the archive db: its command
 // router, the URL title fetcher and the feed announcer.
-func newRunningBot(cfg *config.Config, db *archive.DB, log *slog.Logger) (*runningBot, error) {
+func newRunningBot(cfg *config.Config, db archive.Store, log *slog.Logger) (*runningBot, error) {
 	b, err := bot.New(cfg, db, bot.Options{Logger: log, IsCommand: commands.IsCommand})
 	if err != nil {
 		return nil, err
@@ -256,7 +256,7 @@ func serveStatus(addr string, h http.Handler, log *slog.Logger) (stop func(), er
 type runningBot struct {
 	b         *bot.Bot
 	announcer *announce.Announcer
-	db        *archive.DB
+	db        archive.Store
 	router    *commands.Router
 	live      *atomic.Pointer[config.Config]
 	log       *slog.Logger

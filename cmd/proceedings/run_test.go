@@ -11,6 +11,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"proceedings/archive/sqlite"
 	"strings"
 	"sync"
 	"syscall"
@@ -207,7 +208,7 @@ func TestRun(t *testing.T) {
 		}
 	}
 
-	db, err := archive.Open(context.Background(), dbPath, archive.Options{ReadOnly: true})
+	db, err := sqlite.Open(context.Background(), dbPath, archive.Options{ReadOnly: true})
 	if err != nil {
 		t.Fatal(err)
 	}

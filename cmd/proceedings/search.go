@@ -130,7 +130,7 @@ func search(ctx context.Context, opts searchOptions, stdout, stderr io.Writer) e
 // them (without the channels and days).
 func (opts searchOptions) query() (archive.SearchQuery, error) {
 	q := archive.SearchQuery{Text: strings.Join(opts.words, " "), Nick: opts.nick}
-	if _, err := archive.MatchExpr(q.Text); err != nil {
+	if _, err := archive.ParseQuery(q.Text); err != nil {
 		return q, badQuery(err)
 	}
 	switch opts.order {
@@ -184,7 +184,7 @@ func searchFlagError(_ *cobra.Command, err error) error {
 // searchChannels turns --network/--channel into channel ids. Without --all
 // only published channels count (published by the archive and the
 // configuration alike); nil with all means every channel.
-func searchChannels(ctx context.Context, cfg *config.Config, db *archive.DB, network, channel string, all bool) ([]int64, error) {
+func searchChannels(ctx context.Context, cfg *config.Config, db archive.Store, network, channel string, all bool) ([]int64, error) {
 	published := publishedBy(cfg)
 	visible := func(c archive.Channel) bool { return all || (c.Public && published(c.Network, c.Name)) }
 	if channel != "" {
@@ -218,7 +218,7 @@ func searchChannels(ctx context.Context, cfg *config.Config, db *archive.DB, net
 
 // searchAll pages through the hits (the archive gives at most 100 at a
 // time) until limit are printed or there are no more.
-func searchAll(ctx context.Context, db *archive.DB, q archive.SearchQuery, limit int, print func(archive.Hit) error) (total int, more bool, shown int, err error) {
+func searchAll(ctx context.Context, db archive.Store, q archive.SearchQuery, limit int, print func(archive.Hit) error) (total int, more bool, shown int, err error) {
 	for shown < limit {
 		q.Limit = min(100, limit-shown)
 		q.Offset = shown

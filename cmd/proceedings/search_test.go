@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"proceedings/archive/sqlite"
 	"strings"
 	"testing"
 	"time"
@@ -23,7 +24,7 @@ func searchArchive(t *testing.T, dir string) map[string]int64 {
 	t.Helper()
 	ctx := context.Background()
 	london, _ := time.LoadLocation("Europe/London")
-	db, err := archive.Open(ctx, filepath.Join(dir, "data/archive.db"), archive.Options{Location: london})
+	db, err := sqlite.Open(ctx, filepath.Join(dir, "data/archive.db"), archive.Options{Location: london})
 	if err != nil {
 		t.Fatal(err)
 	}

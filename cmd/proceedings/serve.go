@@ -74,7 +74,7 @@ func serve(ctx context.Context, opts serveOptions, stdout, stderr io.Writer) err
 // search and the API over db (opened read-only is enough). serve calls it;
 // run --serve can too. opt carries the tuning (rate limit, proxy); the rest
 // comes from the configuration.
-func newSiteServer(cfg *config.Config, db *archive.DB, opt web.Options) (*web.Server, error) {
+func newSiteServer(cfg *config.Config, db archive.Store, opt web.Options) (*web.Server, error) {
 	opt.Archive = db
 	opt.SiteDir = cfg.Site.Out
 	opt.Title = cfg.Site.Title

@@ -6,6 +6,7 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"proceedings/archive/sqlite"
 
 	"github.com/mattn/go-isatty"
 
@@ -88,7 +89,7 @@ func (f useFunc) use(cfg *config.Config) (archiveAccess, error) { return f(cfg) 
 // archive it names.
 type session struct {
 	cfg *config.Config
-	db  *archive.DB // nil when the command's use opened none
+	db  archive.Store // nil when the command's use opened none
 }
 
 // openSession reads the configuration g names and sets up logging (to
@@ -110,7 +111,7 @@ func openSession(ctx context.Context, g globalOptions, stderr io.Writer, use arc
 	if access == noArchive {
 		return &session{cfg: cfg}, nil
 	}
-	db, err := archive.Open(ctx, cfg.Archive, archive.Options{Location: cfg.Site.Location, ReadOnly: access == readOnly})
+	db, err := sqlite.Open(ctx, cfg.Archive, archive.Options{Location: cfg.Site.Location, ReadOnly: access == readOnly})
 	if err != nil {
 		return nil, err
 	}

@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"proceedings/archive/sqlite"
 	"strings"
 	"syscall"
 	"testing"
@@ -24,7 +25,7 @@ func TestSecondSignalExitsAtOnce(t *testing.T) {
 	for _, sig := range []syscall.Signal{syscall.SIGINT, syscall.SIGTERM} {
 		t.Run(sig.String(), func(t *testing.T) {
 			dir := writeConfig(t, minimalConfig)
-			db, err := archive.Open(context.Background(), filepath.Join(dir, "data", "archive.db"), archive.Options{})
+			db, err := sqlite.Open(context.Background(), filepath.Join(dir, "data", "archive.db"), archive.Options{})
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -17,7 +17,7 @@ import (
 // siteLoop keeps the site of a running bot up to date: it renders every
 // site.render_interval and just after each local midnight, and then says
 // the link of the day that ended in the channels with announce_logs.
-func siteLoop(ctx context.Context, live *atomic.Pointer[config.Config], db *archive.DB, say func(network, target, text string) error, log *slog.Logger) {
+func siteLoop(ctx context.Context, live *atomic.Pointer[config.Config], db archive.Store, say func(network, target, text string) error, log *slog.Logger) {
 	log = log.With("component", "site")
 	for {
 		cfg := live.Load()
@@ -50,7 +50,7 @@ func siteLoop(ctx context.Context, live *atomic.Pointer[config.Config], db *arch
 // that ended before now. Each day is announced once, even across restarts:
 // the archive remembers the last day announced per channel. Only the most
 // recent ended day is announced, never a backlog.
-func announceEndedDays(ctx context.Context, cfg *config.Config, db *archive.DB, now time.Time, say func(network, target, text string) error, log *slog.Logger) {
+func announceEndedDays(ctx context.Context, cfg *config.Config, db archive.Store, now time.Time, say func(network, target, text string) error, log *slog.Logger) {
 	loc := cfg.Site.Location
 	ended := event.DateOf(now, loc).AddDays(-1)
 	base := siteBaseURL(cfg)
@@ -90,7 +90,7 @@ func announceEndedDays(ctx context.Context, cfg *config.Config, db *archive.DB, 
 
 // dayLines is how many lines a log has on a day (0 when none, or when the
 // log does not exist yet).
-func dayLines(ctx context.Context, db *archive.DB, ref event.ChannelRef, day event.Date) (int, error) {
+func dayLines(ctx context.Context, db archive.Store, ref event.ChannelRef, day event.Date) (int, error) {
 	c, err := db.FindChannel(ctx, ref.Network, ref.Name)
 	if err != nil {
 		return 0, nil

@@ -23,7 +23,7 @@ func TestAnnounceEndedDaysOnceAcrossRestarts(t *testing.T) {
 	}
 	ctx := context.Background()
 	defer slog.SetDefault(slog.Default())
-	open := func() *archive.DB {
+	open := func() archive.Store {
 		s, err := openSession(ctx, globalOptions{configPath: filepath.Join(dir, "bot.yaml")}, io.Discard, readWrite)
 		if err != nil {
 			t.Fatal(err)

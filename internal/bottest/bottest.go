@@ -18,6 +18,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
+	"proceedings/archive/sqlite"
 	"proceedings/event"
 	"strconv"
 	"strings"
@@ -96,7 +97,7 @@ type Hook = func(ev event.Event, id int64, err error)
 // recorder's commit hook.
 type Harness[B Runner] struct {
 	B   B
-	DB  *archive.DB
+	DB  archive.Store
 	Cfg *config.Config
 
 	t      testing.TB
@@ -112,9 +113,9 @@ type Harness[B Runner] struct {
 // (checking that Run returned nil) and closes the archive when the test ends.
 // build must pass hook to bot.Options.OnRecorded (or call it from the hook it
 // installs): the harness learns of commits through it.
-func Start[B Runner](t testing.TB, cfg *config.Config, build func(db *archive.DB, log *slog.Logger, hook Hook) (B, error)) *Harness[B] {
+func Start[B Runner](t testing.TB, cfg *config.Config, build func(db archive.Store, log *slog.Logger, hook Hook) (B, error)) *Harness[B] {
 	t.Helper()
-	db, err := archive.Open(context.Background(), cfg.Archive, archive.Options{Logger: Logger(t)})
+	db, err := sqlite.Open(context.Background(), cfg.Archive, archive.Options{Logger: Logger(t)})
 	if err != nil {
 		t.Fatal(err)
 	}

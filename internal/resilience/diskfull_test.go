@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"proceedings/archive/sqlite"
 	"strings"
 	"syscall"
 	"testing"
@@ -181,7 +182,7 @@ func diskFull(t *testing.T, fb fullBot) {
 }
 
 // committed counts the messages starting with prefix in #full.
-func committed(t *testing.T, db *archive.DB, prefix string) int {
+func committed(t *testing.T, db archive.Store, prefix string) int {
 	t.Helper()
 	counts, err := countPrefix(context.Background(), db, []string{"#full"}, prefix, time.Unix(0, 0))
 	if err != nil {
@@ -264,7 +265,7 @@ func startInProcess(t *testing.T) fullBot {
 	out := ircserver.NewOutput(0)
 	log := slog.New(slog.NewJSONHandler(out, nil))
 	ctx, cancel := context.WithCancel(context.Background())
-	db, err := archive.Open(ctx, cfg.Archive, archive.Options{QueueSize: queue, Logger: log})
+	db, err := sqlite.Open(ctx, cfg.Archive, archive.Options{QueueSize: queue, Logger: log})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -12,6 +12,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"proceedings/archive/sqlite"
 	"proceedings/event"
 	"slices"
 	"strconv"
@@ -269,9 +270,9 @@ func freeAddr(t testing.TB) string {
 
 // openArchive opens an archive file read-only (the bot may be writing it)
 // and closes it when the test ends.
-func openArchive(t testing.TB, path string) *archive.DB {
+func openArchive(t testing.TB, path string) *sqlite.DB {
 	t.Helper()
-	db, err := archive.Open(context.Background(), path, archive.Options{ReadOnly: true})
+	db, err := sqlite.Open(context.Background(), path, archive.Options{ReadOnly: true})
 	if err != nil {
 		t.Fatalf("open the archive: %v", err)
 	}
@@ -281,7 +282,7 @@ func openArchive(t testing.TB, path string) *archive.DB {
 
 // logOf reads a channel's whole log, in recording (id) order; nil when the
 // channel is not in the archive yet.
-func logOf(t testing.TB, db *archive.DB, channel string) []event.Event {
+func logOf(t testing.TB, db archive.Store, channel string) []event.Event {
 	t.Helper()
 	evs, err := readLog(context.Background(), db, channel, time.Unix(0, 0))
 	if err != nil {
@@ -292,7 +293,7 @@ func logOf(t testing.TB, db *archive.DB, channel string) []event.Event {
 
 // readLog reads a channel's log from a time on, in recording (id) order; nil
 // when the channel is not in the archive yet.
-func readLog(ctx context.Context, db *archive.DB, channel string, from time.Time) ([]event.Event, error) {
+func readLog(ctx context.Context, db archive.Store, channel string, from time.Time) ([]event.Event, error) {
 	ch, err := db.FindChannel(ctx, network, channel)
 	if errors.Is(err, archive.ErrNoChannel) {
 		return nil, nil
@@ -314,7 +315,7 @@ func readLog(ctx context.Context, db *archive.DB, channel string, from time.Time
 
 // countPrefix counts the messages whose text starts with prefix in each
 // channel, from a time on.
-func countPrefix(ctx context.Context, db *archive.DB, channels []string, prefix string, from time.Time) (map[string]int, error) {
+func countPrefix(ctx context.Context, db archive.Store, channels []string, prefix string, from time.Time) (map[string]int, error) {
 	counts := map[string]int{}
 	for _, ch := range channels {
 		evs, err := readLog(ctx, db, ch, from)
@@ -333,7 +334,7 @@ func countPrefix(ctx context.Context, db *archive.DB, channels []string, prefix 
 // watchCounts polls the archive until at least want messages starting with
 // prefix are in every channel, then sends the counts it saw (or the error
 // that stopped it) and returns. Cancelling ctx stops it.
-func watchCounts(ctx context.Context, db *archive.DB, channels []string, prefix string, from time.Time, want int) <-chan countResult {
+func watchCounts(ctx context.Context, db archive.Store, channels []string, prefix string, from time.Time, want int) <-chan countResult {
 	ch := make(chan countResult, 1)
 	go func() {
 		tick := time.NewTicker(pollEvery)

@@ -10,12 +10,12 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"proceedings/archive/sqlite"
 	"proceedings/event"
 	"strings"
 	"testing"
 	"time"
 
-	"proceedings/archive"
 	"proceedings/bot"
 	"proceedings/internal/ircserver"
 )
@@ -55,7 +55,7 @@ func TestKillRounds(t *testing.T) {
 		burst = 1000
 	}
 	const pace = time.Millisecond // between two lines of a burst
-	var db *archive.DB
+	var db *sqlite.DB
 	for r := 1; r <= rounds; r++ {
 		var before int64 // the last event id of the rounds before
 		if db != nil {

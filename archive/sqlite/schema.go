@@ -1,9 +1,10 @@
-package archive
+package sqlite
 
 import (
 	"context"
 	"database/sql"
 	"fmt"
+	"proceedings/archive"
 	"proceedings/event"
 	"strings"
 	"time"
@@ -166,7 +167,7 @@ func (db *DB) migrate(ctx context.Context) error {
 		return fmt.Errorf("read schema version: %w (is this an SQLite file?)", err)
 	}
 	if version > len(migrations) {
-		return fmt.Errorf("%w: schema version %d, this binary knows up to %d; upgrade proceedings", ErrNewerSchema, version, len(migrations))
+		return fmt.Errorf("%w: schema version %d, this binary knows up to %d; upgrade proceedings", archive.ErrNewerSchema, version, len(migrations))
 	}
 	if version == len(migrations) {
 		return nil
@@ -198,7 +199,7 @@ func (db *DB) checkVersion(ctx context.Context) error {
 	}
 	switch {
 	case version > len(migrations):
-		return fmt.Errorf("%w: schema version %d, this binary knows up to %d; upgrade proceedings", ErrNewerSchema, version, len(migrations))
+		return fmt.Errorf("%w: schema version %d, this binary knows up to %d; upgrade proceedings", archive.ErrNewerSchema, version, len(migrations))
 	case version < len(migrations):
 		return fmt.Errorf("the archive has schema version %d and needs %d: open it once read-write (proceedings check or run) to migrate it", version, len(migrations))
 	}

@@ -1,42 +1,14 @@
-package archive
+package sqlite
 
 import (
 	"context"
-	"errors"
 	"fmt"
+	"proceedings/archive"
 	"proceedings/event"
 	"strconv"
 	"strings"
-	"time"
-	"unicode"
 	"unicode/utf8"
 )
-
-// ErrBadQuery wraps every search the full-text engine cannot run; the
-// message says why in words a user understands.
-var ErrBadQuery = errors.New("bad search")
-
-// Order is how search hits are sorted.
-type Order int
-
-const (
-	// Newest puts the most recent lines first (fast on any archive).
-	Newest Order = iota
-	// Relevance ranks by bm25 among the newest RelevanceWindow matches, so
-	// that a common word still answers quickly on a 20-year archive.
-	Relevance
-)
-
-// RelevanceWindow is how many of the newest matches are ranked by
-// relevance unless SearchQuery.RelevanceWindow says otherwise.
-const RelevanceWindow = 2000
-
-// DefaultCountLimit is how far matches are counted unless
-// SearchQuery.CountLimit says otherwise; past it a result says TotalMore.
-const DefaultCountLimit = 1000
-
-// MaxQueryLen is the longest search query accepted, in bytes.
-const MaxQueryLen = 256
 
 // searchableKinds are the kinds of event in the full-text index, as an SQL
 // list: what people say, and topics. Joins, quits and the like have no
@@ -57,47 +29,6 @@ func kindList(kinds ...event.Kind) string {
 	return "(" + strings.Join(nums, ", ") + ")"
 }
 
-// SearchQuery says what to look for.
-type SearchQuery struct {
-	Text       string    // words and "quoted phrases"; every word must match
-	Raw        bool      // Text is FTS5 syntax, passed through (syntax errors become ErrBadQuery)
-	ChannelIDs []int64   // only these channels (all when empty; see PublicOnly)
-	PublicOnly bool      // only channels marked public
-	Nick       string    // only lines by this nick (case-insensitive)
-	From, To   time.Time // only lines in [From, To) when set
-	Limit      int       // hits per page (default 20, at most 100)
-	Offset     int
-	Order      Order
-	// CountLimit bounds counting (default DefaultCountLimit): past it the
-	// result says TotalMore, which keeps a common word cheap.
-	CountLimit int
-	// RelevanceWindow is how many of the newest matches Relevance ranks
-	// (default RelevanceWindow).
-	RelevanceWindow int
-	// ExcludeFlags leaves out events with any of these flags (the bot
-	// passes FlagSelf so that its own answers are not found again).
-	ExcludeFlags event.Flags
-}
-
-// Span is a piece of a snippet; Match marks the words that matched.
-type Span struct {
-	Text  string
-	Match bool
-}
-
-// Hit is one matching event with a snippet of its text.
-type Hit struct {
-	event.Event
-	Snippet []Span
-}
-
-// SearchResult is one page of hits.
-type SearchResult struct {
-	Total     int  // matches in all (CountLimit when TotalMore)
-	TotalMore bool // there are more than Total matches
-	Hits      []Hit
-}
-
 // snippet markers: bytes that valid UTF-8 never holds, so that no message
 // can forge a highlight (a private-use character could). A text that is not
 // valid UTF-8 gets a snippet without highlights (see splitSnippet).
@@ -106,92 +37,49 @@ const (
 	markClose = "\xfe"
 )
 
-// MatchExpr turns what a user typed into an FTS5 expression that cannot be
-// misread as syntax: each word and each "quoted phrase" becomes a quoted
-// string, all of which must match.
-func MatchExpr(q string) (string, error) {
-	if len(q) > MaxQueryLen {
-		return "", fmt.Errorf("%w: the query is %d bytes long; at most %d please", ErrBadQuery, len(q), MaxQueryLen)
+// matchExpr writes parsed terms as an FTS5 expression that cannot be
+// misread as syntax: each term a quoted string, all of which must match.
+func matchExpr(terms []string) string {
+	quoted := make([]string, len(terms))
+	for i, t := range terms {
+		quoted[i] = `"` + strings.ReplaceAll(t, `"`, `""`) + `"`
 	}
-	if !utf8.ValidString(q) {
-		q = strings.ToValidUTF8(q, "")
-	}
-	var terms []string
-	for rest := q; ; {
-		rest = strings.TrimLeftFunc(rest, isSep)
-		if rest == "" {
-			break
-		}
-		var term string
-		if rest[0] == '"' {
-			end := strings.IndexByte(rest[1:], '"')
-			if end < 0 {
-				term, rest = rest[1:], ""
-			} else {
-				term, rest = rest[1:1+end], rest[2+end:]
-			}
-		} else {
-			end := strings.IndexFunc(rest, isSep)
-			if end < 0 {
-				end = len(rest)
-			}
-			term, rest = rest[:end], rest[end:]
-		}
-		if !strings.ContainsFunc(term, func(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }) {
-			continue // punctuation alone matches nothing in the index
-		}
-		terms = append(terms, `"`+strings.ReplaceAll(term, `"`, `""`)+`"`)
-	}
-	if len(terms) == 0 {
-		return "", fmt.Errorf("%w: type at least one word to search for", ErrBadQuery)
-	}
-	return strings.Join(terms, " "), nil
+	return strings.Join(quoted, " ")
 }
 
-func isSep(r rune) bool { return unicode.IsSpace(r) || unicode.IsControl(r) }
-
 // Search runs a full-text query over what people said and topics.
-func (db *DB) Search(ctx context.Context, q SearchQuery) (SearchResult, error) {
+func (db *DB) Search(ctx context.Context, q archive.SearchQuery) (archive.SearchResult, error) {
 	ctx, cancel := context.WithTimeout(ctx, queryTimeout)
 	defer cancel()
-	expr := q.Text
-	if q.Raw {
-		if strings.TrimSpace(expr) == "" {
-			return SearchResult{}, fmt.Errorf("%w: type at least one word to search for", ErrBadQuery)
-		}
-		if len(expr) > MaxQueryLen {
-			return SearchResult{}, fmt.Errorf("%w: the query is %d bytes long; at most %d please", ErrBadQuery, len(expr), MaxQueryLen)
-		}
-	} else {
-		var err error
-		if expr, err = MatchExpr(q.Text); err != nil {
-			return SearchResult{}, err
-		}
+	terms, err := archive.ParseQuery(q.Text)
+	if err != nil {
+		return archive.SearchResult{}, err
 	}
+	expr := matchExpr(terms)
 	if q.Limit <= 0 {
 		q.Limit = 20
 	}
 	q.Limit = min(q.Limit, 100)
 	q.Offset = max(q.Offset, 0)
 	if q.CountLimit <= 0 {
-		q.CountLimit = DefaultCountLimit
+		q.CountLimit = archive.DefaultCountLimit
 	}
 	if q.RelevanceWindow <= 0 {
-		q.RelevanceWindow = RelevanceWindow
+		q.RelevanceWindow = archive.RelevanceWindow
 	}
 
 	channels, err := db.searchChannels(ctx, q)
 	if err != nil {
-		return SearchResult{}, err
+		return archive.SearchResult{}, err
 	}
 	if channels != nil && len(channels) == 0 {
-		return SearchResult{}, nil // no channel may be searched
+		return archive.SearchResult{}, nil // no channel may be searched
 	}
 	from, args := searchFrom(q, expr, channels)
-	var res SearchResult
+	var res archive.SearchResult
 	err = db.ro.QueryRowContext(ctx, "SELECT count(*) FROM (SELECT 1"+from+" LIMIT ?)", append(args, q.CountLimit+1)...).Scan(&res.Total)
 	if err != nil {
-		return SearchResult{}, ftsError(err)
+		return archive.SearchResult{}, ftsError(err)
 	}
 	if res.Total > q.CountLimit {
 		res.Total, res.TotalMore = q.CountLimit, true
@@ -201,7 +89,7 @@ func (db *DB) Search(ctx context.Context, q SearchQuery) (SearchResult, error) {
 	}
 	var page string
 	switch q.Order {
-	case Relevance:
+	case archive.Relevance:
 		// Rank only the newest matches: bm25 over every match of a common
 		// word would take seconds on a large archive.
 		page = "SELECT r FROM (SELECT events_fts.rowid AS r, bm25(events_fts) AS score" + from +
@@ -213,12 +101,12 @@ func (db *DB) Search(ctx context.Context, q SearchQuery) (SearchResult, error) {
 	}
 	ids, err := db.ids(ctx, page, args...)
 	if err != nil {
-		return SearchResult{}, ftsError(err)
+		return archive.SearchResult{}, ftsError(err)
 	}
 	for _, id := range ids {
 		h, err := db.hit(ctx, expr, id)
 		if err != nil {
-			return SearchResult{}, ftsError(err)
+			return archive.SearchResult{}, ftsError(err)
 		}
 		res.Hits = append(res.Hits, h)
 	}
@@ -228,7 +116,7 @@ func (db *DB) Search(ctx context.Context, q SearchQuery) (SearchResult, error) {
 // searchFrom is the FROM and WHERE clauses of a search for expr with q's
 // filters, in channels (nil: all), and their arguments. Without filters the
 // index alone answers; a filter joins the events.
-func searchFrom(q SearchQuery, expr string, channels []int64) (string, []any) {
+func searchFrom(q archive.SearchQuery, expr string, channels []int64) (string, []any) {
 	args := []any{expr}
 	if channels == nil && q.Nick == "" && q.From.IsZero() && q.To.IsZero() && q.ExcludeFlags == 0 {
 		return " FROM events_fts WHERE events_fts MATCH ?", args
@@ -260,7 +148,7 @@ func searchFrom(q SearchQuery, expr string, channels []int64) (string, []any) {
 }
 
 // searchChannels says which channels a query may match: nil for all.
-func (db *DB) searchChannels(ctx context.Context, q SearchQuery) ([]int64, error) {
+func (db *DB) searchChannels(ctx context.Context, q archive.SearchQuery) ([]int64, error) {
 	if !q.PublicOnly {
 		if len(q.ChannelIDs) == 0 {
 			return nil, nil
@@ -319,8 +207,8 @@ func (db *DB) ids(ctx context.Context, query string, args ...any) ([]int64, erro
 }
 
 // hit reads one matching event with its snippet.
-func (db *DB) hit(ctx context.Context, expr string, id int64) (Hit, error) {
-	var h Hit
+func (db *DB) hit(ctx context.Context, expr string, id int64) (archive.Hit, error) {
+	var h archive.Hit
 	var ts int64
 	var snip string
 	err := db.ro.QueryRowContext(ctx, "SELECT "+eventColumns+", snippet(events_fts, 0, ?, ?, '…', 24)"+
@@ -329,14 +217,14 @@ func (db *DB) hit(ctx context.Context, expr string, id int64) (Hit, error) {
 		&h.ID, &h.Network, &h.Channel, &ts, &h.Kind, &h.Nick, &h.Text, &h.Target,
 		&h.UserHost, &h.Account, &h.MsgID, &h.Via, &h.Flags, &snip)
 	if err != nil {
-		return Hit{}, err
+		return archive.Hit{}, err
 	}
 	h.Time = fromMS(ts)
 	if utf8.ValidString(h.Text) {
 		h.Snippet = splitSnippet(snip)
 	} else {
 		// The markers could be the text's own bytes: no highlights.
-		h.Snippet = []Span{{Text: strings.ToValidUTF8(strings.NewReplacer(markOpen, "", markClose, "").Replace(snip), "\uFFFD")}}
+		h.Snippet = []archive.Span{{Text: strings.ToValidUTF8(strings.NewReplacer(markOpen, "", markClose, "").Replace(snip), "\uFFFD")}}
 	}
 	return h, nil
 }
@@ -345,7 +233,7 @@ func ftsError(err error) error {
 	msg := err.Error()
 	for _, hint := range []string{"fts5: syntax error", "unterminated string", "no such column", "unknown special query", "fts5:"} {
 		if strings.Contains(msg, hint) {
-			return fmt.Errorf("%w: the search engine could not read the query (%s); put phrases in double quotes and leave out * ( ) : ^", ErrBadQuery, cleanFTSMessage(msg))
+			return fmt.Errorf("%w: the search engine could not read the query (%s); put phrases in double quotes and leave out * ( ) : ^", archive.ErrBadQuery, cleanFTSMessage(msg))
 		}
 	}
 	return fmt.Errorf("search: %w", err)
@@ -361,24 +249,24 @@ func cleanFTSMessage(msg string) string {
 	return strings.ToValidUTF8(msg, "")
 }
 
-func splitSnippet(s string) []Span {
-	var out []Span
+func splitSnippet(s string) []archive.Span {
+	var out []archive.Span
 	for s != "" {
 		i := strings.Index(s, markOpen)
 		if i < 0 {
-			out = append(out, Span{Text: s})
+			out = append(out, archive.Span{Text: s})
 			break
 		}
 		if i > 0 {
-			out = append(out, Span{Text: s[:i]})
+			out = append(out, archive.Span{Text: s[:i]})
 		}
 		s = s[i+len(markOpen):]
 		j := strings.Index(s, markClose)
 		if j < 0 {
-			out = append(out, Span{Text: s, Match: true})
+			out = append(out, archive.Span{Text: s, Match: true})
 			break
 		}
-		out = append(out, Span{Text: s[:j], Match: true})
+		out = append(out, archive.Span{Text: s[:j], Match: true})
 		s = s[j+len(markClose):]
 	}
 	return out

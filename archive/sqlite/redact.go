@@ -1,29 +1,13 @@
-package archive
+package sqlite
 
 import (
 	"context"
-	"errors"
 	"fmt"
+	"proceedings/archive"
 	"proceedings/event"
 	"strings"
 	"time"
 )
-
-// RedactQuery selects the events to remove. Channel is required; every
-// other field narrows the selection.
-type RedactQuery struct {
-	Network  string // "" matches the only network that has Channel
-	Channel  string
-	Nick     string    // case-insensitive; "" for anyone
-	From, To time.Time // [From, To); zero for no bound
-	Match    string    // case-insensitive substring of the text; "" for any
-}
-
-// RedactResult says what was (or, in a dry run, would be) removed.
-type RedactResult struct {
-	Events int       // events removed
-	Days   []DayInfo // the channel-days touched, with their counts after
-}
 
 // Redact removes the selected events and their search-index entries in one
 // transaction, writes an audit record (who, when, how many, and the query
@@ -31,72 +15,72 @@ type RedactResult struct {
 // touched day with a new revision so that a render rewrites it. A day left
 // without events disappears from the calendar. With dryRun it only counts
 // (the days then carry their counts before).
-func (db *DB) Redact(ctx context.Context, q RedactQuery, actor string, dryRun bool) (RedactResult, error) {
+func (db *DB) Redact(ctx context.Context, q archive.RedactQuery, actor string, dryRun bool) (archive.RedactResult, error) {
 	if err := db.writable(); err != nil {
-		return RedactResult{}, err
+		return archive.RedactResult{}, err
 	}
 	ch, err := db.redactChannel(ctx, q)
 	if err != nil {
-		return RedactResult{}, err
+		return archive.RedactResult{}, err
 	}
 	ctx, cancel := context.WithTimeout(ctx, bulkTimeout)
 	defer cancel()
 	tx, err := db.rw.BeginTx(ctx, nil)
 	if err != nil {
-		return RedactResult{}, fmt.Errorf("redact: %w", err)
+		return archive.RedactResult{}, fmt.Errorf("redact: %w", err)
 	}
 	defer tx.Rollback()
 	// Everything to be deleted must be in the index first, so that the
 	// delete trigger takes it out again.
 	if err := indexPending(ctx, tx); err != nil {
-		return RedactResult{}, fmt.Errorf("redact: %w", err)
+		return archive.RedactResult{}, fmt.Errorf("redact: %w", err)
 	}
-	where, args := q.where("", ch.ID)
+	where, args := redactWhere(q, "", ch.ID)
 	rows, err := tx.QueryContext(ctx, "SELECT ts FROM events WHERE "+where, args...)
 	if err != nil {
-		return RedactResult{}, fmt.Errorf("redact: %w", err)
+		return archive.RedactResult{}, fmt.Errorf("redact: %w", err)
 	}
 	touched := map[string]bool{}
-	var res RedactResult
+	var res archive.RedactResult
 	agg := newDayAgg(db.loc)
 	for rows.Next() {
 		var ts int64
 		if err := rows.Scan(&ts); err != nil {
 			rows.Close()
-			return RedactResult{}, fmt.Errorf("redact: %w", err)
+			return archive.RedactResult{}, fmt.Errorf("redact: %w", err)
 		}
 		touched[agg.dayOf(fromMS(ts))] = true
 		res.Events++
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
-		return RedactResult{}, fmt.Errorf("redact: %w", err)
+		return archive.RedactResult{}, fmt.Errorf("redact: %w", err)
 	}
 	if res.Events == 0 {
 		return res, nil
 	}
 	if !dryRun {
 		if _, err := tx.ExecContext(ctx, "DELETE FROM events WHERE "+where, args...); err != nil {
-			return RedactResult{}, fmt.Errorf("redact: %w", err)
+			return archive.RedactResult{}, fmt.Errorf("redact: %w", err)
 		}
 	}
 	rev, err := nextRev(ctx, tx)
 	if err != nil {
-		return RedactResult{}, err
+		return archive.RedactResult{}, err
 	}
 	for day := range touched {
 		d, err := event.ParseDate(day)
 		if err != nil {
-			return RedactResult{}, err
+			return archive.RedactResult{}, err
 		}
 		start, end := d.Bounds(db.loc)
 		var n, lines, first, last int64
 		err = tx.QueryRowContext(ctx, `SELECT count(*), coalesce(sum(kind IN `+speechKinds+`), 0), coalesce(min(id), 0), coalesce(max(id), 0)
 			FROM events WHERE channel = ? AND ts >= ? AND ts < ?`, ch.ID, ms(start), ms(end)).Scan(&n, &lines, &first, &last)
 		if err != nil {
-			return RedactResult{}, fmt.Errorf("redact: recount %s: %w", day, err)
+			return archive.RedactResult{}, fmt.Errorf("redact: recount %s: %w", day, err)
 		}
-		res.Days = append(res.Days, DayInfo{Channel: ch.ID, Day: d, Events: int(n), Lines: int(lines), Rev: rev})
+		res.Days = append(res.Days, archive.DayInfo{Channel: ch.ID, Day: d, Events: int(n), Lines: int(lines), Rev: rev})
 		if dryRun {
 			continue
 		}
@@ -107,7 +91,7 @@ func (db *DB) Redact(ctx context.Context, q RedactQuery, actor string, dryRun bo
 				n, lines, first, last, rev, ch.ID, day)
 		}
 		if err != nil {
-			return RedactResult{}, fmt.Errorf("redact: recount %s: %w", day, err)
+			return archive.RedactResult{}, fmt.Errorf("redact: recount %s: %w", day, err)
 		}
 	}
 	sortDays(res.Days)
@@ -116,31 +100,17 @@ func (db *DB) Redact(ctx context.Context, q RedactQuery, actor string, dryRun bo
 	}
 	if _, err := tx.ExecContext(ctx, "INSERT INTO audit(ts, actor, action, detail, count) VALUES(?, ?, 'redact', ?, ?)",
 		ms(time.Now()), actor, describeRedact(ch, q), res.Events); err != nil {
-		return RedactResult{}, fmt.Errorf("redact: audit: %w", err)
+		return archive.RedactResult{}, fmt.Errorf("redact: audit: %w", err)
 	}
 	if err := tx.Commit(); err != nil {
-		return RedactResult{}, fmt.Errorf("redact: commit: %w", err)
+		return archive.RedactResult{}, fmt.Errorf("redact: commit: %w", err)
 	}
 	return res, nil
 }
 
-// check refuses a query that selects a whole log or nothing at all.
-func (q RedactQuery) check() error {
-	if q.Channel == "" {
-		return errors.New("redact: name the channel")
-	}
-	if q.Nick == "" && q.From.IsZero() && q.To.IsZero() && q.Match == "" {
-		return errors.New("redact: name a nick, a time range or a text to match; removing a whole channel's log is not what redact is for")
-	}
-	if !q.From.IsZero() && !q.To.IsZero() && !q.To.After(q.From) {
-		return fmt.Errorf("redact: the range ends (%s) before it starts (%s): it selects nothing", q.To.UTC().Format(time.RFC3339), q.From.UTC().Format(time.RFC3339))
-	}
-	return nil
-}
-
-// where is the SQL condition selecting q's events of channel id; prefix
+// redactWhere is the SQL condition selecting q's events of channel id; prefix
 // qualifies the events table's columns ("e." in a join).
-func (q RedactQuery) where(prefix string, id int64) (string, []any) {
+func redactWhere(q archive.RedactQuery, prefix string, id int64) (string, []any) {
 	where := prefix + "channel = ?"
 	args := []any{id}
 	if q.Nick != "" {
@@ -163,13 +133,13 @@ func (q RedactQuery) where(prefix string, id int64) (string, []any) {
 }
 
 // redactChannel checks q and finds the channel it redacts in.
-func (db *DB) redactChannel(ctx context.Context, q RedactQuery) (Channel, error) {
-	if err := q.check(); err != nil {
-		return Channel{}, err
+func (db *DB) redactChannel(ctx context.Context, q archive.RedactQuery) (archive.Channel, error) {
+	if err := q.Check(); err != nil {
+		return archive.Channel{}, err
 	}
 	ch, err := db.FindChannel(ctx, q.Network, q.Channel)
 	if err != nil {
-		return Channel{}, fmt.Errorf("redact: %w", err)
+		return archive.Channel{}, fmt.Errorf("redact: %w", err)
 	}
 	return ch, nil
 }
@@ -178,27 +148,27 @@ func (db *DB) redactChannel(ctx context.Context, q RedactQuery) (Channel, error)
 // with q, and returns how many there are and on which days (each day with
 // the number of its events that match). It only reads: a dry run needs no
 // writable archive. nil fn only counts.
-func (db *DB) RedactMatches(ctx context.Context, q RedactQuery, fn func(event.Event) error) (RedactResult, error) {
+func (db *DB) RedactMatches(ctx context.Context, q archive.RedactQuery, fn func(event.Event) error) (archive.RedactResult, error) {
 	ch, err := db.redactChannel(ctx, q)
 	if err != nil {
-		return RedactResult{}, err
+		return archive.RedactResult{}, err
 	}
 	ctx, cancel := context.WithTimeout(ctx, bulkTimeout)
 	defer cancel()
-	where, args := q.where("e.", ch.ID)
+	where, args := redactWhere(q, "e.", ch.ID)
 	rows, err := db.ro.QueryContext(ctx, "SELECT "+eventColumns+" FROM events e JOIN channels c ON c.id = e.channel WHERE "+where+" ORDER BY e.ts, e.id", args...)
 	if err != nil {
-		return RedactResult{}, fmt.Errorf("redact: %w", err)
+		return archive.RedactResult{}, fmt.Errorf("redact: %w", err)
 	}
 	defer rows.Close()
-	var res RedactResult
+	var res archive.RedactResult
 	agg := newDayAgg(db.loc)
 	perDay := map[string]int{}
 	var order []string
 	for rows.Next() {
 		var ev event.Event
 		if err := scanEvent(rows, &ev); err != nil {
-			return RedactResult{}, fmt.Errorf("redact: %w", err)
+			return archive.RedactResult{}, fmt.Errorf("redact: %w", err)
 		}
 		day := agg.dayOf(ev.Time)
 		if perDay[day] == 0 {
@@ -208,24 +178,24 @@ func (db *DB) RedactMatches(ctx context.Context, q RedactQuery, fn func(event.Ev
 		res.Events++
 		if fn != nil {
 			if err := fn(ev); err != nil {
-				return RedactResult{}, err
+				return archive.RedactResult{}, err
 			}
 		}
 	}
 	if err := rows.Err(); err != nil {
-		return RedactResult{}, fmt.Errorf("redact: %w", err)
+		return archive.RedactResult{}, fmt.Errorf("redact: %w", err)
 	}
 	for _, day := range order {
 		d, err := event.ParseDate(day)
 		if err != nil {
-			return RedactResult{}, err
+			return archive.RedactResult{}, err
 		}
-		res.Days = append(res.Days, DayInfo{Channel: ch.ID, Day: d, Events: perDay[day]})
+		res.Days = append(res.Days, archive.DayInfo{Channel: ch.ID, Day: d, Events: perDay[day]})
 	}
 	return res, nil
 }
 
-func sortDays(days []DayInfo) {
+func sortDays(days []archive.DayInfo) {
 	for i := 1; i < len(days); i++ {
 		for j := i; j > 0 && days[j].Day.Before(days[j-1].Day); j-- {
 			days[j], days[j-1] = days[j-1], days[j]
@@ -235,7 +205,7 @@ func sortDays(days []DayInfo) {
 
 // describeRedact says what a redaction selected without the text it
 // matched (which may be the very thing being removed).
-func describeRedact(ch Channel, q RedactQuery) string {
+func describeRedact(ch archive.Channel, q archive.RedactQuery) string {
 	parts := []string{"channel=" + ch.Network + "/" + ch.Name}
 	if q.Nick != "" {
 		parts = append(parts, "nick="+q.Nick)
@@ -252,17 +222,8 @@ func describeRedact(ch Channel, q RedactQuery) string {
 	return strings.Join(parts, " ")
 }
 
-// AuditEntry is one record of the audit log.
-type AuditEntry struct {
-	Time   time.Time
-	Actor  string
-	Action string
-	Detail string
-	Count  int
-}
-
 // Audit returns the audit log, newest first.
-func (db *DB) Audit(ctx context.Context) ([]AuditEntry, error) {
+func (db *DB) Audit(ctx context.Context) ([]archive.AuditEntry, error) {
 	ctx, cancel := context.WithTimeout(ctx, queryTimeout)
 	defer cancel()
 	rows, err := db.ro.QueryContext(ctx, "SELECT ts, actor, action, detail, count FROM audit ORDER BY id DESC")
@@ -270,9 +231,9 @@ func (db *DB) Audit(ctx context.Context) ([]AuditEntry, error) {
 		return nil, fmt.Errorf("read the audit log: %w", err)
 	}
 	defer rows.Close()
-	var out []AuditEntry
+	var out []archive.AuditEntry
 	for rows.Next() {
-		var a AuditEntry
+		var a archive.AuditEntry
 		var ts int64
 		if err := rows.Scan(&ts, &a.Actor, &a.Action, &a.Detail, &a.Count); err != nil {
 			return nil, err

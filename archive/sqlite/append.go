@@ -1,23 +1,16 @@
-package archive
+package sqlite
 
 import (
 	"context"
 	"database/sql"
-	"errors"
 	"fmt"
+	"proceedings/archive"
 	"proceedings/event"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
 )
-
-// ErrQueueFull is returned by AppendAsync when more events wait for the disk
-// than the queue holds (the disk is full or far too slow).
-var ErrQueueFull = errors.New("archive write queue is full: events are arriving faster than the disk takes them")
-
-// ErrClosed is returned by appends after Close.
-var ErrClosed = errors.New("the archive is closed")
 
 const maxBatch = 4096
 
@@ -88,13 +81,13 @@ func (db *DB) AppendAsync(ev event.Event, done func(id int64, err error)) error 
 	w.mu.RLock()
 	defer w.mu.RUnlock()
 	if w.closed.Load() {
-		return ErrClosed
+		return archive.ErrClosed
 	}
 	select {
 	case w.queue <- &pending{ev: ev, done: done}:
 		return nil
 	default:
-		return ErrQueueFull
+		return archive.ErrQueueFull
 	}
 }
 

@@ -1,4 +1,4 @@
-package archive
+package sqlite
 
 import (
 	"context"
@@ -6,7 +6,7 @@ import (
 	"database/sql/driver"
 	"fmt"
 
-	"modernc.org/sqlite"
+	msqlite "modernc.org/sqlite"
 
 	"proceedings/internal/irctext"
 )
@@ -28,7 +28,7 @@ import (
 // stored text again: so plain_text must never change what it returns for a
 // stored text, unless a migration rebuilds the index.
 func init() {
-	err := sqlite.RegisterDeterministicScalarFunction("plain_text", 1, func(_ *sqlite.FunctionContext, args []driver.Value) (driver.Value, error) {
+	err := msqlite.RegisterDeterministicScalarFunction("plain_text", 1, func(_ *msqlite.FunctionContext, args []driver.Value) (driver.Value, error) {
 		switch v := args[0].(type) {
 		case string:
 			return irctext.Strip(v), nil

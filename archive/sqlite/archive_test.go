@@ -1,4 +1,4 @@
-package archive
+package sqlite
 
 import (
 	"bufio"
@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"proceedings/archive"
 	"proceedings/event"
 	"strconv"
 	"strings"
@@ -20,7 +21,7 @@ import (
 	"unicode/utf8"
 )
 
-func openTest(t *testing.T, opt Options) *DB {
+func openTest(t *testing.T, opt archive.Options) *DB {
 	t.Helper()
 	db, err := Open(context.Background(), filepath.Join(t.TempDir(), "a.db"), opt)
 	if err != nil {
@@ -59,7 +60,7 @@ func channelID(t *testing.T, db *DB, name string) int64 {
 }
 
 func TestAppendKeepsEveryFieldAndOrder(t *testing.T) {
-	db := openTest(t, Options{})
+	db := openTest(t, archive.Options{})
 	ctx := context.Background()
 	evs := []event.Event{
 		{Network: "net", Channel: "#Chan", Time: t0, Kind: event.KindJoin, Nick: "alice", UserHost: "~a@host", Account: "alice"},
@@ -100,11 +101,11 @@ func TestAppendKeepsEveryFieldAndOrder(t *testing.T) {
 	start, end := event.Date{Year: 2026, Month: 2, Day: 2}.Bounds(time.UTC)
 	for _, tc := range []struct {
 		name   string
-		fields Fields
+		fields archive.Fields
 		strip  func(*event.Event)
 	}{
-		{"CountFields", CountFields, func(ev *event.Event) { ev.Target, ev.UserHost, ev.Account, ev.MsgID, ev.Via = "", "", "", "", "" }},
-		{"PageFields", PageFields, func(ev *event.Event) { ev.Account, ev.MsgID = "", "" }},
+		{"CountFields", archive.CountFields, func(ev *event.Event) { ev.Target, ev.UserHost, ev.Account, ev.MsgID, ev.Via = "", "", "", "", "" }},
+		{"PageFields", archive.PageFields, func(ev *event.Event) { ev.Account, ev.MsgID = "", "" }},
 	} {
 		var some []event.Event
 		if err := db.Range(ctx, channelID(t, db, "#chan"), start, end, tc.fields, func(ev event.Event) error {
@@ -126,7 +127,7 @@ func TestAppendKeepsEveryFieldAndOrder(t *testing.T) {
 }
 
 func TestAppendRejectsInvalidEvents(t *testing.T) {
-	db := openTest(t, Options{})
+	db := openTest(t, archive.Options{})
 	for _, ev := range []event.Event{
 		{Channel: "#c", Time: t0, Nick: "a"},                        // no kind
 		{Kind: event.KindMessage, Time: t0, Nick: "a"},              // no channel
@@ -145,7 +146,7 @@ func TestDaysFollowTheSiteTimezone(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	db := openTest(t, Options{Location: london})
+	db := openTest(t, archive.Options{Location: london})
 	ctx := context.Background()
 	// 2026-03-29 is the spring DST change in London: the day has 23 hours.
 	mustAppend(t, db,
@@ -183,7 +184,7 @@ func TestDaysFollowTheSiteTimezone(t *testing.T) {
 	// Reopening in another zone recounts the days.
 	path := db.Path()
 	db.Close()
-	db2, err := Open(ctx, path, Options{Location: time.FixedZone("UTC+2", 2*3600)})
+	db2, err := Open(ctx, path, archive.Options{Location: time.FixedZone("UTC+2", 2*3600)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -198,7 +199,7 @@ func TestDaysFollowTheSiteTimezone(t *testing.T) {
 }
 
 func TestChannelNamesFoldLikeIRC(t *testing.T) {
-	db := openTest(t, Options{})
+	db := openTest(t, archive.Options{})
 	mustAppend(t, db, msg("#Foo[1]", "a", "x", t0), msg("#foo{1}", "a", "y", t0.Add(time.Second)))
 	chans, err := db.Channels(context.Background())
 	if err != nil {
@@ -213,7 +214,7 @@ func TestChannelNamesFoldLikeIRC(t *testing.T) {
 }
 
 func TestChangedDaysTracksRevisions(t *testing.T) {
-	db := openTest(t, Options{})
+	db := openTest(t, archive.Options{})
 	ctx := context.Background()
 	mustAppend(t, db, msg("#c", "a", "one", t0), msg("#c", "a", "two", t0.AddDate(0, 0, 1)))
 	_, rev, err := db.ChangedDays(ctx, 0)
@@ -231,7 +232,7 @@ func TestChangedDaysTracksRevisions(t *testing.T) {
 }
 
 func TestSearch(t *testing.T) {
-	db := openTest(t, Options{})
+	db := openTest(t, archive.Options{})
 	ctx := context.Background()
 	mustAppend(t, db,
 		msg("#pub", "alice", "Minsk is the capital of Belarus", t0),
@@ -243,7 +244,7 @@ func TestSearch(t *testing.T) {
 	if err := db.SetPublic(ctx, "net", "#pub", true); err != nil {
 		t.Fatal(err)
 	}
-	res, err := db.Search(ctx, SearchQuery{Text: "minsk", PublicOnly: true})
+	res, err := db.Search(ctx, archive.SearchQuery{Text: "minsk", PublicOnly: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -259,45 +260,39 @@ func TestSearch(t *testing.T) {
 	if fmt.Sprint(matched) != "[Minsk]" {
 		t.Errorf("snippet spans = %+v", res.Hits[1].Snippet)
 	}
-	res, err = db.Search(ctx, SearchQuery{Text: "minsk"})
+	res, err = db.Search(ctx, archive.SearchQuery{Text: "minsk"})
 	if err != nil || res.Total != 3 {
 		t.Fatalf("minsk everywhere: %+v %v", res, err)
 	}
 	self := msg("#pub", "proceedings", "3 lines match minsk", t0.Add(5*time.Minute))
 	self.Flags = event.FlagSelf
 	mustAppend(t, db, self)
-	res, err = db.Search(ctx, SearchQuery{Text: "minsk", PublicOnly: true, ExcludeFlags: event.FlagSelf})
+	res, err = db.Search(ctx, archive.SearchQuery{Text: "minsk", PublicOnly: true, ExcludeFlags: event.FlagSelf})
 	if err != nil || res.Total != 2 {
 		t.Fatalf("minsk without the bot's lines: %+v %v", res, err)
 	}
-	res, err = db.Search(ctx, SearchQuery{Text: "minsk", Nick: "ALICE"})
+	res, err = db.Search(ctx, archive.SearchQuery{Text: "minsk", Nick: "ALICE"})
 	if err != nil || res.Total != 1 || res.Hits[0].Nick != "alice" {
 		t.Fatalf("minsk by alice: %+v %v", res, err)
 	}
-	res, err = db.Search(ctx, SearchQuery{Text: `"no-go zone"`, Order: Relevance})
+	res, err = db.Search(ctx, archive.SearchQuery{Text: `"no-go zone"`, Order: archive.Relevance})
 	if err != nil || res.Total != 1 || res.Hits[0].Nick != "dave" {
 		t.Fatalf("phrase: %+v %v", res, err)
 	}
-	res, err = db.Search(ctx, SearchQuery{Text: "minsk", From: t0.Add(30 * time.Second), To: t0.Add(90 * time.Second)})
+	res, err = db.Search(ctx, archive.SearchQuery{Text: "minsk", From: t0.Add(30 * time.Second), To: t0.Add(90 * time.Second)})
 	if err != nil || res.Total != 1 || res.Hits[0].Nick != "bob" {
 		t.Fatalf("date range: %+v %v", res, err)
 	}
 	// Whatever a user types is searched for as words, never run as syntax.
 	for _, q := range []string{`minsk"`, `NEAR(minsk`, `minsk*`, `text:minsk`, `minsk OR`, `'; DROP TABLE events; --`, `(`, `^minsk`, `AND`} {
-		if _, err := db.Search(ctx, SearchQuery{Text: q}); err != nil && !errors.Is(err, ErrBadQuery) {
+		if _, err := db.Search(ctx, archive.SearchQuery{Text: q}); err != nil && !errors.Is(err, archive.ErrBadQuery) {
 			t.Errorf("query %q: unexpected error %v", q, err)
 		}
 	}
-	for _, q := range []string{"", "   ", "***", strings.Repeat("a", MaxQueryLen+1)} {
-		if _, err := db.Search(ctx, SearchQuery{Text: q}); !errors.Is(err, ErrBadQuery) {
+	for _, q := range []string{"", "   ", "***", strings.Repeat("a", archive.MaxQueryLen+1)} {
+		if _, err := db.Search(ctx, archive.SearchQuery{Text: q}); !errors.Is(err, archive.ErrBadQuery) {
 			t.Errorf("query %q: want ErrBadQuery, got %v", q, err)
 		}
-	}
-	if _, err := db.Search(ctx, SearchQuery{Text: `minsk AND (`, Raw: true}); !errors.Is(err, ErrBadQuery) {
-		t.Errorf("raw syntax error: want ErrBadQuery, got %v", err)
-	}
-	if n, err := db.Search(ctx, SearchQuery{Text: "minsk OR capital", Raw: true}); err != nil || n.Total != 4 {
-		t.Errorf("raw OR query: %+v %v", n, err)
 	}
 	// The table is still there after the injection attempt.
 	if _, err := db.Day(ctx, channelID(t, db, "#pub"), event.Date{Year: 2026, Month: 2, Day: 2}); err != nil {
@@ -306,7 +301,7 @@ func TestSearch(t *testing.T) {
 }
 
 func TestSeen(t *testing.T) {
-	db := openTest(t, Options{})
+	db := openTest(t, archive.Options{})
 	ctx := context.Background()
 	mustAppend(t, db,
 		msg("#a", "Alice", "first", t0),
@@ -327,9 +322,9 @@ func TestSeen(t *testing.T) {
 }
 
 func TestPostsAndSeries(t *testing.T) {
-	db := openTest(t, Options{})
+	db := openTest(t, archive.Options{})
 	ctx := context.Background()
-	p10 := Post{GUID: "g10", Link: "https://example.org/p10", Title: "From Belarus With Love — Part X: Sub", Series: "From Belarus With Love", Part: 10, Numeral: "X", Feed: "f", Published: t0}
+	p10 := archive.Post{GUID: "g10", Link: "https://example.org/p10", Title: "From Belarus With Love — Part X: Sub", Series: "From Belarus With Love", Part: 10, Numeral: "X", Feed: "f", Published: t0}
 	stored, isNew, err := db.SavePost(ctx, p10)
 	if err != nil || !isNew || stored.Part != 10 || stored.Series != "From Belarus With Love" {
 		t.Fatalf("save = %+v %v %v", stored, isNew, err)
@@ -344,14 +339,14 @@ func TestPostsAndSeries(t *testing.T) {
 		t.Fatalf("resave = %+v %v %v", stored, isNew, err)
 	}
 	// The same part declared by hand, with another URL: one part.
-	_, isNew, err = db.SavePost(ctx, Post{Link: "https://example.org/other", Title: "Part X", Series: "from belarus with love", Part: 10})
+	_, isNew, err = db.SavePost(ctx, archive.Post{Link: "https://example.org/other", Title: "Part X", Series: "from belarus with love", Part: 10})
 	if err != nil || isNew {
 		t.Fatalf("hand-declared duplicate part: new=%v err=%v", isNew, err)
 	}
-	if _, _, err := db.SavePost(ctx, Post{GUID: "g9", Link: "https://example.org/p9", Title: "Part IX", Series: "From Belarus With Love", Part: 9, Published: t0.Add(-time.Hour)}); err != nil {
+	if _, _, err := db.SavePost(ctx, archive.Post{GUID: "g9", Link: "https://example.org/p9", Title: "Part IX", Series: "From Belarus With Love", Part: 9, Published: t0.Add(-time.Hour)}); err != nil {
 		t.Fatal(err)
 	}
-	if _, _, err := db.SavePost(ctx, Post{GUID: "links", Link: "https://example.org/links", Title: "Links 02/02/2026", Published: t0.Add(time.Hour)}); err != nil {
+	if _, _, err := db.SavePost(ctx, archive.Post{GUID: "links", Link: "https://example.org/links", Title: "Links 02/02/2026", Published: t0.Add(time.Hour)}); err != nil {
 		t.Fatal(err)
 	}
 	parts, err := db.SeriesParts(ctx, "FROM BELARUS WITH LOVE")
@@ -369,7 +364,7 @@ func TestPostsAndSeries(t *testing.T) {
 }
 
 func TestOptOutAndMeta(t *testing.T) {
-	db := openTest(t, Options{})
+	db := openTest(t, archive.Options{})
 	ctx := context.Background()
 	if err := db.OptOut(ctx, "Alice", true); err != nil {
 		t.Fatal(err)
@@ -402,7 +397,7 @@ func TestOptOutAndMeta(t *testing.T) {
 // asked from, an account's has none, and opting out again does not change
 // whose it is.
 func TestOptOutKeepsTheFirstUserHost(t *testing.T) {
-	db := openTest(t, Options{})
+	db := openTest(t, archive.Options{})
 	ctx := context.Background()
 	for _, step := range []struct{ key, userHost string }{
 		{"Carol", "~c@home.example"},
@@ -446,7 +441,7 @@ func TestOptOutsFromBeforeUserHosts(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "a.db")
 	saved := migrations
 	migrations = saved[:2]
-	db, err := Open(ctx, path, Options{Logger: slog.New(slog.DiscardHandler)})
+	db, err := Open(ctx, path, archive.Options{Logger: slog.New(slog.DiscardHandler)})
 	migrations = saved
 	if err != nil {
 		t.Fatal(err)
@@ -465,7 +460,7 @@ func TestOptOutsFromBeforeUserHosts(t *testing.T) {
 	}
 	raw.Close()
 
-	db, err = Open(ctx, path, Options{Logger: slog.New(slog.DiscardHandler)})
+	db, err = Open(ctx, path, archive.Options{Logger: slog.New(slog.DiscardHandler)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -487,7 +482,7 @@ func TestOptOutsFromBeforeUserHosts(t *testing.T) {
 func TestMigrationsKeepDataAndRefuseNewerSchemas(t *testing.T) {
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "a.db")
-	db, err := Open(ctx, path, Options{})
+	db, err := Open(ctx, path, archive.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -497,7 +492,7 @@ func TestMigrationsKeepDataAndRefuseNewerSchemas(t *testing.T) {
 	// A later binary with one more migration opens the old file.
 	saved := migrations
 	migrations = append(append([]string(nil), saved...), "ALTER TABLE events ADD COLUMN extra TEXT; CREATE TABLE newer(x);")
-	db, err = Open(ctx, path, Options{})
+	db, err = Open(ctx, path, archive.Options{})
 	if err != nil {
 		migrations = saved
 		t.Fatal(err)
@@ -509,12 +504,12 @@ func TestMigrationsKeepDataAndRefuseNewerSchemas(t *testing.T) {
 		t.Fatalf("after migration: %+v %v", evs, err)
 	}
 	// Now the file is newer than this binary: refused, clearly.
-	_, err = Open(ctx, path, Options{})
-	if !errors.Is(err, ErrNewerSchema) || !strings.Contains(err.Error(), "upgrade proceedings") {
+	_, err = Open(ctx, path, archive.Options{})
+	if !errors.Is(err, archive.ErrNewerSchema) || !strings.Contains(err.Error(), "upgrade proceedings") {
 		t.Fatalf("newer schema: %v", err)
 	}
-	_, err = Open(ctx, path, Options{ReadOnly: true})
-	if !errors.Is(err, ErrNewerSchema) {
+	_, err = Open(ctx, path, archive.Options{ReadOnly: true})
+	if !errors.Is(err, archive.ErrNewerSchema) {
 		t.Fatalf("newer schema, read-only: %v", err)
 	}
 }
@@ -524,16 +519,16 @@ func TestNotAnArchive(t *testing.T) {
 	if err := os.WriteFile(path, []byte("this is not sqlite at all, just text\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := Open(context.Background(), path, Options{}); err == nil || !strings.Contains(err.Error(), path) {
+	if _, err := Open(context.Background(), path, archive.Options{}); err == nil || !strings.Contains(err.Error(), path) {
 		t.Fatalf("opening junk: %v", err)
 	}
-	if _, err := Open(context.Background(), filepath.Join(t.TempDir(), "missing.db"), Options{ReadOnly: true}); err == nil {
+	if _, err := Open(context.Background(), filepath.Join(t.TempDir(), "missing.db"), archive.Options{ReadOnly: true}); err == nil {
 		t.Fatal("read-only open of a missing archive succeeded")
 	}
 }
 
 func TestConcurrentAppendersKeepQueueOrderPerCaller(t *testing.T) {
-	db := openTest(t, Options{})
+	db := openTest(t, archive.Options{})
 	ctx := context.Background()
 	const writers, each = 4, 250
 	var wg sync.WaitGroup
@@ -571,16 +566,16 @@ func TestConcurrentAppendersKeepQueueOrderPerCaller(t *testing.T) {
 }
 
 func TestReadOnlyWhileWriting(t *testing.T) {
-	db := openTest(t, Options{})
+	db := openTest(t, archive.Options{})
 	ctx := context.Background()
 	mustAppend(t, db, msg("#c", "a", "hello", t0))
-	ro, err := Open(ctx, db.Path(), Options{ReadOnly: true})
+	ro, err := Open(ctx, db.Path(), archive.Options{ReadOnly: true})
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer ro.Close()
 	mustAppend(t, db, msg("#c", "a", "world", t0.Add(time.Second)))
-	res, err := ro.Search(ctx, SearchQuery{Text: "world"})
+	res, err := ro.Search(ctx, archive.SearchQuery{Text: "world"})
 	if err != nil || res.Total != 1 {
 		t.Fatalf("read-only search = %+v %v", res, err)
 	}
@@ -625,7 +620,7 @@ func TestAcknowledgedEventsSurviveKill9(t *testing.T) {
 		if len(acked) < 300 {
 			t.Fatalf("round %d: child acknowledged only %d events before exiting", round, len(acked))
 		}
-		db, err := Open(context.Background(), path, Options{})
+		db, err := Open(context.Background(), path, archive.Options{})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -646,7 +641,7 @@ func TestAcknowledgedEventsSurviveKill9(t *testing.T) {
 		for _, d := range cal {
 			stored += d.Events
 		}
-		res, err := db.Search(context.Background(), SearchQuery{Text: "line", CountLimit: 1 << 30})
+		res, err := db.Search(context.Background(), archive.SearchQuery{Text: "line", CountLimit: 1 << 30})
 		if err != nil || res.Total != stored {
 			t.Fatalf("round %d: %d events stored, %d found by search (%v)", round, stored, res.Total, err)
 		}
@@ -659,7 +654,7 @@ func TestHelperAppender(t *testing.T) {
 	if path == "" {
 		return // only runs as the child of TestAcknowledgedEventsSurviveKill9
 	}
-	db, err := Open(context.Background(), path, Options{})
+	db, err := Open(context.Background(), path, archive.Options{})
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(2)
@@ -676,7 +671,7 @@ func TestHelperAppender(t *testing.T) {
 				mu.Unlock()
 			}
 		})
-		if errors.Is(err, ErrQueueFull) {
+		if errors.Is(err, archive.ErrQueueFull) {
 			time.Sleep(time.Millisecond)
 		}
 	}
@@ -687,7 +682,7 @@ var _ = sql.ErrNoRows
 // Events written many to a statement (a live burst, an import) each get
 // the id that reads them back, whatever the batch's size.
 func TestBatchedInsertsGetTheirOwnIDs(t *testing.T) {
-	db := openTest(t, Options{})
+	db := openTest(t, archive.Options{})
 	ctx := context.Background()
 	mk := func(ch string, i int) event.Event {
 		return event.Event{Network: "net", Channel: ch, Time: t0.Add(time.Duration(i) * time.Second), Kind: event.KindMessage,
@@ -732,7 +727,7 @@ func TestBatchedInsertsGetTheirOwnIDs(t *testing.T) {
 
 	// The same through the importer, on another day: the days table's
 	// first and last ids are those of the day's first and last events.
-	im, err := db.NewImporter(ImportOptions{})
+	im, err := db.NewImporter(archive.ImportOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -781,7 +776,7 @@ func TestSearchSeesTextWithoutFormatting(t *testing.T) {
 	// did: the raw text (this binary's indexer cannot run on it).
 	saved := migrations
 	migrations = saved[:1]
-	db, err := Open(ctx, path, Options{Logger: slog.New(slog.DiscardHandler)})
+	db, err := Open(ctx, path, archive.Options{Logger: slog.New(slog.DiscardHandler)})
 	if err != nil {
 		migrations = saved
 		t.Fatal(err)
@@ -803,13 +798,13 @@ func TestSearchSeesTextWithoutFormatting(t *testing.T) {
 	}
 	raw.Close()
 
-	db, err = Open(ctx, path, Options{})
+	db, err = Open(ctx, path, archive.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer db.Close()
 	for _, q := range []string{"red", "alert", "bold", "white", "italic", "plain"} {
-		res, err := db.Search(ctx, SearchQuery{Text: q})
+		res, err := db.Search(ctx, archive.SearchQuery{Text: q})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -836,7 +831,7 @@ func TestSearchSeesTextWithoutFormatting(t *testing.T) {
 	if err := db.Flush(ctx); err != nil {
 		t.Fatal(err)
 	}
-	if res, err := db.Search(ctx, SearchQuery{Text: "blue"}); err != nil || res.Total != 1 {
+	if res, err := db.Search(ctx, archive.SearchQuery{Text: "blue"}); err != nil || res.Total != 1 {
 		t.Errorf("blue, appended after the migration: %d hits, %v", res.Total, err)
 	}
 	day, err := db.Day(ctx, channelID(t, db, "#c"), event.Date{Year: 2026, Month: 2, Day: 2})
@@ -848,19 +843,19 @@ func TestSearchSeesTextWithoutFormatting(t *testing.T) {
 			t.Errorf("%q reads back with flags %b", ev.Text, ev.Flags)
 		}
 	}
-	if _, err := db.Redact(ctx, RedactQuery{Channel: "#c", Nick: "bob"}, "admin", false); err != nil {
+	if _, err := db.Redact(ctx, archive.RedactQuery{Channel: "#c", Nick: "bob"}, "admin", false); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := db.rw.ExecContext(ctx, "INSERT INTO events_fts(events_fts, rank) VALUES('integrity-check', 1)"); err != nil {
 		t.Fatalf("FTS integrity check after deleting coloured lines: %v", err)
 	}
-	if res, err := db.Search(ctx, SearchQuery{Text: "red"}); err != nil || res.Total != 0 {
+	if res, err := db.Search(ctx, archive.SearchQuery{Text: "red"}); err != nil || res.Total != 0 {
 		t.Errorf("after the redaction: %d hits for red, %v", res.Total, err)
 	}
 }
 
 func TestContains(t *testing.T) {
-	db := openTest(t, Options{})
+	db := openTest(t, archive.Options{})
 	ctx := context.Background()
 	stored := event.Event{Network: "net", Channel: "#Chan", Time: t0, Kind: event.KindMessage, Nick: "alice", Text: "hello"}
 	kick := event.Event{Network: "net", Channel: "#chan", Time: t0, Kind: event.KindKick, Nick: "op", Target: "bob", Text: "spam"}
@@ -900,7 +895,7 @@ func TestContains(t *testing.T) {
 func TestPublicViewOfAReadOnlyHandle(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "a.db")
 	ctx := context.Background()
-	db, err := Open(ctx, path, Options{})
+	db, err := Open(ctx, path, archive.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -910,16 +905,16 @@ func TestPublicViewOfAReadOnlyHandle(t *testing.T) {
 	}
 	db.Close()
 
-	ro, err := Open(ctx, path, Options{ReadOnly: true})
+	ro, err := Open(ctx, path, archive.Options{ReadOnly: true})
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer ro.Close()
-	if res, err := ro.Search(ctx, SearchQuery{Text: "minsk", PublicOnly: true}); err != nil || res.Total != 2 {
+	if res, err := ro.Search(ctx, archive.SearchQuery{Text: "minsk", PublicOnly: true}); err != nil || res.Total != 2 {
 		t.Fatalf("before the view: %+v %v", res, err)
 	}
 	ro.SetPublicView([]event.ChannelRef{{Network: "net", Name: "#PUB"}})
-	res, err := ro.Search(ctx, SearchQuery{Text: "minsk", PublicOnly: true})
+	res, err := ro.Search(ctx, archive.SearchQuery{Text: "minsk", PublicOnly: true})
 	if err != nil || res.Total != 1 || res.Hits[0].Nick != "alice" {
 		t.Fatalf("with the view: %+v %v", res, err)
 	}
@@ -933,7 +928,7 @@ func TestPublicViewOfAReadOnlyHandle(t *testing.T) {
 		}
 	}
 	// The file is unchanged: a handle without the view sees its flags.
-	other, err := Open(ctx, path, Options{ReadOnly: true})
+	other, err := Open(ctx, path, archive.Options{ReadOnly: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -947,11 +942,11 @@ func TestPublicViewOfAReadOnlyHandle(t *testing.T) {
 // an older version used as highlight markers (U+E000, U+E001) gets no
 // highlight it did not earn, and text that is not valid UTF-8 none at all.
 func TestSnippetHighlightsCannotBeForged(t *testing.T) {
-	db := openTest(t, Options{})
+	db := openTest(t, archive.Options{})
 	mustAppend(t, db,
 		msg("#c", "mallory", "minsk \ue000fake\ue001 mark \ue000", t0),
 		msg("#c", "mallory", "minsk \xff\xfe broken bytes", t0.Add(time.Second)))
-	res, err := db.Search(context.Background(), SearchQuery{Text: "minsk"})
+	res, err := db.Search(context.Background(), archive.SearchQuery{Text: "minsk"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -983,11 +978,11 @@ func TestSnippetHighlightsCannotBeForged(t *testing.T) {
 func TestLastSeriesLinked(t *testing.T) {
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "a.db")
-	db, err := Open(ctx, path, Options{})
+	db, err := Open(ctx, path, archive.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, p := range []Post{
+	for _, p := range []archive.Post{
 		{Link: "https://example.org/belarus-10/", Title: "From Belarus With Love — Part X", Series: "From Belarus With Love", Part: 10},
 		{Link: "https://example.org/worms-2/", Title: "A Can of WORMS — Part II", Series: "A Can of WORMS", Part: 2},
 		{Link: "https://example.org/links-0202/", Title: "Links 02/02/2026"},
@@ -1017,7 +1012,7 @@ func TestLastSeriesLinked(t *testing.T) {
 	mustAppend(t, db, msg("#c", "bot", "A Can of WORMS — Part II — https://example.org/worms-2/", t0.Add(5*time.Second)))
 	want(db, "A Can of WORMS")
 	db.Close()
-	ro, err := Open(ctx, path, Options{ReadOnly: true})
+	ro, err := Open(ctx, path, archive.Options{ReadOnly: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -1044,13 +1039,13 @@ func TestPostLink(t *testing.T) {
 		"https://example.org/\x1b[2J":       "",
 		"https://example.org/\u009b2J":      "",
 	} {
-		if got := PostLink(raw); got != want {
+		if got := archive.PostLink(raw); got != want {
 			t.Errorf("PostLink(%q) = %q, want %q", raw, got, want)
 		}
 	}
-	db := openTest(t, Options{})
+	db := openTest(t, archive.Options{})
 	ctx := context.Background()
-	p, _, err := db.SavePost(ctx, Post{GUID: "g1", Link: "javascript:alert(1)", Title: "Hostile"})
+	p, _, err := db.SavePost(ctx, archive.Post{GUID: "g1", Link: "javascript:alert(1)", Title: "Hostile"})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,4 +1,4 @@
-package archive
+package sqlite
 
 import (
 	"context"
@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"proceedings/archive"
 	"sync"
 	"time"
 
@@ -22,26 +23,6 @@ const queryTimeout = 30 * time.Second
 // bulkTimeout bounds one transaction over many rows: a migration, a batch
 // of an import, a redaction.
 const bulkTimeout = 10 * time.Minute
-
-// ErrNewerSchema is returned by Open for a database written by a newer
-// version of proceedings.
-var ErrNewerSchema = errors.New("the archive was written by a newer version of proceedings")
-
-// Options tune Open.
-type Options struct {
-	// Location is the site's timezone: the archive keeps per-day line
-	// counts in it. Nil means UTC. Opening with another zone than last time
-	// recounts the days once.
-	Location *time.Location
-	// ReadOnly opens for queries only (serve, search, render): no writer
-	// goroutine is started and every write method fails.
-	ReadOnly bool
-	// QueueSize bounds how many appended events may wait for the disk
-	// (default 65536). Past it, AppendAsync reports ErrQueueFull.
-	QueueSize int
-	// Logger receives warnings (write errors that are being retried).
-	Logger *slog.Logger
-}
 
 // DB is an open archive. It is safe for concurrent use.
 type DB struct {
@@ -67,7 +48,7 @@ type chanKey struct{ network, folded string }
 
 // Open opens (creating when needed) the archive at path, applies pending
 // migrations and starts the group-commit writer.
-func Open(ctx context.Context, path string, opt Options) (*DB, error) {
+func Open(ctx context.Context, path string, opt archive.Options) (*DB, error) {
 	if opt.Location == nil {
 		opt.Location = time.UTC
 	}
@@ -293,3 +274,9 @@ func (db *DB) SetMeta(ctx context.Context, key, value string) error {
 func ms(t time.Time) int64 { return t.UnixMilli() }
 
 func fromMS(v int64) time.Time { return time.UnixMilli(v).UTC() }
+
+var (
+	_ archive.Store      = (*DB)(nil)
+	_ archive.Maintainer = (*DB)(nil)
+	_ archive.Importer   = (*Importer)(nil)
+)

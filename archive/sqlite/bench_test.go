@@ -1,10 +1,11 @@
-package archive
+package sqlite
 
 import (
 	"context"
 	"fmt"
 	"math/rand/v2"
 	"path/filepath"
+	"proceedings/archive"
 	"proceedings/event"
 	"testing"
 	"time"
@@ -14,14 +15,14 @@ import (
 // through the bulk importer.
 func benchArchive(b *testing.B, days, perDay int) (*DB, int64) {
 	b.Helper()
-	db, err := Open(context.Background(), filepath.Join(b.TempDir(), "bench.db"), Options{})
+	db, err := Open(context.Background(), filepath.Join(b.TempDir(), "bench.db"), archive.Options{})
 	if err != nil {
 		b.Fatal(err)
 	}
 	b.Cleanup(func() { db.Close() })
 	words := []string{"free", "software", "patent", "office", "belarus", "minsk", "linux", "gemini", "links", "today", "the", "and", "of", "news", "series", "part"}
 	r := rand.New(rand.NewPCG(1, 2))
-	im, err := db.NewImporter(ImportOptions{})
+	im, err := db.NewImporter(archive.ImportOptions{})
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -66,13 +67,13 @@ func BenchmarkSearch(b *testing.B) {
 	ctx := context.Background()
 	for _, tc := range []struct {
 		name string
-		q    SearchQuery
+		q    archive.SearchQuery
 	}{
-		{"common-newest", SearchQuery{Text: "linux"}},
-		{"common-relevance", SearchQuery{Text: "linux", Order: Relevance}},
-		{"two-words", SearchQuery{Text: "belarus minsk"}},
-		{"phrase", SearchQuery{Text: `"free software"`}},
-		{"nick-filter", SearchQuery{Text: "linux", Nick: "nick7"}},
+		{"common-newest", archive.SearchQuery{Text: "linux"}},
+		{"common-relevance", archive.SearchQuery{Text: "linux", Order: archive.Relevance}},
+		{"two-words", archive.SearchQuery{Text: "belarus minsk"}},
+		{"phrase", archive.SearchQuery{Text: `"free software"`}},
+		{"nick-filter", archive.SearchQuery{Text: "linux", Nick: "nick7"}},
 	} {
 		b.Run(tc.name, func(b *testing.B) {
 			for b.Loop() {
@@ -85,7 +86,7 @@ func BenchmarkSearch(b *testing.B) {
 }
 
 func BenchmarkAppendGroupCommit(b *testing.B) {
-	db, err := Open(context.Background(), filepath.Join(b.TempDir(), "bench.db"), Options{})
+	db, err := Open(context.Background(), filepath.Join(b.TempDir(), "bench.db"), archive.Options{})
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -110,13 +111,13 @@ func BenchmarkImport(b *testing.B) {
 	var took time.Duration
 	for b.Loop() {
 		b.StopTimer()
-		db, err := Open(context.Background(), filepath.Join(b.TempDir(), "imp.db"), Options{})
+		db, err := Open(context.Background(), filepath.Join(b.TempDir(), "imp.db"), archive.Options{})
 		if err != nil {
 			b.Fatal(err)
 		}
 		b.StartTimer()
 		t := time.Now()
-		im, _ := db.NewImporter(ImportOptions{})
+		im, _ := db.NewImporter(archive.ImportOptions{})
 		start := time.Date(2020, 1, 1, 0, 0, 0, 0, time.UTC)
 		for i := 0; i < n; i++ {
 			ev := event.Event{Network: "net", Channel: "#bench", Kind: event.KindMessage, Nick: fmt.Sprintf("nick%d", i%40),

@@ -1,9 +1,10 @@
-package archive
+package sqlite
 
 import (
 	"context"
 	"fmt"
 	"log/slog"
+	"proceedings/archive"
 	"strings"
 	"sync"
 	"testing"
@@ -17,7 +18,7 @@ import (
 func TestFullArchiveKeepsEventsAndResumes(t *testing.T) {
 	t.Parallel()
 	var logs logCapture
-	db := openTest(t, Options{Logger: logs.logger()})
+	db := openTest(t, archive.Options{Logger: logs.logger()})
 	ctx := context.Background()
 	mustAppend(t, db, msg("#c", "alice", "before the cap", t0))
 	if _, err := db.SetMaxPageCount(ctx, 0); err == nil {
@@ -150,9 +151,9 @@ func (l *logCapture) waitFor(t *testing.T, s string) {
 func TestIntegrityCheckWhileAnotherConnectionWrites(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	w := openTest(t, Options{})
+	w := openTest(t, archive.Options{})
 	mustAppend(t, w, msg("#c", "alice", "first words", t0))
-	r, err := Open(ctx, w.Path(), Options{ReadOnly: true})
+	r, err := Open(ctx, w.Path(), archive.Options{ReadOnly: true})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,8 +1,9 @@
-package archive
+package sqlite
 
 import (
 	"context"
 	"path/filepath"
+	"proceedings/archive"
 	"proceedings/event"
 	"strings"
 	"testing"
@@ -10,7 +11,7 @@ import (
 )
 
 func TestRedact(t *testing.T) {
-	db := openTest(t, Options{})
+	db := openTest(t, archive.Options{})
 	ctx := context.Background()
 	mustAppend(t, db,
 		msg("#c", "alice", "keep this", t0),
@@ -24,24 +25,24 @@ func TestRedact(t *testing.T) {
 		t.Fatal(err)
 	}
 	// A dry run removes nothing.
-	res, err := db.Redact(ctx, RedactQuery{Channel: "#c", Nick: "TROLL"}, "admin", true)
+	res, err := db.Redact(ctx, archive.RedactQuery{Channel: "#c", Nick: "TROLL"}, "admin", true)
 	if err != nil || res.Events != 3 || len(res.Days) != 2 {
 		t.Fatalf("dry run: %+v %v", res, err)
 	}
-	if n, _ := db.Search(ctx, SearchQuery{Text: "secret"}); n.Total != 4 {
+	if n, _ := db.Search(ctx, archive.SearchQuery{Text: "secret"}); n.Total != 4 {
 		t.Fatalf("dry run removed lines: %d left", n.Total)
 	}
 	// Nick and text together.
-	res, err = db.Redact(ctx, RedactQuery{Channel: "#C", Nick: "troll", Match: "ADDRESS"}, "admin", false)
+	res, err = db.Redact(ctx, archive.RedactQuery{Channel: "#C", Nick: "troll", Match: "ADDRESS"}, "admin", false)
 	if err != nil || res.Events != 1 || len(res.Days) != 1 || res.Days[0].Events != 3 {
 		t.Fatalf("redact by nick and text: %+v %v", res, err)
 	}
 	// All of troll's lines on the next day: the day disappears.
-	res, err = db.Redact(ctx, RedactQuery{Channel: "#c", Nick: "troll", From: t0.Add(12 * time.Hour)}, "admin", false)
+	res, err = db.Redact(ctx, archive.RedactQuery{Channel: "#c", Nick: "troll", From: t0.Add(12 * time.Hour)}, "admin", false)
 	if err != nil || res.Events != 1 || res.Days[0].Events != 0 {
 		t.Fatalf("redact a whole day: %+v %v", res, err)
 	}
-	found, err := db.Search(ctx, SearchQuery{Text: "secret"})
+	found, err := db.Search(ctx, archive.SearchQuery{Text: "secret"})
 	if err != nil || found.Total != 2 {
 		t.Fatalf("search after redaction: %+v %v", found, err)
 	}
@@ -75,10 +76,10 @@ func TestRedact(t *testing.T) {
 		t.Fatalf("FTS integrity check: %v", err)
 	}
 	// A redaction that selects a whole channel is refused.
-	if _, err := db.Redact(ctx, RedactQuery{Channel: "#c"}, "admin", false); err == nil {
+	if _, err := db.Redact(ctx, archive.RedactQuery{Channel: "#c"}, "admin", false); err == nil {
 		t.Error("redact of a whole channel was accepted")
 	}
-	if _, err := db.Redact(ctx, RedactQuery{Channel: "#nosuch", Nick: "x"}, "admin", false); err == nil {
+	if _, err := db.Redact(ctx, archive.RedactQuery{Channel: "#nosuch", Nick: "x"}, "admin", false); err == nil {
 		t.Error("redact in an unknown channel was accepted")
 	}
 }
@@ -88,7 +89,7 @@ func TestRedact(t *testing.T) {
 func TestRedactMatchesReadOnly(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "a.db")
 	ctx := context.Background()
-	db, err := Open(ctx, path, Options{})
+	db, err := Open(ctx, path, archive.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -98,20 +99,20 @@ func TestRedactMatchesReadOnly(t *testing.T) {
 		msg("#c", "troll", "secret two", t0.Add(24*time.Hour)),
 	)
 	db.Close()
-	ro, err := Open(ctx, path, Options{ReadOnly: true})
+	ro, err := Open(ctx, path, archive.Options{ReadOnly: true})
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer ro.Close()
 	var texts []string
-	res, err := ro.RedactMatches(ctx, RedactQuery{Channel: "#c", Nick: "TROLL"}, func(ev event.Event) error {
+	res, err := ro.RedactMatches(ctx, archive.RedactQuery{Channel: "#c", Nick: "TROLL"}, func(ev event.Event) error {
 		texts = append(texts, ev.Text)
 		return nil
 	})
 	if err != nil || res.Events != 2 || len(res.Days) != 2 || res.Days[0].Events != 1 || strings.Join(texts, "|") != "secret one|secret two" {
 		t.Fatalf("matches: %+v %q %v", res, texts, err)
 	}
-	for _, q := range []RedactQuery{
+	for _, q := range []archive.RedactQuery{
 		{Channel: "#c", From: t0.Add(time.Hour), To: t0},
 		{Channel: "#c", From: t0, To: t0},
 	} {

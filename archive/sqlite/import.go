@@ -1,8 +1,9 @@
-package archive
+package sqlite
 
 import (
 	"context"
 	"fmt"
+	"proceedings/archive"
 	"proceedings/event"
 	"sync/atomic"
 	"time"
@@ -10,21 +11,6 @@ import (
 
 // importBatch is how many events one import transaction holds.
 const importBatch = 25000
-
-// ImportOptions tune an Importer.
-type ImportOptions struct {
-	// Tolerance is how far apart in time an imported event and a stored one
-	// with the same channel, kind, nick and text may be and still be taken
-	// as the same event: a second for logs with seconds, a minute for logs
-	// that only write HH:MM (irssi's default). Default: one second.
-	Tolerance time.Duration
-}
-
-// ImportStats counts what an Importer did.
-type ImportStats struct {
-	Added      int64 // new events stored
-	Duplicates int64 // events already in the archive, skipped
-}
 
 // Importer bulk-loads events read from old logs. Events already in the
 // archive (recorded live, or imported before) are skipped, so importing the
@@ -34,7 +20,7 @@ type ImportStats struct {
 // import, from one goroutine; call Flush at the end.
 type Importer struct {
 	db   *DB
-	opt  ImportOptions
+	opt  archive.ImportOptions
 	buf  []event.Event
 	tols []int64 // each buffered event's tolerance, in ms
 	srcs []int   // each buffered event's source file (see StartFile)
@@ -75,7 +61,7 @@ type stamp struct {
 }
 
 // NewImporter starts a bulk import.
-func (db *DB) NewImporter(opt ImportOptions) (*Importer, error) {
+func (db *DB) NewImporter(opt archive.ImportOptions) (archive.Importer, error) {
 	if err := db.writable(); err != nil {
 		return nil, err
 	}
@@ -138,8 +124,8 @@ func (im *Importer) Stop() error {
 }
 
 // Stats says what was added and skipped so far.
-func (im *Importer) Stats() ImportStats {
-	return ImportStats{Added: im.added.Load(), Duplicates: im.dup.Load()}
+func (im *Importer) Stats() archive.ImportStats {
+	return archive.ImportStats{Added: im.added.Load(), Duplicates: im.dup.Load()}
 }
 
 // Flush writes the queued events and waits until they are committed. Call

@@ -1,10 +1,11 @@
-package archive
+package sqlite
 
 import (
 	"context"
 	"errors"
 	"fmt"
 	"net/url"
+	"proceedings/archive"
 	"strings"
 	"sync"
 	"unsafe"
@@ -65,7 +66,7 @@ func (p *scanners) get(ctx context.Context) (*scanner, error) {
 	if p.closed {
 		p.mu.Unlock()
 		<-p.slots
-		return nil, ErrClosed
+		return nil, archive.ErrClosed
 	}
 	if n := len(p.idle); n > 0 {
 		s := p.idle[n-1]

@@ -1,4 +1,4 @@
-package archive
+package sqlite
 
 import (
 	"context"
@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"proceedings/archive"
 	"proceedings/event"
 	"strings"
 	"sync"
@@ -17,7 +18,7 @@ import (
 // database/sql: these tests hold them to what Range promises.
 
 func TestRangeKeepsBytesExactly(t *testing.T) {
-	db := openTest(t, Options{})
+	db := openTest(t, archive.Options{})
 	ctx := context.Background()
 	texts := []string{"", "plain", "nul\x00inside", "\xff\xfe broken \xc3\x28 utf-8", "emoji 🙂 and RTL \u202e", string(make([]byte, 20000))}
 	for i, s := range texts {
@@ -25,7 +26,7 @@ func TestRangeKeepsBytesExactly(t *testing.T) {
 	}
 	start, end := event.Date{Year: 2026, Month: 2, Day: 2}.Bounds(time.UTC)
 	var got []string
-	if err := db.Range(ctx, channelID(t, db, "#c"), start, end, AllFields, func(ev event.Event) error {
+	if err := db.Range(ctx, channelID(t, db, "#c"), start, end, archive.AllFields, func(ev event.Event) error {
 		got = append(got, ev.Text)
 		if ev.Target != "" || ev.UserHost != "" || ev.Account != "" || ev.MsgID != "" || ev.Via != "" {
 			t.Errorf("NULL columns read as %+v", ev)
@@ -45,7 +46,7 @@ func TestRangeKeepsBytesExactly(t *testing.T) {
 }
 
 func TestRangeSeesCommitsWhileWritingConcurrently(t *testing.T) {
-	db := openTest(t, Options{})
+	db := openTest(t, archive.Options{})
 	ctx := context.Background()
 	mustAppend(t, db, msg("#c", "a", "first", t0))
 	ch := channelID(t, db, "#c")
@@ -76,7 +77,7 @@ func TestRangeSeesCommitsWhileWritingConcurrently(t *testing.T) {
 			last := 0
 			for last <= writes {
 				n, prev := 0, int64(0)
-				if err := db.Range(ctx, ch, start, end, CountFields, func(ev event.Event) error {
+				if err := db.Range(ctx, ch, start, end, archive.CountFields, func(ev event.Event) error {
 					if ev.ID <= prev {
 						return fmt.Errorf("ids out of order: %d after %d", ev.ID, prev)
 					}
@@ -103,7 +104,7 @@ func TestRangeSeesCommitsWhileWritingConcurrently(t *testing.T) {
 }
 
 func TestRangeStopsOnCallbackErrorAndContext(t *testing.T) {
-	db := openTest(t, Options{})
+	db := openTest(t, archive.Options{})
 	for i := range 1000 {
 		if err := db.AppendAsync(msg("#c", "a", "x", t0.Add(time.Duration(i)*time.Millisecond)), nil); err != nil {
 			t.Fatal(err)
@@ -116,7 +117,7 @@ func TestRangeStopsOnCallbackErrorAndContext(t *testing.T) {
 	start, end := event.Date{Year: 2026, Month: 2, Day: 2}.Bounds(time.UTC)
 	stop := errors.New("stop")
 	n := 0
-	err := db.Range(context.Background(), ch, start, end, AllFields, func(event.Event) error {
+	err := db.Range(context.Background(), ch, start, end, archive.AllFields, func(event.Event) error {
 		if n++; n == 10 {
 			return stop
 		}
@@ -127,7 +128,7 @@ func TestRangeStopsOnCallbackErrorAndContext(t *testing.T) {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	n = 0
-	err = db.Range(ctx, ch, start, end, AllFields, func(event.Event) error {
+	err = db.Range(ctx, ch, start, end, archive.AllFields, func(event.Event) error {
 		if n++; n == 10 {
 			cancel()
 		}
@@ -138,32 +139,32 @@ func TestRangeStopsOnCallbackErrorAndContext(t *testing.T) {
 	}
 	// The scanner went back to the pool in a usable state.
 	n = 0
-	if err := db.Range(context.Background(), ch, start, end, AllFields, func(event.Event) error { n++; return nil }); err != nil || n != 1000 {
+	if err := db.Range(context.Background(), ch, start, end, archive.AllFields, func(event.Event) error { n++; return nil }); err != nil || n != 1000 {
 		t.Fatalf("after a stopped range: %d events, %v", n, err)
 	}
 }
 
 func TestRangeAfterClose(t *testing.T) {
-	db := openTest(t, Options{})
+	db := openTest(t, archive.Options{})
 	mustAppend(t, db, msg("#c", "a", "x", t0))
 	ch := channelID(t, db, "#c")
 	start, end := event.Date{Year: 2026, Month: 2, Day: 2}.Bounds(time.UTC)
-	if err := db.Range(context.Background(), ch, start, end, AllFields, func(event.Event) error { return nil }); err != nil {
+	if err := db.Range(context.Background(), ch, start, end, archive.AllFields, func(event.Event) error { return nil }); err != nil {
 		t.Fatal(err)
 	}
 	if err := db.Close(); err != nil {
 		t.Fatal(err)
 	}
-	if err := db.Range(context.Background(), ch, start, end, AllFields, func(event.Event) error { return nil }); err == nil {
+	if err := db.Range(context.Background(), ch, start, end, archive.AllFields, func(event.Event) error { return nil }); err == nil {
 		t.Fatal("a range on a closed archive succeeded")
 	}
 }
 
 func TestRangeOfAnUnknownChannel(t *testing.T) {
-	db := openTest(t, Options{})
+	db := openTest(t, archive.Options{})
 	start, end := event.Date{Year: 2026, Month: 2, Day: 2}.Bounds(time.UTC)
-	err := db.Range(context.Background(), 12345, start, end, AllFields, func(event.Event) error { return nil })
-	if !errors.Is(err, ErrNoChannel) {
+	err := db.Range(context.Background(), 12345, start, end, archive.AllFields, func(event.Event) error { return nil })
+	if !errors.Is(err, archive.ErrNoChannel) {
 		t.Fatalf("range of an unknown channel: %v", err)
 	}
 }
@@ -172,7 +173,7 @@ func TestRangeOfAnUnknownChannel(t *testing.T) {
 // rest of the archive, whatever characters its path holds.
 func TestRangeInAnOddlyNamedDirectory(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "logs #1 ?x=y %41 ü")
-	db, err := Open(context.Background(), filepath.Join(dir, "a b.db"), Options{})
+	db, err := Open(context.Background(), filepath.Join(dir, "a b.db"), archive.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -190,7 +191,7 @@ func TestRangeInAnOddlyNamedDirectory(t *testing.T) {
 // TestRangesWaitForAFreeReader: no more than maxScanners ranges read at
 // once; the others wait, or give up when their context ends.
 func TestRangesWaitForAFreeReader(t *testing.T) {
-	db := openTest(t, Options{})
+	db := openTest(t, archive.Options{})
 	mustAppend(t, db, msg("#c", "a", "x", t0))
 	ch := channelID(t, db, "#c")
 	start, end := event.Date{Year: 2026, Month: 2, Day: 2}.Bounds(time.UTC)
@@ -202,7 +203,7 @@ func TestRangesWaitForAFreeReader(t *testing.T) {
 		holders.Add(1)
 		go func() {
 			defer holders.Done()
-			db.Range(context.Background(), ch, start, end, AllFields, func(event.Event) error {
+			db.Range(context.Background(), ch, start, end, archive.AllFields, func(event.Event) error {
 				inside.Done()
 				<-release
 				return nil
@@ -212,12 +213,12 @@ func TestRangesWaitForAFreeReader(t *testing.T) {
 	inside.Wait()
 	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
 	defer cancel()
-	if err := db.Range(ctx, ch, start, end, AllFields, func(event.Event) error { return nil }); !errors.Is(err, context.DeadlineExceeded) {
+	if err := db.Range(ctx, ch, start, end, archive.AllFields, func(event.Event) error { return nil }); !errors.Is(err, context.DeadlineExceeded) {
 		t.Fatalf("a range past the limit: %v, want to wait until its deadline", err)
 	}
 	done := make(chan error)
 	go func() {
-		done <- db.Range(context.Background(), ch, start, end, AllFields, func(event.Event) error { return nil })
+		done <- db.Range(context.Background(), ch, start, end, archive.AllFields, func(event.Event) error { return nil })
 	}()
 	close(release)
 	holders.Wait()

@@ -1,0 +1,34 @@
+package archive
+
+import (
+	"errors"
+	"log/slog"
+	"time"
+)
+
+// ErrQueueFull is returned by AppendAsync when more events wait for the disk
+// than the queue holds (the disk is full or far too slow).
+var ErrQueueFull = errors.New("archive write queue is full: events are arriving faster than the disk takes them")
+
+// ErrClosed is returned by appends after Close.
+var ErrClosed = errors.New("the archive is closed")
+
+// ErrNewerSchema is returned by Open for a database written by a newer
+// version of proceedings.
+var ErrNewerSchema = errors.New("the archive was written by a newer version of proceedings")
+
+// Options tune Open.
+type Options struct {
+	// Location is the site's timezone: the archive keeps per-day line
+	// counts in it. Nil means UTC. Opening with another zone than last time
+	// recounts the days once.
+	Location *time.Location
+	// ReadOnly opens for queries only (serve, search, render): no writer
+	// goroutine is started and every write method fails.
+	ReadOnly bool
+	// QueueSize bounds how many appended events may wait for the disk
+	// (default 65536). Past it, AppendAsync reports ErrQueueFull.
+	QueueSize int
+	// Logger receives warnings (write errors that are being retried).
+	Logger *slog.Logger
+}
