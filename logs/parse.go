@@ -242,8 +242,8 @@ func parseBang(s *state, t time.Time, body string, own bool) (lineResult, string
 // a join is the logger's only when the client's join burst follows it.
 const reasonSelfNickUnknown = "your own nick change, and the logger's old nick is unknown"
 
-// The irssi and WeeChat writers write a recording gap, which neither
-// program has, as a status line of this text; their readers skip it.
+// The irssi, WeeChat and ZNC writers write a recording gap, which none of
+// those programs has, as a status line of this text; their readers skip it.
 const (
 	gapLine       = "recording gap: nothing was recorded "
 	reasonGapLine = "recording gap (a line of this program's export)"

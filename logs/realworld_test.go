@@ -180,7 +180,7 @@ func TestZNCNotUnderstood(t *testing.T) {
 	}
 	c := r.Counts()
 	want := map[string]int64{"notice without a nick": 1, "a *** line of an unknown kind": 1, "a *** line without a nick": 1, "topic line without its text": 1}
-	if !equalCounts(c.NotUnderstood, want) || c.NotKept["ZNC broadcast"] != 1 || c.NotKept["recording gap (written by proceedings)"] != 1 || c.Sum() != 8 {
+	if !equalCounts(c.NotUnderstood, want) || c.NotKept["ZNC broadcast"] != 1 || c.NotKept[reasonGapLine] != 1 || c.Sum() != 8 {
 		t.Errorf("counts %+v, want not understood %v", c, want)
 	}
 }

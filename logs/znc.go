@@ -124,8 +124,8 @@ func zncStatus(s *state, t time.Time, x string) (lineResult, string) {
 		}
 		return resEvent, ""
 	}
-	if strings.HasPrefix(x, "recording gap: ") { // written by our ZNC writer
-		return resNoise, "recording gap (written by proceedings)"
+	if strings.HasPrefix(x, gapLine) {
+		return resNoise, reasonGapLine
 	}
 	if rest, ok := strings.CutPrefix(x, "Topic for "); ok { // written by our ZNC writer
 		_, rest = cut(rest, ' ')
