@@ -95,3 +95,25 @@ func BenchmarkWriter(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkFormatWriters writes events of every kind in each format.
+func BenchmarkFormatWriters(b *testing.B) {
+	evs := everyKind(b)
+	london := mustZone(b, "Europe/London")
+	for _, format := range WriteFormats() {
+		b.Run(format, func(b *testing.B) {
+			w, err := NewFormatWriter(format, io.Discard, london)
+			if err != nil {
+				b.Fatal(err)
+			}
+			b.ReportAllocs()
+			for b.Loop() {
+				for _, ev := range evs {
+					if err := w.Write(ev); err != nil {
+						b.Fatal(err)
+					}
+				}
+			}
+		})
+	}
+}
