@@ -282,8 +282,8 @@ type xchatState struct {
 func (xs *xchatState) own(s *state, t time.Time, msg string) (lineResult, string, bool) {
 	if to, ok := strings.CutPrefix(msg, "You are now known as "); ok {
 		to = stripCodes(to)
-		if to == "" || strings.IndexByte(to, ' ') >= 0 {
-			return resBad, "nick change without one new nick", true
+		if !oneWord(to) {
+			return resBad, reasonNotOneNick, true
 		}
 		if xs.self == "" {
 			xs.self = strings.Clone(to)
@@ -302,7 +302,7 @@ func (xs *xchatState) own(s *state, t time.Time, msg string) (lineResult, string
 		by = stripCodes(by)
 		switch {
 		case !ok || !isNick(by):
-			return resBad, "kick without the nick who kicked", true
+			return resBad, reasonNoKicker, true
 		case xs.self == "":
 			return resBad, "the logger was kicked, and its nick is unknown", true
 		}
@@ -404,12 +404,10 @@ func xchatEvent(s *state, t time.Time, msg string) (lineResult, string) {
 		return resEvent, ""
 	case strings.HasPrefix(rest, "is now known as "):
 		to := stripCodes(rest[len("is now known as "):])
-		if to == "" || strings.IndexByte(to, ' ') >= 0 {
+		if !oneWord(to) {
 			return resNoise, reasonXchatStatus
 		}
-		ev := s.add(event.KindNick, t, nick)
-		ev.Target = to
-		return resEvent, ""
+		return addNickChange(s, t, nick, to)
 	case strings.HasPrefix(rest, "has changed the topic to: "):
 		ev := s.add(event.KindTopic, t, nick)
 		ev.Text = rest[len("has changed the topic to: "):]

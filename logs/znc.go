@@ -90,6 +90,21 @@ func parseSpeech(s *state, t time.Time, body string) (lineResult, string) {
 	return resBad, "not a message, action or notice"
 }
 
+// nickOrKickLine reads the two "***" lines ZNC and Limnoria write alike
+// after a nick: "is now known as NEW" and "was kicked by OP (reason)". ok
+// is false when rest is neither.
+func nickOrKickLine(s *state, t time.Time, nick, rest string) (res lineResult, reason string, ok bool) {
+	if to, ok := strings.CutPrefix(rest, "is now known as "); ok {
+		res, reason = addNickChange(s, t, nick, to)
+		return res, reason, true
+	}
+	if x, ok := strings.CutPrefix(rest, "was kicked by "); ok {
+		res, reason = addKick(s, t, nick, x, '(', ')')
+		return res, reason, true
+	}
+	return 0, "", false
+}
+
 // zncUserHost reads "(ident@host)"; ZNC writes "(@)" when it knows neither.
 func zncUserHost(s string) string {
 	in, _ := enclosed(s, '(', ')')
@@ -141,24 +156,10 @@ func zncStatus(s *state, t time.Time, x string) (lineResult, string) {
 	if nick == "" {
 		return resBad, "a *** line without a nick"
 	}
+	if res, reason, ok := nickOrKickLine(s, t, nick, rest); ok {
+		return res, reason
+	}
 	switch {
-	case strings.HasPrefix(rest, "is now known as "):
-		to := rest[len("is now known as "):]
-		if to == "" {
-			return resBad, "nick change without the new nick"
-		}
-		ev := s.add(event.KindNick, t, nick)
-		ev.Target = to
-		return resEvent, ""
-	case strings.HasPrefix(rest, "was kicked by "):
-		by, reason := cut(rest[len("was kicked by "):], ' ')
-		if by == "" {
-			return resBad, "kick without the nick who kicked"
-		}
-		ev := s.add(event.KindKick, t, by)
-		ev.Target = nick
-		ev.Text = reasonOf(reason, '(', ')')
-		return resEvent, ""
 	case strings.HasPrefix(rest, "changes topic to '"):
 		text := rest[len("changes topic to '"):]
 		text = strings.TrimSuffix(text, "'")
