@@ -117,15 +117,10 @@ func parseOwn(s *state, line string) (lineResult, string) {
 	if line[0] == '-' && strings.HasPrefix(line, "--- ") {
 		return parseOwnHeader(s, line)
 	}
-	h, m, sec, ok := hms(line, 1)
-	if !ok || line[0] != '[' || len(line) < 11 || line[9] != ']' || line[10] != ' ' {
-		return resBad, reasonBadTime
+	t, body, res, reason := bracketedClock(s, line)
+	if res != resEvent {
+		return res, reason
 	}
-	t, ok := s.clk.tod(h, m, sec)
-	if !ok {
-		return resBad, reasonNoDate
-	}
-	body := line[11:]
 	if x, ok := strings.CutPrefix(body, "-!- "); ok {
 		return parseBang(s, t, x, true)
 	}

@@ -27,15 +27,10 @@ import (
 // NETWORK_#chan_YYYYMMDD.log). Private notices go to the sender's own file,
 // never to a channel's. Any other "***" line is not understood.
 func parseZNC(s *state, line string) (lineResult, string) {
-	h, m, sec, ok := hms(line, 1)
-	if !ok || line[0] != '[' || len(line) < 11 || line[9] != ']' || line[10] != ' ' {
-		return resBad, reasonBadTime
+	t, body, res, reason := bracketedClock(s, line)
+	if res != resEvent {
+		return res, reason
 	}
-	t, ok := s.clk.tod(h, m, sec)
-	if !ok {
-		return resBad, reasonNoDate
-	}
-	body := line[11:]
 	if x, ok := strings.CutPrefix(body, "*** "); ok {
 		return zncStatus(s, t, x)
 	}
@@ -46,6 +41,20 @@ func parseZNC(s *state, line string) (lineResult, string) {
 		return resNoise, "ZNC broadcast"
 	}
 	return parseSpeech(s, t, body)
+}
+
+// bracketedClock reads the "[HH:MM:SS] " that starts the lines of ZNC and
+// of our own format, and returns the instant and the rest of the line.
+func bracketedClock(s *state, line string) (time.Time, string, lineResult, string) {
+	h, m, sec, ok := hms(line, 1)
+	if !ok || line[0] != '[' || len(line) < 11 || line[9] != ']' || line[10] != ' ' {
+		return time.Time{}, "", resBad, reasonBadTime
+	}
+	t, ok := s.clk.tod(h, m, sec)
+	if !ok {
+		return time.Time{}, "", resBad, reasonNoDate
+	}
+	return t, line[11:], resEvent, ""
 }
 
 // parseSpeech reads "<nick> text", "* nick text" and "-nick- text", the
