@@ -218,24 +218,61 @@ var months = map[string]bool{
 // folder; ZNC's global module writes USER_NETWORK there, which is given as
 // it is.
 func PlaceOf(root, path string) Place {
+	f, ok := splitLogPath(root, path)
+	if !ok {
+		return Place{} // no file's name
+	}
+	if f.archive {
+		return Place{Kind: PlaceArchive, Window: f.base, Why: "an archive: unpack it and import the folder"}
+	}
+	p := Place{Compression: f.compression}
+	// WeeChat's $plugin.$name: irc.NETWORK.#chan, irc.server.NETWORK,
+	// core.weechat, irc.irc_raw, script.scripts…
+	if !weechatName(&p, f.stem, f.ext) {
+		w := windowOf(&f)
+		if w.zncFlat && w.name != "" && !startsChannel(w.name) {
+			zncFlatPrefix(&p, &w)
+		}
+		if p.Network == "" {
+			p.Network = networkFolder(f.inside)
+		}
+		p.Window = w.name
+		windowKind(&p, w, &f)
+	}
+	controlWindow(&p)
+	return p
+}
+
+// logPath is a log's path taken apart.
+type logPath struct {
+	inside      []string // the folders strictly below root, outermost first
+	base        string   // the file's name
+	archive     bool     // the name is an archive's
+	stem        string   // the name without backup suffix, compression, log extension and rotation number
+	ext         string   // the log extension of the name, "" for none
+	compression string   // Place.Compression
+	parent      string   // the name of the folder holding the file
+}
+
+// splitLogPath takes a log's path apart; false when it has no file's name.
+func splitLogPath(root, path string) (logPath, bool) {
 	path = filepath.Clean(path)
 	root = filepath.Clean(root)
-	var inside []string // folders strictly below root, outermost first
+	f := logPath{base: filepath.Base(path), parent: filepath.Base(filepath.Dir(path))}
 	if rel, err := filepath.Rel(root, path); err == nil && rel != "." && !strings.HasPrefix(rel, "..") {
 		parts := strings.Split(filepath.ToSlash(rel), "/")
-		inside = parts[:len(parts)-1]
+		f.inside = parts[:len(parts)-1]
 	}
-	var p Place
-	stem := filepath.Base(path)
-	if stem == "." || stem == ".." || strings.ContainsRune(stem, filepath.Separator) {
-		return p // no file's name
+	if f.base == "." || f.base == ".." || strings.ContainsRune(f.base, filepath.Separator) {
+		return f, false
 	}
 	for _, e := range archiveExts {
-		if s, ok := cutSuffixFold(stem, e); ok && s != "" {
-			p.Kind, p.Window, p.Why = PlaceArchive, stem, "an archive: unpack it and import the folder"
-			return p
+		if s, ok := cutSuffixFold(f.base, e); ok && s != "" {
+			f.archive = true
+			return f, true
 		}
 	}
+	stem := f.base
 	// An editor's or a person's copy (#chan.log~, #chan.log.orig,
 	// #chan.log.bak) is a copy of the log it names: the same window.
 	for _, b := range backupSuffixes {
@@ -246,89 +283,106 @@ func PlaceOf(root, path string) Place {
 	}
 	for _, c := range compressions {
 		if s, ok := cutSuffixFold(stem, c.ext); ok && s != "" {
-			stem, p.Compression = s, c.name
+			stem, f.compression = s, c.name
 			break
 		}
 	}
-	stem, ext := cutLogExt(stem)
+	f.stem, f.ext = cutLogExt(stem)
+	return f, true
+}
 
-	// WeeChat's $plugin.$name: irc.NETWORK.#chan, irc.server.NETWORK,
-	// core.weechat, irc.irc_raw, script.scripts…
-	if weechatName(&p, stem, ext) {
-		controlWindow(&p)
-		return p
-	}
+// window is the window a log's name or folder names, and how.
+type window struct {
+	name      string
+	dated     bool // the file is named by its date alone: the window is its folder
+	nameDated bool // the file's name is the window's with a date after it
+	zncFlat   bool // the date follows an underscore: ZNC's [USER_][NETWORK_]WINDOW_YYYYMMDD
+}
 
-	window, dated, zncFlat, nameDated := stem, false, false, false
-	switch {
-	case isDate(stem):
-		// YYYY-MM-DD.log: the window is the folder holding the file.
-		window, dated = "", true
-		if n := len(inside); n > 0 {
-			window = inside[n-1]
-			inside = inside[:n-1]
-		} else if parent := filepath.Base(filepath.Dir(path)); startsChannel(parent) {
-			// The channel's own folder, given on the command line: a
-			// channel prefix leaves no doubt.
-			window = parent
+// windowOf finds the window of a log not named the WeeChat way: the folder
+// of a file named by its date (YYYY-MM-DD.log, which leaves that folder
+// out of f.inside), else the file's name without a date that ends it.
+func windowOf(f *logPath) window {
+	if !isDate(f.stem) {
+		if w, sep, ok := cutDateSuffix(f.stem); ok {
+			return window{name: w, nameDated: true, zncFlat: sep == '_'}
 		}
-	default:
-		if w, sep, ok := cutDateSuffix(stem); ok {
-			window, zncFlat, nameDated = w, sep == '_', true
-		}
+		return window{name: f.stem}
 	}
-	if zncFlat && window != "" && !startsChannel(window) {
-		// ZNC's [USER_][NETWORK_]WINDOW_YYYYMMDD.
-		if i := channelAfterUnderscore(window); i > 0 {
-			p.Network, window, p.ZNCPrefix = window[:i-1], window[i:], true
-		} else if strings.HasSuffix(strings.ToLower(window), "_status") {
-			p.Network, window = window[:len(window)-len("_status")], "status"
-		} else if i := strings.Index(window, "_*"); i > 0 {
-			p.Network, window = window[:i], window[i+1:]
-		}
+	if n := len(f.inside); n > 0 {
+		w := window{name: f.inside[n-1], dated: true}
+		f.inside = f.inside[:n-1]
+		return w
 	}
-	if p.Network == "" {
-		p.Network = networkFolder(inside)
+	if startsChannel(f.parent) {
+		// The channel's own folder, given on the command line: a channel
+		// prefix leaves no doubt.
+		return window{name: f.parent, dated: true}
 	}
-	p.Window = window
-	switch lw := strings.ToLower(window); {
-	case window == "":
+	return window{dated: true}
+}
+
+// zncFlatPrefix reads the prefix of ZNC's [USER_][NETWORK_]WINDOW of a
+// window that is no channel: the channel after the prefix, ZNC's status
+// window ("NETWORK_status") or a module's ("NETWORK_*status").
+func zncFlatPrefix(p *Place, w *window) {
+	if i := channelAfterUnderscore(w.name); i > 0 {
+		p.Network, w.name, p.ZNCPrefix = w.name[:i-1], w.name[i:], true
+	} else if strings.HasSuffix(strings.ToLower(w.name), "_status") {
+		p.Network, w.name = w.name[:len(w.name)-len("_status")], "status"
+	} else if i := strings.Index(w.name, "_*"); i > 0 {
+		p.Network, w.name = w.name[:i], w.name[i+1:]
+	}
+}
+
+// windowKind says what the window of p is, from its name and the layout
+// it was found in.
+func windowKind(p *Place, w window, f *logPath) {
+	switch lw := strings.ToLower(w.name); {
+	case w.name == "":
 		p.Kind = PlaceUnnamed
-	case startsChannel(window):
+	case startsChannel(w.name):
 		p.Kind = PlaceChannel
-	case window[0] == '*':
-		p.Kind, p.Why = PlaceServer, "ZNC's "+window+" window"
-	case lw == "status" && (dated || zncFlat):
+	case w.name[0] == '*':
+		p.Kind, p.Why = PlaceServer, "ZNC's "+w.name+" window"
+	case lw == "status" && (w.dated || w.zncFlat):
 		p.Kind, p.Why = PlaceServer, "ZNC's status window"
-	case lw == "server" && ext == ".log":
+	case lw == "server" && f.ext == ".log":
 		p.Kind, p.Why = PlaceServer, "HexChat's server tab"
 	case lw == "(notices)" || lw == "(snotices)":
 		p.Kind, p.Why = PlaceServer, "HexChat's "+lw+" tab"
-	case p.Network != "" && strings.EqualFold(window, p.Network):
+	case p.Network != "" && strings.EqualFold(w.name, p.Network):
 		p.Kind, p.Why = PlaceServer, "the server buffer of "+p.Network
-	case !dated && strings.EqualFold(window, filepath.Base(filepath.Dir(path))):
+	case !w.dated && strings.EqualFold(w.name, f.parent):
 		// Named after the folder holding it, even the path given (the
 		// network's tab of HexChat, the server buffer of WeeChat's
 		// irc/$server/$channel mask): no query is kept in a folder of
 		// the nick's name.
-		p.Kind, p.Why = PlaceServer, "the server buffer of "+window
-	case strings.Contains(window, ".") && ext == ".log":
+		p.Kind, p.Why = PlaceServer, "the server buffer of "+w.name
+	case strings.Contains(w.name, ".") && f.ext == ".log":
 		// A nick has no dot: a server's name (xchat's server tab). Only
 		// a name the clients write: README.md, a.db, index.html are not.
-		p.Kind, p.Why = PlaceServer, "the buffer of the server "+window
-	case isNick(window) && !isDigit(window[0]) && (dated || !nameDated || p.Network != "" || zncFlat && strings.Contains(window, "_")):
-		// A nick does not start with a digit (RFC 2812), so a dated name
-		// such as "2005-01-08-test1" is not one. (ZNC's
-		// NETWORK_nick_YYYYMMDD.log: an underscore inside says NETWORK_.)
-		p.Kind, p.Why = PlaceQuery, "a private conversation (query) with "+window
+		p.Kind, p.Why = PlaceServer, "the buffer of the server "+w.name
+	case queryWindow(w, p.Network != ""):
+		p.Kind, p.Why = PlaceQuery, "a private conversation (query) with "+w.name
 	default:
 		// Not a nick ("2005-01-08-notes"), or a name with a date in no
 		// client's layout ("techrights.2024-01-01.log", a flat folder of
 		// one channel's logs): the path names no channel.
 		p.Kind, p.Window = PlaceUnnamed, ""
 	}
-	controlWindow(&p)
-	return p
+}
+
+// queryWindow reports whether a window names a private conversation: its
+// name can be a nick, and the layout is a client's (the window is a
+// folder, or the name carries no date, or the file is in a network's
+// folder, or the name is ZNC's NETWORK_nick_YYYYMMDD).
+func queryWindow(w window, inNetwork bool) bool {
+	// A nick does not start with a digit (RFC 2812), so a dated name such
+	// as "2005-01-08-test1" is not one. (ZNC's NETWORK_nick_YYYYMMDD.log:
+	// an underscore inside says NETWORK_.)
+	return isNick(w.name) && !isDigit(w.name[0]) &&
+		(w.dated || !w.nameDated || inNetwork || w.zncFlat && strings.Contains(w.name, "_"))
 }
 
 // controlWindow makes the windows the path names as a channel or a query
