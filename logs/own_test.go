@@ -42,18 +42,39 @@ func readAll(t testing.TB, text string, opt Options) ([]event.Event, *Reader) {
 		if err != nil {
 			t.Fatalf("Next: %v", err)
 		}
-		if err := ev.Validate(); err != nil {
-			t.Errorf("invalid event %s: %v", show(ev), err)
-		}
-		if ev.Time.Location() != time.UTC {
-			t.Errorf("event time not in UTC: %s", ev.Time)
-		}
-		if ev.Flags&event.FlagImported == 0 {
-			t.Errorf("event without FlagImported: %s", show(ev))
+		if err := readEventError(ev); err != nil {
+			t.Error(err)
 		}
 		evs = append(evs, ev)
 	}
 	return evs, r
+}
+
+// readEventError says what is wrong with an event a Reader returned: not
+// valid, its time not in UTC, or not marked imported. It is nil when
+// nothing is.
+func readEventError(ev event.Event) error {
+	switch err := ev.Validate(); {
+	case err != nil:
+		return fmt.Errorf("invalid event %s: %v", show(ev), err)
+	case ev.Time.Location() != time.UTC:
+		return fmt.Errorf("event time not in UTC: %s", show(ev))
+	case ev.Flags&event.FlagImported == 0:
+		return fmt.Errorf("event without FlagImported: %s", show(ev))
+	}
+	return nil
+}
+
+// countEvents reads r to its end or its first error: how many events it
+// gave, and the error (io.EOF at the end).
+func countEvents(r *Reader) (int, error) {
+	n := 0
+	for {
+		if _, err := r.Next(); err != nil {
+			return n, err
+		}
+		n++
+	}
 }
 
 func TestDayTitle(t *testing.T) {
