@@ -4,6 +4,7 @@ import (
 	"path/filepath"
 	"proceedings/internal/ircname"
 	"strings"
+	"time"
 )
 
 // PlaceKind says what a log file is a log of.
@@ -507,14 +508,19 @@ func cutSuffixFold(s, suffix string) (string, bool) {
 
 // isDate reports whether s is a date, YYYY-MM-DD or YYYYMMDD.
 func isDate(s string) bool {
-	var ok bool
-	switch {
-	case len(s) == 10 && s[4] == '-' && s[7] == '-' && allDigits(s[:4]) && allDigits(s[5:7]) && allDigits(s[8:]):
-		_, _, _, ok = checkDate(atoi(s[:4]), atoi(s[5:7]), atoi(s[8:]))
-	case len(s) == 8 && allDigits(s):
-		_, _, _, ok = checkDate(atoi(s[:4]), atoi(s[4:6]), atoi(s[6:]))
-	}
+	_, _, _, ok := parseDate(s)
 	return ok
+}
+
+// parseDate reads s as a date, YYYY-MM-DD or YYYYMMDD.
+func parseDate(s string) (int, time.Month, int, bool) {
+	switch {
+	case len(s) == 10:
+		return ymd(s, 0)
+	case len(s) == 8 && allDigits(s):
+		return checkDate(atoi(s[:4]), atoi(s[4:6]), atoi(s[6:]))
+	}
+	return 0, 0, 0, false
 }
 
 // cutDateSuffix removes a date that ends s after a separator (. _ -):
