@@ -161,63 +161,14 @@ var months = map[string]bool{
 
 // PlaceOf reads what the path of a log file says about it. root is the path
 // given on the command line that led to the file: the file itself, or a
-// folder above it. It knows the layouts the supported clients write by
-// default and the common custom ones:
-//
-//	irssi     NETWORK/#chan.log (autolog_path ~/irclogs/$tag/$0.log),
-//	          NETWORK/#chan/YYYY-MM-DD.log, NETWORK/#chan.YYYY-MM-DD.log
-//	WeeChat   irc.NETWORK.#chan.weechatlog (logger.file.mask
-//	          $plugin.$name.weechatlog, also under %Y/%m/ folders),
-//	          NETWORK/#chan.weechatlog (logger.mask.irc irc/$server/$channel.weechatlog),
-//	          NETWORK/#chan/YYYY-MM-DD.weechatlog; rotated .weechatlog.1
-//	ZNC       [USER/]NETWORK/#chan/YYYY-MM-DD.log (the log module's
-//	          $USER/$NETWORK/$WINDOW/%Y-%m-%d.log and its user and network
-//	          module forms, e.g. users/U/networks/NETWORK/moddata/log/#chan/…),
-//	          and the older [USER_][NETWORK_]#chan_YYYYMMDD.log
-//	HexChat   NETWORK/#chan.log (irc_logmask %n/%c.log)
-//	Limnoria  NETWORK/#chan/#chan.log, NETWORK/#chan/#chan.YYYY-MM-DD.log
-//	          (rotateLogs), NETWORK/#chan/MONTH/#chan.YYYY-MM-DD.log
-//	          (directories.timestamp), flat #chan.log
-//
-// and each of them compressed (.gz, and named but not read: .zst, .bz2, .xz).
-//
-// The clients' escaping is not undone: irssi lower-cases the name and writes
-// "_" for any of / \ | * ? " < > :, WeeChat lower-cases it and writes "_"
-// for "/", ZNC lower-cases it and writes "-" for / and \, HexChat lower-cases
-// it the RFC 1459 way ([]\~ become {}|^) and writes "_" for "/", Limnoria
-// lower-cases it the same way and drops "/". The channel is given as the
-// file names it.
-//
-// A file is the log of a channel when its window name (the file's name
-// without extension, compression and date, or the folder holding a file
-// named only by its date) starts with a channel prefix: # & + or !. Other
-// names are other windows: WeeChat's server, core and plugin buffers
-// (irc.server.NET, core.weechat, irc.irc_raw, script.scripts…), HexChat's
-// server and notices tabs (server.log, (notices).log, (snotices).log), ZNC's
-// status window (status) and module windows (*status, *controlpanel…), a
-// file named after its own network folder (the server buffer of WeeChat's
-// irc/$server/$channel mask and of old xchat) or named with a dot (a
-// server's name: no nick has a dot), and a private conversation with the
-// nick it names when the name can be a nick and the layout is a client's:
-// the file is in a network folder, or its name carries no date, or the
-// window is its folder (ZNC's $WINDOW/DATE.log), or the name is ZNC's
-// NETWORK_nick_YYYYMMDD. A dated name in no network
-// folder ("techrights.2024-01-01.log", a flat folder of one channel's logs)
-// and a name that is no nick ("2005-01-08-notes.log") name no window.
-//
-// The network folder is looked for only in the folders below root (the
-// path given on the command line, which is itself never taken as a network:
-// it may be any folder, a backup or a copy). It is the folder holding the
-// channel's file, or holding the channel's folder when the file is named by
-// its date; channel folders and date folders (2026, 2026-02, 11, February)
-// on the way up are passed over. ZNC's network module writes
-// networks/NETWORK/moddata/log/…: there the network is NETWORK. A folder that
-// is one of the clients' own (irclogs, logs, log, moddata, ChannelLogger,
-// users, networks, irc, weechat, hexchat, xchat2, znc and their dot-folders)
-// is no network, nor is one above it. The network named in a file name
-// (WeeChat's irc.NETWORK.#chan, ZNC's NETWORK_#chan_DATE) wins over a
-// folder; ZNC's global module writes USER_NETWORK there, which is given as
-// it is.
+// folder above it, which is never taken as a network. It knows the layouts
+// the supported clients write by default and the common custom ones, tried
+// in turn: WeeChat's $plugin.$name, a file named by its date in its
+// window's folder, and a file that names its window (with a date or not,
+// ZNC's old [USER_][NETWORK_]WINDOW_YYYYMMDD among them); the network is
+// the one the name gives, else the nearest folder below root that can be
+// one. The clients' escaping of names is not undone. docs/log-formats.md
+// lists the layouts and the rules.
 func PlaceOf(root, path string) Place {
 	f, ok := splitLogPath(root, path)
 	if !ok {
