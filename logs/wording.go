@@ -192,15 +192,20 @@ type compiledLine struct {
 // appendLine appends the line of ev, stamped with local, without its
 // newline.
 func (f *lineFormat) appendLine(b []byte, ev *event.Event, local time.Time) []byte {
+	return appendPieces(b, f.lineOf(ev), ev, local)
+}
+
+// lineOf returns the compiled line of ev.
+func (f *lineFormat) lineOf(ev *event.Event) []piece {
 	if int(ev.Kind) < len(f.lines) {
 		lines := f.lines[ev.Kind]
 		for i := range lines {
 			if lines[i].when.holds(ev) {
-				return appendPieces(b, lines[i].pieces, ev, local)
+				return lines[i].pieces
 			}
 		}
 	}
-	return appendPieces(b, f.other, ev, local)
+	return f.other
 }
 
 // field is what a piece of a template writes.
