@@ -45,33 +45,25 @@ func BenchmarkReadIrssi(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		n := 0
-		for {
-			_, err := r.Next()
-			if err == io.EOF {
-				break
-			}
-			if err != nil {
-				b.Fatal(err)
-			}
-			n++
-		}
-		if n != lines {
-			b.Fatalf("read %d events, want %d", n, lines)
+		if n, err := countEvents(r); err != io.EOF || n != lines {
+			b.Fatalf("read %d events, then %v; want %d, then EOF", n, err, lines)
 		}
 	}
 	b.ReportMetric(float64(lines)*float64(b.N)/b.Elapsed().Seconds(), "lines/s")
 }
 
-func BenchmarkFormatLine(b *testing.B) {
-	london, err := time.LoadLocation("Europe/London")
-	if err != nil {
-		b.Fatal(err)
-	}
+// benchLine is a message as the busiest channels have them, and the zone
+// of their logs.
+func benchLine(b *testing.B) (event.Event, *time.Location) {
 	ev := event.Event{
 		Network: "techrights", Channel: "#techrights", Time: time.Date(2026, 2, 2, 14, 3, 11, 0, time.UTC),
 		Kind: event.KindMessage, Nick: "schestowitz", Text: "Links 02/02/2026: patent office news and http://example.com/page",
 	}
+	return ev, mustZone(b, "Europe/London")
+}
+
+func BenchmarkFormatLine(b *testing.B) {
+	ev, london := benchLine(b)
 	b.ReportAllocs()
 	for b.Loop() {
 		_ = FormatLine(ev, london)
@@ -79,19 +71,34 @@ func BenchmarkFormatLine(b *testing.B) {
 }
 
 func BenchmarkWriter(b *testing.B) {
-	london, err := time.LoadLocation("Europe/London")
-	if err != nil {
-		b.Fatal(err)
-	}
-	ev := event.Event{
-		Network: "techrights", Channel: "#techrights", Time: time.Date(2026, 2, 2, 14, 3, 11, 0, time.UTC),
-		Kind: event.KindMessage, Nick: "schestowitz", Text: "Links 02/02/2026: patent office news and http://example.com/page",
-	}
+	ev, london := benchLine(b)
 	w := NewWriter(io.Discard, london)
 	b.ReportAllocs()
 	for b.Loop() {
 		if err := w.Write(ev); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// BenchmarkFormatWriters writes events of every kind in each format.
+func BenchmarkFormatWriters(b *testing.B) {
+	evs := everyKind(b)
+	london := mustZone(b, "Europe/London")
+	for _, format := range WriteFormats() {
+		b.Run(format, func(b *testing.B) {
+			w, err := NewFormatWriter(format, io.Discard, london)
+			if err != nil {
+				b.Fatal(err)
+			}
+			b.ReportAllocs()
+			for b.Loop() {
+				for _, ev := range evs {
+					if err := w.Write(ev); err != nil {
+						b.Fatal(err)
+					}
+				}
+			}
+		})
 	}
 }

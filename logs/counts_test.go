@@ -347,14 +347,7 @@ func TestCountsStrictFailsOnlyOnNotUnderstood(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	n := 0
-	for {
-		_, err = r.Next()
-		if err != nil {
-			break
-		}
-		n++
-	}
+	n, err := countEvents(r)
 	le, ok := err.(*LineError)
 	if !ok || le.Line != 5 || n != 2 {
 		t.Fatalf("after %d events: %v, want a *LineError at line 5 after 2", n, err)
@@ -370,12 +363,8 @@ func TestCountsEmptyAndBlank(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for {
-		if _, err := r.Next(); err == io.EOF {
-			break
-		} else if err != nil {
-			t.Fatal(err)
-		}
+	if _, err := countEvents(r); err != io.EOF {
+		t.Fatal(err)
 	}
 	if c := r.Counts(); c.Lines != 4 || c.Blank != 3 || c.Events != 1 || c.Sum() != 4 {
 		t.Errorf("counts %+v", c)

@@ -249,7 +249,7 @@ var formatCases = []formatCase{
 	},
 	{
 		// Supybot's ChannelLogger before Limnoria: no nick!user@host prefix
-		// on joins, parts and quits (the real example, #PoV 2005).
+		// on joins, parts and quits (a real log of #PoV, 2005).
 		name:   "supybot joins, parts and quits",
 		format: "limnoria",
 		opt:    Options{Channel: "#PoV"},

@@ -82,14 +82,8 @@ func FuzzReader(f *testing.F) {
 			if err != nil {
 				t.Fatalf("Next: %v", err)
 			}
-			if err := ev.Validate(); err != nil {
-				t.Fatalf("invalid event %s: %v", show(ev), err)
-			}
-			if ev.Time.Location() != time.UTC {
-				t.Fatalf("time not in UTC: %v", ev.Time)
-			}
-			if ev.Flags&event.FlagImported == 0 {
-				t.Fatalf("not marked imported: %s", show(ev))
+			if err := readEventError(ev); err != nil {
+				t.Fatal(err)
 			}
 			if ev.Channel != "#c" || ev.Network != "net" {
 				t.Fatalf("channel/network not stamped: %s", show(ev))

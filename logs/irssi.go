@@ -258,8 +258,8 @@ func (is *irssiState) message(s *state, t time.Time, nick, text string) (lineRes
 // default): the lines of parseBang, and the ones only irssi writes.
 func (is *irssiState) bang(s *state, t time.Time, body string) (lineResult, string) {
 	if to, ok := strings.CutPrefix(body, "You're now known as "); ok {
-		if to == "" || strings.IndexByte(to, ' ') >= 0 {
-			return resBad, "nick change without one new nick"
+		if !oneWord(to) {
+			return resBad, reasonNotOneNick
 		}
 		if is.self == "" {
 			return resBad, reasonSelfNickUnknown

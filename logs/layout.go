@@ -4,6 +4,7 @@ import (
 	"path/filepath"
 	"proceedings/internal/ircname"
 	"strings"
+	"time"
 )
 
 // PlaceKind says what a log file is a log of.
@@ -160,82 +161,70 @@ var months = map[string]bool{
 
 // PlaceOf reads what the path of a log file says about it. root is the path
 // given on the command line that led to the file: the file itself, or a
-// folder above it. It knows the layouts the supported clients write by
-// default and the common custom ones:
-//
-//	irssi     NETWORK/#chan.log (autolog_path ~/irclogs/$tag/$0.log),
-//	          NETWORK/#chan/YYYY-MM-DD.log, NETWORK/#chan.YYYY-MM-DD.log
-//	WeeChat   irc.NETWORK.#chan.weechatlog (logger.file.mask
-//	          $plugin.$name.weechatlog, also under %Y/%m/ folders),
-//	          NETWORK/#chan.weechatlog (logger.mask.irc irc/$server/$channel.weechatlog),
-//	          NETWORK/#chan/YYYY-MM-DD.weechatlog; rotated .weechatlog.1
-//	ZNC       [USER/]NETWORK/#chan/YYYY-MM-DD.log (the log module's
-//	          $USER/$NETWORK/$WINDOW/%Y-%m-%d.log and its user and network
-//	          module forms, e.g. users/U/networks/NETWORK/moddata/log/#chan/…),
-//	          and the older [USER_][NETWORK_]#chan_YYYYMMDD.log
-//	HexChat   NETWORK/#chan.log (irc_logmask %n/%c.log)
-//	Limnoria  NETWORK/#chan/#chan.log, NETWORK/#chan/#chan.YYYY-MM-DD.log
-//	          (rotateLogs), NETWORK/#chan/MONTH/#chan.YYYY-MM-DD.log
-//	          (directories.timestamp), flat #chan.log
-//
-// and each of them compressed (.gz, and named but not read: .zst, .bz2, .xz).
-//
-// The clients' escaping is not undone: irssi lower-cases the name and writes
-// "_" for any of / \ | * ? " < > :, WeeChat lower-cases it and writes "_"
-// for "/", ZNC lower-cases it and writes "-" for / and \, HexChat lower-cases
-// it the RFC 1459 way ([]\~ become {}|^) and writes "_" for "/", Limnoria
-// lower-cases it the same way and drops "/". The channel is given as the
-// file names it.
-//
-// A file is the log of a channel when its window name (the file's name
-// without extension, compression and date, or the folder holding a file
-// named only by its date) starts with a channel prefix: # & + or !. Other
-// names are other windows: WeeChat's server, core and plugin buffers
-// (irc.server.NET, core.weechat, irc.irc_raw, script.scripts…), HexChat's
-// server and notices tabs (server.log, (notices).log, (snotices).log), ZNC's
-// status window (status) and module windows (*status, *controlpanel…), a
-// file named after its own network folder (the server buffer of WeeChat's
-// irc/$server/$channel mask and of old xchat) or named with a dot (a
-// server's name: no nick has a dot), and a private conversation with the
-// nick it names when the name can be a nick and the layout is a client's:
-// the file is in a network folder, or its name carries no date, or the
-// window is its folder (ZNC's $WINDOW/DATE.log), or the name is ZNC's
-// NETWORK_nick_YYYYMMDD. A dated name in no network
-// folder ("techrights.2024-01-01.log", a flat folder of one channel's logs)
-// and a name that is no nick ("2005-01-08-notes.log") name no window.
-//
-// The network folder is looked for only in the folders below root (the
-// path given on the command line, which is itself never taken as a network:
-// it may be any folder, a backup or a copy). It is the folder holding the
-// channel's file, or holding the channel's folder when the file is named by
-// its date; channel folders and date folders (2026, 2026-02, 11, February)
-// on the way up are passed over. ZNC's network module writes
-// networks/NETWORK/moddata/log/…: there the network is NETWORK. A folder that
-// is one of the clients' own (irclogs, logs, log, moddata, ChannelLogger,
-// users, networks, irc, weechat, hexchat, xchat2, znc and their dot-folders)
-// is no network, nor is one above it. The network named in a file name
-// (WeeChat's irc.NETWORK.#chan, ZNC's NETWORK_#chan_DATE) wins over a
-// folder; ZNC's global module writes USER_NETWORK there, which is given as
-// it is.
+// folder above it, which is never taken as a network. It knows the layouts
+// the supported clients write by default and the common custom ones, tried
+// in turn: WeeChat's $plugin.$name, a file named by its date in its
+// window's folder, and a file that names its window (with a date or not,
+// ZNC's old [USER_][NETWORK_]WINDOW_YYYYMMDD among them); the network is
+// the one the name gives, else the nearest folder below root that can be
+// one. The clients' escaping of names is not undone. docs/log-formats.md
+// lists the layouts and the rules.
 func PlaceOf(root, path string) Place {
+	f, ok := splitLogPath(root, path)
+	if !ok {
+		return Place{} // no file's name
+	}
+	if f.archive {
+		return Place{Kind: PlaceArchive, Window: f.base, Why: "an archive: unpack it and import the folder"}
+	}
+	p := Place{Compression: f.compression}
+	// WeeChat's $plugin.$name: irc.NETWORK.#chan, irc.server.NETWORK,
+	// core.weechat, irc.irc_raw, script.scripts…
+	if !weechatName(&p, f.stem, f.ext) {
+		w := windowOf(&f)
+		if w.zncFlat && w.name != "" && !startsChannel(w.name) {
+			zncFlatPrefix(&p, &w)
+		}
+		if p.Network == "" {
+			p.Network = networkFolder(f.inside)
+		}
+		p.Window = w.name
+		windowKind(&p, w, &f)
+	}
+	controlWindow(&p)
+	return p
+}
+
+// logPath is a log's path taken apart.
+type logPath struct {
+	inside      []string // the folders strictly below root, outermost first
+	base        string   // the file's name
+	archive     bool     // the name is an archive's
+	stem        string   // the name without backup suffix, compression, log extension and rotation number
+	ext         string   // the log extension of the name, "" for none
+	compression string   // Place.Compression
+	parent      string   // the name of the folder holding the file
+}
+
+// splitLogPath takes a log's path apart; false when it has no file's name.
+func splitLogPath(root, path string) (logPath, bool) {
 	path = filepath.Clean(path)
 	root = filepath.Clean(root)
-	var inside []string // folders strictly below root, outermost first
+	f := logPath{base: filepath.Base(path), parent: filepath.Base(filepath.Dir(path))}
 	if rel, err := filepath.Rel(root, path); err == nil && rel != "." && !strings.HasPrefix(rel, "..") {
 		parts := strings.Split(filepath.ToSlash(rel), "/")
-		inside = parts[:len(parts)-1]
+		f.inside = parts[:len(parts)-1]
 	}
-	var p Place
-	stem := filepath.Base(path)
-	if stem == "." || stem == ".." || strings.ContainsRune(stem, filepath.Separator) {
-		return p // no file's name
+	if f.base == "." || f.base == ".." || strings.ContainsRune(f.base, filepath.Separator) {
+		return f, false
 	}
 	for _, e := range archiveExts {
-		if s, ok := cutSuffixFold(stem, e); ok && s != "" {
-			p.Kind, p.Window, p.Why = PlaceArchive, stem, "an archive: unpack it and import the folder"
-			return p
+		if s, ok := cutSuffixFold(f.base, e); ok && s != "" {
+			f.archive = true
+			return f, true
 		}
 	}
+	stem := f.base
 	// An editor's or a person's copy (#chan.log~, #chan.log.orig,
 	// #chan.log.bak) is a copy of the log it names: the same window.
 	for _, b := range backupSuffixes {
@@ -246,89 +235,106 @@ func PlaceOf(root, path string) Place {
 	}
 	for _, c := range compressions {
 		if s, ok := cutSuffixFold(stem, c.ext); ok && s != "" {
-			stem, p.Compression = s, c.name
+			stem, f.compression = s, c.name
 			break
 		}
 	}
-	stem, ext := cutLogExt(stem)
+	f.stem, f.ext = cutLogExt(stem)
+	return f, true
+}
 
-	// WeeChat's $plugin.$name: irc.NETWORK.#chan, irc.server.NETWORK,
-	// core.weechat, irc.irc_raw, script.scripts…
-	if weechatName(&p, stem, ext) {
-		controlWindow(&p)
-		return p
-	}
+// window is the window a log's name or folder names, and how.
+type window struct {
+	name      string
+	dated     bool // the file is named by its date alone: the window is its folder
+	nameDated bool // the file's name is the window's with a date after it
+	zncFlat   bool // the date follows an underscore: ZNC's [USER_][NETWORK_]WINDOW_YYYYMMDD
+}
 
-	window, dated, zncFlat, nameDated := stem, false, false, false
-	switch {
-	case isDate(stem):
-		// YYYY-MM-DD.log: the window is the folder holding the file.
-		window, dated = "", true
-		if n := len(inside); n > 0 {
-			window = inside[n-1]
-			inside = inside[:n-1]
-		} else if parent := filepath.Base(filepath.Dir(path)); startsChannel(parent) {
-			// The channel's own folder, given on the command line: a
-			// channel prefix leaves no doubt.
-			window = parent
+// windowOf finds the window of a log not named the WeeChat way: the folder
+// of a file named by its date (YYYY-MM-DD.log, which leaves that folder
+// out of f.inside), else the file's name without a date that ends it.
+func windowOf(f *logPath) window {
+	if !isDate(f.stem) {
+		if w, sep, ok := cutDateSuffix(f.stem); ok {
+			return window{name: w, nameDated: true, zncFlat: sep == '_'}
 		}
-	default:
-		if w, sep, ok := cutDateSuffix(stem); ok {
-			window, zncFlat, nameDated = w, sep == '_', true
-		}
+		return window{name: f.stem}
 	}
-	if zncFlat && window != "" && !startsChannel(window) {
-		// ZNC's [USER_][NETWORK_]WINDOW_YYYYMMDD.
-		if i := channelAfterUnderscore(window); i > 0 {
-			p.Network, window, p.ZNCPrefix = window[:i-1], window[i:], true
-		} else if strings.HasSuffix(strings.ToLower(window), "_status") {
-			p.Network, window = window[:len(window)-len("_status")], "status"
-		} else if i := strings.Index(window, "_*"); i > 0 {
-			p.Network, window = window[:i], window[i+1:]
-		}
+	if n := len(f.inside); n > 0 {
+		w := window{name: f.inside[n-1], dated: true}
+		f.inside = f.inside[:n-1]
+		return w
 	}
-	if p.Network == "" {
-		p.Network = networkFolder(inside)
+	if startsChannel(f.parent) {
+		// The channel's own folder, given on the command line: a channel
+		// prefix leaves no doubt.
+		return window{name: f.parent, dated: true}
 	}
-	p.Window = window
-	switch lw := strings.ToLower(window); {
-	case window == "":
+	return window{dated: true}
+}
+
+// zncFlatPrefix reads the prefix of ZNC's [USER_][NETWORK_]WINDOW of a
+// window that is no channel: the channel after the prefix, ZNC's status
+// window ("NETWORK_status") or a module's ("NETWORK_*status").
+func zncFlatPrefix(p *Place, w *window) {
+	if i := channelAfterUnderscore(w.name); i > 0 {
+		p.Network, w.name, p.ZNCPrefix = w.name[:i-1], w.name[i:], true
+	} else if strings.HasSuffix(strings.ToLower(w.name), "_status") {
+		p.Network, w.name = w.name[:len(w.name)-len("_status")], "status"
+	} else if i := strings.Index(w.name, "_*"); i > 0 {
+		p.Network, w.name = w.name[:i], w.name[i+1:]
+	}
+}
+
+// windowKind says what the window of p is, from its name and the layout
+// it was found in.
+func windowKind(p *Place, w window, f *logPath) {
+	switch lw := strings.ToLower(w.name); {
+	case w.name == "":
 		p.Kind = PlaceUnnamed
-	case startsChannel(window):
+	case startsChannel(w.name):
 		p.Kind = PlaceChannel
-	case window[0] == '*':
-		p.Kind, p.Why = PlaceServer, "ZNC's "+window+" window"
-	case lw == "status" && (dated || zncFlat):
+	case w.name[0] == '*':
+		p.Kind, p.Why = PlaceServer, "ZNC's "+w.name+" window"
+	case lw == "status" && (w.dated || w.zncFlat):
 		p.Kind, p.Why = PlaceServer, "ZNC's status window"
-	case lw == "server" && ext == ".log":
+	case lw == "server" && f.ext == ".log":
 		p.Kind, p.Why = PlaceServer, "HexChat's server tab"
 	case lw == "(notices)" || lw == "(snotices)":
 		p.Kind, p.Why = PlaceServer, "HexChat's "+lw+" tab"
-	case p.Network != "" && strings.EqualFold(window, p.Network):
+	case p.Network != "" && strings.EqualFold(w.name, p.Network):
 		p.Kind, p.Why = PlaceServer, "the server buffer of "+p.Network
-	case !dated && strings.EqualFold(window, filepath.Base(filepath.Dir(path))):
+	case !w.dated && strings.EqualFold(w.name, f.parent):
 		// Named after the folder holding it, even the path given (the
 		// network's tab of HexChat, the server buffer of WeeChat's
 		// irc/$server/$channel mask): no query is kept in a folder of
 		// the nick's name.
-		p.Kind, p.Why = PlaceServer, "the server buffer of "+window
-	case strings.Contains(window, ".") && ext == ".log":
+		p.Kind, p.Why = PlaceServer, "the server buffer of "+w.name
+	case strings.Contains(w.name, ".") && f.ext == ".log":
 		// A nick has no dot: a server's name (xchat's server tab). Only
 		// a name the clients write: README.md, a.db, index.html are not.
-		p.Kind, p.Why = PlaceServer, "the buffer of the server "+window
-	case isNick(window) && !isDigit(window[0]) && (dated || !nameDated || p.Network != "" || zncFlat && strings.Contains(window, "_")):
-		// A nick does not start with a digit (RFC 2812), so a dated name
-		// such as "2005-01-08-test1" is not one. (ZNC's
-		// NETWORK_nick_YYYYMMDD.log: an underscore inside says NETWORK_.)
-		p.Kind, p.Why = PlaceQuery, "a private conversation (query) with "+window
+		p.Kind, p.Why = PlaceServer, "the buffer of the server "+w.name
+	case queryWindow(w, p.Network != ""):
+		p.Kind, p.Why = PlaceQuery, "a private conversation (query) with "+w.name
 	default:
 		// Not a nick ("2005-01-08-notes"), or a name with a date in no
 		// client's layout ("techrights.2024-01-01.log", a flat folder of
 		// one channel's logs): the path names no channel.
 		p.Kind, p.Window = PlaceUnnamed, ""
 	}
-	controlWindow(&p)
-	return p
+}
+
+// queryWindow reports whether a window names a private conversation: its
+// name can be a nick, and the layout is a client's (the window is a
+// folder, or the name carries no date, or the file is in a network's
+// folder, or the name is ZNC's NETWORK_nick_YYYYMMDD).
+func queryWindow(w window, inNetwork bool) bool {
+	// A nick does not start with a digit (RFC 2812), so a dated name such
+	// as "2005-01-08-test1" is not one. (ZNC's NETWORK_nick_YYYYMMDD.log:
+	// an underscore inside says NETWORK_.)
+	return isNick(w.name) && !isDigit(w.name[0]) &&
+		(w.dated || !w.nameDated || inNetwork || w.zncFlat && strings.Contains(w.name, "_"))
 }
 
 // controlWindow makes the windows the path names as a channel or a query
@@ -453,14 +459,19 @@ func cutSuffixFold(s, suffix string) (string, bool) {
 
 // isDate reports whether s is a date, YYYY-MM-DD or YYYYMMDD.
 func isDate(s string) bool {
-	var ok bool
-	switch {
-	case len(s) == 10 && s[4] == '-' && s[7] == '-' && allDigits(s[:4]) && allDigits(s[5:7]) && allDigits(s[8:]):
-		_, _, _, ok = checkDate(atoi(s[:4]), atoi(s[5:7]), atoi(s[8:]))
-	case len(s) == 8 && allDigits(s):
-		_, _, _, ok = checkDate(atoi(s[:4]), atoi(s[4:6]), atoi(s[6:]))
-	}
+	_, _, _, ok := parseDate(s)
 	return ok
+}
+
+// parseDate reads s as a date, YYYY-MM-DD or YYYYMMDD.
+func parseDate(s string) (int, time.Month, int, bool) {
+	switch {
+	case len(s) == 10:
+		return ymd(s, 0)
+	case len(s) == 8 && allDigits(s):
+		return checkDate(atoi(s[:4]), atoi(s[4:6]), atoi(s[6:]))
+	}
+	return 0, 0, 0, false
 }
 
 // cutDateSuffix removes a date that ends s after a separator (. _ -):

@@ -101,24 +101,10 @@ func limnoriaStatus(s *state, t time.Time, x string) (lineResult, string) {
 	if res, reason := limnoriaPresence(s, t, nick, "", rest, false); res != resBad || reason != "" {
 		return res, reason
 	}
+	if res, reason, ok := nickOrKickLine(s, t, nick, rest); ok {
+		return res, reason
+	}
 	switch {
-	case strings.HasPrefix(rest, "is now known as "):
-		to := rest[len("is now known as "):]
-		if to == "" || strings.IndexByte(to, ' ') >= 0 {
-			return resBad, "nick change without one new nick"
-		}
-		ev := s.add(event.KindNick, t, nick)
-		ev.Target = to
-		return resEvent, ""
-	case strings.HasPrefix(rest, "was kicked by "):
-		by, reason := cut(rest[len("was kicked by "):], ' ')
-		if by == "" {
-			return resBad, "kick without the nick who kicked"
-		}
-		ev := s.add(event.KindKick, t, by)
-		ev.Target = nick
-		ev.Text = reasonOf(reason, '(', ')')
-		return resEvent, ""
 	case strings.HasPrefix(rest, "sets mode: "):
 		ev := s.add(event.KindMode, t, nick)
 		ev.Text = strings.TrimRight(rest[len("sets mode: "):], " ")

@@ -2,7 +2,6 @@ package logs
 
 import (
 	"fmt"
-	"io"
 	"proceedings/event"
 	"strings"
 	"time"
@@ -21,101 +20,6 @@ const (
 // "Monday, February 02, 2026". The day is taken in its own location.
 func DayTitle(day time.Time) string { return day.Format(dayTitleLayout) }
 
-// Writer writes events in our own format. It writes each line with one call
-// to the underlying writer; give it a *bufio.Writer for speed, and call
-// Flush at the end (which flushes the underlying writer when it can).
-type Writer struct {
-	w        io.Writer
-	loc      *time.Location
-	buf      []byte
-	network  string
-	channel  string
-	day      time.Time // local midnight of the day being written, zero before the first
-	next     time.Time // local midnight of the day after it
-	haveHead bool
-}
-
-var _ EventWriter = (*Writer)(nil)
-
-// NewWriter returns a Writer of our own format with times in loc (UTC when nil).
-func NewWriter(w io.Writer, loc *time.Location) *Writer {
-	if loc == nil {
-		loc = time.UTC
-	}
-	return &Writer{w: w, loc: loc}
-}
-
-// Header writes the two header lines for one channel and one local day; day
-// is any time in that day.
-func (w *Writer) Header(network, channel string, day time.Time) error {
-	d := day.In(w.loc)
-	w.network, w.channel, w.haveHead = network, channel, true
-	w.setDay(d)
-	b := w.buf[:0]
-	b = append(b, ownDayPrefix...)
-	b = d.AppendFormat(b, dayTitleLayout)
-	b = append(b, "\n--- "...)
-	b = appendClean(b, channel)
-	if network != "" {
-		b = append(b, " on "...)
-		b = appendClean(b, network)
-	}
-	b = append(b, ownZoneMarker...)
-	b = append(b, w.loc.String()...)
-	b = append(b, ")\n"...)
-	w.buf = b
-	_, err := w.w.Write(b)
-	return err
-}
-
-// Write writes one event. Before the first event without a Header, and
-// before the first event of each new day, it writes the day's header line.
-func (w *Writer) Write(ev event.Event) error {
-	local := ev.Time.In(w.loc)
-	if !w.haveHead {
-		if err := w.Header(ev.Network, ev.Channel, local); err != nil {
-			return err
-		}
-	} else if local.Before(w.day) || !local.Before(w.next) {
-		w.setDay(local)
-		b := append(w.buf[:0], ownDayPrefix...)
-		b = local.AppendFormat(b, dayTitleLayout)
-		w.buf = append(b, '\n')
-		if _, err := w.w.Write(w.buf); err != nil {
-			return err
-		}
-	}
-	if ev.Channel == "" {
-		ev.Channel = w.channel
-	}
-	w.buf = appendOwnAt(w.buf[:0], ev, local)
-	w.buf = append(w.buf, '\n')
-	_, err := w.w.Write(w.buf)
-	return err
-}
-
-// Flush flushes the underlying writer if it has a Flush method.
-func (w *Writer) Flush() error { return flush(w.w) }
-
-func flush(w io.Writer) error {
-	if f, ok := w.(interface{ Flush() error }); ok {
-		return f.Flush()
-	}
-	return nil
-}
-
-func startOfDay(t time.Time) time.Time {
-	y, m, d := t.Date()
-	return time.Date(y, m, d, 0, 0, 0, 0, t.Location())
-}
-
-// setDay makes the local day of t the one being written.
-func (w *Writer) setDay(t time.Time) {
-	y, m, d := t.Date()
-	w.day = time.Date(y, m, d, 0, 0, 0, 0, t.Location())
-	w.next = time.Date(y, m, d+1, 0, 0, 0, 0, t.Location())
-}
-
 // FormatLine returns one event as a line of our own format, without the
 // newline, with its time in loc (UTC when nil).
 func FormatLine(ev event.Event, loc *time.Location) string {
@@ -123,7 +27,7 @@ func FormatLine(ev event.Event, loc *time.Location) string {
 		loc = time.UTC
 	}
 	var a [160]byte
-	return string(appendOwn(a[:0], ev, loc))
+	return string(ownFormat.appendLine(a[:0], &ev, ev.Time.In(loc)))
 }
 
 // appendClean appends s as every text output writes it: one event stays one
@@ -208,121 +112,15 @@ func appendDate(b []byte, t time.Time) []byte {
 	return append2(b, d)
 }
 
-// appendOwn appends the line of our own format for ev.
-func appendOwn(b []byte, ev event.Event, loc *time.Location) []byte {
-	return appendOwnAt(b, ev, ev.Time.In(loc))
-}
-
-// appendOwnAt is appendOwn with ev's time already in the log's zone.
-func appendOwnAt(b []byte, ev event.Event, local time.Time) []byte {
-	b = append(b, '[')
-	b = appendClock(b, local)
-	b = append(b, "] "...)
-	switch ev.Kind {
-	case event.KindMessage:
-		b = append(b, '<')
-		b = appendClean(b, ev.Nick)
-		b = append(b, "> "...)
-		return appendClean(b, ev.Text)
-	case event.KindAction:
-		b = append(b, "* "...)
-		b = appendClean(b, ev.Nick)
-		b = append(b, ' ')
-		return appendClean(b, ev.Text)
-	case event.KindNotice:
-		b = append(b, '-')
-		b = appendClean(b, ev.Nick)
-		b = append(b, "- "...)
-		return appendClean(b, ev.Text)
-	}
-	b = append(b, "-!- "...)
-	switch ev.Kind {
-	case event.KindJoin, event.KindPart, event.KindQuit:
-		b = appendClean(b, ev.Nick)
-		if ev.UserHost != "" {
-			b = append(b, " ["...)
-			b = appendClean(b, ev.UserHost)
-			b = append(b, ']')
-		}
-		switch ev.Kind {
-		case event.KindJoin:
-			b = append(b, " has joined "...)
-			return appendClean(b, ev.Channel)
-		case event.KindPart:
-			b = append(b, " has left "...)
-			b = appendClean(b, ev.Channel)
-		default:
-			b = append(b, " has quit"...)
-		}
-		return appendReason(b, ev.Text, '[', ']')
-	case event.KindKick:
-		b = appendClean(b, ev.Target)
-		b = append(b, " was kicked from "...)
-		b = appendClean(b, ev.Channel)
-		b = append(b, " by "...)
-		b = appendClean(b, ev.Nick)
-		return appendReason(b, ev.Text, '[', ']')
-	case event.KindNick:
-		b = appendClean(b, ev.Nick)
-		b = append(b, " is now known as "...)
-		return appendClean(b, ev.Target)
-	case event.KindTopic:
-		switch {
-		case ev.Flags&event.FlagTopicOnJoin != 0:
-			b = append(b, "Topic for "...)
-			b = appendClean(b, ev.Channel)
-			b = append(b, ": "...)
-		case ev.Nick == "":
-			b = append(b, "Topic of "...)
-			b = appendClean(b, ev.Channel)
-			b = append(b, " changed to: "...)
-		default:
-			b = appendClean(b, ev.Nick)
-			b = append(b, " changed the topic of "...)
-			b = appendClean(b, ev.Channel)
-			b = append(b, " to: "...)
-		}
-		return appendClean(b, ev.Text)
-	case event.KindMode:
-		b = append(b, "mode/"...)
-		b = appendClean(b, ev.Channel)
-		b = append(b, " ["...)
-		b = appendClean(b, ev.Text)
-		b = append(b, ']')
-		if ev.Nick != "" {
-			b = append(b, " by "...)
-			b = appendClean(b, ev.Nick)
-		}
-		return b
-	case event.KindGap:
-		return appendGapText(b, ev, local)
-	}
-	return appendOther(b, ev)
-}
-
-func appendReason(b []byte, reason string, open, close byte) []byte {
-	if reason == "" {
-		return b
-	}
-	b = append(b, ' ', open)
-	b = appendClean(b, reason)
-	return append(b, close)
-}
-
 // parseOwn reads one line of our own format.
 func parseOwn(s *state, line string) (lineResult, string) {
 	if line[0] == '-' && strings.HasPrefix(line, "--- ") {
 		return parseOwnHeader(s, line)
 	}
-	h, m, sec, ok := hms(line, 1)
-	if !ok || line[0] != '[' || len(line) < 11 || line[9] != ']' || line[10] != ' ' {
-		return resBad, reasonBadTime
+	t, body, res, reason := bracketedClock(s, line)
+	if res != resEvent {
+		return res, reason
 	}
-	t, ok := s.clk.tod(h, m, sec)
-	if !ok {
-		return resBad, reasonNoDate
-	}
-	body := line[11:]
 	if x, ok := strings.CutPrefix(body, "-!- "); ok {
 		return parseBang(s, t, x, true)
 	}

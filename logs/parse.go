@@ -127,16 +127,54 @@ func ctimeDate(s string) (int, time.Month, int, bool) {
 // in parentheses. A line of none of these shapes is not understood.
 func parseBang(s *state, t time.Time, body string, own bool) (lineResult, string) {
 	first, rest := cut(body, ' ')
-	if first == "" {
+	switch {
+	case first == "":
 		return resBad, "status line without a subject"
+	case strings.HasPrefix(first, "mode/"), strings.HasPrefix(first, "ServerMode/"):
+		return parseBangMode(s, t, rest, own)
 	}
-	if ch, ok := strings.CutPrefix(first, "mode/"); ok {
-		return parseBangMode(s, t, ch, rest, own)
+	if res, reason, ok := bangPresence(s, t, first, rest, own); ok {
+		return res, reason
 	}
-	if ch, ok := strings.CutPrefix(first, "ServerMode/"); ok {
-		return parseBangMode(s, t, ch, rest, own)
+	switch {
+	case strings.HasPrefix(rest, "was kicked from "):
+		_, x := cut(rest[len("was kicked from "):], ' ')
+		by, ok := strings.CutPrefix(x, "by ")
+		if !ok {
+			return resBad, reasonNoKicker
+		}
+		return addKick(s, t, first, by, '[', ']')
+	case strings.HasPrefix(rest, "is now known as "):
+		return addNickChange(s, t, first, rest[len("is now known as "):])
+	case strings.HasPrefix(rest, "changed the topic of "):
+		_, x := cut(rest[len("changed the topic of "):], ' ')
+		text, ok := topicText(x, "to:")
+		if !ok {
+			return resBad, "topic change without its text"
+		}
+		ev := s.add(event.KindTopic, t, first)
+		ev.Text = text
+		return resEvent, ""
 	}
+	switch first {
+	case "Topic":
+		return bangTopic(s, t, rest, own)
+	case "recording":
+		if x, ok := strings.CutPrefix(rest, "gap: nothing was recorded "); ok && own {
+			return parseGap(s, t, x)
+		}
+	case "Netsplit":
+		return parseNetsplit(s, t, rest)
+	}
+	return resBad, reasonBangUnknown
+}
 
+const reasonBangUnknown = "status line of an unknown kind"
+
+// bangPresence reads a join, part or quit after its nick: the user@host,
+// when shown, and the sentence. ok is false when rest is none of them and
+// shows no user@host.
+func bangPresence(s *state, t time.Time, nick, rest string, own bool) (lineResult, string, bool) {
 	uh, r := "", rest
 	if strings.HasPrefix(r, "[") || strings.HasPrefix(r, "(") && !own {
 		// the user@host ends where the sentence starts, so that one with
@@ -153,88 +191,83 @@ func parseBang(s *state, t time.Time, body string, own bool) (lineResult, string
 			uh, r = r[1:j], r[j+2:]
 		}
 	}
-	if presence(s, t, first, uh, r, "has quit", '[', ']') {
-		return resEvent, ""
-	}
-	if r != rest {
-		return resBad, "status line about a nick of an unknown kind"
-	}
-
 	switch {
-	case strings.HasPrefix(rest, "was kicked from "):
-		_, x := cut(rest[len("was kicked from "):], ' ')
-		x, ok := strings.CutPrefix(x, "by ")
+	case presence(s, t, nick, uh, r, "has quit", '[', ']'):
+		return resEvent, "", true
+	case r != rest:
+		return resBad, "status line about a nick of an unknown kind", true
+	}
+	return 0, "", false
+}
+
+// bangTopic reads the status lines about a topic that start with "Topic":
+// the topic reported on join, and changed or unset with no nick before.
+func bangTopic(s *state, t time.Time, rest string, own bool) (lineResult, string) {
+	switch {
+	case strings.HasPrefix(rest, "for "):
+		x := rest[len("for "):]
+		ch, text, ok := strings.Cut(x, ": ")
 		if !ok {
-			return resBad, "kick without the nick who kicked"
+			ch, ok = strings.CutSuffix(x, ":")
 		}
-		by, reason := cut(x, ' ')
-		if by == "" {
-			return resBad, "kick without the nick who kicked"
+		if !ok || ch == "" || strings.IndexByte(ch, ' ') >= 0 {
+			return resBad, "topic line without its text"
 		}
-		ev := s.add(event.KindKick, t, by)
-		ev.Target = first
-		ev.Text = reasonOf(reason, '[', ']')
+		ev := s.add(event.KindTopic, t, "")
+		ev.Text = text
+		ev.Flags |= event.FlagTopicOnJoin
 		return resEvent, ""
-	case strings.HasPrefix(rest, "is now known as "):
-		to := rest[len("is now known as "):]
-		if to == "" || strings.IndexByte(to, ' ') >= 0 {
-			return resBad, "nick change without one new nick"
-		}
-		ev := s.add(event.KindNick, t, first)
-		ev.Target = to
-		return resEvent, ""
-	case strings.HasPrefix(rest, "changed the topic of "):
-		_, x := cut(rest[len("changed the topic of "):], ' ')
-		text, ok := topicText(x, "to:")
+	case strings.HasPrefix(rest, "of ") && own:
+		_, x := cut(rest[len("of "):], ' ')
+		text, ok := topicText(x, "changed to:")
 		if !ok {
 			return resBad, "topic change without its text"
 		}
-		ev := s.add(event.KindTopic, t, first)
+		ev := s.add(event.KindTopic, t, "")
 		ev.Text = text
 		return resEvent, ""
+	case strings.HasPrefix(rest, "unset by "):
+		nick, _ := cut(rest[len("unset by "):], ' ')
+		if nick == "" {
+			return resBad, "topic unset without a nick"
+		}
+		s.add(event.KindTopic, t, nick)
+		return resEvent, ""
 	}
+	return resBad, reasonBangUnknown
+}
 
-	switch first {
-	case "Topic":
-		switch {
-		case strings.HasPrefix(rest, "for "):
-			x := rest[len("for "):]
-			ch, text, ok := strings.Cut(x, ": ")
-			if !ok {
-				ch, ok = strings.CutSuffix(x, ":")
-			}
-			if !ok || ch == "" || strings.IndexByte(ch, ' ') >= 0 {
-				return resBad, "topic line without its text"
-			}
-			ev := s.add(event.KindTopic, t, "")
-			ev.Text = text
-			ev.Flags |= event.FlagTopicOnJoin
-			return resEvent, ""
-		case strings.HasPrefix(rest, "of ") && own:
-			_, x := cut(rest[len("of "):], ' ')
-			text, ok := topicText(x, "changed to:")
-			if !ok {
-				return resBad, "topic change without its text"
-			}
-			ev := s.add(event.KindTopic, t, "")
-			ev.Text = text
-			return resEvent, ""
-		case strings.HasPrefix(rest, "unset by "):
-			nick, _ := cut(rest[len("unset by "):], ' ')
-			if nick == "" {
-				return resBad, "topic unset without a nick"
-			}
-			s.add(event.KindTopic, t, nick)
-			return resEvent, ""
-		}
-	case "recording":
-		if x, ok := strings.CutPrefix(rest, "gap: nothing was recorded "); ok && own {
-			return parseGap(s, t, x)
-		}
-	case "Netsplit":
-		return parseNetsplit(s, t, rest)
+// Reasons of nick change and kick lines without the nicks they need.
+const (
+	reasonNotOneNick = "nick change without one new nick"
+	reasonNoKicker   = "kick without the nick who kicked"
+)
+
+// oneWord reports whether s is one word, as the new nick of a nick change
+// line must be.
+func oneWord(s string) bool { return s != "" && strings.IndexByte(s, ' ') < 0 }
+
+// addNickChange reads a nick change from one nick to the one word to.
+func addNickChange(s *state, t time.Time, from, to string) (lineResult, string) {
+	if !oneWord(to) {
+		return resBad, reasonNotOneNick
 	}
-	return resBad, "status line of an unknown kind"
+	ev := s.add(event.KindNick, t, from)
+	ev.Target = to
+	return resEvent, ""
+}
+
+// addKick reads the kick of target by the nick that starts x, followed by
+// the reason, if any, enclosed in open…close: "alice [spam]", "alice (spam)".
+func addKick(s *state, t time.Time, target, x string, open, close byte) (lineResult, string) {
+	by, reason := cut(x, ' ')
+	if by == "" {
+		return resBad, reasonNoKicker
+	}
+	ev := s.add(event.KindKick, t, by)
+	ev.Target = target
+	ev.Text = reasonOf(reason, open, close)
+	return resEvent, ""
 }
 
 // reasonSelfNickUnknown is the reason of a nick change of the logger's
@@ -242,8 +275,8 @@ func parseBang(s *state, t time.Time, body string, own bool) (lineResult, string
 // a join is the logger's only when the client's join burst follows it.
 const reasonSelfNickUnknown = "your own nick change, and the logger's old nick is unknown"
 
-// The irssi and WeeChat writers write a recording gap, which neither
-// program has, as a status line of this text; their readers skip it.
+// The irssi, WeeChat and ZNC writers write a recording gap, which none of
+// those programs has, as a status line of this text; their readers skip it.
 const (
 	gapLine       = "recording gap: nothing was recorded "
 	reasonGapLine = "recording gap (a line of this program's export)"
@@ -265,7 +298,7 @@ func topicText(x, lead string) (string, bool) {
 // parseBangMode reads "[+o bob] by alice" after "mode/#chan". irssi's
 // group_multi_mode (on by default) writes one line for the same change made
 // by several nicks within 3 s, "[+l 50] by alice, bob": one event per nick.
-func parseBangMode(s *state, t time.Time, _ string, rest string, own bool) (lineResult, string) {
+func parseBangMode(s *state, t time.Time, rest string, own bool) (lineResult, string) {
 	if i := strings.LastIndex(rest, "] by "); i > 0 && rest[0] == '[' {
 		if bys, ok := modeSetters(rest[i+len("] by "):]); ok {
 			for _, by := range bys {

@@ -1019,15 +1019,11 @@ func dateFromName(name string) (int, time.Month, int, bool) {
 		if i > 0 && isDigit(base[i-1]) {
 			continue
 		}
-		if i+10 <= len(base) && base[i+4] == '-' && base[i+7] == '-' &&
-			allDigits(base[i:i+4]) && allDigits(base[i+5:i+7]) && allDigits(base[i+8:i+10]) &&
-			(i+10 == len(base) || !isDigit(base[i+10])) {
-			if y, m, d, ok := checkDate(atoi(base[i:i+4]), atoi(base[i+5:i+7]), atoi(base[i+8:i+10])); ok {
-				return y, m, d, true
+		for _, n := range [...]int{10, 8} {
+			if i+n > len(base) || i+n < len(base) && isDigit(base[i+n]) {
+				continue
 			}
-		}
-		if allDigits(base[i:i+8]) && (i+8 == len(base) || !isDigit(base[i+8])) {
-			if y, m, d, ok := checkDate(atoi(base[i:i+4]), atoi(base[i+4:i+6]), atoi(base[i+6:i+8])); ok {
+			if y, m, d, ok := parseDate(base[i : i+n]); ok {
 				return y, m, d, true
 			}
 		}

@@ -236,14 +236,7 @@ func TestStrict(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			n := 0
-			for {
-				_, err = r.Next()
-				if err != nil {
-					break
-				}
-				n++
-			}
+			n, err := countEvents(r)
 			var le *LineError
 			if !errors.As(err, &le) {
 				t.Fatalf("Next ended with %v, want a *LineError", err)

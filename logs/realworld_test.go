@@ -173,14 +173,17 @@ func TestZNCNotUnderstood(t *testing.T) {
 		"[14:00:04] *** Topic for #c was lost\n" +
 		"[14:00:05] *** recording gap: nothing was recorded from 13:00:00 to 14:00:05\n" +
 		"[14:00:06] Broadcast: ZNC restarts\n" +
-		"[14:00:07] <alice> bye\n"
+		"[14:00:07] *** alice is now known as al ice\n" +
+		"[14:00:08] *** bob was kicked by \n" +
+		"[14:00:09] <alice> bye\n"
 	evs, r := readAll(t, input, Options{Channel: "#c", Format: "znc", FileName: "2026-02-02.log"})
 	if len(evs) != 2 {
 		t.Errorf("read %d events, want 2", len(evs))
 	}
 	c := r.Counts()
-	want := map[string]int64{"notice without a nick": 1, "a *** line of an unknown kind": 1, "a *** line without a nick": 1, "topic line without its text": 1}
-	if !equalCounts(c.NotUnderstood, want) || c.NotKept["ZNC broadcast"] != 1 || c.NotKept["recording gap (written by proceedings)"] != 1 || c.Sum() != 8 {
+	want := map[string]int64{"notice without a nick": 1, "a *** line of an unknown kind": 1, "a *** line without a nick": 1, "topic line without its text": 1,
+		reasonNotOneNick: 1, reasonNoKicker: 1}
+	if !equalCounts(c.NotUnderstood, want) || c.NotKept["ZNC broadcast"] != 1 || c.NotKept[reasonGapLine] != 1 || c.Sum() != 10 {
 		t.Errorf("counts %+v, want not understood %v", c, want)
 	}
 }

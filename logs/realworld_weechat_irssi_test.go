@@ -12,9 +12,9 @@ import (
 
 // The logs under testdata/real-world are real users' logs (MANIFEST says
 // where each comes from). Each is checked against counts taken here from
-// the file's own columns with regular expressions, not from the reader: the
-// issue's bar is that joins, parts and quits are all kept, and that no
-// event has a prefix as its nick.
+// the file's own columns with regular expressions, not from the reader:
+// joins, parts and quits are all kept, and no event has a prefix as its
+// nick.
 
 // weechatRealWorld describes one WeeChat log: the prefixes its user chose.
 type weechatRealWorld struct {

@@ -138,9 +138,6 @@ func (w *weechatState) eventUnder(s *state, t time.Time, p, msg string) (lineRes
 	return 0, "", false
 }
 
-// structured reports whether a match of a sentence of kind k has the
-// structure that tells it from a person's words: a user@host for a join,
-// part or quit, and the channel for the sentences that name one.
 // namesChannelOnly reports whether k is an event whose structure is its
 // channel alone (a topic or mode sentence): no user@host is needed.
 func (k wsKind) namesChannelOnly() bool {
@@ -151,6 +148,9 @@ func (k wsKind) namesChannelOnly() bool {
 	return k.event()
 }
 
+// structured reports whether a match of a sentence of kind k has the
+// structure that tells it from a person's words: a user@host for a join,
+// part or quit, and the channel for the sentences that name one.
 func (m *wsMatch) structured(k wsKind) bool {
 	switch k {
 	case wsJoin, wsPart, wsQuit:

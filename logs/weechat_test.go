@@ -61,8 +61,8 @@ const (
 	connStatus = "WeeChat connection status"
 )
 
-// TestWeechatGerman reads a WeeChat log written with LANG=de (the issue's
-// example: joins and parts lost before), sentences of WeeChat 1.9.
+// TestWeechatGerman reads a WeeChat log written with LANG=de, sentences of
+// WeeChat 1.9: its joins and parts are read as such.
 func TestWeechatGerman(t *testing.T) {
 	playScene(t, "weechat", day, []lineWant{
 		{line: wl("18:35:11", "-->", "m1cl (~m1cl@193.175.2.18) hat den Channel #weechat betreten"), events: []string{`02-02 18:35:11 join m1cl [~m1cl@193.175.2.18] ""`}},

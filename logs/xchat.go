@@ -53,45 +53,12 @@ import (
 // as one.
 func parseXchat(s *state, line string) (lineResult, string) {
 	if x, ok := strings.CutPrefix(line, "**** "); ok {
-		if i := strings.Index(x, " LOGGING AT "); i >= 0 {
-			if y, m, d, ok := ctimeDate(x[i+len(" LOGGING AT "):]); ok {
-				if strings.HasPrefix(x, "BEGIN") {
-					s.clk.setDate(y, m, d)
-					s.dateFromOpt = false
-				}
-				return resMarker, ""
-			}
-		}
-		return resBad, "a **** line of an unknown kind"
+		return xchatMarker(s, x)
 	}
-	if len(line) < 17 || line[3] != ' ' || line[6] != ' ' || line[15] != ' ' {
-		return resBad, reasonBadTime
+	t, res, reason := xchatStamp(s, line)
+	if res != resEvent {
+		return res, reason
 	}
-	mo, ok := parseMonth(line[:3])
-	if !ok {
-		return resBad, reasonBadTime
-	}
-	day, ok := d2(line, 4)
-	if !ok && line[4] == ' ' && isDigit(line[5]) {
-		day, ok = int(line[5]-'0'), true
-	}
-	h, mi, sec, ok2 := hms(line, 7)
-	if !ok || !ok2 || day < 1 || day > 31 {
-		return resBad, reasonBadTime
-	}
-	if !s.clk.haveDate {
-		return resBad, reasonNoDate
-	}
-	y := s.clk.y
-	if mo < s.clk.m && s.clk.m-mo >= 6 && !s.dateFromOpt {
-		y++ // December to January
-	}
-	s.dateFromOpt = false
-	if _, _, _, ok := checkDate(y, int(mo), day); !ok {
-		return resBad, "no such day"
-	}
-	t := s.clk.full(y, mo, day, h, mi, sec)
-
 	left, msg, ok := strings.Cut(line[16:], "\t")
 	if !ok {
 		return resBad, "line without a tab between its two columns"
@@ -99,37 +66,7 @@ func parseXchat(s *state, line string) (lineResult, string) {
 	left = stripCodes(left)
 	switch left {
 	case "*", "-->", "<--", "---", "-", "--", "-->>", "<<--":
-		if res, reason, ok := s.x.xchat.own(s, t, msg); ok {
-			return res, reason
-		}
-		if res, reason := xchatEvent(s, t, msg); res != resNoise || left != "*" {
-			return res, reason
-		}
-		if reason := hexchatStatusLine(msg); reason != "" {
-			return resNoise, reason
-		}
-		nick, text := cut(msg, ' ')
-		nick = stripMode(stripCodes(nick))
-		if nick == "" {
-			return resNoise, reasonXchatStatus
-		}
-		if _, ok := enclosed(nick, '[', ']'); ok {
-			return resNoise, reasonXchatStatus // WHOIS: "[alice] idle 00:01:02"
-		}
-		if startsWithUserHost(stripCodes(text)) {
-			// HexChat's join, part and quit events carry one; the English
-			// ones were read above
-			return resBad, "HexChat event in a language the reader does not know"
-		}
-		if !nickLike(nick) {
-			// HexChat's "Server Notice", "Server Text" and "Motd" write the
-			// server's text alone in the "*" column: "*** Looking up…",
-			// "irc.example.net …", "- motd line".
-			return resNoise, "server notice"
-		}
-		ev := s.add(event.KindAction, t, nick)
-		ev.Text = text
-		return resEvent, ""
+		return xchatStatus(s, t, left, msg)
 	case "":
 		return resNoise, reasonXchatStatus // "Notify list is empty." and such
 	case "**":
@@ -153,6 +90,90 @@ func parseXchat(s *state, line string) (lineResult, string) {
 		return resNoise, reasonPrivate
 	}
 	return resBad, "a line of an unknown kind"
+}
+
+// xchatMarker reads what follows "**** ": "BEGIN LOGGING AT DATE", which
+// dates the lines after it, and "ENDING LOGGING AT DATE".
+func xchatMarker(s *state, x string) (lineResult, string) {
+	if i := strings.Index(x, " LOGGING AT "); i >= 0 {
+		if y, m, d, ok := ctimeDate(x[i+len(" LOGGING AT "):]); ok {
+			if strings.HasPrefix(x, "BEGIN") {
+				s.clk.setDate(y, m, d)
+				s.dateFromOpt = false
+			}
+			return resMarker, ""
+		}
+	}
+	return resBad, "a **** line of an unknown kind"
+}
+
+// xchatStamp reads the "%b %d %H:%M:%S " stamp that starts a line, its
+// year that of the current date, or the next one from December to January.
+func xchatStamp(s *state, line string) (time.Time, lineResult, string) {
+	if len(line) < 17 || line[3] != ' ' || line[6] != ' ' || line[15] != ' ' {
+		return time.Time{}, resBad, reasonBadTime
+	}
+	mo, ok := parseMonth(line[:3])
+	if !ok {
+		return time.Time{}, resBad, reasonBadTime
+	}
+	day, ok := d2(line, 4)
+	if !ok && line[4] == ' ' && isDigit(line[5]) {
+		day, ok = int(line[5]-'0'), true
+	}
+	h, mi, sec, ok2 := hms(line, 7)
+	if !ok || !ok2 || day < 1 || day > 31 {
+		return time.Time{}, resBad, reasonBadTime
+	}
+	if !s.clk.haveDate {
+		return time.Time{}, resBad, reasonNoDate
+	}
+	y := s.clk.y
+	if mo < s.clk.m && s.clk.m-mo >= 6 && !s.dateFromOpt {
+		y++ // December to January
+	}
+	s.dateFromOpt = false
+	if _, _, _, ok := checkDate(y, int(mo), day); !ok {
+		return time.Time{}, resBad, "no such day"
+	}
+	return s.clk.full(y, mo, day, h, mi, sec), resEvent, ""
+}
+
+// xchatStatus reads a line of the status columns ("*", "-->", "<--",
+// "---"…): the logger's own lines, the events, and in HexChat's "*" column
+// also its status lines, the server's text and actions.
+func xchatStatus(s *state, t time.Time, left, msg string) (lineResult, string) {
+	if res, reason, ok := s.x.xchat.own(s, t, msg); ok {
+		return res, reason
+	}
+	if res, reason := xchatEvent(s, t, msg); res != resNoise || left != "*" {
+		return res, reason
+	}
+	if reason := hexchatStatusLine(msg); reason != "" {
+		return resNoise, reason
+	}
+	nick, text := cut(msg, ' ')
+	nick = stripMode(stripCodes(nick))
+	if nick == "" {
+		return resNoise, reasonXchatStatus
+	}
+	if _, ok := enclosed(nick, '[', ']'); ok {
+		return resNoise, reasonXchatStatus // WHOIS: "[alice] idle 00:01:02"
+	}
+	if startsWithUserHost(stripCodes(text)) {
+		// HexChat's join, part and quit events carry one; the English
+		// ones were read above
+		return resBad, "HexChat event in a language the reader does not know"
+	}
+	if !nickLike(nick) {
+		// HexChat's "Server Notice", "Server Text" and "Motd" write the
+		// server's text alone in the "*" column: "*** Looking up…",
+		// "irc.example.net …", "- motd line".
+		return resNoise, "server notice"
+	}
+	ev := s.add(event.KindAction, t, nick)
+	ev.Text = text
+	return resEvent, ""
 }
 
 // Reasons of the lines of xchat and HexChat that are not kept.
@@ -282,8 +303,8 @@ type xchatState struct {
 func (xs *xchatState) own(s *state, t time.Time, msg string) (lineResult, string, bool) {
 	if to, ok := strings.CutPrefix(msg, "You are now known as "); ok {
 		to = stripCodes(to)
-		if to == "" || strings.IndexByte(to, ' ') >= 0 {
-			return resBad, "nick change without one new nick", true
+		if !oneWord(to) {
+			return resBad, reasonNotOneNick, true
 		}
 		if xs.self == "" {
 			xs.self = strings.Clone(to)
@@ -302,7 +323,7 @@ func (xs *xchatState) own(s *state, t time.Time, msg string) (lineResult, string
 		by = stripCodes(by)
 		switch {
 		case !ok || !isNick(by):
-			return resBad, "kick without the nick who kicked", true
+			return resBad, reasonNoKicker, true
 		case xs.self == "":
 			return resBad, "the logger was kicked, and its nick is unknown", true
 		}
@@ -354,35 +375,8 @@ func xchatEvent(s *state, t time.Time, msg string) (lineResult, string) {
 	if nick == "" {
 		return resNoise, reasonXchatStatus
 	}
-	uh, r := "", rest
-	if strings.HasPrefix(r, "(") {
-		if j := strings.Index(r, ") "); j > 0 {
-			uh, r = r[1:j], r[j+2:]
-		}
-	}
-	switch {
-	case r == "has joined" || strings.HasPrefix(r, "has joined "):
-		if uh == "" && r == rest {
-			break
-		}
-		ev := s.add(event.KindJoin, t, nick)
-		ev.UserHost = uh
-		return resEvent, ""
-	case r == "has left" || strings.HasPrefix(r, "has left "):
-		if uh == "" && r == rest {
-			break
-		}
-		x := strings.TrimPrefix(r[len("has left"):], " ")
-		if x != "" && x[0] != '(' {
-			_, x = cut(x, ' ') // xchat 2 names the channel
-		}
-		ev := s.add(event.KindPart, t, nick)
-		ev.UserHost = uh
-		ev.Text = reasonOf(x, '(', ')')
-		return resEvent, ""
-	}
-	if r != rest {
-		return resNoise, reasonXchatStatus
+	if res, reason, ok := xchatPresence(s, t, nick, rest); ok {
+		return res, reason
 	}
 	switch {
 	case rest == "has quit" || strings.HasPrefix(rest, "has quit ("):
@@ -404,12 +398,10 @@ func xchatEvent(s *state, t time.Time, msg string) (lineResult, string) {
 		return resEvent, ""
 	case strings.HasPrefix(rest, "is now known as "):
 		to := stripCodes(rest[len("is now known as "):])
-		if to == "" || strings.IndexByte(to, ' ') >= 0 {
+		if !oneWord(to) {
 			return resNoise, reasonXchatStatus
 		}
-		ev := s.add(event.KindNick, t, nick)
-		ev.Target = to
-		return resEvent, ""
+		return addNickChange(s, t, nick, to)
 	case strings.HasPrefix(rest, "has changed the topic to: "):
 		ev := s.add(event.KindTopic, t, nick)
 		ev.Text = rest[len("has changed the topic to: "):]
@@ -426,35 +418,75 @@ func xchatEvent(s *state, t time.Time, msg string) (lineResult, string) {
 		ev.Text = text
 		ev.Flags |= event.FlagTopicOnJoin
 		return resEvent, ""
+	}
+	return xchatMode(s, t, nick, rest)
+}
+
+// xchatPresence reads a join or part: "NICK (user@host) has joined #chan",
+// "NICK (user@host) has left #chan (reason)". ok is false when rest is
+// neither and shows no user@host.
+func xchatPresence(s *state, t time.Time, nick, rest string) (lineResult, string, bool) {
+	uh, r := "", rest
+	if strings.HasPrefix(r, "(") {
+		if j := strings.Index(r, ") "); j > 0 {
+			uh, r = r[1:j], r[j+2:]
+		}
+	}
+	switch {
+	case uh == "" && r == rest:
+		// a join or part shows a user@host
+	case r == "has joined" || strings.HasPrefix(r, "has joined "):
+		ev := s.add(event.KindJoin, t, nick)
+		ev.UserHost = uh
+		return resEvent, "", true
+	case r == "has left" || strings.HasPrefix(r, "has left "):
+		x := strings.TrimPrefix(r[len("has left"):], " ")
+		if x != "" && x[0] != '(' {
+			_, x = cut(x, ' ') // xchat 2 names the channel
+		}
+		ev := s.add(event.KindPart, t, nick)
+		ev.UserHost = uh
+		ev.Text = reasonOf(x, '(', ')')
+		return resEvent, "", true
+	}
+	if r != rest {
+		return resNoise, reasonXchatStatus, true
+	}
+	return 0, "", false
+}
+
+// xchatMode reads a mode change: "NICK sets mode +x ARG", "NICK sets modes
+// [+nt]", and the sentences of xchatModes.
+func xchatMode(s *state, t time.Time, nick, rest string) (lineResult, string) {
+	modes, ok := xchatModeText(rest)
+	if !ok {
+		return resNoise, reasonXchatStatus
+	}
+	ev := s.add(event.KindMode, t, nick)
+	ev.Text = modes
+	return resEvent, ""
+}
+
+// xchatModeText returns the modes a mode sentence sets; ok is false when
+// rest is no mode sentence.
+func xchatModeText(rest string) (modes string, ok bool) {
+	switch {
 	case strings.HasPrefix(rest, "sets mode "):
 		m, _ := cut(rest[len("sets mode "):], ' ')
-		if m == "" {
-			return resNoise, reasonXchatStatus
-		}
-		ev := s.add(event.KindMode, t, nick)
-		ev.Text = m
-		return resEvent, ""
+		return m, m != ""
 	case strings.HasPrefix(rest, "sets modes ["):
-		m := strings.TrimSuffix(rest[len("sets modes ["):], "]")
-		ev := s.add(event.KindMode, t, nick)
-		ev.Text = m
-		return resEvent, ""
-	case rest == "removes channel keyword" || rest == "removes user limit":
-		ev := s.add(event.KindMode, t, nick)
-		ev.Text = "-k"
-		if rest == "removes user limit" {
-			ev.Text = "-l"
-		}
-		return resEvent, ""
+		return strings.TrimSuffix(rest[len("sets modes ["):], "]"), true
+	case rest == "removes channel keyword":
+		return "-k", true
+	case rest == "removes user limit":
+		return "-l", true
 	}
 	for _, xm := range xchatModes {
 		if arg, ok := strings.CutPrefix(rest, xm.phrase); ok && arg != "" {
-			ev := s.add(event.KindMode, t, nick)
-			ev.Text = xm.mode + " " + stripCodes(arg)
-			return resEvent, ""
+			return xm.mode + " " + stripCodes(arg), true
 		}
 	}
-	return resNoise, reasonXchatStatus
+	return "", false
 }
 
 // stripCodes removes mIRC formatting codes from a nick or column; message

@@ -27,15 +27,10 @@ import (
 // NETWORK_#chan_YYYYMMDD.log). Private notices go to the sender's own file,
 // never to a channel's. Any other "***" line is not understood.
 func parseZNC(s *state, line string) (lineResult, string) {
-	h, m, sec, ok := hms(line, 1)
-	if !ok || line[0] != '[' || len(line) < 11 || line[9] != ']' || line[10] != ' ' {
-		return resBad, reasonBadTime
+	t, body, res, reason := bracketedClock(s, line)
+	if res != resEvent {
+		return res, reason
 	}
-	t, ok := s.clk.tod(h, m, sec)
-	if !ok {
-		return resBad, reasonNoDate
-	}
-	body := line[11:]
 	if x, ok := strings.CutPrefix(body, "*** "); ok {
 		return zncStatus(s, t, x)
 	}
@@ -46,6 +41,20 @@ func parseZNC(s *state, line string) (lineResult, string) {
 		return resNoise, "ZNC broadcast"
 	}
 	return parseSpeech(s, t, body)
+}
+
+// bracketedClock reads the "[HH:MM:SS] " that starts the lines of ZNC and
+// of our own format, and returns the instant and the rest of the line.
+func bracketedClock(s *state, line string) (time.Time, string, lineResult, string) {
+	h, m, sec, ok := hms(line, 1)
+	if !ok || line[0] != '[' || len(line) < 11 || line[9] != ']' || line[10] != ' ' {
+		return time.Time{}, "", resBad, reasonBadTime
+	}
+	t, ok := s.clk.tod(h, m, sec)
+	if !ok {
+		return time.Time{}, "", resBad, reasonNoDate
+	}
+	return t, line[11:], resEvent, ""
 }
 
 // parseSpeech reads "<nick> text", "* nick text" and "-nick- text", the
@@ -90,6 +99,21 @@ func parseSpeech(s *state, t time.Time, body string) (lineResult, string) {
 	return resBad, "not a message, action or notice"
 }
 
+// nickOrKickLine reads the two "***" lines ZNC and Limnoria write alike
+// after a nick: "is now known as NEW" and "was kicked by OP (reason)". ok
+// is false when rest is neither.
+func nickOrKickLine(s *state, t time.Time, nick, rest string) (res lineResult, reason string, ok bool) {
+	if to, ok := strings.CutPrefix(rest, "is now known as "); ok {
+		res, reason = addNickChange(s, t, nick, to)
+		return res, reason, true
+	}
+	if x, ok := strings.CutPrefix(rest, "was kicked by "); ok {
+		res, reason = addKick(s, t, nick, x, '(', ')')
+		return res, reason, true
+	}
+	return 0, "", false
+}
+
 // zncUserHost reads "(ident@host)"; ZNC writes "(@)" when it knows neither.
 func zncUserHost(s string) string {
 	in, _ := enclosed(s, '(', ')')
@@ -124,8 +148,8 @@ func zncStatus(s *state, t time.Time, x string) (lineResult, string) {
 		}
 		return resEvent, ""
 	}
-	if strings.HasPrefix(x, "recording gap: ") { // written by our ZNC writer
-		return resNoise, "recording gap (written by proceedings)"
+	if strings.HasPrefix(x, gapLine) {
+		return resNoise, reasonGapLine
 	}
 	if rest, ok := strings.CutPrefix(x, "Topic for "); ok { // written by our ZNC writer
 		_, rest = cut(rest, ' ')
@@ -141,24 +165,10 @@ func zncStatus(s *state, t time.Time, x string) (lineResult, string) {
 	if nick == "" {
 		return resBad, "a *** line without a nick"
 	}
+	if res, reason, ok := nickOrKickLine(s, t, nick, rest); ok {
+		return res, reason
+	}
 	switch {
-	case strings.HasPrefix(rest, "is now known as "):
-		to := rest[len("is now known as "):]
-		if to == "" {
-			return resBad, "nick change without the new nick"
-		}
-		ev := s.add(event.KindNick, t, nick)
-		ev.Target = to
-		return resEvent, ""
-	case strings.HasPrefix(rest, "was kicked by "):
-		by, reason := cut(rest[len("was kicked by "):], ' ')
-		if by == "" {
-			return resBad, "kick without the nick who kicked"
-		}
-		ev := s.add(event.KindKick, t, by)
-		ev.Target = nick
-		ev.Text = reasonOf(reason, '(', ')')
-		return resEvent, ""
 	case strings.HasPrefix(rest, "changes topic to '"):
 		text := rest[len("changes topic to '"):]
 		text = strings.TrimSuffix(text, "'")
