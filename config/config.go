@@ -37,10 +37,16 @@ type Config struct {
 	Path     string    // absolute path of the file ("" for Default)
 	Networks []Network `yaml:"networks" want:"a list of networks (- name: …)" elem:"a network like {name: libera, server: …, nick: …}"` // the single-network form becomes one Network
 	Bridges  []Bridge  `yaml:"bridges" want:"a list of bridges (- name: … channels: […])" elem:"a bridge like {name: …, channels: […]}"`
-	Archive  string    `yaml:"archive,path" want:"a file path"` // absolute path of the SQLite archive
-	Site     Site      `yaml:"site"`
-	Feeds    []Feed    `yaml:"feeds" want:"a list of feeds (- url: …)" elem:"a feed like {url: https://…}"`
-	Commands Commands  `yaml:"commands"`
+	// Archive is where events are kept: the absolute path of a SQLite file,
+	// or a postgres:// URL without a password (see ArchiveLocation).
+	Archive string `yaml:"archive,path,url" want:"a file path or a postgres:// URL"`
+	// ArchivePassword is the PostgreSQL password, from archive_password_env
+	// or archive_password_file; nil: the URL's user needs none, or
+	// PostgreSQL's own PGPASSWORD or ~/.pgpass gives it.
+	ArchivePassword *SecretRef `yaml:"archive_password,secret"`
+	Site            Site       `yaml:"site"`
+	Feeds           []Feed     `yaml:"feeds" want:"a list of feeds (- url: …)" elem:"a feed like {url: https://…}"`
+	Commands        Commands   `yaml:"commands"`
 	// Admins are "account:NAME" or a hostmask "nick!user@host" with * and ?
 	// wildcards. A hostmask whose host part is only wildcards (or a bare
 	// nick) is kept but makes nobody an admin; see Warnings.
@@ -488,4 +494,27 @@ func saslPassword(s *SASL) *SecretRef {
 		return nil
 	}
 	return s.Password
+}
+
+// IsArchiveURL reports an archive given as a URL (postgres://…) rather than
+// a file path.
+func IsArchiveURL(archive string) bool { return hasScheme(archive) }
+
+// ArchiveLocation is what an archive engine opens: the SQLite file's path,
+// or the PostgreSQL URL with the password from archive_password_env or
+// archive_password_file put in. Never log it; log Archive.
+func (c *Config) ArchiveLocation() (string, error) {
+	if !IsArchiveURL(c.Archive) || c.ArchivePassword == nil {
+		return c.Archive, nil
+	}
+	pw, err := c.ArchivePassword.Value()
+	if err != nil {
+		return "", fmt.Errorf("archive_password: %w", err)
+	}
+	u, err := url.Parse(c.Archive)
+	if err != nil {
+		return "", fmt.Errorf("archive: %w", redactURLError(err))
+	}
+	u.User = url.UserPassword(u.User.Username(), pw) // validation made sure of a user
+	return u.String(), nil
 }

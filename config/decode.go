@@ -29,7 +29,8 @@ import (
 // The tags of a field:
 //
 //	yaml:"KEY"        its key. Options after a comma: path (a relative path
-//	                  is made absolute against the file's directory), inline
+//	                  is made absolute against the file's directory), url
+//	                  (with path: a URL with a scheme is kept as given), inline
 //	                  (an embedded struct whose keys are this mapping's),
 //	                  secret (a *SecretRef read from KEY_env or KEY_file).
 //	want:"…"          the value expected, for "want …, got …"
@@ -240,7 +241,7 @@ func (d *decoder) value(n *yaml.Node, key string, keyLine int, v reflect.Value, 
 	case reflect.String:
 		if d.scalar(n, p, f, "a string") {
 			s := n.Value
-			if f.path && s != "" {
+			if f.path && s != "" && !(f.url && hasScheme(s)) {
 				s = d.path(s)
 			}
 			v.SetString(s)
@@ -346,6 +347,7 @@ type field struct {
 	secret     int
 	want, elem string
 	path       bool
+	url        bool // with path: a scheme://… value is a URL, kept as given
 	min, max   string
 }
 
@@ -396,7 +398,7 @@ func fieldsOf(t reflect.Type) []field {
 			continue
 		}
 		f := field{name: name, index: sf.Index, secret: -1, want: sf.Tag.Get("want"), elem: sf.Tag.Get("elem"),
-			path: hasOption(opts, "path"), min: sf.Tag.Get("min"), max: sf.Tag.Get("max")}
+			path: hasOption(opts, "path"), url: hasOption(opts, "url"), min: sf.Tag.Get("min"), max: sf.Tag.Get("max")}
 		if !decodable(sf.Type) {
 			panic(fmt.Sprintf("config: %s.%s: the file cannot give a %s", t, sf.Name, sf.Type))
 		}
@@ -430,6 +432,14 @@ func throughInline(t reflect.Type, index []int) bool {
 		}
 	}
 	return true
+}
+
+// hasScheme reports a value that starts like a URL ("postgres://…").
+func hasScheme(s string) bool {
+	scheme, _, ok := strings.Cut(s, "://")
+	return ok && scheme != "" && !strings.ContainsFunc(scheme, func(r rune) bool {
+		return !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '+' || r == '-' || r == '.')
+	})
 }
 
 func hasOption(opts, opt string) bool {

@@ -2,6 +2,7 @@ package config
 
 import (
 	"cmp"
+	"errors"
 	"fmt"
 	"net"
 	"net/netip"
@@ -67,11 +68,7 @@ func (v *validator) config(doc *document) *Config {
 	c := &doc.Config
 	c.Networks = v.networks(doc)
 	v.bridges(c)
-	if c.Archive == "" {
-		v.missing(&c.Archive, "missing; the SQLite archive file, e.g. archive: data/archive.db")
-	} else {
-		c.writes = append(c.writes, v.writePath(&c.Archive, false))
-	}
+	v.archive(c)
 	v.site(&c.Site)
 	c.writes = append(c.writes, v.writePath(&c.Site.Out, true))
 	for i := range c.Feeds {
@@ -101,6 +98,48 @@ func (v *validator) config(doc *document) *Config {
 
 // writePath describes the path at ptr, which proceedings writes to, for
 // CheckPaths; its line is 0 when the path is the default.
+// archive checks where events are kept: a SQLite file the bot can write,
+// or a PostgreSQL URL that holds no password.
+func (v *validator) archive(c *Config) {
+	switch {
+	case c.Archive == "":
+		v.missing(&c.Archive, "missing; the SQLite archive file, e.g. archive: data/archive.db, or a PostgreSQL URL, e.g. archive: postgres://proceedings@db.example.org/proceedings")
+	case IsArchiveURL(c.Archive):
+		u, err := url.Parse(c.Archive)
+		switch {
+		case err != nil:
+			v.bad(&c.Archive, "want a postgres:// URL, e.g. postgres://proceedings@db.example.org/proceedings: %v", redactURLError(err))
+		case u.Scheme != "postgres" && u.Scheme != "postgresql":
+			v.bad(&c.Archive, "%s:// is not an archive engine; want a file path or a postgres:// URL", u.Scheme)
+		default:
+			if _, has := u.User.Password(); has {
+				v.bad(&c.Archive, "the URL holds a password; bot.yaml must not: give it with archive_password_env or archive_password_file (or PostgreSQL's PGPASSWORD or ~/.pgpass)")
+			}
+			if c.ArchivePassword != nil && u.User.Username() == "" {
+				v.bad(&c.Archive, "name the user the password is for: postgres://USER@%s%s", u.Host, u.Path)
+			}
+			if u.Query().Has("password") {
+				v.bad(&c.Archive, "the URL holds a password parameter; bot.yaml must not: give it with archive_password_env or archive_password_file")
+			}
+		}
+	default:
+		if c.ArchivePassword != nil {
+			v.bad(c.ArchivePassword, "a password is only for a postgres:// archive; archive is the file %s", c.Archive)
+		}
+		c.writes = append(c.writes, v.writePath(&c.Archive, false))
+	}
+}
+
+// redactURLError is a URL parse error without the URL, which may hold a
+// password.
+func redactURLError(err error) error {
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		return ue.Err
+	}
+	return err
+}
+
 func (v *validator) writePath(ptr *string, dir bool) writePath {
 	p := v.pos(ptr)
 	w := writePath{key: p.Key, path: *ptr, dir: dir}
