@@ -19,7 +19,7 @@ import (
 // ends. A holder whose connection to the server breaks loses the lock
 // without being told.
 func (db *DB) LockRender(ctx context.Context) (unlock func(), err error) {
-	conn, err := pgx.ConnectConfig(ctx, db.conf.ConnConfig.Copy())
+	conn, err := db.connect(ctx, "proceedings render lock")
 	if err != nil {
 		return nil, fmt.Errorf("take the render lock on %s: %w", db.where, err)
 	}
@@ -80,7 +80,7 @@ func (db *DB) Changes(ctx context.Context) <-chan int64 {
 
 // listen listens on a connection of its own until it fails or ctx ends.
 func (db *DB) listen(ctx context.Context, send func(int64)) error {
-	conn, err := pgx.ConnectConfig(ctx, db.conf.ConnConfig.Copy())
+	conn, err := db.connect(ctx, "proceedings changes")
 	if err != nil {
 		return err
 	}
@@ -102,4 +102,12 @@ func (db *DB) listen(ctx context.Context, send func(int64)) error {
 			send(v)
 		}
 	}
+}
+
+// connect opens a connection of its own, outside the pool, named in
+// pg_stat_activity.
+func (db *DB) connect(ctx context.Context, name string) (*pgx.Conn, error) {
+	conf := db.conf.ConnConfig.Copy()
+	conf.RuntimeParams["application_name"] = name
+	return pgx.ConnectConfig(ctx, conf)
 }

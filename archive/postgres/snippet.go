@@ -16,7 +16,8 @@ const ellipsis = "…"
 
 // snippet cuts the part of an event's text that shows the matches of q
 // best, at most snippetWords words, with "…" where it cuts, and marks the
-// matched words (a phrase as one piece). It reads the text as the index
+// matched words (a phrase as one piece), choosing the part as FTS5's
+// snippet() does for the SQLite engine (bestStart). It reads the text as the index
 // does (searchText). The highlights come from here, not from markers in
 // the text, so no message can forge one; a text that is not valid UTF-8
 // gets none (as from the SQLite engine), with its invalid bytes shown as
@@ -29,7 +30,6 @@ func snippet(text string, q query) []archive.Span {
 		return true
 	})
 	// Every instance of every term: the first and last word it covers.
-	type instance struct{ first, last, term int }
 	var found []instance
 	for ti, term := range q.terms {
 		for i := 0; i+len(term) <= len(toks); i++ {
@@ -47,37 +47,8 @@ func snippet(text string, q query) []archive.Span {
 	}
 	sort.Slice(found, func(a, b int) bool { return found[a].first < found[b].first })
 
-	start, end := 0, len(toks)
-	if len(toks) > snippetWords {
-		// The window with the most distinct terms, then the most
-		// matches, the earliest of equals; then its matches centred.
-		best, bestScore := 0, -1
-		for _, c := range found {
-			seen := map[int]bool{}
-			score := 0
-			for _, in := range found {
-				if in.first >= c.first && in.last < c.first+snippetWords {
-					if !seen[in.term] {
-						seen[in.term] = true
-						score += 1000
-					}
-					score++
-				}
-			}
-			if score > bestScore {
-				best, bestScore = c.first, score
-			}
-		}
-		first, last := best, best
-		for _, in := range found {
-			if in.first >= best && in.last < best+snippetWords {
-				last = max(last, in.last)
-			}
-		}
-		start = first - (snippetWords-(last-first+1))/2
-		start = max(0, min(start, len(toks)-snippetWords))
-		end = start + snippetWords
-	}
+	start := bestStart(plain, toks, found, len(q.terms))
+	end := min(start+snippetWords, len(toks))
 	from, to := 0, len(plain)
 	if start > 0 {
 		from = toks[start].start
@@ -102,10 +73,10 @@ func snippet(text string, q query) []archive.Span {
 	}
 	at := from
 	for _, in := range found {
-		if in.first < start || in.last >= end {
+		if in.first < start || in.first >= end {
 			continue
 		}
-		s, e := toks[in.first].start, toks[in.last].end
+		s, e := toks[in.first].start, toks[min(in.last, end-1)].end
 		if s < at { // overlaps the previous match: extend it
 			if e > at {
 				spans[len(spans)-1].Text += plain[at:e]
@@ -129,4 +100,84 @@ func snippet(text string, q query) []archive.Span {
 		return []archive.Span{{Text: strings.ToValidUTF8(b.String(), "\uFFFD")}}
 	}
 	return spans
+}
+
+// instance is a match of term: the words first to last.
+type instance struct{ first, last, term int }
+
+// bestStart chooses the first word of a snippet as FTS5's snippet() does:
+// the window of snippetWords words that holds the most distinct terms (1000
+// points each) and matches (1 each), its matches centred, unless a window
+// starting at a sentence before a match scores better with a bonus (120
+// for the start of the text, 100 for another sentence); the earliest of
+// equals. found is sorted by first word.
+func bestStart(text string, toks []token, found []instance, terms int) int {
+	n := len(toks)
+	score := func(pos int) (score, first, last int) {
+		seen := make([]bool, terms)
+		first = -1
+		for _, in := range found {
+			if in.first >= pos && in.first < pos+snippetWords {
+				if seen[in.term] {
+					score++
+				} else {
+					score += 1000
+					seen[in.term] = true
+				}
+				if first < 0 {
+					first = in.first
+				}
+				last = in.last + 1
+			}
+		}
+		return score, first, last
+	}
+	// The words that start a sentence: the first, and any after
+	// whitespace after a '.' or ':'.
+	var sentences []int
+	for i, tk := range toks {
+		if i == 0 {
+			sentences = append(sentences, 0)
+			continue
+		}
+		j := tk.start - 1
+		for j >= 0 && strings.IndexByte(" \t\n\r", text[j]) >= 0 {
+			j--
+		}
+		if j < tk.start-1 && j >= 0 && (text[j] == '.' || text[j] == ':') {
+			sentences = append(sentences, i)
+		}
+	}
+	best, bestScore := 0, -1
+	for _, in := range found {
+		sc, first, last := score(in.first)
+		adj := first - (snippetWords-(last-first))/2
+		if adj+snippetWords > n {
+			adj = n - snippetWords
+		}
+		adj = max(adj, 0)
+		if sc > bestScore {
+			best, bestScore = adj, sc
+		}
+		if len(sentences) > 0 && n > snippetWords {
+			jj := 0
+			for ; jj < len(sentences)-1; jj++ {
+				if sentences[jj+1] > in.first {
+					break
+				}
+			}
+			if s := sentences[jj]; s < in.first {
+				sc, _, _ := score(s)
+				if s == 0 {
+					sc += 120
+				} else {
+					sc += 100
+				}
+				if sc > bestScore {
+					best, bestScore = s, sc
+				}
+			}
+		}
+	}
+	return best
 }

@@ -152,10 +152,10 @@ func words(s string) []string {
 }
 
 // tsvector positions: PostgreSQL keeps positions 1 to 16383, and at most
-// 256 of them per word, as to_tsvector does.
+// 255 of them per word, as to_tsvector keeps.
 const (
 	maxPos    = 1<<14 - 1
-	maxNumPos = 256
+	maxNumPos = 255
 )
 
 // tsvector is a tsvector in PostgreSQL's binary format, ready for COPY
