@@ -478,3 +478,82 @@ func tail(out string) string {
 	}
 	return "…" + out[len(out)-max:]
 }
+
+// CPUTime is the processor time the server has used since it started:
+// the postmaster, its running processes (backends, WAL writer,
+// checkpointer, autovacuum) and those that have exited, user and system.
+// Benchmarks read it before and after some work to know what the work
+// cost the server, whatever else the machine was busy with.
+func (s *Server) CPUTime() (time.Duration, error) {
+	s.mu.Lock()
+	p := s.proc
+	s.mu.Unlock()
+	if p == nil {
+		return 0, errors.New("pgserver: the server is not running")
+	}
+	pid := p.cmd.Process.Pid
+	total, err := procCPU(pid, true)
+	if err != nil {
+		return 0, err
+	}
+	entries, err := os.ReadDir("/proc")
+	if err != nil {
+		return 0, err
+	}
+	for _, e := range entries {
+		child, err := strconv.Atoi(e.Name())
+		if err != nil || child == pid {
+			continue
+		}
+		if ppid, err := procParent(child); err == nil && ppid == pid {
+			if t, err := procCPU(child, false); err == nil {
+				total += t
+			}
+		}
+	}
+	return total, nil
+}
+
+// procStat returns the fields of /proc/pid/stat after the command name.
+func procStat(pid int) ([]string, error) {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return nil, err
+	}
+	s := string(b)
+	i := strings.LastIndexByte(s, ')')
+	if i < 0 {
+		return nil, fmt.Errorf("pgserver: /proc/%d/stat: %q", pid, s)
+	}
+	return strings.Fields(s[i+1:]), nil
+}
+
+func procParent(pid int) (int, error) {
+	f, err := procStat(pid)
+	if err != nil || len(f) < 2 {
+		return 0, fmt.Errorf("pgserver: read the parent of %d: %v", pid, err)
+	}
+	return strconv.Atoi(f[1])
+}
+
+// procCPU is a process's user and system time (and its reaped children's,
+// when children is set), from clock ticks of 1/100 s (Linux's USER_HZ).
+func procCPU(pid int, children bool) (time.Duration, error) {
+	f, err := procStat(pid)
+	if err != nil || len(f) < 15 {
+		return 0, fmt.Errorf("pgserver: read the CPU time of %d: %v", pid, err)
+	}
+	fields := f[11:13] // utime, stime
+	if children {
+		fields = f[11:15] // and cutime, cstime
+	}
+	var ticks int64
+	for _, v := range fields {
+		n, err := strconv.ParseInt(v, 10, 64)
+		if err != nil {
+			return 0, err
+		}
+		ticks += n
+	}
+	return time.Duration(ticks) * 10 * time.Millisecond, nil
+}

@@ -34,6 +34,16 @@ func TestDatabasesAreSeparate(t *testing.T) {
 	if err := cb.QueryRow(ctx, "SELECT to_regclass('x') IS NOT NULL").Scan(&found); err != nil || found {
 		t.Fatalf("the other database sees table x: %v %v", found, err)
 	}
+	before, err := Shared(t).CPUTime()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ca.Exec(ctx, "SELECT count(*) FROM generate_series(1, 3000000)"); err != nil {
+		t.Fatal(err)
+	}
+	if after, err := Shared(t).CPUTime(); err != nil || after <= before {
+		t.Errorf("the server's CPU time went from %v to %v (%v)", before, after, err)
+	}
 	var fsync, enc string
 	if err := ca.QueryRow(ctx, "SELECT current_setting('fsync'), current_setting('server_encoding')").Scan(&fsync, &enc); err != nil {
 		t.Fatal(err)

@@ -18,11 +18,16 @@ var shared struct {
 }
 
 // Main runs the tests of a package (call it from TestMain), then stops the
-// shared server, if a test started it, and removes its data directory.
-func Main(m *testing.M) {
+// shared server, if a test started it, removes its data directory, and
+// exits.
+func Main(m *testing.M) { os.Exit(Run(m)) }
+
+// Run is Main without the exit, for a TestMain with more to clean up: it
+// returns the tests' exit code.
+func Run(m *testing.M) int {
 	code := m.Run()
 	stopShared()
-	os.Exit(code)
+	return code
 }
 
 func stopShared() {
