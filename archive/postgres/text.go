@@ -1,6 +1,7 @@
 package postgres
 
 import (
+	"bytes"
 	"encoding/binary"
 	"slices"
 	"strings"
@@ -118,7 +119,12 @@ const maxWordBytes = 2046
 // tokens cuts s into words, calling fn for each with its bytes in s and
 // its folded form (valid only during the call); fn returns false to stop.
 func tokens(s string, fn func(start, end int, word []byte) bool) {
-	var word []byte
+	foldTokens(s, nil, fn)
+}
+
+// foldTokens is tokens folding into the memory of word, which it returns
+// for the next call.
+func foldTokens(s string, word []byte, fn func(start, end int, word []byte) bool) []byte {
 	start := -1
 	for i := 0; i <= len(s); {
 		var r rune
@@ -133,12 +139,13 @@ func tokens(s string, fn func(start, end int, word []byte) bool) {
 			word = foldRune(word, r)
 		} else if start >= 0 {
 			if len(word) > 0 && !fn(start, i, word) {
-				return
+				return word
 			}
 			start = -1
 		}
 		i += size
 	}
+	return word
 }
 
 // words returns the folded words of s, in order.
@@ -163,51 +170,69 @@ const (
 type tsvector []byte
 
 // buildTSVector builds the tsvector of an event's text: its words with
-// their positions. It returns nil for a text without words.
+// their positions.
 func buildTSVector(text string) tsvector {
-	type entry struct {
-		word string
-		pos  []uint16
-	}
-	var entries []entry
-	index := map[string]int{}
+	var sc tsScratch
+	return sc.appendTSVector(nil, text)
+}
+
+// tsScratch is the reusable memory of appendTSVector.
+type tsScratch struct {
+	fold  []byte   // the word being folded
+	buf   []byte   // the folded words, one after the other
+	words []tsWord // each word of the text, in order
+}
+
+type tsWord struct {
+	off, n int32
+	pos    uint16
+}
+
+func (sc *tsScratch) word(w tsWord) []byte { return sc.buf[w.off : w.off+w.n] }
+
+// appendTSVector appends the tsvector of text to dst: each distinct word
+// once, in byte order (as PostgreSQL keeps them), with its positions in
+// increasing order.
+func (sc *tsScratch) appendTSVector(dst []byte, text string) []byte {
+	sc.buf, sc.words = sc.buf[:0], sc.words[:0]
 	n := 0
-	tokens(searchText(text), func(_, _ int, w []byte) bool {
+	sc.fold = foldTokens(searchText(text), sc.fold, func(_, _ int, w []byte) bool {
 		n++
-		if len(w) > maxWordBytes {
-			return true
-		}
-		pos := uint16(min(n, maxPos))
-		i, ok := index[string(w)]
-		if !ok {
-			i = len(entries)
-			index[string(w)] = i
-			entries = append(entries, entry{word: string(w)})
-		}
-		e := &entries[i]
-		if len(e.pos) < maxNumPos && (len(e.pos) == 0 || e.pos[len(e.pos)-1] != pos) {
-			e.pos = append(e.pos, pos)
+		if len(w) <= maxWordBytes {
+			sc.words = append(sc.words, tsWord{int32(len(sc.buf)), int32(len(w)), uint16(min(n, maxPos))})
+			sc.buf = append(sc.buf, w...)
 		}
 		return true
 	})
-	// PostgreSQL keeps lexemes sorted by their bytes; it sorts what it
-	// receives, but sorted input saves it the work.
-	slices.SortFunc(entries, func(a, b entry) int { return strings.Compare(a.word, b.word) })
-	size := 4
-	for _, e := range entries {
-		size += len(e.word) + 1 + 2 + 2*len(e.pos)
-	}
-	b := make([]byte, 0, size)
-	b = binary.BigEndian.AppendUint32(b, uint32(len(entries)))
-	for _, e := range entries {
-		b = append(b, e.word...)
-		b = append(b, 0)
-		b = binary.BigEndian.AppendUint16(b, uint16(len(e.pos)))
-		for _, p := range e.pos {
-			b = binary.BigEndian.AppendUint16(b, p)
+	slices.SortStableFunc(sc.words, func(a, b tsWord) int { return bytes.Compare(sc.word(a), sc.word(b)) })
+	countAt := len(dst)
+	dst = append(dst, 0, 0, 0, 0)
+	distinct := 0
+	for i := 0; i < len(sc.words); {
+		w := sc.word(sc.words[i])
+		j := i + 1
+		for j < len(sc.words) && bytes.Equal(sc.word(sc.words[j]), w) {
+			j++
 		}
+		distinct++
+		dst = append(dst, w...)
+		dst = append(dst, 0)
+		npos := 0
+		nAt := len(dst)
+		dst = append(dst, 0, 0)
+		last := uint16(0)
+		for _, x := range sc.words[i:j] {
+			if x.pos != last && npos < maxNumPos {
+				dst = binary.BigEndian.AppendUint16(dst, x.pos)
+				last = x.pos
+				npos++
+			}
+		}
+		binary.BigEndian.PutUint16(dst[nAt:], uint16(npos))
+		i = j
 	}
-	return b
+	binary.BigEndian.PutUint32(dst[countAt:], uint32(distinct))
+	return dst
 }
 
 // query is a parsed search: terms, each a word or a phrase of words that
