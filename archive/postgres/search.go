@@ -9,6 +9,8 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/jackc/pgx/v5"
+
 	"proceedings/archive"
 	"proceedings/internal/casemap"
 )
@@ -126,6 +128,12 @@ func (db *DB) Search(ctx context.Context, q archive.SearchQuery) (archive.Search
 	default:
 		page = "SELECT " + allColumns + " FROM events WHERE " + where + " ORDER BY id DESC LIMIT " + arg(q.Limit) + " OFFSET " + arg(q.Offset)
 	}
+	// Planned for the values at hand each time, never from a cached
+	// generic plan: the plan that is right for a rare word (the search
+	// index) is wrong for a common one (the newest events, filtered), and
+	// a generic plan does not know the word.
+	countArgs = append([]any{pgx.QueryExecModeDescribeExec}, countArgs...)
+	args = append([]any{pgx.QueryExecModeDescribeExec}, args...)
 	var res archive.SearchResult
 	if err := db.pool.QueryRow(ctx, count, countArgs...).Scan(&res.Total); err != nil {
 		return archive.SearchResult{}, fmt.Errorf("search: %w", err)
