@@ -10,21 +10,23 @@ import (
 	"proceedings/event"
 )
 
-// importBatch is how many events one import transaction holds.
+// importBatch is how many events an import reads and matches at a time.
 const importBatch = 25000
 
 // Importer bulk-loads events read from old logs, as the SQLite engine's
 // archive.Importer does, with the same methods and rules: events already in
 // the archive are skipped (same channel, kind, nick and text within the
 // tolerance, or within the minute after a whole-minute stamp), each file
-// matched on its own (StartFile), one transaction per batch of 25,000
-// events, written in the background while the next batch fills. The new
-// events of a batch go in with COPY, their search index with them.
+// matched on its own (StartFile), in batches of 25,000 events written in
+// the background while the next batch fills. The new events of a batch go
+// in with COPY, their search index with them, written by importWorkers
+// connections at once, each part in a transaction of its own (the SQLite
+// engine writes a batch in one).
 //
 // What is already stored is read per channel-day when the batch is
-// written, inside its transaction: an event committed by another process
-// after that (a live recorder) is not seen as a duplicate. Use one Importer
-// per import, from one goroutine; call Flush at the end.
+// written: an event another process (a live recorder) commits after that
+// is not seen as a duplicate. Use one Importer per import, from one
+// goroutine; call Flush at the end.
 type Importer struct {
 	db   *DB
 	opt  archive.ImportOptions
@@ -166,6 +168,16 @@ func (im *Importer) SetTolerance(d time.Duration) {
 // twice is stored twice.
 func (im *Importer) StartFile() { im.src++ }
 
+// importWorkers is how many connections write one batch's new events at
+// once, each in a transaction of its own: PostgreSQL writes a table and
+// its indexes on one core per connection, and the search index is most of
+// an import's work.
+const importWorkers = 2
+
+// importWorkMem is the memory an import transaction gives PostgreSQL for
+// merging the search index's pending entries into the index.
+const importWorkMem = "64MB"
+
 func (im *Importer) write(ctx context.Context, evs []event.Event, tols []int64, srcs []int) error {
 	db := im.db
 	ctx, cancel := context.WithTimeout(ctx, 10*time.Minute)
@@ -174,12 +186,6 @@ func (im *Importer) write(ctx context.Context, evs []event.Event, tols []int64, 
 	if err != nil {
 		return fmt.Errorf("import: %w", err)
 	}
-	tx, err := db.pool.Begin(ctx)
-	if err != nil {
-		return fmt.Errorf("import: begin: %w", err)
-	}
-	defer tx.Rollback(context.Background())
-
 	fresh := make([]event.Event, 0, len(evs))
 	freshChans := make([]int64, 0, len(evs))
 	agg := newDayAgg(db.loc)
@@ -188,7 +194,7 @@ func (im *Importer) write(ctx context.Context, evs []event.Event, tols []int64, 
 		dk := dayKey{ch, agg.dayOf(ev.Time)}
 		known := im.known[dk]
 		if known == nil {
-			if known, err = im.load(ctx, tx, ch, ev.Time); err != nil {
+			if known, err = im.load(ctx, db.pool, ch, ev.Time); err != nil {
 				return err
 			}
 			im.known[dk] = known
@@ -214,19 +220,51 @@ func (im *Importer) write(ctx context.Context, evs []event.Event, tols []int64, 
 		freshChans = append(freshChans, ch)
 	}
 	if len(fresh) == 0 {
-		return tx.Commit(ctx)
+		return nil
 	}
-	ids, err := db.takeIDs(ctx, len(fresh))
+	ids, err := db.takeIDs(ctx, db.pool, len(fresh))
 	if err != nil {
 		return fmt.Errorf("import: %w", err)
 	}
-	if err := db.insertTx(ctx, tx, fresh, ids, freshChans); err != nil {
+	// The new events in importWorkers parts, written at once; each part
+	// commits its events with their day counts, so an interrupted import
+	// leaves the archive consistent and running it again completes it.
+	parts := min(importWorkers, (len(fresh)+999)/1000)
+	errs := make(chan error, parts)
+	for p := range parts {
+		lo, hi := p*len(fresh)/parts, (p+1)*len(fresh)/parts
+		go func() {
+			err := db.importPart(ctx, fresh[lo:hi], ids[lo:hi], freshChans[lo:hi])
+			if err == nil {
+				im.added.Add(int64(hi - lo))
+			}
+			errs <- err
+		}()
+	}
+	for range parts {
+		if e := <-errs; e != nil && err == nil {
+			err = e
+		}
+	}
+	return err
+}
+
+// importPart writes events in one transaction.
+func (db *DB) importPart(ctx context.Context, evs []event.Event, ids, chans []int64) error {
+	tx, err := db.pool.Begin(ctx)
+	if err != nil {
+		return fmt.Errorf("import: begin: %w", err)
+	}
+	defer tx.Rollback(context.Background())
+	if _, err := tx.Exec(ctx, "SET LOCAL work_mem = '"+importWorkMem+"'"); err != nil {
+		return fmt.Errorf("import: %w", err)
+	}
+	if err := db.insertTx(ctx, tx, evs, ids, chans); err != nil {
 		return fmt.Errorf("import: %w", err)
 	}
 	if err := tx.Commit(ctx); err != nil {
 		return fmt.Errorf("import: commit: %w", err)
 	}
-	im.added.Add(int64(len(fresh)))
 	return nil
 }
 
