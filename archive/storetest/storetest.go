@@ -83,11 +83,11 @@ type Importer interface {
 
 // Opener opens one archive, again and again if asked, with the options
 // given (Location, ReadOnly, …).
-type Opener func(t *testing.T, opt archive.Options) (Store, error)
+type Opener func(t testing.TB, opt archive.Options) (Store, error)
 
 // Run runs the suite. newArchive makes a fresh, empty archive for one test
 // and returns how to open it. The tests run in parallel.
-func Run(t *testing.T, newArchive func(t *testing.T) Opener) {
+func Run(t *testing.T, newArchive func(t testing.TB) Opener) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
