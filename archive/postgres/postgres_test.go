@@ -441,8 +441,10 @@ func TestServerCrashAndRestart(t *testing.T) {
 // Migrations: a later binary's migration applies and keeps the data; a
 // schema newer than the binary is refused, read-write and read-only; two
 // processes opening a fresh archive at once both succeed, one migrating.
+//
+// It changes the package's migrations for a while: it must not run in
+// parallel with the tests that open archives.
 func TestMigrations(t *testing.T) {
-	t.Parallel()
 	dsn := pgserver.NewDatabase(t)
 	ctx := context.Background()
 	var wg sync.WaitGroup
