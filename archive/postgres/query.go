@@ -275,6 +275,15 @@ func (db *DB) Range(ctx context.Context, channelID int64, from, to time.Time, fi
 	if err != nil {
 		return fmt.Errorf("read events: %w", err)
 	}
+	rows, err := db.pool.Query(ctx, rangeSQL(fields), channelID, ms(from), ms(to))
+	if err != nil {
+		return fmt.Errorf("read events: %w", err)
+	}
+	return readRange(ctx, rows, name, fields, fn)
+}
+
+// rangeSQL selects the events of a channel in a time range, $1 to $3.
+func rangeSQL(fields archive.Fields) string {
 	cols := fullColumns
 	switch fields {
 	case archive.CountFields:
@@ -282,11 +291,11 @@ func (db *DB) Range(ctx context.Context, channelID int64, from, to time.Time, fi
 	case archive.PageFields:
 		cols = pageColumns
 	}
-	rows, err := db.pool.Query(ctx, "SELECT "+cols+" FROM events WHERE channel = $1 AND ts >= $2 AND ts < $3 ORDER BY ts, id",
-		channelID, ms(from), ms(to))
-	if err != nil {
-		return fmt.Errorf("read events: %w", err)
-	}
+	return "SELECT " + cols + " FROM events WHERE channel = $1 AND ts >= $2 AND ts < $3 ORDER BY ts, id"
+}
+
+// readRange calls fn for each row of a rangeSQL query, and closes rows.
+func readRange(ctx context.Context, rows pgx.Rows, name chanName, fields archive.Fields, fn func(event.Event) error) error {
 	defer rows.Close()
 	r, err := newRawEvents(rows, fields, false)
 	if err != nil {
@@ -312,13 +321,31 @@ func (db *DB) Range(ctx context.Context, channelID int64, from, to time.Time, fi
 	return nil
 }
 
-// Day returns the events of one channel on one local day, in order.
+// Day returns the events of one channel on one local day, in order. The
+// day's count comes in the same round trip, to size the result at once.
 func (db *DB) Day(ctx context.Context, channelID int64, day event.Date) ([]event.Event, error) {
 	ctx, cancel := context.WithTimeout(ctx, queryTimeout)
 	defer cancel()
+	name, err := db.channelName(ctx, db.pool, channelID)
+	if err != nil {
+		return nil, fmt.Errorf("read %s: read events: %w", day, err)
+	}
 	start, end := day.Bounds(db.loc)
-	var out []event.Event
-	err := db.Range(ctx, channelID, start, end, archive.AllFields, func(ev event.Event) error {
+	b := &pgx.Batch{}
+	b.Queue("SELECT coalesce((SELECT events FROM days WHERE channel = $1 AND day = $2::date), 0)", channelID, day.String())
+	b.Queue(rangeSQL(archive.AllFields), channelID, ms(start), ms(end))
+	br := db.pool.SendBatch(ctx, b)
+	defer br.Close()
+	var n int64
+	if err := br.QueryRow().Scan(&n); err != nil {
+		return nil, fmt.Errorf("read %s: %w", day, err)
+	}
+	rows, err := br.Query()
+	if err != nil {
+		return nil, fmt.Errorf("read %s: %w", day, err)
+	}
+	out := make([]event.Event, 0, min(n, 1<<20))
+	err = readRange(ctx, rows, name, archive.AllFields, func(ev event.Event) error {
 		out = append(out, ev)
 		return nil
 	})
