@@ -5,7 +5,7 @@
 # make screenshots rewrites docs/screenshot-{day,index,stats}.png: headless Chromium over proceedings demo.
 
 GO        ?= go
-DEBS      := inspircd atheme-services ngircd znc chromium irclog2html pisg
+DEBS      := inspircd atheme-services ngircd znc chromium irclog2html pisg postgresql
 # make bench also runs these reference tools and load generators.
 BENCH_DEBS := time limnoria wrk
 # make fixtures runs the real clients whose logs the readers are tested on.

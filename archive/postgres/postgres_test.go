@@ -1,0 +1,730 @@
+package postgres
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"os/exec"
+	"strconv"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"proceedings/archive"
+	"proceedings/event"
+	"proceedings/internal/pgserver"
+)
+
+// What only the PostgreSQL engine does, or does differently: several
+// processes on one archive, crashes, its migrations. The behaviour it
+// shares with the SQLite engine is tested by the conformance suite
+// (store_test.go).
+
+var t0 = time.Date(2026, 2, 2, 14, 3, 11, 0, time.UTC)
+
+var quiet = slog.New(slog.DiscardHandler)
+
+func msg(ch, nick, text string, at time.Time) event.Event {
+	return event.Event{Network: "net", Channel: ch, Time: at, Kind: event.KindMessage, Nick: nick, Text: text}
+}
+
+func openDSN(t testing.TB, dsn string, opt archive.Options) *DB {
+	t.Helper()
+	if opt.Logger == nil {
+		opt.Logger = quiet
+	}
+	db, err := Open(context.Background(), dsn, opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	return db
+}
+
+func openTest(t testing.TB) (*DB, string) {
+	t.Helper()
+	dsn := pgserver.NewDatabase(t)
+	return openDSN(t, dsn, archive.Options{}), dsn
+}
+
+// sql runs a statement on the archive's database directly.
+func sqlExec(t testing.TB, db *DB, q string, args ...any) {
+	t.Helper()
+	if _, err := db.pool.Exec(context.Background(), q, args...); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// Two handles (two processes: each its own pool and writer) appending to
+// the same channels at once lose no count and store nothing twice, and a
+// renderer following ChangedDays meanwhile ends with every day's count.
+func TestTwoWritersOnOneArchive(t *testing.T) {
+	t.Parallel()
+	a, dsn := openTest(t)
+	b := openDSN(t, dsn, archive.Options{})
+	ctx := context.Background()
+	const each = 3000
+	var wg sync.WaitGroup
+	for w, db := range []*DB{a, b} {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range each {
+				// Both write the same new channels, over three days.
+				ev := msg(fmt.Sprintf("#c%d", i%3), fmt.Sprintf("w%d", w), strconv.Itoa(i), t0.Add(time.Duration(i)*time.Minute))
+				for {
+					err := db.AppendAsync(ev, nil)
+					if err == nil {
+						break
+					}
+					if !errors.Is(err, archive.ErrQueueFull) {
+						t.Error(err)
+						return
+					}
+					time.Sleep(time.Millisecond)
+				}
+				if i%100 == 0 {
+					if err := db.Flush(ctx); err != nil {
+						t.Error(err)
+					}
+				}
+			}
+			if err := db.Flush(ctx); err != nil {
+				t.Error(err)
+			}
+		}()
+	}
+	// The renderer: what it last saw of each day.
+	seen := map[archive.DayInfo]bool{}
+	last := map[[2]int64]archive.DayInfo{}
+	var since int64
+	follow := func() {
+		days, rev, err := a.ChangedDays(ctx, since)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, d := range days {
+			if d.Rev > rev {
+				t.Errorf("day %+v has a revision past the archive's %d", d, rev)
+			}
+			last[[2]int64{d.Channel, int64(d.Day.Year*10000 + int(d.Day.Month)*100 + d.Day.Day)}] = d
+			seen[d] = true
+		}
+		since = rev
+	}
+	done := make(chan struct{})
+	go func() { wg.Wait(); close(done) }()
+	for running := true; running; {
+		select {
+		case <-done:
+			running = false
+		default:
+			follow()
+		}
+	}
+	follow()
+
+	chans, err := a.Channels(ctx)
+	if err != nil || len(chans) != 3 {
+		t.Fatalf("channels: %+v %v", chans, err)
+	}
+	total := 0
+	for _, c := range chans {
+		total += int(c.Events)
+		evs := 0
+		texts := map[string]int{}
+		for d := range 4 {
+			day, err := a.Day(ctx, c.ID, event.DateOf(t0, time.UTC).AddDays(d))
+			if err != nil {
+				t.Fatal(err)
+			}
+			evs += len(day)
+			for _, ev := range day {
+				texts[ev.Nick+"/"+ev.Text]++
+			}
+		}
+		if int64(evs) != c.Events {
+			t.Errorf("%s: the days count %d events, Day reads %d", c.Name, c.Events, evs)
+		}
+		for k, n := range texts {
+			if n != 1 {
+				t.Errorf("%s: %s stored %d times", c.Name, k, n)
+			}
+		}
+	}
+	if total != 2*each {
+		t.Errorf("the days count %d events, want %d", total, 2*each)
+	}
+	all, err := a.AllDays(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, d := range all {
+		got := last[[2]int64{d.Channel, int64(d.Day.Year*10000 + int(d.Day.Month)*100 + d.Day.Day)}]
+		if got != d {
+			t.Errorf("the renderer last saw %+v, the archive holds %+v", got, d)
+		}
+	}
+	if a.Committed()+b.Committed() != 2*each {
+		t.Errorf("committed %d + %d", a.Committed(), b.Committed())
+	}
+}
+
+// A retried batch whose first commit went through (the connection broke
+// while the commit was acknowledged) is not stored twice.
+func TestRetriedBatchIsStoredOnce(t *testing.T) {
+	t.Parallel()
+	db, _ := openTest(t)
+	evs := []event.Event{msg("#c", "a", "one", t0), msg("#c", "a", "two", t0.Add(time.Second))}
+	ids, err := db.w.commit(evs, nil, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	again, err := db.w.commit(evs, ids, true)
+	if err != nil || fmt.Sprint(again) != fmt.Sprint(ids) {
+		t.Fatalf("retry: %v %v", again, err)
+	}
+	day, err := db.Day(context.Background(), mustChannel(t, db, "#c"), event.DateOf(t0, time.UTC))
+	if err != nil || len(day) != 2 {
+		t.Fatalf("after the retry: %d events, %v", len(day), err)
+	}
+	cal, err := db.Calendar(context.Background(), mustChannel(t, db, "#c"))
+	if err != nil || len(cal) != 1 || cal[0].Events != 2 {
+		t.Fatalf("calendar after the retry: %+v %v", cal, err)
+	}
+}
+
+func mustChannel(t *testing.T, db *DB, name string) int64 {
+	t.Helper()
+	c, err := db.FindChannel(context.Background(), "", name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c.ID
+}
+
+// The server ends the writer's connections (an administrator, a failover)
+// while events stream in: every acknowledged event is stored once, and the
+// writer goes on on new connections.
+func TestWriterSurvivesKilledConnections(t *testing.T) {
+	t.Parallel()
+	db, dsn := openTest(t)
+	admin := openDSN(t, dsn, archive.Options{ReadOnly: true})
+	ctx := context.Background()
+	const n = 5000
+	var mu sync.Mutex
+	acked := map[int64]int{}
+	var wg sync.WaitGroup
+	wg.Add(n)
+	for i := range n {
+		for {
+			err := db.AppendAsync(msg("#k", "n", strconv.Itoa(i), t0.Add(time.Duration(i)*time.Millisecond)), func(id int64, err error) {
+				defer wg.Done()
+				if err != nil {
+					t.Errorf("event %d: %v", i, err)
+					return
+				}
+				mu.Lock()
+				acked[id] = i
+				mu.Unlock()
+			})
+			if err == nil {
+				break
+			}
+			time.Sleep(time.Millisecond)
+		}
+		if i%500 == 250 {
+			// Every connection of the writing handle, mid-stream.
+			var killed int
+			if err := admin.pool.QueryRow(ctx, `SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity
+				WHERE datname = current_database() AND pid <> pg_backend_pid() AND backend_type = 'client backend'`).Scan(&killed); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	wg.Wait()
+	if err := db.Flush(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if len(acked) != n {
+		t.Fatalf("%d events acknowledged, want %d", len(acked), n)
+	}
+	day, err := admin.Day(ctx, mustChannel(t, admin, "#k"), event.DateOf(t0, time.UTC))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(day) != n {
+		t.Fatalf("%d events stored, %d acknowledged", len(day), n)
+	}
+	for _, ev := range day {
+		if i, ok := acked[ev.ID]; !ok || strconv.Itoa(i) != ev.Text {
+			t.Fatalf("stored %d %q, acknowledged as %d", ev.ID, ev.Text, i)
+		}
+	}
+	if db.w.failures.Load() == 0 {
+		t.Log("no commit failed: the connections were killed between commits")
+	}
+}
+
+// TestAcknowledgedEventsSurviveKill9 runs a child process that appends as
+// fast as it can and prints every acknowledged id; the parent kills it with
+// SIGKILL mid-stream and checks that every acknowledged event is there,
+// and that the day counts match the events.
+func TestAcknowledgedEventsSurviveKill9(t *testing.T) {
+	t.Parallel()
+	dsn := pgserver.NewDatabase(t)
+	for round := range 3 {
+		cmd := exec.Command(os.Args[0], "-test.run=^TestHelperAppender$")
+		cmd.Env = append(os.Environ(), "ARCHIVE_HELPER_DSN="+dsn)
+		out, err := cmd.StdoutPipe()
+		if err != nil {
+			t.Fatal(err)
+		}
+		cmd.Stderr = os.Stderr
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		sc := bufio.NewScanner(out)
+		var ackd []int64
+		for sc.Scan() {
+			id, err := strconv.ParseInt(sc.Text(), 10, 64)
+			if err != nil {
+				continue
+			}
+			ackd = append(ackd, id)
+			if len(ackd) == 2000+round*1000 {
+				cmd.Process.Signal(syscall.SIGKILL)
+				break
+			}
+		}
+		cmd.Wait()
+		if len(ackd) < 2000 {
+			t.Fatalf("round %d: child acknowledged only %d events before exiting", round, len(ackd))
+		}
+		db := openDSN(t, dsn, archive.Options{})
+		ctx := context.Background()
+		var missing int
+		if err := db.pool.QueryRow(ctx, "SELECT count(*) FROM unnest($1::bigint[]) a(id) WHERE NOT EXISTS (SELECT FROM events e WHERE e.id = a.id)", ackd).Scan(&missing); err != nil {
+			t.Fatal(err)
+		}
+		if missing > 0 {
+			t.Fatalf("round %d: %d of %d acknowledged events lost", round, missing, len(ackd))
+		}
+		var stored, counted int64
+		if err := db.pool.QueryRow(ctx, "SELECT (SELECT count(*) FROM events), (SELECT coalesce(sum(events), 0)::bigint FROM days)").Scan(&stored, &counted); err != nil {
+			t.Fatal(err)
+		}
+		if stored != counted {
+			t.Fatalf("round %d: %d events stored, the days count %d", round, stored, counted)
+		}
+		res, err := db.Search(ctx, archive.SearchQuery{Text: "line", CountLimit: 1 << 30})
+		if err != nil || int64(res.Total) != stored {
+			t.Fatalf("round %d: %d events stored, %d found by search (%v)", round, stored, res.Total, err)
+		}
+		db.Close()
+	}
+}
+
+func TestHelperAppender(t *testing.T) {
+	dsn := os.Getenv("ARCHIVE_HELPER_DSN")
+	if dsn == "" {
+		return // only runs as the child of TestAcknowledgedEventsSurviveKill9
+	}
+	db, err := Open(context.Background(), dsn, archive.Options{Logger: quiet})
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(2)
+	}
+	w := bufio.NewWriter(os.Stdout)
+	var mu sync.Mutex
+	for i := 0; ; i++ {
+		ev := msg("#kill", "n", "line "+strconv.Itoa(i), time.Now())
+		err := db.AppendAsync(ev, func(id int64, err error) {
+			if err == nil {
+				mu.Lock()
+				fmt.Fprintln(w, id)
+				w.Flush()
+				mu.Unlock()
+			}
+		})
+		if errors.Is(err, archive.ErrQueueFull) {
+			time.Sleep(time.Millisecond)
+		}
+	}
+}
+
+// The server crashes (SIGKILL) and comes back: every event acknowledged
+// before is there; events appended while it is down wait in the queue
+// (past its size, AppendAsync says ErrQueueFull) and are all written,
+// once, when it is back.
+func TestServerCrashAndRestart(t *testing.T) {
+	t.Parallel()
+	srv := pgserver.StartTemp(t, pgserver.Options{})
+	ctx := context.Background()
+	dsn, err := srv.CreateDatabase(ctx, "crash")
+	if err != nil {
+		t.Fatal(err)
+	}
+	db := openDSN(t, dsn, archive.Options{QueueSize: 100})
+	var ids []int64
+	for i := range 50 {
+		id, err := db.Append(ctx, msg("#c", "a", "before "+strconv.Itoa(i), t0.Add(time.Duration(i)*time.Second)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, id)
+	}
+	srv.Kill()
+	var mu sync.Mutex
+	acked := 0
+	queued := 0
+	for i := range 200 {
+		err := db.AppendAsync(msg("#c", "a", "while down "+strconv.Itoa(i), t0.Add(time.Hour+time.Duration(i)*time.Second)), func(id int64, err error) {
+			mu.Lock()
+			defer mu.Unlock()
+			if err != nil {
+				t.Errorf("refused: %v", err)
+			}
+			acked++
+		})
+		if errors.Is(err, archive.ErrQueueFull) {
+			break
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		queued++
+	}
+	if queued >= 200 {
+		t.Fatalf("the queue of 100 took %d events while the server was down", queued)
+	}
+	if err := srv.Restart(); err != nil {
+		t.Fatal(err)
+	}
+	fctx, cancel := context.WithTimeout(ctx, time.Minute)
+	defer cancel()
+	if err := db.Flush(fctx); err != nil {
+		t.Fatal(err)
+	}
+	mu.Lock()
+	if acked != queued {
+		t.Errorf("%d of %d queued events acknowledged", acked, queued)
+	}
+	mu.Unlock()
+	day, err := db.Day(ctx, mustChannel(t, db, "#c"), event.DateOf(t0, time.UTC))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(day) != 50+queued {
+		t.Fatalf("%d events after the crash, want %d", len(day), 50+queued)
+	}
+	for i, id := range ids {
+		if day[i].ID != id || day[i].Text != "before "+strconv.Itoa(i) {
+			t.Fatalf("event %d: %+v, acknowledged as id %d", i, day[i], id)
+		}
+	}
+	for i, ev := range day[50:] {
+		if ev.Text != "while down "+strconv.Itoa(i) {
+			t.Fatalf("queued event %d is %q", i, ev.Text)
+		}
+	}
+	if db.w.failures.Load() == 0 {
+		t.Error("no commit failed while the server was down")
+	}
+}
+
+// Migrations: a later binary's migration applies and keeps the data; a
+// schema newer than the binary is refused, read-write and read-only; two
+// processes opening a fresh archive at once both succeed, one migrating.
+//
+// It changes the package's migrations for a while: it must not run in
+// parallel with the tests that open archives.
+func TestMigrations(t *testing.T) {
+	dsn := pgserver.NewDatabase(t)
+	ctx := context.Background()
+	var wg sync.WaitGroup
+	errs := make(chan error, 4)
+	for range 4 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			db, err := Open(ctx, dsn, archive.Options{Logger: quiet})
+			if err == nil {
+				_, err = db.Append(ctx, msg("#c", "a", "kept across the migration", t0))
+				db.Close()
+			}
+			errs <- err
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		if err != nil {
+			t.Fatalf("opening a fresh archive from four processes at once: %v", err)
+		}
+	}
+	ro := openDSN(t, dsn, archive.Options{ReadOnly: true})
+	if v := schemaVersion(t, ro); v != len(migrations) {
+		t.Fatalf("schema version %d, want %d", v, len(migrations))
+	}
+	ro.Close()
+
+	// A later binary with one more migration.
+	saved := migrations
+	migrations = append(append([]string(nil), saved...), "ALTER TABLE events ADD COLUMN extra bytea; CREATE TABLE newer (x int);")
+	db, err := Open(ctx, dsn, archive.Options{Logger: quiet})
+	if err != nil {
+		migrations = saved
+		t.Fatal(err)
+	}
+	evs, err := db.Day(ctx, mustChannel(t, db, "#c"), event.DateOf(t0, time.UTC))
+	db.Close()
+	migrations = saved
+	if err != nil || len(evs) != 4 || evs[0].Text != "kept across the migration" {
+		t.Fatalf("after the migration: %+v %v", evs, err)
+	}
+	// Now the archive is newer than this binary: refused, clearly.
+	for _, opt := range []archive.Options{{Logger: quiet}, {Logger: quiet, ReadOnly: true}} {
+		_, err = Open(ctx, dsn, opt)
+		if !errors.Is(err, archive.ErrNewerSchema) || !strings.Contains(err.Error(), "upgrade proceedings") ||
+			!strings.Contains(err.Error(), fmt.Sprintf("schema version %d, this binary knows up to %d", len(migrations)+1, len(migrations))) {
+			t.Fatalf("newer schema (read-only %v): %v", opt.ReadOnly, err)
+		}
+	}
+}
+
+func schemaVersion(t *testing.T, db *DB) int {
+	t.Helper()
+	var v int
+	if err := db.pool.QueryRow(context.Background(), "SELECT version FROM schema_version").Scan(&v); err != nil {
+		t.Fatal(err)
+	}
+	return v
+}
+
+// A read-only handle on a database that was never opened read-write says
+// what to do; a server that is not there is named without a password.
+func TestOpenErrors(t *testing.T) {
+	t.Parallel()
+	dsn := pgserver.NewDatabase(t)
+	ctx := context.Background()
+	if _, err := Open(ctx, dsn, archive.Options{ReadOnly: true}); err == nil || !strings.Contains(err.Error(), "open it once read-write") {
+		t.Errorf("read-only open of an empty database: %v", err)
+	}
+	_, err := Open(ctx, "postgres://someone:s3cret@127.0.0.1:1/nothing?sslmode=disable&connect_timeout=2", archive.Options{})
+	if err == nil || strings.Contains(err.Error(), "s3cret") || !strings.Contains(err.Error(), "127.0.0.1:1/nothing") {
+		t.Errorf("an unreachable server: %v", err)
+	}
+	if _, err := Open(ctx, "postgres://x:s3cret@[::1:bad", archive.Options{}); err == nil || strings.Contains(err.Error(), "s3cret") {
+		t.Errorf("a bad address: %v", err)
+	}
+}
+
+// Text is kept byte for byte in bytea: NUL and invalid UTF-8, which
+// PostgreSQL's text type refuses, included.
+func TestTextIsStoredAsBytes(t *testing.T) {
+	t.Parallel()
+	db, _ := openTest(t)
+	ctx := context.Background()
+	text := "a\x00b\xff\xfe\xc3\x28 \U0001F642"
+	id := mustAppendOne(t, db, msg("#c", "n\x00\xff", text, t0))
+	var raw, nick []byte
+	if err := db.pool.QueryRow(ctx, "SELECT text, nick FROM events WHERE id = $1", id).Scan(&raw, &nick); err != nil {
+		t.Fatal(err)
+	}
+	if string(raw) != text || string(nick) != "n\x00\xff" {
+		t.Errorf("stored %q by %q", raw, nick)
+	}
+	ev, err := db.Event(ctx, id)
+	if err != nil || ev.Text != text || ev.Nick != "n\x00\xff" {
+		t.Errorf("read back %q by %q, %v", ev.Text, ev.Nick, err)
+	}
+	if res, err := db.Search(ctx, archive.SearchQuery{Text: "b"}); err != nil || res.Total != 1 || res.Hits[0].Text != text {
+		t.Errorf("search: %+v %v", res, err)
+	}
+}
+
+func mustAppendOne(t *testing.T, db *DB, ev event.Event) int64 {
+	t.Helper()
+	id, err := db.Append(context.Background(), ev)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return id
+}
+
+// What a user types is words, never the index's syntax: OR is a word that
+// must match like the others, and a stray parenthesis is punctuation.
+func TestQuerySyntaxIsWords(t *testing.T) {
+	t.Parallel()
+	db, _ := openTest(t)
+	mustAppendOne(t, db, msg("#c", "a", "minsk", t0))
+	mustAppendOne(t, db, msg("#c", "a", "minsk or capital (city)", t0.Add(time.Second)))
+	for q, want := range map[string]int{"minsk OR capital": 1, "minsk | capital": 1, "minsk & !capital": 1, "minsk": 2, "city )": 1} {
+		res, err := db.Search(context.Background(), archive.SearchQuery{Text: q})
+		if err != nil || res.Total != want {
+			t.Errorf("search %q: %d hits, %v; want %d", q, res.Total, err, want)
+		}
+	}
+}
+
+// The render lock is held by one handle at a time, across processes;
+// waiting for it ends with the context.
+func TestLockRender(t *testing.T) {
+	t.Parallel()
+	a, dsn := openTest(t)
+	b := openDSN(t, dsn, archive.Options{ReadOnly: true})
+	ctx := context.Background()
+	unlock, err := a.LockRender(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	short, cancel := context.WithTimeout(ctx, 200*time.Millisecond)
+	defer cancel()
+	if _, err := b.LockRender(short); err == nil {
+		t.Fatal("a second handle took the render lock while the first held it")
+	}
+	got := make(chan func(), 1)
+	go func() {
+		u, err := b.LockRender(ctx)
+		if err != nil {
+			t.Error(err)
+		}
+		got <- u
+	}()
+	select {
+	case <-got:
+		t.Fatal("the second handle took the lock before the first let go")
+	case <-time.After(100 * time.Millisecond):
+	}
+	unlock()
+	select {
+	case u := <-got:
+		if u != nil {
+			u()
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("the second handle did not get the lock after the first let go")
+	}
+	// Both let go: the lock is free.
+	if u, err := a.LockRender(ctx); err != nil {
+		t.Fatalf("the lock after both let go: %v", err)
+	} else {
+		u()
+	}
+}
+
+// Changes delivers the current revision, then each revision another
+// process commits, and again after its connection was ended; it closes
+// with its context.
+func TestChanges(t *testing.T) {
+	t.Parallel()
+	a, dsn := openTest(t)
+	b := openDSN(t, dsn, archive.Options{})
+	ctx, cancel := context.WithCancel(context.Background())
+	ch := a.Changes(ctx)
+	next := func() int64 {
+		t.Helper()
+		select {
+		case rev, ok := <-ch:
+			if !ok {
+				t.Fatal("Changes closed")
+			}
+			return rev
+		case <-time.After(20 * time.Second):
+			t.Fatal("no revision within 20 s")
+		}
+		return 0
+	}
+	first := next()
+	if rev, _ := a.Revision(ctx); rev != first {
+		t.Fatalf("first revision %d, the archive's %d", first, rev)
+	}
+	mustAppendOne(t, b, msg("#c", "a", "hello", t0))
+	rev := next()
+	if now, _ := b.Revision(ctx); rev != now || rev <= first {
+		t.Fatalf("after an append: %d, the archive's %d (first %d)", rev, now, first)
+	}
+	// The listener's connection is ended: Changes listens again and
+	// catches up with what was committed meanwhile.
+	sqlExec(t, b, `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'proceedings changes'`)
+	mustAppendOne(t, b, msg("#c", "a", "while reconnecting", t0.Add(time.Second)))
+	want, _ := b.Revision(ctx)
+	for got := next(); got != want; got = next() {
+		if got > want {
+			t.Fatalf("revision %d past the archive's %d", got, want)
+		}
+	}
+	cancel()
+	for range ch {
+	}
+	// Closing the archive ends Changes too.
+	ch = b.Changes(context.Background())
+	<-ch
+	b.Close()
+	for range ch {
+	}
+}
+
+// Lines appended by one process are found by Contains in another at once:
+// a second recorder's playback dedupe.
+func TestContainsAcrossProcesses(t *testing.T) {
+	t.Parallel()
+	a, dsn := openTest(t)
+	b := openDSN(t, dsn, archive.Options{})
+	ctx := context.Background()
+	ev := msg("#new", "alice", "said once", t0)
+	if ok, err := b.Contains(ctx, ev, time.Second); ok || err != nil {
+		t.Fatalf("before: %v %v", ok, err)
+	}
+	mustAppendOne(t, a, ev)
+	if ok, err := b.Contains(ctx, ev, time.Second); !ok || err != nil {
+		t.Fatalf("after: %v %v", ok, err)
+	}
+	// b appends to the channel a created, under the same id.
+	mustAppendOne(t, b, msg("#NEW", "bob", "in the same log", t0.Add(time.Second)))
+	if chans, err := a.Channels(ctx); err != nil || len(chans) != 1 || chans[0].Events != 2 {
+		t.Fatalf("channels: %+v %v", chans, err)
+	}
+}
+
+// Two bots reading one feed save the same new post at once: exactly one is
+// told it is new.
+func TestSavePostFromTwoProcesses(t *testing.T) {
+	t.Parallel()
+	a, dsn := openTest(t)
+	b := openDSN(t, dsn, archive.Options{})
+	ctx := context.Background()
+	for i := range 20 {
+		p := archive.Post{GUID: "g" + strconv.Itoa(i), Link: "https://example.org/" + strconv.Itoa(i), Title: "Part", Series: "S", Part: i + 1}
+		var wg sync.WaitGroup
+		news := make(chan bool, 2)
+		for _, db := range []*DB{a, b} {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				_, isNew, err := db.SavePost(ctx, p)
+				if err != nil {
+					t.Error(err)
+				}
+				news <- isNew
+			}()
+		}
+		wg.Wait()
+		close(news)
+		n := 0
+		for isNew := range news {
+			if isNew {
+				n++
+			}
+		}
+		if n != 1 {
+			t.Fatalf("post %d: %d processes were told it is new", i, n)
+		}
+	}
+}

@@ -1,0 +1,95 @@
+package postgres
+
+import (
+	"context"
+	"log/slog"
+	"os"
+	"sync"
+	"testing"
+	"time"
+
+	"proceedings/archive"
+	"proceedings/archive/storetest"
+	"proceedings/internal/pgserver"
+)
+
+func TestMain(m *testing.M) {
+	code := pgserver.Run(m)
+	if bench.srv != nil {
+		bench.srv.Stop()
+		os.RemoveAll(bench.srv.Dir)
+	}
+	os.Exit(code)
+}
+
+// opener opens the archive in the database at dsn.
+func opener(dsn string) storetest.Opener {
+	return func(t testing.TB, opt archive.Options) (archive.Store, error) {
+		if opt.Logger == nil {
+			opt.Logger = slog.New(slog.DiscardHandler)
+		}
+		db, err := Open(context.Background(), dsn, opt)
+		if err != nil {
+			return nil, err
+		}
+		return db, nil
+	}
+}
+
+// TestStore runs the archive conformance suite (archive/storetest) on
+// PostgreSQL, each test in a database of its own; archive/sqlite runs the
+// same suite on SQLite.
+func TestStore(t *testing.T) {
+	storetest.Run(t, func(t testing.TB) storetest.Opener { return opener(pgserver.NewDatabase(t)) })
+}
+
+// The server the benchmarks use: durable as the tests' (fsync, synchronous
+// commits), with the memory and write-ahead log room of a small
+// production server rather than a test's.
+var bench struct {
+	once sync.Once
+	srv  *pgserver.Server
+	err  error
+	dbs  int
+}
+
+func benchDatabase(t testing.TB) string {
+	bench.once.Do(func() {
+		dir, err := os.MkdirTemp("", "pgbench-")
+		if err != nil {
+			bench.err = err
+			return
+		}
+		bench.srv, bench.err = pgserver.Start(dir, pgserver.Options{Settings: map[string]string{
+			"shared_buffers":     "512MB",
+			"max_wal_size":       "8GB",
+			"checkpoint_timeout": "30min",
+			"wal_buffers":        "32MB",
+		}})
+	})
+	if bench.err != nil {
+		t.Fatal(bench.err)
+	}
+	bench.dbs++
+	name := "b_" + itoa(int64(bench.dbs))
+	dsn, err := bench.srv.CreateDatabase(context.Background(), name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { bench.srv.DropDatabase(context.Background(), name) })
+	return dsn
+}
+
+// BenchmarkStore measures the PostgreSQL engine on the work package
+// archive's BenchmarkStore measures SQLite on. The corpus is vacuumed and
+// analysed once imported, as autovacuum would have done by then.
+func BenchmarkStore(b *testing.B) {
+	storetest.Bench(b, func(t testing.TB) storetest.Opener { return opener(benchDatabase(t)) }, storetest.BenchOptions{
+		Settle: func(b *testing.B, s archive.Store) {
+			if _, err := s.(*DB).pool.Exec(context.Background(), "VACUUM ANALYZE events"); err != nil {
+				b.Fatal(err)
+			}
+		},
+		ServerCPU: func() (time.Duration, error) { return bench.srv.CPUTime() },
+	})
+}

@@ -1,0 +1,168 @@
+package postgres
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"testing"
+	"unicode/utf8"
+
+	"proceedings/archive"
+)
+
+// The words the index keeps are those SQLite's FTS5 unicode61 tokenizer
+// with remove_diacritics 2 keeps (read from SQLite 3.50 through
+// modernc.org/sqlite, fts5vocab).
+func TestWordsAreFTS5s(t *testing.T) {
+	for in, want := range map[string]string{
+		"café naïve Ǖ ÉCOLE":              "cafe naive u ecole",
+		"йод ёж Ölmühle":                  "йод ёж olmuhle",
+		"e\u0301te x\u0308y":              "ete xy",
+		"https://example.org/foo-bar?x=1": "https example org foo bar x 1",
+		"3.14 v2 x²":                      "3 14 v2 x²",
+		"日本語テキスト":                         "日本語テキスト",
+		"a\ue000b c_d e'f":                "a\ue000b c d e f",
+		"\xff\xfeab\xc3\x28cd":            "ab cd",
+		"ﬁne ß Straße İstanbul":           "ﬁne ß straße istanbul",
+		"ǅemal Ⅻ ①":                       "ǆemal ⅻ ①",
+		"ệ ø đ ł æ œ þ ð ħ ŀ ı ſ":         "e ø đ ł æ œ þ ð ħ ŀ ı s",
+		"ά ή ώ ϊ":                         "ά ή ώ ϊ",
+		"Ḁ ẞ ẚ ǻ ȁ ȳ ḉ":                   "a ß ẚ a a y c",
+		"ǰ ǖ ǘ Ǻ ɐ":                       "j u u a ɐ",
+		"a\u0301 \u0301x \u0301":          "a x",
+		"\u200bab\u200dcd e\u00adf":       "ab cd e f",
+		"x\x00y":                          "x y",
+		"हिन्दी भाषा":                     "ह न द भ ष",
+		"مَرْحَبًا":                       "م ر ح ب ا",
+		"ภาษาไทย":                         "ภาษาไทย",
+		"x\u20dd\u0489y":                  "x y",
+		"a\u0300\u0363b":                  "a b",
+		"\x0304red\x03 \x02bold\x02":      "04red bold",
+		"":                                "",
+		"  --  ":                          "",
+	} {
+		if got := strings.Join(words(in), " "); got != want {
+			t.Errorf("words(%q) = %q, want %q", in, got, want)
+		}
+	}
+	if got := strings.Join(words(searchText("\x0304red\x03 \x02bold\x02")), " "); got != "red bold" {
+		t.Errorf("coloured text is indexed as %q", got)
+	}
+}
+
+// The tsvector built here is what to_tsvector('simple', …) makes of the
+// same words, positions included, for words PostgreSQL's parser leaves
+// whole (it drops private-use characters, which FTS5 keeps).
+func TestTSVectorIsSimples(t *testing.T) {
+	db, _ := openTest(t)
+	ctx := context.Background()
+	for _, text := range []string{
+		"Minsk is the capital of Belarus, minsk MINSK",
+		"see https://example.org/foo-bar?x=1 for details",
+		"café ÉCOLE 日本語テキスト x² ①",
+		"\x0304,01white\x0f on black",
+		strings.Repeat("w ", 300) + "end",
+		"",
+		"!!!",
+	} {
+		ws := words(searchText(text))
+		var same bool
+		var mine, theirs string
+		err := db.pool.QueryRow(ctx, "SELECT $1::tsvector = to_tsvector('simple', $2), $1::tsvector::text, to_tsvector('simple', $2)::text",
+			buildTSVector(text), strings.Join(ws, " ")).Scan(&same, &mine, &theirs)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !same {
+			t.Errorf("%q:\n built %s\nsimple %s", text, mine, theirs)
+		}
+	}
+}
+
+// Words longer than a tsvector holds, and lines longer than its positions
+// go, are stored all the same.
+func TestLongWordsAndLines(t *testing.T) {
+	db, _ := openTest(t)
+	long := strings.Repeat("x", 3000) + " short " + strings.Repeat("w ", 20000) + "last"
+	mustAppendOne(t, db, msg("#c", "a", long, t0))
+	for q, want := range map[string]int{"short": 1, "last": 1, "w": 1} {
+		res, err := db.Search(context.Background(), searchQuery(q))
+		if err != nil || res.Total != want {
+			t.Errorf("%q: %d hits, %v", q, res.Total, err)
+		}
+	}
+}
+
+func TestTSQuery(t *testing.T) {
+	for in, want := range map[string]string{
+		`minsk`:                `'minsk'`,
+		`Minsk capital`:        `'minsk' & 'capital'`,
+		`"no-go zone" belarus`: `('no' <-> 'go' <-> 'zone') & 'belarus'`,
+		`example.org`:          `('example' <-> 'org')`,
+		`it's`:                 `('it' <-> 's')`,
+		`"unterminated phrase`: `('unterminated' <-> 'phrase')`,
+		`a & !b | c:*`:         `'a' & 'b' & 'c'`,
+	} {
+		q, err := parseQuery(in)
+		if err != nil {
+			t.Errorf("%q: %v", in, err)
+			continue
+		}
+		if got := q.tsQuery(); got != want {
+			t.Errorf("%q: %s, want %s", in, got, want)
+		}
+	}
+}
+
+func searchQuery(q string) archive.SearchQuery { return archive.SearchQuery{Text: q} }
+
+// Snippets are cut where FTS5's snippet() cuts them (the expected strings
+// are SQLite's, with [ ] for its highlight markers).
+func TestSnippet(t *testing.T) {
+	parse := func(s string) query {
+		q, err := parseQuery(s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return q
+	}
+	show := func(text, q string) string {
+		var b strings.Builder
+		for _, sp := range snippet(text, parse(q)) {
+			if sp.Match {
+				fmt.Fprintf(&b, "[%s]", sp.Text)
+			} else {
+				b.WriteString(sp.Text)
+			}
+		}
+		return b.String()
+	}
+	var long []string
+	for i := range 60 {
+		long = append(long, fmt.Sprint("w", i))
+	}
+	for _, tc := range []struct{ text, q, want string }{
+		{"Minsk is the capital of Belarus", "minsk", "[Minsk] is the capital of Belarus"},
+		{"he said \"no-go zone\" twice", `"no-go zone"`, "he said \"[no-go zone]\" twice"},
+		{"minsk minsk", "minsk", "[minsk] [minsk]"},
+		{"\x0304red\x03 alert", "red", "[red] alert"},
+		{"Café au lait", "cafe", "[Café] au lait"},
+		{strings.Join(long, " "), "w30", "…w19 w20 w21 w22 w23 w24 w25 w26 w27 w28 w29 [w30] w31 w32 w33 w34 w35 w36 w37 w38 w39 w40 w41 w42…"},
+		{strings.Join(long, " "), "w2", "w0 w1 [w2] w3 w4 w5 w6 w7 w8 w9 w10 w11 w12 w13 w14 w15 w16 w17 w18 w19 w20 w21 w22 w23…"},
+		{strings.Join(long, " "), "w10 w40", "w0 w1 w2 w3 w4 w5 w6 w7 w8 w9 [w10] w11 w12 w13 w14 w15 w16 w17 w18 w19 w20 w21 w22 w23…"},
+		{strings.Join(long, " "), "w10 w20", "w0 w1 w2 w3 w4 w5 w6 w7 w8 w9 [w10] w11 w12 w13 w14 w15 w16 w17 w18 w19 [w20] w21 w22 w23…"},
+		{"a b c d " + strings.Join(long, " ") + " x.", "w59", "…w37 w38 w39 w40 w41 w42 w43 w44 w45 w46 w47 w48 w49 w50 w51 w52 w53 w54 w55 w56 w57 w58 [w59] x."},
+		{"  lead. " + strings.Join(long, " "), "w1", "…w0 [w1] w2 w3 w4 w5 w6 w7 w8 w9 w10 w11 w12 w13 w14 w15 w16 w17 w18 w19 w20 w21 w22 w23…"},
+		{strings.Join(long, " "), "w58", "…w36 w37 w38 w39 w40 w41 w42 w43 w44 w45 w46 w47 w48 w49 w50 w51 w52 w53 w54 w55 w56 w57 [w58] w59"},
+		{"bad \xff minsk", "minsk", "bad \uFFFD minsk"},
+	} {
+		if got := show(tc.text, tc.q); got != tc.want {
+			t.Errorf("snippet of %q for %q:\n got %q\nwant %q", tc.text, tc.q, got, tc.want)
+		}
+	}
+	for _, sp := range snippet("x \xff\xfe minsk", parse("minsk")) {
+		if sp.Match || !utf8.ValidString(sp.Text) {
+			t.Errorf("a snippet of invalid UTF-8: %+v", sp)
+		}
+	}
+}
