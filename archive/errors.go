@@ -17,6 +17,10 @@ var ErrClosed = errors.New("the archive is closed")
 // version of proceedings.
 var ErrNewerSchema = errors.New("the archive was written by a newer version of proceedings")
 
+// ErrOlderSchema is returned by a read-only open of an archive that a
+// writer has yet to migrate to this binary's schema.
+var ErrOlderSchema = errors.New("the archive's schema is older than this version of proceedings")
+
 // Options tune Open.
 type Options struct {
 	// Location is the site's timezone: the archive keeps per-day line

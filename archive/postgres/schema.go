@@ -199,7 +199,7 @@ func (db *DB) checkVersion(ctx context.Context) error {
 	case version > len(migrations):
 		return fmt.Errorf(newerSchema, archive.ErrNewerSchema, version, len(migrations))
 	case version < len(migrations):
-		return fmt.Errorf("the archive has schema version %d and needs %d: open it once read-write (proceedings check or run) to migrate it", version, len(migrations))
+		return fmt.Errorf("%w: schema version %d, this binary's is %d; the first writer to open it (proceedings run or import) migrates it", archive.ErrOlderSchema, version, len(migrations))
 	}
 	return nil
 }

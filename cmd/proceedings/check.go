@@ -1,13 +1,17 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 
+	"proceedings/archive"
 	"proceedings/bot/announce"
 	"proceedings/config"
 )
@@ -24,7 +28,10 @@ them); it never prints a secret's value. Entries that load but weaken the
 bot's trust (an admin named by nick alone, a mask that matches every host)
 are warned about there too, with their line and what to write instead.
 It also makes sure that the archive and site.out can be written or created
-here (it creates and removes a probe file in their directory).`,
+here (it creates and removes a probe file in their directory); a PostgreSQL
+archive is connected to, read-only, and its schema compared with this
+binary's (a newer schema is a problem, an older one a warning: run migrates
+it). The password is never printed.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return checkConfig(globals.configPath, cmd.OutOrStdout(), cmd.ErrOrStderr())
@@ -56,6 +63,16 @@ func checkConfig(path string, stdout, stderr io.Writer) error {
 		fmt.Fprintf(stdout, "%s:%s\n", path, p)
 		bad++
 	}
+	if config.IsArchiveURL(cfg.Archive) && cfg.CheckSecrets() == nil {
+		problem, warning := checkDatabase(cfg)
+		if problem != "" {
+			fmt.Fprintf(stdout, "%s: archive: %s\n", path, problem)
+			bad++
+		}
+		if warning != "" {
+			fmt.Fprintf(stderr, "warning: %s: archive: %s\n", path, warning)
+		}
+	}
 	if bad > 0 {
 		return exitError{code: 1, msg: fmt.Sprintf("%s has %d problem(s)", path, bad)}
 	}
@@ -69,4 +86,23 @@ func checkConfig(path string, stdout, stderr io.Writer) error {
 	}
 	fmt.Fprintln(stdout, "ok")
 	return nil
+}
+
+// checkDatabase connects to a PostgreSQL archive read-only, as serve would,
+// and says what would stop the bot (a problem) or what run will do first
+// (a warning).
+func checkDatabase(cfg *config.Config) (problem, warning string) {
+	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+	defer cancel()
+	db, err := openArchive(ctx, cfg, archive.Options{ReadOnly: true, Location: cfg.Site.Location, Logger: slog.New(slog.DiscardHandler)})
+	switch {
+	case err == nil:
+		db.Close()
+		return "", ""
+	case errors.Is(err, archive.ErrNewerSchema):
+		return err.Error(), ""
+	case errors.Is(err, archive.ErrOlderSchema):
+		return "", err.Error()
+	}
+	return "cannot be opened: " + err.Error(), ""
 }

@@ -6,6 +6,7 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"proceedings/archive/postgres"
 	"proceedings/archive/sqlite"
 
 	"github.com/mattn/go-isatty"
@@ -111,7 +112,7 @@ func openSession(ctx context.Context, g globalOptions, stderr io.Writer, use arc
 	if access == noArchive {
 		return &session{cfg: cfg}, nil
 	}
-	db, err := sqlite.Open(ctx, cfg.Archive, archive.Options{Location: cfg.Site.Location, ReadOnly: access == readOnly})
+	db, err := openArchive(ctx, cfg, archive.Options{Location: cfg.Site.Location, ReadOnly: access == readOnly})
 	if err != nil {
 		return nil, err
 	}
@@ -124,6 +125,28 @@ func openSession(ctx context.Context, g globalOptions, stderr io.Writer, use arc
 		}
 	}
 	return &session{cfg: cfg, db: db}, nil
+}
+
+// openArchive opens the configured archive with the engine its location
+// names: a postgres:// URL (the password put in from archive_password_env
+// or archive_password_file) or a SQLite file.
+func openArchive(ctx context.Context, cfg *config.Config, opt archive.Options) (archive.Store, error) {
+	where, err := cfg.ArchiveLocation()
+	if err != nil {
+		return nil, err
+	}
+	if config.IsArchiveURL(where) {
+		db, err := postgres.Open(ctx, where, opt)
+		if err != nil {
+			return nil, fmt.Errorf("open the archive %s: %w", cfg.Archive, err)
+		}
+		return db, nil
+	}
+	db, err := sqlite.Open(ctx, where, opt)
+	if err != nil {
+		return nil, err
+	}
+	return db, nil
 }
 
 // close closes the archive, when one is open.
