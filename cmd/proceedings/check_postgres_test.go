@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"strings"
@@ -44,7 +45,7 @@ func TestCheckPostgresArchive(t *testing.T) {
 	newer := pgserver.NewDatabase(t)
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
-	db, err := postgres.Open(ctx, newer, archive.Options{}) // migrates it
+	db, err := postgres.Open(ctx, newer, archive.Options{Logger: slog.New(slog.DiscardHandler)}) // migrates it
 	if err != nil {
 		t.Fatal(err)
 	}
