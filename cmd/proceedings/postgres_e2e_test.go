@@ -146,6 +146,7 @@ func TestPostgresEndToEnd(t *testing.T) {
 	srvB := ircserver.Start(t, ircserver.Options{Kind: ircserver.NgIRCd})
 	netA := ircNet{"neta", srvA.Addr(), []string{"#a1", "#talk"}}
 	netB := ircNet{"netb", srvB.Addr(), []string{"#b1", "#talk"}}
+	nets := []ircNet{netA, netB}
 	cfgA := pgRunConfig(t, filepath.Join(dir, "a.yaml"), dsn, pwFile, filepath.Join(dir, "site-a"), netA)
 	cfgB := pgRunConfig(t, filepath.Join(dir, "b.yaml"), dsn, pwFile, filepath.Join(dir, "site-b"), netB)
 	cfgWeb := pgRunConfig(t, filepath.Join(dir, "web.yaml"), dsn, pwFile, filepath.Join(dir, "site"), netA, netB)
@@ -185,71 +186,19 @@ func TestPostgresEndToEnd(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	for _, n := range []ircNet{netA, netB} {
+	for _, n := range nets {
 		for _, c := range n.channels {
 			awaitText(t, db, n.name, c, fmt.Sprintf("%s %s common %03d", n.name, c, lines-1))
 		}
 	}
-	for _, n := range []ircNet{netA, netB} {
+	for _, n := range nets {
 		for _, c := range n.channels {
 			checkOnce(t, db, n.name, c, fmt.Sprintf("%s %s common ", n.name, c), lines)
 		}
 	}
 	t.Logf("%v: %d lines recorded once each", time.Since(began).Round(time.Millisecond), 4*lines)
 
-	// The web server searches both networks.
-	serveAddr := freeAddr(t)
-	serveCmd := exec.Command(binary, "serve", "-c", cfgWeb, "--addr", serveAddr, "--search-rate", "-1")
-	serveOut := &lockedBuffer{changed: make(chan struct{}, 1)}
-	serveCmd.Stdout, serveCmd.Stderr = serveOut, serveOut
-	if err := serveCmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { serveCmd.Process.Kill(); serveCmd.Wait() })
-	serveOut.waitFor(t, "serving ")
-	var found struct {
-		Total int
-		Hits  []struct{ Network, Channel, Text string }
-	}
-	if err := json.Unmarshal([]byte(getPage(t, "http://"+serveAddr+"/api/search?limit=100&q="+url.QueryEscape(`"common 049"`))), &found); err != nil {
-		t.Fatal(err)
-	}
-	networks := map[string]int{}
-	for _, h := range found.Hits {
-		networks[h.Network+" "+h.Channel]++
-	}
-	if found.Total != 4 || len(networks) != 4 {
-		t.Errorf("serve's search for the last line found %d: %v", found.Total, found.Hits)
-	}
-
-	// The site rendered from the archive has the pages of both networks
-	// (the render takes the archive's render lock, which the recorders'
-	// own renders take too).
-	if out, errOut, code := run(t, dir, "render", "-c", cfgWeb); code != 0 {
-		t.Fatalf("render: exit %d\n%s%s", code, out, errOut)
-	}
-	pages := sitePages(t, filepath.Join(dir, "site"), "common 049")
-	for _, n := range []ircNet{netA, netB} {
-		for _, c := range n.channels {
-			if !slices.ContainsFunc(pages, func(p string) bool { return strings.Contains(p, n.name+" "+c+" common 049") }) {
-				t.Errorf("no rendered page has %s %s's last line", n.name, c)
-			}
-		}
-	}
-	if len(pages) != 4 {
-		t.Errorf("%d day pages hold a last line, want 4 (one per network and channel)", len(pages))
-	}
-	// Each recorder's own render loop learnt of the new lines (LISTEN/NOTIFY)
-	// and rendered its network's site.
-	for _, site := range []string{"site-a/neta", "site-b/netb"} {
-		deadline := time.Now().Add(30 * time.Second)
-		for len(sitePages(t, filepath.Join(dir, site), "common 049")) != 2 {
-			if time.Now().After(deadline) {
-				t.Fatalf("%s never got the day pages of the last lines", site)
-			}
-			time.Sleep(100 * time.Millisecond)
-		}
-	}
+	checkBothNetworksShown(t, dir, cfgWeb, nets)
 	t.Logf("%v: search and the sites show both networks", time.Since(began).Round(time.Millisecond))
 
 	killMidBurst(t, db, burstSetup{run: runA, out: outA, status: statusA, alice: alice, bob: bob})
@@ -271,7 +220,7 @@ func TestPostgresEndToEnd(t *testing.T) {
 	if err != nil || len(gaps) != 1 {
 		t.Errorf("%d gaps in neta #a1 after one kill and restart, want 1 (%v)", len(gaps), err)
 	}
-	for _, n := range []ircNet{netA, netB} {
+	for _, n := range nets {
 		for _, c := range n.channels {
 			checkOnce(t, db, n.name, c, fmt.Sprintf("%s %s common ", n.name, c), lines)
 		}
@@ -419,4 +368,65 @@ func checkBurst(t *testing.T, db archive.Store) int {
 		n++
 	}
 	return n
+}
+
+// checkBothNetworksShown checks that serve's search (on the configuration
+// cfgWeb, which names both networks) finds the last line of every channel,
+// that proceedings render writes a day page with each, and that each
+// recorder's own render loop learnt of the new lines (LISTEN/NOTIFY) and
+// rendered its network into dir/site-a or dir/site-b.
+func checkBothNetworksShown(t *testing.T, dir, cfgWeb string, nets []ircNet) {
+	t.Helper()
+	// The web server searches both networks.
+	serveAddr := freeAddr(t)
+	serveCmd := exec.Command(binary, "serve", "-c", cfgWeb, "--addr", serveAddr, "--search-rate", "-1")
+	serveOut := &lockedBuffer{changed: make(chan struct{}, 1)}
+	serveCmd.Stdout, serveCmd.Stderr = serveOut, serveOut
+	if err := serveCmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { serveCmd.Process.Kill(); serveCmd.Wait() })
+	serveOut.waitFor(t, "serving ")
+	var found struct {
+		Total int
+		Hits  []struct{ Network, Channel, Text string }
+	}
+	if err := json.Unmarshal([]byte(getPage(t, "http://"+serveAddr+"/api/search?limit=100&q="+url.QueryEscape(`"common 049"`))), &found); err != nil {
+		t.Fatal(err)
+	}
+	networks := map[string]int{}
+	for _, h := range found.Hits {
+		networks[h.Network+" "+h.Channel]++
+	}
+	if found.Total != 4 || len(networks) != 4 {
+		t.Errorf("serve's search for the last line found %d: %v", found.Total, found.Hits)
+	}
+
+	// The site rendered from the archive has the pages of both networks
+	// (the render takes the archive's render lock, which the recorders'
+	// own renders take too).
+	if out, errOut, code := run(t, dir, "render", "-c", cfgWeb); code != 0 {
+		t.Fatalf("render: exit %d\n%s%s", code, out, errOut)
+	}
+	pages := sitePages(t, filepath.Join(dir, "site"), "common 049")
+	for _, n := range nets {
+		for _, c := range n.channels {
+			if !slices.ContainsFunc(pages, func(p string) bool { return strings.Contains(p, n.name+" "+c+" common 049") }) {
+				t.Errorf("no rendered page has %s %s's last line", n.name, c)
+			}
+		}
+	}
+	if len(pages) != 4 {
+		t.Errorf("%d day pages hold a last line, want 4 (one per network and channel)", len(pages))
+	}
+	// Each recorder's own render loop rendered its network's site.
+	for _, site := range []string{"site-a/neta", "site-b/netb"} {
+		deadline := time.Now().Add(30 * time.Second)
+		for len(sitePages(t, filepath.Join(dir, site), "common 049")) != 2 {
+			if time.Now().After(deadline) {
+				t.Fatalf("%s never got the day pages of the last lines", site)
+			}
+			time.Sleep(100 * time.Millisecond)
+		}
+	}
 }
