@@ -101,3 +101,23 @@ type Maintainer interface {
 	Checkpoint(ctx context.Context) error
 	SetMaxPageCount(ctx context.Context, pages int) (int, error)
 }
+
+// RenderLocker is what an archive that several processes share has: a
+// lock that lets one render of the site run at a time, whichever machine
+// it runs on. The renderer asks for it with a type assertion; an archive
+// one process owns (SQLite) needs none.
+type RenderLocker interface {
+	// LockRender waits for the render lock until ctx ends; unlock
+	// releases it.
+	LockRender(ctx context.Context) (unlock func(), err error)
+}
+
+// ChangeNotifier is what an archive that other processes write has: word
+// of their commits, so that a renderer waits for new events instead of
+// asking again and again. Callers ask for it with a type assertion.
+type ChangeNotifier interface {
+	// Changes delivers the current revision, then each newer one (the
+	// latest when the reader is slow); it is closed when ctx ends or the
+	// archive is closed.
+	Changes(ctx context.Context) <-chan int64
+}

@@ -89,7 +89,8 @@ type chanInfo struct {
 // When the archive did not change it returns after a few small reads.
 // Everything is rendered again when there is no state, when the options
 // or the page templates changed, or when opt.Full is set. Renders of one
-// output directory take turns (a lock file in Out).
+// output directory take turns (a lock file in Out), and so do renders of
+// an archive that several processes share (its archive.RenderLocker).
 //
 // Output is deterministic: the same archive and options give the same
 // bytes. Each file is replaced atomically.
@@ -100,6 +101,13 @@ func Render(ctx context.Context, db archive.Store, opt Options) (Stats, error) {
 	}
 	if opt.Workers <= 0 {
 		opt.Workers = runtime.GOMAXPROCS(0)
+	}
+	if l, ok := db.(archive.RenderLocker); ok {
+		unlockArchive, err := l.LockRender(ctx)
+		if err != nil {
+			return Stats{}, err
+		}
+		defer unlockArchive()
 	}
 	unlock, err := lockOut(ctx, opt.Out)
 	if err != nil {

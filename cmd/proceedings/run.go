@@ -46,7 +46,9 @@ Signals:
 
 The site is rendered into site.out every site.render_interval and just after
 each local midnight; channels with announce_logs then get the link of the
-day that ended. --serve ADDR also serves the site with search and the JSON
+day that ended. On a PostgreSQL archive it is rendered when a process has
+committed new events (LISTEN/NOTIFY), at most once per render_interval, and
+one render runs at a time across every process on the archive. --serve ADDR also serves the site with search and the JSON
 API, as proceedings serve does.
 
 --status-addr (or status_addr in the file) serves /healthz (JSON, 503 while

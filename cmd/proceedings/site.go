@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"proceedings/archive"
+	"proceedings/archive/postgres"
 	"proceedings/bot"
 	"proceedings/config"
 	"proceedings/event"
@@ -14,11 +15,26 @@ import (
 	"proceedings/sitepath"
 )
 
+// The PostgreSQL engine is the archive several processes share: it has
+// the render lock (taken by render.Render) and word of their commits.
+var (
+	_ archive.RenderLocker   = (*postgres.DB)(nil)
+	_ archive.ChangeNotifier = (*postgres.DB)(nil)
+)
+
 // siteLoop keeps the site of a running bot up to date: it renders every
 // site.render_interval and just after each local midnight, and then says
-// the link of the day that ended in the channels with announce_logs.
+// the link of the day that ended in the channels with announce_logs. On an
+// archive that tells of changes (PostgreSQL, which other processes write
+// too) it renders only when a revision newer than the one it rendered has
+// been committed, at most once per site.render_interval, instead of
+// looking at every interval.
 func siteLoop(ctx context.Context, live *atomic.Pointer[config.Config], db archive.Store, say func(network, target, text string) error, log *slog.Logger) {
 	log = log.With("component", "site")
+	var changes <-chan int64
+	if n, ok := db.(archive.ChangeNotifier); ok {
+		changes = n.Changes(ctx)
+	}
 	for {
 		cfg := live.Load()
 		opt := siteOptions(cfg)
@@ -26,21 +42,52 @@ func siteLoop(ctx context.Context, live *atomic.Pointer[config.Config], db archi
 		// cores are left to recording and command replies, which people
 		// wait on.
 		opt.Workers = 1
-		if _, err := render.Render(ctx, db, opt); err != nil && ctx.Err() == nil {
+		rendered := int64(-1)
+		if st, err := render.Render(ctx, db, opt); err != nil && ctx.Err() == nil {
 			log.Error("rendering the site failed; will try again", "err", err)
 		} else if ctx.Err() == nil {
+			rendered = st.Revision
 			announceEndedDays(ctx, cfg, db, time.Now(), say, log)
 		}
-		wait := cfg.Site.RenderInterval
-		now := time.Now().In(cfg.Site.Location)
-		_, midnight := event.DateOf(now, cfg.Site.Location).Bounds(cfg.Site.Location)
-		if untilDayEnd := midnight.Sub(now) + 5*time.Second; untilDayEnd < wait {
-			wait = untilDayEnd
+		if !waitToRender(ctx, cfg, rendered, changes) {
+			return
 		}
+	}
+}
+
+// waitToRender waits, after a render, until the site loop should render
+// again: for site.render_interval, or, when changes is not nil, until it
+// delivers a revision newer than rendered (-1: the render failed) and at
+// least site.render_interval has passed; at most until just after the next
+// local midnight. It reports false when ctx ends first.
+func waitToRender(ctx context.Context, cfg *config.Config, rendered int64, changes <-chan int64) bool {
+	now := time.Now().In(cfg.Site.Location)
+	_, midnight := event.DateOf(now, cfg.Site.Location).Bounds(cfg.Site.Location)
+	dayEnd := time.After(midnight.Sub(now) + 5*time.Second)
+	next := time.After(cfg.Site.RenderInterval)
+	changed := changes == nil || rendered < 0
+	for {
 		select {
 		case <-ctx.Done():
-			return
-		case <-time.After(wait):
+			return false
+		case <-dayEnd:
+			return true
+		case rev, ok := <-changes:
+			if !ok { // the archive is closing: look at every interval
+				changes, changed = nil, true
+				continue
+			}
+			if rev > rendered && !changed {
+				changed = true
+				if next == nil {
+					return true
+				}
+			}
+		case <-next:
+			if changed {
+				return true
+			}
+			next = nil
 		}
 	}
 }
