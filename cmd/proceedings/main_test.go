@@ -20,6 +20,7 @@ import (
 
 	"proceedings/archive"
 	"proceedings/event"
+	"proceedings/internal/pgserver"
 )
 
 // binary is the proceedings command built once for these end-to-end tests.
@@ -36,7 +37,7 @@ func TestMain(m *testing.M) {
 	if err := build.Run(); err != nil {
 		panic("build proceedings: " + err.Error())
 	}
-	code := m.Run()
+	code := pgserver.Run(m)
 	os.RemoveAll(dir)
 	os.Exit(code)
 }
