@@ -191,20 +191,10 @@ func copyChannel(ctx context.Context, from, to Store, dst Copier, c Channel, siz
 	} else if err != nil && !errors.Is(err, ErrNoChannel) {
 		return 0, fmt.Errorf("copy %s: %w", c.Name, err)
 	}
-	var copied int64
+	// One batch is written while the next one is read; the writes stay in
+	// order, one at a time, so the destination keeps holding a prefix.
+	w := batchWriter{ctx: ctx, dst: dst, progress: progress}
 	batch := make([]event.Event, 0, size)
-	write := func() error {
-		if len(batch) == 0 {
-			return nil
-		}
-		if err := dst.CopyEvents(ctx, batch); err != nil {
-			return fmt.Errorf("copy %s: %w", c.Name, err)
-		}
-		copied += int64(len(batch))
-		progress(int64(len(batch)))
-		batch = batch[:0]
-		return nil
-	}
 	err := from.Range(ctx, c.ID, start, rangeEnd, AllFields, func(ev event.Event) error {
 		if have[ev.ID] {
 			progress(1)
@@ -212,17 +202,22 @@ func copyChannel(ctx context.Context, from, to Store, dst Copier, c Channel, siz
 		}
 		batch = append(batch, ev)
 		if len(batch) == size {
-			return write()
+			var err error
+			batch, err = w.write(batch)
+			return err
 		}
 		return ctx.Err()
 	})
 	if err == nil {
-		err = write()
+		_, err = w.write(batch)
+	}
+	if werr := w.wait(); err == nil {
+		err = werr
 	}
 	if err != nil {
-		return copied, err
+		return w.copied, fmt.Errorf("copy %s: %w", c.Name, err)
 	}
-	return copied, setPublic(ctx, to, c)
+	return w.copied, setPublic(ctx, to, c)
 }
 
 func setPublic(ctx context.Context, to Store, c Channel) error {
@@ -258,4 +253,47 @@ func readState(ctx context.Context, from Store, src Copier) (CopyState, error) {
 	}
 	delete(st.Meta, copySourceKey) // the source's own copy, not this one
 	return st, nil
+}
+
+// batchWriter writes batches of events in the background, one at a time,
+// in the order given.
+type batchWriter struct {
+	ctx      context.Context
+	dst      Copier
+	progress func(int64)
+	inflight chan error
+	n        int64         // events of the batch in flight
+	spare    []event.Event // the buffer of the last batch written
+	copied   int64
+}
+
+// write waits for the batch in flight, starts writing evs, and returns an
+// empty buffer for the next batch.
+func (w *batchWriter) write(evs []event.Event) ([]event.Event, error) {
+	if err := w.wait(); err != nil {
+		return evs[:0], err
+	}
+	if len(evs) == 0 {
+		return evs, nil
+	}
+	w.inflight, w.n = make(chan error, 1), int64(len(evs))
+	go func() { w.inflight <- w.dst.CopyEvents(w.ctx, evs) }()
+	next := w.spare[:0]
+	w.spare = evs
+	return next, nil
+}
+
+// wait waits for the batch in flight and counts it.
+func (w *batchWriter) wait() error {
+	if w.inflight == nil {
+		return nil
+	}
+	err := <-w.inflight
+	w.inflight = nil
+	if err != nil {
+		return err
+	}
+	w.copied += w.n
+	w.progress(w.n)
+	return nil
 }

@@ -30,35 +30,47 @@ func (db *DB) CopyEvents(ctx context.Context, evs []event.Event) error {
 		return fmt.Errorf("copy events: begin: %w", err)
 	}
 	defer tx.Rollback()
-	stmt, err := tx.PrepareContext(ctx, `INSERT INTO events(id, channel, ts, kind, nick, text, target, userhost, account, msgid, via, flags)
-		VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
-	if err != nil {
-		return fmt.Errorf("copy events: %w", err)
-	}
-	defer stmt.Close()
 	agg := newDayAgg(db.loc)
 	local := map[chanKey]int64{}
 	var created []newChan
-	for i := range evs {
-		ev := &evs[i]
-		k := chanKey{ev.Network, event.FoldChannel(ev.Channel)}
-		ch, ok := local[k]
-		if !ok {
-			if ch, err = db.channelID(ctx, tx, ev.Network, ev.Channel); err != nil {
+	var full *sql.Stmt
+	args := make([]any, 0, 12*insertRows)
+	for start := 0; start < len(evs); start += insertRows {
+		end := min(start+insertRows, len(evs))
+		args = args[:0]
+		for i := start; i < end; i++ {
+			ev := &evs[i]
+			k := chanKey{ev.Network, event.FoldChannel(ev.Channel)}
+			ch, ok := local[k]
+			if !ok {
+				if ch, err = db.channelID(ctx, tx, ev.Network, ev.Channel); err != nil {
+					return fmt.Errorf("copy events: %w", err)
+				}
+				local[k] = ch
+				created = append(created, newChan{ev.Network, ev.Channel, ch})
+			}
+			flags := ev.Flags &^ flagColoured
+			if strings.ContainsAny(ev.Text, "\x03\x04") {
+				flags |= flagColoured
+			}
+			args = append(args, ev.ID, ch, ms(ev.Time), int64(ev.Kind), ev.Nick, ev.Text,
+				nullable(ev.Target), nullable(ev.UserHost), nullable(ev.Account), nullable(ev.MsgID), nullable(ev.Via), int64(flags))
+			agg.add(ch, ev.Time, ev.Kind, ev.ID)
+		}
+		if end-start == insertRows && full == nil {
+			if full, err = tx.PrepareContext(ctx, copyInsertSQL(insertRows)); err != nil {
 				return fmt.Errorf("copy events: %w", err)
 			}
-			local[k] = ch
-			created = append(created, newChan{ev.Network, ev.Channel, ch})
+			defer full.Close()
 		}
-		flags := ev.Flags &^ flagColoured
-		if strings.ContainsAny(ev.Text, "\x03\x04") {
-			flags |= flagColoured
+		if end-start == insertRows {
+			_, err = full.ExecContext(ctx, args...)
+		} else {
+			_, err = tx.ExecContext(ctx, copyInsertSQL(end-start), args...)
 		}
-		if _, err := stmt.ExecContext(ctx, ev.ID, ch, ms(ev.Time), int64(ev.Kind), ev.Nick, ev.Text,
-			nullable(ev.Target), nullable(ev.UserHost), nullable(ev.Account), nullable(ev.MsgID), nullable(ev.Via), int64(flags)); err != nil {
-			return fmt.Errorf("copy event %d: %w", ev.ID, err)
+		if err != nil {
+			return fmt.Errorf("copy events %d to %d: %w", evs[start].ID, evs[end-1].ID, err)
 		}
-		agg.add(ch, ev.Time, ev.Kind, ev.ID)
 	}
 	rev, err := nextRev(ctx, tx)
 	if err != nil {
@@ -74,6 +86,12 @@ func (db *DB) CopyEvents(ctx context.Context, evs []event.Event) error {
 		db.cacheChannel(c.network, c.name, c.id)
 	}
 	return nil
+}
+
+// copyInsertSQL is the INSERT statement for n events with their ids.
+func copyInsertSQL(n int) string {
+	return "INSERT INTO events(id, channel, ts, kind, nick, text, target, userhost, account, msgid, via, flags) VALUES " +
+		strings.TrimSuffix(strings.Repeat("(?,?,?,?,?,?,?,?,?,?,?,?),", n), ",")
 }
 
 // AppMeta returns every key SetMeta stored, with its value.
