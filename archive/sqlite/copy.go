@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"maps"
 	"slices"
-	"strings"
 
 	"proceedings/archive"
 	"proceedings/event"
@@ -25,73 +24,10 @@ func (db *DB) CopyEvents(ctx context.Context, evs []event.Event) error {
 	}
 	ctx, cancel := context.WithTimeout(ctx, bulkTimeout)
 	defer cancel()
-	tx, err := db.rw.BeginTx(ctx, nil)
-	if err != nil {
-		return fmt.Errorf("copy events: begin: %w", err)
-	}
-	defer tx.Rollback()
-	agg := newDayAgg(db.loc)
-	local := map[chanKey]int64{}
-	var created []newChan
-	var full *sql.Stmt
-	args := make([]any, 0, 12*insertRows)
-	for start := 0; start < len(evs); start += insertRows {
-		end := min(start+insertRows, len(evs))
-		args = args[:0]
-		for i := start; i < end; i++ {
-			ev := &evs[i]
-			k := chanKey{ev.Network, event.FoldChannel(ev.Channel)}
-			ch, ok := local[k]
-			if !ok {
-				if ch, err = db.channelID(ctx, tx, ev.Network, ev.Channel); err != nil {
-					return fmt.Errorf("copy events: %w", err)
-				}
-				local[k] = ch
-				created = append(created, newChan{ev.Network, ev.Channel, ch})
-			}
-			flags := ev.Flags &^ flagColoured
-			if strings.ContainsAny(ev.Text, "\x03\x04") {
-				flags |= flagColoured
-			}
-			args = append(args, ev.ID, ch, ms(ev.Time), int64(ev.Kind), ev.Nick, ev.Text,
-				nullable(ev.Target), nullable(ev.UserHost), nullable(ev.Account), nullable(ev.MsgID), nullable(ev.Via), int64(flags))
-			agg.add(ch, ev.Time, ev.Kind, ev.ID)
-		}
-		if end-start == insertRows && full == nil {
-			if full, err = tx.PrepareContext(ctx, copyInsertSQL(insertRows)); err != nil {
-				return fmt.Errorf("copy events: %w", err)
-			}
-			defer full.Close()
-		}
-		if end-start == insertRows {
-			_, err = full.ExecContext(ctx, args...)
-		} else {
-			_, err = tx.ExecContext(ctx, copyInsertSQL(end-start), args...)
-		}
-		if err != nil {
-			return fmt.Errorf("copy events %d to %d: %w", evs[start].ID, evs[end-1].ID, err)
-		}
-	}
-	rev, err := nextRev(ctx, tx)
-	if err != nil {
+	if _, err := db.insert(ctx, evs, true); err != nil {
 		return fmt.Errorf("copy events: %w", err)
-	}
-	if err := agg.flush(ctx, tx, rev); err != nil {
-		return fmt.Errorf("copy events: %w", err)
-	}
-	if err := tx.Commit(); err != nil {
-		return fmt.Errorf("copy events: commit: %w", err)
-	}
-	for _, c := range created {
-		db.cacheChannel(c.network, c.name, c.id)
 	}
 	return nil
-}
-
-// copyInsertSQL is the INSERT statement for n events with their ids.
-func copyInsertSQL(n int) string {
-	return "INSERT INTO events(id, channel, ts, kind, nick, text, target, userhost, account, msgid, via, flags) VALUES " +
-		strings.TrimSuffix(strings.Repeat("(?,?,?,?,?,?,?,?,?,?,?,?),", n), ",")
 }
 
 // AppMeta returns every key SetMeta stored, with its value.
