@@ -65,6 +65,7 @@ func init() {
 	f.StringVar(&opts.from, "from", "", "the archive to copy: a SQLite file or a postgres:// URL (required)")
 	f.StringVar(&opts.to, "to", "", "the archive to copy into: a SQLite file or a postgres:// URL (required)")
 	f.StringVar(&opts.timezone, "timezone", "", "the timezone days are counted in (default: the configuration's, else UTC)")
+	f.IntVar(&opts.batch, "batch", 10000, "events per transaction of the destination")
 	cmd.MarkFlagRequired("from")
 	cmd.MarkFlagRequired("to")
 	archiveCmd.AddCommand(cmd)
@@ -76,6 +77,7 @@ type archiveCopyOptions struct {
 	global   globalOptions
 	from, to string
 	timezone string
+	batch    int
 }
 
 // archiveCopy copies opts.from into opts.to and verifies the copy.
@@ -109,7 +111,7 @@ func archiveCopy(ctx context.Context, opts archiveCopyOptions, stdout, stderr io
 	defer to.Close()
 
 	start := time.Now()
-	copyOpt := archive.CopyOptions{Source: source, Logger: slog.Default().With("component", "copy")}
+	copyOpt := archive.CopyOptions{Source: source, Batch: opts.batch, Logger: slog.Default().With("component", "copy")}
 	var bar *progressbar.ProgressBar
 	if isTerminal(stderr) {
 		bar = progressbar.NewOptions64(-1, progressbar.OptionSetWriter(stderr), progressbar.OptionSetDescription("copying events"),

@@ -7,12 +7,14 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"proceedings/archive"
+	"proceedings/archive/storetest"
 	"proceedings/event"
 	"proceedings/internal/pgserver"
 )
@@ -375,4 +377,85 @@ func readTree(t *testing.T, root string) map[string][]byte {
 		t.Fatal(err)
 	}
 	return files
+}
+
+// TestArchiveCopyResumesAfterKill kills the copy command with SIGKILL once
+// the destination holds some of the events, then runs it again: the second
+// run continues and ends verified.
+func TestArchiveCopyResumesAfterKill(t *testing.T) {
+	dir := t.TempDir()
+	a := filepath.Join(dir, "a.db")
+	ctx := context.Background()
+	loc, _ := time.LoadLocation(copyZone)
+	db, err := openStore(ctx, a, a, archive.Options{Location: loc})
+	if err != nil {
+		t.Fatal(err)
+	}
+	im, err := db.NewImporter(archive.ImportOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	const total = 5000
+	for ev := range storetest.Corpus(total) {
+		if err := im.Add(ctx, ev); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := im.Flush(ctx); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	pg := pgserver.NewDatabase(t)
+
+	cmd := exec.Command(binary, "archive", "copy", "-c", filepath.Join(dir, "none.yaml"), "--timezone", copyZone, "--batch", "50", "--from", a, "--to", pg)
+	var out bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &out
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	exited := make(chan error, 1)
+	go func() { exited <- cmd.Wait() }()
+	// Watch the destination (once the command has created its schema)
+	// until a first batch is committed.
+	var watch archive.Store
+	var copied int64
+	for copied == 0 {
+		select {
+		case err := <-exited:
+			t.Fatalf("the copy ended (%v) before it could be killed:\n%s", err, out.String())
+		default:
+		}
+		if watch == nil {
+			if watch, err = openStore(ctx, pg, pg, archive.Options{Location: loc, ReadOnly: true}); err != nil {
+				continue
+			}
+			defer watch.Close()
+		}
+		if copied, err = eventCount(ctx, watch); err != nil {
+			t.Fatal(err)
+		}
+	}
+	cmd.Process.Kill()
+	<-exited
+	if copied >= total {
+		t.Fatalf("the copy ended before it was killed:\n%s", out.String())
+	}
+	t.Logf("killed with %d of %d events copied", copied, total)
+	out2 := copyArchive(t, a, pg)
+	if !strings.Contains(out2, fmt.Sprintf("%d events", total)) {
+		t.Errorf("resumed copy: %s", out2)
+	}
+	if sa, sp := summary(t, a), summary(t, pg); sa.Checksum != sp.Checksum || sp.Events != total {
+		t.Errorf("after the killed copy was resumed: %d events, checksums %s and %s", sp.Events, sa.Checksum, sp.Checksum)
+	}
+}
+
+// eventCount is how many events an archive holds.
+func eventCount(ctx context.Context, db archive.Store) (int64, error) {
+	chans, err := db.Channels(ctx)
+	var n int64
+	for _, c := range chans {
+		n += c.Events
+	}
+	return n, err
 }
