@@ -30,9 +30,8 @@ destination.
 
 The destination must be empty (a SQLite path that does not exist yet, or a
 database without events); a destination that holds events of its own, or
-copied from another archive, is refused. Stop nothing else than the copy
-itself: neither archive may be written meanwhile (stop the bot, serve and
-imports first).
+copied from another archive, is refused. Nothing else may write to either
+archive meanwhile: stop the bot and any import first.
 
 An interrupted copy (Ctrl-C, kill, a lost connection) is continued by running
 the same command again. At the end both archives are read again and compared:
