@@ -114,7 +114,7 @@ func archiveCopy(ctx context.Context, opts archiveCopyOptions, stdout, stderr io
 	var bar *progressbar.ProgressBar
 	if isTerminal(stderr) {
 		bar = progressbar.NewOptions64(-1, progressbar.OptionSetWriter(stderr), progressbar.OptionSetDescription("copying events"),
-			progressbar.OptionShowCount(), progressbar.OptionShowIts(),
+			progressbar.OptionShowCount(), progressbar.OptionShowIts(), progressbar.OptionSetItsString("events"),
 			progressbar.OptionThrottle(100*time.Millisecond), progressbar.OptionClearOnFinish())
 		copyOpt.Progress = func(done, total int64) {
 			bar.ChangeMax64(total)
