@@ -1,11 +1,13 @@
 package archive
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
 	"log/slog"
 	"math"
+	"slices"
 	"time"
 
 	"proceedings/event"
@@ -30,9 +32,9 @@ type Copier interface {
 
 // CopyState is what an archive holds besides its events and channels.
 type CopyState struct {
-	Posts   []Post            // every post, with its id, series and announced time
+	Posts   []Post            // every post in id order, with its series and announced time
 	OptOuts []OptOutRecord    // the opt-out list
-	Audit   []AuditEntry      // the audit log, newest first (as Audit returns it)
+	Audit   []AuditEntry      // the audit log, oldest first (in the order it was written)
 	Meta    map[string]string // what SetMeta stored
 }
 
@@ -234,6 +236,7 @@ func readState(ctx context.Context, from Store, src Copier) (CopyState, error) {
 	if st.Posts, err = from.LatestPosts(ctx, math.MaxInt32); err != nil {
 		return st, fmt.Errorf("copy: %w", err)
 	}
+	slices.SortFunc(st.Posts, func(a, b Post) int { return cmp.Compare(a.ID, b.ID) })
 	keys, err := from.OptOuts(ctx)
 	if err != nil {
 		return st, fmt.Errorf("copy: %w", err)
@@ -248,6 +251,7 @@ func readState(ctx context.Context, from Store, src Copier) (CopyState, error) {
 	if st.Audit, err = from.Audit(ctx); err != nil {
 		return st, fmt.Errorf("copy: %w", err)
 	}
+	slices.Reverse(st.Audit)
 	if st.Meta, err = src.AppMeta(ctx); err != nil {
 		return st, fmt.Errorf("copy: %w", err)
 	}

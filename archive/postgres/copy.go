@@ -1,7 +1,6 @@
 package postgres
 
 import (
-	"cmp"
 	"context"
 	"fmt"
 	"maps"
@@ -72,7 +71,7 @@ func (db *DB) CompleteCopy(ctx context.Context, st archive.CopyState) error {
 	stmts := []stmt{{"DELETE FROM posts", nil}, {"DELETE FROM series", nil}, {"DELETE FROM optout", nil}, {"DELETE FROM audit", nil}}
 	// Series get ids in the order of their first post, as SavePost gives them.
 	series := map[string]bool{}
-	for _, p := range slices.SortedFunc(slices.Values(st.Posts), func(a, b archive.Post) int { return cmp.Compare(a.ID, b.ID) }) {
+	for _, p := range st.Posts {
 		var sid []byte // nil: no series
 		if p.Series != "" {
 			folded := foldSeries(p.Series)
@@ -97,7 +96,7 @@ func (db *DB) CompleteCopy(ctx context.Context, st archive.CopyState) error {
 	for _, o := range st.OptOuts {
 		stmts = append(stmts, stmt{"INSERT INTO optout(key, userhost) VALUES($1, $2)", []any{notNull(o.Key), notNull(o.UserHost)}})
 	}
-	for _, a := range slices.Backward(st.Audit) { // oldest first, as they were written
+	for _, a := range st.Audit {
 		stmts = append(stmts, stmt{"INSERT INTO audit(ts, actor, action, detail, count) VALUES($1, $2, $3, $4, $5)",
 			[]any{ms(a.Time), notNull(a.Actor), notNull(a.Action), notNull(a.Detail), a.Count}})
 	}

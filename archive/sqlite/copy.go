@@ -1,7 +1,6 @@
 package sqlite
 
 import (
-	"cmp"
 	"context"
 	"database/sql"
 	"fmt"
@@ -74,7 +73,7 @@ func (db *DB) CompleteCopy(ctx context.Context, st archive.CopyState) error {
 	for _, o := range st.OptOuts {
 		stmts = append(stmts, stmt{"INSERT INTO optout(key, userhost) VALUES(?, ?)", []any{o.Key, o.UserHost}})
 	}
-	for _, a := range slices.Backward(st.Audit) { // oldest first, as they were written
+	for _, a := range st.Audit {
 		stmts = append(stmts, stmt{"INSERT INTO audit(ts, actor, action, detail, count) VALUES(?, ?, ?, ?, ?)",
 			[]any{ms(a.Time), a.Actor, a.Action, a.Detail, a.Count}})
 	}
@@ -104,7 +103,7 @@ func copyPosts(ctx context.Context, tx *sql.Tx, posts []archive.Post) error {
 		}
 	}
 	series := map[string]int64{}
-	for _, p := range slices.SortedFunc(slices.Values(posts), func(a, b archive.Post) int { return cmp.Compare(a.ID, b.ID) }) {
+	for _, p := range posts {
 		var sid sql.NullInt64
 		if p.Series != "" {
 			id, ok := series[foldSeries(p.Series)]
