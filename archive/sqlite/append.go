@@ -283,7 +283,7 @@ func (w *writer) commit(batch []*pending) ([]int64, int, error) {
 	if len(evs) == 0 {
 		return ids, 0, nil
 	}
-	got, err := w.db.insert(ctx, evs)
+	got, err := w.db.insert(ctx, evs, false)
 	if err != nil {
 		return nil, 0, err
 	}
@@ -298,14 +298,15 @@ func (w *writer) commit(batch []*pending) ([]int64, int, error) {
 	return ids, len(evs), nil
 }
 
-// insert writes events in one transaction and returns their ids.
-func (db *DB) insert(ctx context.Context, evs []event.Event) ([]int64, error) {
+// insert writes events in one transaction and returns their ids: new
+// ones, or with keepIDs the ids the events carry (a copy of an archive).
+func (db *DB) insert(ctx context.Context, evs []event.Event, keepIDs bool) ([]int64, error) {
 	tx, err := db.rw.BeginTx(ctx, nil)
 	if err != nil {
 		return nil, fmt.Errorf("begin: %w", err)
 	}
 	defer tx.Rollback()
-	ids, newChans, err := db.insertTx(ctx, tx, evs)
+	ids, newChans, err := db.insertTx(ctx, tx, evs, keepIDs)
 	if err != nil {
 		return nil, err
 	}
@@ -328,22 +329,32 @@ type newChan struct {
 // database/sql) is paid once per chunk instead of once per event.
 const insertRows = 256
 
-// insertSQL returns the INSERT statement for n events.
-func insertSQL(n int) string {
+// insertSQL returns the INSERT statement for n events, with their ids
+// when keepIDs.
+func insertSQL(n int, keepIDs bool) string {
 	var b strings.Builder
-	b.WriteString("INSERT INTO events(channel, ts, kind, nick, text, target, userhost, account, msgid, via, flags) VALUES ")
+	b.WriteString("INSERT INTO events(")
+	row := "(?,?,?,?,?,?,?,?,?,?,?)"
+	if keepIDs {
+		b.WriteString("id, ")
+		row = "(?,?,?,?,?,?,?,?,?,?,?,?)"
+	}
+	b.WriteString("channel, ts, kind, nick, text, target, userhost, account, msgid, via, flags) VALUES ")
 	for i := range n {
 		if i > 0 {
 			b.WriteByte(',')
 		}
-		b.WriteString("(?,?,?,?,?,?,?,?,?,?,?)")
+		b.WriteString(row)
 	}
 	return b.String()
 }
 
-var fullInsertSQL = insertSQL(insertRows)
+var (
+	fullInsertSQL = insertSQL(insertRows, false)
+	fullCopySQL   = insertSQL(insertRows, true)
+)
 
-func (db *DB) insertTx(ctx context.Context, tx *sql.Tx, evs []event.Event) ([]int64, []newChan, error) {
+func (db *DB) insertTx(ctx context.Context, tx *sql.Tx, evs []event.Event, keepIDs bool) ([]int64, []newChan, error) {
 	ids := make([]int64, len(evs))
 	agg := newDayAgg(db.loc)
 	var created []newChan
@@ -363,12 +374,15 @@ func (db *DB) insertTx(ctx context.Context, tx *sql.Tx, evs []event.Event) ([]in
 		chans[i] = ch
 	}
 	var full *sql.Stmt
-	args := make([]any, 0, 11*insertRows)
+	args := make([]any, 0, 12*insertRows)
 	for start := 0; start < len(evs); start += insertRows {
 		end := min(start+insertRows, len(evs))
 		args = args[:0]
 		for i := start; i < end; i++ {
 			ev := &evs[i]
+			if keepIDs {
+				args = append(args, ev.ID)
+			}
 			flags := ev.Flags &^ flagColoured
 			if strings.ContainsAny(ev.Text, "\x03\x04") {
 				flags |= flagColoured
@@ -380,14 +394,18 @@ func (db *DB) insertTx(ctx context.Context, tx *sql.Tx, evs []event.Event) ([]in
 		var err error
 		if end-start == insertRows {
 			if full == nil {
-				if full, err = tx.PrepareContext(ctx, fullInsertSQL); err != nil {
+				q := fullInsertSQL
+				if keepIDs {
+					q = fullCopySQL
+				}
+				if full, err = tx.PrepareContext(ctx, q); err != nil {
 					return nil, nil, fmt.Errorf("prepare insert: %w", err)
 				}
 				defer full.Close()
 			}
 			res, err = full.ExecContext(ctx, args...)
 		} else {
-			res, err = tx.ExecContext(ctx, insertSQL(end-start), args...)
+			res, err = tx.ExecContext(ctx, insertSQL(end-start, keepIDs), args...)
 		}
 		if err != nil {
 			return nil, nil, fmt.Errorf("insert %d events from %s: %w", end-start, evs[start].Kind, err)
@@ -395,12 +413,16 @@ func (db *DB) insertTx(ctx context.Context, tx *sql.Tx, evs []event.Event) ([]in
 		// One statement's rows get consecutive ids: each new row's id is one
 		// more than the largest in the table, and this transaction is the
 		// only writer.
-		last, err := res.LastInsertId()
-		if err != nil {
-			return nil, nil, err
+		var last int64
+		if !keepIDs {
+			if last, err = res.LastInsertId(); err != nil {
+				return nil, nil, err
+			}
 		}
 		for i := start; i < end; i++ {
-			ids[i] = last - int64(end-1-i)
+			if ids[i] = last - int64(end-1-i); keepIDs {
+				ids[i] = evs[i].ID
+			}
 			agg.add(chans[i], evs[i].Time, evs[i].Kind, ids[i])
 		}
 	}

@@ -222,7 +222,7 @@ func (im *Importer) write(ctx context.Context, evs []event.Event, tols []int64, 
 	if len(fresh) == 0 {
 		return tx.Commit()
 	}
-	_, created, err := db.insertTx(ctx, tx, fresh)
+	_, created, err := db.insertTx(ctx, tx, fresh, false)
 	if err != nil {
 		return fmt.Errorf("import: %w", err)
 	}

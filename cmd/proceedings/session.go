@@ -135,10 +135,17 @@ func openArchive(ctx context.Context, cfg *config.Config, opt archive.Options) (
 	if err != nil {
 		return nil, err
 	}
+	return openStore(ctx, where, cfg.Archive, opt)
+}
+
+// openStore opens the archive at where (a postgres:// URL or a SQLite
+// file) with the engine it names; name is where without a password, for
+// messages.
+func openStore(ctx context.Context, where, name string, opt archive.Options) (archive.Store, error) {
 	if config.IsArchiveURL(where) {
 		db, err := postgres.Open(ctx, where, opt)
 		if err != nil {
-			return nil, fmt.Errorf("open the archive %s: %w", cfg.Archive, err)
+			return nil, fmt.Errorf("open the archive %s: %w", name, err)
 		}
 		return db, nil
 	}

@@ -1,0 +1,303 @@
+package archive
+
+import (
+	"cmp"
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"math"
+	"slices"
+	"time"
+
+	"proceedings/event"
+)
+
+// Copier is what an engine offers to take a whole archive from another
+// (Copy) or to give one: events written with the ids they carry, so that
+// permalinks (#l-ID) and rendered pages stay the same, and the rest of an
+// archive's state. Callers ask for it with a type assertion.
+type Copier interface {
+	// CopyEvents stores events with the ids they carry, in one
+	// transaction, creating their channels and counting them in their
+	// days. None of the ids may be stored already.
+	CopyEvents(ctx context.Context, evs []event.Event) error
+	// AppMeta returns every key SetMeta stored, with its value.
+	AppMeta(ctx context.Context) (map[string]string, error)
+	// CompleteCopy replaces the posts (with their ids), opt-outs and
+	// audit log by st's, stores st's meta keys, and finishes what storing events by id left
+	// to do (the search index, id sequences).
+	CompleteCopy(ctx context.Context, st CopyState) error
+}
+
+// CopyState is what an archive holds besides its events and channels.
+type CopyState struct {
+	Posts   []Post            // every post in id order, with its series and announced time
+	OptOuts []OptOutRecord    // the opt-out list
+	Audit   []AuditEntry      // the audit log, oldest first (in the order it was written)
+	Meta    map[string]string // what SetMeta stored
+}
+
+// OptOutRecord is one entry of the opt-out list.
+type OptOutRecord struct {
+	Key      string
+	UserHost string
+}
+
+// copySourceKey is the meta key under which a destination remembers which
+// archive is being copied into it: a copy resumes only from the same source.
+const copySourceKey = "archive_copy.source"
+
+// CopyOptions tune Copy.
+type CopyOptions struct {
+	// Source names the source archive (a path or a URL without its
+	// password): a destination that holds events copied from another
+	// source, or events of its own, is refused.
+	Source string
+	// Progress, if set, is told the number of events stored (or found
+	// stored) after each batch, and the total at the start.
+	Progress func(done, total int64)
+	// Logger receives a line per channel; nil for none.
+	Logger *slog.Logger
+	// Batch is how many events one transaction of the destination holds
+	// (default 10,000).
+	Batch int
+}
+
+// CopyStats says what Copy did.
+type CopyStats struct {
+	Channels int
+	Events   int64 // events in the source
+	Copied   int64 // events written by this run (the rest were there from an interrupted one)
+}
+
+// Every event lies in [rangeStart, rangeEnd).
+var (
+	rangeStart = time.UnixMilli(math.MinInt64 / 2)
+	rangeEnd   = time.UnixMilli(math.MaxInt64 / 2)
+)
+
+// Copy copies the whole archive from into to, which must be empty or hold
+// an interrupted copy of the same source: it then continues where that one
+// stopped. Events keep their ids. Nothing may write to either archive
+// meanwhile. Verify says afterwards whether both hold the same.
+func Copy(ctx context.Context, from, to Store, opt CopyOptions) (CopyStats, error) {
+	var st CopyStats
+	src, ok1 := from.(Copier)
+	dst, ok2 := to.(Copier)
+	if !ok1 || !ok2 {
+		return st, errors.New("copy: this archive engine cannot copy archives")
+	}
+	if opt.Batch <= 0 {
+		opt.Batch = 10000
+	}
+	log := opt.Logger
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	if err := claimDestination(ctx, to, opt.Source); err != nil {
+		return st, err
+	}
+	chans, err := from.Channels(ctx)
+	if err != nil {
+		return st, fmt.Errorf("copy: %w", err)
+	}
+	for _, c := range chans {
+		st.Events += c.Events
+	}
+	var done int64
+	progress := func(n int64) {
+		done += n
+		if opt.Progress != nil {
+			opt.Progress(done, st.Events)
+		}
+	}
+	progress(0)
+	for _, c := range chans {
+		n, err := copyChannel(ctx, from, to, dst, c, opt.Batch, progress)
+		if err != nil {
+			return st, err
+		}
+		st.Channels++
+		st.Copied += n
+		log.Info("channel copied", "network", c.Network, "channel", c.Name, "events", c.Events, "copied", n)
+	}
+	state, err := readState(ctx, from, src)
+	if err != nil {
+		return st, err
+	}
+	if err := dst.CompleteCopy(ctx, state); err != nil {
+		return st, fmt.Errorf("copy: %w", err)
+	}
+	return st, nil
+}
+
+// claimDestination refuses a destination that holds events not copied from
+// source, and marks it as a copy of source before anything is written.
+func claimDestination(ctx context.Context, to Store, source string) error {
+	if source == "" {
+		return errors.New("copy: name the source archive")
+	}
+	have, marked, err := to.Meta(ctx, copySourceKey)
+	if err != nil {
+		return fmt.Errorf("copy: %w", err)
+	}
+	if marked && have == source {
+		return nil
+	}
+	chans, err := to.Channels(ctx)
+	if err != nil {
+		return fmt.Errorf("copy: %w", err)
+	}
+	var events int64
+	for _, c := range chans {
+		events += c.Events
+	}
+	if events > 0 {
+		if marked {
+			return fmt.Errorf("copy: the destination holds %d events copied from %s, not from %s: copy into an empty archive", events, have, source)
+		}
+		return fmt.Errorf("copy: the destination already holds %d events of its own: copy into an empty archive", events)
+	}
+	if err := to.SetMeta(ctx, copySourceKey, source); err != nil {
+		return fmt.Errorf("copy: %w", err)
+	}
+	return nil
+}
+
+// copyChannel copies one channel's events in the source's order (time,
+// then id) and sets its public flag; it returns how many it wrote. The
+// destination holds a prefix of that order from an interrupted run, up to
+// within its last day: copying resumes at the start of that day and skips
+// the ids stored there.
+func copyChannel(ctx context.Context, from, to Store, dst Copier, c Channel, size int, progress func(int64)) (int64, error) {
+	if c.Events == 0 {
+		return 0, nil // nothing to copy, nothing a page shows
+	}
+	start := rangeStart
+	have := map[int64]bool{}
+	if d, err := to.FindChannel(ctx, c.Network, c.Name); err == nil && d.Events > 0 {
+		if d.Events == c.Events {
+			progress(c.Events)
+			return 0, setPublic(ctx, to, c)
+		}
+		start = d.Last.Time(to.Location())
+		err := to.Range(ctx, d.ID, start, rangeEnd, CountFields, func(ev event.Event) error {
+			have[ev.ID] = true
+			return nil
+		})
+		if err != nil {
+			return 0, fmt.Errorf("copy %s: read what an earlier run copied: %w", c.Name, err)
+		}
+		progress(d.Events - int64(len(have)))
+	} else if err != nil && !errors.Is(err, ErrNoChannel) {
+		return 0, fmt.Errorf("copy %s: %w", c.Name, err)
+	}
+	// One batch is written while the next one is read; the writes stay in
+	// order, one at a time, so the destination keeps holding a prefix.
+	w := batchWriter{ctx: ctx, dst: dst, progress: progress}
+	batch := make([]event.Event, 0, size)
+	err := from.Range(ctx, c.ID, start, rangeEnd, AllFields, func(ev event.Event) error {
+		if have[ev.ID] {
+			progress(1)
+			return nil
+		}
+		batch = append(batch, ev)
+		if len(batch) == size {
+			var err error
+			batch, err = w.write(batch)
+			return err
+		}
+		return ctx.Err()
+	})
+	if err == nil {
+		_, err = w.write(batch)
+	}
+	if werr := w.wait(); err == nil {
+		err = werr
+	}
+	if err != nil {
+		return w.copied, fmt.Errorf("copy %s: %w", c.Name, err)
+	}
+	return w.copied, setPublic(ctx, to, c)
+}
+
+func setPublic(ctx context.Context, to Store, c Channel) error {
+	if err := to.SetPublic(ctx, c.Network, c.Name, c.Public); err != nil {
+		return fmt.Errorf("copy %s: %w", c.Name, err)
+	}
+	return nil
+}
+
+// readState reads what the source holds besides events.
+func readState(ctx context.Context, from Store, src Copier) (CopyState, error) {
+	var st CopyState
+	var err error
+	if st.Posts, err = from.LatestPosts(ctx, math.MaxInt32); err != nil {
+		return st, fmt.Errorf("copy: %w", err)
+	}
+	slices.SortFunc(st.Posts, func(a, b Post) int { return cmp.Compare(a.ID, b.ID) })
+	keys, err := from.OptOuts(ctx)
+	if err != nil {
+		return st, fmt.Errorf("copy: %w", err)
+	}
+	for _, k := range keys {
+		uh, _, err := from.OptOutEntry(ctx, k)
+		if err != nil {
+			return st, fmt.Errorf("copy: %w", err)
+		}
+		st.OptOuts = append(st.OptOuts, OptOutRecord{k, uh})
+	}
+	if st.Audit, err = from.Audit(ctx); err != nil {
+		return st, fmt.Errorf("copy: %w", err)
+	}
+	slices.Reverse(st.Audit)
+	if st.Meta, err = src.AppMeta(ctx); err != nil {
+		return st, fmt.Errorf("copy: %w", err)
+	}
+	delete(st.Meta, copySourceKey) // the source's own copy, not this one
+	return st, nil
+}
+
+// batchWriter writes batches of events in the background, one at a time,
+// in the order given.
+type batchWriter struct {
+	ctx      context.Context
+	dst      Copier
+	progress func(int64)
+	inflight chan error
+	n        int64         // events of the batch in flight
+	spare    []event.Event // the buffer of the last batch written
+	copied   int64
+}
+
+// write waits for the batch in flight, starts writing evs, and returns an
+// empty buffer for the next batch.
+func (w *batchWriter) write(evs []event.Event) ([]event.Event, error) {
+	if err := w.wait(); err != nil {
+		return evs[:0], err
+	}
+	if len(evs) == 0 {
+		return evs, nil
+	}
+	w.inflight, w.n = make(chan error, 1), int64(len(evs))
+	go func() { w.inflight <- w.dst.CopyEvents(w.ctx, evs) }()
+	next := w.spare[:0]
+	w.spare = evs
+	return next, nil
+}
+
+// wait waits for the batch in flight and counts it.
+func (w *batchWriter) wait() error {
+	if w.inflight == nil {
+		return nil
+	}
+	err := <-w.inflight
+	w.inflight = nil
+	if err != nil {
+		return err
+	}
+	w.copied += w.n
+	w.progress(w.n)
+	return nil
+}

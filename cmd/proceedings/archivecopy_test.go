@@ -1,0 +1,461 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"proceedings/archive"
+	"proceedings/archive/storetest"
+	"proceedings/event"
+	"proceedings/internal/pgserver"
+)
+
+// copyZone is the timezone of the archives these tests copy (and of
+// copyConfig's site): days cross midnight UTC and DST.
+const copyZone = "Europe/London"
+
+// makeCopySource writes a SQLite archive at path with something of
+// everything a copy must keep: two networks and three channels (public and
+// not), every kind and every flag, every field, colour codes and non-ASCII
+// text, days across a DST change, posts of a series (one announced) and one
+// of none, a redaction and its audit record, opt-outs with and without a
+// user@host, and the bot's meta. It returns how many events it holds.
+func makeCopySource(t *testing.T, path string) int {
+	t.Helper()
+	ctx := context.Background()
+	loc, _ := time.LoadLocation(copyZone)
+	db, err := openStore(ctx, path, path, archive.Options{Location: loc})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	chans := []event.ChannelRef{{Network: "testnet", Name: "#techrights"}, {Network: "testnet", Name: "#Private"}, {Network: "othernet", Name: "#techrights"}}
+	flags := []event.Flags{0, event.FlagSelf, event.FlagRelayed, event.FlagTopicOnJoin, event.FlagImported, event.FlagCommand, event.FlagSelf | event.FlagCommand}
+	start := time.Date(2026, 3, 27, 20, 0, 0, 0, time.UTC) // London moves to summer time on the 29th
+	n := 0
+	for i := range 900 {
+		c := chans[i%len(chans)]
+		k := event.Kinds()[i%len(event.Kinds())]
+		ev := event.Event{Network: c.Network, Channel: c.Name, Kind: k, Time: start.Add(time.Duration(i) * 7 * time.Minute),
+			Nick: fmt.Sprintf("nick%d", i%13), Text: fmt.Sprintf("line %d about söme thing", i), Flags: flags[i%len(flags)]}
+		switch i % 5 {
+		case 0:
+			ev.Text = fmt.Sprintf("\x0304red\x03 and \x02bold\x02 %d https://example.org/%d", i, i)
+		case 1:
+			ev.UserHost, ev.Account, ev.MsgID = "~u@host.example", "acct", fmt.Sprintf("msg%d", i)
+		case 2:
+			ev.Target = "other"
+		}
+		if ev.Flags&event.FlagRelayed != 0 {
+			ev.Via = "matrix"
+		}
+		if k == event.KindGap {
+			ev.Text = ev.Time.Add(-time.Hour).Format(time.RFC3339Nano)
+		}
+		if i%17 == 0 {
+			ev.Nick = "spammer"
+		}
+		if err := db.AppendAsync(ev, nil); err != nil {
+			t.Fatal(err)
+		}
+		n++
+	}
+	if err := db.Flush(ctx); err != nil {
+		t.Fatal(err)
+	}
+	res, err := db.Redact(ctx, archive.RedactQuery{Network: "testnet", Channel: "#techrights", Nick: "spammer"}, "admin", false)
+	if err != nil || res.Events == 0 {
+		t.Fatalf("redact: %v, %+v", err, res)
+	}
+	n -= res.Events
+	if err := db.SetPublic(ctx, "testnet", "#techrights", true); err != nil {
+		t.Fatal(err)
+	}
+	for i, title := range []string{"From Belarus With Love — Part I: Minsk", "From Belarus With Love — Part II: Brest", "Links 02/02/2026"} {
+		p := archive.Post{GUID: fmt.Sprintf("guid-%d", i), Link: fmt.Sprintf("https://example.org/post/%d", i), Title: title,
+			Published: start.Add(time.Duration(i) * time.Hour), FirstSeen: start.Add(time.Duration(i)*time.Hour + time.Minute), Feed: "https://example.org/feed"}
+		if i < 2 {
+			p.Series, p.Part, p.PartOf, p.Numeral = "From Belarus With Love", i+1, 12, []string{"I", "II"}[i]
+		}
+		saved, _, err := db.SavePost(ctx, p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if i == 0 {
+			if err := db.MarkAnnounced(ctx, saved.ID, start.Add(2*time.Hour)); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	for _, err := range []error{
+		db.OptOutFrom(ctx, "QuietNick", "~q@host.example"),
+		db.OptOut(ctx, "someaccount", true),
+		db.SetMeta(ctx, "feed.https://example.org/feed.etag", `"abc"`),
+	} {
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	return n
+}
+
+// copyArchive runs archive copy and fails the test unless it verified.
+func copyArchive(t *testing.T, from, to string) string {
+	t.Helper()
+	out, errOut, code := call(t, archiveCopy, archiveCopyOptions{global: configIn(t.TempDir()), from: from, to: to, timezone: copyZone})
+	if code != 0 || !strings.Contains(out, "verified:") {
+		t.Fatalf("archive copy --from %s --to %s: exit %d\n%s%s", from, to, code, out, errOut)
+	}
+	return out
+}
+
+// summary reads an archive's channels, counts and checksum.
+func summary(t *testing.T, where string) archive.Summary {
+	t.Helper()
+	loc, _ := time.LoadLocation(copyZone)
+	db, err := openStore(context.Background(), where, where, archive.Options{Location: loc, ReadOnly: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	s, err := archive.Summarize(context.Background(), db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+func TestArchiveCopyRoundTrip(t *testing.T) {
+	dir := t.TempDir()
+	a, b := filepath.Join(dir, "a.db"), filepath.Join(dir, "b.db")
+	events := makeCopySource(t, a)
+	pg := pgserver.NewDatabase(t)
+
+	out := copyArchive(t, a, pg)
+	if !strings.Contains(out, fmt.Sprintf("3 channels, %d events", events)) {
+		t.Errorf("SQLite → PostgreSQL: %s", out)
+	}
+	copyArchive(t, pg, b)
+
+	sa, sp, sb := summary(t, a), summary(t, pg), summary(t, b)
+	if sa.Events != int64(events) || len(sa.Channels) != 3 {
+		t.Fatalf("source summary: %d events in %d channels, want %d in 3", sa.Events, len(sa.Channels), events)
+	}
+	for name, s := range map[string]archive.Summary{"PostgreSQL": sp, "SQLite again": sb} {
+		if s.Checksum != sa.Checksum || fmt.Sprint(s.Channels) != fmt.Sprint(sa.Channels) {
+			t.Errorf("%s copy differs:\n%+v\nsource:\n%+v", name, s.Channels, sa.Channels)
+		}
+	}
+
+	// Both copies answer searches as the source does, and go on giving
+	// new events ids after the copied ones.
+	ctx := context.Background()
+	for _, where := range []string{a, pg, b} {
+		loc, _ := time.LoadLocation(copyZone)
+		db, err := openStore(ctx, where, where, archive.Options{Location: loc})
+		if err != nil {
+			t.Fatal(err)
+		}
+		res, err := db.Search(ctx, archive.SearchQuery{Text: "red", Limit: 100})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(res.Hits) == 0 {
+			t.Errorf("%s: no hits for a word of coloured lines", where)
+		}
+		id, err := db.Append(ctx, event.Event{Network: "testnet", Channel: "#techrights", Kind: event.KindMessage, Nick: "late", Text: "after the copy into " + filepath.Base(where), Time: time.Now()})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if id <= int64(900) {
+			t.Errorf("%s: a new event after the copy got id %d, not above the copied ones", where, id)
+		}
+		db.Close()
+	}
+	// The verification sees that one line differs.
+	loc, _ := time.LoadLocation(copyZone)
+	da, err := openStore(ctx, a, a, archive.Options{Location: loc, ReadOnly: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer da.Close()
+	db, err := openStore(ctx, b, b, archive.Options{Location: loc, ReadOnly: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	diffs, _, err := archive.Verify(ctx, da, db)
+	if err != nil || len(diffs) != 1 || !strings.Contains(diffs[0], "testnet #techrights: the events differ") {
+		t.Errorf("verify of archives with one line different: %v, %q", err, diffs)
+	}
+}
+
+func TestArchiveCopyResumes(t *testing.T) {
+	dir := t.TempDir()
+	a, b := filepath.Join(dir, "a.db"), filepath.Join(dir, "b.db")
+	makeCopySource(t, a)
+	pg := pgserver.NewDatabase(t)
+	loc, _ := time.LoadLocation(copyZone)
+
+	// Interrupt a copy, as Ctrl-C does, partway through a channel and a
+	// day, then run the command again.
+	interrupt := func(from, to string, after int64) {
+		t.Helper()
+		ctx, cancel := context.WithCancel(context.Background())
+		defer cancel()
+		src, err := openStore(ctx, from, from, archive.Options{Location: loc, ReadOnly: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer src.Close()
+		dst, err := openStore(ctx, to, to, archive.Options{Location: loc})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer dst.Close()
+		source, _ := archiveName(from)
+		_, err = archive.Copy(ctx, src, dst, archive.CopyOptions{Source: source, Batch: 37, Progress: func(done, _ int64) {
+			if done >= after {
+				cancel()
+			}
+		}})
+		if !errors.Is(err, context.Canceled) {
+			t.Fatalf("interrupted copy: %v", err)
+		}
+	}
+	interrupt(a, pg, 400)
+	if s := summary(t, pg); s.Events < 37 || s.Events >= 800 {
+		t.Fatalf("the interrupted copy holds %d events", s.Events)
+	}
+	copyArchive(t, a, pg)
+	interrupt(pg, b, 250)
+	copyArchive(t, pg, b)
+	// And once more, with nothing left to do.
+	copyArchive(t, pg, b)
+	if sa, sb := summary(t, a), summary(t, b); sa.Checksum != sb.Checksum {
+		t.Errorf("after resumed copies the checksums differ: %s, %s", sa.Checksum, sb.Checksum)
+	}
+}
+
+func TestArchiveCopyRefusesForeignDestination(t *testing.T) {
+	dir := t.TempDir()
+	a, other := filepath.Join(dir, "a.db"), filepath.Join(dir, "other.db")
+	makeCopySource(t, a)
+	makeCopySource(t, other)
+	pg := pgserver.NewDatabase(t)
+	ctx := context.Background()
+	db, err := openStore(ctx, pg, pg, archive.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Append(ctx, event.Event{Network: "n", Channel: "#own", Kind: event.KindMessage, Nick: "x", Text: "mine", Time: time.Now()}); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	out, errOut, code := call(t, archiveCopy, archiveCopyOptions{global: configIn(dir), from: a, to: pg, timezone: copyZone})
+	if code == 0 || !strings.Contains(errOut, "already holds 1 events of its own") {
+		t.Errorf("copy into a database with events of its own: exit %d\n%s%s", code, out, errOut)
+	}
+
+	// A copy of one archive is not continued from another.
+	b := filepath.Join(dir, "b.db")
+	copyArchive(t, a, b)
+	out, errOut, code = call(t, archiveCopy, archiveCopyOptions{global: configIn(dir), from: other, to: b, timezone: copyZone})
+	if code == 0 || !strings.Contains(errOut, "copied from "+a) {
+		t.Errorf("copy of another archive into a copy: exit %d\n%s%s", code, out, errOut)
+	}
+	// Nor is a password taken from the command line.
+	_, errOut, code = call(t, archiveCopy, archiveCopyOptions{global: configIn(dir), from: a, to: "postgres://u:secret@127.0.0.1/x", timezone: copyZone})
+	if code == 0 || !strings.Contains(errOut, "PGPASSWORD") || strings.Contains(errOut, "secret") {
+		t.Errorf("a URL with a password: exit %d: %s", code, errOut)
+	}
+}
+
+// TestRenderFromCopyIsIdentical renders the site from a SQLite archive and
+// from its PostgreSQL copy, as the render command does, and compares every
+// file of the site byte for byte. Render's own bookkeeping for the next
+// incremental render (.proceedings-state.json, .proceedings-cache/) is left
+// out: it names channels by their row id and days by the archive's
+// revision, which each archive counts for itself, and a node renders
+// incrementally only from the archive it rendered from.
+func TestRenderFromCopyIsIdentical(t *testing.T) {
+	dir := t.TempDir()
+	a := filepath.Join(dir, "a.db")
+	makeCopySource(t, a)
+	pg := pgserver.NewDatabase(t)
+	copyArchive(t, a, pg)
+
+	sites := map[string]string{}
+	for name, where := range map[string]string{"sqlite": a, "postgres": pg} {
+		cdir := writeConfig(t, copyConfig(where))
+		out, errOut, code := call(t, renderSite, renderOptions{global: configIn(cdir), full: true})
+		if code != 0 {
+			t.Fatalf("render from %s: exit %d\n%s%s", name, code, out, errOut)
+		}
+		sites[name] = filepath.Join(cdir, "public")
+	}
+	want, got := readTree(t, sites["sqlite"]), readTree(t, sites["postgres"])
+	for _, files := range []map[string][]byte{want, got} {
+		for path := range files {
+			if strings.HasPrefix(path, ".proceedings-") {
+				delete(files, path)
+			}
+		}
+	}
+	if len(want) < 10 {
+		t.Fatalf("the SQLite render wrote only %d files", len(want))
+	}
+	for path, w := range want {
+		g, ok := got[path]
+		switch {
+		case !ok:
+			t.Errorf("%s: written from SQLite, not from PostgreSQL", path)
+		case !bytes.Equal(w, g):
+			t.Errorf("%s differs (%d bytes from SQLite, %d from PostgreSQL)", path, len(w), len(g))
+		}
+	}
+	for path := range got {
+		if _, ok := want[path]; !ok {
+			t.Errorf("%s: written from PostgreSQL, not from SQLite", path)
+		}
+	}
+	if !bytes.Contains(want["testnet/techrights/2026-03-28.html"], []byte(`id="l-`)) {
+		t.Errorf("the day page has no permalinks; files: %d", len(want))
+	}
+}
+
+// copyConfig is a configuration whose archive is where, with both networks'
+// channels of makeCopySource public.
+func copyConfig(where string) string {
+	return `networks:
+  - name: testnet
+    nick: proceedings
+    server: {host: 127.0.0.1, port: 6667, tls: false}
+    channels:
+      - name: "#techrights"
+        public: true
+  - name: othernet
+    nick: proceedings
+    server: {host: 127.0.0.1, port: 6668, tls: false}
+    channels:
+      - name: "#techrights"
+        public: true
+archive: ` + where + `
+site:
+  base_url: "https://irc.example.org/"
+  timezone: ` + copyZone + `
+  out: public
+`
+}
+
+// readTree reads every file under root, by path relative to it.
+func readTree(t *testing.T, root string) map[string][]byte {
+	t.Helper()
+	files := map[string][]byte{}
+	err := filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		b, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(root, path)
+		files[rel] = b
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return files
+}
+
+// TestArchiveCopyResumesAfterKill kills the copy command with SIGKILL once
+// the destination holds some of the events, then runs it again: the second
+// run continues and ends verified.
+func TestArchiveCopyResumesAfterKill(t *testing.T) {
+	dir := t.TempDir()
+	a := filepath.Join(dir, "a.db")
+	ctx := context.Background()
+	loc, _ := time.LoadLocation(copyZone)
+	db, err := openStore(ctx, a, a, archive.Options{Location: loc})
+	if err != nil {
+		t.Fatal(err)
+	}
+	im, err := db.NewImporter(archive.ImportOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	const total = 5000
+	for ev := range storetest.Corpus(total) {
+		if err := im.Add(ctx, ev); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := im.Flush(ctx); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	pg := pgserver.NewDatabase(t)
+
+	cmd := exec.Command(binary, "archive", "copy", "-c", filepath.Join(dir, "none.yaml"), "--timezone", copyZone, "--batch", "50", "--from", a, "--to", pg)
+	var out bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &out
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	exited := make(chan error, 1)
+	go func() { exited <- cmd.Wait() }()
+	// Watch the destination (once the command has created its schema)
+	// until a first batch is committed.
+	var watch archive.Store
+	var copied int64
+	for copied == 0 {
+		select {
+		case err := <-exited:
+			t.Fatalf("the copy ended (%v) before it could be killed:\n%s", err, out.String())
+		default:
+		}
+		if watch == nil {
+			if watch, err = openStore(ctx, pg, pg, archive.Options{Location: loc, ReadOnly: true}); err != nil {
+				continue
+			}
+			defer watch.Close()
+		}
+		if copied, err = eventCount(ctx, watch); err != nil {
+			t.Fatal(err)
+		}
+	}
+	cmd.Process.Kill()
+	<-exited
+	if copied >= total {
+		t.Fatalf("the copy ended before it was killed:\n%s", out.String())
+	}
+	t.Logf("killed with %d of %d events copied", copied, total)
+	out2 := copyArchive(t, a, pg)
+	if !strings.Contains(out2, fmt.Sprintf("%d events", total)) {
+		t.Errorf("resumed copy: %s", out2)
+	}
+	if sa, sp := summary(t, a), summary(t, pg); sa.Checksum != sp.Checksum || sp.Events != total {
+		t.Errorf("after the killed copy was resumed: %d events, checksums %s and %s", sp.Events, sa.Checksum, sp.Checksum)
+	}
+}
+
+// eventCount is how many events an archive holds.
+func eventCount(ctx context.Context, db archive.Store) (int64, error) {
+	chans, err := db.Channels(ctx)
+	var n int64
+	for _, c := range chans {
+		n += c.Events
+	}
+	return n, err
+}
