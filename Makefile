@@ -44,6 +44,13 @@ vet:
 	@echo "== go vet ./... (the first time it compiles every dependency: a few minutes on 2 cores)"
 	$(GO) vet ./...
 
+# PG_TEST_PKGS are the packages whose tests open an archive through
+# internal/archivetest: make test runs them a second time with
+# PROCEEDINGS_TEST_ENGINE=postgres, each test on a fresh PostgreSQL database
+# (archive/postgres runs the archive's own suite on PostgreSQL in the first
+# pass). bot/titles keeps no archive; TestKill9 is about the SQLite file.
+PG_TEST_PKGS := ./render ./web ./bot ./bot/announce ./bot/commands
+
 # test builds every test binary with the race detector first, naming each
 # package as it is built (the first time this is most of the wait), then
 # runs them, naming each package as it passes.
@@ -52,6 +59,8 @@ test: deps vet
 	@$(GO) test -race -exec /bin/true ./... 2>&1 | awk '$$1 == "ok" { print "built", $$2; next } { print }'
 	@echo "== running the tests"
 	$(GO) test -race -timeout 20m ./...
+	@echo "== running the tests of the archive's users again, on PostgreSQL"
+	PROCEEDINGS_TEST_ENGINE=postgres $(GO) test -race -timeout 20m -skip '^TestKill9$$' $(PG_TEST_PKGS)
 
 # soak runs the long part of the resilience suite (internal/resilience): the
 # bot under 20 lines/s and a command a second for SOAK_DURATION with its

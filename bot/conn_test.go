@@ -18,7 +18,6 @@ import (
 	"net"
 	"os"
 	"path/filepath"
-	"proceedings/archive/sqlite"
 	"proceedings/event"
 	"runtime/metrics"
 	"strings"
@@ -29,6 +28,7 @@ import (
 
 	"proceedings/archive"
 	"proceedings/config"
+	"proceedings/internal/archivetest"
 	"proceedings/internal/bottest"
 	"proceedings/internal/ircserver"
 )
@@ -549,11 +549,7 @@ func BenchmarkLineToEvent(b *testing.B) {
 func sinkNet(t testing.TB, channels ...string) (n *netConn, recorded func() []event.Event) {
 	t.Helper()
 	cfg := bottest.ParseConfig(t, t.TempDir(), bottest.SingleNet("127.0.0.1:6667", "logbot", channels...))
-	db, err := sqlite.Open(context.Background(), cfg.Archive, archive.Options{Logger: bottest.Logger(t)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
+	db := archivetest.OpenAt(t, cfg.Archive, archive.Options{Logger: bottest.Logger(t)})
 	bot, err := New(cfg, db, Options{Logger: bottest.Logger(t)})
 	if err != nil {
 		t.Fatal(err)
@@ -615,7 +611,7 @@ channels:
   - {name: "#locked", key_env: PROCEEDINGS_TEST_CHAN_KEY}
 `, host, port))
 	var logs lockedLog
-	db, err := sqlite.Open(context.Background(), cfg.Archive, archive.Options{Logger: bottest.Logger(t)})
+	db, err := archivetest.Dial(context.Background(), cfg.Archive, archive.Options{Logger: bottest.Logger(t)})
 	if err != nil {
 		t.Fatal(err)
 	}

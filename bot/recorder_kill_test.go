@@ -178,6 +178,10 @@ func countAcks(acks []ack, kind, prefix string) int {
 // passes integrity_check and holds every event acknowledged before the
 // kill; a restarted bot marks the gap, records again and stops cleanly on
 // SIGTERM with exit status 0.
+//
+// It runs on SQLite whatever engine the other tests use
+// (internal/archivetest): it is about the archive file surviving the kill
+// of its one writer, integrity check included.
 func TestKill9(t *testing.T) {
 	t.Parallel()
 	srv := ircserver.Start(t, ircserver.Options{Kind: ircserver.NgIRCd})

@@ -4,13 +4,12 @@ import (
 	"context"
 	"errors"
 	"log/slog"
-	"path/filepath"
-	"proceedings/archive/sqlite"
 	"proceedings/event"
 	"testing"
 	"time"
 
 	"proceedings/archive"
+	"proceedings/internal/archivetest"
 )
 
 var london = mustLoad("Europe/London")
@@ -23,15 +22,13 @@ func mustLoad(name string) *time.Location {
 	return loc
 }
 
-// openArchive opens a fresh archive in a temporary directory.
+func TestMain(m *testing.M) { archivetest.Main(m) }
+
+// openArchive opens a fresh archive on the engine the tests run on
+// (internal/archivetest).
 func openArchive(t testing.TB, loc *time.Location) archive.Store {
 	t.Helper()
-	db, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "archive.db"), archive.Options{Location: loc})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	return db
+	return archivetest.Open(t, archive.Options{Location: loc})
 }
 
 // store appends events and waits until they are committed.

@@ -7,12 +7,12 @@ import (
 	"math/rand/v2"
 	"net/http"
 	"path/filepath"
-	"proceedings/archive/sqlite"
 	"proceedings/event"
 	"testing"
 	"time"
 
 	"proceedings/archive"
+	"proceedings/internal/archivetest"
 	"proceedings/render"
 	"proceedings/sitepath"
 )
@@ -28,8 +28,8 @@ func benchArchive(b *testing.B) (archive.Store, string) {
 	b.Helper()
 	ctx := context.Background()
 	dir := b.TempDir()
-	path := filepath.Join(dir, "bench.db")
-	w, err := sqlite.Open(ctx, path, archive.Options{Logger: discardLogger()})
+	where := archivetest.Location(b, dir)
+	w, err := archivetest.Dial(ctx, where, archive.Options{Logger: discardLogger()})
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -68,12 +68,7 @@ func benchArchive(b *testing.B) (archive.Store, string) {
 	if err := w.Close(); err != nil {
 		b.Fatal(err)
 	}
-	r, err := sqlite.Open(ctx, path, archive.Options{ReadOnly: true, Logger: discardLogger()})
-	if err != nil {
-		b.Fatal(err)
-	}
-	b.Cleanup(func() { r.Close() })
-	return r, dir
+	return archivetest.OpenAt(b, where, archive.Options{ReadOnly: true, Logger: discardLogger()}), dir
 }
 
 // BenchmarkSearchHandler is the latency of one search, page and JSON,

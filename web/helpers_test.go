@@ -11,7 +11,6 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
-	"proceedings/archive/sqlite"
 	"proceedings/event"
 	"strings"
 	"sync"
@@ -19,8 +18,11 @@ import (
 	"time"
 
 	"proceedings/archive"
+	"proceedings/internal/archivetest"
 	"proceedings/sitepath"
 )
+
+func TestMain(m *testing.M) { archivetest.Main(m) }
 
 // london is the site timezone of the tests: times shown must be local.
 var london = func() *time.Location {
@@ -52,12 +54,8 @@ func newFixture(t testing.TB, opts Options) *fixture {
 	t.Helper()
 	ctx := context.Background()
 	dir := t.TempDir()
-	path := filepath.Join(dir, "archive.db")
-	w, err := sqlite.Open(ctx, path, archive.Options{Location: london, Logger: discardLogger()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { w.Close() })
+	where := archivetest.Location(t, dir)
+	w := archivetest.OpenAt(t, where, archive.Options{Location: london, Logger: discardLogger()})
 	if err := w.SetPublicOnly(ctx, []event.ChannelRef{{Network: "libera", Name: "#techrights"}}); err != nil {
 		t.Fatal(err)
 	}
@@ -121,11 +119,7 @@ func newFixture(t testing.TB, opts Options) *fixture {
 	if len(errs) > 0 {
 		t.Fatal(errs)
 	}
-	f.r, err = sqlite.Open(ctx, path, archive.Options{Location: london, ReadOnly: true, Logger: discardLogger()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { f.r.Close() })
+	f.r = archivetest.OpenAt(t, where, archive.Options{Location: london, ReadOnly: true, Logger: discardLogger()})
 
 	f.site = filepath.Join(dir, "public")
 	f.writeSite(t)
@@ -137,6 +131,7 @@ func newFixture(t testing.TB, opts Options) *fixture {
 		opts.SearchRate = -1 // most tests are not about the limit
 	}
 	opts.Logger = discardLogger()
+	var err error
 	f.srv, err = New(opts)
 	if err != nil {
 		t.Fatal(err)

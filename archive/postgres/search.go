@@ -33,8 +33,9 @@ func parseQuery(q string) (query, error) {
 
 // Search runs a full-text query over what people said and topics, with the
 // SQLite engine's semantics: every word and phrase must match; newest
-// first, or by relevance (ts_rank here, bm25 there) among the newest
-// RelevanceWindow matches; counts capped at CountLimit.
+// first, or by relevance (ts_rank scaled down by the line's length here,
+// as bm25 weighs length there) among the newest RelevanceWindow matches;
+// counts capped at CountLimit.
 func (db *DB) Search(ctx context.Context, q archive.SearchQuery) (archive.SearchResult, error) {
 	ctx, cancel := context.WithTimeout(ctx, queryTimeout)
 	defer cancel()
@@ -87,7 +88,7 @@ func (db *DB) Search(ctx context.Context, q archive.SearchQuery) (archive.Search
 	switch q.Order {
 	case archive.Relevance:
 		// Rank only the newest matches, as the SQLite engine does.
-		page = "SELECT " + allColumns + " FROM (SELECT *, ts_rank(tsv, $1::tsquery) AS score FROM events WHERE " + where +
+		page = "SELECT " + allColumns + " FROM (SELECT *, ts_rank(tsv, $1::tsquery, 1) AS score FROM events WHERE " + where +
 			" ORDER BY id DESC LIMIT " + arg(q.RelevanceWindow) + ") m ORDER BY score DESC, id DESC LIMIT " + arg(q.Limit) + " OFFSET " + arg(q.Offset)
 	default:
 		page = "SELECT " + allColumns + " FROM events WHERE " + where + " ORDER BY id DESC LIMIT " + arg(q.Limit) + " OFFSET " + arg(q.Offset)

@@ -250,6 +250,16 @@ func testSearchCountsAndPages(t *testing.T, e *env) {
 	if kinds[event.KindMessage] != 3 || kinds[event.KindTopic] != 1 || kinds[event.KindAction] != 1 || kinds[event.KindNotice] != 1 {
 		t.Errorf("office found %v", kinds)
 	}
+	// Among lines that say it once, the shorter comes first (bm25 and
+	// ts_rank normalised by length alike).
+	mustAppend(t, db,
+		msg("#c", "short", "patent pending", t0.Add(time.Hour)),
+		msg("#c", "long", "a long line that mentions the patent only once", t0.Add(time.Hour+time.Second)),
+		msg("#c", "mid", "the patent again please", t0.Add(time.Hour+2*time.Second)))
+	res, err = db.Search(ctx, archive.SearchQuery{Text: "patent", Order: archive.Relevance, RelevanceWindow: 3, Limit: 3})
+	if err != nil || fmt.Sprint(nicks(res)) != "[short mid long]" {
+		t.Fatalf("patent by relevance among lines that say it once: %v %v", nicks(res), err)
+	}
 }
 
 func testSearchRefuses(t *testing.T, e *env) {

@@ -1,7 +1,6 @@
 package announce
 
 import (
-	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
@@ -11,7 +10,6 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
-	"proceedings/archive/sqlite"
 	"regexp"
 	"strings"
 	"sync"
@@ -19,6 +17,7 @@ import (
 	"time"
 
 	"proceedings/archive"
+	"proceedings/internal/archivetest"
 	"proceedings/internal/bottest"
 )
 
@@ -247,17 +246,9 @@ func (fs *feedServer) serve(w http.ResponseWriter, r *http.Request) {
 	io.WriteString(w, body)
 }
 
-// openTestArchive opens a fresh archive in a temporary directory.
+// openTestArchive opens a fresh archive on the engine the tests run on
+// (internal/archivetest).
 func openTestArchive(t testing.TB) archive.Store {
 	t.Helper()
-	db, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "archive.db"), archive.Options{Logger: bottest.Logger(t)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		if err := db.Close(); err != nil {
-			t.Errorf("close the archive: %v", err)
-		}
-	})
-	return db
+	return archivetest.Open(t, archive.Options{Logger: bottest.Logger(t)})
 }

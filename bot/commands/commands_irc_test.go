@@ -5,7 +5,6 @@ import (
 	"log/slog"
 	mathrand "math/rand/v2"
 	"os"
-	"proceedings/archive/sqlite"
 	"proceedings/event"
 	"regexp"
 	"slices"
@@ -20,6 +19,7 @@ import (
 	"proceedings/archive"
 	"proceedings/bot"
 	"proceedings/config"
+	"proceedings/internal/archivetest"
 	"proceedings/internal/bottest"
 	"proceedings/internal/ircserver"
 )
@@ -52,8 +52,8 @@ func startCommandBot(t testing.TB) *commandBot {
 	return startCommandBotWith(t, nil)
 }
 
-// startCommandBotWith calls seed with the archive's path before the bot
-// opens it.
+// startCommandBotWith calls seed with the archive's location (a path or a
+// URL) before the bot opens it.
 func startCommandBotWith(t testing.TB, seed func(path string)) *commandBot {
 	t.Helper()
 	srv := ircserver.Start(t, ircserver.Options{Kind: ircserver.NgIRCd})
@@ -345,11 +345,11 @@ func BenchmarkIRCReplyLatency(b *testing.B) {
 	}
 }
 
-// seedBenchArchive creates the archive at path with n chat lines over two
+// seedBenchArchive creates the archive at where with n chat lines over two
 // years, about one in fifty with "minsk", through the bulk importer.
-func seedBenchArchive(b *testing.B, path string, n int) {
+func seedBenchArchive(b *testing.B, where string, n int) {
 	ctx := context.Background()
-	db, err := sqlite.Open(ctx, path, archive.Options{Logger: bottest.Logger(b)})
+	db, err := archivetest.Dial(ctx, where, archive.Options{Logger: bottest.Logger(b)})
 	if err != nil {
 		b.Fatal(err)
 	}

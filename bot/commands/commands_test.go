@@ -8,7 +8,6 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
-	"proceedings/archive/sqlite"
 	"proceedings/event"
 	"reflect"
 	"regexp"
@@ -25,6 +24,7 @@ import (
 	"proceedings/bot/announce"
 	"proceedings/bot/commands"
 	"proceedings/config"
+	"proceedings/internal/archivetest"
 )
 
 // commandsConfig is the bot.yaml of the command tests: one public and one
@@ -82,6 +82,8 @@ func newFixture(t testing.TB, fo fixtureOptions) *fixture {
 	if fo.yaml != "" {
 		text = fo.yaml
 	}
+	// The archive on the engine the tests run on (internal/archivetest).
+	text = strings.Replace(text, "archive: a.db\n", "archive: "+archivetest.Location(t, dir)+"\n", 1)
 	path := filepath.Join(dir, "bot.yaml")
 	if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
 		t.Fatal(err)
@@ -91,11 +93,7 @@ func newFixture(t testing.TB, fo fixtureOptions) *fixture {
 		t.Fatal(err)
 	}
 	ctx := context.Background()
-	db, err := sqlite.Open(ctx, cfg.Archive, archive.Options{Location: cfg.Site.Location})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
+	db := archivetest.OpenAt(t, cfg.Archive, archive.Options{Location: cfg.Site.Location})
 	if err := db.SetPublicOnly(ctx, []event.ChannelRef{{Network: "testnet", Name: "#techrights"}}); err != nil {
 		t.Fatal(err)
 	}
@@ -783,11 +781,7 @@ func TestRelayedPeople(t *testing.T) {
 // nothing else.
 func TestOptOutOnAReadOnlyArchive(t *testing.T) {
 	f := newFixture(t, fixtureOptions{})
-	ro, err := sqlite.Open(context.Background(), f.cfg.Archive, archive.Options{ReadOnly: true, Location: f.cfg.Site.Location})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ro.Close()
+	ro := archivetest.OpenAt(t, f.cfg.Archive, archive.Options{ReadOnly: true, Location: f.cfg.Site.Location})
 	r := commands.NewRouter(f.cfg, ro, commands.Options{Now: f.clock})
 	rs := r.Handle(context.Background(), carol.says("!optout"))
 	checkReplies(t, rs)

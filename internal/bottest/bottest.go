@@ -18,7 +18,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
-	"proceedings/archive/sqlite"
 	"proceedings/event"
 	"strconv"
 	"strings"
@@ -32,6 +31,7 @@ import (
 
 	"proceedings/archive"
 	"proceedings/config"
+	"proceedings/internal/archivetest"
 )
 
 // Logger writes a bot's log to the test log when -v is given.
@@ -49,11 +49,12 @@ func (w tWriter) Write(p []byte) (int, error) {
 	return len(p), nil
 }
 
-// ParseConfig parses a bot.yaml body; "archive:" (in dir) and "site:" are
-// added.
+// ParseConfig parses a bot.yaml body; "archive:" (a new archive on the
+// engine the tests run on, a file in dir for SQLite: internal/archivetest)
+// and "site:" are added.
 func ParseConfig(t testing.TB, dir, body string) *config.Config {
 	t.Helper()
-	y := fmt.Sprintf("archive: %s\nsite: {base_url: \"http://localhost/\"}\n%s", filepath.Join(dir, "archive.db"), body)
+	y := fmt.Sprintf("archive: %s\nsite: {base_url: \"http://localhost/\"}\n%s", archivetest.Location(t, dir), body)
 	cfg, err := config.Parse([]byte(y), filepath.Join(dir, "bot.yaml"))
 	if err != nil {
 		t.Fatalf("config: %v\n%s", err, y)
@@ -115,7 +116,7 @@ type Harness[B Runner] struct {
 // installs): the harness learns of commits through it.
 func Start[B Runner](t testing.TB, cfg *config.Config, build func(db archive.Store, log *slog.Logger, hook Hook) (B, error)) *Harness[B] {
 	t.Helper()
-	db, err := sqlite.Open(context.Background(), cfg.Archive, archive.Options{Logger: Logger(t)})
+	db, err := archivetest.Dial(context.Background(), cfg.Archive, archive.Options{Logger: Logger(t)})
 	if err != nil {
 		t.Fatal(err)
 	}
