@@ -6,12 +6,11 @@ import (
 	"io"
 	"log/slog"
 	"os"
-	"proceedings/archive/postgres"
-	"proceedings/archive/sqlite"
 
 	"github.com/mattn/go-isatty"
 
 	"proceedings/archive"
+	"proceedings/archive/engine"
 	"proceedings/bot"
 	"proceedings/config"
 )
@@ -142,18 +141,11 @@ func openArchive(ctx context.Context, cfg *config.Config, opt archive.Options) (
 // file) with the engine it names; name is where without a password, for
 // messages.
 func openStore(ctx context.Context, where, name string, opt archive.Options) (archive.Store, error) {
-	if config.IsArchiveURL(where) {
-		db, err := postgres.Open(ctx, where, opt)
-		if err != nil {
-			return nil, fmt.Errorf("open the archive %s: %w", name, err)
-		}
-		return db, nil
+	db, err := engine.Open(ctx, where, opt)
+	if err != nil && engine.IsURL(where) {
+		return nil, fmt.Errorf("open the archive %s: %w", name, err)
 	}
-	db, err := sqlite.Open(ctx, where, opt)
-	if err != nil {
-		return nil, err
-	}
-	return db, nil
+	return db, err
 }
 
 // close closes the archive, when one is open.

@@ -24,9 +24,7 @@ import (
 	"testing"
 
 	"proceedings/archive"
-	"proceedings/archive/postgres"
-	"proceedings/archive/sqlite"
-	"proceedings/config"
+	"proceedings/archive/engine"
 	"proceedings/internal/pgserver"
 )
 
@@ -99,16 +97,5 @@ func Dial(ctx context.Context, where string, opt archive.Options) (archive.Store
 	if opt.Logger == nil {
 		opt.Logger = slog.New(slog.DiscardHandler)
 	}
-	if config.IsArchiveURL(where) {
-		db, err := postgres.Open(ctx, where, opt)
-		if err != nil {
-			return nil, err
-		}
-		return db, nil
-	}
-	db, err := sqlite.Open(ctx, where, opt)
-	if err != nil {
-		return nil, err
-	}
-	return db, nil
+	return engine.Open(ctx, where, opt)
 }
