@@ -175,6 +175,37 @@ func TestTwoWritersOnOneArchive(t *testing.T) {
 	}
 }
 
+// An event the server will never take (here: one a constraint forbids)
+// is refused alone: the events queued with it are stored.
+func TestRefusedEventDoesNotHoldUpOthers(t *testing.T) {
+	t.Parallel()
+	db, _ := openTest(t)
+	ctx := context.Background()
+	sqlExec(t, db, `ALTER TABLE events ADD CONSTRAINT test_poison CHECK (text <> '\x706f69736f6e'::bytea)`)
+	errs := make([]error, 3)
+	var wg sync.WaitGroup
+	for i, text := range []string{"before", "poison", "after"} {
+		wg.Add(1)
+		if err := db.AppendAsync(msg("#c", "a", text, t0.Add(time.Duration(i)*time.Second)), func(_ int64, err error) {
+			errs[i] = err
+			wg.Done()
+		}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	wg.Wait()
+	if errs[0] != nil || errs[1] == nil || errs[2] != nil {
+		t.Fatalf("errors %v, want only the poison refused", errs)
+	}
+	day, err := db.Day(ctx, mustChannel(t, db, "#c"), event.DateOf(t0, time.UTC))
+	if err != nil || len(day) != 2 || day[0].Text != "before" || day[1].Text != "after" || day[0].ID >= day[1].ID {
+		t.Fatalf("stored %+v, %v", day, err)
+	}
+	if cal, err := db.Calendar(ctx, mustChannel(t, db, "#c")); err != nil || cal[0].Events != 2 {
+		t.Fatalf("calendar %+v %v", cal, err)
+	}
+}
+
 // A retried batch whose first commit went through (the connection broke
 // while the commit was acknowledged) is not stored twice.
 func TestRetriedBatchIsStoredOnce(t *testing.T) {

@@ -112,6 +112,12 @@ func foldRune(b []byte, r rune) []byte {
 	return utf8.AppendRune(b, r)
 }
 
+// maxLexemeBytes bounds the room the words of one tsvector take, with
+// their positions: PostgreSQL refuses a tsvector past 1 MiB. A text with
+// more (a pasted book) has its words past the bound, in byte order, left
+// out of the index.
+const maxLexemeBytes = 1<<20 - 2
+
 // maxWordBytes is the longest word a tsvector holds (PostgreSQL's
 // MAXSTRLEN is 2047 bytes): longer words are left out of the index.
 const maxWordBytes = 2046
@@ -208,12 +214,20 @@ func (sc *tsScratch) appendTSVector(dst []byte, text string) []byte {
 	countAt := len(dst)
 	dst = append(dst, 0, 0, 0, 0)
 	distinct := 0
+	size := 0
 	for i := 0; i < len(sc.words); {
 		w := sc.word(sc.words[i])
 		j := i + 1
 		for j < len(sc.words) && bytes.Equal(sc.word(sc.words[j]), w) {
 			j++
 		}
+		// The room PostgreSQL counts for a word: its bytes, aligned to two,
+		// and its positions with their count.
+		need := (size+len(w)+1)&^1 + 2*(min(j-i, maxNumPos)+1)
+		if need > maxLexemeBytes {
+			break // the rest of a huge text is left out of the index
+		}
+		size = need
 		distinct++
 		dst = append(dst, w...)
 		dst = append(dst, 0)

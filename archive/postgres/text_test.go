@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 	"unicode/utf8"
 
 	"proceedings/archive"
@@ -85,6 +86,20 @@ func TestLongWordsAndLines(t *testing.T) {
 	db, _ := openTest(t)
 	long := strings.Repeat("x", 3000) + " short " + strings.Repeat("w ", 20000) + "last"
 	mustAppendOne(t, db, msg("#c", "a", long, t0))
+	// More distinct words than a tsvector holds: stored, and found by the
+	// words the index kept.
+	var huge strings.Builder
+	huge.WriteString("aaaa-first ")
+	for i := range 200000 {
+		fmt.Fprintf(&huge, "w%07d ", i)
+	}
+	id := mustAppendOne(t, db, msg("#c", "a", huge.String(), t0.Add(time.Second)))
+	if ev, err := db.Event(context.Background(), id); err != nil || ev.Text != huge.String() {
+		t.Fatalf("a huge text: %v", err)
+	}
+	if res, err := db.Search(context.Background(), searchQuery("aaaa")); err != nil || res.Total != 1 {
+		t.Errorf("the first word of a huge text: %d hits, %v", res.Total, err)
+	}
 	for q, want := range map[string]int{"short": 1, "last": 1, "w": 1} {
 		res, err := db.Search(context.Background(), searchQuery(q))
 		if err != nil || res.Total != want {
