@@ -428,7 +428,7 @@ func (r *eventRows) Values() ([]any, error) {
 	ev := &r.evs[i]
 	var tsv tsvector
 	if searchable(ev.Kind) {
-		r.tsv = r.sc.appendTSVector(r.tsv[:0], ev.Text)
+		r.tsv = r.sc.appendTSVector(r.tsv[:0], ev.Text, r.ids[i])
 		tsv = r.tsv
 	}
 	r.vals = append(r.vals[:0], r.ids[i], r.chans[i], ms(ev.Time), int64(ev.Flags&^flagStorage), int16(ev.Kind),
