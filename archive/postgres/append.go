@@ -5,11 +5,13 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 
 	"proceedings/archive"
 	"proceedings/event"
@@ -240,6 +242,26 @@ func (w *writer) commitRetrying(batch []*pending, closing bool) {
 			return
 		}
 		w.failures.Add(1)
+		if refused(err) {
+			// The server will never take one of these events: write them
+			// one at a time, and refuse only the one it will not take, so
+			// that it does not hold up every event behind it.
+			if len(evs) == 1 {
+				w.db.log.Error("the archive refused an event", "channel", evs[0].Channel, "kind", evs[0].Kind, "err", err)
+				for _, p := range batch {
+					if p.flush == nil && p.done != nil {
+						p.done(0, fmt.Errorf("append to the archive: %w", err))
+					}
+				}
+				return
+			}
+			for _, p := range batch {
+				if p.flush == nil {
+					w.commitRetrying([]*pending{p}, closing)
+				}
+			}
+			return
+		}
 		w.db.log.Error("writing to the archive failed; keeping the events and retrying", "events", len(evs), "attempt", attempt, "err", err)
 		stopping := closing
 		if !stopping {
@@ -338,6 +360,24 @@ func (w *writer) connection(ctx context.Context) (*pgx.Conn, error) {
 	return conn, nil
 }
 
+// refused reports an error that says the server will not take the data,
+// however often it is asked: a data exception (class 22), a constraint the
+// data breaks (class 23, but for a taken id, which a retry explains), a
+// value past a limit (54000), or a tsvector it will not read.
+func refused(err error) bool {
+	var pgErr *pgconn.PgError
+	if !errors.As(err, &pgErr) {
+		return false
+	}
+	switch {
+	case strings.HasPrefix(pgErr.Code, "22"), pgErr.Code == "54000":
+		return true
+	case strings.HasPrefix(pgErr.Code, "23"):
+		return pgErr.Code != "23505"
+	}
+	return pgErr.Code == "XX000" && strings.Contains(pgErr.Message, "tsvector")
+}
+
 // takeIDs takes n event ids from the sequence, in increasing order.
 func (db *DB) takeIDs(ctx context.Context, q querier, n int) ([]int64, error) {
 	rows, err := q.Query(ctx, "SELECT nextval('events_id_seq') FROM generate_series(1, $1)", n)
@@ -388,7 +428,7 @@ func (r *eventRows) Values() ([]any, error) {
 	ev := &r.evs[i]
 	var tsv tsvector
 	if searchable(ev.Kind) {
-		r.tsv = r.sc.appendTSVector(r.tsv[:0], ev.Text)
+		r.tsv = r.sc.appendTSVector(r.tsv[:0], ev.Text, r.ids[i])
 		tsv = r.tsv
 	}
 	r.vals = append(r.vals[:0], r.ids[i], r.chans[i], ms(ev.Time), int64(ev.Flags&^flagStorage), int16(ev.Kind),

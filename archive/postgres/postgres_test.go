@@ -175,6 +175,37 @@ func TestTwoWritersOnOneArchive(t *testing.T) {
 	}
 }
 
+// An event the server will never take (here: one a constraint forbids)
+// is refused alone: the events queued with it are stored.
+func TestRefusedEventDoesNotHoldUpOthers(t *testing.T) {
+	t.Parallel()
+	db, _ := openTest(t)
+	ctx := context.Background()
+	sqlExec(t, db, `ALTER TABLE events ADD CONSTRAINT test_poison CHECK (text <> '\x706f69736f6e'::bytea)`)
+	errs := make([]error, 3)
+	var wg sync.WaitGroup
+	for i, text := range []string{"before", "poison", "after"} {
+		wg.Add(1)
+		if err := db.AppendAsync(msg("#c", "a", text, t0.Add(time.Duration(i)*time.Second)), func(_ int64, err error) {
+			errs[i] = err
+			wg.Done()
+		}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	wg.Wait()
+	if errs[0] != nil || errs[1] == nil || errs[2] != nil {
+		t.Fatalf("errors %v, want only the poison refused", errs)
+	}
+	day, err := db.Day(ctx, mustChannel(t, db, "#c"), event.DateOf(t0, time.UTC))
+	if err != nil || len(day) != 2 || day[0].Text != "before" || day[1].Text != "after" || day[0].ID >= day[1].ID {
+		t.Fatalf("stored %+v, %v", day, err)
+	}
+	if cal, err := db.Calendar(ctx, mustChannel(t, db, "#c")); err != nil || cal[0].Events != 2 {
+		t.Fatalf("calendar %+v %v", cal, err)
+	}
+}
+
 // A retried batch whose first commit went through (the connection broke
 // while the commit was acknowledged) is not stored twice.
 func TestRetriedBatchIsStoredOnce(t *testing.T) {
@@ -556,6 +587,57 @@ func mustAppendOne(t *testing.T, db *DB, ev event.Event) int64 {
 		t.Fatal(err)
 	}
 	return id
+}
+
+// Search looks among the newest ids first, bucket by bucket, then
+// everywhere else: matches far apart in ids are all found, newest first,
+// counted and ranked.
+func TestSearchAcrossBuckets(t *testing.T) {
+	t.Parallel()
+	db, _ := openTest(t)
+	ctx := context.Background()
+	// Ids: a few, then past the first windows (1+8+64+512 buckets of
+	// 4,096), then in the newest bucket and the ones just before it.
+	var want []string
+	for i, gap := range []int64{0, 10_000_000, 30_000_000, 30_004_096, 30_040_000, 30_300_000, 32_000_000, 32_000_100} {
+		if gap > 0 {
+			sqlExec(t, db, "SELECT setval('events_id_seq', $1)", gap)
+		}
+		text := fmt.Sprintf("needle %d", i)
+		if i == 0 {
+			text = "needle needle needle oldest"
+		}
+		mustAppendOne(t, db, msg("#c", "a", text, t0.Add(time.Duration(i)*time.Second)))
+		want = append([]string{text}, want...)
+	}
+	// Counted to 3, the matches are many: read bucket by bucket. Counted
+	// to 1000, they are few: read at once.
+	for _, limit := range []int{3, 1000} {
+		res, err := db.Search(ctx, archive.SearchQuery{Text: "needle", Limit: 100, CountLimit: limit})
+		if err != nil || len(res.Hits) != len(want) || res.Total != min(limit, len(want)) {
+			t.Fatalf("needle, counted to %d: %+v %v", limit, res, err)
+		}
+		for i, h := range res.Hits {
+			if h.Text != want[i] {
+				t.Errorf("counted to %d, hit %d: %q, want %q", limit, i, h.Text, want[i])
+			}
+		}
+		res, err = db.Search(ctx, archive.SearchQuery{Text: "needle", Order: archive.Relevance, Limit: 2, CountLimit: limit})
+		if err != nil || len(res.Hits) != 2 || res.Hits[0].Text != "needle needle needle oldest" || res.Hits[1].Text != want[0] {
+			t.Errorf("counted to %d, by relevance: %+v %v", limit, res.Hits, err)
+		}
+		res, err = db.Search(ctx, archive.SearchQuery{Text: "needle", Order: archive.Relevance, Limit: 2, CountLimit: limit, RelevanceWindow: 3})
+		if err != nil || len(res.Hits) != 2 || res.Hits[0].Text != want[0] || res.Hits[1].Text != want[1] {
+			t.Errorf("counted to %d, by relevance among the newest 3: %+v %v", limit, res.Hits, err)
+		}
+	}
+	if res, err := db.Search(ctx, archive.SearchQuery{Text: "oldest", CountLimit: 1}); err != nil || res.Total != 1 || len(res.Hits) != 1 {
+		t.Errorf("oldest: %+v %v", res, err)
+	}
+	res, err := db.Search(ctx, archive.SearchQuery{Text: "needle", CountLimit: 3, Limit: 2, Offset: 5})
+	if err != nil || res.Total != 3 || !res.TotalMore || len(res.Hits) != 2 || res.Hits[0].Text != want[5] {
+		t.Errorf("counted to 3, page 3: %+v %v", res, err)
+	}
 }
 
 // What a user types is words, never the index's syntax: OR is a word that

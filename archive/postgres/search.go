@@ -1,6 +1,7 @@
 package postgres
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"slices"
@@ -9,6 +10,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"proceedings/archive"
+	"proceedings/event"
 	"proceedings/internal/casemap"
 )
 
@@ -61,12 +63,13 @@ func (db *DB) Search(ctx context.Context, q archive.SearchQuery) (archive.Search
 	if channels != nil && len(channels) == 0 {
 		return archive.SearchResult{}, nil // no channel may be searched
 	}
-	args := []any{parsed.tsQuery()}
+	// $1 is the tsquery, which newestMatches gives; the filters follow.
+	args := []any{nil}
 	arg := func(v any) string {
 		args = append(args, v)
 		return "$" + strconv.Itoa(len(args))
 	}
-	where := "tsv @@ $1::tsquery"
+	where := ""
 	if channels != nil {
 		where += " AND channel = ANY(" + arg(channels) + ")"
 	}
@@ -82,24 +85,12 @@ func (db *DB) Search(ctx context.Context, q archive.SearchQuery) (archive.Search
 	if q.ExcludeFlags != 0 {
 		where += " AND flags & " + arg(int64(q.ExcludeFlags)) + " = 0"
 	}
-	count := "SELECT count(*) FROM (SELECT FROM events WHERE " + where + " LIMIT $" + strconv.Itoa(len(args)+1) + ") m"
-	countArgs := append(slices.Clip(args), q.CountLimit+1)
-	var page string
-	switch q.Order {
-	case archive.Relevance:
-		// Rank only the newest matches, as the SQLite engine does.
-		page = "SELECT " + allColumns + " FROM (SELECT *, ts_rank(tsv, $1::tsquery, 1) AS score FROM events WHERE " + where +
-			" ORDER BY id DESC LIMIT " + arg(q.RelevanceWindow) + ") m ORDER BY score DESC, id DESC LIMIT " + arg(q.Limit) + " OFFSET " + arg(q.Offset)
-	default:
-		page = "SELECT " + allColumns + " FROM events WHERE " + where + " ORDER BY id DESC LIMIT " + arg(q.Limit) + " OFFSET " + arg(q.Offset)
-	}
-	// Planned for the values at hand each time, never from a cached
-	// generic plan: the plan that is right for a rare word (the search
-	// index) is wrong for a common one (the newest events, filtered), and
-	// a generic plan does not know the word.
-	countArgs = append([]any{pgx.QueryExecModeDescribeExec}, countArgs...)
-	args = append([]any{pgx.QueryExecModeDescribeExec}, args...)
+	// Count up to CountLimit: the index gives the matches in the order of
+	// the table's pages, and counting stops at the limit.
 	var res archive.SearchResult
+	countArgs := append([]any{pgx.QueryExecModeDescribeExec}, args...)
+	countArgs[1] = parsed.tsQuery()
+	count := "SELECT count(*) FROM (SELECT FROM events WHERE tsv @@ $1::tsquery" + where + " LIMIT " + strconv.Itoa(q.CountLimit+1) + ") m"
 	if err := db.pool.QueryRow(ctx, count, countArgs...).Scan(&res.Total); err != nil {
 		return archive.SearchResult{}, fmt.Errorf("search: %w", err)
 	}
@@ -109,14 +100,163 @@ func (db *DB) Search(ctx context.Context, q archive.SearchQuery) (archive.Search
 	if res.Total == 0 {
 		return res, nil
 	}
-	evs, err := db.events(ctx, db.pool, page, args...)
+	// The newest matches that fill the page, or by relevance the newest
+	// RelevanceWindow to rank; a few matches are read at once, many
+	// newest first (newestMatches).
+	want := q.Offset + q.Limit
+	if q.Order == archive.Relevance {
+		want = q.RelevanceWindow
+	}
+	found, err := db.newestMatches(ctx, parsed, where, args, want, q.Order == archive.Relevance, res.TotalMore || res.Total > fewMatches)
+	if err != nil {
+		return archive.SearchResult{}, err
+	}
+	if q.Order == archive.Relevance {
+		// Rank only the newest matches, as the SQLite engine does.
+		slices.SortStableFunc(found, func(a, b match) int { return cmp.Compare(b.rank, a.rank) }) // ties stay newest first
+	}
+	var ids []int64
+	for _, m := range found[min(q.Offset, len(found)):min(q.Offset+q.Limit, len(found))] {
+		ids = append(ids, m.id)
+	}
+	if len(ids) == 0 {
+		return res, nil
+	}
+	evs, err := db.events(ctx, db.pool, "SELECT "+allColumns+" FROM events WHERE id = ANY($1)", ids)
 	if err != nil {
 		return archive.SearchResult{}, fmt.Errorf("search: %w", err)
+	}
+	byID := make(map[int64]event.Event, len(evs))
+	for _, ev := range evs {
+		byID[ev.ID] = ev
+	}
+	evs = evs[:0]
+	for _, id := range ids {
+		if ev, ok := byID[id]; ok { // not redacted meanwhile
+			evs = append(evs, ev)
+		}
 	}
 	for _, ev := range evs {
 		res.Hits = append(res.Hits, archive.Hit{Event: ev, Snippet: snippet(ev.Text, parsed)})
 	}
 	return res, nil
+}
+
+// match is a matching event's id, with its rank when asked for.
+type match struct {
+	id   int64
+	rank float32
+}
+
+// bucketWindows are how many id buckets (see bucketShift) newestMatches
+// looks among first, newest first, by their tags; coarseWindows how many
+// coarse buckets (coarseShift) then; after them it looks everywhere else.
+var (
+	bucketWindows = []int64{1, 8}
+	coarseWindows = []int64{4, 32}
+)
+
+// fewMatches is how many matches Search reads at once rather than newest
+// first.
+const fewMatches = 1000
+
+// newestMatches returns the newest want matches of q and the filters in
+// where (" AND …", with args its parameters from $2; args[0] is $1, the
+// tsquery, which it replaces), newest first, with their ts_rank when rank
+// is set. many says there are more matches than are worth reading at
+// once.
+//
+// PostgreSQL's search index yields matches in no useful order: "the
+// newest 20" of a word in every tenth line would read every match, 500,000
+// on 5,000,000 events, and the planner cannot tell a common word from a
+// rare one well enough to read the newest events instead. So the query
+// asks for the word together with the tag of the newest bucket of ids,
+// then of the next 8, then of the next 4 and 32 coarse buckets, and only
+// then everywhere else: the index intersects the word's entries with the
+// tags' itself, and only the matches among the newest ids are read. A
+// common word is done in the first bucket; a rarer one in a few steps.
+func (db *DB) newestMatches(ctx context.Context, q query, where string, args []any, want int, rank, many bool) ([]match, error) {
+	var top int64
+	if err := db.pool.QueryRow(ctx, "SELECT coalesce(max(id), 0) FROM events").Scan(&top); err != nil {
+		return nil, fmt.Errorf("search: %w", err)
+	}
+	var out []match
+	next := top >> bucketShift // the newest bucket not looked in yet
+	if !many {
+		next = -1 // few matches: read them all at once, below
+	}
+	for step := 0; len(out) < want; step++ {
+		// Planned for the values at hand each time, never from a cached
+		// generic plan, which does not know the word.
+		a := append([]any{pgx.QueryExecModeDescribeExec}, args...)
+		param := func(v any) string {
+			a = append(a, v)
+			return "$" + strconv.Itoa(len(a)-1)
+		}
+		cond := "tsv @@ $1::tsquery" + where
+		if next >= 0 && step > 0 {
+			// The coarse buckets overlap the buckets already read.
+			cond += " AND id < " + param((next+1)<<bucketShift)
+		}
+		last := false
+		switch {
+		case next < 0: // the rest of the archive, or all of it
+			a[1] = q.tsQuery()
+			last = true
+		case step < len(bucketWindows):
+			var tags []string
+			for ; next >= 0 && int64(len(tags)) < bucketWindows[step]; next-- {
+				tags = append(tags, bucketTag(next))
+			}
+			a[1] = q.tsQuery(tags...)
+		case step < len(bucketWindows)+len(coarseWindows):
+			var tags []string
+			coarse := next / bucketsPerCoarse
+			for ; coarse >= 0 && int64(len(tags)) < coarseWindows[step-len(bucketWindows)]; coarse-- {
+				tags = append(tags, coarseTag(coarse))
+			}
+			a[1] = q.tsQuery(tags...)
+			next = (coarse+1)*bucketsPerCoarse - 1
+		default:
+			a[1] = q.tsQuery()
+			next = -1
+		}
+		last = last || next < 0 // nothing older is left
+		cols := "id"
+		if rank {
+			cols += ", ts_rank(tsv, " + param(q.tsQuery()) + "::tsquery, 1)"
+		}
+		// Every match of the step, sorted here: with ORDER BY id DESC
+		// LIMIT, the planner would read the table newest first, filtering,
+		// whenever it takes a word for commoner than it is.
+		rows, err := db.pool.Query(ctx, "SELECT "+cols+" FROM events WHERE "+cond, a...)
+		if err != nil {
+			return nil, fmt.Errorf("search: %w", err)
+		}
+		from := len(out)
+		for rows.Next() {
+			var m match
+			dst := []any{&m.id}
+			if rank {
+				dst = append(dst, &m.rank)
+			}
+			if err := rows.Scan(dst...); err != nil {
+				rows.Close()
+				return nil, fmt.Errorf("search: %w", err)
+			}
+			out = append(out, m)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, fmt.Errorf("search: %w", err)
+		}
+		slices.SortFunc(out[from:], func(a, b match) int { return cmp.Compare(b.id, a.id) })
+		out = out[:min(len(out), want)]
+		if last {
+			break
+		}
+	}
+	return out, nil
 }
 
 // searchChannels says which channels a query may match: nil for all.

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/binary"
 	"slices"
+	"strconv"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -112,6 +113,12 @@ func foldRune(b []byte, r rune) []byte {
 	return utf8.AppendRune(b, r)
 }
 
+// maxLexemeBytes bounds the room the words of one tsvector take, with
+// their positions: PostgreSQL refuses a tsvector past 1 MiB. A text with
+// more (a pasted book) has its words past the bound, in byte order, left
+// out of the index.
+const maxLexemeBytes = 1<<20 - 2
+
 // maxWordBytes is the longest word a tsvector holds (PostgreSQL's
 // MAXSTRLEN is 2047 bytes): longer words are left out of the index.
 const maxWordBytes = 2046
@@ -170,11 +177,27 @@ const (
 type tsvector []byte
 
 // buildTSVector builds the tsvector of an event's text: its words with
-// their positions.
-func buildTSVector(text string) tsvector {
+// their positions, and the tags of the event's id (bucketTag, coarseTag).
+func buildTSVector(text string, id int64) tsvector {
 	var sc tsScratch
-	return sc.appendTSVector(nil, text)
+	return sc.appendTSVector(nil, text, id)
 }
+
+// The search index also holds, for each event, the buckets of its id: ids
+// in buckets of 4,096 (tag "_b" and the bucket's number) and of 65,536
+// ("_c"), words no text can make ("_" separates words). A query for the
+// newest matches asks for its words and the newest buckets together, and
+// the index intersects them itself: only the matches among the newest ids
+// are read, however many older ones there are (see newestMatches).
+const (
+	bucketShift      = 12
+	coarseShift      = 16
+	bucketsPerCoarse = 1 << (coarseShift - bucketShift)
+)
+
+func bucketTag(bucket int64) string { return "_b" + strconv.FormatInt(bucket, 10) }
+
+func coarseTag(coarse int64) string { return "_c" + strconv.FormatInt(coarse, 10) }
 
 // tsScratch is the reusable memory of appendTSVector.
 type tsScratch struct {
@@ -190,11 +213,16 @@ type tsWord struct {
 
 func (sc *tsScratch) word(w tsWord) []byte { return sc.buf[w.off : w.off+w.n] }
 
-// appendTSVector appends the tsvector of text to dst: each distinct word
-// once, in byte order (as PostgreSQL keeps them), with its positions in
-// increasing order.
-func (sc *tsScratch) appendTSVector(dst []byte, text string) []byte {
+// appendTSVector appends the tsvector of the text of event id to dst:
+// each distinct word once, in byte order (as PostgreSQL keeps them), with
+// its positions in increasing order, and the id's bucket tags without
+// positions.
+func (sc *tsScratch) appendTSVector(dst []byte, text string, id int64) []byte {
 	sc.buf, sc.words = sc.buf[:0], sc.words[:0]
+	for _, tag := range [...]string{bucketTag(id >> bucketShift), coarseTag(id >> coarseShift)} {
+		sc.words = append(sc.words, tsWord{int32(len(sc.buf)), int32(len(tag)), 0})
+		sc.buf = append(sc.buf, tag...)
+	}
 	n := 0
 	sc.fold = foldTokens(searchText(text), sc.fold, func(_, _ int, w []byte) bool {
 		n++
@@ -208,19 +236,27 @@ func (sc *tsScratch) appendTSVector(dst []byte, text string) []byte {
 	countAt := len(dst)
 	dst = append(dst, 0, 0, 0, 0)
 	distinct := 0
+	size := 0
 	for i := 0; i < len(sc.words); {
 		w := sc.word(sc.words[i])
 		j := i + 1
 		for j < len(sc.words) && bytes.Equal(sc.word(sc.words[j]), w) {
 			j++
 		}
+		// The room PostgreSQL counts for a word: its bytes, aligned to two,
+		// and its positions with their count.
+		need := (size+len(w)+1)&^1 + 2*(min(j-i, maxNumPos)+1)
+		if need > maxLexemeBytes {
+			break // the rest of a huge text is left out of the index
+		}
+		size = need
 		distinct++
 		dst = append(dst, w...)
 		dst = append(dst, 0)
 		npos := 0
 		nAt := len(dst)
 		dst = append(dst, 0, 0)
-		last := uint16(0)
+		last := uint16(0) // position 0: the bucket tag, which has none
 		for _, x := range sc.words[i:j] {
 			if x.pos != last && npos < maxNumPos {
 				dst = binary.BigEndian.AppendUint16(dst, x.pos)
@@ -242,9 +278,22 @@ type query struct {
 }
 
 // tsQuery writes q as tsquery input: quoted words, phrases with <->, terms
-// joined by &. The words come from tokens, so they hold only letters,
-// numbers and marks; quotes and backslashes are escaped all the same.
-func (q query) tsQuery() string {
+// joined by &, and when tags are given, one of them. The words come from
+// tokens, so they hold only letters, numbers and marks; quotes and
+// backslashes are escaped all the same.
+func (q query) tsQuery(tags ...string) string {
+	if len(tags) > 0 {
+		var b strings.Builder
+		b.WriteString("(" + q.tsQuery() + ") & (")
+		for i, t := range tags {
+			if i > 0 {
+				b.WriteString(" | ")
+			}
+			b.WriteString("'" + t + "'")
+		}
+		b.WriteString(")")
+		return b.String()
+	}
 	var b strings.Builder
 	for i, t := range q.terms {
 		if i > 0 {
