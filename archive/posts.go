@@ -1,6 +1,7 @@
 package archive
 
 import (
+	"errors"
 	"net/url"
 	"strings"
 	"time"
@@ -49,4 +50,21 @@ func PostLink(raw string) string {
 		return raw
 	}
 	return ""
+}
+
+// ToSave is the post as an engine stores it: its GUID is its link when the
+// feed gave none, its link is canonical (PostLink), and it was first seen
+// now unless it says when. A post with neither GUID nor link is refused.
+func (p Post) ToSave(now time.Time) (Post, error) {
+	if p.GUID == "" {
+		p.GUID = p.Link
+	}
+	if p.GUID == "" {
+		return Post{}, errors.New("save post: it has neither a GUID nor a link")
+	}
+	p.Link = PostLink(p.Link)
+	if p.FirstSeen.IsZero() {
+		p.FirstSeen = now
+	}
+	return p, nil
 }

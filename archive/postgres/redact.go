@@ -3,7 +3,6 @@ package postgres
 import (
 	"bytes"
 	"context"
-	"errors"
 	"fmt"
 	"slices"
 	"strconv"
@@ -25,7 +24,7 @@ func (db *DB) Redact(ctx context.Context, q archive.RedactQuery, actor string, d
 	if err := db.writable(); err != nil {
 		return archive.RedactResult{}, err
 	}
-	if err := checkRedact(q); err != nil {
+	if err := q.Check(); err != nil {
 		return archive.RedactResult{}, err
 	}
 	ch, err := db.FindChannel(ctx, q.Network, q.Channel)
@@ -117,21 +116,6 @@ func (db *DB) Redact(ctx context.Context, q archive.RedactQuery, actor string, d
 	return res, nil
 }
 
-// checkRedact refuses a query that selects a whole log or nothing at all,
-// with the SQLite engine's messages.
-func checkRedact(q archive.RedactQuery) error {
-	if q.Channel == "" {
-		return errors.New("redact: name the channel")
-	}
-	if q.Nick == "" && q.From.IsZero() && q.To.IsZero() && q.Match == "" {
-		return errors.New("redact: name a nick, a time range or a text to match; removing a whole channel's log is not what redact is for")
-	}
-	if !q.From.IsZero() && !q.To.IsZero() && !q.To.After(q.From) {
-		return fmt.Errorf("redact: the range ends (%s) before it starts (%s): it selects nothing", q.To.UTC().Format(time.RFC3339), q.From.UTC().Format(time.RFC3339))
-	}
-	return nil
-}
-
 // redactMatches calls fn, in time order, with the raw binary columns cols
 // (text last) of each event of channel id that q selects. Nick and time
 // are selected in SQL; Match, a case-insensitive substring as SQLite's
@@ -182,7 +166,7 @@ func int64BE(b []byte) int64 {
 // with q, and returns how many there are and on which days (each day with
 // the number of its events that match). It only reads. nil fn only counts.
 func (db *DB) RedactMatches(ctx context.Context, q archive.RedactQuery, fn func(event.Event) error) (archive.RedactResult, error) {
-	if err := checkRedact(q); err != nil {
+	if err := q.Check(); err != nil {
 		return archive.RedactResult{}, err
 	}
 	ch, err := db.FindChannel(ctx, q.Network, q.Channel)

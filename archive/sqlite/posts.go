@@ -19,15 +19,9 @@ func (db *DB) SavePost(ctx context.Context, p archive.Post) (archive.Post, bool,
 	if err := db.writable(); err != nil {
 		return archive.Post{}, false, err
 	}
-	if p.GUID == "" {
-		p.GUID = p.Link
-	}
-	if p.GUID == "" {
-		return archive.Post{}, false, errors.New("save post: it has neither a GUID nor a link")
-	}
-	p.Link = archive.PostLink(p.Link)
-	if p.FirstSeen.IsZero() {
-		p.FirstSeen = time.Now()
+	p, err := p.ToSave(time.Now())
+	if err != nil {
+		return archive.Post{}, false, err
 	}
 	ctx, cancel := context.WithTimeout(ctx, queryTimeout)
 	defer cancel()
