@@ -18,6 +18,16 @@ type area struct {
 	title  string // the table's heading
 	method string // one paragraph: what is measured and how
 	run    func(ctx context.Context, e *env) ([]result, error)
+	// runOn, for the areas that measure the archive, runs the area on an
+	// engine; run is runOn on SQLite.
+	runOn func(ctx context.Context, e *env, eng *storeEngine) ([]result, error)
+}
+
+// engineArea is an area that measures the archive, run on SQLite unless
+// onPostgres makes its PostgreSQL twin.
+func engineArea(key, title, method string, runOn func(context.Context, *env, *storeEngine) ([]result, error)) area {
+	return area{key: key, title: title, method: method, runOn: runOn,
+		run: func(ctx context.Context, e *env) ([]result, error) { return runOn(ctx, e, sqliteEngine) }}
 }
 
 // areas run in this order; a later area may reuse what an earlier one built
@@ -27,6 +37,9 @@ var areas = []area{
 	searchArea,
 	referenceArea,
 	siteArea,
+	archivePostgresArea,
+	searchPostgresArea,
+	sitePostgresArea,
 	serveArea,
 	ircArea,
 	goBenchArea,
@@ -149,15 +162,34 @@ type env struct {
 	// size's promise); the Go benchmarks area shortens itself to keep it.
 	deadline time.Time
 
-	mu    sync.Mutex // guards notes
+	mu    sync.Mutex // guards notes and rows
 	notes []string
 
 	textMu sync.Mutex
 	texts  map[int]*textCorpus
 
-	archMu  sync.Mutex // held while the archive is built, which may take notes
-	arch    *builtArchive
-	archErr error
+	archMu sync.Mutex // held while an archive is built, which may take notes
+	arch   map[*storeEngine]*builtArchive
+	rows   map[string][]result // guarded by mu: what each area measured, by key
+
+	pg pg // the PostgreSQL server of the run, started on first use
+}
+
+// keepRows remembers what the area with this key measured, for the areas
+// that set their figures beside it.
+func (e *env) keepRows(key string, rows []result) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if e.rows == nil {
+		e.rows = map[string][]result{}
+	}
+	e.rows[key] = rows
+}
+
+func (e *env) rowsOf(key string) []result {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return e.rows[key]
 }
 
 // notef adds a sentence under the current area's table.

@@ -18,32 +18,41 @@ import (
 	"proceedings/archive"
 )
 
-var archiveArea = area{
-	key:   "archive",
-	title: "Archive (issue 3)",
-	method: "The corpus is appended through the live path the bot uses: `AppendAsync` from one goroutine " +
-		"(waiting for room when the queue is full), then `Flush`; every commit is durable (WAL, synchronous=FULL). " +
-		"The reference is the same rows inserted into a plain table with the same columns but no index, no FTS " +
-		"and no day counts, through modernc.org/sqlite, one transaction per 10,000 rows. Both include generating " +
-		"the events. The same events are also loaded into a second, fresh archive through the bulk `Importer`. Sizes are " +
-		"measured after closing (SQLite checkpoints the WAL into the file). Then single " +
-		"`Append` calls are timed one at a time on the full archive, 200 random days are read with `Day` and the " +
+var archiveArea = engineArea("archive", "Archive (issue 3)",
+	"The corpus is appended through the live path the bot uses: `AppendAsync` from one goroutine "+
+		"(waiting for room when the queue is full), then `Flush`; every commit is durable (WAL, synchronous=FULL). "+
+		"The reference is the same rows inserted into a plain table with the same columns but no index, no FTS "+
+		"and no day counts, through modernc.org/sqlite, one transaction per 10,000 rows. Both include generating "+
+		"the events. The same events are also loaded into a second, fresh archive through the bulk `Importer`. Sizes are "+
+		"measured after closing (SQLite checkpoints the WAL into the file). Then single "+
+		"`Append` calls are timed one at a time on the full archive, 200 random days are read with `Day` and the "+
 		"channel's `Calendar` is read repeatedly, on a read-only handle.",
-	run: runArchive,
-}
+	runArchive)
+
+var archivePostgresArea = onPostgres(archiveArea, "Archive on PostgreSQL (issue 21)",
+	"The archive area's measurements on the PostgreSQL engine, on the same corpus in the same run: the live path "+
+		"(`AppendAsync` then `Flush`, each batch one committed transaction), the bulk `Importer` (COPY) into a second, "+
+		"fresh database, single durable `Append` calls, random days and the calendar. The server is Debian's PostgreSQL 15 "+
+		"started by the run on this machine (fsync and synchronous commits on, shared_buffers 512MB, max_wal_size 8GB); "+
+		"it shares the cores with the loading process, and its processor time is measured from /proc. The size is "+
+		"`pg_database_size` after loading. The reference column is the SQLite engine's figure for the same row in this run.")
 
 // builtArchive is the archive the query areas share, with what its
 // loading measured.
 type builtArchive struct {
-	path     string
-	events   int
-	loader   string
-	took     time.Duration
-	windows  []float64 // events/s in each tenth of the load, in order
-	bytes    int64     // database file (and WAL, if any) after Close
-	channel  string
-	network  string
-	lastTime time.Time
+	eng     *storeEngine
+	where   string // the file or URL
+	events  int
+	loader  string
+	took    time.Duration
+	windows []float64 // events/s in each tenth of the load, in order
+	bytes   int64     // on disk after Close (SQLite: the file and its WAL, if any)
+	// serverCPU is the processor time the database server spent on the
+	// load, zero for SQLite.
+	serverCPU time.Duration
+	channel   string
+	network   string
+	lastTime  time.Time
 }
 
 // loaders fill a fresh archive with the corpus: the live path the bot uses
@@ -83,19 +92,29 @@ func loadImport(ctx context.Context, e *env, db archive.Store, evs iter.Seq[even
 	return took, nil, nil
 }
 
-// archive returns the archive of the run's size, building it once.
-func (e *env) archive(ctx context.Context) (*builtArchive, error) {
+// archive returns the archive of the run's size on eng, building it once.
+// A failed build is not kept: the next area tries again.
+func (e *env) archive(ctx context.Context, eng *storeEngine) (*builtArchive, error) {
 	e.archMu.Lock()
 	defer e.archMu.Unlock()
-	if e.arch != nil || e.archErr != nil {
-		return e.arch, e.archErr
+	if b := e.arch[eng]; b != nil {
+		return b, nil
 	}
-	if e.reuse != "" {
-		e.arch, e.archErr = e.reuseArchive(ctx, e.reuse)
+	var b *builtArchive
+	var err error
+	if e.reuse != "" && eng == sqliteEngine {
+		b, err = e.reuseArchive(ctx, e.reuse)
 	} else {
-		e.arch, e.archErr = e.buildArchive(ctx, "archive.db", "live AppendAsync")
+		b, err = e.buildArchive(ctx, eng, "archive", "live AppendAsync")
 	}
-	return e.arch, e.archErr
+	if err != nil {
+		return nil, err
+	}
+	if e.arch == nil {
+		e.arch = map[*storeEngine]*builtArchive{}
+	}
+	e.arch[eng] = b
+	return b, nil
 }
 
 // reuseArchive takes an archive an earlier run kept (-keep) instead of
@@ -124,21 +143,25 @@ func (e *env) reuseArchive(ctx context.Context, path string) (*builtArchive, err
 		return nil, err
 	}
 	e.notef("The archive was reused from %s (built by an earlier run): its load throughput is not measured in this run.", path)
-	return &builtArchive{path: path, events: int(ch.Events), loader: "reused", bytes: size, channel: spec.Channel,
+	return &builtArchive{eng: sqliteEngine, where: path, events: int(ch.Events), loader: "reused", bytes: size, channel: spec.Channel,
 		network: spec.Network, lastTime: last[len(last)-1].Time}, nil
 }
 
-// buildArchive loads the corpus of the run's size into a new archive file
-// in the scratch directory, with one of the loaders.
-func (e *env) buildArchive(ctx context.Context, file, loader string) (*builtArchive, error) {
+// buildArchive loads the corpus of the run's size into a new archive on
+// eng called name, with one of the loaders.
+func (e *env) buildArchive(ctx context.Context, eng *storeEngine, name, loader string) (*builtArchive, error) {
 	spec := e.spec(e.size.ArchiveLines)
-	path := filepath.Join(e.workDir, file)
-	b := &builtArchive{path: path, events: spec.Lines, loader: loader, channel: spec.Channel, network: spec.Network}
-	db, err := sqlite.Open(ctx, path, archive.Options{})
+	where, err := eng.fresh(ctx, e, name)
 	if err != nil {
 		return nil, err
 	}
-	e.log.Info("archive: loading the corpus", "events", spec.Lines, "loader", loader)
+	b := &builtArchive{eng: eng, where: where, events: spec.Lines, loader: loader, channel: spec.Channel, network: spec.Network}
+	db, err := eng.open(ctx, where, archive.Options{})
+	if err != nil {
+		return nil, err
+	}
+	e.log.Info("archive: loading the corpus", "engine", eng.name, "events", spec.Lines, "loader", loader)
+	cpu0 := e.serverCPU()
 	evs := func(yield func(event.Event) bool) {
 		for ev := range spec.events() {
 			b.lastTime = ev.Time
@@ -148,16 +171,17 @@ func (e *env) buildArchive(ctx context.Context, file, loader string) (*builtArch
 		}
 	}
 	b.took, b.windows, err = loaders[loader](ctx, e, db, evs, spec.Lines)
+	b.serverCPU = e.serverCPU() - cpu0
 	if cerr := db.Close(); err == nil {
 		err = cerr
 	}
 	if err != nil {
 		return nil, fmt.Errorf("load the archive: %w", err)
 	}
-	if b.bytes, err = dbSize(path); err != nil {
+	if b.bytes, err = eng.bytes(ctx, e, where); err != nil {
 		return nil, err
 	}
-	e.log.Info("archive: loaded", "events", spec.Lines, "took", b.took.Round(time.Millisecond),
+	e.log.Info("archive: loaded", "engine", eng.name, "events", spec.Lines, "took", b.took.Round(time.Millisecond),
 		"events/s", int(float64(spec.Lines)/b.took.Seconds()), "MB", b.bytes>>20)
 	return b, nil
 }
@@ -308,8 +332,8 @@ func loadBare(ctx context.Context, path string, evs iter.Seq[event.Event]) (time
 	return time.Since(start), n, nil
 }
 
-func runArchive(ctx context.Context, e *env) ([]result, error) {
-	b, err := e.archive(ctx)
+func runArchive(ctx context.Context, e *env, eng *storeEngine) ([]result, error) {
+	b, err := e.archive(ctx, eng)
 	if err != nil {
 		return nil, err
 	}
@@ -358,28 +382,43 @@ func runBare(ctx context.Context, e *env, area, dir string, lines int) (bareRefe
 
 // loadRows are the rows of loading the corpus: the throughput of the load
 // that built b, its slowest tenth, a bulk import of the same events into a
-// second archive, and the bytes per event, beside bare inserts.
+// second archive, and the bytes per event. On SQLite they stand beside
+// bare inserts; on PostgreSQL beside SQLite (onPostgres), with the issue's
+// targets for that engine and the server's processor time per event.
 func loadRows(ctx context.Context, e *env, b *builtArchive) ([]result, error) {
-	bare, err := runBare(ctx, e, "archive", e.workDir, e.size.ArchiveLines)
-	if err != nil {
-		return nil, err
+	onSQLite := b.eng == sqliteEngine
+	var bare bareReference
+	if onSQLite {
+		var err error
+		if bare, err = runBare(ctx, e, "archive", e.workDir, e.size.ArchiveLines); err != nil {
+			return nil, err
+		}
+		genStart := time.Now()
+		genN := 0
+		for range e.spec(e.size.ArchiveLines).events() {
+			genN++
+		}
+		e.notef("Generating the events alone runs at %s events/s on this machine; both append figures include it.",
+			num(float64(genN)/time.Since(genStart).Seconds()))
 	}
-	genStart := time.Now()
-	genN := 0
-	for range e.spec(e.size.ArchiveLines).events() {
-		genN++
+	withBare := func(r result, rate float64) result {
+		if onSQLite {
+			r.Reference, r.RefTool = ptr(rate), "bare SQLite inserts"
+		}
+		return r
 	}
-	e.notef("Generating the events alone runs at %s events/s on this machine; both append figures include it.",
-		num(float64(genN)/time.Since(genStart).Seconds()))
+	appendGoal, importGoal := &goal{">=", 20000}, (*goal)(nil)
+	if !onSQLite {
+		appendGoal, importGoal = &goal{">=", 50000}, &goal{">=", 100000}
+	}
 
 	var rows []result
 	if b.took > 0 {
-		rows = append(rows, result{
+		rows = append(rows, withBare(result{
 			Metric: fmt.Sprintf("Append throughput, %s events, %s then Flush (durable)", num(float64(b.events)), b.loader),
-			Ours:   ptr(float64(b.events) / b.took.Seconds()), Reference: ptr(bare.rate()), RefTool: "bare SQLite inserts", Unit: "events/s", Better: higher,
-			Target: &goal{">=", 20000},
-			Note:   fmt.Sprintf("%s for the whole load; the reference took %s", b.took.Round(time.Millisecond), bare.took.Round(time.Millisecond)),
-		})
+			Ours:   ptr(float64(b.events) / b.took.Seconds()), Unit: "events/s", Better: higher, Target: appendGoal,
+			Note: b.cost("load") + bare.said(),
+		}, bare.rate()))
 	}
 	if len(b.windows) == 10 {
 		slow, fast := b.windows[0], b.windows[0]
@@ -394,32 +433,55 @@ func loadRows(ctx context.Context, e *env, b *builtArchive) ([]result, error) {
 	}
 	if b.took > 0 {
 		// The bulk path, on a second archive with the same events.
-		im, err := e.buildArchive(ctx, "import.db", "bulk Importer")
+		im, err := e.buildArchive(ctx, b.eng, "import", "bulk Importer")
 		if err != nil {
 			return nil, err
 		}
-		os.Remove(im.path)
-		rows = append(rows, result{
+		if err := b.eng.remove(ctx, e, im.where); err != nil {
+			return nil, err
+		}
+		rows = append(rows, withBare(result{
 			Metric: fmt.Sprintf("Import throughput, %s events, bulk Importer (what `proceedings import` uses)", num(float64(im.events))),
-			Ours:   ptr(float64(im.events) / im.took.Seconds()), Reference: ptr(bare.rate()), RefTool: "bare SQLite inserts",
-			Unit: "events/s", Better: higher,
-			Note: fmt.Sprintf("%s for the whole import; %s bytes per event afterwards", im.took.Round(time.Millisecond), num(float64(im.bytes)/float64(im.events))),
-		})
+			Ours:   ptr(float64(im.events) / im.took.Seconds()), Unit: "events/s", Better: higher, Target: importGoal,
+			Note: im.cost("import") + fmt.Sprintf("; %s bytes per event afterwards", num(float64(im.bytes)/float64(im.events))),
+		}, bare.rate()))
 	}
-	rows = append(rows, result{
+	bytesRow := result{
 		Metric: "Archive bytes per event (events, indexes, day counts, FTS)",
-		Ours:   ptr(float64(b.bytes) / float64(b.events)), Reference: ptr(float64(bare.bytes) / float64(bare.rows)), RefTool: "bare SQLite table",
-		Unit: "bytes", Better: lower, Target: &goal{"<=", 250},
-		Note: fmt.Sprintf("%s MB for %s events; the bare table %s MB", num(float64(b.bytes)/1e6), num(float64(b.events)), num(float64(bare.bytes)/1e6)),
-	})
-	return rows, nil
+		Ours:   ptr(float64(b.bytes) / float64(b.events)), Unit: "bytes", Better: lower,
+		Note: fmt.Sprintf("%s MB for %s events", num(float64(b.bytes)/1e6), num(float64(b.events))),
+	}
+	if onSQLite {
+		bytesRow.Reference, bytesRow.RefTool, bytesRow.Target = ptr(float64(bare.bytes)/float64(bare.rows)), "bare SQLite table", &goal{"<=", 250}
+		bytesRow.Note += fmt.Sprintf("; the bare table %s MB", num(float64(bare.bytes)/1e6))
+	}
+	return append(rows, bytesRow), nil
+}
+
+// said is the reference's time, for a row's note; nothing when there was
+// no reference.
+func (r bareReference) said() string {
+	if r.rows == 0 {
+		return ""
+	}
+	return fmt.Sprintf("; the reference took %s", r.took.Round(time.Millisecond))
+}
+
+// cost says how long loading b took and, on a server engine, the
+// processor time the server spent per event.
+func (b *builtArchive) cost(what string) string {
+	s := fmt.Sprintf("%s for the whole %s", b.took.Round(time.Millisecond), what)
+	if b.serverCPU > 0 {
+		s += fmt.Sprintf(" (the server: %s CPU-µs per event)", num(float64(b.serverCPU.Microseconds())/float64(b.events)))
+	}
+	return s
 }
 
 // singleAppendRows times Append calls one at a time on the full archive,
 // each waiting until its event is durable; it returns how many events it
 // added with the rows.
 func singleAppendRows(ctx context.Context, e *env, b *builtArchive) (int, []result, error) {
-	rw, err := sqlite.Open(ctx, b.path, archive.Options{})
+	rw, err := b.eng.open(ctx, b.where, archive.Options{})
 	if err != nil {
 		return 0, nil, err
 	}
@@ -452,7 +514,7 @@ func singleAppendRows(ctx context.Context, e *env, b *builtArchive) (int, []resu
 // readRows times reading random days and the channel's calendar on a
 // read-only handle of the archive, which holds events events.
 func readRows(ctx context.Context, e *env, b *builtArchive, events int) ([]result, error) {
-	ro, err := sqlite.Open(ctx, b.path, archive.Options{ReadOnly: true})
+	ro, err := b.eng.open(ctx, b.where, archive.Options{ReadOnly: true})
 	if err != nil {
 		return nil, err
 	}

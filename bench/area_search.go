@@ -5,7 +5,6 @@ import (
 	"bytes"
 	"context"
 	"fmt"
-	"proceedings/archive/sqlite"
 	"slices"
 	"strconv"
 	"strings"
@@ -14,15 +13,18 @@ import (
 	"proceedings/archive"
 )
 
-var searchArea = area{
-	key:   "search",
-	title: "Search (issue 8, archive side)",
-	method: "Full-text queries through `archive.Search` (20 hits with snippets, plus the capped count) on the archive " +
-		"built above, each run repeatedly, newest-first and by relevance (bm25 within the newest matches). The reference " +
-		"is `grep -r -c -i -w -F` over the same lines as per-day irssi text files (`LC_ALL=C.UTF-8`), the median of " +
+var searchArea = engineArea("search", "Search (issue 8, archive side)",
+	"Full-text queries through `archive.Search` (20 hits with snippets, plus the capped count) on the archive "+
+		"built above, each run repeatedly, newest-first and by relevance (bm25 within the newest matches). The reference "+
+		"is `grep -r -c -i -w -F` over the same lines as per-day irssi text files (`LC_ALL=C.UTF-8`), the median of "+
 		"several runs after one warm-up run, so both sides read from the page cache. The ratio is grep's median over our p95.",
-	run: runSearch,
-}
+	runSearch)
+
+var searchPostgresArea = onPostgres(searchArea, "Search on PostgreSQL (issue 21)",
+	"The search area's queries on the PostgreSQL engine's archive built above (the same events): a `tsvector` "+
+		"with a GIN index, newest first or by `ts_rank` within the newest matches, 20 hits with snippets and the capped "+
+		"count. The reference column is the SQLite engine's p95 for the same query in this run; the note still gives "+
+		"grep's count of matching lines beside the engine's.")
 
 // queryBudget bounds the time spent repeating one query: a slow query is
 // run at least three times, then no more once this much time has passed.
@@ -40,8 +42,8 @@ var searchCases = []searchCase{
 	{"phrase", `"` + phrase + `"`, phrase},
 }
 
-func runSearch(ctx context.Context, e *env) ([]result, error) {
-	b, err := e.archive(ctx)
+func runSearch(ctx context.Context, e *env, eng *storeEngine) ([]result, error) {
+	b, err := e.archive(ctx, eng)
 	if err != nil {
 		return nil, err
 	}
@@ -49,7 +51,7 @@ func runSearch(ctx context.Context, e *env) ([]result, error) {
 	if err != nil {
 		return nil, err
 	}
-	db, err := sqlite.Open(ctx, b.path, archive.Options{ReadOnly: true})
+	db, err := eng.open(ctx, b.where, archive.Options{ReadOnly: true})
 	if err != nil {
 		return nil, err
 	}

@@ -1,29 +1,38 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"fmt"
+	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"time"
+
+	"proceedings/render"
 )
 
-var siteArea = area{
-	key:   "site",
-	title: "Site and import (issues 7 and 9)",
-	method: "The `proceedings` binary, built for this run, on the same irssi per-day logs the reference tools read: " +
-		"`proceedings import --channel … --timezone UTC` of the per-day directory into a fresh archive (parse, store, full-text index; " +
-		"at full size also of the 5,000,000 lines the search area greps, to show how the cost grows), " +
-		"`proceedings export --out` of the whole channel, a first `proceedings render` of the static site, the same render again " +
-		"with nothing changed, and again after importing one more line into the last day; then `proceedings stats` of the channel. " +
-		"Each is one run of the process, timed around it (so process start and opening the archive are included); peak RSS through GNU time. " +
-		"The reference figures are logs2html's and pisg's from the reference table above (same corpus, same run); when that area " +
+var siteArea = engineArea("site", "Site and import (issues 7 and 9)",
+	"The `proceedings` binary, built for this run, on the same irssi per-day logs the reference tools read: "+
+		"`proceedings import --channel … --timezone UTC` of the per-day directory into a fresh archive (parse, store, full-text index; "+
+		"at full size also of the 5,000,000 lines the search area greps, to show how the cost grows, and a render of those), "+
+		"`proceedings export --out` of the whole channel, a first `proceedings render` of the static site, the same render again "+
+		"with nothing changed, and again after importing one more line into the last day; then `proceedings stats` of the channel. "+
+		"Each is one run of the process, timed around it (so process start and opening the archive are included); peak RSS through GNU time. "+
+		"The reference figures are logs2html's and pisg's from the reference table above (same corpus, same run); when that area "+
 		"did not run, they are measured here the same way.",
-	run: runSite,
-}
+	runSite)
+
+var sitePostgresArea = onPostgres(siteArea, "Site and import on PostgreSQL (issue 21)",
+	"The site area's runs of the `proceedings` binary with `archive:` a `postgres://` URL of a fresh database on "+
+		"the run's PostgreSQL server (the same steps on the same files). The reference column is the SQLite engine's figure "+
+		"for the same row in this run. Then each site rendered from PostgreSQL is compared file by file with the one "+
+		"rendered from SQLite after the same steps (the render's own bookkeeping, its state file and per-channel caches, "+
+		"which record the archive's revision numbers, left out).")
 
 // refRuns keeps the reference area's tool runs by label, so that the site
 // area can set our figures beside them without running the tools again.
@@ -62,7 +71,7 @@ network: %s
 channels:
   - name: %q
     public: true
-archive: archive.db
+archive: %q
 site:
   base_url: "https://irc.example.org/"
   timezone: UTC
@@ -76,15 +85,19 @@ func mib(b int64) *float64 {
 	return ptr(float64(b) / (1 << 20))
 }
 
-func runSite(ctx context.Context, e *env) ([]result, error) {
-	s, err := newSiteRun(ctx, e)
+func runSite(ctx context.Context, e *env, eng *storeEngine) ([]result, error) {
+	s, err := newSiteRun(ctx, e, eng)
 	if err != nil {
 		return nil, err
 	}
 	var rows []result
-	for _, step := range []func(context.Context) ([]result, error){
+	steps := []func(context.Context) ([]result, error){
 		s.importRows, s.bigImportRows, s.exportRows, s.renderRows, s.appendRenderRow, s.statsRows,
-	} {
+	}
+	if eng != sqliteEngine {
+		steps = append(steps, s.sameSiteRows)
+	}
+	for _, step := range steps {
 		r, err := step(ctx)
 		if err != nil {
 			return nil, err
@@ -92,7 +105,9 @@ func runSite(ctx context.Context, e *env) ([]result, error) {
 		rows = append(rows, r...)
 	}
 	e.noteMissingTimeTool()
-	e.notef("The import's reference is the same events INSERTed into a bare table (no parsing, no index, no full-text index), from the generator the text files were written from, in transactions of 10,000 rows.")
+	if eng == sqliteEngine {
+		e.notef("The import's reference is the same events INSERTed into a bare table (no parsing, no index, no full-text index), from the generator the text files were written from, in transactions of 10,000 rows.")
+	}
 	return rows, nil
 }
 
@@ -100,6 +115,7 @@ func runSite(ctx context.Context, e *env) ([]result, error) {
 // it, working in dir on the reference tools' corpus tc.
 type siteRun struct {
 	e      *env
+	eng    *storeEngine
 	tc     *textCorpus
 	spec   corpusSpec
 	dir    string // the binary's working directory: bot.yaml, the archive, the site
@@ -109,14 +125,14 @@ type siteRun struct {
 }
 
 // newSiteRun writes the bot.yaml and builds the binary.
-func newSiteRun(ctx context.Context, e *env) (*siteRun, error) {
+func newSiteRun(ctx context.Context, e *env, eng *storeEngine) (*siteRun, error) {
 	tc, err := e.text(e.size.RefLines)
 	if err != nil {
 		return nil, err
 	}
-	s := &siteRun{e: e, tc: tc, spec: defaultSpec(0, 0), dir: filepath.Join(e.workDir, "site"),
+	s := &siteRun{e: e, eng: eng, tc: tc, spec: defaultSpec(0, 0), dir: siteDir(e, "site", eng),
 		refOut: filepath.Join(e.workDir, "site-reference"), lines: float64(tc.Lines)}
-	if err := s.writeConfig(s.dir); err != nil {
+	if err := s.writeConfig(ctx, s.dir, "site"); err != nil {
 		return nil, err
 	}
 	s.bin = filepath.Join(s.dir, "proceedings")
@@ -129,12 +145,29 @@ func newSiteRun(ctx context.Context, e *env) (*siteRun, error) {
 	return s, nil
 }
 
-// writeConfig makes dir with a bot.yaml for the corpus's channel in it.
-func (s *siteRun) writeConfig(dir string) error {
+// siteDir is the working directory of one site run on eng.
+func siteDir(e *env, name string, eng *storeEngine) string {
+	if eng.key != "" {
+		name += "-" + eng.key
+	}
+	return filepath.Join(e.workDir, name)
+}
+
+// writeConfig makes dir with a bot.yaml for the corpus's channel in it,
+// whose archive is a new one called name: a file in dir for SQLite, a
+// database for PostgreSQL.
+func (s *siteRun) writeConfig(ctx context.Context, dir, name string) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
 	}
-	if err := os.WriteFile(filepath.Join(dir, "bot.yaml"), fmt.Appendf(nil, siteConfig, s.spec.Network, s.spec.Channel), 0o644); err != nil {
+	where := "archive.db"
+	if s.eng != sqliteEngine {
+		var err error
+		if where, err = s.eng.fresh(ctx, s.e, strings.ReplaceAll(name, "-", "_")); err != nil {
+			return err
+		}
+	}
+	if err := os.WriteFile(filepath.Join(dir, "bot.yaml"), fmt.Appendf(nil, siteConfig, s.spec.Network, s.spec.Channel, where), 0o644); err != nil {
 		return fmt.Errorf("write the bot.yaml: %w", err)
 	}
 	return nil
@@ -166,29 +199,33 @@ func cpu(r toolRun) string {
 	return fmt.Sprintf("CPU %s s user + %s s sys", num(r.User.Seconds()), num(r.Sys.Seconds()))
 }
 
-// importRows: the import of the corpus, beside bare inserts of its events.
+// importRows: the import of the corpus, beside bare inserts of its events
+// (on SQLite).
 func (s *siteRun) importRows(ctx context.Context) ([]result, error) {
 	imp, err := s.ours(ctx, "import", "import", "--channel", s.spec.Channel, "--timezone", "UTC", s.tc.DaysDir)
 	if err != nil {
 		return nil, err
 	}
-	// The reference: the same events (the generator the text was written
-	// from) INSERTed into a bare table, without parsing, index or FTS.
-	bare, err := runBare(ctx, s.e, "site", s.dir, s.tc.Lines)
-	if err != nil {
-		return nil, err
+	row := result{Metric: fmt.Sprintf("Import, %s lines of irssi logs in %s per-day files: lines per second", num(s.lines), num(float64(s.tc.Days))),
+		Ours: ptr(s.lines / imp.Wall.Seconds()), Unit: "lines/s", Better: higher, Target: &goal{">=", 100_000},
+		Note: fmt.Sprintf("%s s wall; %s", num(imp.Wall.Seconds()), cpu(imp))}
+	if s.eng == sqliteEngine {
+		// The reference: the same events (the generator the text was
+		// written from) INSERTed into a bare table, without parsing, index
+		// or FTS.
+		bare, err := runBare(ctx, s.e, "site", s.dir, s.tc.Lines)
+		if err != nil {
+			return nil, err
+		}
+		row.Reference, row.RefTool = ptr(bare.rate()), "bare SQLite inserts"
+		row.Note += fmt.Sprintf("; the reference inserted the same events, generated, in %s s", num(bare.took.Seconds()))
 	}
-	return []result{
-		{Metric: fmt.Sprintf("Import, %s lines of irssi logs in %s per-day files: lines per second", num(s.lines), num(float64(s.tc.Days))),
-			Ours: ptr(s.lines / imp.Wall.Seconds()), Reference: ptr(bare.rate()), RefTool: "bare SQLite inserts", Unit: "lines/s", Better: higher,
-			Target: &goal{">=", 100_000},
-			Note:   fmt.Sprintf("%s s wall; %s; the reference inserted the same events, generated, in %s s", num(imp.Wall.Seconds()), cpu(imp), num(bare.took.Seconds()))},
-		{Metric: "Import: peak RSS", Ours: mib(imp.MaxRSS), Unit: "MiB", Better: lower, Target: &goal{"<", 200}},
-	}, nil
+	return []result{row, {Metric: "Import: peak RSS", Ours: mib(imp.MaxRSS), Unit: "MiB", Better: lower, Target: &goal{"<", 200}}}, nil
 }
 
 // bigImportRows: the import of the archive-size corpus, to show how the
-// cost grows (none when that corpus is not larger).
+// cost grows, and the render of its site (none when that corpus is not
+// larger).
 func (s *siteRun) bigImportRows(ctx context.Context) ([]result, error) {
 	if s.e.size.ArchiveLines <= s.tc.Lines {
 		return nil, nil
@@ -197,21 +234,61 @@ func (s *siteRun) bigImportRows(ctx context.Context) ([]result, error) {
 	if err != nil {
 		return nil, err
 	}
-	bigDir := filepath.Join(s.e.workDir, "site-big")
-	if err := s.writeConfig(bigDir); err != nil {
+	bigDir := siteDir(s.e, "site-big", s.eng)
+	if err := s.writeConfig(ctx, bigDir, "site-big"); err != nil {
 		return nil, err
 	}
 	r, err := s.run(ctx, bigDir, "import, archive size", big.Lines, "import", "--channel", s.spec.Channel, "--timezone", "UTC", big.DaysDir)
 	if err != nil {
 		return nil, err
 	}
-	os.RemoveAll(bigDir)
+	importRow := result{Metric: fmt.Sprintf("Import, %s lines in %s per-day files: lines per second", num(float64(big.Lines)), num(float64(big.Days))),
+		Ours: ptr(float64(big.Lines) / r.Wall.Seconds()), Unit: "lines/s", Better: higher,
+		Note: fmt.Sprintf("%s s wall; %s", num(r.Wall.Seconds()), cpu(r))}
+	if s.eng != sqliteEngine {
+		importRow.Target = &goal{">=", 100_000}
+	}
+	ren, err := s.run(ctx, bigDir, "render, archive size", big.Lines, "render")
+	if err != nil {
+		return nil, err
+	}
+	// The site stays for the comparison of the engines' renders (sameSiteRows).
 	return []result{
-		{Metric: fmt.Sprintf("Import, %s lines in %s per-day files: lines per second", num(float64(big.Lines)), num(float64(big.Days))),
-			Ours: ptr(float64(big.Lines) / r.Wall.Seconds()), Unit: "lines/s", Better: higher,
-			Note: fmt.Sprintf("%s s wall; %s", num(r.Wall.Seconds()), cpu(r))},
+		importRow,
 		{Metric: fmt.Sprintf("Import, %s lines: peak RSS", num(float64(big.Lines))), Ours: mib(r.MaxRSS), Unit: "MiB", Better: lower, Target: &goal{"<", 200}},
+		{Metric: fmt.Sprintf("Render the whole site, %s lines: wall time", num(float64(big.Lines))), Ours: ptr(ren.Wall.Seconds()),
+			Unit: "s", Better: lower, Note: fmt.Sprintf("%s; peak RSS %s MiB; %s", cpu(ren), num(float64(ren.MaxRSS)/(1<<20)), s.said(ren))},
 	}, nil
+}
+
+// sameSiteRows compares each site this run rendered with the one the SQLite
+// run of the area rendered from the same events after the same steps.
+func (s *siteRun) sameSiteRows(context.Context) ([]result, error) {
+	var rows []result
+	for _, c := range []struct {
+		name  string
+		lines int
+	}{{"site", s.tc.Lines}, {"site-big", s.e.size.ArchiveLines}} {
+		ours, theirs := filepath.Join(siteDir(s.e, c.name, s.eng), "site"), filepath.Join(siteDir(s.e, c.name, sqliteEngine), "site")
+		if _, err := os.Stat(ours); err != nil {
+			continue // not rendered at this size
+		}
+		if _, err := os.Stat(theirs); err != nil {
+			s.e.notef("The SQLite engine's site of %s lines was not rendered in this run (its area did not run), so it is not compared.", num(float64(c.lines)))
+			continue
+		}
+		files, differ, err := compareTrees(ours, theirs, render.StateFile, render.CacheDir)
+		if err != nil {
+			return nil, err
+		}
+		note := fmt.Sprintf("%s files compared", num(float64(files)))
+		if len(differ) > 0 {
+			note += "; first: " + strings.Join(differ[:min(len(differ), 5)], ", ")
+		}
+		rows = append(rows, result{Metric: fmt.Sprintf("Site rendered from this engine, %s lines: files that differ from SQLite's render", num(float64(c.lines))),
+			Ours: ptr(float64(len(differ))), Unit: "files", Better: lower, Target: &goal{"<=", 0}, Note: note})
+	}
+	return rows, nil
 }
 
 // exportRows: the export of the whole channel.
@@ -311,4 +388,69 @@ func (s *siteRun) statsRows(ctx context.Context) ([]result, error) {
 		{Metric: "Statistics of the channel: peak RSS", Ours: mib(st.MaxRSS), Reference: mib(pisg.MaxRSS), RefTool: "pisg",
 			Unit: "MiB", Better: lower},
 	}, nil
+}
+
+// compareTrees compares the files under two directories: it returns how
+// many files a holds and the paths (relative, sorted) that are in only one
+// of them or differ in content. Files and directories named skip are left
+// out.
+func compareTrees(a, b string, skip ...string) (files int, differ []string, err error) {
+	list := func(root string) (map[string]string, error) {
+		out := map[string]string{}
+		err := filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+			switch {
+			case err != nil:
+				return err
+			case slices.Contains(skip, d.Name()) && d.IsDir():
+				return fs.SkipDir
+			case slices.Contains(skip, d.Name()) || d.IsDir():
+				return nil
+			}
+			rel, err := filepath.Rel(root, p)
+			out[rel] = p
+			return err
+		})
+		return out, err
+	}
+	inA, err := list(a)
+	if err != nil {
+		return 0, nil, err
+	}
+	inB, err := list(b)
+	if err != nil {
+		return 0, nil, err
+	}
+	for rel, p := range inA {
+		q, ok := inB[rel]
+		if !ok {
+			differ = append(differ, rel)
+			continue
+		}
+		same, err := sameFile(p, q)
+		if err != nil {
+			return 0, nil, err
+		}
+		if !same {
+			differ = append(differ, rel)
+		}
+	}
+	for rel := range inB {
+		if _, ok := inA[rel]; !ok {
+			differ = append(differ, rel)
+		}
+	}
+	slices.Sort(differ)
+	return len(inA), differ, nil
+}
+
+func sameFile(p, q string) (bool, error) {
+	x, err := os.ReadFile(p)
+	if err != nil {
+		return false, err
+	}
+	y, err := os.ReadFile(q)
+	if err != nil {
+		return false, err
+	}
+	return bytes.Equal(x, y), nil
 }

@@ -6,6 +6,8 @@ import (
 	"database/sql"
 	"os"
 	"os/exec"
+	"path/filepath"
+	"proceedings/internal/pgserver"
 	"runtime"
 	"strconv"
 	"strings"
@@ -21,6 +23,7 @@ type machine struct {
 	OS        string            `json:"os"`
 	Kernel    string            `json:"kernel"`
 	SQLite    string            `json:"sqlite"`
+	Postgres  string            `json:"postgresql"` // the server the PostgreSQL areas start
 	Date      time.Time         `json:"date"`
 	Commit    string            `json:"commit"`
 	Dirty     bool              `json:"dirty"` // the working tree had uncommitted changes
@@ -79,6 +82,9 @@ func describeMachine(ctx context.Context, root string) machine {
 		if out, err := exec.CommandContext(ctx, "dpkg-query", "-W", "-f", "${Version}", p).Output(); err == nil {
 			m.Tools[p] = strings.TrimSpace(string(out))
 		}
+	}
+	if out, err := exec.CommandContext(ctx, filepath.Join(pgserver.BinDir, "postgres"), "--version").Output(); err == nil {
+		m.Postgres = strings.TrimSpace(string(out))
 	}
 	if db, err := sql.Open("sqlite", ":memory:"); err == nil {
 		db.QueryRowContext(ctx, "SELECT sqlite_version()").Scan(&m.SQLite)

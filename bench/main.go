@@ -71,6 +71,7 @@ func run() error {
 		defer os.RemoveAll(work)
 	}
 	e := &env{size: size, seed: *seed, root: root, outDir: outDir, workDir: work, log: log, reuse: *reuse}
+	defer e.close()
 
 	start := time.Now()
 	if size.Limit > 0 {
@@ -91,6 +92,7 @@ func run() error {
 			sec.Rows[i].finish()
 		}
 		sec.Notes = e.takeNotes()
+		e.keepRows(a.key, sec.Rows)
 		if err != nil {
 			sec.Error = err.Error()
 			log.Error("area: failed", "area", a.key, "err", err)

@@ -71,7 +71,8 @@ func (r *report) writeMarkdown(w io.Writer) error {
 		"(under three minutes). Both generate the same seeded synthetic IRC corpus (40 nicks with a Zipf-like activity " +
 		"spread, a day/night rhythm, joins, parts, quits, actions, topics, nick changes, kicks, URLs, mIRC colour codes, " +
 		"1 % non-ASCII text and a few very long lines), run our code and the reference tools (irclog2html/logs2html, " +
-		"pisg, grep, bare SQLite inserts) on the same data in the same run, and rewrite this file and " +
+		"pisg, grep, bare SQLite inserts) on the same data in the same run, measure the archive, search, import and site " +
+		"areas again on PostgreSQL (a server the run starts) beside SQLite, and rewrite this file and " +
 		"`docs/BENCHMARKS.json`. Every figure below was measured in the run described here; a figure we cannot measure " +
 		"yet is left out, not estimated. The text corpus is cached in `bench/out/` (keyed by seed and size), so a second " +
 		"run skips writing it. `go run ./bench -h` lists the options (`-areas`, `-seed`, `-keep`, `-archive`).\n\n")
@@ -96,6 +97,9 @@ func (r *report) writeMarkdown(w io.Writer) error {
 	fmt.Fprintf(&b, "| Load average (1, 5, 15 min) | %s at the start, %s at the end |\n", m.LoadStart, m.LoadEnd)
 	fmt.Fprintf(&b, "| Go | %s |\n", m.GoVersion)
 	fmt.Fprintf(&b, "| SQLite | %s (modernc.org/sqlite) |\n", m.SQLite)
+	if m.Postgres != "" {
+		fmt.Fprintf(&b, "| PostgreSQL | %s (Debian), started by the run: fsync, synchronous_commit and full_page_writes on, %s |\n", m.Postgres, pgSettings())
+	}
 	var tools []string
 	for _, t := range []string{"irclog2html", "pisg", "grep"} {
 		if v, ok := m.Tools[t]; ok {

@@ -163,7 +163,7 @@ func TestDeterministic(t *testing.T) {
 	}
 	again := readTree(t, a)
 	for _, k := range keys(ta) {
-		if !strings.HasPrefix(k, cacheDir) && !bytes.Equal(ta[k], again[k]) {
+		if !strings.HasPrefix(k, CacheDir) && !bytes.Equal(ta[k], again[k]) {
 			t.Errorf("%s changed in a second full render", k)
 		}
 	}

@@ -16,8 +16,13 @@ import (
 const stateVersion = 1
 
 const (
-	stateFile = ".proceedings-state.json"
-	cacheDir  = ".proceedings-cache"
+	// StateFile, in the output directory, is what the last render saw of
+	// the archive (its revision, fingerprints): it differs between two
+	// archives holding the same events.
+	StateFile = ".proceedings-state.json"
+	// CacheDir, in the output directory, holds each channel's per-day
+	// aggregates with the day's revision, for the next render.
+	CacheDir = ".proceedings-cache"
 )
 
 // state is what the last Render left: enough to tell what changed since.
@@ -84,7 +89,7 @@ type hostAgg struct {
 }
 
 func (r *renderer) loadState() *state {
-	data, err := os.ReadFile(filepath.Join(r.opt.Out, stateFile))
+	data, err := os.ReadFile(filepath.Join(r.opt.Out, StateFile))
 	if err != nil {
 		return nil
 	}
@@ -100,11 +105,11 @@ func (r *renderer) saveState(s *state) error {
 	if err != nil {
 		return fmt.Errorf("save the render state: %w", err)
 	}
-	return r.writeFile(stateFile, false, data)
+	return r.writeFile(StateFile, false, data)
 }
 
 func cachePath(id int64) string {
-	return cacheDir + "/" + strconv.FormatInt(id, 10) + ".cache"
+	return CacheDir + "/" + strconv.FormatInt(id, 10) + ".cache"
 }
 
 func (r *renderer) loadCache(id int64) *chanCache {

@@ -89,7 +89,7 @@ func TestDamagedCacheRendersAgain(t *testing.T) {
 	render(t, db, fixtureOptions(fresh))
 	a, b := readTree(t, out), readTree(t, fresh)
 	for k, v := range b {
-		if k == stateFile {
+		if k == StateFile {
 			continue
 		}
 		if !bytes.Equal(a[k], v) {

@@ -43,9 +43,7 @@ func TestStore(t *testing.T) {
 	storetest.Run(t, func(t testing.TB) storetest.Opener { return opener(pgserver.NewDatabase(t)) })
 }
 
-// The server the benchmarks use: durable as the tests' (fsync, synchronous
-// commits), with the memory and write-ahead log room of a small
-// production server rather than a test's.
+// The server the benchmarks use, with pgserver.BenchSettings.
 var bench struct {
 	once sync.Once
 	srv  *pgserver.Server
@@ -60,12 +58,7 @@ func benchDatabase(t testing.TB) string {
 			bench.err = err
 			return
 		}
-		bench.srv, bench.err = pgserver.Start(dir, pgserver.Options{Settings: map[string]string{
-			"shared_buffers":     "512MB",
-			"max_wal_size":       "8GB",
-			"checkpoint_timeout": "30min",
-			"wal_buffers":        "32MB",
-		}})
+		bench.srv, bench.err = pgserver.Start(dir, pgserver.Options{Settings: pgserver.BenchSettings})
 	})
 	if bench.err != nil {
 		t.Fatal(bench.err)

@@ -103,6 +103,16 @@ var defaultSettings = map[string]string{
 	"logging_collector":               "off",
 }
 
+// BenchSettings are the settings benchmarks add to the defaults: as
+// durable as the tests' server (fsync, synchronous commits), with the
+// memory and write-ahead log room of a small production server.
+var BenchSettings = map[string]string{
+	"shared_buffers":     "512MB",
+	"max_wal_size":       "8GB",
+	"checkpoint_timeout": "30min",
+	"wal_buffers":        "32MB",
+}
+
 // Server is a running PostgreSQL server.
 type Server struct {
 	// Dir is the data directory; the server's socket is there too.
