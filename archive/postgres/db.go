@@ -123,7 +123,7 @@ func Open(ctx context.Context, dsn string, opt archive.Options) (*DB, error) {
 	}
 	if opt.ReadOnly {
 		err = db.checkVersion(ctx)
-	} else {
+	} else if err = db.checkWritable(ctx); err == nil {
 		err = db.migrate(ctx)
 	}
 	if err != nil {
@@ -136,6 +136,21 @@ func Open(ctx context.Context, dsn string, opt archive.Options) (*DB, error) {
 		db.w = startWriter(db, opt.QueueSize)
 	}
 	return db, nil
+}
+
+// checkWritable refuses a server that is a hot standby: a replica answers
+// reads (serve, render) but every write needs the primary.
+func (db *DB) checkWritable(ctx context.Context) error {
+	ctx, cancel := context.WithTimeout(ctx, queryTimeout)
+	defer cancel()
+	var standby bool
+	if err := db.pool.QueryRow(ctx, "SELECT pg_is_in_recovery()").Scan(&standby); err != nil {
+		return fmt.Errorf("ask whether the server is a standby: %w", err)
+	}
+	if standby {
+		return errors.New("the server is a standby (a read-only replica): recording, importing and every other write need the primary; serve and render can read from a standby")
+	}
+	return nil
 }
 
 // registerTypes teaches a connection to send tsvectors built here as they

@@ -26,7 +26,8 @@
 //
 // [Start] initialises a data directory when it has none and starts a
 // server on it; [Server.Stop] stops it. [Server.CreateDatabase] makes a
-// database and returns its DSN.
+// database and returns its DSN. [Server.StartStandby] starts a read-only
+// streaming replica of a server.
 //
 // # Settings
 //
@@ -169,6 +170,34 @@ func Start(dir string, opt Options) (*Server, error) {
 		}
 	}
 	return nil, fmt.Errorf("pgserver: start postgres on %s: %w", s.Dir, lastErr)
+}
+
+// StartStandby makes dir a streaming replica of s (pg_basebackup, which
+// writes the standby's connection to s) and starts it as a hot standby:
+// it answers read-only queries and follows s's commits. dir must not
+// exist or be empty. Stop it with Stop, before s.
+func (s *Server) StartStandby(dir string, opt Options) (*Server, error) {
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return nil, fmt.Errorf("pgserver: %w", err)
+	}
+	if err := os.MkdirAll(abs, 0o700); err != nil {
+		return nil, fmt.Errorf("pgserver: create %s: %w", abs, err)
+	}
+	if s.asNobody {
+		if err := giveToNobody(abs); err != nil {
+			return nil, err
+		}
+	}
+	s.mu.Lock()
+	port := s.Port
+	s.mu.Unlock()
+	args := []string{"-h", s.Host, "-p", strconv.Itoa(port), "-U", User, "-D", abs, "--write-recovery-conf",
+		"--wal-method=stream", "--checkpoint=fast", "--no-sync"}
+	if out, err := s.command(filepath.Join(BinDir, "pg_basebackup"), args...).CombinedOutput(); err != nil {
+		return nil, fmt.Errorf("pgserver: pg_basebackup into %s: %w; output:\n%s", abs, err, tail(string(out)))
+	}
+	return Start(abs, opt)
 }
 
 // initdb makes a cluster in s.Dir unless there is one.

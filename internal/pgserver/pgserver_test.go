@@ -2,6 +2,8 @@ package pgserver
 
 import (
 	"context"
+	"os"
+	"strings"
 	"testing"
 	"time"
 
@@ -86,5 +88,62 @@ func TestKillAndRestartKeepCommits(t *testing.T) {
 	var n int
 	if err := conn.QueryRow(ctx, "SELECT count(*) FROM x").Scan(&n); err != nil || n != 1000 {
 		t.Fatalf("after the crash: %d rows, %v", n, err)
+	}
+}
+
+// TestStandbyFollowsThePrimary starts a streaming replica: it answers
+// reads with what the primary committed, later commits included, and
+// refuses writes.
+func TestStandbyFollowsThePrimary(t *testing.T) {
+	ctx := context.Background()
+	primary := StartTemp(t, Options{})
+	dsn, err := primary.CreateDatabase(ctx, "r")
+	if err != nil {
+		t.Fatal(err)
+	}
+	exec := func(dsn, sql string) error {
+		c, err := pgx.Connect(ctx, dsn)
+		if err != nil {
+			return err
+		}
+		defer c.Close(ctx)
+		_, err = c.Exec(ctx, sql)
+		return err
+	}
+	if err := exec(dsn, "CREATE TABLE t (v int); INSERT INTO t VALUES (1)"); err != nil {
+		t.Fatal(err)
+	}
+	dir, err := os.MkdirTemp("", "pgstandby-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { os.RemoveAll(dir) })
+	standby, err := primary.StartStandby(dir, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(standby.Stop)
+	if err := exec(dsn, "INSERT INTO t VALUES (2)"); err != nil {
+		t.Fatal(err)
+	}
+	var sum int
+	deadline := time.Now().Add(30 * time.Second)
+	for sum != 3 && time.Now().Before(deadline) {
+		c, err := pgx.Connect(ctx, standby.DSN("r"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		err = c.QueryRow(ctx, "SELECT coalesce(sum(v), 0) FROM t").Scan(&sum)
+		c.Close(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	if sum != 3 {
+		t.Fatalf("the standby sums %d, the primary 3", sum)
+	}
+	if err := exec(standby.DSN("r"), "INSERT INTO t VALUES (3)"); err == nil || !strings.Contains(err.Error(), "read-only") {
+		t.Fatalf("a write on the standby: %v", err)
 	}
 }
