@@ -14,6 +14,7 @@ import (
 	"github.com/jackc/pgx/v5/pgconn"
 
 	"proceedings/archive"
+	"proceedings/archive/internal/days"
 	"proceedings/event"
 	"proceedings/internal/casemap"
 )
@@ -450,9 +451,9 @@ func (db *DB) insertTx(ctx context.Context, tx pgx.Tx, evs []event.Event, ids, c
 	if int(n) != len(evs) {
 		return fmt.Errorf("insert %d events: %d written", len(evs), n)
 	}
-	agg := newDayAgg(db.loc)
+	agg := days.NewCounter(db.loc)
 	for i := range evs {
-		agg.add(chans[i], evs[i].Time, evs[i].Kind, ids[i])
+		agg.Add(chans[i], evs[i].Time, evs[i].Kind, ids[i])
 	}
 	_, err = db.bumpRevision(ctx, tx, agg)
 	return err

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"proceedings/archive"
+	"proceedings/archive/internal/days"
 	"proceedings/event"
 )
 
@@ -39,7 +40,7 @@ type Importer struct {
 	writing chan error
 	spare   batch
 	// known and the counters belong to the batch being written.
-	known      map[dayKey]*dayEvents
+	known      map[days.Key]*dayEvents
 	added, dup atomic.Int64
 }
 
@@ -73,7 +74,7 @@ func (db *DB) NewImporter(opt archive.ImportOptions) (archive.Importer, error) {
 	if opt.Tolerance <= 0 {
 		opt.Tolerance = time.Second
 	}
-	return &Importer{db: db, opt: opt, known: map[dayKey]*dayEvents{}, src: 1}, nil
+	return &Importer{db: db, opt: opt, known: map[days.Key]*dayEvents{}, src: 1}, nil
 }
 
 // Add queues one event; full batches are written as they fill, in the
@@ -188,10 +189,10 @@ func (im *Importer) write(ctx context.Context, evs []event.Event, tols []int64, 
 	}
 	fresh := make([]event.Event, 0, len(evs))
 	freshChans := make([]int64, 0, len(evs))
-	agg := newDayAgg(db.loc)
+	agg := days.NewCounter(db.loc)
 	for i, ev := range evs {
 		tol, src, ch := tols[i], srcs[i], chans[i]
-		dk := dayKey{ch, agg.dayOf(ev.Time)}
+		dk := days.Key{Channel: ch, Day: agg.DayOf(ev.Time)}
 		known := im.known[dk]
 		if known == nil {
 			if known, err = im.load(ctx, db.pool, ch, ev.Time); err != nil {

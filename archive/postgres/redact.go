@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"proceedings/archive"
+	"proceedings/archive/internal/days"
 	"proceedings/event"
 	"proceedings/internal/casemap"
 )
@@ -40,10 +41,10 @@ func (db *DB) Redact(ctx context.Context, q archive.RedactQuery, actor string, d
 	defer tx.Rollback(context.Background())
 	var ids []int64
 	touched := map[string]bool{}
-	agg := newDayAgg(db.loc)
+	agg := days.NewCounter(db.loc)
 	err = redactMatches(ctx, tx, q, ch.ID, "id, ts, text", func(raw [][]byte) error {
 		ids = append(ids, int64BE(raw[0]))
-		touched[agg.dayOf(fromMS(int64BE(raw[1])))] = true
+		touched[agg.DayOf(fromMS(int64BE(raw[1])))] = true
 		return nil
 	})
 	if err != nil {
@@ -176,13 +177,13 @@ func (db *DB) RedactMatches(ctx context.Context, q archive.RedactQuery, fn func(
 	ctx, cancel := context.WithTimeout(ctx, 10*time.Minute)
 	defer cancel()
 	var res archive.RedactResult
-	agg := newDayAgg(db.loc)
+	agg := days.NewCounter(db.loc)
 	perDay := map[string]int{}
 	var order []string
 	var ids []int64
 	err = redactMatches(ctx, db.pool, q, ch.ID, "id, ts, text", func(raw [][]byte) error {
 		ts := int64BE(raw[1])
-		day := agg.dayOf(fromMS(ts))
+		day := agg.DayOf(fromMS(ts))
 		if perDay[day] == 0 {
 			order = append(order, day)
 		}

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"fmt"
 	"proceedings/archive"
+	"proceedings/archive/internal/days"
 	"proceedings/event"
 	"strings"
 	"sync"
@@ -356,7 +357,7 @@ var (
 
 func (db *DB) insertTx(ctx context.Context, tx *sql.Tx, evs []event.Event, keepIDs bool) ([]int64, []newChan, error) {
 	ids := make([]int64, len(evs))
-	agg := newDayAgg(db.loc)
+	agg := days.NewCounter(db.loc)
 	var created []newChan
 	local := map[chanKey]int64{}
 	chans := make([]int64, len(evs))
@@ -423,14 +424,14 @@ func (db *DB) insertTx(ctx context.Context, tx *sql.Tx, evs []event.Event, keepI
 			if ids[i] = last - int64(end-1-i); keepIDs {
 				ids[i] = evs[i].ID
 			}
-			agg.add(chans[i], evs[i].Time, evs[i].Kind, ids[i])
+			agg.Add(chans[i], evs[i].Time, evs[i].Kind, ids[i])
 		}
 	}
 	rev, err := nextRev(ctx, tx)
 	if err != nil {
 		return nil, nil, err
 	}
-	if err := agg.flush(ctx, tx, rev); err != nil {
+	if err := flushDays(ctx, tx, agg, rev); err != nil {
 		return nil, nil, err
 	}
 	return ids, created, nil

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"proceedings/archive"
+	"proceedings/archive/internal/days"
 	"proceedings/event"
 	"sync/atomic"
 	"time"
@@ -32,7 +33,7 @@ type Importer struct {
 	writing chan error
 	spare   batch
 	// known and the counters belong to the batch being written.
-	known      map[dayKey]*dayEvents // what is stored, per channel-day, loaded on first use
+	known      map[days.Key]*dayEvents // what is stored, per channel-day, loaded on first use
 	added, dup atomic.Int64
 }
 
@@ -68,7 +69,7 @@ func (db *DB) NewImporter(opt archive.ImportOptions) (archive.Importer, error) {
 	if opt.Tolerance <= 0 {
 		opt.Tolerance = time.Second
 	}
-	return &Importer{db: db, opt: opt, known: map[dayKey]*dayEvents{}, src: 1}, nil
+	return &Importer{db: db, opt: opt, known: map[days.Key]*dayEvents{}, src: 1}, nil
 }
 
 // Add queues one event; full batches are written as they fill, in the
@@ -180,7 +181,7 @@ func (im *Importer) write(ctx context.Context, evs []event.Event, tols []int64, 
 	defer tx.Rollback()
 
 	fresh := make([]event.Event, 0, len(evs))
-	agg := newDayAgg(db.loc)
+	agg := days.NewCounter(db.loc)
 	chans := map[chanKey]int64{}
 	for i, ev := range evs {
 		tol, src := tols[i], srcs[i]
@@ -192,7 +193,7 @@ func (im *Importer) write(ctx context.Context, evs []event.Event, tols []int64, 
 			}
 			chans[ck] = ch
 		}
-		dk := dayKey{ch, agg.dayOf(ev.Time)}
+		dk := days.Key{Channel: ch, Day: agg.DayOf(ev.Time)}
 		known := im.known[dk]
 		if known == nil {
 			if known, err = im.load(ctx, tx, ch, ev.Time); err != nil {

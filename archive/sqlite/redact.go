@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"proceedings/archive"
+	"proceedings/archive/internal/days"
 	"proceedings/event"
 	"strings"
 	"time"
@@ -42,14 +43,14 @@ func (db *DB) Redact(ctx context.Context, q archive.RedactQuery, actor string, d
 	}
 	touched := map[string]bool{}
 	var res archive.RedactResult
-	agg := newDayAgg(db.loc)
+	agg := days.NewCounter(db.loc)
 	for rows.Next() {
 		var ts int64
 		if err := rows.Scan(&ts); err != nil {
 			rows.Close()
 			return archive.RedactResult{}, fmt.Errorf("redact: %w", err)
 		}
-		touched[agg.dayOf(fromMS(ts))] = true
+		touched[agg.DayOf(fromMS(ts))] = true
 		res.Events++
 	}
 	rows.Close()
@@ -162,7 +163,7 @@ func (db *DB) RedactMatches(ctx context.Context, q archive.RedactQuery, fn func(
 	}
 	defer rows.Close()
 	var res archive.RedactResult
-	agg := newDayAgg(db.loc)
+	agg := days.NewCounter(db.loc)
 	perDay := map[string]int{}
 	var order []string
 	for rows.Next() {
@@ -170,7 +171,7 @@ func (db *DB) RedactMatches(ctx context.Context, q archive.RedactQuery, fn func(
 		if err := scanEvent(rows, &ev); err != nil {
 			return archive.RedactResult{}, fmt.Errorf("redact: %w", err)
 		}
-		day := agg.dayOf(ev.Time)
+		day := agg.DayOf(ev.Time)
 		if perDay[day] == 0 {
 			order = append(order, day)
 		}
