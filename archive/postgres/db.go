@@ -376,7 +376,4 @@ const notifyChannel = "proceedings_revision"
 
 func itoa(v int64) string { return strconv.FormatInt(v, 10) }
 
-var (
-	_ archive.Store    = (*DB)(nil)
-	_ archive.Importer = (*Importer)(nil)
-)
+var _ archive.Store = (*DB)(nil)

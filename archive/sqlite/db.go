@@ -278,5 +278,4 @@ func fromMS(v int64) time.Time { return time.UnixMilli(v).UTC() }
 var (
 	_ archive.Store      = (*DB)(nil)
 	_ archive.Maintainer = (*DB)(nil)
-	_ archive.Importer   = (*Importer)(nil)
 )
