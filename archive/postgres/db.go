@@ -170,13 +170,12 @@ func (db *DB) Location() *time.Location { return db.loc }
 
 // Close flushes pending events and closes the connections.
 func (db *DB) Close() error {
-	var err error
 	if db.w != nil {
-		err = db.w.close()
+		db.w.Close()
 	}
 	db.stopFunc()
 	db.pool.Close()
-	return err
+	return nil
 }
 
 func (db *DB) writable() error {

@@ -143,11 +143,10 @@ func (db *DB) Location() *time.Location { return db.loc }
 
 // Close flushes pending events and closes the database.
 func (db *DB) Close() error {
-	var err error
 	if db.w != nil {
-		err = db.w.close()
+		db.w.Close()
 	}
-	return errors.Join(err, db.closeHandles())
+	return db.closeHandles()
 }
 
 func (db *DB) closeHandles() error {
