@@ -35,6 +35,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"proceedings/archive"
+	"proceedings/archive/internal/channels"
 	"proceedings/event"
 )
 
@@ -59,9 +60,7 @@ type DB struct {
 	mu       sync.Mutex
 	channels map[chanKey]int64 // network + folded name → channel id
 	names    map[int64]chanName
-	// publicView, when not nil, says which channels this handle treats as
-	// public, in place of the stored flags (SetPublicView).
-	publicView map[chanKey]bool
+	view     channels.View // the channels this handle treats as public (SetPublicView)
 
 	w *writer // nil when read-only
 

@@ -11,6 +11,7 @@ import (
 	"github.com/jackc/pgx/v5/pgtype"
 
 	"proceedings/archive"
+	"proceedings/archive/internal/channels"
 	"proceedings/event"
 	"proceedings/internal/casemap"
 )
@@ -36,7 +37,7 @@ func (db *DB) Channels(ctx context.Context) ([]archive.Channel, error) {
 		}
 		c.Network, c.Name = string(network), string(name)
 		c.First, c.Last = dateOf(first), dateOf(last)
-		c.Public = db.isPublic(c.Network, c.Name, c.Public)
+		c.Public = db.view.IsPublic(c.Network, c.Name, c.Public)
 		out = append(out, c)
 	}
 	return out, rows.Err()
@@ -57,24 +58,7 @@ func (db *DB) FindChannel(ctx context.Context, network, name string) (archive.Ch
 	if err != nil {
 		return archive.Channel{}, err
 	}
-	folded := event.FoldChannel(name)
-	var found []archive.Channel
-	for _, c := range all {
-		if event.FoldChannel(c.Name) == folded && (network == "" || c.Network == network) {
-			found = append(found, c)
-		}
-	}
-	switch len(found) {
-	case 0:
-		return archive.Channel{}, fmt.Errorf("%w: %s", archive.ErrNoChannel, name)
-	case 1:
-		return found[0], nil
-	}
-	nets := make([]string, len(found))
-	for i, c := range found {
-		nets[i] = c.Network
-	}
-	return archive.Channel{}, fmt.Errorf("channel %s is in the archive for several networks (%s): name one", name, strings.Join(nets, ", "))
+	return channels.Find(all, network, name)
 }
 
 // SetPublic records whether a channel's log is published, adding the
@@ -135,11 +119,7 @@ func (db *DB) SetPublicOnly(ctx context.Context, public []event.ChannelRef) erro
 	for _, c := range created {
 		db.cacheChannel(c.id, c.network, c.name)
 	}
-	db.mu.Lock()
-	if db.publicView != nil {
-		db.publicView = viewOf(public)
-	}
-	db.mu.Unlock()
+	db.view.Update(public)
 	return nil
 }
 
@@ -147,30 +127,7 @@ func (db *DB) SetPublicOnly(ctx context.Context, public []event.ChannelRef) erro
 // every other channel as private, in Channels, FindChannel and searches
 // with PublicOnly, whatever the stored flags say. It writes nothing.
 // SetPublicOnly on the same handle replaces the view.
-func (db *DB) SetPublicView(public []event.ChannelRef) {
-	db.mu.Lock()
-	defer db.mu.Unlock()
-	db.publicView = viewOf(public)
-}
-
-func viewOf(public []event.ChannelRef) map[chanKey]bool {
-	view := make(map[chanKey]bool, len(public))
-	for _, c := range public {
-		view[chanKey{c.Network, event.FoldChannel(c.Name)}] = true
-	}
-	return view
-}
-
-// isPublic is a channel's public flag as this handle sees it: stored is
-// the database's own flag.
-func (db *DB) isPublic(network, name string, stored bool) bool {
-	db.mu.Lock()
-	defer db.mu.Unlock()
-	if db.publicView == nil {
-		return stored
-	}
-	return db.publicView[chanKey{network, event.FoldChannel(name)}]
-}
+func (db *DB) SetPublicView(public []event.ChannelRef) { db.view.Set(public) }
 
 // The columns an event is read with, for each archive.Fields, and for a
 // whole event with its channel id (allColumns).

@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"proceedings/archive"
+	"proceedings/archive/internal/channels"
 	"sync"
 	"time"
 
@@ -37,9 +38,7 @@ type DB struct {
 
 	mu       sync.Mutex
 	channels map[chanKey]int64 // network + folded name → channel id
-	// publicView, when not nil, says which channels this handle treats as
-	// public, in place of the flags stored in the file (SetPublicView).
-	publicView map[chanKey]bool
+	view     channels.View     // the channels this handle treats as public (SetPublicView)
 
 	w *writer // nil when read-only
 }
