@@ -4,8 +4,11 @@
 package days
 
 import (
+	"slices"
+	"strings"
 	"time"
 
+	"proceedings/archive"
 	"proceedings/event"
 )
 
@@ -63,4 +66,67 @@ func (a *Counter) Add(channel int64, t time.Time, kind event.Kind, id int64) {
 	}
 	c.FirstID = min(c.FirstID, id)
 	c.LastID = max(c.LastID, id)
+}
+
+// Tally counts events per local day, keeping the order in which the days
+// first come.
+type Tally struct {
+	c     *Counter
+	n     map[string]int
+	order []string
+}
+
+// NewTally tallies days in loc.
+func NewTally(loc *time.Location) *Tally {
+	return &Tally{c: NewCounter(loc), n: map[string]int{}}
+}
+
+// Add counts an event at t.
+func (t *Tally) Add(at time.Time) {
+	day := t.c.DayOf(at)
+	if t.n[day] == 0 {
+		t.order = append(t.order, day)
+	}
+	t.n[day]++
+}
+
+// Day is one day of a Tally.
+type Day struct {
+	Key    string // as a Key's Day
+	Date   event.Date
+	Events int
+}
+
+// Days lists the days counted, in the order they first came.
+func (t *Tally) Days() ([]Day, error) {
+	out := make([]Day, 0, len(t.order))
+	for _, key := range t.order {
+		d, err := event.ParseDate(key)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, Day{key, d, t.n[key]})
+	}
+	return out, nil
+}
+
+// Sorted lists the days counted, oldest first.
+func (t *Tally) Sorted() ([]Day, error) {
+	out, err := t.Days()
+	slices.SortFunc(out, func(a, b Day) int { return strings.Compare(a.Key, b.Key) })
+	return out, err
+}
+
+// Infos lists the days counted as days of channel, in the order they
+// first came, each with its count as Events; nil when none.
+func (t *Tally) Infos(channel int64) ([]archive.DayInfo, error) {
+	ds, err := t.Days()
+	if err != nil {
+		return nil, err
+	}
+	var out []archive.DayInfo
+	for _, d := range ds {
+		out = append(out, archive.DayInfo{Channel: channel, Day: d.Date, Events: d.Events})
+	}
+	return out, nil
 }
