@@ -45,17 +45,7 @@ func (db *DB) Search(ctx context.Context, q archive.SearchQuery) (archive.Search
 	if err != nil {
 		return archive.SearchResult{}, err
 	}
-	if q.Limit <= 0 {
-		q.Limit = 20
-	}
-	q.Limit = min(q.Limit, 100)
-	q.Offset = max(q.Offset, 0)
-	if q.CountLimit <= 0 {
-		q.CountLimit = archive.DefaultCountLimit
-	}
-	if q.RelevanceWindow <= 0 {
-		q.RelevanceWindow = archive.RelevanceWindow
-	}
+	q = q.WithDefaults()
 	channels, err := db.searchChannels(ctx, q)
 	if err != nil {
 		return archive.SearchResult{}, err
