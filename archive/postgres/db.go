@@ -79,15 +79,7 @@ type chanName struct{ network, name string }
 // applies pending migrations and starts the group-commit writer, as
 // archive.Open does for a file.
 func Open(ctx context.Context, dsn string, opt archive.Options) (*DB, error) {
-	if opt.Location == nil {
-		opt.Location = time.UTC
-	}
-	if opt.Logger == nil {
-		opt.Logger = slog.Default()
-	}
-	if opt.QueueSize <= 0 {
-		opt.QueueSize = 1 << 16
-	}
+	opt = opt.WithDefaults()
 	conf, err := pgxpool.ParseConfig(dsn)
 	if err != nil {
 		// The DSN may hold a password: never repeat it.

@@ -48,15 +48,7 @@ type chanKey struct{ network, folded string }
 // Open opens (creating when needed) the archive at path, applies pending
 // migrations and starts the group-commit writer.
 func Open(ctx context.Context, path string, opt archive.Options) (*DB, error) {
-	if opt.Location == nil {
-		opt.Location = time.UTC
-	}
-	if opt.Logger == nil {
-		opt.Logger = slog.Default()
-	}
-	if opt.QueueSize <= 0 {
-		opt.QueueSize = 1 << 16
-	}
+	opt = opt.WithDefaults()
 	abs, err := filepath.Abs(path)
 	if err != nil {
 		return nil, fmt.Errorf("open archive %s: %w", path, err)
