@@ -12,6 +12,7 @@ import (
 
 	"proceedings/archive"
 	"proceedings/archive/internal/channels"
+	"proceedings/archive/internal/fields"
 	"proceedings/event"
 	"proceedings/internal/casemap"
 )
@@ -143,20 +144,13 @@ const (
 // in the binary format, the text columns copied into one string per row.
 type rawEvents struct {
 	rows   pgx.Rows
-	texts  int // text columns after the four numbers
+	fields archive.Fields
 	chanID bool
+	dst    []*string // where the current row's text columns go
 }
 
-func newRawEvents(rows pgx.Rows, fields archive.Fields, chanID bool) (*rawEvents, error) {
-	r := &rawEvents{rows: rows, chanID: chanID}
-	switch fields {
-	case archive.CountFields:
-		r.texts = 2
-	case archive.PageFields:
-		r.texts = 5
-	default:
-		r.texts = 7
-	}
+func newRawEvents(rows pgx.Rows, set archive.Fields, chanID bool) (*rawEvents, error) {
+	r := &rawEvents{rows: rows, fields: set, chanID: chanID}
 	for _, fd := range rows.FieldDescriptions() {
 		if fd.Format != pgtype.BinaryFormatCode {
 			return nil, fmt.Errorf("column %s came in text format", fd.Name)
@@ -168,15 +162,16 @@ func newRawEvents(rows pgx.Rows, fields archive.Fields, chanID bool) (*rawEvents
 // event decodes the current row into ev (whose Network and Channel the
 // caller sets); it returns the row's channel id when asked for.
 func (r *rawEvents) event(ev *event.Event) (int64, error) {
+	r.dst = fields.Texts(r.dst[:0], ev, r.fields)
 	raw := r.rows.RawValues()
-	if len(raw) != 4+r.texts+btoi(r.chanID) {
+	if len(raw) != 4+len(r.dst)+btoi(r.chanID) {
 		return 0, fmt.Errorf("read events: %d columns", len(raw))
 	}
 	ev.ID = int64(binary.BigEndian.Uint64(raw[0]))
 	ev.Time = fromMS(int64(binary.BigEndian.Uint64(raw[1])))
 	ev.Kind = event.Kind(binary.BigEndian.Uint16(raw[2]))
 	ev.Flags = event.Flags(binary.BigEndian.Uint64(raw[3]))
-	texts := raw[4 : 4+r.texts]
+	texts := raw[4 : 4+len(r.dst)]
 	total := 0
 	for _, t := range texts {
 		total += len(t)
@@ -191,25 +186,13 @@ func (r *rawEvents) event(ev *event.Event) (int64, error) {
 		all = b.String()
 	}
 	off := 0
-	next := func(dst *string) {
-		n := len(texts[0])
+	for i, dst := range r.dst {
+		n := len(texts[i])
 		*dst = all[off : off+n]
 		off += n
-		texts = texts[1:]
-	}
-	next(&ev.Nick)
-	next(&ev.Text)
-	if r.texts > 2 {
-		next(&ev.Target)
-		next(&ev.UserHost)
-		next(&ev.Via)
-	}
-	if r.texts > 5 {
-		next(&ev.Account)
-		next(&ev.MsgID)
 	}
 	if r.chanID {
-		return int64(binary.BigEndian.Uint64(raw[4+r.texts])), nil
+		return int64(binary.BigEndian.Uint64(raw[4+len(r.dst)])), nil
 	}
 	return 0, nil
 }

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"proceedings/archive"
 	"proceedings/archive/internal/channels"
+	"proceedings/archive/internal/fields"
 	"proceedings/event"
 	"time"
 )
@@ -141,6 +142,7 @@ func (db *DB) rangeEvents(ctx context.Context, channelID int64, from, to time.Ti
 	}
 	return db.scan(ctx, func(s *scanner) error {
 		ev := event.Event{}
+		texts := fields.Texts(nil, &ev, set)
 		found := false
 		if err := s.query(ctx, "SELECT network, name FROM channels WHERE id = ?", []int64{channelID}, func(st uintptr) error {
 			s.texts(st, 0, &ev.Network, &ev.Channel)
@@ -158,14 +160,7 @@ func (db *DB) rangeEvents(ctx context.Context, channelID int64, from, to time.Ti
 				ev.Time = fromMS(s.int64(st, 1))
 				ev.Kind = event.Kind(s.int64(st, 2))
 				ev.Flags = event.Flags(s.int64(st, 3))
-				switch set {
-				case archive.CountFields:
-					s.texts(st, 4, &ev.Nick, &ev.Text)
-				case archive.PageFields:
-					s.texts(st, 4, &ev.Nick, &ev.Text, &ev.Target, &ev.UserHost, &ev.Via)
-				default:
-					s.texts(st, 4, &ev.Nick, &ev.Text, &ev.Target, &ev.UserHost, &ev.Via, &ev.Account, &ev.MsgID)
-				}
+				s.texts(st, 4, texts...)
 				return fn(ev)
 			})
 	})
