@@ -10,11 +10,11 @@ import (
 	"proceedings/event"
 )
 
-// NewImporter starts a bulk import, with the SQLite engine's rules (see
-// archive/internal/importer). The new events of a batch go in with COPY,
-// their search index with them, written by importWorkers connections at
-// once, each part in a transaction of its own (the SQLite engine writes a
-// batch in one).
+// NewImporter starts a bulk import: events already in the archive are
+// skipped, as archive/internal/importer matches them for both engines.
+// The new events of a batch go in with COPY, their search index with
+// them, written by importWorkers connections at once, each part in a
+// transaction of its own (the SQLite engine writes a batch in one).
 //
 // What is already stored is read per channel-day when the batch is
 // written: an event another process (a live recorder) commits after that
