@@ -281,13 +281,9 @@ func (db *DB) OptOuts(ctx context.Context) ([]string, error) {
 	return out, rows.Err()
 }
 
-// lastLinkedWindow bounds how many of a nick's newest lines LastSeriesLinked
-// reads.
-const lastLinkedWindow = 2000
-
 // LastSeriesLinked returns the series of the newest post whose link nick
 // gave in a channel log (in any log when ref.Name is ""), reading at most
-// the nick's newest lastLinkedWindow lines, as the SQLite engine does.
+// the nick's newest posts.LinkWindow lines, as the SQLite engine does.
 func (db *DB) LastSeriesLinked(ctx context.Context, ref event.ChannelRef, nick string) (series string, ok bool, err error) {
 	ctx, cancel := context.WithTimeout(ctx, queryTimeout)
 	defer cancel()
@@ -336,7 +332,7 @@ func (db *DB) LastSeriesLinked(ctx context.Context, ref event.ChannelRef, nick s
 	// The nick's lines newest first, read only until the first that links
 	// a part of a series.
 	rows, err = db.pool.Query(ctx, `SELECT channel, kind, text FROM events WHERE nick_lower = $1
-		ORDER BY nick_lower DESC, ts DESC, id DESC LIMIT $2`, notNull(casemap.FoldASCII(nick)), lastLinkedWindow)
+		ORDER BY nick_lower DESC, ts DESC, id DESC LIMIT $2`, notNull(casemap.FoldASCII(nick)), posts.LinkWindow)
 	if err != nil {
 		return "", false, fmt.Errorf("find the series %s linked last: %w", nick, err)
 	}

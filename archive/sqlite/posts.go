@@ -274,16 +274,12 @@ func (db *DB) OptOuts(ctx context.Context) ([]string, error) {
 	return out, rows.Err()
 }
 
-// lastLinkedWindow bounds how many of a nick's newest lines LastSeriesLinked
-// reads.
-const lastLinkedWindow = 2000
-
 // LastSeriesLinked returns the series of the newest post whose link nick
 // gave in a channel log (in any log when ref.Name is ""): for the bot's
 // nick, the series it announced (or answered about) last there, whether
 // recorded live or imported from old logs, so that every process and a
 // restarted bot agree on it. It reads at most the nick's newest
-// lastLinkedWindow lines; ok is false when none of them links a part of a
+// posts.LinkWindow lines; ok is false when none of them links a part of a
 // series.
 func (db *DB) LastSeriesLinked(ctx context.Context, ref event.ChannelRef, nick string) (series string, ok bool, err error) {
 	ctx, cancel := context.WithTimeout(ctx, queryTimeout)
@@ -306,7 +302,7 @@ func (db *DB) LastSeriesLinked(ctx context.Context, ref event.ChannelRef, nick s
 	// until the first that links a part of a series (usually the first
 	// line of the nick with a link in that log).
 	rows, err := db.ro.QueryContext(ctx, `SELECT channel, kind, text FROM events INDEXED BY events_nick_ts
-		WHERE nick = ? COLLATE NOCASE ORDER BY nick COLLATE NOCASE DESC, ts DESC LIMIT ?`, nick, lastLinkedWindow)
+		WHERE nick = ? COLLATE NOCASE ORDER BY nick COLLATE NOCASE DESC, ts DESC LIMIT ?`, nick, posts.LinkWindow)
 	if err != nil {
 		return "", false, fmt.Errorf("find the series %s linked last: %w", nick, err)
 	}

@@ -46,6 +46,10 @@ func Read(p archive.Post, published, firstSeen, announced int64) archive.Post {
 
 func fromMS(v int64) time.Time { return time.UnixMilli(v).UTC() }
 
+// LinkWindow bounds how many of a nick's newest lines LastSeriesLinked
+// reads.
+const LinkWindow = 2000
+
 // MayLink reports whether a line may give the link of a post, for
 // LastSeriesLinked: a message or notice with a URL in it, in channel
 // (any channel when 0).
