@@ -35,16 +35,14 @@ func Parts(p archive.Post, inSeries bool) (part, partOf *int) {
 func Read(p archive.Post, published, firstSeen, announced int64) archive.Post {
 	p.Link = archive.PostLink(p.Link)
 	if published != 0 {
-		p.Published = fromMS(published)
+		p.Published = time.UnixMilli(published).UTC()
 	}
-	p.FirstSeen = fromMS(firstSeen)
+	p.FirstSeen = time.UnixMilli(firstSeen).UTC()
 	if announced != 0 {
-		p.Announced = fromMS(announced)
+		p.Announced = time.UnixMilli(announced).UTC()
 	}
 	return p
 }
-
-func fromMS(v int64) time.Time { return time.UnixMilli(v).UTC() }
 
 // LinkWindow bounds how many of a nick's newest lines LastSeriesLinked
 // reads.
