@@ -64,7 +64,7 @@ func (db *DB) AppendAsync(ev event.Event, done func(id int64, err error)) error 
 	if db.w == nil {
 		return db.writable()
 	}
-	return db.w.Append(ev, done)
+	return db.w.Enqueue(ev, done)
 }
 
 // Flush waits until every event queued before it is committed and

@@ -71,11 +71,11 @@ func New(size int) *Queue {
 	return &Queue{queue: make(chan *Pending, size), stop: make(chan struct{}), done: make(chan struct{})}
 }
 
-// Append queues ev behind every event queued before it and returns at
+// Enqueue queues ev behind every event queued before it and returns at
 // once; done, if not nil, is called by the Committer. It returns
 // archive.ErrQueueFull when the queue is full and archive.ErrClosed after
 // Close.
-func (q *Queue) Append(ev event.Event, done func(id int64, err error)) error {
+func (q *Queue) Enqueue(ev event.Event, done func(id int64, err error)) error {
 	if err := ev.Validate(); err != nil {
 		return fmt.Errorf("append to the archive: %w", err)
 	}

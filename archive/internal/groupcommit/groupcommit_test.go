@@ -56,7 +56,7 @@ func TestQueue(t *testing.T) {
 	go q.Run(c)
 	ids := make(chan int64, 3)
 	for _, text := range []string{"a", "b", "c"} {
-		if err := q.Append(msg(text), func(id int64, err error) {
+		if err := q.Enqueue(msg(text), func(id int64, err error) {
 			if err != nil {
 				t.Error(err)
 			}
@@ -76,15 +76,15 @@ func TestQueue(t *testing.T) {
 			t.Errorf("id %d; want %d (queue order)", got, want)
 		}
 	}
-	if err := q.Append(event.Event{}, nil); err == nil {
-		t.Error("Append of an invalid event succeeded")
+	if err := q.Enqueue(event.Event{}, nil); err == nil {
+		t.Error("Enqueue of an invalid event succeeded")
 	}
 	q.Close()
 	if !c.drained {
 		t.Error("Close did not drain")
 	}
-	if err := q.Append(msg("late"), nil); !errors.Is(err, archive.ErrClosed) {
-		t.Errorf("Append after Close: %v; want ErrClosed", err)
+	if err := q.Enqueue(msg("late"), nil); !errors.Is(err, archive.ErrClosed) {
+		t.Errorf("Enqueue after Close: %v; want ErrClosed", err)
 	}
 	if err := q.Flush(context.Background()); err != nil {
 		t.Errorf("Flush after Close: %v", err)
@@ -99,15 +99,15 @@ func TestQueueFull(t *testing.T) {
 	done := func(int64, error) { committed <- struct{}{} }
 	// The first event is taken into a batch (held), the second waits, the
 	// third finds the queue full.
-	if err := q.Append(msg("1"), done); err != nil {
+	if err := q.Enqueue(msg("1"), done); err != nil {
 		t.Fatal(err)
 	}
 	<-c.started
-	if err := q.Append(msg("2"), done); err != nil {
+	if err := q.Enqueue(msg("2"), done); err != nil {
 		t.Fatal(err)
 	}
-	if err := q.Append(msg("3"), done); !errors.Is(err, archive.ErrQueueFull) {
-		t.Errorf("Append to a full queue: %v; want ErrQueueFull", err)
+	if err := q.Enqueue(msg("3"), done); !errors.Is(err, archive.ErrQueueFull) {
+		t.Errorf("Enqueue to a full queue: %v; want ErrQueueFull", err)
 	}
 	close(c.hold)
 	<-committed
