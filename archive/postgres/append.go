@@ -19,7 +19,7 @@ import (
 	"proceedings/internal/casemap"
 )
 
-// ErrClosed is returned by appends after Close.
+// ErrClosed is archive.ErrClosed, which appends return after Close.
 var ErrClosed = archive.ErrClosed
 
 // writer commits the live appends of a groupcommit.Queue: each batch in
