@@ -7,4 +7,10 @@
 // and archive/postgres, one database that several bots and web servers
 // share. A search is given as words and "phrases" (ParseQuery); each engine
 // writes them in its own full-text syntax.
+//
+// What the engines do alike beyond their SQL is written once, in the
+// packages under archive/internal (the import front, the queue of live
+// appends, day counts, the public view, the rules for posts and
+// redactions), which both engines import; this package imports neither
+// engine.
 package archive

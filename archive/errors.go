@@ -36,3 +36,18 @@ type Options struct {
 	// Logger receives warnings (write errors that are being retried).
 	Logger *slog.Logger
 }
+
+// WithDefaults is opt as an engine opens with it: UTC, the default logger
+// and queue size where opt leaves them unset.
+func (opt Options) WithDefaults() Options {
+	if opt.Location == nil {
+		opt.Location = time.UTC
+	}
+	if opt.Logger == nil {
+		opt.Logger = slog.Default()
+	}
+	if opt.QueueSize <= 0 {
+		opt.QueueSize = 1 << 16
+	}
+	return opt
+}

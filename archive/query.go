@@ -57,6 +57,24 @@ type SearchQuery struct {
 	ExcludeFlags event.Flags
 }
 
+// WithDefaults is q as an engine runs it: the defaults of Limit,
+// CountLimit and RelevanceWindow filled in, Limit at most 100, Offset not
+// negative.
+func (q SearchQuery) WithDefaults() SearchQuery {
+	if q.Limit <= 0 {
+		q.Limit = 20
+	}
+	q.Limit = min(q.Limit, 100)
+	q.Offset = max(q.Offset, 0)
+	if q.CountLimit <= 0 {
+		q.CountLimit = DefaultCountLimit
+	}
+	if q.RelevanceWindow <= 0 {
+		q.RelevanceWindow = RelevanceWindow
+	}
+	return q
+}
+
 // Span is a piece of a snippet; Match marks the words that matched.
 type Span struct {
 	Text  string

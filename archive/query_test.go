@@ -2,6 +2,7 @@ package archive
 
 import (
 	"errors"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -53,4 +54,17 @@ func FuzzParseQuery(f *testing.F) {
 			}
 		}
 	})
+}
+
+func TestSearchQueryWithDefaults(t *testing.T) {
+	for _, c := range []struct {
+		in, want SearchQuery
+	}{
+		{SearchQuery{}, SearchQuery{Limit: 20, CountLimit: DefaultCountLimit, RelevanceWindow: RelevanceWindow}},
+		{SearchQuery{Limit: 500, Offset: -3, CountLimit: 7, RelevanceWindow: 9}, SearchQuery{Limit: 100, CountLimit: 7, RelevanceWindow: 9}},
+	} {
+		if got := c.in.WithDefaults(); !reflect.DeepEqual(got, c.want) {
+			t.Errorf("%+v.WithDefaults() = %+v; want %+v", c.in, got, c.want)
+		}
+	}
 }

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"slices"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"time"
 
@@ -14,46 +13,31 @@ import (
 	"github.com/jackc/pgx/v5/pgconn"
 
 	"proceedings/archive"
+	"proceedings/archive/internal/days"
+	"proceedings/archive/internal/groupcommit"
 	"proceedings/event"
 	"proceedings/internal/casemap"
 )
 
-// ErrClosed is returned by appends after Close.
-var ErrClosed = errors.New("the archive is closed")
+// ErrClosed is archive.ErrClosed, which appends return after Close.
+var ErrClosed = archive.ErrClosed
 
-// maxBatch is the most events one commit holds.
-const maxBatch = 4096
-
-// pending is one event waiting for the writer, with whom to tell.
-type pending struct {
-	ev    event.Event
-	done  func(id int64, err error)
-	flush chan struct{} // a Flush marker instead of an event
-}
-
-// writer is the group-commit loop, as in the SQLite engine: it takes
-// whatever events are waiting, writes them in one transaction (one COPY,
-// one upsert of the days they touch, one commit), and then acknowledges
-// each. Under load batches grow by themselves; an idle archive commits a
-// single event at once. A committed event is searchable: its tsvector is
-// written with it.
+// writer commits the live appends of a groupcommit.Queue: each batch in
+// one transaction (one COPY, one upsert of the days it touches, one
+// commit) on the writer's own connection. A committed event is searchable:
+// its tsvector is written with it.
 type writer struct {
-	db     *DB
-	queue  chan *pending
-	stop   chan struct{}
-	done   chan struct{}
-	closed atomic.Bool
-	mu     sync.RWMutex // held for reading while enqueuing, for writing by close
+	*groupcommit.Queue
+	db *DB
 
-	committed atomic.Int64 // events written since Open
-	failures  atomic.Int64 // commits that failed and were retried
+	failures atomic.Int64 // commits that failed and were retried
 
 	conn *pgx.Conn // the writer's own connection (see connection); nil: none open
 }
 
 func startWriter(db *DB, size int) *writer {
-	w := &writer{db: db, queue: make(chan *pending, size), stop: make(chan struct{}), done: make(chan struct{})}
-	go w.loop()
+	w := &writer{Queue: groupcommit.New(size), db: db}
+	go w.Run(w)
 	return w
 }
 
@@ -86,21 +70,7 @@ func (db *DB) AppendAsync(ev event.Event, done func(id int64, err error)) error 
 	if db.w == nil {
 		return db.writable()
 	}
-	if err := ev.Validate(); err != nil {
-		return fmt.Errorf("append to the archive: %w", err)
-	}
-	w := db.w
-	w.mu.RLock()
-	defer w.mu.RUnlock()
-	if w.closed.Load() {
-		return ErrClosed
-	}
-	select {
-	case w.queue <- &pending{ev: ev, done: done}:
-		return nil
-	default:
-		return archive.ErrQueueFull
-	}
+	return db.w.Enqueue(ev, done)
 }
 
 // Flush waits until every event queued before it is committed.
@@ -108,26 +78,7 @@ func (db *DB) Flush(ctx context.Context) error {
 	if db.w == nil {
 		return nil
 	}
-	w := db.w
-	marker := make(chan struct{})
-	w.mu.RLock()
-	if w.closed.Load() {
-		w.mu.RUnlock()
-		return nil
-	}
-	select {
-	case w.queue <- &pending{flush: marker}:
-	case <-ctx.Done():
-		w.mu.RUnlock()
-		return ctx.Err()
-	}
-	w.mu.RUnlock()
-	select {
-	case <-marker:
-		return nil
-	case <-ctx.Done():
-		return fmt.Errorf("flush the archive: %w", ctx.Err())
-	}
+	return db.w.Queue.Flush(ctx)
 }
 
 // QueueDepth is how many events wait to be written.
@@ -135,7 +86,7 @@ func (db *DB) QueueDepth() int {
 	if db.w == nil {
 		return 0
 	}
-	return len(db.w.queue)
+	return db.w.Depth()
 }
 
 // Committed is how many events were written since Open.
@@ -143,67 +94,18 @@ func (db *DB) Committed() int64 {
 	if db.w == nil {
 		return 0
 	}
-	return db.w.committed.Load()
+	return db.w.Queue.Committed()
 }
 
-func (w *writer) close() error {
-	w.mu.Lock()
-	if w.closed.Swap(true) {
-		w.mu.Unlock()
-		<-w.done
-		return nil
-	}
-	close(w.stop)
-	w.mu.Unlock()
-	<-w.done
-	return nil
+// Commit writes a batch (groupcommit.Committer).
+func (w *writer) Commit(batch []*groupcommit.Pending, closing bool) {
+	w.commitRetrying(batch, closing)
 }
 
-func (w *writer) loop() {
-	defer close(w.done)
-	defer func() {
-		if w.conn != nil {
-			w.conn.Close(context.Background())
-		}
-	}()
-	batch := make([]*pending, 0, maxBatch)
-	for {
-		clear(batch) // let the committed events go
-		batch = batch[:0]
-		select {
-		case p := <-w.queue:
-			batch = append(batch, p)
-		case <-w.stop:
-			// Drain what was queued before close.
-			for {
-				select {
-				case p := <-w.queue:
-					batch = append(batch, p)
-					if len(batch) == maxBatch {
-						w.commitRetrying(batch, true)
-						batch = batch[:0]
-					}
-				default:
-					w.commitRetrying(batch, true)
-					return
-				}
-			}
-		}
-	fill:
-		for len(batch) < maxBatch {
-			select {
-			case p := <-w.queue:
-				batch = append(batch, p)
-			default:
-				break fill
-			}
-		}
-		w.commitRetrying(batch, false)
-		for _, p := range batch {
-			if p.flush != nil {
-				close(p.flush)
-			}
-		}
+// Drained closes the writer's connection.
+func (w *writer) Drained() {
+	if w.conn != nil {
+		w.conn.Close(context.Background())
 	}
 }
 
@@ -213,11 +115,11 @@ func (w *writer) loop() {
 // error. A retry after a commit whose outcome was lost (the connection
 // broke during COMMIT) writes nothing twice: the batch keeps the ids it
 // was given, and a retry first looks for them.
-func (w *writer) commitRetrying(batch []*pending, closing bool) {
+func (w *writer) commitRetrying(batch []*groupcommit.Pending, closing bool) {
 	evs := make([]event.Event, 0, len(batch))
 	for _, p := range batch {
-		if p.flush == nil {
-			evs = append(evs, p.ev)
+		if !p.IsFlush() {
+			evs = append(evs, p.Event)
 		}
 	}
 	if len(evs) == 0 {
@@ -229,12 +131,12 @@ func (w *writer) commitRetrying(batch []*pending, closing bool) {
 		var err error
 		ids, err = w.commit(evs, ids, attempt > 1)
 		if err == nil {
-			w.committed.Add(int64(len(evs)))
+			w.Count(len(evs))
 			j := 0
 			for _, p := range batch {
-				if p.flush == nil {
-					if p.done != nil {
-						p.done(ids[j], nil)
+				if !p.IsFlush() {
+					if p.Done != nil {
+						p.Done(ids[j], nil)
 					}
 					j++
 				}
@@ -249,32 +151,24 @@ func (w *writer) commitRetrying(batch []*pending, closing bool) {
 			if len(evs) == 1 {
 				w.db.log.Error("the archive refused an event", "channel", evs[0].Channel, "kind", evs[0].Kind, "err", err)
 				for _, p := range batch {
-					if p.flush == nil && p.done != nil {
-						p.done(0, fmt.Errorf("append to the archive: %w", err))
+					if !p.IsFlush() && p.Done != nil {
+						p.Done(0, fmt.Errorf("append to the archive: %w", err))
 					}
 				}
 				return
 			}
 			for _, p := range batch {
-				if p.flush == nil {
-					w.commitRetrying([]*pending{p}, closing)
+				if !p.IsFlush() {
+					w.commitRetrying([]*groupcommit.Pending{p}, closing)
 				}
 			}
 			return
 		}
 		w.db.log.Error("writing to the archive failed; keeping the events and retrying", "events", len(evs), "attempt", attempt, "err", err)
-		stopping := closing
-		if !stopping {
-			select {
-			case <-w.stop:
-				stopping = true
-			default:
-			}
-		}
-		if stopping && attempt >= 3 {
+		if (closing || w.Stopping()) && attempt >= 3 {
 			for _, p := range batch {
-				if p.flush == nil && p.done != nil {
-					p.done(0, err)
+				if !p.IsFlush() && p.Done != nil {
+					p.Done(0, err)
 				}
 			}
 			return
@@ -450,9 +344,9 @@ func (db *DB) insertTx(ctx context.Context, tx pgx.Tx, evs []event.Event, ids, c
 	if int(n) != len(evs) {
 		return fmt.Errorf("insert %d events: %d written", len(evs), n)
 	}
-	agg := newDayAgg(db.loc)
+	agg := days.NewCounter(db.loc)
 	for i := range evs {
-		agg.add(chans[i], evs[i].Time, evs[i].Kind, ids[i])
+		agg.Add(chans[i], evs[i].Time, evs[i].Kind, ids[i])
 	}
 	_, err = db.bumpRevision(ctx, tx, agg)
 	return err

@@ -7,6 +7,7 @@ import (
 	"slices"
 
 	"proceedings/archive"
+	"proceedings/archive/internal/posts"
 	"proceedings/event"
 )
 
@@ -74,20 +75,14 @@ func (db *DB) CompleteCopy(ctx context.Context, st archive.CopyState) error {
 	for _, p := range st.Posts {
 		var sid []byte // nil: no series
 		if p.Series != "" {
-			folded := foldSeries(p.Series)
+			folded := posts.FoldSeries(p.Series)
 			if !series[folded] {
 				series[folded] = true
 				stmts = append(stmts, stmt{"INSERT INTO series(name, folded) VALUES($1, $2)", []any{notNull(p.Series), notNull(folded)}})
 			}
 			sid = []byte(folded)
 		}
-		var part, partOf *int
-		if sid != nil {
-			part = &p.Part
-			if p.PartOf > 0 {
-				partOf = &p.PartOf
-			}
-		}
+		part, partOf := posts.Parts(p, sid != nil)
 		stmts = append(stmts, stmt{`INSERT INTO posts(id, guid, link, title, published, first_seen, feed, series, part, part_of, subtitle, numeral, announced)
 			VALUES($1, $2, $3, $4, $5, $6, $7, (SELECT id FROM series WHERE folded = $8::bytea), $9, $10, $11, $12, $13)`,
 			[]any{p.ID, notNull(p.GUID), notNull(p.Link), notNull(p.Title), nullTime(p.Published), ms(p.FirstSeen), notNull(p.Feed),

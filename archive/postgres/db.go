@@ -35,6 +35,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"proceedings/archive"
+	"proceedings/archive/internal/channels"
 	"proceedings/event"
 )
 
@@ -59,9 +60,7 @@ type DB struct {
 	mu       sync.Mutex
 	channels map[chanKey]int64 // network + folded name → channel id
 	names    map[int64]chanName
-	// publicView, when not nil, says which channels this handle treats as
-	// public, in place of the stored flags (SetPublicView).
-	publicView map[chanKey]bool
+	view     channels.View // the channels this handle treats as public (SetPublicView)
 
 	w *writer // nil when read-only
 
@@ -80,15 +79,7 @@ type chanName struct{ network, name string }
 // applies pending migrations and starts the group-commit writer, as
 // archive.Open does for a file.
 func Open(ctx context.Context, dsn string, opt archive.Options) (*DB, error) {
-	if opt.Location == nil {
-		opt.Location = time.UTC
-	}
-	if opt.Logger == nil {
-		opt.Logger = slog.Default()
-	}
-	if opt.QueueSize <= 0 {
-		opt.QueueSize = 1 << 16
-	}
+	opt = opt.WithDefaults()
 	conf, err := pgxpool.ParseConfig(dsn)
 	if err != nil {
 		// The DSN may hold a password: never repeat it.
@@ -185,13 +176,12 @@ func (db *DB) Location() *time.Location { return db.loc }
 
 // Close flushes pending events and closes the connections.
 func (db *DB) Close() error {
-	var err error
 	if db.w != nil {
-		err = db.w.close()
+		db.w.Close()
 	}
 	db.stopFunc()
 	db.pool.Close()
-	return err
+	return nil
 }
 
 func (db *DB) writable() error {
@@ -391,7 +381,4 @@ const notifyChannel = "proceedings_revision"
 
 func itoa(v int64) string { return strconv.FormatInt(v, 10) }
 
-var (
-	_ archive.Store    = (*DB)(nil)
-	_ archive.Importer = (*Importer)(nil)
-)
+var _ archive.Store = (*DB)(nil)

@@ -11,6 +11,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"proceedings/archive"
+	"proceedings/archive/internal/posts"
 	"proceedings/event"
 	"proceedings/internal/casemap"
 )
@@ -42,7 +43,7 @@ func (db *DB) SavePost(ctx context.Context, p archive.Post) (archive.Post, bool,
 	if p.Series != "" && p.Part > 0 {
 		var id int64
 		err := tx.QueryRow(ctx, `INSERT INTO series(name, folded) VALUES($1, $2)
-			ON CONFLICT (folded) DO UPDATE SET name = series.name RETURNING id`, notNull(p.Series), notNull(foldSeries(p.Series))).Scan(&id)
+			ON CONFLICT (folded) DO UPDATE SET name = series.name RETURNING id`, notNull(p.Series), notNull(posts.FoldSeries(p.Series))).Scan(&id)
 		if err != nil {
 			return archive.Post{}, false, fmt.Errorf("save series %q: %w", p.Series, err)
 		}
@@ -55,13 +56,7 @@ func (db *DB) SavePost(ctx context.Context, p archive.Post) (archive.Post, bool,
 	if errors.Is(err, pgx.ErrNoRows) && seriesID != nil {
 		err = tx.QueryRow(ctx, "SELECT id FROM posts WHERE series = $1 AND part = $2", *seriesID, p.Part).Scan(&existing)
 	}
-	var part, partOf *int
-	if seriesID != nil {
-		part = &p.Part
-		if p.PartOf > 0 {
-			partOf = &p.PartOf
-		}
-	}
+	part, partOf := posts.Parts(p, seriesID != nil)
 	isNew := false
 	switch {
 	case errors.Is(err, pgx.ErrNoRows):
@@ -136,16 +131,8 @@ func (db *DB) posts(ctx context.Context, tail string, args ...any) ([]archive.Po
 		if err := rows.Scan(&p.ID, &guid, &link, &title, &pub, &seen, &feed, &series, &p.Part, &p.PartOf, &subtitle, &numeral, &ann); err != nil {
 			return nil, fmt.Errorf("read posts: %w", err)
 		}
-		p.GUID, p.Title, p.Feed, p.Series, p.Subtitle, p.Numeral = string(guid), string(title), string(feed), string(series), string(subtitle), string(numeral)
-		p.Link = archive.PostLink(string(link)) // stored by a version without the rule
-		if pub != 0 {
-			p.Published = fromMS(pub)
-		}
-		p.FirstSeen = fromMS(seen)
-		if ann != 0 {
-			p.Announced = fromMS(ann)
-		}
-		out = append(out, p)
+		p.GUID, p.Link, p.Title, p.Feed, p.Series, p.Subtitle, p.Numeral = string(guid), string(link), string(title), string(feed), string(series), string(subtitle), string(numeral)
+		out = append(out, posts.Read(p, pub, seen, ann))
 	}
 	return out, rows.Err()
 }
@@ -212,11 +199,8 @@ func (db *DB) Series(ctx context.Context) ([]archive.SeriesInfo, error) {
 // SeriesParts returns the parts of a series (by name, case-insensitive) in
 // order.
 func (db *DB) SeriesParts(ctx context.Context, name string) ([]archive.Post, error) {
-	return db.posts(ctx, "WHERE s.folded = $1 ORDER BY p.part", notNull(foldSeries(name)))
+	return db.posts(ctx, "WHERE s.folded = $1 ORDER BY p.part", notNull(posts.FoldSeries(name)))
 }
-
-// foldSeries is the SQLite engine's rule for a series' name as a key.
-func foldSeries(name string) string { return strings.ToLower(strings.Join(strings.Fields(name), " ")) }
 
 func nullTime(t time.Time) *int64 {
 	if t.IsZero() {
@@ -297,13 +281,9 @@ func (db *DB) OptOuts(ctx context.Context) ([]string, error) {
 	return out, rows.Err()
 }
 
-// lastLinkedWindow bounds how many of a nick's newest lines LastSeriesLinked
-// reads.
-const lastLinkedWindow = 2000
-
 // LastSeriesLinked returns the series of the newest post whose link nick
 // gave in a channel log (in any log when ref.Name is ""), reading at most
-// the nick's newest lastLinkedWindow lines, as the SQLite engine does.
+// the nick's newest posts.LinkWindow lines, as the SQLite engine does.
 func (db *DB) LastSeriesLinked(ctx context.Context, ref event.ChannelRef, nick string) (series string, ok bool, err error) {
 	ctx, cancel := context.WithTimeout(ctx, queryTimeout)
 	defer cancel()
@@ -352,7 +332,7 @@ func (db *DB) LastSeriesLinked(ctx context.Context, ref event.ChannelRef, nick s
 	// The nick's lines newest first, read only until the first that links
 	// a part of a series.
 	rows, err = db.pool.Query(ctx, `SELECT channel, kind, text FROM events WHERE nick_lower = $1
-		ORDER BY nick_lower DESC, ts DESC, id DESC LIMIT $2`, notNull(casemap.FoldASCII(nick)), lastLinkedWindow)
+		ORDER BY nick_lower DESC, ts DESC, id DESC LIMIT $2`, notNull(casemap.FoldASCII(nick)), posts.LinkWindow)
 	if err != nil {
 		return "", false, fmt.Errorf("find the series %s linked last: %w", nick, err)
 	}
@@ -364,8 +344,7 @@ func (db *DB) LastSeriesLinked(ctx context.Context, ref event.ChannelRef, nick s
 		if err := rows.Scan(&c, &kind, &text); err != nil {
 			return "", false, fmt.Errorf("find the series %s linked last: %w", nick, err)
 		}
-		k := event.Kind(kind)
-		if ch != 0 && c != ch || k != event.KindMessage && k != event.KindNotice || !strings.Contains(string(text), "://") {
+		if !posts.MayLink(ch, c, event.Kind(kind), string(text)) {
 			continue
 		}
 		best, bestLen := "", -1

@@ -11,6 +11,8 @@ import (
 	"github.com/jackc/pgx/v5/pgtype"
 
 	"proceedings/archive"
+	"proceedings/archive/internal/channels"
+	"proceedings/archive/internal/fields"
 	"proceedings/event"
 	"proceedings/internal/casemap"
 )
@@ -36,7 +38,7 @@ func (db *DB) Channels(ctx context.Context) ([]archive.Channel, error) {
 		}
 		c.Network, c.Name = string(network), string(name)
 		c.First, c.Last = dateOf(first), dateOf(last)
-		c.Public = db.isPublic(c.Network, c.Name, c.Public)
+		c.Public = db.view.IsPublic(c.Network, c.Name, c.Public)
 		out = append(out, c)
 	}
 	return out, rows.Err()
@@ -57,24 +59,7 @@ func (db *DB) FindChannel(ctx context.Context, network, name string) (archive.Ch
 	if err != nil {
 		return archive.Channel{}, err
 	}
-	folded := event.FoldChannel(name)
-	var found []archive.Channel
-	for _, c := range all {
-		if event.FoldChannel(c.Name) == folded && (network == "" || c.Network == network) {
-			found = append(found, c)
-		}
-	}
-	switch len(found) {
-	case 0:
-		return archive.Channel{}, fmt.Errorf("%w: %s", archive.ErrNoChannel, name)
-	case 1:
-		return found[0], nil
-	}
-	nets := make([]string, len(found))
-	for i, c := range found {
-		nets[i] = c.Network
-	}
-	return archive.Channel{}, fmt.Errorf("channel %s is in the archive for several networks (%s): name one", name, strings.Join(nets, ", "))
+	return channels.Find(all, network, name)
 }
 
 // SetPublic records whether a channel's log is published, adding the
@@ -135,11 +120,7 @@ func (db *DB) SetPublicOnly(ctx context.Context, public []event.ChannelRef) erro
 	for _, c := range created {
 		db.cacheChannel(c.id, c.network, c.name)
 	}
-	db.mu.Lock()
-	if db.publicView != nil {
-		db.publicView = viewOf(public)
-	}
-	db.mu.Unlock()
+	db.view.Update(public)
 	return nil
 }
 
@@ -147,30 +128,7 @@ func (db *DB) SetPublicOnly(ctx context.Context, public []event.ChannelRef) erro
 // every other channel as private, in Channels, FindChannel and searches
 // with PublicOnly, whatever the stored flags say. It writes nothing.
 // SetPublicOnly on the same handle replaces the view.
-func (db *DB) SetPublicView(public []event.ChannelRef) {
-	db.mu.Lock()
-	defer db.mu.Unlock()
-	db.publicView = viewOf(public)
-}
-
-func viewOf(public []event.ChannelRef) map[chanKey]bool {
-	view := make(map[chanKey]bool, len(public))
-	for _, c := range public {
-		view[chanKey{c.Network, event.FoldChannel(c.Name)}] = true
-	}
-	return view
-}
-
-// isPublic is a channel's public flag as this handle sees it: stored is
-// the database's own flag.
-func (db *DB) isPublic(network, name string, stored bool) bool {
-	db.mu.Lock()
-	defer db.mu.Unlock()
-	if db.publicView == nil {
-		return stored
-	}
-	return db.publicView[chanKey{network, event.FoldChannel(name)}]
-}
+func (db *DB) SetPublicView(public []event.ChannelRef) { db.view.Set(public) }
 
 // The columns an event is read with, for each archive.Fields, and for a
 // whole event with its channel id (allColumns).
@@ -186,20 +144,13 @@ const (
 // in the binary format, the text columns copied into one string per row.
 type rawEvents struct {
 	rows   pgx.Rows
-	texts  int // text columns after the four numbers
+	fields archive.Fields
 	chanID bool
+	dst    []*string // where the current row's text columns go
 }
 
-func newRawEvents(rows pgx.Rows, fields archive.Fields, chanID bool) (*rawEvents, error) {
-	r := &rawEvents{rows: rows, chanID: chanID}
-	switch fields {
-	case archive.CountFields:
-		r.texts = 2
-	case archive.PageFields:
-		r.texts = 5
-	default:
-		r.texts = 7
-	}
+func newRawEvents(rows pgx.Rows, set archive.Fields, chanID bool) (*rawEvents, error) {
+	r := &rawEvents{rows: rows, fields: set, chanID: chanID}
 	for _, fd := range rows.FieldDescriptions() {
 		if fd.Format != pgtype.BinaryFormatCode {
 			return nil, fmt.Errorf("column %s came in text format", fd.Name)
@@ -211,15 +162,16 @@ func newRawEvents(rows pgx.Rows, fields archive.Fields, chanID bool) (*rawEvents
 // event decodes the current row into ev (whose Network and Channel the
 // caller sets); it returns the row's channel id when asked for.
 func (r *rawEvents) event(ev *event.Event) (int64, error) {
+	r.dst = fields.Texts(r.dst[:0], ev, r.fields)
 	raw := r.rows.RawValues()
-	if len(raw) != 4+r.texts+btoi(r.chanID) {
+	if len(raw) != 4+len(r.dst)+btoi(r.chanID) {
 		return 0, fmt.Errorf("read events: %d columns", len(raw))
 	}
 	ev.ID = int64(binary.BigEndian.Uint64(raw[0]))
 	ev.Time = fromMS(int64(binary.BigEndian.Uint64(raw[1])))
 	ev.Kind = event.Kind(binary.BigEndian.Uint16(raw[2]))
 	ev.Flags = event.Flags(binary.BigEndian.Uint64(raw[3]))
-	texts := raw[4 : 4+r.texts]
+	texts := raw[4 : 4+len(r.dst)]
 	total := 0
 	for _, t := range texts {
 		total += len(t)
@@ -234,25 +186,13 @@ func (r *rawEvents) event(ev *event.Event) (int64, error) {
 		all = b.String()
 	}
 	off := 0
-	next := func(dst *string) {
-		n := len(texts[0])
+	for i, dst := range r.dst {
+		n := len(texts[i])
 		*dst = all[off : off+n]
 		off += n
-		texts = texts[1:]
-	}
-	next(&ev.Nick)
-	next(&ev.Text)
-	if r.texts > 2 {
-		next(&ev.Target)
-		next(&ev.UserHost)
-		next(&ev.Via)
-	}
-	if r.texts > 5 {
-		next(&ev.Account)
-		next(&ev.MsgID)
 	}
 	if r.chanID {
-		return int64(binary.BigEndian.Uint64(raw[4+r.texts])), nil
+		return int64(binary.BigEndian.Uint64(raw[4+len(r.dst)])), nil
 	}
 	return 0, nil
 }

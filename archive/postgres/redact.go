@@ -4,12 +4,12 @@ import (
 	"bytes"
 	"context"
 	"fmt"
-	"slices"
 	"strconv"
-	"strings"
 	"time"
 
 	"proceedings/archive"
+	"proceedings/archive/internal/days"
+	"proceedings/archive/internal/redact"
 	"proceedings/event"
 	"proceedings/internal/casemap"
 )
@@ -24,12 +24,9 @@ func (db *DB) Redact(ctx context.Context, q archive.RedactQuery, actor string, d
 	if err := db.writable(); err != nil {
 		return archive.RedactResult{}, err
 	}
-	if err := q.Check(); err != nil {
-		return archive.RedactResult{}, err
-	}
-	ch, err := db.FindChannel(ctx, q.Network, q.Channel)
+	ch, err := redact.Channel(ctx, q, db.FindChannel)
 	if err != nil {
-		return archive.RedactResult{}, fmt.Errorf("redact: %w", err)
+		return archive.RedactResult{}, err
 	}
 	ctx, cancel := context.WithTimeout(ctx, 10*time.Minute)
 	defer cancel()
@@ -39,11 +36,10 @@ func (db *DB) Redact(ctx context.Context, q archive.RedactQuery, actor string, d
 	}
 	defer tx.Rollback(context.Background())
 	var ids []int64
-	touched := map[string]bool{}
-	agg := newDayAgg(db.loc)
+	tally := days.NewTally(db.loc)
 	err = redactMatches(ctx, tx, q, ch.ID, "id, ts, text", func(raw [][]byte) error {
 		ids = append(ids, int64BE(raw[0]))
-		touched[agg.dayOf(fromMS(int64BE(raw[1])))] = true
+		tally.Add(fromMS(int64BE(raw[1])))
 		return nil
 	})
 	if err != nil {
@@ -67,16 +63,12 @@ func (db *DB) Redact(ctx context.Context, q archive.RedactQuery, actor string, d
 			return archive.RedactResult{}, err
 		}
 	}
-	days := make([]string, 0, len(touched))
-	for day := range touched {
-		days = append(days, day)
+	touched, err := tally.Sorted()
+	if err != nil {
+		return archive.RedactResult{}, err
 	}
-	slices.Sort(days)
-	for _, day := range days {
-		d, err := event.ParseDate(day)
-		if err != nil {
-			return archive.RedactResult{}, err
-		}
+	for _, t := range touched {
+		day, d := t.Key, t.Date
 		start, end := d.Bounds(db.loc)
 		var n, lines, first, last int64
 		err = tx.QueryRow(ctx, `SELECT count(*), count(*) FILTER (WHERE kind IN `+speechKinds+`), coalesce(min(id), 0), coalesce(max(id), 0)
@@ -107,7 +99,7 @@ func (db *DB) Redact(ctx context.Context, q archive.RedactQuery, actor string, d
 		return res, nil
 	}
 	if _, err := tx.Exec(ctx, "INSERT INTO audit(ts, actor, action, detail, count) VALUES($1, $2, 'redact'::bytea, $3, $4)",
-		ms(time.Now()), notNull(actor), notNull(describeRedact(ch, q)), res.Events); err != nil {
+		ms(time.Now()), notNull(actor), notNull(redact.Describe(ch, q)), res.Events); err != nil {
 		return archive.RedactResult{}, fmt.Errorf("redact: audit: %w", err)
 	}
 	if err := tx.Commit(ctx); err != nil {
@@ -166,27 +158,17 @@ func int64BE(b []byte) int64 {
 // with q, and returns how many there are and on which days (each day with
 // the number of its events that match). It only reads. nil fn only counts.
 func (db *DB) RedactMatches(ctx context.Context, q archive.RedactQuery, fn func(event.Event) error) (archive.RedactResult, error) {
-	if err := q.Check(); err != nil {
-		return archive.RedactResult{}, err
-	}
-	ch, err := db.FindChannel(ctx, q.Network, q.Channel)
+	ch, err := redact.Channel(ctx, q, db.FindChannel)
 	if err != nil {
-		return archive.RedactResult{}, fmt.Errorf("redact: %w", err)
+		return archive.RedactResult{}, err
 	}
 	ctx, cancel := context.WithTimeout(ctx, 10*time.Minute)
 	defer cancel()
 	var res archive.RedactResult
-	agg := newDayAgg(db.loc)
-	perDay := map[string]int{}
-	var order []string
+	tally := days.NewTally(db.loc)
 	var ids []int64
 	err = redactMatches(ctx, db.pool, q, ch.ID, "id, ts, text", func(raw [][]byte) error {
-		ts := int64BE(raw[1])
-		day := agg.dayOf(fromMS(ts))
-		if perDay[day] == 0 {
-			order = append(order, day)
-		}
-		perDay[day]++
+		tally.Add(fromMS(int64BE(raw[1])))
 		res.Events++
 		ids = append(ids, int64BE(raw[0]))
 		return nil
@@ -211,33 +193,10 @@ func (db *DB) RedactMatches(ctx context.Context, q archive.RedactQuery, fn func(
 			ids = ids[n:]
 		}
 	}
-	for _, day := range order {
-		d, err := event.ParseDate(day)
-		if err != nil {
-			return archive.RedactResult{}, err
-		}
-		res.Days = append(res.Days, archive.DayInfo{Channel: ch.ID, Day: d, Events: perDay[day]})
+	if res.Days, err = tally.Infos(ch.ID); err != nil {
+		return archive.RedactResult{}, err
 	}
 	return res, nil
-}
-
-// describeRedact says what a redaction selected without the text it
-// matched (which may be the very thing being removed).
-func describeRedact(ch archive.Channel, q archive.RedactQuery) string {
-	parts := []string{"channel=" + ch.Network + "/" + ch.Name}
-	if q.Nick != "" {
-		parts = append(parts, "nick="+q.Nick)
-	}
-	if !q.From.IsZero() {
-		parts = append(parts, "from="+q.From.UTC().Format(time.RFC3339))
-	}
-	if !q.To.IsZero() {
-		parts = append(parts, "to="+q.To.UTC().Format(time.RFC3339))
-	}
-	if q.Match != "" {
-		parts = append(parts, "match=(text not kept)")
-	}
-	return strings.Join(parts, " ")
 }
 
 // Audit returns the audit log, newest first.

@@ -11,6 +11,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"proceedings/archive"
+	"proceedings/archive/internal/days"
 	"proceedings/event"
 )
 
@@ -242,7 +243,7 @@ func (db *DB) recountDays(ctx context.Context, tx pgx.Tx) error {
 	if err != nil {
 		return fmt.Errorf("recount days: %w", err)
 	}
-	agg := newDayAgg(db.loc)
+	agg := days.NewCounter(db.loc)
 	for rows.Next() {
 		var id, ch, ts int64
 		var kind int16
@@ -250,7 +251,7 @@ func (db *DB) recountDays(ctx context.Context, tx pgx.Tx) error {
 			rows.Close()
 			return fmt.Errorf("recount days: %w", err)
 		}
-		agg.add(ch, fromMS(ts), event.Kind(kind), id)
+		agg.Add(ch, fromMS(ts), event.Kind(kind), id)
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
@@ -270,33 +271,33 @@ func (db *DB) recountDays(ctx context.Context, tx pgx.Tx) error {
 // the revision table, every day stamped N or less is committed too (and is
 // visible in the same snapshot). Concurrent upserts of one day wait for
 // each other on the day's row as well, so no count is lost.
-func (db *DB) bumpRevision(ctx context.Context, tx pgx.Tx, agg *dayAgg) (int64, error) {
+func (db *DB) bumpRevision(ctx context.Context, tx pgx.Tx, agg *days.Counter) (int64, error) {
 	b := &pgx.Batch{}
 	b.Queue("SELECT pg_advisory_xact_lock($1, $2)", lockNamespace, lockRevision)
 	b.Queue(`WITH r AS (UPDATE revision SET rev = nextval('revision_seq') RETURNING rev)
 		SELECT r.rev FROM r, pg_notify($1, r.rev::text)`, notifyChannel)
-	if agg != nil && len(agg.days) > 0 {
-		n := len(agg.days)
-		keys := make([]dayKey, 0, n)
-		for k := range agg.days {
+	if agg != nil && len(agg.Days) > 0 {
+		n := len(agg.Days)
+		keys := make([]days.Key, 0, n)
+		for k := range agg.Days {
 			keys = append(keys, k)
 		}
-		slices.SortFunc(keys, func(a, b dayKey) int {
-			return cmp.Or(cmp.Compare(a.channel, b.channel), cmp.Compare(a.day, b.day))
+		slices.SortFunc(keys, func(a, b days.Key) int {
+			return cmp.Or(cmp.Compare(a.Channel, b.Channel), cmp.Compare(a.Day, b.Day))
 		})
-		chans, days := make([]int64, n), make([]string, n)
+		chans, dayNames := make([]int64, n), make([]string, n)
 		evs, lines, first, last := make([]int64, n), make([]int64, n), make([]int64, n), make([]int64, n)
 		for i, k := range keys {
-			c := agg.days[k]
-			chans[i], days[i], evs[i], lines[i], first[i], last[i] = k.channel, k.day, c.events, c.lines, c.firstID, c.lastID
+			c := agg.Days[k]
+			chans[i], dayNames[i], evs[i], lines[i], first[i], last[i] = k.Channel, k.Day, c.Events, c.Lines, c.FirstID, c.LastID
 		}
 		b.Queue(`INSERT INTO days(channel, day, events, lines, first_id, last_id, rev)
 			SELECT u.channel, u.day::date, u.events, u.lines, u.first_id, u.last_id, (SELECT rev FROM revision)
 			FROM unnest($1::bigint[], $2::text[], $3::bigint[], $4::bigint[], $5::bigint[], $6::bigint[]) AS u(channel, day, events, lines, first_id, last_id)
 			ON CONFLICT (channel, day) DO UPDATE SET events = days.events + EXCLUDED.events, lines = days.lines + EXCLUDED.lines,
 			first_id = least(days.first_id, EXCLUDED.first_id), last_id = greatest(days.last_id, EXCLUDED.last_id), rev = EXCLUDED.rev`,
-			chans, days, evs, lines, first, last)
-		clear(agg.days)
+			chans, dayNames, evs, lines, first, last)
+		clear(agg.Days)
 	}
 	br := tx.SendBatch(ctx, b)
 	var rev int64
@@ -314,54 +315,4 @@ func (db *DB) bumpRevision(ctx context.Context, tx pgx.Tx, agg *dayAgg) (int64, 
 		return 0, fmt.Errorf("count days and bump the archive revision: %w", err)
 	}
 	return rev, nil
-}
-
-// dayAgg accumulates per-(channel, local day) counts for one commit.
-type dayAgg struct {
-	loc  *time.Location
-	days map[dayKey]*dayCount
-	// cache of the last local-day computation: consecutive events are
-	// nearly always on the same day.
-	lastStart, lastEnd int64
-	lastDay            string
-}
-
-type dayKey struct {
-	channel int64
-	day     string
-}
-
-type dayCount struct {
-	events, lines   int64
-	firstID, lastID int64
-}
-
-func newDayAgg(loc *time.Location) *dayAgg {
-	return &dayAgg{loc: loc, days: map[dayKey]*dayCount{}, lastStart: 1, lastEnd: 0}
-}
-
-func (a *dayAgg) dayOf(t time.Time) string {
-	v := ms(t)
-	if v >= a.lastStart && v < a.lastEnd {
-		return a.lastDay
-	}
-	d := event.DateOf(t, a.loc)
-	start, end := d.Bounds(a.loc)
-	a.lastStart, a.lastEnd, a.lastDay = ms(start), ms(end), d.String()
-	return a.lastDay
-}
-
-func (a *dayAgg) add(channel int64, t time.Time, kind event.Kind, id int64) {
-	k := dayKey{channel, a.dayOf(t)}
-	c := a.days[k]
-	if c == nil {
-		c = &dayCount{firstID: id, lastID: id}
-		a.days[k] = c
-	}
-	c.events++
-	if kind.IsSpeech() {
-		c.lines++
-	}
-	c.firstID = min(c.firstID, id)
-	c.lastID = max(c.lastID, id)
 }

@@ -45,17 +45,7 @@ func (db *DB) Search(ctx context.Context, q archive.SearchQuery) (archive.Search
 	if err != nil {
 		return archive.SearchResult{}, err
 	}
-	if q.Limit <= 0 {
-		q.Limit = 20
-	}
-	q.Limit = min(q.Limit, 100)
-	q.Offset = max(q.Offset, 0)
-	if q.CountLimit <= 0 {
-		q.CountLimit = archive.DefaultCountLimit
-	}
-	if q.RelevanceWindow <= 0 {
-		q.RelevanceWindow = archive.RelevanceWindow
-	}
+	q = q.WithDefaults()
 	channels, err := db.searchChannels(ctx, q)
 	if err != nil {
 		return archive.SearchResult{}, err
@@ -261,41 +251,24 @@ func (db *DB) newestMatches(ctx context.Context, q query, where string, args []a
 
 // searchChannels says which channels a query may match: nil for all.
 func (db *DB) searchChannels(ctx context.Context, q archive.SearchQuery) ([]int64, error) {
-	if !q.PublicOnly {
-		if len(q.ChannelIDs) == 0 {
-			return nil, nil
+	return db.view.SearchChannels(q, func(add func(id int64, network, name string, public bool)) error {
+		rows, err := db.pool.Query(ctx, "SELECT id, network, name, public FROM channels")
+		if err != nil {
+			return fmt.Errorf("search: %w", err)
 		}
-		return q.ChannelIDs, nil
-	}
-	rows, err := db.pool.Query(ctx, "SELECT id, network, name, public FROM channels")
-	if err != nil {
-		return nil, fmt.Errorf("search: %w", err)
-	}
-	defer rows.Close()
-	wanted := map[int64]bool{}
-	for _, id := range q.ChannelIDs {
-		wanted[id] = true
-	}
-	allowed := []int64{}
-	all := true
-	for rows.Next() {
-		var id int64
-		var network, name []byte
-		var public bool
-		if err := rows.Scan(&id, &network, &name, &public); err != nil {
-			return nil, fmt.Errorf("search: %w", err)
+		defer rows.Close()
+		for rows.Next() {
+			var id int64
+			var network, name []byte
+			var public bool
+			if err := rows.Scan(&id, &network, &name, &public); err != nil {
+				return fmt.Errorf("search: %w", err)
+			}
+			add(id, string(network), string(name), public)
 		}
-		if db.isPublic(string(network), string(name), public) && (len(wanted) == 0 || wanted[id]) {
-			allowed = append(allowed, id)
-		} else {
-			all = false
+		if err := rows.Err(); err != nil {
+			return fmt.Errorf("search: %w", err)
 		}
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("search: %w", err)
-	}
-	if all {
-		return nil, nil // every channel is allowed: no filter needed
-	}
-	return allowed, nil
+		return nil
+	})
 }

@@ -4,42 +4,32 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"proceedings/archive"
+	"proceedings/archive/internal/days"
+	"proceedings/archive/internal/groupcommit"
 	"proceedings/event"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"time"
 )
 
-const maxBatch = 4096
-
-// pending is one event waiting for the writer, with whom to tell.
-type pending struct {
-	ev    event.Event
-	done  func(id int64, err error)
-	flush chan struct{} // a Flush marker instead of an event
-}
-
-// writer is the group-commit loop: it takes whatever events are waiting,
-// writes them in one transaction with one fsync, and then acknowledges
-// each. Under load batches grow by themselves; an idle archive commits a
-// single event at once, so there is no artificial delay.
+// writer commits the live appends of a groupcommit.Queue: each batch in
+// one transaction with one fsync, and the search index filled apart, when
+// a Flush asks for it, when nothing else waits, or when committed lines
+// have waited indexInterval.
 type writer struct {
-	db     *DB
-	queue  chan *pending // pointers: a full-size queue of events would hold megabytes while idle
-	stop   chan struct{}
-	done   chan struct{}
-	closed atomic.Bool
-	mu     sync.RWMutex // held for reading while enqueuing, for writing by close
+	*groupcommit.Queue
+	db *DB
 
-	committed atomic.Int64 // events written since Open
-	failures  atomic.Int64 // commits that failed and were retried
+	failures atomic.Int64 // commits that failed and were retried
+
+	// Owned by the loop: dirty says committed lines wait for the index.
+	dirty     bool
+	lastIndex time.Time
 }
 
 func startWriter(db *DB, size int) *writer {
-	w := &writer{db: db, queue: make(chan *pending, size), stop: make(chan struct{}), done: make(chan struct{})}
-	go w.loop()
+	w := &writer{Queue: groupcommit.New(size), db: db, lastIndex: time.Now()}
+	go w.Run(w)
 	return w
 }
 
@@ -74,21 +64,7 @@ func (db *DB) AppendAsync(ev event.Event, done func(id int64, err error)) error 
 	if db.w == nil {
 		return db.writable()
 	}
-	if err := ev.Validate(); err != nil {
-		return fmt.Errorf("append to the archive: %w", err)
-	}
-	w := db.w
-	w.mu.RLock()
-	defer w.mu.RUnlock()
-	if w.closed.Load() {
-		return archive.ErrClosed
-	}
-	select {
-	case w.queue <- &pending{ev: ev, done: done}:
-		return nil
-	default:
-		return archive.ErrQueueFull
-	}
+	return db.w.Enqueue(ev, done)
 }
 
 // Flush waits until every event queued before it is committed and
@@ -97,26 +73,7 @@ func (db *DB) Flush(ctx context.Context) error {
 	if db.w == nil {
 		return nil
 	}
-	w := db.w
-	marker := make(chan struct{})
-	w.mu.RLock()
-	if w.closed.Load() {
-		w.mu.RUnlock()
-		return nil
-	}
-	select {
-	case w.queue <- &pending{flush: marker}:
-	case <-ctx.Done():
-		w.mu.RUnlock()
-		return ctx.Err()
-	}
-	w.mu.RUnlock()
-	select {
-	case <-marker:
-		return nil
-	case <-ctx.Done():
-		return fmt.Errorf("flush the archive: %w", ctx.Err())
-	}
+	return db.w.Queue.Flush(ctx)
 }
 
 // QueueDepth is how many events wait to be written.
@@ -124,7 +81,7 @@ func (db *DB) QueueDepth() int {
 	if db.w == nil {
 		return 0
 	}
-	return len(db.w.queue)
+	return db.w.Depth()
 }
 
 // Committed is how many events were written since Open.
@@ -132,91 +89,46 @@ func (db *DB) Committed() int64 {
 	if db.w == nil {
 		return 0
 	}
-	return db.w.committed.Load()
-}
-
-func (w *writer) close() error {
-	w.mu.Lock()
-	if w.closed.Swap(true) {
-		w.mu.Unlock()
-		<-w.done
-		return nil
-	}
-	close(w.stop)
-	w.mu.Unlock()
-	<-w.done
-	return nil
+	return db.w.Queue.Committed()
 }
 
 // indexInterval is the longest the writer lets committed lines wait for
 // the search index while events keep arriving.
 const indexInterval = 200 * time.Millisecond
 
-func (w *writer) loop() {
-	defer close(w.done)
-	batch := make([]*pending, 0, maxBatch)
-	lastIndex := time.Now()
-	dirty := false // committed lines wait for the index
-	var idle <-chan time.Time
-	for {
-		clear(batch) // let the committed events go
-		batch = batch[:0]
-		if dirty {
-			idle = time.After(indexInterval)
-		} else {
-			idle = nil
-		}
-		select {
-		case p := <-w.queue:
-			batch = append(batch, p)
-		case <-idle:
-			dirty = !w.index()
-			lastIndex = time.Now()
-			continue
-		case <-w.stop:
-			// Drain what was queued before close.
-			for {
-				select {
-				case p := <-w.queue:
-					batch = append(batch, p)
-					if len(batch) == maxBatch {
-						w.commitRetrying(batch, true)
-						batch = batch[:0]
-					}
-				default:
-					w.commitRetrying(batch, true)
-					w.index()
-					return
-				}
-			}
-		}
-	fill:
-		for len(batch) < maxBatch {
-			select {
-			case p := <-w.queue:
-				batch = append(batch, p)
-			default:
-				break fill
-			}
-		}
-		var markers []chan struct{}
-		for _, p := range batch {
-			if p.flush != nil {
-				markers = append(markers, p.flush)
-			}
-		}
-		dirty = w.commitRetrying(batch, false) || dirty
-		// Index when asked to (Flush), when nothing else waits, or when
-		// the lines have waited long enough.
-		if dirty && (len(markers) > 0 || len(w.queue) == 0 || time.Since(lastIndex) >= indexInterval) {
-			dirty = !w.index()
-			lastIndex = time.Now()
-		}
-		for _, m := range markers {
-			close(m)
-		}
+// Commit writes a batch (groupcommit.Committer).
+func (w *writer) Commit(batch []*groupcommit.Pending, closing bool) {
+	if w.commitRetrying(batch, closing) {
+		w.dirty = true
 	}
 }
+
+// Settle indexes when asked to (Flush), when nothing else waits, or when
+// the lines have waited long enough (groupcommit.Settler).
+func (w *writer) Settle(flush bool) {
+	if w.dirty && (flush || w.Depth() == 0 || time.Since(w.lastIndex) >= indexInterval) {
+		w.dirty = !w.index()
+		w.lastIndex = time.Now()
+	}
+}
+
+// IdleAfter lets committed lines wait at most indexInterval for the index
+// while no event comes.
+func (w *writer) IdleAfter() time.Duration {
+	if w.dirty {
+		return indexInterval
+	}
+	return 0
+}
+
+// Idle indexes what waits.
+func (w *writer) Idle() {
+	w.dirty = !w.index()
+	w.lastIndex = time.Now()
+}
+
+// Drained indexes what the last batches committed.
+func (w *writer) Drained() { w.index() }
 
 // index fills the search index with what was committed; it reports
 // success. A failure is logged and retried on the next round.
@@ -235,32 +147,24 @@ func (w *writer) index() bool {
 // when closing it gives up after a few tries and reports the error. It
 // reports whether events were committed. Flush markers are left to the
 // caller.
-func (w *writer) commitRetrying(batch []*pending, closing bool) bool {
+func (w *writer) commitRetrying(batch []*groupcommit.Pending, closing bool) bool {
 	backoff := 50 * time.Millisecond
 	for attempt := 1; ; attempt++ {
 		ids, n, err := w.commit(batch)
 		if err == nil {
 			for i, p := range batch {
-				if p.flush == nil && p.done != nil {
-					p.done(ids[i], nil)
+				if !p.IsFlush() && p.Done != nil {
+					p.Done(ids[i], nil)
 				}
 			}
 			return n > 0
 		}
 		w.failures.Add(1)
 		w.db.log.Error("writing to the archive failed; keeping the events and retrying", "events", len(batch), "attempt", attempt, "err", err)
-		stopping := closing
-		if !stopping {
-			select {
-			case <-w.stop:
-				stopping = true
-			default:
-			}
-		}
-		if stopping && attempt >= 3 {
+		if (closing || w.Stopping()) && attempt >= 3 {
 			for _, p := range batch {
-				if p.flush == nil && p.done != nil {
-					p.done(0, err)
+				if !p.IsFlush() && p.Done != nil {
+					p.Done(0, err)
 				}
 			}
 			return false
@@ -270,13 +174,13 @@ func (w *writer) commitRetrying(batch []*pending, closing bool) bool {
 	}
 }
 
-func (w *writer) commit(batch []*pending) ([]int64, int, error) {
+func (w *writer) commit(batch []*groupcommit.Pending) ([]int64, int, error) {
 	ctx, cancel := context.WithTimeout(context.Background(), queryTimeout)
 	defer cancel()
 	evs := make([]event.Event, 0, len(batch))
 	for _, p := range batch {
-		if p.flush == nil {
-			evs = append(evs, p.ev)
+		if !p.IsFlush() {
+			evs = append(evs, p.Event)
 		}
 	}
 	ids := make([]int64, len(batch))
@@ -289,12 +193,12 @@ func (w *writer) commit(batch []*pending) ([]int64, int, error) {
 	}
 	j := 0
 	for i, p := range batch {
-		if p.flush == nil {
+		if !p.IsFlush() {
 			ids[i] = got[j]
 			j++
 		}
 	}
-	w.committed.Add(int64(len(evs)))
+	w.Count(len(evs))
 	return ids, len(evs), nil
 }
 
@@ -356,7 +260,7 @@ var (
 
 func (db *DB) insertTx(ctx context.Context, tx *sql.Tx, evs []event.Event, keepIDs bool) ([]int64, []newChan, error) {
 	ids := make([]int64, len(evs))
-	agg := newDayAgg(db.loc)
+	agg := days.NewCounter(db.loc)
 	var created []newChan
 	local := map[chanKey]int64{}
 	chans := make([]int64, len(evs))
@@ -423,14 +327,14 @@ func (db *DB) insertTx(ctx context.Context, tx *sql.Tx, evs []event.Event, keepI
 			if ids[i] = last - int64(end-1-i); keepIDs {
 				ids[i] = evs[i].ID
 			}
-			agg.add(chans[i], evs[i].Time, evs[i].Kind, ids[i])
+			agg.Add(chans[i], evs[i].Time, evs[i].Kind, ids[i])
 		}
 	}
 	rev, err := nextRev(ctx, tx)
 	if err != nil {
 		return nil, nil, err
 	}
-	if err := agg.flush(ctx, tx, rev); err != nil {
+	if err := flushDays(ctx, tx, agg, rev); err != nil {
 		return nil, nil, err
 	}
 	return ids, created, nil

@@ -8,6 +8,7 @@ import (
 	"slices"
 
 	"proceedings/archive"
+	"proceedings/archive/internal/posts"
 	"proceedings/event"
 )
 
@@ -95,30 +96,31 @@ func (db *DB) CompleteCopy(ctx context.Context, st archive.CopyState) error {
 	return nil
 }
 
-// copyPosts replaces the posts and series by posts, keeping the posts' ids.
-func copyPosts(ctx context.Context, tx *sql.Tx, posts []archive.Post) error {
+// copyPosts replaces the posts and series by ps, keeping the posts' ids.
+func copyPosts(ctx context.Context, tx *sql.Tx, ps []archive.Post) error {
 	for _, q := range []string{"DELETE FROM posts", "DELETE FROM series"} {
 		if _, err := tx.ExecContext(ctx, q); err != nil {
 			return err
 		}
 	}
 	series := map[string]int64{}
-	for _, p := range posts {
+	for _, p := range ps {
 		var sid sql.NullInt64
 		if p.Series != "" {
-			id, ok := series[foldSeries(p.Series)]
+			id, ok := series[posts.FoldSeries(p.Series)]
 			if !ok {
-				if err := tx.QueryRowContext(ctx, "INSERT INTO series(name, folded) VALUES(?, ?) RETURNING id", p.Series, foldSeries(p.Series)).Scan(&id); err != nil {
+				if err := tx.QueryRowContext(ctx, "INSERT INTO series(name, folded) VALUES(?, ?) RETURNING id", p.Series, posts.FoldSeries(p.Series)).Scan(&id); err != nil {
 					return fmt.Errorf("series %q: %w", p.Series, err)
 				}
-				series[foldSeries(p.Series)] = id
+				series[posts.FoldSeries(p.Series)] = id
 			}
 			sid = sql.NullInt64{Int64: id, Valid: true}
 		}
+		part, partOf := posts.Parts(p, sid.Valid)
 		_, err := tx.ExecContext(ctx, `INSERT INTO posts(id, guid, link, title, published, first_seen, feed, series, part, part_of, subtitle, numeral, announced)
 			VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-			p.ID, p.GUID, p.Link, p.Title, nullTime(p.Published), ms(p.FirstSeen), p.Feed, sid, nullInt(p.Part, sid.Valid),
-			nullInt(p.PartOf, sid.Valid && p.PartOf > 0), p.Subtitle, p.Numeral, nullTime(p.Announced))
+			p.ID, p.GUID, p.Link, p.Title, nullTime(p.Published), ms(p.FirstSeen), p.Feed, sid, part, partOf,
+			p.Subtitle, p.Numeral, nullTime(p.Announced))
 		if err != nil {
 			return fmt.Errorf("post %q: %w", p.Title, err)
 		}

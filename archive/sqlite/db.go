@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"proceedings/archive"
+	"proceedings/archive/internal/channels"
 	"sync"
 	"time"
 
@@ -37,9 +38,7 @@ type DB struct {
 
 	mu       sync.Mutex
 	channels map[chanKey]int64 // network + folded name → channel id
-	// publicView, when not nil, says which channels this handle treats as
-	// public, in place of the flags stored in the file (SetPublicView).
-	publicView map[chanKey]bool
+	view     channels.View     // the channels this handle treats as public (SetPublicView)
 
 	w *writer // nil when read-only
 }
@@ -49,15 +48,7 @@ type chanKey struct{ network, folded string }
 // Open opens (creating when needed) the archive at path, applies pending
 // migrations and starts the group-commit writer.
 func Open(ctx context.Context, path string, opt archive.Options) (*DB, error) {
-	if opt.Location == nil {
-		opt.Location = time.UTC
-	}
-	if opt.Logger == nil {
-		opt.Logger = slog.Default()
-	}
-	if opt.QueueSize <= 0 {
-		opt.QueueSize = 1 << 16
-	}
+	opt = opt.WithDefaults()
 	abs, err := filepath.Abs(path)
 	if err != nil {
 		return nil, fmt.Errorf("open archive %s: %w", path, err)
@@ -143,11 +134,10 @@ func (db *DB) Location() *time.Location { return db.loc }
 
 // Close flushes pending events and closes the database.
 func (db *DB) Close() error {
-	var err error
 	if db.w != nil {
-		err = db.w.close()
+		db.w.Close()
 	}
-	return errors.Join(err, db.closeHandles())
+	return db.closeHandles()
 }
 
 func (db *DB) closeHandles() error {
@@ -278,5 +268,4 @@ func fromMS(v int64) time.Time { return time.UnixMilli(v).UTC() }
 var (
 	_ archive.Store      = (*DB)(nil)
 	_ archive.Maintainer = (*DB)(nil)
-	_ archive.Importer   = (*Importer)(nil)
 )

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"proceedings/archive"
+	"proceedings/archive/internal/posts"
 	"proceedings/event"
 	"strings"
 	"time"
@@ -35,7 +36,7 @@ func (db *DB) SavePost(ctx context.Context, p archive.Post) (archive.Post, bool,
 	if p.Series != "" && p.Part > 0 {
 		var id int64
 		err := tx.QueryRowContext(ctx, `INSERT INTO series(name, folded) VALUES(?, ?)
-			ON CONFLICT(folded) DO UPDATE SET name = name RETURNING id`, p.Series, foldSeries(p.Series)).Scan(&id)
+			ON CONFLICT(folded) DO UPDATE SET name = name RETURNING id`, p.Series, posts.FoldSeries(p.Series)).Scan(&id)
 		if err != nil {
 			return archive.Post{}, false, fmt.Errorf("save series %q: %w", p.Series, err)
 		}
@@ -47,14 +48,15 @@ func (db *DB) SavePost(ctx context.Context, p archive.Post) (archive.Post, bool,
 	if errors.Is(err, sql.ErrNoRows) && seriesID.Valid {
 		err = tx.QueryRowContext(ctx, "SELECT id FROM posts WHERE series = ? AND part = ?", seriesID, p.Part).Scan(&existing)
 	}
+	part, partOf := posts.Parts(p, seriesID.Valid)
 	isNew := false
 	switch {
 	case errors.Is(err, sql.ErrNoRows):
 		isNew = true
 		err = tx.QueryRowContext(ctx, `INSERT INTO posts(guid, link, title, published, first_seen, feed, series, part, part_of, subtitle, numeral, announced)
 			VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
-			p.GUID, p.Link, p.Title, nullTime(p.Published), ms(p.FirstSeen), p.Feed, seriesID, nullInt(p.Part, seriesID.Valid),
-			nullInt(p.PartOf, seriesID.Valid && p.PartOf > 0), p.Subtitle, p.Numeral, nullTime(p.Announced)).Scan(&p.ID)
+			p.GUID, p.Link, p.Title, nullTime(p.Published), ms(p.FirstSeen), p.Feed, seriesID, part, partOf,
+			p.Subtitle, p.Numeral, nullTime(p.Announced)).Scan(&p.ID)
 		if err != nil {
 			return archive.Post{}, false, fmt.Errorf("save post %q: %w", p.Title, err)
 		}
@@ -69,8 +71,8 @@ func (db *DB) SavePost(ctx context.Context, p archive.Post) (archive.Post, bool,
 			series = coalesce(?, series), part = coalesce(?, part), part_of = coalesce(?, part_of),
 			subtitle = CASE WHEN ? != '' THEN ? ELSE subtitle END, numeral = CASE WHEN ? != '' THEN ? ELSE numeral END
 			WHERE id = ?`,
-			p.Title, p.Feed, p.Link, nullTime(p.Published), p.Feed, p.Feed, seriesID, nullInt(p.Part, seriesID.Valid),
-			nullInt(p.PartOf, seriesID.Valid && p.PartOf > 0), p.Subtitle, p.Subtitle, p.Numeral, p.Numeral, existing)
+			p.Title, p.Feed, p.Link, nullTime(p.Published), p.Feed, p.Feed, seriesID, part, partOf,
+			p.Subtitle, p.Subtitle, p.Numeral, p.Numeral, existing)
 		if err != nil {
 			return archive.Post{}, false, fmt.Errorf("update post %q: %w", p.Title, err)
 		}
@@ -105,15 +107,7 @@ func scanPost(s interface{ Scan(...any) error }) (archive.Post, error) {
 	if err := s.Scan(&p.ID, &p.GUID, &p.Link, &p.Title, &pub, &seen, &p.Feed, &p.Series, &p.Part, &p.PartOf, &p.Subtitle, &p.Numeral, &ann); err != nil {
 		return archive.Post{}, err
 	}
-	p.Link = archive.PostLink(p.Link) // a stored link may not be in this form yet
-	if pub != 0 {
-		p.Published = fromMS(pub)
-	}
-	p.FirstSeen = fromMS(seen)
-	if ann != 0 {
-		p.Announced = fromMS(ann)
-	}
-	return p, nil
+	return posts.Read(p, pub, seen, ann), nil
 }
 
 func (db *DB) post(ctx context.Context, where string, args ...any) (archive.Post, error) {
@@ -198,23 +192,14 @@ func (db *DB) Series(ctx context.Context) ([]archive.SeriesInfo, error) {
 // SeriesParts returns the parts of a series (by name, case-insensitive) in
 // order.
 func (db *DB) SeriesParts(ctx context.Context, name string) ([]archive.Post, error) {
-	return db.posts(ctx, "WHERE s.folded = ? ORDER BY p.part", foldSeries(name))
+	return db.posts(ctx, "WHERE s.folded = ? ORDER BY p.part", posts.FoldSeries(name))
 }
-
-func foldSeries(name string) string { return strings.ToLower(strings.Join(strings.Fields(name), " ")) }
 
 func nullTime(t time.Time) any {
 	if t.IsZero() {
 		return nil
 	}
 	return ms(t)
-}
-
-func nullInt(v int, valid bool) any {
-	if !valid {
-		return nil
-	}
-	return v
 }
 
 // OptOut adds (true) or removes (false) a nick or account from the list of
@@ -289,16 +274,12 @@ func (db *DB) OptOuts(ctx context.Context) ([]string, error) {
 	return out, rows.Err()
 }
 
-// lastLinkedWindow bounds how many of a nick's newest lines LastSeriesLinked
-// reads.
-const lastLinkedWindow = 2000
-
 // LastSeriesLinked returns the series of the newest post whose link nick
 // gave in a channel log (in any log when ref.Name is ""): for the bot's
 // nick, the series it announced (or answered about) last there, whether
 // recorded live or imported from old logs, so that every process and a
 // restarted bot agree on it. It reads at most the nick's newest
-// lastLinkedWindow lines; ok is false when none of them links a part of a
+// posts.LinkWindow lines; ok is false when none of them links a part of a
 // series.
 func (db *DB) LastSeriesLinked(ctx context.Context, ref event.ChannelRef, nick string) (series string, ok bool, err error) {
 	ctx, cancel := context.WithTimeout(ctx, queryTimeout)
@@ -321,7 +302,7 @@ func (db *DB) LastSeriesLinked(ctx context.Context, ref event.ChannelRef, nick s
 	// until the first that links a part of a series (usually the first
 	// line of the nick with a link in that log).
 	rows, err := db.ro.QueryContext(ctx, `SELECT channel, kind, text FROM events INDEXED BY events_nick_ts
-		WHERE nick = ? COLLATE NOCASE ORDER BY nick COLLATE NOCASE DESC, ts DESC LIMIT ?`, nick, lastLinkedWindow)
+		WHERE nick = ? COLLATE NOCASE ORDER BY nick COLLATE NOCASE DESC, ts DESC LIMIT ?`, nick, posts.LinkWindow)
 	if err != nil {
 		return "", false, fmt.Errorf("find the series %s linked last: %w", nick, err)
 	}
@@ -333,7 +314,7 @@ func (db *DB) LastSeriesLinked(ctx context.Context, ref event.ChannelRef, nick s
 		if err := rows.Scan(&c, &kind, &text); err != nil {
 			return "", false, fmt.Errorf("find the series %s linked last: %w", nick, err)
 		}
-		if ch != 0 && c != ch || kind != event.KindMessage && kind != event.KindNotice || !strings.Contains(text, "://") {
+		if !posts.MayLink(ch, c, kind, text) {
 			continue
 		}
 		err := db.ro.QueryRowContext(ctx, `SELECT s.name FROM posts p JOIN series s ON s.id = p.series

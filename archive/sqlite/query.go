@@ -6,8 +6,9 @@ import (
 	"errors"
 	"fmt"
 	"proceedings/archive"
+	"proceedings/archive/internal/channels"
+	"proceedings/archive/internal/fields"
 	"proceedings/event"
-	"strings"
 	"time"
 )
 
@@ -31,7 +32,7 @@ func (db *DB) Channels(ctx context.Context) ([]archive.Channel, error) {
 		}
 		c.First, _ = event.ParseDate(first)
 		c.Last, _ = event.ParseDate(last)
-		c.Public = db.isPublic(c.Network, c.Name, c.Public)
+		c.Public = db.view.IsPublic(c.Network, c.Name, c.Public)
 		out = append(out, c)
 	}
 	return out, rows.Err()
@@ -44,24 +45,7 @@ func (db *DB) FindChannel(ctx context.Context, network, name string) (archive.Ch
 	if err != nil {
 		return archive.Channel{}, err
 	}
-	folded := event.FoldChannel(name)
-	var found []archive.Channel
-	for _, c := range all {
-		if event.FoldChannel(c.Name) == folded && (network == "" || c.Network == network) {
-			found = append(found, c)
-		}
-	}
-	switch len(found) {
-	case 0:
-		return archive.Channel{}, fmt.Errorf("%w: %s", archive.ErrNoChannel, name)
-	case 1:
-		return found[0], nil
-	}
-	nets := make([]string, len(found))
-	for i, c := range found {
-		nets[i] = c.Network
-	}
-	return archive.Channel{}, fmt.Errorf("channel %s is in the archive for several networks (%s): name one", name, strings.Join(nets, ", "))
+	return channels.Find(all, network, name)
 }
 
 // SetPublic records whether a channel's log is published, adding the
@@ -116,11 +100,7 @@ func (db *DB) SetPublicOnly(ctx context.Context, public []event.ChannelRef) erro
 	for _, c := range created {
 		db.cacheChannel(c.network, c.name, c.id)
 	}
-	db.mu.Lock()
-	if db.publicView != nil {
-		db.publicView = viewOf(public)
-	}
-	db.mu.Unlock()
+	db.view.Update(public)
 	return nil
 }
 
@@ -130,30 +110,7 @@ func (db *DB) SetPublicOnly(ctx context.Context, public []event.ChannelRef) erro
 // a read-only handle (ask, search, serve) follows the configuration it was
 // opened with even when no writer has synced the flags since the
 // configuration changed. SetPublicOnly on the same handle replaces the view.
-func (db *DB) SetPublicView(public []event.ChannelRef) {
-	db.mu.Lock()
-	defer db.mu.Unlock()
-	db.publicView = viewOf(public)
-}
-
-func viewOf(public []event.ChannelRef) map[chanKey]bool {
-	view := make(map[chanKey]bool, len(public))
-	for _, c := range public {
-		view[chanKey{c.Network, event.FoldChannel(c.Name)}] = true
-	}
-	return view
-}
-
-// isPublic is a channel's public flag as this handle sees it: stored is
-// the file's own flag.
-func (db *DB) isPublic(network, name string, stored bool) bool {
-	db.mu.Lock()
-	defer db.mu.Unlock()
-	if db.publicView == nil {
-		return stored
-	}
-	return db.publicView[chanKey{network, event.FoldChannel(name)}]
-}
+func (db *DB) SetPublicView(public []event.ChannelRef) { db.view.Set(public) }
 
 const eventColumns = `e.id, c.network, c.name, e.ts, e.kind, e.nick, e.text, coalesce(e.target, ''),
 	coalesce(e.userhost, ''), coalesce(e.account, ''), coalesce(e.msgid, ''), coalesce(e.via, ''), e.flags & 2147483647`
@@ -185,6 +142,7 @@ func (db *DB) rangeEvents(ctx context.Context, channelID int64, from, to time.Ti
 	}
 	return db.scan(ctx, func(s *scanner) error {
 		ev := event.Event{}
+		texts := fields.Texts(nil, &ev, set)
 		found := false
 		if err := s.query(ctx, "SELECT network, name FROM channels WHERE id = ?", []int64{channelID}, func(st uintptr) error {
 			s.texts(st, 0, &ev.Network, &ev.Channel)
@@ -202,14 +160,7 @@ func (db *DB) rangeEvents(ctx context.Context, channelID int64, from, to time.Ti
 				ev.Time = fromMS(s.int64(st, 1))
 				ev.Kind = event.Kind(s.int64(st, 2))
 				ev.Flags = event.Flags(s.int64(st, 3))
-				switch set {
-				case archive.CountFields:
-					s.texts(st, 4, &ev.Nick, &ev.Text)
-				case archive.PageFields:
-					s.texts(st, 4, &ev.Nick, &ev.Text, &ev.Target, &ev.UserHost, &ev.Via)
-				default:
-					s.texts(st, 4, &ev.Nick, &ev.Text, &ev.Target, &ev.UserHost, &ev.Via, &ev.Account, &ev.MsgID)
-				}
+				s.texts(st, 4, texts...)
 				return fn(ev)
 			})
 	})

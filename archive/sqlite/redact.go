@@ -4,8 +4,9 @@ import (
 	"context"
 	"fmt"
 	"proceedings/archive"
+	"proceedings/archive/internal/days"
+	"proceedings/archive/internal/redact"
 	"proceedings/event"
-	"strings"
 	"time"
 )
 
@@ -19,7 +20,7 @@ func (db *DB) Redact(ctx context.Context, q archive.RedactQuery, actor string, d
 	if err := db.writable(); err != nil {
 		return archive.RedactResult{}, err
 	}
-	ch, err := db.redactChannel(ctx, q)
+	ch, err := redact.Channel(ctx, q, db.FindChannel)
 	if err != nil {
 		return archive.RedactResult{}, err
 	}
@@ -40,16 +41,15 @@ func (db *DB) Redact(ctx context.Context, q archive.RedactQuery, actor string, d
 	if err != nil {
 		return archive.RedactResult{}, fmt.Errorf("redact: %w", err)
 	}
-	touched := map[string]bool{}
 	var res archive.RedactResult
-	agg := newDayAgg(db.loc)
+	tally := days.NewTally(db.loc)
 	for rows.Next() {
 		var ts int64
 		if err := rows.Scan(&ts); err != nil {
 			rows.Close()
 			return archive.RedactResult{}, fmt.Errorf("redact: %w", err)
 		}
-		touched[agg.dayOf(fromMS(ts))] = true
+		tally.Add(fromMS(ts))
 		res.Events++
 	}
 	rows.Close()
@@ -68,11 +68,12 @@ func (db *DB) Redact(ctx context.Context, q archive.RedactQuery, actor string, d
 	if err != nil {
 		return archive.RedactResult{}, err
 	}
-	for day := range touched {
-		d, err := event.ParseDate(day)
-		if err != nil {
-			return archive.RedactResult{}, err
-		}
+	touched, err := tally.Sorted()
+	if err != nil {
+		return archive.RedactResult{}, err
+	}
+	for _, t := range touched {
+		day, d := t.Key, t.Date
 		start, end := d.Bounds(db.loc)
 		var n, lines, first, last int64
 		err = tx.QueryRowContext(ctx, `SELECT count(*), coalesce(sum(kind IN `+speechKinds+`), 0), coalesce(min(id), 0), coalesce(max(id), 0)
@@ -94,12 +95,11 @@ func (db *DB) Redact(ctx context.Context, q archive.RedactQuery, actor string, d
 			return archive.RedactResult{}, fmt.Errorf("redact: recount %s: %w", day, err)
 		}
 	}
-	sortDays(res.Days)
 	if dryRun {
 		return res, nil
 	}
 	if _, err := tx.ExecContext(ctx, "INSERT INTO audit(ts, actor, action, detail, count) VALUES(?, ?, 'redact', ?, ?)",
-		ms(time.Now()), actor, describeRedact(ch, q), res.Events); err != nil {
+		ms(time.Now()), actor, redact.Describe(ch, q), res.Events); err != nil {
 		return archive.RedactResult{}, fmt.Errorf("redact: audit: %w", err)
 	}
 	if err := tx.Commit(); err != nil {
@@ -132,24 +132,12 @@ func redactWhere(q archive.RedactQuery, prefix string, id int64) (string, []any)
 	return where, args
 }
 
-// redactChannel checks q and finds the channel it redacts in.
-func (db *DB) redactChannel(ctx context.Context, q archive.RedactQuery) (archive.Channel, error) {
-	if err := q.Check(); err != nil {
-		return archive.Channel{}, err
-	}
-	ch, err := db.FindChannel(ctx, q.Network, q.Channel)
-	if err != nil {
-		return archive.Channel{}, fmt.Errorf("redact: %w", err)
-	}
-	return ch, nil
-}
-
 // RedactMatches calls fn, in time order, for each event Redact would remove
 // with q, and returns how many there are and on which days (each day with
 // the number of its events that match). It only reads: a dry run needs no
 // writable archive. nil fn only counts.
 func (db *DB) RedactMatches(ctx context.Context, q archive.RedactQuery, fn func(event.Event) error) (archive.RedactResult, error) {
-	ch, err := db.redactChannel(ctx, q)
+	ch, err := redact.Channel(ctx, q, db.FindChannel)
 	if err != nil {
 		return archive.RedactResult{}, err
 	}
@@ -162,19 +150,13 @@ func (db *DB) RedactMatches(ctx context.Context, q archive.RedactQuery, fn func(
 	}
 	defer rows.Close()
 	var res archive.RedactResult
-	agg := newDayAgg(db.loc)
-	perDay := map[string]int{}
-	var order []string
+	tally := days.NewTally(db.loc)
 	for rows.Next() {
 		var ev event.Event
 		if err := scanEvent(rows, &ev); err != nil {
 			return archive.RedactResult{}, fmt.Errorf("redact: %w", err)
 		}
-		day := agg.dayOf(ev.Time)
-		if perDay[day] == 0 {
-			order = append(order, day)
-		}
-		perDay[day]++
+		tally.Add(ev.Time)
 		res.Events++
 		if fn != nil {
 			if err := fn(ev); err != nil {
@@ -185,41 +167,10 @@ func (db *DB) RedactMatches(ctx context.Context, q archive.RedactQuery, fn func(
 	if err := rows.Err(); err != nil {
 		return archive.RedactResult{}, fmt.Errorf("redact: %w", err)
 	}
-	for _, day := range order {
-		d, err := event.ParseDate(day)
-		if err != nil {
-			return archive.RedactResult{}, err
-		}
-		res.Days = append(res.Days, archive.DayInfo{Channel: ch.ID, Day: d, Events: perDay[day]})
+	if res.Days, err = tally.Infos(ch.ID); err != nil {
+		return archive.RedactResult{}, err
 	}
 	return res, nil
-}
-
-func sortDays(days []archive.DayInfo) {
-	for i := 1; i < len(days); i++ {
-		for j := i; j > 0 && days[j].Day.Before(days[j-1].Day); j-- {
-			days[j], days[j-1] = days[j-1], days[j]
-		}
-	}
-}
-
-// describeRedact says what a redaction selected without the text it
-// matched (which may be the very thing being removed).
-func describeRedact(ch archive.Channel, q archive.RedactQuery) string {
-	parts := []string{"channel=" + ch.Network + "/" + ch.Name}
-	if q.Nick != "" {
-		parts = append(parts, "nick="+q.Nick)
-	}
-	if !q.From.IsZero() {
-		parts = append(parts, "from="+q.From.UTC().Format(time.RFC3339))
-	}
-	if !q.To.IsZero() {
-		parts = append(parts, "to="+q.To.UTC().Format(time.RFC3339))
-	}
-	if q.Match != "" {
-		parts = append(parts, "match=(text not kept)")
-	}
-	return strings.Join(parts, " ")
 }
 
 // Audit returns the audit log, newest first.

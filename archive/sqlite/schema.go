@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"fmt"
 	"proceedings/archive"
+	"proceedings/archive/internal/days"
 	"proceedings/event"
 	"strings"
 	"time"
@@ -245,7 +246,7 @@ func (db *DB) recountDays(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("recount days: %w", err)
 	}
-	agg := newDayAgg(db.loc)
+	agg := days.NewCounter(db.loc)
 	for rows.Next() {
 		var id, ch, ts int64
 		var kind event.Kind
@@ -253,7 +254,7 @@ func (db *DB) recountDays(ctx context.Context) error {
 			rows.Close()
 			return fmt.Errorf("recount days: %w", err)
 		}
-		agg.add(ch, fromMS(ts), kind, id)
+		agg.Add(ch, fromMS(ts), kind, id)
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
@@ -263,7 +264,7 @@ func (db *DB) recountDays(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	if err := agg.flush(ctx, tx, rev); err != nil {
+	if err := flushDays(ctx, tx, agg, rev); err != nil {
 		return err
 	}
 	return tx.Commit()
@@ -282,62 +283,10 @@ func nextRev(ctx context.Context, tx *sql.Tx) (int64, error) {
 	return rev, nil
 }
 
-// dayAgg accumulates per-(channel, local day) counts for one commit.
-type dayAgg struct {
-	loc  *time.Location
-	days map[dayKey]*dayCount
-	// cache of the last local-day computation: consecutive events are
-	// nearly always on the same day.
-	lastStart, lastEnd int64
-	lastDay            string
-}
-
-type dayKey struct {
-	channel int64
-	day     string
-}
-
-type dayCount struct {
-	events, lines   int64
-	firstID, lastID int64
-}
-
-func newDayAgg(loc *time.Location) *dayAgg {
-	return &dayAgg{loc: loc, days: map[dayKey]*dayCount{}, lastStart: 1, lastEnd: 0}
-}
-
-func (a *dayAgg) dayOf(t time.Time) string {
-	v := ms(t)
-	if v >= a.lastStart && v < a.lastEnd {
-		return a.lastDay
-	}
-	d := event.DateOf(t, a.loc)
-	start, end := d.Bounds(a.loc)
-	a.lastStart, a.lastEnd, a.lastDay = ms(start), ms(end), d.String()
-	return a.lastDay
-}
-
-func (a *dayAgg) add(channel int64, t time.Time, kind event.Kind, id int64) {
-	k := dayKey{channel, a.dayOf(t)}
-	c := a.days[k]
-	if c == nil {
-		c = &dayCount{firstID: id}
-		a.days[k] = c
-	}
-	c.events++
-	if kind.IsSpeech() {
-		c.lines++
-	}
-	if id < c.firstID {
-		c.firstID = id
-	}
-	if id > c.lastID {
-		c.lastID = id
-	}
-}
-
-func (a *dayAgg) flush(ctx context.Context, tx *sql.Tx, rev int64) error {
-	if len(a.days) == 0 {
+// flushDays adds the counts of agg to the days table, stamping each day
+// with rev, and clears agg.
+func flushDays(ctx context.Context, tx *sql.Tx, agg *days.Counter, rev int64) error {
+	if len(agg.Days) == 0 {
 		return nil
 	}
 	stmt, err := tx.PrepareContext(ctx, `INSERT INTO days(channel, day, events, lines, first_id, last_id, rev) VALUES(?, ?, ?, ?, ?, ?, ?)
@@ -347,12 +296,12 @@ func (a *dayAgg) flush(ctx context.Context, tx *sql.Tx, rev int64) error {
 		return fmt.Errorf("count days: %w", err)
 	}
 	defer stmt.Close()
-	for k, c := range a.days {
-		if _, err := stmt.ExecContext(ctx, k.channel, k.day, c.events, c.lines, c.firstID, c.lastID, rev); err != nil {
-			return fmt.Errorf("count day %s: %w", k.day, err)
+	for k, c := range agg.Days {
+		if _, err := stmt.ExecContext(ctx, k.Channel, k.Day, c.Events, c.Lines, c.FirstID, c.LastID, rev); err != nil {
+			return fmt.Errorf("count day %s: %w", k.Day, err)
 		}
 	}
-	clear(a.days)
+	clear(agg.Days)
 	return nil
 }
 

@@ -1,0 +1,263 @@
+// Package importer is the engine-neutral front of a bulk import: it
+// buffers events in batches, writes one batch in the background while the
+// next fills, keeps each event's tolerance and source file, tells which
+// events the archive holds already, and counts. An engine supplies only
+// the writing of a batch (its transactions, its statements) and the query
+// that reads what a channel-day holds.
+package importer
+
+import (
+	"context"
+	"fmt"
+	"sync/atomic"
+	"time"
+
+	"proceedings/archive"
+	"proceedings/archive/internal/days"
+	"proceedings/event"
+)
+
+// BatchSize is how many events one batch holds.
+const BatchSize = 25000
+
+// WriteFunc writes one batch: for each event it asks Batch.Fresh whether
+// the archive holds it already, stores the fresh ones and counts them with
+// Batch.Added.
+type WriteFunc func(ctx context.Context, b *Batch) error
+
+// Importer is an archive.Importer for an engine's WriteFunc. Use one
+// Importer per import, from one goroutine; call Flush at the end.
+type Importer struct {
+	write WriteFunc
+	loc   *time.Location
+	opt   archive.ImportOptions
+	buf   []event.Event
+	tols  []int64 // each buffered event's tolerance, in ms
+	srcs  []int   // each buffered event's source file (see StartFile)
+	src   int
+	// One batch is written in the background while the next one fills:
+	// reading and parsing the logs then costs no time of the writer's.
+	// writing says the result of the batch being written; spare holds the
+	// buffers the last written batch used.
+	writing chan error
+	spare   buffers
+	// known and the counters belong to the batch being written.
+	known      map[days.Key]*dayEvents // what is stored, per channel-day, loaded on first use
+	added, dup atomic.Int64
+}
+
+var _ archive.Importer = (*Importer)(nil)
+
+// buffers are one batch's events with their tolerances and source files.
+type buffers struct {
+	evs  []event.Event
+	tols []int64
+	srcs []int
+}
+
+type dupKey struct {
+	kind       event.Kind
+	nick, text string
+}
+
+// dayEvents holds the stored events of one channel-day by content, each with
+// whether this import already matched it.
+type dayEvents struct {
+	byKey map[dupKey][]stamp
+}
+
+type stamp struct {
+	ts     int64
+	usedBy int // the source file that matched or stored it; 0: none yet
+}
+
+// New starts an import that counts days in loc and writes batches with
+// write.
+func New(loc *time.Location, opt archive.ImportOptions, write WriteFunc) *Importer {
+	if opt.Tolerance <= 0 {
+		opt.Tolerance = time.Second
+	}
+	return &Importer{write: write, loc: loc, opt: opt, known: map[days.Key]*dayEvents{}, src: 1}
+}
+
+// Add queues one event; full batches are written as they fill, in the
+// background. An error of a batch written in the background is returned by
+// a later Add or by Flush.
+func (im *Importer) Add(ctx context.Context, ev event.Event) error {
+	if err := ev.Validate(); err != nil {
+		return fmt.Errorf("import: %w", err)
+	}
+	if im.buf == nil {
+		im.buf, im.tols, im.srcs = make([]event.Event, 0, BatchSize), make([]int64, 0, BatchSize), make([]int, 0, BatchSize)
+	}
+	im.buf = append(im.buf, ev)
+	im.tols = append(im.tols, im.opt.Tolerance.Milliseconds())
+	im.srcs = append(im.srcs, im.src)
+	if len(im.buf) < BatchSize {
+		return nil
+	}
+	if err := im.wait(); err != nil {
+		return err
+	}
+	b := buffers{im.buf, im.tols, im.srcs}
+	im.buf, im.tols, im.srcs = im.spare.evs[:0], im.spare.tols[:0], im.spare.srcs[:0]
+	im.writing = make(chan error, 1)
+	go func() {
+		err := im.writeBatch(ctx, b)
+		clear(b.evs) // let the strings go
+		im.spare = b
+		im.writing <- err
+	}()
+	return nil
+}
+
+// wait waits for the batch being written, if any, and returns its error.
+func (im *Importer) wait() error {
+	if im.writing == nil {
+		return nil
+	}
+	err := <-im.writing
+	im.writing = nil
+	return err
+}
+
+// Stop waits for the batch being written in the background, if any, and
+// drops what is still queued. Call it when giving an import up (after an
+// error or an interrupt) before closing the archive; running the same import
+// again completes it.
+func (im *Importer) Stop() error {
+	err := im.wait()
+	clear(im.buf)
+	im.buf, im.tols, im.srcs = im.buf[:0], im.tols[:0], im.srcs[:0]
+	return err
+}
+
+// Stats says what was added and skipped so far.
+func (im *Importer) Stats() archive.ImportStats {
+	return archive.ImportStats{Added: im.added.Load(), Duplicates: im.dup.Load()}
+}
+
+// Flush writes the queued events and waits until they are committed. Call
+// it at the end of the import.
+func (im *Importer) Flush(ctx context.Context) error {
+	if err := im.wait(); err != nil {
+		return err
+	}
+	if len(im.buf) == 0 {
+		return nil
+	}
+	err := im.writeBatch(ctx, buffers{im.buf, im.tols, im.srcs})
+	clear(im.buf)
+	im.buf, im.tols, im.srcs = im.buf[:0], im.tols[:0], im.srcs[:0]
+	return err
+}
+
+// writeBatch writes one batch and then forgets the per-day index: it is
+// reloaded from the archive (which now holds what was written) when needed
+// again, and memory stays bounded by two batches whatever the size of the
+// import.
+func (im *Importer) writeBatch(ctx context.Context, b buffers) error {
+	err := im.write(ctx, &Batch{Events: b.evs, tols: b.tols, srcs: b.srcs, im: im, days: days.NewCounter(im.loc)})
+	clear(im.known)
+	return err
+}
+
+// SetTolerance changes ImportOptions.Tolerance for the events added from
+// now on, so that one Importer can read files of several formats in a row.
+func (im *Importer) SetTolerance(d time.Duration) {
+	if d <= 0 {
+		d = time.Second
+	}
+	im.opt.Tolerance = d
+}
+
+// StartFile says that the events added from now on come from another file.
+// Each file is matched against the archive on its own: a line that two
+// overlapping files both hold is stored once, and a line one file holds
+// twice is stored twice.
+func (im *Importer) StartFile() { im.src++ }
+
+// Batch is one batch of an import, as its WriteFunc sees it.
+type Batch struct {
+	Events []event.Event
+	tols   []int64
+	srcs   []int
+	im     *Importer
+	days   *days.Counter
+}
+
+// LoadFunc reads the events stored in a channel in [from, to) and passes
+// each to add.
+type LoadFunc func(channel int64, from, to time.Time, add func(ts int64, kind event.Kind, nick, text string)) error
+
+// Fresh reports whether the archive lacks the batch's event i, stored in
+// channel: no stored event of the same kind, nick and text is at the same
+// time (see sameTime) unless another event of the same source file already
+// matched it. A fresh event is remembered as stored, so that a second
+// identical line in the same file is a real second line; a duplicate is
+// counted. What a channel-day holds is read with load once per batch.
+func (b *Batch) Fresh(i int, channel int64, load LoadFunc) (bool, error) {
+	ev := &b.Events[i]
+	tol, src := b.tols[i], b.srcs[i]
+	dk := days.Key{Channel: channel, Day: b.days.DayOf(ev.Time)}
+	known := b.im.known[dk]
+	if known == nil {
+		var err error
+		if known, err = b.im.load(channel, ev.Time, load); err != nil {
+			return false, err
+		}
+		b.im.known[dk] = known
+	}
+	k := dupKey{ev.Kind, ev.Nick, ev.Text}
+	ts := ev.Time.UnixMilli()
+	stamps := known.byKey[k]
+	for i := range stamps {
+		if stamps[i].usedBy != src && sameTime(stamps[i].ts, ts, tol) {
+			stamps[i].usedBy = src
+			b.im.dup.Add(1)
+			return false, nil
+		}
+	}
+	known.byKey[k] = append(stamps, stamp{ts, src})
+	return true, nil
+}
+
+// Added counts n events of the batch as stored.
+func (b *Batch) Added(n int) { b.im.added.Add(int64(n)) }
+
+// load reads what is stored for the channel on the local day of t, and a
+// minute either side.
+func (im *Importer) load(channel int64, t time.Time, load LoadFunc) (*dayEvents, error) {
+	start, end := event.DateOf(t, im.loc).Bounds(im.loc)
+	tol := time.Minute // the widest tolerance any format needs
+	d := &dayEvents{byKey: map[dupKey][]stamp{}}
+	err := load(channel, start.Add(-tol), end.Add(tol), func(ts int64, kind event.Kind, nick, text string) {
+		k := dupKey{kind, nick, text}
+		d.byKey[k] = append(d.byKey[k], stamp{ts: ts})
+	})
+	if err != nil {
+		return nil, err
+	}
+	return d, nil
+}
+
+// sameTime reports whether a stored event at stored and an imported one at
+// ts (both in ms) can be the same line, the imported file's times being
+// exact to tol. A stored time on a whole minute may come from a log that
+// writes only HH:MM (irssi's default), which cuts the seconds off: the same
+// line from a log with seconds is then up to a minute later. So an irssi
+// folder and a ZNC folder of the same channel store each line once in
+// whichever order they are imported.
+func sameTime(stored, ts, tol int64) bool {
+	if abs(stored-ts) <= tol {
+		return true
+	}
+	return stored%60000 == 0 && ts-stored >= 0 && ts-stored < 60000
+}
+
+func abs(v int64) int64 {
+	if v < 0 {
+		return -v
+	}
+	return v
+}

@@ -1,0 +1,97 @@
+package importer
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"proceedings/archive"
+	"proceedings/event"
+)
+
+func TestSameTime(t *testing.T) {
+	for _, c := range []struct {
+		stored, ts, tol int64
+		want            bool
+	}{
+		{1000, 1000, 1000, true},
+		{1000, 2000, 1000, true},
+		{1000, 2001, 1000, false},
+		{2001, 1000, 1000, false},
+		{60000, 119999, 1000, true}, // HH:MM stored, the same line with seconds
+		{60000, 120000, 1000, false},
+		{60000, 59000, 1000, true}, // within the tolerance either side
+		{61000, 100000, 1000, false},
+	} {
+		if got := sameTime(c.stored, c.ts, c.tol); got != c.want {
+			t.Errorf("sameTime(%d, %d, %d) = %v; want %v", c.stored, c.ts, c.tol, got, c.want)
+		}
+	}
+}
+
+// TestFresh imports lines of which the archive holds some: a stored line
+// matches once per file, a line a file holds twice is stored twice.
+func TestFresh(t *testing.T) {
+	at := time.Date(2026, 2, 2, 10, 0, 0, 0, time.UTC)
+	line := func(text string, sec int) event.Event {
+		return event.Event{Kind: event.KindMessage, Channel: "#c", Nick: "n", Text: text, Time: at.Add(time.Duration(sec) * time.Second)}
+	}
+	stored := []event.Event{line("hello", 0)}
+	loads := 0
+	load := func(channel int64, from, to time.Time, add func(ts int64, kind event.Kind, nick, text string)) error {
+		loads++
+		for _, ev := range stored {
+			if !ev.Time.Before(from) && ev.Time.Before(to) {
+				add(ev.Time.UnixMilli(), ev.Kind, ev.Nick, ev.Text)
+			}
+		}
+		return nil
+	}
+	var fresh []string
+	im := New(time.UTC, archive.ImportOptions{}, func(ctx context.Context, b *Batch) error {
+		n := 0
+		for i, ev := range b.Events {
+			ok, err := b.Fresh(i, 1, load)
+			if err != nil {
+				return err
+			}
+			if ok {
+				fresh = append(fresh, ev.Text)
+				n++
+			}
+		}
+		b.Added(n)
+		return nil
+	})
+	ctx := context.Background()
+	for _, ev := range []event.Event{line("hello", 1), line("hello", 1), line("new", 2)} {
+		if err := im.Add(ctx, ev); err != nil {
+			t.Fatal(err)
+		}
+	}
+	im.StartFile()
+	if err := im.Add(ctx, line("hello", 0)); err != nil {
+		t.Fatal(err)
+	}
+	if err := im.Flush(ctx); err != nil {
+		t.Fatal(err)
+	}
+	// First file: the stored hello, a second hello, new. Second file: its
+	// hello is the stored one.
+	if want := []string{"hello", "new"}; len(fresh) != len(want) || fresh[0] != want[0] || fresh[1] != want[1] {
+		t.Errorf("fresh = %q; want %q", fresh, want)
+	}
+	if got, want := im.Stats(), (archive.ImportStats{Added: 2, Duplicates: 2}); got != want {
+		t.Errorf("Stats() = %+v; want %+v", got, want)
+	}
+	if loads != 1 {
+		t.Errorf("the channel-day was read %d times; want once per batch", loads)
+	}
+}
+
+func TestAddRefusesInvalidEvent(t *testing.T) {
+	im := New(time.UTC, archive.ImportOptions{}, func(context.Context, *Batch) error { return nil })
+	if err := im.Add(context.Background(), event.Event{Kind: event.KindMessage}); err == nil {
+		t.Error("Add of an event without a channel succeeded")
+	}
+}
