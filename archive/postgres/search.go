@@ -146,6 +146,20 @@ var (
 	coarseWindows = []int64{4, 32}
 )
 
+// coarseWindow is how many coarse buckets the next step of newestMatches
+// reads: as many as the matches found so far (found, in the newest read
+// ids) say the missing ones need, with a quarter more, and at most
+// window; window itself when nothing was found yet. A phrase whose
+// matches are a few per bucket then reads about the matches it needs
+// rather than several times as many, each ranked.
+func coarseWindow(window int64, missing, found int, read int64) int64 {
+	if found == 0 || read <= 0 || missing <= 0 {
+		return window
+	}
+	ids := float64(missing) * float64(read) / float64(found) * 1.25
+	return max(1, min(window, int64(ids/(1<<coarseShift))+1))
+}
+
 // fewMatches is how many matches Search reads at once rather than newest
 // first.
 const fewMatches = 1000
@@ -202,7 +216,8 @@ func (db *DB) newestMatches(ctx context.Context, q query, where string, args []a
 		case step < len(bucketWindows)+len(coarseWindows):
 			var tags []string
 			coarse := next / bucketsPerCoarse
-			for ; coarse >= 0 && int64(len(tags)) < coarseWindows[step-len(bucketWindows)]; coarse-- {
+			window := coarseWindow(coarseWindows[step-len(bucketWindows)], want-len(out), len(out), top-(next+1)<<bucketShift)
+			for ; coarse >= 0 && int64(len(tags)) < window; coarse-- {
 				tags = append(tags, coarseTag(coarse))
 			}
 			a[1] = q.tsQuery(tags...)

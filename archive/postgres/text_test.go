@@ -182,3 +182,26 @@ func TestSnippet(t *testing.T) {
 		}
 	}
 }
+
+// coarseWindow reads as many coarse buckets as the density of the matches
+// found so far says the missing ones need (a quarter more), within the
+// step's window.
+func TestCoarseWindow(t *testing.T) {
+	for _, c := range []struct {
+		window         int64
+		missing, found int
+		read, want     int64
+	}{
+		{32, 1000, 0, 36864, 32},   // nothing found yet: the step's window
+		{32, 940, 1060, 294912, 5}, // a phrase: about 330,000 more ids
+		{4, 1500, 500, 36864, 3},   // a common word
+		{32, 1999, 1, 36864, 32},   // a rare one: as far as the window goes
+		{32, 10, 5000, 1 << 20, 1}, // nearly done: one coarse bucket
+		{4, 0, 2000, 36864, 4},     // nothing missing (not asked)
+		{32, 100, 100, 0, 32},      // nothing read (not asked)
+	} {
+		if got := coarseWindow(c.window, c.missing, c.found, c.read); got != c.want {
+			t.Errorf("coarseWindow(%d, %d, %d, %d) = %d, want %d", c.window, c.missing, c.found, c.read, got, c.want)
+		}
+	}
+}
