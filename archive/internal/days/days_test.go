@@ -3,6 +3,7 @@ package days
 import (
 	"testing"
 	"time"
+	_ "time/tzdata" // the zone below on any machine, as the binary has it (config)
 
 	"proceedings/event"
 )
@@ -10,7 +11,7 @@ import (
 func TestCounter(t *testing.T) {
 	london, err := time.LoadLocation("Europe/London")
 	if err != nil {
-		t.Skip(err)
+		t.Fatal(err)
 	}
 	c := NewCounter(london)
 	// 23:30 UTC on 1 July is 00:30 on 2 July in London (BST).
