@@ -9,6 +9,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"proceedings/archive/engine"
 	"proceedings/archive/sqlite"
 	"proceedings/event"
 	"sync"
@@ -156,7 +157,7 @@ func (e *env) buildArchive(ctx context.Context, eng *storeEngine, name, loader s
 		return nil, err
 	}
 	b := &builtArchive{eng: eng, where: where, events: spec.Lines, loader: loader, channel: spec.Channel, network: spec.Network}
-	db, err := eng.open(ctx, where, archive.Options{})
+	db, err := engine.Open(ctx, where, archive.Options{})
 	if err != nil {
 		return nil, err
 	}
@@ -481,7 +482,7 @@ func (b *builtArchive) cost(what string) string {
 // each waiting until its event is durable; it returns how many events it
 // added with the rows.
 func singleAppendRows(ctx context.Context, e *env, b *builtArchive) (int, []result, error) {
-	rw, err := b.eng.open(ctx, b.where, archive.Options{})
+	rw, err := engine.Open(ctx, b.where, archive.Options{})
 	if err != nil {
 		return 0, nil, err
 	}
@@ -514,7 +515,7 @@ func singleAppendRows(ctx context.Context, e *env, b *builtArchive) (int, []resu
 // readRows times reading random days and the channel's calendar on a
 // read-only handle of the archive, which holds events events.
 func readRows(ctx context.Context, e *env, b *builtArchive, events int) ([]result, error) {
-	ro, err := b.eng.open(ctx, b.where, archive.Options{ReadOnly: true})
+	ro, err := engine.Open(ctx, b.where, archive.Options{ReadOnly: true})
 	if err != nil {
 		return nil, err
 	}

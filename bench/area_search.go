@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"proceedings/archive"
+	"proceedings/archive/engine"
 )
 
 var searchArea = engineArea("search", "Search (issue 8, archive side)",
@@ -51,7 +52,7 @@ func runSearch(ctx context.Context, e *env, eng *storeEngine) ([]result, error) 
 	if err != nil {
 		return nil, err
 	}
-	db, err := eng.open(ctx, b.where, archive.Options{ReadOnly: true})
+	db, err := engine.Open(ctx, b.where, archive.Options{ReadOnly: true})
 	if err != nil {
 		return nil, err
 	}

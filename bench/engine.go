@@ -14,8 +14,6 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
-	"proceedings/archive"
-	"proceedings/archive/engine"
 	"proceedings/internal/pgserver"
 )
 
@@ -85,11 +83,6 @@ var (
 		},
 	}
 )
-
-// open opens the archive at where with the engine its location names.
-func (s *storeEngine) open(ctx context.Context, where string, opt archive.Options) (archive.Store, error) {
-	return engine.Open(ctx, where, opt)
-}
 
 // pg is the PostgreSQL server of a run, started on first use.
 type pg struct {
