@@ -121,3 +121,13 @@ type ChangeNotifier interface {
 	// archive is closed.
 	Changes(ctx context.Context) <-chan int64
 }
+
+// Replica is what an archive that can be opened on a read-only replica
+// has (a PostgreSQL hot standby): serve and render read from it, every
+// write needs the primary. Callers ask for it with a type assertion; a
+// read-write Open of a replica fails instead.
+type Replica interface {
+	// IsReplica reports whether the archive was opened on a read-only
+	// replica.
+	IsReplica() bool
+}

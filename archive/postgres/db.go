@@ -56,6 +56,7 @@ type DB struct {
 	loc      *time.Location
 	log      *slog.Logger
 	readOnly bool
+	replica  bool // the server is a hot standby (opened read-only)
 
 	mu       sync.Mutex
 	channels map[chanKey]int64 // network + folded name → channel id
@@ -112,9 +113,15 @@ func Open(ctx context.Context, dsn string, opt archive.Options) (*DB, error) {
 	if err != nil {
 		return fail(fmt.Errorf("the server cannot be reached: %w", err))
 	}
-	if opt.ReadOnly {
+	if db.replica, err = db.isStandby(ctx); err != nil {
+		return fail(err)
+	}
+	switch {
+	case opt.ReadOnly:
 		err = db.checkVersion(ctx)
-	} else if err = db.checkWritable(ctx); err == nil {
+	case db.replica:
+		err = errors.New("the server is a standby (a read-only replica): recording, importing and every other write need the primary; serve and render can read from a standby")
+	default:
 		err = db.migrate(ctx)
 	}
 	if err != nil {
@@ -129,20 +136,21 @@ func Open(ctx context.Context, dsn string, opt archive.Options) (*DB, error) {
 	return db, nil
 }
 
-// checkWritable refuses a server that is a hot standby: a replica answers
+// isStandby asks whether the server is a hot standby: a replica answers
 // reads (serve, render) but every write needs the primary.
-func (db *DB) checkWritable(ctx context.Context) error {
+func (db *DB) isStandby(ctx context.Context) (bool, error) {
 	ctx, cancel := context.WithTimeout(ctx, queryTimeout)
 	defer cancel()
 	var standby bool
 	if err := db.pool.QueryRow(ctx, "SELECT pg_is_in_recovery()").Scan(&standby); err != nil {
-		return fmt.Errorf("ask whether the server is a standby: %w", err)
+		return false, fmt.Errorf("ask whether the server is a standby: %w", err)
 	}
-	if standby {
-		return errors.New("the server is a standby (a read-only replica): recording, importing and every other write need the primary; serve and render can read from a standby")
-	}
-	return nil
+	return standby, nil
 }
+
+// IsReplica reports whether the archive was opened read-only on a hot
+// standby.
+func (db *DB) IsReplica() bool { return db.replica }
 
 // registerTypes teaches a connection to send tsvectors built here as they
 // are (see tsvectorCodec).
@@ -381,4 +389,7 @@ const notifyChannel = "proceedings_revision"
 
 func itoa(v int64) string { return strconv.FormatInt(v, 10) }
 
-var _ archive.Store = (*DB)(nil)
+var (
+	_ archive.Store   = (*DB)(nil)
+	_ archive.Replica = (*DB)(nil)
+)

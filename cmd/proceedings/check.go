@@ -31,7 +31,8 @@ It also makes sure that the archive and site.out can be written or created
 here (it creates and removes a probe file in their directory); a PostgreSQL
 archive is connected to, read-only, and its schema compared with this
 binary's (a newer schema is a problem, an older one a warning: run migrates
-it). The password is never printed.`,
+it; a read-only replica is a warning: serve and render can use it, run
+cannot). The password is never printed.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return checkConfig(globals.configPath, cmd.OutOrStdout(), cmd.ErrOrStderr())
@@ -97,7 +98,10 @@ func checkDatabase(cfg *config.Config) (problem, warning string) {
 	db, err := openArchive(ctx, cfg, archive.Options{ReadOnly: true, Location: cfg.Site.Location, Logger: slog.New(slog.DiscardHandler)})
 	switch {
 	case err == nil:
-		db.Close()
+		defer db.Close()
+		if r, ok := db.(archive.Replica); ok && r.IsReplica() {
+			return "", "the server is a standby (a read-only replica): serve and render can read from it; run, import and every other write need the primary"
+		}
 		return "", ""
 	case errors.Is(err, archive.ErrNewerSchema):
 		return err.Error(), ""

@@ -40,8 +40,9 @@ site:
 // proceedings serve and proceedings render on a hot standby (streaming
 // replication) of the PostgreSQL the recorders write to. The standby's
 // render is the primary's, file for file; serve searches what the
-// primary committed, a line appended after serve started included; and a
-// write through the standby's configuration is refused with a message.
+// primary committed, a line appended after serve started included; check
+// warns that the standby takes no writes, and a write through the
+// standby's configuration is refused with a message.
 func TestServeAndRenderFromAReadReplica(t *testing.T) {
 	ctx := context.Background()
 	primary := pgserver.StartTemp(t, pgserver.Options{})
@@ -78,8 +79,21 @@ func TestServeAndRenderFromAReadReplica(t *testing.T) {
 	defer ro.Close()
 	awaitHits(t, ro, "zanzibar", 3)
 
-	// The standby renders the primary's site.
+	// check says ok for both configurations, and warns about the standby
+	// that run cannot record into it.
 	webDir := writeConfig(t, replicaConfig(replicaDSN))
+	for _, c := range []struct {
+		dir     string
+		standby bool
+	}{{primaryDir, false}, {webDir, true}} {
+		out, errOut, code := run(t, c.dir, "check")
+		warned := strings.Contains(errOut, "archive: the server is a standby (a read-only replica)") && strings.Contains(errOut, "need the primary")
+		if code != 0 || strings.TrimSpace(out) != "ok" || warned != c.standby {
+			t.Errorf("check of %s (standby %v): exit %d, standby warning %v\n%s%s", c.dir, c.standby, code, warned, out, errOut)
+		}
+	}
+
+	// The standby renders the primary's site.
 	for _, dir := range []string{primaryDir, webDir} {
 		if out, errOut, code := run(t, dir, "render"); code != 0 {
 			t.Fatalf("render in %s: exit %d\n%s%s", dir, code, out, errOut)
