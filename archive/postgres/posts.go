@@ -152,46 +152,42 @@ func (db *DB) PostByGUID(ctx context.Context, guid string) (archive.Post, bool, 
 	return ps[0], true, nil
 }
 
+// newestPartsSQL follows "FROM posts p LEFT JOIN series s ON s.id =
+// p.series" to keep the newest part (the highest number) of every series.
+const newestPartsSQL = "JOIN (SELECT series, max(part) AS part FROM posts WHERE series IS NOT NULL GROUP BY series) newest " +
+	"ON newest.series = p.series AND newest.part = p.part"
+
 // Series lists every known series with its part count and newest part,
 // the most recently published first.
 func (db *DB) Series(ctx context.Context) ([]archive.SeriesInfo, error) {
 	ctx, cancel := context.WithTimeout(ctx, queryTimeout)
 	defer cancel()
-	rows, err := db.pool.Query(ctx, `SELECT s.id, s.name, count(p.id), max(p.part) FROM series s JOIN posts p ON p.series = s.id
+	rows, err := db.pool.Query(ctx, `SELECT s.id, s.name, count(p.id) FROM series s JOIN posts p ON p.series = s.id
 		GROUP BY s.id ORDER BY max(coalesce(p.published, p.first_seen)) DESC, s.id DESC`)
 	if err != nil {
 		return nil, fmt.Errorf("list series: %w", err)
 	}
-	type row struct {
-		info archive.SeriesInfo
-		max  int
-	}
-	var rs []row
+	var out []archive.SeriesInfo
 	for rows.Next() {
-		var r row
+		var info archive.SeriesInfo
 		var name []byte
-		if err := rows.Scan(&r.info.ID, &name, &r.info.Parts, &r.max); err != nil {
+		if err := rows.Scan(&info.ID, &name, &info.Parts); err != nil {
 			rows.Close()
 			return nil, fmt.Errorf("list series: %w", err)
 		}
-		r.info.Name = string(name)
-		rs = append(rs, r)
+		info.Name = string(name)
+		out = append(out, info)
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("list series: %w", err)
 	}
-	out := make([]archive.SeriesInfo, len(rs))
-	for i, r := range rs {
-		out[i] = r.info
-		ps, err := db.posts(ctx, "WHERE p.series = $1 AND p.part = $2", r.info.ID, r.max)
-		if err != nil {
-			return nil, err
-		}
-		if len(ps) == 0 {
-			return nil, fmt.Errorf("read post: %w", pgx.ErrNoRows)
-		}
-		out[i].Newest = ps[0]
+	newest, err := db.posts(ctx, newestPartsSQL)
+	if err != nil {
+		return nil, err
+	}
+	if err := posts.SetNewest(out, newest); err != nil {
+		return nil, err
 	}
 	return out, nil
 }

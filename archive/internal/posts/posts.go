@@ -1,10 +1,11 @@
 // Package posts holds the rules both archive engines follow in storing
 // the site's posts and series, beyond their SQL: a series' key, which
-// part numbers are stored, how a stored post reads back, and which lines
-// may link a post.
+// part numbers are stored, how a stored post reads back, which lines
+// may link a post, and which post is a series' newest.
 package posts
 
 import (
+	"fmt"
 	"strings"
 	"time"
 
@@ -53,4 +54,22 @@ const LinkWindow = 2000
 // (any channel when 0).
 func MayLink(channel, lineChannel int64, kind event.Kind, text string) bool {
 	return (channel == 0 || lineChannel == channel) && (kind == event.KindMessage || kind == event.KindNotice) && strings.Contains(text, "://")
+}
+
+// SetNewest sets each series' Newest to its post in newest, the newest
+// part of every series, read in one query; a series without one there is
+// an error.
+func SetNewest(series []archive.SeriesInfo, newest []archive.Post) error {
+	byName := make(map[string]archive.Post, len(newest))
+	for _, p := range newest {
+		byName[p.Series] = p
+	}
+	for i := range series {
+		p, ok := byName[series[i].Name]
+		if !ok {
+			return fmt.Errorf("read the newest part of series %q: none", series[i].Name)
+		}
+		series[i].Newest = p
+	}
+	return nil
 }

@@ -1,6 +1,7 @@
 package posts
 
 import (
+	"strings"
 	"testing"
 	"time"
 
@@ -54,5 +55,20 @@ func TestMayLink(t *testing.T) {
 		if got := MayLink(c.channel, c.line, c.kind, c.text); got != c.want {
 			t.Errorf("MayLink(%d, %d, %v, %q) = %v; want %v", c.channel, c.line, c.kind, c.text, got, c.want)
 		}
+	}
+}
+
+func TestSetNewest(t *testing.T) {
+	series := []archive.SeriesInfo{{ID: 2, Name: "Links"}, {ID: 1, Name: "From Belarus With Love"}}
+	newest := []archive.Post{{GUID: "b10", Series: "From Belarus With Love", Part: 10}, {GUID: "l7", Series: "Links", Part: 7}}
+	if err := SetNewest(series, newest); err != nil {
+		t.Fatal(err)
+	}
+	if series[0].Newest.GUID != "l7" || series[1].Newest.GUID != "b10" {
+		t.Errorf("newest parts: %q, %q; want l7, b10", series[0].Newest.GUID, series[1].Newest.GUID)
+	}
+	err := SetNewest([]archive.SeriesInfo{{ID: 3, Name: "Gone"}}, newest)
+	if err == nil || !strings.Contains(err.Error(), `"Gone"`) {
+		t.Errorf("a series without its newest part: %v", err)
 	}
 }
