@@ -9,6 +9,7 @@ package importer
 import (
 	"context"
 	"fmt"
+	"maps"
 	"sync/atomic"
 	"time"
 
@@ -43,6 +44,7 @@ type Importer struct {
 	spare   buffers
 	// known and the counters belong to the batch being written.
 	known      map[days.Key]*dayEvents // what is stored, per channel-day, loaded on first use
+	batches    int                     // how many batches have been written
 	added, dup atomic.Int64
 }
 
@@ -64,6 +66,7 @@ type dupKey struct {
 // whether this import already matched it.
 type dayEvents struct {
 	byKey map[dupKey][]stamp
+	batch int // the last batch that asked about the day
 }
 
 type stamp struct {
@@ -152,13 +155,18 @@ func (im *Importer) Flush(ctx context.Context) error {
 	return err
 }
 
-// writeBatch writes one batch and then forgets the per-day index: it is
-// reloaded from the archive (which now holds what was written) when needed
-// again, and memory stays bounded by two batches whatever the size of the
-// import.
+// writeBatch writes one batch and then forgets the per-day index of the
+// channel-days it did not touch: they are reloaded from the archive (which
+// now holds what was written) when needed again, and memory stays bounded
+// by two batches whatever the size of the import. The days it touched are
+// kept as they are, because the archive does not say which file stored
+// an event: a line of a file that continues into the next batch (the
+// second of two identical lines in the same second) is then still told
+// from the first.
 func (im *Importer) writeBatch(ctx context.Context, b buffers) error {
+	im.batches++
 	err := im.write(ctx, &Batch{Events: b.evs, tols: b.tols, srcs: b.srcs, im: im, days: days.NewCounter(im.loc)})
-	clear(im.known)
+	maps.DeleteFunc(im.known, func(_ days.Key, d *dayEvents) bool { return d.batch != im.batches || err != nil })
 	return err
 }
 
@@ -208,6 +216,7 @@ func (b *Batch) Fresh(i int, channel int64, load LoadFunc) (bool, error) {
 		}
 		b.im.known[dk] = known
 	}
+	known.batch = b.im.batches
 	k := dupKey{ev.Kind, ev.Nick, ev.Text}
 	ts := ev.Time.UnixMilli()
 	stamps := known.byKey[k]

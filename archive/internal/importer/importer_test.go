@@ -95,3 +95,68 @@ func TestAddRefusesInvalidEvent(t *testing.T) {
 		t.Error("Add of an event without a channel succeeded")
 	}
 }
+
+// Two identical lines of one file are two lines also when the second
+// starts a new batch; the same lines from a second file are duplicates of
+// them. After a batch only the channel-days it touched stay in memory.
+func TestIdenticalLinesAcrossBatches(t *testing.T) {
+	at := time.Date(2026, 2, 2, 10, 0, 0, 0, time.UTC)
+	var stored []event.Event
+	load := func(channel int64, from, to time.Time, add func(ts int64, kind event.Kind, nick, text string)) error {
+		for _, ev := range stored {
+			if !ev.Time.Before(from) && ev.Time.Before(to) {
+				add(ev.Time.UnixMilli(), ev.Kind, ev.Nick, ev.Text)
+			}
+		}
+		return nil
+	}
+	im := New(time.UTC, archive.ImportOptions{}, func(ctx context.Context, b *Batch) error {
+		n := 0
+		for i, ev := range b.Events {
+			ok, err := b.Fresh(i, 1, load)
+			if err != nil {
+				return err
+			}
+			if ok {
+				stored = append(stored, ev)
+				n++
+			}
+		}
+		b.Added(n)
+		return nil
+	})
+	ctx := context.Background()
+	add := func(ev event.Event) {
+		t.Helper()
+		if err := im.Add(ctx, ev); err != nil {
+			t.Fatal(err)
+		}
+	}
+	twice := event.Event{Kind: event.KindJoin, Channel: "#c", Nick: "frank", Time: at.Add(time.Hour)}
+	for i := range BatchSize - 1 {
+		add(event.Event{Kind: event.KindMessage, Channel: "#c", Nick: "n", Text: "filler", Time: at.Add(time.Duration(i) * time.Millisecond)})
+	}
+	add(twice) // the last event of the first batch
+	add(twice) // the first of the second
+	add(event.Event{Kind: event.KindMessage, Channel: "#c", Nick: "n", Text: "next day", Time: at.Add(24 * time.Hour)})
+	im.StartFile()
+	add(twice)
+	add(twice)
+	add(twice)
+	im.StartFile()
+	later := at.Add(72 * time.Hour)
+	for i := range BatchSize {
+		add(event.Event{Kind: event.KindMessage, Channel: "#c", Nick: "n", Text: "later", Time: later.Add(time.Duration(i) * time.Millisecond)})
+	}
+	if err := im.Flush(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if got, want := im.Stats(), (archive.ImportStats{Added: 2*BatchSize + 3, Duplicates: 2}); got != want {
+		t.Errorf("Stats() = %+v; want %+v", got, want)
+	}
+	// The last batch touched only the third file's day of the three the
+	// import wrote.
+	if len(im.known) != 1 {
+		t.Errorf("%d channel-days kept after the last batch; want 1", len(im.known))
+	}
+}
