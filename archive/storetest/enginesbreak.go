@@ -1,0 +1,136 @@
+package storetest
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"proceedings/archive"
+)
+
+// Found while comparing the two engines on the same imported logs: what
+// one engine finds, ranks or highlights, the other must too.
+func init() {
+	add("SearchFoldsGreekAndSignsLikeUnicode61", testSearchFoldsGreek)
+	add("SearchPhraseFarIntoALongLine", testSearchPhraseFarIntoALongLine)
+	add("SearchPhraseAfterAWordSaidManyTimes", testSearchPhraseAfterManyRepeats)
+	add("SearchRelevanceOfShortAndRepeatingLines", testSearchRelevanceShortVsRepeating)
+}
+
+// Greek's final sigma (ς) is the lower case of Σ as much as σ is: a word
+// in capitals finds the same word in lower case, and the other way round,
+// as the micro sign (µ) finds mu (μ). FTS5's unicode61 folds ς to σ and
+// µ (also ϐ, ϑ, ϰ, ϖ, ϱ, ϵ, ι) to the plain letter.
+func testSearchFoldsGreek(t *testing.T, e *env) {
+	db := e.db(archive.Options{})
+	ctx := context.Background()
+	lines := []string{
+		"καλημέρα σας", // 0: final sigma
+		"ΚΑΛΗΜΕΡΑ ΣΑΣ", // 1: capitals
+		"5 µg",         // 2: micro sign U+00B5
+		"5 μg",         // 3: Greek mu U+03BC
+	}
+	for i, l := range lines {
+		mustAppend(t, db, msg("#c", fmt.Sprintf("n%d", i), l, t0.Add(time.Duration(i)*time.Second)))
+	}
+	for _, tc := range []struct {
+		q    string
+		want []int
+	}{
+		{"σας", []int{1, 0}},
+		{"ΣΑΣ", []int{1, 0}},
+		{"σασ", []int{1, 0}},
+		{"µg", []int{3, 2}},
+		{"μg", []int{3, 2}},
+	} {
+		res, err := db.Search(ctx, archive.SearchQuery{Text: tc.q})
+		if err != nil {
+			t.Errorf("%q: %v", tc.q, err)
+			continue
+		}
+		if got := hitNumbers(res); fmt.Sprint(got) != fmt.Sprint(tc.want) {
+			t.Errorf("%q found lines %v, want %v", tc.q, got, tc.want)
+		}
+	}
+	mustAppend(t, db, msg("#c", "n4", "ΣΑΣ σας", t0.Add(time.Minute)))
+	res, err := db.Search(ctx, archive.SearchQuery{Text: "σας", Limit: 1})
+	if err != nil || len(res.Hits) != 1 {
+		t.Fatalf("σας: %+v %v", res, err)
+	}
+	if got := fmt.Sprint(matched(res.Hits[0].Snippet)); got != "[ΣΑΣ σας]" {
+		t.Errorf("σας in %q highlights %s, want both words", res.Hits[0].Text, got)
+	}
+}
+
+// A phrase is found wherever it is in a line, also past the 16,383rd word
+// of a long pasted line (imports read lines up to 1 MiB).
+func testSearchPhraseFarIntoALongLine(t *testing.T, e *env) {
+	db := e.db(archive.Options{})
+	ctx := context.Background()
+	long := strings.Repeat("filler ", 20000) + "alpha beta gamma"
+	mustAppend(t, db, msg("#c", "long", long, t0), msg("#c", "short", "short alpha beta line", t0.Add(time.Second)))
+	for _, tc := range []struct {
+		q    string
+		want int
+	}{
+		{"gamma", 1},
+		{`"alpha beta"`, 2},
+		{`"beta gamma"`, 1},
+		{`"filler alpha"`, 1},
+	} {
+		res, err := db.Search(ctx, archive.SearchQuery{Text: tc.q})
+		if err != nil || res.Total != tc.want {
+			t.Errorf("%s: %d lines, %v; want %d", tc.q, res.Total, err, tc.want)
+		}
+	}
+}
+
+// A phrase is found after a word said more than 255 times in the line.
+func testSearchPhraseAfterManyRepeats(t *testing.T, e *env) {
+	db := e.db(archive.Options{})
+	ctx := context.Background()
+	mustAppend(t, db, msg("#c", "flood", strings.Repeat("lol ", 300)+"zulu", t0))
+	for _, q := range []string{"zulu", `"lol zulu"`, `"lol lol zulu"`} {
+		res, err := db.Search(ctx, archive.SearchQuery{Text: q})
+		if err != nil || res.Total != 1 {
+			t.Errorf("%s: %d lines, %v; want 1", q, res.Total, err)
+		}
+	}
+}
+
+// By relevance, both engines put the same line first: these are real
+// lines of qTox's channel (#qtox on freenode, 2016), where the SQLite
+// engine (bm25) puts the lines that say "foo" three times first and the
+// PostgreSQL engine the two-word line.
+func testSearchRelevanceShortVsRepeating(t *testing.T, e *env) {
+	db := e.db(archive.Options{})
+	ctx := context.Background()
+	lines := []string{
+		"foo = 0; bar = ++foo;   → bar == 0, foo == 1",
+		"In foo WILL throw",
+		"foo->staticfun();",
+		"foo = 0; bar = foo++;   → bar == 0, foo == 1",
+	}
+	for i, l := range lines {
+		mustAppend(t, db, msg("#c", fmt.Sprintf("n%d", i), l, t0.Add(time.Duration(i)*time.Second)))
+	}
+	res, err := db.Search(ctx, archive.SearchQuery{Text: "foo", Order: archive.Relevance})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := hitNumbers(res); fmt.Sprint(got) != "[3 0 2 1]" {
+		t.Errorf("foo by relevance: lines %v, want [3 0 2 1] (bm25)", got)
+	}
+}
+
+func hitNumbers(res archive.SearchResult) []int {
+	var got []int
+	for _, h := range res.Hits {
+		var n int
+		fmt.Sscanf(h.Nick, "n%d", &n)
+		got = append(got, n)
+	}
+	return got
+}
