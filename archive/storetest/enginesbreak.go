@@ -17,6 +17,7 @@ func init() {
 	add("SearchPhraseFarIntoALongLine", testSearchPhraseFarIntoALongLine)
 	add("SearchPhraseAfterAWordSaidManyTimes", testSearchPhraseAfterManyRepeats)
 	add("SearchRelevanceOfShortAndRepeatingLines", testSearchRelevanceShortVsRepeating)
+	add("ImportIdenticalLinesAcrossABatch", testImportIdenticalLinesAcrossABatch)
 }
 
 // Greek's final sigma (ς) is the lower case of Σ as much as σ is: a word
@@ -133,4 +134,43 @@ func hitNumbers(res archive.SearchResult) []int {
 		got = append(got, n)
 	}
 	return got
+}
+
+// Two identical lines of one file are two lines wherever they fall: also
+// when the second is the first event of a new import batch (25,000 events
+// a batch in archive/internal/importer). Found importing a real WeeChat log
+// of #weechat (github.com/GideonWolfe/PC-dotfiles at 7bbef84,
+// .config/weechat/logs/irc.freenode.#weechat.weechatlog, line 2207): a
+// join, a quit "Changing host" and a join again in the same second, the
+// second join dropped as "already in the archive" on a first import.
+func testImportIdenticalLinesAcrossABatch(t *testing.T, e *env) {
+	db := e.db(archive.Options{})
+	ctx := context.Background()
+	const batch = 25000
+	im, err := db.NewImporter(archive.ImportOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	im.StartFile()
+	for i := range batch - 1 {
+		if err := im.Add(ctx, msg("#b", "filler", fmt.Sprint("line ", i), t0.Add(time.Duration(i)*time.Millisecond))); err != nil {
+			t.Fatal(err)
+		}
+	}
+	twice := msg("#b", "frank", "same words twice", t0.Add(time.Hour))
+	for range 2 {
+		if err := im.Add(ctx, twice); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := im.Flush(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if st := im.Stats(); st.Added != batch+1 || st.Duplicates != 0 {
+		t.Errorf("stats %+v, want %d added and no duplicates", st, batch+1)
+	}
+	res, err := db.Search(ctx, archive.SearchQuery{Text: `"same words twice"`})
+	if err != nil || res.Total != 2 {
+		t.Errorf("the line said twice is stored %d times, %v; want 2", res.Total, err)
+	}
 }
