@@ -18,6 +18,7 @@ func init() {
 	add("SearchPhraseAfterAWordSaidManyTimes", testSearchPhraseAfterManyRepeats)
 	add("SearchRelevanceOfShortAndRepeatingLines", testSearchRelevanceShortVsRepeating)
 	add("ImportIdenticalLinesAcrossABatch", testImportIdenticalLinesAcrossABatch)
+	add("SearchNewerEmojiSeparateWords", testSearchNewerEmojiSeparateWords)
 }
 
 // Greek's final sigma (ς) is the lower case of Σ as much as σ is: a word
@@ -172,5 +173,51 @@ func testImportIdenticalLinesAcrossABatch(t *testing.T, e *env) {
 	res, err := db.Search(ctx, archive.SearchQuery{Text: `"same words twice"`})
 	if err != nil || res.Total != 2 {
 		t.Errorf("the line said twice is stored %d times, %v; want 2", res.Total, err)
+	}
+}
+
+// A newer emoji (🙂 U+1F642, Unicode 7; 🤔 U+1F914, Unicode 8) separates
+// words as an older one (😀 U+1F600) does, on both engines alike. FTS5's
+// unicode61 tables predate them and read them (and every code point
+// unassigned in its Unicode version: ₺, ⭚, 🌡…) as a word, which the
+// PostgreSQL engine (archive/postgres/text.go isWordRune) does not: a
+// phrase across one, a phrase that holds one, and a snippet's window
+// differ. Found on real WeeChat logs of #jellyfin (GideonWolfe/PC-dotfiles
+// at 7bbef84): "… going to the server in a browser 🙂".
+func testSearchNewerEmojiSeparateWords(t *testing.T, e *env) {
+	db := e.db(archive.Options{})
+	ctx := context.Background()
+	lines := []string{
+		"good 🤔 idea",   // 0
+		"good 😀 idea",   // 1
+		"a browser 🙂",   // 2
+		"a browser yes", // 3
+		"glad to have folks testing it and giving feedback. just letting you know that opening the index.html is expected to result in failure and that you need to do it bt just going to the server in a browser 🙂", // 4
+	}
+	for i, l := range lines {
+		mustAppend(t, db, msg("#c", fmt.Sprintf("n%d", i), l, t0.Add(time.Duration(i)*time.Second)))
+	}
+	for _, tc := range []struct {
+		q    string
+		want []int
+	}{
+		{`"good idea"`, []int{1, 0}},
+		{`"browser 🙂"`, []int{4, 3, 2}},
+	} {
+		res, err := db.Search(ctx, archive.SearchQuery{Text: tc.q})
+		if err != nil {
+			t.Errorf("%q: %v", tc.q, err)
+			continue
+		}
+		if got := hitNumbers(res); fmt.Sprint(got) != fmt.Sprint(tc.want) {
+			t.Errorf("%s found lines %v, want %v", tc.q, got, tc.want)
+		}
+	}
+	res, err := db.Search(ctx, archive.SearchQuery{Text: "browser", Nick: "n4"})
+	if err != nil || len(res.Hits) != 1 {
+		t.Fatalf("browser by n4: %+v %v", res, err)
+	}
+	if s := res.Hits[0].Snippet; len(s) == 0 || !strings.HasPrefix(s[0].Text, "…index.html is expected") {
+		t.Errorf("snippet %+v, want it to start with …index.html (24 words to the end, the emoji no word)", s)
 	}
 }
