@@ -19,6 +19,7 @@ func init() {
 	add("SearchRelevanceOfShortAndRepeatingLines", testSearchRelevanceShortVsRepeating)
 	add("ImportIdenticalLinesAcrossABatch", testImportIdenticalLinesAcrossABatch)
 	add("SearchNewerEmojiSeparateWords", testSearchNewerEmojiSeparateWords)
+	add("SearchLastWordOfAHugeLine", testSearchLastWordOfAHugeLine)
 }
 
 // Greek's final sigma (ς) is the lower case of Σ as much as σ is: a word
@@ -219,5 +220,26 @@ func testSearchNewerEmojiSeparateWords(t *testing.T, e *env) {
 	}
 	if s := res.Hits[0].Snippet; len(s) == 0 || !strings.HasPrefix(s[0].Text, "…index.html is expected") {
 		t.Errorf("snippet %+v, want it to start with …index.html (24 words to the end, the emoji no word)", s)
+	}
+}
+
+// Every word of a line is found, also in a line of ~1 MiB of distinct
+// words (imports read lines up to 1 MiB): the PostgreSQL engine leaves
+// the words past its tsvector's 1 MiB bound out of the index
+// (archive/postgres/text.go maxLexemeBytes), SQLite's FTS5 has no bound.
+func testSearchLastWordOfAHugeLine(t *testing.T, e *env) {
+	db := e.db(archive.Options{})
+	ctx := context.Background()
+	var sb strings.Builder
+	for i := range 110000 {
+		fmt.Fprintf(&sb, "w%07d ", i)
+	}
+	sb.WriteString("zzlastword")
+	mustAppend(t, db, msg("#c", "big", sb.String(), t0))
+	for _, q := range []string{"w0000001", "w0109999", "zzlastword", `"w0109999 zzlastword"`} {
+		res, err := db.Search(ctx, archive.SearchQuery{Text: q})
+		if err != nil || res.Total != 1 {
+			t.Errorf("%s: %d lines, %v; want 1", q, res.Total, err)
+		}
 	}
 }
