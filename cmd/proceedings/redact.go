@@ -66,7 +66,9 @@ func redact(ctx context.Context, opts redactOptions, stdout, stderr io.Writer) e
 		if q.From, q.To, err = redactRange(opts.from, opts.to, cfg.Site.Location); err != nil {
 			return noArchive, err
 		}
-		if _, err := os.Stat(cfg.Archive); errors.Is(err, fs.ErrNotExist) {
+		// A PostgreSQL archive is a URL, never a file: opening it says
+		// whether it is there.
+		if _, err := os.Stat(cfg.Archive); errors.Is(err, fs.ErrNotExist) && !config.IsArchiveURL(cfg.Archive) {
 			return noArchive, fmt.Errorf("no archive at %s: nothing to redact (is -c the configuration of the archive you mean?)", cfg.Archive)
 		}
 		if opts.dryRun {
