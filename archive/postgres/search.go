@@ -75,20 +75,30 @@ func (db *DB) Search(ctx context.Context, q archive.SearchQuery) (archive.Search
 	if q.ExcludeFlags != 0 {
 		where += " AND flags & " + arg(int64(q.ExcludeFlags)) + " = 0"
 	}
+	sat, err := db.saturatedMatches(ctx, parsed, where, args)
+	if err != nil {
+		return archive.SearchResult{}, err
+	}
 	// Count up to CountLimit: the index gives the matches in the order of
-	// the table's pages, and counting stops at the limit.
+	// the table's pages, and counting stops at the limit. The events the
+	// index cannot answer for count as their text says.
 	var res archive.SearchResult
-	countArgs := append([]any{pgx.QueryExecModeDescribeExec}, args...)
-	countArgs[1] = parsed.tsQuery()
-	count := "SELECT count(*) FROM (SELECT FROM events WHERE tsv @@ $1::tsquery" + where + " LIMIT " + strconv.Itoa(q.CountLimit+1) + ") m"
-	if err := db.pool.QueryRow(ctx, count, countArgs...).Scan(&res.Total); err != nil {
-		return archive.SearchResult{}, fmt.Errorf("search: %w", err)
+	if parsed.indexable() {
+		countArgs := append([]any{pgx.QueryExecModeDescribeExec}, args...)
+		countArgs[1] = parsed.tsQuery()
+		count := "SELECT count(*) FROM (SELECT FROM events WHERE tsv @@ $1::tsquery" + where + " LIMIT " + strconv.Itoa(q.CountLimit+1) + ") m"
+		if err := db.pool.QueryRow(ctx, count, countArgs...).Scan(&res.Total); err != nil {
+			return archive.SearchResult{}, fmt.Errorf("search: %w", err)
+		}
+	}
+	if res.Total <= q.CountLimit {
+		res.Total += sat.correction
 	}
 	if res.Total > q.CountLimit {
 		res.Total, res.TotalMore = q.CountLimit, true
 	}
-	if res.Total == 0 {
-		return res, nil
+	if res.Total <= 0 {
+		return archive.SearchResult{}, nil
 	}
 	// The newest matches that fill the page, or by relevance the newest
 	// RelevanceWindow to rank; a few matches are read at once, many
@@ -97,10 +107,14 @@ func (db *DB) Search(ctx context.Context, q archive.SearchQuery) (archive.Search
 	if q.Order == archive.Relevance {
 		want = q.RelevanceWindow
 	}
-	found, err := db.newestMatches(ctx, parsed, where, args, want, q.Order == archive.Relevance, res.TotalMore || res.Total > fewMatches)
-	if err != nil {
-		return archive.SearchResult{}, err
+	var found []match
+	if parsed.indexable() {
+		found, err = db.newestMatches(ctx, parsed, where, args, want, q.Order == archive.Relevance, res.TotalMore || res.Total > fewMatches, sat.wrong)
+		if err != nil {
+			return archive.SearchResult{}, err
+		}
 	}
+	found = sat.merge(found, want)
 	if q.Order == archive.Relevance {
 		// Rank only the newest matches, as the SQLite engine does.
 		slices.SortStableFunc(found, func(a, b match) int { return cmp.Compare(b.rank, a.rank) }) // ties stay newest first
@@ -138,6 +152,75 @@ type match struct {
 	rank float32
 }
 
+// saturated is what the text of the events marked saturatedTag says of a
+// query, where the index cannot say it.
+type saturated struct {
+	found      []match        // the events that match, with their ranks
+	wrong      map[int64]bool // the events the index finds that do not match
+	correction int            // how many more matches there are than the index counts
+}
+
+// saturatedMatches reads the events marked saturatedTag that pass the
+// filters in where (args as for newestMatches) and decides by their text
+// which of them match q. There are none or few: a mark needs a text no
+// IRC line can be.
+func (db *DB) saturatedMatches(ctx context.Context, q query, where string, args []any) (saturated, error) {
+	a := append([]any{pgx.QueryExecModeDescribeExec}, args...)
+	// What the index says of each, when it can hold the query's words.
+	indexed := "tsv @@ $1::tsquery"
+	a[1] = q.tsQuery()
+	if !q.indexable() {
+		a[1], indexed = saturatedTag, "false AND tsv @@ $1::tsquery"
+	}
+	rows, err := db.pool.Query(ctx, "SELECT id, text, "+indexed+", ts_rank(tsv, $1::tsquery, 1) FROM events WHERE tsv @@ '"+saturatedTag+"'::tsquery"+where, a...)
+	if err != nil {
+		return saturated{}, fmt.Errorf("search: %w", err)
+	}
+	defer rows.Close()
+	var out saturated
+	for rows.Next() {
+		var m match
+		var text []byte
+		var byIndex bool
+		if err := rows.Scan(&m.id, &text, &byIndex, &m.rank); err != nil {
+			return saturated{}, fmt.Errorf("search: %w", err)
+		}
+		byText := q.matches(string(text))
+		switch {
+		case byText && !byIndex:
+			out.correction++
+		case byIndex && !byText:
+			out.correction--
+			if out.wrong == nil {
+				out.wrong = map[int64]bool{}
+			}
+			out.wrong[m.id] = true
+		}
+		if byText {
+			out.found = append(out.found, m)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return saturated{}, fmt.Errorf("search: %w", err)
+	}
+	return out, nil
+}
+
+// merge adds the matching saturated events to found, the newest matches
+// the index gave, and keeps the newest want.
+func (s saturated) merge(found []match, want int) []match {
+	if len(s.found) == 0 {
+		return found
+	}
+	for _, m := range s.found {
+		if !slices.ContainsFunc(found, func(f match) bool { return f.id == m.id }) {
+			found = append(found, m)
+		}
+	}
+	slices.SortFunc(found, func(a, b match) int { return cmp.Compare(b.id, a.id) })
+	return found[:min(len(found), want)]
+}
+
 // bucketWindows are how many id buckets (see bucketShift) newestMatches
 // looks among first, newest first, by their tags; coarseWindows how many
 // coarse buckets (coarseShift) then; after them it looks everywhere else.
@@ -167,8 +250,8 @@ const fewMatches = 1000
 // newestMatches returns the newest want matches of q and the filters in
 // where (" AND …", with args its parameters from $2; args[0] is $1, the
 // tsquery, which it replaces), newest first, with their ts_rank when rank
-// is set. many says there are more matches than are worth reading at
-// once.
+// is set, leaving out the ids in wrong. many says there are more matches
+// than are worth reading at once.
 //
 // PostgreSQL's search index yields matches in no useful order: "the
 // newest 20" of a word in every tenth line would read every match, 500,000
@@ -179,7 +262,7 @@ const fewMatches = 1000
 // then everywhere else: the index intersects the word's entries with the
 // tags' itself, and only the matches among the newest ids are read. A
 // common word is done in the first bucket; a rarer one in a few steps.
-func (db *DB) newestMatches(ctx context.Context, q query, where string, args []any, want int, rank, many bool) ([]match, error) {
+func (db *DB) newestMatches(ctx context.Context, q query, where string, args []any, want int, rank, many bool, wrong map[int64]bool) ([]match, error) {
 	var top int64
 	if err := db.pool.QueryRow(ctx, "SELECT coalesce(max(id), 0) FROM events").Scan(&top); err != nil {
 		return nil, fmt.Errorf("search: %w", err)
@@ -249,7 +332,9 @@ func (db *DB) newestMatches(ctx context.Context, q query, where string, args []a
 				rows.Close()
 				return nil, fmt.Errorf("search: %w", err)
 			}
-			out = append(out, m)
+			if !wrong[m.id] {
+				out = append(out, m)
+			}
 		}
 		rows.Close()
 		if err := rows.Err(); err != nil {

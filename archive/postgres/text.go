@@ -213,51 +213,58 @@ type tsWord struct {
 
 func (sc *tsScratch) word(w tsWord) []byte { return sc.buf[w.off : w.off+w.n] }
 
+// saturatedTag marks an event whose tsvector cannot answer for every word
+// and phrase of its text as FTS5 does: a word said more than maxNumPos
+// times, more than maxPos words, a word longer than maxWordBytes, or more
+// words than maxLexemeBytes holds. No IRC line comes near these (512
+// bytes); an imported paste can. Search reads the few events so marked on
+// their own and decides by their text (see saturatedMatches).
+const saturatedTag = "_s"
+
+// tagRoom is the room kept in a tsvector for the tags: they are never left
+// out.
+const tagRoom = 64
+
 // appendTSVector appends the tsvector of the text of event id to dst:
 // each distinct word once, in byte order (as PostgreSQL keeps them), with
-// its positions in increasing order, and the id's bucket tags without
-// positions.
+// its positions in increasing order, and the id's bucket tags (and the
+// saturated tag when the text needs it) without positions.
 func (sc *tsScratch) appendTSVector(dst []byte, text string, id int64) []byte {
 	sc.buf, sc.words = sc.buf[:0], sc.words[:0]
 	for _, tag := range [...]string{bucketTag(id >> bucketShift), coarseTag(id >> coarseShift)} {
-		sc.words = append(sc.words, tsWord{int32(len(sc.buf)), int32(len(tag)), 0})
-		sc.buf = append(sc.buf, tag...)
+		sc.addTag(tag)
 	}
 	n := 0
+	saturated := false
 	sc.fold = foldTokens(searchText(text), sc.fold, func(_, _ int, w []byte) bool {
 		n++
+		if len(w) > maxWordBytes || n > maxPos {
+			saturated = true
+		}
 		if len(w) <= maxWordBytes {
 			sc.words = append(sc.words, tsWord{int32(len(sc.buf)), int32(len(w)), uint16(min(n, maxPos))})
 			sc.buf = append(sc.buf, w...)
 		}
 		return true
 	})
-	slices.SortStableFunc(sc.words, func(a, b tsWord) int { return bytes.Compare(sc.word(a), sc.word(b)) })
+	sc.sort()
+	if !saturated && !sc.emit(nil) {
+		saturated = true
+	}
+	if saturated {
+		sc.addTag(saturatedTag)
+		sc.sort()
+	}
 	countAt := len(dst)
 	dst = append(dst, 0, 0, 0, 0)
-	distinct := 0
-	size := 0
-	for i := 0; i < len(sc.words); {
-		w := sc.word(sc.words[i])
-		j := i + 1
-		for j < len(sc.words) && bytes.Equal(sc.word(sc.words[j]), w) {
-			j++
-		}
-		// The room PostgreSQL counts for a word: its bytes, aligned to two,
-		// and its positions with their count.
-		need := (size+len(w)+1)&^1 + 2*(min(j-i, maxNumPos)+1)
-		if need > maxLexemeBytes {
-			break // the rest of a huge text is left out of the index
-		}
-		size = need
-		distinct++
+	sc.emit(func(w []byte, pos []tsWord) {
 		dst = append(dst, w...)
 		dst = append(dst, 0)
 		npos := 0
 		nAt := len(dst)
 		dst = append(dst, 0, 0)
-		last := uint16(0) // position 0: the bucket tag, which has none
-		for _, x := range sc.words[i:j] {
+		last := uint16(0) // position 0: a tag, which has none
+		for _, x := range pos {
 			if x.pos != last && npos < maxNumPos {
 				dst = binary.BigEndian.AppendUint16(dst, x.pos)
 				last = x.pos
@@ -265,16 +272,92 @@ func (sc *tsScratch) appendTSVector(dst []byte, text string, id int64) []byte {
 			}
 		}
 		binary.BigEndian.PutUint16(dst[nAt:], uint16(npos))
+		binary.BigEndian.PutUint32(dst[countAt:], binary.BigEndian.Uint32(dst[countAt:])+1)
+	})
+	return dst
+}
+
+// addTag adds a tag (a word without positions) to the words.
+func (sc *tsScratch) addTag(tag string) {
+	sc.words = append(sc.words, tsWord{int32(len(sc.buf)), int32(len(tag)), 0})
+	sc.buf = append(sc.buf, tag...)
+}
+
+// sort puts the words in byte order, each word's positions in order.
+func (sc *tsScratch) sort() {
+	slices.SortStableFunc(sc.words, func(a, b tsWord) int { return bytes.Compare(sc.word(a), sc.word(b)) })
+}
+
+// emit calls fn (when not nil) with each distinct word of the sorted words
+// and its occurrences, the words past the tsvector's bound left out but
+// never a tag; it reports whether the tsvector holds every word with every
+// position.
+func (sc *tsScratch) emit(fn func(w []byte, pos []tsWord)) (whole bool) {
+	whole = true
+	size := 0
+	for i := 0; i < len(sc.words); {
+		w := sc.word(sc.words[i])
+		j := i + 1
+		for j < len(sc.words) && bytes.Equal(sc.word(sc.words[j]), w) {
+			j++
+		}
+		if j-i > maxNumPos {
+			whole = false
+		}
+		if sc.words[i].pos != 0 {
+			// The room PostgreSQL counts for a word: its bytes, aligned to
+			// two, and its positions with their count.
+			need := (size+len(w)+1)&^1 + 2*(min(j-i, maxNumPos)+1)
+			if need > maxLexemeBytes-tagRoom {
+				whole = false
+				i = j
+				continue // the rest of a huge text is left out of the index
+			}
+			size = need
+		}
+		if fn != nil {
+			fn(w, sc.words[i:j])
+		}
 		i = j
 	}
-	binary.BigEndian.PutUint32(dst[countAt:], uint32(distinct))
-	return dst
+	return whole
 }
 
 // query is a parsed search: terms, each a word or a phrase of words that
 // must follow each other; every term must match.
 type query struct {
 	terms [][]string
+}
+
+// indexable reports whether the index can hold every word of q: a word
+// longer than maxWordBytes is only in the text of events marked
+// saturatedTag.
+func (q query) indexable() bool {
+	for _, t := range q.terms {
+		for _, w := range t {
+			if len(w) > maxWordBytes {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// matches reports whether text holds every term of q, each phrase's words
+// one after the other, as FTS5 reads it: what search decides by for the
+// events marked saturatedTag.
+func (q query) matches(text string) bool {
+	ws := words(searchText(text))
+	for _, t := range q.terms {
+		found := false
+		for i := 0; i+len(t) <= len(ws) && !found; i++ {
+			found = slices.Equal(ws[i:i+len(t)], t)
+		}
+		if !found {
+			return false
+		}
+	}
+	return true
 }
 
 // tsQuery writes q as tsquery input: quoted words, phrases with <->, terms
