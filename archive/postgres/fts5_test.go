@@ -1,0 +1,161 @@
+package postgres
+
+import (
+	"bytes"
+	"context"
+	"database/sql"
+	"fmt"
+	"os"
+	"strings"
+	"testing"
+	"unicode"
+	"unicode/utf8"
+
+	_ "modernc.org/sqlite" // registers the "sqlite" driver
+
+	"proceedings/archive/postgres/internal/fts5gen"
+)
+
+// fts5_tables.go is what the SQLite this module is built with says: an
+// upgrade of modernc.org/sqlite that changes SQLite's tables fails here.
+func TestFTS5TablesAreSQLites(t *testing.T) {
+	if raceEnabled {
+		t.Skip("probing SQLite for every code point takes minutes with the race detector")
+	}
+	want, err := fts5gen.Generate(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	have, err := os.ReadFile("fts5_tables.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(have, want) {
+		h, w := strings.Split(string(have), "\n"), strings.Split(string(want), "\n")
+		i := 0
+		for i < len(h) && i < len(w) && h[i] == w[i] {
+			i++
+		}
+		line := func(l []string) string {
+			if i < len(l) {
+				return l[i]
+			}
+			return "(end of file)"
+		}
+		t.Fatalf("fts5_tables.go is not what modernc.org/sqlite's FTS5 says (was it upgraded?): run go generate ./archive/postgres, "+
+			"review the diff and rebuild the search index of existing archives (wordRulesVersion).\nline %d is\n\t%s\nSQLite says\n\t%s", i+1, line(h), line(w))
+	}
+}
+
+// The ASCII fast paths say what the tables say.
+func TestASCIIIsTheTables(t *testing.T) {
+	for c := range rune(utf8.RuneSelf) {
+		if word := !unicode.Is(fts5Separators, c) && !unicode.Is(fts5Marks, c); word != asciiWord[c] {
+			t.Errorf("%q: a word character in the tables %v, in asciiWord %v", c, word, asciiWord[c])
+		}
+		var folded []byte
+		for _, f := range fts5Folds {
+			if f.lo <= c && c <= f.hi && (c-f.lo)%f.stride == 0 {
+				folded = utf8.AppendRune(nil, c+f.delta)
+			}
+		}
+		if folded == nil {
+			folded = []byte{byte(c)}
+		}
+		if string(folded) != string(asciiFold[c]) {
+			t.Errorf("%q: folds to %q in the tables, to %q in asciiFold", c, folded, asciiFold[c])
+		}
+	}
+}
+
+// fts5 is an FTS5 table in memory, with the SQLite engine's tokenizer.
+type fts5 struct{ db *sql.DB }
+
+func openFTS5(t testing.TB) fts5 {
+	db, err := sql.Open("sqlite", ":memory:")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	db.SetMaxOpenConns(1)
+	if _, err := db.Exec("CREATE VIRTUAL TABLE f USING fts5(x, content = '', tokenize = '" + fts5gen.Tokenizer + "'); CREATE VIRTUAL TABLE v USING fts5vocab(f, instance)"); err != nil {
+		t.Fatal(err)
+	}
+	return fts5{db}
+}
+
+// terms indexes s alone and returns FTS5's terms of it, in order, as
+// words gives them (lexeme).
+func (f fts5) terms(t testing.TB, s string) []string {
+	if _, err := f.db.Exec("INSERT INTO f(f) VALUES('delete-all')"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.db.Exec("INSERT INTO f(x) VALUES(?)", s); err != nil {
+		t.Fatal(err)
+	}
+	rows, err := f.db.Query("SELECT term FROM v ORDER BY offset")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	var terms []string
+	for rows.Next() {
+		var term []byte
+		if err := rows.Scan(&term); err != nil {
+			t.Fatal(err)
+		}
+		terms = append(terms, lexeme(t, term))
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	return terms
+}
+
+// lexeme is an FTS5 term as words gives it: the four bytes SQLite writes
+// for a value past Unicode, when they are not UTF-8, as U+FFFD and the
+// value's six hex digits (see appendFold).
+func lexeme(t testing.TB, term []byte) string {
+	var b strings.Builder
+	for i := 0; i < len(term); {
+		r, n := utf8.DecodeRune(term[i:])
+		if r != utf8.RuneError || n > 1 {
+			b.Write(term[i : i+n])
+			i += n
+			continue
+		}
+		if i+4 > len(term) || term[i] < 0xF0 || term[i] > 0xF7 || term[i+1]&0xC0 != 0x80 || term[i+2]&0xC0 != 0x80 || term[i+3]&0xC0 != 0x80 {
+			t.Fatalf("term %q: bytes SQLite's UTF-8 writer does not make at %d", term, i)
+		}
+		v := rune(term[i]&7)<<18 | rune(term[i+1]&0x3F)<<12 | rune(term[i+2]&0x3F)<<6 | rune(term[i+3]&0x3F)
+		fmt.Fprintf(&b, "\uFFFD%06x", v)
+		i += 4
+	}
+	return b.String()
+}
+
+// For any bytes, the words are FTS5's terms, in order.
+func FuzzWordsAreFTS5s(f *testing.F) {
+	for in := range wordCases {
+		f.Add(in)
+	}
+	for _, s := range []string{
+		"𞤀𞤢", "Ა", "Ꭰ", "Ꞔ", "Ɪ", "Ᏸ", "𑢠", "Ꟊ",
+		"\xaa", "x\xbfy\x80z", "\xc0\x80", "\xe0\x80\xaf", "\xf0\x80\x80\xaa",
+		"\xfc\x80\x80\x80\x80\xaa\x80\x80", "\xfe\x80a\xff", "\xc3\xa9\xcc\x81", "a\xcc\x81\xcc\x81b",
+		"\u0301a \u0301\u0301", "\U0010FFFF\U000E0001", "x\uFFFDy\uFFFEz",
+	} {
+		f.Add(s)
+	}
+	fts := openFTS5(f)
+	f.Fuzz(func(t *testing.T, s string) {
+		if len(s) > 4096 {
+			return // FTS5 cuts terms at 32 KiB; the index keeps words of 2 KiB at most
+		}
+		want := fts.terms(t, s)
+		got := words(s)
+		if strings.Join(got, "\x00") != strings.Join(want, "\x00") || len(got) != len(want) {
+			t.Errorf("words(%q)\n = %q\nFTS5 %q", s, got, want)
+		}
+	})
+}
