@@ -78,7 +78,8 @@ func openFTS5(t testing.TB) fts5 {
 	}
 	t.Cleanup(func() { db.Close() })
 	db.SetMaxOpenConns(1)
-	if _, err := db.Exec("CREATE VIRTUAL TABLE f USING fts5(x, content = '', tokenize = '" + fts5gen.Tokenizer + "'); CREATE VIRTUAL TABLE v USING fts5vocab(f, instance)"); err != nil {
+	if _, err := db.Exec("CREATE VIRTUAL TABLE f USING fts5(x, content = '', tokenize = '" + fts5gen.Tokenizer + "'); CREATE VIRTUAL TABLE v USING fts5vocab(f, instance);" +
+		"CREATE VIRTUAL TABLE h USING fts5(x, tokenize = '" + fts5gen.Tokenizer + "')"); err != nil {
 		t.Fatal(err)
 	}
 	return fts5{db}
@@ -110,6 +111,29 @@ func (f fts5) terms(t testing.TB, s string) []string {
 		t.Fatal(err)
 	}
 	return terms
+}
+
+// Highlight markers: bytes highlight's input must not hold.
+const hlOpen, hlClose = "\x01", "\x02"
+
+// highlight is s as FTS5's highlight() marks the words of phrases in it.
+func (f fts5) highlight(t testing.TB, s string, phrases []string) string {
+	if _, err := f.db.Exec("DELETE FROM h"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.db.Exec("INSERT INTO h(x) VALUES(?)", s); err != nil {
+		t.Fatal(err)
+	}
+	quoted := make([]string, len(phrases))
+	for i, p := range phrases {
+		quoted[i] = `"` + strings.ReplaceAll(p, `"`, `""`) + `"`
+	}
+	var out []byte
+	err := f.db.QueryRow("SELECT highlight(h, 0, ?, ?) FROM h WHERE h MATCH ?", hlOpen, hlClose, strings.Join(quoted, " OR ")).Scan(&out)
+	if err != nil {
+		t.Fatalf("highlight %q in %q: %v", phrases, s, err)
+	}
+	return string(out)
 }
 
 // lexeme is an FTS5 term as words gives it: the four bytes SQLite writes
@@ -155,7 +179,30 @@ func FuzzWordsAreFTS5s(f *testing.F) {
 		want := fts.terms(t, s)
 		got := words(s)
 		if strings.Join(got, "\x00") != strings.Join(want, "\x00") || len(got) != len(want) {
-			t.Errorf("words(%q)\n = %q\nFTS5 %q", s, got, want)
+			t.Fatalf("words(%q)\n = %q\nFTS5 %q", s, got, want)
+		}
+		// The words are where FTS5 finds them (snippets highlight them by
+		// their bytes): highlight() of every word, asked for by its bytes,
+		// marks each where tokens says.
+		if len(got) == 0 || strings.ContainsAny(s, "\x00"+hlOpen+hlClose) {
+			return
+		}
+		var marked strings.Builder
+		var phrases []string
+		seen := map[string]bool{}
+		at := 0
+		tokens(s, func(start, end int, _ []byte) bool {
+			marked.WriteString(s[at:start] + hlOpen + s[start:end] + hlClose)
+			at = end
+			if w := s[start:end]; !seen[w] {
+				seen[w] = true
+				phrases = append(phrases, w)
+			}
+			return true
+		})
+		marked.WriteString(s[at:])
+		if h := fts.highlight(t, s, phrases); h != marked.String() {
+			t.Errorf("the words of %q\nare at %q\nFTS5 %q", s, marked.String(), h)
 		}
 	})
 }
