@@ -3,6 +3,7 @@ package postgres
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"strings"
 	"testing"
 	"time"
@@ -217,6 +218,79 @@ func TestCoarseWindow(t *testing.T) {
 	} {
 		if got := coarseWindow(c.window, c.missing, c.found, c.read); got != c.want {
 			t.Errorf("coarseWindow(%d, %d, %d, %d) = %d, want %d", c.window, c.missing, c.found, c.read, got, c.want)
+		}
+	}
+}
+
+// An archive whose index was built by the word rules before (Go's Unicode
+// tables) is rebuilt when a writer opens it: its lines with non-ASCII text
+// are found by the words FTS5 sees in them; its ASCII lines, which every
+// rule reads alike, are left as they are.
+func TestOldWordRulesAreRebuilt(t *testing.T) {
+	db, dsn := openTest(t)
+	ctx := context.Background()
+	ascii := mustAppendOne(t, db, msg("#c", "a", "plain words", t0))
+	other := mustAppendOne(t, db, msg("#c", "a", "Ꭰ Ა a\xaab", t0.Add(time.Second)))
+	// What the rules before gave: Go's case folding, invalid UTF-8 a
+	// separator; and, to show the ASCII line is not read again, a word it
+	// does not hold.
+	sqlExec(t, db, "UPDATE events SET tsv = $2 WHERE id = $1", other, buildTSVector("ꭰ ა a b", other))
+	sqlExec(t, db, "UPDATE events SET tsv = $2 WHERE id = $1", ascii, buildTSVector("plain words untouched", ascii))
+	sqlExec(t, db, "DELETE FROM meta WHERE key = 'words'")
+	hits := func(db *DB, q string) int {
+		t.Helper()
+		res, err := db.Search(ctx, searchQuery(q))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return res.Total
+	}
+	if n := hits(db, "Ꭰ"); n != 0 {
+		t.Fatalf("the old index finds Ꭰ %d times", n)
+	}
+	db.Close()
+
+	var logs strings.Builder
+	db = openDSN(t, dsn, archive.Options{Logger: slog.New(slog.NewTextHandler(&logs, nil))})
+	for q, want := range map[string]int{"Ꭰ": 1, "Ა": 1, "aªb": 1, "ꭰ": 0, "plain": 1, "untouched": 1} {
+		if n := hits(db, q); n != want {
+			t.Errorf("after the rebuild, %q: %d hits, want %d", q, n, want)
+		}
+	}
+	if !strings.Contains(logs.String(), "search index rebuilt") || !strings.Contains(logs.String(), "rebuilt=1 ") {
+		t.Errorf("the rebuild logged:\n%s", logs.String())
+	}
+	var rules []byte
+	if err := db.pool.QueryRow(ctx, "SELECT value FROM meta WHERE key = 'words'").Scan(&rules); err != nil || string(rules) != wordRules {
+		t.Errorf("the archive's word rules: %q, %v; want %q", rules, err, wordRules)
+	}
+	db.Close()
+
+	logs.Reset()
+	openDSN(t, dsn, archive.Options{Logger: slog.New(slog.NewTextHandler(&logs, nil))})
+	if strings.Contains(logs.String(), "rebuil") {
+		t.Errorf("opened again, the archive is rebuilt again:\n%s", logs.String())
+	}
+}
+
+// Words SQLite reads past Unicode from invalid UTF-8 are stored (as
+// U+FFFD and hex digits, see appendFold: PostgreSQL takes only UTF-8), and
+// a lone continuation byte is the letter SQLite reads it as. (Queries are
+// UTF-8: archive.ParseQuery drops invalid bytes.)
+func TestInvalidUTF8IsIndexed(t *testing.T) {
+	db, _ := openTest(t)
+	id := mustAppendOne(t, db, msg("#c", "a", "x a\xf4\x90\x80\x80b \xf8\x88\x80\x80\x80 c\xaad", t0))
+	var tsv string
+	if err := db.pool.QueryRow(context.Background(), "SELECT ts_delete(tsv, ARRAY['_b0', '_c0'])::text FROM events WHERE id = $1", id).Scan(&tsv); err != nil {
+		t.Fatal(err)
+	}
+	if want := "'a\ufffd110000b':2 'cªd':4 'x':1 '\ufffd000000':3"; tsv != want {
+		t.Errorf("tsv %s, want %s", tsv, want)
+	}
+	for q, want := range map[string]int{"cªd": 1, "c\xaad": 0, "a": 0} {
+		res, err := db.Search(context.Background(), searchQuery(q))
+		if err != nil || res.Total != want {
+			t.Errorf("%q: %d hits, %v; want %d", q, res.Total, err, want)
 		}
 	}
 }

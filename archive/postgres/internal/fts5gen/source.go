@@ -3,6 +3,8 @@ package fts5gen
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"go/format"
 	"unicode/utf8"
@@ -100,6 +102,8 @@ import "unicode"
 		fmt.Fprintf(&b, "\t{0x%04X, 0x%04X, %d, %d},\n", f.lo, f.hi, f.stride, f.delta)
 	}
 	b.WriteString("}\n")
+	sum := sha256.Sum256(b.Bytes())
+	fmt.Fprintf(&b, "\n// fts5TablesDigest names these tables: a search index built by others\n// is rebuilt (see wordRules).\nconst fts5TablesDigest = %q\n", hex.EncodeToString(sum[:8]))
 	return format.Source(b.Bytes())
 }
 
