@@ -123,6 +123,15 @@ func classOf(c uint32) class {
 			return wordChar
 		}
 		return separator
+	case c < twoBytes:
+		return small[c].class
+	}
+	return classOfTables(c)
+}
+
+// classOfTables is classOf by the tables alone.
+func classOfTables(c uint32) class {
+	switch {
 	case c > utf8.MaxRune:
 		return wordChar
 	case unicode.Is(fts5Separators, rune(c)):
@@ -132,6 +141,27 @@ func classOf(c uint32) class {
 	}
 	return wordChar
 }
+
+// twoBytes bounds the code points of two bytes in UTF-8 (Latin, Greek,
+// Cyrillic, Armenian, Hebrew, Arabic…), whose class and fold small holds,
+// read from the tables once.
+const twoBytes = 0x800
+
+var small = func() (t [twoBytes]struct {
+	class class
+	fold  uint16 // 0: folded to nothing
+}) {
+	for c := uint32(utf8.RuneSelf); c < twoBytes; c++ {
+		t[c].class = classOfTables(c)
+		if f, ok := foldOfTables(rune(c)); ok {
+			if f > 0xFFFF || f == 0 {
+				panic("fts5_tables.go folds a code point of two bytes past the BMP or to U+0000")
+			}
+			t[c].fold = uint16(f)
+		}
+	}
+	return t
+}()
 
 // foldRange is a range of fts5Folds: lo, lo+stride, … hi fold to
 // themselves plus delta.
@@ -165,7 +195,20 @@ func appendFold(b []byte, c uint32) []byte {
 		}
 		return utf8.AppendRune(b, rune(c))
 	}
-	r := rune(c)
+	if c < twoBytes {
+		if f := small[c].fold; f != 0 {
+			return utf8.AppendRune(b, rune(f))
+		}
+		return b
+	}
+	if f, ok := foldOfTables(rune(c)); ok {
+		return utf8.AppendRune(b, f)
+	}
+	return b
+}
+
+// foldOfTables is the fold of r by the tables: a code point, or none.
+func foldOfTables(r rune) (rune, bool) {
 	lo, hi := 0, len(fts5Folds) // the first range that ends at r or after
 	for lo < hi {
 		m := int(uint(lo+hi) >> 1)
@@ -177,13 +220,13 @@ func appendFold(b []byte, c uint32) []byte {
 	}
 	if lo < len(fts5Folds) {
 		if f := fts5Folds[lo]; f.lo <= r && (r-f.lo)%f.stride == 0 {
-			return utf8.AppendRune(b, r+f.delta)
+			return r + f.delta, true
 		}
 	}
 	if unicode.Is(fts5Dropped, r) {
-		return b
+		return 0, false
 	}
-	return utf8.AppendRune(b, r)
+	return r, true
 }
 
 // maxLexemeBytes bounds the room the words of one tsvector take, with
