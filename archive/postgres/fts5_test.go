@@ -5,6 +5,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"math/rand/v2"
 	"os"
 	"strings"
 	"testing"
@@ -176,33 +177,78 @@ func FuzzWordsAreFTS5s(f *testing.F) {
 		if len(s) > 4096 {
 			return // FTS5 cuts terms at 32 KiB; the index keeps words of 2 KiB at most
 		}
-		want := fts.terms(t, s)
-		got := words(s)
-		if strings.Join(got, "\x00") != strings.Join(want, "\x00") || len(got) != len(want) {
-			t.Fatalf("words(%q)\n = %q\nFTS5 %q", s, got, want)
-		}
-		// The words are where FTS5 finds them (snippets highlight them by
-		// their bytes): highlight() of every word, asked for by its bytes,
-		// marks each where tokens says.
-		if len(got) == 0 || strings.ContainsAny(s, "\x00"+hlOpen+hlClose) {
-			return
-		}
-		var marked strings.Builder
-		var phrases []string
-		seen := map[string]bool{}
-		at := 0
-		tokens(s, func(start, end int, _ []byte) bool {
-			marked.WriteString(s[at:start] + hlOpen + s[start:end] + hlClose)
-			at = end
-			if w := s[start:end]; !seen[w] {
-				seen[w] = true
-				phrases = append(phrases, w)
-			}
-			return true
-		})
-		marked.WriteString(s[at:])
-		if h := fts.highlight(t, s, phrases); h != marked.String() {
-			t.Errorf("the words of %q\nare at %q\nFTS5 %q", s, marked.String(), h)
-		}
+		checkWords(t, fts, s)
 	})
+}
+
+// checkWords checks that words(s) are FTS5's terms of s, in order, and
+// that each word is where FTS5's highlight() finds it (snippets highlight
+// words by their bytes): highlight() of every word, asked for by its
+// bytes, marks each where tokens says.
+func checkWords(t *testing.T, fts fts5, s string) {
+	t.Helper()
+	want := fts.terms(t, s)
+	got := words(s)
+	if strings.Join(got, "\x00") != strings.Join(want, "\x00") || len(got) != len(want) {
+		t.Fatalf("words(%q)\n = %q\nFTS5 %q", s, got, want)
+	}
+	if len(got) == 0 || strings.ContainsAny(s, "\x00"+hlOpen+hlClose) {
+		return
+	}
+	var marked strings.Builder
+	var phrases []string
+	seen := map[string]bool{}
+	at := 0
+	tokens(s, func(start, end int, _ []byte) bool {
+		marked.WriteString(s[at:start] + hlOpen + s[start:end] + hlClose)
+		at = end
+		if w := s[start:end]; !seen[w] {
+			seen[w] = true
+			phrases = append(phrases, w)
+		}
+		return true
+	})
+	marked.WriteString(s[at:])
+	if h := fts.highlight(t, s, phrases); h != marked.String() {
+		t.Fatalf("the words of %q\nare at %q\nFTS5 %q", s, marked.String(), h)
+	}
+}
+
+// Random texts of what FuzzWordsAreFTS5s finds slowly: code points of
+// every plane, marks, and the invalid UTF-8 SQLite reads its own way.
+func TestRandomWordsAreFTS5s(t *testing.T) {
+	fts := openFTS5(t)
+	r := rand.New(rand.NewPCG(3, 4))
+	n := 3000
+	if raceEnabled || testing.Short() {
+		n = 200
+	}
+	var b []byte
+	for range n {
+		b = b[:0]
+		for range 1 + r.IntN(24) {
+			switch r.IntN(9) {
+			case 0:
+				b = append(b, " .-'_\t"[r.IntN(6)])
+			case 1:
+				b = append(b, byte('A'+r.IntN(58)))
+			case 2: // a diacritic or another combining mark
+				b = utf8.AppendRune(b, rune(0x300+r.IntN(0x70)))
+			case 3: // two-byte code points: Latin to Arabic
+				b = utf8.AppendRune(b, rune(0x80+r.IntN(0x800-0x80)))
+			case 4:
+				b = utf8.AppendRune(b, rune(0x800+r.IntN(0x10000-0x800)))
+			case 5:
+				b = utf8.AppendRune(b, rune(0x10000+r.IntN(utf8.MaxRune+1-0x10000)))
+			case 6: // a lone byte past ASCII
+				b = append(b, byte(0x80+r.IntN(0x80)))
+			default: // a lead byte and any number of continuation bytes
+				b = append(b, byte(0xC0+r.IntN(0x40)))
+				for range r.IntN(8) {
+					b = append(b, byte(0x80+r.IntN(0x40)))
+				}
+			}
+		}
+		checkWords(t, fts, string(b))
+	}
 }
