@@ -119,6 +119,9 @@ func Open(ctx context.Context, dsn string, opt archive.Options) (*DB, error) {
 	switch {
 	case opt.ReadOnly:
 		err = db.checkVersion(ctx)
+		if err == nil {
+			err = db.checkWordRules(ctx)
+		}
 	case db.replica:
 		err = errors.New("the server is a standby (a read-only replica): recording, importing and every other write need the primary; serve and render can read from a standby")
 	default:

@@ -250,7 +250,15 @@ func TestOldWordRulesAreRebuilt(t *testing.T) {
 	}
 	db.Close()
 
+	// A reader warns, and leaves the index as it is.
 	var logs strings.Builder
+	ro := openDSN(t, dsn, archive.Options{ReadOnly: true, Logger: slog.New(slog.NewTextHandler(&logs, nil))})
+	if !strings.Contains(logs.String(), "other word rules") || hits(ro, "Ꭰ") != 0 {
+		t.Errorf("opened read-only:\n%s", logs.String())
+	}
+	ro.Close()
+
+	logs.Reset()
 	db = openDSN(t, dsn, archive.Options{Logger: slog.New(slog.NewTextHandler(&logs, nil))})
 	for q, want := range map[string]int{"Ꭰ": 1, "Ა": 1, "aªb": 1, "ꭰ": 0, "plain": 1, "untouched": 1} {
 		if n := hits(db, q); n != want {

@@ -69,6 +69,25 @@ func (db *DB) syncWordRules(ctx context.Context) error {
 	return nil
 }
 
+// checkWordRules is what a read-only handle does instead of
+// syncWordRules: it warns when the index was built by other rules, as
+// searches for words these rules read otherwise miss lines until a writer
+// opens the archive.
+func (db *DB) checkWordRules(ctx context.Context) error {
+	ctx, cancel := context.WithTimeout(ctx, queryTimeout)
+	defer cancel()
+	var have []byte
+	err := db.pool.QueryRow(ctx, "SELECT value FROM meta WHERE key = 'words'").Scan(&have)
+	if err != nil && !errors.Is(err, pgx.ErrNoRows) {
+		return fmt.Errorf("read the search index's word rules: %w", err)
+	}
+	if string(have) != wordRules {
+		db.log.Warn("the search index was built by other word rules: searches may miss lines with non-ASCII text until a writer (proceedings run or import) opens the archive and rebuilds it",
+			"index", string(have), "this binary", wordRules)
+	}
+	return nil
+}
+
 // rebuildWords writes the tsvector of every indexed event whose text has
 // a byte past ASCII again, in batches, and returns how many indexed events
 // it read and how many it wrote.
