@@ -119,10 +119,16 @@ func Open(ctx context.Context, dsn string, opt archive.Options) (*DB, error) {
 	switch {
 	case opt.ReadOnly:
 		err = db.checkVersion(ctx)
+		if err == nil {
+			err = db.checkWordRules(ctx)
+		}
 	case db.replica:
 		err = errors.New("the server is a standby (a read-only replica): recording, importing and every other write need the primary; serve and render can read from a standby")
 	default:
 		err = db.migrate(ctx)
+		if err == nil {
+			err = db.syncWordRules(ctx)
+		}
 	}
 	if err != nil {
 		return fail(err)
@@ -382,6 +388,7 @@ const (
 	lockRevision  = 2          // assigning and committing a revision
 	lockRender    = 3          // one render at a time (LockRender)
 	lockPosts     = 4          // SavePost: which post is new
+	lockWords     = 5          // rebuilding the search index (syncWordRules)
 )
 
 // notifyChannel is the LISTEN/NOTIFY channel revisions are announced on.

@@ -10,22 +10,21 @@ import (
 	"unicode/utf8"
 
 	"github.com/ergochat/irc-go/ircfmt"
-	"golang.org/x/text/unicode/norm"
 )
 
 // The search index holds, for each searchable event, a tsvector of the words
 // of its text as the SQLite engine's index sees them: the text without mIRC
 // formatting codes when it has colour codes (the SQLite engine's
 // plain_text, see archive/index.go), cut into words and folded the way
-// FTS5's unicode61 tokenizer with remove_diacritics 2 does it (letters,
-// numbers and private-use characters make words; everything else, invalid
-// UTF-8 included, separates them; case is folded and Latin diacritics
-// removed). The words go into the tsvector as they are, with their
-// positions: what to_tsvector('simple', …) gives for text already cut and
-// folded (no stemming, no stop words: IRC is multilingual), without
-// PostgreSQL's own parser, which reads "https://example.org/x" as one URL
-// token and "no-go" as a hyphenated word, so that the two engines find the
-// same lines for the same query.
+// FTS5's unicode61 tokenizer with remove_diacritics 2 does it, by SQLite's
+// own tables and UTF-8 reader (letters, numbers, private-use and
+// unassigned code points make words; case is folded and Latin diacritics
+// removed; see foldTokens). The words go into the tsvector as they are,
+// with their positions: what to_tsvector('simple', …) gives for text
+// already cut and folded (no stemming, no stop words: IRC is
+// multilingual), without PostgreSQL's own parser, which reads
+// "https://example.org/x" as one URL token and "no-go" as a hyphenated
+// word, so that the two engines find the same lines for the same query.
 //
 // The tsvector is built here, in Go, at insert time and stored (column
 // tsv); queries are built the same way (tsQuery). Snippets are cut and
@@ -47,70 +46,187 @@ type token struct {
 	word       string
 }
 
-// isDiacritic reports the combining marks FTS5's unicode61 tokenizer takes
-// for diacritics (sqlite3Fts5UnicodeIsdiacritic): part of a word, and
-// dropped when folding.
-func isDiacritic(c rune) bool {
-	const mask0, mask1 = 0x08029FDF, 0x000361F8
-	if c < 768 || c > 817 {
-		return false
-	}
-	if c < 768+32 {
-		return mask0&(1<<(c-768)) != 0
-	}
-	return mask1&(1<<(c-768-32)) != 0
-}
+//go:generate go run ./internal/fts5gen/cmd fts5_tables.go
 
-// isWordRune reports whether r is part of a word (unicode61's default
-// categories L*, N* and Co, and the diacritics).
-func isWordRune(r rune) bool {
-	if r < utf8.RuneSelf {
-		return 'a' <= r && r <= 'z' || 'A' <= r && r <= 'Z' || '0' <= r && r <= '9'
-	}
-	if r == utf8.RuneError {
-		return false // invalid UTF-8 separates words, as U+FFFD (a symbol) does
-	}
-	return unicode.IsLetter(r) || unicode.IsNumber(r) || unicode.Is(unicode.Co, r) || isDiacritic(r)
-}
+// The words of a text are cut and folded as FTS5's unicode61 tokenizer
+// does it (fts5_unicode2.c and fts5_tokenize.c in SQLite), by tables read
+// from the SQLite this module is built with (fts5_tables.go, written by
+// internal/fts5gen): SQLite has Unicode tables of its own, older than Go's
+// and not the same (it folds case only for the pairs it knows, and makes
+// words of unassigned code points). A code point is a separator, a mark
+// (continues a word, starts none: the diacritics) or, anything else, part
+// of a word; each folds on its own, a mark to nothing.
+type class uint8
 
-// foldRune appends the folded form of r to b: lower case, and a Latin
-// letter without its diacritics; a diacritic folds to nothing.
-func foldRune(b []byte, r rune) []byte {
-	if r < utf8.RuneSelf {
-		if 'A' <= r && r <= 'Z' {
-			r += 'a' - 'A'
+const (
+	separator class = iota
+	wordChar
+	mark
+)
+
+// asciiWord and asciiFold are the classes and folds of ASCII: letters
+// and digits make words, A-Z fold to a-z.
+var asciiWord, asciiFold = func() (w [utf8.RuneSelf]bool, f [utf8.RuneSelf]byte) {
+	for c := range utf8.RuneSelf {
+		w[c] = 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9'
+		f[c] = byte(c)
+		if 'A' <= c && c <= 'Z' {
+			f[c] += 'a' - 'A'
 		}
-		return append(b, byte(r))
 	}
-	if isDiacritic(r) {
+	return w, f
+}()
+
+// readFTS5 reads the code point at s[i] as SQLite's FTS5 does (its
+// READ_UTF8), which is not a UTF-8 decoder's reading of invalid UTF-8: a
+// byte 0xC0 and above starts a code point that takes every continuation
+// byte after it; a result below 0x80, a surrogate, U+FFFE and U+FFFF are
+// read as U+FFFD; a lone continuation byte 0x80 to 0xBF is the code point
+// of the same value (0xAA is "ª", a letter). Values past Unicode, up to
+// 2³²-1, are read as they come. It returns the code point and its size.
+func readFTS5(s string, i int) (c uint32, size int) {
+	c = uint32(s[i])
+	j := i + 1
+	if c >= 0xC0 {
+		switch {
+		case c < 0xE0:
+			c &= 0x1F
+		case c < 0xF0:
+			c &= 0x0F
+		case c < 0xF8:
+			c &= 0x07
+		case c < 0xFC:
+			c &= 0x03
+		case c < 0xFE:
+			c &= 0x01
+		default:
+			c = 0
+		}
+		for j < len(s) && s[j]&0xC0 == 0x80 {
+			c = c<<6 + uint32(s[j]&0x3F)
+			j++
+		}
+		if c < 0x80 || c&0xFFFFF800 == 0xD800 || c&0xFFFFFFFE == 0xFFFE {
+			c = 0xFFFD
+		}
+	}
+	return c, j - i
+}
+
+// classOf is the class of a code point readFTS5 read. Past U+10FFFF
+// SQLite takes every value for a word character, as it does plane 16
+// (fts5gen checks).
+func classOf(c uint32) class {
+	switch {
+	case c < utf8.RuneSelf:
+		if asciiWord[c] {
+			return wordChar
+		}
+		return separator
+	case c < twoBytes:
+		return small[c].class
+	}
+	return classOfTables(c)
+}
+
+// classOfTables is classOf by the tables alone.
+func classOfTables(c uint32) class {
+	switch {
+	case c > utf8.MaxRune:
+		return wordChar
+	case unicode.Is(fts5Separators, rune(c)):
+		return separator
+	case unicode.Is(fts5Marks, rune(c)):
+		return mark
+	}
+	return wordChar
+}
+
+// twoBytes bounds the code points of two bytes in UTF-8 (Latin, Greek,
+// Cyrillic, Armenian, Hebrew, Arabic…), whose class and fold small holds,
+// read from the tables once.
+const twoBytes = 0x800
+
+var small = func() (t [twoBytes]struct {
+	class class
+	fold  uint16 // 0: folded to nothing
+}) {
+	for c := uint32(utf8.RuneSelf); c < twoBytes; c++ {
+		t[c].class = classOfTables(c)
+		if f, ok := foldOfTables(rune(c)); ok {
+			if f > 0xFFFF || f == 0 {
+				panic("fts5_tables.go folds a code point of two bytes past the BMP or to U+0000")
+			}
+			t[c].fold = uint16(f)
+		}
+	}
+	return t
+}()
+
+// foldRange is a range of fts5Folds: lo, lo+stride, … hi fold to
+// themselves plus delta.
+type foldRange struct {
+	lo, hi        rune
+	stride, delta int32
+}
+
+// appendFold appends the folded form of the word or mark code point c (read
+// by readFTS5) to b: SQLite's fold, in UTF-8, as SQLite writes it.
+//
+// SQLite writes a value past Unicode as the four bytes its UTF-8 writer
+// makes of the value's low 21 bits: a code point of plane 1 to 16, or
+// bytes that are not UTF-8, which PostgreSQL does not take in a
+// tsvector. Those are written as U+FFFD and the six hex digits of the
+// value instead: no word holds U+FFFD (a separator), so words stay as
+// distinct as SQLite's.
+func appendFold(b []byte, c uint32) []byte {
+	if c < utf8.RuneSelf {
+		return append(b, asciiFold[c])
+	}
+	if c > utf8.MaxRune {
+		c &= 1<<21 - 1
+		if c < 0x10000 || c > utf8.MaxRune {
+			b = utf8.AppendRune(b, utf8.RuneError)
+			const hex = "0123456789abcdef"
+			for shift := 20; shift >= 0; shift -= 4 {
+				b = append(b, hex[c>>shift&0xF])
+			}
+			return b
+		}
+		return utf8.AppendRune(b, rune(c))
+	}
+	if c < twoBytes {
+		if f := small[c].fold; f != 0 {
+			return utf8.AppendRune(b, rune(f))
+		}
 		return b
 	}
-	r = unicode.ToLower(r)
-	if r >= 0xC0 && r < 0x250 || r >= 0x1E00 && r < 0x1F00 {
-		if r == 'ſ' {
-			return append(b, 's')
-		}
-		// A letter that decomposes into a base letter and combining
-		// marks only: keep the base.
-		var buf [utf8.UTFMax]byte
-		n := utf8.EncodeRune(buf[:], r)
-		d := norm.NFD.Bytes(buf[:n])
-		base, size := utf8.DecodeRune(d)
-		rest := d[size:]
-		marks := len(rest) > 0
-		for len(rest) > 0 {
-			m, s := utf8.DecodeRune(rest)
-			if !unicode.Is(unicode.Mn, m) {
-				marks = false
-				break
-			}
-			rest = rest[s:]
-		}
-		if marks && base < 0x250 {
-			r = unicode.ToLower(base)
+	if f, ok := foldOfTables(rune(c)); ok {
+		return utf8.AppendRune(b, f)
+	}
+	return b
+}
+
+// foldOfTables is the fold of r by the tables: a code point, or none.
+func foldOfTables(r rune) (rune, bool) {
+	lo, hi := 0, len(fts5Folds) // the first range that ends at r or after
+	for lo < hi {
+		m := int(uint(lo+hi) >> 1)
+		if fts5Folds[m].hi < r {
+			lo = m + 1
+		} else {
+			hi = m
 		}
 	}
-	return utf8.AppendRune(b, r)
+	if lo < len(fts5Folds) {
+		if f := fts5Folds[lo]; f.lo <= r && (r-f.lo)%f.stride == 0 {
+			return r + f.delta, true
+		}
+	}
+	if unicode.Is(fts5Dropped, r) {
+		return 0, false
+	}
+	return r, true
 }
 
 // maxLexemeBytes bounds the room the words of one tsvector take, with
@@ -130,27 +246,45 @@ func tokens(s string, fn func(start, end int, word []byte) bool) {
 }
 
 // foldTokens is tokens folding into the memory of word, which it returns
-// for the next call.
+// for the next call. It reads s as FTS5's unicode61 tokenizer does
+// (fts5UnicodeTokenize): a word starts at a word character and runs over
+// word characters and marks.
 func foldTokens(s string, word []byte, fn func(start, end int, word []byte) bool) []byte {
-	start := -1
-	for i := 0; i <= len(s); {
-		var r rune
-		size := 1
-		if i < len(s) {
-			r, size = utf8.DecodeRuneInString(s[i:])
-		}
-		if i < len(s) && isWordRune(r) {
-			if start < 0 {
-				start, word = i, word[:0]
+	for i := 0; i < len(s); {
+		start := i
+		if b := s[i]; b < utf8.RuneSelf {
+			i++
+			if !asciiWord[b] {
+				continue
 			}
-			word = foldRune(word, r)
-		} else if start >= 0 {
-			if len(word) > 0 && !fn(start, i, word) {
-				return word
+			word = append(word[:0], asciiFold[b])
+		} else {
+			c, size := readFTS5(s, i)
+			i += size
+			if classOf(c) != wordChar {
+				continue
 			}
-			start = -1
+			word = appendFold(word[:0], c)
 		}
-		i += size
+		for i < len(s) {
+			if b := s[i]; b < utf8.RuneSelf {
+				if !asciiWord[b] {
+					break
+				}
+				word = append(word, asciiFold[b])
+				i++
+				continue
+			}
+			c, size := readFTS5(s, i)
+			if classOf(c) == separator {
+				break
+			}
+			word = appendFold(word, c)
+			i += size
+		}
+		if !fn(start, i, word) {
+			return word
+		}
 	}
 	return word
 }

@@ -3,6 +3,7 @@ package postgres
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"strings"
 	"testing"
 	"time"
@@ -11,37 +12,52 @@ import (
 	"proceedings/archive"
 )
 
-// The words the index keeps are those SQLite's FTS5 unicode61 tokenizer
-// with remove_diacritics 2 keeps (read from SQLite 3.50 through
-// modernc.org/sqlite, fts5vocab).
+// wordCases are texts and the words SQLite's FTS5 unicode61 tokenizer
+// with remove_diacritics 2 keeps of them (read from SQLite 3.50 through
+// modernc.org/sqlite, fts5vocab; FuzzWordsAreFTS5s asks it again).
+var wordCases = map[string]string{
+	"café naïve Ǖ ÉCOLE":              "cafe naive u ecole",
+	"йод ёж Ölmühle":                  "йод ёж olmuhle",
+	"e\u0301te x\u0308y":              "ete xy",
+	"https://example.org/foo-bar?x=1": "https example org foo bar x 1",
+	"3.14 v2 x²":                      "3 14 v2 x²",
+	"日本語テキスト":                         "日本語テキスト",
+	"a\ue000b c_d e'f":                "a\ue000b c d e f",
+	"\xff\xfeab\xc3\x28cd":            "ab cd",
+	"ﬁne ß Straße İstanbul":           "ﬁne ß straße istanbul",
+	"ǅemal Ⅻ ①":                       "ǆemal ⅻ ①",
+	"ệ ø đ ł æ œ þ ð ħ ŀ ı ſ":         "e ø đ ł æ œ þ ð ħ ŀ ı s",
+	"ά ή ώ ϊ":                         "ά ή ώ ϊ",
+	"Ḁ ẞ ẚ ǻ ȁ ȳ ḉ":                   "a ß ẚ a a y c",
+	"ǰ ǖ ǘ Ǻ ɐ":                       "j u u a ɐ",
+	"a\u0301 \u0301x \u0301":          "a x",
+	"\u200bab\u200dcd e\u00adf":       "ab cd e f",
+	"x\x00y":                          "x y",
+	"हिन्दी भाषा":                     "ह न द भ ष",
+	"مَرْحَبًا":                       "م ر ح ب ا",
+	"ภาษาไทย":                         "ภาษาไทย",
+	"x\u20dd\u0489y":                  "x y",
+	"a\u0300\u0363b":                  "a b",
+	"\x0304red\x03 \x02bold\x02":      "04red bold",
+	"":                                "",
+	"  --  ":                          "",
+	// SQLite's Unicode tables are its own: it folds case only for the
+	// pairs it knows, and makes words of the code points it does not
+	// know (newer emoji among them).
+	"𞤀𞤢 Ა Ꭰ Ꞔ Ɪ Ᏸ 𑢠 Ꟊ": "𞤀𞤢 Ა Ꭰ Ꞔ Ɪ Ᏸ 𑢠 Ꟊ",
+	"µ ς ϐ Ǡ":          "μ σ β ǡ",
+	"a\u0378b x🥺y":     "a\u0378b x🥺y",
+	// Its UTF-8 reader: a lone continuation byte is the code point of its
+	// value (0xAA "ª", a letter); an overlong form is read; a value past
+	// Unicode makes a word (written with U+FFFD and its hex digits when
+	// SQLite's bytes would not be UTF-8).
+	"a\xaab \xe0\x82\xaa \xc1\xa1 \xed\xa0\x80": "aªb ª",
+	"a\xf4\x90\x80\x80b \xf8\x88\x80\x80\x80":   "a\ufffd110000b \ufffd000000",
+}
+
+// The words the index keeps are those FTS5 keeps.
 func TestWordsAreFTS5s(t *testing.T) {
-	for in, want := range map[string]string{
-		"café naïve Ǖ ÉCOLE":              "cafe naive u ecole",
-		"йод ёж Ölmühle":                  "йод ёж olmuhle",
-		"e\u0301te x\u0308y":              "ete xy",
-		"https://example.org/foo-bar?x=1": "https example org foo bar x 1",
-		"3.14 v2 x²":                      "3 14 v2 x²",
-		"日本語テキスト":                         "日本語テキスト",
-		"a\ue000b c_d e'f":                "a\ue000b c d e f",
-		"\xff\xfeab\xc3\x28cd":            "ab cd",
-		"ﬁne ß Straße İstanbul":           "ﬁne ß straße istanbul",
-		"ǅemal Ⅻ ①":                       "ǆemal ⅻ ①",
-		"ệ ø đ ł æ œ þ ð ħ ŀ ı ſ":         "e ø đ ł æ œ þ ð ħ ŀ ı s",
-		"ά ή ώ ϊ":                         "ά ή ώ ϊ",
-		"Ḁ ẞ ẚ ǻ ȁ ȳ ḉ":                   "a ß ẚ a a y c",
-		"ǰ ǖ ǘ Ǻ ɐ":                       "j u u a ɐ",
-		"a\u0301 \u0301x \u0301":          "a x",
-		"\u200bab\u200dcd e\u00adf":       "ab cd e f",
-		"x\x00y":                          "x y",
-		"हिन्दी भाषा":                     "ह न द भ ष",
-		"مَرْحَبًا":                       "م ر ح ب ا",
-		"ภาษาไทย":                         "ภาษาไทย",
-		"x\u20dd\u0489y":                  "x y",
-		"a\u0300\u0363b":                  "a b",
-		"\x0304red\x03 \x02bold\x02":      "04red bold",
-		"":                                "",
-		"  --  ":                          "",
-	} {
+	for in, want := range wordCases {
 		if got := strings.Join(words(in), " "); got != want {
 			t.Errorf("words(%q) = %q, want %q", in, got, want)
 		}
@@ -207,6 +223,87 @@ func TestCoarseWindow(t *testing.T) {
 	} {
 		if got := coarseWindow(c.window, c.missing, c.found, c.read); got != c.want {
 			t.Errorf("coarseWindow(%d, %d, %d, %d) = %d, want %d", c.window, c.missing, c.found, c.read, got, c.want)
+		}
+	}
+}
+
+// An archive whose index was built by the word rules before (Go's Unicode
+// tables) is rebuilt when a writer opens it: its lines with non-ASCII text
+// are found by the words FTS5 sees in them; its ASCII lines, which every
+// rule reads alike, are left as they are.
+func TestOldWordRulesAreRebuilt(t *testing.T) {
+	db, dsn := openTest(t)
+	ctx := context.Background()
+	ascii := mustAppendOne(t, db, msg("#c", "a", "plain words", t0))
+	other := mustAppendOne(t, db, msg("#c", "a", "Ꭰ Ა a\xaab", t0.Add(time.Second)))
+	// What the rules before gave: Go's case folding, invalid UTF-8 a
+	// separator; and, to show the ASCII line is not read again, a word it
+	// does not hold.
+	sqlExec(t, db, "UPDATE events SET tsv = $2 WHERE id = $1", other, buildTSVector("ꭰ ა a b", other))
+	sqlExec(t, db, "UPDATE events SET tsv = $2 WHERE id = $1", ascii, buildTSVector("plain words untouched", ascii))
+	sqlExec(t, db, "DELETE FROM meta WHERE key = 'words'")
+	hits := func(db *DB, q string) int {
+		t.Helper()
+		res, err := db.Search(ctx, searchQuery(q))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return res.Total
+	}
+	if n := hits(db, "Ꭰ"); n != 0 {
+		t.Fatalf("the old index finds Ꭰ %d times", n)
+	}
+	db.Close()
+
+	// A reader warns, and leaves the index as it is.
+	var logs strings.Builder
+	ro := openDSN(t, dsn, archive.Options{ReadOnly: true, Logger: slog.New(slog.NewTextHandler(&logs, nil))})
+	if !strings.Contains(logs.String(), "other word rules") || hits(ro, "Ꭰ") != 0 {
+		t.Errorf("opened read-only:\n%s", logs.String())
+	}
+	ro.Close()
+
+	logs.Reset()
+	db = openDSN(t, dsn, archive.Options{Logger: slog.New(slog.NewTextHandler(&logs, nil))})
+	for q, want := range map[string]int{"Ꭰ": 1, "Ა": 1, "aªb": 1, "ꭰ": 0, "plain": 1, "untouched": 1} {
+		if n := hits(db, q); n != want {
+			t.Errorf("after the rebuild, %q: %d hits, want %d", q, n, want)
+		}
+	}
+	if !strings.Contains(logs.String(), "search index rebuilt") || !strings.Contains(logs.String(), "rebuilt=1 ") {
+		t.Errorf("the rebuild logged:\n%s", logs.String())
+	}
+	var rules []byte
+	if err := db.pool.QueryRow(ctx, "SELECT value FROM meta WHERE key = 'words'").Scan(&rules); err != nil || string(rules) != wordRules {
+		t.Errorf("the archive's word rules: %q, %v; want %q", rules, err, wordRules)
+	}
+	db.Close()
+
+	logs.Reset()
+	openDSN(t, dsn, archive.Options{Logger: slog.New(slog.NewTextHandler(&logs, nil))})
+	if strings.Contains(logs.String(), "rebuil") {
+		t.Errorf("opened again, the archive is rebuilt again:\n%s", logs.String())
+	}
+}
+
+// Words SQLite reads past Unicode from invalid UTF-8 are stored (as
+// U+FFFD and hex digits, see appendFold: PostgreSQL takes only UTF-8), and
+// a lone continuation byte is the letter SQLite reads it as. (Queries are
+// UTF-8: archive.ParseQuery drops invalid bytes.)
+func TestInvalidUTF8IsIndexed(t *testing.T) {
+	db, _ := openTest(t)
+	id := mustAppendOne(t, db, msg("#c", "a", "x a\xf4\x90\x80\x80b \xf8\x88\x80\x80\x80 c\xaad", t0))
+	var tsv string
+	if err := db.pool.QueryRow(context.Background(), "SELECT ts_delete(tsv, ARRAY['_b0', '_c0'])::text FROM events WHERE id = $1", id).Scan(&tsv); err != nil {
+		t.Fatal(err)
+	}
+	if want := "'a\ufffd110000b':2 'cªd':4 'x':1 '\ufffd000000':3"; tsv != want {
+		t.Errorf("tsv %s, want %s", tsv, want)
+	}
+	for q, want := range map[string]int{"cªd": 1, "c\xaad": 0, "a": 0} {
+		res, err := db.Search(context.Background(), searchQuery(q))
+		if err != nil || res.Total != want {
+			t.Errorf("%q: %d hits, %v; want %d", q, res.Total, err, want)
 		}
 	}
 }
