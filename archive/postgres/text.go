@@ -355,6 +355,10 @@ func (sc *tsScratch) word(w tsWord) []byte { return sc.buf[w.off : w.off+w.n] }
 // their own and decides by their text (see saturatedMatches).
 const saturatedTag = "_s"
 
+// minSaturated is the length of the shortest text that needs
+// saturatedTag: a one-letter word said maxNumPos+1 times.
+const minSaturated = 2*(maxNumPos+1) - 1
+
 // tagRoom is the room kept in a tsvector for the tags: they are never left
 // out.
 const tagRoom = 64

@@ -11,11 +11,12 @@ import (
 
 // wordRules names the rules the search index's words are cut and folded
 // by (text.go): the revision of the code that reads text (readFTS5,
-// foldTokens: raise it when they change) and the tables read from SQLite.
+// foldTokens, the saturated tag: raise it when they change) and the tables
+// read from SQLite.
 // The archive's meta key "words" holds the rules its index was built by;
 // an archive without it was built by the rules of Go's unicode package,
 // before these.
-const wordRules = "2 " + fts5TablesDigest
+const wordRules = "3 " + fts5TablesDigest
 
 // rebuildBatch is how many events one transaction of a rebuild reads.
 const rebuildBatch = 5000
@@ -23,7 +24,7 @@ const rebuildBatch = 5000
 // syncWordRules rebuilds the search index of the events whose words the
 // rules the archive's index was built by may cut or fold otherwise than
 // wordRules: those whose text has a byte past ASCII (ASCII is read the
-// same by every revision). It runs when a writer opens the archive, under
+// same by every revision) or is long enough to need saturatedTag. It runs when a writer opens the archive, under
 // an advisory lock, so that a second process opening the archive at the
 // same time waits and then finds nothing to do; each batch is a
 // transaction of its own, so that writers are not held up, and a rebuild
@@ -55,7 +56,7 @@ func (db *DB) syncWordRules(ctx context.Context) error {
 		if from == "" {
 			from = "1 (Go's unicode tables)"
 		}
-		db.log.Info("rebuilding the search index of lines with non-ASCII text for new word rules; on a large archive this can take minutes", "from", from, "to", wordRules)
+		db.log.Info("rebuilding the search index of lines with non-ASCII text or long lines for new word rules; on a large archive this can take minutes", "from", from, "to", wordRules)
 		start := time.Now()
 		read, rebuilt, err := db.rebuildWords(ctx, conn.Conn())
 		if err != nil {
@@ -89,8 +90,8 @@ func (db *DB) checkWordRules(ctx context.Context) error {
 }
 
 // rebuildWords writes the tsvector of every indexed event whose text has
-// a byte past ASCII again, in batches, and returns how many indexed events
-// it read and how many it wrote.
+// a byte past ASCII or minSaturated bytes or more again, in batches, and
+// returns how many indexed events it read and how many it wrote.
 func (db *DB) rebuildWords(ctx context.Context, conn *pgx.Conn) (read, rebuilt int, err error) {
 	var sc tsScratch
 	after := int64(-1 << 63)
@@ -113,7 +114,7 @@ func (db *DB) rebuildWords(ctx context.Context, conn *pgx.Conn) (read, rebuilt i
 				}
 				n++
 				after = id
-				if isASCII(text) {
+				if isASCII(text) && len(text) < minSaturated {
 					continue
 				}
 				// An event is never changed once written (a redacted one
