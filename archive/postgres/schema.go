@@ -181,6 +181,17 @@ func (db *DB) migrate(ctx context.Context) error {
 	return nil
 }
 
+// errEmptyDatabase is what a read-only handle says of a database no
+// writer has opened yet: an archive older than any schema
+// (archive.ErrOlderSchema), said plainly.
+type errEmptyDatabase struct{}
+
+func (errEmptyDatabase) Error() string {
+	return "the database holds no archive yet: the first writer to open it (proceedings run or import) creates its tables"
+}
+
+func (errEmptyDatabase) Is(target error) bool { return target == archive.ErrOlderSchema }
+
 // checkVersion is what a read-only handle does instead of migrating.
 func (db *DB) checkVersion(ctx context.Context) error {
 	ctx, cancel := context.WithTimeout(ctx, queryTimeout)
@@ -199,6 +210,8 @@ func (db *DB) checkVersion(ctx context.Context) error {
 	switch {
 	case version > len(migrations):
 		return fmt.Errorf(newerSchema, archive.ErrNewerSchema, version, len(migrations))
+	case version == 0:
+		return errEmptyDatabase{}
 	case version < len(migrations):
 		return fmt.Errorf("%w: schema version %d, this binary's is %d; the first writer to open it (proceedings run or import) migrates it", archive.ErrOlderSchema, version, len(migrations))
 	}

@@ -37,9 +37,9 @@ func pgCheckConfig(t *testing.T, dsn string) string {
 }
 
 // check of a PostgreSQL archive: a reachable, fresh database is ok with a
-// warning that run migrates it; a schema newer than the binary is a
-// problem; a server that does not listen is a problem that names the
-// archive. The password given in archive_password_file is never printed.
+// warning that it holds no archive yet and run creates it; a schema newer
+// than the binary is a problem; a server that does not listen is a problem
+// that names the archive. The password given in archive_password_file is never printed.
 func TestCheckPostgresArchive(t *testing.T) {
 	fresh := pgserver.NewDatabase(t)
 	newer := pgserver.NewDatabase(t)
@@ -66,7 +66,7 @@ func TestCheckPostgresArchive(t *testing.T) {
 		out       []string // in stdout, each
 		errOut    []string // in stderr, each
 	}{
-		{"fresh", fresh, 0, []string{"ok"}, []string{"archive: ", "schema is older", "migrates it"}},
+		{"fresh", fresh, 0, []string{"ok"}, []string{"archive: ", "holds no archive yet", "creates its tables"}},
 		{"newer schema", newer, 1, []string{"bot.yaml: archive: ", "newer version of proceedings", "upgrade proceedings"}, []string{"1 problem(s)"}},
 		{"server down", down, 1, []string{"bot.yaml: archive: cannot be opened", down}, []string{"1 problem(s)"}},
 	} {
