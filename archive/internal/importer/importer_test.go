@@ -40,12 +40,7 @@ func TestFresh(t *testing.T) {
 	loads := 0
 	load := func(channel int64, from, to time.Time, add func(ts int64, kind event.Kind, nick, text string)) error {
 		loads++
-		for _, ev := range stored {
-			if !ev.Time.Before(from) && ev.Time.Before(to) {
-				add(ev.Time.UnixMilli(), ev.Kind, ev.Nick, ev.Text)
-			}
-		}
-		return nil
+		return loadFrom(stored, from, to, add)
 	}
 	var fresh []string
 	im := New(time.UTC, archive.ImportOptions{}, func(ctx context.Context, b *Batch) error {
@@ -103,12 +98,7 @@ func TestIdenticalLinesAcrossBatches(t *testing.T) {
 	at := time.Date(2026, 2, 2, 10, 0, 0, 0, time.UTC)
 	var stored []event.Event
 	load := func(channel int64, from, to time.Time, add func(ts int64, kind event.Kind, nick, text string)) error {
-		for _, ev := range stored {
-			if !ev.Time.Before(from) && ev.Time.Before(to) {
-				add(ev.Time.UnixMilli(), ev.Kind, ev.Nick, ev.Text)
-			}
-		}
-		return nil
+		return loadFrom(stored, from, to, add)
 	}
 	im := New(time.UTC, archive.ImportOptions{}, func(ctx context.Context, b *Batch) error {
 		n := 0
@@ -159,4 +149,14 @@ func TestIdenticalLinesAcrossBatches(t *testing.T) {
 	if len(im.known) != 1 {
 		t.Errorf("%d channel-days kept after the last batch; want 1", len(im.known))
 	}
+}
+
+// loadFrom is a LoadFunc's reading of an archive that holds stored.
+func loadFrom(stored []event.Event, from, to time.Time, add func(ts int64, kind event.Kind, nick, text string)) error {
+	for _, ev := range stored {
+		if !ev.Time.Before(from) && ev.Time.Before(to) {
+			add(ev.Time.UnixMilli(), ev.Kind, ev.Nick, ev.Text)
+		}
+	}
+	return nil
 }
