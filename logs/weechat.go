@@ -155,11 +155,18 @@ func (m *wsMatch) structured(k wsKind) bool {
 	switch k {
 	case wsJoin, wsPart, wsQuit:
 		nick, _, uh, ok := parseWho(m.who)
-		return ok && uh != "" && isNick(stripMode(nick)) && (k == wsQuit || m.channel != "")
+		return ok && whoNick(stripMode(nick), uh) && (k == wsQuit || m.channel != "")
 	case wsKick, wsNick, wsSelfNick:
 		return false
 	}
 	return m.channel != ""
+}
+
+// whoNick reports whether nick, followed by the user@host uh in a join,
+// part or quit, is a nick: with a user@host, one of RFC 2812's special
+// characters alone ("\`", "^_^") is too (columnNick).
+func whoNick(nick, uh string) bool {
+	return uh != "" && columnNick(nick)
 }
 
 // weechatRole is what the prefix column says a line is.
@@ -391,7 +398,7 @@ var (
 func (w *weechatState) joinShape(s *state, t time.Time, msg string) (lineResult, string) {
 	who, sentence := splitWho(msg)
 	nick, account, uh, ok := parseWho(who)
-	if !ok || !isNick(stripMode(nick)) || !hasChannel(sentence) {
+	if !ok || !whoNick(stripMode(nick), uh) && !isNick(stripMode(nick)) || !hasChannel(sentence) {
 		return resBad, "WeeChat join line of an unknown shape"
 	}
 	w.join(s, t, stripMode(nick), account, uh)
@@ -404,7 +411,7 @@ func (w *weechatState) joinShape(s *state, t time.Time, msg string) (lineResult,
 func (w *weechatState) leaveShape(s *state, t time.Time, msg string) (lineResult, string) {
 	who, sentence := splitWho(msg)
 	nick, _, uh, ok := parseWho(who)
-	if !ok || uh == "" || !isNick(stripMode(nick)) || sentence == "" {
+	if !ok || !whoNick(stripMode(nick), uh) || sentence == "" {
 		return resBad, "WeeChat part, quit or kick line of an unknown shape"
 	}
 	reason := ""

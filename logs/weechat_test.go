@@ -31,8 +31,9 @@ func playScene(t *testing.T, format string, date time.Time, lines []lineWant) {
 		for _, ev := range st.evs {
 			got = append(got, brief(ev))
 			// WeeChat's prefix column holds nicks and prefixes: a nick read
-			// from it is never a symbol (servers set modes, so dots are fine)
-			if format == "weechat" && ev.Nick != "" && !isNick(ev.Nick) && !strings.Contains(ev.Nick, ".") {
+			// from it is never a symbol (servers set modes, so dots are
+			// fine; with a user@host, special characters alone are a nick)
+			if format == "weechat" && ev.Nick != "" && !isNick(ev.Nick) && !strings.Contains(ev.Nick, ".") && !whoNick(ev.Nick, ev.UserHost) {
 				t.Errorf("line %d %q: event with %q as its nick", i+1, lw.line, ev.Nick)
 			}
 		}
@@ -162,6 +163,18 @@ func TestWeechatByStructure(t *testing.T) {
 		{line: wl("11:00:03", "<--", "mari viskas välja jaan (spam)"), res: resBad, reason: "WeeChat part, quit or kick line of an unknown shape"},
 		{line: wl("11:00:04", "-->", "mari ütleb tere"), res: resBad, reason: "WeeChat join line of an unknown shape"},
 		{line: wl("11:00:05", "--", "mari on nüüd tuntud kui mari_"), res: resBad, reason: "WeeChat network line of an unknown kind"},
+	})
+}
+
+// A nick of RFC 2812's special characters alone ("\`", on #weechat in
+// 2019) joins and quits: the user@host and the sentence leave no doubt.
+// Without them such a word is no nick.
+func TestWeechatSymbolNick(t *testing.T) {
+	playScene(t, "weechat", day, []lineWant{
+		{line: wl("03:20:24", "<--", "\\` (wd@85.159.33.226) has quit (Ping timeout: 265 seconds)"), events: []string{"02-02 03:20:24 quit \\` [wd@85.159.33.226] \"Ping timeout: 265 seconds\""}},
+		{line: wl("03:20:53", "-->", "\\` (wd@85.159.33.226) has joined #weechat"), events: []string{"02-02 03:20:53 join \\` [wd@85.159.33.226] \"\""}},
+		{line: wl("03:21:00", "<--", "^_^ (~u@h) a quitté #c"), events: []string{`02-02 03:21:00 part ^_^ [~u@h] ""`}},
+		{line: wl("03:22:00", "-->", "^_^ ütleb tere"), res: resBad, reason: "WeeChat join line of an unknown shape"},
 	})
 }
 
