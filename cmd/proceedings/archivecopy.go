@@ -155,7 +155,9 @@ func verifyCopy(ctx context.Context, from, to archive.Store, stdout io.Writer) e
 		for _, d := range diffs {
 			fmt.Fprintln(stdout, "difference:", d)
 		}
-		return exitError{1, fmt.Sprintf("the copy differs from the source in %d ways (listed above)", len(diffs))}
+		return exitError{1, fmt.Sprintf("the copy differs from the source in %s (listed above); if the source changed since the copy began "+
+			"(something wrote to it between an interrupted copy and this run), copying again cannot mend it: start over with an empty destination",
+			plural(int64(len(diffs)), "way"))}
 	}
 	fmt.Fprintf(stdout, "verified: %d channels, %d events, the same on both sides (checksum %s); posts, opt-outs, audit log and meta equal\n",
 		len(sum.Channels), sum.Events, sum.Checksum)

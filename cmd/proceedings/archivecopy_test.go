@@ -280,6 +280,30 @@ func TestArchiveCopyRefusesForeignDestination(t *testing.T) {
 	}
 }
 
+// A source that lost lines after its copy began (a redaction) cannot be
+// completed into the same copy: the verification fails and says to start
+// over. (A source that only gained lines is completed: the copy goes on.)
+func TestArchiveCopyOfAChangedSource(t *testing.T) {
+	dir := t.TempDir()
+	a, b := filepath.Join(dir, "a.db"), filepath.Join(dir, "b.db")
+	makeCopySource(t, a)
+	copyArchive(t, a, b)
+	ctx := context.Background()
+	db, err := openStore(ctx, a, a, archive.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Lines redacted from the source after the copy are still in the copy.
+	if res, err := db.Redact(ctx, archive.RedactQuery{Network: "testnet", Channel: "#techrights", Nick: "nick1"}, "test", false); err != nil || res.Events == 0 {
+		t.Fatalf("redact: %+v, %v", res, err)
+	}
+	db.Close()
+	out, errOut, code := call(t, archiveCopy, archiveCopyOptions{global: configIn(dir), from: a, to: b, timezone: copyZone})
+	if code == 0 || !strings.Contains(out, "difference:") || !strings.Contains(errOut, "start over with an empty destination") {
+		t.Errorf("copy of a changed source into its copy: exit %d\n%s%s", code, out, errOut)
+	}
+}
+
 // TestRenderFromCopyIsIdentical renders the site from a SQLite archive and
 // from its PostgreSQL copy, as the render command does, and compares every
 // file of the site byte for byte. Render's own bookkeeping for the next
