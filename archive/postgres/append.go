@@ -310,6 +310,7 @@ type eventRows struct {
 	vals  []any
 	sc    tsScratch
 	tsv   []byte // the current row's tsvector (COPY encodes a row before asking for the next)
+	sat   bool   // a row's tsvector carries saturatedTag
 }
 
 func (r *eventRows) Next() bool {
@@ -324,6 +325,7 @@ func (r *eventRows) Values() ([]any, error) {
 	if searchable(ev.Kind) {
 		r.tsv = r.sc.appendTSVector(r.tsv[:0], ev.Text, r.ids[i])
 		tsv = r.tsv
+		r.sat = r.sat || r.sc.saturated
 	}
 	r.vals = append(r.vals[:0], r.ids[i], r.chans[i], ms(ev.Time), int64(ev.Flags&^flagStorage), int16(ev.Kind),
 		notNull(ev.Nick), notNull(casemap.FoldASCII(ev.Nick)), notNull(ev.Text),
@@ -337,12 +339,18 @@ func (r *eventRows) Err() error { return nil }
 // counts them in their days, inside tx. The caller commits at once (the
 // revision lock is held from the count to the commit).
 func (db *DB) insertTx(ctx context.Context, tx pgx.Tx, evs []event.Event, ids, chans []int64) error {
-	n, err := tx.CopyFrom(ctx, pgx.Identifier{"events"}, eventColumns, &eventRows{evs: evs, ids: ids, chans: chans})
+	rows := &eventRows{evs: evs, ids: ids, chans: chans}
+	n, err := tx.CopyFrom(ctx, pgx.Identifier{"events"}, eventColumns, rows)
 	if err != nil {
 		return fmt.Errorf("insert %d events: %w", len(evs), err)
 	}
 	if int(n) != len(evs) {
 		return fmt.Errorf("insert %d events: %d written", len(evs), n)
+	}
+	if rows.sat {
+		if err := markSaturated(ctx, tx); err != nil {
+			return err
+		}
 	}
 	agg := days.NewCounter(db.loc)
 	for i := range evs {
@@ -350,4 +358,13 @@ func (db *DB) insertTx(ctx context.Context, tx pgx.Tx, evs []event.Event, ids, c
 	}
 	_, err = db.bumpRevision(ctx, tx, agg)
 	return err
+}
+
+// markSaturated records, inside tx, that the archive holds events marked
+// saturatedTag (search reads them only then).
+func markSaturated(ctx context.Context, tx pgx.Tx) error {
+	if _, err := tx.Exec(ctx, "INSERT INTO meta(key, value) VALUES($1, '') ON CONFLICT (key) DO NOTHING", []byte(saturatedKey)); err != nil {
+		return fmt.Errorf("record the saturated tag: %w", err)
+	}
+	return nil
 }

@@ -75,20 +75,25 @@ func (db *DB) Search(ctx context.Context, q archive.SearchQuery) (archive.Search
 	if q.ExcludeFlags != 0 {
 		where += " AND flags & " + arg(int64(q.ExcludeFlags)) + " = 0"
 	}
-	sat, err := db.saturatedMatches(ctx, parsed, where, args)
-	if err != nil {
-		return archive.SearchResult{}, err
-	}
 	// Count up to CountLimit: the index gives the matches in the order of
 	// the table's pages, and counting stops at the limit. The events the
-	// index cannot answer for count as their text says.
+	// index cannot answer for, when the archive has any, count as their
+	// text says.
 	var res archive.SearchResult
+	anySaturated := true
 	if parsed.indexable() {
 		countArgs := append([]any{pgx.QueryExecModeDescribeExec}, args...)
 		countArgs[1] = parsed.tsQuery()
-		count := "SELECT count(*) FROM (SELECT FROM events WHERE tsv @@ $1::tsquery" + where + " LIMIT " + strconv.Itoa(q.CountLimit+1) + ") m"
-		if err := db.pool.QueryRow(ctx, count, countArgs...).Scan(&res.Total); err != nil {
+		count := "SELECT (SELECT count(*) FROM (SELECT FROM events WHERE tsv @@ $1::tsquery" + where + " LIMIT " + strconv.Itoa(q.CountLimit+1) + ") m), " +
+			"EXISTS (SELECT FROM meta WHERE key = '" + saturatedKey + "')"
+		if err := db.pool.QueryRow(ctx, count, countArgs...).Scan(&res.Total, &anySaturated); err != nil {
 			return archive.SearchResult{}, fmt.Errorf("search: %w", err)
+		}
+	}
+	var sat saturated
+	if anySaturated {
+		if sat, err = db.saturatedMatches(ctx, parsed, where, args); err != nil {
+			return archive.SearchResult{}, err
 		}
 	}
 	if res.Total <= q.CountLimit {

@@ -335,6 +335,7 @@ func coarseTag(coarse int64) string { return "_c" + strconv.FormatInt(coarse, 10
 
 // tsScratch is the reusable memory of appendTSVector.
 type tsScratch struct {
+	saturated bool // the last tsvector carries saturatedTag
 	fold  []byte   // the word being folded
 	buf   []byte   // the folded words, one after the other
 	words []tsWord // each word of the text, in order
@@ -352,8 +353,13 @@ func (sc *tsScratch) word(w tsWord) []byte { return sc.buf[w.off : w.off+w.n] }
 // times, more than maxPos words, a word longer than maxWordBytes, or more
 // words than maxLexemeBytes holds. No IRC line comes near these (512
 // bytes); an imported paste can. Search reads the few events so marked on
-// their own and decides by their text (see saturatedMatches).
+// their own and decides by their text (see saturatedMatches), once the
+// archive's meta key saturatedKey says there are any.
 const saturatedTag = "_s"
+
+// saturatedKey is the meta key a writer sets with the first event it
+// marks saturatedTag.
+const saturatedKey = "saturated"
 
 // minSaturated is the length of the shortest text that needs
 // saturatedTag: a one-letter word said maxNumPos+1 times.
@@ -393,6 +399,7 @@ func (sc *tsScratch) appendTSVector(dst []byte, text string, id int64) []byte {
 		sc.addTag(saturatedTag)
 		sc.sort()
 	}
+	sc.saturated = saturated
 	countAt := len(dst)
 	dst = append(dst, 0, 0, 0, 0)
 	sc.emit(func(w []byte, pos []tsWord) {

@@ -244,6 +244,7 @@ func TestOldWordRulesAreRebuilt(t *testing.T) {
 	sqlExec(t, db, "UPDATE events SET tsv = $2 WHERE id = $1", other, buildTSVector("ꭰ ა a b", other))
 	sqlExec(t, db, "UPDATE events SET tsv = $2 WHERE id = $1", ascii, buildTSVector("plain words untouched", ascii))
 	sqlExec(t, db, "UPDATE events SET tsv = ts_delete(tsv, ARRAY['_s']) WHERE id = $1", long) // before the saturated tag
+	sqlExec(t, db, "DELETE FROM meta WHERE key = 'saturated'")
 	sqlExec(t, db, "DELETE FROM meta WHERE key = 'words'")
 	hits := func(db *DB, q string) int {
 		t.Helper()

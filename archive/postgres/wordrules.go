@@ -105,6 +105,7 @@ func (db *DB) rebuildWords(ctx context.Context, conn *pgx.Conn) (read, rebuilt i
 				return err
 			}
 			b := &pgx.Batch{}
+			sat := false
 			for rows.Next() {
 				var id int64
 				var text []byte
@@ -120,10 +121,16 @@ func (db *DB) rebuildWords(ctx context.Context, conn *pgx.Conn) (read, rebuilt i
 				// An event is never changed once written (a redacted one
 				// is deleted): its tsvector is its text's.
 				b.Queue("UPDATE events SET tsv = $2 WHERE id = $1", id, tsvector(sc.appendTSVector(nil, string(text), id)))
+				sat = sat || sc.saturated
 			}
 			rows.Close()
 			if err := rows.Err(); err != nil {
 				return err
+			}
+			if sat {
+				if err := markSaturated(ctx, tx); err != nil {
+					return err
+				}
 			}
 			rebuilt += b.Len()
 			return tx.SendBatch(ctx, b).Close()

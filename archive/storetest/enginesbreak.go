@@ -17,6 +17,7 @@ func init() {
 	add("SearchPhraseFarIntoALongLine", testSearchPhraseFarIntoALongLine)
 	add("SearchPhraseAfterAWordSaidManyTimes", testSearchPhraseAfterManyRepeats)
 	add("SearchPhraseApartInALongLine", testSearchPhraseApartInALongLine)
+	add("SearchImportedLongLine", testSearchImportedLongLine)
 	add("ImportIdenticalLinesAcrossABatch", testImportIdenticalLinesAcrossABatch)
 	add("SearchNewerEmojiAreWordsAsInFTS5", testSearchNewerEmojiAreWords)
 	add("SearchLastWordOfAHugeLine", testSearchLastWordOfAHugeLine)
@@ -103,6 +104,29 @@ func testSearchPhraseApartInALongLine(t *testing.T, e *env) {
 		if err != nil || res.Total != 1 || len(res.Hits) != 1 || res.Hits[0].Nick != "short" {
 			t.Errorf("order %v: %d lines, %d hits, %v; want the short line only", order, res.Total, len(res.Hits), err)
 		}
+	}
+}
+
+// An imported line is searched as an appended one, a long one too.
+func testSearchImportedLongLine(t *testing.T, e *env) {
+	db := e.db(archive.Options{})
+	ctx := context.Background()
+	im, err := db.NewImporter(archive.ImportOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	im.StartFile()
+	for i, text := range []string{"lol zulu", strings.Repeat("lol ", 300) + "zulu", "zulu lol"} {
+		if err := im.Add(ctx, msg("#c", fmt.Sprintf("n%d", i), text, t0.Add(time.Duration(i)*time.Second))); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := im.Flush(ctx); err != nil {
+		t.Fatal(err)
+	}
+	res, err := db.Search(ctx, archive.SearchQuery{Text: `"lol zulu"`})
+	if got := hitNumbers(res); err != nil || res.Total != 2 || fmt.Sprint(got) != "[1 0]" {
+		t.Errorf(`"lol zulu": %d lines %v, %v; want 2, [1 0]`, res.Total, got, err)
 	}
 }
 
