@@ -335,10 +335,10 @@ func coarseTag(coarse int64) string { return "_c" + strconv.FormatInt(coarse, 10
 
 // tsScratch is the reusable memory of appendTSVector.
 type tsScratch struct {
-	saturated bool // the last tsvector carries saturatedTag
-	fold  []byte   // the word being folded
-	buf   []byte   // the folded words, one after the other
-	words []tsWord // each word of the text, in order
+	saturated bool     // the last tsvector carries saturatedTag
+	fold      []byte   // the word being folded
+	buf       []byte   // the folded words, one after the other
+	words     []tsWord // each word of the text, in order
 }
 
 type tsWord struct {
