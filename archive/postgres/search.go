@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/jackc/pgx/v5"
 
@@ -23,6 +24,11 @@ func parseQuery(q string) (query, error) {
 	}
 	var out query
 	for _, term := range terms {
+		if strings.IndexByte(term, 0) >= 0 {
+			// FTS5 reads its query as a C string: the SQLite engine's
+			// quoted term ends at the NUL, unterminated, and is refused.
+			return query{}, fmt.Errorf("%w: the search engine could not read the query (a NUL byte in a phrase); leave it out", archive.ErrBadQuery)
+		}
 		if ws := words(term); len(ws) > 0 {
 			out.terms = append(out.terms, ws)
 		}
