@@ -479,6 +479,7 @@ func (sc *tsScratch) emit(fn func(w []byte, pos []tsWord)) (whole bool) {
 // must follow each other; every term must match.
 type query struct {
 	terms [][]string
+	nul   bool // a term holds a NUL, which the SQLite engine refuses
 }
 
 // indexable reports whether the index can hold every word of q: a word
