@@ -20,8 +20,8 @@ const ellipsis = "…"
 // snippet() does for the SQLite engine (bestStart). It reads the text as the index
 // does (searchText). The highlights come from here, not from markers in
 // the text, so no message can forge one; a text that is not valid UTF-8
-// gets none (as from the SQLite engine), with its invalid bytes shown as
-// U+FFFD.
+// gets none (as from the SQLite engine), with its bytes 0xFF and 0xFE
+// left out and its other invalid bytes shown as U+FFFD.
 func snippet(text string, q query) []archive.Span {
 	plain := searchText(text)
 	var toks []token
@@ -103,7 +103,9 @@ func snippet(text string, q query) []archive.Span {
 		for _, sp := range spans {
 			b.WriteString(sp.Text)
 		}
-		return []archive.Span{{Text: strings.ToValidUTF8(b.String(), "\uFFFD")}}
+		// The SQLite engine takes its highlight markers, bytes 0xFF and
+		// 0xFE, out of such a snippet, and with them the text's own.
+		return []archive.Span{{Text: strings.ToValidUTF8(strings.NewReplacer("\xff", "", "\xfe", "").Replace(b.String()), "\uFFFD")}}
 	}
 	return spans
 }
