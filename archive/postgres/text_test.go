@@ -233,19 +233,22 @@ func TestCoarseWindow(t *testing.T) {
 // An archive whose index was built by the word rules before (Go's Unicode
 // tables, no saturated tag) is rebuilt when a writer opens it: its lines
 // with non-ASCII text are found by the words FTS5 sees in them, its long
-// lines get the tag; its short ASCII lines, which every rule reads alike,
-// are left as they are.
+// lines get the tag, its coloured lines with a NUL lose the words after it
+// (rules 4); its short ASCII lines, which every rule reads alike, are left
+// as they are.
 func TestOldWordRulesAreRebuilt(t *testing.T) {
 	db, dsn := openTest(t)
 	ctx := context.Background()
 	ascii := mustAppendOne(t, db, msg("#c", "a", "plain words", t0))
 	other := mustAppendOne(t, db, msg("#c", "a", "Ꭰ Ა a\xaab", t0.Add(time.Second)))
 	long := mustAppendOne(t, db, msg("#c", "a", strings.Repeat("lol ", 300)+"zulu", t0.Add(2*time.Second)))
+	nul := mustAppendOne(t, db, msg("#c", "a", "\x0304red\x03 before\x00after", t0.Add(3*time.Second)))
 	// What the rules before gave: Go's case folding, invalid UTF-8 a
 	// separator; and, to show the ASCII line is not read again, a word it
 	// does not hold.
 	sqlExec(t, db, "UPDATE events SET tsv = $2 WHERE id = $1", other, buildTSVector("ꭰ ა a b", other))
 	sqlExec(t, db, "UPDATE events SET tsv = $2 WHERE id = $1", ascii, buildTSVector("plain words untouched", ascii))
+	sqlExec(t, db, "UPDATE events SET tsv = $2 WHERE id = $1", nul, buildTSVector("red before after", nul)) // before rules 4
 	sqlExec(t, db, "UPDATE events SET tsv = ts_delete(tsv, ARRAY['_s']) WHERE id = $1", long) // before the saturated tag
 	sqlExec(t, db, "DELETE FROM meta WHERE key = 'saturated'")
 	sqlExec(t, db, "DELETE FROM meta WHERE key = 'words'")
@@ -275,12 +278,12 @@ func TestOldWordRulesAreRebuilt(t *testing.T) {
 
 	logs.Reset()
 	db = openDSN(t, dsn, archive.Options{Logger: slog.New(slog.NewTextHandler(&logs, nil))})
-	for q, want := range map[string]int{"Ꭰ": 1, "Ა": 1, "aªb": 1, "ꭰ": 0, "plain": 1, "untouched": 1, `"lol zulu"`: 1} {
+	for q, want := range map[string]int{"Ꭰ": 1, "Ა": 1, "aªb": 1, "ꭰ": 0, "plain": 1, "untouched": 1, `"lol zulu"`: 1, "before": 1, "after": 0} {
 		if n := hits(db, q); n != want {
 			t.Errorf("after the rebuild, %q: %d hits, want %d", q, n, want)
 		}
 	}
-	if !strings.Contains(logs.String(), "search index rebuilt") || !strings.Contains(logs.String(), "rebuilt=2 ") {
+	if !strings.Contains(logs.String(), "search index rebuilt") || !strings.Contains(logs.String(), "rebuilt=3 ") {
 		t.Errorf("the rebuild logged:\n%s", logs.String())
 	}
 	var rules []byte
