@@ -248,7 +248,8 @@ func TestOldWordRulesAreRebuilt(t *testing.T) {
 	// does not hold.
 	sqlExec(t, db, "UPDATE events SET tsv = $2 WHERE id = $1", other, buildTSVector("ꭰ ა a b", other))
 	sqlExec(t, db, "UPDATE events SET tsv = $2 WHERE id = $1", ascii, buildTSVector("plain words untouched", ascii))
-	sqlExec(t, db, "UPDATE events SET tsv = $2 WHERE id = $1", nul, buildTSVector("red before after", nul)) // before rules 4
+	// Before rules 4, a coloured line was read past its NUL.
+	sqlExec(t, db, "UPDATE events SET tsv = $2 WHERE id = $1", nul, buildTSVector("red before after", nul))
 	sqlExec(t, db, "UPDATE events SET tsv = ts_delete(tsv, ARRAY['_s']) WHERE id = $1", long) // before the saturated tag
 	sqlExec(t, db, "DELETE FROM meta WHERE key = 'saturated'")
 	sqlExec(t, db, "DELETE FROM meta WHERE key = 'words'")
