@@ -429,7 +429,7 @@ func TestSearchAgreesWithSQLite(t *testing.T) {
 	if failures > 0 {
 		t.Errorf("%d of %d queries differ", failures, queries)
 	}
-	t.Logf("%d events (%d saturated), %d queries (%d by relevance), %d hits compared", events, saturatedLines, queries, relevance, hits)
+	t.Logf("%d events (%d saturated), %d queries (%d by relevance), %d hits compared", len(evs), saturatedLines, queries, relevance, hits)
 }
 
 // inQuotes reports whether the query text holds byte c inside a quoted
