@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/jackc/pgx/v5"
 
@@ -23,6 +24,7 @@ func parseQuery(q string) (query, error) {
 	}
 	var out query
 	for _, term := range terms {
+		out.nul = out.nul || strings.IndexByte(term, 0) >= 0
 		if ws := words(term); len(ws) > 0 {
 			out.terms = append(out.terms, ws)
 		}
@@ -52,6 +54,11 @@ func (db *DB) Search(ctx context.Context, q archive.SearchQuery) (archive.Search
 	}
 	if channels != nil && len(channels) == 0 {
 		return archive.SearchResult{}, nil // no channel may be searched
+	}
+	if parsed.nul {
+		// FTS5 reads its query as a C string: the SQLite engine's quoted
+		// term ends at the NUL, unterminated, and is refused when run.
+		return archive.SearchResult{}, fmt.Errorf("%w: the search engine could not read the query (a NUL byte in a phrase); leave it out", archive.ErrBadQuery)
 	}
 	// $1 is the tsquery, which newestMatches gives; the filters follow.
 	args := []any{nil}

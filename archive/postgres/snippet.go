@@ -20,8 +20,8 @@ const ellipsis = "…"
 // snippet() does for the SQLite engine (bestStart). It reads the text as the index
 // does (searchText). The highlights come from here, not from markers in
 // the text, so no message can forge one; a text that is not valid UTF-8
-// gets none (as from the SQLite engine), with its invalid bytes shown as
-// U+FFFD.
+// gets none (as from the SQLite engine), with its bytes 0xFF and 0xFE
+// left out and its other invalid bytes shown as U+FFFD.
 func snippet(text string, q query) []archive.Span {
 	plain := searchText(text)
 	var toks []token
@@ -71,7 +71,7 @@ func snippet(text string, q query) []archive.Span {
 	if start > 0 {
 		add(ellipsis, false)
 	}
-	at := from
+	at, open := from, 0 // open: where the last match starts
 	for _, in := range found {
 		if in.first < start || in.first >= end {
 			continue
@@ -79,16 +79,22 @@ func snippet(text string, q query) []archive.Span {
 		s, e := toks[in.first].start, toks[min(in.last, end-1)].end
 		if s < at { // overlaps the previous match: extend it
 			if e > at {
-				spans[len(spans)-1].Text += plain[at:e]
+				spans[len(spans)-1].Text = piece(plain[open:e])
 				at = e
 			}
 			continue
 		}
-		add(plain[at:s], false)
-		spans = append(spans, archive.Span{Text: plain[s:e], Match: true})
-		at = e
+		add(piece(plain[at:s]), false)
+		spans = append(spans, archive.Span{Text: piece(plain[s:e]), Match: true})
+		at, open = e, s
 	}
-	add(plain[at:to], false)
+	if end == len(toks) && start+snippetWords == len(toks) && at < toks[end-1].end {
+		// FTS5 writes up to the end of the window's last word, then the
+		// rest of the text: two pieces.
+		add(piece(plain[at:toks[end-1].end]), false)
+		at = toks[end-1].end
+	}
+	add(piece(plain[at:to]), false)
 	if end < len(toks) {
 		add(ellipsis, false)
 	}
@@ -97,9 +103,23 @@ func snippet(text string, q query) []archive.Span {
 		for _, sp := range spans {
 			b.WriteString(sp.Text)
 		}
-		return []archive.Span{{Text: strings.ToValidUTF8(b.String(), "\uFFFD")}}
+		// The SQLite engine takes its highlight markers, bytes 0xFF and
+		// 0xFE, out of such a snippet, and with them the text's own.
+		return []archive.Span{{Text: strings.ToValidUTF8(strings.NewReplacer("\xff", "", "\xfe", "").Replace(b.String()), "\uFFFD")}}
 	}
 	return spans
+}
+
+// piece is a piece of text as FTS5's snippet() writes it, with printf's
+// %.*s: up to its first NUL. The pieces are the text before a match, the
+// match (overlapping matches as one), the text after the last match up to
+// the end of the window's last word, and the rest of the text when the
+// window ends the text.
+func piece(s string) string {
+	if i := strings.IndexByte(s, 0); i >= 0 {
+		return s[:i]
+	}
+	return s
 }
 
 // instance is a match of term: the words first to last.

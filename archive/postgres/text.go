@@ -33,9 +33,16 @@ import (
 // searchText is the text the index reads for an event's text: without
 // formatting codes when it holds colour codes (^C, ^D), as the SQLite
 // engine's events_text view gives it; other codes separate words anyway.
+// That view's plain_text comes back from Go to SQLite as a C string, so
+// it ends at the first NUL: the words of a coloured line after a NUL are
+// in neither engine's index, nor in its snippets.
 func searchText(text string) string {
 	if strings.ContainsAny(text, "\x03\x04") {
-		return ircfmt.Strip(text)
+		plain := ircfmt.Strip(text)
+		if i := strings.IndexByte(plain, 0); i >= 0 {
+			plain = plain[:i]
+		}
+		return plain
 	}
 	return text
 }
@@ -472,6 +479,7 @@ func (sc *tsScratch) emit(fn func(w []byte, pos []tsWord)) (whole bool) {
 // must follow each other; every term must match.
 type query struct {
 	terms [][]string
+	nul   bool // a term holds a NUL, which the SQLite engine refuses
 }
 
 // indexable reports whether the index can hold every word of q: a word

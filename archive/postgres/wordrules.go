@@ -1,6 +1,7 @@
 package postgres
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -11,12 +12,12 @@ import (
 
 // wordRules names the rules the search index's words are cut and folded
 // by (text.go): the revision of the code that reads text (readFTS5,
-// foldTokens, the saturated tag: raise it when they change) and the tables
-// read from SQLite.
+// foldTokens, searchText, the saturated tag: raise it when they change) and
+// the tables read from SQLite.
 // The archive's meta key "words" holds the rules its index was built by;
 // an archive without it was built by the rules of Go's unicode package,
 // before these.
-const wordRules = "3 " + fts5TablesDigest
+const wordRules = "4 " + fts5TablesDigest
 
 // rebuildBatch is how many events one transaction of a rebuild reads.
 const rebuildBatch = 5000
@@ -24,7 +25,8 @@ const rebuildBatch = 5000
 // syncWordRules rebuilds the search index of the events whose words the
 // rules the archive's index was built by may cut or fold otherwise than
 // wordRules: those whose text has a byte past ASCII (ASCII is read the
-// same by every revision) or is long enough to need saturatedTag. It runs when a writer opens the archive, under
+// same by every revision), a NUL (read otherwise since revision 4) or is
+// long enough to need saturatedTag. It runs when a writer opens the archive, under
 // an advisory lock, so that a second process opening the archive at the
 // same time waits and then finds nothing to do; each batch is a
 // transaction of its own, so that writers are not held up, and a rebuild
@@ -90,7 +92,7 @@ func (db *DB) checkWordRules(ctx context.Context) error {
 }
 
 // rebuildWords writes the tsvector of every indexed event whose text has
-// a byte past ASCII or minSaturated bytes or more again, in batches, and
+// a byte past ASCII, a NUL (searchText) or minSaturated bytes or more again, in batches, and
 // returns how many indexed events it read and how many it wrote.
 func (db *DB) rebuildWords(ctx context.Context, conn *pgx.Conn) (read, rebuilt int, err error) {
 	var sc tsScratch
@@ -115,7 +117,7 @@ func (db *DB) rebuildWords(ctx context.Context, conn *pgx.Conn) (read, rebuilt i
 				}
 				n++
 				after = id
-				if isASCII(text) && len(text) < minSaturated {
+				if isASCII(text) && len(text) < minSaturated && bytes.IndexByte(text, 0) < 0 {
 					continue
 				}
 				// An event is never changed once written (a redacted one
