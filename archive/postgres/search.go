@@ -164,27 +164,30 @@ type match struct {
 	rank float32
 }
 
-// saturated is what the text of the events marked saturatedTag says of a
-// query, where the index cannot say it.
+// saturated is what the text of the events marked saturatedTag or
+// truncatedTag says of a query, where the index cannot say it.
 type saturated struct {
 	found      []match        // the events that match, with their ranks
 	wrong      map[int64]bool // the events the index finds that do not match
 	correction int            // how many more matches there are than the index counts
 }
 
-// saturatedMatches reads the events marked saturatedTag that pass the
-// filters in where (args as for newestMatches) and decides by their text
-// which of them match q. There are none or few: a mark needs a text no
-// IRC line can be.
+// saturatedMatches reads the marked events that may match q and pass the
+// filters in where (args as for newestMatches) — those marked
+// saturatedTag that hold every word of q, and those marked truncatedTag —
+// and decides by their text which of them match. There are none or few:
+// a mark needs a text no IRC line can be.
 func (db *DB) saturatedMatches(ctx context.Context, q query, where string, args []any) (saturated, error) {
 	a := append([]any{pgx.QueryExecModeDescribeExec}, args...)
 	// What the index says of each, when it can hold the query's words.
 	indexed := "tsv @@ $1::tsquery"
 	a[1] = q.tsQuery()
 	if !q.indexable() {
-		a[1], indexed = saturatedTag, "false AND tsv @@ $1::tsquery"
+		a[1], indexed = truncatedTag, "false AND tsv @@ $1::tsquery"
 	}
-	rows, err := db.pool.Query(ctx, "SELECT id, text, "+indexed+", ts_rank(tsv, $1::tsquery, 1) FROM events WHERE tsv @@ '"+saturatedTag+"'::tsquery"+where, a...)
+	a = append(a, q.markedQuery())
+	marked := "$" + strconv.Itoa(len(a)-1)
+	rows, err := db.pool.Query(ctx, "SELECT id, text, "+indexed+", ts_rank(tsv, $1::tsquery, 1) FROM events WHERE tsv @@ "+marked+"::tsquery"+where, a...)
 	if err != nil {
 		return saturated{}, fmt.Errorf("search: %w", err)
 	}

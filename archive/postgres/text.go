@@ -342,7 +342,7 @@ func coarseTag(coarse int64) string { return "_c" + strconv.FormatInt(coarse, 10
 
 // tsScratch is the reusable memory of appendTSVector.
 type tsScratch struct {
-	saturated bool     // the last tsvector carries saturatedTag
+	saturated bool     // the last tsvector carries saturatedTag or truncatedTag
 	fold      []byte   // the word being folded
 	buf       []byte   // the folded words, one after the other
 	words     []tsWord // each word of the text, in order
@@ -355,21 +355,27 @@ type tsWord struct {
 
 func (sc *tsScratch) word(w tsWord) []byte { return sc.buf[w.off : w.off+w.n] }
 
-// saturatedTag marks an event whose tsvector cannot answer for every word
-// and phrase of its text as FTS5 does: a word said more than maxNumPos
-// times, more than maxPos words, a word longer than maxWordBytes, or more
-// words than maxLexemeBytes holds. No IRC line comes near these (512
-// bytes); an imported paste can. Search reads the few events so marked on
-// their own and decides by their text (see saturatedMatches), once the
-// archive's meta key saturatedKey says there are any.
-const saturatedTag = "_s"
+// saturatedTag and truncatedTag mark an event whose tsvector cannot
+// answer for every word and phrase of its text as FTS5 does. No IRC line
+// comes near these bounds (512 bytes); an imported paste can.
+// saturatedTag: a word said more than maxNumPos times or more than maxPos
+// words, so that positions are missing, but every word is there.
+// truncatedTag: a word longer than maxWordBytes, or more words than
+// maxLexemeBytes holds, so that words are missing. Search reads the events
+// so marked that may match on their own, and decides by their text (see
+// saturatedMatches), once the archive's meta key saturatedKey says there
+// are any.
+const (
+	saturatedTag = "_s"
+	truncatedTag = "_t"
+)
 
 // saturatedKey is the meta key a writer sets with the first event it
-// marks saturatedTag.
+// marks saturatedTag or truncatedTag.
 const saturatedKey = "saturated"
 
-// minSaturated is the length of the shortest text that needs
-// saturatedTag: a one-letter word said maxNumPos+1 times.
+// minSaturated is the length of the shortest text that needs a mark: a
+// one-letter word said maxNumPos+1 times.
 const minSaturated = 2*(maxNumPos+1) - 1
 
 // tagRoom is the room kept in a tsvector for the tags: they are never left
@@ -379,34 +385,39 @@ const tagRoom = 64
 // appendTSVector appends the tsvector of the text of event id to dst:
 // each distinct word once, in byte order (as PostgreSQL keeps them), with
 // its positions in increasing order, and the id's bucket tags (and the
-// saturated tag when the text needs it) without positions.
+// mark the text needs, if any) without positions.
 func (sc *tsScratch) appendTSVector(dst []byte, text string, id int64) []byte {
 	sc.buf, sc.words = sc.buf[:0], sc.words[:0]
 	for _, tag := range [...]string{bucketTag(id >> bucketShift), coarseTag(id >> coarseShift)} {
 		sc.addTag(tag)
 	}
 	n := 0
-	saturated := false
+	saturated, truncated := false, false
 	sc.fold = foldTokens(searchText(text), sc.fold, func(_, _ int, w []byte) bool {
 		n++
-		if len(w) > maxWordBytes || n > maxPos {
-			saturated = true
-		}
-		if len(w) <= maxWordBytes {
+		saturated = saturated || n > maxPos
+		if len(w) > maxWordBytes {
+			truncated = true
+		} else {
 			sc.words = append(sc.words, tsWord{int32(len(sc.buf)), int32(len(w)), uint16(min(n, maxPos))})
 			sc.buf = append(sc.buf, w...)
 		}
 		return true
 	})
 	sc.sort()
-	if !saturated && !sc.emit(nil) {
-		saturated = true
+	if !truncated {
+		allPositions, allWords := sc.emit(nil)
+		saturated, truncated = saturated || !allPositions, !allWords
 	}
-	if saturated {
+	switch {
+	case truncated:
+		sc.addTag(truncatedTag)
+		sc.sort()
+	case saturated:
 		sc.addTag(saturatedTag)
 		sc.sort()
 	}
-	sc.saturated = saturated
+	sc.saturated = saturated || truncated
 	countAt := len(dst)
 	dst = append(dst, 0, 0, 0, 0)
 	sc.emit(func(w []byte, pos []tsWord) {
@@ -442,10 +453,10 @@ func (sc *tsScratch) sort() {
 
 // emit calls fn (when not nil) with each distinct word of the sorted words
 // and its occurrences, the words past the tsvector's bound left out but
-// never a tag; it reports whether the tsvector holds every word with every
-// position.
-func (sc *tsScratch) emit(fn func(w []byte, pos []tsWord)) (whole bool) {
-	whole = true
+// never a tag; it reports whether the tsvector holds every position of the
+// words it holds, and every word.
+func (sc *tsScratch) emit(fn func(w []byte, pos []tsWord)) (allPositions, allWords bool) {
+	allPositions, allWords = true, true
 	size := 0
 	for i := 0; i < len(sc.words); {
 		w := sc.word(sc.words[i])
@@ -454,14 +465,14 @@ func (sc *tsScratch) emit(fn func(w []byte, pos []tsWord)) (whole bool) {
 			j++
 		}
 		if j-i > maxNumPos {
-			whole = false
+			allPositions = false
 		}
 		if sc.words[i].pos != 0 {
 			// The room PostgreSQL counts for a word: its bytes, aligned to
 			// two, and its positions with their count.
 			need := (size+len(w)+1)&^1 + 2*(min(j-i, maxNumPos)+1)
 			if need > maxLexemeBytes-tagRoom {
-				whole = false
+				allWords = false
 				i = j
 				continue // the rest of a huge text is left out of the index
 			}
@@ -472,7 +483,7 @@ func (sc *tsScratch) emit(fn func(w []byte, pos []tsWord)) (whole bool) {
 		}
 		i = j
 	}
-	return whole
+	return allPositions, allWords
 }
 
 // query is a parsed search: terms, each a word or a phrase of words that
@@ -511,6 +522,22 @@ func (q query) matches(text string) bool {
 		}
 	}
 	return true
+}
+
+// markedQuery writes the tsquery of the marked events that may match q:
+// those marked saturatedTag that hold each of its words, wherever they
+// are, and those marked truncatedTag, which may lack words.
+func (q query) markedQuery() string {
+	if !q.indexable() {
+		return "'" + truncatedTag + "'"
+	}
+	words := query{terms: [][]string{{saturatedTag}}}
+	for _, t := range q.terms {
+		for _, w := range t {
+			words.terms = append(words.terms, []string{w})
+		}
+	}
+	return "(" + words.tsQuery() + ") | '" + truncatedTag + "'"
 }
 
 // tsQuery writes q as tsquery input: quoted words, phrases with <->, terms

@@ -86,7 +86,7 @@ func TestTSVectorIsSimples(t *testing.T) {
 		ws := words(searchText(text))
 		var same, saturated bool
 		var mine, theirs string
-		err := db.pool.QueryRow(ctx, "SELECT ts_delete($1::tsvector, ARRAY['_b0', '_c0', '_s']) = to_tsvector('simple', $2), $1::tsvector @@ '_s', $1::tsvector::text, to_tsvector('simple', $2)::text",
+		err := db.pool.QueryRow(ctx, "SELECT ts_delete($1::tsvector, ARRAY['_b0', '_c0', '_s', '_t']) = to_tsvector('simple', $2), $1::tsvector @@ '_s', $1::tsvector::text, to_tsvector('simple', $2)::text",
 			buildTSVector(text, 42), strings.Join(ws, " ")).Scan(&same, &saturated, &mine, &theirs)
 		if err != nil {
 			t.Fatal(err)
@@ -318,6 +318,32 @@ func TestInvalidUTF8IsIndexed(t *testing.T) {
 		res, err := db.Search(context.Background(), searchQuery(q))
 		if err != nil || res.Total != want {
 			t.Errorf("%q: %d hits, %v; want %d", q, res.Total, err, want)
+		}
+	}
+}
+
+// A text whose tsvector lacks positions is marked saturatedTag, one whose
+// tsvector lacks words truncatedTag, an IRC-sized line neither.
+func TestMarks(t *testing.T) {
+	db, _ := openTest(t)
+	var huge strings.Builder
+	for i := range 120000 {
+		fmt.Fprintf(&huge, "w%07d ", i)
+	}
+	for _, c := range []struct {
+		name, text           string
+		saturated, truncated bool
+	}{
+		{"an IRC line", strings.Repeat("lol ", 120), false, false},
+		{"a word said 256 times", strings.Repeat("lol ", 256), true, false},
+		{"20,000 words", strings.Repeat("filler ", 20000), true, false},
+		{"a word of 3,000 bytes", "short " + strings.Repeat("x", 3000), false, true},
+		{"over 1 MiB of words", huge.String(), false, true},
+	} {
+		var s, tr bool
+		err := db.pool.QueryRow(context.Background(), "SELECT $1::tsvector @@ '_s', $1::tsvector @@ '_t'", buildTSVector(c.text, 1)).Scan(&s, &tr)
+		if err != nil || s != c.saturated || tr != c.truncated {
+			t.Errorf("%s: saturated %v, truncated %v, %v; want %v, %v", c.name, s, tr, err, c.saturated, c.truncated)
 		}
 	}
 }

@@ -17,7 +17,7 @@ import (
 // The archive's meta key "words" holds the rules its index was built by;
 // an archive without it was built by the rules of Go's unicode package,
 // before these.
-const wordRules = "4 " + fts5TablesDigest
+const wordRules = "5 " + fts5TablesDigest
 
 // rebuildBatch is how many events one transaction of a rebuild reads.
 const rebuildBatch = 5000
