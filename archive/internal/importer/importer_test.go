@@ -43,21 +43,7 @@ func TestFresh(t *testing.T) {
 		return loadFrom(stored, from, to, add)
 	}
 	var fresh []string
-	im := New(time.UTC, archive.ImportOptions{}, func(ctx context.Context, b *Batch) error {
-		n := 0
-		for i, ev := range b.Events {
-			ok, err := b.Fresh(i, 1, load)
-			if err != nil {
-				return err
-			}
-			if ok {
-				fresh = append(fresh, ev.Text)
-				n++
-			}
-		}
-		b.Added(n)
-		return nil
-	})
+	im := New(time.UTC, archive.ImportOptions{}, storeFresh(load, func(ev event.Event) { fresh = append(fresh, ev.Text) }))
 	ctx := context.Background()
 	for _, ev := range []event.Event{line("hello", 1), line("hello", 1), line("new", 2)} {
 		if err := im.Add(ctx, ev); err != nil {
@@ -100,21 +86,7 @@ func TestIdenticalLinesAcrossBatches(t *testing.T) {
 	load := func(channel int64, from, to time.Time, add func(ts int64, kind event.Kind, nick, text string)) error {
 		return loadFrom(stored, from, to, add)
 	}
-	im := New(time.UTC, archive.ImportOptions{}, func(ctx context.Context, b *Batch) error {
-		n := 0
-		for i, ev := range b.Events {
-			ok, err := b.Fresh(i, 1, load)
-			if err != nil {
-				return err
-			}
-			if ok {
-				stored = append(stored, ev)
-				n++
-			}
-		}
-		b.Added(n)
-		return nil
-	})
+	im := New(time.UTC, archive.ImportOptions{}, storeFresh(load, func(ev event.Event) { stored = append(stored, ev) }))
 	ctx := context.Background()
 	add := func(ev event.Event) {
 		t.Helper()
@@ -159,4 +131,24 @@ func loadFrom(stored []event.Event, from, to time.Time, add func(ts int64, kind 
 		}
 	}
 	return nil
+}
+
+// storeFresh is a WriteFunc that asks load which events of a batch (all in
+// channel 1) are fresh, and stores each fresh one with store.
+func storeFresh(load LoadFunc, store func(event.Event)) WriteFunc {
+	return func(ctx context.Context, b *Batch) error {
+		n := 0
+		for i, ev := range b.Events {
+			ok, err := b.Fresh(i, 1, load)
+			if err != nil {
+				return err
+			}
+			if ok {
+				store(ev)
+				n++
+			}
+		}
+		b.Added(n)
+		return nil
+	}
 }
