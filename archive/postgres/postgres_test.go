@@ -634,6 +634,30 @@ func TestSearchAcrossBuckets(t *testing.T) {
 	if res, err := db.Search(ctx, archive.SearchQuery{Text: "oldest", CountLimit: 1}); err != nil || res.Total != 1 || len(res.Hits) != 1 {
 		t.Errorf("oldest: %+v %v", res, err)
 	}
+	// The count looks among the newest countWindow coarse buckets first:
+	// two needles are there (32,000,000 and 32,000,100), the others older.
+	for limit, want := range map[int]int{1: 1, 2: 2, 7: 7, 8: 8, 9: 8} {
+		res, err := db.Search(ctx, archive.SearchQuery{Text: "needle", CountLimit: limit})
+		if err != nil || res.Total != want || res.TotalMore != (limit < 8) {
+			t.Errorf("needle counted to %d: total %d (more %v), %v; want %d", limit, res.Total, res.TotalMore, err, want)
+		}
+	}
+	// The filters hold in the window as out of it.
+	for _, c := range []struct {
+		q     archive.SearchQuery
+		total int
+		more  bool
+	}{
+		{archive.SearchQuery{Text: "needle", From: t0.Add(6 * time.Second), CountLimit: 1}, 1, true},
+		{archive.SearchQuery{Text: "needle", From: t0.Add(6 * time.Second), CountLimit: 5}, 2, false},
+		{archive.SearchQuery{Text: "needle", To: t0.Add(6 * time.Second), CountLimit: 3}, 3, true},
+		{archive.SearchQuery{Text: "needle", To: t0.Add(6 * time.Second), CountLimit: 9}, 6, false},
+	} {
+		res, err := db.Search(ctx, c.q)
+		if err != nil || res.Total != c.total || res.TotalMore != c.more {
+			t.Errorf("%+v: total %d (more %v), %v; want %d (%v)", c.q, res.Total, res.TotalMore, err, c.total, c.more)
+		}
+	}
 	res, err := db.Search(ctx, archive.SearchQuery{Text: "needle", CountLimit: 3, Limit: 2, Offset: 5})
 	if err != nil || res.Total != 3 || !res.TotalMore || len(res.Hits) != 2 || res.Hits[0].Text != want[5] {
 		t.Errorf("counted to 3, page 3: %+v %v", res, err)

@@ -493,6 +493,11 @@ type query struct {
 	nul   bool // a term holds a NUL, which the SQLite engine refuses
 }
 
+// hasPhrase reports whether q holds a "phrase" of several words.
+func (q query) hasPhrase() bool {
+	return slices.ContainsFunc(q.terms, func(t []string) bool { return len(t) > 1 })
+}
+
 // indexable reports whether the index can hold every word of q: a word
 // longer than maxWordBytes is only in the text of events marked
 // saturatedTag.
