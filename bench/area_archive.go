@@ -34,7 +34,7 @@ var archivePostgresArea = onPostgres(archiveArea, "Archive on PostgreSQL (issue 
 	"The archive area's measurements on the PostgreSQL engine, on the same corpus in the same run: the live path "+
 		"(`AppendAsync` then `Flush`, each batch one committed transaction), the bulk `Importer` (COPY) into a second, "+
 		"fresh database, single durable `Append` calls, random days and the calendar. The server is Debian's PostgreSQL 15 "+
-		"started by the run on this machine (fsync and synchronous commits on, shared_buffers 512MB, max_wal_size 8GB); "+
+		"started by the run on this machine (fsync and synchronous commits on, shared_buffers 128MB, max_wal_size 8GB); "+
 		"it shares the cores with the loading process, and its processor time is measured from /proc. The size is "+
 		"`pg_database_size` after loading. The reference column is the SQLite engine's figure for the same row in this run.")
 
