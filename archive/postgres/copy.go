@@ -53,8 +53,20 @@ func (db *DB) AppMeta(ctx context.Context) (map[string]string, error) {
 }
 
 // CompleteCopy replaces the posts, series, opt-outs and audit log by st's,
-// stores its meta, and moves the id sequences past the ids copied.
+// stores its meta, and moves the id sequences past the ids copied; then,
+// the events being a bulk load, it vacuums and analyzes their table as an
+// import does (bulkImporter).
 func (db *DB) CompleteCopy(ctx context.Context, st archive.CopyState) error {
+	if err := db.completeCopy(ctx, st); err != nil {
+		return err
+	}
+	if err := db.vacuumEvents(ctx); err != nil {
+		return fmt.Errorf("complete the copy: %w", err)
+	}
+	return nil
+}
+
+func (db *DB) completeCopy(ctx context.Context, st archive.CopyState) error {
 	if err := db.writable(); err != nil {
 		return err
 	}

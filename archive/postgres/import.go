@@ -53,12 +53,21 @@ func (im *bulkImporter) Flush(ctx context.Context) error {
 	if added-im.vacuumed < vacuumAfter {
 		return nil
 	}
-	start := time.Now()
-	if _, err := im.db.pool.Exec(ctx, "VACUUM (ANALYZE) events"); err != nil {
-		return fmt.Errorf("import: vacuum the events table: %w", err)
+	if err := im.db.vacuumEvents(ctx); err != nil {
+		return fmt.Errorf("import: %w", err)
 	}
 	im.vacuumed = added
-	im.db.log.Info("import: vacuumed and analyzed the events table", "events added", added, "took", time.Since(start).Round(time.Millisecond))
+	return nil
+}
+
+// vacuumEvents runs VACUUM (ANALYZE) on the events table after a bulk load
+// (an import, a copy; see bulkImporter), and logs how long it took.
+func (db *DB) vacuumEvents(ctx context.Context) error {
+	start := time.Now()
+	if _, err := db.pool.Exec(ctx, "VACUUM (ANALYZE) events"); err != nil {
+		return fmt.Errorf("vacuum the events table: %w", err)
+	}
+	db.log.Info("vacuumed and analyzed the events table after a bulk load", "took", time.Since(start).Round(time.Millisecond))
 	return nil
 }
 

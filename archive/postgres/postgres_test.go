@@ -841,13 +841,7 @@ func TestLargeImportIsVacuumed(t *testing.T) {
 	t.Parallel()
 	db, _ := openTest(t)
 	ctx := context.Background()
-	vacuums := func() (n int64) {
-		t.Helper()
-		if err := db.pool.QueryRow(ctx, "SELECT vacuum_count FROM pg_stat_user_tables WHERE relname = 'events'").Scan(&n); err != nil {
-			t.Fatal(err)
-		}
-		return n
-	}
+	vacuums := func() int64 { return eventsStat(t, db, "vacuum_count") }
 	load := func(from, n int) {
 		t.Helper()
 		im, err := db.NewImporter(archive.ImportOptions{})
@@ -874,8 +868,41 @@ func TestLargeImportIsVacuumed(t *testing.T) {
 	if n := vacuums(); n != 1 {
 		t.Errorf("after %d events: %d vacuums, want 1", vacuumAfter, n)
 	}
-	var analyzes int64
-	if err := db.pool.QueryRow(ctx, "SELECT analyze_count FROM pg_stat_user_tables WHERE relname = 'events'").Scan(&analyzes); err != nil || analyzes != 1 {
-		t.Errorf("%d analyzes (%v), want 1", analyzes, err)
+	if n := eventsStat(t, db, "analyze_count"); n != 1 {
+		t.Errorf("%d analyzes, want 1", n)
+	}
+}
+
+// eventsStat reads a column of pg_stat_user_tables for the events table.
+func eventsStat(t *testing.T, db *DB, column string) (n int64) {
+	t.Helper()
+	if err := db.pool.QueryRow(context.Background(), "SELECT "+column+" FROM pg_stat_user_tables WHERE relname = 'events'").Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+// A copy is a bulk load too: CompleteCopy vacuums and analyzes.
+func TestCompleteCopyVacuums(t *testing.T) {
+	t.Parallel()
+	db, _ := openTest(t)
+	ctx := context.Background()
+	evs := []event.Event{msg("#c", "a", "one", t0), msg("#c", "b", "two", t0.Add(time.Second))}
+	evs[0].ID, evs[1].ID = 7, 9
+	if err := db.CopyEvents(ctx, evs); err != nil {
+		t.Fatal(err)
+	}
+	if n := eventsStat(t, db, "vacuum_count"); n != 0 {
+		t.Fatalf("%d vacuums before CompleteCopy", n)
+	}
+	if err := db.CompleteCopy(ctx, archive.CopyState{}); err != nil {
+		t.Fatal(err)
+	}
+	if v, a := eventsStat(t, db, "vacuum_count"), eventsStat(t, db, "analyze_count"); v != 1 || a != 1 {
+		t.Errorf("after CompleteCopy: %d vacuums, %d analyzes; want 1 and 1", v, a)
+	}
+	id, err := db.Append(ctx, msg("#c", "a", "three", t0.Add(2*time.Second)))
+	if err != nil || id != 10 {
+		t.Errorf("the next event's id: %d, %v; want 10", id, err)
 	}
 }
