@@ -310,7 +310,7 @@ type eventRows struct {
 	vals  []any
 	sc    tsScratch
 	tsv   []byte // the current row's tsvector (COPY encodes a row before asking for the next)
-	sat   bool   // a row's tsvector carries saturatedTag
+	sat   bool   // a row's tsvector carries saturatedTag or truncatedTag
 }
 
 func (r *eventRows) Next() bool {
@@ -361,7 +361,8 @@ func (db *DB) insertTx(ctx context.Context, tx pgx.Tx, evs []event.Event, ids, c
 }
 
 // markSaturated records, inside tx, that the archive holds events marked
-// saturatedTag (search reads them only then).
+// saturatedTag or truncatedTag (meta saturatedKey: search reads them only
+// then).
 func markSaturated(ctx context.Context, tx pgx.Tx) error {
 	if _, err := tx.Exec(ctx, "INSERT INTO meta(key, value) VALUES($1, '') ON CONFLICT (key) DO NOTHING", []byte(saturatedKey)); err != nil {
 		return fmt.Errorf("record the saturated tag: %w", err)
