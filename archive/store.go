@@ -122,12 +122,12 @@ type ChangeNotifier interface {
 	Changes(ctx context.Context) <-chan int64
 }
 
-// Replica is what an archive that can be opened on a read-only replica
-// has (a PostgreSQL hot standby): serve and render read from it, every
-// write needs the primary. Callers ask for it with a type assertion; a
-// read-write Open of a replica fails instead.
-type Replica interface {
-	// IsReplica reports whether the archive was opened on a read-only
-	// replica.
-	IsReplica() bool
+// WriteChecker is what an archive has whose read-only Open succeeds where
+// a read-write one would be refused (a PostgreSQL hot standby, a role
+// without the rights to write): check asks it whether run could record
+// into it. Callers ask for it with a type assertion.
+type WriteChecker interface {
+	// CheckWrite says why a read-write Open of the same archive would be
+	// refused, or nil.
+	CheckWrite(ctx context.Context) error
 }

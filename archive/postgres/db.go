@@ -120,12 +120,18 @@ func Open(ctx context.Context, dsn string, opt archive.Options) (*DB, error) {
 	case opt.ReadOnly:
 		err = db.checkVersion(ctx)
 		if err == nil {
+			err = db.checkGrants(ctx, false)
+		}
+		if err == nil {
 			err = db.checkWordRules(ctx)
 		}
 	case db.replica:
-		err = errors.New("the server is a standby (a read-only replica): recording, importing and every other write need the primary; serve and render can read from a standby")
+		err = errStandby
 	default:
 		err = db.migrate(ctx)
+		if err == nil {
+			err = db.checkGrants(ctx, true)
+		}
 		if err == nil {
 			err = db.syncWordRules(ctx)
 		}
@@ -154,9 +160,17 @@ func (db *DB) isStandby(ctx context.Context) (bool, error) {
 	return standby, nil
 }
 
-// IsReplica reports whether the archive was opened read-only on a hot
-// standby.
-func (db *DB) IsReplica() bool { return db.replica }
+// errStandby is why a hot standby cannot be opened read-write.
+var errStandby = errors.New("the server is a standby (a read-only replica): recording, importing and every other write need the primary; serve and render can read from a standby")
+
+// CheckWrite says why a read-write Open of this archive would be refused:
+// the server is a standby, or the role may not write every table.
+func (db *DB) CheckWrite(ctx context.Context) error {
+	if db.replica {
+		return errStandby
+	}
+	return db.checkGrants(ctx, true)
+}
 
 // registerTypes teaches a connection to send tsvectors built here as they
 // are (see tsvectorCodec).
@@ -397,6 +411,6 @@ const notifyChannel = "proceedings_revision"
 func itoa(v int64) string { return strconv.FormatInt(v, 10) }
 
 var (
-	_ archive.Store   = (*DB)(nil)
-	_ archive.Replica = (*DB)(nil)
+	_ archive.Store        = (*DB)(nil)
+	_ archive.WriteChecker = (*DB)(nil)
 )

@@ -1,9 +1,14 @@
 package postgres
 
 import (
+	"cmp"
 	"context"
 	"fmt"
+	"strings"
 	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 
 	"proceedings/archive"
 	"proceedings/archive/internal/importer"
@@ -53,22 +58,40 @@ func (im *bulkImporter) Flush(ctx context.Context) error {
 	if added-im.vacuumed < vacuumAfter {
 		return nil
 	}
-	if err := im.db.vacuumEvents(ctx); err != nil {
-		return fmt.Errorf("import: %w", err)
-	}
+	im.db.vacuumEvents(ctx)
 	im.vacuumed = added
 	return nil
 }
 
 // vacuumEvents runs VACUUM (ANALYZE) on the events table after a bulk load
-// (an import, a copy; see bulkImporter), and logs how long it took.
-func (db *DB) vacuumEvents(ctx context.Context) error {
+// (an import, a copy; see bulkImporter), on a connection of its own, and
+// logs how long it took. The events are committed by then, so a vacuum
+// that fails or is interrupted, or that the server skips (it only warns
+// when the role does not own the table), is logged as a warning saying
+// so, not returned: autovacuum does the same work later.
+func (db *DB) vacuumEvents(ctx context.Context) {
 	start := time.Now()
-	if _, err := db.pool.Exec(ctx, "VACUUM (ANALYZE) events"); err != nil {
-		return fmt.Errorf("vacuum the events table: %w", err)
+	var skipped []string
+	conf := db.conf.ConnConfig.Copy()
+	conf.OnNotice = func(_ *pgconn.PgConn, n *pgconn.Notice) {
+		if cmp.Or(n.SeverityUnlocalized, n.Severity) == "WARNING" {
+			skipped = append(skipped, n.Message)
+		}
 	}
-	db.log.Info("vacuumed and analyzed the events table after a bulk load", "took", time.Since(start).Round(time.Millisecond))
-	return nil
+	conn, err := pgx.ConnectConfig(ctx, conf)
+	if err == nil {
+		_, err = conn.Exec(ctx, "VACUUM (ANALYZE) events")
+		conn.Close(context.Background())
+	}
+	const later = "the events are stored; autovacuum will do it later, or run VACUUM (ANALYZE) events as the table's owner"
+	switch {
+	case err != nil:
+		db.log.Warn("the events table was not vacuumed after a bulk load: "+later, "err", err)
+	case len(skipped) > 0:
+		db.log.Warn("the server skipped the vacuum of the events table after a bulk load: "+later, "server", strings.Join(skipped, "; "))
+	default:
+		db.log.Info("vacuumed and analyzed the events table after a bulk load", "took", time.Since(start).Round(time.Millisecond))
+	}
 }
 
 // importWorkers is how many connections write one batch's new events at

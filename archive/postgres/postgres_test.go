@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net/url"
 	"os"
 	"os/exec"
 	"strconv"
@@ -14,6 +15,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/jackc/pgx/v5"
 
 	"proceedings/archive"
 	"proceedings/event"
@@ -904,5 +907,146 @@ func TestCompleteCopyVacuums(t *testing.T) {
 	id, err := db.Append(ctx, msg("#c", "a", "three", t0.Add(2*time.Second)))
 	if err != nil || id != 10 {
 		t.Errorf("the next event's id: %d, %v; want 10", id, err)
+	}
+}
+
+// logBuffer is a logger whose records a test reads back.
+type logBuffer struct {
+	mu  sync.Mutex
+	buf strings.Builder
+}
+
+func (l *logBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.buf.Write(p)
+}
+
+func (l *logBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.buf.String()
+}
+
+func (l *logBuffer) logger() *slog.Logger { return slog.New(slog.NewTextHandler(l, nil)) }
+
+// The vacuum after a bulk load is maintenance: when the server skips it
+// (the role does not own the table) or it is interrupted, the events are
+// stored all the same, and the log says that it did not happen and why.
+func TestVacuumSkippedOrInterruptedIsLogged(t *testing.T) {
+	t.Parallel()
+	_, dsn := openTest(t)
+	var logs logBuffer
+	db := openDSN(t, tableUser(t, dsn, false), archive.Options{Logger: logs.logger()})
+	db.vacuumEvents(context.Background())
+	if got := logs.String(); !strings.Contains(got, "level=WARN") || !strings.Contains(got, "the server skipped the vacuum") || !strings.Contains(got, "only table or database owner") {
+		t.Errorf("a vacuum by a role that does not own the table logged:\n%s", got)
+	}
+	if n := eventsStat(t, db, "vacuum_count"); n != 0 {
+		t.Errorf("vacuum_count %d: the server vacuumed for a role that does not own the table", n)
+	}
+	// Interrupted while it waits: another transaction holds a lock VACUUM
+	// waits for, and the context ends.
+	owner := openDSN(t, dsn, archive.Options{})
+	tx, err := owner.pool.Begin(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tx.Rollback(context.Background())
+	if _, err := tx.Exec(context.Background(), "LOCK TABLE events IN SHARE UPDATE EXCLUSIVE MODE"); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 500*time.Millisecond)
+	defer cancel()
+	logs.buf.Reset()
+	owner.log = logs.logger()
+	owner.vacuumEvents(ctx)
+	if got := logs.String(); !strings.Contains(got, "level=WARN") || !strings.Contains(got, "was not vacuumed") || !strings.Contains(got, "context deadline exceeded") {
+		t.Errorf("an interrupted vacuum logged:\n%s", got)
+	}
+	tx.Rollback(context.Background())
+	owner.vacuumEvents(context.Background())
+	if got := logs.String(); !strings.Contains(got, "level=INFO") || !strings.Contains(got, "vacuumed and analyzed") {
+		t.Errorf("the owner's vacuum logged:\n%s", got)
+	}
+}
+
+// A role that may not create tables, opening a database that holds no
+// archive yet, is told so and what to do; one that may only read serves
+// an archive: its days, its search, the render lock and the change feed.
+func TestRolesWithoutOwnership(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	empty := pgserver.NewDatabase(t)
+	conn, err := pgx.Connect(ctx, empty)
+	if err != nil {
+		t.Fatal(err)
+	}
+	u, _ := url.Parse(empty)
+	role := strings.TrimPrefix(u.Path, "/") + "_nobody"
+	if _, err := conn.Exec(ctx, "CREATE ROLE "+role+" LOGIN; REVOKE CREATE ON SCHEMA public FROM PUBLIC"); err != nil {
+		t.Fatal(err)
+	}
+	conn.Close(ctx)
+	u.User = url.User(role)
+	_, err = Open(ctx, u.String(), archive.Options{Logger: quiet})
+	if err == nil || !strings.Contains(err.Error(), `role "`+role+`" may not create its tables`) || !strings.Contains(err.Error(), "permission denied") {
+		t.Errorf("opening an empty database as a role that may not create tables: %v", err)
+	}
+
+	owner, dsn := openTest(t)
+	if _, err := owner.Append(ctx, msg("#c", "a", "the zanzibar line", t0)); err != nil {
+		t.Fatal(err)
+	}
+	ro := openDSN(t, tableUser(t, dsn, true), archive.Options{ReadOnly: true})
+	ch, err := ro.FindChannel(ctx, "net", "#c")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if evs, err := ro.Day(ctx, ch.ID, event.DateOf(t0, time.UTC)); err != nil || len(evs) != 1 {
+		t.Errorf("Day as a read-only role: %d events, %v", len(evs), err)
+	}
+	if res, err := ro.Search(ctx, archive.SearchQuery{Text: "zanzibar"}); err != nil || len(res.Hits) != 1 {
+		t.Errorf("Search as a read-only role: %+v, %v", res, err)
+	}
+	unlock, err := ro.LockRender(ctx)
+	if err != nil {
+		t.Fatalf("the render lock as a read-only role: %v", err)
+	}
+	unlock()
+	changes := ro.Changes(ctx)
+	time.Sleep(200 * time.Millisecond) // LISTEN runs
+	if _, err := owner.Append(ctx, msg("#c", "a", "a second line", t0.Add(time.Second))); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case <-changes:
+	case <-time.After(10 * time.Second):
+		t.Error("a read-only role heard of no change in 10 s")
+	}
+	if _, err := ro.Append(ctx, msg("#c", "a", "x", t0)); err == nil {
+		t.Error("a read-only handle appended")
+	}
+
+	// What each role lacks is said when it opens the archive, not at its
+	// first write, and check hears it through CheckWrite.
+	rwDSN, roDSN := tableUser(t, dsn, false), ro.conf.ConnString()
+	_, err = Open(ctx, roDSN, archive.Options{Logger: quiet})
+	if err == nil || !strings.Contains(err.Error(), "may not read and write these of the archive's tables and sequences: audit, audit_id_seq, channels") || !strings.Contains(err.Error(), "Roles") {
+		t.Errorf("a read-only role opening the archive to write: %v", err)
+	}
+	if err := ro.CheckWrite(ctx); err == nil || !strings.Contains(err.Error(), "events_id_seq") {
+		t.Errorf("CheckWrite of a read-only role: %v", err)
+	}
+	rw := openDSN(t, rwDSN, archive.Options{})
+	if err := rw.CheckWrite(ctx); err != nil {
+		t.Errorf("CheckWrite of a role with every grant: %v", err)
+	}
+	sqlExec(t, owner, "REVOKE DELETE ON days FROM "+rw.conf.ConnConfig.User+"; REVOKE SELECT ON meta FROM "+ro.conf.ConnConfig.User)
+	if _, err := Open(ctx, rwDSN, archive.Options{Logger: quiet}); err == nil || !strings.Contains(err.Error(), "tables and sequences: days;") {
+		t.Errorf("a role without DELETE on days opening the archive to write: %v", err)
+	}
+	if _, err := Open(ctx, roDSN, archive.Options{Logger: quiet, ReadOnly: true}); err == nil || !strings.Contains(err.Error(), "may not read these of the archive's tables: meta;") {
+		t.Errorf("a role without SELECT on meta opening the archive to read: %v", err)
 	}
 }

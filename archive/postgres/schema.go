@@ -6,9 +6,11 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 
 	"proceedings/archive"
 	"proceedings/archive/internal/days"
@@ -147,27 +149,23 @@ func (db *DB) migrate(ctx context.Context) error {
 	if _, err := tx.Exec(ctx, "SELECT pg_advisory_xact_lock($1, $2)", lockNamespace, lockMigrate); err != nil {
 		return fmt.Errorf("wait for the migration lock: %w", err)
 	}
-	if _, err := tx.Exec(ctx, `CREATE TABLE IF NOT EXISTS schema_version (version integer NOT NULL);
-		INSERT INTO schema_version SELECT 0 WHERE NOT EXISTS (SELECT FROM schema_version)`); err != nil {
-		return fmt.Errorf("read schema version: %w", err)
-	}
-	var version int
-	if err := tx.QueryRow(ctx, "SELECT version FROM schema_version").Scan(&version); err != nil {
-		return fmt.Errorf("read schema version: %w", err)
+	// A role that may only read and write the tables (see docs/scaling.md,
+	// "Roles") opens an archive whose schema is current: nothing here
+	// creates or alters anything then.
+	version, exists, err := readVersion(ctx, tx)
+	if err != nil {
+		return err
 	}
 	if version > len(migrations) {
 		return fmt.Errorf(newerSchema, archive.ErrNewerSchema, version, len(migrations))
 	}
-	if version > 0 && version < len(migrations) {
-		db.log.Info("migrating the archive schema; on a large archive this can take minutes", "from", version, "to", len(migrations))
-	}
-	for i := version; i < len(migrations); i++ {
-		if _, err := tx.Exec(ctx, migrations[i]); err != nil {
-			return fmt.Errorf("apply migration %d: %w", i+1, err)
+	if version < len(migrations) {
+		if version > 0 {
+			db.log.Info("migrating the archive schema; on a large archive this can take minutes", "from", version, "to", len(migrations))
 		}
-	}
-	if _, err := tx.Exec(ctx, "UPDATE schema_version SET version = $1", len(migrations)); err != nil {
-		return fmt.Errorf("record schema version: %w", err)
+		if err := applyMigrations(ctx, tx, version, exists); err != nil {
+			return db.migrationError(version, err)
+		}
 	}
 	if err := db.syncTimezone(ctx, tx); err != nil {
 		return err
@@ -181,6 +179,41 @@ func (db *DB) migrate(ctx context.Context) error {
 	return nil
 }
 
+// applyMigrations creates the schema_version table unless it exists and
+// applies the migrations after version, inside tx.
+func applyMigrations(ctx context.Context, tx pgx.Tx, version int, exists bool) error {
+	if !exists {
+		if _, err := tx.Exec(ctx, "CREATE TABLE schema_version (version integer NOT NULL)"); err != nil {
+			return fmt.Errorf("create the schema_version table: %w", err)
+		}
+	}
+	if _, err := tx.Exec(ctx, "INSERT INTO schema_version SELECT 0 WHERE NOT EXISTS (SELECT FROM schema_version)"); err != nil {
+		return fmt.Errorf("record schema version: %w", err)
+	}
+	for i := version; i < len(migrations); i++ {
+		if _, err := tx.Exec(ctx, migrations[i]); err != nil {
+			return fmt.Errorf("apply migration %d: %w", i+1, err)
+		}
+	}
+	if _, err := tx.Exec(ctx, "UPDATE schema_version SET version = $1", len(migrations)); err != nil {
+		return fmt.Errorf("record schema version: %w", err)
+	}
+	return nil
+}
+
+// migrationError says why the schema could not be created or migrated
+// from version, and when the role lacks the right to, what to do.
+func (db *DB) migrationError(version int, err error) error {
+	if pgErr, ok := errors.AsType[*pgconn.PgError](err); !ok || pgErr.Code != "42501" {
+		return err
+	}
+	role := db.conf.ConnConfig.User
+	if version == 0 {
+		return fmt.Errorf("the database holds no archive yet, and role %q may not create its tables (%w): open it first as a role that may (the database's owner); see docs/scaling.md, \"Roles\"", role, err)
+	}
+	return fmt.Errorf("the archive's schema is at version %d and this binary's at %d, and role %q may not change it (%w): open it once as the role that owns its tables (any proceedings run or import migrates it); see docs/scaling.md, \"Roles\"", version, len(migrations), role, err)
+}
+
 // errEmptyDatabase is what a read-only handle says of a database no
 // writer has opened yet: an archive older than any schema
 // (archive.ErrOlderSchema), said plainly.
@@ -192,20 +225,61 @@ func (errEmptyDatabase) Error() string {
 
 func (errEmptyDatabase) Is(target error) bool { return target == archive.ErrOlderSchema }
 
+// readVersion reads the schema version of the archive (0 when it has
+// none) and whether its schema_version table exists.
+func readVersion(ctx context.Context, q querier) (version int, exists bool, err error) {
+	if err := q.QueryRow(ctx, "SELECT to_regclass('schema_version') IS NOT NULL").Scan(&exists); err != nil {
+		return 0, false, fmt.Errorf("read schema version: %w", err)
+	}
+	if exists {
+		if err := q.QueryRow(ctx, "SELECT coalesce(max(version), 0) FROM schema_version").Scan(&version); err != nil {
+			return 0, true, fmt.Errorf("read schema version: %w", err)
+		}
+	}
+	return version, exists, nil
+}
+
+// checkGrants says which of the archive's tables the role may not read,
+// or when write is set, which tables and sequences it may not read and
+// write (the grants of docs/scaling.md, "Roles"). Without it, a role with
+// too few rights would fail at its first write (the first recorded line)
+// rather than when it starts.
+func (db *DB) checkGrants(ctx context.Context, write bool) error {
+	ctx, cancel := context.WithTimeout(ctx, queryTimeout)
+	defer cancel()
+	tables, sequences := "has_table_privilege(c.oid, 'SELECT')", "true"
+	if write {
+		// Several privileges in one call are true when any is held.
+		tables = "has_table_privilege(c.oid, 'SELECT') AND has_table_privilege(c.oid, 'INSERT') AND has_table_privilege(c.oid, 'UPDATE') AND has_table_privilege(c.oid, 'DELETE')"
+		sequences = "has_sequence_privilege(c.oid, 'USAGE') AND has_sequence_privilege(c.oid, 'SELECT') AND has_sequence_privilege(c.oid, 'UPDATE')"
+	}
+	var missing []string
+	rows, err := db.pool.Query(ctx, `SELECT c.relname::text FROM pg_class c
+		WHERE c.relnamespace = (SELECT relnamespace FROM pg_class WHERE oid = 'events'::regclass)
+		AND ((c.relkind = 'r' AND NOT (`+tables+`)) OR (c.relkind = 'S' AND NOT (`+sequences+`)))
+		ORDER BY 1`)
+	if err == nil {
+		missing, err = pgx.CollectRows(rows, pgx.RowTo[string])
+	}
+	if err != nil {
+		return fmt.Errorf("read the role's rights on the archive: %w", err)
+	}
+	if len(missing) == 0 {
+		return nil
+	}
+	if write {
+		return fmt.Errorf("role %q may not read and write these of the archive's tables and sequences: %s; recording, importing and every other write need that (docs/scaling.md, \"Roles\", gives the grants), serve and render only to read", db.conf.ConnConfig.User, strings.Join(missing, ", "))
+	}
+	return fmt.Errorf("role %q may not read these of the archive's tables: %s; docs/scaling.md, \"Roles\", gives the grants", db.conf.ConnConfig.User, strings.Join(missing, ", "))
+}
+
 // checkVersion is what a read-only handle does instead of migrating.
 func (db *DB) checkVersion(ctx context.Context) error {
 	ctx, cancel := context.WithTimeout(ctx, queryTimeout)
 	defer cancel()
-	var version int
-	var exists bool
-	if err := db.pool.QueryRow(ctx, "SELECT to_regclass('schema_version') IS NOT NULL").Scan(&exists); err != nil {
-		return fmt.Errorf("read schema version: %w", err)
-	}
-	if exists {
-		err := db.pool.QueryRow(ctx, "SELECT version FROM schema_version").Scan(&version)
-		if err != nil && !errors.Is(err, pgx.ErrNoRows) {
-			return fmt.Errorf("read schema version: %w", err)
-		}
+	version, _, err := readVersion(ctx, db.pool)
+	if err != nil {
+		return err
 	}
 	switch {
 	case version > len(migrations):

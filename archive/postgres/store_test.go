@@ -3,10 +3,14 @@ package postgres
 import (
 	"context"
 	"log/slog"
+	"net/url"
 	"os"
+	"strings"
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/jackc/pgx/v5"
 
 	"proceedings/archive"
 	"proceedings/archive/storetest"
@@ -85,4 +89,49 @@ func BenchmarkStore(b *testing.B) {
 		},
 		ServerCPU: func() (time.Duration, error) { return bench.srv.CPUTime() },
 	})
+}
+
+// TestStoreAsATableUser runs the conformance suite as a role that may only
+// read and write the archive's tables (docs/scaling.md, "Roles"): the
+// owner creates the schema, every other process runs with the grants the
+// documentation gives and nothing more.
+func TestStoreAsATableUser(t *testing.T) {
+	storetest.Run(t, func(t testing.TB) storetest.Opener {
+		dsn := pgserver.NewDatabase(t)
+		owner, err := Open(context.Background(), dsn, archive.Options{Logger: slog.New(slog.DiscardHandler)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		owner.Close()
+		return opener(tableUser(t, dsn, false))
+	})
+}
+
+// tableUser creates a role with the grants docs/scaling.md gives a process
+// that writes the archive (or, readOnly, one that only reads it) on the
+// tables of the archive at dsn, which must exist, and returns the DSN that
+// logs in as that role.
+func tableUser(t testing.TB, dsn string, readOnly bool) string {
+	t.Helper()
+	u, err := url.Parse(dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	role := strings.TrimPrefix(u.Path, "/") + "_rw"
+	grants := "GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO " + role +
+		"; GRANT USAGE, SELECT, UPDATE ON ALL SEQUENCES IN SCHEMA public TO " + role
+	if readOnly {
+		role = strings.TrimPrefix(u.Path, "/") + "_ro"
+		grants = "GRANT SELECT ON ALL TABLES IN SCHEMA public TO " + role
+	}
+	conn, err := pgx.Connect(context.Background(), dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(context.Background())
+	if _, err := conn.Exec(context.Background(), "CREATE ROLE "+role+" LOGIN; "+grants); err != nil {
+		t.Fatal(err)
+	}
+	u.User = url.User(role)
+	return u.String()
 }

@@ -99,8 +99,10 @@ func checkDatabase(cfg *config.Config) (problem, warning string) {
 	switch {
 	case err == nil:
 		defer db.Close()
-		if r, ok := db.(archive.Replica); ok && r.IsReplica() {
-			return "", "the server is a standby (a read-only replica): serve and render can read from it; run, import and every other write need the primary"
+		if w, ok := db.(archive.WriteChecker); ok {
+			if err := w.CheckWrite(ctx); err != nil {
+				return "", err.Error()
+			}
 		}
 		return "", ""
 	case errors.Is(err, archive.ErrNewerSchema):
