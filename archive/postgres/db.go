@@ -31,6 +31,8 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/pgconn/ctxwatch"
 	"github.com/jackc/pgx/v5/pgtype"
 	"github.com/jackc/pgx/v5/pgxpool"
 
@@ -41,6 +43,10 @@ import (
 
 // queryTimeout bounds every single query, as in the SQLite engine.
 const queryTimeout = 30 * time.Second
+
+// cancelGrace is how long a query whose context ended may take to answer
+// its cancel request before its connection is closed.
+const cancelGrace = 5 * time.Second
 
 // maxConns is the size of a handle's connection pool: ranges hold a
 // connection while they stream, and a render reads several at once.
@@ -92,6 +98,14 @@ func Open(ctx context.Context, dsn string, opt archive.Options) (*DB, error) {
 	if opt.ReadOnly {
 		conf.ConnConfig.RuntimeParams["default_transaction_read_only"] = "on"
 	}
+	// A query whose context ends is cancelled on the server (a cancel
+	// request) before the call returns, as libpq's PQcancel does: pgx's
+	// default only closes the connection, and a statement waiting for a
+	// lock (a VACUUM, pg_advisory_lock) then goes on running, and finishes,
+	// after the process has given up on it or exited.
+	conf.ConnConfig.BuildContextWatcherHandler = func(c *pgconn.PgConn) ctxwatch.Handler {
+		return &pgconn.CancelRequestContextWatcherHandler{Conn: c, DeadlineDelay: cancelGrace}
+	}
 	conf.AfterConnect = func(_ context.Context, c *pgx.Conn) error {
 		registerTypes(c.TypeMap())
 		return nil
@@ -111,16 +125,16 @@ func Open(ctx context.Context, dsn string, opt archive.Options) (*DB, error) {
 	err = db.pool.Ping(pctx)
 	cancel()
 	if err != nil {
-		return fail(fmt.Errorf("the server cannot be reached: %w", err))
+		return fail(fmt.Errorf("connect: %w", err)) // unreachable, refused, or a wrong password: pgx's error says which
 	}
 	if db.replica, err = db.isStandby(ctx); err != nil {
 		return fail(err)
 	}
 	switch {
 	case opt.ReadOnly:
-		err = db.checkVersion(ctx)
+		err = db.checkGrants(ctx, false)
 		if err == nil {
-			err = db.checkGrants(ctx, false)
+			err = db.checkVersion(ctx)
 		}
 		if err == nil {
 			err = db.checkWordRules(ctx)
@@ -128,9 +142,9 @@ func Open(ctx context.Context, dsn string, opt archive.Options) (*DB, error) {
 	case db.replica:
 		err = errStandby
 	default:
-		err = db.migrate(ctx)
+		err = db.checkGrants(ctx, true)
 		if err == nil {
-			err = db.checkGrants(ctx, true)
+			err = db.migrate(ctx)
 		}
 		if err == nil {
 			err = db.syncWordRules(ctx)

@@ -7,7 +7,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 
 	"proceedings/archive"
@@ -72,13 +71,11 @@ func (im *bulkImporter) Flush(ctx context.Context) error {
 func (db *DB) vacuumEvents(ctx context.Context) {
 	start := time.Now()
 	var skipped []string
-	conf := db.conf.ConnConfig.Copy()
-	conf.OnNotice = func(_ *pgconn.PgConn, n *pgconn.Notice) {
+	conn, err := db.connect(ctx, "proceedings vacuum", func(_ *pgconn.PgConn, n *pgconn.Notice) {
 		if cmp.Or(n.SeverityUnlocalized, n.Severity) == "WARNING" {
 			skipped = append(skipped, n.Message)
 		}
-	}
-	conn, err := pgx.ConnectConfig(ctx, conf)
+	})
 	if err == nil {
 		_, err = conn.Exec(ctx, "VACUUM (ANALYZE) events")
 		conn.Close(context.Background())

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 
 	"proceedings/internal/backoff"
 )
@@ -19,7 +20,7 @@ import (
 // ends. A holder whose connection to the server breaks loses the lock
 // without being told.
 func (db *DB) LockRender(ctx context.Context) (unlock func(), err error) {
-	conn, err := db.connect(ctx, "proceedings render lock")
+	conn, err := db.connect(ctx, "proceedings render lock", nil)
 	if err != nil {
 		return nil, fmt.Errorf("take the render lock on %s: %w", db.where, err)
 	}
@@ -80,7 +81,7 @@ func (db *DB) Changes(ctx context.Context) <-chan int64 {
 
 // listen listens on a connection of its own until it fails or ctx ends.
 func (db *DB) listen(ctx context.Context, send func(int64)) error {
-	conn, err := db.connect(ctx, "proceedings changes")
+	conn, err := db.connect(ctx, "proceedings changes", nil)
 	if err != nil {
 		return err
 	}
@@ -105,9 +106,10 @@ func (db *DB) listen(ctx context.Context, send func(int64)) error {
 }
 
 // connect opens a connection of its own, outside the pool, named in
-// pg_stat_activity.
-func (db *DB) connect(ctx context.Context, name string) (*pgx.Conn, error) {
+// pg_stat_activity; onNotice, when not nil, hears the server's notices.
+func (db *DB) connect(ctx context.Context, name string, onNotice pgconn.NoticeHandler) (*pgx.Conn, error) {
 	conf := db.conf.ConnConfig.Copy()
 	conf.RuntimeParams["application_name"] = name
+	conf.OnNotice = onNotice
 	return pgx.ConnectConfig(ctx, conf)
 }

@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"os"
 	"os/exec"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -961,8 +962,23 @@ func TestVacuumSkippedOrInterruptedIsLogged(t *testing.T) {
 	logs.buf.Reset()
 	owner.log = logs.logger()
 	owner.vacuumEvents(ctx)
-	if got := logs.String(); !strings.Contains(got, "level=WARN") || !strings.Contains(got, "was not vacuumed") || !strings.Contains(got, "context deadline exceeded") {
+	if got := logs.String(); !strings.Contains(got, "level=WARN") || !strings.Contains(got, "was not vacuumed") || !strings.Contains(got, "canceling statement due to user request") {
 		t.Errorf("an interrupted vacuum logged:\n%s", got)
+	}
+	// The server was told: the VACUUM does not wait on, to run once the
+	// lock is released.
+	for deadline := time.Now().Add(3 * time.Second); ; time.Sleep(50 * time.Millisecond) {
+		var waiting int
+		if err := owner.pool.QueryRow(context.Background(), `SELECT count(*) FROM pg_stat_activity
+			WHERE datname = current_database() AND application_name = 'proceedings vacuum' AND state = 'active'`).Scan(&waiting); err != nil {
+			t.Fatal(err)
+		}
+		if waiting == 0 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the interrupted VACUUM still waits on the server 3 s after it was given up")
+		}
 	}
 	tx.Rollback(context.Background())
 	owner.vacuumEvents(context.Background())
@@ -990,8 +1006,34 @@ func TestRolesWithoutOwnership(t *testing.T) {
 	conn.Close(ctx)
 	u.User = url.User(role)
 	_, err = Open(ctx, u.String(), archive.Options{Logger: quiet})
-	if err == nil || !strings.Contains(err.Error(), `role "`+role+`" may not create its tables`) || !strings.Contains(err.Error(), "permission denied") {
+	if err == nil || !strings.Contains(err.Error(), `role "`+role+`" may not create tables in schema public`) {
 		t.Errorf("opening an empty database as a role that may not create tables: %v", err)
+	}
+
+	// An archive in another schema than the role's search_path reaches is
+	// pointed at, not split in two by a second archive in public.
+	other := pgserver.NewDatabase(t)
+	conn, err = pgx.Connect(ctx, other)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = conn.Exec(ctx, "CREATE SCHEMA proc")
+	conn.Close(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	openDSN(t, other+"&options=-csearch_path%3Dproc", archive.Options{}).Close()
+	for _, readOnly := range []bool{false, true} {
+		_, err = Open(ctx, other, archive.Options{Logger: quiet, ReadOnly: readOnly})
+		if err == nil || !strings.Contains(err.Error(), "search_path reaches no archive, but schema proc of this database holds one") {
+			t.Errorf("opening (read-only %v) beside an archive in schema proc: %v", readOnly, err)
+		}
+	}
+	if db := openDSN(t, other+"&options=-csearch_path%3Dproc", archive.Options{}); db != nil {
+		var n int
+		if err := db.pool.QueryRow(ctx, "SELECT count(*) FROM pg_tables WHERE schemaname = 'public'").Scan(&n); err != nil || n != 0 {
+			t.Errorf("%d tables in public (%v): a second archive was begun", n, err)
+		}
 	}
 
 	owner, dsn := openTest(t)
@@ -1029,8 +1071,11 @@ func TestRolesWithoutOwnership(t *testing.T) {
 	}
 
 	// What each role lacks is said when it opens the archive, not at its
-	// first write, and check hears it through CheckWrite.
+	// first write, and check hears it through CheckWrite. A table of
+	// another application in the same schema is none of its business.
+	sqlExec(t, owner, "CREATE TABLE other_app (id serial, secret text)")
 	rwDSN, roDSN := tableUser(t, dsn, false), ro.conf.ConnString()
+	sqlExec(t, owner, "REVOKE ALL ON other_app, other_app_id_seq FROM "+ro.conf.ConnConfig.User+", "+strings.TrimSuffix(ro.conf.ConnConfig.User, "_ro")+"_rw")
 	_, err = Open(ctx, roDSN, archive.Options{Logger: quiet})
 	if err == nil || !strings.Contains(err.Error(), "may not read and write these of the archive's tables and sequences: audit, audit_id_seq, channels") || !strings.Contains(err.Error(), "Roles") {
 		t.Errorf("a read-only role opening the archive to write: %v", err)
@@ -1048,5 +1093,24 @@ func TestRolesWithoutOwnership(t *testing.T) {
 	}
 	if _, err := Open(ctx, roDSN, archive.Options{Logger: quiet, ReadOnly: true}); err == nil || !strings.Contains(err.Error(), "may not read these of the archive's tables: meta;") {
 		t.Errorf("a role without SELECT on meta opening the archive to read: %v", err)
+	}
+}
+
+// relations lists every table and sequence the migrations create: the
+// roles' rights are checked on exactly these.
+func TestRelationsAreTheSchemas(t *testing.T) {
+	t.Parallel()
+	db, _ := openTest(t)
+	rows, err := db.pool.Query(context.Background(), `SELECT relname::text FROM pg_class
+		WHERE relnamespace = 'public'::regnamespace AND relkind IN ('r', 'S') ORDER BY 1`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	have, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(have, relations) {
+		t.Errorf("the schema's tables and sequences:\n%v\nrelations:\n%v", have, relations)
 	}
 }

@@ -129,6 +129,15 @@ CREATE TABLE audit (
 `,
 }
 
+// relations are the tables and sequences of the archive, those the
+// migrations and applyMigrations create (TestRelationsAreTheSchemas
+// compares): the roles of docs/scaling.md need rights on these, and on
+// nothing else the database holds.
+var relations = []string{
+	"audit", "audit_id_seq", "channels", "channels_id_seq", "days", "events", "events_id_seq", "meta", "optout",
+	"posts", "posts_id_seq", "revision", "revision_seq", "schema_version", "series", "series_id_seq",
+}
+
 // SchemaVersion is the number of migrations this binary knows.
 func SchemaVersion() int { return len(migrations) }
 
@@ -158,6 +167,14 @@ func (db *DB) migrate(ctx context.Context) error {
 	}
 	if version > len(migrations) {
 		return fmt.Errorf(newerSchema, archive.ErrNewerSchema, version, len(migrations))
+	}
+	if !exists {
+		// Creating an archive where the role cannot, or beside one its
+		// search_path does not reach, would fail late or split the
+		// archive in two.
+		if why := db.noArchiveHere(ctx); why != "" {
+			return errors.New(why)
+		}
 	}
 	if version < len(migrations) {
 		if version > 0 {
@@ -216,14 +233,42 @@ func (db *DB) migrationError(version int, err error) error {
 
 // errEmptyDatabase is what a read-only handle says of a database no
 // writer has opened yet: an archive older than any schema
-// (archive.ErrOlderSchema), said plainly.
-type errEmptyDatabase struct{}
+// (archive.ErrOlderSchema), said plainly, with what the first writer
+// needs (noArchiveHere).
+type errEmptyDatabase struct{ why string }
 
-func (errEmptyDatabase) Error() string {
-	return "the database holds no archive yet: the first writer to open it (proceedings run or import) creates its tables"
+func (e errEmptyDatabase) Error() string {
+	return cmp.Or(e.why, "the database holds no archive yet: the first writer to open it (proceedings run or import) creates its tables")
 }
 
 func (errEmptyDatabase) Is(target error) bool { return target == archive.ErrOlderSchema }
+
+// noArchiveHere says, of a database where the role finds no archive, why
+// it may be elsewhere or why this role cannot create it: another schema of
+// the database holds one (the role's search_path does not reach it), or
+// the role may not create tables where it would. It is "" when neither
+// holds or the server cannot say.
+func (db *DB) noArchiveHere(ctx context.Context) string {
+	var current, elsewhere *string
+	var create bool
+	err := db.pool.QueryRow(ctx, `SELECT current_schema(), coalesce(has_schema_privilege(current_schema(), 'CREATE'), false),
+		(SELECT string_agg(n.nspname, ', ') FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+			WHERE c.relname = 'schema_version' AND c.relkind = 'r'
+			AND EXISTS (SELECT FROM pg_class e WHERE e.relnamespace = n.oid AND e.relname = 'events')
+			AND EXISTS (SELECT FROM pg_class d WHERE d.relnamespace = n.oid AND d.relname = 'days'))`).Scan(&current, &create, &elsewhere)
+	role := db.conf.ConnConfig.User
+	switch {
+	case err != nil:
+		return ""
+	case elsewhere != nil:
+		return fmt.Sprintf("role %q's search_path reaches no archive, but schema %s of this database holds one: add options=-csearch_path%%3D%s to the URL, or grant the role USAGE on that schema", role, *elsewhere, *elsewhere)
+	case current == nil:
+		return fmt.Sprintf("the database holds no archive yet, and role %q's search_path names no schema it may use", role)
+	case !create:
+		return fmt.Sprintf("the database holds no archive yet, and role %q may not create tables in schema %s: the first writer must be a role that may (the database's owner; see docs/scaling.md, \"Roles\")", role, *current)
+	}
+	return ""
+}
 
 // readVersion reads the schema version of the archive (0 when it has
 // none) and whether its schema_version table exists.
@@ -241,9 +286,11 @@ func readVersion(ctx context.Context, q querier) (version int, exists bool, err 
 
 // checkGrants says which of the archive's tables the role may not read,
 // or when write is set, which tables and sequences it may not read and
-// write (the grants of docs/scaling.md, "Roles"). Without it, a role with
-// too few rights would fail at its first write (the first recorded line)
-// rather than when it starts.
+// write (the grants of docs/scaling.md, "Roles"); nothing when the
+// database holds no archive yet. Open asks it first: a role with too few
+// rights is told what it lacks, not the first statement that failed, nor
+// at its first write (the first recorded line) rather than when it
+// starts.
 func (db *DB) checkGrants(ctx context.Context, write bool) error {
 	ctx, cancel := context.WithTimeout(ctx, queryTimeout)
 	defer cancel()
@@ -255,9 +302,9 @@ func (db *DB) checkGrants(ctx context.Context, write bool) error {
 	}
 	var missing []string
 	rows, err := db.pool.Query(ctx, `SELECT c.relname::text FROM pg_class c
-		WHERE c.relnamespace = (SELECT relnamespace FROM pg_class WHERE oid = 'events'::regclass)
+		WHERE c.relnamespace = (SELECT relnamespace FROM pg_class WHERE oid = to_regclass('events')) AND c.relname = ANY($1)
 		AND ((c.relkind = 'r' AND NOT (`+tables+`)) OR (c.relkind = 'S' AND NOT (`+sequences+`)))
-		ORDER BY 1`)
+		ORDER BY 1`, relations)
 	if err == nil {
 		missing, err = pgx.CollectRows(rows, pgx.RowTo[string])
 	}
@@ -285,7 +332,7 @@ func (db *DB) checkVersion(ctx context.Context) error {
 	case version > len(migrations):
 		return fmt.Errorf(newerSchema, archive.ErrNewerSchema, version, len(migrations))
 	case version == 0:
-		return errEmptyDatabase{}
+		return errEmptyDatabase{db.noArchiveHere(ctx)}
 	case version < len(migrations):
 		return fmt.Errorf("%w: schema version %d, this binary's is %d; the first writer to open it (proceedings run or import) migrates it", archive.ErrOlderSchema, version, len(migrations))
 	}
