@@ -17,6 +17,8 @@ import (
 	"sync"
 
 	"go.yaml.in/yaml/v3"
+
+	"proceedings/internal/connstring"
 )
 
 // This file reads YAML into the types of config.go. It walks the yaml.Node
@@ -241,7 +243,9 @@ func (d *decoder) value(n *yaml.Node, key string, keyLine int, v reflect.Value, 
 	case reflect.String:
 		if d.scalar(n, p, f, "a string") {
 			s := n.Value
-			if f.path && s != "" && !(f.url && hasScheme(s)) {
+			// A url field's address (a URL, or a connection string the
+			// validator refuses without repeating it) is no path.
+			if f.path && s != "" && !(f.url && (hasScheme(s) || connstring.IsKeywordValue(s))) {
 				s = d.path(s)
 			}
 			v.SetString(s)

@@ -14,6 +14,7 @@ import (
 	"strings"
 	"text/template"
 
+	"proceedings/internal/connstring"
 	"proceedings/internal/ircname"
 )
 
@@ -104,6 +105,8 @@ func (v *validator) archive(c *Config) {
 	switch {
 	case c.Archive == "":
 		v.missing(&c.Archive, "missing; the SQLite archive file, e.g. archive: data/archive.db, or a PostgreSQL URL, e.g. archive: postgres://proceedings@db.example.org/proceedings")
+	case connstring.IsKeywordValue(c.Archive):
+		v.bad(&c.Archive, "%s", connstring.Refusal)
 	case IsArchiveURL(c.Archive):
 		u, err := url.Parse(c.Archive)
 		switch {

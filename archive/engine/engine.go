@@ -6,11 +6,13 @@ package engine
 
 import (
 	"context"
+	"errors"
 	"strings"
 
 	"proceedings/archive"
 	"proceedings/archive/postgres"
 	"proceedings/archive/sqlite"
+	"proceedings/internal/connstring"
 )
 
 // IsURL reports a location that names a PostgreSQL database.
@@ -20,6 +22,9 @@ func IsURL(where string) bool {
 
 // Open opens the archive at where.
 func Open(ctx context.Context, where string, opt archive.Options) (archive.Store, error) {
+	if connstring.IsKeywordValue(where) {
+		return nil, errors.New(connstring.Refusal)
+	}
 	if IsURL(where) {
 		db, err := postgres.Open(ctx, where, opt)
 		if err != nil {

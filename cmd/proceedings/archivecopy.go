@@ -17,6 +17,7 @@ import (
 
 	"proceedings/archive"
 	"proceedings/config"
+	"proceedings/internal/connstring"
 )
 
 const archiveCopyHelp = `copy moves a whole archive from one engine to another: a SQLite file to a
@@ -196,6 +197,9 @@ func copySettings(opts archiveCopyOptions) (*time.Location, config.LogConfig, er
 func archiveName(where string) (string, error) {
 	if where == "" {
 		return "", errors.New("name an archive: a SQLite file or a postgres:// URL")
+	}
+	if connstring.IsKeywordValue(where) {
+		return "", errors.New(connstring.Refusal)
 	}
 	if !config.IsArchiveURL(where) {
 		return filepath.Abs(where)

@@ -278,6 +278,14 @@ func TestArchiveCopyRefusesForeignDestination(t *testing.T) {
 	if code == 0 || !strings.Contains(errOut, "PGPASSWORD") || strings.Contains(errOut, "secret") {
 		t.Errorf("a URL with a password: exit %d: %s", code, errOut)
 	}
+	// Nor a libpq connection string, taken for a file name and repeated.
+	for _, o := range []archiveCopyOptions{{from: a, to: "host=127.0.0.1 dbname=x password=secret"}, {from: "dbname=x password=secret", to: b}} {
+		o.global, o.timezone = configIn(dir), copyZone
+		_, errOut, code = call(t, archiveCopy, o)
+		if code == 0 || !strings.Contains(errOut, "keyword=value connection string") || strings.Contains(errOut, "secret") {
+			t.Errorf("a connection string (from %q to %q): exit %d: %s", o.from, o.to, code, errOut)
+		}
+	}
 }
 
 // A source that lost lines after its copy began (a redaction) cannot be
