@@ -1010,32 +1010,6 @@ func TestRolesWithoutOwnership(t *testing.T) {
 		t.Errorf("opening an empty database as a role that may not create tables: %v", err)
 	}
 
-	// An archive in another schema than the role's search_path reaches is
-	// pointed at, not split in two by a second archive in public.
-	other := pgserver.NewDatabase(t)
-	conn, err = pgx.Connect(ctx, other)
-	if err != nil {
-		t.Fatal(err)
-	}
-	_, err = conn.Exec(ctx, "CREATE SCHEMA proc")
-	conn.Close(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	openDSN(t, other+"&options=-csearch_path%3Dproc", archive.Options{}).Close()
-	for _, readOnly := range []bool{false, true} {
-		_, err = Open(ctx, other, archive.Options{Logger: quiet, ReadOnly: readOnly})
-		if err == nil || !strings.Contains(err.Error(), "search_path reaches no archive, but schema proc of this database holds one") {
-			t.Errorf("opening (read-only %v) beside an archive in schema proc: %v", readOnly, err)
-		}
-	}
-	if db := openDSN(t, other+"&options=-csearch_path%3Dproc", archive.Options{}); db != nil {
-		var n int
-		if err := db.pool.QueryRow(ctx, "SELECT count(*) FROM pg_tables WHERE schemaname = 'public'").Scan(&n); err != nil || n != 0 {
-			t.Errorf("%d tables in public (%v): a second archive was begun", n, err)
-		}
-	}
-
 	owner, dsn := openTest(t)
 	if _, err := owner.Append(ctx, msg("#c", "a", "the zanzibar line", t0)); err != nil {
 		t.Fatal(err)
@@ -1112,5 +1086,54 @@ func TestRelationsAreTheSchemas(t *testing.T) {
 	}
 	if !slices.Equal(have, relations) {
 		t.Errorf("the schema's tables and sequences:\n%v\nrelations:\n%v", have, relations)
+	}
+}
+
+// An archive in another schema than the role's search_path reaches is
+// pointed at, with a URL parameter that works as pasted, and not split in
+// two by a second archive in public; a second archive in a schema the URL
+// names is created; tables of the archive's names in a schema that comes
+// first in the search_path are refused.
+func TestArchiveInAnotherSchema(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	dsn := pgserver.NewDatabase(t)
+	conn, err := pgx.Connect(ctx, dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(ctx)
+	if _, err := conn.Exec(ctx, `CREATE SCHEMA "My Archive"; CREATE SCHEMA second; CREATE SCHEMA shadow; CREATE TABLE shadow.events (id bigint)`); err != nil {
+		t.Fatal(err)
+	}
+	openDSN(t, dsn+"&options=-csearch_path%3D%22My%5C%20Archive%22", archive.Options{}).Close() // -csearch_path="My\ Archive"
+	var option string
+	for _, readOnly := range []bool{false, true} {
+		_, err := Open(ctx, dsn, archive.Options{Logger: quiet, ReadOnly: readOnly})
+		if err == nil || errors.Is(err, archive.ErrOlderSchema) || !strings.Contains(err.Error(), "search_path reaches no archive, but this database holds one in schema My Archive (name it with ") {
+			t.Errorf("opening (read-only %v) beside an archive in schema My Archive: %v", readOnly, err)
+			continue
+		}
+		_, after, _ := strings.Cut(err.Error(), "name it with ")
+		option, _, _ = strings.Cut(after, " in the URL")
+	}
+	var public int
+	if err := conn.QueryRow(ctx, "SELECT count(*) FROM pg_tables WHERE schemaname = 'public'").Scan(&public); err != nil || public != 0 {
+		t.Errorf("%d tables in public (%v): a second archive was begun", public, err)
+	}
+	db := openDSN(t, dsn+"&"+option, archive.Options{})
+	if _, err := db.Append(ctx, msg("#c", "a", "found", t0)); err != nil {
+		t.Errorf("the archive, opened with the parameter the message gives (%s): %v", option, err)
+	}
+
+	openDSN(t, dsn+"&options=-csearch_path%3Dsecond", archive.Options{}).Close()
+	_, err = Open(ctx, dsn, archive.Options{Logger: quiet})
+	if err == nil || !strings.Contains(err.Error(), "in schema My Archive (") || !strings.Contains(err.Error(), "and one in schema second (name it with options=-csearch_path%3Dsecond in the URL)") {
+		t.Errorf("opening beside two archives: %v", err)
+	}
+
+	_, err = Open(ctx, dsn+"&options=-csearch_path%3Dshadow,second", archive.Options{Logger: quiet})
+	if err == nil || !strings.Contains(err.Error(), "finds events in schema shadow before the archive's own in schema second") || !strings.Contains(err.Error(), "with options=-csearch_path%3Dsecond in the URL") {
+		t.Errorf("opening with another events table first in the search_path: %v", err)
 	}
 }

@@ -5,6 +5,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
+	"net/url"
 	"slices"
 	"strings"
 	"time"
@@ -172,7 +174,7 @@ func (db *DB) migrate(ctx context.Context) error {
 		// Creating an archive where the role cannot, or beside one its
 		// search_path does not reach, would fail late or split the
 		// archive in two.
-		if why := db.noArchiveHere(ctx); why != "" {
+		if why, _ := db.noArchiveHere(ctx); why != "" {
 			return errors.New(why)
 		}
 	}
@@ -243,31 +245,43 @@ func (e errEmptyDatabase) Error() string {
 
 func (errEmptyDatabase) Is(target error) bool { return target == archive.ErrOlderSchema }
 
-// noArchiveHere says, of a database where the role finds no archive, why
-// it may be elsewhere or why this role cannot create it: another schema of
-// the database holds one (the role's search_path does not reach it), or
-// the role may not create tables where it would. It is "" when neither
-// holds or the server cannot say.
-func (db *DB) noArchiveHere(ctx context.Context) string {
-	var current, elsewhere *string
-	var create bool
+// noArchiveHere says, of a database where the role's search_path reaches
+// no archive, why the archive may be elsewhere or why this role cannot
+// create it: other schemas of the database hold archives (unless the role
+// chose its search_path, as for a second archive in a schema of its own),
+// or the role may not create tables where it would. elsewhere reports the
+// first; why is "" when neither holds or the server cannot say.
+func (db *DB) noArchiveHere(ctx context.Context) (why string, elsewhere bool) {
+	var current *string
+	var create, chosen bool
+	var others []string
+	var usable []bool
 	err := db.pool.QueryRow(ctx, `SELECT current_schema(), coalesce(has_schema_privilege(current_schema(), 'CREATE'), false),
-		(SELECT string_agg(n.nspname, ', ') FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-			WHERE c.relname = 'schema_version' AND c.relkind = 'r'
+		current_setting('search_path') <> '"$user", public',
+		coalesce(array_agg(n.nspname::text ORDER BY n.nspname), '{}'), coalesce(array_agg(has_schema_privilege(n.oid, 'USAGE') ORDER BY n.nspname), '{}')
+		FROM pg_namespace n WHERE EXISTS (SELECT FROM pg_class c WHERE c.relnamespace = n.oid AND c.relname = 'schema_version' AND c.relkind = 'r')
 			AND EXISTS (SELECT FROM pg_class e WHERE e.relnamespace = n.oid AND e.relname = 'events')
-			AND EXISTS (SELECT FROM pg_class d WHERE d.relnamespace = n.oid AND d.relname = 'days'))`).Scan(&current, &create, &elsewhere)
+			AND EXISTS (SELECT FROM pg_class d WHERE d.relnamespace = n.oid AND d.relname = 'days')`).Scan(&current, &create, &chosen, &others, &usable)
 	role := db.conf.ConnConfig.User
 	switch {
 	case err != nil:
-		return ""
-	case elsewhere != nil:
-		return fmt.Sprintf("role %q's search_path reaches no archive, but schema %s of this database holds one: add options=-csearch_path%%3D%s to the URL, or grant the role USAGE on that schema", role, *elsewhere, *elsewhere)
+		return "", false
+	case len(others) > 0 && !chosen:
+		var each []string
+		for i, sc := range others {
+			if usable[i] {
+				each = append(each, fmt.Sprintf("schema %s (name it with %s in the URL)", sc, searchPathOption(sc)))
+			} else {
+				each = append(each, fmt.Sprintf("schema %s (on which the role has no USAGE: GRANT USAGE ON SCHEMA %s TO %s)", sc, pgx.Identifier{sc}.Sanitize(), pgx.Identifier{role}.Sanitize()))
+			}
+		}
+		return fmt.Sprintf("role %q's search_path reaches no archive, but this database holds one in %s", role, strings.Join(each, ", and one in ")), true
 	case current == nil:
-		return fmt.Sprintf("the database holds no archive yet, and role %q's search_path names no schema it may use", role)
+		return fmt.Sprintf("the database holds no archive yet, and role %q's search_path names no schema it may use", role), false
 	case !create:
-		return fmt.Sprintf("the database holds no archive yet, and role %q may not create tables in schema %s: the first writer must be a role that may (the database's owner; see docs/scaling.md, \"Roles\")", role, *current)
+		return fmt.Sprintf("the database holds no archive yet, and role %q may not create tables in schema %s: the first writer must be a role that may (the database's owner; see docs/scaling.md, \"Roles\")", role, *current), false
 	}
-	return ""
+	return "", false
 }
 
 // readVersion reads the schema version of the archive (0 when it has
@@ -286,11 +300,13 @@ func readVersion(ctx context.Context, q querier) (version int, exists bool, err 
 
 // checkGrants says which of the archive's tables the role may not read,
 // or when write is set, which tables and sequences it may not read and
-// write (the grants of docs/scaling.md, "Roles"); nothing when the
-// database holds no archive yet. Open asks it first: a role with too few
+// write (the grants of docs/scaling.md, "Roles"); nothing when the role's
+// search_path reaches no archive. Open asks it first: a role with too few
 // rights is told what it lacks, not the first statement that failed, nor
 // at its first write (the first recorded line) rather than when it
-// starts.
+// starts. Each name is looked up as the engine's statements will find it,
+// through the search_path, so that a table of the same name in a schema
+// that comes first (another application's events) is seen for what it is.
 func (db *DB) checkGrants(ctx context.Context, write bool) error {
 	ctx, cancel := context.WithTimeout(ctx, queryTimeout)
 	defer cancel()
@@ -300,24 +316,71 @@ func (db *DB) checkGrants(ctx context.Context, write bool) error {
 		tables = "has_table_privilege(c.oid, 'SELECT') AND has_table_privilege(c.oid, 'INSERT') AND has_table_privilege(c.oid, 'UPDATE') AND has_table_privilege(c.oid, 'DELETE')"
 		sequences = "has_sequence_privilege(c.oid, 'USAGE') AND has_sequence_privilege(c.oid, 'SELECT') AND has_sequence_privilege(c.oid, 'UPDATE')"
 	}
-	var missing []string
-	rows, err := db.pool.Query(ctx, `SELECT c.relname::text FROM pg_class c
-		WHERE c.relnamespace = (SELECT relnamespace FROM pg_class WHERE oid = to_regclass('events')) AND c.relname = ANY($1)
-		AND ((c.relkind = 'r' AND NOT (`+tables+`)) OR (c.relkind = 'S' AND NOT (`+sequences+`)))
+	rows, err := db.pool.Query(ctx, `SELECT r, n.nspname::text, CASE WHEN c.relkind = 'S' THEN `+sequences+` ELSE `+tables+` END
+		FROM unnest($1::text[]) AS r JOIN pg_class c ON c.oid = to_regclass(r) JOIN pg_namespace n ON n.oid = c.relnamespace
 		ORDER BY 1`, relations)
-	if err == nil {
-		missing, err = pgx.CollectRows(rows, pgx.RowTo[string])
-	}
 	if err != nil {
 		return fmt.Errorf("read the role's rights on the archive: %w", err)
 	}
-	if len(missing) == 0 {
+	var missing []string
+	where := map[string][]string{} // schema → the archive's names found there
+	var home string                // the schema of schema_version
+	var name, schema string
+	var ok bool
+	_, err = pgx.ForEachRow(rows, []any{&name, &schema, &ok}, func() error {
+		where[schema] = append(where[schema], name)
+		if name == "schema_version" {
+			home = schema
+		}
+		if !ok {
+			missing = append(missing, name)
+		}
 		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("read the role's rights on the archive: %w", err)
 	}
-	if write {
-		return fmt.Errorf("role %q may not read and write these of the archive's tables and sequences: %s; recording, importing and every other write need that (docs/scaling.md, \"Roles\", gives the grants), serve and render only to read", db.conf.ConnConfig.User, strings.Join(missing, ", "))
+	role := db.conf.ConnConfig.User
+	switch {
+	case home == "":
+		return nil // no archive reached: migrate creates one, or says why not
+	case len(where) > 1:
+		var parts []string
+		for _, sc := range slices.Sorted(maps.Keys(where)) {
+			if sc != home {
+				parts = append(parts, strings.Join(where[sc], ", ")+" in schema "+sc)
+			}
+		}
+		return fmt.Errorf("role %q's search_path finds %s before the archive's own in schema %s: the archive's statements would use those; name the archive's schema alone with %s in the URL", role, strings.Join(parts, "; "), home, searchPathOption(home))
+	case len(missing) == 0:
+		return nil
+	case write:
+		return fmt.Errorf("role %q may not read and write these of the archive's tables and sequences: %s; recording, importing and every other write need that (docs/scaling.md, \"Roles\", gives the grants), serve and render only to read", role, strings.Join(missing, ", "))
 	}
-	return fmt.Errorf("role %q may not read these of the archive's tables: %s; docs/scaling.md, \"Roles\", gives the grants", db.conf.ConnConfig.User, strings.Join(missing, ", "))
+	return fmt.Errorf("role %q may not read these of the archive's tables: %s; docs/scaling.md, \"Roles\", gives the grants", role, strings.Join(missing, ", "))
+}
+
+// searchPathOption is the URL parameter that sets the search_path to
+// schema alone: the name quoted as an identifier when it needs to be, its
+// spaces escaped for the server's option parser, all escaped for a URL.
+func searchPathOption(schema string) string {
+	name := schema
+	if !plainIdentifier(name) {
+		name = pgx.Identifier{schema}.Sanitize()
+	}
+	name = strings.NewReplacer(`\`, `\\`, " ", `\ `).Replace(name)
+	return "options=" + strings.ReplaceAll(url.QueryEscape("-csearch_path="+name), "+", "%20")
+}
+
+// plainIdentifier reports a name PostgreSQL reads as itself unquoted:
+// lower-case letters, digits and underscores, not starting with a digit.
+func plainIdentifier(s string) bool {
+	for i, r := range s {
+		if !(r >= 'a' && r <= 'z' || r == '_' || i > 0 && r >= '0' && r <= '9') {
+			return false
+		}
+	}
+	return s != ""
 }
 
 // checkVersion is what a read-only handle does instead of migrating.
@@ -332,7 +395,11 @@ func (db *DB) checkVersion(ctx context.Context) error {
 	case version > len(migrations):
 		return fmt.Errorf(newerSchema, archive.ErrNewerSchema, version, len(migrations))
 	case version == 0:
-		return errEmptyDatabase{db.noArchiveHere(ctx)}
+		why, elsewhere := db.noArchiveHere(ctx)
+		if elsewhere {
+			return errors.New(why) // not archive.ErrOlderSchema: check calls it a problem, as serve would
+		}
+		return errEmptyDatabase{why}
 	case version < len(migrations):
 		return fmt.Errorf("%w: schema version %d, this binary's is %d; the first writer to open it (proceedings run or import) migrates it", archive.ErrOlderSchema, version, len(migrations))
 	}

@@ -22,10 +22,12 @@ var keywords = map[string]bool{
 }
 
 // IsKeywordValue reports whether s begins as a libpq connection string
-// does: one of its keywords, then "=" (spaces around it allowed).
+// does: one of its keywords, then "=" (spaces around it allowed). Case is
+// ignored: libpq refuses "PASSWORD=", but such a value is still no file
+// name to repeat.
 func IsKeywordValue(s string) bool {
 	key, _, ok := strings.Cut(strings.TrimLeft(s, " \t\r\n"), "=")
-	return ok && keywords[strings.TrimRight(key, " \t\r\n")]
+	return ok && keywords[strings.ToLower(strings.TrimRight(key, " \t\r\n"))]
 }
 
 // Refusal is what to say of such a string, without repeating it.

@@ -8,6 +8,7 @@ func TestIsKeywordValue(t *testing.T) {
 		"  dbname = proceedings":                                 true,
 		"password=x":                                             true,
 		"service=archive":                                        true,
+		"PASSWORD=x HOST=db":                                     true,
 		"data/archive.db":                                        false,
 		"data/host=1.db":                                         false,
 		"archive=1.db":                                           false,
