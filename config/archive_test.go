@@ -60,6 +60,8 @@ func TestArchiveLocation(t *testing.T) {
 		{"archive: mysql://db/logs\n", "mysql:// is not an archive engine"},
 		{"archive: postgres://db/logs\narchive_password_env: X\n", "name the user"},
 		{"archive: data/a.db\narchive_password_env: X\n", "only for a postgres:// archive"},
+		{"archive: postgres://u@db/logs\narchive_password_env: X\narchive_password_file: /etc/pw\n", "give archive_password_env or archive_password_file, not both"},
+		{"archive: postgres://u@db/logs\narchive_password_env: hunter2!\n", "not an environment variable name"},
 		{"archive: host=db dbname=logs password=hunter2\n", "archive: this is a PostgreSQL keyword=value connection string"},
 		{"archive: \"  dbname = logs user=proc password=hunter2\"\n", "name the archive with a postgres:// URL"},
 	} {

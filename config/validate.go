@@ -102,6 +102,7 @@ func (v *validator) config(doc *document) *Config {
 // archive checks where events are kept: a SQLite file the bot can write,
 // or a PostgreSQL URL that holds no password.
 func (v *validator) archive(c *Config) {
+	v.secret(&c.ArchivePassword, c, "archive_password", false)
 	switch {
 	case c.Archive == "":
 		v.missing(&c.Archive, "missing; the SQLite archive file, e.g. archive: data/archive.db, or a PostgreSQL URL, e.g. archive: postgres://proceedings@db.example.org/proceedings")
