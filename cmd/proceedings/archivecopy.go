@@ -16,6 +16,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"proceedings/archive"
+	"proceedings/archive/engine"
 	"proceedings/config"
 	"proceedings/internal/connstring"
 )
@@ -99,12 +100,12 @@ func archiveCopy(ctx context.Context, opts archiveCopyOptions, stdout, stderr io
 			return fmt.Errorf("--from: %w", err)
 		}
 	}
-	from, err := openStore(ctx, opts.from, opts.from, archive.Options{Location: loc, ReadOnly: true})
+	from, err := engine.Open(ctx, opts.from, archive.Options{Location: loc, ReadOnly: true})
 	if err != nil {
 		return err
 	}
 	defer from.Close()
-	to, err := openStore(ctx, opts.to, opts.to, archive.Options{Location: loc})
+	to, err := engine.Open(ctx, opts.to, archive.Options{Location: loc})
 	if err != nil {
 		return err
 	}

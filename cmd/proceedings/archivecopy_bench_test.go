@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"proceedings/archive"
+	"proceedings/archive/engine"
 	"proceedings/archive/storetest"
 	"proceedings/internal/pgserver"
 )
@@ -22,7 +23,7 @@ func BenchmarkArchiveCopy(b *testing.B) {
 	n := storetest.CorpusSize()
 	dir := b.TempDir()
 	src := filepath.Join(dir, "src.db")
-	db, err := openStore(ctx, src, src, archive.Options{})
+	db, err := engine.Open(ctx, src, archive.Options{})
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -42,12 +43,12 @@ func BenchmarkArchiveCopy(b *testing.B) {
 
 	copyOnce := func(from, to string) (time.Duration, archive.CopyStats) {
 		b.Helper()
-		f, err := openStore(ctx, from, from, archive.Options{ReadOnly: true})
+		f, err := engine.Open(ctx, from, archive.Options{ReadOnly: true})
 		if err != nil {
 			b.Fatal(err)
 		}
 		defer f.Close()
-		t, err := openStore(ctx, to, to, archive.Options{})
+		t, err := engine.Open(ctx, to, archive.Options{})
 		if err != nil {
 			b.Fatal(err)
 		}

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"proceedings/archive"
+	"proceedings/archive/engine"
 	"proceedings/archive/storetest"
 	"proceedings/event"
 	"proceedings/internal/pgserver"
@@ -33,7 +34,7 @@ func makeCopySource(t *testing.T, path string) int {
 	t.Helper()
 	ctx := context.Background()
 	loc, _ := time.LoadLocation(copyZone)
-	db, err := openStore(ctx, path, path, archive.Options{Location: loc})
+	db, err := engine.Open(ctx, path, archive.Options{Location: loc})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -122,7 +123,7 @@ func copyArchive(t *testing.T, from, to string) string {
 func summary(t *testing.T, where string) archive.Summary {
 	t.Helper()
 	loc, _ := time.LoadLocation(copyZone)
-	db, err := openStore(context.Background(), where, where, archive.Options{Location: loc, ReadOnly: true})
+	db, err := engine.Open(context.Background(), where, archive.Options{Location: loc, ReadOnly: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -161,7 +162,7 @@ func TestArchiveCopyRoundTrip(t *testing.T) {
 	ctx := context.Background()
 	for _, where := range []string{a, pg, b} {
 		loc, _ := time.LoadLocation(copyZone)
-		db, err := openStore(ctx, where, where, archive.Options{Location: loc})
+		db, err := engine.Open(ctx, where, archive.Options{Location: loc})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -183,12 +184,12 @@ func TestArchiveCopyRoundTrip(t *testing.T) {
 	}
 	// The verification sees that one line differs.
 	loc, _ := time.LoadLocation(copyZone)
-	da, err := openStore(ctx, a, a, archive.Options{Location: loc, ReadOnly: true})
+	da, err := engine.Open(ctx, a, archive.Options{Location: loc, ReadOnly: true})
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer da.Close()
-	db, err := openStore(ctx, b, b, archive.Options{Location: loc, ReadOnly: true})
+	db, err := engine.Open(ctx, b, archive.Options{Location: loc, ReadOnly: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -212,12 +213,12 @@ func TestArchiveCopyResumes(t *testing.T) {
 		t.Helper()
 		ctx, cancel := context.WithCancel(context.Background())
 		defer cancel()
-		src, err := openStore(ctx, from, from, archive.Options{Location: loc, ReadOnly: true})
+		src, err := engine.Open(ctx, from, archive.Options{Location: loc, ReadOnly: true})
 		if err != nil {
 			t.Fatal(err)
 		}
 		defer src.Close()
-		dst, err := openStore(ctx, to, to, archive.Options{Location: loc})
+		dst, err := engine.Open(ctx, to, archive.Options{Location: loc})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -253,7 +254,7 @@ func TestArchiveCopyRefusesForeignDestination(t *testing.T) {
 	makeCopySource(t, other)
 	pg := pgserver.NewDatabase(t)
 	ctx := context.Background()
-	db, err := openStore(ctx, pg, pg, archive.Options{})
+	db, err := engine.Open(ctx, pg, archive.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -297,7 +298,7 @@ func TestArchiveCopyOfAChangedSource(t *testing.T) {
 	makeCopySource(t, a)
 	copyArchive(t, a, b)
 	ctx := context.Background()
-	db, err := openStore(ctx, a, a, archive.Options{})
+	db, err := engine.Open(ctx, a, archive.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -419,7 +420,7 @@ func TestArchiveCopyResumesAfterKill(t *testing.T) {
 	a := filepath.Join(dir, "a.db")
 	ctx := context.Background()
 	loc, _ := time.LoadLocation(copyZone)
-	db, err := openStore(ctx, a, a, archive.Options{Location: loc})
+	db, err := engine.Open(ctx, a, archive.Options{Location: loc})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -458,7 +459,7 @@ func TestArchiveCopyResumesAfterKill(t *testing.T) {
 		default:
 		}
 		if watch == nil {
-			if watch, err = openStore(ctx, pg, pg, archive.Options{Location: loc, ReadOnly: true}); err != nil {
+			if watch, err = engine.Open(ctx, pg, archive.Options{Location: loc, ReadOnly: true}); err != nil {
 				continue
 			}
 			defer watch.Close()

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"proceedings/archive"
+	"proceedings/archive/engine"
 	"proceedings/event"
 	"proceedings/internal/pgserver"
 	"proceedings/render"
@@ -72,7 +73,7 @@ func TestServeAndRenderFromAReadReplica(t *testing.T) {
 	}
 	t.Cleanup(standby.Stop) // before the primary's
 	replicaDSN := standby.DSN("archive")
-	ro, err := openStore(ctx, replicaDSN, "standby", archive.Options{ReadOnly: true})
+	ro, err := engine.Open(ctx, replicaDSN, archive.Options{ReadOnly: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -122,7 +123,7 @@ func TestServeAndRenderFromAReadReplica(t *testing.T) {
 	if n := serveHits(t, addr, "zanzibar"); n != 3 {
 		t.Fatalf("serve on the standby finds %d lines, want 3", n)
 	}
-	rw, err := openStore(ctx, dsn, "primary", archive.Options{})
+	rw, err := engine.Open(ctx, dsn, archive.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -134,18 +134,7 @@ func openArchive(ctx context.Context, cfg *config.Config, opt archive.Options) (
 	if err != nil {
 		return nil, err
 	}
-	return openStore(ctx, where, cfg.Archive, opt)
-}
-
-// openStore opens the archive at where (a postgres:// URL or a SQLite
-// file) with the engine it names; name is where without a password, for
-// messages.
-func openStore(ctx context.Context, where, name string, opt archive.Options) (archive.Store, error) {
-	db, err := engine.Open(ctx, where, opt)
-	if err != nil && engine.IsURL(where) {
-		return nil, fmt.Errorf("open the archive %s: %w", name, err)
-	}
-	return db, err
+	return engine.Open(ctx, where, opt)
 }
 
 // close closes the archive, when one is open.
