@@ -92,7 +92,8 @@ func Open(ctx context.Context, dsn string, opt archive.Options) (*DB, error) {
 		// The DSN may hold a password: never repeat it.
 		return nil, errors.New("open archive: the PostgreSQL address is not a postgres:// URL or key=value list pgx can read")
 	}
-	where := fmt.Sprintf("postgres://%s:%d/%s", conf.ConnConfig.Host, conf.ConnConfig.Port, conf.ConnConfig.Database)
+	// How messages name the archive: never with its password.
+	where := fmt.Sprintf("postgres://%s@%s:%d/%s", conf.ConnConfig.User, conf.ConnConfig.Host, conf.ConnConfig.Port, conf.ConnConfig.Database)
 	conf.MaxConns = maxConns
 	conf.ConnConfig.RuntimeParams["application_name"] = "proceedings"
 	if opt.ReadOnly {
