@@ -151,6 +151,9 @@ func archiveCopy(ctx context.Context, opts archiveCopyOptions, stdout, stderr io
 func verifyCopy(ctx context.Context, from, to archive.Store, stdout io.Writer) error {
 	diffs, sum, err := archive.Verify(ctx, from, to)
 	if err != nil {
+		if ctx.Err() != nil {
+			return fmt.Errorf("verification interrupted: %w; the copy is complete: run the same command again to verify it", err)
+		}
 		return err
 	}
 	if len(diffs) > 0 {

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -197,6 +198,12 @@ func TestArchiveCopyRoundTrip(t *testing.T) {
 	diffs, _, err := archive.Verify(ctx, da, db)
 	if err != nil || len(diffs) != 1 || !strings.Contains(diffs[0], "testnet #techrights: the events differ") {
 		t.Errorf("verify of archives with one line different: %v, %q", err, diffs)
+	}
+	// An interrupted verification says the copy is done and how to verify it.
+	stopped, stop := context.WithCancel(ctx)
+	stop()
+	if err := verifyCopy(stopped, da, db, io.Discard); err == nil || !strings.Contains(err.Error(), "the copy is complete: run the same command again to verify it") {
+		t.Errorf("an interrupted verification: %v", err)
 	}
 }
 
