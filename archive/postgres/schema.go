@@ -355,9 +355,9 @@ func (db *DB) checkGrants(ctx context.Context, write bool) error {
 	case len(missing) == 0:
 		return nil
 	case write:
-		return fmt.Errorf("role %q may not read and write these of the archive's tables and sequences: %s; recording, importing and every other write need that (docs/scaling.md, \"Roles\", gives the grants), serve and render only to read", role, strings.Join(missing, ", "))
+		return fmt.Errorf("role %q lacks one of SELECT, INSERT, UPDATE and DELETE (of a sequence: USAGE, SELECT and UPDATE) on the archive's %s; recording, importing and every other write need them (docs/scaling.md, \"Roles\", gives the grants), serve and render only SELECT", role, strings.Join(missing, ", "))
 	}
-	return fmt.Errorf("role %q may not read these of the archive's tables: %s; docs/scaling.md, \"Roles\", gives the grants", role, strings.Join(missing, ", "))
+	return fmt.Errorf("role %q lacks SELECT on the archive's %s; docs/scaling.md, \"Roles\", gives the grants", role, strings.Join(missing, ", "))
 }
 
 // searchPathOption is the URL parameter that sets the search_path to
