@@ -35,7 +35,12 @@ type Store interface {
 	Channels(ctx context.Context) ([]Channel, error)
 	FindChannel(ctx context.Context, network, name string) (Channel, error)
 	SetPublic(ctx context.Context, network, name string, public bool) error
-	SetPublicOnly(ctx context.Context, public []event.ChannelRef) error
+	// SetPublicOnly marks the listed channels public and every other
+	// channel of the given networks private, in one transaction: what a
+	// configuration says of the networks it names. The channels of other
+	// networks keep their flags: another process's configuration (another
+	// bot on the same archive) decides them.
+	SetPublicOnly(ctx context.Context, networks []string, public []event.ChannelRef) error
 	SetPublicView(public []event.ChannelRef)
 
 	Range(ctx context.Context, channelID int64, from, to time.Time, fields Fields, fn func(event.Event) error) error

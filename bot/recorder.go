@@ -121,6 +121,21 @@ func LogRef(cfg *config.Config, network, channel string) (ref event.ChannelRef, 
 	return event.ChannelRef{Network: network, Name: channel}, false
 }
 
+// LogNetworks are the networks whose logs cfg decides about: its networks
+// and, for its bridges, BridgeNetwork. SetPublicOnly makes the channels of
+// these networks that PublicLogs leaves out private, and leaves every other
+// network's channels (another bot's, on a shared archive) alone.
+func LogNetworks(cfg *config.Config) []string {
+	out := make([]string, 0, len(cfg.Networks)+1)
+	for _, n := range cfg.Networks {
+		out = append(out, n.Name)
+	}
+	if len(cfg.Bridges) > 0 {
+		out = append(out, BridgeNetwork)
+	}
+	return out
+}
+
 // PublicLogs lists the archive logs the configuration publishes, for
 // archive.DB.SetPublicOnly: every public channel that is in no bridge, and
 // every bridge whose channels are all public.

@@ -33,7 +33,7 @@ func benchArchive(b *testing.B) (archive.Store, string) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	if err := w.SetPublicOnly(ctx, []event.ChannelRef{{Network: "libera", Name: "#techrights"}}); err != nil {
+	if err := w.SetPublicOnly(ctx, []string{"libera"}, []event.ChannelRef{{Network: "libera", Name: "#techrights"}}); err != nil {
 		b.Fatal(err)
 	}
 	im, err := w.NewImporter(archive.ImportOptions{})

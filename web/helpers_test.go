@@ -56,7 +56,7 @@ func newFixture(t testing.TB, opts Options) *fixture {
 	dir := t.TempDir()
 	where := archivetest.Location(t, dir)
 	w := archivetest.OpenAt(t, where, archive.Options{Location: london, Logger: discardLogger()})
-	if err := w.SetPublicOnly(ctx, []event.ChannelRef{{Network: "libera", Name: "#techrights"}}); err != nil {
+	if err := w.SetPublicOnly(ctx, []string{"libera"}, []event.ChannelRef{{Network: "libera", Name: "#techrights"}}); err != nil {
 		t.Fatal(err)
 	}
 	f := &fixture{w: w, ids: map[string]int64{}}

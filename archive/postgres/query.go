@@ -83,8 +83,8 @@ func (db *DB) SetPublic(ctx context.Context, network, name string, public bool) 
 }
 
 // SetPublicOnly marks the listed channels public and every other channel
-// private, in one transaction: what the configuration says is published.
-func (db *DB) SetPublicOnly(ctx context.Context, public []event.ChannelRef) error {
+// of networks private, in one transaction (archive.Store).
+func (db *DB) SetPublicOnly(ctx context.Context, networks []string, public []event.ChannelRef) error {
 	if err := db.writable(); err != nil {
 		return err
 	}
@@ -95,7 +95,11 @@ func (db *DB) SetPublicOnly(ctx context.Context, public []event.ChannelRef) erro
 		return fmt.Errorf("mark public channels: %w", err)
 	}
 	defer tx.Rollback(context.Background())
-	if _, err := tx.Exec(ctx, "UPDATE channels SET public = false WHERE public"); err != nil {
+	nets := make([][]byte, len(networks))
+	for i, n := range networks {
+		nets[i] = notNull(n)
+	}
+	if _, err := tx.Exec(ctx, "UPDATE channels SET public = false WHERE public AND network = ANY($1)", nets); err != nil {
 		return fmt.Errorf("mark public channels: %w", err)
 	}
 	type added struct {

@@ -69,8 +69,8 @@ func (db *DB) SetPublic(ctx context.Context, network, name string, public bool) 
 }
 
 // SetPublicOnly marks the listed channels public and every other channel
-// private, in one transaction: what the configuration says is published.
-func (db *DB) SetPublicOnly(ctx context.Context, public []event.ChannelRef) error {
+// of networks private, in one transaction (archive.Store).
+func (db *DB) SetPublicOnly(ctx context.Context, networks []string, public []event.ChannelRef) error {
 	if err := db.writable(); err != nil {
 		return err
 	}
@@ -81,8 +81,10 @@ func (db *DB) SetPublicOnly(ctx context.Context, public []event.ChannelRef) erro
 		return fmt.Errorf("mark public channels: %w", err)
 	}
 	defer tx.Rollback()
-	if _, err := tx.ExecContext(ctx, "UPDATE channels SET public = 0"); err != nil {
-		return fmt.Errorf("mark public channels: %w", err)
+	for _, n := range networks {
+		if _, err := tx.ExecContext(ctx, "UPDATE channels SET public = 0 WHERE network = ?", n); err != nil {
+			return fmt.Errorf("mark public channels: %w", err)
+		}
 	}
 	var created []newChan
 	for _, c := range public {

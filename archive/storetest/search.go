@@ -425,7 +425,7 @@ func testPublicView(t *testing.T, e *env) {
 	ctx := context.Background()
 	db := e.db(archive.Options{})
 	mustAppend(t, db, msg("#pub", "alice", "minsk in public", t0), msg("#gone", "bob", "minsk made private", t0.Add(time.Minute)))
-	if err := db.SetPublicOnly(ctx, []event.ChannelRef{{Network: "net", Name: "#pub"}, {Network: "net", Name: "#gone"}, {Network: "net", Name: "#Empty"}}); err != nil {
+	if err := db.SetPublicOnly(ctx, []string{"net"}, []event.ChannelRef{{Network: "net", Name: "#pub"}, {Network: "net", Name: "#gone"}, {Network: "net", Name: "#Empty"}}); err != nil {
 		t.Fatal(err)
 	}
 	chans, err := db.Channels(ctx)
@@ -464,13 +464,29 @@ func testPublicView(t *testing.T, e *env) {
 	if c, err := other.FindChannel(ctx, "net", "#gone"); err != nil || !c.Public {
 		t.Errorf("the view wrote to the archive: %+v %v", c, err)
 	}
-	// SetPublicOnly makes every other channel private.
+	// SetPublicOnly makes every other channel of its networks private,
+	// and leaves another network's channels (another bot's) as they are.
 	w := e.db(archive.Options{})
-	if err := w.SetPublicOnly(ctx, []event.ChannelRef{{Network: "net", Name: "#gone"}}); err != nil {
+	if err := w.SetPublic(ctx, "othernet", "#theirs", true); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.SetPublicOnly(ctx, []string{"net"}, []event.ChannelRef{{Network: "net", Name: "#gone"}}); err != nil {
 		t.Fatal(err)
 	}
 	if c, err := other.FindChannel(ctx, "net", "#pub"); err != nil || c.Public {
 		t.Errorf("#pub after SetPublicOnly(#gone): %+v %v", c, err)
+	}
+	if c, err := other.FindChannel(ctx, "othernet", "#theirs"); err != nil || !c.Public {
+		t.Errorf("another network's channel after SetPublicOnly of net: %+v %v", c, err)
+	}
+	if err := w.SetPublicOnly(ctx, []string{"othernet"}, nil); err != nil {
+		t.Fatal(err)
+	}
+	if c, err := other.FindChannel(ctx, "othernet", "#theirs"); err != nil || c.Public {
+		t.Errorf("othernet's channel after SetPublicOnly of othernet with none public: %+v %v", c, err)
+	}
+	if c, err := other.FindChannel(ctx, "net", "#gone"); err != nil || !c.Public {
+		t.Errorf("net's channel after SetPublicOnly of othernet: %+v %v", c, err)
 	}
 	if err := w.SetPublic(ctx, "net", "#PUB", true); err != nil {
 		t.Fatal(err)

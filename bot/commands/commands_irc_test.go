@@ -69,7 +69,7 @@ commands: {rate: {per_user: 1000000/1s, per_channel: 1000000/1s}}
 	// Twenty replies should take milliseconds, not 1.5 s each.
 	h.B.SetSendPace(5*time.Millisecond, 100)
 	ctx := context.Background()
-	if err := h.DB.SetPublicOnly(ctx, bot.PublicLogs(cfg)); err != nil { // as the runner does
+	if err := h.DB.SetPublicOnly(ctx, bot.LogNetworks(cfg), bot.PublicLogs(cfg)); err != nil { // as the runner does
 		t.Fatal(err)
 	}
 	for _, p := range []archive.Post{

@@ -94,7 +94,7 @@ func newFixture(t testing.TB, fo fixtureOptions) *fixture {
 	}
 	ctx := context.Background()
 	db := archivetest.OpenAt(t, cfg.Archive, archive.Options{Location: cfg.Site.Location})
-	if err := db.SetPublicOnly(ctx, []event.ChannelRef{{Network: "testnet", Name: "#techrights"}}); err != nil {
+	if err := db.SetPublicOnly(ctx, []string{"testnet"}, []event.ChannelRef{{Network: "testnet", Name: "#techrights"}}); err != nil {
 		t.Fatal(err)
 	}
 	f := &fixture{db: db, cfg: cfg, ids: map[string]int64{}, now: fixtureNow}

@@ -36,7 +36,7 @@ const (
 func startRoutedBot(t *testing.T, cfg *config.Config) *bottest.Harness[*bot.Bot] {
 	t.Helper()
 	h := startBot(t, cfg)
-	if err := h.DB.SetPublicOnly(context.Background(), bot.PublicLogs(cfg)); err != nil {
+	if err := h.DB.SetPublicOnly(context.Background(), bot.LogNetworks(cfg), bot.PublicLogs(cfg)); err != nil {
 		t.Fatal(err)
 	}
 	router := NewRouter(cfg, h.DB, Options{

@@ -37,7 +37,7 @@ func TestAsk(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := db.SetPublicOnly(ctx, []event.ChannelRef{{Network: "testnet", Name: "#techrights"}}); err != nil {
+	if err := db.SetPublicOnly(ctx, []string{"testnet"}, []event.ChannelRef{{Network: "testnet", Name: "#techrights"}}); err != nil {
 		t.Fatal(err)
 	}
 	pub := time.Date(2026, 2, 1, 23, 24, 0, 0, time.UTC)
@@ -131,7 +131,7 @@ func TestAskTakesPublicFromTheConfiguration(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := db.SetPublicOnly(ctx, []event.ChannelRef{{Network: "testnet", Name: "#techrights"}}); err != nil {
+	if err := db.SetPublicOnly(ctx, []string{"testnet"}, []event.ChannelRef{{Network: "testnet", Name: "#techrights"}}); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := db.Append(ctx, event.Event{Network: "testnet", Channel: "#techrights", Kind: event.KindMessage, Nick: "alice",

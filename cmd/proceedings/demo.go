@@ -144,12 +144,14 @@ func loadAndRender(ctx context.Context, db archive.Store, dir, baseURL string, l
 		public[ref] = true
 	}
 	var refs []event.ChannelRef
+	var nets []string
 	var chans []render.ChannelOptions
 	for ref := range public {
 		refs = append(refs, ref)
+		nets = append(nets, ref.Network)
 		chans = append(chans, render.ChannelOptions{Network: ref.Network, Name: ref.Name, Public: true})
 	}
-	if err := db.SetPublicOnly(ctx, refs); err != nil {
+	if err := db.SetPublicOnly(ctx, nets, refs); err != nil {
 		return render.Stats{}, err
 	}
 	feed, err := demo.Files.Open("feed.xml")

@@ -33,7 +33,7 @@ func seedMessages(t *testing.T, dir string) {
 			t.Fatal(err)
 		}
 	}
-	if err := db.SetPublicOnly(context.Background(), []event.ChannelRef{{Network: "testnet", Name: "#techrights"}}); err != nil {
+	if err := db.SetPublicOnly(context.Background(), []string{"testnet"}, []event.ChannelRef{{Network: "testnet", Name: "#techrights"}}); err != nil {
 		t.Fatal(err)
 	}
 }

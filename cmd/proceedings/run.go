@@ -288,7 +288,7 @@ func (rb *runningBot) Reload(ctx context.Context) error {
 		rb.log.Error("the configuration was not reloaded; the running one is kept", "file", path, "err", err)
 		return fmt.Errorf("the configuration was not reloaded: %w", err)
 	}
-	if err := rb.db.SetPublicOnly(ctx, bot.PublicLogs(next)); err != nil {
+	if err := rb.db.SetPublicOnly(ctx, bot.LogNetworks(next), bot.PublicLogs(next)); err != nil {
 		rb.log.Error("the configuration was not reloaded; the running one is kept", "file", path, "err", err)
 		return err
 	}

@@ -29,7 +29,7 @@ func searchArchive(t *testing.T, dir string) map[string]int64 {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	if err := db.SetPublicOnly(ctx, []event.ChannelRef{{Network: "testnet", Name: "#techrights"}}); err != nil {
+	if err := db.SetPublicOnly(ctx, []string{"testnet"}, []event.ChannelRef{{Network: "testnet", Name: "#techrights"}}); err != nil {
 		t.Fatal(err)
 	}
 	ids := map[string]int64{}

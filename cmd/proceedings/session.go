@@ -118,7 +118,7 @@ func openSession(ctx context.Context, g globalOptions, stderr io.Writer, use arc
 	public := bot.PublicLogs(cfg)
 	db.SetPublicView(public)
 	if access == readWrite {
-		if err := db.SetPublicOnly(ctx, public); err != nil {
+		if err := db.SetPublicOnly(ctx, bot.LogNetworks(cfg), public); err != nil {
 			db.Close()
 			return nil, err
 		}
