@@ -126,10 +126,7 @@ func LogRef(cfg *config.Config, network, channel string) (ref event.ChannelRef, 
 // these networks that PublicLogs leaves out private, and leaves every other
 // network's channels (another bot's, on a shared archive) alone.
 func LogNetworks(cfg *config.Config) []string {
-	out := make([]string, 0, len(cfg.Networks)+1)
-	for _, n := range cfg.Networks {
-		out = append(out, n.Name)
-	}
+	out := cfg.NetworkNames()
 	if len(cfg.Bridges) > 0 {
 		out = append(out, BridgeNetwork)
 	}

@@ -289,6 +289,15 @@ func (c *Config) Channel(network, name string) (Channel, bool) {
 	return Channel{}, false
 }
 
+// NetworkNames lists the configured networks' names, in file order.
+func (c *Config) NetworkNames() []string {
+	names := make([]string, len(c.Networks))
+	for i, n := range c.Networks {
+		names[i] = n.Name
+	}
+	return names
+}
+
 // PublicChannels lists the channels whose logs are published, in file order.
 func (c *Config) PublicChannels() []ChannelRef {
 	var out []ChannelRef

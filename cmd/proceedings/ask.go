@@ -105,5 +105,5 @@ func askNetwork(cfg *config.Config, configPath, name string) (config.Network, er
 			return n, nil
 		}
 	}
-	return config.Network{}, fmt.Errorf("--network %s: no such network in %s (configured: %s)", name, configPath, strings.Join(configuredNetworkNames(cfg), ", "))
+	return config.Network{}, fmt.Errorf("--network %s: no such network in %s (configured: %s)", name, configPath, strings.Join(cfg.NetworkNames(), ", "))
 }

@@ -19,7 +19,7 @@ func soleNetwork(cfg *config.Config) (string, error) {
 	case 1:
 		return cfg.Networks[0].Name, nil
 	}
-	return "", fmt.Errorf("--network is required: the configuration has several (%s)", strings.Join(configuredNetworkNames(cfg), ", "))
+	return "", fmt.Errorf("--network is required: the configuration has several (%s)", strings.Join(cfg.NetworkNames(), ", "))
 }
 
 // networkNames turns the network a path names into the network the events
@@ -70,7 +70,7 @@ func (n networkNames) resolve(named string, zncPrefix bool) (name string, config
 		name = mapped
 	} else if named != "" {
 		if zncPrefix {
-			named = logs.NetworkOfPrefix(named, configuredNetworkNames(n.cfg))
+			named = logs.NetworkOfPrefix(named, n.cfg.NetworkNames())
 		}
 		if c, ok := n.configured(named); ok {
 			return c, true, nil

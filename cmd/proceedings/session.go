@@ -158,13 +158,3 @@ func isTerminal(w io.Writer) bool {
 	f, ok := w.(*os.File)
 	return ok && (isatty.IsTerminal(f.Fd()) || isatty.IsCygwinTerminal(f.Fd()))
 }
-
-// configuredNetworkNames lists the names of the configured networks, for
-// messages.
-func configuredNetworkNames(cfg *config.Config) []string {
-	names := make([]string, len(cfg.Networks))
-	for i, n := range cfg.Networks {
-		names[i] = n.Name
-	}
-	return names
-}
