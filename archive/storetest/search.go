@@ -237,6 +237,17 @@ func testSearchCountsAndPages(t *testing.T, e *env) {
 	if err != nil || fmt.Sprint(nicks(res)) != "[n20 n29 n28]" || res.Total != 30 {
 		t.Fatalf("patent by relevance among the newest 15: %v %v", nicks(res), err)
 	}
+	// By relevance the count is capped as newest first, whether the window
+	// is smaller than the 30 matches, holds exactly 30 or more than 30.
+	for _, c := range []struct{ window, limit, total int }{
+		{15, 10, 10}, {15, 30, 30}, {30, 29, 29}, {30, 30, 30}, {31, 29, 29}, {31, 30, 30}, {40, 31, 30}, {40, 1, 1},
+	} {
+		res, err = db.Search(ctx, archive.SearchQuery{Text: "patent", Order: archive.Relevance, RelevanceWindow: c.window, CountLimit: c.limit, Limit: 3})
+		if err != nil || res.Total != c.total || res.TotalMore != (c.limit < 30) || len(res.Hits) != 3 {
+			t.Errorf("patent by relevance among the newest %d, counted to %d: total %d (more %v), %d hits, %v; want %d",
+				c.window, c.limit, res.Total, res.TotalMore, len(res.Hits), err, c.total)
+		}
+	}
 	// Messages, actions, notices and topics are searched; joins, parts,
 	// kicks and modes are not.
 	res, err = db.Search(ctx, archive.SearchQuery{Text: "office", Limit: 100})
