@@ -816,14 +816,16 @@ func cmdSearch(ctx context.Context, r *Router, j *invocation) {
 	case res.Total == 1:
 		count = "1 line matches"
 	}
-	best := "the best"
+	// Every match shown: "3 lines match “x”: …"; some: "…; the best 3: …".
+	best := ""
 	switch {
-	case len(hits) == 1 && res.Total == 1:
-		best = "it"
-	case len(hits) > 1 && len(hits) < res.Total:
-		best = fmt.Sprintf("the best %d", len(hits))
+	case res.TotalMore || len(hits) < res.Total:
+		best = "; the best"
+		if len(hits) > 1 {
+			best += " " + strconv.Itoa(len(hits))
+		}
 	}
-	j.say("%s “%s”; %s: %s", count, asked, best, strings.Join(items, " · "))
+	j.say("%s “%s”%s: %s", count, asked, best, strings.Join(items, " · "))
 }
 
 func cmdSeen(ctx context.Context, r *Router, j *invocation) {

@@ -198,7 +198,7 @@ func TestCommandsOverIRC(t *testing.T) {
 		// it is answered, but is never shown as a hit.
 		{"!search minsk", func(s string) bool {
 			hit := today + " #techrights <alice> hello from minsk http://localhost/test/techrights/" + today + ".html#l-" + strconv.FormatInt(said.ID, 10)
-			return s == "1 line matches “minsk”; it: "+hit || s == "2 lines match “minsk”; the best: "+hit
+			return s == "1 line matches “minsk”: "+hit || s == "2 lines match “minsk”; the best: "+hit
 		}},
 		{"!seen alice", hasPrefix("alice was last seen in #techrights just now (")},
 		{"!help", hasPrefix("Commands: !part N [series words] · ")},

@@ -394,7 +394,7 @@ func TestCommands(t *testing.T) {
 		{name: "search without words", in: carol.says("!search ***"),
 			want: []string{"I cannot search for that: type at least one word to search for."}},
 		{name: "search one hit", in: carol.says(`!search "office in minsk"`),
-			match: `^1 line matches “"office in minsk"”; it: 2026-02-02 #techrights <alice> the EPO office in Minsk is closing https://irc.example.org/testnet/techrights/2026-02-02.html#l-\d+$`},
+			match: `^1 line matches “"office in minsk"”: 2026-02-02 #techrights <alice> the EPO office in Minsk is closing https://irc.example.org/testnet/techrights/2026-02-02.html#l-\d+$`},
 
 		// !seen
 		{name: "seen", in: carol.says("!seen ALICE"),
@@ -1041,5 +1041,40 @@ func TestNoLogSendersAreAnsweredPrivately(t *testing.T) {
 	in.Relay = "relaybot"
 	if rs := f.ask(t, in); len(rs) != 0 {
 		t.Errorf("a relayed, unrecorded sender got %+v, want no answer", rs)
+	}
+}
+
+// TestSearchReplyWording: when every match is shown the reply lists them
+// after the count; when some are left out it says which are shown.
+func TestSearchReplyWording(t *testing.T) {
+	f := newFixture(t, fixtureOptions{})
+	ctx := context.Background()
+	at := time.Date(2026, 2, 3, 12, 0, 0, 0, time.UTC)
+	for i, text := range []string{"a kumquat tree", "one kumquat", "kumquat jam and kumquat tea", "the kumquat season"} {
+		if _, err := f.db.Append(ctx, event.Event{Network: "testnet", Channel: "#techrights", Kind: event.KindMessage,
+			Nick: "erin", Text: text, Time: at.Add(time.Duration(i) * time.Second)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for q, prefix := range map[string]string{
+		"kumquat tree":   "1 line matches “kumquat tree”: 2026-02-03 #techrights <erin> a kumquat tree ",
+		"kumquat jam":    "1 line matches “kumquat jam”: ",
+		"kumquat one":    "1 line matches “kumquat one”: ",
+		"kumquat":        "4 lines match “kumquat”; the best 3: 2026-02-03 #techrights <erin> kumquat jam and kumquat tea ",
+		`"kumquat tree"`: "1 line matches “\"kumquat tree\"”: ",
+	} {
+		f.advance(time.Minute) // past the flood limit
+		if got := f.one(t, carol.says("!search "+q)); !strings.HasPrefix(got, prefix) {
+			t.Errorf("!search %s: got %q, want it to start %q", q, got, prefix)
+		}
+	}
+	f.advance(time.Minute)
+	if _, err := f.db.Append(ctx, event.Event{Network: "testnet", Channel: "#techrights", Kind: event.KindMessage,
+		Nick: "erin", Text: "kumquat tree again", Time: at.Add(time.Minute)}); err != nil {
+		t.Fatal(err)
+	}
+	got := f.one(t, carol.says("!search kumquat tree"))
+	if !strings.HasPrefix(got, "2 lines match “kumquat tree”: ") || strings.Count(got, " · ") != 1 {
+		t.Errorf("two lines, both shown: %q", got)
 	}
 }

@@ -73,7 +73,7 @@ func TestAsk(t *testing.T) {
 		{line: "!logs 2026-02-02", opts: askOptions{channel: "#techrights"},
 			want: "#techrights, Monday, February 02, 2026: https://irc.example.org/testnet/techrights/2026-02-02.html\n"},
 		{line: "!search minsk",
-			want: "1 line matches “minsk”; it: 2026-02-02 #techrights <alice> hello from minsk https://irc.example.org/testnet/techrights/2026-02-02.html#l-" + strconv.FormatInt(id, 10) + "\n"},
+			want: "1 line matches “minsk”: 2026-02-02 #techrights <alice> hello from minsk https://irc.example.org/testnet/techrights/2026-02-02.html#l-" + strconv.FormatInt(id, 10) + "\n"},
 		{line: "!seen alice", opts: askOptions{nick: "bob", userhost: "console@localhost"}, match: `^alice was last seen in #techrights .* \(2026-02-02 14:03 GMT\), saying: hello from minsk — \S+#l-\d+\n$`},
 		{line: "!latest 1", want: partX},
 		{line: "!nosuchcommand", want: ""},
