@@ -751,3 +751,35 @@ func TestCheckPaths(t *testing.T) {
 		t.Errorf("CheckPaths left %v in %s", entries, dir)
 	}
 }
+
+// TestSecretFileOpenToOthers: a secret file that other users may read is
+// warned about, with its line, path and mode; one only its owner may read
+// is not. Either way the file loads.
+func TestSecretFileOpenToOthers(t *testing.T) {
+	dir := t.TempDir()
+	open := filepath.Join(dir, "open.pw")
+	closed := filepath.Join(dir, "closed.pw")
+	for path, mode := range map[string]os.FileMode{open: 0o644, closed: 0o600} {
+		if err := os.WriteFile(path, []byte("secret\n"), mode); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.Chmod(path, mode); err != nil { // past the umask
+			t.Fatal(err)
+		}
+	}
+	data := strings.Replace(minimal, "  host: irc.example.org\n", "  host: irc.example.org\n  password_file: "+open+"\n", 1) +
+		"archive_password_file: " + closed + "\n"
+	data = strings.Replace(data, "archive: data/a.db", "archive: postgres://proceedings@db.example.org/irc", 1)
+	c, err := Parse([]byte(data), "bot.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, w := range c.Warnings {
+		got = append(got, w.String())
+	}
+	want := []string{"3: server.password_file: " + open + " may be read or changed by other users of this machine (mode 0644); chmod 600 it (PostgreSQL ignores a ~/.pgpass that is, ssh refuses such a key)"}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("warnings:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}

@@ -4,11 +4,14 @@ import (
 	"cmp"
 	"errors"
 	"fmt"
+	"io/fs"
 	"net"
 	"net/netip"
 	"net/url"
+	"os"
 	"reflect"
 	"regexp"
+	"runtime"
 	"sort"
 	"strconv"
 	"strings"
@@ -346,6 +349,8 @@ func (v *validator) secret(ref **SecretRef, parent any, what string, required bo
 	case file:
 		if s.File == "" {
 			v.bad(&s.File, "empty; give the path of a file holding only the %s", what)
+		} else if mode, open := secretFileOpen(s.File); open {
+			v.warn(&s.File, "%s may be read or changed by other users of this machine (mode %04o); chmod 600 it (PostgreSQL ignores a ~/.pgpass that is, ssh refuses such a key)", s.File, mode)
 		}
 		s.key = v.pos(&s.File).Key
 	default:
@@ -356,6 +361,21 @@ func (v *validator) secret(ref **SecretRef, parent any, what string, required bo
 		}
 		*ref = nil
 	}
+}
+
+// secretFileOpen reports a secret file that its group or others may read
+// or write, with its permission bits. A file that cannot be examined is
+// not reported here: reading the secret says why (CheckSecrets).
+func secretFileOpen(path string) (fs.FileMode, bool) {
+	if runtime.GOOS == "windows" {
+		return 0, false // no such bits
+	}
+	fi, err := os.Stat(path)
+	if err != nil {
+		return 0, false
+	}
+	perm := fi.Mode().Perm()
+	return perm, perm&0o077 != 0
 }
 
 // channels checks a network's channels and returns those with a usable
