@@ -11,6 +11,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"syscall"
 	"time"
 
 	"proceedings/render"
@@ -23,6 +24,8 @@ var siteArea = engineArea("site", "Site and import (issues 7 and 9)",
 		"`proceedings export --out` of the whole channel, a first `proceedings render` of the static site, the same render again "+
 		"with nothing changed, and again after importing one more line into the last day; then `proceedings stats` of the channel. "+
 		"Each is one run of the process, timed around it (so process start and opening the archive are included); peak RSS through GNU time. "+
+		"Before each first render of a whole site the run waits until the steps before it are on the disk (a `sync`, after a `CHECKPOINT` on PostgreSQL), "+
+		"so that the render is not timed beside the writeback of the import before it. "+
 		"The reference figures are logs2html's and pisg's from the reference table above (same corpus, same run); when that area "+
 		"did not run, they are measured here the same way.",
 	runSite)
@@ -121,6 +124,7 @@ type siteRun struct {
 	tc     *textCorpus
 	spec   corpusSpec
 	dir    string // the binary's working directory: bot.yaml, the archive, the site
+	where  string // its archive: bot.yaml's archive:
 	refOut string // where the reference tools write
 	bin    string
 	lines  float64
@@ -134,7 +138,7 @@ func newSiteRun(ctx context.Context, e *env, eng *storeEngine) (*siteRun, error)
 	}
 	s := &siteRun{e: e, eng: eng, tc: tc, spec: defaultSpec(0, 0), dir: siteDir(e, "site", eng),
 		refOut: filepath.Join(e.workDir, "site-reference"), lines: float64(tc.Lines)}
-	if err := s.writeConfig(ctx, s.dir, "site"); err != nil {
+	if s.where, err = s.writeConfig(ctx, s.dir, "site"); err != nil {
 		return nil, err
 	}
 	s.bin = filepath.Join(s.dir, "proceedings")
@@ -157,21 +161,38 @@ func siteDir(e *env, name string, eng *storeEngine) string {
 
 // writeConfig makes dir with a bot.yaml for the corpus's channel in it,
 // whose archive is a new one called name: a file in dir for SQLite, a
-// database for PostgreSQL.
-func (s *siteRun) writeConfig(ctx context.Context, dir, name string) error {
+// database for PostgreSQL. It returns the archive's location.
+func (s *siteRun) writeConfig(ctx context.Context, dir, name string) (string, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return err
+		return "", err
 	}
-	where := "archive.db"
+	where := filepath.Join(dir, "archive.db")
 	if s.eng != sqliteEngine {
 		var err error
 		if where, err = s.eng.fresh(ctx, s.e, strings.ReplaceAll(name, "-", "_")); err != nil {
-			return err
+			return "", err
 		}
 	}
 	if err := os.WriteFile(filepath.Join(dir, "bot.yaml"), fmt.Appendf(nil, siteConfig, s.spec.Network, s.spec.Channel, where), 0o644); err != nil {
-		return fmt.Errorf("write the bot.yaml: %w", err)
+		return "", fmt.Errorf("write the bot.yaml: %w", err)
 	}
+	return where, nil
+}
+
+// quiesce waits until what the steps before wrote is on the disk — the
+// server's dirty buffers too (CHECKPOINT), on PostgreSQL — so that a timed
+// render is not run beside the writeback of an import of gigabytes (the
+// PostgreSQL import writes about twice what the SQLite one does, its
+// write-ahead log included). Both engines get it before the same steps.
+func (s *siteRun) quiesce(ctx context.Context, where string) error {
+	start := time.Now()
+	if s.eng.flush != nil {
+		if err := s.eng.flush(ctx, where); err != nil {
+			return err
+		}
+	}
+	syscall.Sync()
+	s.e.log.Info("site: flushed the writes before a timed render", "took", time.Since(start).Round(time.Millisecond))
 	return nil
 }
 
@@ -237,7 +258,8 @@ func (s *siteRun) bigImportRows(ctx context.Context) ([]result, error) {
 		return nil, err
 	}
 	bigDir := siteDir(s.e, "site-big", s.eng)
-	if err := s.writeConfig(ctx, bigDir, "site-big"); err != nil {
+	bigWhere, err := s.writeConfig(ctx, bigDir, "site-big")
+	if err != nil {
 		return nil, err
 	}
 	r, err := s.run(ctx, bigDir, "import, archive size", big.Lines, "import", "--channel", s.spec.Channel, "--timezone", "UTC", big.DaysDir)
@@ -249,6 +271,9 @@ func (s *siteRun) bigImportRows(ctx context.Context) ([]result, error) {
 		Note: fmt.Sprintf("%s s wall; %s", num(r.Wall.Seconds()), cpu(r))}
 	if s.eng != sqliteEngine {
 		importRow.Target = &goal{">=", 100_000}
+	}
+	if err := s.quiesce(ctx, bigWhere); err != nil {
+		return nil, err
 	}
 	ren, err := s.run(ctx, bigDir, "render, archive size", big.Lines, "render")
 	if err != nil {
@@ -312,6 +337,9 @@ func (s *siteRun) renderRows(ctx context.Context) ([]result, error) {
 	}
 	l2h, err := s.e.reference(ctx, s.tc, s.refOut, "logs2html, one file per day", "logs2html", "-o", filepath.Join(s.refOut, "logs2html"), s.tc.DaysDir)
 	if err != nil {
+		return nil, err
+	}
+	if err := s.quiesce(ctx, s.where); err != nil {
 		return nil, err
 	}
 	ren, err := s.ours(ctx, "render", "render")

@@ -35,6 +35,9 @@ type storeEngine struct {
 	// autovacuum starts after a large load), so that reads are measured
 	// on a settled archive and not beside that work.
 	settle func(ctx context.Context, where string) error
+	// flush, when set, writes out what the engine holds in memory that a
+	// sync of the file system would not (PostgreSQL: CHECKPOINT).
+	flush func(ctx context.Context, where string) error
 }
 
 var (
@@ -83,6 +86,17 @@ var (
 			defer conn.Close(context.Background())
 			if _, err := conn.Exec(ctx, "VACUUM (ANALYZE)"); err != nil {
 				return fmt.Errorf("vacuum the archive: %w", err)
+			}
+			return nil
+		},
+		flush: func(ctx context.Context, where string) error {
+			conn, err := pgx.Connect(ctx, where)
+			if err != nil {
+				return fmt.Errorf("checkpoint: %w", err)
+			}
+			defer conn.Close(context.Background())
+			if _, err := conn.Exec(ctx, "CHECKPOINT"); err != nil {
+				return fmt.Errorf("checkpoint: %w", err)
 			}
 			return nil
 		},
