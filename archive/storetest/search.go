@@ -238,14 +238,17 @@ func testSearchCountsAndPages(t *testing.T, e *env) {
 		t.Fatalf("patent by relevance among the newest 15: %v %v", nicks(res), err)
 	}
 	// By relevance the count is capped as newest first, whether the window
-	// is smaller than the 30 matches, holds exactly 30 or more than 30.
-	for _, c := range []struct{ window, limit, total int }{
-		{15, 10, 10}, {15, 30, 30}, {30, 29, 29}, {30, 30, 30}, {31, 29, 29}, {31, 30, 30}, {40, 31, 30}, {40, 1, 1},
-	} {
-		res, err = db.Search(ctx, archive.SearchQuery{Text: "patent", Order: archive.Relevance, RelevanceWindow: c.window, CountLimit: c.limit, Limit: 3})
-		if err != nil || res.Total != c.total || res.TotalMore != (c.limit < 30) || len(res.Hits) != 3 {
-			t.Errorf("patent by relevance among the newest %d, counted to %d: total %d (more %v), %d hits, %v; want %d",
-				c.window, c.limit, res.Total, res.TotalMore, len(res.Hits), err, c.total)
+	// is smaller than the matches, holds exactly them or more: of a word
+	// (30 lines) and of a phrase (27).
+	for q, n := range map[string]int{"patent": 30, `"patent line"`: 27} {
+		for _, c := range []struct{ window, limit int }{
+			{15, 10}, {15, n}, {n, n - 1}, {n, n}, {n + 1, n - 1}, {n + 1, n}, {40, n + 1}, {40, 1},
+		} {
+			res, err = db.Search(ctx, archive.SearchQuery{Text: q, Order: archive.Relevance, RelevanceWindow: c.window, CountLimit: c.limit, Limit: 3})
+			if err != nil || res.Total != min(c.limit, n) || res.TotalMore != (c.limit < n) || len(res.Hits) != 3 {
+				t.Errorf("%s by relevance among the newest %d, counted to %d: total %d (more %v), %d hits, %v; want %d",
+					q, c.window, c.limit, res.Total, res.TotalMore, len(res.Hits), err, min(c.limit, n))
+			}
 		}
 	}
 	// Messages, actions, notices and topics are searched; joins, parts,
