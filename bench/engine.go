@@ -79,26 +79,10 @@ var (
 			return n, nil
 		},
 		settle: func(ctx context.Context, where string) error {
-			conn, err := pgx.Connect(ctx, where)
-			if err != nil {
-				return fmt.Errorf("vacuum the archive: %w", err)
-			}
-			defer conn.Close(context.Background())
-			if _, err := conn.Exec(ctx, "VACUUM (ANALYZE)"); err != nil {
-				return fmt.Errorf("vacuum the archive: %w", err)
-			}
-			return nil
+			return execOn(ctx, where, "vacuum the archive", "VACUUM (ANALYZE)")
 		},
 		flush: func(ctx context.Context, where string) error {
-			conn, err := pgx.Connect(ctx, where)
-			if err != nil {
-				return fmt.Errorf("checkpoint: %w", err)
-			}
-			defer conn.Close(context.Background())
-			if _, err := conn.Exec(ctx, "CHECKPOINT"); err != nil {
-				return fmt.Errorf("checkpoint: %w", err)
-			}
-			return nil
+			return execOn(ctx, where, "checkpoint", "CHECKPOINT")
 		},
 		remove: func(ctx context.Context, e *env, where string) error {
 			u, err := url.Parse(where)
@@ -113,6 +97,20 @@ var (
 		},
 	}
 )
+
+// execOn runs the statement sql on a connection of its own to the
+// database at where; what names the step in an error.
+func execOn(ctx context.Context, where, what, sql string) error {
+	conn, err := pgx.Connect(ctx, where)
+	if err != nil {
+		return fmt.Errorf("%s: %w", what, err)
+	}
+	defer conn.Close(context.Background())
+	if _, err := conn.Exec(ctx, sql); err != nil {
+		return fmt.Errorf("%s: %w", what, err)
+	}
+	return nil
+}
 
 // pg is the PostgreSQL server of a run, started on first use.
 type pg struct {
