@@ -1060,12 +1060,16 @@ func TestSearchReplyWording(t *testing.T) {
 		"kumquat tree":   "1 line matches “kumquat tree”: 2026-02-03 #techrights <erin> a kumquat tree ",
 		"kumquat jam":    "1 line matches “kumquat jam”: ",
 		"kumquat one":    "1 line matches “kumquat one”: ",
-		"kumquat":        "4 lines match “kumquat”; the best 3: 2026-02-03 #techrights <erin> kumquat jam and kumquat tea ",
+		"kumquat":        "4 lines match “kumquat”; the best 3: 2026-02-03 #techrights <erin> ", // the order is the engine's ranking
 		`"kumquat tree"`: "1 line matches “\"kumquat tree\"”: ",
 	} {
 		f.advance(time.Minute) // past the flood limit
-		if got := f.one(t, carol.says("!search "+q)); !strings.HasPrefix(got, prefix) {
+		got := f.one(t, carol.says("!search "+q))
+		if !strings.HasPrefix(got, prefix) {
 			t.Errorf("!search %s: got %q, want it to start %q", q, got, prefix)
+		}
+		if q == "kumquat" && strings.Count(got, " · ") != 2 {
+			t.Errorf("!search %s: got %q, want three hits", q, got)
 		}
 	}
 	f.advance(time.Minute)
