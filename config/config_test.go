@@ -783,3 +783,61 @@ func TestSecretFileOpenToOthers(t *testing.T) {
 		t.Errorf("warnings:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
 }
+
+// TestSecretFileWarnings: a TLS client key is a secret file too (the
+// certificate when it holds the key); a 0600 file in a directory anyone
+// may write to (no sticky bit) is warned about, in a sticky one it is
+// not; a directory named as a secret file gets no advice about its mode.
+func TestSecretFileWarnings(t *testing.T) {
+	dir := t.TempDir()
+	write := func(path string, mode os.FileMode) string {
+		if err := os.WriteFile(path, []byte("secret\n"), mode); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.Chmod(path, mode); err != nil {
+			t.Fatal(err)
+		}
+		return path
+	}
+	mkdir := func(path string, mode os.FileMode) string {
+		if err := os.Mkdir(path, 0o700); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.Chmod(path, mode); err != nil {
+			t.Fatal(err)
+		}
+		return path
+	}
+	open := mkdir(filepath.Join(dir, "open"), 0o777)
+	sticky := mkdir(filepath.Join(dir, "sticky"), 0o777|os.ModeSticky)
+	cases := []struct {
+		name, server, want string
+	}{
+		{"key 0644", "  client_cert: " + write(filepath.Join(dir, "c.pem"), 0o644) + "\n  client_key: " + write(filepath.Join(dir, "k.pem"), 0o644) + "\n",
+			"4: server.client_key: " + filepath.Join(dir, "k.pem") + " may be read or changed by other users of this machine (mode 0644)"},
+		{"key 0600", "  client_cert: " + filepath.Join(dir, "c.pem") + "\n  client_key: " + write(filepath.Join(dir, "k6.pem"), 0o600) + "\n", ""},
+		{"cert holding the key", "  client_cert: " + write(filepath.Join(dir, "both.pem"), 0o640) + "\n",
+			"3: server.client_cert: " + filepath.Join(dir, "both.pem") + " may be read or changed by other users of this machine (mode 0640)"},
+		{"open directory", "  password_file: " + write(filepath.Join(open, "pw"), 0o600) + "\n",
+			"3: server.password_file: " + filepath.Join(open, "pw") + " is in " + open + ", which any user of this machine may write to (mode 0777)"},
+		{"sticky directory", "  password_file: " + write(filepath.Join(sticky, "pw"), 0o600) + "\n", ""},
+		{"a directory", "  password_file: " + mkdir(filepath.Join(dir, "adir"), 0o755) + "\n", ""},
+	}
+	for _, c := range cases {
+		data := strings.Replace(minimal, "  host: irc.example.org\n", "  host: irc.example.org\n"+c.server, 1)
+		cfg, err := Parse([]byte(data), "bot.yaml")
+		if err != nil {
+			t.Fatalf("%s: %v", c.name, err)
+		}
+		var got []string
+		for _, w := range cfg.Warnings {
+			got = append(got, w.String())
+		}
+		switch {
+		case c.want == "" && len(got) > 0:
+			t.Errorf("%s: warnings %q, want none", c.name, got)
+		case c.want != "" && (len(got) != 1 || !strings.HasPrefix(got[0], c.want)):
+			t.Errorf("%s: warnings %q, want one starting %q", c.name, got, c.want)
+		}
+	}
+}

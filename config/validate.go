@@ -9,6 +9,7 @@ import (
 	"net/netip"
 	"net/url"
 	"os"
+	"path/filepath"
 	"reflect"
 	"regexp"
 	"runtime"
@@ -251,6 +252,12 @@ func (v *validator) server(s *Server) {
 	if s.ClientKey != "" && s.ClientCert == "" {
 		v.bad(&s.ClientKey, "client_key without client_cert; give both (or client_cert alone when the file holds both)")
 	}
+	switch {
+	case v.set(&s.ClientKey) && s.ClientKey != "":
+		v.secretFile(&s.ClientKey, s.ClientKey) // the private key
+	case s.ClientCert != "" && s.TLS:
+		v.secretFile(&s.ClientCert, s.ClientCert) // the certificate holds the key too
+	}
 }
 
 // endsInPort reports whether s ends in ":" and digits, as "host:6697" does.
@@ -349,8 +356,8 @@ func (v *validator) secret(ref **SecretRef, parent any, what string, required bo
 	case file:
 		if s.File == "" {
 			v.bad(&s.File, "empty; give the path of a file holding only the %s", what)
-		} else if mode, open := secretFileOpen(s.File); open {
-			v.warn(&s.File, "%s may be read or changed by other users of this machine (mode %04o); chmod 600 it (PostgreSQL ignores a ~/.pgpass that is, ssh refuses such a key)", s.File, mode)
+		} else {
+			v.secretFile(&s.File, s.File)
 		}
 		s.key = v.pos(&s.File).Key
 	default:
@@ -363,19 +370,28 @@ func (v *validator) secret(ref **SecretRef, parent any, what string, required bo
 	}
 }
 
-// secretFileOpen reports a secret file that its group or others may read
-// or write, with its permission bits. A file that cannot be examined is
-// not reported here: reading the secret says why (CheckSecrets).
-func secretFileOpen(path string) (fs.FileMode, bool) {
+// secretFile warns, at ptr, about the secret file path (a password, a
+// key) when other users of this machine may read or change it: its group
+// or others have permission bits, or it lies in a directory anyone may
+// write to without the sticky bit (where anyone may replace it). A path
+// that is not a regular file is left to reading the secret, which says why
+// (CheckSecrets).
+func (v *validator) secretFile(ptr any, path string) {
 	if runtime.GOOS == "windows" {
-		return 0, false // no such bits
+		return // no such bits
 	}
 	fi, err := os.Stat(path)
-	if err != nil {
-		return 0, false
+	if err != nil || !fi.Mode().IsRegular() {
+		return
 	}
-	perm := fi.Mode().Perm()
-	return perm, perm&0o077 != 0
+	if perm := fi.Mode().Perm(); perm&0o077 != 0 {
+		v.warn(ptr, "%s may be read or changed by other users of this machine (mode %04o); chmod 600 it (PostgreSQL ignores a ~/.pgpass that is, ssh refuses such a key)", path, perm)
+		return
+	}
+	dir := filepath.Dir(path)
+	if di, err := os.Stat(dir); err == nil && di.Mode().Perm()&0o002 != 0 && di.Mode()&fs.ModeSticky == 0 {
+		v.warn(ptr, "%s is in %s, which any user of this machine may write to (mode %04o), so anyone may replace it; keep secrets in a directory only you may write to", path, dir, di.Mode().Perm())
+	}
 }
 
 // channels checks a network's channels and returns those with a usable
