@@ -80,9 +80,12 @@ func checkConfig(path string, stdout, stderr io.Writer) error {
 	for _, w := range cfg.Warnings {
 		fmt.Fprintf(stderr, "warning: %s:%s\n", path, w)
 	}
+	// A secret this shell cannot read may be there for the service (its
+	// environment, its user, its credentials directory), so it is a
+	// warning; run itself stops at it.
 	if err := cfg.CheckSecrets(); err != nil {
 		for _, line := range strings.Split(err.Error(), "\n") {
-			fmt.Fprintln(stderr, "warning:", line)
+			fmt.Fprintln(stderr, "warning:", line+" (run will not start unless it can read it)")
 		}
 	}
 	fmt.Fprintln(stdout, "ok")

@@ -195,6 +195,14 @@ func TestCheck(t *testing.T) {
 	if err != nil || strings.Contains(string(both), "hunter2") {
 		t.Fatalf("check with a secret: %v\n%s", err, both)
 	}
+	// A secret file check cannot read is a warning that says run stops at
+	// it (the service may have it where this shell does not).
+	dir = writeConfig(t, minimalConfig+"sasl: {user: bot, password_file: /nonexistent/sasl.pw}\n")
+	out, errOut, code = run(t, dir, "check")
+	want := "warning: sasl.password_file: read secret file: open /nonexistent/sasl.pw: no such file or directory (run will not start unless it can read it)"
+	if code != 0 || strings.TrimSpace(out) != "ok" || !strings.Contains(errOut, want) {
+		t.Errorf("check of an unreadable secret file: code %d, out %q, stderr %q; want ok and %q", code, out, errOut, want)
+	}
 }
 
 // appendToTechrights appends evs to #techrights of testnet in dir's
