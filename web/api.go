@@ -250,8 +250,7 @@ func (s *Server) apiSearch(w http.ResponseWriter, r *http.Request) {
 	}
 	out := APISearch{Query: f.Q, Order: f.Order, Page: f.Page, Limit: f.Limit, Total: res.Total, TotalMore: res.TotalMore,
 		Hits: make([]APIHit, 0, len(res.Hits))}
-	offset := (f.Page - 1) * f.Limit
-	if (res.TotalMore || offset+len(res.Hits) < res.Total) && len(res.Hits) == f.Limit && f.Page < MaxPage {
+	if f.hasNext(res, len(res.Hits)) {
 		out.NextPage = f.Page + 1
 	}
 	for _, h := range res.Hits {

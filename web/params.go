@@ -30,6 +30,19 @@ type searchForm struct {
 	order    archive.Order
 }
 
+// hasNext says whether a page after this one, which showed hits of res,
+// holds hits: while matches are left and within MaxPage, and by relevance
+// within the newest archive.RelevanceWindow matches, which are all that
+// are ranked.
+func (f searchForm) hasNext(res archive.SearchResult, hits int) bool {
+	offset := (f.Page - 1) * f.Limit
+	more := res.TotalMore || offset+hits < res.Total
+	if f.order == archive.Relevance && offset+f.Limit >= archive.RelevanceWindow {
+		more = false
+	}
+	return more && hits == f.Limit && f.Page < MaxPage
+}
+
 // param returns the first value of a parameter, made valid UTF-8 and
 // trimmed.
 func param(v url.Values, key string) string {

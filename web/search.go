@@ -126,8 +126,7 @@ func (s *Server) fillResults(d *pageData, f searchForm, res archive.SearchResult
 	if f.Page > 1 {
 		d.Prev = pageURL(f, f.Page-1)
 	}
-	more := res.TotalMore || offset+len(res.Hits) < res.Total
-	if more && len(res.Hits) == f.Limit && f.Page < MaxPage {
+	if f.hasNext(res, len(res.Hits)) {
 		d.Next = pageURL(f, f.Page+1)
 	}
 }
