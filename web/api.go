@@ -250,7 +250,7 @@ func (s *Server) apiSearch(w http.ResponseWriter, r *http.Request) {
 	}
 	out := APISearch{Query: f.Q, Order: f.Order, Page: f.Page, Limit: f.Limit, Total: res.Total, TotalMore: res.TotalMore,
 		Hits: make([]APIHit, 0, len(res.Hits))}
-	if f.hasNext(res, len(res.Hits)) {
+	if f.hasNext(res) {
 		out.NextPage = f.Page + 1
 	}
 	for _, h := range res.Hits {

@@ -30,12 +30,12 @@ type searchForm struct {
 	order    archive.Order
 }
 
-// hasNext says whether a page after this one, which showed hits of res,
-// holds hits: while matches are left and within MaxPage, and by relevance
-// within the newest archive.RelevanceWindow matches, which are all that
-// are ranked.
-func (f searchForm) hasNext(res archive.SearchResult, hits int) bool {
-	offset := (f.Page - 1) * f.Limit
+// hasNext says whether a page after this one, which shows res, holds
+// hits: while matches are left and within MaxPage, and by relevance within
+// the newest archive.RelevanceWindow matches, which are all that are
+// ranked.
+func (f searchForm) hasNext(res archive.SearchResult) bool {
+	offset, hits := (f.Page-1)*f.Limit, len(res.Hits)
 	more := res.TotalMore || offset+hits < res.Total
 	if f.order == archive.Relevance && offset+f.Limit >= archive.RelevanceWindow {
 		more = false

@@ -29,7 +29,8 @@ func TestHasNext(t *testing.T) {
 		{archive.Newest, 1, 20, archive.SearchResult{Total: 30}, 19, false},
 	} {
 		f := searchForm{Page: c.page, Limit: c.limit, order: c.order}
-		if got := f.hasNext(c.res, c.hits); got != c.want {
+		c.res.Hits = make([]archive.Hit, c.hits)
+		if got := f.hasNext(c.res); got != c.want {
 			t.Errorf("order %v, page %d of %d, %+v, %d hits: next %v, want %v", c.order, c.page, c.limit, c.res, c.hits, got, c.want)
 		}
 	}

@@ -126,7 +126,7 @@ func (s *Server) fillResults(d *pageData, f searchForm, res archive.SearchResult
 	if f.Page > 1 {
 		d.Prev = pageURL(f, f.Page-1)
 	}
-	if f.hasNext(res, len(res.Hits)) {
+	if f.hasNext(res) {
 		d.Next = pageURL(f, f.Page+1)
 	}
 }

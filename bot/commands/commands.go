@@ -818,8 +818,7 @@ func cmdSearch(ctx context.Context, r *Router, j *invocation) {
 	}
 	// Every match shown: "3 lines match “x”: …"; some: "…; the best 3: …".
 	best := ""
-	switch {
-	case res.TotalMore || len(hits) < res.Total:
+	if res.TotalMore || len(hits) < res.Total {
 		best = "; the best"
 		if len(hits) > 1 {
 			best += " " + strconv.Itoa(len(hits))
