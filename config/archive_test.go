@@ -59,7 +59,8 @@ func TestArchiveLocation(t *testing.T) {
 		{"archive: postgres://db/logs?password=hunter2\n", "password parameter"},
 		{"archive: mysql://db/logs\n", "mysql:// is not an archive engine"},
 		{"archive: postgres://db/logs\narchive_password_env: X\n", "name the user"},
-		{"archive: data/a.db\narchive_password_env: X\n", "only for a postgres:// archive"},
+		{"archive: data/a.db\narchive_password_env: X\n", "archive_password_env: a password is only for a postgres:// archive"},
+		{"archive: data/a.db\narchive_password_file: /etc/pw\n", "archive_password_file: a password is only for a postgres:// archive"},
 		{"archive: postgres://u@db/logs\narchive_password_env: X\narchive_password_file: /etc/pw\n", "give archive_password_env or archive_password_file, not both"},
 		{"archive: postgres://u@db/logs\narchive_password_env: hunter2!\n", "not an environment variable name"},
 		{"archive: host=db dbname=logs password=hunter2\n", "archive: this is a PostgreSQL keyword=value connection string"},
@@ -69,6 +70,9 @@ func TestArchiveLocation(t *testing.T) {
 		var all []string
 		for _, p := range probs {
 			all = append(all, p.String())
+			if p.Line == 0 {
+				t.Errorf("%q: problem %q names no line", c.lines, p)
+			}
 		}
 		joined := strings.Join(all, "\n")
 		if !strings.Contains(joined, c.want) {

@@ -131,8 +131,12 @@ func (v *validator) archive(c *Config) {
 			}
 		}
 	default:
-		if c.ArchivePassword != nil {
-			v.bad(c.ArchivePassword, "a password is only for a postgres:// archive; archive is the file %s", c.Archive)
+		if pw := c.ArchivePassword; pw != nil {
+			at := any(&pw.File) // reported at the key given: _env or _file
+			if v.set(&pw.Env) {
+				at = &pw.Env
+			}
+			v.bad(at, "a password is only for a postgres:// archive; archive is the file %s", c.Archive)
 		}
 		c.writes = append(c.writes, v.writePath(&c.Archive, false))
 	}
