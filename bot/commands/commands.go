@@ -786,13 +786,13 @@ func cmdSearch(ctx context.Context, r *Router, j *invocation) {
 			break // the last page
 		}
 	}
-	asked := clip(q, echoBytes)
+	asked := quoteQuery(q)
 	if res.Total == 0 {
-		j.say("No public log lines match “%s”.", asked)
+		j.say("No public log lines match %s.", asked)
 		return
 	}
 	if len(hits) == 0 {
-		j.say("No public log lines match “%s”, besides commands and my own lines.", asked)
+		j.say("No public log lines match %s, besides commands and my own lines.", asked)
 		return
 	}
 	loc := r.db.Location()
@@ -824,7 +824,7 @@ func cmdSearch(ctx context.Context, r *Router, j *invocation) {
 			best += " " + strconv.Itoa(len(hits))
 		}
 	}
-	j.say("%s “%s”%s: %s", count, asked, best, strings.Join(items, " · "))
+	j.say("%s %s%s: %s", count, asked, best, strings.Join(items, " · "))
 }
 
 func cmdSeen(ctx context.Context, r *Router, j *invocation) {
@@ -1193,6 +1193,15 @@ func (r *Router) failed(j *invocation, err error) {
 // quoteInput quotes user input for a reply, cut short.
 func quoteInput(s string) string {
 	return "“" + clip(s, echoBytes) + "”"
+}
+
+// quoteQuery quotes a search query for a reply, cut short: one that has
+// quotes of its own ("a phrase") is shown as typed, not inside ours.
+func quoteQuery(q string) string {
+	if strings.Contains(q, `"`) {
+		return clip(q, echoBytes)
+	}
+	return quoteInput(q)
 }
 
 func upperFirst(s string) string {

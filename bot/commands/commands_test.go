@@ -345,7 +345,7 @@ func TestCommands(t *testing.T) {
 
 		// !latest
 		{name: "latest default three", in: carol.says("!latest"),
-			match: `(?s)^Links 01/02/2026: .* — https://techrights.org/n/2026/02/02/Links_01_02_2026\S*shtml · IRC Proceedings: Sunday, February 01, 2026 — \S+ · A Can of WORMS - Part II .*— \S+WORMS\S+$`},
+			match: `(?s)^Links 01/02/2026: .* — https://techrights.org/n/2026/02/02/Links_01_02_2026\S*shtml · IRC Proceedings: Sunday, February 01, 2026 — \S+\n· A Can of WORMS - Part II .*— \S+WORMS\S+$`},
 		{name: "latest one", in: carol.says("!latest 1"),
 			want: []string{"Links 01/02/2026: Public TV Gutted by Cheeto, Billionaires Fund a Cheeto Propaganda Movie in 'Documentary'… — https://techrights.org/n/2026/02/02/Links_01_02_2026_Public_TV_Gutted_by_Cheeto_Billionaires_Fund_a_Cheeto_Propagand.shtml"}},
 		{name: "latest caps at five", in: carol.says("!latest 50"),
@@ -394,7 +394,7 @@ func TestCommands(t *testing.T) {
 		{name: "search without words", in: carol.says("!search ***"),
 			want: []string{"I cannot search for that: type at least one word to search for."}},
 		{name: "search one hit", in: carol.says(`!search "office in minsk"`),
-			match: `^1 line matches “"office in minsk"”: 2026-02-02 #techrights <alice> the EPO office in Minsk is closing https://irc.example.org/testnet/techrights/2026-02-02.html#l-\d+$`},
+			match: `^1 line matches "office in minsk": 2026-02-02 #techrights <alice> the EPO office in Minsk is closing https://irc.example.org/testnet/techrights/2026-02-02.html#l-\d+$`},
 
 		// !seen
 		{name: "seen", in: carol.says("!seen ALICE"),
@@ -1061,7 +1061,8 @@ func TestSearchReplyWording(t *testing.T) {
 		"kumquat jam":    "1 line matches “kumquat jam”: ",
 		"kumquat one":    "1 line matches “kumquat one”: ",
 		"kumquat":        "4 lines match “kumquat”; the best 3: 2026-02-03 #techrights <erin> ", // the order is the engine's ranking
-		`"kumquat tree"`: "1 line matches “\"kumquat tree\"”: ",
+		`"kumquat tree"`: "1 line matches \"kumquat tree\": ",
+		`"tree kumquat"`: "No public log lines match \"tree kumquat\".",
 	} {
 		f.advance(time.Minute) // past the flood limit
 		got := f.one(t, carol.says("!search "+q))
@@ -1080,5 +1081,28 @@ func TestSearchReplyWording(t *testing.T) {
 	got := f.one(t, carol.says("!search kumquat tree"))
 	if !strings.HasPrefix(got, "2 lines match “kumquat tree”: ") || strings.Count(got, " · ") != 1 {
 		t.Errorf("two lines, both shown: %q", got)
+	}
+
+	// Hits too long for one IRC line: each reply line ends with a hit's
+	// link, and the next starts with the next hit.
+	long := strings.Repeat("quince ", 20)
+	for i := range 3 {
+		if _, err := f.db.Append(ctx, event.Event{Network: "testnet", Channel: "#techrights", Kind: event.KindMessage,
+			Nick: "erin", Text: long + strconv.Itoa(i), Time: at.Add(time.Hour + time.Duration(i)*time.Second)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	f.advance(time.Minute)
+	rs := texts(f.ask(t, carol.says("!search quince")))
+	if len(rs) < 2 {
+		t.Fatalf("three long hits in %d line(s): %q", len(rs), rs)
+	}
+	for i, line := range rs {
+		if !regexp.MustCompile(`\.html#l-\d+$`).MatchString(line) {
+			t.Errorf("line %d does not end with a hit's link: %q", i+1, line)
+		}
+		if i > 0 && !strings.HasPrefix(line, "· 2026-02-03 #techrights <erin> quince") {
+			t.Errorf("line %d does not start with a hit: %q", i+1, line)
+		}
 	}
 }

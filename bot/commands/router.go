@@ -342,8 +342,9 @@ func (r *Router) finish(in bot.Incoming, answers []cmdAnswer) []Reply {
 }
 
 // splitReply cuts s into lines of at most max bytes on UTF-8 character
-// boundaries, preferring to cut at a space, and into at most lines lines;
-// when the text does not fit, the last line ends in "…".
+// boundaries, preferring to cut between the items of a list (" · "), then
+// at a space, and into at most lines lines; when the text does not fit,
+// the last line ends in "…", after its last whole item when it has one.
 func splitReply(s string, max, lines int) []string {
 	var out []string
 	for s != "" && len(out) < lines {
@@ -352,7 +353,11 @@ func splitReply(s string, max, lines int) []string {
 			break
 		}
 		if len(out) == lines-1 {
-			out = append(out, clip(s, max))
+			if i := lastItemEnd(s, max-len(" …")); i > max/3 {
+				out = append(out, s[:i]+" …")
+			} else {
+				out = append(out, clip(s, max))
+			}
 			break
 		}
 		cut := replyCut(s, max)
@@ -362,13 +367,28 @@ func splitReply(s string, max, lines int) []string {
 	return out
 }
 
+// itemSep separates the items of a reply's list (the hits of !search, the
+// series of !part): a line is cut between items rather than inside one,
+// where a hit's text would be on one line and its link on the next.
+const itemSep = " · "
+
+// lastItemEnd is where the last item of s that ends at or before byte n
+// ends (an item separator starts there), or -1.
+func lastItemEnd(s string, n int) int {
+	return strings.LastIndex(s[:min(len(s), n+len(itemSep))], itemSep)
+}
+
 // replyCut is where to end a line of at most max bytes of s (len(s) > max):
-// after the last space in the second half of the line, else at the last
-// character boundary.
+// before the last item separator in the last two thirds of the line (the
+// next line starts with "·"), else after the last space in the second
+// half, else at the last character boundary.
 func replyCut(s string, max int) int {
 	cut := max
 	for cut > 0 && !utf8.RuneStart(s[cut]) {
 		cut--
+	}
+	if i := lastItemEnd(s, max-1); i > max/3 {
+		return i + 1
 	}
 	if sp := strings.LastIndexByte(s[:cut], ' '); sp > max/2 {
 		return sp + 1

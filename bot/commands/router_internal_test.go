@@ -24,6 +24,9 @@ func TestSplitReply(t *testing.T) {
 		{"a space too early is not used", "a bcdefghijklmno", 10, 3, []string{"a bcdefghi", "jklmno"}},
 		{"truncated to the line budget", "aaaa bbbb cccc dddd eeee", 10, 2, []string{"aaaa bbbb", "cccc dd…"}},
 		{"long text", words, 400, 3, nil},
+		{"between items", "aaa bbb · ccc ddd · eee fff", 20, 3, []string{"aaa bbb · ccc ddd", "· eee fff"}},
+		{"the last line ends after a whole item", "aaa bbb · ccc ddd · eee fff · ggg", 16, 2, []string{"aaa bbb", "· ccc ddd …"}},
+		{"an item too early is not used", "a · bbbbbbbbbbbb cc", 12, 3, []string{"a · bbbbbbb", "bbbbb cc"}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
