@@ -21,33 +21,52 @@ const channelPrefixes = "#&+!"
 // findChannel is archive.FindChannel that also takes a name without its
 // channel prefix ("techrights" for #techrights), as the web API does. Such
 // a name must fit one channel; when several do (#x and ##x), the message
-// lists them.
-func findChannel(ctx context.Context, db archive.Store, network, name string) (archive.Channel, error) {
-	if name == "" || strings.ContainsRune(channelPrefixes, rune(name[0])) {
-		return db.FindChannel(ctx, network, name)
+// lists them. When among is not nil, only the channels it keeps are
+// candidates — a channel the caller may not use cannot make a name
+// ambiguous — unless it keeps none: then the archive's channel is
+// returned, for the caller to refuse in its own words.
+func findChannel(ctx context.Context, db archive.Store, network, name string, among func(archive.Channel) bool) (archive.Channel, error) {
+	if name == "" {
+		return db.FindChannel(ctx, network, name) // says what is missing
 	}
 	chans, err := db.Channels(ctx)
 	if err != nil {
 		return archive.Channel{}, err
 	}
-	folded := event.FoldChannel(name)
-	var names []string
-	for _, c := range chans {
-		if network != "" && c.Network != network {
-			continue
-		}
-		bare := strings.TrimLeft(c.Name, channelPrefixes)
-		if event.FoldChannel(bare) == folded && !slices.ContainsFunc(names, func(n string) bool { return event.FoldChannel(n) == event.FoldChannel(c.Name) }) {
-			names = append(names, c.Name)
+	fits := func(c archive.Channel) bool { return event.FoldChannel(c.Name) == event.FoldChannel(name) }
+	if !strings.ContainsRune(channelPrefixes, rune(name[0])) {
+		fits = func(c archive.Channel) bool {
+			return event.FoldChannel(strings.TrimLeft(c.Name, channelPrefixes)) == event.FoldChannel(name)
 		}
 	}
-	switch len(names) {
+	var found []archive.Channel
+	for _, c := range chans {
+		if (network == "" || c.Network == network) && fits(c) {
+			found = append(found, c)
+		}
+	}
+	if among != nil {
+		if kept := slices.DeleteFunc(slices.Clone(found), func(c archive.Channel) bool { return !among(c) }); len(kept) > 0 {
+			found = kept
+		}
+	}
+	switch len(found) {
 	case 0:
 		return db.FindChannel(ctx, network, name) // says there is no such channel
 	case 1:
-		return db.FindChannel(ctx, network, names[0])
+		return found[0], nil
 	}
-	return archive.Channel{}, fmt.Errorf("--channel %s fits several channels (%s): give the name with its prefix, e.g. '%s'", name, strings.Join(names, ", "), names[0])
+	var names, nets []string
+	for _, c := range found {
+		if !slices.ContainsFunc(names, func(n string) bool { return event.FoldChannel(n) == event.FoldChannel(c.Name) }) {
+			names = append(names, c.Name)
+		}
+		nets = append(nets, c.Network)
+	}
+	if len(names) > 1 {
+		return archive.Channel{}, fmt.Errorf("--channel %s fits several channels (%s): give the name with its prefix, e.g. '%s'", name, strings.Join(names, ", "), names[0])
+	}
+	return archive.Channel{}, fmt.Errorf("channel %s is in the archive for several networks (%s): name one with --network", names[0], strings.Join(nets, ", "))
 }
 
 // channelDays picks one channel and a span of its days, as export and
@@ -93,7 +112,7 @@ func (c channelDays) open(ctx context.Context, g globalOptions, stderr io.Writer
 	if err != nil {
 		return nil, err
 	}
-	ch, err := findChannel(ctx, s.db, c.network, c.channel)
+	ch, err := findChannel(ctx, s.db, c.network, c.channel, nil)
 	if err != nil {
 		s.close()
 		return nil, err

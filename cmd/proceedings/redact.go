@@ -158,7 +158,7 @@ func redactDryRun(ctx context.Context, db archive.Store, q archive.RedactQuery, 
 // resolveRedactChannel names q's channel as the archive does (it may be
 // given without its prefix).
 func resolveRedactChannel(ctx context.Context, db archive.Store, q archive.RedactQuery) (archive.RedactQuery, error) {
-	ch, err := findChannel(ctx, db, q.Network, q.Channel)
+	ch, err := findChannel(ctx, db, q.Network, q.Channel, nil)
 	if err != nil {
 		return q, fmt.Errorf("redact: %w", err)
 	}

@@ -188,7 +188,7 @@ func searchChannels(ctx context.Context, cfg *config.Config, db archive.Store, n
 	published := publishedBy(cfg)
 	visible := func(c archive.Channel) bool { return all || (c.Public && published(c.Network, c.Name)) }
 	if channel != "" {
-		c, err := findChannel(ctx, db, network, channel)
+		c, err := findChannel(ctx, db, network, channel, visible)
 		if err != nil {
 			return nil, err
 		}

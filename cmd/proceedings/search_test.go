@@ -41,8 +41,15 @@ func searchArchive(t *testing.T, dir string) map[string]int64 {
 		{"action", event.Event{Channel: "#techrights", Time: time.Date(2026, 2, 2, 14, 4, 0, 0, time.UTC), Kind: event.KindAction, Nick: "bob", Text: "waves at \x02minsk\x02 \x1b[31mred\x1b[0m"}},
 		{"summer", event.Event{Channel: "#techrights", Time: time.Date(2026, 6, 30, 23, 30, 0, 0, time.UTC), Kind: event.KindMessage, Nick: "carol", Text: "summer in minsk"}},
 		{"secret", event.Event{Channel: "#secret", Time: time.Date(2026, 2, 3, 9, 0, 0, 0, time.UTC), Kind: event.KindMessage, Nick: "mallory", Text: "secret minsk plans"}},
+		// Namesakes of #techrights on a network the configuration does
+		// not name (imported from a client's log): never searched
+		// without --all, so they make no name ambiguous without it.
+		{"namesake", event.Event{Network: "othernet", Channel: "#techrights", Time: time.Date(2026, 2, 3, 9, 0, 0, 0, time.UTC), Kind: event.KindMessage, Nick: "trent", Text: "namesake"}},
+		{"double", event.Event{Network: "othernet", Channel: "##techrights", Time: time.Date(2026, 2, 3, 9, 0, 0, 0, time.UTC), Kind: event.KindMessage, Nick: "trent", Text: "namesake"}},
 	} {
-		e.ev.Network = "testnet"
+		if e.ev.Network == "" {
+			e.ev.Network = "testnet"
+		}
 		id, err := db.Append(ctx, e.ev)
 		if err != nil {
 			t.Fatal(err)
@@ -86,6 +93,8 @@ func TestSearchCommand(t *testing.T) {
 		{"days in site time", searchOptions{from: "2026-07-01", to: "2026-07-01", limit: 20, order: "newest", words: minsk}, []string{"<carol>"}, "1 match"},
 		{"to", searchOptions{to: "2026-06-30", limit: 20, order: "newest", words: minsk}, []string{"* bob", "<alice>"}, "2 matches"},
 		{"channel", searchOptions{channel: "#TechRights", limit: 20, order: "newest", words: []string{"minsk", "far"}}, []string{"<alice>"}, "1 match"},
+		{"channel without its prefix", searchOptions{channel: "techrights", limit: 20, order: "newest", words: []string{"minsk", "far"}}, []string{"<alice>"}, "1 match"},
+		{"all: the network names the namesake", searchOptions{all: true, network: "othernet", channel: "#techrights", limit: 20, order: "newest", words: []string{"namesake"}}, []string{"#techrights <trent>"}, "1 match"},
 		{"phrase", searchOptions{limit: 20, order: "newest", words: []string{`"not minsk"`}}, []string{"<alice>"}, "1 match"},
 		{"relevance", searchOptions{limit: 3, order: "relevance", words: minsk}, []string{"", "", ""}, "3 matches"},
 		{"all includes private channels", searchOptions{all: true, limit: 20, order: "newest", words: []string{"minsk", "plans"}}, []string{"#secret <mallory> secret minsk plans"}, "1 match"},
@@ -147,6 +156,8 @@ func TestSearchCommand(t *testing.T) {
 		{searchOptions{limit: 20, order: "newest", words: []string{strings.Repeat("minsk ", 60)}}, "at most 256"},
 		{searchOptions{channel: "#secret", limit: 20, order: "newest", words: []string{"plans"}}, "#secret is not published: search it with --all"},
 		{searchOptions{channel: "#nosuch", limit: 20, order: "newest", words: minsk}, "no such channel"},
+		{searchOptions{all: true, channel: "techrights", limit: 20, order: "newest", words: minsk}, "--channel techrights fits several channels (##techrights, #techrights): give the name with its prefix"},
+		{searchOptions{all: true, channel: "#techrights", limit: 20, order: "newest", words: minsk}, "channel #techrights is in the archive for several networks (othernet, testnet): name one with --network"},
 		{searchOptions{limit: 20, order: "oldest", words: minsk}, "use newest or relevance"},
 		{searchOptions{limit: 0, order: "newest", words: minsk}, "from 1 to 10000"},
 		{searchOptions{from: "02/02/2026", limit: 20, order: "newest", words: minsk}, "--from"},
