@@ -322,17 +322,29 @@ func (b *Bot) RefreshOptOuts(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	m := optOutSet(keys)
+	b.optouts.Store(&m)
+	return nil
+}
+
+// optOutSet is the lookup set of the archive's opt-out keys that optedOut
+// reads: each key as stored, a bare key also folded both ways, and for a
+// nick's key with a user@host the nick's anyHost key.
+func optOutSet(keys []string) map[string]bool {
 	m := make(map[string]bool, len(keys))
 	for _, k := range keys {
-		if OptOutKind(k) != "" {
+		switch OptOutKind(k) {
+		case "nick":
+			m[anyHost(k)] = true
+			fallthrough
+		case "account", "relayed":
 			m[k] = true // stored as OptOutKey made it
 			continue
 		}
 		m[strings.ToLower(k)] = true
 		m[config.FoldName(k)] = true
 	}
-	b.optouts.Store(&m)
-	return nil
+	return m
 }
 
 func (b *Bot) refreshOptOutsLoop(ctx context.Context) {

@@ -212,7 +212,7 @@ func (n *netConn) record(m *message) {
 		n.onNick(r, nr, m)
 	case "TOPIC":
 		if len(m.Params) >= 1 && m.src.Name != "" {
-			if cr := nr.channel(m.Params[0]); cr != nil && !n.optedOut(r, m.src.Name, n.tr.account(m)) {
+			if cr := nr.channel(m.Params[0]); cr != nil && !n.optedOut(r, m.src.Name, m.userHost(), n.tr.account(m)) {
 				ev := n.event(m, event.KindTopic)
 				ev.Text = m.param(1)
 				n.b.rec.record(n, cr, ev)
@@ -271,7 +271,7 @@ func (n *netConn) flushTopic() {
 	if p == nil {
 		return
 	}
-	if p.ev.Nick != "" && n.optedOut(n.b.rules.Load(), p.ev.Nick, "") {
+	if p.ev.Nick != "" && n.optedOut(n.b.rules.Load(), p.ev.Nick, p.ev.UserHost, "") {
 		p.ev.Nick, p.ev.UserHost = "", ""
 	}
 	n.b.rec.record(n, p.rule, p.ev)
@@ -319,13 +319,13 @@ func (n *netConn) onMessage(r *recRules, nr *netRules, m *message) {
 	}
 	in.Channel = target
 	cr := nr.channel(target)
-	relayAccount := ""
+	relayUserHost, relayAccount := "", ""
 	if !self {
 		if rl, ok := nr.relay(ev.Nick); ok && relayMatches(rl.cfg, ev.Nick, ev.UserHost, ev.Account) {
 			if nick, body, ok := rl.cfg.Unwrap(text); ok {
 				// The relayed person has no account and no host here:
 				// nothing of the relay's identity passes to them.
-				in.Relay, relayAccount = ev.Nick, ev.Account
+				in.Relay, relayUserHost, relayAccount = ev.Nick, ev.UserHost, ev.Account
 				ev.Nick, ev.Text, ev.Account, ev.UserHost = nick, body, "", ""
 				ev.Flags |= event.FlagRelayed
 				in.Nick, in.Text, in.Account, in.UserHost = nick, body, "", ""
@@ -337,8 +337,8 @@ func (n *netConn) onMessage(r *recRules, nr *netRules, m *message) {
 		in.NoLog = true // not a configured channel
 	case hasNoLogPrefix(ev.Text, r.noLog):
 		in.NoLog = true
-	case in.Relay == "" && n.optedOut(r, ev.Nick, ev.Account),
-		in.Relay != "" && (n.b.optedOut(r, n.name, ev.Nick, "", true) || n.optedOut(r, in.Relay, relayAccount)):
+	case in.Relay == "" && n.optedOut(r, ev.Nick, ev.UserHost, ev.Account),
+		in.Relay != "" && (n.b.optedOut(r, n.name, ev.Nick, "", "", true) || n.optedOut(r, in.Relay, relayUserHost, relayAccount)):
 		in.NoLog = true
 	default:
 		if !self && !notice && !action && n.b.opts.isCommand != nil && n.b.opts.isCommand(text, r.prefix, n.b.Nick(n.name)) {
@@ -386,7 +386,7 @@ func (n *netConn) onJoin(r *recRules, nr *netRules, m *message) {
 	} else if ev.Flags&event.FlagSelf == 0 {
 		n.whoJoined(channel)
 	}
-	if cr != nil && !n.optedOut(r, ev.Nick, ev.Account) {
+	if cr != nil && !n.optedOut(r, ev.Nick, ev.UserHost, ev.Account) {
 		n.b.rec.record(n, cr, ev)
 	}
 }
@@ -412,7 +412,7 @@ func (n *netConn) onPart(r *recRules, nr *netRules, m *message) {
 	ev := n.event(m, event.KindPart)
 	ev.Text = m.param(1)
 	cr := nr.channel(channel)
-	if cr != nil && !n.optedOut(r, ev.Nick, ev.Account) {
+	if cr != nil && !n.optedOut(r, ev.Nick, ev.UserHost, ev.Account) {
 		n.b.rec.record(n, cr, ev)
 	}
 	if ev.Flags&event.FlagSelf != 0 {
@@ -432,7 +432,7 @@ func (n *netConn) onKick(r *recRules, nr *netRules, m *message) {
 	ev.Target = kicked
 	ev.Text = m.param(2)
 	cr := nr.channel(channel)
-	if cr != nil && !n.optedOut(r, ev.Nick, ev.Account) && !n.optedOut(r, kicked, "") {
+	if cr != nil && !n.optedOut(r, ev.Nick, ev.UserHost, ev.Account) && !n.optedOut(r, kicked, "", "") {
 		n.b.rec.record(n, cr, ev)
 	}
 	if n.tr.isMe(kicked) {
@@ -452,7 +452,7 @@ func (n *netConn) onQuit(r *recRules, nr *netRules, m *message) {
 	}
 	ev := n.event(m, event.KindQuit)
 	ev.Text = m.param(0)
-	skip := n.optedOut(r, ev.Nick, ev.Account)
+	skip := n.optedOut(r, ev.Nick, ev.UserHost, ev.Account)
 	for _, channel := range n.tr.channelsOf(ev.Nick) {
 		if cr := nr.channel(channel); cr != nil && !skip {
 			n.b.rec.record(n, cr, ev)
@@ -470,8 +470,8 @@ func (n *netConn) onNick(r *recRules, nr *netRules, m *message) {
 	old, nick := ev.Nick, m.Params[0]
 	ev.Target = nick
 	self := ev.Flags&event.FlagSelf != 0
-	wasOut := n.optedOut(r, old, ev.Account)
-	skip := wasOut || n.optedOut(r, nick, "")
+	wasOut := n.optedOut(r, old, ev.UserHost, ev.Account)
+	skip := wasOut || n.optedOut(r, nick, ev.UserHost, "")
 	delete(n.tr.hidden, n.tr.fold(old))
 	if wasOut {
 		n.tr.hidden[n.tr.fold(nick)] = true
@@ -500,11 +500,11 @@ func (n *netConn) onMode(r *recRules, nr *netRules, m *message) {
 	}
 	ev := n.event(m, event.KindMode)
 	ev.Text = strings.Join(m.Params[1:], " ")
-	if n.optedOut(r, ev.Nick, ev.Account) {
+	if n.optedOut(r, ev.Nick, ev.UserHost, ev.Account) {
 		return
 	}
 	for _, arg := range m.Params[2:] {
-		if n.optedOut(r, arg, "") {
+		if n.optedOut(r, arg, "", "") {
 			return
 		}
 	}

@@ -298,12 +298,12 @@ func (t *tracker) names(channel, list string) {
 	}
 }
 
-// optedOut reports whether the events of a nick (with account) on this
-// network are not recorded: they are on an opt-out list, or the nick was
+// optedOut reports whether the events of a nick (from userHost, "" when
+// only its nick is known, with account) on this network are not recorded: they are on an opt-out list, or the nick was
 // taken by a nick that is (a person who opted out stays out after /nick).
-func (n *netConn) optedOut(r *recRules, nick, account string) bool {
+func (n *netConn) optedOut(r *recRules, nick, userHost, account string) bool {
 	if nick != "" && n.tr.hidden[n.tr.fold(nick)] {
 		return true
 	}
-	return n.b.optedOut(r, n.name, nick, account, false)
+	return n.b.optedOut(r, n.name, nick, userHost, account, false)
 }

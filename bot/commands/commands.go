@@ -59,9 +59,9 @@ func init() {
 		"seen": {run: cmdSeen, minArgs: 1, usage: "nick",
 			help: "when and where nick last spoke in a public channel, and what they said"},
 		"optout": {run: cmdOptOut(true),
-			help: "stop recording your lines (by account when you are logged in, else by nick)"},
+			help: "stop recording your lines (by account when you are logged in, else by nick from this user@host)"},
 		"optin": {run: cmdOptOut(false),
-			help: "record your lines again; only the account, or the nick from the same host, that opted out can (an admin may add anyone's NAME)"},
+			help: "record your lines again; only the account, or the nick from the same user@host, that opted out can (an admin may add anyone's NAME)"},
 		"help": {run: cmdHelp, usage: "[command]",
 			help: "the list of commands, or what one command does"},
 		"announce": {run: cmdAnnounce, minArgs: 1, admin: true, usage: "on|off [#channel]",
@@ -926,36 +926,56 @@ func agoText(d time.Duration) string {
 const optInRefused = "I can't lift that opt-out for you; only the person who opted out (same account, or same nick and host), or an admin, can."
 
 // !optout: always accepted, by account when the server told it, else by
-// nick with the user@host it came from.
+// nick and the user@host it came from (bot.OptOutKey).
 // !optin [NAME]: lifts the sender's own opt-out when they are the one who
 // made it (see mayOptIn); an admin may name anyone's.
 func cmdOptOut(out bool) func(ctx context.Context, r *Router, j *invocation) {
 	return func(ctx context.Context, r *Router, j *invocation) {
 		relayed := j.in.Relay != ""
-		key := bot.OptOutKey(j.in.Network, j.in.Nick, j.in.Account, relayed)
+		key := bot.OptOutKey(j.in.Network, j.in.Nick, j.in.UserHost, j.in.Account, relayed)
 		who, userHost := "the nick "+j.in.Nick, j.in.UserHost
 		switch {
 		case relayed:
 			who, userHost = "the relayed nick "+j.in.Nick, ""
 		case j.in.Account != "":
 			who, userHost = "the account "+j.in.Account, ""
+		case userHost != "":
+			who += " from " + userHost
 		}
-		// The keys !optin lifts: the sender's own, and the bare key (the
-		// nick or account without a kind) an opt-out may be stored under;
-		// an admin's !optin NAME lifts every kind of NAME on this network.
+		// The keys !optin lifts: the sender's own, the nick's without a
+		// user@host (as opt-outs were stored before user@hosts were part
+		// of the key), and the bare key (the nick or account without a
+		// kind) an opt-out may be stored under; an admin's !optin NAME
+		// lifts every kind of NAME on this network.
 		keys := []string{key, strings.ToLower(j.in.Nick)}
-		if j.in.Account != "" {
+		switch {
+		case j.in.Account != "":
 			keys[1] = strings.ToLower(j.in.Account)
+		case !relayed && userHost != "":
+			keys = append(keys, bot.OptOutKey(j.in.Network, j.in.Nick, "", "", false))
 		}
-		if !out && len(j.parsed.Args) > 0 {
+		switch {
+		case !out && len(j.parsed.Args) > 0:
 			if !j.admin || len(j.parsed.Args) > 1 {
 				j.sayPrivately("%s", optInRefused)
 				return
 			}
 			name := j.parsed.Args[0]
 			who = name
-			keys = []string{strings.ToLower(name), bot.OptOutKey(j.in.Network, name, "", false),
-				bot.OptOutKey(j.in.Network, "", name, false), bot.OptOutKey(j.in.Network, name, "", true)}
+			var err error
+			if keys, err = r.keysOf(ctx, j.in.Network, name); err != nil {
+				r.failed(j, err)
+				return
+			}
+		case !out && j.admin && !relayed:
+			// An admin's own !optin lifts their nick's opt-outs from any
+			// user@host too.
+			more, err := r.keysOf(ctx, j.in.Network, j.in.Nick)
+			if err != nil {
+				r.failed(j, err)
+				return
+			}
+			keys = append(keys, more...)
 		}
 		var err error
 		if out {
@@ -987,7 +1007,7 @@ func cmdOptOut(out bool) func(ctx context.Context, r *Router, j *invocation) {
 			case relayed:
 				undo = "Only an admin can undo it: a relay cannot tell its people apart."
 			case userHost != "":
-				undo = fmt.Sprintf("Say %soptin from this nick and host to undo. While you are logged in to an account, only an opt-out of the account counts.", p)
+				undo = fmt.Sprintf("From another user@host this nick is recorded: say %soptout there too, or log in to an account (then only an opt-out of the account counts). Say %soptin from this nick and user@host to undo.", p, p)
 			}
 			j.sayPrivately("Done: I no longer record what %s says. Lines recorded before stay in the archive (an admin can remove them). %s", who, undo)
 			return
@@ -1007,18 +1027,39 @@ func cmdOptOut(out bool) func(ctx context.Context, r *Router, j *invocation) {
 	}
 }
 
+// keysOf lists every opt-out key of name on network an admin's !optin NAME
+// lifts: the bare key, the nick's (from any user@host and from each one on
+// the list), the account's and the relayed nick's.
+func (r *Router) keysOf(ctx context.Context, network, name string) ([]string, error) {
+	nick := bot.OptOutKey(network, name, "", "", false)
+	keys := []string{strings.ToLower(name), nick, bot.OptOutKey(network, "", "", name, false), bot.OptOutKey(network, name, "", "", true)}
+	all, err := r.db.OptOuts(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for _, k := range all {
+		if strings.HasPrefix(k, nick+"!") {
+			keys = append(keys, k)
+		}
+	}
+	return keys, nil
+}
+
 // mayOptIn reports whether the sender of !optin may lift the opt-outs under
 // keys: an admin may; an opt-out that is not on the list may be "lifted" by
 // anyone (nothing changes). Otherwise only the identity that opted out may:
-// an account's (or a bare key stored without a user@host)
-// only that account on this network; a nick's only the same nick from the
-// same user@host without an account; a relayed nick's nobody but an admin,
+// an account's (or a bare key stored without a user@host) only that
+// account on this network; a nick's only the same nick from the same
+// user@host without an account (the user@host is in the key, or was
+// stored beside a key without it); a relayed nick's nobody but an admin,
 // since a relay cannot tell its people apart.
 func (r *Router) mayOptIn(ctx context.Context, j *invocation, keys []string) (bool, error) {
 	if j.admin {
 		return true, nil
 	}
-	own := bot.OptOutKey(j.in.Network, j.in.Nick, j.in.Account, j.in.Relay != "")
+	local := j.in.Relay == "" && j.in.Account == ""
+	own := bot.OptOutKey(j.in.Network, j.in.Nick, j.in.UserHost, j.in.Account, j.in.Relay != "")
+	ownAnyHost := bot.OptOutKey(j.in.Network, j.in.Nick, "", "", false)
 	for _, key := range keys {
 		userHost, found, err := r.db.OptOutEntry(ctx, key)
 		if err != nil {
@@ -1032,7 +1073,7 @@ func (r *Router) mayOptIn(ctx context.Context, j *invocation, keys []string) (bo
 		case "account":
 			ok = key == own
 		case "nick":
-			ok = key == own && j.in.UserHost == userHost
+			ok = local && j.in.UserHost != "" && (key == own || key == ownAnyHost && j.in.UserHost == userHost)
 		case "relayed":
 			ok = false
 		default: // a bare key, without a kind

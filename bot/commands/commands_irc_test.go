@@ -216,9 +216,9 @@ func TestCommandsOverIRC(t *testing.T) {
 	})
 	t.Run("optout and optin", func(t *testing.T) {
 		alice.Send("PRIVMSG #techrights :!optout")
-		expectFrom(alice, "NOTICE", "alice", hasPrefix("Done: I no longer record what the nick alice says."))
+		expectFrom(alice, "NOTICE", "alice", hasPrefix("Done: I no longer record what the nick alice from ~alice@127.0.0.1 says."))
 		alice.Send("PRIVMSG #techrights :!optin")
-		expectFrom(alice, "NOTICE", "alice", equals("Done: I record what the nick alice says again."))
+		expectFrom(alice, "NOTICE", "alice", equals("Done: I record what the nick alice from ~alice@127.0.0.1 says again."))
 	})
 	t.Run("unknown commands get no reply", func(t *testing.T) {
 		alice.Send("PRIVMSG #techrights :!nosuchcommand")

@@ -541,18 +541,18 @@ func TestOptOutAndOptIn(t *testing.T) {
 		return keys
 	}
 	got := f.one(t, carol.says("!optout"))
-	if !strings.HasPrefix(got, "Done: I no longer record what the nick carol says.") || !slices.Equal(lists(), []string{"nick:testnet:carol"}) {
+	if !strings.HasPrefix(got, "Done: I no longer record what the nick carol from carol@example.net says.") || !slices.Equal(lists(), []string{"nick:testnet:carol!carol@example.net"}) {
 		t.Errorf("optout by nick: reply %q, list %q", got, lists())
 	}
 	acct := carol
 	acct.account = "CarolAcct"
 	got = f.one(t, acct.says("!optout"))
-	if !strings.Contains(got, "the account CarolAcct") || !slices.Equal(lists(), []string{"account:testnet:carolacct", "nick:testnet:carol"}) {
+	if !strings.Contains(got, "the account CarolAcct") || !slices.Equal(lists(), []string{"account:testnet:carolacct", "nick:testnet:carol!carol@example.net"}) {
 		t.Errorf("optout by account: reply %q, list %q", got, lists())
 	}
 	f.advance(time.Minute)
 	got = f.one(t, carol.says("!optin"))
-	if got != "Done: I record what the nick carol says again." || !slices.Equal(lists(), []string{"account:testnet:carolacct"}) {
+	if got != "Done: I record what the nick carol from carol@example.net says again." || !slices.Equal(lists(), []string{"account:testnet:carolacct"}) {
 		t.Errorf("optin: reply %q, list %q", got, lists())
 	}
 	hidden := carol
@@ -560,7 +560,7 @@ func TestOptOutAndOptIn(t *testing.T) {
 	if got := f.one(t, hidden.says("!optin")); !strings.Contains(got, "bot.yaml's optout list names you too") {
 		t.Errorf("optin of a nick the configuration opts out: %q", got)
 	}
-	if want := []string{"out nick:testnet:carol", "out account:testnet:carolacct", "in nick:testnet:carol", "in nick:testnet:hidden"}; !slices.Equal(calls, want) {
+	if want := []string{"out nick:testnet:carol!carol@example.net", "out account:testnet:carolacct", "in nick:testnet:carol!carol@example.net", "in nick:testnet:hidden!carol@example.net"}; !slices.Equal(calls, want) {
 		t.Errorf("OnOptOut calls %q, want %q", calls, want)
 	}
 }
@@ -578,22 +578,25 @@ func TestOptOutIsLiftedOnlyByItsOwner(t *testing.T) {
 	}
 	relayed := func(in bot.Incoming) bot.Incoming { in.Relay = "relaybot"; return in }
 	tests := []struct {
-		name  string
-		out   bot.Incoming // says !optout; zero: key is put on the list as an old row
-		old   string       // a bare key (without a kind) of an opt-out
-		in    bot.Incoming // says !optin
-		key   string       // on the list before !optin
-		allow bool
+		name string
+		out  bot.Incoming // says !optout; zero: key is put on the list as an old row
+		old  string       // a bare key (without a kind) of an opt-out
+		// oldNick: a nick's opt-out as stored before user@hosts were part
+		// of the key (nick:testnet:NICK, the user@host beside it)
+		oldNick string
+		in      bot.Incoming // says !optin
+		key     string       // on the list before !optin
+		allow   bool
 		// other: the !optin is someone else's, whose own key is not on the
 		// list: the reply is theirs ("Done", nothing changed) and key stays.
 		other bool
 	}{
 		{name: "same nick, same host",
-			out: who("ann", "~a@home.example", "").says("!optout"), in: who("Ann", "~a@home.example", "").says("!optin"), key: "nick:testnet:ann", allow: true},
+			out: who("ann", "~a@home.example", "").says("!optout"), in: who("Ann", "~a@home.example", "").says("!optin"), key: "nick:testnet:ann!~a@home.example", allow: true},
 		{name: "same nick, another host",
-			out: who("ben", "~b@home.example", "").says("!optout"), in: who("ben", "~b@evil.example", "").says("!optin"), key: "nick:testnet:ben"},
+			out: who("ben", "~b@home.example", "").says("!optout"), in: who("ben", "~b@evil.example", "").says("!optin"), key: "nick:testnet:ben!~b@home.example", other: true},
 		{name: "same nick, host unknown",
-			out: who("cat", "~c@home.example", "").says("!optout"), in: who("cat", "", "").says("!optin"), key: "nick:testnet:cat"},
+			out: who("cat", "~c@home.example", "").says("!optout"), in: who("cat", "", "").says("!optin"), key: "nick:testnet:cat!~c@home.example", other: true},
 		{name: "same nick and host through a relay",
 			out: relayed(who("dan", "~r@bridge.example", "").says("!optout")), in: relayed(who("dan", "~r@bridge.example", "").says("!optin")), key: "relayed:testnet:dan"},
 		{name: "same account, another nick and host",
@@ -605,17 +608,25 @@ func TestOptOutIsLiftedOnlyByItsOwner(t *testing.T) {
 		{name: "an old opt-out and the same account",
 			old: "ivy", in: who("ivy", "~i@home.example", "Ivy").says("!optin"), key: "ivy", allow: true},
 		{name: "an admin's own, from another host",
-			out: who("jon", "~j@home.example", "").says("!optout"), in: who("jon", "j@trusted.host", "").says("!optin"), key: "nick:testnet:jon", allow: true},
+			out: who("jon", "~j@home.example", "").says("!optout"), in: who("jon", "j@trusted.host", "").says("!optin"), key: "nick:testnet:jon!~j@home.example", allow: true},
 		{name: "an admin naming someone",
-			out: who("kim", "~k@home.example", "").says("!optout"), in: boss.says("!optin Kim"), key: "nick:testnet:kim", allow: true},
+			out: who("kim", "~k@home.example", "").says("!optout"), in: boss.says("!optin Kim"), key: "nick:testnet:kim!~k@home.example", allow: true},
 		{name: "someone else naming someone",
-			out: who("lou", "~l@home.example", "").says("!optout"), in: carol.says("!optin lou"), key: "nick:testnet:lou"},
+			out: who("lou", "~l@home.example", "").says("!optout"), in: carol.says("!optin lou"), key: "nick:testnet:lou!~l@home.example"},
+		{name: "an opt-out stored without a user@host, the same nick and host",
+			oldNick: "mo", in: who("mo", "~m@home.example", "").says("!optin"), key: "nick:testnet:mo", allow: true},
+		{name: "an opt-out stored without a user@host, the same nick from another host",
+			oldNick: "ned", in: who("ned", "~n@evil.example", "").says("!optin"), key: "nick:testnet:ned"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			f.advance(time.Minute)
 			if tc.old != "" {
 				if err := f.db.OptOut(ctx, tc.old, true); err != nil {
+					t.Fatal(err)
+				}
+			} else if tc.oldNick != "" {
+				if err := f.db.OptOutFrom(ctx, "nick:testnet:"+tc.oldNick, "~"+tc.oldNick[:1]+"@home.example"); err != nil {
 					t.Fatal(err)
 				}
 			} else if got := f.one(t, tc.out); !strings.HasPrefix(got, "Done: I no longer record") {

@@ -100,7 +100,7 @@ func TestAsk(t *testing.T) {
 
 	// !optout writes the opt-out list; the answer is the confirmation.
 	out, errOut, code := askAs(t, dir, askOptions{nick: "Bob", userhost: "console@localhost", words: []string{"!optout"}})
-	if code != 0 || !regexp.MustCompile(`^Done: I no longer record what the nick Bob says\. .*\n$`).MatchString(out) {
+	if code != 0 || !regexp.MustCompile(`^Done: I no longer record what the nick Bob from console@localhost says\. .*\n$`).MatchString(out) {
 		t.Fatalf("optout: exit %d, out %q, stderr %q", code, out, errOut)
 	}
 	db, err = sqlite.Open(ctx, filepath.Join(dir, "data/archive.db"), archive.Options{ReadOnly: true, Location: london})
@@ -108,7 +108,7 @@ func TestAsk(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	if keys, err := db.OptOuts(ctx); err != nil || !slices.Equal(keys, []string{"nick:testnet:bob"}) {
+	if keys, err := db.OptOuts(ctx); err != nil || !slices.Equal(keys, []string{"nick:testnet:bob!console@localhost"}) {
 		t.Errorf("opt-out list after ask !optout: %q %v", keys, err)
 	}
 
