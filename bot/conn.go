@@ -95,6 +95,10 @@ func newNetConn(b *Bot, nc config.Network) (*netConn, error) {
 		pendingGap: map[string]time.Time{},
 		rejoin:     map[string]*rejoinState{},
 	}
+	n.w.gate.probe = func(token string) bool {
+		s := n.sess.Load()
+		return s != nil && n.registered.Load() && n.sendNow(s, "PING :"+token) == nil
+	}
 	n.ncfg.Store(&nc)
 	n.tr.reset()
 	n.server = net.JoinHostPort(nc.Server.Host, strconv.Itoa(nc.Server.Port))
@@ -461,6 +465,8 @@ func (n *netConn) handleConn(s *session, m *message) error {
 	switch m.Command {
 	case "PING":
 		n.sendNow(s, "PONG :"+m.last())
+	case "PONG":
+		n.w.gate.ack(m.last())
 	case "CAP":
 		n.onCap(s, m)
 	case "AUTHENTICATE":
@@ -652,6 +658,7 @@ func (n *netConn) disconnected(s *session, err error) error {
 	if dropped := n.w.clear(); dropped > 0 {
 		n.log.Info("lines that were waiting to be sent are dropped with the connection", "lines", dropped)
 	}
+	n.w.gate.reset()
 	start := time.Now()
 	if last := n.lastRead.Load(); last != 0 {
 		start = time.Unix(0, last)

@@ -2,6 +2,8 @@ package bot
 
 import (
 	"context"
+	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -70,9 +72,12 @@ type writer struct {
 	mu     sync.Mutex
 	queues [numPriorities]turns
 	n      int
+	aged   bool // the last line taken was taken for its age
 
 	shed    atomic.Int64 // lines dropped because the queue was full
 	expired atomic.Int64 // lines dropped because they waited past their ttl
+
+	gate lagGate
 }
 
 // turns is one priority's lines: a FIFO per key, and the keys with lines
@@ -169,18 +174,22 @@ func (w *writer) pop() (outLine, bool) {
 	}
 }
 
-// take removes the next line in order (see pop). w.mu is held.
+// take removes the next line in order (see pop): at most every other line
+// is taken for its age, so that a backlog that all waited maxWait (a
+// server that reads the bot slowly, see lagGate) does not hold up every
+// newer line of a higher priority. w.mu is held.
 func (w *writer) take(now time.Time) (outLine, bool) {
 	op, oi := -1, -1
 	var oldest time.Time
 	for p := range w.queues {
 		q := &w.queues[p]
 		for i, key := range q.ring {
-			if t := q.byKey[key][0].queued; now.Sub(t) >= w.maxWait && (op < 0 || t.Before(oldest)) {
+			if t := q.byKey[key][0].queued; !w.aged && now.Sub(t) >= w.maxWait && (op < 0 || t.Before(oldest)) {
 				op, oi, oldest = p, i, t
 			}
 		}
 	}
+	w.aged = op >= 0
 	if op >= 0 {
 		return w.takeAt(&w.queues[op], oi), true
 	}
@@ -241,6 +250,9 @@ func (w *writer) run(ctx context.Context, send func(outLine)) {
 			}
 			continue
 		}
+		if err := w.gate.wait(ctx); err != nil {
+			return
+		}
 		if err := w.limiter.Wait(ctx); err != nil {
 			return
 		}
@@ -248,6 +260,116 @@ func (w *writer) run(ctx context.Context, send func(outLine)) {
 		// meanwhile goes before the lower priorities.
 		if l, ok := w.pop(); ok {
 			send(l)
+			w.gate.sent(w.now())
+		}
+	}
+}
+
+// lagGate keeps few of the bot's lines waiting in the server: after every
+// lagWindow lines it asks the server for a PONG (a probe, PING
+// :proceedings-lag-N), and it lets no more than 2×lagWindow lines go ahead
+// of the last probe answered. A server may read a client more slowly than
+// the bot's pace allows: ngIRCd adds seconds of penalty for each error it
+// answers (a notice to a nick that just quit), each second with 256 bytes
+// or more and each WHO, and reads nothing from the client meanwhile. The
+// lines the bot sent pile up unread in the server, the PONG owed to its
+// PING waits behind them, and the server drops the bot ("Ping timeout").
+// With the gate the pile waits here instead, where newer answers go
+// first and stale ones expire (answerTTL).
+type lagGate struct {
+	mu      sync.Mutex
+	probe   func(token string) bool // sends a probe; false when it cannot (not registered)
+	unacked int                     // lines sent since the last probe answered
+	before  int                     // of those, sent before the probe in flight
+	token   string                  // the probe in flight; "" none
+	sentAt  time.Time
+	seq     int
+	acked   chan struct{}
+}
+
+const (
+	// lagWindow is how many lines go between two probes.
+	lagWindow = 3
+	// probeLost is how long a probe may go unanswered before the gate
+	// opens again (the connection's keepalive deals with a dead server).
+	probeLost = 90 * time.Second
+	// probePrefix starts the token of a probe.
+	probePrefix = "proceedings-lag-"
+)
+
+// sent counts a line sent, and sends a probe when lagWindow lines went
+// since the last one was answered and none is in flight. Only the
+// writer's goroutine calls it.
+func (g *lagGate) sent(now time.Time) {
+	g.mu.Lock()
+	g.unacked++
+	if g.token != "" || g.unacked < lagWindow || g.probe == nil {
+		g.mu.Unlock()
+		return
+	}
+	g.seq++
+	tok := probePrefix + strconv.Itoa(g.seq)
+	g.token, g.before, g.sentAt = tok, g.unacked, now
+	probe := g.probe
+	g.mu.Unlock()
+	if !probe(tok) {
+		g.reset() // not registered: nothing is waiting in the server
+	}
+}
+
+// ack takes the PONG of a probe.
+func (g *lagGate) ack(token string) {
+	if !strings.HasPrefix(token, probePrefix) {
+		return
+	}
+	g.mu.Lock()
+	if token == g.token {
+		g.unacked -= g.before
+		g.token = ""
+	}
+	g.signal()
+	g.mu.Unlock()
+}
+
+// reset forgets the lines and the probe of a connection that is gone.
+func (g *lagGate) reset() {
+	g.mu.Lock()
+	g.unacked, g.before, g.token = 0, 0, ""
+	g.signal()
+	g.mu.Unlock()
+}
+
+// signal wakes a wait; g.mu is held.
+func (g *lagGate) signal() {
+	if g.acked == nil {
+		g.acked = make(chan struct{}, 1)
+	}
+	select {
+	case g.acked <- struct{}{}:
+	default:
+	}
+}
+
+// wait returns once the next line may go: no probe is in flight, or fewer
+// than 2×lagWindow lines went since the last one answered, or the probe in
+// flight is lost.
+func (g *lagGate) wait(ctx context.Context) error {
+	for {
+		g.mu.Lock()
+		if g.acked == nil {
+			g.acked = make(chan struct{}, 1)
+		}
+		open := g.token == "" || g.unacked < 2*lagWindow || time.Since(g.sentAt) > probeLost
+		acked := g.acked
+		g.mu.Unlock()
+		if open {
+			return nil
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-acked:
+		case <-time.After(time.Second):
 		}
 	}
 }

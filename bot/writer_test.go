@@ -152,6 +152,19 @@ func TestWriterAging(t *testing.T) {
 	if got := drain(w); !slices.Equal(got, want) {
 		t.Errorf("sent %q, want %q", got, want)
 	}
+
+	// A backlog that all waited maxWait takes every other turn: newer
+	// lines of a higher priority are not held up behind all of it.
+	for i := range 4 {
+		w.push(outLine{prio: prioPrivate, key: fmt.Sprintf("n%d", i), line: fmt.Sprintf("private %d", i)})
+	}
+	clock.add(maxWait)
+	w.push(outLine{prio: prioChannel, key: "#c", line: "announcement 1"})
+	w.push(outLine{prio: prioChannel, key: "#d", line: "announcement 2"})
+	want = []string{"private 0", "announcement 1", "private 1", "announcement 2", "private 2", "private 3"}
+	if got := drain(w); !slices.Equal(got, want) {
+		t.Errorf("behind an aged backlog: sent %q, want %q", got, want)
+	}
 }
 
 // TestWriterExpires: an answer still waiting past its ttl is dropped when
@@ -175,5 +188,69 @@ func TestWriterExpires(t *testing.T) {
 	}
 	if w.len() != 0 {
 		t.Errorf("%d lines left", w.len())
+	}
+}
+
+// TestLagGate: after every lagWindow lines a probe goes; no more than
+// 2×lagWindow lines go ahead of the last probe answered; an answer, a
+// reset (the connection is gone) or a probe lost for probeLost opens the
+// gate again; a probe that cannot be sent (not registered) gates nothing.
+func TestLagGate(t *testing.T) {
+	var g lagGate
+	var probes []string
+	g.probe = func(token string) bool { probes = append(probes, token); return true }
+	now := time.Now()
+	open := func() bool {
+		ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+		defer cancel()
+		return g.wait(ctx) == nil
+	}
+	for i := range 2 * lagWindow {
+		if !open() {
+			t.Fatalf("the gate is shut after %d lines", i)
+		}
+		g.sent(now)
+	}
+	if len(probes) != 1 || probes[0] != probePrefix+"1" {
+		t.Fatalf("probes %q after %d lines, want one", probes, 2*lagWindow)
+	}
+	if open() {
+		t.Fatalf("%d lines went with the probe unanswered; the gate is open", 2*lagWindow)
+	}
+	g.ack("proceedings-lag-7") // not the probe in flight
+	g.ack("something else")
+	if open() {
+		t.Fatal("the gate opened for a PONG that is not the probe's")
+	}
+	g.ack(probes[0])
+	if !open() {
+		t.Fatal("the gate is shut after its probe was answered")
+	}
+	g.sent(now) // lagWindow+1 unanswered: the next probe
+	if len(probes) != 2 {
+		t.Fatalf("probes %q, want a second one", probes)
+	}
+	for range lagWindow - 1 {
+		g.sent(now)
+	}
+	if open() {
+		t.Fatal("the gate is open with 2×lagWindow lines behind an unanswered probe")
+	}
+	g.mu.Lock()
+	g.sentAt = now.Add(-probeLost - time.Second)
+	g.mu.Unlock()
+	if !open() {
+		t.Fatal("the gate is shut behind a probe lost for longer than probeLost")
+	}
+	g.reset()
+	if !open() || g.unacked != 0 || g.token != "" {
+		t.Fatalf("after reset: unacked %d, token %q", g.unacked, g.token)
+	}
+	g.probe = func(string) bool { return false }
+	for range 4 * lagWindow {
+		g.sent(now)
+	}
+	if !open() {
+		t.Fatal("the gate shut behind probes that could not be sent")
 	}
 }

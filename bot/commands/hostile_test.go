@@ -18,6 +18,7 @@ import (
 
 	"proceedings/bot"
 	"proceedings/config"
+	"proceedings/event"
 	"proceedings/internal/bottest"
 	"proceedings/internal/ircserver"
 )
@@ -212,7 +213,8 @@ func TestHostileOptInByStrangerAccount(t *testing.T) {
 
 // TestHostileOptInByStrangerNick: nick yolanda (not logged in, from
 // yhome@127.0.0.1) opts out and quits; someone else takes the nick from
-// another user@host and says !optin: refused, and yolanda's lines stay
+// another user@host and says !optin, which lifts nothing of hers (their
+// own nick and user@host were never opted out): yolanda's lines stay
 // unrecorded when she comes back.
 func TestHostileOptInByStrangerNick(t *testing.T) {
 	t.Parallel()
@@ -232,8 +234,8 @@ func TestHostileOptInByStrangerNick(t *testing.T) {
 
 	stranger := ircserver.DialUser(t, srv.Addr(), "yolanda", "other")
 	stranger.Send("PRIVMSG %s :!optin", hostileBotNick)
-	if got, ok := maybeBot(stranger, "yolanda", absenceWait); ok && strings.HasPrefix(got, "Done: I record") {
-		t.Errorf("someone from another user@host on the nick yolanda lifted her opt-out: %q", got)
+	if got, ok := maybeBot(stranger, "yolanda", absenceWait); ok && !strings.Contains(got, "other@") && !strings.Contains(got, "I can't lift") {
+		t.Errorf("the answer to someone from another user@host on the nick yolanda: %q, want one about their own user@host", got)
 	}
 	stranger.Quit()
 
@@ -330,6 +332,97 @@ func TestHostileStarvedAnswers(t *testing.T) {
 			asks, h.B.Status().Networks[0].SendQueue)
 	} else {
 		t.Logf("!latest answered after %v: %q", time.Since(asked).Round(time.Millisecond), text)
+	}
+}
+
+// TestHostileOptOutOfAnotherWithoutAccount: on a network without services,
+// a stranger who takes carol's nick from their own user@host and says
+// !optout silences only that nick from that user@host: carol, back from
+// hers, is recorded. A stranger who takes the relay bot's nick and says
+// !optout does not silence the relay (recognised by its mask) nor the
+// people it relays.
+func TestHostileOptOutOfAnotherWithoutAccount(t *testing.T) {
+	t.Parallel()
+	srv := ircserver.Start(t, ircserver.Options{Kind: ircserver.NgIRCd})
+	watcher := ircserver.Dial(t, srv.Addr(), "watcher")
+	watcher.Join("#pub")
+	h := startRoutedBot(t, bottest.ParseConfig(t, t.TempDir(), bottest.RelayNet(srv.Addr(), hostileBotNick, "#pub")+noRateLimits))
+	h.WaitSelfJoins(1)
+
+	for _, nick := range []string{"carol", "relaybot"} {
+		mallory := ircserver.DialUser(t, srv.Addr(), nick, "mallory")
+		mallory.Send("PRIVMSG %s :!optout", hostileBotNick)
+		if got := awaitBot(mallory, nick, anyText); !strings.Contains(got, "the nick "+nick+" from ~mallory@") && !strings.Contains(got, "the nick "+nick+" from mallory@") {
+			t.Fatalf("answer to the stranger's !optout as %s: %q, want an opt-out of the nick from the stranger's user@host", nick, got)
+		}
+		mallory.Join("#pub")
+		mallory.Send("PRIVMSG #pub :the stranger's words as %s", nick)
+		mallory.Quit()
+	}
+
+	carol := ircserver.DialUser(t, srv.Addr(), "carol", "carol")
+	carol.Join("#pub")
+	carol.Send("PRIVMSG #pub :carol's own words, from her own host")
+	relay := ircserver.DialUser(t, srv.Addr(), "relaybot", "realrelay")
+	relay.Join("#pub")
+	relay.Send("PRIVMSG #pub :<dave> dave's words through the real relay")
+	if ev := h.WaitText("carol's own words, from her own host"); ev.Nick != "carol" {
+		t.Errorf("carol's line recorded as %+v", ev)
+	}
+	if ev := h.WaitText("dave's words through the real relay"); ev.Nick != "dave" || ev.Flags&event.FlagRelayed == 0 {
+		t.Errorf("the relayed line recorded as %+v", ev)
+	}
+	for _, nick := range []string{"carol", "relaybot"} {
+		if got := h.CommittedWith("the stranger's words as " + nick); len(got) > 0 {
+			t.Errorf("the stranger's line as %s after their opt-out was recorded: %q", nick, got)
+		}
+	}
+}
+
+// TestHostileFloodOnAPenalisingServer: on ngIRCd with its flood penalties
+// (2 s for each error it answers, 1 s for each second with 256 bytes or
+// more from the client, and nothing read from it meanwhile), people who ask
+// privately and quit at once make every answer cost the bot 2–3 s of the
+// server's time while the bot's pace sends one line every 1.5 s. The lines
+// must not pile up unread in the server (where the PONG the bot owes waits
+// behind them until the server drops it for "Ping timeout"): a line the
+// bot says in the channel 30 s into such a flood reaches the channel
+// within 30 s, and the bot stays connected.
+func TestHostileFloodOnAPenalisingServer(t *testing.T) {
+	t.Parallel()
+	srv := ircserver.Start(t, ircserver.Options{Kind: ircserver.NgIRCd, Penalties: true})
+	watcher := ircserver.Dial(t, srv.Addr(), "watcher")
+	watcher.Join("#pub")
+	var nicks []string
+	for i := range 24 {
+		nicks = append(nicks, fmt.Sprintf("ask%02d", i))
+	}
+	askers := ircserver.DialMany(t, srv.Addr(), nicks...)
+	h := startRoutedBot(t, bottest.ParseConfig(t, t.TempDir(), bottest.SingleNet(srv.Addr(), hostileBotNick, "#pub"))) // at the production pace
+	h.WaitSelfJoins(1)
+	for _, c := range askers {
+		c.Send("PRIVMSG %s :!help", hostileBotNick)
+		c.Send("PRIVMSG %s :!help part", hostileBotNick)
+		c.Send("QUIT :gone")
+	}
+	time.Sleep(30 * time.Second)
+	if err := h.B.Say("test", "#pub", "marker after the flood"); err != nil {
+		t.Fatal(err)
+	}
+	said := time.Now()
+	for {
+		text, ok := maybeBot(watcher, "#pub", time.Until(said.Add(30*time.Second)))
+		if !ok {
+			st := h.B.Status().Networks[0]
+			t.Fatalf("the bot's line said 30 s into the flood did not reach the channel within 30 s (connected %v, %d lines wait in the bot)", st.Connected, st.SendQueue)
+		}
+		if text == "marker after the flood" {
+			t.Logf("the line reached the channel after %v", time.Since(said).Round(time.Millisecond))
+			break
+		}
+	}
+	if st := h.B.Status().Networks[0]; !st.Connected || st.Reconnects > 0 {
+		t.Errorf("the bot lost its connection during the flood: %+v", st)
 	}
 }
 

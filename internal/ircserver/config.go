@@ -214,7 +214,15 @@ func inspQuote(s string) string {
 // NgIRCdConfig returns an ngIRCd config for a test server named name on
 // host:port, without flood limits, DNS or ident lookups. See ngircd.conf(5).
 // Used by Start and by the fixture generator.
-func NgIRCdConfig(name, host string, port int) string {
+func NgIRCdConfig(name, host string, port int) string { return ngIRCdConfig(name, host, port, false) }
+
+// ngIRCdConfig is NgIRCdConfig, with ngIRCd's flood penalties when
+// penalties is set (Options.Penalties).
+func ngIRCdConfig(name, host string, port int, penalties bool) string {
+	maxPenalty := "0"
+	if penalties {
+		maxPenalty = "-1"
+	}
 	return fmt.Sprintf(`# ngIRCd config written by proceedings/internal/ircserver for a test.
 [Global]
 	Name = %[1]s
@@ -231,8 +239,9 @@ func NgIRCdConfig(name, host string, port int) string {
 	MaxConnectionsIP = 0
 	MaxJoins = 0
 	MaxNickLength = 30
-	# No flood penalties: tests send bursts of thousands of lines.
-	MaxPenaltyTime = 0
+	# No flood penalties (0) unless asked for: tests send bursts of
+	# thousands of lines.
+	MaxPenaltyTime = %[4]s
 	PingTimeout = 120
 	PongTimeout = 20
 
@@ -241,5 +250,5 @@ func NgIRCdConfig(name, host string, port int) string {
 	Ident = no
 	PAM = no
 	OperCanUseMode = yes
-`, name, host, port)
+`, name, host, port, maxPenalty)
 }

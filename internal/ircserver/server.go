@@ -62,6 +62,12 @@ type Options struct {
 	// known only from extended-join, account-notify and WHOX, as on
 	// servers without account-tag. InspIRCd only.
 	NoAccountTag bool
+	// Penalties keeps ngIRCd's own flood penalties (MaxPenaltyTime -1, its
+	// default), off in every other test server: it then reads a client
+	// more slowly for each error it answers it (2 s), each second with
+	// 256 bytes or more from it (1 s), each WHO (1 s)… and nothing from it
+	// meanwhile. NgIRCd only.
+	Penalties bool
 }
 
 // StrictClass is the flood protection of the strict port (Options.Strict),
@@ -110,6 +116,8 @@ type Server struct {
 	strict     StrictClass
 	// noAccountTag: the ircv3_accounttag module is not loaded.
 	noAccountTag bool
+	// penalties: ngIRCd's flood penalties are on.
+	penalties bool
 
 	mu   sync.Mutex
 	proc *process // nil when stopped
@@ -132,7 +140,10 @@ func Start(t testing.TB, opts Options) *Server {
 	if (opts.Services || opts.TLS || opts.Password != "" || opts.Strict != nil || opts.NoAccountTag) && opts.Kind != InspIRCd {
 		t.Fatalf("ircserver: services, TLS, passwords, strict classes and NoAccountTag are only set up for InspIRCd, not %s", opts.Kind)
 	}
-	s := &Server{Kind: opts.Kind, Host: "127.0.0.1", Name: opts.Name, Dir: t.TempDir(), password: opts.Password, noAccountTag: opts.NoAccountTag}
+	if opts.Penalties && opts.Kind != NgIRCd {
+		t.Fatalf("ircserver: Penalties are ngIRCd's, not %s's", opts.Kind)
+	}
+	s := &Server{Kind: opts.Kind, Host: "127.0.0.1", Name: opts.Name, Dir: t.TempDir(), password: opts.Password, noAccountTag: opts.NoAccountTag, penalties: opts.Penalties}
 	if opts.Services {
 		port, err := FreePort(s.Host)
 		if err != nil {
@@ -285,7 +296,7 @@ func (s *Server) launch(port int) error {
 	case NgIRCd:
 		conf := filepath.Join(s.Dir, "ngircd.conf")
 		if err := writeFiles(s.Dir, map[string]string{
-			"ngircd.conf": NgIRCdConfig(s.Name, s.Host, port),
+			"ngircd.conf": ngIRCdConfig(s.Name, s.Host, port, s.penalties),
 		}); err != nil {
 			return err
 		}
