@@ -32,11 +32,12 @@ type writer struct {
 
 	failures atomic.Int64 // commits that failed and were retried
 
-	conn *pgx.Conn // the writer's own connection (see connection); nil: none open
+	conn  *pgx.Conn // the writer's own connection (see connection); nil: none open
+	merge *merger   // merges the search index's pending entries beside the writer
 }
 
-func startWriter(db *DB, size int) *writer {
-	w := &writer{Queue: groupcommit.New(size), db: db}
+func startWriter(db *DB, size int, merge *merger) *writer {
+	w := &writer{Queue: groupcommit.New(size), db: db, merge: merge}
 	go w.Run(w)
 	return w
 }
@@ -102,8 +103,9 @@ func (w *writer) Commit(batch []*groupcommit.Pending, closing bool) {
 	w.commitRetrying(batch, closing)
 }
 
-// Drained closes the writer's connection.
+// Drained closes the writer's connection and stops its merger.
 func (w *writer) Drained() {
+	w.merge.close()
 	if w.conn != nil {
 		w.conn.Close(context.Background())
 	}
@@ -132,6 +134,7 @@ func (w *writer) commitRetrying(batch []*groupcommit.Pending, closing bool) {
 		ids, err = w.commit(evs, ids, attempt > 1)
 		if err == nil {
 			w.Count(len(evs))
+			w.merge.poke()
 			j := 0
 			for _, p := range batch {
 				if !p.IsFlush() {
@@ -245,6 +248,9 @@ func (w *writer) connection(ctx context.Context) (*pgx.Conn, error) {
 	conf := w.db.conf.ConnConfig.Copy()
 	conf.RuntimeParams["application_name"] = "proceedings writer"
 	conf.RuntimeParams["work_mem"] = writerWorkMem
+	if w.merge != nil {
+		conf.RuntimeParams["gin_pending_list_limit"] = mergerPendingLimit // the merger merges
+	}
 	conn, err := pgx.ConnectConfig(ctx, conf)
 	if err != nil {
 		return nil, fmt.Errorf("connect: %w", err)

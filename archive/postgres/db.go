@@ -158,7 +158,7 @@ func Open(ctx context.Context, dsn string, opt archive.Options) (*DB, error) {
 		return fail(err)
 	}
 	if !opt.ReadOnly {
-		db.w = startWriter(db, opt.QueueSize)
+		db.w = startWriter(db, opt.QueueSize, startMerger(ctx, db))
 	}
 	return db, nil
 }

@@ -149,6 +149,7 @@ func (db *DB) writeImport(ctx context.Context, b *importer.Batch, fresh []event.
 			err := db.importPart(ctx, fresh[lo:hi], ids[lo:hi], chans[lo:hi])
 			if err == nil {
 				b.Added(hi - lo)
+				db.w.merge.poke()
 			}
 			errs <- err
 		}()
@@ -170,6 +171,11 @@ func (db *DB) importPart(ctx context.Context, evs []event.Event, ids, chans []in
 	defer tx.Rollback(context.Background())
 	if _, err := tx.Exec(ctx, "SET LOCAL work_mem = '"+importWorkMem+"'"); err != nil {
 		return fmt.Errorf("import: %w", err)
+	}
+	if db.w.merge != nil {
+		if _, err := tx.Exec(ctx, "SET LOCAL gin_pending_list_limit = '"+mergerPendingLimit+"'"); err != nil {
+			return fmt.Errorf("import: %w", err)
+		}
 	}
 	if err := db.insertTx(ctx, tx, evs, ids, chans); err != nil {
 		return fmt.Errorf("import: %w", err)

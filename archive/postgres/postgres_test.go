@@ -1137,3 +1137,80 @@ func TestArchiveInAnotherSchema(t *testing.T) {
 		t.Errorf("opening with another events table first in the search_path: %v", err)
 	}
 }
+
+// The writer's commits wake a merger that merges the search index's
+// pending entries into the index on a connection of its own, so that the
+// appends do not wait for it; for a role that does not own the index it
+// stops at once, says so, and the appends go on.
+func TestIndexMerger(t *testing.T) {
+	t.Parallel()
+	db, dsn := openTest(t)
+	ctx := context.Background()
+	sqlExec(t, db, "CREATE EXTENSION pgstattuple")
+	// A pending list so large that an insert never merges it itself.
+	sqlExec(t, db, "ALTER INDEX events_tsv SET (gin_pending_list_limit = 65536)")
+	pending := func() (n int64) {
+		if err := db.pool.QueryRow(ctx, "SELECT pending_pages FROM pgstatginindex('events_tsv')").Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	appendN := func(w *DB, from, n int) {
+		at := time.Date(2026, 2, 2, 12, 0, 0, 0, time.UTC)
+		for i := from; i < from+n; i++ {
+			ev := event.Event{Network: "net", Channel: "#c", Kind: event.KindMessage, Nick: "n",
+				Time: at.Add(time.Duration(i) * time.Millisecond), Text: "merged words for line " + strconv.Itoa(i)}
+			if err := w.AppendAsync(ev, nil); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := w.Flush(ctx); err != nil {
+			t.Fatal(err)
+		}
+	}
+	appendN(db, 0, 3000)
+	for deadline := time.Now().Add(10 * time.Second); pending() > 0; time.Sleep(20 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("%d pages of the search index still pending 10 s after the appends", pending())
+		}
+	}
+	res, err := db.Search(ctx, archive.SearchQuery{Text: "merged line", Limit: 1, CountLimit: 10000})
+	if err != nil || res.Total != 3000 {
+		t.Fatalf("search after the merge: %d matches, %v", res.Total, err)
+	}
+	// An import's commits wake it too.
+	im, err := db.NewImporter(archive.ImportOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range 3000 {
+		if err := im.Add(ctx, event.Event{Network: "net", Channel: "#c", Kind: event.KindMessage, Nick: "i",
+			Time: time.Date(2026, 3, 2, 12, 0, 0, 0, time.UTC).Add(time.Duration(i) * time.Millisecond), Text: "imported merged line " + strconv.Itoa(i)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := im.Flush(ctx); err != nil {
+		t.Fatal(err)
+	}
+	for deadline := time.Now().Add(10 * time.Second); pending() > 0; time.Sleep(20 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("%d pages of the search index still pending 10 s after an import", pending())
+		}
+	}
+
+	var logs logBuffer
+	rw := openDSN(t, tableUser(t, dsn, false), archive.Options{Logger: logs.logger()})
+	appendN(rw, 3000, 2000)
+	for deadline := time.Now().Add(10 * time.Second); !strings.Contains(logs.String(), "only the index's owner may merge them"); time.Sleep(20 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("a role that does not own the index logged:\n%s", logs.String())
+		}
+	}
+	if strings.Contains(logs.String(), "level=ERROR") || strings.Contains(logs.String(), "level=WARN") {
+		t.Errorf("the merger of a role that does not own the index logged:\n%s", logs.String())
+	}
+	res, err = rw.Search(ctx, archive.SearchQuery{Text: "merged line", Limit: 1, CountLimit: 10000})
+	if err != nil || res.Total != 8000 {
+		t.Fatalf("search after the table user's appends: %d matches, %v", res.Total, err)
+	}
+}
