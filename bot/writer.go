@@ -285,13 +285,16 @@ type lagGate struct {
 	sentAt  time.Time
 	seq     int
 	acked   chan struct{}
+	deaf    bool // a probe went unanswered on this connection: no more probes on it
 }
 
 const (
 	// lagWindow is how many lines go between two probes.
 	lagWindow = 3
 	// probeLost is how long a probe may go unanswered before the gate
-	// opens again (the connection's keepalive deals with a dead server).
+	// opens for good on that connection (a server that does not answer a
+	// PING with its token; the connection's keepalive deals with a dead
+	// one).
 	probeLost = 90 * time.Second
 	// probePrefix starts the token of a probe.
 	probePrefix = "proceedings-lag-"
@@ -303,7 +306,7 @@ const (
 func (g *lagGate) sent(now time.Time) {
 	g.mu.Lock()
 	g.unacked++
-	if g.token != "" || g.unacked < lagWindow || g.probe == nil {
+	if g.token != "" || g.unacked < lagWindow || g.probe == nil || g.deaf {
 		g.mu.Unlock()
 		return
 	}
@@ -334,7 +337,7 @@ func (g *lagGate) ack(token string) {
 // reset forgets the lines and the probe of a connection that is gone.
 func (g *lagGate) reset() {
 	g.mu.Lock()
-	g.unacked, g.before, g.token = 0, 0, ""
+	g.unacked, g.before, g.token, g.deaf = 0, 0, "", false
 	g.signal()
 	g.mu.Unlock()
 }
@@ -359,7 +362,10 @@ func (g *lagGate) wait(ctx context.Context) error {
 		if g.acked == nil {
 			g.acked = make(chan struct{}, 1)
 		}
-		open := g.token == "" || g.unacked < 2*lagWindow || time.Since(g.sentAt) > probeLost
+		if g.token != "" && time.Since(g.sentAt) > probeLost {
+			g.token, g.unacked, g.deaf = "", 0, true
+		}
+		open := g.token == "" || g.unacked < 2*lagWindow
 		acked := g.acked
 		g.mu.Unlock()
 		if open {

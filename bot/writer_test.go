@@ -242,10 +242,24 @@ func TestLagGate(t *testing.T) {
 	if !open() {
 		t.Fatal("the gate is shut behind a probe lost for longer than probeLost")
 	}
-	g.reset()
-	if !open() || g.unacked != 0 || g.token != "" {
-		t.Fatalf("after reset: unacked %d, token %q", g.unacked, g.token)
+	n := len(probes)
+	for range 4 * lagWindow {
+		g.sent(now)
 	}
+	if !open() || len(probes) != n {
+		t.Fatalf("after a lost probe: %d more probes, open %v; want none, and open", len(probes)-n, open())
+	}
+	g.reset()
+	if !open() || g.unacked != 0 || g.token != "" || g.deaf {
+		t.Fatalf("after reset: unacked %d, token %q, deaf %v", g.unacked, g.token, g.deaf)
+	}
+	for range lagWindow {
+		g.sent(now)
+	}
+	if len(probes) != n+1 {
+		t.Fatalf("a new connection probes again: %d probes, want %d", len(probes), n+1)
+	}
+	g.reset()
 	g.probe = func(string) bool { return false }
 	for range 4 * lagWindow {
 		g.sent(now)
