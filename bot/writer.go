@@ -260,7 +260,7 @@ func (w *writer) run(ctx context.Context, send func(outLine)) {
 		// meanwhile goes before the lower priorities.
 		if l, ok := w.pop(); ok {
 			send(l)
-			w.gate.sent(w.now())
+			w.gate.sent(w.now(), w.len() > 0)
 		}
 	}
 }
@@ -301,12 +301,15 @@ const (
 )
 
 // sent counts a line sent, and sends a probe when lagWindow lines went
-// since the last one was answered and none is in flight. Only the
-// writer's goroutine calls it.
-func (g *lagGate) sent(now time.Time) {
+// since the last one was answered, none is in flight, and more lines wait
+// to be sent (backlog): a bot that answers one question at a time sends no
+// probes, which would cost the server's time (ngIRCd reads three commands
+// a turn) and the answers' latency for nothing. Only the writer's
+// goroutine calls it.
+func (g *lagGate) sent(now time.Time, backlog bool) {
 	g.mu.Lock()
 	g.unacked++
-	if g.token != "" || g.unacked < lagWindow || g.probe == nil || g.deaf {
+	if g.token != "" || g.unacked < lagWindow || g.probe == nil || g.deaf || !backlog {
 		g.mu.Unlock()
 		return
 	}

@@ -209,7 +209,7 @@ func TestLagGate(t *testing.T) {
 		if !open() {
 			t.Fatalf("the gate is shut after %d lines", i)
 		}
-		g.sent(now)
+		g.sent(now, true)
 	}
 	if len(probes) != 1 || probes[0] != probePrefix+"1" {
 		t.Fatalf("probes %q after %d lines, want one", probes, 2*lagWindow)
@@ -226,12 +226,12 @@ func TestLagGate(t *testing.T) {
 	if !open() {
 		t.Fatal("the gate is shut after its probe was answered")
 	}
-	g.sent(now) // lagWindow+1 unanswered: the next probe
+	g.sent(now, true) // lagWindow+1 unanswered: the next probe
 	if len(probes) != 2 {
 		t.Fatalf("probes %q, want a second one", probes)
 	}
 	for range lagWindow - 1 {
-		g.sent(now)
+		g.sent(now, true)
 	}
 	if open() {
 		t.Fatal("the gate is open with 2×lagWindow lines behind an unanswered probe")
@@ -244,7 +244,7 @@ func TestLagGate(t *testing.T) {
 	}
 	n := len(probes)
 	for range 4 * lagWindow {
-		g.sent(now)
+		g.sent(now, true)
 	}
 	if !open() || len(probes) != n {
 		t.Fatalf("after a lost probe: %d more probes, open %v; want none, and open", len(probes)-n, open())
@@ -254,15 +254,28 @@ func TestLagGate(t *testing.T) {
 		t.Fatalf("after reset: unacked %d, token %q, deaf %v", g.unacked, g.token, g.deaf)
 	}
 	for range lagWindow {
-		g.sent(now)
+		g.sent(now, true)
 	}
 	if len(probes) != n+1 {
 		t.Fatalf("a new connection probes again: %d probes, want %d", len(probes), n+1)
 	}
 	g.reset()
+	// No probe while nothing more waits to be sent.
+	n = len(probes)
+	for range 4 * lagWindow {
+		g.sent(now, false)
+	}
+	if !open() || len(probes) != n {
+		t.Fatalf("%d probes for lines sent one at a time, open %v; want none, and open", len(probes)-n, open())
+	}
+	g.sent(now, true)
+	if len(probes) != n+1 {
+		t.Fatalf("no probe once a backlog waits behind %d lines sent", g.unacked)
+	}
+	g.reset()
 	g.probe = func(string) bool { return false }
 	for range 4 * lagWindow {
-		g.sent(now)
+		g.sent(now, true)
 	}
 	if !open() {
 		t.Fatal("the gate shut behind probes that could not be sent")
