@@ -260,7 +260,7 @@ func (w *writer) run(ctx context.Context, send func(outLine)) {
 		// meanwhile goes before the lower priorities.
 		if l, ok := w.pop(); ok {
 			send(l)
-			w.gate.sent(w.now(), w.len() > 0)
+			w.gate.sent(w.now(), w.len() >= lagWindow)
 		}
 	}
 }
@@ -301,10 +301,11 @@ const (
 )
 
 // sent counts a line sent, and sends a probe when lagWindow lines went
-// since the last one was answered, none is in flight, and more lines wait
-// to be sent (backlog): a bot that answers one question at a time sends no
-// probes, which would cost the server's time (ngIRCd reads three commands
-// a turn) and the answers' latency for nothing. Only the writer's
+// since the last one was answered, none is in flight, and a backlog of
+// lines waits to be sent (lagWindow or more): a bot that answers a
+// question or two at a time sends no probes, which would cost the server's
+// time (ngIRCd reads three commands a turn, and the fourth waits for its
+// next turn) and the answers' latency for nothing. Only the writer's
 // goroutine calls it.
 func (g *lagGate) sent(now time.Time, backlog bool) {
 	g.mu.Lock()
