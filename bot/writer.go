@@ -260,60 +260,67 @@ func (w *writer) run(ctx context.Context, send func(outLine)) {
 		// meanwhile goes before the lower priorities.
 		if l, ok := w.pop(); ok {
 			send(l)
-			w.gate.sent(w.now(), w.len() >= lagWindow)
+			w.gate.sent(time.Now())
 		}
 	}
 }
 
-// lagGate keeps few of the bot's lines waiting in the server: after every
+// lagGate keeps few of the bot's lines waiting in the server: after
 // lagWindow lines it asks the server for a PONG (a probe, PING
-// :proceedings-lag-N), and it lets no more than 2×lagWindow lines go ahead
-// of the last probe answered. A server may read a client more slowly than
-// the bot's pace allows: ngIRCd adds seconds of penalty for each error it
-// answers (a notice to a nick that just quit), each second with 256 bytes
-// or more and each WHO, and reads nothing from the client meanwhile. The
-// lines the bot sent pile up unread in the server, the PONG owed to its
-// PING waits behind them, and the server drops the bot ("Ping timeout").
-// With the gate the pile waits here instead, where newer answers go
-// first and stale ones expire (answerTTL).
+// :proceedings-lag-N; at most one every probeEvery), and it lets no more
+// than 2×lagWindow lines go ahead of the last probe answered. A server may
+// read a client more slowly than the bot's pace allows: ngIRCd adds seconds
+// of penalty for each error it answers (a message to a nick that just
+// quit), each second with 256 bytes or more and each WHO, and reads nothing
+// from the client meanwhile. The lines the bot sent pile up unread in the
+// server, the PONG owed to its PING waits behind them, and the server drops
+// the bot ("Ping timeout"). With the gate the pile waits here instead,
+// where newer answers go first and stale ones expire (answerTTL).
 type lagGate struct {
-	mu      sync.Mutex
-	probe   func(token string) bool // sends a probe; false when it cannot (not registered)
-	unacked int                     // lines sent since the last probe answered
-	before  int                     // of those, sent before the probe in flight
-	token   string                  // the probe in flight; "" none
-	sentAt  time.Time
-	seq     int
-	acked   chan struct{}
-	deaf    bool // a probe went unanswered on this connection: no more probes on it
+	mu       sync.Mutex
+	probe    func(token string) bool // sends a probe; false when it cannot (not registered)
+	unacked  int                     // lines sent since the last probe answered
+	before   int                     // of those, sent before the probe in flight
+	token    string                  // the probe in flight; "" none
+	sentAt   time.Time               // when it was sent
+	seq      int
+	acked    chan struct{}
+	answered bool // a probe was answered on this connection
+	deaf     bool // the first probe of this connection went unanswered: no more probes on it
 }
 
 const (
 	// lagWindow is how many lines go between two probes.
 	lagWindow = 3
-	// probeLost is how long a probe may go unanswered before the gate
-	// opens for good on that connection (a server that does not answer a
-	// PING with its token; the connection's keepalive deals with a dead
-	// one).
+	// probeEvery is the least time between two probes: a bot answering
+	// questions one after another sends few, which cost the server a
+	// command each (ngIRCd reads three a turn, and the fourth waits for
+	// its next turn) and the answers' latency.
+	probeEvery = 2 * time.Second
+	// probeLost is how long a probe may go unanswered: on a connection
+	// that never answered one (a bouncer or server that does not answer
+	// PING with its token) the gate then opens for good; on one that did,
+	// the server is far behind, and the gate asks again and stays shut.
 	probeLost = 90 * time.Second
 	// probePrefix starts the token of a probe.
 	probePrefix = "proceedings-lag-"
 )
 
 // sent counts a line sent, and sends a probe when lagWindow lines went
-// since the last one was answered, none is in flight, and a backlog of
-// lines waits to be sent (lagWindow or more): a bot that answers a
-// question or two at a time sends no probes, which would cost the server's
-// time (ngIRCd reads three commands a turn, and the fourth waits for its
-// next turn) and the answers' latency for nothing. Only the writer's
-// goroutine calls it.
-func (g *lagGate) sent(now time.Time, backlog bool) {
+// since the last one was answered, none is in flight and the last was sent
+// probeEvery ago or more. Only the writer's goroutine calls it.
+func (g *lagGate) sent(now time.Time) {
 	g.mu.Lock()
 	g.unacked++
-	if g.token != "" || g.unacked < lagWindow || g.probe == nil || g.deaf || !backlog {
+	if g.token != "" || g.unacked < lagWindow || g.probe == nil || g.deaf || now.Sub(g.sentAt) < probeEvery {
 		g.mu.Unlock()
 		return
 	}
+	g.send(now)
+}
+
+// send sends a probe; g.mu is held, and released.
+func (g *lagGate) send(now time.Time) {
 	g.seq++
 	tok := probePrefix + strconv.Itoa(g.seq)
 	g.token, g.before, g.sentAt = tok, g.unacked, now
@@ -332,7 +339,7 @@ func (g *lagGate) ack(token string) {
 	g.mu.Lock()
 	if token == g.token {
 		g.unacked -= g.before
-		g.token = ""
+		g.token, g.answered = "", true
 	}
 	g.signal()
 	g.mu.Unlock()
@@ -341,7 +348,8 @@ func (g *lagGate) ack(token string) {
 // reset forgets the lines and the probe of a connection that is gone.
 func (g *lagGate) reset() {
 	g.mu.Lock()
-	g.unacked, g.before, g.token, g.deaf = 0, 0, "", false
+	g.unacked, g.before, g.token, g.answered, g.deaf = 0, 0, "", false, false
+	g.sentAt = time.Time{}
 	g.signal()
 	g.mu.Unlock()
 }
@@ -359,7 +367,7 @@ func (g *lagGate) signal() {
 
 // wait returns once the next line may go: no probe is in flight, or fewer
 // than 2×lagWindow lines went since the last one answered, or the probe in
-// flight is lost.
+// flight is lost on a connection that never answered one.
 func (g *lagGate) wait(ctx context.Context) error {
 	for {
 		g.mu.Lock()
@@ -367,7 +375,12 @@ func (g *lagGate) wait(ctx context.Context) error {
 			g.acked = make(chan struct{}, 1)
 		}
 		if g.token != "" && time.Since(g.sentAt) > probeLost {
-			g.token, g.unacked, g.deaf = "", 0, true
+			if !g.answered {
+				g.token, g.unacked, g.deaf = "", 0, true
+			} else {
+				g.send(time.Now()) // releases g.mu
+				g.mu.Lock()
+			}
 		}
 		open := g.token == "" || g.unacked < 2*lagWindow
 		acked := g.acked

@@ -191,10 +191,12 @@ func TestWriterExpires(t *testing.T) {
 	}
 }
 
-// TestLagGate: after every lagWindow lines a probe goes; no more than
-// 2×lagWindow lines go ahead of the last probe answered; an answer, a
-// reset (the connection is gone) or a probe lost for probeLost opens the
-// gate again; a probe that cannot be sent (not registered) gates nothing.
+// TestLagGate: after lagWindow lines a probe goes (at most one every
+// probeEvery); no more than 2×lagWindow lines go ahead of the last probe
+// answered; an answer or a reset (the connection is gone) opens the gate.
+// A probe lost for probeLost opens the gate for good on a connection that
+// never answered one, and is asked again, the gate shut, on one that did.
+// A probe that cannot be sent (not registered) gates nothing.
 func TestLagGate(t *testing.T) {
 	var g lagGate
 	var probes []string
@@ -205,11 +207,16 @@ func TestLagGate(t *testing.T) {
 		defer cancel()
 		return g.wait(ctx) == nil
 	}
+	lost := func() {
+		g.mu.Lock()
+		g.sentAt = time.Now().Add(-probeLost - time.Second)
+		g.mu.Unlock()
+	}
 	for i := range 2 * lagWindow {
 		if !open() {
 			t.Fatalf("the gate is shut after %d lines", i)
 		}
-		g.sent(now, true)
+		g.sent(now)
 	}
 	if len(probes) != 1 || probes[0] != probePrefix+"1" {
 		t.Fatalf("probes %q after %d lines, want one", probes, 2*lagWindow)
@@ -226,56 +233,57 @@ func TestLagGate(t *testing.T) {
 	if !open() {
 		t.Fatal("the gate is shut after its probe was answered")
 	}
-	g.sent(now, true) // lagWindow+1 unanswered: the next probe
-	if len(probes) != 2 {
-		t.Fatalf("probes %q, want a second one", probes)
+	g.sent(now.Add(time.Second)) // lagWindow+1 unanswered, but too soon after the last probe
+	if len(probes) != 1 {
+		t.Fatalf("probes %q, want none within probeEvery of the last", probes)
 	}
-	for range lagWindow - 1 {
-		g.sent(now, true)
+	g.sent(now.Add(probeEvery))
+	if len(probes) != 2 {
+		t.Fatalf("probes %q, want a second one after probeEvery", probes)
+	}
+	for range lagWindow - 2 {
+		g.sent(now.Add(probeEvery))
 	}
 	if open() {
 		t.Fatal("the gate is open with 2×lagWindow lines behind an unanswered probe")
 	}
-	g.mu.Lock()
-	g.sentAt = now.Add(-probeLost - time.Second)
-	g.mu.Unlock()
+	// This connection answered a probe: a lost one is asked again, shut.
+	lost()
+	if open() || len(probes) != 3 {
+		t.Fatalf("a lost probe on a connection that answered before: open %v, probes %q; want shut and a new probe", open(), probes)
+	}
+	g.ack(probes[2])
 	if !open() {
-		t.Fatal("the gate is shut behind a probe lost for longer than probeLost")
+		t.Fatal("the gate is shut after the new probe was answered")
 	}
+
+	// A new connection whose first probe is never answered: the gate opens
+	// for good on it.
+	g.reset()
 	n := len(probes)
-	for range 4 * lagWindow {
-		g.sent(now, true)
+	for range 2 * lagWindow {
+		g.sent(now.Add(10 * probeEvery))
 	}
-	if !open() || len(probes) != n {
-		t.Fatalf("after a lost probe: %d more probes, open %v; want none, and open", len(probes)-n, open())
+	if open() || len(probes) != n+1 {
+		t.Fatalf("a new connection: open %v, %d probes; want shut behind one", open(), len(probes)-n)
 	}
-	g.reset()
-	if !open() || g.unacked != 0 || g.token != "" || g.deaf {
-		t.Fatalf("after reset: unacked %d, token %q, deaf %v", g.unacked, g.token, g.deaf)
+	lost()
+	if !open() {
+		t.Fatal("the gate is shut behind the lost first probe of a connection")
 	}
-	for range lagWindow {
-		g.sent(now, true)
+	for i := range 4 * lagWindow {
+		g.sent(now.Add(time.Duration(20+i) * probeEvery))
 	}
-	if len(probes) != n+1 {
-		t.Fatalf("a new connection probes again: %d probes, want %d", len(probes), n+1)
-	}
-	g.reset()
-	// No probe while nothing more waits to be sent.
-	n = len(probes)
-	for range 4 * lagWindow {
-		g.sent(now, false)
-	}
-	if !open() || len(probes) != n {
-		t.Fatalf("%d probes for lines sent one at a time, open %v; want none, and open", len(probes)-n, open())
-	}
-	g.sent(now, true)
-	if len(probes) != n+1 {
-		t.Fatalf("no probe once a backlog waits behind %d lines sent", g.unacked)
+	if !open() || len(probes) != n+1 {
+		t.Fatalf("after a lost first probe: %d more probes, open %v; want none, and open", len(probes)-n-1, open())
 	}
 	g.reset()
+	if !open() || g.unacked != 0 || g.token != "" || g.deaf || g.answered {
+		t.Fatalf("after reset: unacked %d, token %q, deaf %v, answered %v", g.unacked, g.token, g.deaf, g.answered)
+	}
 	g.probe = func(string) bool { return false }
-	for range 4 * lagWindow {
-		g.sent(now, true)
+	for i := range 4 * lagWindow {
+		g.sent(now.Add(time.Duration(100+i) * probeEvery))
 	}
 	if !open() {
 		t.Fatal("the gate shut behind probes that could not be sent")
