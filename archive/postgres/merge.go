@@ -20,8 +20,8 @@ import (
 // than the inserts' own (measured in docs/scaling.md; merging every 100 ms
 // cost 40% more). Searches read the pending list whole, so it stays a
 // second's worth. Only the index's owner may merge it: for any other role
-// the merger stops at its first try, says so once, and the inserts merge as
-// before.
+// startMerger starts none and the inserts merge as before (were ownership
+// lost while it runs, it stops at its next try and says so once).
 type merger struct {
 	db   *DB
 	wake chan struct{}
