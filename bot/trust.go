@@ -23,7 +23,7 @@ func relayMatches(rl config.Relay, nick, userHost, account string) bool {
 	if nick == "" || config.FoldName(nick) != config.FoldName(rl.Nick) {
 		return false
 	}
-	if rl.Mask != "" && (userHost == "" || !config.MatchHostmask(config.FoldName(rl.Mask), config.FoldName(nick+"!"+userHost))) {
+	if rl.Mask != "" && (userHost == "" || !config.MatchHostmask(rl.Mask, nick, userHost)) {
 		return false
 	}
 	if rl.Account != "" && (account == "" || config.FoldName(account) != config.FoldName(rl.Account)) {

@@ -388,10 +388,26 @@ func hostPrefix(s string) bool {
 	return parts >= 2
 }
 
-// MatchHostmask matches s against a glob pattern where * is any run of bytes
-// and ? is one character. It compares bytes: fold both sides with FoldName
-// first for the IRC case mapping.
-func MatchHostmask(pattern, s string) bool {
+// MatchHostmask reports whether the sender nick!userHost matches mask, a
+// hostmask "nick!user@host" where * is any run of characters and ? one,
+// compared by IRC case mapping. Each part is matched on its own, so a
+// wildcard never runs from one part into the next: a host that holds "!"
+// or "@" (which only a gateway that passes any host on can give), or a
+// user with "!", makes no match at all, so "evil!x@trusted.host" as a host cannot pass for
+// trusted.host. A mask that is not nick!user@host matches nobody.
+func MatchHostmask(mask, nick, userHost string) bool {
+	mnick, rest, ok1 := strings.Cut(FoldName(mask), "!")
+	muser, mhost, ok2 := strings.Cut(rest, "@")
+	user, host, ok3 := strings.Cut(FoldName(userHost), "@")
+	if !ok1 || !ok2 || !ok3 || strings.ContainsAny(nick, "!@") || strings.Contains(user, "!") || strings.ContainsAny(host, "!@") {
+		return false
+	}
+	return matchGlob(mnick, FoldName(nick)) && matchGlob(muser, user) && matchGlob(mhost, host)
+}
+
+// matchGlob matches s against pattern, where * is any run of bytes and ?
+// is one character.
+func matchGlob(pattern, s string) bool {
 	star, resume := -1, 0
 	p, i := 0, 0
 	for i < len(s) {

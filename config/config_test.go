@@ -357,26 +357,55 @@ func TestAdminWarnings(t *testing.T) {
 
 func TestMatchHostmask(t *testing.T) {
 	tests := []struct {
+		mask, nick, userHost string
+		want                 bool
+	}{
+		{"*!*@trusted.host", "tina", "t@trusted.host", true},
+		{"*!*@TRUSTED.host", "tina", "t@trusted.HOST", true},
+		{"*!*@trusted.host", "tina", "t@untrusted.host", false},
+		{"*!*@*.example.org", "a", "b@c.example.org", true},
+		{"*!*@*.example.org", "a", "b@example.org", false},
+		{"al?ce!*@*", "alice", "x@y", true},
+		{"al?ce!*@*", "alce", "x@y", false},
+		{"?!*@*", "é", "x@y", true},
+		{"alice!*@*", "alice", "x@y", true},
+		{"alice!*@*", "alicex", "x@y", false},
+		{"Alice[m]!*@h", "alice{m}", "x@h", true}, // rfc1459 case mapping
+		{"a*b!*@*", "aXXbYY", "x@y", false},
+		// A wildcard never runs from one part into the next: a host with
+		// "!" or "@" in it (from a gateway that passes any host on)
+		// matches no mask, nor does a nick with them.
+		{"*!*@trusted.host", "tina", "t@evil!x@trusted.host", false},
+		{"*!*@trusted.host", "tina", "t@x@trusted.host", false},
+		{"*!t@*", "tina", "t@x!t@y", false},
+		{"*!*@*.host", "tina!t@trusted", "x@y.host", false},
+		{"tina*!*@trusted.host", "tina", "x!y@trusted.host", false},
+		// Not a hostmask, or no user@host: nobody.
+		{"*", "tina", "t@trusted.host", false},
+		{"tina", "tina", "t@trusted.host", false},
+		{"*!*@*", "tina", "", false},
+	}
+	for _, tc := range tests {
+		if got := MatchHostmask(tc.mask, tc.nick, tc.userHost); got != tc.want {
+			t.Errorf("MatchHostmask(%q, %q, %q) = %v, want %v", tc.mask, tc.nick, tc.userHost, got, tc.want)
+		}
+	}
+}
+
+func TestMatchGlob(t *testing.T) {
+	for _, tc := range []struct {
 		pattern, s string
 		want       bool
 	}{
-		{"*!*@trusted.host", "tina!t@trusted.host", true},
-		{"*!*@trusted.host", "tina!t@untrusted.host", false},
-		{"*!*@*.example.org", "a!b@c.example.org", true},
-		{"*!*@*.example.org", "a!b@example.org", false},
-		{"al?ce!*@*", "alice!x@y", true},
-		{"al?ce!*@*", "alce!x@y", false},
-		{"?!*@*", "é!x@y", true},
-		{"alice!*@*", "alice!x@y", true},
-		{"alice!*@*", "alicex!x@y", false},
 		{"*", "", true},
 		{"", "a", false},
 		{"a*b*c", "aXXbYYc", true},
 		{"a*b*c", "aXXbYY", false},
-	}
-	for _, tc := range tests {
-		if got := MatchHostmask(tc.pattern, tc.s); got != tc.want {
-			t.Errorf("MatchHostmask(%q, %q) = %v, want %v", tc.pattern, tc.s, got, tc.want)
+		{"?", "é", true},
+		{"??", "é", false},
+	} {
+		if got := matchGlob(tc.pattern, tc.s); got != tc.want {
+			t.Errorf("matchGlob(%q, %q) = %v, want %v", tc.pattern, tc.s, got, tc.want)
 		}
 	}
 }

@@ -574,7 +574,6 @@ func isAdminSender(admins []string, in bot.Incoming) bool {
 	if in.Relay != "" {
 		return false
 	}
-	mask := config.FoldName(in.Nick + "!" + in.UserHost)
 	for _, a := range admins {
 		if name, ok := strings.CutPrefix(a, "account:"); ok {
 			if in.Account != "" && config.FoldName(name) == config.FoldName(in.Account) {
@@ -582,7 +581,7 @@ func isAdminSender(admins []string, in bot.Incoming) bool {
 			}
 			continue
 		}
-		if in.UserHost != "" && !config.MaskMatchesAnyHost(a) && config.MatchHostmask(config.FoldName(a), mask) {
+		if in.UserHost != "" && !config.MaskMatchesAnyHost(a) && config.MatchHostmask(a, in.Nick, in.UserHost) {
 			return true
 		}
 	}
