@@ -623,28 +623,35 @@ func (n *netConn) onCTCP(m *message) {
 	if n.tr.isMe(m.src.Name) {
 		return
 	}
+	line := ctcpReply(text)
+	if line == "" || !validNick(m.src.Name) || !n.ctcpLimit.Allow() || n.w.len() > outQueue/2 {
+		return
+	}
+	n.w.push(outLine{prio: prioPrivate, key: config.FoldName(m.src.Name), ttl: answerTTL,
+		line: "NOTICE " + m.src.Name + " :" + line})
+}
+
+// ctcpReply is the bot's reply to the CTCP request text ("\x01VERSION\x01"),
+// "" when it answers none: VERSION, PING (its argument repeated, without
+// the \x01, CR, LF and NUL that would end the reply early or break the
+// line) and TIME.
+func ctcpReply(text string) string {
 	cmd, arg := splitCTCP(text)
 	var reply string
 	switch cmd {
 	case "VERSION":
 		reply = Version
 	case "PING":
-		reply = arg
+		reply = strings.NewReplacer("\x01", "", "\r", "", "\n", "", "\x00", "").Replace(arg)
 	case "TIME":
 		reply = time.Now().Format(time.RFC1123Z)
 	default:
-		return
+		return ""
 	}
-	if !validNick(m.src.Name) || !n.ctcpLimit.Allow() || n.w.len() > outQueue/2 {
-		return
+	if reply == "" {
+		return "\x01" + cmd + "\x01"
 	}
-	line := "\x01" + cmd
-	if reply != "" {
-		line += " " + reply
-	}
-	line += "\x01"
-	n.w.push(outLine{prio: prioPrivate, key: config.FoldName(m.src.Name), ttl: answerTTL,
-		line: "NOTICE " + m.src.Name + " :" + strings.NewReplacer("\r", "", "\n", "", "\x00", "").Replace(line)})
+	return "\x01" + cmd + " " + reply + "\x01"
 }
 
 // disconnected notes the end of a connection and returns why it ended:

@@ -1,6 +1,7 @@
 package bot
 
 import (
+	"strings"
 	"testing"
 	"time"
 )
@@ -39,5 +40,27 @@ func TestParseMessageServerTime(t *testing.T) {
 				t.Errorf("parseMessage(%q).time = %v, want %v", raw, m.time, tc.want)
 			}
 		})
+	}
+}
+
+func TestCTCPReply(t *testing.T) {
+	for _, tc := range []struct{ in, want string }{
+		{"\x01PING 12345\x01", "\x01PING 12345\x01"},
+		{"\x01ping 1\x01", "\x01PING 1\x01"},
+		{"\x01PING\x01", "\x01PING\x01"},
+		// A payload with CTCP's own delimiter inside would end the reply
+		// early and start another CTCP in the asker's client.
+		{"\x01PING 1\x01VERSION\x01", "\x01PING 1VERSION\x01"},
+		{"\x01PING a\x00b\x01", "\x01PING ab\x01"},
+		{"\x01VERSION\x01", "\x01VERSION " + Version + "\x01"},
+		{"\x01FINGER\x01", ""},
+		{"\x01ACTION waves\x01", ""},
+	} {
+		if got := ctcpReply(tc.in); got != tc.want {
+			t.Errorf("ctcpReply(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+	if got := ctcpReply("\x01TIME\x01"); !strings.HasPrefix(got, "\x01TIME ") || strings.Count(got, "\x01") != 2 {
+		t.Errorf("ctcpReply(TIME) = %q", got)
 	}
 }
