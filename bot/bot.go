@@ -98,6 +98,7 @@ type botOptions struct {
 	dialTimeout     time.Duration
 	pingEvery       time.Duration // ping a server that said nothing this long…
 	pingTimeout     time.Duration // …and reconnect when it stays silent this much longer
+	lagReconnect    time.Duration // reconnect when the server has not answered a lag probe this long (lagGate.behind)
 	regainEvery     time.Duration // try to take the configured nick back this often
 	rejoinBase      time.Duration // first delay before rejoining after a kick or a refused join
 	optOutEvery     time.Duration // re-read the archive's opt-out list this often
@@ -127,6 +128,7 @@ func defaultOptions() botOptions {
 		dialTimeout:     30 * time.Second,
 		pingEvery:       60 * time.Second,
 		pingTimeout:     60 * time.Second,
+		lagReconnect:    5 * time.Minute,
 		regainEvery:     time.Minute,
 		rejoinBase:      10 * time.Second,
 		optOutEvery:     30 * time.Second,

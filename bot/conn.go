@@ -69,6 +69,11 @@ type rejoinState struct {
 // outQueue bounds the lines waiting to be sent on one network.
 const outQueue = 512
 
+// ErrSendQueueFull is the error of a line shed because too many of the
+// bot's lines wait already (see writer.push); the status counts them
+// (send_shed).
+var ErrSendQueueFull = errors.New("too many of the bot's lines wait to be sent")
+
 // whoxToken marks the bot's WHOX queries (WHO #chan %tcuhnar,1), whose
 // replies carry accounts.
 const whoxToken = "1"
@@ -359,7 +364,7 @@ func (n *netConn) onLine(s *session, raw []byte) error {
 }
 
 // keepalive pings a quiet server and ends a connection that stopped
-// answering; when ctx is done it says QUIT and closes the connection once
+// answering, or whose server stopped reading the bot (lagGate.behind); when ctx is done it says QUIT and closes the connection once
 // the server did, or after a grace period.
 func (n *netConn) keepalive(ctx context.Context, s *session) {
 	every := n.b.opts.pingEvery
@@ -379,6 +384,14 @@ func (n *netConn) keepalive(ctx context.Context, s *session) {
 				n.log.Warn("the server stopped answering; reconnecting", "silent_for", idle.Round(time.Second))
 				n.mu.Lock()
 				n.closing = fmt.Sprintf("no answer from the server for %s", idle.Round(time.Second))
+				n.mu.Unlock()
+				s.conn.Close()
+				return
+			case n.w.gate.behind(time.Now()) > n.b.opts.lagReconnect:
+				lag := n.w.gate.behind(time.Now()).Round(time.Second)
+				n.log.Warn("the server has not read the bot's lines for too long; reconnecting", "lag", lag)
+				n.mu.Lock()
+				n.closing = fmt.Sprintf("the server left the bot's lines unread for %s", lag)
 				n.mu.Unlock()
 				s.conn.Close()
 				return
@@ -487,6 +500,12 @@ func (n *netConn) handleConn(s *session, m *message) error {
 		}
 	case "PRIVMSG":
 		n.onCTCP(m)
+	case "401": // ERR_NOSUCHNICK
+		// The nick left before its answer went: what else waits for it
+		// is dropped, not sent to earn the same error.
+		if len(m.Params) >= 2 && !n.tr.isChannelName(m.Params[1]) {
+			n.w.dropKey(config.FoldName(m.Params[1]))
+		}
 	case "471", "473", "474", "475", "477", "403", "405", "520":
 		// Join refused (full, invite only, banned, bad key, needs an
 		// account, no such channel, too many channels, unavailable).
@@ -716,7 +735,7 @@ func (n *netConn) queueTTL(cmd, target, text string, ttl time.Duration) error {
 		line = strings.ReplaceAll(line, "\x00", "")
 		l := outLine{prio: prio, key: key, line: cmd + " " + target + " :" + line, cmd: cmd, target: target, text: line, ttl: ttl}
 		if !n.w.push(l) {
-			return fmt.Errorf("the send queue of %s is full (%d lines waiting): the line was not sent", n.name, outQueue)
+			return fmt.Errorf("%w on %s: the line was not sent", ErrSendQueueFull, n.name)
 		}
 	}
 	return nil

@@ -22,6 +22,7 @@ import (
 	"runtime/metrics"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 	"unicode/utf8"
@@ -880,4 +881,131 @@ func TestWelcomeWithoutNick(t *testing.T) {
 			}
 		})
 	}
+}
+
+// deafProxy relays connections to a server; deafen makes the server stop
+// reading the newest one (what ngIRCd does to a client it penalises): the
+// client's lines are held, the server's still reach the client.
+type deafProxy struct {
+	addr string
+	mu   sync.Mutex
+	last *atomic.Bool // the newest connection's "deaf"
+}
+
+func startDeafProxy(t *testing.T, backend string) *deafProxy {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := &deafProxy{addr: l.Addr().String()}
+	var wg sync.WaitGroup
+	t.Cleanup(func() { l.Close(); wg.Wait() })
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		for {
+			c, err := l.Accept()
+			if err != nil {
+				return
+			}
+			up, err := net.Dial("tcp", backend)
+			if err != nil {
+				c.Close()
+				continue
+			}
+			deaf := &atomic.Bool{}
+			p.mu.Lock()
+			p.last = deaf
+			p.mu.Unlock()
+			wg.Add(2)
+			go func() {
+				defer wg.Done()
+				defer up.Close()
+				r := bufio.NewReader(c)
+				for {
+					line, err := r.ReadString('\n')
+					if err != nil {
+						return
+					}
+					if !deaf.Load() {
+						up.Write([]byte(line))
+					}
+				}
+			}()
+			go func() {
+				defer wg.Done()
+				defer c.Close()
+				io.Copy(c, up)
+			}()
+		}
+	}()
+	return p
+}
+
+func (p *deafProxy) deafen() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.last.Store(true)
+}
+
+// TestLagReconnect: a server that stops reading the bot (its lines and its
+// lag probe go unread, while the server's lines still come) is left after
+// lagReconnect, and on the new connection the bot's lines reach the channel
+// again. Without it the bot would stay connected and mute, as on an ngIRCd
+// whose penalties for a flood's errors kept growing.
+func TestLagReconnect(t *testing.T) {
+	t.Parallel()
+	srv := ircserver.Start(t, ircserver.Options{Kind: ircserver.NgIRCd})
+	watcher := ircserver.Dial(t, srv.Addr(), "watcher")
+	watcher.Join("#c")
+	proxy := startDeafProxy(t, srv.Addr())
+	cfg := bottest.ParseConfig(t, t.TempDir(), bottest.SingleNet(proxy.addr, "logbot", "#c"))
+	h := startBot(t, cfg, func(o *botOptions) {
+		o.lagReconnect = 3 * time.Second
+		o.pingEvery = 2 * time.Second // keepalive looks every 0.5 s
+	})
+	h.WaitSelfJoins(1)
+	said := func(text string) {
+		t.Helper()
+		if err := h.B.Say("", "#c", text); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for i := range lagWindow {
+		said(fmt.Sprintf("before %d", i))
+	}
+	watcher.Expect(10*time.Second, func(l string) bool { return strings.HasSuffix(l, fmt.Sprintf("before %d", lagWindow-1)) })
+	n := h.B.netConn("test")
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		n.w.gate.mu.Lock()
+		answered := n.w.gate.answered && n.w.gate.token == ""
+		n.w.gate.mu.Unlock()
+		if answered {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the probe after the first lines was not answered")
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+
+	proxy.deafen()
+	deafened := time.Now()
+	for i := range lagWindow {
+		said(fmt.Sprintf("unread %d", i))
+	}
+	for h.B.Status().Reconnects == 0 {
+		if time.Since(deafened) > 15*time.Second {
+			t.Fatalf("the bot stayed on a server that read none of its lines for %v", time.Since(deafened).Round(time.Second))
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	if d := time.Since(deafened); d < 3*time.Second {
+		t.Errorf("the bot left after %v, before lagReconnect (3 s)", d)
+	}
+	h.WaitSelfJoins(2)
+	said("after the reconnect")
+	watcher.Expect(10*time.Second, func(l string) bool { return strings.HasSuffix(l, "after the reconnect") })
 }

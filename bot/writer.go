@@ -2,6 +2,7 @@ package bot
 
 import (
 	"context"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -51,6 +52,13 @@ const (
 	// (Bot.Busy): about 15 s of lines at the default pace, past which the
 	// router takes no more commands but admins'.
 	busyLines = 10
+	// maxPrivate is how many lines to nicks may wait at once: past it a
+	// new one is shed. Lines to nicks go after every channel's, so under
+	// a flood of private questions from new nicks (each one's first is
+	// taken, see Bot.Busy) they would fill the queue and wait there
+	// until they expire; and each answer to a nick that has left costs an
+	// error from the server (on ngIRCd, 2 s of penalty).
+	maxPrivate = 2 * busyLines
 )
 
 // writer is the one queue every line of the bot's own goes through on one
@@ -87,6 +95,15 @@ type turns struct {
 	ring  []string
 }
 
+// len is the number of lines waiting in t.
+func (t *turns) len() int {
+	n := 0
+	for _, lines := range t.byKey {
+		n += len(lines)
+	}
+	return n
+}
+
 func newWriter(every rate.Limit, burst, max int) *writer {
 	w := &writer{limiter: rate.NewLimiter(every, burst), max: max, wake: make(chan struct{}, 1), now: time.Now, maxWait: maxWait}
 	for i := range w.queues {
@@ -95,12 +112,13 @@ func newWriter(every rate.Limit, burst, max int) *writer {
 	return w
 }
 
-// push queues l. It reports false when the queue is full and l is of the
-// lowest priority waiting (l is then shed).
+// push queues l. It reports false (l is then shed) when the queue is full
+// and l is of the lowest priority waiting, or l is to a nick and maxPrivate
+// such lines wait.
 func (w *writer) push(l outLine) bool {
 	l.queued = w.now()
 	w.mu.Lock()
-	if w.n >= w.max && !w.shedBelow(l.prio) {
+	if l.prio == prioPrivate && w.queues[prioPrivate].len() >= maxPrivate || w.n >= w.max && !w.shedBelow(l.prio) {
 		w.mu.Unlock()
 		w.shed.Add(1)
 		return false
@@ -219,6 +237,29 @@ func (w *writer) takeAt(q *turns, i int) outLine {
 	return l
 }
 
+// dropKey drops every waiting line to key (a folded nick the server says
+// is not there: each line would only earn another error, and on ngIRCd 2 s
+// of penalty, see lagGate) and returns how many there were; they count as
+// expired.
+func (w *writer) dropKey(key string) int {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	k := 0
+	for p := range w.queues {
+		q := &w.queues[p]
+		lines, ok := q.byKey[key]
+		if !ok {
+			continue
+		}
+		k += len(lines)
+		delete(q.byKey, key)
+		q.ring = slices.DeleteFunc(q.ring, func(r string) bool { return r == key })
+	}
+	w.n -= k
+	w.expired.Add(int64(k))
+	return k
+}
+
 // len is the number of lines waiting.
 func (w *writer) len() int {
 	w.mu.Lock()
@@ -283,6 +324,7 @@ type lagGate struct {
 	before   int                     // of those, sent before the probe in flight
 	token    string                  // the probe in flight; "" none
 	sentAt   time.Time               // when it was sent
+	since    time.Time               // when the first probe since the last answer was sent
 	seq      int
 	acked    chan struct{}
 	answered bool // a probe was answered on this connection
@@ -323,6 +365,9 @@ func (g *lagGate) sent(now time.Time) {
 func (g *lagGate) send(now time.Time) {
 	g.seq++
 	tok := probePrefix + strconv.Itoa(g.seq)
+	if g.token == "" {
+		g.since = now
+	}
 	g.token, g.before, g.sentAt = tok, g.unacked, now
 	probe := g.probe
 	g.mu.Unlock()
@@ -343,6 +388,22 @@ func (g *lagGate) ack(token string) {
 	}
 	g.signal()
 	g.mu.Unlock()
+}
+
+// behind reports for how long the server has not answered a probe, on a
+// connection that answered one before (0 when none waits): how long the
+// server has left the bot's lines unread. On ngIRCd, whose penalties keep
+// growing while the bot's lines earn errors (see lagGate), a fresh
+// connection starts without any; the bot reconnects past
+// botOptions.lagReconnect, as irssi (lag_max_before_disconnect) and
+// WeeChat (irc.server.lag_reconnect) do after 5 minutes.
+func (g *lagGate) behind(now time.Time) time.Duration {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if g.token == "" || !g.answered {
+		return 0
+	}
+	return now.Sub(g.since)
 }
 
 // reset forgets the lines and the probe of a connection that is gone.

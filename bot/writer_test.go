@@ -71,6 +71,58 @@ func TestWriterSheds(t *testing.T) {
 	}
 }
 
+// TestWriterCapsPrivate: no more than maxPrivate lines to nicks wait; past
+// that a new one is shed (counted), while lines to channels are still
+// taken, and a line to a nick is taken again once one has gone.
+func TestWriterCapsPrivate(t *testing.T) {
+	w := newWriter(rate.Inf, 1, 100)
+	for i := range maxPrivate {
+		if !w.push(outLine{prio: prioPrivate, key: fmt.Sprintf("n%d", i), line: fmt.Sprintf("p%d", i)}) {
+			t.Fatalf("private line %d refused", i)
+		}
+	}
+	if w.push(outLine{prio: prioPrivate, key: "late", line: "late"}) {
+		t.Error("a private line was taken past maxPrivate")
+	}
+	if !w.push(outLine{prio: prioChannel, key: "#c", line: "c"}) {
+		t.Error("a channel line was refused")
+	}
+	if got := w.shed.Load(); got != 1 {
+		t.Errorf("shed %d lines, want 1", got)
+	}
+	w.pop() // the channel's
+	w.pop() // p0
+	if !w.push(outLine{prio: prioPrivate, key: "late", line: "late"}) {
+		t.Error("a private line was refused with room again")
+	}
+}
+
+// TestWriterDropKey: the lines to a nick that is gone are dropped,
+// counted as expired, and the other targets keep their turns.
+func TestWriterDropKey(t *testing.T) {
+	w := newWriter(rate.Inf, 1, 100)
+	for i := range 2 {
+		w.push(outLine{prio: prioPrivate, key: "alice", line: fmt.Sprintf("alice %d", i)})
+		w.push(outLine{prio: prioPrivate, key: "bob", line: fmt.Sprintf("bob %d", i)})
+	}
+	w.push(outLine{prio: prioChannel, key: "#a", line: "#a 0"})
+	if got := w.dropKey("alice"); got != 2 {
+		t.Errorf("dropKey(alice) dropped %d lines, want 2", got)
+	}
+	if got := w.dropKey("carol"); got != 0 {
+		t.Errorf("dropKey(carol) dropped %d lines, want 0", got)
+	}
+	if got, want := drain(w), []string{"#a 0", "bob 0", "bob 1"}; !slices.Equal(got, want) {
+		t.Errorf("sent %q, want %q", got, want)
+	}
+	if n := w.expired.Load(); n != 2 {
+		t.Errorf("%d lines counted as expired, want 2", n)
+	}
+	if w.len() != 0 {
+		t.Errorf("%d lines left", w.len())
+	}
+}
+
 // TestWriterPaces: after its burst the writer sends one line per interval,
 // and an answer queued while it waits goes before older private lines.
 func TestWriterPaces(t *testing.T) {

@@ -32,7 +32,8 @@ const (
 
 // startRoutedBot starts the bot on cfg with the command router as its
 // listener, wired the way the runner wires it (commands marked when
-// recorded, opt-outs refreshed at once, public channels marked), and waits
+// recorded, answers that expire, no commands taken when the bot is busy,
+// opt-outs refreshed at once, public channels marked), and waits
 // for nothing. The bot's lines keep the production pace of commands.output.
 func startRoutedBot(t *testing.T, cfg *config.Config) *bottest.Harness[*bot.Bot] {
 	t.Helper()
@@ -42,7 +43,8 @@ func startRoutedBot(t *testing.T, cfg *config.Config) *bottest.Harness[*bot.Bot]
 	}
 	router := NewRouter(cfg, h.DB, Options{
 		Nick:     h.B.Nick,
-		Sender:   h.B,
+		Sender:   h.B.Answers(),
+		Busy:     h.B.Busy,
 		Admin:    BotAdmin{Bot: h.B},
 		OnOptOut: func(string, bool) { _ = h.B.RefreshOptOuts(context.Background()) },
 		Logger:   bottest.Logger(t),

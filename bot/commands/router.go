@@ -191,7 +191,11 @@ func (r *Router) send(rep Reply) {
 	} else {
 		err = r.opts.Sender.Say(rep.Network, rep.Target, rep.Text)
 	}
-	if err != nil {
+	switch {
+	case errors.Is(err, bot.ErrSendQueueFull):
+		// A flood: counted in the status (send_shed), not a log line
+		// for each.
+	case err != nil:
 		r.log.Warn("could not send a reply", "network", rep.Network, "target", rep.Target, "err", err)
 	}
 }
