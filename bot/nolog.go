@@ -34,7 +34,7 @@ func hasNoLogPrefix(text, prefix string) bool {
 		if c == '\x04' {
 			// A hex colour (\x04RRGGBB[,RRGGBB]), which many clients
 			// render and irctext.Strip does not know.
-			i = skipHexColour(text, i+1)
+			i = irctext.SkipHexColour(text, i+1)
 			continue
 		}
 		r, size := utf8.DecodeRuneInString(text[i:])
@@ -50,29 +50,6 @@ func hasNoLogPrefix(text, prefix string) bool {
 		}
 	}
 	return false
-}
-
-// skipHexColour returns the index after the arguments of a hex colour code
-// that starts at text[i]: up to six hex digits, and a comma and up to six
-// more when a hex digit follows the comma.
-func skipHexColour(text string, i int) int {
-	i = skipHex(text, i)
-	if i+1 < len(text) && text[i] == ',' && isHex(text[i+1]) {
-		i = skipHex(text, i+1)
-	}
-	return i
-}
-
-// skipHex returns the index after up to six hex digits at text[i].
-func skipHex(text string, i int) int {
-	for n := 0; n < 6 && i < len(text) && isHex(text[i]); n++ {
-		i++
-	}
-	return i
-}
-
-func isHex(c byte) bool {
-	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F')
 }
 
 // hasPrefixFold is strings.HasPrefix ignoring case.

@@ -515,7 +515,7 @@ func countWords(s string) int {
 // sanitizeText is text for html/template and plain-text outputs: mIRC
 // formatting removed, control characters and invalid UTF-8 replaced.
 func sanitizeText(s string) string {
-	s = irctext.Strip(s)
+	s = irctext.StripShown(s)
 	clean := utf8.ValidString(s)
 	for i := 0; clean && i < len(s); i++ {
 		if c := s[i]; c < 0x20 || c == 0x7f {

@@ -277,7 +277,7 @@ func appendPeople(w *worker, speakers []speaker) (people, filters template.HTML)
 
 // appendPlain writes text without its mIRC formatting, escaped.
 func appendPlain(b []byte, s string) []byte {
-	return appendEscaped(b, irctext.Strip(s))
+	return appendEscaped(b, irctext.StripShown(s))
 }
 
 // appendLinkRow writes one row of a day's links page (day is its date,
@@ -332,6 +332,7 @@ func appendReason(b []byte, reason string) []byte {
 // appendText writes message text: mIRC formatting as classed spans,
 // accepted URLs as links, everything else escaped.
 func appendText(b []byte, s string) []byte {
+	s = irctext.WithoutHexColours(s) // not drawn, like the extended palette
 	if !irctext.HasFormatting(s) {
 		return appendLinked(b, s)
 	}

@@ -48,6 +48,8 @@ func TestAppendLine(t *testing.T) {
 			`<li id="l-10" class="m n-5ba1e5c5"><a class="t" href="#l-10"><time>14:03:11</time></a> <span class="nk c5">&lt;eve&gt;</span> <span class="tx">javascript:alert(1) &#34;&gt;&lt;svg onload=alert(1)&gt;</span></li>`},
 		{"colours", event.Event{ID: 11, Kind: event.KindMessage, Nick: "bob", Text: "\x02b\x02 \x0304,01x\x03 \x0399y"},
 			`<li id="l-11" class="m n-86c6a0d4"><a class="t" href="#l-11"><time>14:03:11</time></a> <span class="nk c4">&lt;bob&gt;</span> <span class="tx"><span class="bo">b</span> <span class="F4 b1">x</span> y</span></li>`},
+		{"hex colours", event.Event{ID: 11, Kind: event.KindMessage, Nick: "bob", Text: "\x04ff0000red\x04 \x02\x04FF0000,00FF00b\x02"},
+			`<li id="l-11" class="m n-86c6a0d4"><a class="t" href="#l-11"><time>14:03:11</time></a> <span class="nk c4">&lt;bob&gt;</span> <span class="tx">red <span class="bo">b</span></span></li>`},
 		{"controls", event.Event{ID: 12, Kind: event.KindMessage, Nick: "bob", Text: "a\x07b\tc\xffd\u0085e"},
 			"<li id=\"l-12\" class=\"m n-86c6a0d4\"><a class=\"t\" href=\"#l-12\"><time>14:03:11</time></a> <span class=\"nk c4\">&lt;bob&gt;</span> <span class=\"tx\">a\uFFFDb c\uFFFDd\uFFFDe</span></li>"},
 		{"join", event.Event{ID: 13, Kind: event.KindJoin, Nick: "carol", UserHost: "~c@h"},

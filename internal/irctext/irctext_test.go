@@ -54,6 +54,29 @@ func TestStripToValidUTF8(t *testing.T) {
 	}
 }
 
+func TestWithoutHexColours(t *testing.T) {
+	for _, c := range []struct{ in, want string }{
+		{"plain", "plain"},
+		{"\x04ff0000red\x04 back", "red back"},
+		{"\x04FF0000,00ff00on green", "on green"},
+		{"\x04abc short", " short"},
+		{"\x04ff0000, a comma that is text", ", a comma that is text"},
+		{"\x04\x04\x04", ""},
+		{"end\x04", "end"},
+		{"\x04123456789", "789"},
+	} {
+		if got := WithoutHexColours(c.in); got != c.want {
+			t.Errorf("WithoutHexColours(%q) = %q, want %q", c.in, got, c.want)
+		}
+	}
+	if got, want := StripShown("\x02\x04ff0000bold red\x0f"), "bold red"; got != want {
+		t.Errorf("StripShown = %q, want %q", got, want)
+	}
+	if got, want := StripToValidUTF8("\x04ff0000caf\xe9"), "caf\uFFFD"; got != want {
+		t.Errorf("StripToValidUTF8 = %q, want %q", got, want)
+	}
+}
+
 // FuzzStrip holds Strip to ircfmt.Strip: the search index's plain_text
 // returns Strip, and must give the same text for the same stored line
 // forever.
@@ -73,8 +96,12 @@ func FuzzStrip(f *testing.F) {
 		if !utf8.ValidString(valid) || HasFormatting(valid) {
 			t.Fatalf("StripToValidUTF8(%q) = %q", s, valid)
 		}
-		if utf8.ValidString(s) && valid != got {
-			t.Fatalf("StripToValidUTF8(%q) = %q, Strip gives %q", s, valid, got)
+		shown := StripShown(s)
+		if strings.ContainsRune(shown, 0x04) || HasFormatting(shown) || strings.ContainsRune(valid, 0x04) {
+			t.Fatalf("StripShown(%q) = %q, StripToValidUTF8 %q: a code is left", s, shown, valid)
+		}
+		if utf8.ValidString(s) && valid != shown {
+			t.Fatalf("StripToValidUTF8(%q) = %q, StripShown gives %q", s, valid, shown)
 		}
 	})
 }
