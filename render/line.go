@@ -329,6 +329,11 @@ func appendReason(b []byte, reason string) []byte {
 	return append(b, "</span>)"...)
 }
 
+// lineVersion changes when the line writer writes a line of the same
+// event differently (hex colours taken out: 2): it is in the day key, so a
+// new binary renders every page again.
+const lineVersion = 2
+
 // appendText writes message text: mIRC formatting as classed spans,
 // accepted URLs as links, everything else escaped.
 func appendText(b []byte, s string) []byte {

@@ -177,7 +177,7 @@ func (o *Options) chanOpts(network, name string) (ChannelOptions, bool) {
 // siteKey covers what only the listing pages show (descriptions, Markdown).
 func (o *Options) keys() (dayKey, siteKey string, err error) {
 	d := sha256.New()
-	fmt.Fprintf(d, "v%d\x00%s\x00%s\x00%s\x00", stateVersion, o.Title, o.BaseURL, o.Location)
+	fmt.Fprintf(d, "v%d\x00l%d\x00%s\x00%s\x00%s\x00", stateVersion, lineVersion, o.Title, o.BaseURL, o.Location)
 	// The templates, the stylesheet and the script: a new binary with
 	// other markup renders everything again.
 	fs.WalkDir(assets, ".", func(p string, e fs.DirEntry, err error) error {
