@@ -16,6 +16,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+	"unicode/utf8"
 
 	"github.com/ergochat/irc-go/ircutils"
 	"golang.org/x/time/rate"
@@ -52,10 +53,17 @@ type netConn struct {
 	rejoin      map[string]*rejoinState // folded channel → pending retry
 	runCtx      context.Context         // set by run
 
+	// strangers holds, by folded nick (config.FoldName, the writer's
+	// keys), when each nick that shares no channel with the bot last said
+	// something to it privately; their answers go at prioStranger.
+	smu       sync.Mutex
+	strangers map[string]time.Time
+
 	registered atomic.Bool  // welcome (001) received on the current connection
 	echo       atomic.Bool  // echo-message is on for the current connection
 	saslOK     atomic.Bool  // SASL succeeded on the current connection
 	altIdx     atomic.Int32 // next alternative nick during registration
+	shortNicks atomic.Bool  // the server refused a long nick as erroneous: try short ones (nextNick)
 	lastRead   atomic.Int64 // unix nanoseconds of the last line read from the server
 	lastEvent  atomic.Int64 // unix nanoseconds of the last event recorded
 	reconnects atomic.Int64
@@ -98,6 +106,7 @@ func newNetConn(b *Bot, nc config.Network) (*netConn, error) {
 		ctcpLimit:  rate.NewLimiter(rate.Every(3*time.Second), 3),
 		joined:     map[string]string{},
 		pendingGap: map[string]time.Time{},
+		strangers:  map[string]time.Time{},
 		rejoin:     map[string]*rejoinState{},
 	}
 	n.w.gate.probe = func(token string) bool {
@@ -227,6 +236,7 @@ func (n *netConn) connect(ctx context.Context) error {
 	s := &session{conn: conn, done: make(chan struct{}), creds: creds}
 	n.tr.reset()
 	n.altIdx.Store(0)
+	n.shortNicks.Store(false)
 	n.saslOK.Store(false)
 	n.lastRead.Store(time.Now().UnixNano())
 	n.sess.Store(s)
@@ -494,7 +504,7 @@ func (n *netConn) handleConn(s *session, m *message) error {
 		n.onWelcome(m)
 	case "432", "433", "436", "437": // nick refused
 		if !n.registered.Load() {
-			next := n.nextNick()
+			next := n.nextNick(m.param(1), m.Command == "432")
 			n.log.Warn("the server refused the nick; trying another", "nick", m.param(1), "next", next, "reason", m.last())
 			n.control("NICK "+next, false)
 		}
@@ -646,8 +656,38 @@ func (n *netConn) onCTCP(m *message) {
 	if line == "" || !validNick(m.src.Name) || !n.ctcpLimit.Allow() || n.w.len() > outQueue/2 {
 		return
 	}
-	n.w.push(outLine{prio: prioPrivate, key: config.FoldName(m.src.Name), ttl: answerTTL,
+	prio := prioPrivate
+	if !n.tr.shares(n.tr.fold(m.src.Name)) {
+		prio = prioStranger
+	}
+	n.w.push(outLine{prio: prio, key: config.FoldName(m.src.Name), ttl: answerTTL,
 		line: "NOTICE " + m.src.Name + " :" + line})
+}
+
+// noteStranger notes that nick, who said something to the bot privately,
+// shares no channel with it (the read loop knows): the answer, queued a
+// moment later by a listener, goes at prioStranger. The notes last an
+// answer's ttl.
+func (n *netConn) noteStranger(nick string, now time.Time) {
+	n.smu.Lock()
+	defer n.smu.Unlock()
+	if len(n.strangers) >= 1024 {
+		for k, t := range n.strangers {
+			if now.Sub(t) > answerTTL {
+				delete(n.strangers, k)
+			}
+		}
+	}
+	n.strangers[config.FoldName(nick)] = now
+}
+
+// isStranger reports whether the folded nick key said something privately
+// within an answer's ttl while it shared no channel with the bot.
+func (n *netConn) isStranger(key string, now time.Time) bool {
+	n.smu.Lock()
+	defer n.smu.Unlock()
+	t, ok := n.strangers[key]
+	return ok && now.Sub(t) <= answerTTL
 }
 
 // ctcpReply is the bot's reply to the CTCP request text ("\x01VERSION\x01"),
@@ -722,11 +762,14 @@ func (n *netConn) queueTTL(cmd, target, text string, ttl time.Duration) error {
 	if !n.registered.Load() {
 		return fmt.Errorf("not connected to %s: the line was not sent", n.name)
 	}
-	prio := prioPrivate
-	if n.tr.isChannelName(target) {
-		prio = prioChannel
-	}
 	key := config.FoldName(target)
+	prio := prioPrivate
+	switch {
+	case n.tr.isChannelName(target):
+		prio = prioChannel
+	case n.isStranger(key, time.Now()):
+		prio = prioStranger
+	}
 	for line := range strings.SplitSeq(text, "\n") {
 		line = strings.TrimRight(line, "\r")
 		if strings.TrimSpace(line) == "" {
@@ -741,19 +784,55 @@ func (n *netConn) queueTTL(cmd, target, text string, ttl time.Duration) error {
 	return nil
 }
 
-// nextNick picks the nick to try when the server refuses ours during
-// registration: the configured alternatives, then the nick with digits.
-func (n *netConn) nextNick() string {
+// shortNick is the nick length every server takes (RFC 2812's 9): the
+// server tells its own (ISUPPORT NICKLEN) only once the bot is registered.
+const shortNick = 9
+
+// nextNick picks the nick to try when the server refuses ours (refused)
+// during registration: the configured alternatives, then the nick with
+// digits. A nick the server finds erroneous (432) that is longer than
+// shortNick may be too long for it (ngIRCd's default is 9): the nick cut to
+// shortNick is tried next, and from then on every candidate is that short.
+func (n *netConn) nextNick(refused string, erroneous bool) string {
 	nc := n.cfg()
-	i := int(n.altIdx.Add(1)) - 1
-	if i < len(nc.AltNicks) {
-		return nc.AltNicks[i]
+	if erroneous && len(refused) > shortNick && !n.shortNicks.Swap(true) {
+		if cut := cutNick(nc.Nick, shortNick); cut != refused {
+			return cut
+		}
 	}
-	base := nc.Nick
-	if len(base) > 12 {
-		base = base[:12]
+	short := n.shortNicks.Load()
+	for {
+		i := int(n.altIdx.Add(1)) - 1
+		if i >= len(nc.AltNicks) {
+			break
+		}
+		if alt := nc.AltNicks[i]; !short || len(alt) <= shortNick {
+			return alt
+		}
+	}
+	base := cutNick(nc.Nick, 12)
+	if short {
+		base = cutNick(nc.Nick, shortNick-4)
 	}
 	return fmt.Sprintf("%s%04d", base, rand.IntN(10000))
+}
+
+// tooLong reports whether the server refused nicks like nick as too long
+// on this connection (nextNick): asking for it again would only earn the
+// same error.
+func (n *netConn) tooLong(nick string) bool {
+	return n.shortNicks.Load() && len(nick) > shortNick
+}
+
+// cutNick cuts nick to at most max bytes, at a character boundary.
+func cutNick(nick string, max int) string {
+	if len(nick) <= max {
+		return nick
+	}
+	for max > 0 && !utf8.RuneStart(nick[max]) {
+		max--
+	}
+	return nick[:max]
 }
 
 // regainLoop asks for the configured nick now and then while the bot uses
@@ -764,7 +843,7 @@ func (n *netConn) regainLoop(ctx context.Context) {
 
 func (n *netConn) regain() {
 	want := n.cfg().Nick
-	if !n.registered.Load() || config.FoldName(n.currentNick()) == config.FoldName(want) {
+	if !n.registered.Load() || config.FoldName(n.currentNick()) == config.FoldName(want) || n.tooLong(want) {
 		return
 	}
 	n.w.pushOnce(outLine{prio: prioControl, key: "nick", line: "NICK " + want})
@@ -772,7 +851,7 @@ func (n *netConn) regain() {
 
 // maybeRegain asks for the configured nick when its holder just left it.
 func (n *netConn) maybeRegain(freed string) {
-	if want := n.cfg().Nick; n.tr.fold(freed) == n.tr.fold(want) && !n.tr.isMe(want) {
+	if want := n.cfg().Nick; n.tr.fold(freed) == n.tr.fold(want) && !n.tr.isMe(want) && !n.tooLong(want) {
 		n.w.pushOnce(outLine{prio: prioControl, key: "nick", line: "NICK " + want})
 	}
 }

@@ -313,6 +313,9 @@ func (n *netConn) onMessage(r *recRules, nr *netRules, m *message) {
 	if !n.tr.isChannelName(target) {
 		// Private: never recorded; listeners see what others send.
 		if !self {
+			if !n.tr.shares(n.tr.fold(ev.Nick)) {
+				n.noteStranger(ev.Nick, time.Now())
+			}
 			n.b.deliver(in)
 		}
 		return
@@ -460,6 +463,7 @@ func (n *netConn) onQuit(r *recRules, nr *netRules, m *message) {
 	}
 	n.tr.gone(ev.Nick)
 	n.maybeRegain(ev.Nick)
+	n.w.dropKey(config.FoldName(ev.Nick)) // nobody to send them to
 }
 
 func (n *netConn) onNick(r *recRules, nr *netRules, m *message) {

@@ -17,10 +17,11 @@ import (
 type priority int
 
 const (
-	prioControl priority = iota // registration, JOIN, PART, NICK, NickServ
-	prioChannel                 // lines to channels: answers, announcements, titles
-	prioPrivate                 // lines to nicks: private answers, CTCP replies
-	prioWho                     // WHO for accounts, when the capabilities do not give them
+	prioControl  priority = iota // registration, JOIN, PART, NICK, NickServ
+	prioChannel                  // lines to channels: answers, announcements, titles
+	prioPrivate                  // lines to nicks in a channel with the bot: private answers, CTCP replies
+	prioWho                      // WHO for accounts, when the capabilities do not give them
+	prioStranger                 // lines to nicks the bot sees in no channel (netConn.strangers)
 	numPriorities
 )
 
@@ -52,12 +53,15 @@ const (
 	// (Bot.Busy): about 15 s of lines at the default pace, past which the
 	// router takes no more commands but admins'.
 	busyLines = 10
-	// maxPrivate is how many lines to nicks may wait at once: past it a
-	// new one is shed. Lines to nicks go after every channel's, so under
-	// a flood of private questions from new nicks (each one's first is
-	// taken, see Bot.Busy) they would fill the queue and wait there
-	// until they expire; and each answer to a nick that has left costs an
-	// error from the server (on ngIRCd, 2 s of penalty).
+	// maxPrivate is how many lines to nicks may wait at once in each of
+	// prioPrivate and prioStranger: past it a new one is shed. Lines to
+	// nicks go after every channel's, so under a flood of private
+	// questions from new nicks (each one's first is taken, see Bot.Busy)
+	// they would fill the queue and wait there until they expire; and
+	// each answer to a nick that has left costs an error from the server
+	// (on ngIRCd, 2 s of penalty). Those who share a channel with the bot
+	// have their own places: a flood of strangers, which a server may go
+	// on delivering minutes after they left, does not take them.
 	maxPrivate = 2 * busyLines
 )
 
@@ -114,11 +118,11 @@ func newWriter(every rate.Limit, burst, max int) *writer {
 
 // push queues l. It reports false (l is then shed) when the queue is full
 // and l is of the lowest priority waiting, or l is to a nick and maxPrivate
-// such lines wait.
+// lines of its priority wait.
 func (w *writer) push(l outLine) bool {
 	l.queued = w.now()
 	w.mu.Lock()
-	if l.prio == prioPrivate && w.queues[prioPrivate].len() >= maxPrivate || w.n >= w.max && !w.shedBelow(l.prio) {
+	if (l.prio == prioPrivate || l.prio == prioStranger) && w.queues[l.prio].len() >= maxPrivate || w.n >= w.max && !w.shedBelow(l.prio) {
 		w.mu.Unlock()
 		w.shed.Add(1)
 		return false

@@ -31,13 +31,14 @@ func TestWriterOrder(t *testing.T) {
 		w.push(outLine{prio: prioPrivate, key: "alice", line: fmt.Sprintf("alice %d", i)})
 		w.push(outLine{prio: prioPrivate, key: "bob", line: fmt.Sprintf("bob %d", i)})
 	}
+	w.push(outLine{prio: prioStranger, key: "zed", line: "zed 0"})
 	w.push(outLine{prio: prioWho, key: "#c", line: "WHO #c"})
 	w.pushOnce(outLine{prio: prioWho, key: "#c", line: "WHO #c again"})
 	w.push(outLine{prio: prioChannel, key: "#a", line: "#a 0"})
 	w.push(outLine{prio: prioChannel, key: "#a", line: "#a 1"})
 	w.push(outLine{prio: prioChannel, key: "#b", line: "#b 0"})
 	w.push(outLine{prio: prioControl, line: "JOIN #x"})
-	want := []string{"JOIN #x", "#a 0", "#b 0", "#a 1", "alice 0", "bob 0", "alice 1", "bob 1", "alice 2", "bob 2", "WHO #c"}
+	want := []string{"JOIN #x", "#a 0", "#b 0", "#a 1", "alice 0", "bob 0", "alice 1", "bob 1", "alice 2", "bob 2", "WHO #c", "zed 0"}
 	if got := drain(w); !slices.Equal(got, want) {
 		t.Errorf("sent %q,\nwant %q", got, want)
 	}
@@ -71,29 +72,39 @@ func TestWriterSheds(t *testing.T) {
 	}
 }
 
-// TestWriterCapsPrivate: no more than maxPrivate lines to nicks wait; past
-// that a new one is shed (counted), while lines to channels are still
-// taken, and a line to a nick is taken again once one has gone.
+// TestWriterCapsPrivate: no more than maxPrivate lines to strangers wait;
+// past that a new one is shed (counted), while lines to channels and to
+// nicks in a channel with the bot are still taken (up to their own
+// maxPrivate), and a line to a stranger is taken again once one has gone.
 func TestWriterCapsPrivate(t *testing.T) {
 	w := newWriter(rate.Inf, 1, 100)
 	for i := range maxPrivate {
-		if !w.push(outLine{prio: prioPrivate, key: fmt.Sprintf("n%d", i), line: fmt.Sprintf("p%d", i)}) {
-			t.Fatalf("private line %d refused", i)
+		if !w.push(outLine{prio: prioStranger, key: fmt.Sprintf("n%d", i), line: fmt.Sprintf("s%d", i)}) {
+			t.Fatalf("line %d to a stranger refused", i)
+		}
+	}
+	if w.push(outLine{prio: prioStranger, key: "late", line: "late"}) {
+		t.Error("a line to a stranger was taken past maxPrivate")
+	}
+	if !w.push(outLine{prio: prioChannel, key: "#c", line: "c"}) {
+		t.Error("a channel line was refused")
+	}
+	for i := range maxPrivate {
+		if !w.push(outLine{prio: prioPrivate, key: fmt.Sprintf("m%d", i), line: fmt.Sprintf("p%d", i)}) {
+			t.Fatalf("private line %d to a channel member refused while strangers' lines filled their places", i)
 		}
 	}
 	if w.push(outLine{prio: prioPrivate, key: "late", line: "late"}) {
 		t.Error("a private line was taken past maxPrivate")
 	}
-	if !w.push(outLine{prio: prioChannel, key: "#c", line: "c"}) {
-		t.Error("a channel line was refused")
+	if got := w.shed.Load(); got != 2 {
+		t.Errorf("shed %d lines, want 2", got)
 	}
-	if got := w.shed.Load(); got != 1 {
-		t.Errorf("shed %d lines, want 1", got)
+	for range 1 + maxPrivate + 1 {
+		w.pop() // the channel's, every member's, s0
 	}
-	w.pop() // the channel's
-	w.pop() // p0
-	if !w.push(outLine{prio: prioPrivate, key: "late", line: "late"}) {
-		t.Error("a private line was refused with room again")
+	if !w.push(outLine{prio: prioStranger, key: "late", line: "late"}) {
+		t.Error("a line to a stranger was refused with room again")
 	}
 }
 

@@ -428,6 +428,57 @@ func TestHostileFloodOnAPenalisingServer(t *testing.T) {
 	}
 }
 
+// TestHostileStrangersCrowdOutMembers: on ngIRCd with its penalties, 40
+// nicks in no channel ask privately and quit at once (ngIRCd may go on
+// delivering such questions for minutes after their senders left); a
+// member of the bot's channel who then asks privately is answered within
+// 20 s, ahead of the strangers' answers, which fill only their own places
+// in the queue.
+func TestHostileStrangersCrowdOutMembers(t *testing.T) {
+	t.Parallel()
+	srv := ircserver.Start(t, ircserver.Options{Kind: ircserver.NgIRCd, Penalties: true})
+	member := ircserver.Dial(t, srv.Addr(), "member")
+	member.Join("#pub")
+	var nicks []string
+	for i := range 40 {
+		nicks = append(nicks, fmt.Sprintf("drive%02d", i))
+	}
+	strangers := ircserver.DialMany(t, srv.Addr(), nicks...)
+	h := startRoutedBot(t, bottest.ParseConfig(t, t.TempDir(), bottest.SingleNet(srv.Addr(), hostileBotNick, "#pub"))) // at the production pace
+	h.WaitSelfJoins(1)
+	h.WaitFor(ircTimeout, "the member in #pub", func([]event.Event) bool { return true })
+	var mu sync.Mutex
+	got := 0
+	all := make(chan struct{})
+	h.B.AddListener(bot.ListenerFunc(func(_ context.Context, in bot.Incoming) {
+		if in.Channel == "" && strings.HasPrefix(in.Nick, "drive") && in.Text == "!part 3" {
+			mu.Lock()
+			if got++; got == len(strangers) {
+				close(all)
+			}
+			mu.Unlock()
+		}
+	}))
+	for _, c := range strangers {
+		c.Send("PRIVMSG %s :!help", hostileBotNick)
+		c.Send("PRIVMSG %s :!part 3", hostileBotNick)
+		c.Send("QUIT :gone")
+	}
+	select {
+	case <-all:
+	case <-time.After(ircTimeout):
+		t.Fatalf("the bot did not receive the strangers' questions within %v", ircTimeout)
+	}
+	member.Send("PRIVMSG %s :!help", hostileBotNick)
+	asked := time.Now()
+	if text, ok := maybeBot(member, "member", 20*time.Second); !ok {
+		t.Fatalf("the member's private !help was not answered within 20 s of being asked after %d strangers' questions; %d of the bot's lines wait, %d shed",
+			2*len(strangers), h.B.Status().Networks[0].SendQueue, h.B.Status().Networks[0].SendShed)
+	} else {
+		t.Logf("answered after %v: %q", time.Since(asked).Round(time.Millisecond), text)
+	}
+}
+
 // --- What commands give away ---
 
 // TestHostileSeenOracle: !seen says of a nick that opted out exactly what it
