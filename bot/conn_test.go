@@ -1009,3 +1009,25 @@ func TestLagReconnect(t *testing.T) {
 	said("after the reconnect")
 	watcher.Expect(10*time.Second, func(l string) bool { return strings.HasSuffix(l, "after the reconnect") })
 }
+
+// TestNickTooLong: on ngIRCd with its default nick length (9), which
+// refuses "proceedings" as erroneous, the bot registers as the nick cut to
+// nine characters and joins its channel, instead of trying longer and
+// longer alternatives for ever; a second bot, finding that nick taken,
+// gets a nine-character one with digits.
+func TestNickTooLong(t *testing.T) {
+	t.Parallel()
+	srv := ircserver.Start(t, ircserver.Options{Kind: ircserver.NgIRCd, ShortNicks: true})
+	cfg := bottest.ParseConfig(t, t.TempDir(), bottest.SingleNet(srv.Addr(), "proceedings", "#n"))
+	h := startBot(t, cfg, nil)
+	h.WaitSelfJoins(1)
+	if st := h.B.Status().Networks[0]; st.Nick != "proceedin" {
+		t.Errorf("registered as %q, want proceedin", st.Nick)
+	}
+	h2 := startBot(t, bottest.ParseConfig(t, t.TempDir(), bottest.SingleNet(srv.Addr(), "proceedings", "#n")), nil)
+	h2.WaitSelfJoins(1)
+	st := h2.B.Status().Networks[0]
+	if len(st.Nick) != 9 || !strings.HasPrefix(st.Nick, "proce") {
+		t.Errorf("the second bot registered as %q, want proce and four digits", st.Nick)
+	}
+}

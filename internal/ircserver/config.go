@@ -214,11 +214,11 @@ func inspQuote(s string) string {
 // NgIRCdConfig returns an ngIRCd config for a test server named name on
 // host:port, without flood limits, DNS or ident lookups. See ngircd.conf(5).
 // Used by Start and by the fixture generator.
-func NgIRCdConfig(name, host string, port int) string { return ngIRCdConfig(name, host, port, false) }
+func NgIRCdConfig(name, host string, port int) string { return ngIRCdConfig(name, host, port, false, 30) }
 
 // ngIRCdConfig is NgIRCdConfig, with ngIRCd's flood penalties when
-// penalties is set (Options.Penalties).
-func ngIRCdConfig(name, host string, port int, penalties bool) string {
+// penalties is set (Options.Penalties) and nicks of at most nickLen.
+func ngIRCdConfig(name, host string, port int, penalties bool, nickLen int) string {
 	maxPenalty := "0"
 	if penalties {
 		maxPenalty = "-1"
@@ -238,7 +238,7 @@ func ngIRCdConfig(name, host string, port int, penalties bool) string {
 	MaxConnections = 0
 	MaxConnectionsIP = 0
 	MaxJoins = 0
-	MaxNickLength = 30
+	MaxNickLength = %[5]d
 	# No flood penalties (0) unless asked for: tests send bursts of
 	# thousands of lines.
 	MaxPenaltyTime = %[4]s
@@ -250,5 +250,5 @@ func ngIRCdConfig(name, host string, port int, penalties bool) string {
 	Ident = no
 	PAM = no
 	OperCanUseMode = yes
-`, name, host, port, maxPenalty)
+`, name, host, port, maxPenalty, nickLen)
 }

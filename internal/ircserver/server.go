@@ -68,6 +68,9 @@ type Options struct {
 	// 256 bytes or more from it (1 s), each WHO (1 s)… and nothing from it
 	// meanwhile. NgIRCd only.
 	Penalties bool
+	// ShortNicks keeps ngIRCd's default nick length, 9 (RFC 2812's), where
+	// the other test servers allow 30. NgIRCd only.
+	ShortNicks bool
 }
 
 // StrictClass is the flood protection of the strict port (Options.Strict),
@@ -118,6 +121,8 @@ type Server struct {
 	noAccountTag bool
 	// penalties: ngIRCd's flood penalties are on.
 	penalties bool
+	// nickLen: ngIRCd's MaxNickLength.
+	nickLen int
 
 	mu   sync.Mutex
 	proc *process // nil when stopped
@@ -140,10 +145,13 @@ func Start(t testing.TB, opts Options) *Server {
 	if (opts.Services || opts.TLS || opts.Password != "" || opts.Strict != nil || opts.NoAccountTag) && opts.Kind != InspIRCd {
 		t.Fatalf("ircserver: services, TLS, passwords, strict classes and NoAccountTag are only set up for InspIRCd, not %s", opts.Kind)
 	}
-	if opts.Penalties && opts.Kind != NgIRCd {
-		t.Fatalf("ircserver: Penalties are ngIRCd's, not %s's", opts.Kind)
+	if (opts.Penalties || opts.ShortNicks) && opts.Kind != NgIRCd {
+		t.Fatalf("ircserver: Penalties and ShortNicks are ngIRCd's, not %s's", opts.Kind)
 	}
-	s := &Server{Kind: opts.Kind, Host: "127.0.0.1", Name: opts.Name, Dir: t.TempDir(), password: opts.Password, noAccountTag: opts.NoAccountTag, penalties: opts.Penalties}
+	s := &Server{Kind: opts.Kind, Host: "127.0.0.1", Name: opts.Name, Dir: t.TempDir(), password: opts.Password, noAccountTag: opts.NoAccountTag, penalties: opts.Penalties, nickLen: 30}
+	if opts.ShortNicks {
+		s.nickLen = 9
+	}
 	if opts.Services {
 		port, err := FreePort(s.Host)
 		if err != nil {
@@ -296,7 +304,7 @@ func (s *Server) launch(port int) error {
 	case NgIRCd:
 		conf := filepath.Join(s.Dir, "ngircd.conf")
 		if err := writeFiles(s.Dir, map[string]string{
-			"ngircd.conf": ngIRCdConfig(s.Name, s.Host, port, s.penalties),
+			"ngircd.conf": ngIRCdConfig(s.Name, s.Host, port, s.penalties, s.nickLen),
 		}); err != nil {
 			return err
 		}
