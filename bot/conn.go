@@ -58,6 +58,12 @@ type netConn struct {
 	// something to it privately; their answers go at prioStranger.
 	smu       sync.Mutex
 	strangers map[string]time.Time
+	// isonAsked holds the folded nicks of the ISON in flight (askPresence),
+	// nil when none is; isonAt is when it was sent. present holds when
+	// an ISON last named each stranger as there.
+	isonAsked map[string]bool
+	isonAt    time.Time
+	present   map[string]time.Time
 
 	registered atomic.Bool  // welcome (001) received on the current connection
 	echo       atomic.Bool  // echo-message is on for the current connection
@@ -107,6 +113,7 @@ func newNetConn(b *Bot, nc config.Network) (*netConn, error) {
 		joined:     map[string]string{},
 		pendingGap: map[string]time.Time{},
 		strangers:  map[string]time.Time{},
+		present:    map[string]time.Time{},
 		rejoin:     map[string]*rejoinState{},
 	}
 	n.w.gate.probe = func(token string) bool {
@@ -510,6 +517,8 @@ func (n *netConn) handleConn(s *session, m *message) error {
 		}
 	case "PRIVMSG":
 		n.onCTCP(m)
+	case "303": // RPL_ISON
+		n.onIson(m)
 	case "401": // ERR_NOSUCHNICK
 		// The nick left before its answer went: what else waits for it
 		// is dropped, not sent to earn the same error.
@@ -681,6 +690,86 @@ func (n *netConn) noteStranger(nick string, now time.Time) {
 	n.strangers[config.FoldName(nick)] = now
 }
 
+// askPresence asks the server (ISON) which of the strangers that have
+// lines waiting are still on it, when two or more wait, some of them not
+// known to be there, and no ISON is out. A server may go on delivering the
+// questions of nicks that left minutes before (ngIRCd reads a penalised
+// client's buffered lines after it has gone), and each answer to one of
+// them earns an error (on ngIRCd, 2 s of penalty that holds up every line
+// behind it). The lines of those the answer (onIson) does not name are
+// dropped unsent. ISON costs no penalty on ngIRCd and is in RFC 1459, so
+// every server answers it.
+func (n *netConn) askPresence() {
+	// isonMax is the most nicks one ISON names: a line has at most 15
+	// parameters (RFC 2812), and a server drops the ones past them
+	// silently (ngIRCd), which would count those nicks as gone.
+	const isonMax = 14
+	targets := n.w.targets(prioStranger)
+	if len(targets) < 2 || !n.registered.Load() {
+		return
+	}
+	now := time.Now()
+	n.smu.Lock()
+	if n.isonAsked != nil && now.Sub(n.isonAt) < answerTTL {
+		n.smu.Unlock()
+		return
+	}
+	line := "ISON"
+	asked := map[string]bool{}
+	for _, t := range targets {
+		key := config.FoldName(t)
+		if seen, ok := n.present[key]; ok && now.Sub(seen) < answerTTL {
+			continue
+		}
+		if len(asked) == isonMax || len(line)+1+len(t) > 400 {
+			break
+		}
+		line += " " + t
+		asked[key] = true
+	}
+	if len(asked) == 0 {
+		n.smu.Unlock()
+		return
+	}
+	n.isonAsked, n.isonAt = asked, now
+	n.smu.Unlock()
+	n.w.push(outLine{prio: prioPresence, line: line})
+}
+
+// onIson takes the answer to askPresence (RPL_ISON, 303): the nicks
+// asked about that it does not name are gone, and their lines waiting are
+// dropped; then the strangers not asked about yet are.
+func (n *netConn) onIson(m *message) {
+	now := time.Now()
+	n.smu.Lock()
+	asked := n.isonAsked
+	n.isonAsked = nil
+	if asked != nil {
+		if len(n.present) >= 1024 {
+			for k, t := range n.present {
+				if now.Sub(t) > answerTTL {
+					delete(n.present, k)
+				}
+			}
+		}
+		for _, nick := range strings.Fields(m.last()) {
+			key := config.FoldName(nick)
+			if asked[key] {
+				delete(asked, key)
+				n.present[key] = now
+			}
+		}
+	}
+	n.smu.Unlock()
+	if asked == nil {
+		return
+	}
+	for key := range asked {
+		n.w.dropKey(key)
+	}
+	n.askPresence()
+}
+
 // isStranger reports whether the folded nick key said something privately
 // within an answer's ttl while it shared no channel with the bot.
 func (n *netConn) isStranger(key string, now time.Time) bool {
@@ -725,6 +814,9 @@ func (n *netConn) disconnected(s *session, err error) error {
 		n.log.Info("lines that were waiting to be sent are dropped with the connection", "lines", dropped)
 	}
 	n.w.gate.reset()
+	n.smu.Lock()
+	n.isonAsked = nil // its answer will not come
+	n.smu.Unlock()
 	start := time.Now()
 	if last := n.lastRead.Load(); last != 0 {
 		start = time.Unix(0, last)
@@ -780,6 +872,9 @@ func (n *netConn) queueTTL(cmd, target, text string, ttl time.Duration) error {
 		if !n.w.push(l) {
 			return fmt.Errorf("%w on %s: the line was not sent", ErrSendQueueFull, n.name)
 		}
+	}
+	if prio == prioStranger {
+		n.askPresence()
 	}
 	return nil
 }

@@ -21,6 +21,7 @@ const (
 	prioChannel                  // lines to channels: answers, announcements, titles
 	prioPrivate                  // lines to nicks in a channel with the bot: private answers, CTCP replies
 	prioWho                      // WHO for accounts, when the capabilities do not give them
+	prioPresence                 // ISON of the strangers with lines waiting (netConn.askPresence), just before their lines
 	prioStranger                 // lines to nicks the bot sees in no channel (netConn.strangers)
 	numPriorities
 )
@@ -117,12 +118,18 @@ func newWriter(every rate.Limit, burst, max int) *writer {
 }
 
 // push queues l. It reports false (l is then shed) when the queue is full
-// and l is of the lowest priority waiting, or l is to a nick and maxPrivate
-// lines of its priority wait.
+// and l is of the lowest priority waiting, or l is to a nick in a channel
+// with the bot and maxPrivate such lines wait; a line to a stranger past
+// maxPrivate takes the place of the stranger's line whose turn is next.
 func (w *writer) push(l outLine) bool {
 	l.queued = w.now()
 	w.mu.Lock()
-	if (l.prio == prioPrivate || l.prio == prioStranger) && w.queues[l.prio].len() >= maxPrivate || w.n >= w.max && !w.shedBelow(l.prio) {
+	if l.prio == prioStranger && w.queues[l.prio].len() >= maxPrivate {
+		// The oldest goes, not the newest: under a flood of strangers
+		// the newest is likeliest to be someone still there (askPresence).
+		w.shedFirst(&w.queues[l.prio])
+	}
+	if l.prio == prioPrivate && w.queues[l.prio].len() >= maxPrivate || w.n >= w.max && !w.shedBelow(l.prio) {
 		w.mu.Unlock()
 		w.shed.Add(1)
 		return false
@@ -151,6 +158,16 @@ func (w *writer) pushOnce(l outLine) bool {
 		return true
 	}
 	return w.push(l)
+}
+
+// shedFirst drops the line of q whose turn is next, and counts it as shed.
+// w.mu is held.
+func (w *writer) shedFirst(q *turns) {
+	if len(q.ring) == 0 {
+		return
+	}
+	w.takeAt(q, 0)
+	w.shed.Add(1)
 }
 
 // shedBelow drops the newest line of the lowest priority below p that has
@@ -262,6 +279,19 @@ func (w *writer) dropKey(key string) int {
 	w.n -= k
 	w.expired.Add(int64(k))
 	return k
+}
+
+// targets returns the target of the first line of each key waiting at
+// prio, in turn order.
+func (w *writer) targets(prio priority) []string {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	q := &w.queues[prio]
+	out := make([]string, 0, len(q.ring))
+	for _, key := range q.ring {
+		out = append(out, q.byKey[key][0].target)
+	}
+	return out
 }
 
 // len is the number of lines waiting.

@@ -73,9 +73,10 @@ func TestWriterSheds(t *testing.T) {
 }
 
 // TestWriterCapsPrivate: no more than maxPrivate lines to strangers wait;
-// past that a new one is shed (counted), while lines to channels and to
-// nicks in a channel with the bot are still taken (up to their own
-// maxPrivate), and a line to a stranger is taken again once one has gone.
+// past that a new one takes the place of the one whose turn is next (shed,
+// counted), while lines to channels and to nicks in a channel with the bot
+// are still taken, up to their own maxPrivate, past which a new one is
+// shed.
 func TestWriterCapsPrivate(t *testing.T) {
 	w := newWriter(rate.Inf, 1, 100)
 	for i := range maxPrivate {
@@ -83,8 +84,11 @@ func TestWriterCapsPrivate(t *testing.T) {
 			t.Fatalf("line %d to a stranger refused", i)
 		}
 	}
-	if w.push(outLine{prio: prioStranger, key: "late", line: "late"}) {
-		t.Error("a line to a stranger was taken past maxPrivate")
+	if !w.push(outLine{prio: prioStranger, key: "late", line: "late"}) {
+		t.Error("the newest line to a stranger was refused")
+	}
+	if got := w.queues[prioStranger].len(); got != maxPrivate {
+		t.Errorf("%d lines to strangers wait, want %d", got, maxPrivate)
 	}
 	if !w.push(outLine{prio: prioChannel, key: "#c", line: "c"}) {
 		t.Error("a channel line was refused")
@@ -100,11 +104,18 @@ func TestWriterCapsPrivate(t *testing.T) {
 	if got := w.shed.Load(); got != 2 {
 		t.Errorf("shed %d lines, want 2", got)
 	}
-	for range 1 + maxPrivate + 1 {
-		w.pop() // the channel's, every member's, s0
+	var got []string
+	for {
+		l, ok := w.pop()
+		if !ok {
+			break
+		}
+		if l.prio == prioStranger {
+			got = append(got, l.line)
+		}
 	}
-	if !w.push(outLine{prio: prioStranger, key: "late", line: "late"}) {
-		t.Error("a line to a stranger was refused with room again")
+	if len(got) != maxPrivate || got[0] != "s1" || got[len(got)-1] != "late" {
+		t.Errorf("lines to strangers sent: %q, want s1…s%d and late (s0 shed)", got, maxPrivate-1)
 	}
 }
 

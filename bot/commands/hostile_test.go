@@ -430,10 +430,12 @@ func TestHostileFloodOnAPenalisingServer(t *testing.T) {
 
 // TestHostileStrangersCrowdOutMembers: on ngIRCd with its penalties, 40
 // nicks in no channel ask privately and quit at once (ngIRCd may go on
-// delivering such questions for minutes after their senders left); a
+// delivering such questions for minutes after their senders left). A
 // member of the bot's channel who then asks privately is answered within
 // 20 s, ahead of the strangers' answers, which fill only their own places
-// in the queue.
+// in the queue; and so is a newcomer in no channel, whose answer waits
+// among theirs: the bot asks the server which of them are still there
+// (ISON) and drops the answers to those who left.
 func TestHostileStrangersCrowdOutMembers(t *testing.T) {
 	t.Parallel()
 	srv := ircserver.Start(t, ircserver.Options{Kind: ircserver.NgIRCd, Penalties: true})
@@ -469,13 +471,21 @@ func TestHostileStrangersCrowdOutMembers(t *testing.T) {
 	case <-time.After(ircTimeout):
 		t.Fatalf("the bot did not receive the strangers' questions within %v", ircTimeout)
 	}
+	newcomer := ircserver.Dial(t, srv.Addr(), "newcomer")
 	member.Send("PRIVMSG %s :!help", hostileBotNick)
+	newcomer.Send("PRIVMSG %s :!help", hostileBotNick)
 	asked := time.Now()
-	if text, ok := maybeBot(member, "member", 20*time.Second); !ok {
-		t.Fatalf("the member's private !help was not answered within 20 s of being asked after %d strangers' questions; %d of the bot's lines wait, %d shed",
-			2*len(strangers), h.B.Status().Networks[0].SendQueue, h.B.Status().Networks[0].SendShed)
-	} else {
-		t.Logf("answered after %v: %q", time.Since(asked).Round(time.Millisecond), text)
+	for _, c := range []struct {
+		who    string
+		client *ircserver.Client
+	}{{"member", member}, {"newcomer", newcomer}} {
+		if text, ok := maybeBot(c.client, c.who, time.Until(asked.Add(20*time.Second))); !ok {
+			st := h.B.Status().Networks[0]
+			t.Errorf("the %s's private !help was not answered within 20 s of being asked after %d strangers' questions; %d of the bot's lines wait, %d shed, %d expired",
+				c.who, 2*len(strangers), st.SendQueue, st.SendShed, st.SendExpired)
+		} else {
+			t.Logf("%s answered after %v: %q", c.who, time.Since(asked).Round(time.Millisecond), text)
+		}
 	}
 }
 
