@@ -58,12 +58,16 @@ type netConn struct {
 	// something to it privately; their answers go at prioStranger.
 	smu       sync.Mutex
 	strangers map[string]time.Time
-	// isonAsked holds the folded nicks of the ISON in flight (askPresence),
-	// nil when none is; isonAt is when it was sent. present holds when
-	// an ISON last named each stranger as there.
-	isonAsked map[string]bool
-	isonAt    time.Time
-	present   map[string]time.Time
+	// held are lines to strangers waiting for an ISON to say their nick
+	// is on the server (pushStranger); isonQueued is set while an ISON
+	// waits in the writer, isonAsked holds the folded nicks of the one
+	// sent, nil when none is out, and isonAt when it was sent; present
+	// holds when an ISON last named each stranger as there.
+	held       []outLine
+	isonQueued bool
+	isonAsked  map[string]bool
+	isonAt     time.Time
+	present    map[string]time.Time
 
 	registered atomic.Bool  // welcome (001) received on the current connection
 	echo       atomic.Bool  // echo-message is on for the current connection
@@ -665,12 +669,14 @@ func (n *netConn) onCTCP(m *message) {
 	if line == "" || !validNick(m.src.Name) || !n.ctcpLimit.Allow() || n.w.len() > outQueue/2 {
 		return
 	}
-	prio := prioPrivate
+	l := outLine{prio: prioPrivate, key: config.FoldName(m.src.Name), target: m.src.Name, ttl: answerTTL,
+		line: "NOTICE " + m.src.Name + " :" + line}
 	if !n.tr.shares(n.tr.fold(m.src.Name)) {
-		prio = prioStranger
+		l.prio = prioStranger
+		n.pushStranger(l)
+		return
 	}
-	n.w.push(outLine{prio: prio, key: config.FoldName(m.src.Name), ttl: answerTTL,
-		line: "NOTICE " + m.src.Name + " :" + line})
+	n.w.push(l)
 }
 
 // noteStranger notes that nick, who said something to the bot privately,
@@ -690,82 +696,150 @@ func (n *netConn) noteStranger(nick string, now time.Time) {
 	n.strangers[config.FoldName(nick)] = now
 }
 
-// askPresence asks the server (ISON) which of the strangers that have
-// lines waiting are still on it, when two or more wait, some of them not
-// known to be there, and no ISON is out. A server may go on delivering the
+// maxHeld bounds the lines held for an ISON (pushStranger): past it the
+// oldest is shed.
+const maxHeld = 256
+
+// pushStranger queues a line to a stranger (a nick that asked privately
+// while in no channel with the bot). A server may go on delivering the
 // questions of nicks that left minutes before (ngIRCd reads a penalised
 // client's buffered lines after it has gone), and each answer to one of
 // them earns an error (on ngIRCd, 2 s of penalty that holds up every line
-// behind it). The lines of those the answer (onIson) does not name are
-// dropped unsent. ISON costs no penalty on ngIRCd and is in RFC 1459, so
-// every server answers it.
+// behind it). So while other strangers' lines wait, a stranger's line is
+// held until an ISON (askPresence) says the nick is on the server, and
+// dropped when it says it is not; alone, or to a nick an ISON named a
+// moment ago, it goes to the writer at once. It reports false when the
+// line was shed.
+func (n *netConn) pushStranger(l outLine) bool {
+	now := time.Now()
+	l.queued = now
+	n.smu.Lock()
+	seen, known := n.present[l.key]
+	direct := known && now.Sub(seen) < answerTTL ||
+		len(n.held) == 0 && n.isonAsked == nil && !n.isonQueued && n.w.waiting(prioStranger) == 0
+	if !direct {
+		if len(n.held) >= maxHeld {
+			n.held = n.held[1:]
+			n.w.shed.Add(1)
+		}
+		n.held = append(n.held, l)
+	}
+	n.smu.Unlock()
+	if direct {
+		return n.w.push(l)
+	}
+	n.askPresence()
+	return true
+}
+
+// askPresence queues an ISON, which asks the server which of the nicks
+// with lines held are on it (after every other line; buildIson names them
+// when its turn comes), unless one waits or is out. ISON costs no penalty
+// on ngIRCd and is in RFC 1459, so every server answers it.
 func (n *netConn) askPresence() {
+	if !n.registered.Load() {
+		return
+	}
+	n.smu.Lock()
+	if n.isonQueued || len(n.held) == 0 || n.isonAsked != nil && time.Since(n.isonAt) < answerTTL {
+		n.smu.Unlock()
+		return
+	}
+	n.isonQueued = true
+	n.smu.Unlock()
+	n.w.push(outLine{prio: prioPresence, build: n.buildIson})
+}
+
+// buildIson makes the ISON askPresence queued, when its turn comes: the
+// held lines past their ttl are dropped, then the newest askers are named
+// first (under a flood that a server goes on delivering after the senders
+// left, the newest question is the likeliest to be from someone still
+// there), at most isonMax. False when none is held any more.
+func (n *netConn) buildIson() (string, bool) {
 	// isonMax is the most nicks one ISON names: a line has at most 15
 	// parameters (RFC 2812), and a server drops the ones past them
 	// silently (ngIRCd), which would count those nicks as gone.
 	const isonMax = 14
-	targets := n.w.targets(prioStranger)
-	if len(targets) < 2 || !n.registered.Load() {
-		return
-	}
 	now := time.Now()
 	n.smu.Lock()
-	if n.isonAsked != nil && now.Sub(n.isonAt) < answerTTL {
-		n.smu.Unlock()
-		return
-	}
-	line := "ISON"
-	asked := map[string]bool{}
-	for _, t := range targets {
-		key := config.FoldName(t)
-		if seen, ok := n.present[key]; ok && now.Sub(seen) < answerTTL {
+	defer n.smu.Unlock()
+	n.isonQueued = false
+	kept := n.held[:0]
+	for _, l := range n.held {
+		if l.ttl > 0 && now.Sub(l.queued) > l.ttl {
+			n.w.expired.Add(1)
 			continue
 		}
-		if len(asked) == isonMax || len(line)+1+len(t) > 400 {
+		kept = append(kept, l)
+	}
+	clear(n.held[len(kept):])
+	n.held = kept
+	line := "ISON"
+	asked := map[string]bool{}
+	for i := len(n.held) - 1; i >= 0; i-- {
+		l := n.held[i]
+		if asked[l.key] {
+			continue
+		}
+		if len(asked) == isonMax || len(line)+1+len(l.target) > 400 {
 			break
 		}
-		line += " " + t
-		asked[key] = true
+		line += " " + l.target
+		asked[l.key] = true
 	}
 	if len(asked) == 0 {
-		n.smu.Unlock()
-		return
+		return "", false
 	}
 	n.isonAsked, n.isonAt = asked, now
-	n.smu.Unlock()
-	n.w.push(outLine{prio: prioPresence, line: line})
+	return line, true
 }
 
-// onIson takes the answer to askPresence (RPL_ISON, 303): the nicks
-// asked about that it does not name are gone, and their lines waiting are
-// dropped; then the strangers not asked about yet are.
+// onIson takes the answer to askPresence (RPL_ISON, 303): the held lines
+// of the nicks it names go to the writer, those of the nicks asked about
+// that it does not name are dropped (counted as expired), and the next
+// ISON asks about the rest.
 func (n *netConn) onIson(m *message) {
 	now := time.Now()
 	n.smu.Lock()
 	asked := n.isonAsked
 	n.isonAsked = nil
-	if asked != nil {
-		if len(n.present) >= 1024 {
-			for k, t := range n.present {
-				if now.Sub(t) > answerTTL {
-					delete(n.present, k)
-				}
-			}
-		}
-		for _, nick := range strings.Fields(m.last()) {
-			key := config.FoldName(nick)
-			if asked[key] {
-				delete(asked, key)
-				n.present[key] = now
-			}
-		}
-	}
-	n.smu.Unlock()
 	if asked == nil {
+		n.smu.Unlock()
 		return
 	}
-	for key := range asked {
-		n.w.dropKey(key)
+	if len(n.present) >= 1024 {
+		for k, t := range n.present {
+			if now.Sub(t) > answerTTL {
+				delete(n.present, k)
+			}
+		}
+	}
+	named := map[string]bool{}
+	for _, nick := range strings.Fields(m.last()) {
+		if key := config.FoldName(nick); asked[key] {
+			named[key] = true
+			n.present[key] = now
+		}
+	}
+	var ready []outLine
+	kept := n.held[:0]
+	gone := 0
+	for _, l := range n.held {
+		switch {
+		case !asked[l.key]:
+			kept = append(kept, l)
+		case named[l.key]:
+			ready = append(ready, l)
+		default:
+			gone++
+		}
+	}
+	clear(n.held[len(kept):])
+	n.held = kept
+	n.smu.Unlock()
+	n.w.expired.Add(int64(gone))
+	for _, l := range ready {
+		n.w.push(l)
 	}
 	n.askPresence()
 }
@@ -815,7 +889,7 @@ func (n *netConn) disconnected(s *session, err error) error {
 	}
 	n.w.gate.reset()
 	n.smu.Lock()
-	n.isonAsked = nil // its answer will not come
+	n.isonAsked, n.held, n.isonQueued = nil, nil, false // its answer will not come; the writer is cleared
 	n.smu.Unlock()
 	start := time.Now()
 	if last := n.lastRead.Load(); last != 0 {
@@ -862,6 +936,10 @@ func (n *netConn) queueTTL(cmd, target, text string, ttl time.Duration) error {
 	case n.isStranger(key, time.Now()):
 		prio = prioStranger
 	}
+	push := n.w.push
+	if prio == prioStranger {
+		push = n.pushStranger
+	}
 	for line := range strings.SplitSeq(text, "\n") {
 		line = strings.TrimRight(line, "\r")
 		if strings.TrimSpace(line) == "" {
@@ -869,12 +947,9 @@ func (n *netConn) queueTTL(cmd, target, text string, ttl time.Duration) error {
 		}
 		line = strings.ReplaceAll(line, "\x00", "")
 		l := outLine{prio: prio, key: key, line: cmd + " " + target + " :" + line, cmd: cmd, target: target, text: line, ttl: ttl}
-		if !n.w.push(l) {
+		if !push(l) {
 			return fmt.Errorf("%w on %s: the line was not sent", ErrSendQueueFull, n.name)
 		}
-	}
-	if prio == prioStranger {
-		n.askPresence()
 	}
 	return nil
 }

@@ -21,8 +21,8 @@ const (
 	prioChannel                  // lines to channels: answers, announcements, titles
 	prioPrivate                  // lines to nicks in a channel with the bot: private answers, CTCP replies
 	prioWho                      // WHO for accounts, when the capabilities do not give them
-	prioPresence                 // ISON of the strangers with lines waiting (netConn.askPresence), just before their lines
-	prioStranger                 // lines to nicks the bot sees in no channel (netConn.strangers)
+	prioStranger                 // lines to nicks the bot sees in no channel (netConn.strangers), once the server said they are there
+	prioPresence                 // ISON of the strangers whose lines are held (netConn.askPresence)
 	numPriorities
 )
 
@@ -40,6 +40,10 @@ type outLine struct {
 	ttl time.Duration
 	// queued is when push took the line.
 	queued time.Time
+	// build, when set, makes the line when its turn comes (false: there
+	// is nothing to send after all): ISON names the strangers held at
+	// that moment (netConn.buildIson).
+	build func() (string, bool)
 }
 
 const (
@@ -122,7 +126,9 @@ func newWriter(every rate.Limit, burst, max int) *writer {
 // with the bot and maxPrivate such lines wait; a line to a stranger past
 // maxPrivate takes the place of the stranger's line whose turn is next.
 func (w *writer) push(l outLine) bool {
-	l.queued = w.now()
+	if l.queued.IsZero() {
+		l.queued = w.now()
+	}
 	w.mu.Lock()
 	if l.prio == prioStranger && w.queues[l.prio].len() >= maxPrivate {
 		// The oldest goes, not the newest: under a flood of strangers
@@ -281,17 +287,11 @@ func (w *writer) dropKey(key string) int {
 	return k
 }
 
-// targets returns the target of the first line of each key waiting at
-// prio, in turn order.
-func (w *writer) targets(prio priority) []string {
+// waiting is the number of lines waiting at prio.
+func (w *writer) waiting(prio priority) int {
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	q := &w.queues[prio]
-	out := make([]string, 0, len(q.ring))
-	for _, key := range q.ring {
-		out = append(out, q.byKey[key][0].target)
-	}
-	return out
+	return w.queues[prio].len()
 }
 
 // len is the number of lines waiting.
@@ -334,6 +334,11 @@ func (w *writer) run(ctx context.Context, send func(outLine)) {
 		// The line is chosen after the wait: an answer that came in
 		// meanwhile goes before the lower priorities.
 		if l, ok := w.pop(); ok {
+			if l.build != nil {
+				if l.line, ok = l.build(); !ok {
+					continue
+				}
+			}
 			send(l)
 			w.gate.sent(time.Now())
 		}

@@ -489,6 +489,65 @@ func TestHostileStrangersCrowdOutMembers(t *testing.T) {
 	}
 }
 
+// TestHostileReplayedFlood: on ngIRCd with its penalties, four clients
+// each write 40 private questions, changing nick after each, and close at
+// once. ngIRCd goes on reading their buffered lines and delivering the
+// questions, from nicks that no longer exist, for a minute or more after
+// they left. A newcomer in no channel who asks privately in the middle of
+// that is answered within 20 s: the strangers' answers are held until an
+// ISON says their nick is there, the newest asker first.
+func TestHostileReplayedFlood(t *testing.T) {
+	t.Parallel()
+	srv := ircserver.Start(t, ircserver.Options{Kind: ircserver.NgIRCd, Penalties: true})
+	var nicks []string
+	for i := range 4 {
+		nicks = append(nicks, fmt.Sprintf("burst%d", i))
+	}
+	bursts := ircserver.DialMany(t, srv.Addr(), nicks...)
+	h := startRoutedBot(t, bottest.ParseConfig(t, t.TempDir(), bottest.SingleNet(srv.Addr(), hostileBotNick, "#pub"))) // at the production pace
+	h.WaitSelfJoins(1)
+	var mu sync.Mutex
+	got := 0
+	some := make(chan struct{})
+	h.B.AddListener(bot.ListenerFunc(func(_ context.Context, in bot.Incoming) {
+		if in.Channel == "" && strings.HasPrefix(in.Nick, "b") && in.Text == "!help" {
+			mu.Lock()
+			if got++; got == 20 {
+				close(some)
+			}
+			mu.Unlock()
+		}
+	}))
+	for k, c := range bursts {
+		for i := range 40 {
+			c.Send("PRIVMSG %s :!help", hostileBotNick)
+			c.Send("NICK b%dx%d", k, i)
+		}
+		c.Close()
+	}
+	select {
+	case <-some:
+	case <-time.After(ircTimeout):
+		t.Fatalf("the bot did not receive 20 of the replayed questions within %v", ircTimeout)
+	}
+	newcomer := ircserver.Dial(t, srv.Addr(), "newcomer")
+	newcomer.Send("PRIVMSG %s :!help", hostileBotNick)
+	asked := time.Now()
+	text, ok := maybeBot(newcomer, "newcomer", 20*time.Second)
+	mu.Lock()
+	replayed := got
+	mu.Unlock()
+	if !ok {
+		st := h.B.Status().Networks[0]
+		t.Fatalf("the newcomer's private !help was not answered within 20 s while %d replayed questions had come; %d of the bot's lines wait, %d shed, %d expired",
+			replayed, st.SendQueue, st.SendShed, st.SendExpired)
+	}
+	t.Logf("answered after %v (%d replayed questions had come): %q", time.Since(asked).Round(time.Millisecond), replayed, text)
+	if replayed >= 4*40 {
+		t.Errorf("all %d questions had come before the answer: the test did not ask in the middle of the replay", replayed)
+	}
+}
+
 // --- What commands give away ---
 
 // TestHostileSeenOracle: !seen says of a nick that opted out exactly what it
