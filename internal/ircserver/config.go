@@ -214,7 +214,9 @@ func inspQuote(s string) string {
 // NgIRCdConfig returns an ngIRCd config for a test server named name on
 // host:port, without flood limits, DNS or ident lookups. See ngircd.conf(5).
 // Used by Start and by the fixture generator.
-func NgIRCdConfig(name, host string, port int) string { return ngIRCdConfig(name, host, port, false, 30) }
+func NgIRCdConfig(name, host string, port int) string {
+	return ngIRCdConfig(name, host, port, false, 30)
+}
 
 // ngIRCdConfig is NgIRCdConfig, with ngIRCd's flood penalties when
 // penalties is set (Options.Penalties) and nicks of at most nickLen.
