@@ -20,6 +20,7 @@ import (
 	"path/filepath"
 	"proceedings/event"
 	"runtime/metrics"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -1029,5 +1030,59 @@ func TestNickTooLong(t *testing.T) {
 	st := h2.B.Status().Networks[0]
 	if len(st.Nick) != 9 || !strings.HasPrefix(st.Nick, "proce") {
 		t.Errorf("the second bot registered as %q, want proce and four digits", st.Nick)
+	}
+}
+
+// TestBuildIson: with answers to 20 strangers held, the ISON names the
+// oldest asker and the 13 newest (14 at most: servers drop parameters past
+// 15); on its answer the lines of the nicks it names go to the writer, the
+// others' it asked about are dropped, and the rest stay held for the next.
+func TestBuildIson(t *testing.T) {
+	cfg := bottest.ParseConfig(t, t.TempDir(), bottest.SingleNet("127.0.0.1:1", "logbot", "#c"))
+	db, err := archivetest.Dial(context.Background(), cfg.Archive, archive.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	b, err := New(cfg, db, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := b.nets[0]
+	n.registered.Store(true)
+	now := time.Now()
+	for i := range 20 {
+		nick := fmt.Sprintf("n%02d", i)
+		n.noteStranger(nick, now)
+		if err := n.queueTTL("PRIVMSG", nick, "hello "+nick, answerTTL); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// n00 went straight to the writer (nothing else waited); the others
+	// are held behind it.
+	if got := n.w.waiting(prioStranger); got != 1 || len(n.held) != 19 {
+		t.Fatalf("%d lines to strangers wait in the writer and %d are held, want 1 and 19", got, len(n.held))
+	}
+	line, ok := n.buildIson()
+	want := "ISON n01 n19 n18 n17 n16 n15 n14 n13 n12 n11 n10 n09 n08 n07"
+	if !ok || line != want {
+		t.Fatalf("buildIson = %q, %v; want %q", line, ok, want)
+	}
+	m, _ := parseMessage([]byte(":irc.test 303 logbot :n01 N19"), time.Now())
+	n.onIson(m)
+	if len(n.held) != 5 {
+		t.Errorf("%d lines held after the answer, want 5 (n02…n06)", len(n.held))
+	}
+	var sent []string
+	for _, l := range drain(n.w) {
+		if strings.HasPrefix(l, "PRIVMSG") {
+			sent = append(sent, l)
+		}
+	}
+	if want := []string{"PRIVMSG n00 :hello n00", "PRIVMSG n01 :hello n01", "PRIVMSG n19 :hello n19"}; !slices.Equal(sent, want) {
+		t.Errorf("sent %q, want %q", sent, want)
+	}
+	if got := n.w.expired.Load(); got != 12 {
+		t.Errorf("%d lines counted as expired, want the 12 of the nicks not named", got)
 	}
 }
