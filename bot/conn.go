@@ -751,11 +751,10 @@ func (n *netConn) askPresence() {
 }
 
 // buildIson makes the ISON askPresence queued, when its turn comes: the
-// held lines past their ttl are dropped, then the oldest asker and the
-// newest are named (under a flood that a server goes on delivering after
-// the senders left, the newest question is the likeliest to be from
-// someone still there), at most isonMax. False when none is held any
-// more.
+// held lines past their ttl are dropped, then the newest askers are named
+// first (under a flood that a server goes on delivering after the senders
+// left, the newest question is the likeliest to be from someone still
+// there), at most isonMax. False when none is held any more.
 func (n *netConn) buildIson() (string, bool) {
 	// isonMax is the most nicks one ISON names: a line has at most 15
 	// parameters (RFC 2812), and a server drops the ones past them
@@ -788,12 +787,7 @@ func (n *netConn) buildIson() (string, bool) {
 		asked[l.key] = true
 		return true
 	}
-	// The oldest held line has the first place, so that under a flood
-	// that never ends it is still asked about before its ttl runs out.
-	if len(n.held) > 0 {
-		add(n.held[0])
-	}
-	for i := len(n.held) - 1; i > 0; i-- {
+	for i := len(n.held) - 1; i >= 0; i-- {
 		if !add(n.held[i]) {
 			break
 		}

@@ -1033,10 +1033,10 @@ func TestNickTooLong(t *testing.T) {
 	}
 }
 
-// TestBuildIson: with answers to 20 strangers held, the ISON names the
-// oldest asker and the 13 newest (14 at most: servers drop parameters past
-// 15); on its answer the lines of the nicks it names go to the writer, the
-// others' it asked about are dropped, and the rest stay held for the next.
+// TestBuildIson: with answers to 20 strangers held, the ISON names the 14
+// newest (servers drop parameters past 15); on its answer the lines of the
+// nicks it names go to the writer, the others' it asked about are dropped,
+// and the rest stay held for the next.
 func TestBuildIson(t *testing.T) {
 	cfg := bottest.ParseConfig(t, t.TempDir(), bottest.SingleNet("127.0.0.1:1", "logbot", "#c"))
 	db, err := archivetest.Dial(context.Background(), cfg.Archive, archive.Options{})
@@ -1064,14 +1064,14 @@ func TestBuildIson(t *testing.T) {
 		t.Fatalf("%d lines to strangers wait in the writer and %d are held, want 1 and 19", got, len(n.held))
 	}
 	line, ok := n.buildIson()
-	want := "ISON n01 n19 n18 n17 n16 n15 n14 n13 n12 n11 n10 n09 n08 n07"
+	want := "ISON n19 n18 n17 n16 n15 n14 n13 n12 n11 n10 n09 n08 n07 n06"
 	if !ok || line != want {
 		t.Fatalf("buildIson = %q, %v; want %q", line, ok, want)
 	}
-	m, _ := parseMessage([]byte(":irc.test 303 logbot :n01 N19"), time.Now())
+	m, _ := parseMessage([]byte(":irc.test 303 logbot :n06 N19"), time.Now())
 	n.onIson(m)
 	if len(n.held) != 5 {
-		t.Errorf("%d lines held after the answer, want 5 (n02…n06)", len(n.held))
+		t.Errorf("%d lines held after the answer, want 5 (n01…n05)", len(n.held))
 	}
 	var sent []string
 	for _, l := range drain(n.w) {
@@ -1079,7 +1079,7 @@ func TestBuildIson(t *testing.T) {
 			sent = append(sent, l)
 		}
 	}
-	if want := []string{"PRIVMSG n00 :hello n00", "PRIVMSG n01 :hello n01", "PRIVMSG n19 :hello n19"}; !slices.Equal(sent, want) {
+	if want := []string{"PRIVMSG n00 :hello n00", "PRIVMSG n06 :hello n06", "PRIVMSG n19 :hello n19"}; !slices.Equal(sent, want) {
 		t.Errorf("sent %q, want %q", sent, want)
 	}
 	if got := n.w.expired.Load(); got != 12 {
