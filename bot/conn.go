@@ -686,14 +686,21 @@ func (n *netConn) onCTCP(m *message) {
 func (n *netConn) noteStranger(nick string, now time.Time) {
 	n.smu.Lock()
 	defer n.smu.Unlock()
-	if len(n.strangers) >= 1024 {
-		for k, t := range n.strangers {
-			if now.Sub(t) > answerTTL {
-				delete(n.strangers, k)
-			}
+	forgetExpired(n.strangers, now)
+	n.strangers[config.FoldName(nick)] = now
+}
+
+// forgetExpired bounds a map of nicks noted at a time (strangers,
+// present): past 1,024 entries, those older than an answer's ttl go.
+func forgetExpired(noted map[string]time.Time, now time.Time) {
+	if len(noted) < 1024 {
+		return
+	}
+	for k, t := range noted {
+		if now.Sub(t) > answerTTL {
+			delete(noted, k)
 		}
 	}
-	n.strangers[config.FoldName(nick)] = now
 }
 
 // maxHeld bounds the lines held for an ISON (pushStranger): past it the
@@ -812,13 +819,7 @@ func (n *netConn) onIson(m *message) {
 		n.smu.Unlock()
 		return
 	}
-	if len(n.present) >= 1024 {
-		for k, t := range n.present {
-			if now.Sub(t) > answerTTL {
-				delete(n.present, k)
-			}
-		}
-	}
+	forgetExpired(n.present, now)
 	named := map[string]bool{}
 	for _, nick := range strings.Fields(m.last()) {
 		if key := config.FoldName(nick); asked[key] {
