@@ -154,6 +154,11 @@ type Site struct {
 	Location       *time.Location `yaml:"timezone" want:"a time zone name like Europe/London"` // the site's days are calendar days here
 	Content        string         `yaml:"content,path" want:"a directory path"`                // absolute directory of Markdown pages
 	RenderInterval time.Duration  `yaml:"render_interval" want:"a duration like 5m" min:"1s"`
+	// Render says whether a running bot renders the site itself (true
+	// when the key is absent); false where another process renders it
+	// (several bots on one archive). The render and redact commands
+	// render whatever it says.
+	Render bool `yaml:"render"`
 	// ShowHosts publishes the user@host of joins, parts and quits on the
 	// site (off by default: hosts are personal data).
 	ShowHosts bool `yaml:"show_hosts"`

@@ -113,7 +113,7 @@ func TestDefaults(t *testing.T) {
 	if got := c.Site.BaseURL.String(); got != "https://irc.example.org/logs/" {
 		t.Errorf("base_url = %q, want the trailing slash added", got)
 	}
-	if c.Site.Location != time.UTC || c.Site.Title != "IRC Proceedings" || c.Site.RenderInterval != 5*time.Minute {
+	if c.Site.Location != time.UTC || c.Site.Title != "IRC Proceedings" || c.Site.RenderInterval != 5*time.Minute || !c.Site.Render {
 		t.Errorf("site = %+v", c.Site)
 	}
 	if c.Commands != (Commands{Prefix: "!", Rates: Rates{PerUser: Rate{3, 10 * time.Second}, PerChannel: Rate{10, 10 * time.Second}, Output: Rate{5, 7500 * time.Millisecond}}, SearchResults: 3}) {
@@ -217,6 +217,7 @@ func TestProblems(t *testing.T) {
 		{"bad timezone", minimal + "  timezone: Europe/Londn\n", 9, "site.timezone", `unknown time zone "Europe/Londn"`},
 		{"Local timezone", minimal + "  timezone: Local\n", 9, "site.timezone", "rather than Local"},
 		{"duration without unit", minimal + "  render_interval: 300\n", 9, "site.render_interval", "add a unit (s, m or h), e.g. 300s"},
+		{"render as word", minimal + "  render: no\n", 9, "site.render", `want true or false, got "no"`},
 		{"bad duration", minimal + "  render_interval: five minutes\n", 9, "site.render_interval", `want a duration like 5m (units ms, s, m, h), got "five minutes"`},
 		{"duration too short", minimal + "feeds:\n  - url: https://example.org/feed\n    interval: 10ms\n", 11, "feeds[0].interval", "must be at least 1s"},
 		{"literal password", minimal + "sasl:\n  password: hunter2\n", 10, "sasl.password", "use password_env: NAME"},

@@ -572,6 +572,9 @@ func (v *validator) site(s *Site) {
 	if s.Content == "" {
 		s.Content = v.path(DefaultContent)
 	}
+	if !v.set(&s.Render) {
+		s.Render = true
+	}
 	if s.BaseURL == nil {
 		v.missing(&s.BaseURL, "missing; the address the site is published at, e.g. base_url: https://irc.example.org/")
 	}

@@ -464,6 +464,38 @@ func TestRedactRemovesLinesFromArchiveAndPages(t *testing.T) {
 	}
 }
 
+// With site.render false, render still renders (it is asked to) and
+// redact leaves the pages to the process that renders: the days it
+// changed carry a new revision, so that process's next render drops the
+// lines.
+func TestRedactLeavesTheSiteToItsRenderer(t *testing.T) {
+	dir := writeConfig(t, minimalConfig+"  render: false\n")
+	appendToTechrights(t, dir, time.Minute,
+		event.Event{Kind: event.KindMessage, Nick: "doxer", Text: "her address is 221B Baker Street"},
+		event.Event{Kind: event.KindMessage, Nick: "bob", Text: "please don't"},
+	)
+	if _, errOut, code := call(t, renderSite, renderOptions{global: configIn(dir)}); code != 0 {
+		t.Fatalf("render: %s", errOut)
+	}
+	page := filepath.Join(dir, "public", "testnet", "techrights", "2026-02-02.html")
+	if html, _ := os.ReadFile(page); !strings.Contains(string(html), "221B") {
+		t.Fatalf("render with site.render false did not render the day")
+	}
+	out, errOut, code := call(t, redact, redactOptions{global: configIn(dir), query: archive.RedactQuery{Channel: "#techrights", Nick: "doxer"}})
+	if code != 0 || !strings.Contains(out, "removed 1 line(s)") || !strings.Contains(out, "site.render is false") || strings.Contains(out, "re-rendered") {
+		t.Fatalf("redact: %d %q %q", code, out, errOut)
+	}
+	if html, _ := os.ReadFile(page); !strings.Contains(string(html), "221B") {
+		t.Fatalf("redact rendered the site although site.render is false")
+	}
+	if _, errOut, code := call(t, renderSite, renderOptions{global: configIn(dir)}); code != 0 {
+		t.Fatalf("render: %s", errOut)
+	}
+	if html, _ := os.ReadFile(page); strings.Contains(string(html), "221B") || !strings.Contains(string(html), "please") {
+		t.Errorf("the next render kept the redacted line:\n%s", html)
+	}
+}
+
 // A dry run reads only: it creates no archive where there is none, and it
 // shows the first lines it would remove. A range that ends before it starts
 // is refused, as export refuses it.

@@ -26,7 +26,8 @@ func init() {
 		Long: `redact removes the lines that match every condition given (a nick, a time
 range, a piece of text) from one channel's log, takes them out of the search
 index, records who removed how many in the archive's audit log (never the
-text), and renders the affected days again. --dry-run says what would go,
+text), and renders the affected days again (with site.render false, the
+process that renders the site does so at its next render). --dry-run says what would go,
 showing the first 20 lines in the .txt pages' format, and writes nothing.
 
 Times are YYYY-MM-DD (whole days in the site's timezone: --to includes its
@@ -98,6 +99,10 @@ func redact(ctx context.Context, opts redactOptions, stdout, stderr io.Writer) e
 		fmt.Fprintf(stdout, "  %s\n", d.Day)
 	}
 	if res.Events == 0 {
+		return nil
+	}
+	if !s.cfg.Site.Render {
+		fmt.Fprintln(stdout, "site.render is false: the process that renders the site rewrites those days at its next render")
 		return nil
 	}
 	st, err := render.Render(ctx, s.db, siteOptions(s.cfg))

@@ -48,8 +48,10 @@ The site is rendered into site.out every site.render_interval and just after
 each local midnight; channels with announce_logs then get the link of the
 day that ended. On a PostgreSQL archive it is rendered when a process has
 committed new events (LISTEN/NOTIFY), at most once per render_interval, and
-one render runs at a time across every process on the archive. --serve ADDR also serves the site with search and the JSON
-API, as proceedings serve does.
+one render runs at a time across every process on the archive. With
+site.render false the bot renders nothing (another process renders the
+site) and only announces the ended days. --serve ADDR also serves the site
+with search and the JSON API, as proceedings serve does.
 
 --status-addr (or status_addr in the file) serves /healthz (JSON, 503 while
 a network is disconnected) and /metrics (Prometheus text format).`,

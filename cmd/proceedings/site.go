@@ -28,7 +28,8 @@ var (
 // archive that tells of changes (PostgreSQL, which other processes write
 // too) it renders only when a revision newer than the one it rendered has
 // been committed, at most once per site.render_interval, instead of
-// looking at every interval.
+// looking at every interval. With site.render false it renders nothing
+// (another process does) and only says the links of ended days.
 func siteLoop(ctx context.Context, live *atomic.Pointer[config.Config], db archive.Store, say func(network, target, text string) error, log *slog.Logger) {
 	log = log.With("component", "site")
 	var changes <-chan int64
@@ -37,6 +38,13 @@ func siteLoop(ctx context.Context, live *atomic.Pointer[config.Config], db archi
 	}
 	for {
 		cfg := live.Load()
+		if !cfg.Site.Render {
+			announceEndedDays(ctx, cfg, db, time.Now(), say, log)
+			if !waitToRender(ctx, cfg, -1, nil) {
+				return
+			}
+			continue
+		}
 		opt := siteOptions(cfg)
 		// One worker: rendering is background work here, and the other
 		// cores are left to recording and command replies, which people

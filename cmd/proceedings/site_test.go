@@ -2,11 +2,13 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"log/slog"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -71,5 +73,78 @@ func TestAnnounceEndedDaysOnceAcrossRestarts(t *testing.T) {
 	announceEndedDays(ctx, cfg, db, time.Date(2026, 2, 4, 0, 1, 0, 0, london), say, quiet)
 	if len(said) != 1 {
 		t.Fatalf("announced an empty day: %q", said)
+	}
+}
+
+// A bot with site.render false renders nothing (another process renders
+// the site) but still says the link of the day that ended; with the key
+// absent it renders.
+func TestSiteLoopRendersOnlyWhenAsked(t *testing.T) {
+	for _, render := range []bool{false, true} {
+		t.Run(fmt.Sprintf("render=%v", render), func(t *testing.T) {
+			dir := t.TempDir()
+			body := strings.Replace(minimalConfig, "    public: true\n", "    public: true\n    announce_logs: true\n", 1)
+			body = strings.Replace(body, "  timezone: Europe/London\n", "  timezone: UTC\n", 1)
+			if !render {
+				body += "  render: false\n"
+			}
+			path := filepath.Join(dir, "bot.yaml")
+			if err := os.WriteFile(path, []byte(body), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			cfg, err := config.Load(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if cfg.Site.Render != render {
+				t.Fatalf("site.render = %v, want %v", cfg.Site.Render, render)
+			}
+			ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+			defer cancel()
+			s, err := openSession(ctx, globalOptions{configPath: path}, io.Discard, readWrite)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer s.db.Close()
+			yesterday := time.Now().UTC().AddDate(0, 0, -1)
+			if _, err := s.db.Append(ctx, event.Event{Network: "testnet", Channel: "#techrights", Kind: event.KindMessage, Nick: "alice", Text: "hi", Time: yesterday}); err != nil {
+				t.Fatal(err)
+			}
+			said := make(chan string, 4)
+			say := func(network, target, text string) error {
+				said <- text
+				return nil
+			}
+			var live atomic.Pointer[config.Config]
+			live.Store(cfg)
+			done := make(chan struct{})
+			go func() {
+				defer close(done)
+				siteLoop(ctx, &live, s.db, say, slog.New(slog.NewTextHandler(io.Discard, nil)))
+			}()
+			link := "https://irc.example.org/testnet/techrights/" + yesterday.Format("2006-01-02") + ".html"
+			select {
+			case text := <-said:
+				if !strings.HasSuffix(text, link) {
+					t.Errorf("said %q, want the link %s", text, link)
+				}
+			case <-ctx.Done():
+				t.Fatal("the ended day was not announced")
+			}
+			cancel()
+			<-done
+			_, err = os.Stat(filepath.Join(cfg.Site.Out, "testnet", "techrights", yesterday.Format("2006-01-02")+".html"))
+			switch {
+			case render && err != nil:
+				t.Errorf("the bot did not render the day page: %v", err)
+			case !render && !os.IsNotExist(err):
+				t.Errorf("with site.render false the bot wrote the site (%v)", err)
+			}
+			if !render {
+				if _, err := os.Stat(cfg.Site.Out); !os.IsNotExist(err) {
+					t.Errorf("with site.render false the bot made %s (%v)", cfg.Site.Out, err)
+				}
+			}
+		})
 	}
 }
