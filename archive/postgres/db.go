@@ -418,6 +418,7 @@ const (
 	lockRender    = 3          // one render at a time (LockRender)
 	lockPosts     = 4          // SavePost: which post is new
 	lockWords     = 5          // rebuilding the search index (syncWordRules)
+	lockImportKey = 6          // one import at a time (lockImport)
 )
 
 // notifyChannel is the LISTEN/NOTIFY channel revisions are announced on.

@@ -27,7 +27,7 @@ func (db *DB) NewImporter(opt archive.ImportOptions) (archive.Importer, error) {
 	if err := db.writable(); err != nil {
 		return nil, err
 	}
-	return &bulkImporter{Importer: importer.New(db.loc, opt, db.importBatch), db: db}, nil
+	return &bulkImporter{Importer: importer.New(db.loc, opt, db.importBatch, db.lockImport), db: db}, nil
 }
 
 // vacuumAfter is how many events an import adds before its Flush vacuums

@@ -20,13 +20,37 @@ import (
 // ends. A holder whose connection to the server breaks loses the lock
 // without being told.
 func (db *DB) LockRender(ctx context.Context) (unlock func(), err error) {
-	conn, err := db.connect(ctx, "proceedings render lock", nil)
+	return db.sessionLock(ctx, lockRender, "render")
+}
+
+// lockImport takes the archive's import lock (importer.LockFunc), as
+// LockRender takes the render lock: two imports at once would each match
+// their lines against what the other had not stored yet.
+func (db *DB) lockImport(ctx context.Context) (unlock func(), err error) {
+	return db.sessionLock(ctx, lockImportKey, "import")
+}
+
+// sessionLock takes the advisory lock key on a connection of its own,
+// saying in the log when it has to wait for another process's work (what)
+// to finish; closing the connection releases it.
+func (db *DB) sessionLock(ctx context.Context, key int32, what string) (unlock func(), err error) {
+	conn, err := db.connect(ctx, "proceedings "+what+" lock", nil)
 	if err != nil {
-		return nil, fmt.Errorf("take the render lock on %s: %w", db.where, err)
+		return nil, fmt.Errorf("take the %s lock on %s: %w", what, db.where, err)
 	}
-	if _, err := conn.Exec(ctx, "SELECT pg_advisory_lock($1, $2)", lockNamespace, lockRender); err != nil {
+	var got bool
+	err = conn.QueryRow(ctx, "SELECT pg_try_advisory_lock($1, $2)", lockNamespace, key).Scan(&got)
+	if err == nil && !got {
+		start := time.Now()
+		db.log.Info("another "+what+" of this archive is running: waiting for it to finish", "archive", db.where)
+		_, err = conn.Exec(ctx, "SELECT pg_advisory_lock($1, $2)", lockNamespace, key)
+		if err == nil {
+			db.log.Info("the other "+what+" finished", "waited", time.Since(start).Round(time.Millisecond))
+		}
+	}
+	if err != nil {
 		conn.Close(context.Background())
-		return nil, fmt.Errorf("wait for another render of %s: %w", db.where, err)
+		return nil, fmt.Errorf("wait for another %s of %s: %w", what, db.where, err)
 	}
 	return func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)

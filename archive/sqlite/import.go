@@ -2,11 +2,15 @@ package sqlite
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"os"
+	"syscall"
+	"time"
+
 	"proceedings/archive"
 	"proceedings/archive/internal/importer"
 	"proceedings/event"
-	"time"
 )
 
 // NewImporter starts a bulk import: events already in the archive
@@ -18,7 +22,45 @@ func (db *DB) NewImporter(opt archive.ImportOptions) (archive.Importer, error) {
 	if err := db.writable(); err != nil {
 		return nil, err
 	}
-	return importer.New(db.loc, opt, db.importBatch), nil
+	return importer.New(db.loc, opt, db.importBatch, db.lockImport), nil
+}
+
+// lockImport takes the archive's import lock (importer.LockFunc): an
+// exclusive flock(2) of the file beside the archive named after it with
+// "-import.lock" (SQLite's own locks are fcntl(2) byte ranges of the
+// archive, which flock does not touch). Closing the file, or the end of
+// the process, releases it; the file stays, empty.
+func (db *DB) lockImport(ctx context.Context) (unlock func(), err error) {
+	f, err := os.OpenFile(db.path+"-import.lock", os.O_RDWR|os.O_CREATE, 0o644)
+	if err != nil {
+		return nil, fmt.Errorf("take the import lock: %w", err)
+	}
+	fd := int(f.Fd())
+	var start time.Time
+	for {
+		err := syscall.Flock(fd, syscall.LOCK_EX|syscall.LOCK_NB)
+		if err == nil {
+			break
+		}
+		if !errors.Is(err, syscall.EWOULDBLOCK) && !errors.Is(err, syscall.EINTR) {
+			f.Close()
+			return nil, fmt.Errorf("take the import lock %s: %w", f.Name(), err)
+		}
+		if start.IsZero() {
+			start = time.Now()
+			db.log.Info("another import into this archive is running: waiting for it to finish", "archive", db.path)
+		}
+		select {
+		case <-ctx.Done():
+			f.Close()
+			return nil, fmt.Errorf("wait for another import into %s: %w", db.path, ctx.Err())
+		case <-time.After(100 * time.Millisecond):
+		}
+	}
+	if !start.IsZero() {
+		db.log.Info("the other import finished", "waited", time.Since(start).Round(time.Millisecond))
+	}
+	return func() { f.Close() }, nil
 }
 
 // importBatch writes the fresh events of one import batch in one

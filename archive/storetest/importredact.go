@@ -17,6 +17,7 @@ func init() {
 	add("ImportMinuteLogThenSecondsLog", testImportMinuteThenSeconds(false))
 	add("ImportSecondsLogThenMinuteLog", testImportMinuteThenSeconds(true))
 	add("ImportInManyBatches", testImportInManyBatches)
+	add("ImportsAtOnceStoreEachLineOnce", testImportsAtOnce)
 	add("Redact", testRedact)
 	add("RedactMatchesReadOnly", testRedactMatchesReadOnly)
 }
@@ -333,5 +334,59 @@ func testRedactMatchesReadOnly(t *testing.T, e *env) {
 		if _, err := ro.Redact(ctx, q, "admin", true); err == nil {
 			t.Errorf("Redact on a read-only handle succeeded")
 		}
+	}
+}
+
+// Two imports of the same lines at once, through two handles as two
+// processes would, in several batches: each line is stored once. Each
+// import matches a batch against what is stored and keeps what it read
+// of a day for its next batch, so without the import lock both stored
+// lines the other had not committed yet (every line, on PostgreSQL).
+func testImportsAtOnce(t *testing.T, e *env) {
+	a, b := e.db(archive.Options{}), e.db(archive.Options{})
+	ctx := context.Background()
+	const n = 60000
+	mk := func(i int) event.Event {
+		return msg("#twice", "n", "line "+time.Duration(i).String(), t0.Add(time.Duration(i)*10*time.Second))
+	}
+	stats := make(chan archive.ImportStats, 2)
+	errs := make(chan error, 2)
+	for _, db := range []archive.Store{a, b} {
+		go func() {
+			im, err := db.NewImporter(archive.ImportOptions{})
+			if err != nil {
+				errs <- err
+				return
+			}
+			for i := range n {
+				if err := im.Add(ctx, mk(i)); err != nil {
+					im.Stop()
+					errs <- err
+					return
+				}
+			}
+			errs <- im.Flush(ctx)
+			stats <- im.Stats()
+		}()
+	}
+	for range 2 {
+		if err := <-errs; err != nil {
+			t.Fatal(err)
+		}
+	}
+	s1, s2 := <-stats, <-stats
+	if s1.Added+s2.Added != n || s1.Duplicates+s2.Duplicates != n {
+		t.Errorf("stats %+v and %+v: want %d added and %d duplicates between them", s1, s2, n, n)
+	}
+	ch := channelID(t, a, "#twice")
+	got := 0
+	if err := a.Range(ctx, ch, t0, t0.Add(time.Duration(n)*10*time.Second), archive.CountFields, func(event.Event) error {
+		got++
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if got != n {
+		t.Errorf("the archive holds %d events after two imports of the same %d lines at once", got, n)
 	}
 }

@@ -30,12 +30,16 @@ type WriteFunc func(ctx context.Context, b *Batch) error
 // Importer per import, from one goroutine; call Flush at the end.
 type Importer struct {
 	write WriteFunc
-	loc   *time.Location
-	opt   archive.ImportOptions
-	buf   []event.Event
-	tols  []int64 // each buffered event's tolerance, in ms
-	srcs  []int   // each buffered event's source file (see StartFile)
-	src   int
+	// lock keeps other imports into the archive out while this one
+	// writes (see LockFunc); unlock, when set, releases it.
+	lock   LockFunc
+	unlock func()
+	loc    *time.Location
+	opt    archive.ImportOptions
+	buf    []event.Event
+	tols   []int64 // each buffered event's tolerance, in ms
+	srcs   []int   // each buffered event's source file (see StartFile)
+	src    int
 	// One batch is written in the background while the next one fills:
 	// reading and parsing the logs then costs no time of the writer's.
 	// writing says the result of the batch being written; spare holds the
@@ -74,13 +78,29 @@ type stamp struct {
 	usedBy int // the source file that matched or stored it; 0: none yet
 }
 
-// New starts an import that counts days in loc and writes batches with
-// write.
-func New(loc *time.Location, opt archive.ImportOptions, write WriteFunc) *Importer {
+// LockFunc takes the archive's import lock, waiting while another import
+// (in any process) holds it, and returns what releases it. An import
+// holds it from its first batch to its Flush or Stop: it matches each
+// batch against what is stored and keeps what it read of a day for the
+// next batch, so two imports of the same lines at once would each find
+// the other's not yet stored and both store them.
+type LockFunc func(ctx context.Context) (unlock func(), err error)
+
+// New starts an import that counts days in loc, writes batches with write
+// and holds the archive's import lock while it writes.
+func New(loc *time.Location, opt archive.ImportOptions, write WriteFunc, lock LockFunc) *Importer {
 	if opt.Tolerance <= 0 {
 		opt.Tolerance = time.Second
 	}
-	return &Importer{write: write, loc: loc, opt: opt, known: map[days.Key]*dayEvents{}, src: 1}
+	return &Importer{write: write, lock: lock, loc: loc, opt: opt, known: map[days.Key]*dayEvents{}, src: 1}
+}
+
+// release lets the import lock go, if held.
+func (im *Importer) release() {
+	if im.unlock != nil {
+		im.unlock()
+		im.unlock = nil
+	}
 }
 
 // Add queues one event; full batches are written as they fill, in the
@@ -130,6 +150,7 @@ func (im *Importer) wait() error {
 // again completes it.
 func (im *Importer) Stop() error {
 	err := im.wait()
+	im.release()
 	clear(im.buf)
 	im.buf, im.tols, im.srcs = im.buf[:0], im.tols[:0], im.srcs[:0]
 	return err
@@ -143,6 +164,7 @@ func (im *Importer) Stats() archive.ImportStats {
 // Flush writes the queued events and waits until they are committed. Call
 // it at the end of the import.
 func (im *Importer) Flush(ctx context.Context) error {
+	defer im.release()
 	if err := im.wait(); err != nil {
 		return err
 	}
@@ -164,6 +186,16 @@ func (im *Importer) Flush(ctx context.Context) error {
 // second of two identical lines in the same second) is then still told
 // from the first.
 func (im *Importer) writeBatch(ctx context.Context, b buffers) error {
+	if im.unlock == nil && im.lock != nil {
+		unlock, err := im.lock(ctx)
+		if err != nil {
+			return fmt.Errorf("import: %w", err)
+		}
+		// What was read of days before the lock was taken (after an
+		// earlier Flush) may have been added to since.
+		im.unlock = unlock
+		clear(im.known)
+	}
 	im.batches++
 	err := im.write(ctx, &Batch{Events: b.evs, tols: b.tols, srcs: b.srcs, im: im, days: days.NewCounter(im.loc)})
 	maps.DeleteFunc(im.known, func(_ days.Key, d *dayEvents) bool { return d.batch != im.batches || err != nil })

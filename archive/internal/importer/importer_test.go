@@ -43,7 +43,7 @@ func TestFresh(t *testing.T) {
 		return loadFrom(stored, from, to, add)
 	}
 	var fresh []string
-	im := New(time.UTC, archive.ImportOptions{}, storeFresh(load, func(ev event.Event) { fresh = append(fresh, ev.Text) }))
+	im := New(time.UTC, archive.ImportOptions{}, storeFresh(load, func(ev event.Event) { fresh = append(fresh, ev.Text) }), nil)
 	ctx := context.Background()
 	for _, ev := range []event.Event{line("hello", 1), line("hello", 1), line("new", 2)} {
 		if err := im.Add(ctx, ev); err != nil {
@@ -71,7 +71,7 @@ func TestFresh(t *testing.T) {
 }
 
 func TestAddRefusesInvalidEvent(t *testing.T) {
-	im := New(time.UTC, archive.ImportOptions{}, func(context.Context, *Batch) error { return nil })
+	im := New(time.UTC, archive.ImportOptions{}, func(context.Context, *Batch) error { return nil }, nil)
 	if err := im.Add(context.Background(), event.Event{Kind: event.KindMessage}); err == nil {
 		t.Error("Add of an event without a channel succeeded")
 	}
@@ -86,7 +86,7 @@ func TestIdenticalLinesAcrossBatches(t *testing.T) {
 	load := func(channel int64, from, to time.Time, add func(ts int64, kind event.Kind, nick, text string)) error {
 		return loadFrom(stored, from, to, add)
 	}
-	im := New(time.UTC, archive.ImportOptions{}, storeFresh(load, func(ev event.Event) { stored = append(stored, ev) }))
+	im := New(time.UTC, archive.ImportOptions{}, storeFresh(load, func(ev event.Event) { stored = append(stored, ev) }), nil)
 	ctx := context.Background()
 	add := func(ev event.Event) {
 		t.Helper()
