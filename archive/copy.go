@@ -3,11 +3,15 @@ package archive
 import (
 	"cmp"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
 	"math"
 	"slices"
+	"strings"
 	"time"
 
 	"proceedings/event"
@@ -48,6 +52,14 @@ type OptOutRecord struct {
 // archive is being copied into it: a copy resumes only from the same source.
 const copySourceKey = "archive_copy.source"
 
+// copyFinishedKey is the meta key under which a destination remembers when
+// the copy into it finished, and its mark (destinationMark) then. Copying
+// the same source again goes on (to take the lines the source gained) only
+// while the mark is the same: once anything has written to the
+// destination it is in use, its posts, opt-outs and audit log its own, and
+// a copy only verifies it.
+const copyFinishedKey = "archive_copy.finished"
+
 // CopyOptions tune Copy.
 type CopyOptions struct {
 	// Source names the source archive (a path or a URL without its
@@ -69,6 +81,10 @@ type CopyStats struct {
 	Channels int
 	Events   int64 // events in the source
 	Copied   int64 // events written by this run (the rest were there from an interrupted one)
+	// Finished is when an earlier copy of the same source into the
+	// destination finished (RFC 3339), when it had: this run then wrote
+	// nothing.
+	Finished string
 }
 
 // Every event lies in [rangeStart, rangeEnd).
@@ -95,7 +111,8 @@ func Copy(ctx context.Context, from, to Store, opt CopyOptions) (CopyStats, erro
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	if err := claimDestination(ctx, to, opt.Source); err != nil {
+	finished, err := claimDestination(ctx, to, dst, opt.Source)
+	if err != nil {
 		return st, err
 	}
 	chans, err := from.Channels(ctx)
@@ -104,6 +121,16 @@ func Copy(ctx context.Context, from, to Store, opt CopyOptions) (CopyStats, erro
 	}
 	for _, c := range chans {
 		st.Events += c.Events
+	}
+	if finished != "" {
+		st.Channels, st.Finished = len(chans), finished
+		return st, nil
+	}
+	if err := checkCopied(ctx, from, to); err != nil {
+		return st, err
+	}
+	if err := to.SetMeta(ctx, copyFinishedKey, ""); err != nil {
+		return st, fmt.Errorf("copy: %w", err)
 	}
 	var done int64
 	progress := func(n int64) {
@@ -115,11 +142,11 @@ func Copy(ctx context.Context, from, to Store, opt CopyOptions) (CopyStats, erro
 	progress(0)
 	for _, c := range chans {
 		n, err := copyChannel(ctx, from, to, dst, c, opt.Batch, progress)
+		st.Copied += n
 		if err != nil {
 			return st, err
 		}
 		st.Channels++
-		st.Copied += n
 		log.Info("channel copied", "network", c.Network, "channel", c.Name, "events", c.Events, "copied", n)
 	}
 	state, err := readState(ctx, from, src)
@@ -129,25 +156,65 @@ func Copy(ctx context.Context, from, to Store, opt CopyOptions) (CopyStats, erro
 	if err := dst.CompleteCopy(ctx, state); err != nil {
 		return st, fmt.Errorf("copy: %w", err)
 	}
+	mark, err := destinationMark(ctx, to, dst)
+	if err != nil {
+		return st, err
+	}
+	if err := to.SetMeta(ctx, copyFinishedKey, time.Now().UTC().Format(time.RFC3339)+" "+mark); err != nil {
+		return st, fmt.Errorf("copy: %w", err)
+	}
 	return st, nil
 }
 
+// destinationMark sums up what writing to an archive changes: its revision
+// (events, redactions) and its posts, opt-outs, audit log and meta.
+func destinationMark(ctx context.Context, to Store, dst Copier) (string, error) {
+	rev, err := to.Revision(ctx)
+	if err != nil {
+		return "", fmt.Errorf("copy: %w", err)
+	}
+	st, err := readState(ctx, to, dst)
+	if err != nil {
+		return "", err
+	}
+	b, err := json.Marshal(st)
+	if err != nil {
+		return "", fmt.Errorf("copy: %w", err)
+	}
+	sum := sha256.Sum256(fmt.Appendf(b, "\n%d", rev))
+	return hex.EncodeToString(sum[:16]), nil
+}
+
 // claimDestination refuses a destination that holds events not copied from
-// source, and marks it as a copy of source before anything is written.
-func claimDestination(ctx context.Context, to Store, source string) error {
+// source, and marks it as a copy of source before anything is written. It
+// returns when a copy of source into it finished, if one did and the
+// destination has been written to since (see copyFinishedKey).
+func claimDestination(ctx context.Context, to Store, dst Copier, source string) (finished string, err error) {
 	if source == "" {
-		return errors.New("copy: name the source archive")
+		return "", errors.New("copy: name the source archive")
 	}
 	have, marked, err := to.Meta(ctx, copySourceKey)
 	if err != nil {
-		return fmt.Errorf("copy: %w", err)
+		return "", fmt.Errorf("copy: %w", err)
 	}
 	if marked && have == source {
-		return nil
+		v, _, err := to.Meta(ctx, copyFinishedKey)
+		if err != nil {
+			return "", fmt.Errorf("copy: %w", err)
+		}
+		at, was, done := strings.Cut(v, " ")
+		if !done {
+			return "", nil // an interrupted copy: go on with it
+		}
+		mark, err := destinationMark(ctx, to, dst)
+		if err != nil || mark != was {
+			return at, err // in use since: only verify
+		}
+		return "", nil // untouched since: take what the source gained
 	}
 	chans, err := to.Channels(ctx)
 	if err != nil {
-		return fmt.Errorf("copy: %w", err)
+		return "", fmt.Errorf("copy: %w", err)
 	}
 	var events int64
 	for _, c := range chans {
@@ -155,12 +222,49 @@ func claimDestination(ctx context.Context, to Store, source string) error {
 	}
 	if events > 0 {
 		if marked {
-			return fmt.Errorf("copy: the destination holds %d events copied from %s, not from %s: copy into an empty archive", events, have, source)
+			return "", fmt.Errorf("copy: the destination holds %d events copied from %s, not from %s: copy into an empty archive", events, have, source)
 		}
-		return fmt.Errorf("copy: the destination already holds %d events of its own: copy into an empty archive", events)
+		return "", fmt.Errorf("copy: the destination already holds %d events of its own: copy into an empty archive", events)
 	}
 	if err := to.SetMeta(ctx, copySourceKey, source); err != nil {
+		return "", fmt.Errorf("copy: %w", err)
+	}
+	return "", nil
+}
+
+// checkCopied makes sure that what an earlier run copied into to came from
+// the archive from is now: the source named the same may be another
+// archive (a file put in the place of the one copied from), whose events
+// would then be mixed with the first one's. The newest event of each
+// channel copied must be in from as it was copied.
+func checkCopied(ctx context.Context, from, to Store) error {
+	chans, err := to.Channels(ctx)
+	if err != nil {
 		return fmt.Errorf("copy: %w", err)
+	}
+	for _, d := range chans {
+		if d.Events == 0 {
+			continue
+		}
+		var last event.Event
+		err := to.Range(ctx, d.ID, d.Last.Time(to.Location()), rangeEnd, CountFields, func(ev event.Event) error {
+			if ev.ID > last.ID {
+				last = ev
+			}
+			return nil
+		})
+		if err != nil {
+			return fmt.Errorf("copy %s: read what an earlier run copied: %w", d.Name, err)
+		}
+		src, err := from.Event(ctx, last.ID)
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+		if err != nil || !src.Time.Equal(last.Time) || src.Kind != last.Kind || src.Nick != last.Nick || src.Text != last.Text ||
+			src.Network != d.Network || event.FoldChannel(src.Channel) != event.FoldChannel(d.Name) {
+			return fmt.Errorf("copy %s: the destination's event %d, copied by an earlier run, is not in the source as it was copied "+
+				"(another archive in the same place, or lines removed from it since): copy into an empty archive", d.Name, last.ID)
+		}
 	}
 	return nil
 }
@@ -256,6 +360,7 @@ func readState(ctx context.Context, from Store, src Copier) (CopyState, error) {
 		return st, fmt.Errorf("copy: %w", err)
 	}
 	delete(st.Meta, copySourceKey) // the source's own copy, not this one
+	delete(st.Meta, copyFinishedKey)
 	return st, nil
 }
 

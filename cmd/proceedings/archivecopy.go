@@ -36,7 +36,11 @@ copied from another archive, is refused. Nothing else may write to either
 archive meanwhile: stop the bot and any import first.
 
 An interrupted copy (Ctrl-C, kill, a lost connection) is continued by running
-the same command again. At the end both archives are read again and compared:
+the same command again; so is a finished one while nothing has written to
+the destination since (it then takes the lines the source gained, e.g.
+while the bot still recorded into it). Once something has (the bot, an
+import, a redaction), the destination is in use: the same command writes
+nothing and only compares. At the end both archives are read again and compared:
 every channel's counts and a SHA-256 checksum of every event with all its
 fields, and the posts, opt-outs, audit log and meta. The exit status is 0
 only when they are equal.
@@ -114,20 +118,23 @@ func archiveCopy(ctx context.Context, opts archiveCopyOptions, stdout, stderr io
 	start := time.Now()
 	copyOpt := archive.CopyOptions{Source: source, Batch: opts.batch, Logger: slog.Default().With("component", "copy")}
 	var bar *progressbar.ProgressBar
+	var done int64 // events in the destination, as the copy last said
 	if isTerminal(stderr) {
 		bar = progressbar.NewOptions64(-1, progressbar.OptionSetWriter(stderr), progressbar.OptionSetDescription("copying events"),
 			progressbar.OptionShowCount(), progressbar.OptionShowIts(), progressbar.OptionSetItsString("events"),
 			progressbar.OptionThrottle(100*time.Millisecond), progressbar.OptionClearOnFinish())
-		copyOpt.Progress = func(done, total int64) {
+		copyOpt.Progress = func(n, total int64) {
+			done = n
 			bar.ChangeMax64(total)
-			bar.Set64(done)
+			bar.Set64(n)
 		}
 	} else {
 		last := time.Now()
-		copyOpt.Progress = func(done, total int64) {
+		copyOpt.Progress = func(n, total int64) {
+			done = n
 			if time.Since(last) >= 10*time.Second {
 				last = time.Now()
-				slog.Info("copying events", "done", done, "of", total)
+				slog.Info("copying events", "done", n, "of", total)
 			}
 		}
 	}
@@ -137,18 +144,25 @@ func archiveCopy(ctx context.Context, opts archiveCopyOptions, stdout, stderr io
 	}
 	if err != nil {
 		if ctx.Err() != nil {
-			return fmt.Errorf("copy interrupted: %w; run the same command again to continue it", err)
+			return fmt.Errorf("copy interrupted: %d of the source's %d events are in the destination now (%d written by this run, kept); run the same command again to continue it (%w)", done, st.Events, st.Copied, err)
 		}
 		return err
+	}
+	if st.Finished != "" {
+		fmt.Fprintf(stdout, "the destination holds a copy of this source that finished at %s: nothing was written; verifying it\n", st.Finished)
+		return verifyCopy(ctx, from, to, stdout, "the copy finished before, and one of the archives has been written to since "+
+			"(the destination is in use: its posts, opt-outs and audit log are its own). Nothing was written; to copy again, copy into an empty archive")
 	}
 	took := time.Since(start)
 	fmt.Fprintf(stdout, "copied %d channels, %d events (%d written by this run) in %s (%.0f events/s)\n",
 		st.Channels, st.Events, st.Copied, took.Round(time.Millisecond), float64(st.Copied)/took.Seconds())
-	return verifyCopy(ctx, from, to, stdout)
+	return verifyCopy(ctx, from, to, stdout, "if the source changed since the copy began "+
+		"(something wrote to it between an interrupted copy and this run), copying again cannot mend it: start over with an empty destination")
 }
 
-// verifyCopy compares both archives and says whether they hold the same.
-func verifyCopy(ctx context.Context, from, to archive.Store, stdout io.Writer) error {
+// verifyCopy compares both archives and says whether they hold the same;
+// when they differ, why says what that means.
+func verifyCopy(ctx context.Context, from, to archive.Store, stdout io.Writer, why string) error {
 	diffs, sum, err := archive.Verify(ctx, from, to)
 	if err != nil {
 		if ctx.Err() != nil {
@@ -160,9 +174,7 @@ func verifyCopy(ctx context.Context, from, to archive.Store, stdout io.Writer) e
 		for _, d := range diffs {
 			fmt.Fprintln(stdout, "difference:", d)
 		}
-		return exitError{1, fmt.Sprintf("the copy differs from the source in %s (listed above); if the source changed since the copy began "+
-			"(something wrote to it between an interrupted copy and this run), copying again cannot mend it: start over with an empty destination",
-			plural(int64(len(diffs)), "way"))}
+		return exitError{1, fmt.Sprintf("the copy differs from the source in %s (listed above); %s", plural(int64(len(diffs)), "way"), why)}
 	}
 	fmt.Fprintf(stdout, "verified: %d channels, %d events, the same on both sides (checksum %s); posts, opt-outs, audit log and meta equal\n",
 		len(sum.Channels), sum.Events, sum.Checksum)

@@ -202,7 +202,7 @@ func TestArchiveCopyRoundTrip(t *testing.T) {
 	// An interrupted verification says the copy is done and how to verify it.
 	stopped, stop := context.WithCancel(ctx)
 	stop()
-	if err := verifyCopy(stopped, da, db, io.Discard); err == nil || !strings.Contains(err.Error(), "the copy is complete: run the same command again to verify it") {
+	if err := verifyCopy(stopped, da, db, io.Discard, ""); err == nil || !strings.Contains(err.Error(), "the copy is complete: run the same command again to verify it") {
 		t.Errorf("an interrupted verification: %v", err)
 	}
 }
@@ -498,4 +498,112 @@ func eventCount(ctx context.Context, db archive.Store) (int64, error) {
 		n += c.Events
 	}
 	return n, err
+}
+
+// Copying again after a copy finished goes on only while nothing has
+// written to the destination: it then takes what the source gained. Once
+// the destination is in use (a post, a redaction), a copy writes nothing
+// and only verifies: before, it replaced the destination's posts and audit
+// log by the source's.
+func TestArchiveCopyAfterItFinished(t *testing.T) {
+	dir := t.TempDir()
+	a := filepath.Join(dir, "a.db")
+	makeCopySource(t, a)
+	pg := pgserver.NewDatabase(t)
+	copyArchive(t, a, pg)
+	ctx := context.Background()
+	loc, _ := time.LoadLocation(copyZone)
+	open := func(where string) archive.Store {
+		db, err := engine.Open(ctx, where, archive.Options{Location: loc})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return db
+	}
+	// Untouched since: the copy takes the source's new line.
+	src := open(a)
+	if _, err := src.Append(ctx, event.Event{Network: "testnet", Channel: "#techrights", Kind: event.KindMessage, Nick: "late", Text: "one more", Time: time.Date(2026, 4, 2, 9, 0, 0, 0, time.UTC)}); err != nil {
+		t.Fatal(err)
+	}
+	src.Close()
+	if out := copyArchive(t, a, pg); !strings.Contains(out, "(1 written by this run)") {
+		t.Errorf("the copy of a source that gained a line:\n%s", out)
+	}
+	// In use since: a post and a redaction of its own.
+	dst := open(pg)
+	if _, _, err := dst.SavePost(ctx, archive.Post{GUID: "g1", Link: "https://example.org/p1", Title: "A post of the destination's", FirstSeen: time.Now()}); err != nil {
+		t.Fatal(err)
+	}
+	if res, err := dst.Redact(ctx, archive.RedactQuery{Network: "testnet", Channel: "#techrights", Nick: "late"}, "test", false); err != nil || res.Events != 1 {
+		t.Fatalf("redact: %+v %v", res, err)
+	}
+	dst.Close()
+	out, errOut, code := call(t, archiveCopy, archiveCopyOptions{global: configIn(dir), from: a, to: pg, timezone: copyZone})
+	if code != 1 || !strings.Contains(out, "finished at") || !strings.Contains(out, "nothing was written") || !strings.Contains(errOut, "Nothing was written") {
+		t.Errorf("copy into a destination in use: exit %d\n%s%s", code, out, errOut)
+	}
+	dst = open(pg)
+	defer dst.Close()
+	posts, err := dst.LatestPosts(ctx, 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	audit, err := dst.Audit(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The source's three posts and its audit entry, and the destination's own.
+	if len(posts) != 4 || posts[0].GUID != "g1" || len(audit) != 2 || audit[0].Action != "redact" {
+		t.Errorf("after the copy the destination has %d posts (%+v) and audit %+v; want its own post and redaction kept", len(posts), posts, audit)
+	}
+}
+
+// An interrupted copy is not continued from another archive put in the
+// place of its source: it says so, instead of a database error.
+func TestArchiveCopyOfAnotherArchiveInTheSamePlace(t *testing.T) {
+	dir := t.TempDir()
+	a, other, b := filepath.Join(dir, "a.db"), filepath.Join(dir, "other.db"), filepath.Join(dir, "b.db")
+	makeCopySource(t, a)
+	loc, _ := time.LoadLocation(copyZone)
+	ctx, cancel := context.WithCancel(context.Background())
+	src, err := engine.Open(ctx, a, archive.Options{Location: loc, ReadOnly: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	dst, err := engine.Open(ctx, b, archive.Options{Location: loc})
+	if err != nil {
+		t.Fatal(err)
+	}
+	source, _ := archiveName(a)
+	_, err = archive.Copy(ctx, src, dst, archive.CopyOptions{Source: source, Batch: 37, Progress: func(done, _ int64) {
+		if done >= 100 {
+			cancel()
+		}
+	}})
+	src.Close()
+	dst.Close()
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("interrupted copy: %v", err)
+	}
+	// Another archive, with other lines, where a was.
+	db, err := engine.Open(context.Background(), other, archive.Options{Location: loc})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range 300 {
+		if _, err := db.Append(context.Background(), event.Event{Network: "testnet", Channel: "#techrights", Kind: event.KindMessage, Nick: "z", Text: fmt.Sprintf("other %d", i), Time: time.Date(2026, 3, 27, 20, i, 0, 0, time.UTC)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	db.Close()
+	for _, f := range []string{"", "-wal", "-shm"} {
+		os.Remove(a + f)
+	}
+	if err := os.Rename(other, a); err != nil {
+		t.Fatal(err)
+	}
+	out, errOut, code := call(t, archiveCopy, archiveCopyOptions{global: configIn(dir), from: a, to: b, timezone: copyZone})
+	if code == 0 || !strings.Contains(errOut, "is not in the source as it was copied") || strings.Contains(errOut, "UNIQUE") || strings.Contains(errOut, "constraint") {
+		t.Errorf("copy of another archive in the source's place: exit %d\n%s%s", code, out, errOut)
+	}
 }
