@@ -65,7 +65,14 @@ type Config struct {
 	// writes are the paths the bot writes to, with the key and line they
 	// come from, for CheckPaths.
 	writes []writePath
+	// archiveLine is the line of the archive key (ArchiveLine).
+	archiveLine int
 }
+
+// ArchiveLine is the line of the file the archive key is on, for problems
+// found when the archive is opened; 0 for a configuration not read from a
+// file.
+func (c *Config) ArchiveLine() int { return c.archiveLine }
 
 // writePath is a path the configuration has proceedings write to.
 type writePath struct {

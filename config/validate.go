@@ -106,6 +106,7 @@ func (v *validator) config(doc *document) *Config {
 // archive checks where events are kept: a SQLite file the bot can write,
 // or a PostgreSQL URL that holds no password.
 func (v *validator) archive(c *Config) {
+	c.archiveLine = v.pos(&c.Archive).Line
 	v.secret(&c.ArchivePassword, c, "archive_password", false)
 	switch {
 	case c.Archive == "":

@@ -126,7 +126,7 @@ func Open(ctx context.Context, dsn string, opt archive.Options) (*DB, error) {
 	err = db.pool.Ping(pctx)
 	cancel()
 	if err != nil {
-		return fail(fmt.Errorf("connect: %w", err)) // unreachable, refused, or a wrong password: pgx's error says which
+		return fail(connectFailure(err))
 	}
 	if db.replica, err = db.isStandby(ctx); err != nil {
 		return fail(err)
@@ -430,3 +430,22 @@ var (
 	_ archive.Store        = (*DB)(nil)
 	_ archive.WriteChecker = (*DB)(nil)
 )
+
+// connectFailure says why a connection failed: the server's own refusal
+// (a wrong password, a database that does not exist) when it answered, and
+// pgx's account of every attempt otherwise (unreachable, refused). With
+// sslmode=prefer (the default) pgx first asks for TLS, and its error then
+// lists the server's "no" to that before the real refusal.
+func connectFailure(err error) error {
+	if pgErr, ok := errors.AsType[*pgconn.PgError](err); ok {
+		return fmt.Errorf("connect: the server refused: %w", pgErr)
+	}
+	return fmt.Errorf("connect: %w", err)
+}
+
+// IsLoginRefused reports whether err is the server refusing a login: a
+// wrong or missing password, or a role that may not log in.
+func IsLoginRefused(err error) bool {
+	pgErr, ok := errors.AsType[*pgconn.PgError](err)
+	return ok && (pgErr.Code == "28P01" || pgErr.Code == "28000")
+}

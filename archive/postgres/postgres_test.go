@@ -1214,3 +1214,36 @@ func TestIndexMerger(t *testing.T) {
 		t.Fatalf("search after the table user's appends: %d matches, %v", res.Total, err)
 	}
 }
+
+// A login the server refuses is said as the server said it, without pgx's
+// account of the TLS it asked for first (sslmode=prefer: "server refused
+// TLS connection" came first and misled), and IsLoginRefused knows it.
+func TestLoginRefused(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	dsn := pgserver.NewDatabase(t)
+	conn, err := pgx.Connect(ctx, dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	u, _ := url.Parse(dsn)
+	role := strings.TrimPrefix(u.Path, "/") + "_nologin"
+	if _, err := conn.Exec(ctx, "CREATE ROLE "+role+" NOLOGIN"); err != nil {
+		t.Fatal(err)
+	}
+	conn.Close(ctx)
+	u.User = url.User(role)
+	q := u.Query()
+	q.Set("sslmode", "prefer")
+	u.RawQuery = q.Encode()
+	_, err = Open(ctx, u.String(), archive.Options{Logger: quiet})
+	if err == nil || !IsLoginRefused(err) || !strings.Contains(err.Error(), "the server refused") ||
+		!strings.Contains(err.Error(), "not permitted to log in") || strings.Contains(err.Error(), "TLS") {
+		t.Errorf("opening as a role that may not log in: %v", err)
+	}
+	// Not a refusal: nothing listens there.
+	u.Host = "127.0.0.1:1"
+	if _, err := Open(ctx, u.String(), archive.Options{Logger: quiet}); err == nil || IsLoginRefused(err) {
+		t.Errorf("opening where nothing listens: %v", err)
+	}
+}

@@ -66,12 +66,13 @@ func checkConfig(path string, stdout, stderr io.Writer) error {
 	}
 	if config.IsArchiveURL(cfg.Archive) && cfg.CheckSecrets() == nil {
 		problem, warning := checkDatabase(cfg)
+		at := fmt.Sprintf("%s:%d: archive", path, cfg.ArchiveLine())
 		if problem != "" {
-			fmt.Fprintf(stdout, "%s: archive: %s\n", path, problem)
+			fmt.Fprintf(stdout, "%s: %s\n", at, problem)
 			bad++
 		}
 		if warning != "" {
-			fmt.Fprintf(stderr, "warning: %s: archive: %s\n", path, warning)
+			fmt.Fprintf(stderr, "warning: %s: %s\n", at, warning)
 		}
 	}
 	if bad > 0 {

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"log/slog"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -57,7 +58,15 @@ func TestCheckPostgresArchive(t *testing.T) {
 	if _, err := conn.Exec(ctx, "UPDATE schema_version SET version = version + 1"); err != nil {
 		t.Fatal(err)
 	}
+	// A role the server refuses to let in (as it refuses a wrong password).
+	u, _ := url.Parse(fresh)
+	role := strings.TrimPrefix(u.Path, "/") + "_nologin"
+	if _, err := conn.Exec(ctx, "CREATE ROLE "+role+" NOLOGIN"); err != nil {
+		t.Fatal(err)
+	}
 	conn.Close(ctx)
+	u.User = url.User(role)
+	refused := u.String()
 	down := "postgres://proceedings@" + freeAddr(t) + "/logs?sslmode=disable"
 
 	for _, c := range []struct {
@@ -67,8 +76,9 @@ func TestCheckPostgresArchive(t *testing.T) {
 		errOut    []string // in stderr, each
 	}{
 		{"fresh", fresh, 0, []string{"ok"}, []string{"archive: ", "holds no archive yet", "creates its tables"}},
-		{"newer schema", newer, 1, []string{"bot.yaml: archive: ", "newer version of proceedings", "upgrade proceedings"}, []string{"1 problem(s)"}},
-		{"server down", down, 1, []string{"bot.yaml: archive: cannot be opened", strings.TrimSuffix(down, "?sslmode=disable")}, []string{"1 problem(s)"}},
+		{"newer schema", newer, 1, []string{"bot.yaml:7: archive: ", "newer version of proceedings", "upgrade proceedings"}, []string{"1 problem(s)"}},
+		{"server down", down, 1, []string{"bot.yaml:7: archive: cannot be opened", strings.TrimSuffix(down, "?sslmode=disable")}, []string{"1 problem(s)"}},
+		{"login refused", refused, 1, []string{"bot.yaml:7: archive: cannot be opened", "the server refused", "not permitted to log in", "archive_password_env", "PGPASSWORD"}, []string{"1 problem(s)"}},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			dir := pgCheckConfig(t, c.dsn)

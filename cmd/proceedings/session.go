@@ -11,6 +11,7 @@ import (
 
 	"proceedings/archive"
 	"proceedings/archive/engine"
+	"proceedings/archive/postgres"
 	"proceedings/bot"
 	"proceedings/config"
 )
@@ -134,7 +135,11 @@ func openArchive(ctx context.Context, cfg *config.Config, opt archive.Options) (
 	if err != nil {
 		return nil, err
 	}
-	return engine.Open(ctx, where, opt)
+	db, err := engine.Open(ctx, where, opt)
+	if postgres.IsLoginRefused(err) {
+		return nil, fmt.Errorf("%w (the password comes from archive_password_env or archive_password_file in %s, or from PostgreSQL's PGPASSWORD or ~/.pgpass)", err, cfg.Path)
+	}
+	return db, err
 }
 
 // close closes the archive, when one is open.
