@@ -993,19 +993,10 @@ func TestVacuumSkippedOrInterruptedIsLogged(t *testing.T) {
 func TestRolesWithoutOwnership(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	empty := pgserver.NewDatabase(t)
-	conn, err := pgx.Connect(ctx, empty)
-	if err != nil {
-		t.Fatal(err)
-	}
-	u, _ := url.Parse(empty)
-	role := strings.TrimPrefix(u.Path, "/") + "_nobody"
-	if _, err := conn.Exec(ctx, "CREATE ROLE "+role+" LOGIN; REVOKE CREATE ON SCHEMA public FROM PUBLIC"); err != nil {
-		t.Fatal(err)
-	}
-	conn.Close(ctx)
-	u.User = url.User(role)
-	_, err = Open(ctx, u.String(), archive.Options{Logger: quiet})
+	nobody := pgserver.NewRole(t, pgserver.NewDatabase(t), "nobody", "LOGIN", "REVOKE CREATE ON SCHEMA public FROM PUBLIC")
+	u, _ := url.Parse(nobody)
+	role := u.User.Username()
+	_, err := Open(ctx, nobody, archive.Options{Logger: quiet})
 	if err == nil || !strings.Contains(err.Error(), `role "`+role+`" may not create tables in schema public`) {
 		t.Errorf("opening an empty database as a role that may not create tables: %v", err)
 	}
@@ -1221,22 +1212,11 @@ func TestIndexMerger(t *testing.T) {
 func TestLoginRefused(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	dsn := pgserver.NewDatabase(t)
-	conn, err := pgx.Connect(ctx, dsn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	u, _ := url.Parse(dsn)
-	role := strings.TrimPrefix(u.Path, "/") + "_nologin"
-	if _, err := conn.Exec(ctx, "CREATE ROLE "+role+" NOLOGIN"); err != nil {
-		t.Fatal(err)
-	}
-	conn.Close(ctx)
-	u.User = url.User(role)
+	u, _ := url.Parse(pgserver.NewRole(t, pgserver.NewDatabase(t), "nologin", "NOLOGIN"))
 	q := u.Query()
 	q.Set("sslmode", "prefer")
 	u.RawQuery = q.Encode()
-	_, err = Open(ctx, u.String(), archive.Options{Logger: quiet})
+	_, err := Open(ctx, u.String(), archive.Options{Logger: quiet})
 	if err == nil || !IsLoginRefused(err) || !strings.Contains(err.Error(), "the server refused") ||
 		!strings.Contains(err.Error(), "not permitted to log in") || strings.Contains(err.Error(), "TLS") {
 		t.Errorf("opening as a role that may not log in: %v", err)

@@ -3,14 +3,10 @@ package postgres
 import (
 	"context"
 	"log/slog"
-	"net/url"
 	"os"
-	"strings"
 	"sync"
 	"testing"
 	"time"
-
-	"github.com/jackc/pgx/v5"
 
 	"proceedings/archive"
 	"proceedings/archive/storetest"
@@ -113,25 +109,9 @@ func TestStoreAsATableUser(t *testing.T) {
 // logs in as that role.
 func tableUser(t testing.TB, dsn string, readOnly bool) string {
 	t.Helper()
-	u, err := url.Parse(dsn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	role := strings.TrimPrefix(u.Path, "/") + "_rw"
-	grants := "GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO " + role +
-		"; GRANT USAGE, SELECT, UPDATE ON ALL SEQUENCES IN SCHEMA public TO " + role
 	if readOnly {
-		role = strings.TrimPrefix(u.Path, "/") + "_ro"
-		grants = "GRANT SELECT ON ALL TABLES IN SCHEMA public TO " + role
+		return pgserver.NewRole(t, dsn, "ro", "LOGIN", "GRANT SELECT ON ALL TABLES IN SCHEMA public TO %s")
 	}
-	conn, err := pgx.Connect(context.Background(), dsn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close(context.Background())
-	if _, err := conn.Exec(context.Background(), "CREATE ROLE "+role+" LOGIN; "+grants); err != nil {
-		t.Fatal(err)
-	}
-	u.User = url.User(role)
-	return u.String()
+	return pgserver.NewRole(t, dsn, "rw", "LOGIN", "GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO %s",
+		"GRANT USAGE, SELECT, UPDATE ON ALL SEQUENCES IN SCHEMA public TO %s")
 }

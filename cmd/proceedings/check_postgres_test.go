@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"log/slog"
-	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -58,15 +57,9 @@ func TestCheckPostgresArchive(t *testing.T) {
 	if _, err := conn.Exec(ctx, "UPDATE schema_version SET version = version + 1"); err != nil {
 		t.Fatal(err)
 	}
-	// A role the server refuses to let in (as it refuses a wrong password).
-	u, _ := url.Parse(fresh)
-	role := strings.TrimPrefix(u.Path, "/") + "_nologin"
-	if _, err := conn.Exec(ctx, "CREATE ROLE "+role+" NOLOGIN"); err != nil {
-		t.Fatal(err)
-	}
 	conn.Close(ctx)
-	u.User = url.User(role)
-	refused := u.String()
+	// A role the server refuses to let in (as it refuses a wrong password).
+	refused := pgserver.NewRole(t, fresh, "nologin", "NOLOGIN")
 	down := "postgres://proceedings@" + freeAddr(t) + "/logs?sslmode=disable"
 
 	for _, c := range []struct {

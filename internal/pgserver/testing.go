@@ -3,10 +3,14 @@ package pgserver
 import (
 	"context"
 	"fmt"
+	"net/url"
 	"os"
+	"strings"
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/jackc/pgx/v5"
 )
 
 // The server shared by the tests of one test binary.
@@ -100,4 +104,32 @@ func StartTemp(t testing.TB, opt Options) *Server {
 	}
 	t.Cleanup(s.Stop)
 	return s
+}
+
+// NewRole creates the role named after dsn's database and suffix
+// ("t_3_ro"), with the role attributes given (e.g. "LOGIN", "NOLOGIN"),
+// runs the statements then (grants; "%s" in them is the role's name) as
+// the superuser on that database, and returns dsn logging in as the role.
+// Roles belong to the whole server; the name keeps tests apart.
+func NewRole(t testing.TB, dsn, suffix, attrs string, then ...string) string {
+	t.Helper()
+	u, err := url.Parse(dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	role := strings.TrimPrefix(u.Path, "/") + "_" + suffix
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	conn, err := pgx.Connect(ctx, dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(context.Background())
+	for _, stmt := range append([]string{"CREATE ROLE %s " + attrs}, then...) {
+		if _, err := conn.Exec(ctx, strings.ReplaceAll(stmt, "%s", role)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	u.User = url.User(role)
+	return u.String()
 }
