@@ -65,6 +65,13 @@ func TestArchiveLocation(t *testing.T) {
 		{"archive: postgres://u@db/logs\narchive_password_env: hunter2!\n", "not an environment variable name"},
 		{"archive: host=db dbname=logs password=hunter2\n", "archive: this is a PostgreSQL keyword=value connection string"},
 		{"archive: \"  dbname = logs user=proc password=hunter2\"\n", "name the archive with a postgres:// URL"},
+		// Passwords that break the URL: net/url quotes what it could not
+		// read, and that must not be repeated (an outside helper's find).
+		{"archive: \"postgres://proc:hunter2/x@db:5432/logs\"\n", "want a postgres:// URL"},
+		{"archive: \"postgres://proc:hun%zzter2@db/logs\"\n", "want a postgres:// URL"},
+		{"archive: \"postgres://proc:hu nter2@db/logs\"\n", "want a postgres:// URL"},
+		{"archive: \"postgres://proc:hunter2#x@db/logs\"\n", "want a postgres:// URL"},
+		{"archive: \"postgres://proc:12345#hunter2@db/logs\"\n", "a # has no place"},
 	} {
 		probs := problemsOf(t, withArchive(c.lines))
 		var all []string

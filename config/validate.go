@@ -130,6 +130,11 @@ func (v *validator) archive(c *Config) {
 			if u.Query().Has("password") {
 				v.bad(&c.Archive, "the URL holds a password parameter; bot.yaml must not: give it with archive_password_env or archive_password_file")
 			}
+			if strings.Contains(c.Archive, "#") {
+				// A # is never part of a PostgreSQL URL; before it may be
+				// a password cut short (postgres://u:12345#rest@host).
+				v.bad(&c.Archive, "a # has no place in a postgres:// URL (not repeated: it may hold a password; a password belongs in archive_password_env or archive_password_file)")
+			}
 		}
 	default:
 		if pw := c.ArchivePassword; pw != nil {
@@ -148,10 +153,15 @@ func (v *validator) archive(c *Config) {
 func redactURLError(err error) error {
 	var ue *url.Error
 	if errors.As(err, &ue) {
-		return ue.Err
+		err = ue.Err
 	}
-	return err
+	// net/url quotes the part it could not read ("invalid port \":pw\"
+	// after host" for a password with a / in it): none of it is repeated.
+	return errors.New(quotedPart.ReplaceAllString(err.Error(), "…") + " (a password belongs in archive_password_env or archive_password_file, not in the URL)")
 }
+
+// quotedPart is a part of a message that net/url quoted with %q.
+var quotedPart = regexp.MustCompile(`"(?:[^"\\]|\\.)*"`)
 
 func (v *validator) writePath(ptr *string, dir bool) writePath {
 	p := v.pos(ptr)
