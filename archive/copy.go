@@ -111,7 +111,7 @@ func Copy(ctx context.Context, from, to Store, opt CopyOptions) (CopyStats, erro
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	finished, err := claimDestination(ctx, to, dst, opt.Source)
+	finished, catchUp, err := claimDestination(ctx, to, dst, opt.Source)
 	if err != nil {
 		return st, err
 	}
@@ -141,7 +141,7 @@ func Copy(ctx context.Context, from, to Store, opt CopyOptions) (CopyStats, erro
 	}
 	progress(0)
 	for _, c := range chans {
-		n, err := copyChannel(ctx, from, to, dst, c, opt.Batch, progress)
+		n, err := copyChannel(ctx, from, to, dst, c, opt.Batch, catchUp, progress)
 		st.Copied += n
 		if err != nil {
 			return st, err
@@ -188,33 +188,34 @@ func destinationMark(ctx context.Context, to Store, dst Copier) (string, error) 
 // claimDestination refuses a destination that holds events not copied from
 // source, and marks it as a copy of source before anything is written. It
 // returns when a copy of source into it finished, if one did and the
-// destination has been written to since (see copyFinishedKey).
-func claimDestination(ctx context.Context, to Store, dst Copier, source string) (finished string, err error) {
+// destination has been written to since (see copyFinishedKey), or
+// catchUp when one did and it has not.
+func claimDestination(ctx context.Context, to Store, dst Copier, source string) (finished string, catchUp bool, err error) {
 	if source == "" {
-		return "", errors.New("copy: name the source archive")
+		return "", false, errors.New("copy: name the source archive")
 	}
 	have, marked, err := to.Meta(ctx, copySourceKey)
 	if err != nil {
-		return "", fmt.Errorf("copy: %w", err)
+		return "", false, fmt.Errorf("copy: %w", err)
 	}
 	if marked && have == source {
 		v, _, err := to.Meta(ctx, copyFinishedKey)
 		if err != nil {
-			return "", fmt.Errorf("copy: %w", err)
+			return "", false, fmt.Errorf("copy: %w", err)
 		}
 		at, was, done := strings.Cut(v, " ")
 		if !done {
-			return "", nil // an interrupted copy: go on with it
+			return "", false, nil // an interrupted copy: go on with it
 		}
 		mark, err := destinationMark(ctx, to, dst)
 		if err != nil || mark != was {
-			return at, err // in use since: only verify
+			return at, false, err // in use since: only verify
 		}
-		return "", nil // untouched since: take what the source gained
+		return "", true, nil // untouched since: take what the source gained
 	}
 	chans, err := to.Channels(ctx)
 	if err != nil {
-		return "", fmt.Errorf("copy: %w", err)
+		return "", false, fmt.Errorf("copy: %w", err)
 	}
 	var events int64
 	for _, c := range chans {
@@ -222,14 +223,24 @@ func claimDestination(ctx context.Context, to Store, dst Copier, source string) 
 	}
 	if events > 0 {
 		if marked {
-			return "", fmt.Errorf("copy: the destination holds %d events copied from %s, not from %s: copy into an empty archive", events, have, source)
+			return "", false, fmt.Errorf("copy: the destination holds %d events copied from %s, not from %s: copy into an empty archive", events, have, source)
 		}
-		return "", fmt.Errorf("copy: the destination already holds %d events of its own: copy into an empty archive", events)
+		return "", false, fmt.Errorf("copy: the destination already holds %d events of its own: copy into an empty archive", events)
+	}
+	// Without events it may still hold what a copy replaces: posts (an
+	// import-feed), opt-outs, an audit log, the bot's state.
+	own, err := readState(ctx, to, dst)
+	if err != nil {
+		return "", false, err
+	}
+	if n := len(own.Posts) + len(own.OptOuts) + len(own.Audit) + len(own.Meta); n > 0 {
+		return "", false, fmt.Errorf("copy: the destination holds no events but %d posts, %d opt-outs, %d audit entries and %d other records of its own, which a copy would replace: copy into an empty archive",
+			len(own.Posts), len(own.OptOuts), len(own.Audit), len(own.Meta))
 	}
 	if err := to.SetMeta(ctx, copySourceKey, source); err != nil {
-		return "", fmt.Errorf("copy: %w", err)
+		return "", false, fmt.Errorf("copy: %w", err)
 	}
-	return "", nil
+	return "", false, nil
 }
 
 // checkCopied makes sure that what an earlier run copied into to came from
@@ -273,26 +284,34 @@ func checkCopied(ctx context.Context, from, to Store) error {
 // then id) and sets its public flag; it returns how many it wrote. The
 // destination holds a prefix of that order from an interrupted run, up to
 // within its last day: copying resumes at the start of that day and skips
-// the ids stored there.
-func copyChannel(ctx context.Context, from, to Store, dst Copier, c Channel, size int, progress func(int64)) (int64, error) {
+// the ids stored there. To catch up a finished copy it reads the whole
+// channel and skips every id stored.
+func copyChannel(ctx context.Context, from, to Store, dst Copier, c Channel, size int, catchUp bool, progress func(int64)) (int64, error) {
 	if c.Events == 0 {
 		return 0, nil // nothing to copy, nothing a page shows
 	}
 	start := rangeStart
-	have := map[int64]bool{}
+	var have []int64 // the ids stored from start on, sorted
 	if d, err := to.FindChannel(ctx, c.Network, c.Name); err == nil && d.Events > 0 {
 		if d.Events == c.Events {
 			progress(c.Events)
 			return 0, setPublic(ctx, to, c)
 		}
-		start = d.Last.Time(to.Location())
+		// An interrupted copy holds a prefix of the source's order, up to
+		// within its last day; the source of a finished one may have
+		// gained lines on any day (an import of older logs), so all of
+		// the channel's ids are read.
+		if !catchUp {
+			start = d.Last.Time(to.Location())
+		}
 		err := to.Range(ctx, d.ID, start, rangeEnd, CountFields, func(ev event.Event) error {
-			have[ev.ID] = true
+			have = append(have, ev.ID)
 			return nil
 		})
 		if err != nil {
 			return 0, fmt.Errorf("copy %s: read what an earlier run copied: %w", c.Name, err)
 		}
+		slices.Sort(have)
 		progress(d.Events - int64(len(have)))
 	} else if err != nil && !errors.Is(err, ErrNoChannel) {
 		return 0, fmt.Errorf("copy %s: %w", c.Name, err)
@@ -302,7 +321,7 @@ func copyChannel(ctx context.Context, from, to Store, dst Copier, c Channel, siz
 	w := batchWriter{ctx: ctx, dst: dst, progress: progress}
 	batch := make([]event.Event, 0, size)
 	err := from.Range(ctx, c.ID, start, rangeEnd, AllFields, func(ev event.Event) error {
-		if have[ev.ID] {
+		if _, stored := slices.BinarySearch(have, ev.ID); stored {
 			progress(1)
 			return nil
 		}

@@ -274,6 +274,25 @@ func TestArchiveCopyRefusesForeignDestination(t *testing.T) {
 		t.Errorf("copy into a database with events of its own: exit %d\n%s%s", code, out, errOut)
 	}
 
+	// Nor into one without events but with a post of its own (an
+	// import-feed), which a copy would replace.
+	withPost := filepath.Join(dir, "posts.db")
+	pdb, err := engine.Open(ctx, withPost, archive.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := pdb.SavePost(ctx, archive.Post{GUID: "own", Link: "https://example.org/own", Title: "Its own post", FirstSeen: time.Now()}); err != nil {
+		t.Fatal(err)
+	}
+	pdb.Close()
+	out, errOut, code = call(t, archiveCopy, archiveCopyOptions{global: configIn(dir), from: a, to: withPost, timezone: copyZone})
+	if code == 0 || !strings.Contains(errOut, "holds no events but 1 posts") {
+		t.Errorf("copy into an archive with a post of its own: exit %d\n%s%s", code, out, errOut)
+	}
+	if s := summary(t, withPost); s.Events != 0 {
+		t.Errorf("the refused copy wrote %d events", s.Events)
+	}
+
 	// A copy of one archive is not continued from another.
 	b := filepath.Join(dir, "b.db")
 	copyArchive(t, a, b)
@@ -528,6 +547,16 @@ func TestArchiveCopyAfterItFinished(t *testing.T) {
 	src.Close()
 	if out := copyArchive(t, a, pg); !strings.Contains(out, "(1 written by this run)") {
 		t.Errorf("the copy of a source that gained a line:\n%s", out)
+	}
+	// A line dated before everything copied (an import of older logs into
+	// the source): taken too.
+	src = open(a)
+	if _, err := src.Append(ctx, event.Event{Network: "testnet", Channel: "#techrights", Kind: event.KindMessage, Nick: "early", Text: "an older line", Time: time.Date(2026, 1, 5, 9, 0, 0, 0, time.UTC)}); err != nil {
+		t.Fatal(err)
+	}
+	src.Close()
+	if out := copyArchive(t, a, pg); !strings.Contains(out, "(1 written by this run)") {
+		t.Errorf("the copy of a source that gained an older line:\n%s", out)
 	}
 	// In use since: a post and a redaction of its own.
 	dst := open(pg)
