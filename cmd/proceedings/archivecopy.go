@@ -32,7 +32,8 @@ destination.
 
 The destination must be empty (a SQLite path that does not exist yet, or a
 database without events); a destination that holds events of its own, or
-copied from another archive, is refused. Nothing else may write to either
+copied from another archive, or posts, opt-outs or an audit log of its own,
+is refused. Nothing else may write to either
 archive meanwhile: stop the bot and any import first.
 
 An interrupted copy (Ctrl-C, kill, a lost connection) is continued by running

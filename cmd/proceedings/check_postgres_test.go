@@ -94,4 +94,16 @@ func TestCheckPostgresArchive(t *testing.T) {
 			}
 		})
 	}
+	// Refused with no password given anywhere: said so, not taken for a
+	// wrong one.
+	t.Setenv("PGPASSWORD", "")
+	t.Setenv("PGPASSFILE", filepath.Join(t.TempDir(), "none"))
+	dir := t.TempDir()
+	body := strings.Replace(minimalConfig, "archive: data/archive.db", "archive: "+refused, 1)
+	if err := os.WriteFile(filepath.Join(dir, "bot.yaml"), []byte(body), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if out, errOut, code := run(t, dir, "check"); code != 1 || !strings.Contains(out, "bot.yaml:7: archive: cannot be opened") || !strings.Contains(out, "no password was given") {
+		t.Errorf("check without a password: exit %d\n%s%s", code, out, errOut)
+	}
 }

@@ -5,7 +5,9 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net/url"
 	"os"
+	"path/filepath"
 
 	"github.com/mattn/go-isatty"
 
@@ -137,9 +139,34 @@ func openArchive(ctx context.Context, cfg *config.Config, opt archive.Options) (
 	}
 	db, err := engine.Open(ctx, where, opt)
 	if postgres.IsLoginRefused(err) {
+		if !passwordGiven(where) {
+			return nil, fmt.Errorf("%w (no password was given: set archive_password_env or archive_password_file in %s, or PostgreSQL's PGPASSWORD or ~/.pgpass)", err, cfg.Path)
+		}
 		return nil, fmt.Errorf("%w (the password comes from archive_password_env or archive_password_file in %s, or from PostgreSQL's PGPASSWORD or ~/.pgpass)", err, cfg.Path)
 	}
 	return db, err
+}
+
+// passwordGiven reports whether a PostgreSQL login to the URL where has a
+// password to give: in the URL (put there from archive_password_env or
+// _file), in PGPASSWORD, or in a password file (PGPASSFILE, ~/.pgpass).
+func passwordGiven(where string) bool {
+	if u, err := url.Parse(where); err == nil {
+		if _, ok := u.User.Password(); ok {
+			return true
+		}
+	}
+	if os.Getenv("PGPASSWORD") != "" {
+		return true
+	}
+	file := os.Getenv("PGPASSFILE")
+	if file == "" {
+		if home, err := os.UserHomeDir(); err == nil {
+			file = filepath.Join(home, ".pgpass")
+		}
+	}
+	_, err := os.Stat(file)
+	return file != "" && err == nil
 }
 
 // close closes the archive, when one is open.
