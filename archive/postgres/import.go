@@ -113,14 +113,14 @@ func (db *DB) importBatch(ctx context.Context, b *importer.Batch) error {
 	load := func(channel int64, from, to time.Time, add func(ts int64, kind event.Kind, nick, text string)) error {
 		return db.loadStored(ctx, channel, from, to, add)
 	}
+	isNew, err := b.Match(chans, load)
+	if err != nil {
+		return err
+	}
 	fresh := make([]event.Event, 0, len(b.Events))
 	freshChans := make([]int64, 0, len(b.Events))
 	for i, ev := range b.Events {
-		isNew, err := b.Fresh(i, chans[i], load)
-		if err != nil {
-			return err
-		}
-		if isNew {
+		if isNew[i] {
 			fresh = append(fresh, ev)
 			freshChans = append(freshChans, chans[i])
 		}

@@ -77,22 +77,26 @@ func (db *DB) importBatch(ctx context.Context, b *importer.Batch) error {
 	load := func(channel int64, from, to time.Time, add func(ts int64, kind event.Kind, nick, text string)) error {
 		return loadStored(ctx, tx, channel, from, to, add)
 	}
-	fresh := make([]event.Event, 0, len(b.Events))
-	chans := map[chanKey]int64{}
+	ids := map[chanKey]int64{}
+	chans := make([]int64, len(b.Events))
 	for i, ev := range b.Events {
 		ck := chanKey{ev.Network, event.FoldChannel(ev.Channel)}
-		ch, ok := chans[ck]
+		ch, ok := ids[ck]
 		if !ok {
 			if ch, err = db.channelID(ctx, tx, ev.Network, ev.Channel); err != nil {
 				return err
 			}
-			chans[ck] = ch
+			ids[ck] = ch
 		}
-		isNew, err := b.Fresh(i, ch, load)
-		if err != nil {
-			return err
-		}
-		if isNew {
+		chans[i] = ch
+	}
+	isNew, err := b.Match(chans, load)
+	if err != nil {
+		return err
+	}
+	fresh := make([]event.Event, 0, len(b.Events))
+	for i, ev := range b.Events {
+		if isNew[i] {
 			fresh = append(fresh, ev)
 		}
 	}

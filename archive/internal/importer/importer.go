@@ -7,9 +7,11 @@
 package importer
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"maps"
+	"slices"
 	"sync/atomic"
 	"time"
 
@@ -230,37 +232,94 @@ type Batch struct {
 // each to add.
 type LoadFunc func(channel int64, from, to time.Time, add func(ts int64, kind event.Kind, nick, text string)) error
 
-// Fresh reports whether the archive lacks the batch's event i, stored in
-// channel: no stored event of the same kind, nick and text is at the same
-// time (see sameTime) unless another event of the same source file already
-// matched it. A fresh event is remembered as stored, so that a second
-// identical line in the same file is a real second line; a duplicate is
-// counted. What a channel-day holds is read with load once per batch.
-func (b *Batch) Fresh(i int, channel int64, load LoadFunc) (bool, error) {
-	ev := &b.Events[i]
-	tol, src := b.tols[i], b.srcs[i]
-	dk := days.Key{Channel: channel, Day: b.days.DayOf(ev.Time)}
-	known := b.im.known[dk]
-	if known == nil {
-		var err error
-		if known, err = b.im.load(channel, ev.Time, load); err != nil {
-			return false, err
-		}
-		b.im.known[dk] = known
+// Match reports, for each event of the batch (to be stored in chans[i]),
+// whether the archive lacks it: no stored event of the same kind, nick and
+// text is at the same time (see sameTime) unless another event of the same
+// source file already matched it. A fresh event is remembered as stored,
+// so that a second identical line in the same file is a real second line;
+// a duplicate is counted. What a channel-day holds is read with load once
+// per batch.
+//
+// Within one file, the lines of the same kind, nick and text are matched
+// to the stored events nearest first: "10:00 <bob> lol" and "10:01 <bob>
+// lol" against a stored 10:01 "lol" keep the 10:00 line and match the
+// 10:01 one, where matching in file order took the stored line for the
+// 10:00 one (a minute away is within an HH:MM log's tolerance) and stored
+// the 10:01 line twice.
+func (b *Batch) Match(chans []int64, load LoadFunc) ([]bool, error) {
+	fresh := make([]bool, len(b.Events))
+	type group struct {
+		dk days.Key
+		k  dupKey
 	}
-	known.batch = b.im.batches
-	k := dupKey{ev.Kind, ev.Nick, ev.Text}
-	ts := ev.Time.UnixMilli()
+	for start := 0; start < len(b.Events); {
+		src := b.srcs[start]
+		end := start
+		groups := map[group][]int{}
+		var order []group
+		for ; end < len(b.Events) && b.srcs[end] == src; end++ {
+			ev := &b.Events[end]
+			dk := days.Key{Channel: chans[end], Day: b.days.DayOf(ev.Time)}
+			known := b.im.known[dk]
+			if known == nil {
+				var err error
+				if known, err = b.im.load(chans[end], ev.Time, load); err != nil {
+					return nil, err
+				}
+				b.im.known[dk] = known
+			}
+			known.batch = b.im.batches
+			g := group{dk, dupKey{ev.Kind, ev.Nick, ev.Text}}
+			if _, ok := groups[g]; !ok {
+				order = append(order, g)
+			}
+			groups[g] = append(groups[g], end)
+		}
+		for _, g := range order {
+			b.matchGroup(b.im.known[g.dk], g.k, groups[g], src, fresh)
+		}
+		start = end
+	}
+	return fresh, nil
+}
+
+// matchGroup matches the events idx of one file (src), all of key k, to
+// the stored events of their channel-day, nearest pairs first, and marks
+// the events left fresh.
+func (b *Batch) matchGroup(known *dayEvents, k dupKey, idx []int, src int, fresh []bool) {
 	stamps := known.byKey[k]
-	for i := range stamps {
-		if stamps[i].usedBy != src && sameTime(stamps[i].ts, ts, tol) {
-			stamps[i].usedBy = src
-			b.im.dup.Add(1)
-			return false, nil
+	type pair struct {
+		dist int64
+		e, s int // index into idx, into stamps
+	}
+	var pairs []pair
+	for e, n := range idx {
+		ts := b.Events[n].Time.UnixMilli()
+		for s := range stamps {
+			if stamps[s].usedBy != src && sameTime(stamps[s].ts, ts, b.tols[n]) {
+				pairs = append(pairs, pair{abs(stamps[s].ts - ts), e, s})
+			}
 		}
 	}
-	known.byKey[k] = append(stamps, stamp{ts, src})
-	return true, nil
+	slices.SortFunc(pairs, func(x, y pair) int {
+		return cmp.Or(cmp.Compare(x.dist, y.dist), cmp.Compare(x.e, y.e), cmp.Compare(x.s, y.s))
+	})
+	matched := make([]bool, len(idx))
+	for _, p := range pairs {
+		if matched[p.e] || stamps[p.s].usedBy == src {
+			continue
+		}
+		matched[p.e] = true
+		stamps[p.s].usedBy = src
+		b.im.dup.Add(1)
+	}
+	for e, n := range idx {
+		if !matched[e] {
+			fresh[n] = true
+			stamps = append(stamps, stamp{b.Events[n].Time.UnixMilli(), src})
+		}
+	}
+	known.byKey[k] = stamps
 }
 
 // Added counts n events of the batch as stored.

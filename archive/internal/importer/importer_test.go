@@ -2,6 +2,8 @@ package importer
 
 import (
 	"context"
+	"fmt"
+	"slices"
 	"testing"
 	"time"
 
@@ -31,7 +33,7 @@ func TestSameTime(t *testing.T) {
 
 // TestFresh imports lines of which the archive holds some: a stored line
 // matches once per file, a line a file holds twice is stored twice.
-func TestFresh(t *testing.T) {
+func TestMatch(t *testing.T) {
 	at := time.Date(2026, 2, 2, 10, 0, 0, 0, time.UTC)
 	line := func(text string, sec int) event.Event {
 		return event.Event{Kind: event.KindMessage, Channel: "#c", Nick: "n", Text: text, Time: at.Add(time.Duration(sec) * time.Second)}
@@ -137,18 +139,65 @@ func loadFrom(stored []event.Event, from, to time.Time, add func(ts int64, kind 
 // channel 1) are fresh, and stores each fresh one with store.
 func storeFresh(load LoadFunc, store func(event.Event)) WriteFunc {
 	return func(ctx context.Context, b *Batch) error {
+		chans := make([]int64, len(b.Events))
+		for i := range chans {
+			chans[i] = 1
+		}
+		fresh, err := b.Match(chans, load)
+		if err != nil {
+			return err
+		}
 		n := 0
 		for i, ev := range b.Events {
-			ok, err := b.Fresh(i, 1, load)
-			if err != nil {
-				return err
-			}
-			if ok {
+			if fresh[i] {
 				store(ev)
 				n++
 			}
 		}
 		b.Added(n)
 		return nil
+	}
+}
+
+// Lines of one file with the same text a minute apart, against one stored
+// line, in an HH:MM log (a minute's tolerance): the stored line matches
+// the line at its own time, not the first within a minute of it (an
+// outside helper's find: importing "10:01 lol" and then a file with
+// "10:00 lol", "10:01 lol" lost the 10:00 line and stored 10:01 twice).
+func TestMatchNearestFirst(t *testing.T) {
+	at := time.Date(2027, 2, 1, 10, 0, 0, 0, time.UTC)
+	line := func(text string, min int) event.Event {
+		return event.Event{Kind: event.KindMessage, Channel: "#c", Nick: "bob", Text: text, Time: at.Add(time.Duration(min) * time.Minute)}
+	}
+	for _, c := range []struct {
+		name         string
+		stored, file []event.Event
+		want         []string // the fresh lines, as "text@minute"
+	}{
+		{"exact match later in the file", []event.Event{line("lol", 1)}, []event.Event{line("lol", 0), line("lol", 1), line("bye", 5)}, []string{"lol@0", "bye@5"}},
+		{"two stored, two lines", []event.Event{line("lol", 1), line("lol", 2)}, []event.Event{line("lol", 1), line("lol", 2), line("lol", 3)}, []string{"lol@3"}},
+		{"a minute off, nothing nearer", []event.Event{line("lol", 1)}, []event.Event{line("lol", 0)}, nil},
+		{"two minutes off", []event.Event{line("lol", 0)}, []event.Event{line("lol", 2)}, []string{"lol@2"}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			load := func(channel int64, from, to time.Time, add func(ts int64, kind event.Kind, nick, text string)) error {
+				return loadFrom(c.stored, from, to, add)
+			}
+			var fresh []string
+			im := New(time.UTC, archive.ImportOptions{Tolerance: time.Minute}, storeFresh(load, func(ev event.Event) {
+				fresh = append(fresh, fmt.Sprintf("%s@%d", ev.Text, int(ev.Time.Sub(at).Minutes())))
+			}), nil)
+			for _, ev := range c.file {
+				if err := im.Add(context.Background(), ev); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if err := im.Flush(context.Background()); err != nil {
+				t.Fatal(err)
+			}
+			if !slices.Equal(fresh, c.want) {
+				t.Errorf("fresh %q, want %q", fresh, c.want)
+			}
+		})
 	}
 }
