@@ -347,8 +347,15 @@ func (im *Importer) load(channel int64, t time.Time, load LoadFunc) (*dayEvents,
 // writes only HH:MM (irssi's default), which cuts the seconds off: the same
 // line from a log with seconds is then up to a minute later. So an irssi
 // folder and a ZNC folder of the same channel store each line once in
-// whichever order they are imported.
+// whichever order they are imported. Two times on whole minutes are the
+// same only when equal: two HH:MM logs write the same line at the same
+// minute, and "10:21 <bob> lol" of one is not "10:22 <bob> lol" of another
+// (a minute's tolerance between them took real repeated lines for
+// duplicates of their neighbours).
 func sameTime(stored, ts, tol int64) bool {
+	if stored%60000 == 0 && ts%60000 == 0 {
+		return stored == ts
+	}
 	if abs(stored-ts) <= tol {
 		return true
 	}

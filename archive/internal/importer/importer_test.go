@@ -159,15 +159,21 @@ func storeFresh(load LoadFunc, store func(event.Event)) WriteFunc {
 	}
 }
 
-// Lines of one file with the same text a minute apart, against one stored
-// line, in an HH:MM log (a minute's tolerance): the stored line matches
+// Lines of one file with the same text a minute apart, against stored
+// lines, in an HH:MM log (a minute's tolerance): the stored line matches
 // the line at its own time, not the first within a minute of it (an
 // outside helper's find: importing "10:01 lol" and then a file with
-// "10:00 lol", "10:01 lol" lost the 10:00 line and stored 10:01 twice).
+// "10:00 lol", "10:01 lol" lost the 10:00 line and stored 10:01 twice);
+// two HH:MM times match only when equal; an HH:MM line matches a line of a
+// seconds log in its minute.
 func TestMatchNearestFirst(t *testing.T) {
 	at := time.Date(2027, 2, 1, 10, 0, 0, 0, time.UTC)
 	line := func(text string, min int) event.Event {
 		return event.Event{Kind: event.KindMessage, Channel: "#c", Nick: "bob", Text: text, Time: at.Add(time.Duration(min) * time.Minute)}
+	}
+	halfPast := func(ev event.Event) event.Event {
+		ev.Time = ev.Time.Add(30 * time.Second)
+		return ev
 	}
 	for _, c := range []struct {
 		name         string
@@ -176,7 +182,8 @@ func TestMatchNearestFirst(t *testing.T) {
 	}{
 		{"exact match later in the file", []event.Event{line("lol", 1)}, []event.Event{line("lol", 0), line("lol", 1), line("bye", 5)}, []string{"lol@0", "bye@5"}},
 		{"two stored, two lines", []event.Event{line("lol", 1), line("lol", 2)}, []event.Event{line("lol", 1), line("lol", 2), line("lol", 3)}, []string{"lol@3"}},
-		{"a minute off, nothing nearer", []event.Event{line("lol", 1)}, []event.Event{line("lol", 0)}, nil},
+		{"a minute off in two HH:MM logs", []event.Event{line("lol", 1)}, []event.Event{line("lol", 0)}, []string{"lol@0"}},
+		{"half a minute off, a seconds log stored", []event.Event{halfPast(line("lol", 1))}, []event.Event{line("lol", 1)}, nil},
 		{"two minutes off", []event.Event{line("lol", 0)}, []event.Event{line("lol", 2)}, []string{"lol@2"}},
 	} {
 		t.Run(c.name, func(t *testing.T) {
