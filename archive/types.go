@@ -52,8 +52,10 @@ type DayInfo struct {
 type ImportOptions struct {
 	// Tolerance is how far apart in time an imported event and a stored one
 	// with the same channel, kind, nick and text may be and still be taken
-	// as the same event: a second for logs with seconds, a minute for logs
-	// that only write HH:MM (irssi's default). Default: one second.
+	// as the same event (clock skew between the logs). Times on whole
+	// minutes, which logs that write only HH:MM give, are matched to their
+	// minute whatever it says; a minute or more counts as a second.
+	// Default: one second.
 	Tolerance time.Duration
 }
 

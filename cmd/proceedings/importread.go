@@ -92,11 +92,10 @@ func (r *importRun) read(ctx context.Context, p *planFile, sink eventSink, bar *
 	p.format = rd.Format()
 	defer r.account(p, rd) // also what was read before an error or an interrupt
 	sink.StartFile()
-	tolerance := time.Second
-	if p.format == "irssi" {
-		tolerance = time.Minute // irssi's default theme writes HH:MM
-	}
-	sink.SetTolerance(tolerance)
+	// A second of clock skew for every format: the times of a log that
+	// writes only HH:MM (irssi's default) are whole minutes, which the
+	// archive matches as such.
+	sink.SetTolerance(time.Second)
 	r.sum.files++
 	r.sum.formats = appendUnique(r.sum.formats, p.format)
 	p.stored = map[event.ChannelRef]bool{}

@@ -241,11 +241,9 @@ type LoadFunc func(channel int64, from, to time.Time, add func(ts int64, kind ev
 // per batch.
 //
 // Within one file, the lines of the same kind, nick and text are matched
-// to the stored events nearest first: "10:00 <bob> lol" and "10:01 <bob>
-// lol" against a stored 10:01 "lol" keep the 10:00 line and match the
-// 10:01 one, where matching in file order took the stored line for the
-// 10:00 one (a minute away is within an HH:MM log's tolerance) and stored
-// the 10:01 line twice.
+// together (matchGroup): matching each in file order to the first stored
+// line it could be took a stored "10:01 <bob> lol" for a file's "10:00
+// lol" and stored its "10:01 lol" again.
 func (b *Batch) Match(chans []int64, load LoadFunc) ([]bool, error) {
 	fresh := make([]bool, len(b.Events))
 	type group struct {
@@ -284,37 +282,40 @@ func (b *Batch) Match(chans []int64, load LoadFunc) ([]bool, error) {
 }
 
 // matchGroup matches the events idx of one file (src), all of key k, to
-// the stored events of their channel-day, nearest pairs first, and marks
-// the events left fresh.
+// the stored events of their channel-day, and marks the events left
+// fresh. In time order, each event takes the earliest stored event it can
+// be (sameTime) that no other line of the file took: as many lines pair
+// up as can, so a log whose clock runs a second ahead of another's pairs
+// each line with its twin, not one with a neighbour and the rest with
+// nothing.
 func (b *Batch) matchGroup(known *dayEvents, k dupKey, idx []int, src int, fresh []bool) {
 	stamps := known.byKey[k]
-	type pair struct {
-		dist int64
-		e, s int // index into idx, into stamps
+	byTime := func(ts func(int) int64) func(x, y int) int {
+		return func(x, y int) int { return cmp.Or(cmp.Compare(ts(x), ts(y)), cmp.Compare(x, y)) }
 	}
-	var pairs []pair
-	for e, n := range idx {
+	events := slices.Clone(idx)
+	slices.SortFunc(events, byTime(func(n int) int64 { return b.Events[n].Time.UnixMilli() }))
+	cands := make([]int, 0, len(stamps))
+	for s := range stamps {
+		if stamps[s].usedBy != src {
+			cands = append(cands, s)
+		}
+	}
+	slices.SortFunc(cands, byTime(func(s int) int64 { return stamps[s].ts }))
+	matched := map[int]bool{}
+	for _, n := range events {
 		ts := b.Events[n].Time.UnixMilli()
-		for s := range stamps {
+		for _, s := range cands {
 			if stamps[s].usedBy != src && sameTime(stamps[s].ts, ts, b.tols[n]) {
-				pairs = append(pairs, pair{abs(stamps[s].ts - ts), e, s})
+				stamps[s].usedBy = src
+				matched[n] = true
+				b.im.dup.Add(1)
+				break
 			}
 		}
 	}
-	slices.SortFunc(pairs, func(x, y pair) int {
-		return cmp.Or(cmp.Compare(x.dist, y.dist), cmp.Compare(x.e, y.e), cmp.Compare(x.s, y.s))
-	})
-	matched := make([]bool, len(idx))
-	for _, p := range pairs {
-		if matched[p.e] || stamps[p.s].usedBy == src {
-			continue
-		}
-		matched[p.e] = true
-		stamps[p.s].usedBy = src
-		b.im.dup.Add(1)
-	}
-	for e, n := range idx {
-		if !matched[e] {
+	for _, n := range idx {
+		if !matched[n] {
 			fresh[n] = true
 			stamps = append(stamps, stamp{b.Events[n].Time.UnixMilli(), src})
 		}
@@ -342,24 +343,31 @@ func (im *Importer) load(channel int64, t time.Time, load LoadFunc) (*dayEvents,
 }
 
 // sameTime reports whether a stored event at stored and an imported one at
-// ts (both in ms) can be the same line, the imported file's times being
-// exact to tol. A stored time on a whole minute may come from a log that
-// writes only HH:MM (irssi's default), which cuts the seconds off: the same
-// line from a log with seconds is then up to a minute later. So an irssi
-// folder and a ZNC folder of the same channel store each line once in
-// whichever order they are imported. Two times on whole minutes are the
-// same only when equal: two HH:MM logs write the same line at the same
-// minute, and "10:21 <bob> lol" of one is not "10:22 <bob> lol" of another
-// (a minute's tolerance between them took real repeated lines for
-// duplicates of their neighbours).
+// ts (both in ms) can be the same line. A time on a whole minute may come
+// from a log that writes only HH:MM (irssi's default), which cuts the
+// seconds off: the line was said within that minute, and a log with
+// seconds (or the bot) has it there, a second of clock skew either way.
+// Two such times are the same only when equal: two HH:MM logs write the
+// same line at the same minute, and "10:21 lol" of one is not "10:22 lol"
+// of another. Otherwise the times may differ by tol (a second, the
+// default; a tolerance of a minute or more, which callers once gave for
+// HH:MM logs, counts as a second). So an irssi folder, a ZNC folder and
+// the bot's own export of the same channel store each line once in
+// whichever order they are imported.
 func sameTime(stored, ts, tol int64) bool {
-	if stored%60000 == 0 && ts%60000 == 0 {
+	const minute, skew = 60000, 1000
+	switch sm, tm := stored%minute == 0, ts%minute == 0; {
+	case sm && tm:
 		return stored == ts
+	case tm:
+		return stored >= ts-skew && stored < ts+minute+skew
+	case sm:
+		return ts >= stored-skew && ts < stored+minute+skew
 	}
-	if abs(stored-ts) <= tol {
-		return true
+	if tol >= minute {
+		tol = skew
 	}
-	return stored%60000 == 0 && ts-stored >= 0 && ts-stored < 60000
+	return abs(stored-ts) <= tol
 }
 
 func abs(v int64) int64 {

@@ -166,15 +166,16 @@ func storeFresh(load LoadFunc, store func(event.Event)) WriteFunc {
 // "10:00 lol", "10:01 lol" lost the 10:00 line and stored 10:01 twice);
 // two HH:MM times match only when equal; an HH:MM line matches a line of a
 // seconds log in its minute.
-func TestMatchNearestFirst(t *testing.T) {
+func TestMatchTimes(t *testing.T) {
 	at := time.Date(2027, 2, 1, 10, 0, 0, 0, time.UTC)
 	line := func(text string, min int) event.Event {
 		return event.Event{Kind: event.KindMessage, Channel: "#c", Nick: "bob", Text: text, Time: at.Add(time.Duration(min) * time.Minute)}
 	}
-	halfPast := func(ev event.Event) event.Event {
-		ev.Time = ev.Time.Add(30 * time.Second)
+	secs := func(ev event.Event, n int) event.Event {
+		ev.Time = ev.Time.Add(time.Duration(n) * time.Second)
 		return ev
 	}
+	halfPast := func(ev event.Event) event.Event { return secs(ev, 30) }
 	for _, c := range []struct {
 		name         string
 		stored, file []event.Event
@@ -184,6 +185,14 @@ func TestMatchNearestFirst(t *testing.T) {
 		{"two stored, two lines", []event.Event{line("lol", 1), line("lol", 2)}, []event.Event{line("lol", 1), line("lol", 2), line("lol", 3)}, []string{"lol@3"}},
 		{"a minute off in two HH:MM logs", []event.Event{line("lol", 1)}, []event.Event{line("lol", 0)}, []string{"lol@0"}},
 		{"half a minute off, a seconds log stored", []event.Event{halfPast(line("lol", 1))}, []event.Event{line("lol", 1)}, nil},
+		// helper-39's finds: an HH:MM line is not a stored line of the
+		// minute before; a second of skew pairs every line with its twin;
+		// a stored HH:MM line takes a seconds line a second past its
+		// minute; the own format's :00 seconds of an HH:MM line match.
+		{"HH:MM after a seconds line of the minute before", []event.Event{halfPast(line("lol", 0))}, []event.Event{line("lol", 1)}, []string{"lol@1"}},
+		{"a second of skew", []event.Event{secs(line("why", 0), 19), secs(line("why", 0), 20), secs(line("why", 0), 21)}, []event.Event{secs(line("why", 0), 20), secs(line("why", 0), 21), secs(line("why", 0), 22)}, nil},
+		{"skew across the minute", []event.Event{line("bye", 1)}, []event.Event{secs(line("bye", 0), 59)}, nil},
+		{"own export of an HH:MM line", []event.Event{secs(line("hi", 1), 27)}, []event.Event{line("hi", 1)}, nil},
 		{"two minutes off", []event.Event{line("lol", 0)}, []event.Event{line("lol", 2)}, []string{"lol@2"}},
 	} {
 		t.Run(c.name, func(t *testing.T) {
