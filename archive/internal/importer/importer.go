@@ -290,6 +290,23 @@ func (b *Batch) Match(chans []int64, load LoadFunc) ([]bool, error) {
 // nothing.
 func (b *Batch) matchGroup(known *dayEvents, k dupKey, idx []int, src int, fresh []bool) {
 	stamps := known.byKey[k]
+	if len(idx) == 1 { // most lines: the earliest stored one it can be, if any
+		n, best := idx[0], -1
+		ts := b.Events[n].Time.UnixMilli()
+		for s := range stamps {
+			if stamps[s].usedBy != src && sameTime(stamps[s].ts, ts, b.tols[n]) && (best < 0 || stamps[s].ts < stamps[best].ts) {
+				best = s
+			}
+		}
+		if best >= 0 {
+			stamps[best].usedBy = src
+			b.im.dup.Add(1)
+			return
+		}
+		fresh[n] = true
+		known.byKey[k] = append(stamps, stamp{ts, src})
+		return
+	}
 	byTime := func(ts func(int) int64) func(x, y int) int {
 		return func(x, y int) int { return cmp.Or(cmp.Compare(ts(x), ts(y)), cmp.Compare(x, y)) }
 	}
@@ -302,7 +319,7 @@ func (b *Batch) matchGroup(known *dayEvents, k dupKey, idx []int, src int, fresh
 		}
 	}
 	slices.SortFunc(cands, byTime(func(s int) int64 { return stamps[s].ts }))
-	matched := map[int]bool{}
+	matched := make(map[int]bool, len(idx))
 	for _, n := range events {
 		ts := b.Events[n].Time.UnixMilli()
 		for _, s := range cands {
