@@ -267,7 +267,16 @@ func (b *Batch) Match(chans []int64, load LoadFunc) ([]bool, error) {
 				b.im.known[dk] = known
 			}
 			known.batch = b.im.batches
-			g := group{dk, dupKey{ev.Kind, ev.Nick, ev.Text}}
+			k := dupKey{ev.Kind, ev.Nick, ev.Text}
+			if stamps := known.byKey[k]; !slices.ContainsFunc(stamps, func(st stamp) bool { return st.usedBy != src }) {
+				// Nothing stored that it could be (the stamps of this
+				// file's own fresh lines are not): fresh, and no other
+				// line of the file is matched with it.
+				fresh[end] = true
+				known.byKey[k] = append(stamps, stamp{ev.Time.UnixMilli(), src})
+				continue
+			}
+			g := group{dk, k}
 			if _, ok := groups[g]; !ok {
 				order = append(order, g)
 			}
