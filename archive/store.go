@@ -88,9 +88,6 @@ type Importer interface {
 	// running the same import again completes it.
 	Stop() error
 	Stats() ImportStats
-	// SetTolerance changes ImportOptions.Tolerance for the events added
-	// from now on (a log with seconds, then one with minutes).
-	SetTolerance(d time.Duration)
 	// StartFile says that the events added from now on come from another
 	// file: a line two overlapping files hold is stored once, a line one
 	// file holds twice is stored twice.

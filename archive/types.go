@@ -54,8 +54,7 @@ type ImportOptions struct {
 	// with the same channel, kind, nick and text may be and still be taken
 	// as the same event (clock skew between the logs). Times on whole
 	// minutes, which logs that write only HH:MM give, are matched to their
-	// minute whatever it says; a minute or more counts as a second.
-	// Default: one second.
+	// minute whatever it says. Default: one second.
 	Tolerance time.Duration
 }
 

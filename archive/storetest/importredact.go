@@ -90,7 +90,7 @@ func testImportSkipsLive(t *testing.T, e *env) {
 	// An irssi log only has HH:MM.
 	imported := msg("#c", "alice", "hello world", t0.Truncate(time.Minute))
 	imported.Flags = event.FlagImported
-	if st := importAll(t, db, archive.ImportOptions{Tolerance: time.Minute}, []event.Event{imported}); st.Added != 0 || st.Duplicates != 1 {
+	if st := importAll(t, db, archive.ImportOptions{}, []event.Event{imported}); st.Added != 0 || st.Duplicates != 1 {
 		t.Fatalf("import over live lines: %+v", st)
 	}
 	// With second precision, the same line a minute earlier is another line.
@@ -135,24 +135,12 @@ func testImportMinuteThenSeconds(zncFirst bool) func(t *testing.T, e *env) {
 		minute := t0.Truncate(time.Minute)
 		irssi := []event.Event{msg("#c", "alice", "same line", minute)}
 		znc := []event.Event{msg("#c", "alice", "same line", minute.Add(5*time.Second)), msg("#c", "alice", "same line", minute.Add(61*time.Second))}
-		first, firstTol, second, secondTol := irssi, time.Minute, znc, time.Second
+		first, second := irssi, znc
 		if zncFirst {
-			first, firstTol, second, secondTol = znc, time.Second, irssi, time.Minute
+			first, second = znc, irssi
 		}
-		importAll(t, db, archive.ImportOptions{Tolerance: firstTol}, first)
-		im, err := db.NewImporter(archive.ImportOptions{})
-		if err != nil {
-			t.Fatal(err)
-		}
-		im.SetTolerance(secondTol)
-		for _, ev := range second {
-			if err := im.Add(context.Background(), ev); err != nil {
-				t.Fatal(err)
-			}
-		}
-		if err := im.Flush(context.Background()); err != nil {
-			t.Fatal(err)
-		}
+		importAll(t, db, archive.ImportOptions{}, first)
+		importAll(t, db, archive.ImportOptions{}, second)
 		evs, err := db.Day(context.Background(), channelID(t, db, "#c"), event.DateOf(minute, time.UTC))
 		if err != nil {
 			t.Fatal(err)

@@ -15,8 +15,7 @@ import (
 // failingSink takes n events and fails on the next, as a full disk does.
 type failingSink struct{ n int }
 
-func (s *failingSink) StartFile()                 {}
-func (s *failingSink) SetTolerance(time.Duration) {}
+func (s *failingSink) StartFile() {}
 func (s *failingSink) Add(context.Context, event.Event) error {
 	if s.n == 0 {
 		return errors.New("database or disk is full")

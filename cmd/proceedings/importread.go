@@ -19,7 +19,6 @@ import (
 // dry run.
 type eventSink interface {
 	StartFile()
-	SetTolerance(time.Duration)
 	Add(context.Context, event.Event) error
 }
 
@@ -29,7 +28,6 @@ var _ eventSink = (archive.Importer)(nil)
 type dryRunSink struct{}
 
 func (dryRunSink) StartFile()                             {}
-func (dryRunSink) SetTolerance(time.Duration)             {}
 func (dryRunSink) Add(context.Context, event.Event) error { return nil }
 
 // storeError is an error of the sink, not of the file.
@@ -92,10 +90,6 @@ func (r *importRun) read(ctx context.Context, p *planFile, sink eventSink, bar *
 	p.format = rd.Format()
 	defer r.account(p, rd) // also what was read before an error or an interrupt
 	sink.StartFile()
-	// A second of clock skew for every format: the times of a log that
-	// writes only HH:MM (irssi's default) are whole minutes, which the
-	// archive matches as such.
-	sink.SetTolerance(time.Second)
 	r.sum.files++
 	r.sum.formats = appendUnique(r.sum.formats, p.format)
 	p.stored = map[event.ChannelRef]bool{}

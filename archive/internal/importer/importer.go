@@ -39,8 +39,7 @@ type Importer struct {
 	loc    *time.Location
 	opt    archive.ImportOptions
 	buf    []event.Event
-	tols   []int64 // each buffered event's tolerance, in ms
-	srcs   []int   // each buffered event's source file (see StartFile)
+	srcs   []int // each buffered event's source file (see StartFile)
 	src    int
 	// One batch is written in the background while the next one fills:
 	// reading and parsing the logs then costs no time of the writer's.
@@ -56,10 +55,9 @@ type Importer struct {
 
 var _ archive.Importer = (*Importer)(nil)
 
-// buffers are one batch's events with their tolerances and source files.
+// buffers are one batch's events with their source files.
 type buffers struct {
 	evs  []event.Event
-	tols []int64
 	srcs []int
 }
 
@@ -113,10 +111,9 @@ func (im *Importer) Add(ctx context.Context, ev event.Event) error {
 		return fmt.Errorf("import: %w", err)
 	}
 	if im.buf == nil {
-		im.buf, im.tols, im.srcs = make([]event.Event, 0, BatchSize), make([]int64, 0, BatchSize), make([]int, 0, BatchSize)
+		im.buf, im.srcs = make([]event.Event, 0, BatchSize), make([]int, 0, BatchSize)
 	}
 	im.buf = append(im.buf, ev)
-	im.tols = append(im.tols, im.opt.Tolerance.Milliseconds())
 	im.srcs = append(im.srcs, im.src)
 	if len(im.buf) < BatchSize {
 		return nil
@@ -124,8 +121,8 @@ func (im *Importer) Add(ctx context.Context, ev event.Event) error {
 	if err := im.wait(); err != nil {
 		return err
 	}
-	b := buffers{im.buf, im.tols, im.srcs}
-	im.buf, im.tols, im.srcs = im.spare.evs[:0], im.spare.tols[:0], im.spare.srcs[:0]
+	b := buffers{im.buf, im.srcs}
+	im.buf, im.srcs = im.spare.evs[:0], im.spare.srcs[:0]
 	im.writing = make(chan error, 1)
 	go func() {
 		err := im.writeBatch(ctx, b)
@@ -154,7 +151,7 @@ func (im *Importer) Stop() error {
 	err := im.wait()
 	im.release()
 	clear(im.buf)
-	im.buf, im.tols, im.srcs = im.buf[:0], im.tols[:0], im.srcs[:0]
+	im.buf, im.srcs = im.buf[:0], im.srcs[:0]
 	return err
 }
 
@@ -173,9 +170,9 @@ func (im *Importer) Flush(ctx context.Context) error {
 	if len(im.buf) == 0 {
 		return nil
 	}
-	err := im.writeBatch(ctx, buffers{im.buf, im.tols, im.srcs})
+	err := im.writeBatch(ctx, buffers{im.buf, im.srcs})
 	clear(im.buf)
-	im.buf, im.tols, im.srcs = im.buf[:0], im.tols[:0], im.srcs[:0]
+	im.buf, im.srcs = im.buf[:0], im.srcs[:0]
 	return err
 }
 
@@ -199,18 +196,9 @@ func (im *Importer) writeBatch(ctx context.Context, b buffers) error {
 		clear(im.known)
 	}
 	im.batches++
-	err := im.write(ctx, &Batch{Events: b.evs, tols: b.tols, srcs: b.srcs, im: im, days: days.NewCounter(im.loc)})
+	err := im.write(ctx, &Batch{Events: b.evs, srcs: b.srcs, im: im, days: days.NewCounter(im.loc)})
 	maps.DeleteFunc(im.known, func(_ days.Key, d *dayEvents) bool { return d.batch != im.batches || err != nil })
 	return err
-}
-
-// SetTolerance changes ImportOptions.Tolerance for the events added from
-// now on, so that one Importer can read files of several formats in a row.
-func (im *Importer) SetTolerance(d time.Duration) {
-	if d <= 0 {
-		d = time.Second
-	}
-	im.opt.Tolerance = d
 }
 
 // StartFile says that the events added from now on come from another file.
@@ -222,7 +210,6 @@ func (im *Importer) StartFile() { im.src++ }
 // Batch is one batch of an import, as its WriteFunc sees it.
 type Batch struct {
 	Events []event.Event
-	tols   []int64
 	srcs   []int
 	im     *Importer
 	days   *days.Counter
@@ -299,52 +286,28 @@ func (b *Batch) Match(chans []int64, load LoadFunc) ([]bool, error) {
 // nothing.
 func (b *Batch) matchGroup(known *dayEvents, k dupKey, idx []int, src int, fresh []bool) {
 	stamps := known.byKey[k]
-	if len(idx) == 1 { // most lines: the earliest stored one it can be, if any
-		n, best := idx[0], -1
-		ts := b.Events[n].Time.UnixMilli()
+	tol := b.im.opt.Tolerance.Milliseconds()
+	ts := func(n int) int64 { return b.Events[n].Time.UnixMilli() }
+	inTime := idx
+	if len(idx) > 1 {
+		inTime = slices.Clone(idx)
+		slices.SortStableFunc(inTime, func(x, y int) int { return cmp.Compare(ts(x), ts(y)) })
+	}
+	for _, n := range inTime {
+		best := -1
 		for s := range stamps {
-			if stamps[s].usedBy != src && sameTime(stamps[s].ts, ts, b.tols[n]) && (best < 0 || stamps[s].ts < stamps[best].ts) {
+			if stamps[s].usedBy != src && sameTime(stamps[s].ts, ts(n), tol) && (best < 0 || stamps[s].ts < stamps[best].ts) {
 				best = s
 			}
 		}
-		if best >= 0 {
-			stamps[best].usedBy = src
-			b.im.dup.Add(1)
-			return
-		}
-		fresh[n] = true
-		known.byKey[k] = append(stamps, stamp{ts, src})
-		return
-	}
-	byTime := func(ts func(int) int64) func(x, y int) int {
-		return func(x, y int) int { return cmp.Or(cmp.Compare(ts(x), ts(y)), cmp.Compare(x, y)) }
-	}
-	events := slices.Clone(idx)
-	slices.SortFunc(events, byTime(func(n int) int64 { return b.Events[n].Time.UnixMilli() }))
-	cands := make([]int, 0, len(stamps))
-	for s := range stamps {
-		if stamps[s].usedBy != src {
-			cands = append(cands, s)
-		}
-	}
-	slices.SortFunc(cands, byTime(func(s int) int64 { return stamps[s].ts }))
-	matched := make(map[int]bool, len(idx))
-	for _, n := range events {
-		ts := b.Events[n].Time.UnixMilli()
-		for _, s := range cands {
-			if stamps[s].usedBy != src && sameTime(stamps[s].ts, ts, b.tols[n]) {
-				stamps[s].usedBy = src
-				matched[n] = true
-				b.im.dup.Add(1)
-				break
-			}
-		}
-	}
-	for _, n := range idx {
-		if !matched[n] {
+		if best < 0 {
+			// Its own stamp is the file's: no later line of it matches it.
 			fresh[n] = true
-			stamps = append(stamps, stamp{b.Events[n].Time.UnixMilli(), src})
+			stamps = append(stamps, stamp{ts(n), src})
+			continue
 		}
+		stamps[best].usedBy = src
+		b.im.dup.Add(1)
 	}
 	known.byKey[k] = stamps
 }
@@ -375,9 +338,8 @@ func (im *Importer) load(channel int64, t time.Time, load LoadFunc) (*dayEvents,
 // seconds (or the bot) has it there, a second of clock skew either way.
 // Two such times are the same only when equal: two HH:MM logs write the
 // same line at the same minute, and "10:21 lol" of one is not "10:22 lol"
-// of another. Otherwise the times may differ by tol (a second, the
-// default; a tolerance of a minute or more, which callers once gave for
-// HH:MM logs, counts as a second). So an irssi folder, a ZNC folder and
+// of another. Otherwise the times may differ by tol (ImportOptions'
+// Tolerance, a second by default). So an irssi folder, a ZNC folder and
 // the bot's own export of the same channel store each line once in
 // whichever order they are imported.
 func sameTime(stored, ts, tol int64) bool {
@@ -389,9 +351,6 @@ func sameTime(stored, ts, tol int64) bool {
 		return stored >= ts-skew && stored < ts+minute+skew
 	case sm:
 		return ts >= stored-skew && ts < stored+minute+skew
-	}
-	if tol >= minute {
-		tol = skew
 	}
 	return abs(stored-ts) <= tol
 }

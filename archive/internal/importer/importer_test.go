@@ -200,7 +200,7 @@ func TestMatchTimes(t *testing.T) {
 				return loadFrom(c.stored, from, to, add)
 			}
 			var fresh []string
-			im := New(time.UTC, archive.ImportOptions{Tolerance: time.Minute}, storeFresh(load, func(ev event.Event) {
+			im := New(time.UTC, archive.ImportOptions{}, storeFresh(load, func(ev event.Event) {
 				fresh = append(fresh, fmt.Sprintf("%s@%d", ev.Text, int(ev.Time.Sub(at).Minutes())))
 			}), nil)
 			for _, ev := range c.file {
