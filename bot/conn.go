@@ -11,6 +11,7 @@ import (
 	"net"
 	"proceedings/event"
 	"proceedings/internal/backoff"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -771,16 +772,13 @@ func (n *netConn) buildIson() (string, bool) {
 	n.smu.Lock()
 	defer n.smu.Unlock()
 	n.isonQueued = false
-	kept := n.held[:0]
-	for _, l := range n.held {
-		if l.ttl > 0 && now.Sub(l.queued) > l.ttl {
+	n.held = slices.DeleteFunc(n.held, func(l outLine) bool {
+		late := l.ttl > 0 && now.Sub(l.queued) > l.ttl
+		if late {
 			n.w.expired.Add(1)
-			continue
 		}
-		kept = append(kept, l)
-	}
-	clear(n.held[len(kept):])
-	n.held = kept
+		return late
+	})
 	line := "ISON"
 	asked := map[string]bool{}
 	add := func(l outLine) bool {
@@ -828,20 +826,18 @@ func (n *netConn) onIson(m *message) {
 		}
 	}
 	var ready []outLine
-	kept := n.held[:0]
 	gone := 0
-	for _, l := range n.held {
+	n.held = slices.DeleteFunc(n.held, func(l outLine) bool {
 		switch {
 		case !asked[l.key]:
-			kept = append(kept, l)
+			return false
 		case named[l.key]:
 			ready = append(ready, l)
 		default:
 			gone++
 		}
-	}
-	clear(n.held[len(kept):])
-	n.held = kept
+		return true
+	})
 	n.smu.Unlock()
 	n.w.expired.Add(int64(gone))
 	for _, l := range ready {
